@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: Apache-2.0
+// Private helpers of metrics.hpp: distribution functions, error formatting, multiple testing.
+#pragma once
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace perche::detail {
+
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+inline constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// Formats a value for an error message: shortest round-trip form ("11", "7.5", "nan", "-inf").
+template <class T>
+std::string fmt(T value) {
+  if constexpr (std::is_floating_point_v<T>) {
+    const double v = static_cast<double>(value);
+    if (std::isnan(v)) return "nan";
+    char buf[64];
+    const auto res = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, res.ptr);
+  } else if constexpr (sizeof(T) == 1) {
+    return std::to_string(static_cast<int>(value));
+  } else {
+    return std::to_string(value);
+  }
+}
+
+/// Throws std::invalid_argument with "<where>: <message>".
+[[noreturn]] inline void fail(std::string_view where, const std::string& message) {
+  throw std::invalid_argument(std::string(where) + ": " + message);
+}
+
+inline void check_confidence(std::string_view where, double confidence) {
+  if (!(confidence > 0.0 && confidence < 1.0))
+    fail(where, "confidence " + fmt(confidence) + " is outside (0, 1)");
+}
+
+inline void check_lengths(std::string_view where, std::string_view a, std::size_t na, std::string_view b,
+                          std::size_t nb) {
+  if (na != nb)
+    fail(where, std::string(a) + " has " + std::to_string(na) + " elements but " + std::string(b) + " has " +
+                    std::to_string(nb) + " (expected the same length)");
+}
+
+inline void check_weight(std::string_view where, double w, std::size_t index) {
+  if (!std::isfinite(w))
+    fail(where, "weight " + fmt(w) + " at index " + std::to_string(index) + " is not finite (expected a weight >= 0)");
+  if (w < 0.0)
+    fail(where, "weight " + fmt(w) + " at index " + std::to_string(index) + " is negative (expected a weight >= 0)");
+}
+
+/// Standard normal CDF Φ(x) = erfc(−x/√2)/2 (Abramowitz & Stegun 7.1.2, 26.2.2).
+inline double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+/// Standard normal density φ(x).
+inline double normal_pdf(double x) { return std::exp(-0.5 * x * x) / std::sqrt(2.0 * 3.14159265358979323846); }
+
+/// Standard normal quantile Φ⁻¹(p), p in (0, 1), to full double precision.
+/// Start: Abramowitz & Stegun 26.2.23 (|error| < 4.5e-4); then Halley steps on Φ computed by erfc.
+inline double normal_quantile(double p) {
+  if (!(p > 0.0 && p < 1.0)) {
+    if (p == 0.0) return -kInf;
+    if (p == 1.0) return kInf;
+    return kNaN;
+  }
+  const bool upper = p > 0.5;
+  const double q = upper ? 1.0 - p : p;  // tail probability, <= 0.5
+  const double t = std::sqrt(-2.0 * std::log(q));
+  double x = -(t - (2.515517 + 0.802853 * t + 0.010328 * t * t) /
+                       (1.0 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t));
+  for (int i = 0; i < 4; ++i) {
+    const double err = normal_cdf(x) - q;
+    const double u = err / normal_pdf(x);
+    x -= u / (1.0 + 0.5 * x * u);
+  }
+  return upper ? -x : x;
+}
+
+/// Two-sided critical value z such that P(|Z| <= z) = confidence.
+inline double z_critical(double confidence) { return normal_quantile(0.5 + 0.5 * confidence); }
+
+/// Two-sided p-value of a standard normal statistic.
+inline double normal_two_sided_p(double z) {
+  if (std::isnan(z)) return kNaN;
+  return std::erfc(std::fabs(z) / std::sqrt(2.0));
+}
+
+/// Regularized incomplete beta I_x(a, b) by the continued fraction of DLMF 8.17.22, evaluated with
+/// the modified Lentz method (Press et al., Numerical Recipes 3rd ed., §6.4 and §5.2).
+inline double incomplete_beta(double a, double b, double x) {
+  if (x <= 0.0) return 0.0;
+  if (x >= 1.0) return 1.0;
+  // The fraction converges fast for x < (a+1)/(a+b+2); otherwise use I_x(a,b) = 1 − I_{1−x}(b,a).
+  if (x > (a + 1.0) / (a + b + 2.0)) return 1.0 - incomplete_beta(b, a, 1.0 - x);
+  const double log_front = std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) +
+                           b * std::log1p(-x);
+  constexpr double kTiny = 1e-300;
+  constexpr double kEps = 1e-16;
+  double c = 1.0;
+  double d = 1.0 - (a + b) * x / (a + 1.0);
+  if (std::fabs(d) < kTiny) d = kTiny;
+  d = 1.0 / d;
+  double h = d;
+  for (int m = 1; m <= 10000; ++m) {
+    const double m2 = 2.0 * m;
+    double num = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));  // even step d_{2m}
+    d = 1.0 + num * d;
+    if (std::fabs(d) < kTiny) d = kTiny;
+    c = 1.0 + num / c;
+    if (std::fabs(c) < kTiny) c = kTiny;
+    d = 1.0 / d;
+    h *= d * c;
+    num = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));  // odd step d_{2m+1}
+    d = 1.0 + num * d;
+    if (std::fabs(d) < kTiny) d = kTiny;
+    c = 1.0 + num / c;
+    if (std::fabs(c) < kTiny) c = kTiny;
+    d = 1.0 / d;
+    const double delta = d * c;
+    h *= delta;
+    if (std::fabs(delta - 1.0) < kEps) break;
+  }
+  return std::exp(log_front) * h / a;
+}
+
+/// Student's t CDF with df > 0 (real) degrees of freedom:
+/// P(T <= t) = 1 − I_{df/(df+t²)}(df/2, 1/2)/2 for t >= 0 (Abramowitz & Stegun 26.7.1, 26.5.27).
+inline double student_t_cdf(double t, double df) {
+  if (std::isnan(t) || !(df > 0.0)) return kNaN;
+  if (std::isinf(df)) return normal_cdf(t);
+  const double tail = 0.5 * incomplete_beta(0.5 * df, 0.5, df / (df + t * t));
+  return t >= 0.0 ? 1.0 - tail : tail;
+}
+
+/// Two-sided p-value of a t statistic.
+inline double student_t_two_sided_p(double t, double df) {
+  if (std::isnan(t) || !(df > 0.0)) return kNaN;
+  if (std::isinf(t)) return 0.0;
+  return incomplete_beta(0.5 * df, 0.5, df / (df + t * t));
+}
+
+/// Student's t quantile: Newton on the CDF from the normal quantile, safeguarded by bisection.
+inline double student_t_quantile(double p, double df) {
+  if (!(p > 0.0 && p < 1.0) || !(df > 0.0)) return kNaN;
+  if (std::isinf(df)) return normal_quantile(p);
+  if (p == 0.5) return 0.0;
+  if (p < 0.5) return -student_t_quantile(1.0 - p, df);
+  // Bracket [0, hi] with F(hi) > p.
+  double lo = 0.0;
+  double hi = std::max(1.0, 2.0 * normal_quantile(p));
+  while (student_t_cdf(hi, df) < p) {
+    lo = hi;
+    hi *= 2.0;
+    if (hi > 1e300) return kInf;
+  }
+  double x = std::clamp(normal_quantile(p), lo, hi);
+  for (int i = 0; i < 200; ++i) {
+    const double f = student_t_cdf(x, df) - p;
+    if (f == 0.0) return x;
+    if (f < 0.0) lo = x; else hi = x;
+    // Density of t: Γ((ν+1)/2)/(√(νπ) Γ(ν/2)) (1 + x²/ν)^(−(ν+1)/2).
+    const double log_pdf = std::lgamma(0.5 * (df + 1.0)) - std::lgamma(0.5 * df) -
+                           0.5 * std::log(df * 3.14159265358979323846) -
+                           0.5 * (df + 1.0) * std::log1p(x * x / df);
+    double next = x - f / std::exp(log_pdf);
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    if (std::fabs(next - x) <= 1e-15 * std::max(1.0, std::fabs(x))) return next;
+    x = next;
+  }
+  return x;
+}
+
+/// Two-sided critical value of Student's t with df degrees of freedom.
+inline double t_critical(double confidence, double df) { return student_t_quantile(0.5 + 0.5 * confidence, df); }
+
+/// Linear-interpolation quantile of sorted data, Hyndman & Fan (1996) definition 7 (numpy's default).
+inline double sorted_quantile(const std::vector<double>& sorted, double q) {
+  const double h = (static_cast<double>(sorted.size()) - 1.0) * q;
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+/// Wilson score interval for a proportion (Wilson 1927; Agresti & Coull 1998, eq. 2), on n (or
+/// Kish's effective n for weighted data).
+inline void wilson_interval(double p, double n, double z, double& low, double& high) {
+  const double z2 = z * z;
+  const double denom = 1.0 + z2 / n;
+  const double centre = (p + z2 / (2.0 * n)) / denom;
+  const double half = z * std::sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denom;
+  low = std::max(0.0, centre - half);
+  high = std::min(1.0, centre + half);
+}
+
+}  // namespace perche::detail

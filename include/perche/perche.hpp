@@ -1,0 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
+/// \file perche/perche.hpp
+/// Umbrella header: includes the public headers of perche, nothing else.
+#pragma once
+
+#include "perche/metrics.hpp"

@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: Apache-2.0
+// Metric calculators against references computed outside this code: the figures in issue #2
+// (Rocks 2016 adjusted Wald), hand computation (shown in comments), scipy/statsmodels values.
+#include <doctest/doctest.h>
+
+#include <perche/metrics.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <vector>
+
+using doctest::Approx;
+using perche::CiMethod;
+
+namespace {
+std::vector<int> make_scores(int det, int pas, int pro) {
+  std::vector<int> s;
+  for (int i = 0; i < det; ++i) s.push_back(i % 7);      // 0..6
+  for (int i = 0; i < pas; ++i) s.push_back(7 + i % 2);  // 7, 8
+  for (int i = 0; i < pro; ++i) s.push_back(9 + i % 2);  // 9, 10
+  return s;
+}
+}  // namespace
+
+TEST_CASE("nps: 20 detractors, 30 passives, 50 promoters gives 30 with SE 7.810") {
+  const auto c = perche::NpsCounts::from_counts(20, 30, 50);
+  perche::NpsOptions wald;
+  wald.method = CiMethod::wald;
+  const auto r = perche::nps(c, wald);
+  REQUIRE(r);
+  CHECK(r->score == Approx(30.0));
+  // σ² = 0.5 + 0.2 − 0.3² = 0.61; SE = 100·√(0.61/100) = 7.8102
+  CHECK(r->se == Approx(7.8102496759).epsilon(1e-9));
+  CHECK(r->ci_low == Approx(14.69).epsilon(5e-4));
+  CHECK(r->ci_high == Approx(45.31).epsilon(5e-4));
+  CHECK(r->n == 100);
+  CHECK(r->n_eff == Approx(100));
+  CHECK(r->promoter_share == Approx(0.5));
+  CHECK(r->passive_share == Approx(0.3));
+  CHECK(r->detractor_share == Approx(0.2));
+}
+
+TEST_CASE("nps: adjusted Wald of 20/30/50 is [14.05, 44.20] (Rocks 2016)") {
+  const auto r = perche::nps(perche::NpsCounts::from_counts(20, 30, 50));
+  REQUIRE(r);
+  CHECK(r->method == CiMethod::adjusted_wald);
+  CHECK(r->score == Approx(30.0));
+  // adjusted shares 50.75/103 and 20.75/103: centre 29.126, SE 7.6921
+  CHECK(r->center == Approx(100.0 * 30.0 / 103.0));
+  CHECK(r->ci_low == Approx(14.05).epsilon(5e-4));
+  CHECK(r->ci_high == Approx(44.20).epsilon(5e-4));
+}
+
+TEST_CASE("nps: scores give the same result as their category counts") {
+  const auto s = make_scores(20, 30, 50);
+  const auto a = perche::nps(s);
+  const auto b = perche::nps(perche::NpsCounts::from_counts(20, 30, 50));
+  REQUIRE(a);
+  CHECK(a->score == Approx(b->score));
+  CHECK(a->ci_low == Approx(b->ci_low));
+  // the same data as int8, int64 and double
+  std::vector<std::int8_t> s8(s.begin(), s.end());
+  std::vector<std::int64_t> s64(s.begin(), s.end());
+  std::vector<double> sd(s.begin(), s.end());
+  CHECK(perche::nps(s8)->score == Approx(30.0));
+  CHECK(perche::nps(s64)->score == Approx(30.0));
+  CHECK(perche::nps(sd)->score == Approx(30.0));
+}
+
+TEST_CASE("nps: comparison of 20/30/50 with 30/30/40 gives z 1.754 (Wald) and 1.732 (adjusted)") {
+  const auto a = perche::NpsCounts::from_counts(20, 30, 50);
+  const auto b = perche::NpsCounts::from_counts(30, 30, 40);
+  perche::NpsOptions wald;
+  wald.method = CiMethod::wald;
+  const auto w = perche::nps_compare(a, b, wald);
+  REQUIRE(w);
+  CHECK(w->diff == Approx(20.0));
+  CHECK(w->z == Approx(1.754).epsilon(3e-4));
+  CHECK(w->p_value == Approx(0.079).epsilon(6e-3));
+  // SE = √(61 + 69)/10·10 = 11.4018
+  CHECK(w->se == Approx(std::sqrt(0.0061 + 0.0069) * 100.0));
+  CHECK(w->ci_low == Approx(20.0 - 1.959963984540054 * w->se));
+  const auto adj = perche::nps_compare(a, b);
+  REQUIRE(adj);
+  CHECK(adj->z == Approx(1.732).epsilon(3e-4));
+  CHECK(adj->p_value == Approx(0.083).epsilon(6e-3));
+  // the sign follows a − b
+  CHECK(perche::nps_compare(b, a, wald)->diff == Approx(-20.0));
+  CHECK(perche::nps_compare(b, a, wald)->z == Approx(-1.754).epsilon(3e-4));
+}
+
+TEST_CASE("nps: weights use Kish's effective n") {
+  // hand computation: Σw = 10; promoters 9, 10, 10 weigh 5 and detractors 0, 6, 3 weigh 3.5
+  const std::vector<int> s{0, 6, 7, 8, 9, 10, 10, 3};
+  const std::vector<double> w{1, 2, 1, 0.5, 1, 3, 1, 0.5};
+  perche::NpsOptions wald;
+  wald.method = CiMethod::wald;
+  const auto r = perche::nps(s, w, wald);
+  REQUIRE(r);
+  CHECK(r->score == Approx(15.0));
+  CHECK(r->n == 8);
+  CHECK(r->n_eff == Approx(100.0 / 17.5));  // (Σw)² / Σw² = 10² / 17.5
+  CHECK(r->se == Approx(38.054237608970695).epsilon(1e-10));
+  CHECK(r->ci_low == Approx(-59.58493517271218).epsilon(1e-10));
+  CHECK(r->detractors == Approx(3.5));
+  CHECK(r->promoters == Approx(5.0));
+}
+
+TEST_CASE("nps: custom breaks and confidence") {
+  perche::NpsOptions o;
+  o.breaks = {5, 8};  // 0–5 detractors, 6–7 passives, 8–10 promoters
+  o.method = CiMethod::wald;
+  o.confidence = 0.90;
+  const std::vector<int> s{5, 6, 7, 8, 10};
+  const auto r = perche::nps(s, o);
+  REQUIRE(r);
+  CHECK(r->score == Approx(20.0));  // 2 promoters − 1 detractor of 5
+  const double se = 100.0 * std::sqrt((0.4 + 0.2 - 0.04) / 5.0);
+  CHECK(r->se == Approx(se));
+  CHECK(r->ci_high == Approx(20.0 + 1.6448536269514722 * se));
+  CHECK_THROWS_AS(perche::NpsCounts(perche::NpsBreaks{7, 7}), std::invalid_argument);
+}
+
+TEST_CASE("nps: bad input names the index, the value and the range") {
+  const std::vector<int> s{7, 9, 10, 11};
+  CHECK_THROWS_WITH_AS(perche::nps(s), "nps: score 11 at index 3 is outside [0, 10]", std::invalid_argument);
+  const std::vector<int> neg{7, -1};
+  CHECK_THROWS_WITH_AS(perche::nps(neg), "nps: score -1 at index 1 is outside [0, 10]", std::invalid_argument);
+  const std::vector<double> nan{7, std::numeric_limits<double>::quiet_NaN()};
+  CHECK_THROWS_WITH_AS(perche::nps(nan), "nps: score nan at index 1 is not a number (expected an integer in [0, 10])",
+                       std::invalid_argument);
+  const std::vector<double> frac{7.5};
+  CHECK_THROWS_WITH_AS(perche::nps(frac), "nps: score 7.5 at index 0 is not an integer (expected an integer in [0, 10])",
+                       std::invalid_argument);
+  const std::vector<int> ok{7, 9};
+  const std::vector<double> w{1.0, -2.0};
+  CHECK_THROWS_WITH_AS(perche::nps(ok, w), "nps: weight -2 at index 1 is negative (expected a weight >= 0)",
+                       std::invalid_argument);
+  const std::vector<double> w3{1.0, 1.0, 1.0};
+  CHECK_THROWS_WITH_AS(perche::nps(ok, w3), "nps: scores has 2 elements but weights has 3 (expected the same length)",
+                       std::invalid_argument);
+  perche::NpsOptions o;
+  o.confidence = 1.0;
+  CHECK_THROWS_AS(perche::nps(ok, o), std::invalid_argument);
+  o = {};
+  o.method = CiMethod::wilson;
+  CHECK_THROWS_AS(perche::nps(ok, o), std::invalid_argument);
+}
+
+TEST_CASE("nps: a bad score in a large block is found and nothing is added") {
+  std::vector<std::int8_t> s(100000, 9);
+  s[77777] = 12;
+  perche::NpsCounts c;
+  CHECK_THROWS_WITH_AS(c.add(s), "nps: score 12 at index 77777 is outside [0, 10]", std::invalid_argument);
+  CHECK(c.n() == 0);
+  std::vector<std::int32_t> s32(3000000, 10);
+  s32[2999999] = 200;
+  CHECK_THROWS_WITH_AS(perche::nps(s32), "nps: score 200 at index 2999999 is outside [0, 10]", std::invalid_argument);
+}
+
+TEST_CASE("nps: empty input or zero total weight gives no result") {
+  CHECK_FALSE(perche::nps(std::vector<int>{}));
+  CHECK_FALSE(perche::nps(perche::NpsCounts{}));
+  const std::vector<int> s{9, 3};
+  const std::vector<double> w{0.0, 0.0};
+  CHECK_FALSE(perche::nps(s, w));
+  CHECK_FALSE(perche::nps_compare(perche::NpsCounts{}, perche::NpsCounts::from_counts(1, 1, 1)));
+}
+
+TEST_CASE("nps: all promoters gives a degenerate Wald interval and a proper adjusted one") {
+  const auto c = perche::NpsCounts::from_counts(0, 0, 10);
+  perche::NpsOptions wald;
+  wald.method = CiMethod::wald;
+  const auto w = perche::nps(c, wald);
+  CHECK(w->se == 0.0);
+  CHECK(w->ci_low == 100.0);
+  const auto a = perche::nps(c);
+  CHECK(a->ci_high <= 100.0);
+  CHECK(a->ci_low < 90.0);
+}
+
+TEST_CASE("nps: merged accumulators equal the accumulator of the concatenation") {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> score(0, 10);
+  std::uniform_real_distribution<double> weight(0.0, 3.0);
+  for (int trial = 0; trial < 20; ++trial) {
+    std::vector<int> all;
+    std::vector<double> wall;
+    perche::NpsCounts merged, merged_w;
+    for (int part = 0; part < 4; ++part) {
+      std::vector<int> s(static_cast<std::size_t>(trial * 13 + part * 7));
+      std::vector<double> w(s.size());
+      for (auto& x : s) x = score(rng);
+      for (auto& x : w) x = std::round(weight(rng) * 4.0) / 4.0;  // exact in binary: sums are exact
+      perche::NpsCounts c, cw;
+      c.add(s);
+      cw.add(s, w);
+      merged += c;
+      merged_w += cw;
+      all.insert(all.end(), s.begin(), s.end());
+      wall.insert(wall.end(), w.begin(), w.end());
+    }
+    perche::NpsCounts whole, whole_w;
+    whole.add(all);
+    whole_w.add(all, wall);
+    CHECK(merged == whole);
+    CHECK(merged_w == whole_w);
+  }
+}
+
+TEST_CASE("nps: bootstrap interval is reproducible and close to Wald for a large sample") {
+  const auto c = perche::NpsCounts::from_counts(200, 300, 500);
+  perche::NpsOptions o;
+  o.method = CiMethod::bootstrap;
+  o.bootstrap_samples = 4000;
+  const auto b1 = perche::nps(c, o);
+  const auto b2 = perche::nps(c, o);
+  REQUIRE(b1);
+  CHECK(b1->ci_low == b2->ci_low);
+  o.method = CiMethod::wald;
+  const auto w = perche::nps(c, o);
+  // Wald SE = 2.4698; the bootstrap SD estimates the same quantity
+  CHECK(b1->se == Approx(w->se).epsilon(0.06));
+  CHECK(b1->ci_low == Approx(w->ci_low).epsilon(0.06));
+  CHECK(b1->ci_high == Approx(w->ci_high).epsilon(0.03));
+  o.method = CiMethod::bootstrap;
+  const auto cmp = perche::nps_compare(c, perche::NpsCounts::from_counts(300, 300, 400), o);
+  REQUIRE(cmp);
+  CHECK(cmp->diff == Approx(20.0));
+  CHECK(cmp->se == Approx(std::sqrt(0.0061 + 0.0069) * 100.0 / std::sqrt(10.0)).epsilon(0.08));
+}
+
+TEST_CASE("nps: sample size and margin of error") {
+  // (1.959964·100)²·1/5² = 1536.58 → 1537 (worst case P = D = 0.5)
+  CHECK(perche::nps_sample_size(5.0) == 1537);
+  // σ² = 0.61 → 937.32 → 938
+  CHECK(perche::nps_sample_size(5.0, 0.5, 0.2) == 938);
+  CHECK(perche::nps_margin_of_error(1537) == Approx(4.9992).epsilon(1e-4));
+  CHECK(perche::nps_margin_of_error(100, 0.5, 0.2) == Approx(1.959963984540054 * 7.8102496759));
+  // finite population of 2,000: n = 1536.58/(1 + 1535.58/2000) = 869.0 → 870
+  CHECK(perche::nps_sample_size(5.0, 0.5, 0.5, 0.95, 2000.0) == 870);
+  CHECK(perche::nps_margin_of_error(2000, 0.5, 0.5, 0.95, 2000.0) == Approx(0.0));
+  CHECK_THROWS_AS(perche::nps_sample_size(0.0), std::invalid_argument);
+  CHECK_THROWS_AS(perche::nps_margin_of_error(100, 0.7, 0.5), std::invalid_argument);
+}
+
+TEST_CASE("csat: 5/5/10/30/50 on 1-5 gives top-2-box 80% with Wilson [71.12, 86.66]") {
+  std::vector<int> s;
+  const int counts[5] = {5, 5, 10, 30, 50};
+  for (int level = 1; level <= 5; ++level)
+    for (int i = 0; i < counts[level - 1]; ++i) s.push_back(level);
+  const auto r = perche::csat(s);
+  REQUIRE(r);
+  CHECK(r->score == Approx(80.0));
+  CHECK(r->ci_low == Approx(71.11708344068411).epsilon(1e-11));    // statsmodels wilson
+  CHECK(r->ci_high == Approx(86.66330666689676).epsilon(1e-11));
+  CHECK(r->method == CiMethod::wilson);
+  // mean 4.15, sd 1.11351, t interval [3.92906, 4.37094] (scipy.stats.t, 99 df)
+  CHECK(r->mean == Approx(4.15));
+  CHECK(r->sd == Approx(1.1135075167680684).epsilon(1e-12));
+  CHECK(r->mean_ci_low == Approx(3.9290559509509904).epsilon(1e-11));
+  CHECK(r->mean_ci_high == Approx(4.37094404904901).epsilon(1e-11));
+  CHECK(r->bottom_share == Approx(0.10));
+  CHECK(r->n == 100);
+}
+
+TEST_CASE("csat: any integer scale, top boxes and bad input") {
+  perche::CsatOptions o;
+  o.scale_min = 0;
+  o.scale_max = 10;
+  o.top = 3;  // 8, 9, 10
+  const std::vector<int> s{10, 9, 8, 7, 0};
+  const auto r = perche::csat(s, {}, o);
+  REQUIRE(r);
+  CHECK(r->score == Approx(60.0));
+  const std::vector<int> bad{1, 2, 6};
+  CHECK_THROWS_WITH_AS(perche::csat(bad), "csat: score 6 at index 2 is outside [1, 5]", std::invalid_argument);
+  perche::CsatOptions wrong;
+  wrong.top = 5;
+  CHECK_THROWS_AS(perche::csat(s, {}, wrong), std::invalid_argument);
+  wrong = {};
+  wrong.method = CiMethod::t;  // t is for means
+  CHECK_THROWS_AS(perche::csat(bad, {}, wrong), std::invalid_argument);
+  CHECK_FALSE(perche::csat(std::vector<int>{}));
+}
+
+TEST_CASE("ces: mean, agree share and net on a 1-7 scale, and reversal") {
+  // 7-point agreement scale: 2×1, 1×3, 2×4, 3×5, 2×6, 5×7 (n = 15)
+  const std::vector<int> s{1, 1, 3, 4, 4, 5, 5, 5, 6, 6, 7, 7, 7, 7, 7};
+  const auto m = perche::ces(s);
+  REQUIRE(m);
+  CHECK(m->aggregation == perche::Aggregation::mean);
+  CHECK(m->score == Approx(75.0 / 15.0));  // sum = 2+3+8+15+12+35 = 75
+  CHECK(m->top == 3);
+  perche::CesOptions agree;
+  agree.aggregation = perche::Aggregation::top_box;
+  const auto a = perche::ces(s, {}, agree);
+  CHECK(a->score == Approx(100.0 * 10.0 / 15.0));  // 5, 6, 7
+  perche::CesOptions net;
+  net.aggregation = perche::Aggregation::net;
+  net.method = CiMethod::wald;
+  const auto n = perche::ces(s, {}, net);
+  // easy 10/15, hard (1–3) 3/15: net 46.67, SE 100·√((13/15 − (7/15)²)/15)
+  CHECK(n->score == Approx(100.0 * 7.0 / 15.0));
+  CHECK(n->se == Approx(100.0 * std::sqrt((13.0 / 15.0 - 49.0 / 225.0) / 15.0)));
+  // reversed: 1 means "concordo pienamente", so level x counts as 8 − x
+  perche::CesOptions rev;
+  rev.reversed = true;
+  const auto r = perche::ces(s, {}, rev);
+  CHECK(r->score == Approx(8.0 - 75.0 / 15.0));
+}
+
+TEST_CASE("ces: reversing the counts twice is the identity") {
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<int> level(1, 7);
+  for (int trial = 0; trial < 10; ++trial) {
+    perche::RatingCounts c(1, 7);
+    for (int i = 0; i < 50; ++i) c.add(level(rng));
+    CHECK(c.reversed().reversed() == c);
+    CHECK(c.reversed().count(1) == c.count(7));
+  }
+}
+
+TEST_CASE("rating: single response gives the whole scale as the mean interval") {
+  const auto r = perche::csat(std::vector<int>{4});
+  REQUIRE(r);
+  CHECK(r->mean_ci_low == 1.0);
+  CHECK(r->mean_ci_high == 5.0);
+  CHECK(std::isinf(r->mean_se));
+}
+
+TEST_CASE("rating: merged accumulators equal the concatenation") {
+  perche::RatingCounts a(1, 5), b(1, 5), all(1, 5);
+  const std::vector<int> x{1, 2, 5, 5}, y{3, 4, 4};
+  a.add(x);
+  b.add(y);
+  all.add(x);
+  all.add(y);
+  CHECK(a + b == all);
+  CHECK_THROWS_AS(a += perche::RatingCounts(1, 7), std::invalid_argument);
+}
+
+TEST_CASE("churn: joined-and-left customers are excluded from the rate") {
+  // period [10, 20): active at 10 are #0 #1 #2 #3; #1 and #2 churn; #4 joins, #5 joins and leaves;
+  // #6 left before, #7 starts after.
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<double> start{0, 5, 10, 2, 12, 13, 0, 25};
+  const std::vector<double> end{inf, 15, 20, 30, inf, 18, 9, inf};
+  const auto r = perche::churn_rate(start, end, 10, 20);
+  REQUIRE(r);
+  CHECK(r->active_start == 4);
+  CHECK(r->churned == 2);
+  CHECK(r->retained == 2);
+  CHECK(r->joined == 2);
+  CHECK(r->joined_and_left == 1);
+  CHECK(r->active_end == 3);
+  CHECK(r->active_end == r->retained + r->joined - r->joined_and_left);
+  CHECK(r->rate == Approx(0.5));
+  CHECK(r->retention == Approx(0.5));
+  CHECK_THROWS_WITH_AS(perche::churn_rate(std::vector<double>{0, 5}, std::vector<double>{inf, 3}, 0, 10),
+                       "churn_rate: end 3 at index 1 is before start 5", std::invalid_argument);
+  CHECK_FALSE(perche::churn_rate(std::vector<double>{50}, std::vector<double>{inf}, 0, 10));
+  CHECK_THROWS_AS(perche::churn_rate(start, end, 20, 10), std::invalid_argument);
+}
+
+TEST_CASE("response times: quantiles, SLA share and mean interval match numpy/scipy") {
+  const std::vector<double> d{12, 30, 45, 7, 60, 90, 15, 22, 300, 41.5};
+  const auto r = perche::response_times(d, 45.0);
+  REQUIRE(r);
+  CHECK(r->n == 10);
+  CHECK(r->mean == Approx(62.25));
+  CHECK(r->median == Approx(35.75));
+  CHECK(r->p90 == Approx(111.0));
+  CHECK(r->p95 == Approx(205.5));
+  CHECK(*r->within_sla == Approx(0.7));
+  CHECK(*r->within_sla_ci_low == Approx(0.39677814746114537).epsilon(1e-11));
+  CHECK(*r->within_sla_ci_high == Approx(0.8922087325936989).epsilon(1e-11));
+  CHECK(r->mean_ci_high == Approx(124.65831347193182).epsilon(1e-11));
+  CHECK(r->mean_ci_low == 0.0);  // scipy gives −0.158: durations cannot be negative
+  const std::vector<double> start{100, 200}, end{130, 260};
+  const auto p = perche::response_times(start, end);
+  CHECK(p->mean == Approx(45.0));
+  CHECK_FALSE(p->within_sla);
+  CHECK_THROWS_WITH_AS(perche::response_times(std::vector<double>{1, -2}),
+                       "response_times: duration -2 at index 1 is invalid (expected a finite duration >= 0)",
+                       std::invalid_argument);
+  CHECK_FALSE(perche::response_times(std::vector<double>{}));
+}
+
+TEST_CASE("trend: Mann-Kendall on 40 38 39 33 30 31 gives S -11, Z -1.879, Sen slope -7/3") {
+  const std::vector<double> y{40, 38, 39, 33, 30, 31};
+  const auto t = perche::trend_test(y);
+  REQUIRE(t);
+  // Var S = 6·5·17/18; Z = (−11 + 1)/√Var S
+  CHECK(t->statistic == Approx(-1.8786728732554487).epsilon(1e-12));
+  CHECK(t->p_value == Approx(0.060289173990602095).epsilon(1e-10));
+  CHECK(t->slope == Approx(-7.0 / 3.0));
+  CHECK_FALSE(t->declining);  // p > 0.05
+  perche::TrendOptions ols{perche::TrendTestKind::ols, 0.05};
+  const auto o = perche::trend_test(y, ols);
+  // scipy.stats.linregress: slope −2.142857, p 0.0092253
+  CHECK(o->slope == Approx(-2.142857142857143));
+  CHECK(o->p_value == Approx(0.009225290000055595).epsilon(1e-9));
+  CHECK(o->declining);
+  CHECK_FALSE(perche::trend_test(std::vector<double>{1, 2}));
+}
+
+TEST_CASE("trend: Mann-Kendall variance is corrected for ties") {
+  // 1 2 2 3: S = 5 (one tied pair); Var = [4·3·13 − 2·1·9]/18 = 138/18
+  const auto t = perche::trend_test(std::vector<double>{1, 2, 2, 3});
+  CHECK(t->statistic == Approx(4.0 / std::sqrt(138.0 / 18.0)));
+}
+
+TEST_CASE("trend: monthly NPS with a steady decline is flagged") {
+  std::vector<int> scores;
+  std::vector<std::int64_t> month;
+  for (int m = 0; m < 12; ++m) {
+    const int promoters = 60 - 3 * m;  // of 100 responses; detractors grow
+    for (int i = 0; i < 100; ++i) {
+      scores.push_back(i < promoters ? 10 : (i < 80 ? 8 : 2));
+      month.push_back(202600 + m + 1);
+    }
+  }
+  const auto t = perche::nps_trend(scores, month);
+  REQUIRE(t.periods.size() == 12);
+  CHECK(t.periods.front().period == 202601);
+  CHECK(t.periods.front().result.score == Approx(40.0));
+  REQUIRE(t.test);
+  CHECK(t.test->declining);
+  CHECK(t.test->slope == Approx(-3.0));
+  const std::vector<int> csat_scores(scores.size(), 4);
+  const auto flat = perche::rating_trend(csat_scores, month);
+  CHECK_FALSE(flat.test->declining);
+}
+
+TEST_CASE("segments: each segment against the rest with Holm and BH adjustment") {
+  // segment 1: 20/30/50, segment 2: 30/30/40, segment 3: 25/25/50
+  std::vector<int> s;
+  std::vector<std::int64_t> key;
+  auto add = [&](int seg, int d, int p, int pr) {
+    for (auto x : make_scores(d, p, pr)) {
+      s.push_back(x);
+      key.push_back(seg);
+    }
+  };
+  add(1, 20, 30, 50);
+  add(2, 30, 30, 40);
+  add(3, 25, 25, 50);
+  perche::NpsOptions wald;
+  wald.method = CiMethod::wald;
+  const auto seg = perche::nps_by_segment(s, key, {}, wald);
+  REQUIRE(seg.size() == 3);
+  CHECK(seg[1].key == 2);
+  CHECK(seg[1].result.score == Approx(10.0));
+  // segment 2 vs the rest (45/55/100 of 200 → NPS 27.5)
+  const auto direct = perche::nps_compare(perche::NpsCounts::from_counts(30, 30, 40),
+                                          perche::NpsCounts::from_counts(45, 55, 100), wald);
+  CHECK(seg[1].vs_rest->z == Approx(direct->z));
+  std::vector<double> p{seg[0].vs_rest->p_value, seg[1].vs_rest->p_value, seg[2].vs_rest->p_value};
+  const auto holm = perche::p_adjust_holm(p);
+  const auto bh = perche::p_adjust_bh(p);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(*seg[i].p_holm == Approx(holm[i]));
+    CHECK(*seg[i].p_bh == Approx(bh[i]));
+  }
+  const auto one = perche::nps_by_segment(s, std::vector<std::int64_t>(s.size(), 7));
+  REQUIRE(one.size() == 1);
+  CHECK_FALSE(one[0].vs_rest);
+  CHECK_THROWS_AS(perche::nps_by_segment(s, std::vector<std::int64_t>(3, 1)), std::invalid_argument);
+}
+
+TEST_CASE("segments: sparse 64-bit keys take the hashed path and give the same groups") {
+  const std::vector<int> s{9, 3, 10, 7, 0, 9};
+  const std::vector<std::int64_t> sparse{-5'000'000'000'000, 7, -5'000'000'000'000, 7, 99, 99};
+  auto [keys, counts] = perche::nps_counts_by(s, sparse);
+  REQUIRE(keys.size() == 3);
+  CHECK(keys[0] == -5'000'000'000'000);
+  CHECK(counts[0].promoters() == 2);
+  CHECK(counts[1].detractors() == 1);
+  CHECK(counts[2].n() == 2);
+}
+
+TEST_CASE("bayesian average shrinks a small sample towards the prior") {
+  // 3 ratings averaging 5.0, prior mean 3.8 worth 10 ratings: (15 + 38)/13
+  CHECK(perche::bayesian_average(5.0, 3, 3.8, 10) == Approx(53.0 / 13.0));
+  CHECK(perche::bayesian_average(5.0, 0, 3.8, 10) == Approx(3.8));
+  CHECK_THROWS_AS(perche::bayesian_average(5.0, 3, 3.8, 0), std::invalid_argument);
+}
