@@ -143,6 +143,20 @@ class NpsCounts {
     return c;
   }
 
+  /// Rebuilds counts from their state (counts(), weights(), squared_weights()), e.g. after
+  /// serialisation. Throws std::invalid_argument on negative or non-finite sums.
+  NpsCounts(NpsBreaks breaks, const std::array<std::uint64_t, 3>& counts, const std::array<double, 3>& weights,
+            const std::array<double, 3>& squared_weights)
+      : NpsCounts(breaks) {
+    for (int i = 0; i < 3; ++i) {
+      detail::check_weight("nps", weights[i], static_cast<std::size_t>(i));
+      detail::check_weight("nps", squared_weights[i], static_cast<std::size_t>(i));
+    }
+    n_ = counts;
+    w_ = weights;
+    w2_ = squared_weights;
+  }
+
   /// Adds one response. Throws std::invalid_argument if the score is outside [0, 10] or the weight
   /// is negative or not finite.
   void add(int score, double weight = 1.0);
@@ -180,6 +194,10 @@ class NpsCounts {
     return s2 > 0.0 ? total_weight() * total_weight() / s2 : 0.0;
   }
   const NpsBreaks& breaks() const { return breaks_; }
+  /// State per category (detractors, passives, promoters): responses, Σw, Σw².
+  const std::array<std::uint64_t, 3>& counts() const { return n_; }
+  const std::array<double, 3>& weights() const { return w_; }
+  const std::array<double, 3>& squared_weights() const { return w2_; }
 
  private:
   friend struct detail::CountsAccess;
@@ -202,6 +220,21 @@ class RatingCounts {
     n_.assign(k, 0);
     w_.assign(k, 0.0);
     w2_.assign(k, 0.0);
+  }
+
+  /// Rebuilds counts from their state per level (counts(), weights(), squared_weights()). Throws
+  /// std::invalid_argument if a vector's length is not the number of levels or a sum is invalid.
+  RatingCounts(int scale_min, int scale_max, std::vector<std::uint64_t> counts, std::vector<double> weights,
+               std::vector<double> squared_weights)
+      : RatingCounts(scale_min, scale_max) {
+    for (const auto* v : {&weights, &squared_weights}) {
+      detail::check_lengths("rating", "levels", n_.size(), "state", v->size());
+      for (std::size_t i = 0; i < v->size(); ++i) detail::check_weight("rating", (*v)[i], i);
+    }
+    detail::check_lengths("rating", "levels", n_.size(), "state", counts.size());
+    n_ = std::move(counts);
+    w_ = std::move(weights);
+    w2_ = std::move(squared_weights);
   }
 
   /// Adds one rating. Throws std::invalid_argument if it is off the scale or the weight is bad.
@@ -253,6 +286,10 @@ class RatingCounts {
     const double s = total_weight();
     return s2 > 0.0 ? s * s / s2 : 0.0;
   }
+  /// State per level, lowest first: responses, Σw, Σw².
+  const std::vector<std::uint64_t>& counts() const { return n_; }
+  const std::vector<double>& weights() const { return w_; }
+  const std::vector<double>& squared_weights() const { return w2_; }
   /// Responses at a level; throws std::invalid_argument if the level is off the scale.
   std::uint64_t count(int level) const { return n_.at(index(level)); }
   /// Σw at a level.

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
+// The extension module perche._core: one bind_* function per public header.
+#include <pybind11/pybind11.h>
+
+namespace py = pybind11;
+
+void bind_metrics(py::module_& m);
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "perche C++ core (use the perche package, which re-exports it)";
+  bind_metrics(m);
+}

@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: Apache-2.0
+"""perche — Italian Voice-of-the-Customer analytics.
+
+CX metrics with honest statistics (NPS, CSAT, CES, churn, response times, trends, segments),
+computed by the same C++ core that C++ programs link.
+
+>>> import perche
+>>> r = perche.nps([10, 9, 7, 3, 10])
+>>> round(r.score, 1)
+40.0
+"""
+
+from ._core import (
+    Aggregation,
+    ChurnResult,
+    CiMethod,
+    Comparison,
+    NpsBreaks,
+    NpsCounts,
+    NpsOptions,
+    NpsResult,
+    RatingCounts,
+    RatingOptions,
+    RatingResult,
+    ResponseTimeResult,
+    TrendOptions,
+    TrendTestKind,
+    TrendTestResult,
+)
+from .metrics import (
+    Period,
+    Segment,
+    Trend,
+    bayesian_average,
+    by_segment,
+    ces,
+    churn_rate,
+    compare,
+    csat,
+    nps,
+    nps_compare,
+    nps_margin_of_error,
+    nps_sample_size,
+    p_adjust,
+    response_times,
+    trend,
+    trend_test,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Aggregation", "ChurnResult", "CiMethod", "Comparison", "NpsBreaks", "NpsCounts", "NpsOptions",
+    "NpsResult", "Period", "RatingCounts", "RatingOptions", "RatingResult", "ResponseTimeResult",
+    "Segment", "Trend", "TrendOptions", "TrendTestKind", "TrendTestResult", "bayesian_average",
+    "by_segment", "ces", "churn_rate", "compare", "csat", "nps", "nps_compare", "nps_margin_of_error",
+    "nps_sample_size", "p_adjust", "response_times", "trend", "trend_test",
+]
