@@ -209,6 +209,9 @@ def main(argv=None) -> int:
     except ValueError as e:
         print(f"perche: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `perche report | head`: the reader left, which is not an error
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -128,11 +128,19 @@ def _codes(labels: Any, what: str):
         raise ValueError(f"{what}: missing label at index {int(np.flatnonzero(np.isnan(a))[0])}")
     elif a.dtype.kind == "M" and np.isnat(a).any():
         raise ValueError(f"{what}: missing date at index {int(np.flatnonzero(np.isnat(a))[0])}")
+    if a.dtype.kind in "iu" and (a.dtype.kind == "i" or a.dtype.itemsize < 8 or a.max(initial=0) < 2**63):
+        return None, np.ascontiguousarray(a, dtype="int64")  # integers are their own codes
     try:
-        uniq, codes = np.unique(a, return_inverse=True)
+        try:
+            import pandas as pd  # hash-based factorize: much faster than sorting for many rows
+        except ImportError:
+            uniq, codes = np.unique(a, return_inverse=True)
+        else:
+            codes, uniq = pd.factorize(a, sort=True, use_na_sentinel=False)
+            uniq = np.asarray(uniq)
     except TypeError:
         raise ValueError(f"{what}: labels of mixed types cannot be ordered") from None
-    return uniq, codes.astype("int64").ravel()
+    return uniq, np.ascontiguousarray(codes, dtype="int64").ravel()
 
 
 def _label(v: Any) -> Any:
@@ -408,7 +416,8 @@ def trend(scores, periods, metric="nps", weights=None, freq=None, test="mann_ken
     o = _metric_options(metric, options)
     fn = _core.nps_trend if metric == "nps" else _core.rating_trend
     res = fn(_numbers(scores), codes, _weights(weights), o, t)
-    return Trend(metric, [Period(_label(labels[p.period]), p.result) for p in res.periods], res.test)
+    return Trend(metric, [Period(_label(p.period if labels is None else labels[p.period]), p.result)
+                          for p in res.periods], res.test)
 
 
 def by_segment(scores, segments, metric="nps", weights=None, **options) -> SegmentList:
@@ -418,7 +427,8 @@ def by_segment(scores, segments, metric="nps", weights=None, **options) -> Segme
     o = _metric_options(metric, options)
     fn = _core.nps_by_segment if metric == "nps" else _core.rating_by_segment
     res = fn(_numbers(scores), codes, _weights(weights), o)
-    return SegmentList(Segment(_label(labels[s.key]), s.result, s.vs_rest, s.p_holm, s.p_bh) for s in res)
+    return SegmentList(Segment(_label(s.key if labels is None else labels[s.key]), s.result, s.vs_rest, s.p_holm,
+                               s.p_bh) for s in res)
 
 
 # --- repr and to_dict for the C++ result types -------------------------------------------------
