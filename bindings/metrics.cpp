@@ -317,8 +317,8 @@ void bind_metrics(py::module_& m) {
       },
       py::arg("scores"), py::arg("weights"), py::arg("options"));
   m.def("nps_compare", &nps_compare, py::arg("a"), py::arg("b"), py::arg("options"));
-  m.def("compare", &compare<NpsResult>, py::arg("a"), py::arg("b"), py::arg("confidence") = 0.95);
-  m.def("compare", &compare<RatingResult>, py::arg("a"), py::arg("b"), py::arg("confidence") = 0.95);
+  m.def("compare", py::overload_cast<const NpsResult&, const NpsResult&, double>(&compare), py::arg("a"), py::arg("b"), py::arg("confidence") = 0.95);
+  m.def("compare", py::overload_cast<const RatingResult&, const RatingResult&, double>(&compare), py::arg("a"), py::arg("b"), py::arg("confidence") = 0.95);
   m.def("rating", &rating, py::arg("counts"), py::arg("options"));
   m.def(
       "csat",

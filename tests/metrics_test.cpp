@@ -266,6 +266,54 @@ TEST_CASE("csat: 5/5/10/30/50 on 1-5 gives top-2-box 80% with Wilson [71.12, 86.
   CHECK(r->n == 100);
 }
 
+namespace {
+perche::RatingCounts top_box_counts(std::uint64_t top, std::uint64_t n) {
+  // levels 1..5: `top` responses at 5, the rest at 1
+  return perche::RatingCounts(1, 5, {n - top, 0, 0, 0, top}, {double(n - top), 0, 0, 0, double(top)},
+                              {double(n - top), 0, 0, 0, double(top)});
+}
+}  // namespace
+
+TEST_CASE("csat: comparison of top-box shares is the score test with Newcombe's interval") {
+  // Newcombe (1998), Stat Med 17:873, Table II, method 10: 56/70 vs 48/80 → [0.0524, 0.3339];
+  // 9/10 vs 3/10 → [0.1705, 0.8090]. z² = Pearson's χ² (scipy chi2_contingency, correction=False).
+  const auto a = perche::rating(top_box_counts(56, 70), perche::CsatOptions{});
+  const auto b = perche::rating(top_box_counts(48, 80), perche::CsatOptions{});
+  REQUIRE(a);
+  REQUIRE(b);
+  const auto c = perche::compare(*a, *b);
+  CHECK(c.diff == Approx(20.0));
+  CHECK(c.ci_low == Approx(5.24).epsilon(1e-3));
+  CHECK(c.ci_high == Approx(33.39).epsilon(1e-3));
+  const auto c2 = perche::compare(*perche::rating(top_box_counts(9, 10), perche::CsatOptions{}),
+                                  *perche::rating(top_box_counts(3, 10), perche::CsatOptions{}));
+  CHECK(c2.ci_low == Approx(17.05).epsilon(1e-3));
+  CHECK(c2.ci_high == Approx(80.90).epsilon(1e-3));
+  const auto c3 = perche::compare(*perche::rating(top_box_counts(80, 100), perche::CsatOptions{}),
+                                  *perche::rating(top_box_counts(60, 100), perche::CsatOptions{}));
+  CHECK(c3.z == Approx(3.0860669992418384).epsilon(1e-12));
+  CHECK(c3.p_value == Approx(0.0020282311484520824).epsilon(1e-9));
+  // One response is never "significant" against a large rest (its Wald SE would be 0).
+  const auto c4 = perche::compare(*perche::rating(top_box_counts(1, 1), perche::CsatOptions{}),
+                                  *perche::rating(top_box_counts(800, 1000), perche::CsatOptions{}));
+  CHECK(c4.p_value > 0.5);
+}
+
+TEST_CASE("weights whose square leaves the double range are named") {
+  const std::vector<int> s{7, 9, 10};
+  const std::vector<double> big{1.0, 1e101, 1.0};
+  CHECK_THROWS_WITH_AS(perche::nps(s, big),
+                       "nps: weight 1e+101 at index 1 is out of range (expected 0 or a weight in [1e-100, 1e100]; "
+                       "rescale the weights)",
+                       std::invalid_argument);
+  const std::vector<double> tiny{1.0, 1.0, 1e-150};
+  perche::CsatOptions ten;
+  ten.scale_max = 10;
+  CHECK_THROWS_AS(perche::csat(s, tiny, ten), std::invalid_argument);
+  const std::vector<double> ok{1e100, 0.0, 1e-100};
+  CHECK(perche::nps(s, ok)->n_eff == Approx(1.0));
+}
+
 TEST_CASE("csat: any integer scale, top boxes and bad input") {
   perche::CsatOptions o;
   o.scale_min = 0;

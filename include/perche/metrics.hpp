@@ -354,7 +354,7 @@ struct RatingResult {
 /// Difference of two independent estimates a − b.
 struct Comparison {
   double diff;       ///< a.score − b.score (plain estimates)
-  double se;         ///< √(SE_a² + SE_b²) (bootstrap: SD of the replicated differences)
+  double se;         ///< √(SE_a² + SE_b²) (bootstrap: SD of the replicated differences; Wilson top-box: pooled SE)
   double z;          ///< (a.center − b.center)/se; ±inf when se = 0 and the centres differ, 0 if equal
   double p_value;    ///< two-sided, normal reference distribution
   double ci_low;     ///< (a.center − b.center) ± z_{1−α/2}·se (bootstrap: percentile interval)
@@ -468,7 +468,7 @@ inline int checked_level(T x, int lo, int hi, std::string_view where, std::size_
 inline void check_weights(std::string_view where, std::span<const double> weights, std::size_t n) {
   if (weights.empty()) return;
   check_lengths(where, "scores", n, "weights", weights.size());
-  for (std::size_t i = 0; i < weights.size(); ++i) check_weight(where, weights[i], i);
+  for (std::size_t i = 0; i < weights.size(); ++i) check_response_weight(where, weights[i], i);
 }
 
 struct CountsAccess {
@@ -830,7 +830,7 @@ inline TrendTestResult trend_test_impl(std::span<const double> y, const TrendOpt
 
 inline void NpsCounts::add(int score, double weight) {
   const int s = detail::checked_level(score, 0, 10, "nps", 0);
-  detail::check_weight("nps", weight, 0);
+  detail::check_response_weight("nps", weight, 0);
   const int cat = detail::CountsAccess::category(s, breaks_);
   n_[cat] += 1;
   w_[cat] += weight;
@@ -845,7 +845,7 @@ void NpsCounts::add(const R& scores, std::span<const double> weights) {
 
 inline void RatingCounts::add(int score, double weight) {
   const int s = detail::checked_level(score, min_, max_, "rating", 0);
-  detail::check_weight("rating", weight, 0);
+  detail::check_response_weight("rating", weight, 0);
   const auto k = static_cast<std::size_t>(s - min_);
   n_[k] += 1;
   w_[k] += weight;
@@ -932,12 +932,12 @@ std::optional<NpsResult> nps(const R& scores, const NpsOptions& options = {}) {
   return nps(scores, std::span<const double>{}, options);
 }
 
-/// Wald z-test of the difference of two independent estimates (of any metric):
-/// SE = √(SE_a² + SE_b²), z = (a.center − b.center)/SE, p = 2(1 − Φ(|z|)). With adjusted_wald
-/// results the test uses the adjusted centres, as Rocks (2016, §4) does; diff stays the plain one.
+namespace detail {
+/// Wald z-test of the difference of two independent estimates: SE = √(SE_a² + SE_b²),
+/// z = (a.center − b.center)/SE, p = 2(1 − Φ(|z|)).
 template <class Result>
-Comparison compare(const Result& a, const Result& b, double confidence = 0.95) {
-  detail::check_confidence("compare", confidence);
+Comparison wald_compare(const Result& a, const Result& b, double confidence) {
+  check_confidence("compare", confidence);
   Comparison c{};
   c.confidence = confidence;
   c.diff = a.score - b.score;
@@ -945,18 +945,26 @@ Comparison compare(const Result& a, const Result& b, double confidence = 0.95) {
   const double d = a.center - b.center;
   if (c.se > 0.0 && std::isfinite(c.se)) {
     c.z = d / c.se;
-    c.p_value = detail::normal_two_sided_p(c.z);
+    c.p_value = normal_two_sided_p(c.z);
   } else if (std::isinf(c.se)) {
     c.z = 0.0;
     c.p_value = 1.0;
   } else {
-    c.z = d == 0.0 ? 0.0 : std::copysign(detail::kInf, d);
+    c.z = d == 0.0 ? 0.0 : std::copysign(kInf, d);
     c.p_value = d == 0.0 ? 1.0 : 0.0;
   }
-  const double zc = detail::z_critical(confidence);
+  const double zc = z_critical(confidence);
   c.ci_low = d - zc * c.se;
   c.ci_high = d + zc * c.se;
   return c;
+}
+}  // namespace detail
+
+/// NPS of a minus NPS of b (independent samples): Wald z-test with SE = √(SE_a² + SE_b²),
+/// z = (a.center − b.center)/SE, p = 2(1 − Φ(|z|)). With adjusted_wald results the test uses the
+/// adjusted centres, as Rocks (2016, §4) does; diff stays the plain one.
+inline Comparison compare(const NpsResult& a, const NpsResult& b, double confidence = 0.95) {
+  return detail::wald_compare(a, b, confidence);
 }
 
 /// Compares the NPS of two independent samples a − b (see compare()). With method bootstrap, both
@@ -967,7 +975,7 @@ inline std::optional<Comparison> nps_compare(const NpsCounts& a, const NpsCounts
   const auto ra = nps(a, options);
   const auto rb = nps(b, options);
   if (!ra || !rb) return std::nullopt;
-  if (options.method != CiMethod::bootstrap) return compare(*ra, *rb, options.confidence);
+  if (options.method != CiMethod::bootstrap) return detail::wald_compare(*ra, *rb, options.confidence);
   const auto stat = [](const std::vector<double>& c, double n) { return 100.0 * (c[2] - c[0]) / n; };
   auto reps_a = detail::bootstrap_histogram({ra->detractor_share, ra->passive_share, ra->promoter_share}, ra->n_eff,
                                             options.bootstrap_samples, options.seed, stat);
@@ -1168,6 +1176,42 @@ inline std::optional<RatingResult> rating(const RatingCounts& counts_in, const R
   r.ci_low = std::clamp(r.ci_low, range_lo, range_hi);
   r.ci_high = std::clamp(r.ci_high, range_lo, range_hi);
   return r;
+}
+
+/// Rating of a minus rating of b (independent samples).
+/// - Top-box shares with Wilson intervals (the CSAT default): the pooled two-proportion z-test, i.e.
+///   the score test of H0: p_a = p_b, z = (p_a − p_b)/√(p̄(1 − p̄)(1/n_a + 1/n_b)) with
+///   p̄ = (n_a·p_a + n_b·p_b)/(n_a + n_b) (z² is Pearson's χ² of the 2×2 table); the interval of
+///   the difference is Newcombe's hybrid score interval from the two Wilson intervals (Newcombe 1998,
+///   Stat Med 17:873, method 10). Unlike the Wald test it does not call a one-response segment
+///   "significant" because its own Wald SE is 0. se is the pooled SE. n is Kish's n_eff.
+/// - Otherwise (means, net scores, Wald or bootstrap results): the Wald z-test of NPS's compare().
+inline Comparison compare(const RatingResult& a, const RatingResult& b, double confidence = 0.95) {
+  const bool score_test = a.aggregation == Aggregation::top_box && b.aggregation == Aggregation::top_box &&
+                          a.method == CiMethod::wilson && b.method == CiMethod::wilson;
+  if (!score_test) return detail::wald_compare(a, b, confidence);
+  detail::check_confidence("compare", confidence);
+  Comparison c{};
+  c.confidence = confidence;
+  const double pa = a.top_share, pb = b.top_share, na = a.n_eff, nb = b.n_eff;
+  c.diff = 100.0 * (pa - pb);
+  const double pool = (na * pa + nb * pb) / (na + nb);
+  c.se = 100.0 * std::sqrt(std::max(0.0, pool * (1.0 - pool)) * (1.0 / na + 1.0 / nb));
+  if (c.se > 0.0) {
+    c.z = c.diff / c.se;
+    c.p_value = detail::normal_two_sided_p(c.z);
+  } else {  // both samples all top-box or all not: no evidence of a difference
+    c.z = 0.0;
+    c.p_value = 1.0;
+  }
+  const double zc = detail::z_critical(confidence);
+  double la, ua, lb, ub;
+  detail::wilson_interval(pa, na, zc, la, ua);
+  detail::wilson_interval(pb, nb, zc, lb, ub);
+  const double d = pa - pb;
+  c.ci_low = 100.0 * (d - std::sqrt((pa - la) * (pa - la) + (ub - pb) * (ub - pb)));
+  c.ci_high = 100.0 * (d + std::sqrt((ua - pa) * (ua - pa) + (pb - lb) * (pb - lb)));
+  return c;
 }
 
 namespace detail {

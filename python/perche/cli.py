@@ -175,17 +175,27 @@ def report(args) -> int:
         print("  (* significant after Holm adjustment across the segments of the column)")
 
     if args.json:
-        Path(args.json).write_text(json.dumps(out, indent=2, ensure_ascii=False, default=_json_default) + "\n",
-                                   encoding="utf-8")
+        text = json.dumps(_json_safe(out), indent=2, ensure_ascii=False, allow_nan=False, default=_json_default)
+        Path(args.json).write_text(text + "\n", encoding="utf-8")
         print(f"\nJSON written to {args.json}")
     return 0
 
 
+def _json_safe(v):
+    """Recursively replaces non-finite floats (an infinite SE of a one-response segment) by None:
+    JSON (RFC 8259) has no NaN or Infinity token."""
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, dict):
+        return {k: _json_safe(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_json_safe(x) for x in v]
+    return v
+
+
 def _json_default(v):
-    if isinstance(v, (np.generic,)):
-        return v.item()
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
     return str(v)
 
 

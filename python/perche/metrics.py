@@ -231,7 +231,9 @@ def nps_compare(a, b, weights_a=None, weights_b=None, method="adjusted_wald", co
 
 
 def compare(a, b, confidence=0.95) -> _core.Comparison:
-    """Wald z-test of the difference of two independent results (NpsResult or RatingResult)."""
+    """Difference a − b of two independent results (NpsResult or RatingResult): a Wald z-test, or for
+    top-box shares with Wilson intervals (the CSAT default) the pooled two-proportion z-test with
+    Newcombe's hybrid score interval."""
     return _core.compare(a, b, confidence)
 
 

@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: Apache-2.0
+# The `perche report` command (perche.cli.main).
+# Reference values: the sample survey's NPS recomputed from its CSV with pandas and the independent
+# Rocks (2016) adjusted-Wald code in refstats.py; small CSV files written here, whose line numbers
+# and row counts are known by construction.
+import json
+
+import pandas as pd
+import pytest
+
+from perche import cli
+from refstats import nps_reference
+
+
+def strict_json(text):
+    """json.loads that rejects NaN and Infinity, which are not JSON (RFC 8259)."""
+    def reject(name):
+        raise ValueError(f"{name} is not valid JSON")
+    return json.loads(text, parse_constant=reject)
+
+
+def write_csv(path, lines, delimiter=";", bom=True):
+    text = "\r\n".join(delimiter.join(cells) for cells in lines) + "\r\n"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    return path
+
+
+SMALL = [
+    ["id", "data", "canale", "nps", "csat"],
+    ["1", "2026-01-05", "chat", "10", "5"],
+    ["2", "2026-01-09", "email", "9", "4"],
+    ["3", "2026-02-03", "chat", "11", "3"],  # line 4: off the 0–10 scale
+    ["4", "2026-02-10", "telefono", "3", "2"],
+    ["5", "2026-03-01", "chat", "7", "4"],
+    ["6", "2026-03-20", "email", "8", "5"],
+]
+
+
+def test_report_on_the_shipped_sample_prints_nps_trend_and_segments(capsys):
+    assert cli.main(["report"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert any(line.startswith("NPS:") for line in lines)
+    assert "Trend by month" in out
+    assert "By canale:" in out
+    assert "Mann–Kendall" in out
+
+
+def test_the_sample_nps_line_agrees_with_an_independent_computation(capsys):
+    df = pd.read_csv(cli.SAMPLE)
+    ref = nps_reference(df["nps"].to_numpy())
+    assert cli.main(["report"]) == 0
+    nps_line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("NPS:"))
+    expected = f"NPS: {ref['score']:+.1f}  [{ref['adj_ci'][0]:+.1f}, {ref['adj_ci'][1]:+.1f}]"
+    assert nps_line.startswith(expected)
+    assert f"n={len(df)}" in nps_line
+
+
+def test_a_semicolon_csv_with_bom_and_a_bad_row_skips_it_and_names_its_line(tmp_path, capsys):
+    path = write_csv(tmp_path / "export.csv", SMALL)
+    assert cli.main(["report", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert "line 4" in captured.err and "'11'" in captured.err
+    assert len(captured.err.strip().splitlines()) == 1
+    assert "5 of 6 rows used" in captured.out
+    assert "1 bad rows" in captured.out
+    assert "By canale:" in captured.out and "Trend by month" in captured.out
+
+
+def test_json_output_holds_the_overall_result_with_its_interval(tmp_path, capsys):
+    path = write_csv(tmp_path / "export.csv", SMALL)
+    out = tmp_path / "out.json"
+    assert cli.main(["report", str(path), "--json", str(out)]) == 0
+    doc = strict_json(out.read_text(encoding="utf-8"))
+    overall = doc["overall"]
+    assert overall["ci_low"] <= overall["score"] <= overall["ci_high"]
+    assert overall["n"] == 5
+    assert (doc["rows"], doc["rows_used"], doc["bad_rows"]) == (6, 5, 1)
+    assert [p["period"] for p in doc["trend"]["periods"]] == ["2026-01", "2026-02", "2026-03"]
+    assert [s["key"] for s in doc["segments"]["canale"]] == ["chat", "email", "telefono"]
+    assert "JSON written" in capsys.readouterr().out
+
+
+def test_json_output_is_strict_json_even_when_a_segment_has_one_response(tmp_path, capsys):
+    # A CSAT segment with a single response has an infinite mean SE; JSON has no Infinity token.
+    path = write_csv(tmp_path / "export.csv", SMALL)
+    out = tmp_path / "out.json"
+    assert cli.main(["report", str(path), "--metric", "csat", "--json", str(out)]) == 0
+    strict_json(out.read_text(encoding="utf-8"))
+
+
+def test_a_comma_csv_without_bom_works_too(tmp_path, capsys):
+    path = write_csv(tmp_path / "export.csv", SMALL, delimiter=",", bom=False)
+    assert cli.main(["report", str(path), "--by", "canale"]) == 0
+    assert "5 of 6 rows used" in capsys.readouterr().out
+
+
+def test_an_unknown_score_column_exits_2_with_a_one_line_error(tmp_path, capsys):
+    path = write_csv(tmp_path / "export.csv", SMALL)
+    assert cli.main(["report", str(path), "--score", "voto"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "voto" in err and err.startswith("perche: ")
+
+
+def test_an_unknown_by_column_exits_2(tmp_path, capsys):
+    path = write_csv(tmp_path / "export.csv", SMALL)
+    assert cli.main(["report", str(path), "--by", "regione"]) == 2
+    assert "regione" in capsys.readouterr().err
+
+
+def test_a_missing_file_exits_2_with_a_one_line_error(tmp_path, capsys):
+    assert cli.main(["report", str(tmp_path / "nope.csv")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "nope.csv" in err
+
+
+def test_an_empty_file_exits_2(tmp_path, capsys):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    assert cli.main(["report", str(path)]) == 2
+    assert "empty" in capsys.readouterr().err
+
+
+def test_an_unknown_subcommand_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as e:
+        cli.main(["rapporto"])
+    assert e.value.code == 2

@@ -1,0 +1,393 @@
+# SPDX-License-Identifier: Apache-2.0
+# perche.csat, perche.ces, RatingCounts and compare() of rating results.
+# Reference values: statsmodels proportion_confint(method="wilson") for top-box intervals (perche
+# reports the CSAT score and CI in percent, shares as fractions); stats.t via
+# refstats.weighted_mean_t for mean intervals (clamped to the scale, as perche documents); the
+# trinomial net score with Rocks (2016) adjusted Wald written out in numpy for aggregation="net".
+import json
+import math
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+import perche
+from refstats import kish_n_eff, weighted_mean_t, z_test
+
+TIGHT = dict(rel=1e-9, abs=1e-9)
+quarter_weights = st.integers(0, 400).map(lambda k: k / 4)
+
+
+def wilson_percent(count, n, confidence=0.95):
+    lo, hi = proportion_confint(count, n, alpha=1 - confidence, method="wilson")
+    return 100 * max(0.0, lo), 100 * min(1.0, hi)
+
+
+def rating_counts(scores, weights=None, scale=(1, 5)):
+    c = perche.RatingCounts(*scale)
+    c.add(np.asarray(scores, dtype=np.int64), weights)
+    return c
+
+
+# --- CSAT top box ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("confidence", [0.9, 0.95, 0.99])
+@pytest.mark.parametrize("n", [1, 3, 40, 1000])
+def test_csat_top_2_box_matches_statsmodels_wilson_in_percent(rng, n, confidence):
+    s = rng.integers(1, 6, n)
+    top = int((s >= 4).sum())
+    r = perche.csat(s, confidence=confidence)
+    p = top / n
+    assert r.aggregation == "top_box" and r.method == "wilson" and r.top == 2
+    assert r.score == pytest.approx(100 * p, **TIGHT)
+    assert r.top_share == pytest.approx(p, **TIGHT)
+    assert r.bottom_share == pytest.approx((s <= 2).sum() / n, **TIGHT)
+    assert r.se == pytest.approx(100 * math.sqrt(p * (1 - p) / n), **TIGHT)
+    assert (r.ci_low, r.ci_high) == pytest.approx(wilson_percent(top, n, confidence), **TIGHT)
+
+
+def test_csat_of_4_ratings_50_percent_satisfied_has_wilson_ci_15_0_to_85_0():
+    # Wilson (1927) for 2 of 4 at 95%: centre 0.5, half-width 1.96·sqrt(0.0625 + 0.96/64)/1.96 ≈ 0.3500
+    r = perche.csat([1, 2, 5, 4])
+    assert r.score == 50.0
+    assert (r.ci_low, r.ci_high) == pytest.approx((15.004, 84.996), abs=1e-3)
+
+
+@pytest.mark.parametrize("top", [1, 2, 3])
+def test_csat_top_k_boxes_on_a_1_to_10_scale(rng, top):
+    s = rng.integers(1, 11, 300)
+    k = int((s > 10 - top).sum())
+    r = perche.csat(s, scale=(1, 10), top=top)
+    assert r.score == pytest.approx(100 * k / 300, **TIGHT)
+    assert (r.ci_low, r.ci_high) == pytest.approx(wilson_percent(k, 300), **TIGHT)
+
+
+def test_csat_top_box_wald_interval_is_score_plus_minus_z_se(rng):
+    s = rng.integers(1, 6, 200)
+    p = (s >= 4).mean()
+    se = 100 * math.sqrt(p * (1 - p) / 200)
+    z = stats.norm.ppf(0.975)
+    r = perche.csat(s, method="wald")
+    assert (r.ci_low, r.ci_high, r.se) == pytest.approx((100 * p - z * se, 100 * p + z * se, se), **TIGHT)
+
+
+def test_weighted_csat_uses_wilson_on_kish_effective_n(rng):
+    s = rng.integers(1, 6, 400)
+    w = rng.uniform(0.2, 3.0, 400)
+    n = kish_n_eff(w)
+    p = w[s >= 4].sum() / w.sum()
+    r = perche.csat(s, weights=w)
+    assert r.n == 400 and r.n_eff == pytest.approx(n, **TIGHT)
+    assert r.score == pytest.approx(100 * p, **TIGHT)
+    assert r.se == pytest.approx(100 * math.sqrt(p * (1 - p) / n), **TIGHT)
+    assert (r.ci_low, r.ci_high) == pytest.approx(wilson_percent(p * n, n), **TIGHT)
+
+
+def test_csat_reports_the_mean_with_a_t_interval_clamped_to_the_scale(rng):
+    s = rng.integers(1, 6, 60)
+    m, sd, se, ci = weighted_mean_t(s, lo=1, hi=5)
+    r = perche.csat(s)
+    assert (r.mean, r.sd, r.mean_se) == pytest.approx((m, sd, se), **TIGHT)
+    assert (r.mean_ci_low, r.mean_ci_high) == pytest.approx(ci, **TIGHT)
+
+
+def test_csat_mean_aggregation_matches_scipy_t(rng):
+    s = rng.integers(1, 6, 25)
+    w = rng.uniform(0.5, 1.5, 25)
+    m, sd, se, ci = weighted_mean_t(s, w, confidence=0.9, lo=1, hi=5)
+    r = perche.csat(s, weights=w, aggregation="mean", confidence=0.9)
+    assert r.method == "t"
+    assert (r.score, r.se, r.sd) == pytest.approx((m, se, sd), **TIGHT)
+    assert (r.ci_low, r.ci_high) == pytest.approx(ci, **TIGHT)
+
+
+def test_a_mean_interval_that_would_leave_the_scale_is_clamped_to_it():
+    s = [5, 5, 5, 4, 5]
+    m, _, se, _ = weighted_mean_t(s)
+    t = stats.t.ppf(0.975, 4)
+    assert m + t * se > 5  # the unclamped interval leaves the scale
+    r = perche.csat(s, aggregation="mean")
+    assert r.ci_high == 5.0 and r.mean_ci_high == 5.0
+    assert r.ci_low == pytest.approx(m - t * se, **TIGHT)
+
+
+def test_one_rating_gives_the_whole_scale_as_mean_interval():
+    r = perche.ces([6])
+    assert r.n == 1 and r.mean == 6.0
+    assert math.isinf(r.mean_se) and r.sd == 0.0
+    assert (r.mean_ci_low, r.mean_ci_high) == (1.0, 7.0)
+
+
+# --- CES -------------------------------------------------------------------------------------------
+
+
+def test_ces_defaults_to_the_mean_of_a_1_to_7_scale_with_a_t_interval(rng):
+    s = rng.integers(1, 8, 120)
+    m, sd, se, ci = weighted_mean_t(s, lo=1, hi=7)
+    r = perche.ces(s)
+    assert (r.aggregation, r.method) == ("mean", "t")
+    assert (r.score, r.sd, r.se) == pytest.approx((m, sd, se), **TIGHT)
+    assert (r.ci_low, r.ci_high) == pytest.approx(ci, **TIGHT)
+
+
+def test_ces_agree_share_is_the_top_3_of_7_with_wilson(rng):
+    s = rng.integers(1, 8, 200)
+    k = int((s >= 5).sum())
+    r = perche.ces(s, aggregation="agree_share")
+    assert r.top == 3
+    assert r.score == pytest.approx(100 * k / 200, **TIGHT)
+    assert (r.ci_low, r.ci_high) == pytest.approx(wilson_percent(k, 200), **TIGHT)
+
+
+@pytest.mark.parametrize("method", ["adjusted_wald", "wald"])
+def test_ces_net_is_top_minus_bottom_boxes_with_rocks_intervals(rng, method):
+    s = rng.integers(1, 8, 150)
+    n = 150
+    a, b = (s >= 5).mean(), (s <= 3).mean()
+    z = stats.norm.ppf(0.975)
+    if method == "wald":
+        center, se = 100 * (a - b), 100 * math.sqrt((a + b - (a - b) ** 2) / n)
+    else:
+        a2, b2 = (a * n + 0.75) / (n + 3), (b * n + 0.75) / (n + 3)
+        center, se = 100 * (a2 - b2), 100 * math.sqrt((a2 + b2 - (a2 - b2) ** 2) / (n + 3))
+    r = perche.ces(s, aggregation="net", method=method)
+    assert r.score == pytest.approx(100 * (a - b), **TIGHT)
+    assert (r.center, r.se) == pytest.approx((center, se), **TIGHT)
+    assert (r.ci_low, r.ci_high) == pytest.approx((max(-100, center - z * se), min(100, center + z * se)), **TIGHT)
+
+
+def test_reversed_ces_mirrors_the_scale():
+    # 1 = "concordo pienamente": reversed, a 1 counts as a 7.
+    r = perche.ces([1, 1, 2, 7], reversed=True)
+    assert r.mean == pytest.approx((7 + 7 + 6 + 1) / 4, **TIGHT)
+    assert r.top_share == pytest.approx(0.75, **TIGHT)
+
+
+@given(st.lists(st.integers(1, 7), min_size=1, max_size=50))
+def test_reversed_ces_mean_is_8_minus_the_plain_mean(s):
+    plain = perche.ces(s)
+    rev = perche.ces(s, reversed=True)
+    assert rev.mean == pytest.approx(1 + 7 - plain.mean, rel=1e-12, abs=1e-12)
+    assert rev.sd == pytest.approx(plain.sd, rel=1e-9, abs=1e-12)
+    assert rev.top_share == pytest.approx(plain.bottom_share, rel=1e-12, abs=1e-15)
+
+
+@given(st.lists(st.tuples(st.integers(1, 5), quarter_weights), min_size=1, max_size=50))
+def test_reversed_ces_on_a_1_to_5_scale_has_mean_6_minus_the_plain_mean(rows):
+    s = [v for v, _ in rows]
+    w = [x for _, x in rows]
+    plain = perche.ces(s, weights=w, scale=(1, 5))
+    rev = perche.ces(s, weights=w, scale=(1, 5), reversed=True)
+    if sum(w) == 0:
+        assert plain is None and rev is None
+        return
+    assert rev.mean == pytest.approx(1 + 5 - plain.mean, rel=1e-12, abs=1e-12)
+
+
+# --- input types and errors ------------------------------------------------------------------------
+
+
+SAMPLE = [5, 4, 4, 3, 1, 2, 5, 5, 3, 4]
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64", "uint8", "float32", "float64"])
+def test_every_numeric_dtype_gives_the_same_csat(dtype):
+    assert perche.csat(np.asarray(SAMPLE, dtype=dtype)).to_dict() == perche.csat(SAMPLE).to_dict()
+
+
+def test_pandas_series_and_strided_arrays_give_the_same_csat():
+    a = np.repeat(np.asarray(SAMPLE), 2)
+    assert perche.csat(pd.Series(SAMPLE)).to_dict() == perche.csat(SAMPLE).to_dict()
+    assert perche.csat(a[::2]).to_dict() == perche.csat(SAMPLE).to_dict()
+
+
+@pytest.mark.parametrize("fn, bad, message", [
+    (perche.csat, [1, 2, 6], "csat: score 6 at index 2 is outside [1, 5]"),
+    (perche.csat, [0, 2], "csat: score 0 at index 0 is outside [1, 5]"),
+    (perche.csat, [1, 2.5], "csat: score 2.5 at index 1 is not an integer (expected an integer in [1, 5])"),
+    (perche.csat, [3, float("nan")], "csat: score nan at index 1 is not a number (expected an integer in [1, 5])"),
+    (perche.ces, [1, 2, 8], "ces: score 8 at index 2 is outside [1, 7]"),
+    (perche.ces, [1, 7.5], "ces: score 7.5 at index 1 is outside [1, 7]"),
+])
+def test_bad_ratings_raise_value_error_naming_index_value_and_range(fn, bad, message):
+    with pytest.raises(ValueError) as e:
+        fn(bad)
+    assert str(e.value) == message
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    (dict(aggregation="median"), "aggregation 'median' is not one of"),
+    (dict(method="adjusted_wald"), "does not fit this aggregation"),
+    (dict(aggregation="mean", method="wilson"), "does not fit this aggregation"),
+    (dict(method="nonsense"), "method 'nonsense' is not one of"),
+    (dict(top=5), "top 5 is outside [1, 4]"),
+    (dict(aggregation="net", top=3), "top 3 is outside [1, 2]"),
+    (dict(scale=(5, 1)), "scale [5, 1] is invalid"),
+    (dict(confidence=1.5), "confidence 1.5 is outside (0, 1)"),
+])
+def test_bad_csat_options_raise_value_error(kwargs, fragment):
+    with pytest.raises(ValueError) as e:
+        perche.csat([1, 2, 3], **kwargs)
+    assert fragment in str(e.value)
+
+
+def test_negative_weights_and_mismatched_lengths_raise():
+    with pytest.raises(ValueError, match=r"^csat: weight -1 at index 1 is negative"):
+        perche.csat([1, 2], weights=[1, -1])
+    with pytest.raises(ValueError, match=r"scores has 2 elements but weights has 3"):
+        perche.ces([1, 2], weights=[1, 1, 1])
+
+
+def test_two_dimensional_ratings_raise():
+    with pytest.raises(ValueError, match="one-dimensional"):
+        perche.csat(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("fn", [perche.csat, perche.ces])
+def test_empty_ratings_give_none(fn):
+    assert fn([]) is None
+    assert fn(np.array([], dtype=np.int16)) is None
+    assert fn([3, 4], weights=[0, 0]) is None
+    assert fn(perche.RatingCounts(*(1, 5) if fn is perche.csat else (1, 7))) is None
+
+
+# --- comparisons and bootstrap -----------------------------------------------------------------------
+
+
+def test_compare_of_two_default_csat_results_is_pearsons_chi2_with_newcombes_interval(rng):
+    a, b = rng.integers(1, 6, 300), rng.integers(2, 6, 200)
+    c = perche.compare(perche.csat(a), perche.csat(b))
+    xa, xb = int((a >= 4).sum()), int((b >= 4).sum())
+    chi2, p, _, _ = stats.chi2_contingency([[xa, 300 - xa], [xb, 200 - xb]], correction=False)
+    assert c.diff == pytest.approx(100 * (xa / 300 - xb / 200), **TIGHT)
+    assert (c.z ** 2, c.p_value) == pytest.approx((chi2, p), **TIGHT)
+    assert math.copysign(1, c.z) == math.copysign(1, c.diff)
+    # Newcombe (1998) method 10 from the two Wilson intervals, computed here by hand.
+    z = stats.norm.ppf(0.975)
+
+    def wilson(x, n):
+        p = x / n
+        mid, half = (p + z * z / (2 * n)) / (1 + z * z / n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        return p, mid - half, mid + half
+
+    (pa, la, ua), (pb, lb, ub) = wilson(xa, 300), wilson(xb, 200)
+    lo = pa - pb - math.sqrt((pa - la) ** 2 + (ub - pb) ** 2)
+    hi = pa - pb + math.sqrt((ua - pa) ** 2 + (pb - lb) ** 2)
+    assert (c.ci_low, c.ci_high) == pytest.approx((100 * lo, 100 * hi), **TIGHT)
+
+
+def test_a_one_response_top_box_segment_is_not_significant_against_the_rest():
+    # A Wald test would use SE 0 for the single response and call 100% vs 80% highly significant.
+    one = perche.csat([5])
+    rest = perche.csat([5] * 800 + [1] * 200)
+    c = perche.compare(one, rest)
+    assert c.p_value > 0.5
+    assert c.ci_low < 0 < c.ci_high
+
+
+def test_compare_of_two_wald_csat_results_is_a_wald_z_test(rng):
+    a, b = rng.integers(1, 6, 300), rng.integers(2, 6, 200)
+    ra, rb = perche.csat(a, method="wald"), perche.csat(b, method="wald")
+    z, p = z_test(ra.score, ra.se, rb.score, rb.se)
+    c = perche.compare(ra, rb)
+    assert c.diff == pytest.approx(ra.score - rb.score, **TIGHT)
+    assert (c.z, c.p_value) == pytest.approx((z, p), **TIGHT)
+
+
+def test_csat_bootstrap_is_reproducible_and_close_to_wald(rng):
+    s = rng.integers(1, 6, 3000)
+    a = perche.csat(s, method="bootstrap", seed=5, bootstrap_samples=3000)
+    b = perche.csat(s, method="bootstrap", seed=5, bootstrap_samples=3000)
+    w = perche.csat(s, method="wald")
+    assert a.to_dict() == b.to_dict()
+    assert a.score == pytest.approx(w.score, **TIGHT)
+    assert a.se == pytest.approx(w.se, rel=0.10)
+
+
+# --- RatingCounts ----------------------------------------------------------------------------------
+
+
+def test_csat_of_counts_equals_csat_of_the_scores(rng):
+    s = rng.integers(1, 6, 100)
+    assert perche.csat(rating_counts(s)).to_dict() == perche.csat(s).to_dict()
+    c7 = rating_counts(rng.integers(1, 8, 50), scale=(1, 7))
+    assert perche.ces(c7, aggregation="net").n == 50
+
+
+def test_rating_counts_report_counts_and_weights_per_level():
+    c = rating_counts([1, 2, 2, 5], weights=[0.5, 1.0, 2.0, 1.5])
+    assert list(c.counts) == [1, 2, 0, 0, 1]
+    assert c.count(2) == 2 and c.weight(2) == 3.0 and c.n == 4 and c.total_weight == 5.0
+    assert repr(c) == "RatingCounts(scale=(1, 5), counts=[1, 2, 0, 0, 1])"
+    with pytest.raises(ValueError, match=r"level 6 is outside \[1, 5\]"):
+        c.count(6)
+
+
+def test_rating_counts_of_different_scales_cannot_be_merged():
+    with pytest.raises(ValueError, match="different scales"):
+        perche.RatingCounts(1, 5) + perche.RatingCounts(1, 7)
+
+
+def test_options_on_another_scale_than_the_counts_raise():
+    with pytest.raises(ValueError, match="differs from the counts' scale"):
+        perche.csat(perche.RatingCounts(1, 7))
+
+
+@given(st.lists(st.integers(1, 5), max_size=50), st.lists(st.integers(1, 5), max_size=50))
+def test_merging_unweighted_rating_counts_equals_counting_the_concatenation(a, b):
+    ca, cb = rating_counts(a), rating_counts(b)
+    whole = rating_counts(a + b)
+    assert ca + cb == whole
+    ca += cb
+    assert ca == whole
+
+
+@given(st.lists(st.tuples(st.integers(1, 5), quarter_weights), max_size=50),
+       st.lists(st.tuples(st.integers(1, 5), quarter_weights), max_size=50))
+def test_merging_weighted_rating_counts_equals_counting_the_concatenation(a, b):
+    def counts(rows):
+        return rating_counts([s for s, _ in rows], np.array([w for _, w in rows], dtype=float))
+
+    assert counts(a) + counts(b) == counts(a + b)
+
+
+@given(st.lists(st.tuples(st.integers(-3, 3), quarter_weights), max_size=50))
+def test_reversing_rating_counts_twice_is_the_identity(rows):
+    c = rating_counts([s for s, _ in rows], np.array([w for _, w in rows], dtype=float), scale=(-3, 3))
+    assert c.reversed().reversed() == c
+    assert list(c.reversed().counts) == list(c.counts)[::-1]
+
+
+@given(st.lists(st.tuples(st.integers(1, 7), quarter_weights), max_size=50))
+def test_pickling_rating_counts_round_trips(rows):
+    c = rating_counts([s for s, _ in rows], np.array([w for _, w in rows], dtype=float), scale=(1, 7))
+    back = pickle.loads(pickle.dumps(c))
+    assert back == c
+    assert (back.scale_min, back.scale_max) == (1, 7)
+
+
+@given(st.lists(st.integers(1, 5), min_size=1, max_size=40),
+       st.sampled_from(["top_box", "mean", "net"]), st.sampled_from([None, "wald", "bootstrap"]))
+def test_rating_scores_and_intervals_stay_in_range(s, aggregation, method):
+    r = perche.csat(s, aggregation=aggregation, method=method, bootstrap_samples=50)
+    lo, hi = {"top_box": (0, 100), "mean": (1, 5), "net": (-100, 100)}[aggregation]
+    assert lo <= r.score <= hi
+    assert lo <= r.ci_low <= r.ci_high <= hi
+
+
+# --- repr, to_dict ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fn", [perche.csat, perche.ces])
+def test_rating_results_have_a_readable_repr_and_json_ready_to_dict(fn):
+    r = fn([1, 2, 3, 4, 5, 5])
+    assert repr(r).startswith("RatingResult(") and "score=" in repr(r)
+    d = r.to_dict()
+    assert all(isinstance(v, (int, float, str)) for v in d.values())
+    assert json.loads(json.dumps(d)) == d
