@@ -4,3 +4,4 @@
 #pragma once
 
 #include "perche/metrics.hpp"
+#include "perche/text.hpp"

@@ -26,6 +26,10 @@ from ._core import (
     TrendOptions,
     TrendTestKind,
     TrendTestResult,
+    Token,
+    TokenKind,
+    italian_stopwords,
+    negators,
 )
 from .metrics import (
     Period,
@@ -47,6 +51,8 @@ from .metrics import (
     trend_test,
 )
 
+from .text import Tokenizer, Tokens
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -55,4 +61,5 @@ __all__ = [
     "Segment", "Trend", "TrendOptions", "TrendTestKind", "TrendTestResult", "bayesian_average",
     "by_segment", "ces", "churn_rate", "compare", "csat", "nps", "nps_compare", "nps_margin_of_error",
     "nps_sample_size", "p_adjust", "response_times", "trend", "trend_test",
+    "Token", "TokenKind", "Tokenizer", "Tokens", "italian_stopwords", "negators",
 ]

@@ -15,5 +15,14 @@ int main() {
     return 1;
   }
   std::printf("consumer: NPS %.2f [%.2f, %.2f]\n", r->score, r->ci_low, r->ci_high);
+#ifndef PERCHE_METRICS_ONLY
+  const perche::text::Tokenizer tok;  // links ICU and libstemmer through the installed package
+  const auto terms = tok.normalize("L'assistenza è stata un po' lenta");
+  if (terms.empty() || terms.front() != "assistenza") {
+    std::puts("consumer: unexpected tokens");
+    return 1;
+  }
+  std::printf("consumer: %zu terms\n", terms.size());
+#endif
   return 0;
 }

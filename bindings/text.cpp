@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: Apache-2.0
+// Python bindings of perche/text.hpp. Offsets become code-point offsets into the Python str (byte
+// offsets for bytes input); batch calls release the GIL and run on C++ threads.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <perche/text.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace py = pybind11;
+using namespace perche::text;
+
+namespace {
+
+// A token as Python sees it: owned strings, code-point offsets, the kind by name.
+struct PyToken {
+  py::object text;  // a slice of the input object: str (or bytes for bytes input)
+  std::string norm;
+  std::size_t start, end;
+  TokenKind kind;
+};
+
+// UTF-8 bytes of a str (lone surrogates pass through as invalid UTF-8, which the tokenizer's
+// policy then handles) or of a bytes object as it is. code_points tells how offsets are counted.
+std::string utf8_of(const py::handle& obj, bool& code_points) {
+  if (py::isinstance<py::bytes>(obj)) {
+    code_points = false;
+    return std::string(obj.cast<py::bytes>());
+  }
+  if (!py::isinstance<py::str>(obj))
+    throw py::type_error("expected str or bytes, got " + std::string(py::str(obj.get_type().attr("__name__"))));
+  code_points = true;
+  Py_ssize_t n = 0;
+  if (const char* s = PyUnicode_AsUTF8AndSize(obj.ptr(), &n)) return std::string(s, static_cast<std::size_t>(n));
+  PyErr_Clear();
+  py::object b = py::reinterpret_steal<py::object>(PyUnicode_AsEncodedString(obj.ptr(), "utf-8", "surrogatepass"));
+  if (!b) throw py::error_already_set();
+  return std::string(b.cast<py::bytes>());
+}
+
+py::list to_python(const py::handle& obj, const std::string& text, const Tokens& toks, bool code_points) {
+  py::list out;
+  std::size_t byte = 0, cp = 0;  // running conversion: tokens come in order
+  auto to_cp = [&](std::size_t target) {
+    for (; byte < target; ++byte) cp += (static_cast<unsigned char>(text[byte]) & 0xC0) != 0x80;
+    return cp;
+  };
+  for (const Token& t : toks) {
+    const std::size_t s = code_points ? to_cp(t.start) : t.start;
+    const std::size_t e = code_points ? to_cp(t.end) : t.end;
+    py::object surface = obj[py::slice(static_cast<py::ssize_t>(s), static_cast<py::ssize_t>(e), 1)];
+    out.append(PyToken{std::move(surface), t.norm, s, e, t.kind});
+  }
+  return out;
+}
+
+TokenizerOptions make_options(bool lowercase, bool strip_accents, bool fix_accents, bool split_elisions,
+                              bool squash_elongations, const py::object& stopwords, bool stem, bool negation,
+                              bool placeholders, bool keep_punct, const std::string& utf8) {
+  TokenizerOptions o;
+  o.lowercase = lowercase;
+  o.strip_accents = strip_accents;
+  o.fix_accents = fix_accents;
+  o.split_elisions = split_elisions;
+  o.squash_elongations = squash_elongations;
+  if (stopwords.is_none()) {
+    o.stopwords.reset();
+  } else if (py::isinstance<py::str>(stopwords)) {
+    const auto name = stopwords.cast<std::string>();
+    if (name != "italian")
+      throw std::invalid_argument("stopwords '" + name + "' is unknown (expected \"italian\", a list of words or None)");
+    o.stopwords = italian_stopwords();
+  } else {
+    o.stopwords = stopwords.cast<std::vector<std::string>>();
+  }
+  o.stem = stem;
+  o.negation = negation;
+  o.placeholders = placeholders;
+  o.keep_punct = keep_punct;
+  if (utf8 == "replace")
+    o.utf8 = Utf8Policy::replace;
+  else if (utf8 == "strict")
+    o.utf8 = Utf8Policy::strict;
+  else
+    throw std::invalid_argument("utf8 '" + utf8 + "' is unknown (expected \"replace\" or \"strict\")");
+  return o;
+}
+
+py::dict options_dict(const TokenizerOptions& o) {
+  py::dict d;
+  d["lowercase"] = o.lowercase;
+  d["strip_accents"] = o.strip_accents;
+  d["fix_accents"] = o.fix_accents;
+  d["split_elisions"] = o.split_elisions;
+  d["squash_elongations"] = o.squash_elongations;
+  d["stopwords"] = o.stopwords ? py::cast(*o.stopwords) : py::none();
+  d["stem"] = o.stem;
+  d["negation"] = o.negation;
+  d["placeholders"] = o.placeholders;
+  d["keep_punct"] = o.keep_punct;
+  d["utf8"] = o.utf8 == Utf8Policy::strict ? "strict" : "replace";
+  return d;
+}
+
+std::vector<std::string> texts_of(const py::iterable& texts, std::vector<bool>& code_points) {
+  std::vector<std::string> out;
+  for (const auto& t : texts) {
+    bool cp = true;
+    out.push_back(utf8_of(t, cp));
+    code_points.push_back(cp);
+  }
+  return out;
+}
+
+std::vector<std::string_view> views(const std::vector<std::string>& s) { return {s.begin(), s.end()}; }
+
+}  // namespace
+
+void bind_text(py::module_& m) {
+  py::enum_<TokenKind>(m, "TokenKind")
+      .value("word", TokenKind::word)
+      .value("number", TokenKind::number)
+      .value("punct", TokenKind::punct)
+      .value("symbol", TokenKind::symbol)
+      .value("emoji", TokenKind::emoji)
+      .value("emoticon", TokenKind::emoticon)
+      .value("url", TokenKind::url)
+      .value("email", TokenKind::email)
+      .value("mention", TokenKind::mention)
+      .value("hashtag", TokenKind::hashtag);
+
+  py::class_<PyToken>(m, "Token", "One token: surface text, normalized form, code-point offsets, kind.")
+      .def_readonly("text", &PyToken::text)
+      .def_readonly("norm", &PyToken::norm)
+      .def_readonly("start", &PyToken::start)
+      .def_readonly("end", &PyToken::end)
+      .def_property_readonly("kind", [](const PyToken& t) { return std::string(kind_name(t.kind)); })
+      .def("__repr__",
+           [](const PyToken& t) {
+             return "Token(" + std::string(py::repr(t.text)) + ", norm=" + std::string(py::repr(py::str(t.norm))) +
+                    ", " + std::to_string(t.start) + ":" + std::to_string(t.end) + ", " + std::string(kind_name(t.kind)) + ")";
+           })
+      .def("__eq__", [](const PyToken& a, const PyToken& b) {
+        return a.text.equal(b.text) && a.norm == b.norm && a.start == b.start && a.end == b.end && a.kind == b.kind;
+      });
+
+  py::class_<Tokenizer>(m, "Tokenizer", "Italian tokenizer and normalizer (see perche/text.hpp).")
+      .def(py::init([](bool lowercase, bool strip_accents, bool fix_accents, bool split_elisions, bool squash_elongations,
+                       const py::object& stopwords, bool stem, bool negation, bool placeholders, bool keep_punct,
+                       const std::string& utf8) {
+             return Tokenizer(make_options(lowercase, strip_accents, fix_accents, split_elisions, squash_elongations,
+                                           stopwords, stem, negation, placeholders, keep_punct, utf8));
+           }),
+           py::kw_only(), py::arg("lowercase") = true, py::arg("strip_accents") = false, py::arg("fix_accents") = true,
+           py::arg("split_elisions") = true, py::arg("squash_elongations") = true, py::arg("stopwords") = "italian",
+           py::arg("stem") = false, py::arg("negation") = false, py::arg("placeholders") = false,
+           py::arg("keep_punct") = false, py::arg("utf8") = "replace")
+      .def_property_readonly("options", [](const Tokenizer& t) { return options_dict(t.options()); })
+      .def(
+          "tokenize",
+          [](const Tokenizer& t, const py::handle& text) {
+            bool cp = true;
+            const std::string s = utf8_of(text, cp);
+            Tokens toks;
+            {
+              py::gil_scoped_release release;
+              toks = t.tokenize(s);
+            }
+            return py::make_tuple(to_python(text, s, toks, cp), toks.replaced);
+          },
+          py::arg("text"))
+      .def(
+          "normalize",
+          [](const Tokenizer& t, const py::handle& text) {
+            bool cp = true;
+            const std::string s = utf8_of(text, cp);
+            py::gil_scoped_release release;
+            return t.normalize(s);
+          },
+          py::arg("text"))
+      .def(
+          "tokenize_batch",
+          [](const Tokenizer& t, const py::iterable& texts, unsigned threads) {
+            std::vector<bool> cps;
+            std::vector<py::object> objs;
+            for (const auto& x : texts) objs.push_back(py::reinterpret_borrow<py::object>(x));
+            const auto owned = texts_of(py::cast(objs), cps);
+            std::vector<Tokens> res;
+            {
+              py::gil_scoped_release release;
+              res = t.tokenize_batch(views(owned), threads);
+            }
+            py::list out;
+            for (std::size_t i = 0; i < res.size(); ++i) out.append(py::make_tuple(to_python(objs[i], owned[i], res[i], cps[i]), res[i].replaced));
+            return out;
+          },
+          py::arg("texts"), py::arg("threads") = 0)
+      .def(
+          "normalize_batch",
+          [](const Tokenizer& t, const py::iterable& texts, unsigned threads) {
+            std::vector<bool> cps;
+            const auto owned = texts_of(texts, cps);
+            py::gil_scoped_release release;
+            return t.normalize_batch(views(owned), threads);
+          },
+          py::arg("texts"), py::arg("threads") = 0)
+      .def(py::pickle([](const Tokenizer& t) { return options_dict(t.options()); },
+                      [](const py::dict& d) {
+                        return Tokenizer(make_options(d["lowercase"].cast<bool>(), d["strip_accents"].cast<bool>(),
+                                                      d["fix_accents"].cast<bool>(), d["split_elisions"].cast<bool>(),
+                                                      d["squash_elongations"].cast<bool>(), d["stopwords"],
+                                                      d["stem"].cast<bool>(), d["negation"].cast<bool>(),
+                                                      d["placeholders"].cast<bool>(), d["keep_punct"].cast<bool>(),
+                                                      d["utf8"].cast<std::string>()));
+                      }));
+
+  m.def("italian_stopwords", &italian_stopwords, "Snowball's Italian stopwords without non and più.");
+  m.def("negators", &negators, "Words that open a negation scope.");
+}

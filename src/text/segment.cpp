@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: Apache-2.0
+// Segmentation rules, each taken from the Universal Dependencies Italian treebanks (ISDT, VIT,
+// ParTUT, MarkIT, PoSTWITA, TWITTIRO; UD guidelines "Tokenization and word segmentation") and
+// checked with benchmarks/eval_ud.py on their dev sets:
+// - elisions split after the apostrophe: l' assistenza, dell' ordine, c' è, un' ottima;
+// - a final apostrophe stays on its word: po', e', piu', perche' (apocope, accent written as ');
+// - numbers keep internal . , : / - between digits: 1.200 3,5 10:30 31/10/75 1798-1837;
+// - hyphenated and slashed compounds stay whole: e-mail, check-in, e/o;
+// - abbreviations keep their period: art. n. ecc. sig. dott. s.p.a. and initials M.;
+// - runs of . ! ? are one token (... !!! ?! ?...), emoticons and emoji runs (❤❤❤) too;
+// - URLs, bare domains (tim.it), e-mails, @mentions and #hashtags are single tokens;
+// - English clitics split off: King 's, I 'm; a tweet cut by its client keeps "parola...".
+#include "segment.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <iterator>
+#include <string>
+
+#include "unicode.hpp"
+
+namespace perche::text::detail {
+namespace {
+
+constexpr std::string_view kEmoticons[] = {
+    ":-)", ":-(", ";-)", ":-D", ":-P", ":-p", ":-*", ":-/", ":-o", ":'(", ":')", "</3", "^_^", "-_-", "o.O", "O.o",
+    ":)",  ":(",  ";)",  ":D",  ":P",  ":p",  ":*",  ":/",  ":|",  ":o",  ":O",  "=)",  "=(",  "=D",  "(:",
+    "):",  "^^",  "<3",  ":3",  "xD",  "XD",  "D:",  ";D",  ":S",  ":c",  "c:",  "C:",  "*o*"};
+
+// Lower-case abbreviations that keep their period (UD Italian data, Italian style guides).
+constexpr std::string_view kAbbreviations[] = {
+    "a.c", "ago", "apr", "arch", "art", "artt", "avv", "ca", "cap", "capp", "cfr", "cit", "cod", "dic", "distr",
+    "dom", "dott", "dr", "ecc", "egr", "es", "etc", "fax", "feb", "fig", "figg", "fr", "gen", "gent", "geom", "gio",
+    "giu", "ibid", "ing", "int", "jr", "l", "lett", "lug", "lun", "mag", "mar", "max", "mer", "min", "mons", "mr",
+    "mrs", "ms", "n", "nn", "nov", "nr", "num", "on", "op", "ott", "p", "pag", "pagg", "pp", "prof", "prop", "pt",
+    "rag", "reg", "rep", "s", "sab", "sac", "sen", "set", "sett", "sig", "sigg", "sigra", "sr", "ss", "st", "spett",
+    "spa", "srl", "snc", "tab", "tel", "tot", "ult", "v", "vd", "ven", "vol", "voll", "vs", "approx", "cca", "dott.ssa",
+    "prof.ssa", "sig.ra"};
+
+// Top-level domains that make "word.tld" a URL rather than two words and a period.
+constexpr std::string_view kTlds[] = {"it", "com", "org", "net", "eu", "info", "gov", "edu", "uk", "de",
+                                                    "fr", "es", "ch", "io", "tv", "mx", "ly", "me", "biz", "sm"};
+
+bool is_word(Cls c) { return c == Cls::letter || c == Cls::digit; }
+
+char lower_ascii(unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); }
+
+class Scanner {
+ public:
+  Scanner(std::string_view text, bool split_elisions, Utf8Policy policy, std::vector<Token>& out)
+      : b_(reinterpret_cast<const unsigned char*>(text.data())),
+        n_(text.size()),
+        text_(text),
+        split_elisions_(split_elisions),
+        policy_(policy),
+        out_(out) {}
+
+  std::size_t run() {
+    std::size_t i = 0;
+    while (i < n_) {
+      const unsigned char c0 = b_[i];
+      if (c0 < 0x80 && kAsciiSpace[c0]) {  // the common case, without a table call
+        ++i;
+        continue;
+      }
+      const Decoded d = decode(b_ + i, b_ + n_);
+      if (!d.valid) {
+        invalid(i, d.len);
+        i += d.len;
+        continue;
+      }
+      const Cls c = classify(d.cp);
+      if (c == Cls::space) {
+        i += d.len;
+        continue;
+      }
+      TokenKind kind = TokenKind::symbol;
+      const std::size_t j = scan(i, d, c, kind);
+      emit(i, j, kind);
+      i = j;
+    }
+    return replaced_;
+  }
+
+ private:
+  static constexpr std::array<bool, 128> kAsciiSpace = [] {
+    std::array<bool, 128> a{};
+    for (char c : {' ', '\t', '\n', '\r', '\f', '\v'}) a[static_cast<unsigned char>(c)] = true;
+    return a;
+  }();
+
+  void emit(std::size_t i, std::size_t j, TokenKind kind) {
+    Token t;
+    t.text = text_.substr(i, j - i);
+    t.start = i;
+    t.end = j;
+    t.kind = kind;
+    out_.push_back(std::move(t));
+  }
+
+  void invalid(std::size_t i, std::size_t len) {
+    if (policy_ == Utf8Policy::strict) {
+      std::string bytes;
+      char buf[8];
+      for (std::size_t k = i; k < i + len; ++k) {
+        std::snprintf(buf, sizeof buf, "%s0x%02X", k == i ? "" : " ", b_[k]);
+        bytes += buf;
+      }
+      throw std::invalid_argument("tokenize: invalid UTF-8 at byte " + std::to_string(i) + ": " + bytes +
+                                  " (expected UTF-8 text; Utf8Policy::replace substitutes U+FFFD)");
+    }
+    ++replaced_;
+    emit(i, i + len, TokenKind::symbol);
+  }
+
+  // Class of the code point at byte i (space past the end; symbol for an invalid sequence).
+  Cls cls_at(std::size_t i) const {
+    if (i >= n_) return Cls::space;
+    const Decoded d = decode(b_ + i, b_ + n_);
+    return d.valid ? classify(d.cp) : Cls::symbol;
+  }
+  std::size_t len_at(std::size_t i) const { return i >= n_ ? 0 : decode(b_ + i, b_ + n_).len; }
+  char32_t cp_at(std::size_t i) const {
+    if (i >= n_) return 0;
+    const Decoded d = decode(b_ + i, b_ + n_);
+    return d.valid ? d.cp : kReplacement;
+  }
+  // Start of the code point that ends at byte i (i > 0).
+  std::size_t prev_start(std::size_t i) const {
+    std::size_t k = i - 1;
+    while (k > 0 && i - k < 4 && (b_[k] & 0xC0) == 0x80) --k;
+    return k;
+  }
+  Cls prev_cls(std::size_t i) const { return i == 0 ? Cls::space : cls_at(prev_start(i)); }
+  bool prev_is_word(std::size_t i) const { return is_word(prev_cls(i)); }
+
+  bool starts_with(std::size_t i, std::string_view s) const {
+    return n_ - i >= s.size() && std::memcmp(b_ + i, s.data(), s.size()) == 0;
+  }
+  bool starts_with_ci(std::size_t i, std::string_view s) const {
+    if (n_ - i < s.size()) return false;
+    for (std::size_t k = 0; k < s.size(); ++k)
+      if (lower_ascii(b_[i + k]) != s[k]) return false;
+    return true;
+  }
+  bool is_apos(std::size_t i) const { return cls_at(i) == Cls::apos; }
+  bool is_ellipsis(std::size_t i) const { return starts_with(i, "\xE2\x80\xA6"); }  // U+2026 …
+
+  std::size_t scan(std::size_t i, const Decoded& d, Cls c, TokenKind& kind) {
+    const char32_t cp = d.cp;
+    if ((cp == 'h' || cp == 'H' || cp == 'w' || cp == 'W') && !prev_is_word(i))
+      if (std::size_t j = url(i); j > i) {
+        kind = TokenKind::url;
+        return j;
+      }
+    if ((cp == '@' || cp == '#') && is_word(cls_at(i + 1)) && !prev_is_word(i)) {
+      kind = cp == '@' ? TokenKind::mention : TokenKind::hashtag;
+      return word_run_with_hyphens(i + 1);
+    }
+    if (c != Cls::letter || !prev_is_word(i))
+      if (std::size_t j = emoticon(i); j > i) {
+        kind = TokenKind::emoticon;
+        return j;
+      }
+    if (is_word(c)) {
+      if (std::size_t j = email(i); j > i) {
+        kind = TokenKind::email;
+        return j;
+      }
+      if (std::size_t j = domain(i); j > i) {
+        kind = TokenKind::url;
+        return j;
+      }
+      const std::size_t j = word(i);
+      kind = number_like(i, j) ? TokenKind::number : TokenKind::word;
+      return j;
+    }
+    if (c == Cls::emoji) {
+      kind = TokenKind::emoji;
+      return emoji(i);
+    }
+    if (c == Cls::apos) return apostrophe(i, d.len, kind);
+    kind = is_punctuation(cp) ? TokenKind::punct : TokenKind::symbol;
+    return punct_run(i, cp, d.len, c);
+  }
+
+  // http://… https://… www.…: up to the next space, without trailing punctuation.
+  std::size_t url(std::size_t i) const {
+    std::size_t k = 0;
+    if (starts_with_ci(i, "https://"))
+      k = 8;
+    else if (starts_with_ci(i, "http://"))
+      k = 7;
+    else if (starts_with_ci(i, "www.") && is_word(cls_at(i + 4)))
+      k = 4;
+    else
+      return i;
+    std::size_t j = i + k;
+    while (j < n_) {
+      const Decoded d = decode(b_ + j, b_ + n_);
+      if (!d.valid || classify(d.cp) == Cls::space) break;
+      j += d.len;
+    }
+    return trim_trailing(i + k, j);
+  }
+
+  // Drops trailing punctuation that closes a sentence or a quotation: . , ; : ! ? ) " ' » ” ’ …
+  std::size_t trim_trailing(std::size_t min, std::size_t j) const {
+    while (j > min) {
+      const std::size_t k = prev_start(j);
+      const char32_t c = cp_at(k);
+      if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')' || c == '"' || c == '\'' ||
+          c == 0xBB || c == 0x201D || c == 0x2019 || c == 0x2026)
+        j = k;
+      else
+        break;
+    }
+    return j;
+  }
+
+  // Letters/digits with single internal hyphens (#ri-creazione).
+  std::size_t word_run_with_hyphens(std::size_t j) const {
+    while (j < n_) {
+      const Cls c = cls_at(j);
+      if (is_word(c))
+        j += len_at(j);
+      else if (b_[j] == '-' && is_word(cls_at(j + 1)))
+        ++j;
+      else
+        break;
+    }
+    return j;
+  }
+
+  std::size_t emoticon(std::size_t i) const {
+    const unsigned char c0 = b_[i];
+    if (c0 >= 0x80) return i;
+    for (std::string_view e : kEmoticons) {
+      if (!starts_with(i, e)) continue;
+      const std::size_t j = i + e.size();
+      const bool last_alnum = std::isalnum(static_cast<unsigned char>(e.back())) != 0;
+      const bool first_alnum = std::isalnum(static_cast<unsigned char>(e.front())) != 0;
+      const bool next_word = is_word(cls_at(j));
+      if (next_word && (last_alnum || std::string_view(")(*/<").find(e.back()) == std::string_view::npos)) continue;
+      if (first_alnum && prev_is_word(i)) continue;
+      return j;
+    }
+    return i;
+  }
+
+  // local@domain.tld, the local part made of word characters and . + - _.
+  std::size_t email(std::size_t i) const {
+    std::size_t j = i;
+    while (j < n_) {
+      const Cls c = cls_at(j);
+      if (is_word(c))
+        j += len_at(j);
+      else if (b_[j] == '.' || b_[j] == '+' || b_[j] == '-')
+        ++j;
+      else
+        break;
+    }
+    if (j >= n_ || b_[j] != '@') return i;
+    const std::size_t end = host(j + 1, false);
+    return end > j + 1 ? end : i;
+  }
+
+  // Host name from j: labels of word characters and hyphens separated by dots, at least two labels,
+  // the last alphabetic with at least two letters (or in kTlds when require_known_tld). Returns j
+  // when there is none, else one past its end.
+  std::size_t host(std::size_t j, bool require_known_tld) const {
+    const std::size_t start = j;
+    std::size_t labels = 0, last = j;
+    while (true) {
+      const std::size_t label = j;
+      while (j < n_ && (is_word(cls_at(j)) || (b_[j] == '-' && j > label))) j += len_at(j);
+      if (j == label) break;
+      ++labels;
+      last = label;
+      if (j < n_ && b_[j] == '.' && is_word(cls_at(j + 1)))
+        ++j;
+      else
+        break;
+    }
+    if (labels < 2) return start;
+    const std::string_view tld = text_.substr(last, j - last);
+    if (tld.size() < 2 || !std::all_of(tld.begin(), tld.end(), [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); }))
+      return start;
+    if (require_known_tld) {
+      std::string lower;
+      for (char ch : tld) lower.push_back(lower_ascii(static_cast<unsigned char>(ch)));
+      if (std::find(std::begin(kTlds), std::end(kTlds), lower) == std::end(kTlds)) return start;
+    }
+    return j;
+  }
+
+  // A bare domain such as tim.it or Panorama.it, with an optional /path.
+  std::size_t domain(std::size_t i) const {
+    std::size_t j = host(i, true);
+    if (j == i) return i;
+    if (j < n_ && b_[j] == '/') {
+      while (j < n_) {
+        const Decoded d = decode(b_ + j, b_ + n_);
+        if (!d.valid || classify(d.cp) == Cls::space) break;
+        j += d.len;
+      }
+      j = trim_trailing(i, j);
+    }
+    return j;
+  }
+
+  bool number_like(std::size_t i, std::size_t j) const {
+    if (cls_at(i) != Cls::digit) return false;
+    for (std::size_t k = i; k < j;) {
+      const Cls c = cls_at(k);
+      if (c != Cls::digit && !(b_[k] == '.' || b_[k] == ',' || b_[k] == ':' || b_[k] == '/' || b_[k] == '-'))
+        return false;
+      k += len_at(k);
+    }
+    return true;
+  }
+
+  // Number of word characters from k.
+  std::size_t word_chars(std::size_t k) const {
+    std::size_t m = 0;
+    while (k < n_ && is_word(cls_at(k))) {
+      k += len_at(k);
+      ++m;
+    }
+    return m;
+  }
+
+  bool abbreviation(std::size_t i, std::size_t j) const {
+    const std::size_t len = j - i;
+    if (len == 1 && b_[i] >= 'A' && b_[i] <= 'Z') {
+      // An initial (M. Molinari), unless it ends the text ("…la lettera C.").
+      for (std::size_t k = j + 1; k < n_; ++k)
+        if (!(b_[k] < 0x80 && kAsciiSpace[b_[k]])) return true;
+      return false;
+    }
+    if (len > 8) return false;
+    char lower[8];
+    for (std::size_t k = 0; k < len; ++k) {
+      if (b_[i + k] >= 0x80) return false;
+      lower[k] = lower_ascii(b_[i + k]);
+    }
+    const std::string_view w(lower, len);
+    return std::find(std::begin(kAbbreviations), std::end(kAbbreviations), w) != std::end(kAbbreviations);
+  }
+
+  // s.p.a. U.S.A. a.C.: two or more groups of 1–3 letters each followed by a period.
+  std::size_t dotted_abbreviation(std::size_t i) const {
+    std::size_t j = i, groups = 0;
+    while (true) {
+      std::size_t k = j, letters = 0;
+      while (k < n_ && cls_at(k) == Cls::letter && letters < 4) {
+        k += len_at(k);
+        ++letters;
+      }
+      if (letters == 0 || letters > 3 || k >= n_ || b_[k] != '.') break;
+      j = k + 1;
+      ++groups;
+    }
+    return groups >= 2 ? j : i;
+  }
+
+  // "parola..." or "parola…" right before the end of the text or a trailing link: a tweet that its
+  // client cut, which UD keeps as one token.
+  bool truncated(std::size_t j) const {
+    if (starts_with(j, "..."))
+      while (j < n_ && b_[j] == '.') ++j;
+    else if (is_ellipsis(j))
+      j += 3;
+    else
+      return false;
+    while (j < n_ && b_[j] < 0x80 && kAsciiSpace[b_[j]]) ++j;
+    return j == n_ || starts_with_ci(j, "http://") || starts_with_ci(j, "https://");
+  }
+
+  // English clitic 's 'm 're 've 'll 'd after a word, as UD splits it (King 's).
+  std::size_t clitic(std::size_t j) const {
+    const std::size_t a = len_at(j);
+    for (std::string_view s : {"s", "m", "re", "ve", "ll", "d"})
+      if (starts_with_ci(j + a, s) && !is_word(cls_at(j + a + s.size()))) return j + a + s.size();
+    return j;
+  }
+
+  std::size_t word(std::size_t i) {
+    std::size_t j = i;
+    Cls last = Cls::letter;
+    while (true) {
+      while (j < n_) {
+        const unsigned char ch = b_[j];
+        if (ch < 0x80) {  // ASCII fast path
+          if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') {
+            last = Cls::letter;
+            ++j;
+            continue;
+          }
+          if (ch >= '0' && ch <= '9') {
+            last = Cls::digit;
+            ++j;
+            continue;
+          }
+          if (ch != '_') break;
+        }
+        const Decoded d = decode(b_ + j, b_ + n_);
+        if (!d.valid) break;
+        const Cls c = classify(d.cp);
+        if (!is_word(c)) break;
+        last = c;
+        j += d.len;
+      }
+      if (j >= n_) return j;
+      const unsigned char c = b_[j];
+      const Cls next = cls_at(j + 1);
+      if (c == '-' && is_word(next)) {
+        ++j;
+        continue;
+      }
+      if (c == '/' && is_word(next) &&
+          (last == Cls::digit || next == Cls::digit || j - i <= 2 || word_chars(j + 1) <= 2)) {
+        ++j;
+        continue;
+      }
+      if ((c == '.' || c == ',') && last == Cls::digit && next == Cls::digit) {
+        ++j;
+        continue;
+      }
+      if (c == ':' && last == Cls::digit && next == Cls::digit && j - i <= 2) {
+        ++j;
+        continue;
+      }
+      if (cls_at(j) == Cls::apos) {
+        const std::size_t a = len_at(j);
+        if (clitic(j) > j) return j;
+        if (cls_at(j + a) == Cls::letter) {  // elision: l'assistenza
+          if (!split_elisions_) {
+            j += a;
+            continue;
+          }
+          return j + a;
+        }
+        // A final apostrophe: apocope or an accent (po', e', piu'), unless it closes a quotation.
+        return quote_open_ ? j : j + a;
+      }
+      if (c == '.') {
+        if (std::size_t k = dotted_abbreviation(i); k > j) return k;
+        if (abbreviation(i, j)) return j + 1;
+        if (truncated(j)) {
+          while (j < n_ && b_[j] == '.') ++j;
+          return j;
+        }
+        return j;
+      }
+      if (is_ellipsis(j) && truncated(j)) return j + 3;
+      return j;
+    }
+  }
+
+  // An emoji grapheme (with ZWJ sequences, modifiers, variation selectors, flags), or a run of the
+  // same one (❤❤❤❤❤ is one token in PoSTWITA).
+  std::size_t emoji(std::size_t i) const {
+    std::size_t j = i + len_at(i);
+    const char32_t first = cp_at(i);
+    if (first >= 0x1F1E6 && first <= 0x1F1FF && cp_at(j) >= 0x1F1E6 && cp_at(j) <= 0x1F1FF) {
+      j += len_at(j);
+    } else {
+      while (j < n_) {
+        const Cls c = cls_at(j);
+        if (c != Cls::emoji_ext) break;
+        if (cp_at(j) == 0x200D) {
+          const std::size_t k = j + len_at(j);
+          if (cls_at(k) != Cls::emoji) break;
+          j = k + len_at(k);
+        } else {
+          j += len_at(j);
+        }
+      }
+    }
+    const std::size_t len = j - i;
+    while (j + len <= n_ && std::memcmp(b_ + i, b_ + j, len) == 0 && cls_at(j + len) != Cls::emoji_ext) j += len;
+    return j;
+  }
+
+  std::size_t apostrophe(std::size_t i, std::size_t len, TokenKind& kind) {
+    if (prev_is_word(i))
+      if (std::size_t j = clitic(i); j > i) {
+        kind = TokenKind::word;
+        return j;
+      }
+    if (!prev_is_word(i) && cls_at(i + len) == Cls::digit) {  // '90, '900
+      std::size_t j = i + len;
+      while (j < n_ && cls_at(j) == Cls::digit) ++j;
+      if (!is_word(cls_at(j))) {
+        kind = TokenKind::number;
+        return j;
+      }
+    }
+    kind = TokenKind::punct;
+    const Cls next = cls_at(i + len);
+    if (!prev_is_word(i) && next == Cls::letter)
+      quote_open_ = true;
+    else if (prev_is_word(i) && !is_word(next))
+      quote_open_ = false;
+    std::size_t j = i + len;
+    while (starts_with(j, text_.substr(i, len))) j += len;  // '' is one token
+    return j;
+  }
+
+  std::size_t punct_run(std::size_t i, char32_t cp, std::size_t len, Cls c) const {
+    std::size_t j = i + len;
+    auto dots = [&](std::size_t k) {
+      while (k < n_) {
+        if (b_[k] == '.')
+          ++k;
+        else if (is_ellipsis(k))
+          k += 3;
+        else
+          break;
+      }
+      return k;
+    };
+    if (cp == '.' || cp == 0x2026) return dots(j);
+    if (cp == ',') return j < n_ && (b_[j] == '.' || is_ellipsis(j)) ? dots(j) : j;
+    if (cp == '?' || cp == '!') {
+      while (j < n_ && (b_[j] == '?' || b_[j] == '!')) ++j;
+      if (starts_with(j, "..") || is_ellipsis(j)) j = dots(j);
+      return j;
+    }
+    if (c == Cls::emoji_ext) {  // a stray modifier or joiner
+      while (j < n_ && cls_at(j) == Cls::emoji_ext) j += len_at(j);
+      return j;
+    }
+    if (cp == '(' || cp == ')' || cp == '"')
+      while (j < n_ && b_[j] == cp) ++j;
+    return j;
+  }
+
+  const unsigned char* b_;
+  std::size_t n_;
+  std::string_view text_;
+  bool split_elisions_;
+  Utf8Policy policy_;
+  std::vector<Token>& out_;
+  std::size_t replaced_ = 0;
+  bool quote_open_ = false;
+};
+
+}  // namespace
+
+std::size_t segment(std::string_view text, bool split_elisions, Utf8Policy policy, std::vector<Token>& out) {
+  return Scanner(text, split_elisions, policy, out).run();
+}
+
+}  // namespace perche::text::detail

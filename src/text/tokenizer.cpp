@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: Apache-2.0
+// Tokenizer: segmentation (segment.cpp) followed by per-token normalization. The normalizer
+// works on UTF-8 directly: ASCII words take a byte loop; other words ask unicode.cpp (ICU) for
+// NFC stability, full case folding and accent stripping per code point.
+#include <libstemmer.h>
+
+#include <algorithm>
+#include <exception>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include "perche/text.hpp"
+#include "segment.hpp"
+#include "unicode.hpp"
+
+namespace perche::text {
+
+std::string_view kind_name(TokenKind kind) {
+  switch (kind) {
+    case TokenKind::word: return "word";
+    case TokenKind::number: return "number";
+    case TokenKind::punct: return "punct";
+    case TokenKind::symbol: return "symbol";
+    case TokenKind::emoji: return "emoji";
+    case TokenKind::emoticon: return "emoticon";
+    case TokenKind::url: return "url";
+    case TokenKind::email: return "email";
+    case TokenKind::mention: return "mention";
+    case TokenKind::hashtag: return "hashtag";
+  }
+  return "?";
+}
+
+namespace {
+
+using detail::Cls;
+using detail::Decoded;
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+
+bool is_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
+
+// The accented vowel an Italian writer means by "vowel + apostrophe" at the end of a word
+// (piu' → più, perche' → perché, citta' → città). Final -é only in the -ché compounds, né, sé
+// and -tré (Treccani, "accento"); every other final e takes the grave accent.
+std::string_view accented(char vowel, bool upper, std::string_view word_without_vowel) {
+  const bool acute = vowel == 'e' && (word_without_vowel.ends_with("ch") || word_without_vowel.ends_with("CH") ||
+                                      word_without_vowel == "n" || word_without_vowel == "N" ||
+                                      word_without_vowel == "s" || word_without_vowel == "S" ||
+                                      word_without_vowel.ends_with("tr") || word_without_vowel.ends_with("TR"));
+  switch (vowel) {
+    case 'a': return upper ? "À" : "à";
+    case 'e': return acute ? (upper ? "É" : "é") : (upper ? "È" : "è");
+    case 'i': return upper ? "Ì" : "ì";
+    case 'o': return upper ? "Ò" : "ò";
+    default: return upper ? "Ù" : "ù";
+  }
+}
+
+// Canonical spellings of common accent mistakes. `w` is the word after case folding (or not).
+void fix_accents(std::string& w) {
+  if (w.size() >= 2 && w.back() == '\'') {
+    std::string_view stem(w.data(), w.size() - 1);
+    const char last = stem.back();
+    const char lower = static_cast<char>(last >= 'A' && last <= 'Z' ? last + 32 : last);
+    if (!is_vowel(lower)) return;
+    std::string_view body = stem.substr(0, stem.size() - 1);
+    std::string lower_stem;
+    for (char c : stem) lower_stem.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+    // Apocopes and imperatives keep their apostrophe: po' mo' da' fa' va' sta' di' be' to'.
+    static const StringSet kKeep = {"po", "mo", "da", "fa", "va", "sta", "di", "be", "to", "ca", "pie"};
+    if (kKeep.contains(lower_stem)) return;
+    static const StringSet kShort = {"e", "si", "li", "la", "ne", "se", "gia", "piu", "puo", "fu"};
+    if (stem.size() < 3 && !kShort.contains(lower_stem)) return;
+    std::string out(body);
+    out += accented(lower, last != lower, body);
+    w = std::move(out);
+    return;
+  }
+  // -chè → -ché (perchè, poichè, benchè), nè → né, pò → po', é (verb) → è.
+  if (w.ends_with("chè")) {
+    w.replace(w.size() - 2, 2, "é");
+  } else if (w == "nè") {
+    w = "né";
+  } else if (w == "pò") {
+    w = "po'";
+  } else if (w == "é") {
+    w = "è";
+  } else if (w == "É") {
+    w = "È";
+  }
+}
+
+// Runs of 3+ equal letters shrink to one (Italian writes no letter three times in a row);
+// double letters (mamma, bello) stay.
+void squash_letters(std::string& w) {
+  std::string out;
+  out.reserve(w.size());
+  const auto* b = reinterpret_cast<const unsigned char*>(w.data());
+  const auto* e = b + w.size();
+  std::size_t i = 0;
+  bool changed = false;
+  while (i < w.size()) {
+    const Decoded d = detail::decode(b + i, e);
+    std::size_t j = i + d.len, run = 1;
+    while (j + d.len <= w.size() && std::equal(b + i, b + i + d.len, b + j)) {
+      j += d.len;
+      ++run;
+    }
+    if (run >= 3 && detail::classify(d.cp) == Cls::letter) {
+      out.append(w, i, d.len);
+      changed = true;
+    } else {
+      out.append(w, i, j - i);
+    }
+    i = j;
+  }
+  if (changed) w = std::move(out);
+}
+
+// Punctuation runs longer than 3 of the same character shrink to 3: !!!!! → !!!.
+std::string squash_punct(std::string_view s) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t j = i + 1;
+    while (j < s.size() && s[j] == s[i]) ++j;
+    out.append(std::min<std::size_t>(j - i, 3), s[i]);
+    i = j;
+  }
+  return out;
+}
+
+std::string strip_accents(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  const auto* b = reinterpret_cast<const unsigned char*>(s.data());
+  for (std::size_t i = 0; i < s.size();) {
+    if (b[i] < 0x80) {
+      out.push_back(s[i++]);
+      continue;
+    }
+    const Decoded d = detail::decode(b + i, b + s.size());
+    detail::append_unaccented(out, d.cp);
+    i += d.len;
+  }
+  return out;
+}
+
+// A stemmer with its cache; libstemmer objects are not thread-safe, so each thread borrows one.
+struct Worker {
+  sb_stemmer* stemmer = nullptr;
+  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> cache;
+  Worker() {
+    stemmer = sb_stemmer_new("italian", "UTF_8");
+    if (!stemmer) throw std::runtime_error("perche: libstemmer has no Italian UTF-8 stemmer");
+  }
+  ~Worker() { sb_stemmer_delete(stemmer); }
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  const std::string& stem(const std::string& w) {
+    if (auto it = cache.find(w); it != cache.end()) return it->second;
+    if (cache.size() >= 200000) cache.clear();  // bounded memory on endless streams
+    const sb_symbol* s = sb_stemmer_stem(stemmer, reinterpret_cast<const sb_symbol*>(w.data()),
+                                         static_cast<int>(w.size()));
+    if (!s) throw std::bad_alloc();
+    std::string out(reinterpret_cast<const char*>(s), static_cast<std::size_t>(sb_stemmer_length(stemmer)));
+    return cache.emplace(w, std::move(out)).first->second;
+  }
+};
+
+}  // namespace
+
+struct Tokenizer::Impl {
+  TokenizerOptions options;
+  StringSet stopwords;
+  StringSet negators;
+  std::mutex pool_mutex;
+  std::vector<std::unique_ptr<Worker>> pool;
+
+  explicit Impl(TokenizerOptions o) : options(std::move(o)) {
+    if (options.stopwords) {
+      for (std::size_t i = 0; i < options.stopwords->size(); ++i) {
+        const std::string& w = (*options.stopwords)[i];
+        check_word(w, i);
+        stopwords.insert(key_of(w));
+      }
+    }
+    for (const auto& w : text::negators()) negators.insert(w);
+  }
+
+  static void check_word(const std::string& w, std::size_t i) {
+    if (w.empty()) throw std::invalid_argument("Tokenizer: stopword at index " + std::to_string(i) + " is empty");
+    const auto* b = reinterpret_cast<const unsigned char*>(w.data());
+    for (std::size_t k = 0; k < w.size();) {
+      const Decoded d = detail::decode(b + k, b + w.size());
+      if (!d.valid)
+        throw std::invalid_argument("Tokenizer: stopword at index " + std::to_string(i) + " is not UTF-8 (byte " +
+                                    std::to_string(k) + ")");
+      k += d.len;
+    }
+  }
+
+  // The form stopwords are matched on: folded, accents fixed (and stripped when the options say so).
+  std::string key_of(std::string_view w) const {
+    std::string k = fold(w, true);
+    if (options.fix_accents) fix_accents(k);
+    if (options.strip_accents) k = strip_accents(k);
+    return k;
+  }
+
+  // NFC, optional full case folding, apostrophes unified to '.
+  static std::string fold(std::string_view s, bool lowercase) {
+    std::string out;
+    out.reserve(s.size());
+    const auto* b = reinterpret_cast<const unsigned char*>(s.data());
+    bool ascii = true;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const unsigned char c = b[i];
+      if (c >= 0x80) {
+        ascii = false;
+        break;
+      }
+      out.push_back(static_cast<char>(lowercase && c >= 'A' && c <= 'Z' ? c + 32 : c));
+    }
+    if (ascii) return out;
+    out.clear();
+    std::string nfc;
+    for (std::size_t i = 0; i < s.size();) {
+      const Decoded d = detail::decode(b + i, b + s.size());
+      if (!d.valid || !detail::nfc_stable(d.cp)) {
+        nfc = detail::to_nfc(s);
+        break;
+      }
+      i += d.len;
+    }
+    const std::string_view src = nfc.empty() ? s : std::string_view(nfc);
+    const auto* p = reinterpret_cast<const unsigned char*>(src.data());
+    for (std::size_t i = 0; i < src.size();) {
+      const Decoded d = detail::decode(p + i, p + src.size());
+      i += d.len;
+      if (d.cp == 0x2019 || d.cp == 0x02BC)
+        out.push_back('\'');
+      else if (lowercase)
+        detail::append_folded(out, d.cp);
+      else
+        detail::append_utf8(out, d.cp);
+    }
+    return out;
+  }
+
+  struct Borrowed {
+    Impl& impl;
+    std::unique_ptr<Worker> worker;
+    explicit Borrowed(Impl& i) : impl(i) {
+      std::lock_guard lock(impl.pool_mutex);
+      if (!impl.pool.empty()) {
+        worker = std::move(impl.pool.back());
+        impl.pool.pop_back();
+      }
+      if (!worker) worker = std::make_unique<Worker>();
+    }
+    ~Borrowed() {
+      std::lock_guard lock(impl.pool_mutex);
+      impl.pool.push_back(std::move(worker));
+    }
+  };
+
+  // Fills the norms of tokens of text.
+  void normalize_tokens(std::string_view text, std::vector<Token>& tokens, Worker* worker) const {
+    const TokenizerOptions& o = options;
+    bool negated = false;
+    for (Token& t : tokens) {
+      switch (t.kind) {
+        case TokenKind::word:
+        case TokenKind::hashtag: {
+          const std::string_view body = t.kind == TokenKind::hashtag ? t.text.substr(1) : t.text;
+          // An elided article or preposition (dell'ordine) loses its apostrophe, so that it matches
+          // the stopword list (dell) and every elided form of a word is one term.
+          const auto* tb = reinterpret_cast<const unsigned char*>(text.data());
+          std::string key = fold(body, true);
+          // Elided: followed by a letter (l'uomo), or a consonant before the apostrophe (l' uomo in
+          // pre-tokenized text); a vowel before it is an apocope or an accent (po', piu').
+          const bool elided =
+              key.ends_with('\'') && key.size() >= 2 &&
+              (!is_vowel(key[key.size() - 2]) ||
+               (t.end < text.size() && detail::classify(detail::decode(tb + t.end, tb + text.size()).cp) == Cls::letter));
+          auto finish = [&](std::string& w) {
+            if (elided && w.ends_with('\''))
+              w.pop_back();
+            else if (o.fix_accents)
+              fix_accents(w);
+            if (o.squash_elongations) squash_letters(w);
+          };
+          finish(key);
+          const bool negator = t.kind == TokenKind::word && negators.contains(key);
+          std::string norm;
+          if (o.lowercase) {
+            norm = key;
+          } else {
+            norm = fold(body, false);
+            finish(norm);
+          }
+          if (o.strip_accents) {
+            key = strip_accents(key);
+            norm = strip_accents(norm);
+          }
+          if (t.kind == TokenKind::word && stopwords.contains(key)) {
+            t.norm.clear();
+            break;
+          }
+          if (o.stem && worker) norm = worker->stem(o.lowercase ? norm : key);
+          if (negated && !negator && o.negation) norm.insert(0, "NEG_");
+          if (negator) negated = true;
+          t.norm = std::move(norm);
+          break;
+        }
+        case TokenKind::number: t.norm = o.placeholders ? "<num>" : std::string(t.text); break;
+        case TokenKind::url: t.norm = o.placeholders ? "<url>" : std::string(t.text); break;
+        case TokenKind::email: t.norm = o.placeholders ? "<email>" : fold(t.text, o.lowercase); break;
+        case TokenKind::mention: t.norm = o.placeholders ? "<user>" : fold(t.text, o.lowercase); break;
+        case TokenKind::emoticon: t.norm = std::string(t.text); break;
+        case TokenKind::emoji: t.norm = emoji_norm(t.text); break;
+        case TokenKind::punct:
+          negated = false;
+          t.norm = o.squash_elongations ? squash_punct(t.text) : std::string(t.text);
+          break;
+        case TokenKind::symbol: {
+          const auto* b = reinterpret_cast<const unsigned char*>(t.text.data());
+          const bool valid = detail::decode(b, b + t.text.size()).valid;
+          t.norm = valid ? std::string(t.text) : std::string("\xEF\xBF\xBD");
+          break;
+        }
+      }
+    }
+  }
+
+  // One instance of a repeated emoji, without skin tones and variation selectors (👍🏻 → 👍).
+  static std::string emoji_norm(std::string_view s) {
+    const auto* b = reinterpret_cast<const unsigned char*>(s.data());
+    std::string first;
+    std::size_t unit = s.size();
+    for (std::size_t k = 1; k < s.size(); ++k) {
+      if ((b[k] & 0xC0) == 0x80 || s.size() % k) continue;
+      bool repeats = true;
+      for (std::size_t r = k; r < s.size() && repeats; r += k) repeats = s.substr(r, k) == s.substr(0, k);
+      if (repeats) {
+        unit = k;
+        break;
+      }
+    }
+    for (std::size_t i = 0; i < unit;) {
+      const Decoded d = detail::decode(b + i, b + unit);
+      if (!(d.cp == 0xFE0E || d.cp == 0xFE0F || (d.cp >= 0x1F3FB && d.cp <= 0x1F3FF))) first.append(s.substr(i, d.len));
+      i += d.len;
+    }
+    return first.empty() ? std::string(s.substr(0, unit)) : first;
+  }
+
+  bool kept(const Token& t) const {
+    if (t.norm.empty()) return false;
+    return options.keep_punct || (t.kind != TokenKind::punct && t.kind != TokenKind::symbol);
+  }
+};
+
+Tokenizer::Tokenizer(TokenizerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Tokenizer::~Tokenizer() = default;
+Tokenizer::Tokenizer(Tokenizer&&) noexcept = default;
+Tokenizer& Tokenizer::operator=(Tokenizer&&) noexcept = default;
+Tokenizer::Tokenizer(const Tokenizer& other) : impl_(std::make_unique<Impl>(other.impl_->options)) {}
+Tokenizer& Tokenizer::operator=(const Tokenizer& other) {
+  if (this != &other) impl_ = std::make_unique<Impl>(other.impl_->options);
+  return *this;
+}
+
+const TokenizerOptions& Tokenizer::options() const { return impl_->options; }
+
+Tokens Tokenizer::segment(std::string_view text) const {
+  Tokens out;
+  out.tokens.reserve(text.size() / 5 + 4);
+  out.replaced = detail::segment(text, impl_->options.split_elisions, impl_->options.utf8, out.tokens);
+  return out;
+}
+
+Tokens Tokenizer::tokenize(std::string_view text) const {
+  Tokens out = segment(text);
+  if (impl_->options.stem) {
+    Impl::Borrowed w(*impl_);
+    impl_->normalize_tokens(text, out.tokens, w.worker.get());
+  } else {
+    impl_->normalize_tokens(text, out.tokens, nullptr);
+  }
+  return out;
+}
+
+std::vector<std::string> Tokenizer::normalize(std::string_view text) const {
+  Tokens toks = tokenize(text);
+  std::vector<std::string> out;
+  out.reserve(toks.size());
+  for (Token& t : toks.tokens)
+    if (impl_->kept(t)) out.push_back(std::move(t.norm));
+  return out;
+}
+
+namespace {
+
+// Runs fn(i) for i in [0, n) on up to `threads` threads, contiguous blocks each. Exceptions are
+// collected per index; the first one (lowest index) is rethrown after every text ran.
+template <class Fn>
+void parallel_for(std::size_t n, unsigned threads, std::string_view what, Fn fn) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 16)));
+  std::vector<std::pair<std::size_t, std::string>> errors(std::max(1u, threads), {n, {}});
+  auto block = [&](unsigned t) {
+    const std::size_t lo = n * t / threads, hi = n * (t + 1) / threads;
+    for (std::size_t i = lo; i < hi; ++i) {
+      try {
+        fn(i);
+      } catch (const std::exception& e) {
+        if (errors[t].first == n) errors[t] = {i, e.what()};
+      }
+    }
+  };
+  if (threads <= 1) {
+    block(0);
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(block, t);
+    for (auto& th : pool) th.join();
+  }
+  for (const auto& [i, msg] : errors)
+    if (i < n) throw std::invalid_argument(std::string(what) + ": text " + std::to_string(i) + ": " + msg);
+}
+
+}  // namespace
+
+std::vector<Tokens> Tokenizer::tokenize_batch(const std::vector<std::string_view>& texts, unsigned threads) const {
+  std::vector<Tokens> out(texts.size());
+  parallel_for(texts.size(), threads, "tokenize_batch", [&](std::size_t i) { out[i] = tokenize(texts[i]); });
+  return out;
+}
+
+std::vector<std::vector<std::string>> Tokenizer::normalize_batch(const std::vector<std::string_view>& texts,
+                                                                 unsigned threads) const {
+  std::vector<std::vector<std::string>> out(texts.size());
+  parallel_for(texts.size(), threads, "normalize_batch", [&](std::size_t i) { out[i] = normalize(texts[i]); });
+  return out;
+}
+
+}  // namespace perche::text
