@@ -181,6 +181,7 @@ void bind_text(py::module_& m) {
             return t.normalize(s);
           },
           py::arg("text"))
+      .def("stem", [](const Tokenizer& t, const std::string& word) { return t.stem(word); }, py::arg("word"))
       .def(
           "tokenize_batch",
           [](const Tokenizer& t, const py::iterable& texts, unsigned threads) {

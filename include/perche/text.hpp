@@ -118,6 +118,10 @@ class Tokenizer {
   /// keep_punct). Same exceptions as tokenize().
   std::vector<std::string> normalize(std::string_view text) const;
 
+  /// Snowball Italian stem of one word as given (libstemmer expects lower-case UTF-8), through
+  /// this tokenizer's cache, whatever the `stem` option says: "richiamato" → "richiam".
+  std::string stem(std::string_view word) const;
+
   /// tokenize()/normalize() of many texts on `threads` threads (0: hardware concurrency). Results
   /// are in input order. A text that fails under the strict policy does not stop the others: the
   /// first failure is rethrown after all texts ran, as std::invalid_argument naming its index.

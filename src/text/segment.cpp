@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <iterator>
 #include <string>
+#include <unordered_set>
 
 #include "unicode.hpp"
 
@@ -51,7 +52,8 @@ char lower_ascii(unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z
 class Scanner {
  public:
   Scanner(std::string_view text, bool split_elisions, Utf8Policy policy, std::vector<Token>& out)
-      : b_(reinterpret_cast<const unsigned char*>(text.data())),
+      : table_(class_table()),
+        b_(reinterpret_cast<const unsigned char*>(text.data())),
         n_(text.size()),
         text_(text),
         split_elisions_(split_elisions),
@@ -60,10 +62,13 @@ class Scanner {
 
   std::size_t run() {
     std::size_t i = 0;
-    while (i < n_) {
-      const unsigned char c0 = b_[i];
+    const unsigned char* const b = b_;
+    const std::size_t n = n_;
+    while (i < n) {
+      const unsigned char c0 = b[i];
       if (c0 < 0x80 && kAsciiSpace[c0]) {  // the common case, without a table call
         ++i;
+        after_space_ = true;
         continue;
       }
       const Decoded d = decode(b_ + i, b_ + n_);
@@ -72,20 +77,35 @@ class Scanner {
         i += d.len;
         continue;
       }
-      const Cls c = classify(d.cp);
+      const Cls c = cls_of(d.cp);
       if (c == Cls::space) {
         i += d.len;
+        after_space_ = true;
         continue;
       }
       TokenKind kind = TokenKind::symbol;
       const std::size_t j = scan(i, d, c, kind);
       emit(i, j, kind);
       i = j;
+      after_space_ = false;
     }
     return replaced_;
   }
 
  private:
+  // First two characters of some emoticon (every emoticon has at least two).
+  static constexpr std::array<std::array<bool, 128>, 128> kEmoticonPair = [] {
+    std::array<std::array<bool, 128>, 128> a{};
+    for (std::string_view e : kEmoticons) a[static_cast<unsigned char>(e[0])][static_cast<unsigned char>(e[1])] = true;
+    return a;
+  }();
+
+  static constexpr std::array<bool, 256> kAsciiLetter = [] {
+    std::array<bool, 256> a{};
+    for (int c = 'a'; c <= 'z'; ++c) a[static_cast<std::size_t>(c)] = a[static_cast<std::size_t>(c - 32)] = true;
+    return a;
+  }();
+
   static constexpr std::array<bool, 128> kAsciiSpace = [] {
     std::array<bool, 128> a{};
     for (char c : {' ', '\t', '\n', '\r', '\f', '\v'}) a[static_cast<unsigned char>(c)] = true;
@@ -117,10 +137,12 @@ class Scanner {
   }
 
   // Class of the code point at byte i (space past the end; symbol for an invalid sequence).
+  Cls cls_of(char32_t cp) const { return cp < kTableLimit ? table_[cp] : classify(cp); }
   Cls cls_at(std::size_t i) const {
     if (i >= n_) return Cls::space;
+    if (b_[i] < 0x80) return table_[b_[i]];
     const Decoded d = decode(b_ + i, b_ + n_);
-    return d.valid ? classify(d.cp) : Cls::symbol;
+    return d.valid ? cls_of(d.cp) : Cls::symbol;
   }
   std::size_t len_at(std::size_t i) const { return i >= n_ ? 0 : decode(b_ + i, b_ + n_).len; }
   char32_t cp_at(std::size_t i) const {
@@ -151,31 +173,38 @@ class Scanner {
 
   std::size_t scan(std::size_t i, const Decoded& d, Cls c, TokenKind& kind) {
     const char32_t cp = d.cp;
-    if ((cp == 'h' || cp == 'H' || cp == 'w' || cp == 'W') && !prev_is_word(i))
+    const bool after_word = !after_space_ && prev_is_word(i);
+    if ((cp == 'h' || cp == 'H' || cp == 'w' || cp == 'W') && !after_word)
       if (std::size_t j = url(i); j > i) {
         kind = TokenKind::url;
         return j;
       }
-    if ((cp == '@' || cp == '#') && is_word(cls_at(i + 1)) && !prev_is_word(i)) {
+    if ((cp == '@' || cp == '#') && !after_word && is_word(cls_at(i + 1))) {
       kind = cp == '@' ? TokenKind::mention : TokenKind::hashtag;
       return word_run_with_hyphens(i + 1);
     }
-    if (c != Cls::letter || !prev_is_word(i))
-      if (std::size_t j = emoticon(i); j > i) {
+    if (cp < 0x80 && i + 1 < n_ && b_[i + 1] < 0x80 && kEmoticonPair[cp][b_[i + 1]] &&
+        (c != Cls::letter || !after_word))
+      if (std::size_t j = emoticon(i, after_word); j > i) {
         kind = TokenKind::emoticon;
         return j;
       }
     if (is_word(c)) {
-      if (std::size_t j = email(i); j > i) {
-        kind = TokenKind::email;
-        return j;
-      }
-      if (std::size_t j = domain(i); j > i) {
-        kind = TokenKind::url;
-        return j;
-      }
       const std::size_t j = word(i);
-      kind = number_like(i, j) ? TokenKind::number : TokenKind::word;
+      // An e-mail or a domain continues where the word stops (at @ . + -), or after an
+      // abbreviation's period; only then is it worth trying them.
+      if ((j < n_ && (b_[j] == '@' || b_[j] == '.' || b_[j] == '+' || b_[j] == '-' || b_[j] == '_')) ||
+          b_[j - 1] == '.') {
+        if (std::size_t k = email(i); k > i) {
+          kind = TokenKind::email;
+          return k;
+        }
+        if (std::size_t k = domain(i); k > i) {
+          kind = TokenKind::url;
+          return k;
+        }
+      }
+      kind = c == Cls::digit && !word_has_letter_ ? TokenKind::number : TokenKind::word;
       return j;
     }
     if (c == Cls::emoji) {
@@ -201,7 +230,7 @@ class Scanner {
     std::size_t j = i + k;
     while (j < n_) {
       const Decoded d = decode(b_ + j, b_ + n_);
-      if (!d.valid || classify(d.cp) == Cls::space) break;
+      if (!d.valid || cls_of(d.cp) == Cls::space) break;
       j += d.len;
     }
     return trim_trailing(i + k, j);
@@ -235,17 +264,15 @@ class Scanner {
     return j;
   }
 
-  std::size_t emoticon(std::size_t i) const {
-    const unsigned char c0 = b_[i];
-    if (c0 >= 0x80) return i;
+  std::size_t emoticon(std::size_t i, bool after_word) const {
     for (std::string_view e : kEmoticons) {
-      if (!starts_with(i, e)) continue;
+      if (static_cast<unsigned char>(e[0]) != b_[i] || !starts_with(i, e)) continue;
       const std::size_t j = i + e.size();
       const bool last_alnum = std::isalnum(static_cast<unsigned char>(e.back())) != 0;
       const bool first_alnum = std::isalnum(static_cast<unsigned char>(e.front())) != 0;
       const bool next_word = is_word(cls_at(j));
       if (next_word && (last_alnum || std::string_view(")(*/<").find(e.back()) == std::string_view::npos)) continue;
-      if (first_alnum && prev_is_word(i)) continue;
+      if (first_alnum && after_word) continue;
       return j;
     }
     return i;
@@ -304,23 +331,12 @@ class Scanner {
     if (j < n_ && b_[j] == '/') {
       while (j < n_) {
         const Decoded d = decode(b_ + j, b_ + n_);
-        if (!d.valid || classify(d.cp) == Cls::space) break;
+        if (!d.valid || cls_of(d.cp) == Cls::space) break;
         j += d.len;
       }
       j = trim_trailing(i, j);
     }
     return j;
-  }
-
-  bool number_like(std::size_t i, std::size_t j) const {
-    if (cls_at(i) != Cls::digit) return false;
-    for (std::size_t k = i; k < j;) {
-      const Cls c = cls_at(k);
-      if (c != Cls::digit && !(b_[k] == '.' || b_[k] == ',' || b_[k] == ':' || b_[k] == '/' || b_[k] == '-'))
-        return false;
-      k += len_at(k);
-    }
-    return true;
   }
 
   // Number of word characters from k.
@@ -347,8 +363,8 @@ class Scanner {
       if (b_[i + k] >= 0x80) return false;
       lower[k] = lower_ascii(b_[i + k]);
     }
-    const std::string_view w(lower, len);
-    return std::find(std::begin(kAbbreviations), std::end(kAbbreviations), w) != std::end(kAbbreviations);
+    static const std::unordered_set<std::string_view> kSet(std::begin(kAbbreviations), std::end(kAbbreviations));
+    return kSet.contains(std::string_view(lower, len));
   }
 
   // s.p.a. U.S.A. a.C.: two or more groups of 1–3 letters each followed by a period.
@@ -391,31 +407,48 @@ class Scanner {
   std::size_t word(std::size_t i) {
     std::size_t j = i;
     Cls last = Cls::letter;
+    bool letters = false;
+    const unsigned char* const b = b_;  // locals: the compiler need not reload members per byte
+    const std::size_t n = n_;
+    const Cls* const table = table_;
     while (true) {
-      while (j < n_) {
-        const unsigned char ch = b_[j];
-        if (ch < 0x80) {  // ASCII fast path
-          if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') {
-            last = Cls::letter;
+      while (j < n) {
+        if (kAsciiLetter[b[j]]) {  // the run of ASCII letters, tight
+          std::size_t k = j + 1;
+          while (k < n && kAsciiLetter[b[k]]) ++k;
+          j = k;
+          last = Cls::letter;
+          letters = true;
+          continue;
+        }
+        const unsigned char ch = b[j];
+        if (ch < 0x80) {
+          const Cls c = table[ch];
+          if (c == Cls::letter) {
+            last = c;
+            letters = true;
             ++j;
             continue;
           }
-          if (ch >= '0' && ch <= '9') {
-            last = Cls::digit;
+          if (c == Cls::digit) {
+            last = c;
             ++j;
             continue;
           }
-          if (ch != '_') break;
+          break;
         }
         const Decoded d = decode(b_ + j, b_ + n_);
         if (!d.valid) break;
-        const Cls c = classify(d.cp);
+        const Cls c = cls_of(d.cp);
         if (!is_word(c)) break;
         last = c;
+        letters |= c == Cls::letter;
         j += d.len;
       }
+      word_has_letter_ = letters;
       if (j >= n_) return j;
       const unsigned char c = b_[j];
+      if (c < 0x80 && (kAsciiSpace[c] || (c == ',' && last != Cls::digit))) return j;  // the usual word end
       const Cls next = cls_at(j + 1);
       if (c == '-' && is_word(next)) {
         ++j;
@@ -448,7 +481,8 @@ class Scanner {
         return quote_open_ ? j : j + a;
       }
       if (c == '.') {
-        if (std::size_t k = dotted_abbreviation(i); k > j) return k;
+        if (j - i <= 12)  // the first group of s.p.a. has at most 3 letters (4 bytes each)
+          if (std::size_t k = dotted_abbreviation(i); k > j) return k;
         if (abbreviation(i, j)) return j + 1;
         if (truncated(j)) {
           while (j < n_ && b_[j] == '.') ++j;
@@ -540,6 +574,7 @@ class Scanner {
     return j;
   }
 
+  const Cls* table_;
   const unsigned char* b_;
   std::size_t n_;
   std::string_view text_;
@@ -548,6 +583,8 @@ class Scanner {
   std::vector<Token>& out_;
   std::size_t replaced_ = 0;
   bool quote_open_ = false;
+  bool after_space_ = true;        // the previous character was a separator (or the start)
+  bool word_has_letter_ = false;   // set by word(): the token has a letter (else it is a number)
 };
 
 }  // namespace

@@ -162,6 +162,8 @@ const Tables& tables() {
 
 Cls classify(char32_t cp) { return cp < kTableLimit ? tables().cls[cp] : classify_icu(cp); }
 
+const Cls* class_table() { return tables().cls.data(); }
+
 bool is_punctuation(char32_t cp) {
   return cp < kTableLimit ? tables().punct[cp] : (U_GET_GC_MASK(static_cast<UChar32>(cp)) & U_GC_P_MASK) != 0;
 }

@@ -83,6 +83,9 @@ inline void append_utf8(std::string& out, char32_t cp) {
 /// Class of a code point.
 Cls classify(char32_t cp);
 
+/// The class table for code points below kTableLimit (hot loops keep this pointer).
+const Cls* class_table();
+
 /// True for Unicode punctuation (P*), which makes a non-word character a punct token.
 bool is_punctuation(char32_t cp);
 
