@@ -56,6 +56,59 @@ std::uint64_t fnv1a(std::string_view s) {
   return h;
 }
 
+// Stopwords and negators in one open-addressing table (power-of-two size, linear probing, FNV
+// hash stored per slot): one probe per word and no division, unlike std::unordered_set.
+class WordFlags {
+ public:
+  static constexpr std::uint8_t kStop = 1, kNegator = 2;
+
+  void add(std::string_view w, std::uint8_t flag) {
+    if ((count_ + 1) * 4 > slots_.size()) grow();
+    Slot& s = find_slot(w, fnv1a(w));
+    if (s.flags == 0) {
+      s.hash = fnv1a(w);
+      s.key.assign(w);
+      ++count_;
+    }
+    s.flags |= flag;
+  }
+  std::uint8_t get(std::string_view w) const {
+    if (slots_.empty()) return 0;
+    const std::uint64_t h = fnv1a(w);
+    for (std::size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      const Slot& s = slots_[i];
+      if (s.flags == 0) return 0;
+      if (s.hash == h && s.key == w) return s.flags;
+    }
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::string key;
+    std::uint8_t flags = 0;  // 0: empty
+  };
+  Slot& find_slot(std::string_view w, std::uint64_t h) {
+    for (std::size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      Slot& s = slots_[i];
+      if (s.flags == 0 || (s.hash == h && s.key == w)) return s;
+    }
+  }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<std::size_t>(64, old.size() * 2), Slot{});
+    count_ = 0;
+    for (Slot& o : old)
+      if (o.flags) {
+        Slot& s = find_slot(o.key, o.hash);
+        s = std::move(o);
+        ++count_;
+      }
+  }
+  std::vector<Slot> slots_;
+  std::size_t count_ = 0;
+};
+
 bool is_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
 
 // The accented vowel an Italian writer means by "vowel + apostrophe" at the end of a word
@@ -176,7 +229,7 @@ struct Term {
 
 struct Worker {
   sb_stemmer* stemmer = nullptr;
-  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> cache;
+  std::unordered_map<std::string, std::pair<std::string, std::uint32_t>, StringHash, std::equal_to<>> cache;
   // Surface form → Term, one map for words followed by a letter after a final apostrophe
   // (elisions, [1]) and one for the rest ([0]). Word frequencies are Zipfian, so most tokens are
   // one hash lookup instead of folding, accent fixing, stopword lookup and stemming.
@@ -215,10 +268,17 @@ struct Worker {
     return out;
   }
 
-  const std::string& stem(const std::string& w) {
-    if (auto it = cache.find(w); it != cache.end()) return it->second;
-    if (cache.size() >= 200000) cache.clear();  // bounded memory on endless streams
-    return cache.emplace(w, stem_uncached(w)).first->second;
+  const std::string& stem(std::string_view w) { return stem_entry(w).first; }
+
+  // The cached stem of w with its number of lookups.
+  std::pair<std::string, std::uint32_t>& stem_entry(std::string_view w) {
+    auto it = cache.find(w);
+    if (it == cache.end()) {
+      if (cache.size() >= 200000) cache.clear();  // bounded memory on endless streams
+      it = cache.emplace(std::string(w), std::pair<std::string, std::uint32_t>{stem_uncached(w), 0}).first;
+    }
+    ++it->second.second;
+    return it->second;
   }
 };
 
@@ -226,8 +286,7 @@ struct Worker {
 
 struct Tokenizer::Impl {
   TokenizerOptions options;
-  StringSet stopwords;
-  StringSet negators;
+  WordFlags words;  // stopwords (matched on key_of) and negators
   std::mutex pool_mutex;
   std::vector<std::unique_ptr<Worker>> pool;
 
@@ -236,10 +295,10 @@ struct Tokenizer::Impl {
       for (std::size_t i = 0; i < options.stopwords->size(); ++i) {
         const std::string& w = (*options.stopwords)[i];
         check_word(w, i);
-        stopwords.insert(key_of(w));
+        words.add(key_of(w), WordFlags::kStop);
       }
     }
-    for (const auto& w : text::negators()) negators.insert(w);
+    for (const auto& w : text::negators()) words.add(w, WordFlags::kNegator);
   }
 
   static void check_word(const std::string& w, std::size_t i) {
@@ -339,7 +398,7 @@ struct Tokenizer::Impl {
     };
     finish(key);
     Term term;
-    term.negator = t.kind == TokenKind::word && negators.contains(key);
+    term.negator = t.kind == TokenKind::word && (words.get(key) & WordFlags::kNegator);
     std::string norm;
     if (o.lowercase) {
       norm = key;
@@ -351,13 +410,35 @@ struct Tokenizer::Impl {
       key = strip_accents(key);
       norm = strip_accents(norm);
     }
-    if (t.kind == TokenKind::word && stopwords.contains(key)) {
+    if (t.kind == TokenKind::word && (words.get(key) & WordFlags::kStop)) {
       term.stop = true;
       return term;
     }
     // `terms` caches the result per surface form, so a second stem cache would only cost inserts.
     term.norm = o.stem ? worker.stem_uncached(o.lowercase ? norm : key) : std::move(norm);
     return term;
+  }
+
+  // out = the stem of a lower-case ASCII word, through the hot cache and then the stem cache.
+  static void stem_into(std::string& out, std::string_view key, Worker& worker) {
+    const std::uint64_t h = fnv1a(key) ^ 0x5851F42D4C957F2Dull;  // apart from surface-form keys
+    Worker::Hot& slot = worker.hot[h & (Worker::kHotSlots - 1)];
+    if ((slot.flags & 1) && slot.hash == h && slot.key_len == key.size() &&
+        std::memcmp(slot.key, key.data(), key.size()) == 0) {
+      out.assign(slot.norm, slot.norm_len);
+      return;
+    }
+    auto& [stem, hits] = worker.stem_entry(key);
+    out = stem;
+    if (hits > slot.hits && key.size() <= sizeof slot.key && stem.size() <= sizeof slot.norm) {
+      slot.hash = h;
+      slot.hits = hits;
+      slot.key_len = static_cast<std::uint8_t>(key.size());
+      std::memcpy(slot.key, key.data(), key.size());
+      slot.norm_len = static_cast<std::uint8_t>(stem.size());
+      std::memcpy(slot.norm, stem.data(), stem.size());
+      slot.flags = 1;
+    }
   }
 
   void normalize_tokens(std::string_view text, std::vector<Token>& tokens, Worker& worker) const {
@@ -369,6 +450,35 @@ struct Tokenizer::Impl {
         case TokenKind::word:
         case TokenKind::hashtag: {
           const std::string_view sv = t.text;
+          // Fast path, no cache needed: a plain ASCII word (letters and digits, no run of three
+          // equal letters) only needs lower-casing and the small stopword/negator table.
+          if (t.kind == TokenKind::word && sv.size() <= 32) {
+            char low[32];
+            bool plain = true;
+            for (std::size_t k = 0; k < sv.size() && plain; ++k) {
+              const unsigned char c = static_cast<unsigned char>(sv[k]);
+              const bool upper = c >= 'A' && c <= 'Z';
+              plain = (c >= 'a' && c <= 'z') || upper || (c >= '0' && c <= '9');
+              low[k] = static_cast<char>(upper ? c + 32 : c);
+              if (k >= 2 && low[k] == low[k - 1] && low[k] == low[k - 2] && o.squash_elongations) plain = false;
+            }
+            if (plain) {
+              const std::string_view key(low, sv.size());
+              const std::uint8_t flags = words.get(key);
+              if (flags & WordFlags::kStop) {
+                t.norm.clear();
+                break;
+              }
+              const bool negator = flags & WordFlags::kNegator;
+              if (!o.stem)
+                t.norm.assign(o.lowercase ? key : sv);
+              else
+                stem_into(t.norm, key, worker);
+              if (negated && !negator && o.negation) t.norm.insert(0, "NEG_");
+              if (negator) negated = true;
+              break;
+            }
+          }
           const bool ends_apos = sv.ends_with('\'') || sv.ends_with("\xE2\x80\x99") || sv.ends_with("\xCA\xBC");
           const bool next_letter =
               ends_apos && t.end < text.size() &&
@@ -497,7 +607,7 @@ std::vector<std::string> Tokenizer::normalize(std::string_view text) const {
 
 std::string Tokenizer::stem(std::string_view word) const {
   Impl::Borrowed w(*impl_);
-  return w.worker->stem(std::string(word));
+  return w.worker->stem(word);
 }
 
 namespace {
