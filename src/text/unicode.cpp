@@ -47,8 +47,10 @@ Cls classify_icu(char32_t cp) {
     case U_LINE_SEPARATOR:
     case U_PARAGRAPH_SEPARATOR:
     case U_SPACE_SEPARATOR:
-      // Invisible characters separate tokens; a private-use or unassigned one is a symbol.
-      return type == U_PRIVATE_USE_CHAR || type == U_UNASSIGNED ? Cls::symbol : Cls::space;
+      // Only White_Space (handled above) separates tokens. Controls (NUL, ESC, …), format characters
+      // (U+200B, U+FEFF, soft hyphen, bidi marks), surrogates, private-use and unassigned code points
+      // are symbol tokens: invisible or not, nothing in the input is dropped without a trace.
+      return Cls::symbol;
     case U_DASH_PUNCTUATION:
     case U_START_PUNCTUATION:
     case U_END_PUNCTUATION:

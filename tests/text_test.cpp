@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: Apache-2.0
+// The Italian tokenizer, rule by rule. Expected segmentations follow the Universal Dependencies
+// Italian guidelines (universaldependencies.org/it/ — elided articles and prepositions are tokens of
+// their own, "po'" and "e'" stay whole); expected stems are Snowball's own Italian vocabulary
+// (snowballstem.org/algorithms/italian/stemmer.html, voc.txt/output.txt); the rest is the option's
+// documented behaviour in perche/text.hpp.
+#include <doctest/doctest.h>
+
+#include <perche/text.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+using perche::text::Token;
+using perche::text::TokenKind;
+using perche::text::Tokenizer;
+using perche::text::TokenizerOptions;
+using perche::text::Utf8Policy;
+
+namespace {
+
+// "surface|kind surface|kind ..." of a text's tokens (kind by name), for compact expectations.
+std::string show(const perche::text::Tokens& toks) {
+  std::string out;
+  for (const Token& t : toks) {
+    if (!out.empty()) out += ' ';
+    out.append(t.text).append("|").append(perche::text::kind_name(t.kind));
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& terms) {
+  std::string out;
+  for (const auto& t : terms) {
+    if (!out.empty()) out += ' ';
+    out += t;
+  }
+  return out;
+}
+
+bool is_space_byte(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// Offsets slice to the surface, tokens are in order and do not overlap, and the only bytes not
+// covered by a token are whitespace (ASCII, U+00A0, U+2000–U+200A, U+3000 … all of White_Space).
+void check_surface_properties(std::string_view input, const perche::text::Tokens& toks) {
+  std::size_t prev_end = 0, bad = 0;
+  for (const Token& t : toks) {
+    const bool ok = t.start < t.end && t.end <= input.size() && t.start >= prev_end &&
+                    t.text == input.substr(t.start, t.end - t.start);
+    if (!ok) {
+      CAPTURE(t.start);
+      CAPTURE(t.end);
+      CHECK(ok);  // report the first few, with their offsets
+      if (++bad == 3) return;
+    }
+    prev_end = t.end;
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Segmentation, table-driven. Every row: input → "surface|kind" of each token.
+// ---------------------------------------------------------------------------------------------
+
+TEST_CASE("segmentation follows the UD Italian conventions") {
+  struct Row {
+    const char* input;
+    const char* expected;
+  };
+  const Row rows[] = {
+      // The issue's examples.
+      {"L’assistenza dell'operatore è stata un po' lenta!!! 😡",
+       "L’|word assistenza|word dell'|word operatore|word è|word stata|word un|word po'|word lenta|word !!!|punct "
+       "😡|emoji"},
+      {"perchè nessuno risponde?", "perchè|word nessuno|word risponde|word ?|punct"},
+      {"e' ok", "e'|word ok|word"},
+      {"www.tim.it", "www.tim.it|url"},
+      {"@TIM_Official", "@TIM_Official|mention"},
+      {"costo 3,5 €", "costo|word 3,5|number €|symbol"},
+      {"#delusione", "#delusione|hashtag"},
+      {"non mi hanno MAI richiamato", "non|word mi|word hanno|word MAI|word richiamato|word"},
+      {"Ottimo👍🏻", "Ottimo|word 👍🏻|emoji"},
+      // Elisions split after the apostrophe, with ' ’ and ʼ (U+02BC) alike.
+      {"l'assistenza", "l'|word assistenza|word"},
+      {"dell’ordine", "dell’|word ordine|word"},
+      {"unʼottima", "unʼ|word ottima|word"},
+      {"c'è", "c'|word è|word"},
+      {"Un'altra volta", "Un'|word altra|word volta|word"},
+      {"quest'anno all'ufficio", "quest'|word anno|word all'|word ufficio|word"},
+      // Apocope and the accent written as an apostrophe stay whole.
+      {"un po' di più", "un|word po'|word di|word più|word"},
+      {"piu' o meno", "piu'|word o|word meno|word"},
+      {"Perche' no", "Perche'|word no|word"},
+      // Quotes are not elisions.
+      {"'ciao'", "'|punct ciao|word '|punct"},
+      {"\"servizio\" pessimo", "\"|punct servizio|word \"|punct pessimo|word"},
+      // Numbers: decimal comma, thousands dot, times, dates, percentages, signs separate.
+      {"1.200 euro", "1.200|number euro|word"},
+      {"pagato 1.234,56€", "pagato|word 1.234,56|number €|symbol"},
+      {"alle 10:30 del 31/10/2025", "alle|word 10:30|number del|word 31/10/2025|number"},
+      {"il 50% in più", "il|word 50|number %|punct in|word più|word"},
+      {"fine frase 3.", "fine|word frase|word 3|number .|punct"},
+      {"2-3 giorni", "2-3|number giorni|word"},
+      // Web units.
+      {"https://www.tim.it/assistenza?id=3", "https://www.tim.it/assistenza?id=3|url"},
+      {"vedi tim.it.", "vedi|word tim.it|url .|punct"},
+      {"scrivete a info@azienda.it!", "scrivete|word a|word info@azienda.it|email !|punct"},
+      {"grazie @mario_rossi", "grazie|word @mario_rossi|mention"},
+      {"#fail #NonCiSiamo", "#fail|hashtag #NonCiSiamo|hashtag"},
+      // Emoticons and emoji.
+      {"ok :-) ma :( <3 ;)", "ok|word :-)|emoticon ma|word :(|emoticon <3|emoticon ;)|emoticon"},
+      {"grazie :D", "grazie|word :D|emoticon"},
+      // Controls and format characters are symbols of their own, never silently dropped.
+      {"a\x01" "b", "a|word \x01|symbol b|word"},
+      {"ok\u200Bgrazie", "ok|word \u200B|symbol grazie|word"},
+      {"👩‍👩‍👧 famiglia", "👩‍👩‍👧|emoji famiglia|word"},
+      {"🇮🇹", "🇮🇹|emoji"},
+      {"😡😡😡", "😡😡😡|emoji"},
+      {"😡👍", "😡|emoji 👍|emoji"},
+      // Punctuation runs.
+      {"mah...", "mah|word ...|punct"},
+      {"ma dai?!", "ma|word dai|word ?!|punct"},
+      {"lento!!!!!", "lento|word !!!!!|punct"},
+      {"ok, grazie.", "ok|word ,|punct grazie|word .|punct"},
+      {"(gentile)", "(|punct gentile|word )|punct"},
+      // Abbreviations keep their period.
+      {"costi, ecc. ecc.", "costi|word ,|punct ecc.|word ecc.|word"},
+      {"il sig. Rossi e il dott. Bianchi", "il|word sig.|word Rossi|word e|word il|word dott.|word Bianchi|word"},
+      // Hyphenated compounds and words with digits.
+      {"servizio post-vendita", "servizio|word post-vendita|word"},
+      {"modem 4G", "modem|word 4G|word"},
+      // Elongated words stay one token.
+      {"bellissimoooo", "bellissimoooo|word"},
+      // Nothing at all.
+      {"", ""},
+      {" \t\n  ", ""},
+  };
+  const Tokenizer tok;
+  for (const Row& r : rows) {
+    CAPTURE(r.input);
+    const auto toks = tok.segment(r.input);
+    CHECK(show(toks) == r.expected);
+    check_surface_properties(r.input, toks);
+  }
+}
+
+TEST_CASE("segment leaves norms empty and tokenize fills them") {
+  const Tokenizer tok;
+  const auto seg = tok.segment("Ciao MONDO");
+  REQUIRE(seg.size() == 2);
+  CHECK(seg[0].norm.empty());
+  const auto toks = tok.tokenize("Ciao MONDO");
+  REQUIRE(toks.size() == 2);
+  CHECK(toks[1].norm == "mondo");
+  CHECK(toks[1].start == 5);
+  CHECK(toks[1].end == 10);
+}
+
+TEST_CASE("Unicode whitespace separates tokens") {
+  const Tokenizer tok;
+  // U+00A0 no-break space, U+2009 thin space, U+3000 ideographic space.
+  CHECK(show(tok.segment("a\u00A0b\u2009c\u3000d")) == "a|word b|word c|word d|word");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Normalization: each option on and off.
+// ---------------------------------------------------------------------------------------------
+
+TEST_CASE("default normalize: folding, accent fixing, elisions, stopwords without negations") {
+  struct Row {
+    const char* input;
+    const char* expected;
+  };
+  const Row rows[] = {
+      {"L’assistenza dell'operatore è stata un po' lenta!!! 😡", "assistenza operatore stata po' lenta 😡"},
+      {"perchè nessuno risponde?", "nessuno risponde"},
+      {"non mi hanno MAI richiamato", "non mai richiamato"},
+      {"Ottimo👍🏻", "ottimo 👍"},
+      {"#delusione", "delusione"},
+      {"@TIM_Official", "@tim_official"},
+      {"costo 3,5 €", "costo 3,5"},
+      {"bellissimoooo!!!!!", "bellissimo"},
+      // Negations and sentiment words survive stopword removal.
+      {"niente di che, senza risposta, né email né sms",
+       "niente senza risposta né email né sms"},
+      {"molto bene, poco male, troppo lento, meglio di prima, peggio di prima, purtroppo",
+       "molto bene poco male troppo lento meglio prima peggio prima purtroppo"},
+      {"STRASSE", "strasse"},
+  };
+  const Tokenizer tok;
+  for (const Row& r : rows) {
+    CAPTURE(r.input);
+    CHECK(join(tok.normalize(r.input)) == r.expected);
+  }
+}
+
+TEST_CASE("lowercase uses full case folding and can be switched off") {
+  TokenizerOptions o;
+  o.stopwords.reset();
+  CHECK(join(Tokenizer(o).normalize("MAI Più ÈSTATO Straße")) == "mai più èstato strasse");
+  o.lowercase = false;
+  CHECK(join(Tokenizer(o).normalize("MAI Più")) == "MAI Più");
+}
+
+TEST_CASE("fix_accents canonicalizes common misspellings") {
+  TokenizerOptions o;
+  o.stopwords.reset();
+  const Tokenizer on(o);
+  CHECK(join(on.normalize("perchè e' piu' pò")) == "perché è più po'");
+  CHECK(join(on.normalize("poichè benchè")) == "poiché benché");
+  o.fix_accents = false;
+  CHECK(join(Tokenizer(o).normalize("perchè e'")) == "perchè e'");
+}
+
+TEST_CASE("strip_accents removes combining marks after fixing") {
+  TokenizerOptions o;
+  o.stopwords.reset();
+  o.strip_accents = true;
+  CHECK(join(Tokenizer(o).normalize("perché perchè città è")) == "perche perche citta e");
+  // NFD input is composed (NFC) before anything else: e + U+0301.
+  o.strip_accents = false;
+  CHECK(join(Tokenizer(o).normalize("perche\u0301")) == "perché");
+}
+
+TEST_CASE("split_elisions off keeps the elided word whole") {
+  TokenizerOptions o;
+  o.split_elisions = false;
+  o.stopwords.reset();
+  const Tokenizer tok(o);
+  CHECK(show(tok.segment("l'assistenza dell’ordine")) == "l'assistenza|word dell’ordine|word");
+  CHECK(join(tok.normalize("L’assistenza")) == "l'assistenza");
+}
+
+TEST_CASE("apostrophes are unified to U+0027 in norms, and elided words lose theirs") {
+  TokenizerOptions o;
+  o.stopwords.reset();
+  const Tokenizer tok(o);
+  CHECK(join(tok.normalize("l’ dell' unʼ po’ po'")) == "l dell un po' po'");
+}
+
+TEST_CASE("squash_elongations keeps real double letters") {
+  TokenizerOptions o;
+  o.stopwords.reset();
+  const Tokenizer tok(o);
+  CHECK(join(tok.normalize("bellissimoooo graziee mamma cappuccino lentooo")) ==
+        "bellissimo graziee mamma cappuccino lento");
+  o.keep_punct = true;
+  CHECK(join(Tokenizer(o).normalize("no!!!!!! ma???? mah......")) == "no !!! ma ??? mah ...");
+  o.squash_elongations = false;
+  CHECK(join(Tokenizer(o).normalize("bellissimoooo!!!!!")) == "bellissimoooo !!!!!");
+}
+
+TEST_CASE("stopwords: default list, none, custom") {
+  const auto sw = perche::text::italian_stopwords();
+  CHECK(sw.size() > 200);
+  for (const char* kept : {"non", "mai", "niente", "nessuno", "senza", "né", "bene", "male", "meglio", "peggio",
+                           "poco", "troppo", "molto", "purtroppo", "più"}) {
+    CAPTURE(kept);
+    CHECK(std::find(sw.begin(), sw.end(), kept) == sw.end());
+  }
+  for (const char* dropped : {"il", "di", "che", "è", "della", "sono", "perché", "mi"}) {
+    CAPTURE(dropped);
+    CHECK(std::find(sw.begin(), sw.end(), dropped) != sw.end());
+  }
+  TokenizerOptions o;
+  o.stopwords.reset();
+  CHECK(join(Tokenizer(o).normalize("il servizio è ok")) == "il servizio è ok");
+  o.stopwords = std::vector<std::string>{"servizio", "OK"};
+  CHECK(join(Tokenizer(o).normalize("il servizio è ok")) == "il è");
+  o.stopwords = std::vector<std::string>{""};
+  CHECK_THROWS_AS(Tokenizer{o}, std::invalid_argument);
+  o.stopwords = std::vector<std::string>{"ok", "\xC3"};
+  CHECK_THROWS_WITH_AS(Tokenizer{o}, doctest::Contains("stopword"), std::invalid_argument);
+}
+
+TEST_CASE("stem matches Snowball's Italian vocabulary, including the Snowball 3.0 divan rule") {
+  // Pairs from snowballstem.org/algorithms/italian (voc.txt → output.txt).
+  struct Row {
+    const char* word;
+    const char* stem;
+  };
+  const Row rows[] = {
+      {"abbandonata", "abbandon"}, {"abbandonate", "abbandon"}, {"abbandonati", "abbandon"},
+      {"abbandonato", "abbandon"}, {"abbandonava", "abbandon"}, {"abbandonò", "abbandon"},
+      {"richiamato", "richiam"},   {"assistenza", "assistent"}, {"operatore", "oper"},
+      {"velocemente", "veloc"}, {"pagamenti", "pag"},
+      {"divano", "divan"},         {"divani", "divan"},         {"è", "è"},
+      {"perché", "perc"},
+  };
+  const Tokenizer tok;
+  for (const Row& r : rows) {
+    CAPTURE(r.word);
+    CHECK(tok.stem(r.word) == r.stem);
+    CHECK(tok.stem(r.word) == r.stem);  // second call: through the cache
+  }
+  TokenizerOptions o;
+  o.stem = true;
+  CHECK(join(Tokenizer(o).normalize("L'assistenza ha richiamato velocemente")) == "assistent richiam veloc");
+}
+
+TEST_CASE("negation scope runs to the next punctuation") {
+  TokenizerOptions o;
+  o.negation = true;
+  const Tokenizer tok(o);
+  CHECK(join(tok.normalize("non mi hanno MAI richiamato, pessimo")) == "non mai NEG_richiamato pessimo");
+  CHECK(join(tok.normalize("senza risposta. Ottimo il resto")) == "senza NEG_risposta ottimo resto");
+  CHECK(join(tok.normalize("nessuno risponde!!! male")) == "nessuno NEG_risponde male");
+  o.stem = true;
+  CHECK(join(Tokenizer(o).normalize("non funzionano le offerte")) == "non NEG_funzion NEG_offert");
+}
+
+TEST_CASE("placeholders replace numbers, URLs, e-mails and mentions") {
+  TokenizerOptions o;
+  o.placeholders = true;
+  CHECK(join(Tokenizer(o).normalize("pagato 3,5 € su www.tim.it, scritto a a@b.it e @pippo #fail")) ==
+        "pagato <num> <url> scritto <email> <user> fail");
+}
+
+TEST_CASE("keep_punct keeps punctuation and symbols") {
+  TokenizerOptions o;
+  o.keep_punct = true;
+  CHECK(join(Tokenizer(o).normalize("costo 3,5 €!")) == "costo 3,5 € !");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bad input.
+// ---------------------------------------------------------------------------------------------
+
+TEST_CASE("invalid UTF-8 is replaced and counted, and the rest of the text survives") {
+  const Tokenizer tok;
+  const std::string text = "ciao \xC3\x28 mondo \xFF\xFE fine \xE2\x82";  // bad 2-byte, two stray, truncated 3-byte
+  const auto toks = tok.tokenize(text);
+  CHECK(toks.replaced == 4);
+  check_surface_properties(text, toks);
+  std::vector<std::string> words;
+  for (const Token& t : toks)
+    if (t.kind == TokenKind::word) words.emplace_back(t.text);
+  CHECK(join(words) == "ciao mondo fine");
+  // Overlong encoding of '/', and a UTF-16 surrogate encoded in UTF-8, are invalid too.
+  CHECK(tok.tokenize("a\xC0\xAF" "b").replaced == 2);
+  CHECK(tok.tokenize("a\xED\xA0\x80" "b").replaced >= 1);
+  CHECK(join(tok.normalize("x\xED\xA0\x80" "y fine")) == "x y fine");
+}
+
+TEST_CASE("strict UTF-8 policy throws naming the byte offset") {
+  TokenizerOptions o;
+  o.utf8 = Utf8Policy::strict;
+  const Tokenizer tok(o);
+  CHECK_THROWS_WITH_AS(tok.tokenize("ciao \xC3\x28"), doctest::Contains("byte 5"), std::invalid_argument);
+  CHECK_THROWS_AS(tok.normalize("\xFF"), std::invalid_argument);
+  CHECK_NOTHROW(tok.tokenize("perché è così 😡"));
+}
+
+TEST_CASE("NUL bytes, emoji-only and 10 MB single-line inputs work") {
+  const Tokenizer tok;
+  const std::string nul("a\0b", 3);
+  const auto t1 = tok.tokenize(nul);
+  check_surface_properties(nul, t1);
+  CHECK(t1.size() >= 2);
+  CHECK(show(tok.segment("😡")) == "😡|emoji");
+
+  std::string big;
+  const std::string piece = "l'assistenza è stata lentissima!!! ";
+  while (big.size() < 10'000'000) big += piece;
+  big.pop_back();  // one line, no trailing space
+  const auto toks = tok.segment(big);
+  const std::size_t repeats = (big.size() + 1) / piece.size();
+  CHECK(toks.size() == repeats * 6);
+  check_surface_properties(big, toks);
+  CHECK(tok.normalize(big).size() == repeats * 3);
+}
+
+TEST_CASE("random bytes never throw under replace and keep the surface properties") {
+  const Tokenizer tok;
+  std::mt19937_64 rng(20261122);
+  std::uniform_int_distribution<int> len(0, 200), byte(0, 255), pick(0, 5);
+  const std::string alphabet[] = {"è", "’", "'", "😡", "\u200d", "🏻", ".", ",", "a", "3", "@", "#", ":", "-", " "};
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::string s;
+    const int n = len(rng);
+    for (int i = 0; i < n; ++i) {
+      if (pick(rng) == 0)
+        s += static_cast<char>(byte(rng));
+      else
+        s += alphabet[static_cast<std::size_t>(byte(rng)) % std::size(alphabet)];
+    }
+    CAPTURE(s);
+    perche::text::Tokens toks;
+    REQUIRE_NOTHROW(toks = tok.tokenize(s));
+    check_surface_properties(s, toks);
+    // Every byte outside the tokens is ASCII whitespace or part of a Unicode White_Space character.
+    std::size_t pos = 0;
+    for (const Token& t : toks) {
+      for (std::size_t i = pos; i < t.start; ++i)
+        if (static_cast<unsigned char>(s[i]) < 0x80) CHECK(is_space_byte(static_cast<unsigned char>(s[i])));
+      pos = t.end;
+    }
+    for (std::size_t i = pos; i < s.size(); ++i)
+      if (static_cast<unsigned char>(s[i]) < 0x80) CHECK(is_space_byte(static_cast<unsigned char>(s[i])));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batches and threads.
+// ---------------------------------------------------------------------------------------------
+
+TEST_CASE("batch results equal per-text results, in order, for any thread count") {
+  TokenizerOptions o;
+  o.stem = true;
+  o.negation = true;
+  const Tokenizer tok(o);
+  std::vector<std::string> owned;
+  for (int i = 0; i < 500; ++i)
+    owned.push_back("cliente " + std::to_string(i) + ": non mi hanno mai richiamato, l'operatrice era gentilissima 👍🏻");
+  owned.push_back("");
+  const std::vector<std::string_view> texts(owned.begin(), owned.end());
+  for (unsigned threads : {1U, 2U, 4U, 0U}) {
+    CAPTURE(threads);
+    const auto norms = tok.normalize_batch(texts, threads);
+    const auto toks = tok.tokenize_batch(texts, threads);
+    REQUIRE(norms.size() == texts.size());
+    REQUIRE(toks.size() == texts.size());
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      CHECK(norms[i] == tok.normalize(texts[i]));
+      CHECK(show(toks[i]) == show(tok.tokenize(texts[i])));
+    }
+  }
+  CHECK(tok.normalize_batch({}, 2).empty());
+}
+
+TEST_CASE("a failing text in a strict batch is named by its index") {
+  TokenizerOptions o;
+  o.utf8 = Utf8Policy::strict;
+  const Tokenizer tok(o);
+  const std::vector<std::string_view> texts{"ok", "bene", "rotto \xC3", "ok"};
+  CHECK_THROWS_WITH_AS(tok.normalize_batch(texts, 2), doctest::Contains("text 2"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(tok.tokenize_batch(texts, 1), doctest::Contains("byte 6"), std::invalid_argument);
+}
+
+TEST_CASE("one shared tokenizer gives identical results on four threads") {
+  TokenizerOptions o;
+  o.stem = true;
+  const Tokenizer tok(o);
+  std::vector<std::string> texts;
+  for (int i = 0; i < 300; ++i)
+    texts.push_back("tempi di attesa lunghissimi " + std::to_string(i) + ", operatori cortesi ma poco competenti");
+  std::vector<std::vector<std::string>> serial;
+  for (const auto& t : texts) serial.push_back(Tokenizer(o).normalize(t));
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> pool;
+  for (int w = 0; w < 4; ++w)
+    pool.emplace_back([&] {
+      for (int rep = 0; rep < 3; ++rep)
+        for (std::size_t i = 0; i < texts.size(); ++i)
+          if (tok.normalize(texts[i]) != serial[i]) ++mismatches;
+    });
+  for (auto& th : pool) th.join();
+  CHECK(mismatches.load() == 0);
+}
+
+TEST_CASE("copies and moves keep the options") {
+  TokenizerOptions o;
+  o.stem = true;
+  o.stopwords.reset();
+  const Tokenizer a(o);
+  Tokenizer b = a;
+  CHECK(b.options().stem);
+  CHECK(!b.options().stopwords.has_value());
+  Tokenizer c = std::move(b);
+  CHECK(join(c.normalize("il richiamato")) == "il richiam");
+  CHECK(perche::text::kind_name(TokenKind::hashtag) == "hashtag");
+}
