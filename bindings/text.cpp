@@ -6,12 +6,15 @@
 
 #include <perche/text.hpp>
 
+#include "common.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace py = pybind11;
 using namespace perche::text;
+using perche_py::utf8_of;
 
 namespace {
 
@@ -23,31 +26,9 @@ struct PyToken {
   TokenKind kind;
 };
 
-// UTF-8 bytes of a str (lone surrogates pass through as invalid UTF-8, which the tokenizer's
-// policy then handles) or of a bytes object as it is. code_points tells how offsets are counted.
-std::string utf8_of(const py::handle& obj, bool& code_points) {
-  if (py::isinstance<py::bytes>(obj)) {
-    code_points = false;
-    return std::string(obj.cast<py::bytes>());
-  }
-  if (!py::isinstance<py::str>(obj))
-    throw py::type_error("expected str or bytes, got " + std::string(py::str(obj.get_type().attr("__name__"))));
-  code_points = true;
-  Py_ssize_t n = 0;
-  if (const char* s = PyUnicode_AsUTF8AndSize(obj.ptr(), &n)) return std::string(s, static_cast<std::size_t>(n));
-  PyErr_Clear();
-  py::object b = py::reinterpret_steal<py::object>(PyUnicode_AsEncodedString(obj.ptr(), "utf-8", "surrogatepass"));
-  if (!b) throw py::error_already_set();
-  return std::string(b.cast<py::bytes>());
-}
-
 py::list to_python(const py::handle& obj, const std::string& text, const Tokens& toks, bool code_points) {
   py::list out;
-  std::size_t byte = 0, cp = 0;  // running conversion: tokens come in order
-  auto to_cp = [&](std::size_t target) {
-    for (; byte < target; ++byte) cp += (static_cast<unsigned char>(text[byte]) & 0xC0) != 0x80;
-    return cp;
-  };
+  perche_py::CodePoints to_cp(text);  // tokens come in order
   for (const Token& t : toks) {
     const std::size_t s = code_points ? to_cp(t.start) : t.start;
     const std::size_t e = code_points ? to_cp(t.end) : t.end;

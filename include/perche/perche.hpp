@@ -5,3 +5,4 @@
 
 #include "perche/metrics.hpp"
 #include "perche/text.hpp"
+#include "perche/classify.hpp"

@@ -118,6 +118,10 @@ class Tokenizer {
   /// keep_punct). Same exceptions as tokenize().
   std::vector<std::string> normalize(std::string_view text) const;
 
+  /// Whether normalize() keeps this token of tokenize(): a non-empty norm, and punctuation or
+  /// symbols only with keep_punct. normalize(text) are the norms of the tokens that pass.
+  bool is_term(const Token& token) const;
+
   /// Snowball Italian stem of one word as given (libstemmer expects lower-case UTF-8), through
   /// this tokenizer's cache, whatever the `stem` option says: "richiamato" → "richiam".
   std::string stem(std::string_view word) const;

@@ -52,6 +52,7 @@ from .metrics import (
 )
 
 from .text import Tokenizer, Tokens
+from .classify import DriverClassifier, FormatError, LogisticRegression, TfidfVectorizer
 
 __version__ = "0.1.0"
 
@@ -62,4 +63,5 @@ __all__ = [
     "by_segment", "ces", "churn_rate", "compare", "csat", "nps", "nps_compare", "nps_margin_of_error",
     "nps_sample_size", "p_adjust", "response_times", "trend", "trend_test",
     "Token", "TokenKind", "Tokenizer", "Tokens", "italian_stopwords", "negators",
+    "DriverClassifier", "FormatError", "LogisticRegression", "TfidfVectorizer",
 ]

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "perche/text.hpp"
+#include "../common/parallel.hpp"
 #include "segment.hpp"
 #include "unicode.hpp"
 
@@ -605,53 +606,23 @@ std::vector<std::string> Tokenizer::normalize(std::string_view text) const {
   return out;
 }
 
+bool Tokenizer::is_term(const Token& token) const { return impl_->kept(token); }
+
 std::string Tokenizer::stem(std::string_view word) const {
   Impl::Borrowed w(*impl_);
   return w.worker->stem(word);
 }
 
-namespace {
-
-// Runs fn(i) for i in [0, n) on up to `threads` threads, contiguous blocks each. Exceptions are
-// collected per index; the first one (lowest index) is rethrown after every text ran.
-template <class Fn>
-void parallel_for(std::size_t n, unsigned threads, std::string_view what, Fn fn) {
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 16)));
-  std::vector<std::pair<std::size_t, std::string>> errors(std::max(1u, threads), {n, {}});
-  auto block = [&](unsigned t) {
-    const std::size_t lo = n * t / threads, hi = n * (t + 1) / threads;
-    for (std::size_t i = lo; i < hi; ++i) {
-      try {
-        fn(i);
-      } catch (const std::exception& e) {
-        if (errors[t].first == n) errors[t] = {i, e.what()};
-      }
-    }
-  };
-  if (threads <= 1) {
-    block(0);
-  } else {
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(block, t);
-    for (auto& th : pool) th.join();
-  }
-  for (const auto& [i, msg] : errors)
-    if (i < n) throw std::invalid_argument(std::string(what) + ": text " + std::to_string(i) + ": " + msg);
-}
-
-}  // namespace
-
 std::vector<Tokens> Tokenizer::tokenize_batch(const std::vector<std::string_view>& texts, unsigned threads) const {
   std::vector<Tokens> out(texts.size());
-  parallel_for(texts.size(), threads, "tokenize_batch", [&](std::size_t i) { out[i] = tokenize(texts[i]); });
+  perche::detail::parallel_for(texts.size(), threads, "tokenize_batch", "text", [&](std::size_t i) { out[i] = tokenize(texts[i]); });
   return out;
 }
 
 std::vector<std::vector<std::string>> Tokenizer::normalize_batch(const std::vector<std::string_view>& texts,
                                                                  unsigned threads) const {
   std::vector<std::vector<std::string>> out(texts.size());
-  parallel_for(texts.size(), threads, "normalize_batch", [&](std::size_t i) { out[i] = normalize(texts[i]); });
+  perche::detail::parallel_for(texts.size(), threads, "normalize_batch", "text", [&](std::size_t i) { out[i] = normalize(texts[i]); });
   return out;
 }
 

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: Apache-2.0
+// DriverClassifier: one vectorizer, one binary logistic regression per driver (one-vs-rest), and a
+// per-driver threshold chosen on out-of-fold probabilities to maximize F1 (the "plug-in" rule of
+// Lipton, Elkan & Naryanaswamy 2014, "Optimal thresholding of classifiers to maximize F1").
+#include <perche/classify.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+#include "../common/parallel.hpp"
+
+namespace perche {
+namespace {
+
+double sigmoid(double z) {
+  if (z >= 0) return 1 / (1 + std::exp(-z));
+  const double e = std::exp(z);
+  return e / (1 + e);
+}
+
+// Rows `rows` of X, in that order.
+SparseMatrix take_rows(const SparseMatrix& X, const std::vector<std::size_t>& rows) {
+  SparseMatrix out(static_cast<Eigen::Index>(rows.size()), X.cols());
+  std::int64_t nnz = 0;
+  for (std::size_t r : rows) nnz += X.outerIndexPtr()[r + 1] - X.outerIndexPtr()[r];
+  out.resizeNonZeros(nnz);
+  std::int64_t k = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    out.outerIndexPtr()[i] = k;
+    for (auto p = X.outerIndexPtr()[rows[i]]; p < X.outerIndexPtr()[rows[i] + 1]; ++p, ++k) {
+      out.innerIndexPtr()[k] = X.innerIndexPtr()[p];
+      out.valuePtr()[k] = X.valuePtr()[p];
+    }
+  }
+  out.outerIndexPtr()[rows.size()] = k;
+  return out;
+}
+
+// The threshold maximizing F1 of (p ≥ t) against truth: sweep the distinct probabilities from the
+// top; the cut lies halfway to the next lower probability.
+double best_threshold(const std::vector<double>& p, const std::vector<std::uint8_t>& truth) {
+  std::vector<std::size_t> order(p.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
+  const double positives = static_cast<double>(std::count(truth.begin(), truth.end(), 1));
+  double best_f1 = -1, best_t = 0.5, tp = 0;
+  for (std::size_t i = 0; i < order.size();) {
+    std::size_t j = i;
+    while (j < order.size() && p[order[j]] == p[order[i]]) tp += truth[order[j++]];
+    const double predicted = static_cast<double>(j);
+    const double f1 = 2 * tp / (predicted + positives);
+    if (f1 > best_f1) {
+      best_f1 = f1;
+      best_t = j < order.size() ? (p[order[i]] + p[order[j]]) / 2 : p[order[i]];
+    }
+    i = j;
+  }
+  return best_t;
+}
+
+std::string display(const std::string& feature) {
+  return !feature.empty() && feature[0] == '\x01' ? feature.substr(1) : feature;
+}
+
+}  // namespace
+
+TfidfOptions DriverOptions::default_features() {
+  TfidfOptions o;
+  o.tokenizer.stem = true;
+  o.tokenizer.negation = true;
+  o.analyzer = Analyzer::both;
+  o.ngram_min = 1;
+  o.ngram_max = 2;
+  o.char_min = 2;
+  o.char_max = 5;
+  o.min_df = DocFreq::count(2);
+  o.sublinear_tf = true;
+  return o;
+}
+
+LogisticOptions DriverOptions::default_logistic() {
+  LogisticOptions o;
+  o.C = 10.0;
+  o.balanced = false;
+  o.tol = 1e-4;
+  o.max_iter = 500;
+  return o;
+}
+
+DriverClassifier::DriverClassifier(std::vector<std::string> drivers, DriverOptions options)
+    : drivers_(std::move(drivers)), options_(std::move(options)), tokenizer_(options_.features.tokenizer),
+      vectorizer_(options_.features) {
+  std::map<std::string, std::size_t> seen;
+  for (std::size_t j = 0; j < drivers_.size(); ++j) {
+    if (drivers_[j].empty()) throw std::invalid_argument("DriverClassifier: driver " + std::to_string(j) + " has no name");
+    if (!seen.emplace(drivers_[j], j).second)
+      throw std::invalid_argument("DriverClassifier: driver '" + drivers_[j] + "' is named twice");
+  }
+  if (options_.cv_folds == 1 || options_.cv_folds < 0)
+    throw std::invalid_argument("DriverClassifier: cv_folds " + std::to_string(options_.cv_folds) +
+                                " (expected 0 for a fixed threshold, or ≥ 2)");
+  if (!(options_.threshold > 0 && options_.threshold < 1))
+    throw std::invalid_argument("DriverClassifier: threshold " + std::to_string(options_.threshold) +
+                                " is not in (0, 1)");
+  LogisticRegression check(options_.logistic);  // validates C, tol, max_iter now
+  (void)check;
+}
+
+DriverClassifier& DriverClassifier::fit(std::span<const std::string_view> texts, const LabelMatrix& Y) {
+  const std::size_t n = texts.size();
+  if (static_cast<std::size_t>(Y.rows()) != n)
+    throw std::invalid_argument("DriverClassifier.fit: " + std::to_string(n) + " texts but " +
+                                std::to_string(Y.rows()) + " label rows");
+  if (drivers_.empty())
+    for (Eigen::Index j = 0; j < Y.cols(); ++j) drivers_.push_back("driver_" + std::to_string(j));
+  const std::size_t k = drivers_.size();
+  if (static_cast<std::size_t>(Y.cols()) != k)
+    throw std::invalid_argument("DriverClassifier.fit: " + std::to_string(k) + " drivers but " +
+                                std::to_string(Y.cols()) + " label columns");
+  if (k == 0) throw std::invalid_argument("DriverClassifier.fit: no driver to learn");
+  for (Eigen::Index i = 0; i < Y.rows(); ++i)
+    for (Eigen::Index j = 0; j < Y.cols(); ++j)
+      if (Y(i, j) > 1)
+        throw std::invalid_argument("DriverClassifier.fit: label " + std::to_string(Y(i, j)) + " at row " +
+                                    std::to_string(i) + ", driver '" + drivers_[static_cast<std::size_t>(j)] +
+                                    "' (expected 0 or 1)");
+  for (std::size_t j = 0; j < k; ++j) {
+    const auto pos = static_cast<std::size_t>(Y.col(static_cast<Eigen::Index>(j)).cast<int>().sum());
+    if (pos == 0 || pos == n)
+      throw std::invalid_argument("DriverClassifier.fit: driver '" + drivers_[j] + "' has " +
+                                  (pos == 0 ? "no positive" : "no negative") + " example among the " +
+                                  std::to_string(n) + " texts; remove it or add examples");
+  }
+
+  tokenizer_ = text::Tokenizer(options_.features.tokenizer);
+  const auto docs = tokenizer_.normalize_batch({texts.begin(), texts.end()}, options_.threads);
+  vectorizer_ = TfidfVectorizer(options_.features);
+  const SparseMatrix X = vectorizer_.fit_transform(docs, options_.threads);
+
+  auto labels_of = [&](std::size_t j, const std::vector<std::size_t>& rows) {
+    std::vector<int> y(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) y[i] = Y(static_cast<Eigen::Index>(rows[i]), static_cast<Eigen::Index>(j));
+    return y;
+  };
+
+  thresholds_.assign(k, options_.threshold);
+  if (options_.cv_folds >= 2) {
+    const auto folds = static_cast<std::size_t>(options_.cv_folds);
+    std::vector<std::size_t> perm(n);
+    std::iota(perm.begin(), perm.end(), 0);
+    std::mt19937_64 rng(options_.seed);
+    std::shuffle(perm.begin(), perm.end(), rng);
+    std::vector<std::vector<std::size_t>> train(folds), test(folds);
+    for (std::size_t r = 0; r < n; ++r)
+      for (std::size_t f = 0; f < folds; ++f) (r % folds == f ? test : train)[f].push_back(perm[r]);
+    std::vector<SparseMatrix> Xtrain(folds), Xtest(folds);
+    for (std::size_t f = 0; f < folds; ++f) {
+      std::sort(train[f].begin(), train[f].end());
+      std::sort(test[f].begin(), test[f].end());
+      Xtrain[f] = take_rows(X, train[f]);
+      Xtest[f] = take_rows(X, test[f]);
+    }
+    std::vector<std::vector<double>> oof(k, std::vector<double>(n, 0.0));
+    detail::parallel_jobs(k * folds, options_.threads, [&](std::size_t job) {
+      const std::size_t j = job / folds, f = job % folds;
+      const auto y = labels_of(j, train[f]);
+      const auto pos = std::count(y.begin(), y.end(), 1);
+      if (pos == 0 || pos == static_cast<std::ptrdiff_t>(y.size())) {  // a fold without one class: its prior
+        for (std::size_t r : test[f]) oof[j][r] = pos ? 1.0 : 0.0;
+        return;
+      }
+      LogisticRegression m(options_.logistic);
+      m.fit(Xtrain[f], y);
+      const Eigen::MatrixXd P = m.predict_proba(Xtest[f]);
+      for (std::size_t i = 0; i < test[f].size(); ++i) oof[j][test[f][i]] = P(static_cast<Eigen::Index>(i), 1);
+    });
+    for (std::size_t j = 0; j < k; ++j) {
+      std::vector<std::uint8_t> truth(n);
+      for (std::size_t i = 0; i < n; ++i) truth[i] = Y(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+      thresholds_[j] = best_threshold(oof[j], truth);
+    }
+  }
+
+  std::vector<std::size_t> all(n);
+  std::iota(all.begin(), all.end(), 0);
+  models_.assign(k, LogisticRegression(options_.logistic));
+  detail::parallel_jobs(k, options_.threads, [&](std::size_t j) { models_[j].fit(X, labels_of(j, all)); });
+  finish();
+  return *this;
+}
+
+void DriverClassifier::finish() {
+  const auto d = static_cast<Eigen::Index>(vectorizer_.features().size());
+  const auto k = static_cast<Eigen::Index>(models_.size());
+  weights_.resize(k, d);
+  bias_.resize(k);
+  for (Eigen::Index j = 0; j < k; ++j) {
+    const auto& m = models_[static_cast<std::size_t>(j)];
+    if (m.coef().cols() != d || m.coef().rows() != 1)
+      throw std::invalid_argument("DriverClassifier: model of driver " + std::to_string(j) + " has " +
+                                  std::to_string(m.coef().cols()) + " features, the vectorizer " + std::to_string(d));
+    weights_.row(j) = m.coef().row(0);
+    bias_[j] = m.intercept()[0];
+  }
+}
+
+const LogisticRegression& DriverClassifier::model(std::size_t driver) const {
+  if (driver >= models_.size())
+    throw std::out_of_range("DriverClassifier: driver index " + std::to_string(driver) + " (have " +
+                            std::to_string(models_.size()) + ")");
+  return models_[driver];
+}
+
+std::size_t DriverClassifier::index_of(std::string_view driver) const {
+  for (std::size_t j = 0; j < drivers_.size(); ++j)
+    if (drivers_[j] == driver) return j;
+  throw std::invalid_argument("DriverClassifier: no driver named '" + std::string(driver) + "'");
+}
+
+Eigen::MatrixXd DriverClassifier::predict_proba(std::span<const std::string_view> texts) const {
+  if (!fitted()) throw std::logic_error("DriverClassifier: predict before fit");
+  const auto docs = tokenizer_.normalize_batch({texts.begin(), texts.end()}, options_.threads);
+  const SparseMatrix X = vectorizer_.transform(docs, options_.threads);
+  const auto k = static_cast<Eigen::Index>(models_.size());
+  Eigen::MatrixXd P(X.rows(), k);
+  detail::parallel_for(static_cast<std::size_t>(X.rows()), options_.threads, "DriverClassifier", "text",
+                       [&](std::size_t i) {
+                         Eigen::VectorXd z = bias_;
+                         for (SparseMatrix::InnerIterator it(X, static_cast<Eigen::Index>(i)); it; ++it)
+                           z += it.value() * weights_.col(it.col());
+                         for (Eigen::Index j = 0; j < k; ++j) P(static_cast<Eigen::Index>(i), j) = sigmoid(z[j]);
+                       }, 256);
+  return P;
+}
+
+std::vector<double> DriverClassifier::predict_proba(std::string_view text) const {
+  if (!fitted()) throw std::logic_error("DriverClassifier: predict before fit");
+  const SparseMatrix X = vectorizer_.transform(std::vector<std::vector<std::string>>{tokenizer_.normalize(text)}, 1);
+  Eigen::VectorXd z = bias_;
+  for (SparseMatrix::InnerIterator it(X, 0); it; ++it) z += it.value() * weights_.col(it.col());
+  std::vector<double> p(static_cast<std::size_t>(z.size()));
+  for (Eigen::Index j = 0; j < z.size(); ++j) p[static_cast<std::size_t>(j)] = sigmoid(z[j]);
+  return p;
+}
+
+LabelMatrix DriverClassifier::predict(std::span<const std::string_view> texts) const {
+  const Eigen::MatrixXd P = predict_proba(texts);
+  LabelMatrix out(P.rows(), P.cols());
+  for (Eigen::Index i = 0; i < P.rows(); ++i)
+    for (Eigen::Index j = 0; j < P.cols(); ++j) out(i, j) = P(i, j) >= thresholds_[static_cast<std::size_t>(j)];
+  return out;
+}
+
+std::vector<std::pair<std::size_t, double>> DriverClassifier::top_k(std::string_view text, std::size_t k) const {
+  const auto p = predict_proba(text);
+  std::vector<std::pair<std::size_t, double>> out;
+  for (std::size_t j = 0; j < p.size(); ++j) out.emplace_back(j, p[j]);
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (out.size() > k) out.resize(k);
+  return out;
+}
+
+std::vector<Explanation> DriverClassifier::explain(std::string_view text, std::size_t max_terms) const {
+  if (!fitted()) throw std::logic_error("DriverClassifier: explain before fit");
+  const text::Tokens toks = tokenizer_.tokenize(text);
+  std::vector<std::string> terms;
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // of each term
+  for (const auto& t : toks)
+    if (tokenizer_.is_term(t)) {
+      terms.push_back(t.norm);
+      spans.emplace_back(t.start, t.end);
+    }
+  const SparseMatrix X = vectorizer_.transform(std::vector<std::vector<std::string>>{terms}, 1);
+  std::map<std::int64_t, double> value;
+  for (SparseMatrix::InnerIterator it(X, 0); it; ++it) value[it.col()] = it.value();
+  const auto occ = vectorizer_.occurrences(terms);
+  std::map<std::int64_t, int> times;  // occurrences per column share its contribution equally
+  for (const auto& o : occ) ++times[o.column];
+
+  const auto p = predict_proba(text);
+  std::vector<std::size_t> chosen;
+  for (std::size_t j = 0; j < p.size(); ++j)
+    if (p[j] >= thresholds_[j]) chosen.push_back(j);
+  if (chosen.empty() && !p.empty()) chosen.push_back(static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin()));
+  std::sort(chosen.begin(), chosen.end(), [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
+
+  std::vector<Explanation> out;
+  for (std::size_t j : chosen) {
+    // Group by what a reader sees: a word n-gram by its text, a char n-gram by the word it is in.
+    std::map<std::string, Contribution> by_term;
+    for (const auto& o : occ) {
+      const std::string& feature = vectorizer_.features()[static_cast<std::size_t>(o.column)];
+      const bool is_char = vectorizer_.options().analyzer == Analyzer::char_wb ||
+                           (!feature.empty() && feature[0] == '\x01');
+      std::string key;
+      if (is_char || o.first_term == o.last_term) {
+        key = terms[o.first_term];
+      } else {
+        key = terms[o.first_term];
+        for (auto t = o.first_term + 1; t <= o.last_term; ++t) key += ' ' + terms[t];
+      }
+      auto& c = by_term[key];
+      c.term = key;
+      c.weight += weights_(static_cast<Eigen::Index>(j), o.column) * value[o.column] / times[o.column];
+      const std::pair<std::size_t, std::size_t> span{spans[o.first_term].first, spans[o.last_term].second};
+      if (std::find(c.spans.begin(), c.spans.end(), span) == c.spans.end()) c.spans.push_back(span);
+    }
+    Explanation e{drivers_[j], p[j], thresholds_[j], {}};
+    for (auto& [key, c] : by_term) {
+      std::sort(c.spans.begin(), c.spans.end());
+      e.terms.push_back(std::move(c));
+    }
+    std::stable_sort(e.terms.begin(), e.terms.end(), [](const auto& a, const auto& b) { return a.weight > b.weight; });
+    if (e.terms.size() > max_terms) e.terms.resize(max_terms);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, double>> DriverClassifier::top_terms(std::size_t driver, std::size_t k) const {
+  if (!fitted()) throw std::logic_error("DriverClassifier: top_terms before fit");
+  if (driver >= models_.size())
+    throw std::out_of_range("DriverClassifier: driver index " + std::to_string(driver) + " (have " +
+                            std::to_string(models_.size()) + ")");
+  const auto row = weights_.row(static_cast<Eigen::Index>(driver));
+  std::vector<Eigen::Index> cols(static_cast<std::size_t>(row.size()));
+  std::iota(cols.begin(), cols.end(), 0);
+  k = std::min<std::size_t>(k, cols.size());
+  std::partial_sort(cols.begin(), cols.begin() + static_cast<std::ptrdiff_t>(k), cols.end(),
+                    [&](Eigen::Index a, Eigen::Index b) { return row[a] > row[b]; });
+  std::vector<std::pair<std::string, double>> out;
+  for (std::size_t i = 0; i < k; ++i)
+    out.emplace_back(display(vectorizer_.features()[static_cast<std::size_t>(cols[i])]), row[cols[i]]);
+  return out;
+}
+
+std::vector<std::pair<std::string, double>> DriverClassifier::top_terms(std::string_view driver, std::size_t k) const {
+  return top_terms(index_of(driver), k);
+}
+
+Evaluation DriverClassifier::evaluate(std::span<const std::string_view> texts, const LabelMatrix& Y) const {
+  if (static_cast<std::size_t>(Y.rows()) != texts.size() || static_cast<std::size_t>(Y.cols()) != drivers_.size())
+    throw std::invalid_argument("DriverClassifier.evaluate: labels are " + std::to_string(Y.rows()) + " × " +
+                                std::to_string(Y.cols()) + ", expected " + std::to_string(texts.size()) + " × " +
+                                std::to_string(drivers_.size()));
+  return perche::evaluate(Y, predict(texts), drivers_);
+}
+
+Evaluation evaluate(const LabelMatrix& truth, const LabelMatrix& predicted, const std::vector<std::string>& names) {
+  if (truth.rows() != predicted.rows() || truth.cols() != predicted.cols() ||
+      static_cast<std::size_t>(truth.cols()) != names.size())
+    throw std::invalid_argument("evaluate: truth is " + std::to_string(truth.rows()) + " × " +
+                                std::to_string(truth.cols()) + ", predictions " + std::to_string(predicted.rows()) +
+                                " × " + std::to_string(predicted.cols()) + ", with " + std::to_string(names.size()) +
+                                " names");
+  auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  auto f1 = [](double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0.0; };
+  Evaluation e;
+  double TP = 0, FP = 0, FN = 0;
+  for (Eigen::Index j = 0; j < truth.cols(); ++j) {
+    double tp = 0, fp = 0, fn = 0;
+    for (Eigen::Index i = 0; i < truth.rows(); ++i) {
+      const bool t = truth(i, j) != 0, p = predicted(i, j) != 0;
+      tp += t && p;
+      fp += !t && p;
+      fn += t && !p;
+    }
+    DriverScores s;
+    s.driver = names[static_cast<std::size_t>(j)];
+    s.precision = ratio(tp, tp + fp);
+    s.recall = ratio(tp, tp + fn);
+    s.f1 = f1(s.precision, s.recall);
+    s.support = static_cast<std::size_t>(tp + fn);
+    e.macro_precision += s.precision;
+    e.macro_recall += s.recall;
+    e.macro_f1 += s.f1;
+    TP += tp;
+    FP += fp;
+    FN += fn;
+    e.drivers.push_back(std::move(s));
+  }
+  const double k = static_cast<double>(std::max<Eigen::Index>(1, truth.cols()));
+  e.macro_precision /= k;
+  e.macro_recall /= k;
+  e.macro_f1 /= k;
+  e.micro_precision = ratio(TP, TP + FP);
+  e.micro_recall = ratio(TP, TP + FN);
+  e.micro_f1 = f1(e.micro_precision, e.micro_recall);
+  return e;
+}
+
+}  // namespace perche

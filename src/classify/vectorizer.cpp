@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: Apache-2.0
+// TfidfVectorizer. The formulas are scikit-learn's (sklearn/feature_extraction/text.py, 1.x):
+//   word n-grams:  " ".join(terms[i:i+n]) for n in [min, max] (_word_ngrams)
+//   char_wb:       each term padded " t "; n-grams of code points; a padded term no longer than n
+//                  is emitted whole, once (_char_wb_ngrams)
+//   df filter:     min_df ≤ df ≤ max_df (counts, or shares × n_docs), then the max_features most
+//                  frequent by corpus count (_limit_features); columns in code-point order
+//   tf:            raw count, or 1 + ln(count) with sublinear_tf (TfidfTransformer)
+//   idf:           ln((1 + n) / (1 + df)) + 1 with smooth_idf, else ln(n / df) + 1
+//   norm:          each row scaled to unit l2 (or l1) norm; empty rows stay empty.
+#include <perche/classify.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "../common/parallel.hpp"
+
+namespace perche {
+namespace {
+
+constexpr char kCharPrefix = '\x01';  // marks char n-grams in Analyzer::both
+
+bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+std::vector<std::vector<std::string>> analyze(const text::Tokenizer& tok, std::span<const std::string_view> texts,
+                                              unsigned threads) {
+  std::vector<std::vector<std::string>> docs(texts.size());
+  detail::parallel_for(texts.size(), threads, "TfidfVectorizer", "text",
+                       [&](std::size_t i) { docs[i] = tok.normalize(texts[i]); });
+  return docs;
+}
+
+void check_options(const TfidfOptions& o) {
+  auto bad = [](const std::string& what) { throw std::invalid_argument("TfidfOptions: " + what); };
+  if (o.ngram_min < 1 || o.ngram_max < o.ngram_min || o.ngram_max > 16)
+    bad("ngram range (" + std::to_string(o.ngram_min) + ", " + std::to_string(o.ngram_max) +
+        ") is invalid (expected 1 ≤ min ≤ max ≤ 16)");
+  if (o.char_min < 1 || o.char_max < o.char_min || o.char_max > 32)
+    bad("char n-gram range (" + std::to_string(o.char_min) + ", " + std::to_string(o.char_max) +
+        ") is invalid (expected 1 ≤ min ≤ max ≤ 32)");
+  for (const auto& [name, df] : {std::pair{"min_df", o.min_df}, std::pair{"max_df", o.max_df}}) {
+    if (!std::isfinite(df.value) || df.value < 0 || (df.share && df.value > 1))
+      bad(std::string(name) + " " + std::to_string(df.value) +
+          (df.share ? " is not a proportion in [0, 1]" : " is not a document count ≥ 0"));
+  }
+}
+
+}  // namespace
+
+std::size_t TfidfVectorizer::Hash::operator()(std::string_view s) const noexcept {
+  std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a, 64 bit
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
+  return static_cast<std::size_t>(h ^ (h >> 29));
+}
+
+TfidfVectorizer::TfidfVectorizer(TfidfOptions options) : options_(std::move(options)) { check_options(options_); }
+
+// Calls fn(feature, first_term, last_term) for every feature occurrence of a document.
+template <typename Fn>
+void TfidfVectorizer::for_each_feature(const std::vector<std::string>& terms, std::string& s, Fn&& fn) const {
+  const auto& o = options_;
+  const auto n_terms = static_cast<std::uint32_t>(terms.size());
+  if (o.analyzer != Analyzer::char_wb) {
+    for (int n = o.ngram_min; n <= o.ngram_max; ++n) {
+      const auto un = static_cast<std::uint32_t>(n);
+      for (std::uint32_t i = 0; i + un <= n_terms; ++i) {
+        if (n == 1) {
+          fn(std::string_view(terms[i]), i, i);
+          continue;
+        }
+        s.assign(terms[i]);
+        for (std::uint32_t k = 1; k < un; ++k) s.append(1, ' ').append(terms[i + k]);
+        fn(std::string_view(s), i, i + un - 1);
+      }
+    }
+  }
+  if (o.analyzer != Analyzer::word) {
+    const std::size_t pre = o.analyzer == Analyzer::both ? 1 : 0;
+    std::vector<std::size_t> cp;  // byte offset of each code point of " term " (and the end)
+    for (std::uint32_t t = 0; t < n_terms; ++t) {
+      s.clear();
+      if (pre) s.push_back(kCharPrefix);
+      s.push_back(' ');
+      s.append(terms[t]);
+      s.push_back(' ');
+      cp.clear();
+      for (std::size_t b = pre; b < s.size(); ++b)
+        if (!is_continuation(static_cast<unsigned char>(s[b]))) cp.push_back(b);
+      const std::size_t len = cp.size();
+      cp.push_back(s.size());
+      std::string gram;
+      for (int n = o.char_min; n <= o.char_max; ++n) {
+        const auto un = static_cast<std::size_t>(n);
+        // scikit-learn: w[0:n], then w[k:k+n] while k + n < len(w); a word no longer than n is
+        // emitted whole once, and larger n are skipped.
+        std::size_t k = 0;
+        for (;; ++k) {
+          const std::size_t end = std::min(k + un, len);
+          gram.assign(s, 0, pre);
+          gram.append(s, cp[k], cp[end] - cp[k]);
+          fn(std::string_view(gram), t, t);
+          if (k + un >= len) break;
+        }
+        if (k == 0) break;
+      }
+    }
+  }
+}
+
+std::int64_t TfidfVectorizer::column(std::string_view feature) const {
+  auto it = index_.find(feature);
+  return it == index_.end() ? -1 : it->second;
+}
+
+SparseMatrix TfidfVectorizer::fit_transform(std::span<const std::string_view> texts, unsigned threads) {
+  const text::Tokenizer tok(options_.tokenizer);
+  return fit_transform(analyze(tok, texts, threads), threads);
+}
+
+SparseMatrix TfidfVectorizer::fit_transform(const std::vector<std::vector<std::string>>& docs, unsigned threads) {
+  // Provisional ids in first-seen order, document frequency and corpus count per id.
+  std::unordered_map<std::string, std::int64_t, Hash, std::equal_to<>> ids;
+  std::vector<std::string> names;
+  std::vector<std::int64_t> df, total;
+  std::vector<std::int64_t> seen_in;  // last document that counted the id in df
+  std::string scratch;
+  for (std::size_t d = 0; d < docs.size(); ++d) {
+    for_each_feature(docs[d], scratch, [&](std::string_view f, std::uint32_t, std::uint32_t) {
+      auto it = ids.find(f);
+      if (it == ids.end()) {
+        it = ids.emplace(std::string(f), static_cast<std::int64_t>(names.size())).first;
+        names.emplace_back(f);
+        df.push_back(0);
+        total.push_back(0);
+        seen_in.push_back(-1);
+      }
+      const std::int64_t id = it->second;
+      ++total[static_cast<std::size_t>(id)];
+      if (seen_in[static_cast<std::size_t>(id)] != static_cast<std::int64_t>(d)) {
+        seen_in[static_cast<std::size_t>(id)] = static_cast<std::int64_t>(d);
+        ++df[static_cast<std::size_t>(id)];
+      }
+    });
+  }
+  if (names.empty())
+    throw std::invalid_argument("TfidfVectorizer: empty vocabulary: the " + std::to_string(docs.size()) +
+                                " documents have no term (only stopwords, punctuation or nothing)");
+
+  const double n_docs = static_cast<double>(docs.size());
+  const auto& o = options_;
+  const double max_count = o.max_df.share ? o.max_df.value * n_docs : o.max_df.value;
+  const double min_count = o.min_df.share ? o.min_df.value * n_docs : o.min_df.value;
+  if (max_count < min_count)
+    throw std::invalid_argument("TfidfVectorizer: max_df corresponds to " + std::to_string(max_count) +
+                                " documents, fewer than min_df's " + std::to_string(min_count));
+  std::vector<std::size_t> keep;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto c = static_cast<double>(df[i]);
+    if (c >= min_count && c <= max_count) keep.push_back(i);
+  }
+  if (o.max_features && keep.size() > o.max_features) {
+    // Most frequent first; ties by feature name, so the choice does not depend on input order.
+    std::sort(keep.begin(), keep.end(), [&](std::size_t a, std::size_t b) {
+      return total[a] != total[b] ? total[a] > total[b] : names[a] < names[b];
+    });
+    keep.resize(o.max_features);
+  }
+  if (keep.empty())
+    throw std::invalid_argument("TfidfVectorizer: after pruning no feature remains (" + std::to_string(names.size()) +
+                                " features before; lower min_df or raise max_df)");
+  std::sort(keep.begin(), keep.end(), [&](std::size_t a, std::size_t b) { return names[a] < names[b]; });
+
+  features_.clear();
+  index_.clear();
+  features_.reserve(keep.size());
+  index_.reserve(keep.size());
+  idf_.resize(static_cast<Eigen::Index>(keep.size()));
+  for (std::size_t c = 0; c < keep.size(); ++c) {
+    const auto dfc = static_cast<double>(df[keep[c]]);
+    idf_[static_cast<Eigen::Index>(c)] =
+        o.smooth_idf ? std::log((1 + n_docs) / (1 + dfc)) + 1 : std::log(n_docs / dfc) + 1;
+    index_.emplace(names[keep[c]], static_cast<std::int64_t>(c));
+    features_.push_back(std::move(names[keep[c]]));
+  }
+  return build(docs, threads);
+}
+
+SparseMatrix TfidfVectorizer::transform(std::span<const std::string_view> texts, unsigned threads) const {
+  if (!fitted()) throw std::logic_error("TfidfVectorizer: transform before fit");
+  const text::Tokenizer tok(options_.tokenizer);
+  return build(analyze(tok, texts, threads), threads);
+}
+
+SparseMatrix TfidfVectorizer::transform(const std::vector<std::vector<std::string>>& docs, unsigned threads) const {
+  if (!fitted()) throw std::logic_error("TfidfVectorizer: transform before fit");
+  return build(docs, threads);
+}
+
+std::vector<TfidfVectorizer::Occurrence> TfidfVectorizer::occurrences(const std::vector<std::string>& terms) const {
+  std::vector<Occurrence> out;
+  std::string scratch;
+  for_each_feature(terms, scratch, [&](std::string_view f, std::uint32_t a, std::uint32_t b) {
+    if (auto it = index_.find(f); it != index_.end()) out.push_back({it->second, a, b});
+  });
+  return out;
+}
+
+SparseMatrix TfidfVectorizer::build(const std::vector<std::vector<std::string>>& docs, unsigned threads) const {
+  const auto& o = options_;
+  std::vector<std::vector<std::pair<std::int64_t, double>>> rows(docs.size());
+  detail::parallel_for(docs.size(), threads, "TfidfVectorizer", "document", [&](std::size_t d) {
+    std::vector<std::int64_t> cols;
+    std::string scratch;
+    for_each_feature(docs[d], scratch, [&](std::string_view f, std::uint32_t, std::uint32_t) {
+      if (auto it = index_.find(f); it != index_.end()) cols.push_back(it->second);
+    });
+    std::sort(cols.begin(), cols.end());
+    auto& row = rows[d];
+    for (std::size_t i = 0; i < cols.size();) {
+      std::size_t j = i;
+      while (j < cols.size() && cols[j] == cols[i]) ++j;
+      double v = static_cast<double>(j - i);
+      if (o.sublinear_tf) v = 1 + std::log(v);
+      if (o.use_idf) v *= idf_[cols[i]];
+      row.emplace_back(cols[i], v);
+      i = j;
+    }
+    if (o.norm != Norm::none) {
+      double s = 0;
+      for (const auto& [c, v] : row) s += o.norm == Norm::l2 ? v * v : std::abs(v);
+      if (o.norm == Norm::l2) s = std::sqrt(s);
+      if (s > 0)
+        for (auto& [c, v] : row) v /= s;
+    }
+  }, 64);
+
+  SparseMatrix X(static_cast<Eigen::Index>(docs.size()), static_cast<Eigen::Index>(features_.size()));
+  std::int64_t nnz = 0;
+  for (const auto& r : rows) nnz += static_cast<std::int64_t>(r.size());
+  X.resizeNonZeros(nnz);
+  auto* outer = X.outerIndexPtr();
+  auto* inner = X.innerIndexPtr();
+  auto* values = X.valuePtr();
+  std::int64_t k = 0;
+  for (std::size_t d = 0; d < rows.size(); ++d) {
+    outer[d] = k;
+    for (const auto& [c, v] : rows[d]) {
+      inner[k] = c;
+      values[k] = v;
+      ++k;
+    }
+  }
+  outer[rows.size()] = k;
+  return X;
+}
+
+TfidfVectorizer TfidfVectorizer::from_parts(TfidfOptions options, std::vector<std::string> features,
+                                            Eigen::VectorXd idf) {
+  TfidfVectorizer v(std::move(options));
+  if (static_cast<std::size_t>(idf.size()) != features.size())
+    throw std::invalid_argument("TfidfVectorizer: " + std::to_string(features.size()) + " features but " +
+                                std::to_string(idf.size()) + " idf values");
+  v.index_.reserve(features.size());
+  for (std::size_t c = 0; c < features.size(); ++c)
+    if (!v.index_.emplace(features[c], static_cast<std::int64_t>(c)).second)
+      throw std::invalid_argument("TfidfVectorizer: feature '" + features[c] + "' appears twice");
+  v.features_ = std::move(features);
+  v.idf_ = std::move(idf);
+  return v;
+}
+
+}  // namespace perche

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+// Thread helpers shared by the compiled parts of the library (private: not installed).
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace perche::detail {
+
+inline unsigned resolve_threads(unsigned threads) {
+  return threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : threads;
+}
+
+// Runs fn(i) for i in [0, n) on up to `threads` threads (0: all cores), contiguous blocks each, at
+// least `grain` items a thread. An item that throws does not stop the others: the first failure
+// (lowest index) is rethrown after all ran, as std::invalid_argument "<what>: <item> <i>: <message>".
+template <class Fn>
+void parallel_for(std::size_t n, unsigned threads, std::string_view what, std::string_view item, Fn fn,
+                  std::size_t grain = 16) {
+  threads = static_cast<unsigned>(std::min<std::size_t>(resolve_threads(threads), std::max<std::size_t>(1, n / grain)));
+  std::vector<std::pair<std::size_t, std::string>> errors(threads, {n, {}});
+  auto block = [&](unsigned t) {
+    const std::size_t lo = n * t / threads, hi = n * (t + 1) / threads;
+    for (std::size_t i = lo; i < hi; ++i) {
+      try {
+        fn(i);
+      } catch (const std::exception& e) {
+        if (errors[t].first == n) errors[t] = {i, e.what()};
+      }
+    }
+  };
+  if (threads <= 1) {
+    block(0);
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(block, t);
+    block(0);
+    for (auto& th : pool) th.join();
+  }
+  for (const auto& [i, msg] : errors)
+    if (i < n) throw std::invalid_argument(std::string(what) + ": " + std::string(item) + " " + std::to_string(i) + ": " + msg);
+}
+
+// Runs job(j) for j in [0, n) on up to `threads` threads, taking jobs one at a time (for a few
+// unequal jobs such as one model per driver). The first exception (lowest job) is rethrown as is.
+template <class Fn>
+void parallel_jobs(std::size_t n, unsigned threads, Fn job) {
+  threads = static_cast<unsigned>(std::min<std::size_t>(resolve_threads(threads), std::max<std::size_t>(1, n)));
+  std::vector<std::exception_ptr> errors(n);
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t j; (j = next.fetch_add(1)) < n;) {
+      try {
+        job(j);
+      } catch (...) {
+        errors[j] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& th : pool) th.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+}  // namespace perche::detail

@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: Apache-2.0
+// TF-IDF, logistic regression and the driver classifier. Reference values are computed by hand
+// (shown in comments) from scikit-learn's documented formulas; the pytest suite compares whole
+// matrices and models with scikit-learn itself.
+#include <doctest/doctest.h>
+
+#include <perche/classify.hpp>
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+using doctest::Approx;
+using perche::DocFreq;
+using perche::SparseMatrix;
+
+namespace {
+
+using Docs = std::vector<std::vector<std::string>>;
+
+std::set<std::string> feature_set(const perche::TfidfVectorizer& v) {
+  return {v.features().begin(), v.features().end()};
+}
+
+// A small labelled set: waiting time (attesa) and courtesy (cortesia), some with both.
+struct Sample {
+  std::vector<std::string> texts;
+  perche::LabelMatrix Y;
+};
+Sample sample() {
+  const char* attesa[] = {"attesa lunghissima al telefono", "ho aspettato un'ora in linea", "tempi di attesa infiniti",
+                          "troppa attesa per parlare con qualcuno", "mi hanno fatto aspettare 40 minuti",
+                          "attesa di mezz'ora prima della risposta", "ho atteso troppo", "lunga attesa e nessuna risposta"};
+  const char* cortesia[] = {"operatore gentilissimo", "l'operatrice è stata molto cortese", "personale scortese e maleducato",
+                            "operatore sgarbato", "gentili e disponibili", "molto cortesi al telefono",
+                            "operatore maleducato", "grande gentilezza dell'operatore"};
+  const char* both[] = {"attesa lunga ma operatore gentile", "dopo un'ora di attesa un operatore scortese"};
+  const char* none[] = {"la bolletta è sbagliata", "il prezzo è aumentato", "app che non funziona", "consegna in ritardo",
+                        "fattura non chiara", "costo eccessivo"};
+  Sample s;
+  std::vector<std::pair<int, int>> labels;
+  for (auto t : attesa) s.texts.push_back(t), labels.push_back({1, 0});
+  for (auto t : cortesia) s.texts.push_back(t), labels.push_back({0, 1});
+  for (auto t : both) s.texts.push_back(t), labels.push_back({1, 1});
+  for (auto t : none) s.texts.push_back(t), labels.push_back({0, 0});
+  s.Y.resize(static_cast<Eigen::Index>(labels.size()), 2);
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    s.Y(static_cast<Eigen::Index>(i), 0) = static_cast<std::uint8_t>(labels[i].first);
+    s.Y(static_cast<Eigen::Index>(i), 1) = static_cast<std::uint8_t>(labels[i].second);
+  }
+  return s;
+}
+
+std::vector<std::string_view> views(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
+
+// CRC-32 bit by bit (reflected 0xEDB88320), written apart from the library's table version.
+std::uint32_t crc32_bitwise(std::string_view data) {
+  std::uint32_t c = 0xFFFFFFFFu;
+  for (unsigned char b : data) {
+    c ^= b;
+    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+  }
+  return ~c;
+}
+
+perche::DriverClassifier fitted_sample(int folds = 2) {
+  const auto s = sample();
+  perche::DriverOptions o;
+  o.cv_folds = folds;
+  o.features.min_df = DocFreq::count(1);
+  perche::DriverClassifier clf({"attesa", "cortesia"}, o);
+  const auto v = views(s.texts);
+  clf.fit(v, s.Y);
+  return clf;
+}
+
+}  // namespace
+
+TEST_CASE("tfidf: two documents by hand with smooth idf and l2 norm") {
+  // n = 2; df(a) = 2, df(b) = 1; idf(a) = ln(3/3) + 1 = 1, idf(b) = ln(3/2) + 1 = 1.4054651081.
+  // Row 0: [1, 1.4054651] / √(1 + 1.9753321) = [0.5797386716, 0.8148024746]; row 1: [1, 0].
+  perche::TfidfVectorizer v;
+  const SparseMatrix X = v.fit_transform(Docs{{"a", "b"}, {"a"}});
+  REQUIRE(v.features() == std::vector<std::string>{"a", "b"});
+  CHECK(v.idf()[1] == Approx(1.4054651081081644).epsilon(1e-14));
+  CHECK(X.coeff(0, 0) == Approx(0.5797386715376657).epsilon(1e-12));
+  CHECK(X.coeff(0, 1) == Approx(0.8148024746671689).epsilon(1e-12));
+  CHECK(X.coeff(1, 0) == Approx(1.0));
+  CHECK(X.coeff(1, 1) == 0.0);
+}
+
+TEST_CASE("tfidf: raw idf, sublinear tf, l1 norm and no norm") {
+  perche::TfidfOptions o;
+  o.smooth_idf = false;  // idf(b) = ln(2/1) + 1 = 1.6931471806
+  o.sublinear_tf = true;  // tf(a) in doc 0 = 1 + ln 3 = 2.0986122887
+  o.norm = perche::Norm::none;
+  perche::TfidfVectorizer v(o);
+  const SparseMatrix X = v.fit_transform(Docs{{"a", "a", "a", "b"}, {"a"}});
+  CHECK(X.coeff(0, 0) == Approx(2.09861228866811).epsilon(1e-12));
+  CHECK(X.coeff(0, 1) == Approx(1.6931471805599454).epsilon(1e-12));
+  o.norm = perche::Norm::l1;
+  const SparseMatrix Y = perche::TfidfVectorizer(o).fit_transform(Docs{{"a", "a", "a", "b"}, {"a"}});
+  CHECK(Y.coeff(0, 0) == Approx(2.09861228866811 / (2.09861228866811 + 1.6931471805599454)).epsilon(1e-12));
+}
+
+TEST_CASE("tfidf: word bigrams join with a space; char_wb pads each term like scikit-learn") {
+  perche::TfidfOptions o;
+  o.ngram_max = 2;
+  perche::TfidfVectorizer w(o);
+  w.fit(Docs{{"non", "funziona", "app"}});
+  CHECK(feature_set(w) == std::set<std::string>{"app", "funziona", "funziona app", "non", "non funziona"});
+
+  o.analyzer = perche::Analyzer::char_wb;
+  o.char_min = 2;
+  o.char_max = 5;
+  perche::TfidfVectorizer c(o);
+  // " ab " (4 code points): n=2 → " a" "ab" "b "; n=3 → " ab" "ab "; n=4 → " ab " and no larger n.
+  // " è " (3 code points): n=2 → " è" "è "; n=3 → " è " once.
+  c.fit(Docs{{"ab", "è"}});
+  CHECK(feature_set(c) == std::set<std::string>{" a", "ab", "b ", " ab", "ab ", " ab ", " è", "è ", " è "});
+
+  o.analyzer = perche::Analyzer::both;
+  perche::TfidfVectorizer b(o);
+  b.fit(Docs{{"ab"}});
+  CHECK(b.column("ab") >= 0);       // the word
+  CHECK(b.column("\x01" "ab") >= 0);  // the char bigram, kept apart
+}
+
+TEST_CASE("tfidf: min_df, max_df, max_features and their errors") {
+  const Docs docs{{"a", "b", "c"}, {"a", "b"}, {"a", "d", "d", "d"}};
+  perche::TfidfOptions o;
+  o.min_df = DocFreq::count(2);
+  perche::TfidfVectorizer v(o);
+  v.fit(docs);
+  CHECK(feature_set(v) == std::set<std::string>{"a", "b"});
+  o.min_df = DocFreq::count(1);
+  o.max_df = DocFreq::proportion(0.9);  // 2.7 documents: drops a (df 3)
+  perche::TfidfVectorizer m(o);
+  m.fit(docs);
+  CHECK(feature_set(m) == std::set<std::string>{"b", "c", "d"});
+  o.max_df = DocFreq::proportion(1.0);
+  o.max_features = 2;  // corpus counts: a 3, d 3, b 2, c 1
+  perche::TfidfVectorizer f(o);
+  f.fit(docs);
+  CHECK(feature_set(f) == std::set<std::string>{"a", "d"});
+
+  o.max_features = 0;
+  o.min_df = DocFreq::count(5);
+  CHECK_THROWS_WITH_AS(perche::TfidfVectorizer(o).fit(docs), doctest::Contains("max_df corresponds to"),
+                       std::invalid_argument);
+  o.min_df = DocFreq::count(4);
+  o.max_df = DocFreq::count(10);
+  CHECK_THROWS_WITH_AS(perche::TfidfVectorizer(o).fit(docs), doctest::Contains("no feature remains"),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(perche::TfidfVectorizer().fit(Docs{{}, {}}), doctest::Contains("empty vocabulary"),
+                       std::invalid_argument);
+  o.ngram_min = 3;
+  o.ngram_max = 2;
+  CHECK_THROWS_AS(perche::TfidfVectorizer{o}, std::invalid_argument);
+  CHECK_THROWS_AS(perche::TfidfVectorizer().transform(docs), std::logic_error);
+}
+
+TEST_CASE("tfidf: raw texts go through the tokenizer; unknown terms are ignored") {
+  perche::TfidfVectorizer v;
+  const std::vector<std::string_view> texts{"L'attesa è stata lunga", "attesa breve"};
+  const SparseMatrix X = v.fit_transform(texts, 1);
+  CHECK(feature_set(v) == std::set<std::string>{"attesa", "breve", "lunga", "stata"});
+  const std::vector<std::string_view> other{"nulla di noto", "ATTESA"};
+  const SparseMatrix Y = v.transform(other, 2);
+  CHECK(Y.row(0).nonZeros() == 0);
+  CHECK(Y.coeff(1, v.column("attesa")) == Approx(1.0));
+  CHECK(X.rows() == 2);
+}
+
+TEST_CASE("logistic: intercept-only model gives the logit of the mean, balanced weights give 0") {
+  // No informative feature: the optimum has p = mean(y) = 3/4, intercept ln 3 = 1.0986122887.
+  SparseMatrix X(4, 1);
+  X.makeCompressed();
+  const std::vector<int> y{1, 1, 1, 0};
+  perche::LogisticOptions o;
+  o.tol = 1e-10;
+  perche::LogisticRegression m(o);
+  m.fit(X, y);
+  CHECK(m.intercept()[0] == Approx(std::log(3.0)).epsilon(1e-7));
+  CHECK(m.predict_proba(X)(0, 1) == Approx(0.75).epsilon(1e-7));
+  o.balanced = true;  // class weights 4/(2·3) and 4/(2·1): weighted mean 1/2
+  perche::LogisticRegression b(o);
+  b.fit(X, y);
+  CHECK(b.intercept()[0] == Approx(0.0).scale(1).epsilon(1e-7));
+  // Sample weights: weight 3 on the negative is the same as balanced here.
+  perche::LogisticRegression w(perche::LogisticOptions{1.0, true, false, 1e-10, 1000});
+  const std::vector<double> sw{1, 1, 1, 3};
+  w.fit(X, y, sw);
+  CHECK(w.intercept()[0] == Approx(0.0).scale(1).epsilon(1e-7));
+}
+
+TEST_CASE("logistic: symmetric two-point problem solves w = 2C·σ(−w)") {
+  // x = +1 (y=1), x = −1 (y=0): by symmetry b = 0 and the optimum of C·Σ loss + w²/2 satisfies
+  // w = 2C·σ(−w). Solved here by bisection, independently of L-BFGS.
+  SparseMatrix X(2, 1);
+  X.insert(0, 0) = 1.0;
+  X.insert(1, 0) = -1.0;
+  X.makeCompressed();
+  for (double C : {0.1, 1.0, 10.0}) {
+    double lo = 0, hi = 100;
+    for (int i = 0; i < 200; ++i) {
+      const double mid = (lo + hi) / 2;
+      (mid - 2 * C / (1 + std::exp(mid)) > 0 ? hi : lo) = mid;
+    }
+    perche::LogisticOptions o;
+    o.C = C;
+    o.tol = 1e-12;
+    perche::LogisticRegression m(o);
+    m.fit(X, std::vector<int>{1, 0});
+    CAPTURE(C);
+    CHECK(m.coef()(0, 0) == Approx(lo).epsilon(1e-6));
+    CHECK(std::abs(m.intercept()[0]) < 1e-6);
+    CHECK(m.classes() == std::vector<int>{0, 1});
+    CHECK(m.predict(X) == std::vector<int>{1, 0});
+  }
+}
+
+TEST_CASE("logistic: multinomial rows sum to one and labels are the sorted classes") {
+  SparseMatrix X(6, 3);
+  for (int i = 0; i < 6; ++i) X.insert(i, i % 3) = 1.0;
+  X.makeCompressed();
+  const std::vector<int> y{7, 3, 5, 7, 3, 5};
+  perche::LogisticRegression m;
+  m.fit(X, y);
+  CHECK(m.classes() == std::vector<int>{3, 5, 7});
+  CHECK(m.coef().rows() == 3);
+  const Eigen::MatrixXd P = m.predict_proba(X);
+  for (int i = 0; i < 6; ++i) CHECK(P.row(i).sum() == Approx(1.0));
+  CHECK(m.predict(X) == y);
+  CHECK(std::abs(m.intercept().sum()) < 1e-6);  // the unpenalized intercepts stay centred
+}
+
+TEST_CASE("logistic: bad input is named") {
+  SparseMatrix X(2, 1);
+  X.insert(0, 0) = 1;
+  X.makeCompressed();
+  perche::LogisticRegression m;
+  CHECK_THROWS_WITH_AS(m.fit(X, std::vector<int>{1}), doctest::Contains("2 rows but y has 1"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(m.fit(X, std::vector<int>{1, 1}), doctest::Contains("at least 2"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(m.fit(X, std::vector<int>{1, 0}, std::vector<double>{1, -1}),
+                       doctest::Contains("sample weight -1"), std::invalid_argument);
+  X.coeffRef(0, 0) = std::nan("");
+  CHECK_THROWS_WITH_AS(m.fit(X, std::vector<int>{1, 0}), doctest::Contains("non-finite"), std::invalid_argument);
+  perche::LogisticOptions o;
+  o.C = 0;
+  CHECK_THROWS_AS(perche::LogisticRegression{o}, std::invalid_argument);
+  CHECK_THROWS_AS(perche::LogisticRegression().predict(X), std::logic_error);
+}
+
+TEST_CASE("driver classifier: learns, predicts, explains with spans") {
+  const auto clf = fitted_sample();
+  CHECK(clf.drivers() == std::vector<std::string>{"attesa", "cortesia"});
+  const std::vector<std::string_view> texts{"attesa infinita al telefono", "operatore scortese", ""};
+  const auto Y = clf.predict(texts);
+  CHECK(Y(0, 0) == 1);
+  CHECK(Y(0, 1) == 0);
+  CHECK(Y(1, 0) == 0);
+  CHECK(Y(1, 1) == 1);
+  CHECK(Y(2, 0) == 0);  // an empty text: the intercepts alone
+  const auto P = clf.predict_proba(texts);
+  const auto one = clf.predict_proba(texts[0]);
+  CHECK(one[0] == Approx(P(0, 0)).epsilon(1e-12));
+  CHECK(clf.top_k(texts[1], 1).front().first == 1);
+
+  const std::string text = "Un'ATTESA lunghissima, poi l'operatore gentile";
+  const auto ex = clf.explain(text);
+  REQUIRE(!ex.empty());
+  bool found = false;
+  for (const auto& e : ex)
+    if (e.driver == "attesa") {
+      REQUIRE(!e.terms.empty());
+      for (const auto& c : e.terms)
+        for (const auto& [s, t] : c.spans) {
+          if (text.substr(s, t - s) == "ATTESA") found = found || (c.weight > 0 && c.term == "attes");
+        }
+    }
+  CHECK(found);
+  const auto top = clf.top_terms("attesa", 5);
+  REQUIRE(top.size() == 5);
+  CHECK(top.front().second >= top.back().second);
+  CHECK_THROWS_AS(clf.top_terms("prezzo", 5), std::invalid_argument);
+
+  const auto s = sample();
+  const auto ev = clf.evaluate(views(s.texts), s.Y);
+  CHECK(ev.micro_f1 > 0.9);
+  CHECK(ev.drivers.size() == 2);
+  CHECK(ev.drivers[0].support == 10);
+}
+
+TEST_CASE("evaluate: precision, recall and F1 by hand") {
+  perche::LabelMatrix t(4, 2), p(4, 2);
+  t << 1, 0, 1, 1, 0, 1, 0, 0;
+  p << 1, 1, 0, 1, 0, 0, 1, 0;
+  // driver 0: tp 1, fp 1, fn 1 → P = R = F1 = 0.5; driver 1: tp 1, fp 1, fn 1 → 0.5.
+  // micro: TP 2, FP 2, FN 2 → 0.5.
+  const auto e = perche::evaluate(t, p, {"x", "y"});
+  CHECK(e.drivers[0].f1 == Approx(0.5));
+  CHECK(e.micro_f1 == Approx(0.5));
+  CHECK(e.macro_precision == Approx(0.5));
+  CHECK_THROWS_AS(perche::evaluate(t, p, {"x"}), std::invalid_argument);
+}
+
+TEST_CASE("driver classifier: bad labels and drivers without examples are named") {
+  const auto s = sample();
+  const auto v = views(s.texts);
+  perche::LabelMatrix Y = s.Y;
+  Y.col(1).setZero();
+  perche::DriverOptions o;
+  o.features.min_df = DocFreq::count(1);
+  CHECK_THROWS_WITH_AS(perche::DriverClassifier({"attesa", "cortesia"}, o).fit(v, Y),
+                       doctest::Contains("driver 'cortesia' has no positive example"), std::invalid_argument);
+  Y = s.Y;
+  Y(3, 0) = 2;
+  CHECK_THROWS_WITH_AS(perche::DriverClassifier({"attesa", "cortesia"}, o).fit(v, Y),
+                       doctest::Contains("label 2 at row 3"), std::invalid_argument);
+  CHECK_THROWS_AS(perche::DriverClassifier({"a", "a"}), std::invalid_argument);
+  CHECK_THROWS_AS(perche::DriverClassifier({"a"}).predict_proba("x"), std::logic_error);
+}
+
+TEST_CASE("driver classifier: concurrent predictions equal serial ones") {
+  const auto clf = fitted_sample();
+  const auto s = sample();
+  std::vector<std::vector<double>> serial;
+  for (const auto& t : s.texts) serial.push_back(clf.predict_proba(t));
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> pool;
+  for (int w = 0; w < 4; ++w)
+    pool.emplace_back([&] {
+      for (int rep = 0; rep < 20; ++rep)
+        for (std::size_t i = 0; i < s.texts.size(); ++i)
+          if (clf.predict_proba(s.texts[i]) != serial[i]) ++mismatches;
+    });
+  for (auto& t : pool) t.join();
+  CHECK(mismatches.load() == 0);
+}
+
+TEST_CASE("model format: bit-exact round trip; truncation, corruption and newer versions throw FormatError") {
+  const auto clf = fitted_sample();
+  const std::string bytes = clf.to_bytes();
+  const auto back = perche::DriverClassifier::from_bytes(bytes);
+  CHECK(back.to_bytes() == bytes);
+  const auto s = sample();
+  CHECK(back.predict_proba(views(s.texts)) == clf.predict_proba(views(s.texts)));
+  CHECK(back.thresholds() == clf.thresholds());
+
+  const std::string path = "perche_classify_test.model";
+  clf.save(path);
+  CHECK(perche::DriverClassifier::load(path).to_bytes() == bytes);
+  std::remove(path.c_str());
+  CHECK_THROWS_WITH_AS(perche::DriverClassifier::load("/nonexistent/x.model"), doctest::Contains("cannot open"),
+                       perche::FormatError);
+
+  CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes(""), doctest::Contains("magic"), perche::FormatError);
+  CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes("PNG\r\n\x1a\n...."), doctest::Contains("magic"),
+                       perche::FormatError);
+  for (std::size_t cut : {std::size_t{8}, std::size_t{12}, std::size_t{20}, bytes.size() / 2, bytes.size() - 1}) {
+    CAPTURE(cut);
+    CHECK_THROWS_AS(perche::DriverClassifier::from_bytes(bytes.substr(0, cut)), perche::FormatError);
+  }
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] ^= 0x10;
+  CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes(flipped), doctest::Contains("checksum"),
+                       perche::FormatError);
+  std::string newer = bytes;
+  newer[8] = 2;  // format version 2
+  CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes(newer), doctest::Contains("newer"), perche::FormatError);
+  std::string huge = bytes;
+  for (int i = 12; i < 20; ++i) huge[static_cast<std::size_t>(i)] = '\xff';  // payload size 2^64 − 1
+  CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes(huge), doctest::Contains("truncated"),
+                       perche::FormatError);
+  CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes(bytes + "x"), doctest::Contains("unexpected bytes"),
+                       perche::FormatError);
+
+  CHECK(crc32_bitwise("123456789") == 0xCBF43926u);  // the standard check value
+}
+
+TEST_CASE("model format: mutated payloads with a valid checksum never crash") {
+  const std::string bytes = fitted_sample().to_bytes();
+  const std::size_t header = 20, payload = bytes.size() - header - 4;
+  std::mt19937_64 rng(7);
+  int errors = 0, loaded = 0;
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::string m = bytes;
+    const int flips = 1 + static_cast<int>(rng() % 4);
+    for (int f = 0; f < flips; ++f) m[header + rng() % payload] = static_cast<char>(rng());
+    const std::uint32_t crc = crc32_bitwise(std::string_view(m).substr(header, payload));
+    for (int b = 0; b < 4; ++b) m[header + payload + static_cast<std::size_t>(b)] = static_cast<char>((crc >> (8 * b)) & 0xFF);
+    try {
+      const auto clf = perche::DriverClassifier::from_bytes(m);
+      (void)clf.predict_proba("attesa lunga");
+      ++loaded;
+    } catch (const perche::FormatError&) {
+      ++errors;
+    }
+  }
+  CHECK(errors + loaded == 3000);
+  CHECK(errors > 0);
+}
