@@ -281,7 +281,7 @@ TEST_CASE("driver classifier: learns, predicts, explains with spans") {
       REQUIRE(!e.terms.empty());
       for (const auto& c : e.terms)
         for (const auto& [s, t] : c.spans) {
-          if (text.substr(s, t - s) == "ATTESA") found = found || (c.weight > 0 && c.term == "attes");
+          if (text.substr(s, t - s) == "ATTESA") found = found || (c.weight > 0 && c.term == "attesa");
         }
     }
   CHECK(found);

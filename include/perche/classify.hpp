@@ -23,7 +23,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace perche {
@@ -105,6 +104,11 @@ class TfidfVectorizer {
   /// Column of a feature, or -1.
   std::int64_t column(std::string_view feature) const;
 
+  /// One document's TF-IDF row: (column, value) by increasing column, normalized as configured.
+  /// `row` is overwritten; reusing it avoids allocation (the per-comment path).
+  using Row = std::vector<std::pair<std::int64_t, double>>;
+  void transform_row(const std::vector<std::string>& terms, Row& row) const;
+
   /// Features of one document's terms with, for each, the indices of the terms it came from
   /// (for explanations). Unknown features are skipped.
   struct Occurrence {
@@ -117,17 +121,21 @@ class TfidfVectorizer {
   static TfidfVectorizer from_parts(TfidfOptions options, std::vector<std::string> features, Eigen::VectorXd idf);
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept;
+  // Feature → column: open addressing over (hash, column) slots, power-of-two size, linear
+  // probing; a hash match is confirmed against features_. Flat, so a lookup is one cache line.
+  struct Slot {
+    std::uint64_t hash;
+    std::int64_t column;  // -1: empty
   };
+  std::int64_t find(std::string_view body, bool marked) const;  // marked: the feature is U+0001 + body
+  void index_features();  // (re)builds table_ from features_; throws on a duplicate
   template <typename Fn>
   void for_each_feature(const std::vector<std::string>& terms, std::string& scratch, Fn&& fn) const;
   SparseMatrix build(const std::vector<std::vector<std::string>>& docs, unsigned threads) const;
 
   TfidfOptions options_;
   std::vector<std::string> features_;
-  std::unordered_map<std::string, std::int64_t, Hash, std::equal_to<>> index_;
+  std::vector<Slot> table_;
   Eigen::VectorXd idf_;
 };
 
@@ -185,8 +193,8 @@ class LogisticRegression {
 
 struct DriverOptions {
   /// Features. The default, chosen by 5-fold cross-validation on ABSITA 2018 (benchmarks/
-  /// eval_absita.py): stemmed words with negation scope, word 1–2-grams and char_wb 2–5-grams,
-  /// sublinear tf, l2 norm, min_df 2.
+  /// eval_absita.py): words with negation scope (no stemming), word 1–2-grams and char_wb
+  /// 2–5-grams, sublinear tf, l2 norm, min_df 2; logistic C = 5, tol 1e-4.
   TfidfOptions features = default_features();
   LogisticOptions logistic = default_logistic();
   /// Threshold per driver: chosen by k-fold cross-validation on the training data to maximize F1

@@ -214,6 +214,7 @@ class DriverClassifier(_core.DriverClassifier):
         for k in ("cv_folds", "threshold", "threads", "seed"):
             if k in options:
                 setattr(opts, k, options[k])
+        self._options = opts
         super().__init__(list(drivers or []), opts)
 
     def fit(self, texts, Y):
@@ -233,7 +234,7 @@ class DriverClassifier(_core.DriverClassifier):
             names = list(self.drivers)
             if not names:
                 names = sorted({d for r in rows for d in r})
-                DriverClassifier.__init__(self, names, **self._kwargs)
+                self._adopt(_core.DriverClassifier(names, self._options))
             pos = {d: j for j, d in enumerate(names)}
             arr = np.zeros((len(rows), len(names)), dtype=np.uint8)
             for i, r in enumerate(rows):
@@ -276,6 +277,7 @@ class DriverClassifier(_core.DriverClassifier):
     def _from_core(cls, core):
         obj = cls.__new__(cls)
         obj._kwargs = {}
+        obj._options = core.options
         _core.DriverClassifier.__init__(obj, list(core.drivers), core.options)
         obj._adopt(core)
         return obj

@@ -12,7 +12,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
+#include <unordered_map>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -25,6 +27,11 @@ namespace {
 constexpr char kCharPrefix = '\x01';  // marks char n-grams in Analyzer::both
 
 bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+std::vector<std::size_t>& cp_scratch() {
+  thread_local std::vector<std::size_t> v;
+  return v;
+}
 
 std::vector<std::vector<std::string>> analyze(const text::Tokenizer& tok, std::span<const std::string_view> texts,
                                               unsigned threads) {
@@ -51,15 +58,53 @@ void check_options(const TfidfOptions& o) {
 
 }  // namespace
 
-std::size_t TfidfVectorizer::Hash::operator()(std::string_view s) const noexcept {
-  std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a, 64 bit
+// FNV-1a, 64 bit, then a final avalanche (murmur3's fmix64). `marked` hashes a leading U+0001
+// first, so that a char n-gram of Analyzer::both is looked up without building its string.
+static std::uint64_t hash_feature(std::string_view s, bool marked = false) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  if (marked) h = (h ^ 0x01) * 0x100000001b3ull;
   for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
-  return static_cast<std::size_t>(h ^ (h >> 29));
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  return h;
+}
+
+std::int64_t TfidfVectorizer::find(std::string_view body, bool marked) const {
+  if (table_.empty()) return -1;
+  const std::uint64_t h = hash_feature(body, marked);
+  const std::size_t mask = table_.size() - 1;
+  const std::size_t skip = marked ? 1 : 0;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    const Slot& s = table_[i];
+    if (s.column < 0) return -1;
+    if (s.hash != h) continue;
+    const std::string& f = features_[static_cast<std::size_t>(s.column)];
+    if (f.size() == body.size() + skip && (!marked || f[0] == kCharPrefix) &&
+        std::memcmp(f.data() + skip, body.data(), body.size()) == 0)
+      return s.column;
+  }
+}
+
+void TfidfVectorizer::index_features() {
+  std::size_t size = 16;
+  while (size < 2 * features_.size()) size *= 2;
+  table_.assign(size, Slot{0, -1});
+  const std::size_t mask = size - 1;
+  for (std::size_t c = 0; c < features_.size(); ++c) {
+    const std::uint64_t h = hash_feature(features_[c]);
+    std::size_t i = h & mask;
+    for (; table_[i].column >= 0; i = (i + 1) & mask)
+      if (table_[i].hash == h && features_[static_cast<std::size_t>(table_[i].column)] == features_[c])
+        throw std::invalid_argument("TfidfVectorizer: feature '" + features_[c] + "' appears twice");
+    table_[i] = Slot{h, static_cast<std::int64_t>(c)};
+  }
 }
 
 TfidfVectorizer::TfidfVectorizer(TfidfOptions options) : options_(std::move(options)) { check_options(options_); }
 
-// Calls fn(feature, first_term, last_term) for every feature occurrence of a document.
+// Calls fn(body, marked, first_term, last_term) for every feature occurrence of a document; the
+// feature is body, or U+0001 + body when marked (a char n-gram of Analyzer::both).
 template <typename Fn>
 void TfidfVectorizer::for_each_feature(const std::vector<std::string>& terms, std::string& s, Fn&& fn) const {
   const auto& o = options_;
@@ -69,30 +114,28 @@ void TfidfVectorizer::for_each_feature(const std::vector<std::string>& terms, st
       const auto un = static_cast<std::uint32_t>(n);
       for (std::uint32_t i = 0; i + un <= n_terms; ++i) {
         if (n == 1) {
-          fn(std::string_view(terms[i]), i, i);
+          fn(std::string_view(terms[i]), false, i, i);
           continue;
         }
         s.assign(terms[i]);
         for (std::uint32_t k = 1; k < un; ++k) s.append(1, ' ').append(terms[i + k]);
-        fn(std::string_view(s), i, i + un - 1);
+        fn(std::string_view(s), false, i, i + un - 1);
       }
     }
   }
   if (o.analyzer != Analyzer::word) {
-    const std::size_t pre = o.analyzer == Analyzer::both ? 1 : 0;
-    std::vector<std::size_t> cp;  // byte offset of each code point of " term " (and the end)
+    const bool marked = o.analyzer == Analyzer::both;
+    std::vector<std::size_t>& cp = cp_scratch();  // byte offset of each code point of " term " (and the end)
     for (std::uint32_t t = 0; t < n_terms; ++t) {
       s.clear();
-      if (pre) s.push_back(kCharPrefix);
       s.push_back(' ');
       s.append(terms[t]);
       s.push_back(' ');
       cp.clear();
-      for (std::size_t b = pre; b < s.size(); ++b)
+      for (std::size_t b = 0; b < s.size(); ++b)
         if (!is_continuation(static_cast<unsigned char>(s[b]))) cp.push_back(b);
       const std::size_t len = cp.size();
       cp.push_back(s.size());
-      std::string gram;
       for (int n = o.char_min; n <= o.char_max; ++n) {
         const auto un = static_cast<std::size_t>(n);
         // scikit-learn: w[0:n], then w[k:k+n] while k + n < len(w); a word no longer than n is
@@ -100,9 +143,7 @@ void TfidfVectorizer::for_each_feature(const std::vector<std::string>& terms, st
         std::size_t k = 0;
         for (;; ++k) {
           const std::size_t end = std::min(k + un, len);
-          gram.assign(s, 0, pre);
-          gram.append(s, cp[k], cp[end] - cp[k]);
-          fn(std::string_view(gram), t, t);
+          fn(std::string_view(s).substr(cp[k], cp[end] - cp[k]), marked, t, t);
           if (k + un >= len) break;
         }
         if (k == 0) break;
@@ -112,8 +153,7 @@ void TfidfVectorizer::for_each_feature(const std::vector<std::string>& terms, st
 }
 
 std::int64_t TfidfVectorizer::column(std::string_view feature) const {
-  auto it = index_.find(feature);
-  return it == index_.end() ? -1 : it->second;
+  return find(feature, false);
 }
 
 SparseMatrix TfidfVectorizer::fit_transform(std::span<const std::string_view> texts, unsigned threads) {
@@ -123,13 +163,23 @@ SparseMatrix TfidfVectorizer::fit_transform(std::span<const std::string_view> te
 
 SparseMatrix TfidfVectorizer::fit_transform(const std::vector<std::vector<std::string>>& docs, unsigned threads) {
   // Provisional ids in first-seen order, document frequency and corpus count per id.
-  std::unordered_map<std::string, std::int64_t, Hash, std::equal_to<>> ids;
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view f) const noexcept { return static_cast<std::size_t>(hash_feature(f)); }
+  };
+  std::unordered_map<std::string, std::int64_t, IdHash, std::equal_to<>> ids;
   std::vector<std::string> names;
   std::vector<std::int64_t> df, total;
   std::vector<std::int64_t> seen_in;  // last document that counted the id in df
   std::string scratch;
   for (std::size_t d = 0; d < docs.size(); ++d) {
-    for_each_feature(docs[d], scratch, [&](std::string_view f, std::uint32_t, std::uint32_t) {
+    std::string key;
+    for_each_feature(docs[d], scratch, [&](std::string_view body, bool marked, std::uint32_t, std::uint32_t) {
+      std::string_view f = body;
+      if (marked) {
+        key.assign(1, kCharPrefix).append(body);
+        f = key;
+      }
       auto it = ids.find(f);
       if (it == ids.end()) {
         it = ids.emplace(std::string(f), static_cast<std::int64_t>(names.size())).first;
@@ -175,17 +225,15 @@ SparseMatrix TfidfVectorizer::fit_transform(const std::vector<std::vector<std::s
   std::sort(keep.begin(), keep.end(), [&](std::size_t a, std::size_t b) { return names[a] < names[b]; });
 
   features_.clear();
-  index_.clear();
   features_.reserve(keep.size());
-  index_.reserve(keep.size());
   idf_.resize(static_cast<Eigen::Index>(keep.size()));
   for (std::size_t c = 0; c < keep.size(); ++c) {
     const auto dfc = static_cast<double>(df[keep[c]]);
     idf_[static_cast<Eigen::Index>(c)] =
         o.smooth_idf ? std::log((1 + n_docs) / (1 + dfc)) + 1 : std::log(n_docs / dfc) + 1;
-    index_.emplace(names[keep[c]], static_cast<std::int64_t>(c));
     features_.push_back(std::move(names[keep[c]]));
   }
+  index_features();
   return build(docs, threads);
 }
 
@@ -203,40 +251,44 @@ SparseMatrix TfidfVectorizer::transform(const std::vector<std::vector<std::strin
 std::vector<TfidfVectorizer::Occurrence> TfidfVectorizer::occurrences(const std::vector<std::string>& terms) const {
   std::vector<Occurrence> out;
   std::string scratch;
-  for_each_feature(terms, scratch, [&](std::string_view f, std::uint32_t a, std::uint32_t b) {
-    if (auto it = index_.find(f); it != index_.end()) out.push_back({it->second, a, b});
+  for_each_feature(terms, scratch, [&](std::string_view f, bool marked, std::uint32_t a, std::uint32_t b) {
+    if (const auto c = find(f, marked); c >= 0) out.push_back({c, a, b});
   });
   return out;
 }
 
-SparseMatrix TfidfVectorizer::build(const std::vector<std::vector<std::string>>& docs, unsigned threads) const {
+void TfidfVectorizer::transform_row(const std::vector<std::string>& terms, Row& row) const {
   const auto& o = options_;
-  std::vector<std::vector<std::pair<std::int64_t, double>>> rows(docs.size());
-  detail::parallel_for(docs.size(), threads, "TfidfVectorizer", "document", [&](std::size_t d) {
-    std::vector<std::int64_t> cols;
-    std::string scratch;
-    for_each_feature(docs[d], scratch, [&](std::string_view f, std::uint32_t, std::uint32_t) {
-      if (auto it = index_.find(f); it != index_.end()) cols.push_back(it->second);
-    });
-    std::sort(cols.begin(), cols.end());
-    auto& row = rows[d];
-    for (std::size_t i = 0; i < cols.size();) {
-      std::size_t j = i;
-      while (j < cols.size() && cols[j] == cols[i]) ++j;
-      double v = static_cast<double>(j - i);
-      if (o.sublinear_tf) v = 1 + std::log(v);
-      if (o.use_idf) v *= idf_[cols[i]];
-      row.emplace_back(cols[i], v);
-      i = j;
-    }
-    if (o.norm != Norm::none) {
-      double s = 0;
-      for (const auto& [c, v] : row) s += o.norm == Norm::l2 ? v * v : std::abs(v);
-      if (o.norm == Norm::l2) s = std::sqrt(s);
-      if (s > 0)
-        for (auto& [c, v] : row) v /= s;
-    }
-  }, 64);
+  thread_local std::vector<std::int64_t> cols;
+  thread_local std::string scratch;
+  cols.clear();
+  row.clear();
+  for_each_feature(terms, scratch, [&](std::string_view f, bool marked, std::uint32_t, std::uint32_t) {
+    if (const auto c = find(f, marked); c >= 0) cols.push_back(c);
+  });
+  std::sort(cols.begin(), cols.end());
+  for (std::size_t i = 0; i < cols.size();) {
+    std::size_t j = i;
+    while (j < cols.size() && cols[j] == cols[i]) ++j;
+    double v = static_cast<double>(j - i);
+    if (o.sublinear_tf) v = 1 + std::log(v);
+    if (o.use_idf) v *= idf_[cols[i]];
+    row.emplace_back(cols[i], v);
+    i = j;
+  }
+  if (o.norm != Norm::none) {
+    double s = 0;
+    for (const auto& [c, v] : row) s += o.norm == Norm::l2 ? v * v : std::abs(v);
+    if (o.norm == Norm::l2) s = std::sqrt(s);
+    if (s > 0)
+      for (auto& [c, v] : row) v /= s;
+  }
+}
+
+SparseMatrix TfidfVectorizer::build(const std::vector<std::vector<std::string>>& docs, unsigned threads) const {
+  std::vector<Row> rows(docs.size());
+  detail::parallel_for(docs.size(), threads, "TfidfVectorizer", "document",
+                       [&](std::size_t d) { transform_row(docs[d], rows[d]); }, 64);
 
   SparseMatrix X(static_cast<Eigen::Index>(docs.size()), static_cast<Eigen::Index>(features_.size()));
   std::int64_t nnz = 0;
@@ -264,12 +316,9 @@ TfidfVectorizer TfidfVectorizer::from_parts(TfidfOptions options, std::vector<st
   if (static_cast<std::size_t>(idf.size()) != features.size())
     throw std::invalid_argument("TfidfVectorizer: " + std::to_string(features.size()) + " features but " +
                                 std::to_string(idf.size()) + " idf values");
-  v.index_.reserve(features.size());
-  for (std::size_t c = 0; c < features.size(); ++c)
-    if (!v.index_.emplace(features[c], static_cast<std::int64_t>(c)).second)
-      throw std::invalid_argument("TfidfVectorizer: feature '" + features[c] + "' appears twice");
   v.features_ = std::move(features);
   v.idf_ = std::move(idf);
+  v.index_features();
   return v;
 }
 

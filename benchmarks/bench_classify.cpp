@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+// The driver classifier's hot paths, one thread unless the name says otherwise: TF-IDF
+// fit_transform (bytes/s), DriverClassifier training, batch prediction from raw text, and one short
+// comment end to end (the per-contact path; issue #4 target ≤ 10 µs from C++).
+//
+// Input: --corpus=PATH or $PERCHE_BENCH_CORPUS, one text a line (default: the project's sample,
+// benchmarks/data/comments_it.txt). Labels for training are derived from keyword families so the
+// benchmark needs no labelled file: the timing does not depend on what the labels mean.
+//     build/dev/benchmarks/bench_classify --corpus=../shared/data/corpus/it_sentences.txt
+#include <benchmark/benchmark.h>
+#include <perche/classify.hpp>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#ifndef PERCHE_BENCH_DEFAULT_CORPUS
+#define PERCHE_BENCH_DEFAULT_CORPUS "benchmarks/data/comments_it.txt"
+#endif
+
+namespace {
+
+std::string g_corpus_path = PERCHE_BENCH_DEFAULT_CORPUS;
+
+struct Data {
+  std::vector<std::string> lines;
+  std::vector<std::string_view> views;
+  std::size_t bytes = 0;
+  perche::LabelMatrix Y;
+};
+
+// Keyword families → 4 pseudo-drivers (a line may have several or none).
+const std::vector<std::vector<const char*>> kFamilies = {
+    {"attesa", "aspett", "tempo", "ore", "minuti"},
+    {"gentil", "cortes", "scortes", "operat"},
+    {"prezz", "cost", "car", "eur"},
+    {"non ", "mai", "nessun"},
+};
+
+const Data& data() {
+  static const Data d = [] {
+    std::ifstream in(g_corpus_path, std::ios::binary);
+    if (!in) throw std::runtime_error("bench_classify: cannot read corpus " + g_corpus_path);
+    Data r;
+    for (std::string line; std::getline(in, line);) {
+      r.bytes += line.size() + 1;
+      r.lines.push_back(std::move(line));
+    }
+    r.views.assign(r.lines.begin(), r.lines.end());
+    r.Y.resize(static_cast<Eigen::Index>(r.lines.size()), static_cast<Eigen::Index>(kFamilies.size()));
+    for (std::size_t i = 0; i < r.lines.size(); ++i)
+      for (std::size_t j = 0; j < kFamilies.size(); ++j) {
+        bool hit = false;
+        for (const char* k : kFamilies[j]) hit = hit || r.lines[i].find(k) != std::string::npos;
+        r.Y(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = hit;
+      }
+    return r;
+  }();
+  return d;
+}
+
+// A training subset of at most 5,000 lines (training cost grows with lines × iterations).
+std::span<const std::string_view> train_texts() {
+  const auto& d = data();
+  return {d.views.data(), std::min<std::size_t>(d.views.size(), 5000)};
+}
+perche::LabelMatrix train_labels() { return data().Y.topRows(static_cast<Eigen::Index>(train_texts().size())); }
+
+perche::DriverOptions options(int folds, unsigned threads) {
+  perche::DriverOptions o;
+  o.cv_folds = folds;
+  o.threads = threads;
+  return o;
+}
+
+const perche::DriverClassifier& model() {
+  static const perche::DriverClassifier m = [] {
+    perche::DriverClassifier c({"attesa", "cortesia", "prezzo", "negazione"}, options(0, 0));
+    c.fit(train_texts(), train_labels());
+    return c;
+  }();
+  return m;
+}
+
+void BM_tfidf_fit_transform(benchmark::State& state) {
+  const auto& d = data();
+  const auto threads = static_cast<unsigned>(state.range(0));
+  for (auto _ : state) {
+    perche::TfidfVectorizer v;
+    benchmark::DoNotOptimize(v.fit_transform(d.views, threads));
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * d.bytes));
+}
+BENCHMARK(BM_tfidf_fit_transform)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_driver_fit(benchmark::State& state) {
+  const auto texts = train_texts();
+  const auto Y = train_labels();
+  for (auto _ : state) {
+    perche::DriverClassifier c({"attesa", "cortesia", "prezzo", "negazione"},
+                               options(static_cast<int>(state.range(0)), static_cast<unsigned>(state.range(1))));
+    c.fit(texts, Y);
+    benchmark::DoNotOptimize(c.thresholds());
+  }
+  state.counters["texts"] = static_cast<double>(texts.size());
+}
+BENCHMARK(BM_driver_fit)->Args({0, 1})->Args({0, 2})->Args({5, 2})->ArgNames({"folds", "threads"})
+    ->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+void BM_predict_batch(benchmark::State& state) {
+  const auto& d = data();
+  const auto& m = model();
+  for (auto _ : state) benchmark::DoNotOptimize(m.predict_proba(d.views));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * d.bytes));
+  state.counters["texts/s"] = benchmark::Counter(static_cast<double>(state.iterations() * d.views.size()),
+                                                 benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_predict_batch)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_predict_one_comment(benchmark::State& state) {
+  const auto& m = model();
+  const std::string comment = "l'operatore è stato gentile ma ho aspettato 40 minuti";
+  for (auto _ : state) benchmark::DoNotOptimize(m.predict_proba(std::string_view(comment)));
+}
+BENCHMARK(BM_predict_one_comment)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (const char* env = std::getenv("PERCHE_BENCH_CORPUS")) g_corpus_path = env;
+  std::vector<char*> rest{argv[0]};
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--corpus=", 9) == 0)
+      g_corpus_path = argv[i] + 9;
+    else
+      rest.push_back(argv[i]);
+  }
+  int n = static_cast<int>(rest.size());
+  benchmark::Initialize(&n, rest.data());
+  if (benchmark::ReportUnrecognizedArguments(n, rest.data())) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
