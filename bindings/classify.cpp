@@ -91,8 +91,7 @@ py::dict evaluation_dict(const Evaluation& e) {
 }  // namespace
 
 void bind_classify(py::module_& m) {
-  static py::exception<FormatError> format_error(m, "FormatError", PyExc_ValueError);
-  (void)format_error;
+  py::register_exception<FormatError>(m, "FormatError", PyExc_ValueError);
 
   py::enum_<Analyzer>(m, "Analyzer").value("word", Analyzer::word).value("char_wb", Analyzer::char_wb).value("both", Analyzer::both);
   py::enum_<Norm>(m, "Norm").value("l2", Norm::l2).value("l1", Norm::l1).value("none", Norm::none);

@@ -12,9 +12,35 @@ namespace perche_py {
 
 namespace py = pybind11;
 
-// UTF-8 bytes of a str (lone surrogates pass through as invalid UTF-8, which the tokenizer's
-// policy then handles) or of a bytes object as it is. code_points tells how offsets are counted.
-inline std::string utf8_of(const py::handle& obj, bool& code_points) {
+// Lone surrogates found in a str (which is then not valid Unicode): how many, and the first.
+struct Surrogates {
+  std::size_t count = 0;
+  std::size_t first_index = 0;
+  unsigned first_value = 0;
+};
+
+inline void append_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out.push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+// UTF-8 bytes of a str, or of a bytes object as it is. A lone surrogate in a str becomes U+FFFD
+// (one code point for one, so offsets stay right) and is counted in `surrogates`.
+// code_points tells how offsets are counted.
+inline std::string utf8_of(const py::handle& obj, bool& code_points, Surrogates* surrogates = nullptr) {
   if (py::isinstance<py::bytes>(obj)) {
     code_points = false;
     return std::string(obj.cast<py::bytes>());
@@ -25,9 +51,22 @@ inline std::string utf8_of(const py::handle& obj, bool& code_points) {
   Py_ssize_t n = 0;
   if (const char* s = PyUnicode_AsUTF8AndSize(obj.ptr(), &n)) return std::string(s, static_cast<std::size_t>(n));
   PyErr_Clear();
-  py::object b = py::reinterpret_steal<py::object>(PyUnicode_AsEncodedString(obj.ptr(), "utf-8", "surrogatepass"));
-  if (!b) throw py::error_already_set();
-  return std::string(b.cast<py::bytes>());
+  std::string out;
+  const Py_ssize_t len = PyUnicode_GET_LENGTH(obj.ptr());
+  const int kind = PyUnicode_KIND(obj.ptr());
+  const void* data = PyUnicode_DATA(obj.ptr());
+  for (Py_ssize_t i = 0; i < len; ++i) {
+    char32_t c = PyUnicode_READ(kind, data, i);
+    if (c >= 0xD800 && c <= 0xDFFF) {
+      if (surrogates && surrogates->count++ == 0) {
+        surrogates->first_index = static_cast<std::size_t>(i);
+        surrogates->first_value = static_cast<unsigned>(c);
+      }
+      c = 0xFFFD;
+    }
+    append_utf8(out, c);
+  }
+  return out;
 }
 
 // Byte offsets of a UTF-8 text → code-point offsets, for offsets that come in increasing order.

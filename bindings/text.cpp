@@ -8,6 +8,7 @@
 
 #include "common.hpp"
 
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,12 +51,29 @@ TokenizerOptions make_options(bool lowercase, bool strip_accents, bool fix_accen
   if (stopwords.is_none()) {
     o.stopwords.reset();
   } else if (py::isinstance<py::str>(stopwords)) {
-    const auto name = stopwords.cast<std::string>();
+    bool cp = true;
+    const auto name = utf8_of(stopwords, cp);
     if (name != "italian")
       throw std::invalid_argument("stopwords '" + name + "' is unknown (expected \"italian\", a list of words or None)");
     o.stopwords = italian_stopwords();
   } else {
-    o.stopwords = stopwords.cast<std::vector<std::string>>();
+    if (!py::isinstance<py::iterable>(stopwords))
+      throw py::type_error("stopwords must be \"italian\", a list of str or None, got " +
+                           std::string(py::str(stopwords.get_type().attr("__name__"))));
+    std::vector<std::string> words;
+    std::size_t i = 0;
+    for (const auto& w : stopwords) {
+      if (!py::isinstance<py::str>(w))
+        throw py::type_error("stopwords: element " + std::to_string(i) + " is " +
+                             std::string(py::str(w.get_type().attr("__name__"))) + ", expected str");
+      perche_py::Surrogates bad;
+      bool cp = true;
+      words.push_back(utf8_of(w, cp, &bad));
+      if (bad.count)
+        throw py::value_error("stopwords: element " + std::to_string(i) + " holds a lone surrogate (not valid Unicode)");
+      ++i;
+    }
+    o.stopwords = std::move(words);
   }
   o.stem = stem;
   o.negation = negation;
@@ -86,12 +104,31 @@ py::dict options_dict(const TokenizerOptions& o) {
   return d;
 }
 
-std::vector<std::string> texts_of(const py::iterable& texts, std::vector<bool>& code_points) {
+// UTF-8 of one text for tokenizer t: a lone surrogate is replaced (and counted in *replaced) or,
+// under the strict policy, a ValueError naming its index.
+std::string text_for(const Tokenizer& t, const py::handle& obj, bool& code_points, std::size_t& replaced,
+                     const std::string& where = "") {
+  perche_py::Surrogates bad;
+  std::string s = utf8_of(obj, code_points, &bad);
+  if (bad.count && t.options().utf8 == Utf8Policy::strict) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "U+%04X", bad.first_value);
+    throw py::value_error("tokenize: " + where + "lone surrogate " + hex + " at index " +
+                          std::to_string(bad.first_index) + " (not valid Unicode; utf8=\"replace\" substitutes U+FFFD)");
+  }
+  replaced = bad.count;
+  return s;
+}
+
+std::vector<std::string> texts_of(const Tokenizer& t, const py::iterable& texts, std::vector<bool>& code_points,
+                                  std::vector<std::size_t>& replaced) {
   std::vector<std::string> out;
-  for (const auto& t : texts) {
+  for (const auto& x : texts) {
     bool cp = true;
-    out.push_back(utf8_of(t, cp));
+    std::size_t r = 0;
+    out.push_back(text_for(t, x, cp, r, "text " + std::to_string(out.size()) + ": "));
     code_points.push_back(cp);
+    replaced.push_back(r);
   }
   return out;
 }
@@ -144,20 +181,22 @@ void bind_text(py::module_& m) {
           "tokenize",
           [](const Tokenizer& t, const py::handle& text) {
             bool cp = true;
-            const std::string s = utf8_of(text, cp);
+            std::size_t surrogates = 0;
+            const std::string s = text_for(t, text, cp, surrogates);
             Tokens toks;
             {
               py::gil_scoped_release release;
               toks = t.tokenize(s);
             }
-            return py::make_tuple(to_python(text, s, toks, cp), toks.replaced);
+            return py::make_tuple(to_python(text, s, toks, cp), toks.replaced + surrogates);
           },
           py::arg("text"))
       .def(
           "normalize",
           [](const Tokenizer& t, const py::handle& text) {
             bool cp = true;
-            const std::string s = utf8_of(text, cp);
+            std::size_t surrogates = 0;
+            const std::string s = text_for(t, text, cp, surrogates);
             py::gil_scoped_release release;
             return t.normalize(s);
           },
@@ -169,14 +208,15 @@ void bind_text(py::module_& m) {
             std::vector<bool> cps;
             std::vector<py::object> objs;
             for (const auto& x : texts) objs.push_back(py::reinterpret_borrow<py::object>(x));
-            const auto owned = texts_of(py::cast(objs), cps);
+            std::vector<std::size_t> surrogates;
+            const auto owned = texts_of(t, py::cast(objs), cps, surrogates);
             std::vector<Tokens> res;
             {
               py::gil_scoped_release release;
               res = t.tokenize_batch(views(owned), threads);
             }
             py::list out;
-            for (std::size_t i = 0; i < res.size(); ++i) out.append(py::make_tuple(to_python(objs[i], owned[i], res[i], cps[i]), res[i].replaced));
+            for (std::size_t i = 0; i < res.size(); ++i) out.append(py::make_tuple(to_python(objs[i], owned[i], res[i], cps[i]), res[i].replaced + surrogates[i]));
             return out;
           },
           py::arg("texts"), py::arg("threads") = 0)
@@ -184,7 +224,8 @@ void bind_text(py::module_& m) {
           "normalize_batch",
           [](const Tokenizer& t, const py::iterable& texts, unsigned threads) {
             std::vector<bool> cps;
-            const auto owned = texts_of(texts, cps);
+            std::vector<std::size_t> surrogates;
+            const auto owned = texts_of(t, texts, cps, surrogates);
             py::gil_scoped_release release;
             return t.normalize_batch(views(owned), threads);
           },

@@ -100,12 +100,15 @@ TEST_CASE("segmentation follows the UD Italian conventions") {
       {"Perche' no", "Perche'|word no|word"},
       // Quotes are not elisions.
       {"'ciao'", "'|punct ciao|word '|punct"},
+      {"‘bello’ e basta", "‘|punct bello|word ’|punct e|word basta|word"},
       {"\"servizio\" pessimo", "\"|punct servizio|word \"|punct pessimo|word"},
       // Numbers: decimal comma, thousands dot, times, dates, percentages, signs separate.
       {"1.200 euro", "1.200|number euro|word"},
       {"pagato 1.234,56€", "pagato|word 1.234,56|number €|symbol"},
       {"alle 10:30 del 31/10/2025", "alle|word 10:30|number del|word 31/10/2025|number"},
-      {"il 50% in più", "il|word 50|number %|punct in|word più|word"},
+      {"il 50% in più", "il|word 50|number %|symbol in|word più|word"},  // UD: % is SYM
+      {"dalle 10:30:45", "dalle|word 10:30:45|number"},
+      {"voto 1️⃣ su 5", "voto|word 1️⃣|emoji su|word 5|number"},
       {"fine frase 3.", "fine|word frase|word 3|number .|punct"},
       {"2-3 giorni", "2-3|number giorni|word"},
       // Web units.
@@ -133,6 +136,7 @@ TEST_CASE("segmentation follows the UD Italian conventions") {
       // Abbreviations keep their period.
       {"costi, ecc. ecc.", "costi|word ,|punct ecc.|word ecc.|word"},
       {"il sig. Rossi e il dott. Bianchi", "il|word sig.|word Rossi|word e|word il|word dott.|word Bianchi|word"},
+      {"la dott.ssa Neri e la sig.ra Bruni", "la|word dott.ssa|word Neri|word e|word la|word sig.ra|word Bruni|word"},
       // Hyphenated compounds and words with digits.
       {"servizio post-vendita", "servizio|word post-vendita|word"},
       {"modem 4G", "modem|word 4G|word"},
@@ -215,6 +219,9 @@ TEST_CASE("fix_accents canonicalizes common misspellings") {
   const Tokenizer on(o);
   CHECK(join(on.normalize("perchè e' piu' pò")) == "perché è più po'");
   CHECK(join(on.normalize("poichè benchè")) == "poiché benché");
+  o.lowercase = false;
+  CHECK(join(Tokenizer(o).normalize("PERCHÈ NÈ Perchè")) == "PERCHÉ NÉ Perché");
+  o.lowercase = true;
   o.fix_accents = false;
   CHECK(join(Tokenizer(o).normalize("perchè e'")) == "perchè e'");
 }

@@ -226,8 +226,7 @@ class DriverClassifier(_core.DriverClassifier):
         return self
 
     def _labels(self, Y, n):
-        if isinstance(Y, np.ndarray) and Y.ndim == 2 or (
-                not isinstance(Y, np.ndarray) and len(Y) and not isinstance(Y[0], (list, tuple, set, frozenset))):
+        if not _names_per_text(Y):
             arr = np.asarray(Y)
         else:
             rows = [list(r) for r in Y]
@@ -291,6 +290,20 @@ class DriverClassifier(_core.DriverClassifier):
     def __repr__(self):
         state = "fitted" if self.fitted else "not fitted"
         return f"DriverClassifier({list(self.drivers)!r}, {state})"
+
+
+def _names_per_text(Y) -> bool:
+    """True when Y gives, for each text, a collection of driver names (not an array of 0/1)."""
+    if isinstance(Y, np.ndarray) or not hasattr(Y, "__len__"):
+        return False
+    for row in Y:
+        if isinstance(row, (str, bytes)):
+            return False
+        if not hasattr(row, "__iter__"):
+            return False
+        for item in row:
+            return isinstance(item, str)
+    return len(Y) > 0  # every row empty: names, with no driver named yet
 
 
 def _rebuild_unfitted(drivers, kwargs):

@@ -39,7 +39,7 @@ constexpr std::string_view kAbbreviations[] = {
     "mrs", "ms", "n", "nn", "nov", "nr", "num", "on", "op", "ott", "p", "pag", "pagg", "pp", "prof", "prop", "pt",
     "rag", "reg", "rep", "s", "sab", "sac", "sen", "set", "sett", "sig", "sigg", "sigra", "sr", "ss", "st", "spett",
     "spa", "srl", "snc", "tab", "tel", "tot", "ult", "v", "vd", "ven", "vol", "voll", "vs", "approx", "cca", "dott.ssa",
-    "prof.ssa", "sig.ra"};
+    "prof.ssa", "sig.ra", "sig.na", "avv.ssa"};
 
 // Top-level domains that make "word.tld" a URL rather than two words and a period.
 constexpr std::string_view kTlds[] = {"it", "com", "org", "net", "eu", "info", "gov", "edu", "uk", "de",
@@ -189,6 +189,14 @@ class Scanner {
         kind = TokenKind::emoticon;
         return j;
       }
+    if (cp < 0x80 && (c == Cls::digit || cp == '#' || cp == '*')) {  // keycap emoji 1️⃣ #️⃣
+      std::size_t k = i + 1;
+      if (starts_with(k, "\xEF\xB8\x8F")) k += 3;  // U+FE0F
+      if (starts_with(k, "\xE2\x83\xA3")) {         // U+20E3 COMBINING ENCLOSING KEYCAP
+        kind = TokenKind::emoji;
+        return k + 3;
+      }
+    }
     if (is_word(c)) {
       const std::size_t j = word(i);
       // An e-mail or a domain continues where the word stops (at @ . + -), or after an
@@ -212,7 +220,9 @@ class Scanner {
       return emoji(i);
     }
     if (c == Cls::apos) return apostrophe(i, d.len, kind);
-    kind = is_punctuation(cp) ? TokenKind::punct : TokenKind::symbol;
+    if (cp == 0x2018) quote_open_ = true;  // ‘…’: the ’ that follows a word closes it
+    // UD Italian tags % and ‰ as SYM although Unicode calls them punctuation (Po).
+    kind = is_punctuation(cp) && cp != '%' && cp != 0x2030 ? TokenKind::punct : TokenKind::symbol;
     return punct_run(i, cp, d.len, c);
   }
 
@@ -465,7 +475,8 @@ class Scanner {
         ++j;
         continue;
       }
-      if (c == ':' && last == Cls::digit && next == Cls::digit && j - i <= 2) {
+      // 10:30 and 10:30:45 (the second colon three bytes after the first).
+      if (c == ':' && last == Cls::digit && next == Cls::digit && (j - i <= 2 || (j - i <= 5 && b_[j - 3] == ':'))) {
         ++j;
         continue;
       }
@@ -485,7 +496,13 @@ class Scanner {
       if (c == '.') {
         if (j - i <= 12)  // the first group of s.p.a. has at most 3 letters (4 bytes each)
           if (std::size_t k = dotted_abbreviation(i); k > j) return k;
-        if (abbreviation(i, j)) return j + 1;
+        if (abbreviation(i, j)) {
+          // Feminine titles written on the abbreviation: dott.ssa, prof.ssa, sig.ra, sig.na.
+          std::size_t k = j + 1;
+          while (k < n_ && k - j <= 4 && b_[k] >= 'a' && b_[k] <= 'z') ++k;
+          if (k > j + 1 && !is_word(cls_at(k)) && abbreviation(i, k)) return k;
+          return j + 1;
+        }
         if (truncated(j)) {
           while (j < n_ && b_[j] == '.') ++j;
           return j;

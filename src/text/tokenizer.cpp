@@ -150,12 +150,18 @@ void fix_accents(std::string& w) {
     return;
   }
   // -chè → -ché (perchè, poichè, benchè), nè → né, pò → po', é (verb) → è.
-  if (w.ends_with("chè")) {
-    w.replace(w.size() - 2, 2, "é");
-  } else if (w == "nè") {
-    w = "né";
-  } else if (w == "pò") {
-    w = "po'";
+  // Upper-case forms too, for lowercase=false (PERCHÈ → PERCHÉ).
+  if (w.ends_with("chè") || w.ends_with("CHÈ")) {
+    const bool upper = w.ends_with("CHÈ");
+    w.replace(w.size() - 2, 2, upper ? "É" : "é");
+  } else if (w == "nè" || w == "Nè") {
+    w = w[0] == 'N' ? "Né" : "né";
+  } else if (w == "NÈ") {
+    w = "NÉ";
+  } else if (w == "pò" || w == "Pò") {
+    w = w[0] == 'P' ? "Po'" : "po'";
+  } else if (w == "PÒ") {
+    w = "PO'";
   } else if (w == "é") {
     w = "è";
   } else if (w == "É") {
