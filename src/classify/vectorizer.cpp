@@ -271,7 +271,7 @@ void TfidfVectorizer::transform_row(const std::vector<std::string>& terms, Row& 
     std::size_t j = i;
     while (j < cols.size() && cols[j] == cols[i]) ++j;
     double v = static_cast<double>(j - i);
-    if (o.sublinear_tf) v = 1 + std::log(v);
+    if (o.sublinear_tf && j - i > 1) v = 1 + std::log(v);  // 1 + ln 1 = 1: most features occur once
     if (o.use_idf) v *= idf_[cols[i]];
     row.emplace_back(cols[i], v);
     i = j;
