@@ -406,3 +406,30 @@ TEST_CASE("model format: mutated payloads with a valid checksum never crash") {
   CHECK(errors + loaded == 3000);
   CHECK(errors > 0);
 }
+
+TEST_CASE("tfidf: counting on several threads gives the same matrix as on one") {
+  // ≥ 1024 documents a chunk, so that 2 and 4 threads really split and merge vocabularies.
+  Docs docs;
+  std::mt19937_64 rng(3);
+  const char* words[] = {"attesa", "operatore", "gentile", "prezzo", "bolletta", "app", "non", "funziona", "è", "po'"};
+  for (int d = 0; d < 5000; ++d) {
+    std::vector<std::string> doc;
+    for (int k = 0, n = 1 + static_cast<int>(rng() % 8); k < n; ++k) doc.push_back(words[rng() % 10] + std::to_string(rng() % (d < 2500 ? 50 : 200)));
+    docs.push_back(doc);
+  }
+  perche::TfidfOptions o;
+  o.analyzer = perche::Analyzer::both;
+  o.ngram_max = 2;
+  o.min_df = DocFreq::count(2);
+  o.max_features = 3000;
+  perche::TfidfVectorizer one(o), many(o);
+  const SparseMatrix A = one.fit_transform(docs, 1);
+  for (unsigned threads : {2U, 4U}) {
+    CAPTURE(threads);
+    const SparseMatrix B = many.fit_transform(docs, threads);
+    CHECK(one.features() == many.features());
+    CHECK(one.idf() == many.idf());
+    CHECK(A.nonZeros() == B.nonZeros());
+    CHECK((A - B).norm() == 0.0);
+  }
+}

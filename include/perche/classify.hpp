@@ -132,6 +132,8 @@ class TfidfVectorizer {
   template <typename Fn>
   void for_each_feature(const std::vector<std::string>& terms, std::string& scratch, Fn&& fn) const;
   SparseMatrix build(const std::vector<std::vector<std::string>>& docs, unsigned threads) const;
+  void weigh(std::vector<std::int64_t>& cols, Row& row) const;
+  SparseMatrix assemble(const std::vector<Row>& rows) const;
 
   TfidfOptions options_;
   std::vector<std::string> features_;

@@ -14,7 +14,6 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
-#include <unordered_map>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -69,6 +68,68 @@ static std::uint64_t hash_feature(std::string_view s, bool marked = false) {
   h ^= h >> 33;
   return h;
 }
+
+namespace {
+
+// The vocabulary being counted over a run of documents: provisional ids in first-seen order with
+// document frequency and corpus count, found through an open-addressing table of (hash, id);
+// `occ` holds every occurrence's id, document by document, so that the matrix is built without
+// generating and hashing the features a second time.
+struct Vocab {
+  struct Slot {
+    std::uint64_t hash;
+    std::int64_t id;
+  };
+  std::vector<std::string> names;
+  std::vector<std::int64_t> df, total, seen_in;  // seen_in: last document counted in df
+  std::vector<std::uint64_t> hashes;
+  std::vector<Slot> table = std::vector<Slot>(1 << 14, Slot{0, -1});
+  std::vector<std::uint32_t> occ;
+  std::vector<std::size_t> doc_start;
+
+  std::int64_t id_of(std::string_view body, bool marked) {
+    const std::uint64_t h = hash_feature(body, marked);
+    const std::size_t skip = marked ? 1 : 0;
+    std::size_t mask = table.size() - 1, i = h & mask;
+    for (; table[i].id >= 0; i = (i + 1) & mask) {
+      if (table[i].hash != h) continue;
+      const std::string& f = names[static_cast<std::size_t>(table[i].id)];
+      if (f.size() == body.size() + skip && (!marked || f[0] == kCharPrefix) &&
+          std::memcmp(f.data() + skip, body.data(), body.size()) == 0)
+        return table[i].id;
+    }
+    const auto id = static_cast<std::int64_t>(names.size());
+    names.emplace_back(marked ? std::string(1, kCharPrefix).append(body) : std::string(body));
+    df.push_back(0);
+    total.push_back(0);
+    seen_in.push_back(-1);
+    hashes.push_back(h);
+    table[i] = Slot{h, id};
+    if (names.size() * 2 > table.size()) grow();
+    return id;
+  }
+  void count(std::int64_t id, std::size_t doc) {
+    const auto k = static_cast<std::size_t>(id);
+    occ.push_back(static_cast<std::uint32_t>(id));
+    ++total[k];
+    if (seen_in[k] != static_cast<std::int64_t>(doc)) {
+      seen_in[k] = static_cast<std::int64_t>(doc);
+      ++df[k];
+    }
+  }
+  void grow() {
+    std::vector<Slot> bigger(table.size() * 2, Slot{0, -1});
+    const std::size_t mask = bigger.size() - 1;
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      std::size_t j = hashes[k] & mask;
+      while (bigger[j].id >= 0) j = (j + 1) & mask;
+      bigger[j] = Slot{hashes[k], static_cast<std::int64_t>(k)};
+    }
+    table.swap(bigger);
+  }
+};
+
+}  // namespace
 
 std::int64_t TfidfVectorizer::find(std::string_view body, bool marked) const {
   if (table_.empty()) return -1;
@@ -162,40 +223,39 @@ SparseMatrix TfidfVectorizer::fit_transform(std::span<const std::string_view> te
 }
 
 SparseMatrix TfidfVectorizer::fit_transform(const std::vector<std::vector<std::string>>& docs, unsigned threads) {
-  // Provisional ids in first-seen order, document frequency and corpus count per id.
-  struct IdHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view f) const noexcept { return static_cast<std::size_t>(hash_feature(f)); }
-  };
-  std::unordered_map<std::string, std::int64_t, IdHash, std::equal_to<>> ids;
-  std::vector<std::string> names;
-  std::vector<std::int64_t> df, total;
-  std::vector<std::int64_t> seen_in;  // last document that counted the id in df
-  std::string scratch;
-  for (std::size_t d = 0; d < docs.size(); ++d) {
-    std::string key;
-    for_each_feature(docs[d], scratch, [&](std::string_view body, bool marked, std::uint32_t, std::uint32_t) {
-      std::string_view f = body;
-      if (marked) {
-        key.assign(1, kCharPrefix).append(body);
-        f = key;
-      }
-      auto it = ids.find(f);
-      if (it == ids.end()) {
-        it = ids.emplace(std::string(f), static_cast<std::int64_t>(names.size())).first;
-        names.emplace_back(f);
-        df.push_back(0);
-        total.push_back(0);
-        seen_in.push_back(-1);
-      }
-      const std::int64_t id = it->second;
-      ++total[static_cast<std::size_t>(id)];
-      if (seen_in[static_cast<std::size_t>(id)] != static_cast<std::int64_t>(d)) {
-        seen_in[static_cast<std::size_t>(id)] = static_cast<std::int64_t>(d);
-        ++df[static_cast<std::size_t>(id)];
-      }
-    });
+  // Count features on up to `threads` chunks of documents, each with its own vocabulary, then
+  // merge the chunks' vocabularies into the first one.
+  const std::size_t chunks = std::min<std::size_t>(detail::resolve_threads(threads),
+                                                   std::max<std::size_t>(1, docs.size() / 1024));
+  std::vector<Vocab> part(chunks);
+  std::vector<std::size_t> bounds(chunks + 1);
+  for (std::size_t t = 0; t <= chunks; ++t) bounds[t] = docs.size() * t / chunks;
+  detail::parallel_jobs(chunks, static_cast<unsigned>(chunks), [&](std::size_t t) {
+    std::string scratch;
+    Vocab& v = part[t];
+    v.doc_start.push_back(0);
+    for (std::size_t d = bounds[t]; d < bounds[t + 1]; ++d) {
+      for_each_feature(docs[d], scratch, [&](std::string_view body, bool marked, std::uint32_t, std::uint32_t) {
+        v.count(v.id_of(body, marked), d);
+      });
+      v.doc_start.push_back(v.occ.size());
+    }
+  });
+  Vocab& all = part[0];
+  std::vector<std::vector<std::uint32_t>> remap(chunks);
+  for (std::size_t t = 1; t < chunks; ++t) {
+    const Vocab& v = part[t];
+    remap[t].resize(v.names.size());
+    for (std::size_t k = 0; k < v.names.size(); ++k) {
+      const auto g = static_cast<std::size_t>(all.id_of(v.names[k], false));
+      all.df[g] += v.df[k];
+      all.total[g] += v.total[k];
+      remap[t][k] = static_cast<std::uint32_t>(g);
+    }
   }
+  std::vector<std::string>& names = all.names;
+  const std::vector<std::int64_t>& df = all.df;
+  const std::vector<std::int64_t>& total = all.total;
   if (names.empty())
     throw std::invalid_argument("TfidfVectorizer: empty vocabulary: the " + std::to_string(docs.size()) +
                                 " documents have no term (only stopwords, punctuation or nothing)");
@@ -234,7 +294,22 @@ SparseMatrix TfidfVectorizer::fit_transform(const std::vector<std::vector<std::s
     features_.push_back(std::move(names[keep[c]]));
   }
   index_features();
-  return build(docs, threads);
+
+  std::vector<std::int64_t> col_of(names.size(), -1);
+  for (std::size_t c = 0; c < keep.size(); ++c) col_of[keep[c]] = static_cast<std::int64_t>(c);
+  std::vector<Row> rows(docs.size());
+  detail::parallel_jobs(chunks, static_cast<unsigned>(chunks), [&](std::size_t t) {
+    const Vocab& v = part[t];
+    std::vector<std::int64_t> cols;
+    for (std::size_t d = bounds[t]; d < bounds[t + 1]; ++d) {
+      cols.clear();
+      const std::size_t local = d - bounds[t];
+      for (std::size_t k = v.doc_start[local]; k < v.doc_start[local + 1]; ++k)
+        if (const auto c = col_of[t ? remap[t][v.occ[k]] : v.occ[k]]; c >= 0) cols.push_back(c);
+      weigh(cols, rows[d]);
+    }
+  });
+  return assemble(rows);
 }
 
 SparseMatrix TfidfVectorizer::transform(std::span<const std::string_view> texts, unsigned threads) const {
@@ -258,14 +333,19 @@ std::vector<TfidfVectorizer::Occurrence> TfidfVectorizer::occurrences(const std:
 }
 
 void TfidfVectorizer::transform_row(const std::vector<std::string>& terms, Row& row) const {
-  const auto& o = options_;
   thread_local std::vector<std::int64_t> cols;
   thread_local std::string scratch;
   cols.clear();
-  row.clear();
   for_each_feature(terms, scratch, [&](std::string_view f, bool marked, std::uint32_t, std::uint32_t) {
     if (const auto c = find(f, marked); c >= 0) cols.push_back(c);
   });
+  weigh(cols, row);
+}
+
+// row = the tf-idf of the columns of one document's feature occurrences (cols is sorted here).
+void TfidfVectorizer::weigh(std::vector<std::int64_t>& cols, Row& row) const {
+  const auto& o = options_;
+  row.clear();
   std::sort(cols.begin(), cols.end());
   for (std::size_t i = 0; i < cols.size();) {
     std::size_t j = i;
@@ -289,8 +369,12 @@ SparseMatrix TfidfVectorizer::build(const std::vector<std::vector<std::string>>&
   std::vector<Row> rows(docs.size());
   detail::parallel_for(docs.size(), threads, "TfidfVectorizer", "document",
                        [&](std::size_t d) { transform_row(docs[d], rows[d]); }, 64);
+  return assemble(rows);
+}
 
-  SparseMatrix X(static_cast<Eigen::Index>(docs.size()), static_cast<Eigen::Index>(features_.size()));
+SparseMatrix TfidfVectorizer::assemble(const std::vector<Row>& rows) const {
+  const std::size_t n_rows = rows.size();
+  SparseMatrix X(static_cast<Eigen::Index>(n_rows), static_cast<Eigen::Index>(features_.size()));
   std::int64_t nnz = 0;
   for (const auto& r : rows) nnz += static_cast<std::int64_t>(r.size());
   X.resizeNonZeros(nnz);
