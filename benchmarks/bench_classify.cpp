@@ -10,6 +10,8 @@
 #include <benchmark/benchmark.h>
 #include <perche/classify.hpp>
 
+#include "corpus.hpp"
+
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -17,13 +19,7 @@
 #include <string>
 #include <vector>
 
-#ifndef PERCHE_BENCH_DEFAULT_CORPUS
-#define PERCHE_BENCH_DEFAULT_CORPUS "benchmarks/data/comments_it.txt"
-#endif
-
 namespace {
-
-std::string g_corpus_path = PERCHE_BENCH_DEFAULT_CORPUS;
 
 struct Data {
   std::vector<std::string> lines;
@@ -42,13 +38,9 @@ const std::vector<std::vector<const char*>> kFamilies = {
 
 const Data& data() {
   static const Data d = [] {
-    std::ifstream in(g_corpus_path, std::ios::binary);
-    if (!in) throw std::runtime_error("bench_classify: cannot read corpus " + g_corpus_path);
     Data r;
-    for (std::string line; std::getline(in, line);) {
-      r.bytes += line.size() + 1;
-      r.lines.push_back(std::move(line));
-    }
+    r.lines = perche_bench::corpus().lines;
+    r.bytes = perche_bench::corpus().bytes;
     r.views.assign(r.lines.begin(), r.lines.end());
     r.Y.resize(static_cast<Eigen::Index>(r.lines.size()), static_cast<Eigen::Index>(kFamilies.size()));
     for (std::size_t i = 0; i < r.lines.size(); ++i)
@@ -129,19 +121,4 @@ BENCHMARK(BM_predict_one_comment)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  if (const char* env = std::getenv("PERCHE_BENCH_CORPUS")) g_corpus_path = env;
-  std::vector<char*> rest{argv[0]};
-  for (int i = 1; i < argc; ++i) {
-    if (std::strncmp(argv[i], "--corpus=", 9) == 0)
-      g_corpus_path = argv[i] + 9;
-    else
-      rest.push_back(argv[i]);
-  }
-  int n = static_cast<int>(rest.size());
-  benchmark::Initialize(&n, rest.data());
-  if (benchmark::ReportUnrecognizedArguments(n, rest.data())) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+int main(int argc, char** argv) { return perche_bench::run(argc, argv); }

@@ -13,6 +13,8 @@
 #include <unicode/ubrk.h>
 #include <unicode/utext.h>
 
+#include "corpus.hpp"
+
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -22,32 +24,10 @@
 #include <string>
 #include <vector>
 
-#ifndef PERCHE_BENCH_DEFAULT_CORPUS
-#define PERCHE_BENCH_DEFAULT_CORPUS "benchmarks/data/comments_it.txt"
-#endif
-
 namespace {
 
-std::string g_corpus_path = PERCHE_BENCH_DEFAULT_CORPUS;
-
-struct Corpus {
-  std::vector<std::string> lines;
-  std::size_t bytes = 0;
-};
-
-const Corpus& corpus() {
-  static const Corpus c = [] {
-    std::ifstream in(g_corpus_path, std::ios::binary);
-    if (!in) throw std::runtime_error("bench_text: cannot read corpus " + g_corpus_path);
-    Corpus r;
-    for (std::string line; std::getline(in, line);) {
-      r.bytes += line.size() + 1;
-      r.lines.push_back(std::move(line));
-    }
-    return r;
-  }();
-  return c;
-}
+using perche_bench::Corpus;
+using perche_bench::corpus;
 
 void run_lines(benchmark::State& state, auto&& fn) {
   const Corpus& c = corpus();
@@ -162,25 +142,4 @@ BENCHMARK(BM_peer_ascii_split)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  if (const char* env = std::getenv("PERCHE_BENCH_CORPUS")) g_corpus_path = env;
-  std::vector<char*> rest;
-  for (int i = 0; i < argc; ++i) {
-    if (std::strncmp(argv[i], "--corpus=", 9) == 0)
-      g_corpus_path = argv[i] + 9;
-    else
-      rest.push_back(argv[i]);
-  }
-  int n = static_cast<int>(rest.size());
-  benchmark::Initialize(&n, rest.data());
-  try {
-    std::cerr << "corpus: " << g_corpus_path << " (" << corpus().lines.size() << " lines, " << corpus().bytes
-              << " bytes)\n";
-  } catch (const std::exception& e) {
-    std::cerr << e.what() << '\n';
-    return 2;
-  }
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+int main(int argc, char** argv) { return perche_bench::run(argc, argv); }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "../src/text/unicode.hpp"  // append_utf8 (private, ICU-free)
+
 namespace perche_py {
 
 namespace py = pybind11;
@@ -18,24 +20,6 @@ struct Surrogates {
   std::size_t first_index = 0;
   unsigned first_value = 0;
 };
-
-inline void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
 
 // UTF-8 bytes of a str, or of a bytes object as it is. A lone surrogate in a str becomes U+FFFD
 // (one code point for one, so offsets stay right) and is counted in `surrogates`.
@@ -64,7 +48,7 @@ inline std::string utf8_of(const py::handle& obj, bool& code_points, Surrogates*
       }
       c = 0xFFFD;
     }
-    append_utf8(out, c);
+    perche::text::detail::append_utf8(out, c);
   }
   return out;
 }

@@ -279,6 +279,7 @@ class DriverClassifier {
 
  private:
   std::size_t index_of(std::string_view driver) const;
+  std::vector<double> probabilities(const TfidfVectorizer::Row& row) const;  // sigmoid(bias + row · weights)
 
   std::vector<std::string> drivers_;
   DriverOptions options_;

@@ -13,15 +13,12 @@
 #include <string>
 
 #include "../common/parallel.hpp"
+#include "logit.hpp"
 
 namespace perche {
 namespace {
 
-double sigmoid(double z) {
-  if (z >= 0) return 1 / (1 + std::exp(-z));
-  const double e = std::exp(z);
-  return e / (1 + e);
-}
+using detail::sigmoid;
 
 // Rows `rows` of X, in that order.
 SparseMatrix take_rows(const SparseMatrix& X, const std::vector<std::size_t>& rows) {
@@ -226,17 +223,11 @@ std::size_t DriverClassifier::index_of(std::string_view driver) const {
 
 Eigen::MatrixXd DriverClassifier::predict_proba(std::span<const std::string_view> texts) const {
   if (!fitted()) throw std::logic_error("DriverClassifier: predict before fit");
-  const auto docs = tokenizer_.normalize_batch({texts.begin(), texts.end()}, options_.threads);
-  const SparseMatrix X = vectorizer_.transform(docs, options_.threads);
-  const auto k = static_cast<Eigen::Index>(models_.size());
-  Eigen::MatrixXd P(X.rows(), k);
-  detail::parallel_for(static_cast<std::size_t>(X.rows()), options_.threads, "DriverClassifier", "text",
-                       [&](std::size_t i) {
-                         Eigen::VectorXd z = bias_;
-                         for (SparseMatrix::InnerIterator it(X, static_cast<Eigen::Index>(i)); it; ++it)
-                           z += it.value() * weights_.col(it.col());
-                         for (Eigen::Index j = 0; j < k; ++j) P(static_cast<Eigen::Index>(i), j) = sigmoid(z[j]);
-                       }, 256);
+  Eigen::MatrixXd P(static_cast<Eigen::Index>(texts.size()), static_cast<Eigen::Index>(models_.size()));
+  detail::parallel_for(texts.size(), options_.threads, "DriverClassifier", "text", [&](std::size_t i) {
+    const auto p = predict_proba(texts[i]);
+    for (std::size_t j = 0; j < p.size(); ++j) P(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = p[j];
+  }, 256);
   return P;
 }
 
@@ -244,6 +235,10 @@ std::vector<double> DriverClassifier::predict_proba(std::string_view text) const
   if (!fitted()) throw std::logic_error("DriverClassifier: predict before fit");
   thread_local TfidfVectorizer::Row row;
   vectorizer_.transform_row(tokenizer_.normalize(text), row);
+  return probabilities(row);
+}
+
+std::vector<double> DriverClassifier::probabilities(const TfidfVectorizer::Row& row) const {
   const auto k = bias_.size();
   std::vector<double> z(bias_.data(), bias_.data() + k);
   for (const auto& [c, v] : row) {
@@ -281,14 +276,14 @@ std::vector<Explanation> DriverClassifier::explain(std::string_view text, std::s
       terms.push_back(t.norm);
       spans.emplace_back(t.start, t.end);
     }
-  const SparseMatrix X = vectorizer_.transform(std::vector<std::vector<std::string>>{terms}, 1);
-  std::map<std::int64_t, double> value;
-  for (SparseMatrix::InnerIterator it(X, 0); it; ++it) value[it.col()] = it.value();
+  TfidfVectorizer::Row row;
+  vectorizer_.transform_row(terms, row);
+  const std::map<std::int64_t, double> value(row.begin(), row.end());
   const auto occ = vectorizer_.occurrences(terms);
   std::map<std::int64_t, int> times;  // occurrences per column share its contribution equally
   for (const auto& o : occ) ++times[o.column];
 
-  const auto p = predict_proba(text);
+  const auto p = probabilities(row);  // the terms are normalize(text): no second tokenization
   std::vector<std::size_t> chosen;
   for (std::size_t j = 0; j < p.size(); ++j)
     if (p[j] >= thresholds_[j]) chosen.push_back(j);
@@ -312,7 +307,7 @@ std::vector<Explanation> DriverClassifier::explain(std::string_view text, std::s
       }
       auto& c = by_term[key];
       c.term = key;
-      c.weight += weights_(static_cast<Eigen::Index>(j), o.column) * value[o.column] / times[o.column];
+      c.weight += weights_(static_cast<Eigen::Index>(j), o.column) * value.at(o.column) / times.at(o.column);
       const std::pair<std::size_t, std::size_t> span{spans[o.first_term].first, spans[o.last_term].second};
       if (std::find(c.spans.begin(), c.spans.end(), span) == c.spans.end()) c.spans.push_back(span);
     }

@@ -17,16 +17,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "logit.hpp"
+
 namespace perche {
 namespace {
 
-// ln(1 + e^z) without overflow.
-double log1pexp(double z) { return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z)); }
-double sigmoid(double z) {
-  if (z >= 0) return 1 / (1 + std::exp(-z));
-  const double e = std::exp(z);
-  return e / (1 + e);
-}
+using detail::log1pexp;
+using detail::sigmoid;
 
 // The objective, remembering the best point evaluated: LBFGSpp throws when a line search cannot
 // make progress (at the limit of double precision), and its x may then be a trial point.

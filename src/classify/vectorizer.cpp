@@ -71,14 +71,33 @@ static std::uint64_t hash_feature(std::string_view s, bool marked = false) {
 
 namespace {
 
+// Open addressing over (hash, column) slots, shared by the fitted index and the counting
+// vocabularies: power-of-two size, linear probing, a hash match confirmed against the names.
+// Returns the slot holding body (the feature U+0001 + body when marked), or the empty slot
+// (column -1) where it would go.
+template <typename Slot>
+std::size_t probe(const std::vector<Slot>& table, const std::vector<std::string>& names, std::uint64_t h,
+                  std::string_view body, bool marked) {
+  const std::size_t mask = table.size() - 1;
+  const std::size_t skip = marked ? 1 : 0;
+  std::size_t i = h & mask;
+  for (; table[i].column >= 0; i = (i + 1) & mask) {
+    if (table[i].hash != h) continue;
+    const std::string& f = names[static_cast<std::size_t>(table[i].column)];
+    if (f.size() == body.size() + skip && (!marked || f[0] == kCharPrefix) &&
+        std::memcmp(f.data() + skip, body.data(), body.size()) == 0)
+      break;
+  }
+  return i;
+}
+
 // The vocabulary being counted over a run of documents: provisional ids in first-seen order with
-// document frequency and corpus count, found through an open-addressing table of (hash, id);
-// `occ` holds every occurrence's id, document by document, so that the matrix is built without
-// generating and hashing the features a second time.
+// document frequency and corpus count; `occ` holds every occurrence's id, document by document,
+// so that the matrix is built without generating and hashing the features a second time.
 struct Vocab {
   struct Slot {
     std::uint64_t hash;
-    std::int64_t id;
+    std::int64_t column;  // the provisional id; -1: empty
   };
   std::vector<std::string> names;
   std::vector<std::int64_t> df, total, seen_in;  // seen_in: last document counted in df
@@ -89,15 +108,8 @@ struct Vocab {
 
   std::int64_t id_of(std::string_view body, bool marked) {
     const std::uint64_t h = hash_feature(body, marked);
-    const std::size_t skip = marked ? 1 : 0;
-    std::size_t mask = table.size() - 1, i = h & mask;
-    for (; table[i].id >= 0; i = (i + 1) & mask) {
-      if (table[i].hash != h) continue;
-      const std::string& f = names[static_cast<std::size_t>(table[i].id)];
-      if (f.size() == body.size() + skip && (!marked || f[0] == kCharPrefix) &&
-          std::memcmp(f.data() + skip, body.data(), body.size()) == 0)
-        return table[i].id;
-    }
+    const std::size_t i = probe(table, names, h, body, marked);
+    if (table[i].column >= 0) return table[i].column;
     const auto id = static_cast<std::int64_t>(names.size());
     names.emplace_back(marked ? std::string(1, kCharPrefix).append(body) : std::string(body));
     df.push_back(0);
@@ -117,12 +129,12 @@ struct Vocab {
       ++df[k];
     }
   }
-  void grow() {
+  void grow() {  // the names are distinct: each goes to the first empty slot of its probe
     std::vector<Slot> bigger(table.size() * 2, Slot{0, -1});
     const std::size_t mask = bigger.size() - 1;
     for (std::size_t k = 0; k < names.size(); ++k) {
       std::size_t j = hashes[k] & mask;
-      while (bigger[j].id >= 0) j = (j + 1) & mask;
+      while (bigger[j].column >= 0) j = (j + 1) & mask;
       bigger[j] = Slot{hashes[k], static_cast<std::int64_t>(k)};
     }
     table.swap(bigger);
@@ -133,31 +145,18 @@ struct Vocab {
 
 std::int64_t TfidfVectorizer::find(std::string_view body, bool marked) const {
   if (table_.empty()) return -1;
-  const std::uint64_t h = hash_feature(body, marked);
-  const std::size_t mask = table_.size() - 1;
-  const std::size_t skip = marked ? 1 : 0;
-  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-    const Slot& s = table_[i];
-    if (s.column < 0) return -1;
-    if (s.hash != h) continue;
-    const std::string& f = features_[static_cast<std::size_t>(s.column)];
-    if (f.size() == body.size() + skip && (!marked || f[0] == kCharPrefix) &&
-        std::memcmp(f.data() + skip, body.data(), body.size()) == 0)
-      return s.column;
-  }
+  return table_[probe(table_, features_, hash_feature(body, marked), body, marked)].column;
 }
 
 void TfidfVectorizer::index_features() {
   std::size_t size = 16;
   while (size < 2 * features_.size()) size *= 2;
   table_.assign(size, Slot{0, -1});
-  const std::size_t mask = size - 1;
   for (std::size_t c = 0; c < features_.size(); ++c) {
     const std::uint64_t h = hash_feature(features_[c]);
-    std::size_t i = h & mask;
-    for (; table_[i].column >= 0; i = (i + 1) & mask)
-      if (table_[i].hash == h && features_[static_cast<std::size_t>(table_[i].column)] == features_[c])
-        throw std::invalid_argument("TfidfVectorizer: feature '" + features_[c] + "' appears twice");
+    const std::size_t i = probe(table_, features_, h, features_[c], false);
+    if (table_[i].column >= 0)
+      throw std::invalid_argument("TfidfVectorizer: feature '" + features_[c] + "' appears twice");
     table_[i] = Slot{h, static_cast<std::int64_t>(c)};
   }
 }
