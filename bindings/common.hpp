@@ -30,7 +30,7 @@ inline std::string utf8_of(const py::handle& obj, bool& code_points, Surrogates*
     return std::string(obj.cast<py::bytes>());
   }
   if (!py::isinstance<py::str>(obj))
-    throw py::type_error("expected str or bytes, got " + std::string(py::str(obj.get_type().attr("__name__"))));
+    throw py::type_error("expected str or bytes, got " + std::string(py::str(py::type::handle_of(obj).attr("__name__"))));
   code_points = true;
   Py_ssize_t n = 0;
   if (const char* s = PyUnicode_AsUTF8AndSize(obj.ptr(), &n)) return std::string(s, static_cast<std::size_t>(n));
@@ -75,7 +75,7 @@ inline std::vector<std::string> utf8_list(const py::iterable& texts, const char*
   for (const auto& t : texts) {
     if (!py::isinstance<py::str>(t) && !py::isinstance<py::bytes>(t))
       throw py::type_error(std::string(what) + ": element " + std::to_string(i) + " is " +
-                           std::string(py::str(t.get_type().attr("__name__"))) + ", expected str");
+                           std::string(py::str(py::type::handle_of(t).attr("__name__"))) + ", expected str");
     bool cp = true;
     out.push_back(utf8_of(t, cp));
     ++i;

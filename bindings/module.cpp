@@ -7,10 +7,12 @@ namespace py = pybind11;
 void bind_metrics(py::module_& m);
 void bind_text(py::module_& m);
 void bind_classify(py::module_& m);
+void bind_drivers(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "perche C++ core (use the perche package, which re-exports it)";
   bind_metrics(m);
   bind_text(m);
   bind_classify(m);
+  bind_drivers(m);
 }

@@ -59,13 +59,13 @@ TokenizerOptions make_options(bool lowercase, bool strip_accents, bool fix_accen
   } else {
     if (!py::isinstance<py::iterable>(stopwords))
       throw py::type_error("stopwords must be \"italian\", a list of str or None, got " +
-                           std::string(py::str(stopwords.get_type().attr("__name__"))));
+                           std::string(py::str(py::type::handle_of(stopwords).attr("__name__"))));
     std::vector<std::string> words;
     std::size_t i = 0;
     for (const auto& w : stopwords) {
       if (!py::isinstance<py::str>(w))
         throw py::type_error("stopwords: element " + std::to_string(i) + " is " +
-                             std::string(py::str(w.get_type().attr("__name__"))) + ", expected str");
+                             std::string(py::str(py::type::handle_of(w).attr("__name__"))) + ", expected str");
       perche_py::Surrogates bad;
       bool cp = true;
       words.push_back(utf8_of(w, cp, &bad));

@@ -6,3 +6,4 @@
 #include "perche/metrics.hpp"
 #include "perche/text.hpp"
 #include "perche/classify.hpp"
+#include "perche/drivers.hpp"

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+/// Driver analysis: which drivers move the score, with uncertainty.
+///
+/// Input: one score per response, the drivers each response mentions (a 0/1 matrix, from a
+/// DriverClassifier, a Codebook or gold labels) and which responses have a comment at all.
+///
+///     perche::DriverAnalysisOptions o;                 // NPS, 95%, 2000 bootstrap replicates
+///     auto a = perche::analyze_drivers(scores, Y, names, has_text, {}, o);
+///     for (const auto& d : a.drivers) std::cout << d.driver << ' ' << d.impact << '\n';
+///
+/// Populations. Every response with a score counts in the overall score and in impact (a response
+/// without a comment mentions no driver). Shares, the key-driver regressions and the breakdowns use
+/// the responses with a comment only, so that silence is not read as "mentions nothing".
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "perche/classify.hpp"
+#include "perche/metrics.hpp"
+
+namespace perche {
+
+/// The score a driver analysis explains.
+enum class Metric {
+  nps,   ///< 0–10, Net Promoter Score in points (NpsOptions)
+  csat,  ///< CSAT, by default 1–5 top-2-box % (RatingOptions, CsatOptions defaults)
+  ces,   ///< CES, by default 1–7 mean (RatingOptions, CesOptions defaults)
+};
+
+/// Where a driver falls in the priority matrix (share of comments × impact on the score).
+enum class Quadrant {
+  fix,       ///< share >= threshold, impact < 0: frequent and drags the score down — act first
+  monitor,   ///< share < threshold, impact < 0: drags the score down but is rarer
+  strength,  ///< share >= threshold, impact >= 0: frequent and lifts the score — protect it
+  minor,     ///< share < threshold, impact >= 0
+};
+
+/// Options of analyze_drivers().
+struct DriverAnalysisOptions {
+  Metric metric = Metric::nps;
+  NpsOptions nps{};                      ///< NPS breaks and the CI method of the per-driver scores
+  std::optional<RatingOptions> rating{};  ///< CSAT/CES scale and aggregation; none: CsatOptions / CesOptions
+  double confidence = 0.95;              ///< of every interval, in (0, 1)
+  int bootstrap_samples = 2000;          ///< impact replicates, >= 2
+  std::uint64_t seed = 12345;            ///< bootstrap seed: results repeat for a given seed
+  std::optional<double> share_threshold{};  ///< priority-matrix share split; none: the mean share of the drivers
+};
+
+/// An odds ratio from a logistic regression: exp(β) with a Wald interval exp(β ± z·SE).
+struct OddsRatio {
+  double odds_ratio;
+  double ci_low;
+  double ci_high;
+  double coef;     ///< β, log odds
+  double se;       ///< SE of β, from the inverse observed information
+  double p_value;  ///< two-sided Wald test of β = 0
+};
+
+/// One driver's figures.
+struct DriverImpact {
+  std::string driver;
+  std::uint64_t mentions = 0;   ///< responses with a comment that mention the driver
+  double share = 0.0;           ///< mentions / responses with a comment, in [0, 1]
+  /// The score among the mentioners with its interval (the metric's own method); none without mentions.
+  std::optional<double> score, score_ci_low, score_ci_high;
+  /// Impact = score of all responses − score of the responses that do not mention the driver, in the
+  /// metric's units (Thematic's definition: how much the score would move if the theme's responses
+  /// were removed; negative = the driver drags the score down). Percentile bootstrap interval over
+  /// responses (Efron & Tibshirani 1993, ch. 13). None without mentions, or when every response does.
+  std::optional<double> impact, impact_ci_low, impact_ci_high;
+  bool impact_significant = false;  ///< the interval excludes 0
+  /// Key-driver odds ratios of the negative outcome (detractor / bottom box) and of the positive one
+  /// (promoter / top box), from a logistic regression on all driver indicators. None when the driver
+  /// was left out of the model (no mentions, or every mentioner in the same outcome: separation).
+  std::optional<OddsRatio> negative, positive;
+  std::optional<Quadrant> quadrant;  ///< none when impact is none
+};
+
+/// A key-driver logistic regression: outcome ~ intercept + one indicator per estimable driver,
+/// fitted by Newton–Raphson on the distinct indicator patterns (Agresti 2013, §5.4 and §4.6).
+struct KeyDriverModel {
+  std::string outcome;          ///< "detractor", "promoter", "bottom_box" or "top_box"
+  std::uint64_t n = 0;          ///< responses with a comment
+  std::uint64_t events = 0;     ///< of which with the outcome
+  bool converged = false;
+  int iterations = 0;
+  double log_likelihood = 0.0;
+  double null_log_likelihood = 0.0;
+  double pseudo_r2 = 0.0;       ///< McFadden (1974): 1 − LL / LL₀
+  std::optional<OddsRatio> intercept;  ///< odds of the outcome with no driver mentioned
+};
+
+/// Result of analyze_drivers().
+struct DriverAnalysis {
+  std::vector<DriverImpact> drivers;  ///< in the order of the names given
+  KeyDriverModel negative;
+  KeyDriverModel positive;
+  double share_threshold = 0.0;
+  std::uint64_t n = 0;                ///< responses with a score
+  std::uint64_t n_text = 0;           ///< of which with a comment
+  double score = 0.0;                 ///< the score of all responses
+  std::vector<std::string> notes;     ///< what was left out and why, in plain words
+};
+
+/// Per-driver mentions, share, score among mentioners, impact with bootstrap CI, key-driver odds
+/// ratios and priority quadrant.
+/// @param scores    one per response, integers on the metric's scale (NPS 0–10; CSAT/CES the rating scale)
+/// @param mentions  n × k 0/1 matrix: response i mentions driver j
+/// @param drivers   k names
+/// @param has_text  n flags (empty span: every response has a comment)
+/// @param weights   n non-negative weights, or empty (weights scale the counts; the bootstrap uses
+///                  Kish's effective n; the regressions are weighted by them)
+/// @throws std::invalid_argument naming the index and value of a bad score, weight or flag, or the
+///         mismatched lengths.
+DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix& mentions,
+                               std::span<const std::string> drivers, std::span<const std::uint8_t> has_text = {},
+                               std::span<const double> weights = {}, const DriverAnalysisOptions& options = {});
+
+/// A driver's share in one segment against the rest of the responses with a comment.
+struct DriverSegmentCell {
+  std::int64_t segment;
+  std::size_t driver;          ///< column of the mentions matrix
+  std::uint64_t n;             ///< responses with a comment in the segment
+  std::uint64_t mentions;
+  double share;                ///< mentions / n
+  double share_rest;           ///< the same outside the segment (0 when the segment is everything)
+  double diff;                 ///< share − share_rest
+  double p_value;              ///< two-proportion z test with pooled variance (Agresti 2013, §2.1.5); 1 if undefined
+  double p_bh;                 ///< Benjamini & Hochberg (1995) over all cells of the call
+  bool significant;            ///< p_bh < alpha
+};
+
+/// Driver shares by segment: every (segment, driver) cell, segments in key order, drivers in column
+/// order. Only responses with has_text set count (empty span: all).
+/// @throws std::invalid_argument on mismatched lengths or alpha outside (0, 1).
+std::vector<DriverSegmentCell> driver_segments(const LabelMatrix& mentions, std::span<const std::int64_t> segments,
+                                               std::span<const std::uint8_t> has_text = {}, double alpha = 0.05);
+
+/// A driver's share of comments in one period.
+struct DriverPeriodShare {
+  std::int64_t period;
+  std::uint64_t n;         ///< responses with a comment in the period
+  std::uint64_t mentions;
+  double share;            ///< mentions / n (0 when n = 0)
+};
+
+/// A driver's share over time and its trend test (Mann–Kendall by default; none with < 3 periods).
+struct DriverTrend {
+  std::size_t driver;
+  std::vector<DriverPeriodShare> periods;  ///< in key order, every period that has responses
+  std::optional<TrendTestResult> test;
+};
+
+/// Per-driver share trends over periods (e.g. months as yyyymm), one entry per driver column.
+std::vector<DriverTrend> driver_trends(const LabelMatrix& mentions, std::span<const std::int64_t> periods,
+                                       std::span<const std::uint8_t> has_text = {}, const TrendOptions& options = {});
+
+/// Representative verbatims: for each driver, up to `per_driver` responses that mention it, the most
+/// probable first, taken in turn from each segment (the segment of the most probable one first) so
+/// that one segment does not fill the list. `probabilities` is n × k row-major (a classifier's
+/// predict_proba; a codebook can pass the mentions as 0/1). Ties keep the lower row first.
+/// @return k lists of row indices.
+std::vector<std::vector<std::size_t>> select_verbatims(const LabelMatrix& mentions, std::span<const double> probabilities,
+                                                       std::span<const std::int64_t> segments = {},
+                                                       std::size_t per_driver = 3);
+
+}  // namespace perche

@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: Apache-2.0
+// Driver analysis (include/perche/drivers.hpp).
+//
+// Every supported score is linear in the histogram of its levels: NPS gives each level +100, 0 or
+// −100, a top-box share 100 or 0, a net score ±100 or 0, a mean the (reversed) level itself. The
+// per-level values are read off the metric functions themselves (one response at that level), so
+// they can never disagree with perche::nps() / perche::rating(). With them, impact and its
+// bootstrap only need a 2 × levels histogram per driver, whatever the number of responses.
+#include "perche/drivers.hpp"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string_view>
+#include <unordered_map>
+
+#include "perche/detail/stats.hpp"
+
+namespace perche {
+namespace {
+
+constexpr std::string_view kWhere = "analyze_drivers";
+
+/// How one metric reads a level: the value it contributes and its outcome flags.
+struct Scale {
+  int lo = 0, hi = 10;
+  std::vector<double> value;     // per level
+  std::vector<std::uint8_t> negative, positive;
+  std::string negative_name, positive_name;
+};
+
+RatingOptions rating_options(const DriverAnalysisOptions& o) {
+  if (o.rating) return *o.rating;
+  return o.metric == Metric::csat ? RatingOptions(CsatOptions{}) : RatingOptions(CesOptions{});
+}
+
+Scale make_scale(const DriverAnalysisOptions& o) {
+  Scale s;
+  if (o.metric == Metric::nps) {
+    NpsCounts probe_check(o.nps.breaks);  // validates the breaks
+    (void)probe_check;
+    s.lo = 0;
+    s.hi = 10;
+    s.negative_name = "detractor";
+    s.positive_name = "promoter";
+    NpsOptions wald = o.nps;
+    wald.method = CiMethod::wald;
+    for (int l = s.lo; l <= s.hi; ++l) {
+      NpsCounts c(o.nps.breaks);
+      c.add(l);
+      s.value.push_back(nps(c, wald)->score);
+      s.negative.push_back(l <= o.nps.breaks.detractor_max);
+      s.positive.push_back(l >= o.nps.breaks.promoter_min);
+    }
+  } else {
+    RatingOptions r = rating_options(o);
+    r.method.reset();
+    r.bootstrap_samples = 2;
+    s.lo = r.scale_min;
+    s.hi = r.scale_max;
+    s.negative_name = "bottom_box";
+    s.positive_name = "top_box";
+    for (int l = s.lo; l <= s.hi; ++l) {
+      RatingCounts c(r.scale_min, r.scale_max);
+      c.add(l);
+      const auto res = rating(c, r);
+      s.value.push_back(res->score);
+      s.negative.push_back(res->bottom_share > 0.5);
+      s.positive.push_back(res->top_share > 0.5);
+    }
+  }
+  return s;
+}
+
+/// Weighted histogram of levels: counts, Σw and Σw².
+struct Hist {
+  std::vector<std::uint64_t> n;
+  std::vector<double> w, w2;
+  explicit Hist(std::size_t levels = 0) : n(levels, 0), w(levels, 0.0), w2(levels, 0.0) {}
+  void add(int level, double weight) {
+    const auto l = static_cast<std::size_t>(level);
+    ++n[l];
+    w[l] += weight;
+    w2[l] += weight * weight;
+  }
+  double total() const { return std::accumulate(w.begin(), w.end(), 0.0); }
+  std::uint64_t count() const { return std::accumulate(n.begin(), n.end(), std::uint64_t{0}); }
+  double dot(const std::vector<double>& v) const {
+    double s = 0.0;
+    for (std::size_t l = 0; l < w.size(); ++l) s += w[l] * v[l];
+    return s;
+  }
+};
+
+/// The metric's own estimate and interval for the responses of a histogram.
+std::optional<std::array<double, 3>> score_of(const Hist& h, const Scale& s, const DriverAnalysisOptions& o) {
+  if (h.count() == 0) return std::nullopt;
+  if (o.metric == Metric::nps) {
+    std::array<std::uint64_t, 3> n{};
+    std::array<double, 3> w{}, w2{};
+    for (int l = s.lo; l <= s.hi; ++l) {
+      const auto i = static_cast<std::size_t>(l - s.lo);
+      const int cat = s.negative[i] ? 0 : s.positive[i] ? 2 : 1;
+      n[cat] += h.n[i];
+      w[cat] += h.w[i];
+      w2[cat] += h.w2[i];
+    }
+    NpsOptions no = o.nps;
+    no.confidence = o.confidence;
+    const auto r = nps(NpsCounts(o.nps.breaks, n, w, w2), no);
+    if (!r) return std::nullopt;
+    return std::array<double, 3>{r->score, r->ci_low, r->ci_high};
+  }
+  RatingOptions ro = rating_options(o);
+  ro.confidence = o.confidence;
+  const auto r = rating(RatingCounts(s.lo, s.hi, h.n, h.w, h.w2), ro);
+  if (!r) return std::nullopt;
+  return std::array<double, 3>{r->score, r->ci_low, r->ci_high};
+}
+
+/// A weighted binary logistic regression on distinct covariate patterns, by Newton–Raphson with
+/// step halving (Agresti 2013, §5.4.1; the likelihood is concave, so the steps converge from the
+/// null model unless the data are separated, which the caller screens for).
+struct Logit {
+  Eigen::VectorXd beta, se;
+  bool converged = false;
+  int iterations = 0;
+  double ll = 0.0, ll0 = 0.0;
+};
+
+double log_sigmoid(double t) { return t >= 0 ? -std::log1p(std::exp(-t)) : t - std::log1p(std::exp(t)); }
+
+Logit fit_logit(const Eigen::MatrixXd& X, const Eigen::VectorXd& events, const Eigen::VectorXd& total) {
+  const Eigen::Index p = X.cols();
+  Logit f;
+  const double e = events.sum(), t = total.sum();
+  const double pbar = e / t;
+  f.ll0 = e * std::log(pbar) + (t - e) * std::log1p(-pbar);
+  f.beta = Eigen::VectorXd::Zero(p);
+  f.beta(0) = std::log(pbar / (1.0 - pbar));
+  auto loglik = [&](const Eigen::VectorXd& b) {
+    const Eigen::VectorXd eta = X * b;
+    double ll = 0.0;
+    for (Eigen::Index g = 0; g < X.rows(); ++g)
+      ll += events(g) * log_sigmoid(eta(g)) + (total(g) - events(g)) * log_sigmoid(-eta(g));
+    return ll;
+  };
+  f.ll = loglik(f.beta);
+  Eigen::MatrixXd H(p, p);
+  for (f.iterations = 1; f.iterations <= 100; ++f.iterations) {
+    const Eigen::VectorXd eta = X * f.beta;
+    Eigen::VectorXd grad = Eigen::VectorXd::Zero(p);
+    H.setZero();
+    for (Eigen::Index g = 0; g < X.rows(); ++g) {
+      const double mu = 1.0 / (1.0 + std::exp(-eta(g)));
+      grad.noalias() += (events(g) - total(g) * mu) * X.row(g).transpose();
+      H.noalias() += (total(g) * mu * (1.0 - mu)) * X.row(g).transpose() * X.row(g);
+    }
+    const Eigen::VectorXd step = H.ldlt().solve(grad);
+    if (!step.allFinite()) break;
+    double scale = 1.0, ll_new = loglik(f.beta + step);
+    while (ll_new < f.ll - 1e-12 * std::abs(f.ll) && scale > 1e-6) {
+      scale *= 0.5;
+      ll_new = loglik(f.beta + scale * step);
+    }
+    f.beta += scale * step;
+    const double change = std::abs(ll_new - f.ll);
+    f.ll = ll_new;
+    if ((scale * step).cwiseAbs().maxCoeff() < 1e-9 || change < 1e-13 * (1.0 + std::abs(f.ll))) {
+      f.converged = true;
+      break;
+    }
+  }
+  // Standard errors from the inverse information at the estimate.
+  const Eigen::VectorXd eta = X * f.beta;
+  H.setZero();
+  for (Eigen::Index g = 0; g < X.rows(); ++g) {
+    const double mu = 1.0 / (1.0 + std::exp(-eta(g)));
+    H.noalias() += (total(g) * mu * (1.0 - mu)) * X.row(g).transpose() * X.row(g);
+  }
+  const Eigen::MatrixXd cov = H.ldlt().solve(Eigen::MatrixXd::Identity(p, p));
+  f.se = cov.diagonal().cwiseMax(0.0).cwiseSqrt();
+  if (f.converged && f.beta.cwiseAbs().maxCoeff() > 30.0) f.converged = false;  // drifting to infinity
+  return f;
+}
+
+OddsRatio odds_ratio(double b, double se, double z) {
+  return OddsRatio{std::exp(b), std::exp(b - z * se), std::exp(b + z * se), b, se,
+                   se > 0.0 ? detail::normal_two_sided_p(b / se) : 1.0};
+}
+
+void check_mentions(std::string_view where, const LabelMatrix& m, std::size_t n, std::span<const std::uint8_t> has_text) {
+  detail::check_lengths(where, "scores", n, "mentions rows", static_cast<std::size_t>(m.rows()));
+  if (!has_text.empty()) detail::check_lengths(where, "mentions rows", static_cast<std::size_t>(m.rows()), "has_text", has_text.size());
+  const auto cols = static_cast<std::size_t>(m.cols());
+  const std::uint8_t* p = m.data();
+  for (std::size_t i = 0; i < static_cast<std::size_t>(m.size()); ++i)
+    if (p[i] > 1)
+      detail::fail(where, "mention " + std::to_string(p[i]) + " at row " + std::to_string(i / cols) + ", driver " +
+                              std::to_string(i % cols) + " is not 0 or 1");
+  for (std::size_t i = 0; i < has_text.size(); ++i)
+    if (has_text[i] > 1) detail::fail(where, "has_text " + std::to_string(has_text[i]) + " at index " + std::to_string(i) + " is not 0 or 1");
+  for (std::size_t i = 0; i < has_text.size(); ++i)
+    if (!has_text[i])
+      for (std::size_t j = 0; j < cols; ++j)
+        if (m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)))
+          detail::fail(where, "row " + std::to_string(i) + " mentions driver " + std::to_string(j) +
+                                  " but has_text says it has no comment");
+}
+
+bool text_at(std::span<const std::uint8_t> has_text, std::size_t i) { return has_text.empty() || has_text[i]; }
+
+/// Fits one key-driver regression and stores the odds ratios in the drivers.
+KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, std::span<const std::uint8_t> has_text,
+                          std::span<const double> weights, const std::vector<std::uint8_t>& outcome_of,
+                          const std::string& outcome, double z, DriverAnalysis& out, bool negative) {
+  KeyDriverModel model;
+  model.outcome = outcome;
+  const std::size_t n = levels.size(), k = static_cast<std::size_t>(m.cols());
+  std::vector<double> w_events(k, 0.0), w_mentions(k, 0.0);
+  double events = 0.0, total = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!text_at(has_text, i)) continue;
+    const double w = weights.empty() ? 1.0 : weights[i];
+    const bool y = outcome_of[static_cast<std::size_t>(levels[i])];
+    ++model.n;
+    model.events += y;
+    total += w;
+    events += y * w;
+    for (std::size_t j = 0; j < k; ++j)
+      if (m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j))) {
+        w_mentions[j] += w;
+        w_events[j] += y * w;
+      }
+  }
+  if (!(events > 0.0 && events < total)) {
+    out.notes.push_back("the " + outcome + " model was not fitted: " +
+                        (events > 0.0 ? "every" : "no") + " response with a comment is a " + outcome);
+    return model;
+  }
+  // Estimable drivers: mentioned, not by everyone, and with both outcomes among the mentioners.
+  std::vector<std::size_t> used;
+  for (std::size_t j = 0; j < k; ++j) {
+    const bool ok = w_mentions[j] > 0.0 && w_mentions[j] < total && w_events[j] > 0.0 && w_events[j] < w_mentions[j];
+    if (ok) {
+      used.push_back(j);
+    } else if (w_mentions[j] > 0.0) {
+      out.notes.push_back("driver " + out.drivers[j].driver + " left out of the " + outcome + " model: " +
+                          (w_mentions[j] >= total ? "every response mentions it"
+                           : w_events[j] == 0.0   ? "no mentioner is a " + outcome
+                                                  : "every mentioner is a " + outcome));
+    }
+  }
+  // Distinct covariate patterns with their weighted events and totals.
+  std::unordered_map<std::string, std::size_t> index;
+  std::vector<std::string> patterns;
+  std::vector<double> ev, tot;
+  std::string key(used.size(), '\0');
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!text_at(has_text, i)) continue;
+    for (std::size_t u = 0; u < used.size(); ++u)
+      key[u] = static_cast<char>(m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(used[u])));
+    auto [it, fresh] = index.try_emplace(key, patterns.size());
+    if (fresh) {
+      patterns.push_back(key);
+      ev.push_back(0.0);
+      tot.push_back(0.0);
+    }
+    const double w = weights.empty() ? 1.0 : weights[i];
+    tot[it->second] += w;
+    ev[it->second] += outcome_of[static_cast<std::size_t>(levels[i])] * w;
+  }
+  const auto G = static_cast<Eigen::Index>(patterns.size()), P = static_cast<Eigen::Index>(used.size() + 1);
+  Eigen::MatrixXd X = Eigen::MatrixXd::Zero(G, P);
+  Eigen::VectorXd e(G), t(G);
+  for (Eigen::Index g = 0; g < G; ++g) {
+    X(g, 0) = 1.0;
+    for (std::size_t u = 0; u < used.size(); ++u) X(g, static_cast<Eigen::Index>(u + 1)) = patterns[static_cast<std::size_t>(g)][u];
+    e(g) = ev[static_cast<std::size_t>(g)];
+    t(g) = tot[static_cast<std::size_t>(g)];
+  }
+  const Logit f = fit_logit(X, e, t);
+  model.converged = f.converged;
+  model.iterations = f.iterations;
+  model.log_likelihood = f.ll;
+  model.null_log_likelihood = f.ll0;
+  model.pseudo_r2 = f.ll0 < 0.0 ? 1.0 - f.ll / f.ll0 : 0.0;
+  model.intercept = odds_ratio(f.beta(0), f.se(0), z);
+  if (!f.converged)
+    out.notes.push_back("the " + outcome + " model did not converge (quasi-separated data); its odds ratios are omitted");
+  else
+    for (std::size_t u = 0; u < used.size(); ++u) {
+      const auto c = static_cast<Eigen::Index>(u + 1);
+      (negative ? out.drivers[used[u]].negative : out.drivers[used[u]].positive) = odds_ratio(f.beta(c), f.se(c), z);
+    }
+  return model;
+}
+
+}  // namespace
+
+DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix& mentions,
+                               std::span<const std::string> drivers, std::span<const std::uint8_t> has_text,
+                               std::span<const double> weights, const DriverAnalysisOptions& o) {
+  detail::check_confidence(kWhere, o.confidence);
+  detail::check_bootstrap(kWhere, o.bootstrap_samples);
+  const std::size_t n = scores.size(), k = static_cast<std::size_t>(mentions.cols());
+  check_mentions(kWhere, mentions, n, has_text);
+  detail::check_lengths(kWhere, "mentions columns", k, "drivers", drivers.size());
+  detail::check_weights(kWhere, weights, n);
+  if (o.share_threshold && !(*o.share_threshold >= 0.0 && *o.share_threshold <= 1.0))
+    detail::fail(kWhere, "share_threshold " + detail::fmt(*o.share_threshold) + " is outside [0, 1]");
+  const Scale s = make_scale(o);
+  const auto L = static_cast<std::size_t>(s.hi - s.lo + 1);
+
+  std::vector<int> levels(n);
+  Hist all(L);
+  std::vector<Hist> mentioned(k, Hist(L));
+  std::vector<double> w_mentions(k, 0.0);
+  double w_text = 0.0;
+  DriverAnalysis out;
+  for (std::size_t i = 0; i < n; ++i) {
+    const int level = detail::checked_level(scores[i], s.lo, s.hi, kWhere, i) - s.lo;
+    levels[i] = level;
+    const double w = weights.empty() ? 1.0 : weights[i];
+    all.add(level, w);
+    if (!text_at(has_text, i)) continue;
+    ++out.n_text;
+    w_text += w;
+    const std::uint8_t* row = mentions.data() + i * k;
+    for (std::size_t j = 0; j < k; ++j)
+      if (row[j]) {
+        mentioned[j].add(level, w);
+        w_mentions[j] += w;
+      }
+  }
+  out.n = n;
+  const double W = all.total();
+  out.score = W > 0.0 ? all.dot(s.value) / W : detail::kNaN;
+  double w2_all = std::accumulate(all.w2.begin(), all.w2.end(), 0.0);
+  const double n_eff = w2_all > 0.0 ? W * W / w2_all : 0.0;
+  const double z = detail::z_critical(o.confidence);
+
+  out.drivers.resize(k);
+  for (std::size_t j = 0; j < k; ++j) {
+    DriverImpact& d = out.drivers[j];
+    d.driver = drivers[j];
+    const Hist& h = mentioned[j];
+    d.mentions = h.count();
+    d.share = w_text > 0.0 ? w_mentions[j] / w_text : 0.0;
+    if (const auto r = score_of(h, s, o)) {
+      d.score = (*r)[0];
+      d.score_ci_low = (*r)[1];
+      d.score_ci_high = (*r)[2];
+    }
+    const double Wm = h.total(), Wrest = W - Wm;
+    if (d.mentions == 0 || !(Wm > 0.0)) {
+      out.notes.push_back("driver " + d.driver + " has no mentions: no score or impact");
+      continue;
+    }
+    if (!(Wrest > 1e-12 * W)) {
+      out.notes.push_back("driver " + d.driver + " is mentioned by every response: impact is undefined");
+      continue;
+    }
+    d.impact = out.score - (all.dot(s.value) - h.dot(s.value)) / Wrest;
+    // Bootstrap over responses: a replicate is a multinomial draw over the 2 × L cells
+    // (mentions the driver or not) × level, which is what resampling responses does to this statistic.
+    std::vector<double> shares(2 * L);
+    for (std::size_t l = 0; l < L; ++l) {
+      shares[l] = h.w[l] / W;
+      shares[L + l] = (all.w[l] - h.w[l]) / W;
+    }
+    std::size_t undefined = 0;
+    auto reps = detail::bootstrap_histogram(
+        shares, n_eff, o.bootstrap_samples, o.seed + 0x9E3779B97F4A7C15ull * (j + 1),
+        [&](const std::vector<double>& draw, double total) {
+          double sum_all = 0.0, sum_rest = 0.0, n_rest = 0.0;
+          for (std::size_t l = 0; l < L; ++l) {
+            sum_all += (draw[l] + draw[L + l]) * s.value[l];
+            sum_rest += draw[L + l] * s.value[l];
+            n_rest += draw[L + l];
+          }
+          if (n_rest == 0.0) return detail::kNaN;
+          return sum_all / total - sum_rest / n_rest;
+        });
+    const auto defined_end = std::remove_if(reps.begin(), reps.end(), [](double r) { return std::isnan(r); });
+    undefined = static_cast<std::size_t>(reps.end() - defined_end);
+    reps.erase(defined_end, reps.end());
+    if (reps.size() >= 2) {
+      double lo = 0.0, hi = 0.0, sd = 0.0;
+      detail::percentile_interval(std::move(reps), o.confidence, lo, hi, sd);
+      d.impact_ci_low = lo;
+      d.impact_ci_high = hi;
+      d.impact_significant = lo > 0.0 || hi < 0.0;
+    }
+    if (undefined > 0)
+      out.notes.push_back("driver " + d.driver + ": " + std::to_string(undefined) +
+                          " bootstrap replicates had no response without it and were left out");
+  }
+
+  // Priority matrix.
+  double sum_share = 0.0;
+  std::size_t with_impact = 0;
+  for (const auto& d : out.drivers)
+    if (d.impact) {
+      sum_share += d.share;
+      ++with_impact;
+    }
+  out.share_threshold = o.share_threshold.value_or(with_impact ? sum_share / static_cast<double>(with_impact) : 0.0);
+  for (auto& d : out.drivers)
+    if (d.impact) {
+      const bool frequent = d.share >= out.share_threshold;
+      d.quadrant = *d.impact < 0.0 ? (frequent ? Quadrant::fix : Quadrant::monitor)
+                                   : (frequent ? Quadrant::strength : Quadrant::minor);
+    }
+
+  if (out.n_text > 0) {
+    out.negative = key_driver(levels, mentions, has_text, weights, s.negative, s.negative_name, z, out, true);
+    out.positive = key_driver(levels, mentions, has_text, weights, s.positive, s.positive_name, z, out, false);
+  } else {
+    out.negative.outcome = s.negative_name;
+    out.positive.outcome = s.positive_name;
+    out.notes.push_back("no response has a comment: no shares or key-driver models");
+  }
+  return out;
+}
+
+std::vector<DriverSegmentCell> driver_segments(const LabelMatrix& mentions, std::span<const std::int64_t> segments,
+                                               std::span<const std::uint8_t> has_text, double alpha) {
+  constexpr std::string_view where = "driver_segments";
+  if (!(alpha > 0.0 && alpha < 1.0)) detail::fail(where, "alpha " + detail::fmt(alpha) + " is outside (0, 1)");
+  check_mentions(where, mentions, segments.size(), has_text);
+  const std::size_t n = segments.size(), k = static_cast<std::size_t>(mentions.cols());
+  std::vector<std::uint32_t> codes;
+  const auto keys = detail::factorize(segments, codes);
+  const std::size_t S = keys.size();
+  std::vector<std::uint64_t> n_seg(S, 0), m_seg(S * k, 0), m_all(k, 0);
+  std::uint64_t N = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!text_at(has_text, i)) continue;
+    ++N;
+    ++n_seg[codes[i]];
+    const std::uint8_t* row = mentions.data() + i * k;
+    for (std::size_t j = 0; j < k; ++j)
+      if (row[j]) {
+        ++m_seg[codes[i] * k + j];
+        ++m_all[j];
+      }
+  }
+  std::vector<DriverSegmentCell> cells;
+  std::vector<double> p;
+  for (std::size_t g = 0; g < S; ++g)
+    for (std::size_t j = 0; j < k; ++j) {
+      DriverSegmentCell c{};
+      c.segment = keys[g];
+      c.driver = j;
+      c.n = n_seg[g];
+      c.mentions = m_seg[g * k + j];
+      const std::uint64_t n_rest = N - c.n, m_rest = m_all[j] - c.mentions;
+      c.share = c.n ? static_cast<double>(c.mentions) / static_cast<double>(c.n) : 0.0;
+      c.share_rest = n_rest ? static_cast<double>(m_rest) / static_cast<double>(n_rest) : 0.0;
+      c.diff = c.share - c.share_rest;
+      c.p_value = 1.0;
+      if (c.n && n_rest) {
+        const double pooled = static_cast<double>(m_all[j]) / static_cast<double>(N);
+        const double se = std::sqrt(pooled * (1.0 - pooled) * (1.0 / static_cast<double>(c.n) + 1.0 / static_cast<double>(n_rest)));
+        if (se > 0.0) c.p_value = detail::normal_two_sided_p(c.diff / se);
+      }
+      cells.push_back(c);
+      p.push_back(c.p_value);
+    }
+  const auto bh = p_adjust_bh(p);
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    cells[i].p_bh = bh[i];
+    cells[i].significant = bh[i] < alpha;
+  }
+  return cells;
+}
+
+std::vector<DriverTrend> driver_trends(const LabelMatrix& mentions, std::span<const std::int64_t> periods,
+                                       std::span<const std::uint8_t> has_text, const TrendOptions& options) {
+  constexpr std::string_view where = "driver_trends";
+  check_mentions(where, mentions, periods.size(), has_text);
+  const std::size_t n = periods.size(), k = static_cast<std::size_t>(mentions.cols());
+  std::vector<std::uint32_t> codes;
+  const auto keys = detail::factorize(periods, codes);
+  const std::size_t T = keys.size();
+  std::vector<std::uint64_t> n_per(T, 0), m_per(T * k, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!text_at(has_text, i)) continue;
+    ++n_per[codes[i]];
+    const std::uint8_t* row = mentions.data() + i * k;
+    for (std::size_t j = 0; j < k; ++j) m_per[codes[i] * k + j] += row[j];
+  }
+  std::vector<DriverTrend> out(k);
+  for (std::size_t j = 0; j < k; ++j) {
+    out[j].driver = j;
+    std::vector<double> series;
+    for (std::size_t t = 0; t < T; ++t) {
+      if (n_per[t] == 0) continue;
+      const double share = static_cast<double>(m_per[t * k + j]) / static_cast<double>(n_per[t]);
+      out[j].periods.push_back({keys[t], n_per[t], m_per[t * k + j], share});
+      series.push_back(share);
+    }
+    out[j].test = trend_test(series, options);
+  }
+  return out;
+}
+
+std::vector<std::vector<std::size_t>> select_verbatims(const LabelMatrix& mentions, std::span<const double> probabilities,
+                                                       std::span<const std::int64_t> segments, std::size_t per_driver) {
+  constexpr std::string_view where = "select_verbatims";
+  const auto n = static_cast<std::size_t>(mentions.rows()), k = static_cast<std::size_t>(mentions.cols());
+  detail::check_lengths(where, "mentions cells", n * k, "probabilities", probabilities.size());
+  if (!segments.empty()) detail::check_lengths(where, "mentions rows", n, "segments", segments.size());
+  for (std::size_t i = 0; i < probabilities.size(); ++i)
+    if (!(probabilities[i] >= 0.0 && probabilities[i] <= 1.0))
+      detail::fail(where, "probability " + detail::fmt(probabilities[i]) + " at row " + std::to_string(i / std::max<std::size_t>(k, 1)) +
+                              " is outside [0, 1]");
+  std::vector<std::vector<std::size_t>> out(k);
+  std::vector<std::size_t> rows;
+  for (std::size_t j = 0; j < k; ++j) {
+    rows.clear();
+    for (std::size_t i = 0; i < n; ++i)
+      if (mentions(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j))) rows.push_back(i);
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](std::size_t a, std::size_t b) { return probabilities[a * k + j] > probabilities[b * k + j]; });
+    if (segments.empty()) {
+      rows.resize(std::min(rows.size(), per_driver));
+      out[j] = rows;
+      continue;
+    }
+    // Queues per segment, in the order their best row appears; then take one from each in turn.
+    std::vector<std::int64_t> order;
+    std::unordered_map<std::int64_t, std::vector<std::size_t>> queue;
+    for (std::size_t r : rows) {
+      auto [it, fresh] = queue.try_emplace(segments[r]);
+      if (fresh) order.push_back(segments[r]);
+      if (it->second.size() < per_driver) it->second.push_back(r);
+    }
+    for (std::size_t round = 0; out[j].size() < per_driver; ++round) {
+      bool any = false;
+      for (std::int64_t g : order) {
+        const auto& q = queue[g];
+        if (round < q.size() && out[j].size() < per_driver) {
+          out[j].push_back(q[round]);
+          any = true;
+        }
+      }
+      if (!any) break;
+    }
+  }
+  return out;
+}
+
+}  // namespace perche

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: Apache-2.0
+// Driver analysis. Reference values are computed by hand in the comments; the pytest suite checks
+// the key-driver regressions against statsmodels and impact against a direct pandas computation.
+#include <doctest/doctest.h>
+
+#include <perche/drivers.hpp>
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using doctest::Approx;
+using perche::LabelMatrix;
+
+namespace {
+
+LabelMatrix matrix(std::size_t rows, std::size_t cols, const std::vector<std::pair<std::size_t, std::size_t>>& ones) {
+  LabelMatrix m = LabelMatrix::Zero(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
+  for (auto [i, j] : ones) m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = 1;
+  return m;
+}
+
+const std::vector<std::string> kAB{"attesa", "cortesia"};
+
+// Scores 0 2 5 7 8 9 10 10 9 6: 4 promoters, 4 detractors, NPS 0.
+// "attesa" is mentioned by the 0, 2 and 5; "cortesia" by the two 10s.
+const std::vector<double> kScores{0, 2, 5, 7, 8, 9, 10, 10, 9, 6};
+LabelMatrix ten_rows() { return matrix(10, 2, {{0, 0}, {1, 0}, {2, 0}, {6, 1}, {7, 1}}); }
+
+}  // namespace
+
+TEST_CASE("analyze_drivers: impact is the score of all minus the score without the mentioners") {
+  const auto a = perche::analyze_drivers(kScores, ten_rows(), kAB);
+  REQUIRE(a.drivers.size() == 2);
+  CHECK(a.score == Approx(0.0));
+  CHECK(a.n == 10);
+  CHECK(a.n_text == 10);
+  const auto& attesa = a.drivers[0];
+  CHECK(attesa.mentions == 3);
+  CHECK(attesa.share == Approx(0.3));
+  CHECK(*attesa.score == Approx(-100.0));  // three detractors
+  // Without them: 7 8 9 10 10 9 6 → 4 promoters, 1 detractor of 7 → NPS 300/7.
+  CHECK(*attesa.impact == Approx(0.0 - 300.0 / 7.0));
+  const auto& cortesia = a.drivers[1];
+  // Without the two 10s: 0 2 5 7 8 9 9 6 → 2 promoters, 4 detractors of 8 → NPS −25.
+  CHECK(*cortesia.impact == Approx(25.0));
+  CHECK(*cortesia.score == Approx(100.0));
+  // Priority matrix: mean share 0.25; attesa 0.3 ≥ 0.25 with negative impact → fix.
+  CHECK(a.share_threshold == Approx(0.25));
+  CHECK(*attesa.quadrant == perche::Quadrant::fix);
+  CHECK(*cortesia.quadrant == perche::Quadrant::minor);
+}
+
+TEST_CASE("analyze_drivers: the bootstrap interval holds the impact, repeats for a seed and narrows with n") {
+  std::vector<double> scores;
+  std::vector<std::pair<std::size_t, std::size_t>> ones;
+  for (std::size_t r = 0; r < 50; ++r)
+    for (std::size_t i = 0; i < kScores.size(); ++i) {
+      if (i < 3) ones.push_back({scores.size(), 0});
+      if (i == 6 || i == 7) ones.push_back({scores.size(), 1});
+      scores.push_back(kScores[i]);
+    }
+  const auto m = matrix(scores.size(), 2, ones);
+  const auto a = perche::analyze_drivers(scores, m, kAB);
+  const auto b = perche::analyze_drivers(scores, m, kAB);
+  const auto small = perche::analyze_drivers(kScores, ten_rows(), kAB);
+  for (std::size_t j = 0; j < 2; ++j) {
+    const auto& d = a.drivers[j];
+    CHECK(*d.impact_ci_low <= *d.impact);
+    CHECK(*d.impact >= *d.impact_ci_low);
+    CHECK(*d.impact <= *d.impact_ci_high);
+    CHECK(*d.impact_ci_low == b.drivers[j].impact_ci_low);
+    CHECK(*d.impact_ci_high == b.drivers[j].impact_ci_high);
+    CHECK(d.impact_significant);
+    CHECK(*d.impact_ci_high - *d.impact_ci_low <
+          *small.drivers[j].impact_ci_high - *small.drivers[j].impact_ci_low);
+  }
+  // Same impact at any n: the statistic depends on shares only.
+  CHECK(*a.drivers[0].impact == Approx(*small.drivers[0].impact));
+}
+
+TEST_CASE("analyze_drivers: a single driver's odds ratio is the 2x2 table's cross product, SE Woolf's") {
+  // Mentioners: 30 detractors (score 0), 10 promoters (10). Others: 20 detractors, 40 promoters.
+  // OR = 30·40 / (10·20) = 6; SE(log OR) = √(1/30 + 1/10 + 1/20 + 1/40) = 0.456435 (Woolf 1955).
+  std::vector<double> scores;
+  std::vector<std::pair<std::size_t, std::size_t>> ones;
+  auto add = [&](int count, double score, bool mention) {
+    for (int c = 0; c < count; ++c) {
+      if (mention) ones.push_back({scores.size(), 0});
+      scores.push_back(score);
+    }
+  };
+  add(30, 0, true);
+  add(10, 10, true);
+  add(20, 0, false);
+  add(40, 10, false);
+  const std::vector<std::string> one{"attesa"};
+  const auto a = perche::analyze_drivers(scores, matrix(scores.size(), 1, ones), one);
+  REQUIRE(a.drivers[0].negative);
+  const auto& o = *a.drivers[0].negative;
+  CHECK(o.odds_ratio == Approx(6.0).epsilon(1e-9));
+  CHECK(o.se == Approx(0.456435).epsilon(1e-6));
+  CHECK(o.ci_low == Approx(std::exp(std::log(6.0) - 1.959964 * 0.4564355)).epsilon(1e-6));
+  CHECK(o.ci_high == Approx(std::exp(std::log(6.0) + 1.959964 * 0.4564355)).epsilon(1e-6));
+  CHECK(a.negative.converged);
+  CHECK(a.negative.outcome == "detractor");
+  CHECK(a.negative.events == 50);
+  // Promoters are the complement here: OR 1/6.
+  REQUIRE(a.drivers[0].positive);
+  CHECK(a.drivers[0].positive->odds_ratio == Approx(1.0 / 6.0).epsilon(1e-9));
+  // Intercept: odds of a detractor among non-mentioners, 20/40.
+  CHECK(a.negative.intercept->odds_ratio == Approx(0.5).epsilon(1e-9));
+}
+
+TEST_CASE("analyze_drivers: responses without a comment count in impact but not in shares or models") {
+  std::vector<std::uint8_t> has_text{1, 1, 1, 1, 1, 1, 1, 1, 0, 0};
+  const auto a = perche::analyze_drivers(kScores, ten_rows(), kAB, has_text);
+  CHECK(a.n == 10);
+  CHECK(a.n_text == 8);
+  CHECK(a.drivers[0].share == Approx(3.0 / 8.0));
+  CHECK(*a.drivers[0].impact == Approx(-300.0 / 7.0));
+  CHECK(a.negative.n == 8);
+}
+
+TEST_CASE("analyze_drivers: CSAT top-box and CES mean impacts in their own units") {
+  // CSAT 1–5 top-2-box: scores 1 1 5 5 4 2, driver on the two 1s. All: 3/6 = 50%; without: 3/4 = 75%.
+  const std::vector<double> csat{1, 1, 5, 5, 4, 2};
+  const std::vector<std::string> one{"prezzo"};
+  perche::DriverAnalysisOptions o;
+  o.metric = perche::Metric::csat;
+  const auto a = perche::analyze_drivers(csat, matrix(6, 1, {{0, 0}, {1, 0}}), one, {}, {}, o);
+  CHECK(a.score == Approx(50.0));
+  CHECK(*a.drivers[0].impact == Approx(-25.0));
+  CHECK(a.negative.outcome == "bottom_box");
+  // CES 1–7 mean: scores 2 4 6 7, driver on the 2. All 4.75; without 17/3.
+  o.metric = perche::Metric::ces;
+  const std::vector<double> ces{2, 4, 6, 7};
+  const auto c = perche::analyze_drivers(ces, matrix(4, 1, {{0, 0}}), one, {}, {}, o);
+  CHECK(c.score == Approx(4.75));
+  CHECK(*c.drivers[0].impact == Approx(4.75 - 17.0 / 3.0));
+  CHECK(*c.drivers[0].score == Approx(2.0));
+}
+
+TEST_CASE("analyze_drivers: weights scale the counts") {
+  // Weight 2 on the three detractors mentioning attesa: all = (4 − 2·3 − 1)… computed directly.
+  std::vector<double> w(10, 1.0);
+  w[0] = w[1] = w[2] = 2.0;
+  const auto a = perche::analyze_drivers(kScores, ten_rows(), kAB, {}, w);
+  // Total weight 13; promoters 4, detractors 2·3 + 1 = 7 → NPS −300/13. Without attesa: 300/7.
+  CHECK(a.score == Approx(-300.0 / 13.0));
+  CHECK(*a.drivers[0].impact == Approx(-300.0 / 13.0 - 300.0 / 7.0));
+  CHECK(a.drivers[0].share == Approx(6.0 / 13.0));
+}
+
+TEST_CASE("analyze_drivers: drivers without mentions or separated ones are reported, not fitted") {
+  const std::vector<std::string> three{"attesa", "cortesia", "consegna"};
+  const auto a = perche::analyze_drivers(kScores, matrix(10, 3, {{0, 0}, {1, 0}, {2, 0}, {6, 1}, {7, 1}}), three);
+  CHECK_FALSE(a.drivers[2].impact);
+  CHECK_FALSE(a.drivers[2].quadrant);
+  CHECK_FALSE(a.drivers[2].negative);
+  // attesa: every mentioner is a detractor → separation, left out of the detractor model.
+  CHECK_FALSE(a.drivers[0].negative);
+  bool noted = false;
+  for (const auto& n : a.notes) noted = noted || n.find("consegna has no mentions") != std::string::npos;
+  CHECK(noted);
+}
+
+TEST_CASE("analyze_drivers: bad input names the index and the value") {
+  std::vector<double> bad = kScores;
+  bad[4] = 11;
+  CHECK_THROWS_WITH_AS(perche::analyze_drivers(bad, ten_rows(), kAB),
+                       "analyze_drivers: score 11 at index 4 is outside [0, 10]", std::invalid_argument);
+  bad[4] = std::nan("");
+  CHECK_THROWS_AS(perche::analyze_drivers(bad, ten_rows(), kAB), std::invalid_argument);
+  auto m = ten_rows();
+  m(3, 1) = 2;
+  CHECK_THROWS_WITH_AS(perche::analyze_drivers(kScores, m, kAB),
+                       "analyze_drivers: mention 2 at row 3, driver 1 is not 0 or 1", std::invalid_argument);
+  const std::vector<std::string> one{"attesa"};
+  CHECK_THROWS_AS(perche::analyze_drivers(kScores, ten_rows(), one), std::invalid_argument);
+  std::vector<std::uint8_t> has_text(10, 1);
+  has_text[0] = 0;  // row 0 mentions attesa
+  CHECK_THROWS_WITH_AS(perche::analyze_drivers(kScores, ten_rows(), kAB, has_text),
+                       "analyze_drivers: row 0 mentions driver 0 but has_text says it has no comment",
+                       std::invalid_argument);
+  std::vector<double> w(10, 1.0);
+  w[5] = -1;
+  CHECK_THROWS_AS(perche::analyze_drivers(kScores, ten_rows(), kAB, {}, w), std::invalid_argument);
+}
+
+TEST_CASE("driver_segments: two-proportion z test against the rest, BH adjusted") {
+  // Segment 1: 50 comments, 20 mention; segment 2: 50 comments, 10 mention.
+  // Pooled 0.3, SE √(0.3·0.7·(1/50 + 1/50)) = 0.0916515, z = 0.2/0.0916515 = 2.18218, p = 0.029090.
+  std::vector<std::int64_t> seg(100);
+  std::vector<std::pair<std::size_t, std::size_t>> ones;
+  for (std::size_t i = 0; i < 100; ++i) {
+    seg[i] = i < 50 ? 1 : 2;
+    if ((i < 50 && i < 20) || (i >= 50 && i < 60)) ones.push_back({i, 0});
+  }
+  const auto cells = perche::driver_segments(matrix(100, 1, ones), seg);
+  REQUIRE(cells.size() == 2);
+  CHECK(cells[0].segment == 1);
+  CHECK(cells[0].share == Approx(0.4));
+  CHECK(cells[0].share_rest == Approx(0.2));
+  CHECK(cells[0].p_value == Approx(0.029090).epsilon(1e-4));
+  CHECK(cells[1].p_value == Approx(0.029090).epsilon(1e-4));
+  CHECK(cells[0].p_bh == Approx(0.029090).epsilon(1e-4));
+  CHECK(cells[0].significant);
+}
+
+TEST_CASE("driver_trends: a rising share is flagged increasing") {
+  std::vector<std::int64_t> period;
+  std::vector<std::pair<std::size_t, std::size_t>> ones;
+  for (int t = 0; t < 8; ++t)
+    for (int i = 0; i < 20; ++i) {
+      if (i < 2 + 2 * t) ones.push_back({period.size(), 0});
+      period.push_back(202601 + t);
+    }
+  const auto tr = perche::driver_trends(matrix(period.size(), 1, ones), period);
+  REQUIRE(tr.size() == 1);
+  REQUIRE(tr[0].periods.size() == 8);
+  CHECK(tr[0].periods[0].share == Approx(0.1));
+  CHECK(tr[0].periods[7].share == Approx(0.8));
+  REQUIRE(tr[0].test);
+  CHECK(tr[0].test->increasing);
+}
+
+TEST_CASE("select_verbatims: the most probable first, one segment at a time") {
+  const auto m = matrix(5, 1, {{0, 0}, {1, 0}, {2, 0}, {3, 0}});
+  const std::vector<double> p{0.9, 0.8, 0.7, 0.95, 0.99};  // row 4 does not mention the driver
+  const std::vector<std::int64_t> seg{1, 1, 1, 2, 2};
+  const auto v = perche::select_verbatims(m, p, seg, 3);
+  REQUIRE(v.size() == 1);
+  CHECK(v[0] == std::vector<std::size_t>{3, 0, 1});
+  CHECK(perche::select_verbatims(m, p, {}, 2)[0] == std::vector<std::size_t>{3, 0});
+  const std::vector<double> bad{0.9, 0.8, 1.5, 0.95, 0.99};
+  CHECK_THROWS_AS(perche::select_verbatims(m, bad, seg, 3), std::invalid_argument);
+}
