@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+// libFuzzer target: DriverClassifier::from_bytes on arbitrary bytes, and on the same bytes wrapped
+// as a well-formed version-1 file (magic, version, size, CRC-32) so that mutations get past the
+// checksum and reach the payload parser. Seeds in corpus/model/: two valid models and their bare
+// payloads. Anything but a model or perche::FormatError is a bug; a model that loads must classify
+// and explain without crashing.
+#include <perche/classify.hpp>
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace {
+
+// CRC-32 (ISO-HDLC, reflected polynomial 0xEDB88320), bit by bit: independent of the library's.
+std::uint32_t crc32(std::string_view s) {
+  std::uint32_t c = 0xFFFFFFFFu;
+  for (unsigned char b : s) {
+    c ^= b;
+    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+  }
+  return ~c;
+}
+
+template <class T>
+void put(std::string& out, T v) {
+  char b[sizeof(T)];
+  std::memcpy(b, &v, sizeof v);  // little-endian hosts only, like the fuzzing machine
+  out.append(b, sizeof b);
+}
+
+void load(std::string_view bytes) {
+  try {
+    const auto clf = perche::DriverClassifier::from_bytes(bytes);
+    const std::string_view texts[] = {"l'operatore è stato gentile ma ho aspettato 40 minuti", "", "😡😡 caro!!!"};
+    (void)clf.predict_proba(texts);
+    (void)clf.explain(texts[0]);
+  } catch (const perche::FormatError&) {
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view raw(reinterpret_cast<const char*>(data), size);
+  load(raw);
+  std::string wrapped = "PERCHEDC";
+  put<std::uint32_t>(wrapped, 1);
+  put<std::uint64_t>(wrapped, raw.size());
+  wrapped.append(raw);
+  put<std::uint32_t>(wrapped, crc32(raw));
+  load(wrapped);
+  return 0;
+}
