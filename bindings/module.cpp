@@ -8,6 +8,7 @@ void bind_metrics(py::module_& m);
 void bind_text(py::module_& m);
 void bind_classify(py::module_& m);
 void bind_drivers(py::module_& m);
+void bind_csv(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "perche C++ core (use the perche package, which re-exports it)";
@@ -15,4 +16,5 @@ PYBIND11_MODULE(_core, m) {
   bind_text(m);
   bind_classify(m);
   bind_drivers(m);
+  bind_csv(m);
 }

@@ -7,3 +7,4 @@
 #include "perche/text.hpp"
 #include "perche/classify.hpp"
 #include "perche/drivers.hpp"
+#include "perche/csv.hpp"
