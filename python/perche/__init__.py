@@ -53,6 +53,8 @@ from .metrics import (
 
 from .text import Tokenizer, Tokens
 from .classify import DriverClassifier, FormatError, LogisticRegression, TfidfVectorizer
+from .analysis import Analysis, AnalysisError, analyze, read_csv
+from ._core import CsvTable, IoError
 
 __version__ = "0.1.0"
 
@@ -64,4 +66,5 @@ __all__ = [
     "nps_sample_size", "p_adjust", "response_times", "trend", "trend_test",
     "Token", "TokenKind", "Tokenizer", "Tokens", "italian_stopwords", "negators",
     "DriverClassifier", "FormatError", "LogisticRegression", "TfidfVectorizer",
+    "Analysis", "AnalysisError", "analyze", "read_csv", "CsvTable", "IoError",
 ]
