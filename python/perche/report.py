@@ -233,7 +233,7 @@ def _trend_svg(t: dict, metric: str, L: dict) -> str:
     ps = [p for p in t["periods"] if p["score"] is not None]
     if not ps:
         return f"<p>{L['empty']}</p>"
-    W, H, left, right, top, bottom = 900, 280, 56, 16, 16, 40
+    W, H, left, right, top, bottom = 900, 280, 56, 36, 16, 40
     lo = min(p["ci_low"] if p["ci_low"] is not None else p["score"] for p in ps)
     hi = max(p["ci_high"] if p["ci_high"] is not None else p["score"] for p in ps)
     pad = (hi - lo) * 0.08 or 1.0
@@ -339,9 +339,11 @@ def _matrix_svg(drivers: list, threshold: float, metric: str, L: dict) -> str:
     for d in ds:
         color = "#c0392b" if d["impact"] < 0 else "#1e8449"
         cx, cy = x(d["share"]), y(d["impact"])
+        # Labels right of the point, or left of it near the right edge, so that none is cut off.
+        lx, anchor = (cx + 10, "start") if cx < W - 220 else (cx - 10, "end")
         parts.append(f'<circle data-driver="{_e(d["driver"])}" cx="{cx:.1f}" cy="{cy:.1f}" r="7" fill="{color}" '
                      f'fill-opacity="0.8"><title>{_e(d["label"])}: {_pct(d["share"])}, {_impact(d["impact"], metric)}</title></circle>'
-                     f'<text x="{cx + 10:.1f}" y="{cy + 4:.1f}">{_e(d["label"])}</text>')
+                     f'<text x="{lx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}">{_e(d["label"])}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
