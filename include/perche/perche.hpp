@@ -8,3 +8,4 @@
 #include "perche/classify.hpp"
 #include "perche/drivers.hpp"
 #include "perche/csv.hpp"
+#include "perche/codebook.hpp"

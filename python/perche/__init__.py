@@ -53,6 +53,7 @@ from .metrics import (
 
 from .text import Tokenizer, Tokens
 from .classify import DriverClassifier, FormatError, LogisticRegression, TfidfVectorizer
+from .codebook import Codebook
 from .analysis import Analysis, AnalysisError, analyze, read_csv
 from ._core import CsvTable, IoError
 
@@ -66,5 +67,5 @@ __all__ = [
     "nps_sample_size", "p_adjust", "response_times", "trend", "trend_test",
     "Token", "TokenKind", "Tokenizer", "Tokens", "italian_stopwords", "negators",
     "DriverClassifier", "FormatError", "LogisticRegression", "TfidfVectorizer",
-    "Analysis", "AnalysisError", "analyze", "read_csv", "CsvTable", "IoError",
+    "Analysis", "AnalysisError", "analyze", "read_csv", "CsvTable", "IoError", "Codebook",
 ]

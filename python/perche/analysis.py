@@ -197,7 +197,10 @@ def _labeller(model: Any, codebook: Any, labels_col: Optional[str]):
             return "codebook", None, codebook
         if codebook is True or codebook == "default":
             return "codebook", str(DEFAULT_CODEBOOK), Codebook.default()
-        return "codebook", os.fspath(codebook), Codebook.load(os.fspath(codebook))
+        try:
+            return "codebook", os.fspath(codebook), Codebook.load(codebook)
+        except OSError as e:
+            raise AnalysisError(f"cannot read codebook {os.fspath(codebook)}: {e.strerror}") from None
     if model is None:
         if not DEFAULT_MODEL.exists():
             raise AnalysisError(f"the default driver model {DEFAULT_MODEL} is missing; reinstall perche or pass model=")

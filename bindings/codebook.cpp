@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+// Python bindings of perche/codebook.hpp. Offsets of matches are code points of the str given.
+#include <pybind11/eigen.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <perche/codebook.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common.hpp"
+
+namespace py = pybind11;
+using namespace perche;
+
+void bind_codebook(py::module_& m) {
+  py::class_<Codebook>(m, "Codebook")
+      .def(py::init([](const std::string& text) { return Codebook::parse(text); }), py::arg("text"))
+      .def_static("load", &Codebook::load, py::arg("path"), py::call_guard<py::gil_scoped_release>())
+      .def_property_readonly("drivers", &Codebook::drivers)
+      .def_property_readonly("labels", &Codebook::labels)
+      .def(
+          "matches",
+          [](const Codebook& c, const std::string& text) {
+            std::vector<CodebookMatch> ms;
+            {
+              py::gil_scoped_release release;
+              ms = c.matches(text);
+            }
+            perche_py::CodePoints cp(text);
+            py::list out;
+            for (const auto& mt : ms) {
+              const std::size_t a = cp(mt.start), b = cp(mt.end);
+              out.append(py::make_tuple(c.drivers()[mt.driver], a, b, mt.pattern));
+            }
+            return out;
+          },
+          py::arg("text"))
+      .def(
+          "predict",
+          [](const Codebook& c, const py::iterable& texts, int threads) {
+            const auto owned = perche_py::utf8_list(texts, "Codebook.predict: texts");
+            const std::vector<std::string_view> v(owned.begin(), owned.end());
+            py::gil_scoped_release release;
+            return c.predict(v, threads);
+          },
+          py::arg("texts"), py::arg("threads") = 0);
+}

@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: Apache-2.0
+"""perche.Codebook: drivers defined by keyword, stem and phrase patterns (see perche/codebook.hpp
+for the file format and examples/data/codebook.txt for the shipped one)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from . import _core
+
+DEFAULT_CODEBOOK = Path(__file__).with_name("data") / "codebook.txt"
+
+
+class Codebook(_core.Codebook):
+    """Codebook(text): parse a codebook (ValueError naming the line when it is malformed).
+    Codebook.load(path), Codebook.default() (the shipped ten-driver Italian codebook).
+    .drivers, .labels, .predict(texts) -> ndarray (n, k) of 0/1, .matches(text) -> [(driver, start,
+    end, pattern)] with code-point offsets."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self._text = text
+
+    @classmethod
+    def load(cls, path) -> "Codebook":
+        return cls(Path(os.fspath(path)).read_text(encoding="utf-8"))
+
+    @classmethod
+    def default(cls) -> "Codebook":
+        return cls.load(DEFAULT_CODEBOOK)
+
+    def predict(self, texts, threads: int = 0) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("Codebook.predict: texts is a str; pass a list of texts (or use matches(text))")
+        return np.asarray(super().predict(list(texts), threads), dtype=np.uint8)
+
+    def __reduce__(self):
+        return (Codebook, (self._text,))
+
+    def __repr__(self) -> str:
+        return f"Codebook({list(self.drivers)!r})"

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+// Codebook: each pattern kind, the normalization patterns and texts share, exclusions, parse errors.
+#include <doctest/doctest.h>
+
+#include <perche/codebook.hpp>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+const char* kBook = R"(# test codebook
+[attesa] Tempi di attesa
+attes*
+coda
+"ore al telefono"
+"mezz'ora"
+!"senza attes*"
+[qualita] Qualità
+qualit*
+"non funziona"
+)";
+
+std::vector<std::string> hits(const perche::Codebook& cb, std::string_view text) {
+  std::vector<std::string> out;
+  for (const auto& m : cb.matches(text))
+    out.push_back(cb.drivers()[m.driver] + ":" + std::string(text.substr(m.start, m.end - m.start)));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("codebook: prefixes, words and phrases match after normalization") {
+  const auto cb = perche::Codebook::parse(kBook);
+  CHECK(cb.drivers() == std::vector<std::string>{"attesa", "qualita"});
+  CHECK(cb.labels() == std::vector<std::string>{"Tempi di attesa", "Qualità"});
+  struct Case {
+    const char* text;
+    std::vector<std::string> expected;
+  };
+  const std::vector<Case> cases = {
+      {"ATTESAAAA infinita", {"attesa:ATTESAAAA"}},
+      {"l’attesa e l'attese", {"attesa:attesa", "attesa:attese"}},
+      {"in coda da ore", {"attesa:coda"}},
+      {"codardo", {}},  // a whole word is not a prefix
+      {"due ore al telefono", {"attesa:ore al telefono"}},
+      {"due ore, al telefono", {}},  // a phrase never spans punctuation
+      {"quasi mezz’ora", {"attesa:mezz’ora"}},
+      {"la qualita e la QUALITÁ", {"qualita:qualita", "qualita:QUALITÁ"}},
+      {"internet non funziona!", {"qualita:non funziona"}},
+      {"assistenza senza attese, ottima qualità", {"qualita:qualità"}},  // exclusion
+      {"", {}},
+      {"😡😡😡", {}},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    CHECK(hits(cb, c.text) == c.expected);
+  }
+}
+
+TEST_CASE("codebook: predict equals matches, on any thread count; invalid UTF-8 is replaced") {
+  const auto cb = perche::Codebook::parse(kBook);
+  std::vector<std::string> owned;
+  for (int i = 0; i < 2000; ++i) owned.push_back(i % 3 == 0 ? "attesa lunga" : i % 3 == 1 ? "qualit\xC3 scarsa" : "boh");
+  const std::vector<std::string_view> texts(owned.begin(), owned.end());
+  const auto one = cb.predict(texts, 1), two = cb.predict(texts, 2);
+  CHECK(one == two);
+  CHECK(one(0, 0) == 1);
+  CHECK(one(1, 1) == 1);  // "qualit" + U+FFFD still starts with qualit
+  CHECK(one(2, 0) + one(2, 1) == 0);
+  CHECK_THROWS_AS(cb.predict(texts, -1), std::invalid_argument);
+}
+
+TEST_CASE("codebook: parse errors name the line") {
+  struct Case {
+    const char* text;
+    const char* message;
+  };
+  const std::vector<Case> cases = {
+      {"attes*\n", "codebook line 1: pattern before any [driver] section"},
+      {"[a]\nx\n[a]\ny\n", "codebook line 3: driver 'a' is defined twice"},
+      {"[a\nx\n", "codebook line 1: '[' without ']'"},
+      {"[a b]\nx\n", "codebook line 1: driver code 'a b' may only use letters, digits, _ and -"},
+      {"[a]\n\"ore al\n", "codebook line 2: unbalanced quotes in \"ore al"},
+      {"[a]\nore al telefono\n", "codebook line 2: several words need quotes: \"ore al telefono\""},
+      {"[a]\n!!!\n", "codebook line 2: '!!' has no word to match"},
+      {"[a]\n[b]\nx\n", "codebook line 1: driver 'a' has no pattern"},
+      {"# nothing\n", "codebook: no [driver] section"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    CHECK_THROWS_WITH_AS(perche::Codebook::parse(c.text), c.message, perche::FormatError);
+  }
+  CHECK_THROWS_AS(perche::Codebook::load("/nonexistent/codebook.txt"), perche::FormatError);
+}
