@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "crc32_reference.hpp"
+
 using doctest::Approx;
 using perche::DocFreq;
 using perche::SparseMatrix;
@@ -58,15 +60,6 @@ Sample sample() {
 
 std::vector<std::string_view> views(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
 
-// CRC-32 bit by bit (reflected 0xEDB88320), written apart from the library's table version.
-std::uint32_t crc32_bitwise(std::string_view data) {
-  std::uint32_t c = 0xFFFFFFFFu;
-  for (unsigned char b : data) {
-    c ^= b;
-    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-  }
-  return ~c;
-}
 
 perche::DriverClassifier fitted_sample(int folds = 2) {
   const auto s = sample();

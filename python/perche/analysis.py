@@ -221,15 +221,10 @@ def split_labels(values, drivers: Optional[list] = None, what: str = "labels") -
         for sep in (";", ","):
             s = s.replace(sep, "|")
         rows.append([p.strip() for p in s.split("|") if p.strip()])
+    from .classify import label_matrix
+
     names = list(drivers) if drivers else sorted({d for r in rows for d in r})
-    pos = {d: j for j, d in enumerate(names)}
-    Y = np.zeros((len(rows), len(names)), dtype=np.uint8)
-    for i, r in enumerate(rows):
-        for d in r:
-            if d not in pos:
-                raise AnalysisError(f"{what}: row {i} names driver {d!r}, not one of {names}")
-            Y[i, pos[d]] = 1
-    return names, Y
+    return names, label_matrix(rows, names, what, AnalysisError)
 
 
 def _classify(kind: str, obj: Any, texts: list, progress: _Progress, labels=None):

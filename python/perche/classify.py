@@ -234,13 +234,7 @@ class DriverClassifier(_core.DriverClassifier):
             if not names:
                 names = sorted({d for r in rows for d in r})
                 self._adopt(_core.DriverClassifier(names, self._options))
-            pos = {d: j for j, d in enumerate(names)}
-            arr = np.zeros((len(rows), len(names)), dtype=np.uint8)
-            for i, r in enumerate(rows):
-                for d in r:
-                    if d not in pos:
-                        raise ValueError(f"DriverClassifier.fit: row {i} names driver {d!r}, not one of {names}")
-                    arr[i, pos[d]] = 1
+            arr = label_matrix(rows, names, "DriverClassifier.fit")
         if arr.ndim != 2 or arr.shape[0] != n:
             raise ValueError(f"DriverClassifier.fit: Y has shape {arr.shape}, expected ({n}, drivers)")
         bad = np.argwhere((arr != 0) & (arr != 1))
@@ -290,6 +284,19 @@ class DriverClassifier(_core.DriverClassifier):
     def __repr__(self):
         state = "fitted" if self.fitted else "not fitted"
         return f"DriverClassifier({list(self.drivers)!r}, {state})"
+
+
+def label_matrix(rows, names, what: str, error=ValueError) -> np.ndarray:
+    """n × k uint8 of 0/1 from each row's driver names, columns in `names` order; a name not in
+    `names` raises `error` naming the row."""
+    pos = {d: j for j, d in enumerate(names)}
+    Y = np.zeros((len(rows), len(names)), dtype=np.uint8)
+    for i, r in enumerate(rows):
+        for d in r:
+            if d not in pos:
+                raise error(f"{what}: row {i} names driver {d!r}, not one of {list(names)}")
+            Y[i, pos[d]] = 1
+    return Y
 
 
 def _names_per_text(Y) -> bool:
