@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "../src/text/unicode.hpp"  // append_utf8 (private, ICU-free)
@@ -21,21 +22,24 @@ struct Surrogates {
   unsigned first_value = 0;
 };
 
-// UTF-8 bytes of a str, or of a bytes object as it is. A lone surrogate in a str becomes U+FFFD
-// (one code point for one, so offsets stay right) and is counted in `surrogates`.
-// code_points tells how offsets are counted.
-inline std::string utf8_of(const py::handle& obj, bool& code_points, Surrogates* surrogates = nullptr) {
-  if (py::isinstance<py::bytes>(obj)) {
+// UTF-8 bytes of a str, or of a bytes object as it is, without a copy where Python holds them
+// already (the view lives as long as obj): a str's cached UTF-8 form, a bytes object's buffer.
+// A str with a lone surrogate (not valid Unicode, so Python has no UTF-8 form) is encoded into
+// `storage`, each surrogate as U+FFFD (one code point for one, so offsets stay right), and
+// counted in `surrogates`. code_points tells how offsets are counted.
+inline std::string_view utf8_view(const py::handle& obj, bool& code_points, std::string& storage,
+                                  Surrogates* surrogates = nullptr) {
+  if (PyBytes_Check(obj.ptr())) {
     code_points = false;
-    return std::string(obj.cast<py::bytes>());
+    return {PyBytes_AS_STRING(obj.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(obj.ptr()))};
   }
-  if (!py::isinstance<py::str>(obj))
+  if (!PyUnicode_Check(obj.ptr()))
     throw py::type_error("expected str or bytes, got " + std::string(py::str(py::type::handle_of(obj).attr("__name__"))));
   code_points = true;
   Py_ssize_t n = 0;
-  if (const char* s = PyUnicode_AsUTF8AndSize(obj.ptr(), &n)) return std::string(s, static_cast<std::size_t>(n));
+  if (const char* s = PyUnicode_AsUTF8AndSize(obj.ptr(), &n)) return {s, static_cast<std::size_t>(n)};
   PyErr_Clear();
-  std::string out;
+  storage.clear();
   const Py_ssize_t len = PyUnicode_GET_LENGTH(obj.ptr());
   const int kind = PyUnicode_KIND(obj.ptr());
   const void* data = PyUnicode_DATA(obj.ptr());
@@ -48,15 +52,22 @@ inline std::string utf8_of(const py::handle& obj, bool& code_points, Surrogates*
       }
       c = 0xFFFD;
     }
-    perche::text::detail::append_utf8(out, c);
+    perche::text::detail::append_utf8(storage, c);
   }
-  return out;
+  return storage;
+}
+
+// utf8_view copied into a string the caller owns.
+inline std::string utf8_of(const py::handle& obj, bool& code_points, Surrogates* surrogates = nullptr) {
+  std::string storage;
+  const std::string_view v = utf8_view(obj, code_points, storage, surrogates);
+  return v.data() == storage.data() ? std::move(storage) : std::string(v);
 }
 
 // Byte offsets of a UTF-8 text → code-point offsets, for offsets that come in increasing order.
 class CodePoints {
  public:
-  explicit CodePoints(const std::string& text) : text_(text) {}
+  explicit CodePoints(std::string_view text) : text_(text) {}
   std::size_t operator()(std::size_t byte) {
     if (byte < byte_) byte_ = cp_ = 0;  // not increasing: start over
     for (; byte_ < byte && byte_ < text_.size(); ++byte_) cp_ += (static_cast<unsigned char>(text_[byte_]) & 0xC0) != 0x80;
@@ -64,7 +75,7 @@ class CodePoints {
   }
 
  private:
-  const std::string& text_;
+  std::string_view text_;
   std::size_t byte_ = 0, cp_ = 0;
 };
 

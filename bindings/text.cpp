@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Python bindings of perche/text.hpp. Offsets become code-point offsets into the Python str (byte
-// offsets for bytes input); batch calls release the GIL and run on C++ threads.
+// offsets for bytes input); batch calls and long texts release the GIL, batch calls run on C++ threads.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -19,6 +19,9 @@ using perche_py::utf8_of;
 
 namespace {
 
+// Texts from this many bytes on are tokenized without the GIL, so that other Python threads run.
+constexpr std::size_t kReleaseGil = 2048;
+
 // A token as Python sees it: owned strings, code-point offsets, the kind by name.
 struct PyToken {
   py::object text;  // a slice of the input object: str (or bytes for bytes input)
@@ -27,7 +30,7 @@ struct PyToken {
   TokenKind kind;
 };
 
-py::list to_python(const py::handle& obj, const std::string& text, const Tokens& toks, bool code_points) {
+py::list to_python(const py::handle& obj, std::string_view text, const Tokens& toks, bool code_points) {
   py::list out;
   perche_py::CodePoints to_cp(text);  // tokens come in order
   for (const Token& t : toks) {
@@ -104,12 +107,13 @@ py::dict options_dict(const TokenizerOptions& o) {
   return d;
 }
 
-// UTF-8 of one text for tokenizer t: a lone surrogate is replaced (and counted in *replaced) or,
-// under the strict policy, a ValueError naming its index.
-std::string text_for(const Tokenizer& t, const py::handle& obj, bool& code_points, std::size_t& replaced,
-                     const std::string& where = "") {
+// UTF-8 of one text for tokenizer t (a view of Python's own bytes, or of `storage`): a lone
+// surrogate is replaced (and counted in `replaced`) or, under the strict policy, a ValueError
+// naming its index.
+std::string_view text_for(const Tokenizer& t, const py::handle& obj, bool& code_points, std::size_t& replaced,
+                          std::string& storage, const std::string& where = "") {
   perche_py::Surrogates bad;
-  std::string s = utf8_of(obj, code_points, &bad);
+  const std::string_view s = perche_py::utf8_view(obj, code_points, storage, &bad);
   if (bad.count && t.options().utf8 == Utf8Policy::strict) {
     char hex[16];
     std::snprintf(hex, sizeof hex, "U+%04X", bad.first_value);
@@ -126,7 +130,9 @@ std::vector<std::string> texts_of(const Tokenizer& t, const py::iterable& texts,
   for (const auto& x : texts) {
     bool cp = true;
     std::size_t r = 0;
-    out.push_back(text_for(t, x, cp, r, "text " + std::to_string(out.size()) + ": "));
+    std::string storage;
+    const std::string_view s = text_for(t, x, cp, r, storage, "text " + std::to_string(out.size()) + ": ");
+    out.push_back(s.data() == storage.data() ? std::move(storage) : std::string(s));
     code_points.push_back(cp);
     replaced.push_back(r);
   }
@@ -182,9 +188,12 @@ void bind_text(py::module_& m) {
           [](const Tokenizer& t, const py::handle& text) {
             bool cp = true;
             std::size_t surrogates = 0;
-            const std::string s = text_for(t, text, cp, surrogates);
+            std::string storage;
+            const std::string_view s = text_for(t, text, cp, surrogates, storage);
             Tokens toks;
-            {
+            if (s.size() < kReleaseGil) {
+              toks = t.tokenize(s);
+            } else {
               py::gil_scoped_release release;
               toks = t.tokenize(s);
             }
@@ -196,7 +205,10 @@ void bind_text(py::module_& m) {
           [](const Tokenizer& t, const py::handle& text) {
             bool cp = true;
             std::size_t surrogates = 0;
-            const std::string s = text_for(t, text, cp, surrogates);
+            std::string storage;
+            const std::string_view s = text_for(t, text, cp, surrogates, storage);
+            // A short text keeps the GIL: releasing and taking it back costs more than the work.
+            if (s.size() < kReleaseGil) return t.normalize(s);
             py::gil_scoped_release release;
             return t.normalize(s);
           },

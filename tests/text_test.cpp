@@ -484,3 +484,47 @@ TEST_CASE("copies and moves keep the options") {
   CHECK(join(c.normalize("il richiamato")) == "il richiam");
   CHECK(perche::text::kind_name(TokenKind::hashtag) == "hashtag");
 }
+
+TEST_CASE("the per-tokenizer term table keeps norms right through growth, eviction and long norms") {
+  TokenizerOptions o;
+  o.stem = true;
+  const Tokenizer tok(o);
+  // 160,000 distinct words (more than the table holds before it starts over): "voce" + four
+  // consonant-vowel syllables, so that no letter repeats three times and nothing is squashed.
+  constexpr std::string_view kCons = "bcdfglmnprstvzBCDFGL";
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < 160000; ++i) {
+    std::string w = "voce";
+    for (std::size_t k = 0, v = i; k < 4; ++k, v /= 20) (w += kCons[v % 20]) += 'a';
+    words.push_back(std::move(w));
+  }
+  auto lower = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    return s;
+  };
+  std::size_t wrong = 0;
+  for (int pass = 0; pass < 2; ++pass) {  // the second pass, in reverse, meets a table that started over
+    for (std::size_t start = 0; start < words.size(); start += 1000) {
+      std::string text;
+      for (std::size_t k = start; k < start + 1000; ++k) (text += words[pass ? words.size() - 1 - k : k]) += ' ';
+      const auto terms = tok.normalize(text);
+      REQUIRE(terms.size() == 1000);
+      for (std::size_t k = 0; k < 1000; ++k)
+        wrong += terms[k] != tok.stem(lower(words[pass ? words.size() - 1 - (start + k) : start + k]));
+    }
+  }
+  CHECK(wrong == 0);
+
+  // A 24-byte surface whose folded norm is 72 bytes (U+0390 folds to three code points): kept
+  // outside the table's slots, and found there again.
+  std::string surface, folded;
+  for (int k = 0; k < 12; ++k) {
+    surface += "\xCE\x90";                  // ΐ
+    folded += "\xCE\xB9\xCC\x88\xCC\x81";  // ι + U+0308 + U+0301
+  }
+  const auto terms = tok.normalize(surface + " " + surface + ", " + surface);
+  REQUIRE(terms.size() == 3);
+  CHECK(terms[0] == folded);
+  CHECK(terms[1] == folded);
+  CHECK(terms[2] == folded);
+}

@@ -3,11 +3,16 @@
 // works on UTF-8 directly: ASCII words take a byte loop; other words ask unicode.cpp (ICU) for
 // NFC stability, full case folding and accent stripping per code point.
 #include <libstemmer.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -225,35 +230,122 @@ std::string strip_accents(std::string_view s) {
   return out;
 }
 
-// A stemmer with its cache; libstemmer objects are not thread-safe, so each thread borrows one.
 // What a word's surface form normalizes to, under one tokenizer's options.
 struct Term {
   std::string norm;
   bool stop = false;     // a stopword: the token's norm is empty
   bool negator = false;  // opens a negation scope
-  std::uint32_t hits = 0;  // lookups so far: only words seen again may take a hot slot
 };
 
+// 64-bit hash of a short byte string, eight bytes per step (multiply-xorshift mixing with the
+// splitmix64 constants, Steele et al., "Fast splittable pseudorandom number generators", 2014).
+// Words are short: one or two steps, against one multiply per byte for FNV-1a.
+std::uint64_t hash_bytes(std::string_view s) {
+  const char* p = s.data();
+  std::size_t n = s.size();
+  std::uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    h = (h ^ v) * 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 31;
+  }
+  std::uint64_t tail = 0;
+  for (std::size_t k = 0; k < n; ++k) tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[k])) << (8 * k);
+  h = (h ^ tail) * 0x94D049BB133111EBull;
+  return h ^ (h >> 29);
+}
+
+// A libstemmer object with its caches; libstemmer objects are not thread-safe, so each thread
+// borrows one Worker.
 struct Worker {
   sb_stemmer* stemmer = nullptr;
   std::unordered_map<std::string, std::pair<std::string, std::uint32_t>, StringHash, std::equal_to<>> cache;
-  // Surface form → Term, one map for words followed by a letter after a final apostrophe
-  // (elisions, [1]) and one for the rest ([0]). Word frequencies are Zipfian, so most tokens are
-  // one hash lookup instead of folding, accent fixing, stopword lookup and stemming.
-  std::unordered_map<std::string, Term, StringHash, std::equal_to<>> terms[2];
 
-  // In front of `terms`, a direct-mapped cache of one cache line per entry that holds the surface
-  // and the norm inline: the frequent words stay in L1/L2 while the long tail of a large corpus
-  // makes every `terms` lookup a trip to memory (measured: 3× on the benchmark corpus).
-  struct alignas(64) Hot {
-    std::uint64_t hash = 0;
-    std::uint32_t hits = 0;                             // the occupant's lookups when it moved in
-    std::uint8_t key_len = 0, norm_len = 0, flags = 0;  // flags: 1 valid, 2 stop, 4 negator
+  // Surface form → its norm and flags, for every word and hashtag token, so that a word seen
+  // before costs one hash and one cache line instead of folding, accent fixing, stopword lookup
+  // and stemming (word frequencies are Zipfian). Open addressing, linear probing, load ≤ 1/2, the
+  // surface and the norm inline in the slot: normalize_tokens hashes the tokens of a text first
+  // and prefetches each slot a few tokens ahead, so that the long tail of a large vocabulary does
+  // not stall on memory. Surfaces over 24 bytes or norms over 29 go to `long_terms`. The
+  // elision context (a final apostrophe before a letter) is part of the key: it is mixed into the
+  // hash and the slot's context bit.
+  struct alignas(64) Slot {
+    std::uint64_t hash;
+    std::uint8_t key_len, norm_len, flags;  // flags: kUsed, kStop, kNegator, kElided
     char key[24];
-    char norm[25];
+    char norm[29];
   };
-  static constexpr std::size_t kHotSlots = 16384;
-  std::vector<Hot> hot = std::vector<Hot>(kHotSlots);
+  static_assert(sizeof(Slot) == 64);
+  static constexpr std::uint8_t kUsed = 1, kStop = 2, kNegator = 4, kElided = 8;
+  static constexpr std::size_t kInitialSlots = 4096, kMaxSlots = std::size_t{1} << 18;  // 256 KiB .. 16 MiB
+  struct Free {
+    void operator()(Slot* p) const { std::free(p); }
+  };
+  std::unique_ptr<Slot[], Free> table = allocate(kInitialSlots);
+  std::size_t slots = kInitialSlots, used = 0;
+
+  // n zeroed (empty) slots. A table of 2 MiB or more is aligned to 2 MiB and, on Linux, advised
+  // to transparent huge pages: the large vocabulary of a corpus then costs a few TLB entries
+  // instead of one per 4 KiB page (measured: the slot loads stalled on page walks).
+  static std::unique_ptr<Slot[], Free> allocate(std::size_t n) {
+    constexpr std::size_t kHuge = std::size_t{2} << 20;
+    const std::size_t bytes = n * sizeof(Slot);
+    void* p = std::aligned_alloc(bytes >= kHuge ? kHuge : alignof(Slot), bytes);
+    if (!p) throw std::bad_alloc();
+#ifdef __linux__
+    if (bytes >= kHuge) madvise(p, bytes, MADV_HUGEPAGE);  // advice only: failure changes nothing
+#endif
+    std::memset(p, 0, bytes);
+    return std::unique_ptr<Slot[], Free>(static_cast<Slot*>(p));
+  }
+  std::unordered_map<std::string, Term, StringHash, std::equal_to<>> long_terms[2];  // [elided]
+  std::vector<std::uint64_t> hashes;  // normalize_tokens' scratch: one hash per token (0: none)
+
+  // The slot holding (key, elided), or the empty slot where it belongs.
+  Slot& find(std::uint64_t h, std::string_view key, bool elided) {
+    const std::size_t mask = slots - 1;
+    const std::uint8_t ctx = elided ? kElided : 0;
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& s = table[i];
+      if (!(s.flags & kUsed)) return s;
+      if (s.hash == h && s.key_len == key.size() && (s.flags & kElided) == ctx &&
+          std::memcmp(s.key, key.data(), key.size()) == 0)
+        return s;
+    }
+  }
+
+  // Stores a new entry (the caller found it missing); doubles the table past load 1/2, and starts
+  // over empty at kMaxSlots (bounded memory on endless streams of new words).
+  void insert(std::uint64_t h, std::string_view key, bool elided, const Term& term) {
+    if ((used + 1) * 2 > slots) {
+      if (slots >= kMaxSlots) {
+        std::memset(static_cast<void*>(table.get()), 0, slots * sizeof(Slot));
+        used = 0;
+      } else {
+        std::unique_ptr<Slot[], Free> old = std::exchange(table, allocate(slots * 2));
+        const std::size_t old_slots = std::exchange(slots, slots * 2);
+        const std::size_t mask = slots - 1;
+        for (std::size_t k = 0; k < old_slots; ++k) {
+          const Slot& o = old[k];
+          if (!(o.flags & kUsed)) continue;
+          std::size_t i = o.hash & mask;
+          while (table[i].flags & kUsed) i = (i + 1) & mask;
+          table[i] = o;
+        }
+      }
+    }
+    Slot& s = find(h, key, elided);
+    s.hash = h;
+    s.key_len = static_cast<std::uint8_t>(key.size());
+    std::memcpy(s.key, key.data(), key.size());
+    s.norm_len = static_cast<std::uint8_t>(term.norm.size());
+    std::memcpy(s.norm, term.norm.data(), term.norm.size());
+    s.flags = static_cast<std::uint8_t>(kUsed | (term.stop ? kStop : 0) | (term.negator ? kNegator : 0) |
+                                        (elided ? kElided : 0));
+    ++used;
+  }
+
   Worker() {
     stemmer = sb_stemmer_new("italian", "UTF_8");
     if (!stemmer) throw std::runtime_error("perche: libstemmer has no Italian UTF-8 stemmer");
@@ -426,100 +518,81 @@ struct Tokenizer::Impl {
     return term;
   }
 
-  // out = the stem of a lower-case ASCII word, through the hot cache and then the stem cache.
-  static void stem_into(std::string& out, std::string_view key, Worker& worker) {
-    const std::uint64_t h = fnv1a(key) ^ 0x5851F42D4C957F2Dull;  // apart from surface-form keys
-    Worker::Hot& slot = worker.hot[h & (Worker::kHotSlots - 1)];
-    if ((slot.flags & 1) && slot.hash == h && slot.key_len == key.size() &&
-        std::memcmp(slot.key, key.data(), key.size()) == 0) {
-      out.assign(slot.norm, slot.norm_len);
-      return;
-    }
-    auto& [stem, hits] = worker.stem_entry(key);
-    out = stem;
-    if (hits > slot.hits && key.size() <= sizeof slot.key && stem.size() <= sizeof slot.norm) {
-      slot.hash = h;
-      slot.hits = hits;
-      slot.key_len = static_cast<std::uint8_t>(key.size());
-      std::memcpy(slot.key, key.data(), key.size());
-      slot.norm_len = static_cast<std::uint8_t>(stem.size());
-      std::memcpy(slot.norm, stem.data(), stem.size());
-      slot.flags = 1;
-    }
+  // Whether a word token ending in an apostrophe is an elision (a letter follows: l'uomo).
+  static bool elided_at(std::string_view text, const Token& t) {
+    const std::string_view sv = t.text;
+    if (!(sv.ends_with('\'') || sv.ends_with("\xE2\x80\x99") || sv.ends_with("\xCA\xBC")) || t.end >= text.size())
+      return false;
+    const auto* tb = reinterpret_cast<const unsigned char*>(text.data());
+    return detail::classify(detail::decode(tb + t.end, tb + text.size()).cp) == Cls::letter;
   }
 
   void normalize_tokens(std::string_view text, std::vector<Token>& tokens, Worker& worker) const {
     const TokenizerOptions& o = options;
-    const auto* tb = reinterpret_cast<const unsigned char*>(text.data());
+    // Hash every word first, so that the loop below can prefetch the table slot of the word
+    // kPrefetch tokens ahead while it handles this one.
+    constexpr std::size_t kPrefetch = 8;
+    std::vector<std::uint64_t>& hashes = worker.hashes;
+    hashes.resize(tokens.size());
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+      const Token& t = tokens[k];
+      const bool word = t.kind == TokenKind::word || t.kind == TokenKind::hashtag;
+      hashes[k] = word ? hash_bytes(t.text) ^ (elided_at(text, t) ? 0x632BE59BD9B4E019ull : 0) : 0;
+    }
     bool negated = false;
-    for (Token& t : tokens) {
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+      if (k + kPrefetch < tokens.size() && hashes[k + kPrefetch])
+        __builtin_prefetch(&worker.table[hashes[k + kPrefetch] & (worker.slots - 1)]);
+      Token& t = tokens[k];
       switch (t.kind) {
         case TokenKind::word:
         case TokenKind::hashtag: {
           const std::string_view sv = t.text;
-          // Fast path, no cache needed: a plain ASCII word (letters and digits, no run of three
-          // equal letters) only needs lower-casing and the small stopword/negator table.
-          if (t.kind == TokenKind::word && sv.size() <= 32) {
-            char low[32];
-            bool plain = true;
-            for (std::size_t k = 0; k < sv.size() && plain; ++k) {
-              const unsigned char c = static_cast<unsigned char>(sv[k]);
-              const bool upper = c >= 'A' && c <= 'Z';
-              plain = (c >= 'a' && c <= 'z') || upper || (c >= '0' && c <= '9');
-              low[k] = static_cast<char>(upper ? c + 32 : c);
-              if (k >= 2 && low[k] == low[k - 1] && low[k] == low[k - 2] && o.squash_elongations) plain = false;
-            }
-            if (plain) {
-              const std::string_view key(low, sv.size());
-              const std::uint8_t flags = words.get(key);
-              if (flags & WordFlags::kStop) {
-                t.norm.clear();
-                break;
-              }
-              const bool negator = flags & WordFlags::kNegator;
-              if (!o.stem)
-                t.norm.assign(o.lowercase ? key : sv);
-              else
-                stem_into(t.norm, key, worker);
-              if (negated && !negator && o.negation) t.norm.insert(0, "NEG_");
-              if (negator) negated = true;
-              break;
-            }
-          }
-          const bool ends_apos = sv.ends_with('\'') || sv.ends_with("\xE2\x80\x99") || sv.ends_with("\xCA\xBC");
-          const bool next_letter =
-              ends_apos && t.end < text.size() &&
-              detail::classify(detail::decode(tb + t.end, tb + text.size()).cp) == Cls::letter;
-          const std::uint64_t h = fnv1a(sv) ^ (next_letter ? 0x9E3779B97F4A7C15ull : 0);
-          Worker::Hot& slot = worker.hot[h & (Worker::kHotSlots - 1)];
+          const std::uint64_t h = hashes[k];
+          const bool elided = elided_at(text, t);
           bool stop, negator;
-          if ((slot.flags & 1) && slot.hash == h && slot.key_len == sv.size() &&
-              std::memcmp(slot.key, sv.data(), sv.size()) == 0) {
-            stop = slot.flags & 2;
-            negator = slot.flags & 4;
-            if (!stop) t.norm.assign(slot.norm, slot.norm_len);
+          if (sv.size() <= sizeof Worker::Slot::key) {
+            Worker::Slot& slot = worker.find(h, sv, elided);
+            const Term* kept = nullptr;
+            if (!(slot.flags & Worker::kUsed) && !worker.long_terms[elided].empty()) {
+              // A short surface whose norm is too long for a slot (folding can expand: ß → ss).
+              const auto it = worker.long_terms[elided].find(sv);
+              if (it != worker.long_terms[elided].end()) kept = &it->second;
+            }
+            if (kept) {
+              stop = kept->stop;
+              negator = kept->negator;
+              t.norm = kept->norm;
+            } else if (!(slot.flags & Worker::kUsed)) {
+              const Term term = make_term(t, elided, worker);
+              if (term.norm.size() <= sizeof slot.norm) {
+                worker.insert(h, sv, elided, term);
+                stop = term.stop;
+                negator = term.negator;
+                t.norm = term.norm;
+              } else {
+                auto& map = worker.long_terms[elided];
+                if (map.size() >= 100000) map.clear();  // bounded memory on endless streams
+                stop = term.stop;
+                negator = term.negator;
+                t.norm = term.norm;
+                map.emplace(std::string(sv), term);
+              }
+            } else {
+              stop = slot.flags & Worker::kStop;
+              negator = slot.flags & Worker::kNegator;
+              t.norm.assign(slot.norm, slot.norm_len);
+            }
           } else {
-            auto& map = worker.terms[next_letter ? 1 : 0];
+            auto& map = worker.long_terms[elided];
             auto it = map.find(sv);
             if (it == map.end()) {
-              if (map.size() >= 200000) map.clear();  // bounded memory on endless streams
-              it = map.emplace(std::string(sv), make_term(t, next_letter, worker)).first;
+              if (map.size() >= 100000) map.clear();  // bounded memory on endless streams
+              it = map.emplace(std::string(sv), make_term(t, elided, worker)).first;
             }
-            Term& term = it->second;
-            ++term.hits;
-            stop = term.stop;
-            negator = term.negator;
-            if (!stop) t.norm = term.norm;
-            // A rare word must not evict a frequent one: move in only with more lookups.
-            if (term.hits > slot.hits && sv.size() <= sizeof slot.key && term.norm.size() <= sizeof slot.norm) {
-              slot.hash = h;
-              slot.hits = term.hits;
-              slot.key_len = static_cast<std::uint8_t>(sv.size());
-              std::memcpy(slot.key, sv.data(), sv.size());
-              slot.norm_len = static_cast<std::uint8_t>(term.norm.size());
-              std::memcpy(slot.norm, term.norm.data(), term.norm.size());
-              slot.flags = static_cast<std::uint8_t>(1 | (stop ? 2 : 0) | (negator ? 4 : 0));
-            }
+            stop = it->second.stop;
+            negator = it->second.negator;
+            t.norm = it->second.norm;
           }
           if (stop) {
             t.norm.clear();
