@@ -94,6 +94,13 @@ TEST_CASE("segmentation follows the UD Italian conventions") {
       {"c'è", "c'|word è|word"},
       {"Un'altra volta", "Un'|word altra|word volta|word"},
       {"quest'anno all'ufficio", "quest'|word anno|word all'|word ufficio|word"},
+      // A numeral glued to a word splits off it; one letter, ordinals and codes stay whole.
+      {"39mln di euro", "39|number mln|word di|word euro|word"},
+      {"attesa 3gg, 10euro", "attesa|word 3|number gg|word ,|punct 10|number euro|word"},
+      {"100mila", "100|number mila|word"},
+      {"rete 4G e 5G", "rete|word 4G|word e|word 5G|word"},
+      {"il 13esimo 1D", "il|word 13esimo|word 1D|word"},
+      {"codice 12AB34 e H24", "codice|word 12AB34|word e|word H24|word"},
       // Apocope and the accent written as an apostrophe stay whole.
       {"un po' di più", "un|word po'|word di|word più|word"},
       {"piu' o meno", "piu'|word o|word meno|word"},
