@@ -98,6 +98,8 @@ TEST_CASE("segmentation follows the UD Italian conventions") {
       {"39mln di euro", "39|number mln|word di|word euro|word"},
       {"attesa 3gg, 10euro", "attesa|word 3|number gg|word ,|punct 10|number euro|word"},
       {"100mila", "100|number mila|word"},
+      // '90 with non-ASCII digits (U+0660 U+0661): the number steps over whole characters.
+      {"'\xD9\xA0\xD9\xA1 ok", "'\xD9\xA0\xD9\xA1|number ok|word"},
       {"rete 4G e 5G", "rete|word 4G|word e|word 5G|word"},
       {"il 13esimo 1D", "il|word 13esimo|word 1D|word"},
       {"codice 12AB34 e H24", "codice|word 12AB34|word e|word H24|word"},
@@ -370,6 +372,7 @@ TEST_CASE("strict UTF-8 policy throws naming the byte offset") {
   CHECK_THROWS_WITH_AS(tok.tokenize("ciao \xC3\x28"), doctest::Contains("byte 5"), std::invalid_argument);
   CHECK_THROWS_AS(tok.normalize("\xFF"), std::invalid_argument);
   CHECK_NOTHROW(tok.tokenize("perché è così 😡"));
+  CHECK_NOTHROW(tok.tokenize("'\xD9\xA0"));  // found by hypothesis: a quote before a non-ASCII digit
 }
 
 TEST_CASE("NUL bytes, emoji-only and 10 MB single-line inputs work") {

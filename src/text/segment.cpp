@@ -569,7 +569,7 @@ class Scanner {
       }
     if (!prev_is_word(i) && cls_at(i + len) == Cls::digit) {  // '90, '900
       std::size_t j = i + len;
-      while (j < n_ && cls_at(j) == Cls::digit) ++j;
+      while (j < n_ && cls_at(j) == Cls::digit) j += len_at(j);
       if (!is_word(cls_at(j))) {
         kind = TokenKind::number;
         return j;
