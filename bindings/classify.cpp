@@ -122,7 +122,17 @@ void bind_classify(py::module_& m) {
       .def_readwrite("fit_intercept", &LogisticOptions::fit_intercept)
       .def_readwrite("balanced", &LogisticOptions::balanced)
       .def_readwrite("tol", &LogisticOptions::tol)
-      .def_readwrite("max_iter", &LogisticOptions::max_iter);
+      .def_readwrite("max_iter", &LogisticOptions::max_iter)
+      .def_property(
+          "solver", [](const LogisticOptions& o) { return o.solver == Solver::newton ? "newton" : "lbfgs"; },
+          [](LogisticOptions& o, const std::string& name) {
+            if (name == "lbfgs")
+              o.solver = Solver::lbfgs;
+            else if (name == "newton")
+              o.solver = Solver::newton;
+            else
+              throw py::value_error("solver '" + name + "' is unknown (expected \"lbfgs\" or \"newton\")");
+          });
 
   py::class_<DriverOptions>(m, "DriverOptions")
       .def(py::init<>())

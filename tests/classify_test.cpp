@@ -365,7 +365,7 @@ TEST_CASE("model format: bit-exact round trip; truncation, corruption and newer 
   CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes(flipped), doctest::Contains("checksum"),
                        perche::FormatError);
   std::string newer = bytes;
-  newer[8] = 2;  // format version 2
+  newer[8] = 3;  // format version 3
   CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes(newer), doctest::Contains("newer"), perche::FormatError);
   std::string huge = bytes;
   for (int i = 12; i < 20; ++i) huge[static_cast<std::size_t>(i)] = '\xff';  // payload size 2^64 − 1
@@ -425,4 +425,47 @@ TEST_CASE("tfidf: counting on several threads gives the same matrix as on one") 
     CHECK(A.nonZeros() == B.nonZeros());
     CHECK((A - B).norm() == 0.0);
   }
+}
+
+TEST_CASE("logistic: trust-region Newton reaches the L-BFGS minimizer, binary and multinomial, weighted") {
+  // A deterministic sparse problem with an informative feature per class and noise features.
+  const int n = 240, d = 30;
+  SparseMatrix X(n, d);
+  std::vector<int> y2(n), y3(n);
+  std::vector<double> w(n);
+  std::uint64_t state = 12345;
+  auto next = [&] { return (state = state * 6364136223846793005ull + 1442695040888963407ull) >> 33; };
+  for (int i = 0; i < n; ++i) {
+    y3[i] = static_cast<int>(next() % 3);
+    y2[i] = y3[i] == 2;
+    X.insert(i, y3[i]) = 0.5 + static_cast<double>(next() % 100) / 100;  // informative, with overlap below
+    for (int k = 0; k < 4; ++k) {
+      const int j = 3 + static_cast<int>(next() % (d - 3));
+      if (X.coeff(i, j) == 0) X.insert(i, j) = static_cast<double>(next() % 100) / 100;
+    }
+    if (next() % 4 == 0 && X.coeff(i, (y3[i] + 1) % 3) == 0) X.insert(i, (y3[i] + 1) % 3) = 0.7;
+    w[i] = 0.5 + static_cast<double>(next() % 10) / 4;
+  }
+  X.makeCompressed();
+  for (bool balanced : {false, true}) {
+    for (const auto* y : {&y2, &y3}) {
+      perche::LogisticOptions o;
+      o.tol = 1e-10;
+      o.balanced = balanced;
+      perche::LogisticRegression lbfgs(o);
+      lbfgs.fit(X, *y, w);
+      o.solver = perche::Solver::newton;
+      perche::LogisticRegression newton(o);
+      newton.fit(X, *y, w);
+      CAPTURE(balanced);
+      CAPTURE(y->size());
+      const double scale = lbfgs.coef().cwiseAbs().maxCoeff();
+      CHECK((newton.coef() - lbfgs.coef()).cwiseAbs().maxCoeff() <= 1e-6 * scale);
+      CHECK((newton.intercept() - lbfgs.intercept()).cwiseAbs().maxCoeff() <= 1e-6 * std::max(1.0, scale));
+      CHECK(newton.n_iter() < 50);  // Newton: a handful of outer iterations
+    }
+  }
+  perche::LogisticOptions bad;
+  bad.solver = static_cast<perche::Solver>(7);
+  CHECK_THROWS_WITH_AS(perche::LogisticRegression{bad}, doctest::Contains("solver 7 is unknown"), std::invalid_argument);
 }

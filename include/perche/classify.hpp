@@ -145,16 +145,24 @@ class TfidfVectorizer {
 // LogisticRegression
 // ---------------------------------------------------------------------------------------------
 
+/// How LogisticRegression minimizes its objective. Both stop at the same gradient tolerance and
+/// reach the same minimizer; benchmarks/compare_solvers.py times them on the same features.
+enum class Solver : std::uint8_t {
+  lbfgs,   ///< L-BFGS (LBFGSpp) with a strong-Wolfe line search
+  newton,  ///< trust-region Newton with conjugate gradients (Lin, Weng & Keerthi 2008; liblinear's method)
+};
+
 struct LogisticOptions {
   double C = 1.0;                 ///< inverse L2 strength: minimize C·Σ wᵢ·lossᵢ + ½‖coef‖² (scikit-learn)
   bool fit_intercept = true;      ///< the intercept is not penalized
   bool balanced = false;          ///< class weights n / (classes · nᶜ), scikit-learn's "balanced"
   double tol = 1e-6;              ///< stop when ‖∇‖∞ of the per-weight objective ≤ tol
-  int max_iter = 1000;
+  int max_iter = 1000;            ///< iterations of the solver (Newton: outer iterations)
+  Solver solver = Solver::lbfgs;
 };
 
 /// L2-penalized logistic regression on sparse features, fitted by L-BFGS (LBFGSpp) with a
-/// strong-Wolfe line search (Nocedal–Wright). Two classes: one coefficient row (scikit-learn's binary model);
+/// strong-Wolfe line search (Nocedal–Wright) or by trust-region Newton (LogisticOptions::solver). Two classes: one coefficient row (scikit-learn's binary model);
 /// more: multinomial (softmax) with one row per class. Classes are the sorted distinct labels.
 class LogisticRegression {
  public:
@@ -196,7 +204,8 @@ class LogisticRegression {
 struct DriverOptions {
   /// Features. The default, chosen by 5-fold cross-validation on ABSITA 2018 (benchmarks/
   /// eval_absita.py): words with negation scope (no stemming), word 1–2-grams and char_wb
-  /// 2–5-grams, sublinear tf, l2 norm, min_df 2; logistic C = 5, tol 1e-4.
+  /// 2–5-grams, sublinear tf, l2 norm, min_df 2; logistic C = 5, tol 1e-4, trust-region Newton
+  /// (faster than L-BFGS here: benchmarks/compare_solvers.py).
   TfidfOptions features = default_features();
   LogisticOptions logistic = default_logistic();
   /// Threshold per driver: chosen by k-fold cross-validation on the training data to maximize F1

@@ -67,7 +67,7 @@ def _tfidf_options(tokenizer=None, analyzer="word", ngram_range=(1, 1), char_ngr
     return o
 
 
-def _logistic_options(C=1.0, fit_intercept=True, class_weight=None, tol=1e-6, max_iter=1000):
+def _logistic_options(C=1.0, fit_intercept=True, class_weight=None, tol=1e-6, max_iter=1000, solver="lbfgs"):
     o = _core.LogisticOptions()
     o.C = float(C)
     o.fit_intercept = bool(fit_intercept)
@@ -76,6 +76,7 @@ def _logistic_options(C=1.0, fit_intercept=True, class_weight=None, tol=1e-6, ma
     o.balanced = class_weight == "balanced"
     o.tol = float(tol)
     o.max_iter = int(max_iter)
+    o.solver = solver
     return o
 
 
@@ -133,10 +134,11 @@ class TfidfVectorizer(_core.TfidfVectorizer):
 
 class LogisticRegression(_core.LogisticRegression):
     """L2 logistic regression with scikit-learn's objective and names (C, class_weight="balanced",
-    sample_weight; binary or multinomial); fitted by L-BFGS. X: scipy.sparse or dense."""
+    sample_weight; binary or multinomial); fitted by L-BFGS (solver="lbfgs") or trust-region Newton
+    (solver="newton"). X: scipy.sparse or dense."""
 
-    def __init__(self, *, C=1.0, fit_intercept=True, class_weight=None, tol=1e-6, max_iter=1000):
-        super().__init__(_logistic_options(C, fit_intercept, class_weight, tol, max_iter))
+    def __init__(self, *, C=1.0, fit_intercept=True, class_weight=None, tol=1e-6, max_iter=1000, solver="lbfgs"):
+        super().__init__(_logistic_options(C, fit_intercept, class_weight, tol, max_iter, solver))
 
     def fit(self, X, y, sample_weight=None):
         y = np.asarray(y)
@@ -179,13 +181,13 @@ class DriverClassifier(_core.DriverClassifier):
     DriverClassifier(drivers=None, **options). Options (keyword only): the TfidfVectorizer options
     (tokenizer, analyzer, ngram_range, char_ngram_range, min_df, max_df, max_features,
     sublinear_tf, use_idf, smooth_idf, norm), the LogisticRegression options (C, class_weight, tol,
-    max_iter), cv_folds=5 (0: fixed threshold), threshold=0.5, threads=0, seed=42. Unset options
+    max_iter, solver), cv_folds=5 (0: fixed threshold), threshold=0.5, threads=0, seed=42. Unset options
     take the tuned defaults (DriverOptions in perche/classify.hpp).
     """
 
     _FEATURES = ("tokenizer", "analyzer", "ngram_range", "char_ngram_range", "min_df", "max_df", "max_features",
                  "sublinear_tf", "use_idf", "smooth_idf", "norm")
-    _LOGISTIC = ("C", "fit_intercept", "class_weight", "tol", "max_iter")
+    _LOGISTIC = ("C", "fit_intercept", "class_weight", "tol", "max_iter", "solver")
 
     def __init__(self, drivers=None, **options):
         self._kwargs = dict(options)
@@ -208,7 +210,7 @@ class DriverClassifier(_core.DriverClassifier):
         if lg:
             d = opts.logistic
             base = dict(C=d.C, fit_intercept=d.fit_intercept, class_weight="balanced" if d.balanced else None,
-                        tol=d.tol, max_iter=d.max_iter)
+                        tol=d.tol, max_iter=d.max_iter, solver=d.solver)
             base.update(lg)
             opts.logistic = _logistic_options(**base)
         for k in ("cv_folds", "threshold", "threads", "seed"):

@@ -88,6 +88,9 @@ LogisticOptions DriverOptions::default_logistic() {
   o.balanced = false;
   o.tol = 1e-4;
   o.max_iter = 500;
+  // Trust-region Newton: 1.2–1.4× faster than L-BFGS to this tol on the sample survey and ABSITA,
+  // 1.7–2.2× at tol 1e-8, same minimizer (benchmarks/compare_solvers.py).
+  o.solver = Solver::newton;
   return o;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The DriverClassifier file format, version 1. Little-endian throughout:
+// The DriverClassifier file format, version 2 (version 1 files, without the solver field, still
+// load, as solver lbfgs). Little-endian throughout:
 //   "PERCHEDC" (8 bytes) · u32 format version · u64 payload size · payload · u32 CRC-32 of payload
 // The payload is a sequence of fields (u8/u32/u64/f64, strings as u64 length + bytes, vectors as
 // u64 count + items): driver names, every option, the vocabulary and idf, per driver the classes,
@@ -21,7 +22,7 @@ namespace perche {
 namespace {
 
 constexpr char kMagic[8] = {'P', 'E', 'R', 'C', 'H', 'E', 'D', 'C'};
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;
 
 std::uint32_t crc32(std::string_view data) {
   static const auto table = [] {
@@ -180,13 +181,14 @@ void write_options(Writer& w, const DriverOptions& d) {
   w.u8(l.balanced);
   w.f64(l.tol);
   w.u32(static_cast<std::uint32_t>(l.max_iter));
+  w.u8(static_cast<std::uint8_t>(l.solver));  // since version 2
   w.u32(static_cast<std::uint32_t>(d.cv_folds));
   w.f64(d.threshold);
   w.u32(d.threads);
   w.u64(d.seed);
 }
 
-DriverOptions read_options(Reader& r) {
+DriverOptions read_options(Reader& r, std::uint32_t version) {
   DriverOptions d;
   auto& f = d.features;
   f.tokenizer = read_tokenizer(r);
@@ -214,6 +216,13 @@ DriverOptions read_options(Reader& r) {
   l.balanced = r.flag("balanced");
   l.tol = r.f64("tol");
   l.max_iter = r.i32("max_iter");
+  if (version >= 2) {
+    const auto solver = r.u8("solver");
+    if (solver > 1) r.fail("solver " + std::to_string(solver) + " is unknown", r.offset() - 1);
+    l.solver = static_cast<Solver>(solver);
+  } else {
+    l.solver = Solver::lbfgs;  // the only solver before version 2
+  }
   d.cv_folds = r.i32("cv_folds");
   d.threshold = r.f64("threshold");
   d.threads = r.u32("threads");
@@ -280,7 +289,7 @@ DriverClassifier DriverClassifier::from_bytes(std::string_view bytes) {
   Reader r(payload, kHeader);
   try {
     auto drivers = r.strings("driver names");
-    DriverOptions options = read_options(r);
+    DriverOptions options = read_options(r, version);
     DriverClassifier clf(drivers, options);
     auto features = r.strings("features");
     const auto n_idf = r.count("idf", 8);

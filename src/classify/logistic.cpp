@@ -5,7 +5,11 @@
 //   multinomial:  f(W, b) = (1/S) Σ sᵢ [logsumexp(zᵢ) − zᵢ,yᵢ] + ‖W‖²_F / (2 C S),  zᵢ = W xᵢ + b
 // which has the minimizer of C·Σ sᵢ lossᵢ + ½‖w‖² (the documented objective) and gradients of the
 // scale scikit-learn's gtol refers to. "balanced" class weights: S / (K · S_c) (compute_class_weight).
-// Minimized by L-BFGS (LBFGSpp, Debian liblbfgspp-dev) with a strong-Wolfe (Nocedal–Wright) line search, from zero.
+// Minimized from zero by L-BFGS (LBFGSpp, Debian liblbfgspp-dev) with a strong-Wolfe (Nocedal–Wright)
+// line search, or by a trust-region Newton method whose steps come from conjugate gradients on
+// Hessian-vector products (Steihaug 1983; Lin, Weng & Keerthi, "Trust region Newton method for
+// large-scale logistic regression", JMLR 9, 2008, Algorithm 2, with the radius rules of Lin & Moré
+// 1999 that the paper uses).
 #include <perche/classify.hpp>
 
 #include <LBFGS.h>
@@ -37,6 +41,8 @@ struct Objective {
   Eigen::VectorXd best_x;
   double best_f = std::numeric_limits<double>::infinity();
   int evaluations = 0;
+  bool keep_probabilities = false;  // the Newton solver's Hessian needs them
+  Eigen::MatrixXd P;                // n × K probabilities at the last point evaluated
 
   double operator()(const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
     ++evaluations;
@@ -47,10 +53,13 @@ struct Objective {
       const double b = intercept ? x[d] : 0.0;
       Eigen::VectorXd z = X * w;
       Eigen::VectorXd r(n);
+      if (keep_probabilities) P.resize(n, 1);
       for (Eigen::Index i = 0; i < n; ++i) {
         const double zi = z[i] + b;
+        const double p = sigmoid(zi);
         f += s[i] * (log1pexp(zi) - y[i] * zi);
-        r[i] = s[i] * (sigmoid(zi) - y[i]);
+        r[i] = s[i] * (p - y[i]);
+        if (keep_probabilities) P(i, 0) = p;
       }
       f /= S;
       grad.head(d).noalias() = X.transpose() * r;
@@ -62,6 +71,7 @@ struct Objective {
       const Eigen::Map<const Eigen::MatrixXd> W(x.data(), K, d);  // class × feature, column-major
       Eigen::MatrixXd Z = X * W.transpose();                      // n × K
       if (intercept) Z.rowwise() += x.segment(static_cast<Eigen::Index>(K) * d, K).transpose();
+      if (keep_probabilities) P.resize(n, K);
       for (Eigen::Index i = 0; i < n; ++i) {
         auto zi = Z.row(i);
         const double m = zi.maxCoeff();
@@ -70,7 +80,11 @@ struct Objective {
         const double lse = m + std::log(sum);
         const auto yi = static_cast<Eigen::Index>(y[i]);
         f += s[i] * (lse - zi[yi]);
-        for (int k = 0; k < K; ++k) zi[k] = s[i] * (std::exp(zi[k] - lse) - (k == yi ? 1.0 : 0.0));
+        for (int k = 0; k < K; ++k) {
+          const double p = std::exp(zi[k] - lse);
+          if (keep_probabilities) P(i, k) = p;
+          zi[k] = s[i] * (p - (k == yi ? 1.0 : 0.0));
+        }
       }
       f /= S;
       Eigen::Map<Eigen::MatrixXd> G(grad.data(), K, d);
@@ -86,7 +100,116 @@ struct Objective {
     }
     return f;
   }
+
+  // H v at the point whose probabilities are `probs` (as operator() left them in P there):
+  //   binary:       H = Xᵀ D X / S + I / (C S), D = diag(sᵢ pᵢ (1 − pᵢ)), intercept as a column of ones
+  //   multinomial:  (H v)ᵢ-part = sᵢ (pᵢ ⊙ uᵢ − pᵢ (pᵢ · uᵢ)), uᵢ = V xᵢ + v_b, the softmax Hessian
+  // (the intercept is not penalized).
+  void hessian_times(const Eigen::MatrixXd& probs, const Eigen::VectorXd& v, Eigen::VectorXd& out) const {
+    const Eigen::Index d = X.cols(), n = X.rows();
+    out.resize(v.size());
+    if (K == 1) {
+      Eigen::VectorXd u = X * v.head(d);
+      const double vb = intercept ? v[d] : 0.0;
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const double p = probs(i, 0);
+        u[i] = s[i] * p * (1 - p) * (u[i] + vb);
+      }
+      out.head(d).noalias() = X.transpose() * u;
+      out.head(d) /= S;
+      out.head(d) += inv_CS * v.head(d);
+      if (intercept) out[d] = u.sum() / S;
+    } else {
+      const Eigen::Map<const Eigen::MatrixXd> V(v.data(), K, d);
+      Eigen::MatrixXd U = X * V.transpose();  // n × K
+      if (intercept) U.rowwise() += v.segment(static_cast<Eigen::Index>(K) * d, K).transpose();
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const double a = probs.row(i).dot(U.row(i));
+        for (int k = 0; k < K; ++k) U(i, k) = s[i] * probs(i, k) * (U(i, k) - a);
+      }
+      Eigen::Map<Eigen::MatrixXd> G(out.data(), K, d);
+      G.noalias() = (X.transpose() * U).transpose();
+      G /= S;
+      G += inv_CS * V;
+      if (intercept) out.segment(static_cast<Eigen::Index>(K) * d, K) = U.colwise().sum().transpose() / S;
+    }
+  }
 };
+
+// Trust-region Newton (Lin, Weng & Keerthi 2008, Algorithm 2): at x, an approximate minimizer s of
+// the quadratic model gᵀs + ½ sᵀHs inside ‖s‖ ≤ Δ by conjugate gradients (stopped at residual
+// ≤ 0.1‖g‖ or on the boundary, Steihaug 1983); the step is taken when the actual decrease is more
+// than η₀ = 1e-4 of the predicted one, and Δ follows the ratio of the two (σ₁ = 0.25, σ₂ = 0.5,
+// σ₃ = 4, η₁ = 0.25, η₂ = 0.75, as in the paper). Stops when ‖∇f‖∞ ≤ tol, like the L-BFGS path.
+// Returns the number of outer iterations.
+int minimize_newton(Objective& obj, Eigen::VectorXd& x, double tol, int max_iter) {
+  constexpr double eta0 = 1e-4, eta1 = 0.25, eta2 = 0.75, sigma1 = 0.25, sigma2 = 0.5, sigma3 = 4;
+  const Eigen::Index dim = x.size();
+  obj.keep_probabilities = true;
+  Eigen::VectorXd g(dim), g_new(dim), step(dim), r(dim), dir(dim), Hd(dim), x_new(dim);
+  double f = obj(x, g);
+  Eigen::MatrixXd probs = obj.P;
+  double delta = g.norm();
+  int iter = 0;
+  while (iter < max_iter && g.lpNorm<Eigen::Infinity>() > tol) {
+    ++iter;
+    // Conjugate gradients on H step = −g inside the trust region.
+    step.setZero();
+    r = -g;
+    dir = r;
+    double rr = r.squaredNorm();
+    const double cg_tol = 0.1 * g.norm();
+    for (Eigen::Index cg = 0; cg < dim && std::sqrt(rr) > cg_tol; ++cg) {
+      obj.hessian_times(probs, dir, Hd);
+      const double alpha = rr / dir.dot(Hd);  // H is positive definite: the L2 term
+      const Eigen::VectorXd next = step + alpha * dir;
+      if (next.norm() >= delta) {
+        // To the boundary: τ ≥ 0 with ‖step + τ dir‖ = Δ.
+        const double sd = step.dot(dir), dd = dir.squaredNorm(), ss = step.squaredNorm();
+        const double rad = std::sqrt(std::max(0.0, sd * sd + dd * (delta * delta - ss)));
+        const double tau = sd >= 0 ? (delta * delta - ss) / (sd + rad) : (rad - sd) / dd;
+        step += tau * dir;
+        r -= tau * Hd;
+        break;
+      }
+      step = next;
+      r -= alpha * Hd;
+      const double rr_new = r.squaredNorm();
+      dir = r + (rr_new / rr) * dir;
+      rr = rr_new;
+    }
+    const double gs = g.dot(step);
+    const double predicted = -0.5 * (gs - step.dot(r));  // −(gᵀs + ½ sᵀHs), with r = −g − Hs
+    x_new = x + step;
+    const double f_new = obj(x_new, g_new);
+    const double actual = f - f_new;
+    const double snorm = step.norm();
+    if (iter == 1) delta = std::min(delta, snorm);
+    // Radius update (Lin & Moré 1999): α minimizes the quadratic through f, gᵀs and f_new.
+    const double curvature = f_new - f - gs;
+    const double alpha = curvature <= 0 ? sigma3 : std::max(sigma1, -0.5 * gs / curvature);
+    if (actual < eta0 * predicted)
+      delta = std::min(std::max(alpha, sigma1) * snorm, sigma2 * delta);
+    else if (actual < eta1 * predicted)
+      delta = std::max(sigma1 * delta, std::min(alpha * snorm, sigma2 * delta));
+    else if (actual < eta2 * predicted)
+      delta = std::max(sigma1 * delta, std::min(alpha * snorm, sigma3 * delta));
+    else
+      delta = std::max(delta, std::min(alpha * snorm, sigma3 * delta));
+    if (actual > eta0 * predicted) {
+      x.swap(x_new);
+      g.swap(g_new);
+      probs.swap(obj.P);
+      f = f_new;
+    }
+    // No decrease left in double precision: the model and the function agree to rounding.
+    const double eps = std::numeric_limits<double>::epsilon();
+    if (std::abs(actual) <= eps * std::abs(f) && std::abs(predicted) <= eps * std::abs(f)) break;
+    if (delta <= eps * std::max(1.0, x.norm())) break;
+  }
+  obj.keep_probabilities = false;
+  return iter;
+}
 
 }  // namespace
 
@@ -95,6 +218,9 @@ LogisticRegression::LogisticRegression(LogisticOptions options) : options_(optio
     throw std::invalid_argument("LogisticRegression: C " + std::to_string(options_.C) + " is not a positive number");
   if (!(options_.tol > 0)) throw std::invalid_argument("LogisticRegression: tol must be positive");
   if (options_.max_iter < 1) throw std::invalid_argument("LogisticRegression: max_iter must be ≥ 1");
+  if (options_.solver != Solver::lbfgs && options_.solver != Solver::newton)
+    throw std::invalid_argument("LogisticRegression: solver " + std::to_string(static_cast<int>(options_.solver)) +
+                                " is unknown (expected lbfgs or newton)");
 }
 
 LogisticRegression& LogisticRegression::fit(const SparseMatrix& X, std::span<const int> y,
@@ -145,28 +271,32 @@ LogisticRegression& LogisticRegression::fit(const SparseMatrix& X, std::span<con
 
   const int rows = K == 2 ? 1 : K;
   const Eigen::Index dim = static_cast<Eigen::Index>(rows) * d + (options_.fit_intercept ? rows : 0);
-  Objective obj{X, target, s, rows, options_.fit_intercept, S, 1.0 / (options_.C * S), {}, 
-                std::numeric_limits<double>::infinity(), 0};
-  LBFGSpp::LBFGSParam<double> param;
-  param.m = 10;
-  param.epsilon = options_.tol;
-  param.epsilon_rel = 0;
-  param.past = 1;
-  param.delta = 64 * std::numeric_limits<double>::epsilon();  // scipy's ftol as scikit-learn sets it
-  param.max_iterations = options_.max_iter;
-  param.max_linesearch = 50;
-  param.linesearch = LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE;
-  LBFGSpp::LBFGSSolver<double, LBFGSpp::LineSearchNocedalWright> solver(param);
+  Objective obj{X, target, s, rows, options_.fit_intercept, S, 1.0 / (options_.C * S), {},
+                std::numeric_limits<double>::infinity(), 0, false, {}};
   Eigen::VectorXd x = Eigen::VectorXd::Zero(dim);
-  double fx = 0;
-  try {
-    n_iter_ = solver.minimize(obj, x, fx);
-  } catch (const std::runtime_error&) {
-    // No further decrease possible in double precision: keep the best point seen.
-    x = obj.best_x;
-    n_iter_ = options_.max_iter;
+  if (options_.solver == Solver::newton) {
+    n_iter_ = minimize_newton(obj, x, options_.tol, options_.max_iter);  // f decreases at every accepted step
+  } else {
+    LBFGSpp::LBFGSParam<double> param;
+    param.m = 10;
+    param.epsilon = options_.tol;
+    param.epsilon_rel = 0;
+    param.past = 1;
+    param.delta = 64 * std::numeric_limits<double>::epsilon();  // scipy's ftol as scikit-learn sets it
+    param.max_iterations = options_.max_iter;
+    param.max_linesearch = 50;
+    param.linesearch = LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE;
+    LBFGSpp::LBFGSSolver<double, LBFGSpp::LineSearchNocedalWright> solver(param);
+    double fx = 0;
+    try {
+      n_iter_ = solver.minimize(obj, x, fx);
+    } catch (const std::runtime_error&) {
+      // No further decrease possible in double precision: keep the best point seen.
+      x = obj.best_x;
+      n_iter_ = options_.max_iter;
+    }
+    if (obj.best_f < fx) x = obj.best_x;
   }
-  if (obj.best_f < fx) x = obj.best_x;
 
   coef_.resize(rows, d);
   intercept_ = Eigen::VectorXd::Zero(rows);

@@ -307,8 +307,9 @@ def lr_data():
                 y4=np.array([2, 4, 6, 11])[np.digitize(score, [-0.3, 0.3, 1.0])], w=rng.uniform(0.2, 3.0, 300))
 
 
-def fit_both(X, y, sample_weight=None, C=1.0, **kw):
-    ours = perche.LogisticRegression(C=C, tol=1e-10, max_iter=100000, **kw).fit(X, y, sample_weight=sample_weight)
+def fit_both(X, y, sample_weight=None, C=1.0, solver="lbfgs", **kw):
+    ours = perche.LogisticRegression(C=C, tol=1e-10, max_iter=100000, solver=solver, **kw).fit(
+        X, y, sample_weight=sample_weight)
     theirs = SkLogistic(C=C, solver="lbfgs", tol=1e-10, max_iter=100000, **kw).fit(X, y, sample_weight=sample_weight)
     return ours, theirs
 
@@ -342,22 +343,24 @@ LR_CASES = {
 }
 
 
+@pytest.mark.parametrize("solver", ["lbfgs", "newton"])
 @pytest.mark.parametrize("case", LR_CASES.values(), ids=LR_CASES.keys())
-def test_logistic_regression_equals_scikit_learn_lbfgs(lr_data, case):
+def test_logistic_regression_equals_scikit_learn_lbfgs(lr_data, case, solver):
     case = dict(case)
     y = lr_data[case.pop("labels", "y")]
     w = lr_data["w"] if case.pop("weights", False) else None
     X = lr_data["X"]
-    ours, theirs = fit_both(X, y, w, **case)
+    ours, theirs = fit_both(X, y, w, solver=solver, **case)
     assert_same_model(ours, theirs, X)
     if not case.get("fit_intercept", True):
         assert np.all(np.asarray(ours.intercept_) == 0)
 
 
-def test_logistic_regression_at_large_C_still_matches_coefficients(lr_data):
+@pytest.mark.parametrize("solver", ["lbfgs", "newton"])
+def test_logistic_regression_at_large_C_still_matches_coefficients(lr_data, solver):
     # At C = 100 both solvers stop near a gradient of 1e-9 on an ill-conditioned problem: the
     # coefficients agree to 1e-4 relative, probabilities are not compared to 1e-6.
-    ours, theirs = fit_both(lr_data["X"], lr_data["y"], C=100.0)
+    ours, theirs = fit_both(lr_data["X"], lr_data["y"], C=100.0, solver=solver)
     assert_same_model(ours, theirs, lr_data["X"], proba_tol=1e-4)
 
 
@@ -390,6 +393,7 @@ def test_logistic_regression_on_a_small_dense_matrix_equals_scikit_learn():
     (lambda X: perche.LogisticRegression().fit(X, np.linspace(0, 1, X.shape[0])), "integer"),
     (lambda X: perche.LogisticRegression(C=0.0), "C"),
     (lambda X: perche.LogisticRegression(class_weight="auto"), "class_weight 'auto'"),
+    (lambda X: perche.LogisticRegression(solver="sag"), "solver 'sag' is unknown"),
 ])
 def test_bad_logistic_input_raises_value_error(call, fragment):
     X = sp.csr_matrix(np.eye(20))
@@ -579,7 +583,7 @@ def test_the_checksum_is_zlib_crc32_of_the_payload(clf):
     b = clf.to_bytes()
     assert b[:8] == b"PERCHEDC"
     version, size = struct.unpack_from("<IQ", b, 8)
-    assert version == 1 and len(b) == 20 + size + 4
+    assert version == 2 and len(b) == 20 + size + 4
     assert struct.unpack_from("<I", b, 20 + size)[0] == zlib.crc32(b[20:20 + size])
 
 
@@ -596,7 +600,7 @@ def corrupt(b, how):
         return b"PERCHEDX" + b[8:]
     if how == "newer_version":
         x = bytearray(b)
-        x[8] = 2
+        x[8] = 3
         return bytes(x)
     if how == "trailing_bytes":
         return b + b"\0"
@@ -611,7 +615,7 @@ CORRUPTIONS = {
     "truncated_header": "truncated",
     "flipped_byte": "checksum mismatch",
     "wrong_magic": "PERCHEDC",
-    "newer_version": "format version 2 is newer",
+    "newer_version": "format version 3 is newer",
     "trailing_bytes": "unexpected bytes",
     "huge_count": "claims 1152921504606846976 items",
 }
@@ -803,3 +807,25 @@ def test_one_or_two_threads_fit_the_same_model(train, held_out):
     for j in range(3):
         np.testing.assert_array_equal(np.asarray(one.model(j).coef), np.asarray(two.model(j).coef))
     np.testing.assert_array_equal(one.predict_proba(held_out[0]), two.predict_proba(held_out[0]))
+
+
+def test_solver_round_trips_and_version_1_files_load_as_lbfgs(clf, train):
+    texts = ["attesa lunghissima al telefono", "operatore gentile e competente", ""]
+    assert clf.options.logistic.solver == "newton"  # the DriverClassifier default (benchmarks/compare_solvers.py)
+    lbfgs = perche.DriverClassifier(list(clf.drivers), solver="lbfgs", cv_folds=0).fit(*train)
+    back = perche.DriverClassifier.from_bytes(lbfgs.to_bytes())
+    assert back.options.logistic.solver == "lbfgs" and back.to_bytes() == lbfgs.to_bytes()
+    # Both solvers reach the same minimizer up to their tolerance (1e-4 on the gradient).
+    fixed = perche.DriverClassifier(list(clf.drivers), cv_folds=0).fit(*train)
+    assert np.abs(fixed.predict_proba(texts) - lbfgs.predict_proba(texts)).max() < 0.02
+    # The default model written as a version-1 file: no solver byte after tol (f64) and max_iter (u32).
+    b = clf.to_bytes()
+    lg = clf.options.logistic
+    anchor = struct.pack("<dI", lg.tol, lg.max_iter)
+    at = b.index(anchor, 20) + len(anchor)
+    assert b[at] == 1  # newton
+    payload = b[20:at] + b[at + 1:-4]
+    v1 = b"PERCHEDC" + struct.pack("<IQ", 1, len(payload)) + payload + struct.pack("<I", zlib.crc32(payload))
+    old = perche.DriverClassifier.from_bytes(v1)
+    assert old.options.logistic.solver == "lbfgs"
+    np.testing.assert_array_equal(old.predict_proba(texts), clf.predict_proba(texts))
