@@ -427,6 +427,47 @@ TEST_CASE("tfidf: counting on several threads gives the same matrix as on one") 
   }
 }
 
+TEST_CASE("tfidf: raw texts counted on each thread equal their normalized terms; a bad text is named") {
+  // 3,000 texts: two chunks of counting on 2 threads, each normalizing its own texts.
+  std::vector<std::string> raw;
+  std::mt19937_64 rng(5);
+  const char* words[] = {"L'attesa", "dell'operatore", "è", "stata", "LUNGA", "perchè", "non", "mi", "hanno", "richiamato",
+                         "bellissimoooo", "👍🏻", "3,5", "#delusione", "e'", "po'"};
+  for (int d = 0; d < 3000; ++d) {
+    std::string t;
+    for (int k = 0, n = 1 + static_cast<int>(rng() % 10); k < n; ++k) t.append(words[rng() % 16]).append(" ");
+    raw.push_back(t);
+  }
+  const std::vector<std::string_view> texts(raw.begin(), raw.end());
+  perche::TfidfOptions o;
+  o.analyzer = perche::Analyzer::both;
+  o.ngram_max = 2;
+  const perche::text::Tokenizer tok(o.tokenizer);
+  perche::TfidfVectorizer from_docs(o), from_texts(o);
+  const SparseMatrix A = from_docs.fit_transform(tok.normalize_batch(texts, 1), 1);
+  const SparseMatrix B = from_texts.fit_transform(texts, 2);
+  CHECK(from_docs.features() == from_texts.features());
+  CHECK((A - B).norm() == 0.0);
+  CHECK((from_texts.transform(texts, 2) - A).norm() == 0.0);
+
+  // Strict UTF-8: the lowest failing text is named, whichever chunk it is in.
+  const std::vector<std::string> good = raw;
+  raw[2100] = "ok \xC3\x28";
+  raw[2500] = "\xFF";
+  const std::vector<std::string_view> bad(raw.begin(), raw.end());
+  o.tokenizer.utf8 = perche::text::Utf8Policy::strict;
+  perche::TfidfVectorizer strict(o);
+  for (unsigned threads : {1U, 2U}) {
+    CAPTURE(threads);
+    CHECK_THROWS_WITH_AS(strict.fit_transform(bad, threads),
+                         doctest::Contains("TfidfVectorizer: text 2100: tokenize: invalid UTF-8 at byte 3"),
+                         std::invalid_argument);
+  }
+  perche::TfidfVectorizer fitted(o);
+  fitted.fit_transform(std::vector<std::string_view>(good.begin(), good.end()), 2);
+  CHECK_THROWS_WITH_AS(fitted.transform(bad, 2), doctest::Contains("text 2100"), std::invalid_argument);
+}
+
 TEST_CASE("logistic: trust-region Newton reaches the L-BFGS minimizer, binary and multinomial, weighted") {
   // A deterministic sparse problem with an informative feature per class and noise features.
   const int n = 240, d = 30;

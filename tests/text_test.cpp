@@ -452,6 +452,31 @@ TEST_CASE("batch results equal per-text results, in order, for any thread count"
   CHECK(tok.normalize_batch({}, 2).empty());
 }
 
+TEST_CASE("normalize into a reused vector replaces its contents and equals normalize(text)") {
+  std::string huge;
+  for (int i = 0; i < 30000; ++i) huge += "l'attesa, ";  // 90,000 tokens: past the kept buffer size
+  const std::string texts[] = {"L’assistenza dell'operatore è stata un po' lenta!!! 😡", "", "   ", huge,
+                               "perchè nessuno risponde?", "non mi hanno MAI richiamato", "Ottimo👍🏻"};
+  for (bool stem : {false, true}) {
+    TokenizerOptions o;
+    o.stem = stem;
+    o.negation = true;
+    const Tokenizer tok(o);
+    std::vector<std::string> out{"left", "over"};
+    for (const std::string& t : texts) {
+      tok.normalize(t, out);
+      CHECK(out == tok.normalize(t));
+    }
+  }
+  TokenizerOptions o;
+  o.utf8 = Utf8Policy::strict;
+  const Tokenizer strict(o);
+  std::vector<std::string> out{"left"};
+  CHECK_THROWS_AS(strict.normalize("rotto \xC3 qui", out), std::invalid_argument);
+  strict.normalize("di nuovo bene", out);  // the worker's buffer held the failed text's tokens
+  CHECK(out == std::vector<std::string>{"nuovo", "bene"});
+}
+
 TEST_CASE("a failing text in a strict batch is named by its index") {
   TokenizerOptions o;
   o.utf8 = Utf8Policy::strict;

@@ -131,6 +131,8 @@ class TfidfVectorizer {
   void index_features();  // (re)builds table_ from features_; throws on a duplicate
   template <typename Fn>
   void for_each_feature(const std::vector<std::string>& terms, std::string& scratch, Fn&& fn) const;
+  template <typename TermsOf>
+  SparseMatrix fit_impl(std::size_t n_docs, unsigned threads, TermsOf&& terms_of);
   SparseMatrix build(const std::vector<std::vector<std::string>>& docs, unsigned threads) const;
   void weigh(std::vector<std::int64_t>& cols, Row& row) const;
   SparseMatrix assemble(const std::vector<Row>& rows) const;

@@ -117,6 +117,9 @@ class Tokenizer {
   /// The terms a vectorizer consumes: the non-empty norms of the tokens (punctuation only with
   /// keep_punct). Same exceptions as tokenize().
   std::vector<std::string> normalize(std::string_view text) const;
+  /// The same terms into out (its previous contents replaced, its capacity reused): for loops
+  /// over many texts that should not allocate a vector per text.
+  void normalize(std::string_view text, std::vector<std::string>& out) const;
 
   /// Whether normalize() keeps this token of tokenize(): a non-empty norm, and punctuation or
   /// symbols only with keep_punct. normalize(text) are the norms of the tokens that pass.

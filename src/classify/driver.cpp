@@ -237,7 +237,9 @@ Eigen::MatrixXd DriverClassifier::predict_proba(std::span<const std::string_view
 std::vector<double> DriverClassifier::predict_proba(std::string_view text) const {
   if (!fitted()) throw std::logic_error("DriverClassifier: predict before fit");
   thread_local TfidfVectorizer::Row row;
-  vectorizer_.transform_row(tokenizer_.normalize(text), row);
+  thread_local std::vector<std::string> terms;
+  tokenizer_.normalize(text, terms);
+  vectorizer_.transform_row(terms, row);
   return probabilities(row);
 }
 

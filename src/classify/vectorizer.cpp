@@ -32,14 +32,6 @@ std::vector<std::size_t>& cp_scratch() {
   return v;
 }
 
-std::vector<std::vector<std::string>> analyze(const text::Tokenizer& tok, std::span<const std::string_view> texts,
-                                              unsigned threads) {
-  std::vector<std::vector<std::string>> docs(texts.size());
-  detail::parallel_for(texts.size(), threads, "TfidfVectorizer", "text",
-                       [&](std::size_t i) { docs[i] = tok.normalize(texts[i]); });
-  return docs;
-}
-
 void check_options(const TfidfOptions& o) {
   auto bad = [](const std::string& what) { throw std::invalid_argument("TfidfOptions: " + what); };
   if (o.ngram_min < 1 || o.ngram_max < o.ngram_min || o.ngram_max > 16)
@@ -217,29 +209,53 @@ std::int64_t TfidfVectorizer::column(std::string_view feature) const {
 }
 
 SparseMatrix TfidfVectorizer::fit_transform(std::span<const std::string_view> texts, unsigned threads) {
+  // Each counting thread normalizes its own texts into one reused buffer: the terms of the whole
+  // corpus are never held at once.
   const text::Tokenizer tok(options_.tokenizer);
-  return fit_transform(analyze(tok, texts, threads), threads);
+  return fit_impl(texts.size(), threads, [&](std::size_t d, std::vector<std::string>& buffer) -> const auto& {
+    tok.normalize(texts[d], buffer);
+    return buffer;
+  });
 }
 
 SparseMatrix TfidfVectorizer::fit_transform(const std::vector<std::vector<std::string>>& docs, unsigned threads) {
+  return fit_impl(docs.size(), threads,
+                  [&](std::size_t d, std::vector<std::string>&) -> const std::vector<std::string>& { return docs[d]; });
+}
+
+// terms_of(d, buffer) gives the terms of document d (in buffer or elsewhere).
+template <typename TermsOf>
+SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, TermsOf&& terms_of) {
   // Count features on up to `threads` chunks of documents, each with its own vocabulary, then
-  // merge the chunks' vocabularies into the first one.
+  // merge the chunks' vocabularies into the first one. A document that fails (invalid UTF-8 under
+  // the strict policy) ends its chunk; the lowest failing index is reported.
   const std::size_t chunks = std::min<std::size_t>(detail::resolve_threads(threads),
-                                                   std::max<std::size_t>(1, docs.size() / 1024));
+                                                   std::max<std::size_t>(1, n_docs / 1024));
   std::vector<Vocab> part(chunks);
   std::vector<std::size_t> bounds(chunks + 1);
-  for (std::size_t t = 0; t <= chunks; ++t) bounds[t] = docs.size() * t / chunks;
+  for (std::size_t t = 0; t <= chunks; ++t) bounds[t] = n_docs * t / chunks;
+  std::vector<std::pair<std::size_t, std::string>> errors(chunks, {n_docs, {}});
   detail::parallel_jobs(chunks, static_cast<unsigned>(chunks), [&](std::size_t t) {
     std::string scratch;
+    std::vector<std::string> buffer;
     Vocab& v = part[t];
     v.doc_start.push_back(0);
     for (std::size_t d = bounds[t]; d < bounds[t + 1]; ++d) {
-      for_each_feature(docs[d], scratch, [&](std::string_view body, bool marked, std::uint32_t, std::uint32_t) {
+      const std::vector<std::string>* terms;
+      try {
+        terms = &terms_of(d, buffer);
+      } catch (const std::exception& e) {
+        errors[t] = {d, e.what()};
+        return;
+      }
+      for_each_feature(*terms, scratch, [&](std::string_view body, bool marked, std::uint32_t, std::uint32_t) {
         v.count(v.id_of(body, marked), d);
       });
       v.doc_start.push_back(v.occ.size());
     }
   });
+  for (const auto& [d, msg] : errors)
+    if (d < n_docs) throw std::invalid_argument("TfidfVectorizer: text " + std::to_string(d) + ": " + msg);
   Vocab& all = part[0];
   std::vector<std::vector<std::uint32_t>> remap(chunks);
   for (std::size_t t = 1; t < chunks; ++t) {
@@ -256,13 +272,13 @@ SparseMatrix TfidfVectorizer::fit_transform(const std::vector<std::vector<std::s
   const std::vector<std::int64_t>& df = all.df;
   const std::vector<std::int64_t>& total = all.total;
   if (names.empty())
-    throw std::invalid_argument("TfidfVectorizer: empty vocabulary: the " + std::to_string(docs.size()) +
+    throw std::invalid_argument("TfidfVectorizer: empty vocabulary: the " + std::to_string(n_docs) +
                                 " documents have no term (only stopwords, punctuation or nothing)");
 
-  const double n_docs = static_cast<double>(docs.size());
+  const double n = static_cast<double>(n_docs);
   const auto& o = options_;
-  const double max_count = o.max_df.share ? o.max_df.value * n_docs : o.max_df.value;
-  const double min_count = o.min_df.share ? o.min_df.value * n_docs : o.min_df.value;
+  const double max_count = o.max_df.share ? o.max_df.value * n : o.max_df.value;
+  const double min_count = o.min_df.share ? o.min_df.value * n : o.min_df.value;
   if (max_count < min_count)
     throw std::invalid_argument("TfidfVectorizer: max_df corresponds to " + std::to_string(max_count) +
                                 " documents, fewer than min_df's " + std::to_string(min_count));
@@ -289,14 +305,14 @@ SparseMatrix TfidfVectorizer::fit_transform(const std::vector<std::vector<std::s
   for (std::size_t c = 0; c < keep.size(); ++c) {
     const auto dfc = static_cast<double>(df[keep[c]]);
     idf_[static_cast<Eigen::Index>(c)] =
-        o.smooth_idf ? std::log((1 + n_docs) / (1 + dfc)) + 1 : std::log(n_docs / dfc) + 1;
+        o.smooth_idf ? std::log((1 + n) / (1 + dfc)) + 1 : std::log(n / dfc) + 1;
     features_.push_back(std::move(names[keep[c]]));
   }
   index_features();
 
   std::vector<std::int64_t> col_of(names.size(), -1);
   for (std::size_t c = 0; c < keep.size(); ++c) col_of[keep[c]] = static_cast<std::int64_t>(c);
-  std::vector<Row> rows(docs.size());
+  std::vector<Row> rows(n_docs);
   detail::parallel_jobs(chunks, static_cast<unsigned>(chunks), [&](std::size_t t) {
     const Vocab& v = part[t];
     std::vector<std::int64_t> cols;
@@ -314,7 +330,13 @@ SparseMatrix TfidfVectorizer::fit_transform(const std::vector<std::vector<std::s
 SparseMatrix TfidfVectorizer::transform(std::span<const std::string_view> texts, unsigned threads) const {
   if (!fitted()) throw std::logic_error("TfidfVectorizer: transform before fit");
   const text::Tokenizer tok(options_.tokenizer);
-  return build(analyze(tok, texts, threads), threads);
+  std::vector<Row> rows(texts.size());
+  detail::parallel_for(texts.size(), threads, "TfidfVectorizer", "text", [&](std::size_t d) {
+    thread_local std::vector<std::string> terms;
+    tok.normalize(texts[d], terms);
+    transform_row(terms, rows[d]);
+  }, 64);
+  return assemble(rows);
 }
 
 SparseMatrix TfidfVectorizer::transform(const std::vector<std::vector<std::string>>& docs, unsigned threads) const {

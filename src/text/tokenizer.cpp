@@ -301,6 +301,7 @@ struct Worker {
   }
   std::unordered_map<std::string, Term, StringHash, std::equal_to<>> long_terms[2];  // [elided]
   std::vector<std::uint64_t> hashes;  // normalize_tokens' scratch: one hash per token (0: none)
+  std::vector<Token> tokens;          // normalize's scratch
 
   // The slot holding (key, elided), or the empty slot where it belongs.
   Slot& find(std::uint64_t h, std::string_view key, bool elided) {
@@ -711,12 +712,23 @@ Tokens Tokenizer::tokenize(std::string_view text) const {
 }
 
 std::vector<std::string> Tokenizer::normalize(std::string_view text) const {
-  Tokens toks = tokenize(text);
   std::vector<std::string> out;
-  out.reserve(toks.size());
-  for (Token& t : toks.tokens)
-    if (impl_->kept(t)) out.push_back(std::move(t.norm));
+  normalize(text, out);
   return out;
+}
+
+void Tokenizer::normalize(std::string_view text, std::vector<std::string>& out) const {
+  out.clear();
+  Impl::Borrowed w(*impl_);
+  // The worker's token buffer instead of a fresh vector per text; a huge text's buffer is not
+  // kept (bounded memory per worker).
+  std::vector<Token>& toks = w.worker->tokens;
+  toks.clear();
+  detail::segment(text, impl_->options.split_elisions, impl_->options.utf8, toks);
+  impl_->normalize_tokens(text, toks, *w.worker);
+  for (Token& t : toks)
+    if (impl_->kept(t)) out.push_back(std::move(t.norm));
+  if (toks.capacity() > (std::size_t{1} << 16)) std::vector<Token>().swap(toks);
 }
 
 bool Tokenizer::is_term(const Token& token) const { return impl_->kept(token); }
