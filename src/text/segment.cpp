@@ -23,6 +23,10 @@
 
 #include "unicode.hpp"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace perche::text::detail {
 namespace {
 
@@ -71,6 +75,19 @@ class Scanner {
         after_space_ = true;
         continue;
       }
+      if (const std::size_t j = plain_word(i); j > i) {
+        emit(i, j, TokenKind::word);
+        i = j;
+        after_space_ = false;
+        continue;
+      }
+      // A lone comma or period (not the start of ... or ,...): what punct_run() would cut.
+      if ((c0 == ',' || c0 == '.') && (i + 1 == n || (b[i + 1] != '.' && b[i + 1] != 0xE2))) {
+        emit(i, i + 1, TokenKind::punct);
+        ++i;
+        after_space_ = false;
+        continue;
+      }
       const Decoded d = decode(b_ + i, b_ + n_);
       if (!d.valid) {
         invalid(i, d.len);
@@ -111,6 +128,59 @@ class Scanner {
     for (char c : {' ', '\t', '\n', '\r', '\f', '\v'}) a[static_cast<unsigned char>(c)] = true;
     return a;
   }();
+
+  // One past the run of ASCII letters from j (16 bytes a step where SSE2 is there: one branch per
+  // word instead of one per letter, and no mispredicted loop exit).
+  std::size_t ascii_letters_end(std::size_t j) const {
+#ifdef __SSE2__
+    const __m128i case_bit = _mm_set1_epi8(0x20), a = _mm_set1_epi8('a'), z = _mm_set1_epi8('z' - 'a');
+    while (j + 16 <= n_) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b_ + j));
+      // (byte | 0x20) - 'a' is at most 25, unsigned, exactly for A-Z and a-z.
+      const __m128i off = _mm_sub_epi8(_mm_or_si128(v, case_bit), a);
+      const unsigned letters = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(off, z), off)));
+      if (letters != 0xFFFF) return j + static_cast<std::size_t>(__builtin_ctz(~letters));
+      j += 16;
+    }
+#endif
+    while (j < n_ && kAsciiLetter[b_[j]]) ++j;
+    return j;
+  }
+
+  // A Latin-1 letter at j (U+00C0..U+00FF but × and ÷, two bytes C3 xx): the accented letters of
+  // Italian (à è é ì ò ù).
+  bool latin1_letter(std::size_t j) const {
+    return b_[j] == 0xC3 && j + 1 < n_ && b_[j + 1] >= 0x80 && b_[j + 1] <= 0xBF && b_[j + 1] != 0x97 &&
+           b_[j + 1] != 0xB7;
+  }
+
+  // The common token, cut without scan(): ASCII and Latin-1 letters up to a space, a comma or the
+  // end, which scan() would make one word as well. Returns i when the token needs scan(): a URL
+  // start (ht, ww), an emoticon start (xD), or any other character after the letters (' - . @
+  // digits, other scripts).
+  std::size_t plain_word(std::size_t i) const {
+    const unsigned char c0 = b_[i];
+    std::size_t j;
+    if (kAsciiLetter[c0]) {
+      if (i + 1 >= n_) return i;
+      const unsigned char c1 = b_[i + 1];
+      const unsigned char l0 = c0 | 0x20, l1 = c1 | 0x20;
+      if ((l0 == 'h' && l1 == 't') || (l0 == 'w' && l1 == 'w') || (c1 < 0x80 && kEmoticonPair[c0][c1])) return i;
+      j = i + 1;
+    } else if (latin1_letter(i)) {
+      j = i + 2;
+    } else {
+      return i;
+    }
+    while (true) {
+      j = ascii_letters_end(j);
+      if (j == n_) return j;
+      if (!latin1_letter(j)) break;
+      j += 2;
+    }
+    const unsigned char e = b_[j];
+    return e < 0x80 && (kAsciiSpace[e] || e == ',') ? j : i;
+  }
 
   // Built in place: a Token assembled on the stack and moved in cost a failed store-to-load
   // forwarding per token (its string_view written as two 8-byte stores, copied as one 16-byte load).
