@@ -151,6 +151,20 @@ TEST_CASE("segmentation follows the UD Italian conventions") {
       {"modem 4G", "modem|word 4G|word"},
       // Elongated words stay one token.
       {"bellissimoooo", "bellissimoooo|word"},
+      // Edges of the segmenter's fast path (ASCII and Latin-1 letters up to a space, a comma or the
+      // end; lone , and .): words longer than its 16-byte steps, ending on a step, at the end, on
+      // × and ÷ (not letters), and starts it leaves to the full scan (ht, ww, xD).
+      {"precipitevolissimevolmente, città.", "precipitevolissimevolmente|word ,|punct città|word .|punct"},
+      {"abcdefghijklmnop abcdefghijklmnopq", "abcdefghijklmnop|word abcdefghijklmnopq|word"},
+      {"perché è così", "perché|word è|word così|word"},
+      {"3×4 a×b a÷b", "3|number ×|symbol 4|number a|word ×|symbol b|word a|word ÷|symbol b|word"},
+      {"html http www wwwx", "html|word http|word www|word wwwx|word"},
+      {"ciao xD oh", "ciao|word xD|emoticon oh|word"},
+      {"a,b.c", "a|word ,|punct b|word .|punct c|word"},
+      {"fine, ..., …", "fine|word ,|punct ...|punct ,|punct …|punct"},
+      {"ok,...", "ok|word ,...|punct"},
+      {"z", "z|word"},
+      {"à", "à|word"},
       // Nothing at all.
       {"", ""},
       {" \t\n  ", ""},
