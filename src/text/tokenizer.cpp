@@ -302,6 +302,7 @@ struct Worker {
   std::unordered_map<std::string, Term, StringHash, std::equal_to<>> long_terms[2];  // [elided]
   std::vector<std::uint64_t> hashes;  // normalize_tokens' scratch: one hash per token (0: none)
   std::vector<Token> tokens;          // normalize's scratch
+  std::string scratch;                // normalize_tokens' scratch: a norm computed for one token
 
   // The slot holding (key, elided), or the empty slot where it belongs.
   Slot& find(std::uint64_t h, std::string_view key, bool elided) {
@@ -545,7 +546,12 @@ struct Tokenizer::Impl {
     return true;
   }
 
-  void normalize_tokens(std::string_view text, std::vector<Token>& tokens, Worker& worker) const {
+  // Calls sink(token, norm, negated) for each token of text in order, with its normalized form
+  // (empty when removed) and whether it takes the NEG_ prefix. norm is a view into the term table,
+  // the text or a scratch string: valid only during the call. tokenize() stores it in the token,
+  // normalize() appends the terms straight to its output.
+  template <typename Sink>
+  void normalize_tokens(std::string_view text, std::vector<Token>& tokens, Worker& worker, Sink&& sink) const {
     const TokenizerOptions& o = options;
     // Hash every word first, so that the loop below can prefetch the table slot of the word
     // kPrefetch tokens ahead while it handles this one.
@@ -564,11 +570,13 @@ struct Tokenizer::Impl {
       }
     }
     char low[kPlainMax];
+    std::string& tmp = worker.scratch;
     bool negated = false;
     for (std::size_t k = 0; k < tokens.size(); ++k) {
       if (prefetch && k + kPrefetch < tokens.size() && hashes[k + kPrefetch])
         __builtin_prefetch(&worker.table[hashes[k + kPrefetch] & (worker.slots - 1)]);
       Token& t = tokens[k];
+      std::string_view norm;
       switch (t.kind) {
         case TokenKind::word:
         case TokenKind::hashtag: {
@@ -582,7 +590,7 @@ struct Tokenizer::Impl {
             const std::uint8_t flags = words.get(key);
             stop = flags & WordFlags::kStop;
             negator = flags & WordFlags::kNegator;
-            if (!stop) t.norm.assign(o.lowercase ? key : sv);
+            norm = o.lowercase ? key : sv;
           } else if (sv.size() <= sizeof Worker::Slot::key) {
             const std::uint64_t h = prefetch ? hashes[k] : term_hash(t);
             const bool elided = elided_at(text, t);
@@ -596,26 +604,24 @@ struct Tokenizer::Impl {
             if (kept) {
               stop = kept->stop;
               negator = kept->negator;
-              t.norm = kept->norm;
+              norm = kept->norm;
             } else if (!(slot.flags & Worker::kUsed)) {
-              const Term term = make_term(t, elided, worker);
+              Term term = make_term(t, elided, worker);
+              stop = term.stop;
+              negator = term.negator;
+              tmp.assign(term.norm);
+              norm = tmp;
               if (term.norm.size() <= sizeof slot.norm) {
                 worker.insert(h, sv, elided, term);
-                stop = term.stop;
-                negator = term.negator;
-                t.norm = term.norm;
               } else {
                 auto& map = worker.long_terms[elided];
                 if (map.size() >= 100000) map.clear();  // bounded memory on endless streams
-                stop = term.stop;
-                negator = term.negator;
-                t.norm = term.norm;
-                map.emplace(std::string(sv), term);
+                map.emplace(std::string(sv), std::move(term));
               }
             } else {
               stop = slot.flags & Worker::kStop;
               negator = slot.flags & Worker::kNegator;
-              t.norm.assign(slot.norm, slot.norm_len);
+              norm = std::string_view(slot.norm, slot.norm_len);
             }
           } else {
             const bool elided = elided_at(text, t);
@@ -627,34 +633,56 @@ struct Tokenizer::Impl {
             }
             stop = it->second.stop;
             negator = it->second.negator;
-            t.norm = it->second.norm;
+            norm = it->second.norm;
           }
           if (stop) {
-            t.norm.clear();
-            break;
+            sink(t, std::string_view(), false);
+            continue;
           }
-          if (negated && !negator && o.negation) t.norm.insert(0, "NEG_");
+          sink(t, norm, negated && !negator && o.negation);
           if (negator) negated = true;
-          break;
+          continue;
         }
-        case TokenKind::number: t.norm = o.placeholders ? "<num>" : std::string(t.text); break;
-        case TokenKind::url: t.norm = o.placeholders ? "<url>" : std::string(t.text); break;
-        case TokenKind::email: t.norm = o.placeholders ? "<email>" : fold(t.text, o.lowercase); break;
-        case TokenKind::mention: t.norm = o.placeholders ? "<user>" : fold(t.text, o.lowercase); break;
-        case TokenKind::emoticon: t.norm = std::string(t.text); break;
-        case TokenKind::emoji: t.norm = emoji_norm(t.text); break;
+        case TokenKind::number: norm = o.placeholders ? "<num>" : t.text; break;
+        case TokenKind::url: norm = o.placeholders ? "<url>" : t.text; break;
+        case TokenKind::email:
+        case TokenKind::mention:
+          if (o.placeholders) {
+            norm = t.kind == TokenKind::email ? "<email>" : "<user>";
+          } else {
+            tmp = fold(t.text, o.lowercase);
+            norm = tmp;
+          }
+          break;
+        case TokenKind::emoticon: norm = t.text; break;
+        case TokenKind::emoji:
+          tmp = emoji_norm(t.text);
+          norm = tmp;
+          break;
         case TokenKind::punct:
           negated = false;
-          t.norm = o.squash_elongations ? squash_punct(t.text) : std::string(t.text);
+          norm = t.text;
+          if (o.squash_elongations && t.text.size() > 3) {
+            tmp = squash_punct(t.text);
+            norm = tmp;
+          }
           break;
         case TokenKind::symbol: {
           const auto* b = reinterpret_cast<const unsigned char*>(t.text.data());
           const bool valid = detail::decode(b, b + t.text.size()).valid;
-          t.norm = valid ? std::string(t.text) : std::string("\xEF\xBF\xBD");
+          norm = valid ? t.text : std::string_view("\xEF\xBF\xBD");
           break;
         }
       }
+      sink(t, norm, false);
     }
+    if (tmp.capacity() > (std::size_t{1} << 16)) std::string().swap(tmp);  // bounded memory per worker
+  }
+
+  // Whether normalize() keeps a token of this kind with this norm.
+  bool kept(TokenKind kind, std::string_view norm) const {
+    if (norm.empty()) return false;
+    return options.keep_punct || (kind != TokenKind::punct && kind != TokenKind::symbol);
   }
 
   // One instance of a repeated emoji, without skin tones and variation selectors (👍🏻 → 👍).
@@ -679,10 +707,6 @@ struct Tokenizer::Impl {
     return first.empty() ? std::string(s.substr(0, unit)) : first;
   }
 
-  bool kept(const Token& t) const {
-    if (t.norm.empty()) return false;
-    return options.keep_punct || (t.kind != TokenKind::punct && t.kind != TokenKind::symbol);
-  }
 };
 
 Tokenizer::Tokenizer(TokenizerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -707,7 +731,10 @@ Tokens Tokenizer::segment(std::string_view text) const {
 Tokens Tokenizer::tokenize(std::string_view text) const {
   Tokens out = segment(text);
   Impl::Borrowed w(*impl_);
-  impl_->normalize_tokens(text, out.tokens, *w.worker);
+  impl_->normalize_tokens(text, out.tokens, *w.worker, [](Token& t, std::string_view norm, bool negated) {
+    if (negated) t.norm.assign("NEG_");
+    t.norm.append(norm);
+  });
   return out;
 }
 
@@ -718,20 +745,36 @@ std::vector<std::string> Tokenizer::normalize(std::string_view text) const {
 }
 
 void Tokenizer::normalize(std::string_view text, std::vector<std::string>& out) const {
-  out.clear();
   Impl::Borrowed w(*impl_);
   // The worker's token buffer instead of a fresh vector per text; a huge text's buffer is not
   // kept (bounded memory per worker).
   std::vector<Token>& toks = w.worker->tokens;
   toks.clear();
+  // Terms are assigned over out's previous strings, whose buffers are reused, and the rest is
+  // cut at the end (also when a strict-mode error leaves early: out is then empty).
+  std::size_t n = 0;
+  struct Trim {
+    std::vector<std::string>& out;
+    std::size_t& n;
+    ~Trim() { out.resize(n); }
+  } trim{out, n};
   detail::segment(text, impl_->options.split_elisions, impl_->options.utf8, toks);
-  impl_->normalize_tokens(text, toks, *w.worker);
-  for (Token& t : toks)
-    if (impl_->kept(t)) out.push_back(std::move(t.norm));
+  const Impl& impl = *impl_;
+  impl.normalize_tokens(text, toks, *w.worker, [&](const Token& t, std::string_view norm, bool negated) {
+    if (!impl.kept(t.kind, norm)) return;
+    std::string& term = n < out.size() ? out[n] : out.emplace_back();
+    ++n;
+    if (negated) {
+      term.assign("NEG_");
+      term.append(norm);
+    } else {
+      term.assign(norm);
+    }
+  });
   if (toks.capacity() > (std::size_t{1} << 16)) std::vector<Token>().swap(toks);
 }
 
-bool Tokenizer::is_term(const Token& token) const { return impl_->kept(token); }
+bool Tokenizer::is_term(const Token& token) const { return impl_->kept(token.kind, token.norm); }
 
 std::string Tokenizer::stem(std::string_view word) const {
   Impl::Borrowed w(*impl_);
