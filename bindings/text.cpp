@@ -9,6 +9,7 @@
 #include "common.hpp"
 
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,30 @@ py::list to_python(const py::handle& obj, std::string_view text, const Tokens& t
     py::object surface = obj[py::slice(static_cast<py::ssize_t>(s), static_cast<py::ssize_t>(e), 1)];
     out.append(PyToken{std::move(surface), t.norm, s, e, t.kind});
   }
+  return out;
+}
+
+// A Python str of UTF-8 bytes; an ASCII term (most Italian terms) is copied into a compact str
+// without running the UTF-8 decoder.
+py::object to_str(std::string_view s) {
+  bool ascii = true;
+  for (unsigned char c : s) ascii &= c < 0x80;
+  PyObject* o;
+  if (ascii) {
+    o = PyUnicode_New(static_cast<Py_ssize_t>(s.size()), 127);
+    if (o) std::memcpy(PyUnicode_1BYTE_DATA(o), s.data(), s.size());
+  } else {
+    o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "strict");
+  }
+  if (!o) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(o);
+}
+
+// normalize()'s terms as a list of str.
+py::list terms_list(const std::vector<std::string>& terms) {
+  py::list out(terms.size());
+  for (std::size_t i = 0; i < terms.size(); ++i)
+    PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i), to_str(terms[i]).release().ptr());
   return out;
 }
 
@@ -207,10 +232,18 @@ void bind_text(py::module_& m) {
             std::size_t surrogates = 0;
             std::string storage;
             const std::string_view s = text_for(t, text, cp, surrogates, storage);
-            // A short text keeps the GIL: releasing and taking it back costs more than the work.
-            if (s.size() < kReleaseGil) return t.normalize(s);
-            py::gil_scoped_release release;
-            return t.normalize(s);
+            // One reused buffer per thread; a short text keeps the GIL: releasing and taking it
+            // back costs more than the work.
+            thread_local std::vector<std::string> terms;
+            if (s.size() < kReleaseGil) {
+              t.normalize(s, terms);
+            } else {
+              py::gil_scoped_release release;
+              t.normalize(s, terms);
+            }
+            py::list out = terms_list(terms);
+            if (terms.capacity() > (std::size_t{1} << 16)) std::vector<std::string>().swap(terms);
+            return out;
           },
           py::arg("text"))
       .def("stem", [](const Tokenizer& t, const std::string& word) { return t.stem(word); }, py::arg("word"))
@@ -238,8 +271,15 @@ void bind_text(py::module_& m) {
             std::vector<bool> cps;
             std::vector<std::size_t> surrogates;
             const auto owned = texts_of(t, texts, cps, surrogates);
-            py::gil_scoped_release release;
-            return t.normalize_batch(views(owned), threads);
+            std::vector<std::vector<std::string>> res;
+            {
+              py::gil_scoped_release release;
+              res = t.normalize_batch(views(owned), threads);
+            }
+            py::list out(res.size());
+            for (std::size_t i = 0; i < res.size(); ++i)
+              PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i), terms_list(res[i]).release().ptr());
+            return out;
           },
           py::arg("texts"), py::arg("threads") = 0)
       .def(py::pickle([](const Tokenizer& t) { return options_dict(t.options()); },
