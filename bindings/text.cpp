@@ -232,9 +232,12 @@ void bind_text(py::module_& m) {
             std::size_t surrogates = 0;
             std::string storage;
             const std::string_view s = text_for(t, text, cp, surrogates, storage);
-            // One reused buffer per thread; a short text keeps the GIL: releasing and taking it
-            // back costs more than the work.
-            thread_local std::vector<std::string> terms;
+            // One reused buffer per thread, taken out of its slot for the call: building the list
+            // can run the garbage collector, and a __del__ that calls normalize on this thread
+            // must not overwrite the terms being converted. A short text keeps the GIL:
+            // releasing and taking it back costs more than the work.
+            thread_local std::vector<std::string> reused;
+            std::vector<std::string> terms = std::move(reused);
             if (s.size() < kReleaseGil) {
               t.normalize(s, terms);
             } else {
@@ -242,7 +245,7 @@ void bind_text(py::module_& m) {
               t.normalize(s, terms);
             }
             py::list out = terms_list(terms);
-            if (terms.capacity() > (std::size_t{1} << 16)) std::vector<std::string>().swap(terms);
+            if (terms.capacity() <= (std::size_t{1} << 16)) reused = std::move(terms);
             return out;
           },
           py::arg("text"))

@@ -344,6 +344,17 @@ TEST_CASE("negation scope runs to the next punctuation") {
   CHECK(join(tok.normalize("nessuno risponde!!! male")) == "nessuno NEG_risponde male");
   o.stem = true;
   CHECK(join(Tokenizer(o).normalize("non funzionano le offerte")) == "non NEG_funzion NEG_offert");
+  // A word whose norm is empty (a lone combining accent, stripped) is removed, not "NEG_", by
+  // normalize() and by tokenize() + is_term() alike.
+  o.stem = false;
+  o.strip_accents = true;
+  const Tokenizer strip(o);
+  const std::string text = "non \u0301 bello";
+  CHECK(join(strip.normalize(text)) == "non NEG_bello");
+  std::vector<std::string> kept;
+  for (const Token& t : strip.tokenize(text))
+    if (strip.is_term(t)) kept.push_back(t.norm);
+  CHECK(join(kept) == "non NEG_bello");
 }
 
 TEST_CASE("placeholders replace numbers, URLs, e-mails and mentions") {
@@ -489,6 +500,18 @@ TEST_CASE("normalize into a reused vector replaces its contents and equals norma
   CHECK_THROWS_AS(strict.normalize("rotto \xC3 qui", out), std::invalid_argument);
   strict.normalize("di nuovo bene", out);  // the worker's buffer held the failed text's tokens
   CHECK(out == std::vector<std::string>{"nuovo", "bene"});
+  // A string that held a long term does not keep its memory for a short one.
+  const std::string url = "https://example.com/" + std::string(20000, 'a');
+  {
+    const Tokenizer plain;
+    std::vector<std::string> buf;
+    plain.normalize(url, buf);
+    REQUIRE(buf.size() == 1);
+    CHECK(buf[0].capacity() >= 20000);
+    plain.normalize("ciao", buf);
+    CHECK(buf == std::vector<std::string>{"ciao"});
+    CHECK(buf[0].capacity() < 1024);
+  }
 }
 
 TEST_CASE("a failing text in a strict batch is named by its index") {

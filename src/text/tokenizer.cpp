@@ -735,7 +735,9 @@ Tokens Tokenizer::tokenize(std::string_view text) const {
   Tokens out = segment(text);
   Impl::Borrowed w(*impl_);
   impl_->normalize_tokens(text, out.tokens, *w.worker, [](Token& t, std::string_view norm, bool negated) {
-    if (negated) t.norm.assign("NEG_");
+    // A word whose norm is empty (a lone combining accent under strip_accents) is removed, not
+    // "NEG_": normalize() drops it too.
+    if (negated && !norm.empty()) t.norm.assign("NEG_");
     t.norm.append(norm);
   });
   return out;
@@ -767,6 +769,8 @@ void Tokenizer::normalize(std::string_view text, std::vector<std::string>& out) 
     if (!impl.kept(t.kind, norm)) return;
     std::string& term = n < out.size() ? out[n] : out.emplace_back();
     ++n;
+    // A buffer that once held a long term (a 10 MB URL) does not keep that memory for short ones.
+    if (term.capacity() > 1024 && norm.size() < 256) std::string().swap(term);
     if (negated) {
       term.assign("NEG_");
       term.append(norm);

@@ -642,3 +642,44 @@ def test_repr_shows_the_options():
         "utf8='replace', stopwords=[277 words])")
     assert repr(perche.Tokenizer(stopwords=None, stem=True)).endswith(
         "stem=True, negation=False, placeholders=False, keep_punct=False, utf8='replace', stopwords=None)")
+
+
+def test_normalize_reentered_from_a_finalizer_keeps_both_results():
+    """A __del__ run by the garbage collector while normalize builds its list may call normalize
+    again on the same thread: each call keeps its own terms (the per-thread buffer is not shared
+    with the call in progress)."""
+    import gc
+
+    normalize = perche.Tokenizer().normalize
+    long_text = " ".join(f"parola{i}" for i in range(50))
+    inner = []
+
+    class Cycle:
+        def __del__(self):
+            inner.append(normalize(long_text))
+
+    def garbage_cycle():
+        a, b = Cycle(), Cycle()
+        a.other, b.other = b, a
+
+    was_enabled, threshold = gc.isenabled(), gc.get_threshold()
+    reentered = 0
+    try:
+        for extra in range(12):  # the collection falls at a different allocation each time
+            gc.collect()
+            gc.disable()
+            inner.clear()
+            garbage_cycle()
+            gc.set_threshold(gc.get_count()[0] + extra)
+            gc.enable()
+            outer = normalize("ciao bello")
+            gc.disable()
+            reentered += len(inner) > 0
+            assert outer == ["ciao", "bello"]
+            for terms in inner:
+                assert terms == [f"parola{i}" for i in range(50)]
+        assert reentered  # the finalizer did run inside some call
+    finally:
+        gc.set_threshold(*threshold)
+        if was_enabled:
+            gc.enable()
