@@ -272,7 +272,7 @@ struct Worker {
   // and prefetches each slot a few tokens ahead, so that the long tail of a large vocabulary does
   // not stall on memory. Surfaces over 24 bytes or norms over 29 go to `long_terms`. The
   // elision context (a final apostrophe before a letter) is part of the key: it is mixed into the
-  // hash and the slot's context bit.
+  // hash (its bit 0) and the slot's context bit.
   struct alignas(64) Slot {
     std::uint64_t hash;
     std::uint8_t key_len, norm_len, flags;  // flags: kUsed, kStop, kNegator, kElided
@@ -563,7 +563,7 @@ struct Tokenizer::Impl {
     // Without stemming, most words take the plain_word path and never touch the table.
     const bool prefetch = o.stem;
     auto term_hash = [&](const Token& t) {
-      return hash_bytes(t.text) ^ (elided_at(text, t) ? 0x632BE59BD9B4E019ull : 0);
+      return (hash_bytes(t.text) & ~std::uint64_t{1}) | (elided_at(text, t) ? 1 : 0);
     };
     if (prefetch) {
       hashes.resize(tokens.size());
@@ -596,7 +596,7 @@ struct Tokenizer::Impl {
             norm = o.lowercase ? key : sv;
           } else if (sv.size() <= sizeof Worker::Slot::key) {
             const std::uint64_t h = prefetch ? hashes[k] : term_hash(t);
-            const bool elided = elided_at(text, t);
+            const bool elided = h & 1;
             Worker::Slot& slot = worker.find(h, sv, elided);
             const Term* kept = nullptr;
             if (!(slot.flags & Worker::kUsed) && !worker.long_terms[elided].empty()) {
@@ -764,6 +764,7 @@ void Tokenizer::normalize(std::string_view text, std::vector<std::string>& out) 
     ~Trim() { out.resize(n); }
   } trim{out, n};
   detail::segment(text, impl_->options.split_elisions, impl_->options.utf8, toks);
+  out.reserve(toks.size());  // at most one term per token: no regrowth while the terms come
   const Impl& impl = *impl_;
   impl.normalize_tokens(text, toks, *w.worker, [&](const Token& t, std::string_view norm, bool negated) {
     if (!impl.kept(t.kind, norm)) return;
