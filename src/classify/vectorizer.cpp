@@ -18,6 +18,7 @@
 #include <string>
 #include <utility>
 
+#include "../common/hash.hpp"
 #include "../common/parallel.hpp"
 
 namespace perche {
@@ -49,16 +50,15 @@ void check_options(const TfidfOptions& o) {
 
 }  // namespace
 
-// FNV-1a, 64 bit, then a final avalanche (murmur3's fmix64). `marked` hashes a leading U+0001
-// first, so that a char n-gram of Analyzer::both is looked up without building its string.
+// The hash of a feature; `marked` hashes it as if it began with U+0001, so that a char n-gram of
+// Analyzer::both is looked up without building its string: hash_feature("\x01" + s) equals
+// hash_feature(s, true), both hashing s with the marked seed.
 static std::uint64_t hash_feature(std::string_view s, bool marked = false) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  if (marked) h = (h ^ 0x01) * 0x100000001b3ull;
-  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  return h;
+  if (!marked && !s.empty() && s[0] == kCharPrefix) {
+    s.remove_prefix(1);
+    marked = true;
+  }
+  return detail::hash_bytes(s, marked ? 0xD6E8FEB86659FD93ull : 0x9E3779B97F4A7C15ull);
 }
 
 namespace {
@@ -91,8 +91,11 @@ struct Vocab {
     std::uint64_t hash;
     std::int64_t column;  // the provisional id; -1: empty
   };
+  struct Count {
+    std::int64_t df = 0, total = 0, seen_in = -1;  // seen_in: last document counted in df
+  };
   std::vector<std::string> names;
-  std::vector<std::int64_t> df, total, seen_in;  // seen_in: last document counted in df
+  std::vector<Count> counts;  // by id: one cache line per occurrence, not three
   std::vector<std::uint64_t> hashes;
   std::vector<Slot> table = std::vector<Slot>(1 << 14, Slot{0, -1});
   std::vector<std::uint32_t> occ;
@@ -104,21 +107,19 @@ struct Vocab {
     if (table[i].column >= 0) return table[i].column;
     const auto id = static_cast<std::int64_t>(names.size());
     names.emplace_back(marked ? std::string(1, kCharPrefix).append(body) : std::string(body));
-    df.push_back(0);
-    total.push_back(0);
-    seen_in.push_back(-1);
+    counts.emplace_back();
     hashes.push_back(h);
     table[i] = Slot{h, id};
     if (names.size() * 2 > table.size()) grow();
     return id;
   }
   void count(std::int64_t id, std::size_t doc) {
-    const auto k = static_cast<std::size_t>(id);
+    Count& c = counts[static_cast<std::size_t>(id)];
     occ.push_back(static_cast<std::uint32_t>(id));
-    ++total[k];
-    if (seen_in[k] != static_cast<std::int64_t>(doc)) {
-      seen_in[k] = static_cast<std::int64_t>(doc);
-      ++df[k];
+    ++c.total;
+    if (c.seen_in != static_cast<std::int64_t>(doc)) {
+      c.seen_in = static_cast<std::int64_t>(doc);
+      ++c.df;
     }
   }
   void grow() {  // the names are distinct: each goes to the first empty slot of its probe
@@ -263,14 +264,13 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Ter
     remap[t].resize(v.names.size());
     for (std::size_t k = 0; k < v.names.size(); ++k) {
       const auto g = static_cast<std::size_t>(all.id_of(v.names[k], false));
-      all.df[g] += v.df[k];
-      all.total[g] += v.total[k];
+      all.counts[g].df += v.counts[k].df;
+      all.counts[g].total += v.counts[k].total;
       remap[t][k] = static_cast<std::uint32_t>(g);
     }
   }
   std::vector<std::string>& names = all.names;
-  const std::vector<std::int64_t>& df = all.df;
-  const std::vector<std::int64_t>& total = all.total;
+  const std::vector<Vocab::Count>& counts = all.counts;
   if (names.empty())
     throw std::invalid_argument("TfidfVectorizer: empty vocabulary: the " + std::to_string(n_docs) +
                                 " documents have no term (only stopwords, punctuation or nothing)");
@@ -284,13 +284,13 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Ter
                                 " documents, fewer than min_df's " + std::to_string(min_count));
   std::vector<std::size_t> keep;
   for (std::size_t i = 0; i < names.size(); ++i) {
-    const auto c = static_cast<double>(df[i]);
+    const auto c = static_cast<double>(counts[i].df);
     if (c >= min_count && c <= max_count) keep.push_back(i);
   }
   if (o.max_features && keep.size() > o.max_features) {
     // Most frequent first; ties by feature name, so the choice does not depend on input order.
     std::sort(keep.begin(), keep.end(), [&](std::size_t a, std::size_t b) {
-      return total[a] != total[b] ? total[a] > total[b] : names[a] < names[b];
+      return counts[a].total != counts[b].total ? counts[a].total > counts[b].total : names[a] < names[b];
     });
     keep.resize(o.max_features);
   }
@@ -303,7 +303,7 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Ter
   features_.reserve(keep.size());
   idf_.resize(static_cast<Eigen::Index>(keep.size()));
   for (std::size_t c = 0; c < keep.size(); ++c) {
-    const auto dfc = static_cast<double>(df[keep[c]]);
+    const auto dfc = static_cast<double>(counts[keep[c]].df);
     idf_[static_cast<Eigen::Index>(c)] =
         o.smooth_idf ? std::log((1 + n) / (1 + dfc)) + 1 : std::log(n / dfc) + 1;
     features_.push_back(std::move(names[keep[c]]));

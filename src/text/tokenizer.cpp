@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "perche/text.hpp"
+#include "../common/hash.hpp"
 #include "../common/parallel.hpp"
 #include "segment.hpp"
 #include "unicode.hpp"
@@ -55,35 +56,6 @@ struct StringHash {
 };
 using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 
-// 64-bit hash of a short byte string, eight bytes per step (multiply-xorshift mixing with the
-// splitmix64 constants, Steele et al., "Fast splittable pseudorandom number generators", 2014).
-// Words are short: one or two steps, against one multiply per byte for FNV-1a.
-std::uint64_t hash_bytes(std::string_view s) {
-  const char* p = s.data();
-  std::size_t n = s.size();
-  std::uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
-  for (; n >= 8; p += 8, n -= 8) {
-    std::uint64_t v;
-    std::memcpy(&v, p, 8);
-    h = (h ^ v) * 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 31;
-  }
-  // The last 0-7 bytes without a byte loop: two overlapping 4-byte loads, or bytes 0, n/2 and
-  // n-1 of a shorter tail; with the length mixed in above, each covers every byte once or more.
-  std::uint64_t tail = 0;
-  if (n >= 4) {
-    std::uint32_t a, b;
-    std::memcpy(&a, p, 4);
-    std::memcpy(&b, p + n - 4, 4);
-    tail = a | static_cast<std::uint64_t>(b) << 32;
-  } else if (n > 0) {
-    const auto* u = reinterpret_cast<const unsigned char*>(p);
-    tail = u[0] | static_cast<std::uint64_t>(u[n / 2]) << 8 | static_cast<std::uint64_t>(u[n - 1]) << 16;
-  }
-  h = (h ^ tail) * 0x94D049BB133111EBull;
-  return h ^ (h >> 29);
-}
-
 // Stopwords and negators in one open-addressing table (power-of-two size, linear probing,
 // hash_bytes stored per slot): one probe per word and no division, unlike std::unordered_set.
 class WordFlags {
@@ -92,9 +64,9 @@ class WordFlags {
 
   void add(std::string_view w, std::uint8_t flag) {
     if ((count_ + 1) * 4 > slots_.size()) grow();
-    Slot& s = find_slot(w, hash_bytes(w));
+    Slot& s = find_slot(w, perche::detail::hash_bytes(w));
     if (s.flags == 0) {
-      s.hash = hash_bytes(w);
+      s.hash = perche::detail::hash_bytes(w);
       s.key.assign(w);
       ++count_;
     }
@@ -102,7 +74,7 @@ class WordFlags {
   }
   std::uint8_t get(std::string_view w) const {
     if (slots_.empty()) return 0;
-    const std::uint64_t h = hash_bytes(w);
+    const std::uint64_t h = perche::detail::hash_bytes(w);
     for (std::size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
       const Slot& s = slots_[i];
       if (s.flags == 0) return 0;
@@ -563,7 +535,7 @@ struct Tokenizer::Impl {
     // Without stemming, most words take the plain_word path and never touch the table.
     const bool prefetch = o.stem;
     auto term_hash = [&](const Token& t) {
-      return (hash_bytes(t.text) & ~std::uint64_t{1}) | (elided_at(text, t) ? 1 : 0);
+      return (perche::detail::hash_bytes(t.text) & ~std::uint64_t{1}) | (elided_at(text, t) ? 1 : 0);
     };
     if (prefetch) {
       hashes.resize(tokens.size());

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+// The byte-string hash of the tokenizer's tables and the vectorizer's feature index.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace perche::detail {
+
+// 64-bit hash of a short byte string, eight bytes per step (multiply-xorshift mixing with the
+// splitmix64 constants, Steele et al., "Fast splittable pseudorandom number generators", 2014).
+// Words are short: one or two steps, against one multiply per byte for FNV-1a.
+inline std::uint64_t hash_bytes(std::string_view s, std::uint64_t seed = 0x9E3779B97F4A7C15ull) {
+  const char* p = s.data();
+  std::size_t n = s.size();
+  std::uint64_t h = seed ^ n;
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    h = (h ^ v) * 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 31;
+  }
+  // The last 0-7 bytes without a byte loop: two overlapping 4-byte loads, or bytes 0, n/2 and
+  // n-1 of a shorter tail; with the length mixed in above, each covers every byte once or more.
+  std::uint64_t tail = 0;
+  if (n >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    tail = a | static_cast<std::uint64_t>(b) << 32;
+  } else if (n > 0) {
+    const auto* u = reinterpret_cast<const unsigned char*>(p);
+    tail = u[0] | static_cast<std::uint64_t>(u[n / 2]) << 8 | static_cast<std::uint64_t>(u[n - 1]) << 16;
+  }
+  h = (h ^ tail) * 0x94D049BB133111EBull;
+  return h ^ (h >> 29);
+}
+
+}  // namespace perche::detail
