@@ -20,7 +20,6 @@ using namespace perche;
 
 namespace {
 
-std::vector<std::string_view> views(const std::vector<std::string>& s) { return {s.begin(), s.end()}; }
 
 bool is_pretokenized(const py::sequence& docs) {
   return py::len(docs) > 0 && !py::isinstance<py::str>(docs[0]) && !py::isinstance<py::bytes>(docs[0]);
@@ -37,10 +36,9 @@ SparseMatrix with_docs(const py::object& obj, const char* what, Fn fn) {
     py::gil_scoped_release release;
     return fn(terms);
   }
-  const auto owned = perche_py::utf8_list(docs, what);
-  const auto v = views(owned);
+  const perche_py::Utf8Texts texts(docs, what);
   py::gil_scoped_release release;
-  return fn(std::span<const std::string_view>(v));
+  return fn(std::span<const std::string_view>(texts.views()));
 }
 
 py::dict explanation_dict(const Explanation& e, const std::string& text, bool code_points) {
@@ -188,8 +186,8 @@ void bind_classify(py::module_& m) {
       .def(
           "fit",
           [](DriverClassifier& c, const py::iterable& texts, const LabelMatrix& Y) -> DriverClassifier& {
-            const auto owned = perche_py::utf8_list(texts, "DriverClassifier.fit");
-            const auto v = views(owned);
+            const perche_py::Utf8Texts owned(texts, "DriverClassifier.fit");
+            const auto& v = owned.views();
             py::gil_scoped_release release;
             return c.fit(v, Y);
           },
@@ -203,8 +201,8 @@ void bind_classify(py::module_& m) {
       .def(
           "predict_proba",
           [](const DriverClassifier& c, const py::iterable& texts) {
-            const auto owned = perche_py::utf8_list(texts, "DriverClassifier.predict_proba");
-            const auto v = views(owned);
+            const perche_py::Utf8Texts owned(texts, "DriverClassifier.predict_proba");
+            const auto& v = owned.views();
             py::gil_scoped_release release;
             return c.predict_proba(std::span<const std::string_view>(v));
           },
@@ -212,8 +210,8 @@ void bind_classify(py::module_& m) {
       .def(
           "predict",
           [](const DriverClassifier& c, const py::iterable& texts) {
-            const auto owned = perche_py::utf8_list(texts, "DriverClassifier.predict");
-            const auto v = views(owned);
+            const perche_py::Utf8Texts owned(texts, "DriverClassifier.predict");
+            const auto& v = owned.views();
             py::gil_scoped_release release;
             return c.predict(v);
           },
@@ -268,8 +266,8 @@ void bind_classify(py::module_& m) {
       .def(
           "evaluate",
           [](const DriverClassifier& c, const py::iterable& texts, const LabelMatrix& Y) {
-            const auto owned = perche_py::utf8_list(texts, "DriverClassifier.evaluate");
-            const auto v = views(owned);
+            const perche_py::Utf8Texts owned(texts, "DriverClassifier.evaluate");
+            const auto& v = owned.views();
             Evaluation e;
             {
               py::gil_scoped_release release;

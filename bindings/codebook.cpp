@@ -41,8 +41,8 @@ void bind_codebook(py::module_& m) {
       .def(
           "predict",
           [](const Codebook& c, const py::iterable& texts, int threads) {
-            const auto owned = perche_py::utf8_list(texts, "Codebook.predict: texts");
-            const std::vector<std::string_view> v(owned.begin(), owned.end());
+            const perche_py::Utf8Texts owned(texts, "Codebook.predict: texts");
+            const auto& v = owned.views();
             py::gil_scoped_release release;
             return c.predict(v, threads);
           },

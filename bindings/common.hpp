@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 
 #include <cstddef>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,5 +94,36 @@ inline std::vector<std::string> utf8_list(const py::iterable& texts, const char*
   }
   return out;
 }
+
+// The UTF-8 bytes of a list of str/bytes as views, without copying the texts: a new list that
+// this object owns keeps them alive while the GIL is released (the caller's list may change
+// meanwhile); a str with lone surrogates is encoded into owned storage (see utf8_view). `what`
+// names the argument in the error for another element type.
+class Utf8Texts {
+ public:
+  Utf8Texts(const py::handle& texts, const char* what)
+      : list_(py::reinterpret_steal<py::list>(PySequence_List(texts.ptr()))) {
+    if (!list_) throw py::error_already_set();
+    const Py_ssize_t n = PyList_GET_SIZE(list_.ptr());
+    views_.reserve(static_cast<std::size_t>(n));
+    for (Py_ssize_t i = 0; i < n; ++i) {
+      const py::handle t = PyList_GET_ITEM(list_.ptr(), i);
+      if (!py::isinstance<py::str>(t) && !py::isinstance<py::bytes>(t))
+        throw py::type_error(std::string(what) + ": element " + std::to_string(i) + " is " +
+                             std::string(py::str(py::type::handle_of(t).attr("__name__"))) + ", expected str");
+      bool cp = true;
+      std::string storage;
+      std::string_view v = utf8_view(t, cp, storage);
+      if (!storage.empty() && v.data() == storage.data()) v = owned_.emplace_back(std::move(storage));
+      views_.push_back(v);
+    }
+  }
+  const std::vector<std::string_view>& views() const { return views_; }
+
+ private:
+  py::list list_;
+  std::deque<std::string> owned_;  // stable addresses for the views
+  std::vector<std::string_view> views_;
+};
 
 }  // namespace perche_py
