@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "../src/common/hash.hpp"
 #include "crc32_reference.hpp"
 
 using doctest::Approx;
@@ -509,4 +510,23 @@ TEST_CASE("logistic: trust-region Newton reaches the L-BFGS minimizer, binary an
   perche::LogisticOptions bad;
   bad.solver = static_cast<perche::Solver>(7);
   CHECK_THROWS_WITH_AS(perche::LogisticRegression{bad}, doctest::Contains("solver 7 is unknown"), std::invalid_argument);
+}
+
+TEST_CASE("the table hash spreads strings that differ only in their last bytes") {
+  // Table slots are the hash's low bits: strings of 5-7 bytes that share their first four (parla,
+  // parle, parli, parlo) must not all start at one slot (they did with a single final multiply).
+  for (std::size_t len : {5u, 6u, 7u, 13u, 15u}) {
+    CAPTURE(len);
+    std::set<std::uint64_t> slots;
+    for (int b = 0; b < 256; ++b) {
+      std::string s(len - 1, 'a');
+      s.push_back(static_cast<char>(b));
+      slots.insert(perche::detail::hash_bytes(s) & 0xFFFF);
+    }
+    CHECK(slots.size() >= 250);  // 256 random picks from 65,536 slots rarely collide
+  }
+  std::set<std::uint64_t> verbs;
+  for (const char* w : {"parla", "parle", "parli", "parlo", "parlare", "parlato", "parlava", "parlavo", "parlano"})
+    verbs.insert(perche::detail::hash_bytes(w) & 0x3FFF);
+  CHECK(verbs.size() >= 8);
 }

@@ -34,8 +34,13 @@ inline std::uint64_t hash_bytes(std::string_view s, std::uint64_t seed = 0x9E377
     const auto* u = reinterpret_cast<const unsigned char*>(p);
     tail = u[0] | static_cast<std::uint64_t>(u[n / 2]) << 8 | static_cast<std::uint64_t>(u[n - 1]) << 16;
   }
-  h = (h ^ tail) * 0x94D049BB133111EBull;
-  return h ^ (h >> 29);
+  // Final avalanche (the splitmix64 finalizer): every input bit reaches the low bits, which pick a
+  // table slot. A single multiply would leave the low bits blind to the high bytes of the tail, so
+  // that parla/parle/parli/parlo all started probing at one slot.
+  h ^= tail;
+  h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
+  h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
+  return h ^ (h >> 31);
 }
 
 }  // namespace perche::detail
