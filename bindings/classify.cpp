@@ -20,7 +20,6 @@ using namespace perche;
 
 namespace {
 
-
 bool is_pretokenized(const py::sequence& docs) {
   return py::len(docs) > 0 && !py::isinstance<py::str>(docs[0]) && !py::isinstance<py::bytes>(docs[0]);
 }

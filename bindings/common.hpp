@@ -80,14 +80,19 @@ class CodePoints {
   std::size_t byte_ = 0, cp_ = 0;
 };
 
+// Throws TypeError unless element i of the argument `what` is str or bytes.
+inline void check_text(const py::handle& t, const char* what, std::size_t i) {
+  if (!py::isinstance<py::str>(t) && !py::isinstance<py::bytes>(t))
+    throw py::type_error(std::string(what) + ": element " + std::to_string(i) + " is " +
+                         std::string(py::str(py::type::handle_of(t).attr("__name__"))) + ", expected str");
+}
+
 // A list of str/bytes as UTF-8 strings; `what` names the argument in the error for another type.
 inline std::vector<std::string> utf8_list(const py::iterable& texts, const char* what) {
   std::vector<std::string> out;
   std::size_t i = 0;
   for (const auto& t : texts) {
-    if (!py::isinstance<py::str>(t) && !py::isinstance<py::bytes>(t))
-      throw py::type_error(std::string(what) + ": element " + std::to_string(i) + " is " +
-                           std::string(py::str(py::type::handle_of(t).attr("__name__"))) + ", expected str");
+    check_text(t, what, i);
     bool cp = true;
     out.push_back(utf8_of(t, cp));
     ++i;
@@ -108,9 +113,7 @@ class Utf8Texts {
     views_.reserve(static_cast<std::size_t>(n));
     for (Py_ssize_t i = 0; i < n; ++i) {
       const py::handle t = PyList_GET_ITEM(list_.ptr(), i);
-      if (!py::isinstance<py::str>(t) && !py::isinstance<py::bytes>(t))
-        throw py::type_error(std::string(what) + ": element " + std::to_string(i) + " is " +
-                             std::string(py::str(py::type::handle_of(t).attr("__name__"))) + ", expected str");
+      check_text(t, what, static_cast<std::size_t>(i));
       bool cp = true;
       std::string storage;
       std::string_view v = utf8_view(t, cp, storage);

@@ -518,10 +518,8 @@ class Scanner {
     const Cls* const table = table_;
     while (true) {
       while (j < n) {
-        if (kAsciiLetter[b[j]]) {  // the run of ASCII letters, tight
-          std::size_t k = j + 1;
-          while (k < n && kAsciiLetter[b[k]]) ++k;
-          j = k;
+        if (kAsciiLetter[b[j]]) {  // the run of ASCII letters
+          j = ascii_letters_end(j + 1);
           last = Cls::letter;
           letters = true;
           continue;

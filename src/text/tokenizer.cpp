@@ -64,9 +64,10 @@ class WordFlags {
 
   void add(std::string_view w, std::uint8_t flag) {
     if ((count_ + 1) * 4 > slots_.size()) grow();
-    Slot& s = find_slot(w, perche::detail::hash_bytes(w));
+    const std::uint64_t h = perche::detail::hash_bytes(w);
+    Slot& s = find_slot(w, h);
     if (s.flags == 0) {
-      s.hash = perche::detail::hash_bytes(w);
+      s.hash = h;
       s.key.assign(w);
       ++count_;
     }
@@ -681,7 +682,6 @@ struct Tokenizer::Impl {
     }
     return first.empty() ? std::string(s.substr(0, unit)) : first;
   }
-
 };
 
 Tokenizer::Tokenizer(TokenizerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
