@@ -433,23 +433,40 @@ TEST_CASE("tfidf: raw texts counted on each thread equal their normalized terms;
   std::vector<std::string> raw;
   std::mt19937_64 rng(5);
   const char* words[] = {"L'attesa", "dell'operatore", "è", "stata", "LUNGA", "perchè", "non", "mi", "hanno", "richiamato",
-                         "bellissimoooo", "👍🏻", "3,5", "#delusione", "e'", "po'"};
+                         "bellissimoooo", "👍🏻", "3,5", "#delusione", "e'", "po'", ","};
   for (int d = 0; d < 3000; ++d) {
     std::string t;
-    for (int k = 0, n = 1 + static_cast<int>(rng() % 10); k < n; ++k) t.append(words[rng() % 16]).append(" ");
+    for (int k = 0, n = 1 + static_cast<int>(rng() % 10); k < n; ++k) t.append(words[rng() % 17]).append(" ");
     raw.push_back(t);
   }
   const std::vector<std::string_view> texts(raw.begin(), raw.end());
   perche::TfidfOptions o;
   o.analyzer = perche::Analyzer::both;
   o.ngram_max = 2;
-  const perche::text::Tokenizer tok(o.tokenizer);
-  perche::TfidfVectorizer from_docs(o), from_texts(o);
-  const SparseMatrix A = from_docs.fit_transform(tok.normalize_batch(texts, 1), 1);
-  const SparseMatrix B = from_texts.fit_transform(texts, 2);
-  CHECK(from_docs.features() == from_texts.features());
-  CHECK((A - B).norm() == 0.0);
-  CHECK((from_texts.transform(texts, 2) - A).norm() == 0.0);
+  // Word unigrams (the default) are counted straight from the tokenizer's terms, the others from
+  // term lists: both paths, with NEG_ terms, stems and kept punctuation.
+  perche::TfidfOptions negation, punct;
+  negation.tokenizer.negation = negation.tokenizer.stem = true;
+  punct.tokenizer.keep_punct = true;
+  punct.min_df = DocFreq::count(3);
+  for (const auto& opt : {o, perche::TfidfOptions{}, negation, punct}) {
+    const perche::text::Tokenizer tok(opt.tokenizer);
+    perche::TfidfVectorizer from_docs(opt), from_texts(opt), one(opt);
+    const SparseMatrix A = from_docs.fit_transform(tok.normalize_batch(texts, 1), 1);
+    for (unsigned threads : {1U, 2U}) {
+      CAPTURE(threads);
+      const SparseMatrix B = from_texts.fit_transform(texts, threads);
+      CHECK(from_docs.features() == from_texts.features());
+      CHECK(from_docs.idf() == from_texts.idf());
+      CHECK((A - B).norm() == 0.0);
+      CHECK((from_texts.transform(texts, 2) - A).norm() == 0.0);
+    }
+  }
+  perche::TfidfVectorizer neg(negation), kept(punct);
+  neg.fit(texts, 2);
+  kept.fit(texts, 2);
+  CHECK(std::ranges::any_of(neg.features(), [](const std::string& f) { return f.starts_with("NEG_"); }));
+  CHECK(kept.column(",") >= 0);
 
   // Strict UTF-8: the lowest failing text is named, whichever chunk it is in.
   const std::vector<std::string> good = raw;

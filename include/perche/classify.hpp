@@ -128,14 +128,18 @@ class TfidfVectorizer {
     std::int64_t column;  // -1: empty
   };
   std::int64_t find(std::string_view body, bool marked) const;  // marked: the feature is U+0001 + body
-  void index_features();  // (re)builds table_ from features_; throws on a duplicate
+  // (Re)builds table_ from features_ (with their hashes when known); throws on a duplicate.
+  void index_features(const std::vector<std::uint64_t>* hashes = nullptr);
   template <typename Fn>
   void for_each_feature(const std::vector<std::string>& terms, std::string& scratch, Fn&& fn) const;
-  template <typename TermsOf>
-  SparseMatrix fit_impl(std::size_t n_docs, unsigned threads, TermsOf&& terms_of);
+  template <typename MakeSource>
+  SparseMatrix fit_impl(std::size_t n_docs, unsigned threads, MakeSource&& make_source);
   SparseMatrix build(const std::vector<std::vector<std::string>>& docs, unsigned threads) const;
-  void weigh(std::vector<std::int64_t>& cols, Row& row) const;
-  SparseMatrix assemble(const std::vector<Row>& rows) const;
+  struct RowBlock;  // the rows of consecutive documents, CSR-like
+  void row_of(const std::vector<std::string>& terms, std::vector<std::int64_t>& cols, std::vector<double>& values) const;
+  void add_row(const std::vector<std::string>& terms, RowBlock& block) const;
+  void weigh(std::vector<std::int64_t>& cols, std::vector<double>& values) const;
+  SparseMatrix assemble(std::vector<RowBlock>& blocks, unsigned threads) const;
 
   TfidfOptions options_;
   std::vector<std::string> features_;

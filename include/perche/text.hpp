@@ -92,6 +92,10 @@ struct Tokens {
   const Token& operator[](std::size_t i) const { return tokens[i]; }
 };
 
+namespace detail {
+class TermReader;  // the library's own reader of many texts' terms (src/text/term_reader.hpp)
+}
+
 /// Italian tokenizer and normalizer. Construction validates the options; a constructed Tokenizer
 /// is immutable, and its const member functions may be called from several threads at once.
 class Tokenizer {
@@ -137,6 +141,7 @@ class Tokenizer {
                                                         unsigned threads = 0) const;
 
  private:
+  friend class detail::TermReader;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -20,6 +20,7 @@
 
 #include "../common/hash.hpp"
 #include "../common/parallel.hpp"
+#include "../text/term_reader.hpp"
 
 namespace perche {
 namespace {
@@ -63,8 +64,8 @@ static std::uint64_t hash_feature(std::string_view s, bool marked = false) {
 
 namespace {
 
-// Open addressing over (hash, column) slots, shared by the fitted index and the counting
-// vocabularies: power-of-two size, linear probing, a hash match confirmed against the names.
+// The fitted index: open addressing over (hash, column) slots, power-of-two size, linear probing,
+// a hash match confirmed against the names.
 // Returns the slot holding body (the feature U+0001 + body when marked), or the empty slot
 // (column -1) where it would go.
 template <typename Slot>
@@ -87,66 +88,131 @@ std::size_t probe(const std::vector<Slot>& table, const std::vector<std::string>
 // document frequency and corpus count; `occ` holds every occurrence's id, document by document,
 // so that the matrix is built without generating and hashing the features a second time.
 struct Vocab {
+  // 32 bytes: a feature body of up to kInline bytes is confirmed inside its slot, without a trip
+  // to `names` (measured: half of the lookup's time was that second cache miss).
+  static constexpr std::size_t kInline = 18;
+  static constexpr std::uint32_t kEmpty = UINT32_MAX;
   struct Slot {
     std::uint64_t hash;
-    std::int64_t column;  // the provisional id; -1: empty
+    std::uint32_t id;    // the provisional id; kEmpty: an empty slot
+    std::uint8_t len;    // the body's size, capped at 255
+    std::uint8_t marked;
+    char key[kInline];   // the body, when it fits
   };
+  static_assert(sizeof(Slot) == 32);
   struct Count {
     std::int64_t df = 0, total = 0, seen_in = -1;  // seen_in: last document counted in df
   };
-  std::vector<std::string> names;
-  std::vector<Count> counts;  // by id: one cache line per occurrence, not three
+  std::vector<std::string> names;  // U+0001 + body when marked
+  std::vector<Count> counts;       // by id: one cache line per occurrence, not three
   std::vector<std::uint64_t> hashes;
-  std::vector<Slot> table = std::vector<Slot>(1 << 14, Slot{0, -1});
+  std::vector<Slot> table = std::vector<Slot>(1 << 14, Slot{0, kEmpty, 0, 0, {}});
   std::vector<std::uint32_t> occ;
   std::vector<std::size_t> doc_start;
 
-  std::int64_t id_of(std::string_view body, bool marked) {
-    const std::uint64_t h = hash_feature(body, marked);
-    const std::size_t i = probe(table, names, h, body, marked);
-    if (table[i].column >= 0) return table[i].column;
-    const auto id = static_cast<std::int64_t>(names.size());
+  std::uint32_t id_of(std::string_view body, bool marked) { return id_of(body, marked, hash_feature(body, marked)); }
+  std::uint32_t id_of(std::string_view body, bool marked, std::uint64_t h) {
+    if (!marked && !body.empty() && body[0] == kCharPrefix) {  // as hash_feature reads it
+      body.remove_prefix(1);
+      marked = true;
+    }
+    const auto len = static_cast<std::uint8_t>(std::min<std::size_t>(body.size(), 255));
+    const std::size_t mask = table.size() - 1;
+    std::size_t i = h & mask;
+    for (; table[i].id != kEmpty; i = (i + 1) & mask) {
+      const Slot& s = table[i];
+      if (s.hash != h || s.len != len || s.marked != marked) continue;
+      if (body.size() <= kInline ? detail::equal_short(s.key, body.data(), body.size())
+                                 : std::string_view(names[s.id]).substr(marked ? 1 : 0) == body)
+        return s.id;
+    }
+    if (names.size() >= kEmpty) throw std::length_error("TfidfVectorizer: more than 2^32 - 1 distinct features");
+    const auto id = static_cast<std::uint32_t>(names.size());
     names.emplace_back(marked ? std::string(1, kCharPrefix).append(body) : std::string(body));
     counts.emplace_back();
     hashes.push_back(h);
-    table[i] = Slot{h, id};
+    Slot& s = table[i];
+    s = Slot{h, id, len, static_cast<std::uint8_t>(marked), {}};
+    if (body.size() <= kInline) std::memcpy(s.key, body.data(), body.size());
     if (names.size() * 2 > table.size()) grow();
     return id;
   }
-  void count(std::int64_t id, std::size_t doc) {
-    Count& c = counts[static_cast<std::size_t>(id)];
-    occ.push_back(static_cast<std::uint32_t>(id));
+  void count(std::uint32_t id, std::size_t doc) {
+    Count& c = counts[id];
+    occ.push_back(id);
     ++c.total;
     if (c.seen_in != static_cast<std::int64_t>(doc)) {
       c.seen_in = static_cast<std::int64_t>(doc);
       ++c.df;
     }
   }
-  void grow() {  // the names are distinct: each goes to the first empty slot of its probe
-    std::vector<Slot> bigger(table.size() * 2, Slot{0, -1});
+  void grow() {  // the features are distinct: each goes to the first empty slot of its probe
+    std::vector<Slot> bigger(table.size() * 2, Slot{0, kEmpty, 0, 0, {}});
     const std::size_t mask = bigger.size() - 1;
-    for (std::size_t k = 0; k < names.size(); ++k) {
-      std::size_t j = hashes[k] & mask;
-      while (bigger[j].column >= 0) j = (j + 1) & mask;
-      bigger[j] = Slot{hashes[k], static_cast<std::int64_t>(k)};
+    for (const Slot& s : table) {
+      if (s.id == kEmpty) continue;
+      std::size_t j = s.hash & mask;
+      while (bigger[j].id != kEmpty) j = (j + 1) & mask;
+      bigger[j] = s;
     }
     table.swap(bigger);
   }
 };
 
+// The first eight bytes of s as a big-endian number, zero-padded: ordering by it orders strings by
+// their first eight bytes the way std::string's < does (byte-wise, a prefix first).
+std::uint64_t prefix_key(std::string_view s) {
+  std::uint64_t k = 0;
+  for (std::size_t i = 0; i < 8; ++i) k = k << 8 | (i < s.size() ? static_cast<unsigned char>(s[i]) : 0u);
+  return k;
+}
+
+// A feature id with the prefix key of its name.
+struct Named {
+  std::uint64_t key;
+  std::uint32_t id;
+};
+
+// The ids of names (distinct) in name order: code-point order, as UTF-8 bytes compare. Sorted on
+// the prefix keys first, so that most comparisons touch no string.
+std::vector<Named> by_name(const std::vector<std::string>& names) {
+  std::vector<Named> out(names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) out[i] = {prefix_key(names[i]), static_cast<std::uint32_t>(i)};
+  std::sort(out.begin(), out.end(), [&](const Named& a, const Named& b) {
+    return a.key != b.key ? a.key < b.key : names[a.id] < names[b.id];
+  });
+  return out;
+}
+
+constexpr std::uint32_t kDropped = UINT32_MAX;  // a feature without a column (pruned by df)
+
 }  // namespace
+
+// The rows of consecutive documents: their entries in order, and where each row ends. Built by
+// one thread, without an allocation per row; assemble() copies the blocks into the matrix.
+struct TfidfVectorizer::RowBlock {
+  std::vector<std::int64_t> inner;
+  std::vector<double> values;
+  std::vector<std::size_t> ends;  // ends[r]: one past row r's last entry
+
+  void append(const std::vector<std::int64_t>& cols, const std::vector<double>& vals) {
+    inner.insert(inner.end(), cols.begin(), cols.end());
+    values.insert(values.end(), vals.begin(), vals.end());
+    ends.push_back(inner.size());
+  }
+};
 
 std::int64_t TfidfVectorizer::find(std::string_view body, bool marked) const {
   if (table_.empty()) return -1;
   return table_[probe(table_, features_, hash_feature(body, marked), body, marked)].column;
 }
 
-void TfidfVectorizer::index_features() {
+void TfidfVectorizer::index_features(const std::vector<std::uint64_t>* hashes) {
   std::size_t size = 16;
   while (size < 2 * features_.size()) size *= 2;
   table_.assign(size, Slot{0, -1});
   for (std::size_t c = 0; c < features_.size(); ++c) {
-    const std::uint64_t h = hash_feature(features_[c]);
+    const std::uint64_t h = hashes ? (*hashes)[c] : hash_feature(features_[c]);
     const std::size_t i = probe(table_, features_, h, features_[c], false);
     if (table_[i].column >= 0)
       throw std::invalid_argument("TfidfVectorizer: feature '" + features_[c] + "' appears twice");
@@ -209,24 +275,58 @@ std::int64_t TfidfVectorizer::column(std::string_view feature) const {
   return find(feature, false);
 }
 
-SparseMatrix TfidfVectorizer::fit_transform(std::span<const std::string_view> texts, unsigned threads) {
-  // Each counting thread normalizes its own texts into one reused buffer: the terms of the whole
-  // corpus are never held at once.
-  const text::Tokenizer tok(options_.tokenizer);
-  return fit_impl(texts.size(), threads, [&](std::size_t d, std::vector<std::string>& buffer) -> const auto& {
-    tok.normalize(texts[d], buffer);
+// A document source for fit_impl, one per counting thread: each(d, fn) calls fn(term) for the
+// terms of document d in order; list(d, buffer) gives them as a vector (in buffer or elsewhere).
+namespace {
+
+struct TextSource {
+  std::span<const std::string_view> texts;
+  text::detail::TermReader reader;  // one borrowed tokenizer worker for the thread's documents
+
+  template <typename Fn>
+  void each(std::size_t d, Fn&& fn) {
+    reader.read(texts[d], fn);
+  }
+  const std::vector<std::string>& list(std::size_t d, std::vector<std::string>& buffer) {
+    std::size_t n = 0;
+    reader.read(texts[d], [&](std::string_view term) {
+      if (n < buffer.size())
+        buffer[n].assign(term);
+      else
+        buffer.emplace_back(term);
+      ++n;
+    });
+    buffer.resize(n);
     return buffer;
-  });
+  }
+};
+
+struct DocSource {
+  const std::vector<std::vector<std::string>>& docs;
+
+  template <typename Fn>
+  void each(std::size_t d, Fn&& fn) {
+    for (const std::string& t : docs[d]) fn(std::string_view(t));
+  }
+  const std::vector<std::string>& list(std::size_t d, std::vector<std::string>&) { return docs[d]; }
+};
+
+}  // namespace
+
+SparseMatrix TfidfVectorizer::fit_transform(std::span<const std::string_view> texts, unsigned threads) {
+  // Each counting thread reads its texts' terms through one worker of the tokenizer, as views:
+  // the terms of the whole corpus are never held at once.
+  const text::Tokenizer tok(options_.tokenizer);
+  return fit_impl(texts.size(), threads, [&] { return TextSource{texts, text::detail::TermReader(tok)}; });
 }
 
 SparseMatrix TfidfVectorizer::fit_transform(const std::vector<std::vector<std::string>>& docs, unsigned threads) {
-  return fit_impl(docs.size(), threads,
-                  [&](std::size_t d, std::vector<std::string>&) -> const std::vector<std::string>& { return docs[d]; });
+  return fit_impl(docs.size(), threads, [&] { return DocSource{docs}; });
 }
 
-// terms_of(d, buffer) gives the terms of document d (in buffer or elsewhere).
-template <typename TermsOf>
-SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, TermsOf&& terms_of) {
+// make_source() gives a document source (TextSource, DocSource) for one counting thread.
+template <typename MakeSource>
+SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, MakeSource&& make_source) {
   // Count features on up to `threads` chunks of documents, each with its own vocabulary, then
   // merge the chunks' vocabularies into the first one. A document that fails (invalid UTF-8 under
   // the strict policy) ends its chunk; the lowest failing index is reported.
@@ -236,42 +336,86 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Ter
   std::vector<std::size_t> bounds(chunks + 1);
   for (std::size_t t = 0; t <= chunks; ++t) bounds[t] = n_docs * t / chunks;
   std::vector<std::pair<std::size_t, std::string>> errors(chunks, {n_docs, {}});
+  // Word unigrams (the default) are the terms themselves: counted as they come, never copied.
+  const bool unigrams = options_.analyzer == Analyzer::word && options_.ngram_min == 1 && options_.ngram_max == 1;
   detail::parallel_jobs(chunks, static_cast<unsigned>(chunks), [&](std::size_t t) {
+    auto source = make_source();
     std::string scratch;
     std::vector<std::string> buffer;
     Vocab& v = part[t];
     v.doc_start.push_back(0);
     for (std::size_t d = bounds[t]; d < bounds[t + 1]; ++d) {
-      const std::vector<std::string>* terms;
       try {
-        terms = &terms_of(d, buffer);
+        if (unigrams) {
+          source.each(d, [&](std::string_view term) { v.count(v.id_of(term, false), d); });
+        } else {
+          for_each_feature(source.list(d, buffer), scratch,
+                           [&](std::string_view body, bool marked, std::uint32_t, std::uint32_t) {
+                             v.count(v.id_of(body, marked), d);
+                           });
+        }
       } catch (const std::exception& e) {
         errors[t] = {d, e.what()};
         return;
       }
-      for_each_feature(*terms, scratch, [&](std::string_view body, bool marked, std::uint32_t, std::uint32_t) {
-        v.count(v.id_of(body, marked), d);
-      });
       v.doc_start.push_back(v.occ.size());
     }
   });
   for (const auto& [d, msg] : errors)
     if (d < n_docs) throw std::invalid_argument("TfidfVectorizer: text " + std::to_string(d) + ": " + msg);
-  Vocab& all = part[0];
-  std::vector<std::vector<std::uint32_t>> remap(chunks);
-  for (std::size_t t = 1; t < chunks; ++t) {
-    const Vocab& v = part[t];
-    remap[t].resize(v.names.size());
-    for (std::size_t k = 0; k < v.names.size(); ++k) {
-      const auto g = static_cast<std::size_t>(all.id_of(v.names[k], false));
-      all.counts[g].df += v.counts[k].df;
-      all.counts[g].total += v.counts[k].total;
-      remap[t][k] = static_cast<std::uint32_t>(g);
+  // Each chunk's features in name order (on the chunk's thread), then one k-way merge: the
+  // corpus's features in name order with summed counts, and for each chunk the index in that
+  // list of each of its ids. Sorting and merging replaces a serial hash merge of the chunks
+  // followed by a sort of the result.
+  std::vector<std::vector<Named>> sorted(chunks);
+  detail::parallel_jobs(chunks, static_cast<unsigned>(chunks), [&](std::size_t t) { sorted[t] = by_name(part[t].names); });
+  struct Merged {
+    std::uint32_t chunk, id;  // where its name and hash are (the first chunk that has it)
+    std::int64_t df, total;
+  };
+  std::vector<Merged> merged;
+  std::vector<std::vector<std::uint32_t>> index_of(chunks);  // then: the column of each id, or kDropped
+  {
+    const auto name = [&](std::size_t t, std::size_t k) -> const std::string& { return part[t].names[sorted[t][k].id]; };
+    std::vector<std::size_t> pos(chunks, 0);
+    const auto after = [&](std::size_t a, std::size_t b) {  // the heap's order: the smallest head on top
+      const Named& x = sorted[a][pos[a]];
+      const Named& y = sorted[b][pos[b]];
+      return x.key != y.key ? x.key > y.key : name(a, pos[a]) > name(b, pos[b]);
+    };
+    std::vector<std::size_t> heap;
+    for (std::size_t t = 0; t < chunks; ++t) {
+      index_of[t].resize(sorted[t].size());
+      if (!sorted[t].empty()) heap.push_back(t);
+    }
+    std::uint64_t last_key = 0;
+    const std::string* last = nullptr;  // the name of merged.back()
+    std::make_heap(heap.begin(), heap.end(), after);
+    merged.reserve(sorted[0].size());
+    while (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), after);
+      const std::size_t t = heap.back();
+      const Named& e = sorted[t][pos[t]];
+      const Vocab::Count& c = part[t].counts[e.id];
+      const std::string& nm = name(t, pos[t]);
+      if (last && e.key == last_key && *last == nm) {  // a feature of an earlier chunk too
+        merged.back().df += c.df;
+        merged.back().total += c.total;
+      } else {
+        if (merged.size() >= kDropped) throw std::length_error("TfidfVectorizer: more than 2^32 - 2 distinct features");
+        merged.push_back({static_cast<std::uint32_t>(t), e.id, c.df, c.total});
+        last_key = e.key;
+        last = &nm;
+      }
+      index_of[t][e.id] = static_cast<std::uint32_t>(merged.size() - 1);
+      if (++pos[t] < sorted[t].size())
+        std::push_heap(heap.begin(), heap.end(), after);
+      else
+        heap.pop_back();
     }
   }
-  std::vector<std::string>& names = all.names;
-  const std::vector<Vocab::Count>& counts = all.counts;
-  if (names.empty())
+  sorted = {};
+  if (merged.empty())
     throw std::invalid_argument("TfidfVectorizer: empty vocabulary: the " + std::to_string(n_docs) +
                                 " documents have no term (only stopwords, punctuation or nothing)");
 
@@ -282,61 +426,91 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Ter
   if (max_count < min_count)
     throw std::invalid_argument("TfidfVectorizer: max_df corresponds to " + std::to_string(max_count) +
                                 " documents, fewer than min_df's " + std::to_string(min_count));
-  std::vector<std::size_t> keep;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const auto c = static_cast<double>(counts[i].df);
-    if (c >= min_count && c <= max_count) keep.push_back(i);
+  std::vector<std::uint32_t> keep;  // indices into merged, so in name order
+  for (std::size_t i = 0; i < merged.size(); ++i) {
+    const auto c = static_cast<double>(merged[i].df);
+    if (c >= min_count && c <= max_count) keep.push_back(static_cast<std::uint32_t>(i));
   }
   if (o.max_features && keep.size() > o.max_features) {
-    // Most frequent first; ties by feature name, so the choice does not depend on input order.
-    std::sort(keep.begin(), keep.end(), [&](std::size_t a, std::size_t b) {
-      return counts[a].total != counts[b].total ? counts[a].total > counts[b].total : names[a] < names[b];
+    // Most frequent first; ties by feature name (the index order), so the choice does not depend
+    // on input order.
+    std::sort(keep.begin(), keep.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return merged[a].total != merged[b].total ? merged[a].total > merged[b].total : a < b;
     });
     keep.resize(o.max_features);
+    std::sort(keep.begin(), keep.end());
   }
   if (keep.empty())
-    throw std::invalid_argument("TfidfVectorizer: after pruning no feature remains (" + std::to_string(names.size()) +
+    throw std::invalid_argument("TfidfVectorizer: after pruning no feature remains (" + std::to_string(merged.size()) +
                                 " features before; lower min_df or raise max_df)");
-  std::sort(keep.begin(), keep.end(), [&](std::size_t a, std::size_t b) { return names[a] < names[b]; });
 
-  features_.clear();
-  features_.reserve(keep.size());
-  idf_.resize(static_cast<Eigen::Index>(keep.size()));
-  for (std::size_t c = 0; c < keep.size(); ++c) {
-    const auto dfc = static_cast<double>(counts[keep[c]].df);
-    idf_[static_cast<Eigen::Index>(c)] =
-        o.smooth_idf ? std::log((1 + n) / (1 + dfc)) + 1 : std::log(n / dfc) + 1;
-    features_.push_back(std::move(names[keep[c]]));
-  }
-  index_features();
-
-  std::vector<std::int64_t> col_of(names.size(), -1);
-  for (std::size_t c = 0; c < keep.size(); ++c) col_of[keep[c]] = static_cast<std::int64_t>(c);
-  std::vector<Row> rows(n_docs);
-  detail::parallel_jobs(chunks, static_cast<unsigned>(chunks), [&](std::size_t t) {
-    const Vocab& v = part[t];
-    std::vector<std::int64_t> cols;
-    for (std::size_t d = bounds[t]; d < bounds[t + 1]; ++d) {
-      cols.clear();
-      const std::size_t local = d - bounds[t];
-      for (std::size_t k = v.doc_start[local]; k < v.doc_start[local + 1]; ++k)
-        if (const auto c = col_of[t ? remap[t][v.occ[k]] : v.occ[k]]; c >= 0) cols.push_back(c);
-      weigh(cols, rows[d]);
+  // The kept features, their idf and hashes, filled in parallel ranges.
+  const std::size_t n_features = keep.size();
+  features_.assign(n_features, std::string());
+  std::vector<std::uint64_t> hashes(n_features);
+  idf_.resize(static_cast<Eigen::Index>(n_features));
+  std::vector<std::uint32_t> column(merged.size(), kDropped);
+  detail::parallel_jobs(chunks, static_cast<unsigned>(chunks), [&](std::size_t j) {
+    for (std::size_t c = n_features * j / chunks; c < n_features * (j + 1) / chunks; ++c) {
+      const Merged& m = merged[keep[c]];
+      const auto dfc = static_cast<double>(m.df);
+      idf_[static_cast<Eigen::Index>(c)] = o.smooth_idf ? std::log((1 + n) / (1 + dfc)) + 1 : std::log(n / dfc) + 1;
+      features_[c] = std::move(part[m.chunk].names[m.id]);
+      hashes[c] = part[m.chunk].hashes[m.id];
+      column[keep[c]] = static_cast<std::uint32_t>(c);
     }
   });
-  return assemble(rows);
+  merged = {};
+  detail::parallel_jobs(chunks, static_cast<unsigned>(chunks), [&](std::size_t t) {
+    for (std::uint32_t& k : index_of[t]) k = column[k];
+  });
+
+  // The rows, in jobs of a few thousand documents (their blocks in document order), beside the
+  // feature index for transform(), which the rows do not need.
+  struct Job {
+    std::size_t chunk, first, last;  // documents [first, last) of one chunk
+  };
+  std::vector<Job> jobs;
+  for (std::size_t t = 0; t < chunks; ++t)
+    for (std::size_t d = bounds[t]; d < bounds[t + 1]; d += 4096) jobs.push_back({t, d, std::min(d + 4096, bounds[t + 1])});
+  std::vector<RowBlock> blocks(jobs.size());
+  detail::parallel_jobs(jobs.size() + 1, static_cast<unsigned>(chunks), [&](std::size_t j) {
+    if (j == 0) {
+      index_features(&hashes);
+      return;
+    }
+    const Job& job = jobs[j - 1];
+    const Vocab& v = part[job.chunk];
+    const std::vector<std::uint32_t>& col = index_of[job.chunk];
+    const std::size_t base = bounds[job.chunk];
+    RowBlock& block = blocks[j - 1];
+    const std::size_t occurrences = v.doc_start[job.last - base] - v.doc_start[job.first - base];
+    block.inner.reserve(occurrences);  // an upper bound: no regrowth (pages past the end are never touched)
+    block.values.reserve(occurrences);
+    block.ends.reserve(job.last - job.first);
+    std::vector<std::int64_t> cols;
+    std::vector<double> values;
+    for (std::size_t d = job.first; d < job.last; ++d) {
+      cols.clear();
+      for (std::size_t k = v.doc_start[d - base]; k < v.doc_start[d - base + 1]; ++k)
+        if (const std::uint32_t c = col[v.occ[k]]; c != kDropped) cols.push_back(c);
+      weigh(cols, values);
+      block.append(cols, values);
+    }
+  });
+  return assemble(blocks, static_cast<unsigned>(chunks));
 }
 
 SparseMatrix TfidfVectorizer::transform(std::span<const std::string_view> texts, unsigned threads) const {
   if (!fitted()) throw std::logic_error("TfidfVectorizer: transform before fit");
   const text::Tokenizer tok(options_.tokenizer);
-  std::vector<Row> rows(texts.size());
-  detail::parallel_for(texts.size(), threads, "TfidfVectorizer", "text", [&](std::size_t d) {
+  std::vector<RowBlock> blocks(detail::parallel_blocks(texts.size(), threads, 64));
+  detail::parallel_for(texts.size(), threads, "TfidfVectorizer", "text", [&](std::size_t d, unsigned b) {
     thread_local std::vector<std::string> terms;
     tok.normalize(texts[d], terms);
-    transform_row(terms, rows[d]);
+    add_row(terms, blocks[b]);
   }, 64);
-  return assemble(rows);
+  return assemble(blocks, static_cast<unsigned>(blocks.size()));
 }
 
 SparseMatrix TfidfVectorizer::transform(const std::vector<std::vector<std::string>>& docs, unsigned threads) const {
@@ -353,65 +527,89 @@ std::vector<TfidfVectorizer::Occurrence> TfidfVectorizer::occurrences(const std:
   return out;
 }
 
-void TfidfVectorizer::transform_row(const std::vector<std::string>& terms, Row& row) const {
-  thread_local std::vector<std::int64_t> cols;
+// The distinct columns of the features of terms, ascending, in cols, and their tf-idf in values.
+void TfidfVectorizer::row_of(const std::vector<std::string>& terms, std::vector<std::int64_t>& cols,
+                             std::vector<double>& values) const {
   thread_local std::string scratch;
   cols.clear();
   for_each_feature(terms, scratch, [&](std::string_view f, bool marked, std::uint32_t, std::uint32_t) {
     if (const auto c = find(f, marked); c >= 0) cols.push_back(c);
   });
-  weigh(cols, row);
+  weigh(cols, values);
 }
 
-// row = the tf-idf of the columns of one document's feature occurrences (cols is sorted here).
-void TfidfVectorizer::weigh(std::vector<std::int64_t>& cols, Row& row) const {
-  const auto& o = options_;
+void TfidfVectorizer::transform_row(const std::vector<std::string>& terms, Row& row) const {
+  thread_local std::vector<std::int64_t> cols;
+  thread_local std::vector<double> values;
+  row_of(terms, cols, values);
   row.clear();
+  for (std::size_t i = 0; i < cols.size(); ++i) row.emplace_back(cols[i], values[i]);
+}
+
+void TfidfVectorizer::add_row(const std::vector<std::string>& terms, RowBlock& block) const {
+  thread_local std::vector<std::int64_t> cols;
+  thread_local std::vector<double> values;
+  row_of(terms, cols, values);
+  block.append(cols, values);
+}
+
+// cols: the columns of one document's feature occurrences, a column once per occurrence, in any
+// order. Leaves the distinct columns ascending in cols and their tf-idf in values.
+void TfidfVectorizer::weigh(std::vector<std::int64_t>& cols, std::vector<double>& values) const {
+  const auto& o = options_;
+  values.clear();
   std::sort(cols.begin(), cols.end());
+  std::size_t distinct = 0;
   for (std::size_t i = 0; i < cols.size();) {
     std::size_t j = i;
     while (j < cols.size() && cols[j] == cols[i]) ++j;
     double v = static_cast<double>(j - i);
     if (o.sublinear_tf && j - i > 1) v = 1 + std::log(v);  // 1 + ln 1 = 1: most features occur once
     if (o.use_idf) v *= idf_[cols[i]];
-    row.emplace_back(cols[i], v);
+    cols[distinct++] = cols[i];
+    values.push_back(v);
     i = j;
   }
+  cols.resize(distinct);
   if (o.norm != Norm::none) {
     double s = 0;
-    for (const auto& [c, v] : row) s += o.norm == Norm::l2 ? v * v : std::abs(v);
+    for (const double v : values) s += o.norm == Norm::l2 ? v * v : std::abs(v);
     if (o.norm == Norm::l2) s = std::sqrt(s);
     if (s > 0)
-      for (auto& [c, v] : row) v /= s;
+      for (double& v : values) v /= s;
   }
 }
 
 SparseMatrix TfidfVectorizer::build(const std::vector<std::vector<std::string>>& docs, unsigned threads) const {
-  std::vector<Row> rows(docs.size());
+  std::vector<RowBlock> blocks(detail::parallel_blocks(docs.size(), threads, 64));
   detail::parallel_for(docs.size(), threads, "TfidfVectorizer", "document",
-                       [&](std::size_t d) { transform_row(docs[d], rows[d]); }, 64);
-  return assemble(rows);
+                       [&](std::size_t d, unsigned b) { add_row(docs[d], blocks[b]); }, 64);
+  return assemble(blocks, static_cast<unsigned>(blocks.size()));
 }
 
-SparseMatrix TfidfVectorizer::assemble(const std::vector<Row>& rows) const {
-  const std::size_t n_rows = rows.size();
-  SparseMatrix X(static_cast<Eigen::Index>(n_rows), static_cast<Eigen::Index>(features_.size()));
-  std::int64_t nnz = 0;
-  for (const auto& r : rows) nnz += static_cast<std::int64_t>(r.size());
-  X.resizeNonZeros(nnz);
-  auto* outer = X.outerIndexPtr();
-  auto* inner = X.innerIndexPtr();
-  auto* values = X.valuePtr();
-  std::int64_t k = 0;
-  for (std::size_t d = 0; d < rows.size(); ++d) {
-    outer[d] = k;
-    for (const auto& [c, v] : rows[d]) {
-      inner[k] = c;
-      values[k] = v;
-      ++k;
-    }
+// The matrix of the blocks' rows, in block order; each block is copied (and freed) by one of
+// `threads` threads.
+SparseMatrix TfidfVectorizer::assemble(std::vector<RowBlock>& blocks, unsigned threads) const {
+  std::vector<std::size_t> first_row(blocks.size()), first_entry(blocks.size());
+  std::size_t n_rows = 0, nnz = 0;
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    first_row[b] = n_rows;
+    first_entry[b] = nnz;
+    n_rows += blocks[b].ends.size();
+    nnz += blocks[b].inner.size();
   }
-  outer[rows.size()] = k;
+  SparseMatrix X(static_cast<Eigen::Index>(n_rows), static_cast<Eigen::Index>(features_.size()));
+  X.resizeNonZeros(static_cast<Eigen::Index>(nnz));
+  auto* outer = X.outerIndexPtr();
+  outer[0] = 0;
+  detail::parallel_jobs(blocks.size(), threads, [&](std::size_t b) {
+    RowBlock& block = blocks[b];
+    std::copy(block.inner.begin(), block.inner.end(), X.innerIndexPtr() + first_entry[b]);
+    std::copy(block.values.begin(), block.values.end(), X.valuePtr() + first_entry[b]);
+    for (std::size_t r = 0; r < block.ends.size(); ++r)
+      outer[first_row[b] + r + 1] = static_cast<std::int64_t>(first_entry[b] + block.ends[r]);
+    block = RowBlock();
+  });
   return X;
 }
 

@@ -43,4 +43,27 @@ inline std::uint64_t hash_bytes(std::string_view s, std::uint64_t seed = 0x9E377
   return h ^ (h >> 31);
 }
 
+// Whether the n bytes at a and b are equal, for short strings (n ≤ 24): overlapping 8- or 4-byte
+// loads inside both, instead of a call to memcmp for a few bytes.
+inline bool equal_short(const char* a, const char* b, std::size_t n) {
+  const auto load8 = [](const char* p) {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+  };
+  const auto load4 = [](const char* p) {
+    std::uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  };
+  if (n >= 8) {
+    if (load8(a) != load8(b) || load8(a + n - 8) != load8(b + n - 8)) return false;
+    return n <= 16 || load8(a + 8) == load8(b + 8);
+  }
+  if (n >= 4) return load4(a) == load4(b) && load4(a + n - 4) == load4(b + n - 4);
+  for (std::size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 }  // namespace perche::detail

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -19,19 +20,29 @@ inline unsigned resolve_threads(unsigned threads) {
   return threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : threads;
 }
 
+// The number of threads, and so of contiguous blocks, parallel_for(n, threads, ..., grain) uses.
+inline unsigned parallel_blocks(std::size_t n, unsigned threads, std::size_t grain = 16) {
+  return static_cast<unsigned>(std::min<std::size_t>(resolve_threads(threads), std::max<std::size_t>(1, n / grain)));
+}
+
 // Runs fn(i) for i in [0, n) on up to `threads` threads (0: all cores), contiguous blocks each, at
 // least `grain` items a thread. An item that throws does not stop the others: the first failure
 // (lowest index) is rethrown after all ran, as std::invalid_argument "<what>: <item> <i>: <message>".
+// fn may also take (i, b): b < parallel_blocks(n, threads, grain) is the block of i, whose items one
+// thread runs in increasing order.
 template <class Fn>
 void parallel_for(std::size_t n, unsigned threads, std::string_view what, std::string_view item, Fn fn,
                   std::size_t grain = 16) {
-  threads = static_cast<unsigned>(std::min<std::size_t>(resolve_threads(threads), std::max<std::size_t>(1, n / grain)));
+  threads = parallel_blocks(n, threads, grain);
   std::vector<std::pair<std::size_t, std::string>> errors(threads, {n, {}});
   auto block = [&](unsigned t) {
     const std::size_t lo = n * t / threads, hi = n * (t + 1) / threads;
     for (std::size_t i = lo; i < hi; ++i) {
       try {
-        fn(i);
+        if constexpr (std::is_invocable_v<Fn&, std::size_t, unsigned>)
+          fn(i, t);
+        else
+          fn(i);
       } catch (const std::exception& e) {
         if (errors[t].first == n) errors[t] = {i, e.what()};
       }

@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -25,6 +26,7 @@
 #include "../common/hash.hpp"
 #include "../common/parallel.hpp"
 #include "segment.hpp"
+#include "term_reader.hpp"
 #include "unicode.hpp"
 
 namespace perche::text {
@@ -655,6 +657,27 @@ struct Tokenizer::Impl {
     if (tmp.capacity() > (std::size_t{1} << 16)) std::string().swap(tmp);  // bounded memory per worker
   }
 
+  // Segments text into the worker's token buffer, calls reserve(number of tokens), then
+  // term(norm, negated) for each term normalize() keeps, in order (norm valid during the call).
+  template <typename Reserve, typename Term>
+  void terms(std::string_view text, Worker& worker, Reserve&& reserve, Term&& term) const {
+    // The worker's token buffer instead of a fresh vector per text; a huge text's buffer is not
+    // kept (bounded memory per worker).
+    std::vector<Token>& toks = worker.tokens;
+    struct Shrink {
+      std::vector<Token>& toks;
+      ~Shrink() {
+        if (toks.capacity() > (std::size_t{1} << 16)) std::vector<Token>().swap(toks);
+      }
+    } shrink{toks};
+    toks.clear();
+    detail::segment(text, options.split_elisions, options.utf8, toks);
+    reserve(toks.size());
+    normalize_tokens(text, toks, worker, [&](const Token& t, std::string_view norm, bool negated) {
+      if (kept(t.kind, norm)) term(norm, negated);
+    });
+  }
+
   // Whether normalize() keeps a token of this kind with this norm.
   bool kept(TokenKind kind, std::string_view norm) const {
     if (norm.empty()) return false;
@@ -723,10 +746,6 @@ std::vector<std::string> Tokenizer::normalize(std::string_view text) const {
 
 void Tokenizer::normalize(std::string_view text, std::vector<std::string>& out) const {
   Impl::Borrowed w(*impl_);
-  // The worker's token buffer instead of a fresh vector per text; a huge text's buffer is not
-  // kept (bounded memory per worker).
-  std::vector<Token>& toks = w.worker->tokens;
-  toks.clear();
   // Terms are assigned over out's previous strings, whose buffers are reused, and the rest is
   // cut at the end (also when a strict-mode error leaves early: out is then empty).
   std::size_t n = 0;
@@ -735,11 +754,9 @@ void Tokenizer::normalize(std::string_view text, std::vector<std::string>& out) 
     std::size_t& n;
     ~Trim() { out.resize(n); }
   } trim{out, n};
-  detail::segment(text, impl_->options.split_elisions, impl_->options.utf8, toks);
-  out.reserve(toks.size());  // at most one term per token: no regrowth while the terms come
-  const Impl& impl = *impl_;
-  impl.normalize_tokens(text, toks, *w.worker, [&](const Token& t, std::string_view norm, bool negated) {
-    if (!impl.kept(t.kind, norm)) return;
+  impl_->terms(text, *w.worker, [&](std::size_t tokens) {
+    out.reserve(tokens);  // at most one term per token: no regrowth while the terms come
+  }, [&](std::string_view norm, bool negated) {
     std::string& term = n < out.size() ? out[n] : out.emplace_back();
     ++n;
     // A buffer that once held a long term (a 10 MB URL) does not keep that memory for short ones.
@@ -751,7 +768,25 @@ void Tokenizer::normalize(std::string_view text, std::vector<std::string>& out) 
       term.assign(norm);
     }
   });
-  if (toks.capacity() > (std::size_t{1} << 16)) std::vector<Token>().swap(toks);
+}
+
+struct detail::TermReader::State {
+  Tokenizer::Impl::Borrowed borrowed;
+  std::string negated;  // "NEG_" + norm
+};
+
+detail::TermReader::TermReader(const Tokenizer& tokenizer) : state_(new State{Tokenizer::Impl::Borrowed(*tokenizer.impl_), {}}) {}
+detail::TermReader::~TermReader() = default;
+
+void detail::TermReader::read(std::string_view text, void (*sink)(void*, std::string_view), void* fn) {
+  State& s = *state_;
+  s.borrowed.impl.terms(text, *s.borrowed.worker, [](std::size_t) {}, [&](std::string_view norm, bool negated) {
+    if (negated) {
+      s.negated.assign("NEG_").append(norm);
+      norm = s.negated;
+    }
+    sink(fn, norm);
+  });
 }
 
 bool Tokenizer::is_term(const Token& token) const { return impl_->kept(token.kind, token.norm); }
