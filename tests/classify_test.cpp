@@ -428,6 +428,41 @@ TEST_CASE("tfidf: counting on several threads gives the same matrix as on one") 
   }
 }
 
+TEST_CASE("tfidf: chunk vocabularies merge in name order past 16 bytes, across prefixes and NUL bytes") {
+  // Each chunk sorts its own features on 16-byte keys and sizes; the merge must still find equal
+  // names and order names that tie on the keys (long shared prefixes, a name that is the prefix
+  // of another, embedded NUL bytes that look like the keys' zero padding).
+  const std::vector<std::string> words = {
+      "precipitevolissimevolmente", "precipitevolissimevolmentE", "precipitevolissimevol",
+      "precipitevolissimevolmente!", "abcdefghijklmnop", "abcdefghijklmnopq", "abcdefghijklmno",
+      std::string("ab\0", 3), std::string("ab\0\0", 4), "ab", std::string("ab\0c", 4), "a", "b",
+      "èèèèèèèèè", "èèèèèèèèé", "\x01x", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"};
+  Docs docs;
+  std::mt19937_64 rng(11);
+  for (int d = 0; d < 6000; ++d) {
+    std::vector<std::string> doc;
+    // Some words only in the first or the last chunk, most in all.
+    const std::size_t range = d < 2000 ? words.size() - 3 : d > 4000 ? words.size() : words.size() - 1;
+    for (int k = 0, n = 1 + static_cast<int>(rng() % 6); k < n; ++k) doc.push_back(words[rng() % range]);
+    docs.push_back(doc);
+  }
+  perche::TfidfOptions o;
+  o.ngram_max = 2;
+  perche::TfidfVectorizer one(o);
+  const SparseMatrix A = one.fit_transform(docs, 1);
+  CHECK(std::ranges::is_sorted(one.features()));
+  CHECK(std::ranges::adjacent_find(one.features()) == one.features().end());
+  for (const auto& w : words) CHECK(one.column(w) >= 0);
+  for (unsigned threads : {2U, 3U, 5U}) {
+    CAPTURE(threads);
+    perche::TfidfVectorizer many(o);
+    const SparseMatrix B = many.fit_transform(docs, threads);
+    CHECK(one.features() == many.features());
+    CHECK(one.idf() == many.idf());
+    CHECK((A - B).norm() == 0.0);
+  }
+}
+
 TEST_CASE("tfidf: raw texts counted on each thread equal their normalized terms; a bad text is named") {
   // 3,000 texts: two chunks of counting on 2 threads, each normalizing its own texts.
   std::vector<std::string> raw;

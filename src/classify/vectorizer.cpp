@@ -159,27 +159,40 @@ struct Vocab {
   }
 };
 
-// The first eight bytes of s as a big-endian number, zero-padded: ordering by it orders strings by
-// their first eight bytes the way std::string's < does (byte-wise, a prefix first).
-std::uint64_t prefix_key(std::string_view s) {
-  std::uint64_t k = 0;
-  for (std::size_t i = 0; i < 8; ++i) k = k << 8 | (i < s.size() ? static_cast<unsigned char>(s[i]) : 0u);
-  return k;
-}
-
-// A feature id with the prefix key of its name.
+// A feature of one chunk's vocabulary with what ordering and merging need: the first 16 bytes of
+// its name as two big-endian numbers (zero-padded), its size, and its counts.
 struct Named {
-  std::uint64_t key;
-  std::uint32_t id;
+  std::uint64_t key[2];
+  std::uint32_t id, size;  // size capped at UINT32_MAX
+  std::int64_t df, total;
 };
 
-// The ids of names (distinct) in name order: code-point order, as UTF-8 bytes compare. Sorted on
-// the prefix keys first, so that most comparisons touch no string.
-std::vector<Named> by_name(const std::vector<std::string>& names) {
-  std::vector<Named> out(names.size());
-  for (std::size_t i = 0; i < names.size(); ++i) out[i] = {prefix_key(names[i]), static_cast<std::uint32_t>(i)};
+Named named(const std::string& name, std::uint32_t id, const Vocab::Count& c) {
+  Named e{{0, 0}, id, static_cast<std::uint32_t>(std::min<std::size_t>(name.size(), UINT32_MAX)), c.df, c.total};
+  for (std::size_t i = 0; i < 16; ++i)
+    e.key[i / 8] = e.key[i / 8] << 8 | (i < name.size() ? static_cast<unsigned char>(name[i]) : 0u);
+  return e;
+}
+
+// Compares the names of a and b (read through name_a(), name_b() only when their first 16 bytes
+// tie and one is longer) in code-point order, which is UTF-8 byte order: < 0, 0, > 0. Names that
+// tie on the padded keys and fit in them differ by their size only: the shorter is a prefix.
+template <typename NameA, typename NameB>
+int compare(const Named& a, const Named& b, NameA&& name_a, NameB&& name_b) {
+  for (int k = 0; k < 2; ++k)
+    if (a.key[k] != b.key[k]) return a.key[k] < b.key[k] ? -1 : 1;
+  if (a.size <= 16 && b.size <= 16) return a.size == b.size ? 0 : a.size < b.size ? -1 : 1;
+  return name_a().compare(name_b());
+}
+
+// The features of one chunk's vocabulary in name order.
+std::vector<Named> by_name(const Vocab& v) {
+  const std::vector<Vocab::Count>& counts = v.counts;
+  std::vector<Named> out(v.names.size());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = named(v.names[i], static_cast<std::uint32_t>(i), counts[i]);
   std::sort(out.begin(), out.end(), [&](const Named& a, const Named& b) {
-    return a.key != b.key ? a.key < b.key : names[a.id] < names[b.id];
+    return compare(a, b, [&]() -> const std::string& { return v.names[a.id]; },
+                   [&]() -> const std::string& { return v.names[b.id]; }) < 0;
   });
   return out;
 }
@@ -327,24 +340,35 @@ SparseMatrix TfidfVectorizer::fit_transform(const std::vector<std::vector<std::s
 // make_source() gives a document source (TextSource, DocSource) for one counting thread.
 template <typename MakeSource>
 SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, MakeSource&& make_source) {
-  // Count features on up to `threads` chunks of documents, each with its own vocabulary, then
-  // merge the chunks' vocabularies into the first one. A document that fails (invalid UTF-8 under
-  // the strict policy) ends its chunk; the lowest failing index is reported.
-  const std::size_t chunks = std::min<std::size_t>(detail::resolve_threads(threads),
-                                                   std::max<std::size_t>(1, n_docs / 1024));
-  std::vector<Vocab> part(chunks);
-  std::vector<std::size_t> bounds(chunks + 1);
-  for (std::size_t t = 0; t <= chunks; ++t) bounds[t] = n_docs * t / chunks;
-  std::vector<std::pair<std::size_t, std::string>> errors(chunks, {n_docs, {}});
+  // Count features in jobs of consecutive documents taken in order by up to `threads` threads,
+  // each thread with its own vocabulary (a thread that finishes early takes the next job, instead
+  // of waiting at the end of a fixed share). A document that fails (invalid UTF-8 under the strict
+  // policy) ends its job; the lowest failing index is reported.
+  const std::size_t workers = std::min<std::size_t>(detail::resolve_threads(threads),
+                                                    std::max<std::size_t>(1, n_docs / 1024));
+  struct Job {
+    std::size_t first, last;   // documents [first, last)
+    std::size_t worker, start; // the vocabulary that counted them, and where in its doc_start
+  };
+  std::vector<Job> jobs;
+  for (std::size_t d = 0; d < n_docs || jobs.empty(); d += 1024) jobs.push_back({d, std::min(d + 1024, n_docs), 0, 0});
+  std::vector<Vocab> part(workers);
+  using Source = decltype(make_source());
+  std::vector<std::unique_ptr<Source>> sources(workers);
+  std::vector<std::pair<std::size_t, std::string>> errors(jobs.size(), {n_docs, {}});
   // Word unigrams (the default) are the terms themselves: counted as they come, never copied.
   const bool unigrams = options_.analyzer == Analyzer::word && options_.ngram_min == 1 && options_.ngram_max == 1;
-  detail::parallel_jobs(chunks, static_cast<unsigned>(chunks), [&](std::size_t t) {
-    auto source = make_source();
+  detail::parallel_jobs(jobs.size(), static_cast<unsigned>(workers), [&](std::size_t j, unsigned w) {
+    if (!sources[w]) sources[w].reset(new Source(make_source()));
+    Source& source = *sources[w];
     std::string scratch;
     std::vector<std::string> buffer;
-    Vocab& v = part[t];
-    v.doc_start.push_back(0);
-    for (std::size_t d = bounds[t]; d < bounds[t + 1]; ++d) {
+    Vocab& v = part[w];
+    Job& job = jobs[j];
+    job.worker = w;
+    job.start = v.doc_start.size();
+    v.doc_start.push_back(v.occ.size());
+    for (std::size_t d = job.first; d < job.last; ++d) {
       try {
         if (unigrams) {
           source.each(d, [&](std::string_view term) { v.count(v.id_of(term, false), d); });
@@ -355,12 +379,14 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
                            });
         }
       } catch (const std::exception& e) {
-        errors[t] = {d, e.what()};
+        errors[j] = {d, e.what()};
         return;
       }
       v.doc_start.push_back(v.occ.size());
     }
   });
+  sources.clear();  // their tokenizer workers go back to the pool
+  const std::size_t chunks = workers;
   for (const auto& [d, msg] : errors)
     if (d < n_docs) throw std::invalid_argument("TfidfVectorizer: text " + std::to_string(d) + ": " + msg);
   // Each chunk's features in name order (on the chunk's thread), then one k-way merge: the
@@ -368,7 +394,11 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
   // list of each of its ids. Sorting and merging replaces a serial hash merge of the chunks
   // followed by a sort of the result.
   std::vector<std::vector<Named>> sorted(chunks);
-  detail::parallel_jobs(chunks, static_cast<unsigned>(chunks), [&](std::size_t t) { sorted[t] = by_name(part[t].names); });
+  detail::parallel_jobs(chunks, static_cast<unsigned>(chunks), [&](std::size_t t) {
+    sorted[t] = by_name(part[t]);
+    std::vector<Vocab::Count>().swap(part[t].counts);
+    std::vector<Vocab::Slot>().swap(part[t].table);
+  });
   struct Merged {
     std::uint32_t chunk, id;  // where its name and hash are (the first chunk that has it)
     std::int64_t df, total;
@@ -376,36 +406,35 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
   std::vector<Merged> merged;
   std::vector<std::vector<std::uint32_t>> index_of(chunks);  // then: the column of each id, or kDropped
   {
-    const auto name = [&](std::size_t t, std::size_t k) -> const std::string& { return part[t].names[sorted[t][k].id]; };
     std::vector<std::size_t> pos(chunks, 0);
+    const auto order = [&](std::size_t a, const Named& x, std::size_t b, const Named& y) {
+      return compare(x, y, [&]() -> const std::string& { return part[a].names[x.id]; },
+                     [&]() -> const std::string& { return part[b].names[y.id]; });
+    };
     const auto after = [&](std::size_t a, std::size_t b) {  // the heap's order: the smallest head on top
-      const Named& x = sorted[a][pos[a]];
-      const Named& y = sorted[b][pos[b]];
-      return x.key != y.key ? x.key > y.key : name(a, pos[a]) > name(b, pos[b]);
+      return order(a, sorted[a][pos[a]], b, sorted[b][pos[b]]) > 0;
     };
     std::vector<std::size_t> heap;
     for (std::size_t t = 0; t < chunks; ++t) {
       index_of[t].resize(sorted[t].size());
       if (!sorted[t].empty()) heap.push_back(t);
     }
-    std::uint64_t last_key = 0;
-    const std::string* last = nullptr;  // the name of merged.back()
     std::make_heap(heap.begin(), heap.end(), after);
     merged.reserve(sorted[0].size());
+    const Named* last = nullptr;  // the entry of merged.back()
+    std::size_t last_chunk = 0;
     while (!heap.empty()) {
       std::pop_heap(heap.begin(), heap.end(), after);
       const std::size_t t = heap.back();
       const Named& e = sorted[t][pos[t]];
-      const Vocab::Count& c = part[t].counts[e.id];
-      const std::string& nm = name(t, pos[t]);
-      if (last && e.key == last_key && *last == nm) {  // a feature of an earlier chunk too
-        merged.back().df += c.df;
-        merged.back().total += c.total;
+      if (last && order(last_chunk, *last, t, e) == 0) {  // a feature of an earlier chunk too
+        merged.back().df += e.df;
+        merged.back().total += e.total;
       } else {
         if (merged.size() >= kDropped) throw std::length_error("TfidfVectorizer: more than 2^32 - 2 distinct features");
-        merged.push_back({static_cast<std::uint32_t>(t), e.id, c.df, c.total});
-        last_key = e.key;
-        last = &nm;
+        merged.push_back({static_cast<std::uint32_t>(t), e.id, e.df, e.total});
+        last = &e;
+        last_chunk = t;
       }
       index_of[t][e.id] = static_cast<std::uint32_t>(merged.size() - 1);
       if (++pos[t] < sorted[t].size())
@@ -465,14 +494,8 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
     for (std::uint32_t& k : index_of[t]) k = column[k];
   });
 
-  // The rows, in jobs of a few thousand documents (their blocks in document order), beside the
-  // feature index for transform(), which the rows do not need.
-  struct Job {
-    std::size_t chunk, first, last;  // documents [first, last) of one chunk
-  };
-  std::vector<Job> jobs;
-  for (std::size_t t = 0; t < chunks; ++t)
-    for (std::size_t d = bounds[t]; d < bounds[t + 1]; d += 4096) jobs.push_back({t, d, std::min(d + 4096, bounds[t + 1])});
+  // The rows, a block per counting job (so in document order), beside the feature index for
+  // transform(), which the rows do not need.
   std::vector<RowBlock> blocks(jobs.size());
   detail::parallel_jobs(jobs.size() + 1, static_cast<unsigned>(chunks), [&](std::size_t j) {
     if (j == 0) {
@@ -480,20 +503,20 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
       return;
     }
     const Job& job = jobs[j - 1];
-    const Vocab& v = part[job.chunk];
-    const std::vector<std::uint32_t>& col = index_of[job.chunk];
-    const std::size_t base = bounds[job.chunk];
+    const Vocab& v = part[job.worker];
+    const std::vector<std::uint32_t>& col = index_of[job.worker];
+    const std::size_t* start = &v.doc_start[job.start];  // start[k]: where document first + k begins in occ
     RowBlock& block = blocks[j - 1];
-    const std::size_t occurrences = v.doc_start[job.last - base] - v.doc_start[job.first - base];
+    const std::size_t occurrences = start[job.last - job.first] - start[0];
     block.inner.reserve(occurrences);  // an upper bound: no regrowth (pages past the end are never touched)
     block.values.reserve(occurrences);
     block.ends.reserve(job.last - job.first);
     std::vector<std::int64_t> cols;
     std::vector<double> values;
-    for (std::size_t d = job.first; d < job.last; ++d) {
+    for (std::size_t k = 0; k < job.last - job.first; ++k) {
       cols.clear();
-      for (std::size_t k = v.doc_start[d - base]; k < v.doc_start[d - base + 1]; ++k)
-        if (const std::uint32_t c = col[v.occ[k]]; c != kDropped) cols.push_back(c);
+      for (std::size_t i = start[k]; i < start[k + 1]; ++i)
+        if (const std::uint32_t c = col[v.occ[i]]; c != kDropped) cols.push_back(c);
       weigh(cols, values);
       block.append(cols, values);
     }

@@ -60,25 +60,29 @@ void parallel_for(std::size_t n, unsigned threads, std::string_view what, std::s
     if (i < n) throw std::invalid_argument(std::string(what) + ": " + std::string(item) + " " + std::to_string(i) + ": " + msg);
 }
 
-// Runs job(j) for j in [0, n) on up to `threads` threads, taking jobs one at a time (for a few
-// unequal jobs such as one model per driver). The first exception (lowest job) is rethrown as is.
+// Runs job(j) for j in [0, n) on up to `threads` threads, taking jobs one at a time in order (for
+// a few unequal jobs such as one model per driver). The first exception (lowest job) is rethrown
+// as is. job may also take (j, w): w < min(threads, n) is the thread that runs it.
 template <class Fn>
 void parallel_jobs(std::size_t n, unsigned threads, Fn job) {
   threads = static_cast<unsigned>(std::min<std::size_t>(resolve_threads(threads), std::max<std::size_t>(1, n)));
   std::vector<std::exception_ptr> errors(n);
   std::atomic<std::size_t> next{0};
-  auto worker = [&] {
+  auto worker = [&](unsigned w) {
     for (std::size_t j; (j = next.fetch_add(1)) < n;) {
       try {
-        job(j);
+        if constexpr (std::is_invocable_v<Fn&, std::size_t, unsigned>)
+          job(j, w);
+        else
+          job(j);
       } catch (...) {
         errors[j] = std::current_exception();
       }
     }
   };
   std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+  worker(0);
   for (auto& th : pool) th.join();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
