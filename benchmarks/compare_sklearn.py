@@ -58,6 +58,25 @@ def best(fn, repeat):
     return min(times), out
 
 
+def interleaved(fns, repeat):
+    """Runs the functions in turn, `repeat` rounds: a slow spell of this shared machine then
+    hits every contender alike. Returns each one's best time and last result, and the ratios
+    time(fns[0]) / time(fns[k]) of each round."""
+    times = [[] for _ in fns]
+    outs = [None] * len(fns)
+    for _ in range(repeat):
+        for k, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            outs[k] = fn()
+            times[k].append(time.perf_counter() - t0)
+    rounds = [[times[0][r] / times[k][r] for r in range(repeat)] for k in range(len(fns))]
+    return [min(t) for t in times], outs, rounds
+
+
+def spread(ratios):
+    return f"rounds {min(ratios):.1f}-{max(ratios):.1f}×"
+
+
 def sklearn_pipeline():
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -109,13 +128,15 @@ def main() -> int:
     fig = {}
     lines = args.corpus.read_text(encoding="utf-8").splitlines()
     mb = sum(len(s.encode()) + 1 for s in lines) / 1e6
-    t_sk, _ = best(lambda: TfidfVectorizer().fit_transform(lines), args.repeat)
-    t_pc, _ = best(lambda: perche.TfidfVectorizer().fit_transform(lines), args.repeat)
-    t_pc1, _ = best(lambda: perche.TfidfVectorizer().fit_transform(lines, threads=1), args.repeat)
-    print(f"TfidfVectorizer.fit_transform, {args.corpus.name} ({len(lines)} lines, {mb:.1f} MB):")
+    (t_sk, t_pc, t_pc1), _, r = interleaved([lambda: TfidfVectorizer().fit_transform(lines),
+                                             lambda: perche.TfidfVectorizer().fit_transform(lines),
+                                             lambda: perche.TfidfVectorizer().fit_transform(lines, threads=1)],
+                                            args.repeat)
+    print(f"TfidfVectorizer.fit_transform, {args.corpus.name} ({len(lines)} lines, {mb:.1f} MB), "
+          f"best of {args.repeat} interleaved rounds:")
     print(f"  scikit-learn            {t_sk:7.3f} s")
-    print(f"  perche, 1 thread        {t_pc1:7.3f} s   {t_sk / t_pc1:5.1f}× scikit-learn")
-    print(f"  perche, all cores       {t_pc:7.3f} s   {t_sk / t_pc:5.1f}× scikit-learn")
+    print(f"  perche, 1 thread        {t_pc1:7.3f} s   {t_sk / t_pc1:5.1f}× scikit-learn ({spread(r[2])})")
+    print(f"  perche, all cores       {t_pc:7.3f} s   {t_sk / t_pc:5.1f}× scikit-learn ({spread(r[1])})")
     fig["vectorizer_ratio"], fig["vectorizer_ratio_1thread"] = t_sk / t_pc, t_sk / t_pc1
 
     texts, Y, names = labelled(args.absita)
@@ -125,20 +146,19 @@ def main() -> int:
     Xtr, Xte = [texts[i] for i in tr], [texts[i] for i in te]
     src = args.absita.name if args.absita else "examples/data/survey.csv"
     print(f"\nclassifier: {src}, {len(names)} labels, train {len(tr)} / test {len(te)}")
-    t_skfit, sk = best(lambda: sklearn_pipeline().fit(Xtr, Y[tr]), args.repeat)
-    t_pfit, pc = best(lambda: perche_fixed(names).fit(Xtr, Y[tr]), args.repeat)
+    (t_skfit, t_pfit), (sk, pc), r_fit = interleaved([lambda: sklearn_pipeline().fit(Xtr, Y[tr]),
+                                                      lambda: perche_fixed(names).fit(Xtr, Y[tr])], args.repeat)
     t_dfit, dc = best(lambda: perche.DriverClassifier(names).fit(Xtr, Y[tr]), 1)
     f_sk, f_pc, f_dc = (micro_f1(Y[te], m.predict(Xte)) for m in (sk, pc, dc))
     print(f"  fit, scikit-learn OvR liblinear   {t_skfit:7.3f} s   micro-F1 {f_sk:.4f}")
-    print(f"  fit, perche (threshold 0.5)       {t_pfit:7.3f} s   micro-F1 {f_pc:.4f}   {t_skfit / t_pfit:5.1f}× faster")
+    print(f"  fit, perche (threshold 0.5)       {t_pfit:7.3f} s   micro-F1 {f_pc:.4f}   {t_skfit / t_pfit:5.1f}× faster ({spread(r_fit[1])})")
     print(f"  fit, perche defaults (CV thresholds) {t_dfit:4.3f} s   micro-F1 {f_dc:.4f}")
     fig.update(fit_ratio=t_skfit / t_pfit, f1_sklearn=f_sk, f1_perche=f_pc, f1_perche_default=f_dc)
 
     batch = Xte * max(1, 20000 // len(Xte))
-    t_skp, _ = best(lambda: sk.predict_proba(batch), args.repeat)
-    t_pp, _ = best(lambda: pc.predict_proba(batch), args.repeat)
+    (t_skp, t_pp), _, r_p = interleaved([lambda: sk.predict_proba(batch), lambda: pc.predict_proba(batch)], args.repeat)
     print(f"  batch predict_proba of {len(batch)} raw texts: scikit-learn {t_skp:.3f} s, perche {t_pp:.3f} s "
-          f"= {t_skp / t_pp:.1f}×")
+          f"= {t_skp / t_pp:.1f}× ({spread(r_p[1])})")
     fig["batch_ratio"] = t_skp / t_pp
 
     one = "l'operatore è stato gentile ma ho aspettato 40 minuti"

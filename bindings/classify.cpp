@@ -9,6 +9,9 @@
 
 #include <perche/classify.hpp>
 
+#include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +41,33 @@ SparseMatrix with_docs(const py::object& obj, const char* what, Fn fn) {
   const perche_py::Utf8Texts texts(docs, what);
   py::gil_scoped_release release;
   return fn(std::span<const std::string_view>(texts.views()));
+}
+
+// X as a scipy.sparse.csr_matrix without copying its values: the data array views X, moved to
+// the heap and kept alive by a capsule. indices and indptr are converted to int32 when they fit,
+// the type scipy gives them anyway. (pybind11's Eigen caster copies all three arrays, and scipy
+// then scans the int64 indices and copies them again to int32.)
+py::object csr_of(SparseMatrix&& matrix) {
+  auto* X = new SparseMatrix(std::move(matrix));
+  const py::capsule owner(X, [](void* p) { delete static_cast<SparseMatrix*>(p); });
+  const auto nnz = static_cast<py::ssize_t>(X->nonZeros());
+  const auto rows = static_cast<py::ssize_t>(X->rows());
+  const auto cols = static_cast<py::ssize_t>(X->cols());
+  const py::array_t<double> data = nnz ? py::array_t<double>(nnz, X->valuePtr(), owner) : py::array_t<double>(0);
+  py::object indices, indptr;
+  if (std::max<py::ssize_t>(nnz, cols) <= std::numeric_limits<std::int32_t>::max()) {
+    py::array_t<std::int32_t> ind(nnz), ptr(rows + 1);
+    std::copy(X->innerIndexPtr(), X->innerIndexPtr() + nnz, ind.mutable_data());
+    std::copy(X->outerIndexPtr(), X->outerIndexPtr() + rows + 1, ptr.mutable_data());
+    indices = std::move(ind);
+    indptr = std::move(ptr);
+  } else {
+    indices = py::array_t<std::int64_t>(nnz, X->innerIndexPtr(), owner);
+    indptr = py::array_t<std::int64_t>(rows + 1, X->outerIndexPtr(), owner);
+  }
+  return py::module_::import("scipy.sparse")
+      .attr("csr_matrix")(py::make_tuple(data, indices, indptr), py::arg("shape") = py::make_tuple(rows, cols),
+                          py::arg("copy") = false);
 }
 
 py::dict explanation_dict(const Explanation& e, const std::string& text, bool code_points) {
@@ -146,13 +176,13 @@ void bind_classify(py::module_& m) {
       .def(
           "fit_transform",
           [](TfidfVectorizer& v, const py::object& docs, unsigned threads) {
-            return with_docs(docs, "TfidfVectorizer.fit_transform", [&](const auto& d) { return v.fit_transform(d, threads); });
+            return csr_of(with_docs(docs, "TfidfVectorizer.fit_transform", [&](const auto& d) { return v.fit_transform(d, threads); }));
           },
           py::arg("docs"), py::arg("threads") = 0)
       .def(
           "transform",
           [](const TfidfVectorizer& v, const py::object& docs, unsigned threads) {
-            return with_docs(docs, "TfidfVectorizer.transform", [&](const auto& d) { return v.transform(d, threads); });
+            return csr_of(with_docs(docs, "TfidfVectorizer.transform", [&](const auto& d) { return v.transform(d, threads); }));
           },
           py::arg("docs"), py::arg("threads") = 0)
       .def_property_readonly("fitted", &TfidfVectorizer::fitted)

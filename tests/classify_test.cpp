@@ -468,18 +468,19 @@ TEST_CASE("tfidf: raw texts counted on each thread equal their normalized terms;
   std::vector<std::string> raw;
   std::mt19937_64 rng(5);
   const char* words[] = {"L'attesa", "dell'operatore", "è", "stata", "LUNGA", "perchè", "non", "mi", "hanno", "richiamato",
-                         "bellissimoooo", "👍🏻", "3,5", "#delusione", "e'", "po'", ","};
+                         "bellissimoooo", "👍🏻", "3,5", "#delusione", "e'", "po'", ",", "delusione"};
   for (int d = 0; d < 3000; ++d) {
     std::string t;
-    for (int k = 0, n = 1 + static_cast<int>(rng() % 10); k < n; ++k) t.append(words[rng() % 17]).append(" ");
+    for (int k = 0, n = 1 + static_cast<int>(rng() % 10); k < n; ++k) t.append(words[rng() % 18]).append(" ");
     raw.push_back(t);
   }
   const std::vector<std::string_view> texts(raw.begin(), raw.end());
   perche::TfidfOptions o;
   o.analyzer = perche::Analyzer::both;
   o.ngram_max = 2;
-  // Word unigrams (the default) are counted straight from the tokenizer's terms, the others from
-  // term lists: both paths, with NEG_ terms, stems and kept punctuation.
+  // Word unigrams (the default) are counted straight from the tokenizer's terms (with the hash
+  // of a plain word), the others from term lists: both paths, with NEG_ terms, stems and kept
+  // punctuation. "delusione" comes as a plain word and from "#delusione" (no hash given).
   perche::TfidfOptions negation, punct;
   negation.tokenizer.negation = negation.tokenizer.stem = true;
   punct.tokenizer.keep_punct = true;

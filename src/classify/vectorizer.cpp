@@ -53,7 +53,9 @@ void check_options(const TfidfOptions& o) {
 
 // The hash of a feature; `marked` hashes it as if it began with U+0001, so that a char n-gram of
 // Analyzer::both is looked up without building its string: hash_feature("\x01" + s) equals
-// hash_feature(s, true), both hashing s with the marked seed.
+// hash_feature(s, true), both hashing s with the marked seed. An unmarked feature hashes with
+// hash_bytes' default seed, as the tokenizer hashes words: the hash it hands over with a plain
+// word is the word's feature hash (tested: a mismatch duplicates features).
 static std::uint64_t hash_feature(std::string_view s, bool marked = false) {
   if (!marked && !s.empty() && s[0] == kCharPrefix) {
     s.remove_prefix(1);
@@ -288,8 +290,9 @@ std::int64_t TfidfVectorizer::column(std::string_view feature) const {
   return find(feature, false);
 }
 
-// A document source for fit_impl, one per counting thread: each(d, fn) calls fn(term) for the
-// terms of document d in order; list(d, buffer) gives them as a vector (in buffer or elsewhere).
+// A document source for fit_impl, one per counting thread: each(d, fn) calls fn(term, hash) for
+// the terms of document d in order (hash: hash_feature(term) when known, else 0); list(d, buffer)
+// gives them as a vector (in buffer or elsewhere).
 namespace {
 
 struct TextSource {
@@ -302,7 +305,7 @@ struct TextSource {
   }
   const std::vector<std::string>& list(std::size_t d, std::vector<std::string>& buffer) {
     std::size_t n = 0;
-    reader.read(texts[d], [&](std::string_view term) {
+    reader.read(texts[d], [&](std::string_view term, std::uint64_t) {
       if (n < buffer.size())
         buffer[n].assign(term);
       else
@@ -319,7 +322,7 @@ struct DocSource {
 
   template <typename Fn>
   void each(std::size_t d, Fn&& fn) {
-    for (const std::string& t : docs[d]) fn(std::string_view(t));
+    for (const std::string& t : docs[d]) fn(std::string_view(t), 0);
   }
   const std::vector<std::string>& list(std::size_t d, std::vector<std::string>&) { return docs[d]; }
 };
@@ -371,7 +374,11 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
     for (std::size_t d = job.first; d < job.last; ++d) {
       try {
         if (unigrams) {
-          source.each(d, [&](std::string_view term) { v.count(v.id_of(term, false), d); });
+          // hash: the tokenizer's hash_bytes of the term, which is hash_feature's for a word
+          // (U+0001 marks only char n-grams, and no plain word starts with it).
+          source.each(d, [&](std::string_view term, std::uint64_t hash) {
+            v.count(v.id_of(term, false, hash ? hash : hash_feature(term)), d);
+          });
         } else {
           for_each_feature(source.list(d, buffer), scratch,
                            [&](std::string_view body, bool marked, std::uint32_t, std::uint32_t) {

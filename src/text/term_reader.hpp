@@ -4,6 +4,7 @@
 // lifetime and hands each term to a callback as a view, for the vectorizer's counting loop.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string_view>
 
@@ -18,8 +19,9 @@ class TermReader {
   TermReader(const TermReader&) = delete;
   TermReader& operator=(const TermReader&) = delete;
 
-  // Calls fn(term) for each term normalize(text) gives, in order; term is valid only during the
-  // call. Same exceptions as normalize().
+  // Calls fn(term, hash) for each term normalize(text) gives, in order; term is valid only during
+  // the call, hash is perche::detail::hash_bytes(term) when the tokenizer computed it anyway (a
+  // plain ASCII word), else 0. Same exceptions as normalize().
   template <class Fn>
   void read(std::string_view text, Fn&& fn) {
     read(text, &call<std::remove_reference_t<Fn>>, &fn);
@@ -27,10 +29,10 @@ class TermReader {
 
  private:
   template <class Fn>
-  static void call(void* fn, std::string_view term) {
-    (*static_cast<Fn*>(fn))(term);
+  static void call(void* fn, std::string_view term, std::uint64_t hash) {
+    (*static_cast<Fn*>(fn))(term, hash);
   }
-  void read(std::string_view text, void (*sink)(void*, std::string_view), void* fn);
+  void read(std::string_view text, void (*sink)(void*, std::string_view, std::uint64_t), void* fn);
 
   struct State;
   std::unique_ptr<State> state_;

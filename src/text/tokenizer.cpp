@@ -75,9 +75,10 @@ class WordFlags {
     }
     s.flags |= flag;
   }
-  std::uint8_t get(std::string_view w) const {
+  std::uint8_t get(std::string_view w) const { return get(w, perche::detail::hash_bytes(w)); }
+  // h: hash_bytes(w)
+  std::uint8_t get(std::string_view w, std::uint64_t h) const {
     if (slots_.empty()) return 0;
-    const std::uint64_t h = perche::detail::hash_bytes(w);
     for (std::size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
       const Slot& s = slots_[i];
       if (s.flags == 0) return 0;
@@ -524,8 +525,9 @@ struct Tokenizer::Impl {
     return true;
   }
 
-  // Calls sink(token, norm, negated) for each token of text in order, with its normalized form
-  // (empty when removed) and whether it takes the NEG_ prefix. norm is a view into the term table,
+  // Calls sink(token, norm, negated, hash) for each token of text in order, with its normalized
+  // form (empty when removed), whether it takes the NEG_ prefix, and hash_bytes(norm) when it was
+  // computed anyway (else 0: a plain word's, for the vectorizer). norm is a view into the term table,
   // the text or a scratch string: valid only during the call. tokenize() stores it in the token,
   // normalize() appends the terms straight to its output.
   template <typename Sink>
@@ -565,10 +567,17 @@ struct Tokenizer::Impl {
             // stopword/negator table: cheaper than a trip to the term table (measured: 1.5× on
             // the benchmark corpus, whose long tail of words does not fit in cache).
             const std::string_view key(low, sv.size());
-            const std::uint8_t flags = words.get(key);
+            const std::uint64_t h = perche::detail::hash_bytes(key);
+            const std::uint8_t flags = words.get(key, h);
             stop = flags & WordFlags::kStop;
             negator = flags & WordFlags::kNegator;
             norm = o.lowercase ? key : sv;
+            if (!stop && o.lowercase) {
+              const bool neg = negated && !negator && o.negation;
+              sink(t, norm, neg, neg ? 0 : h);
+              if (negator) negated = true;
+              continue;
+            }
           } else if (sv.size() <= sizeof Worker::Slot::key) {
             const std::uint64_t h = prefetch ? hashes[k] : term_hash(t);
             const bool elided = h & 1;
@@ -614,10 +623,10 @@ struct Tokenizer::Impl {
             norm = it->second.norm;
           }
           if (stop) {
-            sink(t, std::string_view(), false);
+            sink(t, std::string_view(), false, 0);
             continue;
           }
-          sink(t, norm, negated && !negator && o.negation);
+          sink(t, norm, negated && !negator && o.negation, 0);
           if (negator) negated = true;
           continue;
         }
@@ -652,13 +661,14 @@ struct Tokenizer::Impl {
           break;
         }
       }
-      sink(t, norm, false);
+      sink(t, norm, false, 0);
     }
     if (tmp.capacity() > (std::size_t{1} << 16)) std::string().swap(tmp);  // bounded memory per worker
   }
 
   // Segments text into the worker's token buffer, calls reserve(number of tokens), then
-  // term(norm, negated) for each term normalize() keeps, in order (norm valid during the call).
+  // term(norm, negated, hash) for each term normalize() keeps, in order (norm valid during the
+  // call; hash as normalize_tokens gives it).
   template <typename Reserve, typename Term>
   void terms(std::string_view text, Worker& worker, Reserve&& reserve, Term&& term) const {
     // The worker's token buffer instead of a fresh vector per text; a huge text's buffer is not
@@ -673,8 +683,8 @@ struct Tokenizer::Impl {
     toks.clear();
     detail::segment(text, options.split_elisions, options.utf8, toks);
     reserve(toks.size());
-    normalize_tokens(text, toks, worker, [&](const Token& t, std::string_view norm, bool negated) {
-      if (kept(t.kind, norm)) term(norm, negated);
+    normalize_tokens(text, toks, worker, [&](const Token& t, std::string_view norm, bool negated, std::uint64_t hash) {
+      if (kept(t.kind, norm)) term(norm, negated, hash);
     });
   }
 
@@ -729,7 +739,7 @@ Tokens Tokenizer::segment(std::string_view text) const {
 Tokens Tokenizer::tokenize(std::string_view text) const {
   Tokens out = segment(text);
   Impl::Borrowed w(*impl_);
-  impl_->normalize_tokens(text, out.tokens, *w.worker, [](Token& t, std::string_view norm, bool negated) {
+  impl_->normalize_tokens(text, out.tokens, *w.worker, [](Token& t, std::string_view norm, bool negated, std::uint64_t) {
     // A word whose norm is empty (a lone combining accent under strip_accents) is removed, not
     // "NEG_": normalize() drops it too.
     if (negated && !norm.empty()) t.norm.assign("NEG_");
@@ -756,7 +766,7 @@ void Tokenizer::normalize(std::string_view text, std::vector<std::string>& out) 
   } trim{out, n};
   impl_->terms(text, *w.worker, [&](std::size_t tokens) {
     out.reserve(tokens);  // at most one term per token: no regrowth while the terms come
-  }, [&](std::string_view norm, bool negated) {
+  }, [&](std::string_view norm, bool negated, std::uint64_t) {
     std::string& term = n < out.size() ? out[n] : out.emplace_back();
     ++n;
     // A buffer that once held a long term (a 10 MB URL) does not keep that memory for short ones.
@@ -778,14 +788,15 @@ struct detail::TermReader::State {
 detail::TermReader::TermReader(const Tokenizer& tokenizer) : state_(new State{Tokenizer::Impl::Borrowed(*tokenizer.impl_), {}}) {}
 detail::TermReader::~TermReader() = default;
 
-void detail::TermReader::read(std::string_view text, void (*sink)(void*, std::string_view), void* fn) {
+void detail::TermReader::read(std::string_view text, void (*sink)(void*, std::string_view, std::uint64_t), void* fn) {
   State& s = *state_;
-  s.borrowed.impl.terms(text, *s.borrowed.worker, [](std::size_t) {}, [&](std::string_view norm, bool negated) {
+  s.borrowed.impl.terms(text, *s.borrowed.worker, [](std::size_t) {}, [&](std::string_view norm, bool negated, std::uint64_t hash) {
     if (negated) {
       s.negated.assign("NEG_").append(norm);
       norm = s.negated;
+      hash = 0;
     }
-    sink(fn, norm);
+    sink(fn, norm, hash);
   });
 }
 

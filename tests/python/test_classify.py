@@ -5,6 +5,7 @@
 # corpus counts, zlib.crc32 for the model checksum. Only round trips (save/load, pickle, threads)
 # compare perche with itself. All data are generated here from word lists with seeded RNGs.
 import collections
+import gc
 import concurrent.futures
 import pickle
 import re
@@ -116,6 +117,27 @@ def assert_same_tfidf(ours, X, theirs, Y):
     assert list(ours.get_feature_names_out()) == list(theirs.get_feature_names_out())
     assert X.shape == Y.shape
     assert abs(X - Y).max() <= 1e-12
+
+
+def test_matrix_views_its_values_and_outlives_the_vectorizer():
+    # The csr_matrix's data views the C++ matrix (kept alive by the array, not by the vectorizer);
+    # indices and indptr are int32, as scipy would make them; an empty batch has shape (0, n).
+    v = perche.TfidfVectorizer()
+    X = v.fit_transform(["ciao mondo", "ciao", "mondo mondo ciao"])
+    assert X.indices.dtype == np.int32 and X.indptr.dtype == np.int32
+    assert X.data.base is not None and X.has_canonical_format
+    Y = v.transform(["ciao ciao mondo"])
+    dense = Y.toarray()
+    del v
+    gc.collect()
+    assert np.array_equal(Y.toarray(), dense)
+    np.testing.assert_allclose((X.multiply(X)).sum(axis=1), 1.0)
+    X.data[:] = 0  # writable, and owned by this matrix alone
+    assert X.sum() == 0 and Y.sum() > 0
+    v = perche.TfidfVectorizer()
+    v.fit(["ciao mondo"])
+    E = v.transform([])
+    assert E.shape == (0, 2) and E.nnz == 0
 
 
 def word_counts(docs, lo, hi):
