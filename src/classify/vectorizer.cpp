@@ -366,6 +366,13 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
     Source& source = *sources[w];
     std::string scratch;
     std::vector<std::string> buffer;
+    struct Pending {
+      std::uint64_t hash;
+      std::size_t offset, size;  // the term in arena
+    };
+    std::vector<Pending> pending;
+    std::string arena;
+    std::vector<std::uint32_t> ids;
     Vocab& v = part[w];
     Job& job = jobs[j];
     job.worker = w;
@@ -374,11 +381,25 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
     for (std::size_t d = job.first; d < job.last; ++d) {
       try {
         if (unigrams) {
-          // hash: the tokenizer's hash_bytes of the term, which is hash_feature's for a word
-          // (U+0001 marks only char n-grams, and no plain word starts with it).
+          // A document's terms are looked up after its last one, their slots prefetched as they
+          // come: the cache misses of the vocabulary's long tail then overlap with each other and
+          // with the tokenizer's work, instead of stalling one after another (and likewise the
+          // counts of the ids found). hash: the tokenizer's hash_bytes of the term, which is
+          // hash_feature's for a word (U+0001 marks only char n-grams; no plain word starts with it).
+          pending.clear();
+          arena.clear();
           source.each(d, [&](std::string_view term, std::uint64_t hash) {
-            v.count(v.id_of(term, false, hash ? hash : hash_feature(term)), d);
+            if (!hash) hash = hash_feature(term);
+            __builtin_prefetch(&v.table[hash & (v.table.size() - 1)]);
+            pending.push_back({hash, arena.size(), term.size()});
+            arena.append(term);
           });
+          ids.clear();
+          for (const Pending& p : pending) {
+            ids.push_back(v.id_of(std::string_view(arena).substr(p.offset, p.size), false, p.hash));
+            __builtin_prefetch(&v.counts[ids.back()]);
+          }
+          for (const std::uint32_t id : ids) v.count(id, d);
         } else {
           for_each_feature(source.list(d, buffer), scratch,
                            [&](std::string_view body, bool marked, std::uint32_t, std::uint32_t) {
