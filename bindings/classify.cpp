@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,8 +49,10 @@ SparseMatrix with_docs(const py::object& obj, const char* what, Fn fn) {
 // the type scipy gives them anyway. (pybind11's Eigen caster copies all three arrays, and scipy
 // then scans the int64 indices and copies them again to int32.)
 py::object csr_of(SparseMatrix&& matrix) {
-  auto* X = new SparseMatrix(std::move(matrix));
+  auto held = std::make_unique<SparseMatrix>(std::move(matrix));
+  SparseMatrix* X = held.get();
   const py::capsule owner(X, [](void* p) { delete static_cast<SparseMatrix*>(p); });
+  held.release();  // the capsule owns it now
   const auto nnz = static_cast<py::ssize_t>(X->nonZeros());
   const auto rows = static_cast<py::ssize_t>(X->rows());
   const auto cols = static_cast<py::ssize_t>(X->cols());

@@ -406,7 +406,7 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
                              v.count(v.id_of(body, marked), d);
                            });
         }
-      } catch (const std::exception& e) {
+      } catch (const std::invalid_argument& e) {  // a bad text (strict UTF-8); others (bad_alloc) pass as they are
         errors[j] = {d, e.what()};
         return;
       }
