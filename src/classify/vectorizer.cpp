@@ -414,15 +414,14 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
     }
   });
   sources.clear();  // their tokenizer workers go back to the pool
-  const std::size_t chunks = workers;
   for (const auto& [d, msg] : errors)
     if (d < n_docs) throw std::invalid_argument("TfidfVectorizer: text " + std::to_string(d) + ": " + msg);
   // Each chunk's features in name order (on the chunk's thread), then one k-way merge: the
   // corpus's features in name order with summed counts, and for each chunk the index in that
-  // list of each of its ids. Sorting and merging replaces a serial hash merge of the chunks
+  // list of each of its ids. Sorting and merging replaces a serial hash merge of the workers
   // followed by a sort of the result.
-  std::vector<std::vector<Named>> sorted(chunks);
-  detail::parallel_jobs(chunks, static_cast<unsigned>(chunks), [&](std::size_t t) {
+  std::vector<std::vector<Named>> sorted(workers);
+  detail::parallel_jobs(workers, static_cast<unsigned>(workers), [&](std::size_t t) {
     sorted[t] = by_name(part[t]);
     std::vector<Vocab::Count>().swap(part[t].counts);
     std::vector<Vocab::Slot>().swap(part[t].table);
@@ -432,9 +431,9 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
     std::int64_t df, total;
   };
   std::vector<Merged> merged;
-  std::vector<std::vector<std::uint32_t>> index_of(chunks);  // then: the column of each id, or kDropped
+  std::vector<std::vector<std::uint32_t>> index_of(workers);  // then: the column of each id, or kDropped
   {
-    std::vector<std::size_t> pos(chunks, 0);
+    std::vector<std::size_t> pos(workers, 0);
     const auto order = [&](std::size_t a, const Named& x, std::size_t b, const Named& y) {
       return compare(x, y, [&]() -> const std::string& { return part[a].names[x.id]; },
                      [&]() -> const std::string& { return part[b].names[y.id]; });
@@ -443,7 +442,7 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
       return order(a, sorted[a][pos[a]], b, sorted[b][pos[b]]) > 0;
     };
     std::vector<std::size_t> heap;
-    for (std::size_t t = 0; t < chunks; ++t) {
+    for (std::size_t t = 0; t < workers; ++t) {
       index_of[t].resize(sorted[t].size());
       if (!sorted[t].empty()) heap.push_back(t);
     }
@@ -507,8 +506,8 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
   std::vector<std::uint64_t> hashes(n_features);
   idf_.resize(static_cast<Eigen::Index>(n_features));
   std::vector<std::uint32_t> column(merged.size(), kDropped);
-  detail::parallel_jobs(chunks, static_cast<unsigned>(chunks), [&](std::size_t j) {
-    for (std::size_t c = n_features * j / chunks; c < n_features * (j + 1) / chunks; ++c) {
+  detail::parallel_jobs(workers, static_cast<unsigned>(workers), [&](std::size_t j) {
+    for (std::size_t c = n_features * j / workers; c < n_features * (j + 1) / workers; ++c) {
       const Merged& m = merged[keep[c]];
       const auto dfc = static_cast<double>(m.df);
       idf_[static_cast<Eigen::Index>(c)] = o.smooth_idf ? std::log((1 + n) / (1 + dfc)) + 1 : std::log(n / dfc) + 1;
@@ -518,14 +517,14 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
     }
   });
   merged = {};
-  detail::parallel_jobs(chunks, static_cast<unsigned>(chunks), [&](std::size_t t) {
+  detail::parallel_jobs(workers, static_cast<unsigned>(workers), [&](std::size_t t) {
     for (std::uint32_t& k : index_of[t]) k = column[k];
   });
 
   // The rows, a block per counting job (so in document order), beside the feature index for
   // transform(), which the rows do not need.
   std::vector<RowBlock> blocks(jobs.size());
-  detail::parallel_jobs(jobs.size() + 1, static_cast<unsigned>(chunks), [&](std::size_t j) {
+  detail::parallel_jobs(jobs.size() + 1, static_cast<unsigned>(workers), [&](std::size_t j) {
     if (j == 0) {
       index_features(&hashes);
       return;
@@ -549,7 +548,7 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
       block.append(cols, values);
     }
   });
-  return assemble(blocks, static_cast<unsigned>(chunks));
+  return assemble(blocks, static_cast<unsigned>(workers));
 }
 
 SparseMatrix TfidfVectorizer::transform(std::span<const std::string_view> texts, unsigned threads) const {

@@ -562,6 +562,7 @@ struct Tokenizer::Impl {
         case TokenKind::hashtag: {
           const std::string_view sv = t.text;
           bool stop, negator;
+          std::uint64_t hash = 0;  // hash_bytes(norm), when computed on the way
           if (plain_word(t, low)) {
             // Without stemming, a plain ASCII word needs only lower-casing and the small
             // stopword/negator table: cheaper than a trip to the term table (measured: 1.5× on
@@ -572,12 +573,7 @@ struct Tokenizer::Impl {
             stop = flags & WordFlags::kStop;
             negator = flags & WordFlags::kNegator;
             norm = o.lowercase ? key : sv;
-            if (!stop && o.lowercase) {
-              const bool neg = negated && !negator && o.negation;
-              sink(t, norm, neg, neg ? 0 : h);
-              if (negator) negated = true;
-              continue;
-            }
+            if (o.lowercase) hash = h;
           } else if (sv.size() <= sizeof Worker::Slot::key) {
             const std::uint64_t h = prefetch ? hashes[k] : term_hash(t);
             const bool elided = h & 1;
@@ -626,7 +622,8 @@ struct Tokenizer::Impl {
             sink(t, std::string_view(), false, 0);
             continue;
           }
-          sink(t, norm, negated && !negator && o.negation, 0);
+          const bool neg = negated && !negator && o.negation;
+          sink(t, norm, neg, neg ? 0 : hash);  // "NEG_" + norm has another hash
           if (negator) negated = true;
           continue;
         }
