@@ -34,7 +34,8 @@ void bind_drivers(py::module_& m) {
       .value("fix", Quadrant::fix)
       .value("monitor", Quadrant::monitor)
       .value("strength", Quadrant::strength)
-      .value("minor", Quadrant::minor);
+      .value("minor", Quadrant::minor)
+      .value("not_significant", Quadrant::not_significant);
 
   py::class_<DriverAnalysisOptions>(m, "DriverAnalysisOptions")
       .def(py::init<>())

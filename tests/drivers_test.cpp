@@ -46,10 +46,45 @@ TEST_CASE("analyze_drivers: impact is the score of all minus the score without t
   // Without the two 10s: 0 2 5 7 8 9 9 6 → 2 promoters, 4 detractors of 8 → NPS −25.
   CHECK(*cortesia.impact == Approx(25.0));
   CHECK(*cortesia.score == Approx(100.0));
-  // Priority matrix: mean share 0.25; attesa 0.3 ≥ 0.25 with negative impact → fix.
+  // Priority matrix: mean share 0.25. Ten responses leave the intervals wide: a driver whose
+  // interval includes zero is not_significant, whatever its share (issue 16).
   CHECK(a.share_threshold == Approx(0.25));
-  CHECK(*attesa.quadrant == perche::Quadrant::fix);
-  CHECK(*cortesia.quadrant == perche::Quadrant::minor);
+  for (const auto& d : a.drivers) {
+    CAPTURE(d.driver);
+    if (!d.impact_significant) CHECK(*d.quadrant == perche::Quadrant::not_significant);
+  }
+}
+
+TEST_CASE("analyze_drivers: only a driver whose impact interval excludes zero gets an important-sounding quadrant") {
+  // The ten rows twenty times: the same shares and impacts (attesa 0.3, −300/7; cortesia 0.2, +25),
+  // with intervals narrow enough to exclude zero. attesa 0.3 ≥ 0.25 and negative → fix;
+  // cortesia 0.2 < 0.25 and positive → minor.
+  std::vector<double> scores;
+  std::vector<std::pair<std::size_t, std::size_t>> ones;
+  for (std::size_t r = 0; r < 20; ++r) {
+    for (std::size_t i = 0; i < 10; ++i) scores.push_back(kScores[i]);
+    for (auto [i, j] : std::vector<std::pair<std::size_t, std::size_t>>{{0, 0}, {1, 0}, {2, 0}, {6, 1}, {7, 1}})
+      ones.push_back({10 * r + i, j});
+  }
+  const auto a = perche::analyze_drivers(scores, matrix(200, 2, ones), kAB);
+  REQUIRE(a.drivers[0].impact_significant);
+  REQUIRE(a.drivers[1].impact_significant);
+  CHECK(*a.drivers[0].quadrant == perche::Quadrant::fix);
+  CHECK(*a.drivers[1].quadrant == perche::Quadrant::minor);
+
+  // A frequent driver with a small negative impact and an interval across zero (the issue's
+  // −0.9 [−3.0, +1.2]): mentioned by half of the responses, whose scores match the others' but one.
+  std::vector<double> flat;
+  std::vector<std::pair<std::size_t, std::size_t>> half;
+  for (std::size_t i = 0; i < 200; ++i) {
+    flat.push_back(static_cast<double>(i % 11));
+    if (i % 2 == 0) half.push_back({i, 0});
+  }
+  const auto b = perche::analyze_drivers(flat, matrix(200, 2, half), kAB);
+  REQUIRE(b.drivers[0].impact);
+  CHECK(b.drivers[0].share >= b.share_threshold);
+  CHECK_FALSE(b.drivers[0].impact_significant);
+  CHECK(*b.drivers[0].quadrant == perche::Quadrant::not_significant);
 }
 
 TEST_CASE("analyze_drivers: the bootstrap interval holds the impact, repeats for a seed and narrows with n") {

@@ -281,6 +281,8 @@ TEST_CASE("squash_elongations keeps real double letters") {
   const Tokenizer tok(o);
   CHECK(join(tok.normalize("bellissimoooo graziee mamma cappuccino lentooo")) ==
         "bellissimo graziee mamma cappuccino lento");
+  // Vowel runs shrink to one, consonant runs to two: an elongated double keeps its double.
+  CHECK(join(tok.normalize("grupppo acccordi tuttttto ciaooooo siii brrrr")) == "gruppo accordi tutto ciao si brr");
   o.keep_punct = true;
   CHECK(join(Tokenizer(o).normalize("no!!!!!! ma???? mah......")) == "no !!! ma ??? mah ...");
   o.squash_elongations = false;

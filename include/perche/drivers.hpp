@@ -30,12 +30,15 @@ enum class Metric {
   ces,   ///< CES, by default 1–7 mean (RatingOptions, CesOptions defaults)
 };
 
-/// Where a driver falls in the priority matrix (share of comments × impact on the score).
+/// Where a driver falls in the priority matrix (share of comments × impact on the score). A label
+/// that implies importance needs evidence: only a driver whose impact interval excludes zero gets
+/// one of the four quadrants; the others are not_significant whatever their share.
 enum class Quadrant {
-  fix,       ///< share >= threshold, impact < 0: frequent and drags the score down — act first
-  monitor,   ///< share < threshold, impact < 0: drags the score down but is rarer
-  strength,  ///< share >= threshold, impact >= 0: frequent and lifts the score — protect it
-  minor,     ///< share < threshold, impact >= 0
+  fix,              ///< share >= threshold, impact < 0: frequent and drags the score down — act first
+  monitor,          ///< share < threshold, impact < 0: drags the score down but is rarer
+  strength,         ///< share >= threshold, impact > 0: frequent and lifts the score — protect it
+  minor,            ///< share < threshold, impact > 0
+  not_significant,  ///< the impact's interval includes zero (or has none): no claim either way
 };
 
 /// Options of analyze_drivers().

@@ -223,11 +223,15 @@ class DriverClassifier(_core.DriverClassifier):
         """Y: an n × k array of 0/1 (columns in `drivers` order), or for each text a list of driver
         names (drivers not given at construction are then the sorted names seen)."""
         texts = _texts(texts, "DriverClassifier.fit")
-        Y = self._labels(Y, len(texts))
-        super().fit(texts, Y)
+        Y, names = self._labels(Y, len(texts))
+        # The names go with the data into one call, which publishes the fitted model at once: a
+        # thread reading this object meanwhile sees the old model or the new one, never a mix.
+        super().fit(texts, Y, names)
         return self
 
     def _labels(self, Y, n):
+        """(n × k uint8 of 0/1, the driver names when Y named new ones, else None)."""
+        names = None
         if not _names_per_text(Y):
             arr = np.asarray(Y)
         else:
@@ -235,7 +239,6 @@ class DriverClassifier(_core.DriverClassifier):
             names = list(self.drivers)
             if not names:
                 names = sorted({d for r in rows for d in r})
-                self._adopt(_core.DriverClassifier(names, self._options))
             arr = label_matrix(rows, names, "DriverClassifier.fit")
         if arr.ndim != 2 or arr.shape[0] != n:
             raise ValueError(f"DriverClassifier.fit: Y has shape {arr.shape}, expected ({n}, drivers)")
@@ -243,7 +246,7 @@ class DriverClassifier(_core.DriverClassifier):
         if len(bad):
             i, j = bad[0]
             raise ValueError(f"DriverClassifier.fit: Y[{i}, {j}] is {arr[i, j]!r}, expected 0 or 1")
-        return np.ascontiguousarray(arr, dtype=np.uint8)
+        return np.ascontiguousarray(arr, dtype=np.uint8), names
 
     def predict(self, texts):
         return super().predict(_texts(texts, "DriverClassifier.predict"))
@@ -255,14 +258,16 @@ class DriverClassifier(_core.DriverClassifier):
 
     def evaluate(self, texts, Y):
         texts = _texts(texts, "DriverClassifier.evaluate")
-        return super().evaluate(texts, self._labels(Y, len(texts)))
+        return super().evaluate(texts, self._labels(Y, len(texts))[0])
 
     def save(self, path):
         super().save(os.fspath(path))
 
     @classmethod
-    def load(cls, path):
-        return cls._from_core(_core.DriverClassifier.load(os.fspath(path)))
+    def load(cls, path, max_bytes: int = _core.DriverClassifier.MAX_MODEL_BYTES):
+        """A saved model. IoError (an OSError) when the file cannot be read, is not a regular file or
+        is larger than max_bytes (1 GiB by default); FormatError when it is not a valid model."""
+        return cls._from_core(_core.DriverClassifier.load(os.fspath(path), max_bytes))
 
     @classmethod
     def from_bytes(cls, data):

@@ -216,7 +216,8 @@ int minimize_newton(Objective& obj, Eigen::VectorXd& x, double tol, int max_iter
 LogisticRegression::LogisticRegression(LogisticOptions options) : options_(options) {
   if (!(options_.C > 0) || !std::isfinite(options_.C))
     throw std::invalid_argument("LogisticRegression: C " + std::to_string(options_.C) + " is not a positive number");
-  if (!(options_.tol > 0)) throw std::invalid_argument("LogisticRegression: tol must be positive");
+  if (!(options_.tol > 0) || !std::isfinite(options_.tol))
+    throw std::invalid_argument("LogisticRegression: tol " + std::to_string(options_.tol) + " is not a positive number");
   if (options_.max_iter < 1) throw std::invalid_argument("LogisticRegression: max_iter must be ≥ 1");
   if (options_.solver != Solver::lbfgs && options_.solver != Solver::newton)
     throw std::invalid_argument("LogisticRegression: solver " + std::to_string(static_cast<int>(options_.solver)) +
@@ -357,6 +358,20 @@ LogisticRegression LogisticRegression::from_parts(LogisticOptions options, std::
     throw std::invalid_argument("LogisticRegression: " + std::to_string(classes.size()) + " classes with " +
                                 std::to_string(coef.rows()) + " coefficient rows and " +
                                 std::to_string(intercept.size()) + " intercepts");
+  // Classes are sorted and distinct (fit's order), coefficients finite: a corrupted model fails here
+  // naming the field instead of giving NaN probabilities.
+  for (std::size_t k = 1; k < classes.size(); ++k)
+    if (!(classes[k - 1] < classes[k]))
+      throw std::invalid_argument("LogisticRegression: classes are not sorted and distinct (class " + std::to_string(k) +
+                                  " is " + std::to_string(classes[k]) + " after " + std::to_string(classes[k - 1]) + ")");
+  for (Eigen::Index i = 0; i < coef.size(); ++i)
+    if (!std::isfinite(coef.data()[i]))
+      throw std::invalid_argument("LogisticRegression: coefficient " + std::to_string(i) + " is " +
+                                  std::to_string(coef.data()[i]) + ", expected a finite value");
+  for (Eigen::Index i = 0; i < intercept.size(); ++i)
+    if (!std::isfinite(intercept[i]))
+      throw std::invalid_argument("LogisticRegression: intercept " + std::to_string(i) + " is " +
+                                  std::to_string(intercept[i]) + ", expected a finite value");
   m.classes_ = std::move(classes);
   m.coef_ = std::move(coef);
   m.intercept_ = std::move(intercept);

@@ -410,8 +410,11 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
   for (auto& d : out.drivers)
     if (d.impact) {
       const bool frequent = d.share >= out.share_threshold;
-      d.quadrant = *d.impact < 0.0 ? (frequent ? Quadrant::fix : Quadrant::monitor)
-                                   : (frequent ? Quadrant::strength : Quadrant::minor);
+      if (!d.impact_significant)  // issue 16: "Priorità" for −0.9 [−3.0, +1.2] misleads a manager
+        d.quadrant = Quadrant::not_significant;
+      else
+        d.quadrant = *d.impact < 0.0 ? (frequent ? Quadrant::fix : Quadrant::monitor)
+                                     : (frequent ? Quadrant::strength : Quadrant::minor);
     }
 
   if (out.n_text > 0) {

@@ -265,7 +265,9 @@ def test_split_elisions_off_keeps_the_elided_word_whole():
 def test_squash_elongations_shrinks_repeated_letters_and_punctuation():
     tok = perche.Tokenizer(stopwords=None, keep_punct=True)
     assert tok.normalize("bellissimoooo noooo grazieeee perchééé zzz") == [
-        "bellissimo", "no", "grazie", "perché", "z"]
+        "bellissimo", "no", "grazie", "perché", "zz"]
+    # a consonant run keeps the double Italian may have written (issue 16): grupppo was "grup"
+    assert tok.normalize("grupppo acccordi tuttttto BELLLLO") == ["gruppo", "accordi", "tutto", "bello"]
     # Italian doubles stay: only runs of three or more letters shrink
     assert tok.normalize("mamma bello carro ss") == ["mamma", "bello", "carro", "ss"]
     assert tok.normalize("!!!!! ?????? ......") == ["!!!", "???", "..."]
