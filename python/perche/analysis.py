@@ -291,7 +291,9 @@ def _overall(metric: str, scores: np.ndarray, confidence: float) -> Optional[dic
     r = fn(scores, confidence=confidence)
     if r is None:
         return None
-    d = {"score": r.score, "se": r.se, "ci_low": r.ci_low, "ci_high": r.ci_high, "n": int(r.n), "method": str(r.method)}
+    # center: where the interval is centred; an adjusted-Wald score can lie outside it (one 10: +100, CI [−48.5, 98.5])
+    d = {"score": r.score, "se": r.se, "ci_low": r.ci_low, "ci_high": r.ci_high, "center": r.center, "n": int(r.n),
+         "method": str(r.method)}
     if metric == "nps":
         d.update(promoter_share=r.promoter_share, passive_share=r.passive_share, detractor_share=r.detractor_share)
     return d
@@ -303,7 +305,8 @@ def _trend(metric, scores, dates, col, freq, confidence, alpha) -> Optional[dict
     for i, p in enumerate(t.periods):
         r = p.result
         row = {"period": str(p.period), "n": int(r.n), "score": r.score, "se": r.se, "ci_low": r.ci_low,
-               "ci_high": r.ci_high, "diff_prev": None, "p_prev": None, "p_prev_holm": None, "significant_drop": False}
+               "ci_high": r.ci_high, "center": r.center, "diff_prev": None, "p_prev": None, "p_prev_holm": None,
+               "significant_drop": False}
         if i:
             c = m.compare(r, t.periods[i - 1].result, confidence=confidence)
             row["diff_prev"], row["p_prev"] = c.diff, c.p_value
@@ -524,7 +527,7 @@ def _analyze(data, score, text, metric, date, by, model, codebook, labels, freq,
         for g in segs:
             r, vs = g.result, g.vs_rest
             groups.append({"segment": str(g.key), "n": int(r.n), "score": r.score, "ci_low": r.ci_low,
-                           "ci_high": r.ci_high, "diff_vs_rest": None if vs is None else vs.diff,
+                           "ci_high": r.ci_high, "center": r.center, "diff_vs_rest": None if vs is None else vs.diff,
                            "p_value": None if vs is None else vs.p_value, "p_holm": g.p_holm, "p_bh": g.p_bh,
                            "significant": bool(g.p_holm is not None and g.p_holm < alpha)})
         segments.append({"column": col, "groups": groups})
