@@ -3,13 +3,24 @@
 HTML report (inline CSS and SVG, no script, no network). Both read only the result dict
 (Analysis.data), so a JSON written yesterday renders the same today. Italian by default,
 English with lang="en".
+
+Every value of the dict is data, and data may be hostile (a JSON file anyone can edit; column
+names, segment values, comments, driver names and codebook labels typed by anyone): a number is
+read through _f/_i (anything else prints "—"), a string reaches the page only through _e (element
+text and quoted attribute values alike, in HTML and inline SVG), and markup is built here only, by
+type (_Td), never recognised by its content. Class names, ids and colours come from this module.
+The page carries a Content-Security-Policy that forbids script, as a second wall. The terminal
+summary replaces control characters of the data (terminal escapes, bidi overrides) with U+FFFD.
 """
 
 from __future__ import annotations
 
 import html
 import math
-from typing import Any, Optional
+import numbers
+import re
+import textwrap
+from typing import Any, NamedTuple, Optional
 
 _L = {
     "it": {
@@ -35,6 +46,11 @@ _L = {
         "neg": {"detractor": "detrattori", "bottom_box": "insoddisfatti"},
         "pos": {"promoter": "promotori", "top_box": "soddisfatti"},
         "sig": "* l'intervallo esclude lo zero", "sig_holm": "* significativo dopo la correzione di Holm",
+        "not_significant": "non significativo", "ci_bare": "IC", "centre": "centro dell'intervallo {c}",
+        "centre_note": ("Con poche risposte l'intervallo è centrato su una stima corretta per i piccoli campioni, "
+                        "non sul punteggio osservato, che può cadere fuori dall'intervallo: in quel caso è "
+                        "indicato il centro dell'intervallo."),
+        "ns_note": "In grigio i driver il cui impatto ha un intervallo che include lo zero (non significativo).",
     },
     "en": {
         "title": "Why? Driver analysis", "rows": "rows used", "of": "of", "bad": "bad rows",
@@ -59,40 +75,167 @@ _L = {
         "neg": {"detractor": "detractors", "bottom_box": "dissatisfied"},
         "pos": {"promoter": "promoters", "top_box": "satisfied"},
         "sig": "* the interval excludes zero", "sig_holm": "* significant after Holm adjustment",
+        "not_significant": "not significant", "ci_bare": "CI", "centre": "interval centre {c}",
+        "centre_note": ("With few responses the interval is centred on a small-sample estimate, not on the "
+                        "observed score, which can fall outside it: then the interval centre is shown."),
+        "ns_note": "Grey: drivers whose impact interval includes zero (not significant).",
     },
 }
 
 _METRIC = {"nps": "NPS", "csat": "CSAT %", "ces": "CES"}
+_QUADRANTS = ("fix", "monitor", "strength", "minor", "not_significant")
+
+
+# --- reading the dict: every value is data --------------------------------------------------------
+
+
+def _f(v: Any) -> Optional[float]:
+    """A finite real number from the data, or None (missing, not a number, NaN, infinite)."""
+    if v is None or isinstance(v, bool) or not isinstance(v, numbers.Real):
+        return None
+    try:
+        x = float(v)
+    except (OverflowError, ValueError, TypeError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _i(v: Any) -> Optional[int]:
+    """A count from the data, or None."""
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        return None
+    if isinstance(v, numbers.Integral):
+        return int(v)
+    x = _f(v)
+    return int(x) if x is not None and x.is_integer() else None
+
+
+def _n(v: Any) -> str:
+    """A count as printed: digits or —."""
+    x = _i(v)
+    return "—" if x is None else str(x)
+
+
+def _s(v: Any) -> str:
+    return "" if v is None else str(v)
+
+
+def _d(v: Any) -> dict:
+    return v if isinstance(v, dict) else {}
+
+
+def _l(v: Any) -> list:
+    return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
+
+
+def _b(v: Any) -> bool:
+    return v is True
+
+
+def _label(labels: dict, key: Any) -> str:
+    """The display label of a driver: labels[key], else the key itself."""
+    v = labels.get(key) if isinstance(key, str) else None
+    return _s(v) if isinstance(v, str) and v else _s(key)
+
+
+def _check(data: Any, lang: str) -> tuple:
+    if lang not in _L:
+        raise ValueError(f"report: lang {lang!r} is not 'it' or 'en'")
+    if not isinstance(data, dict):
+        raise ValueError(f"report: the result is a {type(data).__name__}, expected the dict of perche.analyze()")
+    metric = data.get("metric")
+    if metric not in _METRIC:
+        raise ValueError(f"report: metric {str(metric)[:40]!r} is not one of 'nps', 'csat', 'ces'")
+    return _L[lang], metric
+
+
+# --- formatting -----------------------------------------------------------------------------------
 
 
 def format_score(value: Optional[float], metric: str) -> str:
     """The one way a score is printed: NPS with sign and 1 decimal, CSAT % with 1, CES with 2."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "—"
-    if metric == "nps":
-        return f"{value:+.1f}"
-    if metric == "ces":
-        return f"{value:.2f}"
-    return f"{value:.1f}"
-
-
-def _impact(v: Optional[float], metric: str) -> str:
+    v = _f(value)
     if v is None:
         return "—"
-    return f"{v:+.2f}" if metric == "ces" else f"{v:+.1f}"
+    if metric == "nps":
+        return f"{v:+.1f}"
+    if metric == "ces":
+        return f"{v:.2f}"
+    return f"{v:.1f}"
 
 
-def _or(v: Optional[float]) -> str:
-    return "—" if v is None else (f"{v:.2f}" if v < 100 else f"{v:.0f}")
+def _impact(v: Any, metric: str) -> str:
+    x = _f(v)
+    if x is None:
+        return "—"
+    return f"{x:+.2f}" if metric == "ces" else f"{x:+.1f}"
 
 
-def _pct(v: Optional[float]) -> str:
-    return "—" if v is None else f"{100 * v:.1f}%"
+def _or(v: Any) -> str:
+    x = _f(v)
+    return "—" if x is None else (f"{x:.2f}" if x < 100 else f"{x:.0f}")
+
+
+def _pct(v: Any) -> str:
+    x = _f(v)
+    return "—" if x is None else f"{100 * x:.1f}%"
+
+
+def _p(v: Any, spec: str) -> str:
+    x = _f(v)
+    return "—" if x is None else format(x, spec)
+
+
+def _ci_name(data: dict, L: dict) -> str:
+    c = _f(data.get("confidence"))
+    return L["ci"].format(c=c) if c is not None and 0 < c < 1 else L["ci_bare"]
+
+
+def _interval(r: dict, metric: str, L: dict) -> tuple:
+    """("[low, high]", centre note or "") of a score: the centre of the interval is printed whenever
+    the score lies outside its interval (adjusted Wald with few responses: one 10 gives NPS +100
+    with CI [−48.5, +98.5]), so that no such pair is ever shown alone."""
+    score, lo, hi = _f(r.get("score")), _f(r.get("ci_low")), _f(r.get("ci_high"))
+    text = f"[{format_score(lo, metric)}, {format_score(hi, metric)}]"
+    if score is None or lo is None or hi is None or lo <= score <= hi:
+        return text, ""
+    c = _f(r.get("center"))
+    return text, L["centre"].format(c=format_score((lo + hi) / 2 if c is None else c, metric))
+
+
+def _quadrant(d: dict) -> Optional[str]:
+    """The driver's quadrant; a label that implies importance (fix, strength, …) only when the
+    impact's interval excludes zero: otherwise not_significant, as the core decides (a JSON written
+    before the core had not_significant says so through impact_significant)."""
+    q = d.get("quadrant")
+    if q not in _QUADRANTS:
+        return None
+    return q if q == "not_significant" or _b(d.get("impact_significant")) else "not_significant"
+
+
+def _outcomes(data: dict, L: dict) -> tuple:
+    kd = _d(data.get("key_driver"))
+    neg = _d(kd.get("negative")).get("outcome")
+    pos = _d(kd.get("positive")).get("outcome")
+    return (L["neg"].get(neg, "neg") if isinstance(neg, str) else "neg",
+            L["pos"].get(pos, "pos") if isinstance(pos, str) else "pos")
+
+
+# --- terminal -------------------------------------------------------------------------------------
+
+# C0 and C1 controls (terminal escape sequences, carriage returns that overwrite a line), bidi
+# embeddings, overrides and isolates, and lone surrogates (not encodable): never printed as they are.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _t(v: Any) -> str:
+    """Data as terminal text: one line, no control character."""
+    return _UNPRINTABLE.sub("\ufffd", _s(v))
 
 
 def _table(head: list, rows: list, align: str) -> list:
     """Aligned plain-text table; align has one of < > per column."""
-    cells = [[str(c) for c in head]] + [[str(c) for c in r] for r in rows]
+    cells = [[_t(c) for c in head]] + [[_t(c) for c in r] for r in rows]
     widths = [max(len(r[j]) for r in cells) for j in range(len(head))]
     out = []
     for i, r in enumerate(cells):
@@ -102,91 +245,108 @@ def _table(head: list, rows: list, align: str) -> list:
     return out
 
 
-def _outcomes(data: dict, L: dict) -> tuple:
-    kd = data.get("key_driver", {})
-    neg = L["neg"].get(kd.get("negative", {}).get("outcome"), "neg")
-    pos = L["pos"].get(kd.get("positive", {}).get("outcome"), "pos")
-    return neg, pos
-
-
 def render_text(data: dict, lang: str = "it") -> str:
     """The terminal summary of an analysis (≤ 110 columns)."""
-    L = _L[lang]
-    metric = data["metric"]
+    L, metric = _check(data, lang)
     M = _METRIC[metric]
-    src = data["source"]
+    src = _d(data.get("source"))
     lines = []
-    name = (src.get("file") or "DataFrame").rsplit("/", 1)[-1]
-    lines.append(f"perche analyze — {name}: {src['rows_used']} {L['rows']} {L['of']} {src['rows']}"
-                 + (f", {src['bad_rows']} {L['bad']}" if src.get("bad_rows") else ""))
-    o = data["overall"]
-    if o is None:
+    name = _t(_s(src.get("file")) or "DataFrame").rsplit("/", 1)[-1]
+    lines.append(f"perche analyze — {name}: {_n(src.get('rows_used'))} {L['rows']} {L['of']} {_n(src.get('rows'))}"
+                 + (f", {_n(src.get('bad_rows'))} {L['bad']}" if _i(src.get("bad_rows")) else ""))
+    o = data.get("overall")
+    if not isinstance(o, dict):
         lines.append(L["no_data"])
         return "\n".join(lines) + "\n"
-    ci = L["ci"].format(c=data["confidence"])
+    ci = _ci_name(data, L)
+    centred = False
     lines.append("")
-    lines.append(f"{M}: {format_score(o['score'], metric)}  [{format_score(o['ci_low'], metric)}, "
-                 f"{format_score(o['ci_high'], metric)}]  ({ci}, n={o['n']})")
+    iv, centre = _interval(o, metric, L)
+    centred |= bool(centre)
+    lines.append(f"{M}: {format_score(o.get('score'), metric)}  {iv}" + (f" {centre}" if centre else "")
+                 + f"  ({ci}, n={_n(o.get('n'))})")
     if metric == "nps":
-        lines.append(f"  promotori {_pct(o['promoter_share'])}  passivi {_pct(o['passive_share'])}  "
-                     f"detrattori {_pct(o['detractor_share'])}" if lang == "it" else
-                     f"  promoters {_pct(o['promoter_share'])}  passives {_pct(o['passive_share'])}  "
-                     f"detractors {_pct(o['detractor_share'])}")
+        shares = (_pct(o.get("promoter_share")), _pct(o.get("passive_share")), _pct(o.get("detractor_share")))
+        words = ("promotori", "passivi", "detrattori") if lang == "it" else ("promoters", "passives", "detractors")
+        lines.append("  " + "  ".join(f"{w} {v}" for w, v in zip(words, shares)))
     t = data.get("trend")
-    if t:
-        lines += ["", f"{L['trend']} ({t['column']}, {t['freq']}):"]
-        rows = [[p["period"], p["n"], format_score(p["score"], metric),
-                 f"[{format_score(p['ci_low'], metric)}, {format_score(p['ci_high'], metric)}]",
-                 _impact(p["diff_prev"], metric) if p["diff_prev"] is not None else "",
-                 ("▼ " + L["drop"]) if p["significant_drop"] else ""] for p in t["periods"]]
+    if isinstance(t, dict):
+        lines += ["", f"{L['trend']} ({_t(t.get('column'))}, {_t(t.get('freq'))}):"]
+        rows = []
+        for p in _l(t.get("periods")):
+            iv, centre = _interval(p, metric, L)
+            centred |= bool(centre)
+            rows.append([_s(p.get("period")), _n(p.get("n")), format_score(p.get("score"), metric),
+                         iv + (f" {centre}" if centre else ""),
+                         "" if _f(p.get("diff_prev")) is None else _impact(p.get("diff_prev"), metric),
+                         ("▼ " + L["drop"]) if _b(p.get("significant_drop")) else ""])
         lines += _table([L["period"], L["n"], M, ci, "Δ", ""], rows, "<>>>><")
-        if t.get("test"):
-            tt = t["test"]
-            verdict = L["declining"] if tt["declining"] else L["increasing"] if tt["increasing"] else L["flat"]
-            lines.append("  " + L["mk"].format(s=tt["slope"], p=tt["p_value"], v=verdict))
+        tt = _d(t.get("test"))
+        s, pv = _f(tt.get("slope")), _f(tt.get("p_value"))
+        if s is not None and pv is not None:
+            verdict = L["declining"] if _b(tt.get("declining")) else L["increasing"] if _b(tt.get("increasing")) \
+                else L["flat"]
+            lines.append("  " + L["mk"].format(s=s, p=pv, v=verdict))
     neg, pos = _outcomes(data, L)
-    lines += ["", L["drivers"] + f" — {L['model']} {L['kinds'].get(data['model']['kind'], '')}:"]
+    model = _d(data.get("model"))
+    kind = model.get("kind")
+    lines += ["", L["drivers"] + f" — {L['model']} {L['kinds'].get(kind, '') if isinstance(kind, str) else ''}:"]
     rows = []
-    for d in data["drivers"]:
-        imp = _impact(d["impact"], metric)
-        if d["impact"] is not None and d["impact_ci_low"] is not None:
-            imp += f" [{_impact(d['impact_ci_low'], metric)}, {_impact(d['impact_ci_high'], metric)}]"
-            imp += " *" if d["impact_significant"] else "  "
-        orn = _or(d["or_negative"])
-        if d["or_negative"] is not None:
-            orn += f" [{_or(d['or_negative_ci_low'])}, {_or(d['or_negative_ci_high'])}]"
-        rows.append([d["label"][:26], d["mentions"], _pct(d["share"]), format_score(d["score"], metric), imp, orn,
-                     L.get(d["quadrant"], "—") if d["quadrant"] else "—"])
+    for d in _l(data.get("drivers")):
+        imp = _impact(d.get("impact"), metric)
+        if _f(d.get("impact")) is not None and _f(d.get("impact_ci_low")) is not None:
+            imp += f" [{_impact(d.get('impact_ci_low'), metric)}, {_impact(d.get('impact_ci_high'), metric)}]"
+            imp += " *" if _b(d.get("impact_significant")) else "  "
+        orn = _or(d.get("or_negative"))
+        if _f(d.get("or_negative")) is not None:
+            orn += f" [{_or(d.get('or_negative_ci_low'))}, {_or(d.get('or_negative_ci_high'))}]"
+        q = _quadrant(d)
+        rows.append([_s(d.get("label"))[:26], _n(d.get("mentions")), _pct(d.get("share")),
+                     format_score(d.get("score"), metric), imp, orn, L[q] if q else "—"])
     lines += _table([L["driver"], L["mentions"], L["share"], M, L["impact"], L["or_neg"].format(neg=neg),
                      L["quadrant"]], rows, "<>>>>><")
     lines.append("  " + L["sig"])
-    for s in data.get("segments", []):
-        lines += ["", f"{L['segments']}: {s['column']}"]
-        rows = [[g["segment"][:24], g["n"], format_score(g["score"], metric),
-                 f"[{format_score(g['ci_low'], metric)}, {format_score(g['ci_high'], metric)}]",
-                 _impact(g["diff_vs_rest"], metric) if g["diff_vs_rest"] is not None else "—",
-                 "—" if g["p_holm"] is None else f"{g['p_holm']:.4f}" + (" *" if g["significant"] else "  ")]
-                for g in s["groups"]]
+    segments = _l(data.get("segments"))
+    for s in segments:
+        lines += ["", f"{L['segments']}: {_t(s.get('column'))}"]
+        rows = []
+        for g in _l(s.get("groups")):
+            iv, centre = _interval(g, metric, L)
+            centred |= bool(centre)
+            ph = _f(g.get("p_holm"))
+            rows.append([_s(g.get("segment"))[:24], _n(g.get("n")), format_score(g.get("score"), metric),
+                         iv + (f" {centre}" if centre else ""),
+                         _impact(g.get("diff_vs_rest"), metric),
+                         "—" if ph is None else f"{ph:.4f}" + (" *" if _b(g.get("significant")) else "  ")])
         lines += _table([L["segment"], L["n"], M, ci, L["vs_rest"], L["p_holm"]], rows, "<>>>>>")
-    if data.get("segments"):
+    if segments:
         lines.append("  " + L["sig_holm"])
-    labels = data["model"]["labels"]
-    if data.get("verbatims"):
+    if centred:
+        lines += [""] + textwrap.wrap(L["centre_note"], 106, initial_indent="  ", subsequent_indent="  ")
+    labels = _d(model.get("labels"))
+    verbatims = _l(data.get("verbatims"))
+    if verbatims:
         lines += ["", L["verbatims"] + ":"]
         seen: dict = {}
-        for v in data["verbatims"]:
-            if seen.get(v["driver"], 0) >= 2:
+        for v in verbatims:
+            key = _s(v.get("driver"))
+            if seen.get(key, 0) >= 2:
                 continue
-            seen[v["driver"]] = seen.get(v["driver"], 0) + 1
-            text = " ".join(v["text"].split())
+            seen[key] = seen.get(key, 0) + 1
+            text = " ".join(_t(v.get("text")).split())
             text = text if len(text) <= 90 else text[:89] + "…"
-            lines.append(f"  [{labels.get(v['driver'], v['driver'])[:22]}, {M} {v['score']}] “{text}”")
-    if data.get("notes"):
-        lines += ["", L["notes"] + ":"] + [f"  - {n}" for n in data["notes"]]
+            lines.append(f"  [{_t(_label(labels, v.get('driver'))[:22])}, {M} {_n(v.get('score'))}] “{text}”")
+    notes = data.get("notes")
+    if isinstance(notes, list) and notes:
+        lines += ["", L["notes"] + ":"] + [f"  - {_t(n)}" for n in notes]
     return "\n".join(lines) + "\n"
 
 
 # --- HTML ------------------------------------------------------------------------------------------
+
+# The report needs no script, no network and no frame: only its own inline CSS and SVG. The policy
+# is the first element of <head>, before anything that comes from the data.
+_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
 
 _CSS = """
 :root{--ink:#1f2933;--muted:#616e7c;--line:#d9e2ec;--bg:#f7f9fb;--neg:#c0392b;--pos:#1e8449;--accent:#24527a}
@@ -199,43 +359,83 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 8px;color:var(-
 padding:16px 20px;margin-top:16px}table{border-collapse:collapse;width:100%;font-size:13.5px}
 th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:right;vertical-align:top}
 th:first-child,td:first-child{text-align:left}th{color:var(--muted);font-weight:600}
-.sig{font-weight:700}.neg{color:var(--neg)}.pos{color:var(--pos)}svg{max-width:100%;height:auto}
+.sig{font-weight:700}.neg{color:var(--neg)}.pos{color:var(--pos)}.ns{color:var(--muted)}svg{max-width:100%;height:auto}
 svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;fill:var(--ink)}
+svg text.ns{fill:var(--muted)}
 blockquote{margin:8px 0;padding:8px 12px;border-left:4px solid var(--line);background:var(--bg)}
 blockquote .who{display:block;color:var(--muted);font-size:12px}mark{background:#ffe58a;padding:0 1px}
 h3{font-size:15px;margin:16px 0 4px}.note{color:var(--muted);font-size:13px}
 @media print{body{background:#fff}section{break-inside:avoid;border:none}}
 """
 
+_NEG, _POS, _NS = "#c0392b", "#1e8449", "#9aa5b1"
+
+# Characters that are not text in HTML (controls, lone surrogates that cannot be written as UTF-8).
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
 
 def _e(s: Any) -> str:
-    return html.escape(str(s), quote=True)
+    """Data as HTML text or as a double-quoted attribute value (& < > " ' escaped)."""
+    return html.escape(_NOT_TEXT.sub("\ufffd", _s(s)), quote=True)
+
+
+_CLASSES = frozenset({"sig", "neg", "pos", "ns"})
+
+
+class _Td(NamedTuple):
+    """A table cell with classes of this module; its text is data and is escaped like any other."""
+    text: Any
+    classes: tuple = ()
+
+    def html(self) -> str:
+        bad = [c for c in self.classes if c not in _CLASSES]
+        if bad:
+            raise ValueError(f"report: cell class {bad[0]!r} is not one of the report's own")
+        cls = f' class="{" ".join(self.classes)}"' if self.classes else ""
+        return f"<td{cls}>{_e(self.text)}</td>"
+
+
+def _html_table(head: list, rows: list) -> str:
+    """head and cells are text (escaped), or _Td for a cell with classes; never markup."""
+    h = "".join(f"<th>{_e(c)}</th>" for c in head)
+    body = "".join("<tr>" + "".join(c.html() if isinstance(c, _Td) else f"<td>{_e(c)}</td>" for c in r) + "</tr>"
+                   for r in rows)
+    return f"<table><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _marked(text: str, spans: list) -> str:
-    """text with <mark> around the union of the highlight spans (code-point offsets)."""
-    flags = [False] * len(text)
-    for h in spans:
-        for i in range(max(0, int(h["start"])), min(len(text), int(h["end"]))):
-            flags[i] = True
+    """text with <mark> around the union of the highlight spans (code-point offsets): the spans are
+    merged first, so that the time is linear in the text and the number of spans however they overlap."""
+    n = len(text)
+    cuts = sorted((max(0, a), min(n, b)) for h in spans for a, b in [(_i(h.get("start")), _i(h.get("end")))]
+                  if a is not None and b is not None and max(0, a) < min(n, b))
+    merged: list = []
+    for a, b in cuts:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
     out, i = [], 0
-    while i < len(text):
-        j = i
-        while j < len(text) and flags[j] == flags[i]:
-            j += 1
-        chunk = _e(text[i:j])
-        out.append(f"<mark>{chunk}</mark>" if flags[i] else chunk)
-        i = j
+    for a, b in merged:
+        out.append(f"{_e(text[i:a])}<mark>{_e(text[a:b])}</mark>")
+        i = b
+    out.append(_e(text[i:]))
     return "".join(out)
 
 
-def _trend_svg(t: dict, metric: str, L: dict) -> str:
-    ps = [p for p in t["periods"] if p["score"] is not None]
+def _trend_svg(periods: list, metric: str, L: dict) -> str:
+    ps = []
+    for p in periods:
+        s = _f(p.get("score"))
+        if s is None:
+            continue
+        lo, hi = _f(p.get("ci_low")), _f(p.get("ci_high"))
+        ps.append((p, s, s if lo is None else lo, s if hi is None else hi))
     if not ps:
-        return f"<p>{L['empty']}</p>"
+        return f"<p>{_e(L['empty'])}</p>"
     W, H, left, right, top, bottom = 900, 280, 56, 36, 16, 40
-    lo = min(p["ci_low"] if p["ci_low"] is not None else p["score"] for p in ps)
-    hi = max(p["ci_high"] if p["ci_high"] is not None else p["score"] for p in ps)
+    lo = min(q[2] for q in ps)
+    hi = max(q[3] for q in ps)
     pad = (hi - lo) * 0.08 or 1.0
     lo, hi = lo - pad, hi + pad
     n = len(ps)
@@ -246,10 +446,9 @@ def _trend_svg(t: dict, metric: str, L: dict) -> str:
     def y(v):
         return top + (H - top - bottom) * (hi - v) / (hi - lo)
 
-    band = " ".join(f"{x(i):.1f},{y(p['ci_high'] if p['ci_high'] is not None else p['score']):.1f}" for i, p in enumerate(ps))
-    band += " " + " ".join(f"{x(i):.1f},{y(p['ci_low'] if p['ci_low'] is not None else p['score']):.1f}"
-                           for i, p in reversed(list(enumerate(ps))))
-    line = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(p['score']):.1f}" for i, p in enumerate(ps))
+    band = " ".join(f"{x(i):.1f},{y(q[3]):.1f}" for i, q in enumerate(ps))
+    band += " " + " ".join(f"{x(i):.1f},{y(q[2]):.1f}" for i, q in reversed(list(enumerate(ps))))
+    line = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(q[1]):.1f}" for i, q in enumerate(ps))
     parts = [f'<svg id="trend" viewBox="0 0 {W} {H}" role="img" aria-label="{_e(L["trend"])}">']
     for k in range(5):  # grid and axis labels
         v = lo + (hi - lo) * k / 4
@@ -258,27 +457,34 @@ def _trend_svg(t: dict, metric: str, L: dict) -> str:
     parts.append(f'<path class="ci-band" d="M{band.replace(" ", " L")} Z" fill="#24527a" fill-opacity="0.15" stroke="none"/>')
     parts.append(f'<path class="score-line" d="{line}" fill="none" stroke="#24527a" stroke-width="2"/>')
     step = max(1, n // 12)
-    for i, p in enumerate(ps):
-        cls = "point drop" if p["significant_drop"] else "point"
-        color = "#c0392b" if p["significant_drop"] else "#24527a"
-        r = 6 if p["significant_drop"] else 3.5
-        tip = f"{p['period']}: {format_score(p['score'], metric)} [{format_score(p['ci_low'], metric)}, " \
-              f"{format_score(p['ci_high'], metric)}], n={p['n']}"
-        if p["significant_drop"]:
-            tip += f" — {L['drop']} ({_impact(p['diff_prev'], metric)})"
-        parts.append(f'<circle class="{cls}" cx="{x(i):.1f}" cy="{y(p["score"]):.1f}" r="{r}" fill="{color}">'
+    for i, (p, s, _, _) in enumerate(ps):
+        drop = _b(p.get("significant_drop"))
+        cls = "point drop" if drop else "point"
+        color = _NEG if drop else "#24527a"
+        r = 6 if drop else 3.5
+        iv, centre = _interval(p, metric, L)
+        tip = f"{_s(p.get('period'))}: {format_score(s, metric)} {iv}" + (f" {centre}" if centre else "") \
+            + f", n={_n(p.get('n'))}"
+        if drop:
+            tip += f" — {L['drop']} ({_impact(p.get('diff_prev'), metric)})"
+        parts.append(f'<circle class="{cls}" cx="{x(i):.1f}" cy="{y(s):.1f}" r="{r}" fill="{color}">'
                      f"<title>{_e(tip)}</title></circle>")
         if i % step == 0 or i == n - 1:
-            parts.append(f'<text x="{x(i):.1f}" y="{H - bottom + 18}" text-anchor="middle">{_e(p["period"])}</text>')
+            parts.append(f'<text x="{x(i):.1f}" y="{H - bottom + 18}" text-anchor="middle">{_e(p.get("period"))}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _impact_svg(drivers: list, metric: str, L: dict) -> str:
-    ds = [d for d in drivers if d["impact"] is not None]
+    ds = []
+    for d in drivers:
+        v = _f(d.get("impact"))
+        if v is not None:
+            lo, hi = _f(d.get("impact_ci_low")), _f(d.get("impact_ci_high"))
+            ds.append((d, v, lo, hi) if lo is not None and hi is not None else (d, v, None, None))
     W, row, left, right, top = 900, 30, 250, 30, 24
     H = top + row * len(ds) + 24
-    vals = [v for d in ds for v in (d["impact"], d["impact_ci_low"], d["impact_ci_high"]) if v is not None] + [0.0]
+    vals = [v for q in ds for v in q[1:] if v is not None] + [0.0]
     lo, hi = min(vals), max(vals)
     pad = (hi - lo) * 0.06 or 1.0
     lo, hi = lo - pad, hi + pad
@@ -289,29 +495,35 @@ def _impact_svg(drivers: list, metric: str, L: dict) -> str:
     parts = [f'<svg id="driver-impact" viewBox="0 0 {W} {H}" role="img" aria-label="{_e(L["impact_title"].format(m=_METRIC[metric]))}">',
              f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="{top - 8}" y2="{H - 16}" stroke="#616e7c"/>',
              f'<text x="{x(0):.1f}" y="{top - 10}" text-anchor="middle">0</text>']
-    for i, d in enumerate(ds):
+    for i, (d, v, cl, ch) in enumerate(ds):
         yc = top + row * i + row / 2
-        a, b = sorted((x(0), x(d["impact"])))
-        color = "#c0392b" if d["impact"] < 0 else "#1e8449"
-        tip = f"{d['label']}: {_impact(d['impact'], metric)} [{_impact(d['impact_ci_low'], metric)}, " \
-              f"{_impact(d['impact_ci_high'], metric)}]"
-        parts.append(f'<text x="{left - 8}" y="{yc + 4:.1f}" text-anchor="end">{_e(d["label"])}</text>')
-        parts.append(f'<rect class="impact-bar" data-driver="{_e(d["driver"])}" x="{a:.1f}" y="{yc - 9:.1f}" '
-                     f'width="{max(b - a, 1):.1f}" height="18" fill="{color}" fill-opacity="0.85"><title>{_e(tip)}</title></rect>')
-        if d["impact_ci_low"] is not None:
-            l, h = x(d["impact_ci_low"]), x(d["impact_ci_high"])
+        a, b = sorted((x(0), x(v)))
+        ns = _quadrant(d) == "not_significant" or not _b(d.get("impact_significant"))
+        color = _NS if ns else _NEG if v < 0 else _POS
+        label = _s(d.get("label"))
+        tip = f"{label}: {_impact(v, metric)} [{_impact(cl, metric)}, {_impact(ch, metric)}]" \
+              + (f" — {L['not_significant']}" if ns else "")
+        muted = ' class="ns"' if ns else ""
+        parts.append(f'<text x="{left - 8}" y="{yc + 4:.1f}" text-anchor="end"{muted}>{_e(label)}</text>')
+        parts.append(f'<rect class="impact-bar{" ns" if ns else ""}" data-driver="{_e(d.get("driver"))}" x="{a:.1f}" '
+                     f'y="{yc - 9:.1f}" width="{max(b - a, 1):.1f}" height="18" fill="{color}" fill-opacity="0.85">'
+                     f'<title>{_e(tip)}</title></rect>')
+        if cl is not None:
+            l, h = x(cl), x(ch)
             parts.append(f'<path class="whisker" d="M{l:.1f},{yc:.1f} H{h:.1f} M{l:.1f},{yc - 5:.1f} V{yc + 5:.1f} '
                          f'M{h:.1f},{yc - 5:.1f} V{yc + 5:.1f}" stroke="#1f2933" stroke-width="1.2" fill="none"/>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _matrix_svg(drivers: list, threshold: float, metric: str, L: dict) -> str:
-    ds = [d for d in drivers if d["impact"] is not None]
+def _matrix_svg(drivers: list, threshold: Optional[float], metric: str, L: dict) -> str:
+    ds = [(d, s, v) for d in drivers for s, v in [(_f(d.get("share")), _f(d.get("impact")))]
+          if s is not None and v is not None]
+    threshold = 0.0 if threshold is None else threshold
     W, H, left, right, top, bottom = 900, 420, 64, 24, 24, 48
-    xs = [d["share"] for d in ds] + [threshold]
-    ys = [d["impact"] for d in ds] + [0.0]
-    x0, x1 = 0.0, max(xs) * 1.12 or 1.0
+    xs = [q[1] for q in ds] + [threshold]
+    ys = [q[2] for q in ds] + [0.0]
+    x0, x1 = min(0.0, *xs), max(xs) * 1.12 or 1.0
     yl, yh = min(ys), max(ys)
     pad = (yh - yl) * 0.12 or 1.0
     yl, yh = yl - pad, yh + pad
@@ -323,7 +535,8 @@ def _matrix_svg(drivers: list, threshold: float, metric: str, L: dict) -> str:
         return top + (H - top - bottom) * (yh - v) / (yh - yl)
 
     parts = [f'<svg id="priority-matrix" viewBox="0 0 {W} {H}" role="img" aria-label="{_e(L["matrix"])}">',
-             f'<rect x="{x(threshold):.1f}" y="{y(0):.1f}" width="{x(x1) - x(threshold):.1f}" height="{y(yl) - y(0):.1f}" fill="#c0392b" fill-opacity="0.06"/>',
+             f'<rect x="{x(threshold):.1f}" y="{y(0):.1f}" width="{max(x(x1) - x(threshold), 0):.1f}" '
+             f'height="{y(yl) - y(0):.1f}" fill="{_NEG}" fill-opacity="0.06"/>',
              f'<line x1="{x(threshold):.1f}" x2="{x(threshold):.1f}" y1="{top}" y2="{H - bottom}" stroke="#9aa5b1" stroke-dasharray="4 4"/>',
              f'<line x1="{left}" x2="{W - right}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#9aa5b1" stroke-dasharray="4 4"/>',
              f'<text x="{W - right - 4}" y="{H - bottom - 8}" text-anchor="end" class="q">{_e(L["fix"])}</text>',
@@ -336,139 +549,167 @@ def _matrix_svg(drivers: list, threshold: float, metric: str, L: dict) -> str:
     for k in range(5):
         v = x0 + (x1 - x0) * k / 4
         parts.append(f'<text x="{x(v):.1f}" y="{H - bottom + 16}" text-anchor="middle">{100 * v:.0f}%</text>')
-    for d in ds:
-        color = "#c0392b" if d["impact"] < 0 else "#1e8449"
-        cx, cy = x(d["share"]), y(d["impact"])
+    for d, share, impact in ds:
+        ns = _quadrant(d) == "not_significant" or not _b(d.get("impact_significant"))
+        color = _NS if ns else _NEG if impact < 0 else _POS
+        cx, cy = x(share), y(impact)
         # Labels right of the point, or left of it near the right edge, so that none is cut off.
         lx, anchor = (cx + 10, "start") if cx < W - 220 else (cx - 10, "end")
-        parts.append(f'<circle data-driver="{_e(d["driver"])}" cx="{cx:.1f}" cy="{cy:.1f}" r="7" fill="{color}" '
-                     f'fill-opacity="0.8"><title>{_e(d["label"])}: {_pct(d["share"])}, {_impact(d["impact"], metric)}</title></circle>'
-                     f'<text x="{lx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}">{_e(d["label"])}</text>')
+        label = _s(d.get("label"))
+        tip = f"{label}: {_pct(share)}, {_impact(impact, metric)}" + (f" — {L['not_significant']}" if ns else "")
+        muted = ' class="ns"' if ns else ""
+        parts.append(f'<circle class="{"point ns" if ns else "point"}" data-driver="{_e(d.get("driver"))}" '
+                     f'cx="{cx:.1f}" cy="{cy:.1f}" r="7" fill="{color}" fill-opacity="0.8"><title>{_e(tip)}</title></circle>'
+                     f'<text x="{lx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}"{muted}>{_e(label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _html_table(head: list, rows: list) -> str:
-    h = "".join(f"<th>{_e(c)}</th>" for c in head)
-    body = "".join("<tr>" + "".join(c if str(c).startswith("<td") else f"<td>{_e(c)}</td>" for c in r) + "</tr>"
-                   for r in rows)
-    return f"<table><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>"
-
-
 def render_html(data: dict, lang: str = "it") -> str:
     """The self-contained HTML report of an analysis."""
-    L = _L[lang]
-    metric = data["metric"]
+    L, metric = _check(data, lang)
     M = _METRIC[metric]
-    src = data["source"]
-    o = data["overall"]
-    ci = L["ci"].format(c=data["confidence"])
-    name = (src.get("file") or "DataFrame").rsplit("/", 1)[-1]
-    out = [f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-           f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+    src = _d(data.get("source"))
+    o = data.get("overall")
+    ci = _ci_name(data, L)
+    name = (_s(src.get("file")) or "DataFrame").rsplit("/", 1)[-1]
+    out = [f'<!DOCTYPE html><html lang="{lang}"><head><meta http-equiv="Content-Security-Policy" content="{_CSP}">'
+           f'<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
            f"<title>{_e(L['title'])} — {_e(name)}</title><style>{_CSS}</style></head><body><main>"]
-    periods = (data.get("trend") or {}).get("periods") or []
-    span = f" · {periods[0]['period']} – {periods[-1]['period']}" if periods else ""
-    if o is None:
+    t = data.get("trend")
+    t = t if isinstance(t, dict) else {}
+    periods = _l(t.get("periods"))
+    span = f" · {_s(periods[0].get('period'))} – {_s(periods[-1].get('period'))}" if periods else ""
+    centred = False
+    if not isinstance(o, dict):
         out.append(f"<header><h1>{_e(L['title'])}</h1><p>{_e(L['no_data'])}</p></header>")
     else:
-        out.append(f"<header><div><h1>{_e(L['title'])}</h1><div class=\"meta\">{_e(name)}{_e(span)} · "
-                   f"{src['rows_used']} {_e(L['rows'])} {_e(L['of'])} {src['rows']}"
-                   + (f" · {src['bad_rows']} {_e(L['bad'])}" if src.get("bad_rows") else "") + "</div></div>"
-                   f'<div class="kpi">{_e(M)} <span id="score-value">{_e(format_score(o["score"], metric))}</span> '
-                   f"<small>{_e(ci)} [{_e(format_score(o['ci_low'], metric))}, {_e(format_score(o['ci_high'], metric))}]"
-                   f", n = {o['n']}</small></div></header>")
-    t = data.get("trend")
+        meta = f"{name}{span} · {_n(src.get('rows_used'))} {L['rows']} {L['of']} {_n(src.get('rows'))}" \
+            + (f" · {_n(src.get('bad_rows'))} {L['bad']}" if _i(src.get("bad_rows")) else "")
+        iv, centre = _interval(o, metric, L)
+        centred |= bool(centre)
+        out.append(f'<header><div><h1>{_e(L["title"])}</h1><div class="meta">{_e(meta)}</div></div>'
+                   f'<div class="kpi">{_e(M)} <span id="score-value">{_e(format_score(o.get("score"), metric))}</span> '
+                   f"<small>{_e(ci)} {_e(iv)}{_e(', ' + centre if centre else '')}, n = {_e(_n(o.get('n')))}</small>"
+                   f"</div></header>")
     if t:
         verdict = ""
-        if t.get("test"):
-            tt = t["test"]
-            v = L["declining"] if tt["declining"] else L["increasing"] if tt["increasing"] else L["flat"]
-            verdict = f"<p class=\"note\">{_e(L['mk'].format(s=tt['slope'], p=tt['p_value'], v=v))}</p>"
-        out.append(f"<section><h2>{_e(L['trend'])}</h2>{_trend_svg(t, metric, L)}{verdict}</section>")
+        tt = _d(t.get("test"))
+        s, pv = _f(tt.get("slope")), _f(tt.get("p_value"))
+        if s is not None and pv is not None:
+            v = L["declining"] if _b(tt.get("declining")) else L["increasing"] if _b(tt.get("increasing")) \
+                else L["flat"]
+            verdict = f"<p class=\"note\">{_e(L['mk'].format(s=s, p=pv, v=v))}</p>"
+        centred |= any(_interval(p, metric, L)[1] for p in periods)
+        out.append(f"<section><h2>{_e(L['trend'])}</h2>{_trend_svg(periods, metric, L)}{verdict}</section>")
     neg, pos = _outcomes(data, L)
-    drivers = data["drivers"]
+    drivers = _l(data.get("drivers"))
     out.append(f"<section><h2>{_e(L['impact_title'].format(m=M))}</h2>{_impact_svg(drivers, metric, L)}")
     rows = []
+    any_ns = False
     for d in drivers:
-        imp_cls = "sig " if d["impact_significant"] else ""
-        imp_cls += "neg" if (d["impact"] or 0) < 0 else "pos"
-        ci_txt = "" if d["impact_ci_low"] is None else \
-            f" [{_impact(d['impact_ci_low'], metric)}, {_impact(d['impact_ci_high'], metric)}]"
-        rows.append([d["label"], d["mentions"], _pct(d["share"]), format_score(d["score"], metric),
-                     f'<td class="{imp_cls}">{_e(_impact(d["impact"], metric) + ci_txt)}</td>',
-                     L.get(d["quadrant"], "—") if d["quadrant"] else "—"])
+        imp = _f(d.get("impact"))
+        # Red and green only for an impact whose interval excludes zero; the others grey, as in the charts.
+        classes = (("sig", "neg") if (imp or 0) < 0 else ("sig", "pos")) if _b(d.get("impact_significant")) \
+            else ("ns",)
+        ci_txt = "" if _f(d.get("impact_ci_low")) is None else \
+            f" [{_impact(d.get('impact_ci_low'), metric)}, {_impact(d.get('impact_ci_high'), metric)}]"
+        q = _quadrant(d)
+        any_ns |= q == "not_significant"
+        rows.append([d.get("label"), _n(d.get("mentions")), _pct(d.get("share")), format_score(d.get("score"), metric),
+                     _Td(_impact(imp, metric) + ci_txt, classes),
+                     _Td(L[q], ("ns",)) if q == "not_significant" else L[q] if q else "—"])
     out.append(_html_table([L["driver"], L["mentions"], L["share"], f"{M} ({L['score_m']})", L["impact"], L["quadrant"]],
                            rows) + f"<p class=\"note\">{_e(L['sig'])}</p></section>")
     out.append(f"<section><h2>{_e(L['matrix'])}</h2>"
-               f"{_matrix_svg(drivers, data['priority']['share_threshold'], metric, L)}</section>")
+               f"{_matrix_svg(drivers, _f(_d(data.get('priority')).get('share_threshold')), metric, L)}"
+               + (f"<p class=\"note\">{_e(L['ns_note'])}</p>" if any_ns else "") + "</section>")
     rows = []
     for d in drivers:
         def orc(prefix):
-            v = d[prefix]
-            if v is None:
+            if _f(d.get(prefix)) is None:
                 return "—"
-            return f"{_or(v)} [{_or(d[prefix + '_ci_low'])}, {_or(d[prefix + '_ci_high'])}]"
-        rows.append([d["label"], orc("or_negative"),
-                     "—" if d["p_negative"] is None else f"{d['p_negative']:.2g}", orc("or_positive"),
-                     "—" if d["p_positive"] is None else f"{d['p_positive']:.2g}"])
-    kd = data.get("key_driver", {})
-    r2 = " · ".join(f"{L['neg' if k == 'negative' else 'pos'].get(v['outcome'], v['outcome'])}: n={v['n']}, "
-                    f"pseudo-R² {v['pseudo_r2']:.3f}" for k, v in kd.items() if v.get("converged"))
+            return f"{_or(d.get(prefix))} [{_or(d.get(prefix + '_ci_low'))}, {_or(d.get(prefix + '_ci_high'))}]"
+        rows.append([d.get("label"), orc("or_negative"), _p(d.get("p_negative"), ".2g"), orc("or_positive"),
+                     _p(d.get("p_positive"), ".2g")])
+    kd = _d(data.get("key_driver"))
+    fits = []
+    for k, v in kd.items():
+        v = _d(v)
+        if not _b(v.get("converged")):
+            continue
+        outcome = v.get("outcome")
+        word = L["neg" if k == "negative" else "pos"].get(outcome, outcome) if isinstance(outcome, str) else outcome
+        fits.append(f"{_s(word)}: n={_n(v.get('n'))}, pseudo-R² {_p(v.get('pseudo_r2'), '.3f')}")
     out.append(f"<section><h2>{_e(L['keydriver'])}</h2>" + _html_table(
         [L["driver"], L["or_neg"].format(neg=neg), "p", L["or_pos"].format(pos=pos), "p"], rows)
-        + f"<p class=\"note\">{_e(r2)}</p></section>")
-    if data.get("segments"):
+        + f"<p class=\"note\">{_e(' · '.join(fits))}</p></section>")
+    labels = _d(_d(data.get("model")).get("labels"))
+    segments = _l(data.get("segments"))
+    if segments:
         out.append(f"<section><h2>{_e(L['segments'])}</h2>")
-        for s in data["segments"]:
+        for s in segments:
             rows = []
-            for g in s["groups"]:
-                p = "—" if g["p_holm"] is None else f"{g['p_holm']:.4f}" + (" *" if g["significant"] else "")
-                rows.append([g["segment"], g["n"], format_score(g["score"], metric),
-                             f"[{format_score(g['ci_low'], metric)}, {format_score(g['ci_high'], metric)}]",
-                             "—" if g["diff_vs_rest"] is None else _impact(g["diff_vs_rest"], metric),
-                             f'<td class="{"sig" if g["significant"] else ""}">{_e(p)}</td>'])
-            out.append(f"<h3>{_e(s['column'])}</h3>" + _html_table([L["segment"], L["n"], M, ci, L["vs_rest"], L["p_holm"]], rows))
+            for g in _l(s.get("groups")):
+                sig = _b(g.get("significant"))
+                ph = _f(g.get("p_holm"))
+                p = "—" if ph is None else f"{ph:.4f}" + (" *" if sig else "")
+                iv, centre = _interval(g, metric, L)
+                centred |= bool(centre)
+                rows.append([g.get("segment"), _n(g.get("n")), format_score(g.get("score"), metric),
+                             iv + (f" {centre}" if centre else ""), _impact(g.get("diff_vs_rest"), metric),
+                             _Td(p, ("sig",) if sig else ())])
+            out.append(f"<h3>{_e(s.get('column'))}</h3>"
+                       + _html_table([L["segment"], L["n"], M, ci, L["vs_rest"], L["p_holm"]], rows))
         out.append(f"<p class=\"note\">{_e(L['sig_holm'])}</p>")
-        cells = [c for c in data.get("driver_segments", []) if c["significant"]]
+        cells = [c for c in _l(data.get("driver_segments")) if _b(c.get("significant"))]
         if cells:
-            labels = data["model"]["labels"]
-            rows = [[f"{c['column']} = {c['segment']}", labels.get(c["driver"], c["driver"]), _pct(c["share"]),
-                     _pct(c["share_rest"]), f'<td class="{"neg" if c["diff"] > 0 else "pos"}">{100 * c["diff"]:+.1f}</td>',
-                     f"{c['p_bh']:.2g}"] for c in sorted(cells, key=lambda c: -abs(c["diff"]))[:20]]
+            cells.sort(key=lambda c: -abs(_f(c.get("diff")) or 0.0))
+            rows = []
+            for c in cells[:20]:
+                diff = _f(c.get("diff"))
+                rows.append([f"{_s(c.get('column'))} = {_s(c.get('segment'))}", _label(labels, c.get("driver")),
+                             _pct(c.get("share")), _pct(c.get("share_rest")),
+                             _Td("—" if diff is None else f"{100 * diff:+.1f}", ("neg",) if (diff or 0) > 0 else ("pos",)),
+                             _p(c.get("p_bh"), ".2g")])
             out.append(f"<h3>{_e(L['over'])}</h3>" + _html_table(
                 [L["segment"], L["driver"], L["share"], L["vs_rest"], "Δ pp", "p BH"], rows))
         out.append("</section>")
-    if data.get("driver_trend"):
-        labels = data["model"]["labels"]
+    driver_trend = _l(data.get("driver_trend"))
+    if driver_trend:
         rows = []
-        for d in data["driver_trend"]:
-            ps = d["periods"]
+        for d in driver_trend:
+            ps = _l(d.get("periods"))
             if not ps:
                 continue
             tt = d.get("test")
-            flag = "" if not tt else (L["rising"] if tt["increasing"] else L["falling"] if tt["declining"] else "")
-            rows.append([labels.get(d["driver"], d["driver"]), _pct(ps[0]["share"]), _pct(ps[-1]["share"]),
-                         f'<td class="{"neg sig" if flag == L["rising"] else "pos sig" if flag else ""}">{_e(flag or "—")}</td>',
-                         "—" if not tt else f"{tt['p_value']:.3g}"])
-        first = data["driver_trend"][0]["periods"]
+            tt = tt if isinstance(tt, dict) else None
+            flag = "" if not tt else (L["rising"] if _b(tt.get("increasing")) else
+                                      L["falling"] if _b(tt.get("declining")) else "")
+            classes = ("neg", "sig") if flag == L["rising"] else ("pos", "sig") if flag else ()
+            rows.append([_label(labels, d.get("driver")), _pct(ps[0].get("share")), _pct(ps[-1].get("share")),
+                         _Td(flag or "—", classes), "—" if not tt else _p(tt.get("p_value"), ".3g")])
+        first = _l(driver_trend[0].get("periods"))
         if first:
             out.append(f"<section><h2>{_e(L['share_trend'])}</h2>" + _html_table(
-                [L["driver"], first[0]["period"], first[-1]["period"], "Mann–Kendall", "p"], rows) + "</section>")
-    if data.get("verbatims"):
-        labels = data["model"]["labels"]
+                [L["driver"], first[0].get("period"), first[-1].get("period"), "Mann–Kendall", "p"], rows)
+                + "</section>")
+    verbatims = _l(data.get("verbatims"))
+    if verbatims:
         out.append(f'<section id="verbatims"><h2>{_e(L["verbatims"])}</h2>')
-        current = None
-        for v in data["verbatims"]:
-            if v["driver"] != current:
-                current = v["driver"]
-                out.append(f"<h3>{_e(labels.get(current, current))}</h3>")
-            who = " · ".join(str(x) for x in (f"{M} {v['score']}", v.get("segment"), v.get("date")) if x)
-            out.append(f"<blockquote>{_marked(v['text'], v.get('highlights', []))}"
+        current = object()
+        for v in verbatims:
+            if v.get("driver") != current:
+                current = v.get("driver")
+                out.append(f"<h3>{_e(_label(labels, current))}</h3>")
+            who = " · ".join(x for x in (f"{M} {_n(v.get('score'))}", _s(v.get("segment")), _s(v.get("date"))) if x)
+            out.append(f"<blockquote>{_marked(_s(v.get('text')), _l(v.get('highlights')))}"
                        f"<span class=\"who\">{_e(who)}</span></blockquote>")
         out.append("</section>")
-    notes = "".join(f"<li>{_e(n)}</li>" for n in data.get("notes", []))
+    notes = data.get("notes")
+    notes = "".join(f"<li>{_e(n)}</li>" for n in notes) if isinstance(notes, list) else ""
     out.append(f"<section><h2>{_e(L['method'])}</h2><p class=\"note\">{_e(L['method_text'])}</p>"
+               + (f"<p class=\"note\">{_e(L['centre_note'])}</p>" if centred else "")
                + (f"<h3>{_e(L['notes'])}</h3><ul class=\"note\">{notes}</ul>" if notes else "")
                + f"<p class=\"note\">perche {_e(data.get('perche_version', ''))}</p></section>")
     out.append("</main></body></html>\n")
