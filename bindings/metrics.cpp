@@ -37,11 +37,18 @@ std::span<const std::int64_t> span_of(const Keys& a) {
   return {a.data(), static_cast<std::size_t>(a.size())};
 }
 
-/// Calls f with a span over a 1-D C-contiguous numeric array, without copying, with the GIL released.
+/// Calls f with a span over a 1-D numeric array, with the GIL released: without a copy when the
+/// array is C-contiguous in the machine's byte order. The buffer is read as the C++ type that
+/// the dtype's kind and size name, which is right only in native order: a byte-swapped array
+/// ('>i4' on a little-endian machine, as from a big-endian file or np.dtype('>f8')) read that
+/// way gave "score 720575940379279360" for 10. Such an array, or a strided one, is first copied
+/// into a native, contiguous array of the same type.
 template <class F>
-auto with_scores(const py::array& a, F&& f) {
-  if (a.ndim() != 1) throw std::invalid_argument("scores must be one-dimensional, got " + std::to_string(a.ndim()) + " dimensions");
-  if (!(a.flags() & py::array::c_style)) throw std::invalid_argument("scores must be C-contiguous");
+auto with_scores(const py::array& in, F&& f) {
+  if (in.ndim() != 1) throw std::invalid_argument("scores must be one-dimensional, got " + std::to_string(in.ndim()) + " dimensions");
+  py::array a = in;
+  if (!a.dtype().attr("isnative").cast<bool>() || !(a.flags() & py::array::c_style))
+    a = py::module_::import("numpy").attr("ascontiguousarray")(a, a.dtype().attr("newbyteorder")("="));
   const auto n = static_cast<std::size_t>(a.size());
   const char kind = a.dtype().kind();
   const auto size = a.dtype().itemsize();
