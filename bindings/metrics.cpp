@@ -206,7 +206,7 @@ void bind_metrics(py::module_& m) {
                                 t[3].cast<std::vector<double>>(), t[4].cast<std::vector<double>>());
           }));
 
-  py::class_<NpsResult>(m, "NpsResult")
+  py::class_<NpsResult>(m, "NpsResult", py::dynamic_attr())
       .def_readonly("score", &NpsResult::score)
       .def_readonly("se", &NpsResult::se)
       .def_readonly("ci_low", &NpsResult::ci_low)
@@ -223,7 +223,7 @@ void bind_metrics(py::module_& m) {
       .def_readonly("confidence", &NpsResult::confidence)
       .def_property_readonly("method", [](const NpsResult& r) { return enum_name(r.method); });
 
-  py::class_<RatingResult>(m, "RatingResult")
+  py::class_<RatingResult>(m, "RatingResult", py::dynamic_attr())
       .def_readonly("score", &RatingResult::score)
       .def_readonly("se", &RatingResult::se)
       .def_readonly("ci_low", &RatingResult::ci_low)
@@ -243,7 +243,7 @@ void bind_metrics(py::module_& m) {
       .def_property_readonly("aggregation", [](const RatingResult& r) { return enum_name(r.aggregation); })
       .def_property_readonly("method", [](const RatingResult& r) { return enum_name(r.method); });
 
-  py::class_<Comparison>(m, "Comparison")
+  py::class_<Comparison>(m, "Comparison", py::dynamic_attr())
       .def_readonly("diff", &Comparison::diff)
       .def_readonly("se", &Comparison::se)
       .def_readonly("z", &Comparison::z)
@@ -252,7 +252,7 @@ void bind_metrics(py::module_& m) {
       .def_readonly("ci_high", &Comparison::ci_high)
       .def_readonly("confidence", &Comparison::confidence);
 
-  py::class_<ChurnResult>(m, "ChurnResult")
+  py::class_<ChurnResult>(m, "ChurnResult", py::dynamic_attr())
       .def_readonly("rate", &ChurnResult::rate)
       .def_readonly("retention", &ChurnResult::retention)
       .def_readonly("se", &ChurnResult::se)
@@ -266,7 +266,7 @@ void bind_metrics(py::module_& m) {
       .def_readonly("active_end", &ChurnResult::active_end)
       .def_readonly("confidence", &ChurnResult::confidence);
 
-  py::class_<ResponseTimeResult>(m, "ResponseTimeResult")
+  py::class_<ResponseTimeResult>(m, "ResponseTimeResult", py::dynamic_attr())
       .def_readonly("n", &ResponseTimeResult::n)
       .def_readonly("mean", &ResponseTimeResult::mean)
       .def_readonly("mean_ci_low", &ResponseTimeResult::mean_ci_low)
@@ -281,6 +281,11 @@ void bind_metrics(py::module_& m) {
       .def_readonly("within_sla_ci_low", &ResponseTimeResult::within_sla_ci_low)
       .def_readonly("within_sla_ci_high", &ResponseTimeResult::within_sla_ci_high)
       .def_readonly("confidence", &ResponseTimeResult::confidence);
+
+  // The results of calls that take scores carry n_omitted: the rows left out under
+  // nan_policy="omit" (python/perche/metrics.py sets it on each result it returns; 0 otherwise).
+  for (const char* name : {"NpsResult", "RatingResult", "Comparison", "ChurnResult", "ResponseTimeResult"})
+    m.attr(name).attr("n_omitted") = 0;
 
   py::class_<TrendTestResult>(m, "TrendTestResult")
       .def_property_readonly("test", [](const TrendTestResult& r) { return enum_name(r.test); })

@@ -4,12 +4,31 @@
 Here only what Python users need on top of the C++ API: string options, lists/pandas/numpy input
 (contiguous numeric arrays pass through without a copy), dates and durations, labels of periods
 and segments. Every statistic is computed in C++.
+
+Conventions for Python inputs:
+
+- Missing values. Functions that take scores (nps, csat, ces, nps_compare, trend, by_segment,
+  churn_rate, response_times) take nan_policy="raise" (the default: a ValueError naming the index
+  of the first NaN) or "omit", as scipy.stats does: rows where a value is missing (NaN, None,
+  pd.NA, NaT) are left out, and parallel inputs (weights, periods, segments, start/end) lose the
+  same rows. The result's n_omitted says how many rows were left out (0 under "raise"); when no
+  row is left the result is None, as for empty input.
+- Time zones. A date is cut into days, weeks, months... on its own wall clock: a tz-aware pandas
+  Series/DatetimeIndex, or tz-aware datetime objects, are read in the zone they carry
+  (2024-03-01 00:30+01:00 in Rome is in March, not in February as in UTC). In a column mixing
+  zones or offsets (as pandas gives for a Rome column across a DST change) each value is read in
+  its own; naive values are taken as they are. Only durations between two timestamps
+  (response_times(start=, end=)) use the instants themselves, so that a DST change does not add
+  or remove an hour.
+- Byte order. Big-endian arrays ('>i4', '>f8') are read in their own byte order.
 """
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as _dt
+import sys
 from typing import Any, Optional, Sequence
 
 import numpy as np
@@ -43,6 +62,130 @@ def _choice(table: dict, value: Any, what: str):
 # --- input conversion ------------------------------------------------------------------------
 
 
+def _missing(v: Any) -> bool:
+    """True for None, NaN, NaT and pd.NA (whose comparisons give NA, not a bool)."""
+    if v is None:
+        return True
+    pd = sys.modules.get("pandas")  # pd.NA exists only when pandas has been imported
+    if pd is not None and v is pd.NA:
+        return True
+    try:
+        return bool(v != v)
+    except (TypeError, ValueError):
+        return False
+
+
+def _isna(x: Any) -> np.ndarray:
+    """The rows of a 1-D input whose value is missing (None, NaN, NaT, pd.NA), as a bool array."""
+    if hasattr(x, "isna") and not isinstance(x, np.ndarray):  # pandas Series, Index or extension array
+        return np.asarray(x.isna(), dtype=bool)
+    a = np.asarray(x)
+    if a.dtype.kind == "f":
+        return np.isnan(a)
+    if a.dtype.kind in "Mm":
+        return np.isnat(a)
+    if a.dtype.kind == "O":
+        return np.fromiter((_missing(v) for v in a.ravel()), dtype=bool, count=a.size).reshape(a.shape)
+    return np.zeros(a.shape, dtype=bool)
+
+
+def _take(x: Any, keep: np.ndarray) -> Any:
+    """The rows of x where keep is True, x's type kept where it matters (a tz-aware Series stays one)."""
+    if x is None:
+        return None
+    if hasattr(x, "iloc"):
+        return x.iloc[keep]
+    if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):  # pandas Index or extension array
+        return x[keep]
+    return np.asarray(x)[keep]
+
+
+_NAN_POLICIES = ("raise", "omit")
+
+
+def _nan_policy(value: Any) -> str:
+    if not isinstance(value, str) or value not in _NAN_POLICIES:
+        raise ValueError(f"nan_policy {value!r} is not one of {', '.join(map(repr, _NAN_POLICIES))}")
+    return value
+
+
+def _omit(nan_policy: Any, what: str, inputs: dict, optional: tuple = ()):
+    """nan_policy applied to inputs of the same rows ({name: input}, the first the main one;
+    None: not given): returns ({name: input}, n_omitted, dropped), as given under "raise", under
+    "omit" without the rows where any input not named in `optional` is missing (the optional
+    ones lose the same rows); dropped is the bool mask of those rows (None when there are none).
+    Inputs that are not 1-D are left to the usual checks."""
+    if _nan_policy(nan_policy) == "raise":
+        return inputs, 0, None
+    given = {k: v for k, v in inputs.items() if v is not None and np.ndim(v) == 1}
+    if not given:
+        return inputs, 0, None
+    (first, x0), *rest = given.items()
+    n = len(x0)
+    for name, x in rest:
+        if len(x) != n:
+            raise ValueError(f"{what}: {first} has {n} elements but {name} has {len(x)} (expected the same length)")
+    drop = np.zeros(n, dtype=bool)
+    for name, x in given.items():
+        if name not in optional:
+            drop |= _isna(x)
+    if not drop.any():
+        return inputs, 0, None
+    keep = ~drop
+    return {k: (_take(v, keep) if k in given else v) for k, v in inputs.items()}, int(drop.sum()), drop
+
+
+def _omitted(result: Any, n: int) -> Any:
+    """result with its n_omitted set (None stays None: no row was left)."""
+    if result is not None:
+        result.n_omitted = n
+    return result
+
+
+def _naive(x: Any, what: str, clock: str = "wall") -> Any:
+    """x with time-zone-aware datetimes made naive: each on its own wall clock (clock="wall"; the
+    local time it was recorded in, which calendar periods are cut on) or as the UTC instant
+    (clock="instant"; for durations). numpy has no zones: given aware datetimes, it converts them
+    to UTC with a warning, which put Rome's 1 March 00:30 in February. Naive values stay as they
+    are; a mix of naive and aware values cannot give instants (ValueError naming both)."""
+    if getattr(getattr(x, "dtype", None), "tz", None) is not None:  # pandas tz-aware Series, Index or array
+        acc = x.dt if hasattr(x, "dt") else x
+        if clock == "instant":
+            x = acc.tz_convert("UTC")
+            acc = x.dt if hasattr(x, "dt") else x
+        return np.asarray(acc.tz_localize(None))
+    if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
+        x = x.to_numpy()
+    a = np.asarray(x)
+    if a.dtype.kind != "O" or a.ndim != 1:
+        return a
+    aware = [getattr(v, "tzinfo", None) is not None for v in a]
+    if not any(aware):
+        return a
+    if clock == "instant":
+        for i, v in enumerate(a):
+            if not aware[i] and isinstance(v, (_dt.datetime, np.datetime64)) and not _missing(v):
+                j = aware.index(True)
+                raise ValueError(f"{what}: {v!r} at index {i} has no time zone but {a[j]!r} at index {j} has one "
+                                 "(expected all or none)")
+    out = np.empty(len(a), dtype=object)
+    for i, v in enumerate(a):
+        if aware[i]:
+            v = (v.astimezone(_dt.timezone.utc) if clock == "instant" else v).replace(tzinfo=None)
+        out[i] = v
+    return out
+
+
+def _zoned(x: Any) -> bool:
+    """Whether x holds time-zone-aware datetimes."""
+    if getattr(getattr(x, "dtype", None), "tz", None) is not None:
+        return True
+    if getattr(x, "tzinfo", None) is not None:
+        return True
+    a = np.asarray(x.to_numpy() if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray) else x)
+    return a.dtype.kind == "O" and any(getattr(v, "tzinfo", None) is not None for v in a.ravel())
+
+
 def _numbers(x: Any, what: str = "scores") -> np.ndarray:
     """A 1-D contiguous numeric array; numeric numpy arrays pass through without a copy."""
     if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):  # pandas: NA becomes NaN, then an error
@@ -51,7 +194,7 @@ def _numbers(x: Any, what: str = "scores") -> np.ndarray:
     a = np.asarray(x)
     if a.dtype.kind == "O":
         try:
-            a = np.array([np.nan if v is None else v for v in a.ravel()], dtype="float64").reshape(a.shape)
+            a = np.array([np.nan if _missing(v) else v for v in a.ravel()], dtype="float64").reshape(a.shape)
         except (TypeError, ValueError):
             raise ValueError(f"{what} must be numbers, got {a.dtype} with non-numeric values") from None
     if a.dtype.kind not in "iuf":
@@ -65,19 +208,18 @@ def _weights(w: Any) -> Optional[np.ndarray]:
     return None if w is None else _numbers(w, "weights").astype("float64", copy=False)
 
 
-def _seconds(x: Any, what: str, missing: float = np.nan) -> np.ndarray:
+def _seconds(x: Any, what: str, missing: float = np.nan, clock: str = "wall") -> np.ndarray:
     """Times or durations as float seconds: datetime64/timedelta64 (NaT → `missing`), Python
-    datetimes, or plain numbers (None/NaN → `missing`)."""
-    if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
-        x = x.to_numpy()
-    a = np.asarray(x)
+    datetimes, or plain numbers (None/NaN → `missing`). Aware datetimes are read on their own
+    wall clock or as instants (see _naive)."""
+    a = _naive(x, what, clock)
     if a.dtype.kind == "O":
         items = list(a.ravel())
-        sample = next((v for v in items if v is not None and v == v), None)
+        sample = next((v for v in items if not _missing(v)), None)
         if isinstance(sample, (_dt.datetime, _dt.date, np.datetime64, str)):
-            a = np.array([np.datetime64("NaT") if v is None else v for v in items], dtype="datetime64[ns]")
+            a = np.array([np.datetime64("NaT") if _missing(v) else v for v in items], dtype="datetime64[ns]")
         elif isinstance(sample, (_dt.timedelta, np.timedelta64)):
-            a = np.array([np.timedelta64("NaT") if v is None else v for v in items], dtype="timedelta64[ns]")
+            a = np.array([np.timedelta64("NaT") if _missing(v) else v for v in items], dtype="timedelta64[ns]")
         else:
             a = _numbers(a, what)
     if a.dtype.kind in "US":  # ISO dates as text
@@ -98,7 +240,9 @@ def _seconds(x: Any, what: str, missing: float = np.nan) -> np.ndarray:
     return a
 
 
-def _scalar_seconds(x: Any, what: str) -> float:
+def _scalar_seconds(x: Any, what: str, clock: str = "wall") -> float:
+    if getattr(x, "tzinfo", None) is not None:
+        x = (x.astimezone(_dt.timezone.utc) if clock == "instant" else x).replace(tzinfo=None)
     if isinstance(x, (_dt.date, np.datetime64)):
         a = np.array([x], dtype="datetime64[ns]")
     elif isinstance(x, (_dt.timedelta, np.timedelta64)):
@@ -197,19 +341,23 @@ def _metric_options(metric: str, options: dict):
 
 
 def nps(scores, weights=None, method="adjusted_wald", confidence=0.95, breaks=(6, 9), bootstrap_samples=2000,
-        seed=12345) -> Optional[_core.NpsResult]:
+        seed=12345, nan_policy="raise") -> Optional[_core.NpsResult]:
     """Net Promoter Score of 0–10 scores (list, numpy array, pandas Series) or of an NpsCounts.
 
     method: "adjusted_wald" (Rocks 2016, default), "wald" or "bootstrap". breaks=(6, 9): detractors
     score <= 6, promoters >= 9. Weights use Kish's effective n. Returns None for no data; raises
     ValueError naming the index of a score outside [0, 10], NaN, or a negative weight.
+    nan_policy="omit" leaves out the rows whose score or weight is missing (NaN, None, pd.NA) and
+    counts them in the result's n_omitted: nps([10, nan, 0, 9], nan_policy="omit") is
+    nps([10, 0, 9]) with n_omitted 1.
     """
     o = _nps_options(method, confidence, breaks, bootstrap_samples, seed)
+    x, omitted, _ = _omit(nan_policy, "nps", {"scores": scores, "weights": weights})
     if isinstance(scores, NpsCounts):
         if weights is not None:
             raise ValueError("nps: weights cannot be given with NpsCounts (they are already in the counts)")
-        return _core.nps(scores, o)
-    return _core.nps(_numbers(scores), _weights(weights), o)
+        return _omitted(_core.nps(scores, o), 0)
+    return _omitted(_core.nps(_numbers(x["scores"]), _weights(x["weights"]), o), omitted)
 
 
 def _nps_counts(x, weights, breaks) -> NpsCounts:
@@ -221,13 +369,18 @@ def _nps_counts(x, weights, breaks) -> NpsCounts:
 
 
 def nps_compare(a, b, weights_a=None, weights_b=None, method="adjusted_wald", confidence=0.95, breaks=(6, 9),
-                bootstrap_samples=2000, seed=12345) -> Optional[_core.Comparison]:
+                bootstrap_samples=2000, seed=12345, nan_policy="raise") -> Optional[_core.Comparison]:
     """NPS of sample a minus NPS of sample b (independent samples): diff, se, z, p_value, CI.
 
-    a and b are scores or NpsCounts. Returns None when either is empty.
+    a and b are scores or NpsCounts. Returns None when either is empty. nan_policy="omit" leaves
+    out the missing rows of each sample (with their weights); n_omitted counts both samples'.
     """
     o = _nps_options(method, confidence, breaks, bootstrap_samples, seed)
-    return _core.nps_compare(_nps_counts(a, weights_a, breaks), _nps_counts(b, weights_b, breaks), o)
+    xa, na, _ = _omit(nan_policy, "nps_compare", {"a": a, "weights_a": weights_a})
+    xb, nb, _ = _omit(nan_policy, "nps_compare", {"b": b, "weights_b": weights_b})
+    counts_a = _nps_counts(xa["a"], xa["weights_a"], breaks)
+    counts_b = _nps_counts(xb["b"], xb["weights_b"], breaks)
+    return _omitted(_core.nps_compare(counts_a, counts_b, o), na + nb)
 
 
 def compare(a, b, confidence=0.95) -> _core.Comparison:
@@ -238,48 +391,66 @@ def compare(a, b, confidence=0.95) -> _core.Comparison:
 
 
 def csat(scores, weights=None, scale=(1, 5), top=2, aggregation="top_box", method=None, confidence=0.95,
-         reversed=False, bootstrap_samples=2000, seed=12345) -> Optional[_core.RatingResult]:
+         reversed=False, bootstrap_samples=2000, seed=12345, nan_policy="raise") -> Optional[_core.RatingResult]:
     """Customer satisfaction on an integer scale: by default the top-2-box share of 1–5 in percent,
-    with Wilson interval, plus the mean with a t interval. Accepts a RatingCounts too."""
+    with Wilson interval, plus the mean with a t interval. Accepts a RatingCounts too.
+    nan_policy: "raise" (default) or "omit", as in nps()."""
     o = _rating_options(scale, top, aggregation, method, confidence, reversed, bootstrap_samples, seed)
+    x, omitted, _ = _omit(nan_policy, "csat", {"scores": scores, "weights": weights})
     if isinstance(scores, RatingCounts):
-        return _core.rating(scores, o)
-    return _core.csat(_numbers(scores), _weights(weights), o)
+        return _omitted(_core.rating(scores, o), 0)
+    return _omitted(_core.csat(_numbers(x["scores"]), _weights(x["weights"]), o), omitted)
 
 
 def ces(scores, weights=None, scale=(1, 7), reversed=False, aggregation="mean", top=None, method=None,
-        confidence=0.95, bootstrap_samples=2000, seed=12345) -> Optional[_core.RatingResult]:
+        confidence=0.95, bootstrap_samples=2000, seed=12345, nan_policy="raise") -> Optional[_core.RatingResult]:
     """Customer Effort Score on a 1–7 (or 1–5) agreement scale, higher = easier.
 
     reversed=True when 1 means "concordo pienamente" / effortless. aggregation: "mean" (default),
-    "agree_share" (top boxes, 3 of 7 by default) or "net" (% easy − % hard)."""
+    "agree_share" (top boxes, 3 of 7 by default) or "net" (% easy − % hard). nan_policy: "raise"
+    (default) or "omit", as in nps()."""
     o = _rating_options(scale, top, aggregation, method, confidence, reversed, bootstrap_samples, seed)
+    x, omitted, _ = _omit(nan_policy, "ces", {"scores": scores, "weights": weights})
     if isinstance(scores, RatingCounts):
-        return _core.rating(scores, o)
-    return _core.ces(_numbers(scores), _weights(weights), o)
+        return _omitted(_core.rating(scores, o), 0)
+    return _omitted(_core.ces(_numbers(x["scores"]), _weights(x["weights"]), o), omitted)
 
 
-def churn_rate(start, end, period_start, period_end, confidence=0.95) -> Optional[_core.ChurnResult]:
+def churn_rate(start, end, period_start, period_end, confidence=0.95,
+               nan_policy="raise") -> Optional[_core.ChurnResult]:
     """Churn over [period_start, period_end) from customer start/end times (numbers, datetimes,
-    datetime64). A missing end (None, NaN, NaT) means the customer is still active."""
-    s = _seconds(start, "start")
-    e = _seconds(end, "end", missing=np.inf)
-    return _core.churn_rate(s, e, _scalar_seconds(period_start, "period_start"),
-                            _scalar_seconds(period_end, "period_end"), confidence)
+    datetime64). A missing end (None, NaN, NaT) means the customer is still active; a missing
+    start is an error, or with nan_policy="omit" a row left out (counted in n_omitted). Aware
+    datetimes, and aware bounds, are read on their own wall clock (see the module's notes)."""
+    x, omitted, _ = _omit(nan_policy, "churn_rate", {"start": start, "end": end}, optional=("end",))
+    s = _seconds(x["start"], "start")
+    e = _seconds(x["end"], "end", missing=np.inf)
+    return _omitted(_core.churn_rate(s, e, _scalar_seconds(period_start, "period_start"),
+                                     _scalar_seconds(period_end, "period_end"), confidence), omitted)
 
 
-def response_times(durations=None, *, start=None, end=None, sla=None, confidence=0.95):
+def response_times(durations=None, *, start=None, end=None, sla=None, confidence=0.95, nan_policy="raise"):
     """Response-time KPIs (n, mean, median, p90, p95, share within the SLA) from durations or from
     start/end timestamp pairs. timedelta64/datetime64 inputs are converted to seconds (and so is a
-    timedelta sla); plain numbers keep their unit."""
+    timedelta sla); plain numbers keep their unit. Aware start/end timestamps are taken as instants
+    (a reply across a DST change lasts what it lasted); start and end must both be aware or both
+    naive. nan_policy="omit" leaves out the rows whose duration, start or end is missing."""
     sla_s = None if sla is None else _scalar_seconds(sla, "sla")
     if durations is not None:
         if start is not None or end is not None:
             raise ValueError("response_times: give durations or start and end, not both")
-        return _core.response_times(_seconds(durations, "durations"), sla_s, confidence)
+        x, omitted, _ = _omit(nan_policy, "response_times", {"durations": durations})
+        return _omitted(_core.response_times(_seconds(x["durations"], "durations"), sla_s, confidence), omitted)
     if start is None or end is None:
         raise ValueError("response_times: give durations, or both start and end")
-    return _core.response_times(_seconds(start, "start"), _seconds(end, "end"), sla_s, confidence)
+    if _zoned(start) != _zoned(end):
+        which = "start" if _zoned(start) else "end"
+        other = "end" if which == "start" else "start"
+        raise ValueError(f"response_times: {which} has a time zone and {other} has none "
+                         "(expected both aware or both naive: the durations would be off by the zone's offset)")
+    x, omitted, _ = _omit(nan_policy, "response_times", {"start": start, "end": end})
+    return _omitted(_core.response_times(_seconds(x["start"], "start", clock="instant"),
+                                         _seconds(x["end"], "end", clock="instant"), sla_s, confidence), omitted)
 
 
 def bayesian_average(mean, n, prior_mean, prior_n) -> float:
@@ -340,6 +511,7 @@ class Trend:
     metric: str
     periods: list
     test: Optional[_core.TrendTestResult]
+    n_omitted: int = 0  #: rows left out under nan_policy="omit" (each period's result has its own)
 
     def to_dict(self) -> dict:
         return {"metric": self.metric, "periods": [p.to_dict() for p in self.periods],
@@ -371,7 +543,10 @@ class Segment:
 
 
 class SegmentList(list):
-    """The list returned by by_segment(), with to_dict() and to_frame()."""
+    """The list returned by by_segment(), with to_dict() and to_frame(); n_omitted: rows left out
+    under nan_policy="omit" (each segment's result has its own)."""
+
+    n_omitted = 0
 
     def to_dict(self) -> list:
         return [s.to_dict() for s in self]
@@ -383,9 +558,7 @@ class SegmentList(list):
 
 
 def _period_labels(periods: Any, freq: Optional[str]):
-    if hasattr(periods, "to_numpy") and not isinstance(periods, np.ndarray):
-        periods = periods.to_numpy()
-    a = np.asarray(periods)
+    a = _naive(periods, "periods")  # dates on their own wall clock: a period is a local calendar day, month...
     if a.dtype.kind == "O" and len(a) and isinstance(a[0], (_dt.date, np.datetime64)):
         a = a.astype("datetime64[ns]")
     if a.dtype.kind == "M":
@@ -405,32 +578,60 @@ def _period_labels(periods: Any, freq: Optional[str]):
     return a
 
 
+def _lost_by_label(keys: Any, dropped: Optional[np.ndarray], to_labels) -> collections.Counter:
+    """How many omitted rows each label (of a period or segment) lost: rows left out for a missing
+    score or weight whose own label is known."""
+    if dropped is None:
+        return collections.Counter()
+    lost = dropped & ~_isna(keys)
+    if not lost.any():
+        return collections.Counter()
+    return collections.Counter(_label(v) for v in np.asarray(to_labels(_take(keys, lost))))
+
+
 def trend(scores, periods, metric="nps", weights=None, freq=None, test="mann_kendall", alpha=0.05,
-          **options) -> Trend:
+          nan_policy="raise", **options) -> Trend:
     """The metric per period and a trend test that flags a significant decline.
 
     periods: labels that sort in time order (numbers, "2026-03", dates). Dates are bucketed by
-    freq ("D", "W", "M" — default —, "Q", "Y"). options: those of nps(), csat() or ces()."""
-    labels, codes = _codes(_period_labels(periods, freq), "periods")
+    freq ("D", "W", "M" — default —, "Q", "Y") on their own wall clock: a tz-aware Series or
+    datetimes are cut in the zone they carry, each value in its own (see the module's notes).
+    nan_policy="omit" leaves out the rows whose score, period or weight is missing; n_omitted of
+    the Trend counts them, and each period's result those of its own. options: those of nps(),
+    csat() or ces()."""
+    x, omitted, dropped = _omit(nan_policy, "trend", {"scores": scores, "periods": periods, "weights": weights})
+    labels, codes = _codes(_period_labels(x["periods"], freq), "periods")
     t = _core.TrendOptions()
     t.test = _choice(_TESTS, test, "test")
     t.alpha = float(alpha)
     o = _metric_options(metric, options)
     fn = _core.nps_trend if metric == "nps" else _core.rating_trend
-    res = fn(_numbers(scores), codes, _weights(weights), o, t)
-    return Trend(metric, [Period(_label(p.period if labels is None else labels[p.period]), p.result)
-                          for p in res.periods], res.test)
+    res = fn(_numbers(x["scores"]), codes, _weights(x["weights"]), o, t)
+    lost = _lost_by_label(periods, dropped, lambda p: _period_labels(p, freq))
+    out = []
+    for p in res.periods:
+        label = _label(p.period if labels is None else labels[p.period])
+        out.append(Period(label, _omitted(p.result, lost[label])))
+    return Trend(metric, out, res.test, omitted)
 
 
-def by_segment(scores, segments, metric="nps", weights=None, **options) -> SegmentList:
+def by_segment(scores, segments, metric="nps", weights=None, nan_policy="raise", **options) -> SegmentList:
     """The metric per segment, each compared with all other rows, with Holm and Benjamini–Hochberg
-    adjusted p-values. options: those of nps(), csat() or ces()."""
-    labels, codes = _codes(segments, "segments")
+    adjusted p-values. nan_policy="omit" leaves out the rows whose score, segment or weight is
+    missing; n_omitted of the list counts them, and each segment's result those of its own.
+    options: those of nps(), csat() or ces()."""
+    x, omitted, dropped = _omit(nan_policy, "by_segment", {"scores": scores, "segments": segments, "weights": weights})
+    labels, codes = _codes(x["segments"], "segments")
     o = _metric_options(metric, options)
     fn = _core.nps_by_segment if metric == "nps" else _core.rating_by_segment
-    res = fn(_numbers(scores), codes, _weights(weights), o)
-    return SegmentList(Segment(_label(s.key if labels is None else labels[s.key]), s.result, s.vs_rest, s.p_holm,
-                               s.p_bh) for s in res)
+    res = fn(_numbers(x["scores"]), codes, _weights(x["weights"]), o)
+    lost = _lost_by_label(segments, dropped, lambda k: k)
+    out = SegmentList()
+    for s in res:
+        key = _label(s.key if labels is None else labels[s.key])
+        out.append(Segment(key, _omitted(s.result, lost[key]), s.vs_rest, s.p_holm, s.p_bh))
+    out.n_omitted = omitted
+    return out
 
 
 # --- repr and to_dict for the C++ result types -------------------------------------------------
@@ -453,7 +654,10 @@ def _install(cls) -> None:
         return {k: _to_dict(getattr(self, k)) for k in names}
 
     def __repr__(self) -> str:
-        return f"{cls.__name__}(" + ", ".join(f"{k}={_fmt(getattr(self, k))}" for k in names) + ")"
+        items = [f"{k}={_fmt(getattr(self, k))}" for k in names]
+        if getattr(self, "n_omitted", 0):
+            items.append(f"n_omitted={self.n_omitted}")
+        return f"{cls.__name__}(" + ", ".join(items) + ")"
 
     cls.to_dict = to_dict
     cls.__repr__ = __repr__
