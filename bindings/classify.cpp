@@ -28,9 +28,13 @@ bool is_pretokenized(const py::sequence& docs) {
   return py::len(docs) > 0 && !py::isinstance<py::str>(docs[0]) && !py::isinstance<py::bytes>(docs[0]);
 }
 
+// The UTF-8 policy of a model's tokenizer, which a str's lone surrogates get too (common.hpp).
+text::Utf8Policy utf8_policy(const TfidfVectorizer& v) { return v.options().tokenizer.utf8; }
+text::Utf8Policy utf8_policy(const DriverClassifier& c) { return c.options().features.tokenizer.utf8; }
+
 // Runs fn(texts) or fn(term lists) on a list of str or a list of lists of str, without the GIL.
 template <typename Fn>
-SparseMatrix with_docs(const py::object& obj, const char* what, Fn fn) {
+SparseMatrix with_docs(const py::object& obj, const char* what, text::Utf8Policy policy, Fn fn) {
   const py::sequence docs = py::list(obj);
   if (is_pretokenized(docs)) {
     std::vector<std::vector<std::string>> terms;
@@ -39,7 +43,7 @@ SparseMatrix with_docs(const py::object& obj, const char* what, Fn fn) {
     py::gil_scoped_release release;
     return fn(terms);
   }
-  const perche_py::Utf8Texts texts(docs, what);
+  const perche_py::Utf8Texts texts(docs, what, policy);
   py::gil_scoped_release release;
   return fn(std::span<const std::string_view>(texts.views()));
 }
@@ -179,13 +183,15 @@ void bind_classify(py::module_& m) {
       .def(
           "fit_transform",
           [](TfidfVectorizer& v, const py::object& docs, unsigned threads) {
-            return csr_of(with_docs(docs, "TfidfVectorizer.fit_transform", [&](const auto& d) { return v.fit_transform(d, threads); }));
+            return csr_of(with_docs(docs, "TfidfVectorizer.fit_transform", utf8_policy(v),
+                                    [&](const auto& d) { return v.fit_transform(d, threads); }));
           },
           py::arg("docs"), py::arg("threads") = 0)
       .def(
           "transform",
           [](const TfidfVectorizer& v, const py::object& docs, unsigned threads) {
-            return csr_of(with_docs(docs, "TfidfVectorizer.transform", [&](const auto& d) { return v.transform(d, threads); }));
+            return csr_of(with_docs(docs, "TfidfVectorizer.transform", utf8_policy(v),
+                                    [&](const auto& d) { return v.transform(d, threads); }));
           },
           py::arg("docs"), py::arg("threads") = 0)
       .def_property_readonly("fitted", &TfidfVectorizer::fitted)
@@ -218,7 +224,7 @@ void bind_classify(py::module_& m) {
       .def(
           "fit",
           [](DriverClassifier& c, const py::iterable& texts, const LabelMatrix& Y) -> DriverClassifier& {
-            const perche_py::Utf8Texts owned(texts, "DriverClassifier.fit");
+            const perche_py::Utf8Texts owned(texts, "DriverClassifier.fit", utf8_policy(c));
             const auto& v = owned.views();
             py::gil_scoped_release release;
             return c.fit(v, Y);
@@ -233,7 +239,7 @@ void bind_classify(py::module_& m) {
       .def(
           "predict_proba",
           [](const DriverClassifier& c, const py::iterable& texts) {
-            const perche_py::Utf8Texts owned(texts, "DriverClassifier.predict_proba");
+            const perche_py::Utf8Texts owned(texts, "DriverClassifier.predict_proba", utf8_policy(c));
             const auto& v = owned.views();
             py::gil_scoped_release release;
             return c.predict_proba(std::span<const std::string_view>(v));
@@ -242,7 +248,7 @@ void bind_classify(py::module_& m) {
       .def(
           "predict",
           [](const DriverClassifier& c, const py::iterable& texts) {
-            const perche_py::Utf8Texts owned(texts, "DriverClassifier.predict");
+            const perche_py::Utf8Texts owned(texts, "DriverClassifier.predict", utf8_policy(c));
             const auto& v = owned.views();
             py::gil_scoped_release release;
             return c.predict(v);
@@ -252,7 +258,7 @@ void bind_classify(py::module_& m) {
           "predict_proba_one",
           [](const DriverClassifier& c, const py::handle& text) {
             bool cp = true;
-            const std::string s = perche_py::utf8_of(text, cp);
+            const std::string s = perche_py::utf8_text_of(text, cp, utf8_policy(c), "DriverClassifier.predict_proba_one");
             std::vector<double> p;
             {
               py::gil_scoped_release release;
@@ -267,7 +273,7 @@ void bind_classify(py::module_& m) {
           "top_k",
           [](const DriverClassifier& c, const py::handle& text, std::size_t k) {
             bool cp = true;
-            const std::string s = perche_py::utf8_of(text, cp);
+            const std::string s = perche_py::utf8_text_of(text, cp, utf8_policy(c), "DriverClassifier.top_k");
             py::list out;
             for (const auto& [j, p] : c.top_k(s, k)) out.append(py::make_tuple(c.drivers()[j], p));
             return out;
@@ -277,7 +283,7 @@ void bind_classify(py::module_& m) {
           "explain",
           [](const DriverClassifier& c, const py::handle& text, std::size_t max_terms) {
             bool cp = true;
-            const std::string s = perche_py::utf8_of(text, cp);
+            const std::string s = perche_py::utf8_text_of(text, cp, utf8_policy(c), "DriverClassifier.explain");
             std::vector<Explanation> ex;
             {
               py::gil_scoped_release release;
@@ -298,7 +304,7 @@ void bind_classify(py::module_& m) {
       .def(
           "evaluate",
           [](const DriverClassifier& c, const py::iterable& texts, const LabelMatrix& Y) {
-            const perche_py::Utf8Texts owned(texts, "DriverClassifier.evaluate");
+            const perche_py::Utf8Texts owned(texts, "DriverClassifier.evaluate", utf8_policy(c));
             const auto& v = owned.views();
             Evaluation e;
             {

@@ -17,19 +17,32 @@ using namespace perche;
 
 void bind_codebook(py::module_& m) {
   py::class_<Codebook>(m, "Codebook")
-      .def(py::init([](const std::string& text) { return Codebook::parse(text); }), py::arg("text"))
+      .def(py::init([](const py::handle& text) {
+             bool code_points = true;  // a codebook's text gets the policy of every text (see matches)
+             std::string storage;
+             return Codebook::parse(
+                 perche_py::utf8_text(text, code_points, storage, perche::text::Utf8Policy::replace, "Codebook"));
+           }),
+           py::arg("text"))
       .def_static("load", &Codebook::load, py::arg("path"), py::call_guard<py::gil_scoped_release>())
       .def_property_readonly("drivers", &Codebook::drivers)
       .def_property_readonly("labels", &Codebook::labels)
       .def(
           "matches",
-          [](const Codebook& c, const std::string& text) {
+          [](const Codebook& c, const py::handle& text) {
+            // Not a std::string argument: pybind11's caster cannot encode a str holding a lone
+            // surrogate and answered TypeError; the text gets the UTF-8 policy of every other
+            // entry point (U+FFFD, one code point, so offsets stay right).
+            bool code_points = true;
+            std::string storage;
+            const std::string_view s =
+                perche_py::utf8_text(text, code_points, storage, perche::text::Utf8Policy::replace, "Codebook.matches");
             std::vector<CodebookMatch> ms;
             {
               py::gil_scoped_release release;
-              ms = c.matches(text);
+              ms = c.matches(s);
             }
-            perche_py::CodePoints cp(text);
+            perche_py::CodePoints cp(s);
             py::list out;
             for (const auto& mt : ms) {
               const std::size_t a = cp(mt.start), b = cp(mt.end);

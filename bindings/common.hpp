@@ -4,7 +4,10 @@
 
 #include <pybind11/pybind11.h>
 
+#include <perche/text.hpp>  // Utf8Policy
+
 #include <cstddef>
+#include <cstdio>
 #include <deque>
 #include <string>
 #include <string_view>
@@ -58,6 +61,36 @@ inline std::string_view utf8_view(const py::handle& obj, bool& code_points, std:
   return storage;
 }
 
+// The error for a lone surrogate under Utf8Policy::strict, worded as the tokenizer's:
+// "WHAT: text 3: lone surrogate U+D800 at index 5 (...)", the index in code points of the str.
+[[noreturn]] inline void surrogate_error(std::string_view what, std::string_view where, const Surrogates& s) {
+  char hex[16];
+  std::snprintf(hex, sizeof hex, "U+%04X", s.first_value);
+  throw py::value_error(std::string(what) + ": " + std::string(where) + "lone surrogate " + hex + " at index " +
+                        std::to_string(s.first_index) + " (not valid Unicode; utf8=\"replace\" substitutes U+FFFD)");
+}
+
+// utf8_view under a UTF-8 policy, the one rule of every entry point that takes text: each lone
+// surrogate becomes one U+FFFD (added to *replaced when given) or, under Utf8Policy::strict, a
+// ValueError naming `what`, `where` (e.g. "text 3: ") and the surrogate's code-point index.
+inline std::string_view utf8_text(const py::handle& obj, bool& code_points, std::string& storage,
+                                  perche::text::Utf8Policy policy, std::string_view what, std::string_view where = "",
+                                  std::size_t* replaced = nullptr) {
+  Surrogates bad;
+  const std::string_view v = utf8_view(obj, code_points, storage, &bad);
+  if (bad.count && policy == perche::text::Utf8Policy::strict) surrogate_error(what, where, bad);
+  if (replaced) *replaced += bad.count;
+  return v;
+}
+
+// utf8_text copied into a string the caller owns.
+inline std::string utf8_text_of(const py::handle& obj, bool& code_points, perche::text::Utf8Policy policy,
+                                std::string_view what) {
+  std::string storage;
+  const std::string_view v = utf8_text(obj, code_points, storage, policy, what);
+  return v.data() == storage.data() ? std::move(storage) : std::string(v);
+}
+
 // utf8_view copied into a string the caller owns.
 inline std::string utf8_of(const py::handle& obj, bool& code_points, Surrogates* surrogates = nullptr) {
   std::string storage;
@@ -102,11 +135,13 @@ inline std::vector<std::string> utf8_list(const py::iterable& texts, const char*
 
 // The UTF-8 bytes of a list of str/bytes as views, without copying the texts: a new list that
 // this object owns keeps them alive while the GIL is released (the caller's list may change
-// meanwhile); a str with lone surrogates is encoded into owned storage (see utf8_view). `what`
-// names the argument in the error for another element type.
+// meanwhile); a str with lone surrogates is encoded into owned storage with U+FFFD for each
+// (counted in replaced()) or, under Utf8Policy::strict, a ValueError naming the text's index
+// (see utf8_text). `what` names the argument in the errors.
 class Utf8Texts {
  public:
-  Utf8Texts(const py::handle& texts, const char* what)
+  Utf8Texts(const py::handle& texts, const char* what,
+            perche::text::Utf8Policy policy = perche::text::Utf8Policy::replace)
       : list_(py::reinterpret_steal<py::list>(PySequence_List(texts.ptr()))) {
     if (!list_) throw py::error_already_set();
     const Py_ssize_t n = PyList_GET_SIZE(list_.ptr());
@@ -116,17 +151,25 @@ class Utf8Texts {
       check_text(t, what, static_cast<std::size_t>(i));
       bool cp = true;
       std::string storage;
-      std::string_view v = utf8_view(t, cp, storage);
+      std::string_view v = utf8_view(t, cp, storage, &bad_);
+      if (bad_.count) {
+        if (policy == perche::text::Utf8Policy::strict) surrogate_error(what, "text " + std::to_string(i) + ": ", bad_);
+        replaced_ += bad_.count;
+        bad_ = {};
+      }
       if (!storage.empty() && v.data() == storage.data()) v = owned_.emplace_back(std::move(storage));
       views_.push_back(v);
     }
   }
   const std::vector<std::string_view>& views() const { return views_; }
+  std::size_t replaced() const { return replaced_; }  ///< lone surrogates that became U+FFFD
 
  private:
   py::list list_;
   std::deque<std::string> owned_;  // stable addresses for the views
   std::vector<std::string_view> views_;
+  Surrogates bad_;
+  std::size_t replaced_ = 0;
 };
 
 }  // namespace perche_py

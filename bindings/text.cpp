@@ -249,7 +249,13 @@ void bind_text(py::module_& m) {
             return out;
           },
           py::arg("text"))
-      .def("stem", [](const Tokenizer& t, const std::string& word) { return t.stem(word); }, py::arg("word"))
+      .def(
+          "stem",
+          [](const Tokenizer& t, const py::handle& word) {
+            bool cp = true;  // a str with a lone surrogate: the tokenizer's policy, not a TypeError
+            return t.stem(perche_py::utf8_text_of(word, cp, t.options().utf8, "stem"));
+          },
+          py::arg("word"))
       .def(
           "tokenize_batch",
           [](const Tokenizer& t, const py::iterable& texts, unsigned threads) {

@@ -41,4 +41,9 @@ class Codebook(_core.Codebook):
         return (Codebook, (self._text,))
 
     def __repr__(self) -> str:
+        # A Codebook whose text failed to parse is still seen by tracebacks and debuggers (the
+        # locals of __init__); pybind11 gives its methods uninitialised memory (repr was a
+        # SIGSEGV under pytest), so only a constructed one, which has _text, is read.
+        if "_text" not in self.__dict__:
+            return "Codebook(<not constructed>)"
         return f"Codebook({list(self.drivers)!r})"

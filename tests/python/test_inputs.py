@@ -197,6 +197,114 @@ def test_a_big_endian_score_of_10_is_a_promoter_not_a_score_out_of_range():
     assert (r.promoters, r.detractors) == (2, 1)
 
 
+# --- lone surrogates in str ------------------------------------------------------------------------
+
+BAD = "ciao \ud800 mondo, attesa lunga"
+FIXED = "ciao \ufffd mondo, attesa lunga"  # what the UTF-8 policy makes of it
+
+
+def test_codebook_matches_a_text_with_a_lone_surrogate_as_with_u_fffd():
+    cb = perche.Codebook.default()
+    assert cb.matches(BAD) == cb.matches(FIXED)
+    (driver, start, end, _), = cb.matches(BAD)
+    assert (driver, BAD[start:end]) == ("tempi_attesa", "attesa")  # code-point offsets into the str
+
+
+def test_codebook_predict_reads_a_lone_surrogate_as_u_fffd():
+    cb = perche.Codebook.default()
+    assert cb.predict(["buono", BAD]).tolist() == cb.predict(["buono", FIXED]).tolist()
+
+
+def test_a_codebook_text_with_a_lone_surrogate_parses_as_with_u_fffd():
+    text = "[attesa] Attesa \ud800\nattes*\nciao\ud800\n"
+    cb = perche.Codebook(text)
+    assert (cb.drivers, cb.labels) == (["attesa"], ["Attesa \ufffd"])
+    fixed = perche.Codebook(text.replace("\ud800", "\ufffd"))
+    for t in ("ciao\ufffd e attesa", "ciao\ud800 e attesa"):
+        assert cb.matches(t) == fixed.matches(t) == [("attesa", 0, 4, "ciao\ufffd"), ("attesa", 8, 14, "attes*")]
+
+
+def test_repr_of_a_codebook_whose_text_failed_to_parse_does_not_crash():
+    # pytest and debuggers show a failed __init__'s locals: repr(self) read a null C++ object.
+    with pytest.raises(ValueError, match="codebook line 1") as failed:
+        perche.Codebook("[attesa]\n")
+    frame = failed.tb.tb_next.tb_frame
+    assert repr(frame.f_locals["self"]) == "Codebook(<not constructed>)"
+
+
+def test_tokenizer_replaces_and_counts_each_lone_surrogate_or_names_it_under_strict():
+    tok = perche.Tokenizer()
+    assert tok.tokenize(BAD).replaced == 1
+    assert [t.norm for t in tok.tokenize(BAD)] == [t.norm for t in tok.tokenize(FIXED)]
+    assert tok.normalize(BAD) == tok.normalize(FIXED)
+    assert [t.replaced for t in tok.tokenize_batch(["ok", BAD + "\udfff"])] == [0, 2]
+    strict = perche.Tokenizer(utf8="strict")
+    with pytest.raises(ValueError, match=r"text 1: lone surrogate U\+D800 at index 5"):
+        strict.normalize_batch(["ok", BAD])
+    with pytest.raises(ValueError, match=r"lone surrogate U\+D800 at index 5"):
+        strict.tokenize(BAD)
+
+
+def test_tokenizer_stem_reads_a_lone_surrogate_by_the_policy():
+    assert perche.Tokenizer().stem("attes\ud800") == perche.Tokenizer().stem("attes\ufffd")
+    with pytest.raises(ValueError, match=r"stem: lone surrogate U\+D800 at index 5"):
+        perche.Tokenizer(utf8="strict").stem("attes\ud800")
+
+
+def test_tfidf_vectorizer_reads_a_lone_surrogate_by_its_tokenizer_policy():
+    docs = ["attesa lunga", BAD, "operatore gentile"]
+    X = perche.TfidfVectorizer().fit_transform(docs)
+    v = perche.TfidfVectorizer()
+    Y = v.fit_transform([d.replace("\ud800", "\ufffd") for d in docs])
+    assert (X != Y).nnz == 0
+    assert (v.transform([BAD]) != v.transform([FIXED])).nnz == 0
+    strict = perche.TfidfVectorizer(tokenizer=dict(utf8="strict"))
+    with pytest.raises(ValueError, match=r"TfidfVectorizer.fit_transform: text 1: lone surrogate U\+D800 at index 5"):
+        strict.fit_transform(docs)
+    strict.fit_transform(["attesa lunga", "operatore gentile"])
+    with pytest.raises(ValueError, match=r"TfidfVectorizer.transform: text 0: lone surrogate U\+D800 at index 5"):
+        strict.transform([BAD])
+
+
+TEXTS = ["attesa lunga al telefono", "operatore gentile e cortese", "attesa infinita", "molto cortese e gentile"] * 3
+LABELS = np.array([[1, 0], [0, 1], [1, 0], [0, 1]] * 3)
+
+
+def classifier(utf8):
+    return perche.DriverClassifier(["attesa", "cortesia"], cv_folds=0, tokenizer=dict(utf8=utf8))
+
+
+CLASSIFIER_CALLS = {
+    "predict_proba": lambda c, t: c.predict_proba(["ok", t]).tolist(),
+    "predict": lambda c, t: c.predict(["ok", t]).tolist(),
+    "evaluate": lambda c, t: c.evaluate(["ok", t], np.array([[0, 0], [1, 0]])),
+    "predict_proba_one": lambda c, t: c.predict_proba_one(t).tolist(),
+    "top_k": lambda c, t: c.top_k(t),
+    "explain": lambda c, t: [(e["driver"], e["probability"], [x["term"] for x in e["terms"]]) for e in c.explain(t)],
+}
+
+
+@pytest.mark.parametrize("call", list(CLASSIFIER_CALLS))
+def test_driver_classifier_reads_a_lone_surrogate_by_its_tokenizer_policy(call):
+    fn = CLASSIFIER_CALLS[call]
+    c = classifier("replace").fit(TEXTS, LABELS)
+    assert fn(c, BAD) == fn(c, FIXED)
+    strict = classifier("strict").fit(TEXTS, LABELS)
+    assert fn(strict, FIXED) == fn(c, FIXED)
+    with pytest.raises(ValueError, match=rf"DriverClassifier.{call}: (text 1: )?lone surrogate U\+D800 at index 5"):
+        fn(strict, BAD)
+
+
+def test_driver_classifier_fit_reads_a_lone_surrogate_by_its_tokenizer_policy():
+    texts = TEXTS + [BAD]
+    Y = np.vstack([LABELS, [[1, 0]]])
+    a = classifier("replace").fit(texts, Y)
+    b = classifier("replace").fit([t.replace("\ud800", "\ufffd") for t in texts], Y)
+    assert a.to_bytes() == b.to_bytes()
+    with pytest.raises(ValueError, match=r"DriverClassifier.fit: text 12: lone surrogate U\+D800 at index 5"):
+        classifier("strict").fit(texts, Y)
+
+
 # --- missing values: nan_policy --------------------------------------------------------------------
 
 
