@@ -13,11 +13,13 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common.hpp"
+#include "guard.hpp"
 
 namespace py = pybind11;
 using namespace perche;
@@ -29,8 +31,12 @@ bool is_pretokenized(const py::sequence& docs) {
 }
 
 // The UTF-8 policy of a model's tokenizer, which a str's lone surrogates get too (common.hpp).
-text::Utf8Policy utf8_policy(const TfidfVectorizer& v) { return v.options().tokenizer.utf8; }
-text::Utf8Policy utf8_policy(const DriverClassifier& c) { return c.options().features.tokenizer.utf8; }
+text::Utf8Policy utf8_policy(const TfidfVectorizer& v) {
+  return perche_py::read(&v, [&] { return v.options().tokenizer.utf8; });
+}
+text::Utf8Policy utf8_policy(const DriverClassifier& c) {
+  return perche_py::read(&c, [&] { return c.options().features.tokenizer.utf8; });
+}
 
 // Runs fn(texts) or fn(term lists) on a list of str or a list of lists of str, without the GIL.
 template <typename Fn>
@@ -78,15 +84,30 @@ py::object csr_of(SparseMatrix&& matrix) {
 }
 
 py::dict explanation_dict(const Explanation& e, const std::string& text, bool code_points) {
+  // Byte offsets → code points in one pass over the text for all of them (converting each span
+  // from the text's start was quadratic in a long comment).
+  std::vector<std::size_t> offsets;
+  if (code_points) {
+    for (const auto& c : e.terms)
+      for (const auto& [s, t] : c.spans) {
+        offsets.push_back(s);
+        offsets.push_back(t);
+      }
+    std::sort(offsets.begin(), offsets.end());
+    offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
+  }
+  std::vector<std::size_t> converted(offsets.size());
+  perche_py::CodePoints cp(text);
+  for (std::size_t i = 0; i < offsets.size(); ++i) converted[i] = cp(offsets[i]);
+  auto to_cp = [&](std::size_t byte) {
+    return code_points ? converted[static_cast<std::size_t>(std::lower_bound(offsets.begin(), offsets.end(), byte) -
+                                                            offsets.begin())]
+                       : byte;
+  };
   py::list terms;
   for (const auto& c : e.terms) {
     py::list spans;
-    for (const auto& [s, t] : c.spans) {
-      perche_py::CodePoints cp(text);
-      const std::size_t a = code_points ? cp(s) : s;
-      const std::size_t b = code_points ? cp(t) : t;
-      spans.append(py::make_tuple(a, b));
-    }
+    for (const auto& [s, t] : c.spans) spans.append(py::make_tuple(to_cp(s), to_cp(t)));
     py::dict d;
     d["term"] = c.term;
     d["weight"] = c.weight;
@@ -177,72 +198,113 @@ void bind_classify(py::module_& m) {
       .def_readwrite("threads", &DriverOptions::threads)
       .def_readwrite("seed", &DriverOptions::seed);
 
+  // Every call on a model object goes through perche_py::read/shared/replace (guard.hpp): fit
+  // builds a new object and publishes it, so that threads sharing one object never see a mix.
+  using perche_py::read;
+  using perche_py::replace;
+  using perche_py::shared;
+
   py::class_<TfidfVectorizer>(m, "TfidfVectorizer")
       .def(py::init<TfidfOptions>(), py::arg("options"))
-      .def_property_readonly("options", &TfidfVectorizer::options)
+      .def_property_readonly("options", [](const TfidfVectorizer& v) { return read(&v, [&] { return v.options(); }); })
       .def(
           "fit_transform",
           [](TfidfVectorizer& v, const py::object& docs, unsigned threads) {
-            return csr_of(with_docs(docs, "TfidfVectorizer.fit_transform", utf8_policy(v),
-                                    [&](const auto& d) { return v.fit_transform(d, threads); }));
+            return csr_of(with_docs(docs, "TfidfVectorizer.fit_transform", utf8_policy(v), [&](const auto& d) {
+              TfidfVectorizer fresh(shared(&v, [&] { return v.options(); }));
+              SparseMatrix X = fresh.fit_transform(d, threads);
+              replace(v, std::move(fresh));
+              return X;
+            }));
           },
           py::arg("docs"), py::arg("threads") = 0)
       .def(
           "transform",
           [](const TfidfVectorizer& v, const py::object& docs, unsigned threads) {
             return csr_of(with_docs(docs, "TfidfVectorizer.transform", utf8_policy(v),
-                                    [&](const auto& d) { return v.transform(d, threads); }));
+                                    [&](const auto& d) { return shared(&v, [&] { return v.transform(d, threads); }); }));
           },
           py::arg("docs"), py::arg("threads") = 0)
-      .def_property_readonly("fitted", &TfidfVectorizer::fitted)
-      .def_property_readonly("features", &TfidfVectorizer::features)
-      .def_property_readonly("idf", &TfidfVectorizer::idf)
-      .def("column", &TfidfVectorizer::column, py::arg("feature"))
-      .def_static("from_parts", &TfidfVectorizer::from_parts, py::arg("options"), py::arg("features"), py::arg("idf"))
-      .def("_adopt", [](TfidfVectorizer& self, const TfidfVectorizer& other) { self = other; });
+      .def_property_readonly("fitted", [](const TfidfVectorizer& v) { return read(&v, [&] { return v.fitted(); }); })
+      .def_property_readonly("features", [](const TfidfVectorizer& v) { return read(&v, [&] { return v.features(); }); })
+      .def_property_readonly("idf", [](const TfidfVectorizer& v) { return read(&v, [&] { return Eigen::VectorXd(v.idf()); }); })
+      .def(
+          "column", [](const TfidfVectorizer& v, const std::string& f) { return read(&v, [&] { return v.column(f); }); },
+          py::arg("feature"))
+      .def("_parts",  // features and idf read together (pickling), None before fit
+           [](const TfidfVectorizer& v) -> py::object {
+             auto parts = read(&v, [&] {
+               return v.fitted() ? std::optional(std::pair(v.features(), Eigen::VectorXd(v.idf()))) : std::nullopt;
+             });
+             if (!parts) return py::none();
+             return py::make_tuple(py::cast(std::move(parts->first)), py::cast(std::move(parts->second)));
+           })
+      .def_static("from_parts", &TfidfVectorizer::from_parts, py::arg("options"), py::arg("features"), py::arg("idf"),
+                  py::call_guard<py::gil_scoped_release>())
+      .def("_adopt", [](TfidfVectorizer& self, const TfidfVectorizer& other) {
+        py::gil_scoped_release release;
+        replace(self, shared(&other, [&] { return other; }));
+      });
 
   py::class_<LogisticRegression>(m, "LogisticRegression")
       .def(py::init<LogisticOptions>(), py::arg("options"))
-      .def_property_readonly("options", &LogisticRegression::options)
+      .def_property_readonly("options", [](const LogisticRegression& lr) { return read(&lr, [&] { return lr.options(); }); })
       .def(
           "fit",
           [](LogisticRegression& lr, const SparseMatrix& X, const std::vector<int>& y, const std::vector<double>& w) -> LogisticRegression& {
             py::gil_scoped_release release;
-            return lr.fit(X, y, w);
+            LogisticRegression fresh(shared(&lr, [&] { return lr.options(); }));
+            fresh.fit(X, y, w);
+            replace(lr, std::move(fresh));
+            return lr;
           },
           py::arg("X"), py::arg("y"), py::arg("sample_weight") = std::vector<double>{}, py::return_value_policy::reference)
-      .def("predict_proba", &LogisticRegression::predict_proba, py::arg("X"), py::call_guard<py::gil_scoped_release>())
-      .def("predict", &LogisticRegression::predict, py::arg("X"), py::call_guard<py::gil_scoped_release>())
-      .def("decision_function", &LogisticRegression::decision_function, py::arg("X"), py::call_guard<py::gil_scoped_release>())
-      .def_property_readonly("classes", &LogisticRegression::classes)
-      .def_property_readonly("coef", &LogisticRegression::coef)
-      .def_property_readonly("intercept", &LogisticRegression::intercept)
-      .def_property_readonly("n_iter", &LogisticRegression::n_iter);
+      .def(
+          "predict_proba", [](const LogisticRegression& lr, const SparseMatrix& X) { return read(&lr, [&] { return lr.predict_proba(X); }); },
+          py::arg("X"))
+      .def(
+          "predict", [](const LogisticRegression& lr, const SparseMatrix& X) { return read(&lr, [&] { return lr.predict(X); }); },
+          py::arg("X"))
+      .def(
+          "decision_function",
+          [](const LogisticRegression& lr, const SparseMatrix& X) { return read(&lr, [&] { return lr.decision_function(X); }); },
+          py::arg("X"))
+      .def_property_readonly("classes", [](const LogisticRegression& lr) { return read(&lr, [&] { return lr.classes(); }); })
+      .def_property_readonly("coef", [](const LogisticRegression& lr) { return read(&lr, [&] { return Eigen::MatrixXd(lr.coef()); }); })
+      .def_property_readonly("intercept",
+                             [](const LogisticRegression& lr) { return read(&lr, [&] { return Eigen::VectorXd(lr.intercept()); }); })
+      .def_property_readonly("n_iter", [](const LogisticRegression& lr) { return read(&lr, [&] { return lr.n_iter(); }); });
 
   py::class_<DriverClassifier>(m, "DriverClassifier")
       .def(py::init<std::vector<std::string>, DriverOptions>(), py::arg("drivers"), py::arg("options"))
       .def(
           "fit",
-          [](DriverClassifier& c, const py::iterable& texts, const LabelMatrix& Y) -> DriverClassifier& {
+          [](DriverClassifier& c, const py::iterable& texts, const LabelMatrix& Y,
+             const std::optional<std::vector<std::string>>& drivers) -> DriverClassifier& {
             const perche_py::Utf8Texts owned(texts, "DriverClassifier.fit", utf8_policy(c));
             const auto& v = owned.views();
             py::gil_scoped_release release;
-            return c.fit(v, Y);
+            auto [names, options] = shared(&c, [&] { return std::pair(c.drivers(), c.options()); });
+            DriverClassifier fresh(drivers ? *drivers : names, options);
+            fresh.fit(v, Y);
+            replace(c, std::move(fresh));
+            return c;
           },
-          py::arg("texts"), py::arg("Y"), py::return_value_policy::reference)
-      .def_property_readonly("fitted", &DriverClassifier::fitted)
-      .def_property_readonly("drivers", &DriverClassifier::drivers)
-      .def_property_readonly("options", &DriverClassifier::options)
-      .def_property_readonly("thresholds", &DriverClassifier::thresholds)
-      .def_property_readonly("vectorizer", &DriverClassifier::vectorizer)
-      .def("model", &DriverClassifier::model, py::arg("driver"), py::return_value_policy::copy)
+          py::arg("texts"), py::arg("Y"), py::arg("drivers") = py::none(), py::return_value_policy::reference)
+      .def_property_readonly("fitted", [](const DriverClassifier& c) { return read(&c, [&] { return c.fitted(); }); })
+      .def_property_readonly("drivers", [](const DriverClassifier& c) { return read(&c, [&] { return c.drivers(); }); })
+      .def_property_readonly("options", [](const DriverClassifier& c) { return read(&c, [&] { return c.options(); }); })
+      .def_property_readonly("thresholds", [](const DriverClassifier& c) { return read(&c, [&] { return c.thresholds(); }); })
+      .def_property_readonly("vectorizer", [](const DriverClassifier& c) { return read(&c, [&] { return c.vectorizer(); }); })
+      .def(
+          "model", [](const DriverClassifier& c, std::size_t j) { return read(&c, [&] { return c.model(j); }); },
+          py::arg("driver"))
       .def(
           "predict_proba",
           [](const DriverClassifier& c, const py::iterable& texts) {
             const perche_py::Utf8Texts owned(texts, "DriverClassifier.predict_proba", utf8_policy(c));
             const auto& v = owned.views();
-            py::gil_scoped_release release;
-            return c.predict_proba(std::span<const std::string_view>(v));
+            return read(&c, [&] { return c.predict_proba(std::span<const std::string_view>(v)); });
           },
           py::arg("texts"))
       .def(
@@ -250,8 +312,7 @@ void bind_classify(py::module_& m) {
           [](const DriverClassifier& c, const py::iterable& texts) {
             const perche_py::Utf8Texts owned(texts, "DriverClassifier.predict", utf8_policy(c));
             const auto& v = owned.views();
-            py::gil_scoped_release release;
-            return c.predict(v);
+            return read(&c, [&] { return c.predict(v); });
           },
           py::arg("texts"))
       .def(
@@ -259,11 +320,7 @@ void bind_classify(py::module_& m) {
           [](const DriverClassifier& c, const py::handle& text) {
             bool cp = true;
             const std::string s = perche_py::utf8_text_of(text, cp, utf8_policy(c), "DriverClassifier.predict_proba_one");
-            std::vector<double> p;
-            {
-              py::gil_scoped_release release;
-              p = c.predict_proba(std::string_view(s));
-            }
+            const std::vector<double> p = read(&c, [&] { return c.predict_proba(std::string_view(s)); });
             py::array_t<double> out(static_cast<py::ssize_t>(p.size()));
             std::copy(p.begin(), p.end(), out.mutable_data());
             return out;
@@ -274,8 +331,13 @@ void bind_classify(py::module_& m) {
           [](const DriverClassifier& c, const py::handle& text, std::size_t k) {
             bool cp = true;
             const std::string s = perche_py::utf8_text_of(text, cp, utf8_policy(c), "DriverClassifier.top_k");
+            const auto top = read(&c, [&] {
+              std::vector<std::pair<std::string, double>> named;
+              for (const auto& [j, p] : c.top_k(s, k)) named.emplace_back(c.drivers()[j], p);
+              return named;
+            });
             py::list out;
-            for (const auto& [j, p] : c.top_k(s, k)) out.append(py::make_tuple(c.drivers()[j], p));
+            for (const auto& [name, p] : top) out.append(py::make_tuple(name, p));
             return out;
           },
           py::arg("text"), py::arg("k") = 3)
@@ -284,11 +346,7 @@ void bind_classify(py::module_& m) {
           [](const DriverClassifier& c, const py::handle& text, std::size_t max_terms) {
             bool cp = true;
             const std::string s = perche_py::utf8_text_of(text, cp, utf8_policy(c), "DriverClassifier.explain");
-            std::vector<Explanation> ex;
-            {
-              py::gil_scoped_release release;
-              ex = c.explain(s, max_terms);
-            }
+            const std::vector<Explanation> ex = read(&c, [&] { return c.explain(s, max_terms); });
             py::list out;
             for (const auto& e : ex) out.append(explanation_dict(e, s, cp));
             return out;
@@ -297,8 +355,12 @@ void bind_classify(py::module_& m) {
       .def(
           "top_terms",
           [](const DriverClassifier& c, const py::object& driver, std::size_t k) {
-            if (py::isinstance<py::str>(driver)) return c.top_terms(driver.cast<std::string>(), k);
-            return c.top_terms(driver.cast<std::size_t>(), k);
+            if (py::isinstance<py::str>(driver)) {
+              const auto name = driver.cast<std::string>();
+              return read(&c, [&] { return c.top_terms(name, k); });
+            }
+            const auto j = driver.cast<std::size_t>();
+            return read(&c, [&] { return c.top_terms(j, k); });
           },
           py::arg("driver"), py::arg("k") = 20)
       .def(
@@ -306,19 +368,21 @@ void bind_classify(py::module_& m) {
           [](const DriverClassifier& c, const py::iterable& texts, const LabelMatrix& Y) {
             const perche_py::Utf8Texts owned(texts, "DriverClassifier.evaluate", utf8_policy(c));
             const auto& v = owned.views();
-            Evaluation e;
-            {
-              py::gil_scoped_release release;
-              e = c.evaluate(v, Y);
-            }
-            return evaluation_dict(e);
+            return evaluation_dict(read(&c, [&] { return c.evaluate(v, Y); }));
           },
           py::arg("texts"), py::arg("Y"))
-      .def("to_bytes", [](const DriverClassifier& c) { return py::bytes(c.to_bytes()); })
+      .def("to_bytes", [](const DriverClassifier& c) { return py::bytes(read(&c, [&] { return c.to_bytes(); })); })
       .def_static("from_bytes", [](const py::bytes& b) { return DriverClassifier::from_bytes(std::string(b)); }, py::arg("data"))
-      .def("save", &DriverClassifier::save, py::arg("path"), py::call_guard<py::gil_scoped_release>())
-      .def_static("load", &DriverClassifier::load, py::arg("path"), py::call_guard<py::gil_scoped_release>())
-      .def("_adopt", [](DriverClassifier& self, const DriverClassifier& other) { self = other; });
+      .def(
+          "save", [](const DriverClassifier& c, const std::string& path) { read(&c, [&] { c.save(path); }); },
+          py::arg("path"))
+      .def_static("load", &DriverClassifier::load, py::arg("path"), py::arg("max_bytes") = DriverClassifier::kMaxModelBytes,
+                  py::call_guard<py::gil_scoped_release>())
+      .def_readonly_static("MAX_MODEL_BYTES", &DriverClassifier::kMaxModelBytes)
+      .def("_adopt", [](DriverClassifier& self, const DriverClassifier& other) {
+        py::gil_scoped_release release;
+        replace(self, shared(&other, [&] { return other; }));
+      });
 
   m.def(
       "evaluate",

@@ -118,8 +118,9 @@ class TfidfVectorizer(_core.TfidfVectorizer):
         return self.idf
 
     def __getstate__(self):
-        return {"kwargs": self._kwargs, "features": list(self.features) if self.fitted else None,
-                "idf": np.asarray(self.idf) if self.fitted else None}
+        parts = self._parts()  # one read: a fit on another thread cannot mix two vocabularies
+        return {"kwargs": self._kwargs, "features": None if parts is None else list(parts[0]),
+                "idf": None if parts is None else np.asarray(parts[1])}
 
     def __setstate__(self, state):
         self._kwargs = state["kwargs"]
@@ -218,6 +219,7 @@ class DriverClassifier(_core.DriverClassifier):
                 setattr(opts, k, options[k])
         self._options = opts
         super().__init__(list(drivers or []), opts)
+        self._constructed = True
 
     def fit(self, texts, Y):
         """Y: an n × k array of 0/1 (columns in `drivers` order), or for each text a list of driver
@@ -279,6 +281,7 @@ class DriverClassifier(_core.DriverClassifier):
         obj._kwargs = {}
         obj._options = core.options
         _core.DriverClassifier.__init__(obj, list(core.drivers), core.options)
+        obj._constructed = True
         obj._adopt(core)
         return obj
 
@@ -289,6 +292,9 @@ class DriverClassifier(_core.DriverClassifier):
         return (DriverClassifier.from_bytes, (self.to_bytes(),))
 
     def __repr__(self):
+        if not getattr(self, "_constructed", False):
+            # A failed __init__ leaves the C++ object unbuilt; tracebacks and debuggers still show it.
+            return "DriverClassifier(<not constructed>)"
         state = "fitted" if self.fitted else "not fitted"
         return f"DriverClassifier({list(self.drivers)!r}, {state})"
 
