@@ -12,12 +12,19 @@ python/perche/report.py documents and renders.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import errno
 import json
 import math
+import numbers
 import os
+import re
+import stat
 import sys
+import tempfile
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, NamedTuple, Optional, Sequence
 
 import numpy as np
 
@@ -72,41 +79,168 @@ class _Progress:
             sys.stderr.flush()
 
 
+# --- output --------------------------------------------------------------------------------------
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (os.umask() sets it, racing other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    old = os.umask(0o022)
+    os.umask(old)
+    return old
+
+
+def _write_error(shown: str, e: BaseException) -> OSError:
+    reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+    err = OSError(f"cannot write {shown}: {reason}")
+    err.errno = getattr(e, "errno", None)
+    return err
+
+
+def _target(path) -> tuple:
+    """(path as given, the file to replace, its stat or None) of an output; a directory is an error."""
+    shown = os.fspath(path)
+    target = os.path.realpath(shown)  # a symbolic link: replace the file it points to, keep the link
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise _write_error(shown, e) from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise _write_error(shown, OSError(errno.EISDIR, "it is a directory")) from None
+    return shown, target, st
+
+
+def _temporary(shown: str, target: str) -> tuple:
+    """(fd, path) of a new temporary file beside target, or the one-line OSError naming `shown`."""
+    directory = os.path.dirname(target)
+    try:
+        return tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
+    except OSError as e:
+        err = _write_error(shown, e)
+        err.args = (f"{err.args[0]} (a temporary file in {directory} is written first, then renamed)",)
+        raise err from None
+
+
+def check_writable(path) -> None:
+    """Raises the OSError atomic_write(path) would raise for where it writes (a missing or read-only
+    directory, a directory as target), by creating and removing a temporary file beside `path`;
+    for a command to fail before hours of work rather than after."""
+    shown, target, st = _target(path)
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        return  # written in place (/dev/null, a FIFO)
+    fd, tmp = _temporary(shown, target)
+    os.close(fd)
+    os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def atomic_write(path, mode: str = "w", *, encoding: Optional[str] = "utf-8", newline: Optional[str] = None):
+    """A file object that writes `path` all at once, for every file perche writes (JSON, HTML, CSV,
+    models).
+
+    The bytes go to a temporary file beside `path` (same directory, so the rename cannot cross file
+    systems), which is flushed to disk and renamed over `path` only when the `with` block ends
+    without error. On any failure (disk full, file size limit, an exception in the block) the
+    temporary file is removed and `path` is left as it was: never a truncated file. Errors are one
+    OSError line naming `path`: "cannot write PATH: reason"; a directory is refused before the block
+    runs. The new file keeps the mode of the file it replaces (a new one: 0666 less the umask). A
+    symbolic link is followed (the file it points to is replaced, the link stays); a path that is
+    not a regular file (/dev/null, a FIFO, a terminal) is written in place, as there is nothing to
+    replace. Yields the open file; its .name is the temporary path, for writers that take a path
+    (they may replace that file too).
+    """
+    shown, target, st = _target(path)
+    text_args = {} if "b" in mode else {"encoding": encoding, "newline": newline}
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        try:
+            with open(target, mode, **text_args) as f:
+                yield f
+        except OSError as e:
+            raise _write_error(shown, e) from None
+        return
+    fd, tmp = _temporary(shown, target)
+    try:
+        os.close(fd)
+        with open(tmp, mode, **text_args) as f:  # by name: f.name is the temporary path
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(e, OSError):
+            raise _write_error(shown, e) from None
+        raise
+
+
 # --- input ---------------------------------------------------------------------------------------
 
 
-class _Columns(dict):
-    """Columns of a CsvTable, converted to numpy object arrays of str on first use."""
-
-    def __init__(self, table):
-        super().__init__((h, None) for h in table.header)
-        self._table = table
-
-    def __getitem__(self, name):
-        v = super().__getitem__(name)
-        if v is None:
-            v = np.asarray(self._table.column(name), dtype=object)
-            super().__setitem__(name, v)
-        return v
+def _fold(name: Any) -> str:
+    return str(name).strip().casefold()
 
 
 class _Frame:
-    """Columns as numpy arrays, with the source line (CSV) or index (DataFrame) of each row."""
+    """The input's columns by position (names as written, duplicates kept), each a numpy array made
+    on first use, with the source line (CSV) or index (DataFrame) of each row."""
 
-    def __init__(self, columns: dict, rows: np.ndarray, where: str, source: dict):
-        self.columns = columns  # exact name -> array
+    def __init__(self, names: list, get, rows: np.ndarray, where: str, source: dict):
+        self.names = list(names)
+        self._get = get  # position -> sequence of the column's values
+        self._cache: dict = {}
         self.rows = rows
         self.where = where  # "line" or "row"
         self.source = source
 
-    def find(self, name: Optional[str], candidates: Sequence[str] = (), what: str = "column") -> Optional[str]:
-        lower = {str(c).strip().lower(): c for c in self.columns}
+    def column(self, i: int) -> np.ndarray:
+        if i not in self._cache:
+            v = self._get(i)
+            self._cache[i] = v if isinstance(v, np.ndarray) else np.asarray(v, dtype=object)
+        return self._cache[i]
+
+    def find(self, name: Any, candidates: Sequence[str] = (), what: str = "column",
+             arg: Optional[str] = None) -> Optional[int]:
+        """Position of the column `name`, else of the first of `candidates` present, else None.
+
+        One rule for CSV files and DataFrames: names match ignoring case and surrounding spaces.
+        When several columns match (`NPS` and `nps`, or the same name twice), a name given
+        explicitly picks the one column written exactly as given; if there is none or more than
+        one, and always for a default (`candidates`), it is an error listing the columns, never
+        a silent choice of the first or the last."""
+        hint = f"; say which one with {arg}= (--{arg.replace('_', '-')})" if arg else ""
         if name is not None:
-            key = lower.get(str(name).strip().lower())
-            if key is None:
-                raise AnalysisError(f"{what} {name!r} not found; columns are: {', '.join(map(str, self.columns))}")
-            return key
-        return next((lower[c] for c in candidates if c in lower), None)
+            hits = [i for i, n in enumerate(self.names) if _fold(n) == _fold(name)]
+            if not hits:
+                raise AnalysisError(f"{what} {name!r} not found; columns are: {', '.join(map(str, self.names))}")
+            if len(hits) > 1:
+                exact = [i for i in hits if str(self.names[i]) == str(name)]
+                if len(exact) == 1:
+                    return exact[0]
+                advice = "rename one of them" if exact else "name it exactly as written, or rename one of them"
+                raise AnalysisError(f"{what} {name!r} is ambiguous: {self._describe(hits)} match it (case and "
+                                    f"surrounding spaces ignored); {advice}")
+            return hits[0]
+        for c in candidates:
+            hits = [i for i, n in enumerate(self.names) if _fold(n) == _fold(c)]
+            if len(hits) > 1:
+                raise AnalysisError(f"several columns could be the {what} {c!r}: {self._describe(hits)} (case and "
+                                    f"surrounding spaces ignored){hint}")
+            if hits:
+                return hits[0]
+        return None
+
+    def _describe(self, positions: list) -> str:
+        return ", ".join(f"column {i + 1} {str(self.names[i])!r}" for i in positions)
 
 
 def read_csv(source, delimiter: Optional[str] = None, encoding: Optional[str] = None):
@@ -122,12 +256,31 @@ def read_csv(source, delimiter: Optional[str] = None, encoding: Optional[str] = 
     return _core.read_csv_file(os.fspath(source), d, e)
 
 
+def _skips_record(message: str) -> bool:
+    """A CSV problem that stands for a record left out (the others are notes: encoding, duplicate
+    names)."""
+    return "skipped" in message
+
+
+def _first_problems(problems: list, limit: int = 3) -> str:
+    """The first problems as one line: "line 2: expected 5 fields, found 1; record skipped | …"."""
+    def one(p: dict) -> str:
+        where = p.get("where", "line")
+        return p["message"] if where == "line" and p["at"] == 0 else f"{where} {p['at']}: {p['message']}"
+
+    shown = " | ".join(one(p) for p in problems[:limit])
+    more = f" (and {len(problems) - limit} more)" if len(problems) > limit else ""
+    return shown + more
+
+
 def _load(data: Any, progress: _Progress) -> _Frame:
+    """The input as a _Frame. A CSV path is read by the C++ reader (perche/csv.hpp), the one reader
+    of every command; an input with no header, or with no record that is a row, is an error
+    that shows the first problems."""
     import pandas as pd
 
     if isinstance(data, pd.DataFrame):
-        cols = {c: data[c].to_numpy() for c in data.columns}
-        return _Frame(cols, np.asarray(data.index), "row",
+        return _Frame(list(data.columns), lambda i: data.iloc[:, i].to_numpy(), np.asarray(data.index), "row",
                       {"file": None, "rows": len(data), "encoding": None, "delimiter": None})
     path = SAMPLE if data is None else Path(os.fspath(data))
     progress(0.0, "reading")
@@ -136,49 +289,196 @@ def _load(data: Any, progress: _Progress) -> _Frame:
     except OSError as e:
         raise AnalysisError(str(e)) from None
     problems = [{"line": int(line), "message": msg} for line, msg in table.problems]
-    bad = sum(1 for p in problems if p["line"] > 0 and "skipped" in p["message"])
-    return _Frame(_Columns(table), np.asarray(table.lines, dtype=np.int64), "line",
+    listed = [{"at": p["line"], "message": p["message"]} for p in problems]
+    if not table.header:
+        if not problems or any(p["line"] == 0 and "empty" in p["message"] for p in problems):
+            raise AnalysisError(f"{path} is empty")
+        raise AnalysisError(f"{path}: no header could be read: {_first_problems(listed)}")
+    bad = sum(1 for p in problems if p["line"] > 0 and _skips_record(p["message"]))
+    if len(table) == 0:
+        skipped = [p for p in listed if p["at"] > 0 and _skips_record(p["message"])]
+        if not skipped:
+            raise AnalysisError(f"{path} is empty: it has a header and no rows")
+        raise AnalysisError(f"{path}: no record could be read as a row: {_first_problems(skipped)}")
+    return _Frame(list(table.header), table.column, np.asarray(table.lines, dtype=np.int64), "line",
                   {"file": str(path), "rows": len(table) + bad, "encoding": table.encoding,
                    "delimiter": table.delimiter, "problems": problems, "bad_records": bad, "replaced": table.replaced})
 
 
-def _scores(frame: _Frame, col: str, metric: str, lo: int, hi: int, problems: list) -> tuple:
-    """The valid integer scores and the mask of rows that have one; every other row is a problem."""
-    raw = frame.columns[col]
+# --- row rules: which rows count (one place, shared by perche.analyze and `perche report`) ---------
+
+# A score is an integer written in ASCII digits, optionally with a zero decimal part after a point
+# or a decimal comma (Excel writes 9 as "9,0" or "9.00"). Nothing else: no sign, no exponent
+# ("1e1"), no hexadecimal, no other script's digits ("١٠", which float() accepts), no thousands
+# separators; those are problems naming their row, not guesses.
+_SCORE = re.compile(r"([0-9]+)(?:[.,]0+)?", re.ASCII)
+
+# A date is ISO YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY (day first, as in Italy), or a day, an Italian
+# month name or its abbreviation, and a year ("3 marzo 2024", "3 mar 2024"); each may be followed
+# by a time of day (and a UTC offset), which is ignored: the date is the one written, in the data's
+# own zone. Anything else ("20240201", "2024/02/01", "02-01-24") is a problem naming its row.
+_TIME = r"(?:[ T](?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:[.,][0-9]+)?)?(?: ?(?:Z|[+-][0-9]{2}:?[0-9]{2}))?)?"
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})" + _TIME, re.ASCII)
+_DMY_DATE = re.compile(r"([0-9]{1,2})([/-])([0-9]{1,2})\2([0-9]{4})" + _TIME, re.ASCII)
+_NAMED_DATE = re.compile(r"([0-9]{1,2}) ([a-z]+)\.? ([0-9]{4})" + _TIME, re.ASCII | re.IGNORECASE)
+_MONTHS = {name: i + 1 for i, names in enumerate([
+    ("gennaio", "gen"), ("febbraio", "feb"), ("marzo", "mar"), ("aprile", "apr"), ("maggio", "mag"),
+    ("giugno", "giu"), ("luglio", "lug"), ("agosto", "ago"), ("settembre", "set", "sett"), ("ottobre", "ott"),
+    ("novembre", "nov"), ("dicembre", "dic")]) for name in names}
+_DATE_FORMS = "YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or '3 marzo 2024'"
+
+
+def _missing(v: Any) -> bool:
+    """An empty cell: blank text, None, NaN, pandas' NA or NaT."""
+    import pandas as pd
+
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) or \
+        (isinstance(v, str) and not v.strip())
+
+
+def _score_value(v: Any) -> Optional[int]:
+    """The integer a cell holds under the score rule above, or None."""
+    if isinstance(v, str):
+        hit = _SCORE.fullmatch(v.strip())
+        return int(hit.group(1)) if hit and len(hit.group(1)) <= 18 else None  # int() refuses 4301 digits
+    if isinstance(v, (bool, np.bool_)):
+        return None
+    if isinstance(v, numbers.Integral):
+        return int(v)
+    if isinstance(v, numbers.Real):
+        f = float(v)
+        return int(f) if math.isfinite(f) and f == int(f) else None
+    return None
+
+
+def _date_value(v: Any) -> Optional[datetime.date]:
+    """The date a cell holds under the date rule above, or None."""
+    if isinstance(v, str):
+        s = v.strip()
+        try:
+            if hit := _ISO_DATE.fullmatch(s):
+                return datetime.date(int(hit.group(1)), int(hit.group(2)), int(hit.group(3)))
+            if hit := _DMY_DATE.fullmatch(s):
+                return datetime.date(int(hit.group(4)), int(hit.group(3)), int(hit.group(1)))
+            if (hit := _NAMED_DATE.fullmatch(s)) and hit.group(2).lower() in _MONTHS:
+                return datetime.date(int(hit.group(3)), _MONTHS[hit.group(2).lower()], int(hit.group(1)))
+        except ValueError:  # 31/02/2024
+            return None
+        return None
+    if isinstance(v, datetime.datetime):  # pandas Timestamp too: the wall date in its own zone
+        return None if v != v else v.date()
+    if isinstance(v, datetime.date):
+        return v
+    if isinstance(v, np.datetime64):
+        return None if np.isnat(v) else v.astype("datetime64[D]").item()
+    return None
+
+
+def _each(raw: np.ndarray, parse, empty) -> np.ndarray:
+    """parse(x) of every cell as an array; a column of text (a CSV's always) is parsed once per
+    distinct value (a million scores hold a dozen), other columns cell by cell (pandas would take
+    True for 1). parse returns None for an invalid cell, which becomes `empty`."""
+    import pandas as pd
+
+    if pd.api.types.infer_dtype(raw, skipna=False) == "string":
+        codes, uniques = pd.factorize(raw)
+        return np.asarray([empty if v is None else v for v in map(parse, uniques)] + [empty])[codes]
+    return np.asarray([empty if v is None else v for v in map(parse, raw)] + [empty])[:-1]
+
+
+def _scores(frame: _Frame, col: int, lo: int, hi: int, problems: Optional[list] = None) -> tuple:
+    """The scores (float, NaN where invalid) and the mask of rows with a valid one; each other row
+    is a problem (row, message) appended to `problems`."""
+    raw = frame.column(col)
     if raw.dtype.kind in "iuf":
         v = raw.astype(float)
+        v[~(np.isfinite(v) & (v == np.round(v)))] = np.nan
     else:
-        import pandas as pd
-
-        v = pd.to_numeric(pd.Series(raw, dtype=object).astype(str).str.strip().str.replace(",", ".", regex=False),
-                          errors="coerce").to_numpy(dtype=float)
-    ok = np.isfinite(v) & (v == np.round(v)) & (v >= lo) & (v <= hi)
-    for i in np.flatnonzero(~ok):
-        problems.append((frame.rows[i], f"{col} {str(raw[i]).strip()!r} is not an integer in [{lo}, {hi}]; row left out"))
+        v = _each(raw, _score_value, np.nan).astype(float)
+    ok = np.isfinite(v) & (v >= lo) & (v <= hi)
+    if problems is not None:
+        name = frame.names[col]
+        for i in np.flatnonzero(~ok):
+            x = raw[i]
+            problems.append((frame.rows[i], f"{name} is empty; row left out" if _missing(x) else
+                             f"{name} {str(x).strip()!r} is not an integer in [{lo}, {hi}]; row left out"))
     return v, ok
 
 
-def _dates(frame: _Frame, col: str, problems: list) -> tuple:
-    """Dates (datetime64[D]) parsed as ISO YYYY-MM-DD or, failing that, Italian DD/MM/YYYY."""
-    import pandas as pd
-
-    raw = frame.columns[col]
+def _dates(frame: _Frame, col: int, keep: np.ndarray, problems: list) -> np.ndarray:
+    """The dates (datetime64[D], NaT where invalid) of the rows `keep`; each invalid one is a problem."""
+    raw = frame.column(col)[keep]
     if raw.dtype.kind == "M":
         d = raw.astype("datetime64[D]")
-        ok = ~np.isnat(d)
     else:
-        s = pd.Series(raw, dtype=object).astype(str).str.strip()
-        d = pd.to_datetime(s.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-        miss = d.isna()
-        if miss.any():
-            d2 = pd.to_datetime(s[miss].str.slice(0, 10), format="%d/%m/%Y", errors="coerce")
-            d = d.where(~miss, d2)
-        d = d.to_numpy().astype("datetime64[D]")
-        ok = ~np.isnat(d)
-    for i in np.flatnonzero(~ok):
-        problems.append((frame.rows[i], f"{col} {str(raw[i]).strip()!r} is not a date (YYYY-MM-DD or DD/MM/YYYY); "
-                                        "row left out of the trend"))
-    return d, ok
+        def parse(x):
+            day = _date_value(x)
+            return None if day is None else np.datetime64(day, "D")
+
+        d = _each(raw, parse, np.datetime64("NaT", "D")).astype("datetime64[D]")
+    name = frame.names[col]
+    for i in np.flatnonzero(np.isnat(d)):
+        x = raw[i]
+        problems.append((frame.rows[keep[i]], f"{name} is empty; row left out of the trend" if _missing(x) else
+                         f"{name} {str(x).strip()!r} is not a date ({_DATE_FORMS}); row left out of the trend"))
+    return d
+
+
+class _Rows(NamedTuple):
+    keep: np.ndarray  # positions of the rows used (a valid score)
+    scores: np.ndarray  # int32, one per kept row
+    dates: Optional[np.ndarray]  # datetime64[D] per kept row (NaT: left out of the trend), or None
+    problems: list  # (line or index, message) of every row left out of something
+    bad: int  # rows left out for their score
+
+
+def _select(frame: _Frame, score_col: int, metric: str, date_col: Optional[int]) -> _Rows:
+    """The rows that count: a valid score; a valid date for the trend. The one place of these rules
+    for perche.analyze and `perche report`."""
+    lo, hi = _SCALES[metric]
+    problems: list = []
+    v, ok = _scores(frame, score_col, lo, hi, problems)
+    keep = np.flatnonzero(ok)
+    if len(keep) == 0:
+        csv = [{"at": p["line"], "message": p["message"]} for p in frame.source.get("problems", [])
+               if p["line"] > 0 and _skips_record(p["message"])]
+        rows = [{"at": _plain(r), "where": frame.where, "message": msg} for r, msg in problems]
+        first = sorted(csv + rows, key=lambda p: p["at"]) if frame.where == "line" else csv + rows
+        raise AnalysisError(f"no row has a valid {frame.names[score_col]} (an integer in [{lo}, {hi}])"
+                            + (f": {_first_problems(first)}" if first else ""))
+    dates = None if date_col is None else _dates(frame, date_col, keep, problems)
+    return _Rows(keep, v[keep].astype(np.int32), dates, problems, int((~ok).sum()))
+
+
+def _source(frame: _Frame, rows: _Rows) -> dict:
+    """result["source"]: the input, how many rows were used, and every problem (the first 100)."""
+    problems = sorted(rows.problems, key=lambda p: (str(type(p[0])), p[0]))
+    src = dict(frame.source)
+    listed = src.pop("problems", []) + [{frame.where: _plain(r), "message": msg} for r, msg in problems]
+    bad_rows = src.pop("bad_records", 0) + rows.bad
+    src.update(rows=int(src["rows"]), rows_used=int(len(rows.keep)), bad_rows=bad_rows,
+               problems=listed[:_MAX_PROBLEMS], problems_total=len(listed))
+    return src
+
+
+def _score_column(frame: _Frame, score: Any, metric: str) -> int:
+    i = frame.find(score, (metric,), "score column", "score")
+    if i is None:
+        raise AnalysisError(f"no {metric!r} column; name the score column with score= (--score); "
+                            f"columns are: {', '.join(map(str, frame.names))}")
+    return i
+
+
+def _by_columns(frame: _Frame, by: Any) -> list:
+    """Positions of the segment columns: those named, or those of _BY present."""
+    if by is None:
+        return [c for c in (frame.find(None, (b,), "segment column", "by") for b in _BY) if c is not None]
+    return [frame.find(b, (), "by column", "by") for b in ([by] if isinstance(by, str) else list(by))]
+
+
+def _segment_values(frame: _Frame, col: int, keep: np.ndarray) -> np.ndarray:
+    """The segment of each kept row as text; an empty cell is the segment "(vuoto)"."""
+    return np.asarray(["(vuoto)" if _missing(v) else str(v).strip() for v in frame.column(col)[keep]], dtype=object)
 
 
 # --- the model -----------------------------------------------------------------------------------
@@ -372,7 +672,8 @@ class Analysis:
     def to_json(self, path=None, indent: int = 2) -> str:
         text = json.dumps(self.data, indent=indent, ensure_ascii=False, allow_nan=False)
         if path is not None:
-            Path(os.fspath(path)).write_text(text + "\n", encoding="utf-8")
+            with atomic_write(path) as f:
+                f.write(text + "\n")
         return text
 
     def to_html(self, path=None, lang: Optional[str] = None) -> str:
@@ -380,7 +681,8 @@ class Analysis:
 
         html = render_html(self.data, lang=lang or self.data.get("lang", "it"))
         if path is not None:
-            Path(os.fspath(path)).write_text(html, encoding="utf-8")
+            with atomic_write(path) as f:
+                f.write(html)
         return html
 
     def summary(self, lang: Optional[str] = None) -> str:
@@ -413,6 +715,15 @@ def analyze(data=None, score: Optional[str] = None, text: Optional[str] = None, 
     (a Codebook, a codebook path, or True for the shipped one), or from gold `labels` (a column of
     driver names joined by | ; or ,). Rows whose score is missing or invalid are left out and
     listed with their line (CSV) or index (DataFrame) in result.data["source"]["problems"].
+
+    Column names match ignoring case and surrounding spaces. If a name (given or default) matches
+    several columns (`NPS` and `nps`), a name given explicitly picks the one written exactly as
+    given; otherwise AnalysisError lists the columns and asks which one is meant. A score is an
+    integer in ASCII digits, also written with a zero decimal part (`9.0`, `9,0`); `1e1`, `+9`,
+    `0x9` or other scripts' digits are not scores. A date is `YYYY-MM-DD`, `DD/MM/YYYY`,
+    `DD-MM-YYYY` or `3 marzo 2024` / `3 mar 2024`, optionally followed by a time (the date as
+    written is kept); anything else (`20240201`) leaves the row out of the trend, named in problems.
+    The same rules hold for `perche report` (they live in _select).
     """
     if metric not in _SCALES:
         raise AnalysisError(f"metric {metric!r} is not one of 'nps', 'csat', 'ces'")
@@ -430,29 +741,22 @@ def _analyze(data, score, text, metric, date, by, model, codebook, labels, freq,
              bootstrap_samples, seed, n_verbatims, lang, bar) -> Analysis:
     frame = _load(data, bar)
     lo, hi = _SCALES[metric]
-    score_col = frame.find(score, (metric,), "score column")
-    if score_col is None:
-        raise AnalysisError(f"no {metric!r} column; name the score column with score= (--score); "
-                            f"columns are: {', '.join(map(str, frame.columns))}")
-    text_col = frame.find(text, _TEXT, "text column")
-    date_col = None if date is False else frame.find(date, _DATE, "date column")
-    if by is None:
-        by_cols = [c for c in (frame.find(None, (b,)) for b in _BY) if c is not None]
-    else:
-        by_cols = [frame.find(b, (), "by column") for b in ([by] if isinstance(by, str) else list(by))]
-    labels_col = frame.find(labels, (), "labels column") if labels is not None else None
-    if text_col is None and labels_col is None:
+    score_i = _score_column(frame, score, metric)
+    text_i = frame.find(text, _TEXT, "text column", "text")
+    date_i = None if date is False else frame.find(date, _DATE, "date column", "date")
+    by_is = _by_columns(frame, by)
+    labels_i = frame.find(labels, (), "labels column", "labels") if labels is not None else None
+    if text_i is None and labels_i is None:
         raise AnalysisError("no text column (motivo, testo, commento, text, comment); name it with text= (--text)")
+    score_col, text_col, date_col, labels_col = (None if i is None else frame.names[i]
+                                                 for i in (score_i, text_i, date_i, labels_i))
+    by_cols = [frame.names[i] for i in by_is]
 
-    problems: list = []
-    raw_scores, ok = _scores(frame, score_col, metric, lo, hi, problems)
-    keep = np.flatnonzero(ok)
-    if len(keep) == 0:
-        raise AnalysisError(f"no row has a valid {score_col} (an integer in [{lo}, {hi}])")
-    scores = raw_scores[keep].astype(np.int32)
+    sel = _select(frame, score_i, metric, date_i)
+    keep, scores = sel.keep, sel.scores
     rows = frame.rows[keep]
 
-    texts_all = frame.columns[text_col][keep] if text_col is not None else np.full(len(keep), "", dtype=object)
+    texts_all = frame.column(text_i)[keep] if text_i is not None else np.full(len(keep), "", dtype=object)
     texts_all = np.asarray(["" if t is None or (isinstance(t, float) and t != t) else str(t) for t in texts_all],
                            dtype=object)
     has_text = np.fromiter((bool(t.strip()) for t in texts_all), dtype=np.uint8, count=len(texts_all))
@@ -460,7 +764,7 @@ def _analyze(data, score, text, metric, date, by, model, codebook, labels, freq,
 
     kind, model_path, obj = _labeller(model, codebook, labels_col)
     bar(0.1, "classifying")
-    gold = frame.columns[labels_col][keep][text_idx] if labels_col is not None else None
+    gold = frame.column(labels_i)[keep][text_idx] if labels_i is not None else None
     names, P_text, Y_text = _classify(kind, obj, list(texts_all[text_idx]), bar, gold)
     k = len(names)
     P = np.zeros((len(keep), k))
@@ -500,14 +804,13 @@ def _analyze(data, score, text, metric, date, by, model, codebook, labels, freq,
     # Trend and per-driver share trend.
     trend = None
     driver_trend = []
-    if date_col is not None:
-        dates, dates_ok = _dates(frame, date_col, problems)
-        dates, dates_ok = dates[keep], dates_ok[keep]
-        sel = np.flatnonzero(dates_ok)
-        if len(sel):
-            trend = _trend(metric, scores[sel], dates[sel], date_col, freq, confidence, alpha)
-            plabels, pcodes = m._codes(m._period_labels(dates[sel], freq), "periods")
-            tr = _core.driver_trends(Y[sel], pcodes, has_text[sel], _core.TrendOptions())
+    if sel.dates is not None:
+        dated = np.flatnonzero(~np.isnat(sel.dates))
+        if len(dated):
+            dates = sel.dates[dated]
+            trend = _trend(metric, scores[dated], dates, date_col, freq, confidence, alpha)
+            plabels, pcodes = m._codes(m._period_labels(dates, freq), "periods")
+            tr = _core.driver_trends(Y[dated], pcodes, has_text[dated], _core.TrendOptions())
             for j, dt in enumerate(tr):
                 driver_trend.append({
                     "driver": names[j],
@@ -519,9 +822,8 @@ def _analyze(data, score, text, metric, date, by, model, codebook, labels, freq,
 
     # Segments: the score by segment, and drivers over-/under-represented in a segment.
     segments, driver_segments, first_codes, first_labels = [], [], None, None
-    for col in by_cols:
-        vals = np.asarray([str(v).strip() or "(vuoto)" if v is not None else "(vuoto)" for v in frame.columns[col][keep]],
-                          dtype=object)
+    for col_i, col in zip(by_is, by_cols):
+        vals = _segment_values(frame, col_i, keep)
         segs = m.by_segment(scores, vals, metric=metric, confidence=confidence)
         groups = []
         for g in segs:
@@ -543,9 +845,6 @@ def _analyze(data, score, text, metric, date, by, model, codebook, labels, freq,
     bar(0.95, "verbatims")
     picks = _core.select_verbatims(Y, P, first_codes if first_codes is not None else np.empty(0, dtype=np.int64),
                                    int(n_verbatims))
-    date_str = None
-    if date_col is not None:
-        date_str = frame.columns[date_col][keep]
     verbatim_rows = []
     for j, rows_j in enumerate(picks):
         for i in rows_j:
@@ -553,20 +852,14 @@ def _analyze(data, score, text, metric, date, by, model, codebook, labels, freq,
             verbatim_rows.append({
                 "driver": names[j], "text": t, "probability": float(P[i, j]), "score": int(scores[i]),
                 "segment": None if first_codes is None else str(first_labels[first_codes[i]]),
-                "date": None if date_str is None else str(date_str[i]).strip()[:10],
+                "date": None if sel.dates is None or np.isnat(sel.dates[i]) else str(sel.dates[i]),
                 frame.where: _plain(rows[i]),
                 "highlights": _highlights(kind, obj, t, names[j])})
 
-    problems.sort(key=lambda p: (str(type(p[0])), p[0]))
-    src = dict(frame.source)
-    csv_problems = src.pop("problems", [])
-    listed = csv_problems + [{frame.where: _plain(r), "message": msg} for r, msg in problems]
-    bad_rows = src.pop("bad_records", 0) + int((~ok).sum())
-    src.update(rows=int(src["rows"]), rows_used=int(len(keep)), bad_rows=bad_rows,
-               problems=listed[:_MAX_PROBLEMS], problems_total=len(listed))
+    src = _source(frame, sel)
     notes = list(a.notes)
-    if len(listed) > _MAX_PROBLEMS:
-        notes.append(f"{len(listed)} problems in the input; the first {_MAX_PROBLEMS} are listed")
+    if src["problems_total"] > _MAX_PROBLEMS:
+        notes.append(f"{src['problems_total']} problems in the input; the first {_MAX_PROBLEMS} are listed")
     if kind == "default":
         notes.append("drivers from perche's default model, trained on the synthetic sample survey: "
                      "train your own on labelled comments (perche train) for real data")

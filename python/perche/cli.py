@@ -4,76 +4,83 @@
     perche analyze [FILE] [--score COL] [--text COL] [--metric nps|csat|ces] [--date COL] [--by COL]...
                    [--model PATH | --codebook [PATH] | --labels COL] [--html OUT] [--json OUT] [--lang it|en]
     perche train FILE --text COL (--labels COL... | --codebook [PATH]) --out MODEL
-    perche classify FILE --model MODEL [--text COL] [--out OUT.csv]
+    perche classify FILE [--model MODEL | --codebook [PATH]] [--text COL] [--out OUT.csv] [--excel]
     perche tokenize [--tokens] [--stem] [--negation] < text
     perche report [FILE] ...          (metrics only, no drivers)
 
-With no FILE, analyze and report read the sample survey shipped with the package.
+With no FILE, analyze and report read the sample survey shipped with the package. Every command
+reads a CSV through the same reader and row rules as perche.analyze (perche/analysis.py), names
+each record or row it leaves out on stderr (the first 20, then how many more), and writes each
+output file whole or not at all (analysis.atomic_write).
+
+Exit status: 0 done; 2 an error, reported as one line "perche: ..." on stderr (a bad argument, an
+unreadable or empty input, a missing column, an unwritable output, out of memory); 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
-import math
+import os
+import re
 import sys
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 
 from . import metrics as m
+from .analysis import _SCALES, _TEXT, SAMPLE, atomic_write, check_writable
 
-SAMPLE = Path(__file__).with_name("data") / "survey.csv"
-_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
-_DEFAULT_BY = ("canale", "segmento", "fase", "channel", "segment")
-_DEFAULT_DATE = ("data", "date")
+_LIMIT = 20  # problems listed on stderr before "… and N more"
+_doing = "starting"  # what the command is doing, for "out of memory while …"
 
 
 class CliError(Exception):
     """A problem to report in one line, with exit status 2."""
 
 
-def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise CliError(f"cannot read {path}: {e.strerror}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")  # Italian Excel exports
+def _step(what: str) -> None:
+    global _doing
+    _doing = what
 
 
-def read_table(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
-    """Header and rows (with the line each row starts on) of a CSV; delimiter , ; or tab detected
-    from the header line."""
-    text = _read_text(path)
-    first = text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise CliError(f"{path} is empty") from None
-    rows = []
-    line = reader.line_num + 1
-    for record in reader:
-        if record:
-            rows.append((line, dict(zip([h.lower() for h in header], record))))
-        line = reader.line_num + 1
-    return header, rows
+def _one_line(text: str) -> str:
+    """A message as one terminal line: line breaks become spaces, other control characters \\xNN."""
+    text = " ".join(str(text).splitlines())
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", lambda c: f"\\x{ord(c.group()):02x}", text)
 
 
-def _column(header: list[str], name: Optional[str], candidates=(), what="column") -> Optional[str]:
-    lower = {h.lower(): h for h in header}
-    if name is not None:
-        if name.lower() not in lower:
-            raise CliError(f"{what} {name!r} not found; columns are: {', '.join(header)}")
-        return name.lower()
-    return next((c for c in candidates if c in lower), None)
+def _say(text: str) -> None:
+    print(f"perche: {_one_line(text)}", file=sys.stderr)
+
+
+def _print_problems(problems: list, total: int, where_more: str = "") -> None:
+    """Each problem ({"line" or "row": n, "message": ...}) on its own stderr line, up to _LIMIT,
+    then one line counting the rest."""
+    for p in problems[:_LIMIT]:
+        at = f"line {p['line']}: " if p.get("line") else f"row {p['row']}: " if "row" in p else ""
+        _say(at + p["message"])
+    if total > _LIMIT:
+        _say(f"… and {total - _LIMIT} more problems{where_more}")
+
+
+def _input_name(file) -> str:
+    return str(file) if file else f"the sample survey ({SAMPLE})"
+
+
+def _load(file):
+    """The input through perche.analyze's loader, its problems listed on stderr."""
+    from .analysis import _load as load
+    from .analysis import _Progress
+
+    frame = load(file, _Progress(False))
+    problems = frame.source.get("problems", [])
+    _print_problems(problems, len(problems))
+    return frame
+
+
+# --- perche report -------------------------------------------------------------------------------
 
 
 def _fmt_ci(r, digits=1) -> str:
@@ -81,51 +88,32 @@ def _fmt_ci(r, digits=1) -> str:
 
 
 def report(args) -> int:
-    path = Path(args.file) if args.file else SAMPLE
-    header, rows = read_table(path)
+    """Metrics only: the same reader, columns and row rules as `perche analyze`."""
+    from .analysis import _DATE, _by_columns, _finite, _score_column, _scores, _segment_values, _select, _source
+    from .analysis import _load as load
+    from .analysis import _Progress
+
+    if args.json:
+        check_writable(args.json)
+    _step(f"reading {_input_name(args.file)}")
+    frame = load(args.file, _Progress(False))
+    path = Path(frame.source["file"])
     metric = args.metric
-    score_col = _column(header, args.score, (metric,), "score column")
-    if score_col is None:
-        raise CliError(f"no {metric!r} column in {path}; name it with --score")
-    date_col = _column(header, args.date, _DEFAULT_DATE, "date column")
-    by_cols = [_column(header, b, (), "--by column") for b in args.by] if args.by else \
-        [c for c in _DEFAULT_BY if c in {h.lower() for h in header}]
+    score_i = _score_column(frame, args.score, metric)
+    date_i = frame.find(args.date, _DATE, "date column", "date")
+    by_is = _by_columns(frame, args.by)
+    sel = _select(frame, score_i, metric, date_i)
+    src = _source(frame, sel)
+    _print_problems(src["problems"], src["problems_total"], " (the first 100 are in --json)" if args.json else "")
+    _step(f"computing the report of {path}")
 
-    lo, hi = _SCALES[metric]
-    scores, dates, keep, bad = [], [], [], []
-    for line, row in rows:
-        raw = row.get(score_col, "").strip()
-        try:
-            v = int(raw)
-            if not lo <= v <= hi:
-                raise ValueError
-        except ValueError:
-            bad.append((line, f"{score_col} {raw!r} is not an integer in [{lo}, {hi}]"))
-            continue
-        d = None
-        if date_col:
-            d = row.get(date_col, "").strip()[:10]
-            try:
-                np.datetime64(d, "D")
-            except ValueError:
-                bad.append((line, f"{date_col} {d!r} is not a date YYYY-MM-DD"))
-                continue
-        scores.append(v)
-        dates.append(d)
-        keep.append(row)
-
-    out = {"file": str(path), "rows": len(rows), "rows_used": len(scores), "bad_rows": len(bad),
-           "metric": metric}
-    for line, why in bad[:20]:
-        print(f"perche: line {line}: {why}; row skipped", file=sys.stderr)
-    if len(bad) > 20:
-        print(f"perche: … and {len(bad) - 20} more bad rows", file=sys.stderr)
-
-    s = np.asarray(scores, dtype=np.int32)
-    fn = {"nps": m.nps, "csat": m.csat, "ces": m.ces}[metric]
-    overall = fn(s)
-    print(f"perche report — {path.name}: {len(scores)} of {len(rows)} rows used"
-          + (f", {len(bad)} bad rows (see above)" if bad else ""))
+    out = {"file": str(path), "rows": src["rows"], "rows_used": src["rows_used"], "bad_rows": src["bad_rows"],
+           "metric": metric, "source": src}
+    s = sel.scores
+    keep = sel.keep
+    overall = {"nps": m.nps, "csat": m.csat, "ces": m.ces}[metric](s)
+    print(f"perche report — {path.name}: {src['rows_used']} of {src['rows']} rows used"
+          + (f", {src['bad_rows']} bad rows (see above)" if src["bad_rows"] else ""))
     if overall is None:
         print("no valid responses")
         out["overall"] = None
@@ -139,35 +127,41 @@ def report(args) -> int:
             print(f"  margin of error ±{(overall.ci_high - overall.ci_low) / 2:.1f} points; "
                   f"±5 points needs {m.nps_sample_size(5.0, overall.promoter_share, overall.detractor_share)} responses")
         for extra in ("csat", "ces"):
-            if extra != metric and extra in {h.lower() for h in header}:
-                vals = [r.get(extra, "").strip() for r in keep]
-                ok = [int(v) for v in vals if v.lstrip("-").isdigit() and _SCALES[extra][0] <= int(v) <= _SCALES[extra][1]]
-                missing = len(vals) - len(ok)
-                r = {"csat": m.csat, "ces": m.ces}[extra](ok)
-                if r is not None:
-                    name = {"csat": "CSAT top-2-box %", "ces": "CES mean (1–7)"}[extra]
-                    print(f"{name}: {r.score:.2f}  [{r.ci_low:.2f}, {r.ci_high:.2f}]   (n={r.n}"
-                          + (f", {missing} missing or invalid" if missing else "") + ")")
-                    out[extra] = r.to_dict()
+            extra_i = None if extra == metric else frame.find(None, (extra,), f"{extra} column")
+            if extra_i is None:
+                continue
+            lo, hi = _SCALES[extra]
+            values, ok = _scores(frame, extra_i, lo, hi)
+            ok = ok[keep]
+            r = {"csat": m.csat, "ces": m.ces}[extra](values[keep][ok].astype(np.int32))
+            if r is not None:
+                missing = int(len(keep) - ok.sum())
+                name = {"csat": "CSAT top-2-box %", "ces": "CES mean (1–7)"}[extra]
+                print(f"{name}: {r.score:.2f}  [{r.ci_low:.2f}, {r.ci_high:.2f}]   (n={r.n}"
+                      + (f", {missing} missing or invalid" if missing else "") + ")")
+                out[extra] = r.to_dict()
 
-    if date_col and scores:
-        t = m.trend(s, np.asarray(dates, dtype="datetime64[D]"), metric=metric, freq=args.freq)
-        out["trend"] = t.to_dict()
-        print(f"\nTrend by {'month' if args.freq == 'M' else args.freq} ({date_col}):")
-        print(f"  {'period':<10} {'n':>5}  {'score':>7}  {'95% CI':>17}")
-        for p in t.periods:
-            r = p.result
-            print(f"  {str(p.period):<10} {r.n:>5}  {r.score:>+7.1f}  [{r.ci_low:+6.1f}, {r.ci_high:+6.1f}]")
-        if t.test is not None:
-            verdict = "significant DECLINE" if t.test.declining else (
-                "significant increase" if t.test.increasing else "no significant trend")
-            print(f"  Mann–Kendall: Sen slope {t.test.slope:+.2f}/period, p={t.test.p_value:.4f} → {verdict}")
+    if sel.dates is not None:
+        dated = np.flatnonzero(~np.isnat(sel.dates))
+        if len(dated):
+            date_col = frame.names[date_i]
+            t = m.trend(s[dated], sel.dates[dated], metric=metric, freq=args.freq)
+            out["trend"] = t.to_dict()
+            print(f"\nTrend by {'month' if args.freq == 'M' else args.freq} ({date_col}):")
+            print(f"  {'period':<10} {'n':>5}  {'score':>7}  {'95% CI':>17}")
+            for p in t.periods:
+                r = p.result
+                print(f"  {str(p.period):<10} {r.n:>5}  {r.score:>+7.1f}  [{r.ci_low:+6.1f}, {r.ci_high:+6.1f}]")
+            if t.test is not None:
+                verdict = "significant DECLINE" if t.test.declining else (
+                    "significant increase" if t.test.increasing else "no significant trend")
+                print(f"  Mann–Kendall: Sen slope {t.test.slope:+.2f}/period, p={t.test.p_value:.4f} → {verdict}")
 
     out["segments"] = {}
-    for col in by_cols:
-        labels = [r.get(col, "").strip() or "(vuoto)" for r in keep]
-        segs = m.by_segment(s, np.asarray(labels, dtype=object), metric=metric)
-        out["segments"][col] = segs.to_dict()
+    for col_i in by_is:
+        col = frame.names[col_i]
+        segs = m.by_segment(s, _segment_values(frame, col_i, keep), metric=metric)
+        out["segments"][str(col)] = segs.to_dict()
         print(f"\nBy {col}:")
         print(f"  {'segment':<18} {'n':>5}  {'score':>7}  {'95% CI':>17}  {'vs rest':>8}  {'p':>7}  {'p Holm':>7}")
         for g in segs:
@@ -176,84 +170,66 @@ def report(args) -> int:
             print(f"  {str(g.key):<18} {r.n:>5}  {r.score:>+7.1f}  [{r.ci_low:+6.1f}, {r.ci_high:+6.1f}]  "
                   + (f"{vs.diff:>+8.1f}  {vs.p_value:>7.4f}  {g.p_holm:>7.4f}" + (" *" if g.p_holm < 0.05 else "")
                      if vs is not None else f"{'—':>8}"))
-    if by_cols:
+    if by_is:
         print("  (* significant after Holm adjustment across the segments of the column)")
 
     if args.json:
-        text = json.dumps(_json_safe(out), indent=2, ensure_ascii=False, allow_nan=False, default=_json_default)
-        Path(args.json).write_text(text + "\n", encoding="utf-8")
+        _step(f"writing {args.json}")
+        text = json.dumps(_finite(out), indent=2, ensure_ascii=False, allow_nan=False, default=str)
+        with atomic_write(args.json) as f:
+            f.write(text + "\n")
         print(f"\nJSON written to {args.json}")
     return 0
 
 
-def _json_safe(v):
-    """Recursively replaces non-finite floats (an infinite SE of a one-response segment) by None:
-    JSON (RFC 8259) has no NaN or Infinity token."""
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float):
-        return v if math.isfinite(v) else None
-    if isinstance(v, dict):
-        return {k: _json_safe(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_json_safe(x) for x in v]
-    return v
-
-
-def _json_default(v):
-    return str(v)
+# --- perche analyze ------------------------------------------------------------------------------
 
 
 def analyze_command(args) -> int:
     from .analysis import analyze
 
+    for target in (args.json, args.html):
+        if target:
+            check_writable(target)
+    _step(f"analysing {_input_name(args.file)}")
     result = analyze(args.file, score=args.score, text=args.text, metric=args.metric, date=args.date, by=args.by,
                      model=args.model, codebook=args.codebook, labels=args.labels, freq=args.freq,
                      bootstrap_samples=args.bootstrap, verbatims=args.verbatims, lang=args.lang,
                      progress=None if args.progress else False)
     src = result.data["source"]
-    for p in src["problems"][:20]:
-        where = f"line {p['line']}" if "line" in p else f"row {p['row']}"
-        print(f"perche: {where}: {p['message']}", file=sys.stderr)
-    if src["problems_total"] > 20:
-        print(f"perche: … and {src['problems_total'] - 20} more problems (all of the first 100 are in --json)",
-              file=sys.stderr)
+    _print_problems(src["problems"], src["problems_total"], " (the first 100 are in --json)")
     print(result.summary(lang=args.lang))
     if args.json:
+        _step(f"writing {args.json}")
         result.to_json(args.json)
         print(f"JSON: {args.json}")
     if args.html:
+        _step(f"writing {args.html}")
         result.to_html(args.html, lang=args.lang)
         print(f"HTML: {args.html}")
     return 0
 
 
-def _label_matrix(table, cols, n):
-    """Labels from one column of names joined by | ; , or from several 0/1 columns (one per driver)."""
+# --- perche train --------------------------------------------------------------------------------
+
+
+def _label_matrix(frame, cols, keep):
+    """Labels of the rows `keep`: from one column of names joined by | ; or , or from several 0/1
+    columns (one per driver)."""
     from .analysis import split_labels
 
     if len(cols) == 1:
-        return split_labels(table[cols[0]], what=f"labels column {cols[0]!r}")
-    Y = np.zeros((n, len(cols)), dtype=np.uint8)
+        names, Y = split_labels(frame.column(cols[0])[keep], what=f"labels column {frame.names[cols[0]]!r}")
+        return names, Y
+    Y = np.zeros((len(keep), len(cols)), dtype=np.uint8)
     for j, c in enumerate(cols):
-        for i, v in enumerate(table[c]):
-            v = str(v).strip()
+        values = frame.column(c)
+        for r, i in enumerate(keep):
+            v = str(values[i]).strip()
             if v not in ("0", "1", "0.0", "1.0", ""):
-                raise CliError(f"labels column {c!r}, data row {i + 1}: {v!r} is not 0 or 1")
-            Y[i, j] = v in ("1", "1.0")
-    return list(cols), Y
-
-
-def _read_columns(path: str):
-    from .analysis import AnalysisError, _load, _Progress
-
-    try:
-        frame = _load(path, _Progress(False))
-    except AnalysisError as e:
-        raise CliError(str(e)) from None
-    for p in frame.source.get("problems", [])[:20]:
-        print(f"perche: line {p['line']}: {p['message']}; row skipped", file=sys.stderr)
-    return frame
+                raise CliError(f"labels column {frame.names[c]!r}, line {frame.rows[i]}: {v!r} is not 0 or 1")
+            Y[r, j] = v in ("1", "1.0")
+    return [str(frame.names[c]) for c in cols], Y
 
 
 def train_command(args) -> int:
@@ -261,10 +237,14 @@ def train_command(args) -> int:
 
     from .classify import DriverClassifier
 
-    frame = _read_columns(args.file)
-    text_col = frame.find(args.text, (), "text column")
-    texts = ["" if t is None else str(t) for t in frame.columns[text_col]]
+    check_writable(args.out)  # before the training, not after it
+    _step(f"reading {args.file}")
+    frame = _load(args.file)
+    text_i = frame.find(args.text, (), "text column", "text")
+    texts = ["" if t is None else str(t) for t in frame.column(text_i)]
     keep = [i for i, t in enumerate(texts) if t.strip()]
+    if not keep:
+        raise CliError(f"no comment to learn from: column {frame.names[text_i]!r} is empty in every row")
     if args.codebook is not None:
         from . import Codebook
 
@@ -273,21 +253,27 @@ def train_command(args) -> int:
         Y = np.asarray(cb.predict([texts[i] for i in keep]), dtype=np.uint8)
         source = "codebook " + ("(default)" if args.codebook is True else args.codebook)
     else:
-        label_cols = [frame.find(c, (), "labels column") for c in args.labels]
-        table = {c: frame.columns[c] for c in label_cols}
-        names, Y_all = _label_matrix(table, label_cols, len(texts))
-        Y = Y_all[keep]
-        source = "labels " + ", ".join(label_cols)
+        label_cols = [frame.find(c, (), "labels column", "labels") for c in args.labels]
+        names, Y = _label_matrix(frame, label_cols, keep)
+        source = "labels " + ", ".join(str(frame.names[c]) for c in label_cols)
+        if not names:
+            raise CliError(f"no driver label in {source}: every commented row is empty there")
     skipped = len(texts) - len(keep)
     empty = [names[j] for j in range(len(names)) if Y[:, j].sum() == 0]
     if empty:
         raise CliError(f"no comment is labelled with driver(s) {', '.join(empty)}; "
                        "remove them or add examples (a model cannot learn a driver it never sees)")
     opts = {"cv_folds": args.cv_folds} if args.cv_folds is not None else {}
+    _step(f"training on {args.file}")
     t0 = time.perf_counter()
     clf = DriverClassifier(names, **opts).fit([texts[i] for i in keep], Y)
     secs = time.perf_counter() - t0
-    clf.save(args.out)
+    _step(f"writing {args.out}")
+    with atomic_write(args.out, "wb") as f:
+        try:
+            clf.save(f.name)
+        except RuntimeError as e:  # the C++ writer's failure, about the temporary file
+            raise OSError(str(e)) from None
     print(f"perche train — {Path(args.file).name}: {len(keep)} comments ({skipped} empty skipped), "
           f"{len(names)} drivers from {source}, {secs:.1f} s")
     width = max(len(n) for n in names)
@@ -298,55 +284,130 @@ def train_command(args) -> int:
     return 0
 
 
+# --- perche classify -----------------------------------------------------------------------------
+
+# OWASP "CSV Injection": a spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?", re.ASCII)
+
+
+def _text_cell(value) -> str:
+    """A cell of text (anything perche did not compute) made safe for a spreadsheet: a leading '
+    when it starts like a formula (OWASP; a plain number such as -3 or +1,5 is left as it is: a
+    spreadsheet reads it as that number and nothing runs), and RFC 4180 quotes when it holds a
+    quote, a line break or either delimiter."""
+    s = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    if s.startswith(_FORMULA_START) and not _NUMBER.fullmatch(s):
+        s = "'" + s
+    if any(c in s for c in '",;\r\n'):
+        s = '"' + s.replace('"', '""') + '"'
+    return s
+
+
+def write_classified(f, header, columns, names, Y, P, excel: bool) -> None:
+    """The classify CSV: the input's columns, a 0/1 column per driver, then a p_ column per driver.
+    excel: `;`, decimal comma and a UTF-8 BOM (what Italian Excel opens); else `,` and a point.
+    perche's own numbers are written as numbers; every other cell goes through _text_cell."""
+    delim = ";" if excel else ","
+    if excel:
+        f.write("\ufeff")
+    line = [_text_cell(h) for h in header] + [_text_cell(n) for n in names] + [_text_cell(f"p_{n}") for n in names]
+    f.write(delim.join(line) + "\r\n")
+    for i in range(len(Y)):
+        probs = [f"{p:.4f}" for p in P[i]]
+        if excel:
+            probs = [p.replace(".", ",") for p in probs]
+        line = [_text_cell(c[i]) for c in columns] + ["1" if v else "0" for v in Y[i]] + probs
+        f.write(delim.join(line) + "\r\n")
+
+
 def classify_command(args) -> int:
     from .analysis import _labeller
 
-    frame = _read_columns(args.file)
-    text_col = frame.find(args.text, ("motivo", "testo", "commento", "text", "comment"), "text column")
-    if text_col is None:
-        raise CliError("no text column (motivo, testo, commento, text, comment); name it with --text")
+    if args.out:
+        check_writable(args.out)
+    _step(f"reading {args.file}")
+    frame = _load(args.file)
+    text_i = frame.find(args.text, _TEXT, "text column", "text")
+    if text_i is None:
+        raise CliError(f"no text column ({', '.join(_TEXT)}); name it with --text")
     kind, _, obj = _labeller(args.model, args.codebook, None)
-    texts = ["" if t is None else str(t) for t in frame.columns[text_col]]
+    texts = ["" if t is None else str(t) for t in frame.column(text_i)]
     names = list(obj.drivers)
+    _step(f"classifying {args.file}")
     if kind == "codebook":
-        Y = np.asarray(obj.predict(texts), dtype=np.uint8)
+        Y = np.asarray(obj.predict(texts), dtype=np.uint8).reshape(len(texts), len(names))
         P = Y.astype(float)
     else:
         P = np.asarray(obj.predict_proba(texts))
         Y = (P >= np.asarray(obj.thresholds)[None, :]).astype(np.uint8)
-    out = open(args.out, "w", newline="", encoding="utf-8") if args.out else sys.stdout
-    try:
-        w = csv.writer(out)
-        header = list(frame.columns)
-        w.writerow(header + names + [f"p_{n}" for n in names])
-        cols = [frame.columns[h] for h in header]
-        for i in range(len(texts)):
-            w.writerow([c[i] for c in cols] + [int(v) for v in Y[i]] + [f"{p:.4f}" for p in P[i]])
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    excel = args.excel or frame.source.get("delimiter") == ";"
+    columns = [frame.column(i) for i in range(len(frame.names))]
     if args.out:
+        _step(f"writing {args.out}")
+        with atomic_write(args.out, newline="") as f:
+            write_classified(f, frame.names, columns, names, Y, P, excel)
         print(f"perche classify: {len(texts)} rows, {len(names)} drivers → {args.out}", file=sys.stderr)
+    else:
+        write_classified(sys.stdout, frame.names, columns, names, Y, P, excel)
     return 0
+
+
+# --- perche tokenize -----------------------------------------------------------------------------
 
 
 def tokenize_command(args) -> int:
     from .text import Tokenizer
 
+    _step("tokenizing standard input")
     tok = Tokenizer(stem=args.stem, negation=args.negation)
-    for line in sys.stdin:
-        line = line.rstrip("\n")
+    raw = getattr(sys.stdin, "buffer", None)  # bytes, so that bad UTF-8 is a note, not a crash
+    bad_lines = 0
+    for n, line in enumerate(raw if raw is not None else sys.stdin, 1):
+        if isinstance(line, bytes):
+            text = line.decode("utf-8", errors="replace")
+            bad = text.count("\ufffd") - line.count(b"\xef\xbf\xbd")
+            if bad:
+                bad_lines += 1
+                if bad_lines <= _LIMIT:
+                    _say(f"line {n}: {bad} invalid UTF-8 sequence(s) replaced by U+FFFD")
+            line = text
+        line = line.rstrip("\r\n")
         if args.tokens:
             for t in tok.tokenize(line):
-                print(f"{t.text}\t{t.norm}\t{t.kind.name}\t{t.start}\t{t.end}")
+                print(f"{t.text}\t{t.norm}\t{t.kind}\t{t.start}\t{t.end}")
             print()
         else:
             print(" ".join(tok.normalize(line)))
+    if bad_lines > _LIMIT:
+        _say(f"… and {bad_lines - _LIMIT} more lines with invalid UTF-8")
     return 0
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="perche", description="Italian Voice-of-the-Customer analytics")
+# --- the parser ----------------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors (exit status 2)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: {_one_line(message)} (see {self.prog} --help)\n")
+
+
+def _count(lo: int, hi: int):
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if not lo <= v <= hi:
+            raise argparse.ArgumentTypeError(f"{v} is outside [{lo}, {hi}]")
+        return v
+    return parse
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="perche", description="Italian Voice-of-the-Customer analytics")
     sub = parser.add_subparsers(dest="command", required=True)
 
     an = sub.add_parser("analyze", help="the drivers that move the score: survey CSV → summary, JSON, HTML report")
@@ -364,8 +425,9 @@ def main(argv=None) -> int:
     an.add_argument("--html", help="write the visual report (self-contained HTML) to this file")
     an.add_argument("--json", help="write every figure to this JSON file")
     an.add_argument("--lang", choices=["it", "en"], default="it", help="report language (default it)")
-    an.add_argument("--bootstrap", type=int, default=2000, help="bootstrap replicates for impact CIs (default 2000)")
-    an.add_argument("--verbatims", type=int, default=3, help="verbatims per driver (default 3)")
+    an.add_argument("--bootstrap", type=_count(0, 10_000_000), default=2000,
+                    help="bootstrap replicates for impact CIs (default 2000)")
+    an.add_argument("--verbatims", type=_count(0, 100_000), default=3, help="verbatims per driver (default 3)")
     an.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar on stderr")
 
     tr = sub.add_parser("train", help="train a driver model on labelled comments")
@@ -375,7 +437,7 @@ def main(argv=None) -> int:
     lab.add_argument("--labels", nargs="+", help="one column of driver names joined by | ; or , — or one 0/1 column per driver")
     lab.add_argument("--codebook", nargs="?", const=True, help="label the comments with a codebook first (no file: the shipped one)")
     tr.add_argument("--out", required=True, help="model file to write")
-    tr.add_argument("--cv-folds", type=int, help="folds for the per-driver thresholds (default 5; 0 = fixed 0.5)")
+    tr.add_argument("--cv-folds", type=_count(0, 1000), help="folds for the per-driver thresholds (default 5; 0 = fixed 0.5)")
 
     cl = sub.add_parser("classify", help="label each comment: CSV out with a 0/1 and a probability column per driver")
     cl.add_argument("file", help="CSV file")
@@ -384,6 +446,8 @@ def main(argv=None) -> int:
     clsrc.add_argument("--model", help="driver model (default: the shipped model)")
     clsrc.add_argument("--codebook", nargs="?", const=True, help="use a codebook instead of a model")
     cl.add_argument("--out", help="output CSV (default: stdout)")
+    cl.add_argument("--excel", action="store_true",
+                    help="write for Excel in Italian: ';', decimal comma, UTF-8 BOM (the default when the input uses ';')")
 
     tk = sub.add_parser("tokenize", help="Italian tokenizer: stdin lines → normalized terms (or tokens with --tokens)")
     tk.add_argument("--tokens", action="store_true", help="one token per line: surface, norm, kind, start, end")
@@ -398,20 +462,47 @@ def main(argv=None) -> int:
     rep.add_argument("--freq", choices=["D", "W", "M", "Q", "Y"], default="M", help="trend period (default M)")
     rep.add_argument("--by", action="append", help="segment column (repeatable; default: canale, segmento, fase)")
     rep.add_argument("--json", help="write every figure to this JSON file")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _message(e: BaseException) -> str:
+    """The one-line text of an error: KeyError without its quotes, OSError with its file name."""
+    if isinstance(e, KeyError) and e.args:
+        return str(e.args[0])
+    if isinstance(e, OSError) and e.strerror and e.filename is not None:
+        return f"{e.filename}: {e.strerror}"
+    return str(e) or type(e).__name__
+
+
+def main(argv=None) -> int:
+    """Runs one command; returns the exit status (0, 2 for an error reported in one line, 130)."""
+    args = _parser().parse_args(argv)
     commands = {"analyze": analyze_command, "train": train_command, "classify": classify_command,
                 "tokenize": tokenize_command, "report": report}
+    _step(args.command)
     try:
-        return commands[args.command](args)
-    except (CliError, ValueError, OSError) as e:
-        print(f"perche: {e}", file=sys.stderr)
-        return 2
+        status = commands[args.command](args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handlers, not at exit
+        return status
     except BrokenPipeError:  # `perche analyze | head`: the reader left, which is not an error
-        sys.stderr.close()
+        try:  # nothing more reaches the pipe, not even the interpreter's flush at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
         return 0
     except KeyboardInterrupt:
-        print("perche: interrupted", file=sys.stderr)
+        _say("interrupted")
         return 130
+    except MemoryError:
+        _say(f"out of memory while {_doing}")
+        return 2
+    # The documented failures of the library and of the input: perche's errors (AnalysisError,
+    # FormatError and std::invalid_argument are ValueError; IoError is OSError; RuntimeError from
+    # C++, such as a thread that cannot start), OS errors, bad text (UnicodeError is a ValueError).
+    # Anything else is a bug and keeps its traceback.
+    except (CliError, ValueError, OSError, RuntimeError, KeyError, csv.Error) as e:
+        _say(_message(e))
+        return 2
 
 
 if __name__ == "__main__":
