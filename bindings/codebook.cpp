@@ -24,7 +24,9 @@ void bind_codebook(py::module_& m) {
                  perche_py::utf8_text(text, code_points, storage, perche::text::Utf8Policy::replace, "Codebook"));
            }),
            py::arg("text"))
-      .def_static("load", &Codebook::load, py::arg("path"), py::call_guard<py::gil_scoped_release>())
+      .def_static("load", &Codebook::load, py::arg("path"), py::arg("max_bytes") = Codebook::kMaxCodebookBytes,
+                  py::call_guard<py::gil_scoped_release>())
+      .def_readonly_static("MAX_CODEBOOK_BYTES", &Codebook::kMaxCodebookBytes)
       .def_property_readonly("drivers", &Codebook::drivers)
       .def_property_readonly("labels", &Codebook::labels)
       .def(

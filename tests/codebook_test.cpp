@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <perche/codebook.hpp>
+#include <perche/csv.hpp>  // IoError
 
 #include <string>
 #include <vector>
@@ -91,5 +92,6 @@ TEST_CASE("codebook: parse errors name the line") {
     CAPTURE(c.text);
     CHECK_THROWS_WITH_AS(perche::Codebook::parse(c.text), c.message, perche::FormatError);
   }
-  CHECK_THROWS_AS(perche::Codebook::load("/nonexistent/codebook.txt"), perche::FormatError);
+  CHECK_THROWS_WITH_AS(perche::Codebook::load("/nonexistent/codebook.txt"),
+                       "cannot read codebook /nonexistent/codebook.txt: No such file or directory", perche::IoError);
 }

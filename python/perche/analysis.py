@@ -500,7 +500,7 @@ def _labeller(model: Any, codebook: Any, labels_col: Optional[str]):
         try:
             return "codebook", os.fspath(codebook), Codebook.load(codebook)
         except OSError as e:
-            raise AnalysisError(f"cannot read codebook {os.fspath(codebook)}: {e.strerror}") from None
+            raise AnalysisError(str(e)) from None  # IoError names the codebook and the reason
     if model is None:
         if not DEFAULT_MODEL.exists():
             raise AnalysisError(f"the default driver model {DEFAULT_MODEL} is missing; reinstall perche or pass model=")
@@ -510,7 +510,7 @@ def _labeller(model: Any, codebook: Any, labels_col: Optional[str]):
     try:
         return "file", os.fspath(model), DriverClassifier.load(os.fspath(model))
     except OSError as e:
-        raise AnalysisError(f"cannot read model {os.fspath(model)}: {e}") from None
+        raise AnalysisError(str(e)) from None  # IoError names the model and the reason
 
 
 def split_labels(values, drivers: Optional[list] = None, what: str = "labels") -> tuple:

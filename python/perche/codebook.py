@@ -25,8 +25,10 @@ class Codebook(_core.Codebook):
         self._text = text
 
     @classmethod
-    def load(cls, path) -> "Codebook":
-        return cls(Path(os.fspath(path)).read_text(encoding="utf-8"))
+    def load(cls, path, max_bytes: int = _core.Codebook.MAX_CODEBOOK_BYTES) -> "Codebook":
+        """A codebook file (UTF-8). IoError (an OSError) when it cannot be read, is not a regular file
+        or is larger than max_bytes (64 MiB by default): read through the library's bounded reader."""
+        return cls(_core._read_file(os.fspath(path), "codebook", max_bytes).decode("utf-8"))
 
     @classmethod
     def default(cls) -> "Codebook":

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "../common/parallel.hpp"
+#include "../io/file.hpp"
 
 namespace perche {
 namespace {
@@ -179,12 +180,8 @@ Codebook Codebook::parse(std::string_view text) {
   return Codebook(std::move(impl));
 }
 
-Codebook Codebook::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw FormatError("cannot read " + path + ": " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse(ss.str());
+Codebook Codebook::load(const std::string& path, std::uint64_t max_bytes) {
+  return parse(detail::read_file(path, "codebook", max_bytes));
 }
 
 std::vector<CodebookMatch> Codebook::matches(std::string_view text) const {

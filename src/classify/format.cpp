@@ -18,6 +18,8 @@
 #include <iterator>
 #include <sstream>
 
+#include "../io/file.hpp"
+
 namespace perche {
 namespace {
 
@@ -336,10 +338,8 @@ void DriverClassifier::save(const std::string& path) const {
   if (!f) throw std::runtime_error("DriverClassifier.save: writing '" + path + "' failed");
 }
 
-DriverClassifier DriverClassifier::load(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw FormatError("DriverClassifier.load: cannot open '" + path + "'");
-  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+DriverClassifier DriverClassifier::load(const std::string& path, std::uint64_t max_bytes) {
+  const std::string bytes = detail::read_file(path, "model", max_bytes);
   try {
     return from_bytes(bytes);
   } catch (const FormatError& e) {

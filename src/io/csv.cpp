@@ -4,25 +4,29 @@
 // appended to the field, a quote inside an unquoted field is kept literally, CR, LF and CRLF all
 // end a record. One pass over the decoded text; unquoting writes each cell back into the same
 // buffer (the write position never passes the read position), so memory is the text plus 12 bytes
-// per cell.
+// per cell. A quoted field is first scanned for its closing quote and only then copied: when the
+// quote is stray (never closed, or closed on a later line by a quote followed by text) nothing
+// after it has been overwritten, and reading resumes on the line after the one where it opened.
+// Still linear: between a quote and its closing one every run of quotes has even length, so the
+// lines read again cannot open a quoted field before that closing quote; each byte is read at
+// most twice by the record loop.
 #include "perche/csv.hpp"
 
 #include <unicode/ucnv.h>
 #include <unicode/unistr.h>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <memory>
 
 #include "../text/unicode.hpp"
+#include "file.hpp"
 
 namespace perche {
 namespace {
+
+constexpr std::size_t kNpos = std::string::npos;
+/// Bad byte sequences listed one by one; the rest are counted in one more problem.
+constexpr std::size_t kListedReplacements = 10;
 
 std::string fold(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -50,77 +54,148 @@ std::string convert(std::string_view bytes, const char* from) {
   return out;
 }
 
-/// The bytes as UTF-8, invalid sequences (maximal subparts) replaced by U+FFFD; counts them.
-std::string repair_utf8(std::string_view bytes, std::size_t& replaced) {
+/// True when s[i] ends a physical line: LF, the LF of CR LF, or a lone CR (as the parser counts).
+bool ends_line(std::string_view s, std::size_t i) {
+  return s[i] == '\n' || (s[i] == '\r' && !(i + 1 < s.size() && s[i + 1] == '\n'));
+}
+
+/// 1-based physical line of byte i.
+std::size_t line_of(std::string_view s, std::size_t i) {
+  std::size_t line = 1;
+  for (std::size_t k = 0; k < i && k < s.size(); ++k) line += ends_line(s, k);
+  return line;
+}
+
+std::string hex(unsigned value, int digits) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out = "0x";
+  for (int k = digits - 1; k >= 0; --k) out.push_back(kDigits[(value >> (4 * k)) & 15]);
+  return out;
+}
+
+/// "byte 0xC3" or "bytes 0xE2 0x82".
+std::string describe_bytes(const unsigned char* p, std::size_t n) {
+  std::string out = n == 1 ? "byte" : "bytes";
+  for (std::size_t k = 0; k < n; ++k) out += " " + hex(p[k], 2);
+  return out;
+}
+
+/// Bad sequences replaced by U+FFFD: the first few are problems naming line and byte offset, the
+/// rest one problem counting them (a file in the wrong encoding would otherwise list every accent).
+class Replacements {
+ public:
+  Replacements(std::vector<CsvProblem>& problems, std::size_t& count) : problems_(problems), count_(count) {}
+  void add(std::size_t line, std::string message) {
+    if (++count_ <= kListedReplacements) problems_.push_back({line, std::move(message)});
+    else if (count_ == kListedReplacements + 1) first_unlisted_ = line;
+  }
+  void finish(std::string_view what) {
+    if (count_ > kListedReplacements)
+      problems_.push_back({first_unlisted_, "and " + std::to_string(count_ - kListedReplacements) + " more invalid " +
+                                                std::string(what) + " sequence" + (count_ > kListedReplacements + 1 ? "s" : "") +
+                                                " replaced by U+FFFD, from this line on"});
+  }
+
+ private:
+  std::vector<CsvProblem>& problems_;
+  std::size_t& count_;
+  std::size_t first_unlisted_ = 0;
+};
+
+struct Utf8Census {
+  std::size_t multibyte = 0;  // valid sequences of 2 to 4 bytes
+  std::size_t invalid = 0;    // maximal subparts of invalid sequences
+  std::size_t first_invalid = kNpos;
+};
+
+Utf8Census utf8_census(std::string_view bytes) {
+  Utf8Census c;
+  const auto* begin = reinterpret_cast<const unsigned char*>(bytes.data());
+  const auto* end = begin + bytes.size();
+  for (const auto* p = begin; p < end;) {
+    if (*p < 0x80) {
+      ++p;
+      continue;
+    }
+    const auto d = text::detail::decode(p, end);
+    if (d.valid) ++c.multibyte;
+    else if (c.invalid++ == 0) c.first_invalid = static_cast<std::size_t>(p - begin);
+    p += d.len;
+  }
+  return c;
+}
+
+/// Plausibly UTF-8: valid, or damaged in fewer places than it shows UTF-8's multi-byte sequences.
+/// Windows-1252 text almost never forms one (an accented capital followed by a symbol such as ”),
+/// and shows an invalid sequence at nearly every accented letter.
+bool plausibly_utf8(const Utf8Census& c) { return c.multibyte >= c.invalid; }
+
+/// The bytes as UTF-8, each invalid sequence (maximal subpart) replaced by U+FFFD and reported.
+/// `base` is the offset of bytes[0] in the file (after a BOM).
+std::string repair_utf8(std::string_view bytes, std::size_t base, Replacements& rep) {
   std::string out;
-  out.reserve(bytes.size());
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  const auto* end = p + bytes.size();
-  while (p < end) {
+  out.reserve(bytes.size() + 16);
+  const auto* begin = reinterpret_cast<const unsigned char*>(bytes.data());
+  const auto* end = begin + bytes.size();
+  std::size_t line = 1;
+  for (const auto* p = begin; p < end;) {
+    if (*p < 0x80) {
+      out.push_back(static_cast<char>(*p));
+      line += ends_line(bytes, static_cast<std::size_t>(p - begin));
+      ++p;
+      continue;
+    }
     const auto d = text::detail::decode(p, end);
     if (d.valid) {
       out.append(reinterpret_cast<const char*>(p), d.len);
     } else {
       text::detail::append_utf8(out, text::detail::kReplacement);
-      ++replaced;
+      rep.add(line, "invalid UTF-8 (" + describe_bytes(p, d.len) + ") at byte offset " +
+                        std::to_string(base + static_cast<std::size_t>(p - begin)) + " replaced by U+FFFD");
     }
     p += d.len;
   }
   return out;
 }
 
-bool valid_utf8(std::string_view bytes) {
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  const auto* end = p + bytes.size();
-  while (p < end) {
-    if (*p < 0x80) {
-      ++p;
-      continue;
+/// UTF-16 of the given byte order to UTF-8; an unpaired surrogate or an odd last byte becomes
+/// U+FFFD and a problem. `base` is the offset of bytes[0] in the file (after a BOM).
+std::string decode_utf16(std::string_view bytes, bool big_endian, std::size_t base, Replacements& rep) {
+  std::string out;
+  out.reserve(bytes.size() + bytes.size() / 2 + 16);
+  const auto* b = reinterpret_cast<const unsigned char*>(bytes.data());
+  const std::size_t units = bytes.size() / 2;
+  const auto unit = [&](std::size_t i) -> char32_t {
+    return big_endian ? (char32_t{b[2 * i]} << 8) | b[2 * i + 1] : (char32_t{b[2 * i + 1]} << 8) | b[2 * i];
+  };
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < units; ++i) {
+    const char32_t u = unit(i);
+    if (u >= 0xD800 && u <= 0xDBFF && i + 1 < units && unit(i + 1) >= 0xDC00 && unit(i + 1) <= 0xDFFF) {
+      text::detail::append_utf8(out, 0x10000 + ((u - 0xD800) << 10) + (unit(i + 1) - 0xDC00));
+      ++i;
+    } else if (u >= 0xD800 && u <= 0xDFFF) {
+      text::detail::append_utf8(out, text::detail::kReplacement);
+      rep.add(line, "unpaired UTF-16 surrogate " + hex(u, 4) + " at byte offset " + std::to_string(base + 2 * i) +
+                        " replaced by U+FFFD");
+    } else {
+      text::detail::append_utf8(out, u);
+      line += u == '\n' || (u == '\r' && !(i + 1 < units && unit(i + 1) == '\n'));
     }
-    const auto d = text::detail::decode(p, end);
-    if (!d.valid) return false;
-    p += d.len;
   }
-  return true;
+  if (bytes.size() % 2) {
+    text::detail::append_utf8(out, text::detail::kReplacement);
+    rep.add(line, "UTF-16 text with an odd number of bytes: the last byte (" + hex(b[bytes.size() - 1], 2) +
+                      " at byte offset " + std::to_string(base + bytes.size() - 1) +
+                      ") is half a character, replaced by U+FFFD");
+  }
+  return out;
 }
 
 std::string lower_ascii(std::string s) {
   for (char& c : s)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return s;
-}
-
-/// Decodes the input and names the encoding used.
-std::string decode(std::string_view bytes, const std::string& forced, std::string& encoding, std::size_t& replaced) {
-  const auto starts = [&](std::string_view bom) { return bytes.substr(0, bom.size()) == bom; };
-  const std::string f = lower_ascii(forced);
-  if (f.empty()) {
-    if (starts("\xEF\xBB\xBF")) {
-      encoding = "utf-8-bom";
-      return repair_utf8(bytes.substr(3), replaced);
-    }
-    if (starts("\xFF\xFE")) {
-      encoding = "utf-16le";
-      return convert(bytes.substr(2), "UTF-16LE");
-    }
-    if (starts("\xFE\xFF")) {
-      encoding = "utf-16be";
-      return convert(bytes.substr(2), "UTF-16BE");
-    }
-    if (valid_utf8(bytes)) {
-      encoding = "utf-8";
-      return std::string(bytes);
-    }
-    encoding = "windows-1252";  // not UTF-8: an Italian Excel export ("CSV (delimitato da separatore)")
-    return convert(bytes, "windows-1252");
-  }
-  encoding = f;
-  if (f == "utf-8" || f == "utf8" || f == "utf-8-sig") return repair_utf8(starts("\xEF\xBB\xBF") ? bytes.substr(3) : bytes, replaced);
-  if (f == "utf-16" || f == "utf16") {
-    if (starts("\xFE\xFF")) return convert(bytes.substr(2), "UTF-16BE");
-    return convert(starts("\xFF\xFE") ? bytes.substr(2) : bytes, "UTF-16LE");
-  }
-  return convert(bytes, forced.c_str());
 }
 
 /// The most frequent of , ; tab outside quotes in the first record; ties go to ','.
@@ -141,7 +216,255 @@ char detect_delimiter(std::string_view t) {
   return ',';
 }
 
+/// "columns 1 'NPS' and 4 'nps'" (1-based positions).
+std::string describe_columns(const std::vector<std::string>& header, const std::vector<std::size_t>& cols) {
+  std::string out = "columns ";
+  for (std::size_t k = 0; k < cols.size(); ++k) {
+    if (k) out += k + 1 == cols.size() ? " and " : ", ";
+    out += std::to_string(cols[k] + 1) + " '" + header[cols[k]] + "'";
+  }
+  return out;
+}
+
+std::string lines_span(std::size_t first, std::size_t last) {
+  return first == last ? "line " + std::to_string(first)
+                       : "lines " + std::to_string(first) + "\xE2\x80\x93" + std::to_string(last);  // en dash
+}
+
 }  // namespace
+
+namespace detail {
+
+struct CsvReader {
+  /// Decodes the input to UTF-8 into t.text_, naming the encoding and reporting bad bytes.
+  static void decode(CsvTable& t, std::string_view bytes, const std::string& forced) {
+    const auto starts = [&](std::string_view bom) { return bytes.substr(0, bom.size()) == bom; };
+    Replacements rep(t.problems_, t.replaced_);
+    const auto utf8 = [&](std::string_view body, std::size_t base, const Utf8Census& c) {
+      t.text_ = c.invalid ? repair_utf8(body, base, rep) : std::string(body);
+      rep.finish("UTF-8");
+    };
+    const auto utf16 = [&](std::string_view body, std::size_t base, bool big) {
+      t.text_ = decode_utf16(body, big, base, rep);
+      rep.finish("UTF-16");
+    };
+    const std::string f = lower_ascii(forced);
+    t.encoding_ = f;
+    if (f.empty()) {
+      if (starts("\xEF\xBB\xBF")) {
+        const auto body = bytes.substr(3);
+        const auto c = utf8_census(body);
+        if (plausibly_utf8(c)) {
+          t.encoding_ = "utf-8-bom";
+          return utf8(body, 3, c);
+        }
+        const auto bad = static_cast<unsigned char>(body[c.first_invalid]);
+        t.problems_.push_back({line_of(body, c.first_invalid),
+                               "the file starts with a UTF-8 byte order mark but its body is not UTF-8 (first invalid "
+                               "byte " + hex(bad, 2) + " at byte offset " + std::to_string(3 + c.first_invalid) +
+                                   "): read as Windows-1252"});
+        t.encoding_ = "windows-1252";
+        t.text_ = convert(body, "windows-1252");
+        return;
+      }
+      if (starts("\xFF\xFE") || starts("\xFE\xFF")) {
+        const bool big = starts("\xFE\xFF");
+        t.encoding_ = big ? "utf-16be" : "utf-16le";
+        return utf16(bytes.substr(2), 2, big);
+      }
+      const auto c = utf8_census(bytes);
+      if (plausibly_utf8(c)) {
+        t.encoding_ = "utf-8";
+        return utf8(bytes, 0, c);
+      }
+      t.encoding_ = "windows-1252";  // not UTF-8: an Italian Excel export ("CSV (delimitato da separatore)")
+      t.text_ = convert(bytes, "windows-1252");
+      return;
+    }
+    if (f == "utf-8" || f == "utf8" || f == "utf-8-sig") {
+      const std::size_t base = starts("\xEF\xBB\xBF") ? 3 : 0;
+      return utf8(bytes.substr(base), base, utf8_census(bytes.substr(base)));
+    }
+    if (f == "utf-16" || f == "utf16") {
+      const bool big = starts("\xFE\xFF");
+      const std::size_t base = big || starts("\xFF\xFE") ? 2 : 0;  // no BOM: little-endian, as Windows writes it
+      return utf16(bytes.substr(base), base, big);
+    }
+    if (f == "utf-16le" || f == "utf-16be" || f == "utf16le" || f == "utf16be") {
+      const bool big = f.ends_with("be");
+      const std::size_t base = starts(big ? "\xFE\xFF" : "\xFF\xFE") ? 2 : 0;
+      return utf16(bytes.substr(base), base, big);
+    }
+    t.text_ = convert(bytes, forced.c_str());
+  }
+
+  static CsvTable read(std::string_view bytes, const CsvOptions& options, std::string_view name) {
+    const char d0 = options.delimiter;
+    if (d0 == '"' || d0 == '\n' || d0 == '\r')
+      throw std::invalid_argument(std::string("read_csv: delimiter ") + (d0 == '"' ? "'\"'" : "CR/LF") +
+                                  " cannot separate fields");
+    CsvTable t;
+    decode(t, bytes, options.encoding);
+    std::string& s = t.text_;
+    t.delimiter_ = d0 ? d0 : detect_delimiter(s);
+    const char delim = t.delimiter_;
+
+    const std::size_t n = s.size();
+    std::size_t r = 0, w = 0;  // read and write positions
+    std::size_t line = 1;      // physical line of r
+    std::vector<std::uint64_t> off;
+    std::vector<std::uint32_t> len;
+    bool have_header = false, header_lost = false;
+    while (r < n) {
+      const std::size_t record_line = line, record_w = w;
+      std::size_t last_line = line;  // of the record, set when it ends
+      off.clear();
+      len.clear();
+      bool end_of_record = false, quoted = false;
+      // A stray quote: one that opens a field and is never closed, or whose closing quote is on a
+      // later line and followed by text (so it is the opening quote of a later field, or a quote
+      // typed inside one). `stray` is where it opened, `stray_end` where its field would end.
+      std::size_t stray = kNpos, stray_end = kNpos;
+      while (!end_of_record) {
+        const std::size_t start = w;
+        if (r < n && s[r] == '"') {
+          quoted = true;
+          // The closing quote is the first '"' not followed by another (a doubled quote is one quote).
+          std::size_t close = r + 1;
+          for (;;) {
+            const void* hit = close < n ? std::memchr(s.data() + close, '"', n - close) : nullptr;
+            if (!hit) {
+              close = kNpos;
+              break;
+            }
+            close = static_cast<std::size_t>(static_cast<const char*>(hit) - s.data());
+            if (close + 1 < n && s[close + 1] == '"') {
+              close += 2;
+              continue;
+            }
+            break;
+          }
+          const auto has = [&](char c) { return std::memchr(s.data() + r + 1, c, close - r - 1) != nullptr; };
+          if (close == kNpos) {
+            stray = r;
+            stray_end = n;
+            break;
+          }
+          std::size_t after = close + 1;  // spaces before the delimiter are a common slip, not a sign
+          while (after < n && (s[after] == ' ' || s[after] == '\t') && s[after] != delim) ++after;
+          if (after < n && s[after] != delim && s[after] != '\n' && s[after] != '\r' && (has('\n') || has('\r'))) {
+            stray = r;
+            stray_end = close + 1;
+            break;
+          }
+          for (++r; r < close;) {
+            const char c = s[r];
+            if (c == '"') {  // a doubled quote: the only kind before `close`
+              s[w++] = '"';
+              r += 2;
+              continue;
+            }
+            line += ends_line(s, r);
+            s[w++] = c;
+            ++r;
+          }
+          r = close + 1;
+        }
+        // Unquoted part (or text after a closing quote): up to the delimiter or the end of the line.
+        while (r < n) {
+          const char c = s[r];
+          if (c == delim || c == '\n' || c == '\r') break;
+          s[w++] = c;
+          ++r;
+        }
+        if (w - start > 0xFFFFFFFFu)
+          throw std::invalid_argument("read_csv: a field at line " + std::to_string(record_line) + " exceeds 4 GiB");
+        off.push_back(start);
+        len.push_back(static_cast<std::uint32_t>(w - start));
+        last_line = line;
+        if (r >= n) {
+          end_of_record = true;
+        } else if (s[r] == delim) {
+          ++r;
+        } else {  // CR, LF or CRLF
+          r += (s[r] == '\r' && r + 1 < n && s[r + 1] == '\n') ? 2 : 1;
+          ++line;
+          end_of_record = true;
+        }
+      }
+      if (stray != kNpos) {
+        // Nothing from `stray` on has been overwritten: count the lines the quote would take,
+        // then read again from the line after the one where it opened.
+        const std::size_t quote_line = line;
+        std::size_t last = quote_line;
+        for (std::size_t i = stray; i < stray_end; ++i) last += ends_line(s, i);
+        if (stray_end == n && (s[n - 1] == '\n' || s[n - 1] == '\r')) --last;
+        std::string msg = stray_end == n ? "quote opened here is never closed"
+                                         : "quote opened here is not closed on its line, and the quote that would close "
+                                           "it (line " + std::to_string(last) + ") is followed by text";
+        if (last > quote_line)
+          msg += ": " + lines_span(quote_line, last) + " (" + std::to_string(last - quote_line + 1) +
+                 " lines) would be read as one field";
+        w = record_w;
+        if (!have_header) {
+          t.problems_.push_back({quote_line, msg + " of the header; no header and no rows read"});
+          header_lost = true;
+          break;
+        }
+        std::size_t next = stray;
+        while (next < n && s[next] != '\n' && s[next] != '\r') ++next;
+        if (next < n) next += (s[next] == '\r' && next + 1 < n && s[next + 1] == '\n') ? 2 : 1;
+        msg += record_line == quote_line ? "; record skipped" : "; record from line " + std::to_string(record_line) + " skipped";
+        if (next < n) msg += ", reading resumes at line " + std::to_string(quote_line + 1);
+        t.problems_.push_back({quote_line, std::move(msg)});
+        r = next;
+        line = quote_line + 1;
+        continue;
+      }
+      if (off.size() == 1 && len[0] == 0 && !quoted) continue;  // blank line
+      if (!have_header) {
+        have_header = true;
+        std::vector<std::string> keys;
+        for (std::size_t j = 0; j < off.size(); ++j) {
+          std::string_view h(s.data() + off[j], len[j]);
+          while (!h.empty() && (h.front() == ' ' || h.front() == '\t')) h.remove_prefix(1);
+          while (!h.empty() && (h.back() == ' ' || h.back() == '\t')) h.remove_suffix(1);
+          t.header_.emplace_back(h);
+          keys.push_back(fold(h));
+          t.folded_[keys.back()].push_back(j);
+        }
+        for (std::size_t j = 0; j < keys.size(); ++j)
+          if (const auto& cols = t.folded_[keys[j]]; cols.size() > 1 && cols[0] == j)
+            t.problems_.push_back({record_line, "duplicate column name: " + describe_columns(t.header_, cols) +
+                                                    " have the same name (case and surrounding spaces ignored); "
+                                                    "looking it up by name is an error, pick a column by position"});
+        w = record_w;  // the header names are copies: its cells need no room in the text
+        continue;
+      }
+      if (off.size() != t.header_.size()) {
+        t.problems_.push_back({record_line, "expected " + std::to_string(t.header_.size()) + " fields, found " +
+                                                std::to_string(off.size()) +
+                                                (last_line > record_line ? " in " + lines_span(record_line, last_line) : "") +
+                                                "; record skipped"});
+        w = record_w;
+        continue;
+      }
+      t.offset_.insert(t.offset_.end(), off.begin(), off.end());
+      t.length_.insert(t.length_.end(), len.begin(), len.end());
+      t.lines_.push_back(record_line);
+    }
+    if (!have_header && !header_lost) {
+      const std::string what = name.empty() ? "the input" : std::string(name);
+      t.problems_.push_back(
+          {0, what + " is empty" + (bytes.empty() ? "" : s.empty() ? " (only a byte order mark)" : " (only blank lines)")});
+    }
+    s.resize(w);
+    s.shrink_to_fit();
+    return t;
+  }
+};
+
+}  // namespace detail
 
 std::string_view CsvTable::cell(std::size_t row, std::size_t col) const {
   if (row >= rows() || col >= columns())
@@ -154,141 +477,17 @@ std::string_view CsvTable::cell(std::size_t row, std::size_t col) const {
 std::optional<std::size_t> CsvTable::column(std::string_view name) const {
   const auto it = folded_.find(fold(name));
   if (it == folded_.end()) return std::nullopt;
-  return it->second;
+  if (it->second.size() > 1)
+    throw std::invalid_argument("column '" + std::string(name) + "' is ambiguous: " + describe_columns(header_, it->second) +
+                                (it->second.size() == 2 ? " both" : " all") +
+                                " match it (case and surrounding spaces ignored); pick one by position");
+  return it->second.front();
 }
 
-CsvTable read_csv(std::string_view bytes, const CsvOptions& options) {
-  const char d0 = options.delimiter;
-  if (d0 == '"' || d0 == '\n' || d0 == '\r')
-    throw std::invalid_argument(std::string("read_csv: delimiter ") + (d0 == '"' ? "'\"'" : "CR/LF") +
-                                " cannot separate fields");
-  CsvTable t;
-  t.text_ = decode(bytes, options.encoding, t.encoding_, t.replaced_);
-  if (t.replaced_)
-    t.problems_.push_back({0, std::to_string(t.replaced_) + " invalid UTF-8 sequence(s) replaced by U+FFFD"});
-  std::string& s = t.text_;
-  t.delimiter_ = d0 ? d0 : detect_delimiter(s);
-  const char delim = t.delimiter_;
-
-  const std::size_t n = s.size();
-  std::size_t r = 0, w = 0;   // read and write positions
-  std::size_t line = 1;       // physical line of r
-  std::vector<std::uint64_t> off;
-  std::vector<std::uint32_t> len;
-  bool have_header = false;
-  while (r < n) {
-    const std::size_t record_line = line;
-    off.clear();
-    len.clear();
-    bool open_quote = false, end_of_record = false, quoted = false;
-    std::size_t quote_line = 0;
-    while (!end_of_record) {
-      const std::size_t start = w;
-      if (r < n && s[r] == '"') {
-        quote_line = line;
-        open_quote = quoted = true;
-        ++r;
-        while (r < n) {
-          const char c = s[r];
-          if (c == '"') {
-            if (r + 1 < n && s[r + 1] == '"') {
-              s[w++] = '"';
-              r += 2;
-              continue;
-            }
-            ++r;
-            open_quote = false;
-            break;
-          }
-          if (c == '\n' || (c == '\r' && !(r + 1 < n && s[r + 1] == '\n'))) ++line;
-          s[w++] = c;
-          ++r;
-        }
-      }
-      // Unquoted part (or text after a closing quote): up to the delimiter or the end of the line.
-      while (r < n && !open_quote) {
-        const char c = s[r];
-        if (c == delim || c == '\n' || c == '\r') break;
-        s[w++] = c;
-        ++r;
-      }
-      if (w - start > 0xFFFFFFFFu)
-        throw std::invalid_argument("read_csv: a field at line " + std::to_string(record_line) + " exceeds 4 GiB");
-      off.push_back(start);
-      len.push_back(static_cast<std::uint32_t>(w - start));
-      if (open_quote || r >= n) {
-        end_of_record = true;
-      } else if (s[r] == delim) {
-        ++r;
-      } else {  // CR, LF or CRLF
-        r += (s[r] == '\r' && r + 1 < n && s[r + 1] == '\n') ? 2 : 1;
-        ++line;
-        end_of_record = true;
-      }
-    }
-    if (open_quote) {
-      t.problems_.push_back({quote_line, "quoted field opened here is not closed before the end of the file; "
-                                         "record from line " + std::to_string(record_line) + " skipped"});
-      break;
-    }
-    if (off.size() == 1 && len[0] == 0 && !quoted) continue;  // blank line
-    if (!have_header) {
-      have_header = true;
-      for (std::size_t j = 0; j < off.size(); ++j) {
-        std::string_view h(s.data() + off[j], len[j]);
-        while (!h.empty() && (h.front() == ' ' || h.front() == '\t')) h.remove_prefix(1);
-        while (!h.empty() && (h.back() == ' ' || h.back() == '\t')) h.remove_suffix(1);
-        t.header_.emplace_back(h);
-        const auto [it, fresh] = t.folded_.try_emplace(fold(h), j);
-        if (!fresh)
-          t.problems_.push_back({record_line, "duplicate column name '" + std::string(h) + "' (column " +
-                                                  std::to_string(j + 1) + " and column " + std::to_string(it->second + 1) +
-                                                  "); lookups by name find the first"});
-      }
-      continue;
-    }
-    if (off.size() != t.header_.size()) {
-      t.problems_.push_back({record_line, "expected " + std::to_string(t.header_.size()) + " fields, found " +
-                                              std::to_string(off.size()) + "; record skipped"});
-      continue;
-    }
-    t.offset_.insert(t.offset_.end(), off.begin(), off.end());
-    t.length_.insert(t.length_.end(), len.begin(), len.end());
-    t.lines_.push_back(record_line);
-  }
-  s.resize(w);
-  s.shrink_to_fit();
-  return t;
-}
+CsvTable read_csv(std::string_view bytes, const CsvOptions& options) { return detail::CsvReader::read(bytes, options, {}); }
 
 CsvTable read_csv_file(const std::string& path, const CsvOptions& options) {
-  const auto fail = [&](int e) { return IoError("cannot read " + path + ": " + std::strerror(e)); };
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw fail(errno);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-    const int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
-    ::close(fd);
-    throw fail(e);
-  }
-  std::string bytes;
-  bytes.resize(st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 0);
-  std::size_t got = 0;
-  for (;;) {  // sizes can lie (pipes, /proc): read to the end, growing as needed
-    if (got == bytes.size()) bytes.resize(std::max<std::size_t>(bytes.size() * 2, 1 << 16));
-    const ssize_t k = ::read(fd, bytes.data() + got, bytes.size() - got);
-    if (k < 0) {
-      if (errno == EINTR) continue;
-      const int e = errno;
-      ::close(fd);
-      throw fail(e);
-    }
-    if (k == 0) break;
-    got += static_cast<std::size_t>(k);
-  }
-  ::close(fd);
-  bytes.resize(got);
-  return read_csv(bytes, options);
+  return detail::CsvReader::read(detail::read_file(path, "CSV", options.max_bytes), options, path);
 }
 
 }  // namespace perche

@@ -665,13 +665,13 @@ def test_a_bad_model_raises_format_error(clf, how):
         perche.DriverClassifier.from_bytes(corrupt(clf.to_bytes(), how))
 
 
-def test_loading_a_missing_file_raises_format_error(tmp_path):
-    with pytest.raises(perche.FormatError, match="cannot open"):
+def test_loading_a_missing_file_raises_io_error(tmp_path):
+    with pytest.raises(perche.IoError, match="cannot read model"):
         perche.DriverClassifier.load(tmp_path / "missing.pdc")
 
 
 def test_loading_a_missing_file_names_it(tmp_path):
-    with pytest.raises(Exception, match="cannot open .*missing.pdc"):
+    with pytest.raises(OSError, match="cannot read model .*missing.pdc: No such file or directory"):
         perche.DriverClassifier.load(tmp_path / "missing.pdc")
 
 

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+// The one door through which the library reads a file (models, codebooks, CSV). Private: the
+// public contracts are the loaders' (DriverClassifier::load, Codebook::load, read_csv_file).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace perche::detail {
+
+/// The whole content of the regular file at `path`, at most `max_bytes` bytes. `what` names the
+/// file's role in messages ("model", "codebook", "CSV"). Throws IoError (perche/csv.hpp), one line:
+///   "cannot read model /x/m.model: No such file or directory"           (open or read failed)
+///   "model /dev/zero is not a regular file (character device)"          (directory, FIFO, device, socket)
+///   "codebook /x/c.txt is larger than the 64 MiB limit (the max_bytes argument raises it)"
+/// The type is checked on the opened descriptor (fstat after open, no race with a rename), and
+/// the open cannot block on a FIFO without a writer. A file that grows while it is read is read
+/// to its end, and still fails once it passes max_bytes: at most max_bytes + 1 bytes are read.
+std::string read_file(const std::string& path, std::string_view what, std::uint64_t max_bytes);
+
+/// A size in the largest binary unit that divides it: "512 bytes", "3 KiB", "64 MiB", "1 GiB".
+std::string format_bytes(std::uint64_t n);
+
+}  // namespace perche::detail
