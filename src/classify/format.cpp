@@ -12,11 +12,17 @@
 #include <perche/classify.hpp>
 
 #include <array>
+#include <atomic>
 #include <bit>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <sstream>
+
+#include <unistd.h>
 
 #include "../io/file.hpp"
 
@@ -25,6 +31,9 @@ namespace {
 
 constexpr char kMagic[8] = {'P', 'E', 'R', 'C', 'H', 'E', 'D', 'C'};
 constexpr std::uint32_t kVersion = 2;
+// More threads than any machine has is a corrupted field; counts up to this are clamped to the
+// hardware when used (detail::resolve_threads).
+constexpr std::uint32_t kMaxThreads = 4096;
 
 std::uint32_t crc32(std::string_view data) {
   static const auto table = [] {
@@ -228,6 +237,9 @@ DriverOptions read_options(Reader& r, std::uint32_t version) {
   d.cv_folds = r.i32("cv_folds");
   d.threshold = r.f64("threshold");
   d.threads = r.u32("threads");
+  if (d.threads > kMaxThreads)
+    r.fail("threads " + std::to_string(d.threads) + " is absurd (at most " + std::to_string(kMaxThreads) + ")",
+           r.offset() - 4);
   d.seed = r.u64("seed");
   return d;
 }
@@ -291,6 +303,7 @@ DriverClassifier DriverClassifier::from_bytes(std::string_view bytes) {
   Reader r(payload, kHeader);
   try {
     auto drivers = r.strings("driver names");
+    if (drivers.empty()) r.fail("the model has no drivers", r.offset());
     DriverOptions options = read_options(r, version);
     DriverClassifier clf(drivers, options);
     auto features = r.strings("features");
@@ -303,6 +316,8 @@ DriverClassifier DriverClassifier::from_bytes(std::string_view bytes) {
       const auto n_classes = r.count("classes", 4);
       std::vector<int> classes(n_classes);
       for (auto& c : classes) c = r.i32("class");
+      if (classes != std::vector<int>{0, 1})
+        r.fail("driver " + std::to_string(j) + " ('" + drivers[j] + "') has classes other than {0, 1}", r.offset());
       const auto rows = r.count("coefficient rows", 8);
       const auto cols = r.u64("coefficient columns");
       if (rows != 1 || cols != clf.vectorizer_.features().size())
@@ -316,7 +331,12 @@ DriverClassifier DriverClassifier::from_bytes(std::string_view bytes) {
       intercept[0] = r.f64("intercept");
       clf.models_.push_back(LogisticRegression::from_parts(options.logistic, std::move(classes), std::move(coef),
                                                            std::move(intercept)));
-      clf.thresholds_.push_back(r.f64("threshold"));
+      const double t = r.f64("threshold");
+      if (!(t >= 0.0 && t <= 1.0))  // NaN fails too
+        r.fail("threshold of driver " + std::to_string(j) + " ('" + drivers[j] + "') is " + std::to_string(t) +
+                   ", expected a probability in [0, 1]",
+               r.offset() - 8);
+      clf.thresholds_.push_back(t);
     }
     if (!r.done()) r.fail("unexpected bytes after the last driver", r.offset());
     clf.finish();
@@ -331,11 +351,26 @@ DriverClassifier DriverClassifier::from_bytes(std::string_view bytes) {
 
 void DriverClassifier::save(const std::string& path) const {
   const std::string bytes = to_bytes();
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) throw std::runtime_error("DriverClassifier.save: cannot open '" + path + "' for writing");
-  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  f.close();
-  if (!f) throw std::runtime_error("DriverClassifier.save: writing '" + path + "' failed");
+  // Written beside the target and renamed over it when complete (rename is atomic within a file
+  // system, POSIX rename(2)): a failure half-way (disk full, a size limit, a crash) leaves the old
+  // file or none, never a truncated model that then fails to load.
+  static std::atomic<unsigned> counter{0};
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) throw std::runtime_error("DriverClassifier.save: cannot open '" + path + "' for writing");
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    f.close();
+    if (!f) {
+      std::remove(tmp.c_str());
+      throw std::runtime_error("DriverClassifier.save: writing '" + path + "' failed (the file was left as it was)");
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    std::remove(tmp.c_str());
+    throw std::runtime_error("DriverClassifier.save: cannot replace '" + path + "': " + std::strerror(err));
+  }
 }
 
 DriverClassifier DriverClassifier::load(const std::string& path, std::uint64_t max_bytes) {
