@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
@@ -64,11 +65,14 @@ class Scanner {
         policy_(policy),
         out_(out) {}
 
-  std::size_t run() {
-    std::size_t i = 0;
+  // Cuts tokens from byte i until the text ends or max_tokens more are in out_; returns where it
+  // stopped (a token boundary). The state a later call resumes from is in the members, so that
+  // pieces cut one after another are exactly the tokens of one pass over the text.
+  std::size_t run(std::size_t i = 0, std::size_t max_tokens = SIZE_MAX) {
     const unsigned char* const b = b_;
     const std::size_t n = n_;
-    while (i < n) {
+    const std::size_t limit = max_tokens > SIZE_MAX - out_.size() ? SIZE_MAX : out_.size() + max_tokens;
+    while (i < n && out_.size() < limit) {
       const unsigned char c0 = b[i];
       if (c0 < 0x80 && kAsciiSpace[c0]) {  // the common case, without a table call
         ++i;
@@ -106,8 +110,21 @@ class Scanner {
       i = j;
       after_space_ = false;
     }
-    return replaced_;
+    return i;
   }
+
+  // The state between two pieces (SegmentState) in and out of a Scanner.
+  void load(const SegmentState& s) {
+    replaced_ = s.replaced;
+    quote_open_ = s.quote_open;
+    after_space_ = s.after_space;
+  }
+  void save(SegmentState& s) const {
+    s.replaced = replaced_;
+    s.quote_open = quote_open_;
+    s.after_space = after_space_;
+  }
+  std::size_t replaced() const { return replaced_; }
 
  private:
   // First two characters of some emoticon (every emoticon has at least two).
@@ -700,7 +717,18 @@ class Scanner {
 }  // namespace
 
 std::size_t segment(std::string_view text, bool split_elisions, Utf8Policy policy, std::vector<Token>& out) {
-  return Scanner(text, split_elisions, policy, out).run();
+  Scanner scanner(text, split_elisions, policy, out);
+  scanner.run();
+  return scanner.replaced();
+}
+
+bool segment_some(std::string_view text, bool split_elisions, Utf8Policy policy, std::vector<Token>& out,
+                  SegmentState& state, std::size_t max_tokens) {
+  Scanner scanner(text, split_elisions, policy, out);
+  scanner.load(state);
+  state.pos = scanner.run(state.pos, max_tokens);
+  scanner.save(state);
+  return state.pos < text.size();
 }
 
 }  // namespace perche::text::detail

@@ -15,4 +15,18 @@ namespace perche::text::detail {
 /// throws std::invalid_argument naming its byte offset.
 std::size_t segment(std::string_view text, bool split_elisions, Utf8Policy policy, std::vector<Token>& out);
 
+/// Where segment_some() stopped in a text, and what the next piece needs to know.
+struct SegmentState {
+  std::size_t pos = 0;       ///< byte offset to go on from (a token boundary)
+  std::size_t replaced = 0;  ///< invalid UTF-8 sequences so far
+  bool quote_open = false;
+  bool after_space = true;
+};
+
+/// segment() piece by piece, so that a long text never holds all its tokens at once: appends the
+/// tokens from state.pos until max_tokens were appended or the text ends, and returns whether
+/// text remains. Successive calls on one state give exactly segment()'s tokens.
+bool segment_some(std::string_view text, bool split_elisions, Utf8Policy policy, std::vector<Token>& out,
+                  SegmentState& state, std::size_t max_tokens);
+
 }  // namespace perche::text::detail

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The terms of many texts read by one thread (private: not installed). Tokenizer::normalize()
 // borrows a worker (a mutex, twice) and fills strings per call; a TermReader borrows one for its
-// lifetime and hands each term to a callback as a view, for the vectorizer's counting loop.
+// lifetime and hands each term to a callback as a view, for the vectorizer's counting loop. A text
+// is segmented a piece at a time, so reading a long text holds a few thousand tokens, not all.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <type_traits>
 
 #include "perche/text.hpp"
 
@@ -19,20 +22,38 @@ class TermReader {
   TermReader(const TermReader&) = delete;
   TermReader& operator=(const TermReader&) = delete;
 
-  // Calls fn(term, hash) for each term normalize(text) gives, in order; term is valid only during
-  // the call, hash is perche::detail::hash_bytes(term) when the tokenizer computed it anyway (a
-  // plain ASCII word), else 0. Same exceptions as normalize().
+  // Calls fn(term, hash) or fn(term, hash, start, end) for each term normalize(text) gives, in
+  // order; term is valid only during the call, hash is perche::detail::hash_bytes(term) when the
+  // tokenizer computed it anyway (a plain ASCII word), else 0; [start, end) are the byte offsets of
+  // the term's token in text. Same exceptions as normalize().
   template <class Fn>
   void read(std::string_view text, Fn&& fn) {
     read(text, &call<std::remove_reference_t<Fn>>, &fn);
   }
 
- private:
+  // Calls fn(token, norm) for every token of text in order, norm as tokenize() gives it (token.norm
+  // is empty; both are valid only during the call). Same exceptions as tokenize().
   template <class Fn>
-  static void call(void* fn, std::string_view term, std::uint64_t hash) {
-    (*static_cast<Fn*>(fn))(term, hash);
+  void tokens(std::string_view text, Fn&& fn) {
+    tokens(text, &call_token<std::remove_reference_t<Fn>>, &fn);
   }
-  void read(std::string_view text, void (*sink)(void*, std::string_view, std::uint64_t), void* fn);
+
+ private:
+  using TermSink = void (*)(void*, std::string_view, std::uint64_t, const Token&);
+  using TokenSink = void (*)(void*, const Token&, std::string_view);
+  template <class Fn>
+  static void call(void* fn, std::string_view term, std::uint64_t hash, const Token& token) {
+    if constexpr (std::is_invocable_v<Fn&, std::string_view, std::uint64_t, std::size_t, std::size_t>)
+      (*static_cast<Fn*>(fn))(term, hash, token.start, token.end);
+    else
+      (*static_cast<Fn*>(fn))(term, hash);
+  }
+  template <class Fn>
+  static void call_token(void* fn, const Token& token, std::string_view norm) {
+    (*static_cast<Fn*>(fn))(token, norm);
+  }
+  void read(std::string_view text, TermSink sink, void* fn);
+  void tokens(std::string_view text, TokenSink sink, void* fn);
 
   struct State;
   std::unique_ptr<State> state_;

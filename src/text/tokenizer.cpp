@@ -529,9 +529,11 @@ struct Tokenizer::Impl {
   // form (empty when removed), whether it takes the NEG_ prefix, and hash_bytes(norm) when it was
   // computed anyway (else 0: a plain word's, for the vectorizer). norm is a view into the term table,
   // the text or a scratch string: valid only during the call. tokenize() stores it in the token,
-  // normalize() appends the terms straight to its output.
+  // normalize() appends the terms straight to its output. tokens may be a piece of text's tokens:
+  // `negated` carries the negation scope from one piece to the next (false at the text's start).
   template <typename Sink>
-  void normalize_tokens(std::string_view text, std::vector<Token>& tokens, Worker& worker, Sink&& sink) const {
+  void normalize_tokens(std::string_view text, std::vector<Token>& tokens, Worker& worker, bool& negated,
+                        Sink&& sink) const {
     const TokenizerOptions& o = options;
     // Hash every word first, so that the loop below can prefetch the table slot of the word
     // kPrefetch tokens ahead while it handles this one.
@@ -551,7 +553,6 @@ struct Tokenizer::Impl {
     }
     char low[kPlainMax];
     std::string& tmp = worker.scratch;
-    bool negated = false;
     for (std::size_t k = 0; k < tokens.size(); ++k) {
       if (prefetch && k + kPrefetch < tokens.size() && hashes[k + kPrefetch])
         __builtin_prefetch(&worker.table[hashes[k + kPrefetch] & (worker.slots - 1)]);
@@ -663,25 +664,34 @@ struct Tokenizer::Impl {
     if (tmp.capacity() > (std::size_t{1} << 16)) std::string().swap(tmp);  // bounded memory per worker
   }
 
-  // Segments text into the worker's token buffer, calls reserve(number of tokens), then
-  // term(norm, negated, hash) for each term normalize() keeps, in order (norm valid during the
-  // call; hash as normalize_tokens gives it).
+  // Tokens a long text is segmented and normalized by: at most this many are held at once (72
+  // bytes each), so that a text's memory does not grow with its length; a comment of a few
+  // thousand words is still one piece.
+  static constexpr std::size_t kPiece = 4096;
+
+  // Calls sink(token, norm, negated, hash) for every token of text in order, as normalize_tokens
+  // does, segmenting the text a piece at a time into the worker's token buffer; before each piece,
+  // piece(number of its tokens).
+  template <typename Piece, typename Sink>
+  void stream(std::string_view text, Worker& worker, Piece&& piece, Sink&& sink) const {
+    std::vector<Token>& toks = worker.tokens;
+    detail::SegmentState state;
+    bool negated = false, more = true;
+    while (more) {
+      toks.clear();
+      more = detail::segment_some(text, options.split_elisions, options.utf8, toks, state, kPiece);
+      piece(toks.size());
+      normalize_tokens(text, toks, worker, negated, sink);
+    }
+  }
+
+  // Calls reserve(number of tokens) for each piece of text, then term(norm, negated, hash, token)
+  // for each term normalize() keeps, in order (norm valid during the call; hash as
+  // normalize_tokens gives it).
   template <typename Reserve, typename Term>
   void terms(std::string_view text, Worker& worker, Reserve&& reserve, Term&& term) const {
-    // The worker's token buffer instead of a fresh vector per text; a huge text's buffer is not
-    // kept (bounded memory per worker).
-    std::vector<Token>& toks = worker.tokens;
-    struct Shrink {
-      std::vector<Token>& toks;
-      ~Shrink() {
-        if (toks.capacity() > (std::size_t{1} << 16)) std::vector<Token>().swap(toks);
-      }
-    } shrink{toks};
-    toks.clear();
-    detail::segment(text, options.split_elisions, options.utf8, toks);
-    reserve(toks.size());
-    normalize_tokens(text, toks, worker, [&](const Token& t, std::string_view norm, bool negated, std::uint64_t hash) {
-      if (kept(t.kind, norm)) term(norm, negated, hash);
+    stream(text, worker, reserve, [&](const Token& t, std::string_view norm, bool negated, std::uint64_t hash) {
+      if (kept(t.kind, norm)) term(norm, negated, hash, t);
     });
   }
 
@@ -728,7 +738,10 @@ const TokenizerOptions& Tokenizer::options() const { return impl_->options; }
 
 Tokens Tokenizer::segment(std::string_view text) const {
   Tokens out;
-  out.tokens.reserve(text.size() / 3 + 8);  // ~1 token per 5 bytes of Italian: rarely regrows
+  // ~1 token per 5 bytes of Italian: a comment's tokens rarely regrow. Past 64 Ki tokens the
+  // vector doubles as they come, so that a long text (or 10 MB of spaces) does not reserve 24
+  // bytes for each of its bytes up front.
+  out.tokens.reserve(std::min<std::size_t>(text.size() / 3 + 8, std::size_t{1} << 16));
   out.replaced = detail::segment(text, impl_->options.split_elisions, impl_->options.utf8, out.tokens);
   return out;
 }
@@ -736,7 +749,8 @@ Tokens Tokenizer::segment(std::string_view text) const {
 Tokens Tokenizer::tokenize(std::string_view text) const {
   Tokens out = segment(text);
   Impl::Borrowed w(*impl_);
-  impl_->normalize_tokens(text, out.tokens, *w.worker, [](Token& t, std::string_view norm, bool negated, std::uint64_t) {
+  bool negated_scope = false;
+  impl_->normalize_tokens(text, out.tokens, *w.worker, negated_scope, [](Token& t, std::string_view norm, bool negated, std::uint64_t) {
     // A word whose norm is empty (a lone combining accent under strip_accents) is removed, not
     // "NEG_": normalize() drops it too.
     if (negated && !norm.empty()) t.norm.assign("NEG_");
@@ -759,11 +773,14 @@ void Tokenizer::normalize(std::string_view text, std::vector<std::string>& out) 
   struct Trim {
     std::vector<std::string>& out;
     std::size_t& n;
-    ~Trim() { out.resize(n); }
+    int unwinding = std::uncaught_exceptions();
+    ~Trim() { out.resize(std::uncaught_exceptions() > unwinding ? 0 : n); }  // the pieces read before an error too
   } trim{out, n};
   impl_->terms(text, *w.worker, [&](std::size_t tokens) {
-    out.reserve(tokens);  // at most one term per token: no regrowth while the terms come
-  }, [&](std::string_view norm, bool negated, std::uint64_t) {
+    // At most one term per token: no regrowth while a piece's terms come (and, for a long text
+    // of many pieces, the usual doubling, not a reallocation per piece).
+    if (n + tokens > out.capacity()) out.reserve(std::max(n + tokens, 2 * out.capacity()));
+  }, [&](std::string_view norm, bool negated, std::uint64_t, const Token&) {
     std::string& term = n < out.size() ? out[n] : out.emplace_back();
     ++n;
     // A buffer that once held a long term (a 10 MB URL) does not keep that memory for short ones.
@@ -785,15 +802,28 @@ struct detail::TermReader::State {
 detail::TermReader::TermReader(const Tokenizer& tokenizer) : state_(new State{Tokenizer::Impl::Borrowed(*tokenizer.impl_), {}}) {}
 detail::TermReader::~TermReader() = default;
 
-void detail::TermReader::read(std::string_view text, void (*sink)(void*, std::string_view, std::uint64_t), void* fn) {
+void detail::TermReader::read(std::string_view text, TermSink sink, void* fn) {
   State& s = *state_;
-  s.borrowed.impl.terms(text, *s.borrowed.worker, [](std::size_t) {}, [&](std::string_view norm, bool negated, std::uint64_t hash) {
+  s.borrowed.impl.terms(text, *s.borrowed.worker, [](std::size_t) {},
+                        [&](std::string_view norm, bool negated, std::uint64_t hash, const Token& t) {
     if (negated) {
       s.negated.assign("NEG_").append(norm);
       norm = s.negated;
       hash = 0;
     }
-    sink(fn, norm, hash);
+    sink(fn, norm, hash, t);
+  });
+}
+
+void detail::TermReader::tokens(std::string_view text, TokenSink sink, void* fn) {
+  State& s = *state_;
+  s.borrowed.impl.stream(text, *s.borrowed.worker, [](std::size_t) {},
+                         [&](const Token& t, std::string_view norm, bool negated, std::uint64_t) {
+    if (negated && !norm.empty()) {  // as tokenize() sets the token's norm
+      s.negated.assign("NEG_").append(norm);
+      norm = s.negated;
+    }
+    sink(fn, t, norm);
   });
 }
 
