@@ -23,6 +23,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace perche {
@@ -108,6 +109,12 @@ class TfidfVectorizer {
   /// `row` is overwritten; reusing it avoids allocation (the per-comment path).
   using Row = std::vector<std::pair<std::int64_t, double>>;
   void transform_row(const std::vector<std::string>& terms, Row& row) const;
+  /// The same row for a raw text, read through `tokenizer` (built with options().tokenizer) term by
+  /// term: memory grows with the text's distinct features, not with its length (a 10 MB comment
+  /// holds no list of its terms or features). Same exceptions as Tokenizer::normalize().
+  void transform_row(const text::Tokenizer& tokenizer, std::string_view text, Row& row) const;
+  /// transform_row, and counts[i]: how many times the feature of row[i] occurs in terms.
+  void transform_row(const std::vector<std::string>& terms, Row& row, std::vector<std::int64_t>& counts) const;
 
   /// Features of one document's terms with, for each, the indices of the terms it came from
   /// (for explanations). Unknown features are skipped.
@@ -116,6 +123,12 @@ class TfidfVectorizer {
     std::uint32_t first_term, last_term;  ///< inclusive range of term indices
   };
   std::vector<Occurrence> occurrences(const std::vector<std::string>& terms) const;
+  /// Calls fn(occurrence) for each element of occurrences(terms), in that order, without storing
+  /// them (a long text has some 30 per term).
+  template <typename Fn>
+  void for_each_occurrence(const std::vector<std::string>& terms, Fn&& fn) const {
+    visit_occurrences(terms, [](void* f, const Occurrence& o) { (*static_cast<std::remove_reference_t<Fn>*>(f))(o); }, &fn);
+  }
 
   /// Rebuild a fitted vectorizer (model loading). Throws std::invalid_argument on inconsistent sizes.
   static TfidfVectorizer from_parts(TfidfOptions options, std::vector<std::string> features, Eigen::VectorXd idf);
@@ -132,6 +145,7 @@ class TfidfVectorizer {
   void index_features(const std::vector<std::uint64_t>* hashes = nullptr);
   template <typename Fn>
   void for_each_feature(const std::vector<std::string>& terms, std::string& scratch, Fn&& fn) const;
+  void visit_occurrences(const std::vector<std::string>& terms, void (*sink)(void*, const Occurrence&), void* fn) const;
   template <typename MakeSource>
   SparseMatrix fit_impl(std::size_t n_docs, unsigned threads, MakeSource&& make_source);
   SparseMatrix build(const std::vector<std::vector<std::string>>& docs, unsigned threads) const;

@@ -5,14 +5,18 @@
 #include <perche/classify.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <map>
 #include <numeric>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "../common/parallel.hpp"
+#include "../text/term_reader.hpp"
 #include "logit.hpp"
 
 namespace perche {
@@ -236,10 +240,9 @@ Eigen::MatrixXd DriverClassifier::predict_proba(std::span<const std::string_view
 
 std::vector<double> DriverClassifier::predict_proba(std::string_view text) const {
   if (!fitted()) throw std::logic_error("DriverClassifier: predict before fit");
+  // The terms go from the tokenizer to the features one at a time: no list of a text's terms.
   thread_local TfidfVectorizer::Row row;
-  thread_local std::vector<std::string> terms;
-  tokenizer_.normalize(text, terms);
-  vectorizer_.transform_row(terms, row);
+  vectorizer_.transform_row(tokenizer_, text, row);
   return probabilities(row);
 }
 
@@ -271,22 +274,24 @@ std::vector<std::pair<std::size_t, double>> DriverClassifier::top_k(std::string_
   return out;
 }
 
+// One pass over the feature occurrences in occurrences()' order, each adding its share to its
+// key's weight for every explained driver and its term range to the key's list: time and memory
+// linear in the text (a list of every occurrence, a std::map per driver and a linear search of a
+// key's spans per occurrence made a 1 MB comment take seconds, tens of them from Python).
 std::vector<Explanation> DriverClassifier::explain(std::string_view text, std::size_t max_terms) const {
   if (!fitted()) throw std::logic_error("DriverClassifier: explain before fit");
-  const text::Tokens toks = tokenizer_.tokenize(text);
-  std::vector<std::string> terms;
-  std::vector<std::pair<std::size_t, std::size_t>> spans;  // of each term
-  for (const auto& t : toks)
-    if (tokenizer_.is_term(t)) {
-      terms.push_back(t.norm);
-      spans.emplace_back(t.start, t.end);
-    }
+  std::vector<std::string> terms;  // normalize(text), with the byte range of each term's token
+  std::vector<std::pair<std::size_t, std::size_t>> spans;
+  {
+    text::detail::TermReader reader(tokenizer_);
+    reader.read(text, [&](std::string_view term, std::uint64_t, std::size_t start, std::size_t end) {
+      terms.emplace_back(term);
+      spans.emplace_back(start, end);
+    });
+  }
   TfidfVectorizer::Row row;
-  vectorizer_.transform_row(terms, row);
-  const std::map<std::int64_t, double> value(row.begin(), row.end());
-  const auto occ = vectorizer_.occurrences(terms);
-  std::map<std::int64_t, int> times;  // occurrences per column share its contribution equally
-  for (const auto& o : occ) ++times[o.column];
+  std::vector<std::int64_t> times;  // occurrences per column share its contribution equally
+  vectorizer_.transform_row(terms, row, times);
 
   const auto p = probabilities(row);  // the terms are normalize(text): no second tokenization
   std::vector<std::size_t> chosen;
@@ -294,35 +299,74 @@ std::vector<Explanation> DriverClassifier::explain(std::string_view text, std::s
     if (p[j] >= thresholds_[j]) chosen.push_back(j);
   if (chosen.empty() && !p.empty()) chosen.push_back(static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin()));
   std::sort(chosen.begin(), chosen.end(), [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
+  const std::size_t m = chosen.size();
 
+  // Group by what a reader sees: a word n-gram by its text, a char n-gram by the word it is in.
+  // Keys are views of the terms and of the vectorizer's features.
+  std::vector<std::string_view> keys;
+  std::unordered_map<std::string_view, std::uint32_t> key_of;
+  std::vector<double> weight;  // key × chosen driver, summed in occurrence order
+  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> ranges;  // of terms, per key
+  auto intern = [&](std::string_view key) {
+    const auto [it, added] = key_of.try_emplace(key, static_cast<std::uint32_t>(keys.size()));
+    if (added) {
+      keys.push_back(key);
+      weight.resize(weight.size() + m, 0.0);
+      ranges.emplace_back();
+    }
+    return it->second;
+  };
+  std::vector<std::uint32_t> term_key(terms.size());
+  for (std::size_t t = 0; t < terms.size(); ++t) term_key[t] = intern(terms[t]);
+  // The row's entry of a column: open addressing over the row's columns (a binary search of the
+  // row per occurrence was half of a long text's time).
+  std::vector<std::pair<std::int64_t, std::size_t>> entry_of(std::bit_ceil(2 * row.size() + 2), {-1, 0});
+  const std::size_t mask = entry_of.size() - 1;
+  auto slot = [&](std::int64_t column) {
+    std::size_t i = static_cast<std::size_t>(static_cast<std::uint64_t>(column) * 0x9E3779B97F4A7C15ull >> 32) & mask;
+    while (entry_of[i].first >= 0 && entry_of[i].first != column) i = (i + 1) & mask;
+    return i;
+  };
+  for (std::size_t r = 0; r < row.size(); ++r) entry_of[slot(row[r].first)] = {row[r].first, r};
+  const auto& features = vectorizer_.features();
+  const bool char_only = vectorizer_.options().analyzer == Analyzer::char_wb;
+  vectorizer_.for_each_occurrence(terms, [&](const TfidfVectorizer::Occurrence& o) {
+    const std::string& feature = features[static_cast<std::size_t>(o.column)];
+    const bool is_char = char_only || (!feature.empty() && feature[0] == '\x01');
+    // A word n-gram's feature is its terms joined by spaces: its key.
+    const std::uint32_t k = is_char || o.first_term == o.last_term ? term_key[o.first_term] : intern(feature);
+    const std::size_t r = entry_of[slot(o.column)].second;
+    const double value = row[r].second;
+    const auto n = static_cast<double>(times[r]);
+    const double* coef = weights_.col(o.column).data();  // the k weights of a feature are contiguous
+    double* w = &weight[std::size_t{k} * m];
+    for (std::size_t c = 0; c < m; ++c) w[c] += coef[chosen[c]] * value / n;
+    auto& list = ranges[k];
+    // The char n-grams of a term come one after another: most repeats are the last range.
+    if (list.empty() || list.back() != std::pair{o.first_term, o.last_term}) list.emplace_back(o.first_term, o.last_term);
+  });
+
+  std::vector<std::uint32_t> by_text;  // the keys that occur, in text order (a std::map's)
+  for (std::uint32_t k = 0; k < keys.size(); ++k)
+    if (!ranges[k].empty()) by_text.push_back(k);
+  std::sort(by_text.begin(), by_text.end(), [&](std::uint32_t a, std::uint32_t b) { return keys[a] < keys[b]; });
   std::vector<Explanation> out;
-  for (std::size_t j : chosen) {
-    // Group by what a reader sees: a word n-gram by its text, a char n-gram by the word it is in.
-    std::map<std::string, Contribution> by_term;
-    for (const auto& o : occ) {
-      const std::string& feature = vectorizer_.features()[static_cast<std::size_t>(o.column)];
-      const bool is_char = vectorizer_.options().analyzer == Analyzer::char_wb ||
-                           (!feature.empty() && feature[0] == '\x01');
-      std::string key;
-      if (is_char || o.first_term == o.last_term) {
-        key = terms[o.first_term];
-      } else {
-        key = terms[o.first_term];
-        for (auto t = o.first_term + 1; t <= o.last_term; ++t) key += ' ' + terms[t];
-      }
-      auto& c = by_term[key];
-      c.term = key;
-      c.weight += weights_(static_cast<Eigen::Index>(j), o.column) * value.at(o.column) / times.at(o.column);
-      const std::pair<std::size_t, std::size_t> span{spans[o.first_term].first, spans[o.last_term].second};
-      if (std::find(c.spans.begin(), c.spans.end(), span) == c.spans.end()) c.spans.push_back(span);
-    }
+  for (std::size_t c = 0; c < m; ++c) {
+    std::vector<std::uint32_t> order = by_text;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return weight[a * m + c] > weight[b * m + c]; });
+    if (order.size() > max_terms) order.resize(max_terms);
+    const std::size_t j = chosen[c];
     Explanation e{drivers_[j], p[j], thresholds_[j], {}};
-    for (auto& [key, c] : by_term) {
-      std::sort(c.spans.begin(), c.spans.end());
-      e.terms.push_back(std::move(c));
+    for (const std::uint32_t k : order) {
+      auto& list = ranges[k];
+      std::sort(list.begin(), list.end());
+      list.erase(std::unique(list.begin(), list.end()), list.end());
+      Contribution contribution{std::string(keys[k]), weight[k * m + c], {}};
+      contribution.spans.reserve(list.size());
+      for (const auto& [first, last] : list) contribution.spans.emplace_back(spans[first].first, spans[last].second);
+      e.terms.push_back(std::move(contribution));
     }
-    std::stable_sort(e.terms.begin(), e.terms.end(), [](const auto& a, const auto& b) { return a.weight > b.weight; });
-    if (e.terms.size() > max_terms) e.terms.resize(max_terms);
     out.push_back(std::move(e));
   }
   return out;

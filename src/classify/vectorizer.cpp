@@ -11,6 +11,7 @@
 #include <perche/classify.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <numeric>
@@ -201,6 +202,109 @@ std::vector<Named> by_name(const Vocab& v) {
 
 constexpr std::uint32_t kDropped = UINT32_MAX;  // a feature without a column (pruned by df)
 
+// Calls fn(ngram) for the char_wb n-grams of one term, n from char_min to char_max, in
+// scikit-learn's order: " term " padded, w[0:n], then w[k:k+n] while k + n < len(w); a padded
+// term no longer than n is emitted whole once, and larger n are skipped. s and cp are scratch.
+template <typename Fn>
+void char_ngrams(std::string_view term, int char_min, int char_max, std::string& s, std::vector<std::size_t>& cp,
+                 Fn&& fn) {
+  s.clear();
+  s.push_back(' ');
+  s.append(term);
+  s.push_back(' ');
+  cp.clear();  // byte offset of each code point of " term " (and the end)
+  for (std::size_t b = 0; b < s.size(); ++b)
+    if (!is_continuation(static_cast<unsigned char>(s[b]))) cp.push_back(b);
+  const std::size_t len = cp.size();
+  cp.push_back(s.size());
+  for (int n = char_min; n <= char_max; ++n) {
+    const auto un = static_cast<std::size_t>(n);
+    std::size_t k = 0;
+    for (;; ++k) {
+      const std::size_t end = std::min(k + un, len);
+      fn(std::string_view(s).substr(cp[k], cp[end] - cp[k]));
+      if (k + un >= len) break;
+    }
+    if (k == 0) break;
+  }
+}
+
+// One document's feature occurrences counted by column in bounded memory. A short document's
+// columns are only buffered (the caller sorts them: weigh()); past kBuffered occurrences they go
+// into a hash table of (column, count), so that a long text costs time linear in its length and
+// memory in its distinct features (a buffer of every occurrence took 8 bytes for each of the ~30
+// features of every term, and its sort a logarithmic factor).
+class ColumnCounter {
+ public:
+  static constexpr std::size_t kBuffered = std::size_t{1} << 16;
+  explicit ColumnCounter(std::vector<std::int64_t>& buffer) : buffer_(buffer) { buffer_.clear(); }
+
+  void add(std::int64_t column) {
+    if (table_.empty()) {
+      buffer_.push_back(column);
+      if (buffer_.size() < kBuffered) return;
+      resize(kBuffered);
+      for (const std::int64_t c : buffer_) count(c);
+      buffer_.clear();
+      return;
+    }
+    count(column);
+  }
+  // Whether every column is still in the buffer (the short document's path).
+  bool buffered() const { return table_.empty(); }
+  // The distinct columns, ascending, with their counts (also of a buffered document).
+  std::vector<std::pair<std::int64_t, std::int64_t>> counted() {
+    for (const std::int64_t c : buffer_) count_any(c);
+    buffer_.clear();
+    std::vector<std::pair<std::int64_t, std::int64_t>> out;
+    out.reserve(used_);
+    for (const Slot& s : table_)
+      if (s.column >= 0) out.emplace_back(s.column, s.count);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  struct Slot {
+    std::int64_t column, count;  // column -1: empty
+  };
+  void count_any(std::int64_t column) {
+    if (table_.empty()) resize(64);
+    count(column);
+  }
+  void count(std::int64_t column) {
+    Slot* s = &find(column);
+    if (s->column < 0) {
+      if ((used_ + 1) * 2 > table_.size()) {
+        resize(table_.size() * 2);
+        s = &find(column);
+      }
+      s->column = column;
+      ++used_;
+    }
+    ++s->count;
+  }
+  // Fibonacci hashing: the top bits of column × 2^64/φ pick the slot.
+  Slot& find(std::int64_t column) {
+    const std::size_t mask = table_.size() - 1;
+    std::size_t i = static_cast<std::size_t>((static_cast<std::uint64_t>(column) * 0x9E3779B97F4A7C15ull) >> shift_);
+    while (table_[i].column >= 0 && table_[i].column != column) i = (i + 1) & mask;
+    return table_[i];
+  }
+  void resize(std::size_t size) {  // a power of two
+    std::vector<Slot> old(size, Slot{-1, 0});
+    old.swap(table_);
+    shift_ = 64 - static_cast<unsigned>(std::countr_zero(size));
+    for (const Slot& s : old)
+      if (s.column >= 0) find(s.column) = s;
+  }
+
+  std::vector<std::int64_t>& buffer_;
+  std::vector<Slot> table_;
+  std::size_t used_ = 0;
+  unsigned shift_ = 64;
+};
+
 }  // namespace
 
 // The rows of consecutive documents: their entries in order, and where each row ends. Built by
@@ -259,30 +363,9 @@ void TfidfVectorizer::for_each_feature(const std::vector<std::string>& terms, st
   }
   if (o.analyzer != Analyzer::word) {
     const bool marked = o.analyzer == Analyzer::both;
-    std::vector<std::size_t>& cp = cp_scratch();  // byte offset of each code point of " term " (and the end)
-    for (std::uint32_t t = 0; t < n_terms; ++t) {
-      s.clear();
-      s.push_back(' ');
-      s.append(terms[t]);
-      s.push_back(' ');
-      cp.clear();
-      for (std::size_t b = 0; b < s.size(); ++b)
-        if (!is_continuation(static_cast<unsigned char>(s[b]))) cp.push_back(b);
-      const std::size_t len = cp.size();
-      cp.push_back(s.size());
-      for (int n = o.char_min; n <= o.char_max; ++n) {
-        const auto un = static_cast<std::size_t>(n);
-        // scikit-learn: w[0:n], then w[k:k+n] while k + n < len(w); a word no longer than n is
-        // emitted whole once, and larger n are skipped.
-        std::size_t k = 0;
-        for (;; ++k) {
-          const std::size_t end = std::min(k + un, len);
-          fn(std::string_view(s).substr(cp[k], cp[end] - cp[k]), marked, t, t);
-          if (k + un >= len) break;
-        }
-        if (k == 0) break;
-      }
-    }
+    for (std::uint32_t t = 0; t < n_terms; ++t)
+      char_ngrams(terms[t], o.char_min, o.char_max, s, cp_scratch(),
+                  [&](std::string_view ngram) { fn(ngram, marked, t, t); });
   }
 }
 
@@ -556,9 +639,17 @@ SparseMatrix TfidfVectorizer::transform(std::span<const std::string_view> texts,
   const text::Tokenizer tok(options_.tokenizer);
   std::vector<RowBlock> blocks(detail::parallel_blocks(texts.size(), threads, 64));
   detail::parallel_for(texts.size(), threads, "TfidfVectorizer", "text", [&](std::size_t d, unsigned b) {
-    thread_local std::vector<std::string> terms;
-    tok.normalize(texts[d], terms);
-    add_row(terms, blocks[b]);
+    thread_local Row row;  // each text's terms read as they come (transform_row): no list of them
+    thread_local std::vector<std::int64_t> cols;
+    thread_local std::vector<double> values;
+    transform_row(tok, texts[d], row);
+    cols.clear();
+    values.clear();
+    for (const auto& [c, v] : row) {
+      cols.push_back(c);
+      values.push_back(v);
+    }
+    blocks[b].append(cols, values);
   }, 64);
   return assemble(blocks, static_cast<unsigned>(blocks.size()));
 }
@@ -570,22 +661,71 @@ SparseMatrix TfidfVectorizer::transform(const std::vector<std::vector<std::strin
 
 std::vector<TfidfVectorizer::Occurrence> TfidfVectorizer::occurrences(const std::vector<std::string>& terms) const {
   std::vector<Occurrence> out;
-  std::string scratch;
-  for_each_feature(terms, scratch, [&](std::string_view f, bool marked, std::uint32_t a, std::uint32_t b) {
-    if (const auto c = find(f, marked); c >= 0) out.push_back({c, a, b});
-  });
+  for_each_occurrence(terms, [&](const Occurrence& o) { out.push_back(o); });
   return out;
 }
+
+void TfidfVectorizer::visit_occurrences(const std::vector<std::string>& terms, void (*sink)(void*, const Occurrence&),
+                                        void* fn) const {
+  std::string scratch;
+  for_each_feature(terms, scratch, [&](std::string_view f, bool marked, std::uint32_t a, std::uint32_t b) {
+    if (const auto c = find(f, marked); c >= 0) sink(fn, Occurrence{c, a, b});
+  });
+}
+
+namespace {
+
+// The tf-idf of a column that occurs count times in a document, before the row's normalization.
+double tf_idf(const TfidfOptions& o, const Eigen::VectorXd& idf, std::int64_t column, std::int64_t count) {
+  double v = static_cast<double>(count);
+  if (o.sublinear_tf && count > 1) v = 1 + std::log(v);  // 1 + ln 1 = 1: most features occur once
+  if (o.use_idf) v *= idf[column];
+  return v;
+}
+
+// Scales a row's values to unit norm as the options say (in column order: the sum's rounding is
+// the same whichever path built the row).
+void normalize_row(const TfidfOptions& o, std::vector<double>& values) {
+  if (o.norm == Norm::none) return;
+  double s = 0;
+  for (const double v : values) s += o.norm == Norm::l2 ? v * v : std::abs(v);
+  if (o.norm == Norm::l2) s = std::sqrt(s);
+  if (s > 0)
+    for (double& v : values) v /= s;
+}
+
+// cols/values of a counted document (ColumnCounter), and the counts when asked for.
+void counted_row(const TfidfOptions& o, const Eigen::VectorXd& idf,
+                 const std::vector<std::pair<std::int64_t, std::int64_t>>& counted, std::vector<std::int64_t>& cols,
+                 std::vector<double>& values, std::vector<std::int64_t>* counts) {
+  cols.clear();
+  values.clear();
+  if (counts) counts->clear();
+  for (const auto& [c, n] : counted) {
+    cols.push_back(c);
+    values.push_back(tf_idf(o, idf, c, n));
+    if (counts) counts->push_back(n);
+  }
+  normalize_row(o, values);
+}
+
+}  // namespace
 
 // The distinct columns of the features of terms, ascending, in cols, and their tf-idf in values.
 void TfidfVectorizer::row_of(const std::vector<std::string>& terms, std::vector<std::int64_t>& cols,
                              std::vector<double>& values) const {
   thread_local std::string scratch;
-  cols.clear();
+  thread_local std::vector<std::int64_t> buffer;
+  ColumnCounter counter(buffer);
   for_each_feature(terms, scratch, [&](std::string_view f, bool marked, std::uint32_t, std::uint32_t) {
-    if (const auto c = find(f, marked); c >= 0) cols.push_back(c);
+    if (const auto c = find(f, marked); c >= 0) counter.add(c);
   });
-  weigh(cols, values);
+  if (counter.buffered()) {
+    cols.swap(buffer);
+    weigh(cols, values);
+  } else {
+    counted_row(options_, idf_, counter.counted(), cols, values, nullptr);
+  }
 }
 
 void TfidfVectorizer::transform_row(const std::vector<std::string>& terms, Row& row) const {
@@ -594,6 +734,74 @@ void TfidfVectorizer::transform_row(const std::vector<std::string>& terms, Row& 
   row_of(terms, cols, values);
   row.clear();
   for (std::size_t i = 0; i < cols.size(); ++i) row.emplace_back(cols[i], values[i]);
+}
+
+void TfidfVectorizer::transform_row(const std::vector<std::string>& terms, Row& row,
+                                    std::vector<std::int64_t>& counts) const {
+  std::string scratch;
+  std::vector<std::int64_t> buffer, cols;
+  std::vector<double> values;
+  ColumnCounter counter(buffer);
+  for_each_feature(terms, scratch, [&](std::string_view f, bool marked, std::uint32_t, std::uint32_t) {
+    if (const auto c = find(f, marked); c >= 0) counter.add(c);
+  });
+  counted_row(options_, idf_, counter.counted(), cols, values, &counts);
+  row.clear();
+  for (std::size_t i = 0; i < cols.size(); ++i) row.emplace_back(cols[i], values[i]);
+}
+
+// The features of each term as it comes from the tokenizer: its word n-grams that end with it
+// (the n - 1 terms before it kept in a ring), then its char n-grams. Another order than
+// for_each_feature's, the same occurrences: the counts, so the row, are the same.
+void TfidfVectorizer::transform_row(const text::Tokenizer& tokenizer, std::string_view text, Row& row) const {
+  thread_local std::vector<std::int64_t> buffer, cols;
+  thread_local std::vector<double> values;
+  thread_local std::string s;
+  thread_local std::vector<std::string> previous;
+  const auto& o = options_;
+  const bool words = o.analyzer != Analyzer::char_wb, chars = o.analyzer != Analyzer::word;
+  const bool marked = o.analyzer == Analyzer::both;
+  const std::size_t keep = words ? static_cast<std::size_t>(o.ngram_max - 1) : 0;
+  if (previous.size() < keep) previous.resize(keep);
+  ColumnCounter counter(buffer);
+  std::size_t seen = 0;  // terms before this one
+  text::detail::TermReader reader(tokenizer);
+  reader.read(text, [&](std::string_view term, std::uint64_t hash) {
+    if (words) {
+      for (int n = o.ngram_min; n <= o.ngram_max && static_cast<std::size_t>(n) <= seen + 1; ++n) {
+        std::int64_t c;
+        if (n == 1) {  // hash: the tokenizer's hash_bytes of a plain word, which is its feature hash
+          c = hash && !table_.empty() ? table_[probe(table_, features_, hash, term, false)].column : find(term, false);
+        } else {
+          s.clear();
+          for (std::size_t k = seen + 1 - static_cast<std::size_t>(n); k < seen; ++k) s.append(previous[k % keep]).push_back(' ');
+          s.append(term);
+          c = find(s, false);
+        }
+        if (c >= 0) counter.add(c);
+      }
+    }
+    if (chars)
+      char_ngrams(term, o.char_min, o.char_max, s, cp_scratch(), [&](std::string_view ngram) {
+        if (const auto c = find(ngram, marked); c >= 0) counter.add(c);
+      });
+    if (keep) previous[seen % keep].assign(term);
+    ++seen;
+  });
+  if (counter.buffered()) {
+    cols.swap(buffer);
+    weigh(cols, values);
+  } else {
+    counted_row(o, idf_, counter.counted(), cols, values, nullptr);
+  }
+  row.clear();
+  for (std::size_t i = 0; i < cols.size(); ++i) row.emplace_back(cols[i], values[i]);
+  // A huge term (a 10 MB URL) does not keep its memory in this thread's scratch.
+  constexpr std::size_t kKeep = std::size_t{1} << 16;
+  if (s.capacity() > kKeep) std::string().swap(s);
+  for (std::string& p : previous)
+    if (p.capacity() > kKeep) std::string().swap(p);
+  if (cp_scratch().capacity() > kKeep) std::vector<std::size_t>().swap(cp_scratch());
 }
 
 void TfidfVectorizer::add_row(const std::vector<std::string>& terms, RowBlock& block) const {
@@ -606,28 +814,18 @@ void TfidfVectorizer::add_row(const std::vector<std::string>& terms, RowBlock& b
 // cols: the columns of one document's feature occurrences, a column once per occurrence, in any
 // order. Leaves the distinct columns ascending in cols and their tf-idf in values.
 void TfidfVectorizer::weigh(std::vector<std::int64_t>& cols, std::vector<double>& values) const {
-  const auto& o = options_;
   values.clear();
   std::sort(cols.begin(), cols.end());
   std::size_t distinct = 0;
   for (std::size_t i = 0; i < cols.size();) {
     std::size_t j = i;
     while (j < cols.size() && cols[j] == cols[i]) ++j;
-    double v = static_cast<double>(j - i);
-    if (o.sublinear_tf && j - i > 1) v = 1 + std::log(v);  // 1 + ln 1 = 1: most features occur once
-    if (o.use_idf) v *= idf_[cols[i]];
+    values.push_back(tf_idf(options_, idf_, cols[i], static_cast<std::int64_t>(j - i)));
     cols[distinct++] = cols[i];
-    values.push_back(v);
     i = j;
   }
   cols.resize(distinct);
-  if (o.norm != Norm::none) {
-    double s = 0;
-    for (const double v : values) s += o.norm == Norm::l2 ? v * v : std::abs(v);
-    if (o.norm == Norm::l2) s = std::sqrt(s);
-    if (s > 0)
-      for (double& v : values) v /= s;
-  }
+  normalize_row(options_, values);
 }
 
 SparseMatrix TfidfVectorizer::build(const std::vector<std::vector<std::string>>& docs, unsigned threads) const {
