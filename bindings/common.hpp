@@ -6,6 +6,7 @@
 
 #include <perche/text.hpp>  // Utf8Policy
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdio>
 #include <deque>
@@ -98,13 +99,16 @@ inline std::string utf8_of(const py::handle& obj, bool& code_points, Surrogates*
   return v.data() == storage.data() ? std::move(storage) : std::string(v);
 }
 
-// Byte offsets of a UTF-8 text → code-point offsets, for offsets that come in increasing order.
+// Byte offsets of a UTF-8 text → code-point offsets, walking from the last offset asked (forward
+// or back: overlapping matches step back a little, and starting over from the text's start made
+// a long text's conversion quadratic).
 class CodePoints {
  public:
   explicit CodePoints(std::string_view text) : text_(text) {}
   std::size_t operator()(std::size_t byte) {
-    if (byte < byte_) byte_ = cp_ = 0;  // not increasing: start over
-    for (; byte_ < byte && byte_ < text_.size(); ++byte_) cp_ += (static_cast<unsigned char>(text_[byte_]) & 0xC0) != 0x80;
+    byte = std::min(byte, text_.size());
+    for (; byte_ > byte; --byte_) cp_ -= (static_cast<unsigned char>(text_[byte_ - 1]) & 0xC0) != 0x80;
+    for (; byte_ < byte; ++byte_) cp_ += (static_cast<unsigned char>(text_[byte_]) & 0xC0) != 0x80;
     return cp_;
   }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Codebook (include/perche/codebook.hpp). Patterns are compiled into two hash maps keyed by their
 // first word: exact words, and prefixes (looked up with each prefix of a token, up to the longest
-// pattern prefix). A text is tokenized once; each token is looked up once per prefix length.
+// pattern prefix). A text is read once, token by token; each token is looked up once per prefix
+// length.
 #include <perche/codebook.hpp>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <unordered_map>
 
 #include "../common/parallel.hpp"
+#include "../text/term_reader.hpp"
 #include "../io/file.hpp"
 
 namespace perche {
@@ -56,15 +58,33 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
+// Lookups by a token's norm or a prefix of it, as views: no string built per lookup.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using PatternIndex = std::unordered_map<std::string, std::vector<std::size_t>, StringHash, std::equal_to<>>;
+
 struct Codebook::Impl {
   text::Tokenizer tokenizer{matching_options()};
   std::vector<std::string> drivers, labels;
   std::vector<Pattern> patterns;
-  std::unordered_map<std::string, std::vector<std::size_t>> exact, prefix;
+  PatternIndex exact, prefix;
   std::size_t max_prefix = 0;
+  std::size_t max_words = 1;  // of a pattern
+
+  // Calls fn(pattern, start, end) for each match in text, exclusions applied, in text order
+  // (by start, then end, then driver). The text is read token by token through a window of the
+  // last max_words tokens, which is all a match starting at the oldest of them can need; an
+  // exclusion is kept while a later match could lie inside it. Time and memory are linear in the
+  // text: every match was once checked against every exclusion match, and the text's tokens
+  // held at once.
+  template <typename Fn>
+  void visit(std::string_view text, Fn&& fn) const;
 
   void compile(Pattern p) {
     const std::size_t i = patterns.size();
+    max_words = std::max(max_words, p.terms.size());
     const Term& first = p.terms.front();
     if (first.prefix) {
       prefix[first.text].push_back(i);
@@ -184,48 +204,83 @@ Codebook Codebook::load(const std::string& path, std::uint64_t max_bytes) {
   return parse(detail::read_file(path, "codebook", max_bytes));
 }
 
-std::vector<CodebookMatch> Codebook::matches(std::string_view text) const {
-  const Impl& m = *impl_;
-  const auto toks = m.tokenizer.tokenize(text);
-  const auto& t = toks.tokens;
-  auto term_ok = [&](std::size_t i, const Term& term) {
-    if (!is_wordlike(t[i].kind)) return false;
-    const std::string& n = t[i].norm;
-    return term.prefix ? n.compare(0, term.text.size(), term.text) == 0 : n == term.text;
+template <typename Fn>
+void Codebook::Impl::visit(std::string_view text, Fn&& fn) const {
+  struct Tok {
+    std::string norm;  // of a word or number; a token of another kind ends phrases
+    std::size_t start = 0, end = 0;
+    bool wordlike = false;
   };
   struct Hit {
     std::size_t pattern, first, last;  // token range
   };
-  std::vector<Hit> hits;
-  auto try_patterns = [&](const std::vector<std::size_t>& cands, std::size_t i) {
-    for (std::size_t pi : cands) {
-      const auto& terms = m.patterns[pi].terms;
-      if (i + terms.size() > t.size()) continue;
-      bool ok = true;
-      for (std::size_t k = 1; k < terms.size() && ok; ++k) ok = term_ok(i + k, terms[k]);
-      if (ok) hits.push_back({pi, i, i + terms.size() - 1});
-    }
+  const std::size_t window = max_words;
+  std::vector<Tok> ring(window);  // token i in ring[i % window]
+  std::vector<Hit> at, exclusions;  // the hits of one token; the exclusions that may still apply
+  auto term_ok = [&](std::size_t i, const Term& term) {
+    const Tok& t = ring[i % window];
+    if (!t.wordlike) return false;
+    return term.prefix ? t.norm.compare(0, term.text.size(), term.text) == 0 : t.norm == term.text;
   };
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (!is_wordlike(t[i].kind)) continue;
-    const std::string& n = t[i].norm;
-    if (const auto it = m.exact.find(n); it != m.exact.end()) try_patterns(it->second, i);
-    for (std::size_t len = 1; len <= std::min(n.size(), m.max_prefix); ++len)
-      if (const auto it = m.prefix.find(n.substr(0, len)); it != m.prefix.end()) try_patterns(it->second, i);
-  }
-  // Exclusions of a driver remove its matches that lie inside them.
-  std::vector<CodebookMatch> out;
-  for (const auto& h : hits) {
-    const Pattern& p = m.patterns[h.pattern];
-    if (p.exclusion) continue;
-    const bool excluded = std::any_of(hits.begin(), hits.end(), [&](const Hit& e) {
-      const Pattern& q = m.patterns[e.pattern];
-      return q.exclusion && q.driver == p.driver && e.first <= h.first && h.last <= e.last;
+  // The matches that start at token i, when tokens [0, available) are known and i + window ≤
+  // available or the text ended there.
+  auto match_at = [&](std::size_t i, std::size_t available) {
+    const Tok& ti = ring[i % window];
+    if (!ti.wordlike) return;
+    at.clear();
+    auto try_patterns = [&](const std::vector<std::size_t>& candidates) {
+      for (const std::size_t pi : candidates) {
+        const auto& terms = patterns[pi].terms;
+        if (i + terms.size() > available) continue;
+        bool ok = true;
+        for (std::size_t k = 1; k < terms.size() && ok; ++k) ok = term_ok(i + k, terms[k]);
+        if (ok) at.push_back({pi, i, i + terms.size() - 1});
+      }
+    };
+    const std::string_view n = ti.norm;
+    if (const auto it = exact.find(n); it != exact.end()) try_patterns(it->second);
+    for (std::size_t len = 1; len <= std::min(n.size(), max_prefix); ++len)
+      if (const auto it = prefix.find(n.substr(0, len)); it != prefix.end()) try_patterns(it->second);
+    if (at.empty()) return;
+    // Exclusions of a driver remove its matches that lie inside them; one that ends before token i
+    // can hold no match from here on.
+    std::erase_if(exclusions, [&](const Hit& e) { return e.last < i; });
+    for (const Hit& h : at)
+      if (patterns[h.pattern].exclusion) exclusions.push_back(h);
+    std::size_t kept = 0;
+    for (const Hit& h : at) {
+      const Pattern& p = patterns[h.pattern];
+      if (p.exclusion) continue;
+      const bool excluded = std::any_of(exclusions.begin(), exclusions.end(), [&](const Hit& e) {
+        return patterns[e.pattern].driver == p.driver && e.first <= h.first && h.last <= e.last;
+      });
+      if (!excluded) at[kept++] = h;
+    }
+    at.resize(kept);
+    // All start at token i: in order of end, then driver; equal ones as found.
+    std::stable_sort(at.begin(), at.end(), [&](const Hit& a, const Hit& b) {
+      return std::pair(a.last, patterns[a.pattern].driver) < std::pair(b.last, patterns[b.pattern].driver);
     });
-    if (!excluded) out.push_back({p.driver, t[h.first].start, t[h.last].end, p.source});
-  }
-  std::sort(out.begin(), out.end(), [](const CodebookMatch& a, const CodebookMatch& b) {
-    return std::tie(a.start, a.end, a.driver) < std::tie(b.start, b.end, b.driver);
+    for (const Hit& h : at) fn(patterns[h.pattern], ti.start, ring[h.last % window].end);
+  };
+  std::size_t count = 0;  // tokens read
+  text::detail::TermReader reader(tokenizer);
+  reader.tokens(text, [&](const text::Token& token, std::string_view norm) {
+    Tok& t = ring[count % window];
+    t.wordlike = is_wordlike(token.kind);
+    if (t.wordlike) t.norm.assign(norm);
+    t.start = token.start;
+    t.end = token.end;
+    ++count;
+    if (count >= window) match_at(count - window, count);
+  });
+  for (std::size_t i = count >= window ? count - window + 1 : 0; i < count; ++i) match_at(i, count);
+}
+
+std::vector<CodebookMatch> Codebook::matches(std::string_view text) const {
+  std::vector<CodebookMatch> out;
+  impl_->visit(text, [&](const Pattern& p, std::size_t start, std::size_t end) {
+    out.push_back({p.driver, start, end, p.source});
   });
   return out;
 }
@@ -234,7 +289,9 @@ LabelMatrix Codebook::predict(std::span<const std::string_view> texts, int threa
   if (threads < 0) throw std::invalid_argument("Codebook: threads " + std::to_string(threads) + " is negative");
   LabelMatrix Y = LabelMatrix::Zero(static_cast<Eigen::Index>(texts.size()), static_cast<Eigen::Index>(drivers().size()));
   detail::parallel_for(texts.size(), static_cast<unsigned>(threads), "Codebook", "text", [&](std::size_t i) {
-    for (const auto& mt : matches(texts[i])) Y(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(mt.driver)) = 1;
+    impl_->visit(texts[i], [&](const Pattern& p, std::size_t, std::size_t) {
+      Y(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(p.driver)) = 1;
+    });
   }, 256);
   return Y;
 }
