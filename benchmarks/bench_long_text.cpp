@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+// One long comment (issue #16, class 4): predict_proba, explain and codebook matching of a single
+// text of 10 KB, 100 KB, 1 MB and 10 MB, made of the corpus's lines joined by spaces (a realistic
+// mix of Italian words, punctuation, emoji and repeats). Google Benchmark fits the times against
+// the size (BigO line; "N" is linear, "N^2" quadratic) and each run reports its peak resident
+// memory over the text's size (peak_rss/byte: what the call added to the process's high-water mark,
+// per byte of text; absent where /proc/self/clear_refs cannot reset the mark).
+//
+// Model and codebook: the ones perche ships (examples/data/drivers.model, codebook.txt).
+//     build/dev/benchmarks/bench_long_text --benchmark_filter=explain
+#include <benchmark/benchmark.h>
+#include <perche/classify.hpp>
+#include <perche/codebook.hpp>
+
+#include "corpus.hpp"
+
+#include <fstream>
+#include <string>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+#ifndef PERCHE_BENCH_DATA
+#define PERCHE_BENCH_DATA "examples/data"
+#endif
+
+namespace {
+
+// size bytes of the corpus's lines joined by single spaces, cut at a line boundary (then padded
+// with spaces to the size).
+std::string long_text(std::size_t size) {
+  const auto& lines = perche_bench::corpus().lines;
+  std::string s;
+  s.reserve(size);
+  for (std::size_t i = 0;; i = (i + 1) % lines.size()) {
+    if (s.size() + lines[i].size() + 1 > size) break;
+    s.append(lines[i]).push_back(' ');
+  }
+  s.resize(size, ' ');
+  return s;
+}
+
+const perche::DriverClassifier& model() {
+  static const perche::DriverClassifier m = perche::DriverClassifier::load(PERCHE_BENCH_DATA "/drivers.model");
+  return m;
+}
+
+const perche::Codebook& codebook() {
+  static const perche::Codebook c = perche::Codebook::load(PERCHE_BENCH_DATA "/codebook.txt");
+  return c;
+}
+
+// The process's resident high-water mark (VmHWM) in bytes, or -1.
+long peak_rss() {
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6)) * 1024;
+  return -1;
+}
+
+// Resets VmHWM to the current RSS (Linux ≥ 4.0), after handing freed memory back to the system so
+// that earlier runs' leftovers do not hide this one's peak; false where that is not allowed.
+bool reset_peak_rss() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+  std::ofstream out("/proc/self/clear_refs");
+  out << "5";
+  out.flush();
+  return static_cast<bool>(out);
+}
+
+// Runs the benchmark loop over fn(text) and adds the size, bytes/s and the peak memory per byte.
+template <typename Fn>
+void run(benchmark::State& state, Fn&& fn) {
+  const auto size = static_cast<std::size_t>(state.range(0));
+  const std::string text = long_text(size);
+  (void)model();
+  (void)codebook();
+  std::ifstream("/proc/self/status").peek();  // the stream's own buffers before the baseline
+  const bool measured = reset_peak_rss();
+  const long base = peak_rss();
+  for (auto _ : state) benchmark::DoNotOptimize(fn(std::string_view(text)));
+  const long peak = peak_rss();
+  state.SetComplexityN(static_cast<std::int64_t>(size));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * size));
+  if (measured && base >= 0 && peak >= 0)
+    state.counters["peak_rss/byte"] = static_cast<double>(peak - base) / static_cast<double>(size);
+}
+
+void BM_long_predict_proba(benchmark::State& state) {
+  run(state, [](std::string_view t) { return model().predict_proba(t); });
+}
+void BM_long_explain(benchmark::State& state) {
+  run(state, [](std::string_view t) { return model().explain(t); });
+}
+void BM_long_codebook_matches(benchmark::State& state) {
+  run(state, [](std::string_view t) { return codebook().matches(t); });
+}
+
+#define PERCHE_LONG_TEXT(fn) \
+  BENCHMARK(fn)->RangeMultiplier(10)->Range(10'000, 10'000'000)->Unit(benchmark::kMillisecond)->Complexity()
+
+PERCHE_LONG_TEXT(BM_long_predict_proba);
+PERCHE_LONG_TEXT(BM_long_explain);
+PERCHE_LONG_TEXT(BM_long_codebook_matches);
+
+}  // namespace
+
+int main(int argc, char** argv) { return perche_bench::run(argc, argv); }
