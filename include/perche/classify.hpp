@@ -266,7 +266,13 @@ struct Explanation {
 
 /// Multi-label one-vs-rest driver classifier: one tokenizer + vectorizer, one logistic regression
 /// per driver (trained on parallel threads), a decision threshold per driver.
-/// A fitted classifier is immutable; its const functions may be called from several threads.
+///
+/// Threads: const functions may be called from several threads at once. fit(), load into an
+/// existing object and assignment are not synchronised (the standard library's contract): to
+/// retrain a model that other threads read, fit a new DriverClassifier and publish it, e.g. a
+/// std::shared_ptr<const DriverClassifier> swapped under a mutex; readers then see the old model
+/// or the new one, never a mix. The Python binding does this for every call on a shared object.
+/// save() writes beside the target and renames, so the file on disk is always a whole model.
 class DriverClassifier {
  public:
   /// drivers: names (non-empty, distinct). Empty: named by fit() as "driver_0"... .

@@ -867,6 +867,17 @@ TfidfVectorizer TfidfVectorizer::from_parts(TfidfOptions options, std::vector<st
   if (static_cast<std::size_t>(idf.size()) != features.size())
     throw std::invalid_argument("TfidfVectorizer: " + std::to_string(features.size()) + " features but " +
                                 std::to_string(idf.size()) + " idf values");
+  // What fit() can produce, checked so that a corrupted or hand-made model fails here, naming the
+  // field, rather than scoring every text NaN: idf = ln((1 + n)/(1 + df)) + 1 (smooth) or
+  // ln(n/df) + 1 with df ≤ n is finite and ≥ 1 (scikit-learn's TfidfTransformer definition).
+  for (std::size_t c = 0; c < features.size(); ++c) {
+    if (features[c].empty() || features[c] == std::string(1, kCharPrefix))
+      throw std::invalid_argument("TfidfVectorizer: feature " + std::to_string(c) + " is empty");
+    const double w = idf[static_cast<Eigen::Index>(c)];
+    if (!(std::isfinite(w) && w >= 1.0))
+      throw std::invalid_argument("TfidfVectorizer: idf of feature " + std::to_string(c) + " ('" + features[c] +
+                                  "') is " + std::to_string(w) + ", expected a finite value >= 1");
+  }
   v.features_ = std::move(features);
   v.idf_ = std::move(idf);
   v.index_features();

@@ -172,8 +172,23 @@ void fix_accents(std::string& w) {
   }
 }
 
-// Runs of 3+ equal letters shrink to one (Italian writes no letter three times in a row);
-// double letters (mamma, bello) stay.
+// Vowels of Italian words (and y, elongated like one in "heyyy"), plain or accented, either case.
+bool is_vowel(char32_t c) {
+  switch (c) {
+    case U'a': case U'e': case U'i': case U'o': case U'u': case U'y':
+    case U'A': case U'E': case U'I': case U'O': case U'U': case U'Y':
+    case U'à': case U'è': case U'é': case U'ì': case U'í': case U'ò': case U'ó': case U'ù': case U'ú':
+    case U'À': case U'È': case U'É': case U'Ì': case U'Í': case U'Ò': case U'Ó': case U'Ù': case U'Ú':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Italian writes no letter three times in a row, so a run of 3+ equal letters is an elongation:
+// a vowel run shrinks to one (bellissimoooo → bellissimo, siii → si), a consonant run to two,
+// since Italian doubles consonants and an elongated double must keep its double (grupppo → gruppo,
+// acccordi → accordi, tuttttto → tutto). Double letters (mamma, bello) stay.
 void squash_letters(std::string& w) {
   std::string out;
   out.reserve(w.size());
@@ -190,6 +205,7 @@ void squash_letters(std::string& w) {
     }
     if (run >= 3 && detail::classify(d.cp) == Cls::letter) {
       out.append(w, i, d.len);
+      if (!is_vowel(d.cp)) out.append(w, i, d.len);
       changed = true;
     } else {
       out.append(w, i, j - i);
