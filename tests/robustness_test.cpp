@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <perche/classify.hpp>
+#include <perche/csv.hpp>
 
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -101,9 +102,12 @@ TEST_CASE("model fields that parse but make no sense are a FormatError naming th
       {"negative threshold", forge(bytes, threshold, -0.25), "threshold of driver 1"},
       {"NaN intercept", forge(bytes, intercept, nan), "intercept 0 is nan"},
       {"infinite coefficient", forge(bytes, coefficient, inf), "is inf, expected a finite value"},
+      {"huge intercept", forge(bytes, intercept, 1e200), "intercept 0 is"},
       {"NaN idf", forge(bytes, idf_at, nan), "idf of feature"},
       {"infinite idf", forge(bytes, idf_at, inf), "expected a finite value >= 1"},
       {"idf below 1", forge(bytes, idf_at, 0.5), "expected a finite value >= 1"},
+      {"finite but impossible idf", forge(bytes, idf_at, 1e308), "expected a finite value >= 1 and <= 64"},
+      {"finite but impossible coefficient", forge(bytes, coefficient, -1e300), "within ±1e100"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.name);
@@ -248,9 +252,28 @@ TEST_CASE("save: the target is replaced only when the new file is complete") {
   clf.save(path);
   const std::string first = clf.to_bytes();
   CHECK(perche::DriverClassifier::load(path).to_bytes() == first);
-  // A target that is a directory cannot be replaced: the error names it and nothing is left behind.
-  const std::string names_dir = "cannot replace '" + dir + "'";
-  CHECK_THROWS_WITH_AS(clf.save(dir), doctest::Contains(names_dir.c_str()), std::runtime_error);
+  // A target that is a directory or a FIFO is refused (without blocking on the FIFO), naming it.
+  const std::string names_dir = "model " + dir + " is not a regular file (directory)";
+  CHECK_THROWS_WITH_AS(clf.save(dir), names_dir.c_str(), perche::IoError);
+  const std::string fifo = dir + "/fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK_THROWS_WITH_AS(clf.save(fifo), doctest::Contains("is not a regular file (FIFO)"), perche::IoError);
+  std::remove(fifo.c_str());
+  // A symbolic link stays a link to the file it names, which gets the new model; an existing
+  // file keeps its permission bits.
+  const std::string real = dir + "/real.perche", alias = dir + "/alias.perche";
+  { std::ofstream(real) << "old"; }
+  REQUIRE(::chmod(real.c_str(), 0640) == 0);
+  REQUIRE(::symlink("real.perche", alias.c_str()) == 0);
+  clf.save(alias);
+  struct stat link {}, file {};
+  REQUIRE(::lstat(alias.c_str(), &link) == 0);
+  CHECK(S_ISLNK(link.st_mode));
+  REQUIRE(::stat(real.c_str(), &file) == 0);
+  CHECK((file.st_mode & 0777) == 0640);
+  CHECK(perche::DriverClassifier::load(real).to_bytes() == first);
+  std::remove(alias.c_str());
+  std::remove(real.c_str());
   // A file size limit smaller than the model (RLIMIT_FSIZE) makes the write fail half-way; the old
   // model must survive intact. (SIGXFSZ is ignored so that write() reports EFBIG instead.)
   const pid_t pid = fork();

@@ -232,8 +232,11 @@ struct DriverOptions {
   /// (cv_folds ≥ 2), or this fixed value for every driver when cv_folds is 0.
   int cv_folds = 5;
   double threshold = 0.5;
-  unsigned threads = 0;  ///< 0: all cores
+  /// 0: all cores; more than the cores are clamped to them when used; above kMaxThreads the
+  /// constructor throws std::invalid_argument (and a model file saying so is a FormatError).
+  unsigned threads = 0;
   std::uint64_t seed = 42;  ///< fold assignment
+  static constexpr unsigned kMaxThreads = 4096;
 
   static TfidfOptions default_features();
   static LogisticOptions default_logistic();

@@ -263,13 +263,13 @@ class DriverClassifier(_core.DriverClassifier):
         return super().evaluate(texts, self._labels(Y, len(texts))[0])
 
     def save(self, path):
-        super().save(os.fspath(path))
+        super().save(os.fsencode(path))  # bytes: any file name, UTF-8 or not
 
     @classmethod
     def load(cls, path, max_bytes: int = _core.DriverClassifier.MAX_MODEL_BYTES):
         """A saved model. IoError (an OSError) when the file cannot be read, is not a regular file or
         is larger than max_bytes (1 GiB by default); FormatError when it is not a valid model."""
-        return cls._from_core(_core.DriverClassifier.load(os.fspath(path), max_bytes))
+        return cls._from_core(_core.DriverClassifier.load(os.fsencode(path), max_bytes))
 
     @classmethod
     def from_bytes(cls, data):

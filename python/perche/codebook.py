@@ -28,7 +28,18 @@ class Codebook(_core.Codebook):
     def load(cls, path, max_bytes: int = _core.Codebook.MAX_CODEBOOK_BYTES) -> "Codebook":
         """A codebook file (UTF-8). IoError (an OSError) when it cannot be read, is not a regular file
         or is larger than max_bytes (64 MiB by default): read through the library's bounded reader."""
-        return cls(_core._read_file(os.fspath(path), "codebook", max_bytes).decode("utf-8"))
+        raw = _core._read_file(os.fsencode(path), "codebook", max_bytes)  # bytes: any file name
+        shown = os.fsdecode(path).encode("utf-8", "backslashreplace").decode("utf-8")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = raw.count(b"\n", 0, e.start) + 1
+            raise _core.FormatError(f"codebook {shown}: line {line}: byte {e.start} is not UTF-8 "
+                                    "(a codebook is UTF-8 text)") from None
+        try:
+            return cls(text)
+        except ValueError as e:
+            raise type(e)(f"codebook {shown}: {e}") from None
 
     @classmethod
     def default(cls) -> "Codebook":

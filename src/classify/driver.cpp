@@ -113,6 +113,9 @@ DriverClassifier::DriverClassifier(std::vector<std::string> drivers, DriverOptio
   if (!(options_.threshold > 0 && options_.threshold < 1))
     throw std::invalid_argument("DriverClassifier: threshold " + std::to_string(options_.threshold) +
                                 " is not in (0, 1)");
+  if (options_.threads > DriverOptions::kMaxThreads)
+    throw std::invalid_argument("DriverClassifier: threads " + std::to_string(options_.threads) + " is absurd (at most " +
+                                std::to_string(DriverOptions::kMaxThreads) + ")");
   LogisticRegression check(options_.logistic);  // validates C, tol, max_iter now
   (void)check;
 }

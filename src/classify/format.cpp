@@ -12,17 +12,9 @@
 #include <perche/classify.hpp>
 
 #include <array>
-#include <atomic>
 #include <bit>
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
-#include <sstream>
-
-#include <unistd.h>
 
 #include "../io/file.hpp"
 
@@ -31,9 +23,6 @@ namespace {
 
 constexpr char kMagic[8] = {'P', 'E', 'R', 'C', 'H', 'E', 'D', 'C'};
 constexpr std::uint32_t kVersion = 2;
-// More threads than any machine has is a corrupted field; counts up to this are clamped to the
-// hardware when used (detail::resolve_threads).
-constexpr std::uint32_t kMaxThreads = 4096;
 
 std::uint32_t crc32(std::string_view data) {
   static const auto table = [] {
@@ -237,8 +226,9 @@ DriverOptions read_options(Reader& r, std::uint32_t version) {
   d.cv_folds = r.i32("cv_folds");
   d.threshold = r.f64("threshold");
   d.threads = r.u32("threads");
-  if (d.threads > kMaxThreads)
-    r.fail("threads " + std::to_string(d.threads) + " is absurd (at most " + std::to_string(kMaxThreads) + ")",
+  if (d.threads > DriverOptions::kMaxThreads)  // the constructor's rule, named with its byte here
+    r.fail("threads " + std::to_string(d.threads) + " is absurd (at most " + std::to_string(DriverOptions::kMaxThreads) +
+               ")",
            r.offset() - 4);
   d.seed = r.u64("seed");
   return d;
@@ -350,27 +340,9 @@ DriverClassifier DriverClassifier::from_bytes(std::string_view bytes) {
 }
 
 void DriverClassifier::save(const std::string& path) const {
-  const std::string bytes = to_bytes();
-  // Written beside the target and renamed over it when complete (rename is atomic within a file
-  // system, POSIX rename(2)): a failure half-way (disk full, a size limit, a crash) leaves the old
-  // file or none, never a truncated model that then fails to load.
-  static std::atomic<unsigned> counter{0};
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw std::runtime_error("DriverClassifier.save: cannot open '" + path + "' for writing");
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    f.close();
-    if (!f) {
-      std::remove(tmp.c_str());
-      throw std::runtime_error("DriverClassifier.save: writing '" + path + "' failed (the file was left as it was)");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    std::remove(tmp.c_str());
-    throw std::runtime_error("DriverClassifier.save: cannot replace '" + path + "': " + std::strerror(err));
-  }
+  // Whole or not at all (detail::write_file): a full disk, a size limit or a crash half-way leaves
+  // the old file, never a truncated model that then fails to load.
+  detail::write_file(path, to_bytes(), "model");
 }
 
 DriverClassifier DriverClassifier::load(const std::string& path, std::uint64_t max_bytes) {
@@ -378,7 +350,7 @@ DriverClassifier DriverClassifier::load(const std::string& path, std::uint64_t m
   try {
     return from_bytes(bytes);
   } catch (const FormatError& e) {
-    throw FormatError(std::string(e.what()) + " in '" + path + "'");
+    throw FormatError(std::string(e.what()) + " in '" + detail::display_path(path) + "'");
   }
 }
 

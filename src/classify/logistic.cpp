@@ -364,14 +364,17 @@ LogisticRegression LogisticRegression::from_parts(LogisticOptions options, std::
     if (!(classes[k - 1] < classes[k]))
       throw std::invalid_argument("LogisticRegression: classes are not sorted and distinct (class " + std::to_string(k) +
                                   " is " + std::to_string(classes[k]) + " after " + std::to_string(classes[k - 1]) + ")");
+  // |value| ≤ 1e100: no L2-penalized fit comes near it, and a sum of such products cannot overflow
+  // to ±inf (whose difference would make a probability NaN).
+  constexpr double kMaxMagnitude = 1e100;
   for (Eigen::Index i = 0; i < coef.size(); ++i)
-    if (!std::isfinite(coef.data()[i]))
+    if (!(std::abs(coef.data()[i]) <= kMaxMagnitude))
       throw std::invalid_argument("LogisticRegression: coefficient " + std::to_string(i) + " is " +
-                                  std::to_string(coef.data()[i]) + ", expected a finite value");
+                                  std::to_string(coef.data()[i]) + ", expected a finite value within ±1e100");
   for (Eigen::Index i = 0; i < intercept.size(); ++i)
-    if (!std::isfinite(intercept[i]))
+    if (!(std::abs(intercept[i]) <= kMaxMagnitude))
       throw std::invalid_argument("LogisticRegression: intercept " + std::to_string(i) + " is " +
-                                  std::to_string(intercept[i]) + ", expected a finite value");
+                                  std::to_string(intercept[i]) + ", expected a finite value within ±1e100");
   m.classes_ = std::move(classes);
   m.coef_ = std::move(coef);
   m.intercept_ = std::move(intercept);

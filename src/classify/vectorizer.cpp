@@ -873,10 +873,13 @@ TfidfVectorizer TfidfVectorizer::from_parts(TfidfOptions options, std::vector<st
   for (std::size_t c = 0; c < features.size(); ++c) {
     if (features[c].empty() || features[c] == std::string(1, kCharPrefix))
       throw std::invalid_argument("TfidfVectorizer: feature " + std::to_string(c) + " is empty");
+    // ... and at most ln(1 + 2^63) + 1 ≈ 44.7 (one document in 2^63): a larger value, even finite,
+    // overflows a row's norm and turns every probability into NaN.
+    constexpr double kMaxIdf = 64.0;
     const double w = idf[static_cast<Eigen::Index>(c)];
-    if (!(std::isfinite(w) && w >= 1.0))
+    if (!(w >= 1.0 && w <= kMaxIdf))
       throw std::invalid_argument("TfidfVectorizer: idf of feature " + std::to_string(c) + " ('" + features[c] +
-                                  "') is " + std::to_string(w) + ", expected a finite value >= 1");
+                                  "') is " + std::to_string(w) + ", expected a finite value >= 1 and <= 64");
   }
   v.features_ = std::move(features);
   v.idf_ = std::move(idf);

@@ -487,7 +487,7 @@ std::optional<std::size_t> CsvTable::column(std::string_view name) const {
 CsvTable read_csv(std::string_view bytes, const CsvOptions& options) { return detail::CsvReader::read(bytes, options, {}); }
 
 CsvTable read_csv_file(const std::string& path, const CsvOptions& options) {
-  return detail::CsvReader::read(detail::read_file(path, "CSV", options.max_bytes), options, path);
+  return detail::CsvReader::read(detail::read_file(path, "CSV", options.max_bytes), options, detail::display_path(path));
 }
 
 }  // namespace perche

@@ -6,14 +6,20 @@
 
 #include <perche/csv.hpp>
 
+#include "../text/unicode.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <memory>
+#include <random>
 
 namespace perche::detail {
 namespace {
@@ -44,6 +50,81 @@ struct Closer {
 
 }  // namespace
 
+void write_file(const std::string& path, std::string_view bytes, std::string_view what) {
+  const std::string name = std::string(what) + ' ' + display_path(path);
+  auto cannot = [&](int e) { return IoError("cannot write " + name + ": " + std::strerror(e)); };
+  std::string target = path;
+  struct stat st {};
+  const bool exists = ::stat(path.c_str(), &st) == 0;  // follows a symbolic link to its file
+  if (exists && !S_ISREG(st.st_mode)) throw not_regular(name, st.st_mode);
+  struct stat link {};
+  if (exists && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+    std::unique_ptr<char, decltype(&std::free)> real(::realpath(path.c_str(), nullptr), &std::free);
+    if (!real) throw cannot(errno);
+    target = real.get();
+  }
+  const auto slash = target.rfind('/');
+  const std::string dir = slash == std::string::npos ? std::string() : target.substr(0, slash + 1);
+  const std::string base = slash == std::string::npos ? target : target.substr(slash + 1);
+
+  std::random_device entropy;
+  std::string tmp;
+  int fd = -1;
+  for (int attempt = 0; fd < 0 && attempt < 100; ++attempt) {
+    char suffix[17];
+    std::snprintf(suffix, sizeof suffix, "%08x%08x", entropy(), entropy());
+    tmp = dir + "." + base + ".tmp-" + suffix;
+    do fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);  // umask applies
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0 && errno != EEXIST) throw cannot(errno);
+  }
+  if (fd < 0) throw cannot(EEXIST);
+  auto fail = [&](int e) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return cannot(e);
+  };
+  if (exists && ::fchmod(fd, st.st_mode & 07777) != 0) throw fail(errno);
+  for (std::size_t done = 0; done < bytes.size();) {
+    const ssize_t n = ::write(fd, bytes.data() + done, std::min<std::size_t>(bytes.size() - done, 1u << 30));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw fail(n < 0 ? errno : EIO);
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) throw fail(errno);
+  if (::close(fd) != 0) {
+    const int e = errno;
+    ::unlink(tmp.c_str());
+    throw cannot(e);
+  }
+  if (::rename(tmp.c_str(), target.c_str()) != 0) {
+    const int e = errno;
+    ::unlink(tmp.c_str());
+    throw cannot(e);
+  }
+}
+
+std::string display_path(std::string_view path) {
+  std::string out;
+  out.reserve(path.size());
+  const auto* p = reinterpret_cast<const unsigned char*>(path.data());
+  const auto* end = p + path.size();
+  while (p < end) {
+    const text::detail::Decoded d = text::detail::decode(p, end);
+    if (d.valid) {
+      out.append(reinterpret_cast<const char*>(p), d.len);
+    } else {
+      for (std::uint8_t k = 0; k < d.len; ++k) {
+        char hex[5];
+        std::snprintf(hex, sizeof hex, "\\x%02X", p[k]);
+        out += hex;
+      }
+    }
+    p += d.len;
+  }
+  return out;
+}
+
 std::string format_bytes(std::uint64_t n) {
   static constexpr struct {
     std::uint64_t size;
@@ -55,7 +136,7 @@ std::string format_bytes(std::uint64_t n) {
 }
 
 std::string read_file(const std::string& path, std::string_view what, std::uint64_t max_bytes) {
-  const std::string name = std::string(what) + ' ' + path;
+  const std::string name = std::string(what) + ' ' + display_path(path);
   const auto cannot = [&](int e) { return IoError("cannot read " + name + ": " + std::strerror(e)); };
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, maybe forever. It is
   // cleared below once the descriptor is known to be a regular file.

@@ -19,6 +19,20 @@ namespace perche::detail {
 /// to its end, and still fails once it passes max_bytes: at most max_bytes + 1 bytes are read.
 std::string read_file(const std::string& path, std::string_view what, std::uint64_t max_bytes);
 
+/// Writes `bytes` to `path` whole or not at all: into a new file beside the target (created with
+/// O_EXCL | O_NOFOLLOW under an unpredictable name, so that nothing planted there is followed or
+/// reused), fsync'd, then renamed over the target (rename(2) is atomic within a file system). A
+/// target that is a symbolic link keeps its link (the file it names is replaced); an existing
+/// target keeps its permission bits, a new one gets 0666 less the umask. Throws IoError naming
+/// `what` and `path` when the target exists and is not a regular file (a directory, a FIFO, a
+/// device) or when any step fails; the temporary file is then removed and the target untouched.
+void write_file(const std::string& path, std::string_view bytes, std::string_view what);
+
+/// A path as it may appear in a message: bytes that are not UTF-8 (a file name from a Latin-1
+/// file system) become \xNN, so that the message stays valid UTF-8 (Python could not raise it
+/// otherwise).
+std::string display_path(std::string_view path);
+
 /// A size in the largest binary unit that divides it: "512 bytes", "3 KiB", "64 MiB", "1 GiB".
 std::string format_bytes(std::uint64_t n);
 

@@ -720,3 +720,47 @@ def test_scores_and_dates_from_a_frame_follow_the_same_rules():
     rows = {p["row"]: p["message"] for p in src["problems"]}
     assert "nps is empty" in rows[2] and "'1e1'" in rows[4] and "'True'" in rows[5]
     assert [p["period"] for p in r.data["trend"]["periods"]] == ["2024-01", "2024-02", "2024-03"]
+
+
+# --- file names that are not UTF-8 (found in review) ----------------------------------------------
+
+
+def _bytes_run(*argv):
+    # argv as bytes: a Latin-1 file name reaches Python as a str with surrogate escapes.
+    return subprocess.run([os.fsencode(sys.executable), b"-m", b"perche.cli", *argv], capture_output=True,
+                          timeout=300)
+
+
+def test_file_names_that_are_not_utf8_are_read_and_written(tmp_path):
+    d = os.fsencode(tmp_path)
+    data, model, codebook = d + b"/caff\xe8.csv", d + b"/m\xe8.model", d + b"/cb\xe8.txt"
+    with open(data, "wb") as f:
+        f.write(Path(SAMPLE).read_bytes())
+    with open(codebook, "wb") as f:
+        f.write(Path(DEFAULT_CODEBOOK).read_bytes())
+    p = _bytes_run(b"train", data, b"--text", b"motivo", b"--labels", b"driver", b"--out", model, b"--cv-folds", b"0")
+    assert p.returncode == 0, p.stderr.decode(errors="replace")
+    assert perche.DriverClassifier.load(model).fitted
+    for extra in ([b"--model", model], [b"--codebook", codebook]):
+        p = _bytes_run(b"analyze", data, b"--no-progress", b"--bootstrap", b"50", *extra)
+        assert p.returncode == 0, p.stderr.decode(errors="replace")
+    p = _bytes_run(b"report", data)
+    assert p.returncode == 0, p.stderr.decode(errors="replace")
+
+
+def test_a_missing_file_with_a_name_that_is_not_utf8_is_one_line_naming_it(tmp_path):
+    missing = os.fsencode(tmp_path) + b"/assente\xe8.model"
+    p = _bytes_run(b"analyze", b"--model", missing, b"--no-progress")
+    assert p.returncode == 2
+    lines = p.stderr.decode("utf-8").strip().splitlines()
+    assert len(lines) == 1 and "assente" in lines[0], lines
+
+
+def test_a_codebook_that_is_not_utf8_is_one_line_naming_the_file_and_line(tmp_path):
+    bad = tmp_path / "cb.txt"
+    bad.write_bytes(Path(DEFAULT_CODEBOOK).read_bytes().replace(b"\n", b"\n\xff", 1))
+    with pytest.raises(perche.FormatError, match=r"codebook .*cb\.txt: line 2: byte \d+ is not UTF-8"):
+        perche.Codebook.load(bad)
+    p = run_subprocess("analyze", "--codebook", bad, "--no-progress")
+    assert p.returncode == 2
+    assert len(p.stderr.decode().strip().splitlines()) == 1

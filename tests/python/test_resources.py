@@ -92,3 +92,11 @@ def test_repr_of_a_driver_classifier_whose_init_failed_does_not_touch_the_unbuil
     with pytest.raises(ValueError, match="named twice"):
         Probe()
     assert seen == ["DriverClassifier(<not constructed>)"]
+
+
+def test_a_thread_count_no_machine_has_is_refused_at_construction_as_at_load():
+    # Before, DriverClassifier(threads=5000) fitted and saved a model that load() then refused.
+    import perche
+
+    with pytest.raises(ValueError, match="threads 5000 is absurd"):
+        perche.DriverClassifier(["a", "b"], threads=5000)
