@@ -253,7 +253,7 @@ def read_csv(source, delimiter: Optional[str] = None, encoding: Optional[str] = 
     e = encoding or ""
     if isinstance(source, (bytes, bytearray, memoryview)):
         return _core.read_csv_bytes(bytes(source), d, e)
-    return _core.read_csv_file(os.fspath(source), d, e)
+    return _core.read_csv_file(os.fsencode(source), d, e)  # bytes: any file name, UTF-8 or not
 
 
 def _skips_record(message: str) -> bool:
@@ -518,6 +518,8 @@ def split_labels(values, drivers: Optional[list] = None, what: str = "labels") -
     rows = []
     for v in values:
         s = "" if v is None or (isinstance(v, float) and v != v) else str(v)
+        # A lone surrogate (not encodable) becomes U+FFFD, as in every text (the UTF-8 policy).
+        s = s.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
         for sep in (";", ","):
             s = s.replace(sep, "|")
         rows.append([p.strip() for p in s.split("|") if p.strip()])
@@ -546,14 +548,18 @@ def _classify(kind: str, obj: Any, texts: list, progress: _Progress, labels=None
     return names, P, Y
 
 
-def _highlights(kind: str, obj: Any, text: str, driver: str) -> list:
-    if kind == "codebook":
-        return [{"start": int(s), "end": int(e), "term": p, "weight": 1.0}
-                for d, s, e, p in obj.matches(text) if d == driver]
+def _highlights(kind: str, obj: Any, text: str, driver: str, seen: dict) -> list:
+    """The spans that made `driver` fire in `text`. seen caches the explanation (or the codebook
+    matches) of each text: a comment quoted under several drivers is explained once."""
     if kind == "labels":
         return []
+    if text not in seen:
+        seen[text] = obj.matches(text) if kind == "codebook" else obj.explain(text)
+    if kind == "codebook":
+        return [{"start": int(s), "end": int(e), "term": p, "weight": 1.0}
+                for d, s, e, p in seen[text] if d == driver]
     out = []
-    for e in obj.explain(text):
+    for e in seen[text]:
         if e["driver"] != driver:
             continue
         for t in e["terms"]:
@@ -846,6 +852,7 @@ def _analyze(data, score, text, metric, date, by, model, codebook, labels, freq,
     picks = _core.select_verbatims(Y, P, first_codes if first_codes is not None else np.empty(0, dtype=np.int64),
                                    int(n_verbatims))
     verbatim_rows = []
+    explained: dict = {}
     for j, rows_j in enumerate(picks):
         for i in rows_j:
             t = str(texts_all[i])
@@ -854,7 +861,7 @@ def _analyze(data, score, text, metric, date, by, model, codebook, labels, freq,
                 "segment": None if first_codes is None else str(first_labels[first_codes[i]]),
                 "date": None if sel.dates is None or np.isnat(sel.dates[i]) else str(sel.dates[i]),
                 frame.where: _plain(rows[i]),
-                "highlights": _highlights(kind, obj, t, names[j])})
+                "highlights": _highlights(kind, obj, t, names[j], explained)})
 
     src = _source(frame, sel)
     notes = list(a.notes)

@@ -31,6 +31,7 @@ import numpy as np
 
 from . import metrics as m
 from .analysis import _SCALES, _TEXT, SAMPLE, atomic_write, check_writable
+from .report import _t  # data as terminal text: no escape sequence or bidi override reaches the terminal
 
 _LIMIT = 20  # problems listed on stderr before "… and N more"
 _doing = "starting"  # what the command is doing, for "out of memory while …"
@@ -83,8 +84,13 @@ def _load(file):
 # --- perche report -------------------------------------------------------------------------------
 
 
-def _fmt_ci(r, digits=1) -> str:
-    return f"{r.score:+.{digits}f}  [{r.ci_low:+.{digits}f}, {r.ci_high:+.{digits}f}]"
+def _fmt_ci(r, digits=1, width=0) -> str:
+    """score [low, high], and the interval's centre when the score lies outside its interval
+    (adjusted Wald with few responses: one 10 is NPS +100 with CI [−48.5, +98.5])."""
+    text = f"{r.score:>+{width}.{digits}f}  [{r.ci_low:+{max(0, width - 1)}.{digits}f}, {r.ci_high:+{max(0, width - 1)}.{digits}f}]"
+    if not r.ci_low <= r.score <= r.ci_high:
+        text += f" (interval centre {r.center:+.{digits}f})"
+    return text
 
 
 def report(args) -> int:
@@ -112,7 +118,7 @@ def report(args) -> int:
     s = sel.scores
     keep = sel.keep
     overall = {"nps": m.nps, "csat": m.csat, "ces": m.ces}[metric](s)
-    print(f"perche report — {path.name}: {src['rows_used']} of {src['rows']} rows used"
+    print(f"perche report — {_t(path.name)}: {src['rows_used']} of {src['rows']} rows used"
           + (f", {src['bad_rows']} bad rows (see above)" if src["bad_rows"] else ""))
     if overall is None:
         print("no valid responses")
@@ -147,11 +153,11 @@ def report(args) -> int:
             date_col = frame.names[date_i]
             t = m.trend(s[dated], sel.dates[dated], metric=metric, freq=args.freq)
             out["trend"] = t.to_dict()
-            print(f"\nTrend by {'month' if args.freq == 'M' else args.freq} ({date_col}):")
+            print(f"\nTrend by {'month' if args.freq == 'M' else args.freq} ({_t(date_col)}):")
             print(f"  {'period':<10} {'n':>5}  {'score':>7}  {'95% CI':>17}")
             for p in t.periods:
                 r = p.result
-                print(f"  {str(p.period):<10} {r.n:>5}  {r.score:>+7.1f}  [{r.ci_low:+6.1f}, {r.ci_high:+6.1f}]")
+                print(f"  {_t(p.period):<10} {r.n:>5}  {_fmt_ci(r, 1, 7)}")
             if t.test is not None:
                 verdict = "significant DECLINE" if t.test.declining else (
                     "significant increase" if t.test.increasing else "no significant trend")
@@ -162,12 +168,12 @@ def report(args) -> int:
         col = frame.names[col_i]
         segs = m.by_segment(s, _segment_values(frame, col_i, keep), metric=metric)
         out["segments"][str(col)] = segs.to_dict()
-        print(f"\nBy {col}:")
+        print(f"\nBy {_t(col)}:")
         print(f"  {'segment':<18} {'n':>5}  {'score':>7}  {'95% CI':>17}  {'vs rest':>8}  {'p':>7}  {'p Holm':>7}")
         for g in segs:
             r = g.result
             vs = g.vs_rest
-            print(f"  {str(g.key):<18} {r.n:>5}  {r.score:>+7.1f}  [{r.ci_low:+6.1f}, {r.ci_high:+6.1f}]  "
+            print(f"  {_t(g.key):<18} {r.n:>5}  {_fmt_ci(r, 1, 7)}  "
                   + (f"{vs.diff:>+8.1f}  {vs.p_value:>7.4f}  {g.p_holm:>7.4f}" + (" *" if g.p_holm < 0.05 else "")
                      if vs is not None else f"{'—':>8}"))
     if by_is:
@@ -178,7 +184,7 @@ def report(args) -> int:
         text = json.dumps(_finite(out), indent=2, ensure_ascii=False, allow_nan=False, default=str)
         with atomic_write(args.json) as f:
             f.write(text + "\n")
-        print(f"\nJSON written to {args.json}")
+        print(f"\nJSON written to {_t(args.json)}")
     return 0
 
 
@@ -202,11 +208,11 @@ def analyze_command(args) -> int:
     if args.json:
         _step(f"writing {args.json}")
         result.to_json(args.json)
-        print(f"JSON: {args.json}")
+        print(f"JSON: {_t(args.json)}")
     if args.html:
         _step(f"writing {args.html}")
         result.to_html(args.html, lang=args.lang)
-        print(f"HTML: {args.html}")
+        print(f"HTML: {_t(args.html)}")
     return 0
 
 
@@ -238,6 +244,8 @@ def train_command(args) -> int:
     from .classify import DriverClassifier
 
     check_writable(args.out)  # before the training, not after it
+    if os.path.exists(args.out) and not os.path.isfile(args.out):  # the library writes only regular files
+        raise CliError(f"model {_t(args.out)} is not a regular file")
     _step(f"reading {args.file}")
     frame = _load(args.file)
     text_i = frame.find(args.text, (), "text column", "text")
@@ -269,18 +277,15 @@ def train_command(args) -> int:
     clf = DriverClassifier(names, **opts).fit([texts[i] for i in keep], Y)
     secs = time.perf_counter() - t0
     _step(f"writing {args.out}")
-    with atomic_write(args.out, "wb") as f:
-        try:
-            clf.save(f.name)
-        except RuntimeError as e:  # the C++ writer's failure, about the temporary file
-            raise OSError(str(e)) from None
-    print(f"perche train — {Path(args.file).name}: {len(keep)} comments ({skipped} empty skipped), "
+    with atomic_write(args.out, "wb") as f:  # whole or not at all, as every file the CLI writes
+        f.write(clf.to_bytes())
+    print(f"perche train — {_t(Path(args.file).name)}: {len(keep)} comments ({skipped} empty skipped), "
           f"{len(names)} drivers from {source}, {secs:.1f} s")
     width = max(len(n) for n in names)
     print(f"  {'driver':<{width}}  {'examples':>8}  {'threshold':>9}")
     for j, (n, t) in enumerate(zip(names, clf.thresholds)):
-        print(f"  {n:<{width}}  {int(Y[:, j].sum()):>8}  {t:>9.3f}")
-    print(f"model: {args.out}")
+        print(f"  {_t(n):<{width}}  {int(Y[:, j].sum()):>8}  {t:>9.3f}")
+    print(f"model: {_t(args.out)}")
     return 0
 
 
@@ -347,7 +352,7 @@ def classify_command(args) -> int:
         _step(f"writing {args.out}")
         with atomic_write(args.out, newline="") as f:
             write_classified(f, frame.names, columns, names, Y, P, excel)
-        print(f"perche classify: {len(texts)} rows, {len(names)} drivers → {args.out}", file=sys.stderr)
+        print(f"perche classify: {len(texts)} rows, {len(names)} drivers → {_t(args.out)}", file=sys.stderr)
     else:
         write_classified(sys.stdout, frame.names, columns, names, Y, P, excel)
     return 0

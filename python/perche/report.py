@@ -139,12 +139,12 @@ def _label(labels: dict, key: Any) -> str:
 
 
 def _check(data: Any, lang: str) -> tuple:
-    if lang not in _L:
+    if not isinstance(lang, str) or lang not in _L:
         raise ValueError(f"report: lang {lang!r} is not 'it' or 'en'")
     if not isinstance(data, dict):
         raise ValueError(f"report: the result is a {type(data).__name__}, expected the dict of perche.analyze()")
     metric = data.get("metric")
-    if metric not in _METRIC:
+    if not isinstance(metric, str) or metric not in _METRIC:
         raise ValueError(f"report: metric {str(metric)[:40]!r} is not one of 'nps', 'csat', 'ces'")
     return _L[lang], metric
 
@@ -423,13 +423,19 @@ def _marked(text: str, spans: list) -> str:
     return "".join(out)
 
 
+def _plot(v: Optional[float]) -> Optional[float]:
+    """A value as a chart coordinate: clamped to ±1e6 (no score or impact comes near it), so that a
+    hand-edited JSON cannot make an axis of infinite or NaN length."""
+    return None if v is None else min(max(v, -1e6), 1e6)
+
+
 def _trend_svg(periods: list, metric: str, L: dict) -> str:
     ps = []
     for p in periods:
-        s = _f(p.get("score"))
+        s = _plot(_f(p.get("score")))
         if s is None:
             continue
-        lo, hi = _f(p.get("ci_low")), _f(p.get("ci_high"))
+        lo, hi = _plot(_f(p.get("ci_low"))), _plot(_f(p.get("ci_high")))
         ps.append((p, s, s if lo is None else lo, s if hi is None else hi))
     if not ps:
         return f"<p>{_e(L['empty'])}</p>"
@@ -478,9 +484,9 @@ def _trend_svg(periods: list, metric: str, L: dict) -> str:
 def _impact_svg(drivers: list, metric: str, L: dict) -> str:
     ds = []
     for d in drivers:
-        v = _f(d.get("impact"))
+        v = _plot(_f(d.get("impact")))
         if v is not None:
-            lo, hi = _f(d.get("impact_ci_low")), _f(d.get("impact_ci_high"))
+            lo, hi = _plot(_f(d.get("impact_ci_low"))), _plot(_f(d.get("impact_ci_high")))
             ds.append((d, v, lo, hi) if lo is not None and hi is not None else (d, v, None, None))
     W, row, left, right, top = 900, 30, 250, 30, 24
     H = top + row * len(ds) + 24
@@ -517,9 +523,11 @@ def _impact_svg(drivers: list, metric: str, L: dict) -> str:
 
 
 def _matrix_svg(drivers: list, threshold: Optional[float], metric: str, L: dict) -> str:
-    ds = [(d, s, v) for d in drivers for s, v in [(_f(d.get("share")), _f(d.get("impact")))]
-          if s is not None and v is not None]
-    threshold = 0.0 if threshold is None else threshold
+    # A share is a proportion and an impact a difference of scores: values outside that (a
+    # hand-edited JSON) are clamped, so that the axes always have a positive, finite length.
+    ds = [(d, min(max(s, 0.0), 1.0), _plot(v)) for d in drivers
+          for s, v in [(_f(d.get("share")), _f(d.get("impact")))] if s is not None and v is not None]
+    threshold = 0.0 if threshold is None else min(max(threshold, 0.0), 1.0)
     W, H, left, right, top, bottom = 900, 420, 64, 24, 24, 48
     xs = [q[1] for q in ds] + [threshold]
     ys = [q[2] for q in ds] + [0.0]

@@ -438,3 +438,14 @@ def test_counts_and_results_ignore_nan_policy_but_validate_it():
     assert perche.nps(c, nan_policy="omit").n_omitted == 0
     with pytest.raises(ValueError, match="nan_policy 'skip'"):
         perche.nps(c, nan_policy="skip")
+
+
+def test_a_labels_column_with_a_lone_surrogate_names_its_driver_with_a_replacement_character():
+    # Found in review: the driver name reached the core as a str it cannot encode (TypeError).
+    import pandas as pd
+
+    import perche
+
+    df = pd.DataFrame({"nps": [0, 10] * 10, "motivo": ["x"] * 20, "lab": ["pre\ud800zzo", "cortesia"] * 10})
+    a = perche.analyze(df, labels="lab", date=False, by=[], bootstrap_samples=50, progress=False)
+    assert sorted(d["driver"] for d in a.data["drivers"]) == ["cortesia", "pre\ufffdzzo"]

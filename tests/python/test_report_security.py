@@ -313,6 +313,23 @@ def test_hostile_strings_where_numbers_are_expected_print_as_missing(sample):
     assert "<b>" not in text and "<img" not in text and "<script>" not in text and "<svg" not in text
 
 
+def test_numbers_out_of_any_real_range_and_containers_where_names_belong_render(sample):
+    # Found in review: negative shares divided by zero in the priority matrix, 1e308 made the
+    # axes NaN, and a list as metric or lang raised TypeError instead of the one-line ValueError.
+    data = json.loads(sample.to_json())
+    for d in data["drivers"]:
+        d.update(share=-1.12, impact=1e308, impact_ci_low=-1e308, impact_ci_high=1e308)
+    data["priority"]["share_threshold"] = -1
+    data["trend"]["periods"][0].update(score=1e308, ci_low=-1e308, ci_high=1e308)
+    page = render_html(data)
+    assert_inert(page, report_title("survey.csv"))
+    assert not re.search(r'="[^"]*nan[^"]*"', page.lower()), "a coordinate is NaN"
+    for bad in ({"metric": ["nps"]}, {"lang": ["it"]}):
+        with pytest.raises(ValueError, match="report: "):
+            render_html({**data, **{k: v for k, v in bad.items() if k == "metric"}},
+                        lang=bad.get("lang", "it"))
+
+
 def test_lone_surrogates_and_controls_are_replaced_not_written(sample):
     data = json.loads(sample.to_json())
     data["drivers"][0]["label"] = "a\ud800b\x00c\x1bd"
