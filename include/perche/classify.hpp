@@ -12,6 +12,7 @@
 /// checks to 1e-12 (features) and 1e-4 relative (coefficients).
 #pragma once
 
+#include <perche/error.hpp>
 #include <perche/text.hpp>
 
 #include <Eigen/Core>
@@ -32,13 +33,6 @@ namespace perche {
 using SparseMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor, std::int64_t>;
 /// n × k 0/1 labels, row-major (one row per text, one column per driver).
 using LabelMatrix = Eigen::Matrix<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
-/// A model file or buffer that cannot be read: bad magic, newer format version, truncation, wrong
-/// checksum, inconsistent sizes. what() names the problem and the byte offset.
-class FormatError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 // ---------------------------------------------------------------------------------------------
 // TfidfVectorizer
@@ -317,7 +311,7 @@ class DriverClassifier {
   /// model of a million features and 30 drivers (each feature costs 8 bytes of idf, 8 per driver
   /// and its name); loading holds the file and the model it becomes, about twice its size.
   static constexpr std::uint64_t kMaxModelBytes = 1ull << 30;
-  /// Reads a model file. Throws IoError (perche/csv.hpp) when the file cannot be read, is not a
+  /// Reads a model file. Throws IoError (perche/error.hpp) when the file cannot be read, is not a
   /// regular file (a directory, FIFO, device) or is larger than max_bytes; FormatError (naming
   /// the path) when its content is not a valid model.
   static DriverClassifier load(const std::string& path, std::uint64_t max_bytes = kMaxModelBytes);

@@ -41,7 +41,7 @@ class Codebook {
   /// Default limit of load(): 64 MiB, 15,000 times the shipped codebook (4.4 KB); a generated one
   /// with a million patterns still fits. Raise it with load's max_bytes.
   static constexpr std::uint64_t kMaxCodebookBytes = 64ull << 20;
-  /// Reads and parses a file. Throws IoError (perche/csv.hpp) when it cannot be read, is not a
+  /// Reads and parses a file. Throws IoError (perche/error.hpp) when it cannot be read, is not a
   /// regular file (a directory, FIFO, device) or is larger than max_bytes; FormatError as parse().
   static Codebook load(const std::string& path, std::uint64_t max_bytes = kMaxCodebookBytes);
 

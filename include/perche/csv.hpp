@@ -38,6 +38,8 @@
 /// trimmed). header() keeps every column as written and cell() reaches each by position; each
 /// name shared by several columns is one problem at the header's line, and column() with that name
 /// throws std::invalid_argument naming the columns, so that no caller silently gets one of them.
+#include <perche/error.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -47,16 +49,6 @@
 #include <vector>
 
 namespace perche {
-
-/// A file that cannot be read: missing, no permission, not a regular file (a directory, FIFO,
-/// device or socket), or larger than the caller's limit. Thrown by read_csv_file,
-/// DriverClassifier::load and Codebook::load; what() is one line naming the path:
-/// "cannot read CSV PATH: reason", "model PATH is not a regular file (character device)",
-/// "codebook PATH is larger than the 64 MiB limit (...)".
-class IoError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 /// Default limit of read_csv_file(): the reader holds the whole decoded text in memory (plus 12
 /// bytes per cell), so this is a memory bound; a survey export is far below it (a million

@@ -3,6 +3,7 @@
 /// Umbrella header: includes the public headers of perche, nothing else.
 #pragma once
 
+#include "perche/error.hpp"
 #include "perche/metrics.hpp"
 #include "perche/text.hpp"
 #include "perche/classify.hpp"

@@ -4,7 +4,7 @@
 // one, so the read went on until memory ran out.
 #include "file.hpp"
 
-#include <perche/csv.hpp>
+#include <perche/error.hpp>
 
 #include "../text/unicode.hpp"
 

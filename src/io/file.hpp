@@ -10,7 +10,7 @@
 namespace perche::detail {
 
 /// The whole content of the regular file at `path`, at most `max_bytes` bytes. `what` names the
-/// file's role in messages ("model", "codebook", "CSV"). Throws IoError (perche/csv.hpp), one line:
+/// file's role in messages ("model", "codebook", "CSV"). Throws IoError (perche/error.hpp), one line:
 ///   "cannot read model /x/m.model: No such file or directory"           (open or read failed)
 ///   "model /dev/zero is not a regular file (character device)"          (directory, FIFO, device, socket)
 ///   "codebook /x/c.txt is larger than the 64 MiB limit (the max_bytes argument raises it)"
