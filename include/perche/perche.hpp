@@ -10,3 +10,4 @@
 #include "perche/drivers.hpp"
 #include "perche/csv.hpp"
 #include "perche/codebook.hpp"
+#include "perche/data_files.hpp"

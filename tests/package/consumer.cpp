@@ -7,8 +7,17 @@
 
 #include <cmath>
 #include <cstdio>
+#ifndef PERCHE_METRICS_ONLY
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+#endif
 
-int main() {
+// argv[1], when given: the directory where default_model_path() and default_codebook_path() must
+// find the installed model and codebook (run.cmake: <prefix>/share/perche).
+int main(int argc, char** argv) {
   const auto r = perche::nps(perche::NpsCounts::from_counts(20, 30, 50));
   if (!r || std::fabs(r->score - 30.0) > 1e-9) {
     std::puts("consumer: unexpected NPS");
@@ -23,6 +32,30 @@ int main() {
     return 1;
   }
   std::printf("consumer: %zu terms\n", terms.size());
+
+  if (argc > 1) {
+    namespace fs = std::filesystem;
+    const std::string model_path = perche::default_model_path();
+    const std::string codebook_path = perche::default_codebook_path();
+    if (!fs::equivalent(fs::path(model_path).parent_path(), argv[1]) ||
+        !fs::equivalent(fs::path(codebook_path).parent_path(), argv[1])) {
+      std::printf("consumer: default data found at %s and %s, not in %s\n", model_path.c_str(),
+                  codebook_path.c_str(), argv[1]);
+      return 1;
+    }
+    const auto clf = perche::DriverClassifier::load(model_path);
+    const std::vector<std::string_view> comment{"Ho aspettato un'ora al telefono prima di parlare con un operatore"};
+    const auto p = clf.predict_proba(comment);
+    const auto best = static_cast<std::size_t>(std::max_element(p.data(), p.data() + p.cols()) - p.data());
+    const auto book = perche::Codebook::load(codebook_path);
+    const auto matches = book.matches(comment.front());
+    if (clf.drivers()[best] != "tempi_attesa" || matches.empty() || book.drivers()[matches.front().driver] != "tempi_attesa") {
+      std::puts("consumer: the default model or codebook does not find tempi_attesa in a waiting comment");
+      return 1;
+    }
+    std::printf("consumer: %s (p = %.2f, default model at %s; codebook: %zu drivers)\n", clf.drivers()[best].c_str(),
+                p(0, static_cast<Eigen::Index>(best)), model_path.c_str(), book.drivers().size());
+  }
 #endif
   return 0;
 }
