@@ -1,0 +1,1180 @@
+// SPDX-License-Identifier: Apache-2.0
+// Bodies of perche/metrics.hpp: the implementation of the metrics, accumulators, trends and segment
+// comparisons declared there, with the private helpers only they use (score checks, vectorised
+// counting, grouping by key, bootstrap, Rocks' adjusted interval, the trend tests). Kept apart, as
+// fmt does with its -inl files, so that metrics.hpp reads as declarations and contracts. Not a
+// public header: metrics.hpp includes it at its end, and users include perche/metrics.hpp.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <random>
+#include <ranges>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "perche/detail/stats.hpp"
+#include "perche/metrics.hpp"
+
+namespace perche {
+
+// ---------------------------------------------------------------------------------------------
+// Implementation details
+// ---------------------------------------------------------------------------------------------
+namespace detail {
+
+/// Throws the error for a bad score; kept out of line so that the checks stay cheap.
+[[noreturn]] inline void bad_score(std::string_view where, const std::string& value, std::size_t index, int lo,
+                                   int hi, std::string_view problem) {
+  const std::string range = "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+  fail(where, "score " + value + " at index " + std::to_string(index) + " " + std::string(problem) +
+                  (problem == "is outside " ? range : " (expected an integer in " + range + ")"));
+}
+
+/// Checks one score against [lo, hi] and returns it as an int (NaN, non-integral and off-scale
+/// values throw naming the index).
+template <class T>
+inline int checked_level(T x, int lo, int hi, std::string_view where, std::size_t index) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(x)) [[unlikely]]
+      bad_score(where, "nan", index, lo, hi, "is not a number");
+    if (x < lo || x > hi) [[unlikely]]
+      bad_score(where, fmt(x), index, lo, hi, "is outside ");
+    const int level = static_cast<int>(x);
+    if (static_cast<T>(level) != x) [[unlikely]]
+      bad_score(where, fmt(x), index, lo, hi, "is not an integer");
+    return level;
+  } else {
+    if (std::cmp_less(x, lo) || std::cmp_greater(x, hi)) [[unlikely]]
+      bad_score(where, fmt(x), index, lo, hi, "is outside ");
+    return static_cast<int>(x);
+  }
+}
+
+inline void check_weights(std::string_view where, std::span<const double> weights, std::size_t n) {
+  if (weights.empty()) return;
+  check_lengths(where, "scores", n, "weights", weights.size());
+  for (std::size_t i = 0; i < weights.size(); ++i) check_response_weight(where, weights[i], i);
+}
+
+struct CountsAccess {
+  /// Category of a valid 0–10 score: 0 detractor, 1 passive, 2 promoter.
+  static int category(int s, const NpsBreaks& b) { return (s > b.detractor_max) + (s >= b.promoter_min); }
+
+  /// Unweighted counting: branch-free comparisons that the compiler vectorises, in blocks whose
+  /// accumulators cannot overflow (uint8 lanes for int8 data, …). A block with a bad value is
+  /// rescanned to name the first bad index.
+  template <class T>
+  static void count_unweighted(const T* s, std::size_t n, std::uint64_t& det, std::uint64_t& pro,
+                               const NpsBreaks& b) {
+    if constexpr (std::is_floating_point_v<T>) {
+      constexpr std::size_t kBlock = 1u << 16;
+      for (std::size_t start = 0; start < n; start += kBlock) {
+        const std::size_t end = std::min(n, start + kBlock);
+        std::uint32_t d = 0, p = 0, bad = 0;
+        for (std::size_t i = start; i < end; ++i) {
+          const T x = s[i];
+          const bool in = (x >= T{0}) & (x <= T{10});  // false for NaN
+          const T xc = in ? x : T{0};
+          const auto level = static_cast<std::int32_t>(xc);
+          bad |= static_cast<std::uint32_t>(!in | (static_cast<T>(level) != xc));
+          d += static_cast<std::uint32_t>(level <= b.detractor_max);
+          p += static_cast<std::uint32_t>(level >= b.promoter_min);
+        }
+        if (bad)
+          for (std::size_t i = start; i < end; ++i) checked_level(s[i], 0, 10, "nps", i);
+        det += d;
+        pro += p;
+      }
+    } else if constexpr (sizeof(T) == 8) {
+      // SSE2 has no 64-bit compare. For x in [0, 15], x >= t ⇔ (x + 16 − t) >> 4 = 1, and x >= 16
+      // or x < 0 ⇔ (unsigned)x >> 4 != 0: adds, shifts and ORs, which do vectorise.
+      constexpr std::size_t kBlock = 1u << 16;
+      const std::uint64_t to_passive = 16u - static_cast<std::uint64_t>(b.detractor_max + 1);
+      const std::uint64_t to_promoter = 16u - static_cast<std::uint64_t>(b.promoter_min);
+      for (std::size_t start = 0; start < n; start += kBlock) {
+        const std::size_t end = std::min(n, start + kBlock);
+        std::uint64_t above_d = 0, p = 0, over10 = 0, high = 0;
+        for (std::size_t i = start; i < end; ++i) {
+          const auto x = static_cast<std::uint64_t>(s[i]);
+          high |= x >> 4;
+          above_d += (x + to_passive) >> 4;
+          p += (x + to_promoter) >> 4;
+          over10 += (x + 5u) >> 4;
+        }
+        if (high | over10)
+          for (std::size_t i = start; i < end; ++i) checked_level(s[i], 0, 10, "nps", i);
+        det += (end - start) - above_d;
+        pro += p;
+      }
+    } else {
+      using U = std::make_unsigned_t<T>;
+      using Acc = std::conditional_t<sizeof(T) == 1, std::uint8_t,
+                                     std::conditional_t<sizeof(T) == 2, std::uint16_t, std::uint32_t>>;
+      constexpr std::size_t kBlock = sizeof(T) == 1 ? 255 : (sizeof(T) == 2 ? 65535 : (1u << 20));
+      const T dmax = static_cast<T>(b.detractor_max);
+      const T pmin = static_cast<T>(b.promoter_min);
+      for (std::size_t start = 0; start < n; start += kBlock) {
+        const std::size_t end = std::min(n, start + kBlock);
+        Acc d = 0, p = 0, bad = 0;
+        for (std::size_t i = start; i < end; ++i) {
+          const T x = s[i];
+          d += static_cast<Acc>(x <= dmax);
+          p += static_cast<Acc>(x >= pmin);
+          bad |= static_cast<Acc>(static_cast<U>(x) > U{10});
+        }
+        if (bad)
+          for (std::size_t i = start; i < end; ++i) checked_level(s[i], 0, 10, "nps", i);
+        det += d;
+        pro += p;
+      }
+    }
+  }
+
+  template <class T>
+  static void add_nps(NpsCounts& c, const T* s, std::size_t n, std::span<const double> weights) {
+    check_weights("nps", weights, n);
+    NpsCounts local(c.breaks_);
+    if (weights.empty()) {
+      std::uint64_t det = 0, pro = 0;
+      count_unweighted(s, n, det, pro, c.breaks_);
+      local.n_ = {det, n - det - pro, pro};
+      for (int k = 0; k < 3; ++k) local.w_[k] = local.w2_[k] = static_cast<double>(local.n_[k]);
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        const int cat = category(checked_level(s[i], 0, 10, "nps", i), c.breaks_);
+        const double w = weights.empty() ? 1.0 : weights[i];
+        local.n_[cat] += 1;
+        local.w_[cat] += w;
+        local.w2_[cat] += w * w;
+      }
+    }
+    c += local;  // strong guarantee: nothing is added when a score throws
+  }
+
+  template <class T>
+  static void add_rating(RatingCounts& c, const T* s, std::size_t n, std::span<const double> weights,
+                         std::string_view where) {
+    check_weights(where, weights, n);
+    RatingCounts local(c.min_, c.max_);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto k = static_cast<std::size_t>(checked_level(s[i], c.min_, c.max_, where, i) - c.min_);
+      const double w = weights.empty() ? 1.0 : weights[i];
+      local.n_[k] += 1;
+      local.w_[k] += w;
+      local.w2_[k] += w * w;
+    }
+    c += local;
+  }
+
+  static const std::array<std::uint64_t, 3>& n(const NpsCounts& c) { return c.n_; }
+  static const std::array<double, 3>& w(const NpsCounts& c) { return c.w_; }
+  static const std::vector<double>& w(const RatingCounts& c) { return c.w_; }
+
+  /// Groups rows by key: sorted distinct keys and one accumulator each, built in one pass.
+  template <class Counts, class T>
+  static std::pair<std::vector<std::int64_t>, std::vector<Counts>> group(const T* s, std::size_t n,
+                                                                         std::span<const std::int64_t> keys,
+                                                                         std::span<const double> weights,
+                                                                         const Counts& proto, std::string_view where);
+};
+
+/// Dense codes for keys: codes[i] indexes the sorted distinct keys. A direct table serves compact
+/// key ranges (the usual segment ids and period numbers); a hash map the rest.
+inline std::vector<std::int64_t> factorize(std::span<const std::int64_t> keys, std::vector<std::uint32_t>& codes) {
+  codes.resize(keys.size());
+  std::vector<std::int64_t> uniq;
+  if (keys.empty()) return uniq;
+  const auto [mn, mx] = std::minmax_element(keys.begin(), keys.end());
+  const std::int64_t lo = *mn;
+  const auto range = static_cast<std::uint64_t>(*mx) - static_cast<std::uint64_t>(lo);
+  if (range < (1u << 22) && range <= 4 * keys.size() + 1024) {
+    std::vector<std::uint32_t> slot(range + 1, 0);
+    for (auto k : keys) slot[static_cast<std::size_t>(static_cast<std::uint64_t>(k) - static_cast<std::uint64_t>(lo))] = 1;
+    std::uint32_t next = 0;
+    for (std::size_t v = 0; v < slot.size(); ++v)
+      if (slot[v]) {
+        uniq.push_back(static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + v));
+        slot[v] = next++;
+      }
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      codes[i] = slot[static_cast<std::size_t>(static_cast<std::uint64_t>(keys[i]) - static_cast<std::uint64_t>(lo))];
+  } else {
+    std::unordered_map<std::int64_t, std::uint32_t> seen;
+    for (auto k : keys) seen.emplace(k, 0);
+    uniq.reserve(seen.size());
+    for (const auto& kv : seen) uniq.push_back(kv.first);
+    std::sort(uniq.begin(), uniq.end());
+    for (std::uint32_t j = 0; j < uniq.size(); ++j) seen[uniq[j]] = j;
+    for (std::size_t i = 0; i < keys.size(); ++i) codes[i] = seen[keys[i]];
+  }
+  return uniq;
+}
+
+template <class Counts, class T>
+std::pair<std::vector<std::int64_t>, std::vector<Counts>> CountsAccess::group(const T* s, std::size_t n,
+                                                                              std::span<const std::int64_t> keys,
+                                                                              std::span<const double> weights,
+                                                                              const Counts& proto,
+                                                                              std::string_view where) {
+  check_lengths(where, "scores", n, "keys", keys.size());
+  check_weights(where, weights, n);
+  std::vector<std::uint32_t> codes;
+  auto uniq = factorize(keys, codes);
+  std::vector<Counts> out(uniq.size(), proto);
+  if constexpr (std::is_same_v<Counts, NpsCounts>) {
+    const NpsBreaks b = proto.breaks_;
+    if (weights.empty()) {
+      // Flat table of per-group category counts: one increment per row, no branches.
+      std::vector<std::uint64_t> table(uniq.size() * 3, 0);
+      for (std::size_t i = 0; i < n; ++i) {
+        int level;
+        if constexpr (std::is_integral_v<T>) {
+          using U = std::make_unsigned_t<T>;
+          if (static_cast<U>(s[i]) > U{10}) checked_level(s[i], 0, 10, where, i);
+          level = static_cast<int>(s[i]);
+        } else {
+          level = checked_level(s[i], 0, 10, where, i);
+        }
+        ++table[codes[i] * 3 + static_cast<std::size_t>(category(level, b))];
+      }
+      for (std::size_t g = 0; g < uniq.size(); ++g)
+        for (int k = 0; k < 3; ++k) {
+          out[g].n_[k] = table[g * 3 + k];
+          out[g].w_[k] = out[g].w2_[k] = static_cast<double>(table[g * 3 + k]);
+        }
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        const int cat = category(checked_level(s[i], 0, 10, where, i), b);
+        Counts& c = out[codes[i]];
+        c.n_[cat] += 1;
+        c.w_[cat] += weights[i];
+        c.w2_[cat] += weights[i] * weights[i];
+      }
+    }
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      Counts& c = out[codes[i]];
+      const auto k = static_cast<std::size_t>(checked_level(s[i], c.min_, c.max_, where, i) - c.min_);
+      const double w = weights.empty() ? 1.0 : weights[i];
+      c.n_[k] += 1;
+      c.w_[k] += w;
+      c.w2_[k] += w * w;
+    }
+  }
+  return {std::move(uniq), std::move(out)};
+}
+
+/// Percentile bootstrap of a statistic of a histogram: each replicate draws n responses from the
+/// observed level shares (multinomial, by sequential binomials). With equal weights this is the
+/// ordinary nonparametric bootstrap (Efron & Tibshirani 1993, ch. 13), because the statistic depends
+/// only on the histogram; with weights, n is Kish's effective n. Returns the replicates.
+template <class Stat>
+std::vector<double> bootstrap_histogram(const std::vector<double>& shares, double n_eff, int samples,
+                                        std::uint64_t seed, Stat stat) {
+  const auto n = static_cast<std::uint64_t>(std::max(1.0, std::round(n_eff)));
+  std::mt19937_64 rng(seed);
+  std::vector<double> reps(static_cast<std::size_t>(samples));
+  std::vector<double> draw(shares.size());
+  for (auto& rep : reps) {
+    std::uint64_t remaining = n;
+    double rest = 1.0;
+    for (std::size_t k = 0; k < shares.size(); ++k) {
+      if (k + 1 == shares.size() || remaining == 0) {
+        draw[k] = static_cast<double>(remaining);
+        remaining = 0;
+        continue;
+      }
+      const double p = rest > 0.0 ? std::clamp(shares[k] / rest, 0.0, 1.0) : 0.0;
+      std::binomial_distribution<std::uint64_t> binom(remaining, p);
+      const std::uint64_t c = binom(rng);
+      draw[k] = static_cast<double>(c);
+      remaining -= c;
+      rest -= shares[k];
+    }
+    rep = stat(draw, static_cast<double>(n));
+  }
+  return reps;
+}
+
+inline void percentile_interval(std::vector<double> reps, double confidence, double& low, double& high,
+                                double& sd) {
+  std::sort(reps.begin(), reps.end());
+  low = sorted_quantile(reps, 0.5 - 0.5 * confidence);
+  high = sorted_quantile(reps, 0.5 + 0.5 * confidence);
+  double mean = 0.0;
+  for (double r : reps) mean += r;
+  mean /= static_cast<double>(reps.size());
+  double ss = 0.0;
+  for (double r : reps) ss += (r - mean) * (r - mean);
+  sd = reps.size() > 1 ? std::sqrt(ss / static_cast<double>(reps.size() - 1)) : 0.0;
+}
+
+inline void check_bootstrap(std::string_view where, int samples) {
+  if (samples < 2) fail(where, "bootstrap_samples " + std::to_string(samples) + " is too small (expected >= 2)");
+}
+
+/// Trinomial net score 100·(a − b) with SE 100·√((a + b − (a − b)²)/n): the variance of a
+/// difference of two multinomial shares (Rocks 2016, eq. 2; Eskildsen & Kristensen 2011).
+inline double net_se(double a, double b, double n) {
+  return 100.0 * std::sqrt(std::max(0.0, a + b - (a - b) * (a - b)) / n);
+}
+
+/// Rocks (2016), "Interval Estimation for the 'Net Promoter Score'", The American Statistician
+/// 70(4): the adjusted Wald interval adds 3/4 to each extreme category and 3/2 to the middle one
+/// (3 pseudo-responses), then centres a Wald interval on the adjusted score.
+inline void adjusted_net(double a, double b, double n, double& center, double& se) {
+  const double n2 = n + 3.0;
+  const double a2 = (a * n + 0.75) / n2;
+  const double b2 = (b * n + 0.75) / n2;
+  center = 100.0 * (a2 - b2);
+  se = net_se(a2, b2, n2);
+}
+
+inline std::string_view method_name(CiMethod m) {
+  switch (m) {
+    case CiMethod::wald: return "wald";
+    case CiMethod::adjusted_wald: return "adjusted_wald";
+    case CiMethod::wilson: return "wilson";
+    case CiMethod::t: return "t";
+    case CiMethod::bootstrap: return "bootstrap";
+  }
+  return "?";
+}
+
+/// Rank-based statistics of a series: Mann–Kendall S with tie-corrected variance and Sen's slope.
+inline TrendTestResult trend_test_impl(std::span<const double> y, const TrendOptions& opt) {
+  const std::size_t k = y.size();
+  TrendTestResult r{opt.test, 0.0, 0.0, 1.0, false, false, k};
+  if (opt.test == TrendTestKind::mann_kendall) {
+    // S = Σ_{i<j} sign(y_j − y_i); Var S = [k(k−1)(2k+5) − Σ t(t−1)(2t+5)]/18 over tie groups t;
+    // Z = (S − sign S)/√Var S (continuity correction). Mann (1945), Kendall (1975, Rank
+    // Correlation Methods, ch. 4), as in Hipel & McLeod (1994) §23.3. Slope: Sen (1968), JASA 63.
+    double s = 0.0;
+    std::vector<double> slopes;
+    slopes.reserve(k * (k - 1) / 2);
+    for (std::size_t i = 0; i < k; ++i)
+      for (std::size_t j = i + 1; j < k; ++j) {
+        const double d = y[j] - y[i];
+        s += (d > 0) - (d < 0);
+        slopes.push_back(d / static_cast<double>(j - i));
+      }
+    std::vector<double> sorted(y.begin(), y.end());
+    std::sort(sorted.begin(), sorted.end());
+    const double kk = static_cast<double>(k);
+    double var = kk * (kk - 1.0) * (2.0 * kk + 5.0);
+    for (std::size_t i = 0; i < k;) {
+      std::size_t j = i;
+      while (j < k && sorted[j] == sorted[i]) ++j;
+      const double t = static_cast<double>(j - i);
+      var -= t * (t - 1.0) * (2.0 * t + 5.0);
+      i = j;
+    }
+    var /= 18.0;
+    std::sort(slopes.begin(), slopes.end());
+    r.slope = slopes.empty() ? 0.0 : sorted_quantile(slopes, 0.5);
+    r.statistic = var > 0.0 ? (s - ((s > 0) - (s < 0))) / std::sqrt(var) : 0.0;
+    r.p_value = var > 0.0 ? normal_two_sided_p(r.statistic) : 1.0;
+  } else {
+    // OLS of y on x = 0..k−1: b = Sxy/Sxx, SE(b) = √(RSS/(k−2)/Sxx), t = b/SE(b), k − 2 df.
+    const double kk = static_cast<double>(k);
+    const double xm = (kk - 1.0) / 2.0;
+    double ym = 0.0;
+    for (double v : y) ym += v;
+    ym /= kk;
+    double sxx = 0.0, sxy = 0.0;
+    for (std::size_t i = 0; i < k; ++i) {
+      const double dx = static_cast<double>(i) - xm;
+      sxx += dx * dx;
+      sxy += dx * (y[i] - ym);
+    }
+    r.slope = sxy / sxx;
+    double rss = 0.0;
+    for (std::size_t i = 0; i < k; ++i) {
+      const double e = y[i] - ym - r.slope * (static_cast<double>(i) - xm);
+      rss += e * e;
+    }
+    const double se = std::sqrt(rss / (kk - 2.0) / sxx);
+    if (se > 0.0) {
+      r.statistic = r.slope / se;
+      r.p_value = student_t_two_sided_p(r.statistic, kk - 2.0);
+    } else {  // a perfect line: the slope is certain
+      r.statistic = r.slope == 0.0 ? 0.0 : std::copysign(kInf, r.slope);
+      r.p_value = r.slope == 0.0 ? 1.0 : 0.0;
+    }
+  }
+  r.declining = r.slope < 0.0 && r.p_value < opt.alpha;
+  r.increasing = r.slope > 0.0 && r.p_value < opt.alpha;
+  return r;
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Accumulators
+// ---------------------------------------------------------------------------------------------
+
+inline NpsCounts::NpsCounts(NpsBreaks breaks) : breaks_(breaks) {
+  if (!(breaks.detractor_max >= 0 && breaks.detractor_max < breaks.promoter_min && breaks.promoter_min <= 10))
+    detail::fail("nps", "breaks detractor_max " + std::to_string(breaks.detractor_max) + ", promoter_min " +
+                            std::to_string(breaks.promoter_min) +
+                            " are invalid (expected 0 <= detractor_max < promoter_min <= 10)");
+}
+
+inline NpsCounts NpsCounts::from_counts(std::uint64_t detractors, std::uint64_t passives, std::uint64_t promoters,
+                                        NpsBreaks breaks) {
+  NpsCounts c(breaks);
+  const std::array<std::uint64_t, 3> k{detractors, passives, promoters};
+  for (int i = 0; i < 3; ++i) {
+    c.n_[i] = k[i];
+    c.w_[i] = static_cast<double>(k[i]);
+    c.w2_[i] = static_cast<double>(k[i]);
+  }
+  return c;
+}
+
+inline NpsCounts::NpsCounts(NpsBreaks breaks, const std::array<std::uint64_t, 3>& counts,
+                            const std::array<double, 3>& weights, const std::array<double, 3>& squared_weights)
+    : NpsCounts(breaks) {
+  for (int i = 0; i < 3; ++i) {
+    detail::check_weight("nps", weights[i], static_cast<std::size_t>(i));
+    detail::check_weight("nps", squared_weights[i], static_cast<std::size_t>(i));
+  }
+  n_ = counts;
+  w_ = weights;
+  w2_ = squared_weights;
+}
+
+inline void NpsCounts::add(int score, double weight) {
+  const int s = detail::checked_level(score, 0, 10, "nps", 0);
+  detail::check_response_weight("nps", weight, 0);
+  const int cat = detail::CountsAccess::category(s, breaks_);
+  n_[cat] += 1;
+  w_[cat] += weight;
+  w2_[cat] += weight * weight;
+}
+
+template <class R>
+  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+void NpsCounts::add(const R& scores, std::span<const double> weights) {
+  detail::CountsAccess::add_nps(*this, std::ranges::data(scores), std::ranges::size(scores), weights);
+}
+
+inline NpsCounts& NpsCounts::operator+=(const NpsCounts& other) {
+  if (!(breaks_ == other.breaks_)) detail::fail("nps", "cannot merge counts with different breaks");
+  for (int i = 0; i < 3; ++i) {
+    n_[i] += other.n_[i];
+    w_[i] += other.w_[i];
+    w2_[i] += other.w2_[i];
+  }
+  return *this;
+}
+
+inline double NpsCounts::n_eff() const {
+  const double s2 = w2_[0] + w2_[1] + w2_[2];
+  return s2 > 0.0 ? total_weight() * total_weight() / s2 : 0.0;
+}
+
+inline RatingCounts::RatingCounts(int scale_min, int scale_max) : min_(scale_min), max_(scale_max) {
+  if (!(scale_min < scale_max) || static_cast<long long>(scale_max) - scale_min >= 10000)
+    detail::fail("rating", "scale [" + std::to_string(scale_min) + ", " + std::to_string(scale_max) +
+                               "] is invalid (expected scale_min < scale_max, at most 10000 levels)");
+  const auto k = static_cast<std::size_t>(scale_max - scale_min + 1);
+  n_.assign(k, 0);
+  w_.assign(k, 0.0);
+  w2_.assign(k, 0.0);
+}
+
+inline RatingCounts::RatingCounts(int scale_min, int scale_max, std::vector<std::uint64_t> counts,
+                                  std::vector<double> weights, std::vector<double> squared_weights)
+    : RatingCounts(scale_min, scale_max) {
+  for (const auto* v : {&weights, &squared_weights}) {
+    detail::check_lengths("rating", "levels", n_.size(), "state", v->size());
+    for (std::size_t i = 0; i < v->size(); ++i) detail::check_weight("rating", (*v)[i], i);
+  }
+  detail::check_lengths("rating", "levels", n_.size(), "state", counts.size());
+  n_ = std::move(counts);
+  w_ = std::move(weights);
+  w2_ = std::move(squared_weights);
+}
+
+inline void RatingCounts::add(int score, double weight) {
+  const int s = detail::checked_level(score, min_, max_, "rating", 0);
+  detail::check_response_weight("rating", weight, 0);
+  const auto k = static_cast<std::size_t>(s - min_);
+  n_[k] += 1;
+  w_[k] += weight;
+  w2_[k] += weight * weight;
+}
+
+template <class R>
+  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+void RatingCounts::add(const R& scores, std::span<const double> weights) {
+  detail::CountsAccess::add_rating(*this, std::ranges::data(scores), std::ranges::size(scores), weights, "rating");
+}
+
+inline RatingCounts& RatingCounts::operator+=(const RatingCounts& other) {
+  if (min_ != other.min_ || max_ != other.max_) detail::fail("rating", "cannot merge counts of different scales");
+  for (std::size_t i = 0; i < n_.size(); ++i) {
+    n_[i] += other.n_[i];
+    w_[i] += other.w_[i];
+    w2_[i] += other.w2_[i];
+  }
+  return *this;
+}
+
+inline RatingCounts RatingCounts::reversed() const {
+  RatingCounts r = *this;
+  std::reverse(r.n_.begin(), r.n_.end());
+  std::reverse(r.w_.begin(), r.w_.end());
+  std::reverse(r.w2_.begin(), r.w2_.end());
+  return r;
+}
+
+inline std::uint64_t RatingCounts::n() const {
+  std::uint64_t s = 0;
+  for (auto v : n_) s += v;
+  return s;
+}
+
+inline double RatingCounts::total_weight() const {
+  double s = 0;
+  for (auto v : w_) s += v;
+  return s;
+}
+
+inline double RatingCounts::n_eff() const {
+  double s2 = 0;
+  for (auto v : w2_) s2 += v;
+  const double s = total_weight();
+  return s2 > 0.0 ? s * s / s2 : 0.0;
+}
+
+inline std::uint64_t RatingCounts::count(int level) const { return n_.at(index(level)); }
+
+inline double RatingCounts::weight(int level) const { return w_.at(index(level)); }
+
+inline std::size_t RatingCounts::index(int level) const {
+  if (level < min_ || level > max_)
+    detail::fail("rating", "level " + std::to_string(level) + " is outside [" + std::to_string(min_) + ", " +
+                               std::to_string(max_) + "]");
+  return static_cast<std::size_t>(level - min_);
+}
+
+// ---------------------------------------------------------------------------------------------
+// NPS
+// ---------------------------------------------------------------------------------------------
+
+inline std::optional<NpsResult> nps(const NpsCounts& counts, const NpsOptions& options) {
+  detail::check_confidence("nps", options.confidence);
+  if (options.method == CiMethod::wilson || options.method == CiMethod::t)
+    detail::fail("nps", "method " + std::string(detail::method_name(options.method)) +
+                            " does not apply (expected wald, adjusted_wald or bootstrap)");
+  if (options.method == CiMethod::bootstrap) detail::check_bootstrap("nps", options.bootstrap_samples);
+  const double total = counts.total_weight();
+  if (counts.n() == 0 || !(total > 0.0)) return std::nullopt;
+  NpsResult r{};
+  r.detractors = counts.detractors();
+  r.passives = counts.passives();
+  r.promoters = counts.promoters();
+  r.detractor_share = r.detractors / total;
+  r.passive_share = r.passives / total;
+  r.promoter_share = r.promoters / total;
+  r.n = counts.n();
+  r.n_eff = counts.n_eff();
+  r.confidence = options.confidence;
+  r.method = options.method;
+  r.score = 100.0 * (r.promoter_share - r.detractor_share);
+  const double z = detail::z_critical(options.confidence);
+  switch (options.method) {
+    case CiMethod::adjusted_wald:
+      detail::adjusted_net(r.promoter_share, r.detractor_share, r.n_eff, r.center, r.se);
+      r.ci_low = r.center - z * r.se;
+      r.ci_high = r.center + z * r.se;
+      break;
+    case CiMethod::bootstrap: {
+      r.center = r.score;
+      auto reps = detail::bootstrap_histogram(
+          {r.detractor_share, r.passive_share, r.promoter_share}, r.n_eff, options.bootstrap_samples, options.seed,
+          [](const std::vector<double>& c, double n) { return 100.0 * (c[2] - c[0]) / n; });
+      detail::percentile_interval(std::move(reps), options.confidence, r.ci_low, r.ci_high, r.se);
+      break;
+    }
+    default:
+      r.center = r.score;
+      r.se = detail::net_se(r.promoter_share, r.detractor_share, r.n_eff);
+      r.ci_low = r.score - z * r.se;
+      r.ci_high = r.score + z * r.se;
+  }
+  r.ci_low = std::clamp(r.ci_low, -100.0, 100.0);
+  r.ci_high = std::clamp(r.ci_high, -100.0, 100.0);
+  return r;
+}
+
+template <class R>
+  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+std::optional<NpsResult> nps(const R& scores, std::span<const double> weights, const NpsOptions& options) {
+  NpsCounts c(options.breaks);
+  c.add(scores, weights);
+  return nps(c, options);
+}
+
+template <class R>
+  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+std::optional<NpsResult> nps(const R& scores, const NpsOptions& options) {
+  return nps(scores, std::span<const double>{}, options);
+}
+
+namespace detail {
+/// Wald z-test of the difference of two independent estimates: SE = √(SE_a² + SE_b²),
+/// z = (a.center − b.center)/SE, p = 2(1 − Φ(|z|)).
+template <class Result>
+Comparison wald_compare(const Result& a, const Result& b, double confidence) {
+  check_confidence("compare", confidence);
+  Comparison c{};
+  c.confidence = confidence;
+  c.diff = a.score - b.score;
+  c.se = std::sqrt(a.se * a.se + b.se * b.se);
+  const double d = a.center - b.center;
+  if (c.se > 0.0 && std::isfinite(c.se)) {
+    c.z = d / c.se;
+    c.p_value = normal_two_sided_p(c.z);
+  } else if (std::isinf(c.se)) {
+    c.z = 0.0;
+    c.p_value = 1.0;
+  } else {
+    c.z = d == 0.0 ? 0.0 : std::copysign(kInf, d);
+    c.p_value = d == 0.0 ? 1.0 : 0.0;
+  }
+  const double zc = z_critical(confidence);
+  c.ci_low = d - zc * c.se;
+  c.ci_high = d + zc * c.se;
+  return c;
+}
+}  // namespace detail
+
+inline Comparison compare(const NpsResult& a, const NpsResult& b, double confidence) {
+  return detail::wald_compare(a, b, confidence);
+}
+
+inline std::optional<Comparison> nps_compare(const NpsCounts& a, const NpsCounts& b, const NpsOptions& options) {
+  const auto ra = nps(a, options);
+  const auto rb = nps(b, options);
+  if (!ra || !rb) return std::nullopt;
+  if (options.method != CiMethod::bootstrap) return detail::wald_compare(*ra, *rb, options.confidence);
+  const auto stat = [](const std::vector<double>& c, double n) { return 100.0 * (c[2] - c[0]) / n; };
+  auto reps_a = detail::bootstrap_histogram({ra->detractor_share, ra->passive_share, ra->promoter_share}, ra->n_eff,
+                                            options.bootstrap_samples, options.seed, stat);
+  const auto reps_b = detail::bootstrap_histogram({rb->detractor_share, rb->passive_share, rb->promoter_share},
+                                                  rb->n_eff, options.bootstrap_samples, options.seed + 1, stat);
+  for (std::size_t i = 0; i < reps_a.size(); ++i) reps_a[i] -= reps_b[i];
+  Comparison c{};
+  c.confidence = options.confidence;
+  c.diff = ra->score - rb->score;
+  detail::percentile_interval(std::move(reps_a), options.confidence, c.ci_low, c.ci_high, c.se);
+  c.z = c.se > 0.0 ? c.diff / c.se : (c.diff == 0.0 ? 0.0 : std::copysign(detail::kInf, c.diff));
+  c.p_value = c.se > 0.0 ? detail::normal_two_sided_p(c.z) : (c.diff == 0.0 ? 1.0 : 0.0);
+  return c;
+}
+
+inline double nps_margin_of_error(double n, double promoter_share, double detractor_share, double confidence,
+                                  std::optional<double> population) {
+  detail::check_confidence("nps_margin_of_error", confidence);
+  if (!(n >= 1.0) || !std::isfinite(n)) detail::fail("nps_margin_of_error", "n " + detail::fmt(n) + " is invalid (expected n >= 1)");
+  if (!(promoter_share >= 0.0 && detractor_share >= 0.0 && promoter_share + detractor_share <= 1.0 + 1e-12))
+    detail::fail("nps_margin_of_error", "shares " + detail::fmt(promoter_share) + ", " + detail::fmt(detractor_share) +
+                                            " are invalid (expected fractions >= 0 summing to <= 1)");
+  double fpc = 1.0;
+  if (population) {
+    if (!(*population >= n)) detail::fail("nps_margin_of_error", "population " + detail::fmt(*population) + " is smaller than n " + detail::fmt(n));
+    fpc = *population > 1.0 ? (*population - n) / (*population - 1.0) : 0.0;
+  }
+  return detail::z_critical(confidence) * detail::net_se(promoter_share, detractor_share, n) * std::sqrt(fpc);
+}
+
+inline std::uint64_t nps_sample_size(double margin, double promoter_share, double detractor_share, double confidence,
+                                     std::optional<double> population) {
+  if (!(margin > 0.0) || !std::isfinite(margin))
+    detail::fail("nps_sample_size", "margin " + detail::fmt(margin) + " is invalid (expected > 0 NPS points)");
+  detail::check_confidence("nps_sample_size", confidence);
+  if (!(promoter_share >= 0.0 && detractor_share >= 0.0 && promoter_share + detractor_share <= 1.0 + 1e-12))
+    detail::fail("nps_sample_size", "shares " + detail::fmt(promoter_share) + ", " + detail::fmt(detractor_share) +
+                                        " are invalid (expected fractions >= 0 summing to <= 1)");
+  const double var = std::max(0.0, promoter_share + detractor_share -
+                                       (promoter_share - detractor_share) * (promoter_share - detractor_share));
+  const double z = detail::z_critical(confidence);
+  double n0 = z * z * 1e4 * var / (margin * margin);
+  if (population) {
+    if (!(*population >= 1.0)) detail::fail("nps_sample_size", "population " + detail::fmt(*population) + " is invalid (expected >= 1)");
+    n0 = n0 / (1.0 + (n0 - 1.0) / *population);
+  }
+  // Guard against 1e-13 above an integer turning into one extra response.
+  return static_cast<std::uint64_t>(std::max(1.0, std::ceil(n0 - 1e-9)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ratings: CSAT, CES, mean
+// ---------------------------------------------------------------------------------------------
+
+inline std::optional<RatingResult> rating(const RatingCounts& counts_in, const RatingOptions& o) {
+  constexpr std::string_view where = "rating";
+  detail::check_confidence(where, o.confidence);
+  if (o.scale_min != counts_in.scale_min() || o.scale_max != counts_in.scale_max())
+    detail::fail(where, "options scale [" + std::to_string(o.scale_min) + ", " + std::to_string(o.scale_max) +
+                            "] differs from the counts' scale [" + std::to_string(counts_in.scale_min()) + ", " +
+                            std::to_string(counts_in.scale_max()) + "]");
+  const int levels = o.scale_max - o.scale_min + 1;
+  const int top = o.top == 0 ? levels / 2 : o.top;
+  const int top_limit = o.aggregation == Aggregation::net ? levels / 2 : levels - 1;
+  if (top < 1 || top > top_limit)
+    detail::fail(where, "top " + std::to_string(o.top) + " is outside [1, " + std::to_string(top_limit) + "] for a " +
+                            std::to_string(levels) + "-level scale");
+  const CiMethod method = o.method.value_or(o.aggregation == Aggregation::mean      ? CiMethod::t
+                                            : o.aggregation == Aggregation::top_box ? CiMethod::wilson
+                                                                                    : CiMethod::adjusted_wald);
+  const bool fits = method == CiMethod::wald || method == CiMethod::bootstrap ||
+                    (method == CiMethod::t && o.aggregation == Aggregation::mean) ||
+                    (method == CiMethod::wilson && o.aggregation == Aggregation::top_box) ||
+                    (method == CiMethod::adjusted_wald && o.aggregation == Aggregation::net);
+  if (!fits)
+    detail::fail(where, "method " + std::string(detail::method_name(method)) +
+                            " does not fit this aggregation (mean: t, wald, bootstrap; top_box: wilson, wald, "
+                            "bootstrap; net: adjusted_wald, wald, bootstrap)");
+  if (method == CiMethod::bootstrap) detail::check_bootstrap(where, o.bootstrap_samples);
+
+  const RatingCounts counts = o.reversed ? counts_in.reversed() : counts_in;
+  const double total = counts.total_weight();
+  if (counts.n() == 0 || !(total > 0.0)) return std::nullopt;
+  const auto& w = detail::CountsAccess::w(counts);
+  RatingResult r{};
+  r.n = counts.n();
+  r.n_eff = counts.n_eff();
+  r.confidence = o.confidence;
+  r.aggregation = o.aggregation;
+  r.method = method;
+  r.top = top;
+  std::vector<double> shares(w.size());
+  for (std::size_t k = 0; k < w.size(); ++k) shares[k] = w[k] / total;
+  double mean = 0.0;
+  for (std::size_t k = 0; k < w.size(); ++k) mean += shares[k] * (o.scale_min + static_cast<double>(k));
+  double m2 = 0.0;
+  for (std::size_t k = 0; k < w.size(); ++k) {
+    const double d = o.scale_min + static_cast<double>(k) - mean;
+    m2 += shares[k] * d * d;
+  }
+  for (int k = 0; k < top; ++k) {
+    r.top_share += shares[static_cast<std::size_t>(levels - 1 - k)];
+    r.bottom_share += shares[static_cast<std::size_t>(k)];
+  }
+  r.mean = mean;
+  const double lo = o.scale_min, hi = o.scale_max;
+  if (r.n_eff > 1.0) {
+    r.sd = std::sqrt(m2 * r.n_eff / (r.n_eff - 1.0));
+    r.mean_se = r.sd / std::sqrt(r.n_eff);
+    const double t = detail::t_critical(o.confidence, r.n_eff - 1.0);
+    r.mean_ci_low = std::max(lo, mean - t * r.mean_se);
+    r.mean_ci_high = std::min(hi, mean + t * r.mean_se);
+  } else {  // one response says nothing about spread: the interval is the whole scale
+    r.sd = 0.0;
+    r.mean_se = detail::kInf;
+    r.mean_ci_low = lo;
+    r.mean_ci_high = hi;
+  }
+
+  const double z = detail::z_critical(o.confidence);
+  const int t_boxes = top;
+  const auto stat = [&](const std::vector<double>& c, double n) {
+    if (o.aggregation == Aggregation::mean) {
+      double s = 0.0;
+      for (std::size_t k = 0; k < c.size(); ++k) s += c[k] * (o.scale_min + static_cast<double>(k));
+      return s / n;
+    }
+    double a = 0.0, b = 0.0;
+    for (int k = 0; k < t_boxes; ++k) {
+      a += c[static_cast<std::size_t>(levels - 1 - k)];
+      b += c[static_cast<std::size_t>(k)];
+    }
+    return o.aggregation == Aggregation::top_box ? 100.0 * a / n : 100.0 * (a - b) / n;
+  };
+  double range_lo = 0.0, range_hi = 100.0;
+  switch (o.aggregation) {
+    case Aggregation::mean:
+      r.score = mean;
+      r.se = r.mean_se;
+      range_lo = lo;
+      range_hi = hi;
+      if (method == CiMethod::t) {
+        r.ci_low = r.mean_ci_low;
+        r.ci_high = r.mean_ci_high;
+      } else if (method == CiMethod::wald) {
+        r.ci_low = std::isfinite(r.se) ? mean - z * r.se : lo;
+        r.ci_high = std::isfinite(r.se) ? mean + z * r.se : hi;
+      }
+      break;
+    case Aggregation::top_box:
+      r.score = 100.0 * r.top_share;
+      r.se = 100.0 * std::sqrt(r.top_share * (1.0 - r.top_share) / r.n_eff);
+      if (method == CiMethod::wilson) {
+        detail::wilson_interval(r.top_share, r.n_eff, z, r.ci_low, r.ci_high);
+        r.ci_low *= 100.0;
+        r.ci_high *= 100.0;
+      } else {
+        r.ci_low = r.score - z * r.se;
+        r.ci_high = r.score + z * r.se;
+      }
+      break;
+    case Aggregation::net:
+      r.score = 100.0 * (r.top_share - r.bottom_share);
+      range_lo = -100.0;
+      if (method == CiMethod::adjusted_wald) {
+        detail::adjusted_net(r.top_share, r.bottom_share, r.n_eff, r.center, r.se);
+        r.ci_low = r.center - z * r.se;
+        r.ci_high = r.center + z * r.se;
+      } else {
+        r.se = detail::net_se(r.top_share, r.bottom_share, r.n_eff);
+        r.ci_low = r.score - z * r.se;
+        r.ci_high = r.score + z * r.se;
+      }
+      break;
+  }
+  if (!(method == CiMethod::adjusted_wald)) r.center = r.score;
+  if (method == CiMethod::bootstrap) {
+    auto reps = detail::bootstrap_histogram(shares, r.n_eff, o.bootstrap_samples, o.seed, stat);
+    detail::percentile_interval(std::move(reps), o.confidence, r.ci_low, r.ci_high, r.se);
+  }
+  r.ci_low = std::clamp(r.ci_low, range_lo, range_hi);
+  r.ci_high = std::clamp(r.ci_high, range_lo, range_hi);
+  return r;
+}
+
+inline Comparison compare(const RatingResult& a, const RatingResult& b, double confidence) {
+  const bool score_test = a.aggregation == Aggregation::top_box && b.aggregation == Aggregation::top_box &&
+                          a.method == CiMethod::wilson && b.method == CiMethod::wilson;
+  if (!score_test) return detail::wald_compare(a, b, confidence);
+  detail::check_confidence("compare", confidence);
+  Comparison c{};
+  c.confidence = confidence;
+  const double pa = a.top_share, pb = b.top_share, na = a.n_eff, nb = b.n_eff;
+  c.diff = 100.0 * (pa - pb);
+  const double pool = (na * pa + nb * pb) / (na + nb);
+  c.se = 100.0 * std::sqrt(std::max(0.0, pool * (1.0 - pool)) * (1.0 / na + 1.0 / nb));
+  if (c.se > 0.0) {
+    c.z = c.diff / c.se;
+    c.p_value = detail::normal_two_sided_p(c.z);
+  } else {  // both samples all top-box or all not: no evidence of a difference
+    c.z = 0.0;
+    c.p_value = 1.0;
+  }
+  const double zc = detail::z_critical(confidence);
+  double la, ua, lb, ub;
+  detail::wilson_interval(pa, na, zc, la, ua);
+  detail::wilson_interval(pb, nb, zc, lb, ub);
+  const double d = pa - pb;
+  c.ci_low = 100.0 * (d - std::sqrt((pa - la) * (pa - la) + (ub - pb) * (ub - pb)));
+  c.ci_high = 100.0 * (d + std::sqrt((ua - pa) * (ua - pa) + (pb - lb) * (pb - lb)));
+  return c;
+}
+
+namespace detail {
+template <class R>
+std::optional<RatingResult> rating_of(const R& scores, std::span<const double> weights, const RatingOptions& o,
+                                      std::string_view where) {
+  RatingCounts c(o.scale_min, o.scale_max);
+  CountsAccess::add_rating(c, std::ranges::data(scores), std::ranges::size(scores), weights, where);
+  return rating(c, o);
+}
+}  // namespace detail
+
+template <class R>
+  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+std::optional<RatingResult> csat(const R& scores, std::span<const double> weights, const RatingOptions& options) {
+  return detail::rating_of(scores, weights, options, "csat");
+}
+
+template <class R>
+  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+std::optional<RatingResult> ces(const R& scores, std::span<const double> weights, const RatingOptions& options) {
+  return detail::rating_of(scores, weights, options, "ces");
+}
+
+inline double bayesian_average(double mean, double n, double prior_mean, double prior_n) {
+  if (!std::isfinite(mean) || !std::isfinite(prior_mean) || !std::isfinite(n) || !std::isfinite(prior_n) || n < 0.0 ||
+      !(prior_n > 0.0))
+    detail::fail("bayesian_average", "mean " + detail::fmt(mean) + ", n " + detail::fmt(n) + ", prior_mean " +
+                                         detail::fmt(prior_mean) + ", prior_n " + detail::fmt(prior_n) +
+                                         " are invalid (expected finite values, n >= 0, prior_n > 0)");
+  return (mean * n + prior_mean * prior_n) / (n + prior_n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Churn and response times
+// ---------------------------------------------------------------------------------------------
+
+inline std::optional<ChurnResult> churn_rate(std::span<const double> start, std::span<const double> end,
+                                             double period_start, double period_end, double confidence) {
+  constexpr std::string_view where = "churn_rate";
+  detail::check_confidence(where, confidence);
+  detail::check_lengths(where, "start", start.size(), "end", end.size());
+  if (!std::isfinite(period_start) || !std::isfinite(period_end) || !(period_end > period_start))
+    detail::fail(where, "period [" + detail::fmt(period_start) + ", " + detail::fmt(period_end) +
+                            ") is invalid (expected finite bounds with start < end)");
+  ChurnResult r{};
+  r.confidence = confidence;
+  for (std::size_t i = 0; i < start.size(); ++i) {
+    const double s = start[i], e = end[i];
+    if (!std::isfinite(s))
+      detail::fail(where, "start " + detail::fmt(s) + " at index " + std::to_string(i) + " is not finite");
+    if (std::isnan(e) || e == -detail::kInf)
+      detail::fail(where, "end " + detail::fmt(e) + " at index " + std::to_string(i) +
+                              " is invalid (expected a time >= start, or +inf while active)");
+    if (e < s)
+      detail::fail(where, "end " + detail::fmt(e) + " at index " + std::to_string(i) + " is before start " +
+                              detail::fmt(s));
+    const bool at_start = s <= period_start && period_start < e;
+    const bool at_end = s <= period_end && period_end < e;
+    if (at_start) {
+      ++r.active_start;
+      if (at_end) ++r.retained; else ++r.churned;
+    } else if (s > period_start && s <= period_end) {
+      ++r.joined;
+      if (!at_end) ++r.joined_and_left;
+    }
+    if (at_end) ++r.active_end;
+  }
+  if (r.active_start == 0) return std::nullopt;
+  const double n = static_cast<double>(r.active_start);
+  r.rate = static_cast<double>(r.churned) / n;
+  r.retention = 1.0 - r.rate;
+  r.se = std::sqrt(r.rate * (1.0 - r.rate) / n);
+  detail::wilson_interval(r.rate, n, detail::z_critical(confidence), r.ci_low, r.ci_high);
+  return r;
+}
+
+inline std::optional<ResponseTimeResult> response_times(std::span<const double> durations, std::optional<double> sla,
+                                                        double confidence) {
+  constexpr std::string_view where = "response_times";
+  detail::check_confidence(where, confidence);
+  if (sla && !(std::isfinite(*sla) && *sla >= 0.0))
+    detail::fail(where, "sla " + detail::fmt(*sla) + " is invalid (expected a finite duration >= 0)");
+  for (std::size_t i = 0; i < durations.size(); ++i) {
+    const double d = durations[i];
+    if (!std::isfinite(d) || d < 0.0)
+      detail::fail(where, "duration " + detail::fmt(d) + " at index " + std::to_string(i) +
+                              " is invalid (expected a finite duration >= 0)");
+  }
+  if (durations.empty()) return std::nullopt;
+  std::vector<double> v(durations.begin(), durations.end());
+  std::sort(v.begin(), v.end());
+  ResponseTimeResult r{};
+  r.confidence = confidence;
+  r.n = v.size();
+  double sum = 0.0;
+  for (double d : v) sum += d;
+  r.mean = sum / static_cast<double>(v.size());
+  if (v.size() > 1) {
+    double ss = 0.0;
+    for (double d : v) ss += (d - r.mean) * (d - r.mean);
+    const double se = std::sqrt(ss / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
+    const double t = detail::t_critical(confidence, static_cast<double>(v.size() - 1));
+    r.mean_ci_low = std::max(0.0, r.mean - t * se);
+    r.mean_ci_high = r.mean + t * se;
+  } else {
+    r.mean_ci_low = 0.0;
+    r.mean_ci_high = detail::kInf;
+  }
+  r.median = detail::sorted_quantile(v, 0.5);
+  r.p90 = detail::sorted_quantile(v, 0.9);
+  r.p95 = detail::sorted_quantile(v, 0.95);
+  r.min = v.front();
+  r.max = v.back();
+  if (sla) {
+    r.sla = sla;
+    const auto within = static_cast<double>(std::upper_bound(v.begin(), v.end(), *sla) - v.begin());
+    const double share = within / static_cast<double>(v.size());
+    double lo = 0.0, hi = 0.0;
+    detail::wilson_interval(share, static_cast<double>(v.size()), detail::z_critical(confidence), lo, hi);
+    r.within_sla = share;
+    r.within_sla_ci_low = lo;
+    r.within_sla_ci_high = hi;
+  }
+  return r;
+}
+
+inline std::optional<ResponseTimeResult> response_times(std::span<const double> start, std::span<const double> end,
+                                                        std::optional<double> sla, double confidence) {
+  constexpr std::string_view where = "response_times";
+  detail::check_lengths(where, "start", start.size(), "end", end.size());
+  std::vector<double> d(start.size());
+  for (std::size_t i = 0; i < start.size(); ++i) {
+    if (!std::isfinite(start[i]) || !std::isfinite(end[i]))
+      detail::fail(where, "timestamps " + detail::fmt(start[i]) + ", " + detail::fmt(end[i]) + " at index " +
+                              std::to_string(i) + " are not finite");
+    if (end[i] < start[i])
+      detail::fail(where, "end " + detail::fmt(end[i]) + " at index " + std::to_string(i) + " is before start " +
+                              detail::fmt(start[i]));
+    d[i] = end[i] - start[i];
+  }
+  return response_times(d, sla, confidence);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Multiple comparisons, trends, segments
+// ---------------------------------------------------------------------------------------------
+
+inline std::vector<double> p_adjust_holm(std::span<const double> p) {
+  const std::size_t m = p.size();
+  for (std::size_t i = 0; i < m; ++i)
+    if (!(p[i] >= 0.0 && p[i] <= 1.0))
+      detail::fail("p_adjust_holm", "p-value " + detail::fmt(p[i]) + " at index " + std::to_string(i) + " is outside [0, 1]");
+  std::vector<std::size_t> order(m);
+  for (std::size_t i = 0; i < m; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return p[a] < p[b]; });
+  std::vector<double> out(m);
+  double running = 0.0;
+  for (std::size_t j = 0; j < m; ++j) {
+    running = std::max(running, std::min(1.0, static_cast<double>(m - j) * p[order[j]]));
+    out[order[j]] = running;
+  }
+  return out;
+}
+
+inline std::vector<double> p_adjust_bh(std::span<const double> p) {
+  const std::size_t m = p.size();
+  for (std::size_t i = 0; i < m; ++i)
+    if (!(p[i] >= 0.0 && p[i] <= 1.0))
+      detail::fail("p_adjust_bh", "p-value " + detail::fmt(p[i]) + " at index " + std::to_string(i) + " is outside [0, 1]");
+  std::vector<std::size_t> order(m);
+  for (std::size_t i = 0; i < m; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return p[a] < p[b]; });
+  std::vector<double> out(m);
+  double running = 1.0;
+  for (std::size_t j = m; j-- > 0;) {
+    running = std::min(running, std::min(1.0, static_cast<double>(m) / static_cast<double>(j + 1) * p[order[j]]));
+    out[order[j]] = running;
+  }
+  return out;
+}
+
+inline std::optional<TrendTestResult> trend_test(std::span<const double> values, const TrendOptions& options) {
+  if (!(options.alpha > 0.0 && options.alpha < 1.0))
+    detail::fail("trend_test", "alpha " + detail::fmt(options.alpha) + " is outside (0, 1)");
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (!std::isfinite(values[i]))
+      detail::fail("trend_test", "value " + detail::fmt(values[i]) + " at index " + std::to_string(i) + " is not finite");
+  if (values.size() < 3) return std::nullopt;
+  return detail::trend_test_impl(values, options);
+}
+
+namespace detail {
+template <class Result, class Counts, class Fn>
+Trend<Result> make_trend(const std::vector<std::int64_t>& keys, const std::vector<Counts>& counts, Fn result_of,
+                         const TrendOptions& options) {
+  Trend<Result> t;
+  std::vector<double> series;
+  for (std::size_t g = 0; g < keys.size(); ++g) {
+    if (auto r = result_of(counts[g])) {
+      t.periods.push_back({keys[g], *r});
+      series.push_back(r->score);
+    }
+  }
+  t.test = trend_test(series, options);
+  return t;
+}
+
+template <class Result, class Counts, class Fn>
+std::vector<SegmentResult<Result>> make_segments(const std::vector<std::int64_t>& keys,
+                                                 const std::vector<Counts>& counts, const Counts& proto, Fn result_of,
+                                                 double confidence) {
+  Counts all = proto;
+  for (const auto& c : counts) all += c;
+  std::vector<SegmentResult<Result>> out;
+  std::vector<double> pvals;
+  std::vector<std::size_t> tested;
+  for (std::size_t g = 0; g < keys.size(); ++g) {
+    auto r = result_of(counts[g]);
+    if (!r) continue;  // a segment whose rows all weigh 0
+    SegmentResult<Result> s{keys[g], *r, std::nullopt, std::nullopt, std::nullopt};
+    Counts rest = proto;
+    for (std::size_t h = 0; h < keys.size(); ++h)
+      if (h != g) rest += counts[h];
+    if (auto rr = result_of(rest)) {
+      s.vs_rest = compare(*r, *rr, confidence);
+      pvals.push_back(s.vs_rest->p_value);
+      tested.push_back(out.size());
+    }
+    out.push_back(std::move(s));
+  }
+  const auto holm = p_adjust_holm(pvals);
+  const auto bh = p_adjust_bh(pvals);
+  for (std::size_t j = 0; j < tested.size(); ++j) {
+    out[tested[j]].p_holm = holm[j];
+    out[tested[j]].p_bh = bh[j];
+  }
+  return out;
+}
+}  // namespace detail
+
+template <class R>
+  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+std::pair<std::vector<std::int64_t>, std::vector<NpsCounts>> nps_counts_by(const R& scores,
+                                                                           std::span<const std::int64_t> keys,
+                                                                           std::span<const double> weights,
+                                                                           NpsBreaks breaks) {
+  return detail::CountsAccess::group(std::ranges::data(scores), std::ranges::size(scores), keys, weights,
+                                     NpsCounts(breaks), "nps");
+}
+
+template <class R>
+  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+Trend<NpsResult> nps_trend(const R& scores, std::span<const std::int64_t> periods, std::span<const double> weights,
+                           const NpsOptions& options, const TrendOptions& trend) {
+  auto [keys, counts] = nps_counts_by(scores, periods, weights, options.breaks);
+  return detail::make_trend<NpsResult>(keys, counts, [&](const NpsCounts& c) { return nps(c, options); }, trend);
+}
+
+template <class R>
+  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+Trend<RatingResult> rating_trend(const R& scores, std::span<const std::int64_t> periods,
+                                 std::span<const double> weights, const RatingOptions& options,
+                                 const TrendOptions& trend) {
+  auto [keys, counts] = detail::CountsAccess::group(std::ranges::data(scores), std::ranges::size(scores), periods,
+                                                    weights, RatingCounts(options.scale_min, options.scale_max),
+                                                    "rating_trend");
+  return detail::make_trend<RatingResult>(keys, counts, [&](const RatingCounts& c) { return rating(c, options); },
+                                          trend);
+}
+
+template <class R>
+  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+std::vector<SegmentResult<NpsResult>> nps_by_segment(const R& scores, std::span<const std::int64_t> segments,
+                                                     std::span<const double> weights, const NpsOptions& options) {
+  auto [keys, counts] = nps_counts_by(scores, segments, weights, options.breaks);
+  return detail::make_segments<NpsResult>(keys, counts, NpsCounts(options.breaks),
+                                          [&](const NpsCounts& c) { return nps(c, options); }, options.confidence);
+}
+
+template <class R>
+  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+std::vector<SegmentResult<RatingResult>> rating_by_segment(const R& scores, std::span<const std::int64_t> segments,
+                                                           std::span<const double> weights,
+                                                           const RatingOptions& options) {
+  const RatingCounts proto(options.scale_min, options.scale_max);
+  auto [keys, counts] = detail::CountsAccess::group(std::ranges::data(scores), std::ranges::size(scores), segments,
+                                                    weights, proto, "rating_by_segment");
+  return detail::make_segments<RatingResult>(keys, counts, proto,
+                                             [&](const RatingCounts& c) { return rating(c, options); },
+                                             options.confidence);
+}
+
+}  // namespace perche
