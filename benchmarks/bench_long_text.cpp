@@ -12,14 +12,12 @@
 #include <perche/classify.hpp>
 #include <perche/codebook.hpp>
 
+#include "../tests/peak_rss.hpp"
+
 #include "corpus.hpp"
 
 #include <fstream>
 #include <string>
-
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #ifndef PERCHE_BENCH_DATA
 #define PERCHE_BENCH_DATA "examples/data"
@@ -51,26 +49,6 @@ const perche::Codebook& codebook() {
   return c;
 }
 
-// The process's resident high-water mark (VmHWM) in bytes, or -1.
-long peak_rss() {
-  std::ifstream in("/proc/self/status");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6)) * 1024;
-  return -1;
-}
-
-// Resets VmHWM to the current RSS (Linux ≥ 4.0), after handing freed memory back to the system so
-// that earlier runs' leftovers do not hide this one's peak; false where that is not allowed.
-bool reset_peak_rss() {
-#ifdef __GLIBC__
-  malloc_trim(0);
-#endif
-  std::ofstream out("/proc/self/clear_refs");
-  out << "5";
-  out.flush();
-  return static_cast<bool>(out);
-}
-
 // Runs the benchmark loop over fn(text) and adds the size, bytes/s and the peak memory per byte.
 template <typename Fn>
 void run(benchmark::State& state, Fn&& fn) {
@@ -79,10 +57,10 @@ void run(benchmark::State& state, Fn&& fn) {
   (void)model();
   (void)codebook();
   std::ifstream("/proc/self/status").peek();  // the stream's own buffers before the baseline
-  const bool measured = reset_peak_rss();
-  const long base = peak_rss();
+  const bool measured = perche_test::reset_peak_rss();
+  const long base = perche_test::peak_rss();
   for (auto _ : state) benchmark::DoNotOptimize(fn(std::string_view(text)));
-  const long peak = peak_rss();
+  const long peak = perche_test::peak_rss();
   state.SetComplexityN(static_cast<std::int64_t>(size));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * size));
   if (measured && base >= 0 && peak >= 0)

@@ -7,6 +7,8 @@
 #include <perche/classify.hpp>
 #include <perche/codebook.hpp>
 
+#include "peak_rss.hpp"
+
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -14,10 +16,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define PERCHE_SANITIZED 1
@@ -108,31 +106,13 @@ std::string long_text(std::size_t size, std::string_view sep = " ") {
   return s;
 }
 
-// The process's resident high-water mark in bytes, reset to the current resident size by
-// reset_peak(); -1 where Linux does not let it be read or reset.
-long peak_rss() {
-  std::ifstream in("/proc/self/status");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6)) * 1024;
-  return -1;
-}
-bool reset_peak() {
-#ifdef __GLIBC__
-  malloc_trim(0);  // memory freed earlier goes back first, so that it cannot hide this peak
-#endif
-  std::ofstream out("/proc/self/clear_refs");
-  out << "5";
-  out.flush();
-  return static_cast<bool>(out);
-}
-
 // What fn() adds to the resident peak, over the size of text (-1: cannot be measured here).
 template <typename Fn>
 double peak_per_byte(const std::string& text, Fn&& fn) {
-  if (!reset_peak()) return -1;
-  const long base = peak_rss();
+  if (!perche_test::reset_peak_rss()) return -1;
+  const long base = perche_test::peak_rss();
   fn();
-  const long peak = peak_rss();
+  const long peak = perche_test::peak_rss();
   if (base < 0 || peak < 0) return -1;
   return static_cast<double>(peak - base) / static_cast<double>(text.size());
 }
