@@ -226,10 +226,6 @@ DriverOptions read_options(Reader& r, std::uint32_t version) {
   d.cv_folds = r.i32("cv_folds");
   d.threshold = r.f64("threshold");
   d.threads = r.u32("threads");
-  if (d.threads > DriverOptions::kMaxThreads)  // the constructor's rule, named with its byte here
-    r.fail("threads " + std::to_string(d.threads) + " is absurd (at most " + std::to_string(DriverOptions::kMaxThreads) +
-               ")",
-           r.offset() - 4);
   d.seed = r.u64("seed");
   return d;
 }
