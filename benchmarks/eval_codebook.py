@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 import perche
-from perche.analysis import SAMPLE, split_labels
+from perche.survey import SAMPLE, split_labels
 
 
 def main() -> int:

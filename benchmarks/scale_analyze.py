@@ -23,7 +23,7 @@ import pandas as pd
 
 
 def make_file(rows: int, path: Path, seed: int = 1) -> None:
-    from perche.analysis import SAMPLE
+    from perche.survey import SAMPLE
 
     df = pd.read_csv(SAMPLE, keep_default_na=False, dtype=str)
     idx = np.random.default_rng(seed).integers(0, len(df), rows)

@@ -11,3 +11,4 @@
 #include "perche/csv.hpp"
 #include "perche/codebook.hpp"
 #include "perche/data_files.hpp"
+#include "perche/survey.hpp"

@@ -54,7 +54,7 @@ from .metrics import (
 from .text import Tokenizer, Tokens
 from .classify import DriverClassifier, FormatError, LogisticRegression, TfidfVectorizer
 from .codebook import Codebook
-from .analysis import Analysis, AnalysisError, analyze, read_csv
+from .survey import Analysis, AnalysisError, analyze, read_csv
 from ._core import CsvTable, IoError
 
 __version__ = "0.1.0"

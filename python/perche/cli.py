@@ -2,16 +2,18 @@
 """The `perche` command line.
 
     perche analyze [FILE] [--score COL] [--text COL] [--metric nps|csat|ces] [--date COL] [--by COL]...
-                   [--model PATH | --codebook [PATH] | --labels COL] [--html OUT] [--json OUT] [--lang it|en]
+                   [--model PATH | --codebook [PATH] | --labels COL | --no-drivers] [--html OUT] [--json OUT]
+                   [--lang it|en]
+    perche report [FILE] ...          (= analyze --no-drivers: metrics only)
     perche train FILE --text COL (--labels COL... | --codebook [PATH]) --out MODEL
     perche classify FILE [--model MODEL | --codebook [PATH]] [--text COL] [--out OUT.csv] [--excel]
     perche tokenize [--tokens] [--stem] [--negation] < text
-    perche report [FILE] ...          (metrics only, no drivers)
 
-With no FILE, analyze and report read the sample survey shipped with the package. Every command
-reads a CSV through the same reader and row rules as perche.analyze (perche/analysis.py), names
-each record or row it leaves out on stderr (the first 20, then how many more), and writes each
-output file whole or not at all (analysis.atomic_write).
+With no FILE, analyze and report read the sample survey shipped with the package. This module
+parses arguments, calls the C++ core, renders and writes: analyze and report are the survey
+pipeline (perche/survey.hpp, where every row rule and default lives), classify its labelling step.
+Each command names every record or row it leaves out on stderr (the first 20, then how many
+more), and writes each output file whole or not at all (survey.atomic_write).
 
 Exit status: 0 done; 2 an error, reported as one line "perche: ..." on stderr (a bad argument, an
 unreadable or empty input, a missing column, an unwritable output, out of memory); 130 interrupted.
@@ -29,8 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import metrics as m
-from .analysis import _SCALES, _TEXT, SAMPLE, atomic_write, check_writable
+from . import _core
+from .survey import SAMPLE, atomic_write, check_writable
 from .report import _t  # data as terminal text: no escape sequence or bidi override reaches the terminal
 
 _LIMIT = 20  # problems listed on stderr before "… and N more"
@@ -70,140 +72,56 @@ def _input_name(file) -> str:
     return str(file) if file else f"the sample survey ({SAMPLE})"
 
 
-def _load(file):
-    """The input through perche.analyze's loader, its problems listed on stderr."""
-    from .analysis import _load as load
-    from .analysis import _Progress
+def _read(file):
+    """A CSV file as a CsvTable (the C++ reader of every command), its reading problems on stderr."""
+    from .survey import read_csv
 
-    frame = load(file, _Progress(False))
-    problems = frame.source.get("problems", [])
+    table = read_csv(file)
+    problems = [{"line": line, "message": msg} for line, msg in table.problems]
+
+    def first(listed) -> str:  # the first problems in one line, as the C++ survey errors show them
+        shown = " | ".join(p["message"] if not p["line"] else f"line {p['line']}: {p['message']}" for p in listed[:3])
+        return shown + (f" (and {len(listed) - 3} more)" if len(listed) > 3 else "")
+
+    if not table.header:  # the reader's own problem says why: "PATH is empty (only blank lines)"
+        raise CliError(first(problems) if problems and problems[0]["line"] == 0 else
+                       f"{file}: no header could be read: {first(problems)}")
+    if len(table) == 0:
+        skipped = [p for p in problems if p["line"] and "skipped" in p["message"]]
+        raise CliError(f"{file}: no record could be read as a row: {first(skipped)}" if skipped else
+                       f"{file} is empty: it has a header and no rows")
     _print_problems(problems, len(problems))
-    return frame
+    return table
 
 
-# --- perche report -------------------------------------------------------------------------------
+def _column(table, name, defaults, what: str, arg: str) -> int:
+    """A column of the table under the survey's rule (perche/survey.hpp: find_column)."""
+    i = _core.find_column(list(table.header), name or "", list(defaults), what, arg)
+    if i is None:
+        raise CliError(f"no {what} ({', '.join(defaults)}); name it with --{arg}")
+    return i
 
 
-def _fmt_ci(r, digits=1, width=0) -> str:
-    """score [low, high], and the interval's centre when the score lies outside its interval
-    (adjusted Wald with few responses: one 10 is NPS +100 with CI [−48.5, +98.5])."""
-    text = f"{r.score:>+{width}.{digits}f}  [{r.ci_low:+{max(0, width - 1)}.{digits}f}, {r.ci_high:+{max(0, width - 1)}.{digits}f}]"
-    if not r.ci_low <= r.score <= r.ci_high:
-        text += f" (interval centre {r.center:+.{digits}f})"
-    return text
-
-
-def report(args) -> int:
-    """Metrics only: the same reader, columns and row rules as `perche analyze`."""
-    from .analysis import _DATE, _by_columns, _finite, _score_column, _scores, _segment_values, _select, _source
-    from .analysis import _load as load
-    from .analysis import _Progress
-
-    if args.json:
-        check_writable(args.json)
-    _step(f"reading {_input_name(args.file)}")
-    frame = load(args.file, _Progress(False))
-    path = Path(frame.source["file"])
-    metric = args.metric
-    score_i = _score_column(frame, args.score, metric)
-    date_i = frame.find(args.date, _DATE, "date column", "date")
-    by_is = _by_columns(frame, args.by)
-    sel = _select(frame, score_i, metric, date_i)
-    src = _source(frame, sel)
-    _print_problems(src["problems"], src["problems_total"], " (the first 100 are in --json)" if args.json else "")
-    _step(f"computing the report of {path}")
-
-    out = {"file": str(path), "rows": src["rows"], "rows_used": src["rows_used"], "bad_rows": src["bad_rows"],
-           "metric": metric, "source": src}
-    s = sel.scores
-    keep = sel.keep
-    overall = {"nps": m.nps, "csat": m.csat, "ces": m.ces}[metric](s)
-    print(f"perche report — {_t(path.name)}: {src['rows_used']} of {src['rows']} rows used"
-          + (f", {src['bad_rows']} bad rows (see above)" if src["bad_rows"] else ""))
-    if overall is None:
-        print("no valid responses")
-        out["overall"] = None
-    else:
-        out["overall"] = overall.to_dict()
-        label = {"nps": "NPS", "csat": "CSAT top-2-box %", "ces": "CES mean"}[metric]
-        print(f"\n{label}: {_fmt_ci(overall)}   (95% CI, {overall.method}, n={overall.n})")
-        if metric == "nps":
-            print(f"  promoters {overall.promoter_share:6.1%}   passives {overall.passive_share:6.1%}   "
-                  f"detractors {overall.detractor_share:6.1%}")
-            print(f"  margin of error ±{(overall.ci_high - overall.ci_low) / 2:.1f} points; "
-                  f"±5 points needs {m.nps_sample_size(5.0, overall.promoter_share, overall.detractor_share)} responses")
-        for extra in ("csat", "ces"):
-            extra_i = None if extra == metric else frame.find(None, (extra,), f"{extra} column")
-            if extra_i is None:
-                continue
-            lo, hi = _SCALES[extra]
-            values, ok = _scores(frame, extra_i, lo, hi)
-            ok = ok[keep]
-            r = {"csat": m.csat, "ces": m.ces}[extra](values[keep][ok].astype(np.int32))
-            if r is not None:
-                missing = int(len(keep) - ok.sum())
-                name = {"csat": "CSAT top-2-box %", "ces": "CES mean (1–7)"}[extra]
-                print(f"{name}: {r.score:.2f}  [{r.ci_low:.2f}, {r.ci_high:.2f}]   (n={r.n}"
-                      + (f", {missing} missing or invalid" if missing else "") + ")")
-                out[extra] = r.to_dict()
-
-    if sel.dates is not None:
-        dated = np.flatnonzero(~np.isnat(sel.dates))
-        if len(dated):
-            date_col = frame.names[date_i]
-            t = m.trend(s[dated], sel.dates[dated], metric=metric, freq=args.freq)
-            out["trend"] = t.to_dict()
-            print(f"\nTrend by {'month' if args.freq == 'M' else args.freq} ({_t(date_col)}):")
-            print(f"  {'period':<10} {'n':>5}  {'score':>7}  {'95% CI':>17}")
-            for p in t.periods:
-                r = p.result
-                print(f"  {_t(p.period):<10} {r.n:>5}  {_fmt_ci(r, 1, 7)}")
-            if t.test is not None:
-                verdict = "significant DECLINE" if t.test.declining else (
-                    "significant increase" if t.test.increasing else "no significant trend")
-                print(f"  Mann–Kendall: Sen slope {t.test.slope:+.2f}/period, p={t.test.p_value:.4f} → {verdict}")
-
-    out["segments"] = {}
-    for col_i in by_is:
-        col = frame.names[col_i]
-        segs = m.by_segment(s, _segment_values(frame, col_i, keep), metric=metric)
-        out["segments"][str(col)] = segs.to_dict()
-        print(f"\nBy {_t(col)}:")
-        print(f"  {'segment':<18} {'n':>5}  {'score':>7}  {'95% CI':>17}  {'vs rest':>8}  {'p':>7}  {'p Holm':>7}")
-        for g in segs:
-            r = g.result
-            vs = g.vs_rest
-            print(f"  {_t(g.key):<18} {r.n:>5}  {_fmt_ci(r, 1, 7)}  "
-                  + (f"{vs.diff:>+8.1f}  {vs.p_value:>7.4f}  {g.p_holm:>7.4f}" + (" *" if g.p_holm < 0.05 else "")
-                     if vs is not None else f"{'—':>8}"))
-    if by_is:
-        print("  (* significant after Holm adjustment across the segments of the column)")
-
-    if args.json:
-        _step(f"writing {args.json}")
-        text = json.dumps(_finite(out), indent=2, ensure_ascii=False, allow_nan=False, default=str)
-        with atomic_write(args.json) as f:
-            f.write(text + "\n")
-        print(f"\nJSON written to {_t(args.json)}")
-    return 0
-
-
-# --- perche analyze ------------------------------------------------------------------------------
+# --- perche analyze, perche report ---------------------------------------------------------------
 
 
 def analyze_command(args) -> int:
-    from .analysis import analyze
+    """The survey pipeline: `analyze`, and `report` (the same without drivers)."""
+    from .survey import analyze
 
+    drivers = args.command == "analyze" and not args.no_drivers
     for target in (args.json, args.html):
         if target:
             check_writable(target)
     _step(f"analysing {_input_name(args.file)}")
     result = analyze(args.file, score=args.score, text=args.text, metric=args.metric, date=args.date, by=args.by,
-                     model=args.model, codebook=args.codebook, labels=args.labels, freq=args.freq,
-                     bootstrap_samples=args.bootstrap, verbatims=args.verbatims, lang=args.lang,
+                     model=getattr(args, "model", None), codebook=getattr(args, "codebook", None),
+                     labels=getattr(args, "labels", None), drivers=drivers, freq=args.freq,
+                     bootstrap_samples=getattr(args, "bootstrap", None), verbatims=getattr(args, "verbatims", None),
+                     threshold=getattr(args, "threshold", None), lang=args.lang,
                      progress=None if args.progress else False)
     src = result.data["source"]
-    _print_problems(src["problems"], src["problems_total"], " (the first 100 are in --json)")
+    _print_problems(src["problems"], src["problems_total"], " (the first 100 are in --json)" if args.json else "")
     print(result.summary(lang=args.lang))
     if args.json:
         _step(f"writing {args.json}")
@@ -219,23 +137,24 @@ def analyze_command(args) -> int:
 # --- perche train --------------------------------------------------------------------------------
 
 
-def _label_matrix(frame, cols, keep):
-    """Labels of the rows `keep`: from one column of names joined by | ; or , or from several 0/1
-    columns (one per driver)."""
-    from .analysis import split_labels
+def _label_matrix(table, cols, keep):
+    """Labels of the rows `keep`: from one column of names joined by | ; or , (perche/survey.hpp's
+    split_labels), or from several 0/1 columns (one per driver)."""
+    from .survey import split_labels
 
+    header = list(table.header)
     if len(cols) == 1:
-        names, Y = split_labels(frame.column(cols[0])[keep], what=f"labels column {frame.names[cols[0]]!r}")
-        return names, Y
+        values = table.column(cols[0])
+        return split_labels([values[i] for i in keep])
     Y = np.zeros((len(keep), len(cols)), dtype=np.uint8)
     for j, c in enumerate(cols):
-        values = frame.column(c)
+        values = table.column(c)
         for r, i in enumerate(keep):
             v = str(values[i]).strip()
             if v not in ("0", "1", "0.0", "1.0", ""):
-                raise CliError(f"labels column {frame.names[c]!r}, line {frame.rows[i]}: {v!r} is not 0 or 1")
+                raise CliError(f"labels column {header[c]!r}, line {table.lines[i]}: {v!r} is not 0 or 1")
             Y[r, j] = v in ("1", "1.0")
-    return [str(frame.names[c]) for c in cols], Y
+    return [header[c] for c in cols], Y
 
 
 def train_command(args) -> int:
@@ -247,12 +166,13 @@ def train_command(args) -> int:
     if os.path.exists(args.out) and not os.path.isfile(args.out):  # the library writes only regular files
         raise CliError(f"model {_t(args.out)} is not a regular file")
     _step(f"reading {args.file}")
-    frame = _load(args.file)
-    text_i = frame.find(args.text, (), "text column", "text")
-    texts = ["" if t is None else str(t) for t in frame.column(text_i)]
+    table = _read(args.file)
+    header = list(table.header)
+    text_i = _column(table, args.text, (), "text column", "text")
+    texts = list(table.column(text_i))
     keep = [i for i, t in enumerate(texts) if t.strip()]
     if not keep:
-        raise CliError(f"no comment to learn from: column {frame.names[text_i]!r} is empty in every row")
+        raise CliError(f"no comment to learn from: column {header[text_i]!r} is empty in every row")
     if args.codebook is not None:
         from . import Codebook
 
@@ -261,9 +181,9 @@ def train_command(args) -> int:
         Y = np.asarray(cb.predict([texts[i] for i in keep]), dtype=np.uint8)
         source = "codebook " + ("(default)" if args.codebook is True else args.codebook)
     else:
-        label_cols = [frame.find(c, (), "labels column", "labels") for c in args.labels]
-        names, Y = _label_matrix(frame, label_cols, keep)
-        source = "labels " + ", ".join(str(frame.names[c]) for c in label_cols)
+        label_cols = [_column(table, c, (), "labels column", "labels") for c in args.labels]
+        names, Y = _label_matrix(table, label_cols, np.asarray(keep, dtype=np.intp))
+        source = "labels " + ", ".join(header[c] for c in label_cols)
         if not names:
             raise CliError(f"no driver label in {source}: every commented row is empty there")
     skipped = len(texts) - len(keep)
@@ -327,34 +247,28 @@ def write_classified(f, header, columns, names, Y, P, excel: bool) -> None:
 
 
 def classify_command(args) -> int:
-    from .analysis import _labeller
+    """The survey pipeline's labelling step on every row (perche/survey.hpp: label_comments)."""
+    from .survey import options
 
     if args.out:
         check_writable(args.out)
     _step(f"reading {args.file}")
-    frame = _load(args.file)
-    text_i = frame.find(args.text, _TEXT, "text column", "text")
-    if text_i is None:
-        raise CliError(f"no text column ({', '.join(_TEXT)}); name it with --text")
-    kind, _, obj = _labeller(args.model, args.codebook, None)
-    texts = ["" if t is None else str(t) for t in frame.column(text_i)]
-    names = list(obj.drivers)
+    table = _read(args.file)
+    text_i = _column(table, args.text, _core.SurveyOptions.TEXT_COLUMNS, "text column", "text")
     _step(f"classifying {args.file}")
-    if kind == "codebook":
-        Y = np.asarray(obj.predict(texts), dtype=np.uint8).reshape(len(texts), len(names))
-        P = Y.astype(float)
-    else:
-        P = np.asarray(obj.predict_proba(texts))
-        Y = (P >= np.asarray(obj.thresholds)[None, :]).astype(np.uint8)
-    excel = args.excel or frame.source.get("delimiter") == ";"
-    columns = [frame.column(i) for i in range(len(frame.names))]
+    labelled = _core.label_comments(table.column(text_i), options(model=args.model, codebook=args.codebook,
+                                                                  threshold=args.threshold))
+    names, P, Y = labelled["drivers"], labelled["probabilities"], labelled["mentions"]
+    excel = args.excel or table.delimiter == ";"
+    header = list(table.header)
+    columns = [table.column(i) for i in range(len(header))]
     if args.out:
         _step(f"writing {args.out}")
         with atomic_write(args.out, newline="") as f:
-            write_classified(f, frame.names, columns, names, Y, P, excel)
-        print(f"perche classify: {len(texts)} rows, {len(names)} drivers → {_t(args.out)}", file=sys.stderr)
+            write_classified(f, header, columns, names, Y, P, excel)
+        print(f"perche classify: {len(table)} rows, {len(names)} drivers → {_t(args.out)}", file=sys.stderr)
     else:
-        write_classified(sys.stdout, frame.names, columns, names, Y, P, excel)
+        write_classified(sys.stdout, header, columns, names, Y, P, excel)
     return 0
 
 
@@ -411,29 +325,52 @@ def _count(lo: int, hi: int):
     return parse
 
 
+def _fraction(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < v <= 1:
+        raise argparse.ArgumentTypeError(f"{v} is outside (0, 1]")
+    return v
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="perche", description="Italian Voice-of-the-Customer analytics")
     sub = parser.add_subparsers(dest="command", required=True)
 
+    d = _core.SurveyOptions()  # the defaults shown in the help are the C++ ones
+
+    def survey_args(p, drivers: bool) -> None:
+        p.add_argument("file", nargs="?", help="CSV file (default: the shipped sample survey)")
+        p.add_argument("--score", help="score column (default: the metric's name)")
+        p.add_argument("--metric", choices=["nps", "csat", "ces"], help=f"default {d.metric.name}")
+        p.add_argument("--date", help=f"date column for the trend (default: {' or '.join(d.DATE_COLUMNS)} if present)")
+        p.add_argument("--freq", choices=["D", "W", "M", "Q", "Y"], help="trend period (default M: months)")
+        p.add_argument("--by", action="append",
+                       help=f"segment column (repeatable; default: those of {', '.join(d.SEGMENT_COLUMNS)} present)")
+        p.add_argument("--html", help="write the visual report (self-contained HTML) to this file")
+        p.add_argument("--json", help="write every figure to this JSON file (schema 2, docs/schema.md)")
+        p.add_argument("--lang", choices=["it", "en"], default="it", help="report language (default it)")
+        p.add_argument("--no-progress", dest="progress", action="store_false", help="no status line on stderr")
+        if not drivers:
+            p.add_argument("--text", help="open-answer column (default: none; metrics only)")
+            return
+        p.add_argument("--text", help=f"open-answer column (default: {', '.join(d.TEXT_COLUMNS)})")
+        src = p.add_mutually_exclusive_group()
+        src.add_argument("--model", help="driver model from `perche train` (default: the shipped model)")
+        src.add_argument("--codebook", nargs="?", const=True,
+                         help="label drivers with a codebook file (no file: the shipped one)")
+        src.add_argument("--labels", help="use gold driver labels from this column (names joined by | ; or ,)")
+        src.add_argument("--no-drivers", action="store_true", help="metrics only, as `perche report`")
+        p.add_argument("--threshold", type=_fraction, help="one decision threshold for every driver "
+                       "(default: each driver's own, tuned when the model was trained)")
+        p.add_argument("--bootstrap", type=_count(2, 10_000_000),
+                       help=f"bootstrap replicates for impact CIs (default {d.bootstrap_samples})")
+        p.add_argument("--verbatims", type=_count(0, 100_000), help=f"verbatims per driver (default {d.verbatims})")
+
     an = sub.add_parser("analyze", help="the drivers that move the score: survey CSV → summary, JSON, HTML report")
-    an.add_argument("file", nargs="?", help="CSV file (default: the shipped sample survey)")
-    an.add_argument("--score", help="score column (default: the metric's name)")
-    an.add_argument("--text", help="open-answer column (default: motivo, testo, commento, text or comment)")
-    an.add_argument("--metric", choices=sorted(_SCALES), default="nps")
-    an.add_argument("--date", help="date column for the trend (default: 'data' or 'date' if present)")
-    an.add_argument("--freq", choices=["D", "W", "M", "Q", "Y"], default="M", help="trend period (default M)")
-    an.add_argument("--by", action="append", help="segment column (repeatable; default: canale, segmento, fase)")
-    src = an.add_mutually_exclusive_group()
-    src.add_argument("--model", help="driver model from `perche train` (default: the shipped model)")
-    src.add_argument("--codebook", nargs="?", const=True, help="label drivers with a codebook file (no file: the shipped one)")
-    src.add_argument("--labels", help="use gold driver labels from this column (names joined by | ; or ,)")
-    an.add_argument("--html", help="write the visual report (self-contained HTML) to this file")
-    an.add_argument("--json", help="write every figure to this JSON file")
-    an.add_argument("--lang", choices=["it", "en"], default="it", help="report language (default it)")
-    an.add_argument("--bootstrap", type=_count(0, 10_000_000), default=2000,
-                    help="bootstrap replicates for impact CIs (default 2000)")
-    an.add_argument("--verbatims", type=_count(0, 100_000), default=3, help="verbatims per driver (default 3)")
-    an.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar on stderr")
+    survey_args(an, drivers=True)
 
     tr = sub.add_parser("train", help="train a driver model on labelled comments")
     tr.add_argument("file", help="CSV file")
@@ -446,10 +383,12 @@ def _parser() -> argparse.ArgumentParser:
 
     cl = sub.add_parser("classify", help="label each comment: CSV out with a 0/1 and a probability column per driver")
     cl.add_argument("file", help="CSV file")
-    cl.add_argument("--text", help="open-answer column (default: motivo, testo, commento, text or comment)")
+    cl.add_argument("--text", help="open-answer column (default: motivo, testo, commento, text, comment, verbatim)")
     clsrc = cl.add_mutually_exclusive_group()
     clsrc.add_argument("--model", help="driver model (default: the shipped model)")
     clsrc.add_argument("--codebook", nargs="?", const=True, help="use a codebook instead of a model")
+    cl.add_argument("--threshold", type=_fraction, help="one decision threshold for every driver "
+                    "(default: each driver's own)")
     cl.add_argument("--out", help="output CSV (default: stdout)")
     cl.add_argument("--excel", action="store_true",
                     help="write for Excel in Italian: ';', decimal comma, UTF-8 BOM (the default when the input uses ';')")
@@ -459,14 +398,9 @@ def _parser() -> argparse.ArgumentParser:
     tk.add_argument("--stem", action="store_true", help="Snowball stemming")
     tk.add_argument("--negation", action="store_true", help="NEG_ prefix in negation scope")
 
-    rep = sub.add_parser("report", help="metrics report of a survey export (CSV), without drivers")
-    rep.add_argument("file", nargs="?", help="CSV file (default: the shipped sample survey)")
-    rep.add_argument("--score", help="score column (default: the metric's name)")
-    rep.add_argument("--metric", choices=sorted(_SCALES), default="nps")
-    rep.add_argument("--date", help="date column for the trend (default: 'data' or 'date' if present)")
-    rep.add_argument("--freq", choices=["D", "W", "M", "Q", "Y"], default="M", help="trend period (default M)")
-    rep.add_argument("--by", action="append", help="segment column (repeatable; default: canale, segmento, fase)")
-    rep.add_argument("--json", help="write every figure to this JSON file")
+    rep = sub.add_parser("report", help="metrics report of a survey export (CSV), without drivers "
+                                        "(= analyze --no-drivers)")
+    survey_args(rep, drivers=False)
     return parser
 
 
@@ -483,7 +417,7 @@ def main(argv=None) -> int:
     """Runs one command; returns the exit status (0, 2 for an error reported in one line, 130)."""
     args = _parser().parse_args(argv)
     commands = {"analyze": analyze_command, "train": train_command, "classify": classify_command,
-                "tokenize": tokenize_command, "report": report}
+                "tokenize": tokenize_command, "report": analyze_command}
     _step(args.command)
     try:
         status = commands[args.command](args)

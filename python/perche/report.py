@@ -24,7 +24,7 @@ from typing import Any, NamedTuple, Optional
 
 _L = {
     "it": {
-        "title": "Perché? Analisi dei driver", "rows": "righe usate", "of": "su", "bad": "righe scartate",
+        "title": "Perché? Analisi dei driver", "rows": "righe usate", "of": "su", "bad": "righe scartate", "missing": "mancanti o non validi",
         "score_of": "{m}", "ci": "IC {c:.0%}", "trend": "Andamento per periodo", "period": "periodo",
         "drop": "calo significativo", "mk": "Mann–Kendall: pendenza di Sen {s:+.2f} per periodo, p = {p:.4f} → {v}",
         "declining": "calo significativo", "increasing": "crescita significativa", "flat": "nessun trend significativo",
@@ -53,7 +53,7 @@ _L = {
         "ns_note": "In grigio i driver il cui impatto ha un intervallo che include lo zero (non significativo).",
     },
     "en": {
-        "title": "Why? Driver analysis", "rows": "rows used", "of": "of", "bad": "bad rows",
+        "title": "Why? Driver analysis", "rows": "rows used", "of": "of", "bad": "bad rows", "missing": "missing or invalid",
         "score_of": "{m}", "ci": "{c:.0%} CI", "trend": "Trend by period", "period": "period",
         "drop": "significant drop", "mk": "Mann–Kendall: Sen slope {s:+.2f} per period, p = {p:.4f} → {v}",
         "declining": "significant decline", "increasing": "significant increase", "flat": "no significant trend",
@@ -143,6 +143,10 @@ def _check(data: Any, lang: str) -> tuple:
         raise ValueError(f"report: lang {lang!r} is not 'it' or 'en'")
     if not isinstance(data, dict):
         raise ValueError(f"report: the result is a {type(data).__name__}, expected the dict of perche.analyze()")
+    schema = data.get("schema", 2)
+    if isinstance(schema, int) and not isinstance(schema, bool) and schema != 2:
+        raise ValueError(f"report: schema {str(schema)[:20]!r} is not 2, the JSON layout this perche renders "
+                         "(docs/schema.md)")
     metric = data.get("metric")
     if not isinstance(metric, str) or metric not in _METRIC:
         raise ValueError(f"report: metric {str(metric)[:40]!r} is not one of 'nps', 'csat', 'ces'")
@@ -269,6 +273,13 @@ def render_text(data: dict, lang: str = "it") -> str:
         shares = (_pct(o.get("promoter_share")), _pct(o.get("passive_share")), _pct(o.get("detractor_share")))
         words = ("promotori", "passivi", "detrattori") if lang == "it" else ("promoters", "passives", "detractors")
         lines.append("  " + "  ".join(f"{w} {v}" for w, v in zip(words, shares)))
+    for other in _l(data.get("other_metrics")):
+        om = _s(other.get("metric"))
+        if om in _METRIC:
+            iv, _ = _interval(other, om, L)
+            missing = _i(other.get("missing"))
+            lines.append(f"{_METRIC[om]} ({_t(other.get('column'))}): {format_score(other.get('score'), om)}  {iv}"
+                         f"  (n={_n(other.get('n'))}" + (f", {missing} {L['missing']}" if missing else "") + ")")
     t = data.get("trend")
     if isinstance(t, dict):
         lines += ["", f"{L['trend']} ({_t(t.get('column'))}, {_t(t.get('freq'))}):"]
@@ -287,25 +298,26 @@ def render_text(data: dict, lang: str = "it") -> str:
             verdict = L["declining"] if _b(tt.get("declining")) else L["increasing"] if _b(tt.get("increasing")) \
                 else L["flat"]
             lines.append("  " + L["mk"].format(s=s, p=pv, v=verdict))
-    neg, pos = _outcomes(data, L)
     model = _d(data.get("model"))
     kind = model.get("kind")
-    lines += ["", L["drivers"] + f" — {L['model']} {L['kinds'].get(kind, '') if isinstance(kind, str) else ''}:"]
-    rows = []
-    for d in _l(data.get("drivers")):
-        imp = _impact(d.get("impact"), metric)
-        if _f(d.get("impact")) is not None and _f(d.get("impact_ci_low")) is not None:
-            imp += f" [{_impact(d.get('impact_ci_low'), metric)}, {_impact(d.get('impact_ci_high'), metric)}]"
-            imp += " *" if _b(d.get("impact_significant")) else "  "
-        orn = _or(d.get("or_negative"))
-        if _f(d.get("or_negative")) is not None:
-            orn += f" [{_or(d.get('or_negative_ci_low'))}, {_or(d.get('or_negative_ci_high'))}]"
-        q = _quadrant(d)
-        rows.append([_s(d.get("label"))[:26], _n(d.get("mentions")), _pct(d.get("share")),
-                     format_score(d.get("score"), metric), imp, orn, L[q] if q else "—"])
-    lines += _table([L["driver"], L["mentions"], L["share"], M, L["impact"], L["or_neg"].format(neg=neg),
-                     L["quadrant"]], rows, "<>>>>><")
-    lines.append("  " + L["sig"])
+    if kind != "none":  # `perche report`: metrics only
+        neg, pos = _outcomes(data, L)
+        lines += ["", L["drivers"] + f" — {L['model']} {L['kinds'].get(kind, '') if isinstance(kind, str) else ''}:"]
+        rows = []
+        for d in _l(data.get("drivers")):
+            imp = _impact(d.get("impact"), metric)
+            if _f(d.get("impact")) is not None and _f(d.get("impact_ci_low")) is not None:
+                imp += f" [{_impact(d.get('impact_ci_low'), metric)}, {_impact(d.get('impact_ci_high'), metric)}]"
+                imp += " *" if _b(d.get("impact_significant")) else "  "
+            orn = _or(d.get("or_negative"))
+            if _f(d.get("or_negative")) is not None:
+                orn += f" [{_or(d.get('or_negative_ci_low'))}, {_or(d.get('or_negative_ci_high'))}]"
+            q = _quadrant(d)
+            rows.append([_s(d.get("label"))[:26], _n(d.get("mentions")), _pct(d.get("share")),
+                         format_score(d.get("score"), metric), imp, orn, L[q] if q else "—"])
+        lines += _table([L["driver"], L["mentions"], L["share"], M, L["impact"], L["or_neg"].format(neg=neg),
+                         L["quadrant"]], rows, "<>>>>><")
+        lines.append("  " + L["sig"])
     segments = _l(data.get("segments"))
     for s in segments:
         lines += ["", f"{L['segments']}: {_t(s.get('column'))}"]

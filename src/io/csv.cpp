@@ -416,7 +416,7 @@ struct CsvReader {
         if (next < n) next += (s[next] == '\r' && next + 1 < n && s[next + 1] == '\n') ? 2 : 1;
         msg += record_line == quote_line ? "; record skipped" : "; record from line " + std::to_string(record_line) + " skipped";
         if (next < n) msg += ", reading resumes at line " + std::to_string(quote_line + 1);
-        t.problems_.push_back({quote_line, std::move(msg)});
+        t.problems_.push_back({quote_line, std::move(msg), true});
         r = next;
         line = quote_line + 1;
         continue;
@@ -445,7 +445,8 @@ struct CsvReader {
         t.problems_.push_back({record_line, "expected " + std::to_string(t.header_.size()) + " fields, found " +
                                                 std::to_string(off.size()) +
                                                 (last_line > record_line ? " in " + lines_span(record_line, last_line) : "") +
-                                                "; record skipped"});
+                                                "; record skipped",
+                               true});
         w = record_w;
         continue;
       }

@@ -15,7 +15,7 @@ import pytest
 
 import perche
 from perche import cli
-from perche.analysis import DEFAULT_MODEL, SAMPLE
+from perche.survey import DEFAULT_MODEL, SAMPLE
 
 
 def strict_json(text):

@@ -41,8 +41,8 @@ def test_report_on_the_shipped_sample_prints_nps_trend_and_segments(capsys):
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert any(line.startswith("NPS:") for line in lines)
-    assert "Trend by month" in out
-    assert "By canale:" in out
+    assert "Andamento per periodo (data, M)" in out
+    assert "Segmenti: canale" in out
     assert "Mann–Kendall" in out
 
 
@@ -62,9 +62,9 @@ def test_a_semicolon_csv_with_bom_and_a_bad_row_skips_it_and_names_its_line(tmp_
     captured = capsys.readouterr()
     assert "line 4" in captured.err and "'11'" in captured.err
     assert len(captured.err.strip().splitlines()) == 1
-    assert "5 of 6 rows used" in captured.out
-    assert "1 bad rows" in captured.out
-    assert "By canale:" in captured.out and "Trend by month" in captured.out
+    assert "5 righe usate su 6" in captured.out
+    assert "1 righe scartate" in captured.out
+    assert "Segmenti: canale" in captured.out and "Andamento per periodo" in captured.out
 
 
 def test_json_output_holds_the_overall_result_with_its_interval(tmp_path, capsys):
@@ -75,10 +75,11 @@ def test_json_output_holds_the_overall_result_with_its_interval(tmp_path, capsys
     overall = doc["overall"]
     assert overall["ci_low"] <= overall["score"] <= overall["ci_high"]
     assert overall["n"] == 5
-    assert (doc["rows"], doc["rows_used"], doc["bad_rows"]) == (6, 5, 1)
+    assert doc["schema"] == 2 and doc["model"]["kind"] == "none"  # report: analyze without drivers
+    assert (doc["source"]["rows"], doc["source"]["rows_used"], doc["source"]["bad_rows"]) == (6, 5, 1)
     assert [p["period"] for p in doc["trend"]["periods"]] == ["2026-01", "2026-02", "2026-03"]
-    assert [s["key"] for s in doc["segments"]["canale"]] == ["chat", "email", "telefono"]
-    assert "JSON written" in capsys.readouterr().out
+    assert [g["segment"] for g in doc["segments"][0]["groups"]] == ["chat", "email", "telefono"]
+    assert "JSON: " in capsys.readouterr().out
 
 
 def test_json_output_is_strict_json_even_when_a_segment_has_one_response(tmp_path, capsys):
@@ -92,7 +93,7 @@ def test_json_output_is_strict_json_even_when_a_segment_has_one_response(tmp_pat
 def test_a_comma_csv_without_bom_works_too(tmp_path, capsys):
     path = write_csv(tmp_path / "export.csv", SMALL, delimiter=",", bom=False)
     assert cli.main(["report", str(path), "--by", "canale"]) == 0
-    assert "5 of 6 rows used" in capsys.readouterr().out
+    assert "5 righe usate su 6" in capsys.readouterr().out
 
 
 def test_an_unknown_score_column_exits_2_with_a_one_line_error(tmp_path, capsys):

@@ -22,7 +22,7 @@ import pytest
 
 import perche
 from perche import cli
-from perche.analysis import DEFAULT_CODEBOOK, SAMPLE
+from perche.survey import DEFAULT_CODEBOOK, SAMPLE
 
 
 
@@ -191,7 +191,7 @@ def test_report_runs_with_each_option(survey, extra, tmp_path, capsys):
     js = tmp_path / "r.json"
     code, out, err = run(capsys, "report", survey, *extra, "--json", js)
     assert code == 0 and err == []
-    assert json.loads(js.read_text(encoding="utf-8"))["rows_used"] == 400
+    assert json.loads(js.read_text(encoding="utf-8"))["source"]["rows_used"] == 400
 
 
 # --- every error: one line, exit status 2 -----------------------------------------------------------
@@ -231,7 +231,7 @@ def test_a_model_with_no_drivers_is_one_line(survey, tmp_path, capsys):
     import struct
     import zlib
 
-    good = perche.DriverClassifier.load(perche.analysis.DEFAULT_MODEL).to_bytes()
+    good = perche.DriverClassifier.load(perche.survey.DEFAULT_MODEL).to_bytes()
     forged = bytearray(good)
     forged[20:28] = struct.pack("<Q", 0)
     forged[-4:] = struct.pack("<I", zlib.crc32(bytes(forged[20:-4])))
@@ -273,7 +273,7 @@ def test_a_one_megabyte_field_is_read_by_report(tmp_path, capsys):
     big = "x" * (1 << 20)
     path = write(tmp_path / "big.csv", f'nps,motivo\n9,"{big}"\n3,ok\n10,bene\n')
     code, out, err = run(capsys, "report", path)
-    assert code == 0 and err == [] and "3 of 3 rows used" in out
+    assert code == 0 and err == [] and "3 righe usate su 3" in out
 
 
 @pytest.mark.parametrize("argv", [
@@ -281,12 +281,12 @@ def test_a_one_megabyte_field_is_read_by_report(tmp_path, capsys):
     ["train", "{f}", "--text", "motivo", "--labels", "driver", "--out", "{d}/m.model"],
 ])
 def test_out_of_memory_is_one_line(argv, survey, tmp_path, monkeypatch, capsys):
-    import perche.analysis
+    import perche.survey
 
     def oom(*a, **k):
         raise MemoryError()
 
-    monkeypatch.setattr(perche.analysis, "_load", oom)
+    monkeypatch.setattr(perche.survey, "read_csv", oom)
     line = one_error(run(capsys, *[a.format(f=survey, d=tmp_path) for a in argv]), "out of memory while")
     assert str(survey) in line
 
@@ -457,7 +457,7 @@ def test_written_files_get_the_usual_mode_and_links_are_followed(survey, tmp_pat
         link = tmp_path / "link.json"
         link.symlink_to(kept)
         assert run(capsys, "report", survey, "--json", link)[0] == 0
-        assert link.is_symlink() and json.loads(kept.read_text(encoding="utf-8"))["rows_used"] == 400
+        assert link.is_symlink() and json.loads(kept.read_text(encoding="utf-8"))["source"]["rows_used"] == 400
         assert run(capsys, "report", survey, "--json", "/dev/null")[0] == 0
         assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
     finally:
@@ -624,10 +624,11 @@ def test_analyze_and_report_agree_on_rows_bad_rows_and_score(name, tmp_path, cap
     path.write_bytes(data)
     a, r, ja, jr = _both(path, tmp_path, capsys)
     assert a[0] == 0 and r[0] == 0, (a, r)
-    sa, sr = json.loads(ja.read_text("utf-8"))["source"], json.loads(jr.read_text("utf-8"))
+    da, dr = json.loads(ja.read_text("utf-8")), json.loads(jr.read_text("utf-8"))
+    sa, sr = da["source"], dr["source"]  # report is analyze without drivers: the same document
     assert (sa["rows"], sa["rows_used"], sa["bad_rows"]) == (sr["rows"], sr["rows_used"], sr["bad_rows"])
-    assert json.loads(ja.read_text("utf-8"))["overall"]["score"] == pytest.approx(sr["overall"]["score"])
-    assert sorted(p.get("line") for p in sa["problems"]) == sorted(p.get("line") for p in sr["source"]["problems"])
+    assert da["overall"]["score"] == pytest.approx(dr["overall"]["score"])
+    assert sorted(p.get("line") for p in sa["problems"]) == sorted(p.get("line") for p in sr["problems"])
     assert [line for line in a[2] if "line" in line] == [line for line in r[2] if "line" in line]
 
 
@@ -637,7 +638,7 @@ def test_the_score_rule_is_strict_and_single(tmp_path, capsys):
     _, r, _, jr = _both(path, tmp_path, capsys)
     doc = json.loads(jr.read_text("utf-8"))
     # used: "9,0", 9.00, " 7 " (surrounding spaces are not part of a number); left out: the rest
-    assert (doc["rows"], doc["rows_used"], doc["bad_rows"]) == (9, 3, 6)
+    assert (doc["source"]["rows"], doc["source"]["rows_used"], doc["source"]["bad_rows"]) == (9, 3, 6)
     bad = {p["line"]: p["message"] for p in doc["source"]["problems"]}
     assert sorted(bad) == [2, 3, 4, 8, 9, 10]
     assert "'١٠' is not an integer in [0, 10]" in bad[2] and "'0x9'" in bad[3] and "'+9'" in bad[4]
@@ -648,7 +649,7 @@ def test_the_date_rule_names_each_date_it_cannot_read(tmp_path, capsys):
     path = write(tmp_path / "f.csv", text)
     _, r, _, jr = _both(path, tmp_path, capsys)
     doc = json.loads(jr.read_text("utf-8"))
-    assert doc["rows_used"] == 8  # a bad date leaves a row out of the trend only
+    assert doc["source"]["rows_used"] == 8  # a bad date leaves a row out of the trend only
     bad = {p["line"]: p["message"] for p in doc["source"]["problems"]}
     assert sorted(bad) == [7, 8, 9]
     assert "data '20240201' is not a date" in bad[7] and "'31/02/2024'" in bad[8] and "'2024/02/01'" in bad[9]

@@ -9,7 +9,7 @@ import pytest
 
 import perche
 from perche import cli
-from perche.analysis import SAMPLE, split_labels
+from perche.survey import SAMPLE, split_labels
 
 
 def test_matches_use_code_point_offsets_after_emoji():

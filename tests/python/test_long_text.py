@@ -75,7 +75,7 @@ def test_explain_of_a_long_comment_gives_code_point_spans_of_every_occurrence():
     out = _run("""
         import json, re
         import perche
-        from perche.analysis import DEFAULT_MODEL
+        from perche.survey import DEFAULT_MODEL
         m = perche.DriverClassifier.load(DEFAULT_MODEL)
         text, _ = long_text(2_000_000)
         checked = bad = 0

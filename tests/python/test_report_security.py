@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 import perche
-from perche.analysis import DEFAULT_CODEBOOK, SAMPLE
+from perche.survey import DEFAULT_CODEBOOK, SAMPLE
 from perche.report import render_html, render_text
 
 # Each payload would, if copied as markup, add an element or an attribute, run script (they set

@@ -38,7 +38,7 @@ def test_work_runs_on_the_caller_when_no_thread_can_be_created():
         tok = perche.Tokenizer()
         texts = [f"il servizio {i} è stato lento e costoso" for i in range(5000)]
         serial = [tok.normalize(t) for t in texts]
-        clf = perche.DriverClassifier.load(perche.analysis.DEFAULT_MODEL)
+        clf = perche.DriverClassifier.load(perche.survey.DEFAULT_MODEL)
         p1 = clf.predict_proba(texts[:500])
         cap(3)  # 3 MiB left: a thread's 8 MiB stack does not fit
         assert tok.normalize_batch(texts, threads=0) == serial

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+/// The whole survey job: from an export (a CSV table, or columns already in memory) to the score
+/// with its interval, its trend, segments, and the drivers behind it, as one result and one
+/// versioned JSON document (docs/schema.md). `perche analyze`, `perche report` and
+/// perche.analyze() in Python are thin shells over analyze_survey().
+///
+///     auto table = perche::read_csv_file("survey.csv");
+///     perche::SurveyOptions opts;
+///     opts.score = "nps"; opts.text = "motivo"; opts.date = "data"; opts.by = {"canale"};
+///     perche::SurveyAnalysis a = perche::analyze_survey(table, opts);  // the default model
+///     std::cout << perche::to_json(a);
+///
+/// Row rules (the one place they live):
+/// - Columns match by name ignoring case and surrounding spaces. When several columns match, a
+///   name given explicitly picks the one written exactly as given; with none or several such, and
+///   always for a default name, it is an AnalysisError listing the columns (never a silent pick).
+/// - A score is an integer in ASCII digits, optionally with a zero decimal part after a point or a
+///   decimal comma ("9", "9.0", "9,00": Excel writes them), on the metric's scale. Nothing else:
+///   no sign, exponent ("1e1"), thousands separator or other script's digits ("١٠"). A row without
+///   a valid score is left out, and is a problem naming its line.
+/// - A date is YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY (day first, as in Italy), or a day, an Italian
+///   month name or its abbreviation and a year ("3 marzo 2024", "3 mar 2024"), each optionally
+///   followed by a time of day and a UTC offset, which are ignored: the date is the one written,
+///   in the data's own zone. Anything else ("20240201", "2024/02/01") leaves the row out of the
+///   trend only, as a problem naming its line.
+/// - A cell is empty when it holds only white space (Unicode White_Space); an empty segment cell
+///   is the segment "(vuoto)"; a comment that is empty mentions no driver and does not count in
+///   the shares of comments.
+#include <perche/codebook.hpp>
+#include <perche/csv.hpp>
+#include <perche/drivers.hpp>
+#include <perche/error.hpp>
+#include <perche/metrics.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace perche {
+
+/// Input that cannot be analysed: a missing or ambiguous column, options that contradict each
+/// other, no valid row. One line naming the column, the value or the first problems.
+class AnalysisError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/// The calendar period a trend is cut by.
+enum class Freq {
+  day,      ///< "2024-03-05"
+  week,     ///< ISO 8601 week, Monday to Sunday: "2024-W10" (the ISO week-numbering year)
+  month,    ///< "2024-03"
+  quarter,  ///< "2024-Q1"
+  year,     ///< "2024"
+};
+
+/// What labels the comments with drivers (SurveyOptions::labeller).
+enum class Labeller { model, codebook, labels, none };
+
+/// Options of analyze_survey(). Every default is here (the Python and command-line shells read
+/// them from this struct).
+struct SurveyOptions {
+  Metric metric = Metric::nps;
+  /// Scale and aggregation of CSAT/CES; none: CsatOptions (1–5 top-2-box) or CesOptions (1–7 mean).
+  std::optional<RatingOptions> rating{};
+  std::string score;  ///< the score column; "": the metric's name ("nps", "csat", "ces")
+  std::string text;   ///< the comment column; "": the first of kTextColumns present
+  /// The date column of the trend; none: the first of kDateColumns present; "": no trend.
+  std::optional<std::string> date{};
+  Freq freq = Freq::month;
+  /// Segment columns; none: those of kSegmentColumns present; empty: no segments.
+  std::optional<std::vector<std::string>> by{};
+
+  /// What labels the comments with drivers: a model (`model`, or the file `model_path`; neither:
+  /// the default model, default_model_path() or `data_dir`), a codebook (`codebook`, or the file
+  /// `codebook_path`; neither: the default codebook), the gold driver names of the column
+  /// `labels` (joined by | ; or ,), or nothing (metrics only, `perche report`).
+  Labeller labeller = Labeller::model;
+  std::shared_ptr<const DriverClassifier> model;
+  std::string model_path;
+  std::shared_ptr<const Codebook> codebook;
+  std::string codebook_path;
+  std::string labels;
+  std::string data_dir;  ///< where the default model and codebook are; "": data_files.hpp's search
+  /// A model's decision: probability >= each driver's own threshold (tuned when it was trained),
+  /// or >= this one value for every driver, in (0, 1].
+  std::optional<double> threshold{};
+
+  double confidence = 0.95;      ///< of every interval, in (0, 1)
+  double alpha = 0.05;           ///< significance of tests (Holm/BH-adjusted where several), in (0, 1)
+  int bootstrap_samples = 2000;  ///< replicates of the impact intervals, >= 2
+  std::uint64_t seed = 12345;    ///< bootstrap seed: results repeat for a given seed
+  std::size_t verbatims = 3;     ///< quoted comments per driver
+  std::string lang = "it";       ///< driver labels of the default taxonomy: "it" or "en"
+  std::size_t max_problems = 100;  ///< problems listed in the result (all are counted)
+
+  static constexpr std::string_view kTextColumns[] = {"motivo", "testo", "commento", "text", "comment", "verbatim"};
+  static constexpr std::string_view kDateColumns[] = {"data", "date"};
+  static constexpr std::string_view kSegmentColumns[] = {"canale", "segmento", "fase", "channel", "segment", "stage"};
+};
+
+/// A day as the number of days since 1970-01-01 (proleptic Gregorian), for date columns in memory.
+using Day = std::int32_t;
+inline constexpr Day kNoDay = std::numeric_limits<Day>::min();  ///< a missing date
+
+/// One column of data already in memory (a DataFrame's), for the analyze_survey() overload on
+/// columns. Exactly one kind of cells: texts (an empty or blank text is a missing value), numbers
+/// (NaN: missing) or days (kNoDay: missing). The spans must outlive the call.
+struct SurveyColumn {
+  enum class Kind { text, number, day };
+  std::string name;
+  Kind kind = Kind::text;
+  std::span<const std::string_view> texts{};
+  std::span<const double> numbers{};
+  std::span<const Day> days{};
+};
+
+/// A problem of the input: a record or row left out of something, or a note about the input.
+struct SurveyProblem {
+  std::size_t line = 0;  ///< CSV: 1-based line where the record starts (0: the whole input)
+  std::optional<std::size_t> row{};  ///< columns in memory: 0-based row position (line is then 0)
+  std::string message;
+};
+
+/// A score and its interval, for NPS, CSAT and CES alike.
+struct ScoreSummary {
+  double score = 0, se = 0, ci_low = 0, ci_high = 0;
+  double center = 0;  ///< where the interval is centred (an adjusted-Wald score may lie outside it)
+  std::uint64_t n = 0;
+  CiMethod method = CiMethod::wald;
+  /// NPS only: the shares of promoters, passives and detractors.
+  std::optional<double> promoter_share{}, passive_share{}, detractor_share{};
+};
+
+/// One period of the trend, compared with the period before it.
+struct SurveyPeriod {
+  std::string period;  ///< its label ("2024-03")
+  ScoreSummary result;
+  std::optional<double> diff_prev{}, p_prev{}, p_prev_holm{};  ///< vs the previous period; Holm over the trend
+  bool significant_drop = false;  ///< diff_prev < 0 and p_prev_holm < alpha
+};
+
+struct SurveyTrend {
+  std::string column;
+  Freq freq = Freq::month;
+  std::vector<SurveyPeriod> periods;
+  std::optional<TrendTestResult> test;  ///< none with fewer than 3 periods
+};
+
+/// One segment of a column, compared with all other rows.
+struct SurveySegment {
+  std::string segment;
+  ScoreSummary result;
+  std::optional<double> diff_vs_rest{}, p_value{}, p_holm{}, p_bh{};
+  bool significant = false;  ///< p_holm < alpha
+};
+
+struct SurveySegments {
+  std::string column;
+  std::vector<SurveySegment> groups;  ///< by segment name (code-point order)
+};
+
+/// A driver's share in one segment against the other comments.
+struct SurveyDriverSegment {
+  std::string column, segment, driver;
+  std::uint64_t n = 0;
+  double share = 0, share_rest = 0, diff = 0, p_value = 1, p_bh = 1;
+  bool significant = false;
+};
+
+struct SurveyDriverTrend {
+  std::string driver;
+  struct Share {
+    std::string period;
+    std::uint64_t n = 0, mentions = 0;
+    double share = 0;
+  };
+  std::vector<Share> periods;
+  std::optional<TrendTestResult> test;
+};
+
+/// Where a comment says what made a driver fire: offsets in Unicode code points of the text.
+struct Highlight {
+  std::size_t start = 0, end = 0;
+  std::string term;
+  double weight = 1.0;  ///< the term's pull in logit units (a codebook match: 1)
+};
+
+/// A quoted comment.
+struct Verbatim {
+  std::string driver, text;
+  double probability = 1.0;
+  int score = 0;
+  std::optional<std::string> segment{}, date{};
+  std::size_t line = 0;              ///< CSV line (0 for columns in memory)
+  std::optional<std::size_t> row{};  ///< row position for columns in memory
+  std::vector<Highlight> highlights;
+};
+
+/// Another metric's column found beside the analysed one (an NPS survey with a CSAT question).
+struct OtherMetric {
+  Metric metric = Metric::csat;
+  std::string column;
+  ScoreSummary result;
+  std::uint64_t missing = 0;  ///< analysed rows whose cell in this column is empty or invalid
+};
+
+/// Result of analyze_survey(). Every figure of the JSON document (to_json).
+struct SurveyAnalysis {
+  struct Source {
+    std::optional<std::string> file{};  ///< the CSV read (read_csv_file's path), none for columns in memory
+    std::uint64_t rows = 0;             ///< records (CSV, the skipped ones included) or rows
+    std::optional<std::string> encoding{};
+    std::optional<char> delimiter{};
+    std::uint64_t replaced = 0;    ///< invalid byte sequences replaced by U+FFFD
+    std::uint64_t rows_used = 0;   ///< with a valid score
+    std::uint64_t bad_rows = 0;    ///< records skipped by the reader + rows without a valid score
+    std::vector<SurveyProblem> problems;  ///< the first max_problems: the reader's, then the rows' by line
+    std::uint64_t problems_total = 0;
+  } source;
+  struct Columns {
+    std::string score;
+    std::optional<std::string> text{}, date{}, labels{};
+    std::vector<std::string> by;
+  } columns;
+  Metric metric = Metric::nps;
+  int scale_min = 0, scale_max = 10;
+  double confidence = 0.95, alpha = 0.05;
+  std::string lang = "it";
+  /// What labelled the comments: "default" (the shipped model), "model", "codebook", "labels",
+  /// or "none" (Labeller::none); path of the file read, if any; driver codes and display labels.
+  struct Model {
+    std::string kind = "none";
+    std::optional<std::string> path{};
+    std::vector<std::string> drivers, labels;
+  } model;
+  std::optional<ScoreSummary> overall;  ///< none without a valid row (then analyze_survey throws)
+  std::vector<OtherMetric> other_metrics;
+  std::optional<SurveyTrend> trend;
+  std::vector<DriverImpact> drivers;  ///< by impact, most negative first; no impact last
+  std::optional<KeyDriverModel> key_negative, key_positive;
+  double share_threshold = 0, impact_threshold = 0;
+  std::vector<SurveySegments> segments;
+  std::vector<SurveyDriverSegment> driver_segments;
+  std::vector<SurveyDriverTrend> driver_trend;
+  std::vector<Verbatim> verbatims;
+  std::uint64_t comments = 0;  ///< analysed rows with a comment
+  std::vector<std::string> notes;
+};
+
+/// Analyses a CSV table (read_csv / read_csv_file). Throws AnalysisError (a missing or ambiguous
+/// column, no header, no valid row: the message names them and the first problems),
+/// std::invalid_argument for bad options, IoError/FormatError for a model or codebook file that
+/// cannot be read. `source_name` is the file named in the result (read_csv_file's path).
+SurveyAnalysis analyze_survey(const CsvTable& table, const SurveyOptions& options = {},
+                              std::string_view source_name = {});
+
+/// Analyses columns already in memory (same rules; problems name 0-based row positions).
+SurveyAnalysis analyze_survey(std::span<const SurveyColumn> columns, const SurveyOptions& options = {});
+
+/// Position of a column under the survey's rule: `name` if given, else the first of `defaults`
+/// present, else none. Throws AnalysisError for a given name not found, or any ambiguous match;
+/// `what` and `arg` name the role and the option in its message ("text column", "text").
+std::optional<std::size_t> find_column(std::span<const std::string> names, std::string_view name,
+                                       std::span<const std::string_view> defaults = {},
+                                       std::string_view what = "column", std::string_view arg = "column");
+
+/// The labelling step alone, on comments (a blank comment mentions no driver, probability 0): driver codes, n × k probabilities (row-major; a
+/// codebook or gold labels give 0/1) and the decisions. `labels` (gold) cannot be used here.
+struct CommentLabels {
+  std::string kind;  ///< as SurveyAnalysis::Model::kind
+  std::optional<std::string> path;
+  std::vector<std::string> drivers;
+  std::vector<double> probabilities;
+  LabelMatrix mentions;
+};
+CommentLabels label_comments(std::span<const std::string_view> texts, const SurveyOptions& options = {});
+
+/// Driver names per text from strings like "prezzo|consegna" (separators | ; and ,; names
+/// trimmed): the sorted distinct names (or `drivers` when given) and the n × k 0/1 matrix.
+/// Throws AnalysisError naming the row of a name not in `drivers`.
+std::pair<std::vector<std::string>, LabelMatrix> split_labels(std::span<const std::string_view> texts,
+                                                              std::span<const std::string> drivers = {});
+
+/// The one JSON document of an analysis: `"schema": 2`, described field by field in
+/// docs/schema.md. UTF-8, no NaN or infinity (null instead), numbers in the shortest form that
+/// reads back to the same double.
+std::string to_json(const SurveyAnalysis& analysis, int indent = 2);
+
+/// The analysis's label of a period ("2024-03", "2024-W10"...), for a day.
+std::string period_label(Day day, Freq freq);
+/// The date a cell holds under the date rule above, or none.
+std::optional<Day> parse_date(std::string_view cell);
+/// The integer a cell holds under the score rule above (any value, not only the scale's), or none.
+std::optional<std::int64_t> parse_score(std::string_view cell);
+
+}  // namespace perche

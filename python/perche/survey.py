@@ -1,0 +1,419 @@
+# SPDX-License-Identifier: Apache-2.0
+"""perche.analyze: from a survey export to the drivers that move the score.
+
+    result = perche.analyze("export.csv", score="nps", text="motivo", date="data", by=["canale"])
+    result.drivers        # pandas DataFrame: mentions, share, score, impact with CI, odds ratios, quadrant
+    result.to_html("report.html"); result.to_json()
+
+A thin shell over the C++ survey pipeline (include/perche/survey.hpp): every row rule, default and
+figure is there. This module turns a path or a DataFrame into that call, and its JSON document
+(schema 2, docs/schema.md) into an Analysis with pandas views; python/perche/report.py renders it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import datetime
+import json
+import os
+import stat
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Optional
+
+import numpy as np
+
+from . import _core
+
+DATA = Path(__file__).with_name("data")
+SAMPLE = DATA / "survey.csv"
+DEFAULT_MODEL = DATA / "drivers.model"
+DEFAULT_CODEBOOK = DATA / "codebook.txt"
+
+_METRICS = ("nps", "csat", "ces")
+_FREQS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
+
+AnalysisError = _core.AnalysisError  # a ValueError: a missing or ambiguous column, no valid row
+
+
+class _Status:
+    """One line on stderr saying what runs ("perche: analysing FILE…"), drawn only when stderr is a
+    terminal and erased when it ends: the analysis is one call into the C++ core."""
+
+    def __init__(self, what: str, enabled: Optional[bool] = None):
+        self.on = sys.stderr.isatty() if enabled is None else enabled
+        self.what = what
+
+    def __enter__(self):
+        if self.on:
+            sys.stderr.write(f"perche: {self.what}…")
+            sys.stderr.flush()
+        return self
+
+    def __exit__(self, *exc):
+        if self.on:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+# --- output --------------------------------------------------------------------------------------
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (os.umask() sets it, racing other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    old = os.umask(0o022)
+    os.umask(old)
+    return old
+
+
+def _write_error(shown: str, e: BaseException) -> OSError:
+    reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+    err = OSError(f"cannot write {shown}: {reason}")
+    err.errno = getattr(e, "errno", None)
+    return err
+
+
+def _target(path) -> tuple:
+    """(path as given, the file to replace, its stat or None) of an output; a directory is an error."""
+    shown = os.fspath(path)
+    target = os.path.realpath(shown)  # a symbolic link: replace the file it points to, keep the link
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise _write_error(shown, e) from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise _write_error(shown, OSError(errno.EISDIR, "it is a directory")) from None
+    return shown, target, st
+
+
+def _temporary(shown: str, target: str) -> tuple:
+    """(fd, path) of a new temporary file beside target, or the one-line OSError naming `shown`."""
+    directory = os.path.dirname(target)
+    try:
+        return tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
+    except OSError as e:
+        err = _write_error(shown, e)
+        err.args = (f"{err.args[0]} (a temporary file in {directory} is written first, then renamed)",)
+        raise err from None
+
+
+def check_writable(path) -> None:
+    """Raises the OSError atomic_write(path) would raise for where it writes (a missing or read-only
+    directory, a directory as target), by creating and removing a temporary file beside `path`;
+    for a command to fail before hours of work rather than after."""
+    shown, target, st = _target(path)
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        return  # written in place (/dev/null, a FIFO)
+    fd, tmp = _temporary(shown, target)
+    os.close(fd)
+    os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def atomic_write(path, mode: str = "w", *, encoding: Optional[str] = "utf-8", newline: Optional[str] = None):
+    """A file object that writes `path` all at once, for every file perche writes (JSON, HTML, CSV,
+    models).
+
+    The bytes go to a temporary file beside `path` (same directory, so the rename cannot cross file
+    systems), which is flushed to disk and renamed over `path` only when the `with` block ends
+    without error. On any failure (disk full, file size limit, an exception in the block) the
+    temporary file is removed and `path` is left as it was: never a truncated file. Errors are one
+    OSError line naming `path`: "cannot write PATH: reason"; a directory is refused before the block
+    runs. The new file keeps the mode of the file it replaces (a new one: 0666 less the umask). A
+    symbolic link is followed (the file it points to is replaced, the link stays); a path that is
+    not a regular file (/dev/null, a FIFO, a terminal) is written in place, as there is nothing to
+    replace. Yields the open file; its .name is the temporary path, for writers that take a path
+    (they may replace that file too).
+    """
+    shown, target, st = _target(path)
+    text_args = {} if "b" in mode else {"encoding": encoding, "newline": newline}
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        try:
+            with open(target, mode, **text_args) as f:
+                yield f
+        except OSError as e:
+            raise _write_error(shown, e) from None
+        return
+    fd, tmp = _temporary(shown, target)
+    try:
+        os.close(fd)
+        with open(tmp, mode, **text_args) as f:  # by name: f.name is the temporary path
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(e, OSError):
+            raise _write_error(shown, e) from None
+        raise
+
+
+# --- input ---------------------------------------------------------------------------------------
+
+
+def read_csv(source, delimiter: Optional[str] = None, encoding: Optional[str] = None):
+    """A CSV export as a perche.CsvTable: `,` `;` or tab detected, UTF-8 (BOM or not), UTF-16 with
+    BOM or Windows-1252 detected, RFC 4180 quoting. Records with the wrong number of fields are not
+    rows: table.problems lists them as (line, message). source: a path or bytes."""
+    d = "\0" if delimiter is None else delimiter
+    if len(d) != 1:
+        raise ValueError(f"read_csv: delimiter {delimiter!r} is not one character")
+    e = encoding or ""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return _core.read_csv_bytes(bytes(source), d, e)
+    return _core.read_csv_file(os.fsencode(source), d, e)  # bytes: any file name, UTF-8 or not
+
+
+def split_labels(values, drivers: Optional[list] = None) -> tuple:
+    """Driver names per row from strings like "prezzo|consegna" (separators | ; ,) → (names, n × k
+    uint8); perche/survey.hpp's split_labels. A missing value (None, NaN) names no driver."""
+    texts = ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
+    return _core.split_labels(texts, list(drivers) if drivers else [])
+
+
+def _text_cell(v: Any) -> str:
+    """A DataFrame cell of an object column as the text the C++ rules read: missing values (None,
+    NaN, NA, NaT) empty, a datetime or date its wall-clock date (YYYY-MM-DD), anything else str()."""
+    import pandas as pd
+
+    if isinstance(v, str):
+        return v
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, datetime.datetime):  # pandas Timestamp too: the date in its own zone
+        return v.date().isoformat()
+    if isinstance(v, datetime.date):
+        return v.isoformat()
+    if isinstance(v, np.datetime64):
+        return "" if np.isnat(v) else str(v.astype("datetime64[D]"))
+    return str(v)
+
+
+def _frame_columns(df) -> tuple:
+    """(names, kinds, data) of a DataFrame for _core.analyze_survey_columns: numbers as float64
+    (NaN missing; booleans are text, so that True is not read as 1), dates as days since
+    1970-01-01 on their own wall clock, everything else as text."""
+    import pandas as pd
+
+    names, kinds, data = [], [], []
+    for i in range(df.shape[1]):
+        col = df.iloc[:, i]
+        names.append(str(df.columns[i]))
+        dtype = col.dtype
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            if getattr(dtype, "tz", None) is not None:
+                col = col.dt.tz_localize(None)
+            days = col.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+            out = days.astype(np.int64)
+            out[np.isnat(days)] = np.iinfo(np.int32).min
+            kinds.append("day")
+            data.append(out.astype(np.int32))
+        elif pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+            kinds.append("number")
+            data.append(col.to_numpy(dtype=float, na_value=np.nan))
+        else:
+            kinds.append("text")
+            data.append([_text_cell(v) for v in col.to_numpy(dtype=object)])
+    return names, kinds, data
+
+
+def _relabel_rows(data: dict, index) -> None:
+    """Row positions in problems and verbatims → the DataFrame's index labels (a RangeIndex from 0
+    is its own positions)."""
+    import pandas as pd
+
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return
+    labels = index.to_numpy()
+
+    def label(pos):
+        v = labels[pos]
+        return v.item() if isinstance(v, np.generic) else v if isinstance(v, (int, float, str)) else str(v)
+
+    for item in data["source"]["problems"] + data["verbatims"]:
+        if "row" in item:
+            item["row"] = label(item["row"])
+
+
+def options(score: Optional[str] = None, text: Optional[str] = None, metric: Optional[str] = None,
+            date: Any = None, by: Any = None, model: Any = None, *, codebook: Any = None,
+            labels: Optional[str] = None, drivers: bool = True, freq: Optional[str] = None,
+            confidence: Optional[float] = None, alpha: Optional[float] = None,
+            bootstrap_samples: Optional[int] = None, seed: Optional[int] = None, verbatims: Optional[int] = None,
+            lang: Optional[str] = None, threshold: Optional[float] = None) -> "_core.SurveyOptions":
+    """The C++ SurveyOptions of these arguments: those left None keep the C++ defaults."""
+    o = _core.SurveyOptions()
+    o.data_dir = os.fsencode(DATA)
+    if metric is not None:
+        if metric not in _METRICS:
+            raise AnalysisError(f"metric {metric!r} is not one of 'nps', 'csat', 'ces'")
+        o.metric = getattr(_core.Metric, metric)
+    if freq is not None:
+        if freq not in _FREQS:
+            raise AnalysisError(f"freq {freq!r} is not one of 'D', 'W', 'M', 'Q', 'Y'")
+        o.freq = getattr(_core.Freq, _FREQS[freq])
+    for name, value in (("score", score), ("text", text), ("labels", labels)):
+        if value is not None:
+            setattr(o, name, str(value))
+    if date is False:
+        o.date = ""
+    elif date is not None:
+        o.date = str(date)
+    if by is not None:
+        o.by = [by] if isinstance(by, str) else [str(b) for b in by]
+    for name, value in (("confidence", confidence), ("alpha", alpha), ("bootstrap_samples", bootstrap_samples),
+                        ("seed", seed), ("verbatims", verbatims), ("lang", lang), ("threshold", threshold)):
+        if value is not None:
+            setattr(o, name, value)
+    given = [n for n, v in (("model", model), ("codebook", codebook), ("labels", labels)) if v is not None]
+    if len(given) > 1:
+        raise AnalysisError(f"{' and '.join(given)} are both given; label the comments with one of them")
+    if not drivers:
+        o.labeller = _core.Labeller.none
+    elif labels is not None:
+        o.labeller = _core.Labeller.labels
+    elif codebook is not None:
+        o.labeller = _core.Labeller.codebook
+        if isinstance(codebook, _core.Codebook):
+            o.set_codebook(codebook)
+        elif codebook is not True and codebook != "default":
+            o.codebook_path = os.fsencode(codebook)  # bytes: any file name, UTF-8 or not
+    elif model is not None:
+        if isinstance(model, _core.DriverClassifier):
+            o.set_model(model)
+        else:
+            o.model_path = os.fsencode(model)
+    return o
+
+
+class Analysis:
+    """The result of perche.analyze(): every figure in `.data` (JSON-able), pandas views of it,
+    and the renderings."""
+
+    def __init__(self, data: dict):
+        self.data = data
+
+    @property
+    def drivers(self):
+        import pandas as pd
+
+        return pd.DataFrame(self.data["drivers"])
+
+    @property
+    def segments(self):
+        import pandas as pd
+
+        rows = [{"column": s["column"], **g} for s in self.data["segments"] for g in s["groups"]]
+        return pd.DataFrame(rows, columns=["column", "segment", "n", "score", "ci_low", "ci_high", "diff_vs_rest",
+                                           "p_value", "p_holm", "p_bh", "significant"])
+
+    @property
+    def driver_segments(self):
+        import pandas as pd
+
+        return pd.DataFrame(self.data["driver_segments"])
+
+    @property
+    def trend(self):
+        import pandas as pd
+
+        t = self.data["trend"]
+        return pd.DataFrame(t["periods"] if t else [])
+
+    @property
+    def verbatims(self):
+        import pandas as pd
+
+        return pd.DataFrame(self.data["verbatims"])
+
+    @property
+    def overall(self) -> Optional[dict]:
+        return self.data["overall"]
+
+    def to_dict(self) -> dict:
+        return self.data
+
+    def to_json(self, path=None, indent: int = 2) -> str:
+        text = json.dumps(self.data, indent=indent, ensure_ascii=False, allow_nan=False)
+        if path is not None:
+            with atomic_write(path) as f:
+                f.write(text + "\n")
+        return text
+
+    def to_html(self, path=None, lang: Optional[str] = None) -> str:
+        from .report import render_html
+
+        html = render_html(self.data, lang=lang or self.data.get("lang", "it"))
+        if path is not None:
+            with atomic_write(path) as f:
+                f.write(html)
+        return html
+
+    def summary(self, lang: Optional[str] = None) -> str:
+        from .report import render_text
+
+        return render_text(self.data, lang=lang or self.data.get("lang", "it"))
+
+    def __repr__(self) -> str:
+        o = self.data["overall"]
+        head = "no valid responses" if o is None else f"{self.data['metric'].upper()} {o['score']:+.1f} (n={o['n']})"
+        return f"<perche.Analysis {head}, {len(self.data['drivers'])} drivers>"
+
+    def _repr_html_(self) -> str:  # notebooks show the report inline
+        return self.to_html()
+
+
+def analyze(data=None, score: Optional[str] = None, text: Optional[str] = None, metric: Optional[str] = None,
+            date: Any = None, by: Any = None, model: Any = None, *, codebook: Any = None,
+            labels: Optional[str] = None, drivers: bool = True, freq: Optional[str] = None,
+            confidence: Optional[float] = None, alpha: Optional[float] = None,
+            bootstrap_samples: Optional[int] = None, seed: Optional[int] = None, verbatims: Optional[int] = None,
+            lang: Optional[str] = None, threshold: Optional[float] = None,
+            progress: Optional[bool] = None) -> Analysis:
+    """Analyse a survey: the score with its CI, its trend, segments, and the drivers behind it.
+
+    data: a pandas DataFrame, a CSV path (`,` `;` or tab; UTF-8, UTF-16 or Windows-1252), or None
+    for the sample survey shipped with perche. score: the score column (default: the metric's
+    name); text: the open answer (default: motivo/testo/commento/text/comment/verbatim); date: for
+    the trend (default: data/date if present; False for none); by: segment column(s) (default: those
+    of canale/segmento/fase/channel/segment/stage present; [] for none). Drivers come from `model`
+    (a DriverClassifier or a model path; default: the model shipped with perche), or from
+    `codebook` (a Codebook, a codebook path, or True for the shipped one), or from gold `labels` (a
+    column of driver names joined by | ; or ,); drivers=False: metrics only. threshold: one
+    decision threshold for every driver instead of the model's own. Arguments left None take the
+    defaults of the C++ SurveyOptions (perche/survey.hpp), where every row rule is documented:
+    column names match ignoring case and surrounding spaces (an ambiguous match is an
+    AnalysisError, never a silent pick); a score is an integer in ASCII digits, also written `9.0`
+    or `9,0`; a date is `YYYY-MM-DD`, `DD/MM/YYYY`, `DD-MM-YYYY` or `3 marzo 2024`. Rows left out
+    are listed with their line (CSV) or index (DataFrame) in result.data["source"]["problems"].
+    progress: a status line on stderr while it runs (default: when stderr is a terminal).
+    """
+    import pandas as pd
+
+    o = options(score, text, metric, date, by, model, codebook=codebook, labels=labels, drivers=drivers, freq=freq,
+                confidence=confidence, alpha=alpha, bootstrap_samples=bootstrap_samples, seed=seed,
+                verbatims=verbatims, lang=lang, threshold=threshold)
+    if isinstance(data, pd.DataFrame):
+        names, kinds, columns = _frame_columns(data)
+        with _Status("analysing the DataFrame", progress):
+            result = json.loads(_core.analyze_survey_columns(names, kinds, columns, o))
+        _relabel_rows(result, data.index)
+        return Analysis(result)
+    path = SAMPLE if data is None else os.fspath(data)
+    with _Status(f"analysing {os.fsdecode(path)}", progress):
+        table = read_csv(path)
+        return Analysis(json.loads(_core.analyze_survey(table, o, os.fsencode(path))))

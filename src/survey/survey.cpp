@@ -1,0 +1,833 @@
+// SPDX-License-Identifier: Apache-2.0
+// The survey pipeline (perche/survey.hpp): which rows count, labelling, the score, its trend,
+// segments, driver impact and verbatims, for a CSV table or columns in memory alike.
+#include <perche/data_files.hpp>
+#include <perche/survey.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+
+#include "../text/unicode.hpp"
+#include "rules.hpp"
+
+namespace perche {
+namespace {
+
+using detail::quote_value;
+// LabelMatrix's index type (rows(), cols() and operator() take it).
+using Index = decltype(std::declval<const LabelMatrix&>().rows());
+using detail::trim_space;
+
+constexpr std::string_view kDateForms = "YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or '3 marzo 2024'";
+constexpr std::string_view kEmptySegment = "(vuoto)";
+
+std::string_view metric_name(Metric m) {
+  switch (m) {
+    case Metric::nps:
+      return "nps";
+    case Metric::csat:
+      return "csat";
+    case Metric::ces:
+      return "ces";
+  }
+  return "nps";
+}
+
+RatingOptions rating_options(Metric metric, const std::optional<RatingOptions>& given, double confidence) {
+  RatingOptions r = given ? *given : metric == Metric::csat ? RatingOptions(CsatOptions{}) : RatingOptions(CesOptions{});
+  r.confidence = confidence;
+  return r;
+}
+
+// The input, a CSV table or columns in memory, seen one way: named columns of cells, each row
+// located by its CSV line or its position.
+class Input {
+ public:
+  explicit Input(const CsvTable& table) : table_(&table), names_(table.header()), rows_(table.rows()) {}
+
+  explicit Input(std::span<const SurveyColumn> columns) : columns_(columns) {
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const auto& col = columns[c];
+      const std::size_t n = col.kind == SurveyColumn::Kind::text     ? col.texts.size()
+                            : col.kind == SurveyColumn::Kind::number ? col.numbers.size()
+                                                                     : col.days.size();
+      if (c == 0) rows_ = n;
+      if (n != rows_)
+        throw std::invalid_argument("analyze_survey: column " + std::to_string(c + 1) + " " + quote_value(col.name) +
+                                    " has " + std::to_string(n) + " rows, column 1 has " + std::to_string(rows_));
+      names_.push_back(col.name);
+    }
+  }
+
+  bool csv() const { return table_ != nullptr; }
+  std::size_t rows() const { return rows_; }
+  const std::vector<std::string>& names() const { return names_; }
+  SurveyColumn::Kind kind(std::size_t col) const { return table_ ? SurveyColumn::Kind::text : columns_[col].kind; }
+  std::string_view text(std::size_t col, std::size_t row) const {
+    return table_ ? table_->cell(row, col) : columns_[col].texts[row];
+  }
+  double number(std::size_t col, std::size_t row) const { return columns_[col].numbers[row]; }
+  Day day(std::size_t col, std::size_t row) const { return columns_[col].days[row]; }
+
+  /// The cell as text: a text trimmed, a number in its shortest form, a day as YYYY-MM-DD; "" when missing.
+  std::string display(std::size_t col, std::size_t row) const {
+    switch (kind(col)) {
+      case SurveyColumn::Kind::text:
+        return std::string(trim_space(text(col, row)));
+      case SurveyColumn::Kind::number:
+        return detail::number_text(number(col, row));
+      case SurveyColumn::Kind::day:
+        return day(col, row) == kNoDay ? std::string() : detail::iso_date(day(col, row));
+    }
+    return {};
+  }
+  bool missing(std::size_t col, std::size_t row) const {
+    switch (kind(col)) {
+      case SurveyColumn::Kind::text:
+        return trim_space(text(col, row)).empty();
+      case SurveyColumn::Kind::number:
+        return std::isnan(number(col, row));
+      case SurveyColumn::Kind::day:
+        return day(col, row) == kNoDay;
+    }
+    return true;
+  }
+  SurveyProblem problem(std::size_t row, std::string message) const {
+    SurveyProblem p;
+    if (table_)
+      p.line = table_->line(row);
+    else
+      p.row = row;
+    p.message = std::move(message);
+    return p;
+  }
+
+ private:
+  const CsvTable* table_ = nullptr;
+  std::span<const SurveyColumn> columns_;
+  std::vector<std::string> names_;
+  std::size_t rows_ = 0;
+};
+
+// "line 2: expected 5 fields, found 1; record skipped | …" for the first `limit` problems.
+std::string first_problems(const std::vector<SurveyProblem>& problems, std::size_t limit = 3) {
+  std::string out;
+  for (std::size_t i = 0; i < problems.size() && i < limit; ++i) {
+    const auto& p = problems[i];
+    if (i) out += " | ";
+    if (p.row)
+      out += "row " + std::to_string(*p.row) + ": ";
+    else if (p.line)
+      out += "line " + std::to_string(p.line) + ": ";
+    out += p.message;
+  }
+  if (problems.size() > limit) out += " (and " + std::to_string(problems.size() - limit) + " more)";
+  return out;
+}
+
+ScoreSummary summary(const NpsResult& r) {
+  ScoreSummary s{r.score, r.se, r.ci_low, r.ci_high, r.center, r.n, r.method, {}, {}, {}};
+  s.promoter_share = r.promoter_share;
+  s.passive_share = r.passive_share;
+  s.detractor_share = r.detractor_share;
+  return s;
+}
+ScoreSummary summary(const RatingResult& r) {
+  return {r.score, r.se, r.ci_low, r.ci_high, r.center, r.n, r.method, {}, {}, {}};
+}
+
+// The metric's figures of a set of scores, whichever the metric.
+struct Scorer {
+  Metric metric;
+  NpsOptions nps;
+  RatingOptions rating;
+  int lo, hi;
+
+  Scorer(Metric m, const std::optional<RatingOptions>& given, double confidence)
+      : metric(m), rating(rating_options(m, given, confidence)) {
+    nps.confidence = confidence;
+    lo = m == Metric::nps ? 0 : rating.scale_min;
+    hi = m == Metric::nps ? 10 : rating.scale_max;
+  }
+
+  std::optional<ScoreSummary> overall(std::span<const int> scores) const {
+    if (metric == Metric::nps) {
+      const auto r = perche::nps(scores, nps);
+      return r ? std::optional(summary(*r)) : std::nullopt;
+    }
+    RatingCounts c(rating.scale_min, rating.scale_max);
+    c.add(scores);
+    const auto r = perche::rating(c, rating);
+    return r ? std::optional(summary(*r)) : std::nullopt;
+  }
+
+  template <class Fn>
+  void trend(std::span<const int> scores, std::span<const std::int64_t> keys, const TrendOptions& to, Fn&& fn) const {
+    if (metric == Metric::nps)
+      fn(nps_trend(scores, keys, {}, nps, to));
+    else
+      fn(rating_trend(scores, keys, {}, rating, to));
+  }
+
+  template <class Fn>
+  void by_segment(std::span<const int> scores, std::span<const std::int64_t> codes, Fn&& fn) const {
+    if (metric == Metric::nps)
+      fn(nps_by_segment(scores, codes, {}, nps));
+    else
+      fn(rating_by_segment(scores, codes, {}, rating));
+  }
+};
+
+// Display names of the default taxonomy (the shipped model and codebook), Italian and English.
+std::string display_label(const std::string& code, const std::string& codebook_label, const std::string& lang) {
+  static const std::unordered_map<std::string_view, std::array<std::string_view, 2>> kTaxonomy = {
+      {"tempi_attesa", {"Tempi di attesa", "Waiting times"}},
+      {"cortesia", {"Cortesia ed empatia", "Courtesy and empathy"}},
+      {"competenza", {"Competenza e risoluzione", "Competence and resolution"}},
+      {"chiarezza", {"Chiarezza delle informazioni", "Clarity of information"}},
+      {"prezzo", {"Prezzo e costi", "Price and costs"}},
+      {"fatturazione", {"Fatturazione e pagamenti", "Billing and payments"}},
+      {"qualita", {"Qualità del prodotto/servizio", "Product/service quality"}},
+      {"app_sito", {"App e sito", "App and website"}},
+      {"consegna", {"Consegna", "Delivery"}},
+      {"credito", {"Gestione del credito e solleciti", "Credit management and reminders"}},
+  };
+  if (const auto it = kTaxonomy.find(code); it != kTaxonomy.end()) return std::string(it->second[lang == "en" ? 1 : 0]);
+  if (!codebook_label.empty() && codebook_label != code) return codebook_label;
+  std::string out = code;  // "tempi_attesa" → "Tempi attesa"
+  std::replace(out.begin(), out.end(), '_', ' ');
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  return out;
+}
+
+void validate(const SurveyOptions& o) {
+  auto unit = [](double v, const char* name) {
+    if (!(v > 0.0 && v < 1.0))
+      throw std::invalid_argument(std::string("SurveyOptions: ") + name + " " + detail::number_text(v) +
+                                  " is not in (0, 1)");
+  };
+  unit(o.confidence, "confidence");
+  unit(o.alpha, "alpha");
+  if (o.bootstrap_samples < 2)
+    throw std::invalid_argument("SurveyOptions: bootstrap_samples " + std::to_string(o.bootstrap_samples) +
+                                " is below 2");
+  if (o.lang != "it" && o.lang != "en")
+    throw std::invalid_argument("SurveyOptions: lang " + quote_value(o.lang) + " is not 'it' or 'en'");
+  if (o.threshold && !(*o.threshold > 0.0 && *o.threshold <= 1.0))
+    throw std::invalid_argument("SurveyOptions: threshold " + detail::number_text(*o.threshold) +
+                                " is not in (0, 1]");
+  if (o.model && !o.model_path.empty())
+    throw std::invalid_argument("SurveyOptions: both a model and a model_path are set; set one");
+  if (o.codebook && !o.codebook_path.empty())
+    throw std::invalid_argument("SurveyOptions: both a codebook and a codebook_path are set; set one");
+}
+
+std::string data_file(const SurveyOptions& o, const char* name, std::string (*search)()) {
+  if (o.data_dir.empty()) return search();
+  return (std::filesystem::path(o.data_dir) / name).string();
+}
+
+// What labelled the comments, and its verdicts.
+struct Labelled {
+  std::string kind = "none";
+  std::optional<std::string> path;
+  std::vector<std::string> drivers, codebook_labels;
+  std::vector<double> probabilities;  // n × k row-major
+  LabelMatrix mentions;
+  std::shared_ptr<const DriverClassifier> model;
+  std::shared_ptr<const Codebook> codebook;
+};
+
+LabelMatrix zeros(std::size_t n, std::size_t k) {
+  LabelMatrix m(static_cast<Index>(n), static_cast<Index>(k));
+  std::fill(m.data(), m.data() + m.size(), std::uint8_t{0});
+  return m;
+}
+
+Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o) {
+  Labelled out;
+  const std::size_t n = texts.size();
+  if (o.labeller == Labeller::codebook) {
+    out.kind = "codebook";
+    if (o.codebook) {
+      out.codebook = o.codebook;
+    } else {
+      out.path = o.codebook_path.empty() ? data_file(o, "codebook.txt", default_codebook_path) : o.codebook_path;
+      out.codebook = std::make_shared<const Codebook>(Codebook::load(*out.path));
+    }
+    out.drivers = out.codebook->drivers();
+    out.codebook_labels = out.codebook->labels();
+    out.mentions = out.codebook->predict(texts);
+    out.probabilities.assign(out.mentions.data(), out.mentions.data() + out.mentions.size());
+    return out;
+  }
+  if (o.labeller != Labeller::model) throw std::logic_error("label: not a model or codebook");
+  if (o.model) {
+    out.kind = "model";
+    out.model = o.model;
+  } else {
+    out.kind = o.model_path.empty() ? "default" : "model";
+    out.path = o.model_path.empty() ? data_file(o, "drivers.model", default_model_path) : o.model_path;
+    out.model = std::make_shared<const DriverClassifier>(DriverClassifier::load(*out.path));
+  }
+  if (!out.model->fitted()) throw std::invalid_argument("analyze_survey: the model is not trained (fit it first)");
+  out.drivers = out.model->drivers();
+  const std::size_t k = out.drivers.size();
+  out.probabilities.resize(n * k);
+  out.mentions = zeros(n, k);
+  const auto& thresholds = out.model->thresholds();
+  constexpr std::size_t kChunk = 1 << 17;  // bounds the dense block predict_proba returns
+  for (std::size_t a = 0; a < n; a += kChunk) {
+    const std::size_t b = std::min(n, a + kChunk);
+    const auto P = out.model->predict_proba(texts.subspan(a, b - a));
+    for (std::size_t i = a; i < b; ++i)
+      for (std::size_t j = 0; j < k; ++j) {
+        const double p = P(static_cast<Index>(i - a), static_cast<Index>(j));
+        out.probabilities[i * k + j] = p;
+        out.mentions(static_cast<Index>(i), static_cast<Index>(j)) =
+            p >= (o.threshold ? *o.threshold : thresholds[j]);
+      }
+  }
+  return out;
+}
+
+// Byte offsets of a UTF-8 text → code-point offsets, walking from the last offset asked, forward
+// or back (spans sorted by start overlap a little: starting over each time would be quadratic).
+class CodePoints {
+ public:
+  explicit CodePoints(std::string_view text) : text_(text) {}
+  std::size_t operator()(std::size_t byte) {
+    byte = std::min(byte, text_.size());
+    for (; byte_ > byte; --byte_) cp_ -= (static_cast<unsigned char>(text_[byte_ - 1]) & 0xC0) != 0x80;
+    for (; byte_ < byte; ++byte_) cp_ += (static_cast<unsigned char>(text_[byte_]) & 0xC0) != 0x80;
+    return cp_;
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t byte_ = 0, cp_ = 0;
+};
+
+// The spans that made `driver` fire in `text`, in code points; `cache` keeps each text's
+// explanation (a comment quoted under several drivers is explained once).
+std::vector<Highlight> highlights(const Labelled& l, std::size_t driver, std::string_view text,
+                                  std::unordered_map<std::string_view, std::vector<Explanation>>& explained) {
+  std::vector<std::tuple<std::size_t, std::size_t, std::string, double>> spans;  // bytes
+  if (l.codebook) {
+    for (auto& m : l.codebook->matches(text))
+      if (m.driver == driver) spans.emplace_back(m.start, m.end, std::move(m.pattern), 1.0);
+  } else if (l.model) {
+    auto it = explained.find(text);
+    if (it == explained.end()) it = explained.emplace(text, l.model->explain(text)).first;
+    for (const auto& e : it->second) {
+      if (e.driver != l.drivers[driver]) continue;
+      for (const auto& t : e.terms)
+        if (t.weight > 0)
+          for (const auto& [s, f] : t.spans) spans.emplace_back(s, f, t.term, t.weight);
+    }
+  }
+  std::sort(spans.begin(), spans.end(),
+            [](const auto& a, const auto& b) { return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b)); });
+  std::vector<Highlight> out;
+  CodePoints cp(text);
+  for (auto& [s, f, term, w] : spans) {
+    const std::size_t start = cp(s);
+    out.push_back({start, cp(f), std::move(term), w});
+  }
+  return out;
+}
+
+// Codes of labels: the sorted distinct labels and each row's index into them.
+std::pair<std::vector<std::string>, std::vector<std::int64_t>> codes_of(const std::vector<std::string>& labels) {
+  std::vector<std::string> distinct = labels;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  std::unordered_map<std::string_view, std::int64_t> index;
+  for (std::size_t i = 0; i < distinct.size(); ++i) index.emplace(distinct[i], static_cast<std::int64_t>(i));
+  std::vector<std::int64_t> codes(labels.size());
+  for (std::size_t i = 0; i < labels.size(); ++i) codes[i] = index.at(labels[i]);
+  return {std::move(distinct), std::move(codes)};
+}
+
+LabelMatrix rows_of(const LabelMatrix& m, const std::vector<std::size_t>& rows) {
+  LabelMatrix out = zeros(rows.size(), static_cast<std::size_t>(m.cols()));
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    for (Index j = 0; j < m.cols(); ++j) out(static_cast<Index>(r), j) = m(static_cast<Index>(rows[r]), j);
+  return out;
+}
+
+// Metadata of a CSV table for the result's source, and its reading problems.
+struct CsvMeta {
+  std::vector<SurveyProblem> problems;
+  std::uint64_t skipped = 0;
+};
+
+SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Source source, const CsvMeta& meta) {
+  validate(o);
+  SurveyAnalysis a;
+  a.metric = o.metric;
+  a.confidence = o.confidence;
+  a.alpha = o.alpha;
+  a.lang = o.lang;
+  const Scorer scorer(o.metric, o.rating, o.confidence);
+  a.scale_min = scorer.lo;
+  a.scale_max = scorer.hi;
+  const std::string metric(metric_name(o.metric));
+
+  // Columns.
+  const detail::ColumnFinder finder(in.names());
+  const std::array<std::string_view, 1> metric_default = {metric};
+  const auto score_i = finder.find(o.score, metric_default, "score column", "score");
+  if (!score_i)
+    throw AnalysisError("no " + quote_value(metric) + " column; name the score column with score= (--score); columns are: " +
+                        finder.list());
+  std::optional<std::size_t> text_i, labels_i, date_i;
+  if (o.labeller != Labeller::none || !o.text.empty())
+    text_i = finder.find(o.text, SurveyOptions::kTextColumns, "text column", "text");
+  if (o.labeller == Labeller::labels) {
+    if (o.labels.empty()) throw AnalysisError("labels: name the column of gold driver labels (labels= or --labels)");
+    labels_i = finder.find(o.labels, {}, "labels column", "labels");
+  } else if (o.labeller != Labeller::none && !text_i) {
+    throw AnalysisError("no text column (motivo, testo, commento, text, comment, verbatim); name it with text= (--text)");
+  }
+  if (!o.date)
+    date_i = finder.find({}, SurveyOptions::kDateColumns, "date column", "date");
+  else if (!o.date->empty())
+    date_i = finder.find(*o.date, {}, "date column", "date");
+  std::vector<std::size_t> by_i;
+  if (!o.by) {
+    for (const auto b : SurveyOptions::kSegmentColumns) {
+      const std::array<std::string_view, 1> one = {b};
+      if (const auto c = finder.find({}, one, "segment column", "by")) by_i.push_back(*c);
+    }
+  } else {
+    for (const auto& b : *o.by) {
+      if (b.empty()) throw AnalysisError("by: an empty column name");
+      by_i.push_back(*finder.find(b, {}, "by column", "by"));
+    }
+  }
+  const auto& names = in.names();
+  a.columns.score = names[*score_i];
+  if (text_i) a.columns.text = names[*text_i];
+  if (date_i) a.columns.date = names[*date_i];
+  if (labels_i) a.columns.labels = names[*labels_i];
+  for (const auto c : by_i) a.columns.by.push_back(names[c]);
+
+  // Rows: a valid score.
+  std::vector<SurveyProblem> row_problems;
+  std::vector<std::size_t> keep;
+  std::vector<int> scores;
+  keep.reserve(in.rows());
+  scores.reserve(in.rows());
+  const std::string& score_name = names[*score_i];
+  auto score_of = [&](std::size_t col, std::size_t r) -> std::optional<std::int64_t> {
+    if (in.kind(col) == SurveyColumn::Kind::text) return parse_score(in.text(col, r));
+    if (in.kind(col) == SurveyColumn::Kind::number) {
+      const double v = in.number(col, r);
+      if (std::isfinite(v) && v == std::trunc(v) && std::fabs(v) < 1e18) return static_cast<std::int64_t>(v);
+    }
+    return std::nullopt;
+  };
+  const std::string range = "[" + std::to_string(scorer.lo) + ", " + std::to_string(scorer.hi) + "]";
+  for (std::size_t r = 0; r < in.rows(); ++r) {
+    const auto v = score_of(*score_i, r);
+    if (v && *v >= scorer.lo && *v <= scorer.hi) {
+      keep.push_back(r);
+      scores.push_back(static_cast<int>(*v));
+    } else if (in.missing(*score_i, r)) {
+      row_problems.push_back(in.problem(r, score_name + " is empty; row left out"));
+    } else {
+      row_problems.push_back(in.problem(r, score_name + " " + quote_value(in.display(*score_i, r)) +
+                                               " is not an integer in " + range + "; row left out"));
+    }
+  }
+  const std::uint64_t bad_scores = row_problems.size();
+  if (keep.empty()) {
+    std::vector<SurveyProblem> first;
+    for (const auto& p : meta.problems)
+      if (p.line > 0 && p.message.find("skipped") != std::string::npos) first.push_back(p);
+    first.insert(first.end(), row_problems.begin(), row_problems.end());
+    if (in.csv())
+      std::stable_sort(first.begin(), first.end(), [](const auto& x, const auto& y) { return x.line < y.line; });
+    throw AnalysisError("no row has a valid " + score_name + " (an integer in " + range + ")" +
+                        (first.empty() ? std::string() : ": " + first_problems(first)));
+  }
+  const std::size_t n = keep.size();
+
+  // Dates, for the trend.
+  std::vector<Day> days;
+  if (date_i) {
+    days.resize(n, kNoDay);
+    const std::string& date_name = names[*date_i];
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t r = keep[i];
+      std::optional<Day> d;
+      if (in.kind(*date_i) == SurveyColumn::Kind::text)
+        d = parse_date(in.text(*date_i, r));
+      else if (in.kind(*date_i) == SurveyColumn::Kind::day && in.day(*date_i, r) != kNoDay)
+        d = in.day(*date_i, r);
+      if (d) {
+        days[i] = *d;
+      } else if (in.missing(*date_i, r)) {
+        row_problems.push_back(in.problem(r, date_name + " is empty; row left out of the trend"));
+      } else {
+        row_problems.push_back(in.problem(r, date_name + " " + quote_value(in.display(*date_i, r)) + " is not a date (" +
+                                                 std::string(kDateForms) + "); row left out of the trend"));
+      }
+    }
+  }
+
+  // Comments, and what they mention.
+  std::vector<std::string> owned;  // a comment column of numbers or dates, as text
+  std::vector<std::string_view> texts(n);
+  std::vector<std::uint8_t> has_text(n, 1);
+  if (text_i) {
+    if (in.kind(*text_i) != SurveyColumn::Kind::text) {
+      owned.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) owned.push_back(in.display(*text_i, keep[i]));
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      texts[i] = owned.empty() ? in.text(*text_i, keep[i]) : std::string_view(owned[i]);
+      has_text[i] = !trim_space(texts[i]).empty();
+    }
+  }
+  std::vector<std::size_t> commented;
+  for (std::size_t i = 0; i < n; ++i)
+    if (has_text[i]) commented.push_back(i);
+  a.comments = commented.size();
+
+  Labelled labelled;
+  if (o.labeller == Labeller::labels) {
+    if (in.kind(*labels_i) != SurveyColumn::Kind::text)
+      throw AnalysisError("labels column " + quote_value(names[*labels_i]) + " holds no text (driver names joined by | ; or ,)");
+    std::vector<std::string_view> gold(commented.size());
+    for (std::size_t c = 0; c < commented.size(); ++c) gold[c] = in.text(*labels_i, keep[commented[c]]);
+    auto [drivers, Y] = split_labels(gold);
+    labelled.kind = "labels";
+    labelled.drivers = std::move(drivers);
+    labelled.mentions = std::move(Y);
+    labelled.probabilities.assign(labelled.mentions.data(), labelled.mentions.data() + labelled.mentions.size());
+  } else if (o.labeller != Labeller::none) {
+    std::vector<std::string_view> comment_texts(commented.size());
+    for (std::size_t c = 0; c < commented.size(); ++c) comment_texts[c] = texts[commented[c]];
+    labelled = label(comment_texts, o);
+  }
+  const std::size_t k = labelled.drivers.size();
+  a.model.kind = labelled.kind;
+  a.model.path = labelled.path;
+  a.model.drivers = labelled.drivers;
+  for (std::size_t j = 0; j < k; ++j)
+    a.model.labels.push_back(
+        display_label(labelled.drivers[j], j < labelled.codebook_labels.size() ? labelled.codebook_labels[j] : "", o.lang));
+  // Every analysed row: a row without a comment mentions nothing.
+  LabelMatrix Y = zeros(n, k);
+  std::vector<double> P(n * k, 0.0);
+  for (std::size_t c = 0; c < commented.size(); ++c)
+    for (std::size_t j = 0; j < k; ++j) {
+      Y(static_cast<Index>(commented[c]), static_cast<Index>(j)) =
+          labelled.mentions(static_cast<Index>(c), static_cast<Index>(j));
+      P[commented[c] * k + j] = labelled.probabilities[c * k + j];
+    }
+
+  // The score.
+  a.overall = scorer.overall(scores);
+
+  // Drivers.
+  if (k > 0) {
+    DriverAnalysisOptions d;
+    d.metric = o.metric;
+    d.confidence = o.confidence;
+    d.bootstrap_samples = o.bootstrap_samples;
+    d.seed = o.seed;
+    d.nps = scorer.nps;
+    if (o.metric != Metric::nps) d.rating = scorer.rating;
+    std::vector<double> score_values(scores.begin(), scores.end());
+    auto result = analyze_drivers(score_values, Y, labelled.drivers, has_text, {}, d);
+    a.drivers = std::move(result.drivers);
+    std::stable_sort(a.drivers.begin(), a.drivers.end(), [](const DriverImpact& x, const DriverImpact& y) {
+      if (x.impact.has_value() != y.impact.has_value()) return x.impact.has_value();
+      return x.impact && *x.impact < *y.impact;
+    });
+    a.key_negative = std::move(result.negative);
+    a.key_positive = std::move(result.positive);
+    a.share_threshold = result.share_threshold;
+    a.notes = std::move(result.notes);
+  } else if (o.labeller != Labeller::none) {
+    a.notes.push_back("no driver is named in the " + std::string(o.labeller == Labeller::labels ? "labels column" : "labeller") +
+                      ": no driver analysis");
+  }
+
+  // Trend of the score and of each driver's share.
+  const TrendOptions trend_options{TrendTestKind::mann_kendall, o.alpha};
+  if (date_i) {
+    std::vector<std::size_t> dated;
+    for (std::size_t i = 0; i < n; ++i)
+      if (days[i] != kNoDay) dated.push_back(i);
+    if (!dated.empty()) {
+      std::vector<int> s(dated.size());
+      std::vector<std::int64_t> keys(dated.size());
+      std::vector<std::uint8_t> ht(dated.size());
+      for (std::size_t t = 0; t < dated.size(); ++t) {
+        s[t] = scores[dated[t]];
+        keys[t] = detail::period_key(days[dated[t]], o.freq);
+        ht[t] = has_text[dated[t]];
+      }
+      SurveyTrend trend;
+      trend.column = names[*date_i];
+      trend.freq = o.freq;
+      scorer.trend(s, keys, trend_options, [&](const auto& t) {
+        std::vector<double> p_prev;
+        for (std::size_t i = 0; i < t.periods.size(); ++i) {
+          SurveyPeriod p;
+          p.period = detail::period_key_label(t.periods[i].period, o.freq);
+          p.result = summary(t.periods[i].result);
+          if (i > 0) {
+            const auto c = compare(t.periods[i].result, t.periods[i - 1].result, o.confidence);
+            p.diff_prev = c.diff;
+            p.p_prev = c.p_value;
+            p_prev.push_back(c.p_value);
+          }
+          trend.periods.push_back(std::move(p));
+        }
+        const auto holm = p_adjust_holm(p_prev);
+        for (std::size_t i = 0; i < holm.size(); ++i) {
+          auto& p = trend.periods[i + 1];
+          p.p_prev_holm = holm[i];
+          p.significant_drop = *p.diff_prev < 0 && holm[i] < o.alpha;
+        }
+        trend.test = t.test;
+      });
+      a.trend = std::move(trend);
+      if (k > 0) {
+        const LabelMatrix Yd = dated.size() == n ? Y : rows_of(Y, dated);
+        for (const auto& dt : driver_trends(Yd, keys, ht, trend_options)) {
+          SurveyDriverTrend out;
+          out.driver = labelled.drivers[dt.driver];
+          for (const auto& p : dt.periods)
+            out.periods.push_back({detail::period_key_label(p.period, o.freq), p.n, p.mentions, p.share});
+          out.test = dt.test;
+          a.driver_trend.push_back(std::move(out));
+        }
+      }
+    }
+  }
+
+  // Segments: the score by segment, and the drivers over- or under-represented in each.
+  std::vector<std::int64_t> first_codes;
+  std::vector<std::string> first_labels;
+  for (const auto col : by_i) {
+    std::vector<std::string> labels(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      labels[i] = in.display(col, keep[i]);
+      if (labels[i].empty()) labels[i] = kEmptySegment;
+    }
+    auto [distinct, codes] = codes_of(labels);
+    SurveySegments seg;
+    seg.column = names[col];
+    scorer.by_segment(scores, codes, [&](const auto& groups) {
+      for (const auto& g : groups) {
+        SurveySegment s;
+        s.segment = distinct[static_cast<std::size_t>(g.key)];
+        s.result = summary(g.result);
+        if (g.vs_rest) {
+          s.diff_vs_rest = g.vs_rest->diff;
+          s.p_value = g.vs_rest->p_value;
+        }
+        s.p_holm = g.p_holm;
+        s.p_bh = g.p_bh;
+        s.significant = g.p_holm && *g.p_holm < o.alpha;
+        seg.groups.push_back(std::move(s));
+      }
+    });
+    a.segments.push_back(std::move(seg));
+    if (k > 0)
+      for (const auto& c : driver_segments(Y, codes, has_text, o.alpha))
+        a.driver_segments.push_back({names[col], distinct[static_cast<std::size_t>(c.segment)], labelled.drivers[c.driver],
+                                     c.n, c.share, c.share_rest, c.diff, c.p_value, c.p_bh, c.significant});
+    if (first_codes.empty()) {
+      first_codes = std::move(codes);
+      first_labels = std::move(distinct);
+    }
+  }
+
+  // Verbatims: the most probable comments per driver, spread over the first segment column.
+  if (k > 0 && o.verbatims > 0) {
+    const auto picks = select_verbatims(Y, P, first_codes, o.verbatims);
+    std::unordered_map<std::string_view, std::vector<Explanation>> explained;
+    for (std::size_t j = 0; j < picks.size(); ++j)
+      for (const std::size_t i : picks[j]) {
+        Verbatim v;
+        v.driver = labelled.drivers[j];
+        v.text = std::string(texts[i]);
+        v.probability = P[i * k + j];
+        v.score = scores[i];
+        if (!first_codes.empty()) v.segment = first_labels[static_cast<std::size_t>(first_codes[i])];
+        if (date_i && days[i] != kNoDay) v.date = detail::iso_date(days[i]);
+        const auto where = in.problem(keep[i], {});
+        v.line = where.line;
+        v.row = where.row;
+        v.highlights = highlights(labelled, j, texts[i], explained);
+        a.verbatims.push_back(std::move(v));
+      }
+  }
+
+  // Other metrics' columns beside the analysed one (a CSAT question in an NPS survey).
+  for (const Metric m : {Metric::nps, Metric::csat, Metric::ces}) {
+    if (m == o.metric) continue;
+    const std::string other(metric_name(m));
+    const std::array<std::string_view, 1> one = {other};
+    std::optional<std::size_t> col;
+    try {
+      col = finder.find({}, one, "score column", other);
+    } catch (const AnalysisError& e) {
+      a.notes.push_back(std::string(e.what()) + "; its " + other + " is not reported");
+      continue;
+    }
+    if (!col || *col == *score_i) continue;
+    const Scorer s(m, std::nullopt, o.confidence);
+    std::vector<int> values;
+    for (const std::size_t r : keep)
+      if (const auto v = score_of(*col, r); v && *v >= s.lo && *v <= s.hi) values.push_back(static_cast<int>(*v));
+    if (const auto r = s.overall(values))
+      a.other_metrics.push_back({m, names[*col], *r, static_cast<std::uint64_t>(n - values.size())});
+  }
+
+  // The input and its problems: the reader's, then the rows' by line.
+  if (in.csv())
+    std::stable_sort(row_problems.begin(), row_problems.end(), [](const auto& x, const auto& y) { return x.line < y.line; });
+  else
+    std::stable_sort(row_problems.begin(), row_problems.end(), [](const auto& x, const auto& y) { return *x.row < *y.row; });
+  a.source = std::move(source);
+  a.source.rows_used = n;
+  a.source.bad_rows = meta.skipped + bad_scores;
+  a.source.problems_total = meta.problems.size() + row_problems.size();
+  for (const std::vector<SurveyProblem>* list : {&meta.problems, &std::as_const(row_problems)})
+    for (const auto& p : *list)
+      if (a.source.problems.size() < o.max_problems) a.source.problems.push_back(p);
+  if (a.source.problems_total > o.max_problems)
+    a.notes.push_back(std::to_string(a.source.problems_total) + " problems in the input; the first " +
+                      std::to_string(o.max_problems) + " are listed");
+  if (labelled.kind == "default")
+    a.notes.push_back(
+        "drivers from perche's default model, trained on the synthetic sample survey: train your own on labelled "
+        "comments (perche train) for real data");
+  return a;
+}
+
+}  // namespace
+
+SurveyAnalysis analyze_survey(const CsvTable& table, const SurveyOptions& options, std::string_view source_name) {
+  const std::string shown = source_name.empty() ? std::string("the input") : std::string(source_name);
+  CsvMeta meta;
+  for (const auto& p : table.problems()) {
+    meta.problems.push_back({p.line, std::nullopt, p.message});
+    if (p.line > 0 && p.record_skipped) ++meta.skipped;
+  }
+  if (table.header().empty()) {
+    const bool empty = table.problems().empty() ||
+                       std::any_of(table.problems().begin(), table.problems().end(),
+                                   [](const CsvProblem& p) { return p.line == 0 && p.message.find("empty") != std::string::npos; });
+    if (empty) throw AnalysisError(shown + " is empty");
+    throw AnalysisError(shown + ": no header could be read: " + first_problems(meta.problems));
+  }
+  if (table.rows() == 0) {
+    std::vector<SurveyProblem> skipped;
+    for (const auto& p : table.problems())
+      if (p.line > 0 && p.record_skipped) skipped.push_back({p.line, std::nullopt, p.message});
+    if (skipped.empty()) throw AnalysisError(shown + " is empty: it has a header and no rows");
+    throw AnalysisError(shown + ": no record could be read as a row: " + first_problems(skipped));
+  }
+  SurveyAnalysis::Source source;
+  if (!source_name.empty()) source.file = std::string(source_name);
+  source.rows = table.rows() + meta.skipped;
+  source.encoding = table.encoding();
+  source.delimiter = table.delimiter();
+  source.replaced = table.replaced();
+  return run(Input(table), options, std::move(source), meta);
+}
+
+SurveyAnalysis analyze_survey(std::span<const SurveyColumn> columns, const SurveyOptions& options) {
+  const Input in(columns);
+  if (columns.empty()) throw AnalysisError("the input has no columns");
+  if (in.rows() == 0) throw AnalysisError("the input has no rows");
+  SurveyAnalysis::Source source;
+  source.rows = in.rows();
+  return run(in, options, std::move(source), {});
+}
+
+std::optional<std::size_t> find_column(std::span<const std::string> names, std::string_view name,
+                                       std::span<const std::string_view> defaults, std::string_view what,
+                                       std::string_view arg) {
+  return detail::ColumnFinder(std::vector<std::string>(names.begin(), names.end())).find(name, defaults, what, arg);
+}
+
+CommentLabels label_comments(std::span<const std::string_view> texts, const SurveyOptions& options) {
+  validate(options);
+  if (options.labeller != Labeller::model && options.labeller != Labeller::codebook)
+    throw std::invalid_argument("label_comments: the labeller is not a model or a codebook");
+  std::vector<std::size_t> commented;
+  std::vector<std::string_view> comment_texts;
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    if (!trim_space(texts[i]).empty()) {
+      commented.push_back(i);
+      comment_texts.push_back(texts[i]);
+    }
+  auto l = label(comment_texts, options);
+  const std::size_t k = l.drivers.size();
+  CommentLabels out{std::move(l.kind), std::move(l.path), std::move(l.drivers), std::vector<double>(texts.size() * k, 0.0),
+                    zeros(texts.size(), k)};
+  for (std::size_t c = 0; c < commented.size(); ++c)
+    for (std::size_t j = 0; j < k; ++j) {
+      out.probabilities[commented[c] * k + j] = l.probabilities[c * k + j];
+      out.mentions(static_cast<Index>(commented[c]), static_cast<Index>(j)) =
+          l.mentions(static_cast<Index>(c), static_cast<Index>(j));
+    }
+  return out;
+}
+
+std::pair<std::vector<std::string>, LabelMatrix> split_labels(std::span<const std::string_view> texts,
+                                                              std::span<const std::string> drivers) {
+  std::vector<std::vector<std::string_view>> rows(texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    std::string_view s = texts[i];
+    std::size_t start = 0;
+    for (std::size_t p = 0; p <= s.size(); ++p) {
+      if (p == s.size() || s[p] == '|' || s[p] == ';' || s[p] == ',') {
+        const auto name = trim_space(s.substr(start, p - start));
+        if (!name.empty()) rows[i].push_back(name);
+        start = p + 1;
+      }
+    }
+  }
+  std::vector<std::string> names(drivers.begin(), drivers.end());
+  if (names.empty()) {
+    std::vector<std::string_view> all;
+    for (const auto& r : rows) all.insert(all.end(), r.begin(), r.end());
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    names.assign(all.begin(), all.end());
+  }
+  std::unordered_map<std::string_view, std::size_t> column;
+  for (std::size_t j = 0; j < names.size(); ++j) column.emplace(names[j], j);
+  LabelMatrix Y = zeros(texts.size(), names.size());
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    for (const auto name : rows[i]) {
+      const auto it = column.find(name);
+      if (it == column.end()) {
+        std::string known;
+        for (const auto& d : names) known += (known.empty() ? "" : ", ") + quote_value(d);
+        throw AnalysisError("labels: row " + std::to_string(i) + " names driver " + quote_value(name) + ", not one of [" +
+                            known + "]");
+      }
+      Y(static_cast<Index>(i), static_cast<Index>(it->second)) = 1;
+    }
+  return {std::move(names), std::move(Y)};
+}
+
+}  // namespace perche

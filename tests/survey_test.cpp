@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: Apache-2.0
+// The survey pipeline (perche/survey.hpp): row rules, problems by line, figures computed by hand,
+// and the JSON document. Day numbers and ISO weeks are Python's datetime (date - date(1970, 1, 1),
+// date.isocalendar()).
+#include <doctest/doctest.h>
+
+#include <perche/survey.hpp>
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace perche;
+
+namespace {
+
+CsvTable csv(const std::string& text) { return read_csv(text); }
+
+SurveyOptions metrics_only() {
+  SurveyOptions o;
+  o.labeller = Labeller::none;
+  return o;
+}
+
+bool has_problem(const SurveyAnalysis& a, std::size_t line, const std::string& text) {
+  for (const auto& p : a.source.problems)
+    if (p.line == line && p.message.find(text) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a score is ASCII digits with an optional zero decimal part, nothing else") {
+  CHECK(parse_score("9") == 9);
+  CHECK(parse_score(" 10 ") == 10);
+  CHECK(parse_score("9.0") == 9);
+  CHECK(parse_score("9,00") == 9);
+  CHECK(parse_score("\xC2\xA0" "7\xE2\x80\xAF") == 7);  // NBSP and NNBSP around it (Excel)
+  CHECK(parse_score("123456789012345678") == 123456789012345678);
+  CHECK_FALSE(parse_score("1234567890123456789"));  // 19 digits
+  for (const char* bad : {"", " ", "1e1", "+9", "-1", "9.5", "9.", "9,", ".0", "0x9", "9 0", "١٠", "9.0.0", "nove"})
+    CHECK_MESSAGE(!parse_score(bad), bad);
+}
+
+TEST_CASE("a date is ISO, day-first with / or -, or a day with an Italian month, optionally with a time") {
+  constexpr Day kMarch5 = 19787;  // 2024-03-05
+  for (const char* s : {"2024-03-05", "05/03/2024", "5/3/2024", "05-03-2024", "5 marzo 2024", "5 MAR 2024",
+                        "5 mar. 2024", " 2024-03-05 ", "2024-03-05T10:30:00Z", "2024-03-05 10:30", "2024-03-05 9:05",
+                        "2024-03-05T10:30:00.123+01:00", "2024-03-05 23:59:59 +0100", "05/03/2024 10:30"})
+    CHECK_MESSAGE(parse_date(s) == kMarch5, s);
+  CHECK(parse_date("1970-01-01") == 0);
+  CHECK(parse_date("29/02/2024") == 19782);
+  CHECK(parse_date("5 sett 2024") == 19971);
+  CHECK(parse_date("5 set 2024") == 19971);
+  for (const char* bad : {"", "20240305", "2024/03/05", "05.03.2024", "05/03-2024", "5/3/24", "31/02/2024", "29/02/2023",
+                          "0000-01-01", "2024-13-01", "2024-03-05T24:00", "2024-03-05T10:60", "2024-03-05 10",
+                          "5 marzio 2024", "5 march 2024", "2024-03-05x", "5  marzo 2024"})
+    CHECK_MESSAGE(!parse_date(bad), bad);
+}
+
+TEST_CASE("periods are labelled by day, ISO week, month, quarter and year") {
+  const Day march5 = *parse_date("2024-03-05");
+  CHECK(period_label(march5, Freq::day) == "2024-03-05");
+  CHECK(period_label(march5, Freq::month) == "2024-03");
+  CHECK(period_label(march5, Freq::quarter) == "2024-Q1");
+  CHECK(period_label(march5, Freq::year) == "2024");
+  CHECK(period_label(*parse_date("2024-01-01"), Freq::week) == "2024-W01");  // a Monday
+  CHECK(period_label(*parse_date("2021-01-03"), Freq::week) == "2020-W53");  // Sunday of 2020's last week
+  CHECK(period_label(*parse_date("2024-12-30"), Freq::week) == "2025-W01");
+  CHECK(period_label(*parse_date("1969-12-31"), Freq::week) == "1970-W01");
+}
+
+TEST_CASE("rows without a valid score are left out, each a problem naming its line") {
+  // Valid: 10, 9, 7, 3, 9 → 3 promoters, 1 passive, 1 detractor: NPS = 100·(3 − 1)/5 = 40.
+  const auto t = csv("nps,motivo\n10,ok\n9,bene\n7,\n3,caro\nx,boh\n11,mah\n9,0,troppi campi\n\"9,0\",ok\n,vuoto\n");
+  const auto a = analyze_survey(t, metrics_only(), "s.csv");
+  REQUIRE(a.overall);
+  CHECK(a.overall->n == 5);
+  CHECK(a.overall->score == doctest::Approx(40.0));
+  CHECK(*a.overall->promoter_share == doctest::Approx(0.6));
+  CHECK(a.source.rows == 9);       // 8 rows + the record with 3 fields
+  CHECK(a.source.rows_used == 5);
+  CHECK(a.source.bad_rows == 4);   // x, 11, empty, and the skipped record
+  CHECK(has_problem(a, 6, "nps 'x' is not an integer in [0, 10]; row left out"));
+  CHECK(has_problem(a, 7, "nps '11' is not an integer in [0, 10]"));
+  CHECK(has_problem(a, 8, "expected 2 fields, found 3"));
+  CHECK(has_problem(a, 10, "nps is empty; row left out"));
+  CHECK(a.source.problems_total == 4);
+  CHECK(a.source.problems.front().line == 8);  // the reader's problems first, then the rows' by line
+  CHECK(a.model.kind == "none");
+  CHECK(a.drivers.empty());
+}
+
+TEST_CASE("dates that do not parse leave the row out of the trend only, named by line") {
+  const auto t = csv("nps;data\n10;2024-01-05\n0;20240110\n9;3 febbraio 2024\n5;\n10;01/03/2024 08:00\n");
+  const auto a = analyze_survey(t, metrics_only());
+  CHECK(a.overall->n == 5);
+  REQUIRE(a.trend);
+  REQUIRE(a.trend->periods.size() == 3);
+  CHECK(a.trend->periods[0].period == "2024-01");
+  CHECK(a.trend->periods[0].result.n == 1);
+  CHECK(a.trend->periods[2].period == "2024-03");
+  CHECK_FALSE(a.trend->periods[0].diff_prev);
+  CHECK(*a.trend->periods[1].diff_prev == doctest::Approx(0.0));  // +100 vs +100
+  CHECK(has_problem(a, 3, "data '20240110' is not a date (YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or '3 marzo 2024'); "
+                          "row left out of the trend"));
+  CHECK(has_problem(a, 5, "data is empty; row left out of the trend"));
+  CHECK(a.source.bad_rows == 0);
+}
+
+TEST_CASE("columns match ignoring case and spaces, and an ambiguous match is an error, never a pick") {
+  const auto t = csv("NPS,nps ,motivo\n10,0,ok\n");
+  CHECK_THROWS_WITH_AS(analyze_survey(t, metrics_only()),
+                       doctest::Contains("several columns could be the score column 'nps': column 1 'NPS', column 2 'nps'"),
+                       AnalysisError);
+  auto o = metrics_only();
+  o.score = "NPS";  // written exactly as one of them
+  CHECK(analyze_survey(t, o).overall->score == doctest::Approx(100.0));
+  o.score = "Nps";
+  CHECK_THROWS_WITH_AS(analyze_survey(t, o), doctest::Contains("is ambiguous"), AnalysisError);
+  o.score = "voto";
+  CHECK_THROWS_WITH_AS(analyze_survey(t, o), doctest::Contains("score column 'voto' not found; columns are: NPS, nps, motivo"),
+                       AnalysisError);
+  const auto segs = csv("nps,canale,Canale\n9,a,b\n");
+  CHECK_THROWS_WITH_AS(analyze_survey(segs, metrics_only()), doctest::Contains("say which one with by= (--by)"),
+                       AnalysisError);
+}
+
+TEST_CASE("an input with no valid row, no rows or no header is one error naming the first problems") {
+  CHECK_THROWS_WITH_AS(analyze_survey(csv("nps\nx\n\ny\n"), metrics_only()),
+                       doctest::Contains("no row has a valid nps (an integer in [0, 10]): line 2: nps 'x'"), AnalysisError);
+  CHECK_THROWS_WITH_AS(analyze_survey(csv("nps\n"), metrics_only(), "f.csv"),
+                       doctest::Contains("f.csv is empty: it has a header and no rows"), AnalysisError);
+  CHECK_THROWS_WITH_AS(analyze_survey(csv(""), metrics_only(), "f.csv"), doctest::Contains("f.csv is empty"), AnalysisError);
+  CHECK_THROWS_WITH_AS(analyze_survey(csv("nps,x\n1\n"), metrics_only()),
+                       doctest::Contains("no record could be read as a row: line 2: expected 2 fields"), AnalysisError);
+}
+
+TEST_CASE("CSAT uses its 1–5 top-2-box scale and reports other metrics' columns beside it") {
+  // CSAT 5, 4, 2, 1 → top-2-box 2/4 = 50%; the NPS column beside it: 10, 6 → (1 − 1)/2 = 0.
+  const auto t = csv("csat,nps\n5,10\n4,\n2,6\n1,x\n");
+  auto o = metrics_only();
+  o.metric = Metric::csat;
+  const auto a = analyze_survey(t, o);
+  CHECK(a.scale_min == 1);
+  CHECK(a.scale_max == 5);
+  CHECK(a.overall->score == doctest::Approx(50.0));
+  REQUIRE(a.other_metrics.size() == 1);
+  CHECK(a.other_metrics[0].column == "nps");
+  CHECK(a.other_metrics[0].result.n == 2);
+  CHECK(a.other_metrics[0].result.score == doctest::Approx(0.0));
+  CHECK(a.other_metrics[0].missing == 2);
+}
+
+TEST_CASE("segments: empty cells are their own segment, groups in name order") {
+  const auto t = csv("nps,canale\n10,web\n0,app\n10,\n9,web\n");
+  const auto a = analyze_survey(t, metrics_only());
+  REQUIRE(a.segments.size() == 1);
+  const auto& g = a.segments[0].groups;
+  REQUIRE(g.size() == 3);
+  CHECK(g[0].segment == "(vuoto)");
+  CHECK(g[1].segment == "app");
+  CHECK(g[2].segment == "web");
+  CHECK(g[2].result.n == 2);
+  CHECK(g[2].result.score == doctest::Approx(100.0));
+}
+
+TEST_CASE("gold labels and a codebook label the comments; verbatims highlight in code points") {
+  const auto t = csv("nps,motivo,driver\n2,attesa infinita,attesa\n3,è caro,prezzo\n10,bravi,\n1,caro e attesa,attesa|prezzo\n");
+  auto o = SurveyOptions();
+  o.labeller = Labeller::labels;
+  o.labels = "driver";
+  o.bootstrap_samples = 50;
+  auto a = analyze_survey(t, o);
+  CHECK(a.model.kind == "labels");
+  REQUIRE(a.model.drivers == std::vector<std::string>{"attesa", "prezzo"});
+  CHECK(a.comments == 4);
+  for (const auto& d : a.drivers) CHECK(d.mentions == 2);
+
+  o.labeller = Labeller::codebook;
+  o.codebook = std::make_shared<const Codebook>(Codebook::parse("[prezzo] Prezzo\ncar*\n[attesa] Attesa\nattes*\n"));
+  a = analyze_survey(t, o);
+  CHECK(a.model.kind == "codebook");
+  bool found = false;
+  for (const auto& v : a.verbatims)
+    if (v.text == "è caro") {
+      found = true;
+      CHECK(v.line == 3);
+      REQUIRE(v.highlights.size() == 1);
+      CHECK(v.highlights[0].start == 2);  // "è" is one code point, two bytes
+      CHECK(v.highlights[0].end == 6);
+    }
+  CHECK(found);
+}
+
+TEST_CASE("columns in memory give the figures of the same data read from a CSV") {
+  const auto a = analyze_survey(csv("nps,data,canale\n10,2024-01-05,web\n3,2024-02-01,app\n8,x,web\n,2024-02-03,app\n"),
+                                metrics_only());
+  const std::vector<double> nps = {10, 3, 8, NAN};
+  const std::vector<Day> days = {*parse_date("2024-01-05"), *parse_date("2024-02-01"), kNoDay, *parse_date("2024-02-03")};
+  const std::vector<std::string_view> canale = {"web", "app", "web", "app"};
+  std::vector<SurveyColumn> cols(3);
+  cols[0] = {"nps", SurveyColumn::Kind::number, {}, nps, {}};
+  cols[1] = {"data", SurveyColumn::Kind::day, {}, {}, days};
+  cols[2] = {"canale", SurveyColumn::Kind::text, canale, {}, {}};
+  const auto b = analyze_survey(cols, metrics_only());
+  CHECK(b.overall->score == a.overall->score);
+  CHECK(b.overall->ci_low == a.overall->ci_low);
+  CHECK(b.trend->periods.size() == a.trend->periods.size());
+  CHECK(b.segments[0].groups[1].result.score == a.segments[0].groups[1].result.score);
+  REQUIRE(b.source.problems.size() == 2);
+  CHECK(*b.source.problems[0].row == 2);  // no date: left out of the trend
+  CHECK(*b.source.problems[1].row == 3);  // no score
+  CHECK(b.source.problems[1].message == "nps is empty; row left out");
+  cols[2].texts = std::span<const std::string_view>(canale).first(3);
+  CHECK_THROWS_AS(analyze_survey(cols, metrics_only()), std::invalid_argument);
+}
+
+TEST_CASE("the JSON document is schema 2, escapes every string and has no NaN") {
+  const auto t = csv("nps,canale\n10,\"a \"\"b\"\"\nc\"\n0,w\xE2\x80\xA8x\n");
+  const auto json = to_json(analyze_survey(t, metrics_only(), "f.csv"));
+  CHECK(json.find("\"schema\": 2") != std::string::npos);
+  CHECK(json.find("\"segment\": \"a \\\"b\\\"\\nc\"") != std::string::npos);
+  CHECK(json.find("w\\u2028x") != std::string::npos);
+  CHECK(json.find("NaN") == std::string::npos);
+  CHECK(json.find("\"trend\": null") != std::string::npos);
+  CHECK(json.find("\"score\": 0.0") != std::string::npos);  // a double keeps its point
+  const auto compact = to_json(analyze_survey(t, metrics_only()), 0);
+  CHECK(compact.find('\n') == compact.size() - 1);  // one line
+}
+
+TEST_CASE("bad options are refused in one line naming the value") {
+  const auto t = csv("nps\n10\n");
+  auto o = metrics_only();
+  o.confidence = 1.5;
+  CHECK_THROWS_WITH_AS(analyze_survey(t, o), "SurveyOptions: confidence 1.5 is not in (0, 1)", std::invalid_argument);
+  o = metrics_only();
+  o.lang = "de";
+  CHECK_THROWS_WITH_AS(analyze_survey(t, o), "SurveyOptions: lang 'de' is not 'it' or 'en'", std::invalid_argument);
+  o = SurveyOptions();
+  CHECK_THROWS_WITH_AS(analyze_survey(t, o), doctest::Contains("no text column"), AnalysisError);
+}
+
+TEST_CASE("split_labels reads names joined by | ; or , and refuses unknown ones") {
+  const std::vector<std::string_view> rows = {"prezzo|attesa", " attesa ; ", "", "prezzo,prezzo"};
+  const auto [names, Y] = split_labels(rows);
+  REQUIRE(names == std::vector<std::string>{"attesa", "prezzo"});
+  CHECK(Y(0, 0) == 1);
+  CHECK(Y(0, 1) == 1);
+  CHECK(Y(1, 0) == 1);
+  CHECK(Y(2, 0) + Y(2, 1) == 0);
+  CHECK(Y(3, 1) == 1);
+  const std::vector<std::string> known = {"attesa"};
+  CHECK_THROWS_WITH_AS(split_labels(rows, known), doctest::Contains("row 0 names driver 'prezzo', not one of ['attesa']"),
+                       AnalysisError);
+}
