@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The survey pipeline (perche/survey.hpp) through its three doors: the C++ example, the CLI and
+perche.analyze give the same JSON figures; the document follows docs/schema.md (schema 2)."""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import perche
+from perche import _core, cli
+from perche.survey import SAMPLE
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# The documented layout (docs/schema.md): a field added or renamed must be added there too.
+TOP = {"schema", "perche_version", "lang", "source", "columns", "metric", "scale", "confidence", "alpha", "model",
+       "overall", "other_metrics", "trend", "drivers", "key_driver", "priority", "segments", "driver_segments",
+       "driver_trend", "verbatims", "comments", "notes"}
+SOURCE = {"file", "rows", "encoding", "delimiter", "replaced", "rows_used", "bad_rows", "problems", "problems_total"}
+SCORE = {"score", "se", "ci_low", "ci_high", "center", "n", "method"}
+DRIVER = {"driver", "label", "mentions", "share", "score", "score_ci_low", "score_ci_high", "impact", "impact_ci_low",
+          "impact_ci_high", "impact_significant", "or_negative", "or_negative_ci_low", "or_negative_ci_high",
+          "p_negative", "or_positive", "or_positive_ci_low", "or_positive_ci_high", "p_positive", "quadrant"}
+VERBATIM = {"driver", "text", "probability", "score", "segment", "date", "line", "highlights"}
+PERIOD = SCORE | {"period", "promoter_share", "passive_share", "detractor_share", "diff_prev", "p_prev", "p_prev_holm",
+                  "significant_drop"}
+
+
+def figures(doc: dict) -> dict:
+    """The document without the paths, which name where each door found the same files."""
+    doc = json.loads(json.dumps(doc))
+    doc["source"]["file"] = doc["model"]["path"] = None
+    return doc
+
+
+def test_the_sample_document_follows_the_schema_field_by_field():
+    doc = perche.analyze(by=["canale"], bootstrap_samples=200).data
+    assert set(doc) == TOP and doc["schema"] == 2
+    assert set(doc["source"]) == SOURCE
+    assert set(doc["overall"]) == SCORE | {"promoter_share", "passive_share", "detractor_share"}
+    assert {d["driver"] for d in doc["drivers"]} == set(doc["model"]["drivers"])
+    assert all(set(d) == DRIVER for d in doc["drivers"])
+    assert all(set(v) == VERBATIM for v in doc["verbatims"])
+    assert all(set(p) == PERIOD for p in doc["trend"]["periods"])
+    assert [(o["metric"], o["column"]) for o in doc["other_metrics"]] == [("csat", "csat"), ("ces", "ces")]
+    # Independent figures of the sample: NPS = 100 (P − D) over all 2,400 rows (pandas).
+    df = pd.read_csv(SAMPLE)
+    ref = 100 * ((df.nps >= 9).mean() - (df.nps <= 6).mean())
+    assert doc["overall"]["score"] == pytest.approx(ref, abs=1e-12)
+    assert doc["comments"] == int((df.motivo.fillna("").str.strip() != "").sum())
+    months = pd.to_datetime(df.data).dt.strftime("%Y-%m").value_counts().sort_index()
+    assert [(p["period"], p["n"]) for p in doc["trend"]["periods"]] == list(months.items())
+
+
+def test_the_cli_and_python_write_the_same_figures(tmp_path):
+    out = tmp_path / "a.json"
+    assert cli.main(["analyze", "--no-progress", "--by", "canale", "--json", str(out)]) == 0
+    from_cli = json.loads(out.read_text("utf-8"))
+    from_python = perche.analyze(by=["canale"]).data
+    assert figures(from_cli) == figures(from_python)
+
+
+def _example() -> Path:
+    """The C++ example: $PERCHE_EXAMPLE_SURVEY, else the dev build of scripts/test."""
+    env = os.environ.get("PERCHE_EXAMPLE_SURVEY")
+    path = Path(env) if env else ROOT / "build" / "dev" / "examples" / "example_survey"
+    if not path.exists():
+        pytest.skip(f"the C++ example is not built ({path}); scripts/test builds it before pytest")
+    return path
+
+
+def test_the_cpp_example_writes_the_figures_of_the_cli(tmp_path):
+    csv = tmp_path / "survey.csv"
+    shutil.copy(SAMPLE, csv)
+    run = subprocess.run([str(_example()), str(csv)], capture_output=True, timeout=300,
+                         env={**os.environ, "PERCHE_DATA_DIR": str(Path(SAMPLE).parent)})
+    assert run.returncode == 0, run.stderr.decode(errors="replace")
+    from_cpp = json.loads(run.stdout)
+    from_python = perche.analyze(csv, score="nps", text="motivo", date="data", by=["canale"]).data
+    assert figures(from_cpp) == figures(from_python)
+
+
+def test_a_dataframe_gives_the_figures_of_the_same_csv():
+    df = pd.read_csv(SAMPLE)  # typed columns: nps int64, data text, motivo with NaN for empty
+    a = perche.analyze(df, by=["canale"], bootstrap_samples=300).data
+    b = perche.analyze(SAMPLE, by=["canale"], bootstrap_samples=300).data
+    for key in ("overall", "trend", "drivers", "segments", "driver_segments", "driver_trend", "other_metrics"):
+        assert a[key] == b[key], key
+    assert [v["text"] for v in a["verbatims"]] == [v["text"] for v in b["verbatims"]]
+    assert [v["row"] + 2 for v in a["verbatims"]] == [v["line"] for v in b["verbatims"]]  # header + 1-based
+
+
+def test_python_options_left_out_are_the_cpp_defaults():
+    d = _core.SurveyOptions()
+    given = perche.analyze(confidence=d.confidence, alpha=d.alpha, bootstrap_samples=d.bootstrap_samples,
+                           seed=d.seed, verbatims=d.verbatims, lang=d.lang, metric="nps", freq="M").data
+    assert figures(given) == figures(perche.analyze().data)
+
+
+def test_a_threshold_for_every_driver_changes_the_mentions_monotonically():
+    low = perche.analyze(threshold=0.2, bootstrap_samples=50, verbatims=0).data["drivers"]
+    high = perche.analyze(threshold=0.8, bootstrap_samples=50, verbatims=0).data["drivers"]
+    by = {d["driver"]: d["mentions"] for d in high}
+    assert all(d["mentions"] >= by[d["driver"]] for d in low)
+    assert sum(d["mentions"] for d in low) > sum(by.values())
+
+
+def test_report_is_analyze_without_drivers(tmp_path):
+    out = tmp_path / "r.json"
+    assert cli.main(["report", "--json", str(out)]) == 0
+    doc = json.loads(out.read_text("utf-8"))
+    assert doc["model"]["kind"] == "none" and doc["drivers"] == [] and doc["verbatims"] == []
+    assert doc["overall"] == perche.analyze(drivers=False).data["overall"]
+
+
+def test_the_schema_document_names_every_top_level_field():
+    text = (ROOT / "docs" / "schema.md").read_text("utf-8")
+    missing = [k for k in TOP if f"`{k}`" not in text]
+    assert not missing
