@@ -19,3 +19,10 @@ run(${CMAKE_COMMAND} -E env PERCHE_DATA_DIR=${data} ${WORK_DIR}/build/consumer $
 file(COPY ${WORK_DIR}/build/consumer DESTINATION ${prefix}/${BINDIR})
 run(${CMAKE_COMMAND} -E env --unset=PERCHE_DATA_DIR ${prefix}/${BINDIR}/consumer ${data})
 run(${WORK_DIR}/build/consumer_metrics)
+# examples/survey.cpp from the install prefix: the sample installed in share/perche, the default
+# model found there, the JSON document (schema 2) on stdout.
+execute_process(COMMAND ${CMAKE_COMMAND} -E env PERCHE_DATA_DIR=${data} ${WORK_DIR}/build/survey_example
+                RESULT_VARIABLE rc OUTPUT_VARIABLE json)
+if(NOT rc EQUAL 0 OR NOT json MATCHES "\"schema\": 2" OR NOT json MATCHES "\"kind\": \"default\"")
+  message(FATAL_ERROR "package consumer: survey_example failed (${rc}) or printed no schema-2 analysis")
+endif()
