@@ -227,7 +227,13 @@ def _frame_columns(df) -> tuple:
             data.append(col.to_numpy(dtype=float, na_value=np.nan))
         else:
             kinds.append("text")
-            data.append([_text_cell(v) for v in col.to_numpy(dtype=object)])
+            values = col.to_numpy(dtype=object)
+            if pd.api.types.infer_dtype(values, skipna=True) == "string":  # text with gaps: no per-cell call
+                values = col.fillna("").to_numpy(dtype=object)
+                if pd.api.types.infer_dtype(values, skipna=False) == "string":
+                    data.append(values)
+                    continue
+            data.append([_text_cell(v) for v in values])
     return names, kinds, data
 
 

@@ -500,7 +500,8 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   std::vector<std::size_t> commented;
   for (std::size_t i = 0; i < n; ++i)
     if (has_text[i]) commented.push_back(i);
-  a.comments = commented.size();
+  // Without a comment column (metrics only) no row has a comment; gold labels alone are comments.
+  a.comments = text_i || o.labeller == Labeller::labels ? commented.size() : 0;
 
   Labelled labelled;
   if (o.labeller == Labeller::labels) {
