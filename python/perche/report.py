@@ -24,7 +24,7 @@ from typing import Any, NamedTuple, Optional
 
 _L = {
     "it": {
-        "title": "Perché? Analisi dei driver", "rows": "righe usate", "of": "su", "bad": "righe scartate", "missing": "mancanti o non validi",
+        "title": "Perché? Analisi dei driver", "title_metrics": "Perché? Metriche", "rows": "righe usate", "of": "su", "bad": "righe scartate", "missing": "mancanti o non validi",
         "score_of": "{m}", "ci": "IC {c:.0%}", "trend": "Andamento per periodo", "period": "periodo",
         "drop": "calo significativo", "mk": "Mann–Kendall: pendenza di Sen {s:+.2f} per periodo, p = {p:.4f} → {v}",
         "declining": "calo significativo", "increasing": "crescita significativa", "flat": "nessun trend significativo",
@@ -53,7 +53,7 @@ _L = {
         "ns_note": "In grigio i driver il cui impatto ha un intervallo che include lo zero (non significativo).",
     },
     "en": {
-        "title": "Why? Driver analysis", "rows": "rows used", "of": "of", "bad": "bad rows", "missing": "missing or invalid",
+        "title": "Why? Driver analysis", "title_metrics": "Why? Metrics", "rows": "rows used", "of": "of", "bad": "bad rows", "missing": "missing or invalid",
         "score_of": "{m}", "ci": "{c:.0%} CI", "trend": "Trend by period", "period": "period",
         "drop": "significant drop", "mk": "Mann–Kendall: Sen slope {s:+.2f} per period, p = {p:.4f} → {v}",
         "declining": "significant decline", "increasing": "significant increase", "flat": "no significant trend",
@@ -593,22 +593,24 @@ def render_html(data: dict, lang: str = "it") -> str:
     o = data.get("overall")
     ci = _ci_name(data, L)
     name = (_s(src.get("file")) or "DataFrame").rsplit("/", 1)[-1]
+    with_drivers = _d(data.get("model")).get("kind") != "none"
+    title = L["title"] if with_drivers else L["title_metrics"]
     out = [f'<!DOCTYPE html><html lang="{lang}"><head><meta http-equiv="Content-Security-Policy" content="{_CSP}">'
            f'<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
-           f"<title>{_e(L['title'])} — {_e(name)}</title><style>{_CSS}</style></head><body><main>"]
+           f"<title>{_e(title)} — {_e(name)}</title><style>{_CSS}</style></head><body><main>"]
     t = data.get("trend")
     t = t if isinstance(t, dict) else {}
     periods = _l(t.get("periods"))
     span = f" · {_s(periods[0].get('period'))} – {_s(periods[-1].get('period'))}" if periods else ""
     centred = False
     if not isinstance(o, dict):
-        out.append(f"<header><h1>{_e(L['title'])}</h1><p>{_e(L['no_data'])}</p></header>")
+        out.append(f"<header><h1>{_e(title)}</h1><p>{_e(L['no_data'])}</p></header>")
     else:
         meta = f"{name}{span} · {_n(src.get('rows_used'))} {L['rows']} {L['of']} {_n(src.get('rows'))}" \
             + (f" · {_n(src.get('bad_rows'))} {L['bad']}" if _i(src.get("bad_rows")) else "")
         iv, centre = _interval(o, metric, L)
         centred |= bool(centre)
-        out.append(f'<header><div><h1>{_e(L["title"])}</h1><div class="meta">{_e(meta)}</div></div>'
+        out.append(f'<header><div><h1>{_e(title)}</h1><div class="meta">{_e(meta)}</div></div>'
                    f'<div class="kpi">{_e(M)} <span id="score-value">{_e(format_score(o.get("score"), metric))}</span> '
                    f"<small>{_e(ci)} {_e(iv)}{_e(', ' + centre if centre else '')}, n = {_e(_n(o.get('n')))}</small>"
                    f"</div></header>")
@@ -622,48 +624,49 @@ def render_html(data: dict, lang: str = "it") -> str:
             verdict = f"<p class=\"note\">{_e(L['mk'].format(s=s, p=pv, v=v))}</p>"
         centred |= any(_interval(p, metric, L)[1] for p in periods)
         out.append(f"<section><h2>{_e(L['trend'])}</h2>{_trend_svg(periods, metric, L)}{verdict}</section>")
-    neg, pos = _outcomes(data, L)
-    drivers = _l(data.get("drivers"))
-    out.append(f"<section><h2>{_e(L['impact_title'].format(m=M))}</h2>{_impact_svg(drivers, metric, L)}")
-    rows = []
-    any_ns = False
-    for d in drivers:
-        imp = _f(d.get("impact"))
-        # Red and green only for an impact whose interval excludes zero; the others grey, as in the charts.
-        classes = (("sig", "neg") if (imp or 0) < 0 else ("sig", "pos")) if _b(d.get("impact_significant")) \
-            else ("ns",)
-        ci_txt = "" if _f(d.get("impact_ci_low")) is None else \
-            f" [{_impact(d.get('impact_ci_low'), metric)}, {_impact(d.get('impact_ci_high'), metric)}]"
-        q = _quadrant(d)
-        any_ns |= q == "not_significant"
-        rows.append([d.get("label"), _n(d.get("mentions")), _pct(d.get("share")), format_score(d.get("score"), metric),
-                     _Td(_impact(imp, metric) + ci_txt, classes),
-                     _Td(L[q], ("ns",)) if q == "not_significant" else L[q] if q else "—"])
-    out.append(_html_table([L["driver"], L["mentions"], L["share"], f"{M} ({L['score_m']})", L["impact"], L["quadrant"]],
-                           rows) + f"<p class=\"note\">{_e(L['sig'])}</p></section>")
-    out.append(f"<section><h2>{_e(L['matrix'])}</h2>"
-               f"{_matrix_svg(drivers, _f(_d(data.get('priority')).get('share_threshold')), metric, L)}"
-               + (f"<p class=\"note\">{_e(L['ns_note'])}</p>" if any_ns else "") + "</section>")
-    rows = []
-    for d in drivers:
-        def orc(prefix):
-            if _f(d.get(prefix)) is None:
-                return "—"
-            return f"{_or(d.get(prefix))} [{_or(d.get(prefix + '_ci_low'))}, {_or(d.get(prefix + '_ci_high'))}]"
-        rows.append([d.get("label"), orc("or_negative"), _p(d.get("p_negative"), ".2g"), orc("or_positive"),
-                     _p(d.get("p_positive"), ".2g")])
-    kd = _d(data.get("key_driver"))
-    fits = []
-    for k, v in kd.items():
-        v = _d(v)
-        if not _b(v.get("converged")):
-            continue
-        outcome = v.get("outcome")
-        word = L["neg" if k == "negative" else "pos"].get(outcome, outcome) if isinstance(outcome, str) else outcome
-        fits.append(f"{_s(word)}: n={_n(v.get('n'))}, pseudo-R² {_p(v.get('pseudo_r2'), '.3f')}")
-    out.append(f"<section><h2>{_e(L['keydriver'])}</h2>" + _html_table(
-        [L["driver"], L["or_neg"].format(neg=neg), "p", L["or_pos"].format(pos=pos), "p"], rows)
-        + f"<p class=\"note\">{_e(' · '.join(fits))}</p></section>")
+    if with_drivers:  # `perche report` (metrics only) has no driver sections
+        neg, pos = _outcomes(data, L)
+        drivers = _l(data.get("drivers"))
+        out.append(f"<section><h2>{_e(L['impact_title'].format(m=M))}</h2>{_impact_svg(drivers, metric, L)}")
+        rows = []
+        any_ns = False
+        for d in drivers:
+            imp = _f(d.get("impact"))
+            # Red and green only for an impact whose interval excludes zero; the others grey, as in the charts.
+            classes = (("sig", "neg") if (imp or 0) < 0 else ("sig", "pos")) if _b(d.get("impact_significant")) \
+                else ("ns",)
+            ci_txt = "" if _f(d.get("impact_ci_low")) is None else \
+                f" [{_impact(d.get('impact_ci_low'), metric)}, {_impact(d.get('impact_ci_high'), metric)}]"
+            q = _quadrant(d)
+            any_ns |= q == "not_significant"
+            rows.append([d.get("label"), _n(d.get("mentions")), _pct(d.get("share")), format_score(d.get("score"), metric),
+                         _Td(_impact(imp, metric) + ci_txt, classes),
+                         _Td(L[q], ("ns",)) if q == "not_significant" else L[q] if q else "—"])
+        out.append(_html_table([L["driver"], L["mentions"], L["share"], f"{M} ({L['score_m']})", L["impact"], L["quadrant"]],
+                               rows) + f"<p class=\"note\">{_e(L['sig'])}</p></section>")
+        out.append(f"<section><h2>{_e(L['matrix'])}</h2>"
+                   f"{_matrix_svg(drivers, _f(_d(data.get('priority')).get('share_threshold')), metric, L)}"
+                   + (f"<p class=\"note\">{_e(L['ns_note'])}</p>" if any_ns else "") + "</section>")
+        rows = []
+        for d in drivers:
+            def orc(prefix):
+                if _f(d.get(prefix)) is None:
+                    return "—"
+                return f"{_or(d.get(prefix))} [{_or(d.get(prefix + '_ci_low'))}, {_or(d.get(prefix + '_ci_high'))}]"
+            rows.append([d.get("label"), orc("or_negative"), _p(d.get("p_negative"), ".2g"), orc("or_positive"),
+                         _p(d.get("p_positive"), ".2g")])
+        kd = _d(data.get("key_driver"))
+        fits = []
+        for k, v in kd.items():
+            v = _d(v)
+            if not _b(v.get("converged")):
+                continue
+            outcome = v.get("outcome")
+            word = L["neg" if k == "negative" else "pos"].get(outcome, outcome) if isinstance(outcome, str) else outcome
+            fits.append(f"{_s(word)}: n={_n(v.get('n'))}, pseudo-R² {_p(v.get('pseudo_r2'), '.3f')}")
+        out.append(f"<section><h2>{_e(L['keydriver'])}</h2>" + _html_table(
+            [L["driver"], L["or_neg"].format(neg=neg), "p", L["or_pos"].format(pos=pos), "p"], rows)
+            + f"<p class=\"note\">{_e(' · '.join(fits))}</p></section>")
     labels = _d(_d(data.get("model")).get("labels"))
     segments = _l(data.get("segments"))
     if segments:

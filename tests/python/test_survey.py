@@ -122,3 +122,12 @@ def test_the_schema_document_names_every_top_level_field():
     text = (ROOT / "docs" / "schema.md").read_text("utf-8")
     missing = [k for k in TOP if f"`{k}`" not in text]
     assert not missing
+
+
+def test_the_metrics_only_report_has_no_driver_sections(tmp_path):
+    html = perche.analyze(drivers=False).to_html()
+    assert "Perché? Metriche" in html and "Segmenti" in html
+    for driver_section in ("Matrice delle priorità", "Key-driver", 'id="verbatims"', "impact-bar"):
+        assert driver_section not in html
+    full = perche.analyze(bootstrap_samples=50).to_html()
+    assert "Matrice delle priorità" in full and 'id="verbatims"' in full
