@@ -164,6 +164,17 @@ void bind_survey(py::module_& m) {
       py::arg("texts"), py::arg("options"));
 
   m.def(
+      "gold_labels",
+      [](const CsvTable& table, const std::vector<std::string>& columns, const std::vector<std::size_t>& rows) {
+        std::pair<std::vector<std::string>, LabelMatrix> out;
+        {
+          py::gil_scoped_release release;
+          out = gold_labels(table, columns, rows);
+        }
+        return py::make_tuple(out.first, to_numpy(out.second));
+      },
+      py::arg("table"), py::arg("columns"), py::arg("rows") = std::vector<std::size_t>{});
+  m.def(
       "split_labels",
       [](const py::iterable& texts, const std::vector<std::string>& drivers) {
         const perche_py::Utf8Texts owned(texts, "split_labels: texts");

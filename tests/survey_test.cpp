@@ -170,7 +170,7 @@ TEST_CASE("gold labels and a codebook label the comments; verbatims highlight in
   const auto t = csv("nps,motivo,driver\n2,attesa infinita,attesa\n3,è caro,prezzo\n10,bravi,\n1,caro e attesa,attesa|prezzo\n");
   auto o = SurveyOptions();
   o.labeller = Labeller::labels;
-  o.labels = "driver";
+  o.labels = {"driver"};
   o.bootstrap_samples = 50;
   auto a = analyze_survey(t, o);
   CHECK(a.model.kind == "labels");
@@ -254,4 +254,32 @@ TEST_CASE("split_labels reads names joined by | ; or , and refuses unknown ones"
   const std::vector<std::string> known = {"attesa"};
   CHECK_THROWS_WITH_AS(split_labels(rows, known), doctest::Contains("row 0 names driver 'prezzo', not one of ['attesa']"),
                        AnalysisError);
+}
+
+TEST_CASE("gold labels from several 0/1 columns, named after them, with bad cells named by line") {
+  const auto t = csv("nps,motivo,attesa,prezzo\n2,lunga attesa,1,0\n3,caro,0.0,1,0\n10,bravi,,0\n1,tutto,1,1\n");
+  const std::vector<std::string> cols = {"attesa", "Prezzo"};
+  const auto [names, Y] = gold_labels(t, cols);
+  REQUIRE(names == std::vector<std::string>{"attesa", "prezzo"});
+  REQUIRE(Y.rows() == 3);  // the record with 5 fields is not a row
+  CHECK(Y(0, 0) == 1);
+  CHECK(Y(0, 1) == 0);
+  CHECK(Y(1, 0) + Y(1, 1) == 0);  // an empty cell is 0
+  CHECK(Y(2, 0) + Y(2, 1) == 2);
+  const std::vector<std::size_t> rows = {2};
+  CHECK(gold_labels(t, cols, rows).second.rows() == 1);
+  const auto bad = csv("nps,motivo,attesa\n2,x,1\n3,y,si\n");
+  const std::vector<std::string> one = {"attesa"};
+  CHECK(gold_labels(bad, one).first == std::vector<std::string>{"1", "si"});  // one column: driver names
+  const std::vector<std::string> two = {"attesa", "nps"};
+  CHECK_THROWS_WITH_AS(gold_labels(bad, two), "labels column 'attesa', line 3: 'si' is not 0 or 1", AnalysisError);
+
+  auto o = SurveyOptions();
+  o.labeller = Labeller::labels;
+  o.labels = {"attesa", "prezzo"};
+  o.bootstrap_samples = 20;
+  const auto a = analyze_survey(csv("nps,motivo,attesa,prezzo\n2,lunga attesa,1,0\n3,caro,0,1\n10,bravi,0,0\n"), o);
+  CHECK(a.columns.labels == std::vector<std::string>{"attesa", "prezzo"});
+  CHECK(a.model.drivers == std::vector<std::string>{"attesa", "prezzo"});
+  CHECK(to_json(a).find("\"labels\": [\n      \"attesa\",") != std::string::npos);
 }

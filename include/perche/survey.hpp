@@ -80,14 +80,15 @@ struct SurveyOptions {
 
   /// What labels the comments with drivers: a model (`model`, or the file `model_path`; neither:
   /// the default model, default_model_path() or `data_dir`), a codebook (`codebook`, or the file
-  /// `codebook_path`; neither: the default codebook), the gold driver names of the column
-  /// `labels` (joined by | ; or ,), or nothing (metrics only, `perche report`).
+  /// `codebook_path`; neither: the default codebook), gold labels (`labels`: one column of driver
+  /// names joined by | ; or ,, or several 0/1 columns, one per driver), or nothing (metrics only,
+  /// `perche report`).
   Labeller labeller = Labeller::model;
   std::shared_ptr<const DriverClassifier> model;
   std::string model_path;
   std::shared_ptr<const Codebook> codebook;
   std::string codebook_path;
-  std::string labels;
+  std::vector<std::string> labels;
   std::string data_dir;  ///< where the default model and codebook are; "": data_files.hpp's search
   /// A model's decision: probability >= each driver's own threshold (tuned when it was trained),
   /// or >= this one value for every driver, in (0, 1].
@@ -227,8 +228,8 @@ struct SurveyAnalysis {
   } source;
   struct Columns {
     std::string score;
-    std::optional<std::string> text{}, date{}, labels{};
-    std::vector<std::string> by;
+    std::optional<std::string> text{}, date{};
+    std::vector<std::string> by, labels;
   } columns;
   Metric metric = Metric::nps;
   int scale_min = 0, scale_max = 10;
@@ -282,6 +283,14 @@ struct CommentLabels {
   LabelMatrix mentions;
 };
 CommentLabels label_comments(std::span<const std::string_view> texts, const SurveyOptions& options = {});
+
+/// Gold labels of the rows of a table: from one column of driver names joined by | ; or ,
+/// (split_labels), or from several columns of 0/1 (an empty cell is 0; "1.0" and "0,0" are read as
+/// the score rule reads numbers), one per driver, named after its column. Columns are found as
+/// analyze_survey finds them. `rows`: the rows to read (empty: all). Throws AnalysisError naming
+/// the column, the line and the value of a cell that is not 0 or 1, or a name not in `drivers`.
+std::pair<std::vector<std::string>, LabelMatrix> gold_labels(const CsvTable& table, std::span<const std::string> columns,
+                                                             std::span<const std::size_t> rows = {});
 
 /// Driver names per text from strings like "prezzo|consegna" (separators | ; and ,; names
 /// trimmed): the sorted distinct names (or `drivers` when given) and the n × k 0/1 matrix.

@@ -137,26 +137,6 @@ def analyze_command(args) -> int:
 # --- perche train --------------------------------------------------------------------------------
 
 
-def _label_matrix(table, cols, keep):
-    """Labels of the rows `keep`: from one column of names joined by | ; or , (perche/survey.hpp's
-    split_labels), or from several 0/1 columns (one per driver)."""
-    from .survey import split_labels
-
-    header = list(table.header)
-    if len(cols) == 1:
-        values = table.column(cols[0])
-        return split_labels([values[i] for i in keep])
-    Y = np.zeros((len(keep), len(cols)), dtype=np.uint8)
-    for j, c in enumerate(cols):
-        values = table.column(c)
-        for r, i in enumerate(keep):
-            v = str(values[i]).strip()
-            if v not in ("0", "1", "0.0", "1.0", ""):
-                raise CliError(f"labels column {header[c]!r}, line {table.lines[i]}: {v!r} is not 0 or 1")
-            Y[r, j] = v in ("1", "1.0")
-    return [header[c] for c in cols], Y
-
-
 def train_command(args) -> int:
     import time
 
@@ -181,9 +161,8 @@ def train_command(args) -> int:
         Y = np.asarray(cb.predict([texts[i] for i in keep]), dtype=np.uint8)
         source = "codebook " + ("(default)" if args.codebook is True else args.codebook)
     else:
-        label_cols = [_column(table, c, (), "labels column", "labels") for c in args.labels]
-        names, Y = _label_matrix(table, label_cols, np.asarray(keep, dtype=np.intp))
-        source = "labels " + ", ".join(header[c] for c in label_cols)
+        names, Y = _core.gold_labels(table, args.labels, keep)  # perche/survey.hpp: one rule for every command
+        source = "labels " + ", ".join(header[_column(table, c, (), "labels column", "labels")] for c in args.labels)
         if not names:
             raise CliError(f"no driver label in {source}: every commented row is empty there")
     skipped = len(texts) - len(keep)

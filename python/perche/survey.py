@@ -257,7 +257,7 @@ def _relabel_rows(data: dict, index) -> None:
 
 def options(score: Optional[str] = None, text: Optional[str] = None, metric: Optional[str] = None,
             date: Any = None, by: Any = None, model: Any = None, *, codebook: Any = None,
-            labels: Optional[str] = None, drivers: bool = True, freq: Optional[str] = None,
+            labels: Any = None, drivers: bool = True, freq: Optional[str] = None,
             confidence: Optional[float] = None, alpha: Optional[float] = None,
             bootstrap_samples: Optional[int] = None, seed: Optional[int] = None, verbatims: Optional[int] = None,
             lang: Optional[str] = None, threshold: Optional[float] = None) -> "_core.SurveyOptions":
@@ -272,9 +272,11 @@ def options(score: Optional[str] = None, text: Optional[str] = None, metric: Opt
         if freq not in _FREQS:
             raise AnalysisError(f"freq {freq!r} is not one of 'D', 'W', 'M', 'Q', 'Y'")
         o.freq = getattr(_core.Freq, _FREQS[freq])
-    for name, value in (("score", score), ("text", text), ("labels", labels)):
+    for name, value in (("score", score), ("text", text)):
         if value is not None:
             setattr(o, name, str(value))
+    if labels is not None:
+        o.labels = [labels] if isinstance(labels, str) else [str(c) for c in labels]
     if date is False:
         o.date = ""
     elif date is not None:
@@ -385,7 +387,7 @@ class Analysis:
 
 def analyze(data=None, score: Optional[str] = None, text: Optional[str] = None, metric: Optional[str] = None,
             date: Any = None, by: Any = None, model: Any = None, *, codebook: Any = None,
-            labels: Optional[str] = None, drivers: bool = True, freq: Optional[str] = None,
+            labels: Any = None, drivers: bool = True, freq: Optional[str] = None,
             confidence: Optional[float] = None, alpha: Optional[float] = None,
             bootstrap_samples: Optional[int] = None, seed: Optional[int] = None, verbatims: Optional[int] = None,
             lang: Optional[str] = None, threshold: Optional[float] = None,
@@ -399,7 +401,8 @@ def analyze(data=None, score: Optional[str] = None, text: Optional[str] = None, 
     of canale/segmento/fase/channel/segment/stage present; [] for none). Drivers come from `model`
     (a DriverClassifier or a model path; default: the model shipped with perche), or from
     `codebook` (a Codebook, a codebook path, or True for the shipped one), or from gold `labels` (a
-    column of driver names joined by | ; or ,); drivers=False: metrics only. threshold: one
+    column of driver names joined by | ; or ,, or a list of 0/1 columns, one per driver);
+    drivers=False: metrics only. threshold: one
     decision threshold for every driver instead of the model's own. Arguments left None take the
     defaults of the C++ SurveyOptions (perche/survey.hpp), where every row rule is documented:
     column names match ignoring case and surrounding spaces (an ambiguous match is an

@@ -288,7 +288,14 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
   w.begin_array();
   for (const auto& b : a.columns.by) w.value(b);
   w.end_array();
-  w.field("labels", a.columns.labels);
+  w.key("labels");  // the gold label column(s), or null
+  if (a.columns.labels.empty()) {
+    w.null();
+  } else {
+    w.begin_array();
+    for (const auto& l : a.columns.labels) w.value(l);
+    w.end_array();
+  }
   w.end_object();
 
   w.field("metric", name(a.metric));

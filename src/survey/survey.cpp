@@ -362,6 +362,45 @@ LabelMatrix rows_of(const LabelMatrix& m, const std::vector<std::size_t>& rows) 
   return out;
 }
 
+// Gold labels of `rows`: one column of names (split_labels) or several 0/1 columns.
+std::pair<std::vector<std::string>, LabelMatrix> gold(const Input& in, const std::vector<std::size_t>& columns,
+                                                      const std::vector<std::size_t>& rows) {
+  const auto& names = in.names();
+  if (columns.size() == 1) {
+    std::vector<std::string> owned;
+    std::vector<std::string_view> cells(rows.size());
+    if (in.kind(columns[0]) != SurveyColumn::Kind::text) owned.reserve(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      cells[i] = in.kind(columns[0]) == SurveyColumn::Kind::text ? in.text(columns[0], rows[i])
+                                                                  : std::string_view(owned.emplace_back(in.display(columns[0], rows[i])));
+    return split_labels(cells);
+  }
+  std::vector<std::string> drivers;
+  LabelMatrix Y = zeros(rows.size(), columns.size());
+  for (std::size_t j = 0; j < columns.size(); ++j) {
+    const std::size_t c = columns[j];
+    drivers.push_back(names[c]);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (in.missing(c, rows[i])) continue;
+      std::optional<std::int64_t> v;
+      if (in.kind(c) == SurveyColumn::Kind::text) {
+        v = parse_score(in.text(c, rows[i]));
+      } else if (in.kind(c) == SurveyColumn::Kind::number) {
+        const double x = in.number(c, rows[i]);
+        if (x == 0.0 || x == 1.0) v = static_cast<std::int64_t>(x);
+      }
+      if (!v || *v > 1) {
+        const auto where = in.problem(rows[i], {});
+        throw AnalysisError("labels column " + quote_value(names[c]) + ", " +
+                            (where.row ? "row " + std::to_string(*where.row) : "line " + std::to_string(where.line)) +
+                            ": " + quote_value(in.display(c, rows[i])) + " is not 0 or 1");
+      }
+      Y(static_cast<Index>(i), static_cast<Index>(j)) = static_cast<std::uint8_t>(*v);
+    }
+  }
+  return {std::move(drivers), std::move(Y)};
+}
+
 // Metadata of a CSV table for the result's source, and its reading problems.
 struct CsvMeta {
   std::vector<SurveyProblem> problems;
@@ -387,12 +426,13 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   if (!score_i)
     throw AnalysisError("no " + quote_value(metric) + " column; name the score column with score= (--score); columns are: " +
                         finder.list());
-  std::optional<std::size_t> text_i, labels_i, date_i;
+  std::optional<std::size_t> text_i, date_i;
+  std::vector<std::size_t> labels_i;
   if (o.labeller != Labeller::none || !o.text.empty())
     text_i = finder.find(o.text, SurveyOptions::kTextColumns, "text column", "text");
   if (o.labeller == Labeller::labels) {
-    if (o.labels.empty()) throw AnalysisError("labels: name the column of gold driver labels (labels= or --labels)");
-    labels_i = finder.find(o.labels, {}, "labels column", "labels");
+    if (o.labels.empty()) throw AnalysisError("labels: name the column(s) of gold driver labels (labels= or --labels)");
+    for (const auto& l : o.labels) labels_i.push_back(*finder.find(l, {}, "labels column", "labels"));
   } else if (o.labeller != Labeller::none && !text_i) {
     throw AnalysisError("no text column (motivo, testo, commento, text, comment, verbatim); name it with text= (--text)");
   }
@@ -416,7 +456,7 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   a.columns.score = names[*score_i];
   if (text_i) a.columns.text = names[*text_i];
   if (date_i) a.columns.date = names[*date_i];
-  if (labels_i) a.columns.labels = names[*labels_i];
+  for (const auto c : labels_i) a.columns.labels.push_back(names[c]);
   for (const auto c : by_i) a.columns.by.push_back(names[c]);
 
   // Rows: a valid score.
@@ -505,11 +545,9 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
 
   Labelled labelled;
   if (o.labeller == Labeller::labels) {
-    if (in.kind(*labels_i) != SurveyColumn::Kind::text)
-      throw AnalysisError("labels column " + quote_value(names[*labels_i]) + " holds no text (driver names joined by | ; or ,)");
-    std::vector<std::string_view> gold(commented.size());
-    for (std::size_t c = 0; c < commented.size(); ++c) gold[c] = in.text(*labels_i, keep[commented[c]]);
-    auto [drivers, Y] = split_labels(gold);
+    std::vector<std::size_t> rows(commented.size());
+    for (std::size_t c = 0; c < commented.size(); ++c) rows[c] = keep[commented[c]];
+    auto [drivers, Y] = gold(in, labels_i, rows);
     labelled.kind = "labels";
     labelled.drivers = std::move(drivers);
     labelled.mentions = std::move(Y);
@@ -790,6 +828,25 @@ CommentLabels label_comments(std::span<const std::string_view> texts, const Surv
           l.mentions(static_cast<Index>(c), static_cast<Index>(j));
     }
   return out;
+}
+
+std::pair<std::vector<std::string>, LabelMatrix> gold_labels(const CsvTable& table, std::span<const std::string> columns,
+                                                             std::span<const std::size_t> rows) {
+  const Input in(table);
+  const detail::ColumnFinder finder(in.names());
+  std::vector<std::size_t> cols;
+  for (const auto& c : columns) cols.push_back(*finder.find(c, {}, "labels column", "labels"));
+  if (cols.empty()) throw AnalysisError("labels: name the column(s) of gold driver labels");
+  std::vector<std::size_t> all(rows.begin(), rows.end());
+  if (rows.empty()) {
+    all.resize(table.rows());
+    std::iota(all.begin(), all.end(), std::size_t{0});
+  }
+  for (const auto r : all)
+    if (r >= table.rows())
+      throw std::invalid_argument("gold_labels: row " + std::to_string(r) + " is outside the table's " +
+                                  std::to_string(table.rows()) + " rows");
+  return gold(in, cols, all);
 }
 
 std::pair<std::vector<std::string>, LabelMatrix> split_labels(std::span<const std::string_view> texts,
