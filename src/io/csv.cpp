@@ -38,7 +38,6 @@ constexpr std::size_t kListedReplacements = 10;
 /// Rows read before the table's vectors are sized for the whole input.
 constexpr std::size_t kSampleRows = 4096;
 
-constexpr std::uint64_t kOnes = 0x0101010101010101u;
 constexpr std::uint64_t kHigh = 0x8080808080808080u;
 
 std::uint64_t load64(const void* p) {
@@ -62,6 +61,7 @@ const char* find_any(const char* p, const char* end, char a, char b, char c) {
   if constexpr (std::endian::native == std::endian::little) {
     // A zero byte of x ^ broadcast(a) is a byte equal to a. (v - 1) & ~v & 0x80 flags every zero
     // byte and may flag bytes above one, never below: the lowest flag is always a true match.
+    constexpr std::uint64_t kOnes = 0x0101010101010101u;
     const std::uint64_t ma = kOnes * static_cast<unsigned char>(a), mb = kOnes * static_cast<unsigned char>(b),
                         mc = kOnes * static_cast<unsigned char>(c);
     const auto zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
