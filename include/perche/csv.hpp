@@ -98,7 +98,7 @@ class CsvTable {
 
  private:
   friend struct detail::CsvReader;
-  std::string text_;                   // the decoded input; unquoted cells are rewritten in place
+  std::string text_;                   // the decoded input; a quoted cell is unquoted within its own bytes
   std::vector<std::uint64_t> offset_;  // rows × columns
   std::vector<std::uint32_t> length_;
   std::vector<std::size_t> lines_;

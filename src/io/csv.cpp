@@ -2,21 +2,29 @@
 // CSV reader (include/perche/csv.hpp). RFC 4180 (Shafranovich 2005) with the leniencies of real
 // exports, matched to Python's csv module where RFC 4180 is silent: text after a closing quote is
 // appended to the field, a quote inside an unquoted field is kept literally, CR, LF and CRLF all
-// end a record. One pass over the decoded text; unquoting writes each cell back into the same
-// buffer (the write position never passes the read position), so memory is the text plus 12 bytes
-// per cell. A quoted field is first scanned for its closing quote and only then copied: when the
-// quote is stray (never closed, or closed on a later line by a quote followed by text) nothing
-// after it has been overwritten, and reading resumes on the line after the one where it opened.
-// Still linear: between a quote and its closing one every run of quotes has even length, so the
-// lines read again cannot open a quoted field before that closing quote; each byte is read at
-// most twice by the record loop.
+// end a record. One pass over the decoded text, which the table keeps: a cell is a view of its own
+// bytes, and only a quoted one is rewritten, in place and within its own bytes (the quotes dropped,
+// a doubled quote made one), so memory is the text plus 12 bytes per cell and an ordinary cell is
+// never copied. Fields are found by scanning 8 or 16 bytes at a time for the few bytes that end
+// them (find_any). A quoted field is first scanned for its closing quote and only then unquoted:
+// when the quote is stray (never closed, or closed on a later line by a quote followed by text)
+// nothing after it has been overwritten, and reading resumes on the line after the one where it
+// opened. Still linear: between a quote and its closing one every run of quotes has even length,
+// so the lines read again cannot open a quoted field before that closing quote; each byte is read
+// at most twice by the record loop.
 #include "perche/csv.hpp"
 
 #include <unicode/ucnv.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
+#include <array>
+#include <bit>
 #include <cstring>
 #include <memory>
+#if defined(__SSE2__)
+#include <emmintrin.h>  // part of every x86-64 CPU: no -march flag needed
+#endif
 
 #include "../text/unicode.hpp"
 #include "file.hpp"
@@ -27,6 +35,54 @@ namespace {
 constexpr std::size_t kNpos = std::string::npos;
 /// Bad byte sequences listed one by one; the rest are counted in one more problem.
 constexpr std::size_t kListedReplacements = 10;
+/// Rows read before the table's vectors are sized for the whole input.
+constexpr std::size_t kSampleRows = 4096;
+
+constexpr std::uint64_t kHigh = 0x8080808080808080u;
+
+std::uint64_t load64(const void* p) {
+  std::uint64_t x;
+  std::memcpy(&x, p, 8);
+  return x;
+}
+
+/// The first byte of [p, end) equal to a, b or c; end when there is none. The bytes that end a
+/// field are few and the fields long enough that testing 16 (SSE2) or 8 bytes (a word) at a time
+/// is most of the reader's speed.
+const char* find_any(const char* p, const char* end, char a, char b, char c) {
+#if defined(__SSE2__)
+  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c);
+  for (; end - p >= 16; p += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)), _mm_cmpeq_epi8(x, vc));
+    if (const int mask = _mm_movemask_epi8(hit)) return p + std::countr_zero(static_cast<unsigned>(mask));
+  }
+#else
+  if constexpr (std::endian::native == std::endian::little) {
+    // A zero byte of x ^ broadcast(a) is a byte equal to a. (v - 1) & ~v & 0x80 flags every zero
+    // byte and may flag bytes above one, never below: the lowest flag is always a true match.
+    constexpr std::uint64_t kOnes = 0x0101010101010101u;
+    const std::uint64_t ma = kOnes * static_cast<unsigned char>(a), mb = kOnes * static_cast<unsigned char>(b),
+                        mc = kOnes * static_cast<unsigned char>(c);
+    const auto zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+    for (; end - p >= 8; p += 8) {
+      const std::uint64_t x = load64(p);
+      if (const std::uint64_t hit = zero(x ^ ma) | zero(x ^ mb) | zero(x ^ mc)) return p + std::countr_zero(hit) / 8;
+    }
+  }
+#endif
+  for (; p < end; ++p)
+    if (*p == a || *p == b || *p == c) return p;
+  return end;
+}
+
+/// The first byte of [p, end) that is not ASCII; end when there is none.
+const unsigned char* skip_ascii(const unsigned char* p, const unsigned char* end) {
+  for (; end - p >= 16; p += 16)
+    if ((load64(p) | load64(p + 8)) & kHigh) break;
+  while (p < end && *p < 0x80) ++p;
+  return p;
+}
 
 std::string fold(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -51,6 +107,44 @@ std::string convert(std::string_view bytes, const char* from) {
                  nullptr, nullptr, nullptr, nullptr, true, true, &err);
   if (U_FAILURE(err)) throw std::invalid_argument(std::string("read_csv: cannot convert from ") + from + ": " + u_errorName(err));
   out.resize(static_cast<std::size_t>(target - out.data()));
+  return out;
+}
+
+/// Windows-1252 to UTF-8 through a table of the 256 bytes, each converted once by ICU's converter:
+/// the same result as ICU on the whole text (a single-byte code page has no state), at the speed of
+/// a table look-up; Italian Excel exports are read this way.
+std::string decode_cp1252(std::string_view bytes) {
+  struct Entry {
+    std::array<char, 4> utf8;
+    std::uint8_t size;
+  };
+  static const std::array<Entry, 256> kTable = [] {
+    std::array<Entry, 256> table{};
+    for (unsigned b = 0; b < 256; ++b) {
+      const char byte = static_cast<char>(b);
+      const std::string u = convert(std::string_view(&byte, 1), "windows-1252");
+      if (u.size() > 4) throw std::logic_error("windows-1252: byte " + std::to_string(b) + " gives more than 4 bytes");
+      std::memcpy(table[b].utf8.data(), u.data(), u.size());
+      table[b].size = static_cast<std::uint8_t>(u.size());
+    }
+    return table;
+  }();
+  const auto* begin = reinterpret_cast<const unsigned char*>(bytes.data());
+  const auto* end = begin + bytes.size();
+  std::size_t size = 0;
+  for (const auto* p = begin; p < end; ++p) size += kTable[*p].size;
+  std::string out(size + 3, '\0');  // room for the last entry's fixed-size copy
+  char* w = out.data();
+  for (const auto* p = begin; p < end;) {
+    const auto* q = skip_ascii(p, end);
+    std::memcpy(w, p, static_cast<std::size_t>(q - p));
+    w += q - p;
+    for (p = q; p < end && *p >= 0x80; ++p) {
+      std::memcpy(w, kTable[*p].utf8.data(), 4);  // a fixed-size copy; only the entry's bytes count
+      w += kTable[*p].size;
+    }
+  }
+  out.resize(size);
   return out;
 }
 
@@ -112,11 +206,7 @@ Utf8Census utf8_census(std::string_view bytes) {
   Utf8Census c;
   const auto* begin = reinterpret_cast<const unsigned char*>(bytes.data());
   const auto* end = begin + bytes.size();
-  for (const auto* p = begin; p < end;) {
-    if (*p < 0x80) {
-      ++p;
-      continue;
-    }
+  for (const auto* p = skip_ascii(begin, end); p < end; p = skip_ascii(p, end)) {
     const auto d = text::detail::decode(p, end);
     if (d.valid) ++c.multibyte;
     else if (c.invalid++ == 0) c.first_invalid = static_cast<std::size_t>(p - begin);
@@ -140,9 +230,9 @@ std::string repair_utf8(std::string_view bytes, std::size_t base, Replacements& 
   std::size_t line = 1;
   for (const auto* p = begin; p < end;) {
     if (*p < 0x80) {
-      out.push_back(static_cast<char>(*p));
-      line += ends_line(bytes, static_cast<std::size_t>(p - begin));
-      ++p;
+      const auto* q = skip_ascii(p, end);
+      out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(q - p));
+      for (; p < q; ++p) line += *p == '\n' || (*p == '\r' && !(p + 1 < end && p[1] == '\n'));
       continue;
     }
     const auto d = text::detail::decode(p, end);
@@ -236,17 +326,27 @@ std::string lines_span(std::size_t first, std::size_t last) {
 namespace detail {
 
 struct CsvReader {
-  /// Decodes the input to UTF-8 into t.text_, naming the encoding and reporting bad bytes.
-  static void decode(CsvTable& t, std::string_view bytes, const std::string& forced) {
+  /// Decodes the input to UTF-8 into t.text_, naming the encoding and reporting bad bytes. Returns
+  /// the offset in t.text_ where the text starts (past a UTF-8 BOM kept in place). `owned`, when
+  /// given, holds `bytes` and may be moved into the table instead of copied.
+  static std::size_t decode(CsvTable& t, std::string_view bytes, const std::string& forced, std::string* owned) {
     const auto starts = [&](std::string_view bom) { return bytes.substr(0, bom.size()) == bom; };
     Replacements rep(t.problems_, t.replaced_);
-    const auto utf8 = [&](std::string_view body, std::size_t base, const Utf8Census& c) {
-      t.text_ = c.invalid ? repair_utf8(body, base, rep) : std::string(body);
-      rep.finish("UTF-8");
+    const auto utf8 = [&](std::size_t base, const Utf8Census& c) -> std::size_t {
+      const auto body = bytes.substr(base);
+      if (c.invalid) {
+        t.text_ = repair_utf8(body, base, rep);
+        rep.finish("UTF-8");
+        return 0;
+      }
+      if (owned) t.text_ = std::move(*owned);  // `bytes` views it: not used past this point
+      else t.text_.assign(bytes);
+      return base;
     };
-    const auto utf16 = [&](std::string_view body, std::size_t base, bool big) {
+    const auto utf16 = [&](std::string_view body, std::size_t base, bool big) -> std::size_t {
       t.text_ = decode_utf16(body, big, base, rep);
       rep.finish("UTF-16");
+      return 0;
     };
     const std::string f = lower_ascii(forced);
     t.encoding_ = f;
@@ -256,7 +356,7 @@ struct CsvReader {
         const auto c = utf8_census(body);
         if (plausibly_utf8(c)) {
           t.encoding_ = "utf-8-bom";
-          return utf8(body, 3, c);
+          return utf8(3, c);
         }
         const auto bad = static_cast<unsigned char>(body[c.first_invalid]);
         t.problems_.push_back({line_of(body, c.first_invalid),
@@ -264,8 +364,8 @@ struct CsvReader {
                                "byte " + hex(bad, 2) + " at byte offset " + std::to_string(3 + c.first_invalid) +
                                    "): read as Windows-1252"});
         t.encoding_ = "windows-1252";
-        t.text_ = convert(body, "windows-1252");
-        return;
+        t.text_ = decode_cp1252(body);
+        return 0;
       }
       if (starts("\xFF\xFE") || starts("\xFE\xFF")) {
         const bool big = starts("\xFE\xFF");
@@ -275,15 +375,15 @@ struct CsvReader {
       const auto c = utf8_census(bytes);
       if (plausibly_utf8(c)) {
         t.encoding_ = "utf-8";
-        return utf8(bytes, 0, c);
+        return utf8(0, c);
       }
       t.encoding_ = "windows-1252";  // not UTF-8: an Italian Excel export ("CSV (delimitato da separatore)")
-      t.text_ = convert(bytes, "windows-1252");
-      return;
+      t.text_ = decode_cp1252(bytes);
+      return 0;
     }
     if (f == "utf-8" || f == "utf8" || f == "utf-8-sig") {
       const std::size_t base = starts("\xEF\xBB\xBF") ? 3 : 0;
-      return utf8(bytes.substr(base), base, utf8_census(bytes.substr(base)));
+      return utf8(base, utf8_census(bytes.substr(base)));
     }
     if (f == "utf-16" || f == "utf16") {
       const bool big = starts("\xFE\xFF");
@@ -295,88 +395,97 @@ struct CsvReader {
       const std::size_t base = starts(big ? "\xFE\xFF" : "\xFF\xFE") ? 2 : 0;
       return utf16(bytes.substr(base), base, big);
     }
-    t.text_ = convert(bytes, forced.c_str());
+    t.text_ = f == "windows-1252" || f == "cp1252" ? decode_cp1252(bytes) : convert(bytes, forced.c_str());
+    return 0;
   }
 
-  static CsvTable read(std::string_view bytes, const CsvOptions& options, std::string_view name) {
+  static CsvTable read(std::string_view bytes, const CsvOptions& options, std::string_view name, std::string* owned) {
     const char d0 = options.delimiter;
     if (d0 == '"' || d0 == '\n' || d0 == '\r')
       throw std::invalid_argument(std::string("read_csv: delimiter ") + (d0 == '"' ? "'\"'" : "CR/LF") +
                                   " cannot separate fields");
+    const bool no_bytes = bytes.empty();
     CsvTable t;
-    decode(t, bytes, options.encoding);
+    const std::size_t begin = decode(t, bytes, options.encoding, owned);
     std::string& s = t.text_;
-    t.delimiter_ = d0 ? d0 : detect_delimiter(s);
+    const std::size_t n = s.size();
+    t.delimiter_ = d0 ? d0 : detect_delimiter(std::string_view(s).substr(begin));
     const char delim = t.delimiter_;
 
-    const std::size_t n = s.size();
-    std::size_t r = 0, w = 0;  // read and write positions
-    std::size_t line = 1;      // physical line of r
-    std::vector<std::uint64_t> off;
-    std::vector<std::uint32_t> len;
+    char* const d = s.data();
+    const auto next_of = [&](std::size_t from, char a, char b, char c) {
+      return static_cast<std::size_t>(find_any(d + from, d + n, a, b, c) - d);
+    };
+    auto& off = t.offset_;
+    auto& len = t.length_;
+    std::size_t r = begin;   // read position
+    std::size_t line = 1;    // physical line of r
+    std::size_t rows_from = 0;  // where the rows start (after the header), for the size estimate
     bool have_header = false, header_lost = false;
     while (r < n) {
-      const std::size_t record_line = line, record_w = w;
+      const std::size_t record_line = line, first = off.size();  // the record's cells are off[first..]
       std::size_t last_line = line;  // of the record, set when it ends
-      off.clear();
-      len.clear();
+      const auto drop_cells = [&] {
+        off.resize(first);
+        len.resize(first);
+      };
       bool end_of_record = false, quoted = false;
       // A stray quote: one that opens a field and is never closed, or whose closing quote is on a
       // later line and followed by text (so it is the opening quote of a later field, or a quote
       // typed inside one). `stray` is where it opened, `stray_end` where its field would end.
       std::size_t stray = kNpos, stray_end = kNpos;
       while (!end_of_record) {
-        const std::size_t start = w;
-        if (r < n && s[r] == '"') {
+        std::size_t start = r, w = r;  // the cell is d[start, w), written over its own bytes: w <= r
+        if (r < n && d[r] == '"') {
           quoted = true;
-          // The closing quote is the first '"' not followed by another (a doubled quote is one quote).
-          std::size_t close = r + 1;
-          for (;;) {
-            const void* hit = close < n ? std::memchr(s.data() + close, '"', n - close) : nullptr;
-            if (!hit) {
-              close = kNpos;
+          // The closing quote is the first '"' not followed by another (a doubled quote is one
+          // quote); the line ends on the way are counted, and only kept if the field is.
+          std::size_t close = kNpos, lines = 0;
+          bool multiline = false, doubled = false;
+          for (std::size_t p = next_of(r + 1, '"', '\n', '\r'); p < n; p = next_of(p, '"', '\n', '\r')) {
+            if (d[p] != '"') {
+              multiline = true;
+              lines += ends_line(s, p++);
+            } else if (p + 1 < n && d[p + 1] == '"') {
+              doubled = true;
+              p += 2;
+            } else {
+              close = p;
               break;
             }
-            close = static_cast<std::size_t>(static_cast<const char*>(hit) - s.data());
-            if (close + 1 < n && s[close + 1] == '"') {
-              close += 2;
-              continue;
-            }
-            break;
           }
-          const auto has = [&](char c) { return std::memchr(s.data() + r + 1, c, close - r - 1) != nullptr; };
           if (close == kNpos) {
             stray = r;
             stray_end = n;
             break;
           }
           std::size_t after = close + 1;  // spaces before the delimiter are a common slip, not a sign
-          while (after < n && (s[after] == ' ' || s[after] == '\t') && s[after] != delim) ++after;
-          if (after < n && s[after] != delim && s[after] != '\n' && s[after] != '\r' && (has('\n') || has('\r'))) {
+          while (after < n && (d[after] == ' ' || d[after] == '\t') && d[after] != delim) ++after;
+          if (multiline && after < n && d[after] != delim && d[after] != '\n' && d[after] != '\r') {
             stray = r;
             stray_end = close + 1;
             break;
           }
-          for (++r; r < close;) {
-            const char c = s[r];
-            if (c == '"') {  // a doubled quote: the only kind before `close`
-              s[w++] = '"';
-              r += 2;
-              continue;
+          start = w = r + 1;  // the cell starts after the opening quote
+          if (!doubled) {
+            w = close;
+          } else {  // keep one quote of each pair: the only quotes before `close` are pairs
+            for (std::size_t from = r + 1; from < close;) {
+              const auto* q = static_cast<const char*>(std::memchr(d + from, '"', close - from));
+              const std::size_t to = q ? static_cast<std::size_t>(q - d) + 1 : close;  // a run and its one quote
+              std::memmove(d + w, d + from, to - from);
+              w += to - from;
+              from = q ? to + 1 : close;
             }
-            line += ends_line(s, r);
-            s[w++] = c;
-            ++r;
           }
+          line += lines;
           r = close + 1;
         }
         // Unquoted part (or text after a closing quote): up to the delimiter or the end of the line.
-        while (r < n) {
-          const char c = s[r];
-          if (c == delim || c == '\n' || c == '\r') break;
-          s[w++] = c;
-          ++r;
-        }
+        const std::size_t stop = next_of(r, delim, '\n', '\r');
+        if (w != r) std::memmove(d + w, d + r, stop - r);
+        w += stop - r;
+        r = stop;
         if (w - start > 0xFFFFFFFFu)
           throw std::invalid_argument("read_csv: a field at line " + std::to_string(record_line) + " exceeds 4 GiB");
         off.push_back(start);
@@ -384,10 +493,10 @@ struct CsvReader {
         last_line = line;
         if (r >= n) {
           end_of_record = true;
-        } else if (s[r] == delim) {
+        } else if (d[r] == delim) {
           ++r;
         } else {  // CR, LF or CRLF
-          r += (s[r] == '\r' && r + 1 < n && s[r + 1] == '\n') ? 2 : 1;
+          r += (d[r] == '\r' && r + 1 < n && d[r + 1] == '\n') ? 2 : 1;
           ++line;
           end_of_record = true;
         }
@@ -395,25 +504,24 @@ struct CsvReader {
       if (stray != kNpos) {
         // Nothing from `stray` on has been overwritten: count the lines the quote would take,
         // then read again from the line after the one where it opened.
+        drop_cells();
         const std::size_t quote_line = line;
         std::size_t last = quote_line;
         for (std::size_t i = stray; i < stray_end; ++i) last += ends_line(s, i);
-        if (stray_end == n && (s[n - 1] == '\n' || s[n - 1] == '\r')) --last;
+        if (stray_end == n && (d[n - 1] == '\n' || d[n - 1] == '\r')) --last;
         std::string msg = stray_end == n ? "quote opened here is never closed"
                                          : "quote opened here is not closed on its line, and the quote that would close "
                                            "it (line " + std::to_string(last) + ") is followed by text";
         if (last > quote_line)
           msg += ": " + lines_span(quote_line, last) + " (" + std::to_string(last - quote_line + 1) +
                  " lines) would be read as one field";
-        w = record_w;
         if (!have_header) {
           t.problems_.push_back({quote_line, msg + " of the header; no header and no rows read"});
           header_lost = true;
           break;
         }
-        std::size_t next = stray;
-        while (next < n && s[next] != '\n' && s[next] != '\r') ++next;
-        if (next < n) next += (s[next] == '\r' && next + 1 < n && s[next + 1] == '\n') ? 2 : 1;
+        std::size_t next = next_of(stray, '\n', '\r', '\r');
+        if (next < n) next += (d[next] == '\r' && next + 1 < n && d[next + 1] == '\n') ? 2 : 1;
         msg += record_line == quote_line ? "; record skipped" : "; record from line " + std::to_string(record_line) + " skipped";
         if (next < n) msg += ", reading resumes at line " + std::to_string(quote_line + 1);
         t.problems_.push_back({quote_line, std::move(msg), true});
@@ -421,12 +529,16 @@ struct CsvReader {
         line = quote_line + 1;
         continue;
       }
-      if (off.size() == 1 && len[0] == 0 && !quoted) continue;  // blank line
+      const std::size_t cells = off.size() - first;
+      if (cells == 1 && len[first] == 0 && !quoted) {  // blank line
+        drop_cells();
+        continue;
+      }
       if (!have_header) {
         have_header = true;
         std::vector<std::string> keys;
-        for (std::size_t j = 0; j < off.size(); ++j) {
-          std::string_view h(s.data() + off[j], len[j]);
+        for (std::size_t j = 0; j < cells; ++j) {
+          std::string_view h(d + off[first + j], len[first + j]);
           while (!h.empty() && (h.front() == ' ' || h.front() == '\t')) h.remove_prefix(1);
           while (!h.empty() && (h.back() == ' ' || h.back() == '\t')) h.remove_suffix(1);
           t.header_.emplace_back(h);
@@ -438,29 +550,35 @@ struct CsvReader {
             t.problems_.push_back({record_line, "duplicate column name: " + describe_columns(t.header_, cols) +
                                                     " have the same name (case and surrounding spaces ignored); "
                                                     "looking it up by name is an error, pick a column by position"});
-        w = record_w;  // the header names are copies: its cells need no room in the text
+        drop_cells();  // the header names are copies
+        rows_from = r;
         continue;
       }
-      if (off.size() != t.header_.size()) {
+      if (cells != t.header_.size()) {
         t.problems_.push_back({record_line, "expected " + std::to_string(t.header_.size()) + " fields, found " +
-                                                std::to_string(off.size()) +
+                                                std::to_string(cells) +
                                                 (last_line > record_line ? " in " + lines_span(record_line, last_line) : "") +
                                                 "; record skipped",
                                true});
-        w = record_w;
+        drop_cells();
         continue;
       }
-      t.offset_.insert(t.offset_.end(), off.begin(), off.end());
-      t.length_.insert(t.length_.end(), len.begin(), len.end());
       t.lines_.push_back(record_line);
+      if (t.lines_.size() == kSampleRows) {
+        // Room for the rows to come, estimated from the first ones (with a margin): the vectors
+        // then grow once instead of doubling through the file, copying themselves each time. A
+        // capacity never filled costs address space only (the pages are never touched).
+        const std::size_t rows = kSampleRows + kSampleRows * (n - r) / std::max<std::size_t>(r - rows_from, 1) * 9 / 8;
+        t.lines_.reserve(rows);
+        off.reserve(rows * cells);
+        len.reserve(rows * cells);
+      }
     }
     if (!have_header && !header_lost) {
       const std::string what = name.empty() ? "the input" : std::string(name);
       t.problems_.push_back(
-          {0, what + " is empty" + (bytes.empty() ? "" : s.empty() ? " (only a byte order mark)" : " (only blank lines)")});
+          {0, what + " is empty" + (no_bytes ? "" : n == begin ? " (only a byte order mark)" : " (only blank lines)")});
     }
-    s.resize(w);
-    s.shrink_to_fit();
     return t;
   }
 };
@@ -485,10 +603,13 @@ std::optional<std::size_t> CsvTable::column(std::string_view name) const {
   return it->second.front();
 }
 
-CsvTable read_csv(std::string_view bytes, const CsvOptions& options) { return detail::CsvReader::read(bytes, options, {}); }
+CsvTable read_csv(std::string_view bytes, const CsvOptions& options) {
+  return detail::CsvReader::read(bytes, options, {}, nullptr);
+}
 
 CsvTable read_csv_file(const std::string& path, const CsvOptions& options) {
-  return detail::CsvReader::read(detail::read_file(path, "CSV", options.max_bytes), options, detail::display_path(path));
+  std::string bytes = detail::read_file(path, "CSV", options.max_bytes);
+  return detail::CsvReader::read(bytes, options, detail::display_path(path), &bytes);
 }
 
 }  // namespace perche

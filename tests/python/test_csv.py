@@ -78,3 +78,19 @@ def test_unknown_column_and_unreadable_file_errors(tmp_path):
         perche.read_csv(tmp_path)
     with pytest.raises(ValueError, match="delimiter"):
         perche.read_csv(b"a\n", delimiter=";;")
+
+
+def test_equal_cells_of_a_column_share_one_str_and_different_ones_stay_apart():
+    # Values alike at both ends (the column's table of seen values knows a cell of up to 16 bytes by
+    # its size and its first and last 8 bytes) and longer ones differing only in the middle; each
+    # written many times, so that the column keeps sharing. Python's csv module is the reference.
+    values = ["", "a", "ab", "aab", "abb", "abcd", "abzcd", "abyycd", "2024-01-02", "2024-11-02",
+              "chat", "telefono", "x" * 16, "x" * 7 + "y" + "x" * 8, "x" * 17, "x" * 8 + "y" + "x" * 8, "è€😤"]
+    rows = [[values[(i * 7) % len(values)], str(i)] for i in range(5000)]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([["v", "n"]] + rows)
+    t = perche.read_csv(buf.getvalue().encode())
+    col, ids = t.column("v"), t.column("n")
+    assert col == [r[0] for r in rows] and ids == [r[1] for r in rows]
+    assert len({id(s) for s in col}) == len(values)  # one str a value
+    assert len({id(s) for s in ids}) == len(rows)  # a column of distinct cells: one str a cell
