@@ -84,6 +84,8 @@ std::string enum_name(T v) {
 }  // namespace
 
 void bind_metrics(py::module_& m) {
+  m.attr("DEFAULT_CONFIDENCE") = kDefaultConfidence;
+  m.attr("WORST_CASE_SHARE") = kWorstCaseShare;
   py::enum_<CiMethod>(m, "CiMethod")
       .value("wald", CiMethod::wald)
       .value("adjusted_wald", CiMethod::adjusted_wald)
@@ -124,6 +126,10 @@ void bind_metrics(py::module_& m) {
       .def_readwrite("confidence", &RatingOptions::confidence)
       .def_readwrite("bootstrap_samples", &RatingOptions::bootstrap_samples)
       .def_readwrite("seed", &RatingOptions::seed);
+
+  // The metrics' own defaults, as C++ sets them (python/perche/metrics.py starts from these).
+  py::class_<CsatOptions, RatingOptions>(m, "CsatOptions").def(py::init<>());
+  py::class_<CesOptions, RatingOptions>(m, "CesOptions").def(py::init<>());
 
   py::class_<TrendOptions>(m, "TrendOptions")
       .def(py::init<>())
@@ -170,7 +176,8 @@ void bind_metrics(py::module_& m) {
           }));
 
   py::class_<RatingCounts>(m, "RatingCounts")
-      .def(py::init<int, int>(), py::arg("scale_min") = 1, py::arg("scale_max") = 5)
+      .def(py::init<int, int>(), py::arg("scale_min") = RatingCounts().scale_min(),
+           py::arg("scale_max") = RatingCounts().scale_max())
       .def(py::init<int, int, std::vector<std::uint64_t>, std::vector<double>, std::vector<double>>(),
            py::arg("scale_min"), py::arg("scale_max"), py::arg("counts"), py::arg("weights"),
            py::arg("squared_weights"))
@@ -329,8 +336,10 @@ void bind_metrics(py::module_& m) {
       },
       py::arg("scores"), py::arg("weights"), py::arg("options"));
   m.def("nps_compare", &nps_compare, py::arg("a"), py::arg("b"), py::arg("options"));
-  m.def("compare", py::overload_cast<const NpsResult&, const NpsResult&, double>(&compare), py::arg("a"), py::arg("b"), py::arg("confidence") = 0.95);
-  m.def("compare", py::overload_cast<const RatingResult&, const RatingResult&, double>(&compare), py::arg("a"), py::arg("b"), py::arg("confidence") = 0.95);
+  m.def("compare", py::overload_cast<const NpsResult&, const NpsResult&, double>(&compare), py::arg("a"), py::arg("b"),
+        py::arg("confidence") = kDefaultConfidence);
+  m.def("compare", py::overload_cast<const RatingResult&, const RatingResult&, double>(&compare), py::arg("a"), py::arg("b"),
+        py::arg("confidence") = kDefaultConfidence);
   m.def("rating", &rating, py::arg("counts"), py::arg("options"));
   m.def(
       "csat",
@@ -349,19 +358,19 @@ void bind_metrics(py::module_& m) {
       [](const Doubles& start, const Doubles& end, double p0, double p1, double confidence) {
         return churn_rate(span_of(start, "start"), span_of(end, "end"), p0, p1, confidence);
       },
-      py::arg("start"), py::arg("end"), py::arg("period_start"), py::arg("period_end"), py::arg("confidence") = 0.95);
+      py::arg("start"), py::arg("end"), py::arg("period_start"), py::arg("period_end"), py::arg("confidence") = kDefaultConfidence);
   m.def(
       "response_times",
       [](const Doubles& d, std::optional<double> sla, double confidence) {
         return response_times(span_of(d, "durations"), sla, confidence);
       },
-      py::arg("durations"), py::arg("sla") = py::none(), py::arg("confidence") = 0.95);
+      py::arg("durations"), py::arg("sla") = py::none(), py::arg("confidence") = kDefaultConfidence);
   m.def(
       "response_times",
       [](const Doubles& start, const Doubles& end, std::optional<double> sla, double confidence) {
         return response_times(span_of(start, "start"), span_of(end, "end"), sla, confidence);
       },
-      py::arg("start"), py::arg("end"), py::arg("sla") = py::none(), py::arg("confidence") = 0.95);
+      py::arg("start"), py::arg("end"), py::arg("sla") = py::none(), py::arg("confidence") = kDefaultConfidence);
   m.def(
       "nps_trend",
       [](const py::array& s, const Keys& periods, const Weights& w, const NpsOptions& o, const TrendOptions& t) {
@@ -395,8 +404,10 @@ void bind_metrics(py::module_& m) {
       "p_adjust_bh", [](const Doubles& p) { return p_adjust_bh(span_of(p, "p")); }, py::arg("p"));
   m.def("bayesian_average", &bayesian_average, py::arg("mean"), py::arg("n"), py::arg("prior_mean"),
         py::arg("prior_n"));
-  m.def("nps_sample_size", &nps_sample_size, py::arg("margin"), py::arg("promoter_share") = 0.5,
-        py::arg("detractor_share") = 0.5, py::arg("confidence") = 0.95, py::arg("population") = py::none());
-  m.def("nps_margin_of_error", &nps_margin_of_error, py::arg("n"), py::arg("promoter_share") = 0.5,
-        py::arg("detractor_share") = 0.5, py::arg("confidence") = 0.95, py::arg("population") = py::none());
+  m.def("nps_sample_size", &nps_sample_size, py::arg("margin"), py::arg("promoter_share") = kWorstCaseShare,
+        py::arg("detractor_share") = kWorstCaseShare, py::arg("confidence") = kDefaultConfidence,
+        py::arg("population") = py::none());
+  m.def("nps_margin_of_error", &nps_margin_of_error, py::arg("n"), py::arg("promoter_share") = kWorstCaseShare,
+        py::arg("detractor_share") = kWorstCaseShare, py::arg("confidence") = kDefaultConfidence,
+        py::arg("population") = py::none());
 }

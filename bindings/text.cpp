@@ -196,6 +196,7 @@ void bind_text(py::module_& m) {
         return a.text.equal(b.text) && a.norm == b.norm && a.start == b.start && a.end == b.end && a.kind == b.kind;
       });
 
+  const TokenizerOptions kDefaults{};
   py::class_<Tokenizer>(m, "Tokenizer", "Italian tokenizer and normalizer (see perche/text.hpp).")
       .def(py::init([](bool lowercase, bool strip_accents, bool fix_accents, bool split_elisions, bool squash_elongations,
                        const py::object& stopwords, bool stem, bool negation, bool placeholders, bool keep_punct,
@@ -203,10 +204,14 @@ void bind_text(py::module_& m) {
              return Tokenizer(make_options(lowercase, strip_accents, fix_accents, split_elisions, squash_elongations,
                                            stopwords, stem, negation, placeholders, keep_punct, utf8));
            }),
-           py::kw_only(), py::arg("lowercase") = true, py::arg("strip_accents") = false, py::arg("fix_accents") = true,
-           py::arg("split_elisions") = true, py::arg("squash_elongations") = true, py::arg("stopwords") = "italian",
-           py::arg("stem") = false, py::arg("negation") = false, py::arg("placeholders") = false,
-           py::arg("keep_punct") = false, py::arg("utf8") = "replace")
+           // Defaults: TokenizerOptions' own (the stopword list by name, the policy by its name).
+           py::kw_only(), py::arg("lowercase") = kDefaults.lowercase, py::arg("strip_accents") = kDefaults.strip_accents,
+           py::arg("fix_accents") = kDefaults.fix_accents, py::arg("split_elisions") = kDefaults.split_elisions,
+           py::arg("squash_elongations") = kDefaults.squash_elongations,
+           py::arg("stopwords") = kDefaults.stopwords ? py::object(py::str("italian")) : py::object(py::none()),
+           py::arg("stem") = kDefaults.stem, py::arg("negation") = kDefaults.negation,
+           py::arg("placeholders") = kDefaults.placeholders, py::arg("keep_punct") = kDefaults.keep_punct,
+           py::arg("utf8") = kDefaults.utf8 == Utf8Policy::strict ? "strict" : "replace")
       .def_property_readonly("options", [](const Tokenizer& t) { return options_dict(t.options()); })
       .def(
           "tokenize",

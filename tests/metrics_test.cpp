@@ -536,3 +536,24 @@ TEST_CASE("bayesian average shrinks a small sample towards the prior") {
   CHECK(perche::bayesian_average(5.0, 0, 3.8, 10) == Approx(3.8));
   CHECK_THROWS_AS(perche::bayesian_average(5.0, 3, 3.8, 0), std::invalid_argument);
 }
+
+TEST_CASE("defaults: every interval is 95% and sample sizes assume the worst case P = D = 0.5 unless told") {
+  // One named constant behind the structs' fields and the plain default arguments (the Python
+  // package reads it as perche._core.DEFAULT_CONFIDENCE); 95% is the level the contracts document.
+  CHECK(perche::kDefaultConfidence == 0.95);
+  CHECK(perche::kWorstCaseShare == 0.5);
+  CHECK(perche::NpsOptions{}.confidence == perche::kDefaultConfidence);
+  CHECK(perche::CsatOptions{}.confidence == perche::kDefaultConfidence);
+  CHECK(perche::CesOptions{}.confidence == perche::kDefaultConfidence);
+  // n₀ = (z·100)²·σ²/margin² with z = 1.959964, σ² = 1 (worst case): 38414.6/25 = 1536.6 → 1537.
+  CHECK(perche::nps_sample_size(5) == 1537);
+  CHECK(perche::nps_sample_size(5) == perche::nps_sample_size(5, 0.5, 0.5, 0.95));
+  CHECK(perche::nps_margin_of_error(400) == perche::nps_margin_of_error(400, 0.5, 0.5, 0.95));
+  const auto a = perche::nps(make_scores(20, 30, 50));
+  const auto b = perche::nps(make_scores(30, 30, 40));
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(perche::compare(*a, *b).confidence == 0.95);
+  const std::vector<double> d = {1, 2, 3};
+  CHECK(perche::response_times(d)->confidence == 0.95);
+}

@@ -28,6 +28,14 @@
 
 namespace perche {
 
+/// Confidence level of every interval when none is given: the option structs' `confidence` and the
+/// `confidence` argument of compare(), churn_rate(), response_times() and the sample-size functions.
+inline constexpr double kDefaultConfidence = 0.95;
+
+/// Expected promoter and detractor shares of nps_margin_of_error() and nps_sample_size() when none
+/// are given: P = D = 0.5 maximizes σ² = P + D − (P − D)² at 1, the worst case.
+inline constexpr double kWorstCaseShare = 0.5;
+
 /// How a confidence interval is computed.
 enum class CiMethod {
   wald,           ///< estimate ± z·SE (normal approximation)
@@ -62,7 +70,7 @@ struct NpsBreaks {
 /// Options of nps() and nps_compare().
 struct NpsOptions {
   CiMethod method = CiMethod::adjusted_wald;  ///< wald, adjusted_wald or bootstrap
-  double confidence = 0.95;                   ///< in (0, 1)
+  double confidence = kDefaultConfidence;     ///< in (0, 1)
   NpsBreaks breaks{};                         ///< used when scores are given (counts carry their own)
   int bootstrap_samples = 2000;               ///< replicates for CiMethod::bootstrap, >= 2
   std::uint64_t seed = 12345;                 ///< bootstrap seed: results repeat for a given seed
@@ -76,7 +84,7 @@ struct RatingOptions {
   bool reversed = false;                        ///< true when scale_min is the best answer
   Aggregation aggregation = Aggregation::top_box;
   std::optional<CiMethod> method{};             ///< none: Wilson (top_box), t (mean), adjusted Wald (net)
-  double confidence = 0.95;
+  double confidence = kDefaultConfidence;
   int bootstrap_samples = 2000;
   std::uint64_t seed = 12345;
 };
@@ -366,7 +374,7 @@ std::optional<NpsResult> nps(const R& scores, const NpsOptions& options = {});
 /// NPS of a minus NPS of b (independent samples): Wald z-test with SE = √(SE_a² + SE_b²),
 /// z = (a.center − b.center)/SE, p = 2(1 − Φ(|z|)). With adjusted_wald results the test uses the
 /// adjusted centres, as Rocks (2016, §4) does; diff stays the plain one.
-inline Comparison compare(const NpsResult& a, const NpsResult& b, double confidence = 0.95);
+inline Comparison compare(const NpsResult& a, const NpsResult& b, double confidence = kDefaultConfidence);
 
 /// Compares the NPS of two independent samples a − b (see compare()). With method bootstrap, both
 /// samples are resampled independently: se is the SD of the replicated differences and the
@@ -379,14 +387,16 @@ inline std::optional<Comparison> nps_compare(const NpsCounts& a, const NpsCounts
 /// variance is multiplied by (N − n)/(N − 1) (Cochran 1977, Sampling Techniques, eq. 2.12).
 /// Defaults P = D = 0.5 give the worst case σ² = 1. Throws std::invalid_argument on n < 1, shares
 /// outside [0, 1] or summing above 1, or a population smaller than n.
-inline double nps_margin_of_error(double n, double promoter_share = 0.5, double detractor_share = 0.5,
-                                  double confidence = 0.95, std::optional<double> population = std::nullopt);
+inline double nps_margin_of_error(double n, double promoter_share = kWorstCaseShare,
+                                  double detractor_share = kWorstCaseShare, double confidence = kDefaultConfidence,
+                                  std::optional<double> population = std::nullopt);
 
 /// Responses needed for an NPS margin of error `margin` (NPS points): n₀ = (z·100)²σ²/margin²,
 /// rounded up; with a finite population N, n = n₀/(1 + (n₀ − 1)/N) (Cochran 1977, eq. 4.2 and 2.12).
 /// Throws std::invalid_argument on margin <= 0 or bad shares/population.
-inline std::uint64_t nps_sample_size(double margin, double promoter_share = 0.5, double detractor_share = 0.5,
-                                     double confidence = 0.95, std::optional<double> population = std::nullopt);
+inline std::uint64_t nps_sample_size(double margin, double promoter_share = kWorstCaseShare,
+                                     double detractor_share = kWorstCaseShare, double confidence = kDefaultConfidence,
+                                     std::optional<double> population = std::nullopt);
 
 // ---------------------------------------------------------------------------------------------
 // Ratings: CSAT, CES, mean
@@ -411,7 +421,7 @@ inline std::optional<RatingResult> rating(const RatingCounts& counts_in, const R
 ///   Stat Med 17:873, method 10). Unlike the Wald test it does not call a one-response segment
 ///   "significant" because its own Wald SE is 0. se is the pooled SE. n is Kish's n_eff.
 /// - Otherwise (means, net scores, Wald or bootstrap results): the Wald z-test of NPS's compare().
-inline Comparison compare(const RatingResult& a, const RatingResult& b, double confidence = 0.95);
+inline Comparison compare(const RatingResult& a, const RatingResult& b, double confidence = kDefaultConfidence);
 
 /// CSAT of integer ratings (default 1–5, top-2-box share with Wilson interval; see rating()).
 /// Throws std::invalid_argument naming the first off-scale, NaN or non-integral score, or a bad weight.
@@ -446,7 +456,8 @@ inline double bayesian_average(double mean, double n, double prior_mean, double 
 /// period_start. Throws std::invalid_argument naming the index for NaN, an infinite start,
 /// end < start, mismatched lengths, or period_end <= period_start.
 inline std::optional<ChurnResult> churn_rate(std::span<const double> start, std::span<const double> end,
-                                             double period_start, double period_end, double confidence = 0.95);
+                                             double period_start, double period_end,
+                                             double confidence = kDefaultConfidence);
 
 /// Response-time KPIs of durations (>= 0, finite; any unit). Quantiles by linear interpolation
 /// (Hyndman & Fan 1996, definition 7, as numpy.quantile); mean with a Student t interval; with an
@@ -454,14 +465,14 @@ inline std::optional<ChurnResult> churn_rate(std::span<const double> start, std:
 /// Throws std::invalid_argument naming the index of a NaN, infinite or negative duration.
 inline std::optional<ResponseTimeResult> response_times(std::span<const double> durations,
                                                         std::optional<double> sla = std::nullopt,
-                                                        double confidence = 0.95);
+                                                        double confidence = kDefaultConfidence);
 
 /// Response times from timestamp pairs: durations end[i] − start[i] (same unit). Throws
 /// std::invalid_argument on mismatched lengths or naming the index where end < start or a
 /// timestamp is not finite.
 inline std::optional<ResponseTimeResult> response_times(std::span<const double> start, std::span<const double> end,
                                                         std::optional<double> sla = std::nullopt,
-                                                        double confidence = 0.95);
+                                                        double confidence = kDefaultConfidence);
 
 // ---------------------------------------------------------------------------------------------
 // Multiple comparisons, trends, segments

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import textwrap
 
 import numpy as np
 
@@ -45,39 +46,106 @@ def _enum(enum, name, value):
         raise ValueError(f"{name} {value!r} is unknown (expected one of {names})") from None
 
 
-def _tfidf_options(tokenizer=None, analyzer="word", ngram_range=(1, 1), char_ngram_range=(2, 5), min_df=1,
-                   max_df=1.0, max_features=None, sublinear_tf=False, use_idf=True, smooth_idf=True, norm="l2"):
-    o = _core.TfidfOptions()
-    if tokenizer is not None:
+_TFIDF_OPTIONS = ("tokenizer", "analyzer", "ngram_range", "char_ngram_range", "min_df", "max_df", "max_features",
+                  "sublinear_tf", "use_idf", "smooth_idf", "norm")
+_LOGISTIC_OPTIONS = ("C", "fit_intercept", "class_weight", "tol", "max_iter", "solver")
+
+
+def _unknown(what, options, known):
+    unknown = set(options) - set(known)
+    if unknown:
+        raise TypeError(f"{what}: unknown option(s) {', '.join(sorted(unknown))}")
+
+
+def _tfidf_options(options: dict, o=None):
+    """o (default: a fresh perche::TfidfOptions) with the options given; those not given keep the
+    C++ defaults. A given None has scikit-learn's meaning (norm=None: no normalization,
+    max_features=None: every feature, tokenizer=None: the default Tokenizer)."""
+    o = _core.TfidfOptions() if o is None else o
+    if "tokenizer" in options:
+        tokenizer = options["tokenizer"]
         if isinstance(tokenizer, dict):
             tokenizer = Tokenizer(**tokenizer)
+        elif tokenizer is None:
+            tokenizer = _core.TfidfOptions().tokenizer
         if not isinstance(tokenizer, _core.Tokenizer):
             raise TypeError(f"tokenizer must be a perche.Tokenizer or a dict of its options, got {tokenizer!r}")
         o.tokenizer = tokenizer
-    o.analyzer = _enum(_core.Analyzer, "analyzer", analyzer)
-    o.ngram_min, o.ngram_max = _range("ngram_range", ngram_range)
-    o.char_min, o.char_max = _range("char_ngram_range", char_ngram_range)
-    o.min_df = _doc_freq("min_df", min_df)
-    o.max_df = _doc_freq("max_df", max_df)
-    if max_features is not None and (not isinstance(max_features, numbers.Integral) or max_features < 1):
-        raise ValueError(f"max_features must be a positive int or None, got {max_features!r}")
-    o.max_features = int(max_features or 0)
-    o.sublinear_tf, o.use_idf, o.smooth_idf = bool(sublinear_tf), bool(use_idf), bool(smooth_idf)
-    o.norm = _enum(_core.Norm, "norm", "none" if norm is None else norm)
+    if "analyzer" in options:
+        o.analyzer = _enum(_core.Analyzer, "analyzer", options["analyzer"])
+    if "ngram_range" in options:
+        o.ngram_min, o.ngram_max = _range("ngram_range", options["ngram_range"])
+    if "char_ngram_range" in options:
+        o.char_min, o.char_max = _range("char_ngram_range", options["char_ngram_range"])
+    for name in ("min_df", "max_df"):
+        if name in options:
+            setattr(o, name, _doc_freq(name, options[name]))
+    if "max_features" in options:
+        max_features = options["max_features"]
+        if max_features is not None and (not isinstance(max_features, numbers.Integral) or max_features < 1):
+            raise ValueError(f"max_features must be a positive int or None, got {max_features!r}")
+        o.max_features = int(max_features or 0)
+    for name in ("sublinear_tf", "use_idf", "smooth_idf"):
+        if name in options:
+            setattr(o, name, bool(options[name]))
+    if "norm" in options:
+        o.norm = _enum(_core.Norm, "norm", "none" if options["norm"] is None else options["norm"])
     return o
 
 
-def _logistic_options(C=1.0, fit_intercept=True, class_weight=None, tol=1e-6, max_iter=1000, solver="lbfgs"):
-    o = _core.LogisticOptions()
-    o.C = float(C)
-    o.fit_intercept = bool(fit_intercept)
-    if class_weight not in (None, "balanced"):
-        raise ValueError(f"class_weight {class_weight!r} is unknown (expected None or 'balanced')")
-    o.balanced = class_weight == "balanced"
-    o.tol = float(tol)
-    o.max_iter = int(max_iter)
-    o.solver = solver
+def _logistic_options(options: dict, o=None):
+    """o (default: a fresh perche::LogisticOptions) with the options given; those not given keep
+    the C++ defaults. class_weight: "balanced", or a given None: unweighted (scikit-learn's None)."""
+    o = _core.LogisticOptions() if o is None else o
+    if "C" in options:
+        o.C = float(options["C"])
+    if "fit_intercept" in options:
+        o.fit_intercept = bool(options["fit_intercept"])
+    if "class_weight" in options:
+        class_weight = options["class_weight"]
+        if class_weight not in (None, "balanced"):
+            raise ValueError(f"class_weight {class_weight!r} is unknown (expected None or 'balanced')")
+        o.balanced = class_weight == "balanced"
+    if "tol" in options:
+        o.tol = float(options["tol"])
+    if "max_iter" in options:
+        o.max_iter = int(options["max_iter"])
+    if "solver" in options:
+        o.solver = options["solver"]
     return o
+
+
+def _doc_freq_shown(value):
+    count_or_share, share = value
+    return count_or_share if share else int(count_or_share)
+
+
+def _tfidf_shown(o) -> str:
+    """TfidfOptions o as the keyword arguments that give it, for docstrings."""
+    return (f"analyzer={o.analyzer.name!r}, ngram_range=({o.ngram_min}, {o.ngram_max}), "
+            f"char_ngram_range=({o.char_min}, {o.char_max}), min_df={_doc_freq_shown(o.min_df)!r}, "
+            f"max_df={_doc_freq_shown(o.max_df)!r}, max_features={o.max_features or None!r}, "
+            f"sublinear_tf={o.sublinear_tf!r}, use_idf={o.use_idf!r}, smooth_idf={o.smooth_idf!r}, "
+            f"norm={None if o.norm.name == 'none' else o.norm.name!r}")
+
+
+def _logistic_shown(o) -> str:
+    """LogisticOptions o as the keyword arguments that give it, for docstrings."""
+    return (f"C={o.C!r}, fit_intercept={o.fit_intercept!r}, "
+            f"class_weight={'balanced' if o.balanced else None!r}, tol={o.tol!r}, max_iter={o.max_iter!r}, "
+            f"solver={o.solver!r}")
+
+
+def _doc(**values):
+    """Fills a docstring's {fields} at import time from the C++ option structs, so that the
+    defaults it shows are the C++ ones, never a copy kept by hand (long values wrapped)."""
+    values = {k: textwrap.fill(v, 96, subsequent_indent="    ", break_long_words=False, break_on_hyphens=False)
+              for k, v in values.items()}
+
+    def fill(obj):
+        obj.__doc__ = obj.__doc__.format(**values)
+        return obj
+    return fill
 
 
 def _csr(X):
@@ -88,22 +156,29 @@ def _csr(X):
     return X.tocsr().astype(np.float64)
 
 
+@_doc(defaults=_tfidf_shown(_core.TfidfOptions()))
 class TfidfVectorizer(_core.TfidfVectorizer):
     """TF-IDF on perche's Italian terms; the matrix equals scikit-learn's TfidfVectorizer on the same
     terms. Documents are raw texts (tokenized by `tokenizer`, a perche.Tokenizer or a dict of its
     options; default perche.Tokenizer()) or lists of terms.
 
-    Options (keyword only): tokenizer=None, analyzer="word" | "char_wb" | "both",
-    ngram_range=(1, 1), char_ngram_range=(2, 5), min_df=1, max_df=1.0, max_features=None,
-    sublinear_tf=False, use_idf=True, smooth_idf=True, norm="l2" | "l1" | None.
+    Options (keyword only): tokenizer, analyzer ("word", "char_wb" or "both"), ngram_range,
+    char_ngram_range, min_df, max_df, max_features, sublinear_tf, use_idf, smooth_idf, norm ("l2",
+    "l1" or None). Those left out take perche's C++ defaults (perche::TfidfOptions):
+    {defaults}.
     """
 
     def __init__(self, **options):
+        _unknown("TfidfVectorizer", options, _TFIDF_OPTIONS)
         self._kwargs = dict(options)
-        super().__init__(_tfidf_options(**options))
+        super().__init__(_tfidf_options(options))
 
-    def fit(self, docs, threads: int = 0):
-        self.fit_transform(docs, threads)
+    def fit(self, docs, threads=None):
+        """Learns the vocabulary and idf of docs (threads None: the C++ default, all cores)."""
+        if threads is None:
+            self.fit_transform(docs)
+        else:
+            self.fit_transform(docs, threads)
         return self
 
     @property
@@ -124,7 +199,7 @@ class TfidfVectorizer(_core.TfidfVectorizer):
 
     def __setstate__(self, state):
         self._kwargs = state["kwargs"]
-        opts = _tfidf_options(**self._kwargs)
+        opts = _tfidf_options(self._kwargs)
         if state["features"] is None:
             _core.TfidfVectorizer.__init__(self, opts)
         else:
@@ -133,13 +208,18 @@ class TfidfVectorizer(_core.TfidfVectorizer):
             self._adopt(_core.TfidfVectorizer.from_parts(opts, state["features"], state["idf"]))
 
 
+@_doc(defaults=_logistic_shown(_core.LogisticOptions()))
 class LogisticRegression(_core.LogisticRegression):
     """L2 logistic regression with scikit-learn's objective and names (C, class_weight="balanced",
     sample_weight; binary or multinomial); fitted by L-BFGS (solver="lbfgs") or trust-region Newton
-    (solver="newton"). X: scipy.sparse or dense."""
+    (solver="newton"). X: scipy.sparse or dense. Options left None take perche's C++ defaults
+    (perche::LogisticOptions): {defaults}.
+    """
 
-    def __init__(self, *, C=1.0, fit_intercept=True, class_weight=None, tol=1e-6, max_iter=1000, solver="lbfgs"):
-        super().__init__(_logistic_options(C, fit_intercept, class_weight, tol, max_iter, solver))
+    def __init__(self, *, C=None, fit_intercept=None, class_weight=None, tol=None, max_iter=None, solver=None):
+        given = dict(C=C, fit_intercept=fit_intercept, class_weight=class_weight, tol=tol, max_iter=max_iter,
+                     solver=solver)
+        super().__init__(_logistic_options({k: v for k, v in given.items() if v is not None}))
 
     def fit(self, X, y, sample_weight=None):
         y = np.asarray(y)
@@ -175,6 +255,12 @@ def _texts(texts, what):
     return out
 
 
+def _driver_shown(o) -> str:
+    return (f"{_tfidf_shown(o.features)}, {_logistic_shown(o.logistic)}, cv_folds={o.cv_folds!r}, "
+            f"threshold={o.threshold!r}, threads={o.threads!r}, seed={o.seed!r}")
+
+
+@_doc(defaults=_driver_shown(_core.DriverOptions()))
 class DriverClassifier(_core.DriverClassifier):
     """Multi-label driver classifier: perche.Tokenizer → TfidfVectorizer → one logistic regression
     per driver, with a per-driver threshold chosen by cross-validation to maximize F1.
@@ -182,39 +268,26 @@ class DriverClassifier(_core.DriverClassifier):
     DriverClassifier(drivers=None, **options). Options (keyword only): the TfidfVectorizer options
     (tokenizer, analyzer, ngram_range, char_ngram_range, min_df, max_df, max_features,
     sublinear_tf, use_idf, smooth_idf, norm), the LogisticRegression options (C, class_weight, tol,
-    max_iter, solver), cv_folds=5 (0: fixed threshold), threshold=0.5, threads=0, seed=42. Unset options
-    take the tuned defaults (DriverOptions in perche/classify.hpp).
+    max_iter, solver), cv_folds (0: fixed threshold), threshold, threads (0: all cores), seed.
+    Options left out take the tuned C++ defaults (perche::DriverOptions in perche/classify.hpp):
+    {defaults}.
     """
 
-    _FEATURES = ("tokenizer", "analyzer", "ngram_range", "char_ngram_range", "min_df", "max_df", "max_features",
-                 "sublinear_tf", "use_idf", "smooth_idf", "norm")
-    _LOGISTIC = ("C", "fit_intercept", "class_weight", "tol", "max_iter", "solver")
+    _FEATURES = _TFIDF_OPTIONS
+    _LOGISTIC = _LOGISTIC_OPTIONS
+    _OWN = ("cv_folds", "threshold", "threads", "seed")
 
     def __init__(self, drivers=None, **options):
         self._kwargs = dict(options)
         opts = _core.DriverOptions()
-        unknown = set(options) - set(self._FEATURES) - set(self._LOGISTIC) - {"cv_folds", "threshold", "threads", "seed"}
-        if unknown:
-            raise TypeError(f"DriverClassifier: unknown option(s) {', '.join(sorted(unknown))}")
+        _unknown("DriverClassifier", options, self._FEATURES + self._LOGISTIC + self._OWN)
         f = {k: options[k] for k in self._FEATURES if k in options}
         if f:
-            d = opts.features
-            base = dict(tokenizer=d.tokenizer, analyzer=d.analyzer.name, ngram_range=(d.ngram_min, d.ngram_max),
-                        char_ngram_range=(d.char_min, d.char_max),
-                        min_df=int(d.min_df[0]) if not d.min_df[1] else d.min_df[0],
-                        max_df=d.max_df[0] if d.max_df[1] else int(d.max_df[0]),
-                        max_features=d.max_features or None, sublinear_tf=d.sublinear_tf, use_idf=d.use_idf,
-                        smooth_idf=d.smooth_idf, norm=d.norm.name)
-            base.update(f)
-            opts.features = _tfidf_options(**base)
+            opts.features = _tfidf_options(f, opts.features)
         lg = {k: options[k] for k in self._LOGISTIC if k in options}
         if lg:
-            d = opts.logistic
-            base = dict(C=d.C, fit_intercept=d.fit_intercept, class_weight="balanced" if d.balanced else None,
-                        tol=d.tol, max_iter=d.max_iter, solver=d.solver)
-            base.update(lg)
-            opts.logistic = _logistic_options(**base)
-        for k in ("cv_folds", "threshold", "threads", "seed"):
+            opts.logistic = _logistic_options(lg, opts.logistic)
+        for k in self._OWN:
             if k in options:
                 setattr(opts, k, options[k])
         self._options = opts

@@ -45,10 +45,13 @@ class Codebook(_core.Codebook):
     def default(cls) -> "Codebook":
         return cls.load(DEFAULT_CODEBOOK)
 
-    def predict(self, texts, threads: int = 0) -> np.ndarray:
+    def predict(self, texts, threads=None) -> np.ndarray:
+        """(n, k) of 0/1, on C++ threads (threads=0: all cores; None: the C++ default)."""
         if isinstance(texts, str):
             raise TypeError("Codebook.predict: texts is a str; pass a list of texts (or use matches(text))")
-        return np.asarray(super().predict(list(texts), threads), dtype=np.uint8)
+        texts = list(texts)
+        out = super().predict(texts) if threads is None else super().predict(texts, threads)
+        return np.asarray(out, dtype=np.uint8)
 
     def __reduce__(self):
         return (Codebook, (self._text,))

@@ -296,60 +296,115 @@ def _label(v: Any) -> Any:
 # --- options -----------------------------------------------------------------------------------
 
 
-def _nps_options(method="adjusted_wald", confidence=0.95, breaks=(6, 9), bootstrap_samples=2000, seed=12345):
+def _given(**kwargs) -> dict:
+    """The keyword arguments the caller gave (not None): the others are left to the C++ default
+    arguments, which the bindings expose."""
+    return {k: v for k, v in kwargs.items() if v is not None}
+
+
+def _doc(**defaults):
+    """Fills the {name.field} fields of a docstring from C++ option structs (or values) at import
+    time, so that the defaults it shows are the C++ ones, never a copy kept by hand."""
+    def fill(obj):
+        obj.__doc__ = obj.__doc__.format(**defaults)
+        return obj
+    return fill
+
+
+_NPS_OPTIONS = ("method", "confidence", "breaks", "bootstrap_samples", "seed")
+_RATING_OPTIONS = ("scale", "top", "aggregation", "method", "confidence", "reversed", "bootstrap_samples", "seed")
+
+
+def _nps_options(method=None, confidence=None, breaks=None, bootstrap_samples=None, seed=None):
+    """NpsOptions: those left None keep the C++ defaults (perche::NpsOptions)."""
     o = _core.NpsOptions()
-    o.method = _choice(_METHODS, method, "method")
-    o.confidence = float(confidence)
-    o.breaks = _core.NpsBreaks(int(breaks[0]), int(breaks[1]))
-    o.bootstrap_samples = int(bootstrap_samples)
-    o.seed = int(seed)
+    if method is not None:
+        o.method = _choice(_METHODS, method, "method")
+    if confidence is not None:
+        o.confidence = float(confidence)
+    if breaks is not None:
+        o.breaks = _core.NpsBreaks(int(breaks[0]), int(breaks[1]))
+    if bootstrap_samples is not None:
+        o.bootstrap_samples = int(bootstrap_samples)
+    if seed is not None:
+        o.seed = int(seed)
     return o
 
 
-def _rating_options(scale, top, aggregation, method, confidence, reversed, bootstrap_samples, seed):
-    o = _core.RatingOptions()
-    o.scale_min, o.scale_max = int(scale[0]), int(scale[1])
-    o.top = 0 if top is None else int(top)
-    o.aggregation = _choice(_AGGREGATIONS, aggregation, "aggregation")
-    o.method = None if method is None else _choice(_METHODS, method, "method")
-    o.confidence = float(confidence)
-    o.reversed = bool(reversed)
-    o.bootstrap_samples = int(bootstrap_samples)
-    o.seed = int(seed)
+def _rating_options(o, scale=None, top=None, aggregation=None, method=None, confidence=None, reversed=None,
+                    bootstrap_samples=None, seed=None):
+    """o (a fresh CsatOptions or CesOptions) with the options given; those left None keep the
+    metric's C++ defaults. method None keeps the C++ choice, which follows the aggregation."""
+    if scale is not None:
+        o.scale_min, o.scale_max = int(scale[0]), int(scale[1])
+    if top is not None:
+        o.top = int(top)
+    if aggregation is not None:
+        o.aggregation = _choice(_AGGREGATIONS, aggregation, "aggregation")
+    if method is not None:
+        o.method = _choice(_METHODS, method, "method")
+    if confidence is not None:
+        o.confidence = float(confidence)
+    if reversed is not None:
+        o.reversed = bool(reversed)
+    if bootstrap_samples is not None:
+        o.bootstrap_samples = int(bootstrap_samples)
+    if seed is not None:
+        o.seed = int(seed)
     return o
 
 
-_CSAT_DEFAULTS = dict(scale=(1, 5), top=2, aggregation="top_box", method=None, confidence=0.95, reversed=False,
-                      bootstrap_samples=2000, seed=12345)
-_CES_DEFAULTS = dict(scale=(1, 7), top=None, aggregation="mean", method=None, confidence=0.95, reversed=False,
-                     bootstrap_samples=2000, seed=12345)
+_RATING_DEFAULTS = {"csat": "CsatOptions", "ces": "CesOptions"}  # the C++ struct of each metric's defaults
 
 
 def _metric_options(metric: str, options: dict):
     if metric == "nps":
-        return _nps_options(**options)
-    defaults = {"csat": _CSAT_DEFAULTS, "ces": _CES_DEFAULTS}.get(metric)
-    if defaults is None:
+        names, make = _NPS_OPTIONS, _nps_options
+    elif metric in _RATING_DEFAULTS:
+        names, make = _RATING_OPTIONS, lambda **o: _rating_options(getattr(_core, _RATING_DEFAULTS[metric])(), **o)
+    else:
         raise ValueError(f"metric {metric!r} is not one of 'nps', 'csat', 'ces'")
-    unknown = set(options) - set(defaults)
+    unknown = set(options) - set(names)
     if unknown:
         raise TypeError(f"{metric}: unexpected option(s) {', '.join(sorted(unknown))}")
-    return _rating_options(**{**defaults, **options})
+    return make(**options)
+
+
+def _trend_options(test=None, alpha=None):
+    """TrendOptions: those left None keep the C++ defaults (perche::TrendOptions)."""
+    t = _core.TrendOptions()
+    if test is not None:
+        t.test = _choice(_TESTS, test, "test")
+    if alpha is not None:
+        t.alpha = float(alpha)
+    return t
+
+
+_NPS = _core.NpsOptions()
+_CSAT = _core.CsatOptions()
+_CES = _core.CesOptions()
+_TREND = _core.TrendOptions()
+_LEVEL = _core.DEFAULT_CONFIDENCE
+_SHARE = _core.WORST_CASE_SHARE
 
 
 # --- metrics -----------------------------------------------------------------------------------
 
 
-def nps(scores, weights=None, method="adjusted_wald", confidence=0.95, breaks=(6, 9), bootstrap_samples=2000,
-        seed=12345, nan_policy="raise") -> Optional[_core.NpsResult]:
+@_doc(o=_NPS)
+def nps(scores, weights=None, method=None, confidence=None, breaks=None, bootstrap_samples=None, seed=None,
+        nan_policy="raise") -> Optional[_core.NpsResult]:
     """Net Promoter Score of 0–10 scores (list, numpy array, pandas Series) or of an NpsCounts.
 
-    method: "adjusted_wald" (Rocks 2016, default), "wald" or "bootstrap". breaks=(6, 9): detractors
-    score <= 6, promoters >= 9. Weights use Kish's effective n. Returns None for no data; raises
-    ValueError naming the index of a score outside [0, 10], NaN, or a negative weight.
-    nan_policy="omit" leaves out the rows whose score or weight is missing (NaN, None, pd.NA) and
-    counts them in the result's n_omitted: nps([10, nan, 0, 9], nan_policy="omit") is
-    nps([10, 0, 9]) with n_omitted 1.
+    method: "adjusted_wald" (Rocks 2016), "wald" or "bootstrap". breaks=(d, p): detractors score
+    <= d, promoters >= p. Options left None take perche's C++ defaults (perche.NpsOptions()):
+    method "{o.method.name}", confidence {o.confidence}, breaks ({o.breaks.detractor_max}, {o.breaks.promoter_min}),
+    bootstrap_samples {o.bootstrap_samples}, seed {o.seed}.
+
+    Weights use Kish's effective n. Returns None for no data; raises ValueError naming the index
+    of a score outside [0, 10], NaN, or a negative weight. nan_policy="omit" leaves out the rows
+    whose score or weight is missing (NaN, None, pd.NA) and counts them in the result's
+    n_omitted: nps([10, nan, 0, 9], nan_policy="omit") is nps([10, 0, 9]) with n_omitted 1.
     """
     o = _nps_options(method, confidence, breaks, bootstrap_samples, seed)
     x, omitted, _ = _omit(nan_policy, "nps", {"scores": scores, "weights": weights})
@@ -360,87 +415,108 @@ def nps(scores, weights=None, method="adjusted_wald", confidence=0.95, breaks=(6
     return _omitted(_core.nps(_numbers(x["scores"]), _weights(x["weights"]), o), omitted)
 
 
-def _nps_counts(x, weights, breaks) -> NpsCounts:
+def _nps_counts(x, weights, breaks: _core.NpsBreaks) -> NpsCounts:
     if isinstance(x, NpsCounts):
         return x
-    c = NpsCounts(_core.NpsBreaks(int(breaks[0]), int(breaks[1])))
+    c = NpsCounts(breaks)
     c.add(x, weights)
     return c
 
 
-def nps_compare(a, b, weights_a=None, weights_b=None, method="adjusted_wald", confidence=0.95, breaks=(6, 9),
-                bootstrap_samples=2000, seed=12345, nan_policy="raise") -> Optional[_core.Comparison]:
+def nps_compare(a, b, weights_a=None, weights_b=None, method=None, confidence=None, breaks=None,
+                bootstrap_samples=None, seed=None, nan_policy="raise") -> Optional[_core.Comparison]:
     """NPS of sample a minus NPS of sample b (independent samples): diff, se, z, p_value, CI.
 
-    a and b are scores or NpsCounts. Returns None when either is empty. nan_policy="omit" leaves
-    out the missing rows of each sample (with their weights); n_omitted counts both samples'.
+    a and b are scores or NpsCounts. Options as in nps() (None: perche's C++ default). Returns
+    None when either is empty. nan_policy="omit" leaves out the missing rows of each sample (with
+    their weights); n_omitted counts both samples'.
     """
     o = _nps_options(method, confidence, breaks, bootstrap_samples, seed)
     xa, na, _ = _omit(nan_policy, "nps_compare", {"a": a, "weights_a": weights_a})
     xb, nb, _ = _omit(nan_policy, "nps_compare", {"b": b, "weights_b": weights_b})
-    counts_a = _nps_counts(xa["a"], xa["weights_a"], breaks)
-    counts_b = _nps_counts(xb["b"], xb["weights_b"], breaks)
+    counts_a = _nps_counts(xa["a"], xa["weights_a"], o.breaks)
+    counts_b = _nps_counts(xb["b"], xb["weights_b"], o.breaks)
     return _omitted(_core.nps_compare(counts_a, counts_b, o), na + nb)
 
 
-def compare(a, b, confidence=0.95) -> _core.Comparison:
+@_doc(level=_LEVEL)
+def compare(a, b, confidence=None) -> _core.Comparison:
     """Difference a − b of two independent results (NpsResult or RatingResult): a Wald z-test, or for
     top-box shares with Wilson intervals (the CSAT default) the pooled two-proportion z-test with
-    Newcombe's hybrid score interval."""
-    return _core.compare(a, b, confidence)
+    Newcombe's hybrid score interval. confidence None: perche's C++ default ({level})."""
+    return _core.compare(a, b, **_given(confidence=confidence))
 
 
-def csat(scores, weights=None, scale=(1, 5), top=2, aggregation="top_box", method=None, confidence=0.95,
-         reversed=False, bootstrap_samples=2000, seed=12345, nan_policy="raise") -> Optional[_core.RatingResult]:
-    """Customer satisfaction on an integer scale: by default the top-2-box share of 1–5 in percent,
-    with Wilson interval, plus the mean with a t interval. Accepts a RatingCounts too.
-    nan_policy: "raise" (default) or "omit", as in nps()."""
-    o = _rating_options(scale, top, aggregation, method, confidence, reversed, bootstrap_samples, seed)
+@_doc(o=_CSAT)
+def csat(scores, weights=None, scale=None, top=None, aggregation=None, method=None, confidence=None,
+         reversed=None, bootstrap_samples=None, seed=None, nan_policy="raise") -> Optional[_core.RatingResult]:
+    """Customer satisfaction on an integer scale, plus the mean with a t interval. Accepts a
+    RatingCounts too.
+
+    Options left None take perche's C++ defaults (perche.CsatOptions()): scale ({o.scale_min},
+    {o.scale_max}), top {o.top} (0: half the levels), aggregation "{o.aggregation.name}" ("mean",
+    "top_box" or "net"), method chosen by the aggregation (Wilson for top_box, t for mean,
+    adjusted Wald for net; or "wald", "bootstrap"), confidence {o.confidence}, reversed {o.reversed},
+    bootstrap_samples {o.bootstrap_samples}, seed {o.seed}. nan_policy: "raise" (default) or
+    "omit", as in nps()."""
+    o = _rating_options(_core.CsatOptions(), scale, top, aggregation, method, confidence, reversed,
+                        bootstrap_samples, seed)
     x, omitted, _ = _omit(nan_policy, "csat", {"scores": scores, "weights": weights})
     if isinstance(scores, RatingCounts):
         return _omitted(_core.rating(scores, o), 0)
     return _omitted(_core.csat(_numbers(x["scores"]), _weights(x["weights"]), o), omitted)
 
 
-def ces(scores, weights=None, scale=(1, 7), reversed=False, aggregation="mean", top=None, method=None,
-        confidence=0.95, bootstrap_samples=2000, seed=12345, nan_policy="raise") -> Optional[_core.RatingResult]:
-    """Customer Effort Score on a 1–7 (or 1–5) agreement scale, higher = easier.
+@_doc(o=_CES)
+def ces(scores, weights=None, scale=None, reversed=None, aggregation=None, top=None, method=None,
+        confidence=None, bootstrap_samples=None, seed=None, nan_policy="raise") -> Optional[_core.RatingResult]:
+    """Customer Effort Score on an agreement scale, higher = easier.
 
-    reversed=True when 1 means "concordo pienamente" / effortless. aggregation: "mean" (default),
-    "agree_share" (top boxes, 3 of 7 by default) or "net" (% easy − % hard). nan_policy: "raise"
-    (default) or "omit", as in nps()."""
-    o = _rating_options(scale, top, aggregation, method, confidence, reversed, bootstrap_samples, seed)
+    reversed=True when 1 means "concordo pienamente" / effortless. aggregation: "mean",
+    "agree_share" (top boxes) or "net" (% easy − % hard). Options left None take perche's C++
+    defaults (perche.CesOptions()): scale ({o.scale_min}, {o.scale_max}), reversed {o.reversed},
+    aggregation "{o.aggregation.name}", top {o.top} (0: half the levels), method chosen by the
+    aggregation, confidence {o.confidence}, bootstrap_samples {o.bootstrap_samples}, seed {o.seed}.
+    nan_policy: "raise" (default) or "omit", as in nps()."""
+    o = _rating_options(_core.CesOptions(), scale, top, aggregation, method, confidence, reversed,
+                        bootstrap_samples, seed)
     x, omitted, _ = _omit(nan_policy, "ces", {"scores": scores, "weights": weights})
     if isinstance(scores, RatingCounts):
         return _omitted(_core.rating(scores, o), 0)
     return _omitted(_core.ces(_numbers(x["scores"]), _weights(x["weights"]), o), omitted)
 
 
-def churn_rate(start, end, period_start, period_end, confidence=0.95,
+@_doc(level=_LEVEL)
+def churn_rate(start, end, period_start, period_end, confidence=None,
                nan_policy="raise") -> Optional[_core.ChurnResult]:
     """Churn over [period_start, period_end) from customer start/end times (numbers, datetimes,
     datetime64). A missing end (None, NaN, NaT) means the customer is still active; a missing
     start is an error, or with nan_policy="omit" a row left out (counted in n_omitted). Aware
-    datetimes, and aware bounds, are read on their own wall clock (see the module's notes)."""
+    datetimes, and aware bounds, are read on their own wall clock (see the module's notes).
+    confidence None: perche's C++ default ({level})."""
     x, omitted, _ = _omit(nan_policy, "churn_rate", {"start": start, "end": end}, optional=("end",))
     s = _seconds(x["start"], "start")
     e = _seconds(x["end"], "end", missing=np.inf)
     return _omitted(_core.churn_rate(s, e, _scalar_seconds(period_start, "period_start"),
-                                     _scalar_seconds(period_end, "period_end"), confidence), omitted)
+                                     _scalar_seconds(period_end, "period_end"), **_given(confidence=confidence)),
+                    omitted)
 
 
-def response_times(durations=None, *, start=None, end=None, sla=None, confidence=0.95, nan_policy="raise"):
+@_doc(level=_LEVEL)
+def response_times(durations=None, *, start=None, end=None, sla=None, confidence=None, nan_policy="raise"):
     """Response-time KPIs (n, mean, median, p90, p95, share within the SLA) from durations or from
     start/end timestamp pairs. timedelta64/datetime64 inputs are converted to seconds (and so is a
     timedelta sla); plain numbers keep their unit. Aware start/end timestamps are taken as instants
     (a reply across a DST change lasts what it lasted); start and end must both be aware or both
-    naive. nan_policy="omit" leaves out the rows whose duration, start or end is missing."""
+    naive. nan_policy="omit" leaves out the rows whose duration, start or end is missing.
+    confidence None: perche's C++ default ({level})."""
     sla_s = None if sla is None else _scalar_seconds(sla, "sla")
+    level = _given(confidence=confidence)
     if durations is not None:
         if start is not None or end is not None:
             raise ValueError("response_times: give durations or start and end, not both")
         x, omitted, _ = _omit(nan_policy, "response_times", {"durations": durations})
-        return _omitted(_core.response_times(_seconds(x["durations"], "durations"), sla_s, confidence), omitted)
+        return _omitted(_core.response_times(_seconds(x["durations"], "durations"), sla_s, **level), omitted)
     if start is None or end is None:
         raise ValueError("response_times: give durations, or both start and end")
     if _zoned(start) != _zoned(end):
@@ -450,7 +526,7 @@ def response_times(durations=None, *, start=None, end=None, sla=None, confidence
                          "(expected both aware or both naive: the durations would be off by the zone's offset)")
     x, omitted, _ = _omit(nan_policy, "response_times", {"start": start, "end": end})
     return _omitted(_core.response_times(_seconds(x["start"], "start", clock="instant"),
-                                         _seconds(x["end"], "end", clock="instant"), sla_s, confidence), omitted)
+                                         _seconds(x["end"], "end", clock="instant"), sla_s, **level), omitted)
 
 
 def bayesian_average(mean, n, prior_mean, prior_n) -> float:
@@ -458,14 +534,22 @@ def bayesian_average(mean, n, prior_mean, prior_n) -> float:
     return _core.bayesian_average(mean, n, prior_mean, prior_n)
 
 
-def nps_sample_size(margin, promoter_share=0.5, detractor_share=0.5, confidence=0.95, population=None) -> int:
-    """Responses needed for an NPS margin of error of `margin` points (worst case by default)."""
-    return _core.nps_sample_size(margin, promoter_share, detractor_share, confidence, population)
+@_doc(level=_LEVEL, share=_SHARE)
+def nps_sample_size(margin, promoter_share=None, detractor_share=None, confidence=None, population=None) -> int:
+    """Responses needed for an NPS margin of error of `margin` points. Left None: perche's C++
+    defaults, the worst case promoter_share = detractor_share = {share} and confidence {level};
+    population None: an infinite population."""
+    return _core.nps_sample_size(margin, **_given(promoter_share=promoter_share, detractor_share=detractor_share,
+                                                  confidence=confidence, population=population))
 
 
-def nps_margin_of_error(n, promoter_share=0.5, detractor_share=0.5, confidence=0.95, population=None) -> float:
-    """Half-width in NPS points of the CI of a sample of n with the given expected shares."""
-    return _core.nps_margin_of_error(n, promoter_share, detractor_share, confidence, population)
+@_doc(level=_LEVEL, share=_SHARE)
+def nps_margin_of_error(n, promoter_share=None, detractor_share=None, confidence=None, population=None) -> float:
+    """Half-width in NPS points of the CI of a sample of n with the given expected shares. Left
+    None: perche's C++ defaults, the worst case promoter_share = detractor_share = {share} and
+    confidence {level}; population None: an infinite population."""
+    return _core.nps_margin_of_error(n, **_given(promoter_share=promoter_share, detractor_share=detractor_share,
+                                                 confidence=confidence, population=population))
 
 
 def p_adjust(p, method="holm") -> np.ndarray:
@@ -474,12 +558,12 @@ def p_adjust(p, method="holm") -> np.ndarray:
     return np.asarray(fn(_numbers(p, "p").astype("float64", copy=False)))
 
 
-def trend_test(values, test="mann_kendall", alpha=0.05) -> Optional[_core.TrendTestResult]:
-    """Trend test on equally spaced values: Mann–Kendall with Sen's slope, or OLS slope."""
-    o = _core.TrendOptions()
-    o.test = _choice(_TESTS, test, "test")
-    o.alpha = float(alpha)
-    return _core.trend_test(_numbers(values, "values").astype("float64", copy=False), o)
+@_doc(t=_TREND)
+def trend_test(values, test=None, alpha=None) -> Optional[_core.TrendTestResult]:
+    """Trend test on equally spaced values: Mann–Kendall with Sen's slope ("mann_kendall"), or OLS
+    slope ("ols"). Left None: perche's C++ defaults (perche.TrendOptions()), test "{t.test.name}",
+    alpha {t.alpha}."""
+    return _core.trend_test(_numbers(values, "values").astype("float64", copy=False), _trend_options(test, alpha))
 
 
 # --- trends and segments -----------------------------------------------------------------------
@@ -589,7 +673,8 @@ def _lost_by_label(keys: Any, dropped: Optional[np.ndarray], to_labels) -> colle
     return collections.Counter(_label(v) for v in np.asarray(to_labels(_take(keys, lost))))
 
 
-def trend(scores, periods, metric="nps", weights=None, freq=None, test="mann_kendall", alpha=0.05,
+@_doc(t=_TREND)
+def trend(scores, periods, metric="nps", weights=None, freq=None, test=None, alpha=None,
           nan_policy="raise", **options) -> Trend:
     """The metric per period and a trend test that flags a significant decline.
 
@@ -597,13 +682,12 @@ def trend(scores, periods, metric="nps", weights=None, freq=None, test="mann_ken
     freq ("D", "W", "M" — default —, "Q", "Y") on their own wall clock: a tz-aware Series or
     datetimes are cut in the zone they carry, each value in its own (see the module's notes).
     nan_policy="omit" leaves out the rows whose score, period or weight is missing; n_omitted of
-    the Trend counts them, and each period's result those of its own. options: those of nps(),
-    csat() or ces()."""
+    the Trend counts them, and each period's result those of its own. test and alpha as in
+    trend_test() (None: perche's C++ defaults, "{t.test.name}" and {t.alpha}). options: those of
+    nps(), csat() or ces(), left out: the metric's C++ defaults."""
     x, omitted, dropped = _omit(nan_policy, "trend", {"scores": scores, "periods": periods, "weights": weights})
     labels, codes = _codes(_period_labels(x["periods"], freq), "periods")
-    t = _core.TrendOptions()
-    t.test = _choice(_TESTS, test, "test")
-    t.alpha = float(alpha)
+    t = _trend_options(test, alpha)
     o = _metric_options(metric, options)
     fn = _core.nps_trend if metric == "nps" else _core.rating_trend
     res = fn(_numbers(x["scores"]), codes, _weights(x["weights"]), o, t)
@@ -619,7 +703,7 @@ def by_segment(scores, segments, metric="nps", weights=None, nan_policy="raise",
     """The metric per segment, each compared with all other rows, with Holm and Benjamini–Hochberg
     adjusted p-values. nan_policy="omit" leaves out the rows whose score, segment or weight is
     missing; n_omitted of the list counts them, and each segment's result those of its own.
-    options: those of nps(), csat() or ces()."""
+    options: those of nps(), csat() or ces(), left out: the metric's C++ defaults."""
     x, omitted, dropped = _omit(nan_policy, "by_segment", {"scores": scores, "segments": segments, "weights": weights})
     labels, codes = _codes(x["segments"], "segments")
     o = _metric_options(metric, options)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from . import _core
 
 
@@ -26,22 +28,38 @@ class Tokenizer(_core.Tokenizer):
     >>> tok.normalize("L’assistenza è stata un po' lenta!!!")
     ['assistenza', 'stata', "po'", 'lenta']
 
-    Options (keyword only): lowercase=True, strip_accents=False, fix_accents=True,
-    split_elisions=True, squash_elongations=True, stopwords="italian" (a list, or None to keep
-    every term), stem=False, negation=False, placeholders=False, keep_punct=False,
-    utf8="replace" (or "strict"). Offsets are code points of a str (bytes of a bytes input).
+    Options (keyword only): lowercase, strip_accents, fix_accents, split_elisions,
+    squash_elongations, stopwords ("italian", a list, or None to keep every term), stem, negation,
+    placeholders, keep_punct, utf8 ("replace" or "strict"). Those left out take perche's C++
+    defaults (perche::text::TokenizerOptions):
+    {defaults}.
+    Offsets are code points of a str (bytes of a bytes input).
     """
 
     def tokenize(self, text) -> Tokens:
         tokens, replaced = super().tokenize(text)
         return Tokens(tokens, replaced)
 
-    def tokenize_batch(self, texts, threads: int = 0) -> list[Tokens]:
-        """tokenize() of each text, on C++ threads without the GIL (threads=0: all cores)."""
-        return [Tokens(t, r) for t, r in super().tokenize_batch(texts, threads)]
+    def tokenize_batch(self, texts, threads=None) -> list[Tokens]:
+        """tokenize() of each text, on C++ threads without the GIL (threads=0: all cores; None: the
+        C++ default)."""
+        batch = super().tokenize_batch(texts) if threads is None else super().tokenize_batch(texts, threads)
+        return [Tokens(t, r) for t, r in batch]
 
     def __repr__(self) -> str:
         o = self.options
         sw = "None" if o["stopwords"] is None else f"[{len(o['stopwords'])} words]"
         opts = ", ".join(f"{k}={v!r}" for k, v in o.items() if k != "stopwords")
         return f"Tokenizer({opts}, stopwords={sw})"
+
+
+def _shown(options: dict) -> str:
+    """A Tokenizer's options as the keyword arguments that give them (the stopword list by name)."""
+    sw = options["stopwords"]
+    named = {**options, "stopwords": "italian" if sw is not None and list(sw) == list(_core.italian_stopwords())
+             else sw}
+    return ", ".join(f"{k}={v!r}" for k, v in named.items())
+
+
+Tokenizer.__doc__ = Tokenizer.__doc__.format(defaults=textwrap.fill(
+    _shown(_core.Tokenizer().options), 96, subsequent_indent="    ", break_long_words=False, break_on_hyphens=False))
