@@ -94,7 +94,7 @@ struct SurveyOptions {
   /// or >= this one value for every driver, in (0, 1].
   std::optional<double> threshold{};
 
-  double confidence = 0.95;      ///< of every interval, in (0, 1)
+  double confidence = kDefaultConfidence;  ///< of every interval, in (0, 1)
   double alpha = 0.05;           ///< significance of tests (Holm/BH-adjusted where several), in (0, 1)
   int bootstrap_samples = 2000;  ///< replicates of the impact intervals, >= 2
   std::uint64_t seed = 12345;    ///< bootstrap seed: results repeat for a given seed
@@ -233,7 +233,7 @@ struct SurveyAnalysis {
   } columns;
   Metric metric = Metric::nps;
   int scale_min = 0, scale_max = 10;
-  double confidence = 0.95, alpha = 0.05;
+  double confidence = kDefaultConfidence, alpha = 0.05;
   std::string lang = "it";
   /// What labelled the comments: "default" (the shipped model), "model", "codebook", "labels",
   /// or "none" (Labeller::none); path of the file read, if any; driver codes and display labels.

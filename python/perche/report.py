@@ -138,11 +138,17 @@ def _label(labels: dict, key: Any) -> str:
     return _s(v) if isinstance(v, str) and v else _s(key)
 
 
-def _check(data: Any, lang: str) -> tuple:
-    if not isinstance(lang, str) or lang not in _L:
-        raise ValueError(f"report: lang {lang!r} is not 'it' or 'en'")
+def _lang(data: Any, lang: Optional[str]) -> Any:
+    """The language asked for, else the document's own (SurveyOptions::lang when it was made)."""
+    return data.get("lang") if lang is None and isinstance(data, dict) else lang
+
+
+def _check(data: Any, lang: Optional[str]) -> tuple:
     if not isinstance(data, dict):
         raise ValueError(f"report: the result is a {type(data).__name__}, expected the dict of perche.analyze()")
+    lang = _lang(data, lang)
+    if not isinstance(lang, str) or lang not in _L:
+        raise ValueError(f"report: lang {lang!r} is not 'it' or 'en'")
     schema = data.get("schema", 2)
     if isinstance(schema, int) and not isinstance(schema, bool) and schema != 2:
         raise ValueError(f"report: schema {str(schema)[:20]!r} is not 2, the JSON layout this perche renders "
@@ -249,9 +255,10 @@ def _table(head: list, rows: list, align: str) -> list:
     return out
 
 
-def render_text(data: dict, lang: str = "it") -> str:
-    """The terminal summary of an analysis (≤ 110 columns)."""
+def render_text(data: dict, lang: Optional[str] = None) -> str:
+    """The terminal summary of an analysis (≤ 110 columns), in `lang` (default: the document's)."""
     L, metric = _check(data, lang)
+    lang = _lang(data, lang)
     M = _METRIC[metric]
     src = _d(data.get("source"))
     lines = []
@@ -585,9 +592,10 @@ def _matrix_svg(drivers: list, threshold: Optional[float], metric: str, L: dict)
     return "".join(parts)
 
 
-def render_html(data: dict, lang: str = "it") -> str:
-    """The self-contained HTML report of an analysis."""
+def render_html(data: dict, lang: Optional[str] = None) -> str:
+    """The self-contained HTML report of an analysis, in `lang` (default: the document's)."""
     L, metric = _check(data, lang)
+    lang = _lang(data, lang)
     M = _METRIC[metric]
     src = _d(data.get("source"))
     o = data.get("overall")

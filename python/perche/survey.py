@@ -365,7 +365,7 @@ class Analysis:
     def to_html(self, path=None, lang: Optional[str] = None) -> str:
         from .report import render_html
 
-        html = render_html(self.data, lang=lang or self.data.get("lang", "it"))
+        html = render_html(self.data, lang=lang)
         if path is not None:
             with atomic_write(path) as f:
                 f.write(html)
@@ -374,7 +374,7 @@ class Analysis:
     def summary(self, lang: Optional[str] = None) -> str:
         from .report import render_text
 
-        return render_text(self.data, lang=lang or self.data.get("lang", "it"))
+        return render_text(self.data, lang=lang)
 
     def __repr__(self) -> str:
         o = self.data["overall"]
