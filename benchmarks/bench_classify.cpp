@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The driver classifier's hot paths, one thread unless the name says otherwise: TF-IDF
-// fit_transform (bytes/s), DriverClassifier training, batch prediction from raw text, and one short
-// comment end to end (the per-contact path; issue #4 target ≤ 10 µs from C++).
+// fit_transform (bytes/s), DriverClassifier training, batch prediction from raw text, every corpus
+// line through the per-comment path, and one short comment end to end (the per-contact path; issue
+// #4 target ≤ 10 µs from C++).
 //
 // Input: --corpus=PATH or $PERCHE_BENCH_CORPUS, one text a line (default: the project's sample,
 // benchmarks/data/comments_it.txt). Labels for training are derived from keyword families so the
@@ -9,6 +10,7 @@
 //     build/dev/benchmarks/bench_classify --corpus=../shared/data/corpus/it_sentences.txt
 #include <benchmark/benchmark.h>
 #include <perche/classify.hpp>
+#include <perche/data_files.hpp>
 
 #include "corpus.hpp"
 
@@ -111,6 +113,23 @@ void BM_predict_batch(benchmark::State& state) {
                                                  benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_predict_batch)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// predict_proba(text) on every line of the corpus in turn, one thread: the per-comment path
+// (tokenize, TF-IDF row, logistic) that batch prediction runs on each thread. model:0 is the model
+// fitted above (4 drivers), model:1 the shipped default model (what examples/survey.cpp uses).
+void BM_predict_each_comment(benchmark::State& state) {
+  static const perche::DriverClassifier shipped = perche::DriverClassifier::load(perche::default_model_path());
+  const auto& d = data();
+  const auto& m = state.range(0) == 0 ? model() : shipped;
+  for (auto _ : state)
+    for (const std::string_view t : d.views) benchmark::DoNotOptimize(m.predict_proba(t));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * d.bytes));
+  state.counters["texts/s"] = benchmark::Counter(static_cast<double>(state.iterations() * d.views.size()),
+                                                 benchmark::Counter::kIsRate);
+  state.counters["s/text"] = benchmark::Counter(static_cast<double>(state.iterations() * d.views.size()),
+                                                 benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_predict_each_comment)->Arg(0)->Arg(1)->ArgName("model")->Unit(benchmark::kMillisecond);
 
 void BM_predict_one_comment(benchmark::State& state) {
   const auto& m = model();

@@ -7,6 +7,7 @@
 #include <perche/classify.hpp>
 #include <perche/csv.hpp>  // IoError
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "../src/common/hash.hpp"
@@ -583,4 +585,88 @@ TEST_CASE("the table hash spreads strings that differ only in their last bytes")
   for (const char* w : {"parla", "parle", "parli", "parlo", "parlare", "parlato", "parlava", "parlavo", "parlano"})
     verbs.insert(perche::detail::hash_bytes(w) & 0x3FFF);
   CHECK(verbs.size() >= 8);
+}
+
+TEST_CASE("tfidf: the feature index finds every feature, marked or not, short or long, and nothing else") {
+  // A slot confirms a body of up to 8 bytes by itself and a longer one against its name past the
+  // first 8 bytes: near misses at each end of each feature (a byte changed, added or dropped, the
+  // mark added or dropped) must not be found. The expected column is the feature's position.
+  const std::vector<std::string> words = {
+      "a", "ab", std::string("ab\0", 3), "abc", "abcd", "abcdefg", "abcdefgh", "abcdefghi", "abcdefgX", "abcdefghX",
+      "abcdefghiXYZ", "èèèè", "perché", "precipitevolissimevolmente"};
+  perche::TfidfOptions o;
+  o.analyzer = perche::Analyzer::both;
+  o.ngram_max = 2;
+  perche::TfidfVectorizer v(o);
+  v.fit(Docs{words, {words.rbegin(), words.rend()}}, 1);
+  const auto& f = v.features();
+  REQUIRE(f.size() > 100);
+  auto expected = [&](const std::string& x) -> std::int64_t {
+    const auto it = std::find(f.begin(), f.end(), x);
+    return it == f.end() ? -1 : it - f.begin();
+  };
+  std::size_t found = 0, missed = 0;
+  for (const std::string& name : f) {
+    std::vector<std::string> probes = {name, name + "x", name.substr(0, name.size() - 1)};
+    for (const std::size_t at : {std::size_t{0}, name.size() / 2, name.size() - 1}) {
+      std::string changed = name;
+      changed[at] = static_cast<char>(changed[at] ^ 0x04);
+      probes.push_back(changed);
+    }
+    probes.push_back(name[0] == '\x01' ? name.substr(1) : "\x01" + name);
+    for (const std::string& x : probes) {
+      if (x.empty() || x == "\x01") continue;
+      CAPTURE(x);
+      const std::int64_t c = expected(x);
+      CHECK(v.column(x) == c);
+      ++(c >= 0 ? found : missed);
+    }
+  }
+  CHECK(found > f.size());  // each feature, and some near misses that are features too
+  CHECK(missed > f.size());
+}
+
+TEST_CASE("tfidf: a word longer than 8 bytes whose slot agrees with a feature's is not that feature") {
+  // A slot keeps a body's size, first 8 bytes and 23 bits of its hash; a longer body matching all
+  // of them is confirmed against the feature's name. Two 12-byte words that agree on all that and
+  // on the first slot of a 16-slot table (a one-feature vocabulary), found by the birthday bound
+  // (some 2^13.5 words): the second must not be taken for the first.
+  std::unordered_map<std::uint64_t, std::string> seen;
+  std::string a, b;
+  for (std::uint32_t i = 0; a.empty() && i < (1u << 22); ++i) {
+    std::string w = "abcdefgh";
+    for (std::uint32_t x = i, k = 0; k < 4; ++k, x /= 64) w.push_back(static_cast<char>('0' + x % 64));
+    const std::uint64_t h = perche::detail::hash_bytes(w);
+    const auto [it, fresh] = seen.emplace((h >> 41) << 4 | (h & 15), w);
+    if (!fresh) a = it->second, b = w;
+  }
+  REQUIRE(!a.empty());
+  perche::TfidfVectorizer v;
+  v.fit(Docs{{a}}, 1);
+  REQUIRE(v.features() == std::vector<std::string>{a});
+  CHECK(v.column(a) == 0);
+  CHECK(v.column(b) == -1);
+}
+
+TEST_CASE("driver classifier: predict_proba of a text is the logistic of its TF-IDF row, repeated terms too") {
+  // predict_proba sums the row in its own order (no sort of the columns): the same figures as
+  // the documented row, by increasing column, to 1e-12.
+  const auto clf = fitted_sample();
+  auto texts = sample().texts;
+  texts.insert(texts.end(), {"attesa attesa attesa, operatore operatore scortese, attesa", "", "zzz qwerty",
+                             "Attesa! ATTESA? attesa... gentile gentile gentilissimo operatore operatrice"});
+  const perche::text::Tokenizer tok(clf.options().features.tokenizer);
+  perche::TfidfVectorizer::Row row;
+  for (const std::string& t : texts) {
+    CAPTURE(t);
+    clf.vectorizer().transform_row(tok, t, row);
+    for (std::size_t i = 1; i < row.size(); ++i) CHECK(row[i - 1].first < row[i].first);
+    const auto p = clf.predict_proba(std::string_view(t));
+    REQUIRE(p.size() == 2);
+    for (std::size_t j = 0; j < 2; ++j) {
+      double z = clf.model(j).intercept()[0];
+      for (const auto& [c, x] : row) z += x * clf.model(j).coef()(0, c);
+      CHECK(p[j] == Approx(1 / (1 + std::exp(-z))).epsilon(1e-12));
+    }
+  }
 }

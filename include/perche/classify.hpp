@@ -128,13 +128,19 @@ class TfidfVectorizer {
   static TfidfVectorizer from_parts(TfidfOptions options, std::vector<std::string> features, Eigen::VectorXd idf);
 
  private:
-  // Feature → column: open addressing over (hash, column) slots, power-of-two size, linear
-  // probing; a hash match is confirmed against features_. Flat, so a lookup is one cache line.
+  // Feature → column: open addressing, power-of-two size, linear probing, 16-byte slots. A slot
+  // holds the feature's first 8 bytes, so that a feature body of up to 8 bytes (most char n-grams)
+  // is confirmed inside it, a longer one against features_. Flat, so a lookup is one cache line.
   struct Slot {
-    std::uint64_t hash;
-    std::int64_t column;  // -1: empty
+    std::uint32_t check;   // high bits of the hash, the body's size (capped at 255), marked
+    std::int32_t column;   // -1: empty
+    std::uint64_t key;     // the body's bytes, packed (vectorizer.cpp: pack())
   };
   std::int64_t find(std::string_view body, bool marked) const;  // marked: the feature is U+0001 + body
+  // transform_row(tokenizer, text, row), by increasing column when `sorted`, else in no particular
+  // order (no sort: DriverClassifier's prediction path, whose dot product does not need one).
+  void read_row(const text::Tokenizer& tokenizer, std::string_view text, Row& row, bool sorted) const;
+  friend class DriverClassifier;
   // (Re)builds table_ from features_ (with their hashes when known); throws on a duplicate.
   void index_features(const std::vector<std::uint64_t>* hashes = nullptr);
   template <typename Fn>

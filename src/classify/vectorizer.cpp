@@ -21,6 +21,7 @@
 
 #include "../common/hash.hpp"
 #include "../common/parallel.hpp"
+#include "../common/prefetch.hpp"
 #include "../text/term_reader.hpp"
 
 namespace perche {
@@ -57,7 +58,7 @@ void check_options(const TfidfOptions& o) {
 // hash_feature(s, true), both hashing s with the marked seed. An unmarked feature hashes with
 // hash_bytes' default seed, as the tokenizer hashes words: the hash it hands over with a plain
 // word is the word's feature hash (tested: a mismatch duplicates features).
-static std::uint64_t hash_feature(std::string_view s, bool marked = false) {
+static inline std::uint64_t hash_feature(std::string_view s, bool marked = false) {
   if (!marked && !s.empty() && s[0] == kCharPrefix) {
     s.remove_prefix(1);
     marked = true;
@@ -67,24 +68,75 @@ static std::uint64_t hash_feature(std::string_view s, bool marked = false) {
 
 namespace {
 
-// The fitted index: open addressing over (hash, column) slots, power-of-two size, linear probing,
-// a hash match confirmed against the names.
-// Returns the slot holding body (the feature U+0001 + body when marked), or the empty slot
-// (column -1) where it would go.
+// A feature body as the fitted index compares it: every byte when it has at most 8 (overlapping
+// loads, as hash_bytes reads its tail: for one size, distinct bodies give distinct keys, and the
+// size is in the slot's check), else its first 8.
+std::uint64_t pack(std::string_view body) {
+  const char* p = body.data();
+  const std::size_t n = body.size();
+  if (n >= 8) {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+  }
+  if (n >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    return a | static_cast<std::uint64_t>(b) << 32;
+  }
+  if (n == 0) return 0;
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  return u[0] | static_cast<std::uint64_t>(u[n / 2]) << 8 | static_cast<std::uint64_t>(u[n - 1]) << 16;
+}
+
+// What a slot of the fitted index holds of a feature body (U+0001 + body when marked) with hash h:
+// the slot's check (the hash's top 23 bits, the size capped at 255, the mark) and key (pack()).
+struct Lookup {
+  std::uint64_t hash;
+  std::uint32_t check;
+  std::uint64_t key;
+};
+Lookup lookup(std::string_view body, bool marked, std::uint64_t h) {
+  const auto size = static_cast<std::uint32_t>(std::min<std::size_t>(body.size(), 255));
+  return {h, (static_cast<std::uint32_t>(h >> 32) & ~0x1FFu) | size << 1 | (marked ? 1u : 0u), pack(body)};
+}
+
+// The fitted index: open addressing, power-of-two size, linear probing. A body of at most 8 bytes
+// is confirmed by the slot alone (check and key hold its size, mark and bytes); a longer one also
+// against its name, past the 8 bytes the key matched. Returns the slot holding body, or the empty
+// slot (column -1) where it would go. An unmarked body does not begin with U+0001 (the callers
+// read that byte as the mark, as hash_feature does).
 template <typename Slot>
-std::size_t probe(const std::vector<Slot>& table, const std::vector<std::string>& names, std::uint64_t h,
+std::size_t probe(const std::vector<Slot>& table, const std::vector<std::string>& names, const Lookup& k,
                   std::string_view body, bool marked) {
   const std::size_t mask = table.size() - 1;
-  const std::size_t skip = marked ? 1 : 0;
-  std::size_t i = h & mask;
+  std::size_t i = k.hash & mask;
   for (; table[i].column >= 0; i = (i + 1) & mask) {
-    if (table[i].hash != h) continue;
-    const std::string& f = names[static_cast<std::size_t>(table[i].column)];
-    if (f.size() == body.size() + skip && (!marked || f[0] == kCharPrefix) &&
-        std::memcmp(f.data() + skip, body.data(), body.size()) == 0)
+    const Slot& s = table[i];
+    if (s.check != k.check || s.key != k.key) continue;
+    if (body.size() <= 8) break;
+    const std::string& f = names[static_cast<std::size_t>(s.column)];
+    const std::size_t skip = marked ? 1 : 0;
+    if (f.size() == body.size() + skip && std::memcmp(f.data() + skip + 8, body.data() + 8, body.size() - 8) == 0)
       break;
   }
   return i;
+}
+
+// The column of body (U+0001 + body when marked) in a fitted index, or -1; h is its hash_feature,
+// or 0 when not known.
+template <typename Slot>
+std::int64_t column_in(const std::vector<Slot>& table, const std::vector<std::string>& names, std::string_view body,
+                       bool marked, std::uint64_t h = 0) {
+  if (table.empty()) return -1;
+  if (!marked && !body.empty() && body[0] == kCharPrefix) {  // as hash_feature reads it
+    body.remove_prefix(1);
+    marked = true;
+    h = 0;
+  }
+  if (h == 0) h = hash_feature(body, marked);
+  return table[probe(table, names, lookup(body, marked, h), body, marked)].column;
 }
 
 // The vocabulary being counted over a run of documents: provisional ids in first-seen order with
@@ -305,6 +357,34 @@ class ColumnCounter {
   unsigned shift_ = 64;
 };
 
+// The distinct columns of cols with their counts, in order of first occurrence: a hash table of
+// (column, index in out) sized to the document, in place of weigh()'s sort, for a row whose order
+// does not matter (prediction): in a profile of examples/survey on a million comments the sort
+// was a fifth of the time.
+void tally(const std::vector<std::int64_t>& cols, std::vector<std::pair<std::int64_t, std::int64_t>>& out) {
+  struct Entry {
+    std::int64_t column, index;  // column -1: empty
+  };
+  thread_local std::vector<Entry> table;
+  std::size_t size = 16;
+  while (size < 2 * cols.size()) size *= 2;
+  table.assign(size, Entry{-1, 0});
+  const std::size_t mask = size - 1;
+  const unsigned shift = 64 - static_cast<unsigned>(std::countr_zero(size));
+  out.clear();
+  for (const std::int64_t c : cols) {
+    // Fibonacci hashing, as ColumnCounter: the top bits of column × 2^64/φ pick the slot.
+    std::size_t i = static_cast<std::size_t>((static_cast<std::uint64_t>(c) * 0x9E3779B97F4A7C15ull) >> shift);
+    while (table[i].column >= 0 && table[i].column != c) i = (i + 1) & mask;
+    if (table[i].column < 0) {
+      table[i] = Entry{c, static_cast<std::int64_t>(out.size())};
+      out.emplace_back(c, 1);
+    } else {
+      ++out[static_cast<std::size_t>(table[i].index)].second;
+    }
+  }
+}
+
 }  // namespace
 
 // The rows of consecutive documents: their entries in order, and where each row ends. Built by
@@ -322,20 +402,25 @@ struct TfidfVectorizer::RowBlock {
 };
 
 std::int64_t TfidfVectorizer::find(std::string_view body, bool marked) const {
-  if (table_.empty()) return -1;
-  return table_[probe(table_, features_, hash_feature(body, marked), body, marked)].column;
+  return column_in(table_, features_, body, marked);
 }
 
 void TfidfVectorizer::index_features(const std::vector<std::uint64_t>* hashes) {
+  if (features_.size() > static_cast<std::size_t>(INT32_MAX))
+    throw std::length_error("TfidfVectorizer: " + std::to_string(features_.size()) +
+                            " features (the index holds at most 2^31 - 1)");
   std::size_t size = 16;
   while (size < 2 * features_.size()) size *= 2;
-  table_.assign(size, Slot{0, -1});
+  table_.assign(size, Slot{0, -1, 0});
   for (std::size_t c = 0; c < features_.size(); ++c) {
-    const std::uint64_t h = hashes ? (*hashes)[c] : hash_feature(features_[c]);
-    const std::size_t i = probe(table_, features_, h, features_[c], false);
+    std::string_view body = features_[c];
+    const bool marked = !body.empty() && body[0] == kCharPrefix;
+    if (marked) body.remove_prefix(1);
+    const Lookup k = lookup(body, marked, hashes ? (*hashes)[c] : hash_feature(body, marked));
+    const std::size_t i = probe(table_, features_, k, body, marked);
     if (table_[i].column >= 0)
       throw std::invalid_argument("TfidfVectorizer: feature '" + features_[c] + "' appears twice");
-    table_[i] = Slot{h, static_cast<std::int64_t>(c)};
+    table_[i] = Slot{k.check, static_cast<std::int32_t>(c), k.key};
   }
 }
 
@@ -754,10 +839,22 @@ void TfidfVectorizer::transform_row(const std::vector<std::string>& terms, Row& 
 // (the n - 1 terms before it kept in a ring), then its char n-grams. Another order than
 // for_each_feature's, the same occurrences: the counts, so the row, are the same.
 void TfidfVectorizer::transform_row(const text::Tokenizer& tokenizer, std::string_view text, Row& row) const {
+  read_row(tokenizer, text, row, true);
+}
+
+void TfidfVectorizer::read_row(const text::Tokenizer& tokenizer, std::string_view text, Row& row, bool sorted) const {
   thread_local std::vector<std::int64_t> buffer, cols;
   thread_local std::vector<double> values;
   thread_local std::string s;
   thread_local std::vector<std::string> previous;
+  thread_local std::string grams;
+  struct Pending {
+    Lookup key;
+    std::string_view body;  // in term, grams or s, until the next term
+    bool marked;
+  };
+  thread_local std::vector<Pending> pending;
+  pending.clear();  // a text that threw left its views here
   const auto& o = options_;
   const bool words = o.analyzer != Analyzer::char_wb, chars = o.analyzer != Analyzer::word;
   const bool marked = o.analyzer == Analyzer::both;
@@ -767,38 +864,70 @@ void TfidfVectorizer::transform_row(const text::Tokenizer& tokenizer, std::strin
   std::size_t seen = 0;  // terms before this one
   text::detail::TermReader reader(tokenizer);
   reader.read(text, [&](std::string_view term, std::uint64_t hash) {
-    if (words) {
-      for (int n = o.ngram_min; n <= o.ngram_max && static_cast<std::size_t>(n) <= seen + 1; ++n) {
-        std::int64_t c;
-        if (n == 1) {  // hash: the tokenizer's hash_bytes of a plain word, which is its feature hash
-          c = hash && !table_.empty() ? table_[probe(table_, features_, hash, term, false)].column : find(term, false);
-        } else {
-          s.clear();
-          for (std::size_t k = seen + 1 - static_cast<std::size_t>(n); k < seen; ++k) s.append(previous[k % keep]).push_back(' ');
-          s.append(term);
-          c = find(s, false);
+    if (!table_.empty()) {
+      // The term's features (its word n-grams that end with it, then its char n-grams: some 30)
+      // hashed and their slots prefetched first, then probed: the loads overlap instead of each
+      // waiting for the one before (measured: the first load of a slot was most of the lookup).
+      // At most kBatch at a time: a 10 MB term does not hold a list of its 40 million n-grams.
+      constexpr std::size_t kBatch = 64;
+      const std::size_t mask = table_.size() - 1;
+      auto flush = [&] {
+        for (const Pending& p : pending)
+          if (const auto c = table_[probe(table_, features_, p.key, p.body, p.marked)].column; c >= 0) counter.add(c);
+        pending.clear();
+      };
+      auto want = [&](std::string_view body, bool m, std::uint64_t h) {
+        if (!m && !body.empty() && body[0] == kCharPrefix) {  // as hash_feature reads it
+          body.remove_prefix(1);
+          m = true;
+          h = 0;
         }
-        if (c >= 0) counter.add(c);
+        const Lookup k = lookup(body, m, h ? h : hash_feature(body, m));
+        detail::prefetch(&table_[k.hash & mask]);
+        pending.push_back(Pending{k, body, m});
+        if (pending.size() == kBatch) flush();
+      };
+      if (words) {
+        // hash: the tokenizer's hash_bytes of a plain word, which is its feature hash
+        if (o.ngram_min == 1) want(term, false, hash);
+        const auto first = static_cast<std::size_t>(std::max(o.ngram_min, 2));
+        const std::size_t last = std::min(static_cast<std::size_t>(o.ngram_max), seen + 1);
+        grams.clear();  // the n-grams of 2 words or more, one after another
+        for (std::size_t n = first; n <= last; ++n) {
+          for (std::size_t k = seen + 1 - n; k < seen; ++k) grams.append(previous[k % keep]).push_back(' ');
+          grams.append(term);
+        }
+        for (std::size_t n = first, at = 0; n <= last; ++n) {
+          std::size_t size = term.size();
+          for (std::size_t k = seen + 1 - n; k < seen; ++k) size += previous[k % keep].size() + 1;
+          want(std::string_view(grams).substr(at, size), false, 0);
+          at += size;
+        }
       }
+      if (chars)
+        char_ngrams(term, o.char_min, o.char_max, s, cp_scratch(),
+                    [&](std::string_view ngram) { want(ngram, marked, 0); });
+      flush();
     }
-    if (chars)
-      char_ngrams(term, o.char_min, o.char_max, s, cp_scratch(), [&](std::string_view ngram) {
-        if (const auto c = find(ngram, marked); c >= 0) counter.add(c);
-      });
     if (keep) previous[seen % keep].assign(term);
     ++seen;
   });
-  if (counter.buffered()) {
+  if (!counter.buffered()) {
+    counted_row(o, idf_, counter.counted(), cols, values, nullptr);
+  } else if (sorted) {
     cols.swap(buffer);
     weigh(cols, values);
   } else {
-    counted_row(o, idf_, counter.counted(), cols, values, nullptr);
+    thread_local std::vector<std::pair<std::int64_t, std::int64_t>> counted;
+    tally(buffer, counted);
+    counted_row(o, idf_, counted, cols, values, nullptr);
   }
   row.clear();
   for (std::size_t i = 0; i < cols.size(); ++i) row.emplace_back(cols[i], values[i]);
   // A huge term (a 10 MB URL) does not keep its memory in this thread's scratch.
   constexpr std::size_t kKeep = std::size_t{1} << 16;
   if (s.capacity() > kKeep) std::string().swap(s);
+  if (grams.capacity() > kKeep) std::string().swap(grams);
   for (std::string& p : previous)
     if (p.capacity() > kKeep) std::string().swap(p);
   if (cp_scratch().capacity() > kKeep) std::vector<std::size_t>().swap(cp_scratch());
