@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Python bindings of perche/survey.hpp: the survey pipeline. Its result crosses as the JSON
-// document of to_json (schema 2), which python/perche/analysis.py parses into Analysis; columns of
+// document of to_json (schema 2), which python/perche/survey.py parses into Analysis; columns of
 // a DataFrame cross as lists of str (texts), float64 arrays (numbers) or int32 arrays (days).
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -26,6 +26,13 @@ py::array_t<std::uint8_t> to_numpy(const LabelMatrix& Y) {
   return out;
 }
 
+// SurveyOptions that own copies of the model and codebook its pointers point to (the C++ struct
+// does not own them; a Python object may be retrained by another thread meanwhile).
+struct PySurveyOptions : SurveyOptions {
+  std::shared_ptr<const DriverClassifier> held_model;
+  std::shared_ptr<const Codebook> held_codebook;
+};
+
 // One DataFrame column, held while the GIL is released.
 struct HeldColumn {
   std::unique_ptr<perche_py::Utf8Texts> texts;
@@ -50,7 +57,7 @@ void bind_survey(py::module_& m) {
       .value("quarter", Freq::quarter)
       .value("year", Freq::year);
 
-  py::class_<SurveyOptions>(m, "SurveyOptions")
+  py::class_<PySurveyOptions>(m, "SurveyOptions")
       .def(py::init<>())
       .def_readwrite("metric", &SurveyOptions::metric)
       .def_readwrite("rating", &SurveyOptions::rating)
@@ -76,12 +83,17 @@ void bind_survey(py::module_& m) {
       // that another thread retrains meanwhile.
       .def(
           "set_model",
-          [](SurveyOptions& o, const DriverClassifier& c) {
-            o.model = perche_py::read(&c, [&] { return std::make_shared<const DriverClassifier>(c); });
+          [](PySurveyOptions& o, const DriverClassifier& c) {
+            o.held_model = perche_py::read(&c, [&] { return std::make_shared<const DriverClassifier>(c); });
+            o.model = o.held_model.get();
           },
           py::arg("model"))
       .def(
-          "set_codebook", [](SurveyOptions& o, const Codebook& c) { o.codebook = std::make_shared<const Codebook>(c); },
+          "set_codebook",
+          [](PySurveyOptions& o, const Codebook& c) {
+            o.held_codebook = std::make_shared<const Codebook>(c);
+            o.codebook = o.held_codebook.get();
+          },
           py::arg("codebook"))
       .def_property_readonly_static("TEXT_COLUMNS",
                                     [](const py::object&) {
@@ -99,7 +111,7 @@ void bind_survey(py::module_& m) {
 
   m.def(
       "analyze_survey",
-      [](const CsvTable& table, const SurveyOptions& options, const std::string& source_name) {
+      [](const CsvTable& table, const PySurveyOptions& options, const std::string& source_name) {
         py::gil_scoped_release release;
         return to_json(analyze_survey(table, options, source_name));
       },
@@ -109,7 +121,7 @@ void bind_survey(py::module_& m) {
   m.def(
       "analyze_survey_columns",
       [](const std::vector<std::string>& names, const std::vector<std::string>& kinds, const py::list& data,
-         const SurveyOptions& options) {
+         const PySurveyOptions& options) {
         if (names.size() != kinds.size() || names.size() != py::len(data))
           throw std::invalid_argument("analyze_survey_columns: names, kinds and data differ in length");
         std::vector<HeldColumn> held(names.size());
@@ -143,7 +155,7 @@ void bind_survey(py::module_& m) {
 
   m.def(
       "label_comments",
-      [](const py::iterable& texts, const SurveyOptions& options) {
+      [](const py::iterable& texts, const PySurveyOptions& options) {
         const perche_py::Utf8Texts owned(texts, "label_comments: texts");
         CommentLabels l;
         {
@@ -194,5 +206,5 @@ void bind_survey(py::module_& m) {
       py::arg("what") = "column", py::arg("arg") = "column");
   m.def("parse_score", [](std::string_view s) { return parse_score(s); }, py::arg("cell"));
   m.def("parse_date", [](std::string_view s) { return parse_date(s); }, py::arg("cell"));
-  m.def("period_label", &period_label, py::arg("day"), py::arg("period"));
+  m.def("period_label", &period_label, py::arg("day"), py::arg("freq"));
 }

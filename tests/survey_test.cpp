@@ -179,7 +179,9 @@ TEST_CASE("gold labels and a codebook label the comments; verbatims highlight in
   for (const auto& d : a.drivers) CHECK(d.mentions == 2);
 
   o.labeller = Labeller::codebook;
-  o.codebook = std::make_shared<const Codebook>(Codebook::parse("[prezzo] Prezzo\ncar*\n[attesa] Attesa\nattes*\n"));
+  o.labels.clear();
+  const auto book = Codebook::parse("[prezzo] Prezzo\ncar*\n[attesa] Attesa\nattes*\n");
+  o.codebook = &book;
   a = analyze_survey(t, o);
   CHECK(a.model.kind == "codebook");
   bool found = false;
@@ -282,4 +284,67 @@ TEST_CASE("gold labels from several 0/1 columns, named after them, with bad cell
   CHECK(a.columns.labels == std::vector<std::string>{"attesa", "prezzo"});
   CHECK(a.model.drivers == std::vector<std::string>{"attesa", "prezzo"});
   CHECK(to_json(a).find("\"labels\": [\n      \"attesa\",") != std::string::npos);
+}
+
+TEST_CASE("an option of another labeller, or an empty labels name, is refused rather than ignored") {
+  const auto t = csv("nps,motivo,driver\n2,attesa,attesa\n");
+  auto o = SurveyOptions();
+  o.codebook_path = "/nonexistent.txt";  // labeller is still the model
+  CHECK_THROWS_WITH_AS(analyze_survey(t, o), doctest::Contains("codebook_path is set but the labeller is not a codebook"),
+                       std::invalid_argument);
+  o = SurveyOptions();
+  o.labeller = Labeller::codebook;
+  o.threshold = 0.5;
+  CHECK_THROWS_WITH_AS(analyze_survey(t, o), doctest::Contains("threshold is set but the labeller is not a model"),
+                       std::invalid_argument);
+  o = SurveyOptions();
+  o.labeller = Labeller::labels;
+  o.labels = {""};
+  CHECK_THROWS_WITH_AS(analyze_survey(t, o), "labels: an empty column name", AnalysisError);
+  const std::vector<std::string> empty_name = {""};
+  CHECK_THROWS_WITH_AS(gold_labels(t, empty_name), "labels: an empty column name", AnalysisError);
+  o.confidence = NAN;
+  CHECK_THROWS_WITH_AS(analyze_survey(t, o), "SurveyOptions: confidence nan is not in (0, 1)", std::invalid_argument);
+  CHECK_THROWS_AS(period_label(kNoDay, Freq::month), std::invalid_argument);
+}
+
+TEST_CASE("one column of 0/1 is one driver named after it, not drivers '0' and '1'") {
+  const auto t = csv("nps,motivo,prezzo\n2,caro,1\n9,ok,0\n3,costa,1\n8,bene,\n");
+  const std::vector<std::string> one = {"prezzo"};
+  const auto [names, Y] = gold_labels(t, one);
+  REQUIRE(names == std::vector<std::string>{"prezzo"});
+  CHECK(Y(0, 0) + Y(1, 0) + Y(2, 0) + Y(3, 0) == 2);
+}
+
+TEST_CASE("a long verbatim is cut to kMaxVerbatimCodePoints with its highlights inside") {
+  std::string long_text = "caro ";
+  for (int i = 0; i < 3000; ++i) long_text += "è caro ";
+  const auto t = csv("nps,motivo\n2,\"" + long_text + "\"\n9,bene\n");
+  const auto book = Codebook::parse("[prezzo] Prezzo\ncar*\n");
+  auto o = SurveyOptions();
+  o.labeller = Labeller::codebook;
+  o.codebook = &book;
+  o.bootstrap_samples = 20;
+  const auto a = analyze_survey(t, o);
+  REQUIRE(a.verbatims.size() == 1);
+  const auto& v = a.verbatims[0];
+  CHECK(v.text.size() < 2 * kMaxVerbatimCodePoints + 8);
+  CHECK(v.text.ends_with("…"));
+  CHECK(v.highlights.front().start == 0);
+  for (const auto& h : v.highlights) CHECK(h.end <= kMaxVerbatimCodePoints);
+  CHECK(v.highlights.size() > 200);
+}
+
+TEST_CASE("problems are all counted, and only the first max_problems are kept") {
+  std::string text = "nps,data\n";
+  for (int i = 0; i < 5000; ++i) text += "9,2024/01/01\n";
+  text += "x,2024-01-01\n";
+  auto o = metrics_only();
+  o.max_problems = 10;
+  const auto a = analyze_survey(csv(text), o);
+  CHECK(a.source.problems_total == 5001);
+  REQUIRE(a.source.problems.size() == 10);
+  CHECK(a.source.problems[0].line == 2);
+  CHECK(a.source.bad_rows == 1);
+  CHECK(a.notes.back().find("5001 problems in the input; the first 10 are listed") != std::string::npos);
 }

@@ -35,7 +35,6 @@
 
 #include <cstdint>
 #include <limits>
-#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -83,15 +82,17 @@ struct SurveyOptions {
   /// `codebook_path`; neither: the default codebook), gold labels (`labels`: one column of driver
   /// names joined by | ; or ,, or several 0/1 columns, one per driver), or nothing (metrics only,
   /// `perche report`).
+  /// `model` and `codebook` are not owned: they must outlive the call. Setting an option of another
+  /// labeller than `labeller` (a codebook_path with Labeller::model) is a contradiction: std::invalid_argument.
   Labeller labeller = Labeller::model;
-  std::shared_ptr<const DriverClassifier> model;
+  const DriverClassifier* model = nullptr;
   std::string model_path;
-  std::shared_ptr<const Codebook> codebook;
+  const Codebook* codebook = nullptr;
   std::string codebook_path;
   std::vector<std::string> labels;
   std::string data_dir;  ///< where the default model and codebook are; "": data_files.hpp's search
   /// A model's decision: probability >= each driver's own threshold (tuned when it was trained),
-  /// or >= this one value for every driver, in (0, 1].
+  /// or >= this one value for every driver, in (0, 1] (Labeller::model only).
   std::optional<double> threshold{};
 
   double confidence = kDefaultConfidence;  ///< of every interval, in (0, 1)
@@ -194,7 +195,9 @@ struct Highlight {
   double weight = 1.0;  ///< the term's pull in logit units (a codebook match: 1)
 };
 
-/// A quoted comment.
+/// A quoted comment: its first kMaxVerbatimCodePoints code points ("…" marks a cut), with the
+/// highlights inside them.
+inline constexpr std::size_t kMaxVerbatimCodePoints = 2000;
 struct Verbatim {
   std::string driver, text;
   double probability = 1.0;
@@ -273,8 +276,7 @@ std::optional<std::size_t> find_column(std::span<const std::string> names, std::
                                        std::span<const std::string_view> defaults = {},
                                        std::string_view what = "column", std::string_view arg = "column");
 
-/// The labelling step alone, on comments (a blank comment mentions no driver, probability 0): driver codes, n × k probabilities (row-major; a
-/// codebook or gold labels give 0/1) and the decisions. `labels` (gold) cannot be used here.
+/// Result of label_comments().
 struct CommentLabels {
   std::string kind;  ///< as SurveyAnalysis::Model::kind
   std::optional<std::string> path;
@@ -282,6 +284,9 @@ struct CommentLabels {
   std::vector<double> probabilities;
   LabelMatrix mentions;
 };
+/// The labelling step alone, on comments (a blank comment mentions no driver, probability 0):
+/// driver codes, n × k probabilities (row-major; a codebook gives 0/1) and the decisions, with
+/// options.threshold applied as analyze_survey applies it. Labeller::model or ::codebook only.
 CommentLabels label_comments(std::span<const std::string_view> texts, const SurveyOptions& options = {});
 
 /// Gold labels of the rows of a table: from one column of driver names joined by | ; or ,

@@ -118,7 +118,7 @@ def analyze_command(args) -> int:
                      model=getattr(args, "model", None), codebook=getattr(args, "codebook", None),
                      labels=getattr(args, "labels", None), drivers=drivers, freq=args.freq,
                      bootstrap_samples=getattr(args, "bootstrap", None), verbatims=getattr(args, "verbatims", None),
-                     threshold=getattr(args, "threshold", None), lang=args.lang,
+                     threshold=getattr(args, "threshold", None), lang=args.lang, scale=args.scale,
                      progress=None if args.progress else False)
     src = result.data["source"]
     _print_problems(src["problems"], src["problems_total"], " (the first 100 are in --json)" if args.json else "")
@@ -324,6 +324,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("file", nargs="?", help="CSV file (default: the shipped sample survey)")
         p.add_argument("--score", help="score column (default: the metric's name)")
         p.add_argument("--metric", choices=["nps", "csat", "ces"], help=f"default {d.metric.name}")
+        p.add_argument("--scale", nargs=2, type=int, metavar=("LOWEST", "HIGHEST"),
+                       help="scale of a CSAT or CES question (default 1 5 and 1 7)")
         p.add_argument("--date", help=f"date column for the trend (default: {' or '.join(d.DATE_COLUMNS)} if present)")
         p.add_argument("--freq", choices=["D", "W", "M", "Q", "Y"], help="trend period (default M: months)")
         p.add_argument("--by", action="append",

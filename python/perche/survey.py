@@ -16,6 +16,7 @@ import contextlib
 import errno
 import datetime
 import json
+import numbers
 import os
 import stat
 import sys
@@ -216,8 +217,8 @@ def _frame_columns(df) -> tuple:
         dtype = col.dtype
         if pd.api.types.is_datetime64_any_dtype(dtype):
             if getattr(dtype, "tz", None) is not None:
-                col = col.dt.tz_localize(None)
-            days = col.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+                col = col.dt.tz_localize(None)  # the wall-clock date in each value's own zone
+            days = col.to_numpy().astype("datetime64[D]")  # in the column's own unit: no overflow to ns
             out = days.astype(np.int64)
             out[np.isnat(days)] = np.iinfo(np.int32).min
             kinds.append("day")
@@ -229,7 +230,7 @@ def _frame_columns(df) -> tuple:
             kinds.append("text")
             values = col.to_numpy(dtype=object)
             if pd.api.types.infer_dtype(values, skipna=True) == "string":  # text with gaps: no per-cell call
-                values = col.fillna("").to_numpy(dtype=object)
+                values = np.where(pd.isna(values), "", values)
                 if pd.api.types.infer_dtype(values, skipna=False) == "string":
                     data.append(values)
                     continue
@@ -246,9 +247,10 @@ def _relabel_rows(data: dict, index) -> None:
         return
     labels = index.to_numpy()
 
-    def label(pos):
+    def label(pos):  # a JSON value: an integer or a string (dates, NaN and tuples as text)
         v = labels[pos]
-        return v.item() if isinstance(v, np.generic) else v if isinstance(v, (int, float, str)) else str(v)
+        v = v.item() if isinstance(v, np.generic) else v
+        return v if isinstance(v, (int, str)) and not isinstance(v, bool) else str(v)
 
     for item in data["source"]["problems"] + data["verbatims"]:
         if "row" in item:
@@ -260,7 +262,8 @@ def options(score: Optional[str] = None, text: Optional[str] = None, metric: Opt
             labels: Any = None, drivers: bool = True, freq: Optional[str] = None,
             confidence: Optional[float] = None, alpha: Optional[float] = None,
             bootstrap_samples: Optional[int] = None, seed: Optional[int] = None, verbatims: Optional[int] = None,
-            lang: Optional[str] = None, threshold: Optional[float] = None) -> "_core.SurveyOptions":
+            lang: Optional[str] = None, threshold: Optional[float] = None,
+            scale: Any = None) -> "_core.SurveyOptions":
     """The C++ SurveyOptions of these arguments: those left None keep the C++ defaults."""
     o = _core.SurveyOptions()
     o.data_dir = os.fsencode(DATA)
@@ -283,14 +286,36 @@ def options(score: Optional[str] = None, text: Optional[str] = None, metric: Opt
         o.date = str(date)
     if by is not None:
         o.by = [by] if isinstance(by, str) else [str(b) for b in by]
-    for name, value in (("confidence", confidence), ("alpha", alpha), ("bootstrap_samples", bootstrap_samples),
-                        ("seed", seed), ("verbatims", verbatims), ("lang", lang), ("threshold", threshold)):
+    for name, value, lo, hi in (("bootstrap_samples", bootstrap_samples, 2, 2**31 - 1), ("seed", seed, 0, 2**64 - 1),
+                                ("verbatims", verbatims, 0, 2**63 - 1)):
         if value is not None:
-            setattr(o, name, value)
+            if not isinstance(value, numbers.Integral) or isinstance(value, bool) or not lo <= value <= hi:
+                raise AnalysisError(f"{name} {value!r} is not an integer in [{lo}, {hi}]")
+            setattr(o, name, int(value))
+    for name, value in (("confidence", confidence), ("alpha", alpha), ("threshold", threshold)):
+        if value is not None:
+            if not isinstance(value, numbers.Real) or isinstance(value, bool):
+                raise AnalysisError(f"{name} {value!r} is not a number")
+            setattr(o, name, float(value))  # its range is checked by the C++ options
+    if lang is not None:
+        o.lang = str(lang)
+    if scale is not None:
+        if o.metric == _core.Metric.nps:
+            raise AnalysisError("scale applies to csat and ces; NPS is 0–10")
+        try:
+            lo, hi = (int(x) for x in scale)
+        except (TypeError, ValueError):
+            raise AnalysisError(f"scale {scale!r} is not two integers (lowest, highest)") from None
+        r = _core.CsatOptions() if o.metric == _core.Metric.csat else _core.CesOptions()
+        r.scale_min, r.scale_max = lo, hi
+        o.rating = r
     given = [n for n, v in (("model", model), ("codebook", codebook), ("labels", labels)) if v is not None]
     if len(given) > 1:
         raise AnalysisError(f"{' and '.join(given)} are both given; label the comments with one of them")
     if not drivers:
+        if given or threshold is not None:
+            raise AnalysisError(f"drivers=False (metrics only) leaves nothing to label: drop "
+                                f"{', '.join(given + (['threshold'] if threshold is not None else []))}")
         o.labeller = _core.Labeller.none
     elif labels is not None:
         o.labeller = _core.Labeller.labels
@@ -390,7 +415,7 @@ def analyze(data=None, score: Optional[str] = None, text: Optional[str] = None, 
             labels: Any = None, drivers: bool = True, freq: Optional[str] = None,
             confidence: Optional[float] = None, alpha: Optional[float] = None,
             bootstrap_samples: Optional[int] = None, seed: Optional[int] = None, verbatims: Optional[int] = None,
-            lang: Optional[str] = None, threshold: Optional[float] = None,
+            lang: Optional[str] = None, threshold: Optional[float] = None, scale: Any = None,
             progress: Optional[bool] = None) -> Analysis:
     """Analyse a survey: the score with its CI, its trend, segments, and the drivers behind it.
 
@@ -402,7 +427,8 @@ def analyze(data=None, score: Optional[str] = None, text: Optional[str] = None, 
     (a DriverClassifier or a model path; default: the model shipped with perche), or from
     `codebook` (a Codebook, a codebook path, or True for the shipped one), or from gold `labels` (a
     column of driver names joined by | ; or ,, or a list of 0/1 columns, one per driver);
-    drivers=False: metrics only. threshold: one
+    drivers=False: metrics only. scale: (lowest, highest) of a CSAT or CES question (default 1–5
+    and 1–7). threshold: one
     decision threshold for every driver instead of the model's own. Arguments left None take the
     defaults of the C++ SurveyOptions (perche/survey.hpp), where every row rule is documented:
     column names match ignoring case and surrounding spaces (an ambiguous match is an
@@ -415,7 +441,7 @@ def analyze(data=None, score: Optional[str] = None, text: Optional[str] = None, 
 
     o = options(score, text, metric, date, by, model, codebook=codebook, labels=labels, drivers=drivers, freq=freq,
                 confidence=confidence, alpha=alpha, bootstrap_samples=bootstrap_samples, seed=seed,
-                verbatims=verbatims, lang=lang, threshold=threshold)
+                verbatims=verbatims, lang=lang, threshold=threshold, scale=scale)
     if isinstance(data, pd.DataFrame):
         names, kinds, columns = _frame_columns(data)
         with _Status("analysing the DataFrame", progress):

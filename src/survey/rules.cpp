@@ -382,6 +382,7 @@ std::optional<Day> parse_date(std::string_view cell) {
 }
 
 std::string period_label(Day day, Freq freq) {
+  if (day == kNoDay) throw std::invalid_argument("period_label: kNoDay is a missing date, not a day");
   return detail::period_key_label(detail::period_key(day, freq), freq);
 }
 

@@ -8,11 +8,13 @@
 #include <array>
 #include <cmath>
 #include <filesystem>
+#include <memory>
 #include <numeric>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
 
+#include "../io/file.hpp"
 #include "../text/unicode.hpp"
 #include "rules.hpp"
 
@@ -207,10 +209,10 @@ std::string display_label(const std::string& code, const std::string& codebook_l
 }
 
 void validate(const SurveyOptions& o) {
-  auto unit = [](double v, const char* name) {
+  auto text = [](double v) { return std::isnan(v) ? std::string("nan") : detail::number_text(v); };
+  auto unit = [&](double v, const char* name) {
     if (!(v > 0.0 && v < 1.0))
-      throw std::invalid_argument(std::string("SurveyOptions: ") + name + " " + detail::number_text(v) +
-                                  " is not in (0, 1)");
+      throw std::invalid_argument(std::string("SurveyOptions: ") + name + " " + text(v) + " is not in (0, 1)");
   };
   unit(o.confidence, "confidence");
   unit(o.alpha, "alpha");
@@ -220,8 +222,19 @@ void validate(const SurveyOptions& o) {
   if (o.lang != "it" && o.lang != "en")
     throw std::invalid_argument("SurveyOptions: lang " + quote_value(o.lang) + " is not 'it' or 'en'");
   if (o.threshold && !(*o.threshold > 0.0 && *o.threshold <= 1.0))
-    throw std::invalid_argument("SurveyOptions: threshold " + detail::number_text(*o.threshold) +
-                                " is not in (0, 1]");
+    throw std::invalid_argument("SurveyOptions: threshold " + text(*o.threshold) + " is not in (0, 1]");
+  // An option of another labeller than the one chosen would be silently ignored: say so instead.
+  auto other = [&](bool set, Labeller owner, const char* name, const char* needs) {
+    if (set && o.labeller != owner)
+      throw std::invalid_argument(std::string("SurveyOptions: ") + name + " is set but the labeller is not " + needs +
+                                  "; set labeller too, or leave it out");
+  };
+  other(o.model != nullptr, Labeller::model, "model", "a model");
+  other(!o.model_path.empty(), Labeller::model, "model_path", "a model");
+  other(o.threshold.has_value(), Labeller::model, "threshold", "a model (a threshold cuts a model's probabilities)");
+  other(o.codebook != nullptr, Labeller::codebook, "codebook", "a codebook");
+  other(!o.codebook_path.empty(), Labeller::codebook, "codebook_path", "a codebook");
+  other(!o.labels.empty(), Labeller::labels, "labels", "gold labels");
   if (o.model && !o.model_path.empty())
     throw std::invalid_argument("SurveyOptions: both a model and a model_path are set; set one");
   if (o.codebook && !o.codebook_path.empty())
@@ -240,8 +253,10 @@ struct Labelled {
   std::vector<std::string> drivers, codebook_labels;
   std::vector<double> probabilities;  // n × k row-major
   LabelMatrix mentions;
-  std::shared_ptr<const DriverClassifier> model;
-  std::shared_ptr<const Codebook> codebook;
+  const DriverClassifier* model = nullptr;  // options.model, or the one loaded into owned_model
+  const Codebook* codebook = nullptr;
+  std::unique_ptr<const DriverClassifier> owned_model;
+  std::unique_ptr<const Codebook> owned_codebook;
 };
 
 LabelMatrix zeros(std::size_t n, std::size_t k) {
@@ -259,7 +274,8 @@ Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o) 
       out.codebook = o.codebook;
     } else {
       out.path = o.codebook_path.empty() ? data_file(o, "codebook.txt", default_codebook_path) : o.codebook_path;
-      out.codebook = std::make_shared<const Codebook>(Codebook::load(*out.path));
+      out.owned_codebook = std::make_unique<const Codebook>(Codebook::load(*out.path));
+      out.codebook = out.owned_codebook.get();
     }
     out.drivers = out.codebook->drivers();
     out.codebook_labels = out.codebook->labels();
@@ -274,7 +290,8 @@ Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o) 
   } else {
     out.kind = o.model_path.empty() ? "default" : "model";
     out.path = o.model_path.empty() ? data_file(o, "drivers.model", default_model_path) : o.model_path;
-    out.model = std::make_shared<const DriverClassifier>(DriverClassifier::load(*out.path));
+    out.owned_model = std::make_unique<const DriverClassifier>(DriverClassifier::load(*out.path));
+    out.model = out.owned_model.get();
   }
   if (!out.model->fitted()) throw std::invalid_argument("analyze_survey: the model is not trained (fit it first)");
   out.drivers = out.model->drivers();
@@ -302,6 +319,12 @@ Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o) 
 class CodePoints {
  public:
   explicit CodePoints(std::string_view text) : text_(text) {}
+  /// The byte where code point `n` starts (text.size() when it has fewer).
+  static std::size_t byte_of(std::string_view text, std::size_t n) {
+    for (std::size_t b = 0; b < text.size(); ++b)
+      if ((static_cast<unsigned char>(text[b]) & 0xC0) != 0x80 && n-- == 0) return b;
+    return text.size();
+  }
   std::size_t operator()(std::size_t byte) {
     byte = std::min(byte, text_.size());
     for (; byte_ > byte; --byte_) cp_ -= (static_cast<unsigned char>(text_[byte_ - 1]) & 0xC0) != 0x80;
@@ -366,7 +389,21 @@ LabelMatrix rows_of(const LabelMatrix& m, const std::vector<std::size_t>& rows) 
 std::pair<std::vector<std::string>, LabelMatrix> gold(const Input& in, const std::vector<std::size_t>& columns,
                                                       const std::vector<std::size_t>& rows) {
   const auto& names = in.names();
-  if (columns.size() == 1) {
+  // One column of 0/1 (no other value) is one driver named after it, not drivers "0" and "1".
+  auto binary = [&](std::size_t c) {
+    bool any = false;
+    for (const auto r : rows) {
+      if (in.missing(c, r)) continue;
+      const auto v = in.kind(c) == SurveyColumn::Kind::text ? parse_score(in.text(c, r))
+                     : in.kind(c) == SurveyColumn::Kind::number && (in.number(c, r) == 0.0 || in.number(c, r) == 1.0)
+                         ? std::optional<std::int64_t>(static_cast<std::int64_t>(in.number(c, r)))
+                         : std::nullopt;
+      if (!v || *v > 1) return false;
+      any = true;
+    }
+    return any;
+  };
+  if (columns.size() == 1 && !binary(columns[0])) {
     std::vector<std::string> owned;
     std::vector<std::string_view> cells(rows.size());
     if (in.kind(columns[0]) != SurveyColumn::Kind::text) owned.reserve(rows.size());
@@ -432,7 +469,10 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     text_i = finder.find(o.text, SurveyOptions::kTextColumns, "text column", "text");
   if (o.labeller == Labeller::labels) {
     if (o.labels.empty()) throw AnalysisError("labels: name the column(s) of gold driver labels (labels= or --labels)");
-    for (const auto& l : o.labels) labels_i.push_back(*finder.find(l, {}, "labels column", "labels"));
+    for (const auto& l : o.labels) {
+      if (l.empty()) throw AnalysisError("labels: an empty column name");
+      labels_i.push_back(*finder.find(l, {}, "labels column", "labels"));
+    }
   } else if (o.labeller != Labeller::none && !text_i) {
     throw AnalysisError("no text column (motivo, testo, commento, text, comment, verbatim); name it with text= (--text)");
   }
@@ -460,7 +500,19 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   for (const auto c : by_i) a.columns.by.push_back(names[c]);
 
   // Rows: a valid score.
+  // The rows' problems: all counted, the first `cap` of each kind (scores, then dates) kept, each
+  // kind in row order, so that a million bad dates cost a counter, not a million messages.
   std::vector<SurveyProblem> row_problems;
+  std::uint64_t row_problems_total = 0;
+  const std::size_t cap = std::max<std::size_t>(o.max_problems, 3);
+  std::size_t kept_of_kind = 0;
+  auto problem = [&](std::size_t r, auto&& message) {
+    ++row_problems_total;
+    if (kept_of_kind < cap) {
+      row_problems.push_back(in.problem(r, message()));
+      ++kept_of_kind;
+    }
+  };
   std::vector<std::size_t> keep;
   std::vector<int> scores;
   keep.reserve(in.rows());
@@ -481,13 +533,16 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
       keep.push_back(r);
       scores.push_back(static_cast<int>(*v));
     } else if (in.missing(*score_i, r)) {
-      row_problems.push_back(in.problem(r, score_name + " is empty; row left out"));
+      problem(r, [&] { return score_name + " is empty; row left out"; });
     } else {
-      row_problems.push_back(in.problem(r, score_name + " " + quote_value(in.display(*score_i, r)) +
-                                               " is not an integer in " + range + "; row left out"));
+      problem(r, [&] {
+        return score_name + " " + quote_value(in.display(*score_i, r)) + " is not an integer in " + range +
+               "; row left out";
+      });
     }
   }
-  const std::uint64_t bad_scores = row_problems.size();
+  const std::uint64_t bad_scores = row_problems_total;
+  kept_of_kind = 0;
   if (keep.empty()) {
     std::vector<SurveyProblem> first;
     for (const auto& p : meta.problems)
@@ -515,10 +570,12 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
       if (d) {
         days[i] = *d;
       } else if (in.missing(*date_i, r)) {
-        row_problems.push_back(in.problem(r, date_name + " is empty; row left out of the trend"));
+        problem(r, [&] { return date_name + " is empty; row left out of the trend"; });
       } else {
-        row_problems.push_back(in.problem(r, date_name + " " + quote_value(in.display(*date_i, r)) + " is not a date (" +
-                                                 std::string(kDateForms) + "); row left out of the trend"));
+        problem(r, [&] {
+          return date_name + " " + quote_value(in.display(*date_i, r)) + " is not a date (" + std::string(kDateForms) +
+                 "); row left out of the trend";
+        });
       }
     }
   }
@@ -712,6 +769,10 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
         v.line = where.line;
         v.row = where.row;
         v.highlights = highlights(labelled, j, texts[i], explained);
+        if (const std::size_t cut = CodePoints::byte_of(texts[i], kMaxVerbatimCodePoints); cut < texts[i].size()) {
+          v.text = std::string(texts[i].substr(0, cut)) + "…";
+          std::erase_if(v.highlights, [](const Highlight& h) { return h.end > kMaxVerbatimCodePoints; });
+        }
         a.verbatims.push_back(std::move(v));
       }
   }
@@ -745,7 +806,7 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   a.source = std::move(source);
   a.source.rows_used = n;
   a.source.bad_rows = meta.skipped + bad_scores;
-  a.source.problems_total = meta.problems.size() + row_problems.size();
+  a.source.problems_total = meta.problems.size() + row_problems_total;
   for (const std::vector<SurveyProblem>* list : {&meta.problems, &std::as_const(row_problems)})
     for (const auto& p : *list)
       if (a.source.problems.size() < o.max_problems) a.source.problems.push_back(p);
@@ -762,7 +823,7 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
 }  // namespace
 
 SurveyAnalysis analyze_survey(const CsvTable& table, const SurveyOptions& options, std::string_view source_name) {
-  const std::string shown = source_name.empty() ? std::string("the input") : std::string(source_name);
+  const std::string shown = source_name.empty() ? std::string("the input") : detail::display_path(source_name);
   CsvMeta meta;
   for (const auto& p : table.problems()) {
     meta.problems.push_back({p.line, std::nullopt, p.message});
@@ -783,7 +844,7 @@ SurveyAnalysis analyze_survey(const CsvTable& table, const SurveyOptions& option
     throw AnalysisError(shown + ": no record could be read as a row: " + first_problems(skipped));
   }
   SurveyAnalysis::Source source;
-  if (!source_name.empty()) source.file = std::string(source_name);
+  if (!source_name.empty()) source.file = detail::display_path(source_name);
   source.rows = table.rows() + meta.skipped;
   source.encoding = table.encoding();
   source.delimiter = table.delimiter();
@@ -835,7 +896,10 @@ std::pair<std::vector<std::string>, LabelMatrix> gold_labels(const CsvTable& tab
   const Input in(table);
   const detail::ColumnFinder finder(in.names());
   std::vector<std::size_t> cols;
-  for (const auto& c : columns) cols.push_back(*finder.find(c, {}, "labels column", "labels"));
+  for (const auto& c : columns) {
+    if (c.empty()) throw AnalysisError("labels: an empty column name");
+    cols.push_back(*finder.find(c, {}, "labels column", "labels"));
+  }
   if (cols.empty()) throw AnalysisError("labels: name the column(s) of gold driver labels");
   std::vector<std::size_t> all(rows.begin(), rows.end());
   if (rows.empty()) {

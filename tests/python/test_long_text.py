@@ -64,11 +64,13 @@ def test_analyze_of_one_5mb_comment_finishes_and_highlights_its_words(source):
                 if term.isascii() and term.isalpha():
                     checked += 1
                     bad += not word.startswith(term)
-        print(json.dumps({{"rows": r.data["source"]["rows_used"], "checked": checked, "bad": bad}}))
+        longest = max(len(v["text"]) for v in r.data["verbatims"])
+        print(json.dumps({{"rows": r.data["source"]["rows_used"], "checked": checked, "bad": bad, "longest": longest}}))
     """, timeout=120)
     assert out["rows"] == 4
-    assert out["checked"] > 1000
+    assert out["checked"] > 50  # the quote is the comment's first 2,000 code points (kMaxVerbatimCodePoints)
     assert out["bad"] == 0
+    assert out["longest"] == 2001  # and "…"
 
 
 def test_explain_of_a_long_comment_gives_code_point_spans_of_every_occurrence():

@@ -3,11 +3,13 @@
 perche.analyze give the same JSON figures; the document follows docs/schema.md (schema 2)."""
 
 import json
+import re
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -131,3 +133,43 @@ def test_the_metrics_only_report_has_no_driver_sections(tmp_path):
         assert driver_section not in html
     full = perche.analyze(bootstrap_samples=50).to_html()
     assert "Matrice delle priorità" in full and 'id="verbatims"' in full
+
+
+def test_dataframe_columns_of_every_dtype_are_read_as_their_csv_would_be():
+    df = pd.DataFrame({
+        "nps": pd.array([10, None, 3, 9], dtype="Int64"),
+        "data": np.array(["2500-01-05", "2024-01-06", "1600-02-01", "NaT"], dtype="datetime64[s]"),
+        "canale": pd.Categorical(["app", "app", None, "web"]),
+        "motivo": ["ok", "attesa", None, "bravi"]},
+        index=pd.date_range("2024-01-01", periods=4))
+    r = perche.analyze(df, codebook=True, bootstrap_samples=20)
+    assert r.data["source"]["rows_used"] == 3
+    assert [p["period"] for p in r.data["trend"]["periods"]] == ["1600-02", "2500-01"]  # no overflow to ns
+    assert [g["segment"] for g in r.data["segments"][0]["groups"]] == ["(vuoto)", "app", "web"]
+    assert r.data["source"]["problems"][0]["row"] == "2024-01-02 00:00:00"  # the index label, as text
+    json.loads(r.to_json())
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"verbatims": -1}, "verbatims -1 is not an integer"),
+    ({"seed": 1.5}, "seed 1.5 is not an integer"),
+    ({"bootstrap_samples": 2**40}, "bootstrap_samples 1099511627776 is not an integer"),
+    ({"confidence": "x"}, "confidence 'x' is not a number"),
+    ({"drivers": False, "codebook": True}, "drivers=False (metrics only) leaves nothing to label: drop codebook"),
+    ({"codebook": True, "threshold": 0.5}, "threshold is set but the labeller is not a model"),
+    ({"scale": (1,)}, "scale applies to csat and ces"),
+    ({"metric": "csat", "scale": (1,)}, "is not two integers"),
+])
+def test_bad_options_are_one_line_errors(kwargs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        perche.analyze(**kwargs)
+
+
+def test_a_csat_scale_from_python_and_the_cli(tmp_path, capsys):
+    path = tmp_path / "c.csv"
+    path.write_text("csat,motivo\n10,ok\n9,ok\n2,no\n7,mah\n", "utf-8")
+    r = perche.analyze(path, metric="csat", scale=(1, 10), drivers=False)
+    assert r.data["scale"] == [1, 10] and r.data["source"]["rows_used"] == 4
+    assert r.overall["score"] == pytest.approx(50.0)  # top-2-box of 1–10: 10 and 9
+    assert cli.main(["report", str(path), "--metric", "csat", "--scale", "1", "10"]) == 0
+    assert "4 righe usate su 4" in capsys.readouterr().out
