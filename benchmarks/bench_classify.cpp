@@ -44,12 +44,12 @@ const Data& data() {
     r.lines = perche_bench::corpus().lines;
     r.bytes = perche_bench::corpus().bytes;
     r.views.assign(r.lines.begin(), r.lines.end());
-    r.Y.resize(static_cast<Eigen::Index>(r.lines.size()), static_cast<Eigen::Index>(kFamilies.size()));
+    r.Y = perche::LabelMatrix(r.lines.size(), kFamilies.size());
     for (std::size_t i = 0; i < r.lines.size(); ++i)
       for (std::size_t j = 0; j < kFamilies.size(); ++j) {
         bool hit = false;
         for (const char* k : kFamilies[j]) hit = hit || r.lines[i].find(k) != std::string::npos;
-        r.Y(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = hit;
+        r.Y(i, j) = hit;
       }
     return r;
   }();
@@ -61,7 +61,11 @@ std::span<const std::string_view> train_texts() {
   const auto& d = data();
   return {d.views.data(), std::min<std::size_t>(d.views.size(), 5000)};
 }
-perche::LabelMatrix train_labels() { return data().Y.topRows(static_cast<Eigen::Index>(train_texts().size())); }
+perche::LabelMatrix train_labels() {
+  const auto& Y = data().Y;
+  const std::size_t n = train_texts().size();
+  return perche::LabelMatrix(n, Y.cols(), std::vector<std::uint8_t>(Y.data(), Y.data() + n * Y.cols()));
+}
 
 perche::DriverOptions options(int folds, unsigned threads) {
   perche::DriverOptions o;

@@ -2,7 +2,6 @@
 // Python bindings of perche/classify.hpp. Sparse matrices cross as scipy.sparse.csr_matrix; texts
 // as lists of str; the option structs are plain attribute bags that python/perche/classify.py fills
 // from keyword arguments. Offsets in explanations are code points of a str input.
-#include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -20,11 +19,16 @@
 
 #include "common.hpp"
 #include "guard.hpp"
+#include "matrix.hpp"
 
 namespace py = pybind11;
 using namespace perche;
 
 namespace {
+
+using perche_py::numpy_of;
+// 1-D float64, any input numpy converts.
+using Doubles = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
 bool is_pretokenized(const py::sequence& docs) {
   return py::len(docs) > 0 && !py::isinstance<py::str>(docs[0]) && !py::isinstance<py::bytes>(docs[0]);
@@ -52,35 +56,6 @@ SparseMatrix with_docs(const py::object& obj, const char* what, text::Utf8Policy
   const perche_py::Utf8Texts texts(docs, what, policy);
   py::gil_scoped_release release;
   return fn(std::span<const std::string_view>(texts.views()));
-}
-
-// X as a scipy.sparse.csr_matrix without copying its values: the data array views X, moved to
-// the heap and kept alive by a capsule. indices and indptr are converted to int32 when they fit,
-// the type scipy gives them anyway. (pybind11's Eigen caster copies all three arrays, and scipy
-// then scans the int64 indices and copies them again to int32.)
-py::object csr_of(SparseMatrix&& matrix) {
-  auto held = std::make_unique<SparseMatrix>(std::move(matrix));
-  SparseMatrix* X = held.get();
-  const py::capsule owner(X, [](void* p) { delete static_cast<SparseMatrix*>(p); });
-  held.release();  // the capsule owns it now
-  const auto nnz = static_cast<py::ssize_t>(X->nonZeros());
-  const auto rows = static_cast<py::ssize_t>(X->rows());
-  const auto cols = static_cast<py::ssize_t>(X->cols());
-  const py::array_t<double> data = nnz ? py::array_t<double>(nnz, X->valuePtr(), owner) : py::array_t<double>(0);
-  py::object indices, indptr;
-  if (std::max<py::ssize_t>(nnz, cols) <= std::numeric_limits<std::int32_t>::max()) {
-    py::array_t<std::int32_t> ind(nnz), ptr(rows + 1);
-    std::copy(X->innerIndexPtr(), X->innerIndexPtr() + nnz, ind.mutable_data());
-    std::copy(X->outerIndexPtr(), X->outerIndexPtr() + rows + 1, ptr.mutable_data());
-    indices = std::move(ind);
-    indptr = std::move(ptr);
-  } else {
-    indices = py::array_t<std::int64_t>(nnz, X->innerIndexPtr(), owner);
-    indptr = py::array_t<std::int64_t>(rows + 1, X->outerIndexPtr(), owner);
-  }
-  return py::module_::import("scipy.sparse")
-      .attr("csr_matrix")(py::make_tuple(data, indices, indptr), py::arg("shape") = py::make_tuple(rows, cols),
-                          py::arg("copy") = false);
 }
 
 py::dict explanation_dict(const Explanation& e, const std::string& text, bool code_points) {
@@ -210,7 +185,7 @@ void bind_classify(py::module_& m) {
       .def(
           "fit_transform",
           [](TfidfVectorizer& v, const py::object& docs, unsigned threads) {
-            return csr_of(with_docs(docs, "TfidfVectorizer.fit_transform", utf8_policy(v), [&](const auto& d) {
+            return perche_py::csr_of(with_docs(docs, "TfidfVectorizer.fit_transform", utf8_policy(v), [&](const auto& d) {
               TfidfVectorizer fresh(shared(&v, [&] { return v.options(); }));
               SparseMatrix X = fresh.fit_transform(d, threads);
               replace(v, std::move(fresh));
@@ -221,26 +196,32 @@ void bind_classify(py::module_& m) {
       .def(
           "transform",
           [](const TfidfVectorizer& v, const py::object& docs, unsigned threads) {
-            return csr_of(with_docs(docs, "TfidfVectorizer.transform", utf8_policy(v),
+            return perche_py::csr_of(with_docs(docs, "TfidfVectorizer.transform", utf8_policy(v),
                                     [&](const auto& d) { return shared(&v, [&] { return v.transform(d, threads); }); }));
           },
           py::arg("docs"), py::arg("threads") = 0)
       .def_property_readonly("fitted", [](const TfidfVectorizer& v) { return read(&v, [&] { return v.fitted(); }); })
       .def_property_readonly("features", [](const TfidfVectorizer& v) { return read(&v, [&] { return v.features(); }); })
-      .def_property_readonly("idf", [](const TfidfVectorizer& v) { return read(&v, [&] { return Eigen::VectorXd(v.idf()); }); })
+      .def_property_readonly("idf", [](const TfidfVectorizer& v) { return numpy_of(read(&v, [&] { return v.idf(); })); })
       .def(
           "column", [](const TfidfVectorizer& v, const std::string& f) { return read(&v, [&] { return v.column(f); }); },
           py::arg("feature"))
       .def("_parts",  // features and idf read together (pickling), None before fit
            [](const TfidfVectorizer& v) -> py::object {
              auto parts = read(&v, [&] {
-               return v.fitted() ? std::optional(std::pair(v.features(), Eigen::VectorXd(v.idf()))) : std::nullopt;
+               return v.fitted() ? std::optional(std::pair(v.features(), v.idf())) : std::nullopt;
              });
              if (!parts) return py::none();
-             return py::make_tuple(py::cast(std::move(parts->first)), py::cast(std::move(parts->second)));
+             return py::make_tuple(py::cast(std::move(parts->first)), numpy_of(std::move(parts->second)));
            })
-      .def_static("from_parts", &TfidfVectorizer::from_parts, py::arg("options"), py::arg("features"), py::arg("idf"),
-                  py::call_guard<py::gil_scoped_release>())
+      .def_static(
+          "from_parts",
+          [](const TfidfOptions& options, std::vector<std::string> features, const Doubles& idf) {
+            std::vector<double> values(idf.data(), idf.data() + idf.size());
+            py::gil_scoped_release release;
+            return TfidfVectorizer::from_parts(options, std::move(features), std::move(values));
+          },
+          py::arg("options"), py::arg("features"), py::arg("idf"))
       .def("_adopt", [](TfidfVectorizer& self, const TfidfVectorizer& other) {
         py::gil_scoped_release release;
         replace(self, shared(&other, [&] { return other; }));
@@ -270,9 +251,9 @@ void bind_classify(py::module_& m) {
           [](const LogisticRegression& lr, const SparseMatrix& X) { return read(&lr, [&] { return lr.decision_function(X); }); },
           py::arg("X"))
       .def_property_readonly("classes", [](const LogisticRegression& lr) { return read(&lr, [&] { return lr.classes(); }); })
-      .def_property_readonly("coef", [](const LogisticRegression& lr) { return read(&lr, [&] { return Eigen::MatrixXd(lr.coef()); }); })
+      .def_property_readonly("coef", [](const LogisticRegression& lr) { return read(&lr, [&] { return Matrix(lr.coef()); }); })
       .def_property_readonly("intercept",
-                             [](const LogisticRegression& lr) { return read(&lr, [&] { return Eigen::VectorXd(lr.intercept()); }); })
+                             [](const LogisticRegression& lr) { return numpy_of(read(&lr, [&] { return lr.intercept(); })); })
       .def_property_readonly("n_iter", [](const LogisticRegression& lr) { return read(&lr, [&] { return lr.n_iter(); }); });
 
   py::class_<DriverClassifier>(m, "DriverClassifier")

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 // Python bindings of perche/codebook.hpp. Offsets of matches are code points of the str given.
-#include <pybind11/eigen.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include "matrix.hpp"
 
 namespace py = pybind11;
 using namespace perche;

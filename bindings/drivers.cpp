@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Python bindings of perche/drivers.hpp: result structs as read-only attribute bags (optional
 // figures become None), numpy arrays in, the GIL released while the analysis runs.
-#include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -11,6 +10,8 @@
 #include <span>
 #include <string>
 #include <vector>
+
+#include "matrix.hpp"
 
 namespace py = pybind11;
 using namespace perche;

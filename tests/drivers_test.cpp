@@ -16,8 +16,8 @@ using perche::LabelMatrix;
 namespace {
 
 LabelMatrix matrix(std::size_t rows, std::size_t cols, const std::vector<std::pair<std::size_t, std::size_t>>& ones) {
-  LabelMatrix m = LabelMatrix::Zero(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
-  for (auto [i, j] : ones) m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = 1;
+  LabelMatrix m(rows, cols);
+  for (auto [i, j] : ones) m(i, j) = 1;
   return m;
 }
 

@@ -77,7 +77,7 @@ TEST_CASE("hostile CSV: a 100 MB cell, 10 million tiny rows, a NUL inside a fiel
 
 TEST_CASE("hostile scores: NaN, infinities and out-of-range values are named by index") {
   const std::vector<std::string> names{"a"};
-  perche::LabelMatrix m = perche::LabelMatrix::Zero(3, 1);
+  perche::LabelMatrix m(3, 1);
   const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
   struct Case {
     double value;
@@ -101,7 +101,7 @@ TEST_CASE("hostile scores: NaN, infinities and out-of-range values are named by 
 
 TEST_CASE("hostile weights: negative, NaN and infinite weights are named by index") {
   const std::vector<std::string> names{"a"};
-  perche::LabelMatrix m = perche::LabelMatrix::Zero(3, 1);
+  perche::LabelMatrix m(3, 1);
   const std::vector<double> s{9, 5, 3};
   for (double w : {-1.0, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
     const std::vector<double> weights{1.0, w, 1.0};

@@ -9,6 +9,7 @@
 
 #include "peak_rss.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -50,12 +51,12 @@ perche::LabelMatrix labels(const std::vector<std::string>& texts) {
       {"aspett", "attesa", "minuti", "ora", "richiamato", "risponde", "veloce"},
       {"gentil", "cortes", "scortese", "disponibile", "competente", "sbrigativa"},
       {"prezz", "caro", "cara", "costo", "tariffa", "bolletta", "abbonamento", "fattura"}};
-  perche::LabelMatrix Y(static_cast<Eigen::Index>(texts.size()), 3);
+  perche::LabelMatrix Y(texts.size(), 3);
   for (std::size_t i = 0; i < texts.size(); ++i)
     for (std::size_t j = 0; j < words.size(); ++j) {
       bool hit = false;
       for (const auto& w : words[j]) hit = hit || texts[i].find(w) != std::string::npos;
-      Y(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = hit;
+      Y(i, j) = hit;
     }
   return Y;
 }
@@ -148,7 +149,7 @@ TEST_CASE("long text: predict_proba of a 1 MB comment is the logistic of its TF-
   REQUIRE(p.size() == 3);
   for (std::size_t j = 0; j < 3; ++j) {
     double z = m.model(j).intercept()[0];
-    for (const auto& [c, v] : row) z += v * m.model(j).coef()(0, c);
+    for (const auto& [c, v] : row) z += v * m.model(j).coef()(0, static_cast<std::size_t>(c));
     CHECK(p[j] == doctest::Approx(1 / (1 + std::exp(-z))).epsilon(1e-12));
   }
 }

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <bit>
@@ -86,9 +87,8 @@ TEST_CASE("model fields that parse but make no sense are a FormatError naming th
   // threshold, so the payload's last 8 bytes are the last driver's threshold.
   const std::size_t threshold = bytes.size() - 4 - 8, intercept = threshold - 8, coefficient = intercept - 8;
   const auto& idf = clf.vectorizer().idf();
-  Eigen::Index top = 0;
-  idf.maxCoeff(&top);  // the largest idf value occurs once in the file: in the idf table
-  const std::size_t idf_at = find_double(bytes, idf[top]);
+  // The largest idf value occurs once in the file: in the idf table.
+  const std::size_t idf_at = find_double(bytes, *std::max_element(idf.begin(), idf.end()));
   REQUIRE(idf_at != std::string::npos);
 
   struct Case {
@@ -211,7 +211,7 @@ TEST_CASE("concurrency: readers of a published model see the old or the new one 
   const auto a = std::make_shared<const perche::DriverClassifier>(fitted(1));
   const auto b = std::make_shared<const perche::DriverClassifier>(fitted(2));
   const auto t = views(texts());
-  const Eigen::MatrixXd pa = a->predict_proba(t), pb = b->predict_proba(t);
+  const perche::Matrix pa = a->predict_proba(t), pb = b->predict_proba(t);
   const std::string ba = a->to_bytes(), bb = b->to_bytes();
   std::mutex publish;
   std::shared_ptr<const perche::DriverClassifier> current = a;
@@ -226,7 +226,7 @@ TEST_CASE("concurrency: readers of a published model see the old or the new one 
     readers.emplace_back([&] {
       while (!stop.load()) {
         const auto m = load();
-        const Eigen::MatrixXd p = m->predict_proba(t);
+        const perche::Matrix p = m->predict_proba(t);
         const std::string bytes = m->to_bytes();
         (void)m->explain("attesa lunga e operatore scortese");
         if (!((p == pa && bytes == ba) || (p == pb && bytes == bb))) ++mixed;

@@ -13,10 +13,8 @@
 #pragma once
 
 #include <perche/error.hpp>
+#include <perche/matrix.hpp>
 #include <perche/text.hpp>
-
-#include <Eigen/Core>
-#include <Eigen/SparseCore>
 
 #include <cstddef>
 #include <cstdint>
@@ -25,14 +23,10 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace perche {
-
-/// Documents × features, CSR (row-major), double values, 64-bit indices.
-using SparseMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor, std::int64_t>;
-/// n × k 0/1 labels, row-major (one row per text, one column per driver).
-using LabelMatrix = Eigen::Matrix<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // ---------------------------------------------------------------------------------------------
 // TfidfVectorizer
@@ -95,7 +89,8 @@ class TfidfVectorizer {
   /// Feature names by column: word n-grams as "a b", char n-grams as their characters (with `both`,
   /// char n-grams are prefixed by U+0001 so that they cannot collide with words).
   const std::vector<std::string>& features() const { return features_; }
-  const Eigen::VectorXd& idf() const { return idf_; }
+  /// Inverse document frequency by column (learnt even when options().use_idf is false, then unused).
+  const std::vector<double>& idf() const { return idf_; }
   /// Column of a feature, or -1.
   std::int64_t column(std::string_view feature) const;
 
@@ -125,7 +120,7 @@ class TfidfVectorizer {
   }
 
   /// Rebuild a fitted vectorizer (model loading). Throws std::invalid_argument on inconsistent sizes.
-  static TfidfVectorizer from_parts(TfidfOptions options, std::vector<std::string> features, Eigen::VectorXd idf);
+  static TfidfVectorizer from_parts(TfidfOptions options, std::vector<std::string> features, std::vector<double> idf);
 
  private:
   // Feature → column: open addressing, power-of-two size, linear probing, 16-byte slots. A slot
@@ -153,12 +148,12 @@ class TfidfVectorizer {
   void row_of(const std::vector<std::string>& terms, std::vector<std::int64_t>& cols, std::vector<double>& values) const;
   void add_row(const std::vector<std::string>& terms, RowBlock& block) const;
   void weigh(std::vector<std::int64_t>& cols, std::vector<double>& values) const;
-  SparseMatrix assemble(std::vector<RowBlock>& blocks, unsigned threads) const;
+  SparseMatrix assemble(std::vector<RowBlock>& blocks) const;
 
   TfidfOptions options_;
   std::vector<std::string> features_;
   std::vector<Slot> table_;
-  Eigen::VectorXd idf_;
+  std::vector<double> idf_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -193,27 +188,29 @@ class LogisticRegression {
   LogisticRegression& fit(const SparseMatrix& X, std::span<const int> y, std::span<const double> sample_weight = {});
 
   /// n × classes probabilities.
-  Eigen::MatrixXd predict_proba(const SparseMatrix& X) const;
+  Matrix predict_proba(const SparseMatrix& X) const;
   /// Labels of the most probable class.
   std::vector<int> predict(const SparseMatrix& X) const;
   /// X·coefᵀ + intercept: n × 1 (binary) or n × classes.
-  Eigen::MatrixXd decision_function(const SparseMatrix& X) const;
+  Matrix decision_function(const SparseMatrix& X) const;
 
   const LogisticOptions& options() const { return options_; }
   const std::vector<int>& classes() const { return classes_; }
-  const Eigen::MatrixXd& coef() const { return coef_; }          ///< rows × features
-  const Eigen::VectorXd& intercept() const { return intercept_; }  ///< rows
+  const Matrix& coef() const { return coef_; }                     ///< rows × features
+  const std::vector<double>& intercept() const { return intercept_; }  ///< one per coefficient row
   int n_iter() const { return n_iter_; }
 
-  /// Rebuild a fitted model (model loading).
-  static LogisticRegression from_parts(LogisticOptions options, std::vector<int> classes, Eigen::MatrixXd coef,
-                                       Eigen::VectorXd intercept);
+  /// Rebuild a fitted model (model loading): coef is rows × features with rows = 1 for two classes,
+  /// else one per class; intercept has one value per row. Throws std::invalid_argument on
+  /// inconsistent sizes, unsorted classes or a value beyond ±1e100.
+  static LogisticRegression from_parts(LogisticOptions options, std::vector<int> classes, Matrix coef,
+                                       std::vector<double> intercept);
 
  private:
   LogisticOptions options_;
   std::vector<int> classes_;
-  Eigen::MatrixXd coef_;
-  Eigen::VectorXd intercept_;
+  Matrix coef_;
+  std::vector<double> intercept_;
   int n_iter_ = 0;
 };
 
@@ -293,7 +290,7 @@ class DriverClassifier {
   const LogisticRegression& model(std::size_t driver) const;
 
   /// n × drivers probabilities; 0/1 decisions (probability ≥ threshold).
-  Eigen::MatrixXd predict_proba(std::span<const std::string_view> texts) const;
+  Matrix predict_proba(std::span<const std::string_view> texts) const;
   LabelMatrix predict(std::span<const std::string_view> texts) const;
   /// One text's probabilities (the per-contact path: no thread start-up).
   std::vector<double> predict_proba(std::string_view text) const;
@@ -332,9 +329,10 @@ class DriverClassifier {
   TfidfVectorizer vectorizer_;
   std::vector<LogisticRegression> models_;
   std::vector<double> thresholds_;
-  // Dense per-driver weights by column (drivers × features, column-major), for fast scoring.
-  Eigen::MatrixXd weights_;
-  Eigen::VectorXd bias_;
+  // Dense per-driver weights by feature (features × drivers, row-major: the drivers' weights of a
+  // feature are contiguous), for fast scoring.
+  std::vector<double> weights_;
+  std::vector<double> bias_;
   void finish();  // fills weights_ and bias_ from models_
 };
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "perche/error.hpp"
+#include "perche/matrix.hpp"
 #include "perche/metrics.hpp"
 #include "perche/text.hpp"
 #include "perche/classify.hpp"

@@ -287,10 +287,10 @@ std::vector<CodebookMatch> Codebook::matches(std::string_view text) const {
 
 LabelMatrix Codebook::predict(std::span<const std::string_view> texts, int threads) const {
   if (threads < 0) throw std::invalid_argument("Codebook: threads " + std::to_string(threads) + " is negative");
-  LabelMatrix Y = LabelMatrix::Zero(static_cast<Eigen::Index>(texts.size()), static_cast<Eigen::Index>(drivers().size()));
+  LabelMatrix Y(texts.size(), drivers().size());
   detail::parallel_for(texts.size(), static_cast<unsigned>(threads), "Codebook", "text", [&](std::size_t i) {
     impl_->visit(texts[i], [&](const Pattern& p, std::size_t, std::size_t) {
-      Y(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(p.driver)) = 1;
+      Y(i, p.driver) = 1;
     });
   }, 256);
   return Y;

@@ -27,20 +27,19 @@ using detail::sigmoid;
 
 // Rows `rows` of X, in that order.
 SparseMatrix take_rows(const SparseMatrix& X, const std::vector<std::size_t>& rows) {
-  SparseMatrix out(static_cast<Eigen::Index>(rows.size()), X.cols());
-  std::int64_t nnz = 0;
-  for (std::size_t r : rows) nnz += X.outerIndexPtr()[r + 1] - X.outerIndexPtr()[r];
-  out.resizeNonZeros(nnz);
-  std::int64_t k = 0;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    out.outerIndexPtr()[i] = k;
-    for (auto p = X.outerIndexPtr()[rows[i]]; p < X.outerIndexPtr()[rows[i] + 1]; ++p, ++k) {
-      out.innerIndexPtr()[k] = X.innerIndexPtr()[p];
-      out.valuePtr()[k] = X.valuePtr()[p];
-    }
+  const auto ptr = X.indptr();
+  std::vector<std::int64_t> indptr(rows.size() + 1, 0);
+  for (std::size_t i = 0; i < rows.size(); ++i) indptr[i + 1] = indptr[i] + ptr[rows[i] + 1] - ptr[rows[i]];
+  std::vector<std::int64_t> indices;
+  std::vector<double> values;
+  indices.reserve(static_cast<std::size_t>(indptr.back()));
+  values.reserve(static_cast<std::size_t>(indptr.back()));
+  for (const std::size_t r : rows) {
+    const auto row = X.row(r);
+    indices.insert(indices.end(), row.indices.begin(), row.indices.end());
+    values.insert(values.end(), row.values.begin(), row.values.end());
   }
-  out.outerIndexPtr()[rows.size()] = k;
-  return out;
+  return SparseMatrix(rows.size(), X.cols(), std::move(indptr), std::move(indices), std::move(values));
 }
 
 // The threshold maximizing F1 of (p ≥ t) against truth: sweep the distinct probabilities from the
@@ -123,24 +122,26 @@ DriverClassifier::DriverClassifier(std::vector<std::string> drivers, DriverOptio
 
 DriverClassifier& DriverClassifier::fit(std::span<const std::string_view> texts, const LabelMatrix& Y) {
   const std::size_t n = texts.size();
-  if (static_cast<std::size_t>(Y.rows()) != n)
+  if (Y.rows() != n)
     throw std::invalid_argument("DriverClassifier.fit: " + std::to_string(n) + " texts but " +
                                 std::to_string(Y.rows()) + " label rows");
   if (drivers_.empty())
-    for (Eigen::Index j = 0; j < Y.cols(); ++j) drivers_.push_back("driver_" + std::to_string(j));
+    for (std::size_t j = 0; j < Y.cols(); ++j) drivers_.push_back("driver_" + std::to_string(j));
   const std::size_t k = drivers_.size();
-  if (static_cast<std::size_t>(Y.cols()) != k)
+  if (Y.cols() != k)
     throw std::invalid_argument("DriverClassifier.fit: " + std::to_string(k) + " drivers but " +
                                 std::to_string(Y.cols()) + " label columns");
   if (k == 0) throw std::invalid_argument("DriverClassifier.fit: no driver to learn");
-  for (Eigen::Index i = 0; i < Y.rows(); ++i)
-    for (Eigen::Index j = 0; j < Y.cols(); ++j)
+  std::vector<std::size_t> positives(k, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < k; ++j) {
       if (Y(i, j) > 1)
         throw std::invalid_argument("DriverClassifier.fit: label " + std::to_string(Y(i, j)) + " at row " +
-                                    std::to_string(i) + ", driver '" + drivers_[static_cast<std::size_t>(j)] +
-                                    "' (expected 0 or 1)");
+                                    std::to_string(i) + ", driver '" + drivers_[j] + "' (expected 0 or 1)");
+      positives[j] += Y(i, j);
+    }
   for (std::size_t j = 0; j < k; ++j) {
-    const auto pos = static_cast<std::size_t>(Y.col(static_cast<Eigen::Index>(j)).cast<int>().sum());
+    const std::size_t pos = positives[j];
     if (pos == 0 || pos == n)
       throw std::invalid_argument("DriverClassifier.fit: driver '" + drivers_[j] + "' has " +
                                   (pos == 0 ? "no positive" : "no negative") + " example among the " +
@@ -154,7 +155,7 @@ DriverClassifier& DriverClassifier::fit(std::span<const std::string_view> texts,
 
   auto labels_of = [&](std::size_t j, const std::vector<std::size_t>& rows) {
     std::vector<int> y(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) y[i] = Y(static_cast<Eigen::Index>(rows[i]), static_cast<Eigen::Index>(j));
+    for (std::size_t i = 0; i < rows.size(); ++i) y[i] = Y(rows[i], j);
     return y;
   };
 
@@ -186,12 +187,12 @@ DriverClassifier& DriverClassifier::fit(std::span<const std::string_view> texts,
       }
       LogisticRegression m(options_.logistic);
       m.fit(Xtrain[f], y);
-      const Eigen::MatrixXd P = m.predict_proba(Xtest[f]);
-      for (std::size_t i = 0; i < test[f].size(); ++i) oof[j][test[f][i]] = P(static_cast<Eigen::Index>(i), 1);
+      const Matrix P = m.predict_proba(Xtest[f]);
+      for (std::size_t i = 0; i < test[f].size(); ++i) oof[j][test[f][i]] = P(i, 1);
     });
     for (std::size_t j = 0; j < k; ++j) {
       std::vector<std::uint8_t> truth(n);
-      for (std::size_t i = 0; i < n; ++i) truth[i] = Y(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+      for (std::size_t i = 0; i < n; ++i) truth[i] = Y(i, j);
       thresholds_[j] = best_threshold(oof[j], truth);
     }
   }
@@ -205,16 +206,16 @@ DriverClassifier& DriverClassifier::fit(std::span<const std::string_view> texts,
 }
 
 void DriverClassifier::finish() {
-  const auto d = static_cast<Eigen::Index>(vectorizer_.features().size());
-  const auto k = static_cast<Eigen::Index>(models_.size());
-  weights_.resize(k, d);
-  bias_.resize(k);
-  for (Eigen::Index j = 0; j < k; ++j) {
-    const auto& m = models_[static_cast<std::size_t>(j)];
+  const std::size_t d = vectorizer_.features().size(), k = models_.size();
+  weights_.assign(d * k, 0.0);
+  bias_.assign(k, 0.0);
+  for (std::size_t j = 0; j < k; ++j) {
+    const auto& m = models_[j];
     if (m.coef().cols() != d || m.coef().rows() != 1)
       throw std::invalid_argument("DriverClassifier: model of driver " + std::to_string(j) + " has " +
                                   std::to_string(m.coef().cols()) + " features, the vectorizer " + std::to_string(d));
-    weights_.row(j) = m.coef().row(0);
+    const auto coef = m.coef().row(0);
+    for (std::size_t c = 0; c < d; ++c) weights_[c * k + j] = coef[c];
     bias_[j] = m.intercept()[0];
   }
 }
@@ -232,12 +233,12 @@ std::size_t DriverClassifier::index_of(std::string_view driver) const {
   throw std::invalid_argument("DriverClassifier: no driver named '" + std::string(driver) + "'");
 }
 
-Eigen::MatrixXd DriverClassifier::predict_proba(std::span<const std::string_view> texts) const {
+Matrix DriverClassifier::predict_proba(std::span<const std::string_view> texts) const {
   if (!fitted()) throw std::logic_error("DriverClassifier: predict before fit");
-  Eigen::MatrixXd P(static_cast<Eigen::Index>(texts.size()), static_cast<Eigen::Index>(models_.size()));
+  Matrix P(texts.size(), models_.size());
   detail::parallel_for(texts.size(), options_.threads, "DriverClassifier", "text", [&](std::size_t i) {
     const auto p = predict_proba(texts[i]);
-    for (std::size_t j = 0; j < p.size(); ++j) P(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = p[j];
+    std::copy(p.begin(), p.end(), P.data() + i * P.cols());
   }, 256);
   return P;
 }
@@ -274,10 +275,10 @@ std::vector<double> DriverClassifier::probabilities(const TfidfVectorizer::Row& 
 }
 
 LabelMatrix DriverClassifier::predict(std::span<const std::string_view> texts) const {
-  const Eigen::MatrixXd P = predict_proba(texts);
+  const Matrix P = predict_proba(texts);
   LabelMatrix out(P.rows(), P.cols());
-  for (Eigen::Index i = 0; i < P.rows(); ++i)
-    for (Eigen::Index j = 0; j < P.cols(); ++j) out(i, j) = P(i, j) >= thresholds_[static_cast<std::size_t>(j)];
+  for (std::size_t i = 0; i < P.rows(); ++i)
+    for (std::size_t j = 0; j < P.cols(); ++j) out(i, j) = P(i, j) >= thresholds_[j];
   return out;
 }
 
@@ -354,7 +355,7 @@ std::vector<Explanation> DriverClassifier::explain(std::string_view text, std::s
     const std::size_t r = entry_of[slot(o.column)].second;
     const double value = row[r].second;
     const auto n = static_cast<double>(times[r]);
-    const double* coef = weights_.col(o.column).data();  // the k weights of a feature are contiguous
+    const double* coef = weights_.data() + static_cast<std::size_t>(o.column) * drivers_.size();  // contiguous per feature
     double* w = &weight[std::size_t{k} * m];
     for (std::size_t c = 0; c < m; ++c) w[c] += coef[chosen[c]] * value / n;
     auto& list = ranges[k];
@@ -393,15 +394,14 @@ std::vector<std::pair<std::string, double>> DriverClassifier::top_terms(std::siz
   if (driver >= models_.size())
     throw std::out_of_range("DriverClassifier: driver index " + std::to_string(driver) + " (have " +
                             std::to_string(models_.size()) + ")");
-  const auto row = weights_.row(static_cast<Eigen::Index>(driver));
-  std::vector<Eigen::Index> cols(static_cast<std::size_t>(row.size()));
+  const auto row = models_[driver].coef().row(0);  // weights_ holds the same values, feature by feature
+  std::vector<std::size_t> cols(row.size());
   std::iota(cols.begin(), cols.end(), 0);
   k = std::min<std::size_t>(k, cols.size());
   std::partial_sort(cols.begin(), cols.begin() + static_cast<std::ptrdiff_t>(k), cols.end(),
-                    [&](Eigen::Index a, Eigen::Index b) { return row[a] > row[b]; });
+                    [&](std::size_t a, std::size_t b) { return row[a] > row[b]; });
   std::vector<std::pair<std::string, double>> out;
-  for (std::size_t i = 0; i < k; ++i)
-    out.emplace_back(display(vectorizer_.features()[static_cast<std::size_t>(cols[i])]), row[cols[i]]);
+  for (std::size_t i = 0; i < k; ++i) out.emplace_back(display(vectorizer_.features()[cols[i]]), row[cols[i]]);
   return out;
 }
 
@@ -410,7 +410,7 @@ std::vector<std::pair<std::string, double>> DriverClassifier::top_terms(std::str
 }
 
 Evaluation DriverClassifier::evaluate(std::span<const std::string_view> texts, const LabelMatrix& Y) const {
-  if (static_cast<std::size_t>(Y.rows()) != texts.size() || static_cast<std::size_t>(Y.cols()) != drivers_.size())
+  if (Y.rows() != texts.size() || Y.cols() != drivers_.size())
     throw std::invalid_argument("DriverClassifier.evaluate: labels are " + std::to_string(Y.rows()) + " × " +
                                 std::to_string(Y.cols()) + ", expected " + std::to_string(texts.size()) + " × " +
                                 std::to_string(drivers_.size()));
@@ -418,8 +418,7 @@ Evaluation DriverClassifier::evaluate(std::span<const std::string_view> texts, c
 }
 
 Evaluation evaluate(const LabelMatrix& truth, const LabelMatrix& predicted, const std::vector<std::string>& names) {
-  if (truth.rows() != predicted.rows() || truth.cols() != predicted.cols() ||
-      static_cast<std::size_t>(truth.cols()) != names.size())
+  if (truth.rows() != predicted.rows() || truth.cols() != predicted.cols() || truth.cols() != names.size())
     throw std::invalid_argument("evaluate: truth is " + std::to_string(truth.rows()) + " × " +
                                 std::to_string(truth.cols()) + ", predictions " + std::to_string(predicted.rows()) +
                                 " × " + std::to_string(predicted.cols()) + ", with " + std::to_string(names.size()) +
@@ -428,16 +427,16 @@ Evaluation evaluate(const LabelMatrix& truth, const LabelMatrix& predicted, cons
   auto f1 = [](double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0.0; };
   Evaluation e;
   double TP = 0, FP = 0, FN = 0;
-  for (Eigen::Index j = 0; j < truth.cols(); ++j) {
+  for (std::size_t j = 0; j < truth.cols(); ++j) {
     double tp = 0, fp = 0, fn = 0;
-    for (Eigen::Index i = 0; i < truth.rows(); ++i) {
+    for (std::size_t i = 0; i < truth.rows(); ++i) {
       const bool t = truth(i, j) != 0, p = predicted(i, j) != 0;
       tp += t && p;
       fp += !t && p;
       fn += t && !p;
     }
     DriverScores s;
-    s.driver = names[static_cast<std::size_t>(j)];
+    s.driver = names[j];
     s.precision = ratio(tp, tp + fp);
     s.recall = ratio(tp, tp + fn);
     s.f1 = f1(s.precision, s.recall);
@@ -450,7 +449,7 @@ Evaluation evaluate(const LabelMatrix& truth, const LabelMatrix& predicted, cons
     FN += fn;
     e.drivers.push_back(std::move(s));
   }
-  const double k = static_cast<double>(std::max<Eigen::Index>(1, truth.cols()));
+  const double k = static_cast<double>(std::max<std::size_t>(1, truth.cols()));
   e.macro_precision /= k;
   e.macro_recall /= k;
   e.macro_f1 /= k;

@@ -11,6 +11,7 @@
 // 0xFFFFFFFF — the zlib/PNG crc32 (check value of "123456789" is 0xCBF43926).
 #include <perche/classify.hpp>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cmath>
@@ -246,8 +247,8 @@ std::string DriverClassifier::to_bytes() const {
     for (int c : m.classes()) w.u32(static_cast<std::uint32_t>(c));
     w.u64(static_cast<std::uint64_t>(m.coef().rows()));
     w.u64(static_cast<std::uint64_t>(m.coef().cols()));
-    for (Eigen::Index i = 0; i < m.coef().size(); ++i) w.f64(m.coef().data()[i]);
-    for (Eigen::Index i = 0; i < m.intercept().size(); ++i) w.f64(m.intercept()[i]);
+    for (const double v : m.coef().values()) w.f64(v);  // row-major (one row: a driver is binary)
+    for (const double v : m.intercept()) w.f64(v);
     w.f64(thresholds_[j]);
   }
   const std::string payload = std::move(w.bytes());
@@ -295,7 +296,7 @@ DriverClassifier DriverClassifier::from_bytes(std::string_view bytes) {
     auto features = r.strings("features");
     const auto n_idf = r.count("idf", 8);
     if (n_idf != features.size()) r.fail(std::to_string(n_idf) + " idf values for " + std::to_string(features.size()) + " features", r.offset());
-    Eigen::VectorXd idf(static_cast<Eigen::Index>(n_idf));
+    std::vector<double> idf(n_idf);
     for (auto& v : idf) v = r.f64("idf");
     clf.vectorizer_ = TfidfVectorizer::from_parts(options.features, std::move(features), std::move(idf));
     for (std::size_t j = 0; j < drivers.size(); ++j) {
@@ -311,10 +312,9 @@ DriverClassifier DriverClassifier::from_bytes(std::string_view bytes) {
                    " coefficient matrix, expected 1 × " + std::to_string(clf.vectorizer_.features().size()),
                r.offset());
       if (cols > (payload.size()) / 8) r.fail("coefficient matrix larger than the file", r.offset());
-      Eigen::MatrixXd coef(1, static_cast<Eigen::Index>(cols));
-      for (Eigen::Index i = 0; i < coef.size(); ++i) coef.data()[i] = r.f64("coefficient");
-      Eigen::VectorXd intercept(1);
-      intercept[0] = r.f64("intercept");
+      Matrix coef(1, cols);
+      for (double& v : coef.values()) v = r.f64("coefficient");
+      std::vector<double> intercept{r.f64("intercept")};
       clf.models_.push_back(LogisticRegression::from_parts(options.logistic, std::move(classes), std::move(coef),
                                                            std::move(intercept)));
       const double t = r.f64("threshold");

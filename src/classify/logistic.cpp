@@ -21,6 +21,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "../common/eigen_view.hpp"
 #include "logit.hpp"
 
 namespace perche {
@@ -32,7 +33,7 @@ using detail::sigmoid;
 // The objective, remembering the best point evaluated: LBFGSpp throws when a line search cannot
 // make progress (at the limit of double precision), and its x may then be a trial point.
 struct Objective {
-  const SparseMatrix& X;
+  Eigen::Map<const detail::EigenCsr> X;
   const Eigen::VectorXd& y;  // binary: 0/1; multinomial: class index
   const Eigen::VectorXd& s;  // effective sample weights
   int K;                     // 1 for binary
@@ -226,17 +227,16 @@ LogisticRegression::LogisticRegression(LogisticOptions options) : options_(optio
 
 LogisticRegression& LogisticRegression::fit(const SparseMatrix& X, std::span<const int> y,
                                             std::span<const double> sample_weight) {
-  const Eigen::Index n = X.rows(), d = X.cols();
+  const auto n = static_cast<Eigen::Index>(X.rows()), d = static_cast<Eigen::Index>(X.cols());
   if (static_cast<std::size_t>(n) != y.size())
     throw std::invalid_argument("LogisticRegression.fit: X has " + std::to_string(n) + " rows but y has " +
                                 std::to_string(y.size()) + " labels");
   if (!sample_weight.empty() && sample_weight.size() != y.size())
     throw std::invalid_argument("LogisticRegression.fit: " + std::to_string(sample_weight.size()) +
                                 " sample weights for " + std::to_string(y.size()) + " rows");
-  for (Eigen::Index k = 0; k < X.nonZeros(); ++k)
-    if (!std::isfinite(X.valuePtr()[k]))
-      throw std::invalid_argument("LogisticRegression.fit: X holds a non-finite value (" +
-                                  std::to_string(X.valuePtr()[k]) + ")");
+  for (const double v : X.values())
+    if (!std::isfinite(v))
+      throw std::invalid_argument("LogisticRegression.fit: X holds a non-finite value (" + std::to_string(v) + ")");
   std::map<int, Eigen::Index> index;
   for (int v : y) index.emplace(v, 0);
   if (index.size() < 2)
@@ -272,7 +272,7 @@ LogisticRegression& LogisticRegression::fit(const SparseMatrix& X, std::span<con
 
   const int rows = K == 2 ? 1 : K;
   const Eigen::Index dim = static_cast<Eigen::Index>(rows) * d + (options_.fit_intercept ? rows : 0);
-  Objective obj{X, target, s, rows, options_.fit_intercept, S, 1.0 / (options_.C * S), {},
+  Objective obj{detail::eigen_view(X), target, s, rows, options_.fit_intercept, S, 1.0 / (options_.C * S), {},
                 std::numeric_limits<double>::infinity(), 0, false, {}};
   Eigen::VectorXd x = Eigen::VectorXd::Zero(dim);
   if (options_.solver == Solver::newton) {
@@ -299,61 +299,61 @@ LogisticRegression& LogisticRegression::fit(const SparseMatrix& X, std::span<con
     if (obj.best_f < fx) x = obj.best_x;
   }
 
-  coef_.resize(rows, d);
-  intercept_ = Eigen::VectorXd::Zero(rows);
-  if (rows == 1) {
-    coef_.row(0) = x.head(d).transpose();
-    if (options_.fit_intercept) intercept_[0] = x[d];
-  } else {
-    coef_ = Eigen::Map<const Eigen::MatrixXd>(x.data(), rows, d);
-    if (options_.fit_intercept) intercept_ = x.segment(static_cast<Eigen::Index>(rows) * d, rows);
-  }
+  // x holds the class × feature block column-major (a feature's rows together), then the intercepts.
+  coef_ = Matrix(static_cast<std::size_t>(rows), static_cast<std::size_t>(d));
+  detail::eigen_view(coef_) = Eigen::Map<const Eigen::MatrixXd>(x.data(), rows, d);
+  intercept_.assign(static_cast<std::size_t>(rows), 0.0);
+  if (options_.fit_intercept)
+    for (int k = 0; k < rows; ++k) intercept_[static_cast<std::size_t>(k)] = x[static_cast<Eigen::Index>(rows) * d + k];
   return *this;
 }
 
-Eigen::MatrixXd LogisticRegression::decision_function(const SparseMatrix& X) const {
+Matrix LogisticRegression::decision_function(const SparseMatrix& X) const {
   if (classes_.empty()) throw std::logic_error("LogisticRegression: predict before fit");
   if (X.cols() != coef_.cols())
     throw std::invalid_argument("LogisticRegression: X has " + std::to_string(X.cols()) + " features, the model " +
                                 std::to_string(coef_.cols()));
-  Eigen::MatrixXd Z = X * coef_.transpose();
-  Z.rowwise() += intercept_.transpose();
+  Matrix Z(X.rows(), coef_.rows());
+  auto z = detail::eigen_view(Z);
+  z.noalias() = detail::eigen_view(X) * detail::eigen_view(coef_).transpose();
+  z.rowwise() += Eigen::Map<const Eigen::RowVectorXd>(intercept_.data(), static_cast<Eigen::Index>(intercept_.size()));
   return Z;
 }
 
-Eigen::MatrixXd LogisticRegression::predict_proba(const SparseMatrix& X) const {
-  const Eigen::MatrixXd Z = decision_function(X);
-  Eigen::MatrixXd P(Z.rows(), static_cast<Eigen::Index>(classes_.size()));
+Matrix LogisticRegression::predict_proba(const SparseMatrix& X) const {
+  const Matrix Z = decision_function(X);
+  Matrix P(Z.rows(), classes_.size());
   if (Z.cols() == 1) {
-    for (Eigen::Index i = 0; i < Z.rows(); ++i) {
+    for (std::size_t i = 0; i < Z.rows(); ++i) {
       P(i, 1) = sigmoid(Z(i, 0));
       P(i, 0) = 1 - P(i, 1);
     }
   } else {
-    for (Eigen::Index i = 0; i < Z.rows(); ++i) {
-      const double m = Z.row(i).maxCoeff();
-      P.row(i) = (Z.row(i).array() - m).exp();
-      P.row(i) /= P.row(i).sum();
+    const auto z = detail::eigen_view(Z);
+    auto p = detail::eigen_view(P);
+    for (Eigen::Index i = 0; i < z.rows(); ++i) {
+      const double m = z.row(i).maxCoeff();
+      p.row(i) = (z.row(i).array() - m).exp();
+      p.row(i) /= p.row(i).sum();
     }
   }
   return P;
 }
 
 std::vector<int> LogisticRegression::predict(const SparseMatrix& X) const {
-  const Eigen::MatrixXd P = predict_proba(X);
-  std::vector<int> out(static_cast<std::size_t>(P.rows()));
-  for (Eigen::Index i = 0; i < P.rows(); ++i) {
-    Eigen::Index k = 0;
-    P.row(i).maxCoeff(&k);
-    out[static_cast<std::size_t>(i)] = classes_[static_cast<std::size_t>(k)];
+  const Matrix P = predict_proba(X);
+  std::vector<int> out(P.rows());
+  for (std::size_t i = 0; i < P.rows(); ++i) {
+    const auto row = P.row(i);
+    out[i] = classes_[static_cast<std::size_t>(std::max_element(row.begin(), row.end()) - row.begin())];
   }
   return out;
 }
 
 LogisticRegression LogisticRegression::from_parts(LogisticOptions options, std::vector<int> classes,
-                                                  Eigen::MatrixXd coef, Eigen::VectorXd intercept) {
+                                                  Matrix coef, std::vector<double> intercept) {
   LogisticRegression m(options);
-  const Eigen::Index rows = classes.size() == 2 ? 1 : static_cast<Eigen::Index>(classes.size());
+  const std::size_t rows = classes.size() == 2 ? 1 : classes.size();
   if (classes.size() < 2 || coef.rows() != rows || intercept.size() != rows)
     throw std::invalid_argument("LogisticRegression: " + std::to_string(classes.size()) + " classes with " +
                                 std::to_string(coef.rows()) + " coefficient rows and " +
@@ -367,11 +367,11 @@ LogisticRegression LogisticRegression::from_parts(LogisticOptions options, std::
   // |value| ≤ 1e100: no L2-penalized fit comes near it, and a sum of such products cannot overflow
   // to ±inf (whose difference would make a probability NaN).
   constexpr double kMaxMagnitude = 1e100;
-  for (Eigen::Index i = 0; i < coef.size(); ++i)
+  for (std::size_t i = 0; i < coef.size(); ++i)
     if (!(std::abs(coef.data()[i]) <= kMaxMagnitude))
       throw std::invalid_argument("LogisticRegression: coefficient " + std::to_string(i) + " is " +
                                   std::to_string(coef.data()[i]) + ", expected a finite value within ±1e100");
-  for (Eigen::Index i = 0; i < intercept.size(); ++i)
+  for (std::size_t i = 0; i < intercept.size(); ++i)
     if (!(std::abs(intercept[i]) <= kMaxMagnitude))
       throw std::invalid_argument("LogisticRegression: intercept " + std::to_string(i) + " is " +
                                   std::to_string(intercept[i]) + ", expected a finite value within ±1e100");

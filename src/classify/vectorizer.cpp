@@ -672,13 +672,13 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
   const std::size_t n_features = keep.size();
   features_.assign(n_features, std::string());
   std::vector<std::uint64_t> hashes(n_features);
-  idf_.resize(static_cast<Eigen::Index>(n_features));
+  idf_.assign(n_features, 0.0);
   std::vector<std::uint32_t> column(merged.size(), kDropped);
   detail::parallel_jobs(workers, static_cast<unsigned>(workers), [&](std::size_t j) {
     for (std::size_t c = n_features * j / workers; c < n_features * (j + 1) / workers; ++c) {
       const Merged& m = merged[keep[c]];
       const auto dfc = static_cast<double>(m.df);
-      idf_[static_cast<Eigen::Index>(c)] = o.smooth_idf ? std::log((1 + n) / (1 + dfc)) + 1 : std::log(n / dfc) + 1;
+      idf_[c] = o.smooth_idf ? std::log((1 + n) / (1 + dfc)) + 1 : std::log(n / dfc) + 1;
       features_[c] = std::move(part[m.chunk].names[m.id]);
       hashes[c] = part[m.chunk].hashes[m.id];
       column[keep[c]] = static_cast<std::uint32_t>(c);
@@ -716,7 +716,7 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
       block.append(cols, values);
     }
   });
-  return assemble(blocks, static_cast<unsigned>(workers));
+  return assemble(blocks);
 }
 
 SparseMatrix TfidfVectorizer::transform(std::span<const std::string_view> texts, unsigned threads) const {
@@ -736,7 +736,7 @@ SparseMatrix TfidfVectorizer::transform(std::span<const std::string_view> texts,
     }
     blocks[b].append(cols, values);
   }, 64);
-  return assemble(blocks, static_cast<unsigned>(blocks.size()));
+  return assemble(blocks);
 }
 
 SparseMatrix TfidfVectorizer::transform(const std::vector<std::vector<std::string>>& docs, unsigned threads) const {
@@ -761,10 +761,10 @@ void TfidfVectorizer::visit_occurrences(const std::vector<std::string>& terms, v
 namespace {
 
 // The tf-idf of a column that occurs count times in a document, before the row's normalization.
-double tf_idf(const TfidfOptions& o, const Eigen::VectorXd& idf, std::int64_t column, std::int64_t count) {
+double tf_idf(const TfidfOptions& o, const std::vector<double>& idf, std::int64_t column, std::int64_t count) {
   double v = static_cast<double>(count);
   if (o.sublinear_tf && count > 1) v = 1 + std::log(v);  // 1 + ln 1 = 1: most features occur once
-  if (o.use_idf) v *= idf[column];
+  if (o.use_idf) v *= idf[static_cast<std::size_t>(column)];
   return v;
 }
 
@@ -780,7 +780,7 @@ void normalize_row(const TfidfOptions& o, std::vector<double>& values) {
 }
 
 // cols/values of a counted document (ColumnCounter), and the counts when asked for.
-void counted_row(const TfidfOptions& o, const Eigen::VectorXd& idf,
+void counted_row(const TfidfOptions& o, const std::vector<double>& idf,
                  const std::vector<std::pair<std::int64_t, std::int64_t>>& counted, std::vector<std::int64_t>& cols,
                  std::vector<double>& values, std::vector<std::int64_t>* counts) {
   cols.clear();
@@ -961,37 +961,36 @@ SparseMatrix TfidfVectorizer::build(const std::vector<std::vector<std::string>>&
   std::vector<RowBlock> blocks(detail::parallel_blocks(docs.size(), threads, 64));
   detail::parallel_for(docs.size(), threads, "TfidfVectorizer", "document",
                        [&](std::size_t d, unsigned b) { add_row(docs[d], blocks[b]); }, 64);
-  return assemble(blocks, static_cast<unsigned>(blocks.size()));
+  return assemble(blocks);
 }
 
-// The matrix of the blocks' rows, in block order; each block is copied (and freed) by one of
-// `threads` threads.
-SparseMatrix TfidfVectorizer::assemble(std::vector<RowBlock>& blocks, unsigned threads) const {
-  std::vector<std::size_t> first_row(blocks.size()), first_entry(blocks.size());
+// The matrix of the blocks' rows, in block order. Each block is appended and freed before the
+// next, so that the blocks and the matrix are held at once only one block at a time (a
+// zero-filled matrix written by parallel threads would hold all of both: twice the memory).
+SparseMatrix TfidfVectorizer::assemble(std::vector<RowBlock>& blocks) const {
   std::size_t n_rows = 0, nnz = 0;
-  for (std::size_t b = 0; b < blocks.size(); ++b) {
-    first_row[b] = n_rows;
-    first_entry[b] = nnz;
-    n_rows += blocks[b].ends.size();
-    nnz += blocks[b].inner.size();
+  for (const RowBlock& block : blocks) {
+    n_rows += block.ends.size();
+    nnz += block.inner.size();
   }
-  SparseMatrix X(static_cast<Eigen::Index>(n_rows), static_cast<Eigen::Index>(features_.size()));
-  X.resizeNonZeros(static_cast<Eigen::Index>(nnz));
-  auto* outer = X.outerIndexPtr();
-  outer[0] = 0;
-  detail::parallel_jobs(blocks.size(), threads, [&](std::size_t b) {
-    RowBlock& block = blocks[b];
-    std::copy(block.inner.begin(), block.inner.end(), X.innerIndexPtr() + first_entry[b]);
-    std::copy(block.values.begin(), block.values.end(), X.valuePtr() + first_entry[b]);
-    for (std::size_t r = 0; r < block.ends.size(); ++r)
-      outer[first_row[b] + r + 1] = static_cast<std::int64_t>(first_entry[b] + block.ends[r]);
+  std::vector<std::int64_t> indptr, indices;
+  std::vector<double> values;
+  indptr.reserve(n_rows + 1);
+  indices.reserve(nnz);
+  values.reserve(nnz);
+  indptr.push_back(0);
+  for (RowBlock& block : blocks) {
+    const auto first = static_cast<std::int64_t>(indices.size());
+    for (const std::size_t end : block.ends) indptr.push_back(first + static_cast<std::int64_t>(end));
+    indices.insert(indices.end(), block.inner.begin(), block.inner.end());
+    values.insert(values.end(), block.values.begin(), block.values.end());
     block = RowBlock();
-  });
-  return X;
+  }
+  return SparseMatrix(n_rows, features_.size(), std::move(indptr), std::move(indices), std::move(values));
 }
 
 TfidfVectorizer TfidfVectorizer::from_parts(TfidfOptions options, std::vector<std::string> features,
-                                            Eigen::VectorXd idf) {
+                                            std::vector<double> idf) {
   TfidfVectorizer v(std::move(options));
   if (static_cast<std::size_t>(idf.size()) != features.size())
     throw std::invalid_argument("TfidfVectorizer: " + std::to_string(features.size()) + " features but " +
@@ -1005,7 +1004,7 @@ TfidfVectorizer TfidfVectorizer::from_parts(TfidfOptions options, std::vector<st
     // ... and at most ln(1 + 2^63) + 1 ≈ 44.7 (one document in 2^63): a larger value, even finite,
     // overflows a row's norm and turns every probability into NaN.
     constexpr double kMaxIdf = 64.0;
-    const double w = idf[static_cast<Eigen::Index>(c)];
+    const double w = idf[c];
     if (!(w >= 1.0 && w <= kMaxIdf))
       throw std::invalid_argument("TfidfVectorizer: idf of feature " + std::to_string(c) + " ('" + features[c] +
                                   "') is " + std::to_string(w) + ", expected a finite value >= 1 and <= 64");

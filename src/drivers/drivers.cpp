@@ -191,11 +191,11 @@ OddsRatio odds_ratio(double b, double se, double z) {
 }
 
 void check_mentions(std::string_view where, const LabelMatrix& m, std::size_t n, std::span<const std::uint8_t> has_text) {
-  detail::check_lengths(where, "scores", n, "mentions rows", static_cast<std::size_t>(m.rows()));
-  if (!has_text.empty()) detail::check_lengths(where, "mentions rows", static_cast<std::size_t>(m.rows()), "has_text", has_text.size());
-  const auto cols = static_cast<std::size_t>(m.cols());
+  detail::check_lengths(where, "scores", n, "mentions rows", m.rows());
+  if (!has_text.empty()) detail::check_lengths(where, "mentions rows", m.rows(), "has_text", has_text.size());
+  const std::size_t cols = m.cols();
   const std::uint8_t* p = m.data();
-  for (std::size_t i = 0; i < static_cast<std::size_t>(m.size()); ++i)
+  for (std::size_t i = 0; i < m.size(); ++i)
     if (p[i] > 1)
       detail::fail(where, "mention " + std::to_string(p[i]) + " at row " + std::to_string(i / cols) + ", driver " +
                               std::to_string(i % cols) + " is not 0 or 1");
@@ -204,7 +204,7 @@ void check_mentions(std::string_view where, const LabelMatrix& m, std::size_t n,
   for (std::size_t i = 0; i < has_text.size(); ++i)
     if (!has_text[i])
       for (std::size_t j = 0; j < cols; ++j)
-        if (m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)))
+        if (m(i, j))
           detail::fail(where, "row " + std::to_string(i) + " mentions driver " + std::to_string(j) +
                                   " but has_text says it has no comment");
 }
@@ -217,7 +217,7 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
                           const std::string& outcome, double z, DriverAnalysis& out, bool negative) {
   KeyDriverModel model;
   model.outcome = outcome;
-  const std::size_t n = levels.size(), k = static_cast<std::size_t>(m.cols());
+  const std::size_t n = levels.size(), k = m.cols();
   std::vector<double> w_events(k, 0.0), w_mentions(k, 0.0);
   double events = 0.0, total = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -229,7 +229,7 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
     total += w;
     events += y * w;
     for (std::size_t j = 0; j < k; ++j)
-      if (m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j))) {
+      if (m(i, j)) {
         w_mentions[j] += w;
         w_events[j] += y * w;
       }
@@ -260,7 +260,7 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
   for (std::size_t i = 0; i < n; ++i) {
     if (!text_at(has_text, i)) continue;
     for (std::size_t u = 0; u < used.size(); ++u)
-      key[u] = static_cast<char>(m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(used[u])));
+      key[u] = static_cast<char>(m(i, used[u]));
     auto [it, fresh] = index.try_emplace(key, patterns.size());
     if (fresh) {
       patterns.push_back(key);
@@ -304,7 +304,7 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
                                std::span<const double> weights, const DriverAnalysisOptions& o) {
   detail::check_confidence(kWhere, o.confidence);
   detail::check_bootstrap(kWhere, o.bootstrap_samples);
-  const std::size_t n = scores.size(), k = static_cast<std::size_t>(mentions.cols());
+  const std::size_t n = scores.size(), k = mentions.cols();
   check_mentions(kWhere, mentions, n, has_text);
   detail::check_lengths(kWhere, "mentions columns", k, "drivers", drivers.size());
   detail::check_weights(kWhere, weights, n);
@@ -433,7 +433,7 @@ std::vector<DriverSegmentCell> driver_segments(const LabelMatrix& mentions, std:
   constexpr std::string_view where = "driver_segments";
   if (!(alpha > 0.0 && alpha < 1.0)) detail::fail(where, "alpha " + detail::fmt(alpha) + " is outside (0, 1)");
   check_mentions(where, mentions, segments.size(), has_text);
-  const std::size_t n = segments.size(), k = static_cast<std::size_t>(mentions.cols());
+  const std::size_t n = segments.size(), k = mentions.cols();
   std::vector<std::uint32_t> codes;
   const auto keys = detail::factorize(segments, codes);
   const std::size_t S = keys.size();
@@ -484,7 +484,7 @@ std::vector<DriverTrend> driver_trends(const LabelMatrix& mentions, std::span<co
                                        std::span<const std::uint8_t> has_text, const TrendOptions& options) {
   constexpr std::string_view where = "driver_trends";
   check_mentions(where, mentions, periods.size(), has_text);
-  const std::size_t n = periods.size(), k = static_cast<std::size_t>(mentions.cols());
+  const std::size_t n = periods.size(), k = mentions.cols();
   std::vector<std::uint32_t> codes;
   const auto keys = detail::factorize(periods, codes);
   const std::size_t T = keys.size();
@@ -513,7 +513,7 @@ std::vector<DriverTrend> driver_trends(const LabelMatrix& mentions, std::span<co
 std::vector<std::vector<std::size_t>> select_verbatims(const LabelMatrix& mentions, std::span<const double> probabilities,
                                                        std::span<const std::int64_t> segments, std::size_t per_driver) {
   constexpr std::string_view where = "select_verbatims";
-  const auto n = static_cast<std::size_t>(mentions.rows()), k = static_cast<std::size_t>(mentions.cols());
+  const std::size_t n = mentions.rows(), k = mentions.cols();
   detail::check_lengths(where, "mentions cells", n * k, "probabilities", probabilities.size());
   if (!segments.empty()) detail::check_lengths(where, "mentions rows", n, "segments", segments.size());
   for (std::size_t i = 0; i < probabilities.size(); ++i)
@@ -525,7 +525,7 @@ std::vector<std::vector<std::size_t>> select_verbatims(const LabelMatrix& mentio
   for (std::size_t j = 0; j < k; ++j) {
     rows.clear();
     for (std::size_t i = 0; i < n; ++i)
-      if (mentions(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j))) rows.push_back(i);
+      if (mentions(i, j)) rows.push_back(i);
     std::stable_sort(rows.begin(), rows.end(),
                      [&](std::size_t a, std::size_t b) { return probabilities[a * k + j] > probabilities[b * k + j]; });
     if (segments.empty()) {

@@ -7,6 +7,12 @@
 
 #include <cmath>
 #include <cstdio>
+// perche's public headers include none of Eigen (its include directory is not on this program's
+// path either: the package does not export it, tests/package/CMakeLists.txt checks).
+#ifdef EIGEN_WORLD_VERSION
+#error "a public perche header included Eigen"
+#endif
+
 #ifndef PERCHE_METRICS_ONLY
 #include <algorithm>
 #include <filesystem>
@@ -46,7 +52,8 @@ int main(int argc, char** argv) {
     const auto clf = perche::DriverClassifier::load(model_path);
     const std::vector<std::string_view> comment{"Ho aspettato un'ora al telefono prima di parlare con un operatore"};
     const auto p = clf.predict_proba(comment);
-    const auto best = static_cast<std::size_t>(std::max_element(p.data(), p.data() + p.cols()) - p.data());
+    const auto row = p.row(0);
+    const auto best = static_cast<std::size_t>(std::max_element(row.begin(), row.end()) - row.begin());
     const auto book = perche::Codebook::load(codebook_path);
     const auto matches = book.matches(comment.front());
     if (clf.drivers()[best] != "tempi_attesa" || matches.empty() || book.drivers()[matches.front().driver] != "tempi_attesa") {
@@ -54,7 +61,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::printf("consumer: %s (p = %.2f, default model at %s; codebook: %zu drivers)\n", clf.drivers()[best].c_str(),
-                p(0, static_cast<Eigen::Index>(best)), model_path.c_str(), book.drivers().size());
+                p(0, best), model_path.c_str(), book.drivers().size());
   }
 #endif
   return 0;

@@ -423,6 +423,36 @@ def test_bad_logistic_input_raises_value_error(call, fragment):
         call(X)
 
 
+@pytest.mark.parametrize("arrays, fragment", [
+    # scipy builds these without checking them (check_format(full_check=False) leaves indices alone)
+    ((np.array([1.0, 1.0]), np.array([0, 7]), np.array([0, 1, 2])), r"indices\[1\] = 7 \(row 1\) is outside \[0, 3\)"),
+    ((np.array([1.0, 1.0]), np.array([0, -2]), np.array([0, 1, 2])), r"indices\[1\] = -2"),
+    ((np.array([1.0, 1.0]), np.array([0, 1]), np.array([0, 2, 1, 2])), r"indptr\[2\] = 1 is below indptr\[1\] = 2"),
+])
+def test_a_malformed_csr_matrix_raises_value_error_naming_the_bad_index(arrays, fragment):
+    m = perche.LogisticRegression().fit(sp.csr_matrix(np.eye(3)), [0, 1, 1])
+    X = sp.csr_matrix(arrays, shape=(len(arrays[2]) - 1, 3))
+    with pytest.raises(ValueError, match=fragment):
+        m.predict_proba(X)
+    with pytest.raises(ValueError, match=fragment):
+        perche.LogisticRegression().fit(X, np.arange(X.shape[0]) % 2)
+
+
+def test_matrices_come_back_as_c_ordered_arrays_that_own_their_memory(lr_data, clf, held_out):
+    # Row-major results viewed by numpy without a copy (the array's base keeps the C++ matrix alive).
+    m = perche.LogisticRegression().fit(lr_data["X"], lr_data["y"])
+    P = m.predict_proba(lr_data["X"])
+    assert P.dtype == np.float64 and P.shape == (lr_data["X"].shape[0], 2)
+    assert P.flags.c_contiguous and P.base is not None and P.flags.writeable
+    texts, _ = held_out
+    for a in (clf.predict_proba(texts), clf.predict(texts)):
+        assert a.flags.c_contiguous and a.base is not None and a.shape == (len(texts), len(clf.drivers))
+    assert clf.predict(texts).dtype == np.uint8
+    assert m.coef.shape == (1, lr_data["X"].shape[1]) and m.coef.flags.c_contiguous
+    assert m.intercept.shape == (1,) and m.intercept.dtype == np.float64
+    assert clf.vectorizer.idf.shape == (len(clf.vectorizer.features),) and clf.vectorizer.idf.dtype == np.float64
+
+
 def test_predicting_before_fit_or_with_other_features_raises(lr_data):
     with pytest.raises(RuntimeError, match="before fit"):
         perche.LogisticRegression().predict_proba(lr_data["X"])
