@@ -9,7 +9,9 @@ function(run)
   endif()
 endfunction()
 run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
-run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/build -G ${GENERATOR} -DCMAKE_PREFIX_PATH=${prefix})
+# Eigen3 disabled: a package config that still asked for it would fail here.
+run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/build -G ${GENERATOR} -DCMAKE_PREFIX_PATH=${prefix}
+    -DCMAKE_DISABLE_FIND_PACKAGE_Eigen3=ON)
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 # The default model and codebook from the prefix: through PERCHE_DATA_DIR from the build tree, and
 # with no override from a program installed in the prefix's bin/ (found relative to the binary,
