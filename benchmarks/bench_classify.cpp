@@ -105,16 +105,22 @@ void BM_driver_fit(benchmark::State& state) {
   }
   state.counters["texts"] = static_cast<double>(texts.size());
 }
-BENCHMARK(BM_driver_fit)->Args({0, 1})->Args({0, 2})->Args({5, 2})->ArgNames({"folds", "threads"})
-    ->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(BM_driver_fit)
+    ->Args({0, 1})
+    ->Args({0, 2})
+    ->Args({5, 2})
+    ->ArgNames({"folds", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 void BM_predict_batch(benchmark::State& state) {
   const auto& d = data();
   const auto& m = model();
   for (auto _ : state) benchmark::DoNotOptimize(m.predict_proba(d.views));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * d.bytes));
-  state.counters["texts/s"] = benchmark::Counter(static_cast<double>(state.iterations() * d.views.size()),
-                                                 benchmark::Counter::kIsRate);
+  state.counters["texts/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * d.views.size()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_predict_batch)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -128,10 +134,10 @@ void BM_predict_each_comment(benchmark::State& state) {
   for (auto _ : state)
     for (const std::string_view t : d.views) benchmark::DoNotOptimize(m.predict_proba(t));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * d.bytes));
-  state.counters["texts/s"] = benchmark::Counter(static_cast<double>(state.iterations() * d.views.size()),
-                                                 benchmark::Counter::kIsRate);
+  state.counters["texts/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * d.views.size()), benchmark::Counter::kIsRate);
   state.counters["s/text"] = benchmark::Counter(static_cast<double>(state.iterations() * d.views.size()),
-                                                 benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+                                                benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_predict_each_comment)->Arg(0)->Arg(1)->ArgName("model")->Unit(benchmark::kMillisecond);
 

@@ -87,7 +87,11 @@ void BM_read_csv_long_field(benchmark::State& state) {
   run(state, csv);
   state.SetComplexityN(state.range(0));
 }
-BENCHMARK(BM_read_csv_long_field)->RangeMultiplier(4)->Range(64 << 10, 16 << 20)->Complexity(benchmark::oN)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_read_csv_long_field)
+    ->RangeMultiplier(4)
+    ->Range(64 << 10, 16 << 20)
+    ->Complexity(benchmark::oN)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

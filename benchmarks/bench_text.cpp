@@ -143,7 +143,8 @@ void BM_peer_snowball_uncached(benchmark::State& state) {
   sb_stemmer* st = sb_stemmer_new("italian", "UTF_8");
   for (auto _ : state)
     for (const auto& w : words)
-      benchmark::DoNotOptimize(sb_stemmer_stem(st, reinterpret_cast<const sb_symbol*>(w.data()), static_cast<int>(w.size())));
+      benchmark::DoNotOptimize(
+          sb_stemmer_stem(st, reinterpret_cast<const sb_symbol*>(w.data()), static_cast<int>(w.size())));
   sb_stemmer_delete(st);
   state.counters["words/s"] =
       benchmark::Counter(static_cast<double>(state.iterations() * words.size()), benchmark::Counter::kIsRate);

@@ -123,7 +123,10 @@ py::dict evaluation_dict(const Evaluation& e) {
 void bind_classify(py::module_& m) {
   py::register_exception<FormatError>(m, "FormatError", PyExc_ValueError);
 
-  py::enum_<Analyzer>(m, "Analyzer").value("word", Analyzer::word).value("char_wb", Analyzer::char_wb).value("both", Analyzer::both);
+  py::enum_<Analyzer>(m, "Analyzer")
+      .value("word", Analyzer::word)
+      .value("char_wb", Analyzer::char_wb)
+      .value("both", Analyzer::both);
   py::enum_<Norm>(m, "Norm").value("l2", Norm::l2).value("l1", Norm::l1).value("none", Norm::none);
 
   py::class_<TfidfOptions>(m, "TfidfOptions")
@@ -136,10 +139,16 @@ void bind_classify(py::module_& m) {
       .def_readwrite("ngram_max", &TfidfOptions::ngram_max)
       .def_readwrite("char_min", &TfidfOptions::char_min)
       .def_readwrite("char_max", &TfidfOptions::char_max)
-      .def_property("min_df", [](const TfidfOptions& o) { return py::make_tuple(o.min_df.value, o.min_df.share); },
-                    [](TfidfOptions& o, std::pair<double, bool> v) { o.min_df = {v.first, v.second}; })
-      .def_property("max_df", [](const TfidfOptions& o) { return py::make_tuple(o.max_df.value, o.max_df.share); },
-                    [](TfidfOptions& o, std::pair<double, bool> v) { o.max_df = {v.first, v.second}; })
+      .def_property(
+          "min_df", [](const TfidfOptions& o) { return py::make_tuple(o.min_df.value, o.min_df.share); },
+          [](TfidfOptions& o, std::pair<double, bool> v) {
+            o.min_df = {v.first, v.second};
+          })
+      .def_property(
+          "max_df", [](const TfidfOptions& o) { return py::make_tuple(o.max_df.value, o.max_df.share); },
+          [](TfidfOptions& o, std::pair<double, bool> v) {
+            o.max_df = {v.first, v.second};
+          })
       .def_readwrite("max_features", &TfidfOptions::max_features)
       .def_readwrite("sublinear_tf", &TfidfOptions::sublinear_tf)
       .def_readwrite("use_idf", &TfidfOptions::use_idf)
@@ -185,32 +194,36 @@ void bind_classify(py::module_& m) {
       .def(
           "fit_transform",
           [](TfidfVectorizer& v, const py::object& docs, unsigned threads) {
-            return perche_py::csr_of(with_docs(docs, "TfidfVectorizer.fit_transform", utf8_policy(v), [&](const auto& d) {
-              TfidfVectorizer fresh(shared(&v, [&] { return v.options(); }));
-              SparseMatrix X = fresh.fit_transform(d, threads);
-              replace(v, std::move(fresh));
-              return X;
-            }));
+            return perche_py::csr_of(
+                with_docs(docs, "TfidfVectorizer.fit_transform", utf8_policy(v), [&](const auto& d) {
+                  TfidfVectorizer fresh(shared(&v, [&] { return v.options(); }));
+                  SparseMatrix X = fresh.fit_transform(d, threads);
+                  replace(v, std::move(fresh));
+                  return X;
+                }));
           },
           py::arg("docs"), py::arg("threads") = 0)
       .def(
           "transform",
           [](const TfidfVectorizer& v, const py::object& docs, unsigned threads) {
-            return perche_py::csr_of(with_docs(docs, "TfidfVectorizer.transform", utf8_policy(v),
-                                    [&](const auto& d) { return shared(&v, [&] { return v.transform(d, threads); }); }));
+            return perche_py::csr_of(with_docs(docs, "TfidfVectorizer.transform", utf8_policy(v), [&](const auto& d) {
+              return shared(&v, [&] { return v.transform(d, threads); });
+            }));
           },
           py::arg("docs"), py::arg("threads") = 0)
       .def_property_readonly("fitted", [](const TfidfVectorizer& v) { return read(&v, [&] { return v.fitted(); }); })
-      .def_property_readonly("features", [](const TfidfVectorizer& v) { return read(&v, [&] { return v.features(); }); })
-      .def_property_readonly("idf", [](const TfidfVectorizer& v) { return numpy_of(read(&v, [&] { return v.idf(); })); })
+      .def_property_readonly("features",
+                             [](const TfidfVectorizer& v) { return read(&v, [&] { return v.features(); }); })
+      .def_property_readonly("idf",
+                             [](const TfidfVectorizer& v) { return numpy_of(read(&v, [&] { return v.idf(); })); })
       .def(
-          "column", [](const TfidfVectorizer& v, const std::string& f) { return read(&v, [&] { return v.column(f); }); },
+          "column",
+          [](const TfidfVectorizer& v, const std::string& f) { return read(&v, [&] { return v.column(f); }); },
           py::arg("feature"))
       .def("_parts",  // features and idf read together (pickling), None before fit
            [](const TfidfVectorizer& v) -> py::object {
-             auto parts = read(&v, [&] {
-               return v.fitted() ? std::optional(std::pair(v.features(), v.idf())) : std::nullopt;
-             });
+             auto parts =
+                 read(&v, [&] { return v.fitted() ? std::optional(std::pair(v.features(), v.idf())) : std::nullopt; });
              if (!parts) return py::none();
              return py::make_tuple(py::cast(std::move(parts->first)), numpy_of(std::move(parts->second)));
            })
@@ -229,32 +242,44 @@ void bind_classify(py::module_& m) {
 
   py::class_<LogisticRegression>(m, "LogisticRegression")
       .def(py::init<LogisticOptions>(), py::arg("options"))
-      .def_property_readonly("options", [](const LogisticRegression& lr) { return read(&lr, [&] { return lr.options(); }); })
+      .def_property_readonly("options",
+                             [](const LogisticRegression& lr) { return read(&lr, [&] { return lr.options(); }); })
       .def(
           "fit",
-          [](LogisticRegression& lr, const SparseMatrix& X, const std::vector<int>& y, const std::vector<double>& w) -> LogisticRegression& {
+          [](LogisticRegression& lr, const SparseMatrix& X, const std::vector<int>& y,
+             const std::vector<double>& w) -> LogisticRegression& {
             py::gil_scoped_release release;
             LogisticRegression fresh(shared(&lr, [&] { return lr.options(); }));
             fresh.fit(X, y, w);
             replace(lr, std::move(fresh));
             return lr;
           },
-          py::arg("X"), py::arg("y"), py::arg("sample_weight") = std::vector<double>{}, py::return_value_policy::reference)
+          py::arg("X"), py::arg("y"), py::arg("sample_weight") = std::vector<double>{},
+          py::return_value_policy::reference)
       .def(
-          "predict_proba", [](const LogisticRegression& lr, const SparseMatrix& X) { return read(&lr, [&] { return lr.predict_proba(X); }); },
+          "predict_proba",
+          [](const LogisticRegression& lr, const SparseMatrix& X) {
+            return read(&lr, [&] { return lr.predict_proba(X); });
+          },
           py::arg("X"))
       .def(
-          "predict", [](const LogisticRegression& lr, const SparseMatrix& X) { return read(&lr, [&] { return lr.predict(X); }); },
+          "predict",
+          [](const LogisticRegression& lr, const SparseMatrix& X) { return read(&lr, [&] { return lr.predict(X); }); },
           py::arg("X"))
       .def(
           "decision_function",
-          [](const LogisticRegression& lr, const SparseMatrix& X) { return read(&lr, [&] { return lr.decision_function(X); }); },
+          [](const LogisticRegression& lr, const SparseMatrix& X) {
+            return read(&lr, [&] { return lr.decision_function(X); });
+          },
           py::arg("X"))
-      .def_property_readonly("classes", [](const LogisticRegression& lr) { return read(&lr, [&] { return lr.classes(); }); })
-      .def_property_readonly("coef", [](const LogisticRegression& lr) { return read(&lr, [&] { return Matrix(lr.coef()); }); })
-      .def_property_readonly("intercept",
-                             [](const LogisticRegression& lr) { return numpy_of(read(&lr, [&] { return lr.intercept(); })); })
-      .def_property_readonly("n_iter", [](const LogisticRegression& lr) { return read(&lr, [&] { return lr.n_iter(); }); });
+      .def_property_readonly("classes",
+                             [](const LogisticRegression& lr) { return read(&lr, [&] { return lr.classes(); }); })
+      .def_property_readonly("coef",
+                             [](const LogisticRegression& lr) { return read(&lr, [&] { return Matrix(lr.coef()); }); })
+      .def_property_readonly(
+          "intercept", [](const LogisticRegression& lr) { return numpy_of(read(&lr, [&] { return lr.intercept(); })); })
+      .def_property_readonly("n_iter",
+                             [](const LogisticRegression& lr) { return read(&lr, [&] { return lr.n_iter(); }); });
 
   py::class_<DriverClassifier>(m, "DriverClassifier")
       .def(py::init<std::vector<std::string>, DriverOptions>(), py::arg("drivers"), py::arg("options"))
@@ -275,8 +300,10 @@ void bind_classify(py::module_& m) {
       .def_property_readonly("fitted", [](const DriverClassifier& c) { return read(&c, [&] { return c.fitted(); }); })
       .def_property_readonly("drivers", [](const DriverClassifier& c) { return read(&c, [&] { return c.drivers(); }); })
       .def_property_readonly("options", [](const DriverClassifier& c) { return read(&c, [&] { return c.options(); }); })
-      .def_property_readonly("thresholds", [](const DriverClassifier& c) { return read(&c, [&] { return c.thresholds(); }); })
-      .def_property_readonly("vectorizer", [](const DriverClassifier& c) { return read(&c, [&] { return c.vectorizer(); }); })
+      .def_property_readonly("thresholds",
+                             [](const DriverClassifier& c) { return read(&c, [&] { return c.thresholds(); }); })
+      .def_property_readonly("vectorizer",
+                             [](const DriverClassifier& c) { return read(&c, [&] { return c.vectorizer(); }); })
       .def(
           "model", [](const DriverClassifier& c, std::size_t j) { return read(&c, [&] { return c.model(j); }); },
           py::arg("driver"))
@@ -300,7 +327,8 @@ void bind_classify(py::module_& m) {
           "predict_proba_one",
           [](const DriverClassifier& c, const py::handle& text) {
             bool cp = true;
-            const std::string s = perche_py::utf8_text_of(text, cp, utf8_policy(c), "DriverClassifier.predict_proba_one");
+            const std::string s =
+                perche_py::utf8_text_of(text, cp, utf8_policy(c), "DriverClassifier.predict_proba_one");
             const std::vector<double> p = read(&c, [&] { return c.predict_proba(std::string_view(s)); });
             py::array_t<double> out(static_cast<py::ssize_t>(p.size()));
             std::copy(p.begin(), p.end(), out.mutable_data());
@@ -353,12 +381,14 @@ void bind_classify(py::module_& m) {
           },
           py::arg("texts"), py::arg("Y"))
       .def("to_bytes", [](const DriverClassifier& c) { return py::bytes(read(&c, [&] { return c.to_bytes(); })); })
-      .def_static("from_bytes", [](const py::bytes& b) { return DriverClassifier::from_bytes(std::string(b)); }, py::arg("data"))
+      .def_static(
+          "from_bytes", [](const py::bytes& b) { return DriverClassifier::from_bytes(std::string(b)); },
+          py::arg("data"))
       .def(
           "save", [](const DriverClassifier& c, const std::string& path) { read(&c, [&] { c.save(path); }); },
           py::arg("path"))
-      .def_static("load", &DriverClassifier::load, py::arg("path"), py::arg("max_bytes") = DriverClassifier::kMaxModelBytes,
-                  py::call_guard<py::gil_scoped_release>())
+      .def_static("load", &DriverClassifier::load, py::arg("path"),
+                  py::arg("max_bytes") = DriverClassifier::kMaxModelBytes, py::call_guard<py::gil_scoped_release>())
       .def_readonly_static("MAX_MODEL_BYTES", &DriverClassifier::kMaxModelBytes)
       .def("_adopt", [](DriverClassifier& self, const DriverClassifier& other) {
         py::gil_scoped_release release;

@@ -39,7 +39,8 @@ inline std::string_view utf8_view(const py::handle& obj, bool& code_points, std:
     return {PyBytes_AS_STRING(obj.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(obj.ptr()))};
   }
   if (!PyUnicode_Check(obj.ptr()))
-    throw py::type_error("expected str or bytes, got " + std::string(py::str(py::type::handle_of(obj).attr("__name__"))));
+    throw py::type_error("expected str or bytes, got " +
+                         std::string(py::str(py::type::handle_of(obj).attr("__name__"))));
   code_points = true;
   Py_ssize_t n = 0;
   if (const char* s = PyUnicode_AsUTF8AndSize(obj.ptr(), &n)) return {s, static_cast<std::size_t>(n)};

@@ -183,7 +183,8 @@ void bind_csv(py::module_& m) {
             return column_list(t, position);
           },
           py::arg("position"))
-      .def("index", [](const CsvTable& t, const std::string& name) { return t.column(name); }, py::arg("name"))
+      .def(
+          "index", [](const CsvTable& t, const std::string& name) { return t.column(name); }, py::arg("name"))
       .def_property_readonly("lines",
                              [](const CsvTable& t) {
                                py::array_t<std::int64_t> a(static_cast<py::ssize_t>(t.rows()));

@@ -94,7 +94,9 @@ struct type_caster<perche::DenseMatrix<T>> {
     auto [p, owner] = perche_py::owned(std::move(m));
     return array_t<T>({rows, cols}, p->data(), owner).release();
   }
-  static handle cast(const Matrix& m, return_value_policy policy, handle parent) { return cast(Matrix(m), policy, parent); }
+  static handle cast(const Matrix& m, return_value_policy policy, handle parent) {
+    return cast(Matrix(m), policy, parent);
+  }
 };
 
 // perche::SparseMatrix ⇄ scipy.sparse.csr_matrix. In: a csr_matrix, or anything csr_matrix()

@@ -25,15 +25,19 @@ using Doubles = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
 std::span<const double> span_of(const Weights& w) {
   if (!w) return {};
-  if (w->ndim() != 1) throw std::invalid_argument("weights must be one-dimensional, got " + std::to_string(w->ndim()) + " dimensions");
+  if (w->ndim() != 1)
+    throw std::invalid_argument("weights must be one-dimensional, got " + std::to_string(w->ndim()) + " dimensions");
   return {w->data(), static_cast<std::size_t>(w->size())};
 }
 std::span<const double> span_of(const Doubles& a, const char* what) {
-  if (a.ndim() != 1) throw std::invalid_argument(std::string(what) + " must be one-dimensional, got " + std::to_string(a.ndim()) + " dimensions");
+  if (a.ndim() != 1)
+    throw std::invalid_argument(std::string(what) + " must be one-dimensional, got " + std::to_string(a.ndim()) +
+                                " dimensions");
   return {a.data(), static_cast<std::size_t>(a.size())};
 }
 std::span<const std::int64_t> span_of(const Keys& a) {
-  if (a.ndim() != 1) throw std::invalid_argument("keys must be one-dimensional, got " + std::to_string(a.ndim()) + " dimensions");
+  if (a.ndim() != 1)
+    throw std::invalid_argument("keys must be one-dimensional, got " + std::to_string(a.ndim()) + " dimensions");
   return {a.data(), static_cast<std::size_t>(a.size())};
 }
 
@@ -45,7 +49,8 @@ std::span<const std::int64_t> span_of(const Keys& a) {
 /// into a native, contiguous array of the same type.
 template <class F>
 auto with_scores(const py::array& in, F&& f) {
-  if (in.ndim() != 1) throw std::invalid_argument("scores must be one-dimensional, got " + std::to_string(in.ndim()) + " dimensions");
+  if (in.ndim() != 1)
+    throw std::invalid_argument("scores must be one-dimensional, got " + std::to_string(in.ndim()) + " dimensions");
   py::array a = in;
   if (!a.dtype().attr("isnative").cast<bool>() || !(a.flags() & py::array::c_style))
     a = py::module_::import("numpy").attr("ascontiguousarray")(a, a.dtype().attr("newbyteorder")("="));
@@ -102,7 +107,10 @@ void bind_metrics(py::module_& m) {
 
   py::class_<NpsBreaks>(m, "NpsBreaks")
       .def(py::init<>())
-      .def(py::init([](int d, int p) { return NpsBreaks{d, p}; }), py::arg("detractor_max"), py::arg("promoter_min"))
+      .def(py::init([](int d, int p) {
+             return NpsBreaks{d, p};
+           }),
+           py::arg("detractor_max"), py::arg("promoter_min"))
       .def_readwrite("detractor_max", &NpsBreaks::detractor_max)
       .def_readwrite("promoter_min", &NpsBreaks::promoter_min)
       .def(py::self == py::self);
@@ -328,7 +336,8 @@ void bind_metrics(py::module_& m) {
       .def_readonly("p_holm", &SegmentResult<RatingResult>::p_holm)
       .def_readonly("p_bh", &SegmentResult<RatingResult>::p_bh);
 
-  m.def("nps", [](const NpsCounts& c, const NpsOptions& o) { return nps(c, o); }, py::arg("counts"), py::arg("options"));
+  m.def(
+      "nps", [](const NpsCounts& c, const NpsOptions& o) { return nps(c, o); }, py::arg("counts"), py::arg("options"));
   m.def(
       "nps",
       [](const py::array& s, const Weights& w, const NpsOptions& o) {
@@ -338,8 +347,8 @@ void bind_metrics(py::module_& m) {
   m.def("nps_compare", &nps_compare, py::arg("a"), py::arg("b"), py::arg("options"));
   m.def("compare", py::overload_cast<const NpsResult&, const NpsResult&, double>(&compare), py::arg("a"), py::arg("b"),
         py::arg("confidence") = kDefaultConfidence);
-  m.def("compare", py::overload_cast<const RatingResult&, const RatingResult&, double>(&compare), py::arg("a"), py::arg("b"),
-        py::arg("confidence") = kDefaultConfidence);
+  m.def("compare", py::overload_cast<const RatingResult&, const RatingResult&, double>(&compare), py::arg("a"),
+        py::arg("b"), py::arg("confidence") = kDefaultConfidence);
   m.def("rating", &rating, py::arg("counts"), py::arg("options"));
   m.def(
       "csat",
@@ -358,7 +367,8 @@ void bind_metrics(py::module_& m) {
       [](const Doubles& start, const Doubles& end, double p0, double p1, double confidence) {
         return churn_rate(span_of(start, "start"), span_of(end, "end"), p0, p1, confidence);
       },
-      py::arg("start"), py::arg("end"), py::arg("period_start"), py::arg("period_end"), py::arg("confidence") = kDefaultConfidence);
+      py::arg("start"), py::arg("end"), py::arg("period_start"), py::arg("period_end"),
+      py::arg("confidence") = kDefaultConfidence);
   m.def(
       "response_times",
       [](const Doubles& d, std::optional<double> sla, double confidence) {

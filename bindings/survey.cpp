@@ -106,7 +106,8 @@ void bind_survey(py::module_& m) {
                                                                       std::end(SurveyOptions::kDateColumns));
                                     })
       .def_property_readonly_static("SEGMENT_COLUMNS", [](const py::object&) {
-        return std::vector<std::string>(std::begin(SurveyOptions::kSegmentColumns), std::end(SurveyOptions::kSegmentColumns));
+        return std::vector<std::string>(std::begin(SurveyOptions::kSegmentColumns),
+                                        std::end(SurveyOptions::kSegmentColumns));
       });
 
   m.def(
@@ -204,7 +205,9 @@ void bind_survey(py::module_& m) {
       },
       py::arg("names"), py::arg("name") = "", py::arg("defaults") = std::vector<std::string>{},
       py::arg("what") = "column", py::arg("arg") = "column");
-  m.def("parse_score", [](std::string_view s) { return parse_score(s); }, py::arg("cell"));
-  m.def("parse_date", [](std::string_view s) { return parse_date(s); }, py::arg("cell"));
+  m.def(
+      "parse_score", [](std::string_view s) { return parse_score(s); }, py::arg("cell"));
+  m.def(
+      "parse_date", [](std::string_view s) { return parse_date(s); }, py::arg("cell"));
   m.def("period_label", &period_label, py::arg("day"), py::arg("freq"));
 }

@@ -82,7 +82,8 @@ TokenizerOptions make_options(bool lowercase, bool strip_accents, bool fix_accen
     bool cp = true;
     const auto name = utf8_of(stopwords, cp);
     if (name != "italian")
-      throw std::invalid_argument("stopwords '" + name + "' is unknown (expected \"italian\", a list of words or None)");
+      throw std::invalid_argument("stopwords '" + name +
+                                  "' is unknown (expected \"italian\", a list of words or None)");
     o.stopwords = italian_stopwords();
   } else {
     if (!py::isinstance<py::iterable>(stopwords))
@@ -98,7 +99,8 @@ TokenizerOptions make_options(bool lowercase, bool strip_accents, bool fix_accen
       bool cp = true;
       words.push_back(utf8_of(w, cp, &bad));
       if (bad.count)
-        throw py::value_error("stopwords: element " + std::to_string(i) + " holds a lone surrogate (not valid Unicode)");
+        throw py::value_error("stopwords: element " + std::to_string(i) +
+                              " holds a lone surrogate (not valid Unicode)");
       ++i;
     }
     o.stopwords = std::move(words);
@@ -143,7 +145,8 @@ std::string_view text_for(const Tokenizer& t, const py::handle& obj, bool& code_
     char hex[16];
     std::snprintf(hex, sizeof hex, "U+%04X", bad.first_value);
     throw py::value_error("tokenize: " + where + "lone surrogate " + hex + " at index " +
-                          std::to_string(bad.first_index) + " (not valid Unicode; utf8=\"replace\" substitutes U+FFFD)");
+                          std::to_string(bad.first_index) +
+                          " (not valid Unicode; utf8=\"replace\" substitutes U+FFFD)");
   }
   replaced = bad.count;
   return s;
@@ -190,7 +193,8 @@ void bind_text(py::module_& m) {
       .def("__repr__",
            [](const PyToken& t) {
              return "Token(" + std::string(py::repr(t.text)) + ", norm=" + std::string(py::repr(py::str(t.norm))) +
-                    ", " + std::to_string(t.start) + ":" + std::to_string(t.end) + ", " + std::string(kind_name(t.kind)) + ")";
+                    ", " + std::to_string(t.start) + ":" + std::to_string(t.end) + ", " +
+                    std::string(kind_name(t.kind)) + ")";
            })
       .def("__eq__", [](const PyToken& a, const PyToken& b) {
         return a.text.equal(b.text) && a.norm == b.norm && a.start == b.start && a.end == b.end && a.kind == b.kind;
@@ -198,15 +202,16 @@ void bind_text(py::module_& m) {
 
   const TokenizerOptions kDefaults{};
   py::class_<Tokenizer>(m, "Tokenizer", "Italian tokenizer and normalizer (see perche/text.hpp).")
-      .def(py::init([](bool lowercase, bool strip_accents, bool fix_accents, bool split_elisions, bool squash_elongations,
-                       const py::object& stopwords, bool stem, bool negation, bool placeholders, bool keep_punct,
-                       const std::string& utf8) {
+      .def(py::init([](bool lowercase, bool strip_accents, bool fix_accents, bool split_elisions,
+                       bool squash_elongations, const py::object& stopwords, bool stem, bool negation,
+                       bool placeholders, bool keep_punct, const std::string& utf8) {
              return Tokenizer(make_options(lowercase, strip_accents, fix_accents, split_elisions, squash_elongations,
                                            stopwords, stem, negation, placeholders, keep_punct, utf8));
            }),
            // Defaults: TokenizerOptions' own (the stopword list by name, the policy by its name).
-           py::kw_only(), py::arg("lowercase") = kDefaults.lowercase, py::arg("strip_accents") = kDefaults.strip_accents,
-           py::arg("fix_accents") = kDefaults.fix_accents, py::arg("split_elisions") = kDefaults.split_elisions,
+           py::kw_only(), py::arg("lowercase") = kDefaults.lowercase,
+           py::arg("strip_accents") = kDefaults.strip_accents, py::arg("fix_accents") = kDefaults.fix_accents,
+           py::arg("split_elisions") = kDefaults.split_elisions,
            py::arg("squash_elongations") = kDefaults.squash_elongations,
            py::arg("stopwords") = kDefaults.stopwords ? py::object(py::str("italian")) : py::object(py::none()),
            py::arg("stem") = kDefaults.stem, py::arg("negation") = kDefaults.negation,
@@ -275,7 +280,8 @@ void bind_text(py::module_& m) {
               res = t.tokenize_batch(views(owned), threads);
             }
             py::list out;
-            for (std::size_t i = 0; i < res.size(); ++i) out.append(py::make_tuple(to_python(objs[i], owned[i], res[i], cps[i]), res[i].replaced + surrogates[i]));
+            for (std::size_t i = 0; i < res.size(); ++i)
+              out.append(py::make_tuple(to_python(objs[i], owned[i], res[i], cps[i]), res[i].replaced + surrogates[i]));
             return out;
           },
           py::arg("texts"), py::arg("threads") = 0)
@@ -298,12 +304,11 @@ void bind_text(py::module_& m) {
           py::arg("texts"), py::arg("threads") = 0)
       .def(py::pickle([](const Tokenizer& t) { return options_dict(t.options()); },
                       [](const py::dict& d) {
-                        return Tokenizer(make_options(d["lowercase"].cast<bool>(), d["strip_accents"].cast<bool>(),
-                                                      d["fix_accents"].cast<bool>(), d["split_elisions"].cast<bool>(),
-                                                      d["squash_elongations"].cast<bool>(), d["stopwords"],
-                                                      d["stem"].cast<bool>(), d["negation"].cast<bool>(),
-                                                      d["placeholders"].cast<bool>(), d["keep_punct"].cast<bool>(),
-                                                      d["utf8"].cast<std::string>()));
+                        return Tokenizer(make_options(
+                            d["lowercase"].cast<bool>(), d["strip_accents"].cast<bool>(), d["fix_accents"].cast<bool>(),
+                            d["split_elisions"].cast<bool>(), d["squash_elongations"].cast<bool>(), d["stopwords"],
+                            d["stem"].cast<bool>(), d["negation"].cast<bool>(), d["placeholders"].cast<bool>(),
+                            d["keep_punct"].cast<bool>(), d["utf8"].cast<std::string>()));
                       }));
 
   m.def("italian_stopwords", &italian_stopwords, "Snowball's Italian stopwords without non and più.");

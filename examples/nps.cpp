@@ -24,9 +24,8 @@ int main() {
   const std::vector<std::int64_t> week{1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3};
   const auto trend = perche::nps_trend(telefono, week);
   for (const auto& p : trend.periods)
-    std::printf("week %lld: NPS %.1f [%.1f, %.1f]\n", static_cast<long long>(p.period), p.result.score,
-                p.result.ci_low, p.result.ci_high);
-  std::printf("needed for ±5 points: %llu responses\n",
-              static_cast<unsigned long long>(perche::nps_sample_size(5.0)));
+    std::printf("week %lld: NPS %.1f [%.1f, %.1f]\n", static_cast<long long>(p.period), p.result.score, p.result.ci_low,
+                p.result.ci_high);
+  std::printf("needed for ±5 points: %llu responses\n", static_cast<unsigned long long>(perche::nps_sample_size(5.0)));
   return 0;
 }

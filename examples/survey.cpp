@@ -15,8 +15,9 @@
 int main(int argc, char** argv) {
   try {
     // The sample survey lives beside the default model (share/perche, or examples/data in a build tree).
-    const std::string path = argc > 1 ? argv[1]
-                                      : (std::filesystem::path(perche::default_model_path()).parent_path() / "survey.csv").string();
+    const std::string path =
+        argc > 1 ? argv[1]
+                 : (std::filesystem::path(perche::default_model_path()).parent_path() / "survey.csv").string();
     const auto table = perche::read_csv_file(path);
     perche::SurveyOptions opts;
     opts.score = "nps";

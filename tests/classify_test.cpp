@@ -43,15 +43,25 @@ struct Sample {
   perche::LabelMatrix Y;
 };
 Sample sample() {
-  const char* attesa[] = {"attesa lunghissima al telefono", "ho aspettato un'ora in linea", "tempi di attesa infiniti",
-                          "troppa attesa per parlare con qualcuno", "mi hanno fatto aspettare 40 minuti",
-                          "attesa di mezz'ora prima della risposta", "ho atteso troppo", "lunga attesa e nessuna risposta"};
-  const char* cortesia[] = {"operatore gentilissimo", "l'operatrice è stata molto cortese", "personale scortese e maleducato",
-                            "operatore sgarbato", "gentili e disponibili", "molto cortesi al telefono",
-                            "operatore maleducato", "grande gentilezza dell'operatore"};
+  const char* attesa[] = {"attesa lunghissima al telefono",
+                          "ho aspettato un'ora in linea",
+                          "tempi di attesa infiniti",
+                          "troppa attesa per parlare con qualcuno",
+                          "mi hanno fatto aspettare 40 minuti",
+                          "attesa di mezz'ora prima della risposta",
+                          "ho atteso troppo",
+                          "lunga attesa e nessuna risposta"};
+  const char* cortesia[] = {"operatore gentilissimo",
+                            "l'operatrice è stata molto cortese",
+                            "personale scortese e maleducato",
+                            "operatore sgarbato",
+                            "gentili e disponibili",
+                            "molto cortesi al telefono",
+                            "operatore maleducato",
+                            "grande gentilezza dell'operatore"};
   const char* both[] = {"attesa lunga ma operatore gentile", "dopo un'ora di attesa un operatore scortese"};
-  const char* none[] = {"la bolletta è sbagliata", "il prezzo è aumentato", "app che non funziona", "consegna in ritardo",
-                        "fattura non chiara", "costo eccessivo"};
+  const char* none[] = {"la bolletta è sbagliata", "il prezzo è aumentato", "app che non funziona",
+                        "consegna in ritardo",     "fattura non chiara",    "costo eccessivo"};
   Sample s;
   std::vector<std::pair<int, int>> labels;
   for (auto t : attesa) s.texts.push_back(t), labels.push_back({1, 0});
@@ -67,7 +77,6 @@ Sample sample() {
 }
 
 std::vector<std::string_view> views(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
-
 
 perche::DriverClassifier fitted_sample(int folds = 2) {
   const auto s = sample();
@@ -97,7 +106,7 @@ TEST_CASE("tfidf: two documents by hand with smooth idf and l2 norm") {
 
 TEST_CASE("tfidf: raw idf, sublinear tf, l1 norm and no norm") {
   perche::TfidfOptions o;
-  o.smooth_idf = false;  // idf(b) = ln(2/1) + 1 = 1.6931471806
+  o.smooth_idf = false;   // idf(b) = ln(2/1) + 1 = 1.6931471806
   o.sublinear_tf = true;  // tf(a) in doc 0 = 1 + ln 3 = 2.0986122887
   o.norm = perche::Norm::none;
   perche::TfidfVectorizer v(o);
@@ -128,8 +137,9 @@ TEST_CASE("tfidf: word bigrams join with a space; char_wb pads each term like sc
   o.analyzer = perche::Analyzer::both;
   perche::TfidfVectorizer b(o);
   b.fit(Docs{{"ab"}});
-  CHECK(b.column("ab") >= 0);       // the word
-  CHECK(b.column("\x01" "ab") >= 0);  // the char bigram, kept apart
+  CHECK(b.column("ab") >= 0);  // the word
+  CHECK(b.column("\x01"
+                 "ab") >= 0);  // the char bigram, kept apart
 }
 
 TEST_CASE("tfidf: min_df, max_df, max_features and their errors") {
@@ -248,8 +258,8 @@ TEST_CASE("logistic: bad input is named") {
   CHECK_THROWS_WITH_AS(m.fit(X, std::vector<int>{1, 1}), doctest::Contains("at least 2"), std::invalid_argument);
   CHECK_THROWS_WITH_AS(m.fit(X, std::vector<int>{1, 0}, std::vector<double>{1, -1}),
                        doctest::Contains("sample weight -1"), std::invalid_argument);
-  CHECK_THROWS_WITH_AS(m.fit(sparse_of({{std::nan("")}, {0.0}}, 1), std::vector<int>{1, 0}), doctest::Contains("non-finite"),
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(m.fit(sparse_of({{std::nan("")}, {0.0}}, 1), std::vector<int>{1, 0}),
+                       doctest::Contains("non-finite"), std::invalid_argument);
   perche::LogisticOptions o;
   o.C = 0;
   CHECK_THROWS_AS(perche::LogisticRegression{o}, std::invalid_argument);
@@ -373,8 +383,7 @@ TEST_CASE("model format: bit-exact round trip; truncation, corruption and newer 
   CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes(newer), doctest::Contains("newer"), perche::FormatError);
   std::string huge = bytes;
   for (int i = 12; i < 20; ++i) huge[static_cast<std::size_t>(i)] = '\xff';  // payload size 2^64 − 1
-  CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes(huge), doctest::Contains("truncated"),
-                       perche::FormatError);
+  CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes(huge), doctest::Contains("truncated"), perche::FormatError);
   CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes(bytes + "x"), doctest::Contains("unexpected bytes"),
                        perche::FormatError);
 
@@ -391,7 +400,8 @@ TEST_CASE("model format: mutated payloads with a valid checksum never crash") {
     const int flips = 1 + static_cast<int>(rng() % 4);
     for (int f = 0; f < flips; ++f) m[header + rng() % payload] = static_cast<char>(rng());
     const std::uint32_t crc = crc32_bitwise(std::string_view(m).substr(header, payload));
-    for (int b = 0; b < 4; ++b) m[header + payload + static_cast<std::size_t>(b)] = static_cast<char>((crc >> (8 * b)) & 0xFF);
+    for (int b = 0; b < 4; ++b)
+      m[header + payload + static_cast<std::size_t>(b)] = static_cast<char>((crc >> (8 * b)) & 0xFF);
     try {
       const auto clf = perche::DriverClassifier::from_bytes(m);
       (void)clf.predict_proba("attesa lunga");
@@ -411,7 +421,8 @@ TEST_CASE("tfidf: counting on several threads gives the same matrix as on one") 
   const char* words[] = {"attesa", "operatore", "gentile", "prezzo", "bolletta", "app", "non", "funziona", "è", "po'"};
   for (int d = 0; d < 5000; ++d) {
     std::vector<std::string> doc;
-    for (int k = 0, n = 1 + static_cast<int>(rng() % 8); k < n; ++k) doc.push_back(words[rng() % 10] + std::to_string(rng() % (d < 2500 ? 50 : 200)));
+    for (int k = 0, n = 1 + static_cast<int>(rng() % 8); k < n; ++k)
+      doc.push_back(words[rng() % 10] + std::to_string(rng() % (d < 2500 ? 50 : 200)));
     docs.push_back(doc);
   }
   perche::TfidfOptions o;
@@ -435,11 +446,23 @@ TEST_CASE("tfidf: chunk vocabularies merge in name order past 16 bytes, across p
   // Each chunk sorts its own features on 16-byte keys and sizes; the merge must still find equal
   // names and order names that tie on the keys (long shared prefixes, a name that is the prefix
   // of another, embedded NUL bytes that look like the keys' zero padding).
-  const std::vector<std::string> words = {
-      "precipitevolissimevolmente", "precipitevolissimevolmentE", "precipitevolissimevol",
-      "precipitevolissimevolmente!", "abcdefghijklmnop", "abcdefghijklmnopq", "abcdefghijklmno",
-      std::string("ab\0", 3), std::string("ab\0\0", 4), "ab", std::string("ab\0c", 4), "a", "b",
-      "èèèèèèèèè", "èèèèèèèèé", "\x01x", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"};
+  const std::vector<std::string> words = {"precipitevolissimevolmente",
+                                          "precipitevolissimevolmentE",
+                                          "precipitevolissimevol",
+                                          "precipitevolissimevolmente!",
+                                          "abcdefghijklmnop",
+                                          "abcdefghijklmnopq",
+                                          "abcdefghijklmno",
+                                          std::string("ab\0", 3),
+                                          std::string("ab\0\0", 4),
+                                          "ab",
+                                          std::string("ab\0c", 4),
+                                          "a",
+                                          "b",
+                                          "èèèèèèèèè",
+                                          "èèèèèèèèé",
+                                          "\x01x",
+                                          "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"};
   Docs docs;
   std::mt19937_64 rng(11);
   for (int d = 0; d < 6000; ++d) {
@@ -470,8 +493,9 @@ TEST_CASE("tfidf: raw texts counted on each thread equal their normalized terms;
   // 3,000 texts: two chunks of counting on 2 threads, each normalizing its own texts.
   std::vector<std::string> raw;
   std::mt19937_64 rng(5);
-  const char* words[] = {"L'attesa", "dell'operatore", "è", "stata", "LUNGA", "perchè", "non", "mi", "hanno", "richiamato",
-                         "bellissimoooo", "👍🏻", "3,5", "#delusione", "e'", "po'", ",", "delusione"};
+  const char* words[] = {
+      "L'attesa",   "dell'operatore", "è",        "stata", "LUNGA",      "perchè", "non", "mi", "hanno",
+      "richiamato", "bellissimoooo",  "👍🏻", "3,5",   "#delusione", "e'",     "po'", ",",  "delusione"};
   for (int d = 0; d < 3000; ++d) {
     std::string t;
     for (int k = 0, n = 1 + static_cast<int>(rng() % 10); k < n; ++k) t.append(words[rng() % 18]).append(" ");
@@ -537,7 +561,8 @@ TEST_CASE("logistic: trust-region Newton reaches the L-BFGS minimizer, binary an
     auto& x = dense[static_cast<std::size_t>(i)];
     y3[i] = static_cast<int>(next() % 3);
     y2[i] = y3[i] == 2;
-    x[static_cast<std::size_t>(y3[i])] = 0.5 + static_cast<double>(next() % 100) / 100;  // informative, with overlap below
+    x[static_cast<std::size_t>(y3[i])] =
+        0.5 + static_cast<double>(next() % 100) / 100;  // informative, with overlap below
     for (int k = 0; k < 4; ++k) {
       const auto j = static_cast<std::size_t>(3 + static_cast<int>(next() % (d - 3)));
       if (x[j] == 0) x[j] = static_cast<double>(next() % 100) / 100;
@@ -574,7 +599,8 @@ TEST_CASE("logistic: trust-region Newton reaches the L-BFGS minimizer, binary an
   }
   perche::LogisticOptions bad;
   bad.solver = static_cast<perche::Solver>(7);
-  CHECK_THROWS_WITH_AS(perche::LogisticRegression{bad}, doctest::Contains("solver 7 is unknown"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(perche::LogisticRegression{bad}, doctest::Contains("solver 7 is unknown"),
+                       std::invalid_argument);
 }
 
 TEST_CASE("the table hash spreads strings that differ only in their last bytes") {
@@ -600,9 +626,20 @@ TEST_CASE("tfidf: the feature index finds every feature, marked or not, short or
   // A slot confirms a body of up to 8 bytes by itself and a longer one against its name past the
   // first 8 bytes: near misses at each end of each feature (a byte changed, added or dropped, the
   // mark added or dropped) must not be found. The expected column is the feature's position.
-  const std::vector<std::string> words = {
-      "a", "ab", std::string("ab\0", 3), "abc", "abcd", "abcdefg", "abcdefgh", "abcdefghi", "abcdefgX", "abcdefghX",
-      "abcdefghiXYZ", "èèèè", "perché", "precipitevolissimevolmente"};
+  const std::vector<std::string> words = {"a",
+                                          "ab",
+                                          std::string("ab\0", 3),
+                                          "abc",
+                                          "abcd",
+                                          "abcdefg",
+                                          "abcdefgh",
+                                          "abcdefghi",
+                                          "abcdefgX",
+                                          "abcdefghX",
+                                          "abcdefghiXYZ",
+                                          "èèèè",
+                                          "perché",
+                                          "precipitevolissimevolmente"};
   perche::TfidfOptions o;
   o.analyzer = perche::Analyzer::both;
   o.ngram_max = 2;

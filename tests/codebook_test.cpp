@@ -62,7 +62,8 @@ TEST_CASE("codebook: prefixes, words and phrases match after normalization") {
 TEST_CASE("codebook: predict equals matches, on any thread count; invalid UTF-8 is replaced") {
   const auto cb = perche::Codebook::parse(kBook);
   std::vector<std::string> owned;
-  for (int i = 0; i < 2000; ++i) owned.push_back(i % 3 == 0 ? "attesa lunga" : i % 3 == 1 ? "qualit\xC3 scarsa" : "boh");
+  for (int i = 0; i < 2000; ++i)
+    owned.push_back(i % 3 == 0 ? "attesa lunga" : i % 3 == 1 ? "qualit\xC3 scarsa" : "boh");
   const std::vector<std::string_view> texts(owned.begin(), owned.end());
   const auto one = cb.predict(texts, 1), two = cb.predict(texts, 2);
   CHECK(one == two);

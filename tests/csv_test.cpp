@@ -34,7 +34,10 @@ TEST_CASE("read_csv: RFC 4180 records, each delimiter detected from the header")
       {"comma", "a,b\n1,2\n", ',', {{"1", "2"}}},
       {"semicolon (Italian Excel)", "a;b\r\n1,5;2\r\n", ';', {{"1,5", "2"}}},
       {"tab", "a\tb\n1\t2", '\t', {{"1", "2"}}},
-      {"quoted delimiter and escaped quote", "a,b\n\"x, y\",\"he said \"\"ciao\"\"\"\n", ',', {{"x, y", "he said \"ciao\""}}},
+      {"quoted delimiter and escaped quote",
+       "a,b\n\"x, y\",\"he said \"\"ciao\"\"\"\n",
+       ',',
+       {{"x, y", "he said \"ciao\""}}},
       {"embedded newline", "a,b\n\"riga 1\nriga 2\",z\n", ',', {{"riga 1\nriga 2", "z"}}},
       {"embedded CRLF kept", "a,b\r\n\"x\r\ny\",z\r\n", ',', {{"x\r\ny", "z"}}},
       {"lone CR ends records", "a,b\r1,2\r3,4", ',', {{"1", "2"}, {"3", "4"}}},
@@ -156,9 +159,13 @@ TEST_CASE("read_csv: encodings — BOM, UTF-16, Windows-1252, forced UTF-8 with 
     CHECK(t.cell(0, 1) == "perch\xC3\xA9");
   }
   SUBCASE("Windows-1252 (not UTF-8): é is 0xE9, € is 0x80, ’ is 0x92") {
-    const auto t = perche::read_csv("nps;motivo\n9;perch\xE9 costa 5\x80, l\x92" "app\n");
+    const auto t = perche::read_csv(
+        "nps;motivo\n9;perch\xE9 costa 5\x80, l\x92"
+        "app\n");
     CHECK(t.encoding() == "windows-1252");
-    CHECK(t.cell(0, 1) == "perch\xC3\xA9 costa 5\xE2\x82\xAC, l\xE2\x80\x99" "app");
+    CHECK(t.cell(0, 1) ==
+          "perch\xC3\xA9 costa 5\xE2\x82\xAC, l\xE2\x80\x99"
+          "app");
   }
   SUBCASE("UTF-16LE with BOM (Excel Unicode text)") {
     std::string in = "\xFF\xFE";

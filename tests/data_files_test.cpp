@@ -25,12 +25,16 @@ class DataDirEnv {
  public:
   explicit DataDirEnv(const std::optional<std::string>& value) {
     if (const char* old = std::getenv("PERCHE_DATA_DIR")) old_ = old;
-    if (value) ::setenv("PERCHE_DATA_DIR", value->c_str(), 1);
-    else ::unsetenv("PERCHE_DATA_DIR");
+    if (value)
+      ::setenv("PERCHE_DATA_DIR", value->c_str(), 1);
+    else
+      ::unsetenv("PERCHE_DATA_DIR");
   }
   ~DataDirEnv() {
-    if (old_) ::setenv("PERCHE_DATA_DIR", old_->c_str(), 1);
-    else ::unsetenv("PERCHE_DATA_DIR");
+    if (old_)
+      ::setenv("PERCHE_DATA_DIR", old_->c_str(), 1);
+    else
+      ::unsetenv("PERCHE_DATA_DIR");
   }
   DataDirEnv(const DataDirEnv&) = delete;
   DataDirEnv& operator=(const DataDirEnv&) = delete;

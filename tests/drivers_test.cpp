@@ -108,8 +108,7 @@ TEST_CASE("analyze_drivers: the bootstrap interval holds the impact, repeats for
     CHECK(*d.impact_ci_low == b.drivers[j].impact_ci_low);
     CHECK(*d.impact_ci_high == b.drivers[j].impact_ci_high);
     CHECK(d.impact_significant);
-    CHECK(*d.impact_ci_high - *d.impact_ci_low <
-          *small.drivers[j].impact_ci_high - *small.drivers[j].impact_ci_low);
+    CHECK(*d.impact_ci_high - *d.impact_ci_low < *small.drivers[j].impact_ci_high - *small.drivers[j].impact_ci_low);
   }
   // Same impact at any n: the statistic depends on shares only.
   CHECK(*a.drivers[0].impact == Approx(*small.drivers[0].impact));

@@ -72,8 +72,8 @@ TEST_CASE("read_file: a character device, a directory and a missing path are one
     CHECK_THROWS_WITH_AS(load("/dev/null"), (w + " /dev/null is not a regular file (character device)").c_str(),
                          perche::IoError);
     CHECK_THROWS_WITH_AS(load("/tmp"), (w + " /tmp is not a regular file (directory)").c_str(), perche::IoError);
-    CHECK_THROWS_WITH_AS(load("/nonexistent/x"), ("cannot read " + w + " /nonexistent/x: No such file or directory").c_str(),
-                         perche::IoError);
+    CHECK_THROWS_WITH_AS(load("/nonexistent/x"),
+                         ("cannot read " + w + " /nonexistent/x: No such file or directory").c_str(), perche::IoError);
   }
 }
 
@@ -124,9 +124,10 @@ TEST_CASE("read_file: a file over the limit is refused before it is read; at the
   const auto path = dir.file("x.csv", content);
   CHECK(perche::detail::read_file(path, "CSV", 8) == content);
   CHECK(perche::detail::read_file(dir.file("empty", ""), "CSV", 0).empty());
-  CHECK_THROWS_WITH_AS(perche::detail::read_file(path, "CSV", 7),
-                       ("CSV " + path + " is larger than the 7 bytes limit (8 bytes; the max_bytes argument raises it)").c_str(),
-                       perche::IoError);
+  CHECK_THROWS_WITH_AS(
+      perche::detail::read_file(path, "CSV", 7),
+      ("CSV " + path + " is larger than the 7 bytes limit (8 bytes; the max_bytes argument raises it)").c_str(),
+      perche::IoError);
   perche::CsvOptions o;
   o.max_bytes = 7;
   CHECK_THROWS_AS(perche::read_csv_file(path, o), perche::IoError);
@@ -135,12 +136,14 @@ TEST_CASE("read_file: a file over the limit is refused before it is read; at the
 
   const auto cb = dir.file("c.txt", "[attesa]\nattes*\n");
   CHECK(perche::Codebook::load(cb).drivers() == std::vector<std::string>{"attesa"});
-  CHECK_THROWS_WITH_AS(perche::Codebook::load(cb, 10),
-                       ("codebook " + cb + " is larger than the 10 bytes limit (16 bytes; the max_bytes argument raises it)").c_str(),
-                       perche::IoError);
-  CHECK_THROWS_WITH_AS(perche::DriverClassifier::load(cb, 1),
-                       ("model " + cb + " is larger than the 1 byte limit (16 bytes; the max_bytes argument raises it)").c_str(),
-                       perche::IoError);
+  CHECK_THROWS_WITH_AS(
+      perche::Codebook::load(cb, 10),
+      ("codebook " + cb + " is larger than the 10 bytes limit (16 bytes; the max_bytes argument raises it)").c_str(),
+      perche::IoError);
+  CHECK_THROWS_WITH_AS(
+      perche::DriverClassifier::load(cb, 1),
+      ("model " + cb + " is larger than the 1 byte limit (16 bytes; the max_bytes argument raises it)").c_str(),
+      perche::IoError);
 }
 
 TEST_CASE("read_file: a file that turns out larger than it claimed stops at the limit") {

@@ -237,7 +237,7 @@ TEST_CASE("long text: one comment's peak memory is a small multiple of its lengt
   const double explain = peak_per_byte(text, [&] { CHECK(!m.explain(text).empty()); });
   const double matches = peak_per_byte(text, [&] { CHECK(!cb.matches(text).empty()); });
   MESSAGE("peak bytes per byte of text: predict_proba " << predict << ", explain " << explain << ", matches "
-          << matches);
+                                                        << matches);
   CHECK(predict < 2.0);
   CHECK(explain < 16.0);
   CHECK(matches < 6.0);

@@ -106,14 +106,37 @@ TEST_CASE("sparse matrix: each broken CSR array is named") {
   };
   // A 3 × 4 matrix with 3 entries when well formed: indptr [0, 1, 1, 3], indices [0, 1, 3].
   const std::vector<Case> cases = {
-      {"indptr too short", {0, 1, 3}, {0, 1, 3}, {1, 1, 1}, "SparseMatrix: indptr has 3 entries, expected rows + 1 = 4"},
+      {"indptr too short",
+       {0, 1, 3},
+       {0, 1, 3},
+       {1, 1, 1},
+       "SparseMatrix: indptr has 3 entries, expected rows + 1 = 4"},
       {"indptr not from 0", {1, 1, 1, 3}, {0, 1, 3}, {1, 1, 1}, "SparseMatrix: indptr[0] is 1, expected 0"},
-      {"indptr decreasing", {0, 2, 1, 3}, {0, 1, 3}, {1, 1, 1}, "SparseMatrix: indptr[2] = 1 is below indptr[1] = 2 (row 1)"},
-      {"indptr past the entries", {0, 1, 1, 4}, {0, 1, 3}, {1, 1, 1},
+      {"indptr decreasing",
+       {0, 2, 1, 3},
+       {0, 1, 3},
+       {1, 1, 1},
+       "SparseMatrix: indptr[2] = 1 is below indptr[1] = 2 (row 1)"},
+      {"indptr past the entries",
+       {0, 1, 1, 4},
+       {0, 1, 3},
+       {1, 1, 1},
        "SparseMatrix: indptr[3] = 4, expected the 3 entries of indices"},
-      {"values and indices differ", {0, 1, 1, 3}, {0, 1, 3}, {1, 1}, "SparseMatrix: indices has 3 entries but values has 2"},
-      {"column past the end", {0, 1, 1, 3}, {0, 1, 4}, {1, 1, 1}, "SparseMatrix: indices[2] = 4 (row 2) is outside [0, 4)"},
-      {"negative column", {0, 1, 1, 3}, {-1, 1, 3}, {1, 1, 1}, "SparseMatrix: indices[0] = -1 (row 0) is outside [0, 4)"},
+      {"values and indices differ",
+       {0, 1, 1, 3},
+       {0, 1, 3},
+       {1, 1},
+       "SparseMatrix: indices has 3 entries but values has 2"},
+      {"column past the end",
+       {0, 1, 1, 3},
+       {0, 1, 4},
+       {1, 1, 1},
+       "SparseMatrix: indices[2] = 4 (row 2) is outside [0, 4)"},
+      {"negative column",
+       {0, 1, 1, 3},
+       {-1, 1, 3},
+       {1, 1, 1},
+       "SparseMatrix: indices[0] = -1 (row 0) is outside [0, 4)"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.name);
@@ -126,7 +149,8 @@ TEST_CASE("sparse matrix: the CSR of fit_transform rebuilds from its arrays, sor
   // Three documents over "a", "b", "c" (columns in that order). Smooth idf with n = 3:
   // df(a) = 3 → 1, df(b) = 2 → ln(4/3) + 1, df(c) = 1 → ln 2 + 1; rows l2-normalized.
   perche::TfidfVectorizer v;
-  const SparseMatrix X = v.fit_transform(std::vector<std::vector<std::string>>{{"c", "a"}, {"b", "a"}, {"a", "b", "b"}});
+  const SparseMatrix X =
+      v.fit_transform(std::vector<std::vector<std::string>>{{"c", "a"}, {"b", "a"}, {"a", "b", "b"}});
   REQUIRE(v.features() == std::vector<std::string>{"a", "b", "c"});
   CHECK(X.rows() == 3);
   CHECK(X.cols() == 3);

@@ -132,7 +132,8 @@ TEST_CASE("nps: bad input names the index, the value and the range") {
   CHECK_THROWS_WITH_AS(perche::nps(nan), "nps: score nan at index 1 is not a number (expected an integer in [0, 10])",
                        std::invalid_argument);
   const std::vector<double> frac{7.5};
-  CHECK_THROWS_WITH_AS(perche::nps(frac), "nps: score 7.5 at index 0 is not an integer (expected an integer in [0, 10])",
+  CHECK_THROWS_WITH_AS(perche::nps(frac),
+                       "nps: score 7.5 at index 0 is not an integer (expected an integer in [0, 10])",
                        std::invalid_argument);
   const std::vector<int> ok{7, 9};
   const std::vector<double> w{1.0, -2.0};
@@ -254,7 +255,7 @@ TEST_CASE("csat: 5/5/10/30/50 on 1-5 gives top-2-box 80% with Wilson [71.12, 86.
   const auto r = perche::csat(s);
   REQUIRE(r);
   CHECK(r->score == Approx(80.0));
-  CHECK(r->ci_low == Approx(71.11708344068411).epsilon(1e-11));    // statsmodels wilson
+  CHECK(r->ci_low == Approx(71.11708344068411).epsilon(1e-11));  // statsmodels wilson
   CHECK(r->ci_high == Approx(86.66330666689676).epsilon(1e-11));
   CHECK(r->method == CiMethod::wilson);
   // mean 4.15, sd 1.11351, t interval [3.92906, 4.37094] (scipy.stats.t, 99 df)

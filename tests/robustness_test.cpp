@@ -40,17 +40,25 @@ namespace {
 std::vector<std::string_view> views(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
 
 const std::vector<std::string>& texts() {
-  static const std::vector<std::string> t = {
-      "attesa lunghissima al telefono", "ho aspettato un'ora in linea",     "tempi di attesa infiniti",
-      "mi hanno fatto aspettare",       "operatore gentilissimo",          "personale scortese e maleducato",
-      "operatore sgarbato",             "gentili e disponibili",           "attesa lunga ma operatore gentile",
-      "la bolletta è sbagliata",        "il prezzo è aumentato",           "consegna in ritardo"};
+  static const std::vector<std::string> t = {"attesa lunghissima al telefono",
+                                             "ho aspettato un'ora in linea",
+                                             "tempi di attesa infiniti",
+                                             "mi hanno fatto aspettare",
+                                             "operatore gentilissimo",
+                                             "personale scortese e maleducato",
+                                             "operatore sgarbato",
+                                             "gentili e disponibili",
+                                             "attesa lunga ma operatore gentile",
+                                             "la bolletta è sbagliata",
+                                             "il prezzo è aumentato",
+                                             "consegna in ritardo"};
   return t;
 }
 
 perche::DriverClassifier fitted(std::uint64_t seed = 42) {
   perche::LabelMatrix Y(12, 2);
-  const int labels[12][2] = {{1, 0}, {1, 0}, {1, 0}, {1, 0}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {1, 1}, {0, 0}, {0, 0}, {0, 0}};
+  const int labels[12][2] = {{1, 0}, {1, 0}, {1, 0}, {1, 0}, {0, 1}, {0, 1},
+                             {0, 1}, {0, 1}, {1, 1}, {0, 0}, {0, 0}, {0, 0}};
   for (int i = 0; i < 12; ++i)
     for (int j = 0; j < 2; ++j) Y(i, j) = static_cast<std::uint8_t>(labels[i][j]);
   perche::DriverOptions o;
@@ -140,8 +148,7 @@ TEST_CASE("threads: absurd counts are clamped to the cores there are") {
   std::atomic<unsigned> seen{0};
   perche::detail::parallel_for(1000, 1000, "t", "item", [&](std::size_t, unsigned b) {
     unsigned prev = seen.load();
-    while (prev < b + 1 && !seen.compare_exchange_weak(prev, b + 1)) {
-    }
+    while (prev < b + 1 && !seen.compare_exchange_weak(prev, b + 1)) {}
   });
   CHECK(seen.load() <= cores);
 }
@@ -266,7 +273,8 @@ TEST_CASE("save: the target is replaced only when the new file is complete") {
   REQUIRE(::chmod(real.c_str(), 0640) == 0);
   REQUIRE(::symlink("real.perche", alias.c_str()) == 0);
   clf.save(alias);
-  struct stat link {}, file {};
+  struct stat link {
+  }, file{};
   REQUIRE(::lstat(alias.c_str(), &link) == 0);
   CHECK(S_ISLNK(link.st_mode));
   REQUIRE(::stat(real.c_str(), &file) == 0);

@@ -36,7 +36,8 @@ TEST_CASE("a score is ASCII digits with an optional zero decimal part, nothing e
   CHECK(parse_score(" 10 ") == 10);
   CHECK(parse_score("9.0") == 9);
   CHECK(parse_score("9,00") == 9);
-  CHECK(parse_score("\xC2\xA0" "7\xE2\x80\xAF") == 7);  // NBSP and NNBSP around it (Excel)
+  CHECK(parse_score("\xC2\xA0"
+                    "7\xE2\x80\xAF") == 7);  // NBSP and NNBSP around it (Excel)
   CHECK(parse_score("123456789012345678") == 123456789012345678);
   CHECK_FALSE(parse_score("1234567890123456789"));  // 19 digits
   for (const char* bad : {"", " ", "1e1", "+9", "-1", "9.5", "9.", "9,", ".0", "0x9", "9 0", "١٠", "9.0.0", "nove"})
@@ -53,9 +54,9 @@ TEST_CASE("a date is ISO, day-first with / or -, or a day with an Italian month,
   CHECK(parse_date("29/02/2024") == 19782);
   CHECK(parse_date("5 sett 2024") == 19971);
   CHECK(parse_date("5 set 2024") == 19971);
-  for (const char* bad : {"", "20240305", "2024/03/05", "05.03.2024", "05/03-2024", "5/3/24", "31/02/2024", "29/02/2023",
-                          "0000-01-01", "2024-13-01", "2024-03-05T24:00", "2024-03-05T10:60", "2024-03-05 10",
-                          "5 marzio 2024", "5 march 2024", "2024-03-05x", "5  marzo 2024"})
+  for (const char* bad : {"", "20240305", "2024/03/05", "05.03.2024", "05/03-2024", "5/3/24", "31/02/2024",
+                          "29/02/2023", "0000-01-01", "2024-13-01", "2024-03-05T24:00", "2024-03-05T10:60",
+                          "2024-03-05 10", "5 marzio 2024", "5 march 2024", "2024-03-05x", "5  marzo 2024"})
     CHECK_MESSAGE(!parse_date(bad), bad);
 }
 
@@ -79,9 +80,9 @@ TEST_CASE("rows without a valid score are left out, each a problem naming its li
   CHECK(a.overall->n == 5);
   CHECK(a.overall->score == doctest::Approx(40.0));
   CHECK(*a.overall->promoter_share == doctest::Approx(0.6));
-  CHECK(a.source.rows == 9);       // 8 rows + the record with 3 fields
+  CHECK(a.source.rows == 9);  // 8 rows + the record with 3 fields
   CHECK(a.source.rows_used == 5);
-  CHECK(a.source.bad_rows == 4);   // x, 11, empty, and the skipped record
+  CHECK(a.source.bad_rows == 4);  // x, 11, empty, and the skipped record
   CHECK(has_problem(a, 6, "nps 'x' is not an integer in [0, 10]; row left out"));
   CHECK(has_problem(a, 7, "nps '11' is not an integer in [0, 10]"));
   CHECK(has_problem(a, 8, "expected 2 fields, found 3"));
@@ -103,24 +104,27 @@ TEST_CASE("dates that do not parse leave the row out of the trend only, named by
   CHECK(a.trend->periods[2].period == "2024-03");
   CHECK_FALSE(a.trend->periods[0].diff_prev);
   CHECK(*a.trend->periods[1].diff_prev == doctest::Approx(0.0));  // +100 vs +100
-  CHECK(has_problem(a, 3, "data '20240110' is not a date (YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or '3 marzo 2024'); "
-                          "row left out of the trend"));
+  CHECK(has_problem(a, 3,
+                    "data '20240110' is not a date (YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or '3 marzo 2024'); "
+                    "row left out of the trend"));
   CHECK(has_problem(a, 5, "data is empty; row left out of the trend"));
   CHECK(a.source.bad_rows == 0);
 }
 
 TEST_CASE("columns match ignoring case and spaces, and an ambiguous match is an error, never a pick") {
   const auto t = csv("NPS,nps ,motivo\n10,0,ok\n");
-  CHECK_THROWS_WITH_AS(analyze_survey(t, metrics_only()),
-                       doctest::Contains("several columns could be the score column 'nps': column 1 'NPS', column 2 'nps'"),
-                       AnalysisError);
+  CHECK_THROWS_WITH_AS(
+      analyze_survey(t, metrics_only()),
+      doctest::Contains("several columns could be the score column 'nps': column 1 'NPS', column 2 'nps'"),
+      AnalysisError);
   auto o = metrics_only();
   o.score = "NPS";  // written exactly as one of them
   CHECK(analyze_survey(t, o).overall->score == doctest::Approx(100.0));
   o.score = "Nps";
   CHECK_THROWS_WITH_AS(analyze_survey(t, o), doctest::Contains("is ambiguous"), AnalysisError);
   o.score = "voto";
-  CHECK_THROWS_WITH_AS(analyze_survey(t, o), doctest::Contains("score column 'voto' not found; columns are: NPS, nps, motivo"),
+  CHECK_THROWS_WITH_AS(analyze_survey(t, o),
+                       doctest::Contains("score column 'voto' not found; columns are: NPS, nps, motivo"),
                        AnalysisError);
   const auto segs = csv("nps,canale,Canale\n9,a,b\n");
   CHECK_THROWS_WITH_AS(analyze_survey(segs, metrics_only()), doctest::Contains("say which one with by= (--by)"),
@@ -129,10 +133,12 @@ TEST_CASE("columns match ignoring case and spaces, and an ambiguous match is an 
 
 TEST_CASE("an input with no valid row, no rows or no header is one error naming the first problems") {
   CHECK_THROWS_WITH_AS(analyze_survey(csv("nps\nx\n\ny\n"), metrics_only()),
-                       doctest::Contains("no row has a valid nps (an integer in [0, 10]): line 2: nps 'x'"), AnalysisError);
+                       doctest::Contains("no row has a valid nps (an integer in [0, 10]): line 2: nps 'x'"),
+                       AnalysisError);
   CHECK_THROWS_WITH_AS(analyze_survey(csv("nps\n"), metrics_only(), "f.csv"),
                        doctest::Contains("f.csv is empty: it has a header and no rows"), AnalysisError);
-  CHECK_THROWS_WITH_AS(analyze_survey(csv(""), metrics_only(), "f.csv"), doctest::Contains("f.csv is empty"), AnalysisError);
+  CHECK_THROWS_WITH_AS(analyze_survey(csv(""), metrics_only(), "f.csv"), doctest::Contains("f.csv is empty"),
+                       AnalysisError);
   CHECK_THROWS_WITH_AS(analyze_survey(csv("nps,x\n1\n"), metrics_only()),
                        doctest::Contains("no record could be read as a row: line 2: expected 2 fields"), AnalysisError);
 }
@@ -167,7 +173,8 @@ TEST_CASE("segments: empty cells are their own segment, groups in name order") {
 }
 
 TEST_CASE("gold labels and a codebook label the comments; verbatims highlight in code points") {
-  const auto t = csv("nps,motivo,driver\n2,attesa infinita,attesa\n3,è caro,prezzo\n10,bravi,\n1,caro e attesa,attesa|prezzo\n");
+  const auto t =
+      csv("nps,motivo,driver\n2,attesa infinita,attesa\n3,è caro,prezzo\n10,bravi,\n1,caro e attesa,attesa|prezzo\n");
   auto o = SurveyOptions();
   o.labeller = Labeller::labels;
   o.labels = {"driver"};
@@ -200,7 +207,8 @@ TEST_CASE("columns in memory give the figures of the same data read from a CSV")
   const auto a = analyze_survey(csv("nps,data,canale\n10,2024-01-05,web\n3,2024-02-01,app\n8,x,web\n,2024-02-03,app\n"),
                                 metrics_only());
   const std::vector<double> nps = {10, 3, 8, NAN};
-  const std::vector<Day> days = {*parse_date("2024-01-05"), *parse_date("2024-02-01"), kNoDay, *parse_date("2024-02-03")};
+  const std::vector<Day> days = {*parse_date("2024-01-05"), *parse_date("2024-02-01"), kNoDay,
+                                 *parse_date("2024-02-03")};
   const std::vector<std::string_view> canale = {"web", "app", "web", "app"};
   std::vector<SurveyColumn> cols(3);
   cols[0] = {"nps", SurveyColumn::Kind::number, {}, nps, {}};
@@ -254,8 +262,8 @@ TEST_CASE("split_labels reads names joined by | ; or , and refuses unknown ones"
   CHECK(Y(2, 0) + Y(2, 1) == 0);
   CHECK(Y(3, 1) == 1);
   const std::vector<std::string> known = {"attesa"};
-  CHECK_THROWS_WITH_AS(split_labels(rows, known), doctest::Contains("row 0 names driver 'prezzo', not one of ['attesa']"),
-                       AnalysisError);
+  CHECK_THROWS_WITH_AS(split_labels(rows, known),
+                       doctest::Contains("row 0 names driver 'prezzo', not one of ['attesa']"), AnalysisError);
 }
 
 TEST_CASE("gold labels from several 0/1 columns, named after them, with bad cells named by line") {
@@ -290,7 +298,8 @@ TEST_CASE("an option of another labeller, or an empty labels name, is refused ra
   const auto t = csv("nps,motivo,driver\n2,attesa,attesa\n");
   auto o = SurveyOptions();
   o.codebook_path = "/nonexistent.txt";  // labeller is still the model
-  CHECK_THROWS_WITH_AS(analyze_survey(t, o), doctest::Contains("codebook_path is set but the labeller is not a codebook"),
+  CHECK_THROWS_WITH_AS(analyze_survey(t, o),
+                       doctest::Contains("codebook_path is set but the labeller is not a codebook"),
                        std::invalid_argument);
   o = SurveyOptions();
   o.labeller = Labeller::codebook;

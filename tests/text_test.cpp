@@ -18,9 +18,9 @@
 #include <vector>
 
 using perche::text::Token;
-using perche::text::TokenKind;
 using perche::text::Tokenizer;
 using perche::text::TokenizerOptions;
+using perche::text::TokenKind;
 using perche::text::Utf8Policy;
 
 namespace {
@@ -44,7 +44,9 @@ std::string join(const std::vector<std::string>& terms) {
   return out;
 }
 
-bool is_space_byte(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space_byte(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 // Offsets slice to the surface, tokens are in order and do not overlap, and the only bytes not
 // covered by a token are whitespace (ASCII, U+00A0, U+2000–U+200A, U+3000 … all of White_Space).
@@ -130,7 +132,9 @@ TEST_CASE("segmentation follows the UD Italian conventions") {
       {"ok :-) ma :( <3 ;)", "ok|word :-)|emoticon ma|word :(|emoticon <3|emoticon ;)|emoticon"},
       {"grazie :D", "grazie|word :D|emoticon"},
       // Controls and format characters are symbols of their own, never silently dropped.
-      {"a\x01" "b", "a|word \x01|symbol b|word"},
+      {"a\x01"
+       "b",
+       "a|word \x01|symbol b|word"},
       {"ok\u200Bgrazie", "ok|word \u200B|symbol grazie|word"},
       {"👩‍👩‍👧 famiglia", "👩‍👩‍👧|emoji famiglia|word"},
       {"🇮🇹", "🇮🇹|emoji"},
@@ -215,8 +219,7 @@ TEST_CASE("default normalize: folding, accent fixing, elisions, stopwords withou
       {"costo 3,5 €", "costo 3,5"},
       {"bellissimoooo!!!!!", "bellissimo"},
       // Negations and sentiment words survive stopword removal.
-      {"niente di che, senza risposta, né email né sms",
-       "niente senza risposta né email né sms"},
+      {"niente di che, senza risposta, né email né sms", "niente senza risposta né email né sms"},
       {"molto bene, poco male, troppo lento, meglio di prima, peggio di prima, purtroppo",
        "molto bene poco male troppo lento meglio prima peggio prima purtroppo"},
       {"STRASSE", "strasse"},
@@ -292,8 +295,8 @@ TEST_CASE("squash_elongations keeps real double letters") {
 TEST_CASE("stopwords: default list, none, custom") {
   const auto sw = perche::text::italian_stopwords();
   CHECK(sw.size() > 200);
-  for (const char* kept : {"non", "mai", "niente", "nessuno", "senza", "né", "bene", "male", "meglio", "peggio",
-                           "poco", "troppo", "molto", "purtroppo", "più"}) {
+  for (const char* kept : {"non", "mai", "niente", "nessuno", "senza", "né", "bene", "male", "meglio", "peggio", "poco",
+                           "troppo", "molto", "purtroppo", "più"}) {
     CAPTURE(kept);
     CHECK(std::find(sw.begin(), sw.end(), kept) == sw.end());
   }
@@ -319,11 +322,13 @@ TEST_CASE("stem matches Snowball's Italian vocabulary, including the Snowball 3.
     const char* stem;
   };
   const Row rows[] = {
-      {"abbandonata", "abbandon"}, {"abbandonate", "abbandon"}, {"abbandonati", "abbandon"},
-      {"abbandonato", "abbandon"}, {"abbandonava", "abbandon"}, {"abbandonò", "abbandon"},
-      {"richiamato", "richiam"},   {"assistenza", "assistent"}, {"operatore", "oper"},
-      {"velocemente", "veloc"}, {"pagamenti", "pag"},
-      {"divano", "divan"},         {"divani", "divan"},         {"è", "è"},
+      {"abbandonata", "abbandon"}, {"abbandonate", "abbandon"},
+      {"abbandonati", "abbandon"}, {"abbandonato", "abbandon"},
+      {"abbandonava", "abbandon"}, {"abbandonò", "abbandon"},
+      {"richiamato", "richiam"},   {"assistenza", "assistent"},
+      {"operatore", "oper"},       {"velocemente", "veloc"},
+      {"pagamenti", "pag"},        {"divano", "divan"},
+      {"divani", "divan"},         {"è", "è"},
       {"perché", "perc"},
   };
   const Tokenizer tok;
@@ -387,9 +392,14 @@ TEST_CASE("invalid UTF-8 is replaced and counted, and the rest of the text survi
     if (t.kind == TokenKind::word) words.emplace_back(t.text);
   CHECK(join(words) == "ciao mondo fine");
   // Overlong encoding of '/', and a UTF-16 surrogate encoded in UTF-8, are invalid too.
-  CHECK(tok.tokenize("a\xC0\xAF" "b").replaced == 2);
-  CHECK(tok.tokenize("a\xED\xA0\x80" "b").replaced >= 1);
-  CHECK(join(tok.normalize("x\xED\xA0\x80" "y fine")) == "x y fine");
+  CHECK(tok.tokenize("a\xC0\xAF"
+                     "b")
+            .replaced == 2);
+  CHECK(tok.tokenize("a\xED\xA0\x80"
+                     "b")
+            .replaced >= 1);
+  CHECK(join(tok.normalize("x\xED\xA0\x80"
+                           "y fine")) == "x y fine");
 }
 
 TEST_CASE("strict UTF-8 policy throws naming the byte offset") {
@@ -462,7 +472,8 @@ TEST_CASE("batch results equal per-text results, in order, for any thread count"
   const Tokenizer tok(o);
   std::vector<std::string> owned;
   for (int i = 0; i < 500; ++i)
-    owned.push_back("cliente " + std::to_string(i) + ": non mi hanno mai richiamato, l'operatrice era gentilissima 👍🏻");
+    owned.push_back("cliente " + std::to_string(i) +
+                    ": non mi hanno mai richiamato, l'operatrice era gentilissima 👍🏻");
   owned.push_back("");
   const std::vector<std::string_view> texts(owned.begin(), owned.end());
   for (unsigned threads : {1U, 2U, 4U, 0U}) {
@@ -482,8 +493,13 @@ TEST_CASE("batch results equal per-text results, in order, for any thread count"
 TEST_CASE("normalize into a reused vector replaces its contents and equals normalize(text)") {
   std::string huge;
   for (int i = 0; i < 30000; ++i) huge += "l'attesa, ";  // 90,000 tokens: past the kept buffer size
-  const std::string texts[] = {"L’assistenza dell'operatore è stata un po' lenta!!! 😡", "", "   ", huge,
-                               "perchè nessuno risponde?", "non mi hanno MAI richiamato", "Ottimo👍🏻"};
+  const std::string texts[] = {"L’assistenza dell'operatore è stata un po' lenta!!! 😡",
+                               "",
+                               "   ",
+                               huge,
+                               "perchè nessuno risponde?",
+                               "non mi hanno MAI richiamato",
+                               "Ottimo👍🏻"};
   for (bool stem : {false, true}) {
     TokenizerOptions o;
     o.stem = stem;
@@ -593,7 +609,7 @@ TEST_CASE("the per-tokenizer term table keeps norms right through growth, evicti
   // outside the table's slots, and found there again.
   std::string surface, folded;
   for (int k = 0; k < 12; ++k) {
-    surface += "\xCE\x90";                  // ΐ
+    surface += "\xCE\x90";                 // ΐ
     folded += "\xCE\xB9\xCC\x88\xCC\x81";  // ι + U+0308 + U+0301
   }
   const auto terms = tok.normalize(surface + " " + surface + ", " + surface);

@@ -58,7 +58,7 @@ struct TfidfOptions {
   /// Keep the most frequent features (corpus count; ties broken by feature name, where scikit-learn's
   /// order is unspecified); 0 = all.
   std::size_t max_features = 0;
-  bool sublinear_tf = false;     ///< tf → 1 + ln(tf)
+  bool sublinear_tf = false;  ///< tf → 1 + ln(tf)
   bool use_idf = true;
   bool smooth_idf = true;  ///< idf = ln((1 + n) / (1 + df)) + 1, else ln(n / df) + 1
   Norm norm = Norm::l2;
@@ -116,7 +116,8 @@ class TfidfVectorizer {
   /// them (a long text has some 30 per term).
   template <typename Fn>
   void for_each_occurrence(const std::vector<std::string>& terms, Fn&& fn) const {
-    visit_occurrences(terms, [](void* f, const Occurrence& o) { (*static_cast<std::remove_reference_t<Fn>*>(f))(o); }, &fn);
+    visit_occurrences(
+        terms, [](void* f, const Occurrence& o) { (*static_cast<std::remove_reference_t<Fn>*>(f))(o); }, &fn);
   }
 
   /// Rebuild a fitted vectorizer (model loading). Throws std::invalid_argument on inconsistent sizes.
@@ -127,9 +128,9 @@ class TfidfVectorizer {
   // holds the feature's first 8 bytes, so that a feature body of up to 8 bytes (most char n-grams)
   // is confirmed inside it, a longer one against features_. Flat, so a lookup is one cache line.
   struct Slot {
-    std::uint32_t check;   // high bits of the hash, the body's size (capped at 255), marked
-    std::int32_t column;   // -1: empty
-    std::uint64_t key;     // the body's bytes, packed (vectorizer.cpp: pack())
+    std::uint32_t check;  // high bits of the hash, the body's size (capped at 255), marked
+    std::int32_t column;  // -1: empty
+    std::uint64_t key;    // the body's bytes, packed (vectorizer.cpp: pack())
   };
   std::int64_t find(std::string_view body, bool marked) const;  // marked: the feature is U+0001 + body
   // transform_row(tokenizer, text, row), by increasing column when `sorted`, else in no particular
@@ -145,7 +146,8 @@ class TfidfVectorizer {
   SparseMatrix fit_impl(std::size_t n_docs, unsigned threads, MakeSource&& make_source);
   SparseMatrix build(const std::vector<std::vector<std::string>>& docs, unsigned threads) const;
   struct RowBlock;  // the rows of consecutive documents, CSR-like
-  void row_of(const std::vector<std::string>& terms, std::vector<std::int64_t>& cols, std::vector<double>& values) const;
+  void row_of(const std::vector<std::string>& terms, std::vector<std::int64_t>& cols,
+              std::vector<double>& values) const;
   void add_row(const std::vector<std::string>& terms, RowBlock& block) const;
   void weigh(std::vector<std::int64_t>& cols, std::vector<double>& values) const;
   SparseMatrix assemble(std::vector<RowBlock>& blocks) const;
@@ -168,17 +170,18 @@ enum class Solver : std::uint8_t {
 };
 
 struct LogisticOptions {
-  double C = 1.0;                 ///< inverse L2 strength: minimize C·Σ wᵢ·lossᵢ + ½‖coef‖² (scikit-learn)
-  bool fit_intercept = true;      ///< the intercept is not penalized
-  bool balanced = false;          ///< class weights n / (classes · nᶜ), scikit-learn's "balanced"
-  double tol = 1e-6;              ///< stop when ‖∇‖∞ of the per-weight objective ≤ tol
-  int max_iter = 1000;            ///< iterations of the solver (Newton: outer iterations)
+  double C = 1.0;             ///< inverse L2 strength: minimize C·Σ wᵢ·lossᵢ + ½‖coef‖² (scikit-learn)
+  bool fit_intercept = true;  ///< the intercept is not penalized
+  bool balanced = false;      ///< class weights n / (classes · nᶜ), scikit-learn's "balanced"
+  double tol = 1e-6;          ///< stop when ‖∇‖∞ of the per-weight objective ≤ tol
+  int max_iter = 1000;        ///< iterations of the solver (Newton: outer iterations)
   Solver solver = Solver::lbfgs;
 };
 
 /// L2-penalized logistic regression on sparse features, fitted by L-BFGS (LBFGSpp) with a
-/// strong-Wolfe line search (Nocedal–Wright) or by trust-region Newton (LogisticOptions::solver). Two classes: one coefficient row (scikit-learn's binary model);
-/// more: multinomial (softmax) with one row per class. Classes are the sorted distinct labels.
+/// strong-Wolfe line search (Nocedal–Wright) or by trust-region Newton (LogisticOptions::solver). Two classes: one
+/// coefficient row (scikit-learn's binary model); more: multinomial (softmax) with one row per class. Classes are the
+/// sorted distinct labels.
 class LogisticRegression {
  public:
   explicit LogisticRegression(LogisticOptions options = {});
@@ -196,7 +199,7 @@ class LogisticRegression {
 
   const LogisticOptions& options() const { return options_; }
   const std::vector<int>& classes() const { return classes_; }
-  const Matrix& coef() const { return coef_; }                     ///< rows × features
+  const Matrix& coef() const { return coef_; }                         ///< rows × features
   const std::vector<double>& intercept() const { return intercept_; }  ///< one per coefficient row
   int n_iter() const { return n_iter_; }
 

@@ -27,8 +27,8 @@ namespace perche {
 
 /// One pattern match in a text.
 struct CodebookMatch {
-  std::size_t driver;   ///< index into drivers()
-  std::size_t start;    ///< byte offsets of the matched words in the text
+  std::size_t driver;  ///< index into drivers()
+  std::size_t start;   ///< byte offsets of the matched words in the text
   std::size_t end;
   std::string pattern;  ///< the pattern as written in the file
 };

@@ -64,8 +64,8 @@ struct CsvOptions {
 
 /// A record that is not part of the table, or a note about the input.
 struct CsvProblem {
-  std::size_t line;     ///< 1-based physical line where the record starts; 0 for the whole input
-  std::string message;  ///< e.g. "expected 10 fields, found 9; record skipped"
+  std::size_t line;             ///< 1-based physical line where the record starts; 0 for the whole input
+  std::string message;          ///< e.g. "expected 10 fields, found 9; record skipped"
   bool record_skipped = false;  ///< a record left out (else a note: encoding, duplicate names)
 };
 

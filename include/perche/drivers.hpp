@@ -44,11 +44,11 @@ enum class Quadrant {
 /// Options of analyze_drivers().
 struct DriverAnalysisOptions {
   Metric metric = Metric::nps;
-  NpsOptions nps{};                      ///< NPS breaks and the CI method of the per-driver scores
-  std::optional<RatingOptions> rating{};  ///< CSAT/CES scale and aggregation; none: CsatOptions / CesOptions
-  double confidence = 0.95;              ///< of every interval, in (0, 1)
-  int bootstrap_samples = 2000;          ///< impact replicates, >= 2
-  std::uint64_t seed = 12345;            ///< bootstrap seed: results repeat for a given seed
+  NpsOptions nps{};                         ///< NPS breaks and the CI method of the per-driver scores
+  std::optional<RatingOptions> rating{};    ///< CSAT/CES scale and aggregation; none: CsatOptions / CesOptions
+  double confidence = 0.95;                 ///< of every interval, in (0, 1)
+  int bootstrap_samples = 2000;             ///< impact replicates, >= 2
+  std::uint64_t seed = 12345;               ///< bootstrap seed: results repeat for a given seed
   std::optional<double> share_threshold{};  ///< priority-matrix share split; none: the mean share of the drivers
 };
 
@@ -65,8 +65,8 @@ struct OddsRatio {
 /// One driver's figures.
 struct DriverImpact {
   std::string driver;
-  std::uint64_t mentions = 0;   ///< responses with a comment that mention the driver
-  double share = 0.0;           ///< mentions / responses with a comment, in [0, 1]
+  std::uint64_t mentions = 0;  ///< responses with a comment that mention the driver
+  double share = 0.0;          ///< mentions / responses with a comment, in [0, 1]
   /// The score among the mentioners with its interval (the metric's own method); none without mentions.
   std::optional<double> score, score_ci_low, score_ci_high;
   /// Impact = score of all responses − score of the responses that do not mention the driver, in the
@@ -85,14 +85,14 @@ struct DriverImpact {
 /// A key-driver logistic regression: outcome ~ intercept + one indicator per estimable driver,
 /// fitted by Newton–Raphson on the distinct indicator patterns (Agresti 2013, §5.4 and §4.6).
 struct KeyDriverModel {
-  std::string outcome;          ///< "detractor", "promoter", "bottom_box" or "top_box"
-  std::uint64_t n = 0;          ///< responses with a comment
-  std::uint64_t events = 0;     ///< of which with the outcome
+  std::string outcome;       ///< "detractor", "promoter", "bottom_box" or "top_box"
+  std::uint64_t n = 0;       ///< responses with a comment
+  std::uint64_t events = 0;  ///< of which with the outcome
   bool converged = false;
   int iterations = 0;
   double log_likelihood = 0.0;
   double null_log_likelihood = 0.0;
-  double pseudo_r2 = 0.0;       ///< McFadden (1974): 1 − LL / LL₀
+  double pseudo_r2 = 0.0;              ///< McFadden (1974): 1 − LL / LL₀
   std::optional<OddsRatio> intercept;  ///< odds of the outcome with no driver mentioned
 };
 
@@ -102,10 +102,10 @@ struct DriverAnalysis {
   KeyDriverModel negative;
   KeyDriverModel positive;
   double share_threshold = 0.0;
-  std::uint64_t n = 0;                ///< responses with a score
-  std::uint64_t n_text = 0;           ///< of which with a comment
-  double score = 0.0;                 ///< the score of all responses
-  std::vector<std::string> notes;     ///< what was left out and why, in plain words
+  std::uint64_t n = 0;             ///< responses with a score
+  std::uint64_t n_text = 0;        ///< of which with a comment
+  double score = 0.0;              ///< the score of all responses
+  std::vector<std::string> notes;  ///< what was left out and why, in plain words
 };
 
 /// Per-driver mentions, share, score among mentioners, impact with bootstrap CI, key-driver odds
@@ -125,15 +125,15 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
 /// A driver's share in one segment against the rest of the responses with a comment.
 struct DriverSegmentCell {
   std::int64_t segment;
-  std::size_t driver;          ///< column of the mentions matrix
-  std::uint64_t n;             ///< responses with a comment in the segment
+  std::size_t driver;  ///< column of the mentions matrix
+  std::uint64_t n;     ///< responses with a comment in the segment
   std::uint64_t mentions;
-  double share;                ///< mentions / n
-  double share_rest;           ///< the same outside the segment (0 when the segment is everything)
-  double diff;                 ///< share − share_rest
-  double p_value;              ///< two-proportion z test with pooled variance (Agresti 2013, §2.1.5); 1 if undefined
-  double p_bh;                 ///< Benjamini & Hochberg (1995) over all cells of the call
-  bool significant;            ///< p_bh < alpha
+  double share;       ///< mentions / n
+  double share_rest;  ///< the same outside the segment (0 when the segment is everything)
+  double diff;        ///< share − share_rest
+  double p_value;     ///< two-proportion z test with pooled variance (Agresti 2013, §2.1.5); 1 if undefined
+  double p_bh;        ///< Benjamini & Hochberg (1995) over all cells of the call
+  bool significant;   ///< p_bh < alpha
 };
 
 /// Driver shares by segment: every (segment, driver) cell, segments in key order, drivers in column
@@ -145,9 +145,9 @@ std::vector<DriverSegmentCell> driver_segments(const LabelMatrix& mentions, std:
 /// A driver's share of comments in one period.
 struct DriverPeriodShare {
   std::int64_t period;
-  std::uint64_t n;         ///< responses with a comment in the period
+  std::uint64_t n;  ///< responses with a comment in the period
   std::uint64_t mentions;
-  double share;            ///< mentions / n (0 when n = 0)
+  double share;  ///< mentions / n (0 when n = 0)
 };
 
 /// A driver's share over time and its trend test (Mann–Kendall by default; none with < 3 periods).
@@ -166,7 +166,8 @@ std::vector<DriverTrend> driver_trends(const LabelMatrix& mentions, std::span<co
 /// that one segment does not fill the list. `probabilities` is n × k row-major (a classifier's
 /// predict_proba; a codebook can pass the mentions as 0/1). Ties keep the lower row first.
 /// @return k lists of row indices.
-std::vector<std::vector<std::size_t>> select_verbatims(const LabelMatrix& mentions, std::span<const double> probabilities,
+std::vector<std::vector<std::size_t>> select_verbatims(const LabelMatrix& mentions,
+                                                       std::span<const double> probabilities,
                                                        std::span<const std::int64_t> segments = {},
                                                        std::size_t per_driver = 3);
 

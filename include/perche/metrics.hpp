@@ -78,12 +78,12 @@ struct NpsOptions {
 
 /// Options of csat(), ces() and rating(); CsatOptions and CesOptions carry each metric's defaults.
 struct RatingOptions {
-  int scale_min = 1;                            ///< lowest level of the integer scale
-  int scale_max = 5;                            ///< highest level, > scale_min, at most 10,000 levels
-  int top = 2;                                  ///< boxes counted as top (and bottom); 0 = half the levels
-  bool reversed = false;                        ///< true when scale_min is the best answer
+  int scale_min = 1;      ///< lowest level of the integer scale
+  int scale_max = 5;      ///< highest level, > scale_min, at most 10,000 levels
+  int top = 2;            ///< boxes counted as top (and bottom); 0 = half the levels
+  bool reversed = false;  ///< true when scale_min is the best answer
   Aggregation aggregation = Aggregation::top_box;
-  std::optional<CiMethod> method{};             ///< none: Wilson (top_box), t (mean), adjusted Wald (net)
+  std::optional<CiMethod> method{};  ///< none: Wilson (top_box), t (mean), adjusted Wald (net)
   double confidence = kDefaultConfidence;
   int bootstrap_samples = 2000;
   std::uint64_t seed = 12345;
@@ -140,7 +140,7 @@ class NpsCounts {
   /// Adds 0–10 scores (any arithmetic element type; floating values must be integral). Throws
   /// std::invalid_argument naming the first bad index; then nothing is added.
   template <class R>
-    requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
   void add(const R& scores, std::span<const double> weights = {});
 
   /// Adds another accumulator. Throws std::invalid_argument if the breaks differ.
@@ -190,7 +190,7 @@ class RatingCounts {
   /// Adds ratings (integral values of any arithmetic type). Throws std::invalid_argument naming
   /// the first bad index; then nothing is added.
   template <class R>
-    requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
   void add(const R& scores, std::span<const double> weights = {});
 
   /// Adds another accumulator. Throws std::invalid_argument if the scales differ.
@@ -227,33 +227,33 @@ class RatingCounts {
 
 /// An NPS estimate.
 struct NpsResult {
-  double score;        ///< 100·(promoter share − detractor share), in [−100, 100]
-  double se;           ///< standard error of the chosen method, in NPS points
-  double ci_low;       ///< confidence interval, clamped to [−100, 100]
+  double score;   ///< 100·(promoter share − detractor share), in [−100, 100]
+  double se;      ///< standard error of the chosen method, in NPS points
+  double ci_low;  ///< confidence interval, clamped to [−100, 100]
   double ci_high;
-  double center;       ///< where the interval is centred: Rocks' adjusted NPS for adjusted_wald, else score
-  double detractors;   ///< weighted counts (plain counts when unweighted)
+  double center;      ///< where the interval is centred: Rocks' adjusted NPS for adjusted_wald, else score
+  double detractors;  ///< weighted counts (plain counts when unweighted)
   double passives;
   double promoters;
   double detractor_share;  ///< fractions in [0, 1]
   double passive_share;
   double promoter_share;
-  std::uint64_t n;     ///< responses
-  double n_eff;        ///< Kish effective sample size (= n when unweighted)
+  std::uint64_t n;  ///< responses
+  double n_eff;     ///< Kish effective sample size (= n when unweighted)
   double confidence;
   CiMethod method;
 };
 
 /// A CSAT, CES or mean-rating estimate.
 struct RatingResult {
-  double score;         ///< the aggregation: mean (scale units), top_box (%), net (points)
-  double se;            ///< standard error of score (of the adjusted estimate for adjusted_wald)
-  double ci_low;        ///< confidence interval, clamped to the aggregation's range
+  double score;   ///< the aggregation: mean (scale units), top_box (%), net (points)
+  double se;      ///< standard error of score (of the adjusted estimate for adjusted_wald)
+  double ci_low;  ///< confidence interval, clamped to the aggregation's range
   double ci_high;
-  double center;        ///< where the interval is centred (adjusted net for adjusted_wald, else score)
-  double mean;          ///< mean rating after reversal, in scale units
-  double mean_se;       ///< +inf when n_eff <= 1
-  double mean_ci_low;   ///< Student t interval, clamped to the scale
+  double center;       ///< where the interval is centred (adjusted net for adjusted_wald, else score)
+  double mean;         ///< mean rating after reversal, in scale units
+  double mean_se;      ///< +inf when n_eff <= 1
+  double mean_ci_low;  ///< Student t interval, clamped to the scale
   double mean_ci_high;
   double sd;            ///< standard deviation of the ratings (Kish-corrected when weighted); 0 if n_eff <= 1
   double top_share;     ///< fraction in the `top` highest levels (after reversal)
@@ -268,11 +268,11 @@ struct RatingResult {
 
 /// Difference of two independent estimates a − b.
 struct Comparison {
-  double diff;       ///< a.score − b.score (plain estimates)
-  double se;         ///< √(SE_a² + SE_b²) (bootstrap: SD of the replicated differences; Wilson top-box: pooled SE)
-  double z;          ///< (a.center − b.center)/se; ±inf when se = 0 and the centres differ, 0 if equal
-  double p_value;    ///< two-sided, normal reference distribution
-  double ci_low;     ///< (a.center − b.center) ± z_{1−α/2}·se (bootstrap: percentile interval)
+  double diff;     ///< a.score − b.score (plain estimates)
+  double se;       ///< √(SE_a² + SE_b²) (bootstrap: SD of the replicated differences; Wilson top-box: pooled SE)
+  double z;        ///< (a.center − b.center)/se; ±inf when se = 0 and the centres differ, 0 if equal
+  double p_value;  ///< two-sided, normal reference distribution
+  double ci_low;   ///< (a.center − b.center) ± z_{1−α/2}·se (bootstrap: percentile interval)
   double ci_high;
   double confidence;
 };
@@ -300,13 +300,13 @@ struct ResponseTimeResult {
   double mean;
   double mean_ci_low;  ///< Student t interval of the mean
   double mean_ci_high;
-  double median;       ///< quantiles by linear interpolation, Hyndman & Fan (1996) definition 7
+  double median;  ///< quantiles by linear interpolation, Hyndman & Fan (1996) definition 7
   double p90;
   double p95;
   double min;
   double max;
-  std::optional<double> sla;             ///< the threshold given, if any
-  std::optional<double> within_sla;      ///< fraction of durations <= sla
+  std::optional<double> sla;                ///< the threshold given, if any
+  std::optional<double> within_sla;         ///< fraction of durations <= sla
   std::optional<double> within_sla_ci_low;  ///< Wilson interval
   std::optional<double> within_sla_ci_high;
   double confidence;
@@ -364,12 +364,12 @@ inline std::optional<NpsResult> nps(const NpsCounts& counts, const NpsOptions& o
 /// NPS of 0–10 scores (any arithmetic element type, integral values), optionally weighted
 /// (weights >= 0, same length). Throws std::invalid_argument naming the first bad index and value.
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
-std::optional<NpsResult> nps(const R& scores, std::span<const double> weights, const NpsOptions& options = {});
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+    std::optional<NpsResult> nps(const R& scores, std::span<const double> weights, const NpsOptions& options = {});
 
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
-std::optional<NpsResult> nps(const R& scores, const NpsOptions& options = {});
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+    std::optional<NpsResult> nps(const R& scores, const NpsOptions& options = {});
 
 /// NPS of a minus NPS of b (independent samples): Wald z-test with SE = √(SE_a² + SE_b²),
 /// z = (a.center − b.center)/SE, p = 2(1 − Φ(|z|)). With adjusted_wald results the test uses the
@@ -426,16 +426,16 @@ inline Comparison compare(const RatingResult& a, const RatingResult& b, double c
 /// CSAT of integer ratings (default 1–5, top-2-box share with Wilson interval; see rating()).
 /// Throws std::invalid_argument naming the first off-scale, NaN or non-integral score, or a bad weight.
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
-std::optional<RatingResult> csat(const R& scores, std::span<const double> weights = {},
-                                 const RatingOptions& options = CsatOptions{});
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+    std::optional<RatingResult> csat(const R& scores, std::span<const double> weights = {},
+                                     const RatingOptions& options = CsatOptions{});
 
 /// Customer Effort Score of integer ratings (default 1–7, higher = easier, mean with t interval;
 /// reversed = true when 1 means "concordo pienamente"; see rating()).
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
-std::optional<RatingResult> ces(const R& scores, std::span<const double> weights = {},
-                                const RatingOptions& options = CesOptions{});
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+    std::optional<RatingResult> ces(const R& scores, std::span<const double> weights = {},
+                                    const RatingOptions& options = CesOptions{});
 
 /// Bayesian (damped) average of a rating: (μ·N + μ_C·k)/(N + k), the item mean μ over N ratings
 /// shrunk towards the prior mean μ_C with the weight of k pseudo-ratings (the IMDb Top-250 formula;
@@ -494,40 +494,39 @@ inline std::optional<TrendTestResult> trend_test(std::span<const double> values,
 /// NPS per group of rows sharing a key: sorted distinct keys and their accumulators, in one pass
 /// (the building block of nps_trend and nps_by_segment, and of distributed aggregation).
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
-std::pair<std::vector<std::int64_t>, std::vector<NpsCounts>> nps_counts_by(const R& scores,
-                                                                          std::span<const std::int64_t> keys,
-                                                                          std::span<const double> weights = {},
-                                                                          NpsBreaks breaks = {});
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+    std::pair<std::vector<std::int64_t>, std::vector<NpsCounts>> nps_counts_by(const R& scores,
+                                                                               std::span<const std::int64_t> keys,
+                                                                               std::span<const double> weights = {},
+                                                                               NpsBreaks breaks = {});
 
 /// NPS per period (keys sorted ascending, e.g. 202601, 202602…) and a trend test on the period
 /// scores (periods taken as equally spaced). Throws like nps() and on mismatched lengths.
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
-Trend<NpsResult> nps_trend(const R& scores, std::span<const std::int64_t> periods, std::span<const double> weights = {},
-                           const NpsOptions& options = {}, const TrendOptions& trend = {});
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>> Trend<NpsResult>
+nps_trend(const R& scores, std::span<const std::int64_t> periods, std::span<const double> weights = {},
+          const NpsOptions& options = {}, const TrendOptions& trend = {});
 
 /// Rating (CSAT, CES, mean) per period and a trend test on the period scores.
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
-Trend<RatingResult> rating_trend(const R& scores, std::span<const std::int64_t> periods,
-                                 std::span<const double> weights = {}, const RatingOptions& options = CsatOptions{},
-                                 const TrendOptions& trend = {});
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>> Trend<RatingResult>
+rating_trend(const R& scores, std::span<const std::int64_t> periods, std::span<const double> weights = {},
+             const RatingOptions& options = CsatOptions{}, const TrendOptions& trend = {});
 
 /// NPS per segment, each compared with all other rows (compare()), with Holm and
 /// Benjamini–Hochberg adjusted p-values over the segments. Throws like nps().
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
-std::vector<SegmentResult<NpsResult>> nps_by_segment(const R& scores, std::span<const std::int64_t> segments,
-                                                     std::span<const double> weights = {},
-                                                     const NpsOptions& options = {});
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+    std::vector<SegmentResult<NpsResult>> nps_by_segment(const R& scores, std::span<const std::int64_t> segments,
+                                                         std::span<const double> weights = {},
+                                                         const NpsOptions& options = {});
 
 /// Rating (CSAT, CES, mean) per segment, compared with the rest, with adjusted p-values.
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
-std::vector<SegmentResult<RatingResult>> rating_by_segment(const R& scores, std::span<const std::int64_t> segments,
-                                                           std::span<const double> weights = {},
-                                                           const RatingOptions& options = CsatOptions{});
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+    std::vector<SegmentResult<RatingResult>> rating_by_segment(const R& scores, std::span<const std::int64_t> segments,
+                                                               std::span<const double> weights = {},
+                                                               const RatingOptions& options = CsatOptions{});
 
 }  // namespace perche
 

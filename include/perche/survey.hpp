@@ -96,12 +96,12 @@ struct SurveyOptions {
   std::optional<double> threshold{};
 
   double confidence = kDefaultConfidence;  ///< of every interval, in (0, 1)
-  double alpha = 0.05;           ///< significance of tests (Holm/BH-adjusted where several), in (0, 1)
-  int bootstrap_samples = 2000;  ///< replicates of the impact intervals, >= 2
-  std::uint64_t seed = 12345;    ///< bootstrap seed: results repeat for a given seed
-  std::size_t verbatims = 3;     ///< quoted comments per driver
-  std::string lang = "it";       ///< driver labels of the default taxonomy: "it" or "en"
-  std::size_t max_problems = 100;  ///< problems listed in the result (all are counted)
+  double alpha = 0.05;                     ///< significance of tests (Holm/BH-adjusted where several), in (0, 1)
+  int bootstrap_samples = 2000;            ///< replicates of the impact intervals, >= 2
+  std::uint64_t seed = 12345;              ///< bootstrap seed: results repeat for a given seed
+  std::size_t verbatims = 3;               ///< quoted comments per driver
+  std::string lang = "it";                 ///< driver labels of the default taxonomy: "it" or "en"
+  std::size_t max_problems = 100;          ///< problems listed in the result (all are counted)
 
   static constexpr std::string_view kTextColumns[] = {"motivo", "testo", "commento", "text", "comment", "verbatim"};
   static constexpr std::string_view kDateColumns[] = {"data", "date"};
@@ -126,7 +126,7 @@ struct SurveyColumn {
 
 /// A problem of the input: a record or row left out of something, or a note about the input.
 struct SurveyProblem {
-  std::size_t line = 0;  ///< CSV: 1-based line where the record starts (0: the whole input)
+  std::size_t line = 0;              ///< CSV: 1-based line where the record starts (0: the whole input)
   std::optional<std::size_t> row{};  ///< columns in memory: 0-based row position (line is then 0)
   std::string message;
 };
@@ -146,7 +146,7 @@ struct SurveyPeriod {
   std::string period;  ///< its label ("2024-03")
   ScoreSummary result;
   std::optional<double> diff_prev{}, p_prev{}, p_prev_holm{};  ///< vs the previous period; Holm over the trend
-  bool significant_drop = false;  ///< diff_prev < 0 and p_prev_holm < alpha
+  bool significant_drop = false;                               ///< diff_prev < 0 and p_prev_holm < alpha
 };
 
 struct SurveyTrend {
@@ -223,9 +223,9 @@ struct SurveyAnalysis {
     std::uint64_t rows = 0;             ///< records (CSV, the skipped ones included) or rows
     std::optional<std::string> encoding{};
     std::optional<char> delimiter{};
-    std::uint64_t replaced = 0;    ///< invalid byte sequences replaced by U+FFFD
-    std::uint64_t rows_used = 0;   ///< with a valid score
-    std::uint64_t bad_rows = 0;    ///< records skipped by the reader + rows without a valid score
+    std::uint64_t replaced = 0;           ///< invalid byte sequences replaced by U+FFFD
+    std::uint64_t rows_used = 0;          ///< with a valid score
+    std::uint64_t bad_rows = 0;           ///< records skipped by the reader + rows without a valid score
     std::vector<SurveyProblem> problems;  ///< the first max_problems: the reader's, then the rows' by line
     std::uint64_t problems_total = 0;
   } source;
@@ -294,7 +294,8 @@ CommentLabels label_comments(std::span<const std::string_view> texts, const Surv
 /// the score rule reads numbers), one per driver, named after its column. Columns are found as
 /// analyze_survey finds them. `rows`: the rows to read (empty: all). Throws AnalysisError naming
 /// the column, the line and the value of a cell that is not 0 or 1, or a name not in `drivers`.
-std::pair<std::vector<std::string>, LabelMatrix> gold_labels(const CsvTable& table, std::span<const std::string> columns,
+std::pair<std::vector<std::string>, LabelMatrix> gold_labels(const CsvTable& table,
+                                                             std::span<const std::string> columns,
                                                              std::span<const std::size_t> rows = {});
 
 /// Driver names per text from strings like "prezzo|consegna" (separators | ; and ,; names

@@ -56,19 +56,19 @@ std::vector<std::string> negators();
 /// Tokenizer options. Every normalization step is switchable; the defaults suit a bag-of-words
 /// model of Italian customer comments.
 struct TokenizerOptions {
-  bool lowercase = true;        ///< full Unicode case folding (ICU), e.g. MAI → mai, STRASSE ß → ss
-  bool strip_accents = false;   ///< perché → perche (after fix_accents)
-  bool fix_accents = true;      ///< common misspellings: perchè → perché, e' → è, piu' → più, pò → po'
-  bool split_elisions = true;   ///< false keeps "l'assistenza" as one word token
+  bool lowercase = true;           ///< full Unicode case folding (ICU), e.g. MAI → mai, STRASSE ß → ss
+  bool strip_accents = false;      ///< perché → perche (after fix_accents)
+  bool fix_accents = true;         ///< common misspellings: perchè → perché, e' → è, piu' → più, pò → po'
+  bool split_elisions = true;      ///< false keeps "l'assistenza" as one word token
   bool squash_elongations = true;  ///< bellissimoooo → bellissimo (3+ equal letters → 1), !!!!! → !!!
   /// Terms removed from normalize() (their norm is empty). Default: Snowball's Italian list minus the
   /// negations and sentiment words (italian_stopwords()); std::nullopt keeps every term. Words are
   /// matched after folding and accent fixing; elided forms match without their apostrophe (dell).
   std::optional<std::vector<std::string>> stopwords = italian_stopwords();
-  bool stem = false;            ///< Snowball Italian stemmer (libstemmer), cached per tokenizer
-  bool negation = false;        ///< prefix NEG_ to terms after a negator until punctuation
-  bool placeholders = false;    ///< norms <num>, <url>, <email>, <user> for those kinds
-  bool keep_punct = false;      ///< normalize() keeps punctuation and symbol tokens
+  bool stem = false;          ///< Snowball Italian stemmer (libstemmer), cached per tokenizer
+  bool negation = false;      ///< prefix NEG_ to terms after a negator until punctuation
+  bool placeholders = false;  ///< norms <num>, <url>, <email>, <user> for those kinds
+  bool keep_punct = false;    ///< normalize() keeps punctuation and symbol tokens
   Utf8Policy utf8 = Utf8Policy::replace;
 };
 

@@ -215,7 +215,7 @@ void Codebook::Impl::visit(std::string_view text, Fn&& fn) const {
     std::size_t pattern, first, last;  // token range
   };
   const std::size_t window = max_words;
-  std::vector<Tok> ring(window);  // token i in ring[i % window]
+  std::vector<Tok> ring(window);    // token i in ring[i % window]
   std::vector<Hit> at, exclusions;  // the hits of one token; the exclusions that may still apply
   auto term_ok = [&](std::size_t i, const Term& term) {
     const Tok& t = ring[i % window];
@@ -288,11 +288,12 @@ std::vector<CodebookMatch> Codebook::matches(std::string_view text) const {
 LabelMatrix Codebook::predict(std::span<const std::string_view> texts, int threads) const {
   if (threads < 0) throw std::invalid_argument("Codebook: threads " + std::to_string(threads) + " is negative");
   LabelMatrix Y(texts.size(), drivers().size());
-  detail::parallel_for(texts.size(), static_cast<unsigned>(threads), "Codebook", "text", [&](std::size_t i) {
-    impl_->visit(texts[i], [&](const Pattern& p, std::size_t, std::size_t) {
-      Y(i, p.driver) = 1;
-    });
-  }, 256);
+  detail::parallel_for(
+      texts.size(), static_cast<unsigned>(threads), "Codebook", "text",
+      [&](std::size_t i) {
+        impl_->visit(texts[i], [&](const Pattern& p, std::size_t, std::size_t) { Y(i, p.driver) = 1; });
+      },
+      256);
   return Y;
 }
 

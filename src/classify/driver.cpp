@@ -99,11 +99,14 @@ LogisticOptions DriverOptions::default_logistic() {
 }
 
 DriverClassifier::DriverClassifier(std::vector<std::string> drivers, DriverOptions options)
-    : drivers_(std::move(drivers)), options_(std::move(options)), tokenizer_(options_.features.tokenizer),
+    : drivers_(std::move(drivers)),
+      options_(std::move(options)),
+      tokenizer_(options_.features.tokenizer),
       vectorizer_(options_.features) {
   std::map<std::string, std::size_t> seen;
   for (std::size_t j = 0; j < drivers_.size(); ++j) {
-    if (drivers_[j].empty()) throw std::invalid_argument("DriverClassifier: driver " + std::to_string(j) + " has no name");
+    if (drivers_[j].empty())
+      throw std::invalid_argument("DriverClassifier: driver " + std::to_string(j) + " has no name");
     if (!seen.emplace(drivers_[j], j).second)
       throw std::invalid_argument("DriverClassifier: driver '" + drivers_[j] + "' is named twice");
   }
@@ -114,8 +117,8 @@ DriverClassifier::DriverClassifier(std::vector<std::string> drivers, DriverOptio
     throw std::invalid_argument("DriverClassifier: threshold " + std::to_string(options_.threshold) +
                                 " is not in (0, 1)");
   if (options_.threads > DriverOptions::kMaxThreads)
-    throw std::invalid_argument("DriverClassifier: threads " + std::to_string(options_.threads) + " is absurd (at most " +
-                                std::to_string(DriverOptions::kMaxThreads) + ")");
+    throw std::invalid_argument("DriverClassifier: threads " + std::to_string(options_.threads) +
+                                " is absurd (at most " + std::to_string(DriverOptions::kMaxThreads) + ")");
   LogisticRegression check(options_.logistic);  // validates C, tol, max_iter now
   (void)check;
 }
@@ -236,10 +239,13 @@ std::size_t DriverClassifier::index_of(std::string_view driver) const {
 Matrix DriverClassifier::predict_proba(std::span<const std::string_view> texts) const {
   if (!fitted()) throw std::logic_error("DriverClassifier: predict before fit");
   Matrix P(texts.size(), models_.size());
-  detail::parallel_for(texts.size(), options_.threads, "DriverClassifier", "text", [&](std::size_t i) {
-    const auto p = predict_proba(texts[i]);
-    std::copy(p.begin(), p.end(), P.data() + i * P.cols());
-  }, 256);
+  detail::parallel_for(
+      texts.size(), options_.threads, "DriverClassifier", "text",
+      [&](std::size_t i) {
+        const auto p = predict_proba(texts[i]);
+        std::copy(p.begin(), p.end(), P.data() + i * P.cols());
+      },
+      256);
   return P;
 }
 
@@ -314,7 +320,8 @@ std::vector<Explanation> DriverClassifier::explain(std::string_view text, std::s
   std::vector<std::size_t> chosen;
   for (std::size_t j = 0; j < p.size(); ++j)
     if (p[j] >= thresholds_[j]) chosen.push_back(j);
-  if (chosen.empty() && !p.empty()) chosen.push_back(static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin()));
+  if (chosen.empty() && !p.empty())
+    chosen.push_back(static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin()));
   std::sort(chosen.begin(), chosen.end(), [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
   const std::size_t m = chosen.size();
 
@@ -355,12 +362,14 @@ std::vector<Explanation> DriverClassifier::explain(std::string_view text, std::s
     const std::size_t r = entry_of[slot(o.column)].second;
     const double value = row[r].second;
     const auto n = static_cast<double>(times[r]);
-    const double* coef = weights_.data() + static_cast<std::size_t>(o.column) * drivers_.size();  // contiguous per feature
+    const double* coef =
+        weights_.data() + static_cast<std::size_t>(o.column) * drivers_.size();  // contiguous per feature
     double* w = &weight[std::size_t{k} * m];
     for (std::size_t c = 0; c < m; ++c) w[c] += coef[chosen[c]] * value / n;
     auto& list = ranges[k];
     // The char n-grams of a term come one after another: most repeats are the last range.
-    if (list.empty() || list.back() != std::pair{o.first_term, o.last_term}) list.emplace_back(o.first_term, o.last_term);
+    if (list.empty() || list.back() != std::pair{o.first_term, o.last_term})
+      list.emplace_back(o.first_term, o.last_term);
   });
 
   std::vector<std::uint32_t> by_text;  // the keys that occur, in text order (a std::map's)

@@ -295,7 +295,8 @@ DriverClassifier DriverClassifier::from_bytes(std::string_view bytes) {
     DriverClassifier clf(drivers, options);
     auto features = r.strings("features");
     const auto n_idf = r.count("idf", 8);
-    if (n_idf != features.size()) r.fail(std::to_string(n_idf) + " idf values for " + std::to_string(features.size()) + " features", r.offset());
+    if (n_idf != features.size())
+      r.fail(std::to_string(n_idf) + " idf values for " + std::to_string(features.size()) + " features", r.offset());
     std::vector<double> idf(n_idf);
     for (auto& v : idf) v = r.f64("idf");
     clf.vectorizer_ = TfidfVectorizer::from_parts(options.features, std::move(features), std::move(idf));
@@ -315,8 +316,8 @@ DriverClassifier DriverClassifier::from_bytes(std::string_view bytes) {
       Matrix coef(1, cols);
       for (double& v : coef.values()) v = r.f64("coefficient");
       std::vector<double> intercept{r.f64("intercept")};
-      clf.models_.push_back(LogisticRegression::from_parts(options.logistic, std::move(classes), std::move(coef),
-                                                           std::move(intercept)));
+      clf.models_.push_back(
+          LogisticRegression::from_parts(options.logistic, std::move(classes), std::move(coef), std::move(intercept)));
       const double t = r.f64("threshold");
       if (!(t >= 0.0 && t <= 1.0))  // NaN fails too
         r.fail("threshold of driver " + std::to_string(j) + " ('" + drivers[j] + "') is " + std::to_string(t) +

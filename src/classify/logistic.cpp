@@ -218,7 +218,8 @@ LogisticRegression::LogisticRegression(LogisticOptions options) : options_(optio
   if (!(options_.C > 0) || !std::isfinite(options_.C))
     throw std::invalid_argument("LogisticRegression: C " + std::to_string(options_.C) + " is not a positive number");
   if (!(options_.tol > 0) || !std::isfinite(options_.tol))
-    throw std::invalid_argument("LogisticRegression: tol " + std::to_string(options_.tol) + " is not a positive number");
+    throw std::invalid_argument("LogisticRegression: tol " + std::to_string(options_.tol) +
+                                " is not a positive number");
   if (options_.max_iter < 1) throw std::invalid_argument("LogisticRegression: max_iter must be ≥ 1");
   if (options_.solver != Solver::lbfgs && options_.solver != Solver::newton)
     throw std::invalid_argument("LogisticRegression: solver " + std::to_string(static_cast<int>(options_.solver)) +
@@ -272,8 +273,18 @@ LogisticRegression& LogisticRegression::fit(const SparseMatrix& X, std::span<con
 
   const int rows = K == 2 ? 1 : K;
   const Eigen::Index dim = static_cast<Eigen::Index>(rows) * d + (options_.fit_intercept ? rows : 0);
-  Objective obj{detail::eigen_view(X), target, s, rows, options_.fit_intercept, S, 1.0 / (options_.C * S), {},
-                std::numeric_limits<double>::infinity(), 0, false, {}};
+  Objective obj{detail::eigen_view(X),
+                target,
+                s,
+                rows,
+                options_.fit_intercept,
+                S,
+                1.0 / (options_.C * S),
+                {},
+                std::numeric_limits<double>::infinity(),
+                0,
+                false,
+                {}};
   Eigen::VectorXd x = Eigen::VectorXd::Zero(dim);
   if (options_.solver == Solver::newton) {
     n_iter_ = minimize_newton(obj, x, options_.tol, options_.max_iter);  // f decreases at every accepted step
@@ -350,8 +361,8 @@ std::vector<int> LogisticRegression::predict(const SparseMatrix& X) const {
   return out;
 }
 
-LogisticRegression LogisticRegression::from_parts(LogisticOptions options, std::vector<int> classes,
-                                                  Matrix coef, std::vector<double> intercept) {
+LogisticRegression LogisticRegression::from_parts(LogisticOptions options, std::vector<int> classes, Matrix coef,
+                                                  std::vector<double> intercept) {
   LogisticRegression m(options);
   const std::size_t rows = classes.size() == 2 ? 1 : classes.size();
   if (classes.size() < 2 || coef.rows() != rows || intercept.size() != rows)
@@ -362,8 +373,9 @@ LogisticRegression LogisticRegression::from_parts(LogisticOptions options, std::
   // naming the field instead of giving NaN probabilities.
   for (std::size_t k = 1; k < classes.size(); ++k)
     if (!(classes[k - 1] < classes[k]))
-      throw std::invalid_argument("LogisticRegression: classes are not sorted and distinct (class " + std::to_string(k) +
-                                  " is " + std::to_string(classes[k]) + " after " + std::to_string(classes[k - 1]) + ")");
+      throw std::invalid_argument("LogisticRegression: classes are not sorted and distinct (class " +
+                                  std::to_string(k) + " is " + std::to_string(classes[k]) + " after " +
+                                  std::to_string(classes[k - 1]) + ")");
   // |value| ≤ 1e100: no L2-penalized fit comes near it, and a sum of such products cannot overflow
   // to ±inf (whose difference would make a probability NaN).
   constexpr double kMaxMagnitude = 1e100;

@@ -149,10 +149,10 @@ struct Vocab {
   static constexpr std::uint32_t kEmpty = UINT32_MAX;
   struct Slot {
     std::uint64_t hash;
-    std::uint32_t id;    // the provisional id; kEmpty: an empty slot
-    std::uint8_t len;    // the body's size, capped at 255
+    std::uint32_t id;  // the provisional id; kEmpty: an empty slot
+    std::uint8_t len;  // the body's size, capped at 255
     std::uint8_t marked;
-    char key[kInline];   // the body, when it fits
+    char key[kInline];  // the body, when it fits
   };
   static_assert(sizeof(Slot) == 32);
   struct Count {
@@ -246,8 +246,9 @@ std::vector<Named> by_name(const Vocab& v) {
   std::vector<Named> out(v.names.size());
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = named(v.names[i], static_cast<std::uint32_t>(i), counts[i]);
   std::sort(out.begin(), out.end(), [&](const Named& a, const Named& b) {
-    return compare(a, b, [&]() -> const std::string& { return v.names[a.id]; },
-                   [&]() -> const std::string& { return v.names[b.id]; }) < 0;
+    return compare(
+               a, b, [&]() -> const std::string& { return v.names[a.id]; },
+               [&]() -> const std::string& { return v.names[b.id]; }) < 0;
   });
   return out;
 }
@@ -454,9 +455,7 @@ void TfidfVectorizer::for_each_feature(const std::vector<std::string>& terms, st
   }
 }
 
-std::int64_t TfidfVectorizer::column(std::string_view feature) const {
-  return find(feature, false);
-}
+std::int64_t TfidfVectorizer::column(std::string_view feature) const { return find(feature, false); }
 
 // A document source for fit_impl, one per counting thread: each(d, fn) calls fn(term, hash) for
 // the terms of document d in order (hash: hash_feature(term) when known, else 0); list(d, buffer)
@@ -515,11 +514,11 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
   // each thread with its own vocabulary (a thread that finishes early takes the next job, instead
   // of waiting at the end of a fixed share). A document that fails (invalid UTF-8 under the strict
   // policy) ends its job; the lowest failing index is reported.
-  const std::size_t workers = std::min<std::size_t>(detail::resolve_threads(threads),
-                                                    std::max<std::size_t>(1, n_docs / 1024));
+  const std::size_t workers =
+      std::min<std::size_t>(detail::resolve_threads(threads), std::max<std::size_t>(1, n_docs / 1024));
   struct Job {
-    std::size_t first, last;   // documents [first, last)
-    std::size_t worker, start; // the vocabulary that counted them, and where in its doc_start
+    std::size_t first, last;    // documents [first, last)
+    std::size_t worker, start;  // the vocabulary that counted them, and where in its doc_start
   };
   std::vector<Job> jobs;
   for (std::size_t d = 0; d < n_docs || jobs.empty(); d += 1024) jobs.push_back({d, std::min(d + 1024, n_docs), 0, 0});
@@ -603,8 +602,9 @@ SparseMatrix TfidfVectorizer::fit_impl(std::size_t n_docs, unsigned threads, Mak
   {
     std::vector<std::size_t> pos(workers, 0);
     const auto order = [&](std::size_t a, const Named& x, std::size_t b, const Named& y) {
-      return compare(x, y, [&]() -> const std::string& { return part[a].names[x.id]; },
-                     [&]() -> const std::string& { return part[b].names[y.id]; });
+      return compare(
+          x, y, [&]() -> const std::string& { return part[a].names[x.id]; },
+          [&]() -> const std::string& { return part[b].names[y.id]; });
     };
     const auto after = [&](std::size_t a, std::size_t b) {  // the heap's order: the smallest head on top
       return order(a, sorted[a][pos[a]], b, sorted[b][pos[b]]) > 0;
@@ -723,19 +723,22 @@ SparseMatrix TfidfVectorizer::transform(std::span<const std::string_view> texts,
   if (!fitted()) throw std::logic_error("TfidfVectorizer: transform before fit");
   const text::Tokenizer tok(options_.tokenizer);
   std::vector<RowBlock> blocks(detail::parallel_blocks(texts.size(), threads, 64));
-  detail::parallel_for(texts.size(), threads, "TfidfVectorizer", "text", [&](std::size_t d, unsigned b) {
-    thread_local Row row;  // each text's terms read as they come (transform_row): no list of them
-    thread_local std::vector<std::int64_t> cols;
-    thread_local std::vector<double> values;
-    transform_row(tok, texts[d], row);
-    cols.clear();
-    values.clear();
-    for (const auto& [c, v] : row) {
-      cols.push_back(c);
-      values.push_back(v);
-    }
-    blocks[b].append(cols, values);
-  }, 64);
+  detail::parallel_for(
+      texts.size(), threads, "TfidfVectorizer", "text",
+      [&](std::size_t d, unsigned b) {
+        thread_local Row row;  // each text's terms read as they come (transform_row): no list of them
+        thread_local std::vector<std::int64_t> cols;
+        thread_local std::vector<double> values;
+        transform_row(tok, texts[d], row);
+        cols.clear();
+        values.clear();
+        for (const auto& [c, v] : row) {
+          cols.push_back(c);
+          values.push_back(v);
+        }
+        blocks[b].append(cols, values);
+      },
+      64);
   return assemble(blocks);
 }
 
@@ -959,8 +962,9 @@ void TfidfVectorizer::weigh(std::vector<std::int64_t>& cols, std::vector<double>
 
 SparseMatrix TfidfVectorizer::build(const std::vector<std::vector<std::string>>& docs, unsigned threads) const {
   std::vector<RowBlock> blocks(detail::parallel_blocks(docs.size(), threads, 64));
-  detail::parallel_for(docs.size(), threads, "TfidfVectorizer", "document",
-                       [&](std::size_t d, unsigned b) { add_row(docs[d], blocks[b]); }, 64);
+  detail::parallel_for(
+      docs.size(), threads, "TfidfVectorizer", "document",
+      [&](std::size_t d, unsigned b) { add_row(docs[d], blocks[b]); }, 64);
   return assemble(blocks);
 }
 

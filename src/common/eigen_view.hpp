@@ -16,8 +16,12 @@ using EigenCsr = Eigen::SparseMatrix<double, Eigen::RowMajor, std::int64_t>;
 using EigenRowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 inline Eigen::Map<const EigenCsr> eigen_view(const SparseMatrix& X) {
-  return {static_cast<Eigen::Index>(X.rows()), static_cast<Eigen::Index>(X.cols()), static_cast<Eigen::Index>(X.nnz()),
-          X.indptr().data(), X.indices().data(), X.values().data()};
+  return {static_cast<Eigen::Index>(X.rows()),
+          static_cast<Eigen::Index>(X.cols()),
+          static_cast<Eigen::Index>(X.nnz()),
+          X.indptr().data(),
+          X.indices().data(),
+          X.values().data()};
 }
 
 inline Eigen::Map<const EigenRowMajor> eigen_view(const Matrix& M) {

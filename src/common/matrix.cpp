@@ -44,21 +44,22 @@ SparseMatrix::SparseMatrix(std::size_t rows, std::size_t cols, std::vector<std::
     throw std::invalid_argument("SparseMatrix: shape " + std::to_string(rows_) + " × " + std::to_string(cols_) +
                                 " exceeds 64-bit indices");
   if (indptr_.size() != rows_ + 1)
-    throw std::invalid_argument("SparseMatrix: indptr has " + std::to_string(indptr_.size()) + " entries, expected rows + 1 = " +
-                                std::to_string(rows_ + 1));
+    throw std::invalid_argument("SparseMatrix: indptr has " + std::to_string(indptr_.size()) +
+                                " entries, expected rows + 1 = " + std::to_string(rows_ + 1));
   if (indices_.size() != values_.size())
-    throw std::invalid_argument("SparseMatrix: indices has " + std::to_string(indices_.size()) + " entries but values has " +
-                                std::to_string(values_.size()));
+    throw std::invalid_argument("SparseMatrix: indices has " + std::to_string(indices_.size()) +
+                                " entries but values has " + std::to_string(values_.size()));
   if (indptr_[0] != 0)
     throw std::invalid_argument("SparseMatrix: indptr[0] is " + std::to_string(indptr_[0]) + ", expected 0");
   for (std::size_t i = 0; i < rows_; ++i)
     if (indptr_[i + 1] < indptr_[i])
-      throw std::invalid_argument("SparseMatrix: indptr[" + std::to_string(i + 1) + "] = " + std::to_string(indptr_[i + 1]) +
-                                  " is below indptr[" + std::to_string(i) + "] = " + std::to_string(indptr_[i]) + " (row " +
-                                  std::to_string(i) + ")");
+      throw std::invalid_argument("SparseMatrix: indptr[" + std::to_string(i + 1) +
+                                  "] = " + std::to_string(indptr_[i + 1]) + " is below indptr[" + std::to_string(i) +
+                                  "] = " + std::to_string(indptr_[i]) + " (row " + std::to_string(i) + ")");
   if (static_cast<std::uint64_t>(indptr_[rows_]) != indices_.size())
-    throw std::invalid_argument("SparseMatrix: indptr[" + std::to_string(rows_) + "] = " + std::to_string(indptr_[rows_]) +
-                                ", expected the " + std::to_string(indices_.size()) + " entries of indices");
+    throw std::invalid_argument("SparseMatrix: indptr[" + std::to_string(rows_) +
+                                "] = " + std::to_string(indptr_[rows_]) + ", expected the " +
+                                std::to_string(indices_.size()) + " entries of indices");
   const auto cols64 = static_cast<std::int64_t>(cols_);
   const auto bad = std::find_if(indices_.begin(), indices_.end(), [&](std::int64_t c) { return c < 0 || c >= cols64; });
   if (bad != indices_.end()) {

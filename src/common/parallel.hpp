@@ -78,7 +78,8 @@ void parallel_for(std::size_t n, unsigned threads, std::string_view what, std::s
     try {
       std::rethrow_exception(error);
     } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(std::string(what) + ": " + std::string(item) + " " + std::to_string(i) + ": " + e.what());
+      throw std::invalid_argument(std::string(what) + ": " + std::string(item) + " " + std::to_string(i) + ": " +
+                                  e.what());
     }
   }
 }

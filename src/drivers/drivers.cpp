@@ -25,7 +25,7 @@ constexpr std::string_view kWhere = "analyze_drivers";
 /// How one metric reads a level: the value it contributes and its outcome flags.
 struct Scale {
   int lo = 0, hi = 10;
-  std::vector<double> value;     // per level
+  std::vector<double> value;  // per level
   std::vector<std::uint8_t> negative, positive;
   std::string negative_name, positive_name;
 };
@@ -186,11 +186,16 @@ Logit fit_logit(const Eigen::MatrixXd& X, const Eigen::VectorXd& events, const E
 }
 
 OddsRatio odds_ratio(double b, double se, double z) {
-  return OddsRatio{std::exp(b), std::exp(b - z * se), std::exp(b + z * se), b, se,
+  return OddsRatio{std::exp(b),
+                   std::exp(b - z * se),
+                   std::exp(b + z * se),
+                   b,
+                   se,
                    se > 0.0 ? detail::normal_two_sided_p(b / se) : 1.0};
 }
 
-void check_mentions(std::string_view where, const LabelMatrix& m, std::size_t n, std::span<const std::uint8_t> has_text) {
+void check_mentions(std::string_view where, const LabelMatrix& m, std::size_t n,
+                    std::span<const std::uint8_t> has_text) {
   detail::check_lengths(where, "scores", n, "mentions rows", m.rows());
   if (!has_text.empty()) detail::check_lengths(where, "mentions rows", m.rows(), "has_text", has_text.size());
   const std::size_t cols = m.cols();
@@ -200,7 +205,9 @@ void check_mentions(std::string_view where, const LabelMatrix& m, std::size_t n,
       detail::fail(where, "mention " + std::to_string(p[i]) + " at row " + std::to_string(i / cols) + ", driver " +
                               std::to_string(i % cols) + " is not 0 or 1");
   for (std::size_t i = 0; i < has_text.size(); ++i)
-    if (has_text[i] > 1) detail::fail(where, "has_text " + std::to_string(has_text[i]) + " at index " + std::to_string(i) + " is not 0 or 1");
+    if (has_text[i] > 1)
+      detail::fail(where,
+                   "has_text " + std::to_string(has_text[i]) + " at index " + std::to_string(i) + " is not 0 or 1");
   for (std::size_t i = 0; i < has_text.size(); ++i)
     if (!has_text[i])
       for (std::size_t j = 0; j < cols; ++j)
@@ -235,8 +242,8 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
       }
   }
   if (!(events > 0.0 && events < total)) {
-    out.notes.push_back("the " + outcome + " model was not fitted: " +
-                        (events > 0.0 ? "every" : "no") + " response with a comment is a " + outcome);
+    out.notes.push_back("the " + outcome + " model was not fitted: " + (events > 0.0 ? "every" : "no") +
+                        " response with a comment is a " + outcome);
     return model;
   }
   // Estimable drivers: mentioned, not by everyone, and with both outcomes among the mentioners.
@@ -259,8 +266,7 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
   std::string key(used.size(), '\0');
   for (std::size_t i = 0; i < n; ++i) {
     if (!text_at(has_text, i)) continue;
-    for (std::size_t u = 0; u < used.size(); ++u)
-      key[u] = static_cast<char>(m(i, used[u]));
+    for (std::size_t u = 0; u < used.size(); ++u) key[u] = static_cast<char>(m(i, used[u]));
     auto [it, fresh] = index.try_emplace(key, patterns.size());
     if (fresh) {
       patterns.push_back(key);
@@ -276,7 +282,8 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
   Eigen::VectorXd e(G), t(G);
   for (Eigen::Index g = 0; g < G; ++g) {
     X(g, 0) = 1.0;
-    for (std::size_t u = 0; u < used.size(); ++u) X(g, static_cast<Eigen::Index>(u + 1)) = patterns[static_cast<std::size_t>(g)][u];
+    for (std::size_t u = 0; u < used.size(); ++u)
+      X(g, static_cast<Eigen::Index>(u + 1)) = patterns[static_cast<std::size_t>(g)][u];
     e(g) = ev[static_cast<std::size_t>(g)];
     t(g) = tot[static_cast<std::size_t>(g)];
   }
@@ -288,7 +295,8 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
   model.pseudo_r2 = f.ll0 < 0.0 ? 1.0 - f.ll / f.ll0 : 0.0;
   model.intercept = odds_ratio(f.beta(0), f.se(0), z);
   if (!f.converged)
-    out.notes.push_back("the " + outcome + " model did not converge (quasi-separated data); its odds ratios are omitted");
+    out.notes.push_back("the " + outcome +
+                        " model did not converge (quasi-separated data); its odds ratios are omitted");
   else
     for (std::size_t u = 0; u < used.size(); ++u) {
       const auto c = static_cast<Eigen::Index>(u + 1);
@@ -371,18 +379,18 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
       shares[L + l] = (all.w[l] - h.w[l]) / W;
     }
     std::size_t undefined = 0;
-    auto reps = detail::bootstrap_histogram(
-        shares, n_eff, o.bootstrap_samples, o.seed + 0x9E3779B97F4A7C15ull * (j + 1),
-        [&](const std::vector<double>& draw, double total) {
-          double sum_all = 0.0, sum_rest = 0.0, n_rest = 0.0;
-          for (std::size_t l = 0; l < L; ++l) {
-            sum_all += (draw[l] + draw[L + l]) * s.value[l];
-            sum_rest += draw[L + l] * s.value[l];
-            n_rest += draw[L + l];
-          }
-          if (n_rest == 0.0) return detail::kNaN;
-          return sum_all / total - sum_rest / n_rest;
-        });
+    auto reps =
+        detail::bootstrap_histogram(shares, n_eff, o.bootstrap_samples, o.seed + 0x9E3779B97F4A7C15ull * (j + 1),
+                                    [&](const std::vector<double>& draw, double total) {
+                                      double sum_all = 0.0, sum_rest = 0.0, n_rest = 0.0;
+                                      for (std::size_t l = 0; l < L; ++l) {
+                                        sum_all += (draw[l] + draw[L + l]) * s.value[l];
+                                        sum_rest += draw[L + l] * s.value[l];
+                                        n_rest += draw[L + l];
+                                      }
+                                      if (n_rest == 0.0) return detail::kNaN;
+                                      return sum_all / total - sum_rest / n_rest;
+                                    });
     const auto defined_end = std::remove_if(reps.begin(), reps.end(), [](double r) { return std::isnan(r); });
     undefined = static_cast<std::size_t>(reps.end() - defined_end);
     reps.erase(defined_end, reps.end());
@@ -466,7 +474,8 @@ std::vector<DriverSegmentCell> driver_segments(const LabelMatrix& mentions, std:
       c.p_value = 1.0;
       if (c.n && n_rest) {
         const double pooled = static_cast<double>(m_all[j]) / static_cast<double>(N);
-        const double se = std::sqrt(pooled * (1.0 - pooled) * (1.0 / static_cast<double>(c.n) + 1.0 / static_cast<double>(n_rest)));
+        const double se =
+            std::sqrt(pooled * (1.0 - pooled) * (1.0 / static_cast<double>(c.n) + 1.0 / static_cast<double>(n_rest)));
         if (se > 0.0) c.p_value = detail::normal_two_sided_p(c.diff / se);
       }
       cells.push_back(c);
@@ -510,7 +519,8 @@ std::vector<DriverTrend> driver_trends(const LabelMatrix& mentions, std::span<co
   return out;
 }
 
-std::vector<std::vector<std::size_t>> select_verbatims(const LabelMatrix& mentions, std::span<const double> probabilities,
+std::vector<std::vector<std::size_t>> select_verbatims(const LabelMatrix& mentions,
+                                                       std::span<const double> probabilities,
                                                        std::span<const std::int64_t> segments, std::size_t per_driver) {
   constexpr std::string_view where = "select_verbatims";
   const std::size_t n = mentions.rows(), k = mentions.cols();
@@ -518,8 +528,8 @@ std::vector<std::vector<std::size_t>> select_verbatims(const LabelMatrix& mentio
   if (!segments.empty()) detail::check_lengths(where, "mentions rows", n, "segments", segments.size());
   for (std::size_t i = 0; i < probabilities.size(); ++i)
     if (!(probabilities[i] >= 0.0 && probabilities[i] <= 1.0))
-      detail::fail(where, "probability " + detail::fmt(probabilities[i]) + " at row " + std::to_string(i / std::max<std::size_t>(k, 1)) +
-                              " is outside [0, 1]");
+      detail::fail(where, "probability " + detail::fmt(probabilities[i]) + " at row " +
+                              std::to_string(i / std::max<std::size_t>(k, 1)) + " is outside [0, 1]");
   std::vector<std::vector<std::size_t>> out(k);
   std::vector<std::size_t> rows;
   for (std::size_t j = 0; j < k; ++j) {

@@ -105,7 +105,8 @@ std::string convert(std::string_view bytes, const char* from) {
   const char* source = bytes.data();
   ucnv_convertEx(utf8.get(), conv.get(), &target, out.data() + out.size(), &source, bytes.data() + bytes.size(),
                  nullptr, nullptr, nullptr, nullptr, true, true, &err);
-  if (U_FAILURE(err)) throw std::invalid_argument(std::string("read_csv: cannot convert from ") + from + ": " + u_errorName(err));
+  if (U_FAILURE(err))
+    throw std::invalid_argument(std::string("read_csv: cannot convert from ") + from + ": " + u_errorName(err));
   out.resize(static_cast<std::size_t>(target - out.data()));
   return out;
 }
@@ -180,13 +181,16 @@ class Replacements {
  public:
   Replacements(std::vector<CsvProblem>& problems, std::size_t& count) : problems_(problems), count_(count) {}
   void add(std::size_t line, std::string message) {
-    if (++count_ <= kListedReplacements) problems_.push_back({line, std::move(message)});
-    else if (count_ == kListedReplacements + 1) first_unlisted_ = line;
+    if (++count_ <= kListedReplacements)
+      problems_.push_back({line, std::move(message)});
+    else if (count_ == kListedReplacements + 1)
+      first_unlisted_ = line;
   }
   void finish(std::string_view what) {
     if (count_ > kListedReplacements)
       problems_.push_back({first_unlisted_, "and " + std::to_string(count_ - kListedReplacements) + " more invalid " +
-                                                std::string(what) + " sequence" + (count_ > kListedReplacements + 1 ? "s" : "") +
+                                                std::string(what) + " sequence" +
+                                                (count_ > kListedReplacements + 1 ? "s" : "") +
                                                 " replaced by U+FFFD, from this line on"});
   }
 
@@ -208,8 +212,10 @@ Utf8Census utf8_census(std::string_view bytes) {
   const auto* end = begin + bytes.size();
   for (const auto* p = skip_ascii(begin, end); p < end; p = skip_ascii(p, end)) {
     const auto d = text::detail::decode(p, end);
-    if (d.valid) ++c.multibyte;
-    else if (c.invalid++ == 0) c.first_invalid = static_cast<std::size_t>(p - begin);
+    if (d.valid)
+      ++c.multibyte;
+    else if (c.invalid++ == 0)
+      c.first_invalid = static_cast<std::size_t>(p - begin);
     p += d.len;
   }
   return c;
@@ -293,8 +299,10 @@ char detect_delimiter(std::string_view t) {
   std::size_t comma = 0, semi = 0, tab = 0;
   bool quoted = false;
   for (char c : t) {
-    if (c == '"') quoted = !quoted;
-    else if (!quoted && (c == '\n' || c == '\r')) break;
+    if (c == '"')
+      quoted = !quoted;
+    else if (!quoted && (c == '\n' || c == '\r'))
+      break;
     else if (!quoted) {
       comma += c == ',';
       semi += c == ';';
@@ -339,8 +347,10 @@ struct CsvReader {
         rep.finish("UTF-8");
         return 0;
       }
-      if (owned) t.text_ = std::move(*owned);  // `bytes` views it: not used past this point
-      else t.text_.assign(bytes);
+      if (owned)
+        t.text_ = std::move(*owned);  // `bytes` views it: not used past this point
+      else
+        t.text_.assign(bytes);
       return base;
     };
     const auto utf16 = [&](std::string_view body, std::size_t base, bool big) -> std::size_t {
@@ -361,7 +371,8 @@ struct CsvReader {
         const auto bad = static_cast<unsigned char>(body[c.first_invalid]);
         t.problems_.push_back({line_of(body, c.first_invalid),
                                "the file starts with a UTF-8 byte order mark but its body is not UTF-8 (first invalid "
-                               "byte " + hex(bad, 2) + " at byte offset " + std::to_string(3 + c.first_invalid) +
+                               "byte " +
+                                   hex(bad, 2) + " at byte offset " + std::to_string(3 + c.first_invalid) +
                                    "): read as Windows-1252"});
         t.encoding_ = "windows-1252";
         t.text_ = decode_cp1252(body);
@@ -418,13 +429,13 @@ struct CsvReader {
     };
     auto& off = t.offset_;
     auto& len = t.length_;
-    std::size_t r = begin;   // read position
-    std::size_t line = 1;    // physical line of r
+    std::size_t r = begin;      // read position
+    std::size_t line = 1;       // physical line of r
     std::size_t rows_from = 0;  // where the rows start (after the header), for the size estimate
     bool have_header = false, header_lost = false;
     while (r < n) {
       const std::size_t record_line = line, first = off.size();  // the record's cells are off[first..]
-      std::size_t last_line = line;  // of the record, set when it ends
+      std::size_t last_line = line;                              // of the record, set when it ends
       const auto drop_cells = [&] {
         off.resize(first);
         len.resize(first);
@@ -509,9 +520,11 @@ struct CsvReader {
         std::size_t last = quote_line;
         for (std::size_t i = stray; i < stray_end; ++i) last += ends_line(s, i);
         if (stray_end == n && (d[n - 1] == '\n' || d[n - 1] == '\r')) --last;
-        std::string msg = stray_end == n ? "quote opened here is never closed"
-                                         : "quote opened here is not closed on its line, and the quote that would close "
-                                           "it (line " + std::to_string(last) + ") is followed by text";
+        std::string msg = stray_end == n
+                              ? "quote opened here is never closed"
+                              : "quote opened here is not closed on its line, and the quote that would close "
+                                "it (line " +
+                                    std::to_string(last) + ") is followed by text";
         if (last > quote_line)
           msg += ": " + lines_span(quote_line, last) + " (" + std::to_string(last - quote_line + 1) +
                  " lines) would be read as one field";
@@ -522,7 +535,8 @@ struct CsvReader {
         }
         std::size_t next = next_of(stray, '\n', '\r', '\r');
         if (next < n) next += (d[next] == '\r' && next + 1 < n && d[next + 1] == '\n') ? 2 : 1;
-        msg += record_line == quote_line ? "; record skipped" : "; record from line " + std::to_string(record_line) + " skipped";
+        msg += record_line == quote_line ? "; record skipped"
+                                         : "; record from line " + std::to_string(record_line) + " skipped";
         if (next < n) msg += ", reading resumes at line " + std::to_string(quote_line + 1);
         t.problems_.push_back({quote_line, std::move(msg), true});
         r = next;
@@ -555,11 +569,11 @@ struct CsvReader {
         continue;
       }
       if (cells != t.header_.size()) {
-        t.problems_.push_back({record_line, "expected " + std::to_string(t.header_.size()) + " fields, found " +
-                                                std::to_string(cells) +
-                                                (last_line > record_line ? " in " + lines_span(record_line, last_line) : "") +
-                                                "; record skipped",
-                               true});
+        t.problems_.push_back(
+            {record_line,
+             "expected " + std::to_string(t.header_.size()) + " fields, found " + std::to_string(cells) +
+                 (last_line > record_line ? " in " + lines_span(record_line, last_line) : "") + "; record skipped",
+             true});
         drop_cells();
         continue;
       }
@@ -576,8 +590,10 @@ struct CsvReader {
     }
     if (!have_header && !header_lost) {
       const std::string what = name.empty() ? "the input" : std::string(name);
-      t.problems_.push_back(
-          {0, what + " is empty" + (no_bytes ? "" : n == begin ? " (only a byte order mark)" : " (only blank lines)")});
+      t.problems_.push_back({0, what + " is empty" +
+                                    (no_bytes     ? ""
+                                     : n == begin ? " (only a byte order mark)"
+                                                  : " (only blank lines)")});
     }
     return t;
   }
@@ -597,8 +613,8 @@ std::optional<std::size_t> CsvTable::column(std::string_view name) const {
   const auto it = folded_.find(fold(name));
   if (it == folded_.end()) return std::nullopt;
   if (it->second.size() > 1)
-    throw std::invalid_argument("column '" + std::string(name) + "' is ambiguous: " + describe_columns(header_, it->second) +
-                                (it->second.size() == 2 ? " both" : " all") +
+    throw std::invalid_argument("column '" + std::string(name) + "' is ambiguous: " +
+                                describe_columns(header_, it->second) + (it->second.size() == 2 ? " both" : " all") +
                                 " match it (case and surrounding spaces ignored); pick one by position");
   return it->second.front();
 }

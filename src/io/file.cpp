@@ -169,7 +169,8 @@ std::string read_file(const std::string& path, std::string_view what, std::uint6
   for (;;) {
     if (got == bytes.size()) {
       if (got >= limit) break;
-      bytes.resize(static_cast<std::size_t>(std::min<std::uint64_t>(std::max<std::uint64_t>(2ull * got, 1u << 16), limit)));
+      bytes.resize(
+          static_cast<std::size_t>(std::min<std::uint64_t>(std::max<std::uint64_t>(2ull * got, 1u << 16), limit)));
     }
     const ssize_t k = ::read(fd, bytes.data() + got, bytes.size() - got);
     if (k < 0) {

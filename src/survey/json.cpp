@@ -122,11 +122,21 @@ class Writer {
       }
       if (c < 0x80) {
         switch (c) {
-          case '"': out_ += "\\\""; break;
-          case '\\': out_ += "\\\\"; break;
-          case '\n': out_ += "\\n"; break;
-          case '\r': out_ += "\\r"; break;
-          case '\t': out_ += "\\t"; break;
+          case '"':
+            out_ += "\\\"";
+            break;
+          case '\\':
+            out_ += "\\\\";
+            break;
+          case '\n':
+            out_ += "\\n";
+            break;
+          case '\r':
+            out_ += "\\r";
+            break;
+          case '\t':
+            out_ += "\\t";
+            break;
           default: {
             char buf[8];
             std::snprintf(buf, sizeof buf, "\\u%04x", c);
@@ -156,36 +166,49 @@ class Writer {
   bool after_key_ = false;
 };
 
-std::string_view name(Metric m) {
-  return m == Metric::nps ? "nps" : m == Metric::csat ? "csat" : "ces";
-}
+std::string_view name(Metric m) { return m == Metric::nps ? "nps" : m == Metric::csat ? "csat" : "ces"; }
 std::string_view name(CiMethod m) {
   switch (m) {
-    case CiMethod::wald: return "wald";
-    case CiMethod::adjusted_wald: return "adjusted_wald";
-    case CiMethod::wilson: return "wilson";
-    case CiMethod::t: return "t";
-    case CiMethod::bootstrap: return "bootstrap";
+    case CiMethod::wald:
+      return "wald";
+    case CiMethod::adjusted_wald:
+      return "adjusted_wald";
+    case CiMethod::wilson:
+      return "wilson";
+    case CiMethod::t:
+      return "t";
+    case CiMethod::bootstrap:
+      return "bootstrap";
   }
   return "wald";
 }
 std::string_view name(Quadrant q) {
   switch (q) {
-    case Quadrant::fix: return "fix";
-    case Quadrant::monitor: return "monitor";
-    case Quadrant::strength: return "strength";
-    case Quadrant::minor: return "minor";
-    case Quadrant::not_significant: return "not_significant";
+    case Quadrant::fix:
+      return "fix";
+    case Quadrant::monitor:
+      return "monitor";
+    case Quadrant::strength:
+      return "strength";
+    case Quadrant::minor:
+      return "minor";
+    case Quadrant::not_significant:
+      return "not_significant";
   }
   return "not_significant";
 }
 std::string_view freq_name(Freq p) {
   switch (p) {
-    case Freq::day: return "D";
-    case Freq::week: return "W";
-    case Freq::month: return "M";
-    case Freq::quarter: return "Q";
-    case Freq::year: return "Y";
+    case Freq::day:
+      return "D";
+    case Freq::week:
+      return "W";
+    case Freq::month:
+      return "M";
+    case Freq::quarter:
+      return "Q";
+    case Freq::year:
+      return "Y";
   }
   return "M";
 }

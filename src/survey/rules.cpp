@@ -91,10 +91,18 @@ std::optional<Day> make_day(int y, int m, int d) {
 // Italian month names and abbreviations (Treccani's "abbreviazioni dei mesi": gen, feb, mar, apr,
 // mag, giu, lug, ago, set/sett, ott, nov, dic), compared in ASCII lower case.
 int italian_month(std::string_view word) {
-  static constexpr std::array<std::array<std::string_view, 3>, 12> kMonths = {{
-      {"gennaio", "gen", ""}, {"febbraio", "feb", ""}, {"marzo", "mar", ""}, {"aprile", "apr", ""},
-      {"maggio", "mag", ""}, {"giugno", "giu", ""}, {"luglio", "lug", ""}, {"agosto", "ago", ""},
-      {"settembre", "set", "sett"}, {"ottobre", "ott", ""}, {"novembre", "nov", ""}, {"dicembre", "dic", ""}}};
+  static constexpr std::array<std::array<std::string_view, 3>, 12> kMonths = {{{"gennaio", "gen", ""},
+                                                                               {"febbraio", "feb", ""},
+                                                                               {"marzo", "mar", ""},
+                                                                               {"aprile", "apr", ""},
+                                                                               {"maggio", "mag", ""},
+                                                                               {"giugno", "giu", ""},
+                                                                               {"luglio", "lug", ""},
+                                                                               {"agosto", "ago", ""},
+                                                                               {"settembre", "set", "sett"},
+                                                                               {"ottobre", "ott", ""},
+                                                                               {"novembre", "nov", ""},
+                                                                               {"dicembre", "dic", ""}}};
   if (word.size() > 9) return 0;
   char lower[10] = {};
   for (std::size_t k = 0; k < word.size(); ++k) {
@@ -249,7 +257,8 @@ std::string period_key_label(std::int64_t key, Freq freq) {
                     static_cast<long long>(key % 12 + 1));
       return buf;
     case Freq::quarter:
-      std::snprintf(buf, sizeof buf, "%04lld-Q%lld", static_cast<long long>(key / 4), static_cast<long long>(key % 4 + 1));
+      std::snprintf(buf, sizeof buf, "%04lld-Q%lld", static_cast<long long>(key / 4),
+                    static_cast<long long>(key % 4 + 1));
       return buf;
     case Freq::year:
       std::snprintf(buf, sizeof buf, "%04lld", static_cast<long long>(key));
@@ -362,8 +371,7 @@ std::optional<Day> parse_date(std::string_view cell) {
   i = 0;
   if (one_or_two(s, i, d) && i < s.size() && (s[i] == '/' || s[i] == '-')) {
     const char sep = s[i++];
-    if (one_or_two(s, i, m) && i < s.size() && s[i] == sep && digits(s, ++i, 4, y) &&
-        (i == s.size() || !digit(s[i])))
+    if (one_or_two(s, i, m) && i < s.size() && s[i] == sep && digits(s, ++i, 4, y) && (i == s.size() || !digit(s[i])))
       return time_suffix(s, i) ? make_day(y, m, d) : std::nullopt;
     return std::nullopt;
   }

@@ -42,7 +42,9 @@ std::string_view metric_name(Metric m) {
 }
 
 RatingOptions rating_options(Metric metric, const std::optional<RatingOptions>& given, double confidence) {
-  RatingOptions r = given ? *given : metric == Metric::csat ? RatingOptions(CsatOptions{}) : RatingOptions(CesOptions{});
+  RatingOptions r = given                    ? *given
+                    : metric == Metric::csat ? RatingOptions(CsatOptions{})
+                                             : RatingOptions(CesOptions{});
   r.confidence = confidence;
   return r;
 }
@@ -307,8 +309,7 @@ Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o) 
       for (std::size_t j = 0; j < k; ++j) {
         const double p = P(static_cast<Index>(i - a), static_cast<Index>(j));
         out.probabilities[i * k + j] = p;
-        out.mentions(static_cast<Index>(i), static_cast<Index>(j)) =
-            p >= (o.threshold ? *o.threshold : thresholds[j]);
+        out.mentions(static_cast<Index>(i), static_cast<Index>(j)) = p >= (o.threshold ? *o.threshold : thresholds[j]);
       }
   }
   return out;
@@ -355,8 +356,9 @@ std::vector<Highlight> highlights(const Labelled& l, std::size_t driver, std::st
           for (const auto& [s, f] : t.spans) spans.emplace_back(s, f, t.term, t.weight);
     }
   }
-  std::sort(spans.begin(), spans.end(),
-            [](const auto& a, const auto& b) { return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b)); });
+  std::sort(spans.begin(), spans.end(), [](const auto& a, const auto& b) {
+    return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
+  });
   std::vector<Highlight> out;
   CodePoints cp(text);
   for (auto& [s, f, term, w] : spans) {
@@ -408,8 +410,9 @@ std::pair<std::vector<std::string>, LabelMatrix> gold(const Input& in, const std
     std::vector<std::string_view> cells(rows.size());
     if (in.kind(columns[0]) != SurveyColumn::Kind::text) owned.reserve(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i)
-      cells[i] = in.kind(columns[0]) == SurveyColumn::Kind::text ? in.text(columns[0], rows[i])
-                                                                  : std::string_view(owned.emplace_back(in.display(columns[0], rows[i])));
+      cells[i] = in.kind(columns[0]) == SurveyColumn::Kind::text
+                     ? in.text(columns[0], rows[i])
+                     : std::string_view(owned.emplace_back(in.display(columns[0], rows[i])));
     return split_labels(cells);
   }
   std::vector<std::string> drivers;
@@ -461,8 +464,8 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   const std::array<std::string_view, 1> metric_default = {metric};
   const auto score_i = finder.find(o.score, metric_default, "score column", "score");
   if (!score_i)
-    throw AnalysisError("no " + quote_value(metric) + " column; name the score column with score= (--score); columns are: " +
-                        finder.list());
+    throw AnalysisError("no " + quote_value(metric) +
+                        " column; name the score column with score= (--score); columns are: " + finder.list());
   std::optional<std::size_t> text_i, date_i;
   std::vector<std::size_t> labels_i;
   if (o.labeller != Labeller::none || !o.text.empty())
@@ -474,7 +477,8 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
       labels_i.push_back(*finder.find(l, {}, "labels column", "labels"));
     }
   } else if (o.labeller != Labeller::none && !text_i) {
-    throw AnalysisError("no text column (motivo, testo, commento, text, comment, verbatim); name it with text= (--text)");
+    throw AnalysisError(
+        "no text column (motivo, testo, commento, text, comment, verbatim); name it with text= (--text)");
   }
   if (!o.date)
     date_i = finder.find({}, SurveyOptions::kDateColumns, "date column", "date");
@@ -619,8 +623,8 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   a.model.path = labelled.path;
   a.model.drivers = labelled.drivers;
   for (std::size_t j = 0; j < k; ++j)
-    a.model.labels.push_back(
-        display_label(labelled.drivers[j], j < labelled.codebook_labels.size() ? labelled.codebook_labels[j] : "", o.lang));
+    a.model.labels.push_back(display_label(
+        labelled.drivers[j], j < labelled.codebook_labels.size() ? labelled.codebook_labels[j] : "", o.lang));
   // Every analysed row: a row without a comment mentions nothing.
   LabelMatrix Y = zeros(n, k);
   std::vector<double> P(n * k, 0.0);
@@ -655,7 +659,8 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     a.share_threshold = result.share_threshold;
     a.notes = std::move(result.notes);
   } else if (o.labeller != Labeller::none) {
-    a.notes.push_back("no driver is named in the " + std::string(o.labeller == Labeller::labels ? "labels column" : "labeller") +
+    a.notes.push_back("no driver is named in the " +
+                      std::string(o.labeller == Labeller::labels ? "labels column" : "labeller") +
                       ": no driver analysis");
   }
 
@@ -744,8 +749,9 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     a.segments.push_back(std::move(seg));
     if (k > 0)
       for (const auto& c : driver_segments(Y, codes, has_text, o.alpha))
-        a.driver_segments.push_back({names[col], distinct[static_cast<std::size_t>(c.segment)], labelled.drivers[c.driver],
-                                     c.n, c.share, c.share_rest, c.diff, c.p_value, c.p_bh, c.significant});
+        a.driver_segments.push_back({names[col], distinct[static_cast<std::size_t>(c.segment)],
+                                     labelled.drivers[c.driver], c.n, c.share, c.share_rest, c.diff, c.p_value, c.p_bh,
+                                     c.significant});
     if (first_codes.empty()) {
       first_codes = std::move(codes);
       first_labels = std::move(distinct);
@@ -800,9 +806,11 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
 
   // The input and its problems: the reader's, then the rows' by line.
   if (in.csv())
-    std::stable_sort(row_problems.begin(), row_problems.end(), [](const auto& x, const auto& y) { return x.line < y.line; });
+    std::stable_sort(row_problems.begin(), row_problems.end(),
+                     [](const auto& x, const auto& y) { return x.line < y.line; });
   else
-    std::stable_sort(row_problems.begin(), row_problems.end(), [](const auto& x, const auto& y) { return *x.row < *y.row; });
+    std::stable_sort(row_problems.begin(), row_problems.end(),
+                     [](const auto& x, const auto& y) { return *x.row < *y.row; });
   a.source = std::move(source);
   a.source.rows_used = n;
   a.source.bad_rows = meta.skipped + bad_scores;
@@ -831,8 +839,9 @@ SurveyAnalysis analyze_survey(const CsvTable& table, const SurveyOptions& option
   }
   if (table.header().empty()) {
     const bool empty = table.problems().empty() ||
-                       std::any_of(table.problems().begin(), table.problems().end(),
-                                   [](const CsvProblem& p) { return p.line == 0 && p.message.find("empty") != std::string::npos; });
+                       std::any_of(table.problems().begin(), table.problems().end(), [](const CsvProblem& p) {
+                         return p.line == 0 && p.message.find("empty") != std::string::npos;
+                       });
     if (empty) throw AnalysisError(shown + " is empty");
     throw AnalysisError(shown + ": no header could be read: " + first_problems(meta.problems));
   }
@@ -880,8 +889,8 @@ CommentLabels label_comments(std::span<const std::string_view> texts, const Surv
     }
   auto l = label(comment_texts, options);
   const std::size_t k = l.drivers.size();
-  CommentLabels out{std::move(l.kind), std::move(l.path), std::move(l.drivers), std::vector<double>(texts.size() * k, 0.0),
-                    zeros(texts.size(), k)};
+  CommentLabels out{std::move(l.kind), std::move(l.path), std::move(l.drivers),
+                    std::vector<double>(texts.size() * k, 0.0), zeros(texts.size(), k)};
   for (std::size_t c = 0; c < commented.size(); ++c)
     for (std::size_t j = 0; j < k; ++j) {
       out.probabilities[commented[c] * k + j] = l.probabilities[c * k + j];
@@ -891,7 +900,8 @@ CommentLabels label_comments(std::span<const std::string_view> texts, const Surv
   return out;
 }
 
-std::pair<std::vector<std::string>, LabelMatrix> gold_labels(const CsvTable& table, std::span<const std::string> columns,
+std::pair<std::vector<std::string>, LabelMatrix> gold_labels(const CsvTable& table,
+                                                             std::span<const std::string> columns,
                                                              std::span<const std::size_t> rows) {
   const Input in(table);
   const detail::ColumnFinder finder(in.names());
@@ -944,8 +954,8 @@ std::pair<std::vector<std::string>, LabelMatrix> split_labels(std::span<const st
       if (it == column.end()) {
         std::string known;
         for (const auto& d : names) known += (known.empty() ? "" : ", ") + quote_value(d);
-        throw AnalysisError("labels: row " + std::to_string(i) + " names driver " + quote_value(name) + ", not one of [" +
-                            known + "]");
+        throw AnalysisError("labels: row " + std::to_string(i) + " names driver " + quote_value(name) +
+                            ", not one of [" + known + "]");
       }
       Y(static_cast<Index>(i), static_cast<Index>(it->second)) = 1;
     }

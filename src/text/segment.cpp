@@ -31,24 +31,26 @@
 namespace perche::text::detail {
 namespace {
 
-constexpr std::string_view kEmoticons[] = {
-    ":-)", ":-(", ";-)", ":-D", ":-P", ":-p", ":-*", ":-/", ":-o", ":'(", ":')", "</3", "^_^", "-_-", "o.O", "O.o",
-    ":)",  ":(",  ";)",  ":D",  ":P",  ":p",  ":*",  ":/",  ":|",  ":o",  ":O",  "=)",  "=(",  "=D",  "(:",
-    "):",  "^^",  "<3",  ":3",  "xD",  "XD",  "D:",  ";D",  ":S",  ":c",  "c:",  "C:",  "*o*"};
+constexpr std::string_view kEmoticons[] = {":-)", ":-(", ";-)", ":-D", ":-P", ":-p", ":-*", ":-/", ":-o", ":'(", ":')",
+                                           "</3", "^_^", "-_-", "o.O", "O.o", ":)",  ":(",  ";)",  ":D",  ":P",  ":p",
+                                           ":*",  ":/",  ":|",  ":o",  ":O",  "=)",  "=(",  "=D",  "(:",  "):",  "^^",
+                                           "<3",  ":3",  "xD",  "XD",  "D:",  ";D",  ":S",  ":c",  "c:",  "C:",  "*o*"};
 
 // Lower-case abbreviations that keep their period (UD Italian data, Italian style guides).
 constexpr std::string_view kAbbreviations[] = {
-    "a.c", "ago", "apr", "arch", "art", "artt", "avv", "ca", "cap", "capp", "cfr", "cit", "cod", "dic", "distr",
-    "dom", "dott", "dr", "ecc", "egr", "es", "etc", "fax", "feb", "fig", "figg", "fr", "gen", "gent", "geom", "gio",
-    "giu", "ibid", "ing", "int", "jr", "l", "lett", "lug", "lun", "mag", "mar", "max", "mer", "min", "mons", "mr",
-    "mrs", "ms", "n", "nn", "nov", "nr", "num", "on", "op", "ott", "p", "pag", "pagg", "pp", "prof", "prop", "pt",
-    "rag", "reg", "rep", "s", "sab", "sac", "sen", "set", "sett", "sig", "sigg", "sigra", "sr", "ss", "st", "spett",
-    "spa", "srl", "snc", "tab", "tel", "tot", "ult", "v", "vd", "ven", "vol", "voll", "vs", "approx", "cca", "dott.ssa",
+    "a.c",      "ago",    "apr",    "arch",   "art",  "artt", "avv", "ca",    "cap",  "capp",   "cfr", "cit",
+    "cod",      "dic",    "distr",  "dom",    "dott", "dr",   "ecc", "egr",   "es",   "etc",    "fax", "feb",
+    "fig",      "figg",   "fr",     "gen",    "gent", "geom", "gio", "giu",   "ibid", "ing",    "int", "jr",
+    "l",        "lett",   "lug",    "lun",    "mag",  "mar",  "max", "mer",   "min",  "mons",   "mr",  "mrs",
+    "ms",       "n",      "nn",     "nov",    "nr",   "num",  "on",  "op",    "ott",  "p",      "pag", "pagg",
+    "pp",       "prof",   "prop",   "pt",     "rag",  "reg",  "rep", "s",     "sab",  "sac",    "sen", "set",
+    "sett",     "sig",    "sigg",   "sigra",  "sr",   "ss",   "st",  "spett", "spa",  "srl",    "snc", "tab",
+    "tel",      "tot",    "ult",    "v",      "vd",   "ven",  "vol", "voll",  "vs",   "approx", "cca", "dott.ssa",
     "prof.ssa", "sig.ra", "sig.na", "avv.ssa"};
 
 // Top-level domains that make "word.tld" a URL rather than two words and a period.
-constexpr std::string_view kTlds[] = {"it", "com", "org", "net", "eu", "info", "gov", "edu", "uk", "de",
-                                                    "fr", "es", "ch", "io", "tv", "mx", "ly", "me", "biz", "sm"};
+constexpr std::string_view kTlds[] = {"it", "com", "org", "net", "eu", "info", "gov", "edu", "uk",  "de",
+                                      "fr", "es",  "ch",  "io",  "tv", "mx",   "ly",  "me",  "biz", "sm"};
 
 bool is_word(Cls c) { return c == Cls::letter || c == Cls::digit; }
 
@@ -280,7 +282,7 @@ class Scanner {
     if (cp < 0x80 && (c == Cls::digit || cp == '#' || cp == '*')) {  // keycap emoji 1️⃣ #️⃣
       std::size_t k = i + 1;
       if (starts_with(k, "\xEF\xB8\x8F")) k += 3;  // U+FE0F
-      if (starts_with(k, "\xE2\x83\xA3")) {         // U+20E3 COMBINING ENCLOSING KEYCAP
+      if (starts_with(k, "\xE2\x83\xA3")) {        // U+20E3 COMBINING ENCLOSING KEYCAP
         kind = TokenKind::emoji;
         return k + 3;
       }
@@ -418,7 +420,8 @@ class Scanner {
     }
     if (labels < 2) return start;
     const std::string_view tld = text_.substr(last, j - last);
-    if (tld.size() < 2 || !std::all_of(tld.begin(), tld.end(), [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); }))
+    if (tld.size() < 2 ||
+        !std::all_of(tld.begin(), tld.end(), [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); }))
       return start;
     if (require_known_tld) {
       std::string lower;
@@ -710,8 +713,8 @@ class Scanner {
   std::vector<Token>& out_;
   std::size_t replaced_ = 0;
   bool quote_open_ = false;
-  bool after_space_ = true;        // the previous character was a separator (or the start)
-  bool word_has_letter_ = false;   // set by word(): the token has a letter (else it is a number)
+  bool after_space_ = true;       // the previous character was a separator (or the start)
+  bool word_has_letter_ = false;  // set by word(): the token has a letter (else it is a number)
 };
 
 }  // namespace

@@ -33,16 +33,26 @@ namespace perche::text {
 
 std::string_view kind_name(TokenKind kind) {
   switch (kind) {
-    case TokenKind::word: return "word";
-    case TokenKind::number: return "number";
-    case TokenKind::punct: return "punct";
-    case TokenKind::symbol: return "symbol";
-    case TokenKind::emoji: return "emoji";
-    case TokenKind::emoticon: return "emoticon";
-    case TokenKind::url: return "url";
-    case TokenKind::email: return "email";
-    case TokenKind::mention: return "mention";
-    case TokenKind::hashtag: return "hashtag";
+    case TokenKind::word:
+      return "word";
+    case TokenKind::number:
+      return "number";
+    case TokenKind::punct:
+      return "punct";
+    case TokenKind::symbol:
+      return "symbol";
+    case TokenKind::emoji:
+      return "emoji";
+    case TokenKind::emoticon:
+      return "emoticon";
+    case TokenKind::url:
+      return "url";
+    case TokenKind::email:
+      return "email";
+    case TokenKind::mention:
+      return "mention";
+    case TokenKind::hashtag:
+      return "hashtag";
   }
   return "?";
 }
@@ -124,11 +134,16 @@ std::string_view accented(char vowel, bool upper, std::string_view word_without_
                                       word_without_vowel == "s" || word_without_vowel == "S" ||
                                       word_without_vowel.ends_with("tr") || word_without_vowel.ends_with("TR"));
   switch (vowel) {
-    case 'a': return upper ? "À" : "à";
-    case 'e': return acute ? (upper ? "É" : "é") : (upper ? "È" : "è");
-    case 'i': return upper ? "Ì" : "ì";
-    case 'o': return upper ? "Ò" : "ò";
-    default: return upper ? "Ù" : "ù";
+    case 'a':
+      return upper ? "À" : "à";
+    case 'e':
+      return acute ? (upper ? "É" : "é") : (upper ? "È" : "è");
+    case 'i':
+      return upper ? "Ì" : "ì";
+    case 'o':
+      return upper ? "Ò" : "ò";
+    default:
+      return upper ? "Ù" : "ù";
   }
 }
 
@@ -175,10 +190,36 @@ void fix_accents(std::string& w) {
 // Vowels of Italian words (and y, elongated like one in "heyyy"), plain or accented, either case.
 bool is_vowel(char32_t c) {
   switch (c) {
-    case U'a': case U'e': case U'i': case U'o': case U'u': case U'y':
-    case U'A': case U'E': case U'I': case U'O': case U'U': case U'Y':
-    case U'à': case U'è': case U'é': case U'ì': case U'í': case U'ò': case U'ó': case U'ù': case U'ú':
-    case U'À': case U'È': case U'É': case U'Ì': case U'Í': case U'Ò': case U'Ó': case U'Ù': case U'Ú':
+    case U'a':
+    case U'e':
+    case U'i':
+    case U'o':
+    case U'u':
+    case U'y':
+    case U'A':
+    case U'E':
+    case U'I':
+    case U'O':
+    case U'U':
+    case U'Y':
+    case U'à':
+    case U'è':
+    case U'é':
+    case U'ì':
+    case U'í':
+    case U'ò':
+    case U'ó':
+    case U'ù':
+    case U'ú':
+    case U'À':
+    case U'È':
+    case U'É':
+    case U'Ì':
+    case U'Í':
+    case U'Ò':
+    case U'Ó':
+    case U'Ù':
+    case U'Ú':
       return true;
     default:
       return false;
@@ -352,8 +393,8 @@ struct Worker {
   Worker& operator=(const Worker&) = delete;
 
   std::string stem_uncached(std::string_view w) {
-    const sb_symbol* s = sb_stemmer_stem(stemmer, reinterpret_cast<const sb_symbol*>(w.data()),
-                                         static_cast<int>(w.size()));
+    const sb_symbol* s =
+        sb_stemmer_stem(stemmer, reinterpret_cast<const sb_symbol*>(w.data()), static_cast<int>(w.size()));
     if (!s) throw std::bad_alloc();
     std::string out(reinterpret_cast<const char*>(s), static_cast<std::size_t>(sb_stemmer_length(stemmer)));
     // Snowball 3.0 (italian.sbl, mark_regions) starts RV after a leading "divan", so that divano
@@ -644,8 +685,12 @@ struct Tokenizer::Impl {
           if (negator) negated = true;
           continue;
         }
-        case TokenKind::number: norm = o.placeholders ? "<num>" : t.text; break;
-        case TokenKind::url: norm = o.placeholders ? "<url>" : t.text; break;
+        case TokenKind::number:
+          norm = o.placeholders ? "<num>" : t.text;
+          break;
+        case TokenKind::url:
+          norm = o.placeholders ? "<url>" : t.text;
+          break;
         case TokenKind::email:
         case TokenKind::mention:
           if (o.placeholders) {
@@ -655,7 +700,9 @@ struct Tokenizer::Impl {
             norm = tmp;
           }
           break;
-        case TokenKind::emoticon: norm = t.text; break;
+        case TokenKind::emoticon:
+          norm = t.text;
+          break;
         case TokenKind::emoji:
           tmp = emoji_norm(t.text);
           norm = tmp;
@@ -766,12 +813,13 @@ Tokens Tokenizer::tokenize(std::string_view text) const {
   Tokens out = segment(text);
   Impl::Borrowed w(*impl_);
   bool negated_scope = false;
-  impl_->normalize_tokens(text, out.tokens, *w.worker, negated_scope, [](Token& t, std::string_view norm, bool negated, std::uint64_t) {
-    // A word whose norm is empty (a lone combining accent under strip_accents) is removed, not
-    // "NEG_": normalize() drops it too.
-    if (negated && !norm.empty()) t.norm.assign("NEG_");
-    t.norm.append(norm);
-  });
+  impl_->normalize_tokens(text, out.tokens, *w.worker, negated_scope,
+                          [](Token& t, std::string_view norm, bool negated, std::uint64_t) {
+                            // A word whose norm is empty (a lone combining accent under strip_accents) is removed, not
+                            // "NEG_": normalize() drops it too.
+                            if (negated && !norm.empty()) t.norm.assign("NEG_");
+                            t.norm.append(norm);
+                          });
   return out;
 }
 
@@ -792,22 +840,25 @@ void Tokenizer::normalize(std::string_view text, std::vector<std::string>& out) 
     int unwinding = std::uncaught_exceptions();
     ~Trim() { out.resize(std::uncaught_exceptions() > unwinding ? 0 : n); }  // the pieces read before an error too
   } trim{out, n};
-  impl_->terms(text, *w.worker, [&](std::size_t tokens) {
-    // At most one term per token: no regrowth while a piece's terms come (and, for a long text
-    // of many pieces, the usual doubling, not a reallocation per piece).
-    if (n + tokens > out.capacity()) out.reserve(std::max(n + tokens, 2 * out.capacity()));
-  }, [&](std::string_view norm, bool negated, std::uint64_t, const Token&) {
-    std::string& term = n < out.size() ? out[n] : out.emplace_back();
-    ++n;
-    // A buffer that once held a long term (a 10 MB URL) does not keep that memory for short ones.
-    if (term.capacity() > 1024 && norm.size() < 256) std::string().swap(term);
-    if (negated) {
-      term.assign("NEG_");
-      term.append(norm);
-    } else {
-      term.assign(norm);
-    }
-  });
+  impl_->terms(
+      text, *w.worker,
+      [&](std::size_t tokens) {
+        // At most one term per token: no regrowth while a piece's terms come (and, for a long text
+        // of many pieces, the usual doubling, not a reallocation per piece).
+        if (n + tokens > out.capacity()) out.reserve(std::max(n + tokens, 2 * out.capacity()));
+      },
+      [&](std::string_view norm, bool negated, std::uint64_t, const Token&) {
+        std::string& term = n < out.size() ? out[n] : out.emplace_back();
+        ++n;
+        // A buffer that once held a long term (a 10 MB URL) does not keep that memory for short ones.
+        if (term.capacity() > 1024 && norm.size() < 256) std::string().swap(term);
+        if (negated) {
+          term.assign("NEG_");
+          term.append(norm);
+        } else {
+          term.assign(norm);
+        }
+      });
 }
 
 struct detail::TermReader::State {
@@ -815,32 +866,35 @@ struct detail::TermReader::State {
   std::string negated;  // "NEG_" + norm
 };
 
-detail::TermReader::TermReader(const Tokenizer& tokenizer) : state_(new State{Tokenizer::Impl::Borrowed(*tokenizer.impl_), {}}) {}
+detail::TermReader::TermReader(const Tokenizer& tokenizer)
+    : state_(new State{Tokenizer::Impl::Borrowed(*tokenizer.impl_), {}}) {}
 detail::TermReader::~TermReader() = default;
 
 void detail::TermReader::read(std::string_view text, TermSink sink, void* fn) {
   State& s = *state_;
-  s.borrowed.impl.terms(text, *s.borrowed.worker, [](std::size_t) {},
-                        [&](std::string_view norm, bool negated, std::uint64_t hash, const Token& t) {
-    if (negated) {
-      s.negated.assign("NEG_").append(norm);
-      norm = s.negated;
-      hash = 0;
-    }
-    sink(fn, norm, hash, t);
-  });
+  s.borrowed.impl.terms(
+      text, *s.borrowed.worker, [](std::size_t) {},
+      [&](std::string_view norm, bool negated, std::uint64_t hash, const Token& t) {
+        if (negated) {
+          s.negated.assign("NEG_").append(norm);
+          norm = s.negated;
+          hash = 0;
+        }
+        sink(fn, norm, hash, t);
+      });
 }
 
 void detail::TermReader::tokens(std::string_view text, TokenSink sink, void* fn) {
   State& s = *state_;
-  s.borrowed.impl.stream(text, *s.borrowed.worker, [](std::size_t) {},
-                         [&](const Token& t, std::string_view norm, bool negated, std::uint64_t) {
-    if (negated && !norm.empty()) {  // as tokenize() sets the token's norm
-      s.negated.assign("NEG_").append(norm);
-      norm = s.negated;
-    }
-    sink(fn, t, norm);
-  });
+  s.borrowed.impl.stream(
+      text, *s.borrowed.worker, [](std::size_t) {},
+      [&](const Token& t, std::string_view norm, bool negated, std::uint64_t) {
+        if (negated && !norm.empty()) {  // as tokenize() sets the token's norm
+          s.negated.assign("NEG_").append(norm);
+          norm = s.negated;
+        }
+        sink(fn, t, norm);
+      });
 }
 
 bool Tokenizer::is_term(const Token& token) const { return impl_->kept(token.kind, token.norm); }
@@ -852,14 +906,16 @@ std::string Tokenizer::stem(std::string_view word) const {
 
 std::vector<Tokens> Tokenizer::tokenize_batch(const std::vector<std::string_view>& texts, unsigned threads) const {
   std::vector<Tokens> out(texts.size());
-  perche::detail::parallel_for(texts.size(), threads, "tokenize_batch", "text", [&](std::size_t i) { out[i] = tokenize(texts[i]); });
+  perche::detail::parallel_for(texts.size(), threads, "tokenize_batch", "text",
+                               [&](std::size_t i) { out[i] = tokenize(texts[i]); });
   return out;
 }
 
 std::vector<std::vector<std::string>> Tokenizer::normalize_batch(const std::vector<std::string_view>& texts,
                                                                  unsigned threads) const {
   std::vector<std::vector<std::string>> out(texts.size());
-  perche::detail::parallel_for(texts.size(), threads, "normalize_batch", "text", [&](std::size_t i) { out[i] = normalize(texts[i]); });
+  perche::detail::parallel_for(texts.size(), threads, "normalize_batch", "text",
+                               [&](std::size_t i) { out[i] = normalize(texts[i]); });
   return out;
 }
 

@@ -64,7 +64,8 @@ Cls classify_icu(char32_t cp) {
 }
 
 void check(UErrorCode status, const char* what) {
-  if (U_FAILURE(status)) throw std::runtime_error(std::string("perche: ICU ") + what + " failed: " + u_errorName(status));
+  if (U_FAILURE(status))
+    throw std::runtime_error(std::string("perche: ICU ") + what + " failed: " + u_errorName(status));
 }
 
 const UNormalizer2* nfc() {

@@ -25,7 +25,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (std::size_t c = 0; c < t.columns(); ++c) (void)t.cell(r, c).size();
     }
     for (const auto& h : t.header()) (void)t.column(h);
-  } catch (const std::invalid_argument&) {
-  }
+  } catch (const std::invalid_argument&) {}
   return 0;
 }

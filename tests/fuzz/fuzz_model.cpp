@@ -2,8 +2,8 @@
 // libFuzzer target: DriverClassifier::from_bytes on arbitrary bytes, and on the same bytes wrapped
 // as well-formed version-1 and version-2 files (magic, version, size, CRC-32) so that mutations get
 // past the checksum and reach the payload parser. Seeds in corpus/model/: valid models of both
-// versions and their bare payloads. Anything but a model or perche::FormatError is a bug; a model that loads must classify
-// and explain without crashing.
+// versions and their bare payloads. Anything but a model or perche::FormatError is a bug; a model that loads must
+// classify and explain without crashing.
 #include <perche/classify.hpp>
 
 #include <cstdint>
@@ -28,8 +28,7 @@ void load(std::string_view bytes) {
     const std::string_view texts[] = {"l'operatore è stato gentile ma ho aspettato 40 minuti", "", "😡😡 caro!!!"};
     (void)clf.predict_proba(texts);
     (void)clf.explain(texts[0]);
-  } catch (const perche::FormatError&) {
-  }
+  } catch (const perche::FormatError&) {}
 }
 
 }  // namespace

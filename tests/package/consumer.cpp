@@ -45,8 +45,8 @@ int main(int argc, char** argv) {
     const std::string codebook_path = perche::default_codebook_path();
     if (!fs::equivalent(fs::path(model_path).parent_path(), argv[1]) ||
         !fs::equivalent(fs::path(codebook_path).parent_path(), argv[1])) {
-      std::printf("consumer: default data found at %s and %s, not in %s\n", model_path.c_str(),
-                  codebook_path.c_str(), argv[1]);
+      std::printf("consumer: default data found at %s and %s, not in %s\n", model_path.c_str(), codebook_path.c_str(),
+                  argv[1]);
       return 1;
     }
     const auto clf = perche::DriverClassifier::load(model_path);
@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
     const auto best = static_cast<std::size_t>(std::max_element(row.begin(), row.end()) - row.begin());
     const auto book = perche::Codebook::load(codebook_path);
     const auto matches = book.matches(comment.front());
-    if (clf.drivers()[best] != "tempi_attesa" || matches.empty() || book.drivers()[matches.front().driver] != "tempi_attesa") {
+    if (clf.drivers()[best] != "tempi_attesa" || matches.empty() ||
+        book.drivers()[matches.front().driver] != "tempi_attesa") {
       std::puts("consumer: the default model or codebook does not find tempi_attesa in a waiting comment");
       return 1;
     }

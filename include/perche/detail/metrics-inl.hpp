@@ -35,8 +35,8 @@ namespace perche {
 namespace detail {
 
 /// Throws the error for a bad score; kept out of line so that the checks stay cheap.
-[[noreturn]] inline void bad_score(std::string_view where, const std::string& value, std::size_t index, int lo,
-                                   int hi, std::string_view problem) {
+[[noreturn]] inline void bad_score(std::string_view where, const std::string& value, std::size_t index, int lo, int hi,
+                                   std::string_view problem) {
   const std::string range = "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
   fail(where, "score " + value + " at index " + std::to_string(index) + " " + std::string(problem) +
                   (problem == "is outside " ? range : " (expected an integer in " + range + ")"));
@@ -76,8 +76,7 @@ struct CountsAccess {
   /// accumulators cannot overflow (uint8 lanes for int8 data, …). A block with a bad value is
   /// rescanned to name the first bad index.
   template <class T>
-  static void count_unweighted(const T* s, std::size_t n, std::uint64_t& det, std::uint64_t& pro,
-                               const NpsBreaks& b) {
+  static void count_unweighted(const T* s, std::size_t n, std::uint64_t& det, std::uint64_t& pro, const NpsBreaks& b) {
     if constexpr (std::is_floating_point_v<T>) {
       constexpr std::size_t kBlock = 1u << 16;
       for (std::size_t start = 0; start < n; start += kBlock) {
@@ -201,7 +200,8 @@ inline std::vector<std::int64_t> factorize(std::span<const std::int64_t> keys, s
   const auto range = static_cast<std::uint64_t>(*mx) - static_cast<std::uint64_t>(lo);
   if (range < (1u << 22) && range <= 4 * keys.size() + 1024) {
     std::vector<std::uint32_t> slot(range + 1, 0);
-    for (auto k : keys) slot[static_cast<std::size_t>(static_cast<std::uint64_t>(k) - static_cast<std::uint64_t>(lo))] = 1;
+    for (auto k : keys)
+      slot[static_cast<std::size_t>(static_cast<std::uint64_t>(k) - static_cast<std::uint64_t>(lo))] = 1;
     std::uint32_t next = 0;
     for (std::size_t v = 0; v < slot.size(); ++v)
       if (slot[v]) {
@@ -308,8 +308,7 @@ std::vector<double> bootstrap_histogram(const std::vector<double>& shares, doubl
   return reps;
 }
 
-inline void percentile_interval(std::vector<double> reps, double confidence, double& low, double& high,
-                                double& sd) {
+inline void percentile_interval(std::vector<double> reps, double confidence, double& low, double& high, double& sd) {
   std::sort(reps.begin(), reps.end());
   low = sorted_quantile(reps, 0.5 - 0.5 * confidence);
   high = sorted_quantile(reps, 0.5 + 0.5 * confidence);
@@ -344,11 +343,16 @@ inline void adjusted_net(double a, double b, double n, double& center, double& s
 
 inline std::string_view method_name(CiMethod m) {
   switch (m) {
-    case CiMethod::wald: return "wald";
-    case CiMethod::adjusted_wald: return "adjusted_wald";
-    case CiMethod::wilson: return "wilson";
-    case CiMethod::t: return "t";
-    case CiMethod::bootstrap: return "bootstrap";
+    case CiMethod::wald:
+      return "wald";
+    case CiMethod::adjusted_wald:
+      return "adjusted_wald";
+    case CiMethod::wilson:
+      return "wilson";
+    case CiMethod::t:
+      return "t";
+    case CiMethod::bootstrap:
+      return "bootstrap";
   }
   return "?";
 }
@@ -466,7 +470,7 @@ inline void NpsCounts::add(int score, double weight) {
 }
 
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
 void NpsCounts::add(const R& scores, std::span<const double> weights) {
   detail::CountsAccess::add_nps(*this, std::ranges::data(scores), std::ranges::size(scores), weights);
 }
@@ -519,7 +523,7 @@ inline void RatingCounts::add(int score, double weight) {
 }
 
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
 void RatingCounts::add(const R& scores, std::span<const double> weights) {
   detail::CountsAccess::add_rating(*this, std::ranges::data(scores), std::ranges::size(scores), weights, "rating");
 }
@@ -623,16 +627,16 @@ inline std::optional<NpsResult> nps(const NpsCounts& counts, const NpsOptions& o
 }
 
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
-std::optional<NpsResult> nps(const R& scores, std::span<const double> weights, const NpsOptions& options) {
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+    std::optional<NpsResult> nps(const R& scores, std::span<const double> weights, const NpsOptions& options) {
   NpsCounts c(options.breaks);
   c.add(scores, weights);
   return nps(c, options);
 }
 
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
-std::optional<NpsResult> nps(const R& scores, const NpsOptions& options) {
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+    std::optional<NpsResult> nps(const R& scores, const NpsOptions& options) {
   return nps(scores, std::span<const double>{}, options);
 }
 
@@ -691,13 +695,16 @@ inline std::optional<Comparison> nps_compare(const NpsCounts& a, const NpsCounts
 inline double nps_margin_of_error(double n, double promoter_share, double detractor_share, double confidence,
                                   std::optional<double> population) {
   detail::check_confidence("nps_margin_of_error", confidence);
-  if (!(n >= 1.0) || !std::isfinite(n)) detail::fail("nps_margin_of_error", "n " + detail::fmt(n) + " is invalid (expected n >= 1)");
+  if (!(n >= 1.0) || !std::isfinite(n))
+    detail::fail("nps_margin_of_error", "n " + detail::fmt(n) + " is invalid (expected n >= 1)");
   if (!(promoter_share >= 0.0 && detractor_share >= 0.0 && promoter_share + detractor_share <= 1.0 + 1e-12))
     detail::fail("nps_margin_of_error", "shares " + detail::fmt(promoter_share) + ", " + detail::fmt(detractor_share) +
                                             " are invalid (expected fractions >= 0 summing to <= 1)");
   double fpc = 1.0;
   if (population) {
-    if (!(*population >= n)) detail::fail("nps_margin_of_error", "population " + detail::fmt(*population) + " is smaller than n " + detail::fmt(n));
+    if (!(*population >= n))
+      detail::fail("nps_margin_of_error",
+                   "population " + detail::fmt(*population) + " is smaller than n " + detail::fmt(n));
     fpc = *population > 1.0 ? (*population - n) / (*population - 1.0) : 0.0;
   }
   return detail::z_critical(confidence) * detail::net_se(promoter_share, detractor_share, n) * std::sqrt(fpc);
@@ -711,12 +718,13 @@ inline std::uint64_t nps_sample_size(double margin, double promoter_share, doubl
   if (!(promoter_share >= 0.0 && detractor_share >= 0.0 && promoter_share + detractor_share <= 1.0 + 1e-12))
     detail::fail("nps_sample_size", "shares " + detail::fmt(promoter_share) + ", " + detail::fmt(detractor_share) +
                                         " are invalid (expected fractions >= 0 summing to <= 1)");
-  const double var = std::max(0.0, promoter_share + detractor_share -
-                                       (promoter_share - detractor_share) * (promoter_share - detractor_share));
+  const double var = std::max(
+      0.0, promoter_share + detractor_share - (promoter_share - detractor_share) * (promoter_share - detractor_share));
   const double z = detail::z_critical(confidence);
   double n0 = z * z * 1e4 * var / (margin * margin);
   if (population) {
-    if (!(*population >= 1.0)) detail::fail("nps_sample_size", "population " + detail::fmt(*population) + " is invalid (expected >= 1)");
+    if (!(*population >= 1.0))
+      detail::fail("nps_sample_size", "population " + detail::fmt(*population) + " is invalid (expected >= 1)");
     n0 = n0 / (1.0 + (n0 - 1.0) / *population);
   }
   // Guard against 1e-13 above an integer turning into one extra response.
@@ -897,14 +905,14 @@ std::optional<RatingResult> rating_of(const R& scores, std::span<const double> w
 }  // namespace detail
 
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
-std::optional<RatingResult> csat(const R& scores, std::span<const double> weights, const RatingOptions& options) {
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+    std::optional<RatingResult> csat(const R& scores, std::span<const double> weights, const RatingOptions& options) {
   return detail::rating_of(scores, weights, options, "csat");
 }
 
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
-std::optional<RatingResult> ces(const R& scores, std::span<const double> weights, const RatingOptions& options) {
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+    std::optional<RatingResult> ces(const R& scores, std::span<const double> weights, const RatingOptions& options) {
   return detail::rating_of(scores, weights, options, "ces");
 }
 
@@ -939,13 +947,16 @@ inline std::optional<ChurnResult> churn_rate(std::span<const double> start, std:
       detail::fail(where, "end " + detail::fmt(e) + " at index " + std::to_string(i) +
                               " is invalid (expected a time >= start, or +inf while active)");
     if (e < s)
-      detail::fail(where, "end " + detail::fmt(e) + " at index " + std::to_string(i) + " is before start " +
-                              detail::fmt(s));
+      detail::fail(where,
+                   "end " + detail::fmt(e) + " at index " + std::to_string(i) + " is before start " + detail::fmt(s));
     const bool at_start = s <= period_start && period_start < e;
     const bool at_end = s <= period_end && period_end < e;
     if (at_start) {
       ++r.active_start;
-      if (at_end) ++r.retained; else ++r.churned;
+      if (at_end)
+        ++r.retained;
+      else
+        ++r.churned;
     } else if (s > period_start && s <= period_end) {
       ++r.joined;
       if (!at_end) ++r.joined_and_left;
@@ -1036,7 +1047,8 @@ inline std::vector<double> p_adjust_holm(std::span<const double> p) {
   const std::size_t m = p.size();
   for (std::size_t i = 0; i < m; ++i)
     if (!(p[i] >= 0.0 && p[i] <= 1.0))
-      detail::fail("p_adjust_holm", "p-value " + detail::fmt(p[i]) + " at index " + std::to_string(i) + " is outside [0, 1]");
+      detail::fail("p_adjust_holm",
+                   "p-value " + detail::fmt(p[i]) + " at index " + std::to_string(i) + " is outside [0, 1]");
   std::vector<std::size_t> order(m);
   for (std::size_t i = 0; i < m; ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return p[a] < p[b]; });
@@ -1053,7 +1065,8 @@ inline std::vector<double> p_adjust_bh(std::span<const double> p) {
   const std::size_t m = p.size();
   for (std::size_t i = 0; i < m; ++i)
     if (!(p[i] >= 0.0 && p[i] <= 1.0))
-      detail::fail("p_adjust_bh", "p-value " + detail::fmt(p[i]) + " at index " + std::to_string(i) + " is outside [0, 1]");
+      detail::fail("p_adjust_bh",
+                   "p-value " + detail::fmt(p[i]) + " at index " + std::to_string(i) + " is outside [0, 1]");
   std::vector<std::size_t> order(m);
   for (std::size_t i = 0; i < m; ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return p[a] < p[b]; });
@@ -1071,7 +1084,8 @@ inline std::optional<TrendTestResult> trend_test(std::span<const double> values,
     detail::fail("trend_test", "alpha " + detail::fmt(options.alpha) + " is outside (0, 1)");
   for (std::size_t i = 0; i < values.size(); ++i)
     if (!std::isfinite(values[i]))
-      detail::fail("trend_test", "value " + detail::fmt(values[i]) + " at index " + std::to_string(i) + " is not finite");
+      detail::fail("trend_test",
+                   "value " + detail::fmt(values[i]) + " at index " + std::to_string(i) + " is not finite");
   if (values.size() < 3) return std::nullopt;
   return detail::trend_test_impl(values, options);
 }
@@ -1126,55 +1140,54 @@ std::vector<SegmentResult<Result>> make_segments(const std::vector<std::int64_t>
 }  // namespace detail
 
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
-std::pair<std::vector<std::int64_t>, std::vector<NpsCounts>> nps_counts_by(const R& scores,
-                                                                           std::span<const std::int64_t> keys,
-                                                                           std::span<const double> weights,
-                                                                           NpsBreaks breaks) {
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+    std::pair<std::vector<std::int64_t>, std::vector<NpsCounts>> nps_counts_by(const R& scores,
+                                                                               std::span<const std::int64_t> keys,
+                                                                               std::span<const double> weights,
+                                                                               NpsBreaks breaks) {
   return detail::CountsAccess::group(std::ranges::data(scores), std::ranges::size(scores), keys, weights,
                                      NpsCounts(breaks), "nps");
 }
 
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
-Trend<NpsResult> nps_trend(const R& scores, std::span<const std::int64_t> periods, std::span<const double> weights,
-                           const NpsOptions& options, const TrendOptions& trend) {
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>> Trend<NpsResult>
+nps_trend(const R& scores, std::span<const std::int64_t> periods, std::span<const double> weights,
+          const NpsOptions& options, const TrendOptions& trend) {
   auto [keys, counts] = nps_counts_by(scores, periods, weights, options.breaks);
-  return detail::make_trend<NpsResult>(keys, counts, [&](const NpsCounts& c) { return nps(c, options); }, trend);
+  return detail::make_trend<NpsResult>(
+      keys, counts, [&](const NpsCounts& c) { return nps(c, options); }, trend);
 }
 
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
-Trend<RatingResult> rating_trend(const R& scores, std::span<const std::int64_t> periods,
-                                 std::span<const double> weights, const RatingOptions& options,
-                                 const TrendOptions& trend) {
-  auto [keys, counts] = detail::CountsAccess::group(std::ranges::data(scores), std::ranges::size(scores), periods,
-                                                    weights, RatingCounts(options.scale_min, options.scale_max),
-                                                    "rating_trend");
-  return detail::make_trend<RatingResult>(keys, counts, [&](const RatingCounts& c) { return rating(c, options); },
-                                          trend);
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>> Trend<RatingResult>
+rating_trend(const R& scores, std::span<const std::int64_t> periods, std::span<const double> weights,
+             const RatingOptions& options, const TrendOptions& trend) {
+  auto [keys, counts] =
+      detail::CountsAccess::group(std::ranges::data(scores), std::ranges::size(scores), periods, weights,
+                                  RatingCounts(options.scale_min, options.scale_max), "rating_trend");
+  return detail::make_trend<RatingResult>(
+      keys, counts, [&](const RatingCounts& c) { return rating(c, options); }, trend);
 }
 
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
-std::vector<SegmentResult<NpsResult>> nps_by_segment(const R& scores, std::span<const std::int64_t> segments,
-                                                     std::span<const double> weights, const NpsOptions& options) {
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+    std::vector<SegmentResult<NpsResult>> nps_by_segment(const R& scores, std::span<const std::int64_t> segments,
+                                                         std::span<const double> weights, const NpsOptions& options) {
   auto [keys, counts] = nps_counts_by(scores, segments, weights, options.breaks);
-  return detail::make_segments<NpsResult>(keys, counts, NpsCounts(options.breaks),
-                                          [&](const NpsCounts& c) { return nps(c, options); }, options.confidence);
+  return detail::make_segments<NpsResult>(
+      keys, counts, NpsCounts(options.breaks), [&](const NpsCounts& c) { return nps(c, options); }, options.confidence);
 }
 
 template <class R>
-  requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
-std::vector<SegmentResult<RatingResult>> rating_by_segment(const R& scores, std::span<const std::int64_t> segments,
-                                                           std::span<const double> weights,
-                                                           const RatingOptions& options) {
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+    std::vector<SegmentResult<RatingResult>> rating_by_segment(const R& scores, std::span<const std::int64_t> segments,
+                                                               std::span<const double> weights,
+                                                               const RatingOptions& options) {
   const RatingCounts proto(options.scale_min, options.scale_max);
   auto [keys, counts] = detail::CountsAccess::group(std::ranges::data(scores), std::ranges::size(scores), segments,
                                                     weights, proto, "rating_by_segment");
-  return detail::make_segments<RatingResult>(keys, counts, proto,
-                                             [&](const RatingCounts& c) { return rating(c, options); },
-                                             options.confidence);
+  return detail::make_segments<RatingResult>(
+      keys, counts, proto, [&](const RatingCounts& c) { return rating(c, options); }, options.confidence);
 }
 
 }  // namespace perche

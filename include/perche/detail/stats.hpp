@@ -40,8 +40,7 @@ std::string fmt(T value) {
 }
 
 inline void check_confidence(std::string_view where, double confidence) {
-  if (!(confidence > 0.0 && confidence < 1.0))
-    fail(where, "confidence " + fmt(confidence) + " is outside (0, 1)");
+  if (!(confidence > 0.0 && confidence < 1.0)) fail(where, "confidence " + fmt(confidence) + " is outside (0, 1)");
 }
 
 inline void check_lengths(std::string_view where, std::string_view a, std::size_t na, std::string_view b,
@@ -114,8 +113,7 @@ inline double incomplete_beta(double a, double b, double x) {
   if (x >= 1.0) return 1.0;
   // The fraction converges fast for x < (a+1)/(a+b+2); otherwise use I_x(a,b) = 1 − I_{1−x}(b,a).
   if (x > (a + 1.0) / (a + b + 2.0)) return 1.0 - incomplete_beta(b, a, 1.0 - x);
-  const double log_front = std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) +
-                           b * std::log1p(-x);
+  const double log_front = std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
   constexpr double kTiny = 1e-300;
   constexpr double kEps = 1e-16;
   double c = 1.0;
@@ -179,11 +177,13 @@ inline double student_t_quantile(double p, double df) {
   for (int i = 0; i < 200; ++i) {
     const double f = student_t_cdf(x, df) - p;
     if (f == 0.0) return x;
-    if (f < 0.0) lo = x; else hi = x;
+    if (f < 0.0)
+      lo = x;
+    else
+      hi = x;
     // Density of t: Γ((ν+1)/2)/(√(νπ) Γ(ν/2)) (1 + x²/ν)^(−(ν+1)/2).
     const double log_pdf = std::lgamma(0.5 * (df + 1.0)) - std::lgamma(0.5 * df) -
-                           0.5 * std::log(df * 3.14159265358979323846) -
-                           0.5 * (df + 1.0) * std::log1p(x * x / df);
+                           0.5 * std::log(df * 3.14159265358979323846) - 0.5 * (df + 1.0) * std::log1p(x * x / df);
     double next = x - f / std::exp(log_pdf);
     if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
     if (std::fabs(next - x) <= 1e-15 * std::max(1.0, std::fabs(x))) return next;
