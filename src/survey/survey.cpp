@@ -728,7 +728,9 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
       labels[i] = in.display(col, keep[i]);
       if (labels[i].empty()) labels[i] = kEmptySegment;
     }
-    auto [distinct, codes] = codes_of(labels);
+    auto coded = codes_of(labels);  // not a structured binding: clang 14 cannot capture one in a lambda
+    auto& distinct = coded.first;
+    auto& codes = coded.second;
     SurveySegments seg;
     seg.column = names[col];
     scorer.by_segment(scores, codes, [&](const auto& groups) {
