@@ -100,23 +100,7 @@ inline std::string utf8_of(const py::handle& obj, bool& code_points, Surrogates*
   return v.data() == storage.data() ? std::move(storage) : std::string(v);
 }
 
-// Byte offsets of a UTF-8 text → code-point offsets, walking from the last offset asked (forward
-// or back: overlapping matches step back a little, and starting over from the text's start made
-// a long text's conversion quadratic).
-class CodePoints {
- public:
-  explicit CodePoints(std::string_view text) : text_(text) {}
-  std::size_t operator()(std::size_t byte) {
-    byte = std::min(byte, text_.size());
-    for (; byte_ > byte; --byte_) cp_ -= (static_cast<unsigned char>(text_[byte_ - 1]) & 0xC0) != 0x80;
-    for (; byte_ < byte; ++byte_) cp_ += (static_cast<unsigned char>(text_[byte_]) & 0xC0) != 0x80;
-    return cp_;
-  }
-
- private:
-  std::string_view text_;
-  std::size_t byte_ = 0, cp_ = 0;
-};
+using perche::text::detail::CodePoints;  // byte offsets → code-point offsets (src/text/unicode.hpp)
 
 // Throws TypeError unless element i of the argument `what` is str or bytes.
 inline void check_text(const py::handle& t, const char* what, std::size_t i) {

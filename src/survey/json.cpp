@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "../text/unicode.hpp"
+#include "rules.hpp"
 
 #ifndef PERCHE_VERSION
 #define PERCHE_VERSION "unknown"
@@ -166,22 +167,6 @@ class Writer {
   bool after_key_ = false;
 };
 
-std::string_view name(Metric m) { return m == Metric::nps ? "nps" : m == Metric::csat ? "csat" : "ces"; }
-std::string_view name(CiMethod m) {
-  switch (m) {
-    case CiMethod::wald:
-      return "wald";
-    case CiMethod::adjusted_wald:
-      return "adjusted_wald";
-    case CiMethod::wilson:
-      return "wilson";
-    case CiMethod::t:
-      return "t";
-    case CiMethod::bootstrap:
-      return "bootstrap";
-  }
-  return "wald";
-}
 std::string_view name(Quadrant q) {
   switch (q) {
     case Quadrant::fix:
@@ -220,7 +205,7 @@ void score(Writer& w, const ScoreSummary& s) {
   w.field("ci_high", s.ci_high);
   w.field("center", s.center);
   w.field("n", s.n);
-  w.field("method", name(s.method));
+  w.field("method", detail::method_name(s.method));
   if (s.promoter_share) {
     w.field("promoter_share", s.promoter_share);
     w.field("passive_share", s.passive_share);
@@ -321,7 +306,7 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
   }
   w.end_object();
 
-  w.field("metric", name(a.metric));
+  w.field("metric", detail::metric_name(a.metric));
   w.key("scale");
   w.begin_array();
   w.value(a.scale_min);
@@ -357,7 +342,7 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
   w.begin_array();
   for (const auto& m : a.other_metrics) {
     w.begin_object();
-    w.field("metric", name(m.metric));
+    w.field("metric", detail::metric_name(m.metric));
     w.field("column", m.column);
     score(w, m.result);
     w.field("missing", m.missing);

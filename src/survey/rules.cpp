@@ -148,6 +148,18 @@ std::string_view trim_space(std::string_view s) {
   return {reinterpret_cast<const char*>(b), static_cast<std::size_t>(e - b)};
 }
 
+std::string_view metric_name(Metric m) {
+  switch (m) {
+    case Metric::nps:
+      return "nps";
+    case Metric::csat:
+      return "csat";
+    case Metric::ces:
+      return "ces";
+  }
+  return "nps";
+}
+
 std::string fold_name(std::string_view name) {
   name = trim_space(name);
   std::string out;

@@ -17,6 +17,9 @@ namespace perche::detail {
 /// 00A0, 1680, 2000–200A, 2028, 2029, 202F, 205F, 3000), as Python's str.strip() on survey cells.
 std::string_view trim_space(std::string_view s);
 
+/// "nps", "csat" or "ces": the metric's name in columns, options and the JSON document.
+std::string_view metric_name(Metric m);
+
 /// A column name compared as the CSV reader compares them: surrounding white space trimmed,
 /// Unicode full case folding (ICU).
 std::string fold_name(std::string_view name);

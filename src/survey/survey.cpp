@@ -21,6 +21,7 @@
 namespace perche {
 namespace {
 
+using detail::metric_name;
 using detail::quote_value;
 // LabelMatrix's index type (rows(), cols() and operator() take it).
 using Index = decltype(std::declval<const LabelMatrix&>().rows());
@@ -28,18 +29,6 @@ using detail::trim_space;
 
 constexpr std::string_view kDateForms = "YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or '3 marzo 2024'";
 constexpr std::string_view kEmptySegment = "(vuoto)";
-
-std::string_view metric_name(Metric m) {
-  switch (m) {
-    case Metric::nps:
-      return "nps";
-    case Metric::csat:
-      return "csat";
-    case Metric::ces:
-      return "ces";
-  }
-  return "nps";
-}
 
 RatingOptions rating_options(Metric metric, const std::optional<RatingOptions>& given, double confidence) {
   RatingOptions r = given                    ? *given
@@ -315,28 +304,7 @@ Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o) 
   return out;
 }
 
-// Byte offsets of a UTF-8 text → code-point offsets, walking from the last offset asked, forward
-// or back (spans sorted by start overlap a little: starting over each time would be quadratic).
-class CodePoints {
- public:
-  explicit CodePoints(std::string_view text) : text_(text) {}
-  /// The byte where code point `n` starts (text.size() when it has fewer).
-  static std::size_t byte_of(std::string_view text, std::size_t n) {
-    for (std::size_t b = 0; b < text.size(); ++b)
-      if ((static_cast<unsigned char>(text[b]) & 0xC0) != 0x80 && n-- == 0) return b;
-    return text.size();
-  }
-  std::size_t operator()(std::size_t byte) {
-    byte = std::min(byte, text_.size());
-    for (; byte_ > byte; --byte_) cp_ -= (static_cast<unsigned char>(text_[byte_ - 1]) & 0xC0) != 0x80;
-    for (; byte_ < byte; ++byte_) cp_ += (static_cast<unsigned char>(text_[byte_]) & 0xC0) != 0x80;
-    return cp_;
-  }
-
- private:
-  std::string_view text_;
-  std::size_t byte_ = 0, cp_ = 0;
-};
+using text::detail::CodePoints;
 
 // The spans that made `driver` fire in `text`, in code points; `cache` keeps each text's
 // explanation (a comment quoted under several drivers is explained once).

@@ -4,6 +4,7 @@
 // a table beats a call); the rest go to ICU directly. ICU stays the source of truth either way.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -101,5 +102,29 @@ void append_unaccented(std::string& out, char32_t cp);
 
 /// NFC of UTF-8 text (ICU Normalizer2). Input must be valid UTF-8.
 std::string to_nfc(std::string_view utf8);
+
+/// Byte offsets of a UTF-8 text → code-point offsets, walking from the last offset asked, forward
+/// or back (overlapping spans step back a little; starting over from the text's start each time
+/// made a long text's conversion quadratic). byte_of goes the other way.
+class CodePoints {
+ public:
+  explicit CodePoints(std::string_view text) : text_(text) {}
+  std::size_t operator()(std::size_t byte) {
+    byte = std::min(byte, text_.size());
+    for (; byte_ > byte; --byte_) cp_ -= (static_cast<unsigned char>(text_[byte_ - 1]) & 0xC0) != 0x80;
+    for (; byte_ < byte; ++byte_) cp_ += (static_cast<unsigned char>(text_[byte_]) & 0xC0) != 0x80;
+    return cp_;
+  }
+  /// The byte where code point `n` starts (text.size() when it has fewer).
+  static std::size_t byte_of(std::string_view text, std::size_t n) {
+    for (std::size_t b = 0; b < text.size(); ++b)
+      if ((static_cast<unsigned char>(text[b]) & 0xC0) != 0x80 && n-- == 0) return b;
+    return text.size();
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t byte_ = 0, cp_ = 0;
+};
 
 }  // namespace perche::text::detail
