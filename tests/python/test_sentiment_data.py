@@ -45,7 +45,8 @@ def test_every_lexicon_line_is_a_lowercase_term_and_a_polarity_in_range():
     rows = entries(LEXICON)
     assert 1500 <= len(rows) <= 2500
     for n, term, pol in rows:
-        assert -3 <= pol <= 3 and pol != 0, f"line {n}: polarity {pol} of {term!r} is outside [-3, 3] or 0"
+        assert -3 <= pol <= 3, f"line {n}: polarity {pol} of {term!r} is outside [-3, 3]"
+        assert pol != 0 or " " in term, f"line {n}: {term!r} has polarity 0, which only a phrase may have"
         assert pol * 2 == int(pol * 2), f"line {n}: polarity {pol} of {term!r} is not a multiple of 0.5"
         assert term == term.strip() and "  " not in term and term == term.lower(), f"line {n}: {term!r}"
         assert 1 <= len(term.split(" ")) <= 4, f"line {n}: {term!r} has more than 4 words"
