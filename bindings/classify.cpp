@@ -59,36 +59,7 @@ SparseMatrix with_docs(const py::object& obj, const char* what, text::Utf8Policy
 }
 
 py::dict explanation_dict(const Explanation& e, const std::string& text, bool code_points) {
-  // Byte offsets → code points in one pass over the text for all of them (converting each span
-  // from the text's start was quadratic in a long comment).
-  std::vector<std::size_t> offsets;
-  if (code_points) {
-    for (const auto& c : e.terms)
-      for (const auto& [s, t] : c.spans) {
-        offsets.push_back(s);
-        offsets.push_back(t);
-      }
-    std::sort(offsets.begin(), offsets.end());
-    offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
-  }
-  std::vector<std::size_t> converted(offsets.size());
-  perche_py::CodePoints cp(text);
-  for (std::size_t i = 0; i < offsets.size(); ++i) converted[i] = cp(offsets[i]);
-  auto to_cp = [&](std::size_t byte) {
-    return code_points ? converted[static_cast<std::size_t>(std::lower_bound(offsets.begin(), offsets.end(), byte) -
-                                                            offsets.begin())]
-                       : byte;
-  };
-  py::list terms;
-  for (const auto& c : e.terms) {
-    py::list spans;
-    for (const auto& [s, t] : c.spans) spans.append(py::make_tuple(to_cp(s), to_cp(t)));
-    py::dict d;
-    d["term"] = c.term;
-    d["weight"] = c.weight;
-    d["spans"] = spans;
-    terms.append(d);
-  }
+  const auto terms = perche_py::contribution_lists({&e.terms}, text, code_points)[0];
   py::dict d;
   d["driver"] = e.driver;
   d["probability"] = e.probability;

@@ -4,7 +4,8 @@
 
 #include <pybind11/pybind11.h>
 
-#include <perche/text.hpp>  // Utf8Policy
+#include <perche/classify.hpp>  // Contribution
+#include <perche/text.hpp>      // Utf8Policy
 
 #include <algorithm>
 #include <cstddef>
@@ -160,5 +161,46 @@ class Utf8Texts {
   Surrogates bad_;
   std::size_t replaced_ = 0;
 };
+
+// Lists of Contribution as Python lists of {"term", "weight", "spans"}, one per group, spans in
+// code points of `text` when code_points (else bytes). Every offset is converted in one pass over
+// the text (converting each span from the text's start was quadratic in a long comment).
+inline std::vector<py::list> contribution_lists(const std::vector<const std::vector<perche::Contribution>*>& groups,
+                                                const std::string& text, bool code_points) {
+  std::vector<std::size_t> offsets;
+  if (code_points) {
+    for (const auto* group : groups)
+      for (const auto& c : *group)
+        for (const auto& [s, t] : c.spans) {
+          offsets.push_back(s);
+          offsets.push_back(t);
+        }
+    std::sort(offsets.begin(), offsets.end());
+    offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
+  }
+  std::vector<std::size_t> converted(offsets.size());
+  CodePoints cp(text);
+  for (std::size_t i = 0; i < offsets.size(); ++i) converted[i] = cp(offsets[i]);
+  auto to_cp = [&](std::size_t byte) {
+    return code_points ? converted[static_cast<std::size_t>(std::lower_bound(offsets.begin(), offsets.end(), byte) -
+                                                            offsets.begin())]
+                       : byte;
+  };
+  std::vector<py::list> out;
+  for (const auto* group : groups) {
+    py::list terms;
+    for (const auto& c : *group) {
+      py::list spans;
+      for (const auto& [s, t] : c.spans) spans.append(py::make_tuple(to_cp(s), to_cp(t)));
+      py::dict d;
+      d["term"] = c.term;
+      d["weight"] = c.weight;
+      d["spans"] = spans;
+      terms.append(d);
+    }
+    out.push_back(std::move(terms));
+  }
+  return out;
+}
 
 }  // namespace perche_py

@@ -11,6 +11,7 @@ void bind_drivers(py::module_& m);
 void bind_csv(py::module_& m);
 void bind_codebook(py::module_& m);
 void bind_survey(py::module_& m);
+void bind_sentiment(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "perche C++ core (use the perche package, which re-exports it)";
@@ -21,4 +22,5 @@ PYBIND11_MODULE(_core, m) {
   bind_csv(m);
   bind_codebook(m);
   bind_survey(m);
+  bind_sentiment(m);
 }

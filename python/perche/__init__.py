@@ -54,6 +54,8 @@ from .metrics import (
 from .text import Tokenizer, Tokens
 from .classify import DriverClassifier, FormatError, LogisticRegression, TfidfVectorizer
 from .codebook import Codebook
+from .sentiment import SentimentClassifier
+from ._core import SentimentLexicon
 from .survey import Analysis, AnalysisError, analyze, read_csv
 from ._core import CsvTable, IoError
 
@@ -68,4 +70,6 @@ __all__ = [
     "Token", "TokenKind", "Tokenizer", "Tokens", "italian_stopwords", "negators",
     "DriverClassifier", "FormatError", "LogisticRegression", "TfidfVectorizer",
     "Analysis", "AnalysisError", "analyze", "read_csv", "CsvTable", "IoError", "Codebook",
+    "SentimentClassifier",
+    "SentimentLexicon",
 ]

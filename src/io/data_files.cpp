@@ -4,6 +4,7 @@
 // can be moved), then the configured prefix; the source tree last, for build trees. CMake passes
 // the compiled-in places as PERCHE_* definitions to this file only (CMakeLists.txt).
 #include <perche/data_files.hpp>
+#include <perche/sentiment.hpp>
 #include <perche/error.hpp>
 
 #include "file.hpp"
@@ -85,5 +86,9 @@ std::string find(const char* name, const char* what) {
 std::string default_model_path() { return find("drivers.model", "model"); }
 
 std::string default_codebook_path() { return find("codebook.txt", "codebook"); }
+
+std::string default_sentiment_lexicon_path() { return find("sentiment_it.tsv", "sentiment lexicon"); }
+
+std::string default_sentiment_calibration_path() { return find("sentiment.csv", "sentiment calibration set"); }
 
 }  // namespace perche

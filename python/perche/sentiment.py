@@ -1,0 +1,176 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Sentiment of Italian customer comments: a thin shell over perche::SentimentClassifier
+(perche/sentiment.hpp). Classes are always ``mixed``, ``negative``, ``neutral``, ``positive``.
+
+>>> import perche
+>>> clf = perche.SentimentClassifier.default()
+>>> list(clf.predict(["Operatore gentilissimo, problema risolto!", "Non mi hanno mai richiamato."]))
+['positive', 'negative']
+"""
+
+import functools
+import os
+from typing import Optional
+
+import numpy as np
+
+from . import _core
+from .survey import DATA, read_csv
+
+LEXICON = DATA / "sentiment_it.tsv"
+CALIBRATION = DATA / "sentiment.csv"
+CLASSES = tuple(_core.SentimentClassifier.CLASSES)
+
+
+def _lexicon(lexicon) -> "_core.SentimentLexicon":
+    """None: the shipped lexicon; a path; a {term: polarity} mapping; a SentimentLexicon."""
+    if lexicon is None:
+        return _core.SentimentLexicon.load(os.fsencode(LEXICON))
+    if isinstance(lexicon, _core.SentimentLexicon):
+        return lexicon
+    if isinstance(lexicon, dict):
+        return _core.SentimentLexicon([(str(k), float(v)) for k, v in lexicon.items()])
+    if isinstance(lexicon, (str, bytes, os.PathLike)):
+        return _core.SentimentLexicon.load(os.fsencode(lexicon))
+    raise TypeError(f"SentimentClassifier: lexicon is a {type(lexicon).__name__}, expected None, a path, "
+                    "a {term: polarity} dict or a perche.SentimentLexicon")
+
+
+@functools.lru_cache(maxsize=1)
+def _default_bytes() -> bytes:
+    table = read_csv(CALIBRATION)
+    if table.problems:
+        line, message = table.problems[0]
+        raise ValueError(f"sentiment calibration set {CALIBRATION} line {line}: {message}")
+    core = _core.SentimentClassifier(False, None, 0, _lexicon(None))
+    core.fit(table.column("text"), table.column("label"))
+    return core.to_bytes()
+
+
+def _texts(texts, what: str) -> list:
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(f"{what}: expected a list of texts, got one {type(texts).__name__} "
+                        "(wrap it in a list, or use the one-text form)")
+    return texts if isinstance(texts, list) else list(texts)
+
+
+class SentimentClassifier:
+    """Per-comment sentiment: positive, negative, neutral or mixed.
+
+    SentimentClassifier(words=True, C=None, lexicon=None, threads=None): a model to fit on your own
+    labelled comments. It learns TF-IDF word features (words=True) beside the lexicon's features,
+    so a few hundred labels go further; C is the inverse L2 strength of its multinomial logistic
+    regression (None: the C++ default); lexicon None is the shipped one (or a path, a
+    {term: polarity} dict, a perche.SentimentLexicon); threads 0/None: all cores.
+    SentimentClassifier.default() needs no training: the shipped lexicon and rules, calibrated on
+    the team's labelled comments.
+    """
+
+    classes_ = np.array(CLASSES)
+
+    def __init__(self, words: bool = True, C: Optional[float] = None, lexicon=None, threads: Optional[int] = None):
+        self.words = words
+        self.C = C
+        self.lexicon = lexicon
+        self.threads = threads
+
+    # -- scikit-learn style parameters ---------------------------------------------------------
+    def get_params(self, deep: bool = True) -> dict:
+        return {"words": self.words, "C": self.C, "lexicon": self.lexicon, "threads": self.threads}
+
+    def set_params(self, **params) -> "SentimentClassifier":
+        for k, v in params.items():
+            if k not in self.get_params():
+                raise ValueError(f"SentimentClassifier: unknown parameter {k!r}; "
+                                 f"parameters are {', '.join(self.get_params())}")
+            setattr(self, k, v)
+        return self
+
+    def __repr__(self) -> str:
+        defaults = {"words": True, "C": None, "lexicon": None, "threads": None}
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k])
+        return f"SentimentClassifier({args})"
+
+    # -- fitting -------------------------------------------------------------------------------
+    @classmethod
+    def default(cls) -> "SentimentClassifier":
+        """The untrained default model (deterministic; built once per process)."""
+        return cls.from_bytes(_default_bytes())
+
+    def fit(self, texts, labels) -> "SentimentClassifier":
+        """labels: one class name per text (mixed, negative, neutral, positive)."""
+        texts = _texts(texts, "SentimentClassifier.fit")
+        labels = [str(v) for v in np.asarray(labels, dtype=object).ravel()]
+        core = _core.SentimentClassifier(bool(self.words), None if self.C is None else float(self.C),
+                                         int(self.threads or 0), _lexicon(self.lexicon))
+        core.fit(texts, labels)
+        self._core = core
+        return self
+
+    @property
+    def fitted(self) -> bool:
+        return getattr(self, "_core", None) is not None
+
+    def _model(self) -> "_core.SentimentClassifier":
+        core = getattr(self, "_core", None)
+        if core is None:
+            raise RuntimeError("SentimentClassifier: fit() or SentimentClassifier.default() first")
+        return core
+
+    # -- prediction ----------------------------------------------------------------------------
+    def predict_proba(self, texts) -> np.ndarray:
+        """n × 4 probabilities, columns in classes_ order; one text (str) gives 4 values."""
+        if isinstance(texts, (str, bytes)):
+            return self._model().predict_proba_one(texts)
+        return self._model().predict_proba(_texts(texts, "SentimentClassifier.predict_proba"))
+
+    def predict(self, texts):
+        """Class names (a numpy array of str); one text (str) gives one name."""
+        if isinstance(texts, (str, bytes)):
+            return self._model().predict_one(texts)
+        return np.array(self._model().predict(_texts(texts, "SentimentClassifier.predict")), dtype=str)
+
+    def explain(self, text, max_terms: int = 10) -> dict:
+        """{"label", "probabilities", "lexicon": [{"term", "weight", "spans"}], "words": [...]}: the
+        lexicon matches after the rules (weight > 0 pushes positive), and for a model with word
+        features the terms that moved it most. Spans are code-point offsets of a str."""
+        return self._model().explain(text, max_terms)
+
+    def lexicon_features(self, texts) -> np.ndarray:
+        """n × 10: the lexicon features the model sees (names: LEXICON_FEATURES)."""
+        return self._model().lexicon_features(_texts(texts, "SentimentClassifier.lexicon_features"))
+
+    LEXICON_FEATURES = tuple(_core.SentimentClassifier.LEXICON_FEATURES)
+
+    # -- persistence ---------------------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        return self._model().to_bytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "SentimentClassifier":
+        core = _core.SentimentClassifier.from_bytes(bytes(data))
+        obj = cls(words=core.words, C=core.C, threads=core.threads or None)
+        obj._core = core
+        return obj
+
+    def save(self, path) -> None:
+        self._model().save(os.fsencode(path))
+
+    @classmethod
+    def load(cls, path, max_bytes: int = _core.DriverClassifier.MAX_MODEL_BYTES) -> "SentimentClassifier":
+        """IoError (an OSError) when the file cannot be read; FormatError when it is not a valid model."""
+        core = _core.SentimentClassifier.load(os.fsencode(path), max_bytes)
+        obj = cls(words=core.words, C=core.C, threads=core.threads or None)
+        obj._core = core
+        return obj
+
+    def __getstate__(self):
+        state = {k: v for k, v in self.__dict__.items() if k != "_core"}
+        state["_model_bytes"] = self.to_bytes() if self.fitted else None
+        return state
+
+    def __setstate__(self, state):
+        data = state.pop("_model_bytes", None)
+        self.__dict__.update(state)
+        if data is not None:
+            self._core = _core.SentimentClassifier.from_bytes(data)

@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: Apache-2.0
+// SentimentLexicon (the text format) and the rules that read a comment through it.
+//
+// The rules are the usual ones of lexicon-based sentiment analysis (Taboada et al. 2011, "Lexicon-
+// Based Methods for Sentiment Analysis", Computational Linguistics 37(2): SO-CAL's negation shift,
+// intensifier multipliers and "but" weighting; Hutto & Gilbert 2014, "VADER", ICWSM: capitals,
+// elongation and exclamation boosts), written here for Italian:
+//   - negation: non, mai, niente, nulla, nessuno/a, nessun, né, senza, nemmeno, neanche, neppure
+//     open a scope over the next kNegationScope words, closed by punctuation, a contrast word or a
+//     word that starts another clause (e, che, perché, quindi, se, quando, ...);
+//     Italian negative concord ("non ho avuto nessun problema") makes a negator inside an open
+//     scope extend it, not undo it. "non solo" is not a negation. In scope a positive word turns
+//     negative (× −0.8: "non gentile") and a negative one weakly positive (× −0.6: "non male",
+//     "senza problemi"), the asymmetry SO-CAL measured for negated negatives;
+//   - "poco" before a word works as a weak negation ("poco pulito"); intensifiers (molto, davvero,
+//     troppo, ...) multiply the next polar word within two words by 1.5, downtoners (un po',
+//     abbastanza, ...) by 0.6; "troppo" with no polar word after it counts −1 by itself ("troppo
+//     caro" is in the lexicon, "troppo lunga" is not);
+//   - contrast (ma, però, tuttavia, invece, eppure, comunque): within a sentence the clauses before
+//     the last contrast word weigh 0.6, those after a contrast word 1.3;
+//   - a word in capitals (3+ letters) weighs 1.2, an elongated word (3+ equal letters) 1.3, a
+//     sentence closed by "!" 1.1 and by "!!" or more 1.2; superlatives in -issimo/-a/-i/-e are
+//     found from their base (comodissima → comodo) and weigh 1.5;
+//   - emoticons by their mouth (":-)))", ":'D", "xD", "^^", "*-*" positive; ":(", ":'(", ":/"
+//     negative; more mouths, stronger), emoji and runs of one emoji through the lexicon.
+#include <perche/error.hpp>
+#include <perche/sentiment.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+#include "../io/file.hpp"
+#include "scorer.hpp"
+
+namespace perche {
+namespace {
+
+constexpr int kNegationScope = 5;    // words after a negator, unless a clause ends first
+constexpr int kModifierReach = 2;    // words an intensifier, downtoner or "poco" reaches
+constexpr double kNegatePositive = -0.8, kNegateNegative = -0.6, kPoco = -0.7, kPocoNegative = -0.5;
+constexpr double kIntensify = 1.5, kDowntone = 0.6, kTroppoAlone = -1.0;
+constexpr double kBeforeContrast = 0.6, kAfterContrast = 1.3;
+constexpr double kCaps = 1.2, kElongated = 1.3, kExclaim = 1.1, kExclaimRun = 1.2, kSuperlative = 1.5;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+std::string format_polarity(double p) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, p);
+  return std::string(buf, r.ptr);
+}
+
+text::TokenizerOptions scorer_tokenizer() {
+  text::TokenizerOptions o;
+  o.stopwords.reset();  // every word counts: "non", "un po'", "ma"
+  o.stem = true;        // words are matched by their Snowball stem, which the tokenizer caches
+  return o;
+}
+
+bool content(const text::Token& t) {
+  return t.kind != text::TokenKind::punct && t.kind != text::TokenKind::symbol && !t.norm.empty();
+}
+
+// Capitals: 3+ ASCII capitals and no ASCII lower-case letter ("PESSIMO").
+bool shouted(std::string_view s) {
+  int upper = 0;
+  for (char c : s) {
+    if (c >= 'a' && c <= 'z') return false;
+    if (c >= 'A' && c <= 'Z') ++upper;
+  }
+  return upper >= 3;
+}
+
+// Three equal letters in a row ("bellooo").
+bool elongated(std::string_view s) {
+  for (std::size_t i = 2; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (letter && s[i - 1] == c && s[i - 2] == c) return true;
+  }
+  return false;
+}
+
+// Polarity of an emoticon token by its mouth: 0 when it shows none (o.o, O_O).
+double emoticon_polarity(std::string_view e) {
+  if (e.find("</3") != std::string_view::npos) return -2.0;
+  if (e.find("<3") != std::string_view::npos) return 2.0;
+  if (e == "^^" || e == "^_^" || e == "^.^" || e == "*-*" || e == "*.*" || e == "*_*") return 1.5;
+  if (e == "-_-" || e == "-.-") return -1.0;
+  auto eye = [](char c) { return c == ':' || c == ';' || c == '=' || c == '8' || c == 'x' || c == 'X'; };
+  auto happy = [](char c) { return c == ')' || c == ']' || c == 'D' || c == 'P' || c == 'p' || c == '*' || c == '3'; };
+  auto sad = [](char c) { return c == '(' || c == '[' || c == '/' || c == '\\' || c == '|' || c == 'S' || c == 'c'; };
+  if (e.size() < 2) return 0.0;
+  // Mouth at the end (":-)))", ":'D", "xD"), or at the start of a mirrored face ("(:", "):").
+  const bool mirrored = !eye(e.front()) && eye(e.back());
+  const char mouth = mirrored ? e.front() : e.back();
+  std::size_t repeats = 0;
+  if (mirrored) {
+    while (repeats < e.size() && e[repeats] == mouth) ++repeats;
+  } else {
+    while (repeats < e.size() && e[e.size() - 1 - repeats] == mouth) ++repeats;
+  }
+  const double strength = std::min(2.5, 1.5 + 0.3 * static_cast<double>(repeats - 1));
+  // Mirrored, the parentheses swap meaning: "(:" smiles, "):" frowns.
+  const bool smile = mirrored ? (mouth == '(' || mouth == '[') : happy(mouth);
+  const bool frown = mirrored ? (mouth == ')' || mouth == ']') : sad(mouth);
+  if (smile) return strength;
+  if (frown) return -strength;
+  return 0.0;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// SentimentLexicon
+// ---------------------------------------------------------------------------------------------
+
+SentimentLexicon::SentimentLexicon(std::vector<LexiconEntry> entries) : entries_(std::move(entries)) {
+  std::unordered_map<std::string_view, std::size_t> seen;
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    const auto& e = entries_[i];
+    const std::string where = "lexicon entry " + std::to_string(i) + " ('" + e.term + "')";
+    if (trim(e.term).empty()) throw std::invalid_argument("lexicon entry " + std::to_string(i) + ": empty term");
+    if (trim(e.term).size() != e.term.size())
+      throw std::invalid_argument(where + ": leading or trailing blanks");
+    const auto words = 1 + static_cast<std::size_t>(std::count(e.term.begin(), e.term.end(), ' '));
+    if (words > kMaxPhraseWords)
+      throw std::invalid_argument(where + ": " + std::to_string(words) + " words, at most " +
+                                  std::to_string(kMaxPhraseWords));
+    if (!std::isfinite(e.polarity) || std::abs(e.polarity) > kMaxPolarity)
+      throw std::invalid_argument(where + ": polarity " + format_polarity(e.polarity) +
+                                  ", expected a number in [-3, 3]");
+    if (const auto [it, added] = seen.try_emplace(e.term, i); !added)
+      throw std::invalid_argument(where + ": listed twice (first as entry " + std::to_string(it->second) + ")");
+  }
+}
+
+SentimentLexicon SentimentLexicon::parse(std::string_view text, std::string_view source) {
+  std::vector<LexiconEntry> entries;
+  std::size_t line_no = 0;
+  const std::string name(source);
+  auto fail = [&](const std::string& msg) -> void {
+    throw FormatError(name + " line " + std::to_string(line_no) + ": " + msg);
+  };
+  if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) text.remove_prefix(3);
+  std::unordered_map<std::string, std::size_t> first_line;
+  while (!text.empty()) {
+    ++line_no;
+    const auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (trim(line).empty() || trim(line).front() == '#') continue;
+    const auto tab = line.find('\t');
+    if (tab == std::string_view::npos) fail("expected 'term<TAB>polarity', found no tab");
+    const auto term = trim(line.substr(0, tab));
+    const auto value = trim(line.substr(tab + 1));
+    if (term.empty()) fail("empty term");
+    if (value.find('\t') != std::string_view::npos) fail("more than one tab: expected 'term<TAB>polarity'");
+    double p = 0;
+    const auto r = std::from_chars(value.data(), value.data() + value.size(), p);
+    if (r.ec != std::errc() || r.ptr != value.data() + value.size())
+      fail("polarity '" + std::string(value) + "' is not a number");
+    if (!std::isfinite(p) || std::abs(p) > kMaxPolarity)
+      fail("polarity " + std::string(value) + " of '" + std::string(term) + "', expected a number in [-3, 3]");
+    std::string t(term);
+    // Words are separated by one space in the stored form.
+    std::string collapsed;
+    for (char c : t) {
+      if (c == '\t' || c == ' ') {
+        if (!collapsed.empty() && collapsed.back() != ' ') collapsed += ' ';
+      } else {
+        collapsed += c;
+      }
+    }
+    if (const auto [it, added] = first_line.try_emplace(collapsed, line_no); !added)
+      fail("'" + collapsed + "' is listed twice (first on line " + std::to_string(it->second) + ")");
+    const auto words = 1 + static_cast<std::size_t>(std::count(collapsed.begin(), collapsed.end(), ' '));
+    if (words > kMaxPhraseWords)
+      fail("'" + collapsed + "' has " + std::to_string(words) + " words, at most " + std::to_string(kMaxPhraseWords));
+    entries.push_back({std::move(collapsed), p});
+  }
+  return SentimentLexicon(std::move(entries));
+}
+
+SentimentLexicon SentimentLexicon::load(const std::string& path, std::uint64_t max_bytes) {
+  const std::string bytes = detail::read_file(path, "sentiment lexicon", max_bytes);
+  return parse(bytes, "sentiment lexicon '" + detail::display_path(path) + "'");
+}
+
+SentimentLexicon SentimentLexicon::default_lexicon() { return load(default_sentiment_lexicon_path()); }
+
+std::string SentimentLexicon::to_text() const {
+  std::string out;
+  for (const auto& e : entries_) out += e.term + '\t' + format_polarity(e.polarity) + '\n';
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scorer
+// ---------------------------------------------------------------------------------------------
+
+SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer(scorer_tokenizer()) {
+  // Every key is what the tokenizer makes of the word (its stem), as in the texts scored.
+  auto key = [&](std::string_view w) {
+    for (const auto& t : tokenizer.tokenize(w))
+      if (content(t)) return t.norm;
+    return std::string();
+  };
+  auto set = [&](std::string_view w, Role r) { roles_.try_emplace(key(w), r); };
+  for (const auto& w : text::negators()) set(w, Role::negator);
+  for (const char* w : {"nessun", "affatto", "mica"}) set(w, Role::negator);
+  for (const char* w : {"molto", "tanto", "davvero", "veramente", "proprio", "assolutamente", "estremamente", "super",
+                        "decisamente", "particolarmente", "totalmente", "completamente", "così", "incredibilmente",
+                        "parecchio", "tremendamente", "altamente", "profondamente"})
+    set(w, Role::intensifier);
+  for (const char* w : {"abbastanza", "piuttosto", "leggermente", "quasi", "relativamente", "discretamente", "po'",
+                        "po", "alquanto", "moderatamente"})
+    set(w, Role::downtoner);
+  set("poco", Role::poco);
+  set("troppo", Role::troppo);
+  for (const char* w : {"ma", "però", "tuttavia", "invece", "eppure", "comunque"}) set(w, Role::contrast);
+  // Words that start another clause, where a negation's scope ends ("non ho avuto problemi e sono
+  // soddisfatto").
+  for (const char* w : {"e", "ed", "che", "perché", "poiché", "quindi", "o", "oppure", "se", "quando", "mentre",
+                        "dove", "anche"})
+    set(w, Role::clause);
+  only_ = {key("solo"), key("soltanto")};
+
+  terms.reserve(lexicon.size());
+  for (std::uint32_t i = 0; i < lexicon.size(); ++i) {
+    const auto& e = lexicon.entries()[i];
+    terms.push_back(e.term);
+    std::vector<std::string> norms;
+    for (const auto& t : tokenizer.tokenize(e.term))
+      if (content(t)) norms.push_back(t.norm);
+    if (norms.empty()) continue;  // punctuation alone: nothing to match
+    if (norms.size() == 1) {
+      if (roles_.contains(norms[0])) continue;  // the rules own modifier words
+      words_.try_emplace(norms[0], Word{e.polarity, i});
+      continue;
+    }
+    Phrase p{{norms.begin() + 1, norms.end()}, e.polarity, i};
+    phrases_[norms[0]].push_back(std::move(p));
+  }
+  for (auto& [first, list] : phrases_)
+    std::stable_sort(list.begin(), list.end(),
+                     [](const Phrase& a, const Phrase& b) { return a.stems.size() > b.stems.size(); });
+}
+
+SentimentClassifier::Scorer::Role SentimentClassifier::Scorer::role(std::string_view norm) const {
+  const auto it = roles_.find(norm);
+  return it == roles_.end() ? Role::none : it->second;
+}
+
+const SentimentClassifier::Scorer::Word* SentimentClassifier::Scorer::word(std::string_view stem) const {
+  const auto it = words_.find(stem);
+  return it == words_.end() ? nullptr : &it->second;
+}
+
+void SentimentClassifier::Scorer::score(std::string_view text, std::span<double> features,
+                                        std::vector<Hit>* hits_out) const {
+  const text::Tokens tokens = tokenizer.tokenize(text);
+  const auto& tok = tokens.tokens;
+  std::vector<Hit> local;
+  std::vector<Hit>& hits = hits_out ? *hits_out : local;
+  hits.clear();
+  std::vector<std::uint32_t> contrasts_before;  // per hit: contrast words before it in its sentence
+
+  double P = 0, N = 0, P_last = 0, N_last = 0;
+  std::size_t words = 0;
+  bool exclaim = false, question = false;
+
+  // Sentence state.
+  std::size_t sentence_begin = 0;  // first hit of the sentence
+  std::uint32_t contrasts = 0;
+  int scope = 0;                       // words left in a negation scope
+  int mod_left = 0;                    // words left for a pending intensifier/downtoner
+  double mod = 1.0;
+  int poco_left = 0;
+  int troppo_left = 0;
+  std::size_t troppo_start = 0, troppo_end = 0;
+
+  auto finish_troppo = [&] {
+    // "troppo" that reached no polar word: it says "too much" by itself.
+    if (troppo_left > 0 && scope == 0) {
+      hits.push_back({troppo_start, troppo_end, kTroppoAlone, kNoEntry});
+      contrasts_before.push_back(contrasts);
+    }
+    troppo_left = 0;
+  };
+  auto end_sentence = [&](double boost) {
+    finish_troppo();
+    double p = 0, n = 0;
+    for (std::size_t h = sentence_begin; h < hits.size(); ++h) {
+      double w = hits[h].weight * boost;
+      if (contrasts_before[h] < contrasts) w *= kBeforeContrast;
+      if (contrasts_before[h] > 0) w *= kAfterContrast;
+      hits[h].weight = w;
+      (w > 0 ? p : n) += std::abs(w);
+    }
+    if (hits.size() > sentence_begin) {
+      P_last = p;
+      N_last = n;
+      P += p;
+      N += n;
+    }
+    sentence_begin = hits.size();
+    contrasts = 0;
+    scope = mod_left = poco_left = 0;
+  };
+  auto add = [&](std::size_t start, std::size_t end, double polarity, std::uint32_t entry, std::string_view surface) {
+    double w = polarity;
+    if (shouted(surface)) w *= kCaps;
+    if (elongated(surface)) w *= kElongated;
+    if (mod_left > 0) w *= mod;
+    if (poco_left > 0) {
+      w *= polarity > 0 ? kPoco : kPocoNegative;
+    } else if (scope > 0) {
+      w *= polarity > 0 ? kNegatePositive : kNegateNegative;
+    }
+    mod_left = poco_left = 0;
+    troppo_left = 0;  // "troppo" intensified this word
+    if (w == 0.0) return;  // a neutral phrase ("gentile cliente"): its words count for nothing
+    hits.push_back({start, end, w, entry});
+    contrasts_before.push_back(contrasts);
+  };
+  auto step = [&] {  // a word that is not a modifier passed
+    if (scope > 0) --scope;
+    if (mod_left > 0) --mod_left;
+    if (poco_left > 0) --poco_left;
+    if (troppo_left > 0 && --troppo_left == 0) {
+      troppo_left = 1;
+      finish_troppo();
+    }
+  };
+
+  std::string stem;
+  for (std::size_t i = 0; i < tok.size(); ++i) {
+    const auto& t = tok[i];
+    switch (t.kind) {
+      case text::TokenKind::punct: {
+        const std::string_view s = t.text;
+        const auto bangs = static_cast<std::size_t>(std::count(s.begin(), s.end(), '!'));
+        if (bangs) exclaim = true;
+        if (s.find('?') != std::string_view::npos) question = true;
+        if (s.find_first_of(".!?;:") != std::string_view::npos || s.find("\xE2\x80\xA6") != std::string_view::npos) {
+          end_sentence(bangs >= 2 || (bangs && s.size() >= 2) ? kExclaimRun : bangs ? kExclaim : 1.0);
+        } else {  // a comma, a dash, a bracket: the negation scope and pending modifiers end
+          finish_troppo();
+          scope = mod_left = poco_left = 0;
+        }
+        continue;
+      }
+      case text::TokenKind::emoticon: {
+        const double p = emoticon_polarity(t.text);
+        if (p != 0.0) {
+          hits.push_back({t.start, t.end, p, kNoEntry});
+          contrasts_before.push_back(contrasts);
+        }
+        continue;
+      }
+      case text::TokenKind::emoji: {
+        const Word* w = nullptr;
+        if ((w = word(t.norm)) == nullptr) {  // a run of one emoji: look up one of it
+          const std::string_view s = t.norm;
+          for (std::size_t len = 1; len * 2 <= s.size() && !w; ++len) {
+            if (s.size() % len) continue;
+            bool run = true;
+            for (std::size_t k = len; k < s.size() && run; k += len) run = s.compare(k, len, s.substr(0, len)) == 0;
+            if (run) w = word(s.substr(0, len));
+          }
+        }
+        if (w) {
+          hits.push_back({t.start, t.end, w->polarity, w->entry});
+          contrasts_before.push_back(contrasts);
+        }
+        continue;
+      }
+      case text::TokenKind::word:
+      case text::TokenKind::hashtag:
+        break;
+      default:
+        continue;  // numbers, URLs, e-mails, mentions, symbols
+    }
+    ++words;
+    std::string_view norm = t.norm;  // the word's stem
+    if (t.kind == text::TokenKind::hashtag && norm.size() > 1) {
+      stem = tokenizer.stem(norm.substr(1));  // #delusione
+      norm = stem;
+    }
+    if (norm.empty()) continue;
+
+    // The longest phrase that starts here.
+    if (const auto it = phrases_.find(norm); it != phrases_.end()) {
+      const Phrase* found = nullptr;
+      std::size_t last = i;
+      for (const auto& p : it->second) {
+        std::size_t j = i, k = 0;
+        for (; k < p.stems.size(); ++k) {
+          ++j;
+          if (j >= tok.size() || !content(tok[j]) || tok[j].norm != p.stems[k]) break;
+        }
+        if (k == p.stems.size()) {
+          found = &p;
+          last = j;
+          break;
+        }
+      }
+      if (found) {
+        // An idiom that starts with a negator ("non vedo l'ora") carries its own meaning.
+        if (role(norm) == Role::negator) scope = mod_left = poco_left = 0;
+        add(t.start, tok[last].end, found->polarity, found->entry, text.substr(t.start, tok[last].end - t.start));
+        words += last - i;
+        i = last;
+        step();
+        continue;
+      }
+    }
+
+    switch (role(norm)) {
+      case Role::negator:
+        // "non solo ... ma anche" is not a negation.
+        if (norm == "non" && i + 1 < tok.size() && (tok[i + 1].norm == only_[0] || tok[i + 1].norm == only_[1]))
+          continue;
+        scope = kNegationScope;
+        continue;
+      case Role::contrast:
+        finish_troppo();
+        ++contrasts;
+        scope = mod_left = poco_left = 0;
+        continue;
+      case Role::intensifier:
+        mod = kIntensify;
+        mod_left = kModifierReach;
+        continue;
+      case Role::downtoner:
+        mod = kDowntone;
+        mod_left = kModifierReach;
+        continue;
+      case Role::poco:
+        poco_left = kModifierReach;
+        continue;
+      case Role::troppo:
+        mod = kIntensify;
+        mod_left = kModifierReach;
+        troppo_left = kModifierReach;
+        troppo_start = t.start;
+        troppo_end = t.end;
+        continue;
+      case Role::clause:
+        finish_troppo();
+        scope = mod_left = poco_left = 0;
+        continue;
+      case Role::none:
+        break;
+    }
+
+    const Word* w = word(norm);
+    double boost = 1.0;
+    if (!w && norm.size() > 7 && norm.ends_with("issim")) {  // superlative: comodissima → comod(o)
+      const std::string base(norm.substr(0, norm.size() - 5));
+      w = word(base);
+      for (const char* ending : {"o", "e"})
+        if (!w) w = word(tokenizer.stem(base + ending));
+      boost = kSuperlative;
+    }
+    if (w) {
+      add(t.start, t.end, w->polarity * boost, w->entry, t.text);
+    } else {
+      step();
+    }
+  }
+  end_sentence(1.0);
+
+  const double n_hits = static_cast<double>(hits.size());
+  features[0] = std::log1p(P);
+  features[1] = std::log1p(N);
+  features[2] = std::log1p(std::min(P, N));
+  features[3] = std::log1p(P_last);
+  features[4] = std::log1p(N_last);
+  features[5] = (P - N) / (P + N + 1.0);
+  features[6] = std::log1p(n_hits);
+  features[7] = std::log1p(static_cast<double>(words));
+  features[8] = exclaim ? 1.0 : 0.0;
+  features[9] = question ? 1.0 : 0.0;
+}
+
+std::vector<std::string> SentimentClassifier::lexicon_feature_names() {
+  return {"log1p_positive",      "log1p_negative", "log1p_min_positive_negative",
+          "log1p_positive_last", "log1p_negative_last", "balance",
+          "log1p_matches",       "log1p_words",    "exclamation",
+          "question"};
+}
+
+}  // namespace perche

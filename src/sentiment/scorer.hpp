@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+// The sentiment lexicon's index and the rules that read a comment through it (private).
+#pragma once
+
+#include <perche/sentiment.hpp>
+#include <perche/text.hpp>
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace perche {
+
+struct SentimentClassifier::Scorer {
+  // One lexicon match after the rules.
+  struct Hit {
+    std::size_t start, end;  // bytes of the text
+    double weight;           // the polarity that counted
+    std::uint32_t entry;     // lexicon entry, or kNoEntry for an emoticon (its text is the term)
+  };
+  static constexpr std::uint32_t kNoEntry = 0xFFFFFFFFu;
+
+  explicit Scorer(const SentimentLexicon& lexicon);
+
+  // The kLexiconFeatures features of a text into `features`; the matches into `hits` when given.
+  // Linear in the text's length.
+  void score(std::string_view text, std::span<double> features, std::vector<Hit>* hits = nullptr) const;
+
+  std::vector<std::string> terms;  // the lexicon's terms, by entry
+  text::Tokenizer tokenizer;  // case folding, accent fixing, elisions split, stems; keeps every word
+
+ private:
+  struct Phrase {
+    std::vector<std::string> stems;  // of the words after the first
+    double polarity;
+    std::uint32_t entry;
+  };
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <class V>
+  using Map = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+  struct Word {
+    double polarity;
+    std::uint32_t entry;
+  };
+  enum class Role : std::uint8_t { none, negator, intensifier, downtoner, poco, troppo, contrast, clause };
+
+  const Word* word(std::string_view stem) const;
+  Role role(std::string_view stem) const;
+
+  Map<Word> words_;                   // single words by stem (the first entry with a stem wins)
+  Map<std::vector<Phrase>> phrases_;  // by the first word's stem, longest first
+  Map<Role> roles_;                   // modifier words by stem
+  std::array<std::string, 2> only_;   // "solo", "soltanto": "non solo" is no negation
+};
+
+}  // namespace perche

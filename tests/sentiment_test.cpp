@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: Apache-2.0
+// SentimentClassifier and SentimentLexicon: the text format, each rule with hand-computed weights
+// (on a small lexicon written here), fitting, probabilities, the file format, the shipped default.
+#include <doctest/doctest.h>
+
+#include <perche/error.hpp>
+#include <perche/sentiment.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace {
+
+const char* kLexicon =
+    "# test lexicon\n"
+    "gentile\t2\n"
+    "ottimo\t3\n"
+    "pessimo\t-3\n"
+    "male\t-1.5\n"
+    "problema\t-1.5\n"
+    "lento\t-1.5\n"
+    "lungo\t-0.5\n"
+    "pulito\t2\n"
+    "fa schifo\t-3\n"
+    "non vedo l'ora\t2\n"
+    "\xF0\x9F\x98\xA1\t-2.5\n"  // 😡
+    "\n"
+    "risolto\t1\n";
+
+perche::SentimentClassifier lexicon_only() {
+  perche::SentimentOptions o;
+  o.words = false;
+  return perche::SentimentClassifier(o, perche::SentimentLexicon::parse(kLexicon));
+}
+
+// The lexicon matches of a text as "term:weight" (weights rounded to 0.01).
+std::vector<std::string> matches(const perche::SentimentClassifier& clf, std::string_view text) {
+  // explain() needs a fitted model: fit a throwaway one on two texts.
+  std::vector<std::string> out;
+  for (const auto& c : clf.explain(text).lexicon) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", c.weight);
+    out.push_back(c.term + ":" + buf);
+  }
+  return out;
+}
+
+perche::SentimentClassifier fitted_lexicon_only() {
+  auto clf = lexicon_only();
+  std::vector<std::string_view> texts{"gentile", "ottimo", "pessimo", "lento", "ho chiamato", "gentile ma lento"};
+  std::vector<std::string> labels{"positive", "positive", "negative", "negative", "neutral", "mixed"};
+  clf.fit(texts, labels);
+  return clf;
+}
+
+using V = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("the lexicon text format parses terms, phrases and emoji and names the line of each error") {
+  const auto lex = perche::SentimentLexicon::parse(kLexicon);
+  CHECK(lex.size() == 12);
+  CHECK(lex.entries()[8].term == "fa schifo");
+  CHECK(lex.entries()[8].polarity == -3);
+  CHECK(perche::SentimentLexicon::parse(lex.to_text()).entries().size() == lex.size());
+  CHECK_THROWS_WITH_AS(perche::SentimentLexicon::parse("a\t1\nb 2\n"),
+                       "lexicon line 2: expected 'term<TAB>polarity', found no tab", perche::FormatError);
+  CHECK_THROWS_WITH_AS(perche::SentimentLexicon::parse("a\tx\n"), "lexicon line 1: polarity 'x' is not a number",
+                       perche::FormatError);
+  CHECK_THROWS_WITH_AS(perche::SentimentLexicon::parse("# c\na\t4\n"),
+                       "lexicon line 2: polarity 4 of 'a', expected a number in [-3, 3]", perche::FormatError);
+  CHECK(perche::SentimentLexicon::parse("a b\t0\n").entries()[0].polarity == 0);  // a neutral phrase
+  CHECK_THROWS_WITH_AS(perche::SentimentLexicon::parse("a b\t1\n\na  b\t2\n"),
+                       "lexicon line 3: 'a b' is listed twice (first on line 1)", perche::FormatError);
+  CHECK_THROWS_WITH_AS(perche::SentimentLexicon::parse("a b c d e f g\t1\n"),
+                       "lexicon line 1: 'a b c d e f g' has 7 words, at most 6", perche::FormatError);
+  CHECK_THROWS_AS(perche::SentimentLexicon({{"a", std::nan("")}}), std::invalid_argument);
+  CHECK_THROWS_AS(perche::SentimentLexicon({{"a", 1}, {"a", 2}}), std::invalid_argument);
+}
+
+TEST_CASE("each sentiment rule gives its hand-computed weight") {
+  const auto clf = fitted_lexicon_only();
+  CHECK(matches(clf, "Operatore gentile") == V{"gentile:2.00"});
+  // Negation: positive × −0.8, negative × −0.6; negative concord extends the scope.
+  CHECK(matches(clf, "non gentile") == V{"gentile:-1.60"});
+  CHECK(matches(clf, "non male") == V{"male:0.90"});
+  CHECK(matches(clf, "non ho avuto nessun problema") == V{"problema:0.90"});
+  CHECK(matches(clf, "non ho mai visto un operatore gentile") == V{"gentile:-1.60"});
+  CHECK(matches(clf, "senza problemi") == V{"problema:0.90"});
+  // The scope ends at punctuation and at a word that starts another clause; "non solo" is no negation.
+  CHECK(matches(clf, "non lo so, gentile") == V{"gentile:2.00"});
+  CHECK(matches(clf, "non ho avuto problemi e operatore gentile") == V{"problema:0.90", "gentile:2.00"});
+  CHECK(matches(clf, "non solo gentile") == V{"gentile:2.00"});
+  // Intensifiers × 1.5, downtoners × 0.6, "poco" × −0.7.
+  CHECK(matches(clf, "molto gentile") == V{"gentile:3.00"});
+  CHECK(matches(clf, "un po' lento") == V{"lento:-0.90"});
+  CHECK(matches(clf, "poco gentile") == V{"gentile:-1.40"});
+  // "troppo" intensifies a polar word, or counts −1 by itself.
+  CHECK(matches(clf, "troppo gentile") == V{"gentile:3.00"});
+  CHECK(matches(clf, "attesa troppo alta") == V{"troppo:-1.00"});
+  CHECK(matches(clf, "troppo lungo") == V{"lungo:-0.75"});
+  // Contrast: before the last contrast word × 0.6, after a contrast word × 1.3.
+  CHECK(matches(clf, "gentile ma lento") == V{"gentile:1.20", "lento:-1.95"});
+  CHECK(matches(clf, "lento. Però gentile") == V{"lento:-1.50", "gentile:2.60"});
+  // Capitals × 1.2, elongation × 1.3, superlatives × 1.5, "!" × 1.1, "!!" × 1.2.
+  CHECK(matches(clf, "PESSIMO") == V{"pessimo:-3.60"});
+  CHECK(matches(clf, "gentileee") == V{"gentile:2.60"});
+  CHECK(matches(clf, "pulitissima") == V{"pulito:3.00"});
+  CHECK(matches(clf, "gentile!") == V{"gentile:2.20"});
+  CHECK(matches(clf, "gentile!!!") == V{"gentile:2.40"});
+  // Phrases win over words; one that starts with a negator keeps its own meaning.
+  CHECK(matches(clf, "mi fa schifo") == V{"fa schifo:-3.00"});
+  CHECK(matches(clf, "non vedo l'ora") == V{"non vedo l'ora:2.00"});
+  CHECK(matches(clf, "non fa schifo") == V{"fa schifo:1.80"});
+  // Emoticons by their mouth; emoji, and runs of one emoji, through the lexicon.
+  CHECK(matches(clf, "ok :-)))") == V{":-))):2.10"});
+  CHECK(matches(clf, "uffa :(") == V{":(:-1.50"});
+  CHECK(matches(clf, "risolto \xF0\x9F\x98\xA1\xF0\x9F\x98\xA1") ==
+        V{"risolto:1.00", "\xF0\x9F\x98\xA1:-2.50"});
+  CHECK(matches(clf, "boh o.o").empty());
+}
+
+TEST_CASE("explanation spans slice the original text") {
+  const auto clf = fitted_lexicon_only();
+  const std::string text = "Beh, NON è stato gentile: mi fa schifo!";
+  const auto e = clf.explain(text);
+  REQUIRE(e.lexicon.size() == 2);
+  const auto [s0, t0] = e.lexicon[0].spans[0];
+  const auto [s1, t1] = e.lexicon[1].spans[0];
+  CHECK(text.substr(s0, t0 - s0) == "gentile");
+  CHECK(text.substr(s1, t1 - s1) == "fa schifo");
+}
+
+TEST_CASE("the lexicon features are the logs of the positive and negative sums and their companions") {
+  const auto clf = fitted_lexicon_only();
+  std::vector<std::string_view> texts{"gentile ma lento?", ""};
+  const auto F = clf.lexicon_features(texts);
+  REQUIRE(F.cols() == perche::SentimentClassifier::kLexiconFeatures);
+  const double P = 1.2, N = 1.95;
+  CHECK(F(0, 0) == doctest::Approx(std::log1p(P)));
+  CHECK(F(0, 1) == doctest::Approx(std::log1p(N)));
+  CHECK(F(0, 2) == doctest::Approx(std::log1p(P)));
+  CHECK(F(0, 5) == doctest::Approx((P - N) / (P + N + 1)));
+  CHECK(F(0, 6) == doctest::Approx(std::log1p(2.0)));
+  CHECK(F(0, 7) == doctest::Approx(std::log1p(3.0)));
+  CHECK(F(0, 8) == 0.0);
+  CHECK(F(0, 9) == 1.0);
+  for (std::size_t f = 0; f < F.cols(); ++f) CHECK(F(1, f) == 0.0);
+}
+
+TEST_CASE("a fitted sentiment model gives four probabilities in class order that sum to one") {
+  perche::SentimentOptions o;
+  o.features.min_df = {1, false};
+  perche::SentimentClassifier clf(o, perche::SentimentLexicon::parse(kLexicon));
+  std::vector<std::string_view> texts;
+  std::vector<std::string> labels;
+  for (int i = 0; i < 10; ++i) {
+    texts.insert(texts.end(), {"operatore gentile, tutto risolto", "servizio pessimo, fa schifo", "ho chiamato ieri",
+                               "gentile ma lento"});
+    labels.insert(labels.end(), {"positive", "negative", "neutral", "mixed"});
+  }
+  clf.fit(texts, labels);
+  CHECK(perche::SentimentClassifier::classes() == V{"mixed", "negative", "neutral", "positive"});
+  std::vector<std::string_view> probe{"molto gentile", "pessimo", "ho chiamato", "gentile ma lento"};
+  CHECK(clf.predict(probe) == V{"positive", "negative", "neutral", "mixed"});
+  const auto P = clf.predict_proba(probe);
+  for (std::size_t i = 0; i < P.rows(); ++i) {
+    double sum = 0;
+    for (double p : P.row(i)) sum += p;
+    CHECK(sum == doctest::Approx(1.0));
+    const auto one = clf.predict_proba(probe[i]);
+    for (std::size_t k = 0; k < 4; ++k) CHECK(one[k] == P(i, k));
+  }
+  // Word features explain in words, signed toward positive.
+  const auto e = clf.explain("servizio pessimo");
+  CHECK(e.label == "negative");
+  REQUIRE(!e.words.empty());
+  CHECK(e.words.front().weight < 0);
+
+  // The file format round-trips exactly; a flipped byte is a FormatError naming the model.
+  const std::string bytes = clf.to_bytes();
+  const auto back = perche::SentimentClassifier::from_bytes(bytes);
+  CHECK(back.predict_proba(probe).values().size() == 16);
+  for (std::size_t k = 0; k < 16; ++k) CHECK(back.predict_proba(probe).values()[k] == P.values()[k]);
+  CHECK(back.to_bytes() == bytes);
+  std::string bad = bytes;
+  bad[bad.size() / 2] ^= 0x20;
+  CHECK_THROWS_AS(perche::SentimentClassifier::from_bytes(bad), perche::FormatError);
+  CHECK_THROWS_WITH_AS(perche::SentimentClassifier::from_bytes("PERCHEDC"),
+                       doctest::Contains("SentimentClassifier model: not a perche model"), perche::FormatError);
+  CHECK_THROWS_AS(perche::SentimentClassifier::from_bytes(bytes.substr(0, bytes.size() - 5)), perche::FormatError);
+}
+
+TEST_CASE("a class missing from the training labels gets probability zero") {
+  auto clf = lexicon_only();
+  std::vector<std::string_view> texts{"gentile", "ottimo", "pessimo", "fa schifo"};
+  std::vector<std::string> labels{"positive", "positive", "negative", "negative"};
+  clf.fit(texts, labels);
+  const auto p = clf.predict_proba(std::string_view("gentile ma lento"));
+  CHECK(p[0] == 0.0);  // mixed
+  CHECK(p[2] == 0.0);  // neutral
+  CHECK(p[1] + p[3] == doctest::Approx(1.0));
+  CHECK(clf.predict(std::string_view("molto gentile")) == "positive");
+  CHECK(perche::SentimentClassifier::from_bytes(clf.to_bytes()).predict_proba(std::string_view("gentile")) ==
+        clf.predict_proba(std::string_view("gentile")));
+}
+
+TEST_CASE("bad training labels are named by index and value") {
+  auto clf = lexicon_only();
+  std::vector<std::string_view> texts{"a", "b"};
+  CHECK_THROWS_WITH_AS(clf.fit(texts, std::vector<std::string>{"positive", "Positive"}),
+                       "SentimentClassifier.fit: label 1 is 'Positive', expected one of mixed, negative, neutral, positive",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(clf.fit(texts, std::vector<std::string>{"positive"}),
+                       "SentimentClassifier.fit: 2 texts but 1 labels", std::invalid_argument);
+  CHECK_THROWS_AS(clf.fit(texts, std::vector<std::string>{"positive", "positive"}), std::invalid_argument);
+  CHECK_THROWS_AS(clf.predict(std::string_view("x")), std::logic_error);
+}
+
+TEST_CASE("scoring stays linear on a long comment and clean on invalid UTF-8") {
+  const auto clf = fitted_lexicon_only();
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "non gentile ma lento, ";
+  std::vector<std::string_view> one{text};
+  const auto F = clf.lexicon_features(one);
+  CHECK(F(0, 6) == doctest::Approx(std::log1p(40000.0)));
+  const std::string invalid = "gentile \xC3\x28 \xFF pessimo";
+  CHECK(clf.explain(invalid).lexicon.size() == 2);
+}
+
+TEST_CASE("the shipped default model needs no training data and reads obvious comments right") {
+  const auto clf = perche::SentimentClassifier::default_model();
+  CHECK(clf.fitted());
+  CHECK(!clf.options().words);
+  CHECK(clf.lexicon().size() > 1000);
+  std::vector<std::string_view> texts{"Operatore gentilissimo, problema risolto subito. Grazie!",
+                                      "Servizio pessimo, non mi hanno mai richiamato. Vergogna!",
+                                      "Ho chiamato per cambiare il piano tariffario.",
+                                      "L'operatore è stato gentile ma il problema non è stato risolto."};
+  CHECK(clf.predict(texts) == V{"positive", "negative", "neutral", "mixed"});
+  // Deterministic: the same bytes every time.
+  CHECK(perche::SentimentClassifier::default_model().to_bytes() == clf.to_bytes());
+}
