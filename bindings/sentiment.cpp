@@ -60,18 +60,20 @@ void bind_sentiment(py::module_& m) {
       .def("to_text", &SentimentLexicon::to_text);
 
   py::class_<SentimentClassifier>(m, "SentimentClassifier")
-      .def(py::init([](bool words, std::optional<double> C, unsigned threads, const SentimentLexicon& lexicon) {
+      // None: the C++ default of SentimentOptions.
+      .def(py::init([](std::optional<bool> words, std::optional<double> C, std::optional<unsigned> threads,
+                       const SentimentLexicon& lexicon) {
              SentimentOptions o;
-             o.words = words;
+             if (words) o.words = *words;
              if (C) o.logistic.C = *C;
-             o.threads = threads;
+             if (threads) o.threads = *threads;
              return SentimentClassifier(o, lexicon);
            }),
            py::arg("words"), py::arg("C"), py::arg("threads"), py::arg("lexicon"))
       .def(
           "fit",
-          [](SentimentClassifier& c, const py::iterable& texts, const std::vector<std::string>& labels)
-              -> SentimentClassifier& {
+          [](SentimentClassifier& c, const py::iterable& texts,
+             const std::vector<std::string>& labels) -> SentimentClassifier& {
             const perche_py::Utf8Texts owned(texts, "SentimentClassifier.fit", utf8_policy(c));
             const auto& v = owned.views();
             py::gil_scoped_release release;
@@ -82,11 +84,12 @@ void bind_sentiment(py::module_& m) {
             return c;
           },
           py::arg("texts"), py::arg("labels"), py::return_value_policy::reference)
-      .def_property_readonly("fitted", [](const SentimentClassifier& c) { return read(&c, [&] { return c.fitted(); }); })
+      .def_property_readonly("fitted",
+                             [](const SentimentClassifier& c) { return read(&c, [&] { return c.fitted(); }); })
       .def_property_readonly("words",
                              [](const SentimentClassifier& c) { return read(&c, [&] { return c.options().words; }); })
-      .def_property_readonly("C",
-                             [](const SentimentClassifier& c) { return read(&c, [&] { return c.options().logistic.C; }); })
+      .def_property_readonly(
+          "C", [](const SentimentClassifier& c) { return read(&c, [&] { return c.options().logistic.C; }); })
       .def_property_readonly("threads",
                              [](const SentimentClassifier& c) { return read(&c, [&] { return c.options().threads; }); })
       .def_property_readonly("lexicon",
@@ -149,8 +152,16 @@ void bind_sentiment(py::module_& m) {
             d["words"] = lists[1];
             return d;
           },
-          py::arg("text"), py::arg("max_terms") = 10)
+          py::arg("text"), py::arg("max_terms") = std::size_t{10})
       .def("to_bytes", [](const SentimentClassifier& c) { return py::bytes(read(&c, [&] { return c.to_bytes(); })); })
+      .def_static(
+          "default_model",
+          [](const py::bytes& data_dir) {
+            std::string d(data_dir);
+            py::gil_scoped_release release;
+            return SentimentClassifier::default_model(d);
+          },
+          py::arg("data_dir"))
       .def_static(
           "from_bytes",
           [](const py::bytes& b) {
@@ -160,7 +171,8 @@ void bind_sentiment(py::module_& m) {
           },
           py::arg("data"))
       .def(
-          "save", [](const SentimentClassifier& c, const py::bytes& path) { read(&c, [&] { c.save(std::string(path)); }); },
+          "save",
+          [](const SentimentClassifier& c, const py::bytes& path) { read(&c, [&] { c.save(std::string(path)); }); },
           py::arg("path"))
       .def_static(
           "load",

@@ -31,6 +31,7 @@ py::array_t<std::uint8_t> to_numpy(const LabelMatrix& Y) {
 struct PySurveyOptions : SurveyOptions {
   std::shared_ptr<const DriverClassifier> held_model;
   std::shared_ptr<const Codebook> held_codebook;
+  std::shared_ptr<const SentimentClassifier> held_sentiment;
 };
 
 // One DataFrame column, held while the GIL is released.
@@ -79,6 +80,8 @@ void bind_survey(py::module_& m) {
       .def_readwrite("verbatims", &SurveyOptions::verbatims)
       .def_readwrite("lang", &SurveyOptions::lang)
       .def_readwrite("max_problems", &SurveyOptions::max_problems)
+      .def_readwrite("sentiment", &SurveyOptions::sentiment)
+      .def_readwrite("sentiment_model_path", &SurveyOptions::sentiment_model_path)
       // A copy of the model (taken under its object's lock): the analysis never sees a model
       // that another thread retrains meanwhile.
       .def(
@@ -86,6 +89,13 @@ void bind_survey(py::module_& m) {
           [](PySurveyOptions& o, const DriverClassifier& c) {
             o.held_model = perche_py::read(&c, [&] { return std::make_shared<const DriverClassifier>(c); });
             o.model = o.held_model.get();
+          },
+          py::arg("model"))
+      .def(
+          "set_sentiment_model",
+          [](PySurveyOptions& o, const SentimentClassifier& c) {
+            o.held_sentiment = perche_py::read(&c, [&] { return std::make_shared<const SentimentClassifier>(c); });
+            o.sentiment_model = o.held_sentiment.get();
           },
           py::arg("model"))
       .def(

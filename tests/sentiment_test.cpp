@@ -116,8 +116,7 @@ TEST_CASE("each sentiment rule gives its hand-computed weight") {
   // Emoticons by their mouth; emoji, and runs of one emoji, through the lexicon.
   CHECK(matches(clf, "ok :-)))") == V{":-))):2.10"});
   CHECK(matches(clf, "uffa :(") == V{":(:-1.50"});
-  CHECK(matches(clf, "risolto \xF0\x9F\x98\xA1\xF0\x9F\x98\xA1") ==
-        V{"risolto:1.00", "\xF0\x9F\x98\xA1:-2.50"});
+  CHECK(matches(clf, "risolto \xF0\x9F\x98\xA1\xF0\x9F\x98\xA1") == V{"risolto:1.00", "\xF0\x9F\x98\xA1:-2.50"});
   CHECK(matches(clf, "boh o.o").empty());
 }
 
@@ -209,9 +208,10 @@ TEST_CASE("a class missing from the training labels gets probability zero") {
 TEST_CASE("bad training labels are named by index and value") {
   auto clf = lexicon_only();
   std::vector<std::string_view> texts{"a", "b"};
-  CHECK_THROWS_WITH_AS(clf.fit(texts, std::vector<std::string>{"positive", "Positive"}),
-                       "SentimentClassifier.fit: label 1 is 'Positive', expected one of mixed, negative, neutral, positive",
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      clf.fit(texts, std::vector<std::string>{"positive", "Positive"}),
+      "SentimentClassifier.fit: label 1 is 'Positive', expected one of mixed, negative, neutral, positive",
+      std::invalid_argument);
   CHECK_THROWS_WITH_AS(clf.fit(texts, std::vector<std::string>{"positive"}),
                        "SentimentClassifier.fit: 2 texts but 1 labels", std::invalid_argument);
   CHECK_THROWS_AS(clf.fit(texts, std::vector<std::string>{"positive", "positive"}), std::invalid_argument);

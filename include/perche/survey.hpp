@@ -30,6 +30,7 @@
 #include <perche/codebook.hpp>
 #include <perche/csv.hpp>
 #include <perche/drivers.hpp>
+#include <perche/sentiment.hpp>
 #include <perche/error.hpp>
 #include <perche/metrics.hpp>
 
@@ -94,6 +95,13 @@ struct SurveyOptions {
   /// A model's decision: probability >= each driver's own threshold (tuned when it was trained),
   /// or >= this one value for every driver, in (0, 1] (Labeller::model only).
   std::optional<double> threshold{};
+
+  /// The sentiment of each comment (perche/sentiment.hpp): from `sentiment_model`, or the file
+  /// `sentiment_model_path`; neither: the shipped default (SentimentClassifier::default_model(),
+  /// from `data_dir` when given). false: no sentiment figures. `sentiment_model` is not owned.
+  bool sentiment = true;
+  const SentimentClassifier* sentiment_model = nullptr;
+  std::string sentiment_model_path;
 
   double confidence = kDefaultConfidence;  ///< of every interval, in (0, 1)
   double alpha = 0.05;                     ///< significance of tests (Holm/BH-adjusted where several), in (0, 1)
@@ -202,10 +210,48 @@ struct Verbatim {
   std::string driver, text;
   double probability = 1.0;
   int score = 0;
+  /// The comment's sentiment (mixed, negative, neutral, positive) when the analysis has one: a
+  /// negative or mixed comment is one of the driver's pain points, a positive one a delight.
+  std::optional<std::string> sentiment{};
   std::optional<std::string> segment{}, date{};
   std::size_t line = 0;              ///< CSV line (0 for columns in memory)
   std::optional<std::size_t> row{};  ///< row position for columns in memory
   std::vector<Highlight> highlights;
+};
+
+/// Sentiment of the analysed comments (SurveyOptions::sentiment).
+struct SurveySentiment {
+  std::string model = "default";  ///< "default" (the shipped lexicon model) or "model" (a given one)
+  std::optional<std::string> path{};
+  std::uint64_t comments = 0;
+  /// Comments by class, in SentimentClassifier::kClasses order (mixed, negative, neutral, positive).
+  std::array<std::uint64_t, 4> counts{};
+  /// Net sentiment: (positive − negative) / comments × 100 (mixed and neutral count in the base).
+  double net = 0;
+  /// The hidden risk and its mirror (NPS only; none for CSAT/CES or without such respondents):
+  /// of the promoters with a comment, the share whose comment is negative or mixed; of the
+  /// detractors with a comment, the share whose comment is positive.
+  std::optional<double> promoters_negative{}, detractors_positive{};
+  std::uint64_t promoters = 0, detractors = 0;  ///< with a comment
+};
+
+/// Sentiment of one driver's mentions: the class of each mentioning comment, and the impact of its
+/// negative (negative or mixed) and of its positive (positive or mixed) mentions separately, as
+/// DriverImpact defines impact (score of all − score without those mentioners, bootstrap interval).
+struct DriverSentiment {
+  std::string driver;
+  std::uint64_t mentions = 0;
+  std::array<std::uint64_t, 4> counts{};  ///< in SentimentClassifier::kClasses order
+  double net = 0;                         ///< (positive − negative) / mentions × 100; 0 without mentions
+  std::optional<double> negative_impact, negative_ci_low, negative_ci_high;
+  std::optional<double> positive_impact, positive_ci_low, positive_ci_high;
+};
+
+/// The share of negative or mixed comments in one period of the trend.
+struct SentimentPeriod {
+  std::string period;
+  std::uint64_t comments = 0, negative = 0;
+  double share = 0;
 };
 
 /// Another metric's column found beside the analysed one (an NPS survey with a CSAT question).
@@ -255,7 +301,10 @@ struct SurveyAnalysis {
   std::vector<SurveyDriverSegment> driver_segments;
   std::vector<SurveyDriverTrend> driver_trend;
   std::vector<Verbatim> verbatims;
-  std::uint64_t comments = 0;  ///< analysed rows with a comment
+  std::optional<SurveySentiment> sentiment;       ///< none without comments or with sentiment off
+  std::vector<DriverSentiment> driver_sentiment;  ///< in the order of `drivers`
+  std::vector<SentimentPeriod> sentiment_trend;   ///< by period of the trend
+  std::uint64_t comments = 0;                     ///< analysed rows with a comment
   std::vector<std::string> notes;
 };
 

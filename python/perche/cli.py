@@ -119,6 +119,7 @@ def analyze_command(args) -> int:
                      labels=getattr(args, "labels", None), drivers=drivers, freq=args.freq,
                      bootstrap_samples=getattr(args, "bootstrap", None), verbatims=getattr(args, "verbatims", None),
                      threshold=getattr(args, "threshold", None), lang=args.lang, scale=args.scale,
+                     sentiment=False if args.no_sentiment else args.sentiment_model,
                      progress=None if args.progress else False)
     src = result.data["source"]
     _print_problems(src["problems"], src["problems_total"], " (the first 100 are in --json)" if args.json else "")
@@ -334,6 +335,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--json", help="write every figure to this JSON file (schema 2, docs/schema.md)")
         p.add_argument("--lang", choices=["it", "en"], help=f"report language (default {d.lang})")
         p.add_argument("--no-progress", dest="progress", action="store_false", help="no status line on stderr")
+        feel = p.add_mutually_exclusive_group()
+        feel.add_argument("--sentiment-model", help="sentiment model saved by perche.SentimentClassifier "
+                          "(default: the shipped lexicon model)")
+        feel.add_argument("--no-sentiment", action="store_true", help="no sentiment figures")
         if not drivers:
             p.add_argument("--text", help="open-answer column (default: none; metrics only)")
             return

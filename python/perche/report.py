@@ -51,6 +51,18 @@ _L = {
                         "non sul punteggio osservato, che può cadere fuori dall'intervallo: in quel caso è "
                         "indicato il centro dell'intervallo."),
         "ns_note": "In grigio i driver il cui impatto ha un intervallo che include lo zero (non significativo).",
+        "sentiment": "Sentiment dei commenti", "sent_model": {"default": "lessico predefinito", "model": "modello"},
+        "classes": {"positive": "positivi", "negative": "negativi", "mixed": "misti", "neutral": "neutri"},
+        "class1": {"positive": "positivo", "negative": "negativo", "mixed": "misto", "neutral": "neutro"},
+        "net": "netto", "hidden": "Rischio nascosto: {p} dei promotori con un commento ha scritto un commento negativo o misto",
+        "mirror": "{p} dei detrattori con un commento ha scritto un commento positivo",
+        "sent_drivers": "Sentiment per driver", "neg_share": "neg. o misti", "pos_share": "positivi",
+        "neg_impact": "impatto neg.", "pos_impact": "impatto pos.",
+        "pain": "Punti dolenti", "delight": "Cosa piace", "neg_trend": "Quota di commenti negativi o misti per periodo",
+        "sent_note": ("Sentiment per commento: un commento negativo o misto che cita un driver ne è un punto "
+                      "dolente, uno positivo un punto di forza. Impatto delle menzioni negative = punteggio di "
+                      "tutti − punteggio senza chi cita il driver in un commento negativo o misto (così per le "
+                      "positive), con intervallo bootstrap."),
     },
     "en": {
         "title": "Why? Driver analysis", "title_metrics": "Why? Metrics", "rows": "rows used", "of": "of", "bad": "bad rows", "missing": "missing or invalid",
@@ -79,6 +91,18 @@ _L = {
         "centre_note": ("With few responses the interval is centred on a small-sample estimate, not on the "
                         "observed score, which can fall outside it: then the interval centre is shown."),
         "ns_note": "Grey: drivers whose impact interval includes zero (not significant).",
+        "sentiment": "Sentiment of the comments", "sent_model": {"default": "default lexicon", "model": "model"},
+        "classes": {"positive": "positive", "negative": "negative", "mixed": "mixed", "neutral": "neutral"},
+        "class1": {"positive": "positive", "negative": "negative", "mixed": "mixed", "neutral": "neutral"},
+        "net": "net", "hidden": "Hidden risk: {p} of the promoters with a comment wrote a negative or mixed one",
+        "mirror": "{p} of the detractors with a comment wrote a positive one",
+        "sent_drivers": "Sentiment by driver", "neg_share": "neg. or mixed", "pos_share": "positive",
+        "neg_impact": "neg. impact", "pos_impact": "pos. impact",
+        "pain": "Pain points", "delight": "Delights", "neg_trend": "Share of negative or mixed comments by period",
+        "sent_note": ("Sentiment per comment: a negative or mixed comment that mentions a driver is one of its "
+                      "pain points, a positive one a delight. Impact of negative mentions = score of all − score "
+                      "without those who mention the driver in a negative or mixed comment (likewise for "
+                      "positive ones), with a bootstrap interval."),
     },
 }
 
@@ -255,6 +279,60 @@ def _table(head: list, rows: list, align: str) -> list:
     return out
 
 
+def _sentiment_rows(data: dict, metric: str) -> list:
+    """Per driver with sentiment: (driver dict, its sentiment dict, negative share, positive share)."""
+    rows = []
+    for d in _l(data.get("drivers")):
+        st = d.get("sentiment")
+        if not isinstance(st, dict):
+            continue
+        c, m = _d(st.get("counts")), _i(st.get("mentions")) or 0
+        neg = ((_i(c.get("negative")) or 0) + (_i(c.get("mixed")) or 0)) / m if m else None
+        pos = (_i(c.get("positive")) or 0) / m if m else None
+        rows.append((d, st, neg, pos))
+    return rows
+
+
+def _impact_ci(st: dict, key: str, metric: str) -> str:
+    v = _impact(st.get(f"{key}_impact"), metric)
+    if _f(st.get(f"{key}_impact")) is not None and _f(st.get(f"{key}_ci_low")) is not None:
+        v += f" [{_impact(st.get(f'{key}_ci_low'), metric)}, {_impact(st.get(f'{key}_ci_high'), metric)}]"
+    return v
+
+
+def _sentiment_lines(data: dict, L: dict) -> list:
+    """The overall sentiment in words: shares by class, net, hidden risk."""
+    st = data.get("sentiment")
+    if not isinstance(st, dict) or not _i(st.get("comments")):
+        return []
+    n, c = _i(st.get("comments")) or 0, _d(st.get("counts"))
+    shares = ", ".join(f"{L['classes'][k]} {_pct((_i(c.get(k)) or 0) / n)}"
+                       for k in ("positive", "negative", "mixed", "neutral"))
+    net = _f(st.get("net"))
+    out = [f"{shares}; {L['net']} {'—' if net is None else f'{net:+.0f}'} (n={_n(n)})"]
+    if _f(st.get("promoters_negative")) is not None:
+        out.append(L["hidden"].format(p=_pct(st.get("promoters_negative"))) + f" (n={_n(st.get('promoters'))})")
+    if _f(st.get("detractors_positive")) is not None:
+        out.append(L["mirror"].format(p=_pct(st.get("detractors_positive"))) + f" (n={_n(st.get('detractors'))})")
+    return out
+
+
+def _sentiment_text(data: dict, metric: str, L: dict) -> list:
+    st = data.get("sentiment")
+    if not isinstance(st, dict):
+        return []
+    kind = L["sent_model"].get(_s(st.get("model")), "")
+    lines = ["", f"{L['sentiment']} ({kind}):"] + ["  " + x for x in _sentiment_lines(data, L)]
+    rows = [[_s(d.get("label"))[:26], _n(s.get("mentions")), _pct(neg), _pct(pos),
+             "—" if _f(s.get("net")) is None else f"{_f(s.get('net')):+.0f}",
+             _impact_ci(s, "negative", metric), _impact_ci(s, "positive", metric)]
+            for d, s, neg, pos in _sentiment_rows(data, metric)]
+    if rows:
+        lines += _table([L["driver"], L["mentions"], L["neg_share"], L["pos_share"], L["net"], L["neg_impact"],
+                         L["pos_impact"]], rows, "<>>>>>>")
+    return lines
+
+
 def render_text(data: dict, lang: Optional[str] = None) -> str:
     """The terminal summary of an analysis (≤ 110 columns), in `lang` (default: the document's)."""
     L, metric = _check(data, lang)
@@ -325,6 +403,7 @@ def render_text(data: dict, lang: Optional[str] = None) -> str:
         lines += _table([L["driver"], L["mentions"], L["share"], M, L["impact"], L["or_neg"].format(neg=neg),
                          L["quadrant"]], rows, "<>>>>><")
         lines.append("  " + L["sig"])
+    lines += _sentiment_text(data, metric, L)
     segments = _l(data.get("segments"))
     for s in segments:
         lines += ["", f"{L['segments']}: {_t(s.get('column'))}"]
@@ -354,7 +433,9 @@ def render_text(data: dict, lang: Optional[str] = None) -> str:
             seen[key] = seen.get(key, 0) + 1
             text = " ".join(_t(v.get("text")).split())
             text = text if len(text) <= 90 else text[:89] + "…"
-            lines.append(f"  [{_t(_label(labels, v.get('driver'))[:22])}, {M} {_n(v.get('score'))}] “{text}”")
+            feel = L["class1"].get(_s(v.get("sentiment")), "")
+            lines.append(f"  [{_t(_label(labels, v.get('driver'))[:22])}, {M} {_n(v.get('score'))}"
+                         + (f", {feel}" if feel else "") + f"] “{text}”")
     notes = data.get("notes")
     if isinstance(notes, list) and notes:
         lines += ["", L["notes"] + ":"] + [f"  - {_t(n)}" for n in notes]
@@ -725,15 +806,39 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
             out.append(f"<section><h2>{_e(L['share_trend'])}</h2>" + _html_table(
                 [L["driver"], first[0].get("period"), first[-1].get("period"), "Mann–Kendall", "p"], rows)
                 + "</section>")
+    st = data.get("sentiment")
+    if isinstance(st, dict):
+        body = "".join(f"<p>{_e(x)}</p>" for x in _sentiment_lines(data, L))
+        rows = [[_label(labels, d.get("driver")), _n(s.get("mentions")), _Td(_pct(neg), ("neg",)),
+                 _Td(_pct(pos), ("pos",)), "—" if _f(s.get("net")) is None else f"{_f(s.get('net')):+.0f}",
+                 _impact_ci(s, "negative", metric), _impact_ci(s, "positive", metric)]
+                for d, s, neg, pos in _sentiment_rows(data, metric)]
+        if rows:
+            body += f"<h3>{_e(L['sent_drivers'])}</h3>" + _html_table(
+                [L["driver"], L["mentions"], L["neg_share"], L["pos_share"], L["net"], L["neg_impact"],
+                 L["pos_impact"]], rows)
+        tr = _l(st.get("trend"))
+        if tr:
+            body += f"<h3>{_e(L['neg_trend'])}</h3>" + _html_table(
+                [L["period"], L["n"], L["neg_share"]],
+                [[_s(p.get("period")), _n(p.get("comments")), _pct(p.get("share"))] for p in tr])
+        out.append(f'<section id="sentiment"><h2>{_e(L["sentiment"])}</h2>{body}'
+                   f'<p class="note">{_e(L["sent_note"])}</p></section>')
     verbatims = _l(data.get("verbatims"))
     if verbatims:
         out.append(f'<section id="verbatims"><h2>{_e(L["verbatims"])}</h2>')
-        current = object()
+        current, group = object(), None
         for v in verbatims:
             if v.get("driver") != current:
-                current = v.get("driver")
+                current, group = v.get("driver"), None
                 out.append(f"<h3>{_e(_label(labels, current))}</h3>")
-            who = " · ".join(x for x in (f"{M} {_n(v.get('score'))}", _s(v.get("segment")), _s(v.get("date"))) if x)
+            feel = _s(v.get("sentiment"))
+            kind = "pain" if feel in ("negative", "mixed") else "delight" if feel == "positive" else None
+            if kind and kind != group:
+                group = kind
+                out.append(f'<p class="note {"neg" if kind == "pain" else "pos"}">{_e(L[kind])}</p>')
+            who = " · ".join(x for x in (f"{M} {_n(v.get('score'))}", L["class1"].get(feel, ""), _s(v.get("segment")),
+                                         _s(v.get("date"))) if x)
             out.append(f"<blockquote>{_marked(_s(v.get('text')), _l(v.get('highlights')))}"
                        f"<span class=\"who\">{_e(who)}</span></blockquote>")
         out.append("</section>")

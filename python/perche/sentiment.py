@@ -15,7 +15,7 @@ from typing import Optional
 import numpy as np
 
 from . import _core
-from .survey import DATA, read_csv
+from .survey import DATA
 
 LEXICON = DATA / "sentiment_it.tsv"
 CALIBRATION = DATA / "sentiment.csv"
@@ -38,13 +38,7 @@ def _lexicon(lexicon) -> "_core.SentimentLexicon":
 
 @functools.lru_cache(maxsize=1)
 def _default_bytes() -> bytes:
-    table = read_csv(CALIBRATION)
-    if table.problems:
-        line, message = table.problems[0]
-        raise ValueError(f"sentiment calibration set {CALIBRATION} line {line}: {message}")
-    core = _core.SentimentClassifier(False, None, 0, _lexicon(None))
-    core.fit(table.column("text"), table.column("label"))
-    return core.to_bytes()
+    return _core.SentimentClassifier.default_model(os.fsencode(DATA)).to_bytes()
 
 
 def _texts(texts, what: str) -> list:
@@ -57,18 +51,20 @@ def _texts(texts, what: str) -> list:
 class SentimentClassifier:
     """Per-comment sentiment: positive, negative, neutral or mixed.
 
-    SentimentClassifier(words=True, C=None, lexicon=None, threads=None): a model to fit on your own
-    labelled comments. It learns TF-IDF word features (words=True) beside the lexicon's features,
-    so a few hundred labels go further; C is the inverse L2 strength of its multinomial logistic
-    regression (None: the C++ default); lexicon None is the shipped one (or a path, a
-    {term: polarity} dict, a perche.SentimentLexicon); threads 0/None: all cores.
+    SentimentClassifier(words=None, C=None, lexicon=None, threads=None): a model to fit on your own
+    labelled comments. It learns TF-IDF word features (words=None or True) beside the lexicon's
+    features, so a few hundred labels go further (words=False: the lexicon's alone); C is the
+    inverse L2 strength of its multinomial logistic regression; lexicon None is the shipped one (or
+    a path, a {term: polarity} dict, a perche.SentimentLexicon); threads None/0: all cores. None
+    takes the C++ default (perche::SentimentOptions in perche/sentiment.hpp).
     SentimentClassifier.default() needs no training: the shipped lexicon and rules, calibrated on
     the team's labelled comments.
     """
 
     classes_ = np.array(CLASSES)
 
-    def __init__(self, words: bool = True, C: Optional[float] = None, lexicon=None, threads: Optional[int] = None):
+    def __init__(self, words: Optional[bool] = None, C: Optional[float] = None, lexicon=None,
+                 threads: Optional[int] = None):
         self.words = words
         self.C = C
         self.lexicon = lexicon
@@ -87,8 +83,7 @@ class SentimentClassifier:
         return self
 
     def __repr__(self) -> str:
-        defaults = {"words": True, "C": None, "lexicon": None, "threads": None}
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k])
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items() if v is not None)
         return f"SentimentClassifier({args})"
 
     # -- fitting -------------------------------------------------------------------------------
@@ -101,8 +96,9 @@ class SentimentClassifier:
         """labels: one class name per text (mixed, negative, neutral, positive)."""
         texts = _texts(texts, "SentimentClassifier.fit")
         labels = [str(v) for v in np.asarray(labels, dtype=object).ravel()]
-        core = _core.SentimentClassifier(bool(self.words), None if self.C is None else float(self.C),
-                                         int(self.threads or 0), _lexicon(self.lexicon))
+        core = _core.SentimentClassifier(None if self.words is None else bool(self.words),
+                                         None if self.C is None else float(self.C),
+                                         None if self.threads is None else int(self.threads), _lexicon(self.lexicon))
         core.fit(texts, labels)
         self._core = core
         return self
@@ -130,11 +126,11 @@ class SentimentClassifier:
             return self._model().predict_one(texts)
         return np.array(self._model().predict(_texts(texts, "SentimentClassifier.predict")), dtype=str)
 
-    def explain(self, text, max_terms: int = 10) -> dict:
+    def explain(self, text, max_terms: Optional[int] = None) -> dict:
         """{"label", "probabilities", "lexicon": [{"term", "weight", "spans"}], "words": [...]}: the
         lexicon matches after the rules (weight > 0 pushes positive), and for a model with word
         features the terms that moved it most. Spans are code-point offsets of a str."""
-        return self._model().explain(text, max_terms)
+        return self._model().explain(text, *([] if max_terms is None else [max_terms]))
 
     def lexicon_features(self, texts) -> np.ndarray:
         """n × 10: the lexicon features the model sees (names: LEXICON_FEATURES)."""
@@ -158,7 +154,8 @@ class SentimentClassifier:
 
     @classmethod
     def load(cls, path, max_bytes: int = _core.DriverClassifier.MAX_MODEL_BYTES) -> "SentimentClassifier":
-        """IoError (an OSError) when the file cannot be read; FormatError when it is not a valid model."""
+        """A saved model (max_bytes: DriverClassifier's limit, 1 GiB).
+        IoError (an OSError) when the file cannot be read; FormatError when it is not a valid model."""
         core = _core.SentimentClassifier.load(os.fsencode(path), max_bytes)
         obj = cls(words=core.words, C=core.C, threads=core.threads or None)
         obj._core = core

@@ -263,7 +263,7 @@ def options(score: Optional[str] = None, text: Optional[str] = None, metric: Opt
             confidence: Optional[float] = None, alpha: Optional[float] = None,
             bootstrap_samples: Optional[int] = None, seed: Optional[int] = None, verbatims: Optional[int] = None,
             lang: Optional[str] = None, threshold: Optional[float] = None,
-            scale: Any = None) -> "_core.SurveyOptions":
+            scale: Any = None, sentiment: Any = None) -> "_core.SurveyOptions":
     """The C++ SurveyOptions of these arguments: those left None keep the C++ defaults."""
     o = _core.SurveyOptions()
     o.data_dir = os.fsencode(DATA)
@@ -330,6 +330,17 @@ def options(score: Optional[str] = None, text: Optional[str] = None, metric: Opt
             o.set_model(model)
         else:
             o.model_path = os.fsencode(model)
+    if sentiment is False:
+        o.sentiment = False
+    elif sentiment is not None and sentiment is not True:
+        from .sentiment import SentimentClassifier
+
+        if isinstance(sentiment, SentimentClassifier):
+            o.set_sentiment_model(sentiment._model())
+        elif isinstance(sentiment, _core.SentimentClassifier):
+            o.set_sentiment_model(sentiment)
+        else:
+            o.sentiment_model_path = os.fsencode(sentiment)
     return o
 
 
@@ -344,7 +355,24 @@ class Analysis:
     def drivers(self):
         import pandas as pd
 
-        return pd.DataFrame(self.data["drivers"])
+        return pd.DataFrame([{k: v for k, v in d.items() if k != "sentiment"} for d in self.data["drivers"]])
+
+    @property
+    def sentiment(self):
+        """Sentiment per driver (one row each, in the order of `drivers`): mentions by class, net
+        sentiment, and the impact of the negative and of the positive mentions with their intervals.
+        The overall figures are in data["sentiment"]."""
+        import pandas as pd
+
+        rows = []
+        for d in self.data["drivers"]:
+            st = d.get("sentiment")
+            if st is None:
+                continue
+            row = {"driver": d["driver"], "label": d["label"], "mentions": st["mentions"], **st["counts"]}
+            row.update({k: v for k, v in st.items() if k not in ("mentions", "counts")})
+            rows.append(row)
+        return pd.DataFrame(rows)
 
     @property
     def segments(self):
@@ -416,7 +444,7 @@ def analyze(data=None, score: Optional[str] = None, text: Optional[str] = None, 
             confidence: Optional[float] = None, alpha: Optional[float] = None,
             bootstrap_samples: Optional[int] = None, seed: Optional[int] = None, verbatims: Optional[int] = None,
             lang: Optional[str] = None, threshold: Optional[float] = None, scale: Any = None,
-            progress: Optional[bool] = None) -> Analysis:
+            sentiment: Any = None, progress: Optional[bool] = None) -> Analysis:
     """Analyse a survey: the score with its CI, its trend, segments, and the drivers behind it.
 
     data: a pandas DataFrame, a CSV path (`,` `;` or tab; UTF-8, UTF-16 or Windows-1252), or None
@@ -429,7 +457,9 @@ def analyze(data=None, score: Optional[str] = None, text: Optional[str] = None, 
     column of driver names joined by | ; or ,, or a list of 0/1 columns, one per driver);
     drivers=False: metrics only. scale: (lowest, highest) of a CSAT or CES question (default 1–5
     and 1–7). threshold: one
-    decision threshold for every driver instead of the model's own. Arguments left None take the
+    decision threshold for every driver instead of the model's own. sentiment: the sentiment of each
+    comment, per driver (pain points and delights) and overall, from the shipped default model
+    (None/True), a perche.SentimentClassifier or a model path; False: none. Arguments left None take the
     defaults of the C++ SurveyOptions (perche/survey.hpp), where every row rule is documented:
     column names match ignoring case and surrounding spaces (an ambiguous match is an
     AnalysisError, never a silent pick); a score is an integer in ASCII digits, also written `9.0`
@@ -441,7 +471,7 @@ def analyze(data=None, score: Optional[str] = None, text: Optional[str] = None, 
 
     o = options(score, text, metric, date, by, model, codebook=codebook, labels=labels, drivers=drivers, freq=freq,
                 confidence=confidence, alpha=alpha, bootstrap_samples=bootstrap_samples, seed=seed,
-                verbatims=verbatims, lang=lang, threshold=threshold, scale=scale)
+                verbatims=verbatims, lang=lang, threshold=threshold, scale=scale, sentiment=sentiment)
     if isinstance(data, pd.DataFrame):
         names, kinds, columns = _frame_columns(data)
         with _Status("analysing the DataFrame", progress):

@@ -37,8 +37,8 @@
 namespace perche {
 namespace {
 
-constexpr int kNegationScope = 5;    // words after a negator, unless a clause ends first
-constexpr int kModifierReach = 2;    // words an intensifier, downtoner or "poco" reaches
+constexpr int kNegationScope = 5;  // words after a negator, unless a clause ends first
+constexpr int kModifierReach = 2;  // words an intensifier, downtoner or "poco" reaches
 constexpr double kNegatePositive = -0.8, kNegateNegative = -0.6, kPoco = -0.7, kPocoNegative = -0.5;
 constexpr double kIntensify = 1.5, kDowntone = 0.6, kTroppoAlone = -1.0;
 constexpr double kBeforeContrast = 0.6, kAfterContrast = 1.3;
@@ -127,8 +127,7 @@ SentimentLexicon::SentimentLexicon(std::vector<LexiconEntry> entries) : entries_
     const auto& e = entries_[i];
     const std::string where = "lexicon entry " + std::to_string(i) + " ('" + e.term + "')";
     if (trim(e.term).empty()) throw std::invalid_argument("lexicon entry " + std::to_string(i) + ": empty term");
-    if (trim(e.term).size() != e.term.size())
-      throw std::invalid_argument(where + ": leading or trailing blanks");
+    if (trim(e.term).size() != e.term.size()) throw std::invalid_argument(where + ": leading or trailing blanks");
     const auto words = 1 + static_cast<std::size_t>(std::count(e.term.begin(), e.term.end(), ' '));
     if (words > kMaxPhraseWords)
       throw std::invalid_argument(where + ": " + std::to_string(words) + " words, at most " +
@@ -228,8 +227,8 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
   for (const char* w : {"ma", "però", "tuttavia", "invece", "eppure", "comunque"}) set(w, Role::contrast);
   // Words that start another clause, where a negation's scope ends ("non ho avuto problemi e sono
   // soddisfatto").
-  for (const char* w : {"e", "ed", "che", "perché", "poiché", "quindi", "o", "oppure", "se", "quando", "mentre",
-                        "dove", "anche"})
+  for (const char* w :
+       {"e", "ed", "che", "perché", "poiché", "quindi", "o", "oppure", "se", "quando", "mentre", "dove", "anche"})
     set(w, Role::clause);
   only_ = {key("solo"), key("soltanto")};
 
@@ -280,8 +279,8 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   // Sentence state.
   std::size_t sentence_begin = 0;  // first hit of the sentence
   std::uint32_t contrasts = 0;
-  int scope = 0;                       // words left in a negation scope
-  int mod_left = 0;                    // words left for a pending intensifier/downtoner
+  int scope = 0;     // words left in a negation scope
+  int mod_left = 0;  // words left for a pending intensifier/downtoner
   double mod = 1.0;
   int poco_left = 0;
   int troppo_left = 0;
@@ -326,7 +325,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       w *= polarity > 0 ? kNegatePositive : kNegateNegative;
     }
     mod_left = poco_left = 0;
-    troppo_left = 0;  // "troppo" intensified this word
+    troppo_left = 0;       // "troppo" intensified this word
     if (w == 0.0) return;  // a neutral phrase ("gentile cliente"): its words count for nothing
     hits.push_back({start, end, w, entry});
     contrasts_before.push_back(contrasts);
@@ -493,9 +492,15 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
 }
 
 std::vector<std::string> SentimentClassifier::lexicon_feature_names() {
-  return {"log1p_positive",      "log1p_negative", "log1p_min_positive_negative",
-          "log1p_positive_last", "log1p_negative_last", "balance",
-          "log1p_matches",       "log1p_words",    "exclamation",
+  return {"log1p_positive",
+          "log1p_negative",
+          "log1p_min_positive_negative",
+          "log1p_positive_last",
+          "log1p_negative_last",
+          "balance",
+          "log1p_matches",
+          "log1p_words",
+          "exclamation",
           "question"};
 }
 

@@ -31,7 +31,7 @@ struct SentimentClassifier::Scorer {
   void score(std::string_view text, std::span<double> features, std::vector<Hit>* hits = nullptr) const;
 
   std::vector<std::string> terms;  // the lexicon's terms, by entry
-  text::Tokenizer tokenizer;  // case folding, accent fixing, elisions split, stems; keeps every word
+  text::Tokenizer tokenizer;       // case folding, accent fixing, elisions split, stems; keeps every word
 
  private:
   struct Phrase {

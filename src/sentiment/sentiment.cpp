@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <unordered_map>
@@ -63,8 +64,9 @@ SentimentClassifier::SentimentClassifier(SentimentOptions options, SentimentLexi
 
 void SentimentClassifier::build() { scorer_ = std::make_shared<const Scorer>(lexicon_); }
 
-SentimentClassifier SentimentClassifier::default_model() {
-  const std::string path = default_sentiment_calibration_path();
+SentimentClassifier SentimentClassifier::default_model(const std::string& data_dir) {
+  const auto in_dir = [&](const char* name) { return (std::filesystem::path(data_dir) / name).string(); };
+  const std::string path = data_dir.empty() ? default_sentiment_calibration_path() : in_dir("sentiment.csv");
   const CsvTable table = read_csv_file(path);
   const std::string where = "sentiment calibration set '" + detail::display_path(path) + "'";
   if (!table.problems().empty())
@@ -81,7 +83,8 @@ SentimentClassifier SentimentClassifier::default_model() {
   }
   SentimentOptions options;
   options.words = false;
-  SentimentClassifier clf(options, SentimentLexicon::default_lexicon());
+  SentimentClassifier clf(options, data_dir.empty() ? SentimentLexicon::default_lexicon()
+                                                    : SentimentLexicon::load(in_dir("sentiment_it.tsv")));
   try {
     clf.fit(texts, labels);
   } catch (const std::invalid_argument& e) {
@@ -226,10 +229,10 @@ SentimentExplanation SentimentClassifier::explain(std::string_view text, std::si
   scorer_->score(text, f, &hits);
   std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
   for (const auto& h : hits)
-    out.lexicon.push_back({h.entry == Scorer::kNoEntry ? std::string(text.substr(h.start, h.end - h.start))
-                                                       : scorer_->terms[h.entry],
-                           h.weight,
-                           {{h.start, h.end}}});
+    out.lexicon.push_back(
+        {h.entry == Scorer::kNoEntry ? std::string(text.substr(h.start, h.end - h.start)) : scorer_->terms[h.entry],
+         h.weight,
+         {{h.start, h.end}}});
 
   TfidfVectorizer::Row row;
   if (n_word_features()) {
@@ -266,8 +269,9 @@ SentimentExplanation SentimentClassifier::explain(std::string_view text, std::si
       std::sort(c.spans.begin(), c.spans.end());
       c.spans.erase(std::unique(c.spans.begin(), c.spans.end()), c.spans.end());
     }
-    std::stable_sort(out.words.begin(), out.words.end(),
-                     [](const Contribution& a, const Contribution& b) { return std::abs(a.weight) > std::abs(b.weight); });
+    std::stable_sort(out.words.begin(), out.words.end(), [](const Contribution& a, const Contribution& b) {
+      return std::abs(a.weight) > std::abs(b.weight);
+    });
     if (out.words.size() > max_terms) out.words.resize(max_terms);
   }
   out.probabilities = probabilities(f, row);

@@ -253,6 +253,14 @@ void key_driver(Writer& w, std::string_view k, const std::optional<KeyDriverMode
   w.end_object();
 }
 
+// Comments by sentiment class, one field per class (SentimentClassifier::kClasses).
+void counts(Writer& w, const std::array<std::uint64_t, 4>& c) {
+  w.key("counts");
+  w.begin_object();
+  for (std::size_t k = 0; k < c.size(); ++k) w.field(SentimentClassifier::kClasses[k], c[k]);
+  w.end_object();
+}
+
 }  // namespace
 
 std::string to_json(const SurveyAnalysis& a, int indent) {
@@ -399,6 +407,25 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
       w.value(name(*d.quadrant));
     else
       w.null();
+    w.key("sentiment");
+    const DriverSentiment* ds = nullptr;
+    for (const auto& x : a.driver_sentiment)
+      if (x.driver == d.driver) ds = &x;
+    if (ds) {
+      w.begin_object();
+      w.field("mentions", ds->mentions);
+      counts(w, ds->counts);
+      w.field("net", ds->net);
+      w.field("negative_impact", ds->negative_impact);
+      w.field("negative_ci_low", ds->negative_ci_low);
+      w.field("negative_ci_high", ds->negative_ci_high);
+      w.field("positive_impact", ds->positive_impact);
+      w.field("positive_ci_low", ds->positive_ci_low);
+      w.field("positive_ci_high", ds->positive_ci_high);
+      w.end_object();
+    } else {
+      w.null();
+    }
     w.end_object();
   }
   w.end_array();
@@ -484,6 +511,7 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
     w.field("text", v.text);
     w.field("probability", v.probability);
     w.field("score", v.score);
+    w.field("sentiment", v.sentiment);
     w.field("segment", v.segment);
     w.field("date", v.date);
     where(w, v.line, v.row);
@@ -501,6 +529,35 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
     w.end_object();
   }
   w.end_array();
+
+  w.key("sentiment");
+  if (a.sentiment) {
+    const auto& st = *a.sentiment;
+    w.begin_object();
+    w.field("model", st.model);
+    w.field("path", st.path);
+    w.field("comments", st.comments);
+    counts(w, st.counts);
+    w.field("net", st.net);
+    w.field("promoters", st.promoters);
+    w.field("promoters_negative", st.promoters_negative);
+    w.field("detractors", st.detractors);
+    w.field("detractors_positive", st.detractors_positive);
+    w.key("trend");
+    w.begin_array();
+    for (const auto& p : a.sentiment_trend) {
+      w.begin_object();
+      w.field("period", p.period);
+      w.field("comments", p.comments);
+      w.field("negative", p.negative);
+      w.field("share", p.share);
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  } else {
+    w.null();
+  }
 
   w.field("comments", a.comments);
   w.key("notes");

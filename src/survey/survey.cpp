@@ -5,6 +5,7 @@
 #include <perche/survey.hpp>
 
 #include <algorithm>
+#include <map>
 #include <array>
 #include <cmath>
 #include <filesystem>
@@ -230,6 +231,11 @@ void validate(const SurveyOptions& o) {
     throw std::invalid_argument("SurveyOptions: both a model and a model_path are set; set one");
   if (o.codebook && !o.codebook_path.empty())
     throw std::invalid_argument("SurveyOptions: both a codebook and a codebook_path are set; set one");
+  if (!o.sentiment && (o.sentiment_model || !o.sentiment_model_path.empty()))
+    throw std::invalid_argument(
+        "SurveyOptions: a sentiment model is set but sentiment is off; turn it on, or leave the model out");
+  if (o.sentiment_model && !o.sentiment_model_path.empty())
+    throw std::invalid_argument("SurveyOptions: both a sentiment_model and a sentiment_model_path are set; set one");
 }
 
 std::string data_file(const SurveyOptions& o, const char* name, std::string (*search)()) {
@@ -606,6 +612,66 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   // The score.
   a.overall = scorer.overall(scores);
 
+  // The sentiment of each comment: a class index of SentimentClassifier::kClasses, -1 without one.
+  constexpr int kMixed = 0, kNegative = 1, kPositive = 3;
+  std::vector<std::int8_t> feeling(n, -1);
+  if (o.sentiment && text_i && !commented.empty()) {
+    SurveySentiment s;
+    std::optional<SentimentClassifier> loaded;
+    const SentimentClassifier* model = o.sentiment_model;
+    if (model) {
+      s.model = "model";
+    } else if (!o.sentiment_model_path.empty()) {
+      loaded = SentimentClassifier::load(o.sentiment_model_path);
+      model = &*loaded;
+      s.model = "model";
+      s.path = o.sentiment_model_path;
+    } else {
+      loaded = SentimentClassifier::default_model(o.data_dir);
+      model = &*loaded;
+    }
+    if (!model->fitted())
+      throw std::invalid_argument("analyze_survey: the sentiment model is not trained (fit it first)");
+    std::vector<std::string_view> comment_texts(commented.size());
+    for (std::size_t c = 0; c < commented.size(); ++c) comment_texts[c] = texts[commented[c]];
+    const Matrix probabilities = model->predict_proba(comment_texts);
+    for (std::size_t c = 0; c < commented.size(); ++c) {
+      const auto p = probabilities.row(c);
+      const auto cls = static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin());
+      feeling[commented[c]] = static_cast<std::int8_t>(cls);
+      ++s.counts[cls];
+    }
+    s.comments = commented.size();
+    s.net = 100.0 * (static_cast<double>(s.counts[kPositive]) - static_cast<double>(s.counts[kNegative])) /
+            static_cast<double>(s.comments);
+    if (o.metric == Metric::nps) {
+      std::uint64_t promoters_negative = 0, detractors_positive = 0;
+      for (const std::size_t i : commented) {
+        if (scores[i] >= scorer.nps.breaks.promoter_min) {
+          ++s.promoters;
+          promoters_negative += feeling[i] == kNegative || feeling[i] == kMixed;
+        } else if (scores[i] <= scorer.nps.breaks.detractor_max) {
+          ++s.detractors;
+          detractors_positive += feeling[i] == kPositive;
+        }
+      }
+      if (s.promoters)
+        s.promoters_negative = static_cast<double>(promoters_negative) / static_cast<double>(s.promoters);
+      if (s.detractors)
+        s.detractors_positive = static_cast<double>(detractors_positive) / static_cast<double>(s.detractors);
+    }
+    a.sentiment = std::move(s);
+  }
+  // Mentions by a negative or mixed comment (pain points), by a positive or mixed one, by a positive one.
+  auto mentions_where = [&](auto keep_class) {
+    LabelMatrix M = zeros(n, k);
+    for (std::size_t i = 0; i < n; ++i)
+      if (feeling[i] >= 0 && keep_class(feeling[i]))
+        for (std::size_t j = 0; j < k; ++j)
+          M(static_cast<Index>(i), static_cast<Index>(j)) = Y(static_cast<Index>(i), static_cast<Index>(j));
+    return M;
+  };
+
   // Drivers.
   if (k > 0) {
     DriverAnalysisOptions d;
@@ -626,6 +692,47 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     a.key_positive = std::move(result.positive);
     a.share_threshold = result.share_threshold;
     a.notes = std::move(result.notes);
+    if (a.sentiment) {
+      // The impact of the negative and of the positive mentions separately: the same analysis on
+      // the mentions of comments of that polarity (a mixed comment counts for both).
+      const auto negative =
+          analyze_drivers(score_values, mentions_where([](int c) { return c == kNegative || c == kMixed; }),
+                          labelled.drivers, has_text, {}, d);
+      const auto positive =
+          analyze_drivers(score_values, mentions_where([](int c) { return c == kPositive || c == kMixed; }),
+                          labelled.drivers, has_text, {}, d);
+      std::unordered_map<std::string_view, std::size_t> column;
+      for (std::size_t j = 0; j < k; ++j) column.emplace(labelled.drivers[j], j);
+      auto impact_of = [](const DriverAnalysis& r, std::string_view driver) -> const DriverImpact* {
+        for (const auto& x : r.drivers)
+          if (x.driver == driver) return &x;
+        return nullptr;
+      };
+      for (const auto& di : a.drivers) {
+        DriverSentiment ds;
+        ds.driver = di.driver;
+        const std::size_t j = column.at(di.driver);
+        for (std::size_t i = 0; i < n; ++i)
+          if (feeling[i] >= 0 && Y(static_cast<Index>(i), static_cast<Index>(j))) {
+            ++ds.mentions;
+            ++ds.counts[static_cast<std::size_t>(feeling[i])];
+          }
+        if (ds.mentions)
+          ds.net = 100.0 * (static_cast<double>(ds.counts[kPositive]) - static_cast<double>(ds.counts[kNegative])) /
+                   static_cast<double>(ds.mentions);
+        if (const auto* x = impact_of(negative, di.driver)) {
+          ds.negative_impact = x->impact;
+          ds.negative_ci_low = x->impact_ci_low;
+          ds.negative_ci_high = x->impact_ci_high;
+        }
+        if (const auto* x = impact_of(positive, di.driver)) {
+          ds.positive_impact = x->impact;
+          ds.positive_ci_low = x->impact_ci_low;
+          ds.positive_ci_high = x->impact_ci_high;
+        }
+        a.driver_sentiment.push_back(std::move(ds));
+      }
+    }
   } else if (o.labeller != Labeller::none) {
     a.notes.push_back("no driver is named in the " +
                       std::string(o.labeller == Labeller::labels ? "labels column" : "labeller") +
@@ -673,6 +780,19 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
         trend.test = t.test;
       });
       a.trend = std::move(trend);
+      if (a.sentiment) {  // the share of negative or mixed comments by period
+        std::map<std::int64_t, std::pair<std::uint64_t, std::uint64_t>> by_period;
+        for (std::size_t t = 0; t < dated.size(); ++t) {
+          const int c = feeling[dated[t]];
+          if (c < 0) continue;
+          auto& [comments, negative] = by_period[keys[t]];
+          ++comments;
+          negative += c == kNegative || c == kMixed;
+        }
+        for (const auto& [key, counts] : by_period)
+          a.sentiment_trend.push_back({detail::period_key_label(key, o.freq), counts.first, counts.second,
+                                       static_cast<double>(counts.second) / static_cast<double>(counts.first)});
+      }
       if (k > 0) {
         const LabelMatrix Yd = dated.size() == n ? Y : rows_of(Y, dated);
         for (const auto& dt : driver_trends(Yd, keys, ht, trend_options)) {
@@ -729,8 +849,21 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   }
 
   // Verbatims: the most probable comments per driver, spread over the first segment column.
+  // With sentiment: per driver its pain points (negative or mixed comments), then its delights
+  // (positive ones), each the most probable first.
   if (k > 0 && o.verbatims > 0) {
-    const auto picks = select_verbatims(Y, P, first_codes, o.verbatims);
+    std::vector<std::vector<std::vector<std::size_t>>> lists;
+    if (a.sentiment) {
+      lists.push_back(select_verbatims(mentions_where([](int c) { return c == kNegative || c == kMixed; }), P,
+                                       first_codes, o.verbatims));
+      lists.push_back(
+          select_verbatims(mentions_where([](int c) { return c == kPositive; }), P, first_codes, o.verbatims));
+    } else {
+      lists.push_back(select_verbatims(Y, P, first_codes, o.verbatims));
+    }
+    std::vector<std::vector<std::size_t>> picks(k);
+    for (std::size_t j = 0; j < k; ++j)
+      for (const auto& list : lists) picks[j].insert(picks[j].end(), list[j].begin(), list[j].end());
     std::unordered_map<std::string_view, std::vector<Explanation>> explained;
     for (std::size_t j = 0; j < picks.size(); ++j)
       for (const std::size_t i : picks[j]) {
@@ -739,6 +872,8 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
         v.text = std::string(texts[i]);
         v.probability = P[i * k + j];
         v.score = scores[i];
+        if (feeling[i] >= 0)
+          v.sentiment = std::string(SentimentClassifier::kClasses[static_cast<std::size_t>(feeling[i])]);
         if (!first_codes.empty()) v.segment = first_labels[static_cast<std::size_t>(first_codes[i])];
         if (date_i && days[i] != kNoDay) v.date = detail::iso_date(days[i]);
         const auto where = in.problem(keep[i], {});

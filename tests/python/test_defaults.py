@@ -266,6 +266,8 @@ _NOT_CPP_DEFAULTS = {
     ("metrics.py", "_numbers", "what"): "private helper: the name in error messages",
     ("classify.py", "label_matrix", "error"): "the exception type raised",
     ("classify.py", "load", "max_bytes"): "read from C++ (DriverClassifier.MAX_MODEL_BYTES), not a literal",
+    ("sentiment.py", "load", "max_bytes"): "read from C++ (DriverClassifier.MAX_MODEL_BYTES), not a literal",
+    ("sentiment.py", "get_params", "deep"): "scikit-learn's signature (get_params(deep=True))",
     ("codebook.py", "load", "max_bytes"): "read from C++ (Codebook.MAX_CODEBOOK_BYTES), not a literal",
     ("text.py", "__init__", "tokens"): "Tokens(list): its items, data",
     ("text.py", "__init__", "replaced"): "Tokens(list): a count, data",

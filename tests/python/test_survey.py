@@ -22,13 +22,17 @@ ROOT = Path(__file__).resolve().parents[2]
 # The documented layout (docs/schema.md): a field added or renamed must be added there too.
 TOP = {"schema", "perche_version", "lang", "source", "columns", "metric", "scale", "confidence", "alpha", "model",
        "overall", "other_metrics", "trend", "drivers", "key_driver", "priority", "segments", "driver_segments",
-       "driver_trend", "verbatims", "comments", "notes"}
+       "driver_trend", "verbatims", "sentiment", "comments", "notes"}
 SOURCE = {"file", "rows", "encoding", "delimiter", "replaced", "rows_used", "bad_rows", "problems", "problems_total"}
 SCORE = {"score", "se", "ci_low", "ci_high", "center", "n", "method"}
 DRIVER = {"driver", "label", "mentions", "share", "score", "score_ci_low", "score_ci_high", "impact", "impact_ci_low",
           "impact_ci_high", "impact_significant", "or_negative", "or_negative_ci_low", "or_negative_ci_high",
-          "p_negative", "or_positive", "or_positive_ci_low", "or_positive_ci_high", "p_positive", "quadrant"}
-VERBATIM = {"driver", "text", "probability", "score", "segment", "date", "line", "highlights"}
+          "p_negative", "or_positive", "or_positive_ci_low", "or_positive_ci_high", "p_positive", "quadrant", "sentiment"}
+VERBATIM = {"driver", "text", "probability", "score", "sentiment", "segment", "date", "line", "highlights"}
+SENTIMENT = {"model", "path", "comments", "counts", "net", "promoters", "promoters_negative", "detractors",
+             "detractors_positive", "trend"}
+DRIVER_SENTIMENT = {"mentions", "counts", "net", "negative_impact", "negative_ci_low", "negative_ci_high",
+                    "positive_impact", "positive_ci_low", "positive_ci_high"}
 PERIOD = SCORE | {"period", "promoter_share", "passive_share", "detractor_share", "diff_prev", "p_prev", "p_prev_holm",
                   "significant_drop"}
 
@@ -49,6 +53,8 @@ def test_the_sample_document_follows_the_schema_field_by_field():
     assert all(set(d) == DRIVER for d in doc["drivers"])
     assert all(set(v) == VERBATIM for v in doc["verbatims"])
     assert all(set(p) == PERIOD for p in doc["trend"]["periods"])
+    assert set(doc["sentiment"]) == SENTIMENT
+    assert all(set(d["sentiment"]) == DRIVER_SENTIMENT for d in doc["drivers"])
     assert [(o["metric"], o["column"]) for o in doc["other_metrics"]] == [("csat", "csat"), ("ces", "ces")]
     # Independent figures of the sample: NPS = 100 (P − D) over all 2,400 rows (pandas).
     df = pd.read_csv(SAMPLE)
@@ -57,6 +63,39 @@ def test_the_sample_document_follows_the_schema_field_by_field():
     assert doc["comments"] == int((df.motivo.fillna("").str.strip() != "").sum())
     months = pd.to_datetime(df.data).dt.strftime("%Y-%m").value_counts().sort_index()
     assert [(p["period"], p["n"]) for p in doc["trend"]["periods"]] == list(months.items())
+
+
+def test_the_sentiment_figures_of_the_sample_are_those_of_the_sentiment_model():
+    """Counts, net, hidden risk, per-driver shares and the trend, recomputed in pandas from
+    perche.SentimentClassifier.default() on the same comments and the document's own mentions."""
+    doc = perche.analyze(bootstrap_samples=50, verbatims=2).data
+    df = pd.read_csv(SAMPLE, keep_default_na=False)
+    commented = df[df.motivo.str.strip() != ""].copy()
+    commented["feel"] = perche.SentimentClassifier.default().predict(commented.motivo.tolist())
+    st = doc["sentiment"]
+    counts = commented.feel.value_counts()
+    assert st["counts"] == {c: int(counts.get(c, 0)) for c in ("mixed", "negative", "neutral", "positive")}
+    assert st["comments"] == len(commented)
+    assert st["net"] == pytest.approx(100 * (counts.get("positive", 0) - counts.get("negative", 0)) / len(commented))
+    promoters = commented[commented.nps >= 9]
+    assert st["promoters"] == len(promoters)
+    assert st["promoters_negative"] == pytest.approx(promoters.feel.isin(["negative", "mixed"]).mean())
+    detractors = commented[commented.nps <= 6]
+    assert st["detractors_positive"] == pytest.approx((detractors.feel == "positive").mean())
+    month = pd.to_datetime(commented.data).dt.strftime("%Y-%m")
+    neg = commented.feel.isin(["negative", "mixed"]).groupby(month).mean()
+    assert [(p["period"], p["share"]) for p in st["trend"]] == pytest.approx(list(neg.items()))
+    # Per driver: the mentions are the model's, so check the shares add up and the ordering of verbatims:
+    # pain points (negative or mixed) before delights (positive), each with its comment's class.
+    for d in doc["drivers"]:
+        assert sum(d["sentiment"]["counts"].values()) == d["sentiment"]["mentions"] == d["mentions"]
+    by_text = dict(zip(commented.motivo, commented.feel))
+    for v in doc["verbatims"]:
+        assert v["sentiment"] == by_text[v["text"]]
+    for driver in {v["driver"] for v in doc["verbatims"]}:
+        kinds = [v["sentiment"] in ("negative", "mixed") for v in doc["verbatims"] if v["driver"] == driver]
+        assert kinds == sorted(kinds, reverse=True)
+    assert perche.analyze(sentiment=False, bootstrap_samples=50).data["sentiment"] is None
 
 
 def test_the_cli_and_python_write_the_same_figures(tmp_path):

@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: Apache-2.0
+"""perche.SentimentClassifier: the default model, fitting, probabilities against scikit-learn's
+multinomial logistic regression on the same features, explanations, persistence and errors."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+import perche
+from perche.sentiment import CALIBRATION
+
+CLASSES = ["mixed", "negative", "neutral", "positive"]
+
+
+@pytest.fixture(scope="module")
+def default():
+    return perche.SentimentClassifier.default()
+
+
+@pytest.fixture(scope="module")
+def calibration():
+    table = perche.read_csv(CALIBRATION)
+    return table.column("text"), table.column("label")
+
+
+def test_default_reads_obvious_comments(default):
+    texts = [
+        "Operatore gentilissimo, problema risolto subito. Grazie!",
+        "Servizio pessimo, non mi hanno mai richiamato. Vergogna!",
+        "Ho chiamato per cambiare il piano tariffario.",
+        "L'operatore è stato gentile ma il problema non è stato risolto.",
+        "Non ho avuto nessun problema, tutto perfetto 😍",
+        "Non è stato per niente chiaro :(",
+    ]
+    assert list(default.predict(texts)) == ["positive", "negative", "neutral", "mixed", "positive", "negative"]
+    assert list(default.classes_) == CLASSES
+    P = default.predict_proba(texts)
+    assert P.shape == (6, 4)
+    np.testing.assert_allclose(P.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(default.predict_proba(texts[0]), P[0])
+    assert default.predict(texts[1]) == "negative"
+    assert isinstance(default.predict(texts), np.ndarray)
+
+
+def test_default_is_deterministic(default):
+    assert perche.SentimentClassifier.default().to_bytes() == default.to_bytes()
+
+
+def test_default_fits_its_calibration_set_well(default, calibration):
+    texts, labels = calibration
+    accuracy = np.mean(default.predict(texts) == np.array(labels))
+    assert accuracy > 0.8, accuracy
+
+
+def test_probabilities_match_scikit_learn_on_the_same_features(calibration):
+    sklearn = pytest.importorskip("sklearn.linear_model")
+    texts, labels = calibration
+    texts, labels = texts[:800], labels[:800]
+    clf = perche.SentimentClassifier(words=False, C=1.0).fit(texts, labels)
+    X = clf.lexicon_features(texts)
+    ref = sklearn.LogisticRegression(C=1.0, tol=1e-10, max_iter=10000).fit(X, labels)
+    assert list(ref.classes_) == CLASSES
+    np.testing.assert_allclose(clf.predict_proba(texts), ref.predict_proba(X), atol=2e-3)
+
+
+def test_fit_learns_words_beside_the_lexicon():
+    texts = ["la fibra vola", "la fibra è un razzo", "la fibra è una lumaca", "la fibra arranca",
+             "ho chiamato ieri", "ho chiamato oggi"] * 5
+    labels = ["positive", "positive", "negative", "negative", "neutral", "neutral"] * 5
+    clf = perche.SentimentClassifier(C=10.0).fit(texts, labels)
+    assert clf.predict(["vola", "lumaca"]).tolist() == ["positive", "negative"]
+    e = clf.explain("la fibra è una lumaca")
+    assert e["label"] == "negative"
+    assert e["words"][0]["term"] == "lumaca" and e["words"][0]["weight"] < 0
+
+
+def test_explain_spans_are_code_points(default):
+    text = "Perché l’operatrice è stata gentilissima 😍 ma lenta"
+    e = default.explain(text)
+    terms = {c["term"]: c for c in e["lexicon"]}
+    for c in e["lexicon"]:
+        for s, t in c["spans"]:
+            assert text[s:t]  # slices the str
+    gentile = [c for c in e["lexicon"] if text[c["spans"][0][0]:c["spans"][0][1]] == "gentilissima"]
+    assert gentile and gentile[0]["weight"] > 0
+    assert any(text[c["spans"][0][0]:c["spans"][0][1]] == "lenta" and c["weight"] < 0 for c in e["lexicon"])
+    assert e["probabilities"].shape == (4,)
+    assert terms
+
+
+def test_pickle_save_load_and_bytes(default, tmp_path):
+    back = pickle.loads(pickle.dumps(default))
+    texts = ["tutto ok", "che schifo", "gentili ma lenti"]
+    np.testing.assert_array_equal(back.predict_proba(texts), default.predict_proba(texts))
+    path = tmp_path / "sentiment.model"
+    default.save(path)
+    np.testing.assert_array_equal(perche.SentimentClassifier.load(path).predict_proba(texts),
+                                  default.predict_proba(texts))
+    bad = bytearray(default.to_bytes())
+    bad[len(bad) // 2] ^= 0x01
+    with pytest.raises(perche.FormatError, match="SentimentClassifier model"):
+        perche.SentimentClassifier.from_bytes(bytes(bad))
+
+
+def test_params_and_repr():
+    clf = perche.SentimentClassifier(C=3.0)
+    assert clf.get_params() == {"words": None, "C": 3.0, "lexicon": None, "threads": None}
+    assert repr(clf) == "SentimentClassifier(C=3.0)"
+    assert clf.set_params(words=False).words is False
+    with pytest.raises(ValueError, match="unknown parameter 'alpha'"):
+        clf.set_params(alpha=1)
+
+
+def test_own_lexicon_as_a_dict():
+    clf = perche.SentimentClassifier(words=False, lexicon={"strepitoso": 3, "penoso": -3})
+    clf.fit(["strepitoso", "penoso", "strepitoso davvero", "penoso davvero"] * 3,
+            ["positive", "negative"] * 6)
+    assert clf.predict(["servizio strepitoso", "servizio penoso"]).tolist() == ["positive", "negative"]
+
+
+def test_errors_name_the_value():
+    clf = perche.SentimentClassifier(words=False)
+    with pytest.raises(ValueError, match="label 1 is 'Positivo', expected one of mixed, negative, neutral, positive"):
+        clf.fit(["a", "b"], ["positive", "Positivo"])
+    with pytest.raises(RuntimeError, match="fit\\(\\) or SentimentClassifier.default\\(\\) first"):
+        clf.predict(["a"])
+    with pytest.raises(TypeError, match="expected a list of texts"):
+        clf.fit("testo", ["positive"])
+    with pytest.raises(ValueError, match="polarity 5 of 'x'"):
+        perche.SentimentLexicon.parse("x\t5\n")
+    with pytest.raises(TypeError, match="lexicon is a int"):
+        perche.SentimentClassifier(lexicon=3).fit(["a", "b"], ["positive", "negative"])
