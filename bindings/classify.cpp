@@ -250,7 +250,13 @@ void bind_classify(py::module_& m) {
       .def_property_readonly(
           "intercept", [](const LogisticRegression& lr) { return numpy_of(read(&lr, [&] { return lr.intercept(); })); })
       .def_property_readonly("n_iter",
-                             [](const LogisticRegression& lr) { return read(&lr, [&] { return lr.n_iter(); }); });
+                             [](const LogisticRegression& lr) { return read(&lr, [&] { return lr.n_iter(); }); })
+      .def_static("from_parts", &LogisticRegression::from_parts, py::arg("options"), py::arg("classes"),
+                  py::arg("coef"), py::arg("intercept"))
+      .def("_adopt", [](LogisticRegression& self, const LogisticRegression& other) {
+        py::gil_scoped_release release;
+        replace(self, shared(&other, [&] { return other; }));
+      });
 
   py::class_<DriverClassifier>(m, "DriverClassifier")
       .def(py::init<std::vector<std::string>, DriverOptions>(), py::arg("drivers"), py::arg("options"))

@@ -224,7 +224,7 @@ def test_classifier_defaults_follow_the_structs(monkeypatch):
     assert np.abs(perche.LogisticRegression().fit(X, y).coef_).sum() < norm / 10
     _shifted(monkeypatch, "DriverOptions", cv_folds=3, seed=7)
     clf = perche.DriverClassifier(["a"], C=2.0)
-    assert (clf._options.cv_folds, clf._options.seed, clf._options.logistic.C) == (3, 7, 2.0)
+    assert (clf.options.cv_folds, clf.options.seed, clf.options.logistic.C) == (3, 7, 2.0)
 
 
 @pytest.mark.parametrize("call, target", [
@@ -266,6 +266,8 @@ _NOT_CPP_DEFAULTS = {
     ("metrics.py", "_numbers", "what"): "private helper: the name in error messages",
     ("classify.py", "label_matrix", "error"): "the exception type raised",
     ("classify.py", "load", "max_bytes"): "read from C++ (DriverClassifier.MAX_MODEL_BYTES), not a literal",
+    ("classify.py", "__init__", "norm"): "'default': the C++ default, because None is scikit-learn's no normalization",
+    ("_estimator.py", "get_params", "deep"): "scikit-learn's get_params(deep=True) signature",
     ("codebook.py", "load", "max_bytes"): "read from C++ (Codebook.MAX_CODEBOOK_BYTES), not a literal",
     ("text.py", "__init__", "tokens"): "Tokens(list): its items, data",
     ("text.py", "__init__", "replaced"): "Tokens(list): a count, data",
