@@ -357,6 +357,15 @@ void bind_classify(py::module_& m) {
             return evaluation_dict(read(&c, [&] { return c.evaluate(v, Y); }));
           },
           py::arg("texts"), py::arg("Y"))
+      .def(
+          "set_threads",
+          [](DriverClassifier& c, unsigned threads) {
+            py::gil_scoped_release release;
+            DriverClassifier copy = shared(&c, [&] { return c; });
+            copy.set_threads(threads);
+            replace(c, std::move(copy));
+          },
+          py::arg("threads"))
       .def("to_bytes", [](const DriverClassifier& c) { return py::bytes(read(&c, [&] { return c.to_bytes(); })); })
       .def_static(
           "from_bytes", [](const py::bytes& b) { return DriverClassifier::from_bytes(std::string(b)); },
