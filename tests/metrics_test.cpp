@@ -532,7 +532,7 @@ TEST_CASE("segments: sparse 64-bit keys take the hashed path and give the same g
   CHECK(counts[2].n() == 2);
 }
 
-TEST_CASE("segments: counts per partition merged with += give nps_by_segment's and rating_by_segment's figures exactly") {
+TEST_CASE("segments: counts merged from partitions give nps_by_segment's and rating_by_segment's figures exactly") {
   // Distributed aggregation: each partition counts its rows by key, the counts of a key are summed,
   // and the segments computed from the merged counts equal those computed from all the rows.
   std::mt19937_64 gen(22);
@@ -594,7 +594,8 @@ TEST_CASE("segments: counts per partition merged with += give nps_by_segment's a
   }
   std::vector<std::int64_t> twice{keys[0], keys[0]};
   std::vector<perche::NpsCounts> two{nps[0], nps[1]};
-  CHECK_THROWS_WITH_AS(perche::nps_by_segment_of(twice, two), doctest::Contains("appears twice"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(perche::nps_by_segment_of(twice, two), doctest::Contains("appears twice"),
+                       std::invalid_argument);
   CHECK_THROWS_WITH_AS(perche::nps_by_segment_of(keys, two), doctest::Contains("5 keys but 2 accumulators"),
                        std::invalid_argument);
 }

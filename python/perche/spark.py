@@ -260,23 +260,31 @@ def _make_counts(shape, counts, weights, squared):
 
 
 class _PartitionCounts:
-    """Counts of one partition by segment, in C++: one output row per segment (the state of its
-    accumulator and the rows it lost to nan_policy="omit"), and a row for the rows omitted."""
+    """Counts of one partition by segment, in C++, merged over its Arrow batches: one output row
+    per segment (the state of its accumulator, and the rows it lost to nan_policy="omit"), and a
+    row (segment null, no counts) with the partition's omitted rows."""
 
     def __init__(self, score, segment, weight, nan_policy, shape):
         self.score, self.segment, self.weight, self.nan_policy, self.shape = score, segment, weight, nan_policy, shape
 
     def __call__(self, batches):
+        import collections
+
         import pandas as pd
 
+        acc: dict = {}
+        lost_all: collections.Counter = collections.Counter()
+        omitted_all = 0
         for pdf in batches:
             seg = pdf[self.segment] if self.segment is not None else pd.Series(np.zeros(len(pdf), dtype=np.int64))
             x, omitted, dropped = _omit(self.nan_policy, "perche.spark", {
                 "scores": pdf[self.score], "segments": seg,
                 "weights": pdf[self.weight] if self.weight is not None else None})
-            lost = _lost_by_label(seg, dropped, lambda k: k) if self.segment is not None else {}
+            omitted_all += omitted
+            if self.segment is not None:
+                lost_all.update(_lost_by_label(seg, dropped, lambda k: k))
             codes, labels = pd.factorize(np.asarray(x["segments"]), use_na_sentinel=True)
-            if (codes < 0).any():  # raise: a null segment
+            if (codes < 0).any():  # nan_policy "raise": a null segment
                 raise ValueError(f"perche.spark: missing segment in column {self.segment!r} "
                                  "(expected a value for every row, or nan_policy='omit')")
             scores = _numbers(x["scores"], "scores")
@@ -286,27 +294,27 @@ class _PartitionCounts:
                 keys, counts = _core.nps_counts_by(scores, codes, w, _core.NpsBreaks(self.shape[1], self.shape[2]))
             else:
                 keys, counts = _core.rating_counts_by(scores, codes, w, self.shape[1], self.shape[2])
-            out = {"segment": [], "counts": [], "weights": [], "squared": [], "lost": [], "omitted": []}
             for k, c in zip(keys, counts):
                 label = _label(labels[k]) if self.segment is not None else None
-                out["segment"].append(label)
-                out["counts"].append([int(v) for v in c.counts])
-                out["weights"].append(list(c.weights))
-                out["squared"].append(list(c.squared_weights))
-                out["lost"].append(lost.pop(label, 0))
-                out["omitted"].append(0)
-            for label, n in lost.items():  # a segment whose every row was omitted
-                out["segment"].append(label)
-                for k in ("counts", "weights", "squared"):
-                    out[k].append(None)
-                out["lost"].append(n)
-                out["omitted"].append(0)
-            out["segment"].append(None)
-            for k in ("counts", "weights", "squared"):
-                out[k].append(None)
-            out["lost"].append(0)
+                if label in acc:
+                    acc[label] += c
+                else:
+                    acc[label] = c
+        out: dict = {"segment": [], "counts": [], "weights": [], "squared": [], "lost": [], "omitted": []}
+
+        def row(label, c, lost, omitted):
+            out["segment"].append(label)
+            out["counts"].append(None if c is None else [int(v) for v in c.counts])
+            out["weights"].append(None if c is None else list(c.weights))
+            out["squared"].append(None if c is None else list(c.squared_weights))
+            out["lost"].append(lost)
             out["omitted"].append(omitted)
-            yield pd.DataFrame(out)
+        for label, c in acc.items():
+            row(label, c, lost_all.pop(label, 0), 0)
+        for label, n in lost_all.items():  # a segment whose every row was omitted
+            row(label, None, n, 0)
+        row(None, None, 0, omitted_all)
+        yield pd.DataFrame(out)
 
 
 def by_segment(df, score: str, segment: str, metric: str = "nps", weight: Optional[str] = None,
