@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The survey on Apache Spark: driver labels of the comments by perche's model in the executors,
-NPS by channel from counts merged across partitions, and the proof that the figures are those of
-perche in one process. Needs pyspark and Java 17 (pip install "perche[spark]").
+drivers' mentions and scores, NPS by channel from counts merged across partitions, and the proof
+that the figures are those of perche in one process. Needs pyspark and Java 17 (pip install "perche[spark]").
 
     python examples/spark_analyze.py [examples/data/survey.csv] [model]
 """
@@ -25,6 +25,9 @@ df = spark.read.csv(str(path), header=True, inferSchema=True, multiLine=True, es
 labelled = ps.classify(df, "motivo", model, proba_col="proba")
 for row in labelled.select("id", "motivo", "prediction").orderBy("id").limit(3).collect():
     print(f"{row.id}: {row.prediction} ← {row.motivo[:60]!r}")
+
+# Mentions, shares, NPS among mentioners and impact per driver, from counts merged across partitions.
+print(ps.drivers(labelled, "nps", "prediction").round(3).to_string(index=False))
 
 overall = ps.nps(df, "nps")
 print(f"NPS {overall.score:+.1f} (95% CI {overall.ci_low:+.1f} … {overall.ci_high:+.1f}, n={overall.n})")

@@ -33,7 +33,7 @@ from . import _core
 from .metrics import (NpsCounts, RatingCounts, Segment, SegmentList, _codes, _label, _lost_by_label, _metric_options,
                       _numbers, _omit, _omitted, _weights)
 
-__all__ = ["session", "classify", "by_segment", "nps", "csat", "ces", "counts_by"]
+__all__ = ["session", "classify", "by_segment", "nps", "csat", "ces", "counts_by", "drivers"]
 
 
 def session(master: str = "local[2]", app_name: str = "perche", **conf):
@@ -371,3 +371,117 @@ def csat(df, score: str, weight: Optional[str] = None, nan_policy: str = "raise"
 def ces(df, score: str, weight: Optional[str] = None, nan_policy: str = "raise", **options):
     """perche.ces of a column of a Spark DataFrame (options: those of perche.ces)."""
     return _overall("ces", df, score, weight, nan_policy, options)
+
+
+# --- driver analysis: the mergeable parts -----------------------------------------------------------
+
+
+def drivers(df, score: str, labels: str, names: Optional[list] = None, metric: str = "nps",
+            weight: Optional[str] = None, **options):
+    """The counting parts of perche's driver analysis on a Spark DataFrame: per driver the
+    mentions, their share of the responses with a comment, the score among the mentioners with its
+    interval, and the impact (score of all responses − score of those that do not mention the
+    driver), from counts merged across partitions. labels: a column holding, per response, the
+    array of driver names it mentions (classify()'s prediction), null when there is no comment.
+    names: the drivers, in the order wanted (default: the sorted names seen). options: the metric's.
+
+    Mentions, shares and scores equal perche's analysis (analyze_drivers) to the last digit for
+    unweighted responses; the impact to rounding (it is a difference of two scores here, a
+    difference of sums there). What does not merge, the bootstrap interval of the impact and the
+    key-driver regressions, is not computed: run perche.analyze on a sample collected to the
+    driver for those. Returns a pandas DataFrame (one row per driver) whose attrs hold n, n_text
+    and the overall score."""
+    import pandas as pd
+    from pyspark.sql.types import ArrayType, DoubleType, LongType, StringType, StructField, StructType
+
+    from . import metrics
+
+    _check_columns(df, "drivers", score=score, labels=labels, weight=weight)
+    o = _metric_options(metric, options)
+    shape = ("nps", o.breaks.detractor_max, o.breaks.promoter_min) if metric == "nps" else \
+        ("rating", o.scale_min, o.scale_max)
+    schema = StructType([StructField("kind", StringType()), StructField("driver", StringType()),
+                         StructField("counts", ArrayType(LongType())), StructField("weights", ArrayType(DoubleType())),
+                         StructField("squared", ArrayType(DoubleType()))])
+    if names is None:  # every partition counts the others of every driver, so the names come first
+        from pyspark.sql.functions import explode
+
+        names = sorted(r[0] for r in df.select(explode(labels)).distinct().collect() if r[0] is not None)
+    cols = [c for c in (score, labels, weight) if c is not None]
+    rows = df.select(*cols).mapInPandas(_PartitionDrivers(score, labels, weight, shape, list(names)),
+                                        schema).collect()
+    merged: dict = {}
+    for r in rows:
+        key = (r["kind"], r["driver"])
+        c = _make_counts(shape, r["counts"], r["weights"], r["squared"])
+        if key in merged:
+            merged[key] += c
+        else:
+            merged[key] = c
+    fn = getattr(metrics, metric)
+    empty = NpsCounts(_core.NpsBreaks(shape[1], shape[2])) if shape[0] == "nps" else RatingCounts(shape[1], shape[2])
+    all_ = merged.get(("all", None), empty)
+    text = merged.get(("text", None), empty)
+    overall = fn(all_, **options) if all_.n else None
+    out = []
+    for d in names:
+        m = merged.get(("mentioned", d), empty)
+        rest = merged.get(("rest", d), empty)
+        res = fn(m, **options) if m.n else None
+        rest_res = fn(rest, **options) if rest.n and m.n else None
+        out.append({"driver": d, "mentions": int(m.n),
+                    "share": m.total_weight / text.total_weight if text.total_weight > 0 else 0.0,
+                    "score": None if res is None else res.score,
+                    "score_ci_low": None if res is None else res.ci_low,
+                    "score_ci_high": None if res is None else res.ci_high,
+                    "impact": None if rest_res is None or overall is None else overall.score - rest_res.score})
+    frame = pd.DataFrame(out, columns=["driver", "mentions", "share", "score", "score_ci_low", "score_ci_high",
+                                       "impact"])
+    frame.attrs.update(n=int(all_.n), n_text=int(text.n), score=None if overall is None else overall.score)
+    return frame
+
+
+class _PartitionDrivers:
+    """Per partition: the accumulators of all responses, of those with a comment, and per driver of
+    its mentioners and of the other responses; one output row each."""
+
+    def __init__(self, score, labels, weight, shape, names):
+        self.score, self.labels, self.weight, self.shape, self.names = score, labels, weight, shape, names
+
+    def _by(self, scores, keys, w):
+        if self.shape[0] == "nps":
+            return _core.nps_counts_by(scores, keys, w, _core.NpsBreaks(self.shape[1], self.shape[2]))
+        return _core.rating_counts_by(scores, keys, w, self.shape[1], self.shape[2])
+
+    def __call__(self, batches):
+        import pandas as pd
+
+        acc: dict = {}
+
+        def add(key, c):
+            if key in acc:
+                acc[key] += c
+            else:
+                acc[key] = c
+        for pdf in batches:
+            scores = _numbers(pdf[self.score], "scores")
+            w = _weights(pdf[self.weight]) if self.weight is not None else None
+            lab = pdf[self.labels]
+            has_text = lab.notna().to_numpy()
+            lists = [list(v) if t else [] for v, t in zip(lab, has_text)]
+            for k, c in zip(*self._by(scores, has_text.astype(np.int64), w)):
+                add(("all", None), c)
+                if k == 1:
+                    add(("text", None), c)
+            for d in self.names:
+                mentioned = np.fromiter((d in r for r in lists), dtype=np.int64, count=len(lists))
+                for k, c in zip(*self._by(scores, mentioned, w)):
+                    add(("mentioned" if k == 1 else "rest", d), c)
+        out: dict = {"kind": [], "driver": [], "counts": [], "weights": [], "squared": []}
+        for (kind, d), c in acc.items():
+            out["kind"].append(kind)
+            out["driver"].append(d)
+            out["counts"].append([int(v) for v in c.counts])
+            out["weights"].append(list(c.weights))
+            out["squared"].append(list(c.squared_weights))
+        yield pd.DataFrame(out)

@@ -155,6 +155,26 @@ def test_a_million_generated_responses_give_the_single_process_figures(spark):
     assert (got.score, got.ci_low, got.ci_high, got.n) == (want.score, want.ci_low, want.ci_high, n)
 
 
+def test_driver_counts_equal_the_single_process_analysis(spark, model, frame):
+    from perche import _core
+
+    labelled = ps.classify(spark.createDataFrame(frame).repartition(3), "comment", model).cache()
+    got = ps.drivers(labelled, "nps", "prediction")
+    rows = labelled.select("nps", "prediction").collect()
+    names = sorted({d for r in rows if r.prediction is not None for d in r.prediction})
+    assert list(got["driver"]) == names and len(names) == len(DRIVERS)
+    Y = np.array([[int(r.prediction is not None and d in r.prediction) for d in names] for r in rows], dtype=np.uint8)
+    has_text = np.array([r.prediction is not None for r in rows], dtype=np.uint8)
+    want = _core.analyze_drivers(np.array([r.nps for r in rows], dtype=np.float64), Y, names, has_text,
+                                 np.empty(0), _core.DriverAnalysisOptions())
+    assert got.attrs["n"] == want.n and got.attrs["n_text"] == want.n_text and got.attrs["score"] == want.score
+    for (_, g), w in zip(got.iterrows(), want.drivers):
+        assert (g.driver, g.mentions, g.share) == (w.driver, w.mentions, w.share)
+        assert (g.score, g.score_ci_low, g.score_ci_high) == (w.score, w.score_ci_low, w.score_ci_high)
+        assert g.impact == pytest.approx(w.impact, abs=1e-9)
+    labelled.unpersist()
+
+
 def test_errors_name_the_column(spark, frame, model):
     df = spark.createDataFrame(frame)
     with pytest.raises(ValueError, match="no score column 'voto'"):
@@ -175,5 +195,5 @@ def test_the_spark_example_runs_and_finds_the_single_process_figures(spark, caps
     monkeypatch.setattr(sys, "argv", ["spark_analyze.py", str(examples / "data" / "survey.csv")])
     runpy.run_path(str(examples / "spark_analyze.py"), run_name="__main__")
     out = capsys.readouterr().out
-    assert out.count("←") == 3 and "NPS " in out
+    assert out.count("←") == 3 and "NPS " in out and "impact" in out
     assert "identical to perche.by_segment in one process: True" in out
