@@ -61,8 +61,9 @@ def session(master: str = "local[2]", app_name: str = "perche", **conf):
 
 # --- classification -------------------------------------------------------------------------------
 
-# In each Python worker: SHA-256 of the model's bytes -> (model, threads it was set to).
+# In each Python worker: SHA-256 of the model's bytes -> [model, threads it was set to].
 _MODELS: dict = {}
+_MAX_MODELS = 4
 
 
 def _model_class(model) -> tuple:
@@ -90,6 +91,8 @@ def _worker_model(blob_of, cls_ref: tuple, threads: int):
     entry = _MODELS.get(key)
     if entry is None:
         entry = [_load_class(cls_ref).from_bytes(blob), None]
+        while len(_MODELS) >= _MAX_MODELS:  # a long-lived worker that saw many models keeps the latest
+            _MODELS.pop(next(iter(_MODELS)))
         _MODELS[key] = entry
     if threads and entry[1] != threads and hasattr(entry[0], "set_threads"):
         entry[0].set_threads(threads)
