@@ -78,15 +78,16 @@ TEXT_API_CHECKS = [c for c in ("check_no_attributes_set_in_init", "check_paramet
 
 
 @pytest.mark.parametrize("check", TEXT_API_CHECKS)
-@pytest.mark.parametrize("make", [perche.TfidfVectorizer, lambda: perche.DriverClassifier(list(DRIVERS))],
-                         ids=["TfidfVectorizer", "DriverClassifier"])
+@pytest.mark.parametrize("make", [perche.TfidfVectorizer, lambda: perche.DriverClassifier(list(DRIVERS)),
+                                  perche.SentimentClassifier],
+                         ids=["TfidfVectorizer", "DriverClassifier", "SentimentClassifier"])
 def test_raw_text_estimators_pass_the_api_checks(make, check):
     est = make()
     getattr(estimator_checks, check)(type(est).__name__, est)
 
 
 def test_check_estimator_skips_the_text_estimators_because_their_input_is_text():
-    for est in (perche.TfidfVectorizer(), perche.DriverClassifier()):
+    for est in (perche.TfidfVectorizer(), perche.DriverClassifier(), perche.SentimentClassifier()):
         with pytest.warns(estimator_checks.SkipTestWarning, match="requires input"):
             names = {n for n, _, _ in _all_checks(est)}
         assert names <= {"check_estimator_cloneable"}  # hence TEXT_API_CHECKS above, and the Pipelines below
@@ -120,7 +121,8 @@ def test_arguments_are_stored_as_given_and_set_params_changes_them():
 
 def test_repr_shows_the_arguments_given():
     assert repr(perche.TfidfVectorizer()) == "TfidfVectorizer()"
-    assert repr(perche.TfidfVectorizer(ngram_range=(1, 2), norm=None)) == "TfidfVectorizer(ngram_range=(1, 2), norm=None)"
+    shown = "TfidfVectorizer(ngram_range=(1, 2), norm=None)"
+    assert repr(perche.TfidfVectorizer(ngram_range=(1, 2), norm=None)) == shown
     assert repr(perche.LogisticRegression(C=2.0, solver="newton")) == "LogisticRegression(C=2.0, solver='newton')"
     assert repr(perche.DriverClassifier(["a"], cv_folds=3)) == "DriverClassifier(drivers=['a'], cv_folds=3)"
     pipe = make_pipeline(perche.TfidfVectorizer(min_df=2), perche.LogisticRegression())
@@ -225,6 +227,23 @@ def test_driver_classifier_through_clone_grid_search_cross_val_score_and_pickle(
     back = pickle.loads(pickle.dumps(grid.best_estimator_))
     assert back.get_params() == grid.best_estimator_.get_params()
     np.testing.assert_array_equal(back.predict_proba(texts[:10]), grid.best_estimator_.predict_proba(texts[:10]))
+
+
+def test_sentiment_classifier_through_clone_grid_search_cross_val_score_and_pickle():
+    table = perche.read_csv(perche.sentiment.CALIBRATION)
+    texts, labels = table.column("text")[:600], np.asarray(table.column("label")[:600], dtype=object)
+    clf = perche.SentimentClassifier(C=2.0)
+    assert repr(clf) == "SentimentClassifier(C=2.0)" and is_classifier(clf)
+    assert clf.fit(texts, labels) is clf
+    assert clf.score(texts, labels) == pytest.approx(accuracy_score(labels, clf.predict(texts)))
+    assert clone(clf).get_params() == clf.get_params() and not clone(clf).fitted
+    scores = cross_val_score(perche.SentimentClassifier(), texts, labels, cv=3)
+    assert scores.shape == (3,) and (scores > 0.4).all()
+    grid = GridSearchCV(perche.SentimentClassifier(), {"C": [0.5, 4.0]}, cv=2).fit(texts, labels)
+    back = pickle.loads(pickle.dumps(grid.best_estimator_))
+    np.testing.assert_array_equal(back.predict_proba(texts[:20]), grid.best_estimator_.predict_proba(texts[:20]))
+    with pytest.raises(SkNotFittedError, match="before fit"):
+        perche.SentimentClassifier().predict(texts[:2])
 
 
 def test_a_loaded_model_shows_its_options_as_arguments(data):

@@ -80,6 +80,18 @@ def test_classify_equals_predict_in_one_process(spark, model, frame):
     assert list(out.columns) == list(frame.columns) + ["prediction", "proba"]
 
 
+def test_a_single_label_model_plugs_in_the_sentiment_classifier(spark, frame):
+    clf = perche.SentimentClassifier.default()
+    df = spark.createDataFrame(frame).repartition(3)
+    rows = ps.classify(df, "comment", clf, prediction_col="sentiment", proba_col="p").select(
+        "id", "comment", "sentiment", "p").collect()
+    rows = sorted(rows, key=lambda r: r.id)
+    texts = [r.comment for r in rows if r.comment is not None]
+    assert [r.sentiment for r in rows if r.comment is not None] == list(clf.predict(texts))
+    np.testing.assert_array_equal(np.array([r.p for r in rows if r.comment is not None]), clf.predict_proba(texts))
+    assert all(r.sentiment is None for r in rows if r.comment is None)
+
+
 def test_classify_from_a_path_and_one_load_per_worker_on_the_task_cpus(spark, model, frame, tmp_path):
     path = tmp_path / "drivers.pdc"
     model.save(path)
@@ -96,8 +108,9 @@ def test_classify_from_a_path_and_one_load_per_worker_on_the_task_cpus(spark, mo
 
         from perche import spark as _ps
         for _ in batches:
-            yield _pd.DataFrame({"pid": [_os.getpid()], "models": [len(_ps._MODELS)],
-                                 "threads": [max((m.options.threads for m, _t in _ps._MODELS.values()), default=-1)]})
+            drivers = [m for m, _t in _ps._MODELS.values() if type(m).__name__ == "DriverClassifier"]
+            yield _pd.DataFrame({"pid": [_os.getpid()], "models": [len(drivers)],
+                                 "threads": [max((m.options.threads for m in drivers), default=-1)]})
     seen = df.mapInPandas(probe, "pid long, models long, threads long").toPandas()
     # Six partitions, two classify jobs (the same bytes from a path and from the driver): each
     # worker process keeps one model, set to spark.task.cpus (1) threads.
