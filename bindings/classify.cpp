@@ -250,7 +250,13 @@ void bind_classify(py::module_& m) {
       .def_property_readonly(
           "intercept", [](const LogisticRegression& lr) { return numpy_of(read(&lr, [&] { return lr.intercept(); })); })
       .def_property_readonly("n_iter",
-                             [](const LogisticRegression& lr) { return read(&lr, [&] { return lr.n_iter(); }); });
+                             [](const LogisticRegression& lr) { return read(&lr, [&] { return lr.n_iter(); }); })
+      .def_static("from_parts", &LogisticRegression::from_parts, py::arg("options"), py::arg("classes"),
+                  py::arg("coef"), py::arg("intercept"))
+      .def("_adopt", [](LogisticRegression& self, const LogisticRegression& other) {
+        py::gil_scoped_release release;
+        replace(self, shared(&other, [&] { return other; }));
+      });
 
   py::class_<DriverClassifier>(m, "DriverClassifier")
       .def(py::init<std::vector<std::string>, DriverOptions>(), py::arg("drivers"), py::arg("options"))
@@ -351,6 +357,15 @@ void bind_classify(py::module_& m) {
             return evaluation_dict(read(&c, [&] { return c.evaluate(v, Y); }));
           },
           py::arg("texts"), py::arg("Y"))
+      .def(
+          "set_threads",
+          [](DriverClassifier& c, unsigned threads) {
+            py::gil_scoped_release release;
+            DriverClassifier copy = shared(&c, [&] { return c; });
+            copy.set_threads(threads);
+            replace(c, std::move(copy));
+          },
+          py::arg("threads"))
       .def("to_bytes", [](const DriverClassifier& c) { return py::bytes(read(&c, [&] { return c.to_bytes(); })); })
       .def_static(
           "from_bytes", [](const py::bytes& b) { return DriverClassifier::from_bytes(std::string(b)); },

@@ -406,6 +406,31 @@ void bind_metrics(py::module_& m) {
       },
       py::arg("scores"), py::arg("segments"), py::arg("weights"), py::arg("options"));
   m.def(
+      "nps_counts_by",
+      [](const py::array& s, const Keys& keys, const Weights& w, const NpsBreaks& b) {
+        return with_scores(s, [&](auto span) { return nps_counts_by(span, span_of(keys), span_of(w), b); });
+      },
+      py::arg("scores"), py::arg("keys"), py::arg("weights"), py::arg("breaks"));
+  m.def(
+      "rating_counts_by",
+      [](const py::array& s, const Keys& keys, const Weights& w, int scale_min, int scale_max) {
+        return with_scores(
+            s, [&](auto span) { return rating_counts_by(span, span_of(keys), span_of(w), scale_min, scale_max); });
+      },
+      py::arg("scores"), py::arg("keys"), py::arg("weights"), py::arg("scale_min"), py::arg("scale_max"));
+  m.def(
+      "nps_by_segment_of",
+      [](const Keys& keys, const std::vector<NpsCounts>& counts, const NpsOptions& o) {
+        return nps_by_segment_of(span_of(keys), counts, o);
+      },
+      py::arg("keys"), py::arg("counts"), py::arg("options"));
+  m.def(
+      "rating_by_segment_of",
+      [](const Keys& keys, const std::vector<RatingCounts>& counts, const RatingOptions& o) {
+        return rating_by_segment_of(span_of(keys), counts, o);
+      },
+      py::arg("keys"), py::arg("counts"), py::arg("options"));
+  m.def(
       "trend_test", [](const Doubles& v, const TrendOptions& t) { return trend_test(span_of(v, "values"), t); },
       py::arg("values"), py::arg("options"));
   m.def(

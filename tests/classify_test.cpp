@@ -334,6 +334,18 @@ TEST_CASE("driver classifier: bad labels and drivers without examples are named"
   CHECK_THROWS_AS(perche::DriverClassifier({"a"}).predict_proba("x"), std::logic_error);
 }
 
+TEST_CASE("driver classifier: set_threads changes the threads of predictions, not the predictions") {
+  auto clf = fitted_sample();
+  const std::vector<std::string_view> texts{"attesa infinita al telefono", "operatore scortese", "", "prezzo"};
+  const auto P = clf.predict_proba(texts);
+  clf.set_threads(1);
+  CHECK(clf.options().threads == 1);
+  const auto one = clf.predict_proba(texts);
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    for (std::size_t j = 0; j < clf.drivers().size(); ++j) CHECK(one(i, j) == P(i, j));
+  CHECK_THROWS_AS(clf.set_threads(perche::DriverOptions::kMaxThreads + 1), std::invalid_argument);
+}
+
 TEST_CASE("driver classifier: concurrent predictions equal serial ones") {
   const auto clf = fitted_sample();
   const auto s = sample();

@@ -5,6 +5,7 @@
 
 #include <perche/metrics.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -529,6 +530,74 @@ TEST_CASE("segments: sparse 64-bit keys take the hashed path and give the same g
   CHECK(counts[0].promoters() == 2);
   CHECK(counts[1].detractors() == 1);
   CHECK(counts[2].n() == 2);
+}
+
+TEST_CASE("segments: counts merged from partitions give nps_by_segment's and rating_by_segment's figures exactly") {
+  // Distributed aggregation: each partition counts its rows by key, the counts of a key are summed,
+  // and the segments computed from the merged counts equal those computed from all the rows.
+  std::mt19937_64 gen(22);
+  std::uniform_int_distribution<int> score(0, 10), rating(1, 5), seg(0, 4);
+  std::vector<int> s(3000), r(3000);
+  std::vector<std::int64_t> key(3000);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    s[i] = score(gen);
+    r[i] = rating(gen);
+    key[i] = 100 - 7 * seg(gen);  // keys out of order across partitions
+  }
+  std::vector<std::int64_t> keys;
+  std::vector<perche::NpsCounts> nps;
+  std::vector<perche::RatingCounts> ratings;
+  for (std::size_t lo = 0; lo < s.size(); lo += 1000) {  // three partitions
+    const std::span<const int> ps(s.data() + lo, 1000), pr(r.data() + lo, 1000);
+    const std::span<const std::int64_t> pk(key.data() + lo, 1000);
+    auto [k, c] = perche::nps_counts_by(ps, pk);
+    auto [k2, c2] = perche::rating_counts_by(pr, pk, {}, 1, 5);
+    REQUIRE(k == k2);
+    for (std::size_t g = 0; g < k.size(); ++g) {
+      const auto at = std::find(keys.begin(), keys.end(), k[g]);
+      if (at == keys.end()) {
+        keys.push_back(k[g]);
+        nps.push_back(c[g]);
+        ratings.push_back(c2[g]);
+      } else {
+        nps[at - keys.begin()] += c[g];
+        ratings[at - keys.begin()] += c2[g];
+      }
+    }
+  }
+  std::reverse(keys.begin(), keys.end());  // any order in
+  std::reverse(nps.begin(), nps.end());
+  std::reverse(ratings.begin(), ratings.end());
+  const auto rows = perche::nps_by_segment(s, key);
+  const auto merged = perche::nps_by_segment_of(keys, nps);
+  REQUIRE(rows.size() == 5);
+  REQUIRE(merged.size() == rows.size());
+  for (std::size_t g = 0; g < rows.size(); ++g) {
+    CHECK(merged[g].key == rows[g].key);
+    CHECK(merged[g].result.score == rows[g].result.score);
+    CHECK(merged[g].result.ci_low == rows[g].result.ci_low);
+    CHECK(merged[g].result.ci_high == rows[g].result.ci_high);
+    CHECK(merged[g].vs_rest->p_value == rows[g].vs_rest->p_value);
+    CHECK(*merged[g].p_holm == *rows[g].p_holm);
+    CHECK(*merged[g].p_bh == *rows[g].p_bh);
+  }
+  const perche::CesOptions ces;  // a 1–7 scale: the 1–5 counts do not fit it
+  CHECK_THROWS_AS(perche::rating_by_segment_of(keys, ratings, ces), std::invalid_argument);
+  const auto rrows = perche::rating_by_segment(r, key);
+  const auto rmerged = perche::rating_by_segment_of(keys, ratings);
+  REQUIRE(rmerged.size() == rrows.size());
+  for (std::size_t g = 0; g < rrows.size(); ++g) {
+    CHECK(rmerged[g].key == rrows[g].key);
+    CHECK(rmerged[g].result.score == rrows[g].result.score);
+    CHECK(rmerged[g].result.mean_ci_low == rrows[g].result.mean_ci_low);
+    CHECK(*rmerged[g].p_bh == *rrows[g].p_bh);
+  }
+  std::vector<std::int64_t> twice{keys[0], keys[0]};
+  std::vector<perche::NpsCounts> two{nps[0], nps[1]};
+  CHECK_THROWS_WITH_AS(perche::nps_by_segment_of(twice, two), doctest::Contains("appears twice"),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(perche::nps_by_segment_of(keys, two), doctest::Contains("5 keys but 2 accumulators"),
+                       std::invalid_argument);
 }
 
 TEST_CASE("bayesian average shrinks a small sample towards the prior") {

@@ -288,6 +288,10 @@ class DriverClassifier {
   bool fitted() const { return !models_.empty(); }
   const std::vector<std::string>& drivers() const { return drivers_; }
   const DriverOptions& options() const { return options_; }
+  /// Threads of later predict, predict_proba and evaluate calls (0: all cores), e.g. the CPUs of a
+  /// Spark task, so that executors are not oversubscribed; predictions do not depend on it. Throws
+  /// std::invalid_argument above DriverOptions::kMaxThreads.
+  void set_threads(unsigned threads);
   const std::vector<double>& thresholds() const { return thresholds_; }
   const TfidfVectorizer& vectorizer() const { return vectorizer_; }
   const LogisticRegression& model(std::size_t driver) const;

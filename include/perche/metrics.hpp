@@ -500,6 +500,16 @@ requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::r
                                                                                std::span<const double> weights = {},
                                                                                NpsBreaks breaks = {});
 
+/// Rating accumulators on [scale_min, scale_max] per group of rows sharing a key: sorted distinct
+/// keys and their counts, in one pass (the building block of rating_trend and rating_by_segment,
+/// and of distributed aggregation). Throws like RatingCounts::add, naming the first bad index.
+template <class R>
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+    std::pair<std::vector<std::int64_t>, std::vector<RatingCounts>> rating_counts_by(const R& scores,
+                                                                                     std::span<const std::int64_t> keys,
+                                                                                     std::span<const double> weights,
+                                                                                     int scale_min, int scale_max);
+
 /// NPS per period (keys sorted ascending, e.g. 202601, 202602…) and a trend test on the period
 /// scores (periods taken as equally spaced). Throws like nps() and on mismatched lengths.
 template <class R>
@@ -527,6 +537,21 @@ requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::r
     std::vector<SegmentResult<RatingResult>> rating_by_segment(const R& scores, std::span<const std::int64_t> segments,
                                                                std::span<const double> weights = {},
                                                                const RatingOptions& options = CsatOptions{});
+
+/// nps_by_segment on accumulators already grouped by key, e.g. counted per partition of a
+/// distributed table (nps_counts_by) and merged with +=: the same results as nps_by_segment on the
+/// rows (exactly for unweighted counts; weighted Σw to the rounding of their summation order).
+/// Keys in any order, each once. Throws std::invalid_argument on mismatched lengths, a repeated key
+/// or counts whose breaks are not options.breaks.
+inline std::vector<SegmentResult<NpsResult>> nps_by_segment_of(std::span<const std::int64_t> keys,
+                                                               std::span<const NpsCounts> counts,
+                                                               const NpsOptions& options = {});
+
+/// rating_by_segment on accumulators already grouped by key (see nps_by_segment_of). Throws
+/// std::invalid_argument also when a scale is not options' scale.
+inline std::vector<SegmentResult<RatingResult>> rating_by_segment_of(std::span<const std::int64_t> keys,
+                                                                     std::span<const RatingCounts> counts,
+                                                                     const RatingOptions& options = CsatOptions{});
 
 }  // namespace perche
 

@@ -52,7 +52,7 @@ from .metrics import (
 )
 
 from .text import Tokenizer, Tokens
-from .classify import DriverClassifier, FormatError, LogisticRegression, TfidfVectorizer
+from .classify import DriverClassifier, FormatError, LogisticRegression, NotFittedError, TfidfVectorizer
 from .codebook import Codebook
 from .sentiment import SentimentClassifier
 from ._core import SentimentLexicon
@@ -68,7 +68,7 @@ __all__ = [
     "by_segment", "ces", "churn_rate", "compare", "csat", "nps", "nps_compare", "nps_margin_of_error",
     "nps_sample_size", "p_adjust", "response_times", "trend", "trend_test",
     "Token", "TokenKind", "Tokenizer", "Tokens", "italian_stopwords", "negators",
-    "DriverClassifier", "FormatError", "LogisticRegression", "TfidfVectorizer",
+    "DriverClassifier", "FormatError", "LogisticRegression", "NotFittedError", "TfidfVectorizer",
     "Analysis", "AnalysisError", "analyze", "read_csv", "CsvTable", "IoError", "Codebook",
     "SentimentClassifier",
     "SentimentLexicon",

@@ -16,9 +16,10 @@ import numpy as np
 
 from . import _core
 from ._core import FormatError
+from ._estimator import Estimator, NotFittedError, column_vector_warning, not_fitted
 from .text import Tokenizer
 
-__all__ = ["TfidfVectorizer", "LogisticRegression", "DriverClassifier", "FormatError"]
+__all__ = ["TfidfVectorizer", "LogisticRegression", "DriverClassifier", "FormatError", "NotFittedError"]
 
 
 def _doc_freq(name, value):
@@ -49,12 +50,6 @@ def _enum(enum, name, value):
 _TFIDF_OPTIONS = ("tokenizer", "analyzer", "ngram_range", "char_ngram_range", "min_df", "max_df", "max_features",
                   "sublinear_tf", "use_idf", "smooth_idf", "norm")
 _LOGISTIC_OPTIONS = ("C", "fit_intercept", "class_weight", "tol", "max_iter", "solver")
-
-
-def _unknown(what, options, known):
-    unknown = set(options) - set(known)
-    if unknown:
-        raise TypeError(f"{what}: unknown option(s) {', '.join(sorted(unknown))}")
 
 
 def _tfidf_options(options: dict, o=None):
@@ -148,101 +143,340 @@ def _doc(**values):
     return fill
 
 
-def _csr(X):
+def _csr(X, what: str, n_features=None):
+    """X (scipy.sparse, or dense 2-D numbers) as a float64 CSR matrix. ValueError, worded as
+    scikit-learn's validation (its estimator checks match these words), for 1-D, empty, complex
+    or non-finite input and for a number of features other than n_features."""
     import scipy.sparse as sp
 
-    if not sp.issparse(X):
-        X = sp.csr_matrix(np.asarray(X, dtype=np.float64))
-    return X.tocsr().astype(np.float64)
+    if sp.issparse(X):
+        if X.dtype.kind == "c":
+            raise ValueError(f"{what}: Complex data not supported: X has dtype {X.dtype}")
+        X = sp.csr_matrix(X, dtype=np.float64)
+        values = X.data
+    else:
+        arr = np.asarray(X)
+        if arr.dtype.kind == "c":
+            raise ValueError(f"{what}: Complex data not supported: X has dtype {arr.dtype}")
+        arr = np.asarray(arr, dtype=np.float64)
+        if arr.ndim != 2:
+            raise ValueError(f"{what}: Expected 2D array, got {arr.ndim}D array of shape {arr.shape} instead. "
+                             "Reshape your data either using X.reshape(-1, 1) if it has a single feature or "
+                             "X.reshape(1, -1) if it contains a single sample")
+        values = arr
+        X = None
+    if not np.isfinite(values).all():
+        i = np.flatnonzero(~np.isfinite(np.ravel(values)))[0]
+        raise ValueError(f"{what}: Input X contains NaN or infinity (value {np.ravel(values)[i]!r} at flat "
+                         f"position {i} of the {'stored values' if X is not None else 'array'})")
+    if X is None:
+        X = sp.csr_matrix(values)
+    if X.shape[0] == 0:
+        raise ValueError(f"{what}: Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is required.")
+    if X.shape[1] == 0:
+        raise ValueError(f"{what}: Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 is required.")
+    if n_features is not None and X.shape[1] != n_features:
+        raise ValueError(f"{what}: X has {X.shape[1]} features, but LogisticRegression is expecting "
+                         f"{n_features} features as input")
+    return X
+
+
+def _given(params: dict) -> dict:
+    """The options given: None is "not given" (perche's C++ default), save for norm, where None is
+    scikit-learn's "no normalization" and "default" the C++ default."""
+    return {k: v for k, v in params.items() if (v is not None or k == "norm") and not (k == "norm" and v == "default")}
+
+
+def _tfidf_params(o) -> dict:
+    """The TfidfVectorizer arguments that give TfidfOptions o."""
+    return dict(tokenizer=o.tokenizer, analyzer=o.analyzer.name, ngram_range=(o.ngram_min, o.ngram_max),
+                char_ngram_range=(o.char_min, o.char_max), min_df=_doc_freq_shown(o.min_df),
+                max_df=_doc_freq_shown(o.max_df), max_features=o.max_features or None, sublinear_tf=o.sublinear_tf,
+                use_idf=o.use_idf, smooth_idf=o.smooth_idf, norm=None if o.norm.name == "none" else o.norm.name)
+
+
+def _logistic_params(o) -> dict:
+    """The LogisticRegression arguments that give LogisticOptions o."""
+    return dict(C=o.C, fit_intercept=o.fit_intercept, class_weight="balanced" if o.balanced else None, tol=o.tol,
+                max_iter=o.max_iter, solver=o.solver)
 
 
 @_doc(defaults=_tfidf_shown(_core.TfidfOptions()))
-class TfidfVectorizer(_core.TfidfVectorizer):
+class TfidfVectorizer(Estimator, _core.TfidfVectorizer):
     """TF-IDF on perche's Italian terms; the matrix equals scikit-learn's TfidfVectorizer on the same
     terms. Documents are raw texts (tokenized by `tokenizer`, a perche.Tokenizer or a dict of its
-    options; default perche.Tokenizer()) or lists of terms.
+    options; default perche.Tokenizer()) or lists of terms. A scikit-learn transformer: get_params,
+    set_params, clone, Pipeline; fit(X, y=None) ignores y.
 
     Options (keyword only): tokenizer, analyzer ("word", "char_wb" or "both"), ngram_range,
-    char_ngram_range, min_df, max_df, max_features, sublinear_tf, use_idf, smooth_idf, norm ("l2",
-    "l1" or None). Those left out take perche's C++ defaults (perche::TfidfOptions):
+    char_ngram_range, min_df, max_df, max_features (None: every feature), sublinear_tf, use_idf,
+    smooth_idf, norm ("l2", "l1", None: no normalization, or "default"). They are checked by fit.
+    Those left None (norm: "default") take perche's C++ defaults (perche::TfidfOptions):
     {defaults}.
     """
 
-    def __init__(self, **options):
-        _unknown("TfidfVectorizer", options, _TFIDF_OPTIONS)
-        self._kwargs = dict(options)
-        super().__init__(_tfidf_options(options))
+    _estimator_type = "transformer"
+    _tag_input = "string"
+    _tag_requires_y = False
 
-    def fit(self, docs, threads=None):
-        """Learns the vocabulary and idf of docs (threads None: the C++ default, all cores)."""
-        if threads is None:
-            self.fit_transform(docs)
-        else:
-            self.fit_transform(docs, threads)
+    def __init__(self, *, tokenizer=None, analyzer=None, ngram_range=None, char_ngram_range=None, min_df=None,
+                 max_df=None, max_features=None, sublinear_tf=None, use_idf=None, smooth_idf=None, norm="default"):
+        super().__init__(_core.TfidfOptions())  # an unfitted C++ object; fit builds it from the options
+        self.tokenizer = tokenizer
+        self.analyzer = analyzer
+        self.ngram_range = ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.min_df = min_df
+        self.max_df = max_df
+        self.max_features = max_features
+        self.sublinear_tf = sublinear_tf
+        self.use_idf = use_idf
+        self.smooth_idf = smooth_idf
+        self.norm = norm
+
+    def _build_options(self):
+        return _tfidf_options(_given(self.get_params(deep=False)))
+
+    @property
+    def options(self):
+        """The fitted model's TfidfOptions; before fit, those the arguments give."""
+        return _core.TfidfVectorizer.options.fget(self) if self.fitted else self._build_options()
+
+    def fit(self, X, y=None, threads=None):
+        """Learns the vocabulary and idf of the documents X (threads None: the C++ default, all
+        cores); y is ignored. Returns self."""
+        self.fit_transform(X, threads=threads)
         return self
+
+    def fit_transform(self, X, y=None, threads=None):
+        """fit(X), then the TF-IDF matrix of X (scipy.sparse CSR), in one pass."""
+        fresh = _core.TfidfVectorizer(self._build_options())
+        Xt = fresh.fit_transform(X) if threads is None else fresh.fit_transform(X, threads)
+        self._adopt(fresh)  # published at once: a reader on another thread sees the old model or this one
+        return Xt
+
+    def transform(self, X, threads=None):
+        """The TF-IDF matrix of the documents X (scipy.sparse CSR) with the fitted vocabulary."""
+        if not self.fitted:
+            raise not_fitted("TfidfVectorizer: transform before fit")
+        return super().transform(X) if threads is None else super().transform(X, threads)
 
     @property
     def vocabulary_(self) -> dict:
         return {f: i for i, f in enumerate(self.features)}
 
-    def get_feature_names_out(self):
+    def get_feature_names_out(self, input_features=None):
+        """The terms, in column order (input_features is ignored: the input is text)."""
+        if not self.fitted:
+            raise not_fitted("TfidfVectorizer: get_feature_names_out before fit")
         return np.asarray(self.features, dtype=object)
 
     @property
     def idf_(self):
         return self.idf
 
+    def set_output(self, *, transform=None):
+        """scikit-learn's set_output: the output is a scipy.sparse matrix, which pandas and polars
+        containers cannot hold; "default" (or None) is accepted, other containers raise ValueError."""
+        if transform not in (None, "default"):
+            raise ValueError(f"TfidfVectorizer.set_output: transform={transform!r} is not supported; the output is "
+                             "a scipy.sparse matrix (expected 'default' or None)")
+        return self
+
     def __getstate__(self):
         parts = self._parts()  # one read: a fit on another thread cannot mix two vocabularies
-        return {"kwargs": self._kwargs, "features": None if parts is None else list(parts[0]),
+        return {"params": self.get_params(deep=False),
+                "options": _tfidf_params(_core.TfidfVectorizer.options.fget(self)) if parts is not None else None,
+                "features": None if parts is None else list(parts[0]),
                 "idf": None if parts is None else np.asarray(parts[1])}
 
     def __setstate__(self, state):
-        self._kwargs = state["kwargs"]
-        opts = _tfidf_options(self._kwargs)
-        if state["features"] is None:
-            _core.TfidfVectorizer.__init__(self, opts)
-        else:
-            # Rebuild the fitted C++ object in place from its parts.
-            _core.TfidfVectorizer.__init__(self, opts)
+        params = state["params"] if "params" in state else _legacy_tfidf_params(state)
+        _core.TfidfVectorizer.__init__(self, _core.TfidfOptions())
+        self.__dict__.update(params)
+        if state["features"] is not None:
+            # Rebuild the fitted C++ object from its parts, with the options it was fitted with.
+            opts = _tfidf_options(state["options"]) if state.get("options") is not None else self._build_options()
             self._adopt(_core.TfidfVectorizer.from_parts(opts, state["features"], state["idf"]))
 
 
+def _legacy_tfidf_params(state) -> dict:
+    """Arguments of a vectorizer pickled by perche <= 0.1 (state "kwargs": the options given)."""
+    params = {k: None for k in _TFIDF_OPTIONS}
+    params["norm"] = "default"
+    params.update(state["kwargs"])
+    return params
+
+
 @_doc(defaults=_logistic_shown(_core.LogisticOptions()))
-class LogisticRegression(_core.LogisticRegression):
-    """L2 logistic regression with scikit-learn's objective and names (C, class_weight="balanced",
-    sample_weight; binary or multinomial); fitted by L-BFGS (solver="lbfgs") or trust-region Newton
-    (solver="newton"). X: scipy.sparse or dense. Options left None take perche's C++ defaults
-    (perche::LogisticOptions): {defaults}.
+class LogisticRegression(Estimator, _core.LogisticRegression):
+    """L2 logistic regression with scikit-learn's objective and names (C, class_weight: None,
+    "balanced" or a dict {{class: weight}}; sample_weight; binary or multinomial); fitted by L-BFGS
+    (solver="lbfgs") or trust-region Newton (solver="newton"). X: scipy.sparse or dense; y: class
+    labels of any sortable type (ints, strings…). A scikit-learn classifier: get_params, set_params,
+    clone, score (accuracy), classes_, n_features_in_. Options are checked by fit; those left None
+    take perche's C++ defaults (perche::LogisticOptions): {defaults}.
     """
 
-    def __init__(self, *, C=None, fit_intercept=None, class_weight=None, tol=None, max_iter=None, solver=None):
-        given = dict(C=C, fit_intercept=fit_intercept, class_weight=class_weight, tol=tol, max_iter=max_iter,
-                     solver=solver)
-        super().__init__(_logistic_options({k: v for k, v in given.items() if v is not None}))
+    _estimator_type = "classifier"
 
-    def fit(self, X, y, sample_weight=None):
+    def __init__(self, *, C=None, fit_intercept=None, class_weight=None, tol=None, max_iter=None, solver=None):
+        super().__init__(_core.LogisticOptions())  # an unfitted C++ object; fit builds it from the options
+        self.C = C
+        self.fit_intercept = fit_intercept
+        self.class_weight = class_weight
+        self.tol = tol
+        self.max_iter = max_iter
+        self.solver = solver
+
+    def _build_options(self):
+        given = _given(self.get_params(deep=False))
+        if isinstance(given.get("class_weight"), dict):
+            given.pop("class_weight")  # applied as sample weights by fit
+        return _logistic_options(given)
+
+    @property
+    def options(self):
+        """The fitted model's LogisticOptions; before fit, those the arguments give."""
+        return _core.LogisticRegression.options.fget(self) if self.fitted else self._build_options()
+
+    @property
+    def fitted(self) -> bool:
+        return "classes_" in self.__dict__
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Fits on X (n × features) and the class labels y (n). Returns self."""
+        what = "LogisticRegression.fit"
+        if y is None:
+            raise ValueError(f"{what}: this estimator requires y to be passed, but the target y is None")
+        X = _csr(X, what)
         y = np.asarray(y)
-        if y.dtype.kind not in "iub":
-            raise ValueError(f"y must hold integer class labels, got dtype {y.dtype}")
-        w = [] if sample_weight is None else np.asarray(sample_weight, dtype=np.float64).tolist()
-        super().fit(_csr(X), y.astype(np.int64).tolist(), w)
+        if y.ndim == 2 and y.shape[1] == 1:
+            column_vector_warning(what)
+            y = y.ravel()
+        if y.ndim != 1 or y.shape[0] != X.shape[0]:
+            raise ValueError(f"{what}: y has shape {y.shape}: expected {X.shape[0]} labels, one class label per "
+                             "row of X")
+        if y.dtype.kind == "f":
+            if not np.isfinite(y).all():
+                raise ValueError(f"{what}: y[{np.flatnonzero(~np.isfinite(y))[0]}] is not finite")
+            if (y != np.round(y)).any():
+                i = np.flatnonzero(y != np.round(y))[0]
+                raise ValueError(f"{what}: Unknown label type: continuous (y[{i}] = {float(y[i])!r}; expected "
+                                 "integer or string class labels)")
+        elif y.dtype.kind not in "iubUSO":
+            raise ValueError(f"{what}: Unknown label type: {y.dtype} (expected integer or string class labels)")
+        try:
+            classes, codes = np.unique(y, return_inverse=True)
+        except TypeError as e:
+            raise ValueError(f"{what}: y mixes labels that cannot be sorted together ({e})") from None
+        if len(classes) < 2:
+            raise ValueError(f"{what}: y has 1 class ({classes[0]!r}); a classifier needs at least two")
+        w = self._weights(sample_weight, classes, codes, what)
+        fresh = _core.LogisticRegression(self._build_options())
+        fresh.fit(X, codes.astype(np.int64).tolist(), w)
+        self._adopt(fresh)
+        self.__dict__.pop("_n_iter", None)  # that of an unpickled model
+        self.classes_ = classes
+        self.n_features_in_ = X.shape[1]
         return self
 
+    def _weights(self, sample_weight, classes, codes, what) -> list:
+        n = len(codes)
+        w = None
+        if sample_weight is not None:
+            w = np.asarray(sample_weight, dtype=np.float64)
+            if w.ndim == 0:
+                w = np.full(n, float(w))
+            if w.shape != (n,):
+                raise ValueError(f"{what}: {w.size} sample weights (shape {w.shape}) for {n} rows")
+            if np.isfinite(w).all() and (w >= 0).all() and not w.any():
+                raise ValueError(f"{what}: all {n} sample weights are zero")
+        cw = self.class_weight
+        if isinstance(cw, dict):
+            per_class = np.ones(len(classes))
+            for i, c in enumerate(classes):
+                per_class[i] = float(cw.get(c.item() if hasattr(c, "item") else c, 1.0))
+            w = per_class[codes] * (1.0 if w is None else w)
+        return [] if w is None else w.tolist()
+
+    def _X(self, X, what):
+        if not self.fitted:
+            raise not_fitted(f"LogisticRegression: {what} before fit")
+        return _csr(X, f"LogisticRegression.{what}", self.n_features_in_)
+
     def predict_proba(self, X):
-        return super().predict_proba(_csr(X))
+        """n × classes probabilities, columns in classes_ order."""
+        return super().predict_proba(self._X(X, "predict_proba"))
+
+    def predict_log_proba(self, X):
+        return np.log(self.predict_proba(X))
 
     def predict(self, X):
-        return np.asarray(super().predict(_csr(X)))
+        """The most probable class of each row (a label of classes_)."""
+        codes = np.asarray(super().predict(self._X(X, "predict")), dtype=np.intp)
+        return self.classes_[codes]
 
     def decision_function(self, X):
-        d = super().decision_function(_csr(X))
+        d = super().decision_function(self._X(X, "decision_function"))
         return d[:, 0] if d.shape[1] == 1 else d
 
-    coef_ = property(lambda self: self.coef)
-    intercept_ = property(lambda self: self.intercept)
-    classes_ = property(lambda self: np.asarray(self.classes))
-    n_iter_ = property(lambda self: self.n_iter)
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy of predict(X) against y (weighted by sample_weight), as scikit-learn's."""
+        return _accuracy(self.predict(X), np.asarray(y), sample_weight)
+
+    def _fitted_attr(name):
+        def get(self):
+            if not self.fitted:
+                raise not_fitted(f"LogisticRegression: {name} before fit")
+            return getattr(_core.LogisticRegression, name).fget(self)
+        return get
+
+    coef_ = property(_fitted_attr("coef"))
+    intercept_ = property(_fitted_attr("intercept"))
+    n_iter_ = property(lambda self: self.__dict__.get("_n_iter", _core.LogisticRegression.n_iter.fget(self)))
+
+    @property
+    def n_iter(self):
+        # Hidden: scikit-learn reads an attribute n_iter as an argument of that name (its checks
+        # call set_params(n_iter=…)); the iterations are n_iter_.
+        raise AttributeError("LogisticRegression.n_iter: use n_iter_")
+    del _fitted_attr
+
+    @property
+    def classes(self) -> list:
+        """The class labels (classes_ as a list); [] before fit."""
+        return list(self.classes_) if self.fitted else []
+
+    def __getstate__(self):
+        state = {"params": self.get_params(deep=False)}
+        if self.fitted:
+            state.update(classes_=self.classes_, n_features_in_=self.n_features_in_,
+                         options=_logistic_params(_core.LogisticRegression.options.fget(self)), coef=self.coef_,
+                         intercept=np.asarray(self.intercept_), n_iter=self.n_iter_)
+        return state
+
+    def __setstate__(self, state):
+        _core.LogisticRegression.__init__(self, _core.LogisticOptions())
+        self.__dict__.update(state["params"])
+        if "classes_" in state:
+            k = len(state["classes_"])
+            opts = _logistic_options(state["options"])
+            self._adopt(_core.LogisticRegression.from_parts(opts, list(range(k)), state["coef"],
+                                                            state["intercept"].tolist()))
+            self.classes_ = state["classes_"]
+            self.n_features_in_ = state["n_features_in_"]
+            self._n_iter = state["n_iter"]
+
+
+def _accuracy(pred, y, sample_weight=None) -> float:
+    """Share of rows predicted right (every label right, for a label matrix), weighted or not:
+    scikit-learn's accuracy_score."""
+    pred = np.asarray(pred)
+    if pred.shape != y.shape:
+        raise ValueError(f"score: y has shape {y.shape}, predictions have shape {pred.shape}")
+    right = (pred == y) if pred.ndim == 1 else (pred == y).all(axis=1)
+    return float(np.average(right, weights=sample_weight))
 
 
 def _texts(texts, what):
@@ -261,26 +495,73 @@ def _driver_shown(o) -> str:
 
 
 @_doc(defaults=_driver_shown(_core.DriverOptions()))
-class DriverClassifier(_core.DriverClassifier):
+class DriverClassifier(Estimator, _core.DriverClassifier):
     """Multi-label driver classifier: perche.Tokenizer → TfidfVectorizer → one logistic regression
     per driver, with a per-driver threshold chosen by cross-validation to maximize F1.
 
     DriverClassifier(drivers=None, **options). Options (keyword only): the TfidfVectorizer options
     (tokenizer, analyzer, ngram_range, char_ngram_range, min_df, max_df, max_features,
-    sublinear_tf, use_idf, smooth_idf, norm), the LogisticRegression options (C, class_weight, tol,
-    max_iter, solver), cv_folds (0: fixed threshold), threshold, threads (0: all cores), seed.
-    Options left out take the tuned C++ defaults (perche::DriverOptions in perche/classify.hpp):
-    {defaults}.
+    sublinear_tf, use_idf, smooth_idf, norm), the LogisticRegression options (C, fit_intercept,
+    class_weight, tol, max_iter, solver), cv_folds (0: fixed threshold), threshold, threads (0: all
+    cores), seed. A scikit-learn multi-label classifier on raw texts: get_params, set_params,
+    clone, score (subset accuracy), classes_ (the driver names). Options are checked by fit; those
+    left None (norm: "default") take the tuned C++ defaults (perche::DriverOptions in
+    perche/classify.hpp): {defaults}.
     """
 
     _FEATURES = _TFIDF_OPTIONS
     _LOGISTIC = _LOGISTIC_OPTIONS
     _OWN = ("cv_folds", "threshold", "threads", "seed")
+    _estimator_type = "classifier"
+    _tag_input = "string"
+    _tag_multi_label = True
 
-    def __init__(self, drivers=None, **options):
-        self._kwargs = dict(options)
+    def __init__(self, drivers=None, *, tokenizer=None, analyzer=None, ngram_range=None, char_ngram_range=None,
+                 min_df=None, max_df=None, max_features=None, sublinear_tf=None, use_idf=None, smooth_idf=None,
+                 norm="default", C=None, fit_intercept=None, class_weight=None, tol=None, max_iter=None, solver=None,
+                 cv_folds=None, threshold=None, threads=None, seed=None):
+        super().__init__([], _core.DriverOptions())  # an unfitted C++ object; fit builds it from the options
+        self.drivers = drivers
+        self.tokenizer = tokenizer
+        self.analyzer = analyzer
+        self.ngram_range = ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.min_df = min_df
+        self.max_df = max_df
+        self.max_features = max_features
+        self.sublinear_tf = sublinear_tf
+        self.use_idf = use_idf
+        self.smooth_idf = smooth_idf
+        self.norm = norm
+        self.C = C
+        self.fit_intercept = fit_intercept
+        self.class_weight = class_weight
+        self.tol = tol
+        self.max_iter = max_iter
+        self.solver = solver
+        self.cv_folds = cv_folds
+        self.threshold = threshold
+        self.threads = threads
+        self.seed = seed
+
+    # `drivers` is an argument (kept as given in the instance dict) and the fitted model's names.
+    @property
+    def drivers(self) -> list:
+        """The fitted model's driver names; before fit, those given."""
+        if _core.DriverClassifier.fitted.fget(self):
+            return _core.DriverClassifier.drivers.fget(self)
+        return list(self.__dict__.get("drivers") or [])
+
+    @drivers.setter
+    def drivers(self, value):
+        self.__dict__["drivers"] = value
+
+    def _get_param(self, name):
+        return self.__dict__.get("drivers") if name == "drivers" else getattr(self, name)
+
+    def _build_options(self):
+        options = _given({k: v for k, v in self.get_params(deep=False).items() if k != "drivers"})
         opts = _core.DriverOptions()
-        _unknown("DriverClassifier", options, self._FEATURES + self._LOGISTIC + self._OWN)
         f = {k: options[k] for k in self._FEATURES if k in options}
         if f:
             opts.features = _tfidf_options(f, opts.features)
@@ -290,28 +571,44 @@ class DriverClassifier(_core.DriverClassifier):
         for k in self._OWN:
             if k in options:
                 setattr(opts, k, options[k])
-        self._options = opts
-        super().__init__(list(drivers or []), opts)
-        self._constructed = True
+        return opts
 
-    def fit(self, texts, Y):
-        """Y: an n × k array of 0/1 (columns in `drivers` order), or for each text a list of driver
-        names (drivers not given at construction are then the sorted names seen)."""
-        texts = _texts(texts, "DriverClassifier.fit")
-        Y, names = self._labels(Y, len(texts))
-        # The names go with the data into one call, which publishes the fitted model at once: a
-        # thread reading this object meanwhile sees the old model or the new one, never a mix.
-        super().fit(texts, Y, names)
+    @property
+    def options(self):
+        """The fitted model's DriverOptions; before fit, those the arguments give."""
+        if _core.DriverClassifier.fitted.fget(self):
+            return _core.DriverClassifier.options.fget(self)
+        return self._build_options()
+
+    @property
+    def classes_(self):
+        """The driver names, the columns of predict and predict_proba."""
+        if not self.fitted:
+            raise not_fitted("DriverClassifier: classes_ before fit")
+        return np.asarray(self.drivers, dtype=object)
+
+    def fit(self, X, y):
+        """X: the texts. y: an n × k array of 0/1 (columns in `drivers` order), or for each text a
+        list of driver names (drivers not given at construction are then the sorted names seen).
+        Returns self."""
+        texts = _texts(X, "DriverClassifier.fit")
+        given = list(self.__dict__.get("drivers") or [])
+        # Fitted apart and published in one step: a thread reading this object meanwhile sees the
+        # old model or the new one, never a mix.
+        fresh = _core.DriverClassifier(given, self._build_options())  # checks the arguments
+        Y, names = self._labels(y, len(texts), given)
+        fresh.fit(texts, Y, names)
+        self._adopt(fresh)
         return self
 
-    def _labels(self, Y, n):
+    def _labels(self, Y, n, drivers):
         """(n × k uint8 of 0/1, the driver names when Y named new ones, else None)."""
         names = None
         if not _names_per_text(Y):
             arr = np.asarray(Y)
         else:
             rows = [list(r) for r in Y]
-            names = list(self.drivers)
+            names = list(drivers)
             if not names:
                 names = sorted({d for r in rows for d in r})
             arr = label_matrix(rows, names, "DriverClassifier.fit")
@@ -323,17 +620,24 @@ class DriverClassifier(_core.DriverClassifier):
             raise ValueError(f"DriverClassifier.fit: Y[{i}, {j}] is {arr[i, j]!r}, expected 0 or 1")
         return np.ascontiguousarray(arr, dtype=np.uint8), names
 
-    def predict(self, texts):
-        return super().predict(_texts(texts, "DriverClassifier.predict"))
+    def predict(self, X):
+        return super().predict(_texts(X, "DriverClassifier.predict"))
 
-    def predict_proba(self, texts):
-        if isinstance(texts, str):
-            return self.predict_proba_one(texts)
-        return super().predict_proba(_texts(texts, "DriverClassifier.predict_proba"))
+    def predict_proba(self, X):
+        if isinstance(X, str):
+            return self.predict_proba_one(X)
+        return super().predict_proba(_texts(X, "DriverClassifier.predict_proba"))
 
     def evaluate(self, texts, Y):
         texts = _texts(texts, "DriverClassifier.evaluate")
-        return super().evaluate(texts, self._labels(Y, len(texts))[0])
+        return super().evaluate(texts, self._labels(Y, len(texts), self.drivers)[0])
+
+    def score(self, X, y, sample_weight=None):
+        """Subset accuracy (every driver of a text right), as scikit-learn's for multi-label
+        classifiers; y as for fit. For per-driver precision/recall/F1 see evaluate()."""
+        texts = _texts(X, "DriverClassifier.score")
+        Y = self._labels(y, len(texts), self.drivers)[0]
+        return _accuracy(self.predict(texts), Y, sample_weight)
 
     def save(self, path):
         super().save(os.fsencode(path))  # bytes: any file name, UTF-8 or not
@@ -346,30 +650,27 @@ class DriverClassifier(_core.DriverClassifier):
 
     @classmethod
     def from_bytes(cls, data):
+        """A model from to_bytes(); its arguments (get_params) are the options it was fitted with."""
         return cls._from_core(_core.DriverClassifier.from_bytes(bytes(data)))
 
     @classmethod
     def _from_core(cls, core):
-        obj = cls.__new__(cls)
-        obj._kwargs = {}
-        obj._options = core.options
-        _core.DriverClassifier.__init__(obj, list(core.drivers), core.options)
-        obj._constructed = True
+        o = core.options
+        obj = cls(list(core.drivers), **_tfidf_params(o.features), **_logistic_params(o.logistic),
+                  cv_folds=o.cv_folds, threshold=o.threshold, threads=o.threads, seed=o.seed)
         obj._adopt(core)
         return obj
 
     def __reduce__(self):
-        if not self.fitted:
-            return (DriverClassifier, (list(self.drivers),), None, None, None) if not self._kwargs else (
-                _rebuild_unfitted, (list(self.drivers), self._kwargs))
-        return (DriverClassifier.from_bytes, (self.to_bytes(),))
+        params = self.get_params(deep=False)
+        return (_rebuild_driver_classifier, (type(self), params, self.to_bytes() if self.fitted else None))
 
-    def __repr__(self):
-        if not getattr(self, "_constructed", False):
-            # A failed __init__ leaves the C++ object unbuilt; tracebacks and debuggers still show it.
-            return "DriverClassifier(<not constructed>)"
-        state = "fitted" if self.fitted else "not fitted"
-        return f"DriverClassifier({list(self.drivers)!r}, {state})"
+
+def _rebuild_driver_classifier(cls, params, model):
+    obj = cls(**params)
+    if model is not None:
+        obj._adopt(_core.DriverClassifier.from_bytes(model))
+    return obj
 
 
 def label_matrix(rows, names, what: str, error=ValueError) -> np.ndarray:
@@ -400,4 +701,5 @@ def _names_per_text(Y) -> bool:
 
 
 def _rebuild_unfitted(drivers, kwargs):
+    """An unfitted classifier pickled by perche <= 0.1."""
     return DriverClassifier(drivers, **kwargs)

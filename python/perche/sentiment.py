@@ -15,6 +15,7 @@ from typing import Optional
 import numpy as np
 
 from . import _core
+from ._estimator import Estimator, not_fitted
 from .survey import DATA
 
 LEXICON = DATA / "sentiment_it.tsv"
@@ -48,7 +49,7 @@ def _texts(texts, what: str) -> list:
     return texts if isinstance(texts, list) else list(texts)
 
 
-class SentimentClassifier:
+class SentimentClassifier(Estimator):
     """Per-comment sentiment: positive, negative, neutral or mixed.
 
     SentimentClassifier(words=None, C=None, lexicon=None, threads=None): a model to fit on your own
@@ -59,9 +60,14 @@ class SentimentClassifier:
     takes the C++ default (perche::SentimentOptions in perche/sentiment.hpp).
     SentimentClassifier.default() needs no training: the shipped lexicon and rules, calibrated on
     the team's labelled comments.
+
+    A scikit-learn classifier on raw texts (get_params, set_params, clone, score: accuracy);
+    arguments are stored as given and checked by fit.
     """
 
     classes_ = np.array(CLASSES)
+    _estimator_type = "classifier"
+    _tag_input = "string"
 
     def __init__(self, words: Optional[bool] = None, C: Optional[float] = None, lexicon=None,
                  threads: Optional[int] = None):
@@ -70,21 +76,7 @@ class SentimentClassifier:
         self.lexicon = lexicon
         self.threads = threads
 
-    # -- scikit-learn style parameters ---------------------------------------------------------
-    def get_params(self, deep: bool = True) -> dict:
-        return {"words": self.words, "C": self.C, "lexicon": self.lexicon, "threads": self.threads}
-
-    def set_params(self, **params) -> "SentimentClassifier":
-        for k, v in params.items():
-            if k not in self.get_params():
-                raise ValueError(f"SentimentClassifier: unknown parameter {k!r}; "
-                                 f"parameters are {', '.join(self.get_params())}")
-            setattr(self, k, v)
-        return self
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items() if v is not None)
-        return f"SentimentClassifier({args})"
+    # get_params, set_params, repr and scikit-learn's tags: Estimator (_estimator.py).
 
     # -- fitting -------------------------------------------------------------------------------
     @classmethod
@@ -110,7 +102,7 @@ class SentimentClassifier:
     def _model(self) -> "_core.SentimentClassifier":
         core = getattr(self, "_core", None)
         if core is None:
-            raise RuntimeError("SentimentClassifier: fit() or SentimentClassifier.default() first")
+            raise not_fitted("SentimentClassifier: used before fit (fit() or SentimentClassifier.default() first)")
         return core
 
     # -- prediction ----------------------------------------------------------------------------
@@ -125,6 +117,12 @@ class SentimentClassifier:
         if isinstance(texts, (str, bytes)):
             return self._model().predict_one(texts)
         return np.array(self._model().predict(_texts(texts, "SentimentClassifier.predict")), dtype=str)
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Mean accuracy of predict(X) against the class names y, as scikit-learn's."""
+        pred = self.predict(_texts(X, "SentimentClassifier.score"))
+        right = pred == np.asarray([str(v) for v in np.asarray(y, dtype=object).ravel()])
+        return float(np.average(right, weights=sample_weight))
 
     def explain(self, text, max_terms: Optional[int] = None) -> dict:
         """{"label", "probabilities", "lexicon": [{"term", "weight", "spans"}], "words": [...]}: the

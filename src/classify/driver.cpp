@@ -236,6 +236,13 @@ std::size_t DriverClassifier::index_of(std::string_view driver) const {
   throw std::invalid_argument("DriverClassifier: no driver named '" + std::string(driver) + "'");
 }
 
+void DriverClassifier::set_threads(unsigned threads) {
+  if (threads > DriverOptions::kMaxThreads)
+    throw std::invalid_argument("DriverClassifier: threads " + std::to_string(threads) + " is absurd (at most " +
+                                std::to_string(DriverOptions::kMaxThreads) + ")");
+  options_.threads = threads;
+}
+
 Matrix DriverClassifier::predict_proba(std::span<const std::string_view> texts) const {
   if (!fitted()) throw std::logic_error("DriverClassifier: predict before fit");
   Matrix P(texts.size(), models_.size());

@@ -306,8 +306,10 @@ def test_fitting_with_no_feature_left_raises_value_error(options, docs, fragment
     (dict(max_features=0), "max_features"),
 ])
 def test_bad_vectorizer_options_raise_value_error_naming_the_value(options, fragment):
+    v = perche.TfidfVectorizer(**options)  # scikit-learn's contract: stored as given, checked by fit
+    assert v.get_params()[next(iter(options))] == next(iter(options.values()))
     with pytest.raises(ValueError, match=fragment):
-        perche.TfidfVectorizer(**options)
+        v.fit(DOCS)
 
 
 def test_transform_before_fit_raises():
@@ -413,9 +415,10 @@ def test_logistic_regression_on_a_small_dense_matrix_equals_scikit_learn():
     (lambda X: perche.LogisticRegression().fit(X, np.arange(X.shape[0]) % 2, sample_weight=np.ones(5)),
      "5 sample weights"),
     (lambda X: perche.LogisticRegression().fit(X, np.linspace(0, 1, X.shape[0])), "integer"),
-    (lambda X: perche.LogisticRegression(C=0.0), "C"),
-    (lambda X: perche.LogisticRegression(class_weight="auto"), "class_weight 'auto'"),
-    (lambda X: perche.LogisticRegression(solver="sag"), "solver 'sag' is unknown"),
+    # scikit-learn's contract: arguments are stored as given and checked by fit.
+    (lambda X: perche.LogisticRegression(C=0.0).fit(X, np.arange(X.shape[0]) % 2), "C"),
+    (lambda X: perche.LogisticRegression(class_weight="auto").fit(X, np.arange(X.shape[0]) % 2), "class_weight 'auto'"),
+    (lambda X: perche.LogisticRegression(solver="sag").fit(X, np.arange(X.shape[0]) % 2), "solver 'sag' is unknown"),
 ])
 def test_bad_logistic_input_raises_value_error(call, fragment):
     X = sp.csr_matrix(np.eye(20))
@@ -784,8 +787,9 @@ def test_an_unknown_option_raises_type_error_naming_it():
     (["a"], dict(norm="l0"), "norm 'l0'"),
 ])
 def test_bad_classifier_options_raise_value_error(args, options, fragment):
+    clf = perche.DriverClassifier(args, **options)  # scikit-learn's contract: stored as given, checked by fit
     with pytest.raises(ValueError, match=fragment):
-        perche.DriverClassifier(args, **options)
+        clf.fit(["attesa lunga", "prezzo alto", "cortesia", "niente"], np.zeros((4, len(args)), dtype=np.uint8))
 
 
 def test_options_override_only_what_is_given():

@@ -224,7 +224,7 @@ def test_classifier_defaults_follow_the_structs(monkeypatch):
     assert np.abs(perche.LogisticRegression().fit(X, y).coef_).sum() < norm / 10
     _shifted(monkeypatch, "DriverOptions", cv_folds=3, seed=7)
     clf = perche.DriverClassifier(["a"], C=2.0)
-    assert (clf._options.cv_folds, clf._options.seed, clf._options.logistic.C) == (3, 7, 2.0)
+    assert (clf.options.cv_folds, clf.options.seed, clf.options.logistic.C) == (3, 7, 2.0)
 
 
 @pytest.mark.parametrize("call, target", [
@@ -267,7 +267,13 @@ _NOT_CPP_DEFAULTS = {
     ("classify.py", "label_matrix", "error"): "the exception type raised",
     ("classify.py", "load", "max_bytes"): "read from C++ (DriverClassifier.MAX_MODEL_BYTES), not a literal",
     ("sentiment.py", "load", "max_bytes"): "read from C++ (DriverClassifier.MAX_MODEL_BYTES), not a literal",
-    ("sentiment.py", "get_params", "deep"): "scikit-learn's signature (get_params(deep=True))",
+    ("classify.py", "__init__", "norm"): "'default': the C++ default, because None is scikit-learn's no normalization",
+    ("_estimator.py", "get_params", "deep"): "scikit-learn's get_params(deep=True) signature",
+    ("spark.py", "*", "nan_policy"): "'raise' or 'omit', as perche.nps and by_segment: Python's handling of nulls",
+    ("spark.py", "*", "metric"): "which C++ counts and functions run (nps_ or rating_), as perche.by_segment",
+    ("spark.py", "session", "master"): "Spark's master URL of the local trial session, no C++ option",
+    ("spark.py", "session", "app_name"): "Spark's application name, no C++ option",
+    ("spark.py", "classify", "prediction_col"): "the name of the added column, no C++ option",
     ("codebook.py", "load", "max_bytes"): "read from C++ (Codebook.MAX_CODEBOOK_BYTES), not a literal",
     ("text.py", "__init__", "tokens"): "Tokens(list): its items, data",
     ("text.py", "__init__", "replaced"): "Tokens(list): a count, data",

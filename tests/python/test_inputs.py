@@ -446,6 +446,8 @@ def test_a_labels_column_with_a_lone_surrogate_names_its_driver_with_a_replaceme
 
     import perche
 
-    df = pd.DataFrame({"nps": [0, 10] * 10, "motivo": ["x"] * 20, "lab": ["pre\ud800zzo", "cortesia"] * 10})
+    # dtype=object: pandas' Arrow-backed strings (pandas >= 3 with pyarrow installed) cannot hold a lone surrogate.
+    df = pd.DataFrame({"nps": [0, 10] * 10, "motivo": ["x"] * 20,
+                       "lab": pd.Series(["pre\ud800zzo", "cortesia"] * 10, dtype=object)})
     a = perche.analyze(df, labels="lab", date=False, by=[], bootstrap_samples=50, progress=False)
     assert sorted(d["driver"] for d in a.data["drivers"]) == ["cortesia", "pre\ufffdzzo"]

@@ -77,7 +77,8 @@ def test_an_absurd_thread_count_is_clamped_to_the_cores():
 
 def test_repr_of_a_driver_classifier_whose_init_failed_does_not_touch_the_unbuilt_object():
     # Tracebacks and debuggers show __init__'s locals; reading the unbuilt C++ object was a crash
-    # or a bad_array_new_length.
+    # or a bad_array_new_length. Since #22 the constructor only stores its arguments (checked by
+    # fit), so a failure before the C++ object is built is a subclass's.
     import perche
 
     seen = []
@@ -85,18 +86,24 @@ def test_repr_of_a_driver_classifier_whose_init_failed_does_not_touch_the_unbuil
     class Probe(perche.DriverClassifier):
         def __init__(self):
             try:
-                super().__init__(["a", "a"])  # named twice: the C++ constructor throws
+                raise ValueError("failed before the C++ object was built")
             finally:
                 seen.append(repr(self))
 
-    with pytest.raises(ValueError, match="named twice"):
+    with pytest.raises(ValueError, match="before the C\\+\\+ object"):
         Probe()
-    assert seen == ["DriverClassifier(<not constructed>)"]
+    assert seen == ["Probe()"]  # its own signature has no argument
+    unbuilt = perche.DriverClassifier.__new__(perche.DriverClassifier)  # no __init__ at all
+    assert repr(unbuilt) == "DriverClassifier(<not constructed>)"
+    twice = perche.DriverClassifier(["a", "a"])  # named twice: stored, refused by fit
+    assert repr(twice) == "DriverClassifier(drivers=['a', 'a'])"
+    with pytest.raises(ValueError, match="named twice"):
+        twice.fit(["x", "y"], [[0, 0], [0, 0]])
 
 
 def test_a_thread_count_no_machine_has_is_refused_at_construction_as_at_load():
     # Before, DriverClassifier(threads=5000) fitted and saved a model that load() then refused.
     import perche
 
-    with pytest.raises(ValueError, match="threads 5000 is absurd"):
-        perche.DriverClassifier(["a", "b"], threads=5000)
+    with pytest.raises(ValueError, match="threads 5000 is absurd"):  # at fit since #22: arguments are stored as given
+        perche.DriverClassifier(["a", "b"], threads=5000).fit(["x", "y"], [[0, 0], [0, 0]])

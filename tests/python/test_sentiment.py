@@ -108,7 +108,7 @@ def test_params_and_repr():
     assert clf.get_params() == {"words": None, "C": 3.0, "lexicon": None, "threads": None}
     assert repr(clf) == "SentimentClassifier(C=3.0)"
     assert clf.set_params(words=False).words is False
-    with pytest.raises(ValueError, match="unknown parameter 'alpha'"):
+    with pytest.raises(ValueError, match="alpha"):
         clf.set_params(alpha=1)
 
 
@@ -123,7 +123,7 @@ def test_errors_name_the_value():
     clf = perche.SentimentClassifier(words=False)
     with pytest.raises(ValueError, match="label 1 is 'Positivo', expected one of mixed, negative, neutral, positive"):
         clf.fit(["a", "b"], ["positive", "Positivo"])
-    with pytest.raises(RuntimeError, match="fit\\(\\) or SentimentClassifier.default\\(\\) first"):
+    with pytest.raises(perche.NotFittedError, match="fit\\(\\) or SentimentClassifier.default\\(\\) first"):
         clf.predict(["a"])
     with pytest.raises(TypeError, match="expected a list of texts"):
         clf.fit("testo", ["positive"])

@@ -1150,6 +1150,16 @@ requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::r
 }
 
 template <class R>
+requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
+    std::pair<std::vector<std::int64_t>, std::vector<RatingCounts>> rating_counts_by(const R& scores,
+                                                                                     std::span<const std::int64_t> keys,
+                                                                                     std::span<const double> weights,
+                                                                                     int scale_min, int scale_max) {
+  return detail::CountsAccess::group(std::ranges::data(scores), std::ranges::size(scores), keys, weights,
+                                     RatingCounts(scale_min, scale_max), "rating_counts_by");
+}
+
+template <class R>
 requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>> Trend<NpsResult>
 nps_trend(const R& scores, std::span<const std::int64_t> periods, std::span<const double> weights,
           const NpsOptions& options, const TrendOptions& trend) {
@@ -1188,6 +1198,59 @@ requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::r
                                                     weights, proto, "rating_by_segment");
   return detail::make_segments<RatingResult>(
       keys, counts, proto, [&](const RatingCounts& c) { return rating(c, options); }, options.confidence);
+}
+
+namespace detail {
+/// keys sorted ascending with their accumulators (the order the row functions group in), checked.
+template <class Counts>
+std::pair<std::vector<std::int64_t>, std::vector<Counts>> sorted_groups(std::span<const std::int64_t> keys,
+                                                                        std::span<const Counts> counts,
+                                                                        const char* what) {
+  if (keys.size() != counts.size())
+    throw std::invalid_argument(std::string(what) + ": " + std::to_string(keys.size()) + " keys but " +
+                                std::to_string(counts.size()) + " accumulators");
+  std::vector<std::size_t> order(keys.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::ranges::sort(order, {}, [&](std::size_t i) { return keys[i]; });
+  std::pair<std::vector<std::int64_t>, std::vector<Counts>> out;
+  out.first.reserve(keys.size());
+  out.second.reserve(keys.size());
+  for (const std::size_t i : order) {
+    if (!out.first.empty() && out.first.back() == keys[i])
+      throw std::invalid_argument(std::string(what) + ": key " + std::to_string(keys[i]) +
+                                  " appears twice (merge its accumulators with += first)");
+    out.first.push_back(keys[i]);
+    out.second.push_back(counts[i]);
+  }
+  return out;
+}
+}  // namespace detail
+
+inline std::vector<SegmentResult<NpsResult>> nps_by_segment_of(std::span<const std::int64_t> keys,
+                                                               std::span<const NpsCounts> counts,
+                                                               const NpsOptions& options) {
+  const auto [k, c] = detail::sorted_groups(keys, counts, "nps_by_segment_of");
+  for (std::size_t i = 0; i < c.size(); ++i)
+    if (!(c[i].breaks() == options.breaks))
+      throw std::invalid_argument("nps_by_segment_of: the counts of key " + std::to_string(k[i]) +
+                                  " have other breaks than the options");
+  return detail::make_segments<NpsResult>(
+      k, c, NpsCounts(options.breaks), [&](const NpsCounts& x) { return nps(x, options); }, options.confidence);
+}
+
+inline std::vector<SegmentResult<RatingResult>> rating_by_segment_of(std::span<const std::int64_t> keys,
+                                                                     std::span<const RatingCounts> counts,
+                                                                     const RatingOptions& options) {
+  const auto [k, c] = detail::sorted_groups(keys, counts, "rating_by_segment_of");
+  for (std::size_t i = 0; i < c.size(); ++i)
+    if (c[i].scale_min() != options.scale_min || c[i].scale_max() != options.scale_max)
+      throw std::invalid_argument("rating_by_segment_of: the counts of key " + std::to_string(k[i]) + " are on [" +
+                                  std::to_string(c[i].scale_min()) + ", " + std::to_string(c[i].scale_max()) +
+                                  "], the options' scale is [" + std::to_string(options.scale_min) + ", " +
+                                  std::to_string(options.scale_max) + "]");
+  return detail::make_segments<RatingResult>(
+      k, c, RatingCounts(options.scale_min, options.scale_max),
+      [&](const RatingCounts& x) { return rating(x, options); }, options.confidence);
 }
 
 }  // namespace perche
