@@ -142,9 +142,8 @@ TEST_CASE("the lexicon features are the logs of the positive and negative sums a
   CHECK(F(0, 2) == doctest::Approx(std::log1p(P)));
   CHECK(F(0, 5) == doctest::Approx((P - N) / (P + N + 1)));
   CHECK(F(0, 6) == doctest::Approx(std::log1p(2.0)));
-  CHECK(F(0, 7) == doctest::Approx(std::log1p(3.0)));
-  CHECK(F(0, 8) == 0.0);
-  CHECK(F(0, 9) == 1.0);
+  CHECK(F(0, 7) == 0.0);
+  CHECK(F(0, 8) == 1.0);
   for (std::size_t f = 0; f < F.cols(); ++f) CHECK(F(1, f) == 0.0);
 }
 

@@ -11,7 +11,7 @@
 /// The default model is the team's own Italian lexicon (sentiment_it.tsv: words, phrases, emoji
 /// with a polarity in [-3, 3]) read through rules: negation scope, intensifiers and downtoners,
 /// contrast (the clause after "ma", "però", ... weighs more), emoticons, elongations, "!!!". The
-/// rules give each comment ten lexicon features; a multinomial logistic regression turns them into
+/// rules give each comment nine lexicon features; a multinomial logistic regression turns them into
 /// probabilities, calibrated on the team's labelled comments (sentiment.csv). fit() on a user's
 /// labelled comments learns word features (TF-IDF, as DriverClassifier's) beside the lexicon's.
 #pragma once
@@ -110,7 +110,7 @@ struct SentimentExplanation {
 class SentimentClassifier {
  public:
   static constexpr std::array<std::string_view, 4> kClasses{"mixed", "negative", "neutral", "positive"};
-  static constexpr std::size_t kLexiconFeatures = 10;
+  static constexpr std::size_t kLexiconFeatures = 9;
 
   /// An unfitted classifier over `lexicon` (empty: the shipped one).
   explicit SentimentClassifier(SentimentOptions options = {}, SentimentLexicon lexicon = {});

@@ -131,7 +131,7 @@ class SentimentClassifier(Estimator):
         return self._model().explain(text, *([] if max_terms is None else [max_terms]))
 
     def lexicon_features(self, texts) -> np.ndarray:
-        """n × 10: the lexicon features the model sees (names: LEXICON_FEATURES)."""
+        """n × 9: the lexicon features the model sees (names: LEXICON_FEATURES)."""
         return self._model().lexicon_features(_texts(texts, "SentimentClassifier.lexicon_features"))
 
     LEXICON_FEATURES = tuple(_core.SentimentClassifier.LEXICON_FEATURES)

@@ -273,7 +273,6 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   std::vector<std::uint32_t> contrasts_before;  // per hit: contrast words before it in its sentence
 
   double P = 0, N = 0, P_last = 0, N_last = 0;
-  std::size_t words = 0;
   bool exclaim = false, question = false;
 
   // Sentence state.
@@ -388,7 +387,6 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       default:
         continue;  // numbers, URLs, e-mails, mentions, symbols
     }
-    ++words;
     std::string_view norm = t.norm;  // the word's stem
     if (t.kind == text::TokenKind::hashtag && norm.size() > 1) {
       stem = tokenizer.stem(norm.substr(1));  // #delusione
@@ -416,7 +414,6 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         // An idiom that starts with a negator ("non vedo l'ora") carries its own meaning.
         if (role(norm) == Role::negator) scope = mod_left = poco_left = 0;
         add(t.start, tok[last].end, found->polarity, found->entry, text.substr(t.start, tok[last].end - t.start));
-        words += last - i;
         i = last;
         step();
         continue;
@@ -486,9 +483,10 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   features[4] = std::log1p(N_last);
   features[5] = (P - N) / (P + N + 1.0);
   features[6] = std::log1p(n_hits);
-  features[7] = std::log1p(static_cast<double>(words));
-  features[8] = exclaim ? 1.0 : 0.0;
-  features[9] = question ? 1.0 : 0.0;
+  // No feature of the text's length: on the calibration set (comments composed of clauses) the
+  // length told mixed from positive, which made a short "gentile ma lento" positive.
+  features[7] = exclaim ? 1.0 : 0.0;
+  features[8] = question ? 1.0 : 0.0;
 }
 
 std::vector<std::string> SentimentClassifier::lexicon_feature_names() {
