@@ -256,6 +256,37 @@ void squash_letters(std::string& w) {
   if (changed) w = std::move(out);
 }
 
+// A word without the ellipsis the segmenter keeps on it (nessu… → nessu, guida...... → guida, A... → A):
+// two or more periods or U+2026 at its end. An abbreviation's one period stays (art.).
+std::string_view without_ellipsis(std::string_view w) {
+  std::size_t end = w.size(), dots = 0;
+  while (end > 0) {
+    if (w[end - 1] == '.') {
+      --end;
+      ++dots;
+    } else if (end >= 3 && w.substr(end - 3, 3) == "\xE2\x80\xA6") {
+      end -= 3;
+      dots += 3;
+    } else {
+      break;
+    }
+  }
+  return dots >= 2 && end > 0 ? w.substr(0, end) : w;
+}
+
+// An emoticon with each run of one character shrunk to one, its repeated mouth: :))) → :), ;DD → ;D,
+// :-((( → :-(, T__T → T_T, <333 → <3; ^^ (two eyes) stays, ^^^^ → ^^. Empty when nothing changes.
+std::string squash_emoticon(std::string_view e) {
+  bool runs = false;
+  for (std::size_t k = 1; k < e.size() && !runs; ++k) runs = e[k] == e[k - 1];
+  if (!runs || e == "^^") return {};
+  if (e.find_first_not_of('^') == std::string_view::npos) return "^^";
+  std::string out;
+  for (std::size_t k = 0; k < e.size(); ++k)
+    if (k == 0 || e[k] != e[k - 1]) out.push_back(e[k]);
+  return out;
+}
+
 // Punctuation runs longer than 3 of the same character shrink to 3: !!!!! → !!!.
 std::string squash_punct(std::string_view s) {
   std::string out;
@@ -519,7 +550,7 @@ struct Tokenizer::Impl {
   // The Term of a word or hashtag token (the slow path behind Worker::terms).
   Term make_term(const Token& t, bool next_letter, Worker& worker) const {
     const TokenizerOptions& o = options;
-    const std::string_view body = t.kind == TokenKind::hashtag ? t.text.substr(1) : t.text;
+    const std::string_view body = t.kind == TokenKind::hashtag ? t.text.substr(1) : without_ellipsis(t.text);
     std::string key = fold(body, true);
     // An elided article or preposition (dell'ordine) loses its apostrophe, so that it matches the
     // stopword list (dell) and every elided form of a word is one term. Elided: followed by a
@@ -702,6 +733,8 @@ struct Tokenizer::Impl {
           break;
         case TokenKind::emoticon:
           norm = t.text;
+          if (o.squash_elongations)
+            if (tmp = squash_emoticon(t.text); !tmp.empty()) norm = tmp;
           break;
         case TokenKind::emoji:
           tmp = emoji_norm(t.text);
