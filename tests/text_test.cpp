@@ -335,6 +335,9 @@ TEST_CASE("a word cut or trailed by an ellipsis keeps it, and its norm drops it"
   TokenizerOptions o;
   o.stopwords.reset();
   CHECK(join(Tokenizer(o).normalize("nessu… la guida...... Ottimo..")) == "nessu la guida ottimo");
+  // The ellipsis still ends a negation scope, as the punctuation token it was.
+  o.negation = true;
+  CHECK(join(Tokenizer(o).normalize("non va… bene, non va bene")) == "non NEG_va bene non NEG_va NEG_bene");
 }
 
 TEST_CASE("a URL leaves out a bracket it did not open and keeps one it did") {

@@ -707,13 +707,18 @@ struct Tokenizer::Impl {
             negator = it->second.negator;
             norm = it->second.norm;
           }
+          // An ellipsis the word keeps (nessu…, guida......) ends the negation scope as the punctuation
+          // token it was before did.
+          const bool closes = (sv.back() == '.' || sv.back() == '\xA6') && without_ellipsis(sv).size() < sv.size();
           if (stop) {
             sink(t, std::string_view(), false, 0);
+            if (closes) negated = false;
             continue;
           }
           const bool neg = negated && !negator && o.negation;
           sink(t, norm, neg, neg ? 0 : hash);  // "NEG_" + norm has another hash
           if (negator) negated = true;
+          if (closes) negated = false;
           continue;
         }
         case TokenKind::number:
@@ -903,6 +908,23 @@ detail::TermReader::TermReader(const Tokenizer& tokenizer)
     : state_(new State{Tokenizer::Impl::Borrowed(*tokenizer.impl_), {}}) {}
 detail::TermReader::~TermReader() = default;
 
+namespace {
+// A word token without the ellipsis it keeps (nessu… → nessu), for the byte ranges a reader of terms
+// highlights; other tokens as they are. Returns whether it changed.
+bool may_end_in_ellipsis(const Token& t) {
+  return t.kind == TokenKind::word && !t.text.empty() && (t.text.back() == '.' || t.text.back() == '\xA6');
+}
+bool trim_ellipsis(const Token& t, Token& out) {
+  const std::string_view w = without_ellipsis(t.text);
+  if (w.size() == t.text.size()) return false;
+  out.text = w;
+  out.start = t.start;
+  out.end = t.start + w.size();
+  out.kind = t.kind;
+  return true;
+}
+}  // namespace
+
 void detail::TermReader::read(std::string_view text, TermSink sink, void* fn) {
   State& s = *state_;
   s.borrowed.impl.terms(
@@ -912,6 +934,10 @@ void detail::TermReader::read(std::string_view text, TermSink sink, void* fn) {
           s.negated.assign("NEG_").append(norm);
           norm = s.negated;
           hash = 0;
+        }
+        if (may_end_in_ellipsis(t)) {
+          Token trimmed;
+          if (trim_ellipsis(t, trimmed)) return sink(fn, norm, hash, trimmed);
         }
         sink(fn, norm, hash, t);
       });
@@ -925,6 +951,10 @@ void detail::TermReader::tokens(std::string_view text, TokenSink sink, void* fn)
         if (negated && !norm.empty()) {  // as tokenize() sets the token's norm
           s.negated.assign("NEG_").append(norm);
           norm = s.negated;
+        }
+        if (may_end_in_ellipsis(t)) {
+          Token trimmed;
+          if (trim_ellipsis(t, trimmed)) return sink(fn, trimmed, norm);
         }
         sink(fn, t, norm);
       });
