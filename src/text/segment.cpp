@@ -873,6 +873,22 @@ class Scanner {
 
 }  // namespace
 
+std::size_t without_final_ellipsis(std::string_view w) {
+  std::size_t end = w.size(), dots = 0;
+  while (end > 0) {
+    if (w[end - 1] == '.') {
+      --end;
+      ++dots;
+    } else if (end >= 3 && w.substr(end - 3, 3) == "\xE2\x80\xA6") {
+      end -= 3;
+      dots += 3;
+    } else {
+      break;
+    }
+  }
+  return dots >= 2 && end > 0 ? end : w.size();
+}
+
 std::size_t segment(std::string_view text, bool split_elisions, Utf8Policy policy, std::vector<Token>& out) {
   Scanner scanner(text, split_elisions, policy, out);
   scanner.run();

@@ -256,23 +256,8 @@ void squash_letters(std::string& w) {
   if (changed) w = std::move(out);
 }
 
-// A word without the ellipsis the segmenter keeps on it (nessu… → nessu, guida...... → guida, A... → A):
-// two or more periods or U+2026 at its end. An abbreviation's one period stays (art.).
-std::string_view without_ellipsis(std::string_view w) {
-  std::size_t end = w.size(), dots = 0;
-  while (end > 0) {
-    if (w[end - 1] == '.') {
-      --end;
-      ++dots;
-    } else if (end >= 3 && w.substr(end - 3, 3) == "\xE2\x80\xA6") {
-      end -= 3;
-      dots += 3;
-    } else {
-      break;
-    }
-  }
-  return dots >= 2 && end > 0 ? w.substr(0, end) : w;
-}
+// A word without the ellipsis the segmenter keeps on it (nessu… → nessu, guida...... → guida, A... → A).
+std::string_view without_ellipsis(std::string_view w) { return w.substr(0, detail::without_final_ellipsis(w)); }
 
 // An emoticon with each run of one character shrunk to one, its repeated mouth: :))) → :), ;DD → ;D,
 // :-((( → :-(, T__T → T_T, <333 → <3; ^^ (two eyes) stays, ^^^^ → ^^. Empty when nothing changes.
