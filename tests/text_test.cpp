@@ -121,7 +121,8 @@ TEST_CASE("segmentation follows the UD Italian conventions") {
       {"dalle 10:30:45", "dalle|word 10:30:45|number"},
       {"voto 1️⃣ su 5", "voto|word 1️⃣|emoji su|word 5|number"},
       {"fine frase 3.", "fine|word frase|word 3|number .|punct"},
-      {"2-3 giorni", "2-3|number giorni|word"},
+      // A range between numbers splits at its hyphen (ISDT tut-2991 "(137-103)", TWITTIRO dev_74 "40-45").
+      {"2-3 giorni", "2|number -|punct 3|number giorni|word"},
       // Web units.
       {"https://www.tim.it/assistenza?id=3", "https://www.tim.it/assistenza?id=3|url"},
       {"vedi tim.it.", "vedi|word tim.it|url .|punct"},
@@ -141,13 +142,13 @@ TEST_CASE("segmentation follows the UD Italian conventions") {
       {"😡😡😡", "😡😡😡|emoji"},
       {"😡👍", "😡|emoji 👍|emoji"},
       // Punctuation runs.
-      {"mah...", "mah|word ...|punct"},
+      {"mah ...", "mah|word ...|punct"},
       {"ma dai?!", "ma|word dai|word ?!|punct"},
       {"lento!!!!!", "lento|word !!!!!|punct"},
       {"ok, grazie.", "ok|word ,|punct grazie|word .|punct"},
       {"(gentile)", "(|punct gentile|word )|punct"},
       // Abbreviations keep their period.
-      {"costi, ecc. ecc.", "costi|word ,|punct ecc.|word ecc.|word"},
+      {"costi, ecc. ecc. e altro", "costi|word ,|punct ecc.|word ecc.|word e|word altro|word"},
       {"il sig. Rossi e il dott. Bianchi", "il|word sig.|word Rossi|word e|word il|word dott.|word Bianchi|word"},
       {"la dott.ssa Neri e la sig.ra Bruni", "la|word dott.ssa|word Neri|word e|word la|word sig.ra|word Bruni|word"},
       // Hyphenated compounds and words with digits.
@@ -278,6 +279,104 @@ TEST_CASE("apostrophes are unified to U+0027 in norms, and elided words lose the
   CHECK(join(tok.normalize("l’ dell' unʼ po’ po'")) == "l dell un po' po'");
 }
 
+// Issue #18, point 4: tokens that carry sentiment on social-care text, and boundary bugs found with
+// them. Each row's convention is the UD Italian treebanks' (sentence IDs of their dev sets in
+// src/text/segment.cpp); the near misses below them must not change.
+TEST_CASE("emoticons are one token by their grammar, repeated mouths included") {
+  struct Row {
+    const char* input;
+    const char* expected;
+  };
+  const Row rows[] = {
+      // Repeated mouths, tears, noses, x eyes, hats (PoSTWITA keeps ;DD whole).
+      {"grazie :)) ciao", "grazie|word :))|emoticon ciao|word"},
+      {"ok ;)) e :-))) e :(((", "ok|word ;))|emoticon e|word :-)))|emoticon e|word :(((|emoticon"},
+      {":'D :'( :') :'-(", ":'D|emoticon :'(|emoticon :')|emoticon :'-(|emoticon"},
+      {"xD XD xDD XDDD", "xD|emoticon XD|emoticon xDD|emoticon XDDD|emoticon"},
+      {";DD :PP :** >:(", ";DD|emoticon :PP|emoticon :**|emoticon >:(|emoticon"},
+      {"ciao:)))", "ciao|word :)))|emoticon"},
+      // The usual set.
+      {":) :( :D :P :p ;) :* :/ :| :o :O :S :3 =) =D", ":)|emoticon :(|emoticon :D|emoticon :P|emoticon :p|emoticon "
+       ";)|emoticon :*|emoticon :/|emoticon :||emoticon :o|emoticon :O|emoticon :S|emoticon :3|emoticon "
+       "=)|emoticon =D|emoticon"},
+      {"<3 </3 <333", "<3|emoticon </3|emoticon <333|emoticon"},
+      // Reversed and Eastern.
+      {"(: (-: D: c:", "(:|emoticon (-:|emoticon D:|emoticon c:|emoticon"},
+      {"^^ ^_^ ^^^ -_- T_T T__T", "^^|emoticon ^_^|emoticon ^^^|emoticon -_-|emoticon T_T|emoticon T__T|emoticon"},
+      {"*-* *.* *_* *o* *O* o.o O.o o_O >_<", "*-*|emoticon *.*|emoticon *_*|emoticon *o*|emoticon *O*|emoticon "
+       "o.o|emoticon O.o|emoticon o_O|emoticon >_<|emoticon"},
+      // Near misses: a number before an emoticon, times, a parenthesis then a colon, a URL scheme, words
+      // after a colon, a comparison with a number, emphasis stars, letters around a period.
+      {"3:) alle 10:30", "3|number :)|emoticon alle|word 10:30|number"},
+      {"(vedi sotto): testo", "(|punct vedi|word sotto|word )|punct :|punct testo|word"},
+      {"ftp://x", "ftp|word :|punct /|punct /|punct x|word"},
+      {"Nota:Dario :Dario", "Nota|word :|punct Dario|word :|punct Dario|word"},
+      {"meno di <30", "meno|word di|word <|symbol 30|number"},
+      {"*ottimo* a.b xDario Tito", "*|punct ottimo|word *|punct a|word .|punct b|word xDario|word Tito|word"},
+  };
+  const Tokenizer tok;
+  for (const Row& r : rows) {
+    CAPTURE(r.input);
+    CHECK(show(tok.segment(r.input)) == r.expected);
+  }
+}
+
+TEST_CASE("a word cut or trailed by an ellipsis keeps it, and its norm drops it") {
+  // PoSTWITA and TWITTIRO keep word and ellipsis whole, at the end of a tweet and before a link.
+  const Tokenizer tok;
+  CHECK(show(tok.segment("Non è nessu…")) == "Non|word è|word nessu…|word");
+  CHECK(show(tok.segment("la guida...... poi")) == "la|word guida......|word poi|word");
+  CHECK(show(tok.segment("è rivo... http://t.co/x")) == "è|word rivo...|word http://t.co/x|url");
+  CHECK(show(tok.segment("e A... ok")) == "e|word A...|word ok|word");
+  // Near misses: numbers, hashtags, a word after the dots, an initial's period before a final one (ISDT).
+  CHECK(show(tok.segment("3... #bello... si...no")) ==
+        "3|number ...|punct #bello|hashtag ...|punct si|word ...|punct no|word");
+  CHECK(show(tok.segment("M.. ok")) == "M.|word .|punct ok|word");
+  TokenizerOptions o;
+  o.stopwords.reset();
+  CHECK(join(Tokenizer(o).normalize("nessu… la guida...... Ottimo..")) == "nessu la guida ottimo");
+  // The ellipsis still ends a negation scope, as the punctuation token it was.
+  o.negation = true;
+  CHECK(join(Tokenizer(o).normalize("non va… bene, non va bene")) == "non NEG_va bene non NEG_va NEG_bene");
+}
+
+TEST_CASE("a URL leaves out a bracket it did not open and keeps one it did") {
+  const Tokenizer tok;
+  // TWITTIRO dev_30: "[… http://t.co/oDPUtx2DvV]".
+  CHECK(show(tok.segment("[vedi http://t.co/x]")) == "[|punct vedi|word http://t.co/x|url ]|punct");
+  CHECK(show(tok.segment("(http://t.co/x).")) == "(|punct http://t.co/x|url )|punct .|punct");
+  CHECK(show(tok.segment("https://it.wikipedia.org/wiki/Roma_(città) ok")) ==
+        "https://it.wikipedia.org/wiki/Roma_(città)|url ok|word");
+  CHECK(show(tok.segment("(https://it.wikipedia.org/wiki/Roma_(città)).")) ==
+        "(|punct https://it.wikipedia.org/wiki/Roma_(città)|url )|punct .|punct");
+  CHECK(show(tok.segment("http://x.it/a[1]")) == "http://x.it/a[1]|url");
+}
+
+TEST_CASE("numeric ranges and results split at the hyphen, dates and codes do not") {
+  const Tokenizer tok;
+  CHECK(show(tok.segment("dal 2000-2006")) == "dal|word 2000|number -|punct 2006|number");
+  CHECK(show(tok.segment("3-4 giorni, finita 2-1")) ==
+        "3|number -|punct 4|number giorni|word ,|punct finita|word 2|number -|punct 1|number");
+  CHECK(show(tok.segment("il 31-10-2025 A4-12 covid-19")) ==
+        "il|word 31-10-2025|number A4-12|word covid-19|word");
+}
+
+TEST_CASE("abbreviations keep their period, but not the text's final one") {
+  const Tokenizer tok;
+  CHECK(show(tok.segment("att. prego, dopo 30 sec. ok")) ==
+        "att.|word prego|word ,|punct dopo|word 30|number sec.|word ok|word");
+  // VIT-4296, VIT-4388: "… ecc." at the end of the text is ecc and .
+  CHECK(show(tok.segment("costi, ecc.")) == "costi|word ,|punct ecc|word .|punct");
+  CHECK(show(tok.segment("vedi art. 5")) == "vedi|word art.|word 5|number");
+}
+
+TEST_CASE("squash_elongations shrinks an emoticon's repeated mouth") {
+  TokenizerOptions o;
+  CHECK(join(Tokenizer(o).normalize(":))) ;DD T__T ^^ ^^^^ <333 :-(((")) == ":) ;D T_T ^^ ^^ <3 :-(");
+  o.squash_elongations = false;
+  CHECK(join(Tokenizer(o).normalize(":))) ;DD")) == ":))) ;DD");
+}
+
 TEST_CASE("squash_elongations keeps real double letters") {
   TokenizerOptions o;
   o.stopwords.reset();
@@ -287,7 +386,7 @@ TEST_CASE("squash_elongations keeps real double letters") {
   // Vowel runs shrink to one, consonant runs to two: an elongated double keeps its double.
   CHECK(join(tok.normalize("grupppo acccordi tuttttto ciaooooo siii brrrr")) == "gruppo accordi tutto ciao si brr");
   o.keep_punct = true;
-  CHECK(join(Tokenizer(o).normalize("no!!!!!! ma???? mah......")) == "no !!! ma ??? mah ...");
+  CHECK(join(Tokenizer(o).normalize("no!!!!!! ma???? mah ......")) == "no !!! ma ??? mah ...");
   o.squash_elongations = false;
   CHECK(join(Tokenizer(o).normalize("bellissimoooo!!!!!")) == "bellissimoooo !!!!!");
 }

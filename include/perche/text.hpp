@@ -21,14 +21,15 @@ namespace perche::text {
 
 /// What a token is. Segmentation follows the Universal Dependencies Italian treebanks: elisions
 /// split after the apostrophe (`l'` `assistenza`), numbers keep their decimal comma and thousands
-/// dot, runs of `!`/`?`/`.` are one token, and web-text units stay whole.
+/// dot, runs of `!`/`?`/`.` are one token, a word keeps an ellipsis it ends in (`nessu…`: the norm drops
+/// it), ranges between numbers split (`2000` `-` `2006`), and web-text units stay whole.
 enum class TokenKind : std::uint8_t {
-  word,      ///< letters, possibly with digits, internal hyphens, elision or apocope apostrophe
-  number,    ///< 3,5 · 1.200 · 10:30 · 31/10/2025 (digits with internal . , : / -)
+  word,      ///< letters, possibly with digits, internal hyphens, elision or apocope apostrophe, final ellipsis
+  number,    ///< 3,5 · 1.200 · 10:30 · 31/10/2025 · 31-10-2025 (digits with internal . , : / -; 3-4 is 3 - 4)
   punct,     ///< Unicode punctuation, runs such as ... !!! ?!
   symbol,    ///< € % + = and any other character, U+FFFD for replaced bytes
   emoji,     ///< one emoji grapheme (ZWJ sequences, skin tones, flags) or a run of the same one
-  emoticon,  ///< :-) :( <3 ;) :D ...
+  emoticon,  ///< :-) :( <3 ;) :D xD :'( ^^ *-* o.O T_T and repeated mouths (:))) ;DD) as one token
   url,       ///< http(s)://..., www...., or a bare domain such as tim.it
   email,     ///< name@domain.tld
   mention,   ///< @user
@@ -60,7 +61,9 @@ struct TokenizerOptions {
   bool strip_accents = false;      ///< perché → perche (after fix_accents)
   bool fix_accents = true;         ///< common misspellings: perchè → perché, e' → è, piu' → più, pò → po'
   bool split_elisions = true;      ///< false keeps "l'assistenza" as one word token
-  bool squash_elongations = true;  ///< bellissimoooo → bellissimo (3+ equal letters → 1), !!!!! → !!!
+  /// bellissimoooo → bellissimo (3+ equal letters → 1), !!!!! → !!!, and an emoticon's repeated mouth
+  /// to one: :))) → :), ;DD → ;D, T__T → T_T.
+  bool squash_elongations = true;
   /// Terms removed from normalize() (their norm is empty). Default: Snowball's Italian list minus the
   /// negations and sentiment words (italian_stopwords()); std::nullopt keeps every term. Words are
   /// matched after folding and accent fixing; elided forms match without their apostrophe (dell).

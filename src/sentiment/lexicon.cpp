@@ -32,6 +32,7 @@
 #include <cstring>
 
 #include "../io/file.hpp"
+#include "../text/segment.hpp"
 #include "scorer.hpp"
 
 namespace perche {
@@ -85,6 +86,37 @@ bool elongated(std::string_view s) {
     if (letter && s[i - 1] == c && s[i - 2] == c) return true;
   }
   return false;
+}
+
+// The tokenizer keeps an ellipsis on the word it ends (nessu…, guida......: the UD Italian
+// convention); the scorer reads it as the punctuation that closes the sentence, a token of its own.
+void split_final_ellipses(std::vector<text::Token>& tok) {
+  auto cut = [](const text::Token& t) {
+    return t.kind == text::TokenKind::word ? text::detail::without_final_ellipsis(t.text) : t.text.size();
+  };
+  std::size_t extra = 0;
+  for (const auto& t : tok) extra += cut(t) < t.text.size();
+  if (extra == 0) return;
+  std::vector<text::Token> out;
+  out.reserve(tok.size() + extra);
+  for (auto& t : tok) {
+    const std::size_t w = cut(t);
+    if (w == t.text.size()) {
+      out.push_back(std::move(t));
+      continue;
+    }
+    text::Token p;
+    p.text = t.text.substr(w);
+    p.norm = std::string(p.text);
+    p.start = t.start + w;
+    p.end = t.end;
+    p.kind = text::TokenKind::punct;
+    t.text = t.text.substr(0, w);
+    t.end = t.start + w;
+    out.push_back(std::move(t));
+    out.push_back(std::move(p));
+  }
+  tok = std::move(out);
 }
 
 // Polarity of an emoticon token by its mouth: 0 when it shows none (o.o, O_O).
@@ -265,7 +297,8 @@ const SentimentClassifier::Scorer::Word* SentimentClassifier::Scorer::word(std::
 
 void SentimentClassifier::Scorer::score(std::string_view text, std::span<double> features,
                                         std::vector<Hit>* hits_out) const {
-  const text::Tokens tokens = tokenizer.tokenize(text);
+  text::Tokens tokens = tokenizer.tokenize(text);
+  split_final_ellipses(tokens.tokens);
   const auto& tok = tokens.tokens;
   std::vector<Hit> local;
   std::vector<Hit>& hits = hits_out ? *hits_out : local;

@@ -15,6 +15,11 @@ namespace perche::text::detail {
 /// throws std::invalid_argument naming its byte offset.
 std::size_t segment(std::string_view text, bool split_elisions, Utf8Policy policy, std::vector<Token>& out);
 
+/// Length of word without the ellipsis it ends in (two or more periods or U+2026, which the segmenter
+/// keeps on a word: nessu…, guida......), or word.size() when it ends in none. An abbreviation's one
+/// period stays (art.).
+std::size_t without_final_ellipsis(std::string_view word);
+
 /// Where segment_some() stopped in a text, and what the next piece needs to know.
 struct SegmentState {
   std::size_t pos = 0;       ///< byte offset to go on from (a token boundary)

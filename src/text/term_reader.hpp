@@ -25,14 +25,16 @@ class TermReader {
   // Calls fn(term, hash) or fn(term, hash, start, end) for each term normalize(text) gives, in
   // order; term is valid only during the call, hash is perche::detail::hash_bytes(term) when the
   // tokenizer computed it anyway (a plain ASCII word), else 0; [start, end) are the byte offsets of
-  // the term's token in text. Same exceptions as normalize().
+  // the term's token in text (a word's final ellipsis left out: "nessu…" is highlighted as "nessu").
+  // Same exceptions as normalize().
   template <class Fn>
   void read(std::string_view text, Fn&& fn) {
     read(text, &call<std::remove_reference_t<Fn>>, &fn);
   }
 
   // Calls fn(token, norm) for every token of text in order, norm as tokenize() gives it (token.norm
-  // is empty; both are valid only during the call). Same exceptions as tokenize().
+  // is empty; both are valid only during the call), a word's final ellipsis left out of the token as
+  // read() leaves it out. Same exceptions as tokenize().
   template <class Fn>
   void tokens(std::string_view text, Fn&& fn) {
     tokens(text, &call_token<std::remove_reference_t<Fn>>, &fn);

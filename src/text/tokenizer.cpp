@@ -256,6 +256,22 @@ void squash_letters(std::string& w) {
   if (changed) w = std::move(out);
 }
 
+// A word without the ellipsis the segmenter keeps on it (nessu… → nessu, guida...... → guida, A... → A).
+std::string_view without_ellipsis(std::string_view w) { return w.substr(0, detail::without_final_ellipsis(w)); }
+
+// An emoticon with each run of one character shrunk to one, its repeated mouth: :))) → :), ;DD → ;D,
+// :-((( → :-(, T__T → T_T, <333 → <3; ^^ (two eyes) stays, ^^^^ → ^^. Empty when nothing changes.
+std::string squash_emoticon(std::string_view e) {
+  bool runs = false;
+  for (std::size_t k = 1; k < e.size() && !runs; ++k) runs = e[k] == e[k - 1];
+  if (!runs || e == "^^") return {};
+  if (e.find_first_not_of('^') == std::string_view::npos) return "^^";
+  std::string out;
+  for (std::size_t k = 0; k < e.size(); ++k)
+    if (k == 0 || e[k] != e[k - 1]) out.push_back(e[k]);
+  return out;
+}
+
 // Punctuation runs longer than 3 of the same character shrink to 3: !!!!! → !!!.
 std::string squash_punct(std::string_view s) {
   std::string out;
@@ -519,7 +535,7 @@ struct Tokenizer::Impl {
   // The Term of a word or hashtag token (the slow path behind Worker::terms).
   Term make_term(const Token& t, bool next_letter, Worker& worker) const {
     const TokenizerOptions& o = options;
-    const std::string_view body = t.kind == TokenKind::hashtag ? t.text.substr(1) : t.text;
+    const std::string_view body = t.kind == TokenKind::hashtag ? t.text.substr(1) : without_ellipsis(t.text);
     std::string key = fold(body, true);
     // An elided article or preposition (dell'ordine) loses its apostrophe, so that it matches the
     // stopword list (dell) and every elided form of a word is one term. Elided: followed by a
@@ -676,13 +692,18 @@ struct Tokenizer::Impl {
             negator = it->second.negator;
             norm = it->second.norm;
           }
+          // An ellipsis the word keeps (nessu…, guida......) ends the negation scope as the punctuation
+          // token it was before did.
+          const bool closes = (sv.back() == '.' || sv.back() == '\xA6') && without_ellipsis(sv).size() < sv.size();
           if (stop) {
             sink(t, std::string_view(), false, 0);
+            if (closes) negated = false;
             continue;
           }
           const bool neg = negated && !negator && o.negation;
           sink(t, norm, neg, neg ? 0 : hash);  // "NEG_" + norm has another hash
           if (negator) negated = true;
+          if (closes) negated = false;
           continue;
         }
         case TokenKind::number:
@@ -702,6 +723,8 @@ struct Tokenizer::Impl {
           break;
         case TokenKind::emoticon:
           norm = t.text;
+          if (o.squash_elongations)
+            if (tmp = squash_emoticon(t.text); !tmp.empty()) norm = tmp;
           break;
         case TokenKind::emoji:
           tmp = emoji_norm(t.text);
@@ -870,6 +893,23 @@ detail::TermReader::TermReader(const Tokenizer& tokenizer)
     : state_(new State{Tokenizer::Impl::Borrowed(*tokenizer.impl_), {}}) {}
 detail::TermReader::~TermReader() = default;
 
+namespace {
+// A word token without the ellipsis it keeps (nessu… → nessu), for the byte ranges a reader of terms
+// highlights; other tokens as they are. Returns whether it changed.
+bool may_end_in_ellipsis(const Token& t) {
+  return t.kind == TokenKind::word && !t.text.empty() && (t.text.back() == '.' || t.text.back() == '\xA6');
+}
+bool trim_ellipsis(const Token& t, Token& out) {
+  const std::string_view w = without_ellipsis(t.text);
+  if (w.size() == t.text.size()) return false;
+  out.text = w;
+  out.start = t.start;
+  out.end = t.start + w.size();
+  out.kind = t.kind;
+  return true;
+}
+}  // namespace
+
 void detail::TermReader::read(std::string_view text, TermSink sink, void* fn) {
   State& s = *state_;
   s.borrowed.impl.terms(
@@ -879,6 +919,10 @@ void detail::TermReader::read(std::string_view text, TermSink sink, void* fn) {
           s.negated.assign("NEG_").append(norm);
           norm = s.negated;
           hash = 0;
+        }
+        if (may_end_in_ellipsis(t)) {
+          Token trimmed;
+          if (trim_ellipsis(t, trimmed)) return sink(fn, norm, hash, trimmed);
         }
         sink(fn, norm, hash, t);
       });
@@ -892,6 +936,10 @@ void detail::TermReader::tokens(std::string_view text, TokenSink sink, void* fn)
         if (negated && !norm.empty()) {  // as tokenize() sets the token's norm
           s.negated.assign("NEG_").append(norm);
           norm = s.negated;
+        }
+        if (may_end_in_ellipsis(t)) {
+          Token trimmed;
+          if (trim_ellipsis(t, trimmed)) return sink(fn, trimmed, norm);
         }
         sink(fn, t, norm);
       });

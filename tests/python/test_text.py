@@ -169,10 +169,12 @@ SEGMENTATION = [
     ("😡😡😡", [("😡😡😡", "😡", "emoji")]),
     ("1️⃣", [("1️⃣", "1\u20e3", "emoji")]),
     # punctuation runs
+    # A word keeps an ellipsis it ends in (UD PoSTWITA); its norm drops it.
     ("boh... no!!! davvero?!",
-     [("boh", "boh", "word"), ("...", "...", "punct"), ("no", "no", "word"), ("!!!", "!!!", "punct"),
+     [("boh...", "boh", "word"), ("no", "no", "word"), ("!!!", "!!!", "punct"),
       ("davvero", "davvero", "word"), ("?!", "?!", "punct")]),
-    ("mah...", [("mah", "mah", "word"), ("...", "...", "punct")]),
+    ("mah...", [("mah...", "mah", "word")]),
+    ("mah ...", [("mah", "mah", "word"), ("...", "...", "punct")]),
     ("ha detto 'bello' e basta",
      [("ha", "ha", "word"), ("detto", "detto", "word"), ("'", "'", "punct"), ("bello", "bello", "word"),
       ("'", "'", "punct"), ("e", "e", "word"), ("basta", "basta", "word")]),
@@ -183,8 +185,11 @@ SEGMENTATION = [
     ("ecc. sig. Rossi dott. Bianchi",
      [("ecc.", "ecc.", "word"), ("sig.", "sig.", "word"), ("Rossi", "rossi", "word"), ("dott.", "dott.", "word"),
       ("Bianchi", "bianchi", "word")]),
+    # The text's final period is the sentence's, not the abbreviation's (UD VIT).
     ("mele, pere ecc.", [("mele", "mele", "word"), (",", ",", "punct"), ("pere", "pere", "word"),
-                         ("ecc.", "ecc.", "word")]),
+                         ("ecc", "ecc", "word"), (".", ".", "punct")]),
+    ("mele, pere ecc. e altro", [("mele", "mele", "word"), (",", ",", "punct"), ("pere", "pere", "word"),
+                                 ("ecc.", "ecc.", "word"), ("e", "e", "word"), ("altro", "altro", "word")]),
     ("la S.p.A. paga", [("la", "la", "word"), ("S.p.A.", "s.p.a.", "word"), ("paga", "paga", "word")]),
     ("la dott.ssa Bianchi", [("la", "la", "word"), ("dott.ssa", "dott.ssa", "word"),
                                          ("Bianchi", "bianchi", "word")]),
