@@ -70,7 +70,7 @@ TEST_CASE("nps: scores give the same result as their category counts") {
   CHECK(perche::nps(sd)->score == Approx(30.0));
 }
 
-TEST_CASE("nps: comparison of 20/30/50 with 30/30/40 is the pooled score test, z 1.741, whatever the interval") {
+TEST_CASE("nps: comparison of 20/30/50 with 30/30/40 is the pooled score test, z 1.736, whatever the interval") {
   const auto a = perche::NpsCounts::from_counts(20, 30, 50);
   const auto b = perche::NpsCounts::from_counts(30, 30, 40);
   perche::NpsOptions wald;
@@ -78,10 +78,12 @@ TEST_CASE("nps: comparison of 20/30/50 with 30/30/40 is the pooled score test, z
   const auto w = perche::nps_compare(a, b, wald);
   REQUIRE(w);
   CHECK(w->diff == Approx(20.0));
-  // pooled P = 0.45, D = 0.25, σ² = 0.7 − 0.04 = 0.66; se = 100·√(0.66·0.02) = 11.4891
-  CHECK(w->se == Approx(100.0 * std::sqrt(0.66 * 0.02)).epsilon(1e-12));
-  CHECK(w->z == Approx(20.0 / (100.0 * std::sqrt(0.66 * 0.02))).epsilon(1e-12));
-  CHECK(w->p_value == Approx(0.08172).epsilon(1e-3));  // 2·(1 − Φ(1.74078)), scipy.stats.norm.sf
+  // pooled P = 0.45, D = 0.25, σ² = 0.7 − 0.04 = 0.66, S² = 0.66·200/199;
+  // se = 100·√(S²·0.02) = 11.51796
+  const double se = 100.0 * std::sqrt(0.66 * 200.0 / 199.0 * 0.02);
+  CHECK(w->se == Approx(se).epsilon(1e-12));
+  CHECK(w->z == Approx(20.0 / se).epsilon(1e-12));
+  CHECK(w->p_value == Approx(0.08248974605269649).epsilon(1e-9));  // 2·(1 − Φ(1.73642)), scipy.stats.norm.sf
   // Wald interval: 20 ± 1.96·√(61 + 69)/10·10 (√(SE_a² + SE_b²) = 11.4018)
   CHECK(w->ci_low == Approx(20.0 - 1.959963984540054 * std::sqrt(0.0061 + 0.0069) * 100.0));
   CHECK(w->warning.find("Wald") != std::string::npos);
@@ -94,7 +96,7 @@ TEST_CASE("nps: comparison of 20/30/50 with 30/30/40 is the pooled score test, z
   CHECK(perche::nps_compare(b, a, wald)->z == Approx(-w->z));
 }
 
-TEST_CASE("nps: one promoter against one detractor gives z = 1.414, p = 0.157, never z = inf") {
+TEST_CASE("nps: one promoter against one detractor gives z = 1, p = 0.317, never z = inf") {
   const auto one_promoter = perche::NpsCounts::from_counts(0, 0, 1);
   const auto one_detractor = perche::NpsCounts::from_counts(1, 0, 0);
   for (const auto method : {CiMethod::wald, CiMethod::adjusted_wald, CiMethod::bootstrap}) {
@@ -102,9 +104,9 @@ TEST_CASE("nps: one promoter against one detractor gives z = 1.414, p = 0.157, n
     o.method = method;
     const auto c = perche::nps_compare(one_promoter, one_detractor, o);
     REQUIRE(c);
-    // pooled P = D = 1/2, σ² = 1: se = 100·√2, z = 200/(100·√2) = √2, p = 2(1 − Φ(√2)) = 0.157299
-    CHECK(c->z == Approx(std::sqrt(2.0)).epsilon(1e-12));
-    CHECK(c->p_value == Approx(0.15729920705028513).epsilon(1e-9));
+    // pooled P = D = 1/2, σ² = 1, S² = σ²·2/1 = 2: se = 100·√(2·2) = 200, z = 1, p = 2(1 − Φ(1)) = 0.3173
+    CHECK(c->z == Approx(1.0).epsilon(1e-12));
+    CHECK(c->p_value == Approx(0.31731050786291415).epsilon(1e-9));
     CHECK(c->warning.find("fewer than 5") != std::string::npos);
   }
 }
@@ -142,7 +144,8 @@ TEST_CASE("nps: segments under 5 responses are shown but not tested") {
 
 TEST_CASE("nps: weighted SE is the linearization SE, not Kish's") {
   // promoters weigh 3 (two of them), detractors 1 (two), passives 1 (two): Σw = 10, ȳ = (600 − 200)/10 = 40.
-  // V_lin = Σw²(y − ȳ)²/(Σw)² = [2·9·60² + 2·1·140² + 2·1·40²]/100 = (64800 + 39200 + 3200)/100 = 1072
+  // V_lin = n/(n − 1)·Σw²(y − ȳ)²/(Σw)² = 6/5·[2·9·60² + 2·1·140² + 2·1·40²]/100 = 6/5·1072 = 1286.4
+  // (survey::svymean's linearization)
   std::vector<int> s{10, 10, 0, 0, 7, 7};
   std::vector<double> w{3, 3, 1, 1, 1, 1};
   perche::NpsOptions o;
@@ -150,9 +153,11 @@ TEST_CASE("nps: weighted SE is the linearization SE, not Kish's") {
   const auto r = perche::nps(s, w, o);
   REQUIRE(r);
   CHECK(r->score == Approx(40.0));
-  CHECK(r->se == Approx(std::sqrt(1072.0)).epsilon(1e-12));
-  // σ² = Σw(y − ȳ)²/Σw = (6·3600 + 2·19600 + 2·1600)/10 = 6400 → n_design = 6400/1072
-  CHECK(r->n_design == Approx(6400.0 / 1072.0).epsilon(1e-12));
+  CHECK(r->se == Approx(std::sqrt(1286.4)).epsilon(1e-12));
+  // σ² = Σw(y − ȳ)²/Σw = (6·3600 + 2·19600 + 2·1600)/10 = 6400 → n_design = 6400/1286.4
+  CHECK(r->n_design == Approx(6400.0 / 1286.4).epsilon(1e-12));
+  // varying weights: t with n − 1 = 5 df (2.570582, scipy.stats.t.ppf(0.975, 5)) instead of z
+  CHECK(r->ci_low == Approx(40.0 - 2.5705818366147395 * std::sqrt(1286.4)).epsilon(1e-8));
   CHECK(r->n_eff == Approx(100.0 / 22.0).epsilon(1e-12));
 }
 
@@ -167,9 +172,10 @@ TEST_CASE("nps: weights report Kish's effective n and use the linearization SE")
   CHECK(r->score == Approx(15.0));
   CHECK(r->n == 8);
   CHECK(r->n_eff == Approx(100.0 / 17.5));  // (Σw)² / Σw² = 10² / 17.5
-  // √(Σw²(y − ȳ)²)/Σw with y = ±100, 0 and ȳ = 15 (numpy; Kish's plug-in gave 38.0542)
-  CHECK(r->se == Approx(38.62479773409823).epsilon(1e-10));
-  CHECK(r->ci_low == Approx(-60.703212468976815).epsilon(1e-10));
+  // √(n/(n − 1)·Σw²(y − ȳ)²)/Σw with y = ±100, 0 and ȳ = 15, t with 7 df (numpy + scipy; Kish's
+  // plug-in gave SE 38.0542)
+  CHECK(r->se == Approx(41.291645644125154).epsilon(1e-10));
+  CHECK(r->ci_low == Approx(-82.63922667827389).epsilon(1e-10));
   CHECK(r->detractors == Approx(3.5));
   CHECK(r->promoters == Approx(5.0));
 }
@@ -365,8 +371,9 @@ TEST_CASE("csat: comparison of top-box shares is the score test with Newcombe's 
   CHECK(c2.ci_high == Approx(80.90).epsilon(1e-3));
   const auto c3 = perche::compare(*perche::rating(top_box_counts(80, 100), perche::CsatOptions{}),
                                   *perche::rating(top_box_counts(60, 100), perche::CsatOptions{}));
-  CHECK(c3.z == Approx(3.0860669992418384).epsilon(1e-12));
-  CHECK(c3.p_value == Approx(0.0020282311484520824).epsilon(1e-9));
+  // 'N − 1' χ² (Campbell 2007): Pearson's z 3.0860669992418384 (scipy) times √(199/200)
+  CHECK(c3.z == Approx(3.0783421635988546).epsilon(1e-12));
+  CHECK(c3.p_value == Approx(0.0020815576309988005).epsilon(1e-9));
   // One response is never "significant" against a large rest (its Wald SE would be 0).
   const auto c4 = perche::compare(*perche::rating(top_box_counts(1, 1), perche::CsatOptions{}),
                                   *perche::rating(top_box_counts(800, 1000), perche::CsatOptions{}));

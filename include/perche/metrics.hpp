@@ -12,12 +12,13 @@
 /// bad option) throws std::invalid_argument whose message names the function, the index and the
 /// value. No data gives std::nullopt, never NaN. Scores are reported in the metric's usual unit
 /// (NPS points in [−100, 100], CSAT/CES shares in percent, means in scale units); shares of
-/// categories are fractions in [0, 1]. Weighted data: standard errors are design-based, by Taylor
-/// linearization of the weighted mean (Woodruff 1971, JASA 66; Wolter 2007, Introduction to Variance
-/// Estimation, ch. 6; what R's survey::svymean computes, Lumley 2010, Complex Surveys, §2.2), and
-/// enter the interval formulas through the design effective n, n_design = σ²/V_lin (see
-/// detail::design_n); Kish's n_eff = (Σw)²/Σw² (Kish 1965, Survey Sampling, §11.7) stays reported as
-/// a diagnostic. Unweighted data have n_design = n_eff = n.
+/// categories are fractions in [0, 1]. Weighted data (weights that vary): standard errors are
+/// design-based, by Taylor linearization of the weighted mean (Woodruff 1971, JASA 66; Wolter 2007,
+/// Introduction to Variance Estimation, ch. 6; exactly R's survey::svymean, Lumley 2010, Complex
+/// Surveys, §2.2), entering the interval formulas through the design effective n,
+/// n_design = σ²/V_lin (see detail::design_n), with Student's t on n − 1 df in place of z; Kish's
+/// n_eff = (Σw)²/Σw² (Kish 1965, Survey Sampling, §11.7) stays reported as a diagnostic. Unweighted
+/// data (or equal weights) have n_design = n_eff = n and the simple-random-sample formulas.
 ///
 /// Calibration. The defaults (adjusted Wald for NPS and net scores, Wilson for shares, t for means,
 /// the pooled score test for comparisons) keep their simulated coverage and type-I error at the
@@ -293,11 +294,12 @@ struct RatingResult {
 /// Difference of two independent estimates a − b.
 ///
 /// The test is the pooled score test whatever the interval method: the SE of the difference under
-/// H0 "both groups come from one population", σ̂²_pool·(1/n_a + 1/n_b), with σ̂²_pool the variance of
-/// the pooled responses (for a share the pooled two-proportion test, Agresti 2013, §2.1.5; in general
-/// the normal approximation of the permutation test of the difference of means). Unlike the Wald
-/// test it has a positive SE whenever the groups differ (one promoter against one detractor:
-/// z = 1.41, p = 0.16, not z = inf, p = 0) and it holds its level for groups of 5 responses and more.
+/// H0 "both groups come from one population", √(S²(1/n_a + 1/n_b)), with S² the variance of the
+/// pooled responses, divisor N − 1 (the normal approximation of the permutation test of the
+/// difference of means; for a share the pooled two-proportion test, Agresti 2013, §2.1.5, in its
+/// 'N − 1' form, Campbell 2007). Unlike the Wald test it has a positive SE whenever the groups
+/// differ (one promoter against one detractor: z = 1, p = 0.32, not z = inf, p = 0) and it holds its
+/// level for groups of 5 responses and more (benchmarks/calibration.py).
 struct Comparison {
   double diff;     ///< a.score − b.score (plain estimates)
   double se;       ///< pooled SE of the test, in score units; 0 only when every response is the same
@@ -412,11 +414,11 @@ requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::r
     std::optional<NpsResult> nps(const R& scores, const NpsOptions& options = {});
 
 /// NPS of a minus NPS of b (independent samples). Test: the pooled score test (see Comparison):
-/// se = 100·√(σ²_pool(1/n_a + 1/n_b)) with σ²_pool = P + D − (P − D)² of the pooled shares, n the
-/// n_design of each, z = diff/se. Interval: (a.center − b.center) ± z_{1−α/2}·√(SE_a² + SE_b²), with
+/// se = 100·√(σ²_pool·N/(N − 1)·(1/n_a + 1/n_b)) with σ²_pool = P + D − (P − D)² of the pooled
+/// shares, n the n_design of each, N = n_a + n_b, z = diff/se. Interval: (a.center − b.center) ± z_{1−α/2}·√(SE_a² + SE_b²), with
 /// the adjusted centres for adjusted_wald results as Rocks (2016, §4) does. Warns when a group has
 /// fewer than kMinTestResponses responses or the interval is Wald's.
-/// Reference: 20/30/50 vs 30/30/40 → se 11.489, z = 1.741, p = 0.0817 (the Wald tests gave z = 1.754
+/// Reference: 20/30/50 vs 30/30/40 → se 11.518, z = 1.736, p = 0.0825 (the Wald tests gave z = 1.754
 /// and, on adjusted centres, 1.732); adjusted Wald interval [−2.55, +41.39].
 inline Comparison compare(const NpsResult& a, const NpsResult& b, double confidence = kDefaultConfidence);
 
@@ -467,8 +469,8 @@ inline std::optional<RatingResult> rating(const RatingCounts& counts_in, const R
 
 /// Rating of a minus rating of b (independent samples). Test, for every aggregation: the pooled
 /// score test (see Comparison), n = n_design:
-/// - top_box: the pooled two-proportion z-test, z = (p_a − p_b)/√(p̄(1 − p̄)(1/n_a + 1/n_b)) with
-///   p̄ = (n_a·p_a + n_b·p_b)/(n_a + n_b) (z² is Pearson's χ² of the 2×2 table);
+/// - top_box: the pooled two-proportion z-test, z = (p_a − p_b)/√(p̄(1 − p̄)·N/(N − 1)·(1/n_a + 1/n_b))
+///   with p̄ = (n_a·p_a + n_b·p_b)/N (z² is the 'N − 1' χ² of the 2×2 table, Campbell 2007);
 /// - net: as NPS, σ²_pool = T + B − (T − B)² of the pooled top and bottom shares;
 /// - mean: σ²_pool = the variance of the pooled ratings about their common mean.
 /// Interval: Newcombe's hybrid score interval from the two Wilson intervals for Wilson results

@@ -35,9 +35,12 @@ def nps_reference(scores, weights=None, confidence=0.95, detractor_max=6, promot
     y = np.where(s >= promoter_min, 1.0, np.where(s <= detractor_max, -1.0, 0.0))
     m = (w * y).sum() / total
     var = (w * (y - m) ** 2).sum() / total
-    lin = (w**2 * (y - m) ** 2).sum() / total**2
-    n = var / lin if var > 1e-15 and lin > 0 else kish_n_eff(w)
-    z = stats.norm.ppf(0.5 + confidence / 2)
+    rows = len(s)
+    vary = rows * (w**2).sum() > total**2 * (1 + 1e-12)
+    lin = rows / (rows - 1) * (w**2 * (y - m) ** 2).sum() / total**2 if rows > 1 else 0.0
+    n = var / lin if vary and var > 1e-15 and lin > 0 else kish_n_eff(w)
+    # varying weights: Student t with rows − 1 df (survey's confint(df = degf(design)))
+    z = stats.t.ppf(0.5 + confidence / 2, rows - 1) if vary and rows > 1 else stats.norm.ppf(0.5 + confidence / 2)
     score = 100 * (p - d)
     se = 100 * np.sqrt((p + d - (p - d) ** 2) / n)
     n2 = n + 3
@@ -66,12 +69,13 @@ def nps_from_counts(detractors, passives, promoters):
 
 
 def pooled_z_test(ref_a, ref_b):
-    """Pooled score test of two NPS references: se = 100·√(σ²_pool(1/n_a + 1/n_b)) with the
-    trinomial variance of the pooled shares (n = n_design)."""
+    """Pooled score test of two NPS references: se = 100·√(S²(1/n_a + 1/n_b)) with S² the trinomial
+    variance of the pooled shares times N/(N − 1), N = n_a + n_b (n = n_design)."""
     na, nb = ref_a["n_design"], ref_b["n_design"]
-    p = (na * ref_a["promoter_share"] + nb * ref_b["promoter_share"]) / (na + nb)
-    d = (na * ref_a["detractor_share"] + nb * ref_b["detractor_share"]) / (na + nb)
-    se = 100 * np.sqrt((p + d - (p - d) ** 2) * (1 / na + 1 / nb))
+    N = na + nb
+    p = (na * ref_a["promoter_share"] + nb * ref_b["promoter_share"]) / N
+    d = (na * ref_a["detractor_share"] + nb * ref_b["detractor_share"]) / N
+    se = 100 * np.sqrt((p + d - (p - d) ** 2) * N / (N - 1) * (1 / na + 1 / nb))
     z = (ref_a["score"] - ref_b["score"]) / se
     return se, z, 2 * stats.norm.sf(abs(z))
 
@@ -95,8 +99,8 @@ def weighted_mean_t(x, w=None, confidence=0.95, lo=-np.inf, hi=np.inf):
     if unweighted:
         se = np.sqrt(var) / np.sqrt(n)
     else:
-        n_design = m2 / (np.sum(w**2 * (x - m) ** 2) / w.sum() ** 2)
-        se = np.sqrt(m2 / (n_design - 1))
+        n_design = m2 / (len(x) / (len(x) - 1) * np.sum(w**2 * (x - m) ** 2) / w.sum() ** 2)
+        se = np.sqrt(m2 / n_design)
     t = stats.t.ppf(0.5 + confidence / 2, n - 1)
     return m, np.sqrt(var), se, (max(lo, m - t * se), min(hi, m + t * se))
 
@@ -154,8 +158,10 @@ def firth_logit(X, y, w=None, tol=1e-10, max_iter=200):
 
 
 def linearized_se_of_mean(y, w):
-    """SE of the weighted mean Σw·y/Σw by Taylor linearization, without survey::svymean's n/(n − 1)."""
+    """SE of the weighted mean Σw·y/Σw by Taylor linearization, as survey::svymean: n/(n − 1) times
+    Σw²(y − ȳ)²/(Σw)²."""
     y = np.asarray(y, dtype=float)
     w = np.asarray(w, dtype=float)
     m = (w * y).sum() / w.sum()
-    return np.sqrt((w**2 * (y - m) ** 2).sum()) / w.sum()
+    n = len(y)
+    return np.sqrt(n / (n - 1) * (w**2 * (y - m) ** 2).sum()) / w.sum()

@@ -82,13 +82,17 @@ def test_weighted_csat_uses_wilson_on_the_design_effective_n(rng):
     w = rng.uniform(0.2, 3.0, 400)
     p = w[s >= 4].sum() / w.sum()
     y = (s >= 4).astype(float)
-    n = p * (1 - p) / (np.sum(w**2 * (y - p) ** 2) / w.sum() ** 2)  # σ²/V_lin (Woodruff 1971)
+    n = p * (1 - p) / (400 / 399 * np.sum(w**2 * (y - p) ** 2) / w.sum() ** 2)  # σ²/V_lin (Woodruff 1971)
     r = perche.csat(s, weights=w)
     assert r.n == 400 and r.n_eff == pytest.approx(kish_n_eff(w), **TIGHT)
     assert r.n_design == pytest.approx(n, **TIGHT)
     assert r.score == pytest.approx(100 * p, **TIGHT)
     assert r.se == pytest.approx(100 * math.sqrt(p * (1 - p) / n), **TIGHT)
-    assert (r.ci_low, r.ci_high) == pytest.approx(wilson_percent(p * n, n), **TIGHT)
+    # Wilson (1927) with t on 399 df in place of z (varying weights)
+    t = stats.t.ppf(0.975, 399)
+    centre = (p + t * t / (2 * n)) / (1 + t * t / n)
+    half = t * math.sqrt(p * (1 - p) / n + t * t / (4 * n * n)) / (1 + t * t / n)
+    assert (r.ci_low, r.ci_high) == pytest.approx((100 * (centre - half), 100 * (centre + half)), **TIGHT)
 
 
 def test_csat_reports_the_mean_with_an_adjusted_t_interval_clamped_to_the_scale(rng):
@@ -274,13 +278,14 @@ def test_empty_ratings_give_none(fn):
 # --- comparisons and bootstrap -----------------------------------------------------------------------
 
 
-def test_compare_of_two_default_csat_results_is_pearsons_chi2_with_newcombes_interval(rng):
+def test_compare_of_two_default_csat_results_is_the_n_minus_1_chi2_with_newcombes_interval(rng):
     a, b = rng.integers(1, 6, 300), rng.integers(2, 6, 200)
     c = perche.compare(perche.csat(a), perche.csat(b))
     xa, xb = int((a >= 4).sum()), int((b >= 4).sum())
-    chi2, p, _, _ = stats.chi2_contingency([[xa, 300 - xa], [xb, 200 - xb]], correction=False)
+    chi2, _, _, _ = stats.chi2_contingency([[xa, 300 - xa], [xb, 200 - xb]], correction=False)
+    chi2 *= 499 / 500  # the 'N − 1' χ² (E. Pearson 1947; Campbell 2007, Stat Med 26:3661)
     assert c.diff == pytest.approx(100 * (xa / 300 - xb / 200), **TIGHT)
-    assert (c.z ** 2, c.p_value) == pytest.approx((chi2, p), **TIGHT)
+    assert (c.z ** 2, c.p_value) == pytest.approx((chi2, stats.chi2.sf(chi2, 1)), **TIGHT)
     assert math.copysign(1, c.z) == math.copysign(1, c.diff)
     # Newcombe (1998) method 10 from the two Wilson intervals, computed here by hand.
     z = stats.norm.ppf(0.975)
@@ -312,7 +317,8 @@ def test_compare_of_two_wald_csat_results_is_the_pooled_test_with_a_wald_interva
     pa, pb = (a >= 4).mean(), (b >= 4).mean()
     pool = (a >= 4).sum() + (b >= 4).sum()
     pool /= 500
-    z = (pa - pb) / math.sqrt(pool * (1 - pool) * (1 / 300 + 1 / 200))  # Agresti 2013, §2.1.5
+    # Agresti 2013, §2.1.5, in the 'N − 1' form (Campbell 2007)
+    z = (pa - pb) / math.sqrt(pool * (1 - pool) * 500 / 499 * (1 / 300 + 1 / 200))
     assert c.diff == pytest.approx(ra.score - rb.score, **TIGHT)
     assert (c.z, c.p_value) == pytest.approx((z, 2 * stats.norm.sf(abs(z))), **TIGHT)
     half = 1.959963984540054 * math.hypot(ra.se, rb.se)

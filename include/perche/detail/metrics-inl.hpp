@@ -320,25 +320,39 @@ inline void percentile_interval(std::vector<double> reps, double confidence, dou
   sd = reps.size() > 1 ? std::sqrt(ss / static_cast<double>(reps.size() - 1)) : 0.0;
 }
 
+/// Whether the weights of a histogram (per category: responses n_k, Σw, Σw²) differ between
+/// responses: n·Σw² > (Σw)² (Cauchy–Schwarz, equality iff all weights are equal).
+template <class Counts, class Weights>
+bool weights_vary(const Counts& n, const Weights& w, const Weights& w2) {
+  double N = 0.0, W = 0.0, S2 = 0.0;
+  for (std::size_t k = 0; k < w.size(); ++k) {
+    N += static_cast<double>(n[k]);
+    W += w[k];
+    S2 += w2[k];
+  }
+  return N * S2 > W * W * (1.0 + 1e-12);
+}
+
 /// Design effective n of a weighted mean Σw·y/Σw over a histogram (per category: responses n_k,
-/// Σw, Σw², value y_k): σ²/V_lin, where σ² = Σw(y − ȳ)²/Σw and V_lin = Σw²(y − ȳ)²/(Σw)² is the
-/// Taylor linearization variance of the ratio estimator (Woodruff 1971, JASA 66:411; Wolter 2007,
-/// §6.5; Lumley's survey::svymean, whose with-replacement estimator is this times n/(n − 1), left out
-/// so that equal weights give exactly n and the unweighted formulas). Unlike Kish's (Σw)²/Σw², it
-/// sees whether heavy weights fall on variable or on uniform responses (an under-sampled, polarised
-/// stratum). Falls back to Kish's n_eff when σ² = 0 (one category: no variance to linearize).
+/// Σw, Σw², value y_k): σ²/V_lin, where σ² = Σw(y − ȳ)²/Σw and
+/// V_lin = n/(n − 1)·Σw²(y − ȳ)²/(Σw)² is the Taylor linearization variance of the ratio
+/// estimator with the with-replacement factor (Woodruff 1971, JASA 66:411; Wolter 2007, §6.5;
+/// exactly R's survey::svymean for svydesign(ids = ~1, weights = ~w), Lumley 2010, §2.2). Unlike
+/// Kish's (Σw)²/Σw² it sees whether heavy weights fall on variable or on uniform responses (an
+/// under-sampled, polarised stratum). Equal weights (a simple random sample): n, so that the
+/// unweighted formulas (Rocks 2016, Wilson 1927) apply unchanged. Falls back to Kish's n_eff when
+/// n < 2 or σ² = 0 (one category: no variance to linearize).
 template <class Counts, class Weights, class Values>
 double design_n(const Counts& n, const Weights& w, const Weights& w2, const Values& y) {
-  double W = 0.0, S2 = 0.0, wy = 0.0;
-  bool plain = true;
+  double N = 0.0, W = 0.0, S2 = 0.0, wy = 0.0;
   for (std::size_t k = 0; k < w.size(); ++k) {
+    N += static_cast<double>(n[k]);
     W += w[k];
     S2 += w2[k];
     wy += w[k] * y[k];
-    plain = plain && w[k] == static_cast<double>(n[k]) && w2[k] == static_cast<double>(n[k]);
   }
   const double kish = S2 > 0.0 ? W * W / S2 : 0.0;
-  if (plain || !(W > 0.0)) return kish;
+  if (!weights_vary(n, w, w2) || !(W > 0.0) || N < 2.0) return kish;
   const double mean = wy / W;
   double var = 0.0, lin = 0.0;
   for (std::size_t k = 0; k < w.size(); ++k) {
@@ -347,9 +361,21 @@ double design_n(const Counts& n, const Weights& w, const Weights& w2, const Valu
     lin += w2[k] * d * d;
   }
   var /= W;
-  lin /= W * W;
+  lin *= N / (N - 1.0) / (W * W);
   if (!(var > 1e-15) || !(lin > 0.0)) return kish;
   return var / lin;
+}
+
+/// Critical value of the intervals: z for a simple random sample; for varying weights Student's t
+/// with n − 1 degrees of freedom, the design's (survey's confint(df = degf(design)), Lumley 2010,
+/// §2.3), which keeps the linearization interval's coverage >= 94% from n = 10
+/// (benchmarks/calibration.py; with z it was 89-91% at n = 10-20).
+template <class Counts, class Weights>
+double critical_value(const Counts& n, const Weights& w, const Weights& w2, double confidence) {
+  double N = 0.0;
+  for (std::size_t k = 0; k < w.size(); ++k) N += static_cast<double>(n[k]);
+  if (N >= 2.0 && weights_vary(n, w, w2)) return t_critical(confidence, N - 1.0);
+  return z_critical(confidence);
 }
 
 /// Shares smoothed by pseudo-counts: (share_k·n + a_k)/(n + Σa). The bootstrap draws from these, so
@@ -363,10 +389,15 @@ inline std::vector<double> smoothed_shares(const std::vector<double>& shares, do
   return out;
 }
 
-/// The pooled score test of Comparison: z = diff/se with se = √(var_pool·(1/n_a + 1/n_b))·scale;
+/// The pooled score test of Comparison: z = diff/se with se = √(S²·(1/n_a + 1/n_b))·scale, where
+/// S² = var_pool·N/(N − 1), N = n_a + n_b, is the variance of the pooled responses with divisor
+/// N − 1: the exact permutation variance of a difference of means, and for two shares the 'N − 1'
+/// χ² test that Campbell (2007, Stat Med 26:3661) recommends for small samples (E. Pearson 1947).
 /// se = 0 only when every response is alike, and then z = 0, p = 1 (never an infinite z).
 inline void pooled_test(Comparison& c, double var_pool, double na, double nb, double scale) {
-  c.se = scale * std::sqrt(std::max(0.0, var_pool) * (1.0 / na + 1.0 / nb));
+  const double N = na + nb;
+  const double s2 = N > 1.0 ? std::max(0.0, var_pool) * N / (N - 1.0) : std::max(0.0, var_pool);
+  c.se = scale * std::sqrt(s2 * (1.0 / na + 1.0 / nb));
   if (c.se > 0.0 && std::isfinite(c.se)) {
     c.z = c.diff / c.se;
     c.p_value = normal_two_sided_p(c.z);
@@ -681,7 +712,8 @@ inline std::optional<NpsResult> nps(const NpsCounts& counts, const NpsOptions& o
   r.confidence = options.confidence;
   r.method = options.method;
   r.score = 100.0 * (r.promoter_share - r.detractor_share);
-  const double z = detail::z_critical(options.confidence);
+  const double z =
+      detail::critical_value(counts.counts(), counts.weights(), counts.squared_weights(), options.confidence);
   switch (options.method) {
     case CiMethod::adjusted_wald:
       detail::adjusted_net(r.promoter_share, r.detractor_share, r.n_design, r.center, r.se);
@@ -913,8 +945,8 @@ inline std::optional<RatingResult> rating(const RatingCounts& counts_in, const R
   const double lo = o.scale_min, hi = o.scale_max;
   if (r.n_eff > 1.0 && n_mean > 1.0) {
     r.sd = std::sqrt(m2 * r.n_eff / (r.n_eff - 1.0));
-    // Unweighted: s/√n; weighted: the linearization SE √(m₂/(n_design − 1)), which is s/√n at equal weights.
-    r.mean_se = n_mean == r.n_eff ? r.sd / std::sqrt(r.n_eff) : std::sqrt(m2 / (n_mean - 1.0));
+    // Equal weights: s/√n; varying weights: the linearization SE √V_lin = √(m₂/n_design).
+    r.mean_se = detail::weights_vary(counts.counts(), w, w2) ? std::sqrt(m2 / n_mean) : r.sd / std::sqrt(r.n_eff);
     const double t = detail::t_critical(o.confidence, r.n_eff - 1.0);
     r.t_ci_low = std::max(lo, mean - t * r.mean_se);
     r.t_ci_high = std::min(hi, mean + t * r.mean_se);
@@ -939,7 +971,7 @@ inline std::optional<RatingResult> rating(const RatingCounts& counts_in, const R
     r.mean_ci_high = r.t_ci_high = hi;
   }
 
-  const double z = detail::z_critical(o.confidence);
+  const double z = detail::critical_value(counts.counts(), w, w2, o.confidence);
   const int t_boxes = top;
   const auto stat = [&](const std::vector<double>& c, double n) {
     if (o.aggregation == Aggregation::mean) {
