@@ -445,7 +445,7 @@ def nps_compare(a, b, weights_a=None, weights_b=None, method=None, confidence=No
 def compare(a, b, confidence=None) -> _core.Comparison:
     """Difference a − b of two independent results (NpsResult or RatingResult), both of one metric.
     Test: the pooled score test (the variance of the pooled responses under H0, as the pooled
-    two-proportion test; a single promoter against a single detractor gives p = 0.16, not 0).
+    two-proportion test; a single promoter against a single detractor gives p = 0.32, not 0).
     Interval: Newcombe's hybrid score interval for Wilson top-box shares, Welch's for t means, else
     (centre_a − centre_b) ± z·√(SE_a² + SE_b²). `warning` says when a group has fewer than 5
     responses or an interval is Wald's. confidence None: perche's C++ default ({level})."""
