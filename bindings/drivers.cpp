@@ -46,7 +46,9 @@ void bind_drivers(py::module_& m) {
       .def_readwrite("confidence", &DriverAnalysisOptions::confidence)
       .def_readwrite("bootstrap_samples", &DriverAnalysisOptions::bootstrap_samples)
       .def_readwrite("seed", &DriverAnalysisOptions::seed)
-      .def_readwrite("share_threshold", &DriverAnalysisOptions::share_threshold);
+      .def_readwrite("share_threshold", &DriverAnalysisOptions::share_threshold)
+      .def_readwrite("min_mentions", &DriverAnalysisOptions::min_mentions)
+      .def_readwrite("firth", &DriverAnalysisOptions::firth);
 
   py::class_<OddsRatio>(m, "OddsRatio")
       .def_readonly("odds_ratio", &OddsRatio::odds_ratio)
@@ -67,8 +69,11 @@ void bind_drivers(py::module_& m) {
       .def_readonly("impact_ci_low", &DriverImpact::impact_ci_low)
       .def_readonly("impact_ci_high", &DriverImpact::impact_ci_high)
       .def_readonly("impact_significant", &DriverImpact::impact_significant)
+      .def_readonly("few_mentions", &DriverImpact::few_mentions)
       .def_readonly("negative", &DriverImpact::negative)
       .def_readonly("positive", &DriverImpact::positive)
+      .def_readonly("importance_negative", &DriverImpact::importance_negative)
+      .def_readonly("importance_positive", &DriverImpact::importance_positive)
       .def_readonly("quadrant", &DriverImpact::quadrant);
 
   py::class_<KeyDriverModel>(m, "KeyDriverModel")

@@ -91,11 +91,13 @@ std::string enum_name(T v) {
 void bind_metrics(py::module_& m) {
   m.attr("DEFAULT_CONFIDENCE") = kDefaultConfidence;
   m.attr("WORST_CASE_SHARE") = kWorstCaseShare;
+  m.attr("MIN_TEST_RESPONSES") = kMinTestResponses;
   py::enum_<CiMethod>(m, "CiMethod")
       .value("wald", CiMethod::wald)
       .value("adjusted_wald", CiMethod::adjusted_wald)
       .value("wilson", CiMethod::wilson)
       .value("t", CiMethod::t)
+      .value("adjusted_t", CiMethod::adjusted_t)
       .value("bootstrap", CiMethod::bootstrap);
   py::enum_<Aggregation>(m, "Aggregation")
       .value("mean", Aggregation::mean)
@@ -235,6 +237,8 @@ void bind_metrics(py::module_& m) {
       .def_readonly("promoter_share", &NpsResult::promoter_share)
       .def_readonly("n", &NpsResult::n)
       .def_readonly("n_eff", &NpsResult::n_eff)
+      .def_readonly("n_design", &NpsResult::n_design)
+      .def_readonly("warning", &NpsResult::warning)
       .def_readonly("confidence", &NpsResult::confidence)
       .def_property_readonly("method", [](const NpsResult& r) { return enum_name(r.method); });
 
@@ -248,12 +252,18 @@ void bind_metrics(py::module_& m) {
       .def_readonly("mean_se", &RatingResult::mean_se)
       .def_readonly("mean_ci_low", &RatingResult::mean_ci_low)
       .def_readonly("mean_ci_high", &RatingResult::mean_ci_high)
+      .def_readonly("mean_center", &RatingResult::mean_center)
+      .def_readonly("mean_center_se", &RatingResult::mean_center_se)
+      .def_readonly("t_ci_low", &RatingResult::t_ci_low)
+      .def_readonly("t_ci_high", &RatingResult::t_ci_high)
       .def_readonly("sd", &RatingResult::sd)
       .def_readonly("top_share", &RatingResult::top_share)
       .def_readonly("bottom_share", &RatingResult::bottom_share)
       .def_readonly("top", &RatingResult::top)
       .def_readonly("n", &RatingResult::n)
       .def_readonly("n_eff", &RatingResult::n_eff)
+      .def_readonly("n_design", &RatingResult::n_design)
+      .def_readonly("warning", &RatingResult::warning)
       .def_readonly("confidence", &RatingResult::confidence)
       .def_property_readonly("aggregation", [](const RatingResult& r) { return enum_name(r.aggregation); })
       .def_property_readonly("method", [](const RatingResult& r) { return enum_name(r.method); });
@@ -265,7 +275,8 @@ void bind_metrics(py::module_& m) {
       .def_readonly("p_value", &Comparison::p_value)
       .def_readonly("ci_low", &Comparison::ci_low)
       .def_readonly("ci_high", &Comparison::ci_high)
-      .def_readonly("confidence", &Comparison::confidence);
+      .def_readonly("confidence", &Comparison::confidence)
+      .def_readonly("warning", &Comparison::warning);
 
   py::class_<ChurnResult>(m, "ChurnResult", py::dynamic_attr())
       .def_readonly("rate", &ChurnResult::rate)
@@ -328,13 +339,15 @@ void bind_metrics(py::module_& m) {
       .def_readonly("result", &SegmentResult<NpsResult>::result)
       .def_readonly("vs_rest", &SegmentResult<NpsResult>::vs_rest)
       .def_readonly("p_holm", &SegmentResult<NpsResult>::p_holm)
-      .def_readonly("p_bh", &SegmentResult<NpsResult>::p_bh);
+      .def_readonly("p_bh", &SegmentResult<NpsResult>::p_bh)
+      .def_readonly("too_few", &SegmentResult<NpsResult>::too_few);
   py::class_<SegmentResult<RatingResult>>(m, "RatingSegment")
       .def_readonly("key", &SegmentResult<RatingResult>::key)
       .def_readonly("result", &SegmentResult<RatingResult>::result)
       .def_readonly("vs_rest", &SegmentResult<RatingResult>::vs_rest)
       .def_readonly("p_holm", &SegmentResult<RatingResult>::p_holm)
-      .def_readonly("p_bh", &SegmentResult<RatingResult>::p_bh);
+      .def_readonly("p_bh", &SegmentResult<RatingResult>::p_bh)
+      .def_readonly("too_few", &SegmentResult<RatingResult>::too_few);
 
   m.def(
       "nps", [](const NpsCounts& c, const NpsOptions& o) { return nps(c, o); }, py::arg("counts"), py::arg("options"));

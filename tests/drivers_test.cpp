@@ -99,7 +99,9 @@ TEST_CASE("analyze_drivers: the bootstrap interval holds the impact, repeats for
   const auto m = matrix(scores.size(), 2, ones);
   const auto a = perche::analyze_drivers(scores, m, kAB);
   const auto b = perche::analyze_drivers(scores, m, kAB);
-  const auto small = perche::analyze_drivers(kScores, ten_rows(), kAB);
+  perche::DriverAnalysisOptions every;
+  every.min_mentions = 0;  // ten rows: 3 and 2 mentions, intervals only on request
+  const auto small = perche::analyze_drivers(kScores, ten_rows(), kAB, {}, {}, every);
   for (std::size_t j = 0; j < 2; ++j) {
     const auto& d = a.drivers[j];
     CHECK(*d.impact_ci_low <= *d.impact);
@@ -130,7 +132,9 @@ TEST_CASE("analyze_drivers: a single driver's odds ratio is the 2x2 table's cros
   add(20, 0, false);
   add(40, 10, false);
   const std::vector<std::string> one{"attesa"};
-  const auto a = perche::analyze_drivers(scores, matrix(scores.size(), 1, ones), one);
+  perche::DriverAnalysisOptions ml;
+  ml.firth = false;
+  const auto a = perche::analyze_drivers(scores, matrix(scores.size(), 1, ones), one, {}, {}, ml);
   REQUIRE(a.drivers[0].negative);
   const auto& o = *a.drivers[0].negative;
   CHECK(o.odds_ratio == Approx(6.0).epsilon(1e-9));
@@ -145,6 +149,17 @@ TEST_CASE("analyze_drivers: a single driver's odds ratio is the 2x2 table's cros
   CHECK(a.drivers[0].positive->odds_ratio == Approx(1.0 / 6.0).epsilon(1e-9));
   // Intercept: odds of a detractor among non-mentioners, 20/40.
   CHECK(a.negative.intercept->odds_ratio == Approx(0.5).epsilon(1e-9));
+
+  // Firth's estimate of a saturated 2×2 model adds 1/2 to every cell (Firth 1993, §3; Heinze &
+  // Schemper 2002): OR (30.5·40.5)/(10.5·20.5) = 5.73868; SE from the information at it,
+  // √(1/(40·μ₁(1 − μ₁)) + 1/(60·μ₀(1 − μ₀))) with μ₁ = 30.5/41, μ₀ = 20.5/61.
+  const auto f = perche::analyze_drivers(scores, matrix(scores.size(), 1, ones), one);
+  REQUIRE(f.drivers[0].negative);
+  CHECK(f.drivers[0].negative->odds_ratio == Approx(30.5 * 40.5 / (10.5 * 20.5)).epsilon(1e-9));
+  const double m1 = 30.5 / 41.0, m0 = 20.5 / 61.0;
+  CHECK(f.drivers[0].negative->se ==
+        Approx(std::sqrt(1.0 / (40.0 * m1 * (1.0 - m1)) + 1.0 / (60.0 * m0 * (1.0 - m0)))).epsilon(1e-9));
+  CHECK(f.negative.intercept->odds_ratio == Approx(20.5 / 40.5).epsilon(1e-9));
 }
 
 TEST_CASE("analyze_drivers: responses without a comment count in impact but not in shares or models") {
@@ -187,16 +202,46 @@ TEST_CASE("analyze_drivers: weights scale the counts") {
   CHECK(a.drivers[0].share == Approx(6.0 / 13.0));
 }
 
-TEST_CASE("analyze_drivers: drivers without mentions or separated ones are reported, not fitted") {
+TEST_CASE("analyze_drivers: drivers without mentions are reported; separated ones fitted by Firth, or noted") {
   const std::vector<std::string> three{"attesa", "cortesia", "consegna"};
-  const auto a = perche::analyze_drivers(kScores, matrix(10, 3, {{0, 0}, {1, 0}, {2, 0}, {6, 1}, {7, 1}}), three);
+  const auto m = matrix(10, 3, {{0, 0}, {1, 0}, {2, 0}, {6, 1}, {7, 1}});
+  perche::DriverAnalysisOptions ml;
+  ml.firth = false;
+  const auto a = perche::analyze_drivers(kScores, m, three, {}, {}, ml);
   CHECK_FALSE(a.drivers[2].impact);
   CHECK_FALSE(a.drivers[2].quadrant);
   CHECK_FALSE(a.drivers[2].negative);
-  // attesa: every mentioner is a detractor → separation, left out of the detractor model.
+  // attesa: every mentioner is a detractor → separation, left out of the ML detractor model, and
+  // the note says what that does to the others.
   CHECK_FALSE(a.drivers[0].negative);
+  bool noted = false, unadjusted = false;
+  for (const auto& n : a.notes) {
+    noted = noted || n.find("consegna has no mentions") != std::string::npos;
+    unadjusted = unadjusted || (n.find("attesa left out of the detractor model") != std::string::npos &&
+                                n.find("not adjusted for it") != std::string::npos);
+  }
+  CHECK(noted);
+  CHECK(unadjusted);
+  // Firth (the default): attesa keeps a finite odds ratio, and the model converges.
+  const auto f = perche::analyze_drivers(kScores, m, three);
+  REQUIRE(f.drivers[0].negative);
+  CHECK(std::isfinite(f.drivers[0].negative->odds_ratio));
+  CHECK(f.drivers[0].negative->odds_ratio > 1.0);
+  CHECK(f.negative.converged);
+  CHECK_FALSE(f.drivers[2].negative);
+}
+
+TEST_CASE("analyze_drivers: a driver under min_mentions shows its impact without an interval") {
+  const auto a = perche::analyze_drivers(kScores, ten_rows(), kAB);
+  const auto& attesa = a.drivers[0];
+  CHECK(attesa.few_mentions);
+  REQUIRE(attesa.impact);
+  CHECK(*attesa.impact == Approx(-300.0 / 7.0));
+  CHECK_FALSE(attesa.impact_ci_low);
+  CHECK_FALSE(attesa.impact_significant);
+  CHECK(*attesa.quadrant == perche::Quadrant::not_significant);
   bool noted = false;
-  for (const auto& n : a.notes) noted = noted || n.find("consegna has no mentions") != std::string::npos;
+  for (const auto& n : a.notes) noted = noted || n.find("attesa: 3 mentions, fewer than 20") != std::string::npos;
   CHECK(noted);
 }
 
@@ -270,4 +315,34 @@ TEST_CASE("select_verbatims: the most probable first, one segment at a time") {
   CHECK(perche::select_verbatims(m, p, {}, 2)[0] == std::vector<std::size_t>{3, 0});
   const std::vector<double> bad{0.9, 0.8, 1.5, 0.95, 0.99};
   CHECK_THROWS_AS(perche::select_verbatims(m, bad, seg, 3), std::invalid_argument);
+}
+
+TEST_CASE("analyze_drivers: Shapley importance shares sum to each model's pseudo-R2") {
+  // One driver: its share is the whole McFadden R². Two: the shares sum to it (Shapley efficiency).
+  std::vector<double> scores;
+  std::vector<std::pair<std::size_t, std::size_t>> ones;
+  for (std::size_t r = 0; r < 30; ++r)
+    for (std::size_t i = 0; i < kScores.size(); ++i) {
+      if (i < 3 || i == 9) ones.push_back({scores.size(), 0});
+      if (i == 6 || i == 7 || i == 3) ones.push_back({scores.size(), 1});
+      scores.push_back(kScores[i]);
+    }
+  const auto a = perche::analyze_drivers(scores, matrix(scores.size(), 2, ones), kAB);
+  for (const auto* m : {&a.negative, &a.positive}) {
+    const bool neg = m == &a.negative;
+    double sum = 0.0;
+    for (const auto& d : a.drivers) {
+      const auto& imp = neg ? d.importance_negative : d.importance_positive;
+      REQUIRE(imp);
+      sum += *imp;
+    }
+    CHECK(sum == Approx(m->pseudo_r2).epsilon(1e-12));
+  }
+  const std::vector<std::string> one{"attesa"};
+  std::vector<std::pair<std::size_t, std::size_t>> first;
+  for (auto [i, j] : ones)
+    if (j == 0) first.push_back({i, 0});
+  const auto b = perche::analyze_drivers(scores, matrix(scores.size(), 1, first), one);
+  REQUIRE(b.drivers[0].importance_negative);
+  CHECK(*b.drivers[0].importance_negative == Approx(b.negative.pseudo_r2).epsilon(1e-12));
 }

@@ -70,7 +70,7 @@ TEST_CASE("nps: scores give the same result as their category counts") {
   CHECK(perche::nps(sd)->score == Approx(30.0));
 }
 
-TEST_CASE("nps: comparison of 20/30/50 with 30/30/40 gives z 1.754 (Wald) and 1.732 (adjusted)") {
+TEST_CASE("nps: comparison of 20/30/50 with 30/30/40 is the pooled score test, z 1.736, whatever the interval") {
   const auto a = perche::NpsCounts::from_counts(20, 30, 50);
   const auto b = perche::NpsCounts::from_counts(30, 30, 40);
   perche::NpsOptions wald;
@@ -78,21 +78,90 @@ TEST_CASE("nps: comparison of 20/30/50 with 30/30/40 gives z 1.754 (Wald) and 1.
   const auto w = perche::nps_compare(a, b, wald);
   REQUIRE(w);
   CHECK(w->diff == Approx(20.0));
-  CHECK(w->z == Approx(1.754).epsilon(3e-4));
-  CHECK(w->p_value == Approx(0.079).epsilon(6e-3));
-  // SE = √(61 + 69)/10·10 = 11.4018
-  CHECK(w->se == Approx(std::sqrt(0.0061 + 0.0069) * 100.0));
-  CHECK(w->ci_low == Approx(20.0 - 1.959963984540054 * w->se));
+  // pooled P = 0.45, D = 0.25, σ² = 0.7 − 0.04 = 0.66, S² = 0.66·200/199;
+  // se = 100·√(S²·0.02) = 11.51796
+  const double se = 100.0 * std::sqrt(0.66 * 200.0 / 199.0 * 0.02);
+  CHECK(w->se == Approx(se).epsilon(1e-12));
+  CHECK(w->z == Approx(20.0 / se).epsilon(1e-12));
+  CHECK(w->p_value == Approx(0.08248974605269649).epsilon(1e-9));  // 2·(1 − Φ(1.73642)), scipy.stats.norm.sf
+  // Wald interval: 20 ± 1.96·√(61 + 69)/10·10 (√(SE_a² + SE_b²) = 11.4018)
+  CHECK(w->ci_low == Approx(20.0 - 1.959963984540054 * std::sqrt(0.0061 + 0.0069) * 100.0));
+  CHECK(w->warning.find("Wald") != std::string::npos);
   const auto adj = perche::nps_compare(a, b);
   REQUIRE(adj);
-  CHECK(adj->z == Approx(1.732).epsilon(3e-4));
-  CHECK(adj->p_value == Approx(0.083).epsilon(6e-3));
+  CHECK(adj->z == Approx(w->z));
+  CHECK(adj->warning.empty());
   // the sign follows a − b
   CHECK(perche::nps_compare(b, a, wald)->diff == Approx(-20.0));
-  CHECK(perche::nps_compare(b, a, wald)->z == Approx(-1.754).epsilon(3e-4));
+  CHECK(perche::nps_compare(b, a, wald)->z == Approx(-w->z));
 }
 
-TEST_CASE("nps: weights use Kish's effective n") {
+TEST_CASE("nps: one promoter against one detractor gives z = 1, p = 0.317, never z = inf") {
+  const auto one_promoter = perche::NpsCounts::from_counts(0, 0, 1);
+  const auto one_detractor = perche::NpsCounts::from_counts(1, 0, 0);
+  for (const auto method : {CiMethod::wald, CiMethod::adjusted_wald, CiMethod::bootstrap}) {
+    perche::NpsOptions o;
+    o.method = method;
+    const auto c = perche::nps_compare(one_promoter, one_detractor, o);
+    REQUIRE(c);
+    // pooled P = D = 1/2, σ² = 1, S² = σ²·2/1 = 2: se = 100·√(2·2) = 200, z = 1, p = 2(1 − Φ(1)) = 0.3173
+    CHECK(c->z == Approx(1.0).epsilon(1e-12));
+    CHECK(c->p_value == Approx(0.31731050786291415).epsilon(1e-9));
+    CHECK(c->warning.find("fewer than 5") != std::string::npos);
+  }
+}
+
+TEST_CASE("nps: an all-promoter sample gets a zero-width interval only from Wald, which says so") {
+  const auto c = perche::NpsCounts::from_counts(0, 0, 30);
+  perche::NpsOptions o;
+  const auto adj = perche::nps(c, o);
+  CHECK(adj->ci_high - adj->ci_low > 1.0);
+  CHECK(adj->warning.empty());
+  o.method = CiMethod::bootstrap;
+  const auto boot = perche::nps(c, o);
+  CHECK(boot->ci_high - boot->ci_low > 1.0);  // the plain percentile bootstrap gave [100, 100]
+  o.method = CiMethod::wald;
+  const auto wald = perche::nps(c, o);
+  CHECK(wald->ci_low == wald->ci_high);
+  CHECK(wald->warning.find("zero-width") != std::string::npos);
+}
+
+TEST_CASE("nps: segments under 5 responses are shown but not tested") {
+  std::vector<int> s{10, 0, 0};
+  std::vector<std::int64_t> key{1, 1, 1};
+  for (int i = 0; i < 40; ++i) {
+    s.push_back(i % 3 == 0 ? 10 : 7);
+    key.push_back(2);
+  }
+  const auto seg = perche::nps_by_segment(s, key);
+  REQUIRE(seg.size() == 2);
+  CHECK(seg[0].too_few);
+  CHECK_FALSE(seg[0].vs_rest);
+  CHECK_FALSE(seg[0].p_holm);
+  CHECK(seg[0].result.n == 3);
+  CHECK(seg[1].too_few);  // its rest is the 3-response segment
+}
+
+TEST_CASE("nps: weighted SE is the linearization SE, not Kish's") {
+  // promoters weigh 3 (two of them), detractors 1 (two), passives 1 (two): Σw = 10, ȳ = (600 − 200)/10 = 40.
+  // V_lin = n/(n − 1)·Σw²(y − ȳ)²/(Σw)² = 6/5·[2·9·60² + 2·1·140² + 2·1·40²]/100 = 6/5·1072 = 1286.4
+  // (survey::svymean's linearization)
+  std::vector<int> s{10, 10, 0, 0, 7, 7};
+  std::vector<double> w{3, 3, 1, 1, 1, 1};
+  perche::NpsOptions o;
+  o.method = CiMethod::wald;
+  const auto r = perche::nps(s, w, o);
+  REQUIRE(r);
+  CHECK(r->score == Approx(40.0));
+  CHECK(r->se == Approx(std::sqrt(1286.4)).epsilon(1e-12));
+  // σ² = Σw(y − ȳ)²/Σw = (6·3600 + 2·19600 + 2·1600)/10 = 6400 → n_design = 6400/1286.4
+  CHECK(r->n_design == Approx(6400.0 / 1286.4).epsilon(1e-12));
+  // varying weights: t with n − 1 = 5 df (2.570582, scipy.stats.t.ppf(0.975, 5)) instead of z
+  CHECK(r->ci_low == Approx(40.0 - 2.5705818366147395 * std::sqrt(1286.4)).epsilon(1e-8));
+  CHECK(r->n_eff == Approx(100.0 / 22.0).epsilon(1e-12));
+}
+
+TEST_CASE("nps: weights report Kish's effective n and use the linearization SE") {
   // hand computation: Σw = 10; promoters 9, 10, 10 weigh 5 and detractors 0, 6, 3 weigh 3.5
   const std::vector<int> s{0, 6, 7, 8, 9, 10, 10, 3};
   const std::vector<double> w{1, 2, 1, 0.5, 1, 3, 1, 0.5};
@@ -103,8 +172,10 @@ TEST_CASE("nps: weights use Kish's effective n") {
   CHECK(r->score == Approx(15.0));
   CHECK(r->n == 8);
   CHECK(r->n_eff == Approx(100.0 / 17.5));  // (Σw)² / Σw² = 10² / 17.5
-  CHECK(r->se == Approx(38.054237608970695).epsilon(1e-10));
-  CHECK(r->ci_low == Approx(-59.58493517271218).epsilon(1e-10));
+  // √(n/(n − 1)·Σw²(y − ȳ)²)/Σw with y = ±100, 0 and ȳ = 15, t with 7 df (numpy + scipy; Kish's
+  // plug-in gave SE 38.0542)
+  CHECK(r->se == Approx(41.291645644125154).epsilon(1e-10));
+  CHECK(r->ci_low == Approx(-82.63922667827389).epsilon(1e-10));
   CHECK(r->detractors == Approx(3.5));
   CHECK(r->promoters == Approx(5.0));
 }
@@ -231,7 +302,10 @@ TEST_CASE("nps: bootstrap interval is reproducible and close to Wald for a large
   const auto cmp = perche::nps_compare(c, perche::NpsCounts::from_counts(300, 300, 400), o);
   REQUIRE(cmp);
   CHECK(cmp->diff == Approx(20.0));
-  CHECK(cmp->se == Approx(std::sqrt(0.0061 + 0.0069) * 100.0 / std::sqrt(10.0)).epsilon(0.08));
+  // the percentile interval of the differences: about 20 ± 1.96·√(SE_a² + SE_b²)
+  const double half = 1.959963984540054 * std::sqrt(0.0061 + 0.0069) * 100.0 / std::sqrt(10.0);
+  CHECK(cmp->ci_low == Approx(20.0 - half).epsilon(0.08));
+  CHECK(cmp->ci_high == Approx(20.0 + half).epsilon(0.08));
 }
 
 TEST_CASE("nps: sample size and margin of error") {
@@ -262,8 +336,12 @@ TEST_CASE("csat: 5/5/10/30/50 on 1-5 gives top-2-box 80% with Wilson [71.12, 86.
   // mean 4.15, sd 1.11351, t interval [3.92906, 4.37094] (scipy.stats.t, 99 df)
   CHECK(r->mean == Approx(4.15));
   CHECK(r->sd == Approx(1.1135075167680684).epsilon(1e-12));
-  CHECK(r->mean_ci_low == Approx(3.9290559509509904).epsilon(1e-11));
-  CHECK(r->mean_ci_high == Approx(4.37094404904901).epsilon(1e-11));
+  CHECK(r->t_ci_low == Approx(3.9290559509509904).epsilon(1e-11));
+  CHECK(r->t_ci_high == Approx(4.37094404904901).epsilon(1e-11));
+  // adjusted t: the histogram 5.5/5/10/30/50.5 of 101, its t interval with 99 df (numpy + scipy.stats.t)
+  CHECK(r->mean_center == Approx(4.138613861386139).epsilon(1e-12));
+  CHECK(r->mean_ci_low == Approx(3.915187604312007).epsilon(1e-11));
+  CHECK(r->mean_ci_high == Approx(4.36204011846027).epsilon(1e-11));
   CHECK(r->bottom_share == Approx(0.10));
   CHECK(r->n == 100);
 }
@@ -293,8 +371,9 @@ TEST_CASE("csat: comparison of top-box shares is the score test with Newcombe's 
   CHECK(c2.ci_high == Approx(80.90).epsilon(1e-3));
   const auto c3 = perche::compare(*perche::rating(top_box_counts(80, 100), perche::CsatOptions{}),
                                   *perche::rating(top_box_counts(60, 100), perche::CsatOptions{}));
-  CHECK(c3.z == Approx(3.0860669992418384).epsilon(1e-12));
-  CHECK(c3.p_value == Approx(0.0020282311484520824).epsilon(1e-9));
+  // 'N − 1' χ² (Campbell 2007): Pearson's z 3.0860669992418384 (scipy) times √(199/200)
+  CHECK(c3.z == Approx(3.0783421635988546).epsilon(1e-12));
+  CHECK(c3.p_value == Approx(0.0020815576309988005).epsilon(1e-9));
   // One response is never "significant" against a large rest (its Wald SE would be 0).
   const auto c4 = perche::compare(*perche::rating(top_box_counts(1, 1), perche::CsatOptions{}),
                                   *perche::rating(top_box_counts(800, 1000), perche::CsatOptions{}));

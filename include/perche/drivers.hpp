@@ -41,6 +41,13 @@ enum class Quadrant {
   not_significant,  ///< the impact's interval includes zero (or has none): no claim either way
 };
 
+/// Most drivers a key-driver model decomposes into Shapley importance (2^k model fits).
+inline constexpr std::size_t kMaxImportanceDrivers = 12;
+
+/// Default DriverAnalysisOptions::min_mentions (benchmarks/calibration.py: with fewer mentions the
+/// impact's nominal 95% bootstrap interval covered less than 93.5%).
+inline constexpr std::uint64_t kMinDriverMentions = 20;
+
 /// Options of analyze_drivers().
 struct DriverAnalysisOptions {
   Metric metric = Metric::nps;
@@ -50,6 +57,14 @@ struct DriverAnalysisOptions {
   int bootstrap_samples = 2000;             ///< impact replicates, >= 2
   std::uint64_t seed = 12345;               ///< bootstrap seed: results repeat for a given seed
   std::optional<double> share_threshold{};  ///< priority-matrix share split; none: the mean share of the drivers
+  /// Mentions below which a driver's impact gets no interval and no quadrant but not_significant
+  /// ("poche menzioni"): the percentile bootstrap of a rare driver's impact undercovers (see
+  /// DriverImpact::few_mentions).
+  std::uint64_t min_mentions = kMinDriverMentions;
+  /// Key-driver regressions by Firth's bias-reduced logistic regression (Firth 1993; Heinze &
+  /// Schemper 2002): finite odds ratios under separation, so no driver is dropped. false: maximum
+  /// likelihood, dropping a separated driver with a note.
+  bool firth = true;
 };
 
 /// An odds ratio from a logistic regression: exp(β) with a Wald interval exp(β ± z·SE).
@@ -75,10 +90,19 @@ struct DriverImpact {
   /// responses (Efron & Tibshirani 1993, ch. 13). None without mentions, or when every response does.
   std::optional<double> impact, impact_ci_low, impact_ci_high;
   bool impact_significant = false;  ///< the interval excludes 0
+  /// Fewer mentions than DriverAnalysisOptions::min_mentions: impact without an interval, quadrant
+  /// not_significant ("poche menzioni").
+  bool few_mentions = false;
   /// Key-driver odds ratios of the negative outcome (detractor / bottom box) and of the positive one
-  /// (promoter / top box), from a logistic regression on all driver indicators. None when the driver
-  /// was left out of the model (no mentions, or every mentioner in the same outcome: separation).
+  /// (promoter / top box), from a logistic regression on all driver indicators (Firth's by default).
+  /// None when the driver was left out of the model (no mentions, mentioned by every response, or,
+  /// with firth = false, every mentioner in the same outcome: separation).
   std::optional<OddsRatio> negative, positive;
+  /// Driver importance: the driver's Shapley share of the model's McFadden pseudo-R² (dominance
+  /// analysis' general dominance; Budescu 1993, Azen & Traxel 2009), over the drivers in the model;
+  /// the shares of a model sum to its pseudo_r2 exactly. None when the driver is not in the model,
+  /// the model did not converge or has more than kMaxImportanceDrivers drivers.
+  std::optional<double> importance_negative, importance_positive;
   std::optional<Quadrant> quadrant;  ///< none when impact is none
 };
 

@@ -170,6 +170,7 @@ struct SurveySegment {
   ScoreSummary result;
   std::optional<double> diff_vs_rest{}, p_value{}, p_holm{}, p_bh{};
   bool significant = false;  ///< p_holm < alpha
+  bool too_few = false;      ///< fewer than kMinTestResponses in the segment or the rest: shown, not tested
 };
 
 struct SurveySegments {

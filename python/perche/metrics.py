@@ -41,6 +41,7 @@ _METHODS = {
     "adjusted_wald": _core.CiMethod.adjusted_wald,
     "wilson": _core.CiMethod.wilson,
     "t": _core.CiMethod.t,
+    "adjusted_t": _core.CiMethod.adjusted_t,
     "bootstrap": _core.CiMethod.bootstrap,
 }
 _AGGREGATIONS = {
@@ -425,7 +426,8 @@ def _nps_counts(x, weights, breaks: _core.NpsBreaks) -> NpsCounts:
 
 def nps_compare(a, b, weights_a=None, weights_b=None, method=None, confidence=None, breaks=None,
                 bootstrap_samples=None, seed=None, nan_policy="raise") -> Optional[_core.Comparison]:
-    """NPS of sample a minus NPS of sample b (independent samples): diff, se, z, p_value, CI.
+    """NPS of sample a minus NPS of sample b (independent samples): diff, se, z, p_value, CI, warning.
+    The test is the pooled score test (never z = inf from a zero SE); the interval is the method's.
 
     a and b are scores or NpsCounts. Options as in nps() (None: perche's C++ default). Returns
     None when either is empty. nan_policy="omit" leaves out the missing rows of each sample (with
@@ -441,16 +443,19 @@ def nps_compare(a, b, weights_a=None, weights_b=None, method=None, confidence=No
 
 @_doc(level=_LEVEL)
 def compare(a, b, confidence=None) -> _core.Comparison:
-    """Difference a − b of two independent results (NpsResult or RatingResult): a Wald z-test, or for
-    top-box shares with Wilson intervals (the CSAT default) the pooled two-proportion z-test with
-    Newcombe's hybrid score interval. confidence None: perche's C++ default ({level})."""
+    """Difference a − b of two independent results (NpsResult or RatingResult), both of one metric.
+    Test: the pooled score test (the variance of the pooled responses under H0, as the pooled
+    two-proportion test; a single promoter against a single detractor gives p = 0.32, not 0).
+    Interval: Newcombe's hybrid score interval for Wilson top-box shares, Welch's for t means, else
+    (centre_a − centre_b) ± z·√(SE_a² + SE_b²). `warning` says when a group has fewer than 5
+    responses or an interval is Wald's. confidence None: perche's C++ default ({level})."""
     return _core.compare(a, b, **_given(confidence=confidence))
 
 
 @_doc(o=_CSAT)
 def csat(scores, weights=None, scale=None, top=None, aggregation=None, method=None, confidence=None,
          reversed=None, bootstrap_samples=None, seed=None, nan_policy="raise") -> Optional[_core.RatingResult]:
-    """Customer satisfaction on an integer scale, plus the mean with a t interval. Accepts a
+    """Customer satisfaction on an integer scale, plus the mean with an adjusted t interval. Accepts a
     RatingCounts too.
 
     Options left None take perche's C++ defaults (perche.CsatOptions()): scale ({o.scale_min},
@@ -609,20 +614,22 @@ class Trend:
 
 @dataclasses.dataclass
 class Segment:
-    """A segment's result, its comparison with all other rows, and adjusted p-values."""
+    """A segment's result, its comparison with all other rows, and adjusted p-values. too_few: fewer
+    than MIN_TEST_RESPONSES responses (in the segment or the rest): shown, not tested."""
 
     key: Any
     result: Any
     vs_rest: Optional[_core.Comparison]
     p_holm: Optional[float]
     p_bh: Optional[float]
+    too_few: bool = False
 
     def to_dict(self) -> dict:
         d = {"key": self.key, **self.result.to_dict()}
         vs = self.vs_rest
         d.update({"diff": None if vs is None else vs.diff, "diff_se": None if vs is None else vs.se,
                   "z": None if vs is None else vs.z, "p_value": None if vs is None else vs.p_value,
-                  "p_holm": self.p_holm, "p_bh": self.p_bh})
+                  "p_holm": self.p_holm, "p_bh": self.p_bh, "too_few": self.too_few})
         return d
 
 
@@ -713,7 +720,7 @@ def by_segment(scores, segments, metric="nps", weights=None, nan_policy="raise",
     out = SegmentList()
     for s in res:
         key = _label(s.key if labels is None else labels[s.key])
-        out.append(Segment(key, _omitted(s.result, lost[key]), s.vs_rest, s.p_holm, s.p_bh))
+        out.append(Segment(key, _omitted(s.result, lost[key]), s.vs_rest, s.p_holm, s.p_bh, s.too_few))
     out.n_omitted = omitted
     return out
 

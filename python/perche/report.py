@@ -46,7 +46,7 @@ _L = {
         "neg": {"detractor": "detrattori", "bottom_box": "insoddisfatti"},
         "pos": {"promoter": "promotori", "top_box": "soddisfatti"},
         "sig": "* l'intervallo esclude lo zero", "sig_holm": "* significativo dopo la correzione di Holm",
-        "not_significant": "non significativo", "ci_bare": "IC", "centre": "centro dell'intervallo {c}",
+        "not_significant": "non significativo", "few_mentions": "poche menzioni", "ci_bare": "IC", "centre": "centro dell'intervallo {c}",
         "centre_note": ("Con poche risposte l'intervallo è centrato su una stima corretta per i piccoli campioni, "
                         "non sul punteggio osservato, che può cadere fuori dall'intervallo: in quel caso è "
                         "indicato il centro dell'intervallo."),
@@ -87,7 +87,7 @@ _L = {
         "neg": {"detractor": "detractors", "bottom_box": "dissatisfied"},
         "pos": {"promoter": "promoters", "top_box": "satisfied"},
         "sig": "* the interval excludes zero", "sig_holm": "* significant after Holm adjustment",
-        "not_significant": "not significant", "ci_bare": "CI", "centre": "interval centre {c}",
+        "not_significant": "not significant", "few_mentions": "few mentions", "ci_bare": "CI", "centre": "interval centre {c}",
         "centre_note": ("With few responses the interval is centred on a small-sample estimate, not on the "
                         "observed score, which can fall outside it: then the interval centre is shown."),
         "ns_note": "Grey: drivers whose impact interval includes zero (not significant).",
@@ -394,6 +394,8 @@ def render_text(data: dict, lang: Optional[str] = None) -> str:
             if _f(d.get("impact")) is not None and _f(d.get("impact_ci_low")) is not None:
                 imp += f" [{_impact(d.get('impact_ci_low'), metric)}, {_impact(d.get('impact_ci_high'), metric)}]"
                 imp += " *" if _b(d.get("impact_significant")) else "  "
+            elif _b(d.get("few_mentions")):
+                imp += f" ({L['few_mentions']})"
             orn = _or(d.get("or_negative"))
             if _f(d.get("or_negative")) is not None:
                 orn += f" [{_or(d.get('or_negative_ci_low'))}, {_or(d.get('or_negative_ci_high'))}]"
@@ -724,7 +726,8 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
             # Red and green only for an impact whose interval excludes zero; the others grey, as in the charts.
             classes = (("sig", "neg") if (imp or 0) < 0 else ("sig", "pos")) if _b(d.get("impact_significant")) \
                 else ("ns",)
-            ci_txt = "" if _f(d.get("impact_ci_low")) is None else \
+            ci_txt = (f" ({L['few_mentions']})" if _b(d.get("few_mentions")) else "") \
+                if _f(d.get("impact_ci_low")) is None else \
                 f" [{_impact(d.get('impact_ci_low'), metric)}, {_impact(d.get('impact_ci_high'), metric)}]"
             q = _quadrant(d)
             any_ns |= q == "not_significant"

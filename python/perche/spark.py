@@ -337,7 +337,7 @@ def by_segment(df, score: str, segment: str, metric: str = "nps", weight: Option
     res = of(codes, [merged[k] for k in labels], o)
     for s in res:
         key = _label(s.key if uniq is None else uniq[s.key])
-        out.append(Segment(key, _omitted(s.result, lost.get(key, 0)), s.vs_rest, s.p_holm, s.p_bh))
+        out.append(Segment(key, _omitted(s.result, lost.get(key, 0)), s.vs_rest, s.p_holm, s.p_bh, s.too_few))
     return out
 
 

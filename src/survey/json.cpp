@@ -400,8 +400,11 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
     w.field("impact_ci_low", d.impact_ci_low);
     w.field("impact_ci_high", d.impact_ci_high);
     w.field("impact_significant", d.impact_significant);
+    w.field("few_mentions", d.few_mentions);
     odds(w, d.negative, "negative");
     odds(w, d.positive, "positive");
+    w.field("importance_negative", d.importance_negative);
+    w.field("importance_positive", d.importance_positive);
     w.key("quadrant");
     if (d.quadrant)
       w.value(name(*d.quadrant));
@@ -457,6 +460,7 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
       w.field("p_holm", g.p_holm);
       w.field("p_bh", g.p_bh);
       w.field("significant", g.significant);
+      w.field("too_few", g.too_few);
       w.end_object();
     }
     w.end_array();

@@ -833,6 +833,7 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
         s.p_holm = g.p_holm;
         s.p_bh = g.p_bh;
         s.significant = g.p_holm && *g.p_holm < o.alpha;
+        s.too_few = g.too_few;
         seg.groups.push_back(std::move(s));
       }
     });

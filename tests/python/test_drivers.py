@@ -69,7 +69,8 @@ def test_bootstrap_interval_matches_a_resampling_bootstrap():
 @pytest.mark.parametrize("outcome", ["negative", "positive"])
 def test_key_driver_odds_ratios_match_statsmodels(outcome):
     scores, Y = _synthetic()
-    res = _core.analyze_drivers(scores, Y, list("abcd"), np.ones(len(scores), np.uint8), np.empty(0), _options())
+    res = _core.analyze_drivers(scores, Y, list("abcd"), np.ones(len(scores), np.uint8), np.empty(0),
+                                _options(firth=False))
     y = (scores <= 6) if outcome == "negative" else (scores >= 9)
     X = statsmodels.add_constant(Y.astype(float))
     fit = statsmodels.Logit(y.astype(float), X).fit(disp=0, tol=1e-12, maxiter=100)
@@ -91,7 +92,7 @@ def test_key_driver_odds_ratios_match_statsmodels(outcome):
 def test_weighted_key_driver_model_matches_statsmodels_glm_with_frequency_weights():
     scores, Y = _synthetic(n=1500)
     w = np.random.default_rng(3).integers(1, 4, len(scores)).astype(float)
-    res = _core.analyze_drivers(scores, Y, list("abcd"), np.ones(len(scores), np.uint8), w, _options())
+    res = _core.analyze_drivers(scores, Y, list("abcd"), np.ones(len(scores), np.uint8), w, _options(firth=False))
     y = (scores <= 6).astype(float)
     X = statsmodels.add_constant(Y.astype(float))
     fit = statsmodels.GLM(y, X, family=statsmodels.families.Binomial(), freq_weights=w).fit(tol=1e-12)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 import perche
-from refstats import nps_from_counts, nps_reference, z_test
+from refstats import nps_from_counts, nps_reference, pooled_z_test, z_test
 
 TIGHT = dict(rel=1e-9, abs=1e-9)
 
@@ -60,19 +60,23 @@ def test_raw_scores_give_the_same_reference_figures_as_counts():
     assert (r.detractors, r.passives, r.promoters) == (20.0, 30.0, 50.0)
 
 
-def test_20_30_50_vs_30_30_40_gives_z_1_754_p_0_079_with_wald():
+def test_20_30_50_vs_30_30_40_gives_z_1_736_p_0_082_with_wald():
+    # Pooled score test (issue #23): pooled P = 0.45, D = 0.25, σ² = 0.66, se = 100·√(0.66·200/199·0.02).
+    # The Wald test of before gave z 1.754, p 0.079.
     c = perche.nps_compare(perche.NpsCounts.from_counts(20, 30, 50), perche.NpsCounts.from_counts(30, 30, 40),
                            method="wald")
     assert c.diff == pytest.approx(20.0, abs=1e-12)
-    assert c.z == pytest.approx(1.754, abs=5e-4)
-    assert c.p_value == pytest.approx(0.079, abs=5e-4)
+    assert c.z == pytest.approx(1.7364, abs=5e-4)
+    assert c.p_value == pytest.approx(0.0825, abs=5e-4)
+    assert "Wald" in c.warning
 
 
-def test_20_30_50_vs_30_30_40_gives_z_1_732_p_0_083_with_adjusted_wald():
+def test_20_30_50_vs_30_30_40_gives_the_same_test_with_adjusted_wald():
     c = perche.nps_compare(nps_from_counts(20, 30, 50), nps_from_counts(30, 30, 40))
     assert c.diff == pytest.approx(20.0, abs=1e-12)  # the plain difference, not the adjusted one
-    assert c.z == pytest.approx(1.732, abs=5e-4)
-    assert c.p_value == pytest.approx(0.083, abs=5e-4)
+    assert c.z == pytest.approx(1.7364, abs=5e-4)  # the adjusted-centre Wald test gave 1.732
+    assert c.p_value == pytest.approx(0.0825, abs=5e-4)
+    assert c.warning == ""
 
 
 # --- against the independent numpy reference --------------------------------------------------------
@@ -98,7 +102,7 @@ def test_unweighted_nps_matches_the_numpy_reference_for_wald_and_adjusted_wald(r
 
 
 @pytest.mark.parametrize("method", ["wald", "adjusted_wald"])
-def test_weighted_nps_uses_kish_effective_n_like_the_reference(rng, method):
+def test_weighted_nps_uses_the_design_effective_n_like_the_reference(rng, method):
     s = rng.integers(0, 11, 500)
     wts = rng.gamma(2.0, 1.5, 500)
     ref = nps_reference(s, wts)
@@ -106,6 +110,7 @@ def test_weighted_nps_uses_kish_effective_n_like_the_reference(rng, method):
     assert r.n == 500
     assert r.n_eff == pytest.approx(ref["n_eff"], **TIGHT)
     assert r.n_eff < 500
+    assert r.n_design == pytest.approx(ref["n_design"], **TIGHT)
     assert r.score == pytest.approx(ref["score"], **TIGHT)
     assert (r.promoter_share, r.detractor_share, r.passive_share) == pytest.approx(
         (ref["promoter_share"], ref["detractor_share"], ref["passive_share"]), **TIGHT)
@@ -334,14 +339,14 @@ def test_nps_compare_matches_an_independent_z_test(rng, method):
     key = "wald" if method == "wald" else "adj"
     ca = ra["score"] if method == "wald" else ra["adj_center"]
     cb = rb["score"] if method == "wald" else rb["adj_center"]
-    z, p = z_test(ca, ra[f"{key}_se"], cb, rb[f"{key}_se"])
+    se, z, p = pooled_z_test(ra, rb)
     c = perche.nps_compare(a, b, method=method)
     assert c.diff == pytest.approx(ra["score"] - rb["score"], **TIGHT)
-    assert c.se == pytest.approx(math.hypot(ra[f"{key}_se"], rb[f"{key}_se"]), **TIGHT)
+    assert c.se == pytest.approx(se, **TIGHT)
     assert c.z == pytest.approx(z, **TIGHT)
     assert c.p_value == pytest.approx(p, **TIGHT)
-    assert (c.ci_low, c.ci_high) == pytest.approx((ca - cb - 1.959963984540054 * c.se,
-                                                   ca - cb + 1.959963984540054 * c.se), **TIGHT)
+    half = 1.959963984540054 * math.hypot(ra[f"{key}_se"], rb[f"{key}_se"])
+    assert (c.ci_low, c.ci_high) == pytest.approx((ca - cb - half, ca - cb + half), **TIGHT)
 
 
 def test_nps_compare_of_weighted_scores_equals_compare_of_their_results(rng):

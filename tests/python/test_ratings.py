@@ -17,7 +17,7 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 import perche
-from refstats import kish_n_eff, weighted_mean_t, z_test
+from refstats import adjusted_t, kish_n_eff, weighted_mean_t
 
 TIGHT = dict(rel=1e-9, abs=1e-9)
 quarter_weights = st.integers(0, 400).map(lambda k: k / 4)
@@ -77,31 +77,40 @@ def test_csat_top_box_wald_interval_is_score_plus_minus_z_se(rng):
     assert (r.ci_low, r.ci_high, r.se) == pytest.approx((100 * p - z * se, 100 * p + z * se, se), **TIGHT)
 
 
-def test_weighted_csat_uses_wilson_on_kish_effective_n(rng):
+def test_weighted_csat_uses_wilson_on_the_design_effective_n(rng):
     s = rng.integers(1, 6, 400)
     w = rng.uniform(0.2, 3.0, 400)
-    n = kish_n_eff(w)
     p = w[s >= 4].sum() / w.sum()
+    y = (s >= 4).astype(float)
+    n = p * (1 - p) / (400 / 399 * np.sum(w**2 * (y - p) ** 2) / w.sum() ** 2)  # σ²/V_lin (Woodruff 1971)
     r = perche.csat(s, weights=w)
-    assert r.n == 400 and r.n_eff == pytest.approx(n, **TIGHT)
+    assert r.n == 400 and r.n_eff == pytest.approx(kish_n_eff(w), **TIGHT)
+    assert r.n_design == pytest.approx(n, **TIGHT)
     assert r.score == pytest.approx(100 * p, **TIGHT)
     assert r.se == pytest.approx(100 * math.sqrt(p * (1 - p) / n), **TIGHT)
-    assert (r.ci_low, r.ci_high) == pytest.approx(wilson_percent(p * n, n), **TIGHT)
+    # Wilson (1927) with t on 399 df in place of z (varying weights)
+    t = stats.t.ppf(0.975, 399)
+    centre = (p + t * t / (2 * n)) / (1 + t * t / n)
+    half = t * math.sqrt(p * (1 - p) / n + t * t / (4 * n * n)) / (1 + t * t / n)
+    assert (r.ci_low, r.ci_high) == pytest.approx((100 * (centre - half), 100 * (centre + half)), **TIGHT)
 
 
-def test_csat_reports_the_mean_with_a_t_interval_clamped_to_the_scale(rng):
+def test_csat_reports_the_mean_with_an_adjusted_t_interval_clamped_to_the_scale(rng):
     s = rng.integers(1, 6, 60)
     m, sd, se, ci = weighted_mean_t(s, lo=1, hi=5)
     r = perche.csat(s)
     assert (r.mean, r.sd, r.mean_se) == pytest.approx((m, sd, se), **TIGHT)
-    assert (r.mean_ci_low, r.mean_ci_high) == pytest.approx(ci, **TIGHT)
+    assert (r.t_ci_low, r.t_ci_high) == pytest.approx(ci, **TIGHT)
+    c, cse, aci = adjusted_t(s, 1, 5)
+    assert (r.mean_center, r.mean_center_se) == pytest.approx((c, cse), **TIGHT)
+    assert (r.mean_ci_low, r.mean_ci_high) == pytest.approx(aci, **TIGHT)
 
 
 def test_csat_mean_aggregation_matches_scipy_t(rng):
     s = rng.integers(1, 6, 25)
     w = rng.uniform(0.5, 1.5, 25)
     m, sd, se, ci = weighted_mean_t(s, w, confidence=0.9, lo=1, hi=5)
-    r = perche.csat(s, weights=w, aggregation="mean", confidence=0.9)
+    r = perche.csat(s, weights=w, aggregation="mean", confidence=0.9, method="t")
     assert r.method == "t"
     assert (r.score, r.se, r.sd) == pytest.approx((m, se, sd), **TIGHT)
     assert (r.ci_low, r.ci_high) == pytest.approx(ci, **TIGHT)
@@ -112,8 +121,8 @@ def test_a_mean_interval_that_would_leave_the_scale_is_clamped_to_it():
     m, _, se, _ = weighted_mean_t(s)
     t = stats.t.ppf(0.975, 4)
     assert m + t * se > 5  # the unclamped interval leaves the scale
-    r = perche.csat(s, aggregation="mean")
-    assert r.ci_high == 5.0 and r.mean_ci_high == 5.0
+    r = perche.csat(s, aggregation="mean", method="t")
+    assert r.ci_high == 5.0 and r.t_ci_high == 5.0
     assert r.ci_low == pytest.approx(m - t * se, **TIGHT)
 
 
@@ -127,13 +136,22 @@ def test_one_rating_gives_the_whole_scale_as_mean_interval():
 # --- CES -------------------------------------------------------------------------------------------
 
 
-def test_ces_defaults_to_the_mean_of_a_1_to_7_scale_with_a_t_interval(rng):
+def test_ces_defaults_to_the_mean_of_a_1_to_7_scale_with_an_adjusted_t_interval(rng):
     s = rng.integers(1, 8, 120)
     m, sd, se, ci = weighted_mean_t(s, lo=1, hi=7)
+    c, cse, aci = adjusted_t(s, 1, 7)
     r = perche.ces(s)
-    assert (r.aggregation, r.method) == ("mean", "t")
-    assert (r.score, r.sd, r.se) == pytest.approx((m, sd, se), **TIGHT)
-    assert (r.ci_low, r.ci_high) == pytest.approx(ci, **TIGHT)
+    assert (r.aggregation, r.method) == ("mean", "adjusted_t")
+    assert (r.score, r.sd, r.mean_se) == pytest.approx((m, sd, se), **TIGHT)
+    assert (r.center, r.se) == pytest.approx((c, cse), **TIGHT)
+    assert (r.ci_low, r.ci_high) == pytest.approx(aci, **TIGHT)
+    assert (r.t_ci_low, r.t_ci_high) == pytest.approx(ci, **TIGHT)
+
+
+def test_ces_of_one_level_gets_no_zero_width_interval():
+    r = perche.ces([7] * 10)
+    assert r.ci_high - r.ci_low > 0.5 and r.ci_high == 7.0
+    assert r.t_ci_low == r.t_ci_high == 7.0
 
 
 def test_ces_agree_share_is_the_top_3_of_7_with_wilson(rng):
@@ -260,13 +278,14 @@ def test_empty_ratings_give_none(fn):
 # --- comparisons and bootstrap -----------------------------------------------------------------------
 
 
-def test_compare_of_two_default_csat_results_is_pearsons_chi2_with_newcombes_interval(rng):
+def test_compare_of_two_default_csat_results_is_the_n_minus_1_chi2_with_newcombes_interval(rng):
     a, b = rng.integers(1, 6, 300), rng.integers(2, 6, 200)
     c = perche.compare(perche.csat(a), perche.csat(b))
     xa, xb = int((a >= 4).sum()), int((b >= 4).sum())
-    chi2, p, _, _ = stats.chi2_contingency([[xa, 300 - xa], [xb, 200 - xb]], correction=False)
+    chi2, _, _, _ = stats.chi2_contingency([[xa, 300 - xa], [xb, 200 - xb]], correction=False)
+    chi2 *= 499 / 500  # the 'N − 1' χ² (E. Pearson 1947; Campbell 2007, Stat Med 26:3661)
     assert c.diff == pytest.approx(100 * (xa / 300 - xb / 200), **TIGHT)
-    assert (c.z ** 2, c.p_value) == pytest.approx((chi2, p), **TIGHT)
+    assert (c.z ** 2, c.p_value) == pytest.approx((chi2, stats.chi2.sf(chi2, 1)), **TIGHT)
     assert math.copysign(1, c.z) == math.copysign(1, c.diff)
     # Newcombe (1998) method 10 from the two Wilson intervals, computed here by hand.
     z = stats.norm.ppf(0.975)
@@ -291,13 +310,20 @@ def test_a_one_response_top_box_segment_is_not_significant_against_the_rest():
     assert c.ci_low < 0 < c.ci_high
 
 
-def test_compare_of_two_wald_csat_results_is_a_wald_z_test(rng):
+def test_compare_of_two_wald_csat_results_is_the_pooled_test_with_a_wald_interval(rng):
     a, b = rng.integers(1, 6, 300), rng.integers(2, 6, 200)
     ra, rb = perche.csat(a, method="wald"), perche.csat(b, method="wald")
-    z, p = z_test(ra.score, ra.se, rb.score, rb.se)
     c = perche.compare(ra, rb)
+    pa, pb = (a >= 4).mean(), (b >= 4).mean()
+    pool = (a >= 4).sum() + (b >= 4).sum()
+    pool /= 500
+    # Agresti 2013, §2.1.5, in the 'N − 1' form (Campbell 2007)
+    z = (pa - pb) / math.sqrt(pool * (1 - pool) * 500 / 499 * (1 / 300 + 1 / 200))
     assert c.diff == pytest.approx(ra.score - rb.score, **TIGHT)
-    assert (c.z, c.p_value) == pytest.approx((z, p), **TIGHT)
+    assert (c.z, c.p_value) == pytest.approx((z, 2 * stats.norm.sf(abs(z))), **TIGHT)
+    half = 1.959963984540054 * math.hypot(ra.se, rb.se)
+    assert (c.ci_low, c.ci_high) == pytest.approx((c.diff - half, c.diff + half), **TIGHT)
+    assert "Wald" in c.warning
 
 
 def test_csat_bootstrap_is_reproducible_and_close_to_wald(rng):

@@ -26,8 +26,9 @@ TOP = {"schema", "perche_version", "lang", "source", "columns", "metric", "scale
 SOURCE = {"file", "rows", "encoding", "delimiter", "replaced", "rows_used", "bad_rows", "problems", "problems_total"}
 SCORE = {"score", "se", "ci_low", "ci_high", "center", "n", "method"}
 DRIVER = {"driver", "label", "mentions", "share", "score", "score_ci_low", "score_ci_high", "impact", "impact_ci_low",
-          "impact_ci_high", "impact_significant", "or_negative", "or_negative_ci_low", "or_negative_ci_high",
-          "p_negative", "or_positive", "or_positive_ci_low", "or_positive_ci_high", "p_positive", "quadrant", "sentiment"}
+          "impact_ci_high", "impact_significant", "few_mentions", "or_negative", "or_negative_ci_low",
+          "or_negative_ci_high", "p_negative", "or_positive", "or_positive_ci_low", "or_positive_ci_high", "p_positive",
+          "quadrant", "importance_negative", "importance_positive", "sentiment"}
 VERBATIM = {"driver", "text", "probability", "score", "sentiment", "segment", "date", "line", "highlights"}
 SENTIMENT = {"model", "path", "comments", "counts", "net", "promoters", "promoters_negative", "detractors",
              "detractors_positive", "trend"}

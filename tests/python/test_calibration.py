@@ -1,0 +1,316 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Issue #23: intervals that cover, tests that do not cry wolf, design-based weighted variance, rare
+drivers and Firth's key-driver regression. References: hand computation with scipy.stats.norm,
+refstats.py (numpy), scipy's Welch test, and small seeded simulations against a known population
+(benchmarks/calibration.py runs the full grid). Each test fails on the code before #23."""
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import perche
+from perche import _core
+from refstats import firth_logit, linearized_se_of_mean
+
+
+def _scores(promoters, passives, detractors):
+    return np.array([10] * promoters + [7] * passives + [0] * detractors, dtype=np.int8)
+
+
+def _counts(c):  # (promoters, passives, detractors)
+    return _core.NpsCounts.from_counts(int(c[2]), int(c[1]), int(c[0]))
+
+
+def _options(method="adjusted_wald", **kw):
+    o = _core.NpsOptions()
+    o.method = getattr(_core.CiMethod, method)
+    for k, v in kw.items():
+        setattr(o, k, v)
+    return o
+
+
+# --- tests that do not cry wolf -------------------------------------------------------------------
+@pytest.mark.parametrize("method", ["wald", "adjusted_wald", "bootstrap"])
+def test_one_promoter_against_one_detractor_is_not_significant(method):
+    # Pooled score test by hand: pooled P = D = 1/2, σ² = P + D − (P − D)² = 1, S² = σ²·N/(N − 1) = 2,
+    # se = 100·√(2·(1/1 + 1/1)) = 200, z = 200/200 = 1, p = 2·(1 − Φ(1)) = 0.317.
+    c = perche.nps_compare([10], [0], method=method)
+    assert c.diff == 200
+    assert c.se == pytest.approx(200, rel=1e-12)
+    assert c.z == pytest.approx(1, rel=1e-12)
+    assert c.p_value == pytest.approx(2 * stats.norm.sf(1), rel=1e-12)
+    assert "fewer than 5" in c.warning
+
+
+def test_nps_compare_pooled_test_by_hand():
+    # 20/30/50 vs 30/30/40 (detractors/passives/promoters): pooled P = 0.45, D = 0.25, σ² = 0.66,
+    # S² = 0.66·200/199, se = 100·√(S²·(1/100 + 1/100)) = 11.518, z = 20/11.518.
+    a = _core.NpsCounts.from_counts(20, 30, 50)
+    b = _core.NpsCounts.from_counts(30, 30, 40)
+    c = _core.nps_compare(a, b, _options())
+    se = 100 * math.sqrt(0.66 * 200 / 199 * 0.02)
+    assert c.se == pytest.approx(se, rel=1e-12)
+    assert c.z == pytest.approx(20 / se, rel=1e-12)
+    assert c.p_value == pytest.approx(2 * stats.norm.sf(20 / se), rel=1e-10)
+    # The interval stays Rocks' adjusted Wald difference (hand: centres 29.126 and 9.709).
+    n2 = 103
+    ca = 100 * (50.75 - 20.75) / n2
+    cb = 100 * (40.75 - 30.75) / n2
+    va = ((50.75 + 20.75) / n2 - ((50.75 - 20.75) / n2) ** 2) / n2
+    vb = ((40.75 + 30.75) / n2 - ((40.75 - 30.75) / n2) ** 2) / n2
+    half = stats.norm.ppf(0.975) * 100 * math.sqrt(va + vb)
+    assert c.ci_low == pytest.approx(ca - cb - half, rel=1e-10)
+    assert c.ci_high == pytest.approx(ca - cb + half, rel=1e-10)
+    assert c.warning == ""
+
+
+def test_wald_type_one_error_holds_for_segments_of_five():
+    # The Wald test called 34% of 5-response segments of the NPS-75 population "different" from
+    # 400 rows of the same population; the pooled score test holds 5% (simulation, seeded).
+    rng = np.random.default_rng(23)
+    sh = (0.8, 0.15, 0.05)
+    o = _options("wald")
+    reps = 1500
+    a = rng.multinomial(5, sh, size=reps)
+    b = rng.multinomial(400, sh, size=reps)
+    rej = 0
+    for i in range(reps):
+        c = _core.nps_compare(_counts(a[i]), _counts(b[i]), o)
+        assert math.isfinite(c.z) and c.p_value > 0
+        rej += c.p_value < 0.05
+    assert rej / reps <= 0.07
+
+
+def test_segment_below_the_minimum_is_shown_but_not_tested():
+    scores = np.concatenate([_scores(1, 0, 2), _scores(30, 20, 10)])
+    seg = np.array([1] * 3 + [2] * 60)
+    res = perche.by_segment(scores, seg)
+    small = [s for s in res if s.key == 1][0]
+    assert small.too_few and small.vs_rest is None and small.p_holm is None
+    assert small.result.n == 3 and small.result.score == pytest.approx(-100 / 3)
+    # The rest of the segments is then tested against a too-small rest: not tested either.
+    big = [s for s in res if s.key == 2][0]
+    assert big.too_few and big.vs_rest is None
+    assert _core.MIN_TEST_RESPONSES == 5
+    seg5 = np.array([1] * 5 + [2] * 58)
+    res5 = perche.by_segment(scores, seg5)
+    assert all(not s.too_few and s.vs_rest is not None for s in res5)
+
+
+def test_rating_compare_of_means_uses_the_pooled_test_and_welch_interval():
+    rng = np.random.default_rng(4)
+    a = rng.integers(1, 8, 12)
+    b = rng.integers(2, 8, 30)
+    ra, rb = perche.ces(a), perche.ces(b)
+    c = perche.compare(ra, rb)
+    pooled = np.concatenate([a, b])
+    se = math.sqrt(pooled.var(ddof=1) * (1 / len(a) + 1 / len(b)))  # permutation variance: pooled, ddof 1
+    assert c.se == pytest.approx(se, rel=1e-10)
+    assert c.p_value == pytest.approx(2 * stats.norm.sf(abs(a.mean() - b.mean()) / se), rel=1e-9)
+    ci = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)  # Welch (1947)
+    assert c.ci_low == pytest.approx(ci.low, rel=1e-7)
+    assert c.ci_high == pytest.approx(ci.high, rel=1e-7)
+
+
+# --- intervals that cover --------------------------------------------------------------------------
+def test_all_promoter_sample_gets_no_zero_width_bootstrap_interval():
+    for n in (10, 50, 400):
+        b = perche.nps([10] * n, method="bootstrap")
+        assert b.ci_high - b.ci_low > 0.5
+        assert b.ci_high == 100 and b.warning == ""
+        w = perche.nps([10] * n, method="wald")
+        assert (w.ci_low, w.ci_high) == (100, 100)
+        assert "zero-width" in w.warning and "Wald" in w.warning
+        aw = perche.nps([10] * n)
+        assert aw.ci_high - aw.ci_low > 0.5 and aw.warning == ""
+
+
+def test_bootstrap_covers_at_n_10_with_an_extreme_score():
+    # NPS 75 (80/15/5), n = 10: the plain percentile bootstrap covered 87%; target >= 93.5%.
+    rng = np.random.default_rng(10)
+    sh = (0.8, 0.15, 0.05)
+    reps = 400
+    hit = 0
+    for i, c in enumerate(rng.multinomial(10, sh, size=reps)):
+        r = _core.nps(_counts(c), _options("bootstrap", bootstrap_samples=500, seed=i + 1))
+        hit += r.ci_low <= 75 <= r.ci_high
+    assert hit / reps >= 0.93
+
+
+def test_wald_says_it_is_miscalibrated_and_the_defaults_do_not():
+    x = _scores(12, 5, 3)
+    assert "Wald" in perche.nps(x, method="wald").warning
+    assert perche.nps(x).warning == ""
+    assert "Wald" in perche.csat([5, 4, 3, 1, 5], method="wald").warning
+    assert perche.csat([5, 4, 3, 1, 5]).warning == ""
+
+
+# --- weighted statistics: design-based variance ----------------------------------------------------
+def test_weighted_nps_se_is_the_linearization_se():
+    rng = np.random.default_rng(8)
+    n = 300
+    polar = rng.random(n) < 0.2
+    scores = np.where(polar, rng.choice([0, 10], n), rng.choice([0, 7, 10], n, p=[0.1, 0.8, 0.1]))
+    w = np.where(polar, 2.5, 0.625)
+    y = np.where(scores >= 9, 100.0, np.where(scores <= 6, -100.0, 0.0))
+    r = perche.nps(scores, weights=w, method="wald")
+    assert r.se == pytest.approx(linearized_se_of_mean(y, w), rel=1e-10)
+    # Kish's n_eff stays a diagnostic; n_design is σ²/V_lin.
+    assert r.n_eff == pytest.approx(w.sum() ** 2 / (w**2).sum(), rel=1e-12)
+    m = (w * y).sum() / w.sum()
+    var = (w * (y - m) ** 2).sum() / w.sum()
+    assert r.n_design == pytest.approx(var / linearized_se_of_mean(y, w) ** 2, rel=1e-10)
+    # Heavy weights on the polarised stratum: the design-based SE is wider than Kish's.
+    assert r.se > 100 * math.sqrt((r.promoter_share + r.detractor_share
+                                   - (r.promoter_share - r.detractor_share) ** 2) / r.n_eff)
+
+
+def test_unweighted_and_equal_weights_give_the_srs_figures():
+    x = _scores(50, 30, 20)
+    r0 = perche.nps(x)
+    r1 = perche.nps(x, weights=np.full(len(x), 3.0))
+    assert r0.n_design == len(x) and r1.n_design == pytest.approx(len(x), rel=1e-12)
+    assert r1.ci_low == pytest.approx(r0.ci_low, rel=1e-12)
+
+
+def test_weighted_csat_mean_se_is_the_linearization_se():
+    rng = np.random.default_rng(9)
+    x = rng.integers(1, 6, 200)
+    w = rng.uniform(0.2, 3, 200)
+    r = perche.csat(x, weights=w, aggregation="mean")
+    m = (w * x).sum() / w.sum()
+    m2 = (w * (x - m) ** 2).sum() / w.sum()
+    n_design = m2 / linearized_se_of_mean(x, w) ** 2
+    assert r.mean_se == pytest.approx(math.sqrt(m2 / n_design), rel=1e-10)
+    assert r.mean_se == pytest.approx(linearized_se_of_mean(x, w), rel=1e-10)
+    top = (x >= 4).astype(float)
+    t = perche.csat(x, weights=w)
+    assert t.se == pytest.approx(100 * linearized_se_of_mean(top, w), rel=1e-10)
+
+
+def test_weighted_nps_covers_when_weights_follow_the_variance():
+    # Stratum A: half the population, polarised (45/10/45), 20% of the sample (weight 2.5); B: 10/80/10,
+    # weight 0.625. True NPS 0. Kish's n_eff gave 89-92% coverage here (issue #23).
+    rng = np.random.default_rng(12)
+    reps, n = 600, 100
+    hit = 0
+    for _ in range(reps):
+        na = rng.binomial(n, 0.2)
+        cat = np.concatenate([rng.choice(3, na, p=(0.45, 0.1, 0.45)), rng.choice(3, n - na, p=(0.1, 0.8, 0.1))])
+        w = np.concatenate([np.full(na, 2.5), np.full(n - na, 0.625)])
+        s = np.where(cat == 0, 10, np.where(cat == 1, 7, 0))
+        r = perche.nps(s, weights=w)
+        hit += r.ci_low <= 0 <= r.ci_high
+    assert hit / reps >= 0.935
+
+
+# --- drivers ------------------------------------------------------------------------------------------
+def _driver_options(**kw):
+    o = _core.DriverAnalysisOptions()
+    for k, v in kw.items():
+        setattr(o, k, v)
+    return o
+
+
+def test_rare_driver_gets_no_interval_and_no_quadrant():
+    rng = np.random.default_rng(2)
+    n = 300
+    scores = rng.choice([0.0, 7.0, 10.0], n)
+    Y = np.zeros((n, 2), np.uint8)
+    Y[:3, 0] = 1
+    Y[:, 1] = rng.random(n) < 0.3
+    a = _core.analyze_drivers(scores, Y, ["raro", "comune"], np.ones(n, np.uint8), np.empty(0), _driver_options())
+    rare, common = a.drivers
+    assert rare.few_mentions and rare.impact is not None and rare.impact_ci_low is None
+    assert rare.quadrant == _core.Quadrant.not_significant and not rare.impact_significant
+    assert any("poche menzioni" in note for note in a.notes)
+    assert not common.few_mentions and common.impact_ci_low is not None
+    assert _core.DriverAnalysisOptions().min_mentions == 20
+
+
+def _separated():
+    rng = np.random.default_rng(31)
+    n = 400
+    Y = (rng.random((n, 3)) < [0.3, 0.2, 0.05]).astype(np.uint8)
+    eta = -1.0 + 1.2 * Y[:, 0] - 0.8 * Y[:, 1]
+    det = rng.random(n) < 1 / (1 + np.exp(-eta))
+    det[Y[:, 2] == 1] = True  # every mentioner of the third driver is a detractor: separation
+    scores = np.where(det, 3.0, rng.choice([7.0, 10.0], n))
+    return scores, Y
+
+
+def test_firth_keeps_a_separated_driver_and_matches_an_independent_fit():
+    scores, Y = _separated()
+    a = _core.analyze_drivers(scores, Y, ["a", "b", "c"], np.ones(len(scores), np.uint8), np.empty(0), _driver_options())
+    X = np.column_stack([np.ones(len(scores)), Y.astype(float)])
+    beta, se = firth_logit(X, (scores <= 6).astype(float))
+    for j, d in enumerate(a.drivers):
+        assert d.negative is not None and math.isfinite(d.negative.odds_ratio)
+        assert d.negative.coef == pytest.approx(beta[j + 1], rel=1e-6, abs=1e-8)
+        assert d.negative.se == pytest.approx(se[j + 1], rel=1e-5)
+    assert a.negative.intercept.coef == pytest.approx(beta[0], rel=1e-6)
+    assert not any("left out of the detractor model" in note for note in a.notes)
+
+
+def test_without_firth_the_separation_note_says_the_others_are_not_adjusted():
+    scores, Y = _separated()
+    a = _core.analyze_drivers(scores, Y, ["a", "b", "c"], np.ones(len(scores), np.uint8), np.empty(0), _driver_options(firth=False))
+    assert a.drivers[2].negative is None
+    note = [n for n in a.notes if "driver c left out of the detractor model" in n]
+    assert note and "not adjusted for it" in note[0]
+
+
+def test_shapley_importance_matches_a_permutation_average_of_statsmodels_fits():
+    # Independent: every subset fitted by statsmodels' Logit, the Shapley value as the average over
+    # the 3! entry orders of the McFadden R² each driver adds (Shapley 1953; Budescu 1993).
+    import itertools
+
+    sm = pytest.importorskip("statsmodels.api")
+    rng = np.random.default_rng(17)
+    n = 1500
+    Y = (rng.random((n, 3)) < [0.3, 0.2, 0.15]).astype(np.uint8)
+    eta = -0.8 + 1.1 * Y[:, 0] - 0.6 * Y[:, 1] + 0.3 * Y[:, 2]
+    det = rng.random(n) < 1 / (1 + np.exp(-eta))
+    scores = np.where(det, 2.0, rng.choice([7.0, 10.0], n))
+    a = _core.analyze_drivers(scores, Y, ["a", "b", "c"], np.ones(n, np.uint8), np.empty(0),
+                              _driver_options(firth=False))
+    y = (scores <= 6).astype(float)
+    ll0 = sm.Logit(y, np.ones((n, 1))).fit(disp=0).llf
+
+    def r2(cols):
+        if not cols:
+            return 0.0
+        X = sm.add_constant(Y[:, sorted(cols)].astype(float))
+        return 1 - sm.Logit(y, X).fit(disp=0, tol=1e-12, maxiter=100).llf / ll0
+
+    phi = np.zeros(3)
+    for order in itertools.permutations(range(3)):
+        entered = []
+        for j in order:
+            phi[j] += r2(entered + [j]) - r2(entered)
+            entered.append(j)
+    phi /= 6
+    got = [d.importance_negative for d in a.drivers]
+    assert got == pytest.approx(list(phi), rel=1e-6)
+    assert sum(got) == pytest.approx(a.negative.pseudo_r2, rel=1e-12)
+    # Firth (the default): the shares still sum to the model's pseudo-R² exactly.
+    f = _core.analyze_drivers(scores, Y, ["a", "b", "c"], np.ones(n, np.uint8), np.empty(0), _driver_options())
+    for outcome in ("negative", "positive"):
+        shares = [getattr(d, f"importance_{outcome}") for d in f.drivers]
+        assert sum(shares) == pytest.approx(getattr(f, outcome).pseudo_r2, rel=1e-12)
+
+
+def test_ces_adjusted_t_covers_a_skewed_scale_at_n_10():
+    # 1–7 scale with 70% sevens (mean 6.41): the plain t interval covered 85% at n = 10.
+    rng = np.random.default_rng(14)
+    sh = (0.01, 0.01, 0.02, 0.03, 0.08, 0.15, 0.70)
+    mu = float(np.dot(np.arange(1, 8), sh))
+    reps = 600
+    hit = plain = 0
+    for _ in range(reps):
+        r = perche.ces(rng.choice(np.arange(1, 8), 10, p=sh))
+        hit += r.ci_low <= mu <= r.ci_high
+        plain += r.t_ci_low <= mu <= r.t_ci_high
+    assert hit / reps >= 0.935
+    assert plain / reps < 0.9  # the reason for the change
