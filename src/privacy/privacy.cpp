@@ -297,6 +297,37 @@ const NameList& names(const std::string& data_dir) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Cue words
+
+// The words after which a name, an address or a date of birth may follow. A word is looked at
+// only when its first three letters and its length are those of a cue: one table lookup for
+// almost every word of a text, so that the scan runs at the speed of the byte loop.
+constexpr std::string_view kCueWords[] = {"chiamo", "sono",   "operatore", "operatrice", "parlato",  "sig",
+                                          "signor", "signora", "dott",     "dottor",     "dottore",  "dottoressa",
+                                          "ing",    "avv",    "via",       "viale",      "vicolo",   "piazza",
+                                          "piazzale", "corso", "largo",    "strada",     "contrada", "nato",
+                                          "nata"};
+
+struct CueTable {
+  // One bit per three-letter prefix (2.2 KB: stays in L1 beside the text); the length is checked by cue().
+  std::array<std::uint64_t, (26 * 26 * 26 + 63) / 64> prefixes{};
+  CueTable() {
+    for (auto w : kCueWords) prefixes[key(w.data()) / 64] |= std::uint64_t{1} << (key(w.data()) % 64);
+  }
+  // Letters only (the caller's word is ASCII letters): | 0x20 is the lower case.
+  static std::size_t key(const char* w) {
+    auto r = [](char c) { return static_cast<std::size_t>((c | 0x20) - 'a'); };
+    return (r(w[0]) * 26 + r(w[1])) * 26 + r(w[2]);
+  }
+  bool maybe(const char* w, std::size_t len) const {
+    if (len < 3 || len > 10) return false;
+    const std::size_t k = key(w);
+    return ((prefixes[k / 64] >> (k % 64)) & 1u) != 0;
+  }
+};
+const CueTable kCueTable;
+
+// ---------------------------------------------------------------------------------------------
 // The scanner
 
 using Mask = std::uint32_t;
@@ -347,7 +378,7 @@ struct Scanner {
     static constexpr std::string_view kCues[] = {"ordine", "pratica", "ticket", "fattura", "protocollo", "contratto",
                                                  "codice",  "cliente", "n.",     "nr",      "n°",         "#",
                                                  "€",       "euro",    "importo", "matricola", "spedizione", "tracking",
-                                                 "seriale", "ordinativo"};
+                                                 "seriale", "ordinativo", "pp.", "pag"};
     const std::size_t from = i > 24 ? i - 24 : 0;
     char buf[24];
     const std::size_t len = i - from;
@@ -453,6 +484,9 @@ struct Scanner {
     const std::size_t e = collect_alnum(t, i, 16, c);
     if (e == std::string_view::npos || !cf_structure(c)) return 0;
     verified = cf_check_char(c) == c[15];
+    // Sixteen letters (every digit in omocodia) are a code only with the right check letter:
+    // runs of capitals ("MMMMMMMMMMMMMMMM") otherwise pass the layout.
+    if (!verified && std::none_of(c, c + 16, is_digit)) return 0;
     return e;
   }
 
@@ -560,7 +594,8 @@ struct Scanner {
   }
 
   static bool is_title(std::string_view w, std::string_view t, std::size_t end, std::size_t& after) {
-    // sig. sig.ra signor signora dott. dott.ssa dottor dottoressa ing. avv.
+    // sig. sig.ra signor signora dott. dott.ssa dottor dottoressa ing. avv. ("Signore" is also the
+    // Lord: not a title here.)
     after = end;
     auto dot_suffix = [&](std::string_view suffix) {
       if (t.substr(end, suffix.size()) == suffix && !(end + suffix.size() < t.size() && is_alpha(t[end + suffix.size()])))
@@ -584,8 +619,25 @@ struct Scanner {
       }
       return false;
     }
-    return eq_ci(w, "signor") || eq_ci(w, "signora") || eq_ci(w, "signore") || eq_ci(w, "dottor") ||
-           eq_ci(w, "dottore") || eq_ci(w, "dottoressa") || eq_ci(w, "sigra") || eq_ci(w, "dottssa");
+    return eq_ci(w, "signor") || eq_ci(w, "signora") || eq_ci(w, "dottor") || eq_ci(w, "dottore") ||
+           eq_ci(w, "dottoressa");
+  }
+
+  // Capitalised words after a title that are a role or a form of address, not a name
+  // ("Signor Presidente", "signora mia").
+  static bool role_word(std::string_view w) {
+    static constexpr std::string_view kRoles[] = {
+        "presidente", "ministro", "primo",      "sindaco",   "prefetto",    "direttore", "direttrice",
+        "giudice",    "tenente",  "capitano",   "generale",  "colonnello",  "commissario", "avvocato",
+        "dottore",    "professore", "professoressa", "conte", "contessa",   "marchese",  "duca",
+        "re",         "papa",     "stato",      "chi",       "who",         "dio",       "iddio",
+        "onorevole",  "senatore", "deputato",   "segretario", "podestà",    "vicepodestà", "questore",
+        "maresciallo", "governatore", "ambasciatore", "cardinale", "vescovo", "padre",   "ispettore",
+        "parroco",    "rettore",  "preside",    "maestro",   "maestra",     "mio",       "mia",
+        "caro",       "cara",     "lei",        "voi",       "tu",          "ingegnere", "architetto"};
+    for (auto r : kRoles)
+      if (eq_ci(w, r)) return true;
+    return false;
   }
 
   // Capitalised words that end a name rather than continue it.
@@ -628,7 +680,7 @@ struct Scanner {
     const std::string_view first = t.substr(p, e - p);
     const bool capital = is_upper(first[0]);
     if (titled) {
-      if (!capital || stop_word(first)) return;
+      if (!capital || stop_word(first) || role_word(first)) return;
     } else {
       if (!capital && !any_case) return;
       if (!name_list->has(first)) return;
@@ -668,6 +720,19 @@ struct Scanner {
     std::size_t p = e;
     if (!at(t, p, ' ')) return 0;
     std::size_t words = 0, particles = 0;
+    bool last_particle = false;
+    // "nel corso del ...": corso is a street only when a name follows at once. Public roads
+    // ("Strada Statale 99") are no one's address.
+    const std::string_view cue_word = t.substr(s, e - s);
+    {
+      const std::size_t q = skip_spaces(p), qe = name_word(q);
+      const std::string_view next = t.substr(q, qe - q);
+      if (eq_ci(cue_word, "corso") && (next.empty() || !is_upper(next[0]))) return 0;
+      if ((eq_ci(cue_word, "strada") || eq_ci(cue_word, "viale")) &&
+          (eq_ci(next, "statale") || eq_ci(next, "provinciale") || eq_ci(next, "regionale") ||
+           eq_ci(next, "comunale") || eq_ci(next, "europea")))
+        return 0;
+    }
     while (true) {
       p = skip_spaces(p);
       if (p >= t.size()) return 0;
@@ -676,8 +741,9 @@ struct Scanner {
       if (w.empty()) break;
       bool particle = false;
       for (auto x : kParticles) particle = particle || w == x;
-      if (particle || (w.size() >= 2 && w.substr(w.size() - 2) == "'" && w.size() <= 5)) {
+      if (particle) {
         if (++particles > 3) return 0;
+        last_particle = true;
         p = we;
         if (at(t, p - 1, '\'')) continue;
         if (!at(t, p, ' ')) return 0;
@@ -685,6 +751,7 @@ struct Scanner {
       }
       if (!is_upper(w[0])) return 0;
       if (++words > 5) return 0;
+      last_particle = false;
       p = we;
       if (!at(t, p, ' ') && !at(t, p, ',')) return 0;
       if (at(t, p, ',')) break;
@@ -692,7 +759,7 @@ struct Scanner {
       if (p + 1 < t.size() && is_digit(t[p + 1])) break;
       if (t.substr(p + 1, 2) == "n." || t.substr(p + 1, 3) == "n°" || t.substr(p + 1, 3) == "nr.") break;
     }
-    if (words == 0) return 0;
+    if (words == 0 || last_particle) return 0;
     if (at(t, p, ',')) ++p;
     p = skip_spaces(p);
     if (t.substr(p, 2) == "n.") p = skip_spaces(p + 2);
@@ -927,7 +994,7 @@ struct Scanner {
             continue;
           }
         }
-        std::size_t next = cue(i, j);
+        std::size_t next = kCueTable.maybe(b + i, len) ? cue(i, j) : j;
         if (next == j) {
           // Skip the rest of the alphanumeric token ("covid19", "A4").
           while (next < n && is_alnum(b[next])) ++next;
