@@ -378,7 +378,7 @@ struct Scanner {
     static constexpr std::string_view kCues[] = {"ordine", "pratica", "ticket", "fattura", "protocollo", "contratto",
                                                  "codice",  "cliente", "n.",     "nr",      "n°",         "#",
                                                  "€",       "euro",    "importo", "matricola", "spedizione", "tracking",
-                                                 "seriale", "ordinativo", "pp.", "pag"};
+                                                 "seriale", "ordinativo", "pp.", "pag", "iva", "partita"};
     const std::size_t from = i > 24 ? i - 24 : 0;
     char buf[24];
     const std::size_t len = i - from;
@@ -387,16 +387,27 @@ struct Scanner {
     for (auto cue : kCues) {
       const auto p = before.rfind(cue);
       if (p == std::string_view::npos) continue;
-      // The cue must be close: only spaces, punctuation and at most one short word in between
-      // ("ordine n. 0212345678", "pratica numero 3471234567").
-      std::size_t words = 0;
-      bool in_word = false;
-      for (std::size_t k = p + cue.size(); k < len; ++k) {
-        const bool a = is_alpha(before[k]);
-        if (a && !in_word) ++words;
-        in_word = a;
+      // The cue must introduce this number: only spaces, ':', '#', '°', '.' and the word numero
+      // (or n, nr, num) in between ("ordine n. 0212345678", "pratica numero 3471234567"), never
+      // digits (the cue of an earlier number) or other words ("importo 30 euro e 02 1234 5678").
+      bool introduces = true;
+      for (std::size_t k = p + cue.size(); k < len && introduces;) {
+        const char c = before[k];
+        if (c == ' ' || c == ':' || c == '#' || c == '.') {
+          ++k;
+        } else if (before.substr(k, 2) == "°") {
+          k += 2;
+        } else if (is_alpha(c)) {
+          std::size_t e = k;
+          while (e < len && is_alpha(before[e])) ++e;
+          const std::string_view w = before.substr(k, e - k);
+          introduces = w == "numero" || w == "n" || w == "nr" || w == "num";
+          k = e;
+        } else {
+          introduces = false;
+        }
       }
-      if (words <= 1) return true;
+      if (introduces) return true;
     }
     return false;
   }
@@ -423,6 +434,8 @@ struct Scanner {
   }
 
   std::size_t phone(std::size_t i) {
+    // Not the tail of a longer spaced number ("5506 0048 0461 9009": a card failing Luhn).
+    if (i >= 2 && (t[i - 1] == ' ' || t[i - 1] == '-') && is_digit(t[i - 2])) return 0;
     std::size_t p = i;
     bool international = false;
     if (t[p] == '+') {
@@ -727,7 +740,16 @@ struct Scanner {
     {
       const std::size_t q = skip_spaces(p), qe = name_word(q);
       const std::string_view next = t.substr(q, qe - q);
-      if (eq_ci(cue_word, "corso") && (next.empty() || !is_upper(next[0]))) return 0;
+      // "nel corso del", "durante il corso di": the idiom, not a street.
+      if (eq_ci(cue_word, "corso") && (next.empty() || !is_upper(next[0])) && s >= 2) {
+        std::size_t ws = s - 1;
+        while (ws > 0 && t[ws - 1] == ' ') --ws;
+        std::size_t wb = ws;
+        while (wb > 0 && is_alpha(t[wb - 1])) --wb;
+        const std::string_view prev = t.substr(wb, ws - wb);
+        for (auto idiom : {"nel", "durante", "del", "il", "al", "un", "questo", "quel", "dal", "lungo"})
+          if (eq_ci(prev, idiom)) return 0;
+      }
       if ((eq_ci(cue_word, "strada") || eq_ci(cue_word, "viale")) &&
           (eq_ci(next, "statale") || eq_ci(next, "provinciale") || eq_ci(next, "regionale") ||
            eq_ci(next, "comunale") || eq_ci(next, "europea")))
