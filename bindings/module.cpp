@@ -12,6 +12,7 @@ void bind_csv(py::module_& m);
 void bind_codebook(py::module_& m);
 void bind_survey(py::module_& m);
 void bind_sentiment(py::module_& m);
+void bind_privacy(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "perche C++ core (use the perche package, which re-exports it)";
@@ -23,4 +24,5 @@ PYBIND11_MODULE(_core, m) {
   bind_codebook(m);
   bind_survey(m);
   bind_sentiment(m);
+  bind_privacy(m);
 }

@@ -82,6 +82,7 @@ void bind_survey(py::module_& m) {
       .def_readwrite("max_problems", &SurveyOptions::max_problems)
       .def_readwrite("sentiment", &SurveyOptions::sentiment)
       .def_readwrite("sentiment_model_path", &SurveyOptions::sentiment_model_path)
+      .def_readwrite("mask", &SurveyOptions::mask)
       // A copy of the model (taken under its object's lock): the analysis never sees a model
       // that another thread retrains meanwhile.
       .def(

@@ -357,3 +357,42 @@ TEST_CASE("problems are all counted, and only the first max_problems are kept") 
   CHECK(a.source.bad_rows == 1);
   CHECK(a.notes.back().find("5001 problems in the input; the first 10 are listed") != std::string::npos);
 }
+
+TEST_CASE("quoted comments are masked by default, highlights follow the masked text, and mask=false quotes them") {
+  const auto t = csv(
+      "nps,motivo\n2,\"sono Mario Rossi, cell 347 123 4567: è caro\"\n3,\"caro, scrivete a mario@example.it\"\n"
+      "9,bene\n");
+  const auto book = Codebook::parse("[prezzo] Prezzo\ncar*\n");
+  auto o = SurveyOptions();
+  o.labeller = Labeller::codebook;
+  o.codebook = &book;
+  o.bootstrap_samples = 20;
+  auto a = analyze_survey(t, o);
+  REQUIRE(a.verbatims.size() == 2);
+  bool noted = false;
+  for (const auto& n : a.notes) noted = noted || n.find("masked (3 in 2 comments") != std::string::npos;
+  CHECK(noted);
+  for (const auto& v : a.verbatims) {
+    CHECK(v.text.find("347") == std::string::npos);
+    CHECK(v.text.find("mario") == std::string::npos);
+    CHECK(v.text.find("Mario") == std::string::npos);
+    REQUIRE(v.highlights.size() == 1);
+    // The highlight still covers "caro" in the masked text ("sono [NOME], cell [TEL]: è caro").
+    const auto& h = v.highlights[0];
+    if (v.text.starts_with("sono")) {
+      CHECK(v.text == "sono [NOME], cell [TEL]: è caro");
+      CHECK(h.start == 27);  // code points: "è" is one
+      CHECK(h.end == 31);
+    } else {
+      CHECK(v.text == "caro, scrivete a [EMAIL]");
+      CHECK(h.start == 0);
+    }
+  }
+  CHECK(to_json(a).find("347 123") == std::string::npos);
+  o.mask = false;
+  a = analyze_survey(t, o);
+  bool quoted = false;
+  for (const auto& v : a.verbatims) quoted = quoted || v.text.find("347 123 4567") != std::string::npos;
+  CHECK(quoted);
+  for (const auto& n : a.notes) CHECK(n.find("masked") == std::string::npos);
+}

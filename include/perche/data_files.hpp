@@ -33,4 +33,8 @@ std::string default_model_path();
 /// default_model_path().
 std::string default_codebook_path();
 
+/// Path of the list of Italian first names that find_pii() reads to recognise a person after a
+/// cue (names_it.txt: one lower-case name a line, # comments). Found and thrown as default_model_path().
+std::string default_names_path();
+
 }  // namespace perche

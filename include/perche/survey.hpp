@@ -33,6 +33,7 @@
 #include <perche/sentiment.hpp>
 #include <perche/error.hpp>
 #include <perche/metrics.hpp>
+#include <perche/privacy.hpp>
 
 #include <cstdint>
 #include <limits>
@@ -110,6 +111,10 @@ struct SurveyOptions {
   std::size_t verbatims = 3;               ///< quoted comments per driver
   std::string lang = "it";                 ///< driver labels of the default taxonomy: "it" or "en"
   std::size_t max_problems = 100;          ///< problems listed in the result (all are counted)
+  /// Mask personal data (perche/privacy.hpp, every kind, "[TEL]" tags) in every quoted comment
+  /// (Verbatim::text); highlights over a masked span are dropped, the others follow the new text.
+  /// A note of the result says so. false: comments are quoted as written.
+  bool mask = true;
 
   static constexpr std::string_view kTextColumns[] = {"motivo", "testo", "commento", "text", "comment", "verbatim"};
   static constexpr std::string_view kDateColumns[] = {"data", "date"};

@@ -58,6 +58,7 @@ from .sentiment import SentimentClassifier
 from ._core import SentimentLexicon
 from .survey import Analysis, AnalysisError, analyze, read_csv
 from ._core import CsvTable, IoError
+from .privacy import PiiSpan, find_pii, find_pii_batch, mask, mask_batch
 
 __version__ = "0.1.0"
 
@@ -72,4 +73,5 @@ __all__ = [
     "Analysis", "AnalysisError", "analyze", "read_csv", "CsvTable", "IoError", "Codebook",
     "SentimentClassifier",
     "SentimentLexicon",
+    "PiiSpan", "find_pii", "find_pii_batch", "mask", "mask_batch",
 ]

@@ -8,6 +8,7 @@
     perche train FILE --text COL (--labels COL... | --codebook [PATH]) --out MODEL
     perche classify FILE [--model MODEL | --codebook [PATH]] [--text COL] [--out OUT.csv] [--excel]
     perche tokenize [--tokens] [--stem] [--negation] < text
+    perche mask FILE [--text COL]... [--kinds K,K] [--key-file F] [--out OUT.csv]
 
 With no FILE, analyze and report read the sample survey shipped with the package. This module
 parses arguments, calls the C++ core, renders and writes: analyze and report are the survey
@@ -120,7 +121,7 @@ def analyze_command(args) -> int:
                      bootstrap_samples=getattr(args, "bootstrap", None), verbatims=getattr(args, "verbatims", None),
                      threshold=getattr(args, "threshold", None), lang=args.lang, scale=args.scale,
                      sentiment=False if args.no_sentiment else args.sentiment_model,
-                     progress=None if args.progress else False)
+                     progress=None if args.progress else False, mask=args.mask)
     src = result.data["source"]
     _print_problems(src["problems"], src["problems_total"], " (the first 100 are in --json)" if args.json else "")
     print(result.summary(lang=args.lang))
@@ -252,6 +253,62 @@ def classify_command(args) -> int:
     return 0
 
 
+# --- perche mask ---------------------------------------------------------------------------------
+
+
+def _read_key(path: str) -> bytes:
+    """The pseudonym key: the file's bytes without a final line break; never printed."""
+    with open(path, "rb") as f:
+        key = f.read()
+    key = key[:-2] if key.endswith(b"\r\n") else key[:-1] if key.endswith(b"\n") else key
+    if not key:
+        raise CliError(f"{path}: the key file is empty; a pseudonym needs a secret key")
+    return key
+
+
+def mask_command(args) -> int:
+    """Personal data of the text column(s) masked (perche/privacy.hpp), every other cell as read."""
+    from .privacy import KINDS, mask_batch
+
+    if args.out:
+        check_writable(args.out)
+    kinds = None
+    if args.kinds:
+        kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+        for k in kinds:
+            if k not in KINDS:
+                raise CliError(f"--kinds: {k!r} is not one of {', '.join(KINDS)}")
+    key = _read_key(args.key_file) if args.key_file else None
+    _step(f"reading {args.file}")
+    table = _read(args.file)
+    header = list(table.header)
+    texts = args.text or [None]
+    targets = sorted({_column(table, t, _core.SurveyOptions.TEXT_COLUMNS, "text column", "text") for t in texts})
+    columns = [table.column(i) for i in range(len(header))]
+    _step(f"masking {args.file}")
+    changed = 0
+    for i in targets:
+        masked = mask_batch(columns[i], kinds=kinds, style="pseudonym" if key else "tag", key=key)
+        changed += sum(a != b for a, b in zip(masked, columns[i]))
+        columns[i] = masked
+    delim = table.delimiter or ","
+
+    def write(f) -> None:
+        f.write(delim.join(_text_cell(h) for h in header) + "\r\n")
+        for r in range(len(table)):
+            f.write(delim.join(_text_cell(c[r]) for c in columns) + "\r\n")
+
+    if args.out:
+        _step(f"writing {args.out}")
+        with atomic_write(args.out, newline="") as f:
+            write(f)
+        print(f"perche mask: {len(table)} rows, {changed} cells masked in "
+              f"{', '.join(_t(header[i]) for i in targets)} → {_t(args.out)}", file=sys.stderr)
+    else:
+        write(sys.stdout)
+    return 0
+
+
 # --- perche tokenize -----------------------------------------------------------------------------
 
 
@@ -339,6 +396,8 @@ def _parser() -> argparse.ArgumentParser:
         feel.add_argument("--sentiment-model", help="sentiment model saved by perche.SentimentClassifier "
                           "(default: the shipped lexicon model)")
         feel.add_argument("--no-sentiment", action="store_true", help="no sentiment figures")
+        p.add_argument("--no-mask", dest="mask", action="store_false",
+                       help="quote comments as written (default: personal data in them is masked, as perche mask does)")
         if not drivers:
             p.add_argument("--text", help="open-answer column (default: none; metrics only)")
             return
@@ -384,6 +443,15 @@ def _parser() -> argparse.ArgumentParser:
     tk.add_argument("--stem", action="store_true", help="Snowball stemming")
     tk.add_argument("--negation", action="store_true", help="NEG_ prefix in negation scope")
 
+    mk = sub.add_parser("mask", help="mask personal data (phones, e-mails, codici fiscali, IBANs, names...) "
+                                     "in the text column(s) of a CSV")
+    mk.add_argument("file", help="CSV file")
+    mk.add_argument("--text", action="append",
+                    help="text column to mask (repeatable; default: motivo, testo, commento, text, comment, verbatim)")
+    mk.add_argument("--kinds", help="comma-separated kinds to mask (default all: " + ", ".join(_core.PII_KINDS) + ")")
+    mk.add_argument("--key-file", help="file holding a secret key: stable pseudonyms [TEL_3f9a2c] instead of tags [TEL]")
+    mk.add_argument("--out", help="output CSV (default: stdout)")
+
     rep = sub.add_parser("report", help="metrics report of a survey export (CSV), without drivers "
                                         "(= analyze --no-drivers)")
     survey_args(rep, drivers=False)
@@ -403,7 +471,7 @@ def main(argv=None) -> int:
     """Runs one command; returns the exit status (0, 2 for an error reported in one line, 130)."""
     args = _parser().parse_args(argv)
     commands = {"analyze": analyze_command, "train": train_command, "classify": classify_command,
-                "tokenize": tokenize_command, "report": analyze_command}
+                "tokenize": tokenize_command, "report": analyze_command, "mask": mask_command}
     _step(args.command)
     try:
         status = commands[args.command](args)

@@ -263,7 +263,7 @@ def options(score: Optional[str] = None, text: Optional[str] = None, metric: Opt
             confidence: Optional[float] = None, alpha: Optional[float] = None,
             bootstrap_samples: Optional[int] = None, seed: Optional[int] = None, verbatims: Optional[int] = None,
             lang: Optional[str] = None, threshold: Optional[float] = None,
-            scale: Any = None, sentiment: Any = None) -> "_core.SurveyOptions":
+            scale: Any = None, sentiment: Any = None, mask: Optional[bool] = None) -> "_core.SurveyOptions":
     """The C++ SurveyOptions of these arguments: those left None keep the C++ defaults."""
     o = _core.SurveyOptions()
     o.data_dir = os.fsencode(DATA)
@@ -299,6 +299,8 @@ def options(score: Optional[str] = None, text: Optional[str] = None, metric: Opt
             setattr(o, name, float(value))  # its range is checked by the C++ options
     if lang is not None:
         o.lang = str(lang)
+    if mask is not None:
+        o.mask = bool(mask)
     if scale is not None:
         if o.metric == _core.Metric.nps:
             raise AnalysisError("scale applies to csat and ces; NPS is 0–10")
@@ -444,7 +446,7 @@ def analyze(data=None, score: Optional[str] = None, text: Optional[str] = None, 
             confidence: Optional[float] = None, alpha: Optional[float] = None,
             bootstrap_samples: Optional[int] = None, seed: Optional[int] = None, verbatims: Optional[int] = None,
             lang: Optional[str] = None, threshold: Optional[float] = None, scale: Any = None,
-            sentiment: Any = None, progress: Optional[bool] = None) -> Analysis:
+            sentiment: Any = None, progress: Optional[bool] = None, mask: Optional[bool] = None) -> Analysis:
     """Analyse a survey: the score with its CI, its trend, segments, and the drivers behind it.
 
     data: a pandas DataFrame, a CSV path (`,` `;` or tab; UTF-8, UTF-16 or Windows-1252), or None
@@ -466,12 +468,14 @@ def analyze(data=None, score: Optional[str] = None, text: Optional[str] = None, 
     or `9,0`; a date is `YYYY-MM-DD`, `DD/MM/YYYY`, `DD-MM-YYYY` or `3 marzo 2024`. Rows left out
     are listed with their line (CSV) or index (DataFrame) in result.data["source"]["problems"].
     progress: a status line on stderr while it runs (default: when stderr is a terminal).
+    mask: personal data in the quoted comments (phones, e-mails, codici fiscali, IBANs, names...)
+    is replaced by tags such as [TEL] (default True; perche.mask); False quotes them as written.
     """
     import pandas as pd
 
     o = options(score, text, metric, date, by, model, codebook=codebook, labels=labels, drivers=drivers, freq=freq,
                 confidence=confidence, alpha=alpha, bootstrap_samples=bootstrap_samples, seed=seed,
-                verbatims=verbatims, lang=lang, threshold=threshold, scale=scale, sentiment=sentiment)
+                verbatims=verbatims, lang=lang, threshold=threshold, scale=scale, sentiment=sentiment, mask=mask)
     if isinstance(data, pd.DataFrame):
         names, kinds, columns = _frame_columns(data)
         with _Status("analysing the DataFrame", progress):

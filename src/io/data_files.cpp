@@ -91,4 +91,6 @@ std::string default_sentiment_lexicon_path() { return find("sentiment_it.tsv", "
 
 std::string default_sentiment_calibration_path() { return find("sentiment.csv", "sentiment calibration set"); }
 
+std::string default_names_path() { return find("names_it.txt", "name list"); }
+
 }  // namespace perche

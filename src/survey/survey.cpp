@@ -312,6 +312,42 @@ Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o) 
 
 using text::detail::CodePoints;
 
+// A comment with its personal data masked (mask()), and its highlights (code points) moved to
+// the masked text; a highlight over a masked span is dropped. Tags are ASCII: one code point a byte.
+std::string mask_comment(std::string_view text, std::vector<Highlight>& highlights, const MaskOptions& options,
+                         std::uint64_t& count) {
+  std::vector<PiiSpan> spans;
+  std::string masked = mask(text, options, spans);
+  if (spans.empty()) return masked;
+  count += spans.size();
+  CodePoints cp(text);
+  struct Moved {
+    std::size_t start, end;  // code points of the original
+    std::ptrdiff_t shift;    // code points added (or removed) by this span
+  };
+  std::vector<Moved> moved;
+  for (const auto& s : spans) {
+    const std::size_t a = cp(s.start), b = cp(s.end);
+    const std::size_t tag = pii_kind_tag(s.kind).size() + 2;
+    moved.push_back({a, b, static_cast<std::ptrdiff_t>(tag) - static_cast<std::ptrdiff_t>(b - a)});
+  }
+  std::vector<Highlight> kept;
+  for (auto& h : highlights) {
+    std::ptrdiff_t shift = 0;
+    bool over = false;
+    for (const auto& m : moved) {
+      if (h.start < m.end && m.start < h.end) over = true;
+      if (m.end <= h.start) shift += m.shift;
+    }
+    if (over) continue;
+    h.start = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(h.start) + shift);
+    h.end = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(h.end) + shift);
+    kept.push_back(std::move(h));
+  }
+  highlights = std::move(kept);
+  return masked;
+}
+
 // The spans that made `driver` fire in `text`, in code points; `cache` keeps each text's
 // explanation (a comment quoted under several drivers is explained once).
 std::vector<Highlight> highlights(const Labelled& l, std::size_t driver, std::string_view text,
@@ -866,11 +902,13 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     for (std::size_t j = 0; j < k; ++j)
       for (const auto& list : lists) picks[j].insert(picks[j].end(), list[j].begin(), list[j].end());
     std::unordered_map<std::string_view, std::vector<Explanation>> explained;
+    MaskOptions mask_options;
+    mask_options.data_dir = o.data_dir;
+    std::uint64_t masked_spans = 0, masked_comments = 0;
     for (std::size_t j = 0; j < picks.size(); ++j)
       for (const std::size_t i : picks[j]) {
         Verbatim v;
         v.driver = labelled.drivers[j];
-        v.text = std::string(texts[i]);
         v.probability = P[i * k + j];
         v.score = scores[i];
         if (feeling[i] >= 0)
@@ -881,12 +919,28 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
         v.line = where.line;
         v.row = where.row;
         v.highlights = highlights(labelled, j, texts[i], explained);
-        if (const std::size_t cut = CodePoints::byte_of(texts[i], kMaxVerbatimCodePoints); cut < texts[i].size()) {
-          v.text = std::string(texts[i].substr(0, cut)) + "…";
+        std::string_view quoted = texts[i];
+        std::string masked;
+        if (o.mask) {
+          // The whole comment is masked before the cut, so that an identifier across the cut is
+          // still recognised.
+          masked = mask_comment(texts[i], v.highlights, mask_options, masked_spans);
+          masked_comments += masked != texts[i];
+          quoted = masked;
+        }
+        if (const std::size_t cut = CodePoints::byte_of(quoted, kMaxVerbatimCodePoints); cut < quoted.size()) {
+          v.text = std::string(quoted.substr(0, cut)) + "…";
           std::erase_if(v.highlights, [](const Highlight& h) { return h.end > kMaxVerbatimCodePoints; });
+        } else {
+          v.text = std::string(quoted);
         }
         a.verbatims.push_back(std::move(v));
       }
+    if (o.mask)
+      a.notes.push_back("personal data in the quoted comments is masked (" + std::to_string(masked_spans) + " in " +
+                        std::to_string(masked_comments) +
+                        " comments: phones, e-mails, codici fiscali, IBANs, cards, names...); "
+                        "mask=false (--no-mask) quotes them as written");
   }
 
   // Other metrics' columns beside the analysed one (a CSAT question in an NPS survey).
