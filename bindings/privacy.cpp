@@ -24,16 +24,17 @@ std::vector<PiiKind> kinds_of(const std::optional<std::vector<std::string>>& nam
   return out;
 }
 
-MaskOptions mask_options(const std::optional<std::vector<std::string>>& kinds, const std::string& style,
+// style none: MaskOptions' default.
+MaskOptions mask_options(const std::optional<std::vector<std::string>>& kinds, const std::optional<std::string>& style,
                          const std::optional<py::bytes>& key, const std::string& data_dir) {
   MaskOptions o;
   o.kinds = kinds_of(kinds);
-  if (style == "tag")
+  if (style && *style == "tag")
     o.style = MaskStyle::tag;
-  else if (style == "pseudonym")
+  else if (style && *style == "pseudonym")
     o.style = MaskStyle::pseudonym;
-  else
-    throw std::invalid_argument("mask: style '" + style + "' is not 'tag' or 'pseudonym'");
+  else if (style)
+    throw std::invalid_argument("mask: style '" + *style + "' is not 'tag' or 'pseudonym'");
   if (key) o.key = std::string(*key);
   o.data_dir = data_dir;
   return o;
@@ -84,8 +85,8 @@ void bind_privacy(py::module_& m) {
       py::arg("text"), py::arg("kinds") = py::none(), py::arg("data_dir") = "");
   m.def(
       "_mask",
-      [](const py::handle& text, const std::optional<std::vector<std::string>>& kinds, const std::string& style,
-         const std::optional<py::bytes>& key, const std::string& data_dir) {
+      [](const py::handle& text, const std::optional<std::vector<std::string>>& kinds,
+         const std::optional<std::string>& style, const std::optional<py::bytes>& key, const std::string& data_dir) {
         bool code_points = true;
         std::string storage;
         const std::string_view s =
@@ -98,12 +99,12 @@ void bind_privacy(py::module_& m) {
         }
         return text_result(out, code_points);
       },
-      py::arg("text"), py::arg("kinds") = py::none(), py::arg("style") = "tag", py::arg("key") = py::none(),
+      py::arg("text"), py::arg("kinds") = py::none(), py::arg("style") = py::none(), py::arg("key") = py::none(),
       py::arg("data_dir") = "");
   m.def(
       "_find_pii_batch",
       [](const py::handle& texts, const std::optional<std::vector<std::string>>& kinds, const std::string& data_dir,
-         unsigned threads) {
+         std::optional<unsigned> threads) {
         const py::list items = as_list(texts);
         const perche_py::Utf8Texts owned(items, "find_pii_batch: texts");
         PiiOptions o;
@@ -112,33 +113,34 @@ void bind_privacy(py::module_& m) {
         std::vector<std::vector<PiiSpan>> found;
         {
           py::gil_scoped_release release;
-          found = find_pii_batch(owned.views(), o, threads);
+          found = threads ? find_pii_batch(owned.views(), o, *threads) : find_pii_batch(owned.views(), o);
         }
         py::list out;
         for (std::size_t i = 0; i < found.size(); ++i)
           out.append(spans_to_python(owned.views()[i], PyUnicode_Check(items[i].ptr()) != 0, found[i]));
         return out;
       },
-      py::arg("texts"), py::arg("kinds") = py::none(), py::arg("data_dir") = "", py::arg("threads") = 0);
+      py::arg("texts"), py::arg("kinds") = py::none(), py::arg("data_dir") = "", py::arg("threads") = py::none());
   m.def(
       "_mask_batch",
-      [](const py::handle& texts, const std::optional<std::vector<std::string>>& kinds, const std::string& style,
-         const std::optional<py::bytes>& key, const std::string& data_dir, unsigned threads) {
+      [](const py::handle& texts, const std::optional<std::vector<std::string>>& kinds,
+         const std::optional<std::string>& style, const std::optional<py::bytes>& key, const std::string& data_dir,
+         std::optional<unsigned> threads) {
         const py::list items = as_list(texts);
         const perche_py::Utf8Texts owned(items, "mask_batch: texts");
         const MaskOptions o = mask_options(kinds, style, key, data_dir);
         std::vector<std::string> masked;
         {
           py::gil_scoped_release release;
-          masked = mask_batch(owned.views(), o, threads);
+          masked = threads ? mask_batch(owned.views(), o, *threads) : mask_batch(owned.views(), o);
         }
         py::list out;
         for (std::size_t i = 0; i < masked.size(); ++i)
           out.append(text_result(masked[i], PyUnicode_Check(items[i].ptr()) != 0));
         return out;
       },
-      py::arg("texts"), py::arg("kinds") = py::none(), py::arg("style") = "tag", py::arg("key") = py::none(),
-      py::arg("data_dir") = "", py::arg("threads") = 0);
+      py::arg("texts"), py::arg("kinds") = py::none(), py::arg("style") = py::none(), py::arg("key") = py::none(),
+      py::arg("data_dir") = "", py::arg("threads") = py::none());
   m.attr("PII_KINDS") = [] {
     py::list names;
     for (std::size_t k = 0; k < kPiiKindCount; ++k) names.append(std::string(pii_kind_name(static_cast<PiiKind>(k))));

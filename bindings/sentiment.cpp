@@ -153,6 +153,15 @@ void bind_sentiment(py::module_& m) {
             return d;
           },
           py::arg("text"), py::arg("max_terms") = std::size_t{10})
+      .def(
+          "set_threads",
+          [](SentimentClassifier& c, unsigned threads) {
+            py::gil_scoped_release release;
+            SentimentClassifier copy = shared(&c, [&] { return c; });
+            copy.set_threads(threads);
+            replace(c, std::move(copy));
+          },
+          py::arg("threads"))
       .def("to_bytes", [](const SentimentClassifier& c) { return py::bytes(read(&c, [&] { return c.to_bytes(); })); })
       .def_static(
           "default_model",

@@ -170,8 +170,8 @@ TEST_CASE("long text: explain of a long comment finds every occurrence of each t
         dots += w.back() == '.' ? 1 : 3;
         w.remove_suffix(w.back() == '.' ? 1 : 3);
       }
-      const std::size_t end = t.kind == perche::text::TokenKind::word && dots >= 2 && !w.empty() ? t.start + w.size()
-                                                                                               : t.end;
+      const std::size_t end =
+          t.kind == perche::text::TokenKind::word && dots >= 2 && !w.empty() ? t.start + w.size() : t.end;
       term_at[{t.start, end}] = t.norm;
       ++count[t.norm];
     }

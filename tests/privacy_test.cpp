@@ -75,8 +75,8 @@ TEST_CASE("privacy: the partita IVA check digit and office code match hand-compu
   CHECK(perche::partita_iva_valid("12345670017"));
   CHECK(perche::partita_iva_valid("00899990014"));
   CHECK_FALSE(perche::partita_iva_valid("12345670018"));
-  CHECK_FALSE(perche::partita_iva_valid("00000000000"));   // all zeros passes Luhn, not the decree
-  CHECK_FALSE(perche::partita_iva_valid("01234567897"));   // check right, office 789 does not exist
+  CHECK_FALSE(perche::partita_iva_valid("00000000000"));  // all zeros passes Luhn, not the decree
+  CHECK_FALSE(perche::partita_iva_valid("01234567897"));  // check right, office 789 does not exist
   CHECK_FALSE(perche::partita_iva_valid("1234567001"));
 }
 
@@ -143,9 +143,9 @@ TEST_CASE("privacy: a partita IVA is found only with its check digit") {
       {"12345670017", PiiKind::partita_iva, "12345670017"},
       {"importo 12345670018 euro", PiiKind::partita_iva, nullptr},  // wrong check digit
       {"00000000000", PiiKind::partita_iva, nullptr},
-      {"ordine 01234567897", PiiKind::partita_iva, nullptr},        // office 789
-      {"123456700171", PiiKind::partita_iva, nullptr},              // 12 digits
-      {"12345670017,50 €", PiiKind::partita_iva, nullptr},          // an amount with decimals
+      {"ordine 01234567897", PiiKind::partita_iva, nullptr},  // office 789
+      {"123456700171", PiiKind::partita_iva, nullptr},        // 12 digits
+      {"12345670017,50 €", PiiKind::partita_iva, nullptr},    // an amount with decimals
   });
 }
 
@@ -257,7 +257,7 @@ TEST_CASE("privacy: masking replaces the spans and keeps every other byte") {
     const std::size_t keep = s.start - pos;
     CHECK(masked.substr(mpos, keep) == text.substr(pos, keep));
     rebuilt += text.substr(pos, keep) + s.surface;
-    mpos += keep + std::string("[") .size() + perche::pii_kind_tag(s.kind).size() + 1;
+    mpos += keep + std::string("[").size() + perche::pii_kind_tag(s.kind).size() + 1;
     pos = s.end;
   }
   rebuilt += text.substr(pos);

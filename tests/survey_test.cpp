@@ -359,9 +359,9 @@ TEST_CASE("problems are all counted, and only the first max_problems are kept") 
 }
 
 TEST_CASE("quoted comments are masked by default, highlights follow the masked text, and mask=false quotes them") {
-  const auto t = csv(
-      "nps,motivo\n2,\"sono Mario Rossi, cell 347 123 4567: è caro\"\n3,\"caro, scrivete a mario@example.it\"\n"
-      "9,bene\n");
+  const auto t =
+      csv("nps,motivo\n2,\"sono Mario Rossi, cell 347 123 4567: è caro\"\n3,\"caro, scrivete a mario@example.it\"\n"
+          "9,bene\n");
   const auto book = Codebook::parse("[prezzo] Prezzo\ncar*\n");
   auto o = SurveyOptions();
   o.labeller = Labeller::codebook;

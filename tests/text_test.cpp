@@ -296,14 +296,16 @@ TEST_CASE("emoticons are one token by their grammar, repeated mouths included") 
       {";DD :PP :** >:(", ";DD|emoticon :PP|emoticon :**|emoticon >:(|emoticon"},
       {"ciao:)))", "ciao|word :)))|emoticon"},
       // The usual set.
-      {":) :( :D :P :p ;) :* :/ :| :o :O :S :3 =) =D", ":)|emoticon :(|emoticon :D|emoticon :P|emoticon :p|emoticon "
+      {":) :( :D :P :p ;) :* :/ :| :o :O :S :3 =) =D",
+       ":)|emoticon :(|emoticon :D|emoticon :P|emoticon :p|emoticon "
        ";)|emoticon :*|emoticon :/|emoticon :||emoticon :o|emoticon :O|emoticon :S|emoticon :3|emoticon "
        "=)|emoticon =D|emoticon"},
       {"<3 </3 <333", "<3|emoticon </3|emoticon <333|emoticon"},
       // Reversed and Eastern.
       {"(: (-: D: c:", "(:|emoticon (-:|emoticon D:|emoticon c:|emoticon"},
       {"^^ ^_^ ^^^ -_- T_T T__T", "^^|emoticon ^_^|emoticon ^^^|emoticon -_-|emoticon T_T|emoticon T__T|emoticon"},
-      {"*-* *.* *_* *o* *O* o.o O.o o_O >_<", "*-*|emoticon *.*|emoticon *_*|emoticon *o*|emoticon *O*|emoticon "
+      {"*-* *.* *_* *o* *O* o.o O.o o_O >_<",
+       "*-*|emoticon *.*|emoticon *_*|emoticon *o*|emoticon *O*|emoticon "
        "o.o|emoticon O.o|emoticon o_O|emoticon >_<|emoticon"},
       // Near misses: a number before an emoticon, times, a parenthesis then a colon, a URL scheme, words
       // after a colon, a comparison with a number, emphasis stars, letters around a period.
@@ -357,8 +359,7 @@ TEST_CASE("numeric ranges and results split at the hyphen, dates and codes do no
   CHECK(show(tok.segment("dal 2000-2006")) == "dal|word 2000|number -|punct 2006|number");
   CHECK(show(tok.segment("3-4 giorni, finita 2-1")) ==
         "3|number -|punct 4|number giorni|word ,|punct finita|word 2|number -|punct 1|number");
-  CHECK(show(tok.segment("il 31-10-2025 A4-12 covid-19")) ==
-        "il|word 31-10-2025|number A4-12|word covid-19|word");
+  CHECK(show(tok.segment("il 31-10-2025 A4-12 covid-19")) == "il|word 31-10-2025|number A4-12|word covid-19|word");
 }
 
 TEST_CASE("abbreviations keep their period, but not the text's final one") {

@@ -379,7 +379,7 @@ struct SegmentResult {
   std::optional<Comparison> vs_rest;  ///< absent when the segment holds all rows
   std::optional<double> p_holm;       ///< vs_rest p-value adjusted over all segments (Holm 1979)
   std::optional<double> p_bh;         ///< Benjamini & Hochberg (1995) adjusted p-value
-  bool too_few = false;  ///< fewer than kMinTestResponses (Kish n_eff): shown, not tested (no vs_rest)
+  bool too_few = false;               ///< fewer than kMinTestResponses (Kish n_eff): shown, not tested (no vs_rest)
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -415,11 +415,10 @@ requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::r
 
 /// NPS of a minus NPS of b (independent samples). Test: the pooled score test (see Comparison):
 /// se = 100·√(σ²_pool·N/(N − 1)·(1/n_a + 1/n_b)) with σ²_pool = P + D − (P − D)² of the pooled
-/// shares, n the n_design of each, N = n_a + n_b, z = diff/se. Interval: (a.center − b.center) ± z_{1−α/2}·√(SE_a² + SE_b²), with
-/// the adjusted centres for adjusted_wald results as Rocks (2016, §4) does. Warns when a group has
-/// fewer than kMinTestResponses responses or the interval is Wald's.
-/// Reference: 20/30/50 vs 30/30/40 → se 11.518, z = 1.736, p = 0.0825 (the Wald tests gave z = 1.754
-/// and, on adjusted centres, 1.732); adjusted Wald interval [−2.55, +41.39].
+/// shares, n the n_design of each, N = n_a + n_b, z = diff/se. Interval: (a.center − b.center) ± z_{1−α/2}·√(SE_a² +
+/// SE_b²), with the adjusted centres for adjusted_wald results as Rocks (2016, §4) does. Warns when a group has fewer
+/// than kMinTestResponses responses or the interval is Wald's. Reference: 20/30/50 vs 30/30/40 → se 11.518, z = 1.736,
+/// p = 0.0825 (the Wald tests gave z = 1.754 and, on adjusted centres, 1.732); adjusted Wald interval [−2.55, +41.39].
 inline Comparison compare(const NpsResult& a, const NpsResult& b, double confidence = kDefaultConfidence);
 
 /// Compares the NPS of two independent samples a − b (see compare()). With method bootstrap, both

@@ -99,7 +99,7 @@ enum class MaskStyle {
 struct MaskOptions {
   std::vector<PiiKind> kinds;  ///< what to mask; empty: every kind
   MaskStyle style = MaskStyle::tag;
-  std::string key;  ///< the HMAC key of MaskStyle::pseudonym (required there, not empty)
+  std::string key;       ///< the HMAC key of MaskStyle::pseudonym (required there, not empty)
   std::string data_dir;  ///< as PiiOptions::data_dir
 };
 

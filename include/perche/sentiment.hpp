@@ -128,6 +128,9 @@ class SentimentClassifier {
   bool fitted() const { return !coef_.empty(); }
   static std::vector<std::string> classes() { return {kClasses.begin(), kClasses.end()}; }
   const SentimentOptions& options() const { return options_; }
+  /// Threads of later batch calls (0: all cores), e.g. the CPUs of a Spark task; results do not
+  /// depend on it. Throws std::invalid_argument above DriverOptions::kMaxThreads.
+  void set_threads(unsigned threads);
   const SentimentLexicon& lexicon() const { return lexicon_; }
   /// Names of the lexicon features (the last kLexiconFeatures columns of the model).
   static std::vector<std::string> lexicon_feature_names();

@@ -57,10 +57,10 @@ std::vector<std::string> negators();
 /// Tokenizer options. Every normalization step is switchable; the defaults suit a bag-of-words
 /// model of Italian customer comments.
 struct TokenizerOptions {
-  bool lowercase = true;           ///< full Unicode case folding (ICU), e.g. MAI → mai, STRASSE ß → ss
-  bool strip_accents = false;      ///< perché → perche (after fix_accents)
-  bool fix_accents = true;         ///< common misspellings: perchè → perché, e' → è, piu' → più, pò → po'
-  bool split_elisions = true;      ///< false keeps "l'assistenza" as one word token
+  bool lowercase = true;       ///< full Unicode case folding (ICU), e.g. MAI → mai, STRASSE ß → ss
+  bool strip_accents = false;  ///< perché → perche (after fix_accents)
+  bool fix_accents = true;     ///< common misspellings: perchè → perché, e' → è, piu' → più, pò → po'
+  bool split_elisions = true;  ///< false keeps "l'assistenza" as one word token
   /// bellissimoooo → bellissimo (3+ equal letters → 1), !!!!! → !!!, and an emoticon's repeated mouth
   /// to one: :))) → :), ;DD → ;D, T__T → T_T.
   bool squash_elongations = true;

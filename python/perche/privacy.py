@@ -69,7 +69,7 @@ def find_pii(text: Union[str, bytes], kinds: Optional[Iterable[str]] = None) -> 
     return [PiiSpan(*s) for s in _core._find_pii(text, _kinds(kinds), _data_dir())]
 
 
-def mask(text: Union[str, bytes], kinds: Optional[Iterable[str]] = None, style: str = "tag",
+def mask(text: Union[str, bytes], kinds: Optional[Iterable[str]] = None, style: Optional[str] = None,
          key: Union[str, bytes, None] = None) -> Union[str, bytes]:
     """`text` with each span of find_pii replaced by its tag ("[TEL]") or, with style="pseudonym"
     and a key, by a stable token ("[TEL_3f9a2c]"); every other character is kept."""
@@ -77,13 +77,14 @@ def mask(text: Union[str, bytes], kinds: Optional[Iterable[str]] = None, style: 
 
 
 def find_pii_batch(texts: Sequence[Union[str, bytes]], kinds: Optional[Iterable[str]] = None,
-                   threads: int = 0) -> List[List[PiiSpan]]:
+                   threads: Optional[int] = None) -> List[List[PiiSpan]]:
     """find_pii of each text, on `threads` threads (0: all cores), without the GIL."""
     return [[PiiSpan(*s) for s in spans]
             for spans in _core._find_pii_batch(texts, _kinds(kinds), _data_dir(), threads)]
 
 
-def mask_batch(texts: Sequence[Union[str, bytes]], kinds: Optional[Iterable[str]] = None, style: str = "tag",
-               key: Union[str, bytes, None] = None, threads: int = 0) -> List[Union[str, bytes]]:
+def mask_batch(texts: Sequence[Union[str, bytes]], kinds: Optional[Iterable[str]] = None,
+               style: Optional[str] = None,
+               key: Union[str, bytes, None] = None, threads: Optional[int] = None) -> List[Union[str, bytes]]:
     """mask of each text, on `threads` threads (0: all cores), without the GIL."""
     return _core._mask_batch(texts, _kinds(kinds), style, _key(key), _data_dir(), threads)

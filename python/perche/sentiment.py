@@ -136,6 +136,13 @@ class SentimentClassifier(Estimator):
 
     LEXICON_FEATURES = tuple(_core.SentimentClassifier.LEXICON_FEATURES)
 
+    def set_threads(self, threads: int) -> "SentimentClassifier":
+        """Threads of later batch calls (0: all cores), e.g. a Spark task's CPUs; results do not
+        depend on it."""
+        self._model().set_threads(int(threads))
+        self.threads = int(threads) or None
+        return self
+
     # -- persistence ---------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
         return self._model().to_bytes()

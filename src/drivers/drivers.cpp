@@ -261,8 +261,8 @@ bool text_at(std::span<const std::uint8_t> has_text, std::size_t i) { return has
 /// approximation (Johnson 2000). R²(S) = 1 − ℓ_S/ℓ₀ with the model's own estimator (Firth's or ML),
 /// R²(∅) = 0 by McFadden's definition, so the shares sum to the full model's R² exactly. 2^u fits
 /// of the pattern table: u <= kMaxImportanceDrivers.
-std::vector<double> shapley_r2(const Eigen::MatrixXd& X, const Eigen::VectorXd& e, const Eigen::VectorXd& t,
-                               bool firth, double ll0, double full_r2) {
+std::vector<double> shapley_r2(const Eigen::MatrixXd& X, const Eigen::VectorXd& e, const Eigen::VectorXd& t, bool firth,
+                               double ll0, double full_r2) {
   const auto u = static_cast<std::size_t>(X.cols() - 1);
   const std::size_t subsets = std::size_t{1} << u;
   std::vector<double> r2(subsets, 0.0);
@@ -388,8 +388,7 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
         (negative ? out.drivers[used[u]].importance_negative : out.drivers[used[u]].importance_positive) = phi[u];
     } else {
       out.notes.push_back("the " + outcome + " model has " + std::to_string(used.size()) + " drivers, more than " +
-                          std::to_string(kMaxImportanceDrivers) +
-                          ": no Shapley importance (2^k model fits)");
+                          std::to_string(kMaxImportanceDrivers) + ": no Shapley importance (2^k model fits)");
     }
   }
   return model;

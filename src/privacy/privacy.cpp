@@ -126,7 +126,8 @@ std::size_t collect_alnum(std::string_view t, std::size_t i, std::size_t count, 
 // iscrivere all'anagrafe tributaria"), allegato: the 15 characters are summed with one table for
 // the odd positions (1st, 3rd, ... 15th) and their alphabet rank (digits as A–J) for the even
 // ones; the check letter is 'A' + sum mod 26. Omocodia replaces digits 0–9 by L M N P Q R S T U V.
-constexpr int kCfOdd[26] = {1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23};
+constexpr int kCfOdd[26] = {1,  0,  5, 7, 9, 13, 15, 17, 19, 21, 2,  4,  18,
+                            20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23};
 constexpr std::string_view kOmocodia = "LMNPQRSTUV";
 constexpr std::string_view kCfMonths = "ABCDEHLMPRST";
 
@@ -208,12 +209,12 @@ struct IbanCountry {
   char code[3];
   int length;
 };
-constexpr IbanCountry kSepa[] = {
-    {"AD", 24}, {"AT", 20}, {"BE", 16}, {"BG", 22}, {"CH", 21}, {"CY", 28}, {"CZ", 24}, {"DE", 22}, {"DK", 18},
-    {"EE", 20}, {"ES", 24}, {"FI", 18}, {"FR", 27}, {"GB", 22}, {"GI", 23}, {"GR", 27}, {"HR", 21}, {"HU", 28},
-    {"IE", 22}, {"IS", 26}, {"IT", 27}, {"LI", 21}, {"LT", 20}, {"LU", 20}, {"LV", 21}, {"MC", 27}, {"MT", 31},
-    {"NL", 18}, {"NO", 15}, {"PL", 28}, {"PT", 25}, {"RO", 24}, {"SE", 24}, {"SI", 19}, {"SK", 24}, {"SM", 27},
-    {"VA", 22}};
+constexpr IbanCountry kSepa[] = {{"AD", 24}, {"AT", 20}, {"BE", 16}, {"BG", 22}, {"CH", 21}, {"CY", 28}, {"CZ", 24},
+                                 {"DE", 22}, {"DK", 18}, {"EE", 20}, {"ES", 24}, {"FI", 18}, {"FR", 27}, {"GB", 22},
+                                 {"GI", 23}, {"GR", 27}, {"HR", 21}, {"HU", 28}, {"IE", 22}, {"IS", 26}, {"IT", 27},
+                                 {"LI", 21}, {"LT", 20}, {"LU", 20}, {"LV", 21}, {"MC", 27}, {"MT", 31}, {"NL", 18},
+                                 {"NO", 15}, {"PL", 28}, {"PT", 25}, {"RO", 24}, {"SE", 24}, {"SI", 19}, {"SK", 24},
+                                 {"SM", 27}, {"VA", 22}};
 
 int iban_length(char a, char b) {
   for (const auto& c : kSepa)
@@ -288,9 +289,8 @@ const NameList& names(const std::string& data_dir) {
   std::lock_guard lock(mutex);
   auto& slot = lists[data_dir];
   if (!slot) {
-    const std::string path = data_dir.empty()
-                                 ? default_names_path()
-                                 : (std::filesystem::path(data_dir) / "names_it.txt").string();
+    const std::string path =
+        data_dir.empty() ? default_names_path() : (std::filesystem::path(data_dir) / "names_it.txt").string();
     slot = std::make_unique<NameList>(read_names(path));
   }
   return *slot;
@@ -302,11 +302,10 @@ const NameList& names(const std::string& data_dir) {
 // The words after which a name, an address or a date of birth may follow. A word is looked at
 // only when its first three letters and its length are those of a cue: one table lookup for
 // almost every word of a text, so that the scan runs at the speed of the byte loop.
-constexpr std::string_view kCueWords[] = {"chiamo", "sono",   "operatore", "operatrice", "parlato",  "sig",
-                                          "signor", "signora", "dott",     "dottor",     "dottore",  "dottoressa",
-                                          "ing",    "avv",    "via",       "viale",      "vicolo",   "piazza",
-                                          "piazzale", "corso", "largo",    "strada",     "contrada", "nato",
-                                          "nata"};
+constexpr std::string_view kCueWords[] = {
+    "chiamo",   "sono",    "operatore",  "operatrice", "parlato",  "sig",  "signor", "signora", "dott",
+    "dottor",   "dottore", "dottoressa", "ing",        "avv",      "via",  "viale",  "vicolo",  "piazza",
+    "piazzale", "corso",   "largo",      "strada",     "contrada", "nato", "nata"};
 
 struct CueTable {
   // One bit per three-letter prefix (2.2 KB: stays in L1 beside the text); the length is checked by cue().
@@ -375,10 +374,10 @@ struct Scanner {
   // An order, ticket, invoice or practice number, or an amount, is introduced as such: the 24
   // bytes before the number name it.
   bool introduced_as_code(std::size_t i) const {
-    static constexpr std::string_view kCues[] = {"ordine", "pratica", "ticket", "fattura", "protocollo", "contratto",
-                                                 "codice",  "cliente", "n.",     "nr",      "n°",         "#",
-                                                 "€",       "euro",    "importo", "matricola", "spedizione", "tracking",
-                                                 "seriale", "ordinativo", "pp.", "pag", "iva", "partita"};
+    static constexpr std::string_view kCues[] = {
+        "ordine",     "pratica",  "ticket",  "fattura",    "protocollo", "contratto", "codice",  "cliente",
+        "n.",         "nr",       "n°",      "#",          "€",          "euro",      "importo", "matricola",
+        "spedizione", "tracking", "seriale", "ordinativo", "pp.",        "pag",       "iva",     "partita"};
     const std::size_t from = i > 24 ? i - 24 : 0;
     char buf[24];
     const std::size_t len = i - from;
@@ -611,7 +610,8 @@ struct Scanner {
     // Lord: not a title here.)
     after = end;
     auto dot_suffix = [&](std::string_view suffix) {
-      if (t.substr(end, suffix.size()) == suffix && !(end + suffix.size() < t.size() && is_alpha(t[end + suffix.size()])))
+      if (t.substr(end, suffix.size()) == suffix &&
+          !(end + suffix.size() < t.size() && is_alpha(t[end + suffix.size()])))
         after = end + suffix.size();
     };
     if (eq_ci(w, "sig")) {
@@ -640,14 +640,14 @@ struct Scanner {
   // ("Signor Presidente", "signora mia").
   static bool role_word(std::string_view w) {
     static constexpr std::string_view kRoles[] = {
-        "presidente", "ministro", "primo",      "sindaco",   "prefetto",    "direttore", "direttrice",
-        "giudice",    "tenente",  "capitano",   "generale",  "colonnello",  "commissario", "avvocato",
-        "dottore",    "professore", "professoressa", "conte", "contessa",   "marchese",  "duca",
-        "re",         "papa",     "stato",      "chi",       "who",         "dio",       "iddio",
-        "onorevole",  "senatore", "deputato",   "segretario", "podestà",    "vicepodestà", "questore",
-        "maresciallo", "governatore", "ambasciatore", "cardinale", "vescovo", "padre",   "ispettore",
-        "parroco",    "rettore",  "preside",    "maestro",   "maestra",     "mio",       "mia",
-        "caro",       "cara",     "lei",        "voi",       "tu",          "ingegnere", "architetto"};
+        "presidente",  "ministro",    "primo",         "sindaco",    "prefetto",   "direttore",   "direttrice",
+        "giudice",     "tenente",     "capitano",      "generale",   "colonnello", "commissario", "avvocato",
+        "dottore",     "professore",  "professoressa", "conte",      "contessa",   "marchese",    "duca",
+        "re",          "papa",        "stato",         "chi",        "who",        "dio",         "iddio",
+        "onorevole",   "senatore",    "deputato",      "segretario", "podestà",    "vicepodestà", "questore",
+        "maresciallo", "governatore", "ambasciatore",  "cardinale",  "vescovo",    "padre",       "ispettore",
+        "parroco",     "rettore",     "preside",       "maestro",    "maestra",    "mio",         "mia",
+        "caro",        "cara",        "lei",           "voi",        "tu",         "ingegnere",   "architetto"};
     for (auto r : kRoles)
       if (eq_ci(w, r)) return true;
     return false;
@@ -655,13 +655,13 @@ struct Scanner {
 
   // Capitalised words that end a name rather than continue it.
   static bool stop_word(std::string_view w) {
-    static constexpr std::string_view kStop[] = {"e",     "ed",    "ma",     "che",   "non",  "mi",    "ci",
-                                                 "il",    "la",    "lo",     "le",    "gli",  "un",    "una",
-                                                 "molto", "grazie", "ho",    "è",     "per",  "poi",   "sono",
-                                                 "della", "del",   "dal",    "dalla", "al",   "alla",  "con",
-                                                 "in",    "da",    "di",     "a",     "si",   "ha",    "era",
-                                                 "gentile", "gentilissimo", "gentilissima", "bravo", "brava",
-                                                 "cortese", "servizio", "assistenza", "buongiorno", "salve"};
+    static constexpr std::string_view kStop[] = {
+        "e",       "ed",       "ma",         "che",        "non",          "mi",           "ci",    "il",
+        "la",      "lo",       "le",         "gli",        "un",           "una",          "molto", "grazie",
+        "ho",      "è",        "per",        "poi",        "sono",         "della",        "del",   "dal",
+        "dalla",   "al",       "alla",       "con",        "in",           "da",           "di",    "a",
+        "si",      "ha",       "era",        "gentile",    "gentilissimo", "gentilissima", "bravo", "brava",
+        "cortese", "servizio", "assistenza", "buongiorno", "salve"};
     for (auto s : kStop)
       if (eq_ci(w, s)) return true;
     return false;
@@ -727,9 +727,8 @@ struct Scanner {
   // Street names after a cue word [s, e): capitalised words (particles between them), then an
   // optional comma and "n." and the house number (digits, an optional letter or /part).
   std::size_t address(std::size_t s, std::size_t e) {
-    static constexpr std::string_view kParticles[] = {"di",  "del", "della", "dei",  "degli", "delle", "dello",
-                                                      "de",  "da",  "in",    "sul",  "sulla", "al",    "alla",
-                                                      "dell'", "d'"};
+    static constexpr std::string_view kParticles[] = {"di", "del", "della", "dei",   "degli", "delle", "dello", "de",
+                                                      "da", "in",  "sul",   "sulla", "al",    "alla",  "dell'", "d'"};
     std::size_t p = e;
     if (!at(t, p, ' ')) return 0;
     std::size_t words = 0, particles = 0;
@@ -784,8 +783,10 @@ struct Scanner {
     if (words == 0 || last_particle) return 0;
     if (at(t, p, ',')) ++p;
     p = skip_spaces(p);
-    if (t.substr(p, 2) == "n.") p = skip_spaces(p + 2);
-    else if (t.substr(p, 3) == "n°" || t.substr(p, 3) == "nr.") p = skip_spaces(p + 3);
+    if (t.substr(p, 2) == "n.")
+      p = skip_spaces(p + 2);
+    else if (t.substr(p, 3) == "n°" || t.substr(p, 3) == "nr.")
+      p = skip_spaces(p + 3);
     const std::size_t ns = p;
     while (p < t.size() && is_digit(t[p]) && p - ns < 5) ++p;
     if (p == ns || p - ns > 4) return 0;
@@ -826,10 +827,13 @@ struct Scanner {
       const std::size_t ys = p;
       if (number(p, 2, 4) < 0 || p - ys == 3) return;
     } else {
-      if (at(t, p, ' ')) ++p;
-      else return;
-      static constexpr std::string_view kMonths[] = {"gennaio", "febbraio", "marzo",     "aprile",  "maggio",   "giugno",
-                                                     "luglio",  "agosto",   "settembre", "ottobre", "novembre", "dicembre"};
+      if (at(t, p, ' '))
+        ++p;
+      else
+        return;
+      static constexpr std::string_view kMonths[] = {"gennaio",   "febbraio", "marzo",    "aprile",
+                                                     "maggio",    "giugno",   "luglio",   "agosto",
+                                                     "settembre", "ottobre",  "novembre", "dicembre"};
       const std::size_t me = name_word(p);
       bool month = false;
       for (auto m : kMonths) month = month || eq_ci(t.substr(p, me - p), m);
@@ -1004,9 +1008,8 @@ struct Scanner {
         if (j < n && is_digit(b[j])) {
           code = len <= 6;
         } else if (j + 1 < n && b[j] == ' ' && len <= 6) {
-          code = is_digit(b[j + 1]) ||
-                 (len == 3 && j + 5 < n && is_alpha(b[j + 1]) && is_alpha(b[j + 2]) && is_alpha(b[j + 3]) &&
-                  b[j + 4] == ' ' && is_digit(b[j + 5]));
+          code = is_digit(b[j + 1]) || (len == 3 && j + 5 < n && is_alpha(b[j + 1]) && is_alpha(b[j + 2]) &&
+                                        is_alpha(b[j + 3]) && b[j + 4] == ' ' && is_digit(b[j + 5]));
         } else if (len == 16 && is_upper(b[i])) {
           code = true;
         }
@@ -1107,8 +1110,10 @@ std::string canonical(PiiKind kind, std::string_view surface) {
     }
   }
   if (kind == PiiKind::phone) {
-    if (c.starts_with("0039")) c.erase(0, 4);
-    else if (surface.starts_with("+39")) c.erase(0, 2);
+    if (c.starts_with("0039"))
+      c.erase(0, 4);
+    else if (surface.starts_with("+39"))
+      c.erase(0, 2);
   }
   if (kind == PiiKind::partita_iva && c.starts_with("IT")) c.erase(0, 2);
   return c;
@@ -1199,8 +1204,8 @@ std::string mask(std::string_view text, const MaskOptions& options) {
   return mask(text, options, spans);
 }
 
-std::vector<std::vector<PiiSpan>> find_pii_batch(std::span<const std::string_view> texts,
-                                                 const PiiOptions& options, unsigned threads) {
+std::vector<std::vector<PiiSpan>> find_pii_batch(std::span<const std::string_view> texts, const PiiOptions& options,
+                                                 unsigned threads) {
   const Mask m = mask_of(options.kinds);
   const NameList* list = names_for(m, options.data_dir);  // read (or fail) once, before the threads
   std::vector<std::vector<PiiSpan>> out(texts.size());
@@ -1215,8 +1220,8 @@ std::vector<std::string> mask_batch(std::span<const std::string_view> texts, con
     throw std::invalid_argument("mask_batch: style pseudonym needs a key (MaskOptions::key is empty)");
   names_for(mask_of(options.kinds), options.data_dir);  // read (or fail) once, before the threads
   std::vector<std::string> out(texts.size());
-  detail::parallel_for(texts.size(), threads, "mask_batch", "text", [&](std::size_t i) { out[i] = mask(texts[i], options); },
-                       256);
+  detail::parallel_for(
+      texts.size(), threads, "mask_batch", "text", [&](std::size_t i) { out[i] = mask(texts[i], options); }, 256);
   return out;
 }
 

@@ -62,6 +62,13 @@ SentimentClassifier::SentimentClassifier(SentimentOptions options, SentimentLexi
   build();
 }
 
+void SentimentClassifier::set_threads(unsigned threads) {
+  if (threads > DriverOptions::kMaxThreads)
+    throw std::invalid_argument("SentimentClassifier: threads " + std::to_string(threads) +
+                                " is more than the limit of " + std::to_string(DriverOptions::kMaxThreads));
+  options_.threads = threads;
+}
+
 void SentimentClassifier::build() { scorer_ = std::make_shared<const Scorer>(lexicon_); }
 
 SentimentClassifier SentimentClassifier::default_model(const std::string& data_dir) {

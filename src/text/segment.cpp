@@ -41,10 +41,10 @@ namespace {
 // - Western, eyes [nose] mouth: :-) ;)) :-))) :'( :'D :DD :** =) >:( xD XDD. A repeated mouth is part of
 //   the emoticon (one token, as PoSTWITA keeps ;DD). The mouths an eye takes:
 constexpr std::string_view kMouthsColon = ")(][DPpOo*|/\\3cCSs@";  // :) :( :] :D :P :p :O :o :* :| :/ :\ :3 :c :S :@
-constexpr std::string_view kMouthsSemicolon = ")(][DPp*";             // ;) ;( ;D ;P ;*
-constexpr std::string_view kMouthsEquals = ")(][DP";                  // =) =( =D =P
-constexpr std::string_view kMouthsX = "DP";                           // xD XD xP (x is a letter: only before D or P)
-constexpr std::string_view kRepeatedMouths = ")(][DP*";               // :))) :((( ;DD :PP :**
+constexpr std::string_view kMouthsSemicolon = ")(][DPp*";          // ;) ;( ;D ;P ;*
+constexpr std::string_view kMouthsEquals = ")(][DP";               // =) =( =D =P
+constexpr std::string_view kMouthsX = "DP";                        // xD XD xP (x is a letter: only before D or P)
+constexpr std::string_view kRepeatedMouths = ")(][DP*";            // :))) :((( ;DD :PP :**
 // - Reversed, mouth [nose] eyes: (: (-: ): D: c: C: ((: (never right after a word: "(vedi sotto):" is a
 //   parenthesis and a colon).
 constexpr std::string_view kReversedMouths = "()DcC";
@@ -54,9 +54,9 @@ struct EasternEye {
   char eye;
   std::string_view mouths;
 };
-constexpr EasternEye kEasternEyes[] = {{'^', "_.-o"}, {'*', "_.-oO"}, {'-', "_."}, {'T', "_"}, {'o', "_."},
-                                       {'O', "_."},   {'u', "_."},    {'x', "_"},  {'X', "_"}, {'>', "_."},
-                                       {';', "_"},    {'=', "_"}};
+constexpr EasternEye kEasternEyes[] = {{'^', "_.-o"}, {'*', "_.-oO"}, {'-', "_."}, {'T', "_"},
+                                       {'o', "_."},   {'O', "_."},    {'u', "_."}, {'x', "_"},
+                                       {'X', "_"},    {'>', "_."},    {';', "_"},  {'=', "_"}};
 
 constexpr bool has(std::string_view set, unsigned char c) { return set.find(static_cast<char>(c)) != set.npos; }
 
@@ -96,15 +96,13 @@ constexpr bool emoticon_pair(unsigned char a, unsigned char b) {
 
 // Lower-case abbreviations that keep their period (UD Italian data, Italian style guides).
 constexpr std::string_view kAbbreviations[] = {
-    "a.c",      "ago",    "apr",    "arch",   "art",  "artt", "avv", "ca",    "cap",  "capp",   "cfr", "cit",
-    "cod",      "dic",    "distr",  "dom",    "dott", "dr",   "ecc", "egr",   "es",   "etc",    "fax", "feb",
-    "fig",      "figg",   "fr",     "gen",    "gent", "geom", "gio", "giu",   "ibid", "ing",    "int", "jr",
-    "l",        "lett",   "lug",    "lun",    "mag",  "mar",  "max", "mer",   "min",  "mons",   "mr",  "mrs",
-    "ms",       "n",      "nn",     "nov",    "nr",   "num",  "on",  "op",    "ott",  "p",      "pag", "pagg",
-    "pp",       "prof",   "prop",   "pt",     "rag",  "reg",  "rep", "s",     "sab",  "sac",    "sen", "set",
-    "sett",     "sig",    "sigg",   "sigra",  "sr",   "ss",   "st",  "spett", "spa",  "srl",    "snc", "tab",
-    "tel",      "tot",    "ult",    "v",      "vd",   "ven",  "vol", "voll",  "vs",   "approx", "cca", "dott.ssa",
-    "prof.ssa", "sig.ra", "sig.na", "avv.ssa",
+    "a.c", "ago", "apr", "arch", "art", "artt", "avv", "ca", "cap", "capp", "cfr", "cit", "cod", "dic", "distr", "dom",
+    "dott", "dr", "ecc", "egr", "es", "etc", "fax", "feb", "fig", "figg", "fr", "gen", "gent", "geom", "gio", "giu",
+    "ibid", "ing", "int", "jr", "l", "lett", "lug", "lun", "mag", "mar", "max", "mer", "min", "mons", "mr", "mrs", "ms",
+    "n", "nn", "nov", "nr", "num", "on", "op", "ott", "p", "pag", "pagg", "pp", "prof", "prop", "pt", "rag", "reg",
+    "rep", "s", "sab", "sac", "sen", "set", "sett", "sig", "sigg", "sigra", "sr", "ss", "st", "spett", "spa", "srl",
+    "snc", "tab", "tel", "tot", "ult", "v", "vd", "ven", "vol", "voll", "vs", "approx", "cca", "dott.ssa", "prof.ssa",
+    "sig.ra", "sig.na", "avv.ssa",
     // Of letters and notices (prontuari delle abbreviazioni della corrispondenza): att. (attenzione,
     // attuale), sec./secc. (secolo, secondi), sez. (sezione), rif. (riferimento), racc. (raccomandata).
     "att", "sec", "secc", "sez", "rif", "racc"};
@@ -464,8 +462,8 @@ class Scanner {
       const std::string_view mouths = western_mouths(eyes);
       if (!mouths.empty()) {
         ++k;
-        if (at(k) == '\'') ++k;                                        // a tear :'(
-        if (at(k) == '-' && eyes != 'x' && eyes != 'X') ++k;         // a nose :-)
+        if (at(k) == '\'') ++k;                               // a tear :'(
+        if (at(k) == '-' && eyes != 'x' && eyes != 'X') ++k;  // a nose :-)
         const unsigned char mouth = at(k);
         if (mouth && has(mouths, mouth) && !(mouth == '/' && at(k + 1) == '/')) {  // not the :// of a URL
           std::size_t j = k + 1;
@@ -503,8 +501,8 @@ class Scanner {
       return i;
     }
     const unsigned char close = at(k);
-    const bool pair = close == c0 || (c0 == 'o' && close == 'O') || (c0 == 'O' && close == 'o') ||
-                      (c0 == '>' && close == '<');
+    const bool pair =
+        close == c0 || (c0 == 'o' && close == 'O') || (c0 == 'O' && close == 'o') || (c0 == '>' && close == '<');
     if (!pair) return i;
     std::size_t j = k + 1;
     if (c0 == '^' && k == i + 1)

@@ -131,3 +131,13 @@ def test_errors_name_the_value():
         perche.SentimentLexicon.parse("x\t5\n")
     with pytest.raises(TypeError, match="lexicon is a int"):
         perche.SentimentClassifier(lexicon=3).fit(["a", "b"], ["positive", "negative"])
+
+
+def test_set_threads_changes_threads_not_results(default):
+    texts = ["gentile", "pessimo", "ok grazie"] * 200
+    clf = perche.SentimentClassifier.from_bytes(default.to_bytes())
+    want = clf.predict_proba(texts)
+    assert clf.set_threads(1).threads == 1
+    np.testing.assert_array_equal(clf.predict_proba(texts), want)
+    with pytest.raises(ValueError, match="threads 5000 is more than the limit"):
+        clf.set_threads(5000)

@@ -722,11 +722,11 @@ inline std::optional<NpsResult> nps(const NpsCounts& counts, const NpsOptions& o
       break;
     case CiMethod::bootstrap: {
       r.center = r.score;
-      auto reps = detail::bootstrap_histogram(
-          detail::smoothed_shares({r.detractor_share, r.passive_share, r.promoter_share}, r.n_design,
-                                  detail::rocks_pseudo()),
-          r.n_design, options.bootstrap_samples, options.seed,
-          [](const std::vector<double>& c, double n) { return 100.0 * (c[2] - c[0]) / n; });
+      auto reps =
+          detail::bootstrap_histogram(detail::smoothed_shares({r.detractor_share, r.passive_share, r.promoter_share},
+                                                              r.n_design, detail::rocks_pseudo()),
+                                      r.n_design, options.bootstrap_samples, options.seed,
+                                      [](const std::vector<double>& c, double n) { return 100.0 * (c[2] - c[0]) / n; });
       detail::percentile_interval(std::move(reps), options.confidence, r.ci_low, r.ci_high, r.se);
       break;
     }
@@ -819,10 +819,9 @@ inline std::optional<Comparison> nps_compare(const NpsCounts& a, const NpsCounts
   if (options.method != CiMethod::bootstrap) return c;
   const auto stat = [](const std::vector<double>& h, double n) { return 100.0 * (h[2] - h[0]) / n; };
   const auto draw = [&](const NpsResult& r, std::uint64_t seed) {
-    return detail::bootstrap_histogram(
-        detail::smoothed_shares({r.detractor_share, r.passive_share, r.promoter_share}, r.n_design,
-                                detail::rocks_pseudo()),
-        r.n_design, options.bootstrap_samples, seed, stat);
+    return detail::bootstrap_histogram(detail::smoothed_shares({r.detractor_share, r.passive_share, r.promoter_share},
+                                                               r.n_design, detail::rocks_pseudo()),
+                                       r.n_design, options.bootstrap_samples, seed, stat);
   };
   auto reps_a = draw(*ra, options.seed);
   const auto reps_b = draw(*rb, options.seed + 1);
@@ -896,9 +895,10 @@ inline std::optional<RatingResult> rating(const RatingCounts& counts_in, const R
                     (method == CiMethod::wilson && o.aggregation == Aggregation::top_box) ||
                     (method == CiMethod::adjusted_wald && o.aggregation == Aggregation::net);
   if (!fits)
-    detail::fail(where, "method " + std::string(detail::method_name(method)) +
-                            " does not fit this aggregation (mean: adjusted_t, t, wald, bootstrap; top_box: wilson, wald, "
-                            "bootstrap; net: adjusted_wald, wald, bootstrap)");
+    detail::fail(where,
+                 "method " + std::string(detail::method_name(method)) +
+                     " does not fit this aggregation (mean: adjusted_t, t, wald, bootstrap; top_box: wilson, wald, "
+                     "bootstrap; net: adjusted_wald, wald, bootstrap)");
   if (method == CiMethod::bootstrap) detail::check_bootstrap(where, o.bootstrap_samples);
 
   const RatingCounts counts = o.reversed ? counts_in.reversed() : counts_in;
@@ -1084,7 +1084,9 @@ inline Comparison compare(const RatingResult& a, const RatingResult& b, double c
       break;
     case Aggregation::mean: {
       // Variance of the pooled ratings about their common mean: within + between groups.
-      const auto m2 = [](const RatingResult& r) { return r.n_eff > 1.0 ? r.sd * r.sd * (r.n_eff - 1.0) / r.n_eff : 0.0; };
+      const auto m2 = [](const RatingResult& r) {
+        return r.n_eff > 1.0 ? r.sd * r.sd * (r.n_eff - 1.0) / r.n_eff : 0.0;
+      };
       const double m = (na * a.mean + nb * b.mean) / (na + nb);
       var_pool = (na * (m2(a) + (a.mean - m) * (a.mean - m)) + nb * (m2(b) + (b.mean - m) * (b.mean - m))) / (na + nb);
       break;
