@@ -279,7 +279,7 @@ def _table(head: list, rows: list, align: str) -> list:
     return out
 
 
-def _sentiment_rows(data: dict, metric: str) -> list:
+def _sentiment_rows(data: dict) -> list:
     """Per driver with sentiment: (driver dict, its sentiment dict, negative share, positive share)."""
     rows = []
     for d in _l(data.get("drivers")):
@@ -326,7 +326,7 @@ def _sentiment_text(data: dict, metric: str, L: dict) -> list:
     rows = [[_s(d.get("label"))[:26], _n(s.get("mentions")), _pct(neg), _pct(pos),
              "—" if _f(s.get("net")) is None else f"{_f(s.get('net')):+.0f}",
              _impact_ci(s, "negative", metric), _impact_ci(s, "positive", metric)]
-            for d, s, neg, pos in _sentiment_rows(data, metric)]
+            for d, s, neg, pos in _sentiment_rows(data)]
     if rows:
         lines += _table([L["driver"], L["mentions"], L["neg_share"], L["pos_share"], L["net"], L["neg_impact"],
                          L["pos_impact"]], rows, "<>>>>>>")
@@ -815,7 +815,7 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
         rows = [[_label(labels, d.get("driver")), _n(s.get("mentions")), _Td(_pct(neg), ("neg",)),
                  _Td(_pct(pos), ("pos",)), "—" if _f(s.get("net")) is None else f"{_f(s.get('net')):+.0f}",
                  _impact_ci(s, "negative", metric), _impact_ci(s, "positive", metric)]
-                for d, s, neg, pos in _sentiment_rows(data, metric)]
+                for d, s, neg, pos in _sentiment_rows(data)]
         if rows:
             body += f"<h3>{_e(L['sent_drivers'])}</h3>" + _html_table(
                 [L["driver"], L["mentions"], L["neg_share"], L["pos_share"], L["net"], L["neg_impact"],

@@ -14,6 +14,8 @@
 #include <perche/classify.hpp>
 #include <perche/error.hpp>
 
+#include "../io/file.hpp"
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -272,6 +274,17 @@ inline std::string_view unseal(std::string_view bytes, std::string_view magic, s
                       std::to_string(crc32(payload)) + "): the file is corrupted (byte " +
                       std::to_string(kHeader + size) + ")");
   return payload;
+}
+
+// Model::from_bytes of the file at `path` (read whole, at most max_bytes); a FormatError names the path.
+template <class Model>
+Model load_model(const std::string& path, std::uint64_t max_bytes) {
+  const std::string bytes = read_file(path, "model", max_bytes);
+  try {
+    return Model::from_bytes(bytes);
+  } catch (const FormatError& e) {
+    throw FormatError(std::string(e.what()) + " in '" + display_path(path) + "'");
+  }
 }
 
 }  // namespace perche::detail

@@ -127,12 +127,7 @@ void DriverClassifier::save(const std::string& path) const {
 }
 
 DriverClassifier DriverClassifier::load(const std::string& path, std::uint64_t max_bytes) {
-  const std::string bytes = detail::read_file(path, "model", max_bytes);
-  try {
-    return from_bytes(bytes);
-  } catch (const FormatError& e) {
-    throw FormatError(std::string(e.what()) + " in '" + detail::display_path(path) + "'");
-  }
+  return detail::load_model<DriverClassifier>(path, max_bytes);
 }
 
 }  // namespace perche

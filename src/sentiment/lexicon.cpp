@@ -366,10 +366,10 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     if (scope > 0) --scope;
     if (mod_left > 0) --mod_left;
     if (poco_left > 0) --poco_left;
-    if (troppo_left > 0 && --troppo_left == 0) {
-      troppo_left = 1;
-      finish_troppo();
-    }
+    if (troppo_left == 1)
+      finish_troppo();  // its reach ends on this word
+    else if (troppo_left > 1)
+      --troppo_left;
   };
 
   std::string stem;

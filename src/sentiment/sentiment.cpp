@@ -365,12 +365,7 @@ SentimentClassifier SentimentClassifier::from_bytes(std::string_view bytes) {
 void SentimentClassifier::save(const std::string& path) const { detail::write_file(path, to_bytes(), "model"); }
 
 SentimentClassifier SentimentClassifier::load(const std::string& path, std::uint64_t max_bytes) {
-  const std::string bytes = detail::read_file(path, "model", max_bytes);
-  try {
-    return from_bytes(bytes);
-  } catch (const FormatError& e) {
-    throw FormatError(std::string(e.what()) + " in '" + detail::display_path(path) + "'");
-  }
+  return detail::load_model<SentimentClassifier>(path, max_bytes);
 }
 
 }  // namespace perche
