@@ -9,6 +9,7 @@
 #include <perche/classify.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -65,6 +66,10 @@ py::dict explanation_dict(const Explanation& e, const std::string& text, bool co
   d["probability"] = e.probability;
   d["threshold"] = e.threshold;
   d["terms"] = terms;
+  const bool sentiment = !std::isnan(e.positive);
+  d["polarity"] = e.polarity.empty() ? py::object(py::none()) : py::object(py::str(e.polarity));
+  d["positive"] = sentiment ? py::object(py::float_(e.positive)) : py::object(py::none());
+  d["negative"] = sentiment ? py::object(py::float_(e.negative)) : py::object(py::none());
   return d;
 }
 
@@ -98,6 +103,9 @@ void bind_classify(py::module_& m) {
       .value("word", Analyzer::word)
       .value("char_wb", Analyzer::char_wb)
       .value("both", Analyzer::both);
+  py::enum_<ThresholdPolicy>(m, "ThresholdPolicy")
+      .value("per_driver", ThresholdPolicy::per_driver)
+      .value("global_", ThresholdPolicy::global);
   py::enum_<Norm>(m, "Norm").value("l2", Norm::l2).value("l1", Norm::l1).value("none", Norm::none);
 
   py::class_<TfidfOptions>(m, "TfidfOptions")
@@ -150,6 +158,9 @@ void bind_classify(py::module_& m) {
       .def_readwrite("logistic", &DriverOptions::logistic)
       .def_readwrite("cv_folds", &DriverOptions::cv_folds)
       .def_readwrite("threshold", &DriverOptions::threshold)
+      .def_readwrite("threshold_policy", &DriverOptions::threshold_policy)
+      .def_readwrite("sentiment", &DriverOptions::sentiment)
+      .def_readwrite("polarity_C", &DriverOptions::polarity_C)
       .def_readwrite("threads", &DriverOptions::threads)
       .def_readwrite("seed", &DriverOptions::seed);
 
@@ -263,17 +274,46 @@ void bind_classify(py::module_& m) {
       .def(
           "fit",
           [](DriverClassifier& c, const py::iterable& texts, const LabelMatrix& Y,
-             const std::optional<std::vector<std::string>>& drivers) -> DriverClassifier& {
+             const std::optional<std::vector<std::string>>& drivers, const std::optional<LabelMatrix>& positive,
+             const std::optional<LabelMatrix>& negative) -> DriverClassifier& {
+            if (positive.has_value() != negative.has_value())
+              throw py::value_error("DriverClassifier.fit: give both positive and negative labels, or neither");
             const perche_py::Utf8Texts owned(texts, "DriverClassifier.fit", utf8_policy(c));
             const auto& v = owned.views();
             py::gil_scoped_release release;
             auto [names, options] = shared(&c, [&] { return std::pair(c.drivers(), c.options()); });
             DriverClassifier fresh(drivers ? *drivers : names, options);
-            fresh.fit(v, Y);
+            if (positive)
+              fresh.fit(v, Y, *positive, *negative);
+            else
+              fresh.fit(v, Y);
             replace(c, std::move(fresh));
             return c;
           },
-          py::arg("texts"), py::arg("Y"), py::arg("drivers") = py::none(), py::return_value_policy::reference)
+          py::arg("texts"), py::arg("Y"), py::arg("drivers") = py::none(), py::arg("positive") = py::none(),
+          py::arg("negative") = py::none(), py::return_value_policy::reference)
+      .def_property_readonly("has_sentiment",
+                             [](const DriverClassifier& c) { return read(&c, [&] { return c.has_sentiment(); }); })
+      .def_property_readonly(
+          "polarity_threshold", [](const DriverClassifier& c) { return read(&c, [&] { return c.polarity_threshold(); }); })
+      .def(
+          "predict_polarity",
+          [](const DriverClassifier& c, const py::iterable& texts) {
+            const perche_py::Utf8Texts owned(texts, "DriverClassifier.predict_polarity", utf8_policy(c));
+            const auto& v = owned.views();
+            Polarity p = read(&c, [&] { return c.predict_polarity(v); });
+            return py::make_tuple(std::move(p.positive), std::move(p.negative));
+          },
+          py::arg("texts"))
+      .def(
+          "predict_polarity_proba",
+          [](const DriverClassifier& c, const py::iterable& texts) {
+            const perche_py::Utf8Texts owned(texts, "DriverClassifier.predict_polarity_proba", utf8_policy(c));
+            const auto& v = owned.views();
+            auto p = read(&c, [&] { return c.predict_polarity_proba(v); });
+            return py::make_tuple(std::move(p.first), std::move(p.second));
+          },
+          py::arg("texts"))
       .def_property_readonly("fitted", [](const DriverClassifier& c) { return read(&c, [&] { return c.fitted(); }); })
       .def_property_readonly("drivers", [](const DriverClassifier& c) { return read(&c, [&] { return c.drivers(); }); })
       .def_property_readonly("options", [](const DriverClassifier& c) { return read(&c, [&] { return c.options(); }); })

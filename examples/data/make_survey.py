@@ -1053,8 +1053,11 @@ def generate(rows, seed):
                     break
             codes = [d for d, _ in drivers]
             label = "|".join(d for d in DRIVER_ORDER if d in codes)
+        polarity = dict(drivers) if motivo else {}
+        praised = "|".join(d for d in DRIVER_ORDER if polarity.get(d) == "pos")
+        blamed = "|".join(d for d in DRIVER_ORDER if polarity.get(d) == "neg")
         out.append({"row": [i, date.isoformat(), channel, segment, stage, nps, ces, csat,
-                            motivo, label],
+                            motivo, label, praised, blamed],
                     "drivers": drivers if motivo else []})
     return out
 
@@ -1074,7 +1077,7 @@ def main():
     with open(args.out, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["id", "data", "canale", "segmento", "fase", "nps", "ces", "csat", "motivo",
-                    "driver"])
+                    "driver", "positivi", "negativi"])
         w.writerows(r["row"] for r in rows)
 
 

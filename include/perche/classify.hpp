@@ -16,13 +16,18 @@
 #include <perche/matrix.hpp>
 #include <perche/text.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -221,6 +226,17 @@ class LogisticRegression {
 // DriverClassifier
 // ---------------------------------------------------------------------------------------------
 
+class SentimentClassifier;  // perche/sentiment.hpp: the lexicon that a sentiment model reads
+
+/// How fit() chooses the decision thresholds when DriverOptions::cv_folds ≥ 2, from out-of-fold
+/// probabilities.
+enum class ThresholdPolicy : std::uint8_t {
+  per_driver,  ///< each driver's own threshold maximizing its F1
+  /// one threshold for every driver maximizing micro-F1 over all of them: steadier for rare
+  /// drivers, whose own thresholds follow a handful of out-of-fold examples
+  global,
+};
+
 struct DriverOptions {
   /// Features. The default, chosen by 5-fold cross-validation on ABSITA 2018 (benchmarks/
   /// eval_absita.py): words with negation scope (no stemming), word 1–2-grams and char_wb
@@ -232,6 +248,14 @@ struct DriverOptions {
   /// (cv_folds ≥ 2), or this fixed value for every driver when cv_folds is 0.
   int cv_folds = 5;
   double threshold = 0.5;
+  /// Chosen by nested cross-validation on ABSITA 2018 (benchmarks/eval_absita.py --nested).
+  ThresholdPolicy threshold_policy = ThresholdPolicy::global;
+  /// Aspect-based sentiment: besides whether a driver is present, learn whether it is spoken of
+  /// positively and/or negatively (fit with positive and negative labels; predict_polarity).
+  bool sentiment = false;
+  /// C of the polarity models (their other options are `logistic`'s): 20 by 5-fold cross-validation
+  /// on ABSITA 2018 (benchmarks/eval_absita.py --sentiment; 5 scores 0.005 lower).
+  double polarity_C = 20.0;
   /// 0: all cores; more than the cores are clamped to them when used; above kMaxThreads the
   /// constructor throws std::invalid_argument (and a model file saying so is a FormatError).
   unsigned threads = 0;
@@ -265,6 +289,20 @@ struct Explanation {
   double probability;
   double threshold;
   std::vector<Contribution> terms;  ///< by decreasing weight; positive first
+  /// Sentiment models: "positive", "negative", "mixed" (both) or "neutral" (neither) as
+  /// predict_polarity() decides for a present driver, "" for a driver below its threshold or a
+  /// model without sentiment; and the probabilities that the driver, present, is spoken of
+  /// positively and negatively (NaN without sentiment).
+  std::string polarity;
+  double positive = std::numeric_limits<double>::quiet_NaN();
+  double negative = std::numeric_limits<double>::quiet_NaN();
+};
+
+/// The polarity of each driver of each text (DriverClassifier::predict_polarity): n × drivers 0/1
+/// each; both 1: mixed; a driver not present is 0 in both (the ABSITA 2018 convention).
+struct Polarity {
+  LabelMatrix positive;
+  LabelMatrix negative;
 };
 
 /// Multi-label one-vs-rest driver classifier: one tokenizer + vectorizer, one logistic regression
@@ -284,6 +322,18 @@ class DriverClassifier {
   /// Y: texts.size() × drivers rows of 0/1. A driver with no positive (or no negative) example
   /// throws std::invalid_argument naming it. Returns *this.
   DriverClassifier& fit(std::span<const std::string_view> texts, const LabelMatrix& Y);
+  /// A sentiment model (DriverOptions::sentiment): positive and negative are n × drivers 0/1 like
+  /// Y, 1 where the text speaks of the driver positively (negatively); both 1: mixed; both 0 for a
+  /// present driver: neutral. Where Y is 0 both must be 0. Besides the presence models this fits,
+  /// for each polarity, a logistic regression per driver on the texts that mention it and one
+  /// pooled over the drivers, on the TF-IDF features and the sentiment lexicon's
+  /// (SentimentClassifier::lexicon_features, the shipped lexicon); P(polarity | driver present) is
+  /// their mean (the pooled model alone for a driver whose mentions hold one polarity only). One
+  /// polarity threshold for all drivers is chosen by cross-validation as the presence thresholds
+  /// are. Throws std::invalid_argument on a shape mismatch, a value other than 0/1, a polarity
+  /// without presence (naming row and driver), or when the options say no sentiment.
+  DriverClassifier& fit(std::span<const std::string_view> texts, const LabelMatrix& Y, const LabelMatrix& positive,
+                        const LabelMatrix& negative);
 
   bool fitted() const { return !models_.empty(); }
   const std::vector<std::string>& drivers() const { return drivers_; }
@@ -312,6 +362,16 @@ class DriverClassifier {
   /// Precision/recall/F1 of predict(texts) against Y.
   Evaluation evaluate(std::span<const std::string_view> texts, const LabelMatrix& Y) const;
 
+  /// Whether the model learnt polarities (fitted with DriverOptions::sentiment).
+  bool has_sentiment() const { return !polarity_bias_.empty(); }
+  /// P(positive | driver present) and P(negative | driver present), n × drivers each (whatever the
+  /// presence probability). Throws std::logic_error for a model without sentiment.
+  std::pair<Matrix, Matrix> predict_polarity_proba(std::span<const std::string_view> texts) const;
+  /// For each driver predict() finds present: positive when P(positive | present) ≥
+  /// polarity_threshold(), negative likewise (both: mixed; neither: neutral).
+  Polarity predict_polarity(std::span<const std::string_view> texts) const;
+  double polarity_threshold() const { return polarity_threshold_; }
+
   /// Versioned binary model (magic "PERCHEDC", format version, CRC-32). Throws FormatError on any
   /// problem reading, std::runtime_error when the file cannot be written.
   std::string to_bytes() const;
@@ -329,6 +389,15 @@ class DriverClassifier {
  private:
   std::size_t index_of(std::string_view driver) const;
   std::vector<double> probabilities(const TfidfVectorizer::Row& row) const;  // sigmoid(bias + row · weights)
+  // The 2 × drivers polarity probabilities of a text (positive first) from its TF-IDF row.
+  std::vector<double> polarity_probabilities(std::string_view text, const TfidfVectorizer::Row& row) const;
+  LogisticOptions polarity_logistic() const {
+    LogisticOptions o = options_.logistic;
+    o.C = options_.polarity_C;
+    return o;
+  }
+  void fit_models(std::span<const std::string_view> texts, const LabelMatrix& Y, const LabelMatrix* positive,
+                  const LabelMatrix* negative);
 
   std::vector<std::string> drivers_;
   DriverOptions options_;
@@ -340,7 +409,29 @@ class DriverClassifier {
   // feature are contiguous), for fast scoring.
   std::vector<double> weights_;
   std::vector<double> bias_;
-  void finish();  // fills weights_ and bias_ from models_
+  void finish();  // fills weights_ and bias_ (and the polarity weights) from the models
+
+  // Sentiment models. The lexicon's reader (an unfitted SentimentClassifier over the lexicon),
+  // then for positive and negative: a model per driver (unfitted where the driver's mentions hold
+  // one polarity only) and the pooled one, over [TF-IDF features | lexicon features].
+  std::shared_ptr<const SentimentClassifier> lexicon_;
+  std::array<std::vector<LogisticRegression>, 2> polarity_models_;
+  std::array<std::optional<LogisticRegression>, 2> pooled_;
+  double polarity_threshold_ = 0.5;
+  // (features + lexicon features) × (2 × 2 drivers): for each polarity, the per-driver model's
+  // weights then the pooled model's, contiguous per feature; the matching biases.
+  std::vector<double> polarity_weights_;
+  std::vector<double> polarity_bias_;
+  // The polarity models read the lexicon twice: over the whole text (SentimentClassifier's
+  // features) and near each driver: the rules' matches weighed by exp(−distance / kNear) in words
+  // to the driver's anchors, its words of largest presence weight (kAnchors a driver, by stem).
+  static constexpr std::size_t kLocalFeatures = 3;
+  static constexpr std::size_t kAnchors = 25;
+  static constexpr double kNear = 3.0;
+  std::unordered_map<std::string, std::vector<std::pair<std::uint32_t, double>>> anchors_;
+  std::size_t polarity_columns() const;  // TF-IDF features + lexicon features + local features
+  // The lexicon features of a text (`sentence`) and for each driver its local ones (k × kLocalFeatures).
+  void read_lexicon(std::string_view text, std::span<double> sentence, std::span<double> local) const;
 };
 
 /// Precision/recall/F1 of predictions against truth (same shape; names label the columns).

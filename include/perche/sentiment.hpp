@@ -137,6 +137,7 @@ class SentimentClassifier {
 
   /// n × kLexiconFeatures: the lexicon features of each text (what the model sees of the lexicon).
   Matrix lexicon_features(std::span<const std::string_view> texts) const;
+  std::array<double, kLexiconFeatures> lexicon_features(std::string_view text) const;
 
   /// n × 4 probabilities in classes() order.
   Matrix predict_proba(std::span<const std::string_view> texts) const;
@@ -155,6 +156,7 @@ class SentimentClassifier {
 
  private:
   struct Scorer;  // the lexicon's index and rules (src/sentiment/lexicon.cpp)
+  friend class DriverClassifier;  // reads the rules' matches near each driver (aspect sentiment)
   std::size_t n_word_features() const { return vectorizer_.fitted() ? vectorizer_.features().size() : 0; }
   void build();  // scorer_ from lexicon_
   // Probabilities from the lexicon features and a TF-IDF row (empty without words).

@@ -239,9 +239,14 @@ struct SurveySentiment {
   /// detractors with a comment, the share whose comment is positive.
   std::optional<double> promoters_negative{}, detractors_positive{};
   std::uint64_t promoters = 0, detractors = 0;  ///< with a comment
+  /// Where the sentiment of a driver's mention comes from: "driver", the polarity of the driver in
+  /// the comment from a driver + sentiment model (DriverOptions::sentiment); "comment", the
+  /// sentiment of the whole comment (other labellers).
+  std::string drivers_from = "comment";
 };
 
-/// Sentiment of one driver's mentions: the class of each mentioning comment, and the impact of its
+/// Sentiment of one driver's mentions: the class of each mention (SurveySentiment::drivers_from
+/// says whether the driver's own polarity or the comment's), and the impact of its
 /// negative (negative or mixed) and of its positive (positive or mixed) mentions separately, as
 /// DriverImpact defines impact (score of all − score without those mentioners, bootstrap interval).
 struct DriverSentiment {

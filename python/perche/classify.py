@@ -489,20 +489,35 @@ def _texts(texts, what):
     return out
 
 
+_POLICIES = {"per_driver": _core.ThresholdPolicy.per_driver, "global": _core.ThresholdPolicy.global_}
+
+
+def _threshold_shown(o):
+    """The `threshold` argument that gives these options: the policy's name, or the fixed value."""
+    if o.cv_folds == 0:
+        return o.threshold
+    return "global" if o.threshold_policy == _core.ThresholdPolicy.global_ else "per_driver"
+
+
 def _driver_shown(o) -> str:
     return (f"{_tfidf_shown(o.features)}, {_logistic_shown(o.logistic)}, cv_folds={o.cv_folds!r}, "
-            f"threshold={o.threshold!r}, threads={o.threads!r}, seed={o.seed!r}")
+            f"threshold={_threshold_shown(o)!r}, sentiment={o.sentiment!r}, polarity_C={o.polarity_C!r}, "
+            f"threads={o.threads!r}, seed={o.seed!r}")
 
 
 @_doc(defaults=_driver_shown(_core.DriverOptions()))
 class DriverClassifier(Estimator, _core.DriverClassifier):
     """Multi-label driver classifier: perche.Tokenizer → TfidfVectorizer → one logistic regression
-    per driver, with a per-driver threshold chosen by cross-validation to maximize F1.
+    per driver, with thresholds chosen by cross-validation to maximize F1; with sentiment=True also
+    the polarity of each present driver (aspect-based sentiment).
 
     DriverClassifier(drivers=None, **options). Options (keyword only): the TfidfVectorizer options
     (tokenizer, analyzer, ngram_range, char_ngram_range, min_df, max_df, max_features,
     sublinear_tf, use_idf, smooth_idf, norm), the LogisticRegression options (C, fit_intercept,
-    class_weight, tol, max_iter, solver), cv_folds (0: fixed threshold), threshold, threads (0: all
+    class_weight, tol, max_iter, solver), cv_folds (0: the fixed threshold), threshold ("global":
+    one threshold for all drivers, "per_driver": each its own, both chosen by cross-validation; a
+    number in (0, 1): that fixed threshold, with cv_folds=0), sentiment (fit then takes positive=
+    and negative= labels; predict_polarity), polarity_C (C of the polarity models), threads (0: all
     cores), seed. A scikit-learn multi-label classifier on raw texts: get_params, set_params,
     clone, score (subset accuracy), classes_ (the driver names). Options are checked by fit; those
     left None (norm: "default") take the tuned C++ defaults (perche::DriverOptions in
@@ -511,7 +526,7 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
 
     _FEATURES = _TFIDF_OPTIONS
     _LOGISTIC = _LOGISTIC_OPTIONS
-    _OWN = ("cv_folds", "threshold", "threads", "seed")
+    _OWN = ("cv_folds", "sentiment", "polarity_C", "threads", "seed")
     _estimator_type = "classifier"
     _tag_input = "string"
     _tag_multi_label = True
@@ -519,7 +534,7 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
     def __init__(self, drivers=None, *, tokenizer=None, analyzer=None, ngram_range=None, char_ngram_range=None,
                  min_df=None, max_df=None, max_features=None, sublinear_tf=None, use_idf=None, smooth_idf=None,
                  norm="default", C=None, fit_intercept=None, class_weight=None, tol=None, max_iter=None, solver=None,
-                 cv_folds=None, threshold=None, threads=None, seed=None):
+                 cv_folds=None, threshold=None, sentiment=None, polarity_C=None, threads=None, seed=None):
         super().__init__([], _core.DriverOptions())  # an unfitted C++ object; fit builds it from the options
         self.drivers = drivers
         self.tokenizer = tokenizer
@@ -541,6 +556,8 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
         self.solver = solver
         self.cv_folds = cv_folds
         self.threshold = threshold
+        self.sentiment = sentiment
+        self.polarity_C = polarity_C
         self.threads = threads
         self.seed = seed
 
@@ -571,6 +588,16 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
         for k in self._OWN:
             if k in options:
                 setattr(opts, k, options[k])
+        t = options.get("threshold")
+        if isinstance(t, str):
+            if t not in _POLICIES:
+                raise ValueError(f"DriverClassifier: threshold {t!r} is unknown (expected \"global\", "
+                                 f"\"per_driver\" or a number in (0, 1))")
+            opts.threshold_policy = _POLICIES[t]
+        elif t is not None:
+            opts.threshold = t
+            if "cv_folds" not in options:
+                opts.cv_folds = 0  # a number is the threshold itself, not a start for cross-validation
         return opts
 
     @property
@@ -587,9 +614,12 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
             raise not_fitted("DriverClassifier: classes_ before fit")
         return np.asarray(self.drivers, dtype=object)
 
-    def fit(self, X, y):
+    def fit(self, X, y, positive=None, negative=None):
         """X: the texts. y: an n × k array of 0/1 (columns in `drivers` order), or for each text a
         list of driver names (drivers not given at construction are then the sorted names seen).
+        With sentiment=True, positive and negative: n × k arrays of 0/1 in the same order (or for
+        each text the names of the drivers it praises, blames), 1 where the text speaks of the
+        driver positively (negatively); both 1: mixed; both 0 where y is 1: neutral; 0 where y is 0.
         Returns self."""
         texts = _texts(X, "DriverClassifier.fit")
         given = list(self.__dict__.get("drivers") or [])
@@ -597,11 +627,28 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
         # old model or the new one, never a mix.
         fresh = _core.DriverClassifier(given, self._build_options())  # checks the arguments
         Y, names = self._labels(y, len(texts), given)
-        fresh.fit(texts, Y, names)
+        if (positive is None) != (negative is None):
+            raise ValueError("DriverClassifier.fit: give both positive and negative labels, or neither")
+        if positive is None:
+            fresh.fit(texts, Y, names)
+        else:
+            order = names or given
+            P = self._labels(positive, len(texts), order, "positive")[0]
+            N = self._labels(negative, len(texts), order, "negative")[0]
+            fresh.fit(texts, Y, names, P, N)
         self._adopt(fresh)
         return self
 
-    def _labels(self, Y, n, drivers):
+    def predict_polarity(self, X):
+        """(positive, negative): two n × k uint8 arrays of 0/1, columns in `drivers` order; a driver
+        that predict() does not find is 0 in both. Needs a model fitted with sentiment=True."""
+        return super().predict_polarity(_texts(X, "DriverClassifier.predict_polarity"))
+
+    def predict_polarity_proba(self, X):
+        """(P(positive | present), P(negative | present)): two n × k arrays, whatever the presence."""
+        return super().predict_polarity_proba(_texts(X, "DriverClassifier.predict_polarity_proba"))
+
+    def _labels(self, Y, n, drivers, what="Y"):
         """(n × k uint8 of 0/1, the driver names when Y named new ones, else None)."""
         names = None
         if not _names_per_text(Y):
@@ -613,11 +660,11 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
                 names = sorted({d for r in rows for d in r})
             arr = label_matrix(rows, names, "DriverClassifier.fit")
         if arr.ndim != 2 or arr.shape[0] != n:
-            raise ValueError(f"DriverClassifier.fit: Y has shape {arr.shape}, expected ({n}, drivers)")
+            raise ValueError(f"DriverClassifier.fit: {what} has shape {arr.shape}, expected ({n}, drivers)")
         bad = np.argwhere((arr != 0) & (arr != 1))
         if len(bad):
             i, j = bad[0]
-            raise ValueError(f"DriverClassifier.fit: Y[{i}, {j}] is {arr[i, j]!r}, expected 0 or 1")
+            raise ValueError(f"DriverClassifier.fit: {what}[{i}, {j}] is {arr[i, j]!r}, expected 0 or 1")
         return np.ascontiguousarray(arr, dtype=np.uint8), names
 
     def predict(self, X):
@@ -657,7 +704,8 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
     def _from_core(cls, core):
         o = core.options
         obj = cls(list(core.drivers), **_tfidf_params(o.features), **_logistic_params(o.logistic),
-                  cv_folds=o.cv_folds, threshold=o.threshold, threads=o.threads, seed=o.seed)
+                  cv_folds=o.cv_folds, threshold=_threshold_shown(o), sentiment=o.sentiment, polarity_C=o.polarity_C,
+                  threads=o.threads, seed=o.seed)
         obj._adopt(core)
         return obj
 

@@ -5,7 +5,7 @@
                    [--model PATH | --codebook [PATH] | --labels COL | --no-drivers] [--html OUT] [--json OUT]
                    [--lang it|en]
     perche report [FILE] ...          (= analyze --no-drivers: metrics only)
-    perche train FILE --text COL (--labels COL... | --codebook [PATH]) --out MODEL
+    perche train FILE --text COL (--labels COL... | --codebook [PATH]) [--positive COL --negative COL] --out MODEL
     perche classify FILE [--model MODEL | --codebook [PATH]] [--text COL] [--out OUT.csv] [--excel]
     perche tokenize [--tokens] [--stem] [--negation] < text
     perche mask FILE [--text COL]... [--kinds K,K] [--key-file F] [--out OUT.csv]
@@ -173,9 +173,17 @@ def train_command(args) -> int:
         raise CliError(f"no comment is labelled with driver(s) {', '.join(empty)}; "
                        "remove them or add examples (a model cannot learn a driver it never sees)")
     opts = {"cv_folds": args.cv_folds} if args.cv_folds is not None else {}
+    flags = _polarity_labels(table, args, names, keep)
+    if flags:
+        opts["sentiment"] = True
+        for q, F in zip(("positive", "negative"), flags):
+            bad = np.argwhere(F > Y)
+            if len(bad):
+                i, j = bad[0]
+                raise CliError(f"line {keep[i] + 2}: --{q} names driver {_t(names[j])} but --labels does not")
     _step(f"training on {args.file}")
     t0 = time.perf_counter()
-    clf = DriverClassifier(names, **opts).fit([texts[i] for i in keep], Y)
+    clf = DriverClassifier(names, **opts).fit([texts[i] for i in keep], Y, *flags)
     secs = time.perf_counter() - t0
     _step(f"writing {args.out}")
     with atomic_write(args.out, "wb") as f:  # whole or not at all, as every file the CLI writes
@@ -186,8 +194,32 @@ def train_command(args) -> int:
     print(f"  {'driver':<{width}}  {'examples':>8}  {'threshold':>9}")
     for j, (n, t) in enumerate(zip(names, clf.thresholds)):
         print(f"  {_t(n):<{width}}  {int(Y[:, j].sum()):>8}  {t:>9.3f}")
+    if flags:
+        print(f"  sentiment: {int(flags[0].sum())} positive and {int(flags[1].sum())} negative mentions; "
+              f"polarity threshold {clf.polarity_threshold:.3f}")
     print(f"model: {_t(args.out)}")
     return 0
+
+
+def _polarity_labels(table, args, names, keep) -> tuple:
+    """(positive, negative) n × k 0/1 from the --positive/--negative columns, in `names` order;
+    () when they are not given."""
+    if args.positive is None and args.negative is None:
+        return ()
+    if args.positive is None or args.negative is None:
+        raise CliError("--positive and --negative go together: give the columns of praised and blamed drivers")
+    if args.codebook is not None:
+        raise CliError("--positive/--negative need --labels (a codebook says which drivers, not how they are judged)")
+    out = []
+    for col in (args.positive, args.negative):
+        got, F = _core.gold_labels(table, [col], keep)
+        M = np.zeros((len(keep), len(names)), dtype=np.uint8)
+        for j, name in enumerate(got):
+            if name not in names:
+                raise CliError(f"column {_t(col)} names driver {_t(name)}, which --labels never names")
+            M[:, names.index(name)] = F[:, j]
+        out.append(M)
+    return tuple(out)
 
 
 # --- perche classify -----------------------------------------------------------------------------
@@ -423,6 +455,9 @@ def _parser() -> argparse.ArgumentParser:
     lab = tr.add_mutually_exclusive_group(required=True)
     lab.add_argument("--labels", nargs="+", help="one column of driver names joined by | ; or , — or one 0/1 column per driver")
     lab.add_argument("--codebook", nargs="?", const=True, help="label the comments with a codebook first (no file: the shipped one)")
+    tr.add_argument("--positive", help="column of the drivers each comment praises (names joined by | ; or ,); "
+                                       "with --negative: a driver + sentiment model")
+    tr.add_argument("--negative", help="column of the drivers each comment blames (with --positive)")
     tr.add_argument("--out", required=True, help="model file to write")
     tr.add_argument("--cv-folds", type=_count(0, 1000), help="folds for the per-driver thresholds (default 5; 0 = fixed 0.5)")
 

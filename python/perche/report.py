@@ -59,6 +59,11 @@ _L = {
         "sent_drivers": "Sentiment per driver", "neg_share": "neg. o misti", "pos_share": "positivi",
         "neg_impact": "impatto neg.", "pos_impact": "impatto pos.",
         "pain": "Punti dolenti", "delight": "Cosa piace", "neg_trend": "Quota di commenti negativi o misti per periodo",
+        "sent_note_driver": ("Sentiment per driver: il modello legge la polarità di ogni driver nel commento (in "
+                             "«gentili, ma ho atteso un'ora» la cortesia è positiva, l'attesa negativa); una menzione "
+                             "negativa o mista è un punto dolente, una positiva un punto di forza. Impatto delle "
+                             "menzioni negative = punteggio di tutti − punteggio senza chi ne parla in negativo (così "
+                             "per le positive), con intervallo bootstrap."),
         "sent_note": ("Sentiment per commento: un commento negativo o misto che cita un driver ne è un punto "
                       "dolente, uno positivo un punto di forza. Impatto delle menzioni negative = punteggio di "
                       "tutti − punteggio senza chi cita il driver in un commento negativo o misto (così per le "
@@ -99,6 +104,11 @@ _L = {
         "sent_drivers": "Sentiment by driver", "neg_share": "neg. or mixed", "pos_share": "positive",
         "neg_impact": "neg. impact", "pos_impact": "pos. impact",
         "pain": "Pain points", "delight": "Delights", "neg_trend": "Share of negative or mixed comments by period",
+        "sent_note_driver": ("Sentiment by driver: the model reads the polarity of each driver in the comment (in "
+                             "\"kind, but I waited an hour\" courtesy is positive, waiting negative); a negative or "
+                             "mixed mention is a pain point, a positive one a delight. Impact of negative mentions = "
+                             "score of all − score without those who speak of the driver negatively (likewise for "
+                             "positive ones), with a bootstrap interval."),
         "sent_note": ("Sentiment per comment: a negative or mixed comment that mentions a driver is one of its "
                       "pain points, a positive one a delight. Impact of negative mentions = score of all − score "
                       "without those who mention the driver in a negative or mixed comment (likewise for "
@@ -826,7 +836,8 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
                 [L["period"], L["n"], L["neg_share"]],
                 [[_s(p.get("period")), _n(p.get("comments")), _pct(p.get("share"))] for p in tr])
         out.append(f'<section id="sentiment"><h2>{_e(L["sentiment"])}</h2>{body}'
-                   f'<p class="note">{_e(L["sent_note"])}</p></section>')
+                   f'<p class="note">{_e(L["sent_note_driver" if st.get("drivers_from") == "driver" else "sent_note"])}'
+                   f'</p></section>')
     verbatims = _l(data.get("verbatims"))
     if verbatims:
         out.append(f'<section id="verbatims"><h2>{_e(L["verbatims"])}</h2>')

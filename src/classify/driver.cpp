@@ -3,10 +3,13 @@
 // per-driver threshold chosen on out-of-fold probabilities to maximize F1 (the "plug-in" rule of
 // Lipton, Elkan & Naryanaswamy 2014, "Optimal thresholding of classifiers to maximize F1").
 #include <perche/classify.hpp>
+#include <perche/sentiment.hpp>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <random>
@@ -17,6 +20,7 @@
 
 #include "../common/parallel.hpp"
 #include "../common/prefetch.hpp"
+#include "../sentiment/scorer.hpp"
 #include "../text/term_reader.hpp"
 #include "logit.hpp"
 
@@ -44,11 +48,12 @@ SparseMatrix take_rows(const SparseMatrix& X, const std::vector<std::size_t>& ro
 
 // The threshold maximizing F1 of (p ≥ t) against truth: sweep the distinct probabilities from the
 // top; the cut lies halfway to the next lower probability.
-double best_threshold(const std::vector<double>& p, const std::vector<std::uint8_t>& truth) {
+// `missed`: positives outside p that no threshold can find (they count in the recall).
+double best_threshold(const std::vector<double>& p, const std::vector<std::uint8_t>& truth, std::size_t missed = 0) {
   std::vector<std::size_t> order(p.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
-  const double positives = static_cast<double>(std::count(truth.begin(), truth.end(), 1));
+  const double positives = static_cast<double>(std::count(truth.begin(), truth.end(), 1) + missed);
   double best_f1 = -1, best_t = 0.5, tp = 0;
   for (std::size_t i = 0; i < order.size();) {
     std::size_t j = i;
@@ -62,6 +67,94 @@ double best_threshold(const std::vector<double>& p, const std::vector<std::uint8
     i = j;
   }
   return best_t;
+}
+
+// What the polarity models read of a set of texts: the TF-IDF rows, the lexicon features of each
+// text and the local lexicon features of each (text, driver).
+struct PolarityData {
+  const SparseMatrix& X;
+  const Matrix& L;                    // n × kLexiconFeatures
+  const std::vector<double>& local;   // n × k × n_local
+  std::size_t k, n_local;
+};
+using Cells = std::vector<std::pair<std::size_t, std::size_t>>;  // (text, driver)
+
+// One row a cell: [X_r | L_r | local_rj].
+SparseMatrix cell_rows(const PolarityData& d, const Cells& cells) {
+  const std::size_t cols = d.X.cols() + d.L.cols() + d.n_local;
+  std::vector<std::int64_t> indptr(cells.size() + 1, 0), indices;
+  std::vector<double> values;
+  auto put = [&](std::size_t column, double v) {
+    indices.push_back(static_cast<std::int64_t>(column));
+    values.push_back(v);
+  };
+  for (std::size_t c = 0; c < cells.size(); ++c) {
+    const auto [r, j] = cells[c];
+    const auto row = d.X.row(r);
+    indices.insert(indices.end(), row.indices.begin(), row.indices.end());
+    values.insert(values.end(), row.values.begin(), row.values.end());
+    for (std::size_t l = 0; l < d.L.cols(); ++l) put(d.X.cols() + l, d.L(r, l));
+    for (std::size_t l = 0; l < d.n_local; ++l) put(d.X.cols() + d.L.cols() + l, d.local[(r * d.k + j) * d.n_local + l]);
+    indptr[c + 1] = static_cast<std::int64_t>(indices.size());
+  }
+  return SparseMatrix(cells.size(), cols, std::move(indptr), std::move(indices), std::move(values));
+}
+
+// The polarity models of one polarity (flags: n × drivers 0/1) fitted on the texts `rows`: per
+// driver on its mentions, unfitted (no classes) when those hold one class only; pooled over every
+// mention of every driver. No pooled model when the pooled mentions hold one class only.
+struct PolarityFit {
+  std::vector<LogisticRegression> own;
+  std::optional<LogisticRegression> pooled;
+};
+
+PolarityFit fit_polarity(const PolarityData& d, const LabelMatrix& Y, const LabelMatrix& flags,
+                         const std::vector<std::size_t>& rows, const LogisticOptions& options, unsigned threads) {
+  const std::size_t k = d.k;
+  PolarityFit out;
+  out.own.assign(k + 1, LogisticRegression(options));  // the last: pooled
+  std::vector<std::uint8_t> fitted(k + 1, 0);
+  detail::parallel_jobs(k + 1, threads, [&](std::size_t job) {
+    Cells cells;
+    std::vector<int> y;
+    for (const std::size_t r : rows)
+      for (std::size_t j = job < k ? job : 0; j < (job < k ? job + 1 : k); ++j)
+        if (Y(r, j)) {
+          cells.emplace_back(r, j);
+          y.push_back(flags(r, j));
+        }
+    const auto ones = std::count(y.begin(), y.end(), 1);
+    if (ones == 0 || ones == static_cast<std::ptrdiff_t>(y.size())) return;
+    out.own[job].fit(cell_rows(d, cells), y);
+    fitted[job] = 1;
+  });
+  if (fitted[k]) out.pooled = std::move(out.own[k]);
+  out.own.pop_back();
+  for (std::size_t j = 0; j < k; ++j)
+    if (!fitted[j]) out.own[j] = LogisticRegression(options);
+  return out;
+}
+
+// P(polarity | present) of the texts `rows` for every driver: the mean of the driver's model and
+// the pooled one (the pooled alone where the driver has none; `prior` without a pooled model).
+Matrix polarity_proba(const PolarityFit& fit, const PolarityData& d, const std::vector<std::size_t>& rows,
+                      double prior) {
+  const std::size_t k = d.k, n = rows.size();
+  Matrix P(n, k);
+  for (std::size_t j = 0; j < k; ++j) {
+    Cells cells;
+    for (const std::size_t r : rows) cells.emplace_back(r, j);
+    const SparseMatrix Xc = cell_rows(d, cells);
+    std::vector<double> pooled(n, prior);
+    if (fit.pooled) {
+      const Matrix p = fit.pooled->predict_proba(Xc);
+      for (std::size_t i = 0; i < n; ++i) pooled[i] = p(i, 1);
+    }
+    const bool own = !fit.own[j].classes().empty();
+    const Matrix p = own ? fit.own[j].predict_proba(Xc) : Matrix();
+    for (std::size_t i = 0; i < n; ++i) P(i, j) = own ? (p(i, 1) + pooled[i]) / 2 : pooled[i];
+  }
+  return P;
 }
 
 std::string display(const std::string& feature) {
@@ -120,10 +213,32 @@ DriverClassifier::DriverClassifier(std::vector<std::string> drivers, DriverOptio
     throw std::invalid_argument("DriverClassifier: threads " + std::to_string(options_.threads) +
                                 " is absurd (at most " + std::to_string(DriverOptions::kMaxThreads) + ")");
   LogisticRegression check(options_.logistic);  // validates C, tol, max_iter now
+  if (!(options_.polarity_C > 0 && std::isfinite(options_.polarity_C)))
+    throw std::invalid_argument("DriverClassifier: polarity_C " + std::to_string(options_.polarity_C) +
+                                " (expected a positive number)");
   (void)check;
 }
 
 DriverClassifier& DriverClassifier::fit(std::span<const std::string_view> texts, const LabelMatrix& Y) {
+  if (options_.sentiment)
+    throw std::invalid_argument(
+        "DriverClassifier.fit: a sentiment model (sentiment = true) needs positive and negative labels too");
+  fit_models(texts, Y, nullptr, nullptr);
+  return *this;
+}
+
+DriverClassifier& DriverClassifier::fit(std::span<const std::string_view> texts, const LabelMatrix& Y,
+                                        const LabelMatrix& positive, const LabelMatrix& negative) {
+  if (!options_.sentiment)
+    throw std::invalid_argument(
+        "DriverClassifier.fit: positive and negative labels given to a model without sentiment (set sentiment = "
+        "true)");
+  fit_models(texts, Y, &positive, &negative);
+  return *this;
+}
+
+void DriverClassifier::fit_models(std::span<const std::string_view> texts, const LabelMatrix& Y,
+                                  const LabelMatrix* positive, const LabelMatrix* negative) {
   const std::size_t n = texts.size();
   if (Y.rows() != n)
     throw std::invalid_argument("DriverClassifier.fit: " + std::to_string(n) + " texts but " +
@@ -150,19 +265,74 @@ DriverClassifier& DriverClassifier::fit(std::span<const std::string_view> texts,
                                   (pos == 0 ? "no positive" : "no negative") + " example among the " +
                                   std::to_string(n) + " texts; remove it or add examples");
   }
+  const bool sentiment = positive != nullptr;
+  const std::array<const LabelMatrix*, 2> flags{positive, negative};
+  if (sentiment) {
+    constexpr std::array<const char*, 2> kName{"positive", "negative"};
+    for (std::size_t q = 0; q < 2; ++q) {
+      const LabelMatrix& F = *flags[q];
+      if (F.rows() != n || F.cols() != k)
+        throw std::invalid_argument(std::string("DriverClassifier.fit: ") + kName[q] + " labels are " +
+                                    std::to_string(F.rows()) + " × " + std::to_string(F.cols()) + ", expected " +
+                                    std::to_string(n) + " × " + std::to_string(k) + " like Y");
+      std::size_t flagged = 0;
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < k; ++j) {
+          if (F(i, j) > 1)
+            throw std::invalid_argument(std::string("DriverClassifier.fit: ") + kName[q] + " label " +
+                                        std::to_string(F(i, j)) + " at row " + std::to_string(i) + ", driver '" +
+                                        drivers_[j] + "' (expected 0 or 1)");
+          if (F(i, j) && !Y(i, j))
+            throw std::invalid_argument(std::string("DriverClassifier.fit: row ") + std::to_string(i) + " is " +
+                                        kName[q] + " about driver '" + drivers_[j] +
+                                        "' but does not mention it (Y is 0 there)");
+          flagged += F(i, j);
+        }
+      std::size_t mentions = std::accumulate(positives.begin(), positives.end(), std::size_t{0});
+      if (flagged == 0 || flagged == mentions)
+        throw std::invalid_argument(std::string("DriverClassifier.fit: ") + (flagged ? "every" : "no") +
+                                    " driver mention is labelled " + kName[q] +
+                                    "; a sentiment model needs mentions with and without each polarity");
+    }
+  }
 
   tokenizer_ = text::Tokenizer(options_.features.tokenizer);
   const auto docs = tokenizer_.normalize_batch({texts.begin(), texts.end()}, options_.threads);
   vectorizer_ = TfidfVectorizer(options_.features);
   const SparseMatrix X = vectorizer_.fit_transform(docs, options_.threads);
-
   auto labels_of = [&](std::size_t j, const std::vector<std::size_t>& rows) {
     std::vector<int> y(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) y[i] = Y(rows[i], j);
     return y;
   };
+  // The presence models first: the polarity models' anchors come from them.
+  std::vector<std::size_t> all(n);
+  std::iota(all.begin(), all.end(), 0);
+  models_.assign(k, LogisticRegression(options_.logistic));
+  detail::parallel_jobs(k, options_.threads, [&](std::size_t j) { models_[j].fit(X, labels_of(j, all)); });
+  for (auto& m : polarity_models_) m.clear();
+  for (auto& m : pooled_) m.reset();
+  lexicon_.reset();
+  Matrix L;
+  std::vector<double> local;
+  if (sentiment) {
+    SentimentOptions lexicon_options;
+    lexicon_options.threads = options_.threads;
+    lexicon_ = std::make_shared<SentimentClassifier>(lexicon_options);  // the shipped lexicon
+    finish();  // the anchors
+    L = Matrix(n, SentimentClassifier::kLexiconFeatures);
+    local.assign(n * k * kLocalFeatures, 0.0);
+    detail::parallel_for(
+        n, options_.threads, "DriverClassifier", "text",
+        [&](std::size_t i) {
+          read_lexicon(texts[i], L.row(i), std::span<double>(local).subspan(i * k * kLocalFeatures, k * kLocalFeatures));
+        },
+        256);
+  }
+  const PolarityData pd{X, L, local, k, kLocalFeatures};
 
   thresholds_.assign(k, options_.threshold);
+  polarity_threshold_ = 0.5;
   if (options_.cv_folds >= 2) {
     const auto folds = static_cast<std::size_t>(options_.cv_folds);
     std::vector<std::size_t> perm(n);
@@ -193,19 +363,52 @@ DriverClassifier& DriverClassifier::fit(std::span<const std::string_view> texts,
       const Matrix P = m.predict_proba(Xtest[f]);
       for (std::size_t i = 0; i < test[f].size(); ++i) oof[j][test[f][i]] = P(i, 1);
     });
-    for (std::size_t j = 0; j < k; ++j) {
-      std::vector<std::uint8_t> truth(n);
-      for (std::size_t i = 0; i < n; ++i) truth[i] = Y(i, j);
-      thresholds_[j] = best_threshold(oof[j], truth);
+    std::vector<std::uint8_t> truth(n * k);
+    for (std::size_t j = 0; j < k; ++j)
+      for (std::size_t i = 0; i < n; ++i) truth[j * n + i] = Y(i, j);
+    if (options_.threshold_policy == ThresholdPolicy::global) {
+      std::vector<double> all;
+      all.reserve(n * k);
+      for (const auto& p : oof) all.insert(all.end(), p.begin(), p.end());
+      thresholds_.assign(k, best_threshold(all, truth));
+    } else {
+      for (std::size_t j = 0; j < k; ++j)
+        thresholds_[j] = best_threshold(oof[j], std::vector<std::uint8_t>(truth.begin() + static_cast<std::ptrdiff_t>(j * n),
+                                                                          truth.begin() + static_cast<std::ptrdiff_t>((j + 1) * n)));
+    }
+    if (sentiment) {
+      // Out-of-fold P(polarity | present) where the out-of-fold presence passes its threshold; the
+      // flags of mentions it misses count as missed in the polarity threshold's F1.
+      std::vector<double> scores;
+      std::vector<std::uint8_t> flagged;
+      std::size_t missed = 0;
+      for (std::size_t f = 0; f < folds; ++f) {
+        for (std::size_t q = 0; q < 2; ++q) {
+          const PolarityFit pf = fit_polarity(pd, Y, *flags[q], train[f], polarity_logistic(), options_.threads);
+          const Matrix P = polarity_proba(pf, pd, test[f], 0.5);
+          for (std::size_t i = 0; i < test[f].size(); ++i)
+            for (std::size_t j = 0; j < k; ++j) {
+              const std::size_t r = test[f][i];
+              const bool truth_flag = (*flags[q])(r, j) != 0;
+              if (oof[j][r] >= thresholds_[j]) {
+                scores.push_back(P(i, j));
+                flagged.push_back(truth_flag);
+              } else {
+                missed += truth_flag;
+              }
+            }
+        }
+      }
+      polarity_threshold_ = best_threshold(scores, flagged, missed);
     }
   }
 
-  std::vector<std::size_t> all(n);
-  std::iota(all.begin(), all.end(), 0);
-  models_.assign(k, LogisticRegression(options_.logistic));
-  detail::parallel_jobs(k, options_.threads, [&](std::size_t j) { models_[j].fit(X, labels_of(j, all)); });
+  for (std::size_t q = 0; q < 2 && sentiment; ++q) {
+    PolarityFit pf = fit_polarity(pd, Y, *flags[q], all, polarity_logistic(), options_.threads);
+    polarity_models_[q] = std::move(pf.own);
+    pooled_[q] = std::move(pf.pooled);  // both classes are there: checked above
+  }
   finish();
-  return *this;
 }
 
 void DriverClassifier::finish() {
@@ -221,6 +424,168 @@ void DriverClassifier::finish() {
     for (std::size_t c = 0; c < d; ++c) weights_[c * k + j] = coef[c];
     bias_[j] = m.intercept()[0];
   }
+  polarity_weights_.clear();
+  polarity_bias_.clear();
+  anchors_.clear();
+  if (!lexicon_) return;
+  // Anchors: per driver its kAnchors single words of largest positive presence weight, by the
+  // stem the lexicon's rules see (char n-grams, word pairs and NEG_ terms are not words of a place).
+  const auto& features = vectorizer_.features();
+  for (std::size_t j = 0; j < k; ++j) {
+    std::vector<std::pair<double, std::size_t>> best;
+    for (std::size_t c = 0; c < d; ++c) {
+      const double w = weights_[c * k + j];
+      const std::string& f = features[c];
+      if (w <= 0 || f.empty() || f[0] == '\x01' || f.find(' ') != std::string::npos || f.starts_with("NEG_")) continue;
+      best.emplace_back(w, c);
+    }
+    const std::size_t m = std::min(best.size(), kAnchors);
+    std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(m), best.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    for (std::size_t i = 0; i < m; ++i)
+      anchors_[lexicon_->scorer_->tokenizer.stem(features[best[i].second])].emplace_back(static_cast<std::uint32_t>(j),
+                                                                                      best[i].first);
+  }
+  if (polarity_models_[0].empty()) return;  // fit(): the polarity models come next
+  const std::size_t cols = 2 * (k + 1), rows = polarity_columns();
+  polarity_weights_.assign(rows * cols, 0.0);
+  polarity_bias_.assign(cols, 0.0);
+  for (std::size_t q = 0; q < 2; ++q) {
+    if (polarity_models_[q].size() != k || !pooled_[q])
+      throw std::invalid_argument("DriverClassifier: the sentiment model lacks polarity models");
+    for (std::size_t j = 0; j <= k; ++j) {
+      const LogisticRegression& m = j < k ? polarity_models_[q][j] : *pooled_[q];
+      if (m.classes().empty()) continue;  // a driver without its own model: the pooled one alone
+      if (m.coef().cols() != rows || m.coef().rows() != 1)
+        throw std::invalid_argument("DriverClassifier: polarity model of driver " + std::to_string(j) + " has " +
+                                    std::to_string(m.coef().cols()) + " features, expected " + std::to_string(rows));
+      const auto coef = m.coef().row(0);
+      const std::size_t col = q * (k + 1) + j;  // pooled: j == k
+      for (std::size_t c = 0; c < rows; ++c) polarity_weights_[c * cols + col] = coef[c];
+      polarity_bias_[col] = m.intercept()[0];
+    }
+  }
+}
+
+std::size_t DriverClassifier::polarity_columns() const {
+  return vectorizer_.features().size() + SentimentClassifier::kLexiconFeatures + kLocalFeatures;
+}
+
+void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sentence, std::span<double> local) const {
+  using Hit = SentimentClassifier::Scorer::Hit;
+  thread_local std::vector<Hit> hits;
+  thread_local std::vector<text::Token> tokens;
+  const auto& scorer = *lexicon_->scorer_;
+  scorer.score(text, sentence, &hits, &tokens);
+  const std::size_t k = drivers_.size();
+  // Word positions: each driver's anchors (in text order), and where each hit is. A hit's
+  // distance to a driver is a binary search in its anchors: linear in the text for a fixed model.
+  thread_local std::vector<std::vector<std::size_t>> anchor_at;
+  thread_local std::vector<std::size_t> starts;  // byte start of each word
+  anchor_at.resize(k);
+  for (auto& a : anchor_at) a.clear();
+  starts.clear();
+  for (const auto& t : tokens) {
+    if (t.kind != text::TokenKind::word && t.kind != text::TokenKind::hashtag && t.kind != text::TokenKind::emoji &&
+        t.kind != text::TokenKind::emoticon)
+      continue;
+    if (const auto it = anchors_.find(t.norm); it != anchors_.end())
+      for (const auto& anchor : it->second) anchor_at[anchor.first].push_back(starts.size());
+    starts.push_back(t.start);
+  }
+  std::vector<double> pos(k, 0.0), neg(k, 0.0);
+  for (const Hit& h : hits) {
+    const auto where = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), h.start) - starts.begin());
+    const std::size_t at = where ? where - 1 : 0;
+    for (std::size_t j = 0; j < k; ++j) {
+      double near = 1.0;  // no anchor: the whole text
+      const auto& a = anchor_at[j];
+      if (!a.empty()) {
+        const auto it = std::lower_bound(a.begin(), a.end(), at);
+        std::size_t d = std::numeric_limits<std::size_t>::max();
+        if (it != a.end()) d = *it - at;
+        if (it != a.begin()) d = std::min(d, at - *(it - 1));
+        near = std::exp(-static_cast<double>(d) / kNear);
+      }
+      (h.weight > 0 ? pos[j] : neg[j]) += near * std::abs(h.weight);
+    }
+  }
+  for (std::size_t j = 0; j < k; ++j) {
+    local[j * kLocalFeatures + 0] = std::log1p(pos[j]);
+    local[j * kLocalFeatures + 1] = std::log1p(neg[j]);
+    local[j * kLocalFeatures + 2] = (pos[j] - neg[j]) / (pos[j] + neg[j] + 1.0);
+  }
+}
+
+std::vector<double> DriverClassifier::polarity_probabilities(std::string_view text,
+                                                             const TfidfVectorizer::Row& row) const {
+  const std::size_t k = drivers_.size(), cols = 2 * (k + 1), d = vectorizer_.features().size();
+  constexpr std::size_t nl = SentimentClassifier::kLexiconFeatures;
+  std::vector<double> z(polarity_bias_);
+  const double* weights = polarity_weights_.data();
+  auto add = [&](std::size_t feature, double v) {
+    const double* w = weights + feature * cols;
+    for (std::size_t c = 0; c < cols; ++c) z[c] += v * w[c];
+  };
+  for (const auto& [column, value] : row) add(static_cast<std::size_t>(column), value);
+  std::array<double, nl> sentence{};
+  std::vector<double> local(k * kLocalFeatures);
+  read_lexicon(text, sentence, local);
+  for (std::size_t l = 0; l < nl; ++l) add(d + l, sentence[l]);
+  std::vector<double> p(2 * k);
+  for (std::size_t q = 0; q < 2; ++q)
+    for (std::size_t j = 0; j < k; ++j) {
+      const std::size_t own = q * (k + 1) + j, pooled = q * (k + 1) + k;
+      double z_own = z[own], z_pooled = z[pooled];
+      for (std::size_t l = 0; l < kLocalFeatures; ++l) {
+        const double* w = weights + (d + nl + l) * cols;
+        z_own += local[j * kLocalFeatures + l] * w[own];
+        z_pooled += local[j * kLocalFeatures + l] * w[pooled];
+      }
+      p[q * k + j] =
+          polarity_models_[q][j].classes().empty() ? sigmoid(z_pooled) : (sigmoid(z_own) + sigmoid(z_pooled)) / 2;
+    }
+  return p;
+}
+
+std::pair<Matrix, Matrix> DriverClassifier::predict_polarity_proba(std::span<const std::string_view> texts) const {
+  if (!fitted()) throw std::logic_error("DriverClassifier: predict before fit");
+  if (!has_sentiment()) throw std::logic_error("DriverClassifier: predict_polarity of a model without sentiment");
+  const std::size_t k = drivers_.size();
+  std::pair<Matrix, Matrix> out{Matrix(texts.size(), k), Matrix(texts.size(), k)};
+  detail::parallel_for(
+      texts.size(), options_.threads, "DriverClassifier", "text",
+      [&](std::size_t i) {
+        thread_local TfidfVectorizer::Row row;
+        vectorizer_.read_row(tokenizer_, texts[i], row, false);
+        const auto p = polarity_probabilities(texts[i], row);
+        std::copy(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(k), out.first.data() + i * k);
+        std::copy(p.begin() + static_cast<std::ptrdiff_t>(k), p.end(), out.second.data() + i * k);
+      },
+      256);
+  return out;
+}
+
+Polarity DriverClassifier::predict_polarity(std::span<const std::string_view> texts) const {
+  if (!fitted()) throw std::logic_error("DriverClassifier: predict before fit");
+  if (!has_sentiment()) throw std::logic_error("DriverClassifier: predict_polarity of a model without sentiment");
+  const std::size_t k = drivers_.size();
+  Polarity out{LabelMatrix(texts.size(), k), LabelMatrix(texts.size(), k)};
+  detail::parallel_for(
+      texts.size(), options_.threads, "DriverClassifier", "text",
+      [&](std::size_t i) {
+        thread_local TfidfVectorizer::Row row;
+        vectorizer_.read_row(tokenizer_, texts[i], row, false);
+        const auto present = probabilities(row);
+        const auto p = polarity_probabilities(texts[i], row);
+        for (std::size_t j = 0; j < k; ++j) {
+          if (present[j] < thresholds_[j]) continue;
+          out.positive(i, j) = p[j] >= polarity_threshold_;
+          out.negative(i, j) = p[k + j] >= polarity_threshold_;
+        }
+      },
+      256);
+  return out;
 }
 
 const LogisticRegression& DriverClassifier::model(std::size_t driver) const {
@@ -324,6 +689,7 @@ std::vector<Explanation> DriverClassifier::explain(std::string_view text, std::s
   vectorizer_.transform_row(terms, row, times);
 
   const auto p = probabilities(row);  // the terms are normalize(text): no second tokenization
+  const auto polarity = has_sentiment() ? polarity_probabilities(text, row) : std::vector<double>();
   std::vector<std::size_t> chosen;
   for (std::size_t j = 0; j < p.size(); ++j)
     if (p[j] >= thresholds_[j]) chosen.push_back(j);
@@ -390,7 +756,15 @@ std::vector<Explanation> DriverClassifier::explain(std::string_view text, std::s
                      [&](std::uint32_t a, std::uint32_t b) { return weight[a * m + c] > weight[b * m + c]; });
     if (order.size() > max_terms) order.resize(max_terms);
     const std::size_t j = chosen[c];
-    Explanation e{drivers_[j], p[j], thresholds_[j], {}};
+    Explanation e{drivers_[j], p[j], thresholds_[j], {}, {}};
+    if (has_sentiment()) {
+      e.positive = polarity[j];
+      e.negative = polarity[drivers_.size() + j];
+      if (p[j] >= thresholds_[j]) {
+        const bool pos = e.positive >= polarity_threshold_, neg = e.negative >= polarity_threshold_;
+        e.polarity = pos && neg ? "mixed" : pos ? "positive" : neg ? "negative" : "neutral";
+      }
+    }
     for (const std::uint32_t k : order) {
       auto& list = ranges[k];
       std::sort(list.begin(), list.end());

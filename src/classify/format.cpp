@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
-// The DriverClassifier file format, version 2 (version 1 files, without the solver field, still
-// load, as solver lbfgs). Little-endian throughout:
+// The DriverClassifier file format, version 3 (version 2 files, without the threshold policy, the
+// sentiment flag and the polarity models, load as per-driver thresholds without sentiment; version
+// 1 files, without the solver field, as solver lbfgs too). Little-endian throughout:
 //   "PERCHEDC" (8 bytes) · u32 format version · u64 payload size · payload · u32 CRC-32 of payload
 // The payload is a sequence of fields (u8/u32/u64/f64, strings as u64 length + bytes, vectors as
 // u64 count + items): driver names, every option, the vocabulary and idf, per driver the classes,
-// coefficients and intercept, and the thresholds. Doubles are stored bit for bit, so a model
+// coefficients and intercept, and the thresholds; for a sentiment model (version 3) then the
+// lexicon (its text format), the polarity threshold and per polarity (positive, negative) the
+// pooled model and per driver a u8 (1: its own model follows) and the model. Doubles are stored bit for bit, so a model
 // round-trips exactly. Every count is checked against the bytes left before anything is allocated:
 // a file claiming a huge size fails with FormatError, never with an allocation or an overread.
 // CRC-32: ISO-HDLC / IEEE 802.3 polynomial 0x04C11DB7, reflected (0xEDB88320), init and xorout
 // 0xFFFFFFFF — the zlib/PNG crc32 (check value of "123456789" is 0xCBF43926).
 #include <perche/classify.hpp>
+#include <perche/sentiment.hpp>
 
 #include "../io/file.hpp"
 #include "binary.hpp"
@@ -21,7 +25,7 @@ using detail::Reader;
 using detail::Writer;
 
 constexpr std::string_view kMagic = "PERCHEDC";
-constexpr std::uint32_t kVersion = 2;
+constexpr std::uint32_t kVersion = 3;
 constexpr const char* kModel = "DriverClassifier model";
 
 void write_options(Writer& w, const DriverOptions& d) {
@@ -31,6 +35,9 @@ void write_options(Writer& w, const DriverOptions& d) {
   w.f64(d.threshold);
   w.u32(d.threads);
   w.u64(d.seed);
+  w.u8(static_cast<std::uint8_t>(d.threshold_policy));  // since version 3
+  w.u8(d.sentiment ? 1 : 0);
+  w.f64(d.polarity_C);
 }
 
 DriverOptions read_options(Reader& r, std::uint32_t version) {
@@ -41,7 +48,48 @@ DriverOptions read_options(Reader& r, std::uint32_t version) {
   d.threshold = r.f64("threshold");
   d.threads = r.u32("threads");
   d.seed = r.u64("seed");
+  d.threshold_policy = ThresholdPolicy::per_driver;  // the only policy before version 3
+  d.sentiment = false;
+  if (version >= 3) {
+    const auto policy = r.u8("threshold policy");
+    if (policy > static_cast<std::uint8_t>(ThresholdPolicy::global))
+      r.fail("threshold policy " + std::to_string(policy) + " (expected 0 or 1)", r.offset() - 1);
+    d.threshold_policy = static_cast<ThresholdPolicy>(policy);
+    const auto sentiment = r.u8("sentiment");
+    if (sentiment > 1) r.fail("sentiment flag " + std::to_string(sentiment) + " (expected 0 or 1)", r.offset() - 1);
+    d.sentiment = sentiment == 1;
+    d.polarity_C = r.f64("polarity C");
+  }
   return d;
+}
+
+// A binary logistic regression over `cols` features: classes, coefficient shape and values, intercept.
+void write_binary(Writer& w, const LogisticRegression& m) {
+  w.u64(m.classes().size());
+  for (int c : m.classes()) w.u32(static_cast<std::uint32_t>(c));
+  w.u64(static_cast<std::uint64_t>(m.coef().rows()));
+  w.u64(static_cast<std::uint64_t>(m.coef().cols()));
+  for (const double v : m.coef().values()) w.f64(v);  // row-major (one row: binary)
+  for (const double v : m.intercept()) w.f64(v);
+}
+
+LogisticRegression read_binary(Reader& r, const LogisticOptions& options, std::size_t expected_cols,
+                               std::size_t payload_size, const std::string& what) {
+  const auto n_classes = r.count("classes", 4);
+  std::vector<int> classes(n_classes);
+  for (auto& c : classes) c = r.i32("class");
+  if (classes != std::vector<int>{0, 1}) r.fail(what + " has classes other than {0, 1}", r.offset());
+  const auto rows = r.count("coefficient rows", 8);
+  const auto cols = r.u64("coefficient columns");
+  if (rows != 1 || cols != expected_cols)
+    r.fail(what + " has a " + std::to_string(rows) + " × " + std::to_string(cols) + " coefficient matrix, expected 1 × " +
+               std::to_string(expected_cols),
+           r.offset());
+  if (cols > payload_size / 8) r.fail("coefficient matrix larger than the file", r.offset());
+  Matrix coef(1, cols);
+  for (double& v : coef.values()) v = r.f64("coefficient");
+  std::vector<double> intercept{r.f64("intercept")};
+  return LogisticRegression::from_parts(options, std::move(classes), std::move(coef), std::move(intercept));
 }
 
 }  // namespace
@@ -55,14 +103,19 @@ std::string DriverClassifier::to_bytes() const {
   w.u64(static_cast<std::uint64_t>(vectorizer_.idf().size()));
   for (double v : vectorizer_.idf()) w.f64(v);
   for (std::size_t j = 0; j < models_.size(); ++j) {
-    const auto& m = models_[j];
-    w.u64(m.classes().size());
-    for (int c : m.classes()) w.u32(static_cast<std::uint32_t>(c));
-    w.u64(static_cast<std::uint64_t>(m.coef().rows()));
-    w.u64(static_cast<std::uint64_t>(m.coef().cols()));
-    for (const double v : m.coef().values()) w.f64(v);  // row-major (one row: a driver is binary)
-    for (const double v : m.intercept()) w.f64(v);
+    write_binary(w, models_[j]);
     w.f64(thresholds_[j]);
+  }
+  if (options_.sentiment) {
+    w.str(lexicon_->lexicon().to_text());
+    w.f64(polarity_threshold_);
+    for (std::size_t q = 0; q < 2; ++q) {
+      write_binary(w, *pooled_[q]);
+      for (const auto& m : polarity_models_[q]) {
+        w.u8(m.classes().empty() ? 0 : 1);
+        if (!m.classes().empty()) write_binary(w, m);
+      }
+    }
   }
   return detail::seal(kMagic, kVersion, w.bytes());
 }
@@ -84,30 +137,40 @@ DriverClassifier DriverClassifier::from_bytes(std::string_view bytes) {
     std::vector<double> idf(n_idf);
     for (auto& v : idf) v = r.f64("idf");
     clf.vectorizer_ = TfidfVectorizer::from_parts(options.features, std::move(features), std::move(idf));
+    const std::size_t n_features = clf.vectorizer_.features().size();
     for (std::size_t j = 0; j < drivers.size(); ++j) {
-      const auto n_classes = r.count("classes", 4);
-      std::vector<int> classes(n_classes);
-      for (auto& c : classes) c = r.i32("class");
-      if (classes != std::vector<int>{0, 1})
-        r.fail("driver " + std::to_string(j) + " ('" + drivers[j] + "') has classes other than {0, 1}", r.offset());
-      const auto rows = r.count("coefficient rows", 8);
-      const auto cols = r.u64("coefficient columns");
-      if (rows != 1 || cols != clf.vectorizer_.features().size())
-        r.fail("driver " + std::to_string(j) + " has a " + std::to_string(rows) + " × " + std::to_string(cols) +
-                   " coefficient matrix, expected 1 × " + std::to_string(clf.vectorizer_.features().size()),
-               r.offset());
-      if (cols > (payload.size()) / 8) r.fail("coefficient matrix larger than the file", r.offset());
-      Matrix coef(1, cols);
-      for (double& v : coef.values()) v = r.f64("coefficient");
-      std::vector<double> intercept{r.f64("intercept")};
-      clf.models_.push_back(
-          LogisticRegression::from_parts(options.logistic, std::move(classes), std::move(coef), std::move(intercept)));
+      clf.models_.push_back(read_binary(r, options.logistic, n_features, payload.size(),
+                                        "driver " + std::to_string(j) + " ('" + drivers[j] + "')"));
       const double t = r.f64("threshold");
       if (!(t >= 0.0 && t <= 1.0))  // NaN fails too
         r.fail("threshold of driver " + std::to_string(j) + " ('" + drivers[j] + "') is " + std::to_string(t) +
                    ", expected a probability in [0, 1]",
                r.offset() - 8);
       clf.thresholds_.push_back(t);
+    }
+    if (options.sentiment) {
+      SentimentOptions lexicon_options;
+      lexicon_options.threads = options.threads;
+      clf.lexicon_ = std::make_shared<SentimentClassifier>(
+          lexicon_options, SentimentLexicon::parse(r.str("lexicon"), "the model's sentiment lexicon"));
+      const double t = r.f64("polarity threshold");
+      if (!(t >= 0.0 && t <= 1.0))
+        r.fail("polarity threshold " + std::to_string(t) + ", expected a probability in [0, 1]", r.offset() - 8);
+      clf.polarity_threshold_ = t;
+      const LogisticOptions polarity_options = clf.polarity_logistic();
+      const std::size_t cols = clf.polarity_columns();
+      for (std::size_t q = 0; q < 2; ++q) {
+        const std::string polarity = q == 0 ? "positive" : "negative";
+        clf.pooled_[q] = read_binary(r, polarity_options, cols, payload.size(), "the pooled " + polarity + " model");
+        for (std::size_t j = 0; j < drivers.size(); ++j) {
+          const auto own = r.u8("polarity model flag");
+          if (own > 1) r.fail("polarity model flag " + std::to_string(own) + " (expected 0 or 1)", r.offset() - 1);
+          clf.polarity_models_[q].push_back(
+              own ? read_binary(r, polarity_options, cols, payload.size(),
+                                "the " + polarity + " model of driver " + std::to_string(j) + " ('" + drivers[j] + "')")
+                  : LogisticRegression(polarity_options));
+        }
+      }
     }
     if (!r.done()) r.fail("unexpected bytes after the last driver", r.offset());
     clf.finish();

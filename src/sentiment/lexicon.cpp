@@ -295,8 +295,8 @@ const SentimentClassifier::Scorer::Word* SentimentClassifier::Scorer::word(std::
   return it == words_.end() ? nullptr : &it->second;
 }
 
-void SentimentClassifier::Scorer::score(std::string_view text, std::span<double> features,
-                                        std::vector<Hit>* hits_out) const {
+void SentimentClassifier::Scorer::score(std::string_view text, std::span<double> features, std::vector<Hit>* hits_out,
+                                        std::vector<text::Token>* tokens_out) const {
   text::Tokens tokens = tokenizer.tokenize(text);
   split_final_ellipses(tokens.tokens);
   const auto& tok = tokens.tokens;
@@ -520,6 +520,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   // length told mixed from positive, which made a short "gentile ma lento" positive.
   features[7] = exclaim ? 1.0 : 0.0;
   features[8] = question ? 1.0 : 0.0;
+  if (tokens_out) *tokens_out = std::move(tokens.tokens);
 }
 
 std::vector<std::string> SentimentClassifier::lexicon_feature_names() {

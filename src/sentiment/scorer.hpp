@@ -28,7 +28,9 @@ struct SentimentClassifier::Scorer {
 
   // The kLexiconFeatures features of a text into `features`; the matches into `hits` when given.
   // Linear in the text's length.
-  void score(std::string_view text, std::span<double> features, std::vector<Hit>* hits = nullptr) const;
+  // `tokens`: the text's tokens as the rules read them (words' norm: their stem), when given.
+  void score(std::string_view text, std::span<double> features, std::vector<Hit>* hits = nullptr,
+             std::vector<text::Token>* tokens = nullptr) const;
 
   std::vector<std::string> terms;  // the lexicon's terms, by entry
   text::Tokenizer tokenizer;       // case folding, accent fixing, elisions split, stems; keeps every word

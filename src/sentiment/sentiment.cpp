@@ -108,6 +108,13 @@ Matrix SentimentClassifier::lexicon_features(std::span<const std::string_view> t
   return F;
 }
 
+std::array<double, SentimentClassifier::kLexiconFeatures> SentimentClassifier::lexicon_features(
+    std::string_view text) const {
+  std::array<double, kLexiconFeatures> f{};
+  scorer_->score(text, f);
+  return f;
+}
+
 SentimentClassifier& SentimentClassifier::fit(std::span<const std::string_view> texts,
                                               std::span<const std::string> labels) {
   if (texts.size() != labels.size())

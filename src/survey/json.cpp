@@ -547,6 +547,7 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
     w.field("promoters_negative", st.promoters_negative);
     w.field("detractors", st.detractors);
     w.field("detractors_positive", st.detractors_positive);
+    w.field("drivers_from", st.drivers_from);
     w.key("trend");
     w.begin_array();
     for (const auto& p : a.sentiment_trend) {

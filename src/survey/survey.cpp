@@ -250,6 +250,10 @@ struct Labelled {
   std::vector<std::string> drivers, codebook_labels;
   std::vector<double> probabilities;  // n × k row-major
   LabelMatrix mentions;
+  // With a driver + sentiment model (and SurveyOptions::sentiment): n × k, the class
+  // (SentimentClassifier::kClasses index) of each mention from the driver's own polarity, -1
+  // where the driver is not mentioned; empty otherwise.
+  std::vector<std::int8_t> polarity;
   const DriverClassifier* model = nullptr;  // options.model, or the one loaded into owned_model
   const Codebook* codebook = nullptr;
   std::unique_ptr<const DriverClassifier> owned_model;
@@ -296,15 +300,25 @@ Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o) 
   out.probabilities.resize(n * k);
   out.mentions = zeros(n, k);
   const auto& thresholds = out.model->thresholds();
+  const bool polarity = o.sentiment && out.model->has_sentiment();
+  if (polarity) out.polarity.assign(n * k, -1);
+  const double t = out.model->polarity_threshold();
   constexpr std::size_t kChunk = 1 << 17;  // bounds the dense block predict_proba returns
   for (std::size_t a = 0; a < n; a += kChunk) {
     const std::size_t b = std::min(n, a + kChunk);
     const auto P = out.model->predict_proba(texts.subspan(a, b - a));
+    const auto PN = polarity ? out.model->predict_polarity_proba(texts.subspan(a, b - a)) : std::pair<Matrix, Matrix>();
     for (std::size_t i = a; i < b; ++i)
       for (std::size_t j = 0; j < k; ++j) {
-        const double p = P(static_cast<Index>(i - a), static_cast<Index>(j));
+        const auto r = static_cast<Index>(i - a), c = static_cast<Index>(j);
+        const double p = P(r, c);
         out.probabilities[i * k + j] = p;
-        out.mentions(static_cast<Index>(i), static_cast<Index>(j)) = p >= (o.threshold ? *o.threshold : thresholds[j]);
+        const bool mentioned = p >= (o.threshold ? *o.threshold : thresholds[j]);
+        out.mentions(static_cast<Index>(i), c) = mentioned;
+        if (polarity && mentioned) {
+          const bool pos = PN.first(r, c) >= t, neg = PN.second(r, c) >= t;
+          out.polarity[i * k + j] = static_cast<std::int8_t>(pos && neg ? 0 : neg ? 1 : pos ? 3 : 2);  // kClasses
+        }
       }
   }
   return out;
@@ -698,13 +712,28 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     }
     a.sentiment = std::move(s);
   }
-  // Mentions by a negative or mixed comment (pain points), by a positive or mixed one, by a positive one.
+  // The sentiment of a mention: the driver's own polarity from a driver + sentiment model, else
+  // the comment's (-1: none).
+  std::vector<std::int8_t> mention_class;
+  if (a.sentiment && !labelled.polarity.empty()) {
+    mention_class.assign(n * k, -1);
+    for (std::size_t c = 0; c < commented.size(); ++c)
+      std::copy_n(labelled.polarity.begin() + static_cast<std::ptrdiff_t>(c * k), k,
+                  mention_class.begin() + static_cast<std::ptrdiff_t>(commented[c] * k));
+    a.sentiment->drivers_from = "driver";
+  }
+  auto class_of = [&](std::size_t i, std::size_t j) -> int {
+    return mention_class.empty() ? feeling[i] : mention_class[i * k + j];
+  };
+  // Mentions whose sentiment is of the kept classes: pain points (negative or mixed), delights.
   auto mentions_where = [&](auto keep_class) {
     LabelMatrix M = zeros(n, k);
     for (std::size_t i = 0; i < n; ++i)
-      if (feeling[i] >= 0 && keep_class(feeling[i]))
-        for (std::size_t j = 0; j < k; ++j)
+      for (std::size_t j = 0; j < k; ++j) {
+        const int c = class_of(i, j);
+        if (c >= 0 && keep_class(c))
           M(static_cast<Index>(i), static_cast<Index>(j)) = Y(static_cast<Index>(i), static_cast<Index>(j));
+      }
     return M;
   };
 
@@ -749,9 +778,9 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
         ds.driver = di.driver;
         const std::size_t j = column.at(di.driver);
         for (std::size_t i = 0; i < n; ++i)
-          if (feeling[i] >= 0 && Y(static_cast<Index>(i), static_cast<Index>(j))) {
+          if (class_of(i, j) >= 0 && Y(static_cast<Index>(i), static_cast<Index>(j))) {
             ++ds.mentions;
-            ++ds.counts[static_cast<std::size_t>(feeling[i])];
+            ++ds.counts[static_cast<std::size_t>(class_of(i, j))];
           }
         if (ds.mentions)
           ds.net = 100.0 * (static_cast<double>(ds.counts[kPositive]) - static_cast<double>(ds.counts[kNegative])) /
@@ -911,8 +940,8 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
         v.driver = labelled.drivers[j];
         v.probability = P[i * k + j];
         v.score = scores[i];
-        if (feeling[i] >= 0)
-          v.sentiment = std::string(SentimentClassifier::kClasses[static_cast<std::size_t>(feeling[i])]);
+        if (class_of(i, j) >= 0)
+          v.sentiment = std::string(SentimentClassifier::kClasses[static_cast<std::size_t>(class_of(i, j))]);
         if (!first_codes.empty()) v.segment = first_labels[static_cast<std::size_t>(first_codes[i])];
         if (date_i && days[i] != kNoDay) v.date = detail::iso_date(days[i]);
         const auto where = in.problem(keep[i], {});

@@ -31,7 +31,7 @@ DRIVER = {"driver", "label", "mentions", "share", "score", "score_ci_low", "scor
           "quadrant", "importance_negative", "importance_positive", "sentiment"}
 VERBATIM = {"driver", "text", "probability", "score", "sentiment", "segment", "date", "line", "highlights"}
 SENTIMENT = {"model", "path", "comments", "counts", "net", "promoters", "promoters_negative", "detractors",
-             "detractors_positive", "trend"}
+             "detractors_positive", "drivers_from", "trend"}
 DRIVER_SENTIMENT = {"mentions", "counts", "net", "negative_impact", "negative_ci_low", "negative_ci_high",
                     "positive_impact", "positive_ci_low", "positive_ci_high"}
 PERIOD = SCORE | {"period", "promoter_share", "passive_share", "detractor_share", "diff_prev", "p_prev", "p_prev_holm",

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: Apache-2.0
+// Aspect-based sentiment in DriverClassifier (DriverOptions::sentiment) and the global threshold
+// policy. The comments are the team's own, built from phrases whose polarity is known.
+#include <doctest/doctest.h>
+
+#include <perche/classify.hpp>
+#include <perche/error.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Labelled {
+  std::vector<std::string> texts;
+  perche::LabelMatrix Y, positive, negative;
+};
+
+// Drivers 0 "attesa" and 1 "cortesia", each praised or blamed, alone or together, plus comments
+// about neither. Deterministic.
+Labelled labelled(std::size_t n, std::uint64_t seed) {
+  const std::vector<std::string> attesa_good = {"risposta immediata", "nessuna attesa", "mi hanno risposto subito",
+                                                "tempi di attesa brevissimi", "linea libera in un attimo"};
+  const std::vector<std::string> attesa_bad = {"attesa infinita", "ho aspettato un'ora in linea",
+                                               "tempi di attesa lunghissimi", "mi hanno fatto aspettare troppo",
+                                               "sempre in coda al telefono"};
+  const std::vector<std::string> cortesia_good = {"operatore gentilissimo", "personale cortese e disponibile",
+                                                  "l'operatrice è stata molto gentile", "grande cortesia",
+                                                  "operatore educato e simpatico"};
+  const std::vector<std::string> cortesia_bad = {"operatore scortese", "personale maleducato",
+                                                 "l'operatrice è stata sgarbata", "nessuna educazione",
+                                                 "operatore arrogante e antipatico"};
+  const std::vector<std::string> other = {"la bolletta è arrivata", "ho cambiato tariffa", "uso l'app",
+                                          "ho chiamato per la fattura", "cliente da anni"};
+  std::mt19937_64 rng(seed);
+  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  Labelled out;
+  out.Y = perche::LabelMatrix(n, 2);
+  out.positive = perche::LabelMatrix(n, 2);
+  out.negative = perche::LabelMatrix(n, 2);
+  for (std::size_t i = 0; i < n; ++i) {
+    const int kind = static_cast<int>(rng() % 7);
+    std::string t;
+    auto mention = [&](std::size_t j, bool good) {
+      const auto& phrases = j == 0 ? (good ? attesa_good : attesa_bad) : (good ? cortesia_good : cortesia_bad);
+      if (!t.empty()) t += good ? ", e " : ", ma ";
+      t += pick(phrases);
+      out.Y(i, j) = 1;
+      (good ? out.positive : out.negative)(i, j) = 1;
+    };
+    switch (kind) {
+      case 0: mention(0, true); break;
+      case 1: mention(0, false); break;
+      case 2: mention(1, true); break;
+      case 3: mention(1, false); break;
+      case 4: mention(0, rng() % 2 == 0); mention(1, rng() % 2 == 0); break;
+      default: t = pick(other);
+    }
+    if (rng() % 3 == 0) t = pick(other) + ". " + t;
+    out.texts.push_back(t);
+  }
+  return out;
+}
+
+std::vector<std::string_view> views(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
+
+perche::DriverOptions sentiment_options() {
+  perche::DriverOptions o;
+  o.sentiment = true;
+  o.cv_folds = 3;
+  o.features.min_df = perche::DocFreq::count(1);
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("aspect sentiment: each present driver gets the polarity of its own words") {
+  const auto train = labelled(400, 1);
+  perche::DriverClassifier clf({"attesa", "cortesia"}, sentiment_options());
+  clf.fit(views(train.texts), train.Y, train.positive, train.negative);
+  REQUIRE(clf.has_sentiment());
+  CHECK(clf.polarity_threshold() > 0.0);
+  CHECK(clf.polarity_threshold() < 1.0);
+
+  const std::vector<std::string> texts = {"operatore gentilissimo, ma attesa infinita",
+                                          "attesa infinita", "la bolletta è arrivata",
+                                          "risposta immediata, e operatore educato e simpatico"};
+  const auto pol = clf.predict_polarity(views(texts));
+  const auto present = clf.predict(views(texts));
+  // 0: courtesy praised, waiting blamed: each driver carries the polarity of the words near it
+  // (the whole comment, read at once, would be negative for both after "ma").
+  CHECK(pol.positive(0, 1) == 1);
+  CHECK(pol.negative(0, 0) == 1);
+  CHECK(pol.positive(0, 0) == 0);
+  // 1: only waiting, blamed; courtesy absent is 0 in both.
+  CHECK(pol.negative(1, 0) == 1);
+  CHECK(pol.positive(1, 1) + pol.negative(1, 1) == 0);
+  // 2: no driver: nothing.
+  CHECK(pol.positive(2, 0) + pol.negative(2, 0) + pol.positive(2, 1) + pol.negative(2, 1) == 0);
+  // 3: both praised.
+  CHECK(pol.positive(3, 0) == 1);
+  CHECK(pol.positive(3, 1) == 1);
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    for (std::size_t j = 0; j < 2; ++j)
+      if (!present(i, j)) CHECK(pol.positive(i, j) + pol.negative(i, j) == 0);
+
+  // Held-out accuracy of the 4 flags of each text (a learnable task: well above chance).
+  const auto test = labelled(300, 2);
+  const auto p = clf.predict_polarity(views(test.texts));
+  std::size_t right = 0;
+  for (std::size_t i = 0; i < test.texts.size(); ++i)
+    for (std::size_t j = 0; j < 2; ++j)
+      right += (p.positive(i, j) == test.positive(i, j)) + (p.negative(i, j) == test.negative(i, j));
+  CHECK(static_cast<double>(right) / (4.0 * static_cast<double>(test.texts.size())) > 0.95);
+
+  // The probabilities behind the flags, and the explanation that reads them.
+  const auto [P, N] = clf.predict_polarity_proba(views(texts));
+  CHECK(P(0, 1) - N(0, 1) > P(0, 0) - N(0, 0));
+  CHECK(N(0, 0) > P(0, 0));
+  const auto ex = clf.explain(texts[0]);
+  REQUIRE(ex.size() == 2);
+  for (const auto& e : ex) {
+    if (e.driver == "attesa")
+      CHECK(e.polarity == "negative");
+    else
+      CHECK((e.polarity == "positive" || e.polarity == "mixed"));
+    CHECK(e.positive == doctest::Approx(e.driver == "attesa" ? P(0, 0) : P(0, 1)));
+  }
+}
+
+TEST_CASE("aspect sentiment: a model round-trips through its file and predicts the same") {
+  const auto train = labelled(200, 3);
+  perche::DriverClassifier clf({"attesa", "cortesia"}, sentiment_options());
+  clf.fit(views(train.texts), train.Y, train.positive, train.negative);
+  const std::string bytes = clf.to_bytes();
+  const auto back = perche::DriverClassifier::from_bytes(bytes);
+  CHECK(back.to_bytes() == bytes);
+  CHECK(back.has_sentiment());
+  CHECK(back.options().sentiment);
+  CHECK(back.polarity_threshold() == clf.polarity_threshold());
+  const auto test = labelled(50, 4);
+  const auto a = clf.predict_polarity_proba(views(test.texts));
+  const auto b = back.predict_polarity_proba(views(test.texts));
+  CHECK(std::ranges::equal(a.first.values(), b.first.values()));
+  CHECK(std::ranges::equal(a.second.values(), b.second.values()));
+  // Truncated anywhere in the polarity part: a FormatError, never a crash.
+  for (std::size_t cut = bytes.size() - 200; cut < bytes.size(); cut += 37)
+    CHECK_THROWS_AS(perche::DriverClassifier::from_bytes(bytes.substr(0, cut)), perche::FormatError);
+}
+
+TEST_CASE("aspect sentiment: wrong labels are refused with the row and driver named") {
+  const auto train = labelled(60, 5);
+  const auto v = views(train.texts);
+  perche::DriverClassifier clf({"attesa", "cortesia"}, sentiment_options());
+  CHECK_THROWS_WITH_AS(clf.fit(v, train.Y), doctest::Contains("needs positive and negative labels"),
+                       std::invalid_argument);
+  auto bad = train.positive;
+  std::size_t row = 0;
+  while (train.Y(row, 1)) ++row;
+  bad(row, 1) = 1;
+  const std::string expected = "row " + std::to_string(row) + " is positive about driver 'cortesia'";
+  CHECK_THROWS_WITH_AS(clf.fit(v, train.Y, bad, train.negative), doctest::Contains(expected.c_str()),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(clf.fit(v, train.Y, perche::LabelMatrix(3, 2), train.negative),
+                       doctest::Contains("positive labels are 3 × 2, expected 60 × 2"), std::invalid_argument);
+  const perche::LabelMatrix none(train.Y.rows(), 2);
+  CHECK_THROWS_WITH_AS(clf.fit(v, train.Y, train.positive, none),
+                       doctest::Contains("no driver mention is labelled negative"), std::invalid_argument);
+  perche::DriverClassifier plain({"attesa", "cortesia"});
+  CHECK_THROWS_WITH_AS(plain.fit(v, train.Y, train.positive, train.negative),
+                       doctest::Contains("without sentiment"), std::invalid_argument);
+  perche::DriverOptions o = sentiment_options();
+  o.polarity_C = -1;
+  CHECK_THROWS_WITH_AS(perche::DriverClassifier({"a"}, o), doctest::Contains("polarity_C"), std::invalid_argument);
+  o = {};
+  o.features.min_df = perche::DocFreq::count(1);
+  perche::DriverClassifier presence_only({"attesa", "cortesia"}, o);
+  presence_only.fit(v, train.Y);
+  CHECK_FALSE(presence_only.has_sentiment());
+  CHECK_THROWS_AS(presence_only.predict_polarity(v), std::logic_error);
+  CHECK(std::isnan(presence_only.explain(train.texts[0]).front().positive));
+}
+
+TEST_CASE("global threshold policy: one threshold for every driver; per_driver keeps each its own") {
+  const auto train = labelled(300, 6);
+  perche::DriverOptions o;
+  o.features.min_df = perche::DocFreq::count(1);
+  o.threshold_policy = perche::ThresholdPolicy::global;
+  perche::DriverClassifier global({"attesa", "cortesia"}, o);
+  global.fit(views(train.texts), train.Y);
+  CHECK(global.thresholds()[0] == global.thresholds()[1]);
+  o.threshold_policy = perche::ThresholdPolicy::per_driver;
+  perche::DriverClassifier own({"attesa", "cortesia"}, o);
+  own.fit(views(train.texts), train.Y);
+  const auto back = perche::DriverClassifier::from_bytes(own.to_bytes());
+  CHECK(back.options().threshold_policy == perche::ThresholdPolicy::per_driver);
+  CHECK(back.thresholds() == own.thresholds());
+}
+
+TEST_CASE("model format: a version 2 file (perche 0.2, no sentiment) still loads and predicts") {
+  // tests/data/driver_v2.model: written by perche 0.2 from the classify_test sample (two drivers,
+  // cv_folds 2, min_df 1); its probabilities for these two texts, printed by that version.
+  std::ifstream in(std::string(PERCHE_TEST_SOURCE_DIR) + "/tests/data/driver_v2.model", std::ios::binary);
+  REQUIRE(in);
+  const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+  REQUIRE(bytes.substr(8, 4) == std::string("\x02\0\0\0", 4));
+  const auto clf = perche::DriverClassifier::from_bytes(bytes);
+  CHECK_FALSE(clf.has_sentiment());
+  CHECK(clf.options().threshold_policy == perche::ThresholdPolicy::per_driver);
+  CHECK(clf.drivers() == std::vector<std::string>{"attesa", "cortesia"});
+  const auto p = clf.predict_proba("attesa lunga");
+  CHECK(p[0] == doctest::Approx(0.89588866).epsilon(1e-7));
+  CHECK(p[1] == doctest::Approx(0.22354435).epsilon(1e-7));
+  CHECK(clf.thresholds()[0] == doctest::Approx(0.40897006168699834));
+  CHECK(clf.to_bytes().substr(8, 4) == std::string("\x03\0\0\0", 4));  // saved again: the current version
+}
