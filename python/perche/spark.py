@@ -136,7 +136,7 @@ def classify(df: DataFrame, column: str, model: Union[DriverClassifier, Any, str
 
         path = os.fspath(model)
         model = DriverClassifier.load(path)  # here for its classes; the executors read the file
-        blob_of = _FileBytes(path)
+        blob_of: Union[_FileBytes, _Broadcast] = _FileBytes(path)
     else:
         blob_of = _Broadcast(df.sparkSession.sparkContext.broadcast(model.to_bytes()))
     cls_ref = _model_class(model)
@@ -146,6 +146,7 @@ def classify(df: DataFrame, column: str, model: Union[DriverClassifier, Any, str
         raise ValueError(f"perche.spark.classify: column {prediction_col!r} or {proba_col!r} is already in the frame")
     if column not in df.columns:
         raise ValueError(f"perche.spark.classify: no column {column!r} (columns: {', '.join(df.columns)})")
+    label_type: Union[StringType, LongType]
     if multi or classes.dtype.kind in "OUS":
         label_type = StringType()
     else:
@@ -341,7 +342,7 @@ def by_segment(df: DataFrame, score: str, segment: str, metric: str = "nps", wei
         return out
     labels = list(merged)
     uniq, codes = _codes(_label_array(labels), "segments")
-    of = _core.nps_by_segment_of if metric == "nps" else _core.rating_by_segment_of
+    of: Any = _core.nps_by_segment_of if metric == "nps" else _core.rating_by_segment_of  # the counts' kind
     res = of(codes, [merged[k] for k in labels], o)
     for s in res:
         key = _label(s.key if uniq is None else uniq[s.key])
