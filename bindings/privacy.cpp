@@ -67,7 +67,8 @@ py::object text_result(const std::string& s, bool code_points) {
 void bind_privacy(py::module_& m) {
   m.def(
       "_find_pii",
-      [](const perche_py::Text& text, const std::optional<std::vector<std::string>>& kinds, const std::string& data_dir) {
+      [](const perche_py::Text& text, const std::optional<std::vector<std::string>>& kinds,
+         const std::string& data_dir) {
         bool code_points = true;
         std::string storage;
         const std::string_view s =
