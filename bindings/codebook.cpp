@@ -17,7 +17,7 @@ using namespace perche;
 
 void bind_codebook(py::module_& m) {
   py::class_<Codebook>(m, "Codebook")
-      .def(py::init([](const py::handle& text) {
+      .def(py::init([](const perche_py::Text& text) {
              bool code_points = true;  // a codebook's text gets the policy of every text (see matches)
              std::string storage;
              return Codebook::parse(
@@ -31,7 +31,7 @@ void bind_codebook(py::module_& m) {
       .def_property_readonly("labels", &Codebook::labels)
       .def(
           "matches",
-          [](const Codebook& c, const py::handle& text) {
+          [](const Codebook& c, const perche_py::Text& text) {
             // Not a std::string argument: pybind11's caster cannot encode a str holding a lone
             // surrogate and answered TypeError; the text gets the UTF-8 policy of every other
             // entry point (U+FFFD, one code point, so offsets stay right).
@@ -55,7 +55,7 @@ void bind_codebook(py::module_& m) {
           py::arg("text"))
       .def(
           "predict",
-          [](const Codebook& c, const py::iterable& texts, int threads) {
+          [](const Codebook& c, const perche_py::Texts& texts, int threads) {
             const perche_py::Utf8Texts owned(texts, "Codebook.predict: texts");
             const auto& v = owned.views();
             py::gil_scoped_release release;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <pybind11/pybind11.h>
+#include <pybind11/typing.h>
 
 #include <perche/classify.hpp>  // Contribution
 #include <perche/text.hpp>      // Utf8Policy
@@ -20,6 +21,17 @@
 namespace perche_py {
 
 namespace py = pybind11;
+
+// What a text argument takes, str or bytes (UTF-8): the name the signatures, and so the generated
+// perche/_core.pyi, show for it. It checks nothing at the call (utf8_view names a wrong type in its
+// TypeError). Not pybind11's typing::Union, whose check takes a reference to the argument's type
+// on every call and never gives it back (PyObject_Type).
+inline int any_object(PyObject*) { return 1; }
+class Text : public py::object {
+ public:
+  PYBIND11_OBJECT_DEFAULT(Text, py::object, any_object)
+};
+using Texts = py::typing::Iterable<Text>;  // collections.abc.Iterable[str | bytes]: any iterable
 
 // Lone surrogates found in a str (which is then not valid Unicode): how many, and the first.
 struct Surrogates {
@@ -204,3 +216,8 @@ inline std::vector<py::list> contribution_lists(const std::vector<const std::vec
 }
 
 }  // namespace perche_py
+
+template <>
+struct pybind11::detail::handle_type_name<perche_py::Text> {
+  static constexpr auto name = const_name("str | bytes");
+};

@@ -70,13 +70,22 @@ inline py::object csr_of(perche::SparseMatrix&& matrix) {
 
 namespace pybind11::detail {
 
+// The names these casters give in signatures, and so in the generated perche/_core.pyi: what an
+// argument accepts and what a result is (pybind11 3's io_name; before it, one name for both).
+#if PYBIND11_VERSION_MAJOR >= 3
+#define PERCHE_PY_IO_NAME(in, out) io_name(in, out)
+#else
+#define PERCHE_PY_IO_NAME(in, out) const_name(out)
+#endif
+
 // perche::DenseMatrix<T> (LabelMatrix, Matrix) ⇄ a 2-D numpy array of T, C order. In: any array
 // or nested sequence numpy converts to T (a 1-D one is a single column, as with Eigen's caster);
 // out: an array viewing the returned matrix.
 template <typename T>
 struct type_caster<perche::DenseMatrix<T>> {
   using Matrix = perche::DenseMatrix<T>;
-  PYBIND11_TYPE_CASTER(Matrix, const_name("numpy.ndarray[") + npy_format_descriptor<T>::name + const_name("]"));
+  PYBIND11_TYPE_CASTER(Matrix, PERCHE_PY_IO_NAME("typing.Annotated[numpy.typing.ArrayLike, ", "numpy.typing.NDArray[") +
+                                   npy_format_descriptor<T>::name + const_name("]"));
 
   bool load(handle src, bool convert) {
     if (!convert && !array_t<T>::check_(src)) return false;
@@ -104,7 +113,9 @@ struct type_caster<perche::DenseMatrix<T>> {
 // malformed one is a ValueError naming the bad index); out: csr_of.
 template <>
 struct type_caster<perche::SparseMatrix> {
-  PYBIND11_TYPE_CASTER(perche::SparseMatrix, const_name("scipy.sparse.csr_matrix[numpy.float64]"));
+  PYBIND11_TYPE_CASTER(perche::SparseMatrix,
+                       PERCHE_PY_IO_NAME("scipy.sparse.spmatrix | scipy.sparse.sparray | numpy.typing.ArrayLike",
+                                         "scipy.sparse.csr_matrix[numpy.float64]"));
 
   bool load(handle src, bool) {
     object obj = reinterpret_borrow<object>(src);
@@ -144,3 +155,5 @@ struct type_caster<perche::SparseMatrix> {
 };
 
 }  // namespace pybind11::detail
+
+#undef PERCHE_PY_IO_NAME

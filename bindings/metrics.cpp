@@ -147,12 +147,12 @@ void bind_metrics(py::module_& m) {
       .def_readwrite("alpha", &TrendOptions::alpha);
 
   py::class_<NpsCounts>(m, "NpsCounts")
-      .def(py::init<NpsBreaks>(), py::arg("breaks") = NpsBreaks{})
+      .def(py::init<NpsBreaks>(), py::arg_v("breaks", NpsBreaks{}, "NpsBreaks()"))
       .def(py::init<NpsBreaks, const std::array<std::uint64_t, 3>&, const std::array<double, 3>&,
                     const std::array<double, 3>&>(),
            py::arg("breaks"), py::arg("counts"), py::arg("weights"), py::arg("squared_weights"))
       .def_static("from_counts", &NpsCounts::from_counts, py::arg("detractors"), py::arg("passives"),
-                  py::arg("promoters"), py::arg("breaks") = NpsBreaks{})
+                  py::arg("promoters"), py::arg_v("breaks", NpsBreaks{}, "NpsBreaks()"))
       .def(
           "_add_array",
           [](NpsCounts& c, const py::array& s, const Weights& w) {

@@ -22,7 +22,7 @@ PYBIND11_MODULE(_core, m) {
   bind_drivers(m);
   bind_csv(m);
   bind_codebook(m);
+  bind_sentiment(m);  // before survey: SurveyOptions.set_sentiment_model takes a SentimentClassifier
   bind_survey(m);
-  bind_sentiment(m);
   bind_privacy(m);
 }

@@ -67,7 +67,8 @@ py::object text_result(const std::string& s, bool code_points) {
 void bind_privacy(py::module_& m) {
   m.def(
       "_find_pii",
-      [](const py::handle& text, const std::optional<std::vector<std::string>>& kinds, const std::string& data_dir) {
+      [](const perche_py::Text& text, const std::optional<std::vector<std::string>>& kinds,
+         const std::string& data_dir) {
         bool code_points = true;
         std::string storage;
         const std::string_view s =
@@ -85,7 +86,7 @@ void bind_privacy(py::module_& m) {
       py::arg("text"), py::arg("kinds") = py::none(), py::arg("data_dir") = "");
   m.def(
       "_mask",
-      [](const py::handle& text, const std::optional<std::vector<std::string>>& kinds,
+      [](const perche_py::Text& text, const std::optional<std::vector<std::string>>& kinds,
          const std::optional<std::string>& style, const std::optional<py::bytes>& key, const std::string& data_dir) {
         bool code_points = true;
         std::string storage;

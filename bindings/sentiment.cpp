@@ -72,7 +72,7 @@ void bind_sentiment(py::module_& m) {
            py::arg("words"), py::arg("C"), py::arg("threads"), py::arg("lexicon"))
       .def(
           "fit",
-          [](SentimentClassifier& c, const py::iterable& texts,
+          [](SentimentClassifier& c, const perche_py::Texts& texts,
              const std::vector<std::string>& labels) -> SentimentClassifier& {
             const perche_py::Utf8Texts owned(texts, "SentimentClassifier.fit", utf8_policy(c));
             const auto& v = owned.views();
@@ -99,7 +99,7 @@ void bind_sentiment(py::module_& m) {
                                     [](const py::object&) { return SentimentClassifier::lexicon_feature_names(); })
       .def(
           "predict_proba",
-          [](const SentimentClassifier& c, const py::iterable& texts) {
+          [](const SentimentClassifier& c, const perche_py::Texts& texts) {
             const perche_py::Utf8Texts owned(texts, "SentimentClassifier.predict_proba", utf8_policy(c));
             const auto& v = owned.views();
             return read(&c, [&] { return c.predict_proba(std::span<const std::string_view>(v)); });
@@ -107,7 +107,7 @@ void bind_sentiment(py::module_& m) {
           py::arg("texts"))
       .def(
           "predict_proba_one",
-          [](const SentimentClassifier& c, const py::handle& text) {
+          [](const SentimentClassifier& c, const perche_py::Text& text) {
             bool cp = true;
             const std::string s =
                 perche_py::utf8_text_of(text, cp, utf8_policy(c), "SentimentClassifier.predict_proba_one");
@@ -116,7 +116,7 @@ void bind_sentiment(py::module_& m) {
           py::arg("text"))
       .def(
           "predict",
-          [](const SentimentClassifier& c, const py::iterable& texts) {
+          [](const SentimentClassifier& c, const perche_py::Texts& texts) {
             const perche_py::Utf8Texts owned(texts, "SentimentClassifier.predict", utf8_policy(c));
             const auto& v = owned.views();
             return read(&c, [&] { return c.predict(std::span<const std::string_view>(v)); });
@@ -124,7 +124,7 @@ void bind_sentiment(py::module_& m) {
           py::arg("texts"))
       .def(
           "predict_one",
-          [](const SentimentClassifier& c, const py::handle& text) {
+          [](const SentimentClassifier& c, const perche_py::Text& text) {
             bool cp = true;
             const std::string s = perche_py::utf8_text_of(text, cp, utf8_policy(c), "SentimentClassifier.predict_one");
             return read(&c, [&] { return c.predict(std::string_view(s)); });
@@ -132,7 +132,7 @@ void bind_sentiment(py::module_& m) {
           py::arg("text"))
       .def(
           "lexicon_features",
-          [](const SentimentClassifier& c, const py::iterable& texts) {
+          [](const SentimentClassifier& c, const perche_py::Texts& texts) {
             const perche_py::Utf8Texts owned(texts, "SentimentClassifier.lexicon_features", utf8_policy(c));
             const auto& v = owned.views();
             return read(&c, [&] { return c.lexicon_features(std::span<const std::string_view>(v)); });
@@ -140,7 +140,7 @@ void bind_sentiment(py::module_& m) {
           py::arg("texts"))
       .def(
           "explain",
-          [](const SentimentClassifier& c, const py::handle& text, std::size_t max_terms) {
+          [](const SentimentClassifier& c, const perche_py::Text& text, std::size_t max_terms) {
             bool cp = true;
             const std::string s = perche_py::utf8_text_of(text, cp, utf8_policy(c), "SentimentClassifier.explain");
             const SentimentExplanation e = read(&c, [&] { return c.explain(s, max_terms); });

@@ -220,7 +220,7 @@ void bind_text(py::module_& m) {
       .def_property_readonly("options", [](const Tokenizer& t) { return options_dict(t.options()); })
       .def(
           "tokenize",
-          [](const Tokenizer& t, const py::handle& text) {
+          [](const Tokenizer& t, const perche_py::Text& text) {
             bool cp = true;
             std::size_t surrogates = 0;
             std::string storage;
@@ -237,7 +237,7 @@ void bind_text(py::module_& m) {
           py::arg("text"))
       .def(
           "normalize",
-          [](const Tokenizer& t, const py::handle& text) {
+          [](const Tokenizer& t, const perche_py::Text& text) {
             bool cp = true;
             std::size_t surrogates = 0;
             std::string storage;
@@ -261,14 +261,14 @@ void bind_text(py::module_& m) {
           py::arg("text"))
       .def(
           "stem",
-          [](const Tokenizer& t, const py::handle& word) {
+          [](const Tokenizer& t, const perche_py::Text& word) {
             bool cp = true;  // a str with a lone surrogate: the tokenizer's policy, not a TypeError
             return t.stem(perche_py::utf8_text_of(word, cp, t.options().utf8, "stem"));
           },
           py::arg("word"))
       .def(
           "tokenize_batch",
-          [](const Tokenizer& t, const py::iterable& texts, unsigned threads) {
+          [](const Tokenizer& t, const perche_py::Texts& texts, unsigned threads) {
             std::vector<bool> cps;
             std::vector<py::object> objs;
             for (const auto& x : texts) objs.push_back(py::reinterpret_borrow<py::object>(x));
@@ -287,7 +287,7 @@ void bind_text(py::module_& m) {
           py::arg("texts"), py::arg("threads") = 0)
       .def(
           "normalize_batch",
-          [](const Tokenizer& t, const py::iterable& texts, unsigned threads) {
+          [](const Tokenizer& t, const perche_py::Texts& texts, unsigned threads) {
             std::vector<bool> cps;
             std::vector<std::size_t> surrogates;
             const auto owned = texts_of(t, texts, cps, surrogates);

@@ -30,6 +30,8 @@ for row in labelled.select("id", "motivo", "prediction").orderBy("id").limit(3).
 print(ps.drivers(labelled, "nps", "prediction").round(3).to_string(index=False))
 
 overall = ps.nps(df, "nps")
+if overall is None:  # None: no score in the file
+    sys.exit(f"{path}: no NPS score")
 print(f"NPS {overall.score:+.1f} (95% CI {overall.ci_low:+.1f} … {overall.ci_high:+.1f}, n={overall.n})")
 segments = ps.by_segment(df, "nps", "canale")
 print(segments.to_frame()[["key", "n", "score", "ci_low", "ci_high", "p_holm"]].round(3).to_string(index=False))

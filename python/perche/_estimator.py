@@ -15,6 +15,7 @@ from __future__ import annotations
 import inspect
 import sys
 import warnings
+from typing import Any, Dict
 
 __all__ = ["Estimator", "NotFittedError", "not_fitted", "column_vector_warning"]
 
@@ -65,7 +66,7 @@ class Estimator:
 
     def get_params(self, deep: bool = True) -> dict:
         """The constructor's arguments, as given (or as set by set_params)."""
-        out = {}
+        out: Dict[str, Any] = {}
         for name in self._get_param_names():
             value = self._get_param(name)
             if deep and hasattr(value, "get_params") and not isinstance(value, type):
@@ -109,7 +110,7 @@ class Estimator:
         return f"{type(self).__name__}({', '.join(shown)})"
 
     def __sklearn_is_fitted__(self) -> bool:
-        return bool(self.fitted)
+        return bool(getattr(self, "fitted"))  # each estimator's own property
 
     # Tags: subclasses set these class attributes and _sklearn_tags fills scikit-learn's dataclasses.
     _tag_input = "2darray"       # "2darray" (numbers, dense or sparse) or "string" (raw texts)
@@ -117,7 +118,8 @@ class Estimator:
     _tag_requires_y = True
 
     def __sklearn_tags__(self):
-        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags, TransformerTags
+        from sklearn.utils import (ClassifierTags, InputTags, Tags,  # type: ignore[import-untyped]  # no py.typed
+                                   TargetTags, TransformerTags)
 
         text = self._tag_input == "string"
         kind = self._estimator_type

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numbers
 import os
 import textwrap
+from typing import Any, Callable, Type, TypeVar, Union
 
 import numpy as np
 
@@ -18,6 +19,9 @@ from . import _core
 from ._core import FormatError
 from ._estimator import Estimator, NotFittedError, column_vector_warning, not_fitted
 from .text import Tokenizer
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_D = TypeVar("_D", bound="DriverClassifier")
 
 __all__ = ["TfidfVectorizer", "LogisticRegression", "DriverClassifier", "FormatError", "NotFittedError"]
 
@@ -131,14 +135,14 @@ def _logistic_shown(o) -> str:
             f"solver={o.solver!r}")
 
 
-def _doc(**values):
+def _doc(**values: str) -> Callable[[_F], _F]:
     """Fills a docstring's {fields} at import time from the C++ option structs, so that the
     defaults it shows are the C++ ones, never a copy kept by hand (long values wrapped)."""
     values = {k: textwrap.fill(v, 96, subsequent_indent="    ", break_long_words=False, break_on_hyphens=False)
               for k, v in values.items()}
 
-    def fill(obj):
-        obj.__doc__ = obj.__doc__.format(**values)
+    def fill(obj: _F) -> _F:
+        obj.__doc__ = (obj.__doc__ or "").format(**values)
         return obj
     return fill
 
@@ -690,18 +694,19 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
         super().save(os.fsencode(path))  # bytes: any file name, UTF-8 or not
 
     @classmethod
-    def load(cls, path, max_bytes: int = _core.DriverClassifier.MAX_MODEL_BYTES):
+    def load(cls: Type[_D], path: Union[str, bytes, os.PathLike[str], os.PathLike[bytes]],
+             max_bytes: int = _core.DriverClassifier.MAX_MODEL_BYTES) -> _D:
         """A saved model. IoError (an OSError) when the file cannot be read, is not a regular file or
         is larger than max_bytes (1 GiB by default); FormatError when it is not a valid model."""
         return cls._from_core(_core.DriverClassifier.load(os.fsencode(path), max_bytes))
 
     @classmethod
-    def from_bytes(cls, data):
+    def from_bytes(cls: Type[_D], data: bytes) -> _D:
         """A model from to_bytes(); its arguments (get_params) are the options it was fitted with."""
         return cls._from_core(_core.DriverClassifier.from_bytes(bytes(data)))
 
     @classmethod
-    def _from_core(cls, core):
+    def _from_core(cls: Type[_D], core: _core.DriverClassifier) -> _D:
         o = core.options
         obj = cls(list(core.drivers), **_tfidf_params(o.features), **_logistic_params(o.logistic),
                   cv_folds=o.cv_folds, threshold=_threshold_shown(o), sentiment=o.sentiment, polarity_C=o.polarity_C,

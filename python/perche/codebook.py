@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any, Iterable, Optional, Tuple, Union
 
 import numpy as np
+import numpy.typing as npt
 
 from . import _core
 
@@ -20,15 +22,17 @@ class Codebook(_core.Codebook):
     .drivers, .labels, .predict(texts) -> ndarray (n, k) of 0/1, .matches(text) -> [(driver, start,
     end, pattern)] with code-point offsets."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str) -> None:
         super().__init__(text)
         self._text = text
 
     @classmethod
-    def load(cls, path, max_bytes: int = _core.Codebook.MAX_CODEBOOK_BYTES) -> "Codebook":
+    def load(cls, path: Union[str, bytes, os.PathLike[str], os.PathLike[bytes]],  # type: ignore[override]
+             max_bytes: int = _core.Codebook.MAX_CODEBOOK_BYTES) -> "Codebook":  # path, not str
         """A codebook file (UTF-8). IoError (an OSError) when it cannot be read, is not a regular file
         or is larger than max_bytes (64 MiB by default): read through the library's bounded reader."""
-        raw = _core._read_file(os.fsencode(path), "codebook", max_bytes)  # bytes: any file name
+        # bytes: any file name (pybind11's std::string takes bytes too; its signature says str)
+        raw = _core._read_file(os.fsencode(path), "codebook", max_bytes)  # type: ignore[arg-type]
         shown = os.fsdecode(path).encode("utf-8", "backslashreplace").decode("utf-8")
         try:
             text = raw.decode("utf-8")
@@ -45,7 +49,8 @@ class Codebook(_core.Codebook):
     def default(cls) -> "Codebook":
         return cls.load(DEFAULT_CODEBOOK)
 
-    def predict(self, texts, threads=None) -> np.ndarray:
+    def predict(self, texts: Iterable[Union[str, bytes]],  # type: ignore[override]  # threads None: the C++ default
+                threads: Optional[int] = None) -> npt.NDArray[np.uint8]:
         """(n, k) of 0/1, on C++ threads (threads=0: all cores; None: the C++ default)."""
         if isinstance(texts, str):
             raise TypeError("Codebook.predict: texts is a str; pass a list of texts (or use matches(text))")
@@ -53,7 +58,7 @@ class Codebook(_core.Codebook):
         out = super().predict(texts) if threads is None else super().predict(texts, threads)
         return np.asarray(out, dtype=np.uint8)
 
-    def __reduce__(self):
+    def __reduce__(self) -> Tuple[Any, Tuple[str]]:
         return (Codebook, (self._text,))
 
     def __repr__(self) -> str:

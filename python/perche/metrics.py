@@ -29,12 +29,23 @@ import collections
 import dataclasses
 import datetime as _dt
 import sys
-from typing import Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar, Union
 
 import numpy as np
+import numpy.typing as npt
 
 from . import _core
 from ._core import NpsCounts, RatingCounts
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# What the metric functions take (see the module's notes): scores, weights, dates, labels as a
+# list, a numpy array or a pandas Series; the results of the C++ calculators.
+Values = npt.ArrayLike
+Result = Union[_core.NpsResult, _core.RatingResult]
+_T = TypeVar("_T")
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 _METHODS = {
     "wald": _core.CiMethod.wald,
@@ -53,7 +64,7 @@ _AGGREGATIONS = {
 _TESTS = {"mann_kendall": _core.TrendTestKind.mann_kendall, "ols": _core.TrendTestKind.ols}
 
 
-def _choice(table: dict, value: Any, what: str):
+def _choice(table: Dict[Any, _T], value: Any, what: str) -> _T:
     try:
         return table[value]
     except (KeyError, TypeError):
@@ -110,7 +121,8 @@ def _nan_policy(value: Any) -> str:
     return value
 
 
-def _omit(nan_policy: Any, what: str, inputs: dict, optional: tuple = ()):
+def _omit(nan_policy: Any, what: str, inputs: Dict[str, Any],
+          optional: Tuple[str, ...] = ()) -> Tuple[Dict[str, Any], int, Optional[np.ndarray]]:
     """nan_policy applied to inputs of the same rows ({name: input}, the first the main one;
     None: not given): returns ({name: input}, n_omitted, dropped), as given under "raise", under
     "omit" without the rows where any input not named in `optional` is missing (the optional
@@ -136,10 +148,10 @@ def _omit(nan_policy: Any, what: str, inputs: dict, optional: tuple = ()):
     return {k: (_take(v, keep) if k in given else v) for k, v in inputs.items()}, int(drop.sum()), drop
 
 
-def _omitted(result: Any, n: int) -> Any:
+def _omitted(result: _T, n: int) -> _T:
     """result with its n_omitted set (None stays None: no row was left)."""
     if result is not None:
-        result.n_omitted = n
+        result.n_omitted = n  # type: ignore[attr-defined]  # the result classes take attributes (py::dynamic_attr)
     return result
 
 
@@ -258,7 +270,7 @@ def _scalar_seconds(x: Any, what: str, clock: str = "wall") -> float:
     return float(_seconds(a, what)[0])
 
 
-def _codes(labels: Any, what: str):
+def _codes(labels: Any, what: str) -> Tuple[Optional[np.ndarray], np.ndarray]:
     """Sorted distinct labels and each row's code (int64) into them."""
     if hasattr(labels, "to_numpy") and not isinstance(labels, np.ndarray):
         labels = labels.to_numpy()
@@ -297,17 +309,17 @@ def _label(v: Any) -> Any:
 # --- options -----------------------------------------------------------------------------------
 
 
-def _given(**kwargs) -> dict:
+def _given(**kwargs: Any) -> Dict[str, Any]:
     """The keyword arguments the caller gave (not None): the others are left to the C++ default
     arguments, which the bindings expose."""
     return {k: v for k, v in kwargs.items() if v is not None}
 
 
-def _doc(**defaults):
+def _doc(**defaults: Any) -> Callable[[_F], _F]:
     """Fills the {name.field} fields of a docstring from C++ option structs (or values) at import
     time, so that the defaults it shows are the C++ ones, never a copy kept by hand."""
-    def fill(obj):
-        obj.__doc__ = obj.__doc__.format(**defaults)
+    def fill(obj: _F) -> _F:
+        obj.__doc__ = (obj.__doc__ or "").format(**defaults)
         return obj
     return fill
 
@@ -316,7 +328,9 @@ _NPS_OPTIONS = ("method", "confidence", "breaks", "bootstrap_samples", "seed")
 _RATING_OPTIONS = ("scale", "top", "aggregation", "method", "confidence", "reversed", "bootstrap_samples", "seed")
 
 
-def _nps_options(method=None, confidence=None, breaks=None, bootstrap_samples=None, seed=None):
+def _nps_options(method: Optional[str] = None, confidence: Optional[float] = None,
+                 breaks: Optional[Tuple[int, int]] = None, bootstrap_samples: Optional[int] = None,
+                 seed: Optional[int] = None) -> _core.NpsOptions:
     """NpsOptions: those left None keep the C++ defaults (perche::NpsOptions)."""
     o = _core.NpsOptions()
     if method is not None:
@@ -332,8 +346,10 @@ def _nps_options(method=None, confidence=None, breaks=None, bootstrap_samples=No
     return o
 
 
-def _rating_options(o, scale=None, top=None, aggregation=None, method=None, confidence=None, reversed=None,
-                    bootstrap_samples=None, seed=None):
+def _rating_options(o: _core.RatingOptions, scale: Optional[Tuple[int, int]] = None, top: Optional[int] = None,
+                    aggregation: Optional[str] = None, method: Optional[str] = None,
+                    confidence: Optional[float] = None, reversed: Optional[bool] = None,
+                    bootstrap_samples: Optional[int] = None, seed: Optional[int] = None) -> _core.RatingOptions:
     """o (a fresh CsatOptions or CesOptions) with the options given; those left None keep the
     metric's C++ defaults. method None keeps the C++ choice, which follows the aggregation."""
     if scale is not None:
@@ -358,11 +374,14 @@ def _rating_options(o, scale=None, top=None, aggregation=None, method=None, conf
 _RATING_DEFAULTS = {"csat": "CsatOptions", "ces": "CesOptions"}  # the C++ struct of each metric's defaults
 
 
-def _metric_options(metric: str, options: dict):
+def _metric_options(metric: str, options: Dict[str, Any]) -> Any:
+    names: Tuple[str, ...]
+    make: Callable[..., Any]
     if metric == "nps":
         names, make = _NPS_OPTIONS, _nps_options
     elif metric in _RATING_DEFAULTS:
-        names, make = _RATING_OPTIONS, lambda **o: _rating_options(getattr(_core, _RATING_DEFAULTS[metric])(), **o)
+        names = _RATING_OPTIONS
+        make = lambda **o: _rating_options(getattr(_core, _RATING_DEFAULTS[metric])(), **o)  # noqa: E731
     else:
         raise ValueError(f"metric {metric!r} is not one of 'nps', 'csat', 'ces'")
     unknown = set(options) - set(names)
@@ -371,7 +390,7 @@ def _metric_options(metric: str, options: dict):
     return make(**options)
 
 
-def _trend_options(test=None, alpha=None):
+def _trend_options(test: Optional[str] = None, alpha: Optional[float] = None) -> _core.TrendOptions:
     """TrendOptions: those left None keep the C++ defaults (perche::TrendOptions)."""
     t = _core.TrendOptions()
     if test is not None:
@@ -393,8 +412,10 @@ _SHARE = _core.WORST_CASE_SHARE
 
 
 @_doc(o=_NPS)
-def nps(scores, weights=None, method=None, confidence=None, breaks=None, bootstrap_samples=None, seed=None,
-        nan_policy="raise") -> Optional[_core.NpsResult]:
+def nps(scores: Union[Values, NpsCounts], weights: Optional[Values] = None, method: Optional[str] = None,
+        confidence: Optional[float] = None, breaks: Optional[Tuple[int, int]] = None,
+        bootstrap_samples: Optional[int] = None, seed: Optional[int] = None,
+        nan_policy: str = "raise") -> Optional[_core.NpsResult]:
     """Net Promoter Score of 0–10 scores (list, numpy array, pandas Series) or of an NpsCounts.
 
     method: "adjusted_wald" (Rocks 2016), "wald" or "bootstrap". breaks=(d, p): detractors score
@@ -416,7 +437,7 @@ def nps(scores, weights=None, method=None, confidence=None, breaks=None, bootstr
     return _omitted(_core.nps(_numbers(x["scores"]), _weights(x["weights"]), o), omitted)
 
 
-def _nps_counts(x, weights, breaks: _core.NpsBreaks) -> NpsCounts:
+def _nps_counts(x: Any, weights: Any, breaks: _core.NpsBreaks) -> NpsCounts:
     if isinstance(x, NpsCounts):
         return x
     c = NpsCounts(breaks)
@@ -424,8 +445,10 @@ def _nps_counts(x, weights, breaks: _core.NpsBreaks) -> NpsCounts:
     return c
 
 
-def nps_compare(a, b, weights_a=None, weights_b=None, method=None, confidence=None, breaks=None,
-                bootstrap_samples=None, seed=None, nan_policy="raise") -> Optional[_core.Comparison]:
+def nps_compare(a: Union[Values, NpsCounts], b: Union[Values, NpsCounts], weights_a: Optional[Values] = None,
+                weights_b: Optional[Values] = None, method: Optional[str] = None, confidence: Optional[float] = None,
+                breaks: Optional[Tuple[int, int]] = None, bootstrap_samples: Optional[int] = None,
+                seed: Optional[int] = None, nan_policy: str = "raise") -> Optional[_core.Comparison]:
     """NPS of sample a minus NPS of sample b (independent samples): diff, se, z, p_value, CI, warning.
     The test is the pooled score test (never z = inf from a zero SE); the interval is the method's.
 
@@ -442,19 +465,22 @@ def nps_compare(a, b, weights_a=None, weights_b=None, method=None, confidence=No
 
 
 @_doc(level=_LEVEL)
-def compare(a, b, confidence=None) -> _core.Comparison:
+def compare(a: Result, b: Result, confidence: Optional[float] = None) -> _core.Comparison:
     """Difference a − b of two independent results (NpsResult or RatingResult), both of one metric.
     Test: the pooled score test (the variance of the pooled responses under H0, as the pooled
     two-proportion test; a single promoter against a single detractor gives p = 0.32, not 0).
     Interval: Newcombe's hybrid score interval for Wilson top-box shares, Welch's for t means, else
     (centre_a − centre_b) ± z·√(SE_a² + SE_b²). `warning` says when a group has fewer than 5
     responses or an interval is Wald's. confidence None: perche's C++ default ({level})."""
-    return _core.compare(a, b, **_given(confidence=confidence))
+    # Two results of one metric pick one of the two C++ overloads; a mix is their TypeError.
+    return _core.compare(a, b, **_given(confidence=confidence))  # type: ignore[arg-type]
 
 
 @_doc(o=_CSAT)
-def csat(scores, weights=None, scale=None, top=None, aggregation=None, method=None, confidence=None,
-         reversed=None, bootstrap_samples=None, seed=None, nan_policy="raise") -> Optional[_core.RatingResult]:
+def csat(scores: Union[Values, RatingCounts], weights: Optional[Values] = None, scale: Optional[Tuple[int, int]] = None,
+         top: Optional[int] = None, aggregation: Optional[str] = None, method: Optional[str] = None,
+         confidence: Optional[float] = None, reversed: Optional[bool] = None, bootstrap_samples: Optional[int] = None,
+         seed: Optional[int] = None, nan_policy: str = "raise") -> Optional[_core.RatingResult]:
     """Customer satisfaction on an integer scale, plus the mean with an adjusted t interval. Accepts a
     RatingCounts too.
 
@@ -473,8 +499,10 @@ def csat(scores, weights=None, scale=None, top=None, aggregation=None, method=No
 
 
 @_doc(o=_CES)
-def ces(scores, weights=None, scale=None, reversed=None, aggregation=None, top=None, method=None,
-        confidence=None, bootstrap_samples=None, seed=None, nan_policy="raise") -> Optional[_core.RatingResult]:
+def ces(scores: Union[Values, RatingCounts], weights: Optional[Values] = None, scale: Optional[Tuple[int, int]] = None,
+        reversed: Optional[bool] = None, aggregation: Optional[str] = None, top: Optional[int] = None,
+        method: Optional[str] = None, confidence: Optional[float] = None, bootstrap_samples: Optional[int] = None,
+        seed: Optional[int] = None, nan_policy: str = "raise") -> Optional[_core.RatingResult]:
     """Customer Effort Score on an agreement scale, higher = easier.
 
     reversed=True when 1 means "concordo pienamente" / effortless. aggregation: "mean",
@@ -492,8 +520,8 @@ def ces(scores, weights=None, scale=None, reversed=None, aggregation=None, top=N
 
 
 @_doc(level=_LEVEL)
-def churn_rate(start, end, period_start, period_end, confidence=None,
-               nan_policy="raise") -> Optional[_core.ChurnResult]:
+def churn_rate(start: Values, end: Values, period_start: Any, period_end: Any, confidence: Optional[float] = None,
+               nan_policy: str = "raise") -> Optional[_core.ChurnResult]:
     """Churn over [period_start, period_end) from customer start/end times (numbers, datetimes,
     datetime64). A missing end (None, NaN, NaT) means the customer is still active; a missing
     start is an error, or with nan_policy="omit" a row left out (counted in n_omitted). Aware
@@ -508,7 +536,9 @@ def churn_rate(start, end, period_start, period_end, confidence=None,
 
 
 @_doc(level=_LEVEL)
-def response_times(durations=None, *, start=None, end=None, sla=None, confidence=None, nan_policy="raise"):
+def response_times(durations: Optional[Values] = None, *, start: Optional[Values] = None, end: Optional[Values] = None,
+                   sla: Any = None, confidence: Optional[float] = None,
+                   nan_policy: str = "raise") -> Optional[_core.ResponseTimeResult]:
     """Response-time KPIs (n, mean, median, p90, p95, share within the SLA) from durations or from
     start/end timestamp pairs. timedelta64/datetime64 inputs are converted to seconds (and so is a
     timedelta sla); plain numbers keep their unit. Aware start/end timestamps are taken as instants
@@ -534,13 +564,14 @@ def response_times(durations=None, *, start=None, end=None, sla=None, confidence
                                          _seconds(x["end"], "end", clock="instant"), sla_s, **level), omitted)
 
 
-def bayesian_average(mean, n, prior_mean, prior_n) -> float:
+def bayesian_average(mean: float, n: float, prior_mean: float, prior_n: float) -> float:
     """(mean·n + prior_mean·prior_n) / (n + prior_n): a rating shrunk towards the prior."""
     return _core.bayesian_average(mean, n, prior_mean, prior_n)
 
 
 @_doc(level=_LEVEL, share=_SHARE)
-def nps_sample_size(margin, promoter_share=None, detractor_share=None, confidence=None, population=None) -> int:
+def nps_sample_size(margin: float, promoter_share: Optional[float] = None, detractor_share: Optional[float] = None,
+                    confidence: Optional[float] = None, population: Optional[float] = None) -> int:
     """Responses needed for an NPS margin of error of `margin` points. Left None: perche's C++
     defaults, the worst case promoter_share = detractor_share = {share} and confidence {level};
     population None: an infinite population."""
@@ -549,7 +580,8 @@ def nps_sample_size(margin, promoter_share=None, detractor_share=None, confidenc
 
 
 @_doc(level=_LEVEL, share=_SHARE)
-def nps_margin_of_error(n, promoter_share=None, detractor_share=None, confidence=None, population=None) -> float:
+def nps_margin_of_error(n: float, promoter_share: Optional[float] = None, detractor_share: Optional[float] = None,
+                        confidence: Optional[float] = None, population: Optional[float] = None) -> float:
     """Half-width in NPS points of the CI of a sample of n with the given expected shares. Left
     None: perche's C++ defaults, the worst case promoter_share = detractor_share = {share} and
     confidence {level}; population None: an infinite population."""
@@ -557,14 +589,14 @@ def nps_margin_of_error(n, promoter_share=None, detractor_share=None, confidence
                                                  confidence=confidence, population=population))
 
 
-def p_adjust(p, method="holm") -> np.ndarray:
+def p_adjust(p: Values, method: str = "holm") -> npt.NDArray[np.float64]:
     """Adjusted p-values: "holm" (Holm 1979) or "bh" (Benjamini–Hochberg 1995)."""
     fn = _choice({"holm": _core.p_adjust_holm, "bh": _core.p_adjust_bh}, method, "method")
-    return np.asarray(fn(_numbers(p, "p").astype("float64", copy=False)))
+    return np.asarray(fn(_numbers(p, "p").astype("float64", copy=False)), dtype=np.float64)
 
 
 @_doc(t=_TREND)
-def trend_test(values, test=None, alpha=None) -> Optional[_core.TrendTestResult]:
+def trend_test(values: Values, test: Optional[str] = None, alpha: Optional[float] = None) -> Optional[_core.TrendTestResult]:
     """Trend test on equally spaced values: Mann–Kendall with Sen's slope ("mann_kendall"), or OLS
     slope ("ols"). Left None: perche's C++ defaults (perche.TrendOptions()), test "{t.test.name}",
     alpha {t.alpha}."""
@@ -587,9 +619,9 @@ class Period:
     """One period of a trend: its label and the metric's result."""
 
     period: Any
-    result: Any
+    result: Result
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         return {"period": self.period, **self.result.to_dict()}
 
 
@@ -598,15 +630,15 @@ class Trend:
     """Per-period results in period order and the trend test (None with fewer than 3 periods)."""
 
     metric: str
-    periods: list
+    periods: List[Period]
     test: Optional[_core.TrendTestResult]
     n_omitted: int = 0  #: rows left out under nan_policy="omit" (each period's result has its own)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         return {"metric": self.metric, "periods": [p.to_dict() for p in self.periods],
                 "test": None if self.test is None else self.test.to_dict()}
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame([p.to_dict() for p in self.periods])
@@ -618,13 +650,13 @@ class Segment:
     than MIN_TEST_RESPONSES responses (in the segment or the rest): shown, not tested."""
 
     key: Any
-    result: Any
+    result: Result
     vs_rest: Optional[_core.Comparison]
     p_holm: Optional[float]
     p_bh: Optional[float]
     too_few: bool = False
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         d = {"key": self.key, **self.result.to_dict()}
         vs = self.vs_rest
         d.update({"diff": None if vs is None else vs.diff, "diff_se": None if vs is None else vs.se,
@@ -633,22 +665,22 @@ class Segment:
         return d
 
 
-class SegmentList(list):
+class SegmentList(List[Segment]):
     """The list returned by by_segment(), with to_dict() and to_frame(); n_omitted: rows left out
     under nan_policy="omit" (each segment's result has its own)."""
 
     n_omitted = 0
 
-    def to_dict(self) -> list:
+    def to_dict(self) -> List[Dict[str, Any]]:
         return [s.to_dict() for s in self]
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame(self.to_dict())
 
 
-def _period_labels(periods: Any, freq: Optional[str]):
+def _period_labels(periods: Any, freq: Optional[str]) -> np.ndarray:
     a = _naive(periods, "periods")  # dates on their own wall clock: a period is a local calendar day, month...
     if a.dtype.kind == "O" and len(a) and isinstance(a[0], (_dt.date, np.datetime64)):
         a = a.astype("datetime64[ns]")
@@ -669,7 +701,8 @@ def _period_labels(periods: Any, freq: Optional[str]):
     return a
 
 
-def _lost_by_label(keys: Any, dropped: Optional[np.ndarray], to_labels) -> collections.Counter:
+def _lost_by_label(keys: Any, dropped: Optional[np.ndarray],
+                   to_labels: Callable[[Any], Any]) -> "collections.Counter[Any]":
     """How many omitted rows each label (of a period or segment) lost: rows left out for a missing
     score or weight whose own label is known."""
     if dropped is None:
@@ -681,8 +714,9 @@ def _lost_by_label(keys: Any, dropped: Optional[np.ndarray], to_labels) -> colle
 
 
 @_doc(t=_TREND)
-def trend(scores, periods, metric="nps", weights=None, freq=None, test=None, alpha=None,
-          nan_policy="raise", **options) -> Trend:
+def trend(scores: Values, periods: Values, metric: str = "nps", weights: Optional[Values] = None,
+          freq: Optional[str] = None, test: Optional[str] = None, alpha: Optional[float] = None,
+          nan_policy: str = "raise", **options: Any) -> Trend:
     """The metric per period and a trend test that flags a significant decline.
 
     periods: labels that sort in time order (numbers, "2026-03", dates). Dates are bucketed by
@@ -706,7 +740,8 @@ def trend(scores, periods, metric="nps", weights=None, freq=None, test=None, alp
     return Trend(metric, out, res.test, omitted)
 
 
-def by_segment(scores, segments, metric="nps", weights=None, nan_policy="raise", **options) -> SegmentList:
+def by_segment(scores: Values, segments: Values, metric: str = "nps", weights: Optional[Values] = None,
+               nan_policy: str = "raise", **options: Any) -> SegmentList:
     """The metric per segment, each compared with all other rows, with Holm and Benjamini–Hochberg
     adjusted p-values. nan_policy="omit" leaves out the rows whose score, segment or weight is
     missing; n_omitted of the list counts them, and each segment's result those of its own.
@@ -774,6 +809,6 @@ def _counts_add(self, scores, weights=None) -> None:
     self._add_array(_numbers(scores), _weights(weights))
 
 
-for _cls in (NpsCounts, RatingCounts):
-    _cls.__repr__ = _counts_repr
-    _cls.add = _counts_add
+for _counts_cls in (NpsCounts, RatingCounts):
+    setattr(_counts_cls, "__repr__", _counts_repr)
+    setattr(_counts_cls, "add", _counts_add)

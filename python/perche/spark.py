@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
 import numpy as np
 
@@ -33,10 +33,16 @@ from . import _core
 from .metrics import (NpsCounts, RatingCounts, Segment, SegmentList, _codes, _label, _lost_by_label, _metric_options,
                       _numbers, _omit, _omitted, _weights)
 
+if TYPE_CHECKING:
+    import pandas as pd
+    from pyspark.sql import DataFrame, SparkSession
+
+    from .classify import DriverClassifier
+
 __all__ = ["session", "classify", "by_segment", "nps", "csat", "ces", "counts_by", "drivers"]
 
 
-def session(master: str = "local[2]", app_name: str = "perche", **conf):
+def session(master: str = "local[2]", app_name: str = "perche", **conf: Any) -> SparkSession:
     """A SparkSession for trying perche.spark on one machine: master local[2], bound to 127.0.0.1,
     no web UI, the Python workers running this interpreter. conf: more settings, with dots written
     as underscores (spark_sql_shuffle_partitions=4). A cluster's session comes from its own set-up."""
@@ -111,8 +117,9 @@ def _task_cpus() -> int:
     return int(cpus()) if cpus is not None else int(tc.getLocalProperty("spark.task.cpus") or 1)
 
 
-def classify(df, column: str, model, *, prediction_col: str = "prediction", proba_col: Optional[str] = None,
-             threads: Optional[int] = None):
+def classify(df: DataFrame, column: str, model: Union[DriverClassifier, Any, str, os.PathLike[str]], *,
+             prediction_col: str = "prediction", proba_col: Optional[str] = None,
+             threads: Optional[int] = None) -> DataFrame:
     """df with the model's prediction of the texts in `column` (a string column) added as
     prediction_col, and with proba_col (if given) the probabilities in classes_ order (array of
     doubles). A multi-label model (DriverClassifier) predicts the array of its class names that
@@ -129,7 +136,7 @@ def classify(df, column: str, model, *, prediction_col: str = "prediction", prob
 
         path = os.fspath(model)
         model = DriverClassifier.load(path)  # here for its classes; the executors read the file
-        blob_of = _FileBytes(path)
+        blob_of: Union[_FileBytes, _Broadcast] = _FileBytes(path)
     else:
         blob_of = _Broadcast(df.sparkSession.sparkContext.broadcast(model.to_bytes()))
     cls_ref = _model_class(model)
@@ -139,6 +146,7 @@ def classify(df, column: str, model, *, prediction_col: str = "prediction", prob
         raise ValueError(f"perche.spark.classify: column {prediction_col!r} or {proba_col!r} is already in the frame")
     if column not in df.columns:
         raise ValueError(f"perche.spark.classify: no column {column!r} (columns: {', '.join(df.columns)})")
+    label_type: Union[StringType, LongType]
     if multi or classes.dtype.kind in "OUS":
         label_type = StringType()
     else:
@@ -212,14 +220,15 @@ class _Classify:
 # --- metrics ---------------------------------------------------------------------------------------
 
 
-def _check_columns(df, what, **cols):
+def _check_columns(df: DataFrame, what: str, **cols: Optional[str]) -> None:
     for role, c in cols.items():
         if c is not None and c not in df.columns:
             raise ValueError(f"perche.spark.{what}: no {role} column {c!r} (columns: {', '.join(df.columns)})")
 
 
-def counts_by(df, score: str, segment: Optional[str] = None, metric: str = "nps", weight: Optional[str] = None,
-              nan_policy: str = "raise", **options) -> tuple:
+def counts_by(df: DataFrame, score: str, segment: Optional[str] = None, metric: str = "nps",
+              weight: Optional[str] = None, nan_policy: str = "raise",
+              **options: Any) -> Tuple[Dict[Any, Union[NpsCounts, RatingCounts]], int, Dict[Any, int]]:
     """The merged accumulators: ({segment label: NpsCounts or RatingCounts}, rows omitted,
     {segment label: rows omitted}), counted per partition in C++ and merged with +=. segment None:
     one group under the label None. options: the metric's (breaks for nps, scale for csat/ces)."""
@@ -320,8 +329,8 @@ class _PartitionCounts:
         yield pd.DataFrame(out)
 
 
-def by_segment(df, score: str, segment: str, metric: str = "nps", weight: Optional[str] = None,
-               nan_policy: str = "raise", **options) -> SegmentList:
+def by_segment(df: DataFrame, score: str, segment: str, metric: str = "nps", weight: Optional[str] = None,
+               nan_policy: str = "raise", **options: Any) -> SegmentList:
     """perche.by_segment on the columns score and segment (and weight) of a Spark DataFrame: the
     metric per segment, each compared with all other rows, Holm and Benjamini–Hochberg adjusted
     p-values; the same SegmentList, to the last digit for unweighted responses."""
@@ -333,7 +342,7 @@ def by_segment(df, score: str, segment: str, metric: str = "nps", weight: Option
         return out
     labels = list(merged)
     uniq, codes = _codes(_label_array(labels), "segments")
-    of = _core.nps_by_segment_of if metric == "nps" else _core.rating_by_segment_of
+    of: Any = _core.nps_by_segment_of if metric == "nps" else _core.rating_by_segment_of  # the counts' kind
     res = of(codes, [merged[k] for k in labels], o)
     for s in res:
         key = _label(s.key if uniq is None else uniq[s.key])
@@ -341,7 +350,7 @@ def by_segment(df, score: str, segment: str, metric: str = "nps", weight: Option
     return out
 
 
-def _label_array(labels: list) -> np.ndarray:
+def _label_array(labels: List[Any]) -> np.ndarray:
     """Labels as the array perche.by_segment would see for that column: integers as int64 (their
     own keys), anything else as objects (sorted distinct values)."""
     if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in labels):
@@ -351,7 +360,8 @@ def _label_array(labels: list) -> np.ndarray:
     return a
 
 
-def _overall(metric: str, df, score, weight, nan_policy, options) -> Any:
+def _overall(metric: str, df: DataFrame, score: str, weight: Optional[str], nan_policy: str,
+             options: Dict[str, Any]) -> Any:
     from . import metrics
 
     merged, omitted, _ = counts_by(df, score, None, metric, weight, nan_policy, **options)
@@ -361,17 +371,20 @@ def _overall(metric: str, df, score, weight, nan_policy, options) -> Any:
     return _omitted(getattr(metrics, metric)(counts, **options), omitted)
 
 
-def nps(df, score: str, weight: Optional[str] = None, nan_policy: str = "raise", **options):
+def nps(df: DataFrame, score: str, weight: Optional[str] = None, nan_policy: str = "raise",
+        **options: Any) -> Optional[_core.NpsResult]:
     """perche.nps of a column of a Spark DataFrame (options: those of perche.nps)."""
     return _overall("nps", df, score, weight, nan_policy, options)
 
 
-def csat(df, score: str, weight: Optional[str] = None, nan_policy: str = "raise", **options):
+def csat(df: DataFrame, score: str, weight: Optional[str] = None, nan_policy: str = "raise",
+         **options: Any) -> Optional[_core.RatingResult]:
     """perche.csat of a column of a Spark DataFrame (options: those of perche.csat)."""
     return _overall("csat", df, score, weight, nan_policy, options)
 
 
-def ces(df, score: str, weight: Optional[str] = None, nan_policy: str = "raise", **options):
+def ces(df: DataFrame, score: str, weight: Optional[str] = None, nan_policy: str = "raise",
+        **options: Any) -> Optional[_core.RatingResult]:
     """perche.ces of a column of a Spark DataFrame (options: those of perche.ces)."""
     return _overall("ces", df, score, weight, nan_policy, options)
 
@@ -379,8 +392,8 @@ def ces(df, score: str, weight: Optional[str] = None, nan_policy: str = "raise",
 # --- driver analysis: the mergeable parts -----------------------------------------------------------
 
 
-def drivers(df, score: str, labels: str, names: Optional[list] = None, metric: str = "nps",
-            weight: Optional[str] = None, **options):
+def drivers(df: DataFrame, score: str, labels: str, names: Optional[List[str]] = None, metric: str = "nps",
+            weight: Optional[str] = None, **options: Any) -> pd.DataFrame:
     """The counting parts of perche's driver analysis on a Spark DataFrame: per driver the
     mentions, their share of the responses with a comment, the score among the mentioners with its
     interval, and the impact (score of all responses − score of those that do not mention the

@@ -4,17 +4,18 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Any, Dict, Iterable, List, Optional
 
 from . import _core
 
 
-class Tokens(list):
+class Tokens(List[_core.Token]):
     """The tokens of one text (a list of Token), with `replaced`: how many invalid UTF-8 sequences
     became U+FFFD (always 0 for a str without lone surrogates)."""
 
     replaced: int = 0
 
-    def __init__(self, tokens=(), replaced: int = 0):
+    def __init__(self, tokens: Iterable[_core.Token] = (), replaced: int = 0) -> None:
         super().__init__(tokens)
         self.replaced = replaced
 
@@ -36,24 +37,25 @@ class Tokenizer(_core.Tokenizer):
     Offsets are code points of a str (bytes of a bytes input).
     """
 
-    def tokenize(self, text) -> Tokens:
+    def tokenize(self, text: str | bytes) -> Tokens:  # type: ignore[override]  # a Tokens, not (tokens, replaced)
         tokens, replaced = super().tokenize(text)
         return Tokens(tokens, replaced)
 
-    def tokenize_batch(self, texts, threads=None) -> list[Tokens]:
+    def tokenize_batch(self, texts: Iterable[str | bytes],  # type: ignore[override]  # Tokens as in tokenize
+                       threads: Optional[int] = None) -> list[Tokens]:
         """tokenize() of each text, on C++ threads without the GIL (threads=0: all cores; None: the
         C++ default)."""
         batch = super().tokenize_batch(texts) if threads is None else super().tokenize_batch(texts, threads)
         return [Tokens(t, r) for t, r in batch]
 
     def __repr__(self) -> str:
-        o = self.options
+        o: Dict[str, Any] = self.options
         sw = "None" if o["stopwords"] is None else f"[{len(o['stopwords'])} words]"
         opts = ", ".join(f"{k}={v!r}" for k, v in o.items() if k != "stopwords")
         return f"Tokenizer({opts}, stopwords={sw})"
 
 
-def _shown(options: dict) -> str:
+def _shown(options: Dict[str, Any]) -> str:
     """A Tokenizer's options as the keyword arguments that give them (the stopword list by name)."""
     sw = options["stopwords"]
     named = {**options, "stopwords": "italian" if sw is not None and list(sw) == list(_core.italian_stopwords())
@@ -61,5 +63,5 @@ def _shown(options: dict) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in named.items())
 
 
-Tokenizer.__doc__ = Tokenizer.__doc__.format(defaults=textwrap.fill(
+Tokenizer.__doc__ = (Tokenizer.__doc__ or "").format(defaults=textwrap.fill(
     _shown(_core.Tokenizer().options), 96, subsequent_indent="    ", break_long_words=False, break_on_hyphens=False))
