@@ -488,3 +488,18 @@ TEST_CASE("the domain guard measures few comments but does not judge them, and s
   CHECK_FALSE(gold.model.coverage);
   CHECK(to_json(gold).find("\"coverage\": null") != std::string::npos);
 }
+
+TEST_CASE("a codebook's own display names win over the built-in taxonomy's") {
+  const auto codebook = Codebook::parse("[prezzo] Prezzo\ncaro\n[qualita_prodotto] Qualità prodotto\nrotto\n");
+  auto o = guarded(Labeller::codebook);
+  o.codebook = &codebook;
+  const auto t = csv("nps,motivo\n3,troppo caro\n9,arrivato rotto\n");
+  CHECK(analyze_survey(t, o).model.labels == std::vector<std::string>{"Prezzo", "Qualità prodotto"});
+  o.lang = "en";
+  CHECK(analyze_survey(t, o).model.labels == std::vector<std::string>{"Prezzo", "Qualità prodotto"});
+  // The shipped codebook's labels are the taxonomy's Italian names: English with lang "en".
+  auto shipped = guarded(Labeller::codebook);
+  shipped.lang = "en";
+  const auto a = analyze_survey(t, shipped);
+  CHECK(a.model.labels[0] == "Waiting times");
+}

@@ -193,8 +193,15 @@ std::string display_label(const std::string& code, const std::string& codebook_l
       {"consegna", {"Consegna", "Delivery"}},
       {"credito", {"Gestione del credito e solleciti", "Credit management and reminders"}},
   };
-  if (const auto it = kTaxonomy.find(code); it != kTaxonomy.end()) return std::string(it->second[lang == "en" ? 1 : 0]);
-  if (!codebook_label.empty() && codebook_label != code) return codebook_label;
+  // A codebook's own label is the analyst's word: it wins over the built-in taxonomy, whose names
+  // are only for codes that come without one (the shipped model, a model trained on its codes).
+  // The shipped codebook's labels are the taxonomy's Italian names, so with lang "en" the
+  // taxonomy's English name is shown for them.
+  const auto it = kTaxonomy.find(code);
+  if (!codebook_label.empty() && codebook_label != code &&
+      (it == kTaxonomy.end() || codebook_label != it->second[0]))
+    return codebook_label;
+  if (it != kTaxonomy.end()) return std::string(it->second[lang == "en" ? 1 : 0]);
   std::string out = code;  // "tempi_attesa" → "Tempi attesa"
   std::replace(out.begin(), out.end(), '_', ' ');
   if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
