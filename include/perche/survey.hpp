@@ -279,7 +279,7 @@ struct SurveyNote {
 
 /// The domain guard's thresholds (docs/schema.md, model.coverage). Chosen by measurement with the
 /// default model (tests/survey_test.cpp, tests/python/test_survey.py): the shipped sample gives
-/// known_share 1.00, vocabulary_overlap 0.98, driver_share 1.00 (codebook 0.84); 118 hotel and
+/// known_share 1.00, vocabulary_overlap 0.98, driver_share 1.00 (codebook 0.87); 118 hotel and
 /// product reviews (tests/data/out_of_domain.csv) 0.11, 0.20, 0.33 (codebook 0.09); 6,337 hotel
 /// review sentences (ABSITA 2018, development only) 0.15, 0.26, 0.60 (codebook 0.32).
 /// A comment has "enough known features" when at least kMinKnownTerms of its terms (the model's
