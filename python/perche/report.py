@@ -68,10 +68,10 @@ _L = {
                   "oppure etichettane un campione (`perche sample`) e addestra un modello (`perche train`)."),
         "guard_what": {"default": "modello predefinito (addestrato su commenti di contact center)",
                        "model": "modello", "codebook": "codebook"},
-        "guard_known": "solo il {p} ha abbastanza parole note al modello (soglia {t})",
-        "guard_overlap": "il {p} delle loro parole è nel suo vocabolario (soglia {t})",
-        "guard_driver": "il {p} ha ricevuto almeno un driver",
-        "guard_codebook": "solo il {p} corrisponde ad almeno un tema (soglia {t})",
+        "guard_known": "solo {a}{p} ha abbastanza parole note al modello (soglia {t})",
+        "guard_overlap": "{a}{p} delle loro parole è nel suo vocabolario (soglia {t})",
+        "guard_driver": "{a}{p} ha ricevuto almeno un driver",
+        "guard_codebook": "solo {a}{p} corrisponde ad almeno un tema (soglia {t})",
     },
     "en": {
         "title": "Why? Driver analysis", "title_metrics": "Why? Metrics", "rows": "rows used", "of": "of", "bad": "bad rows", "missing": "missing or invalid",
@@ -293,15 +293,21 @@ def _guard(data: dict, L: dict) -> Optional[str]:
         x = _f(v)
         return "—" if x is None or not math.isfinite(100 * x) else f"{100 * x:.0f}%"
 
+    def art(v):  # Italian article of a percentage: l'11%, l'8%, l'80%, il 20% (English: none)
+        p = pct(v)
+        return "" if L is _L["en"] else "l'" if p in ("1%", "11%") or p.startswith("8") else "il "
+
     kind = model.get("kind")
     figures = []
     if _f(c.get("known_share")) is not None:
-        figures.append(L["guard_known"].format(p=pct(c.get("known_share")), t=pct(th.get("known_share"))))
-        figures.append(L["guard_overlap"].format(p=pct(c.get("vocabulary_overlap")),
+        figures.append(L["guard_known"].format(a=art(c.get("known_share")), p=pct(c.get("known_share")),
+                                               t=pct(th.get("known_share"))))
+        figures.append(L["guard_overlap"].format(a=art(c.get("vocabulary_overlap")), p=pct(c.get("vocabulary_overlap")),
                                                  t=pct(th.get("vocabulary_overlap"))))
-        figures.append(L["guard_driver"].format(p=pct(c.get("driver_share"))))
+        figures.append(L["guard_driver"].format(a=art(c.get("driver_share")), p=pct(c.get("driver_share"))))
     else:
-        figures.append(L["guard_codebook"].format(p=pct(c.get("driver_share")), t=pct(th.get("codebook_driver_share"))))
+        figures.append(L["guard_codebook"].format(a=art(c.get("driver_share")), p=pct(c.get("driver_share")),
+                                                  t=pct(th.get("codebook_driver_share"))))
     what = L["guard_what"].get(kind, L["guard_what"]["model"]) if isinstance(kind, str) else L["guard_what"]["model"]
     return L["guard"].format(what=what, figures=", ".join(figures))
 

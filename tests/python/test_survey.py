@@ -285,3 +285,13 @@ def test_a_csat_scale_from_python_and_the_cli(tmp_path, capsys):
     assert r.overall["score"] == pytest.approx(50.0)  # top-2-box of 1–10: 10 and 9
     assert cli.main(["report", str(path), "--metric", "csat", "--scale", "1", "10"]) == 0
     assert "4 righe usate su 4" in capsys.readouterr().out
+
+
+def test_the_italian_warning_puts_the_right_article_before_each_percentage():
+    doc = json.loads(json.dumps(perche.analyze(bootstrap_samples=20, sentiment=False).data))
+    doc["model"]["coverage"].update(out_of_domain=True, known_share=0.11, vocabulary_overlap=0.2, driver_share=0.8)
+    text = " ".join(perche.survey.Analysis(doc).summary().split())
+    assert "solo l'11% ha abbastanza parole" in text and "il 20% delle loro parole" in text
+    assert "l'80% ha ricevuto almeno un driver" in text
+    english = " ".join(perche.survey.Analysis(doc).summary(lang="en").split())
+    assert "only 11% of them have enough words" in english and "80% were given a driver" in english
