@@ -227,10 +227,10 @@ TEST_CASE("columns in memory give the figures of the same data read from a CSV")
   CHECK_THROWS_AS(analyze_survey(cols, metrics_only()), std::invalid_argument);
 }
 
-TEST_CASE("the JSON document is schema 2, escapes every string and has no NaN") {
+TEST_CASE("the JSON document is schema 3, escapes every string and has no NaN") {
   const auto t = csv("nps,canale\n10,\"a \"\"b\"\"\nc\"\n0,w\xE2\x80\xA8x\n");
   const auto json = to_json(analyze_survey(t, metrics_only(), "f.csv"));
-  CHECK(json.find("\"schema\": 2") != std::string::npos);
+  CHECK(json.find("\"schema\": 3") != std::string::npos);
   CHECK(json.find("\"segment\": \"a \\\"b\\\"\\nc\"") != std::string::npos);
   CHECK(json.find("w\\u2028x") != std::string::npos);
   CHECK(json.find("NaN") == std::string::npos);
@@ -355,7 +355,7 @@ TEST_CASE("problems are all counted, and only the first max_problems are kept") 
   REQUIRE(a.source.problems.size() == 10);
   CHECK(a.source.problems[0].line == 2);
   CHECK(a.source.bad_rows == 1);
-  CHECK(a.notes.back().find("5001 problems in the input; the first 10 are listed") != std::string::npos);
+  CHECK(a.notes.back().message.find("5001 problems in the input; the first 10 are listed") != std::string::npos);
 }
 
 TEST_CASE("quoted comments are masked by default, highlights follow the masked text, and mask=false quotes them") {
@@ -370,7 +370,7 @@ TEST_CASE("quoted comments are masked by default, highlights follow the masked t
   auto a = analyze_survey(t, o);
   REQUIRE(a.verbatims.size() == 2);
   bool noted = false;
-  for (const auto& n : a.notes) noted = noted || n.find("masked (3 in 2 comments") != std::string::npos;
+  for (const auto& n : a.notes) noted = noted || n.message.find("masked (3 in 2 comments") != std::string::npos;
   CHECK(noted);
   for (const auto& v : a.verbatims) {
     CHECK(v.text.find("347") == std::string::npos);
@@ -394,5 +394,112 @@ TEST_CASE("quoted comments are masked by default, highlights follow the masked t
   bool quoted = false;
   for (const auto& v : a.verbatims) quoted = quoted || v.text.find("347 123 4567") != std::string::npos;
   CHECK(quoted);
-  for (const auto& n : a.notes) CHECK(n.find("masked") == std::string::npos);
+  for (const auto& n : a.notes) CHECK(n.message.find("masked") == std::string::npos);
+}
+
+// The domain guard (issue 19): the default model was trained on the shipped contact-centre sample;
+// tests/data/out_of_domain.csv holds 118 hotel and product reviews written for this test.
+namespace {
+
+SurveyOptions guarded(Labeller labeller = Labeller::model) {
+  SurveyOptions o;
+  o.labeller = labeller;
+  o.data_dir = PERCHE_TEST_SOURCE_DIR "/examples/data";
+  o.sentiment = false;
+  o.bootstrap_samples = 50;
+  o.by = std::vector<std::string>{};
+  return o;
+}
+
+bool has_note(const SurveyAnalysis& a, const std::string& code) {
+  for (const auto& n : a.notes)
+    if (n.code == code) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("the domain guard calls the default model out of domain on hotel and product reviews") {
+  const auto table = read_csv_file(PERCHE_TEST_SOURCE_DIR "/tests/data/out_of_domain.csv");
+  const auto a = analyze_survey(table, guarded());
+  REQUIRE(a.model.coverage);
+  const auto& c = *a.model.coverage;
+  CHECK(c.comments == 118);
+  REQUIRE(c.known_share);
+  REQUIRE(c.vocabulary_overlap);
+  CHECK(*c.known_share < kMinKnownShare);
+  CHECK(*c.vocabulary_overlap < kMinVocabularyOverlap);
+  CHECK(c.driver_share < 0.5);
+  REQUIRE(c.top_median);
+  CHECK(*c.top_p25 <= *c.top_median);
+  CHECK(*c.top_median <= *c.top_p75);
+  CHECK(c.out_of_domain);
+  REQUIRE_FALSE(a.notes.empty());
+  CHECK(a.notes.front().code == "out_of_domain");
+  CHECK(a.notes.front().message.find("perche discover") != std::string::npos);
+  const auto json = to_json(a);
+  CHECK(json.find("\"code\": \"out_of_domain\"") != std::string::npos);
+  CHECK(json.find("\"out_of_domain\": true") != std::string::npos);
+  CHECK(json.find("\"known_share\": 0.") != std::string::npos);
+
+  // The default codebook (contact-centre themes) matches few of them either.
+  const auto b = analyze_survey(table, guarded(Labeller::codebook));
+  REQUIRE(b.model.coverage);
+  CHECK_FALSE(b.model.coverage->known_share);
+  CHECK(b.model.coverage->driver_share < kMinCodebookShare);
+  CHECK(b.model.coverage->out_of_domain);
+  CHECK(has_note(b, "out_of_domain"));
+}
+
+TEST_CASE("the domain guard stays quiet on the shipped sample, for the model and the codebook") {
+  const auto table = read_csv_file(PERCHE_TEST_SOURCE_DIR "/examples/data/survey.csv");
+  const auto a = analyze_survey(table, guarded());
+  REQUIRE(a.model.coverage);
+  const auto& c = *a.model.coverage;
+  CHECK(c.comments == a.comments);
+  CHECK(*c.known_share > 0.9);
+  CHECK(*c.vocabulary_overlap > 0.9);
+  CHECK(c.driver_share > 0.9);
+  CHECK(*c.top_median > *c.mean_threshold);
+  CHECK_FALSE(c.out_of_domain);
+  CHECK_FALSE(has_note(a, "out_of_domain"));
+  CHECK(has_note(a, "default_model"));
+  CHECK(to_json(a).find("\"out_of_domain\": false") != std::string::npos);
+
+  const auto b = analyze_survey(table, guarded(Labeller::codebook));
+  REQUIRE(b.model.coverage);
+  CHECK(b.model.coverage->driver_share > 0.6);
+  CHECK_FALSE(b.model.coverage->out_of_domain);
+  CHECK_FALSE(has_note(b, "out_of_domain"));
+}
+
+TEST_CASE("the domain guard measures few comments but does not judge them, and skips gold labels") {
+  const auto few = analyze_survey(csv("nps,motivo\n9,camera spaziosa e colazione abbondante\n3,piscina sporca\n"),
+                                  guarded());
+  REQUIRE(few.model.coverage);
+  CHECK(few.model.coverage->comments == 2);
+  CHECK(*few.model.coverage->known_share < kMinKnownShare);
+  CHECK_FALSE(few.model.coverage->out_of_domain);
+  CHECK_FALSE(has_note(few, "out_of_domain"));
+
+  auto o = guarded(Labeller::labels);
+  o.labels = {"driver"};
+  const auto gold = analyze_survey(csv("nps,motivo,driver\n9,camera spaziosa,camera\n3,piscina sporca,piscina\n"), o);
+  CHECK_FALSE(gold.model.coverage);
+  CHECK(to_json(gold).find("\"coverage\": null") != std::string::npos);
+}
+
+TEST_CASE("a codebook's own display names win over the built-in taxonomy's") {
+  const auto codebook = Codebook::parse("[prezzo] Prezzo\ncaro\n[qualita_prodotto] Qualità prodotto\nrotto\n");
+  auto o = guarded(Labeller::codebook);
+  o.codebook = &codebook;
+  const auto t = csv("nps,motivo\n3,troppo caro\n9,arrivato rotto\n");
+  CHECK(analyze_survey(t, o).model.labels == std::vector<std::string>{"Prezzo", "Qualità prodotto"});
+  o.lang = "en";
+  CHECK(analyze_survey(t, o).model.labels == std::vector<std::string>{"Prezzo", "Qualità prodotto"});
+  // The shipped codebook's labels are the taxonomy's Italian names: English with lang "en".
+  auto shipped = guarded(Labeller::codebook);
+  shipped.lang = "en";
+  const auto a = analyze_survey(t, shipped);
+  CHECK(a.model.labels[0] == "Waiting times");
 }

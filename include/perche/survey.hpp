@@ -273,6 +273,54 @@ struct OtherMetric {
   std::uint64_t missing = 0;  ///< analysed rows whose cell in this column is empty or invalid
 };
 
+/// A note of the result: what was left out and why, or a warning, in plain words (English), with a
+/// stable code a program can test ("out_of_domain", "default_model", "masked", "drivers",
+/// "problems", "other_metric", "no_drivers"); the HTML and text reports word the coded ones in
+/// the report's language.
+struct SurveyNote {
+  std::string code;
+  std::string message;
+};
+
+/// The domain guard's thresholds (docs/schema.md, model.coverage). Chosen by measurement with the
+/// default model (tests/survey_test.cpp, tests/python/test_survey.py): the shipped sample gives
+/// known_share 1.00, vocabulary_overlap 0.98, driver_share 1.00 (codebook 0.87); 118 hotel and
+/// product reviews (tests/data/out_of_domain.csv) 0.11, 0.20, 0.33 (codebook 0.09); 6,337 hotel
+/// review sentences (ABSITA 2018, development only) 0.15, 0.26, 0.60 (codebook 0.32).
+/// A comment has "enough known features" when at least kMinKnownTerms of its terms (the model's
+/// tokenizer's, stopwords removed) are words of the model's vocabulary.
+inline constexpr double kMinKnownTerms = 0.5;
+/// Out of domain (a model): fewer than this share of the comments have enough known features, or
+/// fewer than this share of all their terms are in the vocabulary.
+inline constexpr double kMinKnownShare = 0.5;
+inline constexpr double kMinVocabularyOverlap = 0.5;
+/// Out of domain (a codebook): fewer than this share of the comments match any of its drivers.
+inline constexpr double kMinCodebookShare = 0.4;
+/// Fewer comments than this are measured but never called out of domain (shares of a handful of
+/// comments say little).
+inline constexpr std::uint64_t kMinCoverageComments = 10;
+/// At most this many comments are measured (evenly spaced, so that the result repeats): the
+/// figures are shares, and this bounds the guard's cost on a million comments.
+inline constexpr std::size_t kMaxCoverageComments = 20000;
+
+/// How well the labeller covers the comments (the domain guard): a model trained on contact-centre
+/// comments labels hotel reviews with confident-looking but meaningless drivers; these figures
+/// say so. Measured for a model or a codebook, not for gold labels.
+struct SurveyCoverage {
+  std::uint64_t comments = 0;  ///< comments measured (at most kMaxCoverageComments)
+  /// A model with word features: the share of comments with enough known features
+  /// (kMinKnownTerms), and the share of all their terms that are in the vocabulary (vocabulary
+  /// overlap); none for a codebook or a model of character n-grams alone.
+  std::optional<double> known_share{}, vocabulary_overlap{};
+  double driver_share = 0;  ///< the share of comments given at least one driver
+  /// A model: quartiles of each comment's highest driver probability, and the mean of its driver
+  /// thresholds (a comment whose highest probability is below its driver's threshold gets none).
+  std::optional<double> top_p25{}, top_median{}, top_p75{}, mean_threshold{};
+  /// Below the thresholds above (and at least kMinCoverageComments comments): a note with code
+  /// "out_of_domain" says so and suggests `perche discover`.
+  bool out_of_domain = false;
+};
+
 /// Result of analyze_survey(). Every figure of the JSON document (to_json).
 struct SurveyAnalysis {
   struct Source {
@@ -301,6 +349,7 @@ struct SurveyAnalysis {
     std::string kind = "none";
     std::optional<std::string> path{};
     std::vector<std::string> drivers, labels;
+    std::optional<SurveyCoverage> coverage{};  ///< the domain guard; none for gold labels or no labeller
   } model;
   std::optional<ScoreSummary> overall;  ///< none without a valid row (then analyze_survey throws)
   std::vector<OtherMetric> other_metrics;
@@ -316,7 +365,7 @@ struct SurveyAnalysis {
   std::vector<DriverSentiment> driver_sentiment;  ///< in the order of `drivers`
   std::vector<SentimentPeriod> sentiment_trend;   ///< by period of the trend
   std::uint64_t comments = 0;                     ///< analysed rows with a comment
-  std::vector<std::string> notes;
+  std::vector<SurveyNote> notes;
 };
 
 /// Analyses a CSV table (read_csv / read_csv_file). Throws AnalysisError (a missing or ambiguous
@@ -364,7 +413,7 @@ std::pair<std::vector<std::string>, LabelMatrix> gold_labels(const CsvTable& tab
 std::pair<std::vector<std::string>, LabelMatrix> split_labels(std::span<const std::string_view> texts,
                                                               std::span<const std::string> drivers = {});
 
-/// The one JSON document of an analysis: `"schema": 2`, described field by field in
+/// The one JSON document of an analysis: `"schema": 3`, described field by field in
 /// docs/schema.md. UTF-8, no NaN or infinity (null instead), numbers in the shortest form that
 /// reads back to the same double.
 std::string to_json(const SurveyAnalysis& analysis, int indent = 2);

@@ -6,6 +6,9 @@
                    [--lang it|en]
     perche report [FILE] ...          (= analyze --no-drivers: metrics only)
     perche train FILE --text COL (--labels COL... | --codebook [PATH]) [--positive COL --negative COL] --out MODEL
+                 [--eval-folds N]
+    perche sample FILE [--text COL] [--n 200] [--model MODEL] [--out OUT.csv]
+    perche evaluate FILE --model MODEL --labels COL... [--text COL]
     perche classify FILE [--model MODEL | --codebook [PATH]] [--text COL] [--out OUT.csv] [--excel]
     perche tokenize [--tokens] [--stem] [--negation] < text
     perche mask FILE [--text COL]... [--kinds K,K] [--key-file F] [--out OUT.csv]
@@ -190,10 +193,17 @@ def train_command(args) -> int:
         f.write(clf.to_bytes())
     print(f"perche train — {_t(Path(args.file).name)}: {len(keep)} comments ({skipped} empty skipped), "
           f"{len(names)} drivers from {source}, {secs:.1f} s")
-    width = max(len(n) for n in names)
-    print(f"  {'driver':<{width}}  {'examples':>8}  {'threshold':>9}")
-    for j, (n, t) in enumerate(zip(names, clf.thresholds)):
-        print(f"  {_t(n):<{width}}  {int(Y[:, j].sum()):>8}  {t:>9.3f}")
+    scores = None
+    folds = 5 if args.eval_folds is None else args.eval_folds
+    if folds and folds > len(keep):
+        _say(f"--eval-folds {folds} is more than the {len(keep)} comments: no cross-validated figures")
+    elif folds:
+        _step(f"cross-validating on {args.file}")
+        cv_options = clf.options
+        cv_options.sentiment = False  # the figures are the drivers' presence
+        scores = _core.cross_validate([texts[i] for i in keep], Y, names, cv_options, folds)
+        print(f"cross-validated ({folds} folds, each predicted by a model trained on the others):")
+    _print_scores(names, Y, scores, thresholds=clf.thresholds)
     if flags:
         print(f"  sentiment: {int(flags[0].sum())} positive and {int(flags[1].sum())} negative mentions; "
               f"polarity threshold {clf.polarity_threshold:.3f}")
@@ -220,6 +230,104 @@ def _polarity_labels(table, args, names, keep) -> tuple:
             M[:, names.index(name)] = F[:, j]
         out.append(M)
     return tuple(out)
+
+
+def _print_scores(names, Y, scores, thresholds=None) -> None:
+    """Per driver: examples (and threshold), precision, recall and F1 when scored; then micro and
+    macro F1; a warning on stderr for each driver with fewer than MIN_DRIVER_EXAMPLES examples."""
+    width = max(len(_t(n)) for n in names + ["driver"])
+    head = f"  {'driver':<{width}}  {'examples':>8}" + (f"  {'threshold':>9}" if thresholds is not None else "")
+    if scores is not None:
+        head += f"  {'precision':>9}  {'recall':>6}  {'F1':>5}"
+    print(head)
+    for j, n in enumerate(names):
+        line = f"  {_t(n):<{width}}  {int(Y[:, j].sum()):>8}"
+        if thresholds is not None:
+            line += f"  {thresholds[j]:>9.3f}"
+        if scores is not None:
+            d = scores["drivers"][n]
+            line += f"  {d['precision']:>9.3f}  {d['recall']:>6.3f}  {d['f1']:>5.3f}"
+        print(line)
+    if scores is not None:
+        print(f"  micro F1 {scores['micro_f1']:.3f} (P {scores['micro_precision']:.3f}, R {scores['micro_recall']:.3f})"
+              f"  macro F1 {scores['macro_f1']:.3f} (P {scores['macro_precision']:.3f}, "
+              f"R {scores['macro_recall']:.3f})")
+    few = [(n, int(Y[:, j].sum())) for j, n in enumerate(names) if Y[:, j].sum() < _core.MIN_DRIVER_EXAMPLES]
+    for n, count in few:
+        _say(f"driver {n!r} has {count} example(s), fewer than {_core.MIN_DRIVER_EXAMPLES}: its figures are "
+             "unreliable; label more of its comments (perche sample --model MODEL picks the doubtful ones)")
+
+
+# --- perche sample, perche evaluate ---------------------------------------------------------------
+
+
+def sample_command(args) -> int:
+    """Comments to label (perche/labelling.hpp: select_for_labelling): diverse, and the most
+    doubtful under the model when one is given; the input's columns, then an empty label column."""
+    if args.out:
+        check_writable(args.out)
+    _step(f"reading {args.file}")
+    table = _read(args.file)
+    header = list(table.header)
+    text_i = _column(table, args.text, _core.SurveyOptions.TEXT_COLUMNS, "text column", "text")
+    folded = [h.strip().casefold() for h in header]
+    added = [args.label_column] + (["suggested", "uncertainty"] if args.model else [])
+    for a in ["line"] + added:
+        if a.strip().casefold() in folded:
+            raise CliError(f"the input already has a column {a!r}; name the label column with --label-column")
+    model = _core.DriverClassifier.load(args.model) if args.model else None
+    _step(f"choosing comments in {args.file}")
+    picks = _core.select_for_labelling(table.column(text_i), args.n, model)
+    columns = [table.column(i) for i in range(len(header))]
+    lines = table.lines
+    delim = table.delimiter or ","
+
+    def write(f) -> None:
+        f.write(delim.join(_text_cell(h) for h in ["line"] + header + added) + "\r\n")
+        for index, uncertainty, suggested in picks:
+            cells = [str(int(lines[index]))] + [_text_cell(c[index]) for c in columns] + [""]
+            if args.model:
+                cells += [_text_cell("|".join(suggested)), f"{uncertainty:.3f}"]
+            f.write(delim.join(cells) + "\r\n")
+
+    if args.out:
+        _step(f"writing {args.out}")
+        with atomic_write(args.out, newline="") as f:
+            write(f)
+        print(f"perche sample: {len(picks)} of {len(table)} comments to label → {_t(args.out)}; write each one's "
+              f"drivers in {args.label_column!r} (names joined by |), then perche train {_t(args.out)} --text "
+              f"{_t(header[text_i])} --labels {args.label_column} --out MODEL", file=sys.stderr)
+    else:
+        write(sys.stdout)
+    return 0
+
+
+def evaluate_command(args) -> int:
+    """Precision, recall and F1 of a model against gold labels of a file."""
+    _step(f"reading {args.file}")
+    table = _read(args.file)
+    header = list(table.header)
+    text_i = _column(table, args.text, _core.SurveyOptions.TEXT_COLUMNS, "text column", "text")
+    texts = list(table.column(text_i))
+    keep = [i for i, t in enumerate(texts) if t.strip()]
+    if not keep:
+        raise CliError(f"no comment to evaluate: column {header[text_i]!r} is empty in every row")
+    model = _core.DriverClassifier.load(args.model)
+    drivers = list(model.drivers)
+    names, gold = _core.gold_labels(table, args.labels, keep)
+    unknown = [n for n in names if n not in drivers]
+    if unknown:
+        raise CliError(f"labels name driver(s) {', '.join(map(repr, unknown))} that the model {args.model} does not "
+                       f"know (its drivers: {', '.join(drivers)})")
+    Y = np.zeros((len(keep), len(drivers)), dtype=np.uint8)  # a driver never named is never the truth
+    for j, n in enumerate(names):
+        Y[:, drivers.index(n)] = gold[:, j]
+    _step(f"evaluating {args.model} on {args.file}")
+    scores = model.evaluate([texts[i] for i in keep], Y)
+    print(f"perche evaluate — {_t(Path(args.model).name)} on {_t(Path(args.file).name)}: {len(keep)} comments "
+          f"({len(texts) - len(keep)} empty skipped), {len(drivers)} drivers")
+    _print_scores(drivers, Y, scores)
+    return 0
 
 
 # --- perche classify -----------------------------------------------------------------------------
@@ -421,7 +529,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--by", action="append",
                        help=f"segment column (repeatable; default: those of {', '.join(d.SEGMENT_COLUMNS)} present)")
         p.add_argument("--html", help="write the visual report (self-contained HTML) to this file")
-        p.add_argument("--json", help="write every figure to this JSON file (schema 2, docs/schema.md)")
+        p.add_argument("--json", help="write every figure to this JSON file (schema 3, docs/schema.md)")
         p.add_argument("--lang", choices=["it", "en"], help=f"report language (default {d.lang})")
         p.add_argument("--no-progress", dest="progress", action="store_false", help="no status line on stderr")
         feel = p.add_mutually_exclusive_group()
@@ -460,6 +568,23 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--negative", help="column of the drivers each comment blames (with --positive)")
     tr.add_argument("--out", required=True, help="model file to write")
     tr.add_argument("--cv-folds", type=_count(0, 1000), help="folds for the per-driver thresholds (default 5; 0 = fixed 0.5)")
+    tr.add_argument("--eval-folds", type=_count(0, 1000),
+                    help="folds of the cross-validated precision, recall and F1 printed (default 5; 0 = none)")
+
+    sa = sub.add_parser("sample", help="comments to label next: diverse, and the most doubtful under --model")
+    sa.add_argument("file", help="CSV file")
+    sa.add_argument("--text", help="open-answer column (default: motivo, testo, commento, text, comment, verbatim)")
+    sa.add_argument("--n", type=_count(1, 10_000_000), default=200, help="comments to pick (default 200)")
+    sa.add_argument("--model", help="driver model: pick the comments it is least sure of (default: diversity only)")
+    sa.add_argument("--label-column", default="driver", help="name of the empty column to fill in (default driver)")
+    sa.add_argument("--out", help="output CSV (default: stdout)")
+
+    ev = sub.add_parser("evaluate", help="precision, recall and F1 of a model on a labelled file")
+    ev.add_argument("file", help="CSV file")
+    ev.add_argument("--model", required=True, help="driver model from `perche train`")
+    ev.add_argument("--labels", nargs="+", required=True,
+                    help="one column of driver names joined by | ; or , — or one 0/1 column per driver")
+    ev.add_argument("--text", help="open-answer column (default: motivo, testo, commento, text, comment, verbatim)")
 
     cl = sub.add_parser("classify", help="label each comment: CSV out with a 0/1 and a probability column per driver")
     cl.add_argument("file", help="CSV file")
@@ -506,7 +631,8 @@ def main(argv=None) -> int:
     """Runs one command; returns the exit status (0, 2 for an error reported in one line, 130)."""
     args = _parser().parse_args(argv)
     commands = {"analyze": analyze_command, "train": train_command, "classify": classify_command,
-                "tokenize": tokenize_command, "report": analyze_command, "mask": mask_command}
+                "tokenize": tokenize_command, "report": analyze_command, "mask": mask_command,
+                "sample": sample_command, "evaluate": evaluate_command}
     _step(args.command)
     try:
         status = commands[args.command](args)

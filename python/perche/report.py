@@ -68,6 +68,15 @@ _L = {
                       "dolente, uno positivo un punto di forza. Impatto delle menzioni negative = punteggio di "
                       "tutti − punteggio senza chi cita il driver in un commento negativo o misto (così per le "
                       "positive), con intervallo bootstrap."),
+        "guard": ("Attenzione: questi commenti sembrano fuori dal dominio del {what}: {figures}. I driver di "
+                  "questo report sono poco affidabili: trova i temi di questi commenti con `perche discover`, "
+                  "oppure etichettane un campione (`perche sample`) e addestra un modello (`perche train`)."),
+        "guard_what": {"default": "modello predefinito (addestrato su commenti di contact center)",
+                       "model": "modello", "codebook": "codebook"},
+        "guard_known": "solo {a}{p} ha abbastanza parole note al modello (soglia {t})",
+        "guard_overlap": "{a}{p} delle loro parole è nel suo vocabolario (soglia {t})",
+        "guard_driver": "{a}{p} ha ricevuto almeno un driver",
+        "guard_codebook": "solo {a}{p} corrisponde ad almeno un tema (soglia {t})",
     },
     "en": {
         "title": "Why? Driver analysis", "title_metrics": "Why? Metrics", "rows": "rows used", "of": "of", "bad": "bad rows", "missing": "missing or invalid",
@@ -113,10 +122,22 @@ _L = {
                       "pain points, a positive one a delight. Impact of negative mentions = score of all − score "
                       "without those who mention the driver in a negative or mixed comment (likewise for "
                       "positive ones), with a bootstrap interval."),
+        "guard": ("Warning: these comments look out of the domain of the {what}: {figures}. The drivers of this "
+                  "report are unreliable: find the themes of these comments with `perche discover`, or label a "
+                  "sample (`perche sample`) and train a model (`perche train`)."),
+        "guard_what": {"default": "default model (trained on contact-centre comments)", "model": "model",
+                       "codebook": "codebook"},
+        "guard_known": "only {p} of them have enough words the model knows (threshold {t})",
+        "guard_overlap": "{p} of their words are in its vocabulary (threshold {t})",
+        "guard_driver": "{p} were given a driver",
+        "guard_codebook": "only {p} match any of its themes (threshold {t})",
     },
 }
 
 _METRIC = {"nps": "NPS", "csat": "CSAT %", "ces": "CES"}
+# Schema 3 made each note an object {code, message} and added model.coverage; a schema-2 document
+# (notes as strings) still renders.
+_SCHEMAS = (2, 3)
 _QUADRANTS = ("fix", "monitor", "strength", "minor", "not_significant")
 
 
@@ -183,9 +204,9 @@ def _check(data: Any, lang: Optional[str]) -> tuple:
     lang = _lang(data, lang)
     if not isinstance(lang, str) or lang not in _L:
         raise ValueError(f"report: lang {lang!r} is not 'it' or 'en'")
-    schema = data.get("schema", 2)
-    if isinstance(schema, int) and not isinstance(schema, bool) and schema != 2:
-        raise ValueError(f"report: schema {str(schema)[:20]!r} is not 2, the JSON layout this perche renders "
+    schema = data.get("schema", 3)
+    if isinstance(schema, int) and not isinstance(schema, bool) and schema not in _SCHEMAS:
+        raise ValueError(f"report: schema {str(schema)[:20]!r} is not 2 or 3, the JSON layouts this perche renders "
                          "(docs/schema.md)")
     metric = data.get("metric")
     if not isinstance(metric, str) or metric not in _METRIC:
@@ -255,6 +276,50 @@ def _quadrant(d: dict) -> Optional[str]:
     if q not in _QUADRANTS:
         return None
     return q if q == "not_significant" or _b(d.get("impact_significant")) else "not_significant"
+
+
+def _notes(data: dict) -> list:
+    """The notes to list, as (code, message): a schema-2 note is a string; the domain guard's is
+    worded by _guard instead."""
+    out = []
+    notes = data.get("notes")
+    for n in notes if isinstance(notes, list) else []:
+        code, message = (n.get("code"), n.get("message")) if isinstance(n, dict) else (None, n)
+        if code != "out_of_domain":
+            out.append((code, message))
+    return out
+
+
+def _guard(data: dict, L: dict) -> Optional[str]:
+    """The domain guard's warning in the report's language (model.coverage, docs/schema.md), or None
+    when the labeller covers the comments."""
+    model = _d(data.get("model"))
+    c = _d(model.get("coverage"))
+    if not _b(c.get("out_of_domain")):
+        return None
+    th = _d(c.get("thresholds"))
+
+    def pct(v):
+        x = _f(v)
+        return "—" if x is None or not math.isfinite(100 * x) else f"{100 * x:.0f}%"
+
+    def art(v):  # Italian article of a percentage: l'11%, l'8%, l'80%, il 20% (English: none)
+        p = pct(v)
+        return "" if L is _L["en"] else "l'" if p in ("1%", "11%") or p.startswith("8") else "il "
+
+    kind = model.get("kind")
+    figures = []
+    if _f(c.get("known_share")) is not None:
+        figures.append(L["guard_known"].format(a=art(c.get("known_share")), p=pct(c.get("known_share")),
+                                               t=pct(th.get("known_share"))))
+        figures.append(L["guard_overlap"].format(a=art(c.get("vocabulary_overlap")), p=pct(c.get("vocabulary_overlap")),
+                                                 t=pct(th.get("vocabulary_overlap"))))
+        figures.append(L["guard_driver"].format(a=art(c.get("driver_share")), p=pct(c.get("driver_share"))))
+    else:
+        figures.append(L["guard_codebook"].format(a=art(c.get("driver_share")), p=pct(c.get("driver_share")),
+                                                  t=pct(th.get("codebook_driver_share"))))
+    what = L["guard_what"].get(kind, L["guard_what"]["model"]) if isinstance(kind, str) else L["guard_what"]["model"]
+    return L["guard"].format(what=what, figures=", ".join(figures))
 
 
 def _outcomes(data: dict, L: dict) -> tuple:
@@ -375,6 +440,9 @@ def render_text(data: dict, lang: Optional[str] = None) -> str:
             missing = _i(other.get("missing"))
             lines.append(f"{_METRIC[om]} ({_t(other.get('column'))}): {format_score(other.get('score'), om)}  {iv}"
                          f"  (n={_n(other.get('n'))}" + (f", {missing} {L['missing']}" if missing else "") + ")")
+    guard = _guard(data, L)
+    if guard:
+        lines += [""] + textwrap.wrap("⚠ " + guard, 106, subsequent_indent="  ")
     t = data.get("trend")
     if isinstance(t, dict):
         lines += ["", f"{L['trend']} ({_t(t.get('column'))}, {_t(t.get('freq'))}):"]
@@ -448,9 +516,9 @@ def render_text(data: dict, lang: Optional[str] = None) -> str:
             feel = L["class1"].get(_s(v.get("sentiment")), "")
             lines.append(f"  [{_t(_label(labels, v.get('driver'))[:22])}, {M} {_n(v.get('score'))}"
                          + (f", {feel}" if feel else "") + f"] “{text}”")
-    notes = data.get("notes")
-    if isinstance(notes, list) and notes:
-        lines += ["", L["notes"] + ":"] + [f"  - {_t(n)}" for n in notes]
+    notes = _notes(data)
+    if notes:
+        lines += ["", L["notes"] + ":"] + [f"  - {_t(m)}" for _, m in notes]
     return "\n".join(lines) + "\n"
 
 
@@ -477,6 +545,7 @@ svg text.ns{fill:var(--muted)}
 blockquote{margin:8px 0;padding:8px 12px;border-left:4px solid var(--line);background:var(--bg)}
 blockquote .who{display:block;color:var(--muted);font-size:12px}mark{background:#ffe58a;padding:0 1px}
 h3{font-size:15px;margin:16px 0 4px}.note{color:var(--muted);font-size:13px}
+section.warn{border-left:4px solid var(--neg);background:#fdf3f2}
 @media print{body{background:#fff}section{break-inside:avoid;border:none}}
 """
 
@@ -715,6 +784,9 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
                    f'<div class="kpi">{_e(M)} <span id="score-value">{_e(format_score(o.get("score"), metric))}</span> '
                    f"<small>{_e(ci)} {_e(iv)}{_e(', ' + centre if centre else '')}, n = {_e(_n(o.get('n')))}</small>"
                    f"</div></header>")
+    guard = _guard(data, L)
+    if guard:
+        out.append(f'<section id="domain-warning" class="warn"><p>{_e(guard)}</p></section>')
     if t:
         verdict = ""
         tt = _d(t.get("test"))
@@ -856,8 +928,7 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
             out.append(f"<blockquote>{_marked(_s(v.get('text')), _l(v.get('highlights')))}"
                        f"<span class=\"who\">{_e(who)}</span></blockquote>")
         out.append("</section>")
-    notes = data.get("notes")
-    notes = "".join(f"<li>{_e(n)}</li>" for n in notes) if isinstance(notes, list) else ""
+    notes = "".join(f"<li>{_e(m)}</li>" for _, m in _notes(data))
     out.append(f"<section><h2>{_e(L['method'])}</h2><p class=\"note\">{_e(L['method_text'])}</p>"
                + (f"<p class=\"note\">{_e(L['centre_note'])}</p>" if centred else "")
                + (f"<h3>{_e(L['notes'])}</h3><ul class=\"note\">{notes}</ul>" if notes else "")

@@ -7,7 +7,7 @@
 
 A thin shell over the C++ survey pipeline (include/perche/survey.hpp): every row rule, default and
 figure is there. This module turns a path or a DataFrame into that call, and its JSON document
-(schema 2, docs/schema.md) into an Analysis with pandas views; python/perche/report.py renders it.
+(schema 3, docs/schema.md) into an Analysis with pandas views; python/perche/report.py renders it.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// to_json(SurveyAnalysis): the one JSON document of an analysis, schema 2 (docs/schema.md).
+// to_json(SurveyAnalysis): the one JSON document of an analysis, schema 3 (docs/schema.md).
 // RFC 8259: UTF-8 text, strings escaped (quote, backslash, control characters; U+2028/U+2029 too,
 // so that the document is also valid JavaScript), no NaN or infinity (null instead); numbers in
 // the shortest form that reads back to the same double (std::to_chars), as Python's json writes.
@@ -266,7 +266,7 @@ void counts(Writer& w, const std::array<std::uint64_t, 4>& c) {
 std::string to_json(const SurveyAnalysis& a, int indent) {
   Writer w(indent);
   w.begin_object();
-  w.field("schema", 2);
+  w.field("schema", 3);
   w.field("perche_version", PERCHE_VERSION);
   w.field("lang", a.lang);
 
@@ -335,6 +335,37 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
   w.begin_object();
   for (std::size_t j = 0; j < a.model.drivers.size(); ++j) w.field(a.model.drivers[j], a.model.labels[j]);
   w.end_object();
+  w.key("coverage");
+  if (const auto& c = a.model.coverage) {
+    w.begin_object();
+    w.field("comments", c->comments);
+    w.field("known_share", c->known_share);
+    w.field("vocabulary_overlap", c->vocabulary_overlap);
+    w.field("driver_share", c->driver_share);
+    w.key("top_probability");
+    if (c->top_median) {
+      w.begin_object();
+      w.field("p25", c->top_p25);
+      w.field("median", c->top_median);
+      w.field("p75", c->top_p75);
+      w.field("mean_threshold", c->mean_threshold);
+      w.end_object();
+    } else {
+      w.null();
+    }
+    w.key("thresholds");
+    w.begin_object();
+    w.field("known_terms", kMinKnownTerms);
+    w.field("known_share", kMinKnownShare);
+    w.field("vocabulary_overlap", kMinVocabularyOverlap);
+    w.field("codebook_driver_share", kMinCodebookShare);
+    w.field("min_comments", kMinCoverageComments);
+    w.end_object();
+    w.field("out_of_domain", c->out_of_domain);
+    w.end_object();
+  } else {
+    w.null();
+  }
   w.end_object();
 
   w.key("overall");
@@ -567,7 +598,12 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
   w.field("comments", a.comments);
   w.key("notes");
   w.begin_array();
-  for (const auto& n : a.notes) w.value(n);
+  for (const auto& n : a.notes) {
+    w.begin_object();
+    w.field("code", n.code);
+    w.field("message", n.message);
+    w.end_object();
+  }
   w.end_array();
   w.end_object();
   std::string out = std::move(w.out());

@@ -17,6 +17,7 @@
 
 #include "../io/file.hpp"
 #include "../text/unicode.hpp"
+#include "coverage.hpp"
 #include "rules.hpp"
 
 namespace perche {
@@ -192,8 +193,15 @@ std::string display_label(const std::string& code, const std::string& codebook_l
       {"consegna", {"Consegna", "Delivery"}},
       {"credito", {"Gestione del credito e solleciti", "Credit management and reminders"}},
   };
-  if (const auto it = kTaxonomy.find(code); it != kTaxonomy.end()) return std::string(it->second[lang == "en" ? 1 : 0]);
-  if (!codebook_label.empty() && codebook_label != code) return codebook_label;
+  // A codebook's own label is the analyst's word: it wins over the built-in taxonomy, whose names
+  // are only for codes that come without one (the shipped model, a model trained on its codes).
+  // The shipped codebook's labels are the taxonomy's Italian names, so with lang "en" the
+  // taxonomy's English name is shown for them.
+  const auto it = kTaxonomy.find(code);
+  if (!codebook_label.empty() && codebook_label != code &&
+      (it == kTaxonomy.end() || codebook_label != it->second[0]))
+    return codebook_label;
+  if (it != kTaxonomy.end()) return std::string(it->second[lang == "en" ? 1 : 0]);
   std::string out = code;  // "tempi_attesa" → "Tempi attesa"
   std::replace(out.begin(), out.end(), '_', ' ');
   if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
@@ -641,6 +649,8 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     std::vector<std::string_view> comment_texts(commented.size());
     for (std::size_t c = 0; c < commented.size(); ++c) comment_texts[c] = texts[commented[c]];
     labelled = label(comment_texts, o);
+    a.model.coverage = detail::measure_coverage(comment_texts, labelled.model, labelled.probabilities,
+                                                labelled.mentions, o.threshold);
   }
   const std::size_t k = labelled.drivers.size();
   a.model.kind = labelled.kind;
@@ -756,7 +766,7 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     a.key_negative = std::move(result.negative);
     a.key_positive = std::move(result.positive);
     a.share_threshold = result.share_threshold;
-    a.notes = std::move(result.notes);
+    for (auto& note : result.notes) a.notes.push_back({"drivers", std::move(note)});
     if (a.sentiment) {
       // The impact of the negative and of the positive mentions separately: the same analysis on
       // the mentions of comments of that polarity (a mixed comment counts for both).
@@ -799,9 +809,9 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
       }
     }
   } else if (o.labeller != Labeller::none) {
-    a.notes.push_back("no driver is named in the " +
+    a.notes.push_back({"no_drivers", "no driver is named in the " +
                       std::string(o.labeller == Labeller::labels ? "labels column" : "labeller") +
-                      ": no driver analysis");
+                      ": no driver analysis"});
   }
 
   // Trend of the score and of each driver's share.
@@ -966,10 +976,10 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
         a.verbatims.push_back(std::move(v));
       }
     if (o.mask)
-      a.notes.push_back("personal data in the quoted comments is masked (" + std::to_string(masked_spans) + " in " +
+      a.notes.push_back({"masked", "personal data in the quoted comments is masked (" + std::to_string(masked_spans) + " in " +
                         std::to_string(masked_comments) +
                         " comments: phones, e-mails, codici fiscali, IBANs, cards, names...); "
-                        "mask=false (--no-mask) quotes them as written");
+                        "mask=false (--no-mask) quotes them as written"});
   }
 
   // Other metrics' columns beside the analysed one (a CSAT question in an NPS survey).
@@ -981,7 +991,7 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     try {
       col = finder.find({}, one, "score column", other);
     } catch (const AnalysisError& e) {
-      a.notes.push_back(std::string(e.what()) + "; its " + other + " is not reported");
+      a.notes.push_back({"other_metric", std::string(e.what()) + "; its " + other + " is not reported"});
       continue;
     }
     if (!col || *col == *score_i) continue;
@@ -1008,12 +1018,17 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     for (const auto& p : *list)
       if (a.source.problems.size() < o.max_problems) a.source.problems.push_back(p);
   if (a.source.problems_total > o.max_problems)
-    a.notes.push_back(std::to_string(a.source.problems_total) + " problems in the input; the first " +
-                      std::to_string(o.max_problems) + " are listed");
+    a.notes.push_back({"problems", std::to_string(a.source.problems_total) + " problems in the input; the first " +
+                                       std::to_string(o.max_problems) + " are listed"});
   if (labelled.kind == "default")
     a.notes.push_back(
-        "drivers from perche's default model, trained on the synthetic sample survey: train your own on labelled "
-        "comments (perche train) for real data");
+        {"default_model",
+         "drivers from perche's default model, trained on the synthetic sample survey: train your own on labelled "
+         "comments (perche train) for real data"});
+  // The domain guard's warning comes first: it says how far to trust everything else.
+  if (a.model.coverage && a.model.coverage->out_of_domain)
+    a.notes.insert(a.notes.begin(),
+                   SurveyNote{"out_of_domain", detail::out_of_domain_message(*a.model.coverage, a.model.kind)});
   return a;
 }
 

@@ -60,8 +60,8 @@ ATTRS = {"lang", "http-equiv", "content", "charset", "name", "class", "id", "vie
          "y", "x1", "x2", "y1", "y2", "stroke", "stroke-width", "stroke-dasharray", "text-anchor", "d", "fill",
          "fill-opacity", "cx", "cy", "r", "width", "height", "data-driver", "transform"}
 CLASSES = {"meta", "kpi", "note", "who", "sig", "neg", "pos", "ns", "q", "ci-band", "score-line", "point", "drop",
-           "impact-bar", "whisker"}
-IDS = {"score-value", "trend", "driver-impact", "priority-matrix", "sentiment", "verbatims"}
+           "impact-bar", "whisker", "warn"}
+IDS = {"score-value", "trend", "driver-impact", "priority-matrix", "sentiment", "verbatims", "domain-warning"}
 FREE_ATTRS = {"content", "aria-label", "data-driver"}  # the only attributes whose value may carry data
 
 
@@ -297,6 +297,20 @@ def test_a_result_whose_every_value_is_hostile_renders_inert(sample):
         assert_inert(page, report_title(data["source"]["file"].rsplit("/", 1)[-1], lang))
         for p in PRINTABLE:
             assert p in "".join(Page(page).text)  # the notes, as written
+
+
+def test_coded_notes_and_the_domain_warning_render_inert(sample):
+    data = json.loads(sample.to_json())
+    data["notes"] = [{"code": p, "message": p} for p in PAYLOADS] + [{"code": "out_of_domain", "message": PWNED}]
+    data["model"]["coverage"].update(out_of_domain=True, known_share=0.1, vocabulary_overlap=PAYLOADS[0],
+                                     driver_share=1e308, thresholds={"known_share": PAYLOADS[1]})
+    data["model"]["kind"] = PAYLOADS[2]
+    for lang in ("it", "en"):
+        page = render_html(data, lang=lang)
+        assert_inert(page, report_title("survey.csv", lang), PRINTABLE)
+        assert 'id="domain-warning"' in page and "perche discover" in page
+        text = render_text(data, lang=lang)
+        assert "perche discover" in text and not _CONTROL.search(text.replace("\n", ""))
 
 
 def test_hostile_strings_where_numbers_are_expected_print_as_missing(sample):

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """The survey pipeline (perche/survey.hpp) through its three doors: the C++ example, the CLI and
-perche.analyze give the same JSON figures; the document follows docs/schema.md (schema 2)."""
+perche.analyze give the same JSON figures; the document follows docs/schema.md (schema 3)."""
 
 import json
 import re
@@ -34,6 +34,14 @@ SENTIMENT = {"model", "path", "comments", "counts", "net", "promoters", "promote
              "detractors_positive", "drivers_from", "trend"}
 DRIVER_SENTIMENT = {"mentions", "counts", "net", "negative_impact", "negative_ci_low", "negative_ci_high",
                     "positive_impact", "positive_ci_low", "positive_ci_high"}
+MODEL = {"kind", "path", "drivers", "labels", "coverage"}
+COVERAGE = {"comments", "known_share", "vocabulary_overlap", "driver_share", "top_probability", "thresholds",
+            "out_of_domain"}
+TOP_PROBABILITY = {"p25", "median", "p75", "mean_threshold"}
+THRESHOLDS = {"known_terms", "known_share", "vocabulary_overlap", "codebook_driver_share", "min_comments"}
+NOTE = {"code", "message"}
+# Hotel and product reviews written for the domain guard's tests (not from any data set).
+OUT_OF_DOMAIN = ROOT / "tests" / "data" / "out_of_domain.csv"
 PERIOD = SCORE | {"period", "promoter_share", "passive_share", "detractor_share", "diff_prev", "p_prev", "p_prev_holm",
                   "significant_drop"}
 
@@ -47,8 +55,12 @@ def figures(doc: dict) -> dict:
 
 def test_the_sample_document_follows_the_schema_field_by_field():
     doc = perche.analyze(by=["canale"], bootstrap_samples=200).data
-    assert set(doc) == TOP and doc["schema"] == 2
+    assert set(doc) == TOP and doc["schema"] == 3
     assert set(doc["source"]) == SOURCE
+    assert set(doc["model"]) == MODEL and set(doc["model"]["coverage"]) == COVERAGE
+    assert set(doc["model"]["coverage"]["top_probability"]) == TOP_PROBABILITY
+    assert set(doc["model"]["coverage"]["thresholds"]) == THRESHOLDS
+    assert doc["notes"] and all(set(n) == NOTE for n in doc["notes"])
     assert set(doc["overall"]) == SCORE | {"promoter_share", "passive_share", "detractor_share"}
     assert {d["driver"] for d in doc["drivers"]} == set(doc["model"]["drivers"])
     assert all(set(d) == DRIVER for d in doc["drivers"])
@@ -162,8 +174,68 @@ def test_report_is_analyze_without_drivers(tmp_path):
 
 def test_the_schema_document_names_every_top_level_field():
     text = (ROOT / "docs" / "schema.md").read_text("utf-8")
-    missing = [k for k in TOP if f"`{k}`" not in text]
+    missing = [k for k in TOP | MODEL | COVERAGE | TOP_PROBABILITY | THRESHOLDS | NOTE if f"`{k}`" not in text]
     assert not missing
+
+
+def test_the_domain_guard_fires_on_hotel_and_product_reviews_with_its_figures(tmp_path, capsys):
+    doc = perche.analyze(OUT_OF_DOMAIN, bootstrap_samples=50).data
+    c = doc["model"]["coverage"]
+    assert c["out_of_domain"] is True and c["comments"] == 118
+    assert c["known_share"] < c["thresholds"]["known_share"] == 0.5
+    assert c["vocabulary_overlap"] < c["thresholds"]["vocabulary_overlap"] == 0.5
+    assert c["driver_share"] < 0.5
+    tp = c["top_probability"]
+    assert tp["p25"] <= tp["median"] <= tp["p75"] and 0 < tp["mean_threshold"] < 1
+    assert doc["notes"][0]["code"] == "out_of_domain" and "perche discover" in doc["notes"][0]["message"]
+    # The terminal and HTML say so in the report's language, and suggest perche discover.
+    def flat(text):  # the terminal wraps the warning
+        return " ".join(text.split())
+
+    text_it, text_en = flat(perche.survey.Analysis(doc).summary()), flat(perche.survey.Analysis(doc).summary(lang="en"))
+    assert "fuori dal dominio del modello predefinito" in text_it and "perche discover" in text_it
+    assert "out of the domain of the default model" in text_en and "perche discover" in text_en
+    html = perche.survey.Analysis(doc).to_html()
+    assert 'id="domain-warning"' in html and "fuori dal dominio" in html and "perche discover" in html
+    assert "out of the domain" in perche.survey.Analysis(doc).to_html(lang="en")
+    # The CLI: the same figures in its JSON, the warning on the terminal.
+    out = tmp_path / "a.json"
+    assert cli.main(["analyze", str(OUT_OF_DOMAIN), "--no-progress", "--lang", "en", "--json", str(out)]) == 0
+    printed = flat(capsys.readouterr().out)
+    assert "out of the domain of the default model" in printed and "perche discover" in printed
+    assert json.loads(out.read_text("utf-8"))["model"]["coverage"] == c
+    # The default codebook (contact-centre themes) does not cover them either.
+    cb = perche.analyze(OUT_OF_DOMAIN, codebook=True, bootstrap_samples=50).data
+    assert cb["model"]["coverage"]["out_of_domain"] and cb["model"]["coverage"]["known_share"] is None
+    assert cb["model"]["coverage"]["driver_share"] < cb["model"]["coverage"]["thresholds"]["codebook_driver_share"]
+    assert cb["notes"][0]["code"] == "out_of_domain"
+    assert "corrisponde ad almeno un tema" in flat(perche.survey.Analysis(cb).summary())
+
+
+def test_the_domain_guard_is_quiet_on_the_sample(capsys):
+    for kw in ({}, {"codebook": True}):
+        doc = perche.analyze(bootstrap_samples=50, **kw).data
+        c = doc["model"]["coverage"]
+        assert c["out_of_domain"] is False and c["comments"] == doc["comments"]
+        assert c["driver_share"] > 0.6
+        assert all(n["code"] != "out_of_domain" for n in doc["notes"])
+        assert "dominio" not in perche.survey.Analysis(doc).summary()
+        assert "domain-warning" not in perche.survey.Analysis(doc).to_html()
+    assert c["known_share"] is None  # the codebook: no vocabulary
+    model = perche.analyze(bootstrap_samples=50).data["model"]["coverage"]
+    assert model["known_share"] > 0.9 and model["vocabulary_overlap"] > 0.9
+    # Gold labels and metrics only: no guard.
+    assert perche.analyze(drivers=False).data["model"]["coverage"] is None
+
+
+def test_a_schema_2_document_with_notes_as_strings_still_renders():
+    doc = json.loads(json.dumps(perche.analyze(bootstrap_samples=50).data))
+    doc["schema"] = 2
+    doc["notes"] = ["una nota", "another note"]
+    del doc["model"]["coverage"]
+    text = perche.survey.Analysis(doc).summary()
+    assert "  - una nota" in text and "  - another note" in text
+    assert "<li>una nota</li>" in perche.survey.Analysis(doc).to_html()
 
 
 def test_the_metrics_only_report_has_no_driver_sections(tmp_path):
@@ -213,3 +285,13 @@ def test_a_csat_scale_from_python_and_the_cli(tmp_path, capsys):
     assert r.overall["score"] == pytest.approx(50.0)  # top-2-box of 1–10: 10 and 9
     assert cli.main(["report", str(path), "--metric", "csat", "--scale", "1", "10"]) == 0
     assert "4 righe usate su 4" in capsys.readouterr().out
+
+
+def test_the_italian_warning_puts_the_right_article_before_each_percentage():
+    doc = json.loads(json.dumps(perche.analyze(bootstrap_samples=20, sentiment=False).data))
+    doc["model"]["coverage"].update(out_of_domain=True, known_share=0.11, vocabulary_overlap=0.2, driver_share=0.8)
+    text = " ".join(perche.survey.Analysis(doc).summary().split())
+    assert "solo l'11% ha abbastanza parole" in text and "il 20% delle loro parole" in text
+    assert "l'80% ha ricevuto almeno un driver" in text
+    english = " ".join(perche.survey.Analysis(doc).summary(lang="en").split())
+    assert "only 11% of them have enough words" in english and "80% were given a driver" in english
