@@ -13,6 +13,7 @@ void bind_codebook(py::module_& m);
 void bind_survey(py::module_& m);
 void bind_sentiment(py::module_& m);
 void bind_privacy(py::module_& m);
+void bind_discover(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "perche C++ core (use the perche package, which re-exports it)";
@@ -25,4 +26,5 @@ PYBIND11_MODULE(_core, m) {
   bind_survey(m);
   bind_sentiment(m);
   bind_privacy(m);
+  bind_discover(m);
 }

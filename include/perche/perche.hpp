@@ -13,3 +13,4 @@
 #include "perche/codebook.hpp"
 #include "perche/data_files.hpp"
 #include "perche/survey.hpp"
+#include "perche/discover.hpp"
