@@ -52,28 +52,60 @@ Corpus planted(std::size_t n, std::uint64_t seed = 1) {
 std::int64_t column_with_word(const perche::Themes& th, std::string_view word) {
   for (std::size_t t = 0; t < th.themes().size(); ++t) {
     const auto& ws = th.themes()[t].words;
-    if (!ws.empty() && ws.front() == word) return static_cast<std::int64_t>(t);
-    if (th.themes()[t].name == word) return static_cast<std::int64_t>(t);
+    if ((!ws.empty() && ws.front() == word) || th.themes()[t].name.starts_with(word))
+      return static_cast<std::int64_t>(t);
   }
   return -1;
 }
 
 }  // namespace
 
-TEST_CASE("discover: three planted themes are found, named by their words, and assigned") {
+// The planted theme (0, 1, 2) a word comes from, or -1.
+int planted_theme(std::string_view word) {
+  static const std::vector<std::vector<std::string_view>> words = {
+      {"personale", "gentile", "reception", "cortese", "staff", "disponibile", "scortese", "receptionist",
+       "simpatica", "cordiale", "sempre"},
+      {"colazione", "abbondante", "varia", "buffet", "ricco", "scarsa", "cornetti", "freschi", "dolci", "salato"},
+      {"posizione", "centrale", "vicino", "stazione", "zona", "tranquilla", "comoda", "centro", "due", "passi",
+       "storico", "vicina"}};
+  for (int t = 0; t < 3; ++t)
+    if (std::find(words[static_cast<std::size_t>(t)].begin(), words[static_cast<std::size_t>(t)].end(), word) !=
+        words[static_cast<std::size_t>(t)].end())
+      return t;
+  return -1;
+}
+
+TEST_CASE("discover: planted themes are found, each pure, named by their words, and assigned") {
   const Corpus c = planted(400);
   const auto v = c.views();
   const perche::Themes th = perche::discover(v);
-  CHECK(th.themes().size() == 3);
-  std::vector<std::string> names = th.names();
-  std::sort(names.begin(), names.end());
-  CHECK(names == std::vector<std::string>{"colazione", "personale", "posizione"});
-  CHECK(th.unassigned_share() == 0);
+  CHECK(th.themes().size() >= 3);
+  CHECK(th.themes().size() <= 12);
+  const std::vector<std::string> names = th.names();
+  // The planted head words lead a theme; names are words or phrases customers wrote.
+  for (const char* head : {"colazione", "personale", "posizione"})
+    CHECK_MESSAGE(std::any_of(th.themes().begin(), th.themes().end(),
+                              [&](const perche::Theme& t) {
+                                return std::find(t.words.begin(), t.words.begin() + std::min<std::size_t>(3, t.words.size()),
+                                                 head) != t.words.end();
+                              }),
+                  head);
+  for (const auto& n : names)
+    CHECK_MESSAGE(std::any_of(c.texts.begin(), c.texts.end(),
+                              [&](const std::string& t) { return t.find(n) != std::string::npos; }),
+                  n);
+  // Each theme's words come from one planted theme.
+  for (const auto& t : th.themes()) {
+    const int home = planted_theme(t.words.front());
+    CHECK_MESSAGE(home >= 0, t.name);
+    for (const auto& w : t.words) CHECK_MESSAGE(planted_theme(w) == home, std::string(t.name + ": " + w));
+  }
+  CHECK(th.unassigned_share() < 0.01);
   const std::int64_t staff = column_with_word(th, "personale"), food = column_with_word(th, "colazione");
   REQUIRE(staff >= 0);
   REQUIRE(food >= 0);
-  const std::vector<std::string_view> probe{"il personale era gentile, la colazione abbondante", "colazione varia",
-                                            "", "boh"};
+  const std::vector<std::string_view> probe{"il personale gentile cordiale, la colazione abbondante",
+                                            "colazione varia", "", "boh"};
   const perche::LabelMatrix Y = th.assign(probe);
   CHECK(Y(0, static_cast<std::size_t>(staff)) == 1);
   CHECK(Y(0, static_cast<std::size_t>(food)) == 1);
@@ -81,15 +113,15 @@ TEST_CASE("discover: three planted themes are found, named by their words, and a
   CHECK(Y(1, static_cast<std::size_t>(staff)) == 0);
   for (std::size_t t = 0; t < Y.cols(); ++t) CHECK(Y(2, t) == 0);
   CHECK(th.primary(probe) == std::vector<std::int64_t>{staff, food, -1, -1});
-  // Shares are assign()'s on the input, and every theme shows words and 3 distinct examples.
+  // Shares are assign()'s on the input, and every theme shows words and distinct examples.
   const perche::LabelMatrix all = th.assign(v);
   for (std::size_t t = 0; t < th.themes().size(); ++t) {
     std::size_t count = 0;
     for (std::size_t i = 0; i < all.rows(); ++i) count += all(i, t);
     CHECK(th.themes()[t].count == count);
     CHECK(th.themes()[t].share == doctest::Approx(static_cast<double>(count) / 400));
-    CHECK(th.themes()[t].words.size() >= 3);
-    CHECK(th.themes()[t].examples.size() == 3);
+    CHECK(!th.themes()[t].words.empty());
+    CHECK(!th.themes()[t].examples.empty());
   }
 }
 
@@ -144,7 +176,7 @@ TEST_CASE("discover: a seeded theme keeps its name and learns words beyond its s
   CHECK(t.name == "accoglienza");
   CHECK(t.seeded);
   CHECK(std::find(t.words.begin(), t.words.end(), "reception") != t.words.end());
-  const std::vector<std::string_view> probe{"staff disponibile"};
+  const std::vector<std::string_view> probe{"molto cordiale"};
   CHECK(th.assign(probe)(0, 0) == 1);  // no seed word in it
 }
 

@@ -68,9 +68,12 @@ struct DiscoverOptions {
   int iterations = 20;             ///< Gibbs sweeps over the clauses (≥ 1)
   double alpha = 0.1;              ///< Dirichlet prior on theme sizes (> 0)
   double beta = 0.1;               ///< Dirichlet prior on a theme's words (> 0)
-  /// Pseudo-count each seed word adds to its theme, as a share of the number of clauses (≥ 0):
-  /// how strongly a seed holds its theme against the data.
-  double seed_weight = 0.002;
+  /// How much less likely a seed word is in any theme but its seed's, in (0, 1]: 1 lets the data
+  /// move seed words freely, small values hold each seed word to its theme.
+  double seed_weight = 0.01;
+  /// A clause gets its most likely theme only when that theme's posterior probability is at least
+  /// this, in [0, 1) (0: always); a seed word always gives its seed's theme.
+  double min_confidence = 0.5;
   std::uint64_t seed = 20140824;  ///< the sampler's seed (the same seed gives the same themes)
   unsigned threads = 0;           ///< tokenization and assignment threads (0: all cores); never changes the result
   ScoreMetric metric = ScoreMetric::automatic;
@@ -110,7 +113,8 @@ class Themes {
   double unassigned_share() const;
   std::size_t n_texts() const;  ///< number of comments discovered from
 
-  /// n × T 0/1: comment i mentions theme j (one of its clauses is most likely theme j). Thread-safe;
+  /// n × T 0/1: comment i mentions theme j: one of its clauses is most likely theme j (with
+  /// DiscoverOptions::min_confidence), or holds a seed word of theme j. Thread-safe;
   /// `threads` as in DiscoverOptions.
   LabelMatrix assign(std::span<const std::string_view> texts, unsigned threads = 0) const;
   /// The main theme of each comment (the theme of most of its words), or -1 when it has none.

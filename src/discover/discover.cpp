@@ -188,19 +188,39 @@ struct Themes::Impl {
   double unassigned = 0;
   std::size_t n_texts = 0;
 
-  // The most likely theme of a clause of model words (sorted, repeated as often as they occur),
-  // or -1 for no word. Ties go to the lower theme.
+  double min_confidence = 0;        // DiscoverOptions::min_confidence
+  std::vector<std::int32_t> seed_of;  // by model word: the seed theme (column) it anchors, or -1
+
+  // The most likely theme of a clause of model words (sorted, repeated as often as they occur), or
+  // -1 for no word or a posterior probability below min_confidence. Ties go to the lower theme.
   std::int64_t clause_theme(std::span<const std::uint32_t> words, std::vector<double>& score) const {
-    if (words.empty()) return -1;
+    if (words.empty() || k == 0) return -1;
     score.assign(log_prior.begin(), log_prior.end());
     for (std::uint32_t w : words) {
       const float* row = log_phi.data() + static_cast<std::size_t>(w) * k;
       for (std::size_t t = 0; t < k; ++t) score[t] += row[t];
     }
-    return std::max_element(score.begin(), score.end()) - score.begin();
+    const std::size_t best = static_cast<std::size_t>(std::max_element(score.begin(), score.end()) - score.begin());
+    if (min_confidence > 0) {
+      double z = 0;
+      for (double x : score) z += std::exp(x - score[best]);
+      if (1 / z < min_confidence) return -1;
+    }
+    return static_cast<std::int64_t>(best);
   }
 
-  // Calls fn(theme, words) for each clause of text that has a theme.
+  // Calls fn(theme, weight) for the themes of a clause: its most likely theme (weight: its words)
+  // and the seed theme of each seed word in it (weight 1).
+  template <class Fn>
+  void clause_themes(std::span<const std::uint32_t> ids, std::vector<double>& score, Fn&& fn) const {
+    const std::int64_t t = clause_theme(ids, score);
+    if (t >= 0) fn(static_cast<std::size_t>(t), ids.size());
+    if (!seed_of.empty())
+      for (std::uint32_t w : ids)
+        if (seed_of[w] >= 0) fn(static_cast<std::size_t>(seed_of[w]), std::size_t{1});
+  }
+
+  // Calls fn(theme, weight) for each theme of each clause of text.
   template <class Fn>
   void text_clauses(std::string_view text, std::string& stream, std::vector<std::string_view>& words,
                     std::vector<std::uint32_t>& ids, std::vector<double>& score, Fn&& fn) const {
@@ -212,8 +232,7 @@ struct Themes::Impl {
         if (it != vocab.end()) ids.push_back(it->second);
       }
       std::sort(ids.begin(), ids.end());
-      const std::int64_t t = clause_theme(ids, score);
-      if (t >= 0) fn(static_cast<std::size_t>(t), ids.size());
+      clause_themes(ids, score, fn);
     });
   }
 };
@@ -459,9 +478,12 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
   if (!(options.min_theme_share >= 0 && options.min_theme_share < 1))
     throw std::invalid_argument("discover: min_theme_share " + std::to_string(options.min_theme_share) +
                                 " is outside [0, 1)");
-  if (!(options.seed_weight >= 0) || !std::isfinite(options.seed_weight))
+  if (!(options.min_confidence >= 0 && options.min_confidence < 1))
+    throw std::invalid_argument("discover: min_confidence " + std::to_string(options.min_confidence) +
+                                " is outside [0, 1)");
+  if (!(options.seed_weight > 0 && options.seed_weight <= 1))
     throw std::invalid_argument("discover: seed_weight " + std::to_string(options.seed_weight) +
-                                " (expected finite and ≥ 0)");
+                                " is outside (0, 1]");
   for (std::size_t s = 0; s < seeds.size(); ++s) {
     if (seeds[s].name.empty()) throw std::invalid_argument("discover: seed " + std::to_string(s) + " has no name");
     if (seeds[s].words.empty())
@@ -599,16 +621,17 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
   K = std::max<std::size_t>(K, 1);
   const std::size_t U = active.size();
   const double alpha = options.alpha, beta = options.beta;
-  std::vector<double> prior(V * K, beta);  // β + seed pseudo-counts, word-major
+  // Seeds anchor their words (as seeded topic models do, e.g. Jagarlamudi, Daumé and Udupa, "Incorporating
+  // lexical priors into topic models", EACL 2012): a seed word is seed_weight times less likely in
+  // any other theme, so a clause holding it goes to its seed's theme unless its other words say
+  // otherwise, and the theme learns the words that come with it.
+  std::vector<double> prior(V * K, beta);  // β, word-major
   std::vector<double> prior_sum(K, beta * static_cast<double>(V));
-  const double boost = options.seed_weight * static_cast<double>(std::max<std::size_t>(U, 1));
   std::vector<std::int64_t> seed_of(V, -1);
   for (std::size_t s = 0; s < S; ++s)
-    for (auto d : seed_ids[s]) {
-      prior[model_id[d] * K + s] += boost;
-      prior_sum[s] += boost;
+    for (auto d : seed_ids[s])
       if (seed_of[model_id[d]] < 0) seed_of[model_id[d]] = static_cast<std::int64_t>(s);
-    }
+  const double elsewhere = options.seed_weight;  // factor of a seed word in the other themes
   std::vector<std::int32_t> nwk(V * K, 0);
   std::vector<std::int64_t> nk(K, 0), mk(K, 0);
   std::vector<std::uint32_t> z(U, 0);
@@ -653,6 +676,9 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
                   (static_cast<double>(nk[k]) + prior_sum[k] + static_cast<double>(i));
           top = std::max(top, p[k]);
         }
+        if (const std::int64_t s = seed_of[cw[j]]; s >= 0)
+          for (std::size_t k = 0; k < K; ++k)
+            if (k != static_cast<std::size_t>(s)) p[k] *= elsewhere;
         if (top < 1e-200 && top > 0)
           for (double& x : p) x /= top;
       }
@@ -685,6 +711,33 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
       for (int it = 0; it < std::max(3, options.iterations / 4); ++it) sweep();
   }
 
+  // Themes whose most frequent word is the same are one theme told apart by other words (an
+  // adjective: "personale gentile", "personale scortese"; or the same clauses left in two themes by
+  // the sampler): they are merged into the first (a seeded one first), then the clauses settle.
+  if (U > 0) {
+    std::vector<std::int64_t> head(K, -1);
+    for (std::size_t k = 0; k < K; ++k) {
+      if (!open[k] || mk[k] == 0) continue;
+      std::int32_t best = 0;
+      for (std::size_t w = 0; w < V; ++w)
+        if (nwk[w * K + k] > best) best = nwk[w * K + k], head[k] = static_cast<std::int64_t>(w);
+    }
+    bool merged = false;
+    for (std::size_t k = 0; k < K; ++k) {
+      if (head[k] < 0) continue;
+      for (std::size_t j = k + 1; j < K; ++j)
+        if (head[j] == head[k] && j >= S) {
+          for (std::size_t u = 0; u < U; ++u)
+            if (z[u] == j) add(u, j, -1), z[u] = static_cast<std::uint32_t>(k), add(u, k, +1);
+          open[j] = false;
+          head[j] = -1;
+          merged = true;
+        }
+    }
+    if (merged)
+      for (int it = 0; it < std::max(3, options.iterations / 4); ++it) sweep();
+  }
+
   // 6. The model: themes left with clauses (seeded themes always), word probabilities.
   std::vector<std::size_t> keep;
   for (std::size_t k = 0; k < K; ++k)
@@ -695,8 +748,11 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
     const std::size_t k = keep[t];
     log_prior[t] = static_cast<float>(std::log(static_cast<double>(mk[k]) + alpha));
     const double denom = static_cast<double>(nk[k]) + prior_sum[k];
-    for (std::size_t w = 0; w < V; ++w)
-      log_phi[w * T0 + t] = static_cast<float>(std::log((nwk[w * K + k] + prior[w * K + k]) / denom));
+    for (std::size_t w = 0; w < V; ++w) {
+      double x = (nwk[w * K + k] + prior[w * K + k]) / denom;
+      if (seed_of[w] >= 0 && static_cast<std::size_t>(seed_of[w]) != k) x *= elsewhere;
+      log_phi[w * T0 + t] = static_cast<float>(std::log(x));
+    }
   }
   impl->k = T0;
   impl->log_phi = std::move(log_phi);
@@ -704,30 +760,32 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
   for (std::uint32_t m = 0; m < V; ++m) impl->vocab.emplace(dict.words[model_word[m]], m);
 
   // 7. Final assignment of every clause (the rule assign() applies), per text: themes and primary.
-  std::vector<std::int32_t> clause_t(n_clauses, -1);
-  {
-    std::vector<double> score;
-    for (std::size_t c = 0; c < n_clauses; ++c)
-      clause_t[c] = static_cast<std::int32_t>(impl->clause_theme(
-          std::span<const std::uint32_t>(cw.data() + cw_begin[c], cw_begin[c + 1] - cw_begin[c]), score));
+  impl->min_confidence = options.min_confidence;
+  if (S > 0) {
+    impl->seed_of.assign(V, -1);
+    for (std::size_t w = 0; w < V; ++w) impl->seed_of[w] = static_cast<std::int32_t>(seed_of[w]);
   }
+  std::vector<std::int32_t> clause_t(n_clauses, -1);  // main theme of each clause (describes themes)
   std::vector<std::size_t> count(T0, 0);
   std::vector<std::int32_t> primary(n, -1);    // by canonical position
-  std::vector<double> purity(n, 0);            // share of the text's model words in its primary theme
+  std::vector<double> purity(n, 0);            // share of the text's theme weight in its primary theme
   std::vector<std::uint8_t> mentions(n * T0, 0);  // by canonical position
   std::size_t unassigned = 0;
   {
+    std::vector<double> score;
     std::vector<std::size_t> weight(T0);
     for (std::size_t p = 0; p < n; ++p) {
       std::fill(weight.begin(), weight.end(), 0);
       std::size_t total = 0;
-      for (std::size_t c = text_clause[p]; c < text_clause[p + 1]; ++c)
-        if (clause_t[c] >= 0) {
-          const std::size_t len = cw_begin[c + 1] - cw_begin[c];
-          weight[static_cast<std::size_t>(clause_t[c])] += len;
-          total += len;
-          mentions[p * T0 + static_cast<std::size_t>(clause_t[c])] = 1;
-        }
+      for (std::size_t c = text_clause[p]; c < text_clause[p + 1]; ++c) {
+        const std::span<const std::uint32_t> ids(cw.data() + cw_begin[c], cw_begin[c + 1] - cw_begin[c]);
+        clause_t[c] = static_cast<std::int32_t>(impl->clause_theme(ids, score));
+        impl->clause_themes(ids, score, [&](std::size_t t, std::size_t w) {
+          weight[t] += w;
+          total += w;
+          mentions[p * T0 + t] = 1;
+        });
+      }
       if (total == 0) {
         ++unassigned;
         continue;

