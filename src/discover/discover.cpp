@@ -625,8 +625,6 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
   // lexical priors into topic models", EACL 2012): a seed word is seed_weight times less likely in
   // any other theme, so a clause holding it goes to its seed's theme unless its other words say
   // otherwise, and the theme learns the words that come with it.
-  std::vector<double> prior(V * K, beta);  // β, word-major
-  std::vector<double> prior_sum(K, beta * static_cast<double>(V));
   std::vector<std::int64_t> seed_of(V, -1);
   for (std::size_t s = 0; s < S; ++s)
     for (auto d : seed_ids[s])
@@ -658,29 +656,41 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
     }
   }
   std::vector<bool> open(K, true);
-  std::vector<double> p(K);
+  std::vector<double> p(K), num(K), den(K);
+  const double beta_v = beta * static_cast<double>(V);
   const auto sweep = [&] {
     for (std::size_t u = 0; u < U; ++u) {
       const std::size_t c = active[u];
       add(u, z[u], -1);
       for (std::size_t k = 0; k < K; ++k) p[k] = open[k] ? static_cast<double>(mk[k]) + alpha : 0.0;
-      // GSDMM's conditional (Yin and Wang 2014, eq. 4) as a running product, rescaled so that a
-      // long clause does not underflow.
+      // GSDMM's conditional (Yin and Wang 2014, eq. 4) as running products of numerators and
+      // denominators, folded into p every 16 words (one division per theme, not one per word),
+      // and p rescaled so that a long clause does not underflow.
+      const std::size_t len = cw_begin[c + 1] - cw_begin[c];
+      std::fill(num.begin(), num.end(), 1.0);
+      std::fill(den.begin(), den.end(), 1.0);
       std::size_t rep = 0;
       for (std::size_t j = cw_begin[c], i = 0; j < cw_begin[c + 1]; ++j, ++i) {
         rep = (j > cw_begin[c] && cw[j] == cw[j - 1]) ? rep + 1 : 0;
-        const std::size_t row = cw[j] * K;
-        double top = 0;
+        const std::int32_t* row = nwk.data() + cw[j] * K;
+        const double add_num = beta + static_cast<double>(rep), add_den = beta_v + static_cast<double>(i);
         for (std::size_t k = 0; k < K; ++k) {
-          p[k] *= (nwk[row + k] + prior[row + k] + static_cast<double>(rep)) /
-                  (static_cast<double>(nk[k]) + prior_sum[k] + static_cast<double>(i));
-          top = std::max(top, p[k]);
+          num[k] *= row[k] + add_num;
+          den[k] *= static_cast<double>(nk[k]) + add_den;
         }
         if (const std::int64_t s = seed_of[cw[j]]; s >= 0)
           for (std::size_t k = 0; k < K; ++k)
-            if (k != static_cast<std::size_t>(s)) p[k] *= elsewhere;
-        if (top < 1e-200 && top > 0)
-          for (double& x : p) x /= top;
+            if (k != static_cast<std::size_t>(s)) num[k] *= elsewhere;
+        if (i % 16 == 15 || i + 1 == len) {
+          double top = 0;
+          for (std::size_t k = 0; k < K; ++k) {
+            p[k] *= num[k] / den[k];
+            num[k] = den[k] = 1.0;
+            top = std::max(top, p[k]);
+          }
+          if (top > 0 && top < 1e-100)
+            for (double& x : p) x /= top;
+        }
       }
       double total = 0;
       for (double x : p) total += x;
@@ -747,9 +757,9 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
   for (std::size_t t = 0; t < T0; ++t) {
     const std::size_t k = keep[t];
     log_prior[t] = static_cast<float>(std::log(static_cast<double>(mk[k]) + alpha));
-    const double denom = static_cast<double>(nk[k]) + prior_sum[k];
+    const double denom = static_cast<double>(nk[k]) + beta * static_cast<double>(V);
     for (std::size_t w = 0; w < V; ++w) {
-      double x = (nwk[w * K + k] + prior[w * K + k]) / denom;
+      double x = (nwk[w * K + k] + beta) / denom;
       if (seed_of[w] >= 0 && static_cast<std::size_t>(seed_of[w]) != k) x *= elsewhere;
       log_phi[w * T0 + t] = static_cast<float>(std::log(x));
     }
