@@ -95,7 +95,9 @@ struct Theme {
   std::optional<double> impact;
   std::vector<std::string> low_words;   ///< words telling low from high scores among mentioners (low side)
   std::vector<std::string> high_words;  ///< ... and the high side (empty without scores)
-  std::vector<std::string> examples;    ///< up to 3 representative comments, as given
+  /// Up to 3 representative comments, as given (of at most 1,000 bytes): those whose words lie most in
+  /// this theme, of about 10 words.
+  std::vector<std::string> examples;
 };
 
 /// The result of discover(): themes, and the model that assigns them to any comment.
