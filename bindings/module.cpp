@@ -14,6 +14,7 @@ void bind_survey(py::module_& m);
 void bind_sentiment(py::module_& m);
 void bind_privacy(py::module_& m);
 void bind_labelling(py::module_& m);
+void bind_discover(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "perche C++ core (use the perche package, which re-exports it)";
@@ -27,4 +28,5 @@ PYBIND11_MODULE(_core, m) {
   bind_survey(m);
   bind_privacy(m);
   bind_labelling(m);
+  bind_discover(m);
 }

@@ -13,4 +13,5 @@
 #include "perche/codebook.hpp"
 #include "perche/data_files.hpp"
 #include "perche/survey.hpp"
+#include "perche/discover.hpp"
 #include "perche/labelling.hpp"

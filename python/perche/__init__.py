@@ -59,6 +59,7 @@ from ._core import SentimentLexicon
 from .survey import Analysis, AnalysisError, analyze, read_csv
 from ._core import CsvTable, IoError
 from .privacy import PiiSpan, find_pii, find_pii_batch, mask, mask_batch
+from .discover import Theme, Themes, ThemeSeed, discover
 
 __version__ = "0.1.0"
 
@@ -74,4 +75,5 @@ __all__ = [
     "SentimentClassifier",
     "SentimentLexicon",
     "PiiSpan", "find_pii", "find_pii_batch", "mask", "mask_batch",
+    "Theme", "Themes", "ThemeSeed", "discover",
 ]

@@ -12,6 +12,7 @@
     perche classify FILE [--model MODEL | --codebook [PATH]] [--text COL] [--out OUT.csv] [--excel]
     perche tokenize [--tokens] [--stem] [--negation] < text
     perche mask FILE [--text COL]... [--kinds K,K] [--key-file F] [--out OUT.csv]
+    perche discover FILE --text COL [--score COL] [--themes N|auto] [--seeds FILE] --out CODEBOOK
 
 With no FILE, analyze and report read the sample survey shipped with the package. This module
 parses arguments, calls the C++ core, renders and writes: analyze and report are the survey
@@ -480,6 +481,55 @@ def tokenize_command(args) -> int:
     return 0
 
 
+# --- perche discover -----------------------------------------------------------------------------
+
+
+def discover_command(args) -> int:
+    """Themes of an unlabelled text column (perche/discover.hpp) → a commented codebook to edit."""
+    from .discover import discover
+
+    check_writable(args.out)
+    _step(f"reading {args.file}")
+    table = _read(args.file)
+    header = list(table.header)
+    ti = _column(table, args.text, _core.SurveyOptions.TEXT_COLUMNS, "text column", "text")
+    texts = list(table.column(ti))
+    scores = None
+    if args.score:
+        si = header.index(args.score) if args.score in header else None
+        if si is None:
+            raise CliError(f"--score: no column {args.score!r} in {args.file} (columns: {', '.join(map(_t, header))})")
+        scores = []
+        for r, cell in enumerate(table.column(si)):
+            cell = cell.strip()
+            if not cell:
+                scores.append(None)
+                continue
+            try:
+                scores.append(float(cell.replace(",", ".")))
+            except ValueError:
+                raise CliError(f"--score: row {r + 1}: {_t(cell)!r} is not a number") from None
+    n_themes = None
+    if args.themes and args.themes != "auto":
+        try:
+            n_themes = int(args.themes)
+        except ValueError:
+            raise CliError(f"--themes: {args.themes!r} is not a number or 'auto'") from None
+        if n_themes < 1:
+            raise CliError(f"--themes: {n_themes} is not a positive number")
+    _step(f"discovering themes in {args.file}")
+    themes = discover(texts, scores=scores, n_themes=n_themes, seeds=args.seeds)
+    for th in themes.themes:
+        extra = f", impact {th.impact:+.1f}" if th.impact is not None else ""
+        print(f"{_t(th.name):<28} {th.share:6.1%}  {_t(', '.join(th.words[:6]))}{extra}")
+    print(f"{len(themes.names)} themes, {themes.unassigned_share:.1%} of {themes.n_texts} comments with no theme")
+    _step(f"writing {args.out}")
+    themes.to_codebook(args.out)
+    print(f"perche discover: codebook → {_t(args.out)} (edit it, then: perche analyze FILE --codebook "
+          f"{_t(args.out)})", file=sys.stderr)
+    return 0
+
+
 # --- the parser ----------------------------------------------------------------------------------
 
 
@@ -615,6 +665,14 @@ def _parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="metrics report of a survey export (CSV), without drivers "
                                         "(= analyze --no-drivers)")
     survey_args(rep, drivers=False)
+
+    dc = sub.add_parser("discover", help="themes of unlabelled comments → a commented codebook to edit")
+    dc.add_argument("file", help="CSV file")
+    dc.add_argument("--text", help="open-answer column (default: motivo, testo, commento, text, comment, verbatim)")
+    dc.add_argument("--score", help="score column: each theme's score and impact (NPS for 0-10 scores, else the mean)")
+    dc.add_argument("--themes", help="number of themes, or auto (default: auto)")
+    dc.add_argument("--seeds", help="file of 'name: word word ...' lines: themes to anchor to your names")
+    dc.add_argument("--out", required=True, help="codebook file to write")
     return parser
 
 
@@ -632,7 +690,7 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     commands = {"analyze": analyze_command, "train": train_command, "classify": classify_command,
                 "tokenize": tokenize_command, "report": analyze_command, "mask": mask_command,
-                "sample": sample_command, "evaluate": evaluate_command}
+                "sample": sample_command, "evaluate": evaluate_command, "discover": discover_command}
     _step(args.command)
     try:
         status = commands[args.command](args)

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Theme discovery against held-aside aspect labels, with scikit-learn's NMF in the same run.
+
+    python3 benchmarks/eval_discover.py DATA_PATH [--scale 100000] [--skip-nmf]
+
+DATA_PATH: a `;`-separated CSV with a `sentence` column and `<aspect>_presence` 0/1 columns (the
+ABSITA 2018 aspect-category files: cleanliness comfort amenities staff value wifi location other),
+used as unlabelled text; the aspects only score the result:
+- unseeded: NMI between the main theme (Themes.primary) and the aspect of single-aspect sentences;
+  for each aspect, the F1 of its best-matching theme (Themes.assign, all sentences), averaged;
+- seeded with the SEEDS below (written from the aspect names, not picked from the data): micro-F1
+  of assign over the 7 aspects other than `other`, and plain keyword matching of the same seeds;
+- speed and peak memory on --scale comments made by joining clauses of the data's sentences
+  (deterministic), perche in a child process (its own peak RSS) and NMF on TF-IDF in this one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+import perche
+
+ASPECTS = ["cleanliness", "comfort", "amenities", "staff", "value", "wifi", "location", "other"]
+# Seeds written from the aspect names (what an analyst would type), at most 10 words each.
+SEEDS = {
+    "cleanliness": ["pulizia", "pulito", "pulita", "pulite", "sporco", "sporca", "igiene", "polvere"],
+    "comfort": ["comodo", "comoda", "comfort", "letto", "materasso", "rumore", "silenzioso", "spaziosa"],
+    "amenities": ["colazione", "piscina", "parcheggio", "ristorante", "servizi", "palestra", "spa", "bar"],
+    "staff": ["personale", "staff", "reception", "gentile", "cortese", "disponibile", "receptionist"],
+    "value": ["prezzo", "prezzi", "costo", "caro", "economico", "conveniente", "qualità-prezzo"],
+    "wifi": ["wifi", "wi-fi", "internet", "connessione", "rete"],
+    "location": ["posizione", "centro", "vicino", "zona", "stazione", "distanza", "raggiungibile"],
+}
+
+
+def read(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    texts = [r["sentence"] for r in rows]
+    Y = np.array([[int(r[f"{a}_presence"]) for a in ASPECTS] for r in rows], dtype=np.uint8)
+    return texts, Y
+
+
+def nmi(a, b):
+    from sklearn.metrics import normalized_mutual_info_score
+    return normalized_mutual_info_score(a, b)
+
+
+def best_match_f1(Y, A):
+    """Per aspect, the F1 of the theme column of A (n × T, 0/1) that matches it best."""
+    out = []
+    for j in range(Y.shape[1]):
+        y = Y[:, j].astype(bool)
+        best = 0.0
+        for t in range(A.shape[1]):
+            a = A[:, t].astype(bool)
+            tp = (a & y).sum()
+            best = max(best, 2 * tp / max(1, a.sum() + y.sum()))
+        out.append(best)
+    return np.array(out)
+
+
+def micro_f1(Y, A):
+    tp = (Y & A).sum()
+    return 2 * tp / max(1, Y.sum() + A.sum())
+
+
+def nmf_run(texts, Y, k, single):
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    t = time.perf_counter()
+    X = TfidfVectorizer(stop_words=perche.italian_stopwords(), min_df=2).fit_transform(texts)
+    W = NMF(k, init="nndsvd", random_state=0, max_iter=400).fit_transform(X)
+    secs = time.perf_counter() - t
+    lab = np.where(W.sum(1) > 0, W.argmax(1), -1)
+    A = np.zeros((len(texts), k), np.uint8)
+    ok = lab >= 0
+    A[np.arange(len(texts))[ok], lab[ok]] = 1
+    return nmi(Y[single].argmax(1), lab[single]), best_match_f1(Y, A).mean(), secs
+
+
+def scaled(texts, n, seed=7):
+    """n comments made of 1-3 clauses of random sentences (split at , . ; ! ?), deterministic."""
+    clauses = [c.strip() for t in texts for c in re.split(r"[,.;!?]", t) if c.strip()]
+    rng = random.Random(seed)
+    return [", ".join(rng.choice(clauses) for _ in range(rng.randint(1, 3))) for _ in range(n)]
+
+
+def child_scale(path, n):
+    texts, _ = read(path)
+    big = scaled(texts, n)
+    t = time.perf_counter()
+    themes = perche.discover(big)
+    secs = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"secs": secs, "peak_mb": peak, "themes": len(themes.names)}))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("data")
+    ap.add_argument("--scale", type=int, default=100_000)
+    ap.add_argument("--skip-nmf", action="store_true")
+    ap.add_argument("--child-scale", action="store_true", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.child_scale:
+        child_scale(a.data, a.scale)
+        return 0
+    texts, Y = read(a.data)
+    single = Y.sum(1) == 1
+    print(f"{len(texts)} sentences, {single.sum()} with one aspect")
+
+    t = time.perf_counter()
+    themes = perche.discover(texts)
+    secs = time.perf_counter() - t
+    A = themes.assign(texts)
+    prim = themes.primary(texts)
+    f1 = best_match_f1(Y, A)
+    print(f"perche.discover unseeded: {len(themes.names)} themes, NMI {nmi(Y[single].argmax(1), prim[single]):.3f}, "
+          f"best-match F1 {f1.mean():.3f} ({' '.join(f'{x:.2f}' for x in f1)}), "
+          f"unassigned {themes.unassigned_share:.1%}, {secs:.2f} s")
+    for th in themes.themes:
+        print(f"  {th.name:<28} {th.share:6.1%}  {', '.join(th.words[:6])} | {'; '.join(th.phrases[:3])}")
+
+    seeded = perche.discover(texts, seeds=SEEDS)
+    A = seeded.assign(texts)
+    names = list(seeded.names)
+    cols = [names.index(a) for a in ASPECTS[:7]]
+    print(f"perche.discover seeded: micro-F1 {micro_f1(Y[:, :7], A[:, cols]):.3f} over 7 aspects "
+          f"({len(names)} themes, unassigned {seeded.unassigned_share:.1%})")
+    cb = "".join(f"[{a}]\n" + "".join(f"{w}\n" for w in ws) for a, ws in SEEDS.items())
+    K = perche.Codebook(cb).predict(texts)
+    print(f"keyword matching of the same seeds: micro-F1 {micro_f1(Y[:, :7], K):.3f}")
+
+    if not a.skip_nmf:
+        for k in (8, 12, 16, 20):
+            s, f, secs = nmf_run(texts, Y, k, single)
+            print(f"sklearn NMF k={k:<2}: NMI {s:.3f}, best-match F1 {f:.3f}, {secs:.2f} s")
+
+    if a.scale:
+        out = subprocess.run([sys.executable, __file__, a.data, "--child-scale", "--scale", str(a.scale)],
+                             capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout)
+        print(f"perche.discover on {a.scale:,} comments: {r['secs']:.2f} s, peak RSS {r['peak_mb']:.0f} MB "
+              f"(whole process), {r['themes']} themes, {os.cpu_count()} cores")
+        if not a.skip_nmf:
+            from sklearn.decomposition import NMF
+            from sklearn.feature_extraction.text import TfidfVectorizer
+            big = scaled(texts, a.scale)
+            t = time.perf_counter()
+            X = TfidfVectorizer(stop_words=perche.italian_stopwords(), min_df=2).fit_transform(big)
+            NMF(16, init="nndsvd", random_state=0, max_iter=400).fit(X)
+            print(f"sklearn TF-IDF + NMF k=16 on the same comments: {time.perf_counter() - t:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+/// \file perche/discover.hpp
+/// Theme discovery for short Italian comments without labels (issue 19, part 2): which themes the
+/// customers talk about, in their own words, how many mention each, and (given scores) how each
+/// theme moves the score. The result labels new comments and writes a codebook to edit.
+///
+///     std::vector<std::string_view> texts = ...;                  // 5,000 comments, no labels
+///     perche::Themes themes = perche::discover(texts);
+///     for (const auto& t : themes.themes()) std::cout << t.name << ' ' << t.share << '\n';
+///     perche::LabelMatrix Y = themes.assign(texts);               // n × T, several per comment
+///     themes.to_codebook("codebook.txt");                         // perche analyze --codebook
+///
+/// Method: a Dirichlet-multinomial mixture fitted by collapsed Gibbs sampling (GSDMM: Yin and Wang,
+/// "A Dirichlet Multinomial Mixture Model-based Approach for Short Text Clustering", KDD 2014) over
+/// the clauses of the comments (a comment splits at punctuation and at e, ma, però, con, mentre,
+/// anche), so that "colazione abbondante, personale gentile" gives two themes. A clause holds one
+/// theme, which suits clauses of a few words where a mixture of topics per document (LDA, NMF) has
+/// too few words to estimate. Deterministic: the comments are put in a canonical order (by a hash of
+/// their text), the sampler is sequential with a fixed seed, and only tokenization and assignment
+/// run on several threads, each comment on its own: identical output for any input order and thread
+/// count. Time and memory are linear in the words of the input.
+#pragma once
+
+#include <perche/matrix.hpp>
+#include <perche/text.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace perche {
+
+/// A theme the analyst names in advance, with the words that define it ("staff": personale,
+/// reception). Discovery keeps the name and adds the words that come with the seed's in the data.
+struct ThemeSeed {
+  std::string name;                ///< non-empty; the theme's name in Themes::names()
+  std::vector<std::string> words;  ///< at least one; normalized as the comments are (case, accents)
+};
+
+/// Seeds from text, one theme per line as `name: word word ...` (blank lines and lines starting
+/// with # are skipped; words are separated by spaces or commas). Throws FormatError naming the line:
+/// "seeds line 3: expected 'name: word word ...'", a name given twice, a name with no words.
+std::vector<ThemeSeed> parse_seeds(std::string_view text);
+/// parse_seeds of a file. Throws IoError when it cannot be read (or is over 16 MiB), FormatError as
+/// parse_seeds with the path.
+std::vector<ThemeSeed> load_seeds(const std::string& path);
+
+/// How a theme's score is summarised when scores are given.
+enum class ScoreMetric : std::uint8_t {
+  automatic,  ///< nps when every score is an integer in [0, 10] and one is above 7, else mean
+  nps,        ///< Net Promoter Score: % promoters (9-10) − % detractors (0-6), in [-100, 100]
+  mean,       ///< the mean score
+};
+
+/// Options of discover(). Defaults suit a few hundred to a million short comments.
+struct DiscoverOptions {
+  /// Number of themes; 0 chooses: the sampler starts from max_themes (plus one per seed) and themes
+  /// left with fewer than min_theme_share of the clauses are dissolved into the others. A given
+  /// number is kept unless themes end up empty (then fewer are returned).
+  std::size_t n_themes = 0;
+  std::size_t max_themes = 16;     ///< the automatic choice's starting point (≥ 1)
+  double min_theme_share = 0.015;  ///< automatic choice: smallest share of clauses a theme keeps, in [0, 1)
+  int iterations = 20;             ///< Gibbs sweeps over the clauses (≥ 1)
+  double alpha = 0.1;              ///< Dirichlet prior on theme sizes (> 0)
+  double beta = 0.1;               ///< Dirichlet prior on a theme's words (> 0)
+  /// How much less likely a seed word is in any theme but its seed's, in (0, 1]: 1 lets the data
+  /// move seed words freely, small values hold each seed word to its theme.
+  double seed_weight = 0.01;
+  /// A clause gets its most likely theme only when that theme's posterior probability is at least
+  /// this, in [0, 1) (0: always); a seed word always gives its seed's theme.
+  double min_confidence = 0.5;
+  std::uint64_t seed = 20140824;  ///< the sampler's seed (the same seed gives the same themes)
+  unsigned threads = 0;           ///< tokenization and assignment threads (0: all cores); never changes the result
+  ScoreMetric metric = ScoreMetric::automatic;
+};
+
+/// One discovered (or seeded) theme.
+struct Theme {
+  std::string name;                  ///< its seed's name, or its most telling word or phrase ("wi fi")
+  bool seeded = false;               ///< from a ThemeSeed
+  double share = 0;                  ///< share of the comments assign() gives this theme, in [0, 1]
+  std::size_t count = 0;             ///< number of those comments
+  std::vector<std::string> words;    ///< top words, most telling first (whole words customers wrote)
+  std::vector<std::string> phrases;  ///< top 2-3-word phrases ("tempi di attesa"), most frequent first
+  /// Mean score (or NPS) of the comments that mention the theme; nullopt without scores.
+  std::optional<double> score;
+  /// Score of all comments − score of the comments that do not mention it (points of NPS or of the
+  /// mean): negative when the theme pulls the score down. nullopt without scores or when every
+  /// scored comment mentions it.
+  std::optional<double> impact;
+  std::vector<std::string> low_words;   ///< words telling low from high scores among mentioners (low side)
+  std::vector<std::string> high_words;  ///< ... and the high side (empty without scores)
+  /// Up to 3 representative comments, as given (of at most 1,000 bytes): those whose words lie most in
+  /// this theme, of about 10 words.
+  std::vector<std::string> examples;
+};
+
+/// The result of discover(): themes, and the model that assigns them to any comment.
+class Themes {
+ public:
+  Themes(Themes&&) noexcept;
+  Themes& operator=(Themes&&) noexcept;
+  Themes(const Themes&);
+  Themes& operator=(const Themes&);
+  ~Themes();
+
+  const std::vector<Theme>& themes() const;
+  std::vector<std::string> names() const;  ///< theme names, in the order of assign()'s columns
+  /// Share of the input comments given no theme (empty, or only words never seen twice).
+  double unassigned_share() const;
+  std::size_t n_texts() const;  ///< number of comments discovered from
+
+  /// n × T 0/1: comment i mentions theme j: one of its clauses is most likely theme j (with
+  /// DiscoverOptions::min_confidence), or holds a seed word of theme j. Thread-safe;
+  /// `threads` as in DiscoverOptions.
+  LabelMatrix assign(std::span<const std::string_view> texts, unsigned threads = 0) const;
+  /// The main theme of each comment (the theme of most of its words), or -1 when it has none.
+  std::vector<std::int64_t> primary(std::span<const std::string_view> texts, unsigned threads = 0) const;
+
+  /// A commented codebook (perche/codebook.hpp format): one [code] Name section per theme, its
+  /// words and quoted phrases as patterns, its share and examples as comments.
+  std::string codebook() const;
+  /// Writes codebook() to path. Throws IoError naming the path when it cannot be written.
+  void to_codebook(const std::string& path) const;
+
+  struct Impl;
+
+ private:
+  friend Themes discover(std::span<const std::string_view>, std::span<const double>, const std::vector<ThemeSeed>&,
+                         const DiscoverOptions&);
+  explicit Themes(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Discovers the themes of texts. scores: empty, or one per text (NaN: no score). Throws
+/// std::invalid_argument for no texts, scores of another length, an option out of its range, a
+/// seed with no name or no word, or texts with no word to learn from ("discover: no words in the 3
+/// texts (each is empty, punctuation or stopwords)").
+Themes discover(std::span<const std::string_view> texts, std::span<const double> scores = {},
+                const std::vector<ThemeSeed>& seeds = {}, const DiscoverOptions& options = {});
+
+}  // namespace perche

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: Apache-2.0
+// Theme discovery: planted themes found and named in customers' words, determinism (runs, threads,
+// input order), seeds, scores, the codebook round trip, hostile input.
+#include <doctest/doctest.h>
+
+#include <perche/codebook.hpp>
+#include <perche/discover.hpp>
+#include <perche/error.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+// Three planted themes (staff, breakfast, location), one or two clauses a comment, from a fixed
+// linear congruential generator (no file, no data set).
+struct Corpus {
+  std::vector<std::string> texts;
+  std::vector<double> scores;
+  std::vector<std::string_view> views() const { return {texts.begin(), texts.end()}; }
+};
+
+Corpus planted(std::size_t n, std::uint64_t seed = 1) {
+  static const std::vector<std::vector<std::string>> clauses = {
+      {"personale gentile", "la reception cortese", "staff disponibile e", "il personale scortese",
+       "receptionist simpatica", "personale della reception cordiale", "staff sempre disponibile"},
+      {"colazione abbondante", "la colazione varia", "buffet della colazione ricco", "colazione scarsa",
+       "cornetti freschi a colazione", "colazione con dolci e salato", "buffet colazione abbondante"},
+      {"posizione centrale", "vicino alla stazione", "zona tranquilla", "posizione comoda per il centro",
+       "a due passi dal centro storico", "stazione vicina", "zona centrale comoda"}};
+  Corpus c;
+  std::uint64_t s = seed;
+  const auto next = [&] {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<std::size_t>(s >> 33);
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t a = next() % 3, b = next() % 3;
+    std::string t = clauses[a][next() % clauses[a].size()];
+    if (next() % 2) t += ". " + clauses[b][next() % clauses[b].size()];
+    c.texts.push_back(t);
+    c.scores.push_back(a == 0 ? 2.0 : 10.0);  // comments opening on staff score low
+  }
+  return c;
+}
+
+std::int64_t column_with_word(const perche::Themes& th, std::string_view word) {
+  for (std::size_t t = 0; t < th.themes().size(); ++t) {
+    const auto& ws = th.themes()[t].words;
+    if ((!ws.empty() && ws.front() == word) || th.themes()[t].name.starts_with(word))
+      return static_cast<std::int64_t>(t);
+  }
+  return -1;
+}
+
+}  // namespace
+
+// The planted theme (0, 1, 2) a word comes from, or -1.
+int planted_theme(std::string_view word) {
+  static const std::vector<std::vector<std::string_view>> words = {
+      {"personale", "gentile", "reception", "cortese", "staff", "disponibile", "scortese", "receptionist",
+       "simpatica", "cordiale", "sempre"},
+      {"colazione", "abbondante", "varia", "buffet", "ricco", "scarsa", "cornetti", "freschi", "dolci", "salato"},
+      {"posizione", "centrale", "vicino", "stazione", "zona", "tranquilla", "comoda", "centro", "due", "passi",
+       "storico", "vicina"}};
+  for (int t = 0; t < 3; ++t)
+    if (std::find(words[static_cast<std::size_t>(t)].begin(), words[static_cast<std::size_t>(t)].end(), word) !=
+        words[static_cast<std::size_t>(t)].end())
+      return t;
+  return -1;
+}
+
+TEST_CASE("discover: planted themes are found, each pure, named by their words, and assigned") {
+  const Corpus c = planted(400);
+  const auto v = c.views();
+  const perche::Themes th = perche::discover(v);
+  CHECK(th.themes().size() >= 3);
+  CHECK(th.themes().size() <= 12);
+  const std::vector<std::string> names = th.names();
+  // The planted head words lead a theme; names are words or phrases customers wrote.
+  for (const char* head : {"colazione", "personale", "posizione"})
+    CHECK_MESSAGE(std::any_of(th.themes().begin(), th.themes().end(),
+                              [&](const perche::Theme& t) {
+                                return std::find(t.words.begin(), t.words.begin() + std::min<std::size_t>(3, t.words.size()),
+                                                 head) != t.words.end();
+                              }),
+                  head);
+  for (const auto& n : names)
+    CHECK_MESSAGE(std::any_of(c.texts.begin(), c.texts.end(),
+                              [&](const std::string& t) { return t.find(n) != std::string::npos; }),
+                  n);
+  // Each theme's words come from one planted theme.
+  for (const auto& t : th.themes()) {
+    const int home = planted_theme(t.words.front());
+    CHECK_MESSAGE(home >= 0, t.name);
+    for (const auto& w : t.words) CHECK_MESSAGE(planted_theme(w) == home, std::string(t.name + ": " + w));
+  }
+  CHECK(th.unassigned_share() < 0.01);
+  const std::int64_t staff = column_with_word(th, "personale"), food = column_with_word(th, "colazione");
+  REQUIRE(staff >= 0);
+  REQUIRE(food >= 0);
+  const std::vector<std::string_view> probe{"il personale gentile cordiale, la colazione abbondante",
+                                            "colazione varia", "", "boh"};
+  const perche::LabelMatrix Y = th.assign(probe);
+  CHECK(Y(0, static_cast<std::size_t>(staff)) == 1);
+  CHECK(Y(0, static_cast<std::size_t>(food)) == 1);
+  CHECK(Y(1, static_cast<std::size_t>(food)) == 1);
+  CHECK(Y(1, static_cast<std::size_t>(staff)) == 0);
+  for (std::size_t t = 0; t < Y.cols(); ++t) CHECK(Y(2, t) == 0);
+  CHECK(th.primary(probe) == std::vector<std::int64_t>{staff, food, -1, -1});
+  // Shares are assign()'s on the input, and every theme shows words and distinct examples.
+  const perche::LabelMatrix all = th.assign(v);
+  for (std::size_t t = 0; t < th.themes().size(); ++t) {
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < all.rows(); ++i) count += all(i, t);
+    CHECK(th.themes()[t].count == count);
+    CHECK(th.themes()[t].share == doctest::Approx(static_cast<double>(count) / 400));
+    CHECK(!th.themes()[t].words.empty());
+    CHECK(!th.themes()[t].examples.empty());
+  }
+}
+
+TEST_CASE("discover: phrases are consecutive words customers wrote, stopwords inside kept") {
+  const Corpus c = planted(400);
+  const perche::Themes th = perche::discover(c.views());
+  std::vector<std::string> phrases;
+  for (const auto& t : th.themes()) phrases.insert(phrases.end(), t.phrases.begin(), t.phrases.end());
+  CHECK(std::find(phrases.begin(), phrases.end(), "centro storico") != phrases.end());
+  CHECK(std::find(phrases.begin(), phrases.end(), "buffet della colazione") != phrases.end());
+  for (const auto& p : phrases) {
+    bool found = false;
+    for (const auto& t : c.texts) found = found || t.find(p) != std::string::npos;
+    CHECK_MESSAGE(found, p);
+  }
+}
+
+TEST_CASE("discover: identical output for every run, thread count and input order") {
+  Corpus c = planted(600, 3);
+  const auto v = c.views();
+  perche::DiscoverOptions one;
+  one.threads = 1;
+  perche::DiscoverOptions two;
+  two.threads = 2;
+  const perche::Themes a = perche::discover(v, c.scores, {}, one);
+  const perche::Themes b = perche::discover(v, c.scores, {}, two);
+  // Shuffled input (a fixed permutation), scores permuted with it.
+  std::vector<std::size_t> perm(v.size());
+  for (std::size_t i = 0; i < perm.size(); ++i) perm[i] = (i * 389) % perm.size();
+  std::vector<std::string_view> sv;
+  std::vector<double> ss;
+  for (std::size_t i : perm) sv.push_back(v[i]), ss.push_back(c.scores[i]);
+  const perche::Themes s = perche::discover(sv, ss, {}, two);
+  CHECK(a.codebook() == b.codebook());
+  CHECK(a.codebook() == s.codebook());
+  CHECK(a.names() == s.names());
+  for (std::size_t t = 0; t < a.themes().size(); ++t) {
+    CHECK(a.themes()[t].words == s.themes()[t].words);
+    CHECK(a.themes()[t].examples == s.themes()[t].examples);
+    CHECK(a.themes()[t].share == s.themes()[t].share);
+    CHECK(a.themes()[t].impact == s.themes()[t].impact);
+  }
+  CHECK(a.assign(v, 1) == s.assign(v, 2));
+}
+
+TEST_CASE("discover: a seeded theme keeps its name and learns words beyond its seed") {
+  const Corpus c = planted(400);
+  const std::vector<perche::ThemeSeed> seeds{{"accoglienza", {"Personale"}}};
+  const perche::Themes th = perche::discover(c.views(), {}, seeds);
+  REQUIRE(!th.themes().empty());
+  const perche::Theme& t = th.themes()[0];
+  CHECK(t.name == "accoglienza");
+  CHECK(t.seeded);
+  CHECK(std::find(t.words.begin(), t.words.end(), "reception") != t.words.end());
+  const std::vector<std::string_view> probe{"molto cordiale"};
+  CHECK(th.assign(probe)(0, 0) == 1);  // no seed word in it
+}
+
+TEST_CASE("discover: scores give each theme its NPS among mentioners and its impact") {
+  // 100 staff comments scored 0, 100 breakfast comments scored 10: NPS of all 0, of staff -100;
+  // impact of staff = 0 - NPS without staff (100) = -100.
+  std::vector<std::string> texts;
+  std::vector<double> scores;
+  for (int i = 0; i < 100; ++i) {
+    texts.push_back(i % 2 ? "personale scortese" : "reception maleducata personale");
+    scores.push_back(0);
+    texts.push_back(i % 2 ? "colazione abbondante" : "colazione ricca buffet");
+    scores.push_back(10);
+  }
+  const std::vector<std::string_view> v(texts.begin(), texts.end());
+  perche::DiscoverOptions o;
+  o.n_themes = 2;
+  const perche::Themes th = perche::discover(v, scores, {}, o);
+  REQUIRE(th.themes().size() == 2);
+  const std::int64_t staff = column_with_word(th, "personale");
+  REQUIRE(staff >= 0);
+  const perche::Theme& t = th.themes()[static_cast<std::size_t>(staff)];
+  CHECK(t.score == doctest::Approx(-100));
+  CHECK(t.impact == doctest::Approx(-100));
+  const perche::Theme& u = th.themes()[1 - static_cast<std::size_t>(staff)];
+  CHECK(u.score == doctest::Approx(100));
+  CHECK(u.impact == doctest::Approx(100));
+}
+
+TEST_CASE("discover: low- and high-score words come from the mentioners' comments") {
+  std::vector<std::string> texts;
+  std::vector<double> scores;
+  for (int i = 0; i < 60; ++i) {
+    texts.push_back("personale scortese");
+    scores.push_back(1);
+    texts.push_back("personale gentilissimo");
+    scores.push_back(10);
+  }
+  const std::vector<std::string_view> v(texts.begin(), texts.end());
+  const perche::Themes th = perche::discover(v, scores);
+  REQUIRE(th.themes().size() == 1);
+  CHECK(th.themes()[0].low_words == std::vector<std::string>{"scortese"});
+  CHECK(th.themes()[0].high_words == std::vector<std::string>{"gentilissimo"});
+}
+
+TEST_CASE("discover: the codebook it writes reads back with the same themes and matches their words") {
+  const Corpus c = planted(400);
+  const perche::Themes th = perche::discover(c.views(), c.scores);
+  const auto path = std::filesystem::temp_directory_path() / "perche_discover_test_codebook.txt";
+  th.to_codebook(path.string());
+  const perche::Codebook cb = perche::Codebook::load(path.string());
+  std::filesystem::remove(path);
+  CHECK(cb.labels() == th.names());
+  REQUIRE(cb.drivers().size() == th.themes().size());
+  for (std::size_t t = 0; t < th.themes().size(); ++t) {
+    const std::vector<std::string_view> probe{th.themes()[t].words.front()};
+    CHECK(cb.predict(probe)(0, t) == 1);
+    for (const auto& e : th.themes()[t].examples) CHECK(th.codebook().find("# e.g. " + e) != std::string::npos);
+  }
+}
+
+TEST_CASE("discover: hostile input gets a clear result or one clear error") {
+  CHECK_THROWS_WITH_AS(perche::discover(std::vector<std::string_view>{}), "discover: no texts",
+                       std::invalid_argument);
+  const std::vector<std::string_view> blank{"", "  ", "!!!", "e di la"};
+  CHECK_THROWS_WITH_AS(perche::discover(blank),
+                       doctest::Contains("discover: no words to learn from in the 4 texts"), std::invalid_argument);
+  const std::vector<std::string_view> one{"Il personale della reception è stato gentilissimo"};
+  const perche::Themes a = perche::discover(one);
+  CHECK(a.themes().size() == 1);
+  CHECK(a.unassigned_share() == 0);
+  CHECK(a.themes()[0].examples == std::vector<std::string>{std::string(one[0])});
+  const std::vector<std::string_view> same(200, "camera molto pulita");
+  const perche::Themes b = perche::discover(same);
+  CHECK(b.themes().size() == 1);
+  CHECK(b.themes()[0].share == 1);
+  CHECK(b.themes()[0].examples.size() == 1);  // distinct texts only
+  // A 1 MB comment among short ones: read in linear time, shown nowhere as an example.
+  std::string big;
+  while (big.size() < (1u << 20)) big += "la colazione era fredda e il personale lento, ";
+  std::vector<std::string_view> mixed(50, "posizione centrale vicino alla stazione");
+  mixed.push_back(big);
+  const perche::Themes m = perche::discover(mixed);
+  for (const auto& t : m.themes())
+    for (const auto& e : t.examples) CHECK(e.size() < 1000);
+  CHECK(m.assign(std::vector<std::string_view>{big}).rows() == 1);
+  const std::vector<double> wrong(3, 1.0);
+  CHECK_THROWS_WITH_AS(perche::discover(mixed, wrong), doctest::Contains("3 scores for 51 texts"),
+                       std::invalid_argument);
+  perche::DiscoverOptions bad;
+  bad.iterations = 0;
+  CHECK_THROWS_AS(perche::discover(mixed, {}, {}, bad), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(perche::discover(mixed, {}, {{"x", {"di", "il"}}}), doctest::Contains("seed 'x'"),
+                       std::invalid_argument);
+}
+
+TEST_CASE("parse_seeds: name: word word lines, comments skipped, errors name the line") {
+  const auto s = perche::parse_seeds("# seeds\nstaff: personale, reception\n\nprezzo: caro costo\n");
+  REQUIRE(s.size() == 2);
+  CHECK(s[0].name == "staff");
+  CHECK(s[0].words == std::vector<std::string>{"personale", "reception"});
+  CHECK(s[1].words == std::vector<std::string>{"caro", "costo"});
+  CHECK_THROWS_WITH_AS(perche::parse_seeds("staff personale\n"), doctest::Contains("seeds line 1: expected"),
+                       perche::FormatError);
+  CHECK_THROWS_WITH_AS(perche::parse_seeds("a: x\na: y\n"), "seeds line 2: theme 'a' is given twice",
+                       perche::FormatError);
+  CHECK_THROWS_WITH_AS(perche::parse_seeds("\n\nstaff:  \n"), "seeds line 3: theme 'staff' has no words after ':'",
+                       perche::FormatError);
+}

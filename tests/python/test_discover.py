@@ -1,0 +1,172 @@
+# SPDX-License-Identifier: Apache-2.0
+# perche.discover and `perche discover`: planted themes, determinism (runs, threads, shuffled input),
+# seeds (dict and file), the codebook round trip through perche.Codebook and `perche analyze
+# --codebook`, hostile input. Corpora are generated here (no data set).
+import math
+import random
+
+import numpy as np
+import pytest
+
+import perche
+from perche import _core, cli
+
+STAFF = ["personale gentile", "la reception cortese", "staff disponibile", "il personale scortese",
+         "receptionist simpatica", "personale della reception cordiale"]
+FOOD = ["colazione abbondante", "la colazione varia", "buffet della colazione ricco", "colazione scarsa",
+        "cornetti freschi a colazione", "buffet colazione abbondante"]
+PLACE = ["posizione centrale", "vicino alla stazione", "zona tranquilla", "posizione comoda per il centro",
+         "a due passi dal centro storico", "zona centrale comoda"]
+
+
+def corpus(n=400, seed=5):
+    rng = random.Random(seed)
+    texts, scores = [], []
+    for _ in range(n):
+        a = rng.randrange(3)
+        t = rng.choice((STAFF, FOOD, PLACE)[a])
+        if rng.random() < 0.5:
+            t += ". " + rng.choice((STAFF, FOOD, PLACE)[rng.randrange(3)])
+        texts.append(t)
+        scores.append(3 if a == 0 else 9)
+    return texts, scores
+
+
+def col(th, word):
+    """The theme whose name or first word is `word` (names may be phrases: "posizione centrale")."""
+    return next(i for i, t in enumerate(th.themes) if t.name.startswith(word) or t.words[0] == word)
+
+
+def test_planted_themes_are_found_and_named_in_customers_words():
+    texts, _ = corpus()
+    th = perche.discover(texts)
+    assert all(any(h in t.words[:3] for t in th.themes) for h in ("colazione", "personale", "posizione"))
+    assert all(any(t.name in x for x in texts) for t in th.themes)  # words or phrases customers wrote
+    assert len(th.names) <= 12
+    assert th.unassigned_share < 0.01
+    Y = th.assign(["il personale gentile cordiale, la colazione abbondante", ""])
+    assert Y.shape == (2, len(th.names)) and Y.dtype == np.uint8
+    assert Y[0, col(th, "personale")] == 1 and Y[0, col(th, "colazione")] == 1
+    assert Y[1].sum() == 0
+    assert list(th.primary(["colazione varia", "boh"])) == [col(th, "colazione"), -1]
+    for t in th.themes:
+        assert 1 <= len(t.examples) <= 3 and all(e in texts for e in t.examples)
+        assert t.score is None and t.impact is None
+
+
+def test_python_defaults_are_the_cpp_options():
+    texts, scores = corpus()
+    a = perche.discover(texts, scores)
+    b = _core.discover(texts, scores, [], _core.DiscoverOptions())
+    assert a.codebook() == b.codebook()
+
+
+def test_identical_for_runs_threads_and_shuffled_input():
+    texts, scores = corpus(600, 9)
+    a = perche.discover(texts, scores, threads=1)
+    b = perche.discover(texts, scores, threads=2)
+    order = list(range(len(texts)))
+    random.Random(1).shuffle(order)
+    c = perche.discover([texts[i] for i in order], [scores[i] for i in order])
+    assert a.codebook() == b.codebook() == c.codebook()
+    assert [t.impact for t in a.themes] == [t.impact for t in c.themes]
+    assert (a.assign(texts, threads=1) == c.assign(texts, threads=2)).all()
+
+
+def test_scores_give_score_impact_and_low_high_words():
+    texts, scores = corpus()
+    th = perche.discover(texts, scores)
+    staff = th.themes[col(th, "personale")]
+    # Reference: NPS recomputed here from the assignment (promoters 9-10, detractors 0-6).
+    Y = th.assign(texts)[:, col(th, "personale")].astype(bool)
+    s = np.array(scores, float)
+    nps = lambda x: 100 * ((x >= 9).mean() - (x <= 6).mean())
+    assert staff.score == pytest.approx(nps(s[Y]))
+    assert staff.impact == pytest.approx(nps(s) - nps(s[~Y]))
+    assert staff.impact < 0
+    # Low/high words: what the low scorers among a theme's mentioners wrote more than the high ones.
+    th = perche.discover(["personale scortese", "personale gentilissimo"] * 60, [1, 10] * 60)
+    assert len(th.themes) == 1
+    assert list(th.themes[0].low_words) == ["scortese"] and list(th.themes[0].high_words) == ["gentilissimo"]
+
+
+def test_seeded_theme_keeps_its_name_and_grows_beyond_its_seed(tmp_path):
+    texts, _ = corpus()
+    th = perche.discover(texts, seeds={"accoglienza": ["personale"]})
+    assert th.names[0] == "accoglienza" and th.themes[0].seeded
+    assert "reception" in th.themes[0].words
+    assert th.assign(["molto cordiale"])[0, 0] == 1
+    f = tmp_path / "seeds.txt"
+    f.write_text("# my themes\naccoglienza: personale\ncibo: colazione, buffet\n", encoding="utf-8")
+    th2 = perche.discover(texts, seeds=str(f))
+    assert list(th2.names[:2]) == ["accoglienza", "cibo"]
+    f.write_text("accoglienza personale\n", encoding="utf-8")
+    with pytest.raises(perche.FormatError, match="seeds line 1"):
+        perche.discover(texts, seeds=str(f))
+
+
+def test_codebook_round_trip(tmp_path):
+    texts, scores = corpus()
+    th = perche.discover(texts, scores)
+    path = tmp_path / "themes.txt"
+    th.to_codebook(str(path))
+    cb = perche.Codebook.load(str(path))
+    assert list(cb.labels) == list(th.names)
+    P = cb.predict([t.words[0] for t in th.themes])
+    assert (np.diag(P) == 1).all()
+
+
+def test_hostile_input_gets_a_clear_result_or_one_clear_error():
+    with pytest.raises(ValueError, match="discover: no texts"):
+        perche.discover([])
+    with pytest.raises(ValueError, match="no words to learn from"):
+        perche.discover(["", " ", "..."])
+    one = perche.discover(["Il personale della reception è stato gentilissimo"])
+    assert len(one.names) == 1 and one.unassigned_share == 0
+    same = perche.discover(["camera molto pulita"] * 100)
+    assert len(same.names) == 1 and same.themes[0].share == 1
+    big = "la colazione era fredda e il personale lento, " * 25000
+    mixed = perche.discover(["posizione centrale vicino alla stazione"] * 30 + [big])
+    assert all(len(e) < 1000 for t in mixed.themes for e in t.examples)
+    with pytest.raises(ValueError, match="2 scores for 3 texts"):
+        perche.discover(["a b", "c d", "e f"], scores=[1, 2])
+    with pytest.raises(ValueError, match="n_themes"):
+        perche.discover(["a b"], n_themes=0)
+    with pytest.raises(TypeError, match="seeds"):
+        perche.discover(["a b"], seeds=3)
+    nan = perche.discover(["personale gentile", "colazione buona"] * 20, scores=[math.nan, None] * 20)
+    assert all(t.score is None for t in nan.themes)
+
+
+def _write(path, rows):
+    path.write_text("\n".join(";".join(r) for r in rows) + "\n", encoding="utf-8")
+
+
+def test_cli_discover_writes_a_codebook_that_analyze_reads(tmp_path, capsys):
+    texts, scores = corpus()
+    data = tmp_path / "reviews.csv"
+    _write(data, [["commento", "voto"]] + [[t, str(s)] for t, s in zip(texts, scores)])
+    out = tmp_path / "codebook.txt"
+    assert cli.main(["discover", str(data), "--text", "commento", "--score", "voto", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "personale" in printed and "impact" in printed
+    cb = perche.Codebook.load(str(out))
+    assert list(cb.labels) == list(perche.discover(texts, scores).names)
+    assert cli.main(["analyze", str(data), "--text", "commento", "--score", "voto", "--codebook", str(out)]) == 0
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text("accoglienza: personale reception\n", encoding="utf-8")
+    assert cli.main(["discover", str(data), "--text", "commento", "--themes", "3", "--seeds", str(seeds),
+                     "--out", str(out)]) == 0
+    assert perche.Codebook.load(str(out)).labels[0] == "accoglienza"
+
+
+def test_cli_discover_errors_are_one_line(tmp_path, capsys):
+    data = tmp_path / "reviews.csv"
+    _write(data, [["commento", "voto"], ["personale gentile", "x"], ["colazione", "9"]])
+    assert cli.main(["discover", str(data), "--text", "commento", "--score", "voto",
+                     "--out", str(tmp_path / "c.txt")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "row 1" in err[0] and "'x' is not a number" in err[0]
+    assert cli.main(["discover", str(data), "--text", "commento", "--themes", "many",
+                     "--out", str(tmp_path / "c.txt")]) == 2
+    assert "--themes" in capsys.readouterr().err
