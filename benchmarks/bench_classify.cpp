@@ -141,6 +141,27 @@ void BM_predict_each_comment(benchmark::State& state) {
 }
 BENCHMARK(BM_predict_each_comment)->Arg(0)->Arg(1)->ArgName("model")->Unit(benchmark::kMillisecond);
 
+// The shipped driver + sentiment model on the corpus, one thread: what:0 the drivers alone
+// (predict), what:1 the drivers and their polarity (predict_polarity, which reads the presence
+// too). Issue #18 target: what:1 ≤ 1.5 × what:0.
+void BM_drivers_and_sentiment(benchmark::State& state) {
+  static const perche::DriverClassifier shipped = [] {
+    auto m = perche::DriverClassifier::load(perche::default_model_path());
+    m.set_threads(1);
+    return m;
+  }();
+  const auto& d = data();
+  for (auto _ : state) {
+    if (state.range(0) == 0)
+      benchmark::DoNotOptimize(shipped.predict(d.views));
+    else
+      benchmark::DoNotOptimize(shipped.predict_polarity(d.views));
+  }
+  state.counters["texts/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * d.views.size()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_drivers_and_sentiment)->Arg(0)->Arg(1)->ArgName("what")->Unit(benchmark::kMillisecond);
+
 void BM_predict_one_comment(benchmark::State& state) {
   const auto& m = model();
   const std::string comment = "l'operatore è stato gentile ma ho aspettato 40 minuti";

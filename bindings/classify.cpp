@@ -294,8 +294,8 @@ void bind_classify(py::module_& m) {
           py::arg("negative") = py::none(), py::return_value_policy::reference)
       .def_property_readonly("has_sentiment",
                              [](const DriverClassifier& c) { return read(&c, [&] { return c.has_sentiment(); }); })
-      .def_property_readonly(
-          "polarity_threshold", [](const DriverClassifier& c) { return read(&c, [&] { return c.polarity_threshold(); }); })
+      .def_property_readonly("polarity_threshold",
+                             [](const DriverClassifier& c) { return read(&c, [&] { return c.polarity_threshold(); }); })
       .def(
           "predict_polarity",
           [](const DriverClassifier& c, const py::iterable& texts) {

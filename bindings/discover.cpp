@@ -101,5 +101,5 @@ void bind_discover(py::module_& m) {
         return discover(v, scores, seeds, options);
       },
       py::arg("texts"), py::arg("scores") = std::vector<double>{}, py::arg("seeds") = std::vector<ThemeSeed>{},
-      py::arg("options") = DiscoverOptions{});
+      py::arg_v("options", DiscoverOptions{}, "DiscoverOptions()"));
 }

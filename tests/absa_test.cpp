@@ -54,12 +54,24 @@ Labelled labelled(std::size_t n, std::uint64_t seed) {
       (good ? out.positive : out.negative)(i, j) = 1;
     };
     switch (kind) {
-      case 0: mention(0, true); break;
-      case 1: mention(0, false); break;
-      case 2: mention(1, true); break;
-      case 3: mention(1, false); break;
-      case 4: mention(0, rng() % 2 == 0); mention(1, rng() % 2 == 0); break;
-      default: t = pick(other);
+      case 0:
+        mention(0, true);
+        break;
+      case 1:
+        mention(0, false);
+        break;
+      case 2:
+        mention(1, true);
+        break;
+      case 3:
+        mention(1, false);
+        break;
+      case 4:
+        mention(0, rng() % 2 == 0);
+        mention(1, rng() % 2 == 0);
+        break;
+      default:
+        t = pick(other);
     }
     if (rng() % 3 == 0) t = pick(other) + ". " + t;
     out.texts.push_back(t);
@@ -87,8 +99,8 @@ TEST_CASE("aspect sentiment: each present driver gets the polarity of its own wo
   CHECK(clf.polarity_threshold() > 0.0);
   CHECK(clf.polarity_threshold() < 1.0);
 
-  const std::vector<std::string> texts = {"operatore gentilissimo, ma attesa infinita",
-                                          "attesa infinita", "la bolletta è arrivata",
+  const std::vector<std::string> texts = {"operatore gentilissimo, ma attesa infinita", "attesa infinita",
+                                          "la bolletta è arrivata",
                                           "risposta immediata, e operatore educato e simpatico"};
   const auto pol = clf.predict_polarity(views(texts));
   const auto present = clf.predict(views(texts));
@@ -172,8 +184,8 @@ TEST_CASE("aspect sentiment: wrong labels are refused with the row and driver na
   CHECK_THROWS_WITH_AS(clf.fit(v, train.Y, train.positive, none),
                        doctest::Contains("no driver mention is labelled negative"), std::invalid_argument);
   perche::DriverClassifier plain({"attesa", "cortesia"});
-  CHECK_THROWS_WITH_AS(plain.fit(v, train.Y, train.positive, train.negative),
-                       doctest::Contains("without sentiment"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(plain.fit(v, train.Y, train.positive, train.negative), doctest::Contains("without sentiment"),
+                       std::invalid_argument);
   perche::DriverOptions o = sentiment_options();
   o.polarity_C = -1;
   CHECK_THROWS_WITH_AS(perche::DriverClassifier({"a"}, o), doctest::Contains("polarity_C"), std::invalid_argument);

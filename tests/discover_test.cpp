@@ -63,8 +63,8 @@ std::int64_t column_with_word(const perche::Themes& th, std::string_view word) {
 // The planted theme (0, 1, 2) a word comes from, or -1.
 int planted_theme(std::string_view word) {
   static const std::vector<std::vector<std::string_view>> words = {
-      {"personale", "gentile", "reception", "cortese", "staff", "disponibile", "scortese", "receptionist",
-       "simpatica", "cordiale", "sempre"},
+      {"personale", "gentile", "reception", "cortese", "staff", "disponibile", "scortese", "receptionist", "simpatica",
+       "cordiale", "sempre"},
       {"colazione", "abbondante", "varia", "buffet", "ricco", "scarsa", "cornetti", "freschi", "dolci", "salato"},
       {"posizione", "centrale", "vicino", "stazione", "zona", "tranquilla", "comoda", "centro", "due", "passi",
        "storico", "vicina"}};
@@ -86,7 +86,8 @@ TEST_CASE("discover: planted themes are found, each pure, named by their words, 
   for (const char* head : {"colazione", "personale", "posizione"})
     CHECK_MESSAGE(std::any_of(th.themes().begin(), th.themes().end(),
                               [&](const perche::Theme& t) {
-                                return std::find(t.words.begin(), t.words.begin() + std::min<std::size_t>(3, t.words.size()),
+                                return std::find(t.words.begin(),
+                                                 t.words.begin() + std::min<std::size_t>(3, t.words.size()),
                                                  head) != t.words.end();
                               }),
                   head);
@@ -104,8 +105,8 @@ TEST_CASE("discover: planted themes are found, each pure, named by their words, 
   const std::int64_t staff = column_with_word(th, "personale"), food = column_with_word(th, "colazione");
   REQUIRE(staff >= 0);
   REQUIRE(food >= 0);
-  const std::vector<std::string_view> probe{"il personale gentile cordiale, la colazione abbondante",
-                                            "colazione varia", "", "boh"};
+  const std::vector<std::string_view> probe{"il personale gentile cordiale, la colazione abbondante", "colazione varia",
+                                            "", "boh"};
   const perche::LabelMatrix Y = th.assign(probe);
   CHECK(Y(0, static_cast<std::size_t>(staff)) == 1);
   CHECK(Y(0, static_cast<std::size_t>(food)) == 1);
@@ -239,11 +240,10 @@ TEST_CASE("discover: the codebook it writes reads back with the same themes and 
 }
 
 TEST_CASE("discover: hostile input gets a clear result or one clear error") {
-  CHECK_THROWS_WITH_AS(perche::discover(std::vector<std::string_view>{}), "discover: no texts",
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(perche::discover(std::vector<std::string_view>{}), "discover: no texts", std::invalid_argument);
   const std::vector<std::string_view> blank{"", "  ", "!!!", "e di la"};
-  CHECK_THROWS_WITH_AS(perche::discover(blank),
-                       doctest::Contains("discover: no words to learn from in the 4 texts"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(perche::discover(blank), doctest::Contains("discover: no words to learn from in the 4 texts"),
+                       std::invalid_argument);
   const std::vector<std::string_view> one{"Il personale della reception è stato gentilissimo"};
   const perche::Themes a = perche::discover(one);
   CHECK(a.themes().size() == 1);

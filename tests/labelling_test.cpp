@@ -22,8 +22,8 @@ struct Toy {
   std::vector<std::string_view> texts;
   LabelMatrix Y;
   Toy() {
-    const char* waits[] = {"ho aspettato un'ora al telefono", "attesa lunghissima in linea", "troppa attesa per parlare",
-                           "mi hanno fatto aspettare tanto", "tempi di attesa infiniti"};
+    const char* waits[] = {"ho aspettato un'ora al telefono", "attesa lunghissima in linea",
+                           "troppa attesa per parlare", "mi hanno fatto aspettare tanto", "tempi di attesa infiniti"};
     const char* prices[] = {"prezzo troppo alto", "costa troppo rispetto agli altri", "tariffa cara e aumentata",
                             "il canone è caro", "prezzi alti e costi nascosti"};
     const char* other[] = {"tutto bene grazie", "nessun problema particolare", "servizio nella norma",
@@ -48,8 +48,13 @@ struct Toy {
 }  // namespace
 
 TEST_CASE("select_for_labelling skips blank, stopword-only and repeated comments, and repeats itself") {
-  const std::vector<std::string_view> texts = {"",  "  ", "e il di!", "attesa lunga al telefono", "Attesa lunga al telefono",
-                                               "prezzo troppo alto", "operatore gentile e preparato"};
+  const std::vector<std::string_view> texts = {"",
+                                               "  ",
+                                               "e il di!",
+                                               "attesa lunga al telefono",
+                                               "Attesa lunga al telefono",
+                                               "prezzo troppo alto",
+                                               "operatore gentile e preparato"};
   const auto picks = select_for_labelling(texts, 10);
   std::set<std::size_t> chosen;
   for (const auto& p : picks) {
@@ -134,5 +139,6 @@ TEST_CASE("cross_validate leaves a driver out of the folds that cannot learn it,
   CHECK(e.drivers[0].f1 > 0.9);
   CHECK_THROWS_AS(cross_validate(toy.texts, Y, {"attesa", "prezzo", "raro"}, o, 1), std::invalid_argument);
   CHECK_THROWS_AS(cross_validate(toy.texts, toy.Y, {"attesa", "prezzo", "raro"}, o, 3), std::invalid_argument);
-  CHECK_THROWS_AS(cross_validate(std::span<const std::string_view>(toy.texts).first(2), toy.Y, {"attesa"}, o, 3), std::invalid_argument);
+  CHECK_THROWS_AS(cross_validate(std::span<const std::string_view>(toy.texts).first(2), toy.Y, {"attesa"}, o, 3),
+                  std::invalid_argument);
 }

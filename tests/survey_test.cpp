@@ -474,8 +474,8 @@ TEST_CASE("the domain guard stays quiet on the shipped sample, for the model and
 }
 
 TEST_CASE("the domain guard measures few comments but does not judge them, and skips gold labels") {
-  const auto few = analyze_survey(csv("nps,motivo\n9,camera spaziosa e colazione abbondante\n3,piscina sporca\n"),
-                                  guarded());
+  const auto few =
+      analyze_survey(csv("nps,motivo\n9,camera spaziosa e colazione abbondante\n3,piscina sporca\n"), guarded());
   REQUIRE(few.model.coverage);
   CHECK(few.model.coverage->comments == 2);
   CHECK(*few.model.coverage->known_share < kMinKnownShare);

@@ -155,7 +155,7 @@ class SentimentClassifier {
   static SentimentClassifier load(const std::string& path, std::uint64_t max_bytes = DriverClassifier::kMaxModelBytes);
 
  private:
-  struct Scorer;  // the lexicon's index and rules (src/sentiment/lexicon.cpp)
+  struct Scorer;                  // the lexicon's index and rules (src/sentiment/lexicon.cpp)
   friend class DriverClassifier;  // reads the rules' matches near each driver (aspect sentiment)
   std::size_t n_word_features() const { return vectorizer_.fitted() ? vectorizer_.features().size() : 0; }
   void build();  // scorer_ from lexicon_

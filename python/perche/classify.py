@@ -652,8 +652,9 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
         """(P(positive | present), P(negative | present)): two n × k arrays, whatever the presence."""
         return super().predict_polarity_proba(_texts(X, "DriverClassifier.predict_polarity_proba"))
 
-    def _labels(self, Y, n, drivers, what="Y"):
+    def _labels(self, Y, n, drivers, what=None):
         """(n × k uint8 of 0/1, the driver names when Y named new ones, else None)."""
+        what = what or "Y"
         names = None
         if not _names_per_text(Y):
             arr = np.asarray(Y)

@@ -73,8 +73,8 @@ double best_threshold(const std::vector<double>& p, const std::vector<std::uint8
 // text and the local lexicon features of each (text, driver).
 struct PolarityData {
   const SparseMatrix& X;
-  const Matrix& L;                    // n × kLexiconFeatures
-  const std::vector<double>& local;   // n × k × n_local
+  const Matrix& L;                   // n × kLexiconFeatures
+  const std::vector<double>& local;  // n × k × n_local
   std::size_t k, n_local;
 };
 using Cells = std::vector<std::pair<std::size_t, std::size_t>>;  // (text, driver)
@@ -94,7 +94,8 @@ SparseMatrix cell_rows(const PolarityData& d, const Cells& cells) {
     indices.insert(indices.end(), row.indices.begin(), row.indices.end());
     values.insert(values.end(), row.values.begin(), row.values.end());
     for (std::size_t l = 0; l < d.L.cols(); ++l) put(d.X.cols() + l, d.L(r, l));
-    for (std::size_t l = 0; l < d.n_local; ++l) put(d.X.cols() + d.L.cols() + l, d.local[(r * d.k + j) * d.n_local + l]);
+    for (std::size_t l = 0; l < d.n_local; ++l)
+      put(d.X.cols() + d.L.cols() + l, d.local[(r * d.k + j) * d.n_local + l]);
     indptr[c + 1] = static_cast<std::int64_t>(indices.size());
   }
   return SparseMatrix(cells.size(), cols, std::move(indptr), std::move(indices), std::move(values));
@@ -319,13 +320,14 @@ void DriverClassifier::fit_models(std::span<const std::string_view> texts, const
     SentimentOptions lexicon_options;
     lexicon_options.threads = options_.threads;
     lexicon_ = std::make_shared<SentimentClassifier>(lexicon_options);  // the shipped lexicon
-    finish();  // the anchors
+    finish();                                                           // the anchors
     L = Matrix(n, SentimentClassifier::kLexiconFeatures);
     local.assign(n * k * kLocalFeatures, 0.0);
     detail::parallel_for(
         n, options_.threads, "DriverClassifier", "text",
         [&](std::size_t i) {
-          read_lexicon(texts[i], L.row(i), std::span<double>(local).subspan(i * k * kLocalFeatures, k * kLocalFeatures));
+          read_lexicon(texts[i], L.row(i),
+                       std::span<double>(local).subspan(i * k * kLocalFeatures, k * kLocalFeatures));
         },
         256);
   }
@@ -373,8 +375,9 @@ void DriverClassifier::fit_models(std::span<const std::string_view> texts, const
       thresholds_.assign(k, best_threshold(all, truth));
     } else {
       for (std::size_t j = 0; j < k; ++j)
-        thresholds_[j] = best_threshold(oof[j], std::vector<std::uint8_t>(truth.begin() + static_cast<std::ptrdiff_t>(j * n),
-                                                                          truth.begin() + static_cast<std::ptrdiff_t>((j + 1) * n)));
+        thresholds_[j] =
+            best_threshold(oof[j], std::vector<std::uint8_t>(truth.begin() + static_cast<std::ptrdiff_t>(j * n),
+                                                             truth.begin() + static_cast<std::ptrdiff_t>((j + 1) * n)));
     }
     if (sentiment) {
       // Out-of-fold P(polarity | present) where the out-of-fold presence passes its threshold; the
@@ -440,11 +443,12 @@ void DriverClassifier::finish() {
       best.emplace_back(w, c);
     }
     const std::size_t m = std::min(best.size(), kAnchors);
-    std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(m), best.end(),
-                      [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    std::partial_sort(
+        best.begin(), best.begin() + static_cast<std::ptrdiff_t>(m), best.end(),
+        [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
     for (std::size_t i = 0; i < m; ++i)
       anchors_[lexicon_->scorer_->tokenizer.stem(features[best[i].second])].emplace_back(static_cast<std::uint32_t>(j),
-                                                                                      best[i].first);
+                                                                                         best[i].first);
   }
   if (polarity_models_[0].empty()) return;  // fit(): the polarity models come next
   const std::size_t cols = 2 * (k + 1), rows = polarity_columns();
@@ -495,7 +499,8 @@ void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sen
   }
   std::vector<double> pos(k, 0.0), neg(k, 0.0);
   for (const Hit& h : hits) {
-    const auto where = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), h.start) - starts.begin());
+    const auto where =
+        static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), h.start) - starts.begin());
     const std::size_t at = where ? where - 1 : 0;
     for (std::size_t j = 0; j < k; ++j) {
       double near = 1.0;  // no anchor: the whole text

@@ -82,8 +82,8 @@ LogisticRegression read_binary(Reader& r, const LogisticOptions& options, std::s
   const auto rows = r.count("coefficient rows", 8);
   const auto cols = r.u64("coefficient columns");
   if (rows != 1 || cols != expected_cols)
-    r.fail(what + " has a " + std::to_string(rows) + " × " + std::to_string(cols) + " coefficient matrix, expected 1 × " +
-               std::to_string(expected_cols),
+    r.fail(what + " has a " + std::to_string(rows) + " × " + std::to_string(cols) +
+               " coefficient matrix, expected 1 × " + std::to_string(expected_cols),
            r.offset());
   if (cols > payload_size / 8) r.fail("coefficient matrix larger than the file", r.offset());
   Matrix coef(1, cols);

@@ -57,17 +57,20 @@ const std::unordered_set<std::string_view>& clause_words() {
 // doing, and the common evaluative adjectives of Italian reviews.
 const std::unordered_set<std::string_view>& generic_words() {
   static const std::unordered_set<std::string_view> s{
-      "non", "mai", "niente", "nulla", "nessuno", "nessuna", "né", "senza", "nemmeno", "neanche", "neppure",
-      "bene", "male", "meglio", "peggio", "poco", "poca", "pochi", "poche", "troppo", "troppa", "troppi", "troppe",
-      "molto", "molta", "molti", "molte", "purtroppo", "più", "meno", "po'", "tanto", "tanta", "tanti", "tante",
-      "davvero", "proprio", "veramente", "abbastanza", "decisamente", "assolutamente", "sempre", "già", "ancora",
-      "solo", "soltanto", "ben", "così", "quindi", "comunque", "invece", "altro", "altra", "altri", "altre",
-      "stato", "stata", "stati", "state", "essere", "avere", "fare", "fatto", "può", "possono", "potrebbe",
-      "ottimo", "ottima", "ottimi", "ottime", "buono", "buona", "buoni", "buone", "buon", "bello", "bella", "belli",
-      "belle", "bellissimo", "bellissima", "bellissimi", "bellissime", "pessimo", "pessima", "pessimi", "pessime",
-      "eccellente", "eccellenti", "perfetto", "perfetta", "perfetti", "perfette", "fantastico", "fantastica",
-      "discreto", "discreta", "scarso", "scarsa", "niente", "top", "super", "ok", "cosa", "cose", "volta", "tutta",
-      "tutte", "ogni", "qualche", "stesso", "stessa"};
+      "non",           "mai",        "niente",     "nulla",     "nessuno",  "nessuna",    "né",         "senza",
+      "nemmeno",       "neanche",    "neppure",    "bene",      "male",     "meglio",     "peggio",     "poco",
+      "poca",          "pochi",      "poche",      "troppo",    "troppa",   "troppi",     "troppe",     "molto",
+      "molta",         "molti",      "molte",      "purtroppo", "più",      "meno",       "po'",        "tanto",
+      "tanta",         "tanti",      "tante",      "davvero",   "proprio",  "veramente",  "abbastanza", "decisamente",
+      "assolutamente", "sempre",     "già",        "ancora",    "solo",     "soltanto",   "ben",        "così",
+      "quindi",        "comunque",   "invece",     "altro",     "altra",    "altri",      "altre",      "stato",
+      "stata",         "stati",      "state",      "essere",    "avere",    "fare",       "fatto",      "può",
+      "possono",       "potrebbe",   "ottimo",     "ottima",    "ottimi",   "ottime",     "buono",      "buona",
+      "buoni",         "buone",      "buon",       "bello",     "bella",    "belli",      "belle",      "bellissimo",
+      "bellissima",    "bellissimi", "bellissime", "pessimo",   "pessima",  "pessimi",    "pessime",    "eccellente",
+      "eccellenti",    "perfetto",   "perfetta",   "perfetti",  "perfette", "fantastico", "fantastica", "discreto",
+      "discreta",      "scarso",     "scarsa",     "niente",    "top",      "super",      "ok",         "cosa",
+      "cose",          "volta",      "tutta",      "tutte",     "ogni",     "qualche",    "stesso",     "stessa"};
   return s;
 }
 
@@ -188,7 +191,7 @@ struct Themes::Impl {
   double unassigned = 0;
   std::size_t n_texts = 0;
 
-  double min_confidence = 0;        // DiscoverOptions::min_confidence
+  double min_confidence = 0;          // DiscoverOptions::min_confidence
   std::vector<std::int32_t> seed_of;  // by model word: the seed theme (column) it anchors, or -1
 
   // The most likely theme of a clause of model words (sorted, repeated as often as they occur), or
@@ -335,16 +338,26 @@ std::string Themes::codebook() const {
       out += buf;
     }
     out += "\n";
-    if (!th.low_words.empty()) out += "# low scores: " + one_line([&] {
-      std::string s;
-      for (const auto& w : th.low_words) s += (s.empty() ? "" : ", ") + w;
-      return s;
-    }(), 400) + "\n";
-    if (!th.high_words.empty()) out += "# high scores: " + one_line([&] {
-      std::string s;
-      for (const auto& w : th.high_words) s += (s.empty() ? "" : ", ") + w;
-      return s;
-    }(), 400) + "\n";
+    if (!th.low_words.empty())
+      out += "# low scores: " +
+             one_line(
+                 [&] {
+                   std::string s;
+                   for (const auto& w : th.low_words) s += (s.empty() ? "" : ", ") + w;
+                   return s;
+                 }(),
+                 400) +
+             "\n";
+    if (!th.high_words.empty())
+      out += "# high scores: " +
+             one_line(
+                 [&] {
+                   std::string s;
+                   for (const auto& w : th.high_words) s += (s.empty() ? "" : ", ") + w;
+                   return s;
+                 }(),
+                 400) +
+             "\n";
     for (const auto& e : th.examples) out += "# e.g. " + one_line(e, 200) + "\n";
     std::string label = one_line(th.name, 200);
     std::replace(label.begin(), label.end(), '#', ' ');
@@ -482,12 +495,10 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
     throw std::invalid_argument("discover: min_confidence " + std::to_string(options.min_confidence) +
                                 " is outside [0, 1)");
   if (!(options.seed_weight > 0 && options.seed_weight <= 1))
-    throw std::invalid_argument("discover: seed_weight " + std::to_string(options.seed_weight) +
-                                " is outside (0, 1]");
+    throw std::invalid_argument("discover: seed_weight " + std::to_string(options.seed_weight) + " is outside (0, 1]");
   for (std::size_t s = 0; s < seeds.size(); ++s) {
     if (seeds[s].name.empty()) throw std::invalid_argument("discover: seed " + std::to_string(s) + " has no name");
-    if (seeds[s].words.empty())
-      throw std::invalid_argument("discover: seed '" + seeds[s].name + "' has no words");
+    if (seeds[s].words.empty()) throw std::invalid_argument("discover: seed '" + seeds[s].name + "' has no words");
     for (std::size_t r = 0; r < s; ++r)
       if (seeds[r].name == seeds[s].name)
         throw std::invalid_argument("discover: seed '" + seeds[s].name + "' is given twice");
@@ -499,7 +510,8 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
     for (std::size_t i = 0; i < n; ++i) {
       const double x = scores[i];
       if (std::isnan(x)) continue;
-      if (!std::isfinite(x)) throw std::invalid_argument("discover: score at index " + std::to_string(i) + " is infinite");
+      if (!std::isfinite(x))
+        throw std::invalid_argument("discover: score at index " + std::to_string(i) + " is infinite");
       ++scored;
       if (x < 0 || x > 10 || x != std::floor(x)) integers = false;
       if (x > 7) above7 = true;
@@ -532,9 +544,8 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
   {
     std::vector<std::uint64_t> h(n);
     for (std::size_t i = 0; i < n; ++i) h[i] = detail::hash_bytes(texts[i]);
-    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return h[a] != h[b] ? h[a] < h[b] : texts[a] < texts[b];
-    });
+    std::sort(order.begin(), order.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return h[a] != h[b] ? h[a] < h[b] : texts[a] < texts[b]; });
   }
 
   // 3. Dictionary and clauses (flattened): tokens of each clause, clauses of each text (canonical).
@@ -648,9 +659,9 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
       bool seeded = false;
       for (std::size_t j = cw_begin[c]; j < cw_begin[c + 1]; ++j)
         if (seed_of[cw[j]] >= 0) ++votes[static_cast<std::size_t>(seed_of[cw[j]])], seeded = true;
-      const std::size_t k =
-          seeded ? static_cast<std::size_t>(std::max_element(votes.begin(), votes.end()) - votes.begin())
-                 : static_cast<std::size_t>(rng.next() % K);
+      const std::size_t k = seeded
+                                ? static_cast<std::size_t>(std::max_element(votes.begin(), votes.end()) - votes.begin())
+                                : static_cast<std::size_t>(rng.next() % K);
       z[u] = static_cast<std::uint32_t>(k);
       add(u, k, +1);
     }
@@ -777,8 +788,8 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
   }
   std::vector<std::int32_t> clause_t(n_clauses, -1);  // main theme of each clause (describes themes)
   std::vector<std::size_t> count(T0, 0);
-  std::vector<std::int32_t> primary(n, -1);    // by canonical position
-  std::vector<double> purity(n, 0);            // share of the text's theme weight in its primary theme
+  std::vector<std::int32_t> primary(n, -1);       // by canonical position
+  std::vector<double> purity(n, 0);               // share of the text's theme weight in its primary theme
   std::vector<std::uint8_t> mentions(n * T0, 0);  // by canonical position
   std::size_t unassigned = 0;
   {
@@ -800,7 +811,8 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
         ++unassigned;
         continue;
       }
-      const std::size_t best = static_cast<std::size_t>(std::max_element(weight.begin(), weight.end()) - weight.begin());
+      const std::size_t best =
+          static_cast<std::size_t>(std::max_element(weight.begin(), weight.end()) - weight.begin());
       primary[p] = static_cast<std::int32_t>(best);
       purity[p] = static_cast<double>(weight[best]) / static_cast<double>(total);
       for (std::size_t t = 0; t < T0; ++t) count[t] += mentions[p * T0 + t];
@@ -836,7 +848,8 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
   for (std::size_t c = 0; c < n_clauses; ++c) {
     if (clause_t[c] < 0) continue;
     const auto t = static_cast<std::size_t>(clause_t[c]);
-    for (std::size_t j = cw_begin[c]; j < cw_begin[c + 1]; ++j) ++wcount[t][cw[j]], ++total_words[cw[j]], ++theme_words[t];
+    for (std::size_t j = cw_begin[c]; j < cw_begin[c + 1]; ++j)
+      ++wcount[t][cw[j]], ++total_words[cw[j]], ++theme_words[t];
     // Phrases: two content words in a row, or content-stopword-content ("tempi di attesa"), or three
     // content words; ids packed 21 bits each (longer dictionaries leave their later words out).
     const std::size_t b = clause_begin[c], e = clause_begin[c + 1];
@@ -844,8 +857,7 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
     for (std::size_t j = b; j + 1 < e; ++j) {
       const std::uint32_t a = tok[j], x = tok[j + 1];
       if (a >= kMaxId || x >= kMaxId || !content(a)) continue;
-      if (content(x))
-        ++phrases[t][(std::uint64_t{a} + 1) << 42 | (std::uint64_t{x} + 1) << 21];
+      if (content(x)) ++phrases[t][(std::uint64_t{a} + 1) << 42 | (std::uint64_t{x} + 1) << 21];
       if (j + 2 < e) {
         const std::uint32_t y = tok[j + 2];
         if (y < kMaxId && content(y) && (content(x) || dict.kind[x] == WordKind::stop))
@@ -911,8 +923,7 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
       if (cnt < std::max<std::uint32_t>(min_count, 3) && n >= 20) continue;
       std::uint32_t rarer = UINT32_MAX;
       for (int q = 0; q < (three ? 3 : 2); ++q)
-        if (content(ids[q]) && model_id[ids[q]] != UINT32_MAX)
-          rarer = std::min(rarer, wcount[i][model_id[ids[q]]]);
+        if (content(ids[q]) && model_id[ids[q]] != UINT32_MAX) rarer = std::min(rarer, wcount[i][model_id[ids[q]]]);
       if (rarer == UINT32_MAX || cnt * 4 < rarer) continue;
       std::string s = dict.words[ids[0]] + " " + dict.words[ids[1]];
       if (three) s += " " + dict.words[ids[2]];
@@ -938,7 +949,8 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
       if (best != UINT32_MAX)
         for (const auto& [negcnt, s] : ph) {
           const std::string& w = dict.words[model_word[best]];
-          const bool holds = s.starts_with(w + " ") || s.ends_with(" " + w) || s.find(" " + w + " ") != std::string::npos;
+          const bool holds =
+              s.starts_with(w + " ") || s.ends_with(" " + w) || s.find(" " + w + " ") != std::string::npos;
           if (holds && static_cast<double>(-negcnt) >= 0.4 * best_count) {
             name = s;
             break;
@@ -946,7 +958,8 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
         }
       std::string unique = name;
       for (std::size_t r = 0; std::find(used_names.begin(), used_names.end(), unique) != used_names.end(); ++r)
-        unique = r < th.words.size() && th.words[r] != name ? name + " / " + th.words[r] : name + " " + std::to_string(r + 2);
+        unique = r < th.words.size() && th.words[r] != name ? name + " / " + th.words[r]
+                                                            : name + " " + std::to_string(r + 2);
       th.name = unique;
     }
     used_names.push_back(th.name);

@@ -67,7 +67,8 @@ std::optional<SurveyCoverage> measure_coverage(std::span<const std::string_view>
     c.top_median = quantile(top, 0.5);
     c.top_p75 = quantile(top, 0.75);
     const auto& t = model->thresholds();
-    c.mean_threshold = threshold ? *threshold : std::accumulate(t.begin(), t.end(), 0.0) / static_cast<double>(t.size());
+    c.mean_threshold =
+        threshold ? *threshold : std::accumulate(t.begin(), t.end(), 0.0) / static_cast<double>(t.size());
 
     // Known words: the comment's terms as the model reads them (its tokenizer: folded, stopwords
     // removed, negation-scoped "NEG_funziona"), looked up as word features. A model of character
@@ -113,8 +114,9 @@ std::string out_of_domain_message(const SurveyCoverage& c, std::string_view kind
            percent(kMinVocabularyOverlap) + "), ";
   out += percent(c.driver_share) + " were given a driver";
   if (!c.known_share) out += " (threshold " + percent(kMinCodebookShare) + ")";
-  out += "; its drivers are unreliable here: find the themes of these comments with perche discover, or label some "
-         "(perche sample) and train a model (perche train)";
+  out +=
+      "; its drivers are unreliable here: find the themes of these comments with perche discover, or label some "
+      "(perche sample) and train a model (perche train)";
   return out;
 }
 

@@ -198,8 +198,7 @@ std::string display_label(const std::string& code, const std::string& codebook_l
   // The shipped codebook's labels are the taxonomy's Italian names, so with lang "en" the
   // taxonomy's English name is shown for them.
   const auto it = kTaxonomy.find(code);
-  if (!codebook_label.empty() && codebook_label != code &&
-      (it == kTaxonomy.end() || codebook_label != it->second[0]))
+  if (!codebook_label.empty() && codebook_label != code && (it == kTaxonomy.end() || codebook_label != it->second[0]))
     return codebook_label;
   if (it != kTaxonomy.end()) return std::string(it->second[lang == "en" ? 1 : 0]);
   std::string out = code;  // "tempi_attesa" → "Tempi attesa"
@@ -649,8 +648,8 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     std::vector<std::string_view> comment_texts(commented.size());
     for (std::size_t c = 0; c < commented.size(); ++c) comment_texts[c] = texts[commented[c]];
     labelled = label(comment_texts, o);
-    a.model.coverage = detail::measure_coverage(comment_texts, labelled.model, labelled.probabilities,
-                                                labelled.mentions, o.threshold);
+    a.model.coverage =
+        detail::measure_coverage(comment_texts, labelled.model, labelled.probabilities, labelled.mentions, o.threshold);
   }
   const std::size_t k = labelled.drivers.size();
   a.model.kind = labelled.kind;
@@ -810,8 +809,8 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     }
   } else if (o.labeller != Labeller::none) {
     a.notes.push_back({"no_drivers", "no driver is named in the " +
-                      std::string(o.labeller == Labeller::labels ? "labels column" : "labeller") +
-                      ": no driver analysis"});
+                                         std::string(o.labeller == Labeller::labels ? "labels column" : "labeller") +
+                                         ": no driver analysis"});
   }
 
   // Trend of the score and of each driver's share.
@@ -976,10 +975,10 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
         a.verbatims.push_back(std::move(v));
       }
     if (o.mask)
-      a.notes.push_back({"masked", "personal data in the quoted comments is masked (" + std::to_string(masked_spans) + " in " +
-                        std::to_string(masked_comments) +
-                        " comments: phones, e-mails, codici fiscali, IBANs, cards, names...); "
-                        "mask=false (--no-mask) quotes them as written"});
+      a.notes.push_back({"masked", "personal data in the quoted comments is masked (" + std::to_string(masked_spans) +
+                                       " in " + std::to_string(masked_comments) +
+                                       " comments: phones, e-mails, codici fiscali, IBANs, cards, names...); "
+                                       "mask=false (--no-mask) quotes them as written"});
   }
 
   // Other metrics' columns beside the analysed one (a CSAT question in an NPS survey).

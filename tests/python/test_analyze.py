@@ -183,9 +183,10 @@ def test_train_then_classify_round_trip(tmp_path, capsys):
 
 def test_the_shipped_model_is_what_the_documented_command_trains(tmp_path, capsys):
     """README/examples/data/README.md: perche train examples/data/survey.csv --text motivo
-    --labels driver --out examples/data/drivers.model"""
+    --labels driver --positive positivi --negative negativi --out examples/data/drivers.model"""
     model = tmp_path / "drivers.model"
-    assert cli.main(["train", str(SAMPLE), "--text", "motivo", "--labels", "driver", "--out", str(model)]) == 0
+    assert cli.main(["train", str(SAMPLE), "--text", "motivo", "--labels", "driver", "--positive", "positivi",
+                     "--negative", "negativi", "--eval-folds", "0", "--out", str(model)]) == 0
     capsys.readouterr()
     assert model.read_bytes() == DEFAULT_MODEL.read_bytes()
 

@@ -554,7 +554,7 @@ def test_explain_spans_are_code_point_offsets_of_words_of_the_str(clf):
     p = clf.predict_proba(text)
     for e in ex:
         j = DRIVERS.index(e["driver"])
-        assert set(e) == {"driver", "probability", "threshold", "terms"}
+        assert set(e) == {"driver", "probability", "threshold", "terms", "polarity", "positive", "negative"}
         assert e["probability"] == pytest.approx(p[j], abs=1e-12)
         assert e["threshold"] == clf.thresholds[j]
         weights = [t["weight"] for t in e["terms"]]
@@ -638,7 +638,7 @@ def test_the_checksum_is_zlib_crc32_of_the_payload(clf):
     b = clf.to_bytes()
     assert b[:8] == b"PERCHEDC"
     version, size = struct.unpack_from("<IQ", b, 8)
-    assert version == 2 and len(b) == 20 + size + 4
+    assert version == 3 and len(b) == 20 + size + 4
     assert struct.unpack_from("<I", b, 20 + size)[0] == zlib.crc32(b[20:20 + size])
 
 
@@ -655,7 +655,7 @@ def corrupt(b, how):
         return b"PERCHEDX" + b[8:]
     if how == "newer_version":
         x = bytearray(b)
-        x[8] = 3
+        x[8] = 4
         return bytes(x)
     if how == "trailing_bytes":
         return b + b"\0"
@@ -670,7 +670,7 @@ CORRUPTIONS = {
     "truncated_header": "truncated",
     "flipped_byte": "checksum mismatch",
     "wrong_magic": "PERCHEDC",
-    "newer_version": "format version 3 is newer",
+    "newer_version": "format version 4 is newer",
     "trailing_bytes": "unexpected bytes",
     "huge_count": "claims 1152921504606846976 items",
 }
@@ -874,13 +874,16 @@ def test_solver_round_trips_and_version_1_files_load_as_lbfgs(clf, train):
     # Both solvers reach the same minimizer up to their tolerance (1e-4 on the gradient).
     fixed = perche.DriverClassifier(list(clf.drivers), cv_folds=0).fit(*train)
     assert np.abs(fixed.predict_proba(texts) - lbfgs.predict_proba(texts)).max() < 0.02
-    # The default model written as a version-1 file: no solver byte after tol (f64) and max_iter (u32).
+    # The default model written as a version-1 file: no solver byte after tol (f64) and max_iter (u32),
+    # nor the version-3 options after the seed (threshold policy u8, sentiment u8, polarity_C f64).
     b = clf.to_bytes()
     lg = clf.options.logistic
     anchor = struct.pack("<dI", lg.tol, lg.max_iter)
     at = b.index(anchor, 20) + len(anchor)
     assert b[at] == 1  # newton
-    payload = b[20:at] + b[at + 1:-4]
+    seed_end = at + 1 + 4 + 8 + 4 + 8  # cv_folds u32, threshold f64, threads u32, seed u64
+    assert b[seed_end:seed_end + 2] == bytes([1, 0]) and struct.unpack("<d", b[seed_end + 2:seed_end + 10])[0] == 20
+    payload = b[20:at] + b[at + 1:seed_end] + b[seed_end + 10:-4]
     v1 = b"PERCHEDC" + struct.pack("<IQ", 1, len(payload)) + payload + struct.pack("<I", zlib.crc32(payload))
     old = perche.DriverClassifier.from_bytes(v1)
     assert old.options.logistic.solver == "lbfgs"
