@@ -25,6 +25,6 @@ run(${WORK_DIR}/build/consumer_metrics)
 # model found there, the JSON document (schema 2) on stdout.
 execute_process(COMMAND ${CMAKE_COMMAND} -E env PERCHE_DATA_DIR=${data} ${WORK_DIR}/build/survey_example
                 RESULT_VARIABLE rc OUTPUT_VARIABLE json)
-if(NOT rc EQUAL 0 OR NOT json MATCHES "\"schema\": 2" OR NOT json MATCHES "\"kind\": \"default\"")
-  message(FATAL_ERROR "package consumer: survey_example failed (${rc}) or printed no schema-2 analysis")
+if(NOT rc EQUAL 0 OR NOT json MATCHES "\"schema\": 3" OR NOT json MATCHES "\"kind\": \"default\"")
+  message(FATAL_ERROR "package consumer: survey_example failed (${rc}) or printed no schema-3 analysis")
 endif()
