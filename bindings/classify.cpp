@@ -24,6 +24,7 @@
 
 namespace py = pybind11;
 using namespace perche;
+using perche_py::evaluation_dict;
 
 namespace {
 
@@ -73,7 +74,10 @@ py::dict explanation_dict(const Explanation& e, const std::string& text, bool co
   return d;
 }
 
-py::dict evaluation_dict(const Evaluation& e) {
+}  // namespace
+
+// Shared with bindings/labelling.cpp (cross_validate): the dict of DriverClassifier.evaluate.
+py::dict perche_py::evaluation_dict(const Evaluation& e) {
   py::dict per;
   for (const auto& s : e.drivers) {
     py::dict d;
@@ -93,8 +97,6 @@ py::dict evaluation_dict(const Evaluation& e) {
   out["macro_f1"] = e.macro_f1;
   return out;
 }
-
-}  // namespace
 
 void bind_classify(py::module_& m) {
   py::register_exception<FormatError>(m, "FormatError", PyExc_ValueError);

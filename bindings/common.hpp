@@ -215,6 +215,10 @@ inline std::vector<py::list> contribution_lists(const std::vector<const std::vec
   return out;
 }
 
+/// DriverClassifier.evaluate's dict (bindings/classify.cpp): per driver precision, recall, f1,
+/// support; micro and macro averages.
+py::dict evaluation_dict(const perche::Evaluation& e);
+
 }  // namespace perche_py
 
 template <>

@@ -46,25 +46,7 @@ void bind_labelling(py::module_& m) {
           py::gil_scoped_release release;
           e = cross_validate(v, Y, drivers, options, folds);
         }
-        // The dict of DriverClassifier.evaluate (bindings/classify.cpp).
-        py::dict per;
-        for (const auto& s : e.drivers) {
-          py::dict d;
-          d["precision"] = s.precision;
-          d["recall"] = s.recall;
-          d["f1"] = s.f1;
-          d["support"] = s.support;
-          per[py::str(s.driver)] = d;
-        }
-        py::dict out;
-        out["drivers"] = per;
-        out["micro_precision"] = e.micro_precision;
-        out["micro_recall"] = e.micro_recall;
-        out["micro_f1"] = e.micro_f1;
-        out["macro_precision"] = e.macro_precision;
-        out["macro_recall"] = e.macro_recall;
-        out["macro_f1"] = e.macro_f1;
-        return out;
+        return perche_py::evaluation_dict(e);
       },
       py::arg("texts"), py::arg("Y"), py::arg("drivers"), py::arg("options"), py::arg("folds") = 5);
 }
