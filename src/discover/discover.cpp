@@ -338,26 +338,14 @@ std::string Themes::codebook() const {
       out += buf;
     }
     out += "\n";
-    if (!th.low_words.empty())
-      out += "# low scores: " +
-             one_line(
-                 [&] {
-                   std::string s;
-                   for (const auto& w : th.low_words) s += (s.empty() ? "" : ", ") + w;
-                   return s;
-                 }(),
-                 400) +
-             "\n";
-    if (!th.high_words.empty())
-      out += "# high scores: " +
-             one_line(
-                 [&] {
-                   std::string s;
-                   for (const auto& w : th.high_words) s += (s.empty() ? "" : ", ") + w;
-                   return s;
-                 }(),
-                 400) +
-             "\n";
+    auto words_line = [&](const char* what, const std::vector<std::string>& words) {
+      if (words.empty()) return;
+      std::string s;
+      for (const auto& w : words) s += (s.empty() ? "" : ", ") + w;
+      out += std::string("# ") + what + ": " + one_line(s, 400) + "\n";
+    };
+    words_line("low scores", th.low_words);
+    words_line("high scores", th.high_words);
     for (const auto& e : th.examples) out += "# e.g. " + one_line(e, 200) + "\n";
     std::string label = one_line(th.name, 200);
     std::replace(label.begin(), label.end(), '#', ' ');
