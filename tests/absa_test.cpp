@@ -165,6 +165,47 @@ TEST_CASE("aspect sentiment: a model round-trips through its file and predicts t
     CHECK_THROWS_AS(perche::DriverClassifier::from_bytes(bytes.substr(0, cut)), perche::FormatError);
 }
 
+TEST_CASE("aspect sentiment: presence and polarity in one reading agree with the two calls") {
+  const auto train = labelled(200, 3);
+  perche::DriverClassifier clf({"attesa", "cortesia"}, sentiment_options());
+  clf.fit(views(train.texts), train.Y, train.positive, train.negative);
+  const auto test = labelled(80, 6);
+  const auto v = views(test.texts);
+  const auto presence = clf.predict_proba(v);
+  const auto [P, N] = clf.predict_polarity_proba(v);  // every driver's columns summed
+  const auto labels = clf.predict_polarity(v);
+  const auto both = clf.predict_proba_with_polarity(v);  // the present drivers' columns alone
+  CHECK(std::ranges::equal(both.presence.values(), presence.values()));
+  std::size_t present = 0, absent = 0;
+  for (std::size_t i = 0; i < v.size(); ++i)
+    for (std::size_t j = 0; j < 2; ++j) {
+      if (presence(i, j) >= clf.thresholds()[j]) {
+        ++present;
+        CHECK(both.positive(i, j) == doctest::Approx(P(i, j)).epsilon(1e-12));
+        CHECK(both.negative(i, j) == doctest::Approx(N(i, j)).epsilon(1e-12));
+        CHECK(labels.positive(i, j) == (both.positive(i, j) >= clf.polarity_threshold()));
+        CHECK(labels.negative(i, j) == (both.negative(i, j) >= clf.polarity_threshold()));
+      } else {
+        ++absent;
+        CHECK(std::isnan(both.positive(i, j)));
+        CHECK(std::isnan(both.negative(i, j)));
+        CHECK(labels.positive(i, j) == 0);
+        CHECK(labels.negative(i, j) == 0);
+      }
+    }
+  CHECK(present > 0);
+  CHECK(absent > 0);
+  // One threshold for every driver: 0 makes every driver present, above 1 none.
+  const auto all = clf.predict_proba_with_polarity(v, 0.0);
+  for (std::size_t i = 0; i < v.size(); ++i)
+    for (std::size_t j = 0; j < 2; ++j) CHECK(all.positive(i, j) == doctest::Approx(P(i, j)).epsilon(1e-12));
+  const auto none = clf.predict_proba_with_polarity(v, 1.5);
+  CHECK(std::ranges::all_of(none.negative.values(), [](double x) { return std::isnan(x); }));
+  perche::DriverClassifier plain({"attesa", "cortesia"});
+  plain.fit(views(train.texts), train.Y);
+  CHECK_THROWS_AS(plain.predict_proba_with_polarity(v), std::logic_error);
+}
+
 TEST_CASE("aspect sentiment: wrong labels are refused with the row and driver named") {
   const auto train = labelled(60, 5);
   const auto v = views(train.texts);

@@ -305,6 +305,14 @@ struct Polarity {
   LabelMatrix negative;
 };
 
+/// Presence probabilities with the polarity of the present drivers
+/// (DriverClassifier::predict_proba_with_polarity): n × drivers each.
+struct PresencePolarity {
+  Matrix presence;
+  Matrix positive;  ///< P(positive | present); NaN for a driver not present
+  Matrix negative;  ///< P(negative | present); NaN for a driver not present
+};
+
 /// Multi-label one-vs-rest driver classifier: one tokenizer + vectorizer, one logistic regression
 /// per driver (trained on parallel threads), a decision threshold per driver.
 ///
@@ -367,6 +375,12 @@ class DriverClassifier {
   /// P(positive | driver present) and P(negative | driver present), n × drivers each (whatever the
   /// presence probability). Throws std::logic_error for a model without sentiment.
   std::pair<Matrix, Matrix> predict_polarity_proba(std::span<const std::string_view> texts) const;
+  /// predict_proba and, for each driver it finds present (at its own threshold, or at `threshold`
+  /// for every driver when given), predict_polarity_proba's two probabilities, NaN for the other
+  /// drivers: one reading of each text where the two calls read it twice, and only the present
+  /// drivers' polarity models summed. Throws std::logic_error for a model without sentiment.
+  PresencePolarity predict_proba_with_polarity(std::span<const std::string_view> texts,
+                                               std::optional<double> threshold = std::nullopt) const;
   /// For each driver predict() finds present: positive when P(positive | present) ≥
   /// polarity_threshold(), negative likewise (both: mixed; neither: neutral).
   Polarity predict_polarity(std::span<const std::string_view> texts) const;
@@ -389,8 +403,14 @@ class DriverClassifier {
  private:
   std::size_t index_of(std::string_view driver) const;
   std::vector<double> probabilities(const TfidfVectorizer::Row& row) const;  // sigmoid(bias + row · weights)
-  // The 2 × drivers polarity probabilities of a text (positive first) from its TF-IDF row.
-  std::vector<double> polarity_probabilities(std::string_view text, const TfidfVectorizer::Row& row) const;
+  // P(positive | present) of each driver then P(negative | present) (2k) into `p`: of the drivers
+  // whose `want` is nonzero (every driver when want is null), NaN for the others.
+  void polarity_probabilities(std::string_view text, const TfidfVectorizer::Row& row, const std::uint8_t* want,
+                              std::span<double> p) const;
+  // Column of polarity q's model of driver j (j == k: the pooled model) in polarity_weights_.
+  static std::size_t polarity_column(std::size_t q, std::size_t j, std::size_t k) {
+    return 2 * (j < k ? j + 1 : 0) + q;
+  }
   LogisticOptions polarity_logistic() const {
     LogisticOptions o = options_.logistic;
     o.C = options_.polarity_C;
@@ -418,9 +438,11 @@ class DriverClassifier {
   std::array<std::vector<LogisticRegression>, 2> polarity_models_;
   std::array<std::optional<LogisticRegression>, 2> pooled_;
   double polarity_threshold_ = 0.5;
-  // (features + lexicon features) × (2 × 2 drivers): for each polarity, the per-driver model's
-  // weights then the pooled model's, contiguous per feature; the matching biases.
-  std::vector<double> polarity_weights_;
+  // (features + lexicon features + local features) × 2 (drivers + 1): per feature, the pooled
+  // models' (positive, negative) weights, then each driver's pair (polarity_column); the biases.
+  // Single precision: the rows are read scattered, one per feature of a comment, and their loads
+  // are the sum's cost (a weight's rounding, 6e-8 relative, moves a probability by less than 1e-6).
+  std::vector<float> polarity_weights_;
   std::vector<double> polarity_bias_;
   // The polarity models read the lexicon twice: over the whole text (SentimentClassifier's
   // features) and near each driver: the rules' matches weighed by exp(−distance / kNear) in words

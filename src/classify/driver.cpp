@@ -452,7 +452,7 @@ void DriverClassifier::finish() {
   }
   if (polarity_models_[0].empty()) return;  // fit(): the polarity models come next
   const std::size_t cols = 2 * (k + 1), rows = polarity_columns();
-  polarity_weights_.assign(rows * cols, 0.0);
+  polarity_weights_.assign(rows * cols, 0.0f);
   polarity_bias_.assign(cols, 0.0);
   for (std::size_t q = 0; q < 2; ++q) {
     if (polarity_models_[q].size() != k || !pooled_[q])
@@ -464,8 +464,8 @@ void DriverClassifier::finish() {
         throw std::invalid_argument("DriverClassifier: polarity model of driver " + std::to_string(j) + " has " +
                                     std::to_string(m.coef().cols()) + " features, expected " + std::to_string(rows));
       const auto coef = m.coef().row(0);
-      const std::size_t col = q * (k + 1) + j;  // pooled: j == k
-      for (std::size_t c = 0; c < rows; ++c) polarity_weights_[c * cols + col] = coef[c];
+      const std::size_t col = polarity_column(q, j, k);
+      for (std::size_t c = 0; c < rows; ++c) polarity_weights_[c * cols + col] = static_cast<float>(coef[c]);
       polarity_bias_[col] = m.intercept()[0];
     }
   }
@@ -522,35 +522,63 @@ void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sen
   }
 }
 
-std::vector<double> DriverClassifier::polarity_probabilities(std::string_view text,
-                                                             const TfidfVectorizer::Row& row) const {
+void DriverClassifier::polarity_probabilities(std::string_view text, const TfidfVectorizer::Row& row,
+                                              const std::uint8_t* want, std::span<double> p) const {
   const std::size_t k = drivers_.size(), cols = 2 * (k + 1), d = vectorizer_.features().size();
   constexpr std::size_t nl = SentimentClassifier::kLexiconFeatures;
-  std::vector<double> z(polarity_bias_);
-  const double* weights = polarity_weights_.data();
-  auto add = [&](std::size_t feature, double v) {
-    const double* w = weights + feature * cols;
-    for (std::size_t c = 0; c < cols; ++c) z[c] += v * w[c];
-  };
-  for (const auto& [column, value] : row) add(static_cast<std::size_t>(column), value);
+  // The column pairs (positive, negative) to sum: the pooled one (0) and each wanted driver's
+  // (1 + j). A comment mentions one or two of the drivers: summing their pairs alone, not all
+  // 2 (k + 1) columns of each feature, is most of what predict_polarity saves over
+  // predict_polarity_proba.
+  thread_local std::vector<std::size_t> pairs;
+  pairs.clear();
+  for (std::size_t j = 0; j < k; ++j)
+    if (!want || want[j]) pairs.push_back(1 + j);
+  std::fill(p.begin(), p.end(), std::numeric_limits<double>::quiet_NaN());
+  if (pairs.empty()) return;
+  pairs.insert(pairs.begin(), 0);
+  thread_local std::vector<double> z, local;
+  z.assign(polarity_bias_.begin(), polarity_bias_.end());
+  local.assign(k * kLocalFeatures, 0.0);
   std::array<double, nl> sentence{};
-  std::vector<double> local(k * kLocalFeatures);
   read_lexicon(text, sentence, local);
+  const float* weights = polarity_weights_.data();
+  auto add = [&](std::size_t feature, double v) {
+    const float* w = weights + feature * cols;
+    if (!want) {
+      for (std::size_t c = 0; c < cols; ++c) z[c] += v * w[c];
+      return;
+    }
+    for (const std::size_t s : pairs) {
+      z[2 * s] += v * w[2 * s];
+      z[2 * s + 1] += v * w[2 * s + 1];
+    }
+  };
+  // As in probabilities(): the weights of the entry kAhead places on are fetched while this one
+  // is summed (the loads are most of this loop's time).
+  constexpr std::size_t kAhead = 8;
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    if (i + kAhead < row.size()) {
+      const float* next = weights + static_cast<std::size_t>(row[i + kAhead].first) * cols;
+      detail::prefetch(next);
+      detail::prefetch(next + cols - 1);
+    }
+    add(static_cast<std::size_t>(row[i].first), row[i].second);
+  }
   for (std::size_t l = 0; l < nl; ++l) add(d + l, sentence[l]);
-  std::vector<double> p(2 * k);
   for (std::size_t q = 0; q < 2; ++q)
     for (std::size_t j = 0; j < k; ++j) {
-      const std::size_t own = q * (k + 1) + j, pooled = q * (k + 1) + k;
+      if (want && !want[j]) continue;
+      const std::size_t own = polarity_column(q, j, k), pooled = polarity_column(q, k, k);
       double z_own = z[own], z_pooled = z[pooled];
       for (std::size_t l = 0; l < kLocalFeatures; ++l) {
-        const double* w = weights + (d + nl + l) * cols;
+        const float* w = weights + (d + nl + l) * cols;
         z_own += local[j * kLocalFeatures + l] * w[own];
         z_pooled += local[j * kLocalFeatures + l] * w[pooled];
       }
       p[q * k + j] =
           polarity_models_[q][j].classes().empty() ? sigmoid(z_pooled) : (sigmoid(z_own) + sigmoid(z_pooled)) / 2;
     }
-  return p;
 }
 
 std::pair<Matrix, Matrix> DriverClassifier::predict_polarity_proba(std::span<const std::string_view> texts) const {
@@ -562,10 +590,38 @@ std::pair<Matrix, Matrix> DriverClassifier::predict_polarity_proba(std::span<con
       texts.size(), options_.threads, "DriverClassifier", "text",
       [&](std::size_t i) {
         thread_local TfidfVectorizer::Row row;
+        thread_local std::vector<double> p;
         vectorizer_.read_row(tokenizer_, texts[i], row, false);
-        const auto p = polarity_probabilities(texts[i], row);
+        p.resize(2 * k);
+        polarity_probabilities(texts[i], row, nullptr, p);
         std::copy(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(k), out.first.data() + i * k);
         std::copy(p.begin() + static_cast<std::ptrdiff_t>(k), p.end(), out.second.data() + i * k);
+      },
+      256);
+  return out;
+}
+
+PresencePolarity DriverClassifier::predict_proba_with_polarity(std::span<const std::string_view> texts,
+                                                               std::optional<double> threshold) const {
+  if (!fitted()) throw std::logic_error("DriverClassifier: predict before fit");
+  if (!has_sentiment()) throw std::logic_error("DriverClassifier: predict_polarity of a model without sentiment");
+  const std::size_t k = drivers_.size();
+  PresencePolarity out{Matrix(texts.size(), k), Matrix(texts.size(), k), Matrix(texts.size(), k)};
+  detail::parallel_for(
+      texts.size(), options_.threads, "DriverClassifier", "text",
+      [&](std::size_t i) {
+        thread_local TfidfVectorizer::Row row;
+        thread_local std::vector<double> p;
+        thread_local std::vector<std::uint8_t> present;
+        vectorizer_.read_row(tokenizer_, texts[i], row, false);
+        const auto presence = probabilities(row);
+        present.resize(k);
+        for (std::size_t j = 0; j < k; ++j) present[j] = presence[j] >= (threshold ? *threshold : thresholds_[j]);
+        p.resize(2 * k);
+        polarity_probabilities(texts[i], row, present.data(), p);
+        std::copy(presence.begin(), presence.end(), out.presence.data() + i * k);
+        std::copy(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(k), out.positive.data() + i * k);
+        std::copy(p.begin() + static_cast<std::ptrdiff_t>(k), p.end(), out.negative.data() + i * k);
       },
       256);
   return out;
@@ -580,11 +636,16 @@ Polarity DriverClassifier::predict_polarity(std::span<const std::string_view> te
       texts.size(), options_.threads, "DriverClassifier", "text",
       [&](std::size_t i) {
         thread_local TfidfVectorizer::Row row;
+        thread_local std::vector<double> p;
+        thread_local std::vector<std::uint8_t> present;
         vectorizer_.read_row(tokenizer_, texts[i], row, false);
-        const auto present = probabilities(row);
-        const auto p = polarity_probabilities(texts[i], row);
+        const auto presence = probabilities(row);
+        present.resize(k);
+        for (std::size_t j = 0; j < k; ++j) present[j] = presence[j] >= thresholds_[j];
+        p.resize(2 * k);
+        polarity_probabilities(texts[i], row, present.data(), p);
         for (std::size_t j = 0; j < k; ++j) {
-          if (present[j] < thresholds_[j]) continue;
+          if (!present[j]) continue;
           out.positive(i, j) = p[j] >= polarity_threshold_;
           out.negative(i, j) = p[k + j] >= polarity_threshold_;
         }
@@ -694,7 +755,11 @@ std::vector<Explanation> DriverClassifier::explain(std::string_view text, std::s
   vectorizer_.transform_row(terms, row, times);
 
   const auto p = probabilities(row);  // the terms are normalize(text): no second tokenization
-  const auto polarity = has_sentiment() ? polarity_probabilities(text, row) : std::vector<double>();
+  std::vector<double> polarity;
+  if (has_sentiment()) {
+    polarity.resize(2 * p.size());
+    polarity_probabilities(text, row, nullptr, polarity);
+  }
   std::vector<std::size_t> chosen;
   for (std::size_t j = 0; j < p.size(); ++j)
     if (p[j] >= thresholds_[j]) chosen.push_back(j);

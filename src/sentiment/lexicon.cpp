@@ -244,7 +244,10 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
       if (content(t)) return t.norm;
     return std::string();
   };
-  auto set = [&](std::string_view w, Role r) { roles_.try_emplace(key(w), r); };
+  auto set = [&](std::string_view w, Role r) {
+    Key& k = keys_[key(w)];
+    if (k.role == Role::none) k.role = r;  // the first role given a stem wins
+  };
   for (const auto& w : text::negators()) set(w, Role::negator);
   for (const char* w : {"nessun", "affatto", "mica"}) set(w, Role::negator);
   for (const char* w : {"molto", "tanto", "davvero", "veramente", "proprio", "assolutamente", "estremamente", "super",
@@ -273,26 +276,27 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
       if (content(t)) norms.push_back(t.norm);
     if (norms.empty()) continue;  // punctuation alone: nothing to match
     if (norms.size() == 1) {
-      if (roles_.contains(norms[0])) continue;  // the rules own modifier words
-      words_.try_emplace(norms[0], Word{e.polarity, i});
+      Key& k = keys_[norms[0]];
+      // The rules own modifier words; the first entry of a stem wins.
+      if (k.role == Role::none && k.word.entry == kNoEntry) k.word = Word{e.polarity, i};
       continue;
     }
     Phrase p{{norms.begin() + 1, norms.end()}, e.polarity, i};
-    phrases_[norms[0]].push_back(std::move(p));
+    keys_[norms[0]].phrases.push_back(std::move(p));
   }
-  for (auto& [first, list] : phrases_)
-    std::stable_sort(list.begin(), list.end(),
+  for (auto& [first, k] : keys_)
+    std::stable_sort(k.phrases.begin(), k.phrases.end(),
                      [](const Phrase& a, const Phrase& b) { return a.stems.size() > b.stems.size(); });
 }
 
-SentimentClassifier::Scorer::Role SentimentClassifier::Scorer::role(std::string_view norm) const {
-  const auto it = roles_.find(norm);
-  return it == roles_.end() ? Role::none : it->second;
+const SentimentClassifier::Scorer::Key* SentimentClassifier::Scorer::find(std::string_view stem) const {
+  const auto it = keys_.find(stem);
+  return it == keys_.end() ? nullptr : &it->second;
 }
 
 const SentimentClassifier::Scorer::Word* SentimentClassifier::Scorer::word(std::string_view stem) const {
-  const auto it = words_.find(stem);
-  return it == words_.end() ? nullptr : &it->second;
+  const Key* k = find(stem);
+  return k && k->word.entry != kNoEntry ? &k->word : nullptr;
 }
 
 void SentimentClassifier::Scorer::score(std::string_view text, std::span<double> features, std::vector<Hit>* hits_out,
@@ -427,11 +431,13 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     }
     if (norm.empty()) continue;
 
+    const Key* entry = find(norm);
+    const Role role = entry ? entry->role : Role::none;
     // The longest phrase that starts here.
-    if (const auto it = phrases_.find(norm); it != phrases_.end()) {
+    if (entry && !entry->phrases.empty()) {
       const Phrase* found = nullptr;
       std::size_t last = i;
-      for (const auto& p : it->second) {
+      for (const auto& p : entry->phrases) {
         std::size_t j = i, k = 0;
         for (; k < p.stems.size(); ++k) {
           ++j;
@@ -445,7 +451,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       }
       if (found) {
         // An idiom that starts with a negator ("non vedo l'ora") carries its own meaning.
-        if (role(norm) == Role::negator) scope = mod_left = poco_left = 0;
+        if (role == Role::negator) scope = mod_left = poco_left = 0;
         add(t.start, tok[last].end, found->polarity, found->entry, text.substr(t.start, tok[last].end - t.start));
         i = last;
         step();
@@ -453,7 +459,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       }
     }
 
-    switch (role(norm)) {
+    switch (role) {
       case Role::negator:
         // "non solo ... ma anche" is not a negation.
         if (norm == "non" && i + 1 < tok.size() && (tok[i + 1].norm == only_[0] || tok[i + 1].norm == only_[1]))
@@ -491,7 +497,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         break;
     }
 
-    const Word* w = word(norm);
+    const Word* w = entry && entry->word.entry != kNoEntry ? &entry->word : nullptr;
     double boost = 1.0;
     if (!w && norm.size() > 7 && norm.ends_with("issim")) {  // superlative: comodissima → comod(o)
       const std::string base(norm.substr(0, norm.size() - 5));

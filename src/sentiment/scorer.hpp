@@ -53,13 +53,18 @@ struct SentimentClassifier::Scorer {
   };
   enum class Role : std::uint8_t { none, negator, intensifier, downtoner, poco, troppo, contrast, clause };
 
+  // What a stem is to the rules: its single-word entry, its role, the phrases it starts. One
+  // lookup of a word's stem answers the three (three maps cost a quarter of the scorer's time).
+  struct Key {
+    Word word{0.0, kNoEntry};  // entry kNoEntry: no single-word entry
+    Role role = Role::none;
+    std::vector<Phrase> phrases;  // longest first
+  };
+  const Key* find(std::string_view stem) const;
   const Word* word(std::string_view stem) const;
-  Role role(std::string_view stem) const;
 
-  Map<Word> words_;                   // single words by stem (the first entry with a stem wins)
-  Map<std::vector<Phrase>> phrases_;  // by the first word's stem, longest first
-  Map<Role> roles_;                   // modifier words by stem
-  std::array<std::string, 2> only_;   // "solo", "soltanto": "non solo" is no negation
+  Map<Key> keys_;  // by stem; the first single-word entry with a stem wins; a word with a role has none
+  std::array<std::string, 2> only_;  // "solo", "soltanto": "non solo" is no negation
 };
 
 }  // namespace perche

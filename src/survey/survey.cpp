@@ -313,8 +313,13 @@ Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o) 
   constexpr std::size_t kChunk = 1 << 17;  // bounds the dense block predict_proba returns
   for (std::size_t a = 0; a < n; a += kChunk) {
     const std::size_t b = std::min(n, a + kChunk);
-    const auto P = out.model->predict_proba(texts.subspan(a, b - a));
-    const auto PN = polarity ? out.model->predict_polarity_proba(texts.subspan(a, b - a)) : std::pair<Matrix, Matrix>();
+    // With polarity, one reading of each comment gives both.
+    PresencePolarity PN;
+    if (polarity)
+      PN = out.model->predict_proba_with_polarity(texts.subspan(a, b - a), o.threshold);
+    else
+      PN.presence = out.model->predict_proba(texts.subspan(a, b - a));
+    const Matrix& P = PN.presence;
     for (std::size_t i = a; i < b; ++i)
       for (std::size_t j = 0; j < k; ++j) {
         const auto r = static_cast<Index>(i - a), c = static_cast<Index>(j);
@@ -323,7 +328,7 @@ Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o) 
         const bool mentioned = p >= (o.threshold ? *o.threshold : thresholds[j]);
         out.mentions(static_cast<Index>(i), c) = mentioned;
         if (polarity && mentioned) {
-          const bool pos = PN.first(r, c) >= t, neg = PN.second(r, c) >= t;
+          const bool pos = PN.positive(r, c) >= t, neg = PN.negative(r, c) >= t;
           out.polarity[i * k + j] = static_cast<std::int8_t>(pos && neg ? 0 : neg ? 1 : pos ? 3 : 2);  // kClasses
         }
       }
