@@ -247,7 +247,7 @@ def ratings(rng, reps, boot):
             levels = np.arange(lo, lo + len(sh))
             if metric == "csat":
                 truth = 100 * sh[-2:].sum()
-                methods = ["wilson", "bootstrap", "wald"]
+                methods = ["wilson_cc", "bootstrap", "wald", "wilson"]
             else:
                 truth = float((levels * sh).sum())
                 methods = ["adjusted_t", "bootstrap", "wald", "t"]
@@ -264,9 +264,10 @@ def ratings(rng, reps, boot):
                         worst = min(worst, hit / reps)
                     cells.append(pct(hit / reps))
                 label = f"{metric.upper()} {truth:.1f}" + ("%" if metric == "csat" else "")
-                rows.append([label, n, *cells] + ([] if len(cells) == 4 else ["–"]))
-    table("CSAT (top-2-box %, default Wilson) and CES (mean, default adjusted t): coverage of nominal 95%, %",
-          ["population", "n", "default", "bootstrap", "wald", "plain t (CES)"], rows)
+                rows.append([label, n, *cells])
+    table("CSAT (top-2-box %, default Wilson with continuity correction) and CES (mean, default adjusted t): "
+          "coverage of nominal 95%, %", ["population", "n", "default", "bootstrap", "wald", "plain Wilson / plain t"],
+          rows)
     return worst
 
 
@@ -276,7 +277,7 @@ def rating_type1(rng, reps):
     for metric, pops in RATING_POPS.items():
         for sh in pops:
             levels = np.arange(1, 1 + len(sh))
-            for na, nb in ((5, 400), (10, 400), (5, 5), (10, 10), (20, 20)):
+            for na, nb in ((5, 400), (10, 400), (5, 5), (5, 20), (10, 10), (12, 12), (20, 20)):
                 rej = 0
                 f = perche.csat if metric == "csat" else perche.ces
                 for _ in range(reps):

@@ -96,6 +96,7 @@ void bind_metrics(py::module_& m) {
       .value("wald", CiMethod::wald)
       .value("adjusted_wald", CiMethod::adjusted_wald)
       .value("wilson", CiMethod::wilson)
+      .value("wilson_cc", CiMethod::wilson_cc)
       .value("t", CiMethod::t)
       .value("adjusted_t", CiMethod::adjusted_t)
       .value("bootstrap", CiMethod::bootstrap);

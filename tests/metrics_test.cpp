@@ -327,12 +327,15 @@ TEST_CASE("csat: 5/5/10/30/50 on 1-5 gives top-2-box 80% with Wilson [71.12, 86.
   const int counts[5] = {5, 5, 10, 30, 50};
   for (int level = 1; level <= 5; ++level)
     for (int i = 0; i < counts[level - 1]; ++i) s.push_back(level);
-  const auto r = perche::csat(s);
+  perche::CsatOptions wilson;
+  wilson.method = CiMethod::wilson;
+  const auto r = perche::csat(s, {}, wilson);
   REQUIRE(r);
   CHECK(r->score == Approx(80.0));
   CHECK(r->ci_low == Approx(71.11708344068411).epsilon(1e-11));  // statsmodels wilson
   CHECK(r->ci_high == Approx(86.66330666689676).epsilon(1e-11));
   CHECK(r->method == CiMethod::wilson);
+  CHECK(perche::csat(s)->method == CiMethod::wilson_cc);  // the default
   // mean 4.15, sd 1.11351, t interval [3.92906, 4.37094] (scipy.stats.t, 99 df)
   CHECK(r->mean == Approx(4.15));
   CHECK(r->sd == Approx(1.1135075167680684).epsilon(1e-12));
@@ -354,21 +357,50 @@ perche::RatingCounts top_box_counts(std::uint64_t top, std::uint64_t n) {
 }
 }  // namespace
 
+TEST_CASE("csat: the default top-box interval is Wilson's with continuity correction (Newcombe 1998)") {
+  // Newcombe (1998), "Two-sided confidence intervals for the single proportion", Stat Med 17:857,
+  // Table I, method 4: 81/263 → [0.2535, 0.3682], 15/148 → [0.0598, 0.1644], 0/20 → [0, 0.2005],
+  // 1/29 → [0.0018, 0.1963].
+  const struct {
+    std::uint64_t x, n;
+    double low, high;
+  } cases[] = {{81, 263, 25.35, 36.82}, {15, 148, 5.98, 16.44}, {0, 20, 0.0, 20.05}, {1, 29, 0.18, 19.63}};
+  for (const auto& k : cases) {
+    const auto r = perche::rating(top_box_counts(k.x, k.n), perche::CsatOptions{});
+    REQUIRE(r);
+    CHECK(r->method == CiMethod::wilson_cc);
+    CHECK(r->ci_low == Approx(k.low).epsilon(2e-3).scale(1.0));
+    CHECK(r->ci_high == Approx(k.high).epsilon(2e-3));
+  }
+}
+
 TEST_CASE("csat: comparison of top-box shares is the score test with Newcombe's interval") {
-  // Newcombe (1998), Stat Med 17:873, Table II, method 10: 56/70 vs 48/80 → [0.0524, 0.3339];
-  // 9/10 vs 3/10 → [0.1705, 0.8090]. z² = Pearson's χ² (scipy chi2_contingency, correction=False).
-  const auto a = perche::rating(top_box_counts(56, 70), perche::CsatOptions{});
-  const auto b = perche::rating(top_box_counts(48, 80), perche::CsatOptions{});
+  // Newcombe (1998), Stat Med 17:873, Table II, method 10 (from Wilson intervals): 56/70 vs 48/80
+  // → [0.0524, 0.3339]; 9/10 vs 3/10 → [0.1705, 0.8090]; method 11 (continuity-corrected, the
+  // default): [0.0428, 0.3422] and [0.1013, 0.8387]. z² = Pearson's χ² (scipy chi2_contingency,
+  // correction=False).
+  perche::CsatOptions wilson;
+  wilson.method = CiMethod::wilson;
+  const auto a = perche::rating(top_box_counts(56, 70), wilson);
+  const auto b = perche::rating(top_box_counts(48, 80), wilson);
   REQUIRE(a);
   REQUIRE(b);
   const auto c = perche::compare(*a, *b);
   CHECK(c.diff == Approx(20.0));
   CHECK(c.ci_low == Approx(5.24).epsilon(1e-3));
   CHECK(c.ci_high == Approx(33.39).epsilon(1e-3));
-  const auto c2 = perche::compare(*perche::rating(top_box_counts(9, 10), perche::CsatOptions{}),
-                                  *perche::rating(top_box_counts(3, 10), perche::CsatOptions{}));
+  const auto c2 =
+      perche::compare(*perche::rating(top_box_counts(9, 10), wilson), *perche::rating(top_box_counts(3, 10), wilson));
   CHECK(c2.ci_low == Approx(17.05).epsilon(1e-3));
   CHECK(c2.ci_high == Approx(80.90).epsilon(1e-3));
+  const auto d = perche::compare(*perche::rating(top_box_counts(56, 70), perche::CsatOptions{}),
+                                 *perche::rating(top_box_counts(48, 80), perche::CsatOptions{}));
+  CHECK(d.ci_low == Approx(4.28).epsilon(2e-3));
+  CHECK(d.ci_high == Approx(34.22).epsilon(1e-3));
+  const auto d2 = perche::compare(*perche::rating(top_box_counts(9, 10), perche::CsatOptions{}),
+                                  *perche::rating(top_box_counts(3, 10), perche::CsatOptions{}));
+  CHECK(d2.ci_low == Approx(10.13).epsilon(1e-3));
+  CHECK(d2.ci_high == Approx(83.87).epsilon(1e-3));
   const auto c3 = perche::compare(*perche::rating(top_box_counts(80, 100), perche::CsatOptions{}),
                                   *perche::rating(top_box_counts(60, 100), perche::CsatOptions{}));
   // 'N − 1' χ² (Campbell 2007): Pearson's z 3.0860669992418384 (scipy) times √(199/200)
@@ -378,6 +410,32 @@ TEST_CASE("csat: comparison of top-box shares is the score test with Newcombe's 
   const auto c4 = perche::compare(*perche::rating(top_box_counts(1, 1), perche::CsatOptions{}),
                                   *perche::rating(top_box_counts(800, 1000), perche::CsatOptions{}));
   CHECK(c4.p_value > 0.5);
+}
+
+TEST_CASE("csat: small groups' top-box shares are compared by Boschloo's exact test (scipy.stats.boschloo_exact)") {
+  // scipy.stats.boschloo_exact([[xa, xb], [na - xa, nb - xb]], n=1024).pvalue
+  const struct {
+    std::uint64_t xa, na, xb, nb;
+    double p;
+  } cases[] = {{5, 5, 2, 5, 0.0618480903450191},         {1, 5, 9, 12, 0.05772264684177902},
+               {0, 5, 10, 20, 0.04413079607934047},      {7, 12, 1, 12, 0.010278681470805934},
+               {3, 6, 390, 400, 0.00045656774164526886}, {2, 19, 15, 30, 0.0043727969462119135}};
+  for (const auto& k : cases) {
+    CAPTURE(k.xa);
+    CAPTURE(k.xb);
+    CHECK(perche::detail::boschloo_p(k.xa, k.na, k.xb, k.nb) == Approx(k.p).epsilon(1e-4));
+    CHECK(perche::detail::boschloo_p(k.xb, k.nb, k.xa, k.na) == Approx(k.p).epsilon(1e-4));  // symmetric
+    const auto c = perche::compare(*perche::rating(top_box_counts(k.xa, k.na), perche::CsatOptions{}),
+                                   *perche::rating(top_box_counts(k.xb, k.nb), perche::CsatOptions{}));
+    CHECK(c.p_value == Approx(k.p).epsilon(1e-4));
+  }
+  // 5/5 against 2/5: the score test says p = 0.0495, "significant"; the exact test does not.
+  CHECK(perche::detail::boschloo_p(5, 5, 2, 5) > 0.05);
+  CHECK(perche::detail::boschloo_p(0, 5, 0, 7) == 1.0);
+  // 20 responses and more in each group: the score test.
+  const auto big = perche::compare(*perche::rating(top_box_counts(16, 20), perche::CsatOptions{}),
+                                   *perche::rating(top_box_counts(10, 20), perche::CsatOptions{}));
+  CHECK(big.p_value == Approx(2.0 * (1.0 - 0.5 * std::erfc(-std::abs(big.z) / std::sqrt(2.0)))).epsilon(1e-9));
 }
 
 TEST_CASE("weights whose square leaves the double range are named") {

@@ -52,6 +52,7 @@ enum class CiMethod {
   wald,           ///< estimate ± z·SE (normal approximation)
   adjusted_wald,  ///< Rocks (2016) adjusted Wald for a difference of trinomial shares (NPS, CES net)
   wilson,         ///< Wilson (1927) score interval for a share (CSAT/CES top box)
+  wilson_cc,      ///< Wilson with continuity correction (Newcombe 1998, method 4): top-box default
   t,              ///< Student's t interval for a mean (undercovers for skewed ratings at small n)
   adjusted_t,     ///< t interval with half a pseudo-response at each end of the scale (mean default)
   bootstrap,      ///< percentile bootstrap from the histogram with pseudo-counts (see nps())
@@ -61,6 +62,10 @@ enum class CiMethod {
 /// but not tested: `SegmentResult::too_few` is set and vs_rest is absent. From 5 responses up the
 /// pooled score test keeps its type-I error <= 6% at the 5% level (benchmarks/calibration.py).
 inline constexpr double kMinTestResponses = 5.0;
+
+/// Below this many responses in either group, a comparison of top-box shares of unweighted data
+/// uses Boschloo's (1970) exact test (see compare()).
+inline constexpr double kExactTestBelow = 20.0;
 
 /// How a rating scale (CSAT, CES) is summarised into one score.
 enum class Aggregation {
@@ -299,12 +304,15 @@ struct RatingResult {
 /// difference of means; for a share the pooled two-proportion test, Agresti 2013, §2.1.5, in its
 /// 'N − 1' form, Campbell 2007). Unlike the Wald test it has a positive SE whenever the groups
 /// differ (one promoter against one detractor: z = 1, p = 0.32, not z = inf, p = 0) and it holds its
-/// level for groups of 5 responses and more (benchmarks/calibration.py).
+/// level for groups of 5 responses and more (benchmarks/calibration.py). Top-box shares of
+/// unweighted groups one of which has fewer than kExactTestBelow responses take their p-value from
+/// Boschloo's exact unconditional test instead (the score test's discreteness lets it reach 6-9%
+/// there: 5 against 20 responses at a 5% share, 12 against 12 at 50%); `z` stays the score test's.
 struct Comparison {
   double diff;     ///< a.score − b.score (plain estimates)
   double se;       ///< pooled SE of the test, in score units; 0 only when every response is the same
   double z;        ///< diff/se; 0 when se = 0 (then diff = 0): never infinite
-  double p_value;  ///< two-sided, normal reference distribution; 1 when se = 0
+  double p_value;  ///< two-sided, normal reference distribution (Boschloo's exact test: see above); 1 when se = 0
   double ci_low;   ///< interval of the difference by the results' method (see compare())
   double ci_high;
   double confidence;

@@ -51,6 +51,7 @@ _METHODS = {
     "wald": _core.CiMethod.wald,
     "adjusted_wald": _core.CiMethod.adjusted_wald,
     "wilson": _core.CiMethod.wilson,
+    "wilson_cc": _core.CiMethod.wilson_cc,
     "t": _core.CiMethod.t,
     "adjusted_t": _core.CiMethod.adjusted_t,
     "bootstrap": _core.CiMethod.bootstrap,
@@ -468,8 +469,10 @@ def nps_compare(a: Union[Values, NpsCounts], b: Union[Values, NpsCounts], weight
 def compare(a: Result, b: Result, confidence: Optional[float] = None) -> _core.Comparison:
     """Difference a − b of two independent results (NpsResult or RatingResult), both of one metric.
     Test: the pooled score test (the variance of the pooled responses under H0, as the pooled
-    two-proportion test; a single promoter against a single detractor gives p = 0.32, not 0).
-    Interval: Newcombe's hybrid score interval for Wilson top-box shares, Welch's for t means, else
+    two-proportion test; a single promoter against a single detractor gives p = 0.32, not 0); for
+    top-box shares of unweighted groups, one under 20 responses, Boschloo's exact test.
+    Interval: Newcombe's hybrid score interval for (continuity-corrected) Wilson top-box shares,
+    Welch's for t means, else
     (centre_a − centre_b) ± z·√(SE_a² + SE_b²). `warning` says when a group has fewer than 5
     responses or an interval is Wald's. confidence None: perche's C++ default ({level})."""
     # Two results of one metric pick one of the two C++ overloads; a mix is their TypeError.
@@ -486,8 +489,8 @@ def csat(scores: Union[Values, RatingCounts], weights: Optional[Values] = None, 
 
     Options left None take perche's C++ defaults (perche.CsatOptions()): scale ({o.scale_min},
     {o.scale_max}), top {o.top} (0: half the levels), aggregation "{o.aggregation.name}" ("mean",
-    "top_box" or "net"), method chosen by the aggregation (Wilson for top_box, t for mean,
-    adjusted Wald for net; or "wald", "bootstrap"), confidence {o.confidence}, reversed {o.reversed},
+    "top_box" or "net"), method chosen by the aggregation ("wilson_cc", Wilson with continuity
+    correction, for top_box; adjusted t for mean; adjusted Wald for net; or "wilson", "wald", "bootstrap"), confidence {o.confidence}, reversed {o.reversed},
     bootstrap_samples {o.bootstrap_samples}, seed {o.seed}. nan_policy: "raise" (default) or
     "omit", as in nps()."""
     o = _rating_options(_core.CsatOptions(), scale, top, aggregation, method, confidence, reversed,

@@ -42,7 +42,7 @@ def rating_counts(scores, weights=None, scale=(1, 5)):
 def test_csat_top_2_box_matches_statsmodels_wilson_in_percent(rng, n, confidence):
     s = rng.integers(1, 6, n)
     top = int((s >= 4).sum())
-    r = perche.csat(s, confidence=confidence)
+    r = perche.csat(s, confidence=confidence, method="wilson")
     p = top / n
     assert r.aggregation == "top_box" and r.method == "wilson" and r.top == 2
     assert r.score == pytest.approx(100 * p, **TIGHT)
@@ -52,9 +52,58 @@ def test_csat_top_2_box_matches_statsmodels_wilson_in_percent(rng, n, confidence
     assert (r.ci_low, r.ci_high) == pytest.approx(wilson_percent(top, n, confidence), **TIGHT)
 
 
+def wilson_cc(x, n, z=stats.norm.ppf(0.975)):
+    """Wilson's interval with continuity correction, Newcombe (1998, Stat Med 17:857) method 4, as a
+    fraction; written from the paper's closed form."""
+    p, q = x / n, 1 - x / n
+    lo = 0.0 if x == 0 else (2 * n * p + z * z - 1 - z * math.sqrt(z * z - 2 - 1 / n + 4 * p * (n * q + 1))) / (2 * (n + z * z))
+    hi = 1.0 if x == n else (2 * n * p + z * z + 1 + z * math.sqrt(z * z + 2 - 1 / n + 4 * p * (n * q - 1))) / (2 * (n + z * z))
+    return max(0.0, lo), min(1.0, hi)
+
+
+@pytest.mark.parametrize("x, n, low, high", [(81, 263, 0.2535, 0.3682), (15, 148, 0.0598, 0.1644), (0, 20, 0.0, 0.2005),
+                                             (1, 29, 0.0018, 0.1963)])
+def test_the_default_top_box_interval_is_wilson_with_continuity_correction_as_newcombes_table(x, n, low, high):
+    # Newcombe (1998), Table I, method 4; the reference function reproduces the table, perche matches it.
+    assert wilson_cc(x, n) == pytest.approx((low, high), abs=6e-5)
+    r = perche.csat([5] * x + [1] * (n - x))
+    assert r.method == "wilson_cc"
+    assert (r.ci_low, r.ci_high) == pytest.approx(tuple(100 * v for v in wilson_cc(x, n)), **TIGHT)
+
+
+@pytest.mark.parametrize("n", [10, 20, 50])
+def test_the_default_top_box_interval_covers_at_least_95_percent_where_wilson_dips(n):
+    # Exact coverage over the binomial distribution (no simulation): Wilson dips below 93.5% at some
+    # shares for n = 10-50 (Brown, Cai & DasGupta 2001); the continuity-corrected default never does.
+    def coverage(method, p):
+        hit = 0.0
+        for x in range(n + 1):
+            r = perche.csat([5] * x + [1] * (n - x), method=method)
+            hit += stats.binom.pmf(x, n, p) * (r.ci_low <= 100 * p <= r.ci_high)
+        return hit
+
+    shares = np.linspace(0.02, 0.98, 97)
+    assert min(coverage("wilson", p) for p in shares) < 0.935
+    assert min(coverage("wilson_cc", p) for p in shares) >= 0.95
+
+
+def test_small_top_box_groups_are_compared_by_boschloos_exact_test_as_scipy():
+    for xa, na, xb, nb in [(5, 5, 2, 5), (1, 5, 9, 12), (0, 5, 10, 20), (7, 12, 1, 12), (2, 19, 15, 30)]:
+        ref = stats.boschloo_exact([[xa, xb], [na - xa, nb - xb]], n=256).pvalue
+        c = perche.compare(perche.csat([5] * xa + [1] * (na - xa)), perche.csat([5] * xb + [1] * (nb - xb)))
+        assert c.p_value == pytest.approx(ref, rel=1e-3)
+    # The exact test holds its level where the score test does not: 5 vs 5 at a 60% share, exactly.
+    n = 5
+    level = sum(stats.binom.pmf(xa, n, 0.6) * stats.binom.pmf(xb, n, 0.6)
+                for xa in range(n + 1) for xb in range(n + 1)
+                if perche.compare(perche.csat([5] * xa + [1] * (n - xa)),
+                                  perche.csat([5] * xb + [1] * (n - xb))).p_value < 0.05)
+    assert level <= 0.05
+
+
 def test_csat_of_4_ratings_50_percent_satisfied_has_wilson_ci_15_0_to_85_0():
     # Wilson (1927) for 2 of 4 at 95%: centre 0.5, half-width 1.96·sqrt(0.0625 + 0.96/64)/1.96 ≈ 0.3500
-    r = perche.csat([1, 2, 5, 4])
+    r = perche.csat([1, 2, 5, 4], method="wilson")
     assert r.score == 50.0
     assert (r.ci_low, r.ci_high) == pytest.approx((15.004, 84.996), abs=1e-3)
 
@@ -63,7 +112,7 @@ def test_csat_of_4_ratings_50_percent_satisfied_has_wilson_ci_15_0_to_85_0():
 def test_csat_top_k_boxes_on_a_1_to_10_scale(rng, top):
     s = rng.integers(1, 11, 300)
     k = int((s > 10 - top).sum())
-    r = perche.csat(s, scale=(1, 10), top=top)
+    r = perche.csat(s, scale=(1, 10), top=top, method="wilson")
     assert r.score == pytest.approx(100 * k / 300, **TIGHT)
     assert (r.ci_low, r.ci_high) == pytest.approx(wilson_percent(k, 300), **TIGHT)
 
@@ -83,7 +132,7 @@ def test_weighted_csat_uses_wilson_on_the_design_effective_n(rng):
     p = w[s >= 4].sum() / w.sum()
     y = (s >= 4).astype(float)
     n = p * (1 - p) / (400 / 399 * np.sum(w**2 * (y - p) ** 2) / w.sum() ** 2)  # σ²/V_lin (Woodruff 1971)
-    r = perche.csat(s, weights=w)
+    r = perche.csat(s, weights=w, method="wilson")
     assert r.n == 400 and r.n_eff == pytest.approx(kish_n_eff(w), **TIGHT)
     assert r.n_design == pytest.approx(n, **TIGHT)
     assert r.score == pytest.approx(100 * p, **TIGHT)
@@ -157,7 +206,7 @@ def test_ces_of_one_level_gets_no_zero_width_interval():
 def test_ces_agree_share_is_the_top_3_of_7_with_wilson(rng):
     s = rng.integers(1, 8, 200)
     k = int((s >= 5).sum())
-    r = perche.ces(s, aggregation="agree_share")
+    r = perche.ces(s, aggregation="agree_share", method="wilson")
     assert r.top == 3
     assert r.score == pytest.approx(100 * k / 200, **TIGHT)
     assert (r.ci_low, r.ci_high) == pytest.approx(wilson_percent(k, 200), **TIGHT)
@@ -278,9 +327,9 @@ def test_empty_ratings_give_none(fn):
 # --- comparisons and bootstrap -----------------------------------------------------------------------
 
 
-def test_compare_of_two_default_csat_results_is_the_n_minus_1_chi2_with_newcombes_interval(rng):
+def test_compare_of_two_wilson_csat_results_is_the_n_minus_1_chi2_with_newcombes_interval(rng):
     a, b = rng.integers(1, 6, 300), rng.integers(2, 6, 200)
-    c = perche.compare(perche.csat(a), perche.csat(b))
+    c = perche.compare(perche.csat(a, method="wilson"), perche.csat(b, method="wilson"))
     xa, xb = int((a >= 4).sum()), int((b >= 4).sum())
     chi2, _, _, _ = stats.chi2_contingency([[xa, 300 - xa], [xb, 200 - xb]], correction=False)
     chi2 *= 499 / 500  # the 'N − 1' χ² (E. Pearson 1947; Campbell 2007, Stat Med 26:3661)

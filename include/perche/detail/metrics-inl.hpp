@@ -457,6 +457,8 @@ inline std::string_view method_name(CiMethod m) {
       return "adjusted_wald";
     case CiMethod::wilson:
       return "wilson";
+    case CiMethod::wilson_cc:
+      return "wilson_cc";
     case CiMethod::t:
       return "t";
     case CiMethod::adjusted_t:
@@ -692,7 +694,8 @@ inline std::size_t RatingCounts::index(int level) const {
 
 inline std::optional<NpsResult> nps(const NpsCounts& counts, const NpsOptions& options) {
   detail::check_confidence("nps", options.confidence);
-  if (options.method == CiMethod::wilson || options.method == CiMethod::t || options.method == CiMethod::adjusted_t)
+  if (options.method == CiMethod::wilson || options.method == CiMethod::wilson_cc || options.method == CiMethod::t ||
+      options.method == CiMethod::adjusted_t)
     detail::fail("nps", "method " + std::string(detail::method_name(options.method)) +
                             " does not apply (expected wald, adjusted_wald or bootstrap)");
   if (options.method == CiMethod::bootstrap) detail::check_bootstrap("nps", options.bootstrap_samples);
@@ -888,17 +891,19 @@ inline std::optional<RatingResult> rating(const RatingCounts& counts_in, const R
     detail::fail(where, "top " + std::to_string(o.top) + " is outside [1, " + std::to_string(top_limit) + "] for a " +
                             std::to_string(levels) + "-level scale");
   const CiMethod method = o.method.value_or(o.aggregation == Aggregation::mean      ? CiMethod::adjusted_t
-                                            : o.aggregation == Aggregation::top_box ? CiMethod::wilson
+                                            : o.aggregation == Aggregation::top_box ? CiMethod::wilson_cc
                                                                                     : CiMethod::adjusted_wald);
-  const bool fits = method == CiMethod::wald || method == CiMethod::bootstrap ||
-                    ((method == CiMethod::t || method == CiMethod::adjusted_t) && o.aggregation == Aggregation::mean) ||
-                    (method == CiMethod::wilson && o.aggregation == Aggregation::top_box) ||
-                    (method == CiMethod::adjusted_wald && o.aggregation == Aggregation::net);
+  const bool fits =
+      method == CiMethod::wald || method == CiMethod::bootstrap ||
+      ((method == CiMethod::t || method == CiMethod::adjusted_t) && o.aggregation == Aggregation::mean) ||
+      ((method == CiMethod::wilson || method == CiMethod::wilson_cc) && o.aggregation == Aggregation::top_box) ||
+      (method == CiMethod::adjusted_wald && o.aggregation == Aggregation::net);
   if (!fits)
-    detail::fail(where,
-                 "method " + std::string(detail::method_name(method)) +
-                     " does not fit this aggregation (mean: adjusted_t, t, wald, bootstrap; top_box: wilson, wald, "
-                     "bootstrap; net: adjusted_wald, wald, bootstrap)");
+    detail::fail(
+        where,
+        "method " + std::string(detail::method_name(method)) +
+            " does not fit this aggregation (mean: adjusted_t, t, wald, bootstrap; top_box: wilson_cc, wilson, wald, "
+            "bootstrap; net: adjusted_wald, wald, bootstrap)");
   if (method == CiMethod::bootstrap) detail::check_bootstrap(where, o.bootstrap_samples);
 
   const RatingCounts counts = o.reversed ? counts_in.reversed() : counts_in;
@@ -1009,8 +1014,9 @@ inline std::optional<RatingResult> rating(const RatingCounts& counts_in, const R
     case Aggregation::top_box:
       r.score = 100.0 * r.top_share;
       r.se = 100.0 * std::sqrt(r.top_share * (1.0 - r.top_share) / r.n_design);
-      if (method == CiMethod::wilson) {
-        detail::wilson_interval(r.top_share, r.n_design, z, r.ci_low, r.ci_high);
+      if (method == CiMethod::wilson || method == CiMethod::wilson_cc) {
+        (method == CiMethod::wilson ? detail::wilson_interval : detail::wilson_cc_interval)(r.top_share, r.n_design, z,
+                                                                                            r.ci_low, r.ci_high);
         r.ci_low *= 100.0;
         r.ci_high *= 100.0;
       } else {
@@ -1093,12 +1099,28 @@ inline Comparison compare(const RatingResult& a, const RatingResult& b, double c
     }
   }
   detail::pooled_test(c, var_pool, na, nb, a.aggregation == Aggregation::mean ? 1.0 : 100.0);
+  if (a.aggregation == Aggregation::top_box) {
+    // Small unweighted groups: Boschloo's exact test instead (kExactTestBelow).
+    const auto count = [](const RatingResult& r, std::uint64_t& x) {
+      const double n = static_cast<double>(r.n), e = r.top_share * n;
+      x = static_cast<std::uint64_t>(std::llround(e));
+      return r.n_design == n && std::abs(e - static_cast<double>(x)) < 1e-6;
+    };
+    std::uint64_t xa = 0, xb = 0;
+    if (std::min(a.n, b.n) > 0 && static_cast<double>(std::min(a.n, b.n)) < kExactTestBelow && count(a, xa) &&
+        count(b, xb))
+      c.p_value = detail::boschloo_p(xa, a.n, xb, b.n);
+  }
   const double zc = detail::z_critical(confidence);
-  if (a.aggregation == Aggregation::top_box && a.method == CiMethod::wilson && b.method == CiMethod::wilson) {
+  const bool score_a = a.method == CiMethod::wilson || a.method == CiMethod::wilson_cc;
+  if (a.aggregation == Aggregation::top_box && score_a && b.method == a.method) {
+    // Newcombe's (1998) hybrid score interval of a difference from the two groups' intervals:
+    // method 10 from Wilson's, method 11 from the continuity-corrected ones.
     const double pa = a.top_share, pb = b.top_share;
     double la, ua, lb, ub;
-    detail::wilson_interval(pa, na, zc, la, ua);
-    detail::wilson_interval(pb, nb, zc, lb, ub);
+    const auto interval = a.method == CiMethod::wilson ? detail::wilson_interval : detail::wilson_cc_interval;
+    interval(pa, na, zc, la, ua);
+    interval(pb, nb, zc, lb, ub);
     const double d = pa - pb;
     c.ci_low = 100.0 * (d - std::sqrt((pa - la) * (pa - la) + (ub - pb) * (ub - pb)));
     c.ci_high = 100.0 * (d + std::sqrt((ua - pa) * (ua - pa) + (pb - lb) * (pb - lb)));
