@@ -392,21 +392,30 @@ def ces(df: DataFrame, score: str, weight: Optional[str] = None, nan_policy: str
 # --- driver analysis: the mergeable parts -----------------------------------------------------------
 
 
+SAMPLE_ROWS = 200_000  # drivers(sample=None): rows collected for the bootstrap and the regressions
+
+
 def drivers(df: DataFrame, score: str, labels: str, names: Optional[List[str]] = None, metric: str = "nps",
-            weight: Optional[str] = None, **options: Any) -> pd.DataFrame:
-    """The counting parts of perche's driver analysis on a Spark DataFrame: per driver the
-    mentions, their share of the responses with a comment, the score among the mentioners with its
-    interval, and the impact (score of all responses − score of those that do not mention the
-    driver), from counts merged across partitions. labels: a column holding, per response, the
+            weight: Optional[str] = None, *, sample: Optional[int] = None, **options: Any) -> pd.DataFrame:
+    """perche's driver analysis on a Spark DataFrame. labels: a column holding, per response, the
     array of driver names it mentions (classify()'s prediction), null when there is no comment.
     names: the drivers, in the order wanted (default: the sorted names seen). options: the metric's.
 
-    Mentions, shares and scores equal perche's analysis (analyze_drivers) to the last digit for
-    unweighted responses; the impact to rounding (it is a difference of two scores here, a
-    difference of sums there). What does not merge, the bootstrap interval of the impact and the
-    key-driver regressions, is not computed: run perche.analyze on a sample collected to the
-    driver for those. Returns a pandas DataFrame (one row per driver) whose attrs hold n, n_text
-    and the overall score."""
+    The counting parts come from counts merged across partitions, over every row: per driver the
+    mentions, their share of the responses with a comment, the score among the mentioners with its
+    interval, and the impact (score of all responses − score of those that do not mention the
+    driver). They equal perche's analysis (analyze_drivers) to the last digit for unweighted
+    responses; the impact to rounding (a difference of two scores here, of sums there).
+
+    What does not merge, the impact's bootstrap interval (impact_ci_low/high, impact_significant,
+    few_mentions) and the key-driver regressions (odds ratios or_negative/or_positive with their
+    intervals, Shapley importance), is computed by analyze_drivers on a simple random sample of
+    `sample` rows (None: SAMPLE_ROWS = 200,000; Spark's Bernoulli sampling with the analysis's
+    seed, so about that many), collected to the driver; all rows when the frame has no more. The
+    sample's size is attrs["sample_n"]; with every row it is the single-process analysis. Returns a
+    pandas DataFrame (one row per driver) whose attrs hold n, n_text, the overall score, sample_n
+    and the two key-driver models (attrs["key_driver"]: outcome, n, events, pseudo_r2,
+    converged)."""
     import pandas as pd
     from pyspark.sql.types import ArrayType, DoubleType, LongType, StringType, StructField, StructType
 
@@ -454,7 +463,72 @@ def drivers(df: DataFrame, score: str, labels: str, names: Optional[List[str]] =
     frame = pd.DataFrame(out, columns=["driver", "mentions", "share", "score", "score_ci_low", "score_ci_high",
                                        "impact"])
     frame.attrs.update(n=int(all_.n), n_text=int(text.n), score=None if overall is None else overall.score)
+    _sampled_drivers(df, frame, score, labels, weight, list(names), metric, o, int(all_.n), sample)
     return frame
+
+
+def _sampled_drivers(df, frame, score, labels, weight, names, metric, o, n, sample) -> None:
+    """The bootstrap intervals and regressions of drivers(), on a sample collected to the driver."""
+    import numpy as np
+
+    if sample is not None and (isinstance(sample, bool) or not isinstance(sample, int) or sample < 1):
+        raise ValueError(f"drivers: sample {sample!r} is not a positive number of rows")
+    a = _core.DriverAnalysisOptions()
+    a.metric = getattr(_core.Metric, metric)
+    if metric == "nps":
+        a.nps = o
+    else:
+        a.rating = o
+    a.confidence = o.confidence
+    want = SAMPLE_ROWS if sample is None else sample
+    cols = [c for c in (score, labels, weight) if c is not None]
+    part = df.select(*cols)
+    if n > want:
+        part = part.sample(withReplacement=False, fraction=want / n, seed=int(a.seed) % (1 << 63))
+    rows = part.collect()
+    if not rows:
+        frame.attrs.update(sample_n=0, key_driver=None)
+        return
+    index = {d: j for j, d in enumerate(names)}
+    Y = np.zeros((len(rows), len(names)), dtype=np.uint8)
+    has_text = np.zeros(len(rows), dtype=np.uint8)
+    for i, r in enumerate(rows):
+        got = r[labels]
+        if got is None:
+            continue
+        has_text[i] = 1
+        for d in got:
+            if d in index:
+                Y[i, index[d]] = 1
+    scores = np.array([np.nan if r[score] is None else r[score] for r in rows], dtype=np.float64)
+    keep = ~np.isnan(scores)  # the counts above skip rows without a score alike
+    w = np.array([r[weight] for r in rows], dtype=np.float64)[keep] if weight is not None else np.empty(0)
+    res = _core.analyze_drivers(scores[keep], Y[keep], names, has_text[keep], w, a)
+    by_name = {d.driver: d for d in res.drivers}
+
+    def odds(d, side, what):
+        r = getattr(d, side) if d is not None else None
+        return None if r is None else getattr(r, what)
+
+    for col, get in (("impact_ci_low", lambda d: d.impact_ci_low), ("impact_ci_high", lambda d: d.impact_ci_high),
+                     ("impact_significant", lambda d: d.impact_significant),
+                     ("few_mentions", lambda d: d.few_mentions),
+                     ("or_negative", lambda d: odds(d, "negative", "odds_ratio")),
+                     ("or_negative_ci_low", lambda d: odds(d, "negative", "ci_low")),
+                     ("or_negative_ci_high", lambda d: odds(d, "negative", "ci_high")),
+                     ("or_positive", lambda d: odds(d, "positive", "odds_ratio")),
+                     ("or_positive_ci_low", lambda d: odds(d, "positive", "ci_low")),
+                     ("or_positive_ci_high", lambda d: odds(d, "positive", "ci_high")),
+                     ("importance_negative", lambda d: d.importance_negative),
+                     ("importance_positive", lambda d: d.importance_positive)):
+        frame[col] = [None if by_name.get(d) is None else get(by_name[d]) for d in frame["driver"]]
+
+    def model(m):
+        return None if m is None else {"outcome": m.outcome, "n": int(m.n), "events": int(m.events),
+                                       "pseudo_r2": m.pseudo_r2, "converged": bool(m.converged)}
+
+    frame.attrs.update(sample_n=int(keep.sum()), key_driver={"negative": model(res.negative),
+                                                             "positive": model(res.positive)})
 
 
 class _PartitionDrivers:

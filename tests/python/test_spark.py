@@ -185,6 +185,21 @@ def test_driver_counts_equal_the_single_process_analysis(spark, model, frame):
         assert (g.driver, g.mentions, g.share) == (w.driver, w.mentions, w.share)
         assert (g.score, g.score_ci_low, g.score_ci_high) == (w.score, w.score_ci_low, w.score_ci_high)
         assert g.impact == pytest.approx(w.impact, abs=1e-9)
+        # Fewer rows than the sample: the bootstrap and the regressions run on every row, as here.
+        assert (g.impact_ci_low, g.impact_ci_high, g.impact_significant, g.few_mentions) == \
+            (w.impact_ci_low, w.impact_ci_high, w.impact_significant, w.few_mentions)
+        assert (g.or_negative, g.or_negative_ci_low, g.or_positive_ci_high) == \
+            (w.negative.odds_ratio, w.negative.ci_low, w.positive.ci_high)
+        assert (g.importance_negative, g.importance_positive) == (w.importance_negative, w.importance_positive)
+    assert got.attrs["sample_n"] == want.n
+    assert got.attrs["key_driver"]["negative"]["pseudo_r2"] == want.negative.pseudo_r2
+    # A sample of about 200 rows: the counts still come from every row; the intervals from the sample.
+    part = ps.drivers(labelled, "nps", "prediction", sample=200)
+    assert 150 <= part.attrs["sample_n"] <= 250 < want.n
+    assert list(part["mentions"]) == list(got["mentions"])
+    assert part["impact_ci_low"].notna().any()
+    with pytest.raises(ValueError, match="sample 0 is not a positive number of rows"):
+        ps.drivers(labelled, "nps", "prediction", sample=0)
     labelled.unpersist()
 
 
