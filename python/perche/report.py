@@ -1079,6 +1079,31 @@ def _overlap(a: tuple, b: tuple) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
+def _crosses(seg: tuple, box: tuple) -> bool:
+    """Whether the segment (x0, y0, x1, y1) passes through the box's interior (Liang–Barsky clipping)."""
+    x0, y0, x1, y1 = seg
+    dx, dy = x1 - x0, y1 - y0
+    t0, t1 = 0.0, 1.0
+    for p, q in ((-dx, x0 - box[0]), (dx, box[2] - x0), (-dy, y0 - box[1]), (dy, box[3] - y0)):
+        if p == 0:
+            if q <= 0:
+                return False
+        else:
+            t = q / p
+            if p < 0:
+                t0 = max(t0, t)
+            else:
+                t1 = min(t1, t)
+    return t1 - t0 > 1e-6
+
+
+def _leader(cx: float, cy: float, r: float, box: tuple) -> tuple:
+    """The leader line from the edge of the point to the nearest point of its label's box."""
+    bx, by = min(max(cx, box[0]), box[2]), min(max(cy, box[1]), box[3])
+    dist = math.hypot(bx - cx, by - cy) or 1.0
+    return (cx + r * (bx - cx) / dist, cy + r * (by - cy) / dist, bx, by)
+
+
 def _place_labels(points: list, fixed: list, area: tuple) -> list:
     """Greedy label placement: points are (cx, cy, r, text) in priority order; each label takes the
     first candidate position (rings of growing distance around its point: right, left, above,
@@ -1087,19 +1112,28 @@ def _place_labels(points: list, fixed: list, area: tuple) -> list:
     per point, far when the label sits away from its point (a leader line then joins them)."""
     obstacles = list(fixed) + [(cx - r - 2, cy - r - 2, cx + r + 2, cy + r + 2) for cx, cy, r, _ in points]
     placed: list = []
+    leaders: list = []  # a leader line crossing a label, or a label over a leader line, costs as an overlap
     out = []
     for cx, cy, r, text in points:
         best, best_cost = None, math.inf
-        for k, dist in enumerate((r + 4, r + 16, r + 30, r + 48, r + 72, r + 100)):
+        for k, dist in enumerate((r + 4, r + 16, r + 30, r + 48, r + 72, r + 100, r + 135, r + 175, r + 220)):
             d2 = dist * 0.75
             for dx, dy, anchor in ((dist, 4, "start"), (-dist, 4, "end"), (0, -dist + 2, "middle"),
                                    (0, dist + 10, "middle"), (d2, -d2, "start"), (d2, d2 + 8, "start"),
-                                   (-d2, -d2, "end"), (-d2, d2 + 8, "end")):
+                                   (-d2, -d2, "end"), (-d2, d2 + 8, "end"), (r + 4, -dist, "start"),
+                                   (-r - 4, -dist, "end"), (r + 4, dist + 8, "start"), (-r - 4, dist + 8, "end")):
                 lx, ly = cx + dx, cy + dy
                 box = _text_box(lx, ly, anchor, text)
                 outside = max(0.0, area[0] - box[0]) + max(0.0, box[2] - area[2]) \
                     + max(0.0, area[1] - box[1]) + max(0.0, box[3] - area[3])
-                cost = sum(_overlap(box, o) for o in obstacles + placed) + 1000.0 * outside
+                # An overlap costs most (labels must stay readable), then leaving the plot, then a
+                # leader line through a label, then the distance.
+                areas = [a for a in (_overlap(box, o) for o in obstacles + placed) if a > 0]
+                cost = 10_000.0 * len(areas) + sum(areas) + 1000.0 * outside
+                cost += 200.0 * sum(_crosses(seg, box) for seg in leaders)
+                if k > 0:
+                    seg = _leader(cx, cy, r, box)
+                    cost += 200.0 * sum(_crosses(seg, o) for o in placed + list(fixed))
                 if cost == 0.0:
                     best, best_cost = (lx, ly, anchor, box, k > 0), 0.0
                     break
@@ -1108,6 +1142,8 @@ def _place_labels(points: list, fixed: list, area: tuple) -> list:
             if best_cost == 0.0:
                 break
         placed.append(best[3])
+        if best[4]:
+            leaders.append(_leader(cx, cy, r, best[3]))
         out.append(best)
     return out
 
@@ -1175,9 +1211,8 @@ def _matrix_svg(drivers: list, threshold: Optional[float], metric: str, L: dict)
         label = _s(d.get("label"))
         tip = f"{label}: {_pct(share)}, {_impact(impact, metric)}" + (f" — {L['not_significant']}" if ns else "")
         if far:  # a leader line from the point's edge to the nearest point of its label's box
-            bx, by = min(max(cx, box[0]), box[2]), min(max(cy, box[1]), box[3])
-            dist = math.hypot(bx - cx, by - cy) or 1.0
-            parts.append(f'<line class="leader" x1="{cx + 7 * (bx - cx) / dist:.1f}" y1="{cy + 7 * (by - cy) / dist:.1f}" '
+            ax, ay, bx, by = _leader(cx, cy, 7.0, box)
+            parts.append(f'<line class="leader" data-driver="{_e(d.get("driver"))}" x1="{ax:.1f}" y1="{ay:.1f}" '
                          f'x2="{bx:.1f}" y2="{by:.1f}" stroke="{_AXIS}" stroke-width="0.8"/>')
         parts.append(f'<circle class="{"point ns" if ns else "point"}" data-driver="{_e(d.get("driver"))}" '
                      f'cx="{cx:.1f}" cy="{cy:.1f}" r="7" fill="{color}"><title>{_e(tip)}</title></circle>'

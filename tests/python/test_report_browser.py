@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 import pytest
 
 import perche
-from perche import cli
+from perche import cli, report as report_module
 from perche.report import format_score, render_html
 from test_report_security import (PWNED, SAMPLE, FILE_NAME, assert_inert, hostile_codebook, hostile_csv, hostile_dict,
                                   hostile_labels_frame, hostile_model, report_title)
@@ -220,6 +220,11 @@ const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r
 const svg = document.getElementById('priority-matrix');
 return {svg: box(svg),
         labels: [...svg.querySelectorAll('text.mlabel')].map(e => [e.dataset.driver, box(e)]),
+        // In the chart's own units: the labels' boxes and the leader lines.
+        user_labels: [...svg.querySelectorAll('text.mlabel')].map(e => { const b = e.getBBox();
+          return [e.dataset.driver, [b.x, b.y, b.x + b.width, b.y + b.height]]; }),
+        leaders: [...svg.querySelectorAll('line.leader')].map(e => [e.dataset.driver,
+          ['x1', 'y1', 'x2', 'y2'].map(a => parseFloat(e.getAttribute(a)))]),
         points: [...svg.querySelectorAll('circle.point')].map(e => [e.dataset.driver, box(e)]),
         corners: [...svg.querySelectorAll('text.q')].map(box)};
 """
@@ -255,6 +260,14 @@ def test_the_matrix_labels_overlap_neither_each_other_nor_the_points_after_layou
             assert not _intersect(ba, bc), (a, ba, bc)
         s = boxes["svg"]
         assert s[0] <= ba[0] and ba[2] <= s[2] and s[1] <= ba[1] and ba[3] <= s[3], (a, ba, s)
+    # A leader line joins a moved label to its point without running through another label (a
+    # preference, not a rule, of the placement: in the crowded case it may have to).
+    for driver, seg in boxes["leaders"] if case == "sample" else ():
+        for other, bb in boxes["user_labels"]:
+            if other != driver:
+                assert not report_module._crosses(tuple(seg), tuple(bb)), (driver, other, seg, bb)
+    if case == "crowded":
+        assert len(boxes["leaders"]) >= 5  # the placement did move labels away from their points
 
 
 def test_verbatim_sections_are_laid_out_in_the_order_of_impact(report, tmp_path):
