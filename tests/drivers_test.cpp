@@ -222,6 +222,17 @@ TEST_CASE("analyze_drivers: drivers without mentions are reported; separated one
   }
   CHECK(noted);
   CHECK(unadjusted);
+  // The same notes as fields, in the same order, for a report to word in its own language.
+  REQUIRE(a.note_fields.size() == a.notes.size());
+  bool no_mentions = false, left_out = false;
+  for (std::size_t i = 0; i < a.notes.size(); ++i) {
+    const auto& n = a.note_fields[i];
+    CHECK(n.message == a.notes[i]);
+    no_mentions = no_mentions || (n.reason == "no_mentions" && n.driver == "consegna" && n.outcome.empty());
+    left_out = left_out || (n.reason == "left_out_every_outcome" && n.driver == "attesa" && n.outcome == "detractor");
+  }
+  CHECK(no_mentions);
+  CHECK(left_out);
   // Firth (the default): attesa keeps a finite odds ratio, and the model converges.
   const auto f = perche::analyze_drivers(kScores, m, three);
   REQUIRE(f.drivers[0].negative);
@@ -243,6 +254,12 @@ TEST_CASE("analyze_drivers: a driver under min_mentions shows its impact without
   bool noted = false;
   for (const auto& n : a.notes) noted = noted || n.find("attesa: 3 mentions, fewer than 20") != std::string::npos;
   CHECK(noted);
+  using Figures = std::vector<std::pair<std::string, std::uint64_t>>;
+  bool fields = false;
+  for (const auto& n : a.note_fields)
+    fields = fields || (n.reason == "few_mentions" && n.driver == "attesa" &&
+                        n.figures == Figures{{"mentions", 3}, {"min_mentions", 20}});
+  CHECK(fields);
 }
 
 TEST_CASE("analyze_drivers: bad input names the index and the value") {

@@ -356,6 +356,9 @@ TEST_CASE("problems are all counted, and only the first max_problems are kept") 
   CHECK(a.source.problems[0].line == 2);
   CHECK(a.source.bad_rows == 1);
   CHECK(a.notes.back().message.find("5001 problems in the input; the first 10 are listed") != std::string::npos);
+  using Figures = std::vector<std::pair<std::string, std::uint64_t>>;
+  CHECK(a.notes.back().code == "problems");
+  CHECK(a.notes.back().figures == Figures{{"problems", 5001}, {"listed", 10}});
 }
 
 TEST_CASE("quoted comments are masked by default, highlights follow the masked text, and mask=false quotes them") {
@@ -370,7 +373,9 @@ TEST_CASE("quoted comments are masked by default, highlights follow the masked t
   auto a = analyze_survey(t, o);
   REQUIRE(a.verbatims.size() == 2);
   bool noted = false;
-  for (const auto& n : a.notes) noted = noted || n.message.find("masked (3 in 2 comments") != std::string::npos;
+  for (const auto& n : a.notes)
+    noted = noted || (n.message.find("masked (3 in 2 comments") != std::string::npos &&
+                      n.figures == std::vector<std::pair<std::string, std::uint64_t>>{{"spans", 3}, {"comments", 2}});
   CHECK(noted);
   for (const auto& v : a.verbatims) {
     CHECK(v.text.find("347") == std::string::npos);

@@ -16,6 +16,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "perche/classify.hpp"
@@ -120,16 +121,34 @@ struct KeyDriverModel {
   std::optional<OddsRatio> intercept;  ///< odds of the outcome with no driver mentioned
 };
 
+/// A note of analyze_drivers() as fields, for a report to word in its own language with the
+/// driver's display name (`message` is the same note in plain English).
+struct DriverNote {
+  /// What happened: "no_mentions", "all_mention" (every response mentions the driver),
+  /// "few_mentions", "bootstrap_undefined" (replicates with no response without the driver),
+  /// "left_out_every_response", "left_out_no_outcome", "left_out_every_outcome" (a driver left out
+  /// of a key-driver model), "not_fitted_every", "not_fitted_none" (a model not fitted: every or no
+  /// response with a comment has the outcome), "not_converged", "no_importance", "no_text".
+  std::string reason;
+  std::string driver;   ///< the driver's name; empty for a note about a model or the data
+  std::string outcome;  ///< the key-driver model's outcome ("detractor", …); empty otherwise
+  /// Named counts: "mentions" and "min_mentions" (few_mentions), "replicates" (bootstrap_undefined),
+  /// "drivers" and "max_drivers" (no_importance).
+  std::vector<std::pair<std::string, std::uint64_t>> figures;
+  std::string message;  ///< the note in plain English, as in DriverAnalysis::notes
+};
+
 /// Result of analyze_drivers().
 struct DriverAnalysis {
   std::vector<DriverImpact> drivers;  ///< in the order of the names given
   KeyDriverModel negative;
   KeyDriverModel positive;
   double share_threshold = 0.0;
-  std::uint64_t n = 0;             ///< responses with a score
-  std::uint64_t n_text = 0;        ///< of which with a comment
-  double score = 0.0;              ///< the score of all responses
-  std::vector<std::string> notes;  ///< what was left out and why, in plain words
+  std::uint64_t n = 0;                  ///< responses with a score
+  std::uint64_t n_text = 0;             ///< of which with a comment
+  double score = 0.0;                   ///< the score of all responses
+  std::vector<std::string> notes;       ///< what was left out and why, in plain words
+  std::vector<DriverNote> note_fields;  ///< the same notes as fields, in the same order
 };
 
 /// Per-driver mentions, share, score among mentioners, impact with bootstrap CI, key-driver odds

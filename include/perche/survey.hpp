@@ -275,11 +275,17 @@ struct OtherMetric {
 
 /// A note of the result: what was left out and why, or a warning, in plain words (English), with a
 /// stable code a program can test ("out_of_domain", "default_model", "masked", "drivers",
-/// "problems", "other_metric", "no_drivers"); the HTML and text reports word the coded ones in
-/// the report's language.
+/// "problems", "other_metric", "no_drivers") and the fields the HTML and text reports word it
+/// from in the report's language, with the driver's display name (docs/schema.md, notes).
 struct SurveyNote {
   std::string code;
   std::string message;
+  /// A finer code: a "drivers" note's DriverNote::reason; "labels" or "labeller" for "no_drivers";
+  /// "ambiguous_column" for "other_metric"; empty for the others.
+  std::string reason;
+  std::string driver;                                          ///< the driver's code; empty: none
+  std::vector<std::pair<std::string, std::string>> words;      ///< named words: "outcome", "metric"
+  std::vector<std::pair<std::string, std::uint64_t>> figures;  ///< named counts (docs/schema.md)
 };
 
 /// The domain guard's thresholds (docs/schema.md, model.coverage). Chosen by measurement with the

@@ -3,7 +3,7 @@
 
     perche analyze [FILE] [--score COL] [--text COL] [--metric nps|csat|ces] [--date COL] [--by COL]...
                    [--model PATH | --codebook [PATH] | --labels COL | --no-drivers] [--html OUT] [--json OUT]
-                   [--lang it|en]
+                   [--pdf OUT] [--lang it|en]
     perche report [FILE] ...          (= analyze --no-drivers: metrics only)
     perche train FILE --text COL (--labels COL... | --codebook [PATH]) [--positive COL --negative COL] --out MODEL
                  [--eval-folds N]
@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _core
-from .survey import SAMPLE, atomic_write, check_writable
+from .survey import SAMPLE, atomic_write, check_writable, chromium_path
 from .report import _t  # data as terminal text: no escape sequence or bidi override reaches the terminal
 
 _LIMIT = 20  # problems listed on stderr before "… and N more"
@@ -115,9 +115,11 @@ def analyze_command(args) -> int:
     from .survey import analyze
 
     drivers = args.command == "analyze" and not args.no_drivers
-    for target in (args.json, args.html):
+    for target in (args.json, args.html, args.pdf):
         if target:
             check_writable(target)
+    if args.pdf:
+        chromium_path()  # before the analysis: a missing browser is one line, not minutes of work lost
     _step(f"analysing {_input_name(args.file)}")
     result = analyze(args.file, score=args.score, text=args.text, metric=args.metric, date=args.date, by=args.by,
                      model=getattr(args, "model", None), codebook=getattr(args, "codebook", None),
@@ -137,6 +139,10 @@ def analyze_command(args) -> int:
         _step(f"writing {args.html}")
         result.to_html(args.html, lang=args.lang)
         print(f"HTML: {_t(args.html)}")
+    if args.pdf:
+        _step(f"printing {args.pdf}")
+        result.to_pdf(args.pdf, lang=args.lang)
+        print(f"PDF: {_t(args.pdf)}")
     return 0
 
 
@@ -580,6 +586,7 @@ def _parser() -> argparse.ArgumentParser:
                        help=f"segment column (repeatable; default: those of {', '.join(d.SEGMENT_COLUMNS)} present)")
         p.add_argument("--html", help="write the visual report (self-contained HTML) to this file")
         p.add_argument("--json", help="write every figure to this JSON file (schema 3, docs/schema.md)")
+        p.add_argument("--pdf", help="print the report to this PDF file (A4) with headless Chromium")
         p.add_argument("--lang", choices=["it", "en"], help=f"report language (default {d.lang})")
         p.add_argument("--no-progress", dest="progress", action="store_false", help="no status line on stderr")
         feel = p.add_mutually_exclusive_group()

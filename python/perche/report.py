@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Renderings of a perche.analyze() result: an aligned terminal summary and a self-contained
-HTML report (inline CSS and SVG, no script, no network). Both read only the result dict
-(Analysis.data), so a JSON written yesterday renders the same today. Italian by default,
-English with lang="en".
+"""Renderings of a perche.analyze() result: an aligned terminal summary, a self-contained HTML
+report (inline CSS and SVG, no script, no network, a print style sheet for A4) and the same
+report as a notebook fragment whose CSS is scoped to its own container. All read only the result
+dict (Analysis.data), so a JSON written yesterday renders the same today. Italian by default,
+words and numbers alike (decimal comma, thousands point, "< 0,001"), English with lang="en".
+Drivers, and the customers' words about them, come in the order of their impact.
 
 Every value of the dict is data, and data may be hostile (a JSON file anyone can edit; column
 names, segment values, comments, driver names and codebook labels typed by anyone): a number is
@@ -15,24 +17,27 @@ summary replaces control characters of the data (terminal escapes, bidi override
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import html
 import math
 import numbers
 import re
 import textwrap
-from typing import Any, NamedTuple, Optional
+import uuid
+from typing import Any, Iterator, NamedTuple, Optional
 
 _L = {
     "it": {
         "title": "Perché? Analisi dei driver", "title_metrics": "Perché? Metriche", "rows": "righe usate", "of": "su", "bad": "righe scartate", "missing": "mancanti o non validi",
         "score_of": "{m}", "ci": "IC {c:.0%}", "trend": "Andamento per periodo", "period": "periodo",
-        "drop": "calo significativo", "mk": "Mann–Kendall: pendenza di Sen {s:+.2f} per periodo, p = {p:.4f} → {v}",
+        "drop": "calo significativo", "mk": "Mann–Kendall: pendenza di Sen {s} per periodo, p {p} → {v}",
         "declining": "calo significativo", "increasing": "crescita significativa", "flat": "nessun trend significativo",
         "drivers": "Driver: cosa muove il punteggio", "driver": "driver", "mentions": "menzioni", "share": "quota",
         "score_m": "punteggio tra chi lo cita", "impact": "impatto", "or_neg": "OR {neg}", "quadrant": "quadrante",
         "impact_title": "Impatto sul punteggio ({m}, punti)", "matrix": "Matrice delle priorità",
         "fix": "Priorità", "strength": "Punti di forza", "monitor": "Da monitorare", "minor": "Secondari",
-        "keydriver": "Key-driver analysis (regressione logistica)", "or_pos": "OR {pos}",
+        "keydriver": "Fattori chiave di detrattori e promotori (regressione logistica)", "or_pos": "OR {pos}",
         "segments": "Segmenti", "segment": "segmento", "vs_rest": "vs resto", "p_holm": "p Holm",
         "over": "Driver sovra- o sotto-rappresentati nei segmenti (BH)", "share_trend": "Quota dei driver nel tempo",
         "verbatims": "Le parole dei clienti", "notes": "Note", "method": "Metodo",
@@ -77,11 +82,52 @@ _L = {
         "guard_overlap": "{a}{p} delle loro parole è nel suo vocabolario (soglia {t})",
         "guard_driver": "{a}{p} ha ricevuto almeno un driver",
         "guard_codebook": "solo {a}{p} corrisponde ad almeno un tema (soglia {t})",
+        "defs": {"nps": "NPS = % di promotori (voti 9–10) − % di detrattori (voti 0–6), da −100 a +100",
+                 "csat": "CSAT % = quota di risposte {a}–{b} su una scala {lo}–{hi}",
+                 "ces": "CES = media delle risposte su una scala {lo}–{hi}"},
+        "from_top": {"nps": "lamentela di un promotore", "csat": "lamentela di un cliente soddisfatto"},
+        "from_bottom": {"nps": "apprezzamento di un detrattore", "csat": "apprezzamento di un cliente insoddisfatto"},
+        "vscore": "voto {s}/{hi}", "axis_impact": "impatto sul punteggio ({m}, punti)",
+        "ns_short": "n.s.", "ns_legend": "n.s. = non significativo (l'intervallo include lo zero)",
+        "trend_alt": "{m} per periodo, {n} periodi da {a} ({sa}) a {b} ({sb}); minimo {lo}, massimo {hi}",
+        "impact_alt": "Impatto di ogni driver sul {m}, dal più negativo: {items}",
+        "matrix_alt": "Matrice delle priorità, quota dei commenti × impatto: {items}",
+        "axis_share": "quota dei commenti (%)", "latest": " (ultimi {n})",
+        "more_quotes": "Altri {n} commenti citati sono nel JSON.",
+        "more_segments": "Altri {n} segmenti, né significativi né tra i più grandi, sono nel JSON.",
+        "note_text": {
+            "default_model": ("driver dal modello predefinito di perche, addestrato sul sondaggio di esempio: per dati "
+                              "reali addestra un modello sui tuoi commenti etichettati (perche train)"),
+            "masked": ("dati personali mascherati nei commenti citati ({spans} in {comments} commenti: telefoni, "
+                       "e-mail, codici fiscali, IBAN, carte, nomi…); --no-mask li cita come scritti"),
+            "problems": "{problems} problemi nell'input; sono elencati i primi {listed}",
+            "other_metric": "più colonne potrebbero essere il {metric}: non è riportato (indica quale con --score)",
+            "no_drivers_labels": "nessun driver nella colonna delle etichette: nessuna analisi dei driver",
+            "no_drivers": "nessun driver trovato: nessuna analisi dei driver",
+            "no_mentions": "«{label}» non è mai citato: né punteggio né impatto",
+            "all_mention": "«{label}» è citato da ogni risposta: l'impatto non è definito",
+            "few_mentions": ("«{label}»: {mentions} menzioni, meno di {min_mentions} (poche menzioni): impatto senza "
+                             "intervallo, non testato"),
+            "bootstrap_undefined": ("«{label}»: {replicates} repliche bootstrap senza risposte che non lo citano, "
+                                    "escluse"),
+            "left_out_every_response": ("«{label}» escluso dal modello dei {outcome}: lo cita ogni risposta; gli odds "
+                                        "ratio degli altri driver non ne tengono conto"),
+            "left_out_no_outcome": ("«{label}» escluso dal modello dei {outcome}: nessuno di chi lo cita è tra i "
+                                    "{outcome}; gli odds ratio degli altri driver non ne tengono conto"),
+            "left_out_every_outcome": ("«{label}» escluso dal modello dei {outcome}: tutti quelli che lo citano sono "
+                                       "{outcome}; gli odds ratio degli altri driver non ne tengono conto"),
+            "not_fitted_every": "modello dei {outcome} non stimato: ogni risposta con un commento è tra i {outcome}",
+            "not_fitted_none": "modello dei {outcome} non stimato: nessuna risposta con un commento è tra i {outcome}",
+            "not_converged": "il modello dei {outcome} non converge (dati quasi separati): odds ratio omessi",
+            "no_importance": ("il modello dei {outcome} ha {drivers} driver, più di {max_drivers}: nessuna importanza "
+                              "di Shapley"),
+            "no_text": "nessuna risposta ha un commento: né quote né modelli dei driver",
+        },
     },
     "en": {
         "title": "Why? Driver analysis", "title_metrics": "Why? Metrics", "rows": "rows used", "of": "of", "bad": "bad rows", "missing": "missing or invalid",
         "score_of": "{m}", "ci": "{c:.0%} CI", "trend": "Trend by period", "period": "period",
-        "drop": "significant drop", "mk": "Mann–Kendall: Sen slope {s:+.2f} per period, p = {p:.4f} → {v}",
+        "drop": "significant drop", "mk": "Mann–Kendall: Sen slope {s} per period, p {p} → {v}",
         "declining": "significant decline", "increasing": "significant increase", "flat": "no significant trend",
         "drivers": "Drivers: what moves the score", "driver": "driver", "mentions": "mentions", "share": "share",
         "score_m": "score among mentioners", "impact": "impact", "or_neg": "OR {neg}", "quadrant": "quadrant",
@@ -131,10 +177,57 @@ _L = {
         "guard_overlap": "{p} of their words are in its vocabulary (threshold {t})",
         "guard_driver": "{p} were given a driver",
         "guard_codebook": "only {p} match any of its themes (threshold {t})",
+        "defs": {"nps": "NPS = % promoters (scores 9–10) − % detractors (scores 0–6), from −100 to +100",
+                 "csat": "CSAT % = share of {a}–{b} answers on a {lo}–{hi} scale",
+                 "ces": "CES = mean answer on a {lo}–{hi} scale"},
+        "from_top": {"nps": "complaint from a promoter", "csat": "complaint from a satisfied customer"},
+        "from_bottom": {"nps": "praise from a detractor", "csat": "praise from a dissatisfied customer"},
+        "vscore": "score {s}/{hi}", "axis_impact": "impact on the score ({m}, points)",
+        "ns_short": "n.s.", "ns_legend": "n.s. = not significant (the interval includes zero)",
+        "trend_alt": "{m} by period, {n} periods from {a} ({sa}) to {b} ({sb}); lowest {lo}, highest {hi}",
+        "impact_alt": "Impact of each driver on the {m}, most negative first: {items}",
+        "matrix_alt": "Priority matrix, share of comments × impact: {items}",
+        "axis_share": "share of comments (%)", "latest": " (latest {n})",
+        "more_quotes": "{n} more quoted comments are in the JSON.",
+        "more_segments": "{n} more segments, neither significant nor among the largest, are in the JSON.",
+        "note_text": {
+            "default_model": ("drivers from perche's default model, trained on the synthetic sample survey: train your "
+                              "own on labelled comments (perche train) for real data"),
+            "masked": ("personal data in the quoted comments is masked ({spans} in {comments} comments: phones, "
+                       "e-mails, codici fiscali, IBANs, cards, names...); --no-mask quotes them as written"),
+            "problems": "{problems} problems in the input; the first {listed} are listed",
+            "other_metric": "several columns could be the {metric}: it is not reported (name one with --score)",
+            "no_drivers_labels": "no driver is named in the labels column: no driver analysis",
+            "no_drivers": "no driver is named by the labeller: no driver analysis",
+            "no_mentions": "“{label}” has no mentions: no score or impact",
+            "all_mention": "“{label}” is mentioned by every response: impact is undefined",
+            "few_mentions": ("“{label}”: {mentions} mentions, fewer than {min_mentions} (few mentions): impact shown "
+                             "without an interval, not tested"),
+            "bootstrap_undefined": "“{label}”: {replicates} bootstrap replicates had no response without it and were left out",
+            "left_out_every_response": ("“{label}” left out of the {outcome} model: every response mentions it; the "
+                                        "other drivers' odds ratios are not adjusted for it"),
+            "left_out_no_outcome": ("“{label}” left out of the {outcome} model: none of its mentioners is among the "
+                                    "{outcome}; the other drivers' odds ratios are not adjusted for it"),
+            "left_out_every_outcome": ("“{label}” left out of the {outcome} model: all its mentioners are {outcome}; "
+                                       "the other drivers' odds ratios are not adjusted for it"),
+            "not_fitted_every": "the {outcome} model was not fitted: every response with a comment is among the {outcome}",
+            "not_fitted_none": "the {outcome} model was not fitted: no response with a comment is among the {outcome}",
+            "not_converged": "the {outcome} model did not converge (quasi-separated data); its odds ratios are omitted",
+            "no_importance": "the {outcome} model has {drivers} drivers, more than {max_drivers}: no Shapley importance",
+            "no_text": "no response has a comment: no shares or key-driver models",
+        },
     },
 }
 
 _METRIC = {"nps": "NPS", "csat": "CSAT %", "ces": "CES"}
+# Bounds that keep the HTML report of any survey readable and small (under 300 KB for a million
+# responses with many drivers, periods and segments: tests/python/test_report_story.py); the JSON
+# holds everything.
+_QUOTE_CHARS = 400  # a quoted comment's code points shown (the JSON keeps up to 2,000)
+_QUOTES = 120  # quotes in the page: each driver shows max(2, _QUOTES / drivers), pain points and delights alike
+_SEGMENT_ROWS = 25  # segments shown per column: the significant ones, then the largest
+_PERIOD_POINTS = 60  # beyond this many periods the trend draws its line without a point per period
+_PERIOD_ROWS = 24  # periods of the negative-sentiment table: the latest
 # Schema 3 made each note an object {code, message} and added model.coverage; a schema-2 document
 # (notes as strings) still renders.
 _SCHEMAS = (2, 3)
@@ -166,9 +259,9 @@ def _i(v: Any) -> Optional[int]:
 
 
 def _n(v: Any) -> str:
-    """A count as printed: digits or —."""
+    """A count as printed: digits grouped by thousands in the report's format, or —."""
     x = _i(v)
-    return "—" if x is None else str(x)
+    return "—" if x is None else _num(x)
 
 
 def _s(v: Any) -> str:
@@ -217,38 +310,97 @@ def _check(data: Any, lang: Optional[str]) -> tuple:
 # --- formatting -----------------------------------------------------------------------------------
 
 
-def format_score(value: Optional[float], metric: str) -> str:
-    """The one way a score is printed: NPS with sign and 1 decimal, CSAT % with 1, CES with 2."""
+# The language whose number format the helpers below print (Italian: decimal comma, thousands
+# point, "28,3%", "1.234"): set by render_text and render_html for the length of one call.
+_NUMBERS: contextvars.ContextVar = contextvars.ContextVar("perche_report_numbers", default="en")
+
+
+@contextlib.contextmanager
+def _numbers(lang: str) -> Iterator[None]:
+    token = _NUMBERS.set(lang)
+    try:
+        yield
+    finally:
+        _NUMBERS.reset(token)
+
+
+_TO_ITALIAN = str.maketrans(",.", ".,")
+
+
+def _num(x: float, decimals: Optional[int] = None, sign: Optional[bool] = None, lang: Optional[str] = None) -> str:
+    """x with `decimals` decimals (None: 0), thousands grouped, a sign when asked, in `lang`'s
+    number format (None: the report being rendered's)."""
+    text = f"{x:{'+' if sign else ''},}" if isinstance(x, int) else f"{x:{'+' if sign else ''},.{decimals or 0}f}"
+    return text.translate(_TO_ITALIAN) if (lang or _NUMBERS.get()) == "it" else text
+
+
+def format_score(value: Optional[float], metric: str, lang: Optional[str] = None) -> str:
+    """The one way a score is printed: NPS with sign and 1 decimal, CSAT % with 1, CES with 2; in
+    `lang`'s number format (None: the report being rendered's, else English)."""
     v = _f(value)
     if v is None:
         return "—"
     if metric == "nps":
-        return f"{v:+.1f}"
+        return _num(v, 1, True, lang)
     if metric == "ces":
-        return f"{v:.2f}"
-    return f"{v:.1f}"
+        return _num(v, 2, False, lang)
+    return _num(v, 1, False, lang)
 
 
 def _impact(v: Any, metric: str) -> str:
     x = _f(v)
     if x is None:
         return "—"
-    return f"{x:+.2f}" if metric == "ces" else f"{x:+.1f}"
+    return _num(x, 2 if metric == "ces" else 1, True)
 
 
 def _or(v: Any) -> str:
     x = _f(v)
-    return "—" if x is None else (f"{x:.2f}" if x < 100 else f"{x:.0f}")
+    return "—" if x is None else _num(x, 2 if x < 100 else 0)
 
 
 def _pct(v: Any) -> str:
     x = _f(v)
-    return "—" if x is None else f"{100 * x:.1f}%"
+    return "—" if x is None else f"{_num(100 * x, 1)}%"
 
 
-def _p(v: Any, spec: str) -> str:
+def _pv(v: Any) -> str:
+    """A p-value: "< 0,001" below a thousandth (never 1.9e-112), else 3 decimals."""
     x = _f(v)
-    return "—" if x is None else format(x, spec)
+    if x is None:
+        return "—"
+    return f"< {_num(0.001, 3)}" if x < 0.001 else _num(x, 3)
+
+
+def _p_is(v: Any) -> str:
+    """"= 0,012" or "< 0,001": what follows "p" in a sentence."""
+    t = _pv(v)
+    return t if t.startswith("<") else f"= {t}"
+
+
+def _nice_step(span: float, count: int) -> float:
+    """A 1-2-5 step (…, 0.5, 1, 2, 5, 10, …) giving about `count` intervals over span."""
+    raw = span / max(count, 1)
+    if not raw > 0 or not math.isfinite(raw):
+        return 1.0
+    mag = 10 ** math.floor(math.log10(raw))
+    return next((m * mag for m in (1, 2, 5) if m * mag >= raw), 10 * mag)
+
+
+def _ticks(lo: float, hi: float, count: int) -> tuple:
+    """(low, high, ticks): the axis range widened to whole 1-2-5 steps and the ticks on them."""
+    step = _nice_step(hi - lo, count)
+    a, b = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
+    if a == b:
+        b += 1
+    ticks = [round(k * step, 10) for k in range(a, b + 1)]
+    return ticks[0], ticks[-1], ticks
+
+
+def _step_decimals(ticks: list) -> int:
+    """Decimals enough to tell the ticks apart (0 for whole steps)."""
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    return max(0, -math.floor(math.log10(step) + 1e-9)) if step > 0 else 0
 
 
 def _ci_name(data: dict, L: dict) -> str:
@@ -278,16 +430,129 @@ def _quadrant(d: dict) -> Optional[str]:
     return q if q == "not_significant" or _b(d.get("impact_significant")) else "not_significant"
 
 
-def _notes(data: dict) -> list:
-    """The notes to list, as (code, message): a schema-2 note is a string; the domain guard's is
-    worded by _guard instead."""
+def _notes(data: dict, L: dict) -> list:
+    """The notes to list, as (code, text in the report's language). A note with the structured
+    fields of docs/schema.md (`reason`, `label`, `values`) is worded here, with the driver's display
+    name; a note this renderer does not know (a schema-2 string, a newer code) shows its message.
+    The domain guard's is worded by _guard instead."""
     out = []
     notes = data.get("notes")
+    labels = _d(_d(data.get("model")).get("labels"))
     for n in notes if isinstance(notes, list) else []:
-        code, message = (n.get("code"), n.get("message")) if isinstance(n, dict) else (None, n)
+        if not isinstance(n, dict):
+            out.append((None, _s(n)))
+            continue
+        code = n.get("code")
         if code != "out_of_domain":
-            out.append((code, message))
+            out.append((code, _note_text(n, L, labels)))
     return out
+
+
+def _note_text(n: dict, L: dict, labels: dict) -> str:
+    code, reason = n.get("code"), n.get("reason")
+    key = reason if code == "drivers" and isinstance(reason, str) else \
+        "no_drivers_labels" if code == "no_drivers" and reason == "labels" else code
+    template = L["note_text"].get(key) if isinstance(key, str) else None
+    values = _d(n.get("values"))
+    if template is None or ("{" in template.replace("{label}", "") and "values" not in n):
+        return _s(n.get("message"))  # a document written before notes had their fields
+    fields: dict = {}
+    for k, v in values.items():
+        if isinstance(k, str):
+            fields[k] = _n(v) if _i(v) is not None else _s(v)
+    outcome = values.get("outcome")
+    if isinstance(outcome, str):
+        fields["outcome"] = (L["neg"].get(outcome) or L["pos"].get(outcome) or outcome)
+    metric = values.get("metric")
+    if isinstance(metric, str):
+        fields["metric"] = _METRIC.get(metric, metric).replace(" %", "")
+    label = n.get("label")
+    fields["label"] = label if isinstance(label, str) and label else _label(labels, n.get("driver"))
+    try:
+        return template.format_map(_Missing(fields))
+    except (ValueError, IndexError):
+        return _s(n.get("message"))
+
+
+class _Missing(dict):
+    """Fields of a note's template: a figure the document lacks prints —."""
+
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def _definition(data: dict, metric: str, L: dict) -> str:
+    """The metric in words (NPS = % promoters − % detractors; CSAT % = share of the top two answers)."""
+    scale = data.get("scale")
+    lo, hi = (scale if isinstance(scale, list) and len(scale) == 2 and all(_i(x) is not None for x in scale)
+              else ((0, 10) if metric == "nps" else (1, 5) if metric == "csat" else (1, 7)))
+    return L["defs"][metric].format(lo=_n(lo), hi=_n(hi), a=_n(_i(hi) - 1), b=_n(hi))
+
+
+def _scale_top(data: dict, metric: str) -> str:
+    """The highest answer of the scale, as printed ("10" for NPS)."""
+    scale = data.get("scale")
+    hi = _i(scale[1]) if isinstance(scale, list) and len(scale) == 2 else None
+    return _n(hi if hi is not None else 10 if metric == "nps" else 5 if metric == "csat" else 7)
+
+
+def _top_bottom(data: dict, metric: str, score: Any) -> Optional[str]:
+    """"top" for a promoter (NPS 9–10) or a top-two-box answer (CSAT), "bottom" for a detractor
+    (NPS 0–6) or a bottom-two-box answer, else None (passives, CES)."""
+    x = _i(score)
+    if x is None:
+        return None
+    if metric == "nps":
+        return "top" if x >= 9 else "bottom" if x <= 6 else None
+    if metric == "csat":
+        scale = data.get("scale")
+        lo, hi = (_i(scale[0]), _i(scale[1])) if isinstance(scale, list) and len(scale) == 2 else (1, 5)
+        if lo is None or hi is None:
+            return None
+        return "top" if x >= hi - 1 else "bottom" if x <= lo + 1 else None
+    return None
+
+
+def _feel(v: dict) -> Optional[str]:
+    feel = _s(v.get("sentiment"))
+    return "pain" if feel in ("negative", "mixed") else "delight" if feel == "positive" else None
+
+
+def _shown_quotes(groups: list) -> tuple:
+    """The verbatim groups as the HTML shows them, within the page's budget of quotes: per driver
+    at most max(2, _QUOTES / drivers), half pain points and half delights (the other kind filling
+    in where one runs short), each kind the most probable first; and how many were left out."""
+    per = max(2, _QUOTES // max(len(groups), 1))
+    out, left = [], 0
+    for key, vs in groups:
+        if len(vs) <= per:
+            out.append((key, vs))
+            continue
+        pain = [v for v in vs if _feel(v) == "pain"]
+        other = [v for v in vs if _feel(v) != "pain"]
+        take_pain = min(len(pain), max((per + 1) // 2, per - len(other)))
+        keep = {id(v) for v in pain[:take_pain] + other[:per - take_pain]}
+        out.append((key, [v for v in vs if id(v) in keep]))
+        left += len(vs) - len(keep)
+    return out, left
+
+
+def _verbatim_groups(data: dict) -> list:
+    """The verbatims by driver, in the drivers' order (by impact: the biggest drag first, as in the
+    tables and charts), drivers the list does not hold last; in each, pain points then delights,
+    each as the document orders them (the most probable first)."""
+    rank = {}
+    for k, d in enumerate(_l(data.get("drivers"))):
+        if isinstance(d.get("driver"), str):
+            rank.setdefault(d.get("driver"), k)
+    groups: dict = {}
+    for v in _l(data.get("verbatims")):
+        key = v.get("driver")
+        groups.setdefault(key if isinstance(key, str) else _s(key), []).append(v)
+    first = {g: k for k, g in enumerate(groups)}
+    order = sorted(groups, key=lambda g: (rank.get(g, len(rank)), first[g]))
+    kind = {"pain": 0, "delight": 1}
+    return [(g, sorted(groups[g], key=lambda v: kind.get(_feel(v) or "", 2))) for g in order]
 
 
 def _guard(data: dict, L: dict) -> Optional[str]:
@@ -301,7 +566,7 @@ def _guard(data: dict, L: dict) -> Optional[str]:
 
     def pct(v):
         x = _f(v)
-        return "—" if x is None or not math.isfinite(100 * x) else f"{100 * x:.0f}%"
+        return "—" if x is None or not math.isfinite(100 * x) else f"{_num(100 * x)}%"
 
     def art(v):  # Italian article of a percentage: l'11%, l'8%, l'80%, il 20% (English: none)
         p = pct(v)
@@ -342,13 +607,25 @@ def _t(v: Any) -> str:
     return _UNPRINTABLE.sub("\ufffd", _s(v))
 
 
-def _table(head: list, rows: list, align: str) -> list:
-    """Aligned plain-text table; align has one of < > per column."""
-    cells = [[_t(c) for c in head]] + [[_t(c) for c in r] for r in rows]
-    widths = [max(len(r[j]) for r in cells) for j in range(len(head))]
+def _table(head: list, rows: list, align: str, wrap: Optional[dict] = None) -> list:
+    """Aligned plain-text table; align has one of < > per column. wrap: {column: width}: a longer
+    cell there continues on the next lines (words are never cut, names never truncated)."""
+    wrap = wrap or {}
+    lines_of = []
+    for r in [head] + rows:
+        cols = []
+        for j, c in enumerate(r):
+            text = _t(c)
+            w = wrap.get(j)
+            cols.append(textwrap.wrap(text, w, break_long_words=False, break_on_hyphens=False) or [""]
+                        if w and len(text) > w else [text])
+        lines_of.append(cols)
+    widths = [max(len(x) for cols in lines_of for x in cols[j]) for j in range(len(head))]
     out = []
-    for i, r in enumerate(cells):
-        out.append("  " + "  ".join(f"{c:{a}{w}}" for c, a, w in zip(r, align, widths)))
+    for i, cols in enumerate(lines_of):
+        for k in range(max(len(c) for c in cols)):
+            cells = [c[k] if k < len(c) else "" for c in cols]
+            out.append(("  " + "  ".join(f"{c:{a}{w}}" for c, a, w in zip(cells, align, widths))).rstrip())
         if i == 0:
             out.append("  " + "  ".join("─" * w for w in widths))
     return out
@@ -384,7 +661,7 @@ def _sentiment_lines(data: dict, L: dict) -> list:
     shares = ", ".join(f"{L['classes'][k]} {_pct((_i(c.get(k)) or 0) / n)}"
                        for k in ("positive", "negative", "mixed", "neutral"))
     net = _f(st.get("net"))
-    out = [f"{shares}; {L['net']} {'—' if net is None else f'{net:+.0f}'} (n={_n(n)})"]
+    out = [f"{shares}; {L['net']} {'—' if net is None else _num(net, 0, True)} (n={_n(n)})"]
     if _f(st.get("promoters_negative")) is not None:
         out.append(L["hidden"].format(p=_pct(st.get("promoters_negative"))) + f" (n={_n(st.get('promoters'))})")
     if _f(st.get("detractors_positive")) is not None:
@@ -398,20 +675,26 @@ def _sentiment_text(data: dict, metric: str, L: dict) -> list:
         return []
     kind = L["sent_model"].get(_s(st.get("model")), "")
     lines = ["", f"{L['sentiment']} ({kind}):"] + ["  " + x for x in _sentiment_lines(data, L)]
-    rows = [[_s(d.get("label"))[:26], _n(s.get("mentions")), _pct(neg), _pct(pos),
-             "—" if _f(s.get("net")) is None else f"{_f(s.get('net')):+.0f}",
+    rows = [[_s(d.get("label")), _n(s.get("mentions")), _pct(neg), _pct(pos),
+             "—" if _f(s.get("net")) is None else _num(_f(s.get('net')), 0, True),
              _impact_ci(s, "negative", metric), _impact_ci(s, "positive", metric)]
             for d, s, neg, pos in _sentiment_rows(data)]
     if rows:
         lines += _table([L["driver"], L["mentions"], L["neg_share"], L["pos_share"], L["net"], L["neg_impact"],
-                         L["pos_impact"]], rows, "<>>>>>>")
+                         L["pos_impact"]], rows, "<>>>>>>", {0: 18})
     return lines
 
 
 def render_text(data: dict, lang: Optional[str] = None) -> str:
-    """The terminal summary of an analysis (≤ 110 columns), in `lang` (default: the document's)."""
+    """The terminal summary of an analysis (≤ 110 columns), in `lang` (default: the document's),
+    numbers in its format (Italian: decimal comma, thousands point)."""
     L, metric = _check(data, lang)
     lang = _lang(data, lang)
+    with _numbers(lang):
+        return _render_text(data, lang, L, metric)
+
+
+def _render_text(data: dict, lang: str, L: dict, metric: str) -> str:
     M = _METRIC[metric]
     src = _d(data.get("source"))
     lines = []
@@ -429,6 +712,7 @@ def render_text(data: dict, lang: Optional[str] = None) -> str:
     centred |= bool(centre)
     lines.append(f"{M}: {format_score(o.get('score'), metric)}  {iv}" + (f" {centre}" if centre else "")
                  + f"  ({ci}, n={_n(o.get('n'))})")
+    lines.append("  " + _definition(data, metric, L))
     if metric == "nps":
         shares = (_pct(o.get("promoter_share")), _pct(o.get("passive_share")), _pct(o.get("detractor_share")))
         words = ("promotori", "passivi", "detrattori") if lang == "it" else ("promoters", "passives", "detractors")
@@ -460,7 +744,7 @@ def render_text(data: dict, lang: Optional[str] = None) -> str:
         if s is not None and pv is not None:
             verdict = L["declining"] if _b(tt.get("declining")) else L["increasing"] if _b(tt.get("increasing")) \
                 else L["flat"]
-            lines.append("  " + L["mk"].format(s=s, p=pv, v=verdict))
+            lines.append("  " + L["mk"].format(s=_num(s, 2, True), p=_p_is(pv), v=verdict))
     model = _d(data.get("model"))
     kind = model.get("kind")
     if kind != "none":  # `perche report`: metrics only
@@ -478,10 +762,10 @@ def render_text(data: dict, lang: Optional[str] = None) -> str:
             if _f(d.get("or_negative")) is not None:
                 orn += f" [{_or(d.get('or_negative_ci_low'))}, {_or(d.get('or_negative_ci_high'))}]"
             q = _quadrant(d)
-            rows.append([_s(d.get("label"))[:26], _n(d.get("mentions")), _pct(d.get("share")),
+            rows.append([_s(d.get("label")), _n(d.get("mentions")), _pct(d.get("share")),
                          format_score(d.get("score"), metric), imp, orn, L[q] if q else "—"])
         lines += _table([L["driver"], L["mentions"], L["share"], M, L["impact"], L["or_neg"].format(neg=neg),
-                         L["quadrant"]], rows, "<>>>>><")
+                         L["quadrant"]], rows, "<>>>>><", {0: 18})
         lines.append("  " + L["sig"])
     lines += _sentiment_text(data, metric, L)
     segments = _l(data.get("segments"))
@@ -492,33 +776,44 @@ def render_text(data: dict, lang: Optional[str] = None) -> str:
             iv, centre = _interval(g, metric, L)
             centred |= bool(centre)
             ph = _f(g.get("p_holm"))
-            rows.append([_s(g.get("segment"))[:24], _n(g.get("n")), format_score(g.get("score"), metric),
+            rows.append([_s(g.get("segment")), _n(g.get("n")), format_score(g.get("score"), metric),
                          iv + (f" {centre}" if centre else ""),
                          _impact(g.get("diff_vs_rest"), metric),
-                         "—" if ph is None else f"{ph:.4f}" + (" *" if _b(g.get("significant")) else "  ")])
-        lines += _table([L["segment"], L["n"], M, ci, L["vs_rest"], L["p_holm"]], rows, "<>>>>>")
+                         "—" if ph is None else _pv(ph) + (" *" if _b(g.get("significant")) else "  ")])
+        lines += _table([L["segment"], L["n"], M, ci, L["vs_rest"], L["p_holm"]], rows, "<>>>>>", {0: 24})
     if segments:
         lines.append("  " + L["sig_holm"])
     if centred:
         lines += [""] + textwrap.wrap(L["centre_note"], 106, initial_indent="  ", subsequent_indent="  ")
     labels = _d(model.get("labels"))
-    verbatims = _l(data.get("verbatims"))
-    if verbatims:
+    groups = _verbatim_groups(data)
+    if groups:
+        # Per driver, by impact: its first pain point and its first delight (or its first two
+        # comments without sentiment), the customer's score beside each.
         lines += ["", L["verbatims"] + ":"]
-        seen: dict = {}
-        for v in verbatims:
-            key = _s(v.get("driver"))
-            if seen.get(key, 0) >= 2:
-                continue
-            seen[key] = seen.get(key, 0) + 1
-            text = " ".join(_t(v.get("text")).split())
-            text = text if len(text) <= 90 else text[:89] + "…"
-            feel = L["class1"].get(_s(v.get("sentiment")), "")
-            lines.append(f"  [{_t(_label(labels, v.get('driver'))[:22])}, {M} {_n(v.get('score'))}"
-                         + (f", {feel}" if feel else "") + f"] “{text}”")
-    notes = _notes(data)
+        for key, vs in groups:
+            shown, kinds = [], set()
+            for v in vs:
+                kind = _feel(v)
+                if (kind in kinds if kind else len(shown) >= 2) or len(shown) >= 2:
+                    continue
+                kinds.add(kind)
+                shown.append(v)
+            lines.append(f"  {_t(_label(labels, key))}:")
+            for v in shown:
+                text = " ".join(_t(v.get("text")).split())
+                text = text if len(text) <= 90 else text[:89] + "…"
+                feel = L["class1"].get(_s(v.get("sentiment")), "")
+                tb = _top_bottom(data, metric, v.get("score"))
+                who = L["from_top"].get(metric) if tb == "top" and _feel(v) == "pain" else \
+                    L["from_bottom"].get(metric) if tb == "bottom" and _feel(v) == "delight" else None
+                lines.append(f"    [{L['vscore'].format(s=_n(v.get('score')), hi=_scale_top(data, metric))}" + (f", {feel}" if feel else "")
+                             + (f", {who}" if who else "") + f"] “{text}”")
+    notes = _notes(data, L)
     if notes:
-        lines += ["", L["notes"] + ":"] + [f"  - {_t(m)}" for _, m in notes]
+        lines += ["", L["notes"] + ":"]
+        for _, m in notes:
+            lines += textwrap.wrap(_t(m), 106, initial_indent="  - ", subsequent_indent="    ") or ["  -"]
     return "\n".join(lines) + "\n"
 
 
@@ -528,28 +823,50 @@ def render_text(data: dict, lang: Optional[str] = None) -> str:
 # is the first element of <head>, before anything that comes from the data.
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
 
+# Every rule of the report is scoped to its container ("&" below: .perche-report in the page, a
+# class of its own in a notebook), so that the report restyles nothing around it. Colours pass WCAG
+# 2.x AA on the report's backgrounds (text 4.5:1, graphics 3:1: tests/python/test_report_a11y.py).
 _CSS = """
-:root{--ink:#1f2933;--muted:#616e7c;--line:#d9e2ec;--bg:#f7f9fb;--neg:#c0392b;--pos:#1e8449;--accent:#24527a}
-*{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
-color:var(--ink);background:var(--bg)}main{max-width:1080px;margin:0 auto;padding:24px}
-header{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-end;border-bottom:2px solid var(--line);padding-bottom:16px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 8px;color:var(--accent)}
-.kpi{font-size:44px;font-weight:700;line-height:1}.kpi small{font-size:15px;font-weight:400;color:var(--muted)}
-.meta{color:var(--muted);font-size:13px}section{background:#fff;border:1px solid var(--line);border-radius:8px;
-padding:16px 20px;margin-top:16px}table{border-collapse:collapse;width:100%;font-size:13.5px}
-th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:right;vertical-align:top}
-th:first-child,td:first-child{text-align:left}th{color:var(--muted);font-weight:600}
-.sig{font-weight:700}.neg{color:var(--neg)}.pos{color:var(--pos)}.ns{color:var(--muted)}svg{max-width:100%;height:auto}
-svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;fill:var(--ink)}
-svg text.ns{fill:var(--muted)}
-blockquote{margin:8px 0;padding:8px 12px;border-left:4px solid var(--line);background:var(--bg)}
-blockquote .who{display:block;color:var(--muted);font-size:12px}mark{background:#ffe58a;padding:0 1px}
-h3{font-size:15px;margin:16px 0 4px}.note{color:var(--muted);font-size:13px}
-section.warn{border-left:4px solid var(--neg);background:#fdf3f2}
-@media print{body{background:#fff}section{break-inside:avoid;border:none}}
+&{--ink:#1f2933;--muted:#52606d;--line:#d9e2ec;--bg:#f7f9fb;--neg:#b03a2e;--pos:#1b7340;--accent:#24527a;
+display:block;max-width:1080px;margin:0 auto;padding:24px;text-align:left;color:var(--ink);background:var(--bg);
+font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif}
+& *{box-sizing:border-box}
+& header{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-end;border-bottom:2px solid var(--line);padding-bottom:16px}
+& h1{font-size:22px;margin:0 0 4px;color:var(--ink)}& h2{font-size:18px;margin:32px 0 8px;color:var(--accent)}
+& h3{font-size:15px;margin:16px 0 4px;color:var(--ink)}& section>h2:first-child{margin-top:0}& p{margin:6px 0}
+& .kpi{font-size:44px;font-weight:700;line-height:1}& .kpi small{font-size:15px;font-weight:400;color:var(--muted)}
+& .meta,& .def{color:var(--muted);font-size:13px}& .kpi .def{margin-top:6px;font-weight:400;line-height:1.4}
+& section{background:#fff;border:1px solid var(--line);border-radius:8px;padding:16px 20px;margin-top:16px}
+& table{border-collapse:collapse;width:100%;font-size:13.5px;margin:0}
+& th,& td{padding:4px 8px;border:0;border-bottom:1px solid var(--line);text-align:right;vertical-align:top;background:none}
+& th:first-child,& td:first-child{text-align:left}& th{color:var(--muted);font-weight:600}
+& .sig{font-weight:700}& .neg{color:var(--neg)}& .pos{color:var(--pos)}& .ns{color:var(--muted)}
+& svg{max-width:100%;height:auto;display:block}
+& svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;fill:var(--ink)}
+& svg text.ns,& svg text.axis{fill:var(--muted)}& svg text.q{font-weight:600}
+& .vgroup{break-inside:avoid;page-break-inside:avoid}
+& blockquote{margin:8px 0;padding:8px 12px;border-left:4px solid var(--line);background:var(--bg)}
+& blockquote.pain{border-left-color:var(--neg)}& blockquote.delight{border-left-color:var(--pos)}
+& blockquote .who{display:block;color:var(--muted);font-size:12px}& .score{font-weight:700;color:var(--ink)}
+& .flag{font-weight:700;color:var(--accent)}& mark{background:#ffe58a;color:var(--ink);padding:0 1px}
+& .note{color:var(--muted);font-size:13px}& ul.note{padding-left:20px}
+& section.warn{border-left:4px solid var(--neg);background:#fdf3f2}
+@media print{&{background:#fff;max-width:none;padding:0;font-size:10.5px;line-height:1.35}
+& section{break-inside:avoid;page-break-inside:avoid;border:none;border-radius:0;padding:4px 0;margin-top:6px}
+& h2,& h3{break-after:avoid;page-break-after:avoid}& h2{font-size:14px;margin:6px 0 4px}& h3{font-size:12px;margin:8px 0 2px}
+& .kpi{font-size:30px}& table{font-size:9.5px}& th,& td{padding:1px 6px}& .note,& .meta,& .def{font-size:9.5px}
+& svg text{font-size:12px}& #verbatims{break-inside:auto;column-count:2;column-gap:18px}& #verbatims h2{column-span:all}
+& blockquote{margin:4px 0;padding:3px 8px;font-size:9.5px}& blockquote .who{font-size:8.5px}
+& #sentiment{break-inside:auto}}
+"""
+# Only in the page of its own (never in a notebook): the body and the printed page.
+_PAGE_CSS = """
+body{margin:0;background:#f7f9fb}
+@page{size:A4;margin:14mm 12mm}
+@media print{body{background:#fff}}
 """
 
-_NEG, _POS, _NS = "#c0392b", "#1e8449", "#9aa5b1"
+_NEG, _POS, _NS, _ACCENT, _AXIS = "#b03a2e", "#1b7340", "#7b8794", "#24527a", "#7b8794"
 
 # Characters that are not text in HTML (controls, lone surrogates that cannot be written as UTF-8).
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -561,6 +878,12 @@ def _e(s: Any) -> str:
 
 
 _CLASSES = frozenset({"sig", "neg", "pos", "ns"})
+_SCOPE = "perche-report"
+
+
+def _scoped_css(scope: str) -> str:
+    """The report's CSS with every selector under the class `scope`."""
+    return _CSS.replace("&", "." + scope).strip()
 
 
 class _Td(NamedTuple):
@@ -620,15 +943,15 @@ def _trend_svg(periods: list, metric: str, L: dict) -> str:
         ps.append((p, s, s if lo is None else lo, s if hi is None else hi))
     if not ps:
         return f"<p>{_e(L['empty'])}</p>"
-    W, H, left, right, top, bottom = 900, 280, 56, 36, 16, 40
+    W, H, left, right, top, bottom = 900, 290, 64, 36, 16, 50
     lo = min(q[2] for q in ps)
     hi = max(q[3] for q in ps)
-    pad = (hi - lo) * 0.08 or 1.0
-    lo, hi = lo - pad, hi + pad
+    pad = (hi - lo) * 0.04 or 1.0
+    lo, hi, ticks = _ticks(lo - pad, hi + pad, 5)
     n = len(ps)
 
-    def x(i):
-        return left + (W - left - right) * (0.5 if n == 1 else i / (n - 1))
+    def x(i):  # the first and last period 24 units inside the axis, clear of its labels
+        return left + 24 + (W - left - right - 48) * (0.5 if n == 1 else i / (n - 1))
 
     def y(v):
         return top + (H - top - bottom) * (hi - v) / (hi - lo)
@@ -636,18 +959,33 @@ def _trend_svg(periods: list, metric: str, L: dict) -> str:
     band = " ".join(f"{x(i):.1f},{y(q[3]):.1f}" for i, q in enumerate(ps))
     band += " " + " ".join(f"{x(i):.1f},{y(q[2]):.1f}" for i, q in reversed(list(enumerate(ps))))
     line = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(q[1]):.1f}" for i, q in enumerate(ps))
-    parts = [f'<svg id="trend" viewBox="0 0 {W} {H}" role="img" aria-label="{_e(L["trend"])}">']
-    for k in range(5):  # grid and axis labels
-        v = lo + (hi - lo) * k / 4
-        parts.append(f'<line x1="{left}" x2="{W - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#eef2f6"/>'
-                     f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{_e(format_score(v, metric))}</text>')
-    parts.append(f'<path class="ci-band" d="M{band.replace(" ", " L")} Z" fill="#24527a" fill-opacity="0.15" stroke="none"/>')
-    parts.append(f'<path class="score-line" d="{line}" fill="none" stroke="#24527a" stroke-width="2"/>')
+    first, last = ps[0][0], ps[-1][0]
+    summary = L["trend_alt"].format(m=_METRIC[metric], n=_n(n), a=_s(first.get("period")), b=_s(last.get("period")),
+                                    sa=format_score(ps[0][1], metric), sb=format_score(ps[-1][1], metric),
+                                    lo=format_score(min(q[1] for q in ps), metric),
+                                    hi=format_score(max(q[1] for q in ps), metric))
+    parts = [f'<svg id="trend" viewBox="0 0 {W} {H}" role="img" aria-label="{_e(summary)}">'
+             f'<title>{_e(L["trend"])}</title><desc>{_e(summary)}</desc>']
+    decimals = _step_decimals(ticks)
+    for v in ticks:  # grid and axis labels, on round values
+        label = _num(v, decimals, metric == "nps" and v != 0)
+        parts.append(f'<line x1="{left}" x2="{W - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e4e9ef"/>'
+                     f'<text class="axis" x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{_e(label)}</text>')
+    parts.append(f'<text class="axis" x="14" y="{(top + H - bottom) / 2:.1f}" '
+                 f'transform="rotate(-90 14 {(top + H - bottom) / 2:.1f})" text-anchor="middle">'
+                 f'{_e(_METRIC[metric])}</text>')
+    parts.append(f'<path class="ci-band" d="M{band.replace(" ", " L")} Z" fill="{_ACCENT}" fill-opacity="0.15" stroke="none"/>')
+    parts.append(f'<path class="score-line" d="{line}" fill="none" stroke="{_ACCENT}" stroke-width="2"/>')
     step = max(1, n // 12)
     for i, (p, s, _, _) in enumerate(ps):
         drop = _b(p.get("significant_drop"))
+        if n > _PERIOD_POINTS and not drop:  # a long series: the line alone, its drops marked
+            if i % step == 0 or i == n - 1:
+                parts.append(f'<text class="axis" x="{x(i):.1f}" y="{H - bottom + 18}" text-anchor="middle">'
+                             f'{_e(p.get("period"))}</text>')
+            continue
         cls = "point drop" if drop else "point"
-        color = _NEG if drop else "#24527a"
+        color = _NEG if drop else _ACCENT
         r = 6 if drop else 3.5
         iv, centre = _interval(p, metric, L)
         tip = f"{_s(p.get('period'))}: {format_score(s, metric)} {iv}" + (f" {centre}" if centre else "") \
@@ -656,8 +994,12 @@ def _trend_svg(periods: list, metric: str, L: dict) -> str:
             tip += f" — {L['drop']} ({_impact(p.get('diff_prev'), metric)})"
         parts.append(f'<circle class="{cls}" cx="{x(i):.1f}" cy="{y(s):.1f}" r="{r}" fill="{color}">'
                      f"<title>{_e(tip)}</title></circle>")
+        if drop:  # not by colour alone: a marker and words under the point
+            parts.append(f'<text class="drop-mark" x="{x(i):.1f}" y="{y(s) + 20:.1f}" text-anchor="middle" '
+                         f'fill="{_NEG}">▼</text>')
         if i % step == 0 or i == n - 1:
-            parts.append(f'<text x="{x(i):.1f}" y="{H - bottom + 18}" text-anchor="middle">{_e(p.get("period"))}</text>')
+            parts.append(f'<text class="axis" x="{x(i):.1f}" y="{H - bottom + 18}" text-anchor="middle">'
+                         f'{_e(p.get("period"))}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -669,19 +1011,29 @@ def _impact_svg(drivers: list, metric: str, L: dict) -> str:
         if v is not None:
             lo, hi = _plot(_f(d.get("impact_ci_low"))), _plot(_f(d.get("impact_ci_high")))
             ds.append((d, v, lo, hi) if lo is not None and hi is not None else (d, v, None, None))
-    W, row, left, right, top = 900, 30, 250, 30, 24
-    H = top + row * len(ds) + 24
+    W, row, left, right, top, bottom = 900, 30, 250, 70, 16, 46
+    H = top + row * len(ds) + bottom
     vals = [v for q in ds for v in q[1:] if v is not None] + [0.0]
-    lo, hi = min(vals), max(vals)
-    pad = (hi - lo) * 0.06 or 1.0
-    lo, hi = lo - pad, hi + pad
+    lo, hi, ticks = _ticks(min(vals), max(vals), 6)
 
     def x(v):
         return left + (W - left - right) * (v - lo) / (hi - lo)
 
-    parts = [f'<svg id="driver-impact" viewBox="0 0 {W} {H}" role="img" aria-label="{_e(L["impact_title"].format(m=_METRIC[metric]))}">',
-             f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="{top - 8}" y2="{H - 16}" stroke="#616e7c"/>',
-             f'<text x="{x(0):.1f}" y="{top - 10}" text-anchor="middle">0</text>']
+    M = _METRIC[metric]
+    items = "; ".join(f"{_s(d.get('label'))} {_impact(v, metric)}"
+                      + (f" ({L['ns_short']})" if not _b(d.get("impact_significant")) else "") for d, v, _, _ in ds)
+    alt = L["impact_alt"].format(m=M, items=items)
+    parts = [f'<svg id="driver-impact" viewBox="0 0 {W} {H}" role="img" aria-label="{_e(alt)}">'
+             f'<title>{_e(L["impact_title"].format(m=M))}</title><desc>{_e(alt)}</desc>']
+    base = top + row * len(ds)
+    decimals = _step_decimals(ticks)
+    for v in ticks:  # the impact axis, with round numbers
+        parts.append(f'<line x1="{x(v):.1f}" x2="{x(v):.1f}" y1="{top}" y2="{base}" stroke="#e4e9ef"/>'
+                     f'<text class="axis" x="{x(v):.1f}" y="{base + 16}" text-anchor="middle">'
+                     f'{_e(_num(v, decimals, v != 0))}</text>')
+    parts.append(f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="{top - 4}" y2="{base + 4}" stroke="#52606d"/>'
+                 f'<text class="axis" x="{(left + W - right) / 2:.1f}" y="{H - 6}" text-anchor="middle">'
+                 f'{_e(L["axis_impact"].format(m=M))}</text>')
     for i, (d, v, cl, ch) in enumerate(ds):
         yc = top + row * i + row / 2
         a, b = sorted((x(0), x(v)))
@@ -693,14 +1045,107 @@ def _impact_svg(drivers: list, metric: str, L: dict) -> str:
         muted = ' class="ns"' if ns else ""
         parts.append(f'<text x="{left - 8}" y="{yc + 4:.1f}" text-anchor="end"{muted}>{_e(label)}</text>')
         parts.append(f'<rect class="impact-bar{" ns" if ns else ""}" data-driver="{_e(d.get("driver"))}" x="{a:.1f}" '
-                     f'y="{yc - 9:.1f}" width="{max(b - a, 1):.1f}" height="18" fill="{color}" fill-opacity="0.85">'
+                     f'y="{yc - 9:.1f}" width="{max(b - a, 1):.1f}" height="18" fill="{color}">'
                      f'<title>{_e(tip)}</title></rect>')
+        end = max(x(v), x(ch) if ch is not None else x(v), x(0))
         if cl is not None:
             l, h = x(cl), x(ch)
             parts.append(f'<path class="whisker" d="M{l:.1f},{yc:.1f} H{h:.1f} M{l:.1f},{yc - 5:.1f} V{yc + 5:.1f} '
                          f'M{h:.1f},{yc - 5:.1f} V{yc + 5:.1f}" stroke="#1f2933" stroke-width="1.2" fill="none"/>')
+        # The value in words beside the bar: the sign, and "n.s." when its interval includes zero,
+        # so that neither rests on the colour alone.
+        parts.append(f'<text class="value{" ns" if ns else ""}" x="{end + 6:.1f}" y="{yc + 4:.1f}">'
+                     f'{_e(_impact(v, metric) + (" " + L["ns_short"] if ns else ""))}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+# Text width in the charts' 12-unit font, estimated on the wide side (0.62 em a character; the
+# average Latin character of system sans-serif fonts is 0.50–0.55 em), so that labels placed apart
+# by their estimated boxes stay apart once laid out.
+_CHAR_W, _TEXT_H = 7.5, 15.0
+
+
+def _text_box(x: float, y: float, anchor: str, text: str) -> tuple:
+    """(x0, y0, x1, y1) of a 12-unit text at baseline y with `anchor`, estimated conservatively."""
+    w = _CHAR_W * len(text) + 2
+    x0 = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
+    return (x0, y - 12.0, x0 + w, y - 12.0 + _TEXT_H)
+
+
+def _overlap(a: tuple, b: tuple) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _crosses(seg: tuple, box: tuple) -> bool:
+    """Whether the segment (x0, y0, x1, y1) passes through the box's interior (Liang–Barsky clipping)."""
+    x0, y0, x1, y1 = seg
+    dx, dy = x1 - x0, y1 - y0
+    t0, t1 = 0.0, 1.0
+    for p, q in ((-dx, x0 - box[0]), (dx, box[2] - x0), (-dy, y0 - box[1]), (dy, box[3] - y0)):
+        if p == 0:
+            if q <= 0:
+                return False
+        else:
+            t = q / p
+            if p < 0:
+                t0 = max(t0, t)
+            else:
+                t1 = min(t1, t)
+    return t1 - t0 > 1e-6
+
+
+def _leader(cx: float, cy: float, r: float, box: tuple) -> tuple:
+    """The leader line from the edge of the point to the nearest point of its label's box."""
+    bx, by = min(max(cx, box[0]), box[2]), min(max(cy, box[1]), box[3])
+    dist = math.hypot(bx - cx, by - cy) or 1.0
+    return (cx + r * (bx - cx) / dist, cy + r * (by - cy) / dist, bx, by)
+
+
+def _place_labels(points: list, fixed: list, area: tuple) -> list:
+    """Greedy label placement: points are (cx, cy, r, text) in priority order; each label takes the
+    first candidate position (rings of growing distance around its point: right, left, above,
+    below, then the diagonals) whose box overlaps no label placed before, no point and no fixed box,
+    inside `area`; failing that, the candidate of least overlap. Returns (x, y, anchor, box, far)
+    per point, far when the label sits away from its point (a leader line then joins them)."""
+    obstacles = list(fixed) + [(cx - r - 2, cy - r - 2, cx + r + 2, cy + r + 2) for cx, cy, r, _ in points]
+    placed: list = []
+    leaders: list = []  # a leader line crossing a label, or a label over a leader line, costs as an overlap
+    out = []
+    for cx, cy, r, text in points:
+        best, best_cost = None, math.inf
+        for k, dist in enumerate((r + 4, r + 16, r + 30, r + 48, r + 72, r + 100, r + 135, r + 175, r + 220)):
+            d2 = dist * 0.75
+            for dx, dy, anchor in ((dist, 4, "start"), (-dist, 4, "end"), (0, -dist + 2, "middle"),
+                                   (0, dist + 10, "middle"), (d2, -d2, "start"), (d2, d2 + 8, "start"),
+                                   (-d2, -d2, "end"), (-d2, d2 + 8, "end"), (r + 4, -dist, "start"),
+                                   (-r - 4, -dist, "end"), (r + 4, dist + 8, "start"), (-r - 4, dist + 8, "end")):
+                lx, ly = cx + dx, cy + dy
+                box = _text_box(lx, ly, anchor, text)
+                outside = max(0.0, area[0] - box[0]) + max(0.0, box[2] - area[2]) \
+                    + max(0.0, area[1] - box[1]) + max(0.0, box[3] - area[3])
+                # An overlap costs most (labels must stay readable), then leaving the plot, then a
+                # leader line through a label, then the distance.
+                areas = [a for a in (_overlap(box, o) for o in obstacles + placed) if a > 0]
+                cost = 10_000.0 * len(areas) + sum(areas) + 1000.0 * outside
+                cost += 200.0 * sum(_crosses(seg, box) for seg in leaders)
+                if k > 0:
+                    seg = _leader(cx, cy, r, box)
+                    cost += 200.0 * sum(_crosses(seg, o) for o in placed + list(fixed))
+                if cost == 0.0:
+                    best, best_cost = (lx, ly, anchor, box, k > 0), 0.0
+                    break
+                if cost + k < best_cost:
+                    best, best_cost = (lx, ly, anchor, box, k > 0), cost + k
+            if best_cost == 0.0:
+                break
+        placed.append(best[3])
+        if best[4]:
+            leaders.append(_leader(cx, cy, r, best[3]))
+        out.append(best)
+    return out
 
 
 def _matrix_svg(drivers: list, threshold: Optional[float], metric: str, L: dict) -> str:
@@ -709,12 +1154,11 @@ def _matrix_svg(drivers: list, threshold: Optional[float], metric: str, L: dict)
     ds = [(d, min(max(s, 0.0), 1.0), _plot(v)) for d in drivers
           for s, v in [(_f(d.get("share")), _f(d.get("impact")))] if s is not None and v is not None]
     threshold = 0.0 if threshold is None else min(max(threshold, 0.0), 1.0)
-    W, H, left, right, top, bottom = 900, 420, 64, 24, 24, 48
-    xs = [q[1] for q in ds] + [threshold]
-    ys = [q[2] for q in ds] + [0.0]
-    x0, x1 = min(0.0, *xs), max(xs) * 1.12 or 1.0
-    yl, yh = min(ys), max(ys)
-    pad = (yh - yl) * 0.12 or 1.0
+    W, left, right, top, bottom = 900, 72, 24, 24, 52
+    H = max(440, min(900, 40 * len(ds)))
+    x0, x1, xticks = _ticks(0.0, max([q[1] for q in ds] + [threshold]) * 1.08 or 0.1, 6)
+    yl, yh, yticks = _ticks(min([q[2] for q in ds] + [0.0]), max([q[2] for q in ds] + [0.0]), 6)
+    pad = (yh - yl) * 0.04
     yl, yh = yl - pad, yh + pad
 
     def x(v):
@@ -723,41 +1167,90 @@ def _matrix_svg(drivers: list, threshold: Optional[float], metric: str, L: dict)
     def y(v):
         return top + (H - top - bottom) * (yh - v) / (yh - yl)
 
-    parts = [f'<svg id="priority-matrix" viewBox="0 0 {W} {H}" role="img" aria-label="{_e(L["matrix"])}">',
+    M = _METRIC[metric]
+    items = "; ".join(f"{_s(d.get('label'))}: {_pct(sh)}, {_impact(v, metric)}, "
+                      f"{L[_quadrant(d) or 'not_significant']}" for d, sh, v in ds)
+    alt = L["matrix_alt"].format(items=items)
+    parts = [f'<svg id="priority-matrix" viewBox="0 0 {W} {H}" role="img" aria-label="{_e(alt)}">'
+             f'<title>{_e(L["matrix"])}</title><desc>{_e(alt)}</desc>',
              f'<rect x="{x(threshold):.1f}" y="{y(0):.1f}" width="{max(x(x1) - x(threshold), 0):.1f}" '
-             f'height="{y(yl) - y(0):.1f}" fill="{_NEG}" fill-opacity="0.06"/>',
-             f'<line x1="{x(threshold):.1f}" x2="{x(threshold):.1f}" y1="{top}" y2="{H - bottom}" stroke="#9aa5b1" stroke-dasharray="4 4"/>',
-             f'<line x1="{left}" x2="{W - right}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#9aa5b1" stroke-dasharray="4 4"/>',
-             f'<text x="{W - right - 4}" y="{H - bottom - 8}" text-anchor="end" class="q">{_e(L["fix"])}</text>',
-             f'<text x="{left + 4}" y="{H - bottom - 8}" class="q">{_e(L["monitor"])}</text>',
-             f'<text x="{W - right - 4}" y="{top + 14}" text-anchor="end" class="q">{_e(L["strength"])}</text>',
-             f'<text x="{left + 4}" y="{top + 14}" class="q">{_e(L["minor"])}</text>',
-             f'<text x="{(left + W - right) / 2:.1f}" y="{H - 8}" text-anchor="middle">{_e(L["share_axis"])}</text>',
-             f'<text x="14" y="{(top + H - bottom) / 2:.1f}" transform="rotate(-90 14 {(top + H - bottom) / 2:.1f})" '
-             f'text-anchor="middle">{_e(L["impact"])} ({_e(_METRIC[metric])})</text>']
-    for k in range(5):
-        v = x0 + (x1 - x0) * k / 4
-        parts.append(f'<text x="{x(v):.1f}" y="{H - bottom + 16}" text-anchor="middle">{100 * v:.0f}%</text>')
-    for d, share, impact in ds:
+             f'height="{max(y(yl) - y(0), 0):.1f}" fill="{_NEG}" fill-opacity="0.06"/>']
+    xd, yd = _step_decimals([100 * t for t in xticks]), _step_decimals(yticks)
+    for v in xticks:
+        parts.append(f'<line x1="{x(v):.1f}" x2="{x(v):.1f}" y1="{top}" y2="{H - bottom}" stroke="#eef2f6"/>'
+                     f'<text class="axis" x="{x(v):.1f}" y="{H - bottom + 16}" text-anchor="middle">'
+                     f'{_e(_num(100 * v, xd))}%</text>')
+    for v in yticks:
+        parts.append(f'<line x1="{left}" x2="{W - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#eef2f6"/>'
+                     f'<text class="axis" x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">'
+                     f'{_e(_num(v, yd, v != 0))}</text>')
+    parts += [f'<line x1="{x(threshold):.1f}" x2="{x(threshold):.1f}" y1="{top}" y2="{H - bottom}" stroke="{_AXIS}" '
+              f'stroke-dasharray="4 4"/>',
+              f'<line x1="{left}" x2="{W - right}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="{_AXIS}" stroke-dasharray="4 4"/>',
+              f'<text class="axis" x="{(left + W - right) / 2:.1f}" y="{H - 10}" text-anchor="middle">'
+              f'{_e(L["axis_share"])}</text>',
+              f'<text class="axis" x="16" y="{(top + H - bottom) / 2:.1f}" '
+              f'transform="rotate(-90 16 {(top + H - bottom) / 2:.1f})" text-anchor="middle">'
+              f'{_e(L["axis_impact"].format(m=M))}</text>']
+    # The quadrants' names in the corners: fixed boxes the driver labels keep clear of.
+    corners = [(W - right - 4, H - bottom - 8, "end", L["fix"]), (left + 4, H - bottom - 8, "start", L["monitor"]),
+               (W - right - 4, top + 14, "end", L["strength"]), (left + 4, top + 14, "start", L["minor"])]
+    fixed = []
+    for cx, cy, anchor, text in corners:
+        parts.append(f'<text x="{cx}" y="{cy}" text-anchor="{anchor}" class="q">{_e(text)}</text>')
+        fixed.append(_text_box(cx, cy, anchor, text))
+    # Labels are placed by importance (the largest impact first gets the nearest free spot).
+    order = sorted(range(len(ds)), key=lambda i: -abs(ds[i][2]))
+    pts = [(x(ds[i][1]), y(ds[i][2]), 7.0, _s(ds[i][0].get("label"))) for i in order]
+    spots = dict(zip(order, _place_labels(pts, fixed, (left, top, W - right, H - bottom))))
+    for i, (d, share, impact) in enumerate(ds):
         ns = _quadrant(d) == "not_significant" or not _b(d.get("impact_significant"))
         color = _NS if ns else _NEG if impact < 0 else _POS
         cx, cy = x(share), y(impact)
-        # Labels right of the point, or left of it near the right edge, so that none is cut off.
-        lx, anchor = (cx + 10, "start") if cx < W - 220 else (cx - 10, "end")
+        lx, ly, anchor, box, far = spots[i]
         label = _s(d.get("label"))
         tip = f"{label}: {_pct(share)}, {_impact(impact, metric)}" + (f" — {L['not_significant']}" if ns else "")
-        muted = ' class="ns"' if ns else ""
+        if far:  # a leader line from the point's edge to the nearest point of its label's box
+            ax, ay, bx, by = _leader(cx, cy, 7.0, box)
+            parts.append(f'<line class="leader" data-driver="{_e(d.get("driver"))}" x1="{ax:.1f}" y1="{ay:.1f}" '
+                         f'x2="{bx:.1f}" y2="{by:.1f}" stroke="{_AXIS}" stroke-width="0.8"/>')
         parts.append(f'<circle class="{"point ns" if ns else "point"}" data-driver="{_e(d.get("driver"))}" '
-                     f'cx="{cx:.1f}" cy="{cy:.1f}" r="7" fill="{color}" fill-opacity="0.8"><title>{_e(tip)}</title></circle>'
-                     f'<text x="{lx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}"{muted}>{_e(label)}</text>')
+                     f'cx="{cx:.1f}" cy="{cy:.1f}" r="7" fill="{color}"><title>{_e(tip)}</title></circle>'
+                     f'<text class="{"mlabel ns" if ns else "mlabel"}" data-driver="{_e(d.get("driver"))}" '
+                     f'x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{_e(label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
 def render_html(data: dict, lang: Optional[str] = None) -> str:
-    """The self-contained HTML report of an analysis, in `lang` (default: the document's)."""
+    """The self-contained HTML report of an analysis, in `lang` (default: the document's), numbers
+    in its format (Italian: decimal comma, thousands point)."""
     L, metric = _check(data, lang)
     lang = _lang(data, lang)
+    with _numbers(lang):
+        title, body = _html_body(data, L, metric)
+    name = (_s(_d(data.get("source")).get("file")) or "DataFrame").rsplit("/", 1)[-1]
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta http-equiv="Content-Security-Policy" content="{_CSP}">'
+            f'<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{_e(title)} — {_e(name)}</title><style>{_PAGE_CSS.strip()}\n{_scoped_css(_SCOPE)}</style>"
+            f'</head><body><main class="{_SCOPE}">{body}</main></body></html>\n')
+
+
+def render_html_fragment(data: dict, lang: Optional[str] = None) -> str:
+    """The report as a fragment for a notebook cell: one <div> holding its own <style>, every rule
+    of which is scoped to a class unique to this fragment (no html, head or body; no rule for the
+    page around it, which the fragment leaves as it was). A notebook's own sanitiser may drop the
+    style; the fragment then reads as plain HTML."""
+    L, metric = _check(data, lang)
+    lang = _lang(data, lang)
+    with _numbers(lang):
+        _, body = _html_body(data, L, metric)
+    scope = f"perche-{uuid.uuid4().hex[:12]}"
+    return f'<div class="{scope}" lang="{lang}"><style>{_scoped_css(scope)}</style>{body}</div>'
+
+
+def _html_body(data: dict, L: dict, metric: str) -> tuple:
+    """(title, the report's markup inside its container)."""
     M = _METRIC[metric]
     src = _d(data.get("source"))
     o = data.get("overall")
@@ -765,9 +1258,7 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
     name = (_s(src.get("file")) or "DataFrame").rsplit("/", 1)[-1]
     with_drivers = _d(data.get("model")).get("kind") != "none"
     title = L["title"] if with_drivers else L["title_metrics"]
-    out = [f'<!DOCTYPE html><html lang="{lang}"><head><meta http-equiv="Content-Security-Policy" content="{_CSP}">'
-           f'<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
-           f"<title>{_e(title)} — {_e(name)}</title><style>{_CSS}</style></head><body><main>"]
+    out = []
     t = data.get("trend")
     t = t if isinstance(t, dict) else {}
     periods = _l(t.get("periods"))
@@ -783,7 +1274,7 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
         out.append(f'<header><div><h1>{_e(title)}</h1><div class="meta">{_e(meta)}</div></div>'
                    f'<div class="kpi">{_e(M)} <span id="score-value">{_e(format_score(o.get("score"), metric))}</span> '
                    f"<small>{_e(ci)} {_e(iv)}{_e(', ' + centre if centre else '')}, n = {_e(_n(o.get('n')))}</small>"
-                   f"</div></header>")
+                   f'<div class="def">{_e(_definition(data, metric, L))}</div></div></header>')
     guard = _guard(data, L)
     if guard:
         out.append(f'<section id="domain-warning" class="warn"><p>{_e(guard)}</p></section>')
@@ -794,7 +1285,7 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
         if s is not None and pv is not None:
             v = L["declining"] if _b(tt.get("declining")) else L["increasing"] if _b(tt.get("increasing")) \
                 else L["flat"]
-            verdict = f"<p class=\"note\">{_e(L['mk'].format(s=s, p=pv, v=v))}</p>"
+            verdict = f"<p class=\"note\">{_e(L['mk'].format(s=_num(s, 2, True), p=_p_is(pv), v=v))}</p>"
         centred |= any(_interval(p, metric, L)[1] for p in periods)
         out.append(f"<section><h2>{_e(L['trend'])}</h2>{_trend_svg(periods, metric, L)}{verdict}</section>")
     if with_drivers:  # `perche report` (metrics only) has no driver sections
@@ -817,7 +1308,8 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
                          _Td(_impact(imp, metric) + ci_txt, classes),
                          _Td(L[q], ("ns",)) if q == "not_significant" else L[q] if q else "—"])
         out.append(_html_table([L["driver"], L["mentions"], L["share"], f"{M} ({L['score_m']})", L["impact"], L["quadrant"]],
-                               rows) + f"<p class=\"note\">{_e(L['sig'])}</p></section>")
+                               rows) + f"<p class=\"note\">{_e(L['sig'])}</p>"
+                   + (f"<p class=\"note\">{_e(L['ns_legend'])}</p>" if any_ns else "") + "</section>")
         out.append(f"<section><h2>{_e(L['matrix'])}</h2>"
                    f"{_matrix_svg(drivers, _f(_d(data.get('priority')).get('share_threshold')), metric, L)}"
                    + (f"<p class=\"note\">{_e(L['ns_note'])}</p>" if any_ns else "") + "</section>")
@@ -827,8 +1319,8 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
                 if _f(d.get(prefix)) is None:
                     return "—"
                 return f"{_or(d.get(prefix))} [{_or(d.get(prefix + '_ci_low'))}, {_or(d.get(prefix + '_ci_high'))}]"
-            rows.append([d.get("label"), orc("or_negative"), _p(d.get("p_negative"), ".2g"), orc("or_positive"),
-                         _p(d.get("p_positive"), ".2g")])
+            rows.append([d.get("label"), orc("or_negative"), _pv(d.get("p_negative")), orc("or_positive"),
+                         _pv(d.get("p_positive"))])
         kd = _d(data.get("key_driver"))
         fits = []
         for k, v in kd.items():
@@ -837,7 +1329,7 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
                 continue
             outcome = v.get("outcome")
             word = L["neg" if k == "negative" else "pos"].get(outcome, outcome) if isinstance(outcome, str) else outcome
-            fits.append(f"{_s(word)}: n={_n(v.get('n'))}, pseudo-R² {_p(v.get('pseudo_r2'), '.3f')}")
+            fits.append(f"{_s(word)}: n={_n(v.get('n'))}, pseudo-R² {'—' if _f(v.get('pseudo_r2')) is None else _num(_f(v.get('pseudo_r2')), 3)}")
         out.append(f"<section><h2>{_e(L['keydriver'])}</h2>" + _html_table(
             [L["driver"], L["or_neg"].format(neg=neg), "p", L["or_pos"].format(pos=pos), "p"], rows)
             + f"<p class=\"note\">{_e(' · '.join(fits))}</p></section>")
@@ -847,17 +1339,24 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
         out.append(f"<section><h2>{_e(L['segments'])}</h2>")
         for s in segments:
             rows = []
-            for g in _l(s.get("groups")):
+            groups = _l(s.get("groups"))
+            hidden = max(0, len(groups) - _SEGMENT_ROWS)
+            if hidden:  # many segments: the significant ones, then the largest; the rest is in the JSON
+                keep = sorted(range(len(groups)), key=lambda k: (not _b(groups[k].get("significant")),
+                                                                -(_i(groups[k].get("n")) or 0)))[:_SEGMENT_ROWS]
+                groups = [groups[k] for k in sorted(keep)]
+            for g in groups:
                 sig = _b(g.get("significant"))
                 ph = _f(g.get("p_holm"))
-                p = "—" if ph is None else f"{ph:.4f}" + (" *" if sig else "")
+                p = "—" if ph is None else _pv(ph) + (" *" if sig else "")
                 iv, centre = _interval(g, metric, L)
                 centred |= bool(centre)
                 rows.append([g.get("segment"), _n(g.get("n")), format_score(g.get("score"), metric),
                              iv + (f" {centre}" if centre else ""), _impact(g.get("diff_vs_rest"), metric),
                              _Td(p, ("sig",) if sig else ())])
             out.append(f"<h3>{_e(s.get('column'))}</h3>"
-                       + _html_table([L["segment"], L["n"], M, ci, L["vs_rest"], L["p_holm"]], rows))
+                       + _html_table([L["segment"], L["n"], M, ci, L["vs_rest"], L["p_holm"]], rows)
+                       + (f"<p class=\"note\">{_e(L['more_segments'].format(n=_n(hidden)))}</p>" if hidden else ""))
         out.append(f"<p class=\"note\">{_e(L['sig_holm'])}</p>")
         cells = [c for c in _l(data.get("driver_segments")) if _b(c.get("significant"))]
         if cells:
@@ -867,12 +1366,16 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
                 diff = _f(c.get("diff"))
                 rows.append([f"{_s(c.get('column'))} = {_s(c.get('segment'))}", _label(labels, c.get("driver")),
                              _pct(c.get("share")), _pct(c.get("share_rest")),
-                             _Td("—" if diff is None else f"{100 * diff:+.1f}", ("neg",) if (diff or 0) > 0 else ("pos",)),
-                             _p(c.get("p_bh"), ".2g")])
+                             _Td("—" if diff is None else _num(100 * diff, 1, True), ("neg",) if (diff or 0) > 0 else ("pos",)),
+                             _pv(c.get("p_bh"))])
             out.append(f"<h3>{_e(L['over'])}</h3>" + _html_table(
                 [L["segment"], L["driver"], L["share"], L["vs_rest"], "Δ pp", "p BH"], rows))
         out.append("</section>")
-    driver_trend = _l(data.get("driver_trend"))
+    rank = {d.get("driver"): k for k, d in reversed(list(enumerate(_l(data.get("drivers")))))
+            if isinstance(d.get("driver"), str)}
+    driver_trend = sorted(_l(data.get("driver_trend")),
+                          key=lambda d: rank.get(d.get("driver"), len(rank)) if isinstance(d.get("driver"), str)
+                          else len(rank))
     if driver_trend:
         rows = []
         for d in driver_trend:
@@ -885,7 +1388,7 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
                                       L["falling"] if _b(tt.get("declining")) else "")
             classes = ("neg", "sig") if flag == L["rising"] else ("pos", "sig") if flag else ()
             rows.append([_label(labels, d.get("driver")), _pct(ps[0].get("share")), _pct(ps[-1].get("share")),
-                         _Td(flag or "—", classes), "—" if not tt else _p(tt.get("p_value"), ".3g")])
+                         _Td(flag or "—", classes), "—" if not tt else _pv(tt.get("p_value"))])
         first = _l(driver_trend[0].get("periods"))
         if first:
             out.append(f"<section><h2>{_e(L['share_trend'])}</h2>" + _html_table(
@@ -895,7 +1398,7 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
     if isinstance(st, dict):
         body = "".join(f"<p>{_e(x)}</p>" for x in _sentiment_lines(data, L))
         rows = [[_label(labels, d.get("driver")), _n(s.get("mentions")), _Td(_pct(neg), ("neg",)),
-                 _Td(_pct(pos), ("pos",)), "—" if _f(s.get("net")) is None else f"{_f(s.get('net')):+.0f}",
+                 _Td(_pct(pos), ("pos",)), "—" if _f(s.get("net")) is None else _num(_f(s.get('net')), 0, True),
                  _impact_ci(s, "negative", metric), _impact_ci(s, "positive", metric)]
                 for d, s, neg, pos in _sentiment_rows(data)]
         if rows:
@@ -904,34 +1407,46 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
                  L["pos_impact"]], rows)
         tr = _l(st.get("trend"))
         if tr:
-            body += f"<h3>{_e(L['neg_trend'])}</h3>" + _html_table(
+            latest = L["latest"].format(n=_n(_PERIOD_ROWS)) if len(tr) > _PERIOD_ROWS else ""
+            body += f"<h3>{_e(L['neg_trend'] + latest)}</h3>" + _html_table(
                 [L["period"], L["n"], L["neg_share"]],
-                [[_s(p.get("period")), _n(p.get("comments")), _pct(p.get("share"))] for p in tr])
+                [[_s(p.get("period")), _n(p.get("comments")), _pct(p.get("share"))] for p in tr[-_PERIOD_ROWS:]])
         out.append(f'<section id="sentiment"><h2>{_e(L["sentiment"])}</h2>{body}'
                    f'<p class="note">{_e(L["sent_note_driver" if st.get("drivers_from") == "driver" else "sent_note"])}'
                    f'</p></section>')
-    verbatims = _l(data.get("verbatims"))
-    if verbatims:
+    groups, left_out = _shown_quotes(_verbatim_groups(data))
+    if groups:
+        # By driver in the order of impact; in each, pain points then delights, the customer's
+        # score beside each comment, and a complaint from a promoter (praise from a detractor) said so.
         out.append(f'<section id="verbatims"><h2>{_e(L["verbatims"])}</h2>')
-        current, group = object(), None
-        for v in verbatims:
-            if v.get("driver") != current:
-                current, group = v.get("driver"), None
-                out.append(f"<h3>{_e(_label(labels, current))}</h3>")
-            feel = _s(v.get("sentiment"))
-            kind = "pain" if feel in ("negative", "mixed") else "delight" if feel == "positive" else None
-            if kind and kind != group:
-                group = kind
-                out.append(f'<p class="note {"neg" if kind == "pain" else "pos"}">{_e(L[kind])}</p>')
-            who = " · ".join(x for x in (f"{M} {_n(v.get('score'))}", L["class1"].get(feel, ""), _s(v.get("segment")),
-                                         _s(v.get("date"))) if x)
-            out.append(f"<blockquote>{_marked(_s(v.get('text')), _l(v.get('highlights')))}"
-                       f"<span class=\"who\">{_e(who)}</span></blockquote>")
+        for key, vs in groups:
+            out.append(f'<div class="vgroup" data-driver="{_e(key)}"><h3>{_e(_label(labels, key))}</h3>')
+            group = None
+            for v in vs:
+                kind = _feel(v)
+                if kind and kind != group:
+                    group = kind
+                    sign = "− " if kind == "pain" else "+ "
+                    out.append(f'<p class="note {"neg" if kind == "pain" else "pos"}">{_e(sign + L[kind])}</p>')
+                feel = _s(v.get("sentiment"))
+                tb = _top_bottom(data, metric, v.get("score"))
+                flag = L["from_top"].get(metric) if tb == "top" and kind == "pain" else \
+                    L["from_bottom"].get(metric) if tb == "bottom" and kind == "delight" else None
+                rest = " · ".join(x for x in (L["class1"].get(feel, ""), _s(v.get("segment")), _s(v.get("date"))) if x)
+                text = _s(v.get("text"))
+                quote = _marked(text, _l(v.get("highlights"))) if len(text) <= _QUOTE_CHARS else \
+                    _marked(text[:_QUOTE_CHARS - 1], _l(v.get("highlights"))) + "…"
+                out.append(f'<blockquote class="{kind or "plain"}">{quote}'
+                           f'<span class="who"><span class="score">{_e(L["vscore"].format(s=_n(v.get("score")), hi=_scale_top(data, metric)))}</span>'
+                           + (f' · <span class="flag">{_e(flag)}</span>' if flag else "")
+                           + (f" · {_e(rest)}" if rest else "") + "</span></blockquote>")
+            out.append("</div>")
+        if left_out:
+            out.append(f'<p class="note">{_e(L["more_quotes"].format(n=_n(left_out)))}</p>')
         out.append("</section>")
-    notes = "".join(f"<li>{_e(m)}</li>" for _, m in _notes(data))
+    notes = "".join(f"<li>{_e(m)}</li>" for _, m in _notes(data, L))
     out.append(f"<section><h2>{_e(L['method'])}</h2><p class=\"note\">{_e(L['method_text'])}</p>"
                + (f"<p class=\"note\">{_e(L['centre_note'])}</p>" if centred else "")
                + (f"<h3>{_e(L['notes'])}</h3><ul class=\"note\">{notes}</ul>" if notes else "")
                + f"<p class=\"note\">perche {_e(data.get('perche_version', ''))}</p></section>")
-    out.append("</main></body></html>\n")
-    return "".join(out)
+    return title, "".join(out)

@@ -121,6 +121,46 @@ def check_writable(path) -> None:
     os.unlink(tmp)
 
 
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+
+
+def chromium_path() -> str:
+    """The headless browser that prints PDFs, or the one-line OSError saying it is missing."""
+    import shutil
+
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise FileNotFoundError("--pdf needs the program chromium (headless Chromium prints the HTML report), which is "
+                            "not installed: scripts/deps installs it (Debian package chromium)")
+
+
+def print_pdf(page: str, path, timeout: Optional[float] = None) -> None:
+    """Prints an HTML page to the PDF `path` with headless Chromium (its print stylesheet: A4, no
+    header or footer), in a private temporary directory; `path` is then written atomically."""
+    import subprocess
+
+    browser = chromium_path()
+    check_writable(path)
+    with tempfile.TemporaryDirectory(prefix="perche-pdf-") as d:
+        html_file, pdf_file = Path(d) / "report.html", Path(d) / "report.pdf"
+        html_file.write_text(page, encoding="utf-8")
+        try:
+            proc = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={d}/profile",
+                                   f"--print-to-pdf={pdf_file}", "--no-pdf-header-footer", html_file.as_uri()],
+                                  capture_output=True, text=True, timeout=300 if timeout is None else timeout)
+        except subprocess.TimeoutExpired:
+            raise OSError(f"cannot write {os.fspath(path)}: chromium did not print the report in time") from None
+        if proc.returncode != 0 or not pdf_file.is_file() or pdf_file.stat().st_size == 0:
+            last = (proc.stderr.strip().splitlines() or ["no message"])[-1][:200]
+            raise OSError(f"cannot write {os.fspath(path)}: chromium could not print the report "
+                          f"(exit status {proc.returncode}: {last})")
+        data = pdf_file.read_bytes()
+    with atomic_write(path, "wb", encoding=None) as f:
+        f.write(data)
+
+
 @contextlib.contextmanager
 def atomic_write(path, mode: str = "w", *, encoding: Optional[str] = "utf-8", newline: Optional[str] = None):
     """A file object that writes `path` all at once, for every file perche writes (JSON, HTML, CSV,
@@ -426,18 +466,30 @@ class Analysis:
                 f.write(html)
         return html
 
+    def to_pdf(self, path, lang: Optional[str] = None) -> None:
+        """Prints the HTML report to a PDF (A4, sections kept whole where they fit on a page) through
+        headless Chromium; written whole or not at all, like every output. Raises OSError naming the
+        missing program when Chromium is not installed (scripts/deps installs it)."""
+        print_pdf(self.to_html(lang=lang), path)
+
     def summary(self, lang: Optional[str] = None) -> str:
         from .report import render_text
 
         return render_text(self.data, lang=lang)
 
     def __repr__(self) -> str:
-        o = self.data["overall"]
-        head = "no valid responses" if o is None else f"{self.data['metric'].upper()} {o['score']:+.1f} (n={o['n']})"
+        from .report import _METRIC, format_score
+
+        o, metric = self.data["overall"], self.data["metric"]
+        head = "no valid responses" if o is None else \
+            f"{_METRIC.get(metric, metric)} {format_score(o['score'], metric, 'en')} (n={o['n']})"
         return f"<perche.Analysis {head}, {len(self.data['drivers'])} drivers>"
 
-    def _repr_html_(self) -> str:  # notebooks show the report inline
-        return self.to_html()
+    def _repr_html_(self) -> str:
+        """Notebooks show the report inline: a fragment whose styles apply to itself only."""
+        from .report import render_html_fragment
+
+        return render_html_fragment(self.data)
 
 
 def analyze(data=None, score: Optional[str] = None, text: Optional[str] = None, metric: Optional[str] = None,

@@ -229,6 +229,12 @@ OddsRatio odds_ratio(double b, double se, double z) {
                    se > 0.0 ? detail::normal_two_sided_p(b / se) : 1.0};
 }
 
+// One note, in words and as fields, in the same place of both lists.
+void note(DriverAnalysis& out, DriverNote n) {
+  out.notes.push_back(n.message);
+  out.note_fields.push_back(std::move(n));
+}
+
 void check_mentions(std::string_view where, const LabelMatrix& m, std::size_t n,
                     std::span<const std::uint8_t> has_text) {
   detail::check_lengths(where, "scores", n, "mentions rows", m.rows());
@@ -318,8 +324,12 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
       }
   }
   if (!(events > 0.0 && events < total)) {
-    out.notes.push_back("the " + outcome + " model was not fitted: " + (events > 0.0 ? "every" : "no") +
-                        " response with a comment is a " + outcome);
+    note(out, {events > 0.0 ? "not_fitted_every" : "not_fitted_none",
+               "",
+               outcome,
+               {},
+               "the " + outcome + " model was not fitted: " + (events > 0.0 ? "every" : "no") +
+                   " response with a comment is a " + outcome});
     return model;
   }
   // Estimable drivers: mentioned, not by everyone, and (maximum likelihood only) with both outcomes
@@ -331,11 +341,18 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
     if (ok) {
       used.push_back(j);
     } else if (w_mentions[j] > 0.0) {
-      out.notes.push_back("driver " + out.drivers[j].driver + " left out of the " + outcome + " model: " +
-                          (w_mentions[j] >= total ? "every response mentions it"
-                           : w_events[j] == 0.0   ? "no mentioner is a " + outcome
-                                                  : "every mentioner is a " + outcome) +
-                          "; the other drivers' odds ratios are therefore not adjusted for it");
+      const bool everyone = w_mentions[j] >= total, none = w_events[j] == 0.0;
+      note(out, {everyone ? "left_out_every_response"
+                 : none   ? "left_out_no_outcome"
+                          : "left_out_every_outcome",
+                 out.drivers[j].driver,
+                 outcome,
+                 {},
+                 "driver " + out.drivers[j].driver + " left out of the " + outcome + " model: " +
+                     (everyone ? "every response mentions it"
+                      : none   ? "no mentioner is a " + outcome
+                               : "every mentioner is a " + outcome) +
+                     "; the other drivers' odds ratios are therefore not adjusted for it"});
     }
   }
   // Distinct covariate patterns with their weighted events and totals.
@@ -374,8 +391,11 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
   model.pseudo_r2 = f.ll0 < 0.0 ? 1.0 - f.ll / f.ll0 : 0.0;
   model.intercept = odds_ratio(f.beta(0), f.se(0), z);
   if (!f.converged)
-    out.notes.push_back("the " + outcome +
-                        " model did not converge (quasi-separated data); its odds ratios are omitted");
+    note(out, {"not_converged",
+               "",
+               outcome,
+               {},
+               "the " + outcome + " model did not converge (quasi-separated data); its odds ratios are omitted"});
   else
     for (std::size_t u = 0; u < used.size(); ++u) {
       const auto c = static_cast<Eigen::Index>(u + 1);
@@ -387,8 +407,12 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
       for (std::size_t u = 0; u < used.size(); ++u)
         (negative ? out.drivers[used[u]].importance_negative : out.drivers[used[u]].importance_positive) = phi[u];
     } else {
-      out.notes.push_back("the " + outcome + " model has " + std::to_string(used.size()) + " drivers, more than " +
-                          std::to_string(kMaxImportanceDrivers) + ": no Shapley importance (2^k model fits)");
+      note(out, {"no_importance",
+                 "",
+                 outcome,
+                 {{"drivers", used.size()}, {"max_drivers", kMaxImportanceDrivers}},
+                 "the " + outcome + " model has " + std::to_string(used.size()) + " drivers, more than " +
+                     std::to_string(kMaxImportanceDrivers) + ": no Shapley importance (2^k model fits)"});
     }
   }
   return model;
@@ -452,11 +476,15 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
     }
     const double Wm = h.total(), Wrest = W - Wm;
     if (d.mentions == 0 || !(Wm > 0.0)) {
-      out.notes.push_back("driver " + d.driver + " has no mentions: no score or impact");
+      note(out, {"no_mentions", d.driver, "", {}, "driver " + d.driver + " has no mentions: no score or impact"});
       continue;
     }
     if (!(Wrest > 1e-12 * W)) {
-      out.notes.push_back("driver " + d.driver + " is mentioned by every response: impact is undefined");
+      note(out, {"all_mention",
+                 d.driver,
+                 "",
+                 {},
+                 "driver " + d.driver + " is mentioned by every response: impact is undefined"});
       continue;
     }
     d.impact = out.score - (all.dot(s.value) - h.dot(s.value)) / Wrest;
@@ -464,9 +492,13 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
       // With a handful of mentioners the bootstrap interval undercovers (80% for a nominal 95% with 2
       // mentions, 88% with 4; benchmarks/calibration.py): the impact is shown without an interval.
       d.few_mentions = true;
-      out.notes.push_back("driver " + d.driver + ": " + std::to_string(d.mentions) + " mentions, fewer than " +
-                          std::to_string(o.min_mentions) +
-                          " (poche menzioni): impact shown without an interval, not tested");
+      note(out,
+           {"few_mentions",
+            d.driver,
+            "",
+            {{"mentions", d.mentions}, {"min_mentions", o.min_mentions}},
+            "driver " + d.driver + ": " + std::to_string(d.mentions) + " mentions, fewer than " +
+                std::to_string(o.min_mentions) + " (poche menzioni): impact shown without an interval, not tested"});
       continue;
     }
     // Bootstrap over responses: a replicate is a multinomial draw over the 2 × L cells
@@ -500,8 +532,12 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
       d.impact_significant = lo > 0.0 || hi < 0.0;
     }
     if (undefined > 0)
-      out.notes.push_back("driver " + d.driver + ": " + std::to_string(undefined) +
-                          " bootstrap replicates had no response without it and were left out");
+      note(out, {"bootstrap_undefined",
+                 d.driver,
+                 "",
+                 {{"replicates", undefined}},
+                 "driver " + d.driver + ": " + std::to_string(undefined) +
+                     " bootstrap replicates had no response without it and were left out"});
   }
 
   // Priority matrix.
@@ -529,7 +565,7 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
   } else {
     out.negative.outcome = s.negative_name;
     out.positive.outcome = s.positive_name;
-    out.notes.push_back("no response has a comment: no shares or key-driver models");
+    note(out, {"no_text", "", "", {}, "no response has a comment: no shares or key-driver models"});
   }
   return out;
 }

@@ -602,6 +602,25 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
     w.begin_object();
     w.field("code", n.code);
     w.field("message", n.message);
+    // The fields a report words the note from, in its own language (docs/schema.md).
+    auto text_or_null = [&w](std::string_view k, const std::string& v) {
+      w.key(k);
+      if (v.empty())
+        w.null();
+      else
+        w.value(v);
+    };
+    text_or_null("reason", n.reason);
+    text_or_null("driver", n.driver);
+    std::string label;
+    for (std::size_t j = 0; j < a.model.drivers.size() && !n.driver.empty(); ++j)
+      if (a.model.drivers[j] == n.driver) label = a.model.labels[j];
+    text_or_null("label", n.driver.empty() ? std::string() : label.empty() ? n.driver : label);
+    w.key("values");
+    w.begin_object();
+    for (const auto& [k, v] : n.words) w.field(k, v);
+    for (const auto& [k, v] : n.figures) w.field(k, v);
+    w.end_object();
     w.end_object();
   }
   w.end_array();

@@ -770,7 +770,12 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     a.key_negative = std::move(result.negative);
     a.key_positive = std::move(result.positive);
     a.share_threshold = result.share_threshold;
-    for (auto& note : result.notes) a.notes.push_back({"drivers", std::move(note)});
+    for (auto& n : result.note_fields) {
+      SurveyNote note{"drivers", std::move(n.message), std::move(n.reason), std::move(n.driver),
+                      {},        std::move(n.figures)};
+      if (!n.outcome.empty()) note.words.emplace_back("outcome", std::move(n.outcome));
+      a.notes.push_back(std::move(note));
+    }
     if (a.sentiment) {
       // The impact of the negative and of the positive mentions separately: the same analysis on
       // the mentions of comments of that polarity (a mixed comment counts for both).
@@ -813,9 +818,14 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
       }
     }
   } else if (o.labeller != Labeller::none) {
-    a.notes.push_back({"no_drivers", "no driver is named in the " +
-                                         std::string(o.labeller == Labeller::labels ? "labels column" : "labeller") +
-                                         ": no driver analysis"});
+    a.notes.push_back({"no_drivers",
+                       "no driver is named in the " +
+                           std::string(o.labeller == Labeller::labels ? "labels column" : "labeller") +
+                           ": no driver analysis",
+                       o.labeller == Labeller::labels ? "labels" : "labeller",
+                       "",
+                       {},
+                       {}});
   }
 
   // Trend of the score and of each driver's share.
@@ -980,10 +990,15 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
         a.verbatims.push_back(std::move(v));
       }
     if (o.mask)
-      a.notes.push_back({"masked", "personal data in the quoted comments is masked (" + std::to_string(masked_spans) +
-                                       " in " + std::to_string(masked_comments) +
-                                       " comments: phones, e-mails, codici fiscali, IBANs, cards, names...); "
-                                       "mask=false (--no-mask) quotes them as written"});
+      a.notes.push_back({"masked",
+                         "personal data in the quoted comments is masked (" + std::to_string(masked_spans) + " in " +
+                             std::to_string(masked_comments) +
+                             " comments: phones, e-mails, codici fiscali, IBANs, cards, names...); "
+                             "mask=false (--no-mask) quotes them as written",
+                         "",
+                         "",
+                         {},
+                         {{"spans", masked_spans}, {"comments", masked_comments}}});
   }
 
   // Other metrics' columns beside the analysed one (a CSAT question in an NPS survey).
@@ -995,7 +1010,12 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     try {
       col = finder.find({}, one, "score column", other);
     } catch (const AnalysisError& e) {
-      a.notes.push_back({"other_metric", std::string(e.what()) + "; its " + other + " is not reported"});
+      a.notes.push_back({"other_metric",
+                         std::string(e.what()) + "; its " + other + " is not reported",
+                         "ambiguous_column",
+                         "",
+                         {{"metric", other}},
+                         {}});
       continue;
     }
     if (!col || *col == *score_i) continue;
@@ -1022,17 +1042,27 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     for (const auto& p : *list)
       if (a.source.problems.size() < o.max_problems) a.source.problems.push_back(p);
   if (a.source.problems_total > o.max_problems)
-    a.notes.push_back({"problems", std::to_string(a.source.problems_total) + " problems in the input; the first " +
-                                       std::to_string(o.max_problems) + " are listed"});
+    a.notes.push_back({"problems",
+                       std::to_string(a.source.problems_total) + " problems in the input; the first " +
+                           std::to_string(o.max_problems) + " are listed",
+                       "",
+                       "",
+                       {},
+                       {{"problems", a.source.problems_total}, {"listed", o.max_problems}}});
   if (labelled.kind == "default")
     a.notes.push_back(
         {"default_model",
          "drivers from perche's default model, trained on the synthetic sample survey: train your own on labelled "
-         "comments (perche train) for real data"});
+         "comments (perche train) for real data",
+         "",
+         "",
+         {},
+         {}});
   // The domain guard's warning comes first: it says how far to trust everything else.
   if (a.model.coverage && a.model.coverage->out_of_domain)
-    a.notes.insert(a.notes.begin(),
-                   SurveyNote{"out_of_domain", detail::out_of_domain_message(*a.model.coverage, a.model.kind)});
+    a.notes.insert(
+        a.notes.begin(),
+        SurveyNote{"out_of_domain", detail::out_of_domain_message(*a.model.coverage, a.model.kind), "", "", {}, {}});
   return a;
 }
 

@@ -52,8 +52,8 @@ def test_the_sample_nps_line_agrees_with_an_independent_computation(capsys):
     assert cli.main(["report"]) == 0
     nps_line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("NPS:"))
     expected = f"NPS: {ref['score']:+.1f}  [{ref['adj_ci'][0]:+.1f}, {ref['adj_ci'][1]:+.1f}]"
-    assert nps_line.startswith(expected)
-    assert f"n={len(df)}" in nps_line
+    assert nps_line.startswith(expected.replace(".", ","))  # the Italian report: decimal comma
+    assert f"n={len(df):,}".replace(",", ".") in nps_line  # and thousands point (2.400)
 
 
 def test_a_semicolon_csv_with_bom_and_a_bad_row_skips_it_and_names_its_line(tmp_path, capsys):

@@ -6,7 +6,9 @@ hostile CSVs, models, codebooks, labels and result dicts (test_report_security.p
 element or attribute of the data in the DOM, their own title, and no script run; and the page's
 Content-Security-Policy alone stops a script that got in."""
 
+import html
 import json
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -14,6 +16,7 @@ from html.parser import HTMLParser
 import pytest
 
 import perche
+from perche import cli, report as report_module
 from perche.report import format_score, render_html
 from test_report_security import (PWNED, SAMPLE, FILE_NAME, assert_inert, hostile_codebook, hostile_csv, hostile_dict,
                                   hostile_labels_frame, hostile_model, report_title)
@@ -92,7 +95,7 @@ def test_the_rendered_dom_has_a_bar_and_a_point_per_driver_and_the_json_score(re
     assert sorted(bars) == sorted(drivers)
     points = [a["data-driver"] for t, a, svg in dom.elements if t == "circle" and svg == "priority-matrix"]
     assert sorted(points) == sorted(drivers)
-    assert dom.score_text == format_score(data["overall"]["score"], data["metric"])
+    assert dom.score_text == format_score(data["overall"]["score"], data["metric"], "it")
     assert any(t == "path" and "ci-band" in a.get("class", "") for t, a, svg in dom.elements if svg == "trend")
     assert sum(1 for t, a, svg in dom.elements if t == "mark") > 0
 
@@ -172,7 +175,9 @@ def _with_injected_script(page: str, keep_policy: bool) -> str:
         page = page.replace(page[page.index("<meta http-equiv"):page.index("<meta charset")], "")
     payload = ("<script>document.title='pwned'</script>"
                "<img src=x onerror=\"document.title='pwned'\"><svg onload=\"document.title='pwned'\"></svg>")
-    return page.replace("<main>", "<main>" + payload, 1)
+    main = page.index("<main")
+    main = page.index(">", main) + 1
+    return page[:main] + payload + page[main:]
 
 
 def test_the_policy_alone_stops_script_that_got_into_the_page(report, tmp_path):
@@ -187,3 +192,175 @@ def test_the_policy_alone_stops_script_that_got_into_the_page(report, tmp_path):
     # The same page without the policy: the script runs, so the check above is not blind.
     dom, _ = chromium(tmp_path, ran.as_uri(), "--dump-dom", "--virtual-time-budget=2000")
     assert "<title>pwned</title>" in dom
+
+
+# --- the story after layout (issue #21) ---------------------------------------------------------------
+
+
+def probe(tmp_path, page: str, script: str, name: str = "probe") -> tuple:
+    """(the value of `script`, console messages) once the page is laid out: the script, of this
+    test (the report runs none; its policy is removed for the probe), measures the DOM and writes
+    its result as JSON into a <pre> that --dump-dom returns."""
+    if "<meta http-equiv" in page:
+        page = page.replace(page[page.index("<meta http-equiv"):page.index("<meta charset")], "")
+    hook = ("<script>window.addEventListener('load', () => { const result = (() => {" + script + "})();"
+            "const pre = document.createElement('pre'); pre.id = 'probe-result';"
+            "pre.textContent = JSON.stringify(result); document.body.appendChild(pre); });</script>")
+    path = tmp_path / f"{name}.html"
+    path.write_text(page.replace("</body>", hook + "</body>") if "</body>" in page else page + hook, encoding="utf-8")
+    dom, console = chromium(tmp_path, path.as_uri(), "--dump-dom", "--virtual-time-budget=5000",
+                            "--window-size=1100,1300")
+    found = re.search(r'<pre id="probe-result">(.*?)</pre>', dom, re.S)
+    assert found, dom[-500:]
+    return json.loads(html.unescape(found[1])), console
+
+
+_BOXES = """
+const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+const svg = document.getElementById('priority-matrix');
+return {svg: box(svg),
+        labels: [...svg.querySelectorAll('text.mlabel')].map(e => [e.dataset.driver, box(e)]),
+        // In the chart's own units: the labels' boxes and the leader lines.
+        user_labels: [...svg.querySelectorAll('text.mlabel')].map(e => { const b = e.getBBox();
+          return [e.dataset.driver, [b.x, b.y, b.x + b.width, b.y + b.height]]; }),
+        leaders: [...svg.querySelectorAll('line.leader')].map(e => [e.dataset.driver,
+          ['x1', 'y1', 'x2', 'y2'].map(a => parseFloat(e.getAttribute(a)))]),
+        points: [...svg.querySelectorAll('circle.point')].map(e => [e.dataset.driver, box(e)]),
+        corners: [...svg.querySelectorAll('text.q')].map(box)};
+"""
+
+
+def _intersect(a, b) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def _crowded(data: dict) -> dict:
+    """Ten drivers within a point of share and a third of a point of impact of each other, with long
+    names: the labels cannot sit beside their points without the placement moving them."""
+    doc = json.loads(json.dumps(data))
+    for k, d in enumerate(doc["drivers"]):
+        d.update(share=0.14 + 0.001 * k, impact=-2.0 + 0.03 * k, label=d["label"] + " (canale telefonico)")
+    return doc
+
+
+@pytest.mark.parametrize("case", ["sample", "crowded"])
+def test_the_matrix_labels_overlap_neither_each_other_nor_the_points_after_layout(report, tmp_path, case):
+    _, data = report
+    page = render_html(data if case == "sample" else _crowded(data))
+    boxes, console = probe(tmp_path, page, _BOXES)
+    assert console == []
+    labels, points = boxes["labels"], boxes["points"]
+    assert sorted(d for d, _ in labels) == sorted(d["driver"] for d in data["drivers"])
+    for i, (a, ba) in enumerate(labels):
+        for b, bb in labels[i + 1:]:
+            assert not _intersect(ba, bb), (a, b, ba, bb)
+        for p, bp in points:
+            assert not _intersect(ba, bp), (a, p, ba, bp)
+        for bc in boxes["corners"]:
+            assert not _intersect(ba, bc), (a, ba, bc)
+        s = boxes["svg"]
+        assert s[0] <= ba[0] and ba[2] <= s[2] and s[1] <= ba[1] and ba[3] <= s[3], (a, ba, s)
+    # A leader line joins a moved label to its point without running through another label (a
+    # preference, not a rule, of the placement: in the crowded case it may have to).
+    for driver, seg in boxes["leaders"] if case == "sample" else ():
+        for other, bb in boxes["user_labels"]:
+            if other != driver:
+                assert not report_module._crosses(tuple(seg), tuple(bb)), (driver, other, seg, bb)
+    if case == "crowded":
+        assert len(boxes["leaders"]) >= 5  # the placement did move labels away from their points
+
+
+def test_verbatim_sections_are_laid_out_in_the_order_of_impact(report, tmp_path):
+    d, data = report
+    script = ("return [...document.querySelectorAll('#verbatims .vgroup')]"
+              ".map(e => [e.dataset.driver, e.getBoundingClientRect().top, e.querySelector('h3').textContent]);")
+    groups, console = probe(tmp_path, (d / "report.html").read_text("utf-8"), script)
+    assert console == []
+    tops = [t for _, t, _ in groups]
+    assert tops == sorted(tops)
+    by_impact = [x["driver"] for x in data["drivers"] if any(v["driver"] == x["driver"] for v in data["verbatims"])]
+    assert [g for g, _, _ in groups] == by_impact
+    assert [h for _, _, h in groups] == [data["model"]["labels"][g] for g in by_impact]
+
+
+def test_every_figure_on_the_italian_page_is_in_italian_format(report, tmp_path):
+    d, data = report
+    script = ("return [...document.querySelectorAll('td, svg text, #score-value, .kpi small')]"
+              ".map(e => e.textContent.trim());")
+    texts, console = probe(tmp_path, (d / "report.html").read_text("utf-8"), script)
+    assert console == []
+    number = re.compile(r"[+-]?\d[\d.,]*%?")
+    italian = re.compile(r"[+-]?\d{1,3}(\.\d{3})*(,\d+)?%?")
+    dates = re.compile(r"\d{4}-\d\d(-\d\d)?")  # periods and dates are not figures
+    figures = [t for text in texts for t in number.findall(dates.sub("", text))]
+    assert len(figures) > 300
+    bad = [t.rstrip(",") for t in figures if not italian.fullmatch(t.rstrip(","))]
+    assert bad == [], bad[:10]
+    assert "+16,8" in texts and any("< 0,001" in t for t in texts)
+    assert not any(re.search(r"\de-\d", t) for t in texts)
+
+
+_HOST = """<!DOCTYPE html><html><head><meta charset="utf-8"><style>
+body{background:rgb(250,240,230);font-family:serif;font-size:17px;color:rgb(10,20,30);margin:5px}
+h1{color:rgb(200,0,0);font-size:40px;margin:2px}h2,h3{color:rgb(0,120,0)}table{border:3px solid rgb(0,0,255);width:50%}
+td,th{padding:1px;text-align:center}p{margin:20px;color:rgb(90,0,90)}section{padding:3px}blockquote{margin:1px}
+</style></head><body><h1 id="o-h1">Notebook</h1><p id="o-p">text</p>
+<table id="o-table"><tr><th id="o-th">a</th><td id="o-td">1</td></tr></table><section id="o-section">s</section>
+<div id="o-div" class="kpi meta note neg">x</div><header id="o-header">h</header><blockquote id="o-q">q</blockquote>
+<svg id="o-svg" width="50" height="20"><text id="o-text" x="0" y="10">t</text></svg>
+FRAGMENT<h2 id="o-h2">after</h2><h3 id="o-h3">after</h3></body></html>"""
+
+_STYLES = """
+const props = ['color', 'background-color', 'font-size', 'font-family', 'font-weight', 'margin-top', 'margin-left',
+               'padding-top', 'border-top-width', 'border-top-color', 'text-align', 'box-sizing', 'display', 'width',
+               'line-height', 'fill'];
+const out = {};
+for (const e of document.querySelectorAll('[id^="o-"]')) {
+  const s = getComputedStyle(e);
+  out[e.id] = props.map(p => s.getPropertyValue(p));
+}
+out.body = props.map(p => getComputedStyle(document.body).getPropertyValue(p));
+const h1 = document.querySelector('[class^="perche-"] h1');
+out.fragment_h1 = h1 ? getComputedStyle(h1).getPropertyValue('font-size') : null;
+return out;
+"""
+
+
+def test_the_notebook_fragment_leaves_the_notebooks_own_styles_unchanged(report, tmp_path):
+    _, data = report
+    alone, console = probe(tmp_path, _HOST.replace("FRAGMENT", ""), _STYLES, "alone")
+    assert console == [] and alone["fragment_h1"] is None
+    fragment = perche.survey.Analysis(data)._repr_html_()
+    inline, console = probe(tmp_path, _HOST.replace("FRAGMENT", fragment), _STYLES, "inline")
+    assert console == []
+    assert inline["fragment_h1"] == "22px"  # the fragment's own rules apply inside it
+    changed = {k: (alone[k], inline[k]) for k in alone if k != "fragment_h1" and alone[k] != inline[k]}
+    assert changed == {}
+    # The check is not blind: the whole page's style sheet (which styles its own body) would change them.
+    page_css = re.search(r"<style>(.*?)</style>", render_html(data), re.S)[1]
+    leaky, _ = probe(tmp_path, _HOST.replace("FRAGMENT", f"<style>{page_css}</style>"), _STYLES, "leaky")
+    assert leaky["body"] != alone["body"]
+
+
+PDFINFO, PDFTOTEXT = shutil.which("pdfinfo"), shutil.which("pdftotext")
+
+
+@pytest.mark.skipif(PDFINFO is None or PDFTOTEXT is None, reason="poppler-utils is not installed (scripts/deps installs it)")
+def test_pdf_has_at_most_a_page_per_section_and_the_reports_headline(report, tmp_path):
+    d, data = report
+    out = tmp_path / "report.pdf"
+    assert cli.main(["analyze", "--no-progress", "--bootstrap", "300", "--pdf", str(out)]) == 0
+    assert out.read_bytes()[:5] == b"%PDF-"
+    info = subprocess.run([PDFINFO, str(out)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M)[1])
+    size = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info, re.M)
+    assert abs(float(size[1]) - 595.3) < 2 and abs(float(size[2]) - 841.9) < 2  # A4
+    sections = (d / "report.html").read_text("utf-8").count("<section")
+    assert 1 < pages <= sections, (pages, sections)
+    text = " ".join(subprocess.run([PDFTOTEXT, "-layout", str(out), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "Perché? Analisi dei driver" in text
+    assert f"NPS {format_score(data['overall']['score'], 'nps', 'it')}" in text
+    assert "Le parole dei clienti" in text and "lamentela di un promotore" in text
+    # No temporary file is left beside it.
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report.pdf")] == []

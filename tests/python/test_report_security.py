@@ -22,6 +22,7 @@ import pytest
 
 import perche
 from perche.survey import DEFAULT_CODEBOOK, SAMPLE
+from perche import report
 from perche.report import render_html, render_text
 
 # Each payload would, if copied as markup, add an element or an attribute, run script (they set
@@ -55,12 +56,13 @@ PRINTABLE = [p for p in PAYLOADS if not _CONTROL.search(p)]
 # What the renderer itself writes: anything else in the page came from the data.
 TAGS = {"html", "head", "meta", "title", "style", "body", "main", "header", "div", "h1", "h2", "h3", "p", "span",
         "small", "section", "table", "thead", "tbody", "tr", "th", "td", "svg", "line", "text", "path", "circle",
-        "rect", "blockquote", "mark", "ul", "li"}
+        "rect", "blockquote", "mark", "ul", "li", "desc"}
 ATTRS = {"lang", "http-equiv", "content", "charset", "name", "class", "id", "viewbox", "role", "aria-label", "x",
          "y", "x1", "x2", "y1", "y2", "stroke", "stroke-width", "stroke-dasharray", "text-anchor", "d", "fill",
          "fill-opacity", "cx", "cy", "r", "width", "height", "data-driver", "transform"}
 CLASSES = {"meta", "kpi", "note", "who", "sig", "neg", "pos", "ns", "q", "ci-band", "score-line", "point", "drop",
-           "impact-bar", "whisker", "warn"}
+           "impact-bar", "whisker", "warn", "perche-report", "def", "axis", "drop-mark", "value", "mlabel", "leader",
+           "vgroup", "pain", "delight", "plain", "score", "flag"}
 IDS = {"score-value", "trend", "driver-impact", "priority-matrix", "sentiment", "verbatims", "domain-warning"}
 FREE_ATTRS = {"content", "aria-label", "data-driver"}  # the only attributes whose value may carry data
 
@@ -403,9 +405,9 @@ def test_a_driver_whose_impact_interval_includes_zero_is_not_significant(sample,
     cells = [c for c in re.findall(r"<td[^>]*>([^<]*)</td>", page)]
     assert "non significativo" in cells and "Priorità" not in cells and "Punti di forza" not in cells
     (point,) = [a for t, a, svg in p.elements if t == "circle" and "data-driver" in a]
-    assert "ns" in point["class"].split() and point["fill"] == "#9aa5b1"
+    assert "ns" in point["class"].split() and point["fill"] == report._NS
     (bar,) = [a for t, a, svg in p.elements if t == "rect" and "impact-bar" in (a.get("class") or "")]
-    assert bar["fill"] == "#9aa5b1"
+    assert bar["fill"] == report._NS
     assert '<td class="ns">not significant</td>' in render_html(data, lang="en")
 
 
@@ -415,7 +417,7 @@ def test_a_significant_driver_keeps_its_quadrant_and_colour(sample):
     assert row.rstrip().endswith("Priorità")
     p = Page(render_html(data))
     (point,) = [a for t, a, svg in p.elements if t == "circle" and "data-driver" in a]
-    assert point["fill"] == "#c0392b" and "ns" not in point["class"].split()
+    assert point["fill"] == report._NEG and "ns" not in point["class"].split()
 
 
 def test_the_analysis_carries_the_interval_centre():
@@ -430,23 +432,24 @@ def test_the_analysis_carries_the_interval_centre():
     assert r.data["segments"][0]["groups"][0]["center"] == pytest.approx(25.0)
 
 
-@pytest.mark.parametrize("lang,word", [("it", "centro dell'intervallo +25.0"), ("en", "interval centre +25.0")])
+@pytest.mark.parametrize("lang,word", [("it", "centro dell'intervallo +25,0"), ("en", "interval centre +25.0")])
 def test_a_score_outside_its_interval_is_printed_with_the_centre(lang, word):
     df = pd.DataFrame({"nps": [10, 10, 0, 10], "motivo": ["attesa lunga"] * 4, "canale": ["app", "tel", "tel", "tel"],
                        "data": ["2026-01-05", "2026-02-05", "2026-02-06", "2026-02-07"]})
     r = perche.analyze(df, bootstrap_samples=50, progress=False, lang=lang)
     text = r.summary(lang=lang)
+    interval = "[-48,5, +98,5]" if lang == "it" else "[-48.5, +98.5]"
     segment = next(line for line in text.splitlines() if line.lstrip().startswith("app "))
-    assert "[-48.5, +98.5]" in segment and word in segment
+    assert interval in segment and word in segment
     period = next(line for line in text.splitlines() if line.lstrip().startswith("2026-01 "))
-    assert "[-48.5, +98.5]" in period and word in period
+    assert interval in period and word in period
     page = r.to_html(lang=lang)
     assert_inert(page, report_title("DataFrame", lang))
     assert page.count(word.replace("'", "&#x27;")) == 2  # the segment's row and the period's tooltip
     # Every printed pair of a score and its interval: the centre whenever the score lies outside.
     for line in text.splitlines():
-        m = re.search(r"([+-]\d+\.\d)\s+\[([+-]\d+\.\d), ([+-]\d+\.\d)\]", line)
-        if m and not float(m[2]) <= float(m[1]) <= float(m[3]):
+        m = re.search(r"([+-]\d+[.,]\d)\s+\[([+-]\d+[.,]\d), ([+-]\d+[.,]\d)\]", line)
+        if m and not float(m[2].replace(",", ".")) <= float(m[1].replace(",", ".")) <= float(m[3].replace(",", ".")):
             assert word in line, line
 
 
@@ -454,11 +457,11 @@ def test_the_overall_score_outside_its_interval_is_printed_with_the_centre(sampl
     data = json.loads(sample.to_json())
     data["overall"].update(score=100.0, ci_low=-48.5, ci_high=98.5, center=25.0, n=1)
     text = render_text(data)
-    assert "NPS: +100.0  [-48.5, +98.5] centro dell'intervallo +25.0  (IC 95%, n=1)" in text
+    assert "NPS: +100,0  [-48,5, +98,5] centro dell'intervallo +25,0  (IC 95%, n=1)" in text
     page = render_html(data)
-    assert "IC 95% [-48.5, +98.5], centro dell&#x27;intervallo +25.0, n = 1" in page
+    assert "IC 95% [-48,5, +98,5], centro dell&#x27;intervallo +25,0, n = 1" in page
     del data["overall"]["center"]  # a JSON written before the result had it: the interval's midpoint
-    assert "[-48.5, +98.5] centro dell'intervallo +25.0" in render_text(data)
+    assert "[-48,5, +98,5] centro dell'intervallo +25,0" in render_text(data)
     data["overall"].update(score=50.0)
     assert "centro" not in render_text(data).split("\n\n")[1]
 
@@ -475,4 +478,6 @@ def test_highlight_spans_from_the_data_cost_time_linear_in_the_text(sample):
     t = time.perf_counter()
     page = render_html(data)
     assert time.perf_counter() - t < 1.0
-    assert page.count("<mark>") == 1 and f"<mark>{text}</mark>" in page
+    # The page quotes the first _QUOTE_CHARS code points (the JSON holds the whole comment).
+    shown = text[:report._QUOTE_CHARS - 1]
+    assert page.count("<mark>") == 1 and f"<mark>{shown}</mark>…" in page

@@ -39,7 +39,7 @@ COVERAGE = {"comments", "known_share", "vocabulary_overlap", "driver_share", "to
             "out_of_domain"}
 TOP_PROBABILITY = {"p25", "median", "p75", "mean_threshold"}
 THRESHOLDS = {"known_terms", "known_share", "vocabulary_overlap", "codebook_driver_share", "min_comments"}
-NOTE = {"code", "message"}
+NOTE = {"code", "message", "reason", "driver", "label", "values"}
 # Hotel and product reviews written for the domain guard's tests (not from any data set).
 OUT_OF_DOMAIN = ROOT / "tests" / "data" / "out_of_domain.csv"
 PERIOD = SCORE | {"period", "promoter_share", "passive_share", "detractor_share", "diff_prev", "p_prev", "p_prev_holm",
