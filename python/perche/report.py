@@ -135,9 +135,9 @@ _L = {
 }
 
 _METRIC = {"nps": "NPS", "csat": "CSAT %", "ces": "CES"}
-# Schema 3 made each note an object {code, message} and added model.coverage; a schema-2 document
-# (notes as strings) still renders.
-_SCHEMAS = (2, 3)
+# Schema 3 made each note an object {code, message} and added model.coverage; schema 4 added the
+# summary in words; schema-2 documents (notes as strings) and schema-3 ones (no summary) still render.
+_SCHEMAS = (2, 3, 4)
 _QUADRANTS = ("fix", "monitor", "strength", "minor", "not_significant")
 
 
@@ -206,7 +206,7 @@ def _check(data: Any, lang: Optional[str]) -> tuple:
         raise ValueError(f"report: lang {lang!r} is not 'it' or 'en'")
     schema = data.get("schema", 3)
     if isinstance(schema, int) and not isinstance(schema, bool) and schema not in _SCHEMAS:
-        raise ValueError(f"report: schema {str(schema)[:20]!r} is not 2 or 3, the JSON layouts this perche renders "
+        raise ValueError(f"report: schema {str(schema)[:20]!r} is not 2, 3 or 4, the JSON layouts this perche renders "
                          "(docs/schema.md)")
     metric = data.get("metric")
     if not isinstance(metric, str) or metric not in _METRIC:
@@ -322,6 +322,44 @@ def _guard(data: dict, L: dict) -> Optional[str]:
     return L["guard"].format(what=what, figures=", ".join(figures))
 
 
+_SUMMARY_TITLE = {"it": "In sintesi", "en": "In brief"}
+
+
+def summary_sentences(data: dict, lang: Optional[str] = None) -> list:
+    """The summary in words of a document (its `summary`, docs/schema.md), as sentences in `lang`
+    (default: the document's); [] for a document without one (schemas 2 and 3)."""
+    lang = _lang(data, lang)
+    out = []
+    for s in _l(data.get("summary")) if isinstance(data, dict) else []:
+        text = _d(s.get("text")).get(lang)
+        if isinstance(text, str) and text:
+            out.append(text)
+    return out
+
+
+def _summary_text(data: dict, lang: str) -> list:
+    """The summary's lines for the terminal: a heading, then each sentence wrapped at 106 columns."""
+    sentences = summary_sentences(data, lang)
+    if not sentences:
+        return []
+    lines = ["", _SUMMARY_TITLE[lang] + ":"]
+    for s in sentences:
+        # "p < 0,001" and "p = 0,52" stay on one line (textwrap breaks at ASCII spaces only).
+        s = re.sub(r"\bp ([<=]) ", "p\u00a0\\1\u00a0", _t(s))
+        lines += [x.replace("\u00a0", " ") for x in
+                  textwrap.wrap(s, 106, initial_indent="  • ", subsequent_indent="    ")]
+    return lines
+
+
+def _summary_html(data: dict, lang: str) -> str:
+    """The summary's section of the HTML report: one list item per sentence, every one escaped."""
+    sentences = summary_sentences(data, lang)
+    if not sentences:
+        return ""
+    items = "".join(f"<li>{_e(s)}</li>" for s in sentences)
+    return f'<section id="summary"><h2>{_e(_SUMMARY_TITLE[lang])}</h2><ul>{items}</ul></section>'
+
+
 def _outcomes(data: dict, L: dict) -> tuple:
     kd = _d(data.get("key_driver"))
     neg = _d(kd.get("negative")).get("outcome")
@@ -418,6 +456,7 @@ def render_text(data: dict, lang: Optional[str] = None) -> str:
     name = _t(_s(src.get("file")) or "DataFrame").rsplit("/", 1)[-1]
     lines.append(f"perche analyze — {name}: {_n(src.get('rows_used'))} {L['rows']} {L['of']} {_n(src.get('rows'))}"
                  + (f", {_n(src.get('bad_rows'))} {L['bad']}" if _i(src.get("bad_rows")) else ""))
+    lines += _summary_text(data, lang)
     o = data.get("overall")
     if not isinstance(o, dict):
         lines.append(L["no_data"])
@@ -784,6 +823,7 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
                    f'<div class="kpi">{_e(M)} <span id="score-value">{_e(format_score(o.get("score"), metric))}</span> '
                    f"<small>{_e(ci)} {_e(iv)}{_e(', ' + centre if centre else '')}, n = {_e(_n(o.get('n')))}</small>"
                    f"</div></header>")
+    out.append(_summary_html(data, lang))
     guard = _guard(data, L)
     if guard:
         out.append(f'<section id="domain-warning" class="warn"><p>{_e(guard)}</p></section>')

@@ -61,7 +61,8 @@ ATTRS = {"lang", "http-equiv", "content", "charset", "name", "class", "id", "vie
          "fill-opacity", "cx", "cy", "r", "width", "height", "data-driver", "transform"}
 CLASSES = {"meta", "kpi", "note", "who", "sig", "neg", "pos", "ns", "q", "ci-band", "score-line", "point", "drop",
            "impact-bar", "whisker", "warn"}
-IDS = {"score-value", "trend", "driver-impact", "priority-matrix", "sentiment", "verbatims", "domain-warning"}
+IDS = {"score-value", "trend", "driver-impact", "priority-matrix", "sentiment", "verbatims", "domain-warning",
+       "summary"}
 FREE_ATTRS = {"content", "aria-label", "data-driver"}  # the only attributes whose value may carry data
 
 
