@@ -105,9 +105,11 @@ TEST_CASE("summary: a driver whose impact interval excludes 0 is named as a drag
   const auto drags = with_code(s, "drag");
   REQUIRE(drags.size() == 1);
   CHECK(drags[0]->text_it ==
-        "Tempi di attesa è il driver che abbassa di più l'NPS: impatto −8,1 punti (IC 95% da −10,2 a −6,0); "
+        "Il driver che abbassa di più l'NPS è Tempi di attesa: impatto −8,1 punti (IC 95% da −10,2 a −6,0); "
         "ne parla il 28,3% dei commenti.");
-  CHECK(contains(drags[0]->text_en, "Tempi di attesa lowers NPS the most: impact −8.1 points (95% CI −10.2 to −6.0)"));
+  CHECK(drags[0]->text_en ==
+        "The driver that lowers NPS most is Tempi di attesa: impact −8.1 points (95% CI −10.2 to −6.0); 28.3% of "
+        "the comments mention it.");
   CHECK(drags[0]->figures[1].source == "/drivers/0/impact");
   CHECK(number(drags[0]->figures[1]) == -8.06);
   const auto strengths = with_code(s, "strengths");
@@ -144,8 +146,9 @@ TEST_CASE("summary: at most three drags, the most negative first; the fourth is 
   const auto s = summarize(a);
   const auto drags = with_code(s, "drag");
   REQUIRE(drags.size() == 3);
-  CHECK(contains(drags[0]->text_it, "Tempi di attesa è il driver"));
+  CHECK(contains(drags[0]->text_it, "l'NPS è Tempi di attesa:"));
   CHECK(contains(drags[1]->text_it, "anche App e sito"));
+  CHECK(contains(drags[1]->text_en, "Also lowering NPS: App e sito, impact −3.0 points"));
   CHECK(contains(drags[2]->text_it, "anche Cortesia"));
 }
 

@@ -386,14 +386,16 @@ class Summary {
       auto f = impact_figures(drags[r]);
       f.push_back(fig("share", at("/drivers", drags[r]) + "/share", d.share));
       const std::string l = label(d.driver);
-      const std::string head_it =
-          r == 0 ? l + " è il driver che abbassa di più " + the("it") : "Abbassa " + the("it") + " anche " + l;
-      const std::string head_en = r == 0 ? l + " lowers " + name() + " the most" : l + " lowers " + name() + " too";
+      // The label leads no verb: "Tempi di attesa" is plural, "Consegna" singular.
+      const std::string head_it = r == 0 ? "Il driver che abbassa di più " + the("it") + " è " + l + ": impatto "
+                                         : "Abbassa " + the("it") + " anche " + l + ": impatto ";
+      const std::string head_en = r == 0 ? "The driver that lowers " + name() + " most is " + l + ": impact "
+                                         : "Also lowering " + name() + ": " + l + ", impact ";
       add("drag", std::move(f),
-          {head_it + ": impatto " + diff_text(*d.impact, "it") + unit("it") + " (" +
+          {head_it + diff_text(*d.impact, "it") + unit("it") + " (" +
                interval(*d.impact_ci_low, *d.impact_ci_high, "it", true) + "); ne parla " +
                article("", share(d.share, "it")) + share(d.share, "it") + " dei commenti.",
-           head_en + ": impact " + diff_text(*d.impact, "en") + unit("en") + " (" +
+           head_en + diff_text(*d.impact, "en") + unit("en") + " (" +
                interval(*d.impact_ci_low, *d.impact_ci_high, "en", true) + "); " + share(d.share, "en") +
                " of the comments mention it."});
     }
