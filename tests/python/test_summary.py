@@ -10,6 +10,7 @@ import io
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -51,6 +52,10 @@ def test_every_figure_of_a_sentence_is_the_json_value_at_its_source(sample):
     # The sample (examples/data/README.md) has a dragging driver, a strength, a trend and segments.
     assert codes[:2] == ["score", "definition"] and "drag" in codes and "strengths" in codes
     assert "trend_last" in codes and "trend_test" in codes
+    check_figures(doc)
+
+
+def check_figures(doc: dict) -> None:
     for s in doc["summary"]:
         assert set(s) == {"code", "figures", "text"} and set(s["text"]) == {"it", "en"}
         for f in s["figures"]:
@@ -89,7 +94,10 @@ def matches(written: tuple, figure: float) -> bool:
 
 @pytest.mark.parametrize("lang", ["it", "en"])
 def test_every_number_written_in_a_sentence_is_one_of_its_figures_and_back(sample, lang):
-    doc = sample[0]
+    check_numbers(sample[0], lang)
+
+
+def check_numbers(doc: dict, lang: str) -> None:
     for s in doc["summary"]:
         if s["code"] == "definition":  # a definition quotes the scale, not a figure
             continue
@@ -231,3 +239,40 @@ def test_a_schema_3_document_without_a_summary_renders_without_one(sample):
     assert "In sintesi" not in text and text.splitlines()[2].startswith("NPS: ")
     assert 'id="summary"' not in render_html(doc)
     assert perche.survey.Analysis(doc).summary_sentences() == []
+
+
+@pytest.mark.parametrize("case", ["out_of_domain", "rejected_rows", "csat", "ces"])
+def test_warnings_and_other_metrics_hold_the_same_checks(case, tmp_path):
+    """The warnings on real inputs (hotel reviews for the guard; a small export with a bad score),
+    and CSAT and CES: each sentence's figures are the JSON's and its numbers are its figures."""
+    root = Path(__file__).resolve().parents[2]
+    if case == "out_of_domain":
+        doc = perche.analyze(root / "tests" / "data" / "out_of_domain.csv", bootstrap_samples=50).data
+        expected = {"out_of_domain"}
+    elif case == "rejected_rows":
+        path = tmp_path / "export.csv"
+        path.write_text("nps,motivo\n10,ottimo\n9,bravi\nnove,ok\n3,attesa lunga\n\n0,pessimo\n", "utf-8")
+        doc = perche.analyze(path, bootstrap_samples=50).data
+        expected = {"few_responses", "rejected_rows"}
+    else:
+        doc = perche.analyze(metric=case, bootstrap_samples=50).data
+        expected = {"score", "definition"}
+    codes = {s["code"] for s in doc["summary"]}
+    assert expected <= codes, codes
+    check_figures(doc)
+    for lang in ("it", "en"):
+        check_numbers(doc, lang)
+    texts = {s["code"]: s["text"]["it"] for s in doc["summary"]}
+    if case == "rejected_rows":
+        bad, rows = doc["source"]["bad_rows"], doc["source"]["rows"]
+        assert texts["rejected_rows"].startswith(f"{bad} {'riga' if bad == 1 else 'righe'} su {rows} ")
+        assert texts["few_responses"] == (f"Le risposte sono solo {doc['overall']['n']}: gli intervalli sono ampi e "
+                                          "le differenze vanno lette con cautela.")
+    if case == "out_of_domain":
+        c = doc["model"]["coverage"]
+        assert f"{100 * c['known_share']:.0f}%, soglia 50%" in texts["out_of_domain"]
+    if case == "csat":
+        lo, hi = doc["scale"]
+        assert texts["definition"] == f"Il CSAT è la quota di risposte {hi - 1}–{hi} sulla scala {lo}–{hi}, in percentuale."
+    if case == "ces":
+        assert texts["definition"].startswith("Il CES è il voto medio sulla scala 1–7")
