@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Python bindings of perche/survey.hpp: the survey pipeline. Its result crosses as the JSON
-// document of to_json (schema 3), which python/perche/survey.py parses into Analysis; columns of
+// document of to_json (schema 4), which python/perche/survey.py parses into Analysis; columns of
 // a DataFrame cross as lists of str (texts), float64 arrays (numbers) or int32 arrays (days).
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -128,7 +128,7 @@ void bind_survey(py::module_& m) {
         return to_json(analyze_survey(table, options, source_name));
       },
       py::arg("table"), py::arg("options"), py::arg("source_name") = "",
-      "The analysis of a CSV table as its JSON document (schema 3).");
+      "The analysis of a CSV table as its JSON document (schema 4).");
 
   m.def(
       "analyze_survey_columns",

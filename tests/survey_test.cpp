@@ -227,10 +227,10 @@ TEST_CASE("columns in memory give the figures of the same data read from a CSV")
   CHECK_THROWS_AS(analyze_survey(cols, metrics_only()), std::invalid_argument);
 }
 
-TEST_CASE("the JSON document is schema 3, escapes every string and has no NaN") {
+TEST_CASE("the JSON document is schema 4, escapes every string and has no NaN") {
   const auto t = csv("nps,canale\n10,\"a \"\"b\"\"\nc\"\n0,w\xE2\x80\xA8x\n");
   const auto json = to_json(analyze_survey(t, metrics_only(), "f.csv"));
-  CHECK(json.find("\"schema\": 3") != std::string::npos);
+  CHECK(json.find("\"schema\": 4") != std::string::npos);
   CHECK(json.find("\"segment\": \"a \\\"b\\\"\\nc\"") != std::string::npos);
   CHECK(json.find("w\\u2028x") != std::string::npos);
   CHECK(json.find("NaN") == std::string::npos);

@@ -42,6 +42,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace perche {
@@ -327,6 +328,36 @@ struct SurveyCoverage {
   bool out_of_domain = false;
 };
 
+/// Below this many responses the summary warns that every interval is wide (SummarySentence code
+/// "few_responses"): at n = 100 the 95% interval of an NPS is ±17 points with the sample's shares
+/// (47% promoters, 30% detractors) and ±20 at worst (nps_margin_of_error), wider than most changes
+/// a team acts on.
+inline constexpr std::uint64_t kFewResponses = 100;
+
+/// One figure a summary sentence quotes: its value exactly as the JSON document (to_json) holds it,
+/// and where: `source` is a JSON Pointer (RFC 6901) into that document ("/overall/score",
+/// "/drivers/0/impact", "/model/labels/tempi_attesa"). Numbers keep their JSON type (a count is an
+/// integer); texts are labels quoted as written (a driver's display name, a segment, a period).
+struct SummaryFigure {
+  std::string name;    ///< what it is in the sentence: "score", "ci_low", "driver", "p_holm"...
+  std::string source;  ///< JSON Pointer of the value in to_json's document
+  std::variant<double, std::uint64_t, std::string> value;
+};
+
+/// One sentence of the summary in words, in Italian and English, made from the figures it quotes
+/// and nothing else: "significant" (significativo) only where a test of the analysis says so (an
+/// interval that excludes 0, a Holm-adjusted p below alpha, a Mann–Kendall test), never otherwise.
+/// Codes, in the order they come: score, definition (what the metric is: no figures), few_responses,
+/// trend_last (last period against the one before), trend_test (Mann–Kendall over the periods),
+/// out_of_domain, drag (one per driver that lowers the score, at most 3), no_drag, strengths,
+/// pain_points (negative mentions, with per-driver sentiment), segment_gap (at most 3),
+/// no_segment_gap, driver_trend (at most 3), rejected_rows.
+struct SummarySentence {
+  std::string code;
+  std::vector<SummaryFigure> figures;  ///< in the order the text quotes them
+  std::string text_it, text_en;
+};
+
 /// Result of analyze_survey(). Every figure of the JSON document (to_json).
 struct SurveyAnalysis {
   struct Source {
@@ -347,6 +378,12 @@ struct SurveyAnalysis {
   } columns;
   Metric metric = Metric::nps;
   int scale_min = 0, scale_max = 10;
+  /// CSAT/CES only (NPS: unused): how the ratings make the score (RatingOptions::aggregation), the
+  /// boxes counted as top and as bottom (RatingOptions::top resolved: 0 means half the levels), and
+  /// whether scale_min is the best answer.
+  Aggregation aggregation = Aggregation::top_box;
+  int top = 2;
+  bool reversed = false;
   double confidence = kDefaultConfidence, alpha = 0.05;
   std::string lang = "it";
   /// What labelled the comments: "default" (the shipped model), "model", "codebook", "labels",
@@ -372,6 +409,7 @@ struct SurveyAnalysis {
   std::vector<SentimentPeriod> sentiment_trend;   ///< by period of the trend
   std::uint64_t comments = 0;                     ///< analysed rows with a comment
   std::vector<SurveyNote> notes;
+  std::vector<SummarySentence> summary;  ///< the summary in words (summarize()), filled last
 };
 
 /// Analyses a CSV table (read_csv / read_csv_file). Throws AnalysisError (a missing or ambiguous
@@ -419,10 +457,22 @@ std::pair<std::vector<std::string>, LabelMatrix> gold_labels(const CsvTable& tab
 std::pair<std::vector<std::string>, LabelMatrix> split_labels(std::span<const std::string_view> texts,
                                                               std::span<const std::string> drivers = {});
 
-/// The one JSON document of an analysis: `"schema": 3`, described field by field in
+/// The one JSON document of an analysis: `"schema": 4`, described field by field in
 /// docs/schema.md. UTF-8, no NaN or infinity (null instead), numbers in the shortest form that
 /// reads back to the same double.
 std::string to_json(const SurveyAnalysis& analysis, int indent = 2);
+
+/// The summary in words of an analysis (SummarySentence), from its figures alone: analyze_survey()
+/// fills SurveyAnalysis::summary with it; call it again on an analysis built or changed by hand.
+/// The JSON Pointers of its figures follow to_json's layout of `analysis`.
+std::vector<SummarySentence> summarize(const SurveyAnalysis& analysis);
+
+/// `value` with `decimals` decimals as a reader of `lang` writes it: "it" with a decimal comma and
+/// a point between thousands ("1.234,5"), "en" with a point and commas ("1,234.5"); `sign`: "+"
+/// before a positive value; a negative one always has the minus sign U+2212 ("−8,1"); −0 and
+/// values that round to 0 print without a sign. NaN or infinity: "—". Throws
+/// std::invalid_argument for decimals outside [0, 6] or another lang.
+std::string format_number(double value, int decimals, std::string_view lang, bool sign = false);
 
 /// The analysis's label of a period ("2024-03", "2024-W10"...), for a day.
 std::string period_label(Day day, Freq freq);

@@ -585,7 +585,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--by", action="append",
                        help=f"segment column (repeatable; default: those of {', '.join(d.SEGMENT_COLUMNS)} present)")
         p.add_argument("--html", help="write the visual report (self-contained HTML) to this file")
-        p.add_argument("--json", help="write every figure to this JSON file (schema 3, docs/schema.md)")
+        p.add_argument("--json", help="write every figure to this JSON file (schema 4, docs/schema.md)")
         p.add_argument("--pdf", help="print the report to this PDF file (A4) with headless Chromium")
         p.add_argument("--lang", choices=["it", "en"], help=f"report language (default {d.lang})")
         p.add_argument("--no-progress", dest="progress", action="store_false", help="no status line on stderr")

@@ -228,9 +228,9 @@ _QUOTES = 120  # quotes in the page: each driver shows max(2, _QUOTES / drivers)
 _SEGMENT_ROWS = 25  # segments shown per column: the significant ones, then the largest
 _PERIOD_POINTS = 60  # beyond this many periods the trend draws its line without a point per period
 _PERIOD_ROWS = 24  # periods of the negative-sentiment table: the latest
-# Schema 3 made each note an object {code, message} and added model.coverage; a schema-2 document
-# (notes as strings) still renders.
-_SCHEMAS = (2, 3)
+# Schema 3 made each note an object {code, message} and added model.coverage; schema 4 added the
+# summary in words; schema-2 documents (notes as strings) and schema-3 ones (no summary) still render.
+_SCHEMAS = (2, 3, 4)
 _QUADRANTS = ("fix", "monitor", "strength", "minor", "not_significant")
 
 
@@ -299,7 +299,7 @@ def _check(data: Any, lang: Optional[str]) -> tuple:
         raise ValueError(f"report: lang {lang!r} is not 'it' or 'en'")
     schema = data.get("schema", 3)
     if isinstance(schema, int) and not isinstance(schema, bool) and schema not in _SCHEMAS:
-        raise ValueError(f"report: schema {str(schema)[:20]!r} is not 2 or 3, the JSON layouts this perche renders "
+        raise ValueError(f"report: schema {str(schema)[:20]!r} is not 2, 3 or 4, the JSON layouts this perche renders "
                          "(docs/schema.md)")
     metric = data.get("metric")
     if not isinstance(metric, str) or metric not in _METRIC:
@@ -587,6 +587,44 @@ def _guard(data: dict, L: dict) -> Optional[str]:
     return L["guard"].format(what=what, figures=", ".join(figures))
 
 
+_SUMMARY_TITLE = {"it": "In sintesi", "en": "In brief"}
+
+
+def summary_sentences(data: dict, lang: Optional[str] = None) -> list:
+    """The summary in words of a document (its `summary`, docs/schema.md), as sentences in `lang`
+    (default: the document's); [] for a document without one (schemas 2 and 3)."""
+    lang = _lang(data, lang)
+    out = []
+    for s in _l(data.get("summary")) if isinstance(data, dict) else []:
+        text = _d(s.get("text")).get(lang)
+        if isinstance(text, str) and text:
+            out.append(text)
+    return out
+
+
+def _summary_text(data: dict, lang: str) -> list:
+    """The summary's lines for the terminal: a heading, then each sentence wrapped at 106 columns."""
+    sentences = summary_sentences(data, lang)
+    if not sentences:
+        return []
+    lines = ["", _SUMMARY_TITLE[lang] + ":"]
+    for s in sentences:
+        # "p < 0,001" and "p = 0,52" stay on one line (textwrap breaks at ASCII spaces only).
+        s = re.sub(r"\bp ([<=]) ", "p\u00a0\\1\u00a0", _t(s))
+        lines += [x.replace("\u00a0", " ") for x in
+                  textwrap.wrap(s, 106, initial_indent="  • ", subsequent_indent="    ")]
+    return lines
+
+
+def _summary_html(data: dict, lang: str) -> str:
+    """The summary's section of the HTML report: one list item per sentence, every one escaped."""
+    sentences = summary_sentences(data, lang)
+    if not sentences:
+        return ""
+    items = "".join(f"<li>{_e(s)}</li>" for s in sentences)
+    return f'<section id="summary"><h2>{_e(_SUMMARY_TITLE[lang])}</h2><ul>{items}</ul></section>'
+
+
 def _outcomes(data: dict, L: dict) -> tuple:
     kd = _d(data.get("key_driver"))
     neg = _d(kd.get("negative")).get("outcome")
@@ -701,6 +739,7 @@ def _render_text(data: dict, lang: str, L: dict, metric: str) -> str:
     name = _t(_s(src.get("file")) or "DataFrame").rsplit("/", 1)[-1]
     lines.append(f"perche analyze — {name}: {_n(src.get('rows_used'))} {L['rows']} {L['of']} {_n(src.get('rows'))}"
                  + (f", {_n(src.get('bad_rows'))} {L['bad']}" if _i(src.get("bad_rows")) else ""))
+    lines += _summary_text(data, lang)
     o = data.get("overall")
     if not isinstance(o, dict):
         lines.append(L["no_data"])
@@ -1228,7 +1267,7 @@ def render_html(data: dict, lang: Optional[str] = None) -> str:
     L, metric = _check(data, lang)
     lang = _lang(data, lang)
     with _numbers(lang):
-        title, body = _html_body(data, L, metric)
+        title, body = _html_body(data, L, metric, lang)
     name = (_s(_d(data.get("source")).get("file")) or "DataFrame").rsplit("/", 1)[-1]
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta http-equiv="Content-Security-Policy" content="{_CSP}">'
             f'<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -1244,13 +1283,13 @@ def render_html_fragment(data: dict, lang: Optional[str] = None) -> str:
     L, metric = _check(data, lang)
     lang = _lang(data, lang)
     with _numbers(lang):
-        _, body = _html_body(data, L, metric)
+        _, body = _html_body(data, L, metric, lang)
     scope = f"perche-{uuid.uuid4().hex[:12]}"
     return f'<div class="{scope}" lang="{lang}"><style>{_scoped_css(scope)}</style>{body}</div>'
 
 
-def _html_body(data: dict, L: dict, metric: str) -> tuple:
-    """(title, the report's markup inside its container)."""
+def _html_body(data: dict, L: dict, metric: str, lang: str) -> tuple:
+    """(title, the report's markup inside its container), in `lang` (L: its strings)."""
     M = _METRIC[metric]
     src = _d(data.get("source"))
     o = data.get("overall")
@@ -1275,6 +1314,7 @@ def _html_body(data: dict, L: dict, metric: str) -> tuple:
                    f'<div class="kpi">{_e(M)} <span id="score-value">{_e(format_score(o.get("score"), metric))}</span> '
                    f"<small>{_e(ci)} {_e(iv)}{_e(', ' + centre if centre else '')}, n = {_e(_n(o.get('n')))}</small>"
                    f'<div class="def">{_e(_definition(data, metric, L))}</div></div></header>')
+    out.append(_summary_html(data, lang))
     guard = _guard(data, L)
     if guard:
         out.append(f'<section id="domain-warning" class="warn"><p>{_e(guard)}</p></section>')

@@ -7,7 +7,7 @@
 
 A thin shell over the C++ survey pipeline (include/perche/survey.hpp): every row rule, default and
 figure is there. This module turns a path or a DataFrame into that call, and its JSON document
-(schema 3, docs/schema.md) into an Analysis with pandas views; python/perche/report.py renders it.
+(schema 4, docs/schema.md) into an Analysis with pandas views; python/perche/report.py renders it.
 """
 
 from __future__ import annotations
@@ -473,9 +473,19 @@ class Analysis:
         print_pdf(self.to_html(lang=lang), path)
 
     def summary(self, lang: Optional[str] = None) -> str:
+        """The terminal report (its first lines: the summary in words)."""
         from .report import render_text
 
         return render_text(self.data, lang=lang)
+
+    def summary_sentences(self, lang: Optional[str] = None) -> list:
+        """The summary in words as sentences, in `lang` ("it" or "en"; default: the analysis's).
+        Each comes with the figures it quotes and their JSON Pointers in data["summary"]."""
+        from .report import summary_sentences
+
+        if lang is not None and lang not in ("it", "en"):
+            raise ValueError(f"summary_sentences: lang {lang!r} is not 'it' or 'en'")
+        return summary_sentences(self.data, lang)
 
     def __repr__(self) -> str:
         from .report import _METRIC, format_score

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// to_json(SurveyAnalysis): the one JSON document of an analysis, schema 3 (docs/schema.md).
+// to_json(SurveyAnalysis): the one JSON document of an analysis, schema 4 (docs/schema.md).
 // RFC 8259: UTF-8 text, strings escaped (quote, backslash, control characters; U+2028/U+2029 too,
 // so that the document is also valid JavaScript), no NaN or infinity (null instead); numbers in
 // the shortest form that reads back to the same double (std::to_chars), as Python's json writes.
@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <variant>
 
 #include "../text/unicode.hpp"
 #include "rules.hpp"
@@ -266,9 +267,35 @@ void counts(Writer& w, const std::array<std::uint64_t, 4>& c) {
 std::string to_json(const SurveyAnalysis& a, int indent) {
   Writer w(indent);
   w.begin_object();
-  w.field("schema", 3);
+  w.field("schema", 4);
   w.field("perche_version", PERCHE_VERSION);
   w.field("lang", a.lang);
+
+  // The summary in words comes first: a reader of the file sees it before the figures it quotes.
+  w.key("summary");
+  w.begin_array();
+  for (const auto& s : a.summary) {
+    w.begin_object();
+    w.field("code", s.code);
+    w.key("figures");
+    w.begin_array();
+    for (const auto& f : s.figures) {
+      w.begin_object();
+      w.field("name", f.name);
+      w.key("value");
+      std::visit([&](const auto& v) { w.value(v); }, f.value);
+      w.field("source", f.source);
+      w.end_object();
+    }
+    w.end_array();
+    w.key("text");
+    w.begin_object();
+    w.field("it", s.text_it);
+    w.field("en", s.text_en);
+    w.end_object();
+    w.end_object();
+  }
+  w.end_array();
 
   w.key("source");
   w.begin_object();
@@ -320,6 +347,18 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
   w.value(a.scale_min);
   w.value(a.scale_max);
   w.end_array();
+  w.key("rating");  // how CSAT/CES ratings make the score; null for NPS
+  if (a.metric == Metric::nps) {
+    w.null();
+  } else {
+    w.begin_object();
+    w.field("aggregation", a.aggregation == Aggregation::mean      ? "mean"
+                           : a.aggregation == Aggregation::top_box ? "top_box"
+                                                                   : "net");
+    w.field("top", a.top);
+    w.field("reversed", a.reversed);
+    w.end_object();
+  }
   w.field("confidence", a.confidence);
   w.field("alpha", a.alpha);
 

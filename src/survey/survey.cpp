@@ -493,6 +493,12 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   const Scorer scorer(o.metric, o.rating, o.confidence);
   a.scale_min = scorer.lo;
   a.scale_max = scorer.hi;
+  if (o.metric != Metric::nps) {
+    a.aggregation = scorer.rating.aggregation;
+    // RatingOptions::top 0 means half the levels (rating() resolves it the same way).
+    a.top = scorer.rating.top == 0 ? (scorer.hi - scorer.lo + 1) / 2 : scorer.rating.top;
+    a.reversed = scorer.rating.reversed;
+  }
   const std::string metric(metric_name(o.metric));
 
   // Columns.
@@ -1063,6 +1069,7 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     a.notes.insert(
         a.notes.begin(),
         SurveyNote{"out_of_domain", detail::out_of_domain_message(*a.model.coverage, a.model.kind), "", "", {}, {}});
+  a.summary = summarize(a);
   return a;
 }
 

@@ -22,9 +22,9 @@ file(COPY ${WORK_DIR}/build/consumer DESTINATION ${prefix}/${BINDIR})
 run(${CMAKE_COMMAND} -E env --unset=PERCHE_DATA_DIR ${prefix}/${BINDIR}/consumer ${data})
 run(${WORK_DIR}/build/consumer_metrics)
 # examples/survey.cpp from the install prefix: the sample installed in share/perche, the default
-# model found there, the JSON document (schema 2) on stdout.
+# model found there, the JSON document (schema 4) on stdout.
 execute_process(COMMAND ${CMAKE_COMMAND} -E env PERCHE_DATA_DIR=${data} ${WORK_DIR}/build/survey_example
                 RESULT_VARIABLE rc OUTPUT_VARIABLE json)
-if(NOT rc EQUAL 0 OR NOT json MATCHES "\"schema\": 3" OR NOT json MATCHES "\"kind\": \"default\"")
-  message(FATAL_ERROR "package consumer: survey_example failed (${rc}) or printed no schema-3 analysis")
+if(NOT rc EQUAL 0 OR NOT json MATCHES "\"schema\": 4" OR NOT json MATCHES "\"kind\": \"default\"")
+  message(FATAL_ERROR "package consumer: survey_example failed (${rc}) or printed no schema-4 analysis")
 endif()

@@ -75,7 +75,7 @@ def test_json_output_holds_the_overall_result_with_its_interval(tmp_path, capsys
     overall = doc["overall"]
     assert overall["ci_low"] <= overall["score"] <= overall["ci_high"]
     assert overall["n"] == 5
-    assert doc["schema"] == 3 and doc["model"]["kind"] == "none"  # report: analyze without drivers
+    assert doc["schema"] == 4 and doc["model"]["kind"] == "none"  # report: analyze without drivers
     assert (doc["source"]["rows"], doc["source"]["rows_used"], doc["source"]["bad_rows"]) == (6, 5, 1)
     assert [p["period"] for p in doc["trend"]["periods"]] == ["2026-01", "2026-02", "2026-03"]
     assert [g["segment"] for g in doc["segments"][0]["groups"]] == ["chat", "email", "telefono"]

@@ -100,6 +100,45 @@ def test_the_rendered_dom_has_a_bar_and_a_point_per_driver_and_the_json_score(re
     assert sum(1 for t, a, svg in dom.elements if t == "mark") > 0
 
 
+class SummaryDom(HTMLParser):
+    """The ids of the page's sections in order, and the text of each item of #summary."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.sections, self.items, self._in = [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "section":
+            self.sections.append(dict(attrs).get("id"))
+        if tag == "li" and self.sections and self.sections[-1] == "summary":
+            self._in = True
+            self.items.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "li":
+            self._in = False
+
+    def handle_data(self, data):
+        if self._in:
+            self.items[-1] += data
+
+
+def test_the_rendered_summary_comes_first_and_quotes_the_json_score_the_italian_way(report, tmp_path):
+    d, data = report
+    dom_text, console = chromium(tmp_path, (d / "report.html").as_uri(), "--dump-dom")
+    assert console == []
+    dom = SummaryDom()
+    dom.feed(dom_text)
+    assert dom.sections[0] == "summary"
+    # Each sentence of the DOM is the JSON's, and the first quotes the overall score with a decimal
+    # comma and its sign (the minus sign U+2212), formatted here from the JSON's number.
+    assert dom.items == [s["text"]["it"] for s in data["summary"]]
+    score = f"{data['overall']['score']:+.1f}".replace(".", ",").replace("-", "\u2212")
+    assert f"L'NPS è {score} " in dom.items[0]
+    low = f"{data['overall']['ci_low']:+.1f}".replace(".", ",").replace("-", "\u2212")
+    assert f"da {low} a " in dom.items[0]
+
+
 # --- hostile data ----------------------------------------------------------------------------------
 
 

@@ -63,7 +63,8 @@ ATTRS = {"lang", "http-equiv", "content", "charset", "name", "class", "id", "vie
 CLASSES = {"meta", "kpi", "note", "who", "sig", "neg", "pos", "ns", "q", "ci-band", "score-line", "point", "drop",
            "impact-bar", "whisker", "warn", "perche-report", "def", "axis", "drop-mark", "value", "mlabel", "leader",
            "vgroup", "pain", "delight", "plain", "score", "flag"}
-IDS = {"score-value", "trend", "driver-impact", "priority-matrix", "sentiment", "verbatims", "domain-warning"}
+IDS = {"score-value", "trend", "driver-impact", "priority-matrix", "sentiment", "verbatims", "domain-warning",
+       "summary"}
 FREE_ATTRS = {"content", "aria-label", "data-driver"}  # the only attributes whose value may carry data
 
 
@@ -387,6 +388,9 @@ def _one_driver(sample, quadrant, significant, impact=-0.9, lo=-3.0, hi=1.2):
     d.update(label="Competenza", quadrant=quadrant, impact=impact, impact_ci_low=lo, impact_ci_high=hi,
              impact_significant=significant, share=0.5)
     data["drivers"] = [d]
+    # The summary in words was written from the figures before this edit: a document made by hand
+    # carries none (tests/python/test_summary.py checks the summary against its own figures).
+    del data["summary"]
     return data
 
 

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """The survey pipeline (perche/survey.hpp) through its three doors: the C++ example, the CLI and
-perche.analyze give the same JSON figures; the document follows docs/schema.md (schema 3)."""
+perche.analyze give the same JSON figures; the document follows docs/schema.md (schema 4)."""
 
 import json
 import re
@@ -20,7 +20,7 @@ from perche.survey import SAMPLE
 ROOT = Path(__file__).resolve().parents[2]
 
 # The documented layout (docs/schema.md): a field added or renamed must be added there too.
-TOP = {"schema", "perche_version", "lang", "source", "columns", "metric", "scale", "confidence", "alpha", "model",
+TOP = {"schema", "perche_version", "lang", "summary", "rating", "source", "columns", "metric", "scale", "confidence", "alpha", "model",
        "overall", "other_metrics", "trend", "drivers", "key_driver", "priority", "segments", "driver_segments",
        "driver_trend", "verbatims", "sentiment", "comments", "notes"}
 SOURCE = {"file", "rows", "encoding", "delimiter", "replaced", "rows_used", "bad_rows", "problems", "problems_total"}
@@ -40,6 +40,11 @@ COVERAGE = {"comments", "known_share", "vocabulary_overlap", "driver_share", "to
 TOP_PROBABILITY = {"p25", "median", "p75", "mean_threshold"}
 THRESHOLDS = {"known_terms", "known_share", "vocabulary_overlap", "codebook_driver_share", "min_comments"}
 NOTE = {"code", "message", "reason", "driver", "label", "values"}
+SUMMARY = {"code", "figures", "text"}
+SUMMARY_FIGURE = {"name", "value", "source"}
+SUMMARY_CODES = {"score", "definition", "few_responses", "trend_last", "trend_test", "out_of_domain", "drag", "no_drag",
+                 "strengths", "pain_points", "segment_gap", "no_segment_gap", "driver_trend", "rejected_rows"}
+RATING = {"aggregation", "top", "reversed"}
 # Hotel and product reviews written for the domain guard's tests (not from any data set).
 OUT_OF_DOMAIN = ROOT / "tests" / "data" / "out_of_domain.csv"
 PERIOD = SCORE | {"period", "promoter_share", "passive_share", "detractor_share", "diff_prev", "p_prev", "p_prev_holm",
@@ -55,7 +60,15 @@ def figures(doc: dict) -> dict:
 
 def test_the_sample_document_follows_the_schema_field_by_field():
     doc = perche.analyze(by=["canale"], bootstrap_samples=200).data
-    assert set(doc) == TOP and doc["schema"] == 3
+    assert set(doc) == TOP and doc["schema"] == 4
+    assert doc["summary"] and all(set(s) == SUMMARY and set(s["text"]) == {"it", "en"} for s in doc["summary"])
+    assert all(set(f) == SUMMARY_FIGURE for s in doc["summary"] for f in s["figures"])
+    assert {s["code"] for s in doc["summary"]} <= SUMMARY_CODES
+    assert doc["rating"] is None  # NPS
+    csat = perche.analyze(metric="csat", drivers=False).data
+    assert set(csat["rating"]) == RATING and csat["rating"] == {"aggregation": "top_box", "top": 2, "reversed": False}
+    assert perche.analyze(metric="ces", drivers=False).data["rating"] == {"aggregation": "mean", "top": 3,
+                                                                           "reversed": False}
     assert set(doc["source"]) == SOURCE
     assert set(doc["model"]) == MODEL and set(doc["model"]["coverage"]) == COVERAGE
     assert set(doc["model"]["coverage"]["top_probability"]) == TOP_PROBABILITY
