@@ -316,6 +316,15 @@ void bind_classify(py::module_& m) {
             return py::make_tuple(std::move(p.first), std::move(p.second));
           },
           py::arg("texts"))
+      .def(
+          "predict_proba_with_polarity",
+          [](const DriverClassifier& c, const py::iterable& texts, std::optional<double> threshold) {
+            const perche_py::Utf8Texts owned(texts, "DriverClassifier.predict_proba_with_polarity", utf8_policy(c));
+            const auto& v = owned.views();
+            PresencePolarity p = read(&c, [&] { return c.predict_proba_with_polarity(v, threshold); });
+            return py::make_tuple(std::move(p.presence), std::move(p.positive), std::move(p.negative));
+          },
+          py::arg("texts"), py::arg("threshold") = py::none())
       .def_property_readonly("fitted", [](const DriverClassifier& c) { return read(&c, [&] { return c.fitted(); }); })
       .def_property_readonly("drivers", [](const DriverClassifier& c) { return read(&c, [&] { return c.drivers(); }); })
       .def_property_readonly("options", [](const DriverClassifier& c) { return read(&c, [&] { return c.options(); }); })

@@ -652,6 +652,13 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
         """(P(positive | present), P(negative | present)): two n × k arrays, whatever the presence."""
         return super().predict_polarity_proba(_texts(X, "DriverClassifier.predict_polarity_proba"))
 
+    def predict_proba_with_polarity(self, X, threshold=None):
+        """(presence, P(positive | present), P(negative | present)): three n × k arrays from one
+        reading of each text; the polarity of a driver below its threshold (or below `threshold`,
+        one for every driver, when given) is NaN. What perche.analyze uses."""
+        return super().predict_proba_with_polarity(
+            _texts(X, "DriverClassifier.predict_proba_with_polarity"), threshold)
+
     def _labels(self, Y, n, drivers, what=None):
         """(n × k uint8 of 0/1, the driver names when Y named new ones, else None)."""
         what = what or "Y"

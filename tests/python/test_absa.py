@@ -50,6 +50,22 @@ def test_held_out_polarity_flags_reach_the_gold_ones(sample, fitted):
     assert clf.has_sentiment and 0 < clf.polarity_threshold < 1
 
 
+def test_presence_and_polarity_in_one_reading_agree_with_the_separate_calls(sample, fitted):
+    texts, drivers, *_ = sample
+    clf, n = fitted
+    held = texts[n:]
+    presence, pos, neg = clf.predict_proba_with_polarity(held)
+    P, N = clf.predict_polarity_proba(held)
+    np.testing.assert_array_equal(presence, clf.predict_proba(held))
+    present = presence >= np.asarray(clf.thresholds)[None, :]
+    assert present.any() and (~present).any()
+    np.testing.assert_allclose(pos[present], P[present], rtol=1e-12)
+    np.testing.assert_allclose(neg[present], N[present], rtol=1e-12)
+    assert np.isnan(pos[~present]).all() and np.isnan(neg[~present]).all()
+    everyone = clf.predict_proba_with_polarity(held, threshold=0.0)
+    np.testing.assert_allclose(everyone[1], P, rtol=1e-12)
+
+
 def test_explain_names_each_drivers_polarity(fitted):
     clf, _ = fitted
     ex = clf.explain("Attesa lunghissima ma alla fine l'operatrice è stata cortese e disponibile")
