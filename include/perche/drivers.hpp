@@ -45,9 +45,9 @@ enum class Quadrant {
 /// Most drivers a key-driver model decomposes into Shapley importance (2^k model fits).
 inline constexpr std::size_t kMaxImportanceDrivers = 12;
 
-/// Default DriverAnalysisOptions::importance_bootstrap_samples: the most that keeps the default
-/// analysis of the shipped sample (10 drivers, two models) within about 1 s of the analysis without
-/// intervals on 2 shared cores (bench_drivers: +0.9 s with 50, +4.8 s with 200 replicates).
+/// Default DriverAnalysisOptions::importance_bootstrap_samples. bench_drivers on the shipped sample
+/// (10 drivers, two models), 2 cores shared with a load of about 4: 0.9 s without intervals,
+/// +0.9 s with 50 replicates, +2.5 s (+1.2 s CPU on the calling thread) with 100, +4.8 s with 200.
 inline constexpr int kImportanceBootstrapSamples = 100;
 
 /// Most subset fits (replicates × 2^u) the importance bootstrap of one key-driver model makes: 100
