@@ -13,19 +13,15 @@
 #include <bit>
 #include <cmath>
 #include <numeric>
-#include <random>
 #include <string_view>
 #include <unordered_map>
 
-#include "../common/parallel.hpp"
 #include "perche/detail/stats.hpp"
 
 namespace perche {
 namespace {
 
 constexpr std::string_view kWhere = "analyze_drivers";
-/// Scoring steps of each subset refit in the importance bootstrap (k_step_loglik).
-constexpr int kImportanceSteps = 2;
 
 /// How one metric reads a level: the value it contributes and its outcome flags.
 struct Scale {
@@ -270,10 +266,24 @@ bool text_at(std::span<const std::uint8_t> has_text, std::size_t i) { return has
 /// J Educ Behav Stat 34:319 for logistic regression), the exact form of the relative-weights
 /// approximation (Johnson 2000). R²(S) = 1 − ℓ_S/ℓ₀ with the model's own estimator (Firth's or ML),
 /// R²(∅) = 0 by McFadden's definition, so the shares sum to the full model's R² exactly. 2^u fits
-/// of the pattern table: u <= kMaxImportanceDrivers. shapley_of: the values of the game whose worth
-/// is r2[mask] over u players (r2[0] = 0); shapley_r2 fits the subsets.
-std::vector<double> shapley_of(const std::vector<double>& r2, std::size_t u) {
+/// of the pattern table: u <= kMaxImportanceDrivers.
+std::vector<double> shapley_r2(const Eigen::MatrixXd& X, const Eigen::VectorXd& e, const Eigen::VectorXd& t, bool firth,
+                               double ll0, double full_r2) {
+  const auto u = static_cast<std::size_t>(X.cols() - 1);
   const std::size_t subsets = std::size_t{1} << u;
+  std::vector<double> r2(subsets, 0.0);
+  for (std::size_t mask = 1; mask < subsets; ++mask) {
+    if (mask == subsets - 1) {
+      r2[mask] = full_r2;  // the model already fitted: the same numbers, bit for bit
+      continue;
+    }
+    std::vector<Eigen::Index> cols{0};
+    for (std::size_t j = 0; j < u; ++j)
+      if (mask >> j & 1u) cols.push_back(static_cast<Eigen::Index>(j + 1));
+    Eigen::MatrixXd Xs(X.rows(), static_cast<Eigen::Index>(cols.size()));
+    for (std::size_t c = 0; c < cols.size(); ++c) Xs.col(static_cast<Eigen::Index>(c)) = X.col(cols[c]);
+    r2[mask] = 1.0 - fit_logit(Xs, e, t, firth).ll / ll0;
+  }
   // weight[s] = s!(u − s − 1)!/u! for a subset of size s without j.
   std::vector<double> weight(u, 0.0);
   for (std::size_t s = 0; s < u; ++s) {
@@ -290,218 +300,10 @@ std::vector<double> shapley_of(const std::vector<double>& r2, std::size_t u) {
   return phi;
 }
 
-/// `betas[mask]` receives each subset model's estimate (the importance bootstrap starts from them),
-/// but the full model's, which is the caller's.
-std::vector<double> shapley_r2(const Eigen::MatrixXd& X, const Eigen::VectorXd& e, const Eigen::VectorXd& t, bool firth,
-                               double ll0, double full_r2, std::vector<Eigen::VectorXd>& betas) {
-  const auto u = static_cast<std::size_t>(X.cols() - 1);
-  const std::size_t subsets = std::size_t{1} << u;
-  std::vector<double> r2(subsets, 0.0);
-  betas.assign(subsets, Eigen::VectorXd());
-  for (std::size_t mask = 1; mask < subsets; ++mask) {
-    if (mask == subsets - 1) {
-      r2[mask] = full_r2;  // the model already fitted: the same numbers, bit for bit
-      continue;
-    }
-    std::vector<Eigen::Index> cols{0};
-    for (std::size_t j = 0; j < u; ++j)
-      if (mask >> j & 1u) cols.push_back(static_cast<Eigen::Index>(j + 1));
-    Eigen::MatrixXd Xs(X.rows(), static_cast<Eigen::Index>(cols.size()));
-    for (std::size_t c = 0; c < cols.size(); ++c) Xs.col(static_cast<Eigen::Index>(c)) = X.col(cols[c]);
-    Logit fit = fit_logit(Xs, e, t, firth);
-    r2[mask] = 1.0 - fit.ll / ll0;
-    betas[mask] = std::move(fit.beta);
-  }
-  return shapley_of(r2, u);
-}
-
-/// The log-likelihood after `steps` scoring steps from `beta`, no step halving (the importance
-/// bootstrap's k-step estimate, Andrews 2002, Econometrica 70:119; for GLMs Moulton & Zeger 1991,
-/// Comput Stat Data Anal 11:53): the same update as fit_logit (Newton for ML, Firth's modified
-/// score), started at the subset's estimate on the data, which a replicate moves by O(n^-1/2), so
-/// that ML's error after two Newton steps is O(n^-2) in R², far below its bootstrap spread.
-/// nullopt when the information is singular or the result not finite.
-std::optional<double> k_step_loglik(const Eigen::MatrixXd& X, const Eigen::VectorXd& e, const Eigen::VectorXd& t,
-                                    bool firth, Eigen::VectorXd beta, int steps) {
-  const Eigen::Index p = X.cols(), G = X.rows();
-  Eigen::VectorXd mu(G), w(G), grad(p);
-  Eigen::MatrixXd I(p, p), V;
-  for (int step = 0; step < steps; ++step) {
-    mu = (-(X * beta).array()).exp().matrix();
-    mu = (1.0 / (1.0 + mu.array())).matrix();
-    w = (t.array() * mu.array() * (1.0 - mu.array())).matrix();
-    I.noalias() = X.transpose() * w.asDiagonal() * X;
-    const Eigen::LLT<Eigen::MatrixXd> llt(I);
-    if (llt.info() != Eigen::Success) return std::nullopt;
-    Eigen::VectorXd u = e - t.cwiseProduct(mu);
-    if (firth) {
-      V = llt.matrixL().solve(X.transpose());  // h_g = w_g·x_gᵀI⁻¹x_g = w_g·‖L⁻¹x_g‖²
-      u.array() += w.array() * V.colwise().squaredNorm().transpose().array() * (0.5 - mu.array());
-    }
-    grad.noalias() = X.transpose() * u;
-    beta += llt.solve(grad);
-    if (!beta.allFinite()) return std::nullopt;
-  }
-  const Eigen::VectorXd eta = X * beta;
-  double ll = 0.0;
-  for (Eigen::Index g = 0; g < G; ++g) ll += e(g) * log_sigmoid(eta(g)) + (t(g) - e(g)) * log_sigmoid(-eta(g));
-  if (!std::isfinite(ll)) return std::nullopt;
-  return ll;
-}
-
-/// What the importance bootstrap resamples: the responses with a comment, by their pattern (row of
-/// X) and outcome, with their weights when weighted.
-struct Resample {
-  std::uint64_t n = 0;                     // responses with a comment
-  std::vector<std::uint32_t> row_pattern;  // weighted only: each response's pattern
-  std::vector<std::uint8_t> row_outcome;   // weighted only
-  std::vector<double> row_weight;          // weighted only; empty: unweighted
-};
-
-/// Percentile bootstrap of the Shapley shares (Efron & Tibshirani 1993, ch. 13). A replicate draws
-/// the n responses with replacement: unweighted, a multinomial over the (pattern, outcome) cells with
-/// probabilities count/n, which is exactly what resampling responses does to the pattern table;
-/// weighted, n responses drawn uniformly, each adding its weight (O(n)). It then refits the 2^u
-/// subset models of the same estimator on the replicate's table, collapsed to the distinct patterns
-/// of the subset's drivers (the likelihood only depends on those), by kImportanceSteps scoring
-/// steps from the subset's estimate on the data (k_step_loglik).
-/// A driver without mentions in a replicate (or mentioned by every response) is a null player:
-/// R²(S ∪ j) = R²(S), share 0. Replicates where every or no response has the outcome, or a subset
-/// fit fails (a singular information: two drivers that a replicate always draws together; maximum
-/// likelihood under a driver's separation), are left out and counted. Replicate r is seeded from
-/// (seed, r) alone: the result does not depend on the number of threads.
-/// @return per driver the replicates' shares (defined replicates only, u × defined), and the count
-///         of undefined replicates.
-std::pair<std::vector<std::vector<double>>, std::size_t> bootstrap_shapley(
-    const Eigen::MatrixXd& X, const Eigen::VectorXd& e, const Eigen::VectorXd& t, bool firth,
-    const std::vector<Eigen::VectorXd>& betas, const Resample& rs, int samples, std::uint64_t seed) {
-  const auto u = static_cast<std::size_t>(X.cols() - 1);
-  const auto G = static_cast<std::size_t>(X.rows());
-  const std::size_t subsets = std::size_t{1} << u, B = static_cast<std::size_t>(samples);
-  std::vector<std::uint32_t> bits(G, 0);  // pattern g's drivers as a bit mask
-  for (std::size_t g = 0; g < G; ++g)
-    for (std::size_t j = 0; j < u; ++j)
-      if (X(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(j + 1)) != 0.0) bits[g] |= 1u << j;
-  // Unweighted cells: (g, 1) with e_g responses, (g, 0) with t_g − e_g.
-  std::vector<double> cell_share(2 * G);
-  if (rs.row_weight.empty())
-    for (std::size_t g = 0; g < G; ++g) {
-      cell_share[2 * g] =
-          (t(static_cast<Eigen::Index>(g)) - e(static_cast<Eigen::Index>(g))) / static_cast<double>(rs.n);
-      cell_share[2 * g + 1] = e(static_cast<Eigen::Index>(g)) / static_cast<double>(rs.n);
-    }
-  std::vector<double> phis(B * u, 0.0);
-  std::vector<std::uint8_t> defined(B, 0);
-  detail::parallel_for(
-      B, 0, "analyze_drivers", "importance replicate",
-      [&](std::size_t r) {
-        std::mt19937_64 rng(seed + 0x9E3779B97F4A7C15ull * (r + 1));
-        std::vector<double> er(G, 0.0), tr(G, 0.0);
-        if (rs.row_weight.empty()) {
-          std::uint64_t remaining = rs.n;
-          double rest = 1.0;
-          for (std::size_t c = 0; c < 2 * G && remaining > 0; ++c) {
-            std::uint64_t k = remaining;
-            if (c + 1 < 2 * G) {
-              const double p = rest > 0.0 ? std::clamp(cell_share[c] / rest, 0.0, 1.0) : 0.0;
-              k = std::binomial_distribution<std::uint64_t>(remaining, p)(rng);
-            }
-            remaining -= k;
-            rest -= cell_share[c];
-            tr[c / 2] += static_cast<double>(k);
-            if (c % 2) er[c / 2] += static_cast<double>(k);
-          }
-        } else {
-          std::uniform_int_distribution<std::uint64_t> pick(0, rs.n - 1);
-          for (std::uint64_t i = 0; i < rs.n; ++i) {
-            const auto d = static_cast<std::size_t>(pick(rng));
-            const double w = rs.row_weight[d];
-            tr[rs.row_pattern[d]] += w;
-            if (rs.row_outcome[d]) er[rs.row_pattern[d]] += w;
-          }
-        }
-        const double E = std::accumulate(er.begin(), er.end(), 0.0), T = std::accumulate(tr.begin(), tr.end(), 0.0);
-        if (!(E > 0.0 && E < T)) return;
-        const double ll0 = E * std::log(E / T) + (T - E) * std::log1p(-E / T);
-        std::uint32_t dead = 0;
-        for (std::size_t j = 0; j < u; ++j) {
-          double m = 0.0, me = 0.0;
-          for (std::size_t g = 0; g < G; ++g)
-            if (bits[g] >> j & 1u) {
-              m += tr[g];
-              me += er[g];
-            }
-          if (!(m > 0.0 && m < T * (1.0 - 1e-12))) dead |= 1u << j;
-          // Maximum likelihood has no finite estimate under separation: leave the replicate out.
-          else if (!firth && !(me > 0.0 && me < m))
-            return;
-        }
-        std::vector<double> r2(subsets, 0.0);
-        std::vector<std::int32_t> slot;
-        std::vector<std::uint32_t> keys;
-        for (std::size_t mask = 1; mask < subsets; ++mask) {
-          if (mask & dead) {
-            r2[mask] = r2[mask & ~static_cast<std::size_t>(dead)];  // a smaller mask: already done
-            continue;
-          }
-          const auto s = static_cast<std::size_t>(std::popcount(mask));
-          std::vector<std::size_t> cols;
-          for (std::size_t j = 0; j < u; ++j)
-            if (mask >> j & 1u) cols.push_back(j);
-          // The patterns of the subset's drivers: key = their bits, in the order of cols.
-          slot.assign(std::size_t{1} << s, -1);
-          keys.clear();
-          std::vector<double> ev, tv;
-          for (std::size_t g = 0; g < G; ++g) {
-            if (tr[g] == 0.0) continue;
-            std::uint32_t key = 0;
-            for (std::size_t c = 0; c < s; ++c) key |= (bits[g] >> cols[c] & 1u) << c;
-            if (slot[key] < 0) {
-              slot[key] = static_cast<std::int32_t>(keys.size());
-              keys.push_back(key);
-              ev.push_back(0.0);
-              tv.push_back(0.0);
-            }
-            ev[static_cast<std::size_t>(slot[key])] += er[g];
-            tv[static_cast<std::size_t>(slot[key])] += tr[g];
-          }
-          const auto rows = static_cast<Eigen::Index>(keys.size());
-          Eigen::MatrixXd Xs = Eigen::MatrixXd::Zero(rows, static_cast<Eigen::Index>(s + 1));
-          Eigen::VectorXd es(rows), ts(rows);
-          for (Eigen::Index q = 0; q < rows; ++q) {
-            Xs(q, 0) = 1.0;
-            for (std::size_t c = 0; c < s; ++c)
-              Xs(q, static_cast<Eigen::Index>(c + 1)) = keys[static_cast<std::size_t>(q)] >> c & 1u;
-            es(q) = ev[static_cast<std::size_t>(q)];
-            ts(q) = tv[static_cast<std::size_t>(q)];
-          }
-          const auto ll = k_step_loglik(Xs, es, ts, firth, betas[mask], kImportanceSteps);
-          if (!ll) return;
-          r2[mask] = 1.0 - *ll / ll0;
-        }
-        const auto phi = shapley_of(r2, u);
-        std::copy(phi.begin(), phi.end(), phis.begin() + static_cast<std::ptrdiff_t>(r * u));
-        defined[r] = 1;
-      },
-      1);
-  std::vector<std::vector<double>> reps(u);
-  std::size_t undefined = 0;
-  for (std::size_t r = 0; r < B; ++r) {
-    if (!defined[r]) {
-      ++undefined;
-      continue;
-    }
-    for (std::size_t j = 0; j < u; ++j) reps[j].push_back(phis[r * u + j]);
-  }
-  return {std::move(reps), undefined};
-}
-
 /// Fits one key-driver regression and stores the odds ratios in the drivers.
 KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, std::span<const std::uint8_t> has_text,
                           std::span<const double> weights, const std::vector<std::uint8_t>& outcome_of,
-                          const std::string& outcome, double z, DriverAnalysis& out, bool negative,
-                          const DriverAnalysisOptions& o) {
-  const bool firth = o.firth;
+                          const std::string& outcome, double z, DriverAnalysis& out, bool negative, bool firth) {
   KeyDriverModel model;
   model.outcome = outcome;
   const std::size_t n = levels.size(), k = m.cols();
@@ -558,8 +360,6 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
   std::vector<std::string> patterns;
   std::vector<double> ev, tot;
   std::string key(used.size(), '\0');
-  Resample rs;
-  rs.n = model.n;
   for (std::size_t i = 0; i < n; ++i) {
     if (!text_at(has_text, i)) continue;
     for (std::size_t u = 0; u < used.size(); ++u) key[u] = static_cast<char>(m(i, used[u]));
@@ -570,14 +370,8 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
       tot.push_back(0.0);
     }
     const double w = weights.empty() ? 1.0 : weights[i];
-    const std::uint8_t y = outcome_of[static_cast<std::size_t>(levels[i])];
     tot[it->second] += w;
-    ev[it->second] += y * w;
-    if (!weights.empty()) {
-      rs.row_pattern.push_back(static_cast<std::uint32_t>(it->second));
-      rs.row_outcome.push_back(y);
-      rs.row_weight.push_back(w);
-    }
+    ev[it->second] += outcome_of[static_cast<std::size_t>(levels[i])] * w;
   }
   const auto G = static_cast<Eigen::Index>(patterns.size()), P = static_cast<Eigen::Index>(used.size() + 1);
   Eigen::MatrixXd X = Eigen::MatrixXd::Zero(G, P);
@@ -609,45 +403,9 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
     }
   if (f.converged && !used.empty()) {
     if (used.size() <= kMaxImportanceDrivers) {
-      std::vector<Eigen::VectorXd> betas;
-      const auto phi = shapley_r2(X, e, t, firth, f.ll0, model.pseudo_r2, betas);
+      const auto phi = shapley_r2(X, e, t, firth, f.ll0, model.pseudo_r2);
       for (std::size_t u = 0; u < used.size(); ++u)
         (negative ? out.drivers[used[u]].importance_negative : out.drivers[used[u]].importance_positive) = phi[u];
-      // The budget: replicates × 2^u subset fits at most kImportanceBootstrapFits.
-      const std::uint64_t fits = std::uint64_t{1} << used.size();
-      const auto samples =
-          static_cast<int>(std::min<std::uint64_t>(static_cast<std::uint64_t>(o.importance_bootstrap_samples),
-                                                   std::max<std::uint64_t>(2, kImportanceBootstrapFits / fits)));
-      if (samples < o.importance_bootstrap_samples)
-        note(out, {"importance_bootstrap_reduced",
-                   "",
-                   outcome,
-                   {{"replicates", static_cast<std::uint64_t>(samples)},
-                    {"requested", static_cast<std::uint64_t>(o.importance_bootstrap_samples)}},
-                   "the " + outcome + " model's importance intervals use " + std::to_string(samples) +
-                       " bootstrap replicates instead of " + std::to_string(o.importance_bootstrap_samples) + " (" +
-                       std::to_string(used.size()) + " drivers: " + std::to_string(fits) + " fits a replicate)"});
-      if (samples > 0) {
-        betas.back() = f.beta;
-        auto [reps, undefined] = bootstrap_shapley(X, e, t, firth, betas, rs, samples,
-                                                   o.seed ^ (negative ? 0x5851F42D4C957F2Dull : 0x14057B7EF767814Full));
-        for (std::size_t u = 0; u < used.size() && reps[u].size() >= 2; ++u) {
-          double lo = 0.0, hi = 0.0, sd = 0.0;
-          detail::percentile_interval(std::move(reps[u]), o.confidence, lo, hi, sd);
-          DriverImpact& d = out.drivers[used[u]];
-          (negative ? d.importance_negative_ci_low : d.importance_positive_ci_low) = lo;
-          (negative ? d.importance_negative_ci_high : d.importance_positive_ci_high) = hi;
-        }
-        if (undefined > 0)
-          note(out, {"importance_bootstrap_undefined",
-                     "",
-                     outcome,
-                     {{"replicates", undefined}},
-                     "the " + outcome + " model's importance intervals left out " + std::to_string(undefined) + " of " +
-                         std::to_string(samples) +
-                         " bootstrap replicates (every or no response with the outcome, or a subset model that "
-                         "could not be fitted)"});
-      }
     } else {
       note(out, {"no_importance",
                  "",
@@ -667,9 +425,6 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
                                std::span<const double> weights, const DriverAnalysisOptions& o) {
   detail::check_confidence(kWhere, o.confidence);
   detail::check_bootstrap(kWhere, o.bootstrap_samples);
-  if (o.importance_bootstrap_samples != 0 && o.importance_bootstrap_samples < 2)
-    detail::fail(kWhere, "importance_bootstrap_samples " + std::to_string(o.importance_bootstrap_samples) +
-                             " is not 0 (no intervals) or >= 2");
   const std::size_t n = scores.size(), k = mentions.cols();
   check_mentions(kWhere, mentions, n, has_text);
   detail::check_lengths(kWhere, "mentions columns", k, "drivers", drivers.size());
@@ -805,8 +560,8 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
     }
 
   if (out.n_text > 0) {
-    out.negative = key_driver(levels, mentions, has_text, weights, s.negative, s.negative_name, z, out, true, o);
-    out.positive = key_driver(levels, mentions, has_text, weights, s.positive, s.positive_name, z, out, false, o);
+    out.negative = key_driver(levels, mentions, has_text, weights, s.negative, s.negative_name, z, out, true, o.firth);
+    out.positive = key_driver(levels, mentions, has_text, weights, s.positive, s.positive_name, z, out, false, o.firth);
   } else {
     out.negative.outcome = s.negative_name;
     out.positive.outcome = s.positive_name;
