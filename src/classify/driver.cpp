@@ -628,29 +628,15 @@ PresencePolarity DriverClassifier::predict_proba_with_polarity(std::span<const s
 }
 
 Polarity DriverClassifier::predict_polarity(std::span<const std::string_view> texts) const {
-  if (!fitted()) throw std::logic_error("DriverClassifier: predict before fit");
-  if (!has_sentiment()) throw std::logic_error("DriverClassifier: predict_polarity of a model without sentiment");
-  const std::size_t k = drivers_.size();
-  Polarity out{LabelMatrix(texts.size(), k), LabelMatrix(texts.size(), k)};
-  detail::parallel_for(
-      texts.size(), options_.threads, "DriverClassifier", "text",
-      [&](std::size_t i) {
-        thread_local TfidfVectorizer::Row row;
-        thread_local std::vector<double> p;
-        thread_local std::vector<std::uint8_t> present;
-        vectorizer_.read_row(tokenizer_, texts[i], row, false);
-        const auto presence = probabilities(row);
-        present.resize(k);
-        for (std::size_t j = 0; j < k; ++j) present[j] = presence[j] >= thresholds_[j];
-        p.resize(2 * k);
-        polarity_probabilities(texts[i], row, present.data(), p);
-        for (std::size_t j = 0; j < k; ++j) {
-          if (!present[j]) continue;
-          out.positive(i, j) = p[j] >= polarity_threshold_;
-          out.negative(i, j) = p[k + j] >= polarity_threshold_;
-        }
-      },
-      256);
+  // The present drivers' polarity probabilities, NaN for the others (NaN >= t is false: 0 in both).
+  const PresencePolarity p = predict_proba_with_polarity(texts);
+  const std::size_t n = texts.size(), k = drivers_.size();
+  Polarity out{LabelMatrix(n, k), LabelMatrix(n, k)};
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < k; ++j) {
+      out.positive(i, j) = p.positive(i, j) >= polarity_threshold_;
+      out.negative(i, j) = p.negative(i, j) >= polarity_threshold_;
+    }
   return out;
 }
 
