@@ -242,6 +242,40 @@ TEST_CASE("analyze_drivers: drivers without mentions are reported; separated one
   CHECK_FALSE(f.drivers[2].negative);
 }
 
+TEST_CASE("analyze_drivers: Firth converges when a driver has a single mention") {
+  // Scores 0..10 cycling over 200 rows; a on every 5th row, b on every 7th, c on row 11 alone (a
+  // detractor). Plain Fisher scoring on Firth's modified score cycled around the root here (hat
+  // value near 1) and the model was "not_converged". Reference: the root of the modified score by
+  // scipy.optimize.root (hybr), |U*| < 1e-14 at it.
+  std::vector<double> scores(200);
+  perche::LabelMatrix m(200, 3);
+  for (std::size_t i = 0; i < 200; ++i) {
+    scores[i] = static_cast<double>(i % 11);
+    m(i, 0) = i % 5 == 0;
+    m(i, 1) = i % 7 == 0;
+  }
+  m(11, 2) = 1;
+  perche::DriverAnalysisOptions o;
+  o.min_mentions = 0;
+  o.bootstrap_samples = 2;
+  const std::vector<std::string> names{"a", "b", "c"};
+  const auto a = perche::analyze_drivers(scores, m, names, {}, {}, o);
+  REQUIRE(a.negative.converged);
+  REQUIRE(a.positive.converged);
+  REQUIRE(a.negative.intercept);
+  REQUIRE(a.positive.intercept);
+  const double negative[] = {0.59012227, -0.07933511, -0.10041126, 0.50849002};
+  const double positive[] = {-1.55635099, 0.18568142, 0.23964565, 0.4577387};
+  CHECK(a.negative.intercept->coef == Approx(negative[0]).epsilon(1e-7));
+  CHECK(a.positive.intercept->coef == Approx(positive[0]).epsilon(1e-7));
+  for (std::size_t j = 0; j < 3; ++j) {
+    REQUIRE(a.drivers[j].negative);
+    REQUIRE(a.drivers[j].positive);
+    CHECK(a.drivers[j].negative->coef == Approx(negative[j + 1]).epsilon(1e-7));
+    CHECK(a.drivers[j].positive->coef == Approx(positive[j + 1]).epsilon(1e-7));
+  }
+}
+
 TEST_CASE("analyze_drivers: a driver under min_mentions shows its impact without an interval") {
   const auto a = perche::analyze_drivers(kScores, ten_rows(), kAB);
   const auto& attesa = a.drivers[0];

@@ -253,6 +253,46 @@ def test_firth_keeps_a_separated_driver_and_matches_an_independent_fit():
     assert not any("left out of the detractor model" in note for note in a.notes)
 
 
+@pytest.mark.parametrize("outcome", [0.0, 7.0, 10.0])
+def test_firth_converges_when_a_driver_has_a_single_mention(outcome):
+    # A driver mentioned once: its hat value is near 1, where plain Fisher scoring on Firth's
+    # modified score cycles around the root (the model was "not_converged" and lost its odds
+    # ratios). Reference: the penalized log-likelihood l(b) + 1/2 log|I(b)| maximized directly by
+    # scipy's BFGS, not by scoring.
+    optimize = pytest.importorskip("scipy.optimize")
+    rng = np.random.default_rng(5)
+    n = 600
+    scores = rng.choice([0.0, 7.0, 10.0], size=n, p=[0.3, 0.3, 0.4])
+    Y = (rng.random((n, 3)) < [0.2, 0.3, 0.0]).astype(np.uint8)
+    Y[np.flatnonzero(scores == outcome)[0], 2] = 1
+    a = _core.analyze_drivers(scores, Y, ["a", "b", "c"], np.ones(n, np.uint8), np.empty(0), _driver_options())
+    assert not any("did not converge" in note for note in a.notes), a.notes
+    X = np.column_stack([np.ones(n), Y.astype(float)])
+    for model, y in ((a.negative, scores <= 6), (a.positive, scores >= 9)):
+        y = y.astype(float)
+
+        def minus_penalized(b):
+            eta = X @ b
+            mu = 1 / (1 + np.exp(-eta))
+            info = X.T @ ((mu * (1 - mu))[:, None] * X)
+            ll = -(y * np.logaddexp(0, -eta) + (1 - y) * np.logaddexp(0, eta)).sum()
+            return -(ll + 0.5 * np.linalg.slogdet(info)[1])
+
+        def modified_score(b):  # the penalized likelihood's gradient (Firth 1993, eq. 4)
+            mu = 1 / (1 + np.exp(-X @ b))
+            v = mu * (1 - mu)
+            h = v * np.einsum("ij,jk,ik->i", X, np.linalg.inv(X.T @ (v[:, None] * X)), X)
+            return X.T @ (y - mu + h * (0.5 - mu))
+
+        start = optimize.minimize(minus_penalized, np.zeros(4), method="BFGS", options={"gtol": 1e-9}).x
+        ref = optimize.root(modified_score, start, tol=1e-13).x
+        assert np.abs(modified_score(ref)).max() < 1e-9
+        assert model.converged
+        assert model.intercept.coef == pytest.approx(ref[0], abs=1e-7)
+        coefs = [(d.negative if model is a.negative else d.positive).coef for d in a.drivers]
+        assert coefs == pytest.approx(ref[1:], abs=1e-7)
+
+
 def test_without_firth_the_separation_note_says_the_others_are_not_adjusted():
     scores, Y = _separated()
     a = _core.analyze_drivers(scores, Y, ["a", "b", "c"], np.ones(len(scores), np.uint8), np.empty(0), _driver_options(firth=False))
