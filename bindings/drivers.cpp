@@ -48,7 +48,8 @@ void bind_drivers(py::module_& m) {
       .def_readwrite("seed", &DriverAnalysisOptions::seed)
       .def_readwrite("share_threshold", &DriverAnalysisOptions::share_threshold)
       .def_readwrite("min_mentions", &DriverAnalysisOptions::min_mentions)
-      .def_readwrite("firth", &DriverAnalysisOptions::firth);
+      .def_readwrite("firth", &DriverAnalysisOptions::firth)
+      .def_readwrite("importance_bootstrap_samples", &DriverAnalysisOptions::importance_bootstrap_samples);
 
   py::class_<OddsRatio>(m, "OddsRatio")
       .def_readonly("odds_ratio", &OddsRatio::odds_ratio)
@@ -74,6 +75,10 @@ void bind_drivers(py::module_& m) {
       .def_readonly("positive", &DriverImpact::positive)
       .def_readonly("importance_negative", &DriverImpact::importance_negative)
       .def_readonly("importance_positive", &DriverImpact::importance_positive)
+      .def_readonly("importance_negative_ci_low", &DriverImpact::importance_negative_ci_low)
+      .def_readonly("importance_negative_ci_high", &DriverImpact::importance_negative_ci_high)
+      .def_readonly("importance_positive_ci_low", &DriverImpact::importance_positive_ci_low)
+      .def_readonly("importance_positive_ci_high", &DriverImpact::importance_positive_ci_high)
       .def_readonly("quadrant", &DriverImpact::quadrant);
 
   py::class_<KeyDriverModel>(m, "KeyDriverModel")

@@ -397,3 +397,146 @@ TEST_CASE("analyze_drivers: Shapley importance shares sum to each model's pseudo
   REQUIRE(b.drivers[0].importance_negative);
   CHECK(*b.drivers[0].importance_negative == Approx(b.negative.pseudo_r2).epsilon(1e-12));
 }
+
+namespace {
+
+// 300 responses: the ten above, thirty times; "attesa" by the 0, 2, 5 and 6, "cortesia" by the 7
+// and the two 10s (the Shapley case above).
+struct Thirty {
+  std::vector<double> scores;
+  LabelMatrix mentions;
+};
+Thirty thirty() {
+  Thirty t;
+  std::vector<std::pair<std::size_t, std::size_t>> ones;
+  for (std::size_t r = 0; r < 30; ++r)
+    for (std::size_t i = 0; i < kScores.size(); ++i) {
+      if (i < 3 || i == 9) ones.push_back({t.scores.size(), 0});
+      if (i == 6 || i == 7 || i == 3) ones.push_back({t.scores.size(), 1});
+      t.scores.push_back(kScores[i]);
+    }
+  t.mentions = matrix(t.scores.size(), 2, ones);
+  return t;
+}
+
+bool has_note(const perche::DriverAnalysis& a, const std::string& reason) {
+  for (const auto& n : a.note_fields)
+    if (n.reason == reason) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("analyze_drivers: Shapley importance intervals contain the estimate and repeat for a seed") {
+  const auto t = thirty();
+  perche::DriverAnalysisOptions o;
+  o.importance_bootstrap_samples = 100;
+  const auto a = perche::analyze_drivers(t.scores, t.mentions, kAB, {}, {}, o);
+  for (const auto& d : a.drivers)
+    for (const bool neg : {true, false}) {
+      const auto& imp = neg ? d.importance_negative : d.importance_positive;
+      const auto& lo = neg ? d.importance_negative_ci_low : d.importance_positive_ci_low;
+      const auto& hi = neg ? d.importance_negative_ci_high : d.importance_positive_ci_high;
+      CAPTURE(d.driver);
+      CAPTURE(neg);
+      REQUIRE(imp);
+      REQUIRE(lo);
+      REQUIRE(hi);
+      // A clear case (R² shares 0.05–0.3 at n = 300): the interval holds the estimate and has width.
+      CHECK(*lo < *imp);
+      CHECK(*imp < *hi);
+      CHECK(*lo >= 0.0);
+    }
+  CHECK_FALSE(has_note(a, "importance_bootstrap_undefined"));
+  const auto b = perche::analyze_drivers(t.scores, t.mentions, kAB, {}, {}, o);
+  o.seed = 54321;
+  const auto c = perche::analyze_drivers(t.scores, t.mentions, kAB, {}, {}, o);
+  bool differs = false;
+  for (std::size_t j = 0; j < 2; ++j) {
+    CHECK(b.drivers[j].importance_negative_ci_low == a.drivers[j].importance_negative_ci_low);
+    CHECK(b.drivers[j].importance_positive_ci_high == a.drivers[j].importance_positive_ci_high);
+    // The point estimates do not depend on the bootstrap.
+    CHECK(c.drivers[j].importance_negative == a.drivers[j].importance_negative);
+    differs |= c.drivers[j].importance_negative_ci_low != a.drivers[j].importance_negative_ci_low;
+  }
+  CHECK(differs);
+}
+
+TEST_CASE("analyze_drivers: weighted Shapley importance intervals resample responses with their weights") {
+  const auto t = thirty();
+  std::vector<double> w(t.scores.size());
+  for (std::size_t i = 0; i < w.size(); ++i) w[i] = 0.5 + static_cast<double>(i % 7) / 4.0;
+  perche::DriverAnalysisOptions o;
+  o.importance_bootstrap_samples = 60;
+  const auto a = perche::analyze_drivers(t.scores, t.mentions, kAB, {}, w, o);
+  const auto b = perche::analyze_drivers(t.scores, t.mentions, kAB, {}, w, o);
+  for (std::size_t j = 0; j < 2; ++j) {
+    const auto& d = a.drivers[j];
+    REQUIRE(d.importance_negative);
+    REQUIRE(d.importance_negative_ci_low);
+    CHECK(*d.importance_negative_ci_low < *d.importance_negative);
+    CHECK(*d.importance_negative < *d.importance_negative_ci_high);
+    CHECK(b.drivers[j].importance_negative_ci_high == d.importance_negative_ci_high);
+  }
+}
+
+TEST_CASE("analyze_drivers: no Shapley importance interval without a fitted model, replicates or importance") {
+  const auto t = thirty();
+  perche::DriverAnalysisOptions o;
+  o.importance_bootstrap_samples = 0;
+  const auto none = perche::analyze_drivers(t.scores, t.mentions, kAB, {}, {}, o);
+  for (const auto& d : none.drivers) {
+    CHECK(d.importance_negative);  // the shares stay
+    CHECK_FALSE(d.importance_negative_ci_low);
+    CHECK_FALSE(d.importance_positive_ci_high);
+  }
+  o.importance_bootstrap_samples = 1;
+  CHECK_THROWS_AS(perche::analyze_drivers(t.scores, t.mentions, kAB, {}, {}, o), std::invalid_argument);
+  // No detractor: the negative model is not fitted, the positive one has its intervals.
+  o.importance_bootstrap_samples = 20;
+  std::vector<double> high(t.scores.size());
+  for (std::size_t i = 0; i < high.size(); ++i) high[i] = t.scores[i] < 7 ? 7 : t.scores[i];
+  const auto pos = perche::analyze_drivers(high, t.mentions, kAB, {}, {}, o);
+  for (const auto& d : pos.drivers) {
+    CHECK_FALSE(d.importance_negative);
+    CHECK_FALSE(d.importance_negative_ci_low);
+    CHECK(d.importance_positive_ci_low);
+  }
+  // More drivers than kMaxImportanceDrivers: no shares and no intervals.
+  const std::size_t k = perche::kMaxImportanceDrivers + 1;
+  std::vector<std::string> names;
+  std::vector<std::pair<std::size_t, std::size_t>> ones;
+  for (std::size_t j = 0; j < k; ++j) {
+    names.push_back("d" + std::to_string(j));
+    for (std::size_t i = 0; i < t.scores.size(); ++i)
+      if (i % (j + 2) == 0) ones.push_back({i, j});
+  }
+  const auto many = perche::analyze_drivers(t.scores, matrix(t.scores.size(), k, ones), names, {}, {}, o);
+  CHECK(has_note(many, "no_importance"));
+  for (const auto& d : many.drivers) {
+    CHECK_FALSE(d.importance_negative);
+    CHECK_FALSE(d.importance_negative_ci_low);
+    CHECK_FALSE(d.importance_positive_ci_high);
+  }
+}
+
+TEST_CASE("analyze_drivers: a driver that a replicate leaves unmentioned gets share 0 there") {
+  // "cortesia" mentioned by 2 of 200 responses, both detractors: many replicates draw neither (e^-2 = 14%),
+  // so the interval reaches 0 while the estimate is positive; no replicate is left out (Firth).
+  std::vector<double> scores;
+  std::vector<std::pair<std::size_t, std::size_t>> ones;
+  for (std::size_t i = 0; i < 200; ++i) {
+    scores.push_back(static_cast<double>(i % 11));
+    if (i % 3 == 0 && i % 11 < 7) ones.push_back({i, 0});
+    if (i == 1 || i == 2) ones.push_back({i, 1});
+  }
+  perche::DriverAnalysisOptions o;
+  o.importance_bootstrap_samples = 100;
+  const auto a = perche::analyze_drivers(scores, matrix(scores.size(), 2, ones), kAB, {}, {}, o);
+  const auto& rare = a.drivers[1];
+  REQUIRE(rare.importance_negative);
+  REQUIRE(rare.importance_negative_ci_low);
+  CHECK(*rare.importance_negative > 0.0);
+  CHECK(*rare.importance_negative_ci_low == 0.0);
+  CHECK_FALSE(has_note(a, "importance_bootstrap_undefined"));
+}

@@ -38,6 +38,8 @@ _L = {
         "impact_title": "Impatto sul punteggio ({m}, punti)", "matrix": "Matrice delle priorità",
         "fix": "Priorità", "strength": "Punti di forza", "monitor": "Da monitorare", "minor": "Secondari",
         "keydriver": "Fattori chiave di detrattori e promotori (regressione logistica)", "or_pos": "OR {pos}",
+        "imp": "importanza {o}", "imp_note": ("importanza = quota di Shapley dello pseudo-R² di McFadden del modello "
+                                              "(le quote sommano al suo R²), con intervallo bootstrap percentile"),
         "segments": "Segmenti", "segment": "segmento", "vs_rest": "vs resto", "p_holm": "p Holm",
         "over": "Driver sovra- o sotto-rappresentati nei segmenti (BH)", "share_trend": "Quota dei driver nel tempo",
         "verbatims": "Le parole dei clienti", "notes": "Note", "method": "Metodo",
@@ -121,6 +123,11 @@ _L = {
             "not_converged": "il modello dei {outcome} non converge (dati quasi separati): odds ratio omessi",
             "no_importance": ("il modello dei {outcome} ha {drivers} driver, più di {max_drivers}: nessuna importanza "
                               "di Shapley"),
+            "importance_bootstrap_reduced": ("intervalli dell'importanza del modello dei {outcome} da {replicates} "
+                                             "repliche bootstrap invece di {requested} (troppi driver)"),
+            "importance_bootstrap_undefined": ("intervalli dell'importanza del modello dei {outcome}: {replicates} "
+                                               "repliche bootstrap escluse (nessuno o tutti tra i {outcome}, o un "
+                                               "modello non stimabile)"),
             "no_text": "nessuna risposta ha un commento: né quote né modelli dei driver",
         },
     },
@@ -134,6 +141,8 @@ _L = {
         "impact_title": "Impact on the score ({m}, points)", "matrix": "Priority matrix",
         "fix": "Fix first", "strength": "Strengths", "monitor": "Monitor", "minor": "Minor",
         "keydriver": "Key-driver analysis (logistic regression)", "or_pos": "OR {pos}",
+        "imp": "importance {o}", "imp_note": ("importance = Shapley share of the model's McFadden pseudo-R² (the "
+                                              "shares sum to its R²), with a percentile bootstrap interval"),
         "segments": "Segments", "segment": "segment", "vs_rest": "vs rest", "p_holm": "p Holm",
         "over": "Drivers over- or under-represented in segments (BH)", "share_trend": "Driver shares over time",
         "verbatims": "In the customers' words", "notes": "Notes", "method": "Method",
@@ -214,6 +223,11 @@ _L = {
             "not_fitted_none": "the {outcome} model was not fitted: no response with a comment is among the {outcome}",
             "not_converged": "the {outcome} model did not converge (quasi-separated data); its odds ratios are omitted",
             "no_importance": "the {outcome} model has {drivers} drivers, more than {max_drivers}: no Shapley importance",
+            "importance_bootstrap_reduced": ("the {outcome} model's importance intervals use {replicates} bootstrap "
+                                             "replicates instead of {requested} (many drivers)"),
+            "importance_bootstrap_undefined": ("the {outcome} model's importance intervals left out {replicates} "
+                                               "bootstrap replicates (none or all among the {outcome}, or a model "
+                                               "that could not be fitted)"),
             "no_text": "no response has a comment: no shares or key-driver models",
         },
     },
@@ -1359,8 +1373,14 @@ def _html_body(data: dict, L: dict, metric: str, lang: str) -> tuple:
                 if _f(d.get(prefix)) is None:
                     return "—"
                 return f"{_or(d.get(prefix))} [{_or(d.get(prefix + '_ci_low'))}, {_or(d.get(prefix + '_ci_high'))}]"
-            rows.append([d.get("label"), orc("or_negative"), _pv(d.get("p_negative")), orc("or_positive"),
-                         _pv(d.get("p_positive"))])
+            def imp(side):
+                x = _f(d.get(f"importance_{side}"))
+                if x is None:
+                    return "—"
+                lo, hi = _f(d.get(f"importance_{side}_ci_low")), _f(d.get(f"importance_{side}_ci_high"))
+                return _num(x, 3) + ("" if lo is None or hi is None else f" [{_num(lo, 3)}, {_num(hi, 3)}]")
+            rows.append([d.get("label"), orc("or_negative"), _pv(d.get("p_negative")), imp("negative"),
+                         orc("or_positive"), _pv(d.get("p_positive")), imp("positive")])
         kd = _d(data.get("key_driver"))
         fits = []
         for k, v in kd.items():
@@ -1371,8 +1391,9 @@ def _html_body(data: dict, L: dict, metric: str, lang: str) -> tuple:
             word = L["neg" if k == "negative" else "pos"].get(outcome, outcome) if isinstance(outcome, str) else outcome
             fits.append(f"{_s(word)}: n={_n(v.get('n'))}, pseudo-R² {'—' if _f(v.get('pseudo_r2')) is None else _num(_f(v.get('pseudo_r2')), 3)}")
         out.append(f"<section><h2>{_e(L['keydriver'])}</h2>" + _html_table(
-            [L["driver"], L["or_neg"].format(neg=neg), "p", L["or_pos"].format(pos=pos), "p"], rows)
-            + f"<p class=\"note\">{_e(' · '.join(fits))}</p></section>")
+            [L["driver"], L["or_neg"].format(neg=neg), "p", L["imp"].format(o=neg), L["or_pos"].format(pos=pos), "p",
+             L["imp"].format(o=pos)], rows)
+            + f"<p class=\"note\">{_e(' · '.join(fits))}</p><p class=\"note\">{_e(L['imp_note'])}</p></section>")
     labels = _d(_d(data.get("model")).get("labels"))
     segments = _l(data.get("segments"))
     if segments:

@@ -409,13 +409,13 @@ def drivers(df: DataFrame, score: str, labels: str, names: Optional[List[str]] =
 
     What does not merge, the impact's bootstrap interval (impact_ci_low/high, impact_significant,
     few_mentions) and the key-driver regressions (odds ratios or_negative/or_positive with their
-    intervals, Shapley importance), is computed by analyze_drivers on a simple random sample of
-    `sample` rows (None: SAMPLE_ROWS = 200,000; Spark's Bernoulli sampling with the analysis's
-    seed, so about that many), collected to the driver; all rows when the frame has no more. The
-    sample's size is attrs["sample_n"]; with every row it is the single-process analysis. Returns a
-    pandas DataFrame (one row per driver) whose attrs hold n, n_text, the overall score, sample_n
-    and the two key-driver models (attrs["key_driver"]: outcome, n, events, pseudo_r2,
-    converged)."""
+    intervals, Shapley importance with its bootstrap intervals importance_*_ci_low/high), is
+    computed by analyze_drivers on a simple random sample of `sample` rows (None: SAMPLE_ROWS =
+    200,000; Spark's Bernoulli sampling with the analysis's seed, so about that many), collected to
+    the driver; all rows when the frame has no more. The sample's size is attrs["sample_n"]; with
+    every row it is the single-process analysis. Returns a pandas DataFrame (one row per driver)
+    whose attrs hold n, n_text, the overall score, sample_n and the two key-driver models
+    (attrs["key_driver"]: outcome, n, events, pseudo_r2, converged)."""
     import pandas as pd
     from pyspark.sql.types import ArrayType, DoubleType, LongType, StringType, StructField, StructType
 
@@ -520,7 +520,11 @@ def _sampled_drivers(df, frame, score, labels, weight, names, metric, o, n, samp
                      ("or_positive_ci_low", lambda d: odds(d, "positive", "ci_low")),
                      ("or_positive_ci_high", lambda d: odds(d, "positive", "ci_high")),
                      ("importance_negative", lambda d: d.importance_negative),
-                     ("importance_positive", lambda d: d.importance_positive)):
+                     ("importance_positive", lambda d: d.importance_positive),
+                     ("importance_negative_ci_low", lambda d: d.importance_negative_ci_low),
+                     ("importance_negative_ci_high", lambda d: d.importance_negative_ci_high),
+                     ("importance_positive_ci_low", lambda d: d.importance_positive_ci_low),
+                     ("importance_positive_ci_high", lambda d: d.importance_positive_ci_high)):
         frame[col] = [None if by_name.get(d) is None else get(by_name[d]) for d in frame["driver"]]
 
     def model(m):

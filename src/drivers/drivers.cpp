@@ -10,18 +10,24 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <numeric>
+#include <random>
+#include <span>
 #include <string_view>
 #include <unordered_map>
 
+#include "../common/parallel.hpp"
 #include "perche/detail/stats.hpp"
 
 namespace perche {
 namespace {
 
 constexpr std::string_view kWhere = "analyze_drivers";
+/// Scoring steps of each subset refit in the importance bootstrap (k_step_loglik).
+constexpr int kImportanceSteps = 2;
 
 /// How one metric reads a level: the value it contributes and its outcome flags.
 struct Scale {
@@ -276,24 +282,10 @@ bool text_at(std::span<const std::uint8_t> has_text, std::size_t i) { return has
 /// J Educ Behav Stat 34:319 for logistic regression), the exact form of the relative-weights
 /// approximation (Johnson 2000). R²(S) = 1 − ℓ_S/ℓ₀ with the model's own estimator (Firth's or ML),
 /// R²(∅) = 0 by McFadden's definition, so the shares sum to the full model's R² exactly. 2^u fits
-/// of the pattern table: u <= kMaxImportanceDrivers.
-std::vector<double> shapley_r2(const Eigen::MatrixXd& X, const Eigen::VectorXd& e, const Eigen::VectorXd& t, bool firth,
-                               double ll0, double full_r2) {
-  const auto u = static_cast<std::size_t>(X.cols() - 1);
+/// of the pattern table: u <= kMaxImportanceDrivers. shapley_of: the values of the game whose worth
+/// is r2[mask] over u players (r2[0] = 0); shapley_r2 fits the subsets.
+std::vector<double> shapley_of(const std::vector<double>& r2, std::size_t u) {
   const std::size_t subsets = std::size_t{1} << u;
-  std::vector<double> r2(subsets, 0.0);
-  for (std::size_t mask = 1; mask < subsets; ++mask) {
-    if (mask == subsets - 1) {
-      r2[mask] = full_r2;  // the model already fitted: the same numbers, bit for bit
-      continue;
-    }
-    std::vector<Eigen::Index> cols{0};
-    for (std::size_t j = 0; j < u; ++j)
-      if (mask >> j & 1u) cols.push_back(static_cast<Eigen::Index>(j + 1));
-    Eigen::MatrixXd Xs(X.rows(), static_cast<Eigen::Index>(cols.size()));
-    for (std::size_t c = 0; c < cols.size(); ++c) Xs.col(static_cast<Eigen::Index>(c)) = X.col(cols[c]);
-    r2[mask] = 1.0 - fit_logit(Xs, e, t, firth).ll / ll0;
-  }
   // weight[s] = s!(u − s − 1)!/u! for a subset of size s without j.
   std::vector<double> weight(u, 0.0);
   for (std::size_t s = 0; s < u; ++s) {
@@ -310,10 +302,280 @@ std::vector<double> shapley_r2(const Eigen::MatrixXd& X, const Eigen::VectorXd& 
   return phi;
 }
 
+/// `betas[mask]` receives each subset model's estimate (the importance bootstrap starts from them),
+/// but the full model's, which is the caller's.
+std::vector<double> shapley_r2(const Eigen::MatrixXd& X, const Eigen::VectorXd& e, const Eigen::VectorXd& t, bool firth,
+                               double ll0, double full_r2, std::vector<Eigen::VectorXd>& betas) {
+  const auto u = static_cast<std::size_t>(X.cols() - 1);
+  const std::size_t subsets = std::size_t{1} << u;
+  std::vector<double> r2(subsets, 0.0);
+  betas.assign(subsets, Eigen::VectorXd());
+  for (std::size_t mask = 1; mask < subsets; ++mask) {
+    if (mask == subsets - 1) {
+      r2[mask] = full_r2;  // the model already fitted: the same numbers, bit for bit
+      continue;
+    }
+    std::vector<Eigen::Index> cols{0};
+    for (std::size_t j = 0; j < u; ++j)
+      if (mask >> j & 1u) cols.push_back(static_cast<Eigen::Index>(j + 1));
+    Eigen::MatrixXd Xs(X.rows(), static_cast<Eigen::Index>(cols.size()));
+    for (std::size_t c = 0; c < cols.size(); ++c) Xs.col(static_cast<Eigen::Index>(c)) = X.col(cols[c]);
+    Logit fit = fit_logit(Xs, e, t, firth);
+    r2[mask] = 1.0 - fit.ll / ll0;
+    betas[mask] = std::move(fit.beta);
+  }
+  return shapley_of(r2, u);
+}
+
+/// The log-likelihood after `steps` scoring steps from `beta`, no step halving (the importance
+/// bootstrap's k-step estimate, Andrews 2002, Econometrica 70:119; for GLMs Moulton & Zeger 1991,
+/// Comput Stat Data Anal 11:53): the same update as fit_logit (Newton for ML, Firth's modified
+/// score), started at the subset's estimate on the data, which a replicate moves by O(n^-1/2), so
+/// that ML's error after two Newton steps is O(n^-2) in R², far below its bootstrap spread.
+/// The model's rows are the patterns keys[q] (bit c: the subset's driver c, beside the intercept)
+/// with events e[q] of totals t[q]; every matrix is at most kMaxImportanceDrivers + 1 square and
+/// lives on the stack: a replicate fits thousands of these.
+/// nullopt when the information is singular or the result not finite.
+constexpr int kMaxCoefficients = static_cast<int>(kMaxImportanceDrivers) + 1;
+using SmallMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, kMaxCoefficients, kMaxCoefficients>;
+using SmallVector = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, kMaxCoefficients, 1>;
+static_assert(kMaxImportanceDrivers <= 12, "bootstrap_shapley extracts a subset's bits by two 6-bit tables");
+
+std::optional<double> k_step_loglik(std::span<const std::uint32_t> keys, std::span<const double> e,
+                                    std::span<const double> t, std::size_t drivers, bool firth,
+                                    const Eigen::VectorXd& start, int steps, std::vector<double>& mu) {
+  const auto p = static_cast<Eigen::Index>(drivers + 1);
+  SmallVector beta = start, grad(p);
+  SmallMatrix I(p, p), inverse(p, p);
+  Eigen::LLT<SmallMatrix> llt(p);
+  // The covariates are 0/1: a pattern's x has the intercept and its key's bits, so xᵀb, x·xᵀ and
+  // xᵀAx are sums over those indices alone.
+  std::array<Eigen::Index, kMaxCoefficients> on{};
+  auto indices = [&](std::uint32_t key) {
+    std::size_t m = 0;
+    on[m++] = 0;
+    for (std::uint32_t b = key; b; b &= b - 1) on[m++] = std::countr_zero(b) + 1;
+    return m;
+  };
+  mu.resize(keys.size());
+  for (int step = 0; step < steps; ++step) {
+    I.setZero();
+    grad.setZero();
+    for (std::size_t q = 0; q < keys.size(); ++q) {
+      const std::size_t m = indices(keys[q]);
+      double eta = 0.0;
+      for (std::size_t a = 0; a < m; ++a) eta += beta(on[a]);
+      const double mq = 1.0 / (1.0 + std::exp(-eta)), w = t[q] * mq * (1.0 - mq), u = e[q] - t[q] * mq;
+      mu[q] = mq;
+      for (std::size_t a = 0; a < m; ++a) {
+        grad(on[a]) += u;
+        for (std::size_t c = 0; c <= a; ++c) I(on[a], on[c]) += w;  // lower triangle: on[] ascends
+      }
+    }
+    llt.compute(I);  // reads the lower triangle
+    if (llt.info() != Eigen::Success) return std::nullopt;
+    if (firth) {  // h_q = w_q·x_qᵀI⁻¹x_q
+      // I⁻¹ = L⁻ᵀL⁻¹ by plain loops: at this size Eigen's blocked triangular solve is mostly overhead.
+      const auto& L = llt.matrixLLT();
+      SmallMatrix& Linv = I;  // I is no longer needed this step
+      Linv.setZero();
+      for (Eigen::Index j = 0; j < p; ++j) {
+        Linv(j, j) = 1.0 / L(j, j);
+        for (Eigen::Index i = j + 1; i < p; ++i) {
+          double sum = 0.0;
+          for (Eigen::Index k = j; k < i; ++k) sum += L(i, k) * Linv(k, j);
+          Linv(i, j) = -sum / L(i, i);
+        }
+      }
+      for (Eigen::Index i = 0; i < p; ++i)
+        for (Eigen::Index j = 0; j <= i; ++j) {
+          double sum = 0.0;
+          for (Eigen::Index k = i; k < p; ++k) sum += Linv(k, i) * Linv(k, j);
+          inverse(i, j) = inverse(j, i) = sum;
+        }
+      for (std::size_t q = 0; q < keys.size(); ++q) {
+        const std::size_t m = indices(keys[q]);
+        double quad = 0.0;
+        for (std::size_t a = 0; a < m; ++a) {
+          quad += inverse(on[a], on[a]);
+          for (std::size_t c = 0; c < a; ++c) quad += 2.0 * inverse(on[a], on[c]);
+        }
+        const double h = t[q] * mu[q] * (1.0 - mu[q]) * quad, u = h * (0.5 - mu[q]);
+        for (std::size_t a = 0; a < m; ++a) grad(on[a]) += u;
+      }
+    }
+    beta += llt.solve(grad);
+    if (!beta.allFinite()) return std::nullopt;
+  }
+  double ll = 0.0;
+  for (std::size_t q = 0; q < keys.size(); ++q) {
+    double eta = beta(0);
+    for (std::uint32_t b = keys[q]; b; b &= b - 1) eta += beta(std::countr_zero(b) + 1);
+    const double ls = log_sigmoid(eta);  // log σ(−η) = log σ(η) − η
+    ll += e[q] * ls + (t[q] - e[q]) * (ls - eta);
+  }
+  if (!std::isfinite(ll)) return std::nullopt;
+  return ll;
+}
+
+/// What the importance bootstrap resamples: the responses with a comment, by their pattern (row of
+/// X) and outcome, with their weights when weighted.
+struct Resample {
+  std::uint64_t n = 0;                     // responses with a comment
+  std::vector<std::uint32_t> row_pattern;  // weighted only: each response's pattern
+  std::vector<std::uint8_t> row_outcome;   // weighted only
+  std::vector<double> row_weight;          // weighted only; empty: unweighted
+};
+
+/// Percentile bootstrap of the Shapley shares (Efron & Tibshirani 1993, ch. 13). A replicate draws
+/// the n responses with replacement: unweighted, a multinomial over the (pattern, outcome) cells with
+/// probabilities count/n, which is exactly what resampling responses does to the pattern table;
+/// weighted, n responses drawn uniformly, each adding its weight (O(n)). It then refits the 2^u
+/// subset models of the same estimator on the replicate's table, collapsed to the distinct patterns
+/// of the subset's drivers (the likelihood only depends on those), by kImportanceSteps scoring
+/// steps from the subset's estimate on the data (k_step_loglik).
+/// A driver without mentions in a replicate (or mentioned by every response) is a null player:
+/// R²(S ∪ j) = R²(S), share 0. Replicates where every or no response has the outcome, or a subset
+/// fit fails (a singular information: two drivers that a replicate always draws together; maximum
+/// likelihood under a driver's separation), are left out and counted. Replicate r is seeded from
+/// (seed, r) alone: the result does not depend on the number of threads.
+/// @return per driver the replicates' shares (defined replicates only, u × defined), and the count
+///         of undefined replicates.
+std::pair<std::vector<std::vector<double>>, std::size_t> bootstrap_shapley(
+    const Eigen::MatrixXd& X, const Eigen::VectorXd& e, const Eigen::VectorXd& t, bool firth,
+    const std::vector<Eigen::VectorXd>& betas, const Resample& rs, int samples, std::uint64_t seed) {
+  const auto u = static_cast<std::size_t>(X.cols() - 1);
+  const auto G = static_cast<std::size_t>(X.rows());
+  const std::size_t subsets = std::size_t{1} << u, B = static_cast<std::size_t>(samples);
+  std::vector<std::uint32_t> bits(G, 0);  // pattern g's drivers as a bit mask
+  for (std::size_t g = 0; g < G; ++g)
+    for (std::size_t j = 0; j < u; ++j)
+      if (X(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(j + 1)) != 0.0) bits[g] |= 1u << j;
+  // Unweighted cells: (g, 1) with e_g responses, (g, 0) with t_g − e_g.
+  std::vector<double> cell_share(2 * G);
+  if (rs.row_weight.empty())
+    for (std::size_t g = 0; g < G; ++g) {
+      cell_share[2 * g] =
+          (t(static_cast<Eigen::Index>(g)) - e(static_cast<Eigen::Index>(g))) / static_cast<double>(rs.n);
+      cell_share[2 * g + 1] = e(static_cast<Eigen::Index>(g)) / static_cast<double>(rs.n);
+    }
+  std::vector<double> phis(B * u, 0.0);
+  std::vector<std::uint8_t> defined(B, 0);
+  detail::parallel_for(
+      B, 0, "analyze_drivers", "importance replicate",
+      [&](std::size_t r) {
+        std::mt19937_64 rng(seed + 0x9E3779B97F4A7C15ull * (r + 1));
+        std::vector<double> er(G, 0.0), tr(G, 0.0);
+        if (rs.row_weight.empty()) {
+          std::uint64_t remaining = rs.n;
+          double rest = 1.0;
+          for (std::size_t c = 0; c < 2 * G && remaining > 0; ++c) {
+            std::uint64_t k = remaining;
+            if (c + 1 < 2 * G) {
+              const double p = rest > 0.0 ? std::clamp(cell_share[c] / rest, 0.0, 1.0) : 0.0;
+              k = std::binomial_distribution<std::uint64_t>(remaining, p)(rng);
+            }
+            remaining -= k;
+            rest -= cell_share[c];
+            tr[c / 2] += static_cast<double>(k);
+            if (c % 2) er[c / 2] += static_cast<double>(k);
+          }
+        } else {
+          std::uniform_int_distribution<std::uint64_t> pick(0, rs.n - 1);
+          for (std::uint64_t i = 0; i < rs.n; ++i) {
+            const auto d = static_cast<std::size_t>(pick(rng));
+            const double w = rs.row_weight[d];
+            tr[rs.row_pattern[d]] += w;
+            if (rs.row_outcome[d]) er[rs.row_pattern[d]] += w;
+          }
+        }
+        const double E = std::accumulate(er.begin(), er.end(), 0.0), T = std::accumulate(tr.begin(), tr.end(), 0.0);
+        if (!(E > 0.0 && E < T)) return;
+        const double ll0 = E * std::log(E / T) + (T - E) * std::log1p(-E / T);
+        std::uint32_t dead = 0;
+        for (std::size_t j = 0; j < u; ++j) {
+          double m = 0.0, me = 0.0;
+          for (std::size_t g = 0; g < G; ++g)
+            if (bits[g] >> j & 1u) {
+              m += tr[g];
+              me += er[g];
+            }
+          if (!(m > 0.0 && m < T * (1.0 - 1e-12))) dead |= 1u << j;
+          // Maximum likelihood has no finite estimate under separation: leave the replicate out.
+          else if (!firth && !(me > 0.0 && me < m))
+            return;
+        }
+        std::vector<double> r2(subsets, 0.0);
+        std::vector<std::int32_t> slot(std::size_t{1} << u);
+        std::vector<std::uint32_t> keys;
+        std::vector<double> ev, tv, mu;
+        std::array<std::uint32_t, 64> extract_low{}, extract_high{};
+        auto extract = [](std::uint32_t v, std::uint32_t m) {  // the bits of v under m, packed
+          std::uint32_t out = 0;
+          for (int at = 0; m; m &= m - 1, ++at) out |= (v >> std::countr_zero(m) & 1u) << at;
+          return out;
+        };
+        keys.reserve(G);
+        ev.reserve(G);
+        tv.reserve(G);
+        for (std::size_t mask = 1; mask < subsets; ++mask) {
+          if (mask & dead) {
+            r2[mask] = r2[mask & ~static_cast<std::size_t>(dead)];  // a smaller mask: already done
+            continue;
+          }
+          const auto s = static_cast<std::size_t>(std::popcount(mask));
+          // The patterns of the subset's drivers: key = the bits of mask in a pattern, packed in
+          // order (a bit-extract, by two 64-entry tables of 6 bits each).
+          const auto low_mask = static_cast<std::uint32_t>(mask & 63u),
+                     high_mask = static_cast<std::uint32_t>(mask >> 6);
+          const int low_bits = std::popcount(low_mask);
+          for (std::uint32_t v = 0; v < 64; ++v) {
+            extract_low[v] = extract(v, low_mask);
+            extract_high[v] = extract(v, high_mask) << low_bits;
+          }
+          std::fill_n(slot.begin(), std::size_t{1} << s, -1);
+          keys.clear();
+          ev.clear();
+          tv.clear();
+          for (std::size_t g = 0; g < G; ++g) {
+            if (tr[g] == 0.0) continue;
+            const std::uint32_t key = extract_low[bits[g] & 63u] | extract_high[bits[g] >> 6 & 63u];
+            if (slot[key] < 0) {
+              slot[key] = static_cast<std::int32_t>(keys.size());
+              keys.push_back(key);
+              ev.push_back(0.0);
+              tv.push_back(0.0);
+            }
+            ev[static_cast<std::size_t>(slot[key])] += er[g];
+            tv[static_cast<std::size_t>(slot[key])] += tr[g];
+          }
+          const auto ll = k_step_loglik(keys, ev, tv, s, firth, betas[mask], kImportanceSteps, mu);
+          if (!ll) return;
+          r2[mask] = 1.0 - *ll / ll0;
+        }
+        const auto phi = shapley_of(r2, u);
+        std::copy(phi.begin(), phi.end(), phis.begin() + static_cast<std::ptrdiff_t>(r * u));
+        defined[r] = 1;
+      },
+      1);
+  std::vector<std::vector<double>> reps(u);
+  std::size_t undefined = 0;
+  for (std::size_t r = 0; r < B; ++r) {
+    if (!defined[r]) {
+      ++undefined;
+      continue;
+    }
+    for (std::size_t j = 0; j < u; ++j) reps[j].push_back(phis[r * u + j]);
+  }
+  return {std::move(reps), undefined};
+}
+
 /// Fits one key-driver regression and stores the odds ratios in the drivers.
 KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, std::span<const std::uint8_t> has_text,
                           std::span<const double> weights, const std::vector<std::uint8_t>& outcome_of,
-                          const std::string& outcome, double z, DriverAnalysis& out, bool negative, bool firth) {
+                          const std::string& outcome, double z, DriverAnalysis& out, bool negative,
+                          const DriverAnalysisOptions& o) {
+  const bool firth = o.firth;
   KeyDriverModel model;
   model.outcome = outcome;
   const std::size_t n = levels.size(), k = m.cols();
@@ -370,6 +632,8 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
   std::vector<std::string> patterns;
   std::vector<double> ev, tot;
   std::string key(used.size(), '\0');
+  Resample rs;
+  rs.n = model.n;
   for (std::size_t i = 0; i < n; ++i) {
     if (!text_at(has_text, i)) continue;
     for (std::size_t u = 0; u < used.size(); ++u) key[u] = static_cast<char>(m(i, used[u]));
@@ -380,8 +644,14 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
       tot.push_back(0.0);
     }
     const double w = weights.empty() ? 1.0 : weights[i];
+    const std::uint8_t y = outcome_of[static_cast<std::size_t>(levels[i])];
     tot[it->second] += w;
-    ev[it->second] += outcome_of[static_cast<std::size_t>(levels[i])] * w;
+    ev[it->second] += y * w;
+    if (!weights.empty()) {
+      rs.row_pattern.push_back(static_cast<std::uint32_t>(it->second));
+      rs.row_outcome.push_back(y);
+      rs.row_weight.push_back(w);
+    }
   }
   const auto G = static_cast<Eigen::Index>(patterns.size()), P = static_cast<Eigen::Index>(used.size() + 1);
   Eigen::MatrixXd X = Eigen::MatrixXd::Zero(G, P);
@@ -413,9 +683,45 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
     }
   if (f.converged && !used.empty()) {
     if (used.size() <= kMaxImportanceDrivers) {
-      const auto phi = shapley_r2(X, e, t, firth, f.ll0, model.pseudo_r2);
+      std::vector<Eigen::VectorXd> betas;
+      const auto phi = shapley_r2(X, e, t, firth, f.ll0, model.pseudo_r2, betas);
       for (std::size_t u = 0; u < used.size(); ++u)
         (negative ? out.drivers[used[u]].importance_negative : out.drivers[used[u]].importance_positive) = phi[u];
+      // The budget: replicates × 2^u subset fits at most kImportanceBootstrapFits.
+      const std::uint64_t fits = std::uint64_t{1} << used.size();
+      const auto samples =
+          static_cast<int>(std::min<std::uint64_t>(static_cast<std::uint64_t>(o.importance_bootstrap_samples),
+                                                   std::max<std::uint64_t>(2, kImportanceBootstrapFits / fits)));
+      if (samples < o.importance_bootstrap_samples)
+        note(out, {"importance_bootstrap_reduced",
+                   "",
+                   outcome,
+                   {{"replicates", static_cast<std::uint64_t>(samples)},
+                    {"requested", static_cast<std::uint64_t>(o.importance_bootstrap_samples)}},
+                   "the " + outcome + " model's importance intervals use " + std::to_string(samples) +
+                       " bootstrap replicates instead of " + std::to_string(o.importance_bootstrap_samples) + " (" +
+                       std::to_string(used.size()) + " drivers: " + std::to_string(fits) + " fits a replicate)"});
+      if (samples > 0) {
+        betas.back() = f.beta;
+        auto [reps, undefined] = bootstrap_shapley(X, e, t, firth, betas, rs, samples,
+                                                   o.seed ^ (negative ? 0x5851F42D4C957F2Dull : 0x14057B7EF767814Full));
+        for (std::size_t u = 0; u < used.size() && reps[u].size() >= 2; ++u) {
+          double lo = 0.0, hi = 0.0, sd = 0.0;
+          detail::percentile_interval(std::move(reps[u]), o.confidence, lo, hi, sd);
+          DriverImpact& d = out.drivers[used[u]];
+          (negative ? d.importance_negative_ci_low : d.importance_positive_ci_low) = lo;
+          (negative ? d.importance_negative_ci_high : d.importance_positive_ci_high) = hi;
+        }
+        if (undefined > 0)
+          note(out, {"importance_bootstrap_undefined",
+                     "",
+                     outcome,
+                     {{"replicates", undefined}},
+                     "the " + outcome + " model's importance intervals left out " + std::to_string(undefined) + " of " +
+                         std::to_string(samples) +
+                         " bootstrap replicates (every or no response with the outcome, or a subset model that "
+                         "could not be fitted)"});
+      }
     } else {
       note(out, {"no_importance",
                  "",
@@ -435,6 +741,9 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
                                std::span<const double> weights, const DriverAnalysisOptions& o) {
   detail::check_confidence(kWhere, o.confidence);
   detail::check_bootstrap(kWhere, o.bootstrap_samples);
+  if (o.importance_bootstrap_samples != 0 && o.importance_bootstrap_samples < 2)
+    detail::fail(kWhere, "importance_bootstrap_samples " + std::to_string(o.importance_bootstrap_samples) +
+                             " is not 0 (no intervals) or >= 2");
   const std::size_t n = scores.size(), k = mentions.cols();
   check_mentions(kWhere, mentions, n, has_text);
   detail::check_lengths(kWhere, "mentions columns", k, "drivers", drivers.size());
@@ -570,8 +879,8 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
     }
 
   if (out.n_text > 0) {
-    out.negative = key_driver(levels, mentions, has_text, weights, s.negative, s.negative_name, z, out, true, o.firth);
-    out.positive = key_driver(levels, mentions, has_text, weights, s.positive, s.positive_name, z, out, false, o.firth);
+    out.negative = key_driver(levels, mentions, has_text, weights, s.negative, s.negative_name, z, out, true, o);
+    out.positive = key_driver(levels, mentions, has_text, weights, s.positive, s.positive_name, z, out, false, o);
   } else {
     out.negative.outcome = s.negative_name;
     out.positive.outcome = s.positive_name;

@@ -475,6 +475,10 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
     odds(w, d.positive, "positive");
     w.field("importance_negative", d.importance_negative);
     w.field("importance_positive", d.importance_positive);
+    w.field("importance_negative_ci_low", d.importance_negative_ci_low);
+    w.field("importance_negative_ci_high", d.importance_negative_ci_high);
+    w.field("importance_positive_ci_low", d.importance_positive_ci_low);
+    w.field("importance_positive_ci_high", d.importance_positive_ci_high);
     w.key("quadrant");
     if (d.quadrant)
       w.value(name(*d.quadrant));

@@ -785,6 +785,8 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     if (a.sentiment) {
       // The impact of the negative and of the positive mentions separately: the same analysis on
       // the mentions of comments of that polarity (a mixed comment counts for both).
+      // Only their impacts are read: no importance bootstrap (it would refit 2^u models per replicate).
+      d.importance_bootstrap_samples = 0;
       const auto negative =
           analyze_drivers(score_values, mentions_where([](int c) { return c == kNegative || c == kMixed; }),
                           labelled.drivers, has_text, {}, d);

@@ -191,6 +191,8 @@ def test_driver_counts_equal_the_single_process_analysis(spark, model, frame):
         assert (g.or_negative, g.or_negative_ci_low, g.or_positive_ci_high) == \
             (w.negative.odds_ratio, w.negative.ci_low, w.positive.ci_high)
         assert (g.importance_negative, g.importance_positive) == (w.importance_negative, w.importance_positive)
+        assert (g.importance_negative_ci_low, g.importance_positive_ci_high) == \
+            (w.importance_negative_ci_low, w.importance_positive_ci_high)
     assert got.attrs["sample_n"] == want.n
     assert got.attrs["key_driver"]["negative"]["pseudo_r2"] == want.negative.pseudo_r2
     # A sample of about 200 rows: the counts still come from every row; the intervals from the sample.
