@@ -327,6 +327,15 @@ void bind_classify(py::module_& m) {
           py::arg("texts"), py::arg("threshold") = py::none())
       .def_property_readonly("fitted", [](const DriverClassifier& c) { return read(&c, [&] { return c.fitted(); }); })
       .def_property_readonly("drivers", [](const DriverClassifier& c) { return read(&c, [&] { return c.drivers(); }); })
+      .def_property(
+          "labels", [](const DriverClassifier& c) { return read(&c, [&] { return c.labels(); }); },
+          [](DriverClassifier& c, std::vector<std::string> labels) {
+            py::gil_scoped_release release;
+            DriverClassifier copy = shared(&c, [&] { return c; });
+            copy.set_labels(std::move(labels));
+            replace(c, std::move(copy));
+          },
+          "Display names of the drivers, one per driver in `drivers` order ([] : none); saved with the model.")
       .def_property_readonly("options", [](const DriverClassifier& c) { return read(&c, [&] { return c.options(); }); })
       .def_property_readonly("thresholds",
                              [](const DriverClassifier& c) { return read(&c, [&] { return c.thresholds(); }); })

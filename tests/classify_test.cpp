@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "../src/classify/binary.hpp"  // seal(): a version 3 file
 #include "../src/common/hash.hpp"
 #include "crc32_reference.hpp"
 #include "sparse_of.hpp"
@@ -363,6 +364,31 @@ TEST_CASE("driver classifier: concurrent predictions equal serial ones") {
   CHECK(mismatches.load() == 0);
 }
 
+TEST_CASE("driver classifier: display labels are checked, saved and loaded; a version 3 file has none") {
+  auto clf = fitted_sample();
+  CHECK(clf.labels().empty());
+  std::vector<std::string> labels;
+  for (const auto& d : clf.drivers()) labels.push_back("Qualità — " + d);
+  CHECK_THROWS_WITH_AS(clf.set_labels({"uno"}), doctest::Contains("1 labels for"), std::invalid_argument);
+  auto with_empty = labels;
+  with_empty.back().clear();
+  CHECK_THROWS_WITH_AS(clf.set_labels(with_empty), doctest::Contains("is empty"), std::invalid_argument);
+  clf.set_labels(labels);
+  const auto back = perche::DriverClassifier::from_bytes(clf.to_bytes());
+  CHECK(back.labels() == labels);
+  CHECK(back.to_bytes() == clf.to_bytes());
+  // The same model as a version 3 file: the payload without the trailing (empty) label list.
+  const auto bare = fitted_sample();
+  const std::string v4 = bare.to_bytes();
+  std::string payload = v4.substr(20, v4.size() - 24);
+  REQUIRE(payload.substr(payload.size() - 8) == std::string(8, '\0'));  // u64 count 0
+  payload.resize(payload.size() - 8);
+  const std::string v3 = perche::detail::seal("PERCHEDC", 3, payload);
+  const auto old = perche::DriverClassifier::from_bytes(v3);
+  CHECK(old.labels().empty());
+  CHECK(old.to_bytes() == v4);
+}
+
 TEST_CASE("model format: bit-exact round trip; truncation, corruption and newer versions throw FormatError") {
   const auto clf = fitted_sample();
   const std::string bytes = clf.to_bytes();
@@ -391,7 +417,7 @@ TEST_CASE("model format: bit-exact round trip; truncation, corruption and newer 
   CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes(flipped), doctest::Contains("checksum"),
                        perche::FormatError);
   std::string newer = bytes;
-  newer[8] = 4;  // format version 4
+  newer[8] = 5;  // format version 5
   CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes(newer), doctest::Contains("newer"), perche::FormatError);
   std::string huge = bytes;
   for (int i = 12; i < 20; ++i) huge[static_cast<std::size_t>(i)] = '\xff';  // payload size 2^64 − 1

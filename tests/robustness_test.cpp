@@ -92,8 +92,10 @@ TEST_CASE("model fields that parse but make no sense are a FormatError naming th
   const std::string bytes = clf.to_bytes();
   const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
   // Layout (src/classify/format.cpp): each driver ends with its coefficients, intercept and
-  // threshold, so the payload's last 8 bytes are the last driver's threshold.
-  const std::size_t threshold = bytes.size() - 4 - 8, intercept = threshold - 8, coefficient = intercept - 8;
+  // threshold, and the payload with the display labels (none here: a u64 count of 0), so the 8
+  // bytes before those are the last driver's threshold.
+  REQUIRE(clf.labels().empty());
+  const std::size_t threshold = bytes.size() - 4 - 8 - 8, intercept = threshold - 8, coefficient = intercept - 8;
   const auto& idf = clf.vectorizer().idf();
   // The largest idf value occurs once in the file: in the idf table.
   const std::size_t idf_at = find_double(bytes, *std::max_element(idf.begin(), idf.end()));

@@ -345,6 +345,12 @@ class DriverClassifier {
 
   bool fitted() const { return !models_.empty(); }
   const std::vector<std::string>& drivers() const { return drivers_; }
+  /// Display names of the drivers, one per driver in drivers() order, as a person reads them
+  /// ("Qualità del prodotto" for the code "qualita"); empty: none (analyze_survey names the codes
+  /// through its built-in taxonomy). Saved with the model (format version 4).
+  const std::vector<std::string>& labels() const { return labels_; }
+  /// Sets labels(): one non-empty name per driver, or none. Throws std::invalid_argument otherwise.
+  void set_labels(std::vector<std::string> labels);
   const DriverOptions& options() const { return options_; }
   /// Threads of later predict, predict_proba and evaluate calls (0: all cores), e.g. the CPUs of a
   /// Spark task, so that executors are not oversubscribed; predictions do not depend on it. Throws
@@ -420,6 +426,7 @@ class DriverClassifier {
                   const LabelMatrix* negative);
 
   std::vector<std::string> drivers_;
+  std::vector<std::string> labels_;  // empty or one per driver
   DriverOptions options_;
   text::Tokenizer tokenizer_;
   TfidfVectorizer vectorizer_;

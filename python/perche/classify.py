@@ -640,6 +640,8 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
             P = self._labels(positive, len(texts), order, "positive")[0]
             N = self._labels(negative, len(texts), order, "negative")[0]
             fresh.fit(texts, Y, names, P, N)
+        if self.fitted and self.labels and list(fresh.drivers) == list(self.drivers):
+            fresh.labels = list(self.labels)  # a refit on the same drivers keeps their display names
         self._adopt(fresh)
         return self
 

@@ -194,6 +194,8 @@ def train_command(args) -> int:
     _step(f"training on {args.file}")
     t0 = time.perf_counter()
     clf = DriverClassifier(names, **opts).fit([texts[i] for i in keep], Y, *flags)
+    if args.codebook is not None:
+        clf.labels = list(cb.labels)  # the codebook's display names ("Qualità del prodotto") travel with the model
     secs = time.perf_counter() - t0
     _step(f"writing {args.out}")
     with atomic_write(args.out, "wb") as f:  # whole or not at all, as every file the CLI writes

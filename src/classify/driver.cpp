@@ -653,6 +653,17 @@ std::size_t DriverClassifier::index_of(std::string_view driver) const {
   throw std::invalid_argument("DriverClassifier: no driver named '" + std::string(driver) + "'");
 }
 
+void DriverClassifier::set_labels(std::vector<std::string> labels) {
+  if (!labels.empty() && labels.size() != drivers_.size())
+    throw std::invalid_argument("DriverClassifier: " + std::to_string(labels.size()) + " labels for " +
+                                std::to_string(drivers_.size()) + " drivers (give one per driver, or none)");
+  for (std::size_t j = 0; j < labels.size(); ++j)
+    if (labels[j].empty())
+      throw std::invalid_argument("DriverClassifier: the label of driver " + std::to_string(j) + " ('" + drivers_[j] +
+                                  "') is empty");
+  labels_ = std::move(labels);
+}
+
 void DriverClassifier::set_threads(unsigned threads) {
   if (threads > DriverOptions::kMaxThreads)
     throw std::invalid_argument("DriverClassifier: threads " + std::to_string(threads) + " is absurd (at most " +

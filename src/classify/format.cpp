@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// The DriverClassifier file format, version 3 (version 2 files, without the threshold policy, the
-// sentiment flag and the polarity models, load as per-driver thresholds without sentiment; version
-// 1 files, without the solver field, as solver lbfgs too). Little-endian throughout:
+// The DriverClassifier file format, version 4 (version 3 files, without the display labels, load
+// without them; version 2 files, without the threshold policy, the sentiment flag and the polarity
+// models, as per-driver thresholds without sentiment; version 1 files, without the solver field,
+// as solver lbfgs too). Little-endian throughout:
 //   "PERCHEDC" (8 bytes) · u32 format version · u64 payload size · payload · u32 CRC-32 of payload
 // The payload is a sequence of fields (u8/u32/u64/f64, strings as u64 length + bytes, vectors as
 // u64 count + items): driver names, every option, the vocabulary and idf, per driver the classes,
 // coefficients and intercept, and the thresholds; for a sentiment model (version 3) then the
 // lexicon (its text format), the polarity threshold and per polarity (positive, negative) the
-// pooled model and per driver a u8 (1: its own model follows) and the model. Doubles are stored bit for bit, so a model
+// pooled model and per driver a u8 (1: its own model follows) and the model; last (version 4) the
+// display labels, none or one per driver. Doubles are stored bit for bit, so a model
 // round-trips exactly. Every count is checked against the bytes left before anything is allocated:
 // a file claiming a huge size fails with FormatError, never with an allocation or an overread.
 // CRC-32: ISO-HDLC / IEEE 802.3 polynomial 0x04C11DB7, reflected (0xEDB88320), init and xorout
@@ -25,7 +27,7 @@ using detail::Reader;
 using detail::Writer;
 
 constexpr std::string_view kMagic = "PERCHEDC";
-constexpr std::uint32_t kVersion = 3;
+constexpr std::uint32_t kVersion = 4;
 constexpr const char* kModel = "DriverClassifier model";
 
 void write_options(Writer& w, const DriverOptions& d) {
@@ -117,6 +119,7 @@ std::string DriverClassifier::to_bytes() const {
       }
     }
   }
+  w.strings(labels_);  // since version 4
   return detail::seal(kMagic, kVersion, w.bytes());
 }
 
@@ -171,6 +174,17 @@ DriverClassifier DriverClassifier::from_bytes(std::string_view bytes) {
                   : LogisticRegression(polarity_options));
         }
       }
+    }
+    if (version >= 4) {
+      const std::size_t at = r.offset();
+      auto labels = r.strings("labels");
+      if (!labels.empty() && labels.size() != drivers.size())
+        r.fail(std::to_string(labels.size()) + " labels for " + std::to_string(drivers.size()) +
+                   " drivers (expected none or one per driver)",
+               at);
+      for (std::size_t j = 0; j < labels.size(); ++j)
+        if (labels[j].empty()) r.fail("the label of driver " + std::to_string(j) + " is empty", at);
+      clf.labels_ = std::move(labels);
     }
     if (!r.done()) r.fail("unexpected bytes after the last driver", r.offset());
     clf.finish();

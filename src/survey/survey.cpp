@@ -303,6 +303,7 @@ Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o) 
   }
   if (!out.model->fitted()) throw std::invalid_argument("analyze_survey: the model is not trained (fit it first)");
   out.drivers = out.model->drivers();
+  out.codebook_labels = out.model->labels();  // a model trained from a codebook keeps its names
   const std::size_t k = out.drivers.size();
   out.probabilities.resize(n * k);
   out.mentions = zeros(n, k);

@@ -66,3 +66,38 @@ def test_train_from_a_codebook_bootstraps_a_model(tmp_path, capsys):
     assert "from codebook (default)" in capsys.readouterr().out
     clf = perche.DriverClassifier.load(model)
     assert list(clf.drivers) == list(perche.Codebook.default().drivers)
+
+
+def test_a_model_trained_from_a_codebook_keeps_its_display_names(tmp_path, capsys):
+    # Issue 19: the codebook's "[qualita] Qualità del prodotto" became "Qualita" (or the built-in
+    # taxonomy's name for the code) once a model was trained from it.
+    cb = tmp_path / "mio.txt"
+    cb.write_text("[prezzo] Prezzo e tariffe\nprezz*\ncosto\ncaro\n[qualita] Qualità del prodotto\nqualità\ndifett*\n"
+                  "rott*\n[attesa] Tempi d'attesa\nattes*\naspett*\n", encoding="utf-8")
+    model = tmp_path / "cb.model"
+    assert cli.main(["train", str(SAMPLE), "--text", "motivo", "--codebook", str(cb), "--out", str(model),
+                     "--cv-folds", "0", "--eval-folds", "0"]) == 0
+    capsys.readouterr()
+    clf = perche.DriverClassifier.load(model)
+    assert list(clf.drivers) == ["prezzo", "qualita", "attesa"]
+    assert list(clf.labels) == ["Prezzo e tariffe", "Qualità del prodotto", "Tempi d'attesa"]
+    assert list(pickle.loads(pickle.dumps(clf)).labels) == list(clf.labels)
+    a = perche.analyze(SAMPLE, model=str(model))
+    labels = {d["driver"]: d["label"] for d in a.to_dict()["drivers"]}
+    assert labels == {"prezzo": "Prezzo e tariffe", "qualita": "Qualità del prodotto", "attesa": "Tempi d'attesa"}
+
+
+def test_display_labels_are_one_per_driver_and_survive_a_refit():
+    texts = ["attesa lunga", "operatore gentile", "attesa infinita", "molto gentile"] * 5
+    Y = np.array([[1, 0], [0, 1], [1, 0], [0, 1]] * 5, dtype=np.uint8)
+    clf = perche.DriverClassifier(["attesa", "cortesia"], cv_folds=0, min_df=1).fit(texts, Y)
+    assert list(clf.labels) == []
+    with pytest.raises(ValueError, match="1 labels for 2 drivers"):
+        clf.labels = ["Attesa"]
+    with pytest.raises(ValueError, match="is empty"):
+        clf.labels = ["Attesa", ""]
+    clf.labels = ["Tempi d'attesa", "Cortesia è tutto"]
+    assert list(perche.DriverClassifier.from_bytes(clf.to_bytes()).labels) == ["Tempi d'attesa", "Cortesia è tutto"]
+    clf.fit(texts, Y)
+    assert list(clf.labels) == ["Tempi d'attesa", "Cortesia è tutto"]
+
