@@ -350,9 +350,9 @@ def rating_type1(rng, reps):
 def drivers(rng, reps, boot):
     """One driver mentioned with probability s; mentioners 20/20/60 (promoters/passives/detractors),
     the others 50/30/20. True impact = NPS(all) − NPS(non-mentioners) = s·(−40 − 30) = −70·s.
-    Coverage is printed with its simulation SE: at 500 replicates a cell's SE is about 1 point, so a
-    single cell at 91.6% (stop 28, the percentile interval) was noise; at 4,000 replicates the percentile
-    interval covered 94.1-96.9% and the studentized one, now the default, 94.5-96.2%."""
+    Coverage is printed with its simulation SE: at 500 samples a cell's SE is about 1 point, so a
+    single cell at 91.6% (stop 28) was noise; with 2,000 samples a cell the percentile interval
+    covers 94.2-95.9% over the cells where most drivers get one (`--only drivers --reps 4000`)."""
     mention_sh, rest_sh = (0.2, 0.2, 0.6), (0.5, 0.3, 0.2)
     rows = []
     worst_given = 1.0
@@ -384,7 +384,7 @@ def drivers(rng, reps, boot):
             se_given = math.sqrt(cov_given * (1 - cov_given) / given) if given else float("nan")
             rows.append([f"{100 * s:.0f}%", n, pct(hit_all / reps),
                          pct(given / reps), "–" if not given else pct(cov_given), "–" if not given else pct(se_given)])
-    table("Driver impact: coverage of the nominal 95% studentized bootstrap interval, %",
+    table("Driver impact: coverage of the nominal 95% percentile bootstrap interval, %",
           ["driver share", "n", "every driver (min_mentions 0)", "drivers with an interval (>= 20 mentions)",
            "coverage of those", "its simulation SE"], rows)
     return worst_given
