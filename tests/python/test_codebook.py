@@ -100,4 +100,18 @@ def test_display_labels_are_one_per_driver_and_survive_a_refit():
     assert list(perche.DriverClassifier.from_bytes(clf.to_bytes()).labels) == ["Tempi d'attesa", "Cortesia è tutto"]
     clf.fit(texts, Y)
     assert list(clf.labels) == ["Tempi d'attesa", "Cortesia è tutto"]
+    # A file whose label list does not fit its drivers is a FormatError naming the byte.
+    import struct
+    import zlib
+
+    clf.labels = ["A", "B"]
+    b = clf.to_bytes()
+    body = b[20:-4]
+    assert body[-26:] == struct.pack("<QQ", 2, 1) + b"A" + struct.pack("<Q", 1) + b"B"
+    for tail, message in ((struct.pack("<QQ", 1, 1) + b"A", "1 labels for 2 drivers"),
+                          (struct.pack("<QQQ", 2, 0, 1) + b"B", "the label of driver 0 is empty")):
+        forged = body[:-26] + tail
+        data = b[:8] + struct.pack("<IQ", 4, len(forged)) + forged + struct.pack("<I", zlib.crc32(forged))
+        with pytest.raises(perche.FormatError, match=message + r".*\(byte \d+\)"):
+            perche.DriverClassifier.from_bytes(data)
 
