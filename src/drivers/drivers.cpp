@@ -286,12 +286,14 @@ bool text_at(std::span<const std::uint8_t> has_text, std::size_t i) { return has
 /// is r2[mask] over u players (r2[0] = 0); shapley_r2 fits the subsets.
 std::vector<double> shapley_of(const std::vector<double>& r2, std::size_t u) {
   const std::size_t subsets = std::size_t{1} << u;
-  // weight[s] = s!(u − s − 1)!/u! for a subset of size s without j.
+  // weight[s] = s!(u − s − 1)!/u! = 1/(u·C(u − 1, s)) for a subset of size s without j; the
+  // binomial coefficient exactly, by products (u <= kMaxImportanceDrivers), and no std::lgamma,
+  // whose write of the global signgam races between the bootstrap's threads.
   std::vector<double> weight(u, 0.0);
   for (std::size_t s = 0; s < u; ++s) {
-    double lw = std::lgamma(static_cast<double>(s) + 1.0) + std::lgamma(static_cast<double>(u - s)) -
-                std::lgamma(static_cast<double>(u) + 1.0);
-    weight[s] = std::exp(lw);
+    double c = 1.0;  // C(u − 1, s)
+    for (std::size_t i = 1; i <= s; ++i) c = c * static_cast<double>(u - 1 - s + i) / static_cast<double>(i);
+    weight[s] = 1.0 / (static_cast<double>(u) * c);
   }
   std::vector<double> phi(u, 0.0);
   for (std::size_t mask = 0; mask < subsets; ++mask) {
