@@ -461,28 +461,42 @@ std::pair<std::vector<std::vector<double>>, std::size_t> bootstrap_shapley(
           (t(static_cast<Eigen::Index>(g)) - e(static_cast<Eigen::Index>(g))) / static_cast<double>(rs.n);
       cell_share[2 * g + 1] = e(static_cast<Eigen::Index>(g)) / static_cast<double>(rs.n);
     }
+  // The unweighted replicates' multinomial draws, on this thread: std::binomial_distribution
+  // computes std::lgamma, whose write of the global signgam races between threads (ThreadSanitizer).
+  // Replicate r's draws come from its own generator, so the result is the same on any thread.
+  std::vector<std::uint64_t> drawn;
+  if (rs.row_weight.empty()) {
+    drawn.assign(B * 2 * G, 0);
+    for (std::size_t r = 0; r < B; ++r) {
+      std::mt19937_64 rng(seed + 0x9E3779B97F4A7C15ull * (r + 1));
+      std::uint64_t remaining = rs.n;
+      double rest = 1.0;
+      for (std::size_t c = 0; c < 2 * G && remaining > 0; ++c) {
+        std::uint64_t k = remaining;
+        if (c + 1 < 2 * G) {
+          const double p = rest > 0.0 ? std::clamp(cell_share[c] / rest, 0.0, 1.0) : 0.0;
+          k = std::binomial_distribution<std::uint64_t>(remaining, p)(rng);
+        }
+        remaining -= k;
+        rest -= cell_share[c];
+        drawn[r * 2 * G + c] = k;
+      }
+    }
+  }
   std::vector<double> phis(B * u, 0.0);
   std::vector<std::uint8_t> defined(B, 0);
   detail::parallel_for(
       B, 0, "analyze_drivers", "importance replicate",
       [&](std::size_t r) {
-        std::mt19937_64 rng(seed + 0x9E3779B97F4A7C15ull * (r + 1));
         std::vector<double> er(G, 0.0), tr(G, 0.0);
         if (rs.row_weight.empty()) {
-          std::uint64_t remaining = rs.n;
-          double rest = 1.0;
-          for (std::size_t c = 0; c < 2 * G && remaining > 0; ++c) {
-            std::uint64_t k = remaining;
-            if (c + 1 < 2 * G) {
-              const double p = rest > 0.0 ? std::clamp(cell_share[c] / rest, 0.0, 1.0) : 0.0;
-              k = std::binomial_distribution<std::uint64_t>(remaining, p)(rng);
-            }
-            remaining -= k;
-            rest -= cell_share[c];
-            tr[c / 2] += static_cast<double>(k);
-            if (c % 2) er[c / 2] += static_cast<double>(k);
+          for (std::size_t c = 0; c < 2 * G; ++c) {
+            const auto k = static_cast<double>(drawn[r * 2 * G + c]);
+            tr[c / 2] += k;
+            if (c % 2) er[c / 2] += k;
           }
         } else {
+          std::mt19937_64 rng(seed + 0x9E3779B97F4A7C15ull * (r + 1));
           std::uniform_int_distribution<std::uint64_t> pick(0, rs.n - 1);
           for (std::uint64_t i = 0; i < rs.n; ++i) {
             const auto d = static_cast<std::size_t>(pick(rng));
