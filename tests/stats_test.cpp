@@ -6,6 +6,7 @@
 
 #include <perche/metrics.hpp>
 
+#include <cmath>
 #include <vector>
 
 using doctest::Approx;
@@ -61,4 +62,23 @@ TEST_CASE("holm and benjamini-hochberg match statsmodels multipletests") {
   CHECK(perche::p_adjust_holm(std::vector<double>{}).empty());
   CHECK_THROWS_WITH_AS(perche::p_adjust_bh(std::vector<double>{0.1, 1.5}),
                        "p_adjust_bh: p-value 1.5 at index 1 is outside [0, 1]", std::invalid_argument);
+}
+
+TEST_CASE("bootstrap percentile bounds sit at numpy's method='weibull' positions (Hyndman & Fan definition 6)") {
+  // References: numpy.quantile(x, q, method="weibull") (numpy 2.x), computed outside this code base.
+  std::vector<double> x{1.0, 1.5, 2.0, 3.0, 3.5, 4.0, 5.0, 5.5, 6.0, 9.0};     // sorted
+  CHECK(d::sorted_quantile_unbiased(x, 0.025) == Approx(1.0).epsilon(1e-15));  // below position 1: the minimum
+  CHECK(d::sorted_quantile_unbiased(x, 0.3) == Approx(2.3).epsilon(1e-14));
+  CHECK(d::sorted_quantile_unbiased(x, 0.5) == Approx(3.75).epsilon(1e-14));
+  CHECK(d::sorted_quantile_unbiased(x, 0.975) == Approx(9.0).epsilon(1e-15));  // above position m: the maximum
+  std::vector<double> y(100);
+  for (std::size_t i = 0; i < y.size(); ++i) y[i] = std::pow(static_cast<double>(i), 1.5);
+  CHECK(d::sorted_quantile_unbiased(y, 0.025) == Approx(1.9599242404917496).epsilon(1e-13));
+  CHECK(d::sorted_quantile_unbiased(y, 0.975) == Approx(962.3745728557395).epsilon(1e-13));
+  // 100 replicates: definition 7 (numpy's default, 3.9530966412774005 and 948.3400126401182) sat
+  // inside, enclosing about 93% of the replicate distribution for a nominal 95%.
+  double lo = 0.0, hi = 0.0, sd = 0.0;
+  d::percentile_interval(y, 0.95, lo, hi, sd);
+  CHECK(lo == Approx(1.9599242404917496).epsilon(1e-13));
+  CHECK(hi == Approx(962.3745728557395).epsilon(1e-13));
 }

@@ -276,10 +276,31 @@ std::pair<std::vector<std::int64_t>, std::vector<Counts>> CountsAccess::group(co
   return {std::move(uniq), std::move(out)};
 }
 
+/// A multinomial draw of n over the cells' shares by sequential binomials (each cell given what is
+/// left): out[k] = the count of cell k, every cell written. The last cell takes the remainder.
+template <class Out>
+void multinomial_draw(const std::vector<double>& shares, std::uint64_t n, std::mt19937_64& rng, Out& out) {
+  std::uint64_t remaining = n;
+  double rest = 1.0;
+  for (std::size_t k = 0; k < shares.size(); ++k) {
+    if (k + 1 == shares.size() || remaining == 0) {
+      out[k] = remaining;
+      remaining = 0;
+      continue;
+    }
+    const double p = rest > 0.0 ? std::clamp(shares[k] / rest, 0.0, 1.0) : 0.0;
+    const std::uint64_t c = std::binomial_distribution<std::uint64_t>(remaining, p)(rng);
+    out[k] = c;
+    remaining -= c;
+    rest -= shares[k];
+  }
+}
+
 /// Percentile bootstrap of a statistic of a histogram: each replicate draws n responses from the
-/// observed level shares (multinomial, by sequential binomials). With equal weights this is the
-/// ordinary nonparametric bootstrap (Efron & Tibshirani 1993, ch. 13), because the statistic depends
-/// only on the histogram; with weights, n is Kish's effective n. Returns the replicates.
+/// observed level shares (multinomial_draw). With equal weights this is the ordinary nonparametric
+/// bootstrap (Efron & Tibshirani 1993, ch. 13), because the statistic depends only on the
+/// histogram; with weights, n is the statistic's design effective n (design_n). Returns the
+/// replicates.
 template <class Stat>
 std::vector<double> bootstrap_histogram(const std::vector<double>& shares, double n_eff, int samples,
                                         std::uint64_t seed, Stat stat) {
@@ -288,30 +309,18 @@ std::vector<double> bootstrap_histogram(const std::vector<double>& shares, doubl
   std::vector<double> reps(static_cast<std::size_t>(samples));
   std::vector<double> draw(shares.size());
   for (auto& rep : reps) {
-    std::uint64_t remaining = n;
-    double rest = 1.0;
-    for (std::size_t k = 0; k < shares.size(); ++k) {
-      if (k + 1 == shares.size() || remaining == 0) {
-        draw[k] = static_cast<double>(remaining);
-        remaining = 0;
-        continue;
-      }
-      const double p = rest > 0.0 ? std::clamp(shares[k] / rest, 0.0, 1.0) : 0.0;
-      std::binomial_distribution<std::uint64_t> binom(remaining, p);
-      const std::uint64_t c = binom(rng);
-      draw[k] = static_cast<double>(c);
-      remaining -= c;
-      rest -= shares[k];
-    }
+    multinomial_draw(shares, n, rng, draw);
     rep = stat(draw, static_cast<double>(n));
   }
   return reps;
 }
 
+/// The percentile interval of bootstrap replicates (Efron & Tibshirani 1993, §13.3) with each bound
+/// at the unbiased order-statistic position (sorted_quantile_unbiased), and their standard deviation.
 inline void percentile_interval(std::vector<double> reps, double confidence, double& low, double& high, double& sd) {
   std::sort(reps.begin(), reps.end());
-  low = sorted_quantile(reps, 0.5 - 0.5 * confidence);
-  high = sorted_quantile(reps, 0.5 + 0.5 * confidence);
+  low = sorted_quantile_unbiased(reps, 0.5 - 0.5 * confidence);
+  high = sorted_quantile_unbiased(reps, 0.5 + 0.5 * confidence);
   double mean = 0.0;
   for (double r : reps) mean += r;
   mean /= static_cast<double>(reps.size());

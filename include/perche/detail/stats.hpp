@@ -215,6 +215,21 @@ inline double sorted_quantile(const std::vector<double>& sorted, double q) {
   return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
+/// Quantile of sorted data at position (m + 1)·q, Hyndman & Fan (1996) definition 6 (numpy's
+/// method="weibull"): the r-th of m order statistics has expected probability r/(m + 1), so this
+/// is the unbiased position for the tails of a bootstrap distribution of m replicates (the
+/// ((R + 1)α)-th order statistic of Davison & Hinkley 1997, §5.2.1). Definition 7 sits at
+/// 1 + (m − 1)·q instead: with m = 100 replicates its 2.5% and 97.5% bounds are the 3.475-th and
+/// 97.525-th order statistics, which enclose about 93% of the distribution, not 95%. Positions
+/// outside [1, m] are clamped to the extremes.
+inline double sorted_quantile_unbiased(const std::vector<double>& sorted, double q) {
+  const double h = static_cast<double>(sorted.size() + 1) * q;  // 1-based position
+  if (h <= 1.0) return sorted.front();
+  if (h >= static_cast<double>(sorted.size())) return sorted.back();
+  const auto lo = static_cast<std::size_t>(std::floor(h));  // 1-based, in [1, m − 1]
+  return sorted[lo - 1] + (h - static_cast<double>(lo)) * (sorted[lo] - sorted[lo - 1]);
+}
+
 /// Wilson score interval for a proportion (Wilson 1927; Agresti & Coull 1998, eq. 2), on n (or
 /// Kish's effective n for weighted data).
 inline void wilson_interval(double p, double n, double z, double& low, double& high) {
