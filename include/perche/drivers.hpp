@@ -184,8 +184,9 @@ struct DriverAnalysis {
 /// @param mentions  n × k 0/1 matrix: response i mentions driver j
 /// @param drivers   k names
 /// @param has_text  n flags (empty span: every response has a comment)
-/// @param weights   n non-negative weights, or empty (weights scale the counts; the bootstrap uses
-///                  Kish's effective n; the regressions are weighted by them)
+/// @param weights   n non-negative weights, or empty (weights scale the counts; the impact bootstrap
+///                  draws the impact's design effective n, from its Taylor linearization variance;
+///                  the regressions are weighted by them)
 /// @throws std::invalid_argument naming the index and value of a bad score, weight or flag, or the
 ///         mismatched lengths.
 DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix& mentions,

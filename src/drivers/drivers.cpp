@@ -100,6 +100,34 @@ struct Hist {
   }
 };
 
+/// The draw size of a driver's impact bootstrap, ȳ_all − ȳ_rest over the cells (mentions or not) ×
+/// level: the design effective n of that statistic, detail::design_n of its linearized values per
+/// cell, b = (y − ȳ_all) − [not mentioned]·(y − ȳ_rest)·W/W_rest (the influence of one response on
+/// the difference of two ratio estimators, Wolter 2007, §6.5, times W). A multinomial bootstrap of
+/// that many draws has the Taylor linearization variance of the weighted impact; Kish's
+/// (Σw)²/Σw² ignored where the heavy weights fall and gave intervals that undercovered when they
+/// fell on a polarised stratum (benchmarks/calibration.py, weighted driver impact). Equal weights:
+/// n, the ordinary bootstrap. `rest_mean` = ȳ_rest, `mean` = ȳ_all; `kish` when no variance.
+double impact_design_n(const Hist& all, const Hist& mentioned, const std::vector<double>& y, double rest_mean,
+                       double mean, double kish) {
+  const std::size_t L = y.size();
+  std::vector<std::uint64_t> n(2 * L);
+  std::vector<double> w(2 * L), w2(2 * L), b(2 * L);
+  const double W = all.total(), rest = W - mentioned.total();
+  for (std::size_t l = 0; l < L; ++l) {
+    n[l] = mentioned.n[l];
+    w[l] = mentioned.w[l];
+    w2[l] = mentioned.w2[l];
+    b[l] = y[l] - mean;
+    n[L + l] = all.n[l] - mentioned.n[l];
+    w[L + l] = all.w[l] - mentioned.w[l];
+    w2[L + l] = std::max(0.0, all.w2[l] - mentioned.w2[l]);
+    b[L + l] = (y[l] - mean) - (y[l] - rest_mean) * W / rest;
+  }
+  const double d = detail::design_n(n, w, w2, b);
+  return d > 0.0 && std::isfinite(d) ? d : kish;
+}
+
 /// The metric's own estimate and interval for the responses of a histogram.
 std::optional<std::array<double, 3>> score_of(const Hist& h, const Scale& s, const DriverAnalysisOptions& o) {
   if (h.count() == 0) return std::nullopt;
@@ -469,18 +497,8 @@ std::pair<std::vector<std::vector<double>>, std::size_t> bootstrap_shapley(
     drawn.assign(B * 2 * G, 0);
     for (std::size_t r = 0; r < B; ++r) {
       std::mt19937_64 rng(seed + 0x9E3779B97F4A7C15ull * (r + 1));
-      std::uint64_t remaining = rs.n;
-      double rest = 1.0;
-      for (std::size_t c = 0; c < 2 * G && remaining > 0; ++c) {
-        std::uint64_t k = remaining;
-        if (c + 1 < 2 * G) {
-          const double p = rest > 0.0 ? std::clamp(cell_share[c] / rest, 0.0, 1.0) : 0.0;
-          k = std::binomial_distribution<std::uint64_t>(remaining, p)(rng);
-        }
-        remaining -= k;
-        rest -= cell_share[c];
-        drawn[r * 2 * G + c] = k;
-      }
+      std::uint64_t* counts = drawn.data() + r * 2 * G;
+      detail::multinomial_draw(cell_share, rs.n, rng, counts);
     }
   }
   std::vector<double> phis(B * u, 0.0);
@@ -843,9 +861,10 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
       shares[l] = h.w[l] / W;
       shares[L + l] = (all.w[l] - h.w[l]) / W;
     }
+    const double draws = impact_design_n(all, h, s.value, out.score - *d.impact, out.score, n_eff);
     std::size_t undefined = 0;
     auto reps =
-        detail::bootstrap_histogram(shares, n_eff, o.bootstrap_samples, o.seed + 0x9E3779B97F4A7C15ull * (j + 1),
+        detail::bootstrap_histogram(shares, draws, o.bootstrap_samples, o.seed + 0x9E3779B97F4A7C15ull * (j + 1),
                                     [&](const std::vector<double>& draw, double total) {
                                       double sum_all = 0.0, sum_rest = 0.0, n_rest = 0.0;
                                       for (std::size_t l = 0; l < L; ++l) {
