@@ -280,7 +280,7 @@ struct Evaluation {
 
 /// One term that pushed a driver's score, with where it occurs in the text.
 struct Contribution {
-  std::string term;  ///< the normalized term (a word, or "a b" for a bigram)
+  std::string term;  ///< the normalized term as a person reads it (a word, "a b" for a bigram, "non x" for a negated x)
   double weight;     ///< Σ coefficient × tf-idf over the term's features (logit units)
   std::vector<std::pair<std::size_t, std::size_t>> spans;  ///< byte ranges in the text
 };
@@ -370,7 +370,11 @@ class DriverClassifier {
   /// For each predicted driver (or the most probable one if none passes its threshold): the terms
   /// that pushed it, with their spans in `text`.
   std::vector<Explanation> explain(std::string_view text, std::size_t max_terms = 10) const;
-  /// The k features with the largest positive coefficients for a driver.
+  /// The k words or phrases of the vocabulary that push a driver most, with their weight: each scored
+  /// as a comment of its own (its TF-IDF row, word and character n-grams, times the driver's
+  /// coefficients: the logit it adds over the intercept). Shown as a person reads them (lower case,
+  /// negated words as "non …"), never as character fragments; a char-n-gram-only model ranks its
+  /// n-grams by coefficient.
   std::vector<std::pair<std::string, double>> top_terms(std::size_t driver, std::size_t k) const;
   std::vector<std::pair<std::string, double>> top_terms(std::string_view driver, std::size_t k) const;
   /// Precision/recall/F1 of predict(texts) against Y.

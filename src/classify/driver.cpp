@@ -158,8 +158,32 @@ Matrix polarity_proba(const PolarityFit& fit, const PolarityData& d, const std::
   return P;
 }
 
-std::string display(const std::string& feature) {
-  return !feature.empty() && feature[0] == '\x01' ? feature.substr(1) : feature;
+/// A feature as a person reads it. A character n-gram: its text without the marker. A word or a
+/// phrase: its words with the tokenizer's NEG_ marks turned back into the negation the customer
+/// wrote — "non" before the phrase unless a negator already precedes its first negated word
+/// ("NEG_funziona" → "non funziona", "non NEG_funziona" → "non funziona", "mai NEG_risposto" stays
+/// "mai risposto").
+std::string display(std::string_view feature) {
+  if (!feature.empty() && feature[0] == '\x01') return std::string(feature.substr(1));
+  static constexpr std::string_view kNeg = "NEG_";
+  if (feature.find(kNeg) == std::string_view::npos) return std::string(feature);
+  static const std::vector<std::string> negators = text::negators();
+  std::string words;
+  bool negated = false, negator_before = false;
+  for (std::size_t at = 0; at <= feature.size();) {
+    const std::size_t end = std::min(feature.find(' ', at), feature.size());
+    std::string_view word = feature.substr(at, end - at);
+    if (word.starts_with(kNeg)) {
+      word.remove_prefix(kNeg.size());
+      negated = true;
+    } else if (!negated && std::ranges::find(negators, word) != negators.end()) {
+      negator_before = true;
+    }
+    if (!words.empty()) words += ' ';
+    words += word;
+    at = end + 1;
+  }
+  return negated && !negator_before ? "non " + words : words;
 }
 
 }  // namespace
@@ -812,10 +836,23 @@ std::vector<Explanation> DriverClassifier::explain(std::string_view text, std::s
       list.emplace_back(o.first_term, o.last_term);
   });
 
+  // Keys a person reads alike are one term: NEG_funziona and the phrase "non NEG_funziona" are both
+  // "non funziona" (their weights add up, their spans join).
+  std::vector<std::string> shown(keys.size());
+  std::unordered_map<std::string, std::uint32_t> first_shown;
   std::vector<std::uint32_t> by_text;  // the keys that occur, in text order (a std::map's)
-  for (std::uint32_t k = 0; k < keys.size(); ++k)
-    if (!ranges[k].empty()) by_text.push_back(k);
-  std::sort(by_text.begin(), by_text.end(), [&](std::uint32_t a, std::uint32_t b) { return keys[a] < keys[b]; });
+  for (std::uint32_t k = 0; k < keys.size(); ++k) {
+    if (ranges[k].empty()) continue;
+    shown[k] = display(keys[k]);
+    const auto [it, added] = first_shown.try_emplace(shown[k], k);
+    if (added) {
+      by_text.push_back(k);
+      continue;
+    }
+    for (std::size_t c = 0; c < m; ++c) weight[it->second * m + c] += weight[k * m + c];
+    ranges[it->second].insert(ranges[it->second].end(), ranges[k].begin(), ranges[k].end());
+  }
+  std::sort(by_text.begin(), by_text.end(), [&](std::uint32_t a, std::uint32_t b) { return shown[a] < shown[b]; });
   std::vector<Explanation> out;
   for (std::size_t c = 0; c < m; ++c) {
     std::vector<std::uint32_t> order = by_text;
@@ -836,7 +873,7 @@ std::vector<Explanation> DriverClassifier::explain(std::string_view text, std::s
       auto& list = ranges[k];
       std::sort(list.begin(), list.end());
       list.erase(std::unique(list.begin(), list.end()), list.end());
-      Contribution contribution{std::string(keys[k]), weight[k * m + c], {}};
+      Contribution contribution{shown[k], weight[k * m + c], {}};
       contribution.spans.reserve(list.size());
       for (const auto& [first, last] : list) contribution.spans.emplace_back(spans[first].first, spans[last].second);
       e.terms.push_back(std::move(contribution));
@@ -851,15 +888,50 @@ std::vector<std::pair<std::string, double>> DriverClassifier::top_terms(std::siz
   if (driver >= models_.size())
     throw std::out_of_range("DriverClassifier: driver index " + std::to_string(driver) + " (have " +
                             std::to_string(models_.size()) + ")");
-  const auto row = models_[driver].coef().row(0);  // weights_ holds the same values, feature by feature
-  std::vector<std::size_t> cols(row.size());
-  std::iota(cols.begin(), cols.end(), 0);
-  k = std::min<std::size_t>(k, cols.size());
-  std::partial_sort(cols.begin(), cols.begin() + static_cast<std::ptrdiff_t>(k), cols.end(),
-                    [&](std::size_t a, std::size_t b) { return row[a] > row[b]; });
-  std::vector<std::pair<std::string, double>> out;
-  for (std::size_t i = 0; i < k; ++i) out.emplace_back(display(vectorizer_.features()[cols[i]]), row[cols[i]]);
-  return out;
+  const auto& features = vectorizer_.features();
+  const std::size_t drivers = drivers_.size();
+  // Each word or phrase of the vocabulary scored as a comment of its own: the TF-IDF row of its
+  // terms (the word feature with the character n-grams of its words, L2-normalized as any comment)
+  // times the driver's coefficients. A model with character n-grams alone has no words: its
+  // features are ranked by their own coefficient.
+  const bool words = vectorizer_.options().analyzer != Analyzer::char_wb;
+  std::vector<std::pair<std::string, double>> scored;
+  TfidfVectorizer::Row row;
+  std::vector<std::string> terms;
+  for (std::size_t f = 0; f < features.size(); ++f) {
+    const std::string& feature = features[f];
+    const bool is_char = !feature.empty() && feature[0] == '\x01';
+    double z = 0.0;
+    if (!words) {
+      z = weights_[f * drivers + driver];
+    } else if (is_char) {
+      continue;
+    } else {
+      terms.clear();
+      for (std::size_t at = 0; at <= feature.size();) {
+        const std::size_t end = std::min(feature.find(' ', at), feature.size());
+        terms.emplace_back(feature, at, end - at);
+        at = end + 1;
+      }
+      vectorizer_.transform_row(terms, row);
+      for (const auto& [column, value] : row)
+        z += value * weights_[static_cast<std::size_t>(column) * drivers + driver];
+    }
+    scored.emplace_back(display(feature), z);
+  }
+  // One entry per text a person reads ("non funziona" can be NEG_funziona and non NEG_funziona):
+  // the highest.
+  std::sort(scored.begin(), scored.end(),
+            [](const auto& a, const auto& b) { return a.first != b.first ? a.first < b.first : a.second > b.second; });
+  scored.erase(
+      std::unique(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+      scored.end());
+  k = std::min(k, scored.size());
+  std::partial_sort(
+      scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(k), scored.end(),
+      [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+  scored.resize(k);
+  return scored;
 }
 
 std::vector<std::pair<std::string, double>> DriverClassifier::top_terms(std::string_view driver, std::size_t k) const {

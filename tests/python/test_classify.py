@@ -8,6 +8,7 @@ import collections
 import gc
 import concurrent.futures
 import pickle
+import math
 import re
 import struct
 import zlib
@@ -592,14 +593,23 @@ def test_top_k_lists_the_most_probable_drivers(clf):
     assert len(clf.top_k(text, 10)) == 3
 
 
-def test_top_terms_by_name_or_index_are_the_largest_coefficients(clf):
+def test_top_terms_are_whole_words_scored_as_a_comment_of_their_own(clf, train):
+    """Issue #19: words and phrases as customers wrote them, never character fragments; each term's
+    weight is the logit that term alone, as a comment, adds over the driver's intercept."""
+    written = {w for t in train[0] for w in re.findall(r"\w+", t.lower())}
     for j, d in enumerate(DRIVERS):
         by_name, by_index = clf.top_terms(d, 8), clf.top_terms(j, 8)
         assert by_name == by_index and len(by_name) == 8
+        assert len({t for t, _ in by_name}) == 8
         w = [x for _, x in by_name]
         assert w == sorted(w, reverse=True)
-        coef = np.sort(np.asarray(clf.model(j).coef)[0])
-        np.testing.assert_allclose(w, coef[::-1][:8], rtol=0, atol=0)
+        intercept = clf.model(j).intercept[0]
+        for term, weight in by_name:
+            assert "\x01" not in term and "NEG_" not in term, term
+            assert all(word in written for word in term.split()), (d, term)  # whole words of the comments
+            if not term.startswith("non "):  # "non x" is NEG_x: the comment "non x" adds the word "non"
+                p = clf.predict_proba(term)[j]
+                assert weight == pytest.approx(math.log(p / (1 - p)) - intercept, abs=1e-9), (d, term)
         phrases = " ".join(PHRASES[d]).lower()
         for term, _ in by_name[:5]:  # learned from the driver's own words
             assert all(part in phrases for part in term.split()), (d, term)
@@ -607,6 +617,21 @@ def test_top_terms_by_name_or_index_are_the_largest_coefficients(clf):
         clf.top_terms("ritardi", 3)
     with pytest.raises(IndexError, match="driver index 3"):
         clf.top_terms(3, 3)
+
+
+def test_negated_terms_read_as_the_customer_wrote_them():
+    """The tokenizer marks words after a negator NEG_; top_terms and explain show "non x"."""
+    texts = ["il modem non funziona", "non funziona niente", "la linea non funziona da giorni",
+             "il modem funziona bene", "tutto ok grazie", "servizio ottimo"] * 10
+    Y = np.array([[1], [1], [1], [0], [0], [0]] * 10, dtype=np.uint8)
+    m = perche.DriverClassifier(["guasto"]).fit(texts, Y)
+    terms = [t for t, _ in m.top_terms("guasto", 5)]
+    assert "non funziona" in terms and not any("NEG_" in t for t in terms)
+    (e,) = m.explain("il modem non funziona")
+    shown = [c["term"] for c in e["terms"]]
+    assert shown.count("non funziona") == 1 and not any("NEG_" in t for t in shown)
+    spans = next(c["spans"] for c in e["terms"] if c["term"] == "non funziona")
+    assert (13, 21) in spans and (9, 21) in spans  # the word "funziona", the phrase "non funziona"
 
 
 # --- persistence ----------------------------------------------------------------------------------
