@@ -339,6 +339,11 @@ void bind_classify(py::module_& m) {
       .def_property_readonly("options", [](const DriverClassifier& c) { return read(&c, [&] { return c.options(); }); })
       .def_property_readonly("thresholds",
                              [](const DriverClassifier& c) { return read(&c, [&] { return c.thresholds(); }); })
+      .def_property_readonly(
+          "training_top_quantiles",
+          [](const DriverClassifier& c) { return read(&c, [&] { return c.training_top_quantiles(); }); },
+          "The training comments' highest driver probability at 21 quantiles (0, 5%, …, 100%), out of fold; "
+          "[] for a model saved before format version 5. The domain guard compares new comments with it.")
       .def_property_readonly("vectorizer",
                              [](const DriverClassifier& c) { return read(&c, [&] { return c.vectorizer(); }); })
       .def(

@@ -6,6 +6,7 @@
 
 #include <perche/classify.hpp>
 #include <perche/csv.hpp>  // IoError
+#include <perche/detail/stats.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -377,16 +378,44 @@ TEST_CASE("driver classifier: display labels are checked, saved and loaded; a ve
   const auto back = perche::DriverClassifier::from_bytes(clf.to_bytes());
   CHECK(back.labels() == labels);
   CHECK(back.to_bytes() == clf.to_bytes());
-  // The same model as a version 3 file: the payload without the trailing (empty) label list.
+  // The same model as a version 4 file: the payload without the trailing top-probability
+  // quantiles; as a version 3 file: without the (empty) label list too.
   const auto bare = fitted_sample();
-  const std::string v4 = bare.to_bytes();
-  std::string payload = v4.substr(20, v4.size() - 24);
+  const std::string v5 = bare.to_bytes();
+  std::string payload = v5.substr(20, v5.size() - 24);
+  const std::size_t quantiles = 8 + 8 * perche::DriverClassifier::kTopQuantiles;
+  payload.resize(payload.size() - quantiles);
+  const auto v4 = perche::DriverClassifier::from_bytes(perche::detail::seal("PERCHEDC", 4, payload));
+  CHECK(v4.training_top_quantiles().empty());
+  CHECK(v4.predict_proba(views(sample().texts)) == bare.predict_proba(views(sample().texts)));
   REQUIRE(payload.substr(payload.size() - 8) == std::string(8, '\0'));  // u64 count 0
   payload.resize(payload.size() - 8);
   const std::string v3 = perche::detail::seal("PERCHEDC", 3, payload);
   const auto old = perche::DriverClassifier::from_bytes(v3);
   CHECK(old.labels().empty());
-  CHECK(old.to_bytes() == v4);
+  CHECK(old.training_top_quantiles().empty());
+  const std::string resaved = old.to_bytes();  // as version 5, with no quantiles (a count of 0)
+  CHECK(resaved.substr(8, 4) == std::string("\x05\0\0\0", 4));
+  CHECK(perche::DriverClassifier::from_bytes(resaved).training_top_quantiles().empty());
+}
+
+TEST_CASE("driver classifier: the training top-probability quantiles are out of fold, sorted, and saved") {
+  const auto clf = fitted_sample();
+  const auto& q = clf.training_top_quantiles();
+  REQUIRE(q.size() == perche::DriverClassifier::kTopQuantiles);
+  CHECK(std::is_sorted(q.begin(), q.end()));
+  CHECK(q.front() >= 0.0);
+  CHECK(q.back() <= 1.0);
+  // Out of fold: below the in-sample highest probabilities of the same comments, whose median a
+  // model fitted on them overstates.
+  const auto s = sample();
+  const auto P = clf.predict_proba(views(s.texts));
+  std::vector<double> top(s.texts.size());
+  for (std::size_t i = 0; i < top.size(); ++i)
+    for (std::size_t j = 0; j < clf.drivers().size(); ++j) top[i] = std::max(top[i], P(i, j));
+  std::sort(top.begin(), top.end());
+  CHECK(q[10] < perche::detail::sorted_quantile(top, 0.5));
+  CHECK(perche::DriverClassifier::from_bytes(clf.to_bytes()).training_top_quantiles() == q);
 }
 
 TEST_CASE("model format: bit-exact round trip; truncation, corruption and newer versions throw FormatError") {
@@ -417,7 +446,7 @@ TEST_CASE("model format: bit-exact round trip; truncation, corruption and newer 
   CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes(flipped), doctest::Contains("checksum"),
                        perche::FormatError);
   std::string newer = bytes;
-  newer[8] = 5;  // format version 5
+  newer[8] = 6;  // format version 6
   CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes(newer), doctest::Contains("newer"), perche::FormatError);
   std::string huge = bytes;
   for (int i = 12; i < 20; ++i) huge[static_cast<std::size_t>(i)] = '\xff';  // payload size 2^64 − 1

@@ -92,10 +92,14 @@ TEST_CASE("model fields that parse but make no sense are a FormatError naming th
   const std::string bytes = clf.to_bytes();
   const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
   // Layout (src/classify/format.cpp): each driver ends with its coefficients, intercept and
-  // threshold, and the payload with the display labels (none here: a u64 count of 0), so the 8
-  // bytes before those are the last driver's threshold.
+  // threshold, and the payload with the display labels (none here: a u64 count of 0) and the
+  // training top-probability quantiles (a u64 count and kTopQuantiles doubles), so the 8 bytes
+  // before those are the last driver's threshold.
   REQUIRE(clf.labels().empty());
-  const std::size_t threshold = bytes.size() - 4 - 8 - 8, intercept = threshold - 8, coefficient = intercept - 8;
+  REQUIRE(clf.training_top_quantiles().size() == perche::DriverClassifier::kTopQuantiles);
+  const std::size_t tail = 8 + 8 + 8 * perche::DriverClassifier::kTopQuantiles;
+  const std::size_t threshold = bytes.size() - 4 - tail - 8, intercept = threshold - 8, coefficient = intercept - 8;
+  const std::size_t last_quantile = bytes.size() - 4 - 8, median = last_quantile - 8 * 10;
   const auto& idf = clf.vectorizer().idf();
   // The largest idf value occurs once in the file: in the idf table.
   const std::size_t idf_at = find_double(bytes, *std::max_element(idf.begin(), idf.end()));
@@ -118,6 +122,10 @@ TEST_CASE("model fields that parse but make no sense are a FormatError naming th
       {"idf below 1", forge(bytes, idf_at, 0.5), "expected a finite value >= 1"},
       {"finite but impossible idf", forge(bytes, idf_at, 1e308), "expected a finite value >= 1 and <= 64"},
       {"finite but impossible coefficient", forge(bytes, coefficient, -1e300), "within ±1e100"},
+      {"top-probability quantile above 1", forge(bytes, last_quantile, 1.5),
+       "training top-probability quantile 20 is 1.500000"},
+      {"NaN top-probability quantile", forge(bytes, median, nan), "training top-probability quantile 10 is nan"},
+      {"decreasing top-probability quantiles", forge(bytes, median, 0.0), "not below the one before"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.name);

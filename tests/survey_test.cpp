@@ -438,6 +438,12 @@ TEST_CASE("the domain guard calls the default model out of domain on hotel and p
   REQUIRE(c.top_median);
   CHECK(*c.top_p25 <= *c.top_median);
   CHECK(*c.top_median <= *c.top_p75);
+  // Against the training comments' distribution (model format 5): most of these comments are less
+  // sure of their drivers than 90% of the training ones.
+  REQUIRE(c.low_top_share);
+  REQUIRE(c.training_top_median);
+  CHECK(*c.low_top_share > kMaxLowTopShare);
+  CHECK(*c.top_median < *c.training_top_median);
   CHECK(c.out_of_domain);
   REQUIRE_FALSE(a.notes.empty());
   CHECK(a.notes.front().code == "out_of_domain");
@@ -466,6 +472,8 @@ TEST_CASE("the domain guard stays quiet on the shipped sample, for the model and
   CHECK(*c.vocabulary_overlap > 0.9);
   CHECK(c.driver_share > 0.9);
   CHECK(*c.top_median > *c.mean_threshold);
+  REQUIRE(c.low_top_share);
+  CHECK(*c.low_top_share < 0.1);  // the model's own training comments
   CHECK_FALSE(c.out_of_domain);
   CHECK_FALSE(has_note(a, "out_of_domain"));
   CHECK(has_note(a, "default_model"));

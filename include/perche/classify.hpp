@@ -347,7 +347,7 @@ class DriverClassifier {
   const std::vector<std::string>& drivers() const { return drivers_; }
   /// Display names of the drivers, one per driver in drivers() order, as a person reads them
   /// ("Qualità del prodotto" for the code "qualita"); empty: none (analyze_survey names the codes
-  /// through its built-in taxonomy). Saved with the model (format version 4).
+  /// through its built-in taxonomy). Saved with the model (since format version 4).
   const std::vector<std::string>& labels() const { return labels_; }
   /// Sets labels(): one non-empty name per driver, or none. Throws std::invalid_argument otherwise.
   void set_labels(std::vector<std::string> labels);
@@ -357,6 +357,12 @@ class DriverClassifier {
   /// std::invalid_argument above DriverOptions::kMaxThreads.
   void set_threads(unsigned threads);
   const std::vector<double>& thresholds() const { return thresholds_; }
+  /// The distribution of the training comments' highest driver probability, as unseen comments of
+  /// the same kind get it: kTopQuantiles quantiles at 0, 1/(kTopQuantiles − 1), …, 1 of the
+  /// out-of-fold probabilities (in-sample when fitted with cv_folds < 2). The domain guard compares
+  /// new comments with it. Empty for a model saved before format version 5.
+  const std::vector<double>& training_top_quantiles() const { return top_quantiles_; }
+  static constexpr std::size_t kTopQuantiles = 21;
   const TfidfVectorizer& vectorizer() const { return vectorizer_; }
   const LogisticRegression& model(std::size_t driver) const;
 
@@ -436,6 +442,7 @@ class DriverClassifier {
   TfidfVectorizer vectorizer_;
   std::vector<LogisticRegression> models_;
   std::vector<double> thresholds_;
+  std::vector<double> top_quantiles_;  // training_top_quantiles()
   // Dense per-driver weights by feature (features × drivers, row-major: the drivers' weights of a
   // feature are contiguous), for fast scoring.
   std::vector<double> weights_;

@@ -82,6 +82,7 @@ _L = {
                        "model": "modello", "codebook": "codebook"},
         "guard_known": "solo {a}{p} ha abbastanza parole note al modello (soglia {t})",
         "guard_overlap": "{a}{p} delle loro parole è nel suo vocabolario (soglia {t})",
+        "guard_low": "{a}{p} è meno sicuro dei suoi driver del 90% dei commenti di addestramento (soglia {t})",
         "guard_driver": "{a}{p} ha ricevuto almeno un driver",
         "guard_codebook": "solo {a}{p} corrisponde ad almeno un tema (soglia {t})",
         "defs": {"nps": "NPS = % di promotori (voti 9–10) − % di detrattori (voti 0–6), da −100 a +100",
@@ -184,6 +185,7 @@ _L = {
                        "codebook": "codebook"},
         "guard_known": "only {p} of them have enough words the model knows (threshold {t})",
         "guard_overlap": "{p} of their words are in its vocabulary (threshold {t})",
+        "guard_low": "{p} are less sure of their drivers than 90% of its training comments (threshold {t})",
         "guard_driver": "{p} were given a driver",
         "guard_codebook": "only {p} match any of its themes (threshold {t})",
         "defs": {"nps": "NPS = % promoters (scores 9–10) − % detractors (scores 0–6), from −100 to +100",
@@ -593,6 +595,9 @@ def _guard(data: dict, L: dict) -> Optional[str]:
                                                t=pct(th.get("known_share"))))
         figures.append(L["guard_overlap"].format(a=art(c.get("vocabulary_overlap")), p=pct(c.get("vocabulary_overlap")),
                                                  t=pct(th.get("vocabulary_overlap"))))
+        low = _d(c.get("top_probability")).get("below_training_p10")
+        if _f(low) is not None:
+            figures.append(L["guard_low"].format(a=art(low), p=pct(low), t=pct(th.get("below_training_p10"))))
         figures.append(L["guard_driver"].format(a=art(c.get("driver_share")), p=pct(c.get("driver_share"))))
     else:
         figures.append(L["guard_codebook"].format(a=art(c.get("driver_share")), p=pct(c.get("driver_share")),

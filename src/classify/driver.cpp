@@ -3,6 +3,7 @@
 // per-driver threshold chosen on out-of-fold probabilities to maximize F1 (the "plug-in" rule of
 // Lipton, Elkan & Naryanaswamy 2014, "Optimal thresholding of classifiers to maximize F1").
 #include <perche/classify.hpp>
+#include <perche/detail/stats.hpp>
 #include <perche/sentiment.hpp>
 
 #include <algorithm>
@@ -359,6 +360,15 @@ void DriverClassifier::fit_models(std::span<const std::string_view> texts, const
 
   thresholds_.assign(k, options_.threshold);
   polarity_threshold_ = 0.5;
+  // Each training comment's highest driver probability: out of fold when the thresholds are
+  // cross-validated (what a comment the model has not seen gets), else in sample.
+  std::vector<double> top(n, 0.0);
+  auto top_quantiles = [&] {
+    std::sort(top.begin(), top.end());
+    top_quantiles_.resize(kTopQuantiles);
+    for (std::size_t q = 0; q < kTopQuantiles; ++q)
+      top_quantiles_[q] = detail::sorted_quantile(top, static_cast<double>(q) / (kTopQuantiles - 1));
+  };
   if (options_.cv_folds >= 2) {
     const auto folds = static_cast<std::size_t>(options_.cv_folds);
     std::vector<std::size_t> perm(n);
@@ -389,6 +399,8 @@ void DriverClassifier::fit_models(std::span<const std::string_view> texts, const
       const Matrix P = m.predict_proba(Xtest[f]);
       for (std::size_t i = 0; i < test[f].size(); ++i) oof[j][test[f][i]] = P(i, 1);
     });
+    for (std::size_t j = 0; j < k; ++j)
+      for (std::size_t i = 0; i < n; ++i) top[i] = std::max(top[i], oof[j][i]);
     std::vector<std::uint8_t> truth(n * k);
     for (std::size_t j = 0; j < k; ++j)
       for (std::size_t i = 0; i < n; ++i) truth[j * n + i] = Y(i, j);
@@ -428,7 +440,13 @@ void DriverClassifier::fit_models(std::span<const std::string_view> texts, const
       }
       polarity_threshold_ = best_threshold(scores, flagged, missed);
     }
+  } else {
+    for (std::size_t j = 0; j < k; ++j) {
+      const Matrix P = models_[j].predict_proba(X);
+      for (std::size_t i = 0; i < n; ++i) top[i] = std::max(top[i], P(i, 1));
+    }
   }
+  top_quantiles();
 
   for (std::size_t q = 0; q < 2 && sentiment; ++q) {
     PolarityFit pf = fit_polarity(pd, Y, *flags[q], all, polarity_logistic(), options_.threads);

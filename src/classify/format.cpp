@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The DriverClassifier file format, version 4 (version 3 files, without the display labels, load
+// The DriverClassifier file format, version 5 (version 4 files, without the training comments'
+// top-probability quantiles, load without them; version 3 files, without the display labels, load
 // without them; version 2 files, without the threshold policy, the sentiment flag and the polarity
 // models, as per-driver thresholds without sentiment; version 1 files, without the solver field,
 // as solver lbfgs too). Little-endian throughout:
@@ -9,7 +10,9 @@
 // coefficients and intercept, and the thresholds; for a sentiment model (version 3) then the
 // lexicon (its text format), the polarity threshold and per polarity (positive, negative) the
 // pooled model and per driver a u8 (1: its own model follows) and the model; last (version 4) the
-// display labels, none or one per driver. Doubles are stored bit for bit, so a model
+// display labels, none or one per driver; last (version 5) the training comments' highest
+// driver probability at kTopQuantiles quantiles (a count, 0 or kTopQuantiles, then the values,
+// non-decreasing in [0, 1]). Doubles are stored bit for bit, so a model
 // round-trips exactly. Every count is checked against the bytes left before anything is allocated:
 // a file claiming a huge size fails with FormatError, never with an allocation or an overread.
 // CRC-32: ISO-HDLC / IEEE 802.3 polynomial 0x04C11DB7, reflected (0xEDB88320), init and xorout
@@ -27,7 +30,7 @@ using detail::Reader;
 using detail::Writer;
 
 constexpr std::string_view kMagic = "PERCHEDC";
-constexpr std::uint32_t kVersion = 4;
+constexpr std::uint32_t kVersion = 5;
 constexpr const char* kModel = "DriverClassifier model";
 
 void write_options(Writer& w, const DriverOptions& d) {
@@ -119,7 +122,9 @@ std::string DriverClassifier::to_bytes() const {
       }
     }
   }
-  w.strings(labels_);  // since version 4
+  w.strings(labels_);                                        // since version 4
+  w.u64(static_cast<std::uint64_t>(top_quantiles_.size()));  // since version 5
+  for (double v : top_quantiles_) w.f64(v);
   return detail::seal(kMagic, kVersion, w.bytes());
 }
 
@@ -185,6 +190,23 @@ DriverClassifier DriverClassifier::from_bytes(std::string_view bytes) {
       for (std::size_t j = 0; j < labels.size(); ++j)
         if (labels[j].empty()) r.fail("the label of driver " + std::to_string(j) + " is empty", at);
       clf.labels_ = std::move(labels);
+    }
+    if (version >= 5) {
+      const std::size_t at = r.offset();
+      const auto count = r.count("training top-probability quantiles", 8);
+      if (count != 0 && count != kTopQuantiles)
+        r.fail(std::to_string(count) + " training top-probability quantiles (expected 0 or " +
+                   std::to_string(kTopQuantiles) + ")",
+               at);
+      std::vector<double> quantiles(count);
+      for (std::size_t q = 0; q < count; ++q) {
+        quantiles[q] = r.f64("training top-probability quantile");
+        if (!(quantiles[q] >= (q ? quantiles[q - 1] : 0.0) && quantiles[q] <= 1.0))  // NaN fails too
+          r.fail("training top-probability quantile " + std::to_string(q) + " is " + std::to_string(quantiles[q]) +
+                     ", expected a probability not below the one before",
+                 r.offset() - 8);
+      }
+      clf.top_quantiles_ = std::move(quantiles);
     }
     if (!r.done()) r.fail("unexpected bytes after the last driver", r.offset());
     clf.finish();

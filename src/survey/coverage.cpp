@@ -63,6 +63,12 @@ std::optional<SurveyCoverage> measure_coverage(std::span<const std::string_view>
       top[r] = *std::max_element(p, p + k);
     }
     std::sort(top.begin(), top.end());
+    if (const auto& train = model->training_top_quantiles(); train.size() == DriverClassifier::kTopQuantiles) {
+      const double p10 = train[(DriverClassifier::kTopQuantiles - 1) / 10];
+      c.training_top_median = train[(DriverClassifier::kTopQuantiles - 1) / 2];
+      c.low_top_share = static_cast<double>(std::lower_bound(top.begin(), top.end(), p10) - top.begin()) /
+                        static_cast<double>(top.size());
+    }
     c.top_p25 = quantile(top, 0.25);
     c.top_median = quantile(top, 0.5);
     c.top_p75 = quantile(top, 0.75);
@@ -98,7 +104,8 @@ std::optional<SurveyCoverage> measure_coverage(std::span<const std::string_view>
   if (c.comments >= kMinCoverageComments) {
     if (model)
       c.out_of_domain = (c.known_share && *c.known_share < kMinKnownShare) ||
-                        (c.vocabulary_overlap && *c.vocabulary_overlap < kMinVocabularyOverlap);
+                        (c.vocabulary_overlap && *c.vocabulary_overlap < kMinVocabularyOverlap) ||
+                        (c.low_top_share && *c.low_top_share > kMaxLowTopShare);
     else
       c.out_of_domain = c.driver_share < kMinCodebookShare;
   }
@@ -112,6 +119,9 @@ std::string out_of_domain_message(const SurveyCoverage& c, std::string_view kind
     out += percent(*c.known_share) + " of them have enough words it knows (threshold " + percent(kMinKnownShare) +
            "), " + percent(c.vocabulary_overlap.value_or(0)) + " of their words are in its vocabulary (threshold " +
            percent(kMinVocabularyOverlap) + "), ";
+  if (c.low_top_share)
+    out += percent(*c.low_top_share) + " of them are less sure of their drivers than 90% of its training comments (" +
+           "threshold " + percent(kMaxLowTopShare) + "), ";
   out += percent(c.driver_share) + " were given a driver";
   if (!c.known_share) out += " (threshold " + percent(kMinCodebookShare) + ")";
   out +=

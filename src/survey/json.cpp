@@ -388,6 +388,8 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
       w.field("median", c->top_median);
       w.field("p75", c->top_p75);
       w.field("mean_threshold", c->mean_threshold);
+      w.field("training_median", c->training_top_median);
+      w.field("below_training_p10", c->low_top_share);
       w.end_object();
     } else {
       w.null();
@@ -397,6 +399,7 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
     w.field("known_terms", kMinKnownTerms);
     w.field("known_share", kMinKnownShare);
     w.field("vocabulary_overlap", kMinVocabularyOverlap);
+    w.field("below_training_p10", kMaxLowTopShare);
     w.field("codebook_driver_share", kMinCodebookShare);
     w.field("min_comments", kMinCoverageComments);
     w.end_object();

@@ -342,7 +342,14 @@ class Summary {
     else if (c->vocabulary_overlap && *c->vocabulary_overlap < kMinVocabularyOverlap)
       quoted("vocabulary_overlap", *c->vocabulary_overlap, kMinVocabularyOverlap, "parole dei commenti nel vocabolario",
              "words of the comments in its vocabulary");
-    else if (!c->known_share)
+    else if (c->low_top_share && *c->low_top_share > kMaxLowTopShare) {
+      f.push_back(fig("below_training_p10", "/model/coverage/top_probability/below_training_p10", *c->low_top_share));
+      f.push_back(fig(std::string("threshold"), "/model/coverage/thresholds/below_training_p10", kMaxLowTopShare));
+      figure_it = "commenti meno sicuri del 90% di quelli di addestramento: " + share(*c->low_top_share, "it", 0) +
+                  ", soglia " + share(kMaxLowTopShare, "it", 0);
+      figure_en = "comments less sure than 90% of the training ones: " + share(*c->low_top_share, "en", 0) +
+                  ", threshold " + share(kMaxLowTopShare, "en", 0);
+    } else if (!c->known_share)
       quoted("driver_share", c->driver_share, kMinCodebookShare, "commenti con almeno un tema",
              "comments with at least one theme");
     add("out_of_domain", std::move(f),

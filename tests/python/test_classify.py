@@ -663,7 +663,7 @@ def test_the_checksum_is_zlib_crc32_of_the_payload(clf):
     b = clf.to_bytes()
     assert b[:8] == b"PERCHEDC"
     version, size = struct.unpack_from("<IQ", b, 8)
-    assert version == 4 and len(b) == 20 + size + 4
+    assert version == 5 and len(b) == 20 + size + 4
     assert struct.unpack_from("<I", b, 20 + size)[0] == zlib.crc32(b[20:20 + size])
 
 
@@ -680,7 +680,7 @@ def corrupt(b, how):
         return b"PERCHEDX" + b[8:]
     if how == "newer_version":
         x = bytearray(b)
-        x[8] = 5
+        x[8] = 6
         return bytes(x)
     if how == "trailing_bytes":
         return b + b"\0"
@@ -695,7 +695,7 @@ CORRUPTIONS = {
     "truncated_header": "truncated",
     "flipped_byte": "checksum mismatch",
     "wrong_magic": "PERCHEDC",
-    "newer_version": "format version 5 is newer",
+    "newer_version": "format version 6 is newer",
     "trailing_bytes": "unexpected bytes",
     "huge_count": "claims 1152921504606846976 items",
 }
@@ -901,10 +901,12 @@ def test_solver_round_trips_and_version_1_files_load_as_lbfgs(clf, train):
     assert np.abs(fixed.predict_proba(texts) - lbfgs.predict_proba(texts)).max() < 0.02
     # The default model written as a version-1 file: no solver byte after tol (f64) and max_iter (u32),
     # nor the version-3 options after the seed (threshold policy u8, sentiment u8, polarity_C f64),
-    # nor the version-4 display labels at the end (none here: a u64 count of 0).
+    # nor the version-4 display labels (none here: a u64 count of 0) and the version-5 training
+    # quantiles (a u64 count of 21 and 21 doubles) at the end.
     b = clf.to_bytes()
-    assert list(clf.labels) == [] and b[-12:-4] == bytes(8)
-    b = b[:-12] + b[-4:]
+    quantiles = 8 + 8 * 21
+    assert list(clf.labels) == [] and b[-4 - quantiles - 8:-4 - quantiles] == bytes(8)
+    b = b[:-4 - quantiles - 8] + b[-4:]
     lg = clf.options.logistic
     anchor = struct.pack("<dI", lg.tol, lg.max_iter)
     at = b.index(anchor, 20) + len(anchor)

@@ -3,6 +3,8 @@
 perche.analyze give the same JSON figures; the document follows docs/schema.md (schema 4)."""
 
 import json
+import zlib
+import struct
 import re
 import os
 import shutil
@@ -38,8 +40,9 @@ DRIVER_SENTIMENT = {"mentions", "counts", "net", "negative_impact", "negative_ci
 MODEL = {"kind", "path", "drivers", "labels", "coverage"}
 COVERAGE = {"comments", "known_share", "vocabulary_overlap", "driver_share", "top_probability", "thresholds",
             "out_of_domain"}
-TOP_PROBABILITY = {"p25", "median", "p75", "mean_threshold"}
-THRESHOLDS = {"known_terms", "known_share", "vocabulary_overlap", "codebook_driver_share", "min_comments"}
+TOP_PROBABILITY = {"p25", "median", "p75", "mean_threshold", "training_median", "below_training_p10"}
+THRESHOLDS = {"known_terms", "known_share", "vocabulary_overlap", "below_training_p10", "codebook_driver_share",
+              "min_comments"}
 NOTE = {"code", "message", "reason", "driver", "label", "values"}
 SUMMARY = {"code", "figures", "text"}
 SUMMARY_FIGURE = {"name", "value", "source"}
@@ -206,6 +209,8 @@ def test_the_domain_guard_fires_on_hotel_and_product_reviews_with_its_figures(tm
     assert c["driver_share"] < 0.5
     tp = c["top_probability"]
     assert tp["p25"] <= tp["median"] <= tp["p75"] and 0 < tp["mean_threshold"] < 1
+    assert tp["below_training_p10"] > c["thresholds"]["below_training_p10"] == 0.4
+    assert tp["median"] < tp["training_median"]
     assert doc["notes"][0]["code"] == "out_of_domain" and "perche discover" in doc["notes"][0]["message"]
     # The terminal and HTML say so in the report's language, and suggest perche discover.
     def flat(text):  # the terminal wraps the warning
@@ -229,6 +234,35 @@ def test_the_domain_guard_fires_on_hotel_and_product_reviews_with_its_figures(tm
     assert cb["model"]["coverage"]["driver_share"] < cb["model"]["coverage"]["thresholds"]["codebook_driver_share"]
     assert cb["notes"][0]["code"] == "out_of_domain"
     assert "corrisponde ad almeno un tema" in flat(perche.survey.Analysis(cb).summary())
+
+
+def test_the_domain_guard_compares_the_top_probability_with_the_training_comments(tmp_path):
+    """Known words that say nothing about a driver (the sample's filler phrases): the vocabulary
+    figures pass, but 85% of the comments are less sure of their drivers than 90% of the training
+    comments, and the guard fires on that alone. A model saved before format 5 has no training
+    distribution: the figure is null and the guard falls back on the vocabulary."""
+    rng = np.random.default_rng(1)
+    words = ("sono cliente da anni ho chiamato ieri pomeriggio per la linea di casa dopo il trasloco come al "
+             "solito tramite mail").split()
+    df = pd.DataFrame({"nps": rng.integers(0, 11, 60), "motivo": [" ".join(rng.choice(words, 8)) for _ in range(60)]})
+    c = perche.analyze(df, bootstrap_samples=50).data["model"]["coverage"]
+    th = c["thresholds"]
+    assert c["known_share"] >= th["known_share"] and c["vocabulary_overlap"] >= th["vocabulary_overlap"]
+    assert c["top_probability"]["below_training_p10"] > th["below_training_p10"]
+    assert c["out_of_domain"] is True
+    doc = perche.analyze(df, bootstrap_samples=50).data
+    assert "less sure of their drivers than 90% of its training comments" in doc["notes"][0]["message"]
+    assert "meno sicuro dei suoi driver" in perche.survey.Analysis(doc).summary()
+    # The same model as a format-4 file: no quantiles (the payload's last 8 + 21 × 8 bytes).
+    data = (ROOT / "examples" / "data" / "drivers.model").read_bytes()
+    payload = data[20:-4][: -(8 + 8 * 21)]
+    old = b"PERCHEDC" + struct.pack("<IQ", 4, len(payload)) + payload + struct.pack("<I", zlib.crc32(payload))
+    path = tmp_path / "v4.model"
+    path.write_bytes(old)
+    assert perche.DriverClassifier.load(str(path)).training_top_quantiles == []
+    c4 = perche.analyze(df, model=str(path), bootstrap_samples=50).data["model"]["coverage"]
+    assert c4["top_probability"]["training_median"] is None and c4["top_probability"]["below_training_p10"] is None
+    assert c4["out_of_domain"] is False  # the vocabulary figures alone pass
 
 
 def test_the_domain_guard_is_quiet_on_the_sample(capsys):
