@@ -390,6 +390,60 @@ def drivers(rng, reps, boot):
     return worst_given
 
 
+def weighted_drivers(rng, reps, boot):
+    """Weighted driver impact. Two strata as in weighted(): A, half the population, under-sampled
+    (20% of the sample, weight 2.5) and polarised; B, weight 0.625. The driver is mentioned by 20%
+    in A and 5% in B; A's mentioners are 10/10/80 (promoters/passives/detractors), its others
+    45/10/45; B's mentioners 10/60/30, its others 10/80/10. The true impact, NPS(all) −
+    NPS(non-mentioners), is computed from the population shares. Heavy weights fall on the
+    polarised stratum, where Kish's n_eff (the bootstrap's draw size before stop 30) is too
+    optimistic."""
+    strata = {  # population share, sample share, mention rate, mentioners' and others' shares (P, passive, D)
+        "A": (0.5, 0.2, 0.20, (0.10, 0.10, 0.80), (0.45, 0.10, 0.45)),
+        "B": (0.5, 0.8, 0.05, (0.10, 0.60, 0.30), (0.10, 0.80, 0.10)),
+    }
+
+    def nps_of(sh):
+        return 100.0 * (sh[0] - sh[2])
+
+    all_nps = sum(pop * (m * nps_of(ms) + (1 - m) * nps_of(os)) for pop, _, m, ms, os in strata.values())
+    rest_w = sum(pop * (1 - m) for pop, _, m, _, _ in strata.values())
+    rest_nps = sum(pop * (1 - m) * nps_of(os) for pop, _, m, _, os in strata.values()) / rest_w
+    truth = all_nps - rest_nps
+    rows = []
+    worst = 1.0
+    for n in (200, 500, 1000, 3000):
+        hit = given = 0
+        for i in range(reps):
+            na = rng.binomial(n, strata["A"][1])
+            parts_s, parts_m, parts_w = [], [], []
+            for name, size in (("A", na), ("B", n - na)):
+                pop, samp, m_rate, ms, os = strata[name]
+                m = rng.random(size) < m_rate
+                cat = np.where(m, rng.choice(3, size=size, p=ms), rng.choice(3, size=size, p=os))
+                parts_s.append(np.where(cat == 0, 10.0, np.where(cat == 1, 7.0, 0.0)))
+                parts_m.append(m)
+                parts_w.append(np.full(size, pop / samp))
+            scores, m, w = np.concatenate(parts_s), np.concatenate(parts_m), np.concatenate(parts_w)
+            o = _core.DriverAnalysisOptions()
+            o.bootstrap_samples = boot
+            o.seed = i + 1
+            o.importance_bootstrap_samples = 0
+            a = _core.analyze_drivers(scores, m.astype(np.uint8).reshape(-1, 1), ["d"], np.ones(n, np.uint8), w, o)
+            d = a.drivers[0]
+            if d.impact_ci_low is None:
+                continue
+            given += 1
+            hit += d.impact_ci_low <= truth <= d.impact_ci_high
+        cov = hit / given if given else float("nan")
+        if given >= 0.2 * reps:  # as in drivers(): a cell where few samples reach min_mentions selects them
+            worst = min(worst, cov)
+        rows.append([n, pct(given / reps), pct(cov), pct(math.sqrt(cov * (1 - cov) / max(given, 1)))])
+    table(f"Weighted driver impact (true impact {truth:+.2f}): coverage of the nominal 95% interval, %",
+          ["n", "with an interval (>= 20 mentions)", "coverage of those", "its simulation SE"], rows)
+    return worst
+
+
 # ---------------------------------------------------------------------------------------------
 # Driver importance (Shapley shares of the key-driver model's McFadden R²)
 # ---------------------------------------------------------------------------------------------
@@ -468,7 +522,7 @@ def main(argv=None):
     ap.add_argument("--reps", type=int, default=1000, help="samples per cell (default 1000)")
     ap.add_argument("--bootstrap-samples", type=int, default=500, help="replicates per bootstrap interval")
     ap.add_argument("--seed", type=int, default=20261202)
-    ap.add_argument("--only", default="", help="comma-separated sections: nps,compare,exact,segments,weighted,ratings,drivers,importance")
+    ap.add_argument("--only", default="", help="comma-separated sections: nps,compare,exact,segments,weighted,ratings,drivers,weighted_drivers,importance")
     args = ap.parse_args(argv)
     rng = np.random.default_rng(args.seed)
     only = set(filter(None, args.only.split(",")))
@@ -496,6 +550,9 @@ def main(argv=None):
     if want("drivers"):
         summary.append(("driver impact coverage with an interval, worst cell",
                         pct(drivers(rng, max(1, args.reps // 2), args.bootstrap_samples))))
+    if want("weighted_drivers"):
+        summary.append(("weighted driver impact coverage, worst cell",
+                        pct(weighted_drivers(rng, max(1, args.reps // 2), args.bootstrap_samples))))
     if want("importance"):
         summary.append(("driver importance (Shapley share) coverage, worst cell",
                         pct(importance(rng, max(1, args.reps // 2)))))
