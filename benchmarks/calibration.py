@@ -323,6 +323,39 @@ def ratings(rng, reps, boot):
     return worst
 
 
+def weighted_ratings(rng, reps):
+    """Weighted CSAT and CES in the design of weighted(): stratum A, half the population, polarised
+    (ratings at both ends) and under-sampled (20% of the sample, weight 2.5); B, weight 0.625,
+    ratings in the middle. Default methods (Wilson with continuity correction, adjusted t) on the
+    design effective n of the linearization variance."""
+    pops = {  # per metric: (A's shares, B's shares) over the scale
+        "csat": ((0.35, 0.10, 0.05, 0.10, 0.40), (0.02, 0.13, 0.50, 0.30, 0.05)),
+        "ces": ((0.30, 0.05, 0.05, 0.05, 0.05, 0.10, 0.40), (0.01, 0.04, 0.25, 0.40, 0.25, 0.04, 0.01)),
+    }
+    rows = []
+    worst = 1.0
+    for metric, (sh_a, sh_b) in pops.items():
+        levels = np.arange(1, len(sh_a) + 1)
+        if metric == "csat":
+            truth = 100 * (0.5 * sum(sh_a[-2:]) + 0.5 * sum(sh_b[-2:]))
+        else:
+            truth = float(0.5 * (levels * np.array(sh_a)).sum() + 0.5 * (levels * np.array(sh_b)).sum())
+        f = perche.csat if metric == "csat" else perche.ces
+        for n in NS:
+            hit = 0
+            for _ in range(reps):
+                na = rng.binomial(n, 0.2)
+                x = np.concatenate([rng.choice(levels, size=na, p=sh_a), rng.choice(levels, size=n - na, p=sh_b)])
+                w = np.concatenate([np.full(na, 2.5), np.full(n - na, 0.625)])
+                r = f(x, weights=w)
+                hit += r.ci_low <= truth <= r.ci_high
+            worst = min(worst, hit / reps)
+            rows.append([f"{metric.upper()} {truth:.2f}", n, pct(hit / reps)])
+    table("Weighted CSAT (top-2-box %) and CES (mean), correlated weights: coverage of the default nominal 95% "
+          "interval, %", ["population", "n", "coverage"], rows)
+    return worst
+
+
 def rating_type1(rng, reps):
     rows = []
     worst = 0.0
@@ -522,7 +555,7 @@ def main(argv=None):
     ap.add_argument("--reps", type=int, default=1000, help="samples per cell (default 1000)")
     ap.add_argument("--bootstrap-samples", type=int, default=500, help="replicates per bootstrap interval")
     ap.add_argument("--seed", type=int, default=20261202)
-    ap.add_argument("--only", default="", help="comma-separated sections: nps,compare,exact,segments,weighted,ratings,drivers,weighted_drivers,importance")
+    ap.add_argument("--only", default="", help="comma-separated sections: nps,compare,exact,segments,weighted,weighted_ratings,ratings,drivers,weighted_drivers,importance")
     args = ap.parse_args(argv)
     rng = np.random.default_rng(args.seed)
     only = set(filter(None, args.only.split(",")))
@@ -544,6 +577,8 @@ def main(argv=None):
         segments_type1(rng, args.reps)
     if want("weighted"):
         summary.append(("weighted NPS coverage (linearization), worst cell", pct(weighted(rng, args.reps))))
+    if want("weighted_ratings"):
+        summary.append(("weighted CSAT/CES default coverage, worst cell", pct(weighted_ratings(rng, args.reps))))
     if want("ratings"):
         summary.append(("CSAT/CES default coverage, worst cell", pct(ratings(rng, args.reps, args.bootstrap_samples))))
         summary.append(("CSAT/CES comparison type-I, worst cell", pct(rating_type1(rng, args.reps))))
