@@ -470,8 +470,10 @@ class DriverClassifier {
   static constexpr double kNear = 3.0;
   std::unordered_map<std::string, std::vector<std::pair<std::uint32_t, double>>> anchors_;
   std::size_t polarity_columns() const;  // TF-IDF features + lexicon features + local features
-  // The lexicon features of a text (`sentence`) and for each driver its local ones (k × kLocalFeatures).
-  void read_lexicon(std::string_view text, std::span<double> sentence, std::span<double> local) const;
+  // The lexicon features of a text (`sentence`) and for each driver its local ones (k × kLocalFeatures);
+  // with `want` (k flags), only the wanted drivers' local features (the others are left as they are).
+  void read_lexicon(std::string_view text, std::span<double> sentence, std::span<double> local,
+                    const std::uint8_t* want = nullptr) const;
 };
 
 /// Precision/recall/F1 of predictions against truth (same shape; names label the columns).

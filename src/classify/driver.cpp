@@ -517,7 +517,21 @@ std::size_t DriverClassifier::polarity_columns() const {
   return vectorizer_.features().size() + SentimentClassifier::kLexiconFeatures + kLocalFeatures;
 }
 
-void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sentence, std::span<double> local) const {
+namespace {
+// exp(−d / kNear) for the word distances d < 64 (beyond, below 6e-10), computed once by the same
+// expression, so that a table entry is the value std::exp gives.
+template <int N>
+struct NearTable {
+  std::array<double, N> v{};
+  explicit NearTable(double near) {
+    for (int d = 0; d < N; ++d) v[static_cast<std::size_t>(d)] = std::exp(-static_cast<double>(d) / near);
+  }
+};
+}  // namespace
+
+void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sentence, std::span<double> local,
+                                    const std::uint8_t* want) const {
+  static const NearTable<64> kNearness(kNear);
   using Hit = SentimentClassifier::Scorer::Hit;
   thread_local std::vector<Hit> hits;
   thread_local std::vector<text::Token> tokens;
@@ -536,15 +550,19 @@ void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sen
         t.kind != text::TokenKind::emoticon)
       continue;
     if (const auto it = anchors_.find(t.norm); it != anchors_.end())
-      for (const auto& anchor : it->second) anchor_at[anchor.first].push_back(starts.size());
+      for (const auto& anchor : it->second)
+        if (!want || want[anchor.first]) anchor_at[anchor.first].push_back(starts.size());
     starts.push_back(t.start);
   }
-  std::vector<double> pos(k, 0.0), neg(k, 0.0);
+  thread_local std::vector<double> pos, neg;
+  pos.assign(k, 0.0);
+  neg.assign(k, 0.0);
   for (const Hit& h : hits) {
     const auto where =
         static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), h.start) - starts.begin());
     const std::size_t at = where ? where - 1 : 0;
     for (std::size_t j = 0; j < k; ++j) {
+      if (want && !want[j]) continue;
       double near = 1.0;  // no anchor: the whole text
       const auto& a = anchor_at[j];
       if (!a.empty()) {
@@ -552,12 +570,13 @@ void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sen
         std::size_t d = std::numeric_limits<std::size_t>::max();
         if (it != a.end()) d = *it - at;
         if (it != a.begin()) d = std::min(d, at - *(it - 1));
-        near = std::exp(-static_cast<double>(d) / kNear);
+        near = d < kNearness.v.size() ? kNearness.v[d] : std::exp(-static_cast<double>(d) / kNear);
       }
       (h.weight > 0 ? pos[j] : neg[j]) += near * std::abs(h.weight);
     }
   }
   for (std::size_t j = 0; j < k; ++j) {
+    if (want && !want[j]) continue;
     local[j * kLocalFeatures + 0] = std::log1p(pos[j]);
     local[j * kLocalFeatures + 1] = std::log1p(neg[j]);
     local[j * kLocalFeatures + 2] = (pos[j] - neg[j]) / (pos[j] + neg[j] + 1.0);
@@ -583,7 +602,7 @@ void DriverClassifier::polarity_probabilities(std::string_view text, const Tfidf
   z.assign(polarity_bias_.begin(), polarity_bias_.end());
   local.assign(k * kLocalFeatures, 0.0);
   std::array<double, nl> sentence{};
-  read_lexicon(text, sentence, local);
+  read_lexicon(text, sentence, local, want);
   const float* weights = polarity_weights_.data();
   auto add = [&](std::size_t feature, double v) {
     const float* w = weights + feature * cols;
