@@ -356,6 +356,46 @@ def weighted_ratings(rng, reps):
     return worst
 
 
+def weighted_compare(rng, reps):
+    """Comparisons of two weighted samples of one population (the two-strata design of weighted():
+    20% of each sample from the polarised stratum A, weight 2.5): type-I error of the default test
+    at 5% and coverage of the difference's default interval (true difference 0)."""
+    nps_pops = ((0.45, 0.10, 0.45), (0.10, 0.80, 0.10))  # promoters, passives, detractors
+    rating_pops = {"csat": ((0.35, 0.10, 0.05, 0.10, 0.40), (0.02, 0.13, 0.50, 0.30, 0.05)),
+                   "ces": ((0.30, 0.05, 0.05, 0.05, 0.05, 0.10, 0.40), (0.01, 0.04, 0.25, 0.40, 0.25, 0.04, 0.01))}
+
+    def draw(n, levels, sh_a, sh_b):
+        na = rng.binomial(n, 0.2)
+        x = np.concatenate([rng.choice(levels, size=na, p=sh_a), rng.choice(levels, size=n - na, p=sh_b)])
+        return x, np.concatenate([np.full(na, 2.5), np.full(n - na, 0.625)])
+
+    rows = []
+    worst_t1, worst_cov = 0.0, 1.0
+    for metric in ("nps", "csat", "ces"):
+        if metric == "nps":
+            levels, (sh_a, sh_b) = np.array([10, 7, 0]), nps_pops
+        else:
+            sh_a, sh_b = rating_pops[metric]
+            levels = np.arange(1, len(sh_a) + 1)
+        for n1, n2 in ((20, 20), (50, 50), (20, 400), (100, 400)):
+            sig = cov = 0
+            for _ in range(reps):
+                a, wa = draw(n1, levels, sh_a, sh_b)
+                b, wb = draw(n2, levels, sh_a, sh_b)
+                if metric == "nps":
+                    c = perche.nps_compare(a, b, weights_a=wa, weights_b=wb)
+                else:
+                    f = perche.csat if metric == "csat" else perche.ces
+                    c = perche.compare(f(a, weights=wa), f(b, weights=wb))
+                sig += c.p_value < 0.05
+                cov += c.ci_low <= 0 <= c.ci_high
+            worst_t1, worst_cov = max(worst_t1, sig / reps), min(worst_cov, cov / reps)
+            rows.append([metric.upper(), f"{n1} vs {n2}", pct(sig / reps), pct(cov / reps)])
+    table("Weighted comparisons of one population (correlated weights): type-I error at 5% and coverage of "
+          "the difference's 95% interval, %", ["metric", "sizes", "type-I", "coverage"], rows)
+    return worst_t1, worst_cov
+
+
 def rating_type1(rng, reps):
     rows = []
     worst = 0.0
@@ -555,7 +595,7 @@ def main(argv=None):
     ap.add_argument("--reps", type=int, default=1000, help="samples per cell (default 1000)")
     ap.add_argument("--bootstrap-samples", type=int, default=500, help="replicates per bootstrap interval")
     ap.add_argument("--seed", type=int, default=20261202)
-    ap.add_argument("--only", default="", help="comma-separated sections: nps,compare,exact,segments,weighted,weighted_ratings,ratings,drivers,weighted_drivers,importance")
+    ap.add_argument("--only", default="", help="comma-separated sections: nps,compare,exact,segments,weighted,weighted_ratings,weighted_compare,ratings,drivers,weighted_drivers,importance")
     args = ap.parse_args(argv)
     rng = np.random.default_rng(args.seed)
     only = set(filter(None, args.only.split(",")))
@@ -577,6 +617,9 @@ def main(argv=None):
         segments_type1(rng, args.reps)
     if want("weighted"):
         summary.append(("weighted NPS coverage (linearization), worst cell", pct(weighted(rng, args.reps))))
+    if want("weighted_compare"):
+        t1, cov = weighted_compare(rng, args.reps)
+        summary.append(("weighted comparisons, worst type-I / worst coverage", f"{pct(t1)} / {pct(cov)}"))
     if want("weighted_ratings"):
         summary.append(("weighted CSAT/CES default coverage, worst cell", pct(weighted_ratings(rng, args.reps))))
     if want("ratings"):

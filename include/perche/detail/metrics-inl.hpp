@@ -806,6 +806,44 @@ void compare_warnings(Comparison& c, const Result& a, const Result& b) {
   if (a.method == CiMethod::wald || b.method == CiMethod::wald) add_warning(c.warning, kWaldWarning);
 }
 
+/// Whether a result's weights vary (Kish's n_eff below its n responses).
+template <class Result>
+bool weights_vary(const Result& r) {
+  return r.n_eff < static_cast<double>(r.n) * (1.0 - 1e-9);
+}
+
+/// Welch–Satterthwaite degrees of freedom (Satterthwaite 1946) of a sum of two independent
+/// variance estimates va, vb, each with its group's design degrees of freedom n − 1 (a sample
+/// of n responses with weights, Lumley 2010, §2.3).
+inline double welch_df(double va, double vb, double na, double nb) {
+  const double den = (na > 1.0 ? va * va / (na - 1.0) : 0.0) + (nb > 1.0 ? vb * vb / (nb - 1.0) : 0.0);
+  return den > 0.0 ? std::max(1.0, (va + vb) * (va + vb) / den) : kInf;
+}
+
+/// Weighted groups: the comparison on Student's t, as each weighted interval is (critical_value):
+/// with a design-based variance from a handful of heavily weighted responses, z made the test
+/// liberal (simulated, 20 against 400 responses, a polarised under-sampled stratum: NPS 7.5% at
+/// 5% before, 6.0% with t; CSAT 9.1%, 7.7%; CES 7.0%, 5.7%). The test's degrees of freedom come from
+/// each group's part of the pooled variance (1/n_design); the interval's, when `se_a`, `se_b` are
+/// given, from the groups' own SEs around `diff`. Equal weights: nothing changes.
+template <class Result>
+void weighted_t(Comparison& c, const Result& a, const Result& b, double confidence, double diff = 0.0,
+                double se_a = kNaN, double se_b = kNaN) {
+  if (!weights_vary(a) && !weights_vary(b)) return;
+  const double na = static_cast<double>(a.n), nb = static_cast<double>(b.n);
+  if (c.se > 0.0 && std::isfinite(c.z) && a.n_design > 0.0 && b.n_design > 0.0) {
+    const double df = welch_df(1.0 / a.n_design, 1.0 / b.n_design, na, nb);
+    if (std::isfinite(df)) c.p_value = student_t_two_sided_p(c.z, df);
+  }
+  const double v = se_a * se_a + se_b * se_b;
+  if (std::isfinite(v) && v > 0.0) {
+    const double df = welch_df(se_a * se_a, se_b * se_b, na, nb);
+    const double t = std::isfinite(df) ? t_critical(confidence, df) : z_critical(confidence);
+    c.ci_low = diff - t * std::sqrt(v);
+    c.ci_high = diff + t * std::sqrt(v);
+  }
+}
+
 /// Pooled trinomial variance of two net scores (shares of the positive and negative category).
 inline double pooled_net_var(double pa, double da, double na, double pb, double db, double nb) {
   const double p = (na * pa + nb * pb) / (na + nb), d = (na * da + nb * db) / (na + nb);
@@ -819,6 +857,7 @@ inline Comparison compare(const NpsResult& a, const NpsResult& b, double confide
                       detail::pooled_net_var(a.promoter_share, a.detractor_share, a.n_design, b.promoter_share,
                                              b.detractor_share, b.n_design),
                       a.n_design, b.n_design, 100.0);
+  detail::weighted_t(c, a, b, confidence, a.center - b.center, a.se, b.se);
   detail::compare_warnings(c, a, b);
   return c;
 }
@@ -1120,7 +1159,14 @@ inline Comparison compare(const RatingResult& a, const RatingResult& b, double c
         count(b, xb))
       c.p_value = detail::boschloo_p(xa, a.n, xb, b.n);
   }
-  const double zc = detail::z_critical(confidence);
+  detail::weighted_t(c, a, b, confidence);  // the test; the top-box interval below takes a t too
+  const bool weighted = detail::weights_vary(a) || detail::weights_vary(b);
+  double zc = detail::z_critical(confidence);
+  if (weighted && a.aggregation == Aggregation::top_box) {
+    const double df = detail::welch_df(a.top_share * (1.0 - a.top_share) / na, b.top_share * (1.0 - b.top_share) / nb,
+                                       static_cast<double>(a.n), static_cast<double>(b.n));
+    if (std::isfinite(df)) zc = detail::t_critical(confidence, df);
+  }
   const bool score_a = a.method == CiMethod::wilson || a.method == CiMethod::wilson_cc;
   if (a.aggregation == Aggregation::top_box && score_a && b.method == a.method) {
     // Newcombe's (1998) hybrid score interval of a difference from the two groups' intervals:
