@@ -159,6 +159,16 @@ Matrix polarity_proba(const PolarityFit& fit, const PolarityData& d, const std::
   return P;
 }
 
+/// Calls fn(word) for each space-separated word of a word feature ("a b" for a bigram).
+template <class Fn>
+void each_word(std::string_view feature, Fn&& fn) {
+  for (std::size_t at = 0; at <= feature.size();) {
+    const std::size_t end = std::min(feature.find(' ', at), feature.size());
+    fn(feature.substr(at, end - at));
+    at = end + 1;
+  }
+}
+
 /// A feature as a person reads it. A character n-gram: its text without the marker. A word or a
 /// phrase: its words with the tokenizer's NEG_ marks turned back into the negation the customer
 /// wrote — "non" before the phrase unless a negator already precedes its first negated word
@@ -171,9 +181,7 @@ std::string display(std::string_view feature) {
   static const std::vector<std::string> negators = text::negators();
   std::string words;
   bool negated = false, negator_before = false;
-  for (std::size_t at = 0; at <= feature.size();) {
-    const std::size_t end = std::min(feature.find(' ', at), feature.size());
-    std::string_view word = feature.substr(at, end - at);
+  each_word(feature, [&](std::string_view word) {
     if (word.starts_with(kNeg)) {
       word.remove_prefix(kNeg.size());
       negated = true;
@@ -182,8 +190,7 @@ std::string display(std::string_view feature) {
     }
     if (!words.empty()) words += ' ';
     words += word;
-    at = end + 1;
-  }
+  });
   return negated && !negator_before ? "non " + words : words;
 }
 
@@ -945,11 +952,7 @@ std::vector<std::pair<std::string, double>> DriverClassifier::top_terms(std::siz
       continue;
     } else {
       terms.clear();
-      for (std::size_t at = 0; at <= feature.size();) {
-        const std::size_t end = std::min(feature.find(' ', at), feature.size());
-        terms.emplace_back(feature, at, end - at);
-        at = end + 1;
-      }
+      each_word(feature, [&](std::string_view word) { terms.emplace_back(word); });
       vectorizer_.transform_row(terms, row);
       for (const auto& [column, value] : row)
         z += value * weights_[static_cast<std::size_t>(column) * drivers + driver];

@@ -6,6 +6,8 @@
 // the training set was.
 #include "coverage.hpp"
 
+#include <perche/detail/stats.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -18,15 +20,6 @@ namespace perche::detail {
 namespace {
 
 using Index = decltype(std::declval<const LabelMatrix&>().rows());
-
-// Quantile q of sorted values, linear between order statistics (numpy's default, Hyndman & Fan
-// 1996 type 7).
-double quantile(const std::vector<double>& sorted, double q) {
-  const double pos = q * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
-}
 
 std::string percent(double share) {
   char buf[16];
@@ -69,9 +62,9 @@ std::optional<SurveyCoverage> measure_coverage(std::span<const std::string_view>
       c.low_top_share = static_cast<double>(std::lower_bound(top.begin(), top.end(), p10) - top.begin()) /
                         static_cast<double>(top.size());
     }
-    c.top_p25 = quantile(top, 0.25);
-    c.top_median = quantile(top, 0.5);
-    c.top_p75 = quantile(top, 0.75);
+    c.top_p25 = sorted_quantile(top, 0.25);  // numpy's default quantile (Hyndman & Fan type 7)
+    c.top_median = sorted_quantile(top, 0.5);
+    c.top_p75 = sorted_quantile(top, 0.75);
     const auto& t = model->thresholds();
     c.mean_threshold =
         threshold ? *threshold : std::accumulate(t.begin(), t.end(), 0.0) / static_cast<double>(t.size());
