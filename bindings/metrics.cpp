@@ -149,9 +149,11 @@ void bind_metrics(py::module_& m) {
 
   py::class_<NpsCounts>(m, "NpsCounts")
       .def(py::init<NpsBreaks>(), py::arg_v("breaks", NpsBreaks{}, "NpsBreaks()"))
-      .def(py::init<NpsBreaks, const std::array<std::uint64_t, 3>&, const std::array<double, 3>&,
-                    const std::array<double, 3>&>(),
-           py::arg("breaks"), py::arg("counts"), py::arg("weights"), py::arg("squared_weights"))
+      .def(py::init([](NpsBreaks b, const std::array<std::uint64_t, 3>& n, const std::array<double, 3>& w,
+                       const std::array<double, 3>& w2,
+                       const std::vector<double>& w4) { return NpsCounts(b, n, w, w2, w4); }),
+           py::arg("breaks"), py::arg("counts"), py::arg("weights"), py::arg("squared_weights"),
+           py::arg("fourth_power_weights") = std::vector<double>{})
       .def_static("from_counts", &NpsCounts::from_counts, py::arg("detractors"), py::arg("passives"),
                   py::arg("promoters"), py::arg_v("breaks", NpsBreaks{}, "NpsBreaks()"))
       .def(
@@ -176,22 +178,25 @@ void bind_metrics(py::module_& m) {
       .def_property_readonly("counts", &NpsCounts::counts)
       .def_property_readonly("weights", &NpsCounts::weights)
       .def_property_readonly("squared_weights", &NpsCounts::squared_weights)
+      .def_property_readonly("fourth_power_weights", &NpsCounts::fourth_power_weights)
       .def(py::pickle(
           [](const NpsCounts& c) {
             return py::make_tuple(c.breaks().detractor_max, c.breaks().promoter_min, c.counts(), c.weights(),
-                                  c.squared_weights());
+                                  c.squared_weights(), c.fourth_power_weights());
           },
-          [](const py::tuple& t) {
+          [](const py::tuple& t) {  // a 5-item state is from before Σw⁴ was kept
+            const auto w4 = t.size() > 5 ? t[5].cast<std::vector<double>>() : std::vector<double>{};
             return NpsCounts(NpsBreaks{t[0].cast<int>(), t[1].cast<int>()}, t[2].cast<std::array<std::uint64_t, 3>>(),
-                             t[3].cast<std::array<double, 3>>(), t[4].cast<std::array<double, 3>>());
+                             t[3].cast<std::array<double, 3>>(), t[4].cast<std::array<double, 3>>(), w4);
           }));
 
   py::class_<RatingCounts>(m, "RatingCounts")
       .def(py::init<int, int>(), py::arg("scale_min") = RatingCounts().scale_min(),
            py::arg("scale_max") = RatingCounts().scale_max())
-      .def(py::init<int, int, std::vector<std::uint64_t>, std::vector<double>, std::vector<double>>(),
+      .def(py::init<int, int, std::vector<std::uint64_t>, std::vector<double>, std::vector<double>,
+                    std::vector<double>>(),
            py::arg("scale_min"), py::arg("scale_max"), py::arg("counts"), py::arg("weights"),
-           py::arg("squared_weights"))
+           py::arg("squared_weights"), py::arg("fourth_power_weights") = std::vector<double>{})
       .def(
           "_add_array",
           [](RatingCounts& c, const py::array& s, const Weights& w) {
@@ -213,15 +218,18 @@ void bind_metrics(py::module_& m) {
       .def_property_readonly("counts", &RatingCounts::counts)
       .def_property_readonly("weights", &RatingCounts::weights)
       .def_property_readonly("squared_weights", &RatingCounts::squared_weights)
+      .def_property_readonly("fourth_power_weights", &RatingCounts::fourth_power_weights)
       .def("count", &RatingCounts::count, py::arg("level"))
       .def("weight", &RatingCounts::weight, py::arg("level"))
       .def(py::pickle(
           [](const RatingCounts& c) {
-            return py::make_tuple(c.scale_min(), c.scale_max(), c.counts(), c.weights(), c.squared_weights());
+            return py::make_tuple(c.scale_min(), c.scale_max(), c.counts(), c.weights(), c.squared_weights(),
+                                  c.fourth_power_weights());
           },
-          [](const py::tuple& t) {
+          [](const py::tuple& t) {  // a 5-item state is from before Σw⁴ was kept
+            const auto w4 = t.size() > 5 ? t[5].cast<std::vector<double>>() : std::vector<double>{};
             return RatingCounts(t[0].cast<int>(), t[1].cast<int>(), t[2].cast<std::vector<std::uint64_t>>(),
-                                t[3].cast<std::vector<double>>(), t[4].cast<std::vector<double>>());
+                                t[3].cast<std::vector<double>>(), t[4].cast<std::vector<double>>(), w4);
           }));
 
   py::class_<NpsResult>(m, "NpsResult", py::dynamic_attr())
@@ -239,6 +247,7 @@ void bind_metrics(py::module_& m) {
       .def_readonly("n", &NpsResult::n)
       .def_readonly("n_eff", &NpsResult::n_eff)
       .def_readonly("n_design", &NpsResult::n_design)
+      .def_readonly("df", &NpsResult::df)
       .def_readonly("warning", &NpsResult::warning)
       .def_readonly("confidence", &NpsResult::confidence)
       .def_property_readonly("method", [](const NpsResult& r) { return enum_name(r.method); });
@@ -264,6 +273,7 @@ void bind_metrics(py::module_& m) {
       .def_readonly("n", &RatingResult::n)
       .def_readonly("n_eff", &RatingResult::n_eff)
       .def_readonly("n_design", &RatingResult::n_design)
+      .def_readonly("df", &RatingResult::df)
       .def_readonly("warning", &RatingResult::warning)
       .def_readonly("confidence", &RatingResult::confidence)
       .def_property_readonly("aggregation", [](const RatingResult& r) { return enum_name(r.aggregation); })

@@ -156,9 +156,19 @@ TEST_CASE("nps: weighted SE is the linearization SE, not Kish's") {
   CHECK(r->se == Approx(std::sqrt(1286.4)).epsilon(1e-12));
   // σ² = Σw(y − ȳ)²/Σw = (6·3600 + 2·19600 + 2·1600)/10 = 6400 → n_design = 6400/1286.4
   CHECK(r->n_design == Approx(6400.0 / 1286.4).epsilon(1e-12));
-  // varying weights: t with n − 1 = 5 df (2.570582, scipy.stats.t.ppf(0.975, 5)) instead of z
-  CHECK(r->ci_low == Approx(40.0 - 2.5705818366147395 * std::sqrt(1286.4)).epsilon(1e-8));
+  // varying weights: t instead of z, with the design's df (n − 1)·(Σw²)²/(n·Σw⁴) = 5·22²/(6·166)
+  // = 2.4297 (not n − 1 = 5: two heavy weights carry the variance): scipy.stats.t.ppf(0.975,
+  // 2.429718875502008) = 3.64972965744, and at 50% t.ppf(0.75, ...) = 0.788575828734
+  CHECK(r->df == Approx(5.0 * 22.0 * 22.0 / (6.0 * 166.0)).epsilon(1e-12));
+  CHECK(r->ci_low == Approx(40.0 - 3.6497296574404183 * std::sqrt(1286.4)).epsilon(1e-8));
+  o.confidence = 0.5;
+  const auto half = perche::nps(s, w, o);
+  REQUIRE(half);
+  CHECK(half->ci_low == Approx(40.0 - 0.7885758287343959 * std::sqrt(1286.4)).epsilon(1e-8));
   CHECK(r->n_eff == Approx(100.0 / 22.0).epsilon(1e-12));
+  // unweighted (or equal weights): n − 1
+  std::vector<double> equal(6, 2.5);
+  CHECK(perche::nps(s, equal, o)->df == Approx(5.0));
 }
 
 TEST_CASE("nps: weights report Kish's effective n and use the linearization SE") {
@@ -172,10 +182,13 @@ TEST_CASE("nps: weights report Kish's effective n and use the linearization SE")
   CHECK(r->score == Approx(15.0));
   CHECK(r->n == 8);
   CHECK(r->n_eff == Approx(100.0 / 17.5));  // (Σw)² / Σw² = 10² / 17.5
-  // √(n/(n − 1)·Σw²(y − ȳ)²)/Σw with y = ±100, 0 and ȳ = 15, t with 7 df (numpy + scipy; Kish's
-  // plug-in gave SE 38.0542)
+  // √(n/(n − 1)·Σw²(y − ȳ)²)/Σw with y = ±100, 0 and ȳ = 15 (numpy; Kish's plug-in gave SE
+  // 38.0542); t with df 7·17.5²/(8·101.125) = 2.6499 (Σw⁴ = 101.125): at 50%,
+  // scipy.stats.t.ppf(0.75, 2.649876390605686) = 0.778108492151
   CHECK(r->se == Approx(41.291645644125154).epsilon(1e-10));
-  CHECK(r->ci_low == Approx(-82.63922667827389).epsilon(1e-10));
+  CHECK(r->df == Approx(2.649876390605686).epsilon(1e-12));
+  wald.confidence = 0.5;
+  CHECK(perche::nps(s, w, wald)->ci_low == Approx(15.0 - 0.7781084921514121 * 41.291645644125154).epsilon(1e-8));
   CHECK(r->detractors == Approx(3.5));
   CHECK(r->promoters == Approx(5.0));
 }
@@ -446,17 +459,18 @@ TEST_CASE("csat: small groups' top-box shares are compared by Boschloo's exact t
 
 TEST_CASE("weights whose square leaves the double range are named") {
   const std::vector<int> s{7, 9, 10};
-  const std::vector<double> big{1.0, 1e101, 1.0};
+  const std::vector<double> big{1.0, 1e51, 1.0};
   CHECK_THROWS_WITH_AS(perche::nps(s, big),
-                       "nps: weight 1e+101 at index 1 is out of range (expected 0 or a weight in [1e-100, 1e100]; "
+                       "nps: weight 1e+51 at index 1 is out of range (expected 0 or a weight in [1e-50, 1e50]; "
                        "rescale the weights)",
                        std::invalid_argument);
-  const std::vector<double> tiny{1.0, 1.0, 1e-150};
+  const std::vector<double> tiny{1.0, 1.0, 1e-60};
   perche::CsatOptions ten;
   ten.scale_max = 10;
   CHECK_THROWS_AS(perche::csat(s, tiny, ten), std::invalid_argument);
-  const std::vector<double> ok{1e100, 0.0, 1e-100};
+  const std::vector<double> ok{1e50, 0.0, 1e-50};
   CHECK(perche::nps(s, ok)->n_eff == Approx(1.0));
+  CHECK(std::isfinite(perche::nps(s, ok)->df));
 }
 
 TEST_CASE("csat: any integer scale, top boxes and bad input") {
@@ -533,6 +547,35 @@ TEST_CASE("rating: merged accumulators equal the concatenation") {
   all.add(y);
   CHECK(a + b == all);
   CHECK_THROWS_AS(a += perche::RatingCounts(1, 7), std::invalid_argument);
+}
+
+TEST_CASE("counts keep Σw⁴ for the degrees of freedom; a state without it takes equal weights per category") {
+  const std::vector<int> s{0, 0, 7, 10, 10, 10};
+  const std::vector<double> w{1, 2, 1, 0.5, 1, 3};
+  perche::NpsCounts c;
+  c.add(s, w);
+  // detractors 1 + 16, passives 1, promoters 0.0625 + 1 + 81 (hand-computed)
+  CHECK(c.fourth_power_weights() == std::array<double, 3>{17.0, 1.0, 82.0625});
+  const perche::NpsCounts again(c.breaks(), c.counts(), c.weights(), c.squared_weights(), c.fourth_power_weights());
+  CHECK(again == c);
+  // without Σw⁴: (Σw²)²/n per category, detractors (1 + 4)²/2 = 12.5, promoters 10.25²/3
+  const perche::NpsCounts old(c.breaks(), c.counts(), c.weights(), c.squared_weights());
+  CHECK(old.fourth_power_weights()[0] == Approx(12.5));
+  CHECK(old.fourth_power_weights()[2] == Approx(10.25 * 10.25 / 3.0));
+  const std::vector<double> wrong{1.0, 2.0};
+  CHECK_THROWS_AS(perche::NpsCounts(c.breaks(), c.counts(), c.weights(), c.squared_weights(), wrong),
+                  std::invalid_argument);
+  perche::RatingCounts r(1, 5);
+  r.add(std::vector<int>{1, 1, 5}, std::vector<double>{1, 3, 2});
+  CHECK(r.fourth_power_weights() == std::vector<double>{82.0, 0.0, 0.0, 0.0, 16.0});
+  const perche::RatingCounts r_old(1, 5, r.counts(), r.weights(), r.squared_weights());
+  CHECK(r_old.fourth_power_weights()[0] == Approx(50.0));  // (1 + 9)²/2
+  CHECK(r.reversed().fourth_power_weights()[0] == 16.0);
+  // unweighted counts: Σw⁴ = n, and the degrees of freedom are n − 1
+  perche::RatingCounts u(1, 5);
+  u.add(std::vector<int>{1, 2, 2, 5});
+  CHECK(u.fourth_power_weights() == std::vector<double>{1.0, 2.0, 0.0, 0.0, 1.0});
+  CHECK(perche::rating(u, perche::CsatOptions{})->df == Approx(3.0));
 }
 
 TEST_CASE("churn: joined-and-left customers are excluded from the rate") {

@@ -16,7 +16,9 @@
 /// design-based, by Taylor linearization of the weighted mean (Woodruff 1971, JASA 66; Wolter 2007,
 /// Introduction to Variance Estimation, ch. 6; exactly R's survey::svymean, Lumley 2010, Complex
 /// Surveys, §2.2), entering the interval formulas through the design effective n,
-/// n_design = σ²/V_lin (see detail::design_n), with Student's t on n − 1 df in place of z; Kish's
+/// n_design = σ²/V_lin (see detail::design_n), with Student's t in place of z on the design's
+/// degrees of freedom, (n − 1)·(Σw²)²/(n·Σw⁴) (Satterthwaite 1946 on the squared weights; see
+/// detail::design_df: a few heavy weights carry the variance with few degrees of freedom); Kish's
 /// n_eff = (Σw)²/Σw² (Kish 1965, Survey Sampling, §11.7) stays reported as a diagnostic. Unweighted
 /// data (or equal weights) have n_design = n_eff = n and the simple-random-sample formulas.
 ///
@@ -137,7 +139,7 @@ namespace detail {
 struct CountsAccess;
 }
 
-/// Mergeable NPS accumulator: per category the number of responses, Σw and Σw². Every NPS
+/// Mergeable NPS accumulator: per category the number of responses, Σw, Σw² and Σw⁴. Every NPS
 /// statistic derives from it, so counts built by threads, files or a distributed engine and
 /// combined with += give exactly the result on the concatenated data (exactly for unweighted
 /// counts; to floating-point rounding of Σw for weighted ones).
@@ -150,10 +152,12 @@ class NpsCounts {
   static NpsCounts from_counts(std::uint64_t detractors, std::uint64_t passives, std::uint64_t promoters,
                                NpsBreaks breaks = {});
 
-  /// Rebuilds counts from their state (counts(), weights(), squared_weights()), e.g. after
-  /// serialisation. Throws std::invalid_argument on negative or non-finite sums.
+  /// Rebuilds counts from their state (counts(), weights(), squared_weights(),
+  /// fourth_power_weights()), e.g. after serialisation. Throws std::invalid_argument on negative or
+  /// non-finite sums. A state without Σw⁴ (empty `fourth_power_weights`, as saved before it was
+  /// kept) takes the weights within a category as equal: Σw⁴ = (Σw²)²/n, exact when unweighted.
   NpsCounts(NpsBreaks breaks, const std::array<std::uint64_t, 3>& counts, const std::array<double, 3>& weights,
-            const std::array<double, 3>& squared_weights);
+            const std::array<double, 3>& squared_weights, std::span<const double> fourth_power_weights = {});
 
   /// Adds one response. Throws std::invalid_argument if the score is outside [0, 10] or the weight
   /// is negative or not finite.
@@ -181,10 +185,11 @@ class NpsCounts {
   /// Kish effective sample size (Σw)²/Σw²; 0 when empty.
   double n_eff() const;
   const NpsBreaks& breaks() const { return breaks_; }
-  /// State per category (detractors, passives, promoters): responses, Σw, Σw².
+  /// State per category (detractors, passives, promoters): responses, Σw, Σw², Σw⁴.
   const std::array<std::uint64_t, 3>& counts() const { return n_; }
   const std::array<double, 3>& weights() const { return w_; }
   const std::array<double, 3>& squared_weights() const { return w2_; }
+  const std::array<double, 3>& fourth_power_weights() const { return w4_; }
 
  private:
   friend struct detail::CountsAccess;
@@ -192,19 +197,22 @@ class NpsCounts {
   std::array<std::uint64_t, 3> n_{};  // detractors, passives, promoters
   std::array<double, 3> w_{};
   std::array<double, 3> w2_{};
+  std::array<double, 3> w4_{};
 };
 
 /// Mergeable accumulator of an integer rating scale [scale_min, scale_max]: per level the number of
-/// responses, Σw and Σw². CSAT, CES and mean ratings derive from it.
+/// responses, Σw, Σw² and Σw⁴. CSAT, CES and mean ratings derive from it.
 class RatingCounts {
  public:
   /// Throws std::invalid_argument unless scale_min < scale_max and the scale has <= 10,000 levels.
   explicit RatingCounts(int scale_min = 1, int scale_max = 5);
 
-  /// Rebuilds counts from their state per level (counts(), weights(), squared_weights()). Throws
-  /// std::invalid_argument if a vector's length is not the number of levels or a sum is invalid.
+  /// Rebuilds counts from their state per level (counts(), weights(), squared_weights(),
+  /// fourth_power_weights()). Throws std::invalid_argument if a vector's length is not the number
+  /// of levels or a sum is invalid. An empty `fourth_power_weights` (a state saved before Σw⁴ was
+  /// kept) takes the weights within a level as equal, as NpsCounts does.
   RatingCounts(int scale_min, int scale_max, std::vector<std::uint64_t> counts, std::vector<double> weights,
-               std::vector<double> squared_weights);
+               std::vector<double> squared_weights, std::vector<double> fourth_power_weights = {});
 
   /// Adds one rating. Throws std::invalid_argument if it is off the scale or the weight is bad.
   void add(int score, double weight = 1.0);
@@ -228,10 +236,11 @@ class RatingCounts {
   std::uint64_t n() const;
   double total_weight() const;
   double n_eff() const;
-  /// State per level, lowest first: responses, Σw, Σw².
+  /// State per level, lowest first: responses, Σw, Σw², Σw⁴.
   const std::vector<std::uint64_t>& counts() const { return n_; }
   const std::vector<double>& weights() const { return w_; }
   const std::vector<double>& squared_weights() const { return w2_; }
+  const std::vector<double>& fourth_power_weights() const { return w4_; }
   /// Responses at a level; throws std::invalid_argument if the level is off the scale.
   std::uint64_t count(int level) const;
   /// Σw at a level.
@@ -245,6 +254,7 @@ class RatingCounts {
   std::vector<std::uint64_t> n_;
   std::vector<double> w_;
   std::vector<double> w2_;
+  std::vector<double> w4_;
 };
 
 /// An NPS estimate.
@@ -263,6 +273,7 @@ struct NpsResult {
   std::uint64_t n;  ///< responses
   double n_eff;     ///< Kish effective sample size (= n when unweighted): a diagnostic
   double n_design;  ///< design effective n σ²/V_lin of the score (= n when unweighted); used by the intervals
+  double df;        ///< degrees of freedom of the variance: n − 1, fewer when weights vary (detail::design_df)
   double confidence;
   CiMethod method;
   std::string warning;  ///< empty, or why the interval may not mean what it says (e.g. Wald at small n)
@@ -290,6 +301,7 @@ struct RatingResult {
   std::uint64_t n;
   double n_eff;     ///< Kish effective sample size: a diagnostic
   double n_design;  ///< design effective n σ²/V_lin of the aggregation's score (= n when unweighted)
+  double df;        ///< degrees of freedom of the variance: n − 1, fewer when weights vary (detail::design_df)
   double confidence;
   Aggregation aggregation;
   CiMethod method;
@@ -460,7 +472,8 @@ inline std::uint64_t nps_sample_size(double margin, double promoter_share = kWor
 ///   SE = √(m₂/(n_design − 1)) with m₂ = Σw(x − x̄)²/Σw (unweighted: s/√n). Interval: adjusted t
 ///   (default): half a pseudo-response added at each end of the scale (pseudo-counts in the spirit
 ///   of Agresti & Coull 1998, chosen by simulation), centre x̄' = (n·x̄ + (lo + hi)/2)/(n + 1),
-///   SE' = √(m₂'/n) with m₂' the smoothed histogram's second central moment, t with n_eff − 1 df;
+///   SE' = √(m₂'/n) with m₂' the smoothed histogram's second central moment, t with n − 1 df
+///   (weighted: the design's, see `df`);
 ///   the plain Student t (method t), which covered 85% at n = 10 for a skewed 1–7 scale; or z (wald).
 /// - top_box: 100 × share of the `top` highest levels; Wilson (1927) interval (default), Wald.
 /// - net: 100 × (top share − bottom share), trinomial SE as NPS; Rocks (2016) adjusted Wald
@@ -481,8 +494,11 @@ inline std::optional<RatingResult> rating(const RatingCounts& counts_in, const R
 /// - net: as NPS, σ²_pool = T + B − (T − B)² of the pooled top and bottom shares;
 /// - mean: σ²_pool = the variance of the pooled ratings about their common mean.
 /// Interval: Newcombe's hybrid score interval from the two Wilson intervals for Wilson results
-/// (Newcombe 1998, Stat Med 17:873, method 10); for t results the Welch interval, t with
-/// Welch–Satterthwaite df (Welch 1947); otherwise (a.center − b.center) ± z·√(SE_a² + SE_b²).
+/// (Newcombe 1998, Stat Med 17:873, method 10); for means the Welch interval, t with
+/// Welch–Satterthwaite df from each group's `df` (Welch 1947), of the plain means for method t and
+/// of the adjusted centres and SEs for adjusted_t; otherwise (a.center − b.center) ± z·√(SE_a² + SE_b²).
+/// Weighted groups take the test's p and the top-box interval's critical value from Student's t on
+/// the groups' `df` (Welch–Satterthwaite). The `warning` says when the interval leaves out `diff`.
 inline Comparison compare(const RatingResult& a, const RatingResult& b, double confidence = kDefaultConfidence);
 
 /// CSAT of integer ratings (default 1–5, top-2-box share with Wilson interval; see rating()).

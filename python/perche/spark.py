@@ -244,7 +244,8 @@ def counts_by(df: DataFrame, score: str, segment: Optional[str] = None, metric: 
     label_field = df.schema[segment] if segment is not None else StructField("segment", LongType())
     schema = StructType([StructField("segment", label_field.dataType), StructField("counts", ArrayType(LongType())),
                          StructField("weights", ArrayType(DoubleType())),
-                         StructField("squared", ArrayType(DoubleType())), StructField("lost", LongType()),
+                         StructField("squared", ArrayType(DoubleType())),
+                         StructField("fourth", ArrayType(DoubleType())), StructField("lost", LongType()),
                          StructField("omitted", LongType())])
     part = _PartitionCounts(score, segment, weight, nan_policy, shape)
     rows = df.select(*cols).mapInPandas(part, schema).collect()
@@ -256,7 +257,7 @@ def counts_by(df: DataFrame, score: str, segment: Optional[str] = None, metric: 
         if r["counts"] is None:
             continue
         label = r["segment"]
-        c = _make_counts(shape, r["counts"], r["weights"], r["squared"])
+        c = _make_counts(shape, r["counts"], r["weights"], r["squared"], r["fourth"])
         if label in merged:
             merged[label] += c
         else:
@@ -265,10 +266,11 @@ def counts_by(df: DataFrame, score: str, segment: Optional[str] = None, metric: 
     return merged, omitted, lost
 
 
-def _make_counts(shape, counts, weights, squared):
+def _make_counts(shape, counts, weights, squared, fourth):
     if shape[0] == "nps":
-        return NpsCounts(_core.NpsBreaks(shape[1], shape[2]), list(counts), list(weights), list(squared))
-    return RatingCounts(shape[1], shape[2], list(counts), list(weights), list(squared))
+        return NpsCounts(_core.NpsBreaks(shape[1], shape[2]), list(counts), list(weights), list(squared),
+                         list(fourth))
+    return RatingCounts(shape[1], shape[2], list(counts), list(weights), list(squared), list(fourth))
 
 
 class _PartitionCounts:
@@ -312,13 +314,15 @@ class _PartitionCounts:
                     acc[label] += c
                 else:
                     acc[label] = c
-        out: dict = {"segment": [], "counts": [], "weights": [], "squared": [], "lost": [], "omitted": []}
+        out: dict = {"segment": [], "counts": [], "weights": [], "squared": [], "fourth": [], "lost": [],
+                     "omitted": []}
 
         def row(label, c, lost, omitted):
             out["segment"].append(label)
             out["counts"].append(None if c is None else [int(v) for v in c.counts])
             out["weights"].append(None if c is None else list(c.weights))
             out["squared"].append(None if c is None else list(c.squared_weights))
+            out["fourth"].append(None if c is None else list(c.fourth_power_weights))
             out["lost"].append(lost)
             out["omitted"].append(omitted)
         for label, c in acc.items():
@@ -427,7 +431,8 @@ def drivers(df: DataFrame, score: str, labels: str, names: Optional[List[str]] =
         ("rating", o.scale_min, o.scale_max)
     schema = StructType([StructField("kind", StringType()), StructField("driver", StringType()),
                          StructField("counts", ArrayType(LongType())), StructField("weights", ArrayType(DoubleType())),
-                         StructField("squared", ArrayType(DoubleType()))])
+                         StructField("squared", ArrayType(DoubleType())),
+                         StructField("fourth", ArrayType(DoubleType()))])
     if names is None:  # every partition counts the others of every driver, so the names come first
         from pyspark.sql.functions import explode
 
@@ -438,7 +443,7 @@ def drivers(df: DataFrame, score: str, labels: str, names: Optional[List[str]] =
     merged: dict = {}
     for r in rows:
         key = (r["kind"], r["driver"])
-        c = _make_counts(shape, r["counts"], r["weights"], r["squared"])
+        c = _make_counts(shape, r["counts"], r["weights"], r["squared"], r["fourth"])
         if key in merged:
             merged[key] += c
         else:
@@ -571,11 +576,12 @@ class _PartitionDrivers:
                 mentioned = np.fromiter((d in r for r in lists), dtype=np.int64, count=len(lists))
                 for k, c in zip(*self._by(scores, mentioned, w)):
                     add(("mentioned" if k == 1 else "rest", d), c)
-        out: dict = {"kind": [], "driver": [], "counts": [], "weights": [], "squared": []}
+        out: dict = {"kind": [], "driver": [], "counts": [], "weights": [], "squared": [], "fourth": []}
         for (kind, d), c in acc.items():
             out["kind"].append(kind)
             out["driver"].append(d)
             out["counts"].append([int(v) for v in c.counts])
             out["weights"].append(list(c.weights))
             out["squared"].append(list(c.squared_weights))
+            out["fourth"].append(list(c.fourth_power_weights))
         yield pd.DataFrame(out)

@@ -23,6 +23,15 @@ def kish_n_eff(w):
     return w.sum() ** 2 / (w**2).sum()
 
 
+def design_df(w):
+    """Degrees of freedom of a weighted linearization variance from the raw weights: Satterthwaite
+    (1946) on Σ w_i²·e_i² with homoscedastic residuals, (Σw²)²/Σw⁴ equivalent responses, scaled to
+    n − 1 (equal weights: n − 1)."""
+    w = np.asarray(w, dtype=float)
+    n = len(w)
+    return (n - 1) * (w**2).sum() ** 2 / ((w**4).sum() * n)
+
+
 def nps_reference(scores, weights=None, confidence=0.95, detractor_max=6, promoter_min=9):
     """Score, Wald SE/CI and Rocks' adjusted-Wald centre/SE/CI of 0–10 scores, in NPS points."""
     s = np.asarray(scores, dtype=float)
@@ -39,8 +48,8 @@ def nps_reference(scores, weights=None, confidence=0.95, detractor_max=6, promot
     vary = rows * (w**2).sum() > total**2 * (1 + 1e-12)
     lin = rows / (rows - 1) * (w**2 * (y - m) ** 2).sum() / total**2 if rows > 1 else 0.0
     n = var / lin if vary and var > 1e-15 and lin > 0 else kish_n_eff(w)
-    # varying weights: Student t with rows − 1 df (survey's confint(df = degf(design)))
-    z = stats.t.ppf(0.5 + confidence / 2, rows - 1) if vary and rows > 1 else stats.norm.ppf(0.5 + confidence / 2)
+    # varying weights: Student t with the weights' design degrees of freedom
+    z = stats.t.ppf(0.5 + confidence / 2, design_df(w)) if vary and rows > 1 else stats.norm.ppf(0.5 + confidence / 2)
     score = 100 * (p - d)
     se = 100 * np.sqrt((p + d - (p - d) ** 2) / n)
     n2 = n + 3
@@ -87,8 +96,8 @@ def z_test(center_a, se_a, center_b, se_b):
 
 
 def weighted_mean_t(x, w=None, confidence=0.95, lo=-np.inf, hi=np.inf):
-    """Weighted mean, Kish-corrected SD, Student t CI with n_eff − 1 df; SE = s/sqrt(n) unweighted,
-    else the linearization SE √(m₂/(n_design − 1)), n_design = m₂/V_lin (Woodruff 1971)."""
+    """Weighted mean, Kish-corrected SD, Student t CI with design_df(w) df (n − 1 unweighted); SE =
+    s/sqrt(n) unweighted, else the linearization SE √(m₂/n_design), n_design = m₂/V_lin (Woodruff 1971)."""
     x = np.asarray(x, dtype=float)
     unweighted = w is None
     w = np.ones_like(x) if w is None else np.asarray(w, dtype=float)
@@ -101,7 +110,7 @@ def weighted_mean_t(x, w=None, confidence=0.95, lo=-np.inf, hi=np.inf):
     else:
         n_design = m2 / (len(x) / (len(x) - 1) * np.sum(w**2 * (x - m) ** 2) / w.sum() ** 2)
         se = np.sqrt(m2 / n_design)
-    t = stats.t.ppf(0.5 + confidence / 2, n - 1)
+    t = stats.t.ppf(0.5 + confidence / 2, design_df(w))
     return m, np.sqrt(var), se, (max(lo, m - t * se), min(hi, m + t * se))
 
 

@@ -4,6 +4,7 @@ drivers and Firth's key-driver regression. References: hand computation with sci
 refstats.py (numpy), scipy's Welch test, and small seeded simulations against a known population
 (benchmarks/calibration.py runs the full grid). Each test fails on the code before #23."""
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from scipy import stats
 
 import perche
 from perche import _core
-from refstats import firth_logit, linearized_se_of_mean
+from refstats import adjusted_t, firth_logit, linearized_se_of_mean
 
 
 def _scores(promoters, passives, detractors):
@@ -108,9 +109,17 @@ def test_rating_compare_of_means_uses_the_pooled_test_and_welch_interval():
     se = math.sqrt(pooled.var(ddof=1) * (1 / len(a) + 1 / len(b)))  # permutation variance: pooled, ddof 1
     assert c.se == pytest.approx(se, rel=1e-10)
     assert c.p_value == pytest.approx(2 * stats.norm.sf(abs(a.mean() - b.mean()) / se), rel=1e-9)
-    ci = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)  # Welch (1947)
-    assert c.ci_low == pytest.approx(ci.low, rel=1e-7)
-    assert c.ci_high == pytest.approx(ci.high, rel=1e-7)
+    # method t: Welch's (1947) interval of the plain means
+    ct = perche.compare(perche.ces(a, method="t"), perche.ces(b, method="t"))
+    ci = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
+    assert ct.ci_low == pytest.approx(ci.low, rel=1e-7)
+    assert ct.ci_high == pytest.approx(ci.high, rel=1e-7)
+    # the default adjusted_t: Welch's interval of the adjusted centres, each the mean with half a
+    # pseudo-rating at each end of the scale, SE s'/√(n + 1) (refstats.adjusted_t)
+    (ca, sa, _), (cb, sb, _) = adjusted_t(a, 1, 7), adjusted_t(b, 1, 7)
+    df = (sa**2 + sb**2) ** 2 / (sa**4 / (len(a) - 1) + sb**4 / (len(b) - 1))
+    half = stats.t.ppf(0.975, df) * math.sqrt(sa**2 + sb**2)
+    assert (c.ci_low, c.ci_high) == pytest.approx((ca - cb - half, ca - cb + half), rel=1e-9)
 
 
 # --- intervals that cover --------------------------------------------------------------------------
@@ -402,7 +411,7 @@ def test_ces_adjusted_t_covers_a_skewed_scale_at_n_10():
 def test_weighted_nps_comparison_of_a_small_group_holds_its_level_on_t():
     """A weighted group of 20 against 400 of the same population, heavy weights on a polarised
     stratum: with z the pooled test rejected 7.5% at 5% (3,000 samples); on Student's t with
-    Welch–Satterthwaite degrees of freedom from each group's n − 1, about 6%."""
+    Welch–Satterthwaite degrees of freedom from each group's design df, about 3-4%."""
     rng = np.random.default_rng(23)
     sh_a, sh_b = (0.45, 0.10, 0.45), (0.10, 0.80, 0.10)
 
@@ -423,3 +432,60 @@ def test_weighted_nps_comparison_of_a_small_group_holds_its_level_on_t():
     ones = perche.nps_compare(a, b, weights_a=np.full(len(a), 2.0), weights_b=np.ones(len(b)))
     assert (ones.p_value, ones.ci_low, ones.ci_high) == pytest.approx((plain.p_value, plain.ci_low, plain.ci_high),
                                                                        rel=1e-12)
+
+
+def test_weighted_rating_comparisons_take_the_degrees_of_freedom_of_the_weights():
+    """CSAT and CES groups of 20 (4 responses of a polarised stratum weighing 2.5, 16 weighing 0.625)
+    against 400: their variance rests on about 6 responses, not 19. With t on n − 1 the CSAT test
+    rejected 7.2% at 5% and the CES difference's interval covered 90.9%; on the design's degrees of
+    freedom (Satterthwaite on the squared weights) the test holds its level and the interval, of the
+    adjusted centres, covers."""
+    rng = np.random.default_rng(31)
+    pops = {"csat": ((0.35, 0.10, 0.05, 0.10, 0.40), (0.02, 0.13, 0.50, 0.30, 0.05)),
+            "ces": ((0.30, 0.05, 0.05, 0.05, 0.05, 0.10, 0.40), (0.01, 0.04, 0.25, 0.40, 0.25, 0.04, 0.01))}
+
+    def draw(n, sh_a, sh_b):
+        levels = np.arange(1, len(sh_a) + 1)
+        na = rng.binomial(n, 0.2)
+        x = np.concatenate([rng.choice(levels, na, p=sh_a), rng.choice(levels, n - na, p=sh_b)])
+        return x, np.concatenate([np.full(na, 2.5), np.full(n - na, 0.625)])
+
+    def welch(va, vb, da, db):
+        return (va + vb) ** 2 / (va * va / da + vb * vb / db)
+
+    reps = 1500
+    rejected = rejected_n1 = covered = 0
+    for _ in range(reps):
+        (a, wa), (b, wb) = draw(20, *pops["csat"]), draw(400, *pops["csat"])
+        ra, rb = perche.csat(a, weights=wa), perche.csat(b, weights=wb)
+        c = perche.compare(ra, rb)
+        rejected += c.p_value < 0.05
+        df_n1 = welch(1 / ra.n_design, 1 / rb.n_design, ra.n - 1, rb.n - 1)  # the former degrees of freedom
+        rejected_n1 += 2 * stats.t.sf(abs(c.z), df_n1) < 0.05
+        (a, wa), (b, wb) = draw(20, *pops["ces"]), draw(400, *pops["ces"])
+        c = perche.compare(perche.ces(a, weights=wa), perche.ces(b, weights=wb))
+        covered += c.ci_low <= 0 <= c.ci_high
+    assert rejected / reps <= 0.06, rejected / reps
+    assert rejected_n1 / reps > rejected / reps + 0.01  # the reason for the change
+    assert covered / reps >= 0.935, covered / reps
+    # the degrees of freedom: n − 1 scaled by (Σw²)²/(n·Σw⁴), hand-computed for 4 × 2.5 and 16 × 0.625
+    w = np.r_[np.full(4, 2.5), np.full(16, 0.625)]
+    r = perche.csat(np.r_[np.full(4, 5), np.full(16, 3)], weights=w)
+    assert r.df == pytest.approx(19 * (4 * 6.25 + 16 * 0.390625) ** 2 / (20 * (4 * 39.0625 + 16 * 0.152587890625)))
+
+
+def test_counts_pickled_before_the_fourth_powers_were_kept_still_load():
+    c = perche.RatingCounts(1, 5)
+    c._add_array(np.array([1, 1, 5]), np.array([1.0, 3.0, 2.0]))
+    assert list(c.fourth_power_weights) == [82.0, 0.0, 0.0, 0.0, 16.0]
+    assert pickle.loads(pickle.dumps(c)) == c
+    old = perche.RatingCounts.__new__(perche.RatingCounts)
+    old.__setstate__(c.__getstate__()[:5])  # a 5-item state, as pickled before
+    assert list(old.fourth_power_weights) == pytest.approx([50.0, 0.0, 0.0, 0.0, 16.0])  # (1 + 9)²/2: equal weights
+    n = perche.NpsCounts()
+    n._add_array(np.array([0, 10, 10]), np.array([1.0, 2.0, 1.0]))
+    assert pickle.loads(pickle.dumps(n)) == n
+    assert list(n.fourth_power_weights) == [1.0, 0.0, 17.0]
+    old = perche.NpsCounts.__new__(perche.NpsCounts)
+    old.__setstate__(n.__getstate__()[:5])
+    assert list(old.fourth_power_weights) == pytest.approx([1.0, 0.0, 12.5])  # (4 + 1)²/2

@@ -124,7 +124,7 @@ def test_unit_weights_give_exactly_the_unweighted_result(rng):
     assert perche.nps(s, weights=np.ones(300)).to_dict() == perche.nps(s).to_dict()
 
 
-@pytest.mark.parametrize("factor", [1e-3, 1e3, 1e-90, 1e90])
+@pytest.mark.parametrize("factor", [1e-3, 1e3, 1e-45, 1e45])
 @pytest.mark.parametrize("method", ["wald", "adjusted_wald"])
 def test_weights_scaled_by_a_positive_constant_give_the_same_nps(rng, factor, method):
     # Kish's n_eff = (Σw)²/Σw² and every share are invariant to w → c·w for any c > 0.
@@ -137,9 +137,9 @@ def test_weights_scaled_by_a_positive_constant_give_the_same_nps(rng, factor, me
         assert getattr(scaled, k) == pytest.approx(getattr(base, k), rel=1e-9, abs=1e-9), k
 
 
-@pytest.mark.parametrize("bad", [1e101, 1e200, 1e-101, 1e-200])
-def test_a_weight_whose_square_would_overflow_or_underflow_is_named(bad):
-    # Σw² must stay a normal double for Kish's n_eff; perche rejects rather than returning n_eff 0/NaN.
+@pytest.mark.parametrize("bad", [1e51, 1e200, 1e-51, 1e-200])
+def test_a_weight_whose_fourth_power_would_overflow_or_underflow_is_named(bad):
+    # Σw⁴ must stay a normal double for the degrees of freedom; perche rejects rather than returning 0/NaN.
     w = np.ones(5)
     w[3] = bad
     with pytest.raises(ValueError, match=r"weight .* at index 3 is out of range"):

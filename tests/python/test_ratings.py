@@ -137,8 +137,9 @@ def test_weighted_csat_uses_wilson_on_the_design_effective_n(rng):
     assert r.n_design == pytest.approx(n, **TIGHT)
     assert r.score == pytest.approx(100 * p, **TIGHT)
     assert r.se == pytest.approx(100 * math.sqrt(p * (1 - p) / n), **TIGHT)
-    # Wilson (1927) with t on 399 df in place of z (varying weights)
-    t = stats.t.ppf(0.975, 399)
+    # Wilson (1927) with t in place of z (varying weights), on the design's degrees of freedom
+    # 399·(Σw²)²/(400·Σw⁴) (Satterthwaite 1946 on the squared weights)
+    t = stats.t.ppf(0.975, 399 * (w**2).sum() ** 2 / (400 * (w**4).sum()))
     centre = (p + t * t / (2 * n)) / (1 + t * t / n)
     half = t * math.sqrt(p * (1 - p) / n + t * t / (4 * n * n)) / (1 + t * t / n)
     assert (r.ci_low, r.ci_high) == pytest.approx((100 * (centre - half), 100 * (centre + half)), **TIGHT)

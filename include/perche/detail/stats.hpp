@@ -57,17 +57,18 @@ inline void check_weight(std::string_view where, double w, std::size_t index) {
     fail(where, "weight " + fmt(w) + " at index " + std::to_string(index) + " is negative (expected a weight >= 0)");
 }
 
-/// Largest and smallest non-zero weight of one response. Σw² must stay a finite, normal double for
-/// Kish's n_eff, so weights whose square would overflow or underflow are rejected rather than
-/// silently turning n_eff into 0 or NaN. Rescale such weights (every statistic is scale-invariant).
-inline constexpr double max_response_weight = 1e100;
-inline constexpr double min_response_weight = 1e-100;
+/// Largest and smallest non-zero weight of one response. Σw⁴ must stay a finite, normal double for
+/// the degrees of freedom (and Σw² for Kish's n_eff), so weights whose fourth power would overflow
+/// or underflow are rejected rather than silently turning them into 0 or NaN. Rescale such weights
+/// (every statistic is scale-invariant).
+inline constexpr double max_response_weight = 1e50;
+inline constexpr double min_response_weight = 1e-50;
 
 inline void check_response_weight(std::string_view where, double w, std::size_t index) {
   check_weight(where, w, index);
   if (w > max_response_weight || (w > 0.0 && w < min_response_weight))
     fail(where, "weight " + fmt(w) + " at index " + std::to_string(index) +
-                    " is out of range (expected 0 or a weight in [1e-100, 1e100]; rescale the weights)");
+                    " is out of range (expected 0 or a weight in [1e-50, 1e50]; rescale the weights)");
 }
 
 /// Standard normal CDF Φ(x) = erfc(−x/√2)/2 (Abramowitz & Stegun 7.1.2, 26.2.2).
