@@ -150,10 +150,11 @@ void bind_metrics(py::module_& m) {
   py::class_<NpsCounts>(m, "NpsCounts")
       .def(py::init<NpsBreaks>(), py::arg_v("breaks", NpsBreaks{}, "NpsBreaks()"))
       .def(py::init([](NpsBreaks b, const std::array<std::uint64_t, 3>& n, const std::array<double, 3>& w,
-                       const std::array<double, 3>& w2,
-                       const std::vector<double>& w4) { return NpsCounts(b, n, w, w2, w4); }),
+                       const std::array<double, 3>& w2, const std::optional<std::vector<double>>& w4) {
+             return NpsCounts(b, n, w, w2, w4 ? std::span<const double>(*w4) : std::span<const double>{});
+           }),
            py::arg("breaks"), py::arg("counts"), py::arg("weights"), py::arg("squared_weights"),
-           py::arg("fourth_power_weights") = std::vector<double>{})
+           py::arg("fourth_power_weights") = py::none())
       .def_static("from_counts", &NpsCounts::from_counts, py::arg("detractors"), py::arg("passives"),
                   py::arg("promoters"), py::arg_v("breaks", NpsBreaks{}, "NpsBreaks()"))
       .def(
@@ -185,6 +186,9 @@ void bind_metrics(py::module_& m) {
                                   c.squared_weights(), c.fourth_power_weights());
           },
           [](const py::tuple& t) {  // a 5-item state is from before Σw⁴ was kept
+            if (t.size() < 5 || t.size() > 6)
+              throw std::invalid_argument("NpsCounts: a pickled state has " + std::to_string(t.size()) +
+                                          " items (expected 5 or 6)");
             const auto w4 = t.size() > 5 ? t[5].cast<std::vector<double>>() : std::vector<double>{};
             return NpsCounts(NpsBreaks{t[0].cast<int>(), t[1].cast<int>()}, t[2].cast<std::array<std::uint64_t, 3>>(),
                              t[3].cast<std::array<double, 3>>(), t[4].cast<std::array<double, 3>>(), w4);
@@ -193,10 +197,13 @@ void bind_metrics(py::module_& m) {
   py::class_<RatingCounts>(m, "RatingCounts")
       .def(py::init<int, int>(), py::arg("scale_min") = RatingCounts().scale_min(),
            py::arg("scale_max") = RatingCounts().scale_max())
-      .def(py::init<int, int, std::vector<std::uint64_t>, std::vector<double>, std::vector<double>,
-                    std::vector<double>>(),
+      .def(py::init([](int lo, int hi, std::vector<std::uint64_t> n, std::vector<double> w, std::vector<double> w2,
+                       std::optional<std::vector<double>> w4) {
+             return RatingCounts(lo, hi, std::move(n), std::move(w), std::move(w2),
+                                 w4 ? std::move(*w4) : std::vector<double>{});
+           }),
            py::arg("scale_min"), py::arg("scale_max"), py::arg("counts"), py::arg("weights"),
-           py::arg("squared_weights"), py::arg("fourth_power_weights") = std::vector<double>{})
+           py::arg("squared_weights"), py::arg("fourth_power_weights") = py::none())
       .def(
           "_add_array",
           [](RatingCounts& c, const py::array& s, const Weights& w) {
@@ -227,6 +234,9 @@ void bind_metrics(py::module_& m) {
                                   c.fourth_power_weights());
           },
           [](const py::tuple& t) {  // a 5-item state is from before Σw⁴ was kept
+            if (t.size() < 5 || t.size() > 6)
+              throw std::invalid_argument("RatingCounts: a pickled state has " + std::to_string(t.size()) +
+                                          " items (expected 5 or 6)");
             const auto w4 = t.size() > 5 ? t[5].cast<std::vector<double>>() : std::vector<double>{};
             return RatingCounts(t[0].cast<int>(), t[1].cast<int>(), t[2].cast<std::vector<std::uint64_t>>(),
                                 t[3].cast<std::vector<double>>(), t[4].cast<std::vector<double>>(), w4);

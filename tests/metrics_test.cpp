@@ -563,7 +563,17 @@ TEST_CASE("counts keep Σw⁴ for the degrees of freedom; a state without it tak
   CHECK(old.fourth_power_weights()[0] == Approx(12.5));
   CHECK(old.fourth_power_weights()[2] == Approx(10.25 * 10.25 / 3.0));
   const std::vector<double> wrong{1.0, 2.0};
-  CHECK_THROWS_AS(perche::NpsCounts(c.breaks(), c.counts(), c.weights(), c.squared_weights(), wrong),
+  CHECK_THROWS_WITH_AS(perche::NpsCounts(c.breaks(), c.counts(), c.weights(), c.squared_weights(), wrong),
+                       "nps: categories has 3 elements but fourth_power_weights has 2 (expected the same length)",
+                       std::invalid_argument);
+  // Σw⁴ must fit Σw² and the count: (Σw²)²/n <= Σw⁴ <= (Σw²)²; promoters 10.25²/3 = 35.02 <= Σw⁴ <= 105.06
+  const std::vector<double> too_small{17.0, 1.0, 30.0};
+  CHECK_THROWS_WITH_AS(perche::NpsCounts(c.breaks(), c.counts(), c.weights(), c.squared_weights(), too_small),
+                       "nps: state of category 2: fourth_power_weights 30 does not fit squared_weights 10.25 and "
+                       "count 3 (expected finite sums with (Σw²)²/n <= Σw⁴ <= (Σw²)²)",
+                       std::invalid_argument);
+  const std::vector<double> too_big{17.0, 1.0, 200.0};
+  CHECK_THROWS_AS(perche::NpsCounts(c.breaks(), c.counts(), c.weights(), c.squared_weights(), too_big),
                   std::invalid_argument);
   perche::RatingCounts r(1, 5);
   r.add(std::vector<int>{1, 1, 5}, std::vector<double>{1, 3, 2});

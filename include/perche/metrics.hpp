@@ -324,7 +324,8 @@ struct Comparison {
   double diff;     ///< a.score − b.score (plain estimates)
   double se;       ///< pooled SE of the test, in score units; 0 only when every response is the same
   double z;        ///< diff/se; 0 when se = 0 (then diff = 0): never infinite
-  double p_value;  ///< two-sided, normal reference distribution (Boschloo's exact test: see above); 1 when se = 0
+  double p_value;  ///< two-sided; normal reference distribution, Student's t on Welch–Satterthwaite df for
+                   ///< weighted groups (Boschloo's exact test: see above); 1 when se = 0
   double ci_low;   ///< interval of the difference by the results' method (see compare())
   double ci_high;
   double confidence;
@@ -436,8 +437,10 @@ requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::r
 /// NPS of a minus NPS of b (independent samples). Test: the pooled score test (see Comparison):
 /// se = 100·√(σ²_pool·N/(N − 1)·(1/n_a + 1/n_b)) with σ²_pool = P + D − (P − D)² of the pooled
 /// shares, n the n_design of each, N = n_a + n_b, z = diff/se. Interval: (a.center − b.center) ± z_{1−α/2}·√(SE_a² +
-/// SE_b²), with the adjusted centres for adjusted_wald results as Rocks (2016, §4) does. Warns when a group has fewer
-/// than kMinTestResponses responses or the interval is Wald's. Reference: 20/30/50 vs 30/30/40 → se 11.518, z = 1.736,
+/// SE_b²), with the adjusted centres for adjusted_wald results as Rocks (2016, §4) does. Weighted groups: p and
+/// the critical value from Student's t with Welch–Satterthwaite df from each group's `df`. Warns when a group has
+/// fewer than kMinTestResponses responses, the interval is Wald's, has zero width or leaves out diff. Reference:
+/// 20/30/50 vs 30/30/40 → se 11.518, z = 1.736,
 /// p = 0.0825 (the Wald tests gave z = 1.754 and, on adjusted centres, 1.732); adjusted Wald interval [−2.55, +41.39].
 inline Comparison compare(const NpsResult& a, const NpsResult& b, double confidence = kDefaultConfidence);
 

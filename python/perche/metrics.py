@@ -424,7 +424,9 @@ def nps(scores: Union[Values, NpsCounts], weights: Optional[Values] = None, meth
     method "{o.method.name}", confidence {o.confidence}, breaks ({o.breaks.detractor_max}, {o.breaks.promoter_min}),
     bootstrap_samples {o.bootstrap_samples}, seed {o.seed}.
 
-    Weights use Kish's effective n. Returns None for no data; raises ValueError naming the index
+    Weights: design-based (Taylor linearization) standard errors through the design effective n
+    (n_design) and Student's t on the design's degrees of freedom (df); Kish's n_eff is reported as a
+    diagnostic. Returns None for no data; raises ValueError naming the index
     of a score outside [0, 10], NaN, or a negative weight. nan_policy="omit" leaves out the rows
     whose score or weight is missing (NaN, None, pd.NA) and counts them in the result's
     n_omitted: nps([10, nan, 0, 9], nan_policy="omit") is nps([10, 0, 9]) with n_omitted 1.
@@ -472,9 +474,11 @@ def compare(a: Result, b: Result, confidence: Optional[float] = None) -> _core.C
     two-proportion test; a single promoter against a single detractor gives p = 0.32, not 0); for
     top-box shares of unweighted groups, one under 20 responses, Boschloo's exact test.
     Interval: Newcombe's hybrid score interval for (continuity-corrected) Wilson top-box shares,
-    Welch's for t means, else
-    (centre_a − centre_b) ± z·√(SE_a² + SE_b²). `warning` says when a group has fewer than 5
-    responses or an interval is Wald's. confidence None: perche's C++ default ({level})."""
+    Welch's for means (of the plain means for method "t", of the adjusted centres for "adjusted_t"),
+    else (centre_a − centre_b) ± z·√(SE_a² + SE_b²). Weighted groups: Student's t with
+    Welch–Satterthwaite degrees of freedom from the groups' df, for the test and the intervals.
+    `warning` says when a group has fewer than 5 responses, an interval is Wald's, has zero width or
+    leaves out diff. confidence None: perche's C++ default ({level})."""
     # Two results of one metric pick one of the two C++ overloads; a mix is their TypeError.
     return _core.compare(a, b, **_given(confidence=confidence))  # type: ignore[arg-type]
 

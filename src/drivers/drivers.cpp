@@ -80,16 +80,17 @@ Scale make_scale(const DriverAnalysisOptions& o) {
   return s;
 }
 
-/// Weighted histogram of levels: counts, Σw and Σw².
+/// Weighted histogram of levels: counts, Σw, Σw² and Σw⁴ (the metric's degrees of freedom).
 struct Hist {
   std::vector<std::uint64_t> n;
-  std::vector<double> w, w2;
-  explicit Hist(std::size_t levels = 0) : n(levels, 0), w(levels, 0.0), w2(levels, 0.0) {}
+  std::vector<double> w, w2, w4;
+  explicit Hist(std::size_t levels = 0) : n(levels, 0), w(levels, 0.0), w2(levels, 0.0), w4(levels, 0.0) {}
   void add(int level, double weight) {
     const auto l = static_cast<std::size_t>(level);
     ++n[l];
     w[l] += weight;
     w2[l] += weight * weight;
+    w4[l] += weight * weight * weight * weight;
   }
   double total() const { return std::accumulate(w.begin(), w.end(), 0.0); }
   std::uint64_t count() const { return std::accumulate(n.begin(), n.end(), std::uint64_t{0}); }
@@ -133,23 +134,24 @@ std::optional<std::array<double, 3>> score_of(const Hist& h, const Scale& s, con
   if (h.count() == 0) return std::nullopt;
   if (o.metric == Metric::nps) {
     std::array<std::uint64_t, 3> n{};
-    std::array<double, 3> w{}, w2{};
+    std::array<double, 3> w{}, w2{}, w4{};
     for (int l = s.lo; l <= s.hi; ++l) {
       const auto i = static_cast<std::size_t>(l - s.lo);
       const int cat = s.negative[i] ? 0 : s.positive[i] ? 2 : 1;
       n[cat] += h.n[i];
       w[cat] += h.w[i];
       w2[cat] += h.w2[i];
+      w4[cat] += h.w4[i];
     }
     NpsOptions no = o.nps;
     no.confidence = o.confidence;
-    const auto r = nps(NpsCounts(o.nps.breaks, n, w, w2), no);
+    const auto r = nps(NpsCounts(o.nps.breaks, n, w, w2, w4), no);
     if (!r) return std::nullopt;
     return std::array<double, 3>{r->score, r->ci_low, r->ci_high};
   }
   RatingOptions ro = rating_options(o);
   ro.confidence = o.confidence;
-  const auto r = rating(RatingCounts(s.lo, s.hi, h.n, h.w, h.w2), ro);
+  const auto r = rating(RatingCounts(s.lo, s.hi, h.n, h.w, h.w2, h.w4), ro);
   if (!r) return std::nullopt;
   return std::array<double, 3>{r->score, r->ci_low, r->ci_high};
 }

@@ -489,3 +489,33 @@ def test_counts_pickled_before_the_fourth_powers_were_kept_still_load():
     old = perche.NpsCounts.__new__(perche.NpsCounts)
     old.__setstate__(n.__getstate__()[:5])
     assert list(old.fourth_power_weights) == pytest.approx([1.0, 0.0, 12.5])  # (4 + 1)²/2
+    short = perche.NpsCounts.__new__(perche.NpsCounts)
+    with pytest.raises(ValueError, match=r"pickled state has 3 items \(expected 5 or 6\)"):
+        short.__setstate__(n.__getstate__()[:3])
+    # the state constructor: Σw⁴ optional (None = equal weights within a category), and checked
+    assert perche.NpsCounts(n.breaks, n.counts, n.weights, n.squared_weights, None) == old
+    with pytest.raises(ValueError, match=r"fourth_power_weights 30 does not fit squared_weights 5"):
+        perche.NpsCounts(n.breaks, n.counts, n.weights, n.squared_weights, [1.0, 0.0, 30.0])
+    with pytest.raises(ValueError, match=r"levels has 5 elements but fourth_power_weights has 2"):
+        perche.RatingCounts(1, 5, c.counts, c.weights, c.squared_weights, [1.0, 2.0])
+
+
+def test_a_comparison_whose_interval_leaves_out_its_difference_says_so():
+    # all promoters (20) against all detractors (20), Wald: zero-width intervals give a zero-width
+    # difference; adjusted Wald centres move the difference's interval off the scores' difference
+    # only at extreme shares, and the warning then says so.
+    a = perche.nps([10] * 20, method="wald")
+    b = perche.nps([10] * 20, method="wald")
+    c = perche.compare(a, b)
+    assert "zero-width" in c.warning
+    ok = perche.compare(perche.nps([10, 9, 0, 7] * 10), perche.nps([10, 0, 0, 7] * 10))
+    assert "leaves out" not in ok.warning and "does not contain" not in ok.warning
+
+
+def test_a_single_weighted_response_does_not_make_the_test_a_z_test():
+    # a group of one response (df 0) and the same response padded with zero-weight rows (df 1)
+    # take the same floor of one degree of freedom
+    one = perche.nps([10], weights=[1.0])
+    padded = perche.nps([10, 0], weights=[1.0, 0.0])
+    rest = perche.nps([0, 7, 10, 0, 9, 3] * 5, weights=[1.0, 2.0, 0.5] * 10)
+    assert perche.compare(one, rest).p_value == pytest.approx(perche.compare(padded, rest).p_value, rel=1e-9)

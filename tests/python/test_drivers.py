@@ -5,6 +5,7 @@ ratios, a direct pandas computation for impact and shares, scipy for the two-pro
 import numpy as np
 import pytest
 
+import perche
 from perche import _core
 
 statsmodels = pytest.importorskip("statsmodels.api")
@@ -97,6 +98,23 @@ def test_weighted_impact_interval_has_the_linearization_variance():
     kish_se_ratio = np.sqrt((w.sum() ** 2 / (w ** 2).sum()) / len(w))  # for the message only
     half = (d.impact_ci_high - d.impact_ci_low) / 2
     assert half == pytest.approx(1.959964 * se, rel=0.06), (half, se, kish_se_ratio)
+
+
+def test_a_weighted_driver_score_interval_is_the_metric_on_its_mentioners():
+    """The score among a driver's mentioners is the metric's own estimate and interval, degrees of
+    freedom of the weights included: 30 mentioners of which a few weigh 6."""
+    rng = np.random.default_rng(8)
+    n = 200
+    scores = rng.integers(0, 11, n).astype(float)
+    m = np.zeros(n, bool)
+    m[:30] = True
+    w = np.where(rng.random(n) < 0.15, 6.0, 0.5)
+    res = _core.analyze_drivers(scores, m.astype(np.uint8).reshape(-1, 1), ["d"], np.ones(n, np.uint8), w,
+                                _options(importance_bootstrap_samples=0))
+    d = res.drivers[0]
+    ref = perche.nps(scores[m], weights=w[m])
+    assert ref.df < 29 * 0.5  # a few heavy weights: far fewer degrees of freedom than n - 1
+    assert (d.score, d.score_ci_low, d.score_ci_high) == pytest.approx((ref.score, ref.ci_low, ref.ci_high), rel=1e-12)
 
 
 def test_equal_weights_give_the_unweighted_impact_interval():

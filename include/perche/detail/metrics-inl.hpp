@@ -261,10 +261,10 @@ std::pair<std::vector<std::int64_t>, std::vector<Counts>> CountsAccess::group(co
         const int cat = category(checked_level(s[i], 0, 10, where, i), b);
         Counts& c = out[codes[i]];
         c.n_[cat] += 1;
-        const double w2 = weights[i] * weights[i];
-        c.w_[cat] += weights[i];
-        c.w2_[cat] += w2;
-        c.w4_[cat] += w2 * w2;
+        const double w = weights[i];
+        c.w_[cat] += w;
+        c.w2_[cat] += w * w;
+        c.w4_[cat] += w * w * w * w;  // as add() computes it: counts grouped or not compare equal
       }
     }
   } else {
@@ -387,8 +387,11 @@ double design_n(const Counts& n, const Weights& w, const Weights& w2, const Valu
 /// a_i = w_i² (for homoscedastic residuals), Kish's effective n of the squared weights. A few heavy
 /// weights carry the variance, and its t has their few degrees of freedom: 20 responses of which 4
 /// weigh 2.5 and 16 weigh 0.625 have n − 1 = 19 but about 6 (benchmarks/calibration.py,
-/// weighted_compare: with 19 the CSAT test of 20 against 400 such responses rejected 7.2% at 5%,
-/// the CES difference's interval covered 90.9%; with these, 4.5% and 93.4%). Equal weights: n − 1.
+/// weighted_compare: with 19 the CSAT test of 20 against 400 such responses rejected 7.2% at 5%
+/// and the CES difference's interval covered 90.9%; with these the test rejects 3.8% and, with the
+/// adjusted centres, the interval covers 96.1%). Equal weights: n − 1. Rows of weight 0 count in n, as
+/// they do in the linearization's n/(n − 1) and in R survey's degf(): with a handful of positive
+/// weights among many zeros the df is at most one above the positive weights' own.
 template <class Counts, class Weights>
 double design_df(const Counts& n, const Weights& w2, const Weights& w4) {
   double N = 0.0, S2 = 0.0, S4 = 0.0;
@@ -398,8 +401,9 @@ double design_df(const Counts& n, const Weights& w2, const Weights& w4) {
     S4 += w4[k];
   }
   if (N < 2.0) return 0.0;
-  if (!(S4 > 0.0)) return N - 1.0;
-  return std::clamp((N - 1.0) * S2 * S2 / (S4 * N), std::min(1.0, N - 1.0), N - 1.0);
+  const double df = (N - 1.0) * S2 * S2 / (S4 * N);
+  if (!(S4 > 0.0) || !std::isfinite(df)) return N - 1.0;
+  return std::clamp(df, std::min(1.0, N - 1.0), N - 1.0);
 }
 
 /// Critical value of the intervals: z for a simple random sample; for varying weights Student's t
@@ -455,11 +459,13 @@ inline constexpr std::string_view kWaldWarning =
     "coverage";
 
 /// The warnings every interval shares: zero width, or a score outside its own interval.
-inline void interval_warnings(std::string& warning, double score, double low, double high) {
+inline void interval_warnings(std::string& warning, double score, double low, double high,
+                              std::string_view outside =
+                                  "the interval does not contain the point estimate (it is centred on the adjusted "
+                                  "estimate)") {
   if (!(high > low)) add_warning(warning, "zero-width interval");
   const double tol = 1e-9 * (1.0 + std::abs(score));
-  if (score < low - tol || score > high + tol)
-    add_warning(warning, "the interval does not contain the point estimate (it is centred on the adjusted estimate)");
+  if (score < low - tol || score > high + tol) add_warning(warning, outside);
 }
 
 inline void check_bootstrap(std::string_view where, int samples) {
@@ -604,6 +610,16 @@ namespace detail {
 inline double equal_fourth_power(double squared, std::uint64_t n) {
   return n > 0 ? squared * squared / static_cast<double>(n) : 0.0;
 }
+
+/// A state's Σw⁴ of category k against its Σw² and count: (Σw²)²/n <= Σw⁴ <= (Σw²)² (Cauchy–Schwarz
+/// and the sum of squares of non-negative terms), both finite.
+inline void check_fourth_power(std::string_view where, std::uint64_t n, double squared, double fourth, std::size_t k) {
+  const double hi = squared * squared, lo = equal_fourth_power(squared, n);
+  if (!std::isfinite(hi) || !std::isfinite(fourth) || fourth < lo * (1.0 - 1e-9) || fourth > hi * (1.0 + 1e-9))
+    fail(where, "state of category " + std::to_string(k) + ": fourth_power_weights " + fmt(fourth) +
+                    " does not fit squared_weights " + fmt(squared) + " and count " + std::to_string(n) +
+                    " (expected finite sums with (Σw²)²/n <= Σw⁴ <= (Σw²)²)");
+}
 }  // namespace detail
 
 inline NpsCounts::NpsCounts(NpsBreaks breaks, const std::array<std::uint64_t, 3>& counts,
@@ -611,14 +627,14 @@ inline NpsCounts::NpsCounts(NpsBreaks breaks, const std::array<std::uint64_t, 3>
                             std::span<const double> fourth_power_weights)
     : NpsCounts(breaks) {
   if (!fourth_power_weights.empty())
-    detail::check_lengths("nps", "categories", 3, "state", fourth_power_weights.size());
+    detail::check_lengths("nps", "categories", 3, "fourth_power_weights", fourth_power_weights.size());
   for (int i = 0; i < 3; ++i) {
     const auto k = static_cast<std::size_t>(i);
     detail::check_weight("nps", weights[k], k);
     detail::check_weight("nps", squared_weights[k], k);
     w4_[k] = fourth_power_weights.empty() ? detail::equal_fourth_power(squared_weights[k], counts[k])
                                           : fourth_power_weights[k];
-    detail::check_weight("nps", w4_[k], k);
+    detail::check_fourth_power("nps", counts[k], squared_weights[k], w4_[k], k);
   }
   n_ = counts;
   w_ = weights;
@@ -673,15 +689,18 @@ inline RatingCounts::RatingCounts(int scale_min, int scale_max, std::vector<std:
                                   std::vector<double> fourth_power_weights)
     : RatingCounts(scale_min, scale_max) {
   detail::check_lengths("rating", "levels", n_.size(), "state", counts.size());
-  if (fourth_power_weights.empty()) {
-    fourth_power_weights.resize(n_.size());
-    for (std::size_t i = 0; i < n_.size() && i < squared_weights.size(); ++i)
-      fourth_power_weights[i] = detail::equal_fourth_power(squared_weights[i], counts[i]);
-  }
-  for (const auto* v : {&weights, &squared_weights, &fourth_power_weights}) {
+  for (const auto* v : {&weights, &squared_weights}) {
     detail::check_lengths("rating", "levels", n_.size(), "state", v->size());
     for (std::size_t i = 0; i < v->size(); ++i) detail::check_weight("rating", (*v)[i], i);
   }
+  if (fourth_power_weights.empty()) {
+    fourth_power_weights.resize(n_.size());
+    for (std::size_t i = 0; i < n_.size(); ++i)
+      fourth_power_weights[i] = detail::equal_fourth_power(squared_weights[i], counts[i]);
+  }
+  detail::check_lengths("rating", "levels", n_.size(), "fourth_power_weights", fourth_power_weights.size());
+  for (std::size_t i = 0; i < n_.size(); ++i)
+    detail::check_fourth_power("rating", counts[i], squared_weights[i], fourth_power_weights[i], i);
   n_ = std::move(counts);
   w_ = std::move(weights);
   w2_ = std::move(squared_weights);
@@ -864,7 +883,9 @@ void compare_warnings(Comparison& c, const Result& a, const Result& b) {
   if (std::min(a.n_eff, b.n_eff) < kMinTestResponses - 1e-9)
     add_warning(c.warning, "a group has fewer than 5 responses: the test does not hold its level");
   if (a.method == CiMethod::wald || b.method == CiMethod::wald) add_warning(c.warning, kWaldWarning);
-  interval_warnings(c.warning, c.diff, c.ci_low, c.ci_high);
+  interval_warnings(c.warning, c.diff, c.ci_low, c.ci_high,
+                    "the interval does not contain diff (it is centred on the adjusted estimates, or is a "
+                    "bootstrap percentile interval)");
 }
 
 /// Whether a result's weights vary (Kish's n_eff below its n responses).
@@ -891,12 +912,12 @@ void weighted_t(Comparison& c, const Result& a, const Result& b, double confiden
                 double se_a = kNaN, double se_b = kNaN) {
   if (!weights_vary(a) && !weights_vary(b)) return;
   if (c.se > 0.0 && std::isfinite(c.z) && a.n_design > 0.0 && b.n_design > 0.0) {
-    const double df = welch_df(1.0 / a.n_design, 1.0 / b.n_design, a.df, b.df);
+    const double df = welch_df(1.0 / a.n_design, 1.0 / b.n_design, std::max(1.0, a.df), std::max(1.0, b.df));
     if (std::isfinite(df)) c.p_value = student_t_two_sided_p(c.z, df);
   }
   const double v = se_a * se_a + se_b * se_b;
   if (std::isfinite(v) && v > 0.0) {
-    const double df = welch_df(se_a * se_a, se_b * se_b, a.df, b.df);
+    const double df = welch_df(se_a * se_a, se_b * se_b, std::max(1.0, a.df), std::max(1.0, b.df));
     const double t = std::isfinite(df) ? t_critical(confidence, df) : z_critical(confidence);
     c.ci_low = diff - t * std::sqrt(v);
     c.ci_high = diff + t * std::sqrt(v);
@@ -1225,8 +1246,8 @@ inline Comparison compare(const RatingResult& a, const RatingResult& b, double c
   const bool weighted = detail::weights_vary(a) || detail::weights_vary(b);
   double zc = detail::z_critical(confidence);
   if (weighted && a.aggregation == Aggregation::top_box) {
-    const double df =
-        detail::welch_df(a.top_share * (1.0 - a.top_share) / na, b.top_share * (1.0 - b.top_share) / nb, a.df, b.df);
+    const double df = detail::welch_df(a.top_share * (1.0 - a.top_share) / na, b.top_share * (1.0 - b.top_share) / nb,
+                                       std::max(1.0, a.df), std::max(1.0, b.df));
     if (std::isfinite(df)) zc = detail::t_critical(confidence, df);
   }
   const bool score_a = a.method == CiMethod::wilson || a.method == CiMethod::wilson_cc;
@@ -1247,8 +1268,8 @@ inline Comparison compare(const RatingResult& a, const RatingResult& b, double c
     // Welch (1947) interval: t with Welch–Satterthwaite degrees of freedom from each group's
     // design_df. Of the plain means for method t; for adjusted_t of the adjusted centres and their
     // SEs (the pseudo-responses of each group's own interval): with the plain means and SEs the
-    // difference of two weighted CES samples of 20 and 400 covered 92.6%, with these 96.4%
-    // (benchmarks/calibration.py, weighted_compare).
+    // difference of two weighted CES samples of 20 and 400 covered 92.6%, with these 96.1%
+    // (benchmarks/calibration.py, weighted_compare, 4,000 samples).
     const bool adjusted = a.method == CiMethod::adjusted_t && b.method == CiMethod::adjusted_t;
     const double sa = adjusted ? a.mean_center_se : a.mean_se, sb = adjusted ? b.mean_center_se : b.mean_se;
     const double d = adjusted ? a.mean_center - b.mean_center : a.mean - b.mean;
