@@ -413,9 +413,8 @@ double design_df(const Counts& n, const Weights& w2, const Weights& w4) {
 /// it was 89-91% at n = 10-20).
 template <class Counts, class Weights>
 double critical_value(const Counts& n, const Weights& w, const Weights& w2, double df, double confidence) {
-  double N = 0.0;
-  for (std::size_t k = 0; k < w.size(); ++k) N += static_cast<double>(n[k]);
-  if (N >= 2.0 && df >= 1.0 && weights_vary(n, w, w2)) return t_critical(confidence, df);
+  // design_df is 0 below two responses and at least 1 from two on
+  if (df >= 1.0 && weights_vary(n, w, w2)) return t_critical(confidence, df);
   return z_critical(confidence);
 }
 
@@ -895,9 +894,11 @@ bool weights_vary(const Result& r) {
 }
 
 /// Welch–Satterthwaite degrees of freedom (Satterthwaite 1946) of a sum of two independent
-/// variance estimates va, vb with dfa, dfb degrees of freedom (each group's design_df).
+/// variance estimates va, vb with dfa, dfb degrees of freedom (each group's design_df), each taken
+/// as at least 1: a group of one response (df 0) counts as one degree of freedom, as the same
+/// response padded with a zero-weight row does.
 inline double welch_df(double va, double vb, double dfa, double dfb) {
-  const double den = (dfa > 0.0 ? va * va / dfa : 0.0) + (dfb > 0.0 ? vb * vb / dfb : 0.0);
+  const double den = va * va / std::max(1.0, dfa) + vb * vb / std::max(1.0, dfb);
   return den > 0.0 ? std::max(1.0, (va + vb) * (va + vb) / den) : kInf;
 }
 
@@ -912,12 +913,12 @@ void weighted_t(Comparison& c, const Result& a, const Result& b, double confiden
                 double se_a = kNaN, double se_b = kNaN) {
   if (!weights_vary(a) && !weights_vary(b)) return;
   if (c.se > 0.0 && std::isfinite(c.z) && a.n_design > 0.0 && b.n_design > 0.0) {
-    const double df = welch_df(1.0 / a.n_design, 1.0 / b.n_design, std::max(1.0, a.df), std::max(1.0, b.df));
+    const double df = welch_df(1.0 / a.n_design, 1.0 / b.n_design, a.df, b.df);
     if (std::isfinite(df)) c.p_value = student_t_two_sided_p(c.z, df);
   }
   const double v = se_a * se_a + se_b * se_b;
   if (std::isfinite(v) && v > 0.0) {
-    const double df = welch_df(se_a * se_a, se_b * se_b, std::max(1.0, a.df), std::max(1.0, b.df));
+    const double df = welch_df(se_a * se_a, se_b * se_b, a.df, b.df);
     const double t = std::isfinite(df) ? t_critical(confidence, df) : z_critical(confidence);
     c.ci_low = diff - t * std::sqrt(v);
     c.ci_high = diff + t * std::sqrt(v);
@@ -1246,8 +1247,8 @@ inline Comparison compare(const RatingResult& a, const RatingResult& b, double c
   const bool weighted = detail::weights_vary(a) || detail::weights_vary(b);
   double zc = detail::z_critical(confidence);
   if (weighted && a.aggregation == Aggregation::top_box) {
-    const double df = detail::welch_df(a.top_share * (1.0 - a.top_share) / na, b.top_share * (1.0 - b.top_share) / nb,
-                                       std::max(1.0, a.df), std::max(1.0, b.df));
+    const double df =
+        detail::welch_df(a.top_share * (1.0 - a.top_share) / na, b.top_share * (1.0 - b.top_share) / nb, a.df, b.df);
     if (std::isfinite(df)) zc = detail::t_critical(confidence, df);
   }
   const bool score_a = a.method == CiMethod::wilson || a.method == CiMethod::wilson_cc;
@@ -1273,7 +1274,7 @@ inline Comparison compare(const RatingResult& a, const RatingResult& b, double c
     const bool adjusted = a.method == CiMethod::adjusted_t && b.method == CiMethod::adjusted_t;
     const double sa = adjusted ? a.mean_center_se : a.mean_se, sb = adjusted ? b.mean_center_se : b.mean_se;
     const double d = adjusted ? a.mean_center - b.mean_center : a.mean - b.mean;
-    const double df = detail::welch_df(sa * sa, sb * sb, std::max(1.0, a.df), std::max(1.0, b.df));
+    const double df = detail::welch_df(sa * sa, sb * sb, a.df, b.df);
     if (std::isfinite(df)) {
       const double half = detail::t_critical(confidence, df) * std::sqrt(sa * sa + sb * sb);
       c.ci_low = d - half;
