@@ -7,6 +7,7 @@
 #include <pybind11/stl.h>
 
 #include <perche/classify.hpp>
+#include <perche/sentiment.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -318,13 +319,27 @@ void bind_classify(py::module_& m) {
           py::arg("texts"))
       .def(
           "predict_proba_with_polarity",
-          [](const DriverClassifier& c, const py::iterable& texts, std::optional<double> threshold) {
+          [](const DriverClassifier& c, const py::iterable& texts, std::optional<double> threshold,
+             const py::object& sentiment_model) -> py::tuple {
+            // A py::object: SentimentClassifier's binding is registered after this one.
+            const auto* sentiment =
+                sentiment_model.is_none() ? nullptr : sentiment_model.cast<const SentimentClassifier*>();
             const perche_py::Utf8Texts owned(texts, "DriverClassifier.predict_proba_with_polarity", utf8_policy(c));
             const auto& v = owned.views();
-            PresencePolarity p = read(&c, [&] { return c.predict_proba_with_polarity(v, threshold); });
+            // A copy of the sentiment model taken under its own lock: a call holds one lock at a time.
+            std::optional<SentimentClassifier> s;
+            if (sentiment) {
+              py::gil_scoped_release release;
+              s = shared(sentiment, [&] { return *sentiment; });
+            }
+            PresencePolarity p =
+                read(&c, [&] { return c.predict_proba_with_polarity(v, threshold, s ? &*s : nullptr); });
+            if (s)
+              return py::make_tuple(std::move(p.presence), std::move(p.positive), std::move(p.negative),
+                                    std::move(p.sentiment));
             return py::make_tuple(std::move(p.presence), std::move(p.positive), std::move(p.negative));
           },
-          py::arg("texts"), py::arg("threshold") = py::none())
+          py::arg("texts"), py::arg("threshold") = py::none(), py::arg("sentiment") = py::none())
       .def_property_readonly("fitted", [](const DriverClassifier& c) { return read(&c, [&] { return c.fitted(); }); })
       .def_property_readonly("drivers", [](const DriverClassifier& c) { return read(&c, [&] { return c.drivers(); }); })
       .def_property(

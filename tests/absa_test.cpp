@@ -5,11 +5,13 @@
 
 #include <perche/classify.hpp>
 #include <perche/error.hpp>
+#include <perche/sentiment.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -204,6 +206,41 @@ TEST_CASE("aspect sentiment: presence and polarity in one reading agree with the
   perche::DriverClassifier plain({"attesa", "cortesia"});
   plain.fit(views(train.texts), train.Y);
   CHECK_THROWS_AS(plain.predict_proba_with_polarity(v), std::logic_error);
+}
+
+TEST_CASE("aspect sentiment: the comments' sentiment from the same reading is predict_proba's") {
+  const auto train = labelled(200, 3);
+  perche::DriverClassifier clf({"attesa", "cortesia"}, sentiment_options());
+  clf.fit(views(train.texts), train.Y, train.positive, train.negative);
+  auto test = labelled(80, 6);
+  test.texts.push_back("ho chiamato ieri");  // no driver: the lexicon reads it for the sentiment alone
+  test.texts.push_back("");
+  const auto v = views(test.texts);
+  // The shipped lexicon's model (the features are shared with the polarity models), and a model
+  // over a lexicon of its own with word features (read apart): each as its own predict_proba.
+  const auto shipped = perche::SentimentClassifier::default_model();
+  perche::SentimentOptions o;
+  o.features.min_df = {1, false};
+  perche::SentimentClassifier own(o, perche::SentimentLexicon({{"gentile", 1.0}, {"lento", -1.0}}));
+  std::vector<std::string_view> texts;
+  std::vector<std::string> labels;
+  for (int i = 0; i < 10; ++i) {
+    texts.insert(texts.end(), {"operatore gentile", "servizio lento", "ho chiamato ieri", "gentile ma lento"});
+    labels.insert(labels.end(), {"positive", "negative", "neutral", "mixed"});
+  }
+  own.fit(texts, labels);
+  const auto plain = clf.predict_proba_with_polarity(v);
+  CHECK(plain.sentiment.size() == 0);
+  for (const perche::SentimentClassifier* s : std::vector<const perche::SentimentClassifier*>{&shipped, &own}) {
+    const auto both = clf.predict_proba_with_polarity(v, std::nullopt, s);
+    CHECK(std::ranges::equal(both.sentiment.values(), s->predict_proba(v).values()));
+    CHECK(std::ranges::equal(both.presence.values(), plain.presence.values()));
+    CHECK(std::ranges::equal(both.positive.values(), plain.positive.values(),
+                             [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }));
+  }
+  CHECK(!std::ranges::equal(shipped.predict_proba(v).values(), own.predict_proba(v).values()));  // two cases
+  const perche::SentimentClassifier unfitted;
+  CHECK_THROWS_AS(clf.predict_proba_with_polarity(v, std::nullopt, &unfitted), std::logic_error);
 }
 
 TEST_CASE("aspect sentiment: wrong labels are refused with the row and driver named") {

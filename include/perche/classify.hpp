@@ -311,6 +311,9 @@ struct PresencePolarity {
   Matrix presence;
   Matrix positive;  ///< P(positive | present); NaN for a driver not present
   Matrix negative;  ///< P(negative | present); NaN for a driver not present
+  /// n × 4: each comment's SentimentClassifier::predict_proba, when a sentiment model was given;
+  /// else empty.
+  Matrix sentiment;
 };
 
 /// Multi-label one-vs-rest driver classifier: one tokenizer + vectorizer, one logistic regression
@@ -394,9 +397,14 @@ class DriverClassifier {
   /// predict_proba and, for each driver it finds present (at its own threshold, or at `threshold`
   /// for every driver when given), predict_polarity_proba's two probabilities, NaN for the other
   /// drivers: one reading of each text where the two calls read it twice, and only the present
-  /// drivers' polarity models summed. Throws std::logic_error for a model without sentiment.
+  /// drivers' polarity models summed. With `sentiment`, also each comment's
+  /// sentiment->predict_proba (PresencePolarity::sentiment) from the same reading: when its lexicon
+  /// is this model's (the shipped one), the lexicon features the polarity models read are its
+  /// features, and the lexicon reads each comment once instead of twice. Throws
+  /// std::logic_error for a model without sentiment or an unfitted `sentiment`.
   PresencePolarity predict_proba_with_polarity(std::span<const std::string_view> texts,
-                                               std::optional<double> threshold = std::nullopt) const;
+                                               std::optional<double> threshold = std::nullopt,
+                                               const SentimentClassifier* sentiment = nullptr) const;
   /// For each driver predict() finds present: positive when P(positive | present) ≥
   /// polarity_threshold(), negative likewise (both: mixed; neither: neutral).
   Polarity predict_polarity(std::span<const std::string_view> texts) const;
@@ -420,9 +428,11 @@ class DriverClassifier {
   std::size_t index_of(std::string_view driver) const;
   std::vector<double> probabilities(const TfidfVectorizer::Row& row) const;  // sigmoid(bias + row · weights)
   // P(positive | present) of each driver then P(negative | present) (2k) into `p`: of the drivers
-  // whose `want` is nonzero (every driver when want is null), NaN for the others.
-  void polarity_probabilities(std::string_view text, const TfidfVectorizer::Row& row, const std::uint8_t* want,
-                              std::span<double> p) const;
+  // whose `want` is nonzero (every driver when want is null), NaN for the others. Returns whether
+  // it read the text's lexicon features (not when no driver is wanted), copied to `sentence` when
+  // given (SentimentClassifier::kLexiconFeatures values).
+  bool polarity_probabilities(std::string_view text, const TfidfVectorizer::Row& row, const std::uint8_t* want,
+                              std::span<double> p, double* sentence = nullptr) const;
   // Column of polarity q's model of driver j (j == k: the pooled model) in polarity_weights_.
   static std::size_t polarity_column(std::size_t q, std::size_t j, std::size_t k) {
     return 2 * (j < k ? j + 1 : 0) + q;

@@ -161,6 +161,8 @@ class SentimentClassifier {
   void build();  // scorer_ from lexicon_
   // Probabilities from the lexicon features and a TF-IDF row (empty without words).
   std::array<double, 4> probabilities(std::span<const double> lexicon, const TfidfVectorizer::Row& row) const;
+  // predict_proba(text) with the text's lexicon features already read (kLexiconFeatures values).
+  std::array<double, 4> predict_proba(std::string_view text, std::span<const double> lexicon) const;
 
   SentimentOptions options_;
   SentimentLexicon lexicon_;

@@ -654,12 +654,21 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
         """(P(positive | present), P(negative | present)): two n × k arrays, whatever the presence."""
         return super().predict_polarity_proba(_texts(X, "DriverClassifier.predict_polarity_proba"))
 
-    def predict_proba_with_polarity(self, X, threshold=None):
+    def predict_proba_with_polarity(self, X, threshold=None, sentiment=None):
         """(presence, P(positive | present), P(negative | present)): three n × k arrays from one
         reading of each text; the polarity of a driver below its threshold (or below `threshold`,
-        one for every driver, when given) is NaN. What perche.analyze uses."""
-        return super().predict_proba_with_polarity(
-            _texts(X, "DriverClassifier.predict_proba_with_polarity"), threshold)
+        one for every driver, when given) is NaN. With `sentiment` (a fitted
+        perche.SentimentClassifier) a fourth array, n × 4: each comment's
+        sentiment.predict_proba from the same reading (the shipped lexicon reads each comment once
+        for both). What perche.analyze uses."""
+        texts = _texts(X, "DriverClassifier.predict_proba_with_polarity")
+        if sentiment is None:
+            return super().predict_proba_with_polarity(texts, threshold)
+        core = getattr(sentiment, "_core", None)
+        if core is None:
+            raise TypeError("DriverClassifier.predict_proba_with_polarity: sentiment must be a fitted "
+                            f"perche.SentimentClassifier, got {type(sentiment).__name__}")
+        return super().predict_proba_with_polarity(texts, threshold, core)
 
     def _labels(self, Y, n, drivers, what=None):
         """(n × k uint8 of 0/1, the driver names when Y named new ones, else None)."""

@@ -590,8 +590,9 @@ void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sen
   }
 }
 
-void DriverClassifier::polarity_probabilities(std::string_view text, const TfidfVectorizer::Row& row,
-                                              const std::uint8_t* want, std::span<double> p) const {
+bool DriverClassifier::polarity_probabilities(std::string_view text, const TfidfVectorizer::Row& row,
+                                              const std::uint8_t* want, std::span<double> p,
+                                              double* sentence_out) const {
   const std::size_t k = drivers_.size(), cols = 2 * (k + 1), d = vectorizer_.features().size();
   constexpr std::size_t nl = SentimentClassifier::kLexiconFeatures;
   // The column pairs (positive, negative) to sum: the pooled one (0) and each wanted driver's
@@ -603,13 +604,14 @@ void DriverClassifier::polarity_probabilities(std::string_view text, const Tfidf
   for (std::size_t j = 0; j < k; ++j)
     if (!want || want[j]) pairs.push_back(1 + j);
   std::fill(p.begin(), p.end(), std::numeric_limits<double>::quiet_NaN());
-  if (pairs.empty()) return;
+  if (pairs.empty()) return false;
   pairs.insert(pairs.begin(), 0);
   thread_local std::vector<double> z, local;
   z.assign(polarity_bias_.begin(), polarity_bias_.end());
   local.assign(k * kLocalFeatures, 0.0);
   std::array<double, nl> sentence{};
   read_lexicon(text, sentence, local, want);
+  if (sentence_out) std::copy(sentence.begin(), sentence.end(), sentence_out);
   const float* weights = polarity_weights_.data();
   auto add = [&](std::size_t feature, double v) {
     const float* w = weights + feature * cols;
@@ -676,6 +678,7 @@ void DriverClassifier::polarity_probabilities(std::string_view text, const Tfidf
       p[q * k + j] =
           polarity_models_[q][j].classes().empty() ? sigmoid(z_pooled) : (sigmoid(z_own) + sigmoid(z_pooled)) / 2;
     }
+  return true;
 }
 
 std::pair<Matrix, Matrix> DriverClassifier::predict_polarity_proba(std::span<const std::string_view> texts) const {
@@ -698,12 +701,32 @@ std::pair<Matrix, Matrix> DriverClassifier::predict_polarity_proba(std::span<con
   return out;
 }
 
+namespace {
+bool same_lexicon(const SentimentLexicon& a, const SentimentLexicon& b) {
+  if (&a == &b) return true;
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto &x = a.entries()[i], &y = b.entries()[i];
+    if (x.term != y.term || x.polarity != y.polarity) return false;
+  }
+  return true;
+}
+}  // namespace
+
 PresencePolarity DriverClassifier::predict_proba_with_polarity(std::span<const std::string_view> texts,
-                                                               std::optional<double> threshold) const {
+                                                               std::optional<double> threshold,
+                                                               const SentimentClassifier* sentiment) const {
   if (!fitted()) throw std::logic_error("DriverClassifier: predict before fit");
   if (!has_sentiment()) throw std::logic_error("DriverClassifier: predict_polarity of a model without sentiment");
+  if (sentiment && !sentiment->fitted())
+    throw std::logic_error("DriverClassifier: predict_proba_with_polarity with an unfitted sentiment model");
   const std::size_t k = drivers_.size();
-  PresencePolarity out{Matrix(texts.size(), k), Matrix(texts.size(), k), Matrix(texts.size(), k)};
+  constexpr std::size_t nl = SentimentClassifier::kLexiconFeatures, nc = SentimentClassifier::kClasses.size();
+  PresencePolarity out{Matrix(texts.size(), k), Matrix(texts.size(), k), Matrix(texts.size(), k),
+                       sentiment ? Matrix(texts.size(), nc) : Matrix()};
+  // The lexicon features the polarity models read are the sentiment model's when both read the
+  // same lexicon (the same rules over the same entries give the same features).
+  const bool shared = sentiment && same_lexicon(lexicon_->lexicon(), sentiment->lexicon());
   detail::parallel_for(
       texts.size(), options_.threads, "DriverClassifier", "text",
       [&](std::size_t i) {
@@ -715,7 +738,13 @@ PresencePolarity DriverClassifier::predict_proba_with_polarity(std::span<const s
         present.resize(k);
         for (std::size_t j = 0; j < k; ++j) present[j] = presence[j] >= (threshold ? *threshold : thresholds_[j]);
         p.resize(2 * k);
-        polarity_probabilities(texts[i], row, present.data(), p);
+        std::array<double, nl> sentence;
+        const bool read = polarity_probabilities(texts[i], row, present.data(), p, shared ? sentence.data() : nullptr);
+        if (sentiment) {
+          if (!shared || !read) sentiment->scorer_->score(texts[i], sentence);
+          const auto s = sentiment->predict_proba(texts[i], sentence);
+          std::copy(s.begin(), s.end(), out.sentiment.data() + i * nc);
+        }
         std::copy(presence.begin(), presence.end(), out.presence.data() + i * k);
         std::copy(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(k), out.positive.data() + i * k);
         std::copy(p.begin() + static_cast<std::ptrdiff_t>(k), p.end(), out.negative.data() + i * k);

@@ -201,10 +201,14 @@ std::array<double, 4> SentimentClassifier::predict_proba(std::string_view text) 
   if (!fitted()) throw std::logic_error("SentimentClassifier: predict before fit");
   std::array<double, kLexiconFeatures> f;
   scorer_->score(text, f);
+  return predict_proba(text, f);
+}
+
+std::array<double, 4> SentimentClassifier::predict_proba(std::string_view text, std::span<const double> lexicon) const {
   thread_local TfidfVectorizer::Row row;
   row.clear();
   if (n_word_features()) vectorizer_.transform_row(tokenizer_, text, row);
-  return probabilities(f, row);
+  return probabilities(lexicon, row);
 }
 
 Matrix SentimentClassifier::predict_proba(std::span<const std::string_view> texts) const {

@@ -261,6 +261,9 @@ struct Labelled {
   // (SentimentClassifier::kClasses index) of each mention from the driver's own polarity, -1
   // where the driver is not mentioned; empty otherwise.
   std::vector<std::int8_t> polarity;
+  // With a driver + sentiment model and a comment sentiment model: n × 4, each comment's sentiment
+  // probabilities from the same reading (DriverClassifier::predict_proba_with_polarity); else empty.
+  std::vector<double> sentiment;
   const DriverClassifier* model = nullptr;  // options.model, or the one loaded into owned_model
   const Codebook* codebook = nullptr;
   std::unique_ptr<const DriverClassifier> owned_model;
@@ -273,7 +276,7 @@ LabelMatrix zeros(std::size_t n, std::size_t k) {
   return m;
 }
 
-Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o) {
+Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o, const SentimentClassifier* sentiment) {
   Labelled out;
   const std::size_t n = texts.size();
   if (o.labeller == Labeller::codebook) {
@@ -310,6 +313,9 @@ Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o) 
   const auto& thresholds = out.model->thresholds();
   const bool polarity = o.sentiment && out.model->has_sentiment();
   if (polarity) out.polarity.assign(n * k, -1);
+  if (!polarity) sentiment = nullptr;
+  constexpr std::size_t nc = SentimentClassifier::kClasses.size();
+  if (sentiment) out.sentiment.resize(n * nc);
   const double t = out.model->polarity_threshold();
   constexpr std::size_t kChunk = 1 << 17;  // bounds the dense block predict_proba returns
   for (std::size_t a = 0; a < n; a += kChunk) {
@@ -317,10 +323,12 @@ Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o) 
     // With polarity, one reading of each comment gives both.
     PresencePolarity PN;
     if (polarity)
-      PN = out.model->predict_proba_with_polarity(texts.subspan(a, b - a), o.threshold);
+      PN = out.model->predict_proba_with_polarity(texts.subspan(a, b - a), o.threshold, sentiment);
     else
       PN.presence = out.model->predict_proba(texts.subspan(a, b - a));
     const Matrix& P = PN.presence;
+    if (sentiment)
+      std::copy_n(PN.sentiment.data(), (b - a) * nc, out.sentiment.begin() + static_cast<std::ptrdiff_t>(a * nc));
     for (std::size_t i = a; i < b; ++i)
       for (std::size_t j = 0; j < k; ++j) {
         const auto r = static_cast<Index>(i - a), c = static_cast<Index>(j);
@@ -647,6 +655,29 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   // Without a comment column (metrics only) no row has a comment; gold labels alone are comments.
   a.comments = text_i || o.labeller == Labeller::labels ? commented.size() : 0;
 
+  // The comments' sentiment model, before labelling: a driver + sentiment model reads each
+  // comment's sentiment in the same pass as its drivers.
+  std::optional<SentimentClassifier> loaded_sentiment;
+  const SentimentClassifier* sentiment_model = nullptr;
+  std::string sentiment_kind = "default";
+  std::optional<std::string> sentiment_path;
+  if (o.sentiment && text_i && !commented.empty()) {
+    sentiment_model = o.sentiment_model;
+    if (sentiment_model) {
+      sentiment_kind = "model";
+    } else if (!o.sentiment_model_path.empty()) {
+      loaded_sentiment = SentimentClassifier::load(o.sentiment_model_path);
+      sentiment_model = &*loaded_sentiment;
+      sentiment_kind = "model";
+      sentiment_path = o.sentiment_model_path;
+    } else {
+      loaded_sentiment = SentimentClassifier::default_model(o.data_dir);
+      sentiment_model = &*loaded_sentiment;
+    }
+    if (!sentiment_model->fitted())
+      throw std::invalid_argument("analyze_survey: the sentiment model is not trained (fit it first)");
+  }
+
   Labelled labelled;
   if (o.labeller == Labeller::labels) {
     std::vector<std::size_t> rows(commented.size());
@@ -659,7 +690,7 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   } else if (o.labeller != Labeller::none) {
     std::vector<std::string_view> comment_texts(commented.size());
     for (std::size_t c = 0; c < commented.size(); ++c) comment_texts[c] = texts[commented[c]];
-    labelled = label(comment_texts, o);
+    labelled = label(comment_texts, o, sentiment_model);
     a.model.coverage =
         detail::measure_coverage(comment_texts, labelled.model, labelled.probabilities, labelled.mentions, o.threshold);
   }
@@ -686,28 +717,21 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   // The sentiment of each comment: a class index of SentimentClassifier::kClasses, -1 without one.
   constexpr int kMixed = 0, kNegative = 1, kPositive = 3;
   std::vector<std::int8_t> feeling(n, -1);
-  if (o.sentiment && text_i && !commented.empty()) {
+  if (sentiment_model) {
     SurveySentiment s;
-    std::optional<SentimentClassifier> loaded;
-    const SentimentClassifier* model = o.sentiment_model;
-    if (model) {
-      s.model = "model";
-    } else if (!o.sentiment_model_path.empty()) {
-      loaded = SentimentClassifier::load(o.sentiment_model_path);
-      model = &*loaded;
-      s.model = "model";
-      s.path = o.sentiment_model_path;
-    } else {
-      loaded = SentimentClassifier::default_model(o.data_dir);
-      model = &*loaded;
+    s.model = std::move(sentiment_kind);
+    s.path = std::move(sentiment_path);
+    Matrix probabilities;
+    if (labelled.sentiment.empty()) {
+      std::vector<std::string_view> comment_texts(commented.size());
+      for (std::size_t c = 0; c < commented.size(); ++c) comment_texts[c] = texts[commented[c]];
+      probabilities = sentiment_model->predict_proba(comment_texts);
     }
-    if (!model->fitted())
-      throw std::invalid_argument("analyze_survey: the sentiment model is not trained (fit it first)");
-    std::vector<std::string_view> comment_texts(commented.size());
-    for (std::size_t c = 0; c < commented.size(); ++c) comment_texts[c] = texts[commented[c]];
-    const Matrix probabilities = model->predict_proba(comment_texts);
     for (std::size_t c = 0; c < commented.size(); ++c) {
-      const auto p = probabilities.row(c);
+      constexpr std::size_t nc = SentimentClassifier::kClasses.size();
+      const std::span<const double> p = labelled.sentiment.empty()
+                                            ? probabilities.row(c)
+                                            : std::span<const double>(labelled.sentiment).subspan(c * nc, nc);
       const auto cls = static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin());
       feeling[commented[c]] = static_cast<std::int8_t>(cls);
       ++s.counts[cls];
@@ -1135,7 +1159,7 @@ CommentLabels label_comments(std::span<const std::string_view> texts, const Surv
       commented.push_back(i);
       comment_texts.push_back(texts[i]);
     }
-  auto l = label(comment_texts, options);
+  auto l = label(comment_texts, options, nullptr);
   const std::size_t k = l.drivers.size();
   CommentLabels out{std::move(l.kind), std::move(l.path), std::move(l.drivers),
                     std::vector<double>(texts.size() * k, 0.0), zeros(texts.size(), k)};

@@ -66,6 +66,25 @@ def test_presence_and_polarity_in_one_reading_agree_with_the_separate_calls(samp
     np.testing.assert_allclose(everyone[1], P, rtol=1e-12)
 
 
+def test_the_comments_sentiment_from_the_same_reading_is_its_predict_proba(sample, fitted):
+    texts, *_ = sample
+    clf, n = fitted
+    held = texts[n:n + 200] + ["ho chiamato ieri", ""]
+    shipped = perche.SentimentClassifier.default()
+    own = perche.SentimentClassifier(lexicon={"gentile": 1.0, "lento": -1.0}).fit(
+        ["operatore gentile", "servizio lento", "ho chiamato ieri", "gentile ma lento"] * 10,
+        ["positive", "negative", "neutral", "mixed"] * 10)
+    presence, pos, neg = clf.predict_proba_with_polarity(held)
+    for s in (shipped, own):
+        p2, pos2, neg2, sent = clf.predict_proba_with_polarity(held, sentiment=s)
+        assert sent.shape == (len(held), 4)
+        np.testing.assert_array_equal(sent, s.predict_proba(held))
+        np.testing.assert_array_equal(p2, presence)
+        np.testing.assert_array_equal(pos2, pos)  # NaN where absent, in both
+    with pytest.raises(TypeError, match="fitted perche.SentimentClassifier"):
+        clf.predict_proba_with_polarity(held, sentiment=perche.SentimentClassifier())
+
+
 def test_explain_names_each_drivers_polarity(fitted):
     clf, _ = fitted
     ex = clf.explain("Attesa lunghissima ma alla fine l'operatrice è stata cortese e disponibile")
