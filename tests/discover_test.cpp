@@ -181,6 +181,32 @@ TEST_CASE("discover: a seeded theme keeps its name and learns words beyond its s
   CHECK(th.assign(probe)(0, 0) == 1);  // no seed word in it
 }
 
+TEST_CASE("discover: a seed word anchors the words with its stem (gentile: gentili)") {
+  // "gentili" is only ever said beside dirt, so the mixture puts its clauses in the cleanliness
+  // theme; the seed "gentile" still names them for the staff theme, as "gentile" itself would be.
+  std::vector<std::string> texts;
+  for (int i = 0; i < 20; ++i) {
+    texts.push_back("camera sporca, polvere ovunque");
+    texts.push_back("bagno sporco e asciugamani macchiati");
+    texts.push_back("camera sporca gentili");
+    texts.push_back("personale cordiale, reception attenta");
+  }
+  const std::vector<std::string_view> v(texts.begin(), texts.end());
+  const std::vector<perche::ThemeSeed> seeds{{"staff", {"gentile"}}, {"pulizia", {"sporca"}}};
+  const perche::Themes th = perche::discover(v, {}, seeds);
+  const auto names = th.names();
+  const auto staff = static_cast<std::size_t>(std::find(names.begin(), names.end(), "staff") - names.begin());
+  const auto dirt = static_cast<std::size_t>(std::find(names.begin(), names.end(), "pulizia") - names.begin());
+  REQUIRE(staff < names.size());
+  REQUIRE(dirt < names.size());
+  const std::vector<std::string_view> probe{"camera sporca gentili", "stanza sporchissima", "molto gentili"};
+  const auto A = th.assign(probe);
+  CHECK(A(0, staff) == 1);
+  CHECK(A(0, dirt) == 1);
+  CHECK(A(2, staff) == 1);
+  CHECK(A(1, staff) == 0);
+}
+
 TEST_CASE("discover: scores give each theme its NPS among mentioners and its impact") {
   // 100 staff comments scored 0, 100 breakfast comments scored 10: NPS of all 0, of staff -100;
   // impact of staff = 0 - NPS without staff (100) = -100.

@@ -577,11 +577,30 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
           }
         });
       }
-      std::sort(seed_ids[s].begin(), seed_ids[s].end());
-      seed_ids[s].erase(std::unique(seed_ids[s].begin(), seed_ids[s].end()), seed_ids[s].end());
       if (seed_ids[s].empty())
         throw std::invalid_argument("discover: seed '" + seeds[s].name +
                                     "' has no word that can name a theme (only stopwords or generic words)");
+    }
+    // A seed word anchors its inflections too: every content word of the comments with the
+    // Snowball stem of one of the seed's words ("gentile" also anchors gentili, "pulito" pulita,
+    // pulite and puliti), as an analyst who types one form means them all. Measured on ABSITA
+    // (benchmarks/eval_discover.py): the seeded micro-F1 0.712 -> 0.726.
+    if (!seeds.empty()) {
+      text::TokenizerOptions stemming = reading_options();
+      stemming.stem = true;
+      const text::Tokenizer stemmer(stemming);
+      std::unordered_map<std::string, std::vector<std::size_t>> seeds_of_stem;
+      for (std::size_t s = 0; s < seeds.size(); ++s)
+        for (const std::uint32_t id : seed_ids[s]) seeds_of_stem[stemmer.stem(dict.words[id])].push_back(s);
+      for (std::uint32_t d = 0; d < dict.words.size(); ++d) {
+        if (dict.kind[d] != WordKind::content) continue;
+        if (const auto it = seeds_of_stem.find(stemmer.stem(dict.words[d])); it != seeds_of_stem.end())
+          for (const std::size_t s : it->second) seed_ids[s].push_back(d);
+      }
+    }
+    for (auto& ids : seed_ids) {
+      std::sort(ids.begin(), ids.end());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     }
   }
   df.resize(dict.words.size(), 0);
