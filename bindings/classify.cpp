@@ -321,9 +321,15 @@ void bind_classify(py::module_& m) {
           "predict_proba_with_polarity",
           [](const DriverClassifier& c, const py::iterable& texts, std::optional<double> threshold,
              const py::object& sentiment_model) -> py::tuple {
-            // A py::object: SentimentClassifier's binding is registered after this one.
-            const auto* sentiment =
-                sentiment_model.is_none() ? nullptr : sentiment_model.cast<const SentimentClassifier*>();
+            // A py::object, not a pointer argument: this signature is rendered when the method is
+            // registered, before SentimentClassifier's binding, and would name the raw C++ type.
+            const SentimentClassifier* sentiment = nullptr;
+            if (!sentiment_model.is_none()) {
+              if (!py::isinstance<SentimentClassifier>(sentiment_model))
+                throw py::type_error(
+                    "DriverClassifier.predict_proba_with_polarity: sentiment must be a SentimentClassifier");
+              sentiment = sentiment_model.cast<const SentimentClassifier*>();
+            }
             const perche_py::Utf8Texts owned(texts, "DriverClassifier.predict_proba_with_polarity", utf8_policy(c));
             const auto& v = owned.views();
             // A copy of the sentiment model taken under its own lock: a call holds one lock at a time.

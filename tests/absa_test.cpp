@@ -229,9 +229,11 @@ TEST_CASE("aspect sentiment: the comments' sentiment from the same reading is pr
     labels.insert(labels.end(), {"positive", "negative", "neutral", "mixed"});
   }
   own.fit(texts, labels);
+  perche::SentimentClassifier words(o);  // the shipped lexicon (shared reading) and word features
+  words.fit(texts, labels);
   const auto plain = clf.predict_proba_with_polarity(v);
   CHECK(plain.sentiment.size() == 0);
-  for (const perche::SentimentClassifier* s : std::vector<const perche::SentimentClassifier*>{&shipped, &own}) {
+  for (const perche::SentimentClassifier* s : std::vector<const perche::SentimentClassifier*>{&shipped, &own, &words}) {
     const auto both = clf.predict_proba_with_polarity(v, std::nullopt, s);
     CHECK(std::ranges::equal(both.sentiment.values(), s->predict_proba(v).values()));
     CHECK(std::ranges::equal(both.presence.values(), plain.presence.values()));
@@ -239,6 +241,9 @@ TEST_CASE("aspect sentiment: the comments' sentiment from the same reading is pr
                              [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }));
   }
   CHECK(!std::ranges::equal(shipped.predict_proba(v).values(), own.predict_proba(v).values()));  // two cases
+  // A threshold for every driver: the same sentiment, more drivers' polarity.
+  const auto low = clf.predict_proba_with_polarity(v, 0.2, &words);
+  CHECK(std::ranges::equal(low.sentiment.values(), words.predict_proba(v).values()));
   const perche::SentimentClassifier unfitted;
   CHECK_THROWS_AS(clf.predict_proba_with_polarity(v, std::nullopt, &unfitted), std::logic_error);
 }

@@ -207,6 +207,34 @@ TEST_CASE("discover: a seed word anchors the words with its stem (gentile: genti
   CHECK(A(1, staff) == 0);
 }
 
+TEST_CASE("discover: a seed anchors inflections, not every word of its stem; typed words come first") {
+  // camera and cameriere share a Snowball stem; cameriere is no form of camera.
+  std::vector<std::string> texts;
+  for (int i = 0; i < 20; ++i) {
+    texts.push_back("camera spaziosa e luminosa");
+    texts.push_back("camere spaziose");
+    texts.push_back("cameriere simpatico al ristorante");
+    texts.push_back("cena ottima, ristorante con cameriere attento");
+    texts.push_back("personale gentile");
+    texts.push_back("reception gentili");
+  }
+  const std::vector<std::string_view> v(texts.begin(), texts.end());
+  const std::vector<perche::ThemeSeed> seeds{{"stanza", {"camera"}}, {"staff", {"gentile"}}, {"altro", {"gentili"}}};
+  const perche::Themes th = perche::discover(v, {}, seeds);
+  const auto names = th.names();
+  const auto col = [&](std::string_view n) {
+    return static_cast<std::size_t>(std::find(names.begin(), names.end(), n) - names.begin());
+  };
+  REQUIRE(col("altro") < names.size());
+  const std::vector<std::string_view> probe{"cameriere simpatico", "camere", "molto gentili", "molto gentile"};
+  const auto A = th.assign(probe);
+  CHECK(A(0, col("stanza")) == 0);
+  CHECK(A(1, col("stanza")) == 1);
+  // Each seed keeps the word it was given, whatever the order of the seeds.
+  CHECK(A(2, col("altro")) == 1);
+  CHECK(A(3, col("staff")) == 1);
+}
+
 TEST_CASE("discover: scores give each theme its NPS among mentioners and its impact") {
   // 100 staff comments scored 0, 100 breakfast comments scored 10: NPS of all 0, of staff -100;
   // impact of staff = 0 - NPS without staff (100) = -100.

@@ -400,8 +400,9 @@ class DriverClassifier {
   /// drivers' polarity models summed. With `sentiment`, also each comment's
   /// sentiment->predict_proba (PresencePolarity::sentiment) from the same reading: when its lexicon
   /// is this model's (the shipped one), the lexicon features the polarity models read are its
-  /// features, and the lexicon reads each comment once instead of twice. Throws
-  /// std::logic_error for a model without sentiment or an unfitted `sentiment`.
+  /// features, and the lexicon reads each comment once instead of twice. Runs on this model's
+  /// threads (DriverOptions::threads), not the sentiment model's. Throws std::logic_error for a
+  /// model without sentiment or an unfitted `sentiment`.
   PresencePolarity predict_proba_with_polarity(std::span<const std::string_view> texts,
                                                std::optional<double> threshold = std::nullopt,
                                                const SentimentClassifier* sentiment = nullptr) const;

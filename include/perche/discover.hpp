@@ -37,6 +37,10 @@ namespace perche {
 
 /// A theme the analyst names in advance, with the words that define it ("staff": personale,
 /// reception). Discovery keeps the name and adds the words that come with the seed's in the data.
+/// A seed word also anchors its other forms seen in the comments discovered from: the words that
+/// differ from it only in an inflectional ending (o, a, i, e, he, hi) after 4 common letters or
+/// more (gentile: gentili; camera: camere), unless they are forms of another seed's words too;
+/// the words typed come first.
 struct ThemeSeed {
   std::string name;                ///< non-empty; the theme's name in Themes::names()
   std::vector<std::string> words;  ///< at least one; normalized as the comments are (case, accents)
@@ -116,7 +120,8 @@ class Themes {
   std::size_t n_texts() const;  ///< number of comments discovered from
 
   /// n × T 0/1: comment i mentions theme j: one of its clauses is most likely theme j (with
-  /// DiscoverOptions::min_confidence), or holds a seed word of theme j. Thread-safe;
+  /// DiscoverOptions::min_confidence), or holds a seed word of theme j or one of its forms that
+  /// the comments discovered from hold (ThemeSeed). Thread-safe;
   /// `threads` as in DiscoverOptions.
   LabelMatrix assign(std::span<const std::string_view> texts, unsigned threads = 0) const;
   /// The main theme of each comment (the theme of most of its words), or -1 when it has none.

@@ -664,11 +664,12 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
         texts = _texts(X, "DriverClassifier.predict_proba_with_polarity")
         if sentiment is None:
             return super().predict_proba_with_polarity(texts, threshold)
-        core = getattr(sentiment, "_core", None)
-        if core is None:
-            raise TypeError("DriverClassifier.predict_proba_with_polarity: sentiment must be a fitted "
-                            f"perche.SentimentClassifier, got {type(sentiment).__name__}")
-        return super().predict_proba_with_polarity(texts, threshold, core)
+        from .sentiment import SentimentClassifier
+
+        if not isinstance(sentiment, SentimentClassifier):
+            raise TypeError("DriverClassifier.predict_proba_with_polarity: sentiment must be a "
+                            f"perche.SentimentClassifier, got {type(sentiment).__module__}.{type(sentiment).__name__}")
+        return super().predict_proba_with_polarity(texts, threshold, sentiment._model())
 
     def _labels(self, Y, n, drivers, what=None):
         """(n × k uint8 of 0/1, the driver names when Y named new ones, else None)."""

@@ -328,7 +328,10 @@ Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o, 
       PN.presence = out.model->predict_proba(texts.subspan(a, b - a));
     const Matrix& P = PN.presence;
     if (sentiment)
-      std::copy_n(PN.sentiment.data(), (b - a) * nc, out.sentiment.begin() + static_cast<std::ptrdiff_t>(a * nc));
+      for (std::size_t i = a; i < b; ++i) {
+        const auto p = PN.sentiment.row(i - a);
+        out.sentiment[i] = static_cast<std::int8_t>(std::max_element(p.begin(), p.end()) - p.begin());
+      }
     for (std::size_t i = a; i < b; ++i)
       for (std::size_t j = 0; j < k; ++j) {
         const auto r = static_cast<Index>(i - a), c = static_cast<Index>(j);
@@ -728,11 +731,13 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
       probabilities = sentiment_model->predict_proba(comment_texts);
     }
     for (std::size_t c = 0; c < commented.size(); ++c) {
-      constexpr std::size_t nc = SentimentClassifier::kClasses.size();
-      const std::span<const double> p = labelled.sentiment.empty()
-                                            ? probabilities.row(c)
-                                            : std::span<const double>(labelled.sentiment).subspan(c * nc, nc);
-      const auto cls = static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin());
+      std::size_t cls;
+      if (labelled.sentiment.empty()) {
+        const auto p = probabilities.row(c);
+        cls = static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin());
+      } else {
+        cls = static_cast<std::size_t>(labelled.sentiment[c]);
+      }
       feeling[commented[c]] = static_cast<std::int8_t>(cls);
       ++s.counts[cls];
     }

@@ -81,8 +81,14 @@ def test_the_comments_sentiment_from_the_same_reading_is_its_predict_proba(sampl
         np.testing.assert_array_equal(sent, s.predict_proba(held))
         np.testing.assert_array_equal(p2, presence)
         np.testing.assert_array_equal(pos2, pos)  # NaN where absent, in both
-    with pytest.raises(TypeError, match="fitted perche.SentimentClassifier"):
+    with pytest.raises(perche.NotFittedError, match="before fit"):
         clf.predict_proba_with_polarity(held, sentiment=perche.SentimentClassifier())
+    with pytest.raises(TypeError, match="must be a perche.SentimentClassifier, got builtins.str"):
+        clf.predict_proba_with_polarity(held, sentiment="default")
+    # A model of the shipped lexicon with word features: the shared lexicon reading, and its words.
+    words = perche.SentimentClassifier(words=True).fit(held[:100], shipped.predict(held[:100]))
+    *_, sent = clf.predict_proba_with_polarity(held, threshold=0.3, sentiment=words)
+    np.testing.assert_array_equal(sent, words.predict_proba(held))
 
 
 def test_explain_names_each_drivers_polarity(fitted):
