@@ -58,6 +58,12 @@ std::int64_t column_with_word(const perche::Themes& th, std::string_view word) {
   return -1;
 }
 
+// The column of the theme named `name` in th.names() (names().size() when there is none).
+std::size_t column_of(const perche::Themes& th, std::string_view name) {
+  const auto names = th.names();
+  return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+}
+
 }  // namespace
 
 // The planted theme (0, 1, 2) a word comes from, or -1.
@@ -181,7 +187,7 @@ TEST_CASE("discover: a seeded theme keeps its name and learns words beyond its s
   CHECK(th.assign(probe)(0, 0) == 1);  // no seed word in it
 }
 
-TEST_CASE("discover: a seed word anchors the words with its stem (gentile: gentili)") {
+TEST_CASE("discover: a seed word anchors its other forms (gentile: gentili)") {
   // "gentili" is only ever said beside dirt, so the mixture puts its clauses in the cleanliness
   // theme; the seed "gentile" still names them for the staff theme, as "gentile" itself would be.
   std::vector<std::string> texts;
@@ -194,11 +200,9 @@ TEST_CASE("discover: a seed word anchors the words with its stem (gentile: genti
   const std::vector<std::string_view> v(texts.begin(), texts.end());
   const std::vector<perche::ThemeSeed> seeds{{"staff", {"gentile"}}, {"pulizia", {"sporca"}}};
   const perche::Themes th = perche::discover(v, {}, seeds);
-  const auto names = th.names();
-  const auto staff = static_cast<std::size_t>(std::find(names.begin(), names.end(), "staff") - names.begin());
-  const auto dirt = static_cast<std::size_t>(std::find(names.begin(), names.end(), "pulizia") - names.begin());
-  REQUIRE(staff < names.size());
-  REQUIRE(dirt < names.size());
+  const std::size_t staff = column_of(th, "staff"), dirt = column_of(th, "pulizia");
+  REQUIRE(staff < th.names().size());
+  REQUIRE(dirt < th.names().size());
   const std::vector<std::string_view> probe{"camera sporca gentili", "stanza sporchissima", "molto gentili"};
   const auto A = th.assign(probe);
   CHECK(A(0, staff) == 1);
@@ -221,18 +225,15 @@ TEST_CASE("discover: a seed anchors inflections, not every word of its stem; typ
   const std::vector<std::string_view> v(texts.begin(), texts.end());
   const std::vector<perche::ThemeSeed> seeds{{"stanza", {"camera"}}, {"staff", {"gentile"}}, {"altro", {"gentili"}}};
   const perche::Themes th = perche::discover(v, {}, seeds);
-  const auto names = th.names();
-  const auto col = [&](std::string_view n) {
-    return static_cast<std::size_t>(std::find(names.begin(), names.end(), n) - names.begin());
-  };
-  REQUIRE(col("altro") < names.size());
+  const std::size_t stanza = column_of(th, "stanza"), staff = column_of(th, "staff"), other = column_of(th, "altro");
+  REQUIRE(std::max({stanza, staff, other}) < th.names().size());
   const std::vector<std::string_view> probe{"cameriere simpatico", "camere", "molto gentili", "molto gentile"};
   const auto A = th.assign(probe);
-  CHECK(A(0, col("stanza")) == 0);
-  CHECK(A(1, col("stanza")) == 1);
+  CHECK(A(0, stanza) == 0);
+  CHECK(A(1, stanza) == 1);
   // Each seed keeps the word it was given, whatever the order of the seeds.
-  CHECK(A(2, col("altro")) == 1);
-  CHECK(A(3, col("staff")) == 1);
+  CHECK(A(2, other) == 1);
+  CHECK(A(3, staff) == 1);
 }
 
 TEST_CASE("discover: scores give each theme its NPS among mentioners and its impact") {

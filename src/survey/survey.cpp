@@ -261,9 +261,10 @@ struct Labelled {
   // (SentimentClassifier::kClasses index) of each mention from the driver's own polarity, -1
   // where the driver is not mentioned; empty otherwise.
   std::vector<std::int8_t> polarity;
-  // With a driver + sentiment model and a comment sentiment model: n × 4, each comment's sentiment
-  // probabilities from the same reading (DriverClassifier::predict_proba_with_polarity); else empty.
-  std::vector<double> sentiment;
+  // With a driver + sentiment model and a comment sentiment model: each comment's sentiment class
+  // (SentimentClassifier::kClasses index, its most probable) from the same reading
+  // (DriverClassifier::predict_proba_with_polarity); else empty.
+  std::vector<std::int8_t> sentiment;
   const DriverClassifier* model = nullptr;  // options.model, or the one loaded into owned_model
   const Codebook* codebook = nullptr;
   std::unique_ptr<const DriverClassifier> owned_model;
@@ -274,6 +275,11 @@ LabelMatrix zeros(std::size_t n, std::size_t k) {
   LabelMatrix m(static_cast<Index>(n), static_cast<Index>(k));
   std::fill(m.data(), m.data() + m.size(), std::uint8_t{0});
   return m;
+}
+
+// The index of the largest of a comment's class probabilities (the first on a tie).
+std::int8_t most_probable(std::span<const double> p) {
+  return static_cast<std::int8_t>(std::max_element(p.begin(), p.end()) - p.begin());
 }
 
 Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o, const SentimentClassifier* sentiment) {
@@ -314,8 +320,7 @@ Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o, 
   const bool polarity = o.sentiment && out.model->has_sentiment();
   if (polarity) out.polarity.assign(n * k, -1);
   if (!polarity) sentiment = nullptr;
-  constexpr std::size_t nc = SentimentClassifier::kClasses.size();
-  if (sentiment) out.sentiment.resize(n * nc);
+  if (sentiment) out.sentiment.resize(n);
   const double t = out.model->polarity_threshold();
   constexpr std::size_t kChunk = 1 << 17;  // bounds the dense block predict_proba returns
   for (std::size_t a = 0; a < n; a += kChunk) {
@@ -328,10 +333,7 @@ Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o, 
       PN.presence = out.model->predict_proba(texts.subspan(a, b - a));
     const Matrix& P = PN.presence;
     if (sentiment)
-      for (std::size_t i = a; i < b; ++i) {
-        const auto p = PN.sentiment.row(i - a);
-        out.sentiment[i] = static_cast<std::int8_t>(std::max_element(p.begin(), p.end()) - p.begin());
-      }
+      for (std::size_t i = a; i < b; ++i) out.sentiment[i] = most_probable(PN.sentiment.row(i - a));
     for (std::size_t i = a; i < b; ++i)
       for (std::size_t j = 0; j < k; ++j) {
         const auto r = static_cast<Index>(i - a), c = static_cast<Index>(j);
@@ -724,22 +726,18 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     SurveySentiment s;
     s.model = std::move(sentiment_kind);
     s.path = std::move(sentiment_path);
-    Matrix probabilities;
-    if (labelled.sentiment.empty()) {
+    // The class of each comment: from the labelling pass, else read now.
+    std::vector<std::int8_t> classes = std::move(labelled.sentiment);
+    if (classes.empty()) {
       std::vector<std::string_view> comment_texts(commented.size());
       for (std::size_t c = 0; c < commented.size(); ++c) comment_texts[c] = texts[commented[c]];
-      probabilities = sentiment_model->predict_proba(comment_texts);
+      const Matrix probabilities = sentiment_model->predict_proba(comment_texts);
+      classes.resize(commented.size());
+      for (std::size_t c = 0; c < commented.size(); ++c) classes[c] = most_probable(probabilities.row(c));
     }
     for (std::size_t c = 0; c < commented.size(); ++c) {
-      std::size_t cls;
-      if (labelled.sentiment.empty()) {
-        const auto p = probabilities.row(c);
-        cls = static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin());
-      } else {
-        cls = static_cast<std::size_t>(labelled.sentiment[c]);
-      }
-      feeling[commented[c]] = static_cast<std::int8_t>(cls);
-      ++s.counts[cls];
+      feeling[commented[c]] = classes[c];
+      ++s.counts[static_cast<std::size_t>(classes[c])];
     }
     s.comments = commented.size();
     s.net = 100.0 * (static_cast<double>(s.counts[kPositive]) - static_cast<double>(s.counts[kNegative])) /
