@@ -155,7 +155,8 @@ class SklearnTwoStage:
         return out[0], out[1]
 
 
-ACD_GRID = [dict(threshold=t, C=c) for t in ("per_driver", "global") for c in (2.0, 5.0, 10.0)]
+ACD_GRID = [dict(nb_scale=nb, threshold=t, C=c) for nb in (False, True) for t in ("per_driver", "global")
+            for c in (2.0, 5.0, 10.0)]
 ACP_GRID = [dict(polarity_C=c) for c in (5.0, 20.0)]
 
 

@@ -163,6 +163,7 @@ void bind_classify(py::module_& m) {
       .def_readwrite("threshold", &DriverOptions::threshold)
       .def_readwrite("threshold_policy", &DriverOptions::threshold_policy)
       .def_readwrite("sentiment", &DriverOptions::sentiment)
+      .def_readwrite("nb_scale", &DriverOptions::nb_scale)
       .def_readwrite("polarity_C", &DriverOptions::polarity_C)
       .def_readwrite("threads", &DriverOptions::threads)
       .def_readwrite("seed", &DriverOptions::seed);

@@ -313,5 +313,5 @@ TEST_CASE("model format: a version 2 file (perche 0.2, no sentiment) still loads
   CHECK(p[1] == doctest::Approx(0.22354435).epsilon(1e-7));
   CHECK(clf.thresholds()[0] == doctest::Approx(0.40897006168699834));
   CHECK(clf.labels().empty());
-  CHECK(clf.to_bytes().substr(8, 4) == std::string("\x05\0\0\0", 4));  // saved again: the current version
+  CHECK(clf.to_bytes().substr(8, 4) == std::string("\x06\0\0\0", 4));  // saved again: the current version
 }

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <numeric>
 #include <random>
 #include <span>
@@ -79,6 +80,27 @@ Sample sample() {
 }
 
 std::vector<std::string_view> views(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
+
+// A model's payload (bytes 20 to the checksum) as format version 5 wrote it: without the version-6
+// nb_scale byte, which follows the options' polarity_C. Found after the logistic options' tol (f64)
+// and max_iter (u32): solver u8, cv_folds u32, threshold f64, threads u32, seed u64, threshold
+// policy u8, sentiment u8, polarity_C f64.
+std::string payload_v5(const perche::DriverClassifier& clf) {
+  const std::string bytes = clf.to_bytes();
+  REQUIRE(bytes.substr(8, 4) == std::string("\x06\0\0\0", 4));
+  std::string payload = bytes.substr(20, bytes.size() - 24);
+  std::string anchor(12, '\0');
+  const double tol = clf.options().logistic.tol;
+  const auto max_iter = static_cast<std::uint32_t>(clf.options().logistic.max_iter);
+  std::memcpy(anchor.data(), &tol, 8);
+  std::memcpy(anchor.data() + 8, &max_iter, 4);
+  const std::size_t at = payload.find(anchor);
+  REQUIRE(at != std::string::npos);
+  const std::size_t nb = at + anchor.size() + 1 + 4 + 8 + 4 + 8 + 1 + 1 + 8;
+  REQUIRE(payload[nb] == (clf.options().nb_scale ? 1 : 0));
+  payload.erase(nb, 1);
+  return payload;
+}
 
 perche::DriverClassifier fitted_sample(int folds = 2) {
   const auto s = sample();
@@ -381,8 +403,10 @@ TEST_CASE("driver classifier: display labels are checked, saved and loaded; a ve
   // The same model as a version 4 file: the payload without the trailing top-probability
   // quantiles; as a version 3 file: without the (empty) label list too.
   const auto bare = fitted_sample();
-  const std::string v5 = bare.to_bytes();
-  std::string payload = v5.substr(20, v5.size() - 24);
+  std::string payload = payload_v5(bare);
+  const auto v5 = perche::DriverClassifier::from_bytes(perche::detail::seal("PERCHEDC", 5, payload));
+  CHECK_FALSE(v5.options().nb_scale);
+  CHECK(v5.to_bytes() == bare.to_bytes());
   const std::size_t quantiles = 8 + 8 * perche::DriverClassifier::kTopQuantiles;
   payload.resize(payload.size() - quantiles);
   const auto v4 = perche::DriverClassifier::from_bytes(perche::detail::seal("PERCHEDC", 4, payload));
@@ -394,8 +418,8 @@ TEST_CASE("driver classifier: display labels are checked, saved and loaded; a ve
   const auto old = perche::DriverClassifier::from_bytes(v3);
   CHECK(old.labels().empty());
   CHECK(old.training_top_quantiles().empty());
-  const std::string resaved = old.to_bytes();  // as version 5, with no quantiles (a count of 0)
-  CHECK(resaved.substr(8, 4) == std::string("\x05\0\0\0", 4));
+  const std::string resaved = old.to_bytes();  // as version 6, with no quantiles (a count of 0)
+  CHECK(resaved.substr(8, 4) == std::string("\x06\0\0\0", 4));
   CHECK(perche::DriverClassifier::from_bytes(resaved).training_top_quantiles().empty());
 }
 
@@ -446,7 +470,7 @@ TEST_CASE("model format: bit-exact round trip; truncation, corruption and newer 
   CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes(flipped), doctest::Contains("checksum"),
                        perche::FormatError);
   std::string newer = bytes;
-  newer[8] = 6;  // format version 6
+  newer[8] = 7;  // format version 7
   CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes(newer), doctest::Contains("newer"), perche::FormatError);
   std::string huge = bytes;
   for (int i = 12; i < 20; ++i) huge[static_cast<std::size_t>(i)] = '\xff';  // payload size 2^64 − 1
@@ -455,6 +479,17 @@ TEST_CASE("model format: bit-exact round trip; truncation, corruption and newer 
                        perche::FormatError);
 
   CHECK(crc32_bitwise("123456789") == 0xCBF43926u);  // the standard check value
+
+  // nb_scale is saved (version 6) and its model differs from the plain one on the same data.
+  const auto sm = sample();
+  perche::DriverOptions o = clf.options();
+  o.nb_scale = true;
+  perche::DriverClassifier nb({"attesa", "cortesia"}, o);
+  nb.fit(views(sm.texts), sm.Y);
+  const auto nb_back = perche::DriverClassifier::from_bytes(nb.to_bytes());
+  CHECK(nb_back.options().nb_scale);
+  CHECK(nb_back.predict_proba(views(sm.texts)) == nb.predict_proba(views(sm.texts)));
+  CHECK(nb.predict_proba(views(sm.texts)) != clf.predict_proba(views(sm.texts)));
 }
 
 TEST_CASE("model format: mutated payloads with a valid checksum never crash") {

@@ -250,6 +250,11 @@ struct DriverOptions {
   double threshold = 0.5;
   /// Chosen by nested cross-validation on ABSITA 2018 (benchmarks/eval_absita.py --nested).
   ThresholdPolicy threshold_policy = ThresholdPolicy::global;
+  /// Naive-Bayes feature scaling of the presence models (Wang & Manning 2012): each driver's model
+  /// reads every feature scaled by the log-ratio of its document frequency in the driver's comments
+  /// and in the others, which regularizes telling features less. Training only: the scaling is
+  /// folded into the coefficients, so prediction costs the same.
+  bool nb_scale = false;
   /// Aspect-based sentiment: besides whether a driver is present, learn whether it is spoken of
   /// positively and/or negatively (fit with positive and negative labels; predict_polarity).
   bool sentiment = false;

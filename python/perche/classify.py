@@ -505,8 +505,8 @@ def _threshold_shown(o):
 
 def _driver_shown(o) -> str:
     return (f"{_tfidf_shown(o.features)}, {_logistic_shown(o.logistic)}, cv_folds={o.cv_folds!r}, "
-            f"threshold={_threshold_shown(o)!r}, sentiment={o.sentiment!r}, polarity_C={o.polarity_C!r}, "
-            f"threads={o.threads!r}, seed={o.seed!r}")
+            f"threshold={_threshold_shown(o)!r}, nb_scale={o.nb_scale!r}, sentiment={o.sentiment!r}, "
+            f"polarity_C={o.polarity_C!r}, threads={o.threads!r}, seed={o.seed!r}")
 
 
 @_doc(defaults=_driver_shown(_core.DriverOptions()))
@@ -520,7 +520,8 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
     sublinear_tf, use_idf, smooth_idf, norm), the LogisticRegression options (C, fit_intercept,
     class_weight, tol, max_iter, solver), cv_folds (0: the fixed threshold), threshold ("global":
     one threshold for all drivers, "per_driver": each its own, both chosen by cross-validation; a
-    number in (0, 1): that fixed threshold, with cv_folds=0), sentiment (fit then takes positive=
+    number in (0, 1): that fixed threshold, with cv_folds=0), nb_scale (Naive-Bayes feature scaling of
+    the presence models, Wang & Manning 2012; training only), sentiment (fit then takes positive=
     and negative= labels; predict_polarity), polarity_C (C of the polarity models), threads (0: all
     cores), seed. A scikit-learn multi-label classifier on raw texts: get_params, set_params,
     clone, score (subset accuracy), classes_ (the driver names). Options are checked by fit; those
@@ -530,7 +531,7 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
 
     _FEATURES = _TFIDF_OPTIONS
     _LOGISTIC = _LOGISTIC_OPTIONS
-    _OWN = ("cv_folds", "sentiment", "polarity_C", "threads", "seed")
+    _OWN = ("cv_folds", "nb_scale", "sentiment", "polarity_C", "threads", "seed")
     _estimator_type = "classifier"
     _tag_input = "string"
     _tag_multi_label = True
@@ -538,7 +539,8 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
     def __init__(self, drivers=None, *, tokenizer=None, analyzer=None, ngram_range=None, char_ngram_range=None,
                  min_df=None, max_df=None, max_features=None, sublinear_tf=None, use_idf=None, smooth_idf=None,
                  norm="default", C=None, fit_intercept=None, class_weight=None, tol=None, max_iter=None, solver=None,
-                 cv_folds=None, threshold=None, sentiment=None, polarity_C=None, threads=None, seed=None):
+                 cv_folds=None, threshold=None, nb_scale=None, sentiment=None, polarity_C=None, threads=None,
+                 seed=None):
         super().__init__([], _core.DriverOptions())  # an unfitted C++ object; fit builds it from the options
         self.drivers = drivers
         self.tokenizer = tokenizer
@@ -560,6 +562,7 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
         self.solver = solver
         self.cv_folds = cv_folds
         self.threshold = threshold
+        self.nb_scale = nb_scale
         self.sentiment = sentiment
         self.polarity_C = polarity_C
         self.threads = threads
@@ -729,8 +732,8 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
     def _from_core(cls: Type[_D], core: _core.DriverClassifier) -> _D:
         o = core.options
         obj = cls(list(core.drivers), **_tfidf_params(o.features), **_logistic_params(o.logistic),
-                  cv_folds=o.cv_folds, threshold=_threshold_shown(o), sentiment=o.sentiment, polarity_C=o.polarity_C,
-                  threads=o.threads, seed=o.seed)
+                  cv_folds=o.cv_folds, threshold=_threshold_shown(o), nb_scale=o.nb_scale, sentiment=o.sentiment,
+                  polarity_C=o.polarity_C, threads=o.threads, seed=o.seed)
         obj._adopt(core)
         return obj
 

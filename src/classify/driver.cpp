@@ -47,6 +47,42 @@ SparseMatrix take_rows(const SparseMatrix& X, const std::vector<std::size_t>& ro
   return SparseMatrix(rows.size(), X.cols(), std::move(indptr), std::move(indices), std::move(values));
 }
 
+// A presence model fitted on X with Naive-Bayes feature scaling (Wang & Manning 2012, "Baselines
+// and Bigrams: Simple, Good Sentiment and Topic Classification", ACL, §2.1, the NBSVM features
+// with a logistic loss and no interpolation): r = log((p / ‖p‖₁) / (q / ‖q‖₁)), p = α + Σ of the
+// binarized rows with y = 1, q = α + Σ of those with y = 0, α = 1; the model is fitted on X·diag(r)
+// and its coefficients w become w ⊙ r, so that it reads X itself (the same cost to predict). With
+// L2 regularization this penalizes Σ (w_c / r_c)²: features that tell the classes apart are
+// penalized less. Without `nb`, a plain fit.
+LogisticRegression fit_presence(const LogisticOptions& options, bool nb, const SparseMatrix& X,
+                                std::span<const int> y) {
+  LogisticRegression m(options);
+  if (!nb) {
+    m.fit(X, y);
+    return m;
+  }
+  const std::size_t d = X.cols();
+  std::vector<double> p(d, 1.0), q(d, 1.0);  // α = 1
+  for (std::size_t i = 0; i < X.rows(); ++i) {
+    auto& counts = y[i] == 1 ? p : q;
+    const auto row = X.row(i);
+    for (std::size_t e = 0; e < row.size(); ++e)
+      if (row.values[e] != 0) counts[static_cast<std::size_t>(row.indices[e])] += 1;
+  }
+  const double sp = std::accumulate(p.begin(), p.end(), 0.0), sq = std::accumulate(q.begin(), q.end(), 0.0);
+  std::vector<double> r(d);
+  for (std::size_t c = 0; c < d; ++c) r[c] = std::log((p[c] / sp) / (q[c] / sq));
+  const auto ptr = X.indptr();
+  const auto idx = X.indices();
+  std::vector<double> values(X.values().begin(), X.values().end());
+  for (std::size_t e = 0; e < values.size(); ++e) values[e] *= r[static_cast<std::size_t>(idx[e])];
+  const SparseMatrix scaled(X.rows(), d, {ptr.begin(), ptr.end()}, {idx.begin(), idx.end()}, std::move(values));
+  m.fit(scaled, y);
+  Matrix coef = m.coef();
+  for (std::size_t c = 0; c < d; ++c) coef(0, c) *= r[c];
+  return LogisticRegression::from_parts(options, m.classes(), std::move(coef), m.intercept());
+}
+
 // The threshold maximizing F1 of (p ≥ t) against truth: sweep the distinct probabilities from the
 // top; the cut lies halfway to the next lower probability.
 // `missed`: positives outside p that no threshold can find (they count in the recall).
@@ -342,7 +378,9 @@ void DriverClassifier::fit_models(std::span<const std::string_view> texts, const
   std::vector<std::size_t> all(n);
   std::iota(all.begin(), all.end(), 0);
   models_.assign(k, LogisticRegression(options_.logistic));
-  detail::parallel_jobs(k, options_.threads, [&](std::size_t j) { models_[j].fit(X, labels_of(j, all)); });
+  detail::parallel_jobs(k, options_.threads, [&](std::size_t j) {
+    models_[j] = fit_presence(options_.logistic, options_.nb_scale, X, labels_of(j, all));
+  });
   for (auto& m : polarity_models_) m.clear();
   for (auto& m : pooled_) m.reset();
   lexicon_.reset();
@@ -401,9 +439,7 @@ void DriverClassifier::fit_models(std::span<const std::string_view> texts, const
         for (std::size_t r : test[f]) oof[j][r] = pos ? 1.0 : 0.0;
         return;
       }
-      LogisticRegression m(options_.logistic);
-      m.fit(Xtrain[f], y);
-      const Matrix P = m.predict_proba(Xtest[f]);
+      const Matrix P = fit_presence(options_.logistic, options_.nb_scale, Xtrain[f], y).predict_proba(Xtest[f]);
       for (std::size_t i = 0; i < test[f].size(); ++i) oof[j][test[f][i]] = P(i, 1);
     });
     for (std::size_t j = 0; j < k; ++j)

@@ -1,22 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
-// The DriverClassifier file format, version 5 (version 4 files, without the training comments'
+// The DriverClassifier file format, version 6 (version 5 files, without the nb_scale option byte,
+// load as models without it; version 4 files, without the training comments'
 // top-probability quantiles, load without them; version 3 files, without the display labels, load
 // without them; version 2 files, without the threshold policy, the sentiment flag and the polarity
 // models, as per-driver thresholds without sentiment; version 1 files, without the solver field,
 // as solver lbfgs too). Little-endian throughout:
 //   "PERCHEDC" (8 bytes) · u32 format version · u64 payload size · payload · u32 CRC-32 of payload
 // The payload is a sequence of fields (u8/u32/u64/f64, strings as u64 length + bytes, vectors as
-// u64 count + items): driver names, every option, the vocabulary and idf, per driver the classes,
-// coefficients and intercept, and the thresholds; for a sentiment model (version 3) then the
-// lexicon (its text format), the polarity threshold and per polarity (positive, negative) the
-// pooled model and per driver a u8 (1: its own model follows) and the model; last (version 4) the
-// display labels, none or one per driver; last (version 5) the training comments' highest
-// driver probability at kTopQuantiles quantiles (a count, 0 or kTopQuantiles, then the values,
-// non-decreasing in [0, 1]). Doubles are stored bit for bit, so a model
-// round-trips exactly. Every count is checked against the bytes left before anything is allocated:
-// a file claiming a huge size fails with FormatError, never with an allocation or an overread.
-// CRC-32: ISO-HDLC / IEEE 802.3 polynomial 0x04C11DB7, reflected (0xEDB88320), init and xorout
-// 0xFFFFFFFF — the zlib/PNG crc32 (check value of "123456789" is 0xCBF43926).
+// u64 count + items): driver names, every option (version 6 adds nb_scale, a u8 after polarity_C), the vocabulary and
+// idf, per driver the classes, coefficients and intercept, and the thresholds; for a sentiment model (version 3) then
+// the lexicon (its text format), the polarity threshold and per polarity (positive, negative) the pooled model and per
+// driver a u8 (1: its own model follows) and the model; last (version 4) the display labels, none or one per driver;
+// last (version 5) the training comments' highest driver probability at kTopQuantiles quantiles (a count, 0 or
+// kTopQuantiles, then the values, non-decreasing in [0, 1]). Doubles are stored bit for bit, so a model round-trips
+// exactly. Every count is checked against the bytes left before anything is allocated: a file claiming a huge size
+// fails with FormatError, never with an allocation or an overread. CRC-32: ISO-HDLC / IEEE 802.3 polynomial 0x04C11DB7,
+// reflected (0xEDB88320), init and xorout 0xFFFFFFFF — the zlib/PNG crc32 (check value of "123456789" is 0xCBF43926).
 #include <perche/classify.hpp>
 #include <perche/sentiment.hpp>
 
@@ -30,7 +29,7 @@ using detail::Reader;
 using detail::Writer;
 
 constexpr std::string_view kMagic = "PERCHEDC";
-constexpr std::uint32_t kVersion = 5;
+constexpr std::uint32_t kVersion = 6;
 constexpr const char* kModel = "DriverClassifier model";
 
 void write_options(Writer& w, const DriverOptions& d) {
@@ -43,6 +42,7 @@ void write_options(Writer& w, const DriverOptions& d) {
   w.u8(static_cast<std::uint8_t>(d.threshold_policy));  // since version 3
   w.u8(d.sentiment ? 1 : 0);
   w.f64(d.polarity_C);
+  w.u8(d.nb_scale ? 1 : 0);  // since version 6
 }
 
 DriverOptions read_options(Reader& r, std::uint32_t version) {
@@ -64,6 +64,12 @@ DriverOptions read_options(Reader& r, std::uint32_t version) {
     if (sentiment > 1) r.fail("sentiment flag " + std::to_string(sentiment) + " (expected 0 or 1)", r.offset() - 1);
     d.sentiment = sentiment == 1;
     d.polarity_C = r.f64("polarity C");
+  }
+  d.nb_scale = false;  // none before version 6
+  if (version >= 6) {
+    const auto nb = r.u8("nb_scale");
+    if (nb > 1) r.fail("nb_scale flag " + std::to_string(nb) + " (expected 0 or 1)", r.offset() - 1);
+    d.nb_scale = nb == 1;
   }
   return d;
 }

@@ -619,6 +619,45 @@ def test_top_terms_are_whole_words_scored_as_a_comment_of_their_own(clf, train):
         clf.top_terms(3, 3)
 
 
+def test_nb_scale_is_a_logistic_regression_on_nb_scaled_features_like_scikit_learn(train):
+    """nb_scale (Wang & Manning 2012, §2.1): each driver's model is scikit-learn's logistic regression
+    fitted on X·diag(r), r = log((p/|p|₁)/(q/|q|₁)) of the binarized document counts with α = 1, its
+    coefficients multiplied by r so that it reads X; computed here in numpy, independently."""
+    texts, Y = train
+    C, tol = 5.0, 1e-10
+    clf = perche.DriverClassifier(list(DRIVERS), nb_scale=True, C=C, tol=tol, max_iter=100000, cv_folds=0,
+                                  threshold=0.5).fit(texts, Y)
+    assert clf.get_params()["nb_scale"] is True
+    X = clf.vectorizer.transform(texts)
+    B = (X != 0).astype(float)
+    for j in range(len(DRIVERS)):
+        y = np.asarray(Y[:, j])
+        p = 1.0 + np.asarray(B[y == 1].sum(axis=0)).ravel()
+        q = 1.0 + np.asarray(B[y == 0].sum(axis=0)).ravel()
+        r = np.log((p / p.sum()) / (q / q.sum()))
+        sk = SkLogistic(C=C, solver="lbfgs", tol=tol, max_iter=100000).fit(X @ sp.diags(r), y)
+        ours = np.asarray(clf.model(j).coef).ravel()
+        expected = sk.coef_.ravel() * r
+        assert np.abs(ours - expected).max() <= 1e-4 * np.abs(expected).max(), DRIVERS[j]
+        assert clf.model(j).intercept[0] == pytest.approx(sk.intercept_[0], abs=1e-4 * max(1.0, abs(sk.intercept_[0])))
+    # The scaling is folded into the coefficients: predict_proba reads the plain features.
+    P = clf.predict_proba(texts[:20])
+    for j in range(len(DRIVERS)):
+        z = X[:20] @ np.asarray(clf.model(j).coef).ravel() + clf.model(j).intercept[0]
+        np.testing.assert_allclose(P[:, j], 1 / (1 + np.exp(-z)), rtol=0, atol=1e-12)
+    plain = perche.DriverClassifier(list(DRIVERS), C=C, tol=tol, max_iter=100000, cv_folds=0, threshold=0.5)
+    assert not np.allclose(np.asarray(plain.fit(texts, Y).model(0).coef), np.asarray(clf.model(0).coef))
+
+
+def test_nb_scale_round_trips_and_pickles(train):
+    texts, Y = train
+    clf = perche.DriverClassifier(list(DRIVERS), nb_scale=True, cv_folds=0, threshold=0.5).fit(texts, Y)
+    back = perche.DriverClassifier.from_bytes(clf.to_bytes())
+    assert back.get_params()["nb_scale"] is True and "nb_scale=True" in repr(back)
+    np.testing.assert_array_equal(back.predict_proba(texts[:30]), clf.predict_proba(texts[:30]))
+    assert pickle.loads(pickle.dumps(clf)).get_params()["nb_scale"] is True
+
+
 def test_negated_terms_read_as_the_customer_wrote_them():
     """The tokenizer marks words after a negator NEG_; top_terms and explain show "non x"."""
     texts = ["il modem non funziona", "non funziona niente", "la linea non funziona da giorni",
@@ -663,7 +702,7 @@ def test_the_checksum_is_zlib_crc32_of_the_payload(clf):
     b = clf.to_bytes()
     assert b[:8] == b"PERCHEDC"
     version, size = struct.unpack_from("<IQ", b, 8)
-    assert version == 5 and len(b) == 20 + size + 4
+    assert version == 6 and len(b) == 20 + size + 4
     assert struct.unpack_from("<I", b, 20 + size)[0] == zlib.crc32(b[20:20 + size])
 
 
@@ -680,7 +719,7 @@ def corrupt(b, how):
         return b"PERCHEDX" + b[8:]
     if how == "newer_version":
         x = bytearray(b)
-        x[8] = 6
+        x[8] = 7
         return bytes(x)
     if how == "trailing_bytes":
         return b + b"\0"
@@ -695,7 +734,7 @@ CORRUPTIONS = {
     "truncated_header": "truncated",
     "flipped_byte": "checksum mismatch",
     "wrong_magic": "PERCHEDC",
-    "newer_version": "format version 6 is newer",
+    "newer_version": "format version 7 is newer",
     "trailing_bytes": "unexpected bytes",
     "huge_count": "claims 1152921504606846976 items",
 }
@@ -900,7 +939,8 @@ def test_solver_round_trips_and_version_1_files_load_as_lbfgs(clf, train):
     fixed = perche.DriverClassifier(list(clf.drivers), cv_folds=0).fit(*train)
     assert np.abs(fixed.predict_proba(texts) - lbfgs.predict_proba(texts)).max() < 0.02
     # The default model written as a version-1 file: no solver byte after tol (f64) and max_iter (u32),
-    # nor the version-3 options after the seed (threshold policy u8, sentiment u8, polarity_C f64),
+    # nor the version-3 options after the seed (threshold policy u8, sentiment u8, polarity_C f64) and
+    # the version-6 nb_scale u8 after them,
     # nor the version-4 display labels (none here: a u64 count of 0) and the version-5 training
     # quantiles (a u64 count of 21 and 21 doubles) at the end.
     b = clf.to_bytes()
@@ -913,7 +953,8 @@ def test_solver_round_trips_and_version_1_files_load_as_lbfgs(clf, train):
     assert b[at] == 1  # newton
     seed_end = at + 1 + 4 + 8 + 4 + 8  # cv_folds u32, threshold f64, threads u32, seed u64
     assert b[seed_end:seed_end + 2] == bytes([1, 0]) and struct.unpack("<d", b[seed_end + 2:seed_end + 10])[0] == 20
-    payload = b[20:at] + b[at + 1:seed_end] + b[seed_end + 10:-4]
+    assert b[seed_end + 10] == 0  # nb_scale
+    payload = b[20:at] + b[at + 1:seed_end] + b[seed_end + 11:-4]
     v1 = b"PERCHEDC" + struct.pack("<IQ", 1, len(payload)) + payload + struct.pack("<I", zlib.crc32(payload))
     old = perche.DriverClassifier.from_bytes(v1)
     assert old.options.logistic.solver == "lbfgs"
