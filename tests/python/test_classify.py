@@ -596,7 +596,7 @@ def test_top_k_lists_the_most_probable_drivers(clf):
 def test_top_terms_are_whole_words_scored_as_a_comment_of_their_own(clf, train):
     """Issue #19: words and phrases as customers wrote them, never character fragments; each term's
     weight is the logit that term alone, as a comment, adds over the driver's intercept."""
-    written = {w for t in train[0] for w in re.findall(r"\w+", t.lower())}
+    written = {w for t in train[0] for w in re.findall(r"\w+|[^\w\s]", t.lower())}  # words, emoji
     for j, d in enumerate(DRIVERS):
         by_name, by_index = clf.top_terms(d, 8), clf.top_terms(j, 8)
         assert by_name == by_index and len(by_name) == 8
@@ -627,7 +627,7 @@ def test_nb_scale_is_a_logistic_regression_on_nb_scaled_features_like_scikit_lea
     C, tol = 5.0, 1e-10
     clf = perche.DriverClassifier(list(DRIVERS), nb_scale=True, C=C, tol=tol, max_iter=100000, cv_folds=0,
                                   threshold=0.5).fit(texts, Y)
-    assert clf.get_params()["nb_scale"] is True
+    assert clf.get_params()["nb_scale"] is True and perche.DriverClassifier(list(DRIVERS)).fit(texts, Y).options.nb_scale
     X = clf.vectorizer.transform(texts)
     B = (X != 0).astype(float)
     for j in range(len(DRIVERS)):
@@ -645,7 +645,8 @@ def test_nb_scale_is_a_logistic_regression_on_nb_scaled_features_like_scikit_lea
     for j in range(len(DRIVERS)):
         z = X[:20] @ np.asarray(clf.model(j).coef).ravel() + clf.model(j).intercept[0]
         np.testing.assert_allclose(P[:, j], 1 / (1 + np.exp(-z)), rtol=0, atol=1e-12)
-    plain = perche.DriverClassifier(list(DRIVERS), C=C, tol=tol, max_iter=100000, cv_folds=0, threshold=0.5)
+    plain = perche.DriverClassifier(list(DRIVERS), nb_scale=False, C=C, tol=tol, max_iter=100000, cv_folds=0,
+                                    threshold=0.5)
     assert not np.allclose(np.asarray(plain.fit(texts, Y).model(0).coef), np.asarray(clf.model(0).coef))
 
 
@@ -953,7 +954,7 @@ def test_solver_round_trips_and_version_1_files_load_as_lbfgs(clf, train):
     assert b[at] == 1  # newton
     seed_end = at + 1 + 4 + 8 + 4 + 8  # cv_folds u32, threshold f64, threads u32, seed u64
     assert b[seed_end:seed_end + 2] == bytes([1, 0]) and struct.unpack("<d", b[seed_end + 2:seed_end + 10])[0] == 20
-    assert b[seed_end + 10] == 0  # nb_scale
+    assert b[seed_end + 10] == 1  # nb_scale, the default
     payload = b[20:at] + b[at + 1:seed_end] + b[seed_end + 11:-4]
     v1 = b"PERCHEDC" + struct.pack("<IQ", 1, len(payload)) + payload + struct.pack("<I", zlib.crc32(payload))
     old = perche.DriverClassifier.from_bytes(v1)

@@ -11,6 +11,8 @@ import perche
 from perche import cli
 from perche.survey import SAMPLE, split_labels
 
+from model_files import payload_v5, sealed
+
 
 def test_matches_use_code_point_offsets_after_emoji():
     cb = perche.Codebook('[attesa] Attesa\nattes*\n"ore al telefono"\n')
@@ -102,16 +104,17 @@ def test_display_labels_are_one_per_driver_and_survive_a_refit():
     assert list(clf.labels) == ["Tempi d'attesa", "Cortesia è tutto"]
     # A file whose label list does not fit its drivers is a FormatError naming the byte.
     import struct
-    import zlib
 
     clf.labels = ["A", "B"]
     b = clf.to_bytes()
-    body = b[20:-4][: -(8 + 8 * 21)]  # without the training quantiles (format 5): a version 4 payload
+    lg = clf.options.logistic
+    # Without the nb_scale byte (format 6) and the training quantiles (format 5): a version 4 payload.
+    body = payload_v5(b, lg.tol, lg.max_iter)[: -(8 + 8 * 21)]
     assert body[-26:] == struct.pack("<QQ", 2, 1) + b"A" + struct.pack("<Q", 1) + b"B"
     for tail, message in ((struct.pack("<QQ", 1, 1) + b"A", "1 labels for 2 drivers"),
                           (struct.pack("<QQQ", 2, 0, 1) + b"B", "the label of driver 0 is empty")):
         forged = body[:-26] + tail
-        data = b[:8] + struct.pack("<IQ", 4, len(forged)) + forged + struct.pack("<I", zlib.crc32(forged))
+        data = sealed(forged, 4)
         with pytest.raises(perche.FormatError, match=message + r".*\(byte \d+\)"):
             perche.DriverClassifier.from_bytes(data)
 

@@ -3,8 +3,6 @@
 perche.analyze give the same JSON figures; the document follows docs/schema.md (schema 4)."""
 
 import json
-import zlib
-import struct
 import re
 import os
 import shutil
@@ -18,6 +16,8 @@ import pytest
 import perche
 from perche import _core, cli
 from perche.survey import SAMPLE
+
+from model_files import payload_v5, sealed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -253,10 +253,11 @@ def test_the_domain_guard_compares_the_top_probability_with_the_training_comment
     doc = perche.analyze(df, bootstrap_samples=50).data
     assert "less sure of their drivers than 90% of its training comments" in doc["notes"][0]["message"]
     assert "meno sicuro dei suoi driver" in perche.survey.Analysis(doc).summary()
-    # The same model as a format-4 file: no quantiles (the payload's last 8 + 21 × 8 bytes).
+    # The same model as a format-4 file: no nb_scale byte (format 6) and no quantiles (the payload's
+    # last 8 + 21 × 8 bytes).
     data = (ROOT / "examples" / "data" / "drivers.model").read_bytes()
-    payload = data[20:-4][: -(8 + 8 * 21)]
-    old = b"PERCHEDC" + struct.pack("<IQ", 4, len(payload)) + payload + struct.pack("<I", zlib.crc32(payload))
+    lg = perche.DriverClassifier.from_bytes(data).options.logistic
+    old = sealed(payload_v5(data, lg.tol, lg.max_iter)[: -(8 + 8 * 21)], 4)
     path = tmp_path / "v4.model"
     path.write_bytes(old)
     assert perche.DriverClassifier.load(str(path)).training_top_quantiles == []
