@@ -20,7 +20,7 @@ LogisticRegression on the sentences that mention the aspect, at 0.5).
 
 --nested reports the figures with the defaults chosen inside each outer training part by an inner
 3-fold cross-validation, so that no figure is tuned on the folds it is judged on: ACD over
-threshold ("per_driver", "global") × C (2, 5, 10); ACP over polarity_C (5, 20).
+nb_scale (off, on) × threshold ("per_driver", "global") × C (2, 5, 10); ACP over polarity_C (5, 20).
 """
 
 from __future__ import annotations
