@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """ABSITA 2018 aspect detection (ACD) and aspect polarity (ACP) with perche's DriverClassifier.
 
-    python benchmarks/eval_absita.py TRAIN.csv [TEST.csv] [--folds 5] [--sklearn] [--sentiment] [--nested]
+    python benchmarks/eval_absita.py TRAIN.csv [TEST.csv] [--folds 5] [--sklearn] [--variants] [--sentiment] [--nested]
 
 TRAIN/TEST are ABSITA 2018 CSV files (`;`-separated, a `sentence` column and `<aspect>_presence`,
 `<aspect>_positive`, `<aspect>_negative` columns for cleanliness, comfort, amenities, staff,
@@ -17,6 +17,9 @@ EVALITA 2018 Aspect-based Sentiment Analysis task (ABSITA)", §4): micro-F1 over
 DriverClassifier(sentiment=True) fitted with the positive/negative flags; with --sklearn, a
 scikit-learn two-stage peer (the presence pipeline above, then per aspect and polarity a liblinear
 LogisticRegression on the sentences that mention the aspect, at 0.5).
+
+--variants adds perche with per-driver thresholds and perche without Naive-Bayes scaling
+(nb_scale=False) on the same folds.
 
 --nested reports the figures with the defaults chosen inside each outer training part by an inner
 3-fold cross-validation, so that no figure is tuned on the folds it is judged on: ACD over
@@ -199,6 +202,7 @@ def main() -> int:
     ap.add_argument("test", type=Path, nargs="?")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--sklearn", action="store_true", help="also run the scikit-learn pipeline on the same folds")
+    ap.add_argument("--variants", action="store_true", help="also perche per-driver thresholds and nb_scale=False")
     ap.add_argument("--sentiment", action="store_true", help="also aspect polarity (ACP)")
     ap.add_argument("--nested", action="store_true", help="defaults chosen by nested cross-validation")
     args = ap.parse_args()
@@ -206,6 +210,9 @@ def main() -> int:
     print(f"{args.train}: {len(texts)} sentences, {Y.sum()} aspect labels, "
           f"{(Y.sum(1) > 1).mean():.0%} with more than one aspect")
     systems = {"perche DriverClassifier (defaults)": perche_model}
+    if args.variants:
+        systems['perche threshold="per_driver"'] = lambda: perche_model(threshold="per_driver")
+        systems["perche nb_scale=False"] = lambda: perche_model(nb_scale=False)
     if args.sklearn:
         systems["scikit-learn word+char_wb, liblinear, tuned thresholds"] = SklearnPipeline
     print(f"{args.folds}-fold cross-validation (seeded folds):")

@@ -250,9 +250,9 @@ struct DriverOptions {
   double threshold = 0.5;
   /// Chosen by nested cross-validation on ABSITA 2018 (benchmarks/eval_absita.py --nested).
   ThresholdPolicy threshold_policy = ThresholdPolicy::global;
-  /// Naive-Bayes feature scaling of the presence models (Wang & Manning 2012): each driver's model
-  /// reads every feature scaled by the log-ratio of its document frequency in the driver's comments
-  /// and in the others, which regularizes telling features less. Training only: the scaling is
+  /// Naive-Bayes feature scaling of the presence models (after Wang & Manning 2012, whose NBSVM
+  /// scales binarized features; here the TF-IDF values): each driver's model reads every feature
+  /// scaled by the log-ratio of its document frequency in the driver's comments and in the others, which regularizes telling features less. Training only: the scaling is
   /// folded into the coefficients, so prediction costs the same; training holds one scaled copy of
   /// the TF-IDF matrix per thread. On by nested cross-validation on
   /// ABSITA 2018 (benchmarks/eval_absita.py --nested: chosen in 5 of 5 outer folds, ACD 0.8151).
@@ -424,7 +424,7 @@ class DriverClassifier {
   std::string to_bytes() const;
   static DriverClassifier from_bytes(std::string_view bytes);
   void save(const std::string& path) const;
-  /// Default limit of load(): 1 GiB, about 850 times the shipped model (1.2 MB) and 4 times a
+  /// Default limit of load(): 1 GiB, about 330 times the shipped model (3.3 MB) and 4 times a
   /// model of a million features and 30 drivers (each feature costs 8 bytes of idf, 8 per driver
   /// and its name); loading holds the file and the model it becomes, about twice its size.
   static constexpr std::uint64_t kMaxModelBytes = 1ull << 30;

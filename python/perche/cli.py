@@ -626,7 +626,7 @@ def _parser() -> argparse.ArgumentParser:
                                        "with --negative: a driver + sentiment model")
     tr.add_argument("--negative", help="column of the drivers each comment blames (with --positive)")
     tr.add_argument("--out", required=True, help="model file to write")
-    tr.add_argument("--cv-folds", type=_count(0, 1000), help="folds for the per-driver thresholds (default 5; 0 = fixed 0.5)")
+    tr.add_argument("--cv-folds", type=_count(0, 1000), help="folds for the cross-validated thresholds (default 5; 0 = fixed 0.5)")
     tr.add_argument("--eval-folds", type=_count(0, 1000),
                     help="folds of the cross-validated precision, recall and F1 printed (default 5; 0 = none)")
 
