@@ -81,22 +81,27 @@ Sample sample() {
 
 std::vector<std::string_view> views(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
 
-// A model's payload (bytes 20 to the checksum) as format version 5 wrote it: without the version-6
-// nb_scale byte, which follows the options' polarity_C. Found after the logistic options' tol (f64)
-// and max_iter (u32): solver u8, cv_folds u32, threshold f64, threads u32, seed u64, threshold
-// policy u8, sentiment u8, polarity_C f64.
-std::string payload_v5(const perche::DriverClassifier& clf) {
-  const std::string bytes = clf.to_bytes();
-  REQUIRE(bytes.substr(8, 4) == std::string("\x06\0\0\0", 4));
-  std::string payload = bytes.substr(20, bytes.size() - 24);
+// Where a version-6 payload (bytes 20 to the checksum) holds the nb_scale byte, which follows the
+// options' polarity_C. Found after the logistic options' tol (f64) and max_iter (u32): solver u8,
+// cv_folds u32, threshold f64, threads u32, seed u64, threshold policy u8, sentiment u8,
+// polarity_C f64.
+std::size_t nb_scale_offset(const std::string& payload, const perche::DriverOptions& o) {
   std::string anchor(12, '\0');
-  const double tol = clf.options().logistic.tol;
-  const auto max_iter = static_cast<std::uint32_t>(clf.options().logistic.max_iter);
+  const double tol = o.logistic.tol;
+  const auto max_iter = static_cast<std::uint32_t>(o.logistic.max_iter);
   std::memcpy(anchor.data(), &tol, 8);
   std::memcpy(anchor.data() + 8, &max_iter, 4);
   const std::size_t at = payload.find(anchor);
   REQUIRE(at != std::string::npos);
-  const std::size_t nb = at + anchor.size() + 1 + 4 + 8 + 4 + 8 + 1 + 1 + 8;
+  return at + anchor.size() + 1 + 4 + 8 + 4 + 8 + 1 + 1 + 8;
+}
+
+// A model's payload as format version 5 wrote it: without the nb_scale byte.
+std::string payload_v5(const perche::DriverClassifier& clf) {
+  const std::string bytes = clf.to_bytes();
+  REQUIRE(bytes.substr(8, 4) == std::string("\x06\0\0\0", 4));
+  std::string payload = bytes.substr(20, bytes.size() - 24);
+  const std::size_t nb = nb_scale_offset(payload, clf.options());
   REQUIRE(payload[nb] == (clf.options().nb_scale ? 1 : 0));
   payload.erase(nb, 1);
   return payload;
@@ -406,6 +411,13 @@ TEST_CASE("driver classifier: display labels are checked, saved and loaded; a ve
   std::string payload = payload_v5(bare);
   const auto v5 = perche::DriverClassifier::from_bytes(perche::detail::seal("PERCHEDC", 5, payload));
   CHECK_FALSE(v5.options().nb_scale);  // a version-5 file says nothing of it: models before it had none
+  {  // a version-6 file whose nb_scale byte is neither 0 nor 1 is a FormatError naming it
+    const std::string v6 = bare.to_bytes();
+    std::string forged = v6.substr(20, v6.size() - 24);
+    forged[nb_scale_offset(forged, bare.options())] = 2;
+    CHECK_THROWS_WITH_AS(perche::DriverClassifier::from_bytes(perche::detail::seal("PERCHEDC", 6, forged)),
+                         doctest::Contains("nb_scale flag 2 (expected 0 or 1)"), perche::FormatError);
+  }
   CHECK(v5.predict_proba(views(sample().texts)) == bare.predict_proba(views(sample().texts)));
   CHECK(payload_v5(v5) == payload);
   const std::size_t quantiles = 8 + 8 * perche::DriverClassifier::kTopQuantiles;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: DriverClassifier::from_bytes on arbitrary bytes, and on the same bytes wrapped
-// as well-formed version-1 and version-2 files (magic, version, size, CRC-32) so that mutations get
-// past the checksum and reach the payload parser. Seeds in corpus/model/: valid models of both
-// versions and their bare payloads. Anything but a model or perche::FormatError is a bug; a model that loads must
+// as well-formed files of every version the reader accepts, 1 to 6 (magic, version, size, CRC-32),
+// so that mutations get past the checksum and reach the payload parser, each version's fields
+// included. Seeds in corpus/model/: valid models (versions 1, 2 and 6) and their bare payloads. Anything but a model or perche::FormatError is a bug; a model that loads must
 // classify and explain without crashing.
 #include <perche/classify.hpp>
 
@@ -36,7 +36,7 @@ void load(std::string_view bytes) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view raw(reinterpret_cast<const char*>(data), size);
   load(raw);
-  for (std::uint32_t version : {1u, 2u}) {  // both layouts the reader accepts
+  for (std::uint32_t version = 1; version <= 6; ++version) {  // every layout the reader accepts
     std::string wrapped = "PERCHEDC";
     put<std::uint32_t>(wrapped, version);
     put<std::uint64_t>(wrapped, raw.size());
