@@ -252,11 +252,11 @@ struct DriverOptions {
   ThresholdPolicy threshold_policy = ThresholdPolicy::global;
   /// Naive-Bayes feature scaling of the presence models (after Wang & Manning 2012, whose NBSVM
   /// scales binarized features; here the TF-IDF values): each driver's model reads every feature
-  /// scaled by the log-ratio of its document frequency in the driver's comments and in the others, which regularizes telling features less. Training only: the scaling is
-  /// folded into the coefficients, so prediction costs the same; training holds one scaled copy of
-  /// the TF-IDF matrix per thread. On by nested cross-validation on
-  /// ABSITA 2018 (benchmarks/eval_absita.py --nested: chosen in 5 of 5 outer folds, ACD 0.8151).
-  /// The polarity models do not use it (ACP 0.7775 → 0.7778 when they did).
+  /// scaled by the log-ratio of its document frequency in the driver's comments and in the others, which regularizes
+  /// telling features less. Training only: the scaling is folded into the coefficients, so prediction costs the same;
+  /// training holds one scaled copy of the TF-IDF matrix per thread. On by nested cross-validation on ABSITA 2018
+  /// (benchmarks/eval_absita.py --nested: chosen in 5 of 5 outer folds, ACD 0.8151). The polarity models do not use it
+  /// (ACP 0.7775 → 0.7778 when they did).
   bool nb_scale = true;
   /// Aspect-based sentiment: besides whether a driver is present, learn whether it is spoken of
   /// positively and/or negatively (fit with positive and negative labels; predict_polarity).

@@ -2,8 +2,8 @@
 // libFuzzer target: DriverClassifier::from_bytes on arbitrary bytes, and on the same bytes wrapped
 // as well-formed files of every version the reader accepts, 1 to 6 (magic, version, size, CRC-32),
 // so that mutations get past the checksum and reach the payload parser, each version's fields
-// included. Seeds in corpus/model/: valid models (versions 1, 2 and 6) and their bare payloads. Anything but a model or perche::FormatError is a bug; a model that loads must
-// classify and explain without crashing.
+// included. Seeds in corpus/model/: valid models (versions 1, 2 and 6) and their bare payloads. Anything but a model or
+// perche::FormatError is a bug; a model that loads must classify and explain without crashing.
 #include <perche/classify.hpp>
 
 #include <cstdint>
