@@ -47,13 +47,13 @@ SparseMatrix take_rows(const SparseMatrix& X, const std::vector<std::size_t>& ro
   return SparseMatrix(rows.size(), X.cols(), std::move(indptr), std::move(indices), std::move(values));
 }
 
-// A presence model fitted on X with Naive-Bayes feature scaling (Wang & Manning 2012, "Baselines
-// and Bigrams: Simple, Good Sentiment and Topic Classification", ACL, §2.1, the NBSVM features
-// with a logistic loss and no interpolation): r = log((p / ‖p‖₁) / (q / ‖q‖₁)), p = α + Σ of the
-// binarized rows with y = 1, q = α + Σ of those with y = 0, α = 1; the model is fitted on X·diag(r)
-// and its coefficients w become w ⊙ r, so that it reads X itself (the same cost to predict). With
-// L2 regularization this penalizes Σ (w_c / r_c)²: features that tell the classes apart are
-// penalized less. Without `nb`, a plain fit.
+// A presence model fitted on X with Naive-Bayes feature scaling (after Wang & Manning 2012,
+// "Baselines and Bigrams: Simple, Good Sentiment and Topic Classification", ACL, §2.1, whose NBSVM
+// scales binarized features; here the TF-IDF values, with a logistic loss and no interpolation): r = log((p / ‖p‖₁) /
+// (q / ‖q‖₁)), p = α + Σ of the binarized rows with y = 1, q = α + Σ of those with y = 0, α = 1; the model is fitted on
+// X·diag(r) and its coefficients w become w ⊙ r, so that it reads X itself (the same cost to predict). With L2
+// regularization this penalizes Σ (w_c / r_c)²: features that tell the classes apart are penalized less. Without `nb`,
+// a plain fit.
 LogisticRegression fit_presence(const LogisticOptions& options, bool nb, const SparseMatrix& X,
                                 std::span<const int> y) {
   LogisticRegression m(options);

@@ -45,6 +45,13 @@ void write_options(Writer& w, const DriverOptions& d) {
   w.u8(d.nb_scale ? 1 : 0);  // since version 6
 }
 
+// A u8 that must be 0 or 1, else a FormatError naming it and its byte.
+bool read_flag(Reader& r, const char* name) {
+  const auto v = r.u8(name);
+  if (v > 1) r.fail(std::string(name) + " flag " + std::to_string(v) + " (expected 0 or 1)", r.offset() - 1);
+  return v == 1;
+}
+
 DriverOptions read_options(Reader& r, std::uint32_t version) {
   DriverOptions d;
   d.features = read_features(r);
@@ -60,17 +67,11 @@ DriverOptions read_options(Reader& r, std::uint32_t version) {
     if (policy > static_cast<std::uint8_t>(ThresholdPolicy::global))
       r.fail("threshold policy " + std::to_string(policy) + " (expected 0 or 1)", r.offset() - 1);
     d.threshold_policy = static_cast<ThresholdPolicy>(policy);
-    const auto sentiment = r.u8("sentiment");
-    if (sentiment > 1) r.fail("sentiment flag " + std::to_string(sentiment) + " (expected 0 or 1)", r.offset() - 1);
-    d.sentiment = sentiment == 1;
+    d.sentiment = read_flag(r, "sentiment");
     d.polarity_C = r.f64("polarity C");
   }
   d.nb_scale = false;  // none before version 6
-  if (version >= 6) {
-    const auto nb = r.u8("nb_scale");
-    if (nb > 1) r.fail("nb_scale flag " + std::to_string(nb) + " (expected 0 or 1)", r.offset() - 1);
-    d.nb_scale = nb == 1;
-  }
+  if (version >= 6) d.nb_scale = read_flag(r, "nb_scale");
   return d;
 }
 
