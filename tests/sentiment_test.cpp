@@ -136,6 +136,13 @@ TEST_CASE("the lexicon features are the logs of the positive and negative sums a
   std::vector<std::string_view> texts{"gentile ma lento?", ""};
   const auto F = clf.lexicon_features(texts);
   REQUIRE(F.cols() == perche::SentimentClassifier::kLexiconFeatures);
+  // One name a column, in the columns' order (a tenth name, of a feature since removed, was left
+  // over: the exclamation column was named log1p_words).
+  const auto names = perche::SentimentClassifier::lexicon_feature_names();
+  REQUIRE(names.size() == perche::SentimentClassifier::kLexiconFeatures);
+  CHECK(names[6] == "log1p_matches");
+  CHECK(names[7] == "exclamation");
+  CHECK(names[8] == "question");
   const double P = 1.2, N = 1.95;
   CHECK(F(0, 0) == doctest::Approx(std::log1p(P)));
   CHECK(F(0, 1) == doctest::Approx(std::log1p(N)));

@@ -530,16 +530,9 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
 }
 
 std::vector<std::string> SentimentClassifier::lexicon_feature_names() {
-  return {"log1p_positive",
-          "log1p_negative",
-          "log1p_min_positive_negative",
-          "log1p_positive_last",
-          "log1p_negative_last",
-          "balance",
-          "log1p_matches",
-          "log1p_words",
-          "exclamation",
-          "question"};
+  return {"log1p_positive",      "log1p_negative",      "log1p_min_positive_negative",
+          "log1p_positive_last", "log1p_negative_last", "balance",
+          "log1p_matches",       "exclamation",         "question"};
 }
 
 }  // namespace perche

@@ -59,6 +59,9 @@ def test_probabilities_match_scikit_learn_on_the_same_features(calibration):
     texts, labels = texts[:800], labels[:800]
     clf = perche.SentimentClassifier(words=False, C=1.0).fit(texts, labels)
     X = clf.lexicon_features(texts)
+    # One name a column: the exclamation and question columns are named as such.
+    assert len(perche.SentimentClassifier.LEXICON_FEATURES) == X.shape[1]
+    assert list(perche.SentimentClassifier.LEXICON_FEATURES[-2:]) == ["exclamation", "question"]
     ref = sklearn.LogisticRegression(C=1.0, tol=1e-10, max_iter=10000).fit(X, labels)
     assert list(ref.classes_) == CLASSES
     np.testing.assert_allclose(clf.predict_proba(texts), ref.predict_proba(X), atol=2e-3)
