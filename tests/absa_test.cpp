@@ -208,6 +208,43 @@ TEST_CASE("aspect sentiment: presence and polarity in one reading agree with the
   CHECK_THROWS_AS(plain.predict_proba_with_polarity(v), std::logic_error);
 }
 
+TEST_CASE("aspect sentiment: a text segmented once for the features and the lexicon reads as segmented twice") {
+  // predict_polarity_proba hands the lexicon the tokens its vectorizer segmented; explain() lets the
+  // lexicon segment the text itself. A model whose tokenizer keeps elisions whole segments otherwise:
+  // the lexicon then segments on its own in both.
+  const auto train = labelled(200, 3);
+  std::string long_text;
+  for (int i = 0; i < 1500; ++i) long_text += "l'attesa... infinita, operatore sgarbato :-(( ";  // 5 pieces
+  const std::vector<std::string> texts = {
+      "L’operatore è stato gentilissimo :-))) ma l'attesa... nessu… #delusione http://t.co/x] guida......",
+      "attesa infinita!!! \xF0\x9F\x98\xA1\xF0\x9F\x98\xA1 operatore scortese, non gentile",
+      "operatore gentile \xC3\x28 ma attesa lunghissima dell'operatrice",
+      "nessuna attesa. ma l'operatrice è stata sgarbata :'D xD",
+      long_text,
+  };
+  for (const bool split : {true, false}) {
+    CAPTURE(split);
+    auto o = sentiment_options();
+    o.features.tokenizer.split_elisions = split;
+    perche::DriverClassifier clf({"attesa", "cortesia"}, o);
+    clf.fit(views(train.texts), train.Y, train.positive, train.negative);
+    const auto [P, N] = clf.predict_polarity_proba(views(texts));
+    const auto both = clf.predict_proba_with_polarity(views(texts), 0.0);  // every driver present
+    std::size_t compared = 0;
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      CAPTURE(i);
+      for (const auto& e : clf.explain(texts[i])) {
+        const std::size_t j = e.driver == "attesa" ? 0 : 1;
+        CHECK(e.positive == doctest::Approx(P(i, j)).epsilon(1e-12));
+        CHECK(e.negative == doctest::Approx(N(i, j)).epsilon(1e-12));
+        CHECK(both.positive(i, j) == doctest::Approx(P(i, j)).epsilon(1e-12));
+        ++compared;
+      }
+    }
+    CHECK(compared >= texts.size());
+  }
+}
+
 TEST_CASE("aspect sentiment: the comments' sentiment from the same reading is predict_proba's") {
   const auto train = labelled(200, 3);
   perche::DriverClassifier clf({"attesa", "cortesia"}, sentiment_options());

@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "../src/text/term_reader.hpp"
+
 using perche::text::Token;
 using perche::text::Tokenizer;
 using perche::text::TokenizerOptions;
@@ -193,6 +195,52 @@ TEST_CASE("segment leaves norms empty and tokenize fills them") {
   CHECK(toks[1].norm == "mondo");
   CHECK(toks[1].start == 5);
   CHECK(toks[1].end == 10);
+}
+
+TEST_CASE(
+    "one segmentation for two tokenizers: a reader's tokens are segment()'s, normalized as tokenize() by another") {
+  // What DriverClassifier's polarity reading does: the model's tokenizer segments the text while it
+  // reads its terms, and the lexicon's (stems, no stopwords) normalizes those tokens in place.
+  TokenizerOptions lexicon_options;
+  lexicon_options.stopwords.reset();
+  lexicon_options.stem = true;
+  TokenizerOptions negating;
+  negating.negation = true;  // the reader's own norms take NEG_; the segmentation does not change
+  const Tokenizer model, lexicon(lexicon_options), negation(negating);
+  std::string long_text;
+  for (int i = 0; i < 3000; ++i) long_text += "l'attesa... non finiva!! ";  // 5 pieces of 4,096 tokens
+  const std::vector<std::string> texts = {
+      "",
+      "L’operatore è stato gentilissimo :-))) ma il sito... nessu… #delusione http://t.co/x] 2000-2006",
+      "perchè NON mi hanno risposto?? \xF0\x9F\x98\xA1\xF0\x9F\x98\xA1 guida......",
+      "bad \xC3\x28 byte, dell'ordine",
+      long_text,
+  };
+  for (const Tokenizer* reading : {&model, &negation}) {
+    perche::text::detail::TermReader reader(*reading);
+    perche::text::detail::TermReader normalizer(lexicon);
+    std::vector<Token> segmented = {Token{}};  // replaced, not appended to
+    for (const auto& text : texts) {
+      CAPTURE(text.substr(0, 80));
+      std::vector<std::string> terms;
+      reader.read(
+          text, [&](std::string_view term, std::uint64_t) { terms.emplace_back(term); }, segmented);
+      CHECK(terms == reading->normalize(text));  // the terms are read()'s without segmented
+      const auto seg = reading->segment(text);
+      REQUIRE(segmented.size() == seg.size());
+      for (std::size_t i = 0; i < seg.size(); ++i) {
+        CHECK(segmented[i].text == seg[i].text);
+        CHECK(segmented[i].start == seg[i].start);
+        CHECK(segmented[i].end == seg[i].end);
+        CHECK(segmented[i].kind == seg[i].kind);
+        CHECK(segmented[i].norm.empty());
+      }
+      normalizer.normalize(text, segmented);
+      const auto expected = lexicon.tokenize(text);
+      REQUIRE(segmented.size() == expected.size());
+      for (std::size_t i = 0; i < segmented.size(); ++i) CHECK(segmented[i].norm == expected[i].norm);
+    }
+  }
 }
 
 TEST_CASE("Unicode whitespace separates tokens") {

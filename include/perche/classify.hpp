@@ -140,7 +140,9 @@ class TfidfVectorizer {
   std::int64_t find(std::string_view body, bool marked) const;  // marked: the feature is U+0001 + body
   // transform_row(tokenizer, text, row), by increasing column when `sorted`, else in no particular
   // order (no sort: DriverClassifier's prediction path, whose dot product does not need one).
-  void read_row(const text::Tokenizer& tokenizer, std::string_view text, Row& row, bool sorted) const;
+  // With `segmented`, the text's tokens as segmented into it (TermReader::read's `segmented`).
+  void read_row(const text::Tokenizer& tokenizer, std::string_view text, Row& row, bool sorted,
+                std::vector<text::Token>* segmented = nullptr) const;
   friend class DriverClassifier;
   // (Re)builds table_ from features_ (with their hashes when known); throws on a duplicate.
   void index_features(const std::vector<std::uint64_t>* hashes = nullptr);
@@ -440,8 +442,11 @@ class DriverClassifier {
   // whose `want` is nonzero (every driver when want is null), NaN for the others. Returns whether
   // it read the text's lexicon features (not when no driver is wanted), copied to `sentence` when
   // given (SentimentClassifier::kLexiconFeatures values).
+  // `segmented`: the text's tokens as read_row() segmented them, when the lexicon's tokenizer
+  // segments as the model's does (they are then normalized by the lexicon's tokenizer in place).
   bool polarity_probabilities(std::string_view text, const TfidfVectorizer::Row& row, const std::uint8_t* want,
-                              std::span<double> p, double* sentence = nullptr) const;
+                              std::span<double> p, double* sentence = nullptr,
+                              std::vector<text::Token>* segmented = nullptr) const;
   // Column of polarity q's model of driver j (j == k: the pooled model) in polarity_weights_.
   static std::size_t polarity_column(std::size_t q, std::size_t j, std::size_t k) {
     return 2 * (j < k ? j + 1 : 0) + q;
@@ -487,12 +492,13 @@ class DriverClassifier {
   static constexpr std::size_t kLocalFeatures = 3;
   static constexpr std::size_t kAnchors = 25;
   static constexpr double kNear = 3.0;
-  std::unordered_map<std::string, std::vector<std::pair<std::uint32_t, double>>> anchors_;
-  std::size_t polarity_columns() const;  // TF-IDF features + lexicon features + local features
+  struct Anchors;                           // stem → the drivers it anchors (driver.cpp)
+  std::shared_ptr<const Anchors> anchors_;  // built by finish(), shared by copies
+  std::size_t polarity_columns() const;     // TF-IDF features + lexicon features + local features
   // The lexicon features of a text (`sentence`) and for each driver its local ones (k × kLocalFeatures);
   // with `want` (k flags), only the wanted drivers' local features (the others are left as they are).
   void read_lexicon(std::string_view text, std::span<double> sentence, std::span<double> local,
-                    const std::uint8_t* want = nullptr) const;
+                    const std::uint8_t* want = nullptr, std::vector<text::Token>* segmented = nullptr) const;
 };
 
 /// Precision/recall/F1 of predictions against truth (same shape; names label the columns).

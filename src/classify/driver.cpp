@@ -21,11 +21,16 @@
 
 #include "../common/parallel.hpp"
 #include "../common/prefetch.hpp"
+#include "../common/string_map.hpp"
 #include "../sentiment/scorer.hpp"
 #include "../text/term_reader.hpp"
 #include "logit.hpp"
 
 namespace perche {
+
+// Stem → the drivers whose anchor it is (finish()), looked up for every word of a polarity reading.
+struct DriverClassifier::Anchors : detail::StringMap<std::vector<std::uint32_t>> {};
+
 namespace {
 
 using detail::sigmoid;
@@ -514,8 +519,9 @@ void DriverClassifier::finish() {
   }
   polarity_weights_.clear();
   polarity_bias_.clear();
-  anchors_.clear();
+  anchors_.reset();
   if (!lexicon_) return;
+  auto anchors = std::make_shared<Anchors>();
   // Anchors: per driver its kAnchors single words of largest positive presence weight, by the
   // stem the lexicon's rules see (char n-grams, word pairs and NEG_ terms are not words of a place).
   const auto& features = vectorizer_.features();
@@ -532,9 +538,9 @@ void DriverClassifier::finish() {
         best.begin(), best.begin() + static_cast<std::ptrdiff_t>(m), best.end(),
         [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
     for (std::size_t i = 0; i < m; ++i)
-      anchors_[lexicon_->scorer_->tokenizer.stem(features[best[i].second])].emplace_back(static_cast<std::uint32_t>(j),
-                                                                                         best[i].first);
+      (*anchors)[lexicon_->scorer_->tokenizer.stem(features[best[i].second])].push_back(static_cast<std::uint32_t>(j));
   }
+  anchors_ = std::move(anchors);
   if (polarity_models_[0].empty()) return;  // fit(): the polarity models come next
   const std::size_t cols = 2 * (k + 1), rows = polarity_columns();
   polarity_weights_.assign(rows * cols, 0.0f);
@@ -561,6 +567,11 @@ std::size_t DriverClassifier::polarity_columns() const {
 }
 
 namespace {
+// A thread's token scratch does not keep the memory of a long text (a 10 MB comment's 2 M tokens).
+void release_long(std::vector<text::Token>& tokens) {
+  if (tokens.capacity() > (std::size_t{1} << 16)) std::vector<text::Token>().swap(tokens);
+}
+
 // exp(−d / kNear) for the word distances d < 64 (beyond, below 6e-10), computed once by the same
 // expression, so that a table entry is the value std::exp gives.
 template <int N>
@@ -573,13 +584,14 @@ struct NearTable {
 }  // namespace
 
 void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sentence, std::span<double> local,
-                                    const std::uint8_t* want) const {
+                                    const std::uint8_t* want, std::vector<text::Token>* segmented) const {
   static const NearTable<64> kNearness(kNear);
   using Hit = SentimentClassifier::Scorer::Hit;
   thread_local std::vector<Hit> hits;
-  thread_local std::vector<text::Token> tokens;
+  thread_local std::vector<text::Token> own;
+  std::vector<text::Token>& tokens = segmented ? *segmented : own;
   const auto& scorer = *lexicon_->scorer_;
-  scorer.score(text, sentence, &hits, &tokens);
+  scorer.score(text, sentence, &hits, &tokens, segmented != nullptr);
   const std::size_t k = drivers_.size();
   // Word positions: each driver's anchors (in text order), and where each hit is. A hit's
   // distance to a driver is a binary search in its anchors: linear in the text for a fixed model.
@@ -588,13 +600,14 @@ void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sen
   anchor_at.resize(k);
   for (auto& a : anchor_at) a.clear();
   starts.clear();
+  const Anchors* anchors = anchors_.get();
   for (const auto& t : tokens) {
     if (t.kind != text::TokenKind::word && t.kind != text::TokenKind::hashtag && t.kind != text::TokenKind::emoji &&
         t.kind != text::TokenKind::emoticon)
       continue;
-    if (const auto it = anchors_.find(t.norm); it != anchors_.end())
-      for (const auto& anchor : it->second)
-        if (!want || want[anchor.first]) anchor_at[anchor.first].push_back(starts.size());
+    if (const auto* drivers = anchors ? anchors->find(t.norm) : nullptr)
+      for (const std::uint32_t j : *drivers)
+        if (!want || want[j]) anchor_at[j].push_back(starts.size());
     starts.push_back(t.start);
   }
   thread_local std::vector<double> pos, neg;
@@ -624,11 +637,12 @@ void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sen
     local[j * kLocalFeatures + 1] = std::log1p(neg[j]);
     local[j * kLocalFeatures + 2] = (pos[j] - neg[j]) / (pos[j] + neg[j] + 1.0);
   }
+  release_long(own);
 }
 
 bool DriverClassifier::polarity_probabilities(std::string_view text, const TfidfVectorizer::Row& row,
-                                              const std::uint8_t* want, std::span<double> p,
-                                              double* sentence_out) const {
+                                              const std::uint8_t* want, std::span<double> p, double* sentence_out,
+                                              std::vector<text::Token>* segmented) const {
   const std::size_t k = drivers_.size(), cols = 2 * (k + 1), d = vectorizer_.features().size();
   constexpr std::size_t nl = SentimentClassifier::kLexiconFeatures;
   // The column pairs (positive, negative) to sum: the pooled one (0) and each wanted driver's
@@ -646,7 +660,7 @@ bool DriverClassifier::polarity_probabilities(std::string_view text, const Tfidf
   z.assign(polarity_bias_.begin(), polarity_bias_.end());
   local.assign(k * kLocalFeatures, 0.0);
   std::array<double, nl> sentence{};
-  read_lexicon(text, sentence, local, want);
+  read_lexicon(text, sentence, local, want, segmented);
   if (sentence_out) std::copy(sentence.begin(), sentence.end(), sentence_out);
   const float* weights = polarity_weights_.data();
   auto add = [&](std::size_t feature, double v) {
@@ -722,14 +736,18 @@ std::pair<Matrix, Matrix> DriverClassifier::predict_polarity_proba(std::span<con
   if (!has_sentiment()) throw std::logic_error("DriverClassifier: predict_polarity of a model without sentiment");
   const std::size_t k = drivers_.size();
   std::pair<Matrix, Matrix> out{Matrix(texts.size(), k), Matrix(texts.size(), k)};
+  const bool one_segmentation = lexicon_->scorer_->shares_segmentation(tokenizer_);  // as below
   detail::parallel_for(
       texts.size(), options_.threads, "DriverClassifier", "text",
       [&](std::size_t i) {
         thread_local TfidfVectorizer::Row row;
         thread_local std::vector<double> p;
-        vectorizer_.read_row(tokenizer_, texts[i], row, false);
+        thread_local std::vector<text::Token> segmented;
+        std::vector<text::Token>* seg = one_segmentation ? &segmented : nullptr;
+        vectorizer_.read_row(tokenizer_, texts[i], row, false, seg);
         p.resize(2 * k);
-        polarity_probabilities(texts[i], row, nullptr, p);
+        polarity_probabilities(texts[i], row, nullptr, p, nullptr, seg);
+        release_long(segmented);
         std::copy(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(k), out.first.data() + i * k);
         std::copy(p.begin() + static_cast<std::ptrdiff_t>(k), p.end(), out.second.data() + i * k);
       },
@@ -763,24 +781,30 @@ PresencePolarity DriverClassifier::predict_proba_with_polarity(std::span<const s
   // The lexicon features the polarity models read are the sentiment model's when both read the
   // same lexicon (the same rules over the same entries give the same features).
   const bool shared = sentiment && same_lexicon(lexicon_->lexicon(), sentiment->lexicon());
+  // The text is segmented once, for the features and the lexicon's rules, when both segment alike.
+  const bool one_segmentation = lexicon_->scorer_->shares_segmentation(tokenizer_);
   detail::parallel_for(
       texts.size(), options_.threads, "DriverClassifier", "text",
       [&](std::size_t i) {
         thread_local TfidfVectorizer::Row row;
         thread_local std::vector<double> p;
         thread_local std::vector<std::uint8_t> present;
-        vectorizer_.read_row(tokenizer_, texts[i], row, false);
+        thread_local std::vector<text::Token> segmented;
+        std::vector<text::Token>* seg = one_segmentation ? &segmented : nullptr;
+        vectorizer_.read_row(tokenizer_, texts[i], row, false, seg);
         const auto presence = probabilities(row);
         present.resize(k);
         for (std::size_t j = 0; j < k; ++j) present[j] = presence[j] >= (threshold ? *threshold : thresholds_[j]);
         p.resize(2 * k);
         std::array<double, nl> sentence;
-        const bool read = polarity_probabilities(texts[i], row, present.data(), p, shared ? sentence.data() : nullptr);
+        const bool read =
+            polarity_probabilities(texts[i], row, present.data(), p, shared ? sentence.data() : nullptr, seg);
         if (sentiment) {
           if (!shared || !read) sentiment->scorer_->score(texts[i], sentence);
           const auto s = sentiment->predict_proba(texts[i], sentence);
           std::copy(s.begin(), s.end(), out.sentiment.data() + i * nc);
         }
+        release_long(segmented);
         std::copy(presence.begin(), presence.end(), out.presence.data() + i * k);
         std::copy(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(k), out.positive.data() + i * k);
         std::copy(p.begin() + static_cast<std::ptrdiff_t>(k), p.end(), out.negative.data() + i * k);

@@ -845,7 +845,8 @@ void TfidfVectorizer::transform_row(const text::Tokenizer& tokenizer, std::strin
   read_row(tokenizer, text, row, true);
 }
 
-void TfidfVectorizer::read_row(const text::Tokenizer& tokenizer, std::string_view text, Row& row, bool sorted) const {
+void TfidfVectorizer::read_row(const text::Tokenizer& tokenizer, std::string_view text, Row& row, bool sorted,
+                               std::vector<text::Token>* segmented) const {
   thread_local std::vector<std::int64_t> buffer, cols;
   thread_local std::vector<double> values;
   thread_local std::string s;
@@ -866,7 +867,7 @@ void TfidfVectorizer::read_row(const text::Tokenizer& tokenizer, std::string_vie
   ColumnCounter counter(buffer);
   std::size_t seen = 0;  // terms before this one
   text::detail::TermReader reader(tokenizer);
-  reader.read(text, [&](std::string_view term, std::uint64_t hash) {
+  auto on_term = [&](std::string_view term, std::uint64_t hash) {
     if (!table_.empty()) {
       // The term's features (its word n-grams that end with it, then its char n-grams: some 30)
       // hashed and their slots prefetched first, then probed: the loads overlap instead of each
@@ -914,7 +915,11 @@ void TfidfVectorizer::read_row(const text::Tokenizer& tokenizer, std::string_vie
     }
     if (keep) previous[seen % keep].assign(term);
     ++seen;
-  });
+  };
+  if (segmented)
+    reader.read(text, on_term, *segmented);
+  else
+    reader.read(text, on_term);
   if (!counter.buffered()) {
     counted_row(o, idf_, counter.counted(), cols, values, nullptr);
   } else if (sorted) {

@@ -33,6 +33,7 @@
 
 #include "../io/file.hpp"
 #include "../text/segment.hpp"
+#include "../text/term_reader.hpp"
 #include "scorer.hpp"
 
 namespace perche {
@@ -290,8 +291,7 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
 }
 
 const SentimentClassifier::Scorer::Key* SentimentClassifier::Scorer::find(std::string_view stem) const {
-  const auto it = keys_.find(stem);
-  return it == keys_.end() ? nullptr : &it->second;
+  return keys_.find(stem);
 }
 
 const SentimentClassifier::Scorer::Word* SentimentClassifier::Scorer::word(std::string_view stem) const {
@@ -299,11 +299,21 @@ const SentimentClassifier::Scorer::Word* SentimentClassifier::Scorer::word(std::
   return k && k->word.entry != kNoEntry ? &k->word : nullptr;
 }
 
+bool SentimentClassifier::Scorer::shares_segmentation(const text::Tokenizer& other) const {
+  return other.options().split_elisions == tokenizer.options().split_elisions &&
+         other.options().utf8 == tokenizer.options().utf8;
+}
+
 void SentimentClassifier::Scorer::score(std::string_view text, std::span<double> features, std::vector<Hit>* hits_out,
-                                        std::vector<text::Token>* tokens_out) const {
-  text::Tokens tokens = tokenizer.tokenize(text);
-  split_final_ellipses(tokens.tokens);
-  const auto& tok = tokens.tokens;
+                                        std::vector<text::Token>* tokens_out, bool segmented) const {
+  std::vector<text::Token> own;
+  std::vector<text::Token>& tokens = tokens_out ? *tokens_out : own;
+  if (segmented && tokens_out)
+    text::detail::TermReader(tokenizer).normalize(text, tokens);
+  else
+    tokens = std::move(tokenizer.tokenize(text).tokens);
+  split_final_ellipses(tokens);
+  const auto& tok = tokens;
   std::vector<Hit> local;
   std::vector<Hit>& hits = hits_out ? *hits_out : local;
   hits.clear();
@@ -526,7 +536,6 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   // length told mixed from positive, which made a short "gentile ma lento" positive.
   features[7] = exclaim ? 1.0 : 0.0;
   features[8] = question ? 1.0 : 0.0;
-  if (tokens_out) *tokens_out = std::move(tokens.tokens);
 }
 
 std::vector<std::string> SentimentClassifier::lexicon_feature_names() {

@@ -10,8 +10,9 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include "../common/string_map.hpp"
 
 namespace perche {
 
@@ -29,8 +30,14 @@ struct SentimentClassifier::Scorer {
   // The kLexiconFeatures features of a text into `features`; the matches into `hits` when given.
   // Linear in the text's length.
   // `tokens`: the text's tokens as the rules read them (words' norm: their stem), when given.
+  // `segmented`: *tokens holds the text's tokens as segmented by a tokenizer with the options
+  // shares_segmentation() checks (TermReader::read's `segmented`): they are normalized in place
+  // instead of segmenting the text a second time.
   void score(std::string_view text, std::span<double> features, std::vector<Hit>* hits = nullptr,
-             std::vector<text::Token>* tokens = nullptr) const;
+             std::vector<text::Token>* tokens = nullptr, bool segmented = false) const;
+  // Whether `other` segments a text as this scorer's tokenizer does (the same split_elisions and
+  // utf8 options), so that its tokens can be passed as `segmented`.
+  bool shares_segmentation(const text::Tokenizer& other) const;
 
   std::vector<std::string> terms;  // the lexicon's terms, by entry
   text::Tokenizer tokenizer;       // case folding, accent fixing, elisions split, stems; keeps every word
@@ -41,12 +48,6 @@ struct SentimentClassifier::Scorer {
     double polarity;
     std::uint32_t entry;
   };
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  template <class V>
-  using Map = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
   struct Word {
     double polarity;
     std::uint32_t entry;
@@ -63,7 +64,7 @@ struct SentimentClassifier::Scorer {
   const Key* find(std::string_view stem) const;
   const Word* word(std::string_view stem) const;
 
-  Map<Key> keys_;  // by stem; the first single-word entry with a stem wins; a word with a role has none
+  detail::StringMap<Key> keys_;  // by stem; the first single-word entry with a stem wins; a word with a role has none
   std::array<std::string, 2> only_;  // "solo", "soltanto": "non solo" is no negation
 };
 

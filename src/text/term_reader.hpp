@@ -10,6 +10,7 @@
 #include <memory>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "perche/text.hpp"
 
@@ -29,8 +30,21 @@ class TermReader {
   // Same exceptions as normalize().
   template <class Fn>
   void read(std::string_view text, Fn&& fn) {
-    read(text, &call<std::remove_reference_t<Fn>>, &fn);
+    read(text, &call<std::remove_reference_t<Fn>>, &fn, nullptr);
   }
+  // read(text, fn), and every token of text into `segmented` (its contents replaced) as
+  // Tokenizer::segment() gives it: norms empty, a word's final ellipsis kept. Another tokenizer
+  // with the same split_elisions and utf8 options then normalizes them without segmenting the text
+  // again (normalize()).
+  template <class Fn>
+  void read(std::string_view text, Fn&& fn, std::vector<Token>& segmented) {
+    segmented.clear();
+    read(text, &call<std::remove_reference_t<Fn>>, &fn, &segmented);
+  }
+
+  // The norms of `tokens`, a text's tokens as Tokenizer::segment() gives them under this
+  // tokenizer's split_elisions and utf8 options, set as tokenize() sets them (each norm replaced).
+  void normalize(std::string_view text, std::vector<Token>& tokens);
 
   // Calls fn(token, norm) for every token of text in order, norm as tokenize() gives it (token.norm
   // is empty; both are valid only during the call), a word's final ellipsis left out of the token as
@@ -54,7 +68,7 @@ class TermReader {
   static void call_token(void* fn, const Token& token, std::string_view norm) {
     (*static_cast<Fn*>(fn))(token, norm);
   }
-  void read(std::string_view text, TermSink sink, void* fn);
+  void read(std::string_view text, TermSink sink, void* fn, std::vector<Token>* segmented);
   void tokens(std::string_view text, TokenSink sink, void* fn);
 
   struct State;

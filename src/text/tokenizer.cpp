@@ -832,17 +832,21 @@ Tokens Tokenizer::segment(std::string_view text) const {
   return out;
 }
 
+namespace {
+// tokenize()'s norm of a token: "NEG_" + norm in a negation scope. A word whose norm is empty (a lone
+// combining accent under strip_accents) is removed, not "NEG_": normalize() drops it too.
+void set_norm(Token& t, std::string_view norm, bool negated, std::uint64_t) {
+  t.norm.clear();
+  if (negated && !norm.empty()) t.norm.assign("NEG_");
+  t.norm.append(norm);
+}
+}  // namespace
+
 Tokens Tokenizer::tokenize(std::string_view text) const {
   Tokens out = segment(text);
   Impl::Borrowed w(*impl_);
   bool negated_scope = false;
-  impl_->normalize_tokens(text, out.tokens, *w.worker, negated_scope,
-                          [](Token& t, std::string_view norm, bool negated, std::uint64_t) {
-                            // A word whose norm is empty (a lone combining accent under strip_accents) is removed, not
-                            // "NEG_": normalize() drops it too.
-                            if (negated && !norm.empty()) t.norm.assign("NEG_");
-                            t.norm.append(norm);
-                          });
+  impl_->normalize_tokens(text, out.tokens, *w.worker, negated_scope, set_norm);
   return out;
 }
 
@@ -910,11 +914,14 @@ bool trim_ellipsis(const Token& t, Token& out) {
 }
 }  // namespace
 
-void detail::TermReader::read(std::string_view text, TermSink sink, void* fn) {
+void detail::TermReader::read(std::string_view text, TermSink sink, void* fn, std::vector<Token>* segmented) {
   State& s = *state_;
-  s.borrowed.impl.terms(
+  const Tokenizer::Impl& impl = s.borrowed.impl;
+  impl.stream(
       text, *s.borrowed.worker, [](std::size_t) {},
-      [&](std::string_view norm, bool negated, std::uint64_t hash, const Token& t) {
+      [&](const Token& t, std::string_view norm, bool negated, std::uint64_t hash) {
+        if (segmented) segmented->push_back(t);  // as segmented: its norm is empty
+        if (!impl.kept(t.kind, norm)) return;
         if (negated) {
           s.negated.assign("NEG_").append(norm);
           norm = s.negated;
@@ -943,6 +950,12 @@ void detail::TermReader::tokens(std::string_view text, TokenSink sink, void* fn)
         }
         sink(fn, t, norm);
       });
+}
+
+void detail::TermReader::normalize(std::string_view text, std::vector<Token>& tokens) {
+  State& s = *state_;
+  bool negated_scope = false;
+  s.borrowed.impl.normalize_tokens(text, tokens, *s.borrowed.worker, negated_scope, set_norm);
 }
 
 bool Tokenizer::is_term(const Token& token) const { return impl_->kept(token.kind, token.norm); }
