@@ -92,7 +92,7 @@ class WordFlags {
     for (std::size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
       const Slot& s = slots_[i];
       if (s.flags == 0) return 0;
-      if (s.hash == h && s.key == w) return s.flags;
+      if (s.hash == h && same(s.key, w)) return s.flags;
     }
   }
 
@@ -102,10 +102,15 @@ class WordFlags {
     std::string key;
     std::uint8_t flags = 0;  // 0: empty
   };
+  // Equal bytes; a stopword's few bytes without a call to memcmp.
+  static bool same(const std::string& a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    return a.size() <= 24 ? perche::detail::equal_short(a.data(), b.data(), a.size()) : a == b;
+  }
   Slot& find_slot(std::string_view w, std::uint64_t h) {
     for (std::size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
       Slot& s = slots_[i];
-      if (s.flags == 0 || (s.hash == h && s.key == w)) return s;
+      if (s.flags == 0 || (s.hash == h && same(s.key, w))) return s;
     }
   }
   void grow() {
@@ -364,7 +369,7 @@ struct Worker {
       Slot& s = table[i];
       if (!(s.flags & kUsed)) return s;
       if (s.hash == h && s.key_len == key.size() && (s.flags & kElided) == ctx &&
-          std::memcmp(s.key, key.data(), key.size()) == 0)
+          perche::detail::equal_short(s.key, key.data(), key.size()))  // key.size() <= 24 here
         return s;
     }
   }
@@ -918,9 +923,19 @@ void detail::TermReader::read(std::string_view text, TermSink sink, void* fn, st
   State& s = *state_;
   const Tokenizer::Impl& impl = s.borrowed.impl;
   impl.stream(
-      text, *s.borrowed.worker, [](std::size_t) {},
+      text, *s.borrowed.worker,
+      [&](std::size_t tokens) {
+        if (segmented && segmented->size() + tokens > segmented->capacity())
+          segmented->reserve(std::max(segmented->size() + tokens, 2 * segmented->capacity()));
+      },
       [&](const Token& t, std::string_view norm, bool negated, std::uint64_t hash) {
-        if (segmented) segmented->push_back(t);  // as segmented: its norm is empty
+        if (segmented) {  // as segmented: the norm left empty (not a copy of one)
+          Token& kept = segmented->emplace_back();
+          kept.text = t.text;
+          kept.start = t.start;
+          kept.end = t.end;
+          kept.kind = t.kind;
+        }
         if (!impl.kept(t.kind, norm)) return;
         if (negated) {
           s.negated.assign("NEG_").append(norm);
