@@ -214,7 +214,8 @@ TEST_CASE("aspect sentiment: a text segmented once for the features and the lexi
   // the lexicon then segments on its own in both.
   const auto train = labelled(200, 3);
   std::string long_text;
-  for (int i = 0; i < 1500; ++i) long_text += "l'attesa... infinita, operatore sgarbato :-(( ";  // 5 pieces
+  for (int i = 0; i < 1500; ++i)
+    long_text += "l'attesa... infinita, operatore sgarbato :-(( ";  // > 2 pieces of 4,096 tokens
   const std::vector<std::string> texts = {
       "L’operatore è stato gentilissimo :-))) ma l'attesa... nessu… #delusione http://t.co/x] guida......",
       "attesa infinita!!! \xF0\x9F\x98\xA1\xF0\x9F\x98\xA1 operatore scortese, non gentile",

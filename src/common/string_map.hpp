@@ -21,7 +21,7 @@ namespace perche::detail {
 template <class V>
 class StringMap {
  public:
-  using Entry = std::pair<std::string, V>;
+  using Entry = std::pair<const std::string, V>;  // the key const: a changed key would lose its slot
 
   // The value of key, default-constructed when missing. The reference is valid until the next
   // insertion (entries are held in a vector).

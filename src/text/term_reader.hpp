@@ -2,7 +2,8 @@
 // The terms of many texts read by one thread (private: not installed). Tokenizer::normalize()
 // borrows a worker (a mutex, twice) and fills strings per call; a TermReader borrows one for its
 // lifetime and hands each term to a callback as a view, for the vectorizer's counting loop. A text
-// is segmented a piece at a time, so reading a long text holds a few thousand tokens, not all.
+// is segmented a piece at a time, so reading a long text holds a few thousand tokens, not all
+// (unless the caller asks for every token: read()'s `segmented`).
 #pragma once
 
 #include <cstddef>
