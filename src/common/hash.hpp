@@ -66,4 +66,11 @@ inline bool equal_short(const char* a, const char* b, std::size_t n) {
   return true;
 }
 
+// Whether a and b hold the same bytes: the sizes, then a word's few bytes inline (equal_short)
+// instead of a call to memcmp; longer strings by memcmp.
+inline bool equal_bytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return a.size() <= 24 ? equal_short(a.data(), b.data(), a.size()) : a == b;
+}
+
 }  // namespace perche::detail

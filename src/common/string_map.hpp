@@ -66,14 +66,8 @@ class StringMap {
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = h & mask;; i = (i + 1) & mask) {
       const Slot& s = slots_[i];
-      if (s.index == 0 || (s.hash == h && same(entries_[s.index - 1].first, key))) return i;
+      if (s.index == 0 || (s.hash == h && equal_bytes(entries_[s.index - 1].first, key))) return i;
     }
-  }
-
-  // Equal bytes; a word's few bytes without a call to memcmp.
-  static bool same(const std::string& a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    return a.size() <= 24 ? equal_short(a.data(), b.data(), a.size()) : a == b;
   }
 
   void rehash(std::size_t n) {  // n: a power of two

@@ -92,7 +92,7 @@ class WordFlags {
     for (std::size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
       const Slot& s = slots_[i];
       if (s.flags == 0) return 0;
-      if (s.hash == h && same(s.key, w)) return s.flags;
+      if (s.hash == h && perche::detail::equal_bytes(s.key, w)) return s.flags;
     }
   }
 
@@ -102,15 +102,10 @@ class WordFlags {
     std::string key;
     std::uint8_t flags = 0;  // 0: empty
   };
-  // Equal bytes; a stopword's few bytes without a call to memcmp.
-  static bool same(const std::string& a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    return a.size() <= 24 ? perche::detail::equal_short(a.data(), b.data(), a.size()) : a == b;
-  }
   Slot& find_slot(std::string_view w, std::uint64_t h) {
     for (std::size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
       Slot& s = slots_[i];
-      if (s.flags == 0 || (s.hash == h && same(s.key, w))) return s;
+      if (s.flags == 0 || (s.hash == h && perche::detail::equal_bytes(s.key, w))) return s;
     }
   }
   void grow() {
