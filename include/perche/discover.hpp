@@ -15,10 +15,11 @@
 /// the clauses of the comments (a comment splits at punctuation and at e, ma, però, con, mentre,
 /// anche), so that "colazione abbondante, personale gentile" gives two themes. A clause holds one
 /// theme, which suits clauses of a few words where a mixture of topics per document (LDA, NMF) has
-/// too few words to estimate. Deterministic: the comments are put in a canonical order (by a hash of
-/// their text), the sampler is sequential with a fixed seed, and only tokenization and assignment
-/// run on several threads, each comment on its own: identical output for any input order and thread
-/// count. Time and memory are linear in the words of the input.
+/// too few words to estimate. The forms of a word (camera, camere; servizio, servizi) are one word
+/// to the mixture; a theme shows the form most comments wrote. Deterministic: the comments are put in a canonical order
+/// (by a hash of their text), the sampler is sequential with a fixed seed, and only tokenization and assignment run on
+/// several threads, each comment on its own: identical output for any input order and thread count. Time and memory are
+/// linear in the words of the input.
 #pragma once
 
 #include <perche/matrix.hpp>
@@ -78,6 +79,11 @@ struct DiscoverOptions {
   /// A clause gets its most likely theme only when that theme's posterior probability is at least
   /// this, in [0, 1) (0: always); a seed word always gives its seed's theme.
   double min_confidence = 0.5;
+  /// ... and a seeded theme only when its posterior probability is at least this (and
+  /// min_confidence), in [0, 1): a seeded theme also draws clauses that share only its common words
+  /// (camera, bagno) with its seed's clauses, and an analyst who named it wants what it names.
+  /// A clause with the seed's words joins it whatever this is.
+  double seeded_confidence = 0.95;
   std::uint64_t seed = 20140824;  ///< the sampler's seed (the same seed gives the same themes)
   unsigned threads = 0;           ///< tokenization and assignment threads (0: all cores); never changes the result
   ScoreMetric metric = ScoreMetric::automatic;

@@ -92,6 +92,35 @@ bool has_letter(std::string_view s) {
   return false;
 }
 
+enum class WordKind : std::uint8_t { content, generic, stop };
+
+WordKind word_kind(const std::string& s) {
+  static const std::unordered_set<std::string>* const stops = [] {
+    auto* set = new std::unordered_set<std::string>();  // never freed: used until exit
+    for (auto& w : text::italian_stopwords()) set->insert(w);
+    return set;
+  }();
+  if (stops->count(s) || !has_letter(s) || s.size() < 2) return WordKind::stop;
+  if (generic_words().count(s)) return WordKind::generic;
+  return WordKind::content;
+}
+
+// The model's key of a content word: its forms that differ only in an Italian inflectional ending
+// are one word to the mixture (camera and camere, letto and letti, pulito and pulite, servizio
+// and servizi, bianco and bianchi), as they are one word to the analyst. The final a, e, i or o
+// goes when 4 bytes or more stay, then an i before it (servizio, servizi: serviz) and the h of
+// ch or gh (bianchi, bianco: bianc), again keeping 4. Lighter than the Snowball stem, which joins
+// other words (camera, cameriere) and leaves plurals apart (camera: camer, camere: camer, but
+// letto: lett, lettino: lettin).
+std::string fold(std::string_view w) {
+  const auto vowel = [](char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o'; };
+  if (w.size() < 5 || !vowel(w.back())) return std::string(w);
+  w.remove_suffix(1);
+  if (w.size() >= 5 && w.back() == 'i') w.remove_suffix(1);
+  if (w.size() >= 5 && w.back() == 'h' && (w[w.size() - 2] == 'c' || w[w.size() - 2] == 'g')) w.remove_suffix(1);
+  return std::string(w);
+}
+
 constexpr char kBreak = '\n';  // clause boundary in a text's word stream
 constexpr char kSep = '\x1f';  // between words of a clause
 
@@ -135,8 +164,6 @@ void each_clause(std::string_view stream, std::vector<std::string_view>& words, 
     i = end + 1;
   }
 }
-
-enum class WordKind : std::uint8_t { content, generic, stop };
 
 // splitmix64 (Steele, Lea and Flood, OOPSLA 2014): a small, fixed generator, the same on every
 // platform (std::mt19937 is too, but std:: distributions are not).
@@ -195,7 +222,8 @@ std::string code_of(std::string_view name) {
 
 struct Themes::Impl {
   text::Tokenizer tokenizer{reading_options()};
-  std::unordered_map<std::string, std::uint32_t> vocab;  // model word → row of log_phi
+  std::unordered_map<std::string, std::uint32_t> vocab;  // model word's key (fold) → row of log_phi
+  std::unordered_set<std::string> exact;                 // seed words that are their own key
   std::size_t k = 0;
   std::vector<float> log_phi;    // vocab.size() × k, word-major: log P(word | theme)
   std::vector<float> log_prior;  // k: log of a theme's clause count + alpha
@@ -204,6 +232,8 @@ struct Themes::Impl {
   std::size_t n_texts = 0;
 
   double min_confidence = 0;          // DiscoverOptions::min_confidence
+  double seeded_confidence = 0;       // DiscoverOptions::seeded_confidence, for columns < n_seeded
+  std::size_t n_seeded = 0;           // the seeded themes are the first columns
   std::vector<std::int32_t> seed_of;  // by model word: the seed theme (column) it anchors, or -1
 
   // The most likely theme of a clause of model words (sorted, repeated as often as they occur), or
@@ -216,10 +246,11 @@ struct Themes::Impl {
       for (std::size_t t = 0; t < k; ++t) score[t] += row[t];
     }
     const std::size_t best = static_cast<std::size_t>(std::max_element(score.begin(), score.end()) - score.begin());
-    if (min_confidence > 0) {
+    const double need = best < n_seeded ? std::max(min_confidence, seeded_confidence) : min_confidence;
+    if (need > 0) {
       double z = 0;
       for (double x : score) z += std::exp(x - score[best]);
-      if (1 / z < min_confidence) return -1;
+      if (1 / z < need) return -1;
     }
     return static_cast<std::int64_t>(best);
   }
@@ -243,7 +274,9 @@ struct Themes::Impl {
     each_clause(stream, words, [&](const std::vector<std::string_view>& ws) {
       ids.clear();
       for (std::string_view w : ws) {
-        auto it = vocab.find(std::string(w));
+        std::string word(w);
+        if (word_kind(word) != WordKind::content) continue;
+        auto it = vocab.find(exact.count(word) ? word : fold(word));
         if (it != vocab.end()) ids.push_back(it->second);
       }
       std::sort(ids.begin(), ids.end());
@@ -443,17 +476,7 @@ struct Dictionary {
     const auto id = static_cast<std::uint32_t>(words.size());
     words.emplace_back(w);
     const std::string& s = words.back();
-    static const std::unordered_set<std::string>* const stops = [] {
-      auto* set = new std::unordered_set<std::string>();  // never freed: used until exit
-      for (auto& w : text::italian_stopwords()) set->insert(w);
-      return set;
-    }();
-    WordKind k = WordKind::content;
-    if (stops->count(s) || !has_letter(s) || s.size() < 2)
-      k = WordKind::stop;
-    else if (generic_words().count(s))
-      k = WordKind::generic;
-    kind.push_back(k);
+    kind.push_back(word_kind(s));
     index.emplace(std::string_view(s), id);
     return id;
   }
@@ -493,6 +516,9 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
                                 " is outside [0, 1)");
   if (!(options.min_confidence >= 0 && options.min_confidence < 1))
     throw std::invalid_argument("discover: min_confidence " + std::to_string(options.min_confidence) +
+                                " is outside [0, 1)");
+  if (!(options.seeded_confidence >= 0 && options.seeded_confidence < 1))
+    throw std::invalid_argument("discover: seeded_confidence " + std::to_string(options.seeded_confidence) +
                                 " is outside [0, 1)");
   if (!(options.seed_weight > 0 && options.seed_weight <= 1))
     throw std::invalid_argument("discover: seed_weight " + std::to_string(options.seed_weight) + " is outside (0, 1]");
@@ -638,12 +664,55 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
   for (const auto* list : {&seed_ids, &inflections})
     for (const auto& ids : *list)
       for (auto id : ids) is_seed_word[id] = true;
-  std::vector<std::uint32_t> model_word;  // model id → dictionary id
-  for (std::uint32_t d = 0; d < dict.words.size(); ++d)
-    if (dict.kind[d] == WordKind::content && (df[d] >= min_df || is_seed_word[d])) {
-      model_id[d] = static_cast<std::uint32_t>(model_word.size());
-      model_word.push_back(d);
+  // Model words: the keys (fold) of content words, in at least min_df texts or a seed word's;
+  // each shown as its form in most texts.
+  // Typed words of two seeds that fold together (gentile for one, gentili for another) keep their
+  // own keys: the analyst told them apart.
+  std::vector<std::uint32_t> key_of(dict.words.size(), UINT32_MAX);
+  std::vector<std::string> keys;
+  {
+    std::unordered_map<std::string, std::size_t> folded_seed;
+    std::unordered_set<std::string> clash;
+    for (std::size_t s = 0; s < seeds.size(); ++s)
+      for (const std::uint32_t id : seed_ids[s])
+        if (auto [it, fresh] = folded_seed.try_emplace(fold(dict.words[id]), s); !fresh && it->second != s)
+          clash.insert(it->first);
+    std::vector<bool> typed(dict.words.size(), false);
+    for (const auto& ids : seed_ids)
+      for (const std::uint32_t id : ids) typed[id] = true;
+    std::unordered_map<std::string, std::uint32_t> key_index;
+    for (std::uint32_t d = 0; d < dict.words.size(); ++d) {
+      if (dict.kind[d] != WordKind::content) continue;
+      std::string key = fold(dict.words[d]);
+      if (typed[d] && clash.count(key)) impl->exact.insert(key = dict.words[d]);
+      key_of[d] = key_index.try_emplace(std::move(key), static_cast<std::uint32_t>(key_index.size())).first->second;
     }
+    keys.resize(key_index.size());
+    for (auto& [k, i] : key_index) keys[i] = k;
+  }
+  std::vector<std::uint32_t> kdf(keys.size(), 0), klast(keys.size(), UINT32_MAX);
+  std::vector<bool> seed_key(keys.size(), false);
+  for (std::uint32_t d = 0; d < dict.words.size(); ++d)
+    if (is_seed_word[d] && key_of[d] != UINT32_MAX) seed_key[key_of[d]] = true;
+  for (std::size_t p = 0; p < n; ++p)
+    for (std::size_t j = clause_begin[text_clause[p]]; j < clause_begin[text_clause[p + 1]]; ++j)
+      if (const std::uint32_t k = key_of[tok[j]]; k != UINT32_MAX && klast[k] != p)
+        klast[k] = static_cast<std::uint32_t>(p), ++kdf[k];
+  std::vector<std::uint32_t> key_model(keys.size(), UINT32_MAX);
+  std::vector<std::uint32_t> model_word;  // model id → dictionary id of its form in most texts
+  std::vector<std::uint32_t> model_key;   // model id → key
+  for (std::uint32_t d = 0; d < dict.words.size(); ++d) {
+    const std::uint32_t k = key_of[d];
+    if (k == UINT32_MAX || (kdf[k] < min_df && !seed_key[k])) continue;
+    if (key_model[k] == UINT32_MAX) {
+      key_model[k] = static_cast<std::uint32_t>(model_word.size());
+      model_word.push_back(d);
+      model_key.push_back(k);
+    } else if (df[d] > df[model_word[key_model[k]]]) {
+      model_word[key_model[k]] = d;
+    }
+    model_id[d] = key_model[k];
+  }
   const std::size_t V = model_word.size();
 
   // Model words of each clause, sorted (repeats adjacent).
@@ -797,40 +866,52 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
       for (int it = 0; it < std::max(3, options.iterations / 4); ++it) sweep();
   }
 
-  // 6. The model: themes left with clauses (seeded themes always), word probabilities.
-  std::vector<std::size_t> keep;
-  for (std::size_t k = 0; k < K; ++k)
-    if (open[k] && (k < S || mk[k] > 0)) keep.push_back(k);
-  const std::size_t T0 = keep.size();
-  std::vector<float> log_phi(V * T0), log_prior(T0);
-  for (std::size_t t = 0; t < T0; ++t) {
-    const std::size_t k = keep[t];
-    log_prior[t] = static_cast<float>(std::log(static_cast<double>(mk[k]) + alpha));
-    const double denom = static_cast<double>(nk[k]) + beta * static_cast<double>(V);
-    for (std::size_t w = 0; w < V; ++w) {
-      double x = (nwk[w * K + k] + beta) / denom;
-      if (seed_of[w] >= 0 && static_cast<std::size_t>(seed_of[w]) != k) x *= elsewhere;
-      log_phi[w * T0 + t] = static_cast<float>(std::log(x));
-    }
-  }
-  impl->k = T0;
-  impl->log_phi = std::move(log_phi);
-  impl->log_prior = std::move(log_prior);
-  for (std::uint32_t m = 0; m < V; ++m) impl->vocab.emplace(dict.words[model_word[m]], m);
-
-  // 7. Final assignment of every clause (the rule assign() applies), per text: themes and primary.
+  // 6-7. The model: themes left with clauses (seeded themes always), word probabilities; then the
+  // final assignment of every clause (the rule assign() applies), per text: themes and primary.
+  // An unseeded theme that no comment gets (its clauses are more likely elsewhere once the
+  // sampler's counts are read as probabilities, or below min_confidence) is closed and the model
+  // read again: a theme of no comment would show no words and no examples.
+  for (std::uint32_t m = 0; m < V; ++m) impl->vocab.emplace(keys[model_key[m]], m);
   impl->min_confidence = options.min_confidence;
+  impl->seeded_confidence = options.seeded_confidence;
+  impl->n_seeded = S;  // seeds are always kept, first (keep is ascending) and first in column order
   if (S > 0) {
     impl->seed_of.assign(V, -1);
     for (std::size_t w = 0; w < V; ++w) impl->seed_of[w] = static_cast<std::int32_t>(seed_of[w]);
   }
+  std::vector<std::size_t> keep;
+  std::size_t T0 = 0;
   std::vector<std::int32_t> clause_t(n_clauses, -1);  // main theme of each clause (describes themes)
-  std::vector<std::size_t> count(T0, 0);
-  std::vector<std::int32_t> primary(n, -1);       // by canonical position
-  std::vector<double> purity(n, 0);               // share of the text's theme weight in its primary theme
-  std::vector<std::uint8_t> mentions(n * T0, 0);  // by canonical position
+  std::vector<std::size_t> count;
+  std::vector<std::int32_t> primary(n, -1);  // by canonical position
+  std::vector<double> purity(n, 0);          // share of the text's theme weight in its primary theme
+  std::vector<std::uint8_t> mentions;        // n × T0, by canonical position
   std::size_t unassigned = 0;
-  {
+  for (;;) {
+    keep.clear();
+    for (std::size_t k = 0; k < K; ++k)
+      if (open[k] && (k < S || mk[k] > 0)) keep.push_back(k);
+    T0 = keep.size();
+    std::vector<float> log_phi(V * T0), log_prior(T0);
+    for (std::size_t t = 0; t < T0; ++t) {
+      const std::size_t k = keep[t];
+      log_prior[t] = static_cast<float>(std::log(static_cast<double>(mk[k]) + alpha));
+      const double denom = static_cast<double>(nk[k]) + beta * static_cast<double>(V);
+      for (std::size_t w = 0; w < V; ++w) {
+        double x = (nwk[w * K + k] + beta) / denom;
+        if (seed_of[w] >= 0 && static_cast<std::size_t>(seed_of[w]) != k) x *= elsewhere;
+        log_phi[w * T0 + t] = static_cast<float>(std::log(x));
+      }
+    }
+    impl->k = T0;
+    impl->log_phi = std::move(log_phi);
+    impl->log_prior = std::move(log_prior);
+
+    std::fill(primary.begin(), primary.end(), -1);
+    std::fill(purity.begin(), purity.end(), 0.0);
+    count.assign(T0, 0);
+    mentions.assign(n * T0, 0);
+    unassigned = 0;
     std::vector<double> score;
     std::vector<std::size_t> weight(T0);
     for (std::size_t p = 0; p < n; ++p) {
@@ -855,6 +936,11 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
       purity[p] = static_cast<double>(weight[best]) / static_cast<double>(total);
       for (std::size_t t = 0; t < T0; ++t) count[t] += mentions[p * T0 + t];
     }
+    if (S == 0 && std::all_of(count.begin(), count.end(), [](std::size_t x) { return x == 0; })) break;  // keep one
+    bool closed = false;
+    for (std::size_t t = 0; t < T0; ++t)
+      if (keep[t] >= S && count[t] == 0) open[keep[t]] = false, closed = true;
+    if (!closed) break;
   }
   impl->unassigned = static_cast<double>(unassigned) / static_cast<double>(n);
 
@@ -1043,16 +1129,18 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
     }
 
     // Representative comments: primary theme t, the largest share of their words in it, then a
-    // length near 10 words, then canonical order; at most 1,000 bytes, distinct texts.
-    std::vector<std::tuple<double, std::size_t, std::size_t>> cand;
+    // length near 10 words, then canonical order; then comments that mention t (a theme of short
+    // clauses beside longer ones is no comment's primary); at most 1,000 bytes, distinct texts.
+    std::vector<std::tuple<bool, double, std::size_t, std::size_t>> cand;
     for (std::size_t p = 0; p < n; ++p) {
-      if (primary[p] != static_cast<std::int32_t>(i) || texts[order[p]].size() > 1000) continue;
+      const bool main = primary[p] == static_cast<std::int32_t>(i);
+      if ((!main && !mentions[p * T0 + i]) || texts[order[p]].size() > 1000) continue;
       std::size_t words = clause_begin[text_clause[p + 1]] - clause_begin[text_clause[p]];
       const std::size_t dist = words > 10 ? words - 10 : 10 - words;
-      cand.push_back({-purity[p], dist, p});
+      cand.push_back({!main, main ? -purity[p] : 0.0, dist, p});
     }
     std::sort(cand.begin(), cand.end());
-    for (const auto& [neg, dist, p] : cand) {
+    for (const auto& [other, neg, dist, p] : cand) {
       if (th.examples.size() == 3) break;
       const std::string_view s = texts[order[p]];
       if (std::find(th.examples.begin(), th.examples.end(), s) == th.examples.end()) th.examples.emplace_back(s);

@@ -61,6 +61,26 @@ def test_python_defaults_are_the_cpp_options():
     assert a.codebook() == b.codebook()
 
 
+def test_seeded_confidence_is_the_cpp_option_and_is_checked():
+    # "camera" alone is most likely the seeded theme's but not sure to be (breakfast clauses say it
+    # too): no theme at the default 0.95, the seeded theme when any confidence will do.
+    texts = ["camera pulita"] * 60 + ["colazione abbondante in camera"] * 30 + ["colazione varia"] * 30 + \
+        ["personale gentile"] * 40
+    seeds = [_core.ThemeSeed("pulizia", ["pulita"])]
+    sure = _core.discover(texts, np.array([]), seeds, _core.DiscoverOptions())
+    loose = _core.DiscoverOptions()
+    loose.seeded_confidence, loose.min_confidence = 0.0, 0.0
+    anyway = _core.discover(texts, np.array([]), seeds, loose)
+    assert _core.DiscoverOptions().seeded_confidence == 0.95
+    assert np.asarray(sure.assign(["camera"]))[0, 0] == 0
+    assert np.asarray(anyway.assign(["camera"]))[0, 0] == 1
+    assert perche.discover(texts, seeds={"pulizia": ["pulita"]}).codebook() == sure.codebook()
+    bad = _core.DiscoverOptions()
+    bad.seeded_confidence = 1.0
+    with pytest.raises(ValueError, match="seeded_confidence 1"):
+        _core.discover(texts, np.array([]), seeds, bad)
+
+
 def test_identical_for_runs_threads_and_shuffled_input():
     texts, scores = corpus(600, 9)
     a = perche.discover(texts, scores, threads=1)
