@@ -774,7 +774,7 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
     }
   }
   std::vector<bool> open(K, true);
-  std::vector<double> p(K), num(K), den(K);
+  std::vector<double> p(K), num(K), den(K), nk_d(K);
   const double beta_v = beta * static_cast<double>(V);
   const auto sweep = [&] {
     for (std::size_t u = 0; u < U; ++u) {
@@ -784,30 +784,35 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
       // GSDMM's conditional (Yin and Wang 2014, eq. 4) as running products of numerators and
       // denominators, folded into p every 16 words (one division per theme, not one per word),
       // and p rescaled so that a long clause does not underflow.
+      // The theme loops run on arrays the compiler knows apart (restrict), so it vectorizes them;
+      // each theme's products are the same operations in the same order as one at a time.
       const std::size_t len = cw_begin[c + 1] - cw_begin[c];
-      std::fill(num.begin(), num.end(), 1.0);
-      std::fill(den.begin(), den.end(), 1.0);
+      double* __restrict pn = num.data();
+      double* __restrict pd = den.data();
+      double* __restrict pp = p.data();
+      double* __restrict nd = nk_d.data();
+      for (std::size_t k = 0; k < K; ++k) pn[k] = pd[k] = 1.0, nd[k] = static_cast<double>(nk[k]);
       std::size_t rep = 0;
       for (std::size_t j = cw_begin[c], i = 0; j < cw_begin[c + 1]; ++j, ++i) {
         rep = (j > cw_begin[c] && cw[j] == cw[j - 1]) ? rep + 1 : 0;
-        const std::int32_t* row = nwk.data() + cw[j] * K;
+        const std::int32_t* __restrict row = nwk.data() + cw[j] * K;
         const double add_num = beta + static_cast<double>(rep), add_den = beta_v + static_cast<double>(i);
         for (std::size_t k = 0; k < K; ++k) {
-          num[k] *= row[k] + add_num;
-          den[k] *= static_cast<double>(nk[k]) + add_den;
+          pn[k] *= row[k] + add_num;
+          pd[k] *= nd[k] + add_den;
         }
         if (const std::int64_t s = seed_of[cw[j]]; s >= 0)
           for (std::size_t k = 0; k < K; ++k)
-            if (k != static_cast<std::size_t>(s)) num[k] *= elsewhere;
+            if (k != static_cast<std::size_t>(s)) pn[k] *= elsewhere;
         if (i % 16 == 15 || i + 1 == len) {
           double top = 0;
           for (std::size_t k = 0; k < K; ++k) {
-            p[k] *= num[k] / den[k];
-            num[k] = den[k] = 1.0;
-            top = std::max(top, p[k]);
+            pp[k] *= pn[k] / pd[k];
+            pn[k] = pd[k] = 1.0;
+            top = std::max(top, pp[k]);
           }
           if (top > 0 && top < 1e-100)
-            for (double& x : p) x /= top;
+            for (std::size_t k = 0; k < K; ++k) pp[k] /= top;
         }
       }
       double total = 0;
