@@ -73,9 +73,9 @@ struct DiscoverOptions {
   /// them from 16/24/32 × 0.01/0.015/0.02; benchmarks/eval_discover.py, README).
   std::size_t max_themes = 32;
   double min_theme_share = 0.01;  ///< automatic choice: smallest share of clauses a theme keeps, in [0, 1)
-  int iterations = 20;             ///< Gibbs sweeps over the clauses (≥ 1)
-  double alpha = 0.1;              ///< Dirichlet prior on theme sizes (> 0)
-  double beta = 0.1;               ///< Dirichlet prior on a theme's words (> 0)
+  int iterations = 20;            ///< Gibbs sweeps over the clauses (≥ 1)
+  double alpha = 0.1;             ///< Dirichlet prior on theme sizes (> 0)
+  double beta = 0.1;              ///< Dirichlet prior on a theme's words (> 0)
   /// How much less likely a seed word is in any theme but its seed's, in (0, 1]: 1 lets the data
   /// move seed words freely, small values hold each seed word to its theme.
   double seed_weight = 0.01;
