@@ -3,6 +3,7 @@
 """Theme discovery against held-aside aspect labels, with scikit-learn's NMF in the same run.
 
     python3 benchmarks/eval_discover.py DATA_PATH [--scale 100000] [--skip-nmf]
+    python3 benchmarks/eval_discover.py DATA_PATH --select
 
 DATA_PATH: a `;`-separated CSV with a `sentence` column and `<aspect>_presence` 0/1 columns (the
 ABSITA 2018 aspect-category files: cleanliness comfort amenities staff value wifi location other),
@@ -13,6 +14,10 @@ used as unlabelled text; the aspects only score the result:
   of assign over the 7 aspects other than `other`, and plain keyword matching of the same seeds;
 - speed and peak memory on --scale comments made by joining clauses of the data's sentences
   (deterministic), perche in a child process (its own peak RSS) and NMF on TF-IDF in this one.
+--select reproduces how the defaults were chosen: discovery runs on all sentences (no labels), and
+each option is chosen on the aspect labels of one half of the sentences (even rows, then odd rows)
+and reported on the other half: max_themes x min_theme_share by unseeded NMI + best-match F1 (mean
+of three sampler seeds), seeded_confidence by seeded micro-F1, for both seed sets.
 """
 
 from __future__ import annotations
@@ -126,17 +131,69 @@ def child_scale(path, n):
     print(json.dumps({"secs": secs, "peak_mb": peak, "themes": len(themes.names)}))
 
 
+def select(texts, Y):
+    from perche import _core
+    single = Y.sum(1) == 1
+    idx = np.arange(len(texts))
+    halves = [idx % 2 == 0, idx % 2 == 1]
+
+    def options(**kw):
+        o = _core.DiscoverOptions()
+        for k, v in kw.items():
+            setattr(o, k, v)
+        return o
+
+    def choose(res, what):
+        for h in (0, 1):
+            best = max(res, key=lambda k: res[k][h])
+            print(f"{what}: chosen on half {h}: {best}, {res[best][1 - h]:.3f} on half {1 - h} "
+                  f"(the default {DEFAULTS[what]}: {res[DEFAULTS[what]][1 - h]:.3f})")
+
+    DEFAULTS = {"max_themes, min_theme_share": (_core.DiscoverOptions().max_themes,
+                                                  _core.DiscoverOptions().min_theme_share)}
+    res = {}
+    for m in (16, 24, 32):
+        for share in (0.01, 0.015, 0.02):
+            runs = []
+            for seed in (20140824, 1, 2):
+                th = _core.discover(texts, np.array([]), [], options(max_themes=m, min_theme_share=share, seed=seed))
+                A, prim = np.asarray(th.assign(texts)), np.asarray(th.primary(texts))
+                runs.append([nmi(Y[single & h].argmax(1), prim[single & h]) + best_match_f1(Y[h], A[h]).mean()
+                             for h in halves])
+            res[(m, share)] = np.mean(runs, 0)
+            print(f"max_themes {m}, min_theme_share {share}: NMI + F1 {res[(m, share)][0]:.3f} (even rows), "
+                  f"{res[(m, share)][1]:.3f} (odd rows)", flush=True)
+    choose(res, "max_themes, min_theme_share")
+    for label, seeds in (("A", SEEDS), ("B", SEEDS_B)):
+        what = f"seeded_confidence, seeds {label}"
+        DEFAULTS[what] = _core.DiscoverOptions().seeded_confidence
+        res = {}
+        for c in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99):
+            th = _core.discover(texts, np.array([]), [_core.ThemeSeed(k, v) for k, v in seeds.items()],
+                                options(seeded_confidence=c))
+            names = list(th.names)
+            A = np.asarray(th.assign(texts))[:, [names.index(a) for a in ASPECTS[:7]]]
+            res[c] = [micro_f1(Y[h, :7], A[h]) for h in halves]
+            print(f"seeds {label}, seeded_confidence {c}: micro-F1 {res[c][0]:.3f} (even rows), {res[c][1]:.3f} "
+                  f"(odd rows)", flush=True)
+        choose(res, what)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("data")
     ap.add_argument("--scale", type=int, default=100_000)
     ap.add_argument("--skip-nmf", action="store_true")
+    ap.add_argument("--select", action="store_true", help="reproduce the choice of the defaults (split halves)")
     ap.add_argument("--child-scale", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child_scale:
         child_scale(a.data, a.scale)
         return 0
     texts, Y = read(a.data)
+    if a.select:
+        select(texts, Y)
+        return 0
     single = Y.sum(1) == 1
     print(f"{len(texts)} sentences, {single.sum()} with one aspect")
 

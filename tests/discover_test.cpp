@@ -250,6 +250,7 @@ TEST_CASE("discover: the forms of a word are one word to the mixture, a differen
     texts.push_back("cameriere simpatico al ristorante, cena ottima");
     texts.push_back("personale gentile");
     texts.push_back("reception cortese e staff gentile");
+    texts.push_back("rapporto qualità prezzo");
   }
   const std::vector<std::string_view> v(texts.begin(), texts.end());
   const perche::Themes th = perche::discover(v);
@@ -268,8 +269,24 @@ TEST_CASE("discover: the forms of a word are one word to the mixture, a differen
     CHECK(!(camera && camere));
   }
   // A form the comments never wrote still reads as its word.
-  const std::vector<std::string_view> unseen{"cameretta", "personali"};
-  CHECK(th.primary(unseen)[1] == primary[4]);
+  const std::vector<std::string_view> unseen{"personali"};
+  CHECK(th.primary(unseen)[0] == primary[4]);
+  // A word ending in an accented letter stays whole (only ASCII endings go).
+  bool quality = false;
+  for (const auto& t : th.themes())
+    quality = quality || std::find(t.words.begin(), t.words.end(), "qualità") != t.words.end();
+  CHECK(quality);
+  // The codebook lists every form (it matches whole words): "camere pulite" gets the theme of
+  // "camera" through it.
+  const std::string cb = th.codebook();
+  CHECK(cb.find("\ncamera\n") != std::string::npos);
+  CHECK(cb.find("\ncamere\n") != std::string::npos);
+  const perche::Codebook book = perche::Codebook::parse(cb);
+  const std::vector<std::string_view> forms{"camere", "camera"};
+  const perche::LabelMatrix by_book = book.predict(forms);
+  const auto col = static_cast<std::size_t>(primary[0]);
+  CHECK(by_book(0, col) == 1);
+  CHECK(by_book(1, col) == 1);
 }
 
 TEST_CASE("discover: a clause without a seed word joins a seeded theme only when it is sure") {
@@ -401,6 +418,16 @@ TEST_CASE("discover: hostile input gets a clear result or one clear error") {
   const std::vector<double> wrong(3, 1.0);
   CHECK_THROWS_WITH_AS(perche::discover(mixed, wrong), doctest::Contains("3 scores for 51 texts"),
                        std::invalid_argument);
+  // No comment sure of its theme (min_confidence 0.999 with two themes of one word each): one theme
+  // is kept, and it gets them all, not two themes of no comment named "tema".
+  std::vector<std::string_view> two(50, "sole");
+  two.insert(two.end(), 50, "mare");
+  perche::DiscoverOptions strict;
+  strict.min_confidence = 0.999;
+  const perche::Themes s = perche::discover(two, {}, {}, strict);
+  REQUIRE(s.themes().size() == 1);
+  CHECK(s.themes()[0].count == 100);
+  CHECK(!s.themes()[0].words.empty());
   perche::DiscoverOptions bad;
   bad.iterations = 0;
   CHECK_THROWS_AS(perche::discover(mixed, {}, {}, bad), std::invalid_argument);

@@ -38,10 +38,11 @@ namespace perche {
 
 /// A theme the analyst names in advance, with the words that define it ("staff": personale,
 /// reception). Discovery keeps the name and adds the words that come with the seed's in the data.
-/// A seed word also anchors its other forms seen in the comments discovered from: the words that
-/// differ from it only in an inflectional ending (o, a, i, e, he, hi) after 4 common letters or
-/// more (gentile: gentili; camera: camere), unless they are forms of another seed's words too;
-/// the words typed come first.
+/// A seed word also anchors its other forms, seen in the comments or not: the words with its key
+/// (the word less a final a, e, i or o, then an i and the h of ch/gh, keeping 4 bytes: gentile and
+/// gentili, camera and camere, servizio and servizi) and the comments' words that differ from it
+/// only in such an ending after 4 common letters; not a form of another seed's words too. Typed
+/// words of two seeds that share a key (gentile for one, gentili for another) keep their own.
 struct ThemeSeed {
   std::string name;                ///< non-empty; the theme's name in Themes::names()
   std::vector<std::string> words;  ///< at least one; normalized as the comments are (case, accents)
@@ -66,11 +67,12 @@ enum class ScoreMetric : std::uint8_t {
 struct DiscoverOptions {
   /// Number of themes; 0 chooses: the sampler starts from max_themes (plus one per seed) and themes
   /// left with fewer than min_theme_share of the clauses are dissolved into the others. A given
-  /// number is kept unless themes end up empty (then fewer are returned).
+  /// number is kept unless themes end up empty. Either way an unseeded theme that no comment gets
+  /// in the end (its clauses more likely elsewhere, or under min_confidence) is not returned.
   std::size_t n_themes = 0;
   /// The automatic choice's starting point (≥ 1). 32 and 0.01 below were chosen on one half of
   /// the ABSITA 2018 training sentences' aspect labels and measured on the other (both halves chose
-  /// them from 16/24/32 × 0.01/0.015/0.02; benchmarks/eval_discover.py, README).
+  /// them from 16/24/32 × 0.01/0.015/0.02; `benchmarks/eval_discover.py --select`, README).
   std::size_t max_themes = 32;
   double min_theme_share = 0.01;  ///< automatic choice: smallest share of clauses a theme keeps, in [0, 1)
   int iterations = 20;            ///< Gibbs sweeps over the clauses (≥ 1)
@@ -82,10 +84,14 @@ struct DiscoverOptions {
   /// A clause gets its most likely theme only when that theme's posterior probability is at least
   /// this, in [0, 1) (0: always); a seed word always gives its seed's theme.
   double min_confidence = 0.5;
-  /// ... and a seeded theme only when its posterior probability is at least this (and
-  /// min_confidence), in [0, 1): a seeded theme also draws clauses that share only its common words
-  /// (camera, bagno) with its seed's clauses, and an analyst who named it wants what it names.
-  /// A clause with the seed's words joins it whatever this is.
+  /// ... and a seeded theme, when the clause holds none of its seed words, only when its posterior
+  /// probability is at least this (and min_confidence), in [0, 1): a seeded theme also draws
+  /// clauses that share only its common words (camera, bagno) with its seed's clauses, and an
+  /// analyst who named it wants what it names. A clause with the seed's words joins it whatever
+  /// this is. Measured as max_themes was (`eval_discover.py --select`, two seed sets): every half
+  /// chose 0.99 from 0.5-0.99, and 0.95 scored within 0.005 of it on the other half; 0.95 is kept
+  /// because at 0.99 the seeded themes stop growing beyond their seed words ("molto cordiale" no
+  /// longer joins the staff theme seeded with "personale" in the tests' planted comments).
   double seeded_confidence = 0.95;
   std::uint64_t seed = 20140824;  ///< the sampler's seed (the same seed gives the same themes)
   unsigned threads = 0;           ///< tokenization and assignment threads (0: all cores); never changes the result
@@ -109,7 +115,8 @@ struct Theme {
   std::vector<std::string> low_words;   ///< words telling low from high scores among mentioners (low side)
   std::vector<std::string> high_words;  ///< ... and the high side (empty without scores)
   /// Up to 3 representative comments, as given (of at most 1,000 bytes): those whose words lie most in
-  /// this theme, of about 10 words.
+  /// this theme, of about 10 words; then, for a theme that is no comment's main theme, comments
+  /// that mention it.
   std::vector<std::string> examples;
 };
 
@@ -124,20 +131,23 @@ class Themes {
 
   const std::vector<Theme>& themes() const;
   std::vector<std::string> names() const;  ///< theme names, in the order of assign()'s columns
-  /// Share of the input comments given no theme (empty, or only words never seen twice).
+  /// Share of the input comments given no theme: empty, only words never seen twice, or no clause
+  /// sure enough of its theme (min_confidence, seeded_confidence).
   double unassigned_share() const;
   std::size_t n_texts() const;  ///< number of comments discovered from
 
   /// n × T 0/1: comment i mentions theme j: one of its clauses is most likely theme j (with
-  /// DiscoverOptions::min_confidence), or holds a seed word of theme j or one of its forms that
-  /// the comments discovered from hold (ThemeSeed). Thread-safe;
+  /// DiscoverOptions::min_confidence, and seeded_confidence for a seeded theme), or holds a seed
+  /// word of theme j or one of its forms (ThemeSeed). A word is read by its key, so a form the
+  /// comments discovered from never wrote (personali) counts as its word. Thread-safe;
   /// `threads` as in DiscoverOptions.
   LabelMatrix assign(std::span<const std::string_view> texts, unsigned threads = 0) const;
   /// The main theme of each comment (the theme of most of its words), or -1 when it has none.
   std::vector<std::int64_t> primary(std::span<const std::string_view> texts, unsigned threads = 0) const;
 
   /// A commented codebook (perche/codebook.hpp format): one [code] Name section per theme, its
-  /// words and quoted phrases as patterns, its share and examples as comments.
+  /// words (each with its other forms in the comments: camera, camere) and quoted phrases as
+  /// patterns, its share and examples as comments.
   std::string codebook() const;
   /// Writes codebook() to path. Throws IoError naming the path when it cannot be written.
   void to_codebook(const std::string& path) const;

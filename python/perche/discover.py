@@ -10,9 +10,10 @@
 True
 
 Seeds anchor themes to the analyst's names: seeds={"staff": ["personale", "reception"]} or the
-path of a file of `name: word word ...` lines. A seed word also anchors its other forms in the
-comments (gentile: gentili; camera: camere; not a form of another seed's words). The result is the
-same for any order of the comments and any number of threads.
+path of a file of `name: word word ...` lines. A seed word also anchors its other forms
+(gentile: gentili; camera: camere; not a form of another seed's words). The forms of a word are
+one word to the discovery. The result is the same for any order of the comments and any number of
+threads.
 """
 
 from __future__ import annotations

@@ -92,6 +92,23 @@ bool has_letter(std::string_view s) {
   return false;
 }
 
+// The model's key of a content word: its forms that differ only in an Italian inflectional ending
+// are one word to the mixture (camera and camere, letto and letti, pulito and pulite, servizio
+// and servizi, bianco and bianchi), as they are one word to the analyst. The final a, e, i or o
+// goes when 4 bytes or more stay, then an i before it (servizio, servizi: serviz) and the h of
+// ch or gh (bianchi, bianco: bianc), again keeping 4. Only ASCII bytes go, so a multibyte letter
+// is never cut (città, qualità stay). Lighter than the Snowball stem, which joins other words
+// (camera and cameriere: camer) and parts plurals (camere: cam). It joins some words too (vista
+// and visto, porta and porto) and leaves words of 4 letters as they are (zona, zone).
+std::string fold(std::string_view w) {
+  const auto vowel = [](char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o'; };
+  if (w.size() < 5 || !vowel(w.back())) return std::string(w);
+  w.remove_suffix(1);
+  if (w.size() >= 5 && w.back() == 'i') w.remove_suffix(1);
+  if (w.size() >= 5 && w.back() == 'h' && (w[w.size() - 2] == 'c' || w[w.size() - 2] == 'g')) w.remove_suffix(1);
+  return std::string(w);
+}
+
 enum class WordKind : std::uint8_t { content, generic, stop };
 
 WordKind word_kind(const std::string& s) {
@@ -101,24 +118,14 @@ WordKind word_kind(const std::string& s) {
     return set;
   }();
   if (stops->count(s) || !has_letter(s) || s.size() < 2) return WordKind::stop;
-  if (generic_words().count(s)) return WordKind::generic;
+  static const std::unordered_set<std::string>* const generic_keys = [] {
+    auto* set = new std::unordered_set<std::string>();  // never freed: used until exit
+    for (std::string_view w : generic_words()) set->insert(fold(w));
+    return set;
+  }();
+  // The other forms of a generic word are generic too (fatto: fatta, fatti, fatte).
+  if (generic_words().count(s) || generic_keys->count(fold(s))) return WordKind::generic;
   return WordKind::content;
-}
-
-// The model's key of a content word: its forms that differ only in an Italian inflectional ending
-// are one word to the mixture (camera and camere, letto and letti, pulito and pulite, servizio
-// and servizi, bianco and bianchi), as they are one word to the analyst. The final a, e, i or o
-// goes when 4 bytes or more stay, then an i before it (servizio, servizi: serviz) and the h of
-// ch or gh (bianchi, bianco: bianc), again keeping 4. Lighter than the Snowball stem, which joins
-// other words (camera, cameriere) and leaves plurals apart (camera: camer, camere: camer, but
-// letto: lett, lettino: lettin).
-std::string fold(std::string_view w) {
-  const auto vowel = [](char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o'; };
-  if (w.size() < 5 || !vowel(w.back())) return std::string(w);
-  w.remove_suffix(1);
-  if (w.size() >= 5 && w.back() == 'i') w.remove_suffix(1);
-  if (w.size() >= 5 && w.back() == 'h' && (w[w.size() - 2] == 'c' || w[w.size() - 2] == 'g')) w.remove_suffix(1);
-  return std::string(w);
 }
 
 constexpr char kBreak = '\n';  // clause boundary in a text's word stream
@@ -224,6 +231,8 @@ struct Themes::Impl {
   text::Tokenizer tokenizer{reading_options()};
   std::unordered_map<std::string, std::uint32_t> vocab;  // model word's key (fold) → row of log_phi
   std::unordered_set<std::string> exact;                 // seed words that are their own key
+  // A theme word's other forms in the comments (camera: camere), for codebook().
+  std::unordered_map<std::string, std::vector<std::string>> forms;
   std::size_t k = 0;
   std::vector<float> log_phi;    // vocab.size() × k, word-major: log P(word | theme)
   std::vector<float> log_prior;  // k: log of a theme's clause count + alpha
@@ -246,7 +255,11 @@ struct Themes::Impl {
       for (std::size_t t = 0; t < k; ++t) score[t] += row[t];
     }
     const std::size_t best = static_cast<std::size_t>(std::max_element(score.begin(), score.end()) - score.begin());
-    const double need = best < n_seeded ? std::max(min_confidence, seeded_confidence) : min_confidence;
+    // A seeded theme needs seeded_confidence unless the clause holds one of its seed words.
+    const bool seeded = best < n_seeded && std::none_of(words.begin(), words.end(), [&](std::uint32_t w) {
+                          return static_cast<std::size_t>(seed_of[w]) == best;
+                        });
+    const double need = seeded ? std::max(min_confidence, seeded_confidence) : min_confidence;
     if (need > 0) {
       double z = 0;
       for (double x : score) z += std::exp(x - score[best]);
@@ -276,7 +289,7 @@ struct Themes::Impl {
       for (std::string_view w : ws) {
         std::string word(w);
         if (word_kind(word) != WordKind::content) continue;
-        auto it = vocab.find(exact.count(word) ? word : fold(word));
+        auto it = vocab.find(!exact.empty() && exact.count(word) ? word : fold(word));
         if (it != vocab.end()) ids.push_back(it->second);
       }
       std::sort(ids.begin(), ids.end());
@@ -396,7 +409,11 @@ std::string Themes::codebook() const {
     std::replace(label.begin(), label.end(), '#', ' ');
     std::replace(label.begin(), label.end(), ']', ' ');
     out += "[" + unique + "] " + label + "\n";
-    for (const auto& w : th.words) out += w + "\n";
+    for (const auto& w : th.words) {
+      out += w + "\n";
+      if (const auto it = impl_->forms.find(w); it != impl_->forms.end())
+        for (const auto& f : it->second) out += f + "\n";
+    }
     for (const auto& p : th.phrases) out += "\"" + p + "\"\n";
   }
   return out;
@@ -593,8 +610,8 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
   }
   const std::size_t n_clauses = clause_begin.size() - 1;
 
-  // 4. Model vocabulary: content words in at least two texts (one when there are fewer than 20
-  // texts), and every seed word.
+  // 4. Model vocabulary: the keys (fold) of content words in at least two texts (one when there are
+  // fewer than 20 texts), and every seed word's.
   const std::size_t min_df = n < 20 ? 1 : 2;
   std::vector<std::uint32_t> df(dict.words.size(), 0), last(dict.words.size(), UINT32_MAX);
   for (std::size_t p = 0; p < n; ++p)
@@ -780,7 +797,8 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
     for (std::size_t u = 0; u < U; ++u) {
       const std::size_t c = active[u];
       add(u, z[u], -1);
-      for (std::size_t k = 0; k < K; ++k) p[k] = open[k] ? static_cast<double>(mk[k]) + alpha : 0.0;
+      double* __restrict pp = p.data();
+      for (std::size_t k = 0; k < K; ++k) pp[k] = open[k] ? static_cast<double>(mk[k]) + alpha : 0.0;
       // GSDMM's conditional (Yin and Wang 2014, eq. 4) as running products of numerators and
       // denominators, folded into p every 16 words (one division per theme, not one per word),
       // and p rescaled so that a long clause does not underflow.
@@ -789,7 +807,6 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
       const std::size_t len = cw_begin[c + 1] - cw_begin[c];
       double* __restrict pn = num.data();
       double* __restrict pd = den.data();
-      double* __restrict pp = p.data();
       double* __restrict nd = nk_d.data();
       for (std::size_t k = 0; k < K; ++k) pn[k] = pd[k] = 1.0, nd[k] = static_cast<double>(nk[k]);
       std::size_t rep = 0;
@@ -816,12 +833,12 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
         }
       }
       double total = 0;
-      for (double x : p) total += x;
+      for (std::size_t k = 0; k < K; ++k) total += pp[k];
       std::size_t k = z[u];
       if (total > 0 && std::isfinite(total)) {
         double r = rng.uniform() * total;
         for (k = 0; k + 1 < K; ++k) {
-          r -= p[k];
+          r -= pp[k];
           if (r < 0) break;
         }
         while (!open[k]) --k;  // rounding past the last open theme
@@ -941,7 +958,15 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
       purity[p] = static_cast<double>(weight[best]) / static_cast<double>(total);
       for (std::size_t t = 0; t < T0; ++t) count[t] += mentions[p * T0 + t];
     }
-    if (S == 0 && std::all_of(count.begin(), count.end(), [](std::size_t x) { return x == 0; })) break;  // keep one
+    if (S == 0 && std::all_of(count.begin(), count.end(), [](std::size_t x) { return x == 0; })) {
+      // No comment reaches min_confidence: one theme is left, the sampler's largest.
+      if (T0 <= 1) break;
+      std::size_t big = keep[0];
+      for (const std::size_t k : keep)
+        if (mk[k] > mk[big]) big = k;
+      for (const std::size_t k : keep) open[k] = k == big;
+      continue;
+    }
     bool closed = false;
     for (std::size_t t = 0; t < T0; ++t)
       if (keep[t] >= S && count[t] == 0) open[keep[t]] = false, closed = true;
@@ -973,6 +998,7 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
   std::vector<std::vector<std::uint32_t>> wcount(T0, std::vector<std::uint32_t>(V, 0));
   std::vector<std::size_t> theme_words(T0, 0);
   std::vector<std::unordered_map<std::uint64_t, std::uint32_t>> phrases(T0);
+  std::vector<std::unordered_map<std::uint32_t, std::uint32_t>> form_count(T0);  // by dictionary id
   const auto content = [&](std::uint32_t d) { return dict.kind[d] == WordKind::content; };
   for (std::size_t c = 0; c < n_clauses; ++c) {
     if (clause_t[c] < 0) continue;
@@ -982,6 +1008,8 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
     // Phrases: two content words in a row, or content-stopword-content ("tempi di attesa"), or three
     // content words; ids packed 21 bits each (longer dictionaries leave their later words out).
     const std::size_t b = clause_begin[c], e = clause_begin[c + 1];
+    for (std::size_t j = b; j < e; ++j)
+      if (model_id[tok[j]] != UINT32_MAX) ++form_count[t][tok[j]];
     constexpr std::uint32_t kMaxId = (1u << 21) - 1;
     for (std::size_t j = b; j + 1 < e; ++j) {
       const std::uint32_t a = tok[j], x = tok[j + 1];
@@ -996,6 +1024,14 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
   }
   std::size_t all_words = 0;
   for (auto v : total_words) all_words += v;
+  // The other forms of each model word in min_df texts or more, most texts first (then canonical
+  // order): the codebook lists them, as it matches whole words.
+  std::vector<std::vector<std::uint32_t>> other_forms(V);
+  for (std::uint32_t d = 0; d < dict.words.size(); ++d)
+    if (model_id[d] != UINT32_MAX && model_word[model_id[d]] != d && df[d] >= min_df)
+      other_forms[model_id[d]].push_back(d);
+  for (auto& f : other_forms)
+    std::stable_sort(f.begin(), f.end(), [&](std::uint32_t a, std::uint32_t b) { return df[a] > df[b]; });
 
   // Score groups.
   std::vector<double> all_scores;
@@ -1040,8 +1076,12 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
       ranked.push_back({-(0.6 * std::log(pw) + 0.4 * std::log(lift)), w});
     }
     std::sort(ranked.begin(), ranked.end());
-    for (std::size_t r = 0; r < ranked.size() && th.words.size() < 12; ++r)
-      th.words.push_back(dict.words[model_word[ranked[r].second]]);
+    for (std::size_t r = 0; r < ranked.size() && th.words.size() < 12; ++r) {
+      const std::uint32_t m = ranked[r].second;
+      th.words.push_back(dict.words[model_word[m]]);
+      if (!other_forms[m].empty() && !impl->forms.count(th.words.back()))
+        for (const std::uint32_t d : other_forms[m]) impl->forms[th.words.back()].push_back(dict.words[d]);
+    }
     // Phrases: frequent, and a good share of their rarer word's occurrences in the theme.
     std::vector<std::pair<std::int64_t, std::string>> ph;
     for (const auto& [key, cnt] : phrases[i]) {
@@ -1052,7 +1092,8 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
       if (cnt < std::max<std::uint32_t>(min_count, 3) && n >= 20) continue;
       std::uint32_t rarer = UINT32_MAX;
       for (int q = 0; q < (three ? 3 : 2); ++q)
-        if (content(ids[q]) && model_id[ids[q]] != UINT32_MAX) rarer = std::min(rarer, wcount[i][model_id[ids[q]]]);
+        if (const auto it = form_count[i].find(ids[q]); content(ids[q]) && it != form_count[i].end())
+          rarer = std::min(rarer, it->second);
       if (rarer == UINT32_MAX || cnt * 4 < rarer) continue;
       std::string s = dict.words[ids[0]] + " " + dict.words[ids[1]];
       if (three) s += " " + dict.words[ids[2]];
@@ -1106,10 +1147,12 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
         for (std::size_t c = text_clause[p]; c < text_clause[p + 1]; ++c)
           for (std::size_t j = clause_begin[c]; j < clause_begin[c + 1]; ++j)
             if (dict.kind[tok[j]] != WordKind::stop) {
+              // A model word's forms count as its shown form (camera, camere: camera).
+              const std::uint32_t d = model_id[tok[j]] != UINT32_MAX ? model_word[model_id[tok[j]]] : tok[j];
               if (side[p] < 0)
-                ++low[tok[j]], ++nlow;
+                ++low[d], ++nlow;
               else
-                ++high[tok[j]], ++nhigh;
+                ++high[d], ++nhigh;
             }
       }
       if (!in.empty()) th.score = metric_of(in, nps);
