@@ -95,6 +95,12 @@ def best_match_f1(Y, A):
     return np.array(out)
 
 
+def seeded_aspects(themes, texts):
+    """assign() of the seeded themes, n × 7 in the order of the 7 aspects other than `other`."""
+    names = list(themes.names)
+    return np.asarray(themes.assign(texts))[:, [names.index(a) for a in ASPECTS[:7]]]
+
+
 def micro_f1(Y, A):
     tp = (Y & A).sum()
     return 2 * tp / max(1, Y.sum() + A.sum())
@@ -171,8 +177,7 @@ def select(texts, Y):
         for c in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99):
             th = _core.discover(texts, np.array([]), [_core.ThemeSeed(k, v) for k, v in seeds.items()],
                                 options(seeded_confidence=c))
-            names = list(th.names)
-            A = np.asarray(th.assign(texts))[:, [names.index(a) for a in ASPECTS[:7]]]
+            A = seeded_aspects(th, texts)
             res[c] = [micro_f1(Y[h, :7], A[h]) for h in halves]
             print(f"seeds {label}, seeded_confidence {c}: micro-F1 {res[c][0]:.3f} (even rows), {res[c][1]:.3f} "
                   f"(odd rows)", flush=True)
@@ -211,11 +216,8 @@ def main() -> int:
 
     for label, seeds in (("", SEEDS), (" (set B, not blind)", SEEDS_B)):
         seeded = perche.discover(texts, seeds=seeds)
-        A = seeded.assign(texts)
-        names = list(seeded.names)
-        cols = [names.index(a) for a in ASPECTS[:7]]
-        print(f"perche.discover seeded{label}: micro-F1 {micro_f1(Y[:, :7], A[:, cols]):.3f} over 7 aspects "
-              f"({len(names)} themes, unassigned {seeded.unassigned_share:.1%})")
+        print(f"perche.discover seeded{label}: micro-F1 {micro_f1(Y[:, :7], seeded_aspects(seeded, texts)):.3f} "
+              f"over 7 aspects ({len(seeded.names)} themes, unassigned {seeded.unassigned_share:.1%})")
         cb = "".join(f"[{a}]\n" + "".join(f"{w}\n" for w in ws) for a, ws in seeds.items())
         K = perche.Codebook(cb).predict(texts)
         print(f"keyword matching of the same seeds: micro-F1 {micro_f1(Y[:, :7], K):.3f}")

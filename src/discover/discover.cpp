@@ -111,7 +111,8 @@ std::string fold(std::string_view w) {
 
 enum class WordKind : std::uint8_t { content, generic, stop };
 
-WordKind word_kind(const std::string& s) {
+// The kind of word s whose key is fold(s).
+WordKind word_kind(const std::string& s, const std::string& key) {
   static const std::unordered_set<std::string>* const stops = [] {
     auto* set = new std::unordered_set<std::string>();  // never freed: used until exit
     for (auto& w : text::italian_stopwords()) set->insert(w);
@@ -124,7 +125,7 @@ WordKind word_kind(const std::string& s) {
     return set;
   }();
   // The other forms of a generic word are generic too (fatto: fatta, fatti, fatte).
-  if (generic_words().count(s) || generic_keys->count(fold(s))) return WordKind::generic;
+  if (generic_words().count(s) || generic_keys->count(key)) return WordKind::generic;
   return WordKind::content;
 }
 
@@ -287,9 +288,9 @@ struct Themes::Impl {
     each_clause(stream, words, [&](const std::vector<std::string_view>& ws) {
       ids.clear();
       for (std::string_view w : ws) {
-        std::string word(w);
-        if (word_kind(word) != WordKind::content) continue;
-        auto it = vocab.find(!exact.empty() && exact.count(word) ? word : fold(word));
+        std::string word(w), key = fold(w);
+        if (word_kind(word, key) != WordKind::content) continue;
+        auto it = vocab.find(!exact.empty() && exact.count(word) ? word : key);
         if (it != vocab.end()) ids.push_back(it->second);
       }
       std::sort(ids.begin(), ids.end());
@@ -493,7 +494,7 @@ struct Dictionary {
     const auto id = static_cast<std::uint32_t>(words.size());
     words.emplace_back(w);
     const std::string& s = words.back();
-    kind.push_back(word_kind(s));
+    kind.push_back(word_kind(s, fold(s)));
     index.emplace(std::string_view(s), id);
     return id;
   }
@@ -613,13 +614,9 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
   // 4. Model vocabulary: the keys (fold) of content words in at least two texts (one when there are
   // fewer than 20 texts), and every seed word's.
   const std::size_t min_df = n < 20 ? 1 : 2;
-  std::vector<std::uint32_t> df(dict.words.size(), 0), last(dict.words.size(), UINT32_MAX);
-  for (std::size_t p = 0; p < n; ++p)
-    for (std::size_t c = text_clause[p]; c < text_clause[p + 1]; ++c)
-      for (std::size_t j = clause_begin[c]; j < clause_begin[c + 1]; ++j)
-        if (last[tok[j]] != p) last[tok[j]] = static_cast<std::uint32_t>(p), ++df[tok[j]];
   std::vector<std::vector<std::uint32_t>> seed_ids(seeds.size());     // dictionary ids of the typed words
   std::vector<std::vector<std::uint32_t>> inflections(seeds.size());  // ... and of their other forms
+  std::vector<bool> typed;                                            // by dictionary id: a typed seed word
   {
     std::string stream;
     std::vector<std::string_view> ws;
@@ -637,9 +634,11 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
         throw std::invalid_argument("discover: seed '" + seeds[s].name +
                                     "' has no word that can name a theme (only stopwords or generic words)");
     }
+    typed.assign(dict.words.size(), false);  // the dictionary holds the seed words from here on
     for (auto& ids : seed_ids) {
       std::sort(ids.begin(), ids.end());
       ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+      for (const std::uint32_t id : ids) typed[id] = true;
     }
     // A seed word anchors its other forms too: the content words of the comments that differ from
     // it only in an inflectional ending after a common part of 4 letters or more ("gentile" also
@@ -651,19 +650,16 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
     if (!seeds.empty()) {
       constexpr std::size_t kCommon = 4;
       std::unordered_map<std::string_view, std::vector<std::pair<std::size_t, std::uint32_t>>>
-          typed;  // by first letters
-      std::vector<bool> typed_word(dict.words.size(), false);
+          by_prefix;  // typed words by their first letters
       for (std::size_t s = 0; s < seeds.size(); ++s)
-        for (const std::uint32_t id : seed_ids[s]) {
-          typed_word[id] = true;
+        for (const std::uint32_t id : seed_ids[s])
           if (dict.words[id].size() >= kCommon)
-            typed[std::string_view(dict.words[id]).substr(0, kCommon)].emplace_back(s, id);
-        }
+            by_prefix[std::string_view(dict.words[id]).substr(0, kCommon)].emplace_back(s, id);
       for (std::uint32_t d = 0; d < dict.words.size(); ++d) {
         const std::string& w = dict.words[d];
-        if (dict.kind[d] != WordKind::content || typed_word[d] || w.size() < kCommon) continue;
-        const auto it = typed.find(std::string_view(w).substr(0, kCommon));
-        if (it == typed.end()) continue;
+        if (dict.kind[d] != WordKind::content || typed[d] || w.size() < kCommon) continue;
+        const auto it = by_prefix.find(std::string_view(w).substr(0, kCommon));
+        if (it == by_prefix.end()) continue;
         std::optional<std::size_t> owner;
         bool shared = false;  // a form of the words of two seeds
         for (const auto& [s, id] : it->second)
@@ -675,7 +671,6 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
       }
     }
   }
-  df.resize(dict.words.size(), 0);
   std::vector<std::uint32_t> model_id(dict.words.size(), UINT32_MAX);
   std::vector<bool> is_seed_word(dict.words.size(), false);
   for (const auto* list : {&seed_ids, &inflections})
@@ -694,9 +689,6 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
       for (const std::uint32_t id : seed_ids[s])
         if (auto [it, fresh] = folded_seed.try_emplace(fold(dict.words[id]), s); !fresh && it->second != s)
           clash.insert(it->first);
-    std::vector<bool> typed(dict.words.size(), false);
-    for (const auto& ids : seed_ids)
-      for (const std::uint32_t id : ids) typed[id] = true;
     std::unordered_map<std::string, std::uint32_t> key_index;
     for (std::uint32_t d = 0; d < dict.words.size(); ++d) {
       if (dict.kind[d] != WordKind::content) continue;
@@ -707,14 +699,18 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
     keys.resize(key_index.size());
     for (auto& [k, i] : key_index) keys[i] = k;
   }
+  // Texts holding each word (df) and each key (kdf), in one pass.
+  std::vector<std::uint32_t> df(dict.words.size(), 0), last(dict.words.size(), UINT32_MAX);
   std::vector<std::uint32_t> kdf(keys.size(), 0), klast(keys.size(), UINT32_MAX);
+  for (std::size_t p = 0; p < n; ++p)
+    for (std::size_t j = clause_begin[text_clause[p]]; j < clause_begin[text_clause[p + 1]]; ++j) {
+      const std::uint32_t d = tok[j], k = key_of[d];
+      if (last[d] != p) last[d] = static_cast<std::uint32_t>(p), ++df[d];
+      if (k != UINT32_MAX && klast[k] != p) klast[k] = static_cast<std::uint32_t>(p), ++kdf[k];
+    }
   std::vector<bool> seed_key(keys.size(), false);
   for (std::uint32_t d = 0; d < dict.words.size(); ++d)
     if (is_seed_word[d] && key_of[d] != UINT32_MAX) seed_key[key_of[d]] = true;
-  for (std::size_t p = 0; p < n; ++p)
-    for (std::size_t j = clause_begin[text_clause[p]]; j < clause_begin[text_clause[p + 1]]; ++j)
-      if (const std::uint32_t k = key_of[tok[j]]; k != UINT32_MAX && klast[k] != p)
-        klast[k] = static_cast<std::uint32_t>(p), ++kdf[k];
   std::vector<std::uint32_t> key_model(keys.size(), UINT32_MAX);
   std::vector<std::uint32_t> model_word;  // model id → dictionary id of its form in most texts
   std::vector<std::uint32_t> model_key;   // model id → key
