@@ -834,3 +834,44 @@ TEST_CASE("driver classifier: predict_proba of a text is the logistic of its TF-
     }
   }
 }
+
+TEST_CASE("tfidf: a thread's cache of each term's columns gives the rows of the terms themselves, across refits") {
+  // read_row keeps, per thread, the columns of each term's unigram and char n-grams; the rows must
+  // be those of the term-list path (no cache) when a term is read the first time, when it is read
+  // again, after the same object is fitted on another corpus (its columns move: a cache of the old
+  // index would give wrong columns), and after the cache has started again past its bounds.
+  perche::TfidfOptions o;
+  o.analyzer = perche::Analyzer::both;
+  o.ngram_max = 2;
+  perche::TfidfVectorizer v(o);
+  const perche::text::Tokenizer tok(o.tokenizer);
+  const std::vector<std::string_view> a{"Operatore gentile, attesa lunga", "attesa breve e operatore cortese",
+                                        "L'app si blocca: attesa infinita!", "gentilissimi, grazie"};
+  const std::vector<std::string_view> b{"Bolletta alta, addebito doppio", "addebito errato in bolletta",
+                                        "app lenta e attesa lunga", "Attesa, attesa, attesa"};
+  auto same = [&](std::string_view text) {
+    CAPTURE(text);
+    perche::TfidfVectorizer::Row cached, plain;
+    v.transform_row(tok, text, cached);
+    v.transform_row(tok.normalize(text), plain);
+    CHECK(cached == plain);
+    CHECK(!plain.empty());
+  };
+  v.fit(a, 1);
+  for (int round = 0; round < 2; ++round)
+    for (const auto t : a) same(t);
+  v.fit(b, 1);  // "addebito", "bolletta" now sort before "attesa": its columns moved
+  for (const auto t : b) same(t);
+  for (const auto t : a) same(t);
+  // 70,000 distinct terms (the cache keeps at most 65,536 before it starts again), then the corpus.
+  perche::TfidfVectorizer::Row row;
+  std::string many;
+  for (int i = 0; i < 70000; ++i) {
+    many += "parola" + std::to_string(i) + (i % 1000 == 999 ? "" : " ");
+    if (i % 1000 == 999) {
+      v.transform_row(tok, many, row);
+      many.clear();
+    }
+  }
+  for (const auto t : b) same(t);
+}

@@ -767,3 +767,19 @@ TEST_CASE("the per-tokenizer term table keeps norms right through growth, evicti
   CHECK(terms[1] == folded);
   CHECK(terms[2] == folded);
 }
+
+TEST_CASE("a thread's kept tokenizer workers never serve another tokenizer, also one made after the first is gone") {
+  // Each thread keeps the workers it used last (their caches hold norms under their tokenizer's
+  // options): tokenizers made and dropped in turn, with other options, each normalize as their own.
+  for (int round = 0; round < 40; ++round) {
+    perche::text::TokenizerOptions o;
+    if (round % 2) o.stopwords = std::vector<std::string>{"attesa"};
+    o.stem = round % 4 >= 2;
+    const perche::text::Tokenizer tok(o);
+    const auto terms = tok.normalize("Attesa lunghissima per gli operatori");
+    CAPTURE(round);
+    CHECK((std::find(terms.begin(), terms.end(), "per") != terms.end()) == (round % 2 == 1));  // a stopword by default
+    CHECK((std::find(terms.begin(), terms.end(), "operatori") != terms.end()) == !o.stem);
+    std::thread([&] { CHECK(tok.normalize("Attesa lunghissima per gli operatori") == terms); }).join();
+  }
+}

@@ -162,6 +162,7 @@ class TfidfVectorizer {
   TfidfOptions options_;
   std::vector<std::string> features_;
   std::vector<Slot> table_;
+  std::uint64_t index_id_ = 0;  // which index table_ is, process-wide (read_row's term cache)
   std::vector<double> idf_;
 };
 
