@@ -22,6 +22,7 @@
 #include "../common/parallel.hpp"
 #include "../common/prefetch.hpp"
 #include "../common/string_map.hpp"
+#include "../common/thread_scratch.hpp"
 #include "../sentiment/scorer.hpp"
 #include "../text/term_reader.hpp"
 #include "logit.hpp"
@@ -587,16 +588,20 @@ void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sen
                                     const std::uint8_t* want, std::vector<text::Token>* segmented) const {
   static const NearTable<64> kNearness(kNear);
   using Hit = SentimentClassifier::Scorer::Hit;
-  thread_local std::vector<Hit> hits;
-  thread_local std::vector<text::Token> own;
+  struct Scratch {  // the thread's (thread_scratch.hpp)
+    std::vector<Hit> hits;
+    std::vector<text::Token> own;
+    std::vector<std::vector<std::size_t>> anchor_at;
+    std::vector<std::size_t> starts;  // byte start of each word
+    std::vector<double> pos, neg;
+  };
+  auto& [hits, own, anchor_at, starts, pos, neg] = detail::thread_scratch<Scratch>();
   std::vector<text::Token>& tokens = segmented ? *segmented : own;
   const auto& scorer = *lexicon_->scorer_;
   scorer.score(text, sentence, &hits, &tokens, segmented != nullptr);
   const std::size_t k = drivers_.size();
   // Word positions: each driver's anchors (in text order), and where each hit is. A hit's
   // distance to a driver is a binary search in its anchors: linear in the text for a fixed model.
-  thread_local std::vector<std::vector<std::size_t>> anchor_at;
-  thread_local std::vector<std::size_t> starts;  // byte start of each word
   anchor_at.resize(k);
   for (auto& a : anchor_at) a.clear();
   starts.clear();
@@ -610,7 +615,6 @@ void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sen
         if (!want || want[j]) anchor_at[j].push_back(starts.size());
     starts.push_back(t.start);
   }
-  thread_local std::vector<double> pos, neg;
   pos.assign(k, 0.0);
   neg.assign(k, 0.0);
   for (const Hit& h : hits) {
@@ -649,14 +653,17 @@ bool DriverClassifier::polarity_probabilities(std::string_view text, const Tfidf
   // (1 + j). A comment mentions one or two of the drivers: summing their pairs alone, not all
   // 2 (k + 1) columns of each feature, is most of what predict_polarity saves over
   // predict_polarity_proba.
-  thread_local std::vector<std::size_t> pairs;
+  struct Scratch {  // the thread's (thread_scratch.hpp)
+    std::vector<std::size_t> pairs;
+    std::vector<double> z, local;
+  };
+  auto& [pairs, z, local] = detail::thread_scratch<Scratch>();
   pairs.clear();
   for (std::size_t j = 0; j < k; ++j)
     if (!want || want[j]) pairs.push_back(1 + j);
   std::fill(p.begin(), p.end(), std::numeric_limits<double>::quiet_NaN());
   if (pairs.empty()) return false;
   pairs.insert(pairs.begin(), 0);
-  thread_local std::vector<double> z, local;
   z.assign(polarity_bias_.begin(), polarity_bias_.end());
   local.assign(k * kLocalFeatures, 0.0);
   std::array<double, nl> sentence{};
@@ -740,9 +747,12 @@ std::pair<Matrix, Matrix> DriverClassifier::predict_polarity_proba(std::span<con
   detail::parallel_for(
       texts.size(), options_.threads, "DriverClassifier", "text",
       [&](std::size_t i) {
-        thread_local TfidfVectorizer::Row row;
-        thread_local std::vector<double> p;
-        thread_local std::vector<text::Token> segmented;
+        struct Scratch {  // the thread's (thread_scratch.hpp)
+          TfidfVectorizer::Row row;
+          std::vector<double> p;
+          std::vector<text::Token> segmented;
+        };
+        auto& [row, p, segmented] = detail::thread_scratch<Scratch>();
         std::vector<text::Token>* seg = one_segmentation ? &segmented : nullptr;
         vectorizer_.read_row(tokenizer_, texts[i], row, false, seg);
         p.resize(2 * k);
@@ -786,10 +796,13 @@ PresencePolarity DriverClassifier::predict_proba_with_polarity(std::span<const s
   detail::parallel_for(
       texts.size(), options_.threads, "DriverClassifier", "text",
       [&](std::size_t i) {
-        thread_local TfidfVectorizer::Row row;
-        thread_local std::vector<double> p;
-        thread_local std::vector<std::uint8_t> present;
-        thread_local std::vector<text::Token> segmented;
+        struct Scratch {  // the thread's (thread_scratch.hpp)
+          TfidfVectorizer::Row row;
+          std::vector<double> p;
+          std::vector<std::uint8_t> present;
+          std::vector<text::Token> segmented;
+        };
+        auto& [row, p, present, segmented] = detail::thread_scratch<Scratch>();
         std::vector<text::Token>* seg = one_segmentation ? &segmented : nullptr;
         vectorizer_.read_row(tokenizer_, texts[i], row, false, seg);
         const auto presence = probabilities(row);

@@ -24,6 +24,7 @@
 #include "../common/parallel.hpp"
 #include "../common/prefetch.hpp"
 #include "../common/string_map.hpp"
+#include "../common/thread_scratch.hpp"
 #include "../text/term_reader.hpp"
 
 namespace perche {
@@ -300,7 +301,7 @@ struct TermColumns {
 };
 
 TermColumns& term_columns(std::uint64_t index) {
-  thread_local TermColumns c;
+  TermColumns& c = detail::thread_scratch<TermColumns>();
   if (c.index != index || c.spans.size() >= TermColumns::kMostTerms || c.columns.size() >= TermColumns::kMostColumns) {
     c.spans.clear();
     c.columns.clear();
@@ -393,7 +394,10 @@ void tally(const std::vector<std::int64_t>& cols, std::vector<std::pair<std::int
   struct Entry {
     std::int64_t column, index;  // column -1: empty
   };
-  thread_local std::vector<Entry> table;
+  struct Scratch {
+    std::vector<Entry> table;
+  };
+  std::vector<Entry>& table = detail::thread_scratch<Scratch>().table;
   std::size_t size = 16;
   while (size < 2 * cols.size()) size *= 2;
   table.assign(size, Entry{-1, 0});
@@ -876,17 +880,19 @@ void TfidfVectorizer::transform_row(const text::Tokenizer& tokenizer, std::strin
 
 void TfidfVectorizer::read_row(const text::Tokenizer& tokenizer, std::string_view text, Row& row, bool sorted,
                                std::vector<text::Token>* segmented) const {
-  thread_local std::vector<std::int64_t> buffer, cols;
-  thread_local std::vector<double> values;
-  thread_local std::string s;
-  thread_local std::vector<std::string> previous;
-  thread_local std::string grams;
   struct Pending {
     Lookup key;
     std::string_view body;  // in term, grams or s, until the next term
     bool marked;
   };
-  thread_local std::vector<Pending> pending;
+  struct Scratch {  // the thread's (thread_scratch.hpp: not a thread_local used per feature)
+    std::vector<std::int64_t> buffer, cols;
+    std::vector<double> values;
+    std::string s, grams;
+    std::vector<std::string> previous;
+    std::vector<Pending> pending;
+  };
+  auto& [buffer, cols, values, s, grams, previous, pending] = detail::thread_scratch<Scratch>();
   pending.clear();  // a text that threw left its views here
   const auto& o = options_;
   const bool words = o.analyzer != Analyzer::char_wb, chars = o.analyzer != Analyzer::word;

@@ -26,6 +26,7 @@
 #include "perche/text.hpp"
 #include "../common/hash.hpp"
 #include "../common/parallel.hpp"
+#include "../common/thread_scratch.hpp"
 #include "segment.hpp"
 #include "term_reader.hpp"
 #include "unicode.hpp"
@@ -477,20 +478,24 @@ class ThreadWorkers {
       if (k.worker) k.pool->give(std::move(k.worker));
   }
 
+  // A place keeps its pool while its worker is out, so that borrowing and giving back the
+  // worker of the same tokenizer copies no shared_ptr (an atomic count the threads would share).
   std::unique_ptr<Worker> take(const std::shared_ptr<WorkerPool>& pool) {
     for (Kept& k : kept_)
-      if (k.worker && k.pool == pool) {
-        k.pool.reset();
-        return std::move(k.worker);
-      }
+      if (k.worker && k.pool == pool) return std::move(k.worker);
     return pool->take();
   }
 
-  // Keeps w as the most recent; the least recent kept worker goes back to its pool when all
-  // places are taken. A worker of a tokenizer nobody else holds any more is freed.
+  // Keeps w in its tokenizer's place, or in a new place as the most recent: the least recent
+  // kept worker then goes back to its pool. Places of tokenizers nobody else holds are freed.
   void give(const std::shared_ptr<WorkerPool>& pool, std::unique_ptr<Worker> w) {
     for (Kept& k : kept_)
-      if (k.worker && k.pool.use_count() == 1) k = Kept{};
+      if (!k.worker && k.pool == pool) {
+        k.worker = std::move(w);
+        return;
+      }
+    for (Kept& k : kept_)
+      if (k.pool && k.pool.use_count() == 1) k = Kept{};
     Kept last = std::move(kept_.back());
     for (std::size_t i = kept_.size() - 1; i > 0; --i) kept_[i] = std::move(kept_[i - 1]);
     kept_.front() = Kept{pool, std::move(w)};
@@ -499,17 +504,14 @@ class ThreadWorkers {
 
  private:
   struct Kept {
-    std::shared_ptr<WorkerPool> pool;
-    std::unique_ptr<Worker> worker;  // null: the place is free
+    std::shared_ptr<WorkerPool> pool;  // null: the place is free
+    std::unique_ptr<Worker> worker;    // null: out (borrowed), or the place is free
   };
   static constexpr std::size_t kKept = 4;
   std::array<Kept, kKept> kept_;
 };
 
-ThreadWorkers& thread_workers() {
-  thread_local ThreadWorkers workers;
-  return workers;
-}
+ThreadWorkers& thread_workers() { return perche::detail::thread_scratch<ThreadWorkers>(); }
 
 struct Tokenizer::Impl {
   TokenizerOptions options;
