@@ -15,7 +15,8 @@ template <class Scratch>
 #if defined(__GNUC__) || defined(__clang__)
 [[gnu::noinline]]
 #endif
-Scratch& thread_scratch() {
+Scratch&
+thread_scratch() {
   thread_local Scratch scratch;
   return scratch;
 }
