@@ -5,7 +5,9 @@
 
 #include <perche/drivers.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -366,6 +368,67 @@ TEST_CASE("select_verbatims: the most probable first, one segment at a time") {
   CHECK(perche::select_verbatims(m, p, {}, 2)[0] == std::vector<std::size_t>{3, 0});
   const std::vector<double> bad{0.9, 0.8, 1.5, 0.95, 0.99};
   CHECK_THROWS_AS(perche::select_verbatims(m, bad, seg, 3), std::invalid_argument);
+}
+
+TEST_CASE("select_verbatims: equals sorting every mentioner, with ties, many rows a segment, any count") {
+  // The reference is the definition: every mentioner sorted by probability (stable: of equal
+  // probability the earlier row), a queue per segment in the order its best row comes, then one
+  // from each queue in turn.
+  auto reference = [](const perche::LabelMatrix& m, const std::vector<double>& p, const std::vector<std::int64_t>& seg,
+                      std::size_t per, std::size_t j) {
+    const std::size_t n = static_cast<std::size_t>(m.rows()), k = static_cast<std::size_t>(m.cols());
+    std::vector<std::size_t> rows;
+    for (std::size_t i = 0; i < n; ++i)
+      if (m(static_cast<long>(i), static_cast<long>(j))) rows.push_back(i);
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](std::size_t a, std::size_t b) { return p[a * k + j] > p[b * k + j]; });
+    std::vector<std::int64_t> order;
+    std::vector<std::vector<std::size_t>> queues;
+    for (const std::size_t r : rows) {
+      const std::int64_t g = seg.empty() ? 0 : seg[r];
+      const auto at = std::find(order.begin(), order.end(), g);
+      if (at == order.end()) {
+        order.push_back(g);
+        queues.emplace_back();
+      }
+      queues[static_cast<std::size_t>(std::find(order.begin(), order.end(), g) - order.begin())].push_back(r);
+    }
+    std::vector<std::size_t> out;
+    for (std::size_t round = 0; out.size() < per; ++round) {
+      bool any = false;
+      for (const auto& q : queues)
+        if (round < q.size() && out.size() < per) {
+          out.push_back(q[round]);
+          any = true;
+        }
+      if (!any) break;
+    }
+    return out;
+  };
+  std::mt19937_64 rng(7);
+  for (const std::size_t segments : {0, 1, 3, 50})
+    for (const std::size_t per : {0, 1, 3, 5, 40}) {
+      const std::size_t n = 2000, k = 3;
+      std::vector<std::pair<std::size_t, std::size_t>> cells;
+      std::vector<double> p(n * k);
+      std::vector<std::int64_t> seg;
+      for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = 0; j < k; ++j) {
+          if (rng() % (j + 2) == 0) cells.emplace_back(i, j);
+          p[i * k + j] = static_cast<double>(rng() % 7) / 6.0;  // few values: many ties
+        }
+        if (segments) seg.push_back(static_cast<std::int64_t>(rng() % segments) * 10 - 7);
+      }
+      const auto m = matrix(n, k, cells);
+      const auto got = perche::select_verbatims(m, p, seg, per);
+      REQUIRE(got.size() == k);
+      for (std::size_t j = 0; j < k; ++j) {
+        CAPTURE(segments);
+        CAPTURE(per);
+        CAPTURE(j);
+        CHECK(got[j] == reference(m, p, seg, per, j));
+      }
+    }
 }
 
 TEST_CASE("analyze_drivers: Shapley importance shares sum to each model's pseudo-R2") {

@@ -1040,30 +1040,45 @@ std::vector<std::vector<std::size_t>> select_verbatims(const LabelMatrix& mentio
     if (!(probabilities[i] >= 0.0 && probabilities[i] <= 1.0))
       detail::fail(where, "probability " + detail::fmt(probabilities[i]) + " at row " +
                               std::to_string(i / std::max<std::size_t>(k, 1)) + " is outside [0, 1]");
+  // Per driver: each segment's best rows (most probable first; of equal probability the earlier
+  // row), then one from each segment in turn, the segments in the order of their best row. Only a
+  // segment's best per_driver rows are ever taken, so only they are sorted (a sort of every
+  // mentioner, ten drivers by two lists, was most of the verbatims' time on a million responses).
   std::vector<std::vector<std::size_t>> out(k);
-  std::vector<std::size_t> rows;
+  if (per_driver == 0) return out;
+  std::vector<std::int64_t> order;
+  std::unordered_map<std::int64_t, std::vector<std::size_t>> queue;
   for (std::size_t j = 0; j < k; ++j) {
-    rows.clear();
-    for (std::size_t i = 0; i < n; ++i)
-      if (mentions(i, j)) rows.push_back(i);
-    std::stable_sort(rows.begin(), rows.end(),
-                     [&](std::size_t a, std::size_t b) { return probabilities[a * k + j] > probabilities[b * k + j]; });
-    if (segments.empty()) {
-      rows.resize(std::min(rows.size(), per_driver));
-      out[j] = rows;
-      continue;
+    auto before = [&](std::size_t a, std::size_t b) {
+      const double pa = probabilities[a * k + j], pb = probabilities[b * k + j];
+      return pa > pb || (pa == pb && a < b);
+    };
+    order.clear();
+    for (auto& [g, q] : queue) q.clear();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!mentions(i, j)) continue;
+      const std::int64_t g = segments.empty() ? 0 : segments[i];
+      auto& q = queue[g];
+      if (q.empty()) order.push_back(g);
+      q.push_back(i);
+      if (q.size() >= 2 * std::max<std::size_t>(per_driver, 16)) {  // keep the best per_driver: memory O(segments)
+        std::nth_element(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(per_driver), q.end(), before);
+        q.resize(per_driver);
+      }
     }
-    // Queues per segment, in the order their best row appears; then take one from each in turn.
-    std::vector<std::int64_t> order;
-    std::unordered_map<std::int64_t, std::vector<std::size_t>> queue;
-    for (std::size_t r : rows) {
-      auto [it, fresh] = queue.try_emplace(segments[r]);
-      if (fresh) order.push_back(segments[r]);
-      if (it->second.size() < per_driver) it->second.push_back(r);
+    for (const std::int64_t g : order) {
+      auto& q = queue[g];
+      const std::size_t keep = std::min(q.size(), per_driver);
+      std::partial_sort(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(keep), q.end(), before);
+      q.resize(keep);
     }
+    std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
+      const auto &qa = queue[a], &qb = queue[b];
+      return !qa.empty() && (qb.empty() || before(qa.front(), qb.front()));
+    });
     for (std::size_t round = 0; out[j].size() < per_driver; ++round) {
       bool any = false;
-      for (std::int64_t g : order) {
+      for (const std::int64_t g : order) {
         const auto& q = queue[g];
         if (round < q.size() && out[j].size() < per_driver) {
           out[j].push_back(q[round]);
