@@ -694,16 +694,7 @@ bool DriverClassifier::polarity_probabilities(std::string_view text, const Tfidf
         acc[2 * t] = z[col[t]];
         acc[2 * t + 1] = z[col[t] + 1];
       }
-      // The weights of the entry kAhead places on are fetched while this one is summed, as in
-      // probabilities() (the rows are scattered over a matrix larger than the L2 cache).
-      constexpr std::size_t kAhead = 8;
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        if (i + kAhead < row.size()) {
-          const float* next = weights + static_cast<std::size_t>(row[i + kAhead].first) * cols;
-          detail::prefetch(next + col[0]);
-          detail::prefetch(next + col[2] + 1);
-        }
-        const auto& [feature, v] = row[i];
+      for (const auto& [feature, v] : row) {
         const float* w = weights + static_cast<std::size_t>(feature) * cols;
         acc[0] += v * w[col[0]];
         acc[1] += v * w[col[0] + 1];
