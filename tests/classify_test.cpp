@@ -863,7 +863,7 @@ TEST_CASE("tfidf: a thread's cache of each term's columns gives the rows of the 
   v.fit(b, 1);  // "addebito", "bolletta" now sort before "attesa": its columns moved
   for (const auto t : b) same(t);
   for (const auto t : a) same(t);
-  // 70,000 distinct terms (the cache keeps at most 65,536 before it starts again), then the corpus.
+  // 70,000 distinct terms (the cache keeps at most 32,768 before it starts again), then the corpus.
   perche::TfidfVectorizer::Row row;
   std::string many;
   for (int i = 0; i < 70000; ++i) {

@@ -289,11 +289,11 @@ void char_ngrams(std::string_view term, int char_min, int char_max, std::string&
 // one fitted index, for the terms it reads again: a term's some 30 hashes and probes become one
 // lookup. Words repeat (a few thousand make most of any Italian text), so most terms of a survey's
 // comments are found (perf over example_survey on 1,000,000 responses: TfidfVectorizer's reading
-// was some 35% of the run before). Bounded: past kMostTerms terms or kMostColumns columns it starts
-// again; terms longer than kLongestTerm bytes are not kept.
+// was some 35% of the run before). Bounded, about 6 MB a thread at most: past kMostTerms terms or
+// kMostColumns columns it starts again; terms longer than kLongestTerm bytes are not kept.
 struct TermColumns {
-  static constexpr std::size_t kLongestTerm = 48, kMostTerms = std::size_t{1} << 16,
-                               kMostColumns = std::size_t{1} << 21;
+  static constexpr std::size_t kLongestTerm = 48, kMostTerms = std::size_t{1} << 15,
+                               kMostColumns = std::size_t{1} << 20;
   using Span = std::pair<std::uint32_t, std::uint32_t>;  // [first, second) in columns
   std::uint64_t index = 0;                               // the index_id the entries belong to
   detail::StringMap<Span> spans;
