@@ -874,4 +874,10 @@ TEST_CASE("tfidf: a thread's cache of each term's columns gives the rows of the 
     }
   }
   for (const auto t : b) same(t);
+  // One text of 40,000 distinct terms: the cache fills within it and takes no more; the row is
+  // still the term-list path's.
+  many.clear();
+  for (int i = 0; i < 40000; ++i) many += "voce" + std::to_string(i) + " attesa ";
+  same(many);
+  for (const auto t : a) same(t);
 }

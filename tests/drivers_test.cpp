@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 using doctest::Approx;
@@ -407,7 +409,8 @@ TEST_CASE("select_verbatims: equals sorting every mentioner, with ties, many row
   };
   std::mt19937_64 rng(7);
   for (const std::size_t segments : {0, 1, 3, 50})
-    for (const std::size_t per : {0, 1, 3, 5, 40}) {
+    for (const std::size_t per : {std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{5}, std::size_t{40},
+                                  SIZE_MAX / 2 + 1, SIZE_MAX}) {
       const std::size_t n = 2000, k = 3;
       std::vector<std::pair<std::size_t, std::size_t>> cells;
       std::vector<double> p(n * k);
@@ -429,6 +432,50 @@ TEST_CASE("select_verbatims: equals sorting every mentioner, with ties, many row
         CHECK(got[j] == reference(m, p, seg, per, j));
       }
     }
+}
+
+TEST_CASE("analyze_drivers: concurrent analyses give the figures of the same analyses one after the other") {
+  // analyze_survey runs its three driver analyses side by side; their bootstraps draw binomials,
+  // which take turns on one lock (std::lgamma writes the global signgam). Each analysis has its
+  // own generators: the figures are those of the serial runs, to the bit.
+  std::mt19937_64 rng(3);
+  const std::size_t n = 3000, k = 4;
+  std::vector<double> scores(n);
+  std::vector<std::pair<std::size_t, std::size_t>> cells;
+  for (std::size_t i = 0; i < n; ++i) {
+    scores[i] = static_cast<double>(rng() % 11);
+    for (std::size_t j = 0; j < k; ++j)
+      if (rng() % (j + 3) == 0) cells.emplace_back(i, j);
+  }
+  const auto m = matrix(n, k, cells);
+  const std::vector<std::string> names{"a", "b", "c", "d"};
+  perche::DriverAnalysisOptions o;
+  o.bootstrap_samples = 400;
+  o.importance_bootstrap_samples = 20;
+  std::vector<perche::DriverAnalysis> serial, side(3);
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    o.seed = seed;
+    serial.push_back(perche::analyze_drivers(scores, m, names, {}, {}, o));
+  }
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < 3; ++t)
+    threads.emplace_back([&, t] {
+      perche::DriverAnalysisOptions mine = o;
+      mine.seed = t + 1;
+      side[t] = perche::analyze_drivers(scores, m, names, {}, {}, mine);
+    });
+  for (auto& t : threads) t.join();
+  for (std::size_t t = 0; t < 3; ++t)
+    for (std::size_t j = 0; j < k; ++j) {
+      CAPTURE(t);
+      CAPTURE(j);
+      const auto &x = serial[t].drivers[j], &y = side[t].drivers[j];
+      REQUIRE(x.impact_ci_low.has_value());
+      CHECK(*x.impact_ci_low == *y.impact_ci_low);
+      CHECK(*x.impact_ci_high == *y.impact_ci_high);
+      CHECK(x.importance_negative_ci_low == y.importance_negative_ci_low);
+    }
+  CHECK(*serial[0].drivers[0].impact_ci_low != *serial[1].drivers[0].impact_ci_low);  // the seeds matter
 }
 
 TEST_CASE("analyze_drivers: Shapley importance shares sum to each model's pseudo-R2") {

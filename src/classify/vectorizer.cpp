@@ -298,11 +298,12 @@ struct TermColumns {
   std::uint64_t index = 0;                               // the index_id the entries belong to
   detail::StringMap<Span> spans;
   std::vector<std::int32_t> columns;
+  bool full() const { return spans.size() >= kMostTerms || columns.size() >= kMostColumns; }
 };
 
 TermColumns& term_columns(std::uint64_t index) {
   TermColumns& c = detail::thread_scratch<TermColumns>();
-  if (c.index != index || c.spans.size() >= TermColumns::kMostTerms || c.columns.size() >= TermColumns::kMostColumns) {
+  if (c.index != index || c.full()) {
     c.spans.clear();
     c.columns.clear();
     c.index = index;
@@ -969,21 +970,22 @@ void TfidfVectorizer::read_row(const text::Tokenizer& tokenizer, std::string_vie
       // The term's own features do not depend on the terms around it: their columns come from
       // this thread's cache when it read the term before, in the same order as computed, so that
       // the row is the same whether the term was in the cache or not.
-      const TermColumns::Span* cached = nullptr;
-      if (cache && term.size() <= TermColumns::kLongestTerm) {
-        cached = cache->spans.find(term);
-        if (!cached) {
-          const auto begin = static_cast<std::uint32_t>(cache->columns.size());
-          into = &cache->columns;
-          own_features();
-          flush();
-          into = nullptr;
-          cached = &(cache->spans[term] = {begin, static_cast<std::uint32_t>(cache->columns.size())});
-        }
-        for (std::uint32_t i = cached->first; i < cached->second; ++i) counter.add(cache->columns[i]);
-      } else {
+      // A full cache takes no more terms until the next text (term_columns() starts it again):
+      // one long text of distinct words does not grow it past its bound.
+      const TermColumns::Span* cached =
+          cache && term.size() <= TermColumns::kLongestTerm ? cache->spans.find(term) : nullptr;
+      if (!cached && cache && term.size() <= TermColumns::kLongestTerm && !cache->full()) {
+        const auto begin = static_cast<std::uint32_t>(cache->columns.size());
+        into = &cache->columns;
         own_features();
+        flush();
+        into = nullptr;
+        cached = &(cache->spans[term] = {begin, static_cast<std::uint32_t>(cache->columns.size())});
       }
+      if (cached)
+        for (std::uint32_t i = cached->first; i < cached->second; ++i) counter.add(cache->columns[i]);
+      else
+        own_features();
       if (words) {
         const auto first = static_cast<std::size_t>(std::max(o.ngram_min, 2));
         const std::size_t last = std::min(static_cast<std::size_t>(o.ngram_max), seen + 1);

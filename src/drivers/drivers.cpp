@@ -1045,6 +1045,7 @@ std::vector<std::vector<std::size_t>> select_verbatims(const LabelMatrix& mentio
   // segment's best per_driver rows are ever taken, so only they are sorted (a sort of every
   // mentioner, ten drivers by two lists, was most of the verbatims' time on a million responses).
   std::vector<std::vector<std::size_t>> out(k);
+  per_driver = std::min(per_driver, n);  // no driver has more rows (and 2 · per_driver cannot wrap)
   if (per_driver == 0) return out;
   std::vector<std::int64_t> order;
   std::unordered_map<std::int64_t, std::vector<std::size_t>> queue;

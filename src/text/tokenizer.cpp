@@ -441,10 +441,21 @@ struct Worker {
 
 // The idle workers of one tokenizer. Shared with the threads that keep one of its workers
 // (ThreadWorkers), so that a worker can go back to it when its thread ends, also after the
-// tokenizer is gone (the last holder frees them).
+// tokenizer is gone: the tokenizer's end frees the idle workers and marks the pool closed, and a
+// worker given back to a closed pool is freed.
 struct WorkerPool {
   std::mutex mutex;
   std::vector<std::unique_ptr<Worker>> idle;
+  bool closed = false;
+
+  void close() {
+    std::vector<std::unique_ptr<Worker>> gone;
+    {
+      std::lock_guard lock(mutex);
+      closed = true;
+      gone.swap(idle);
+    }
+  }
 
   std::unique_ptr<Worker> take() {
     {
@@ -459,7 +470,7 @@ struct WorkerPool {
   }
   void give(std::unique_ptr<Worker> w) {
     std::lock_guard lock(mutex);
-    idle.push_back(std::move(w));
+    if (!closed) idle.push_back(std::move(w));
   }
 };
 
@@ -467,7 +478,9 @@ struct WorkerPool {
 // text (a TermReader per comment, the lexicon's reading after the features') then takes no lock
 // and allocates nothing (perf over example_survey on 1,000,000 responses put the pool's lock and
 // the borrow at some 4% of the run, the two threads contending for one mutex). When the thread
-// ends, its workers go back to their pools, warm, for the next threads.
+// ends, its workers go back to their pools, warm, for the next threads. A kept worker of a
+// tokenizer that is gone stays until the thread gives back a worker of another tokenizer (or ends):
+// at most kKept a thread.
 class ThreadWorkers {
  public:
   ThreadWorkers() = default;
@@ -517,6 +530,7 @@ struct Tokenizer::Impl {
   TokenizerOptions options;
   WordFlags words;  // stopwords (matched on key_of) and negators
   std::shared_ptr<WorkerPool> pool = std::make_shared<WorkerPool>();
+  ~Impl() { pool->close(); }  // its idle workers go now, not when the last thread keeping one ends
 
   explicit Impl(TokenizerOptions o) : options(std::move(o)) {
     if (options.stopwords) {

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <mutex>
 #include <random>
 #include <ranges>
 #include <span>
@@ -281,10 +282,21 @@ std::pair<std::vector<std::int64_t>, std::vector<Counts>> CountsAccess::group(co
   return {std::move(uniq), std::move(out)};
 }
 
+/// The lock every draw of std::binomial_distribution takes: libstdc++ computes them with
+/// std::lgamma, whose write of the global `signgam` races between threads (ThreadSanitizer), and
+/// analyses that draw may run at once (analyze_survey runs its three driver analyses side by side;
+/// a caller may run several). The draws take turns; each comes from its caller's own generator, so
+/// the figures do not depend on the order.
+inline std::mutex& binomial_lock() {
+  static std::mutex m;
+  return m;
+}
+
 /// A multinomial draw of n over the cells' shares by sequential binomials (each cell given what is
 /// left): out[k] = the count of cell k, every cell written. The last cell takes the remainder.
 template <class Out>
 void multinomial_draw(const std::vector<double>& shares, std::uint64_t n, std::mt19937_64& rng, Out& out) {
+  const std::lock_guard lock(binomial_lock());
   std::uint64_t remaining = n;
   double rest = 1.0;
   for (std::size_t k = 0; k < shares.size(); ++k) {
