@@ -533,12 +533,12 @@ def analyze(data=None, score: Optional[str] = None, text: Optional[str] = None, 
     mask: personal data in the quoted comments (phones, e-mails, codici fiscali, IBANs, names...)
     is replaced by tags such as [TEL] (default True; perche.mask); False quotes them as written.
     """
-    import pandas as pd
+    pd = sys.modules.get("pandas")  # a DataFrame exists only once pandas is imported: a path needs no pandas
 
     o = options(score, text, metric, date, by, model, codebook=codebook, labels=labels, drivers=drivers, freq=freq,
                 confidence=confidence, alpha=alpha, bootstrap_samples=bootstrap_samples, seed=seed,
                 verbatims=verbatims, lang=lang, threshold=threshold, scale=scale, sentiment=sentiment, mask=mask)
-    if isinstance(data, pd.DataFrame):
+    if pd is not None and isinstance(data, pd.DataFrame):
         names, kinds, columns = _frame_columns(data)
         with _Status("analysing the DataFrame", progress):
             result = json.loads(_core.analyze_survey_columns(names, kinds, columns, o))
