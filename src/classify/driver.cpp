@@ -595,7 +595,14 @@ void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sen
     std::vector<std::size_t> starts;  // byte start of each word
     std::vector<double> pos, neg;
   };
-  auto& [hits, own, anchor_at, starts, pos, neg] = detail::thread_scratch<Scratch>();
+  Scratch& scratch =
+      detail::thread_scratch<Scratch>();  // named references: clang 14 cannot capture a structured binding
+  auto& hits = scratch.hits;
+  auto& own = scratch.own;
+  auto& anchor_at = scratch.anchor_at;
+  auto& starts = scratch.starts;
+  auto& pos = scratch.pos;
+  auto& neg = scratch.neg;
   std::vector<text::Token>& tokens = segmented ? *segmented : own;
   const auto& scorer = *lexicon_->scorer_;
   scorer.score(text, sentence, &hits, &tokens, segmented != nullptr);
@@ -657,7 +664,11 @@ bool DriverClassifier::polarity_probabilities(std::string_view text, const Tfidf
     std::vector<std::size_t> pairs;
     std::vector<double> z, local;
   };
-  auto& [pairs, z, local] = detail::thread_scratch<Scratch>();
+  Scratch& scratch =
+      detail::thread_scratch<Scratch>();  // named references: clang 14 cannot capture a structured binding
+  auto& pairs = scratch.pairs;
+  auto& z = scratch.z;
+  auto& local = scratch.local;
   pairs.clear();
   for (std::size_t j = 0; j < k; ++j)
     if (!want || want[j]) pairs.push_back(1 + j);
@@ -752,7 +763,11 @@ std::pair<Matrix, Matrix> DriverClassifier::predict_polarity_proba(std::span<con
           std::vector<double> p;
           std::vector<text::Token> segmented;
         };
-        auto& [row, p, segmented] = detail::thread_scratch<Scratch>();
+        Scratch& scratch =
+            detail::thread_scratch<Scratch>();  // named references: clang 14 cannot capture a structured binding
+        auto& row = scratch.row;
+        auto& p = scratch.p;
+        auto& segmented = scratch.segmented;
         std::vector<text::Token>* seg = one_segmentation ? &segmented : nullptr;
         vectorizer_.read_row(tokenizer_, texts[i], row, false, seg);
         p.resize(2 * k);
@@ -802,7 +817,12 @@ PresencePolarity DriverClassifier::predict_proba_with_polarity(std::span<const s
           std::vector<std::uint8_t> present;
           std::vector<text::Token> segmented;
         };
-        auto& [row, p, present, segmented] = detail::thread_scratch<Scratch>();
+        Scratch& scratch =
+            detail::thread_scratch<Scratch>();  // named references: clang 14 cannot capture a structured binding
+        auto& row = scratch.row;
+        auto& p = scratch.p;
+        auto& present = scratch.present;
+        auto& segmented = scratch.segmented;
         std::vector<text::Token>* seg = one_segmentation ? &segmented : nullptr;
         vectorizer_.read_row(tokenizer_, texts[i], row, false, seg);
         const auto presence = probabilities(row);

@@ -918,7 +918,15 @@ void TfidfVectorizer::read_row(const text::Tokenizer& tokenizer, std::string_vie
     std::vector<std::string> previous;
     std::vector<Pending> pending;
   };
-  auto& [buffer, cols, values, s, grams, previous, pending] = detail::thread_scratch<Scratch>();
+  Scratch& scratch =
+      detail::thread_scratch<Scratch>();  // named references: clang 14 cannot capture a structured binding
+  auto& buffer = scratch.buffer;
+  auto& cols = scratch.cols;
+  auto& values = scratch.values;
+  auto& s = scratch.s;
+  auto& grams = scratch.grams;
+  auto& previous = scratch.previous;
+  auto& pending = scratch.pending;
   pending.clear();  // a text that threw left its views here
   const auto& o = options_;
   const bool words = o.analyzer != Analyzer::char_wb, chars = o.analyzer != Analyzer::word;
