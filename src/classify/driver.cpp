@@ -595,8 +595,7 @@ void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sen
     std::vector<std::size_t> starts;  // byte start of each word
     std::vector<double> pos, neg;
   };
-  Scratch& scratch =
-      detail::thread_scratch<Scratch>();  // named references: clang 14 cannot capture a structured binding
+  Scratch& scratch = detail::thread_scratch<Scratch>();
   auto& hits = scratch.hits;
   auto& own = scratch.own;
   auto& anchor_at = scratch.anchor_at;
@@ -664,8 +663,7 @@ bool DriverClassifier::polarity_probabilities(std::string_view text, const Tfidf
     std::vector<std::size_t> pairs;
     std::vector<double> z, local;
   };
-  Scratch& scratch =
-      detail::thread_scratch<Scratch>();  // named references: clang 14 cannot capture a structured binding
+  Scratch& scratch = detail::thread_scratch<Scratch>();
   auto& pairs = scratch.pairs;
   auto& z = scratch.z;
   auto& local = scratch.local;
@@ -763,8 +761,7 @@ std::pair<Matrix, Matrix> DriverClassifier::predict_polarity_proba(std::span<con
           std::vector<double> p;
           std::vector<text::Token> segmented;
         };
-        Scratch& scratch =
-            detail::thread_scratch<Scratch>();  // named references: clang 14 cannot capture a structured binding
+        Scratch& scratch = detail::thread_scratch<Scratch>();
         auto& row = scratch.row;
         auto& p = scratch.p;
         auto& segmented = scratch.segmented;
@@ -817,8 +814,7 @@ PresencePolarity DriverClassifier::predict_proba_with_polarity(std::span<const s
           std::vector<std::uint8_t> present;
           std::vector<text::Token> segmented;
         };
-        Scratch& scratch =
-            detail::thread_scratch<Scratch>();  // named references: clang 14 cannot capture a structured binding
+        Scratch& scratch = detail::thread_scratch<Scratch>();
         auto& row = scratch.row;
         auto& p = scratch.p;
         auto& present = scratch.present;

@@ -917,9 +917,9 @@ void TfidfVectorizer::read_row(const text::Tokenizer& tokenizer, std::string_vie
     std::string s, grams;
     std::vector<std::string> previous;
     std::vector<Pending> pending;
+    std::vector<std::pair<std::int64_t, std::int64_t>> counted;
   };
-  Scratch& scratch =
-      detail::thread_scratch<Scratch>();  // named references: clang 14 cannot capture a structured binding
+  Scratch& scratch = detail::thread_scratch<Scratch>();
   auto& buffer = scratch.buffer;
   auto& cols = scratch.cols;
   auto& values = scratch.values;
@@ -980,9 +980,9 @@ void TfidfVectorizer::read_row(const text::Tokenizer& tokenizer, std::string_vie
       // the row is the same whether the term was in the cache or not.
       // A full cache takes no more terms until the next text (term_columns() starts it again):
       // one long text of distinct words does not grow it past its bound.
-      const TermColumns::Span* cached =
-          cache && term.size() <= TermColumns::kLongestTerm ? cache->spans.find(term) : nullptr;
-      if (!cached && cache && term.size() <= TermColumns::kLongestTerm && !cache->full()) {
+      const bool keepable = cache && term.size() <= TermColumns::kLongestTerm;
+      const TermColumns::Span* cached = keepable ? cache->spans.find(term) : nullptr;
+      if (!cached && keepable && !cache->full()) {
         const auto begin = static_cast<std::uint32_t>(cache->columns.size());
         into = &cache->columns;
         own_features();
@@ -1024,9 +1024,8 @@ void TfidfVectorizer::read_row(const text::Tokenizer& tokenizer, std::string_vie
     cols.swap(buffer);
     weigh(cols, values);
   } else {
-    thread_local std::vector<std::pair<std::int64_t, std::int64_t>> counted;
-    tally(buffer, features_.size(), counted);
-    counted_row(o, idf_, counted, cols, values, nullptr);
+    tally(buffer, features_.size(), scratch.counted);
+    counted_row(o, idf_, scratch.counted, cols, values, nullptr);
   }
   row.clear();
   for (std::size_t i = 0; i < cols.size(); ++i) row.emplace_back(cols[i], values[i]);

@@ -11,6 +11,8 @@ namespace perche::detail {
 // call: objdump found some 35 such calls in each of TfidfVectorizer::read_row,
 // DriverClassifier::read_lexicon and polarity_probabilities, and perf put __tls_get_addr at 6% of
 // `perche analyze` on a million responses. The reference this returns stays in a register.
+// Callers name its members by plain references (auto& x = scratch.x), not a structured binding,
+// which clang 14 cannot capture in a lambda.
 template <class Scratch>
 #if defined(__GNUC__) || defined(__clang__)
 [[gnu::noinline]]

@@ -1073,10 +1073,9 @@ std::vector<std::vector<std::size_t>> select_verbatims(const LabelMatrix& mentio
       std::partial_sort(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(keep), q.end(), before);
       q.resize(keep);
     }
-    std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
-      const auto &qa = queue[a], &qb = queue[b];
-      return !qa.empty() && (qb.empty() || before(qa.front(), qb.front()));
-    });
+    // Every queue holds at least one row (per_driver >= 1): its best is its first.
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::int64_t a, std::int64_t b) { return before(queue[a].front(), queue[b].front()); });
     for (std::size_t round = 0; out[j].size() < per_driver; ++round) {
       bool any = false;
       for (const std::int64_t g : order) {

@@ -419,8 +419,7 @@ std::vector<Highlight> highlights(const Labelled& l, std::size_t driver, std::st
   return out;
 }
 
-// Codes of labels: the sorted distinct labels and each row's index into them.
-// The distinct labels, sorted, and each row's index among them. The distinct labels are found by
+// Codes of labels: the distinct labels, sorted, and each row's index among them. The distinct labels are found by
 // hashing and only they are sorted (sorting a copy of a million labels was a third of the
 // segments' time).
 std::pair<std::vector<std::string>, std::vector<std::int64_t>> codes_of(const std::vector<std::string>& labels) {

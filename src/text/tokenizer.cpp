@@ -449,7 +449,7 @@ struct WorkerPool {
   bool closed = false;
 
   void close() {
-    std::vector<std::unique_ptr<Worker>> gone;
+    std::vector<std::unique_ptr<Worker>> gone;  // freed after the lock is released
     {
       std::lock_guard lock(mutex);
       closed = true;
@@ -610,7 +610,6 @@ struct Tokenizer::Impl {
     ~Borrowed() {
       if (worker) thread_workers().give(impl.pool, std::move(worker));
     }
-    Borrowed(Borrowed&& other) noexcept = default;
   };
 
   // Fills the norms of tokens of text.

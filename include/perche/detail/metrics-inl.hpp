@@ -12,8 +12,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <ranges>
 #include <span>
