@@ -120,6 +120,34 @@ TEST_CASE("each sentiment rule gives its hand-computed weight") {
   CHECK(matches(clf, "boh o.o").empty());
 }
 
+TEST_CASE("of the phrases a word starts, the longest that the next words continue wins, then the first entry") {
+  // Phrases are found by their second word (binary search in the phrases of the first): the rule
+  // is the one of a scan of all of them, longest first and, among equal lengths, the first entry.
+  perche::SentimentOptions o;
+  o.words = false;
+  auto clf = perche::SentimentClassifier(o, perche::SentimentLexicon::parse("da rifare\t-2\n"
+                                                                            "da non\t-0.5\n"
+                                                                            "da evitare\t-3\n"
+                                                                            "da non perdere\t3\n"
+                                                                            "resto deluso\t-2\n"
+                                                                            "resta delusa\t-1\n"
+                                                                            "da evitare assolutamente\t-2.5\n"
+                                                                            "gentile\t2\n"));
+  std::vector<std::string_view> texts{"gentile", "da evitare", "da non perdere", "ok"};
+  std::vector<std::string> labels{"positive", "negative", "positive", "neutral"};
+  clf.fit(texts, labels);
+  CHECK(matches(clf, "da evitare") == V{"da evitare:-3.00"});
+  CHECK(matches(clf, "da evitare assolutamente") == V{"da evitare assolutamente:-2.50"});
+  CHECK(matches(clf, "da non perdere") == V{"da non perdere:3.00"});
+  CHECK(matches(clf, "da non credere") == V{"da non:-0.50"});
+  CHECK(matches(clf, "da rifare") == V{"da rifare:-2.00"});
+  CHECK(matches(clf, "tutto da rifare, gentile") == V{"da rifare:-2.00", "gentile:2.00"});
+  CHECK(matches(clf, "resta delusa") == V{"resto deluso:-2.00"});  // the same stems: the first entry
+  CHECK(matches(clf, "da, evitare").empty());                      // a phrase does not cross punctuation
+  CHECK(matches(clf, "da").empty());
+  CHECK(matches(clf, "da gentile") == V{"gentile:2.00"});
+}
+
 TEST_CASE("explanation spans slice the original text") {
   const auto clf = fitted_lexicon_only();
   const std::string text = "Beh, NON è stato gentile: mi fa schifo!";

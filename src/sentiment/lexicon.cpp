@@ -285,9 +285,15 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
     Phrase p{{norms.begin() + 1, norms.end()}, e.polarity, i};
     keys_[norms[0]].phrases.push_back(std::move(p));
   }
+  // By second word, then longest first (stable: among phrases of one length the first entry wins):
+  // a word finds the phrases its next word can continue by binary search ("non" starts 62 of the
+  // shipped lexicon's phrases, "da" 23, "in" 16; a scan of all of them per occurrence was a fifth
+  // of the scorer's time).
   for (auto& [first, k] : keys_)
-    std::stable_sort(k.phrases.begin(), k.phrases.end(),
-                     [](const Phrase& a, const Phrase& b) { return a.stems.size() > b.stems.size(); });
+    std::stable_sort(k.phrases.begin(), k.phrases.end(), [](const Phrase& a, const Phrase& b) {
+      if (a.stems[0] != b.stems[0]) return a.stems[0] < b.stems[0];
+      return a.stems.size() > b.stems.size();
+    });
 }
 
 const SentimentClassifier::Scorer::Key* SentimentClassifier::Scorer::find(std::string_view stem) const {
@@ -444,17 +450,20 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     const Key* entry = find(norm);
     const Role role = entry ? entry->role : Role::none;
     // The longest phrase that starts here.
-    if (entry && !entry->phrases.empty()) {
+    if (entry && !entry->phrases.empty() && i + 1 < tok.size() && content(tok[i + 1])) {
       const Phrase* found = nullptr;
       std::size_t last = i;
-      for (const auto& p : entry->phrases) {
-        std::size_t j = i, k = 0;
-        for (; k < p.stems.size(); ++k) {
+      const std::string_view next = tok[i + 1].norm;
+      const auto from = std::lower_bound(entry->phrases.begin(), entry->phrases.end(), next,
+                                         [](const Phrase& p, std::string_view n) { return p.stems[0] < n; });
+      for (auto p = from; p != entry->phrases.end() && p->stems[0] == next; ++p) {
+        std::size_t j = i + 1, k = 1;
+        for (; k < p->stems.size(); ++k) {
           ++j;
-          if (j >= tok.size() || !content(tok[j]) || tok[j].norm != p.stems[k]) break;
+          if (j >= tok.size() || !content(tok[j]) || tok[j].norm != p->stems[k]) break;
         }
-        if (k == p.stems.size()) {
-          found = &p;
+        if (k == p->stems.size()) {
+          found = &*p;
           last = j;
           break;
         }
