@@ -515,4 +515,13 @@ TEST_CASE("a codebook's own display names win over the built-in taxonomy's") {
   shipped.lang = "en";
   const auto a = analyze_survey(t, shipped);
   CHECK(a.model.labels[0] == "Waiting times");
+  // A label equal to its code is the analyst's word as well (perche discover writes "[camera]
+  // camera"), but for a taxonomy code or a code with an underscore, which read as codes.
+  const auto own = Codebook::parse(
+      "[camera] camera\ncamera\n[qualita_prezzo] qualità prezzo\ncaro\n[pulizia_camere]\nsporca\n"
+      "[prezzo] prezzo\nprezzo\n");
+  auto with_own = guarded(Labeller::codebook);
+  with_own.codebook = &own;
+  const auto b = analyze_survey(csv("nps,motivo\n3,camera sporca\n9,prezzo caro\n"), with_own);
+  CHECK(b.model.labels == std::vector<std::string>{"camera", "qualità prezzo", "Pulizia camere", "Prezzo e costi"});
 }

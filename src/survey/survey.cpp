@@ -198,8 +198,12 @@ std::string display_label(const std::string& code, const std::string& codebook_l
   // are only for codes that come without one (the shipped model, a model trained on its codes).
   // The shipped codebook's labels are the taxonomy's Italian names, so with lang "en" the
   // taxonomy's English name is shown for them.
+  // A label equal to its code is shown as written too ("[camera] camera", as `perche discover`
+  // writes its themes: "camera" beside "qualità prezzo", not "Camera"), but for a taxonomy code and
+  // a code with an underscore, which read as codes ("[tempi_attesa]" shows "Tempi attesa").
   const auto it = kTaxonomy.find(code);
-  if (!codebook_label.empty() && codebook_label != code && (it == kTaxonomy.end() || codebook_label != it->second[0]))
+  if (!codebook_label.empty() && (it == kTaxonomy.end() || codebook_label != it->second[0]) &&
+      (codebook_label != code || (it == kTaxonomy.end() && code.find('_') == std::string::npos)))
     return codebook_label;
   if (it != kTaxonomy.end()) return std::string(it->second[lang == "en" ? 1 : 0]);
   std::string out = code;  // "tempi_attesa" → "Tempi attesa"
