@@ -6,11 +6,15 @@
 // memory over the text's size (peak_rss/byte: what the call added to the process's high-water mark,
 // per byte of text; absent where /proc/self/clear_refs cannot reset the mark).
 //
+// BM_long_run_tokenize: the tokenizer on one run of a pattern (bene..ma.., x+, ...) that e-mail and
+// domain candidates walk, 10 KB to 1 MB: its time per byte is flat when the scan is linear.
+//
 // Model and codebook: the ones perche ships (examples/data/drivers.model, codebook.txt).
 //     build/dev/benchmarks/bench_long_text --benchmark_filter=explain
 #include <benchmark/benchmark.h>
 #include <perche/classify.hpp>
 #include <perche/codebook.hpp>
+#include <perche/text.hpp>
 
 #include "../tests/peak_rss.hpp"
 
@@ -76,6 +80,24 @@ void BM_long_explain(benchmark::State& state) {
 void BM_long_codebook_matches(benchmark::State& state) {
   run(state, [](std::string_view t) { return codebook().matches(t); });
 }
+
+// One long run that e-mail and domain candidates walk (issue: every word of such a run scanned
+// it to its end, so the text's tokens took time quadratic in its length): the pattern repeated.
+void BM_long_run_tokenize(benchmark::State& state) {
+  static const char* const kPatterns[] = {"bene..ma..", "personale.", "x+", "a.b@", "ab-cd_"};
+  const std::string_view pattern = kPatterns[state.range(1)];
+  const auto size = static_cast<std::size_t>(state.range(0));
+  std::string text;
+  while (text.size() + pattern.size() <= size) text.append(pattern);
+  static const perche::text::Tokenizer tokenizer;
+  for (auto _ : state) benchmark::DoNotOptimize(tokenizer.tokenize(text));
+  state.SetComplexityN(static_cast<std::int64_t>(size));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * size));
+  state.SetLabel(std::string(pattern));
+}
+BENCHMARK(BM_long_run_tokenize)
+    ->ArgsProduct({{10'000, 100'000, 1'000'000}, {0, 1, 2, 3, 4}})
+    ->Unit(benchmark::kMillisecond);
 
 #define PERCHE_LONG_TEXT(fn) \
   BENCHMARK(fn)->RangeMultiplier(10)->Range(10'000, 10'000'000)->Unit(benchmark::kMillisecond)->Complexity()

@@ -610,6 +610,52 @@ TEST_CASE("random bytes never throw under replace and keep the surface propertie
   }
 }
 
+TEST_CASE("a word inside an e-mail or host run scanned before is read as a scan from the word itself would") {
+  // The scanner walks a run of word characters and . + - (an e-mail's local part) or of dotted
+  // labels (a host) once and answers the words inside it from that walk (a walk per word made
+  // "bene..ma..bene.." quadratic). Each e-mail, URL or word token must be what a scanner started at
+  // its own first byte finds there: random texts over the runs' alphabet, where a token that
+  // starts with a letter does not depend on what comes before it.
+  const Tokenizer tok;
+  std::mt19937_64 rng(20261203);
+  std::uniform_int_distribution<int> len(1, 80), pick(0, 1 << 20);
+  const std::string alphabet[] = {"a", "b", "it", "com", "x", "é", ".", ".", "+", "-", "_", "@", " ", ".."};
+  std::size_t emails = 0, urls = 0;
+  for (int iter = 0; iter < 4000; ++iter) {
+    std::string s;
+    const int n = len(rng);
+    for (int i = 0; i < n; ++i) s += alphabet[static_cast<std::size_t>(pick(rng)) % std::size(alphabet)];
+    CAPTURE(s);
+    for (const Token& t : tok.tokenize(s)) {
+      const unsigned char first = static_cast<unsigned char>(t.text[0]);
+      if (!(first >= 'a' && first <= 'z')) continue;
+      const auto fresh = tok.tokenize(std::string_view(s).substr(t.start));
+      REQUIRE_FALSE(fresh.tokens.empty());
+      CAPTURE(t.text);
+      CHECK(fresh.tokens[0].text == t.text);
+      CHECK(fresh.tokens[0].kind == t.kind);
+      emails += t.kind == TokenKind::email;
+      urls += t.kind == TokenKind::url;
+    }
+  }
+  CHECK(emails > 100);  // the texts reach the cases they are for
+  CHECK(urls > 100);
+  // Long runs of one pattern, the same check at every word.
+  for (const std::string pattern : {"bene..ma..", "x+", "personale.", "ab.cd@", "a.b@"}) {
+    std::string many;
+    for (int r = 0; r < 200; ++r) many += pattern;
+    CAPTURE(pattern);
+    for (const Token& t : tok.tokenize(many)) {
+      const unsigned char first = static_cast<unsigned char>(t.text[0]);
+      if (!(first >= 'a' && first <= 'z')) continue;
+      const auto fresh = tok.tokenize(std::string_view(many).substr(t.start));
+      REQUIRE_FALSE(fresh.tokens.empty());
+      CHECK(fresh.tokens[0].text == t.text);
+      CHECK(fresh.tokens[0].kind == t.kind);
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Batches and threads.
 // ---------------------------------------------------------------------------------------------

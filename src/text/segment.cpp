@@ -176,11 +176,13 @@ class Scanner {
 
   // The state between two pieces (SegmentState) in and out of a Scanner.
   void load(const SegmentState& s) {
+    runs_ = s.runs;
     replaced_ = s.replaced;
     quote_open_ = s.quote_open;
     after_space_ = s.after_space;
   }
   void save(SegmentState& s) const {
+    s.runs = runs_;
     s.replaced = replaced_;
     s.quote_open = quote_open_;
     s.after_space = after_space_;
@@ -514,15 +516,24 @@ class Scanner {
 
   // local@domain.tld, the local part made of word characters and . + - _.
   std::size_t email(std::size_t i) const {
+    // The local part's run ends at the same place from every start inside it: a run scanned once
+    // answers the words after its first ("bene..ma..bene.." or "x+x+x+" is one run of the whole
+    // text, and a scan per word made the text's tokens quadratic in its length).
     std::size_t j = i;
-    while (j < n_) {
-      const Cls c = cls_at(j);
-      if (is_word(c))
-        j += len_at(j);
-      else if (b_[j] == '.' || b_[j] == '+' || b_[j] == '-')
-        ++j;
-      else
-        break;
+    if (i >= runs_.email_from && i < runs_.email_end) {
+      j = runs_.email_end;
+    } else {
+      while (j < n_) {
+        const Cls c = cls_at(j);
+        if (is_word(c))
+          j += len_at(j);
+        else if (b_[j] == '.' || b_[j] == '+' || b_[j] == '-')
+          ++j;
+        else
+          break;
+      }
+      runs_.email_from = i;
+      runs_.email_end = j;
     }
     if (j >= n_ || b_[j] != '@') return i;
     const std::size_t end = host(j + 1, false);
@@ -534,19 +545,27 @@ class Scanner {
   // when there is none, else one past its end.
   std::size_t host(std::size_t j, bool require_known_tld) const {
     const std::size_t start = j;
-    std::size_t labels = 0, last = j;
-    while (true) {
-      const std::size_t label = j;
-      while (j < n_ && (is_word(cls_at(j)) || (b_[j] == '-' && j > label))) j += len_at(j);
-      if (j == label) break;
-      ++labels;
-      last = label;
-      if (j < n_ && b_[j] == '.' && is_word(cls_at(j + 1)))
-        ++j;
-      else
-        break;
+    std::size_t last = j;
+    // From a word character inside a run scanned before, the walk ends at the run's end and its
+    // last label (as in email(): "personale.personale." tried as a domain at every word was
+    // quadratic); there are two labels or more when the start is before the last.
+    if (j >= runs_.host_from && j < runs_.host_end && is_word(cls_at(j))) {
+      j = runs_.host_end;
+      last = runs_.host_last;
+    } else {
+      while (true) {
+        const std::size_t label = j;
+        while (j < n_ && (is_word(cls_at(j)) || (b_[j] == '-' && j > label))) j += len_at(j);
+        if (j == label) break;
+        last = label;
+        if (j < n_ && b_[j] == '.' && is_word(cls_at(j + 1)))
+          ++j;
+        else
+          break;
+      }
+      if (j > start) runs_ = {runs_.email_from, runs_.email_end, start, j, last};
     }
-    if (labels < 2) return start;
+    if (last <= start) return start;  // fewer than two labels
     const std::string_view tld = text_.substr(last, j - last);
     if (tld.size() < 2 ||
         !std::all_of(tld.begin(), tld.end(), [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); }))
@@ -869,6 +888,7 @@ class Scanner {
   bool quote_open_ = false;
   bool after_space_ = true;       // the previous character was a separator (or the start)
   bool word_has_letter_ = false;  // set by word(): the token has a letter (else it is a number)
+  mutable RunMemo runs_;          // email() and host() scans (SegmentState::runs)
 };
 
 }  // namespace

@@ -21,7 +21,15 @@ std::size_t segment(std::string_view text, bool split_elisions, Utf8Policy polic
 std::size_t without_final_ellipsis(std::string_view word);
 
 /// Where segment_some() stopped in a text, and what the next piece needs to know.
+/// Runs of a text the scanner walked to their end once (an e-mail's local part, a host name's
+/// labels), for the words inside them: empty ranges when none.
+struct RunMemo {
+  std::size_t email_from = 0, email_end = 0;
+  std::size_t host_from = 0, host_end = 0, host_last = 0;
+};
+
 struct SegmentState {
+  RunMemo runs;
   std::size_t pos = 0;       ///< byte offset to go on from (a token boundary)
   std::size_t replaced = 0;  ///< invalid UTF-8 sequences so far
   bool quote_open = false;
