@@ -350,11 +350,13 @@ def _text_cell(value) -> str:
     """A cell of text (anything perche did not compute) made safe for a spreadsheet: a leading '
     when it starts like a formula (OWASP; a plain number such as -3 or +1,5 is left as it is: a
     spreadsheet reads it as that number and nothing runs), and RFC 4180 quotes when it holds a
-    quote, a line break or either delimiter."""
+    quote, a line break or any delimiter perche writes with (a tab too: mask and sample write a
+    tab-separated input back with tabs, and a tab left bare split the cell, the part after it a new
+    cell that no check had seen)."""
     s = "" if value is None or (isinstance(value, float) and value != value) else str(value)
     if s.startswith(_FORMULA_START) and not _NUMBER.fullmatch(s):
         s = "'" + s
-    if any(c in s for c in '",;\r\n'):
+    if any(c in s for c in '",;\t\r\n'):
         s = '"' + s.replace('"', '""') + '"'
     return s
 

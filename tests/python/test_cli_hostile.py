@@ -495,6 +495,22 @@ def test_classify_neutralises_formulas_in_every_cell(delimiter, extra, tmp_path,
     assert [r[1] for r in parsed[1:]] == ["'" + h for h in HOSTILE[:6]] + HOSTILE[6:]
 
 
+@pytest.mark.parametrize("command", [["mask"], ["sample", "--n", "2"]])
+def test_a_tab_inside_a_cell_of_a_tab_separated_file_stays_in_its_cell(command, tmp_path, capsys):
+    # Red-team reproducer: mask and sample write a tab-separated input back with tabs; a tab left
+    # bare in a cell split it, and its second half (=cmd...) was a new cell no formula check saw.
+    path = write(tmp_path / "in.tsv", "id\tnps\tmotivo\tcanale\n1\t9\t\"bello\t=cmd|' /C calc'!A0\"\tapp\n"
+                 "2\t3\tok\tweb\n")
+    out = tmp_path / "out.tsv"
+    code, _, err = run(capsys, command[0], path, *command[1:], "--out", out)
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"), newline=""), delimiter="\t"))
+    assert len({len(r) for r in rows}) == 1, rows  # every row as wide as the header
+    assert all(not _formula_like(cell) for r in rows for cell in r)
+    motivo = rows[0].index("motivo")
+    assert "bello\t=cmd|' /C calc'!A0" in [r[motivo] for r in rows[1:]]
+
+
 def test_classify_keeps_numbers_as_numbers(tmp_path, capsys):
     rows = [["id", "delta", "motivo"], ["1", "-3", "attesa lunga"], ["2", "+1,5", "prezzo alto"], ["3", "-0.25", "ok"]]
     data = _classify(tmp_path, capsys, rows)
