@@ -33,6 +33,7 @@ void bind_discover(py::module_& m) {
       .value("mean", ScoreMetric::mean);
   py::class_<DiscoverOptions>(m, "DiscoverOptions")
       .def(py::init<>())
+      .def_readonly_static("MAX_THEMES", &DiscoverOptions::kMaxThemes)
       .def_readwrite("n_themes", &DiscoverOptions::n_themes)
       .def_readwrite("max_themes", &DiscoverOptions::max_themes)
       .def_readwrite("min_theme_share", &DiscoverOptions::min_theme_share)

@@ -393,6 +393,16 @@ TEST_CASE("discover: the codebook it writes reads back with the same themes and 
 
 TEST_CASE("discover: hostile input gets a clear result or one clear error") {
   CHECK_THROWS_WITH_AS(perche::discover(std::vector<std::string_view>{}), "discover: no texts", std::invalid_argument);
+  {
+    perche::DiscoverOptions many;
+    many.n_themes = perche::DiscoverOptions::kMaxThemes + 1;
+    const std::vector<std::string_view> two{"camera pulita", "colazione buona"};
+    CHECK_THROWS_WITH_AS(perche::discover(two, {}, {}, many),
+                         "discover: n_themes 1001 is more than 1000 themes (a list a person reads)",
+                         std::invalid_argument);
+    many.n_themes = perche::DiscoverOptions::kMaxThemes;
+    CHECK_NOTHROW(perche::discover(two, {}, {}, many));
+  }
   const std::vector<std::string_view> blank{"", "  ", "!!!", "e di la"};
   CHECK_THROWS_WITH_AS(perche::discover(blank), doctest::Contains("discover: no words to learn from in the 4 texts"),
                        std::invalid_argument);

@@ -582,7 +582,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("file", nargs="?", help="CSV file (default: the shipped sample survey)")
         p.add_argument("--score", help="score column (default: the metric's name)")
         p.add_argument("--metric", choices=["nps", "csat", "ces"], help=f"default {d.metric.name}")
-        p.add_argument("--scale", nargs=2, type=int, metavar=("LOWEST", "HIGHEST"),
+        p.add_argument("--scale", nargs=2, type=_count(-2 ** 31, 2 ** 31 - 1), metavar=("LOWEST", "HIGHEST"),
                        help="scale of a CSAT or CES question (default 1 5 and 1 7)")
         p.add_argument("--date", help=f"date column for the trend (default: {' or '.join(d.DATE_COLUMNS)} if present)")
         p.add_argument("--freq", choices=["D", "W", "M", "Q", "Y"], help="trend period (default M: months)")

@@ -67,7 +67,12 @@ def discover(texts: Iterable, scores: Optional[Sequence] = None, n_themes: Optio
     if n_themes is not None and n_themes != "auto":
         if isinstance(n_themes, bool) or not isinstance(n_themes, int) or n_themes < 1:
             raise ValueError(f"discover: n_themes {n_themes!r} is not a positive integer or 'auto'")
+        if n_themes > _core.DiscoverOptions.MAX_THEMES:  # as perche::discover says it, for any int
+            raise ValueError(f"discover: n_themes {n_themes} is more than {_core.DiscoverOptions.MAX_THEMES} themes "
+                             "(a list a person reads)")
         options.n_themes = n_themes
     if threads is not None:
+        if isinstance(threads, bool) or not isinstance(threads, int) or not 0 <= threads < 2 ** 32:
+            raise ValueError(f"discover: threads {threads!r} is not a count of threads (0: every core)")
         options.threads = threads
     return _core.discover(texts, _scores(scores, len(texts)), _seeds(seeds), options)

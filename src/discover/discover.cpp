@@ -524,6 +524,11 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
     throw std::invalid_argument("discover: " + std::to_string(scores.size()) + " scores for " + std::to_string(n) +
                                 " texts (give one score per text, NaN for none, or no scores)");
   if (options.max_themes < 1) throw std::invalid_argument("discover: max_themes 0 (expected ≥ 1)");
+  for (const auto& [what, value] :
+       {std::pair{"n_themes", options.n_themes}, std::pair{"max_themes", options.max_themes}})
+    if (value > DiscoverOptions::kMaxThemes)
+      throw std::invalid_argument(std::string("discover: ") + what + " " + std::to_string(value) + " is more than " +
+                                  std::to_string(DiscoverOptions::kMaxThemes) + " themes (a list a person reads)");
   if (options.iterations < 1)
     throw std::invalid_argument("discover: iterations " + std::to_string(options.iterations) + " (expected ≥ 1)");
   if (!(options.alpha > 0) || !(options.beta > 0) || !std::isfinite(options.alpha) || !std::isfinite(options.beta))

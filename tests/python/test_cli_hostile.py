@@ -206,6 +206,11 @@ def test_report_runs_with_each_option(survey, extra, tmp_path, capsys):
     (["report", "--freq", "H"], "invalid choice: 'H'"),
     (["tokenize", "--nope"], "unrecognized arguments: --nope"),
     (["rapporto"], "invalid choice: 'rapporto'"),
+    # Red-team reproducers: integers past what the core takes were a pybind11 TypeError traceback.
+    (["analyze", "--metric", "csat", "--scale", "1", "2147483648"], "2147483648 is outside"),
+    (["analyze", "--metric", "ces", "--scale", "-2147483649", "7"], "-2147483649 is outside"),
+    (["discover", SAMPLE, "--themes", "99999999999999999999", "--out", os.devnull],
+     "n_themes 99999999999999999999 is more than 1000 themes"),
 ])
 def test_usage_errors_are_one_line(argv, needle, capsys):
     code, _, err = run(capsys, *argv)

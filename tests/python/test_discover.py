@@ -152,6 +152,13 @@ def test_hostile_input_gets_a_clear_result_or_one_clear_error():
         perche.discover(["a b", "c d", "e f"], scores=[1, 2])
     with pytest.raises(ValueError, match="n_themes"):
         perche.discover(["a b"], n_themes=0)
+    # Red-team: a count past the core's integers was a pybind11 TypeError; 10^5 themes ran minutes.
+    for n in (1001, 10 ** 20):
+        with pytest.raises(ValueError, match=f"n_themes {n} is more than 1000 themes"):
+            perche.discover(["a b"], n_themes=n)
+    for t in (-1, 2 ** 40, 1.5):
+        with pytest.raises(ValueError, match="threads"):
+            perche.discover(["a b"], threads=t)
     with pytest.raises(TypeError, match="seeds"):
         perche.discover(["a b"], seeds=3)
     nan = perche.discover(["personale gentile", "colazione buona"] * 20, scores=[math.nan, None] * 20)
