@@ -333,6 +333,15 @@ TEST_CASE("nps: sample size and margin of error") {
   CHECK(perche::nps_margin_of_error(2000, 0.5, 0.5, 0.95, 2000.0) == Approx(0.0));
   CHECK_THROWS_AS(perche::nps_sample_size(0.0), std::invalid_argument);
   CHECK_THROWS_AS(perche::nps_margin_of_error(100, 0.7, 0.5), std::invalid_argument);
+  // Red-team: margins whose n₀ is 2^64 or more (or +inf, margin² underflowing) gave 0, a cast
+  // with no defined result. (1.959964·100)²/1e-7² = 3.84e18 still fits.
+  CHECK(static_cast<double>(perche::nps_sample_size(1e-7)) == Approx(3.841458820694124e18).epsilon(1e-12));
+  for (const double margin : {1e-8, 1e-10, 1e-200})
+    CHECK_THROWS_WITH_AS(perche::nps_sample_size(margin), doctest::Contains("more than a count can hold"),
+                         std::invalid_argument);
+  // With a population the limit is the whole population (inf/inf was NaN, then 1).
+  CHECK(perche::nps_sample_size(1e-200, 0.5, 0.5, 0.95, 2000.0) == 2000);
+  CHECK(perche::nps_sample_size(1e-8, 0.5, 0.5, 0.95, 2000.0) == 2000);
 }
 
 TEST_CASE("csat: 5/5/10/30/50 on 1-5 gives top-2-box 80% with Wilson [71.12, 86.66]") {

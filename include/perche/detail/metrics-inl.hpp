@@ -1006,14 +1006,20 @@ inline std::uint64_t nps_sample_size(double margin, double promoter_share, doubl
   const double var = std::max(
       0.0, promoter_share + detractor_share - (promoter_share - detractor_share) * (promoter_share - detractor_share));
   const double z = detail::z_critical(confidence);
-  double n0 = z * z * 1e4 * var / (margin * margin);
+  double n0 = z * z * 1e4 * var / (margin * margin);  // +inf when margin² underflows
   if (population) {
     if (!(*population >= 1.0))
       detail::fail("nps_sample_size", "population " + detail::fmt(*population) + " is invalid (expected >= 1)");
-    n0 = n0 / (1.0 + (n0 - 1.0) / *population);
+    // n₀/(1 + (n₀ − 1)/N) tends to N as n₀ grows: the whole population (inf/inf would be NaN).
+    n0 = std::isinf(n0) ? *population : n0 / (1.0 + (n0 - 1.0) / *population);
   }
   // Guard against 1e-13 above an integer turning into one extra response.
-  return static_cast<std::uint64_t>(std::max(1.0, std::ceil(n0 - 1e-9)));
+  const double n = std::max(1.0, std::ceil(n0 - 1e-9));
+  // 2^64 and above (or +inf) has no std::uint64_t: the cast would be undefined (it gave 0).
+  if (!(n < 18446744073709551616.0))
+    detail::fail("nps_sample_size", "margin " + detail::fmt(margin) + " needs " + detail::fmt(n0) +
+                                        " responses, more than a count can hold (2^64)");
+  return static_cast<std::uint64_t>(n);
 }
 
 // ---------------------------------------------------------------------------------------------
