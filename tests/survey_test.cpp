@@ -170,6 +170,18 @@ TEST_CASE("segments: empty cells are their own segment, groups in name order") {
   CHECK(g[2].segment == "web");
   CHECK(g[2].result.n == 2);
   CHECK(g[2].result.score == doctest::Approx(100.0));
+  // A column that holds "(vuoto)" (and "(vuoto 2)") itself keeps it apart from its empty cells
+  // (red-team: the two were one group, their scores mixed).
+  const auto b = analyze_survey(csv("nps,canale\n10,(vuoto)\n10,(vuoto)\n0,\n0,\n9,(vuoto 2)\n"), metrics_only());
+  const auto& h = b.segments[0].groups;
+  REQUIRE(h.size() == 3);
+  CHECK(h[0].segment == "(vuoto 2)");  // in name order
+  CHECK(h[1].segment == "(vuoto 3)");
+  CHECK(h[1].result.n == 2);
+  CHECK(h[1].result.score == doctest::Approx(-100.0));
+  CHECK(h[2].segment == "(vuoto)");
+  CHECK(h[2].result.n == 2);
+  CHECK(h[2].result.score == doctest::Approx(100.0));
 }
 
 TEST_CASE("gold labels and a codebook label the comments; verbatims highlight in code points") {

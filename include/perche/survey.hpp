@@ -25,7 +25,8 @@
 ///   in the data's own zone. Anything else ("20240201", "2024/02/01") leaves the row out of the
 ///   trend only, as a problem naming its line.
 /// - A cell is empty when it holds only white space (Unicode White_Space); an empty segment cell
-///   is the segment "(vuoto)"; a comment that is empty mentions no driver and does not count in
+///   is the segment "(vuoto)" ("(vuoto 2)" when the column holds "(vuoto)" itself); a comment that
+///   is empty mentions no driver and does not count in
 ///   the shares of comments.
 #include <perche/codebook.hpp>
 #include <perche/csv.hpp>

@@ -13,6 +13,7 @@
 #include <numeric>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "../common/parallel.hpp"
@@ -964,10 +965,18 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   std::vector<std::string> first_labels;
   for (const auto col : by_i) {
     std::vector<std::string> labels(n);
+    std::unordered_set<std::string_view> values;
     for (std::size_t i = 0; i < n; ++i) {
       labels[i] = in.display(col, keep[i]);
-      if (labels[i].empty()) labels[i] = kEmptySegment;
+      if (!labels[i].empty()) values.insert(labels[i]);
     }
+    // Empty cells are one group, "(vuoto)", or "(vuoto 2)", ... when the column holds that value
+    // itself: a real "(vuoto)" segment is not merged with the empty cells.
+    std::string empty_label(kEmptySegment);
+    for (int k = 2; values.contains(empty_label); ++k)
+      empty_label = std::string(kEmptySegment.substr(0, kEmptySegment.size() - 1)) + " " + std::to_string(k) + ")";
+    for (auto& l : labels)
+      if (l.empty()) l = empty_label;
     auto coded = codes_of(labels);  // not a structured binding: clang 14 cannot capture one in a lambda
     auto& distinct = coded.first;
     auto& codes = coded.second;
