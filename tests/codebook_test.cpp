@@ -5,6 +5,8 @@
 #include <perche/codebook.hpp>
 #include <perche/csv.hpp>  // IoError
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -95,4 +97,20 @@ TEST_CASE("codebook: parse errors name the line") {
   }
   CHECK_THROWS_WITH_AS(perche::Codebook::load("/nonexistent/codebook.txt"),
                        "cannot read codebook /nonexistent/codebook.txt: No such file or directory", perche::IoError);
+  // A file: its errors name it; a byte that is not UTF-8 is refused with its line and offset
+  // (red-team: perche analyze --codebook took a Latin-1 label and showed U+FFFD in every report).
+  const auto path = (std::filesystem::temp_directory_path() / "perche_codebook_test.txt").string();
+  const auto load = [&](const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+    return perche::Codebook::load(path);
+  };
+  CHECK_THROWS_WITH_AS(load("[x] Ok\nattesa\n[y] Lab\xFF"
+                            "el\ngentile\n"),
+                       ("codebook " + path + ": line 3: byte 21 is not UTF-8 (a codebook is UTF-8 text)").c_str(),
+                       perche::FormatError);
+  CHECK_THROWS_WITH_AS(load("[a]\n[b]\nx\n"),
+                       ("codebook " + path + ": codebook line 1: driver 'a' has no pattern").c_str(),
+                       perche::FormatError);
+  CHECK(load("[x] Qualità\nattesa\n").labels() == std::vector<std::string>{"Qualità"});
+  std::filesystem::remove(path);
 }

@@ -14,6 +14,7 @@
 
 #include "../common/parallel.hpp"
 #include "../text/term_reader.hpp"
+#include "../text/unicode.hpp"
 #include "../io/file.hpp"
 
 namespace perche {
@@ -201,7 +202,27 @@ Codebook Codebook::parse(std::string_view text) {
 }
 
 Codebook Codebook::load(const std::string& path, std::uint64_t max_bytes) {
-  return parse(detail::read_file(path, "codebook", max_bytes));
+  const std::string text = detail::read_file(path, "codebook", max_bytes);
+  const std::string shown = "codebook " + detail::display_path(path) + ": ";
+  // A codebook is UTF-8 text: a byte that is not (a Latin-1 file) would become U+FFFD in a label
+  // shown in every report, so it is refused here, as Python's Codebook.load refuses it.
+  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+  for (const unsigned char *p = begin, *end = begin + text.size(); p < end;) {
+    const text::detail::Decoded d = text::detail::decode(p, end);
+    if (!d.valid) {
+      const auto at = static_cast<std::size_t>(p - begin);
+      throw FormatError(
+          shown + "line " +
+          std::to_string(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n') + 1) +
+          ": byte " + std::to_string(at) + " is not UTF-8 (a codebook is UTF-8 text)");
+    }
+    p += d.len;
+  }
+  try {
+    return parse(text);
+  } catch (const FormatError& e) {
+    throw FormatError(shown + e.what());
+  }
 }
 
 template <typename Fn>
