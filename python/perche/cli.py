@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import os
 import re
 import sys
@@ -506,19 +507,22 @@ def discover_command(args) -> int:
     texts = list(table.column(ti))
     scores = None
     if args.score:
-        si = header.index(args.score) if args.score in header else None
-        if si is None:
-            raise CliError(f"--score: no column {args.score!r} in {args.file} (columns: {', '.join(map(_t, header))})")
+        si = _column(table, args.score, (), "score column", "score")  # found as every column option finds one
         scores = []
+        lines = table.lines
         for r, cell in enumerate(table.column(si)):
             cell = cell.strip()
-            if not cell:
+            if not cell:  # an empty cell: no score
                 scores.append(None)
                 continue
             try:
-                scores.append(float(cell.replace(",", ".")))
+                value = float(cell.replace(",", "."))
             except ValueError:
-                raise CliError(f"--score: row {r + 1}: {_t(cell)!r} is not a number") from None
+                value = math.nan
+            if not math.isfinite(value):  # "nan" and "inf" are not scores either
+                raise CliError(f"--score: line {int(lines[r])}: {_t(cell)!r} is not a number "
+                               "(an empty cell is no score)")
+            scores.append(value)
     n_themes = None
     if args.themes and args.themes != "auto":
         try:

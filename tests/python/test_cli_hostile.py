@@ -500,6 +500,19 @@ def test_classify_neutralises_formulas_in_every_cell(delimiter, extra, tmp_path,
     assert [r[1] for r in parsed[1:]] == ["'" + h for h in HOSTILE[:6]] + HOSTILE[6:]
 
 
+@pytest.mark.parametrize("cell", ["inf", "nan", "abc"])
+def test_discover_names_the_line_of_a_score_that_is_not_a_number(cell, tmp_path, capsys):
+    # Red-team 07: inf was "score at index 3" (a 0-based position), nan was taken as no score.
+    rows = ["attesa lunga al telefono", "personale gentile", "prezzo alto", "colazione buona"] * 30
+    path = write(tmp_path / "s.csv", "motivo,nps\n" + "".join(
+        f"{t},{cell if i == 3 else i % 11}\n" for i, t in enumerate(rows)))
+    code, _, err = run(capsys, "discover", path, "--score", "NPS", "--out", tmp_path / "cb.txt")
+    assert code == 2 and err == [f"perche: --score: line 5: '{cell}' is not a number (an empty cell is no score)"]
+    write(path, "motivo,nps\n" + "".join(f"{t},{'' if i == 3 else i % 11}\n" for i, t in enumerate(rows)))
+    code, _, err = run(capsys, "discover", path, "--score", "NPS", "--out", tmp_path / "cb.txt")  # any case, as --text
+    assert code == 0, err
+
+
 @pytest.mark.parametrize("command", [["mask"], ["sample", "--n", "2"]])
 def test_a_tab_inside_a_cell_of_a_tab_separated_file_stays_in_its_cell(command, tmp_path, capsys):
     # Red-team reproducer: mask and sample write a tab-separated input back with tabs; a tab left

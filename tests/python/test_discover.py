@@ -193,7 +193,7 @@ def test_cli_discover_errors_are_one_line(tmp_path, capsys):
     assert cli.main(["discover", str(data), "--text", "commento", "--score", "voto",
                      "--out", str(tmp_path / "c.txt")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "row 1" in err[0] and "'x' is not a number" in err[0]
+    assert len(err) == 1 and "line 2" in err[0] and "'x' is not a number" in err[0]
     assert cli.main(["discover", str(data), "--text", "commento", "--themes", "many",
                      "--out", str(tmp_path / "c.txt")]) == 2
     assert "--themes" in capsys.readouterr().err
