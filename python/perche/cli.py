@@ -55,9 +55,12 @@ def _step(what: str) -> None:
 
 
 def _one_line(text: str) -> str:
-    """A message as one terminal line: line breaks become spaces, other control characters \\xNN."""
+    """A message as one terminal line: line breaks become spaces, other control characters \\xNN,
+    and the bidirectional controls and lone surrogates that report._t also keeps off the terminal
+    \\uNNNN (a column name with U+202E reversed the rest of the line)."""
     text = " ".join(str(text).splitlines())
-    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", lambda c: f"\\x{ord(c.group()):02x}", text)
+    return re.sub("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]",
+                  lambda c: f"\\x{ord(c.group()):02x}" if ord(c.group()) < 0x100 else f"\\u{ord(c.group()):04x}", text)
 
 
 def _say(text: str) -> None:

@@ -344,6 +344,13 @@ def test_a_message_with_line_breaks_stays_one_line(tmp_path, capsys):
     one_error(run(capsys, "report", path, "--score", "voto\nrosso"), "not found")
 
 
+def test_a_message_with_bidirectional_controls_shows_them_escaped(tmp_path, capsys):
+    # Red-team 08: a column name with U+202E reached the error line raw and reversed the rest of it.
+    path = write(tmp_path / "x.csv", "nps,motivo,canale\u202etxt.exe\n9,ok,web\n")
+    code, _, err = run(capsys, "report", path, "--by", "nope")
+    assert code == 2 and len(err) == 1 and "canale\\u202etxt.exe" in err[0] and "\u202e" not in err[0], err
+
+
 # --- outputs are written whole or not at all --------------------------------------------------------
 
 OUTPUTS = {
