@@ -5,6 +5,7 @@
 # declare no 2-D input); clone, Pipeline, GridSearchCV, cross_val_score and pickling through
 # Pipelines. Reference behaviour is scikit-learn's (its checks, its accuracy_score); the package
 # must import and work without scikit-learn (a subprocess that cannot import it).
+import os
 import pickle
 import subprocess
 import sys
@@ -148,7 +149,13 @@ def test_a_method_before_fit_raises_scikit_learns_not_fitted_error(data):
     for call in (lambda: perche.TfidfVectorizer().transform(texts),
                  lambda: perche.TfidfVectorizer().get_feature_names_out(),
                  lambda: perche.LogisticRegression().predict(np.eye(3)),
-                 lambda: perche.DriverClassifier(["a"]).classes_):
+                 lambda: perche.DriverClassifier(["a"]).classes_,
+                 # the core's own "before fit" errors (red-team: a bare RuntimeError for these)
+                 lambda: perche.DriverClassifier().predict(texts),
+                 lambda: perche.DriverClassifier().predict_proba(texts[0]),
+                 lambda: perche.DriverClassifier().explain(texts[0]),
+                 lambda: perche.DriverClassifier().top_k(texts[0]),
+                 lambda: perche.DriverClassifier().save(os.devnull)):
         with pytest.raises(SkNotFittedError, match="before fit"):
             call()
         with pytest.raises(perche.NotFittedError):
