@@ -688,6 +688,8 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
             arr = label_matrix(rows, names, "DriverClassifier.fit")
         if arr.ndim != 2 or arr.shape[0] != n:
             raise ValueError(f"DriverClassifier.fit: {what} has shape {arr.shape}, expected ({n}, drivers)")
+        if arr.dtype.kind == "c":  # 1+0j passed the 0/1 check and lost its imaginary part with a warning
+            raise ValueError(f"DriverClassifier.fit: {what} is complex ({arr.dtype}), expected 0/1 numbers")
         bad = np.argwhere((arr != 0) & (arr != 1))
         if len(bad):
             i, j = bad[0]

@@ -305,6 +305,12 @@ def test_driver_classifier_fit_reads_a_lone_surrogate_by_its_tokenizer_policy():
         classifier("strict").fit(texts, Y)
 
 
+def test_driver_classifier_fit_refuses_complex_labels():
+    # Red-team note: 1+0j passed the 0/1 check and numpy dropped its imaginary part with a warning.
+    with pytest.raises(ValueError, match=r"DriverClassifier.fit: Y is complex \(complex128\), expected 0/1 numbers"):
+        classifier("replace").fit(TEXTS, LABELS.astype(complex))
+
+
 # --- missing values: nan_policy --------------------------------------------------------------------
 
 
