@@ -640,6 +640,22 @@ TEST_CASE("a word inside an e-mail or host run scanned before is read as a scan 
   }
   CHECK(emails > 100);  // the texts reach the cases they are for
   CHECK(urls > 100);
+  // A link's trailing brackets are dropped from one count kept as the link's end moves back (a
+  // count per bracket made "http://a" + ")" × n quadratic): the link keeps the ones it opened.
+  for (const std::string& closers : {std::string(2000, ')'), std::string(2000, ']'), std::string("))].)")}) {
+    CAPTURE(closers.size());
+    const std::string a = "http://a" + closers, b = "vedi http://it.wikipedia.org/wiki/Roma_(citt\xC3\xA0)" + closers,
+                      c = "[x.it/a_[b]_(c)" + closers;  // the tokens are views into these
+    const auto plain = tok.tokenize(a);
+    REQUIRE_FALSE(plain.tokens.empty());
+    CHECK(plain.tokens[0].text == "http://a");
+    const auto own = tok.tokenize(b);
+    REQUIRE(own.tokens.size() > 1);
+    CHECK(own.tokens[1].text == "http://it.wikipedia.org/wiki/Roma_(citt\xC3\xA0)");
+    const auto nested = tok.tokenize(c);
+    REQUIRE(nested.tokens.size() > 1);
+    CHECK(nested.tokens[1].text == "x.it/a_[b]_(c)");
+  }
   // Long runs of one pattern, the same check at every word.
   for (const std::string pattern : {"bene..ma..", "x+", "personale.", "ab.cd@", "a.b@"}) {
     std::string many;

@@ -162,9 +162,10 @@ void each_clause(std::string_view stream, std::vector<std::string_view>& words, 
     std::size_t end = stream.find(kBreak, i);
     if (end == std::string_view::npos) end = stream.size();
     words.clear();
-    for (std::size_t j = i; j < end;) {
-      std::size_t e = stream.find(kSep, j);
-      if (e == std::string_view::npos || e > end) e = end;
+    const std::string_view in_clause = stream.substr(0, end);  // a search stops at the clause's end:
+    for (std::size_t j = i; j < end;) {                        // one-word clauses made it quadratic
+      std::size_t e = in_clause.find(kSep, j);
+      if (e == std::string_view::npos) e = end;
       words.push_back(stream.substr(j, e - j));
       j = e + 1;
     }

@@ -411,14 +411,20 @@ class Scanner {
   // that the link did not open: "[… http://t.co/x]" ends its link before the ] (TWITTIRO dev_30, dev_41,
   // dev_62, dev_106, dev_137, dev_138), while a Wikipedia link keeps its own brackets (…/wiki/Roma_(città)).
   std::size_t trim_trailing(std::size_t min, std::size_t j) const {
+    // Opened minus closed ( and [ in [min, j), counted once and kept as j moves back (a count from
+    // min per trailing bracket made "http://a" + ")" × n quadratic).
+    std::ptrdiff_t parens = 0, brackets = 0;
+    for (std::size_t m = min; m < j; ++m) {
+      parens += b_[m] == '(' ? 1 : b_[m] == ')' ? -1 : 0;
+      brackets += b_[m] == '[' ? 1 : b_[m] == ']' ? -1 : 0;
+    }
     while (j > min) {
       const std::size_t k = prev_start(j);
       const char32_t c = cp_at(k);
       if (c == ')' || c == ']') {
-        const unsigned char open = c == ')' ? '(' : '[';
-        std::ptrdiff_t depth = 0;  // opened minus closed in [min, k)
-        for (std::size_t m = min; m < k; ++m) depth += b_[m] == open ? 1 : b_[m] == c ? -1 : 0;
-        if (depth > 0) break;
+        std::ptrdiff_t& depth = c == ')' ? parens : brackets;
+        if (depth + 1 > 0) break;  // the link opened it: [min, k) has more opened than closed
+        ++depth;                   // now the count of [min, k)
         j = k;
       } else if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '"' || c == '\'' ||
                  c == 0xBB || c == 0x201D || c == 0x2019 || c == 0x2026) {
@@ -536,7 +542,13 @@ class Scanner {
       runs_.email_end = j;
     }
     if (j >= n_ || b_[j] != '@') return i;
-    const std::size_t end = host(j + 1, false);
+    // The host after the @ is the same for every word of the local part: walked once too (kept
+    // apart from host()'s own run, which domain() moves on to each word's).
+    if (runs_.after_at != j + 1) {
+      runs_.after_at = j + 1;
+      runs_.after_at_end = host(j + 1, false);
+    }
+    const std::size_t end = runs_.after_at_end;
     return end > j + 1 ? end : i;
   }
 
@@ -563,7 +575,11 @@ class Scanner {
         else
           break;
       }
-      if (j > start) runs_ = {runs_.email_from, runs_.email_end, start, j, last};
+      if (j > start) {
+        runs_.host_from = start;
+        runs_.host_end = j;
+        runs_.host_last = last;
+      }
     }
     if (last <= start) return start;  // fewer than two labels
     const std::string_view tld = text_.substr(last, j - last);
