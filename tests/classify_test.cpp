@@ -880,4 +880,28 @@ TEST_CASE("tfidf: a thread's cache of each term's columns gives the rows of the 
   for (int i = 0; i < 40000; ++i) many += "voce" + std::to_string(i) + " attesa ";
   same(many);
   for (const auto t : a) same(t);
+  // Words made to collide (red-team: the hash's seed is public): 300 words with one home slot in
+  // any table of up to 4,096 slots, the tokenizer's term table and this cache alike. Past
+  // kNear slots neither keeps them; the rows and norms stay those of the term-list path.
+  std::vector<std::string> colliding;
+  std::mt19937_64 rng(20261203);
+  while (colliding.size() < 300) {
+    std::string w(8, 'a');
+    for (char& c : w) c = static_cast<char>('a' + rng() % 26);
+    bool run = false;  // three equal letters are an elongation the norm squashes
+    for (std::size_t k = 2; k < w.size(); ++k) run = run || (w[k] == w[k - 1] && w[k] == w[k - 2]);
+    if (run) continue;
+    w += "\xC3\xA0";  // à: not the tokenizer's plain-ASCII path, which has no table
+    if ((perche::detail::hash_bytes(w) & 0xFFE) == 0) colliding.push_back(w);
+  }
+  std::string flood;
+  for (int round = 0; round < 2; ++round)
+    for (const auto& w : colliding) flood += w + " ";
+  same(flood);
+  same(flood);
+  std::vector<std::string> itself;  // the norm of a lower-case word that is no stopword
+  for (int round = 0; round < 2; ++round) itself.insert(itself.end(), colliding.begin(), colliding.end());
+  const auto normalized = tok.normalize(flood);
+  REQUIRE(normalized.size() == itself.size());
+  for (std::size_t i = 0; i < itself.size(); ++i) CHECK(normalized[i] == itself[i]);
 }

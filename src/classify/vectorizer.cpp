@@ -294,6 +294,9 @@ void char_ngrams(std::string_view term, int char_min, int char_max, std::string&
 struct TermColumns {
   static constexpr std::size_t kLongestTerm = 48, kMostTerms = std::size_t{1} << 15,
                                kMostColumns = std::size_t{1} << 20;
+  // Slots a lookup walks from a term's home at most: words made to collide are not kept, instead
+  // of making every lookup a walk of their run (an ordinary term is found within a few).
+  static constexpr std::size_t kNear = 32;
   using Span = std::pair<std::uint32_t, std::uint32_t>;  // [first, second) in columns
   std::uint64_t index = 0;                               // the index_id the entries belong to
   detail::StringMap<Span> spans;
@@ -980,20 +983,27 @@ void TfidfVectorizer::read_row(const text::Tokenizer& tokenizer, std::string_vie
       // the row is the same whether the term was in the cache or not.
       // A full cache takes no more terms until the next text (term_columns() starts it again):
       // one long text of distinct words does not grow it past its bound.
+      // Looked up and kept within TermColumns::kNear slots of the term's home (StringMap::find_near).
       const bool keepable = cache && term.size() <= TermColumns::kLongestTerm;
-      const TermColumns::Span* cached = keepable ? cache->spans.find(term) : nullptr;
-      if (!cached && keepable && !cache->full()) {
+      bool room = false;
+      const TermColumns::Span* cached = keepable ? cache->spans.find_near(term, TermColumns::kNear, room) : nullptr;
+      if (!cached && keepable && room && !cache->full()) {
         const auto begin = static_cast<std::uint32_t>(cache->columns.size());
         into = &cache->columns;
         own_features();
         flush();
         into = nullptr;
-        cached = &(cache->spans[term] = {begin, static_cast<std::uint32_t>(cache->columns.size())});
-      }
-      if (cached)
+        const TermColumns::Span span{begin, static_cast<std::uint32_t>(cache->columns.size())};
+        for (std::uint32_t i = span.first; i < span.second; ++i) counter.add(cache->columns[i]);
+        if (TermColumns::Span* kept = cache->spans.add_near(term, TermColumns::kNear))
+          *kept = span;
+        else
+          cache->columns.resize(begin);  // not kept: its columns neither
+      } else if (cached) {
         for (std::uint32_t i = cached->first; i < cached->second; ++i) counter.add(cache->columns[i]);
-      else
+      } else {
         own_features();
+      }
       if (words) {
         const auto first = static_cast<std::size_t>(std::max(o.ngram_min, 2));
         const std::size_t last = std::min(static_cast<std::size_t>(o.ngram_max), seen + 1);

@@ -43,6 +43,46 @@ class StringMap {
     return s.index ? &entries_[s.index - 1].second : nullptr;
   }
 
+  // For a cache, whose keys come from the texts: the hash's seed is fixed and public, so that words
+  // made to collide would pile into one run of slots and make each lookup a walk of it. A cache
+  // looks only max_probe slots from a key's home: the value found there, or nullptr, with `room`
+  // telling whether an empty slot was reached (where add_near() can put the key).
+  const V* find_near(std::string_view key, std::size_t max_probe, bool& room) const {
+    room = false;
+    if (slots_.empty()) {
+      room = true;
+      return nullptr;
+    }
+    const std::uint64_t h = hash_bytes(key);
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = h & mask;
+    for (std::size_t step = 0; step < max_probe; ++step, i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (s.index == 0) {
+        room = true;
+        return nullptr;
+      }
+      if (s.hash == h && equal_bytes(entries_[s.index - 1].first, key)) return &entries_[s.index - 1].second;
+    }
+    return nullptr;
+  }
+  // Adds key (absent) when an empty slot is within max_probe slots of its home, after any growth:
+  // its default-constructed value, or nullptr when the run there is longer (the key is not kept).
+  V* add_near(std::string_view key, std::size_t max_probe) {
+    if ((entries_.size() + 1) * 2 > slots_.size()) rehash(slots_.empty() ? 16 : 2 * slots_.size());
+    const std::uint64_t h = hash_bytes(key);
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = h & mask;
+    for (std::size_t step = 0; step < max_probe; ++step, i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (s.index != 0) continue;
+      entries_.emplace_back(std::string(key), V{});
+      s = Slot{h, static_cast<std::uint32_t>(entries_.size())};
+      return &entries_.back().second;
+    }
+    return nullptr;
+  }
+
   std::size_t size() const { return entries_.size(); }
   bool empty() const { return entries_.empty(); }
   void clear() {
