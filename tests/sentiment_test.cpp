@@ -28,10 +28,10 @@ const char* kLexicon =
     "\n"
     "risolto\t1\n";
 
-perche::SentimentClassifier lexicon_only() {
+perche::SentimentClassifier lexicon_only(const char* lexicon = kLexicon) {
   perche::SentimentOptions o;
   o.words = false;
-  return perche::SentimentClassifier(o, perche::SentimentLexicon::parse(kLexicon));
+  return perche::SentimentClassifier(o, perche::SentimentLexicon::parse(lexicon));
 }
 
 // The lexicon matches of a text as "term:weight" (weights rounded to 0.01).
@@ -46,8 +46,8 @@ std::vector<std::string> matches(const perche::SentimentClassifier& clf, std::st
   return out;
 }
 
-perche::SentimentClassifier fitted_lexicon_only() {
-  auto clf = lexicon_only();
+perche::SentimentClassifier fitted_lexicon_only(const char* lexicon = kLexicon) {
+  auto clf = lexicon_only(lexicon);
   std::vector<std::string_view> texts{"gentile", "ottimo", "pessimo", "lento", "ho chiamato", "gentile ma lento"};
   std::vector<std::string> labels{"positive", "positive", "negative", "negative", "neutral", "mixed"};
   clf.fit(texts, labels);
@@ -123,19 +123,15 @@ TEST_CASE("each sentiment rule gives its hand-computed weight") {
 TEST_CASE("of the phrases a word starts, the longest that the next words continue wins, then the first entry") {
   // Phrases are found by their second word (binary search in the phrases of the first): the rule
   // is the one of a scan of all of them, longest first and, among equal lengths, the first entry.
-  perche::SentimentOptions o;
-  o.words = false;
-  auto clf = perche::SentimentClassifier(o, perche::SentimentLexicon::parse("da rifare\t-2\n"
-                                                                            "da non\t-0.5\n"
-                                                                            "da evitare\t-3\n"
-                                                                            "da non perdere\t3\n"
-                                                                            "resto deluso\t-2\n"
-                                                                            "resta delusa\t-1\n"
-                                                                            "da evitare assolutamente\t-2.5\n"
-                                                                            "gentile\t2\n"));
-  std::vector<std::string_view> texts{"gentile", "da evitare", "da non perdere", "ok"};
-  std::vector<std::string> labels{"positive", "negative", "positive", "neutral"};
-  clf.fit(texts, labels);
+  const auto clf = fitted_lexicon_only(
+      "da rifare\t-2\n"
+      "da non\t-0.5\n"
+      "da evitare\t-3\n"
+      "da non perdere\t3\n"
+      "resto deluso\t-2\n"
+      "resta delusa\t-1\n"
+      "da evitare assolutamente\t-2.5\n"
+      "gentile\t2\n");
   CHECK(matches(clf, "da evitare") == V{"da evitare:-3.00"});
   CHECK(matches(clf, "da evitare assolutamente") == V{"da evitare assolutamente:-2.50"});
   CHECK(matches(clf, "da non perdere") == V{"da non perdere:3.00"});

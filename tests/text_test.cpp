@@ -621,10 +621,8 @@ TEST_CASE("a word inside an e-mail or host run scanned before is read as a scan 
   std::uniform_int_distribution<int> len(1, 80), pick(0, 1 << 20);
   const std::string alphabet[] = {"a", "b", "it", "com", "x", "é", ".", ".", "+", "-", "_", "@", " ", ".."};
   std::size_t emails = 0, urls = 0;
-  for (int iter = 0; iter < 4000; ++iter) {
-    std::string s;
-    const int n = len(rng);
-    for (int i = 0; i < n; ++i) s += alphabet[static_cast<std::size_t>(pick(rng)) % std::size(alphabet)];
+  // Each token of s that starts with a letter against a scan from its own first byte.
+  const auto check_every_word = [&](const std::string& s) {
     CAPTURE(s);
     for (const Token& t : tok.tokenize(s)) {
       const unsigned char first = static_cast<unsigned char>(t.text[0]);
@@ -637,6 +635,12 @@ TEST_CASE("a word inside an e-mail or host run scanned before is read as a scan 
       emails += t.kind == TokenKind::email;
       urls += t.kind == TokenKind::url;
     }
+  };
+  for (int iter = 0; iter < 4000; ++iter) {
+    std::string s;
+    const int n = len(rng);
+    for (int i = 0; i < n; ++i) s += alphabet[static_cast<std::size_t>(pick(rng)) % std::size(alphabet)];
+    check_every_word(s);
   }
   CHECK(emails > 100);  // the texts reach the cases they are for
   CHECK(urls > 100);
@@ -660,15 +664,7 @@ TEST_CASE("a word inside an e-mail or host run scanned before is read as a scan 
   for (const std::string pattern : {"bene..ma..", "x+", "personale.", "ab.cd@", "a.b@"}) {
     std::string many;
     for (int r = 0; r < 200; ++r) many += pattern;
-    CAPTURE(pattern);
-    for (const Token& t : tok.tokenize(many)) {
-      const unsigned char first = static_cast<unsigned char>(t.text[0]);
-      if (!(first >= 'a' && first <= 'z')) continue;
-      const auto fresh = tok.tokenize(std::string_view(many).substr(t.start));
-      REQUIRE_FALSE(fresh.tokens.empty());
-      CHECK(fresh.tokens[0].text == t.text);
-      CHECK(fresh.tokens[0].kind == t.kind);
-    }
+    check_every_word(many);
   }
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,13 +27,10 @@ class StringMap {
   // The value of key, default-constructed when missing. The reference is valid until the next
   // insertion (entries are held in a vector).
   V& operator[](std::string_view key) {
-    if ((entries_.size() + 1) * 2 > slots_.size()) rehash(slots_.empty() ? 16 : 2 * slots_.size());
+    grow_for_one();
     const std::uint64_t h = hash_bytes(key);
     Slot& s = slots_[probe(h, key)];
-    if (s.index == 0) {
-      entries_.emplace_back(std::string(key), V{});
-      s = Slot{h, static_cast<std::uint32_t>(entries_.size())};
-    }
+    if (s.index == 0) add(s, h, key);
     return entries_[s.index - 1].second;
   }
 
@@ -48,39 +46,22 @@ class StringMap {
   // looks only max_probe slots from a key's home: the value found there, or nullptr, with `room`
   // telling whether an empty slot was reached (where add_near() can put the key).
   const V* find_near(std::string_view key, std::size_t max_probe, bool& room) const {
-    room = false;
-    if (slots_.empty()) {
-      room = true;
-      return nullptr;
-    }
-    const std::uint64_t h = hash_bytes(key);
-    const std::size_t mask = slots_.size() - 1;
-    std::size_t i = h & mask;
-    for (std::size_t step = 0; step < max_probe; ++step, i = (i + 1) & mask) {
-      const Slot& s = slots_[i];
-      if (s.index == 0) {
-        room = true;
-        return nullptr;
-      }
-      if (s.hash == h && equal_bytes(entries_[s.index - 1].first, key)) return &entries_[s.index - 1].second;
-    }
-    return nullptr;
+    room = slots_.empty();
+    if (room) return nullptr;
+    const std::size_t i = probe(hash_bytes(key), key, max_probe);
+    if (i == slots_.size()) return nullptr;
+    room = slots_[i].index == 0;
+    return room ? nullptr : &entries_[slots_[i].index - 1].second;
   }
   // Adds key (absent) when an empty slot is within max_probe slots of its home, after any growth:
   // its default-constructed value, or nullptr when the run there is longer (the key is not kept).
   V* add_near(std::string_view key, std::size_t max_probe) {
-    if ((entries_.size() + 1) * 2 > slots_.size()) rehash(slots_.empty() ? 16 : 2 * slots_.size());
+    grow_for_one();
     const std::uint64_t h = hash_bytes(key);
-    const std::size_t mask = slots_.size() - 1;
-    std::size_t i = h & mask;
-    for (std::size_t step = 0; step < max_probe; ++step, i = (i + 1) & mask) {
-      Slot& s = slots_[i];
-      if (s.index != 0) continue;
-      entries_.emplace_back(std::string(key), V{});
-      s = Slot{h, static_cast<std::uint32_t>(entries_.size())};
-      return &entries_.back().second;
-    }
-    return nullptr;
+    const std::size_t i = probe(h, key, max_probe);
+    if (i == slots_.size() || slots_[i].index != 0) return nullptr;
+    add(slots_[i], h, key);
+    return &entries_.back().second;
   }
 
   std::size_t size() const { return entries_.size(); }
@@ -101,13 +82,27 @@ class StringMap {
     std::uint32_t index = 0;  // 1 + the entry's index; 0: empty
   };
 
-  // The slot holding key, or the empty slot where it belongs.
-  std::size_t probe(std::uint64_t h, std::string_view key) const {
+  // The slot holding key, or the empty slot where it belongs; slots_.size() when neither is within
+  // `limit` slots of its home (the table is at most half full: without a limit there is one).
+  std::size_t probe(std::uint64_t h, std::string_view key,
+                    std::size_t limit = std::numeric_limits<std::size_t>::max()) const {
     const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    std::size_t i = h & mask;
+    for (std::size_t step = 0; step < limit; ++step, i = (i + 1) & mask) {
       const Slot& s = slots_[i];
       if (s.index == 0 || (s.hash == h && equal_bytes(entries_[s.index - 1].first, key))) return i;
     }
+    return slots_.size();
+  }
+
+  // Room for one more entry at load ≤ 1/2.
+  void grow_for_one() {
+    if ((entries_.size() + 1) * 2 > slots_.size()) rehash(slots_.empty() ? 16 : 2 * slots_.size());
+  }
+  // key as a new entry, in its empty slot s.
+  void add(Slot& s, std::uint64_t h, std::string_view key) {
+    entries_.emplace_back(std::string(key), V{});
+    s = Slot{h, static_cast<std::uint32_t>(entries_.size())};
   }
 
   void rehash(std::size_t n) {  // n: a power of two
