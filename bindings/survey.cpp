@@ -121,6 +121,8 @@ void bind_survey(py::module_& m) {
                                         std::end(SurveyOptions::kSegmentColumns));
       });
 
+  m.attr("MAX_SEGMENTS") = kMaxSegments;
+
   m.def(
       "analyze_survey",
       [](const CsvTable& table, const PySurveyOptions& options, const std::string& source_name) {

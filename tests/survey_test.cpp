@@ -6,7 +6,10 @@
 
 #include <perche/survey.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -182,6 +185,48 @@ TEST_CASE("segments: empty cells are their own segment, groups in name order") {
   CHECK(h[2].segment == "(vuoto)");
   CHECK(h[2].result.n == 2);
   CHECK(h[2].result.score == doctest::Approx(100.0));
+}
+
+TEST_CASE("segments: a column of more than kMaxSegments values keeps the largest and merges the rest") {
+  // 150 values: "s000" in 3 rows, "(altri)" (a real value) in 2, "s001".."s148" in 1 each
+  // (first by name among the ties: s001..s097 kept, 97 of them). Red-team: a customer-code column
+  // as a segment made 20,000 segments, 760 MB and a 64 MB JSON for 20,000 rows.
+  std::string text = "nps,segmento\n10,s000\n10,s000\n10,s000\n0,(altri)\n0,(altri)\n";
+  for (int v = 1; v <= 148; ++v) {
+    char name[8];
+    std::snprintf(name, sizeof name, "s%03d", v);
+    text += (v > 97 ? "0," : "10,") + std::string(name) + "\n";
+  }
+  const auto a = analyze_survey(csv(text), metrics_only());
+  REQUIRE(a.segments.size() == 1);
+  const auto& g = a.segments[0].groups;
+  REQUIRE(g.size() == kMaxSegments);
+  std::uint64_t rows = 0;
+  for (const auto& s : g) rows += s.result.n;
+  CHECK(rows == 153);  // every row counted
+  // The merged segment is named apart from the kept "(altri)"; it holds s098..s148 (score 0: -100).
+  const auto merged = std::ranges::find(g, std::string("(altri 2)"), &SurveySegment::segment);
+  REQUIRE(merged != g.end());
+  CHECK(merged->result.n == 51);
+  CHECK(merged->result.score == doctest::Approx(-100.0));
+  const auto kept = std::ranges::find(g, std::string("(altri)"), &SurveySegment::segment);
+  REQUIRE(kept != g.end());
+  CHECK(kept->result.n == 2);
+  CHECK(std::ranges::find(g, std::string("s097"), &SurveySegment::segment) != g.end());
+  CHECK(std::ranges::find(g, std::string("s098"), &SurveySegment::segment) == g.end());
+  const auto note = std::ranges::find(a.notes, std::string("segments_merged"), &SurveyNote::code);
+  REQUIRE(note != a.notes.end());
+  CHECK(note->message ==
+        "segment column 'segmento' has 150 values: the 99 largest are segments, the other 51 (51 responses) are one, "
+        "'(altri 2)'");
+  CHECK(note->figures == std::vector<std::pair<std::string, std::uint64_t>>{
+                             {"values", 150}, {"shown", 99}, {"merged", 51}, {"responses", 51}});
+  // At kMaxSegments values nothing is merged.
+  std::string hundred = "nps,segmento\n";
+  for (int v = 0; v < 100; ++v) hundred += "10,v" + std::to_string(v) + "\n";
+  const auto b = analyze_survey(csv(hundred), metrics_only());
+  CHECK(b.segments[0].groups.size() == 100);
+  CHECK(std::ranges::none_of(b.notes, [](const SurveyNote& n) { return n.code == "segments_merged"; }));
 }
 
 TEST_CASE("gold labels and a codebook label the comments; verbatims highlight in code points") {

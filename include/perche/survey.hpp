@@ -180,6 +180,11 @@ struct SurveySegment {
   bool too_few = false;      ///< fewer than kMinTestResponses in the segment or the rest: shown, not tested
 };
 
+/// Segments a column is split into at most: a column of more values (a customer code, a free-text
+/// answer) keeps its kMaxSegments - 1 largest and merges the others into one segment, "(altri)",
+/// with a note ("segments_merged").
+inline constexpr std::size_t kMaxSegments = 100;
+
 struct SurveySegments {
   std::string column;
   std::vector<SurveySegment> groups;  ///< by segment name (code-point order)
@@ -277,8 +282,9 @@ struct OtherMetric {
 
 /// A note of the result: what was left out and why, or a warning, in plain words (English), with a
 /// stable code a program can test ("out_of_domain", "default_model", "masked", "drivers",
-/// "problems", "other_metric", "no_drivers") and the fields the HTML and text reports word it
-/// from in the report's language, with the driver's display name (docs/schema.md, notes).
+/// "problems", "other_metric", "no_drivers", "segments_merged") and the fields the HTML and text
+/// reports word it from in the report's language, with the driver's display name (docs/schema.md,
+/// notes).
 struct SurveyNote {
   std::string code;
   std::string message;

@@ -105,6 +105,8 @@ _L = {
                        "e-mail, codici fiscali, IBAN, carte, nomi…); --no-mask li cita come scritti"),
             "problems": "{problems} problemi nell'input; sono elencati i primi {listed}",
             "other_metric": "più colonne potrebbero essere il {metric}: non è riportato (indica quale con --score)",
+            "segments_merged": ("la colonna di segmento «{column}» ha {values} valori: i {shown} più frequenti sono "
+                                "segmenti, gli altri {merged} ({responses} risposte) sono un solo segmento, {segment}"),
             "no_drivers_labels": "nessun driver nella colonna delle etichette: nessuna analisi dei driver",
             "no_drivers": "nessun driver trovato: nessuna analisi dei driver",
             "no_mentions": "«{label}» non è mai citato: né punteggio né impatto",
@@ -208,6 +210,8 @@ _L = {
                        "e-mails, codici fiscali, IBANs, cards, names...); --no-mask quotes them as written"),
             "problems": "{problems} problems in the input; the first {listed} are listed",
             "other_metric": "several columns could be the {metric}: it is not reported (name one with --score)",
+            "segments_merged": ("the segment column “{column}” has {values} values: the {shown} most frequent are "
+                                "segments, the other {merged} ({responses} responses) are one segment, {segment}"),
             "no_drivers_labels": "no driver is named in the labels column: no driver analysis",
             "no_drivers": "no driver is named by the labeller: no driver analysis",
             "no_mentions": "“{label}” has no mentions: no score or impact",
@@ -444,6 +448,17 @@ def _quadrant(d: dict) -> Optional[str]:
     if q not in _QUADRANTS:
         return None
     return q if q == "not_significant" or _b(d.get("impact_significant")) else "not_significant"
+
+
+def _shown_segments(groups: list) -> tuple:
+    """The groups of a segment column a report lists and how many it leaves to the JSON: all of
+    them up to _SEGMENT_ROWS; beyond, the significant ones, then the largest, in their order."""
+    hidden = max(0, len(groups) - _SEGMENT_ROWS)
+    if not hidden:
+        return groups, 0
+    keep = sorted(range(len(groups)), key=lambda k: (not _b(_d(groups[k]).get("significant")),
+                                                    -(_i(_d(groups[k]).get("n")) or 0)))[:_SEGMENT_ROWS]
+    return [groups[k] for k in sorted(keep)], hidden
 
 
 def _notes(data: dict, L: dict) -> list:
@@ -830,7 +845,8 @@ def _render_text(data: dict, lang: str, L: dict, metric: str) -> str:
     for s in segments:
         lines += ["", f"{L['segments']}: {_t(s.get('column'))}"]
         rows = []
-        for g in _l(s.get("groups")):
+        groups, hidden = _shown_segments(_l(s.get("groups")))
+        for g in groups:
             iv, centre = _interval(g, metric, L)
             centred |= bool(centre)
             ph = _f(g.get("p_holm"))
@@ -839,6 +855,8 @@ def _render_text(data: dict, lang: str, L: dict, metric: str) -> str:
                          _impact(g.get("diff_vs_rest"), metric),
                          "—" if ph is None else _pv(ph) + (" *" if _b(g.get("significant")) else "  ")])
         lines += _table([L["segment"], L["n"], M, ci, L["vs_rest"], L["p_holm"]], rows, "<>>>>>", {0: 24})
+        if hidden:
+            lines.append("  " + L["more_segments"].format(n=_n(hidden)))
     if segments:
         lines.append("  " + L["sig_holm"])
     if centred:
@@ -1405,12 +1423,7 @@ def _html_body(data: dict, L: dict, metric: str, lang: str) -> tuple:
         out.append(f"<section><h2>{_e(L['segments'])}</h2>")
         for s in segments:
             rows = []
-            groups = _l(s.get("groups"))
-            hidden = max(0, len(groups) - _SEGMENT_ROWS)
-            if hidden:  # many segments: the significant ones, then the largest; the rest is in the JSON
-                keep = sorted(range(len(groups)), key=lambda k: (not _b(groups[k].get("significant")),
-                                                                -(_i(groups[k].get("n")) or 0)))[:_SEGMENT_ROWS]
-                groups = [groups[k] for k in sorted(keep)]
+            groups, hidden = _shown_segments(_l(s.get("groups")))
             for g in groups:
                 sig = _b(g.get("significant"))
                 ph = _f(g.get("p_holm"))

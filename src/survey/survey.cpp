@@ -33,6 +33,7 @@ using detail::trim_space;
 
 constexpr std::string_view kDateForms = "YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or '3 marzo 2024'";
 constexpr std::string_view kEmptySegment = "(vuoto)";
+constexpr std::string_view kOtherSegments = "(altri)";
 
 RatingOptions rating_options(Metric metric, const std::optional<RatingOptions>& given, double confidence) {
   RatingOptions r = given                    ? *given
@@ -447,6 +448,46 @@ std::pair<std::vector<std::string>, std::vector<std::int64_t>> codes_of(const st
   }
   for (auto& c : codes) c = rank[static_cast<std::size_t>(c)];
   return {std::move(distinct), std::move(codes)};
+}
+
+// `base` ("(vuoto)") when no label is it, else the first of "(vuoto 2)", "(vuoto 3)", ... that none is.
+template <class Labels>
+std::string free_label(std::string_view base, const Labels& taken) {
+  std::string label(base);
+  for (int k = 2; taken.contains(label); ++k)
+    label = std::string(base.substr(0, base.size() - 1)) + " " + std::to_string(k) + ")";
+  return label;
+}
+
+struct MergedSegments {
+  std::uint64_t values = 0, merged_values = 0, merged_rows = 0;
+  std::string label;  // of the merged segment
+};
+
+// A segment column of more than kMaxSegments values (a customer code, a free-text answer): its
+// kMaxSegments - 1 largest segments are kept (ties: the first in code-point order) and the rows of
+// the others relabelled as one segment, "(altri)" (or "(altri 2)", ... when a kept value is that).
+// Bounds the segments' tests, memory and report; every row is still counted.
+std::optional<MergedSegments> merge_small_segments(std::vector<std::string>& labels) {
+  std::unordered_map<std::string_view, std::uint64_t> count;
+  for (const auto& l : labels) ++count[l];
+  if (count.size() <= kMaxSegments) return std::nullopt;
+  std::vector<std::pair<std::string_view, std::uint64_t>> by_size(count.begin(), count.end());
+  std::sort(by_size.begin(), by_size.end(), [](const auto& x, const auto& y) {
+    return x.second != y.second ? x.second > y.second : x.first < y.first;
+  });
+  std::unordered_set<std::string> kept;
+  for (std::size_t s = 0; s + 1 < kMaxSegments; ++s) kept.emplace(by_size[s].first);
+  MergedSegments m;
+  m.values = count.size();
+  m.merged_values = count.size() - kept.size();
+  m.label = free_label(kOtherSegments, kept);
+  for (auto& l : labels)  // count's views end here
+    if (!kept.contains(l)) {
+      l = m.label;
+      ++m.merged_rows;
+    }
+  return m;
 }
 
 LabelMatrix rows_of(const LabelMatrix& m, const std::vector<std::size_t>& rows) {
@@ -972,11 +1013,23 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     }
     // Empty cells are one group, "(vuoto)", or "(vuoto 2)", ... when the column holds that value
     // itself: a real "(vuoto)" segment is not merged with the empty cells.
-    std::string empty_label(kEmptySegment);
-    for (int k = 2; values.contains(empty_label); ++k)
-      empty_label = std::string(kEmptySegment.substr(0, kEmptySegment.size() - 1)) + " " + std::to_string(k) + ")";
+    const std::string empty_label = free_label(kEmptySegment, values);
     for (auto& l : labels)
       if (l.empty()) l = empty_label;
+    if (const auto m = merge_small_segments(labels)) {
+      a.notes.push_back({"segments_merged",
+                         "segment column '" + names[col] + "' has " + std::to_string(m->values) + " values: the " +
+                             std::to_string(kMaxSegments - 1) + " largest are segments, the other " +
+                             std::to_string(m->merged_values) + " (" + std::to_string(m->merged_rows) +
+                             " responses) are one, '" + m->label + "'",
+                         "",
+                         "",
+                         {{"column", names[col]}, {"segment", m->label}},
+                         {{"values", m->values},
+                          {"shown", kMaxSegments - 1},
+                          {"merged", m->merged_values},
+                          {"responses", m->merged_rows}}});
+    }
     auto coded = codes_of(labels);  // not a structured binding: clang 14 cannot capture one in a lambda
     auto& distinct = coded.first;
     auto& codes = coded.second;

@@ -349,3 +349,26 @@ def test_the_italian_warning_puts_the_right_article_before_each_percentage():
     assert "l'80% ha ricevuto almeno un driver" in text
     english = " ".join(perche.survey.Analysis(doc).summary(lang="en").split())
     assert "only 11% of them have enough words" in english and "80% were given a driver" in english
+
+
+def test_a_customer_code_as_segment_column_is_merged_into_at_most_100_segments_and_said():
+    # Red-team: 20,000 rows whose segment column is a customer code made 20,000 segments, 760 MB,
+    # a 64 MB JSON and 20,000 lines of terminal report.
+    rng = np.random.default_rng(5)
+    n = 3000
+    df = pd.DataFrame({"nps": rng.integers(0, 11, n), "cliente": [f"C{i:06d}" for i in range(n)]})
+    result = perche.analyze(df, by=["cliente"], drivers=False)
+    groups = result.data["segments"][0]["groups"]
+    assert len(groups) == _core.MAX_SEGMENTS == 100
+    assert sum(g["n"] for g in groups) == n  # every row counted
+    merged = next(g for g in groups if g["segment"] == "(altri)")
+    assert merged["n"] == n - 99
+    assert merged["score"] == pytest.approx(perche.nps(df["nps"][99:]).score)  # the 99 kept: first by name
+    note = next(x for x in result.data["notes"] if x["code"] == "segments_merged")
+    assert note["values"] == {"column": "cliente", "segment": "(altri)", "values": n, "shown": 99, "merged": n - 99,
+                              "responses": n - 99}
+    text = result.summary(lang="it")
+    assert "la colonna di segmento «cliente» ha 3.000 valori: i 99 più frequenti sono segmenti, gli altri 2.901" in \
+        " ".join(text.split())
+    assert "Altri 75 segmenti" in text and text.count("C0000") <= 25  # the terminal lists 25, as the HTML
+    assert "the segment column “cliente” has 3,000 values" in " ".join(result.summary(lang="en").split())
