@@ -12,8 +12,10 @@
 #include <cstddef>
 #include <cstdio>
 #include <deque>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "../src/text/unicode.hpp"  // append_utf8 (private, ICU-free)
@@ -21,6 +23,29 @@
 namespace perche_py {
 
 namespace py = pybind11;
+
+// Pickling of a plain result struct as the tuple of its fields `fields` (list every field, shown to
+// Python or not) and its instance __dict__ (n_omitted on a dynamic_attr class): a result made in
+// one process is used in another (multiprocessing, joblib, Spark). A state of another length is
+// refused naming the class.
+template <class T, class... Options, class... M>
+void pickle_fields(py::class_<T, Options...>& cls, const std::string& name, M T::*... fields) {
+  constexpr std::size_t n = sizeof...(M);
+  cls.def(py::pickle(
+      [=](const py::object& self) {
+        const T& v = self.cast<const T&>();
+        return py::make_tuple(v.*fields..., py::getattr(self, "__dict__", py::dict()));
+      },
+      [=](const py::tuple& t) {
+        if (t.size() != n + 1)
+          throw std::invalid_argument(name + ": a pickled state has " + std::to_string(t.size()) + " items (expected " +
+                                      std::to_string(n + 1) + ")");
+        T v{};
+        std::size_t i = 0;
+        ((v.*fields = t[i++].template cast<M>()), ...);
+        return std::make_pair(std::move(v), t[n].cast<py::dict>());
+      }));
+}
 
 // What a text argument takes, str or bytes (UTF-8): the name the signatures, and so the generated
 // perche/_core.pyi, show for it. It checks nothing at the call (utf8_view names a wrong type in its

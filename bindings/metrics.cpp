@@ -13,6 +13,9 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+
+#include "common.hpp"
 
 namespace py = pybind11;
 using namespace perche;
@@ -242,8 +245,8 @@ void bind_metrics(py::module_& m) {
                                 t[3].cast<std::vector<double>>(), t[4].cast<std::vector<double>>(), w4);
           }));
 
-  py::class_<NpsResult>(m, "NpsResult", py::dynamic_attr())
-      .def_readonly("score", &NpsResult::score)
+  auto nps_result = py::class_<NpsResult>(m, "NpsResult", py::dynamic_attr());
+  nps_result.def_readonly("score", &NpsResult::score)
       .def_readonly("se", &NpsResult::se)
       .def_readonly("ci_low", &NpsResult::ci_low)
       .def_readonly("ci_high", &NpsResult::ci_high)
@@ -262,8 +265,8 @@ void bind_metrics(py::module_& m) {
       .def_readonly("confidence", &NpsResult::confidence)
       .def_property_readonly("method", [](const NpsResult& r) { return enum_name(r.method); });
 
-  py::class_<RatingResult>(m, "RatingResult", py::dynamic_attr())
-      .def_readonly("score", &RatingResult::score)
+  auto rating_result = py::class_<RatingResult>(m, "RatingResult", py::dynamic_attr());
+  rating_result.def_readonly("score", &RatingResult::score)
       .def_readonly("se", &RatingResult::se)
       .def_readonly("ci_low", &RatingResult::ci_low)
       .def_readonly("ci_high", &RatingResult::ci_high)
@@ -289,8 +292,8 @@ void bind_metrics(py::module_& m) {
       .def_property_readonly("aggregation", [](const RatingResult& r) { return enum_name(r.aggregation); })
       .def_property_readonly("method", [](const RatingResult& r) { return enum_name(r.method); });
 
-  py::class_<Comparison>(m, "Comparison", py::dynamic_attr())
-      .def_readonly("diff", &Comparison::diff)
+  auto comparison = py::class_<Comparison>(m, "Comparison", py::dynamic_attr());
+  comparison.def_readonly("diff", &Comparison::diff)
       .def_readonly("se", &Comparison::se)
       .def_readonly("z", &Comparison::z)
       .def_readonly("p_value", &Comparison::p_value)
@@ -299,8 +302,8 @@ void bind_metrics(py::module_& m) {
       .def_readonly("confidence", &Comparison::confidence)
       .def_readonly("warning", &Comparison::warning);
 
-  py::class_<ChurnResult>(m, "ChurnResult", py::dynamic_attr())
-      .def_readonly("rate", &ChurnResult::rate)
+  auto churn = py::class_<ChurnResult>(m, "ChurnResult", py::dynamic_attr());
+  churn.def_readonly("rate", &ChurnResult::rate)
       .def_readonly("retention", &ChurnResult::retention)
       .def_readonly("se", &ChurnResult::se)
       .def_readonly("ci_low", &ChurnResult::ci_low)
@@ -313,8 +316,8 @@ void bind_metrics(py::module_& m) {
       .def_readonly("active_end", &ChurnResult::active_end)
       .def_readonly("confidence", &ChurnResult::confidence);
 
-  py::class_<ResponseTimeResult>(m, "ResponseTimeResult", py::dynamic_attr())
-      .def_readonly("n", &ResponseTimeResult::n)
+  auto times = py::class_<ResponseTimeResult>(m, "ResponseTimeResult", py::dynamic_attr());
+  times.def_readonly("n", &ResponseTimeResult::n)
       .def_readonly("mean", &ResponseTimeResult::mean)
       .def_readonly("mean_ci_low", &ResponseTimeResult::mean_ci_low)
       .def_readonly("mean_ci_high", &ResponseTimeResult::mean_ci_high)
@@ -329,13 +332,38 @@ void bind_metrics(py::module_& m) {
       .def_readonly("within_sla_ci_high", &ResponseTimeResult::within_sla_ci_high)
       .def_readonly("confidence", &ResponseTimeResult::confidence);
 
+  using perche_py::pickle_fields;
+  pickle_fields(nps_result, "NpsResult", &NpsResult::score, &NpsResult::se, &NpsResult::ci_low, &NpsResult::ci_high,
+                &NpsResult::center, &NpsResult::detractors, &NpsResult::passives, &NpsResult::promoters,
+                &NpsResult::detractor_share, &NpsResult::passive_share, &NpsResult::promoter_share, &NpsResult::n,
+                &NpsResult::n_eff, &NpsResult::n_design, &NpsResult::df, &NpsResult::confidence, &NpsResult::method,
+                &NpsResult::warning);
+  pickle_fields(rating_result, "RatingResult", &RatingResult::score, &RatingResult::se, &RatingResult::ci_low,
+                &RatingResult::ci_high, &RatingResult::center, &RatingResult::mean, &RatingResult::mean_se,
+                &RatingResult::mean_ci_low, &RatingResult::mean_ci_high, &RatingResult::mean_center,
+                &RatingResult::mean_center_se, &RatingResult::t_ci_low, &RatingResult::t_ci_high, &RatingResult::sd,
+                &RatingResult::top_share, &RatingResult::bottom_share, &RatingResult::top, &RatingResult::n,
+                &RatingResult::n_eff, &RatingResult::n_design, &RatingResult::df, &RatingResult::confidence,
+                &RatingResult::aggregation, &RatingResult::method, &RatingResult::warning);
+  pickle_fields(comparison, "Comparison", &Comparison::diff, &Comparison::se, &Comparison::z, &Comparison::p_value,
+                &Comparison::ci_low, &Comparison::ci_high, &Comparison::confidence, &Comparison::warning);
+  pickle_fields(churn, "ChurnResult", &ChurnResult::active_start, &ChurnResult::churned, &ChurnResult::retained,
+                &ChurnResult::joined, &ChurnResult::joined_and_left, &ChurnResult::active_end, &ChurnResult::rate,
+                &ChurnResult::retention, &ChurnResult::se, &ChurnResult::ci_low, &ChurnResult::ci_high,
+                &ChurnResult::confidence);
+  pickle_fields(times, "ResponseTimeResult", &ResponseTimeResult::n, &ResponseTimeResult::mean,
+                &ResponseTimeResult::mean_ci_low, &ResponseTimeResult::mean_ci_high, &ResponseTimeResult::median,
+                &ResponseTimeResult::p90, &ResponseTimeResult::p95, &ResponseTimeResult::min, &ResponseTimeResult::max,
+                &ResponseTimeResult::sla, &ResponseTimeResult::within_sla, &ResponseTimeResult::within_sla_ci_low,
+                &ResponseTimeResult::within_sla_ci_high, &ResponseTimeResult::confidence);
+
   // The results of calls that take scores carry n_omitted: the rows left out under
   // nan_policy="omit" (python/perche/metrics.py sets it on each result it returns; 0 otherwise).
   for (const char* name : {"NpsResult", "RatingResult", "Comparison", "ChurnResult", "ResponseTimeResult"})
     m.attr(name).attr("n_omitted") = 0;
 
-  py::class_<TrendTestResult>(m, "TrendTestResult")
-      .def_property_readonly("test", [](const TrendTestResult& r) { return enum_name(r.test); })
+  auto trend_test_result = py::class_<TrendTestResult>(m, "TrendTestResult");
+  trend_test_result.def_property_readonly("test", [](const TrendTestResult& r) { return enum_name(r.test); })
       .def_readonly("slope", &TrendTestResult::slope)
       .def_readonly("statistic", &TrendTestResult::statistic)
       .def_readonly("p_value", &TrendTestResult::p_value)
@@ -343,32 +371,31 @@ void bind_metrics(py::module_& m) {
       .def_readonly("increasing", &TrendTestResult::increasing)
       .def_readonly("periods", &TrendTestResult::periods);
 
-  py::class_<PeriodResult<NpsResult>>(m, "NpsPeriod")
-      .def_readonly("period", &PeriodResult<NpsResult>::period)
-      .def_readonly("result", &PeriodResult<NpsResult>::result);
-  py::class_<PeriodResult<RatingResult>>(m, "RatingPeriod")
-      .def_readonly("period", &PeriodResult<RatingResult>::period)
-      .def_readonly("result", &PeriodResult<RatingResult>::result);
-  py::class_<Trend<NpsResult>>(m, "NpsTrend")
-      .def_readonly("periods", &Trend<NpsResult>::periods)
-      .def_readonly("test", &Trend<NpsResult>::test);
-  py::class_<Trend<RatingResult>>(m, "RatingTrend")
-      .def_readonly("periods", &Trend<RatingResult>::periods)
-      .def_readonly("test", &Trend<RatingResult>::test);
-  py::class_<SegmentResult<NpsResult>>(m, "NpsSegment")
-      .def_readonly("key", &SegmentResult<NpsResult>::key)
-      .def_readonly("result", &SegmentResult<NpsResult>::result)
-      .def_readonly("vs_rest", &SegmentResult<NpsResult>::vs_rest)
-      .def_readonly("p_holm", &SegmentResult<NpsResult>::p_holm)
-      .def_readonly("p_bh", &SegmentResult<NpsResult>::p_bh)
-      .def_readonly("too_few", &SegmentResult<NpsResult>::too_few);
-  py::class_<SegmentResult<RatingResult>>(m, "RatingSegment")
-      .def_readonly("key", &SegmentResult<RatingResult>::key)
-      .def_readonly("result", &SegmentResult<RatingResult>::result)
-      .def_readonly("vs_rest", &SegmentResult<RatingResult>::vs_rest)
-      .def_readonly("p_holm", &SegmentResult<RatingResult>::p_holm)
-      .def_readonly("p_bh", &SegmentResult<RatingResult>::p_bh)
-      .def_readonly("too_few", &SegmentResult<RatingResult>::too_few);
+  pickle_fields(trend_test_result, "TrendTestResult", &TrendTestResult::test, &TrendTestResult::slope,
+                &TrendTestResult::statistic, &TrendTestResult::p_value, &TrendTestResult::declining,
+                &TrendTestResult::increasing, &TrendTestResult::periods);
+  // Per-period and per-segment results of NpsResult and of RatingResult, alike.
+  auto bind_over = [&m]<class R>(const std::string& kind, std::type_identity<R>) {
+    using P = PeriodResult<R>;
+    using T = Trend<R>;
+    using S = SegmentResult<R>;
+    auto period = py::class_<P>(m, (kind + "Period").c_str());
+    period.def_readonly("period", &P::period).def_readonly("result", &P::result);
+    pickle_fields(period, kind + "Period", &P::period, &P::result);
+    auto trend = py::class_<T>(m, (kind + "Trend").c_str());
+    trend.def_readonly("periods", &T::periods).def_readonly("test", &T::test);
+    pickle_fields(trend, kind + "Trend", &T::periods, &T::test);
+    auto segment = py::class_<S>(m, (kind + "Segment").c_str());
+    segment.def_readonly("key", &S::key)
+        .def_readonly("result", &S::result)
+        .def_readonly("vs_rest", &S::vs_rest)
+        .def_readonly("p_holm", &S::p_holm)
+        .def_readonly("p_bh", &S::p_bh)
+        .def_readonly("too_few", &S::too_few);
+    pickle_fields(segment, kind + "Segment", &S::key, &S::result, &S::vs_rest, &S::p_holm, &S::p_bh, &S::too_few);
+  };
+  bind_over("Nps", std::type_identity<NpsResult>{});
+  bind_over("Rating", std::type_identity<RatingResult>{});
 
   m.def(
       "nps", [](const NpsCounts& c, const NpsOptions& o) { return nps(c, o); }, py::arg("counts"), py::arg("options"));

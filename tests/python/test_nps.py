@@ -502,3 +502,61 @@ def test_pickling_keeps_custom_breaks():
 def test_counts_with_different_breaks_cannot_be_merged():
     with pytest.raises(ValueError, match="different breaks"):
         perche.NpsCounts() + perche.NpsCounts(perche.NpsBreaks(5, 8))
+
+
+def _state(x):
+    """A result's public attributes, recursively (lists, dataclasses, perche results), for equality."""
+    if isinstance(x, (list, tuple)):
+        return [_state(v) for v in x]
+    if hasattr(x, "__dataclass_fields__"):
+        return {k: _state(getattr(x, k)) for k in x.__dataclass_fields__}
+    if type(x).__module__.startswith("perche"):
+        return {k: _state(getattr(x, k)) for k in dir(x) if not k.startswith("_") and not callable(getattr(x, k))}
+    return x
+
+
+def _results():
+    rng = np.random.default_rng(7)
+    s = rng.integers(0, 11, 60).astype(float)
+    s[3] = np.nan
+    dates = pd.date_range("2024-01-01", periods=60, freq="W")
+    return {
+        "nps": perche.nps(s, nan_policy="omit"),
+        "weighted nps": perche.nps(s[:20], weights=rng.uniform(0.5, 2, 20), nan_policy="omit"),
+        "csat": perche.csat(rng.integers(1, 6, 40)),
+        "ces": perche.ces(rng.integers(1, 8, 40), aggregation="mean"),
+        "compare": perche.compare(perche.nps([0, 10, 9, 3]), perche.nps([10, 10, 9, 7])),
+        "churn": perche.churn_rate(pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
+                                   pd.to_datetime(["2024-02-15", None, None]), "2024-01-15", "2024-03-15"),
+        "times": perche.response_times([1.0, 2.0, 5.0, 9.0], sla=4.0),
+        "trend": perche.trend(s, dates, nan_policy="omit"),
+        "csat trend": perche.trend(rng.integers(1, 6, 60), dates, metric="csat"),
+        "segments": perche.by_segment(s, ["web", "app", "negozio"] * 20, nan_policy="omit"),
+    }
+
+
+@pytest.mark.parametrize("name", list(_results()))
+def test_every_result_pickles_with_all_its_figures(name):
+    # Results made in a worker process come back through pickle (multiprocessing, joblib, Spark):
+    # NpsResult, RatingResult, Comparison, ChurnResult, ResponseTimeResult, trends and segments
+    # could not be pickled at all.
+    r = _results()[name]
+    back = pickle.loads(pickle.dumps(r))
+    assert type(back) is type(r)
+    assert json.dumps(_state(back), default=str) == json.dumps(_state(r), default=str)
+    if hasattr(r, "n_omitted"):
+        assert back.n_omitted == r.n_omitted
+
+
+def test_results_come_back_from_a_process_pool():
+    import multiprocessing
+
+    groups = [[0, 10, 9, 9], [5, 6, 7, 10, 10], [1, 2, 3]]
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        got = pool.map(perche.nps, groups)
+    assert [g.score for g in got] == [perche.nps(g).score for g in groups]
+
+
+def test_a_pickled_result_of_another_shape_is_refused_naming_its_class():
+    with pytest.raises(ValueError, match=r"NpsResult: a pickled state has 2 items \(expected 19\)"):
+        perche.NpsResult.__new__(perche.NpsResult).__setstate__((1.0, 2.0))
