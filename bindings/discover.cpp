@@ -6,6 +6,7 @@
 
 #include <perche/discover.hpp>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,13 @@
 
 namespace py = pybind11;
 using namespace perche;
+
+namespace {
+// A path given as str, bytes or os.PathLike, as the file system spells it (os.fsencode).
+std::string file_path(const py::object& path) {
+  return std::string(py::module_::import("os").attr("fsencode")(path).cast<py::bytes>());
+}
+}  // namespace
 
 void bind_discover(py::module_& m) {
   py::class_<ThemeSeed>(m, "ThemeSeed")
@@ -91,7 +99,55 @@ void bind_discover(py::module_& m) {
           },
           py::arg("texts"), py::arg("threads") = 0)
       .def("codebook", &Themes::codebook)
-      .def("to_codebook", &Themes::to_codebook, py::arg("path"), py::call_guard<py::gil_scoped_release>());
+      .def(
+          "to_codebook",
+          [](const Themes& t, const py::object& path) {
+            const std::string p = file_path(path);
+            py::gil_scoped_release release;
+            t.to_codebook(p);
+          },
+          py::arg("path"))
+      .def_readonly_static("MAX_MODEL_BYTES", &Themes::kMaxModelBytes)
+      .def("to_bytes",
+           [](const Themes& t) {
+             std::string bytes;
+             {
+               py::gil_scoped_release release;
+               bytes = t.to_bytes();
+             }
+             return py::bytes(bytes);
+           })
+      .def_static(
+          "from_bytes",
+          [](const py::bytes& b) {
+            const std::string bytes(b);
+            py::gil_scoped_release release;
+            return Themes::from_bytes(bytes);
+          },
+          py::arg("data"))
+      .def(
+          "save",
+          [](const Themes& t, const py::object& path) {
+            const std::string p = file_path(path);
+            py::gil_scoped_release release;
+            t.save(p);
+          },
+          py::arg("path"))
+      .def_static(
+          "load",
+          [](const py::object& path, std::uint64_t max_bytes) {
+            const std::string p = file_path(path);
+            py::gil_scoped_release release;
+            return Themes::load(p, max_bytes);
+          },
+          py::arg("path"), py::arg("max_bytes") = Themes::kMaxModelBytes)
+      .def(py::pickle([](const Themes& t) { return py::make_tuple(py::bytes(t.to_bytes())); },
+                      [](const py::tuple& state) {
+                        if (state.size() != 1)
+                          throw std::invalid_argument("Themes: a pickled state has " + std::to_string(state.size()) +
+                                                      " items (expected 1)");
+                        return Themes::from_bytes(std::string(state[0].cast<py::bytes>()));
+                      }));
 
   m.def(
       "discover",

@@ -391,6 +391,55 @@ TEST_CASE("discover: the codebook it writes reads back with the same themes and 
   }
 }
 
+TEST_CASE("Themes: to_bytes / from_bytes keep the whole result; a damaged file is one FormatError") {
+  const Corpus c = planted(300);
+  const std::vector<perche::ThemeSeed> seeds{{"accoglienza", {"Personale", "gentili"}}};
+  const perche::Themes th = perche::discover(c.views(), c.scores, seeds);
+  const std::string bytes = th.to_bytes();
+  const perche::Themes back = perche::Themes::from_bytes(bytes);
+  CHECK(back.to_bytes() == bytes);
+  CHECK(back.names() == th.names());
+  CHECK(back.codebook() == th.codebook());
+  CHECK(back.unassigned_share() == th.unassigned_share());
+  CHECK(back.n_texts() == th.n_texts());
+  REQUIRE(back.themes().size() == th.themes().size());
+  for (std::size_t t = 0; t < th.themes().size(); ++t) {
+    const auto &a = th.themes()[t], &b = back.themes()[t];
+    CHECK(b.name == a.name);
+    CHECK(b.seeded == a.seeded);
+    CHECK(b.share == a.share);
+    CHECK(b.count == a.count);
+    CHECK(b.words == a.words);
+    CHECK(b.phrases == a.phrases);
+    CHECK(b.score == a.score);
+    CHECK(b.impact == a.impact);
+    CHECK(b.low_words == a.low_words);
+    CHECK(b.high_words == a.high_words);
+    CHECK(b.examples == a.examples);
+  }
+  // The model too: the same assignments and main themes, a seed's other forms included.
+  const Corpus other = planted(200, 9);
+  std::vector<std::string_view> probe = other.views();
+  probe.push_back("personali gentili");
+  CHECK(back.assign(probe) == th.assign(probe));
+  CHECK(back.primary(probe) == th.primary(probe));
+  const auto path = std::filesystem::temp_directory_path() / "perche_discover_test.themes";
+  th.save(path.string());
+  CHECK(perche::Themes::load(path.string()).to_bytes() == bytes);
+  std::filesystem::remove(path);
+
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] ^= 0x20;
+  CHECK_THROWS_WITH_AS(perche::Themes::from_bytes(flipped), doctest::Contains("Themes model: checksum mismatch"),
+                       perche::FormatError);
+  CHECK_THROWS_WITH_AS(perche::Themes::from_bytes(bytes.substr(0, bytes.size() - 9)),
+                       doctest::Contains("Themes model: truncated"), perche::FormatError);
+  CHECK_THROWS_WITH_AS(perche::Themes::from_bytes("PERCHEDC\x01\0\0\0"),
+                       doctest::Contains("not a perche model (no \"PERCHETH\" magic at byte 0)"), perche::FormatError);
+  CHECK_THROWS_AS(perche::Themes::load((std::filesystem::temp_directory_path() / "perche_no_such.themes").string()),
+                  perche::IoError);
+}
+
 TEST_CASE("discover: hostile input gets a clear result or one clear error") {
   CHECK_THROWS_WITH_AS(perche::discover(std::vector<std::string_view>{}), "discover: no texts", std::invalid_argument);
   {

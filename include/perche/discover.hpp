@@ -155,6 +155,16 @@ class Themes {
   /// Writes codebook() to path. Throws IoError naming the path when it cannot be written.
   void to_codebook(const std::string& path) const;
 
+  /// The whole result, model included, in the versioned binary format ("PERCHETH", CRC-checked):
+  /// from_bytes(to_bytes()) assigns, names and writes codebooks as this does. from_bytes throws
+  /// FormatError naming the byte of what is wrong (not a Themes model, truncated, corrupted,
+  /// impossible values); load also IoError naming the path. Themes are pickled this way in Python.
+  std::string to_bytes() const;
+  static Themes from_bytes(std::string_view bytes);
+  void save(const std::string& path) const;
+  static Themes load(const std::string& path, std::uint64_t max_bytes = kMaxModelBytes);
+  static constexpr std::uint64_t kMaxModelBytes = std::uint64_t{1} << 30;  ///< load()'s default limit
+
   struct Impl;
 
  private:

@@ -15,6 +15,7 @@
 #include <perche/error.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cstdio>
 #include <tuple>
@@ -28,6 +29,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "../classify/binary.hpp"
 #include "../common/hash.hpp"
 #include "../common/parallel.hpp"
 #include "../io/file.hpp"
@@ -422,6 +424,160 @@ std::string Themes::codebook() const {
 }
 
 void Themes::to_codebook(const std::string& path) const { detail::write_file(path, codebook(), "codebook"); }
+
+// ---------------------------------------------------------------------------------------------
+// File format, version 1 (src/classify/binary.hpp's blocks; little-endian):
+//   "PERCHETH" · u32 version · u64 payload size · payload · u32 CRC-32 of payload
+// payload: u64 k · the model words by row (strings) · the exact seed words (strings, sorted) ·
+// forms (u64 count, then key and its forms, by key) · log P(word | theme), words × k, and the k
+// log priors (f32 bits as u32) · k themes (name, seeded u8, share f64, count u64, words, phrases,
+// score and impact (u8 present, f64), low_words, high_words, examples) · unassigned share f64 ·
+// n_texts u64 · min_confidence f64 · seeded_confidence f64 · n_seeded u64 · seed_of (u64 count,
+// 0 or one per model word, each u32: the theme + 1, 0 for none). The reading tokenizer is
+// reading_options(): a change of it is a new version.
+// ---------------------------------------------------------------------------------------------
+namespace {
+constexpr std::string_view kThemesMagic = "PERCHETH";
+constexpr std::uint32_t kThemesVersion = 1;
+constexpr const char* kThemesModel = "Themes model";
+
+void write_f32(detail::Writer& w, float v) { w.u32(std::bit_cast<std::uint32_t>(v)); }
+float read_f32(detail::Reader& r, const char* what) {
+  const float v = std::bit_cast<float>(r.u32(what));
+  if (std::isnan(v) || v == std::numeric_limits<float>::infinity())
+    r.fail(std::string(what) + " is NaN or +inf", r.offset() - 4);
+  return v;
+}
+void write_optional(detail::Writer& w, const std::optional<double>& v) {
+  w.u8(v.has_value());
+  if (v) w.f64(*v);
+}
+std::optional<double> read_optional(detail::Reader& r, const char* what) {
+  if (!r.flag(what)) return std::nullopt;
+  const double v = r.f64(what);
+  if (!std::isfinite(v)) r.fail(std::string(what) + " is not finite", r.offset() - 8);
+  return v;
+}
+double read_share(detail::Reader& r, const char* what, double high) {
+  const double v = r.f64(what);
+  if (!(v >= 0 && v <= high))
+    r.fail(std::string(what) + " " + std::to_string(v) + " is outside [0, 1]", r.offset() - 8);
+  return v;
+}
+}  // namespace
+
+std::string Themes::to_bytes() const {
+  const Impl& m = *impl_;
+  detail::Writer w;
+  w.u64(m.k);
+  std::vector<std::string> words(m.vocab.size());
+  for (const auto& [key, row] : m.vocab) words[row] = key;
+  w.strings(words);
+  std::vector<std::string> exact(m.exact.begin(), m.exact.end());
+  std::sort(exact.begin(), exact.end());
+  w.strings(exact);
+  std::vector<const std::pair<const std::string, std::vector<std::string>>*> forms;
+  for (const auto& f : m.forms) forms.push_back(&f);
+  std::sort(forms.begin(), forms.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  w.u64(forms.size());
+  for (const auto* f : forms) {
+    w.str(f->first);
+    w.strings(f->second);
+  }
+  for (const float v : m.log_phi) write_f32(w, v);
+  for (const float v : m.log_prior) write_f32(w, v);
+  for (const Theme& t : m.themes) {
+    w.str(t.name);
+    w.u8(t.seeded);
+    w.f64(t.share);
+    w.u64(t.count);
+    w.strings(t.words);
+    w.strings(t.phrases);
+    write_optional(w, t.score);
+    write_optional(w, t.impact);
+    w.strings(t.low_words);
+    w.strings(t.high_words);
+    w.strings(t.examples);
+  }
+  w.f64(m.unassigned);
+  w.u64(m.n_texts);
+  w.f64(m.min_confidence);
+  w.f64(m.seeded_confidence);
+  w.u64(m.n_seeded);
+  w.u64(m.seed_of.size());
+  for (const std::int32_t s : m.seed_of) w.u32(static_cast<std::uint32_t>(s + 1));
+  return detail::seal(kThemesMagic, kThemesVersion, w.bytes());
+}
+
+Themes Themes::from_bytes(std::string_view bytes) {
+  std::uint32_t version = 0;
+  const std::string_view payload = detail::unseal(bytes, kThemesMagic, kThemesVersion, kThemesModel, version);
+  detail::Reader r(payload, kThemesMagic.size() + 4 + 8, kThemesModel);
+  auto m = std::make_unique<Impl>();
+  const auto k = r.u64("theme count");
+  if (k > DiscoverOptions::kMaxThemes)
+    r.fail(std::to_string(k) + " themes (at most " + std::to_string(DiscoverOptions::kMaxThemes) + ")", r.offset() - 8);
+  m->k = static_cast<std::size_t>(k);
+  const auto words = r.strings("model words");
+  for (std::size_t row = 0; row < words.size(); ++row)
+    if (!m->vocab.emplace(words[row], static_cast<std::uint32_t>(row)).second)
+      r.fail("the model word '" + words[row] + "' is given twice", r.offset());
+  for (auto& w : r.strings("exact seed words")) m->exact.insert(std::move(w));
+  const auto n_forms = r.count("forms", 16);
+  for (std::size_t i = 0; i < n_forms; ++i) {
+    std::string key = r.str("form key");
+    m->forms[std::move(key)] = r.strings("forms");
+  }
+  const std::size_t left = payload.size() - (r.offset() - kThemesMagic.size() - 12);
+  if (m->k && words.size() > left / 4 / m->k)
+    r.fail(std::to_string(words.size()) + " words × " + std::to_string(m->k) +
+               " themes of weights need more than the " + std::to_string(left) + " bytes left",
+           r.offset());
+  m->log_phi.resize(words.size() * m->k);
+  for (float& v : m->log_phi) v = read_f32(r, "log P(word | theme)");
+  m->log_prior.resize(m->k);
+  for (float& v : m->log_prior) v = read_f32(r, "log prior");
+  m->themes.resize(m->k);
+  for (Theme& t : m->themes) {
+    t.name = r.str("theme name");
+    t.seeded = r.flag("seeded");
+    t.share = read_share(r, "theme share", 1.0);
+    t.count = static_cast<std::size_t>(r.u64("theme count of comments"));
+    t.words = r.strings("theme words");
+    t.phrases = r.strings("theme phrases");
+    t.score = read_optional(r, "theme score");
+    t.impact = read_optional(r, "theme impact");
+    t.low_words = r.strings("low-score words");
+    t.high_words = r.strings("high-score words");
+    t.examples = r.strings("examples");
+  }
+  m->unassigned = read_share(r, "unassigned share", 1.0);
+  m->n_texts = static_cast<std::size_t>(r.u64("texts"));
+  m->min_confidence = read_share(r, "min_confidence", 1.0);
+  m->seeded_confidence = read_share(r, "seeded_confidence", 1.0);
+  const auto n_seeded = r.u64("seeded themes");
+  if (n_seeded > m->k) r.fail(std::to_string(n_seeded) + " seeded themes of " + std::to_string(m->k), r.offset() - 8);
+  m->n_seeded = static_cast<std::size_t>(n_seeded);
+  const auto n_seed_of = r.count("seed words", 4);
+  if ((n_seed_of != 0 || m->n_seeded != 0) && n_seed_of != words.size())
+    r.fail(std::to_string(n_seed_of) + " seed marks for " + std::to_string(words.size()) + " model words",
+           r.offset() - 8);
+  m->seed_of.resize(n_seed_of);
+  for (std::int32_t& s : m->seed_of) {
+    const auto v = r.u32("seed theme");
+    if (v > m->n_seeded)
+      r.fail("seed theme " + std::to_string(v) + " of " + std::to_string(m->n_seeded), r.offset() - 4);
+    s = static_cast<std::int32_t>(v) - 1;
+  }
+  if (!r.done()) r.fail("unexpected bytes after the seed marks", r.offset());
+  return Themes(std::move(m));
+}
+
+void Themes::save(const std::string& path) const { detail::write_file(path, to_bytes(), "model"); }
+
+Themes Themes::load(const std::string& path, std::uint64_t max_bytes) {
+  return detail::load_model<Themes>(path, max_bytes);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Seeds

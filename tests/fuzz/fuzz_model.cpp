@@ -7,20 +7,12 @@
 #include <perche/classify.hpp>
 
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 
-#include "../crc32_reference.hpp"
+#include "sealed.hpp"
 
 namespace {
-
-template <class T>
-void put(std::string& out, T v) {
-  char b[sizeof(T)];
-  std::memcpy(b, &v, sizeof v);  // little-endian hosts only, like the fuzzing machine
-  out.append(b, sizeof b);
-}
 
 void load(std::string_view bytes) {
   try {
@@ -36,13 +28,6 @@ void load(std::string_view bytes) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view raw(reinterpret_cast<const char*>(data), size);
   load(raw);
-  for (std::uint32_t version = 1; version <= 6; ++version) {  // every layout the reader accepts
-    std::string wrapped = "PERCHEDC";
-    put<std::uint32_t>(wrapped, version);
-    put<std::uint64_t>(wrapped, raw.size());
-    wrapped.append(raw);
-    put<std::uint32_t>(wrapped, crc32_bitwise(raw));
-    load(wrapped);
-  }
+  for (std::uint32_t version = 1; version <= 6; ++version) load(sealed("PERCHEDC", version, raw));  // every layout
   return 0;
 }

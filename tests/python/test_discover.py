@@ -136,6 +136,48 @@ def test_codebook_round_trip(tmp_path):
     assert (np.diag(P) == 1).all()
 
 
+def _same_themes(a, b):
+    fields = ("name", "seeded", "share", "count", "words", "phrases", "score", "impact", "low_words", "high_words",
+              "examples")
+    return [[getattr(t, f) for f in fields] for t in a.themes] == [[getattr(t, f) for f in fields] for t in b.themes]
+
+
+def test_themes_pickle_save_and_load_keep_the_whole_result(tmp_path):
+    # Themes could not be pickled ("cannot pickle 'perche._core.Themes' object"): no joblib cache,
+    # no process pool, no way to keep a discovery but the lossy codebook.
+    import copy
+    import pickle
+
+    texts, scores = corpus()
+    th = perche.discover(texts, scores, seeds={"accoglienza": ["personale", "gentili"]})
+    probe = corpus(100, seed=8)[0] + ["personali gentili"]
+    for back in (pickle.loads(pickle.dumps(th)), copy.deepcopy(th), perche.Themes.from_bytes(th.to_bytes())):
+        assert type(back) is perche.Themes
+        assert back.names == th.names and _same_themes(back, th)
+        assert back.unassigned_share == th.unassigned_share and back.n_texts == th.n_texts
+        assert (back.assign(probe) == th.assign(probe)).all()
+        assert (back.primary(probe) == th.primary(probe)).all()
+        assert back.codebook() == th.codebook()
+    th.save(tmp_path / "t.themes")  # str, bytes or os.PathLike
+    assert perche.Themes.load(tmp_path / "t.themes").to_bytes() == th.to_bytes()
+    th.to_codebook(tmp_path / "t.txt")
+    assert perche.Codebook.load(str(tmp_path / "t.txt")).labels == th.names
+
+
+def test_a_damaged_themes_file_is_one_format_error_naming_the_byte(tmp_path):
+    texts, _ = corpus()
+    data = bytearray(perche.discover(texts).to_bytes())
+    data[len(data) // 2] ^= 0x10
+    with pytest.raises(perche.FormatError, match="Themes model: checksum mismatch"):
+        perche.Themes.from_bytes(bytes(data))
+    with pytest.raises(perche.FormatError, match=r"not a perche model \(no \"PERCHETH\" magic at byte 0\)"):
+        perche.Themes.from_bytes(perche.SentimentClassifier.default().to_bytes())
+    with pytest.raises(perche.IoError, match="no_such.themes"):
+        perche.Themes.load(tmp_path / "no_such.themes")
+    with pytest.raises(ValueError, match=r"Themes: a pickled state has 2 items \(expected 1\)"):
+        perche.Themes.__new__(perche.Themes).__setstate__((b"", b""))
+
+
 def test_hostile_input_gets_a_clear_result_or_one_clear_error():
     with pytest.raises(ValueError, match="discover: no texts"):
         perche.discover([])
