@@ -75,6 +75,32 @@ TEST_CASE("codebook: predict equals matches, on any thread count; invalid UTF-8 
   CHECK_THROWS_AS(cb.predict(texts, -1), std::invalid_argument);
 }
 
+TEST_CASE("codebook: prefixes of every length match as a scan of the word would; a BOM is no pattern") {
+  // Prefix patterns are found by a hash of each prefix of a word, extended a byte at a time; checked
+  // against the definition (the word starts with the prefix) over prefixes of 1 to 40 letters, each
+  // its own driver, words up to 3,000 letters and the prefixes of other words (red-team: a 128 KB
+  // word against a long `word*` took 1 s, each prefix hashed from its first byte). The letters
+  // cycle, so that no run of three equal letters is squashed as an elongation.
+  std::string cycle;
+  while (cycle.size() < 3100) cycle += "abcdefghij";
+  std::string book = "\xEF\xBB\xBF";  // Notepad's UTF-8 with BOM
+  std::vector<std::string> prefixes;
+  for (std::size_t len = 1; len <= 40; len += 3) {
+    prefixes.push_back(cycle.substr(0, len));
+    book += "[p" + std::to_string(len) + "] Prefisso " + std::to_string(len) + "\n" + prefixes.back() + "*\n";
+  }
+  const auto cb = perche::Codebook::parse(book);
+  CHECK(cb.labels().front() == "Prefisso 1");
+  for (const std::size_t n : {1, 2, 5, 17, 39, 40, 41, 3000})
+    for (const char* tail : {"", "z", "bz"}) {
+      const std::string word = cycle.substr(0, n) + tail;
+      std::size_t expected = 0;
+      for (const auto& p : prefixes) expected += word.starts_with(p);
+      CAPTURE(word.size());
+      CHECK(cb.matches(word).size() == expected);
+    }
+}
+
 TEST_CASE("codebook: parse errors name the line") {
   struct Case {
     const char* text;

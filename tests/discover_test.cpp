@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -492,6 +493,23 @@ TEST_CASE("discover: hostile input gets a clear result or one clear error") {
   CHECK_THROWS_AS(perche::discover(mixed, {}, {}, bad), std::invalid_argument);
   CHECK_THROWS_WITH_AS(perche::discover(mixed, {}, {{"x", {"di", "il"}}}), doctest::Contains("seed 'x'"),
                        std::invalid_argument);
+}
+
+TEST_CASE("load_seeds: a UTF-8 BOM is no part of the first name; a Latin-1 file is one error naming it") {
+  const auto dir = std::filesystem::temp_directory_path();
+  {
+    std::ofstream(dir / "perche_seeds_bom.txt", std::ios::binary) << "\xEF\xBB\xBFstaff: personale\n";
+    std::ofstream(dir / "perche_seeds_latin1.txt", std::ios::binary) << "# ok\nqualit\xE0: colazione\n";
+  }
+  const auto seeds = perche::load_seeds((dir / "perche_seeds_bom.txt").string());
+  REQUIRE(seeds.size() == 1);
+  CHECK(seeds[0].name == "staff");
+  CHECK_THROWS_WITH_AS(perche::load_seeds((dir / "perche_seeds_latin1.txt").string()),
+                       doctest::Contains("perche_seeds_latin1.txt: line 2: byte 11 is not UTF-8 (a seeds file is UTF-8 "
+                                         "text)"),
+                       perche::FormatError);
+  std::filesystem::remove(dir / "perche_seeds_bom.txt");
+  std::filesystem::remove(dir / "perche_seeds_latin1.txt");
 }
 
 TEST_CASE("parse_seeds: name: word word lines, comments skipped, errors name the line") {

@@ -660,6 +660,15 @@ TEST_CASE("trend: Mann-Kendall on 40 38 39 33 30 31 gives S -11, Z -1.879, Sen s
   CHECK(o->p_value == Approx(0.009225290000055595).epsilon(1e-9));
   CHECK(o->declining);
   CHECK_FALSE(perche::trend_test(std::vector<double>{1, 2}));
+  // The same series times 1e200: the same t and p, the slope times 1e200 (red-team: the squares
+  // overflowed and a rising line 1e200..5e200 got t 0, p 1).
+  std::vector<double> big;
+  for (const double v : y) big.push_back(v * 1e200);
+  const auto b = perche::trend_test(big, ols);
+  CHECK(b->slope == Approx(-2.142857142857143e200));
+  CHECK(b->p_value == Approx(0.009225290000055595).epsilon(1e-9));
+  CHECK(b->declining);
+  CHECK(perche::trend_test(std::vector<double>{1e200, 2e200, 3e200, 4e200, 5e200}, ols)->increasing);
 }
 
 TEST_CASE("trend: Mann-Kendall variance is corrected for ties") {

@@ -229,6 +229,28 @@ TEST_CASE("segments: a column of more than kMaxSegments values keeps the largest
   CHECK(std::ranges::none_of(b.notes, [](const SurveyNote& n) { return n.code == "segments_merged"; }));
 }
 
+TEST_CASE("gold labels: a 0/1 column may say true/false; a column named twice by `by` is one") {
+  // A pandas bool column (True/False) or a spreadsheet's TRUE/FALSE was read as driver names
+  // "True" and "False"; `by` naming one column twice analysed it twice (red-team).
+  const auto t =
+      csv("nps,motivo,prezzo,canale\n2,caro,TRUE,web\n9,ok,false,app\n3,costoso, True ,web\n10,bene,0,app\n");
+  auto o = SurveyOptions();
+  o.labeller = Labeller::labels;
+  o.labels = {"prezzo"};
+  o.by = std::vector<std::string>{"canale", "CANALE"};
+  o.bootstrap_samples = 50;
+  const auto a = analyze_survey(t, o);
+  REQUIRE(a.model.drivers == std::vector<std::string>{"prezzo"});
+  CHECK(a.drivers[0].mentions == 2);
+  REQUIRE(a.segments.size() == 1);
+  CHECK(a.columns.by == std::vector<std::string>{"canale"});
+  auto bad = o;
+  bad.by.reset();
+  const auto u = csv("nps,motivo,prezzo,iva\n2,caro,TRUE,1\n9,ok,forse,0\n");
+  bad.labels = {"prezzo", "iva"};
+  CHECK_THROWS_WITH_AS(analyze_survey(u, bad), doctest::Contains("'forse' is not 0 or 1"), AnalysisError);
+}
+
 TEST_CASE("gold labels and a codebook label the comments; verbatims highlight in code points") {
   const auto t =
       csv("nps,motivo,driver\n2,attesa infinita,attesa\n3,è caro,prezzo\n10,bravi,\n1,caro e attesa,attesa|prezzo\n");

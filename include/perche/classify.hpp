@@ -413,7 +413,8 @@ class DriverClassifier {
   /// is this model's (the shipped one), the lexicon features the polarity models read are its
   /// features, and the lexicon reads each comment once instead of twice. Runs on this model's
   /// threads (DriverOptions::threads), not the sentiment model's. Throws std::logic_error for a
-  /// model without sentiment or an unfitted `sentiment`.
+  /// model without sentiment or an unfitted `sentiment`, std::invalid_argument for a NaN
+  /// `threshold` (0 makes every driver present, above 1 none).
   PresencePolarity predict_proba_with_polarity(std::span<const std::string_view> texts,
                                                std::optional<double> threshold = std::nullopt,
                                                const SentimentClassifier* sentiment = nullptr) const;

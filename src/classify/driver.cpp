@@ -796,6 +796,10 @@ PresencePolarity DriverClassifier::predict_proba_with_polarity(std::span<const s
   if (!has_sentiment()) throw std::logic_error("DriverClassifier: predict_polarity of a model without sentiment");
   if (sentiment && !sentiment->fitted())
     throw std::logic_error("DriverClassifier: predict_proba_with_polarity with an unfitted sentiment model");
+  if (threshold && std::isnan(*threshold))  // it made every polarity NaN, as if no driver were found
+    throw std::invalid_argument(
+        "DriverClassifier: predict_proba_with_polarity threshold is NaN (a probability: "
+        "0 makes every driver present, above 1 none)");
   const std::size_t k = drivers_.size();
   constexpr std::size_t nl = SentimentClassifier::kLexiconFeatures, nc = SentimentClassifier::kClasses.size();
   PresencePolarity out{Matrix(texts.size(), k), Matrix(texts.size(), k), Matrix(texts.size(), k),

@@ -584,6 +584,7 @@ Themes Themes::load(const std::string& path, std::uint64_t max_bytes) {
 // ---------------------------------------------------------------------------------------------
 
 std::vector<ThemeSeed> parse_seeds(std::string_view text) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 BOM: not part of the first name
   std::vector<ThemeSeed> out;
   std::size_t line_no = 0;
   const auto trim = [](std::string_view s) {
@@ -621,6 +622,7 @@ std::vector<ThemeSeed> parse_seeds(std::string_view text) {
 
 std::vector<ThemeSeed> load_seeds(const std::string& path) {
   const std::string text = detail::read_file(path, "seeds", 16u << 20);
+  detail::require_utf8(text, "seeds " + detail::display_path(path) + ": ", "seeds file");
   try {
     return parse_seeds(text);
   } catch (const FormatError& e) {

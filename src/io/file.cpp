@@ -104,6 +104,14 @@ void write_file(const std::string& path, std::string_view bytes, std::string_vie
   }
 }
 
+void require_utf8(std::string_view text, std::string_view shown, std::string_view kind) {
+  const std::size_t at = text::detail::first_invalid_utf8(text);
+  if (at == text.size()) return;
+  const auto line = std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n') + 1;
+  throw FormatError(std::string(shown) + "line " + std::to_string(line) + ": byte " + std::to_string(at) +
+                    " is not UTF-8 (a " + std::string(kind) + " is UTF-8 text)");
+}
+
 std::string display_path(std::string_view path) {
   std::string out;
   out.reserve(path.size());

@@ -33,6 +33,11 @@ void write_file(const std::string& path, std::string_view bytes, std::string_vie
 /// otherwise).
 std::string display_path(std::string_view path);
 
+/// Throws FormatError "<shown>line 3: byte 57 is not UTF-8 (a <kind> is UTF-8 text)" at the first
+/// byte of text that is not well-formed UTF-8 (a Latin-1 file): kept, it would become U+FFFD in a
+/// name shown in every report, or fail in Python with a codec error naming no file.
+void require_utf8(std::string_view text, std::string_view shown, std::string_view kind);
+
 /// A size in the largest binary unit that divides it: "512 bytes", "3 KiB", "64 MiB", "1 GiB".
 std::string format_bytes(std::uint64_t n);
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <memory>
@@ -497,6 +498,27 @@ LabelMatrix rows_of(const LabelMatrix& m, const std::vector<std::size_t>& rows) 
   return out;
 }
 
+// A cell of a 0/1 labels column: 0 or 1 as a number or as text, or true/false in any case (a
+// pandas bool column, a spreadsheet's TRUE/FALSE: read as names, they made drivers "True" and
+// "False"); nullopt for anything else.
+std::optional<std::int64_t> flag_of(const Input& in, std::size_t c, std::size_t r) {
+  if (in.kind(c) == SurveyColumn::Kind::number) {
+    const double x = in.number(c, r);
+    return x == 0.0 || x == 1.0 ? std::optional<std::int64_t>(static_cast<std::int64_t>(x)) : std::nullopt;
+  }
+  if (in.kind(c) != SurveyColumn::Kind::text) return std::nullopt;
+  const std::string_view t = trim_space(in.text(c, r));
+  const auto is = [&](std::string_view word) {
+    return t.size() == word.size() && std::equal(t.begin(), t.end(), word.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+  };
+  if (is("true")) return 1;
+  if (is("false")) return 0;
+  const auto v = parse_score(t);
+  return v && (*v == 0 || *v == 1) ? v : std::nullopt;
+}
+
 // Gold labels of `rows`: one column of names (split_labels) or several 0/1 columns.
 std::pair<std::vector<std::string>, LabelMatrix> gold(const Input& in, const std::vector<std::size_t>& columns,
                                                       const std::vector<std::size_t>& rows) {
@@ -506,11 +528,7 @@ std::pair<std::vector<std::string>, LabelMatrix> gold(const Input& in, const std
     bool any = false;
     for (const auto r : rows) {
       if (in.missing(c, r)) continue;
-      const auto v = in.kind(c) == SurveyColumn::Kind::text ? parse_score(in.text(c, r))
-                     : in.kind(c) == SurveyColumn::Kind::number && (in.number(c, r) == 0.0 || in.number(c, r) == 1.0)
-                         ? std::optional<std::int64_t>(static_cast<std::int64_t>(in.number(c, r)))
-                         : std::nullopt;
-      if (!v || *v > 1) return false;
+      if (!flag_of(in, c, r)) return false;
       any = true;
     }
     return any;
@@ -532,14 +550,8 @@ std::pair<std::vector<std::string>, LabelMatrix> gold(const Input& in, const std
     drivers.push_back(names[c]);
     for (std::size_t i = 0; i < rows.size(); ++i) {
       if (in.missing(c, rows[i])) continue;
-      std::optional<std::int64_t> v;
-      if (in.kind(c) == SurveyColumn::Kind::text) {
-        v = parse_score(in.text(c, rows[i]));
-      } else if (in.kind(c) == SurveyColumn::Kind::number) {
-        const double x = in.number(c, rows[i]);
-        if (x == 0.0 || x == 1.0) v = static_cast<std::int64_t>(x);
-      }
-      if (!v || *v > 1) {
+      const std::optional<std::int64_t> v = flag_of(in, c, rows[i]);
+      if (!v) {
         const auto where = in.problem(rows[i], {});
         throw AnalysisError("labels column " + quote_value(names[c]) + ", " +
                             (where.row ? "row " + std::to_string(*where.row) : "line " + std::to_string(where.line)) +
@@ -609,7 +621,10 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   } else {
     for (const auto& b : *o.by) {
       if (b.empty()) throw AnalysisError("by: an empty column name");
-      by_i.push_back(*finder.find(b, {}, "by column", "by"));
+      const std::size_t c = *finder.find(b, {}, "by column", "by");
+      // A column named twice (--by canale --by CANALE) is analysed once: its segments twice
+      // filled two of the summary's three segment sentences with the same one.
+      if (std::find(by_i.begin(), by_i.end(), c) == by_i.end()) by_i.push_back(c);
     }
   }
   const auto& names = in.names();

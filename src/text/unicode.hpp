@@ -62,6 +62,17 @@ inline Decoded decode(const unsigned char* p, const unsigned char* end) {
   return {kReplacement, 1, false};
 }
 
+/// The offset of the first byte of text that is not well-formed UTF-8, or text.size().
+inline std::size_t first_invalid_utf8(std::string_view text) {
+  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+  for (const unsigned char *p = begin, *end = begin + text.size(); p < end;) {
+    const Decoded d = decode(p, end);
+    if (!d.valid) return static_cast<std::size_t>(p - begin);
+    p += d.len;
+  }
+  return text.size();
+}
+
 /// Appends the UTF-8 encoding of cp.
 inline void append_utf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {

@@ -558,26 +558,35 @@ inline TrendTestResult trend_test_impl(std::span<const double> y, const TrendOpt
     r.p_value = var > 0.0 ? normal_two_sided_p(r.statistic) : 1.0;
   } else {
     // OLS of y on x = 0..k−1: b = Sxy/Sxx, SE(b) = √(RSS/(k−2)/Sxx), t = b/SE(b), k − 2 df.
+    // Computed on y / 2^e, 2^e ≥ max|y| (t is scale-free and a power of two divides exactly, so
+    // the sums are those of y scaled; the slope is scaled back): the squares of values near 1e200
+    // overflowed, and a perfect rising line got t = 0, p = 1.
+    double largest = 0.0;
+    for (double v : y) largest = std::max(largest, std::abs(v));
+    int exponent = 0;
+    if (largest > 0.0 && std::isfinite(largest)) std::frexp(largest, &exponent);
+    const double scale = std::ldexp(1.0, exponent);
     const double kk = static_cast<double>(k);
     const double xm = (kk - 1.0) / 2.0;
     double ym = 0.0;
-    for (double v : y) ym += v;
+    for (double v : y) ym += v / scale;
     ym /= kk;
     double sxx = 0.0, sxy = 0.0;
     for (std::size_t i = 0; i < k; ++i) {
       const double dx = static_cast<double>(i) - xm;
       sxx += dx * dx;
-      sxy += dx * (y[i] - ym);
+      sxy += dx * (y[i] / scale - ym);
     }
-    r.slope = sxy / sxx;
+    const double b = sxy / sxx;
     double rss = 0.0;
     for (std::size_t i = 0; i < k; ++i) {
-      const double e = y[i] - ym - r.slope * (static_cast<double>(i) - xm);
+      const double e = y[i] / scale - ym - b * (static_cast<double>(i) - xm);
       rss += e * e;
     }
+    r.slope = b * scale;
     const double se = std::sqrt(rss / (kk - 2.0) / sxx);
     if (se > 0.0) {
-      r.statistic = r.slope / se;
+      r.statistic = b / se;
       r.p_value = student_t_two_sided_p(r.statistic, kk - 2.0);
     } else {  // a perfect line: the slope is certain
       r.statistic = r.slope == 0.0 ? 0.0 : std::copysign(kInf, r.slope);
