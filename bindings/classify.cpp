@@ -179,7 +179,7 @@ void bind_classify(py::module_& m) {
       .def_property_readonly("options", [](const TfidfVectorizer& v) { return read(&v, [&] { return v.options(); }); })
       .def(
           "fit_transform",
-          [](TfidfVectorizer& v, const py::object& docs, unsigned threads) {
+          [](TfidfVectorizer& v, const py::object& docs, perche_py::Threads threads) {
             return perche_py::csr_of(
                 with_docs(docs, "TfidfVectorizer.fit_transform", utf8_policy(v), [&](const auto& d) {
                   TfidfVectorizer fresh(shared(&v, [&] { return v.options(); }));
@@ -191,7 +191,7 @@ void bind_classify(py::module_& m) {
           py::arg("docs"), py::arg("threads") = 0)
       .def(
           "transform",
-          [](const TfidfVectorizer& v, const py::object& docs, unsigned threads) {
+          [](const TfidfVectorizer& v, const py::object& docs, perche_py::Threads threads) {
             return perche_py::csr_of(with_docs(docs, "TfidfVectorizer.transform", utf8_policy(v), [&](const auto& d) {
               return shared(&v, [&] { return v.transform(d, threads); });
             }));
@@ -401,7 +401,7 @@ void bind_classify(py::module_& m) {
           py::arg("text"))
       .def(
           "top_k",
-          [](const DriverClassifier& c, const py::handle& text, std::size_t k) {
+          [](const DriverClassifier& c, const py::handle& text, perche_py::K k) {
             bool cp = true;
             const std::string s = perche_py::utf8_text_of(text, cp, utf8_policy(c), "DriverClassifier.top_k");
             const auto top = read(&c, [&] {
@@ -416,7 +416,7 @@ void bind_classify(py::module_& m) {
           py::arg("text"), py::arg("k") = 3)
       .def(
           "explain",
-          [](const DriverClassifier& c, const py::handle& text, std::size_t max_terms) {
+          [](const DriverClassifier& c, const py::handle& text, perche_py::MaxTerms max_terms) {
             bool cp = true;
             const std::string s = perche_py::utf8_text_of(text, cp, utf8_policy(c), "DriverClassifier.explain");
             const std::vector<Explanation> ex = read(&c, [&] { return c.explain(s, max_terms); });
@@ -427,7 +427,7 @@ void bind_classify(py::module_& m) {
           py::arg("text"), py::arg("max_terms") = 10)
       .def(
           "top_terms",
-          [](const DriverClassifier& c, const py::object& driver, std::size_t k) {
+          [](const DriverClassifier& c, const py::object& driver, perche_py::K k) {
             if (py::isinstance<py::str>(driver)) {
               const auto name = driver.cast<std::string>();
               return read(&c, [&] { return c.top_terms(name, k); });
@@ -446,7 +446,7 @@ void bind_classify(py::module_& m) {
           py::arg("texts"), py::arg("Y"))
       .def(
           "set_threads",
-          [](DriverClassifier& c, unsigned threads) {
+          [](DriverClassifier& c, perche_py::Threads threads) {
             py::gil_scoped_release release;
             DriverClassifier copy = shared(&c, [&] { return c; });
             copy.set_threads(threads);

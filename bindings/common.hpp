@@ -24,6 +24,33 @@ namespace perche_py {
 
 namespace py = pybind11;
 
+// Integer arguments that Python gives as any int: a negative or huge value is one ValueError
+// naming it ("threads -1 is not an integer in [0, 4294967295]"), where an `unsigned` parameter gave
+// pybind11's "incompatible function arguments".
+template <class Tag>
+struct Count {
+  typename Tag::type value = 0;
+  operator typename Tag::type() const { return value; }  // NOLINT: used as the number it is
+};
+struct ThreadsTag {  // a number of threads, 0: every core (the C++ calls cap it)
+  using type = unsigned;
+  static constexpr const char* name = "threads";
+  static constexpr unsigned long long max = 0xFFFFFFFFull;
+};
+struct MaxTermsTag {
+  using type = std::size_t;
+  static constexpr const char* name = "max_terms";
+  static constexpr unsigned long long max = 0x7FFFFFFFFFFFFFFFull;
+};
+struct KTag {
+  using type = std::size_t;
+  static constexpr const char* name = "k";
+  static constexpr unsigned long long max = 0x7FFFFFFFFFFFFFFFull;
+};
+using Threads = Count<ThreadsTag>;
+using MaxTerms = Count<MaxTermsTag>;
+using K = Count<KTag>;
+
 // Pickling of a plain result struct as the tuple of its fields `fields` (list every field, shown to
 // Python or not) and its instance __dict__ (n_omitted on a dynamic_attr class): a result made in
 // one process is used in another (multiprocessing, joblib, Spark). A state of another length is
@@ -165,12 +192,19 @@ inline std::vector<std::string> utf8_list(const py::iterable& texts, const char*
 // meanwhile); a str with lone surrogates is encoded into owned storage with U+FFFD for each
 // (counted in replaced()) or, under Utf8Policy::strict, a ValueError naming the text's index
 // (see utf8_text). `what` names the argument in the errors.
+// Texts given where many are expected: one str or bytes is refused. Iterated, it gave one "text"
+// per character (mask_batch("... 347 123 4567") returned the characters with nothing masked).
+inline void refuse_one_text(const py::handle& texts, const char* what) {
+  if (PyUnicode_Check(texts.ptr()) || PyBytes_Check(texts.ptr()))
+    throw py::type_error(std::string(what) + ": expected an iterable of texts, got one " +
+                         (PyUnicode_Check(texts.ptr()) ? "str" : "bytes") + " (pass [text] for one text)");
+}
+
 class Utf8Texts {
  public:
   Utf8Texts(const py::handle& texts, const char* what,
             perche::text::Utf8Policy policy = perche::text::Utf8Policy::replace)
-      : list_(py::reinterpret_steal<py::list>(PySequence_List(texts.ptr()))) {
-    if (!list_) throw py::error_already_set();
+      : list_(texts_list(texts, what)) {
     const Py_ssize_t n = PyList_GET_SIZE(list_.ptr());
     views_.reserve(static_cast<std::size_t>(n));
     for (Py_ssize_t i = 0; i < n; ++i) {
@@ -192,6 +226,13 @@ class Utf8Texts {
   std::size_t replaced() const { return replaced_; }  ///< lone surrogates that became U+FFFD
 
  private:
+  static py::list texts_list(const py::handle& texts, const char* what) {
+    refuse_one_text(texts, what);
+    auto list = py::reinterpret_steal<py::list>(PySequence_List(texts.ptr()));
+    if (!list) throw py::error_already_set();
+    return list;
+  }
+
   py::list list_;
   std::deque<std::string> owned_;  // stable addresses for the views
   std::vector<std::string_view> views_;
@@ -250,3 +291,25 @@ template <>
 struct pybind11::detail::handle_type_name<perche_py::Text> {
   static constexpr auto name = const_name("str | bytes");
 };
+
+namespace pybind11::detail {
+
+// A Python int (not a bool) in [0, Tag::max], else a ValueError naming Tag::name and the value.
+template <class Tag>
+struct type_caster<perche_py::Count<Tag>> {
+  PYBIND11_TYPE_CASTER(perche_py::Count<Tag>, const_name("int"));
+  bool load(handle src, bool) {
+    if (!src || PyBool_Check(src.ptr()) || !PyLong_Check(src.ptr())) return false;  // a TypeError names the call
+    int overflow = 0;
+    const long long v = PyLong_AsLongLongAndOverflow(src.ptr(), &overflow);
+    if (v == -1 && PyErr_Occurred()) throw error_already_set();
+    if (overflow != 0 || v < 0 || static_cast<unsigned long long>(v) > Tag::max)
+      throw value_error(std::string(Tag::name) + " " + std::string(str(src)) + " is not an integer in [0, " +
+                        std::to_string(Tag::max) + "]");
+    value.value = static_cast<typename Tag::type>(v);
+    return true;
+  }
+  static handle cast(perche_py::Count<Tag> c, return_value_policy, handle) { return PyLong_FromSize_t(c.value); }
+};
+
+}  // namespace pybind11::detail

@@ -78,7 +78,7 @@ void bind_discover(py::module_& m) {
       .def_property_readonly("n_texts", &Themes::n_texts)
       .def(
           "assign",
-          [](const Themes& t, const py::iterable& texts, unsigned threads) {
+          [](const Themes& t, const py::iterable& texts, perche_py::Threads threads) {
             const perche_py::Utf8Texts owned(texts, "Themes.assign: texts");
             const auto& v = owned.views();
             py::gil_scoped_release release;
@@ -87,7 +87,7 @@ void bind_discover(py::module_& m) {
           py::arg("texts"), py::arg("threads") = 0)
       .def(
           "primary",
-          [](const Themes& t, const py::iterable& texts, unsigned threads) {
+          [](const Themes& t, const py::iterable& texts, perche_py::Threads threads) {
             const perche_py::Utf8Texts owned(texts, "Themes.primary: texts");
             const auto& v = owned.views();
             std::vector<std::int64_t> out;

@@ -51,7 +51,8 @@ py::list spans_to_python(std::string_view text, bool code_points, const std::vec
 }
 
 // A new list of the texts (any iterable), so that they stay alive while the GIL is released.
-py::list as_list(const py::handle& texts) {
+py::list as_list(const py::handle& texts, const char* what) {
+  perche_py::refuse_one_text(texts, what);
   auto items = py::reinterpret_steal<py::list>(PySequence_List(texts.ptr()));
   if (!items) throw py::error_already_set();
   return items;
@@ -105,8 +106,8 @@ void bind_privacy(py::module_& m) {
   m.def(
       "_find_pii_batch",
       [](const py::handle& texts, const std::optional<std::vector<std::string>>& kinds, const std::string& data_dir,
-         std::optional<unsigned> threads) {
-        const py::list items = as_list(texts);
+         std::optional<perche_py::Threads> threads) {
+        const py::list items = as_list(texts, "find_pii_batch: texts");
         const perche_py::Utf8Texts owned(items, "find_pii_batch: texts");
         PiiOptions o;
         o.kinds = kinds_of(kinds);
@@ -126,8 +127,8 @@ void bind_privacy(py::module_& m) {
       "_mask_batch",
       [](const py::handle& texts, const std::optional<std::vector<std::string>>& kinds,
          const std::optional<std::string>& style, const std::optional<py::bytes>& key, const std::string& data_dir,
-         std::optional<unsigned> threads) {
-        const py::list items = as_list(texts);
+         std::optional<perche_py::Threads> threads) {
+        const py::list items = as_list(texts, "mask_batch: texts");
         const perche_py::Utf8Texts owned(items, "mask_batch: texts");
         const MaskOptions o = mask_options(kinds, style, key, data_dir);
         std::vector<std::string> masked;

@@ -57,11 +57,18 @@ void bind_sentiment(py::module_& m) {
                                return out;
                              })
       .def("__len__", &SentimentLexicon::size)
-      .def("to_text", &SentimentLexicon::to_text);
+      .def("to_text", &SentimentLexicon::to_text)
+      .def(py::pickle([](const SentimentLexicon& l) { return py::make_tuple(l.to_text()); },
+                      [](const py::tuple& state) {  // as SentimentClassifier(lexicon=...) is cloned and pickled
+                        if (state.size() != 1)
+                          throw std::invalid_argument("SentimentLexicon: a pickled state has " +
+                                                      std::to_string(state.size()) + " items (expected 1)");
+                        return SentimentLexicon::parse(state[0].cast<std::string>(), "a pickled lexicon");
+                      }));
 
   py::class_<SentimentClassifier>(m, "SentimentClassifier")
       // None: the C++ default of SentimentOptions.
-      .def(py::init([](std::optional<bool> words, std::optional<double> C, std::optional<unsigned> threads,
+      .def(py::init([](std::optional<bool> words, std::optional<double> C, std::optional<perche_py::Threads> threads,
                        const SentimentLexicon& lexicon) {
              SentimentOptions o;
              if (words) o.words = *words;
@@ -140,7 +147,7 @@ void bind_sentiment(py::module_& m) {
           py::arg("texts"))
       .def(
           "explain",
-          [](const SentimentClassifier& c, const perche_py::Text& text, std::size_t max_terms) {
+          [](const SentimentClassifier& c, const perche_py::Text& text, perche_py::MaxTerms max_terms) {
             bool cp = true;
             const std::string s = perche_py::utf8_text_of(text, cp, utf8_policy(c), "SentimentClassifier.explain");
             const SentimentExplanation e = read(&c, [&] { return c.explain(s, max_terms); });
@@ -152,10 +159,10 @@ void bind_sentiment(py::module_& m) {
             d["words"] = lists[1];
             return d;
           },
-          py::arg("text"), py::arg("max_terms") = std::size_t{10})
+          py::arg("text"), py::arg("max_terms") = 10)
       .def(
           "set_threads",
-          [](SentimentClassifier& c, unsigned threads) {
+          [](SentimentClassifier& c, perche_py::Threads threads) {
             py::gil_scoped_release release;
             SentimentClassifier copy = shared(&c, [&] { return c; });
             copy.set_threads(threads);

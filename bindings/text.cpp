@@ -268,7 +268,8 @@ void bind_text(py::module_& m) {
           py::arg("word"))
       .def(
           "tokenize_batch",
-          [](const Tokenizer& t, const perche_py::Texts& texts, unsigned threads) {
+          [](const Tokenizer& t, const perche_py::Texts& texts, perche_py::Threads threads) {
+            perche_py::refuse_one_text(texts, "tokenize_batch: texts");
             std::vector<bool> cps;
             std::vector<py::object> objs;
             for (const auto& x : texts) objs.push_back(py::reinterpret_borrow<py::object>(x));
@@ -287,7 +288,8 @@ void bind_text(py::module_& m) {
           py::arg("texts"), py::arg("threads") = 0)
       .def(
           "normalize_batch",
-          [](const Tokenizer& t, const perche_py::Texts& texts, unsigned threads) {
+          [](const Tokenizer& t, const perche_py::Texts& texts, perche_py::Threads threads) {
+            perche_py::refuse_one_text(texts, "normalize_batch: texts");
             std::vector<bool> cps;
             std::vector<std::size_t> surrogates;
             const auto owned = texts_of(t, texts, cps, surrogates);

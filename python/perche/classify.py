@@ -16,6 +16,7 @@ from typing import Any, Callable, Type, TypeVar, Union
 import numpy as np
 
 from . import _core
+from .metrics import _INT32, _integer
 from ._core import FormatError
 from ._estimator import Estimator, NotFittedError, column_vector_warning, not_fitted
 from .text import Tokenizer
@@ -108,10 +109,16 @@ def _logistic_options(options: dict, o=None):
     if "tol" in options:
         o.tol = float(options["tol"])
     if "max_iter" in options:
-        o.max_iter = int(options["max_iter"])
+        o.max_iter = _integer(options["max_iter"], "max_iter", *_INT32)  # >= 1: checked in C++
     if "solver" in options:
+        if not isinstance(options["solver"], str):
+            raise ValueError(f"solver {options['solver']!r} is not 'newton' or 'lbfgs'")
         o.solver = options["solver"]
     return o
+
+
+# DriverClassifier's integer options and their C++ widths.
+_INTEGER_OPTIONS = {"cv_folds": _INT32, "threads": (0, 2**32 - 1), "seed": (0, 2**64 - 1)}
 
 
 def _doc_freq_shown(value):
@@ -480,6 +487,16 @@ def _accuracy(pred, y, sample_weight=None) -> float:
     if pred.shape != y.shape:
         raise ValueError(f"score: y has shape {y.shape}, predictions have shape {pred.shape}")
     right = (pred == y) if pred.ndim == 1 else (pred == y).all(axis=1)
+    if sample_weight is not None:
+        w = np.asarray(sample_weight, dtype=float)
+        if w.shape != right.shape:
+            raise ValueError(f"score: sample_weight has shape {w.shape}, expected ({len(right)},)")
+        bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
+        if bad.size:
+            raise ValueError(f"score: sample_weight {w[bad[0]]} at index {bad[0]} is not a finite number >= 0")
+        if right.size and w.sum() == 0:
+            raise ValueError("score: the sample weights sum to zero")
+        sample_weight = w
     return float(np.average(right, weights=sample_weight))
 
 
@@ -574,7 +591,23 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
         """The fitted model's driver names; before fit, those given."""
         if _core.DriverClassifier.fitted.fget(self):
             return _core.DriverClassifier.drivers.fget(self)
-        return list(self.__dict__.get("drivers") or [])
+        return self._given_drivers()
+
+    def _given_drivers(self) -> list:
+        """The driver names given to the constructor, as a list (any iterable of names: a numpy
+        array of str too); one str is refused rather than read as one driver per letter."""
+        given = self.__dict__.get("drivers")
+        if given is None:
+            return []
+        if isinstance(given, (str, bytes)):
+            raise TypeError(f"DriverClassifier: drivers must be a list of names, got one {type(given).__name__} "
+                            f"{given!r} (pass [{given!r}] for one driver)")
+        names = list(given)
+        for i, name in enumerate(names):
+            if not isinstance(name, str):
+                raise TypeError(f"DriverClassifier: driver {i} is {type(name).__name__} ({name!r}), expected a name "
+                                "(str)")
+        return names
 
     @drivers.setter
     def drivers(self, value):
@@ -594,7 +627,10 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
             opts.logistic = _logistic_options(lg, opts.logistic)
         for k in self._OWN:
             if k in options:
-                setattr(opts, k, options[k])
+                v = options[k]
+                if k in _INTEGER_OPTIONS:  # a wrong width gave pybind11's "incompatible function arguments"
+                    v = _integer(v, f"DriverClassifier: {k}", *_INTEGER_OPTIONS[k])
+                setattr(opts, k, v)
         t = options.get("threshold")
         if isinstance(t, str):
             if t not in _POLICIES:
@@ -629,7 +665,7 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
         driver positively (negatively); both 1: mixed; both 0 where y is 1: neutral; 0 where y is 0.
         Returns self."""
         texts = _texts(X, "DriverClassifier.fit")
-        given = list(self.__dict__.get("drivers") or [])
+        given = self._given_drivers()
         # Fitted apart and published in one step: a thread reading this object meanwhile sees the
         # old model or the new one, never a mix.
         fresh = _core.DriverClassifier(given, self._build_options())  # checks the arguments

@@ -296,6 +296,7 @@ def sample_command(args) -> int:
     delim = table.delimiter or ","
 
     def write(f) -> None:
+        _excel_bom(f, delim)
         f.write(delim.join(_text_cell(h) for h in ["line"] + header + added) + "\r\n")
         for index, uncertainty, suggested in picks:
             cells = [str(int(lines[index]))] + [_text_cell(c[index]) for c in columns] + [""]
@@ -336,10 +337,21 @@ def evaluate_command(args) -> int:
     for j, n in enumerate(names):
         Y[:, drivers.index(n)] = gold[:, j]
     _step(f"evaluating {args.model} on {args.file}")
-    scores = model.evaluate([texts[i] for i in keep], Y)
+    # 0/1 columns, one per driver (--labels prezzo cortesia): only those drivers have a truth. The
+    # others were scored against all zeros, and two drivers of F1 1.000 showed micro F1 0.377.
+    folded = [str(c).strip().casefold() for c in args.labels]
+    by_columns = len(args.labels) > 1 or [n.strip().casefold() for n in names] == folded
+    scored = [d for d in drivers if d in names] if by_columns else drivers
+    cols = [drivers.index(d) for d in scored]
+    predicted = model.predict([texts[i] for i in keep])
+    scores = _core.evaluate(np.ascontiguousarray(Y[:, cols]), np.ascontiguousarray(np.asarray(predicted)[:, cols]),
+                            scored)
     print(f"perche evaluate — {_t(Path(args.model).name)} on {_t(Path(args.file).name)}: {len(keep)} comments "
-          f"({len(texts) - len(keep)} empty skipped), {len(drivers)} drivers")
-    _print_scores(drivers, Y, scores)
+          f"({len(texts) - len(keep)} empty skipped), {len(scored)} drivers")
+    if len(scored) < len(drivers):
+        _say(f"{len(drivers) - len(scored)} of the model's drivers have no labels column and are not scored: "
+             f"{', '.join(_t(d) for d in drivers if d not in scored)}")
+    _print_scores(scored, Y[:, cols], scores)
     return 0
 
 
@@ -365,13 +377,19 @@ def _text_cell(value) -> str:
     return s
 
 
+def _excel_bom(f, delim: str) -> None:
+    """A UTF-8 BOM before a `;`-separated table written back (mask, sample), as classify writes:
+    without it Italian Excel reads the UTF-8 as Windows-1252 ("perchÃ©")."""
+    if delim == ";":
+        f.write("\ufeff")
+
+
 def write_classified(f, header, columns, names, Y, P, excel: bool) -> None:
     """The classify CSV: the input's columns, a 0/1 column per driver, then a p_ column per driver.
     excel: `;`, decimal comma and a UTF-8 BOM (what Italian Excel opens); else `,` and a point.
     perche's own numbers are written as numbers; every other cell goes through _text_cell."""
     delim = ";" if excel else ","
-    if excel:
-        f.write("\ufeff")
+    _excel_bom(f, delim)
     line = [_text_cell(h) for h in header] + [_text_cell(n) for n in names] + [_text_cell(f"p_{n}") for n in names]
     f.write(delim.join(line) + "\r\n")
     for i in range(len(Y)):
@@ -449,6 +467,7 @@ def mask_command(args) -> int:
     delim = table.delimiter or ","
 
     def write(f) -> None:
+        _excel_bom(f, delim)
         f.write(delim.join(_text_cell(h) for h in header) + "\r\n")
         for r in range(len(table)):
             f.write(delim.join(_text_cell(c[r]) for c in columns) + "\r\n")

@@ -19,10 +19,12 @@ threads.
 from __future__ import annotations
 
 import math
+import numbers
 import os
 from typing import Dict, Iterable, Optional, Sequence, Union
 
 from . import _core
+from .metrics import _missing
 
 Themes = _core.Themes
 Theme = _core.Theme
@@ -49,8 +51,14 @@ def _scores(scores, n: int) -> list:
     if scores is None:
         return []
     out = []
-    for x in scores:
-        out.append(math.nan if x is None else float(x))
+    for i, x in enumerate(scores):
+        if _missing(x):  # None, NaN and pd.NA (a nullable Int64 column's gap): no score
+            out.append(math.nan)
+            continue
+        try:
+            out.append(float(x))
+        except (TypeError, ValueError):
+            raise ValueError(f"discover: score {x!r} at index {i} is not a number") from None
     return out
 
 
@@ -65,12 +73,12 @@ def discover(texts: Iterable, scores: Optional[Sequence] = None, n_themes: Optio
     texts = list(texts)
     options = _core.DiscoverOptions()
     if n_themes is not None and n_themes != "auto":
-        if isinstance(n_themes, bool) or not isinstance(n_themes, int) or n_themes < 1:
+        if isinstance(n_themes, bool) or not isinstance(n_themes, numbers.Integral) or n_themes < 1:
             raise ValueError(f"discover: n_themes {n_themes!r} is not a positive integer or 'auto'")
         if n_themes > _core.DiscoverOptions.MAX_THEMES:  # as perche::discover says it, for any int
             raise ValueError(f"discover: n_themes {n_themes} is more than {_core.DiscoverOptions.MAX_THEMES} themes "
                              "(a list a person reads)")
-        options.n_themes = n_themes
+        options.n_themes = int(n_themes)
     if threads is not None:
         if isinstance(threads, bool) or not isinstance(threads, int) or not 0 <= threads < 2 ** 32:
             raise ValueError(f"discover: threads {threads!r} is not a count of threads (0: every core)")

@@ -200,12 +200,26 @@ def _zoned(x: Any) -> bool:
     return a.dtype.kind == "O" and any(getattr(v, "tzinfo", None) is not None for v in a.ravel())
 
 
+def _dates(x: Any) -> bool:
+    """Whether x holds instants (datetime64, aware pandas datetimes, datetime/date objects)."""
+    if _zoned(x):
+        return True
+    a = np.asarray(x.to_numpy() if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray) else x)
+    if a.dtype.kind == "M":
+        return True
+    return a.dtype.kind == "O" and any(isinstance(v, (_dt.date, _dt.time)) for v in a.ravel())
+
+
 def _numbers(x: Any, what: str = "scores") -> np.ndarray:
     """A 1-D contiguous numeric array; numeric numpy arrays pass through without a copy."""
     if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):  # pandas: NA becomes NaN, then an error
         dtype = getattr(x, "dtype", None)
+        if getattr(dtype, "kind", "O") == "b":  # as a numpy bool array (True was read as the score 1)
+            raise ValueError(f"{what} must be numbers, got dtype {dtype}")
         x = x.to_numpy(dtype="float64", na_value=np.nan) if getattr(dtype, "kind", "O") not in "iuf" else x.to_numpy()
     a = np.asarray(x)
+    if a.dtype.kind == "f" and a.dtype.itemsize not in (4, 8):  # float16, long double: read as float64
+        a = a.astype("float64")
     if a.dtype.kind == "O":
         try:
             a = np.array([np.nan if _missing(v) else v for v in a.ravel()], dtype="float64").reshape(a.shape)
@@ -278,8 +292,8 @@ def _codes(labels: Any, what: str) -> Tuple[Optional[np.ndarray], np.ndarray]:
     a = np.asarray(labels)
     if a.ndim != 1:
         raise ValueError(f"{what} must be one-dimensional, got shape {a.shape}")
-    if a.dtype.kind == "O":
-        bad = [i for i, v in enumerate(a) if v is None or (isinstance(v, float) and v != v)]
+    if a.dtype.kind == "O":  # None, NaN, NaT and pd.NA (a pandas "string" array's missing value)
+        bad = [i for i, v in enumerate(a) if _missing(v)]
         if bad:
             raise ValueError(f"{what}: missing label at index {bad[0]} (expected a value for every row)")
     elif a.dtype.kind == "f" and np.isnan(a).any():
@@ -329,6 +343,41 @@ _NPS_OPTIONS = ("method", "confidence", "breaks", "bootstrap_samples", "seed")
 _RATING_OPTIONS = ("scale", "top", "aggregation", "method", "confidence", "reversed", "bootstrap_samples", "seed")
 
 
+_INT32 = (-2**31, 2**31 - 1)
+
+
+def _integer(value: Any, name: str, lo: int, hi: int, error: Optional[type] = None) -> int:
+    """value as an int when it is an integer (not a bool, not 1.5) in [lo, hi]; else `error`
+    (ValueError when None) naming it (the C++ options' fixed widths gave pybind11's "incompatible
+    function arguments")."""
+    import numbers
+
+    if not isinstance(value, numbers.Integral) or isinstance(value, (bool, np.bool_)) or not lo <= value <= hi:
+        raise (error or ValueError)(f"{name} {value!r} is not an integer in [{lo}, {hi}]")
+    return int(value)
+
+
+def _real(value: Any, name: str) -> float:
+    import numbers
+
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} {value!r} is not a number")
+    return float(value)  # its range is checked by the C++ options
+
+
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):  # "no" was read as True
+        raise ValueError(f"{name} {value!r} is not True or False")
+    return bool(value)
+
+
+def _pair(value: Any, name: str) -> Tuple[int, int]:
+    """Two integers (a scale's ends, NPS breaks), each an int32."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
+        raise ValueError(f"{name} {value!r} is not a pair of integers")
+    return _integer(value[0], name, *_INT32), _integer(value[1], name, *_INT32)
+
+
 def _nps_options(method: Optional[str] = None, confidence: Optional[float] = None,
                  breaks: Optional[Tuple[int, int]] = None, bootstrap_samples: Optional[int] = None,
                  seed: Optional[int] = None) -> _core.NpsOptions:
@@ -337,14 +386,18 @@ def _nps_options(method: Optional[str] = None, confidence: Optional[float] = Non
     if method is not None:
         o.method = _choice(_METHODS, method, "method")
     if confidence is not None:
-        o.confidence = float(confidence)
+        o.confidence = _real(confidence, "confidence")
     if breaks is not None:
-        o.breaks = _core.NpsBreaks(int(breaks[0]), int(breaks[1]))
-    if bootstrap_samples is not None:
-        o.bootstrap_samples = int(bootstrap_samples)
-    if seed is not None:
-        o.seed = int(seed)
+        o.breaks = _core.NpsBreaks(*_pair(breaks, "breaks"))
+    _sampling(o, bootstrap_samples, seed)
     return o
+
+
+def _sampling(o: Any, bootstrap_samples: Optional[int], seed: Optional[int]) -> None:
+    if bootstrap_samples is not None:
+        o.bootstrap_samples = _integer(bootstrap_samples, "bootstrap_samples", *_INT32)  # >= 2: checked in C++
+    if seed is not None:
+        o.seed = _integer(seed, "seed", 0, 2**64 - 1)
 
 
 def _rating_options(o: _core.RatingOptions, scale: Optional[Tuple[int, int]] = None, top: Optional[int] = None,
@@ -354,21 +407,18 @@ def _rating_options(o: _core.RatingOptions, scale: Optional[Tuple[int, int]] = N
     """o (a fresh CsatOptions or CesOptions) with the options given; those left None keep the
     metric's C++ defaults. method None keeps the C++ choice, which follows the aggregation."""
     if scale is not None:
-        o.scale_min, o.scale_max = int(scale[0]), int(scale[1])
+        o.scale_min, o.scale_max = _pair(scale, "scale")
     if top is not None:
-        o.top = int(top)
+        o.top = _integer(top, "top", *_INT32)
     if aggregation is not None:
         o.aggregation = _choice(_AGGREGATIONS, aggregation, "aggregation")
     if method is not None:
         o.method = _choice(_METHODS, method, "method")
     if confidence is not None:
-        o.confidence = float(confidence)
+        o.confidence = _real(confidence, "confidence")
     if reversed is not None:
-        o.reversed = bool(reversed)
-    if bootstrap_samples is not None:
-        o.bootstrap_samples = int(bootstrap_samples)
-    if seed is not None:
-        o.seed = int(seed)
+        o.reversed = _flag(reversed, "reversed")
+    _sampling(o, bootstrap_samples, seed)
     return o
 
 
@@ -479,7 +529,13 @@ def compare(a: Result, b: Result, confidence: Optional[float] = None) -> _core.C
     Welch–Satterthwaite degrees of freedom from the groups' df, for the test and the intervals.
     `warning` says when a group has fewer than 5 responses, an interval is Wald's, has zero width or
     leaves out diff. confidence None: perche's C++ default ({level})."""
-    # Two results of one metric pick one of the two C++ overloads; a mix is their TypeError.
+    # Two results of one metric pick one of the two C++ overloads.
+    kinds = (_core.NpsResult, _core.RatingResult)
+    if not isinstance(a, kinds) or not isinstance(b, kinds) or type(a) is not type(b):
+        raise TypeError(f"compare: expected two NpsResult or two RatingResult, got {type(a).__name__} and "
+                        f"{type(b).__name__}")
+    if confidence is not None:
+        confidence = _real(confidence, "confidence")
     return _core.compare(a, b, **_given(confidence=confidence))  # type: ignore[arg-type]
 
 
@@ -557,6 +613,9 @@ def response_times(durations: Optional[Values] = None, *, start: Optional[Values
     if durations is not None:
         if start is not None or end is not None:
             raise ValueError("response_times: give durations or start and end, not both")
+        if _dates(durations):  # read as seconds since 1970 they gave a mean of 1.7e9 s
+            raise ValueError("response_times: durations are dates or times of day, not durations "
+                             "(give start= and end= timestamps, or timedeltas or numbers)")
         x, omitted, _ = _omit(nan_policy, "response_times", {"durations": durations})
         return _omitted(_core.response_times(_seconds(x["durations"], "durations"), sla_s, **level), omitted)
     if start is None or end is None:
@@ -592,8 +651,9 @@ def nps_margin_of_error(n: float, promoter_share: Optional[float] = None, detrac
     """Half-width in NPS points of the CI of a sample of n with the given expected shares. Left
     None: perche's C++ defaults, the worst case promoter_share = detractor_share = {share} and
     confidence {level}; population None: an infinite population."""
-    return _core.nps_margin_of_error(n, **_given(promoter_share=promoter_share, detractor_share=detractor_share,
-                                                 confidence=confidence, population=population))
+    given = {k: _real(v, k) for k, v in (("promoter_share", promoter_share), ("detractor_share", detractor_share),
+                                         ("confidence", confidence), ("population", population)) if v is not None}
+    return _core.nps_margin_of_error(_real(n, "n"), **given)
 
 
 def p_adjust(p: Values, method: str = "holm") -> npt.NDArray[np.float64]:

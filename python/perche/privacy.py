@@ -48,6 +48,8 @@ def _kinds(kinds) -> Optional[List[str]]:
     if isinstance(kinds, str):
         kinds = [kinds]
     out = [str(k) for k in kinds]
+    if not out:  # the C++ options read an empty list as every kind: [] masked everything
+        raise ValueError("pii kinds is empty (None: every kind; or name some of " + ", ".join(KINDS) + ")")
     for k in out:
         if k not in KINDS:
             raise ValueError(f"pii kind {k!r} is not one of {', '.join(KINDS)}")

@@ -98,6 +98,7 @@ _L = {
         "axis_share": "quota dei commenti (%)", "latest": " (ultimi {n})",
         "more_quotes": "Altri {n} commenti citati sono nel JSON.",
         "more_segments": "Altri {n} segmenti, né significativi né tra i più grandi, sono nel JSON.",
+        "more_points": "Altri {n} driver, di impatto minore, sono nella tabella sopra e non nella matrice.",
         "note_text": {
             "default_model": ("driver dal modello predefinito di perche, addestrato sul sondaggio di esempio: per dati "
                               "reali addestra un modello sui tuoi commenti etichettati (perche train)"),
@@ -203,6 +204,7 @@ _L = {
         "axis_share": "share of comments (%)", "latest": " (latest {n})",
         "more_quotes": "{n} more quoted comments are in the JSON.",
         "more_segments": "{n} more segments, neither significant nor among the largest, are in the JSON.",
+        "more_points": "{n} more drivers, of smaller impact, are in the table above, not in the matrix.",
         "note_text": {
             "default_model": ("drivers from perche's default model, trained on the synthetic sample survey: train your "
                               "own on labelled comments (perche train) for real data"),
@@ -246,6 +248,7 @@ _METRIC = {"nps": "NPS", "csat": "CSAT %", "ces": "CES"}
 _QUOTE_CHARS = 400  # a quoted comment's code points shown (the JSON keeps up to 2,000)
 _QUOTES = 120  # quotes in the page: each driver shows max(2, _QUOTES / drivers), pain points and delights alike
 _SEGMENT_ROWS = 25  # segments shown per column: the significant ones, then the largest
+_MATRIX_POINTS = 40  # drivers in the priority matrix: the largest impacts
 _PERIOD_POINTS = 60  # beyond this many periods the trend draws its line without a point per period
 _PERIOD_ROWS = 24  # periods of the negative-sentiment table: the latest
 # Schema 3 made each note an object {code, message} and added model.coverage; schema 4 added the
@@ -944,8 +947,10 @@ body{margin:0;background:#f7f9fb}
 
 _NEG, _POS, _NS, _ACCENT, _AXIS = "#b03a2e", "#1b7340", "#7b8794", "#24527a", "#7b8794"
 
-# Characters that are not text in HTML (controls, lone surrogates that cannot be written as UTF-8).
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# Characters that are not text in HTML (controls, lone surrogates that cannot be written as UTF-8),
+# and the bidi embeddings, overrides and isolates, as the terminal report replaces them: a segment
+# "\u202eweb" reversed the date shown after it.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _e(s: Any) -> str:
@@ -1229,6 +1234,12 @@ def _matrix_svg(drivers: list, threshold: Optional[float], metric: str, L: dict)
     # hand-edited JSON) are clamped, so that the axes always have a positive, finite length.
     ds = [(d, min(max(s, 0.0), 1.0), _plot(v)) for d in drivers
           for s, v in [(_f(d.get("share")), _f(d.get("impact")))] if s is not None and v is not None]
+    # At most _MATRIX_POINTS points, the largest impacts: a label per point is placed against every
+    # label before it, and 1,740 drivers (a labels column of free text) took minutes to place.
+    hidden = max(0, len(ds) - _MATRIX_POINTS)
+    if hidden:
+        keep = sorted(range(len(ds)), key=lambda i: (-abs(ds[i][2]), -ds[i][1]))[:_MATRIX_POINTS]
+        ds = [ds[i] for i in sorted(keep)]
     threshold = 0.0 if threshold is None else min(max(threshold, 0.0), 1.0)
     W, left, right, top, bottom = 900, 72, 24, 24, 52
     H = max(440, min(900, 40 * len(ds)))
@@ -1295,6 +1306,8 @@ def _matrix_svg(drivers: list, threshold: Optional[float], metric: str, L: dict)
                      f'<text class="{"mlabel ns" if ns else "mlabel"}" data-driver="{_e(d.get("driver"))}" '
                      f'x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{_e(label)}</text>')
     parts.append("</svg>")
+    if hidden:
+        parts.append(f"<p class=\"note\">{_e(L['more_points'].format(n=_n(hidden)))}</p>")
     return "".join(parts)
 
 

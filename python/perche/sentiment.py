@@ -16,6 +16,7 @@ import numpy as np
 
 from . import _core
 from ._estimator import Estimator, not_fitted
+from .classify import _accuracy
 from .survey import DATA
 
 LEXICON = DATA / "sentiment_it.tsv"
@@ -121,8 +122,8 @@ class SentimentClassifier(Estimator):
     def score(self, X, y, sample_weight=None) -> float:
         """Mean accuracy of predict(X) against the class names y, as scikit-learn's."""
         pred = self.predict(_texts(X, "SentimentClassifier.score"))
-        right = pred == np.asarray([str(v) for v in np.asarray(y, dtype=object).ravel()])
-        return float(np.average(right, weights=sample_weight))
+        return _accuracy(pred, np.asarray([str(v) for v in np.asarray(y, dtype=object).ravel()], dtype=object),
+                         sample_weight)
 
     def explain(self, text, max_terms: Optional[int] = None) -> dict:
         """{"label", "probabilities", "lexicon": [{"term", "weight", "spans"}], "words": [...]}: the

@@ -27,6 +27,7 @@ from typing import Any, Optional
 import numpy as np
 
 from . import _core
+from .metrics import _integer, _pair
 
 DATA = Path(__file__).with_name("data")
 SAMPLE = DATA / "survey.csv"
@@ -241,12 +242,22 @@ def _text_cell(v: Any) -> str:
         return v.isoformat()
     if isinstance(v, np.datetime64):
         return "" if np.isnat(v) else str(v.astype("datetime64[D]"))
+    if isinstance(v, (list, tuple, set, frozenset, np.ndarray)):
+        # A cell of several values (a labels column of lists, as DriverClassifier.fit takes them):
+        # its values joined by |, how a labels cell names several drivers. str() made "['prezzo'"
+        # and "'attesa']" driver names.
+        if isinstance(v, (set, frozenset)):
+            items = sorted(v, key=str)
+        else:
+            items = list(np.ravel(v)) if isinstance(v, np.ndarray) else list(v)
+        return "|".join(t for t in (_text_cell(x) for x in items) if t)
     return str(v)
 
 
 def _frame_columns(df) -> tuple:
     """(names, kinds, data) of a DataFrame for _core.analyze_survey_columns: numbers as float64
-    (NaN missing; booleans are text, so that True is not read as 1), dates as days since
+    (NaN missing; booleans and complex numbers are text, so that True is not read as 1 nor 3+4j
+    as 3), dates as days since
     1970-01-01 on their own wall clock, everything else as text."""
     import pandas as pd
 
@@ -263,7 +274,8 @@ def _frame_columns(df) -> tuple:
             out[np.isnat(days)] = np.iinfo(np.int32).min
             kinds.append("day")
             data.append(out.astype(np.int32))
-        elif pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        elif (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+              and not pd.api.types.is_complex_dtype(dtype)):
             kinds.append("number")
             data.append(col.to_numpy(dtype=float, na_value=np.nan))
         else:
@@ -329,9 +341,7 @@ def options(score: Optional[str] = None, text: Optional[str] = None, metric: Opt
     for name, value, lo, hi in (("bootstrap_samples", bootstrap_samples, 2, 2**31 - 1), ("seed", seed, 0, 2**64 - 1),
                                 ("verbatims", verbatims, 0, 2**63 - 1)):
         if value is not None:
-            if not isinstance(value, numbers.Integral) or isinstance(value, bool) or not lo <= value <= hi:
-                raise AnalysisError(f"{name} {value!r} is not an integer in [{lo}, {hi}]")
-            setattr(o, name, int(value))
+            setattr(o, name, _integer(value, name, lo, hi, AnalysisError))
     for name, value in (("confidence", confidence), ("alpha", alpha), ("threshold", threshold)):
         if value is not None:
             if not isinstance(value, numbers.Real) or isinstance(value, bool):
@@ -345,9 +355,9 @@ def options(score: Optional[str] = None, text: Optional[str] = None, metric: Opt
         if o.metric == _core.Metric.nps:
             raise AnalysisError("scale applies to csat and ces; NPS is 0–10")
         try:
-            lo, hi = (int(x) for x in scale)
-        except (TypeError, ValueError):
-            raise AnalysisError(f"scale {scale!r} is not two integers (lowest, highest)") from None
+            lo, hi = _pair(scale, "scale")  # (1.5, 5) was read as (1, 5)
+        except ValueError as e:
+            raise AnalysisError(f"{e} (lowest, highest)") from None
         r = _core.CsatOptions() if o.metric == _core.Metric.csat else _core.CesOptions()
         r.scale_min, r.scale_max = lo, hi
         o.rating = r

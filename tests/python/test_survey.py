@@ -324,7 +324,7 @@ def test_dataframe_columns_of_every_dtype_are_read_as_their_csv_would_be():
     ({"drivers": False, "codebook": True}, "drivers=False (metrics only) leaves nothing to label: drop codebook"),
     ({"codebook": True, "threshold": 0.5}, "threshold is set but the labeller is not a model"),
     ({"scale": (1,)}, "scale applies to csat and ces"),
-    ({"metric": "csat", "scale": (1,)}, "is not two integers"),
+    ({"metric": "csat", "scale": (1,)}, "is not a pair of integers (lowest, highest)"),
 ])
 def test_bad_options_are_one_line_errors(kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
