@@ -266,6 +266,11 @@ def _print_scores(names, Y, scores, thresholds=None) -> None:
               f"  macro F1 {scores['macro_f1']:.3f} (P {scores['macro_precision']:.3f}, "
               f"R {scores['macro_recall']:.3f})")
     few = [(n, int(Y[:, j].sum())) for j, n in enumerate(names) if Y[:, j].sum() < _core.MIN_DRIVER_EXAMPLES]
+    if len(few) > _LIMIT:  # 1,000 labels printed 1,000 warnings
+        _say(f"{len(few)} drivers have fewer than {_core.MIN_DRIVER_EXAMPLES} examples: their figures are unreliable "
+             f"(the first {_LIMIT} below); label more of their comments (perche sample --model MODEL picks the "
+             "doubtful ones)")
+        few = few[:_LIMIT]
     for n, count in few:
         _say(f"driver {n!r} has {count} example(s), fewer than {_core.MIN_DRIVER_EXAMPLES}: its figures are "
              "unreliable; label more of its comments (perche sample --model MODEL picks the doubtful ones)")
@@ -560,7 +565,8 @@ def discover_command(args) -> int:
         print(f"{_t(th.name):<28} {th.share:6.1%}  {_t(', '.join(th.words[:6]))}{extra}")
     print(f"{len(themes.names)} themes, {themes.unassigned_share:.1%} of {themes.n_texts} comments with no theme")
     _step(f"writing {args.out}")
-    themes.to_codebook(args.out)
+    with atomic_write(args.out) as f:  # as every command writes (/dev/null and a FIFO in place), checked first
+        f.write(themes.codebook())
     print(f"perche discover: codebook → {_t(args.out)} (edit it, then: perche analyze FILE --codebook "
           f"{_t(args.out)})", file=sys.stderr)
     return 0

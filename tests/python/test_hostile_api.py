@@ -252,3 +252,23 @@ def test_a_codebook_and_a_seeds_file_with_a_bom_read_as_without(tmp_path):
 def test_a_segment_column_named_twice_is_analysed_once():
     doc = perche.analyze(by=["canale", "CANALE"], bootstrap_samples=50).data
     assert [s["column"] for s in doc["segments"]] == ["canale"]
+
+
+def test_discover_writes_its_codebook_where_every_command_writes(tmp_path, capsys):
+    # --out /dev/null ran the whole discovery, then failed: "not a regular file".
+    src = tmp_path / "c.csv"
+    src.write_text("motivo\n" + "".join(f"{t}\n" for t in ["personale gentile", "colazione buona"] * 20),
+                   encoding="utf-8")
+    assert cli.main(["discover", str(src), "--out", "/dev/null"]) == 0
+    assert cli.main(["discover", str(src), "--out", str(tmp_path / "cb.txt")]) == 0
+    assert "[" in (tmp_path / "cb.txt").read_text(encoding="utf-8")
+
+
+def test_train_says_how_many_drivers_have_few_examples_and_lists_20(tmp_path, capsys):
+    rows = ["motivo,driver"] + [f"commento numero {i} sul tema {i % 60},d{i % 60}" for i in range(240)]
+    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert cli.main(["train", str(tmp_path / "t.csv"), "--text", "motivo", "--labels", "driver", "--out",
+                     str(tmp_path / "m.model")]) == 0
+    err = capsys.readouterr().err
+    assert "60 drivers have fewer than 20 examples" in err
+    assert err.count("example(s), fewer than") == 20
