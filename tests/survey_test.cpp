@@ -345,6 +345,20 @@ TEST_CASE("split_labels reads names joined by | ; or , and refuses unknown ones"
                        doctest::Contains("row 0 names driver 'prezzo', not one of ['attesa']"), AnalysisError);
 }
 
+TEST_CASE("split_labels: spellings that differ in case, '_' or spaces are one driver, its most frequent spelling") {
+  // Red-team: "Tempi_attesa", "tempi attesa" and "tempi_attesa" were three drivers, two of them
+  // shown as "Tempi attesa".
+  const std::vector<std::string_view> rows = {
+      "tempi_attesa", "Tempi_attesa|prezzo", "tempi  attesa", "tempi_attesa", "PREZZO", "prezzo"};
+  const auto [names, Y] = split_labels(rows);
+  REQUIRE(names == std::vector<std::string>{"prezzo", "tempi_attesa"});
+  for (std::size_t i = 0; i < 4; ++i) CHECK(Y(i, 1) == 1);
+  CHECK(Y(1, 0) == 1);
+  CHECK(Y(4, 0) == 1);
+  const std::vector<std::string> known = {"Tempi Attesa"};  // a model's name matches any spelling too
+  CHECK(split_labels(std::vector<std::string_view>{"tempi_attesa"}, known).second(0, 0) == 1);
+}
+
 TEST_CASE("gold labels from several 0/1 columns, named after them, with bad cells named by line") {
   const auto t = csv("nps,motivo,attesa,prezzo\n2,lunga attesa,1,0\n3,caro,0.0,1,0\n10,bravi,,0\n1,tutto,1,1\n");
   const std::vector<std::string> cols = {"attesa", "Prezzo"};

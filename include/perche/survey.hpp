@@ -472,7 +472,9 @@ std::pair<std::vector<std::string>, LabelMatrix> gold_labels(const CsvTable& tab
                                                              std::span<const std::size_t> rows = {});
 
 /// Driver names per text from strings like "prezzo|consegna" (separators | ; and ,; names
-/// trimmed): the sorted distinct names (or `drivers` when given) and the n × k 0/1 matrix.
+/// trimmed): the sorted distinct names (or `drivers` when given) and the n × k 0/1 matrix. Names
+/// that differ only in the case of ASCII letters, '_' for a space or repeated spaces are one
+/// driver ("Tempi_attesa", "tempi attesa"), named by its most frequent spelling.
 /// Throws AnalysisError naming the row of a name not in `drivers`.
 std::pair<std::vector<std::string>, LabelMatrix> split_labels(std::span<const std::string_view> texts,
                                                               std::span<const std::string> drivers = {});

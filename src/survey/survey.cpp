@@ -1316,20 +1316,38 @@ std::pair<std::vector<std::string>, LabelMatrix> split_labels(std::span<const st
       }
     }
   }
+  // A name's key: ASCII letters in lower case, '_' as a space, runs of spaces as one. Spellings of
+  // one key are one driver ("Tempi_attesa", "tempi attesa" and "tempi_attesa" were three, two of
+  // them shown with the same display name), named by its most frequent spelling (ties: the first
+  // in code-point order).
+  const auto key = [](std::string_view name) {
+    std::string k;
+    for (const char c : name) {
+      const char d = c == '_' ? ' ' : c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+      if (d != ' ' || (!k.empty() && k.back() != ' ')) k.push_back(d);
+    }
+    while (!k.empty() && k.back() == ' ') k.pop_back();
+    return k;
+  };
   std::vector<std::string> names(drivers.begin(), drivers.end());
   if (names.empty()) {
-    std::vector<std::string_view> all;
-    for (const auto& r : rows) all.insert(all.end(), r.begin(), r.end());
-    std::sort(all.begin(), all.end());
-    all.erase(std::unique(all.begin(), all.end()), all.end());
-    names.assign(all.begin(), all.end());
+    std::map<std::string_view, std::size_t> spellings;  // in code-point order
+    for (const auto& r : rows)
+      for (const auto name : r) ++spellings[name];
+    std::unordered_map<std::string, std::pair<std::string_view, std::size_t>> best;  // key → spelling, count
+    for (const auto& [name, count] : spellings) {
+      auto [it, fresh] = best.try_emplace(key(name), name, count);
+      if (!fresh && count > it->second.second) it->second = {name, count};
+    }
+    for (const auto& [k, spelling] : best) names.emplace_back(spelling.first);
+    std::sort(names.begin(), names.end());
   }
-  std::unordered_map<std::string_view, std::size_t> column;
-  for (std::size_t j = 0; j < names.size(); ++j) column.emplace(names[j], j);
+  std::unordered_map<std::string, std::size_t> column;
+  for (std::size_t j = 0; j < names.size(); ++j) column.emplace(key(names[j]), j);
   LabelMatrix Y = zeros(texts.size(), names.size());
   for (std::size_t i = 0; i < rows.size(); ++i)
     for (const auto name : rows[i]) {
-      const auto it = column.find(name);
+      const auto it = column.find(key(name));
       if (it == column.end()) {
         std::string known;
         for (const auto& d : names) known += (known.empty() ? "" : ", ") + quote_value(d);
