@@ -134,19 +134,24 @@ def analyze_command(args) -> int:
                      progress=None if args.progress else False, mask=args.mask)
     src = result.data["source"]
     _print_problems(src["problems"], src["problems_total"], " (the first 100 are in --json)" if args.json else "")
-    print(result.summary(lang=args.lang))
+    # The files first, then stdout: `perche analyze F --json J | head -1` closed stdout at the
+    # summary and left J unwritten, with exit status 0.
+    written = []
     if args.json:
         _step(f"writing {args.json}")
         result.to_json(args.json)
-        print(f"JSON: {_t(args.json)}")
+        written.append(f"JSON: {_t(args.json)}")
     if args.html:
         _step(f"writing {args.html}")
         result.to_html(args.html, lang=args.lang)
-        print(f"HTML: {_t(args.html)}")
+        written.append(f"HTML: {_t(args.html)}")
     if args.pdf:
         _step(f"printing {args.pdf}")
         result.to_pdf(args.pdf, lang=args.lang)
-        print(f"PDF: {_t(args.pdf)}")
+        written.append(f"PDF: {_t(args.pdf)}")
+    print(result.summary(lang=args.lang))
+    for line in written:
+        print(line)
     return 0
 
 

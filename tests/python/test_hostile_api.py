@@ -272,3 +272,32 @@ def test_train_says_how_many_drivers_have_few_examples_and_lists_20(tmp_path, ca
     err = capsys.readouterr().err
     assert "60 drivers have fewer than 20 examples" in err
     assert err.count("example(s), fewer than") == 20
+
+
+class _ClosedPipe:
+    """A stdout whose reader has gone (`perche analyze ... | head -1`)."""
+
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def fileno(self):
+        raise ValueError("no descriptor")
+
+
+def test_the_files_are_written_when_stdout_is_a_closed_pipe(tmp_path, monkeypatch):
+    # `perche analyze F --json J --html H | true` wrote neither file and exited 0: the summary
+    # went to stdout first, and the closed pipe ended the command.
+    monkeypatch.setattr("sys.stdout", _ClosedPipe())
+    assert cli.main(["analyze", "--no-progress", "--no-drivers", "--json", str(tmp_path / "r.json"), "--html",
+                     str(tmp_path / "r.html")]) == 0
+    assert (tmp_path / "r.json").stat().st_size > 0 and (tmp_path / "r.html").stat().st_size > 0
+
+
+def test_a_trend_over_many_periods_is_computed_in_linear_memory():
+    # 20,000 monthly periods took 1.6 GB (every pairwise slope kept), 80,000 ran out of memory.
+    y = np.arange(30000, dtype=float) * 0.5 + np.sin(np.arange(30000))
+    t = perche.trend_test(y)
+    assert t.increasing and t.slope == pytest.approx(0.5, rel=1e-3)
