@@ -107,4 +107,23 @@ BENCHMARK(BM_BoschlooSmallVsLarge)->Name("boschloo/15_vs")->Arg(1000)->Arg(10000
 
 }  // namespace
 
+// Mann-Kendall test and Sen's slope of a series of k periods: listed pairs up to 600, bisection
+// beyond (O(k log k) per step, 128 steps): time and memory near linear in k.
+void BM_TrendTest(benchmark::State& state) {
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> noise(0, 5);
+  std::vector<double> y(static_cast<std::size_t>(state.range(0)));
+  for (std::size_t i = 0; i < y.size(); ++i) y[i] = 0.01 * static_cast<double>(i) + noise(rng);
+  for (auto _ : state) benchmark::DoNotOptimize(perche::trend_test(y));
+  state.SetComplexityN(state.range(0));
+}
+BENCHMARK(BM_TrendTest)
+    ->Name("trend_test")
+    ->Arg(1000)
+    ->Arg(2000)
+    ->Arg(4000)
+    ->Arg(16000)
+    ->Arg(64000)
+    ->Unit(benchmark::kMillisecond);
+
 BENCHMARK_MAIN();

@@ -558,9 +558,9 @@ inline double double_of_order(std::uint64_t key) {
   return std::bit_cast<double>((key >> 63) != 0 ? key & ~(std::uint64_t{1} << 63) : ~key);
 }
 
-/// Series up to this long list every pairwise slope for Sen's slope (2 M slopes, 16 MB); longer
+/// Series up to this long list every pairwise slope for Sen's slope (180,000 slopes); longer
 /// ones find its order statistics by bisection, in memory linear in the series.
-inline constexpr std::size_t kSenPairsListed = 2000;
+inline constexpr std::size_t kSenPairsListed = 600;
 
 /// Sen (1968, JASA 63): the median of the slopes (y_j − y_i)/(j − i), i < j (the two middle ones
 /// interpolated, as sorted_quantile(·, 0.5)). A series longer than `listed`: each middle order
