@@ -227,3 +227,21 @@ def test_the_spark_example_runs_and_finds_the_single_process_figures(spark, caps
     out = capsys.readouterr().out
     assert out.count("←") == 3 and "NPS " in out and "impact" in out
     assert "identical to perche.by_segment in one process: True" in out
+
+
+def test_drivers_with_blank_comments_empty_partitions_and_null_scores_equal_one_process(spark, model):
+    # Red-team, stop 38: a blank comment was a comment with no driver (shares 0.29 against 0.40),
+    # an empty partition failed in Arrow, one null score ended the job ("score nan at index 1").
+    pdf = pd.DataFrame({"nps": [9, 3, 10, 0, 6, 7, 8, 2, None],
+                        "motivo": ["attesa lunghissima", None, "operatore gentile", "   ", "prezzo alto", "",
+                                   "bolletta sbagliata", "attesa infinita al telefono", "prezzo alto"]})
+    df = spark.createDataFrame(pdf, "nps double, motivo string").repartition(8)
+    got = ps.drivers(ps.classify(df, "motivo", model), "nps", "prediction").set_index("driver")
+    local = perche.analyze(pdf, score="nps", text="motivo", model=model, by=[], date=False, progress=False,
+                           sentiment=False)
+    want = local.drivers.set_index("driver")
+    assert got.attrs["n_text"] == local.data["comments"] == 5
+    assert got.attrs["n_omitted"] == 1 and got.attrs["n"] == 8
+    for d in want.index:
+        assert got.loc[d, "mentions"] == want.loc[d, "mentions"]
+        assert got.loc[d, "share"] == pytest.approx(want.loc[d, "share"], abs=1e-12)
