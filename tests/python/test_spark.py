@@ -215,20 +215,6 @@ def test_errors_name_the_column(spark, frame, model):
         ps.classify(df, "comment", perche.LogisticRegression())
 
 
-def test_the_spark_example_runs_and_finds_the_single_process_figures(spark, capsys, monkeypatch):
-    # Last in this module: the example stops the (shared) session when it ends.
-    import runpy
-    import sys
-    from pathlib import Path
-
-    examples = Path(__file__).resolve().parents[2] / "examples"
-    monkeypatch.setattr(sys, "argv", ["spark_analyze.py", str(examples / "data" / "survey.csv")])
-    runpy.run_path(str(examples / "spark_analyze.py"), run_name="__main__")
-    out = capsys.readouterr().out
-    assert out.count("←") == 3 and "NPS " in out and "impact" in out
-    assert "identical to perche.by_segment in one process: True" in out
-
-
 def test_drivers_with_blank_comments_empty_partitions_and_null_scores_equal_one_process(spark, model):
     # Red-team, stop 38: a blank comment was a comment with no driver (shares 0.29 against 0.40),
     # an empty partition failed in Arrow, one null score ended the job ("score nan at index 1").
@@ -245,3 +231,18 @@ def test_drivers_with_blank_comments_empty_partitions_and_null_scores_equal_one_
     for d in want.index:
         assert got.loc[d, "mentions"] == want.loc[d, "mentions"]
         assert got.loc[d, "share"] == pytest.approx(want.loc[d, "share"], abs=1e-12)
+
+
+def test_the_spark_example_runs_and_finds_the_single_process_figures(spark, capsys, monkeypatch):
+    # Last in this module: the example stops the (shared) session when it ends.
+    import runpy
+    import sys
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    monkeypatch.setattr(sys, "argv", ["spark_analyze.py", str(examples / "data" / "survey.csv")])
+    runpy.run_path(str(examples / "spark_analyze.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert out.count("←") == 3 and "NPS " in out and "impact" in out
+    assert "identical to perche.by_segment in one process: True" in out
+
