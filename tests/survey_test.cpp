@@ -34,8 +34,10 @@ bool has_problem(const SurveyAnalysis& a, std::size_t line, const std::string& t
 
 }  // namespace
 
-TEST_CASE("a score is ASCII digits with an optional zero decimal part, nothing else") {
+TEST_CASE("a score is ASCII digits with an optional minus and zero decimal part, nothing else") {
   CHECK(parse_score("9") == 9);
+  CHECK(parse_score("-3") == -3);  // a scale from -3 to 3 (red-team: '-3' was "not an integer in [-3, 3]")
+  CHECK(parse_score("-2,0") == -2);
   CHECK(parse_score(" 10 ") == 10);
   CHECK(parse_score("9.0") == 9);
   CHECK(parse_score("9,00") == 9);
@@ -43,8 +45,24 @@ TEST_CASE("a score is ASCII digits with an optional zero decimal part, nothing e
                     "7\xE2\x80\xAF") == 7);  // NBSP and NNBSP around it (Excel)
   CHECK(parse_score("123456789012345678") == 123456789012345678);
   CHECK_FALSE(parse_score("1234567890123456789"));  // 19 digits
-  for (const char* bad : {"", " ", "1e1", "+9", "-1", "9.5", "9.", "9,", ".0", "0x9", "9 0", "١٠", "9.0.0", "nove"})
+  for (const char* bad :
+       {"", " ", "1e1", "+", "-", "--1", "+-1", "9.5", "9.", "9,", ".0", "0x9", "9 0", "١٠", "9.0.0", "nove"})
     CHECK_MESSAGE(!parse_score(bad), bad);
+}
+
+TEST_CASE("a scale from -3 to 3 reads its negative scores; a scale [5, 1] is one error") {
+  auto o = metrics_only();
+  o.metric = Metric::csat;
+  o.rating = CsatOptions{};
+  o.rating->scale_min = -3;
+  o.rating->scale_max = 3;
+  o.rating->top = 1;
+  const auto a = analyze_survey(csv("csat\n-3\n3\n0\n-1\n"), o);
+  CHECK(a.overall->n == 4);
+  o.rating->scale_min = 5;
+  o.rating->scale_max = 1;
+  CHECK_THROWS_WITH_AS(analyze_survey(csv("csat\n5\n"), o), doctest::Contains("scale [5, 1] is invalid"),
+                       std::invalid_argument);
 }
 
 TEST_CASE("a date is ISO, day-first with / or -, or a day with an Italian month, optionally with a time") {

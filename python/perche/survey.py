@@ -234,6 +234,10 @@ def _text_cell(v: Any) -> str:
 
     if isinstance(v, str):
         return v
+    if isinstance(v, (bytes, bytearray)):
+        # UTF-8 text (read as the CSV reader reads it: a byte that is not UTF-8 becomes U+FFFD,
+        # counted in source.replaced); its repr "b'attesa'" was quoted as the comment.
+        return bytes(v).decode("utf-8", "surrogateescape")
     if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
         return ""
     if isinstance(v, datetime.datetime):  # pandas Timestamp too: the date in its own zone

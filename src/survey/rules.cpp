@@ -351,7 +351,11 @@ std::optional<std::size_t> ColumnFinder::find(std::string_view name, std::span<c
 }  // namespace detail
 
 std::optional<std::int64_t> parse_score(std::string_view cell) {
-  const auto s = detail::trim_space(cell);
+  auto s = detail::trim_space(cell);
+  // A minus: a scale may run from -3 to 3 (a "-3" was "not an integer in [-3, 3]"). No plus,
+  // which no export writes before a score.
+  const bool negative = !s.empty() && s.front() == '-';
+  if (negative) s.remove_prefix(1);
   std::size_t i = 0;
   std::int64_t value = 0;
   while (i < s.size() && detail::digit(s[i])) {
@@ -366,7 +370,8 @@ std::optional<std::int64_t> parse_score(std::string_view cell) {
     for (; i < s.size(); ++i)
       if (s[i] != '0') return std::nullopt;
   }
-  return value;
+  if (negative && value == 0) return std::nullopt;  // "-0" is no score anyone wrote
+  return negative ? -value : value;
 }
 
 std::optional<Day> parse_date(std::string_view cell) {

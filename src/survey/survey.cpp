@@ -153,6 +153,8 @@ struct Scorer {
     nps.confidence = confidence;
     lo = m == Metric::nps ? 0 : rating.scale_min;
     hi = m == Metric::nps ? 10 : rating.scale_max;
+    // A scale like [5, 1] is refused here, once, rather than every row as "not an integer in [5, 1]".
+    if (m != Metric::nps) RatingCounts check(rating.scale_min, rating.scale_max);
   }
 
   std::optional<ScoreSummary> overall(std::span<const int> scores) const {

@@ -301,3 +301,25 @@ def test_a_trend_over_many_periods_is_computed_in_linear_memory():
     y = np.arange(30000, dtype=float) * 0.5 + np.sin(np.arange(30000))
     t = perche.trend_test(y)
     assert t.increasing and t.slope == pytest.approx(0.5, rel=1e-3)
+
+
+def test_bytes_cells_are_utf8_text_not_their_repr():
+    df = pd.DataFrame({"nps": [9, 3, 10, 0], "motivo": [b"attesa lunghissima al telefono", "prezzo alto",
+                                                        "operatore gentile".encode(), b"\xff\xfe"]})
+    doc = perche.analyze(df, by=[], date=False, progress=False, sentiment=False, mask=False).data
+    quoted = [v["text"] for v in doc["verbatims"]]
+    assert not any(t.startswith("b'") for t in quoted)
+    assert "attesa lunghissima al telefono" in quoted
+
+
+def test_a_scale_from_minus_3_to_3_reads_negative_scores(tmp_path, capsys):
+    src = tmp_path / "s.csv"
+    src.write_text("csat\n-3\n3\n0\n-1\n2\n", encoding="utf-8")
+    assert cli.main(["report", str(src), "--metric", "csat", "--scale", "-3", "3", "--no-progress", "--json",
+                     str(tmp_path / "r.json")]) == 0
+    import json
+
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert doc["overall"]["n"] == 5 and not doc["source"]["problems"]
+    assert cli.main(["report", str(src), "--metric", "csat", "--scale", "5", "1", "--no-progress"]) == 2
+    assert "scale [5, 1] is invalid" in capsys.readouterr().err
