@@ -919,6 +919,7 @@ font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-ser
 & table{border-collapse:collapse;width:100%;font-size:13.5px;margin:0}
 & th,& td{padding:4px 8px;border:0;border-bottom:1px solid var(--line);text-align:right;vertical-align:top;background:none}
 & th:first-child,& td:first-child{text-align:left}& th{color:var(--muted);font-weight:600}
+& td,& th,& h3,& .meta,& li{overflow-wrap:anywhere}
 & .sig{font-weight:700}& .neg{color:var(--neg)}& .pos{color:var(--pos)}& .ns{color:var(--muted)}
 & svg{max-width:100%;height:auto;display:block}
 & svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;fill:var(--ink)}

@@ -403,3 +403,23 @@ def test_pdf_has_at_most_a_page_per_section_and_the_reports_headline(report, tmp
     assert "Le parole dei clienti" in text and "lamentela di un promotore" in text
     # No temporary file is left beside it.
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report.pdf")] == []
+
+
+def test_a_segment_value_of_300_letters_without_a_space_wraps_inside_the_page(tmp_path):
+    # Red-team: the segment table grew to 3,145 px in a 1,200 px window, the figures off screen.
+    import pandas as pd
+
+    df = pd.DataFrame({"nps": [10, 0, 7, 9] * 25, "motivo": ["ok"] * 100, "canale": ["home", "X" * 300] * 50})
+    page = tmp_path / "r.html"
+    perche.analyze(df, drivers=False, by=["canale"], progress=False).to_html(page)
+    measure = ("window.onload=function(){var d=document.getElementById('f').contentDocument,m=0;"
+               "d.querySelectorAll('table').forEach(function(t){m=Math.max(m,t.getBoundingClientRect().right)});"
+               "document.getElementById('o').textContent=JSON.stringify({client:d.documentElement.clientWidth,"
+               "right:Math.round(m)});};")
+    wrapper = tmp_path / "w.html"
+    wrapper.write_text(f'<html><body><pre id="o">x</pre><iframe id="f" style="width:1200px;height:3000px" '
+                       f'src="{page.as_uri()}"></iframe><script>{measure}</script></body></html>', encoding="utf-8")
+    dom, _ = chromium(tmp_path, wrapper.as_uri(), "--allow-file-access-from-files", "--virtual-time-budget=5000",
+                      "--dump-dom")
+    got = json.loads(html.unescape(re.search(r'<pre id="o">(.*?)</pre>', dom, re.S).group(1)))
+    assert 0 < got["right"] <= got["client"], got
