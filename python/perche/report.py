@@ -1483,7 +1483,7 @@ def _html_body(data: dict, L: dict, metric: str, lang: str) -> tuple:
             rows.append([_label(labels, d.get("driver")), _pct(ps[0].get("share")), _pct(ps[-1].get("share")),
                          _Td(flag or "—", classes), "—" if not tt else _pv(tt.get("p_value"))])
         first = _l(driver_trend[0].get("periods"))
-        if first:
+        if len(first) >= 2:  # one period is no trend (its header named the period twice)
             out.append(f"<section><h2>{_e(L['share_trend'])}</h2>" + _html_table(
                 [L["driver"], first[0].get("period"), first[-1].get("period"), "Mann–Kendall", "p"], rows)
                 + "</section>")

@@ -364,6 +364,8 @@ def options(score: Optional[str] = None, text: Optional[str] = None, metric: Opt
             raise AnalysisError(f"{e} (lowest, highest)") from None
         r = _core.CsatOptions() if o.metric == _core.Metric.csat else _core.CesOptions()
         r.scale_min, r.scale_max = lo, hi
+        if 0 < hi - lo + 1 < 2 * r.top:  # a 0/1 or 1-3 scale: the top box is half its levels
+            r.top = 0  # (the default top 2 refused a 2-level CSAT, and no option sets top)
         o.rating = r
     given = [n for n, v in (("model", model), ("codebook", codebook), ("labels", labels)) if v is not None]
     if len(given) > 1:

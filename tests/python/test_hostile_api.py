@@ -323,3 +323,18 @@ def test_a_scale_from_minus_3_to_3_reads_negative_scores(tmp_path, capsys):
     assert doc["overall"]["n"] == 5 and not doc["source"]["problems"]
     assert cli.main(["report", str(src), "--metric", "csat", "--scale", "5", "1", "--no-progress"]) == 2
     assert "scale [5, 1] is invalid" in capsys.readouterr().err
+
+
+def test_a_two_level_csat_is_analysed_with_its_top_half():
+    # A 0/1 CSAT was refused: "rating: top 2 is outside [1, 1] for a 2-level scale", with no option to set top.
+    df = pd.DataFrame({"csat": [1, 0, 1, 1], "motivo": ["bello", "brutto", "ok", "bene"]})
+    doc = perche.analyze(df, metric="csat", scale=(0, 1), drivers=False, progress=False).data
+    assert doc["overall"]["n"] == 4 and doc["overall"]["score"] == pytest.approx(75.0)
+
+
+def test_one_period_is_no_driver_share_trend_in_the_html():
+    df = pd.DataFrame({"nps": [9, 3, 10, 0] * 10, "motivo": ["attesa lunga", "prezzo alto"] * 20,
+                       "data": ["2024-01-05"] * 40})
+    result = perche.analyze(df, by=[], progress=False, sentiment=False, bootstrap_samples=50)
+    page = result.to_html()
+    assert "Quota dei driver nel tempo" not in page  # its header named 2024-01 twice
