@@ -1125,7 +1125,11 @@ def _impact_svg(drivers: list, metric: str, L: dict) -> str:
         tip = f"{label}: {_impact(v, metric)} [{_impact(cl, metric)}, {_impact(ch, metric)}]" \
               + (f" — {L['not_significant']}" if ns else "")
         muted = ' class="ns"' if ns else ""
-        parts.append(f'<text x="{left - 8}" y="{yc + 4:.1f}" text-anchor="end"{muted}>{_e(label)}</text>')
+        # A name longer than the margin ends in "…", whole in its tooltip (and in the chart's
+        # description): a 52-letter codebook label started 63 units left of the chart.
+        shown = _fit(label, left - 12)
+        full = f"<title>{_e(label)}</title>" if shown != label else ""
+        parts.append(f'<text x="{left - 8}" y="{yc + 4:.1f}" text-anchor="end"{muted}>{_e(shown)}{full}</text>')
         parts.append(f'<rect class="impact-bar{" ns" if ns else ""}" data-driver="{_e(d.get("driver"))}" x="{a:.1f}" '
                      f'y="{yc - 9:.1f}" width="{max(b - a, 1):.1f}" height="18" fill="{color}">'
                      f'<title>{_e(tip)}</title></rect>')
@@ -1146,6 +1150,12 @@ def _impact_svg(drivers: list, metric: str, L: dict) -> str:
 # average Latin character of system sans-serif fonts is 0.50–0.55 em), so that labels placed apart
 # by their estimated boxes stay apart once laid out.
 _CHAR_W, _TEXT_H = 7.5, 15.0
+
+
+def _fit(text: str, width: float) -> str:
+    """text, or its start and "…", in at most `width` units at the estimate _text_box uses."""
+    n = int((width - 2) / _CHAR_W)
+    return text if len(text) <= n else text[:max(1, n - 1)].rstrip() + "…"
 
 
 def _text_box(x: float, y: float, anchor: str, text: str) -> tuple:

@@ -423,3 +423,15 @@ def test_a_segment_value_of_300_letters_without_a_space_wraps_inside_the_page(tm
                       "--dump-dom")
     got = json.loads(html.unescape(re.search(r'<pre id="o">(.*?)</pre>', dom, re.S).group(1)))
     assert 0 < got["right"] <= got["client"], got
+
+
+def test_a_long_driver_name_ends_in_an_ellipsis_inside_the_impact_chart(tmp_path):
+    # Red-team: a 52-letter codebook label started 63 units left of the chart, cut off.
+    name = "Qualità percepita del servizio di assistenza clienti"
+    (tmp_path / "cb.txt").write_text(f"[attesa] Tempi di attesa\nattes*\n[prezzo] {name}\nprezz*\ncaro\n",
+                                     encoding="utf-8")
+    page = perche.analyze(None, codebook=str(tmp_path / "cb.txt"), progress=False, sentiment=False).to_html()
+    chart = page[page.index('<svg id="driver-impact"'):page.index("</svg>", page.index('<svg id="driver-impact"'))]
+    shown = [t for t in re.findall(r"<text[^>]*>([^<]*)", chart) if t.startswith("Qualità")]
+    assert shown and shown[0].endswith("…") and len(shown[0]) < len(name)
+    assert f"<title>{name}</title>" in chart  # whole in its tooltip
