@@ -357,11 +357,12 @@ def _integer(value: Any, name: str, lo: int, hi: int, error: Optional[type] = No
     return int(value)
 
 
-def _real(value: Any, name: str) -> float:
+def _real(value: Any, name: str, error: Optional[type] = None) -> float:
+    """value as a float when it is a real number (not a bool); else `error` (ValueError when None)."""
     import numbers
 
     if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} {value!r} is not a number")
+        raise (error or ValueError)(f"{name} {value!r} is not a number")
     return float(value)  # its range is checked by the C++ options
 
 

@@ -16,7 +16,6 @@ import contextlib
 import errno
 import datetime
 import json
-import numbers
 import os
 import stat
 import sys
@@ -27,7 +26,7 @@ from typing import Any, Optional
 import numpy as np
 
 from . import _core
-from .metrics import _integer, _pair
+from .metrics import _integer, _pair, _real
 
 DATA = Path(__file__).with_name("data")
 SAMPLE = DATA / "survey.csv"
@@ -348,9 +347,7 @@ def options(score: Optional[str] = None, text: Optional[str] = None, metric: Opt
             setattr(o, name, _integer(value, name, lo, hi, AnalysisError))
     for name, value in (("confidence", confidence), ("alpha", alpha), ("threshold", threshold)):
         if value is not None:
-            if not isinstance(value, numbers.Real) or isinstance(value, bool):
-                raise AnalysisError(f"{name} {value!r} is not a number")
-            setattr(o, name, float(value))  # its range is checked by the C++ options
+            setattr(o, name, _real(value, name, AnalysisError))  # its range is checked by the C++ options
     if lang is not None:
         o.lang = str(lang)
     if mask is not None:

@@ -147,9 +147,8 @@ const std::vector<std::string>& Codebook::drivers() const { return impl_->driver
 const std::vector<std::string>& Codebook::labels() const { return impl_->labels; }
 
 Codebook Codebook::parse(std::string_view text) {
-  // A UTF-8 byte order mark (Notepad's "UTF-8 with BOM") is no part of the first line: kept, it
-  // made "[prezzo] Prezzo" on line 1 "pattern before any [driver] section".
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  // Kept, a BOM made "[prezzo] Prezzo" on line 1 "pattern before any [driver] section".
+  text = text::detail::without_bom(text);
   auto impl = std::make_unique<Impl>();
   std::vector<std::size_t> patterns_of;  // per driver
   std::vector<std::size_t> header_line;

@@ -34,6 +34,7 @@
 #include "../common/parallel.hpp"
 #include "../io/file.hpp"
 #include "../text/term_reader.hpp"
+#include "../text/unicode.hpp"
 
 namespace perche {
 namespace {
@@ -512,7 +513,8 @@ std::string Themes::to_bytes() const {
 Themes Themes::from_bytes(std::string_view bytes) {
   std::uint32_t version = 0;
   const std::string_view payload = detail::unseal(bytes, kThemesMagic, kThemesVersion, kThemesModel, version);
-  detail::Reader r(payload, kThemesMagic.size() + 4 + 8, kThemesModel);
+  const std::size_t header = kThemesMagic.size() + 4 + 8;  // magic, version, payload size
+  detail::Reader r(payload, header, kThemesModel);
   auto m = std::make_unique<Impl>();
   const auto k = r.u64("theme count");
   if (k > DiscoverOptions::kMaxThemes)
@@ -528,7 +530,7 @@ Themes Themes::from_bytes(std::string_view bytes) {
     std::string key = r.str("form key");
     m->forms[std::move(key)] = r.strings("forms");
   }
-  const std::size_t left = payload.size() - (r.offset() - kThemesMagic.size() - 12);
+  const std::size_t left = payload.size() - (r.offset() - header);
   if (m->k && words.size() > left / 4 / m->k)
     r.fail(std::to_string(words.size()) + " words × " + std::to_string(m->k) +
                " themes of weights need more than the " + std::to_string(left) + " bytes left",
@@ -584,7 +586,7 @@ Themes Themes::load(const std::string& path, std::uint64_t max_bytes) {
 // ---------------------------------------------------------------------------------------------
 
 std::vector<ThemeSeed> parse_seeds(std::string_view text) {
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 BOM: not part of the first name
+  text = text::detail::without_bom(text);  // a BOM was kept in the first theme's name
   std::vector<ThemeSeed> out;
   std::size_t line_no = 0;
   const auto trim = [](std::string_view s) {

@@ -34,6 +34,7 @@
 #include "../io/file.hpp"
 #include "../text/segment.hpp"
 #include "../text/term_reader.hpp"
+#include "../text/unicode.hpp"
 #include "scorer.hpp"
 
 namespace perche {
@@ -180,7 +181,7 @@ SentimentLexicon SentimentLexicon::parse(std::string_view text, std::string_view
   auto fail = [&](const std::string& msg) -> void {
     throw FormatError(name + " line " + std::to_string(line_no) + ": " + msg);
   };
-  if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) text.remove_prefix(3);
+  text = text::detail::without_bom(text);
   std::unordered_map<std::string, std::size_t> first_line;
   while (!text.empty()) {
     ++line_no;

@@ -62,6 +62,12 @@ inline Decoded decode(const unsigned char* p, const unsigned char* end) {
   return {kReplacement, 1, false};
 }
 
+/// text without a leading UTF-8 byte order mark (Notepad's "UTF-8 with BOM"), which is no part of a
+/// file's first line.
+inline std::string_view without_bom(std::string_view text) {
+  return text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text;
+}
+
 /// The offset of the first byte of text that is not well-formed UTF-8, or text.size().
 inline std::size_t first_invalid_utf8(std::string_view text) {
   const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
