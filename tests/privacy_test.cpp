@@ -319,6 +319,65 @@ TEST_CASE("privacy: invalid UTF-8 is kept byte for byte and found around") {
   CHECK(masked == std::string("\xff\xfe tel [TEL] \xc3") + "\x80\x80" + " mi chiamo [NOME]\xe2\x82");
 }
 
+// Unicode's other ways of writing the same digits and spaces (UCD: General_Category Nd,
+// White_Space, Default_Ignorable_Code_Point; U+FF01–FF5E decompose <wide> to ASCII). Each was left
+// unmasked before: the scanner read ASCII bytes only.
+TEST_CASE("privacy: full-width digits, no-break and zero-width spaces are read as the ASCII they show") {
+  const std::string phone = "3471234567";
+  const std::vector<Case> table = {
+      {"chiamatemi al \xEF\xBC\x93\xEF\xBC\x94\xEF\xBC\x97 \xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93 "
+       "\xEF\xBC\x94\xEF\xBC\x95\xEF\xBC\x96\xEF\xBC\x97 grazie",  // ３４７ １２３ ４５６７
+       PiiKind::phone,
+       "\xEF\xBC\x93\xEF\xBC\x94\xEF\xBC\x97 \xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93 "
+       "\xEF\xBC\x94\xEF\xBC\x95\xEF\xBC\x96\xEF\xBC\x97"},
+      {"tel 347\xE2\x80\x8B"
+       "123\xE2\x80\x8B"
+       "4567.",
+       PiiKind::phone,
+       "347\xE2\x80\x8B"
+       "123\xE2\x80\x8B"
+       "4567"},  // zero-width spaces
+      {"tel 347\xC2\xA0"
+       "123\xC2\xA0"
+       "4567",
+       PiiKind::phone,
+       "347\xC2\xA0"
+       "123\xC2\xA0"
+       "4567"},  // no-break
+      {"tel 347\xE2\x80\xAF"
+       "1234567",
+       PiiKind::phone,
+       "347\xE2\x80\xAF"
+       "1234567"},  // narrow no-break
+      {"tel 347\xE2\x80\x90"
+       "1234567",
+       PiiKind::phone,
+       "347\xE2\x80\x90"
+       "1234567"},                                                                                      // U+2010 hyphen
+      {"scrivete a mario\xC2\xAD.rossi@example.it", PiiKind::email, "mario\xC2\xAD.rossi@example.it"},  // soft hyphen
+      {"cf \xEF\xBC\xB2SSMRA80A01H501U", PiiKind::codice_fiscale, "\xEF\xBC\xB2SSMRA80A01H501U"},       // Ｒ
+      {"tel \xD9\xA3"
+       "471234567",
+       PiiKind::phone,
+       "\xD9\xA3"
+       "471234567"},  // ARABIC-INDIC DIGIT THREE
+      {"citt\xC3\xA0 e perch\xC3\xA9: 347 1234567", PiiKind::phone, "347 1234567"},
+  };
+  run_table(table);
+  // One pseudonym for one number however its digits are written.
+  perche::MaskOptions o;
+  o.style = perche::MaskStyle::pseudonym;
+  o.key = "k";
+  CHECK(perche::mask(table[0].text, o) == perche::mask("chiamatemi al 347 123 4567 grazie", o));
+  CHECK(perche::mask(table[1].text, o) == perche::mask("tel " + phone + ".", o));
+  // Spans map back to the text's own bytes: masking keeps every other byte.
+  CHECK(perche::mask("\xE2\x80\x8B"
+                     "tel 347\xE2\x80\x8B"
+                     "1234567\xE2\x80\x8B!") ==
+        "\xE2\x80\x8B"
+        "tel [TEL]\xE2\x80\x8B!");
+}
+
 TEST_CASE("privacy: 10 MB of digits and of digit groups is scanned in linear time") {
   auto best = [](const std::string& s) {
     double t = 1e9;

@@ -10,9 +10,11 @@
 #include <perche/privacy.hpp>
 
 #include "../common/parallel.hpp"
+#include "../text/unicode.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <unicode/uchar.h>
 
 #include <algorithm>
 #include <array>
@@ -23,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -117,6 +120,112 @@ std::size_t collect_alnum(std::string_view t, std::size_t i, std::size_t count, 
     }
   }
   return (i < t.size() && is_alnum(t[i])) ? std::string_view::npos : i;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the matchers read of non-ASCII text
+
+// The matchers read ASCII digits, letters, spaces and dashes; a number typed in full-width digits
+// (３４７ １２３ ４５６７), broken by zero-width or no-break spaces, or a code in full-width letters
+// is the same personal data to its reader. Before matching, each code point is read by its Unicode
+// properties (ICU): a decimal digit (General_Category Nd, any script) as its ASCII digit; a
+// full-width ASCII form U+FF01–U+FF5E as the ASCII character its NFKC decomposition (<wide>) is;
+// White_Space as a space; a hyphen, non-breaking hyphen, figure or en dash (U+2010–2013), a minus
+// sign (U+2212) or small hyphen-minus (U+FE63) as '-'; a Default_Ignorable_Code_Point
+// (zero-width space and joiners, soft hyphen, word joiner, byte order mark) as nothing. Anything
+// else, and invalid UTF-8, is kept as it is. start[i] / end[i] are the bytes of the text's
+// character that folded byte i came from (start[i] and start[i] + len[i]), so that a span found
+// in `text` maps back.
+struct Folded {
+  std::string text;
+  std::vector<std::size_t> start;
+  std::vector<std::uint8_t> len;
+};
+
+// nullopt when no character of `text` reads otherwise (every ASCII text, most Italian ones).
+// The ASCII byte cp reads as, -1 for nothing, -2 for itself.
+int fold_code_point(char32_t cp) {
+  if (cp >= 0xFF01 && cp <= 0xFF5E) return static_cast<int>(cp - 0xFEE0);
+  const auto c = static_cast<UChar32>(cp);
+  if (u_charType(c) == U_DECIMAL_DIGIT_NUMBER) return '0' + u_charDigitValue(c);
+  if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) return -1;
+  if (u_hasBinaryProperty(c, UCHAR_WHITE_SPACE)) return ' ';
+  // The hyphens a word processor puts for '-' between digits (an em dash separates phrases).
+  if ((cp >= 0x2010 && cp <= 0x2013) || cp == 0x2212 || cp == 0xFE63) return '-';
+  return -2;
+}
+
+std::optional<Folded> fold_for_matching(std::string_view text) {
+  // Below U+3000 (accented letters, every space and dash but the ideographic ones) from a table
+  // ICU filled once; and per byte whether a character starting with it may read otherwise (no
+  // continuation byte, not C3, the lead byte of à è é ì ò ù): the loop below skips the others
+  // without decoding them, and ASCII eight bytes at a time.
+  struct Tables {
+    std::array<std::int8_t, text::detail::kTableLimit> fold{};
+    std::array<bool, 256> may_fold{};
+  };
+  static const Tables kTables = [] {
+    Tables t;
+    for (char32_t cp = 0; cp < t.fold.size(); ++cp) t.fold[cp] = static_cast<std::int8_t>(fold_code_point(cp));
+    auto reads_otherwise = [&](char32_t cp) { return (cp < t.fold.size() ? t.fold[cp] : fold_code_point(cp)) != -2; };
+    for (unsigned b = 0xC2; b <= 0xEF; ++b) {  // the code points each 2- and 3-byte lead byte starts
+      const bool two = b <= 0xDF;
+      const char32_t first = two ? (b & 0x1F) << 6 : (b & 0x0F) << 12, count = two ? 64 : 4096;
+      for (char32_t cp = std::max<char32_t>(first, 0x80); cp < first + count && !t.may_fold[b]; ++cp)
+        t.may_fold[b] = !(cp >= 0xD800 && cp <= 0xDFFF) && reads_otherwise(cp);
+    }
+    for (unsigned b = 0xF0; b <= 0xFF; ++b) t.may_fold[b] = true;  // other planes (and invalid bytes): asked each time
+    return t;
+  }();
+  auto fold = [](char32_t cp) { return cp < kTables.fold.size() ? kTables.fold[cp] : fold_code_point(cp); };
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  std::optional<Folded> out;
+  std::size_t copied = 0;              // bytes of text already in out
+  auto keep = [&](std::size_t upto) {  // text's bytes from `copied` to `upto`, as they are
+    for (std::size_t b = copied; b < upto;) {
+      const std::size_t len = p[b] < 0x80 ? 1 : text::detail::decode(p + b, end).len;
+      for (std::size_t k = 0; k < len; ++k) {
+        out->text.push_back(text[b + k]);
+        out->start.push_back(b);
+        out->len.push_back(static_cast<std::uint8_t>(len));
+      }
+      b += len;
+    }
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    if (p[i] < 0x80) {  // ASCII reads as itself: eight bytes at a time while no high bit is set
+      std::uint64_t word = 0;
+      while (i + 8 <= text.size() && (std::memcpy(&word, p + i, 8), (word & 0x8080808080808080ULL) == 0)) i += 8;
+      while (i < text.size() && p[i] < 0x80) ++i;
+      continue;
+    }
+    if (!kTables.may_fold[p[i]]) {
+      ++i;
+      continue;
+    }
+    const auto d = text::detail::decode(p + i, end);
+    const int r = d.valid ? fold(d.cp) : -2;
+    if (r != -2) {
+      if (!out) {
+        out.emplace();
+        out->text.reserve(text.size());
+        out->start.reserve(text.size());
+        out->len.reserve(text.size());
+      }
+      keep(i);
+      if (r >= 0) {
+        out->text.push_back(static_cast<char>(r));
+        out->start.push_back(i);
+        out->len.push_back(d.len);
+      }
+      copied = i + d.len;
+    }
+    i += d.len;
+  }
+  if (!out) return std::nullopt;
+  keep(text.size());
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1074,9 +1183,18 @@ Mask mask_of(std::span<const PiiKind> kinds) {
 }
 
 void scan(std::string_view text, Mask kinds, const NameList* list, std::vector<PiiSpan>& out) {
-  Scanner s{text, kinds, out};
+  const std::size_t first = out.size();
+  const auto folded = fold_for_matching(text);
+  Scanner s{folded ? std::string_view(folded->text) : text, kinds, out};
   s.name_list = list;
   s.run();
+  if (!folded) return;
+  for (std::size_t i = first; i < out.size(); ++i) {  // spans of the folded text → of text
+    PiiSpan& span = out[i];
+    span.start = folded->start[span.start];
+    span.end = folded->start[span.end - 1] + folded->len[span.end - 1];
+    span.surface.assign(text.substr(span.start, span.end - span.start));
+  }
 }
 
 const NameList* names_for(Mask kinds, const std::string& data_dir) {
@@ -1096,7 +1214,9 @@ constexpr std::string_view kTags[kPiiKindCount] = {"CF",    "PIVA",  "IBAN",    
 
 // The surface written one way: letters upper-case, spaces, dots, dashes and slashes dropped; a
 // phone without its +39/0039 prefix, a partita IVA without IT.
-std::string canonical(PiiKind kind, std::string_view surface) {
+std::string canonical(PiiKind kind, std::string_view written) {
+  const auto folded = fold_for_matching(written);  // ３４７ is 347: one pseudonym
+  const std::string_view surface = folded ? std::string_view(folded->text) : written;
   std::string c;
   c.reserve(surface.size());
   for (char ch : surface) {
