@@ -594,6 +594,7 @@ void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sen
     std::vector<std::vector<std::size_t>> anchor_at;
     std::vector<std::size_t> starts;  // byte start of each word
     std::vector<double> pos, neg;
+    std::vector<std::size_t> wanted;
   };
   Scratch& scratch = detail::thread_scratch<Scratch>();
   auto& hits = scratch.hits;
@@ -623,12 +624,17 @@ void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sen
   }
   pos.assign(k, 0.0);
   neg.assign(k, 0.0);
+  // The wanted drivers, listed once: a comment mentions one or two of them, and a test of every
+  // driver for every hit was a branch the processor could not foresee.
+  auto& wanted = scratch.wanted;
+  wanted.clear();
+  for (std::size_t j = 0; j < k; ++j)
+    if (!want || want[j]) wanted.push_back(j);
   for (const Hit& h : hits) {
     const auto where =
         static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), h.start) - starts.begin());
     const std::size_t at = where ? where - 1 : 0;
-    for (std::size_t j = 0; j < k; ++j) {
-      if (want && !want[j]) continue;
+    for (const std::size_t j : wanted) {
       double near = 1.0;  // no anchor: the whole text
       const auto& a = anchor_at[j];
       if (!a.empty()) {
@@ -641,8 +647,7 @@ void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sen
       (h.weight > 0 ? pos[j] : neg[j]) += near * std::abs(h.weight);
     }
   }
-  for (std::size_t j = 0; j < k; ++j) {
-    if (want && !want[j]) continue;
+  for (const std::size_t j : wanted) {
     local[j * kLocalFeatures + 0] = std::log1p(pos[j]);
     local[j * kLocalFeatures + 1] = std::log1p(neg[j]);
     local[j * kLocalFeatures + 2] = (pos[j] - neg[j]) / (pos[j] + neg[j] + 1.0);
@@ -703,7 +708,13 @@ bool DriverClassifier::polarity_probabilities(std::string_view text, const Tfidf
         acc[2 * t] = z[col[t]];
         acc[2 * t + 1] = z[col[t] + 1];
       }
-      for (const auto& [feature, v] : row) {
+      constexpr std::size_t kAhead = 8;
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        if (i + kAhead < row.size()) {
+          const float* next = weights + static_cast<std::size_t>(row[i + kAhead].first) * cols;
+          for (std::size_t t = 0; t < m; ++t) detail::prefetch(next + col[t]);
+        }
+        const auto [feature, v] = row[i];
         const float* w = weights + static_cast<std::size_t>(feature) * cols;
         acc[0] += v * w[col[0]];
         acc[1] += v * w[col[0] + 1];
