@@ -53,7 +53,8 @@ void bind_discover(py::module_& m) {
       .def_readwrite("seed_weight", &DiscoverOptions::seed_weight)
       .def_readwrite("seed", &DiscoverOptions::seed)
       .def_readwrite("threads", &DiscoverOptions::threads)
-      .def_readwrite("metric", &DiscoverOptions::metric);
+      .def_readwrite("metric", &DiscoverOptions::metric)
+      .def_readwrite("mask", &DiscoverOptions::mask);
 
   py::class_<Theme>(m, "Theme")
       .def_readonly("name", &Theme::name)

@@ -392,6 +392,33 @@ TEST_CASE("discover: the codebook it writes reads back with the same themes and 
   }
 }
 
+// Every comment signs off with the same personal data: unmasked, the codice fiscale and the
+// surname were a theme of 100% of the comments and the codebook's examples quoted the phone.
+TEST_CASE("discover: personal data is no theme's word and is masked in the examples and the codebook") {
+  Corpus c = planted(300);
+  for (auto& t : c.texts) t += ", mi chiamo Mario Rossi, tel 347 123 4567, CF RSSMRA80A01H501U";
+  auto words_of = [](const perche::Themes& th) {
+    std::string all = th.codebook();
+    for (const auto& t : th.themes()) {
+      for (const auto& w : t.words) all += " " + w;
+      for (const auto& p : t.phrases) all += " " + p;
+    }
+    return all;
+  };
+  const perche::Themes th = perche::discover(c.views(), c.scores);
+  const std::string masked = words_of(th);
+  for (const char* leak : {"rssmra80a01h501u", "RSSMRA80A01H501U", "rossi", "Rossi", "4567"}) {
+    CAPTURE(leak);
+    CHECK(masked.find(leak) == std::string::npos);
+  }
+  CHECK(masked.find("[TEL]") != std::string::npos);  // the examples quote the masked comments
+  CHECK(column_with_word(th, "colazione") >= 0);     // the planted themes are still found
+  perche::DiscoverOptions o;
+  o.mask = false;  // read and quoted as written
+  const std::string plain = words_of(perche::discover(c.views(), c.scores, {}, o));
+  CHECK(plain.find("347 123 4567") != std::string::npos);
+}
+
 TEST_CASE("Themes: to_bytes / from_bytes keep the whole result; a damaged file is one FormatError") {
   const Corpus c = planted(300);
   const std::vector<perche::ThemeSeed> seeds{{"accoglienza", {"Personale", "gentili"}}};

@@ -99,6 +99,11 @@ struct DiscoverOptions {
   std::uint64_t seed = 20140824;  ///< the sampler's seed (the same seed gives the same themes)
   unsigned threads = 0;           ///< tokenization and assignment threads (0: all cores); never changes the result
   ScoreMetric metric = ScoreMetric::automatic;
+  /// Personal data (perche/privacy.hpp, every kind) stays out of the themes: its words are left out
+  /// of the model (no theme named after a codice fiscale or a surname) and the examples quote the
+  /// comments masked with "[TEL]" tags, as `perche analyze` quotes them (the codebook carries
+  /// them). false: the comments are read and quoted as written.
+  bool mask = true;
 };
 
 /// One discovered (or seeded) theme.

@@ -12,7 +12,7 @@
     perche classify FILE [--model MODEL | --codebook [PATH]] [--text COL] [--out OUT.csv] [--excel]
     perche tokenize [--tokens] [--stem] [--negation] < text
     perche mask FILE [--text COL]... [--kinds K,K] [--key-file F] [--out OUT.csv]
-    perche discover FILE --text COL [--score COL] [--themes N|auto] [--seeds FILE] --out CODEBOOK
+    perche discover FILE --text COL [--score COL] [--themes N|auto] [--seeds FILE] [--no-mask] --out CODEBOOK
 
 With no FILE, analyze and report read the sample survey shipped with the package. This module
 parses arguments, calls the C++ core, renders and writes: analyze and report are the survey
@@ -564,7 +564,7 @@ def discover_command(args) -> int:
         if n_themes < 1:
             raise CliError(f"--themes: {n_themes} is not a positive number")
     _step(f"discovering themes in {args.file}")
-    themes = discover(texts, scores=scores, n_themes=n_themes, seeds=args.seeds)
+    themes = discover(texts, scores=scores, n_themes=n_themes, seeds=args.seeds, mask=args.mask)
     for th in themes.themes:
         extra = f", impact {th.impact:+.1f}" if th.impact is not None else ""
         print(f"{_t(th.name):<28} {th.share:6.1%}  {_t(', '.join(th.words[:6]))}{extra}")
@@ -721,6 +721,9 @@ def _parser() -> argparse.ArgumentParser:
     dc.add_argument("--themes", help="number of themes, or auto (default: auto)")
     dc.add_argument("--seeds", help="file of 'name: word word ...' lines: themes to anchor to your names")
     dc.add_argument("--out", required=True, help="codebook file to write")
+    dc.add_argument("--no-mask", dest="mask", action="store_false",
+                    help="read and quote comments as written (default: personal data stays out of the themes' "
+                         "words and is masked in their examples, as perche mask does)")
     return parser
 
 

@@ -24,7 +24,7 @@ import os
 from typing import Dict, Iterable, Optional, Sequence, Union
 
 from . import _core
-from .metrics import _missing
+from .metrics import _flag, _missing
 
 Themes = _core.Themes
 Theme = _core.Theme
@@ -64,10 +64,12 @@ def _scores(scores, n: int) -> list:
 
 def discover(texts: Iterable, scores: Optional[Sequence] = None, n_themes: Optional[int] = None,
              seeds: Union[None, Dict[str, Sequence[str]], str, os.PathLike] = None,
-             threads: Optional[int] = None) -> Themes:
+             threads: Optional[int] = None, mask: bool = True) -> Themes:
     """Themes of unlabelled comments (perche::discover). texts: str (or bytes) each; scores: one
     number per text (None or NaN for no score), NPS for integers 0-10, else the mean; n_themes:
     a number, or None/"auto" for the method's choice; seeds: {name: [words]} or a seeds file.
+    mask: personal data (phones, e-mails, names...) stays out of the themes' words and is masked
+    in their examples, as `perche analyze` quotes comments; False reads and quotes them as written.
     Returns Themes: .themes, .names, .unassigned_share, .assign(texts), .primary(texts),
     .to_codebook(path). Raises ValueError on no texts or no words to learn from."""
     texts = list(texts)
@@ -83,4 +85,5 @@ def discover(texts: Iterable, scores: Optional[Sequence] = None, n_themes: Optio
         if isinstance(threads, bool) or not isinstance(threads, int) or not 0 <= threads < 2 ** 32:
             raise ValueError(f"discover: threads {threads!r} is not a count of threads (0: every core)")
         options.threads = threads
+    options.mask = _flag(mask, "discover: mask")
     return _core.discover(texts, _scores(scores, len(texts)), _seeds(seeds), options)

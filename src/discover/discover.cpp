@@ -13,6 +13,7 @@
 // the sampler runs sequentially with a fixed-seed generator; threads only read texts, each alone.
 #include <perche/discover.hpp>
 #include <perche/error.hpp>
+#include <perche/privacy.hpp>
 
 #include <algorithm>
 #include <bit>
@@ -677,8 +678,29 @@ double metric_of(std::span<const double> s, bool nps) {
 
 }  // namespace
 
-Themes discover(std::span<const std::string_view> texts, std::span<const double> scores,
+Themes discover(std::span<const std::string_view> given, std::span<const double> scores,
                 const std::vector<ThemeSeed>& seeds, const DiscoverOptions& options) {
+  // With options.mask, the model reads each personal-data span as spaces (its words are no
+  // theme's) and the examples quote the masked comment; a text without any is read and quoted as
+  // it is.
+  std::vector<std::string> blanked, masked;
+  std::vector<std::string_view> read(given.begin(), given.end()), quoted(given.begin(), given.end());
+  if (options.mask) {
+    const auto spans = find_pii_batch(given, {}, options.threads);
+    blanked.resize(given.size());
+    masked.resize(given.size());
+    for (std::size_t i = 0; i < given.size(); ++i) {
+      if (spans[i].empty()) continue;
+      blanked[i].assign(given[i]);
+      for (const PiiSpan& s : spans[i])
+        std::fill(blanked[i].begin() + static_cast<std::ptrdiff_t>(s.start),
+                  blanked[i].begin() + static_cast<std::ptrdiff_t>(s.end), ' ');
+      masked[i] = mask(given[i]);
+      read[i] = blanked[i];
+      quoted[i] = masked[i];
+    }
+  }
+  const std::span<const std::string_view> texts = read, quotes = quoted;
   const std::size_t n = texts.size();
   if (n == 0) throw std::invalid_argument("discover: no texts");
   if (!scores.empty() && scores.size() != n)
@@ -1344,7 +1366,7 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
     std::vector<std::tuple<bool, double, std::size_t, std::size_t>> cand;
     for (std::size_t p = 0; p < n; ++p) {
       const bool main = primary[p] == static_cast<std::int32_t>(i);
-      if ((!main && !mentions[p * T0 + i]) || texts[order[p]].size() > 1000) continue;
+      if ((!main && !mentions[p * T0 + i]) || quotes[order[p]].size() > 1000) continue;
       std::size_t words = clause_begin[text_clause[p + 1]] - clause_begin[text_clause[p]];
       const std::size_t dist = words > 10 ? words - 10 : 10 - words;
       cand.push_back({!main, main ? -purity[p] : 0.0, dist, p});
@@ -1352,7 +1374,7 @@ Themes discover(std::span<const std::string_view> texts, std::span<const double>
     std::sort(cand.begin(), cand.end());
     for (const auto& [other, neg, dist, p] : cand) {
       if (th.examples.size() == 3) break;
-      const std::string_view s = texts[order[p]];
+      const std::string_view s = quotes[order[p]];
       if (std::find(th.examples.begin(), th.examples.end(), s) == th.examples.end()) th.examples.emplace_back(s);
     }
   }

@@ -239,3 +239,23 @@ def test_cli_discover_errors_are_one_line(tmp_path, capsys):
     assert cli.main(["discover", str(data), "--text", "commento", "--themes", "many",
                      "--out", str(tmp_path / "c.txt")]) == 2
     assert "--themes" in capsys.readouterr().err
+
+
+def test_cli_discover_keeps_personal_data_out_of_the_codebook_unless_told(tmp_path, capsys):
+    # Found by a red-team pass: the codebook quoted "tel 347 123 4088" and named a theme after a
+    # codice fiscale that every comment carried.
+    texts, _ = corpus(300)
+    texts = [t + ", mi chiamo Mario Rossi, tel 347 123 4088, CF RSSMRA80A01H501U" for t in texts]
+    data = tmp_path / "reviews.csv"
+    _write(data, [["id", "commento"]] + [[str(i), t] for i, t in enumerate(texts)])
+    out = tmp_path / "codebook.txt"
+    assert cli.main(["discover", str(data), "--out", str(out)]) == 0
+    written = out.read_text(encoding="utf-8") + capsys.readouterr().out
+    for leak in ("4088", "rssmra", "RSSMRA", "Rossi", "rossi"):
+        assert leak not in written
+    assert "[TEL]" in written
+    assert cli.main(["discover", str(data), "--no-mask", "--out", str(out)]) == 0
+    assert "347 123 4088" in out.read_text(encoding="utf-8")
+    assert perche.discover(texts, mask=False).codebook() == out.read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="mask"):
+        perche.discover(texts, mask="no")
