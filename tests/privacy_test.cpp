@@ -319,6 +319,34 @@ TEST_CASE("privacy: invalid UTF-8 is kept byte for byte and found around") {
   CHECK(masked == std::string("\xff\xfe tel [TEL] \xc3") + "\x80\x80" + " mi chiamo [NOME]\xe2\x82");
 }
 
+// Found by a red-team pass (stop 39), each left wholly or partly in the clear before.
+TEST_CASE("privacy: written forms a red-team pass found unmasked") {
+  run_table({
+      {"mi chiamo mario rossi", PiiKind::person, "mario rossi"},  // all lower case: the surname too
+      {"mi chiamo mario rossi, grazie", PiiKind::person, "mario rossi"},
+      {"mi chiamo mario rossi e vorrei sapere", PiiKind::person, "mario rossi"},
+      {"mi chiamo mario volevo sapere", PiiKind::person, "mario"},  // a verb is no surname
+      {"sono Anna-Maria Rossi", PiiKind::person, "Anna-Maria Rossi"},
+      {"sono Maria-Grazia Bianchi, ciao", PiiKind::person, "Maria-Grazia Bianchi"},
+      {"Operatore: Marco Rossi, molto gentile", PiiKind::person, "Marco Rossi"},
+      {"abito in via dell'Indipendenza 5, Bologna", PiiKind::address, "via dell'Indipendenza 5"},
+      {"abito in via 4 Novembre 12", PiiKind::address, "via 4 Novembre 12"},
+      {"abito in via 25 Aprile 8", PiiKind::address, "via 25 Aprile 8"},
+      {"abito in via Roma civico 12", PiiKind::address, "via Roma civico 12"},
+      {"fisso (02) 1234567", PiiKind::phone, "(02) 1234567"},
+      {"cell (347) 1234567.", PiiKind::phone, "(347) 1234567"},
+      {"tel +39 (0)2 1234567", PiiKind::phone, "+39 (0)2 1234567"},
+      {"tel (02)1234567", PiiKind::phone, "(02)1234567"},
+      {"il (02) 12/03/2020", PiiKind::phone, nullptr},   // a date after a bracketed number
+      {"prezzo (10) 1234567", PiiKind::phone, nullptr},  // no area code starts with 1
+      {"scrivete a o'brien@example.com", PiiKind::email, "o'brien@example.com"},
+      {"scrivete a jos\xC3\xA9@ex\xC3\xA4mple.it", PiiKind::email, "jos\xC3\xA9@ex\xC3\xA4mple.it"},
+      {"scrivi a \xE2\x80\x9Cmario@example.it\xE2\x80\x9D", PiiKind::email, "mario@example.it"},  // “ ” stay out
+      {"Nata il 1\xC2\xB0 marzo 1980", PiiKind::birth_date, "1\xC2\xB0 marzo 1980"},
+      {"IBAN IT60-X054-2811-1010-0000-0123-456", PiiKind::iban, "IT60-X054-2811-1010-0000-0123-456"},
+  });
+}
+
 // Unicode's other ways of writing the same digits and spaces (UCD: General_Category Nd,
 // White_Space, Default_Ignorable_Code_Point; U+FF01–FF5E decompose <wide> to ASCII). Each was left
 // unmasked before: the scanner read ASCII bytes only.

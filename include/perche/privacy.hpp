@@ -17,19 +17,29 @@
 /// - partita_iva: 11 digits with the check digit of the same decree, office code 001–100, 120, 121,
 ///   888 or 999, not all zeros; optional "IT" prefix. A failed check is not a match.
 /// - iban: SEPA countries, the registry's length per country (ISO 13616), mod 97 (ISO 7064),
-///   glued or spaced; a failed check with the country's structure intact is found, verified = false.
+///   glued, spaced or dashed; a failed check with the country's structure intact is found, verified = false.
 /// - card: 13–19 digits (first digit 2–6), single spaces or dashes, Luhn (ISO/IEC 7812-1).
 /// - phone: Italian mobile (3xx, 9–10 digits) and landline (0x, 6–11 digits; 8 or more without an
-///   international prefix), optional +39 / 0039, spaced, dotted, dashed or slashed; not dates, not
+///   international prefix), optional +39 / 0039, spaced, dotted, dashed or slashed, the area code
+///   or its 0 in brackets ("(02) 1234567", "+39 (0)2 1234567"); not dates, not
 ///   numbers introduced as orders, tickets, invoices or practices, not amounts in euro.
-/// - email: local@domain.tld.
+/// - email: local@domain.tld; an apostrophe inside the local part (o'brien) and Latin letters in
+///   UTF-8 (josé@exämple.it) included.
 /// - plate: Italian vehicle plates since 1994, AB 123 CD (upper case, no I, O, Q, U).
 /// - address: after via, viale, piazza, piazzale, corso, largo, vicolo, strada, contrada: the street
-///   name (capitalised words) and its house number, the cue word included.
+///   name (capitalised words, an elided particle glued to one: dell'Indipendenza; or a day and a
+///   month: via 4 Novembre) and its house number (after "n.", "n°", "nr." or "civico" if written),
+///   the cue word included.
 /// - person: a first name from the shipped list (default_names_path()) after "mi chiamo", "sono",
-///   "operatore/operatrice", "parlato con", with the following surname; any capitalised name after
+///   "operatore/operatrice" (a colon after it too), "parlato con", with the following surname (a
+///   hyphenated first name whole: Anna-Maria; after "mi chiamo" written all in lower case, one
+///   lower-case surname when the name ends there: "mario rossi," but not "mario volevo sapere");
+///   any capitalised name after
 ///   a title (sig., sig.ra, signor, signora, dott., dott.ssa, dottor, dottoressa, ing., avv.).
-/// - birth_date: the date after "nato il" / "nata il" (12/03/1980, 12-03-1980, 3 marzo 1980).
+/// - birth_date: the date after "nato il" / "nata il" (12/03/1980, 12-03-1980, 3 marzo 1980,
+///   1° marzo 1980).
+/// Digits, spaces and hyphens are read as Unicode defines them: full-width and other scripts'
+/// decimal digits (Nd), no-break, thin and zero-width spaces, U+2010–2013 hyphens and dashes.
 /// Scanning is one pass, linear in the text; text without digits, '@', '+' or cue words is skipped
 /// at a few cycles a byte. Invalid UTF-8 is scanned as bytes and never changed outside a match.
 #pragma once

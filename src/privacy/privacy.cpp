@@ -46,7 +46,8 @@ constexpr std::array<std::uint8_t, 256> make_classes() {
   for (int b = 'A'; b <= 'Z'; ++b) c[static_cast<std::size_t>(b)] = kUpper;
   for (int b = '0'; b <= '9'; ++b) c[static_cast<std::size_t>(b)] = kDigit;
   c['@'] = kAt;
-  c['+'] = kPlus;
+  c['+'] = kPlus;  // and '(': where a phone number may start ("+39 ...", "(02) ...")
+  c['('] = kPlus;
   return c;
 }
 constexpr auto kClass = make_classes();
@@ -108,12 +109,14 @@ std::size_t collect_digits(std::string_view t, std::size_t i, std::size_t max, s
 
 // Exactly `count` letters or digits from i, with at most one space between two of them; the byte
 // after the last must not be a letter or digit. Returns the end, or npos.
-std::size_t collect_alnum(std::string_view t, std::size_t i, std::size_t count, char* out) {
+std::size_t collect_alnum(std::string_view t, std::size_t i, std::size_t count, char* out,
+                          std::string_view seps = " ") {
   std::size_t n = 0;
   while (n < count) {
     if (i < t.size() && is_alnum(t[i])) {
       out[n++] = up(t[i++]);
-    } else if (n > 0 && at(t, i, ' ') && i + 1 < t.size() && is_alnum(t[i + 1])) {
+    } else if (n > 0 && i < t.size() && seps.find(t[i]) != std::string_view::npos && i + 1 < t.size() &&
+               is_alnum(t[i + 1])) {
       ++i;
     } else {
       return std::string_view::npos;
@@ -556,14 +559,31 @@ struct Scanner {
     }
     if (international) {
       if (at(t, p, ' ') || at(t, p, '.') || at(t, p, '-')) ++p;
-      if (p >= t.size() || !is_digit(t[p])) return 0;
+      if (p >= t.size() || !(is_digit(t[p]) || t[p] == '(')) return 0;
     }
-    const bool mobile = t[p] == '3';
-    if (!mobile && t[p] != '0') return 0;
-    if (p + 1 >= t.size() || !is_digit(t[p + 1]) || t[p + 1] == '0') return 0;
     char d[12];
     std::size_t ends[12];
-    const std::size_t n = collect_digits(t, p, 11, " .-/", d, ends);
+    std::size_t n = 0, from = p, in_bracket = 0;
+    const bool bracket = at(t, p, '(');
+    if (bracket) {
+      // The area code or its leading 0 in brackets: "(02) 1234567", "(347) 1234567", "+39 (0)2 1234567".
+      std::size_t q = p + 1;
+      while (q < t.size() && is_digit(t[q]) && n < 5) {
+        d[n] = t[q];
+        ends[n++] = ++q;
+      }
+      if (n == 0 || n > 4 || !at(t, q, ')')) return 0;
+      in_bracket = n;
+      from = q + 1;
+      if (at(t, from, ' ') || at(t, from, '.') || at(t, from, '-')) ++from;
+      if (from >= t.size() || !is_digit(t[from])) return 0;
+    }
+    n += collect_digits(t, from, 11 - n, " .-/", d + n, ends + n);
+    // A mobile number starts with 3, a landline with 0, and neither with 30 or 00; unbracketed, the
+    // first two digits are written together.
+    if (n < 2 || (d[0] != '3' && d[0] != '0') || d[1] == '0') return 0;
+    if (!bracket && ends[1] != ends[0] + 1) return 0;
+    const bool mobile = d[0] == '3';
     const std::size_t lo = mobile ? 9 : (international ? 6 : 8), hi = mobile ? 10 : 11;
     for (std::size_t len = std::min(n, hi); len >= lo; --len) {
       const std::size_t e = ends[len - 1];
@@ -583,7 +603,11 @@ struct Scanner {
       }
       groups[g++] = run;
       for (std::size_t k = 1; k < g; ++k) thousands = thousands && groups[k] == 3;
-      if (g > 1 && (slash || dots) && date_like(groups, g, std::string_view(d, len))) continue;
+      // (A date after a bracketed area code is still a date: "(02) 12/03/2020".)
+      const std::size_t b = in_bracket ? 1 : 0;
+      if (g > 1 + b && (slash || dots) &&
+          date_like(groups + b, g - b, std::string_view(d + in_bracket, len - in_bracket)))
+        continue;
       if (g > 1 && dots && thousands && groups[0] <= 3) continue;  // "345.000.000"
       // Checked last, on a candidate only: the look-behind costs more than the digits.
       if (!international && (followed_by_euro(e) || introduced_as_code(i))) return 0;
@@ -618,7 +642,7 @@ struct Scanner {
     // Both letters in the same case: "it60x…" or "IT60X…", not "It" starting a sentence.
     if (is_upper(t[i]) != is_upper(t[i + 1])) return 0;
     char c[34];
-    const std::size_t e = collect_alnum(t, i, static_cast<std::size_t>(len), c);
+    const std::size_t e = collect_alnum(t, i, static_cast<std::size_t>(len), c, " -");  // IT60-X054-...
     if (e == std::string_view::npos || !iban_structure(c, len)) return 0;
     verified = iban_mod97(c, len);
     return e;
@@ -656,19 +680,43 @@ struct Scanner {
 
   std::size_t email(std::size_t a, std::size_t& start) {
     auto local_char = [](char c) { return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'; };
+    // The bytes before k as a letter of the local part: an ASCII one, an apostrophe between two
+    // letters (o'brien, RFC 5322 atext), or a Latin letter in UTF-8 (josé, RFC 6531; lead bytes
+    // C3-C5 as name_word reads them): its length, or 0.
+    auto letter_before = [&](std::size_t k) -> std::size_t {
+      const auto c = static_cast<unsigned char>(t[k - 1]);
+      if (local_char(t[k - 1])) return 1;
+      if (t[k - 1] == '\'' && k >= 2 && k < a && is_alnum(t[k - 2]) && is_alnum(t[k])) return 1;
+      if (c >= 0x80 && c <= 0xBF && k >= 2 && static_cast<unsigned char>(t[k - 2]) >= 0xC3 &&
+          static_cast<unsigned char>(t[k - 2]) <= 0xC5)
+        return 2;
+      return 0;
+    };
     std::size_t s = a;
-    while (s > last_end && a - s < 64 && local_char(t[s - 1])) --s;
+    while (s > last_end && a - s < 64) {
+      const std::size_t len = letter_before(s);
+      if (len == 0 || s - len < last_end) break;
+      s -= len;
+    }
     while (s < a && (t[s] == '.' || t[s] == '-' || t[s] == '+')) ++s;
     if (s == a || t[a - 1] == '.') return 0;
-    if (s > 0 && (local_char(t[s - 1]) || t[s - 1] == '@')) return 0;  // longer than 64: not an address
+    if (s > 0 && (letter_before(s) || t[s - 1] == '@')) return 0;  // longer than 64: not an address
     std::size_t p = a + 1, labels = 0, last_label = 0, end = 0;
     bool last_alpha = false;
     while (p < t.size() && p - a < 254) {
       const std::size_t ls = p;
       bool alpha = true;
-      while (p < t.size() && (is_alnum(t[p]) || t[p] == '-') && p - ls < 63) {
-        alpha = alpha && is_alpha(t[p]);
-        ++p;
+      while (p < t.size() && p - ls < 63) {
+        const auto c = static_cast<unsigned char>(t[p]);
+        if (is_alnum(t[p]) || t[p] == '-') {
+          alpha = alpha && is_alpha(t[p]);
+          ++p;
+        } else if (c >= 0xC3 && c <= 0xC5 && p + 1 < t.size() &&
+                   (static_cast<unsigned char>(t[p + 1]) & 0xC0) == 0x80) {
+          p += 2;  // an internationalized domain's letter (exämple.it, IDNA)
+        } else {
+          break;
+        }
       }
       if (p == ls || t[ls] == '-' || t[p - 1] == '-') break;
       ++labels;
@@ -807,7 +855,29 @@ struct Scanner {
       if (!capital && !any_case) return;
       if (!name_list->has(first)) return;
     }
+    // A double first name joined by a hyphen (Anna-Maria, Maria-Grazia): the list has its first.
+    while (at(t, e, '-') && e + 1 < t.size() && (is_alpha(t[e + 1]) || static_cast<unsigned char>(t[e + 1]) >= 0xC3) &&
+           (capital ? is_upper(t[e + 1]) : !is_upper(t[e + 1])) && name_word(e + 1) > e + 2)
+      e = name_word(e + 1);
     std::size_t end = e;
+    if (!capital && !titled) {
+      // Written all in lower case ("mi chiamo mario rossi"): one more lower-case word is the
+      // surname when the name ends there (the text, punctuation, or a word that ends a name
+      // follows), so that "mi chiamo mario volevo sapere" keeps "volevo".
+      if (at(t, e, ' ')) {
+        const std::size_t q = e + 1, qe = name_word(q);
+        const std::string_view w = t.substr(q, qe - q);
+        bool ends = qe >= t.size() || (!is_alpha(t[qe]) && t[qe] != ' ' && static_cast<unsigned char>(t[qe]) < 0x80);
+        if (!ends && at(t, qe, ' ')) {
+          const std::size_t r = qe + 1, re = name_word(r);
+          ends = re > r && stop_word(t.substr(r, re - r));
+        }
+        if (w.size() >= 2 && is_lower(w[0]) && ends && !stop_word(w) && !role_word(w)) end = qe;
+      }
+      if (p < last_end) return;
+      push(p, end, PiiKind::person);
+      return;
+    }
     // Up to two more capitalised words: a second name and/or the surname (with a particle).
     for (int k = 0; k < 2; ++k) {
       if (!at(t, end, ' ')) break;
@@ -863,12 +933,47 @@ struct Scanner {
            eq_ci(next, "comunale") || eq_ci(next, "europea")))
         return 0;
     }
+    // The house number's marker at q ("n.", "n°", "nr.", "civico"): the byte after it, or q.
+    auto marker = [&](std::size_t q) {
+      if (t.substr(q, 2) == "n.") return q + 2;
+      if (t.substr(q, 3) == "n°" || t.substr(q, 3) == "nr.") return q + 3;
+      if (eq_ci(t.substr(q, 6), "civico") && at(t, q + 6, ' ')) return q + 6;
+      return q;
+    };
     while (true) {
       p = skip_spaces(p);
       if (p >= t.size()) return 0;
+      if (words == 0 && is_digit(t[p])) {
+        // A street named after a date: "via 4 Novembre", "via 25 Aprile", "via 20 Settembre".
+        static constexpr std::string_view kMonths[] = {"gennaio",   "febbraio", "marzo",    "aprile",
+                                                       "maggio",    "giugno",   "luglio",   "agosto",
+                                                       "settembre", "ottobre",  "novembre", "dicembre"};
+        std::size_t d = p;
+        while (d < t.size() && is_digit(t[d]) && d - p < 3) ++d;
+        if (d - p > 2 || !at(t, d, ' ')) return 0;
+        const std::size_t me = name_word(d + 1);
+        const std::string_view month = t.substr(d + 1, me - d - 1);
+        bool is_month = !month.empty() && is_upper(month[0]);
+        bool known = false;
+        for (auto m : kMonths) known = known || eq_ci(month, m);
+        if (!is_month || !known) return 0;
+        ++words;
+        p = me;
+        if (!at(t, p, ' ') && !at(t, p, ',')) return 0;
+        if (at(t, p, ',') || (p + 1 < t.size() && is_digit(t[p + 1])) || marker(p + 1) != p + 1) break;
+        continue;
+      }
       const std::size_t we = name_word(p);
       const std::string_view w = t.substr(p, we - p);
       if (w.empty()) break;
+      // An elided particle glued to the name: "dell'Indipendenza", "d'Azeglio", "sull'Adige".
+      std::size_t glued = 0;
+      for (const std::string_view elided : {"dell'", "dall'", "nell'", "sull'", "all'", "d'"})
+        if (w.size() > elided.size() + 1 && eq_ci(w.substr(0, elided.size()), elided) && is_upper(w[elided.size()])) {
+          glued = elided.size();
+          ++particles;
+          break;
+        }
       bool particle = false;
       for (auto x : kParticles) particle = particle || w == x;
       if (particle) {
@@ -879,23 +984,20 @@ struct Scanner {
         if (!at(t, p, ' ')) return 0;
         continue;
       }
-      if (!is_upper(w[0])) return 0;
+      if (!is_upper(w[glued])) return 0;
       if (++words > 5) return 0;
       last_particle = false;
       p = we;
       if (!at(t, p, ' ') && !at(t, p, ',')) return 0;
       if (at(t, p, ',')) break;
-      // A number next: the house number.
+      // A number next, or its marker: the house number.
       if (p + 1 < t.size() && is_digit(t[p + 1])) break;
-      if (t.substr(p + 1, 2) == "n." || t.substr(p + 1, 3) == "n°" || t.substr(p + 1, 3) == "nr.") break;
+      if (marker(p + 1) != p + 1) break;
     }
     if (words == 0 || last_particle) return 0;
     if (at(t, p, ',')) ++p;
     p = skip_spaces(p);
-    if (t.substr(p, 2) == "n.")
-      p = skip_spaces(p + 2);
-    else if (t.substr(p, 3) == "n°" || t.substr(p, 3) == "nr.")
-      p = skip_spaces(p + 3);
+    p = skip_spaces(marker(p));
     const std::size_t ns = p;
     while (p < t.size() && is_digit(t[p]) && p - ns < 5) ++p;
     if (p == ns || p - ns > 4) return 0;
@@ -936,6 +1038,9 @@ struct Scanner {
       const std::size_t ys = p;
       if (number(p, 2, 4) < 0 || p - ys == 3) return;
     } else {
+      // The first of the month written as an ordinal: "1° marzo", "1º marzo" (degree sign and
+      // masculine ordinal indicator, U+00B0 and U+00BA).
+      if (t.substr(p, 2) == "\xC2\xB0" || t.substr(p, 2) == "\xC2\xBA") p += 2;
       if (at(t, p, ' '))
         ++p;
       else
@@ -1010,7 +1115,7 @@ struct Scanner {
         return e;
       case 'o':
         if ((len == 9 && eq_ci(w, "operatore")) || (len == 10 && eq_ci(w, "operatrice")))
-          return person_here(e, false, false);
+          return person_here(at(t, e, ':') ? e + 1 : e, false, false);  // "Operatore: Marco Rossi"
         return e;
       case 'p':
         if ((len == 6 && eq_ci(w, "piazza")) || (len == 8 && eq_ci(w, "piazzale"))) return street();
@@ -1158,7 +1263,7 @@ struct Scanner {
         ++i;
         continue;
       }
-      // '+': an international phone number.
+      // '+' or '(': an international phone number, or one with its area code in brackets.
       if (want(PiiKind::phone) && i + 1 < n && is_digit(b[i + 1]) && (i == 0 || !is_alnum(b[i - 1]))) {
         if (const std::size_t e = phone(i)) {
           push(i, e, PiiKind::phone);
