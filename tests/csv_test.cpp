@@ -287,8 +287,8 @@ TEST_CASE("read_csv: column lookup ignores case and spaces; a name several colum
   REQUIRE(t.problems().size() == 1);
   CHECK(t.problems()[0].line == 1);
   CHECK(t.problems()[0].message ==
-        "duplicate column name: columns 1 'NPS' and 4 'nps' have the same name (case and surrounding spaces ignored); "
-        "looking it up by name is an error, pick a column by position");
+        "duplicate column name: columns 1 'NPS' and 4 'nps' have the same name (case and surrounding spaces ignored): "
+        "a look-up by that name is ambiguous; rename one, or take it by position");
   const auto three = perche::read_csv("x,X,y, x\n1,2,3,4\n");
   REQUIRE(three.problems().size() == 1);
   CHECK_THROWS_WITH(three.column("x"), doctest::Contains("columns 1 'x', 2 'X' and 4 'x' all match it"));

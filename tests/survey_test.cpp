@@ -150,6 +150,11 @@ TEST_CASE("columns match ignoring case and spaces, and an ambiguous match is an 
   const auto segs = csv("nps,canale,Canale\n9,a,b\n");
   CHECK_THROWS_WITH_AS(analyze_survey(segs, metrics_only()), doctest::Contains("say which one with by= (--by)"),
                        AnalysisError);
+  // Written alike, no name tells them apart: the advice is to rename (it said "say which one").
+  CHECK_THROWS_WITH_AS(analyze_survey(csv("nps,canale,canale\n9,a,b\n"), metrics_only()),
+                       doctest::Contains("column 2 'canale', column 3 'canale' (case and surrounding spaces ignored); "
+                                         "rename one of them"),
+                       AnalysisError);
 }
 
 TEST_CASE("an input with no valid row, no rows or no header is one error naming the first problems") {

@@ -99,6 +99,9 @@ def _read(file):
         skipped = [p for p in problems if p["line"] and "skipped" in p["message"]]
         raise CliError(f"{file}: no record could be read as a row: {first(skipped)}" if skipped else
                        f"{file} is empty: it has a header and no rows")
+    # A duplicate column name is the reader's note for a look-up by name; a command that looks the
+    # column up says so itself, in one line, and one that does not is not hindered by it.
+    problems = [p for p in problems if not p["message"].startswith("duplicate column name:")]
     _print_problems(problems, len(problems))
     return table
 
@@ -293,11 +296,23 @@ def sample_command(args) -> int:
     table = _read(args.file)
     header = list(table.header)
     text_i = _column(table, args.text, _core.SurveyOptions.TEXT_COLUMNS, "text column", "text")
-    folded = [h.strip().casefold() for h in header]
-    added = [args.label_column] + (["suggested", "uncertainty"] if args.model else [])
-    for a in ["line"] + added:
-        if a.strip().casefold() in folded:
-            raise CliError(f"the input already has a column {a!r}; name the label column with --label-column")
+    taken = {h.strip().casefold() for h in header}
+    if args.label_column.strip().casefold() in taken:
+        raise CliError(f"the input already has a column {args.label_column!r}; name the label column with "
+                       "--label-column")
+    taken.add(args.label_column.strip().casefold())
+
+    def free(name: str) -> str:
+        """name, or perche_name (perche_name_2, ...) when the input has a column so named."""
+        candidate, k = name, 1
+        while candidate.casefold() in taken:
+            k += 1
+            candidate = f"perche_{name}" if k == 2 else f"perche_{name}_{k - 1}"
+        taken.add(candidate.casefold())
+        return candidate
+
+    line_column = free("line")
+    added = [args.label_column] + ([free("suggested"), free("uncertainty")] if args.model else [])
     model = _core.DriverClassifier.load(args.model) if args.model else None
     _step(f"choosing comments in {args.file}")
     picks = _core.select_for_labelling(table.column(text_i), args.n, model)
@@ -307,7 +322,7 @@ def sample_command(args) -> int:
 
     def write(f) -> None:
         _excel_bom(f, delim)
-        f.write(delim.join(_text_cell(h) for h in ["line"] + header + added) + "\r\n")
+        f.write(delim.join(_text_cell(h) for h in [line_column] + header + added) + "\r\n")
         for index, uncertainty, suggested in picks:
             cells = [str(int(lines[index]))] + [_text_cell(c[index]) for c in columns] + [""]
             if args.model:

@@ -561,9 +561,10 @@ struct CsvReader {
         }
         for (std::size_t j = 0; j < keys.size(); ++j)
           if (const auto& cols = t.folded_[keys[j]]; cols.size() > 1 && cols[0] == j)
-            t.problems_.push_back({record_line, "duplicate column name: " + describe_columns(t.header_, cols) +
-                                                    " have the same name (case and surrounding spaces ignored); "
-                                                    "looking it up by name is an error, pick a column by position"});
+            t.problems_.push_back(
+                {record_line, "duplicate column name: " + describe_columns(t.header_, cols) +
+                                  " have the same name (case and surrounding spaces ignored): a look-up by that "
+                                  "name is ambiguous; rename one, or take it by position"});
         drop_cells();  // the header names are copies
         rows_from = r;
         continue;

@@ -339,10 +339,16 @@ std::optional<std::size_t> ColumnFinder::find(std::string_view name, std::span<c
   }
   for (const auto candidate : defaults) {
     const auto hits = matching(candidate);
-    if (hits.size() > 1)
+    if (hits.size() > 1) {
+      // Columns written alike (motivo, motivo) cannot be told apart by a name: only a rename helps.
+      bool alike = true;
+      for (const auto i : hits) alike = alike && names_[i] == names_[hits.front()];
       throw AnalysisError("several columns could be the " + std::string(what) + " " + quote_value(candidate) + ": " +
-                          describe(hits) + " (case and surrounding spaces ignored); say which one with " +
-                          std::string(arg) + "= (--" + std::string(arg) + ")");
+                          describe(hits) + " (case and surrounding spaces ignored); " +
+                          (alike ? std::string("rename one of them")
+                                 : "say which one with " + std::string(arg) + "= (--" + std::string(arg) +
+                                       ") as written in the header"));
+    }
     if (!hits.empty()) return hits.front();
   }
   return std::nullopt;

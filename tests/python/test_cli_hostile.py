@@ -806,3 +806,16 @@ def test_a_codebook_that_is_not_utf8_is_one_line_naming_the_file_and_line(tmp_pa
     p = run_subprocess("analyze", "--codebook", bad, "--no-progress")
     assert p.returncode == 2
     assert len(p.stderr.decode().strip().splitlines()) == 1
+
+
+def test_a_duplicated_column_name_is_one_line_with_advice_that_works(tmp_path, capsys):
+    # Was two lines: the reader's note "looking it up by name is an error, pick a column by
+    # position" (no option takes a position), then "say which one with --text", which no name can.
+    both = tmp_path / "both.csv"
+    both.write_text('id,motivo,motivo\n1,"tel 347 123 4567",x\n', encoding="utf-8")
+    one_error(run(capsys, "mask", both, "--out", tmp_path / "o.csv"), "column 2 'motivo', column 3 'motivo'",
+              "rename one of them")
+    unused = tmp_path / "unused.csv"  # a duplicate the command does not look up hinders nothing
+    unused.write_text('id,motivo,note,note\n1,"tel 347 123 4567",a,b\n', encoding="utf-8")
+    code, _, err = run(capsys, "mask", unused, "--out", tmp_path / "o.csv")
+    assert code == 0 and not [e for e in err if "same name" in e or "is an error" in e]

@@ -66,6 +66,22 @@ def test_sample_refuses_a_label_column_the_input_has(tmp_path, capsys):
     assert not (tmp_path / "x.csv").exists()
 
 
+def test_sample_names_its_own_columns_apart_from_the_inputs(tmp_path):
+    # An input with columns line, suggested and uncertainty could not be sampled at all: the message
+    # pointed to --label-column, which changes none of them (red-team pass, stop 39).
+    df = pd.read_csv(SAMPLE, keep_default_na=False).head(300)
+    df = df.rename(columns={"id": "line"}).assign(suggested="x", uncertainty="y", perche_line="z")
+    data = tmp_path / "in.csv"
+    df.to_csv(data, index=False)
+    out = tmp_path / "s.csv"
+    assert cli.main(["sample", str(data), "--n", "20", "--model", str(DEFAULT_MODEL), "--label-column", "gold",
+                     "--out", str(out)]) == 0
+    rows = read_out(out)
+    assert list(rows[0])[0] == "perche_line_2" and list(rows[0])[-3:] == ["gold", "perche_suggested",
+                                                                          "perche_uncertainty"]
+    assert all(r["line"] in set(df.line.astype(str)) and r["suggested"] == "x" for r in rows)
+
+
 def test_train_prints_cross_validated_figures_and_warns_about_rare_drivers(tmp_path, capsys):
     df = pd.read_csv(SAMPLE, keep_default_na=False)
     df = df[df.motivo.str.strip() != ""].head(600).copy()
