@@ -343,6 +343,21 @@ TEST_CASE("driver_segments: two-proportion z test against the rest, BH adjusted"
   CHECK(cells[0].significant);
 }
 
+TEST_CASE("driver_segments: a small segment gets Boschloo's exact test, not the z test") {
+  // One comment that mentions the driver, alone in its segment, against 24 of 385: the z test gave
+  // p = 1.4e-4 ("significant"). scipy.stats.boschloo_exact([[1, 24], [0, 361]]).pvalue = 0.0887586.
+  std::vector<std::int64_t> seg(386, 2);
+  seg[0] = 1;
+  std::vector<std::pair<std::size_t, std::size_t>> ones = {{0, 0}};
+  for (std::size_t i = 1; i <= 24; ++i) ones.push_back({i, 0});
+  const auto cells = perche::driver_segments(matrix(386, 1, ones), seg);
+  REQUIRE(cells.size() == 2);
+  CHECK(cells[0].n == 1);
+  CHECK(cells[0].share == Approx(1.0));
+  CHECK(cells[0].p_value == Approx(0.0887586).epsilon(1e-4));
+  CHECK_FALSE(cells[0].significant);
+}
+
 TEST_CASE("driver_trends: a rising share is flagged increasing") {
   std::vector<std::int64_t> period;
   std::vector<std::pair<std::size_t, std::size_t>> ones;

@@ -114,6 +114,30 @@ TEST_CASE("rows without a valid score are left out, each a problem naming its li
   CHECK(a.drivers.empty());
 }
 
+TEST_CASE("consecutive periods under 5 responses are shown, not tested") {
+  // 3 responses at 10 in January, 3 at 0 in February: the z test gave p = 0.025, "significant
+  // drop" (an exact test of 3/3 against 0/3 promoters gives 0.10). With 5 and more it is tested.
+  std::string small = "nps;data\n";
+  for (int i = 0; i < 3; ++i) small += "10;2024-01-0" + std::to_string(i + 1) + "\n";
+  for (int i = 0; i < 3; ++i) small += "0;2024-02-0" + std::to_string(i + 1) + "\n";
+  const auto a = analyze_survey(csv(small), metrics_only());
+  REQUIRE(a.trend);
+  REQUIRE(a.trend->periods.size() == 2);
+  const auto& feb = a.trend->periods[1];
+  CHECK(feb.too_few);
+  CHECK(feb.diff_prev == doctest::Approx(-200.0));
+  CHECK_FALSE(feb.p_prev);
+  CHECK_FALSE(feb.p_prev_holm);
+  CHECK_FALSE(feb.significant_drop);
+  std::string larger = "nps;data\n";
+  for (int i = 0; i < 6; ++i) larger += "10;2024-01-0" + std::to_string(i + 1) + "\n";
+  for (int i = 0; i < 6; ++i) larger += "0;2024-02-0" + std::to_string(i + 1) + "\n";
+  const auto b = analyze_survey(csv(larger), metrics_only());
+  CHECK_FALSE(b.trend->periods[1].too_few);
+  CHECK(b.trend->periods[1].p_prev);
+  CHECK(b.trend->periods[1].significant_drop);
+}
+
 TEST_CASE("dates that do not parse leave the row out of the trend only, named by line") {
   const auto t = csv("nps;data\n10;2024-01-05\n0;20240110\n9;3 febbraio 2024\n5;\n10;01/03/2024 08:00\n");
   const auto a = analyze_survey(t, metrics_only());

@@ -202,9 +202,12 @@ struct DriverSegmentCell {
   double share;       ///< mentions / n
   double share_rest;  ///< the same outside the segment (0 when the segment is everything)
   double diff;        ///< share − share_rest
-  double p_value;     ///< two-proportion z test with pooled variance (Agresti 2013, §2.1.5); 1 if undefined
-  double p_bh;        ///< Benjamini & Hochberg (1995) over all cells of the call
-  bool significant;   ///< p_bh < alpha
+  /// Two-proportion z test with pooled variance (Agresti 2013, §2.1.5); Boschloo's (1970) exact
+  /// test when the segment or the rest has fewer than kExactTestBelow responses with a comment; 1
+  /// if undefined.
+  double p_value;
+  double p_bh;       ///< Benjamini & Hochberg (1995) over all cells of the call
+  bool significant;  ///< p_bh < alpha
 };
 
 /// Driver shares by segment: every (segment, driver) cell, segments in key order, drivers in column

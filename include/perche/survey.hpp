@@ -163,6 +163,9 @@ struct SurveyPeriod {
   ScoreSummary result;
   std::optional<double> diff_prev{}, p_prev{}, p_prev_holm{};  ///< vs the previous period; Holm over the trend
   bool significant_drop = false;                               ///< diff_prev < 0 and p_prev_holm < alpha
+  /// This period or the one before has fewer than kMinTestResponses (Kish n_eff): diff_prev is shown,
+  /// not tested (no p_prev, left out of Holm), as a segment that small is.
+  bool too_few = false;
 };
 
 struct SurveyTrend {

@@ -31,7 +31,7 @@ _L = {
     "it": {
         "title": "Perché? Analisi dei driver", "title_metrics": "Perché? Metriche", "rows": "righe usate", "of": "su", "bad": "righe scartate", "missing": "mancanti o non validi",
         "score_of": "{m}", "ci": "IC {c:.0%}", "trend": "Andamento per periodo", "period": "periodo",
-        "drop": "calo significativo", "mk": "Mann–Kendall: pendenza di Sen {s} per periodo, p {p} → {v}",
+        "drop": "calo significativo", "untested": "n < 5: non testato", "mk": "Mann–Kendall: pendenza di Sen {s} per periodo, p {p} → {v}",
         "declining": "calo significativo", "increasing": "crescita significativa", "flat": "nessun trend significativo",
         "drivers": "Driver: cosa muove il punteggio", "driver": "driver", "mentions": "menzioni", "share": "quota",
         "score_m": "punteggio tra chi lo cita", "impact": "impatto", "or_neg": "OR {neg}", "quadrant": "quadrante",
@@ -138,7 +138,7 @@ _L = {
     "en": {
         "title": "Why? Driver analysis", "title_metrics": "Why? Metrics", "rows": "rows used", "of": "of", "bad": "bad rows", "missing": "missing or invalid",
         "score_of": "{m}", "ci": "{c:.0%} CI", "trend": "Trend by period", "period": "period",
-        "drop": "significant drop", "mk": "Mann–Kendall: Sen slope {s} per period, p {p} → {v}",
+        "drop": "significant drop", "untested": "n < 5: not tested", "mk": "Mann–Kendall: Sen slope {s} per period, p {p} → {v}",
         "declining": "significant decline", "increasing": "significant increase", "flat": "no significant trend",
         "drivers": "Drivers: what moves the score", "driver": "driver", "mentions": "mentions", "share": "share",
         "score_m": "score among mentioners", "impact": "impact", "or_neg": "OR {neg}", "quadrant": "quadrant",
@@ -813,7 +813,8 @@ def _render_text(data: dict, lang: str, L: dict, metric: str) -> str:
             rows.append([_s(p.get("period")), _n(p.get("n")), format_score(p.get("score"), metric),
                          iv + (f" {centre}" if centre else ""),
                          "" if _f(p.get("diff_prev")) is None else _impact(p.get("diff_prev"), metric),
-                         ("▼ " + L["drop"]) if _b(p.get("significant_drop")) else ""])
+                         ("▼ " + L["drop"]) if _b(p.get("significant_drop")) else
+                         L["untested"] if _b(p.get("too_few")) and p.get("diff_prev") is not None else ""])
         lines += _table([L["period"], L["n"], M, ci, "Δ", ""], rows, "<>>>><")
         tt = _d(t.get("test"))
         s, pv = _f(tt.get("slope")), _f(tt.get("p_value"))
@@ -1030,6 +1031,9 @@ def _trend_svg(periods: list, metric: str, L: dict) -> str:
     hi = max(q[3] for q in ps)
     pad = (hi - lo) * 0.04 or 1.0
     lo, hi, ticks = _ticks(lo - pad, hi + pad, 5)
+    if metric == "nps":  # no axis past the score's own bounds (an all-promoter trend read up to +105)
+        lo, hi = max(lo, -100.0), min(hi, 100.0)
+        ticks = [t for t in ticks if lo <= t <= hi]
     n = len(ps)
 
     def x(i):  # the first and last period 24 units inside the axis, clear of its labels

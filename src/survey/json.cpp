@@ -446,6 +446,7 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
       w.field("p_prev", p.p_prev);
       w.field("p_prev_holm", p.p_prev_holm);
       w.field("significant_drop", p.significant_drop);
+      w.field("too_few", p.too_few);
       w.end_object();
     }
     w.end_array();

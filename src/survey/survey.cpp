@@ -970,6 +970,7 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
       trend.freq = o.freq;
       scorer.trend(s, keys, trend_options, [&](const auto& t) {
         std::vector<double> p_prev;
+        std::vector<std::size_t> tested;  // the periods with a p-value, in order
         for (std::size_t i = 0; i < t.periods.size(); ++i) {
           SurveyPeriod p;
           p.period = detail::period_key_label(t.periods[i].period, o.freq);
@@ -977,16 +978,24 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
           if (i > 0) {
             const auto c = compare(t.periods[i].result, t.periods[i - 1].result, o.confidence);
             p.diff_prev = c.diff;
-            p.p_prev = c.p_value;
-            p_prev.push_back(c.p_value);
+            // As for segments: below kMinTestResponses in either period the test does not hold
+            // its level (3 responses at 10, then 3 at 0, gave p = 0.025 "significant"; Fisher's
+            // exact test: 0.10). The difference is shown, not tested.
+            if (std::min(t.periods[i].result.n_eff, t.periods[i - 1].result.n_eff) < kMinTestResponses - 1e-9) {
+              p.too_few = true;
+            } else {
+              p.p_prev = c.p_value;
+              p_prev.push_back(c.p_value);
+              tested.push_back(i);
+            }
           }
           trend.periods.push_back(std::move(p));
         }
         const auto holm = p_adjust_holm(p_prev);
-        for (std::size_t i = 0; i < holm.size(); ++i) {
-          auto& p = trend.periods[i + 1];
-          p.p_prev_holm = holm[i];
-          p.significant_drop = *p.diff_prev < 0 && holm[i] < o.alpha;
+        for (std::size_t k = 0; k < holm.size(); ++k) {
+          auto& p = trend.periods[tested[k]];
+          p.p_prev_holm = holm[k];
+          p.significant_drop = *p.diff_prev < 0 && holm[k] < o.alpha;
         }
         trend.test = t.test;
       });

@@ -91,6 +91,16 @@ def test_axis_ticks_are_round_one_two_five_steps(data):
     assert page
 
 
+def test_the_nps_trend_axis_stays_within_minus_and_plus_100(data):
+    # One response, or all promoters: the padded axis read up to +150 and +105 (red-team, stop 39).
+    for score, low, high in ((100.0, 80.0, 100.0), (-100.0, -100.0, -80.0)):
+        doc = json.loads(json.dumps(data))
+        for p in doc["trend"]["periods"]:
+            p.update(score=score, ci_low=low, ci_high=high)
+        values = [float(x.replace(".", "").replace(",", ".")) for x in _axis_labels(render_html(doc), "trend")]
+        assert values and all(-100 <= v <= 100 for v in values), values
+
+
 def _axis_labels(page: str, svg_id: str) -> list:
     """The numeric axis labels (class axis) of one chart: the value axis (y of the trend and the
     matrix's impact, x of the impact chart)."""

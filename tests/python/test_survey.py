@@ -52,7 +52,7 @@ RATING = {"aggregation", "top", "reversed"}
 # Hotel and product reviews written for the domain guard's tests (not from any data set).
 OUT_OF_DOMAIN = ROOT / "tests" / "data" / "out_of_domain.csv"
 PERIOD = SCORE | {"period", "promoter_share", "passive_share", "detractor_share", "diff_prev", "p_prev", "p_prev_holm",
-                  "significant_drop"}
+                  "significant_drop", "too_few"}
 
 
 def figures(doc: dict) -> dict:

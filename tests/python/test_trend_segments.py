@@ -391,3 +391,25 @@ def test_segments_have_a_readable_repr_and_json_ready_to_dict(rng):
     assert [d["key"] for d in doc] == ["app", "chat", "email", "telefono"]
     assert {"score", "ci_low", "ci_high", "z", "p_value", "p_holm", "p_bh"} <= set(doc[0])
     assert list(out.to_frame()["key"]) == ["app", "chat", "email", "telefono"]
+
+
+def test_weekly_periods_are_iso_weeks_as_perche_analyze_labels_them():
+    # numpy's datetime64[W] starts weeks on Thursday (1970-01-01): Sunday 29 Dec 2024 and Monday
+    # 30 Dec fell in one "week" labelled 2024-12-26, where ISO 8601 (and perche analyze) has W52, W01.
+    dates = pd.to_datetime(["2024-12-29", "2024-12-30", "2025-01-01", "2025-01-05", "2025-01-06"])
+    t = perche.trend([10, 9, 0, 7, 10], dates, freq="W")
+    iso = [f"{y}-W{w:02d}" for y, w, _ in (d.isocalendar() for d in dates)]
+    assert [p.period for p in t.periods] == sorted(set(iso)) == ["2024-W52", "2025-W01", "2025-W02"]
+    assert [p.result.n for p in t.periods] == [iso.count(w) for w in sorted(set(iso))]
+
+
+def test_periods_under_5_responses_show_their_change_untested():
+    # 3 at 10 then 3 at 0 was a "significant drop" (p 0.025; an exact test gives 0.10).
+    from perche.report import render_text
+    df = pd.DataFrame({"nps": [10, 10, 10, 0, 0, 0],
+                       "data": ["2024-01-01", "2024-01-02", "2024-01-03", "2024-02-01", "2024-02-02", "2024-02-03"]})
+    doc = json.loads(perche.analyze(df, drivers=False, progress=False).to_json())
+    feb = doc["trend"]["periods"][1]
+    assert feb["too_few"] and feb["diff_prev"] == -200 and feb["p_prev"] is None and not feb["significant_drop"]
+    text = render_text(doc)
+    assert "n < 5: non testato" in text and "calo significativo" not in text
