@@ -16,7 +16,7 @@ from typing import Any, Callable, Type, TypeVar, Union
 import numpy as np
 
 from . import _core
-from .metrics import _INT32, _integer
+from .metrics import _INT32, _flag, _integer, _real
 from ._core import FormatError
 from ._estimator import Estimator, NotFittedError, column_vector_warning, not_fitted
 from .text import Tokenizer
@@ -37,11 +37,10 @@ def _doc_freq(name, value):
 
 
 def _range(name, value):
-    try:
-        lo, hi = value
-        return int(lo), int(hi)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a pair (min, max), got {value!r}") from None
+    """A pair of integers: (1.7, 2.9) and "12" were read as (1, 2)."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
+        raise ValueError(f"{name} must be a pair (min, max), got {value!r}")
+    return _integer(value[0], name, *_INT32), _integer(value[1], name, *_INT32)
 
 
 def _enum(enum, name, value):
@@ -87,7 +86,7 @@ def _tfidf_options(options: dict, o=None):
         o.max_features = int(max_features or 0)
     for name in ("sublinear_tf", "use_idf", "smooth_idf"):
         if name in options:
-            setattr(o, name, bool(options[name]))
+            setattr(o, name, _flag(options[name], name))  # "no" was read as True
     if "norm" in options:
         o.norm = _enum(_core.Norm, "norm", "none" if options["norm"] is None else options["norm"])
     return o
@@ -100,7 +99,7 @@ def _logistic_options(options: dict, o=None):
     if "C" in options:
         o.C = float(options["C"])
     if "fit_intercept" in options:
-        o.fit_intercept = bool(options["fit_intercept"])
+        o.fit_intercept = _flag(options["fit_intercept"], "fit_intercept")
     if "class_weight" in options:
         class_weight = options["class_weight"]
         if class_weight not in (None, "balanced"):
@@ -261,6 +260,7 @@ class TfidfVectorizer(Estimator, _core.TfidfVectorizer):
 
     def fit_transform(self, X, y=None, threads=None):
         """fit(X), then the TF-IDF matrix of X (scipy.sparse CSR), in one pass."""
+        _documents(X, "TfidfVectorizer.fit")
         fresh = _core.TfidfVectorizer(self._build_options())
         Xt = fresh.fit_transform(X) if threads is None else fresh.fit_transform(X, threads)
         self._adopt(fresh)  # published at once: a reader on another thread sees the old model or this one
@@ -270,10 +270,13 @@ class TfidfVectorizer(Estimator, _core.TfidfVectorizer):
         """The TF-IDF matrix of the documents X (scipy.sparse CSR) with the fitted vocabulary."""
         if not self.fitted:
             raise not_fitted("TfidfVectorizer: transform before fit")
+        _documents(X, "TfidfVectorizer.transform")
         return super().transform(X) if threads is None else super().transform(X, threads)
 
     @property
     def vocabulary_(self) -> dict:
+        if not self.fitted:  # {} before fit read as an empty vocabulary
+            raise not_fitted("TfidfVectorizer: vocabulary_ before fit")
         return {f: i for i, f in enumerate(self.features)}
 
     def get_feature_names_out(self, input_features=None):
@@ -284,6 +287,8 @@ class TfidfVectorizer(Estimator, _core.TfidfVectorizer):
 
     @property
     def idf_(self):
+        if not self.fitted:
+            raise not_fitted("TfidfVectorizer: idf_ before fit")
         return self.idf
 
     def set_output(self, *, transform=None):
@@ -405,6 +410,11 @@ class LogisticRegression(Estimator, _core.LogisticRegression):
                 raise ValueError(f"{what}: all {n} sample weights are zero")
         cw = self.class_weight
         if isinstance(cw, dict):
+            known = {c.item() if hasattr(c, "item") else c for c in classes}
+            unknown = [k for k in cw if k not in known]
+            if unknown:  # as scikit-learn: a weight for no class is a mistake, not ignored
+                raise ValueError(f"{what}: class_weight names {unknown!r}, which are not classes of y "
+                                 f"({sorted(known, key=str)!r})")
             per_class = np.ones(len(classes))
             for i, c in enumerate(classes):
                 per_class[i] = float(cw.get(c.item() if hasattr(c, "item") else c, 1.0))
@@ -498,6 +508,12 @@ def _accuracy(pred, y, sample_weight=None) -> float:
             raise ValueError("score: the sample weights sum to zero")
         sample_weight = w
     return float(np.average(right, weights=sample_weight))
+
+
+def _documents(X, what) -> None:
+    """One str (or bytes) where documents are expected was read as one document per character."""
+    if isinstance(X, (str, bytes)):
+        raise TypeError(f"{what}: expected a list of documents, got a single {type(X).__name__} (wrap it in a list)")
 
 
 def _texts(texts, what):
@@ -630,6 +646,10 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
                 v = options[k]
                 if k in _INTEGER_OPTIONS:  # a wrong width gave pybind11's "incompatible function arguments"
                     v = _integer(v, f"DriverClassifier: {k}", *_INTEGER_OPTIONS[k])
+                elif k in ("nb_scale", "sentiment"):
+                    v = _flag(v, f"DriverClassifier: {k}")
+                elif k == "polarity_C":
+                    v = _real(v, f"DriverClassifier: {k}")
                 setattr(opts, k, v)
         t = options.get("threshold")
         if isinstance(t, str):
@@ -638,9 +658,13 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
                                  f"\"per_driver\" or a number in (0, 1))")
             opts.threshold_policy = _POLICIES[t]
         elif t is not None:
-            opts.threshold = t
+            opts.threshold = _real(t, "DriverClassifier: threshold")
             if "cv_folds" not in options:
                 opts.cv_folds = 0  # a number is the threshold itself, not a start for cross-validation
+            elif opts.cv_folds >= 2:  # the number was silently replaced by the cross-validated one
+                raise ValueError(f"DriverClassifier: threshold={t!r} is a fixed threshold and cv_folds="
+                                 f"{opts.cv_folds} chooses one by cross-validation: give one of them (a fixed "
+                                 "threshold needs cv_folds=0)")
         return opts
 
     @property
@@ -741,6 +765,8 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
         return super().predict_proba(_texts(X, "DriverClassifier.predict_proba"))
 
     def evaluate(self, texts, Y):
+        if not self.fitted:  # the labels' shape was checked against no drivers first
+            raise not_fitted("DriverClassifier: evaluate before fit")
         texts = _texts(texts, "DriverClassifier.evaluate")
         return super().evaluate(texts, self._labels(Y, len(texts), self.drivers)[0])
 

@@ -64,14 +64,17 @@ def _scores(scores, n: int) -> list:
 
 def discover(texts: Iterable, scores: Optional[Sequence] = None, n_themes: Optional[int] = None,
              seeds: Union[None, Dict[str, Sequence[str]], str, os.PathLike] = None,
-             threads: Optional[int] = None, mask: bool = True) -> Themes:
+             threads: Optional[int] = None, mask: Optional[bool] = None) -> Themes:
     """Themes of unlabelled comments (perche::discover). texts: str (or bytes) each; scores: one
     number per text (None or NaN for no score), NPS for integers 0-10, else the mean; n_themes:
     a number, or None/"auto" for the method's choice; seeds: {name: [words]} or a seeds file.
-    mask: personal data (phones, e-mails, names...) stays out of the themes' words and is masked
-    in their examples, as `perche analyze` quotes comments; False reads and quotes them as written.
+    mask: None or True (DiscoverOptions' default), personal data (phones, e-mails, names...) stays
+    out of the themes' words and is masked in their examples, as `perche analyze` quotes comments;
+    False reads and quotes them as written.
     Returns Themes: .themes, .names, .unassigned_share, .assign(texts), .primary(texts),
     .to_codebook(path). Raises ValueError on no texts or no words to learn from."""
+    if isinstance(texts, (str, bytes)):  # read as one text per character
+        raise TypeError(f"discover: expected a list of texts, got a single {type(texts).__name__} (wrap it in a list)")
     texts = list(texts)
     options = _core.DiscoverOptions()
     if n_themes is not None and n_themes != "auto":
@@ -85,5 +88,6 @@ def discover(texts: Iterable, scores: Optional[Sequence] = None, n_themes: Optio
         if isinstance(threads, bool) or not isinstance(threads, int) or not 0 <= threads < 2 ** 32:
             raise ValueError(f"discover: threads {threads!r} is not a count of threads (0: every core)")
         options.threads = threads
-    options.mask = _flag(mask, "discover: mask")
+    if mask is not None:
+        options.mask = _flag(mask, "discover: mask")
     return _core.discover(texts, _scores(scores, len(texts)), _seeds(seeds), options)

@@ -17,6 +17,7 @@ import numpy as np
 from . import _core
 from ._estimator import Estimator, not_fitted
 from .classify import _accuracy
+from .metrics import _flag, _integer, _real
 from .survey import DATA
 
 LEXICON = DATA / "sentiment_it.tsv"
@@ -36,6 +37,11 @@ def _lexicon(lexicon) -> "_core.SentimentLexicon":
         return _core.SentimentLexicon.load(os.fsencode(lexicon))
     raise TypeError(f"SentimentClassifier: lexicon is a {type(lexicon).__name__}, expected None, a path, "
                     "a {term: polarity} dict or a perche.SentimentLexicon")
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_entries() -> list:
+    return _lexicon(None).entries
 
 
 @functools.lru_cache(maxsize=1)
@@ -89,9 +95,10 @@ class SentimentClassifier(Estimator):
         """labels: one class name per text (mixed, negative, neutral, positive)."""
         texts = _texts(texts, "SentimentClassifier.fit")
         labels = [str(v) for v in np.asarray(labels, dtype=object).ravel()]
-        core = _core.SentimentClassifier(None if self.words is None else bool(self.words),
-                                         None if self.C is None else float(self.C),
-                                         None if self.threads is None else int(self.threads), _lexicon(self.lexicon))
+        core = _core.SentimentClassifier(None if self.words is None else _flag(self.words, "words"),
+                                         None if self.C is None else _real(self.C, "C"),
+                                         None if self.threads is None else _integer(self.threads, "threads", 0, 2**32 - 1),
+                                         _lexicon(self.lexicon))
         core.fit(texts, labels)
         self._core = core
         return self
@@ -149,11 +156,19 @@ class SentimentClassifier(Estimator):
         return self._model().to_bytes()
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "SentimentClassifier":
-        core = _core.SentimentClassifier.from_bytes(bytes(data))
-        obj = cls(words=core.words, C=core.C, threads=core.threads or None)
+    def _of(cls, core: "_core.SentimentClassifier") -> "SentimentClassifier":
+        """A loaded model whose arguments (get_params) are those it was fitted with: a lexicon other
+        than the shipped one is kept (clone() and GridSearchCV of a loaded model refitted with
+        the shipped lexicon)."""
+        lexicon = core.lexicon
+        shipped = lexicon.entries == _shipped_entries()
+        obj = cls(words=core.words, C=core.C, lexicon=None if shipped else lexicon, threads=core.threads or None)
         obj._core = core
         return obj
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "SentimentClassifier":
+        return cls._of(_core.SentimentClassifier.from_bytes(bytes(data)))
 
     def save(self, path) -> None:
         self._model().save(os.fsencode(path))
@@ -162,10 +177,7 @@ class SentimentClassifier(Estimator):
     def load(cls, path, max_bytes: int = _core.DriverClassifier.MAX_MODEL_BYTES) -> "SentimentClassifier":
         """A saved model (max_bytes: DriverClassifier's limit, 1 GiB).
         IoError (an OSError) when the file cannot be read; FormatError when it is not a valid model."""
-        core = _core.SentimentClassifier.load(os.fsencode(path), max_bytes)
-        obj = cls(words=core.words, C=core.C, threads=core.threads or None)
-        obj._core = core
-        return obj
+        return cls._of(_core.SentimentClassifier.load(os.fsencode(path), max_bytes))
 
     def __getstate__(self):
         state = {k: v for k, v in self.__dict__.items() if k != "_core"}

@@ -1137,10 +1137,13 @@ std::vector<std::pair<std::string, double>> DriverClassifier::top_terms(std::siz
 }
 
 std::vector<std::pair<std::string, double>> DriverClassifier::top_terms(std::string_view driver, std::size_t k) const {
+  // Before fit a name was "no driver named ...": the model knows its names, not yet its terms.
+  if (!fitted()) throw std::logic_error("DriverClassifier: top_terms before fit");
   return top_terms(index_of(driver), k);
 }
 
 Evaluation DriverClassifier::evaluate(std::span<const std::string_view> texts, const LabelMatrix& Y) const {
+  if (!fitted()) throw std::logic_error("DriverClassifier: evaluate before fit");
   if (Y.rows() != texts.size() || Y.cols() != drivers_.size())
     throw std::invalid_argument("DriverClassifier.evaluate: labels are " + std::to_string(Y.rows()) + " × " +
                                 std::to_string(Y.cols()) + ", expected " + std::to_string(texts.size()) + " × " +

@@ -160,7 +160,7 @@ def test_logistic_regression_without_options_is_the_cpp_logistic_options():
 def test_driver_classifier_without_options_is_the_cpp_driver_options():
     d = _core.DriverOptions()
     explicit = dict(**tfidf_kwargs(d.features), **logistic_kwargs(d.logistic), cv_folds=d.cv_folds,
-                    threshold=d.threshold, nb_scale=d.nb_scale, sentiment=d.sentiment, polarity_C=d.polarity_C,
+                    threshold=perche.classify._threshold_shown(d), nb_scale=d.nb_scale, sentiment=d.sentiment, polarity_C=d.polarity_C,
                     threads=d.threads, seed=d.seed)
     drivers = ["scortesia", "attesa", "prezzo"]
     got = perche.DriverClassifier(drivers).fit(TEXTS, Y)

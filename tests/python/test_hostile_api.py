@@ -338,3 +338,73 @@ def test_one_period_is_no_driver_share_trend_in_the_html():
     result = perche.analyze(df, by=[], progress=False, sentiment=False, bootstrap_samples=50)
     page = result.to_html()
     assert "Quota dei driver nel tempo" not in page  # its header named 2024-01 twice
+
+
+# --- the machine-learning surface (red-team pass, stop 39) ------------------------------------------
+
+_TWO = (["attesa lunga", "operatore gentile"] * 6, [[1, 0], [0, 1]] * 6)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: perche.TfidfVectorizer(sublinear_tf="no").fit(["a b"]), r"sublinear_tf 'no' is not True or False"),
+    (lambda: perche.TfidfVectorizer(use_idf="false").fit(["a b"]), r"use_idf 'false' is not True or False"),
+    (lambda: perche.TfidfVectorizer(ngram_range=(1.7, 2.9)).fit(["a b"]), r"ngram_range 1.7 is not an integer"),
+    (lambda: perche.TfidfVectorizer(ngram_range="12").fit(["a b"]), r"ngram_range must be a pair"),
+    (lambda: perche.LogisticRegression(fit_intercept="no").fit(np.eye(4), [0, 1, 0, 1]),
+     r"fit_intercept 'no' is not True or False"),
+    (lambda: perche.LogisticRegression(class_weight={5: 100.0}).fit(np.eye(4), [0, 1, 0, 1]),
+     r"class_weight names \[5\], which are not classes"),
+    (lambda: perche.DriverClassifier(["a", "b"], fit_intercept="no").fit(*_TWO), r"fit_intercept 'no'"),
+    (lambda: perche.DriverClassifier(["a", "b"], nb_scale="no").fit(*_TWO), r"nb_scale 'no' is not True or False"),
+    (lambda: perche.DriverClassifier(["a", "b"], threshold=0.9, cv_folds=5).fit(*_TWO),
+     r"threshold=0.9 is a fixed threshold and cv_folds=5"),
+    (lambda: perche.SentimentClassifier(words="no").fit(["bello", "brutto"], ["positive", "negative"]),
+     r"words 'no' is not True or False"),
+    (lambda: perche.SentimentClassifier(threads=2.5).fit(["bello", "brutto"], ["positive", "negative"]),
+     r"threads 2.5 is not an integer"),
+])
+def test_a_bad_model_option_is_one_value_error_not_read_as_another(call, message):
+    # Each fitted the model of another value: "no" as True, (1.7, 2.9) and "12" as (1, 2), 2.5 as 2,
+    # a class weight for no class ignored, a fixed threshold replaced by the cross-validated one.
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("call", [
+    lambda: perche.TfidfVectorizer().fit("il prezzo è caro"),
+    lambda: perche.TfidfVectorizer().fit_transform("il prezzo è caro"),
+    lambda: perche.TfidfVectorizer().fit(["il prezzo è caro"]).transform("il prezzo"),
+    lambda: perche.discover("il prezzo è caro " * 20),
+])
+def test_one_str_is_no_list_of_documents(call):
+    # TfidfVectorizer().fit_transform("il prezzo è caro") had 16 rows of single letters.
+    with pytest.raises(TypeError, match="got a single str"):
+        call()
+
+
+@pytest.mark.parametrize("call", [
+    lambda: perche.DriverClassifier(["prezzo", "cortesia"]).top_terms("prezzo", 3),
+    lambda: perche.DriverClassifier(["prezzo", "cortesia"]).evaluate(["ciao"], [[1, 0]]),
+    lambda: perche.TfidfVectorizer().idf_,
+    lambda: perche.TfidfVectorizer().vocabulary_,
+])
+def test_an_unfitted_model_says_so(call):
+    # "no driver named 'prezzo'", "labels are 1 × 2, expected 1 × 0", array([]) and {} before.
+    with pytest.raises(perche.NotFittedError):
+        call()
+
+
+def test_a_loaded_sentiment_model_keeps_its_lexicon_among_its_arguments(tmp_path):
+    from sklearn.base import clone
+
+    lex = {"bello": 2.0, "brutto": -2.0}
+    texts = ["servizio bello", "servizio brutto", "molto bello", "proprio brutto", "ok"] * 6
+    labels = ["positive", "negative", "positive", "negative", "neutral"] * 6
+    fitted = perche.SentimentClassifier(lexicon=lex).fit(texts, labels)
+    fitted.save(tmp_path / "s.model")
+    for back in (perche.SentimentClassifier.load(tmp_path / "s.model"),
+                 perche.SentimentClassifier.from_bytes(fitted.to_bytes())):
+        assert back.get_params()["lexicon"] is not None  # was None: refits used the shipped lexicon
+        refit = clone(back).fit(texts, labels)
+        assert np.allclose(refit.predict_proba(texts), clone(fitted).fit(texts, labels).predict_proba(texts))
+    assert perche.SentimentClassifier.default().get_params()["lexicon"] is None  # the shipped one
