@@ -118,6 +118,16 @@ TEST_CASE("each sentiment rule gives its hand-computed weight") {
   CHECK(matches(clf, "uffa :(") == V{":(:-1.50"});
   CHECK(matches(clf, "risolto \xF0\x9F\x98\xA1\xF0\x9F\x98\xA1") == V{"risolto:1.00", "\xF0\x9F\x98\xA1:-2.50"});
   CHECK(matches(clf, "boh o.o").empty());
+  // Found by a red-team pass (stop 39): the chat spelling "nn" and "zero" negate; a hashtag reaches
+  // the lexicon (its norm had lost the '#' already, and a second letter was cut); "dovuto", whose
+  // stem is dove's, ends no negation scope; the chat spellings of "perché" end it.
+  CHECK(matches(clf, "nn gentile") == V{"gentile:-1.60"});
+  CHECK(matches(clf, "zero problemi") == V{"problema:0.90"});
+  CHECK(matches(clf, "#lento") == V{"lento:-1.50"});
+  CHECK(matches(clf, "non ho dovuto aspettare, operatore lento") == V{"lento:-1.50"});
+  CHECK(matches(clf, "non ho dovuto chiamare gentile") == V{"gentile:-1.60"});
+  CHECK(matches(clf, "non ho chiamato xché gentile") == V{"gentile:2.00"});
+  CHECK(matches(clf, "non ho chiamato Perchè gentile") == V{"gentile:2.00"});
 }
 
 TEST_CASE("of the phrases a word starts, the longest that the next words continue wins, then the first entry") {

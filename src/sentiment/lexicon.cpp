@@ -53,6 +53,39 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+constexpr std::string_view kClauseWords[] = {"e",  "ed",     "che",    "perché", "poiché", "quindi", "o",   "oppure",
+                                             "se", "quando", "mentre", "dove",   "anche",  "xché",   "xké", "perké"};
+
+// A word as the clause words are compared: ASCII lower case, é/è/É/È as e, a final apostrophe
+// dropped ("Perchè", "perche'" and "perché" alike).
+std::string clause_form(std::string_view w) {
+  std::string out;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    const auto c = static_cast<unsigned char>(w[i]);
+    if (c == 0xC3 && i + 1 < w.size()) {
+      const auto d = static_cast<unsigned char>(w[i + 1]);
+      if (d == 0xA8 || d == 0xA9 || d == 0x88 || d == 0x89) {
+        out.push_back('e');
+        ++i;
+        continue;
+      }
+    }
+    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c));
+  }
+  if (out.ends_with('\'')) out.pop_back();
+  if (out.ends_with("\xE2\x80\x99")) out.resize(out.size() - 3);
+  return out;
+}
+
+// The token is a clause word as written, not another word of its stem.
+bool clause_word(std::string_view written) {
+  if (written.size() > 12) return false;
+  const std::string f = clause_form(written);
+  for (const std::string_view w : kClauseWords)
+    if (clause_form(w) == f) return true;
+  return false;
+}
+
 std::string format_polarity(double p) {
   char buf[32];
   const auto r = std::to_chars(buf, buf + sizeof buf, p);
@@ -251,7 +284,9 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
     if (k.role == Role::none) k.role = r;  // the first role given a stem wins
   };
   for (const auto& w : text::negators()) set(w, Role::negator);
-  for (const char* w : {"nessun", "affatto", "mica"}) set(w, Role::negator);
+  // Beside the tokenizer's negators: "nn", the chat spelling of "non" ("l'app nn funziona"), and
+  // "zero" before what is missing ("zero professionalità", "zero problemi").
+  for (const char* w : {"nessun", "affatto", "mica", "nn", "zero"}) set(w, Role::negator);
   for (const char* w : {"molto", "tanto", "davvero", "veramente", "proprio", "assolutamente", "estremamente", "super",
                         "decisamente", "particolarmente", "totalmente", "completamente", "così", "incredibilmente",
                         "parecchio", "tremendamente", "altamente", "profondamente"})
@@ -264,9 +299,9 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
   for (const char* w : {"ma", "però", "tuttavia", "invece", "eppure", "comunque"}) set(w, Role::contrast);
   // Words that start another clause, where a negation's scope ends ("non ho avuto problemi e sono
   // soddisfatto").
-  for (const char* w :
-       {"e", "ed", "che", "perché", "poiché", "quindi", "o", "oppure", "se", "quando", "mentre", "dove", "anche"})
-    set(w, Role::clause);
+  // Matched by the word as written (clause_word()): "dove" and "dovuto" share the stem "dov", and
+  // "non ho dovuto aspettare" lost its negation at "dovuto". xché, xké: chat spellings of perché.
+  for (const std::string_view w : kClauseWords) set(w, Role::clause);
   only_ = {key("solo"), key("soltanto")};
 
   terms.reserve(lexicon.size());
@@ -441,9 +476,9 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       default:
         continue;  // numbers, URLs, e-mails, mentions, symbols
     }
-    std::string_view norm = t.norm;  // the word's stem
-    if (t.kind == text::TokenKind::hashtag && norm.size() > 1) {
-      stem = tokenizer.stem(norm.substr(1));  // #delusione
+    std::string_view norm = t.norm;  // the word's stem; a hashtag's without its '#' (#delusione: delusion)
+    if (t.kind == text::TokenKind::hashtag && norm.starts_with('#') && norm.size() > 1) {
+      stem = tokenizer.stem(norm.substr(1));
       norm = stem;
     }
     if (norm.empty()) continue;
@@ -510,6 +545,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         troppo_end = t.end;
         continue;
       case Role::clause:
+        if (!clause_word(t.text)) break;  // "dovuto" (stem dov, as dove's): a word like any other
         finish_troppo();
         scope = mod_left = poco_left = 0;
         continue;
