@@ -47,6 +47,18 @@ TEST_CASE("read_csv: RFC 4180 records, each delimiter detected from the header")
       {"quote inside an unquoted field is literal", "a,b\nun \"bel\" posto,e\n", ',', {{"un \"bel\" posto", "e"}}},
       {"delimiter in a quoted header does not count", "\"a;b\",c\n1,2\n", ',', {{"1", "2"}}},
       {"tie goes to comma", "a,b;c\n1,2;3\n", ',', {{"1", "2;3"}}},
+      // The records decide, not the header alone: a question with commas heads a tab or ';' file.
+      {"commas in a tab file's header",
+       "id\tPerch\xC3\xA9, in poche parole, ci daresti questo voto?\tvoto\n1\tok\t9\n2\tlento\t3\n",
+       '\t',
+       {{"1", "ok", "9"}, {"2", "lento", "3"}}},
+      {"commas and semicolons in a ';' file's header",
+       "id;Voto, da 0 a 10;Perch\xC3\xA9, in breve?\n1;9;ok\n",
+       ';',
+       {{"1", "9", "ok"}}},
+      {"commas inside the records of a ';' file", "a;b\n1,5;x, y\n2;z\n", ';', {{"1,5", "x, y"}, {"2", "z"}}},
+      // Excel's hint line: the delimiter, and no header of its own.
+      {"sep= line", "sep=;\r\nid;voto,motivo\r\n1;9,5\r\n", ';', {{"1", "9,5"}}},
   };
   for (const auto& c : cases) {
     CAPTURE(c.name);
@@ -55,6 +67,18 @@ TEST_CASE("read_csv: RFC 4180 records, each delimiter detected from the header")
     CHECK(cells(t) == c.rows);
     CHECK(t.problems().empty());
   }
+}
+
+TEST_CASE("read_csv: after a sep= line rows keep their physical lines; a given delimiter wins over it") {
+  const auto t = perche::read_csv("sep=;\nid;voto\n1;9\n2\n");
+  CHECK(t.header() == std::vector<std::string>{"id", "voto"});
+  REQUIRE(t.rows() == 1);
+  CHECK(t.line(0) == 3);
+  REQUIRE(t.problems().size() == 1);
+  CHECK(t.problems()[0].line == 4);
+  perche::CsvOptions o;
+  o.delimiter = ',';
+  CHECK(perche::read_csv("sep=;\na,b\n1,2\n", o).delimiter() == ',');
 }
 
 TEST_CASE("read_csv: a record with the wrong field count is a problem naming its line, not a row") {

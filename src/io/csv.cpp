@@ -294,24 +294,51 @@ std::string lower_ascii(std::string s) {
   return s;
 }
 
-/// The most frequent of , ; tab outside quotes in the first record; ties go to ','.
+/// Of , ; and tab, the one that splits the most of the first records after the header (up to 50)
+/// into as many fields as the header: a header whose question text holds commas ("Perché, in poche
+/// parole, ...") in a tab or ';' file made every record one field short when the header alone
+/// chose. Ties: more header fields, then ',' before ';' before tab. Counted outside quotes.
 char detect_delimiter(std::string_view t) {
-  std::size_t comma = 0, semi = 0, tab = 0;
-  bool quoted = false;
-  for (char c : t) {
-    if (c == '"')
+  constexpr char kCandidates[] = {',', ';', '\t'};
+  constexpr std::size_t kRecords = 50;
+  std::array<std::size_t, 3> header{}, agree{}, count{};
+  std::size_t records = 0;  // 0: the header
+  bool quoted = false, blank = true;
+  auto end_record = [&] {
+    if (!blank) {
+      for (std::size_t k = 0; k < 3; ++k) {
+        if (records == 0)
+          header[k] = count[k];
+        else if (count[k] == header[k])
+          ++agree[k];
+      }
+      ++records;
+    }
+    count = {};
+    blank = true;
+  };
+  for (std::size_t i = 0; i < t.size() && records <= kRecords; ++i) {
+    const char c = t[i];
+    if (c == '"') {
       quoted = !quoted;
-    else if (!quoted && (c == '\n' || c == '\r'))
-      break;
-    else if (!quoted) {
-      comma += c == ',';
-      semi += c == ';';
-      tab += c == '\t';
+      blank = false;
+    } else if (!quoted && (c == '\n' || c == '\r')) {
+      end_record();
+    } else if (!quoted) {
+      blank = blank && (c == ' ' || c == '\t');
+      for (std::size_t k = 0; k < 3; ++k) count[k] += c == kCandidates[k];
+      if (c == '\t') blank = false;
+    } else {
+      blank = false;
     }
   }
-  if (semi > comma && semi >= tab) return ';';
-  if (tab > comma && tab > semi) return '\t';
-  return ',';
+  if (records <= kRecords) end_record();
+  std::size_t best = 0;
+  for (std::size_t k = 1; k < 3; ++k)
+    if (header[k] > 0 &&
+        (header[best] == 0 || agree[k] > agree[best] || (agree[k] == agree[best] && header[k] > header[best])))
+      best = k;
+  return kCandidates[best];
 }
 
 /// "columns 1 'NPS' and 4 'nps'" (1-based positions).
@@ -420,7 +447,21 @@ struct CsvReader {
     const std::size_t begin = decode(t, bytes, options.encoding, owned);
     std::string& s = t.text_;
     const std::size_t n = s.size();
-    t.delimiter_ = d0 ? d0 : detect_delimiter(std::string_view(s).substr(begin));
+    // Excel's hint line "sep=;" before the header (it writes and honours it): the delimiter, and
+    // not a header of its own. A delimiter given in the options wins over it.
+    std::size_t from = begin, first_line = 1;
+    char hinted = 0;
+    if (std::string_view(s).substr(begin, 4) == "sep=" && n > begin + 4) {
+      const char hint = s[begin + 4];
+      std::size_t e = begin + 5;
+      if (e < n && s[e] == '\r') ++e;
+      if (hint != '"' && hint != '\n' && hint != '\r' && (e == n || s[e] == '\n')) {
+        hinted = hint;
+        from = e < n ? e + 1 : n;
+        first_line = 2;
+      }
+    }
+    t.delimiter_ = d0 ? d0 : hinted ? hinted : detect_delimiter(std::string_view(s).substr(from));
     const char delim = t.delimiter_;
 
     char* const d = s.data();
@@ -429,9 +470,9 @@ struct CsvReader {
     };
     auto& off = t.offset_;
     auto& len = t.length_;
-    std::size_t r = begin;      // read position
-    std::size_t line = 1;       // physical line of r
-    std::size_t rows_from = 0;  // where the rows start (after the header), for the size estimate
+    std::size_t r = from;           // read position
+    std::size_t line = first_line;  // physical line of r
+    std::size_t rows_from = 0;      // where the rows start (after the header), for the size estimate
     bool have_header = false, header_lost = false;
     while (r < n) {
       const std::size_t record_line = line, first = off.size();  // the record's cells are off[first..]
@@ -560,7 +601,8 @@ struct CsvReader {
           t.folded_[keys.back()].push_back(j);
         }
         for (std::size_t j = 0; j < keys.size(); ++j)
-          if (const auto& cols = t.folded_[keys[j]]; cols.size() > 1 && cols[0] == j)
+          // Nameless columns (Excel's trailing separators: "data;nps;;") are no name to look up.
+          if (const auto& cols = t.folded_[keys[j]]; cols.size() > 1 && cols[0] == j && !keys[j].empty())
             t.problems_.push_back(
                 {record_line, "duplicate column name: " + describe_columns(t.header_, cols) +
                                   " have the same name (case and surrounding spaces ignored): a look-up by that "
