@@ -34,7 +34,7 @@ bool has_problem(const SurveyAnalysis& a, std::size_t line, const std::string& t
 
 }  // namespace
 
-TEST_CASE("a score is ASCII digits with an optional minus and zero decimal part, nothing else") {
+TEST_CASE("a score is ASCII digits with an optional minus and zero decimal part, or a scale point and its label") {
   CHECK(parse_score("9") == 9);
   CHECK(parse_score("-3") == -3);  // a scale from -3 to 3 (red-team: '-3' was "not an integer in [-3, 3]")
   CHECK(parse_score("-2,0") == -2);
@@ -47,6 +47,18 @@ TEST_CASE("a score is ASCII digits with an optional minus and zero decimal part,
   CHECK_FALSE(parse_score("1234567890123456789"));  // 19 digits
   for (const char* bad :
        {"", " ", "1e1", "+", "-", "--1", "+-1", "9.5", "9.", "9,", ".0", "0x9", "9 0", "١٠", "9.0.0", "nove"})
+    CHECK_MESSAGE(!parse_score(bad), bad);
+  // A scale point with its label, as survey tools export the ends of the scale (every 0 and 10 of
+  // such an export was a rejected row); a number after the dash is no label.
+  CHECK(parse_score("10 - Estremamente probabile") == 10);
+  CHECK(parse_score("0 \xE2\x80\x93 Per niente probabile") == 0);
+  CHECK(parse_score("5 (Molto soddisfatto)") == 5);
+  CHECK(parse_score("7: Molto facile") == 7);
+  CHECK(parse_score("-3 - Per niente d'accordo") == -3);
+  CHECK(parse_score("9/10") == 9);
+  CHECK(parse_score("4/5") == 4);
+  for (const char* bad :
+       {"9 - 10", "10 -", "10 - 5 stelle", "5 (molto", "11/10", "3/4", "9 / 10", "2024-01-05", "12/03"})
     CHECK_MESSAGE(!parse_score(bad), bad);
 }
 

@@ -17,9 +17,11 @@
 ///   always for a default name, it is an AnalysisError listing the columns (never a silent pick).
 /// - A score is an integer in ASCII digits, optionally negative ("-3" on a scale from -3 to 3) and
 ///   with a zero decimal part after a point or a decimal comma ("9", "9.0", "9,00": Excel writes
-///   them), on the metric's scale. Nothing else: no plus, exponent ("1e1"), thousands separator or
-///   other script's digits ("١٠"). A row without a valid score is left out, and is a problem naming
-///   its line. A scale whose lowest level is not below its highest is an error before any row is read.
+///   them), or followed by its label as survey tools export the scale's points ("10 - Estremamente
+///   probabile", "0 – Per niente", "5 (Molto soddisfatto)", "7: Molto facile") or by the top of
+///   a 5, 7 or 10 scale ("9/10"), on the metric's scale. Nothing else: no plus, exponent ("1e1"), thousands separator
+///   or other script's digits ("١٠"). A row without a valid score is left out, and is a problem naming its line. A
+///   scale whose lowest level is not below its highest is an error before any row is read.
 /// - A date is YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY (day first, as in Italy), or a day, an Italian
 ///   month name or its abbreviation and a year ("3 marzo 2024", "3 mar 2024"), each optionally
 ///   followed by a time of day and a UTC offset, which are ignored: the date is the one written,
