@@ -81,16 +81,55 @@ TEST_CASE("a date is ISO, day-first with / or -, or a day with an Italian month,
   constexpr Day kMarch5 = 19787;  // 2024-03-05
   for (const char* s : {"2024-03-05", "05/03/2024", "5/3/2024", "05-03-2024", "5 marzo 2024", "5 MAR 2024",
                         "5 mar. 2024", " 2024-03-05 ", "2024-03-05T10:30:00Z", "2024-03-05 10:30", "2024-03-05 9:05",
-                        "2024-03-05T10:30:00.123+01:00", "2024-03-05 23:59:59 +0100", "05/03/2024 10:30"})
+                        "2024-03-05T10:30:00.123+01:00", "2024-03-05 23:59:59 +0100", "05/03/2024 10:30",
+                        "05/03/2024 13.45.10", "05/03/2024 9.05"})  // Google Forms' Italian timestamps
     CHECK_MESSAGE(parse_date(s) == kMarch5, s);
   CHECK(parse_date("1970-01-01") == 0);
   CHECK(parse_date("29/02/2024") == 19782);
   CHECK(parse_date("5 sett 2024") == 19971);
   CHECK(parse_date("5 set 2024") == 19971);
-  for (const char* bad : {"", "20240305", "2024/03/05", "05.03.2024", "05/03-2024", "5/3/24", "31/02/2024",
-                          "29/02/2023", "0000-01-01", "2024-13-01", "2024-03-05T24:00", "2024-03-05T10:60",
-                          "2024-03-05 10", "5 marzio 2024", "5 march 2024", "2024-03-05x", "5  marzo 2024"})
+  for (const char* bad : {"",
+                          "20240305",
+                          "2024/03/05",
+                          "05.03.2024",
+                          "05/03-2024",
+                          "5/3/24",
+                          "31/02/2024",
+                          "29/02/2023",
+                          "0000-01-01",
+                          "2024-13-01",
+                          "2024-03-05T24:00",
+                          "2024-03-05T10:60",
+                          "2024-03-05 10",
+                          "5 marzio 2024",
+                          "5 march 2024",
+                          "2024-03-05x",
+                          "5  marzo 2024",
+                          "05/03/2024 13.45:10",
+                          "30/12/1899",
+                          "1899-12-30",
+                          "03/12/0026"})
     CHECK_MESSAGE(!parse_date(bad), bad);
+}
+
+TEST_CASE("a date column written month first is read month first and says so; a date before 1900 is no date") {
+  // 12/25/2026 only reads month first, and no date of the column only day first: MM/DD/YYYY.
+  const auto a = analyze_survey(csv("nps;data\n10;12/25/2026\n0;12/03/2026\n9;01/15/2027\n"), metrics_only());
+  REQUIRE(a.trend);
+  REQUIRE(a.trend->periods.size() == 2);
+  CHECK(a.trend->periods[0].period == "2026-12");
+  CHECK(a.trend->periods[0].result.n == 2);
+  CHECK(a.trend->periods[1].period == "2027-01");
+  CHECK(std::ranges::any_of(a.notes, [](const auto& n) { return n.code == "dates_month_first"; }));
+  // One date only day first (25/12) keeps the column day first: 12/25 is then no date.
+  const auto b = analyze_survey(csv("nps;data\n10;12/25/2026\n0;25/12/2026\n"), metrics_only());
+  CHECK(std::ranges::none_of(b.notes, [](const auto& n) { return n.code == "dates_month_first"; }));
+  CHECK(has_problem(b, 2, "is not a date"));
+  // Excel's day 0 for an empty date is a problem naming it, not a period of 1899.
+  const auto c = analyze_survey(csv("nps;data\n10;30/12/1899\n0;05/03/2026\n"), metrics_only());
+  REQUIRE(c.trend);
+  CHECK(c.trend->periods.size() == 1);
+  CHECK(has_problem(c, 2, "'30/12/1899' is before 1900"));
 }
 
 TEST_CASE("periods are labelled by day, ISO week, month, quarter and year") {

@@ -24,9 +24,12 @@
 ///   scale whose lowest level is not below its highest is an error before any row is read.
 /// - A date is YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY (day first, as in Italy), or a day, an Italian
 ///   month name or its abbreviation and a year ("3 marzo 2024", "3 mar 2024"), each optionally
-///   followed by a time of day and a UTC offset, which are ignored: the date is the one written,
-///   in the data's own zone. Anything else ("20240201", "2024/02/01") leaves the row out of the
-///   trend only, as a problem naming its line.
+///   followed by a time of day (13:45:10, or 13.45.10 as the Italian locale writes it) and a UTC
+///   offset, which are ignored: the date is the one written, in the data's own zone. A column
+///   whose dates read only month first in some rows (12/25/2026) and only day first in none is
+///   read MM/DD/YYYY, with a `dates_month_first` note. A year before 1900 is no response date
+///   (30/12/1899 is how spreadsheets write an empty one). Anything else ("20240201",
+///   "2024/02/01") leaves the row out of the trend only, as a problem naming its line.
 /// - A cell is empty when it holds only white space (Unicode White_Space); an empty segment cell
 ///   is the segment "(vuoto)" ("(vuoto 2)" when the column holds "(vuoto)" itself); a comment that
 ///   is empty mentions no driver and does not count in

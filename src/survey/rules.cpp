@@ -52,10 +52,11 @@ bool time_suffix(std::string_view s, std::size_t i) {
   int h = 0, m = 0;
   const std::size_t h0 = i;
   if (!one_or_two(s, i, h) || (i - h0 == 2 && (s[h0] > '2' || h > 23))) return false;
-  if (i >= s.size() || s[i] != ':') return false;
-  ++i;
+  // "13:45:10", or "13.45.10" as the Italian locale writes it (Google Forms' timestamps).
+  if (i >= s.size() || (s[i] != ':' && s[i] != '.')) return false;
+  const char sep = s[i++];
   if (!digits(s, i, 2, m) || m > 59) return false;
-  if (i < s.size() && s[i] == ':') {
+  if (i < s.size() && s[i] == sep) {
     ++i;
     int sec = 0;
     if (!digits(s, i, 2, sec) || sec > 59) return false;
@@ -413,11 +414,15 @@ std::optional<std::int64_t> parse_score(std::string_view cell) {
   return negative ? -value : value;
 }
 
-std::optional<Day> parse_date(std::string_view cell) {
-  using namespace detail;
+std::optional<Day> parse_date(std::string_view cell) { return detail::parse_date_as(cell, false, detail::kFirstYear); }
+
+std::optional<Day> detail::parse_date_as(std::string_view cell, bool month_first, int min_year) {
   const auto s = trim_space(cell);
   std::size_t i = 0;
   int y = 0, m = 0, d = 0;
+  const auto make_day = [&](int year, int month, int day) -> std::optional<Day> {
+    return year < min_year ? std::nullopt : detail::make_day(year, month, day);
+  };
   // YYYY-MM-DD
   if (digits(s, i, 4, y) && i < s.size() && s[i] == '-' && digits(s, ++i, 2, m) && i < s.size() && s[i] == '-' &&
       digits(s, ++i, 2, d)) {
@@ -428,7 +433,7 @@ std::optional<Day> parse_date(std::string_view cell) {
   if (one_or_two(s, i, d) && i < s.size() && (s[i] == '/' || s[i] == '-')) {
     const char sep = s[i++];
     if (one_or_two(s, i, m) && i < s.size() && s[i] == sep && digits(s, ++i, 4, y) && (i == s.size() || !digit(s[i])))
-      return time_suffix(s, i) ? make_day(y, m, d) : std::nullopt;
+      return time_suffix(s, i) ? (month_first ? make_day(y, d, m) : make_day(y, m, d)) : std::nullopt;
     return std::nullopt;
   }
   // D month YYYY, D mon. YYYY

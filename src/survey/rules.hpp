@@ -39,6 +39,14 @@ std::string iso_date(std::int64_t day);
 std::int64_t period_key(std::int64_t day, Freq freq);
 std::string period_key_label(std::int64_t key, Freq freq);
 
+/// The first year a response date may have: 30/12/1899 is what Excel, Access and LibreOffice
+/// write for an empty date (their day 0), and no survey answered before 1900.
+inline constexpr int kFirstYear = 1900;
+
+/// parse_date()'s rule, DD/MM/YYYY and DD-MM-YYYY read as MM/DD/YYYY when month_first, any year
+/// from min_year. parse_date(cell) is parse_date_as(cell, false, kFirstYear).
+std::optional<Day> parse_date_as(std::string_view cell, bool month_first, int min_year);
+
 /// A number as a cell's text: integral values without a decimal part ("11"), others in the
 /// shortest form that reads back the same ("11.5"); NaN as "".
 std::string number_text(double v);
