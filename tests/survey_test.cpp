@@ -222,6 +222,9 @@ TEST_CASE("columns match ignoring case and spaces, and an ambiguous match is an 
   CHECK_THROWS_WITH_AS(analyze_survey(t, o),
                        doctest::Contains("score column 'voto' not found; columns are: NPS, nps, motivo"),
                        AnalysisError);
+  // A NUL in a header name is escaped: the message went on only to it from Python.
+  CHECK_THROWS_WITH_AS(analyze_survey(csv(std::string("id,voto\0x,motivo\n1,9,ok\n", 24)), o),
+                       doctest::Contains("columns are: id, voto\\x00x, motivo"), AnalysisError);
   const auto segs = csv("nps,canale,Canale\n9,a,b\n");
   CHECK_THROWS_WITH_AS(analyze_survey(segs, metrics_only()), doctest::Contains("say which one with by= (--by)"),
                        AnalysisError);

@@ -319,7 +319,17 @@ std::string ColumnFinder::list() const {
   std::string out;
   for (const auto& n : names_) {
     if (!out.empty()) out += ", ";
-    out += n;
+    // Names as written, control bytes escaped: a NUL in a header name ended the message there
+    // (Python's exception text is a C string), and the columns after it were not listed.
+    for (const char c : n) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        out += buf;
+      } else {
+        out += c;
+      }
+    }
   }
   return out;
 }
