@@ -337,8 +337,10 @@ TEST_CASE("privacy: written forms a red-team pass found unmasked") {
       {"cell (347) 1234567.", PiiKind::phone, "(347) 1234567"},
       {"tel +39 (0)2 1234567", PiiKind::phone, "+39 (0)2 1234567"},
       {"tel (02)1234567", PiiKind::phone, "(02)1234567"},
-      {"il (02) 12/03/2020", PiiKind::phone, nullptr},   // a date after a bracketed number
-      {"prezzo (10) 1234567", PiiKind::phone, nullptr},  // no area code starts with 1
+      {"il (02) 12/03/2020", PiiKind::phone, nullptr},              // a date after a bracketed number
+      {"prezzo (10) 1234567", PiiKind::phone, nullptr},             // no area code starts with 1
+      {"arrivati il 01 01 2018 alle 10", PiiKind::phone, nullptr},  // a date with spaces, not 0101 2018
+      {"chiamate lo 02 12 3456", PiiKind::phone, "02 12 3456"},     // no year at its end: a phone
       {"scrivete a o'brien@example.com", PiiKind::email, "o'brien@example.com"},
       {"scrivete a jos\xC3\xA9@ex\xC3\xA4mple.it", PiiKind::email, "jos\xC3\xA9@ex\xC3\xA4mple.it"},
       {"scrivi a \xE2\x80\x9Cmario@example.it\xE2\x80\x9D", PiiKind::email, "mario@example.it"},  // “ ” stay out

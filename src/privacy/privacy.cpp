@@ -590,13 +590,14 @@ struct Scanner {
       if (!ends_clean(t, e)) continue;
       // The groups (digits between separators), to refuse dates and thousands.
       std::size_t groups[12], g = 0, run = 0;
-      bool thousands = true, slash = false, dots = false;
+      bool thousands = true, slash = false, dots = false, spaces = false;
       for (std::size_t k = 0; k < len; ++k) {
         ++run;
         if (k + 1 < len && ends[k + 1] != ends[k] + 1) {
           const char sep = t[ends[k]];
           slash = slash || sep == '/';
           dots = dots || sep == '.';
+          spaces = spaces || sep == ' ';
           groups[g++] = run;
           run = 0;
         }
@@ -607,6 +608,12 @@ struct Scanner {
       const std::size_t b = in_bracket ? 1 : 0;
       if (g > 1 + b && (slash || dots) &&
           date_like(groups + b, g - b, std::string_view(d + in_bracket, len - in_bracket)))
+        continue;
+      // A date written with spaces, "01 01 2018": day, month and a year of this or the last century
+      // (no phone is grouped 2, 2, 4 with a year at its end; found in hotel reviews).
+      if (!in_bracket && spaces && g == 3 && groups[2] == 4 &&
+          (std::string_view(d + len - 4, 2) == "19" || std::string_view(d + len - 4, 2) == "20") &&
+          date_like(groups, g, std::string_view(d, len)))
         continue;
       if (g > 1 && dots && thousands && groups[0] <= 3) continue;  // "345.000.000"
       // Checked last, on a candidate only: the look-behind costs more than the digits.
