@@ -128,6 +128,10 @@ TEST_CASE("segmentation follows the UD Italian conventions") {
       // Web units.
       {"https://www.tim.it/assistenza?id=3", "https://www.tim.it/assistenza?id=3|url"},
       {"vedi tim.it.", "vedi|word tim.it|url .|punct"},
+      // A missing space before a capitalised word that is also a TLD is no domain; nor "p.es.".
+      {"Tutto pessimo.Me ne vado", "Tutto|word pessimo|word .|punct Me|word ne|word vado|word"},
+      {"Panorama.it e TIM.IT", "Panorama.it|url e|word TIM.IT|url"},
+      {"p.es. la bolletta", "p.es.|word la|word bolletta|word"},
       {"scrivete a info@azienda.it!", "scrivete|word a|word info@azienda.it|email !|punct"},
       {"grazie @mario_rossi", "grazie|word @mario_rossi|mention"},
       {"#fail #NonCiSiamo", "#fail|hashtag #NonCiSiamo|hashtag"},

@@ -598,6 +598,17 @@ class Scanner {
   std::size_t domain(std::size_t i) const {
     std::size_t j = host(i, true);
     if (j == i) return i;
+    {
+      // Two words and a missing space, not a domain: a capitalised last label is the next
+      // sentence's first word ("pessimo.Me ne vado", "richiamato.Io ho pagato"); one letter, then
+      // a label and a period, is an abbreviation ("p.es.", per esempio).
+      std::size_t last = j;
+      while (last > i && b_[last - 1] != '.') --last;
+      const bool capitalised = b_[last] >= 'A' && b_[last] <= 'Z' &&
+                               std::all_of(b_ + last + 1, b_ + j, [](unsigned char c) { return c >= 'a' && c <= 'z'; });
+      if (capitalised && last - 1 > i && b_[last - 2] >= 'a' && b_[last - 2] <= 'z') return i;
+      if (last == i + 2 && j < n_ && b_[j] == '.') return i;
+    }
     if (j < n_ && b_[j] == '/') {
       while (j < n_) {
         const Decoded d = decode(b_ + j, b_ + n_);
