@@ -128,6 +128,9 @@ TEST_CASE("each sentiment rule gives its hand-computed weight") {
   CHECK(matches(clf, "non ho dovuto chiamare gentile") == V{"gentile:-1.60"});
   CHECK(matches(clf, "non ho chiamato xché gentile") == V{"gentile:2.00"});
   CHECK(matches(clf, "non ho chiamato Perchè gentile") == V{"gentile:2.00"});
+  // The negation ends at the first polar word it turns: the problem stays a problem.
+  CHECK(matches(clf, "non hanno risolto il problema") == V{"risolto:-0.80", "problema:-1.50"});
+  CHECK(matches(clf, "non ho mai avuto un problema") == V{"problema:0.90"});
 }
 
 TEST_CASE("of the phrases a word starts, the longest that the next words continue wins, then the first entry") {
