@@ -210,6 +210,22 @@ TEST_CASE("read_csv: encodings — BOM, UTF-16, Windows-1252, forced UTF-8 with 
     }
     CHECK(cells(perche::read_csv(in)) == Rows{{"1", "2"}});
   }
+  SUBCASE("UTF-16 without a BOM, either byte order: a NUL in every other byte") {
+    std::string le, be;
+    for (char c : std::string("id,voto,motivo\n1,9,ok\n")) {
+      le += c;
+      le += '\0';
+      be += '\0';
+      be += c;
+    }
+    for (const auto& [in, name] : {std::pair{le, "utf-16le"}, std::pair{be, "utf-16be"}}) {
+      const auto t = perche::read_csv(in);
+      CHECK(t.encoding() == name);
+      CHECK(t.header() == std::vector<std::string>{"id", "voto", "motivo"});
+      CHECK(cells(t) == Rows{{"1", "9", "ok"}});
+    }
+    CHECK(perche::read_csv(std::string("a,b\n1,\0\n", 8)).encoding() == "utf-8");  // one NUL: no UTF-16
+  }
   SUBCASE("forced UTF-8 replaces each invalid sequence and names its line and byte offset") {
     perche::CsvOptions o;
     o.encoding = "utf-8";

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 /// CSV reader for survey exports (Excel, CRMs): RFC 4180 quoting, `,` `;` or tab detected, UTF-8
-/// (with or without BOM), UTF-16 with BOM and Windows-1252 converted to UTF-8.
+/// (with or without BOM), UTF-16 and Windows-1252 converted to UTF-8.
 ///
 ///     auto t = perche::read_csv_file("export.csv");
 ///     if (auto c = t.column("NPS")) for (std::size_t r = 0; r < t.rows(); ++r) use(t.cell(r, *c));
@@ -29,7 +29,12 @@
 ///   export); if it started with a UTF-8 BOM, a problem says the BOM contradicts the body and names
 ///   the first byte that is not UTF-8.
 /// - a UTF-16 BOM (FF FE or FE FF): UTF-16 of that order; an unpaired surrogate or an odd last byte
-///   becomes U+FFFD and a problem naming its line and byte offset.
+///   becomes U+FFFD and a problem naming its line and byte offset. Without a BOM, a NUL in at
+///   least 9 of 10 odd (or even) bytes of the first 256 byte pairs is UTF-16LE (or BE).
+///
+/// The delimiter, when CsvOptions::delimiter is 0: the one of `,` `;` tab that splits the most of
+/// the first 50 records after the header into the header's field count (ties: more header
+/// fields, then `,` `;` tab); an Excel "sep=;" first line names it and is no header.
 ///
 /// An input with no header (0 bytes, only a BOM, only blank lines) is one problem at line 0:
 /// "PATH is empty" (read_csv_file) or "the input is empty" (read_csv).
@@ -57,7 +62,7 @@ inline constexpr std::uint64_t kMaxCsvBytes = 4ull << 30;
 
 /// Options of read_csv().
 struct CsvOptions {
-  char delimiter = 0;    ///< ',', ';', '\t' (or any byte but '"', CR, LF); 0 = detect from the header record
+  char delimiter = 0;    ///< ',', ';', '\t' (or any byte but '"', CR, LF); 0 = detect (see above)
   std::string encoding;  ///< "" = detect; or "utf-8", "utf-16", "windows-1252" (ICU converter names work too)
   std::uint64_t max_bytes = kMaxCsvBytes;  ///< read_csv_file() refuses a larger file (IoError)
 };

@@ -410,6 +410,22 @@ struct CsvReader {
         t.encoding_ = big ? "utf-16be" : "utf-16le";
         return utf16(bytes.substr(2), 2, big);
       }
+      // UTF-16 without a byte order mark (some exporters write none): ASCII text in UTF-16 has a
+      // NUL in every other byte; on the odd bytes little-endian, on the even ones big-endian. Read
+      // as UTF-8 it was one column named "d" and nothing else.
+      if (const std::size_t pairs = std::min<std::size_t>(bytes.size() / 2, 256); pairs >= 2) {
+        std::size_t le = 0, be = 0;
+        for (std::size_t k = 0; k < pairs; ++k) {
+          const bool lo = bytes[2 * k] == '\0', hi = bytes[2 * k + 1] == '\0';
+          le += hi && !lo;
+          be += lo && !hi;
+        }
+        if (le * 10 >= pairs * 9 || be * 10 >= pairs * 9) {
+          const bool big = be > le;
+          t.encoding_ = big ? "utf-16be" : "utf-16le";
+          return utf16(bytes, 0, big);
+        }
+      }
       const auto c = utf8_census(bytes);
       if (plausibly_utf8(c)) {
         t.encoding_ = "utf-8";
