@@ -260,7 +260,7 @@ class TfidfVectorizer(Estimator, _core.TfidfVectorizer):
 
     def fit_transform(self, X, y=None, threads=None):
         """fit(X), then the TF-IDF matrix of X (scipy.sparse CSR), in one pass."""
-        _documents(X, "TfidfVectorizer.fit")
+        _documents(X, "TfidfVectorizer.fit", "documents")
         fresh = _core.TfidfVectorizer(self._build_options())
         Xt = fresh.fit_transform(X) if threads is None else fresh.fit_transform(X, threads)
         self._adopt(fresh)  # published at once: a reader on another thread sees the old model or this one
@@ -270,7 +270,7 @@ class TfidfVectorizer(Estimator, _core.TfidfVectorizer):
         """The TF-IDF matrix of the documents X (scipy.sparse CSR) with the fitted vocabulary."""
         if not self.fitted:
             raise not_fitted("TfidfVectorizer: transform before fit")
-        _documents(X, "TfidfVectorizer.transform")
+        _documents(X, "TfidfVectorizer.transform", "documents")
         return super().transform(X) if threads is None else super().transform(X, threads)
 
     @property
@@ -410,14 +410,12 @@ class LogisticRegression(Estimator, _core.LogisticRegression):
                 raise ValueError(f"{what}: all {n} sample weights are zero")
         cw = self.class_weight
         if isinstance(cw, dict):
-            known = {c.item() if hasattr(c, "item") else c for c in classes}
-            unknown = [k for k in cw if k not in known]
+            keys = [c.item() if hasattr(c, "item") else c for c in classes]
+            unknown = [k for k in cw if k not in keys]
             if unknown:  # as scikit-learn: a weight for no class is a mistake, not ignored
                 raise ValueError(f"{what}: class_weight names {unknown!r}, which are not classes of y "
-                                 f"({sorted(known, key=str)!r})")
-            per_class = np.ones(len(classes))
-            for i, c in enumerate(classes):
-                per_class[i] = float(cw.get(c.item() if hasattr(c, "item") else c, 1.0))
+                                 f"({sorted(keys, key=str)!r})")
+            per_class = np.array([float(cw.get(k, 1.0)) for k in keys])
             w = per_class[codes] * (1.0 if w is None else w)
         return [] if w is None else w.tolist()
 
@@ -510,15 +508,14 @@ def _accuracy(pred, y, sample_weight=None) -> float:
     return float(np.average(right, weights=sample_weight))
 
 
-def _documents(X, what) -> None:
+def _documents(X, what, noun) -> None:
     """One str (or bytes) where documents are expected was read as one document per character."""
     if isinstance(X, (str, bytes)):
-        raise TypeError(f"{what}: expected a list of documents, got a single {type(X).__name__} (wrap it in a list)")
+        raise TypeError(f"{what}: expected a list of {noun}, got a single {type(X).__name__} (wrap it in a list)")
 
 
 def _texts(texts, what):
-    if isinstance(texts, (str, bytes)):
-        raise TypeError(f"{what}: expected a list of texts, got a single {type(texts).__name__}")
+    _documents(texts, what, "texts")
     out = list(texts)
     for i, t in enumerate(out):
         if not isinstance(t, str):

@@ -24,6 +24,7 @@ import os
 from typing import Dict, Iterable, Optional, Sequence, Union
 
 from . import _core
+from .classify import _documents
 from .metrics import _flag, _missing
 
 Themes = _core.Themes
@@ -73,8 +74,7 @@ def discover(texts: Iterable, scores: Optional[Sequence] = None, n_themes: Optio
     False reads and quotes them as written.
     Returns Themes: .themes, .names, .unassigned_share, .assign(texts), .primary(texts),
     .to_codebook(path). Raises ValueError on no texts or no words to learn from."""
-    if isinstance(texts, (str, bytes)):  # read as one text per character
-        raise TypeError(f"discover: expected a list of texts, got a single {type(texts).__name__} (wrap it in a list)")
+    _documents(texts, "discover", "texts")  # one str was read as one text per character
     texts = list(texts)
     options = _core.DiscoverOptions()
     if n_themes is not None and n_themes != "auto":

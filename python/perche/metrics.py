@@ -764,15 +764,10 @@ def _period_labels(periods: Any, freq: Optional[str]) -> np.ndarray:
             labels = np.array([f"{1970 + v // 4}-Q{v % 4 + 1}" for v in q])
             return labels
         if f == "W":
-            # ISO 8601 weeks, Monday to Sunday, labelled "2025-W01" as perche analyze labels them
-            # (numpy's datetime64[W] counts weeks from 1970-01-01, a Thursday).
-            days = a.astype("datetime64[D]").astype("int64")
-            weeks, back = np.unique((days + 3) // 7, return_inverse=True)  # day 0 is a Thursday
-            labels = []
-            for w in weeks:
-                thursday = _dt.date(1970, 1, 1) + _dt.timedelta(days=7 * int(w))  # its week's Thursday
-                year, week, _ = thursday.isocalendar()
-                labels.append(f"{year}-W{week:02d}")
+            # ISO 8601 weeks, Monday to Sunday, labelled "2025-W01" by the C++ rule perche analyze
+            # uses (numpy's datetime64[W] counts weeks from 1970-01-01, a Thursday).
+            days, back = np.unique(a.astype("datetime64[D]").astype("int64"), return_inverse=True)
+            labels = [_core.period_label(int(d), _core.Freq.week) for d in days]
             return np.array(labels)[back.ravel()]
         return a.astype(f"datetime64[{f}]")
     elif freq is not None:

@@ -36,6 +36,10 @@ namespace {
 
 using detail::sigmoid;
 
+// How many row entries ahead of the sums their weights are fetched (the presence and polarity
+// sums: a row's features are scattered over the weights, and the loads are most of the time).
+constexpr std::size_t kAhead = 8;
+
 // Rows `rows` of X, in that order.
 SparseMatrix take_rows(const SparseMatrix& X, const std::vector<std::size_t>& rows) {
   const auto ptr = X.indptr();
@@ -708,7 +712,6 @@ bool DriverClassifier::polarity_probabilities(std::string_view text, const Tfidf
         acc[2 * t] = z[col[t]];
         acc[2 * t + 1] = z[col[t] + 1];
       }
-      constexpr std::size_t kAhead = 8;
       for (std::size_t i = 0; i < row.size(); ++i) {
         if (i + kAhead < row.size()) {
           const float* next = weights + static_cast<std::size_t>(row[i + kAhead].first) * cols;
@@ -731,7 +734,6 @@ bool DriverClassifier::polarity_probabilities(std::string_view text, const Tfidf
   } else {
     // As in probabilities(): the weights of the entry kAhead places on are fetched while this one
     // is summed (the loads are most of this loop's time).
-    constexpr std::size_t kAhead = 8;
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i + kAhead < row.size()) {
         const float* next = weights + static_cast<std::size_t>(row[i + kAhead].first) * cols;
@@ -929,7 +931,6 @@ std::vector<double> DriverClassifier::probabilities(const TfidfVectorizer::Row& 
   // The k weights of a feature are contiguous; a row's features are scattered over the matrix, so
   // the weights of the entry kAhead places on are fetched while this one is summed (measured: the
   // loads were most of this loop's time).
-  constexpr std::size_t kAhead = 8;
   const double* weights = weights_.data();
   for (std::size_t i = 0; i < row.size(); ++i) {
     if (i + kAhead < row.size()) {

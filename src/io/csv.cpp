@@ -325,9 +325,8 @@ char detect_delimiter(std::string_view t) {
     } else if (!quoted && (c == '\n' || c == '\r')) {
       end_record();
     } else if (!quoted) {
-      blank = blank && (c == ' ' || c == '\t');
+      blank = blank && c == ' ';  // a tab is a field (of a tab file)
       for (std::size_t k = 0; k < 3; ++k) count[k] += c == kCandidates[k];
-      if (c == '\t') blank = false;
     } else {
       blank = false;
     }

@@ -125,6 +125,14 @@ std::size_t collect_alnum(std::string_view t, std::size_t i, std::size_t count, 
   return (i < t.size() && is_alnum(t[i])) ? std::string_view::npos : i;
 }
 
+// The Italian month names, in a street named after a date ("via 4 Novembre") and a date of
+// birth ("3 marzo 1980").
+bool italian_month(std::string_view w) {
+  static constexpr std::string_view kMonths[] = {"gennaio", "febbraio", "marzo",     "aprile",  "maggio",   "giugno",
+                                                 "luglio",  "agosto",   "settembre", "ottobre", "novembre", "dicembre"};
+  return std::any_of(std::begin(kMonths), std::end(kMonths), [&](std::string_view m) { return eq_ci(w, m); });
+}
+
 // ---------------------------------------------------------------------------------------------
 // What the matchers read of non-ASCII text
 
@@ -136,16 +144,14 @@ std::size_t collect_alnum(std::string_view t, std::size_t i, std::size_t count, 
 // White_Space as a space; a hyphen, non-breaking hyphen, figure or en dash (U+2010–2013), a minus
 // sign (U+2212) or small hyphen-minus (U+FE63) as '-'; a Default_Ignorable_Code_Point
 // (zero-width space and joiners, soft hyphen, word joiner, byte order mark) as nothing. Anything
-// else, and invalid UTF-8, is kept as it is. start[i] / end[i] are the bytes of the text's
-// character that folded byte i came from (start[i] and start[i] + len[i]), so that a span found
-// in `text` maps back.
+// else, and invalid UTF-8, is kept as it is. The text's character that folded byte i came from
+// is the bytes [start[i], start[i] + len[i]), so that a span found in `text` maps back.
 struct Folded {
   std::string text;
   std::vector<std::size_t> start;
   std::vector<std::uint8_t> len;
 };
 
-// nullopt when no character of `text` reads otherwise (every ASCII text, most Italian ones).
 // The ASCII byte cp reads as, -1 for nothing, -2 for itself.
 int fold_code_point(char32_t cp) {
   if (cp >= 0xFF01 && cp <= 0xFF5E) return static_cast<int>(cp - 0xFEE0);
@@ -158,6 +164,7 @@ int fold_code_point(char32_t cp) {
   return -2;
 }
 
+// nullopt when no character of `text` reads otherwise (every ASCII text, most Italian ones).
 std::optional<Folded> fold_for_matching(std::string_view text) {
   // Below U+3000 (accented letters, every space and dash but the ideographic ones) from a table
   // ICU filled once; and per byte whether a character starting with it may read otherwise (no
@@ -867,7 +874,7 @@ struct Scanner {
            (capital ? is_upper(t[e + 1]) : !is_upper(t[e + 1])) && name_word(e + 1) > e + 2)
       e = name_word(e + 1);
     std::size_t end = e;
-    if (!capital && !titled) {
+    if (!capital) {  // (after a title the name is capitalised)
       // Written all in lower case ("mi chiamo mario rossi"): one more lower-case word is the
       // surname when the name ends there (the text, punctuation, or a word that ends a name
       // follows), so that "mi chiamo mario volevo sapere" keeps "volevo".
@@ -881,12 +888,9 @@ struct Scanner {
         }
         if (w.size() >= 2 && is_lower(w[0]) && ends && !stop_word(w) && !role_word(w)) end = qe;
       }
-      if (p < last_end) return;
-      push(p, end, PiiKind::person);
-      return;
     }
     // Up to two more capitalised words: a second name and/or the surname (with a particle).
-    for (int k = 0; k < 2; ++k) {
+    for (int k = 0; k < 2 && capital; ++k) {
       if (!at(t, end, ' ')) break;
       std::size_t q = end + 1;
       std::size_t qe = name_word(q);
@@ -952,18 +956,12 @@ struct Scanner {
       if (p >= t.size()) return 0;
       if (words == 0 && is_digit(t[p])) {
         // A street named after a date: "via 4 Novembre", "via 25 Aprile", "via 20 Settembre".
-        static constexpr std::string_view kMonths[] = {"gennaio",   "febbraio", "marzo",    "aprile",
-                                                       "maggio",    "giugno",   "luglio",   "agosto",
-                                                       "settembre", "ottobre",  "novembre", "dicembre"};
         std::size_t d = p;
         while (d < t.size() && is_digit(t[d]) && d - p < 3) ++d;
         if (d - p > 2 || !at(t, d, ' ')) return 0;
         const std::size_t me = name_word(d + 1);
         const std::string_view month = t.substr(d + 1, me - d - 1);
-        bool is_month = !month.empty() && is_upper(month[0]);
-        bool known = false;
-        for (auto m : kMonths) known = known || eq_ci(month, m);
-        if (!is_month || !known) return 0;
+        if (month.empty() || !is_upper(month[0]) || !italian_month(month)) return 0;
         ++words;
         p = me;
         if (!at(t, p, ' ') && !at(t, p, ',')) return 0;
@@ -1052,13 +1050,8 @@ struct Scanner {
         ++p;
       else
         return;
-      static constexpr std::string_view kMonths[] = {"gennaio",   "febbraio", "marzo",    "aprile",
-                                                     "maggio",    "giugno",   "luglio",   "agosto",
-                                                     "settembre", "ottobre",  "novembre", "dicembre"};
       const std::size_t me = name_word(p);
-      bool month = false;
-      for (auto m : kMonths) month = month || eq_ci(t.substr(p, me - p), m);
-      if (!month) return;
+      if (!italian_month(t.substr(p, me - p))) return;
       p = me;
       if (!at(t, p, ' ')) return;
       ++p;

@@ -79,11 +79,13 @@ std::string clause_form(std::string_view w) {
 
 // The token is a clause word as written, not another word of its stem.
 bool clause_word(std::string_view written) {
+  static const auto kForms = [] {  // the clause words' own forms, folded once
+    std::array<std::string, std::size(kClauseWords)> forms;
+    for (std::size_t k = 0; k < forms.size(); ++k) forms[k] = clause_form(kClauseWords[k]);
+    return forms;
+  }();
   if (written.size() > 12) return false;
-  const std::string f = clause_form(written);
-  for (const std::string_view w : kClauseWords)
-    if (clause_form(w) == f) return true;
-  return false;
+  return std::ranges::find(kForms, clause_form(written)) != kForms.end();
 }
 
 std::string format_polarity(double p) {

@@ -368,6 +368,37 @@ std::optional<std::size_t> ColumnFinder::find(std::string_view name, std::span<c
 
 }  // namespace detail
 
+namespace detail {
+namespace {
+// After a score's digits: a label as survey tools export the scale's points ("10 - Estremamente
+// probabile", "0 – Per niente", "5 (Molto soddisfatto)", "7: Molto facile"), or the top of a 5, 7
+// or 10 scale ("9/10"). Every end point of such an export was a rejected row, and the score was
+// computed from the middle of the scale.
+bool scale_point_label(std::string_view rest, std::int64_t value, bool negative) {
+  if (rest.front() == '/') {
+    rest.remove_prefix(1);
+    return !negative && (rest == "5" || rest == "7" || rest == "10") && value <= (rest == "10" ? 10 : rest[0] - '0');
+  }
+  rest = trim_space(rest);
+  bool opened = false;
+  if (rest.starts_with("\xE2\x80\x93") || rest.starts_with("\xE2\x80\x94"))  // en or em dash
+    rest.remove_prefix(3);
+  else if (!rest.empty() && (rest.front() == '-' || rest.front() == ':'))
+    rest.remove_prefix(1);
+  else if (!rest.empty() && rest.front() == '(')
+    opened = true;
+  else
+    return false;
+  // The label: letters follow (not another number: "9 - 10" is no score).
+  const auto letter = std::find_if(rest.begin(), rest.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0xC0;
+  });
+  return letter != rest.end() && std::none_of(rest.begin(), letter, [](char c) { return digit(c); }) &&
+         (!opened || rest.ends_with(')'));
+}
+}  // namespace
+}  // namespace detail
+
 std::optional<std::int64_t> parse_score(std::string_view cell) {
   auto s = detail::trim_space(cell);
   // A minus: a scale may run from -3 to 3 (a "-3" was "not an integer in [-3, 3]"). No plus,
@@ -382,39 +413,9 @@ std::optional<std::int64_t> parse_score(std::string_view cell) {
     ++i;
   }
   if (i == 0) return std::nullopt;
-  // A scale point written with its label, as SurveyMonkey, Typeform and Google Forms export the
-  // end points: "10 - Estremamente probabile", "0 – Per niente", "5 (Molto soddisfatto)",
-  // "7: Molto facile"; or over its scale's top, "9/10", "4/5", "6/7". Every end point was a
-  // rejected row, and the score was computed from the middle of the scale.
   if (i < s.size() && (s[i] == ' ' || s[i] == '(' || s[i] == ':' || s[i] == '/')) {
-    std::string_view rest = s.substr(i);
-    if (rest.front() == '/') {
-      rest.remove_prefix(1);
-      if (!(rest == "5" || rest == "7" || rest == "10") || value > (rest == "10" ? 10 : rest[0] - '0'))
-        return std::nullopt;
-      return negative ? std::nullopt : std::optional<std::int64_t>(value);
-    }
-    rest = detail::trim_space(rest);
-    bool opened = false;
-    if (rest.starts_with("\xE2\x80\x93") || rest.starts_with("\xE2\x80\x94"))  // en or em dash
-      rest.remove_prefix(3);
-    else if (!rest.empty() && (rest.front() == '-' || rest.front() == ':'))
-      rest.remove_prefix(1);
-    else if (!rest.empty() && rest.front() == '(')
-      opened = true;
-    else
-      return std::nullopt;
-    // The label: letters follow (not another number: "9 - 10" is no score).
-    const auto letter = std::find_if(rest.begin(), rest.end(), [](char c) {
-      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0xC0;
-    });
-    if (letter == rest.end() || std::any_of(rest.begin(), letter, [](char c) { return detail::digit(c); }))
-      return std::nullopt;
-    if (opened && !rest.ends_with(')')) return std::nullopt;
-    if (negative && value == 0) return std::nullopt;
-    return negative ? -value : value;
-  }
-  if (i < s.size()) {  // a zero decimal part: "9.0", "9,00"
+    if (!detail::scale_point_label(s.substr(i), value, negative)) return std::nullopt;
+  } else if (i < s.size()) {  // a zero decimal part: "9.0", "9,00"
     if (s[i] != '.' && s[i] != ',') return std::nullopt;
     if (++i == s.size()) return std::nullopt;
     for (; i < s.size(); ++i)

@@ -698,21 +698,24 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     days.resize(n, kNoDay);
     const std::string& date_name = names[*date_i];
     const bool text_dates = in.kind(*date_i) == SurveyColumn::Kind::text;
-    // A column written month first (12/25/2026, as US tools export): some dates read only month
-    // first and none only day first. Read day first, its 12/25 was no date and its 12/03 the 12th
-    // of March, a trend over two dozen false months.
+    // Each row's date of any year first (days), day first. A column written month first
+    // (12/25/2026, as US tools export): some dates read only month first and none only day first.
+    // Read day first, its 12/25 was no date and its 12/03 the 12th of March, a trend over two
+    // dozen false months.
     bool month_first = false;
     if (text_dates) {
       std::size_t only_month_first = 0, only_day_first = 0;
       for (std::size_t i = 0; i < n; ++i) {
         const std::string_view cell = in.text(*date_i, keep[i]);
-        const bool dm = detail::parse_date_as(cell, false, 1).has_value(),
-                   md = detail::parse_date_as(cell, true, 1).has_value();
+        const auto dm = detail::parse_date_as(cell, false, 1), md = detail::parse_date_as(cell, true, 1);
         only_month_first += md && !dm;
         only_day_first += dm && !md;
+        days[i] = dm.value_or(kNoDay);
       }
       month_first = only_month_first > 0 && only_day_first == 0;
-      if (month_first)
+      if (month_first) {
+        for (std::size_t i = 0; i < n; ++i)
+          days[i] = detail::parse_date_as(in.text(*date_i, keep[i]), true, 1).value_or(kNoDay);
         a.notes.push_back({"dates_month_first",
                            "the dates of column '" + date_name + "' are written month first (" +
                                std::to_string(only_month_first) +
@@ -722,21 +725,19 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
                            "",
                            {{"column", date_name}},
                            {{"month_first", only_month_first}}});
+      }
+    } else if (in.kind(*date_i) == SurveyColumn::Kind::day) {
+      for (std::size_t i = 0; i < n; ++i) days[i] = in.day(*date_i, keep[i]);
     }
     const auto min_day = detail::days_from_civil(detail::kFirstYear, 1, 1);
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t r = keep[i];
-      std::optional<Day> d;
-      if (text_dates)
-        d = detail::parse_date_as(in.text(*date_i, r), month_first, detail::kFirstYear);
-      else if (in.kind(*date_i) == SurveyColumn::Kind::day && in.day(*date_i, r) >= min_day)
-        d = in.day(*date_i, r);
-      if (d) {
-        days[i] = *d;
-      } else if (in.missing(*date_i, r)) {
+      if (days[i] != kNoDay && days[i] >= min_day) continue;
+      const bool dated = days[i] != kNoDay;
+      days[i] = kNoDay;
+      if (in.missing(*date_i, r)) {
         problem(r, [&] { return date_name + " is empty; row left out of the trend"; });
-      } else if (text_dates ? detail::parse_date_as(in.text(*date_i, r), month_first, 1).has_value()
-                            : in.kind(*date_i) == SurveyColumn::Kind::day && in.day(*date_i, r) != kNoDay) {
+      } else if (dated) {
         problem(r, [&] {
           return date_name + " " + quote_value(in.display(*date_i, r)) +
                  " is before 1900: no response date (30/12/1899 is how spreadsheets write an empty one); row left "
