@@ -347,6 +347,8 @@ TEST_CASE("privacy: written forms a red-team pass found unmasked") {
       {"Nata il 1\xC2\xB0 marzo 1980", PiiKind::birth_date, "1\xC2\xB0 marzo 1980"},
       {"IBAN IT60-X054-2811-1010-0000-0123-456", PiiKind::iban, "IT60-X054-2811-1010-0000-0123-456"},
   });
+  // A bracket opens a number of its own: the second was taken for the tail of the first.
+  CHECK(perche::mask("(02) 1234567 (02) 7654321") == "[TEL] [TEL]");
 }
 
 // Unicode's other ways of writing the same digits and spaces (UCD: General_Category Nd,

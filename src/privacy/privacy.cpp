@@ -552,8 +552,9 @@ struct Scanner {
   }
 
   std::size_t phone(std::size_t i) {
-    // Not the tail of a longer spaced number ("5506 0048 0461 9009": a card failing Luhn).
-    if (i >= 2 && (t[i - 1] == ' ' || t[i - 1] == '-') && is_digit(t[i - 2])) return 0;
+    // Not the tail of a longer spaced number ("5506 0048 0461 9009": a card failing Luhn); a
+    // bracket opens a number of its own ("(02) 1234567 (02) 7654321").
+    if (t[i] != '(' && i >= 2 && (t[i - 1] == ' ' || t[i - 1] == '-') && is_digit(t[i - 2])) return 0;
     std::size_t p = i;
     bool international = false;
     if (t[p] == '+') {
