@@ -482,10 +482,13 @@ class DriverClassifier {
   std::array<std::vector<LogisticRegression>, 2> polarity_models_;
   std::array<std::optional<LogisticRegression>, 2> pooled_;
   double polarity_threshold_ = 0.5;
-  // (features + lexicon features + local features) × 2 (drivers + 1): per feature, the pooled
-  // models' (positive, negative) weights, then each driver's pair (polarity_column); the biases.
-  // Single precision: the rows are read scattered, one per feature of a comment, and their loads
-  // are the sum's cost (a weight's rounding, 6e-8 relative, moves a probability by less than 1e-6).
+  // (drivers + 1) blocks of (features + lexicon features + local features) × 2: the pooled models'
+  // block, then each driver's (polarity_column / 2), each holding per feature its (positive,
+  // negative) weight pair; the biases by polarity_column. A comment reads the pooled block and its
+  // drivers' blocks, one pair per feature of its row: a cache line holds the pairs of 8 features,
+  // where a line of the feature-major layout held 16 weights of one feature, most of them of
+  // drivers the comment does not mention. Single precision: the loads are the sum's cost (a
+  // weight's rounding, 6e-8 relative, moves a probability by less than 1e-6).
   std::vector<float> polarity_weights_;
   std::vector<double> polarity_bias_;
   // The polarity models read the lexicon twice: over the whole text (SentimentClassifier's

@@ -561,7 +561,8 @@ void DriverClassifier::finish() {
                                     std::to_string(m.coef().cols()) + " features, expected " + std::to_string(rows));
       const auto coef = m.coef().row(0);
       const std::size_t col = polarity_column(q, j, k);
-      for (std::size_t c = 0; c < rows; ++c) polarity_weights_[c * cols + col] = static_cast<float>(coef[c]);
+      float* block = polarity_weights_.data() + (col / 2) * rows * 2;
+      for (std::size_t c = 0; c < rows; ++c) block[2 * c + q] = static_cast<float>(coef[c]);
       polarity_bias_[col] = m.intercept()[0];
     }
   }
@@ -662,7 +663,7 @@ void DriverClassifier::read_lexicon(std::string_view text, std::span<double> sen
 bool DriverClassifier::polarity_probabilities(std::string_view text, const TfidfVectorizer::Row& row,
                                               const std::uint8_t* want, std::span<double> p, double* sentence_out,
                                               std::vector<text::Token>* segmented) const {
-  const std::size_t k = drivers_.size(), cols = 2 * (k + 1), d = vectorizer_.features().size();
+  const std::size_t k = drivers_.size(), d = vectorizer_.features().size();
   constexpr std::size_t nl = SentimentClassifier::kLexiconFeatures;
   // The column pairs (positive, negative) to sum: the pooled one (0) and each wanted driver's
   // (1 + j). A comment mentions one or two of the drivers: summing their pairs alone, not all
@@ -687,72 +688,55 @@ bool DriverClassifier::polarity_probabilities(std::string_view text, const Tfidf
   std::array<double, nl> sentence{};
   read_lexicon(text, sentence, local, want, segmented);
   if (sentence_out) std::copy(sentence.begin(), sentence.end(), sentence_out);
-  const float* weights = polarity_weights_.data();
-  auto add = [&](std::size_t feature, double v) {
-    const float* w = weights + feature * cols;
-    if (!want) {
-      for (std::size_t c = 0; c < cols; ++c) z[c] += v * w[c];
-      return;
+  const std::size_t rows = polarity_columns();
+  // Pair s's (positive, negative) weights of feature f.
+  auto weight = [&](std::size_t s, std::size_t f) { return polarity_weights_.data() + (s * rows + f) * 2; };
+  // The pairs up to three at a time (the pooled pair and a comment's one or two drivers: one pass
+  // over the row), each column summed in a register in the row's order, then the lexicon features.
+  for (std::size_t first = 0; first < pairs.size(); first += 3) {
+    const std::size_t m = std::min<std::size_t>(3, pairs.size() - first);
+    std::array<const float*, 3> block{};
+    std::array<double, 6> acc{};
+    for (std::size_t t = 0; t < 3; ++t) {
+      const std::size_t s = pairs[first + std::min(t, m - 1)];  // a short chunk repeats its last pair
+      block[t] = weight(s, 0);
+      acc[2 * t] = z[2 * s];
+      acc[2 * t + 1] = z[2 * s + 1];
     }
-    for (const std::size_t s : pairs) {
-      z[2 * s] += v * w[2 * s];
-      z[2 * s + 1] += v * w[2 * s + 1];
-    }
-  };
-  if (want) {
-    // The wanted pairs up to three at a time (the pooled pair and a comment's one or two drivers:
-    // one pass), each column summed in a register in the row's order: the same sums as the loop
-    // below, without a store per term.
-    for (std::size_t first = 0; first < pairs.size(); first += 3) {
-      const std::size_t m = std::min<std::size_t>(3, pairs.size() - first);
-      std::array<std::size_t, 3> col{};
-      std::array<double, 6> acc{};
-      for (std::size_t t = 0; t < 3; ++t) {
-        col[t] = 2 * pairs[first + std::min(t, m - 1)];  // a short chunk repeats its last pair
-        acc[2 * t] = z[col[t]];
-        acc[2 * t + 1] = z[col[t] + 1];
-      }
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        if (i + kAhead < row.size()) {
-          const float* next = weights + static_cast<std::size_t>(row[i + kAhead].first) * cols;
-          for (std::size_t t = 0; t < m; ++t) detail::prefetch(next + col[t]);
-        }
-        const auto [feature, v] = row[i];
-        const float* w = weights + static_cast<std::size_t>(feature) * cols;
-        acc[0] += v * w[col[0]];
-        acc[1] += v * w[col[0] + 1];
-        acc[2] += v * w[col[1]];
-        acc[3] += v * w[col[1] + 1];
-        acc[4] += v * w[col[2]];
-        acc[5] += v * w[col[2] + 1];
-      }
-      for (std::size_t t = 0; t < m; ++t) {
-        z[col[t]] = acc[2 * t];
-        z[col[t] + 1] = acc[2 * t + 1];
-      }
-    }
-  } else {
-    // As in probabilities(): the weights of the entry kAhead places on are fetched while this one
-    // is summed (the loads are most of this loop's time).
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i + kAhead < row.size()) {
-        const float* next = weights + static_cast<std::size_t>(row[i + kAhead].first) * cols;
-        detail::prefetch(next);
-        detail::prefetch(next + cols - 1);
+        const auto next = static_cast<std::size_t>(row[i + kAhead].first) * 2;
+        for (std::size_t t = 0; t < m; ++t) detail::prefetch(block[t] + next);
       }
-      add(static_cast<std::size_t>(row[i].first), row[i].second);
+      const auto [feature, v] = row[i];
+      const auto f = static_cast<std::size_t>(feature) * 2;
+      acc[0] += v * block[0][f];
+      acc[1] += v * block[0][f + 1];
+      acc[2] += v * block[1][f];
+      acc[3] += v * block[1][f + 1];
+      acc[4] += v * block[2][f];
+      acc[5] += v * block[2][f + 1];
+    }
+    for (std::size_t t = 0; t < m; ++t) {
+      const std::size_t s = pairs[first + t];
+      z[2 * s] = acc[2 * t];
+      z[2 * s + 1] = acc[2 * t + 1];
     }
   }
-  for (std::size_t l = 0; l < nl; ++l) add(d + l, sentence[l]);
+  for (std::size_t l = 0; l < nl; ++l)
+    for (const std::size_t s : pairs) {
+      const float* w = weight(s, d + l);
+      z[2 * s] += sentence[l] * w[0];
+      z[2 * s + 1] += sentence[l] * w[1];
+    }
   for (std::size_t q = 0; q < 2; ++q)
     for (std::size_t j = 0; j < k; ++j) {
       if (want && !want[j]) continue;
       const std::size_t own = polarity_column(q, j, k), pooled = polarity_column(q, k, k);
       double z_own = z[own], z_pooled = z[pooled];
       for (std::size_t l = 0; l < kLocalFeatures; ++l) {
-        const float* w = weights + (d + nl + l) * cols;
-        z_own += local[j * kLocalFeatures + l] * w[own];
-        z_pooled += local[j * kLocalFeatures + l] * w[pooled];
+        z_own += local[j * kLocalFeatures + l] * weight(own / 2, d + nl + l)[q];
+        z_pooled += local[j * kLocalFeatures + l] * weight(pooled / 2, d + nl + l)[q];
       }
       p[q * k + j] =
           polarity_models_[q][j].classes().empty() ? sigmoid(z_pooled) : (sigmoid(z_own) + sigmoid(z_pooled)) / 2;
