@@ -4,9 +4,12 @@
 #include <doctest/doctest.h>
 
 #include <perche/classify.hpp>
+#include <perche/codebook.hpp>
 #include <perche/csv.hpp>
+#include <perche/discover.hpp>
 #include <perche/drivers.hpp>
 #include <perche/metrics.hpp>
+#include <perche/sentiment.hpp>
 #include <perche/text.hpp>
 
 #include <cmath>
@@ -124,4 +127,117 @@ TEST_CASE("hostile model file: a header claiming a huge payload is a FormatError
   bytes.append(reinterpret_cast<const char*>(&size), 8);
   bytes.append(64, '\0');
   CHECK_THROWS_AS(perche::DriverClassifier::from_bytes(bytes), perche::FormatError);
+}
+
+// Red-team findings of stop 40 (a C++ product embedding the library): misuse through the public
+// API is an exception naming what is wrong, never a crash, an allocation without end or a file
+// that cannot be read back.
+TEST_CASE("hostile API: a moved-from object copies and refuses use with std::logic_error") {
+  Tokenizer a;
+  Tokenizer b(std::move(a));
+  CHECK_THROWS_WITH_AS((void)a.tokenize("ciao"), "Tokenizer: used after being moved from", std::logic_error);
+  const Tokenizer c(a);  // a moved-from copy, not a crash
+  CHECK_THROWS_AS((void)c.options(), std::logic_error);
+  CHECK(b.tokenize("ciao").size() == 1);
+
+  auto book = perche::Codebook::parse("[attesa] Attesa\nattesa\n");
+  const auto kept = std::move(book);
+  CHECK_THROWS_AS((void)book.drivers(), std::logic_error);
+  const perche::Codebook book_copy(book);
+  CHECK_THROWS_AS((void)book_copy.matches("attesa"), std::logic_error);
+  CHECK(kept.drivers().size() == 1);
+
+  perche::SentimentClassifier s;
+  const auto s2 = std::move(s);
+  CHECK_THROWS_AS((void)s.lexicon_features(std::string_view("pessimo")), std::logic_error);
+  CHECK(s2.lexicon_features(std::string_view("pessimo"))[1] > 0);
+
+  std::vector<std::string> texts;
+  for (int i = 0; i < 60; ++i) texts.push_back(i % 2 ? "attesa lunga operatore scortese" : "prezzo alto bolletta cara");
+  const std::vector<std::string_view> views(texts.begin(), texts.end());
+  auto themes = perche::discover(views);
+  const auto themes2 = std::move(themes);
+  CHECK_THROWS_AS((void)themes.themes(), std::logic_error);
+  CHECK(!themes2.themes().empty());
+
+  perche::DriverClassifier d({"x"});
+  const perche::DriverClassifier d2(std::move(d));
+  const perche::DriverClassifier d3(d);  // copies its moved-from tokenizer without a crash
+  CHECK_THROWS_AS((void)d3.predict(views), std::logic_error);
+}
+
+TEST_CASE("hostile API: options out of range are refused where they are given") {
+  const std::vector<std::string_view> t{"attesa lunga", "operatore gentile", "attesa infinita", "operatore cortese"};
+  perche::LabelMatrix Y(4, 1);
+  Y(0, 0) = Y(2, 0) = 1;
+  perche::DriverOptions o;
+  o.features.min_df = perche::DocFreq::count(1);
+  o.cv_folds = 1000000000;  // was two index lists a fold, until the process ran out of memory
+  perche::DriverClassifier big({"attesa"}, o);
+  CHECK_THROWS_WITH_AS(big.fit(t, Y),
+                       "DriverClassifier.fit: cv_folds 1000000000 is more than the 4 texts (each fold predicts at "
+                       "least one; lower it, or 0 for a fixed threshold)",
+                       std::invalid_argument);
+  o.cv_folds = 4;
+  CHECK_NOTHROW(perche::DriverClassifier({"attesa"}, o).fit(t, Y));
+
+  // Enums cast from integers: refused at construction (a model was fitted, saved, and then its file
+  // refused by load()).
+  auto refused = [](auto&& make) { CHECK_THROWS_AS(make(), std::invalid_argument); };
+  refused([] {
+    perche::TfidfOptions f;
+    f.analyzer = static_cast<perche::Analyzer>(9);
+    return perche::TfidfVectorizer(f);
+  });
+  refused([] {
+    perche::TfidfOptions f;
+    f.norm = static_cast<perche::Norm>(9);
+    return perche::TfidfVectorizer(f);
+  });
+  refused([] {
+    perche::text::TokenizerOptions to;
+    to.utf8 = static_cast<perche::text::Utf8Policy>(9);
+    return Tokenizer(to);
+  });
+  refused([] {
+    perche::DriverOptions d;
+    d.threshold_policy = static_cast<perche::ThresholdPolicy>(9);
+    return perche::DriverClassifier({"a"}, d);
+  });
+  perche::DriverAnalysisOptions da;
+  da.metric = static_cast<perche::Metric>(7);  // was read as CES and blamed the data
+  const std::vector<double> scores{9, 3};
+  perche::LabelMatrix m(2, 1);
+  const std::vector<std::string> names{"a"};
+  CHECK_THROWS_WITH_AS(perche::analyze_drivers(scores, m, names, {}, {}, da),
+                       "DriverAnalysisOptions: metric 7 is not one of nps, csat, ces", std::invalid_argument);
+}
+
+TEST_CASE("hostile API: messages name the right argument and position") {
+  // evaluate() reads labels as fit() does: 0 or 1.
+  perche::LabelMatrix truth(2, 1), pred(2, 1);
+  truth(0, 0) = 7;
+  CHECK_THROWS_WITH_AS(perche::evaluate(truth, pred, {"x"}),
+                       "evaluate: truth label 7 at row 0, driver 'x' (expected 0 or 1)", std::invalid_argument);
+  // driver_segments: the length of segments, not of "scores" (it has none).
+  const std::vector<std::int64_t> segments{1, 2};
+  const perche::LabelMatrix three(3, 1);
+  try {
+    (void)perche::driver_segments(three, segments);
+    FAIL("expected std::invalid_argument");
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string(e.what()).find("segments has 2") != std::string::npos);
+  }
+  // CsvTable::line out of range: the table's own message.
+  const auto table = perche::read_csv("a,b\n1,2\n");
+  CHECK_THROWS_WITH_AS((void)table.line(5), "CsvTable::line: row 5 is outside 1 rows", std::out_of_range);
+  // L-BFGS on feature values whose products overflow: LogisticRegression names itself and the size.
+  const double big = 1e160;
+  const perche::SparseMatrix X(4, 2, {0, 1, 2, 3, 4}, {0, 1, 0, 1}, {big, -big, big / 2, 1.0});
+  const std::vector<int> y{0, 1, 0, 1};
+  try {
+    perche::LogisticRegression().fit(X, y);
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string(e.what()).starts_with("LogisticRegression.fit: "));
+  }
 }

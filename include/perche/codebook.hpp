@@ -62,6 +62,7 @@ class Codebook {
  private:
   struct Impl;
   explicit Codebook(std::unique_ptr<Impl> impl);
+  const Impl& impl() const;  // throws std::logic_error when moved from
   std::unique_ptr<Impl> impl_;
 };
 

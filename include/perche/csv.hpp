@@ -92,7 +92,8 @@ class CsvTable {
   /// ("column 'nps' is ambiguous: columns 1 'NPS' and 4 'nps' both match; ..."): use the position.
   std::optional<std::size_t> column(std::string_view name) const;
   /// 1-based physical line where a row starts (rows with quoted newlines span several lines).
-  std::size_t line(std::size_t row) const { return lines_.at(row); }
+  /// Throws std::out_of_range.
+  std::size_t line(std::size_t row) const;
   const std::vector<CsvProblem>& problems() const { return problems_; }
   char delimiter() const { return delimiter_; }
   /// The encoding the bytes were read as: "utf-8", "utf-8-bom", "utf-16le", "utf-16be", "windows-1252"

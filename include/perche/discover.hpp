@@ -176,6 +176,7 @@ class Themes {
   friend Themes discover(std::span<const std::string_view>, std::span<const double>, const std::vector<ThemeSeed>&,
                          const DiscoverOptions&);
   explicit Themes(std::unique_ptr<Impl> impl);
+  const Impl& impl() const;  // throws std::logic_error when moved from
   std::unique_ptr<Impl> impl_;
 };
 

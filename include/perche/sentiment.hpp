@@ -158,7 +158,8 @@ class SentimentClassifier {
   struct Scorer;                  // the lexicon's index and rules (src/sentiment/lexicon.cpp)
   friend class DriverClassifier;  // reads the rules' matches near each driver (aspect sentiment)
   std::size_t n_word_features() const { return vectorizer_.fitted() ? vectorizer_.features().size() : 0; }
-  void build();  // scorer_ from lexicon_
+  void build();                  // scorer_ from lexicon_
+  const Scorer& scorer() const;  // throws std::logic_error when moved from
   // Probabilities from the lexicon features and a TF-IDF row (empty without words).
   std::array<double, 4> probabilities(std::span<const double> lexicon, const TfidfVectorizer::Row& row) const;
   // predict_proba(text) with the text's lexicon features already read (kLexiconFeatures values).

@@ -146,6 +146,7 @@ class Tokenizer {
  private:
   friend class detail::TermReader;
   struct Impl;
+  Impl& impl() const;  // throws std::logic_error when moved from
   std::unique_ptr<Impl> impl_;
 };
 

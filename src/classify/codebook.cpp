@@ -136,15 +136,21 @@ struct Codebook::Impl {
 Codebook::Codebook(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Codebook::Codebook(Codebook&&) noexcept = default;
 Codebook& Codebook::operator=(Codebook&&) noexcept = default;
-Codebook::Codebook(const Codebook& o) : impl_(std::make_unique<Impl>(*o.impl_)) {}
+// A moved-from codebook copies as one (its copy is moved-from too) and refuses every use.
+Codebook::Codebook(const Codebook& o) : impl_(o.impl_ ? std::make_unique<Impl>(*o.impl_) : nullptr) {}
 Codebook& Codebook::operator=(const Codebook& o) {
-  if (this != &o) impl_ = std::make_unique<Impl>(*o.impl_);
+  if (this != &o) impl_ = o.impl_ ? std::make_unique<Impl>(*o.impl_) : nullptr;
   return *this;
 }
 Codebook::~Codebook() = default;
 
-const std::vector<std::string>& Codebook::drivers() const { return impl_->drivers; }
-const std::vector<std::string>& Codebook::labels() const { return impl_->labels; }
+const Codebook::Impl& Codebook::impl() const {
+  if (!impl_) throw std::logic_error("Codebook: used after being moved from");
+  return *impl_;
+}
+
+const std::vector<std::string>& Codebook::drivers() const { return impl().drivers; }
+const std::vector<std::string>& Codebook::labels() const { return impl().labels; }
 
 Codebook Codebook::parse(std::string_view text) {
   // Kept, a BOM made "[prezzo] Prezzo" on line 1 "pattern before any [driver] section".
@@ -320,7 +326,7 @@ void Codebook::Impl::visit(std::string_view text, Fn&& fn) const {
 
 std::vector<CodebookMatch> Codebook::matches(std::string_view text) const {
   std::vector<CodebookMatch> out;
-  impl_->visit(text, [&](const Pattern& p, std::size_t start, std::size_t end) {
+  impl().visit(text, [&](const Pattern& p, std::size_t start, std::size_t end) {
     out.push_back({p.driver, start, end, p.source});
   });
   return out;
@@ -332,7 +338,7 @@ LabelMatrix Codebook::predict(std::span<const std::string_view> texts, int threa
   detail::parallel_for(
       texts.size(), static_cast<unsigned>(threads), "Codebook", "text",
       [&](std::size_t i) {
-        impl_->visit(texts[i], [&](const Pattern& p, std::size_t, std::size_t) { Y(i, p.driver) = 1; });
+        impl().visit(texts[i], [&](const Pattern& p, std::size_t, std::size_t) { Y(i, p.driver) = 1; });
       },
       256);
   return Y;

@@ -282,6 +282,10 @@ DriverClassifier::DriverClassifier(std::vector<std::string> drivers, DriverOptio
     if (!seen.emplace(drivers_[j], j).second)
       throw std::invalid_argument("DriverClassifier: driver '" + drivers_[j] + "' is named twice");
   }
+  if (options_.threshold_policy != ThresholdPolicy::per_driver && options_.threshold_policy != ThresholdPolicy::global)
+    throw std::invalid_argument("DriverClassifier: threshold_policy " +
+                                std::to_string(static_cast<int>(options_.threshold_policy)) +
+                                " is not one of per_driver, global");
   if (options_.cv_folds == 1 || options_.cv_folds < 0)
     throw std::invalid_argument("DriverClassifier: cv_folds " + std::to_string(options_.cv_folds) +
                                 " (expected 0 for a fixed threshold, or ≥ 2)");
@@ -329,6 +333,12 @@ void DriverClassifier::fit_models(std::span<const std::string_view> texts, const
     throw std::invalid_argument("DriverClassifier.fit: " + std::to_string(k) + " drivers but " +
                                 std::to_string(Y.cols()) + " label columns");
   if (k == 0) throw std::invalid_argument("DriverClassifier.fit: no driver to learn");
+  // As scikit-learn's KFold: a fold without a text to predict was a model fitted for nothing (and
+  // cv_folds 1e9 allocated two index lists a fold until the process ran out of memory).
+  if (options_.cv_folds >= 2 && static_cast<std::size_t>(options_.cv_folds) > n)
+    throw std::invalid_argument("DriverClassifier.fit: cv_folds " + std::to_string(options_.cv_folds) +
+                                " is more than the " + std::to_string(n) +
+                                " texts (each fold predicts at least one; lower it, or 0 for a fixed threshold)");
   std::vector<std::size_t> positives(k, 0);
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < k; ++j) {
@@ -1142,6 +1152,13 @@ Evaluation evaluate(const LabelMatrix& truth, const LabelMatrix& predicted, cons
                                 std::to_string(truth.cols()) + ", predictions " + std::to_string(predicted.rows()) +
                                 " × " + std::to_string(predicted.cols()) + ", with " + std::to_string(names.size()) +
                                 " names");
+  // As fit(): a label is 0 or 1 (a 7 was counted as a mention).
+  for (const auto& [M, what] : {std::pair{&truth, "truth"}, std::pair{&predicted, "predicted"}})
+    for (std::size_t i = 0; i < M->rows(); ++i)
+      for (std::size_t j = 0; j < M->cols(); ++j)
+        if ((*M)(i, j) > 1)
+          throw std::invalid_argument("evaluate: " + std::string(what) + " label " + std::to_string((*M)(i, j)) +
+                                      " at row " + std::to_string(i) + ", driver '" + names[j] + "' (expected 0 or 1)");
   auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
   auto f1 = [](double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0.0; };
   Evaluation e;

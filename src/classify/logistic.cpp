@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <stdexcept>
@@ -235,9 +236,17 @@ LogisticRegression& LogisticRegression::fit(const SparseMatrix& X, std::span<con
   if (!sample_weight.empty() && sample_weight.size() != y.size())
     throw std::invalid_argument("LogisticRegression.fit: " + std::to_string(sample_weight.size()) +
                                 " sample weights for " + std::to_string(y.size()) + " rows");
-  for (const double v : X.values())
-    if (!std::isfinite(v))
-      throw std::invalid_argument("LogisticRegression.fit: X holds a non-finite value (" + std::to_string(v) + ")");
+  double largest = 0;  // |x| of the largest feature value, for the L-BFGS failure's message
+  for (std::size_t r = 0; r < X.rows(); ++r) {
+    const auto row = X.row(r);
+    for (std::size_t e = 0; e < row.values.size(); ++e) {
+      const double v = row.values[e];
+      if (!std::isfinite(v))
+        throw std::invalid_argument("LogisticRegression.fit: X holds a non-finite value (" + std::to_string(v) +
+                                    ") at row " + std::to_string(r) + ", column " + std::to_string(row.indices[e]));
+      largest = std::max(largest, std::abs(v));
+    }
+  }
   std::map<int, Eigen::Index> index;
   for (int v : y) index.emplace(v, 0);
   if (index.size() < 2)
@@ -306,6 +315,14 @@ LogisticRegression& LogisticRegression::fit(const SparseMatrix& X, std::span<con
       // No further decrease possible in double precision: keep the best point seen.
       x = obj.best_x;
       n_iter_ = options_.max_iter;
+    } catch (const std::invalid_argument& e) {
+      // LBFGSpp's line search refuses a step it cannot take ("'step' must be positive"): seen when
+      // products of the feature values overflow double precision.
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.3g", largest);
+      throw std::invalid_argument(std::string("LogisticRegression.fit: the L-BFGS line search failed (") + e.what() +
+                                  ") with feature values as large as " + buf +
+                                  "; scale the features, or use the newton solver");
     }
     if (obj.best_f < fx) x = obj.best_x;
   }

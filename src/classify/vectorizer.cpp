@@ -47,6 +47,10 @@ void check_options(const TfidfOptions& o) {
   if (o.char_min < 1 || o.char_max < o.char_min || o.char_max > 32)
     bad("char n-gram range (" + std::to_string(o.char_min) + ", " + std::to_string(o.char_max) +
         ") is invalid (expected 1 ≤ min ≤ max ≤ 32)");
+  if (o.analyzer != Analyzer::word && o.analyzer != Analyzer::char_wb && o.analyzer != Analyzer::both)
+    bad("analyzer " + std::to_string(static_cast<int>(o.analyzer)) + " is not one of word, char_wb, both");
+  if (o.norm != Norm::l2 && o.norm != Norm::l1 && o.norm != Norm::none)
+    bad("norm " + std::to_string(static_cast<int>(o.norm)) + " is not one of l2, l1, none");
   for (const auto& [name, df] : {std::pair{"min_df", o.min_df}, std::pair{"max_df", o.max_df}}) {
     if (!std::isfinite(df.value) || df.value < 0 || (df.share && df.value > 1))
       bad(std::string(name) + " " + std::to_string(df.value) +

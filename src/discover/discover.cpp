@@ -307,24 +307,30 @@ struct Themes::Impl {
 Themes::Themes(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Themes::Themes(Themes&&) noexcept = default;
 Themes& Themes::operator=(Themes&&) noexcept = default;
-Themes::Themes(const Themes& o) : impl_(std::make_unique<Impl>(*o.impl_)) {}
+// A moved-from Themes copies as one (its copy is moved-from too) and refuses every use.
+Themes::Themes(const Themes& o) : impl_(o.impl_ ? std::make_unique<Impl>(*o.impl_) : nullptr) {}
 Themes& Themes::operator=(const Themes& o) {
-  if (this != &o) impl_ = std::make_unique<Impl>(*o.impl_);
+  if (this != &o) impl_ = o.impl_ ? std::make_unique<Impl>(*o.impl_) : nullptr;
   return *this;
 }
 Themes::~Themes() = default;
 
-const std::vector<Theme>& Themes::themes() const { return impl_->themes; }
+const Themes::Impl& Themes::impl() const {
+  if (!impl_) throw std::logic_error("Themes: used after being moved from");
+  return *impl_;
+}
+
+const std::vector<Theme>& Themes::themes() const { return impl().themes; }
 std::vector<std::string> Themes::names() const {
   std::vector<std::string> out;
-  for (const Theme& t : impl_->themes) out.push_back(t.name);
+  for (const Theme& t : impl().themes) out.push_back(t.name);
   return out;
 }
-double Themes::unassigned_share() const { return impl_->unassigned; }
-std::size_t Themes::n_texts() const { return impl_->n_texts; }
+double Themes::unassigned_share() const { return impl().unassigned; }
+std::size_t Themes::n_texts() const { return impl().n_texts; }
 
 LabelMatrix Themes::assign(std::span<const std::string_view> texts, unsigned threads) const {
-  LabelMatrix Y(texts.size(), impl_->k);
+  LabelMatrix Y(texts.size(), impl().k);
   const unsigned blocks = detail::parallel_blocks(texts.size(), threads, 64);
   struct Scratch {
     std::string stream;
@@ -337,7 +343,7 @@ LabelMatrix Themes::assign(std::span<const std::string_view> texts, unsigned thr
       texts.size(), threads, "Themes.assign", "text",
       [&](std::size_t i, unsigned b) {
         Scratch& s = scratch[b];
-        impl_->text_clauses(texts[i], s.stream, s.words, s.ids, s.score,
+        impl().text_clauses(texts[i], s.stream, s.words, s.ids, s.score,
                             [&](std::size_t t, std::size_t) { Y(i, t) = 1; });
       },
       64);
@@ -359,9 +365,9 @@ std::vector<std::int64_t> Themes::primary(std::span<const std::string_view> text
       texts.size(), threads, "Themes.primary", "text",
       [&](std::size_t i, unsigned b) {
         Scratch& s = scratch[b];
-        s.weight.assign(impl_->k, 0);
+        s.weight.assign(impl().k, 0);
         bool any = false;
-        impl_->text_clauses(texts[i], s.stream, s.words, s.ids, s.score, [&](std::size_t t, std::size_t n) {
+        impl().text_clauses(texts[i], s.stream, s.words, s.ids, s.score, [&](std::size_t t, std::size_t n) {
           s.weight[t] += n;
           any = true;
         });
@@ -374,15 +380,15 @@ std::vector<std::int64_t> Themes::primary(std::span<const std::string_view> text
 std::string Themes::codebook() const {
   std::string out;
   char buf[160];
-  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * impl_->unassigned);
-  out += "# Themes found by perche discover in " + std::to_string(impl_->n_texts) + " comments (" + buf +
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * impl().unassigned);
+  out += "# Themes found by perche discover in " + std::to_string(impl().n_texts) + " comments (" + buf +
          " with no theme).\n"
          "# Each [code] Name section is a theme: rename it, add or remove words, merge or split themes,\n"
          "# then label comments with: perche analyze FILE --text COL --codebook THIS_FILE\n"
          "# A word matches that whole word; \"words in quotes\" match those consecutive words; word* a prefix.\n";
   std::vector<std::string> codes;
-  for (std::size_t t = 0; t < impl_->themes.size(); ++t) {
-    const Theme& th = impl_->themes[t];
+  for (std::size_t t = 0; t < impl().themes.size(); ++t) {
+    const Theme& th = impl().themes[t];
     std::string code = code_of(th.name);
     if (code.empty()) code = "theme";
     std::string unique = code;
@@ -417,7 +423,7 @@ std::string Themes::codebook() const {
     out += "[" + unique + "] " + label + "\n";
     for (const auto& w : th.words) {
       out += w + "\n";
-      if (const auto it = impl_->forms.find(w); it != impl_->forms.end())
+      if (const auto it = impl().forms.find(w); it != impl().forms.end())
         for (const auto& f : it->second) out += f + "\n";
     }
     for (const auto& p : th.phrases) out += "\"" + p + "\"\n";
@@ -469,7 +475,7 @@ double read_share(detail::Reader& r, const char* what, double high) {
 }  // namespace
 
 std::string Themes::to_bytes() const {
-  const Impl& m = *impl_;
+  const Impl& m = impl();
   detail::Writer w;
   w.u64(m.k);
   std::vector<std::string> words(m.vocab.size());

@@ -43,6 +43,9 @@ RatingOptions rating_options(const DriverAnalysisOptions& o) {
 }
 
 Scale make_scale(const DriverAnalysisOptions& o) {
+  if (o.metric != Metric::nps && o.metric != Metric::csat && o.metric != Metric::ces)
+    throw std::invalid_argument("DriverAnalysisOptions: metric " + std::to_string(static_cast<int>(o.metric)) +
+                                " is not one of nps, csat, ces");
   Scale s;
   if (o.metric == Metric::nps) {
     NpsCounts probe_check(o.nps.breaks);  // validates the breaks
@@ -281,9 +284,10 @@ void note(DriverAnalysis& out, DriverNote n) {
   out.note_fields.push_back(std::move(n));
 }
 
-void check_mentions(std::string_view where, const LabelMatrix& m, std::size_t n,
+// `of`: the argument that gives one value a response (scores, segments or periods), n of them.
+void check_mentions(std::string_view where, const LabelMatrix& m, const char* of, std::size_t n,
                     std::span<const std::uint8_t> has_text) {
-  detail::check_lengths(where, "scores", n, "mentions rows", m.rows());
+  detail::check_lengths(where, of, n, "mentions rows", m.rows());
   if (!has_text.empty()) detail::check_lengths(where, "mentions rows", m.rows(), "has_text", has_text.size());
   const std::size_t cols = m.cols();
   const std::uint8_t* p = m.data();
@@ -801,7 +805,7 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
     detail::fail(kWhere, "importance_bootstrap_samples " + std::to_string(o.importance_bootstrap_samples) +
                              " is not 0 (no intervals) or >= 2");
   const std::size_t n = scores.size(), k = mentions.cols();
-  check_mentions(kWhere, mentions, n, has_text);
+  check_mentions(kWhere, mentions, "scores", n, has_text);
   detail::check_lengths(kWhere, "mentions columns", k, "drivers", drivers.size());
   detail::check_weights(kWhere, weights, n);
   if (o.share_threshold && !(*o.share_threshold >= 0.0 && *o.share_threshold <= 1.0))
@@ -950,7 +954,7 @@ std::vector<DriverSegmentCell> driver_segments(const LabelMatrix& mentions, std:
                                                std::span<const std::uint8_t> has_text, double alpha) {
   constexpr std::string_view where = "driver_segments";
   if (!(alpha > 0.0 && alpha < 1.0)) detail::fail(where, "alpha " + detail::fmt(alpha) + " is outside (0, 1)");
-  check_mentions(where, mentions, segments.size(), has_text);
+  check_mentions(where, mentions, "segments", segments.size(), has_text);
   const std::size_t n = segments.size(), k = mentions.cols();
   std::vector<std::uint32_t> codes;
   const auto keys = detail::factorize(segments, codes);
@@ -1007,7 +1011,7 @@ std::vector<DriverSegmentCell> driver_segments(const LabelMatrix& mentions, std:
 std::vector<DriverTrend> driver_trends(const LabelMatrix& mentions, std::span<const std::int64_t> periods,
                                        std::span<const std::uint8_t> has_text, const TrendOptions& options) {
   constexpr std::string_view where = "driver_trends";
-  check_mentions(where, mentions, periods.size(), has_text);
+  check_mentions(where, mentions, "periods", periods.size(), has_text);
   const std::size_t n = periods.size(), k = mentions.cols();
   std::vector<std::uint32_t> codes;
   const auto keys = detail::factorize(periods, codes);

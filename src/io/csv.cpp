@@ -667,6 +667,13 @@ std::string_view CsvTable::cell(std::size_t row, std::size_t col) const {
   return std::string_view(text_).substr(offset_[i], length_[i]);
 }
 
+std::size_t CsvTable::line(std::size_t row) const {
+  if (row >= rows())
+    throw std::out_of_range("CsvTable::line: row " + std::to_string(row) + " is outside " + std::to_string(rows()) +
+                            " rows");
+  return lines_[row];
+}
+
 std::optional<std::size_t> CsvTable::column(std::string_view name) const {
   const auto it = folded_.find(fold(name));
   if (it == folded_.end()) return std::nullopt;

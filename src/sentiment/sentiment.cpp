@@ -71,6 +71,11 @@ void SentimentClassifier::set_threads(unsigned threads) {
 
 void SentimentClassifier::build() { scorer_ = std::make_shared<const Scorer>(lexicon_); }
 
+const SentimentClassifier::Scorer& SentimentClassifier::scorer() const {
+  if (!scorer_) throw std::logic_error("SentimentClassifier: used after being moved from");
+  return *scorer_;
+}
+
 SentimentClassifier SentimentClassifier::default_model(const std::string& data_dir) {
   const auto in_dir = [&](const char* name) { return (std::filesystem::path(data_dir) / name).string(); };
   const std::string path = data_dir.empty() ? default_sentiment_calibration_path() : in_dir("sentiment.csv");
@@ -102,16 +107,17 @@ SentimentClassifier SentimentClassifier::default_model(const std::string& data_d
 
 Matrix SentimentClassifier::lexicon_features(std::span<const std::string_view> texts) const {
   Matrix F(texts.size(), kLexiconFeatures);
+  const Scorer& sc = scorer();
   detail::parallel_for(
       texts.size(), options_.threads, "SentimentClassifier", "text",
-      [&](std::size_t i) { scorer_->score(texts[i], F.row(i)); }, 256);
+      [&](std::size_t i) { sc.score(texts[i], F.row(i)); }, 256);
   return F;
 }
 
 std::array<double, SentimentClassifier::kLexiconFeatures> SentimentClassifier::lexicon_features(
     std::string_view text) const {
   std::array<double, kLexiconFeatures> f{};
-  scorer_->score(text, f);
+  scorer().score(text, f);
   return f;
 }
 
@@ -200,7 +206,7 @@ std::array<double, 4> SentimentClassifier::probabilities(std::span<const double>
 std::array<double, 4> SentimentClassifier::predict_proba(std::string_view text) const {
   if (!fitted()) throw std::logic_error("SentimentClassifier: predict before fit");
   std::array<double, kLexiconFeatures> f;
-  scorer_->score(text, f);
+  scorer().score(text, f);
   return predict_proba(text, f);
 }
 
@@ -244,11 +250,11 @@ SentimentExplanation SentimentClassifier::explain(std::string_view text, std::si
   SentimentExplanation out;
   std::array<double, kLexiconFeatures> f;
   std::vector<Scorer::Hit> hits;
-  scorer_->score(text, f, &hits);
+  scorer().score(text, f, &hits);
   std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
   for (const auto& h : hits)
     out.lexicon.push_back(
-        {h.entry == Scorer::kNoEntry ? std::string(text.substr(h.start, h.end - h.start)) : scorer_->terms[h.entry],
+        {h.entry == Scorer::kNoEntry ? std::string(text.substr(h.start, h.end - h.start)) : scorer().terms[h.entry],
          h.weight,
          {{h.start, h.end}}});
 

@@ -230,6 +230,16 @@ void validate(const SurveyOptions& o) {
                                 " is below 2");
   if (o.lang != "it" && o.lang != "en")
     throw std::invalid_argument("SurveyOptions: lang " + quote_value(o.lang) + " is not 'it' or 'en'");
+  // An enum option cast from an out-of-range integer (a binding, a stored config) is named here,
+  // not found later as a logic error or a trend of unlabelled periods.
+  auto one_of = [](int v, int n, const char* name, const char* names) {
+    if (v < 0 || v >= n)
+      throw std::invalid_argument(std::string("SurveyOptions: ") + name + " " + std::to_string(v) + " is not one of " +
+                                  names);
+  };
+  one_of(static_cast<int>(o.metric), 3, "metric", "nps, csat, ces");
+  one_of(static_cast<int>(o.freq), 5, "freq", "day, week, month, quarter, year");
+  one_of(static_cast<int>(o.labeller), 4, "labeller", "model, codebook, labels, none");
   if (o.threshold && !(*o.threshold > 0.0 && *o.threshold <= 1.0))
     throw std::invalid_argument("SurveyOptions: threshold " + text(*o.threshold) + " is not in (0, 1]");
   // An option of another labeller than the one chosen would be silently ignored: say so instead.

@@ -543,6 +543,9 @@ struct Tokenizer::Impl {
   ~Impl() { pool->close(); }  // its idle workers go now, not when the last thread keeping one ends
 
   explicit Impl(TokenizerOptions o) : options(std::move(o)) {
+    if (options.utf8 != Utf8Policy::replace && options.utf8 != Utf8Policy::strict)
+      throw std::invalid_argument("Tokenizer: utf8 policy " + std::to_string(static_cast<int>(options.utf8)) +
+                                  " is not one of replace, strict");
     if (options.stopwords) {
       for (std::size_t i = 0; i < options.stopwords->size(); ++i) {
         const std::string& w = (*options.stopwords)[i];
@@ -905,13 +908,20 @@ Tokenizer::Tokenizer(TokenizerOptions options) : impl_(std::make_unique<Impl>(st
 Tokenizer::~Tokenizer() = default;
 Tokenizer::Tokenizer(Tokenizer&&) noexcept = default;
 Tokenizer& Tokenizer::operator=(Tokenizer&&) noexcept = default;
-Tokenizer::Tokenizer(const Tokenizer& other) : impl_(std::make_unique<Impl>(other.impl_->options)) {}
+// A moved-from tokenizer copies as one (its copy is moved-from too) and refuses every use.
+Tokenizer::Tokenizer(const Tokenizer& other)
+    : impl_(other.impl_ ? std::make_unique<Impl>(other.impl_->options) : nullptr) {}
 Tokenizer& Tokenizer::operator=(const Tokenizer& other) {
-  if (this != &other) impl_ = std::make_unique<Impl>(other.impl_->options);
+  if (this != &other) impl_ = other.impl_ ? std::make_unique<Impl>(other.impl_->options) : nullptr;
   return *this;
 }
 
-const TokenizerOptions& Tokenizer::options() const { return impl_->options; }
+Tokenizer::Impl& Tokenizer::impl() const {
+  if (!impl_) throw std::logic_error("Tokenizer: used after being moved from");
+  return *impl_;
+}
+
+const TokenizerOptions& Tokenizer::options() const { return impl().options; }
 
 Tokens Tokenizer::segment(std::string_view text) const {
   Tokens out;
@@ -919,7 +929,7 @@ Tokens Tokenizer::segment(std::string_view text) const {
   // vector doubles as they come, so that a long text (or 10 MB of spaces) does not reserve 24
   // bytes for each of its bytes up front.
   out.tokens.reserve(std::min<std::size_t>(text.size() / 3 + 8, std::size_t{1} << 16));
-  out.replaced = detail::segment(text, impl_->options.split_elisions, impl_->options.utf8, out.tokens);
+  out.replaced = detail::segment(text, impl().options.split_elisions, impl().options.utf8, out.tokens);
   return out;
 }
 
@@ -935,7 +945,7 @@ void set_norm(Token& t, std::string_view norm, bool negated, std::uint64_t) {
 
 Tokens Tokenizer::tokenize(std::string_view text) const {
   Tokens out = segment(text);
-  Impl::Borrowed w(*impl_);
+  Impl::Borrowed w(impl());
   bool negated_scope = false;
   impl_->normalize_tokens(text, out.tokens, *w.worker, negated_scope, set_norm);
   return out;
@@ -948,7 +958,7 @@ std::vector<std::string> Tokenizer::normalize(std::string_view text) const {
 }
 
 void Tokenizer::normalize(std::string_view text, std::vector<std::string>& out) const {
-  Impl::Borrowed w(*impl_);
+  Impl::Borrowed w(impl());
   // Terms are assigned over out's previous strings, whose buffers are reused, and the rest is
   // cut at the end (also when a strict-mode error leaves early: out is then empty).
   std::size_t n = 0;
@@ -985,7 +995,7 @@ struct detail::TermReader::State {
 };
 
 detail::TermReader::TermReader(const Tokenizer& tokenizer)
-    : state_(new State{Tokenizer::Impl::Borrowed(*tokenizer.impl_), {}}) {}
+    : state_(new State{Tokenizer::Impl::Borrowed(tokenizer.impl()), {}}) {}
 detail::TermReader::~TermReader() = default;
 
 namespace {
@@ -1059,10 +1069,10 @@ void detail::TermReader::normalize(std::string_view text, std::vector<Token>& to
   s.borrowed.impl.normalize_tokens(text, tokens, *s.borrowed.worker, negated_scope, set_norm);
 }
 
-bool Tokenizer::is_term(const Token& token) const { return impl_->kept(token.kind, token.norm); }
+bool Tokenizer::is_term(const Token& token) const { return impl().kept(token.kind, token.norm); }
 
 std::string Tokenizer::stem(std::string_view word) const {
-  Impl::Borrowed w(*impl_);
+  Impl::Borrowed w(impl());
   return w.worker->stem(word);
 }
 
