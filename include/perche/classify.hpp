@@ -248,8 +248,8 @@ struct DriverOptions {
   TfidfOptions features = default_features();
   LogisticOptions logistic = default_logistic();
   /// Threshold per driver: chosen by k-fold cross-validation on the training data to maximize F1
-  /// (cv_folds ≥ 2, at most the number of texts fit() is given), or this fixed value for every
-  /// driver when cv_folds is 0.
+  /// (cv_folds ≥ 2; more folds than texts: one text a fold), or this fixed value for every driver
+  /// when cv_folds is 0.
   int cv_folds = 5;
   double threshold = 0.5;
   /// Chosen by nested cross-validation on ABSITA 2018 (benchmarks/eval_absita.py --nested).

@@ -6,6 +6,7 @@
 ///
 ///     # comment
 ///     [tempi_attesa] Tempi di attesa        # a driver: code, then the label shown in reports
+///     [prezzo_1] "Prezzo #1"                 # a label in quotes may hold a #
 ///     attes*                                 # a word prefix
 ///     coda                                   # a whole word
 ///     "ore al telefono"                      # a phrase: consecutive words, each may end in *

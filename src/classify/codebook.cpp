@@ -186,7 +186,11 @@ Codebook Codebook::parse(std::string_view text) {
           parse_error(line_no, "driver code '" + code + "' may only use letters, digits, _ and -");
       if (std::find(impl->drivers.begin(), impl->drivers.end(), code) != impl->drivers.end())
         parse_error(line_no, "driver '" + code + "' is defined twice");
-      const std::string label(trim(line.substr(close + 1)));
+      // A label in double quotes may hold a '#' (outside quotes it starts a comment).
+      std::string_view written = trim(line.substr(close + 1));
+      if (written.size() >= 2 && written.front() == '"' && written.back() == '"')
+        written = trim(written.substr(1, written.size() - 2));
+      const std::string label(written);
       impl->drivers.push_back(code);
       impl->labels.push_back(label.empty() ? code : label);
       patterns_of.push_back(0);

@@ -333,12 +333,6 @@ void DriverClassifier::fit_models(std::span<const std::string_view> texts, const
     throw std::invalid_argument("DriverClassifier.fit: " + std::to_string(k) + " drivers but " +
                                 std::to_string(Y.cols()) + " label columns");
   if (k == 0) throw std::invalid_argument("DriverClassifier.fit: no driver to learn");
-  // As scikit-learn's KFold: a fold without a text to predict was a model fitted for nothing (and
-  // cv_folds 1e9 allocated two index lists a fold until the process ran out of memory).
-  if (options_.cv_folds >= 2 && static_cast<std::size_t>(options_.cv_folds) > n)
-    throw std::invalid_argument("DriverClassifier.fit: cv_folds " + std::to_string(options_.cv_folds) +
-                                " is more than the " + std::to_string(n) +
-                                " texts (each fold predicts at least one; lower it, or 0 for a fixed threshold)");
   std::vector<std::size_t> positives(k, 0);
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < k; ++j) {
@@ -435,7 +429,10 @@ void DriverClassifier::fit_models(std::span<const std::string_view> texts, const
       top_quantiles_[q] = detail::sorted_quantile(top, static_cast<double>(q) / (kTopQuantiles - 1));
   };
   if (options_.cv_folds >= 2) {
-    const auto folds = static_cast<std::size_t>(options_.cv_folds);
+    // More folds than texts: one text a fold (leave-one-out). A fold without a text to predict was
+    // a model fitted for nothing, and cv_folds 1e9 allocated two index lists a fold until the
+    // process was killed.
+    const auto folds = std::min(static_cast<std::size_t>(options_.cv_folds), n);
     std::vector<std::size_t> perm(n);
     std::iota(perm.begin(), perm.end(), 0);
     std::mt19937_64 rng(options_.seed);

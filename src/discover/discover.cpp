@@ -191,11 +191,20 @@ struct Rng {
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 };
 
+// s as one line of a codebook of at most max_bytes: control characters (newlines, NUL) as spaces,
+// bytes that are not UTF-8 as U+FFFD, cut between characters (a cut inside "è" made a codebook
+// that load() refused as not UTF-8).
 std::string one_line(std::string_view s, std::size_t max_bytes) {
   std::string out;
-  for (char c : s) {
-    if (out.size() >= max_bytes) break;
-    out.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+  const auto* b = reinterpret_cast<const unsigned char*>(s.data());
+  for (std::size_t i = 0; i < s.size();) {
+    const text::detail::Decoded d = text::detail::decode(b + i, b + s.size());
+    const std::string_view piece = !d.valid                      ? std::string_view("\xEF\xBF\xBD")
+                                   : d.cp < 0x20 || d.cp == 0x7F ? " "
+                                                                 : s.substr(i, d.len);
+    if (out.size() + piece.size() > max_bytes) break;
+    out += piece;
+    i += d.valid ? d.len : std::max<std::size_t>(d.len, 1);
   }
   return out;
 }
@@ -417,9 +426,13 @@ std::string Themes::codebook() const {
     words_line("low scores", th.low_words);
     words_line("high scores", th.high_words);
     for (const auto& e : th.examples) out += "# e.g. " + one_line(e, 200) + "\n";
+    // The label as the analyst wrote it: a ']' is read as part of it (the code ends at the first),
+    // a '#' would start a comment, so such a label is written in quotes (Codebook::parse strips them).
     std::string label = one_line(th.name, 200);
-    std::replace(label.begin(), label.end(), '#', ' ');
-    std::replace(label.begin(), label.end(), ']', ' ');
+    if (label.find('#') != std::string::npos || label.find('"') != std::string::npos) {
+      std::replace(label.begin(), label.end(), '"', '\'');
+      label = "\"" + label + "\"";
+    }
     out += "[" + unique + "] " + label + "\n";
     for (const auto& w : th.words) {
       out += w + "\n";
@@ -734,6 +747,9 @@ Themes discover(std::span<const std::string_view> given, std::span<const double>
                                 " is outside [0, 1)");
   if (!(options.seed_weight > 0 && options.seed_weight <= 1))
     throw std::invalid_argument("discover: seed_weight " + std::to_string(options.seed_weight) + " is outside (0, 1]");
+  if (seeds.size() > DiscoverOptions::kMaxThemes)
+    throw std::invalid_argument("discover: " + std::to_string(seeds.size()) + " seeds is more than " +
+                                std::to_string(DiscoverOptions::kMaxThemes) + " themes (a list a person reads)");
   for (std::size_t s = 0; s < seeds.size(); ++s) {
     if (seeds[s].name.empty()) throw std::invalid_argument("discover: seed " + std::to_string(s) + " has no name");
     if (seeds[s].words.empty()) throw std::invalid_argument("discover: seed '" + seeds[s].name + "' has no words");
@@ -782,8 +798,17 @@ Themes discover(std::span<const std::string_view> given, std::span<const double>
   {
     std::vector<std::uint64_t> h(n);
     for (std::size_t i = 0; i < n; ++i) h[i] = detail::hash_bytes(texts[i]);
-    std::sort(order.begin(), order.end(),
-              [&](std::uint32_t a, std::uint32_t b) { return h[a] != h[b] ? h[a] < h[b] : texts[a] < texts[b]; });
+    // Equal texts by score (NaN last), so that their scores are summed in one order whatever the
+    // input's: identical comments with scores 7.5 and 9 gave impacts differing in the last digits.
+    auto score_key = [&](std::uint32_t i) {
+      const double x = scores.empty() ? 0.0 : scores[i];
+      return std::pair{std::isnan(x), std::isnan(x) ? 0.0 : x};
+    };
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      if (h[a] != h[b]) return h[a] < h[b];
+      if (texts[a] != texts[b]) return texts[a] < texts[b];
+      return score_key(a) < score_key(b);
+    });
   }
 
   // 3. Dictionary and clauses (flattened): tokens of each clause, clauses of each text (canonical).
@@ -829,10 +854,21 @@ Themes discover(std::span<const std::string_view> given, std::span<const double>
                                     "' has no word that can name a theme (only stopwords or generic words)");
     }
     typed.assign(dict.words.size(), false);  // the dictionary holds the seed words from here on
-    for (auto& ids : seed_ids) {
+    std::vector<std::size_t> typed_by(dict.words.size(), 0);
+    for (std::size_t s = 0; s < seeds.size(); ++s) {
+      auto& ids = seed_ids[s];
       std::sort(ids.begin(), ids.end());
       ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-      for (const std::uint32_t id : ids) typed[id] = true;
+      for (const std::uint32_t id : ids) {
+        // A word anchors one theme: the second seed lost it and was written as a codebook section
+        // with no pattern, which --codebook refused.
+        if (typed[id])
+          throw std::invalid_argument("discover: the word '" + dict.words[id] + "' is in seeds '" +
+                                      seeds[typed_by[id]].name + "' and '" + seeds[s].name +
+                                      "'; a seed word anchors one theme (keep it in one)");
+        typed[id] = true;
+        typed_by[id] = s;
+      }
     }
     // A seed word anchors its other forms too: the content words of the comments that differ from
     // it only in an inflectional ending after a common part of 4 letters or more ("gentile" also
@@ -902,6 +938,19 @@ Themes discover(std::span<const std::string_view> given, std::span<const double>
       if (last[d] != p) last[d] = static_cast<std::uint32_t>(p), ++df[d];
       if (k != UINT32_MAX && klast[k] != p) klast[k] = static_cast<std::uint32_t>(p), ++kdf[k];
     }
+  // A seed no comment holds (its words, their folded forms and inflections all absent) had nothing
+  // to anchor it, and the sampler filled its theme with whatever comments came ("prezzo: costoso"
+  // named 20 comments about breakfast).
+  for (std::size_t s = 0; s < seeds.size(); ++s) {
+    const auto held = [&](std::uint32_t id) { return key_of[id] != UINT32_MAX && kdf[key_of[id]] > 0; };
+    if (!inflections[s].empty() || std::any_of(seed_ids[s].begin(), seed_ids[s].end(), held)) continue;
+    std::string words;
+    for (const auto& w : seeds[s].words) words += (words.empty() ? "" : ", ") + w;
+    throw std::invalid_argument("discover: no comment holds a word of seed '" + seeds[s].name + "' (" +
+                                one_line(words, 200) +
+                                "); write the words customers use (whole words: a seed is not a codebook pattern, "
+                                "'*' is no wildcard)");
+  }
   std::vector<bool> seed_key(keys.size(), false);
   for (std::uint32_t d = 0; d < dict.words.size(); ++d)
     if (is_seed_word[d] && key_of[d] != UINT32_MAX) seed_key[key_of[d]] = true;
