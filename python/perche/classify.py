@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import numbers
 import os
+import sys
 import textwrap
 from typing import Any, Callable, Type, TypeVar, Union
 
 import numpy as np
 
 from . import _core
-from .metrics import _INT32, _flag, _integer, _real
+from .metrics import _INT32, _flag, _integer, _isna, _real
 from ._core import FormatError
 from ._estimator import Estimator, NotFittedError, column_vector_warning, not_fitted
 from .text import Tokenizer
@@ -168,6 +169,10 @@ def _csr(X, what: str, n_features=None):
         arr = np.asarray(X)
         if arr.dtype.kind == "c":
             raise ValueError(f"{what}: Complex data not supported: X has dtype {arr.dtype}")
+        if arr.dtype.kind == "O":  # pd.NA (nullable Float64/Int64 columns) as NaN, reported below
+            missing = _isna(arr)
+            if missing.any():
+                arr = np.where(missing, np.nan, arr)
         arr = np.asarray(arr, dtype=np.float64)
         if arr.ndim != 2:
             raise ValueError(f"{what}: Expected 2D array, got {arr.ndim}D array of shape {arr.shape} instead. "
@@ -189,6 +194,14 @@ def _csr(X, what: str, n_features=None):
         raise ValueError(f"{what}: X has {X.shape[1]} features, but LogisticRegression is expecting "
                          f"{n_features} features as input")
     return X
+
+
+def _feature_names(X):
+    """A DataFrame's column names when they are all str (scikit-learn's feature_names_in_), else None."""
+    columns = getattr(X, "columns", None)
+    if columns is None or len(getattr(X, "shape", ())) != 2 or not all(isinstance(c, str) for c in columns):
+        return None
+    return np.asarray(list(columns), dtype=object)
 
 
 def _given(params: dict) -> dict:
@@ -260,7 +273,7 @@ class TfidfVectorizer(Estimator, _core.TfidfVectorizer):
 
     def fit_transform(self, X, y=None, threads=None):
         """fit(X), then the TF-IDF matrix of X (scipy.sparse CSR), in one pass."""
-        _documents(X, "TfidfVectorizer.fit", "documents")
+        X = _documents(X, "TfidfVectorizer.fit", "documents")
         fresh = _core.TfidfVectorizer(self._build_options())
         Xt = fresh.fit_transform(X) if threads is None else fresh.fit_transform(X, threads)
         self._adopt(fresh)  # published at once: a reader on another thread sees the old model or this one
@@ -270,7 +283,7 @@ class TfidfVectorizer(Estimator, _core.TfidfVectorizer):
         """The TF-IDF matrix of the documents X (scipy.sparse CSR) with the fitted vocabulary."""
         if not self.fitted:
             raise not_fitted("TfidfVectorizer: transform before fit")
-        _documents(X, "TfidfVectorizer.transform", "documents")
+        X = _documents(X, "TfidfVectorizer.transform", "documents")
         return super().transform(X) if threads is None else super().transform(X, threads)
 
     @property
@@ -330,8 +343,10 @@ class LogisticRegression(Estimator, _core.LogisticRegression):
     "balanced" or a dict {{class: weight}}; sample_weight; binary or multinomial); fitted by L-BFGS
     (solver="lbfgs") or trust-region Newton (solver="newton"). X: scipy.sparse or dense; y: class
     labels of any sortable type (ints, strings…). A scikit-learn classifier: get_params, set_params,
-    clone, score (accuracy), classes_, n_features_in_. Options are checked by fit; those left None
-    take perche's C++ defaults (perche::LogisticOptions): {defaults}.
+    clone, score (accuracy), classes_, n_features_in_, feature_names_in_ (fitted on a DataFrame of
+    named columns: predicting a DataFrame with other columns, or another order, raises ValueError).
+    Options are checked by fit; those left None take perche's C++ defaults (perche::LogisticOptions):
+    {defaults}.
     """
 
     _estimator_type = "classifier"
@@ -365,6 +380,7 @@ class LogisticRegression(Estimator, _core.LogisticRegression):
         what = "LogisticRegression.fit"
         if y is None:
             raise ValueError(f"{what}: this estimator requires y to be passed, but the target y is None")
+        names = _feature_names(X)
         X = _csr(X, what)
         y = np.asarray(y)
         if y.ndim == 2 and y.shape[1] == 1:
@@ -395,6 +411,10 @@ class LogisticRegression(Estimator, _core.LogisticRegression):
         self.__dict__.pop("_n_iter", None)  # that of an unpickled model
         self.classes_ = classes
         self.n_features_in_ = X.shape[1]
+        if names is None:
+            self.__dict__.pop("feature_names_in_", None)  # those of an earlier fit on a DataFrame
+        else:
+            self.feature_names_in_ = names
         return self
 
     def _weights(self, sample_weight, classes, codes, what) -> list:
@@ -422,6 +442,16 @@ class LogisticRegression(Estimator, _core.LogisticRegression):
     def _X(self, X, what):
         if not self.fitted:
             raise not_fitted(f"LogisticRegression: {what} before fit")
+        fitted, names = self.__dict__.get("feature_names_in_"), _feature_names(X)
+        if fitted is not None and names is not None and list(names) != list(fitted):
+            # As scikit-learn: the same columns in another order put each coefficient on another column.
+            seen, given = set(fitted), set(names)
+            unseen = [n for n in names if n not in seen]
+            missing = [n for n in fitted if n not in given]
+            why = (f"unseen at fit: {unseen[:5]!r}; " if unseen else "") + (f"missing: {missing[:5]!r}" if missing else "")
+            raise ValueError(f"LogisticRegression.{what}: The feature names should match those that were passed "
+                             f"during fit ({why or 'the same names in another order'}; expected "
+                             f"{list(fitted)[:10]!r}{' ...' if len(fitted) > 10 else ''})")
         return _csr(X, f"LogisticRegression.{what}", self.n_features_in_)
 
     def predict_proba(self, X):
@@ -470,6 +500,8 @@ class LogisticRegression(Estimator, _core.LogisticRegression):
     def __getstate__(self):
         state = {"params": self.get_params(deep=False)}
         if self.fitted:
+            if "feature_names_in_" in self.__dict__:
+                state["feature_names_in_"] = self.feature_names_in_
             state.update(classes_=self.classes_, n_features_in_=self.n_features_in_,
                          options=_logistic_params(_core.LogisticRegression.options.fget(self)), coef=self.coef_,
                          intercept=np.asarray(self.intercept_), n_iter=self.n_iter_)
@@ -486,6 +518,8 @@ class LogisticRegression(Estimator, _core.LogisticRegression):
             self.classes_ = state["classes_"]
             self.n_features_in_ = state["n_features_in_"]
             self._n_iter = state["n_iter"]
+            if "feature_names_in_" in state:
+                self.feature_names_in_ = state["feature_names_in_"]
 
 
 def _accuracy(pred, y, sample_weight=None) -> float:
@@ -508,15 +542,24 @@ def _accuracy(pred, y, sample_weight=None) -> float:
     return float(np.average(right, weights=sample_weight))
 
 
-def _documents(X, what, noun) -> None:
-    """One str (or bytes) where documents are expected was read as one document per character."""
+def _documents(X, what, noun):
+    """X as a sequence of documents. One str (or bytes) was read as one document per character and
+    a DataFrame as the list of its column names: a one-column DataFrame (df[["motivo"]], what a
+    ColumnTransformer gives) is its column; a str, or a DataFrame of several columns, TypeError."""
     if isinstance(X, (str, bytes)):
         raise TypeError(f"{what}: expected a list of {noun}, got a single {type(X).__name__} (wrap it in a list)")
+    if hasattr(X, "columns") and len(getattr(X, "shape", ())) == 2:  # a pandas or polars DataFrame
+        columns = list(X.columns)
+        if len(columns) != 1:
+            shown = ", ".join(map(repr, columns[:10])) + (f" and {len(columns) - 10} more" if len(columns) > 10 else "")
+            raise TypeError(f"{what}: expected {noun}, got a DataFrame of {len(columns)} columns ({shown}); pass "
+                            "one column (df[\"name\"])")
+        return X.iloc[:, 0] if hasattr(X, "iloc") else X[columns[0]]
+    return X
 
 
 def _texts(texts, what):
-    _documents(texts, what, "texts")
-    out = list(texts)
+    out = list(_documents(texts, what, "texts"))
     for i, t in enumerate(out):
         if not isinstance(t, str):
             raise TypeError(f"{what}: text {i} is {type(t).__name__} ({t!r}), expected str")
@@ -679,8 +722,10 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
         return np.asarray(self.drivers, dtype=object)
 
     def fit(self, X, y, positive=None, negative=None):
-        """X: the texts. y: an n × k array of 0/1 (columns in `drivers` order), or for each text a
-        list of driver names (drivers not given at construction are then the sorted names seen).
+        """X: the texts. y: an n × k array of 0/1 (columns in `drivers` order; scipy.sparse too), a
+        DataFrame of 0/1 whose columns are matched to the drivers by name, with split_labels'
+        spelling key (drivers not given: its columns name them), or for each text a list of driver
+        names (drivers not given at construction are then the sorted names seen).
         With sentiment=True, positive and negative: n × k arrays of 0/1 in the same order (or for
         each text the names of the drivers it praises, blames), 1 where the text speaks of the
         driver positively (negatively); both 1: mixed; both 0 where y is 1: neutral; 0 where y is 0.
@@ -732,10 +777,25 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
         return super().predict_proba_with_polarity(texts, threshold, sentiment._model())
 
     def _labels(self, Y, n, drivers, what=None):
-        """(n × k uint8 of 0/1, the driver names when Y named new ones, else None)."""
+        """(n × k uint8 of 0/1 in `drivers` order, the driver names when Y named new ones, else
+        None). A DataFrame's columns are matched to `drivers` by name (with no drivers, they name
+        them); a scipy.sparse matrix is read as its dense form."""
         what = what or "Y"
         names = None
-        if not _names_per_text(Y):
+        order = None  # a DataFrame's column of each driver
+        columns = None  # a DataFrame's column names, when they are names
+        sparse = sys.modules.get("scipy.sparse")
+        if sparse is not None and sparse.issparse(Y):  # MultiLabelBinarizer(sparse_output=True)
+            arr = Y.toarray()
+        elif _is_frame(Y):
+            arr = Y.to_numpy() if hasattr(Y, "to_numpy") else np.asarray(Y)
+            if all(isinstance(c, str) for c in Y.columns):  # a frame from an array has columns 0, 1...: by position
+                columns = list(Y.columns)
+                if drivers:
+                    order = _frame_order(columns, list(drivers), what)
+                else:
+                    names = columns
+        elif not _names_per_text(Y):
             arr = np.asarray(Y)
         else:
             rows = [list(r) for r in Y]
@@ -747,10 +807,15 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
             raise ValueError(f"DriverClassifier.fit: {what} has shape {arr.shape}, expected ({n}, drivers)")
         if arr.dtype.kind == "c":  # 1+0j passed the 0/1 check and lost its imaginary part with a warning
             raise ValueError(f"DriverClassifier.fit: {what} is complex ({arr.dtype}), expected 0/1 numbers")
-        bad = np.argwhere((arr != 0) & (arr != 1))
+        bad = np.argwhere(_isna(arr)) if arr.dtype.kind == "O" else ()  # pd.NA: "boolean value of NA is ambiguous"
+        if not len(bad):
+            bad = np.argwhere((arr != 0) & (arr != 1))
         if len(bad):
             i, j = bad[0]
-            raise ValueError(f"DriverClassifier.fit: {what}[{i}, {j}] is {arr[i, j]!r}, expected 0 or 1")
+            column = f" (column {columns[j]!r})" if columns else ""
+            raise ValueError(f"DriverClassifier.fit: {what}[{i}, {j}]{column} is {arr[i, j]!r}, expected 0 or 1")
+        if order is not None:
+            arr = arr[:, order]
         return np.ascontiguousarray(arr, dtype=np.uint8), names
 
     def predict(self, X):
@@ -821,6 +886,49 @@ def label_matrix(rows, names, what: str, error=ValueError) -> np.ndarray:
                 raise error(f"{what}: row {i} names driver {d!r}, not one of {list(names)}")
             Y[i, pos[d]] = 1
     return Y
+
+
+def _is_frame(Y) -> bool:
+    """A pandas or polars DataFrame."""
+    return hasattr(Y, "columns") and len(getattr(Y, "shape", ())) == 2
+
+
+def driver_positions(names, drivers) -> list:
+    """For each of `names`, the position in `drivers` of the driver it spells, or None: the same
+    name, or the same under split_labels' key (perche/survey.hpp: ASCII case, '_' for a space,
+    runs of spaces; "Tempi attesa" is tempi_attesa), which the C++ applies."""
+    out = []
+    for name in names:
+        j = drivers.index(name) if name in drivers else None
+        if j is None and isinstance(name, str) and name.strip() and not any(c in name for c in "|;,"):
+            try:
+                hit = np.flatnonzero(_core.split_labels([name], list(drivers))[1][0])
+            except ValueError:  # AnalysisError: not one of the drivers
+                hit = ()
+            j = int(hit[0]) if len(hit) == 1 else None
+        out.append(j)
+    return out
+
+
+def _frame_order(columns, drivers, what) -> list:
+    """The position among `columns` of each driver's column, matched by name (driver_positions);
+    ValueError naming the columns that name no driver, the drivers with no column, or two columns
+    of one driver."""
+    at = driver_positions(columns, drivers)
+    unmatched = [c for c, j in zip(columns, at) if j is None]
+    if unmatched:
+        raise ValueError(f"DriverClassifier.fit: {what} has column(s) {', '.join(map(repr, unmatched))} that name no "
+                         f"driver (drivers: {', '.join(map(repr, drivers))}); name each column after its driver")
+    missing = [d for j, d in enumerate(drivers) if j not in at]
+    if missing:
+        raise ValueError(f"DriverClassifier.fit: {what} has no column for driver(s) {', '.join(map(repr, missing))} "
+                         f"(columns: {', '.join(map(repr, columns))})")
+    if len(at) > len(drivers):
+        j = next(j for j in at if at.count(j) > 1)
+        twins = [c for c, k in zip(columns, at) if k == j]
+        raise ValueError(f"DriverClassifier.fit: {what} has columns {', '.join(map(repr, twins))} for one driver "
+                         f"{drivers[j]!r}")
+    return [at.index(j) for j in range(len(drivers))]
 
 
 def _names_per_text(Y) -> bool:

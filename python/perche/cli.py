@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 import os
 import re
 import sys
@@ -106,6 +105,19 @@ def _read(file):
     return table
 
 
+def _not_the_input(file, target, option: str) -> None:
+    """An output that is the input file itself: the atomic write would replace the data being read."""
+    if not file or not target:
+        return
+    try:
+        same = os.path.samefile(file, target)
+    except (OSError, ValueError):  # the output does not exist yet (or cannot be compared): another file
+        return
+    if same:
+        raise CliError(f"{option} {_t(target)} is the input file: writing it would replace the data being read; "
+                       "name another file")
+
+
 def _column(table, name, defaults, what: str, arg: str) -> int:
     """A column of the table under the survey's rule (perche/survey.hpp: find_column)."""
     i = _core.find_column(list(table.header), name or "", list(defaults), what, arg)
@@ -122,8 +134,9 @@ def analyze_command(args) -> int:
     from .survey import analyze
 
     drivers = args.command == "analyze" and not args.no_drivers
-    for target in (args.json, args.html, args.pdf):
+    for option, target in (("--json", args.json), ("--html", args.html), ("--pdf", args.pdf)):
         if target:
+            _not_the_input(args.file, target, option)
             check_writable(target)
     if args.pdf:
         chromium_path()  # before the analysis: a missing browser is one line, not minutes of work lost
@@ -166,6 +179,7 @@ def train_command(args) -> int:
 
     from .classify import DriverClassifier
 
+    _not_the_input(args.file, args.out, "--out")
     check_writable(args.out)  # before the training, not after it
     if os.path.exists(args.out) and not os.path.isfile(args.out):  # the library writes only regular files
         raise CliError(f"model {_t(args.out)} is not a regular file")
@@ -202,7 +216,8 @@ def train_command(args) -> int:
             bad = np.argwhere(F > Y)
             if len(bad):
                 i, j = bad[0]
-                raise CliError(f"line {keep[i] + 2}: --{q} names driver {_t(names[j])} but --labels does not")
+                raise CliError(f"line {int(table.lines[keep[i]])}: --{q} names driver {_t(names[j])} but --labels "
+                               "does not")
     _step(f"training on {args.file}")
     t0 = time.perf_counter()
     clf = DriverClassifier(names, **opts).fit([texts[i] for i in keep], Y, *flags)
@@ -241,14 +256,16 @@ def _polarity_labels(table, args, names, keep) -> tuple:
         raise CliError("--positive and --negative go together: give the columns of praised and blamed drivers")
     if args.codebook is not None:
         raise CliError("--positive/--negative need --labels (a codebook says which drivers, not how they are judged)")
+    from .classify import driver_positions
+
     out = []
     for col in (args.positive, args.negative):
         got, F = _core.gold_labels(table, [col], keep)
         M = np.zeros((len(keep), len(names)), dtype=np.uint8)
-        for j, name in enumerate(got):
-            if name not in names:
+        for name, at, flags in zip(got, driver_positions(got, names), F.T):  # "Tempi attesa" is tempi_attesa
+            if at is None:
                 raise CliError(f"column {_t(col)} names driver {_t(name)}, which --labels never names")
-            M[:, names.index(name)] = F[:, j]
+            M[:, at] |= flags
         out.append(M)
     return tuple(out)
 
@@ -291,6 +308,7 @@ def sample_command(args) -> int:
     """Comments to label (perche/labelling.hpp: select_for_labelling): diverse, and the most
     doubtful under the model when one is given; the input's columns, then an empty label column."""
     if args.out:
+        _not_the_input(args.file, args.out, "--out")
         check_writable(args.out)
     _step(f"reading {args.file}")
     table = _read(args.file)
@@ -326,7 +344,7 @@ def sample_command(args) -> int:
         for index, uncertainty, suggested in picks:
             cells = [str(int(lines[index]))] + [_text_cell(c[index]) for c in columns] + [""]
             if args.model:
-                cells += [_text_cell("|".join(suggested)), f"{uncertainty:.3f}"]
+                cells += [_text_cell("|".join(suggested)), _decimal(f"{uncertainty:.3f}", delim == ";")]
             f.write(delim.join(cells) + "\r\n")
 
     if args.out:
@@ -351,23 +369,30 @@ def evaluate_command(args) -> int:
     keep = [i for i, t in enumerate(texts) if t.strip()]
     if not keep:
         raise CliError(f"no comment to evaluate: column {header[text_i]!r} is empty in every row")
+    from .classify import driver_positions
+
     model = _core.DriverClassifier.load(args.model)
     drivers = list(model.drivers)
     names, gold = _core.gold_labels(table, args.labels, keep)
-    unknown = [n for n in names if n not in drivers]
+    at = driver_positions(names, drivers)  # the spelling key of the README: "Tempi attesa" is tempi_attesa
+    unknown = [n for n, j in zip(names, at) if j is None]
     if unknown:
         raise CliError(f"labels name driver(s) {', '.join(map(repr, unknown))} that the model {args.model} does not "
                        f"know (its drivers: {', '.join(drivers)})")
+    twins = [n for n, j in zip(names, at) if at.count(j) > 1]
+    if twins:  # two 0/1 columns of one driver ("Prezzo" and "prezzo"): which is the truth?
+        raise CliError(f"labels columns {', '.join(map(repr, twins))} are one driver, "
+                       f"{drivers[at[names.index(twins[0])]]!r}: keep one")
     Y = np.zeros((len(keep), len(drivers)), dtype=np.uint8)  # a driver never named is never the truth
-    for j, n in enumerate(names):
-        Y[:, drivers.index(n)] = gold[:, j]
+    for j, k in enumerate(at):
+        Y[:, k] = gold[:, j]
     _step(f"evaluating {args.model} on {args.file}")
     # 0/1 columns, one per driver (--labels prezzo cortesia): only those drivers have a truth. The
     # others were scored against all zeros, and two drivers of F1 1.000 showed micro F1 0.377.
     folded = [str(c).strip().casefold() for c in args.labels]
     by_columns = len(args.labels) > 1 or [n.strip().casefold() for n in names] == folded
-    scored = [d for d in drivers if d in names] if by_columns else drivers
-    cols = [drivers.index(d) for d in scored]
+    cols = sorted(at) if by_columns else list(range(len(drivers)))
+    scored = [drivers[k] for k in cols]
     predicted = model.predict([texts[i] for i in keep])
     scores = _core.evaluate(np.ascontiguousarray(Y[:, cols]), np.ascontiguousarray(np.asarray(predicted)[:, cols]),
                             scored)
@@ -409,6 +434,12 @@ def _excel_bom(f, delim: str) -> None:
         f.write("\ufeff")
 
 
+def _decimal(number: str, excel: bool) -> str:
+    """A number perche wrote with a point, with a decimal comma for Italian Excel (a `;` table):
+    it reads "0.969" as 969."""
+    return number.replace(".", ",") if excel else number
+
+
 def write_classified(f, header, columns, names, Y, P, excel: bool) -> None:
     """The classify CSV: the input's columns, a 0/1 column per driver, then a p_ column per driver.
     excel: `;`, decimal comma and a UTF-8 BOM (what Italian Excel opens); else `,` and a point.
@@ -418,9 +449,7 @@ def write_classified(f, header, columns, names, Y, P, excel: bool) -> None:
     line = [_text_cell(h) for h in header] + [_text_cell(n) for n in names] + [_text_cell(f"p_{n}") for n in names]
     f.write(delim.join(line) + "\r\n")
     for i in range(len(Y)):
-        probs = [f"{p:.4f}" for p in P[i]]
-        if excel:
-            probs = [p.replace(".", ",") for p in probs]
+        probs = [_decimal(f"{p:.4f}", excel) for p in P[i]]
         line = [_text_cell(c[i]) for c in columns] + ["1" if v else "0" for v in Y[i]] + probs
         f.write(delim.join(line) + "\r\n")
 
@@ -430,6 +459,7 @@ def classify_command(args) -> int:
     from .survey import options
 
     if args.out:
+        _not_the_input(args.file, args.out, "--out")
         check_writable(args.out)
     _step(f"reading {args.file}")
     table = _read(args.file)
@@ -469,6 +499,7 @@ def mask_command(args) -> int:
     from .privacy import KINDS, mask_batch
 
     if args.out:
+        _not_the_input(args.file, args.out, "--out")
         check_writable(args.out)
     kinds = None
     if args.kinds:
@@ -546,30 +577,17 @@ def discover_command(args) -> int:
     """Themes of an unlabelled text column (perche/discover.hpp) → a commented codebook to edit."""
     from .discover import discover
 
+    _not_the_input(args.file, args.out, "--out")
     check_writable(args.out)
     _step(f"reading {args.file}")
     table = _read(args.file)
-    header = list(table.header)
     ti = _column(table, args.text, _core.SurveyOptions.TEXT_COLUMNS, "text column", "text")
     texts = list(table.column(ti))
-    scores = None
-    if args.score:
-        si = _column(table, args.score, (), "score column", "score")  # found as every column option finds one
-        scores = []
-        lines = table.lines
-        for r, cell in enumerate(table.column(si)):
-            cell = cell.strip()
-            if not cell:  # an empty cell: no score
-                scores.append(None)
-                continue
-            try:
-                value = float(cell.replace(",", "."))
-            except ValueError:
-                value = math.nan
-            if not math.isfinite(value):  # "nan" and "inf" are not scores either
-                raise CliError(f"--score: line {int(lines[r])}: {_t(cell)!r} is not a number "
-                               "(an empty cell is no score)")
-            scores.append(value)
+    keep = [r for r, t in enumerate(texts) if t.strip()]  # a blank cell is no comment, as train and evaluate say
+    if not keep:
+        raise CliError(f"no comment to discover themes in: column {table.header[ti]!r} is empty in every row")
+    scores = _discover_scores(table, args.score, keep) if args.score else None
+    texts = [texts[r] for r in keep]
     n_themes = None
     if args.themes and args.themes != "auto":
         try:
@@ -583,13 +601,50 @@ def discover_command(args) -> int:
     for th in themes.themes:
         extra = f", impact {th.impact:+.1f}" if th.impact is not None else ""
         print(f"{_t(th.name):<28} {th.share:6.1%}  {_t(', '.join(th.words[:6]))}{extra}")
-    print(f"{len(themes.names)} themes, {themes.unassigned_share:.1%} of {themes.n_texts} comments with no theme")
+    print(f"{len(themes.names)} themes, {themes.unassigned_share:.1%} of {themes.n_texts} comments with no theme "
+          f"({len(table) - len(keep)} empty skipped)")
     _step(f"writing {args.out}")
     with atomic_write(args.out) as f:  # as every command writes (/dev/null and a FIFO in place), checked first
         f.write(themes.codebook())
     print(f"perche discover: codebook → {_t(args.out)} (edit it, then: perche analyze FILE --codebook "
           f"{_t(args.out)})", file=sys.stderr)
     return 0
+
+
+def _listed(cells: list) -> str:
+    """[(line, cell)] as "line 12 ('n/d'), line 40 ('x') and 3 more"."""
+    shown = ", ".join(f"line {line} ({_t(cell)!r})" for line, cell in cells[:5])
+    return shown + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
+
+
+def _discover_scores(table, name: str, rows: list) -> list:
+    """The scores of `rows` (None: no score) under the survey's score rule (perche/survey.hpp
+    parse_score, as analyze reads them): a cell it cannot read is left out, and so is a score
+    outside [0, 10] in a column that is NPS but for a few such typos (100 for 10 switched every
+    theme's figures from NPS to mean points); each kind named in one warning line."""
+    si = _column(table, name, (), "score column", "score")  # found as every column option finds one
+    column, lines = table.column(si), table.lines
+    scores, unread = [], []
+    for r in rows:
+        cell = column[r]
+        value = _core.parse_score(cell) if cell.strip() else None  # an empty cell: no score
+        if value is None and cell.strip():
+            unread.append((int(lines[r]), cell))
+        scores.append(value)
+    given = [v for v in scores if v is not None]
+    outside = [i for i, v in enumerate(scores) if v is not None and not 0 <= v <= 10]
+    # NPS as perche/discover.hpp's ScoreMetric::automatic reads it (integers in [0, 10], one above 7)
+    # once the few scores outside the scale are left out; else the column is another scale's.
+    nps = len(outside) <= 0.05 * len(given) and any(v is not None and 7 < v <= 10 for v in scores)
+    if unread:
+        _say(f"--score {_t(table.header[si])}: {len(unread)} cell(s) are not an integer score and are left out: "
+             f"{_listed(unread)}")
+    if outside and nps:
+        _say(f"--score {_t(table.header[si])}: {len(outside)} score(s) outside the NPS scale [0, 10] are left out: "
+             f"{_listed([(int(lines[rows[i]]), column[rows[i]]) for i in outside])}")
+        for i in outside:
+            scores[i] = None
+    return scores
 
 
 # --- the parser ----------------------------------------------------------------------------------
@@ -612,6 +667,14 @@ def _count(lo: int, hi: int):
             raise argparse.ArgumentTypeError(f"{v} is outside [{lo}, {hi}]")
         return v
     return parse
+
+
+def _folds(text: str) -> int:
+    """A number of cross-validation folds: 0 (none) or 2 to 1000; 1 fold has nothing to train on."""
+    v = _count(0, 1000)(text)
+    if v == 1:
+        raise argparse.ArgumentTypeError("1 fold is no cross-validation (0: none, or 2 to 1000)")
+    return v
 
 
 def _fraction(text: str) -> float:
@@ -680,8 +743,8 @@ def _parser() -> argparse.ArgumentParser:
                                        "with --negative: a driver + sentiment model")
     tr.add_argument("--negative", help="column of the drivers each comment blames (with --positive)")
     tr.add_argument("--out", required=True, help="model file to write")
-    tr.add_argument("--cv-folds", type=_count(0, 1000), help="folds for the cross-validated thresholds (default 5; 0 = fixed 0.5)")
-    tr.add_argument("--eval-folds", type=_count(0, 1000),
+    tr.add_argument("--cv-folds", type=_folds, help="folds for the cross-validated thresholds (default 5; 0 = fixed 0.5)")
+    tr.add_argument("--eval-folds", type=_folds,
                     help="folds of the cross-validated precision, recall and F1 printed (default 5; 0 = none)")
 
     sa = sub.add_parser("sample", help="comments to label next: diverse, and the most doubtful under --model")

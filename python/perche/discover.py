@@ -74,8 +74,7 @@ def discover(texts: Iterable, scores: Optional[Sequence] = None, n_themes: Optio
     False reads and quotes them as written.
     Returns Themes: .themes, .names, .unassigned_share, .assign(texts), .primary(texts),
     .to_codebook(path). Raises ValueError on no texts or no words to learn from."""
-    _documents(texts, "discover", "texts")  # one str was read as one text per character
-    texts = list(texts)
+    texts = list(_documents(texts, "discover", "texts"))  # one str was read as one text per character
     options = _core.DiscoverOptions()
     if n_themes is not None and n_themes != "auto":
         if isinstance(n_themes, bool) or not isinstance(n_themes, numbers.Integral) or n_themes < 1:

@@ -122,13 +122,32 @@ def _nan_policy(value: Any) -> str:
     return value
 
 
+def _same_rows(what: str, inputs: Dict[str, Any]) -> None:
+    """Parallel inputs are paired by position: pandas Series of one length with different indexes,
+    such as a column of a re-sorted frame, would pair other rows without a word. ValueError naming
+    them; perche does not realign (reindex one on the other, or pass .to_numpy())."""
+    indexed = [(k, v.index) for k, v in inputs.items() if v is not None and hasattr(v, "iloc") and hasattr(v, "index")
+               and np.ndim(v) == 1]
+    for (k0, i0), (k, i) in zip(indexed, indexed[1:]):
+        if len(i0) == len(i) and not i0.equals(i):  # other lengths: the length check names them
+            at = next((p for p, (a, b) in enumerate(zip(i0, i)) if not (a == b or (_missing(a) and _missing(b)))),
+                      None)
+            if at is None:  # the same labels in indexes of other dtypes
+                continue
+            raise ValueError(f"{what}: {k0} and {k} are pandas Series with different indexes (position {at}: "
+                             f"{_label(i0[at])!r} and {_label(i[at])!r}); they are paired by position: take them "
+                             f"from one frame, {k}.reindex({k0}.index), or pass .to_numpy()")
+
+
 def _omit(nan_policy: Any, what: str, inputs: Dict[str, Any],
           optional: Tuple[str, ...] = ()) -> Tuple[Dict[str, Any], int, Optional[np.ndarray]]:
     """nan_policy applied to inputs of the same rows ({name: input}, the first the main one;
     None: not given): returns ({name: input}, n_omitted, dropped), as given under "raise", under
     "omit" without the rows where any input not named in `optional` is missing (the optional
     ones lose the same rows); dropped is the bool mask of those rows (None when there are none).
-    Inputs that are not 1-D are left to the usual checks."""
+    Inputs that are not 1-D are left to the usual checks. Pandas inputs of one length must have
+    one index (_same_rows)."""
+    _same_rows(what, inputs)
     if _nan_policy(nan_policy) == "raise":
         return inputs, 0, None
     given = {k: v for k, v in inputs.items() if v is not None and np.ndim(v) == 1}
@@ -487,8 +506,24 @@ def nps(scores: Union[Values, NpsCounts], weights: Optional[Values] = None, meth
     if isinstance(scores, NpsCounts):
         if weights is not None:
             raise ValueError("nps: weights cannot be given with NpsCounts (they are already in the counts)")
+        if breaks is not None:
+            _check_breaks("nps", "the counts", scores, o.breaks)
+        o.breaks = scores.breaks  # the counts were sorted with their own breaks
         return _omitted(_core.nps(scores, o), 0)
     return _omitted(_core.nps(_numbers(x["scores"]), _weights(x["weights"]), o), omitted)
+
+
+def _breaks(b: _core.NpsBreaks) -> Tuple[int, int]:
+    return (b.detractor_max, b.promoter_min)
+
+
+def _check_breaks(what: str, name: str, counts: NpsCounts, breaks: _core.NpsBreaks) -> None:
+    """NpsCounts hold detractors, passives and promoters already sorted by their breaks: other
+    breaks cannot apply to them (as rating() refuses counts of another scale)."""
+    if _breaks(counts.breaks) != _breaks(breaks):
+        raise ValueError(f"{what}: breaks {_breaks(breaks)} differ from the breaks of {name}, "
+                         f"{_breaks(counts.breaks)} (counts keep each score's group, not the score: count the scores "
+                         f"again with NpsCounts(NpsBreaks{_breaks(breaks)}))")
 
 
 def _nps_counts(x: Any, weights: Any, breaks: _core.NpsBreaks) -> NpsCounts:
@@ -515,6 +550,13 @@ def nps_compare(a: Union[Values, NpsCounts], b: Union[Values, NpsCounts], weight
     xb, nb, _ = _omit(nan_policy, "nps_compare", {"b": b, "weights_b": weights_b})
     counts_a = _nps_counts(xa["a"], xa["weights_a"], o.breaks)
     counts_b = _nps_counts(xb["b"], xb["weights_b"], o.breaks)
+    if breaks is not None:
+        _check_breaks("nps_compare", "a", counts_a, o.breaks)
+        _check_breaks("nps_compare", "b", counts_b, o.breaks)
+    elif _breaks(counts_a.breaks) != _breaks(counts_b.breaks):
+        raise ValueError(f"nps_compare: a was counted with breaks {_breaks(counts_a.breaks)} and b with "
+                         f"{_breaks(counts_b.breaks)}: NPS of other breaks are not comparable")
+    o.breaks = counts_a.breaks
     return _omitted(_core.nps_compare(counts_a, counts_b, o), na + nb)
 
 
@@ -880,6 +922,7 @@ def _counts_add(self, scores, weights=None) -> None:
     ValueError naming the first bad index; then nothing is added."""
     scores = np.atleast_1d(scores) if np.ndim(scores) == 0 else scores
     weights = None if weights is None else (np.atleast_1d(weights) if np.ndim(weights) == 0 else weights)
+    _same_rows(f"{type(self).__name__}.add", {"scores": scores, "weights": weights})
     self._add_array(_numbers(scores), _weights(weights))
 
 

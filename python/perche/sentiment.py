@@ -16,7 +16,7 @@ import numpy as np
 
 from . import _core
 from ._estimator import Estimator, not_fitted
-from .classify import _accuracy
+from .classify import _accuracy, _documents
 from .metrics import _flag, _integer, _real
 from .survey import DATA
 
@@ -53,6 +53,7 @@ def _texts(texts, what: str) -> list:
     if isinstance(texts, (str, bytes)):
         raise TypeError(f"{what}: expected a list of texts, got one {type(texts).__name__} "
                         "(wrap it in a list, or use the one-text form)")
+    texts = _documents(texts, what, "texts")  # a one-column DataFrame is its column
     return texts if isinstance(texts, list) else list(texts)
 
 

@@ -962,3 +962,95 @@ def test_solver_round_trips_and_version_1_files_load_as_lbfgs(clf, train):
     assert old.options.logistic.solver == "lbfgs"
     assert old.options.nb_scale is False and old.get_params()["nb_scale"] is False  # none before version 6
     np.testing.assert_array_equal(old.predict_proba(texts), clf.predict_proba(texts))
+
+
+# --- pandas inputs: columns by name, texts in a DataFrame, nullable dtypes ------------------------
+
+
+def test_a_label_dataframe_is_matched_to_the_drivers_by_column_name(train):
+    # Red-team 13/01: Y's columns were read by position, so drivers given in another order were
+    # trained on the wrong columns, and drivers=None named them driver_0, driver_1...
+    import pandas as pd
+
+    texts, Y = train
+    frame = pd.DataFrame(Y, columns=list(DRIVERS))
+    order = ["prezzo", "attesa", "cortesia"]
+    fixed = dict(cv_folds=0, threshold=0.5)
+    by_name = perche.DriverClassifier(order, **fixed).fit(texts, frame)
+    by_array = perche.DriverClassifier(order, **fixed).fit(texts, frame[order].to_numpy())
+    np.testing.assert_array_equal(by_name.predict_proba(texts), by_array.predict_proba(texts))
+    assert list(perche.DriverClassifier(**fixed).fit(texts, frame).classes_) == list(DRIVERS)
+    # The README's spelling key (split_labels): "Tempi attesa" is the driver tempi_attesa.
+    spelled = frame.rename(columns={"attesa": "Tempi attesa"})
+    tempi = perche.DriverClassifier(["cortesia", "tempi_attesa", "prezzo"], **fixed).fit(texts, spelled)
+    np.testing.assert_array_equal(tempi.predict_proba(texts)[:, 1], by_name.predict_proba(texts)[:, 1])
+    assert by_name.score(texts, frame) == by_name.score(texts, frame[order].to_numpy())
+    ev = by_name.evaluate(texts, frame[["cortesia", "attesa", "prezzo"]])
+    assert ev == by_name.evaluate(texts, frame[order].to_numpy())
+    with pytest.raises(ValueError, match=r"column\(s\) 'costo' that name no driver"):
+        perche.DriverClassifier(order, **fixed).fit(texts, frame.rename(columns={"prezzo": "costo"}))
+    with pytest.raises(ValueError, match="no column for driver\\(s\\) 'prezzo'"):
+        perche.DriverClassifier(order, **fixed).fit(texts, frame[["attesa", "cortesia"]])
+
+
+def test_a_one_column_dataframe_of_texts_is_its_column(clf, held_out):
+    # Red-team 13/04: df[["motivo"]] (what ColumnTransformer passes) was read as the list of its
+    # column names: one prediction for the header, a one-document vocabulary.
+    import pandas as pd
+    from sklearn.compose import ColumnTransformer
+
+    texts, _ = held_out
+    df = pd.DataFrame({"motivo": texts, "canale": "app"})
+    np.testing.assert_array_equal(clf.predict(df[["motivo"]]), clf.predict(texts))
+    X = perche.TfidfVectorizer().fit_transform(df[["motivo"]])
+    assert X.shape[0] == len(texts)
+    assert ColumnTransformer([("testo", perche.TfidfVectorizer(), ["motivo"])]).fit_transform(df).shape[0] == len(texts)
+    with pytest.raises(TypeError, match=r"DataFrame of 2 columns \('motivo', 'canale'\); pass one column"):
+        clf.predict(df)
+    with pytest.raises(TypeError, match="DataFrame of 2 columns"):
+        perche.TfidfVectorizer().fit(df)
+
+
+def test_logistic_regression_keeps_the_feature_names_of_a_dataframe_and_refuses_other_columns():
+    # Red-team 13/03: columns in another order were predicted without a word (accuracy 0.99 -> 0.22).
+    import pandas as pd
+    from sklearn.base import clone
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(200, 3)), columns=["attesa", "prezzo", "cortesia"])
+    y = (2 * X.attesa - X.cortesia > 0).astype(int)
+    lr = perche.LogisticRegression().fit(X, y)
+    assert list(lr.feature_names_in_) == ["attesa", "prezzo", "cortesia"]
+    for method in ("predict", "predict_proba", "decision_function"):
+        with pytest.raises(ValueError, match="feature names should match those that were passed during fit"):
+            getattr(lr, method)(X[["cortesia", "prezzo", "attesa"]])
+    with pytest.raises(ValueError, match=r"unseen at fit: \['costo'\]"):
+        lr.score(X.rename(columns={"prezzo": "costo"}), y)
+    np.testing.assert_array_equal(lr.predict(X.to_numpy()), lr.predict(X))  # an array: by position
+    back = pickle.loads(pickle.dumps(lr))
+    assert list(back.feature_names_in_) == list(lr.feature_names_in_)
+    with pytest.raises(ValueError, match="feature names should match"):
+        back.predict(X[["prezzo", "attesa", "cortesia"]])
+    assert clone(lr).get_params() == lr.get_params() and not hasattr(clone(lr), "feature_names_in_")
+    assert not hasattr(perche.LogisticRegression().fit(X.to_numpy(), y), "feature_names_in_")
+    assert not hasattr(lr.fit(X.to_numpy(), y), "feature_names_in_")  # a refit on an array forgets them
+
+
+def test_nullable_na_and_sparse_labels_get_one_value_error_or_are_read(train):
+    # Red-team 13/07: pd.NA gave pandas' "boolean value of NA is ambiguous" and "float() argument
+    # must be ... not 'NAType'"; a scipy.sparse Y was "Y has shape ()".
+    import pandas as pd
+
+    texts, Y = train
+    frame = pd.DataFrame(Y, columns=list(DRIVERS)).astype("Int64")
+    frame.iloc[2, 1] = pd.NA
+    with pytest.raises(ValueError, match=r"Y\[2, 1\] \(column 'cortesia'\) is <NA>, expected 0 or 1"):
+        perche.DriverClassifier(list(DRIVERS), cv_folds=0, threshold=0.5).fit(texts, frame)
+    X = pd.DataFrame(np.random.default_rng(0).normal(size=(50, 2)), columns=["a", "b"]).astype("Float64")
+    X.iloc[4, 1] = pd.NA
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        perche.LogisticRegression().fit(X, np.arange(50) % 2)
+    fixed = dict(cv_folds=0, threshold=0.5)
+    dense = perche.DriverClassifier(list(DRIVERS), **fixed).fit(texts, Y)
+    sparse = perche.DriverClassifier(list(DRIVERS), **fixed).fit(texts, sp.csr_matrix(Y))
+    np.testing.assert_array_equal(sparse.predict_proba(texts), dense.predict_proba(texts))

@@ -507,14 +507,17 @@ def test_classify_neutralises_formulas_in_every_cell(delimiter, extra, tmp_path,
     assert [r[1] for r in parsed[1:]] == ["'" + h for h in HOSTILE[:6]] + HOSTILE[6:]
 
 
-@pytest.mark.parametrize("cell", ["inf", "nan", "abc"])
+@pytest.mark.parametrize("cell", ["inf", "nan", "abc", "n/d", "7.5"])
 def test_discover_names_the_line_of_a_score_that_is_not_a_number(cell, tmp_path, capsys):
     # Red-team 07: inf was "score at index 3" (a 0-based position), nan was taken as no score.
+    # Red-team 11/04: the survey's score rule (parse_score, as analyze): the row's score is left
+    # out and its line named, where "n/d" aborted discover.
     rows = ["attesa lunga al telefono", "personale gentile", "prezzo alto", "colazione buona"] * 30
     path = write(tmp_path / "s.csv", "motivo,nps\n" + "".join(
         f"{t},{cell if i == 3 else i % 11}\n" for i, t in enumerate(rows)))
     code, _, err = run(capsys, "discover", path, "--score", "NPS", "--out", tmp_path / "cb.txt")
-    assert code == 2 and err == [f"perche: --score: line 5: '{cell}' is not a number (an empty cell is no score)"]
+    assert code == 0
+    assert err[:-1] == [f"perche: --score nps: 1 cell(s) are not an integer score and are left out: line 5 ('{cell}')"]
     write(path, "motivo,nps\n" + "".join(f"{t},{'' if i == 3 else i % 11}\n" for i, t in enumerate(rows)))
     code, _, err = run(capsys, "discover", path, "--score", "NPS", "--out", tmp_path / "cb.txt")  # any case, as --text
     assert code == 0, err
@@ -819,3 +822,17 @@ def test_a_duplicated_column_name_is_one_line_with_advice_that_works(tmp_path, c
     unused.write_text('id,motivo,note,note\n1,"tel 347 123 4567",a,b\n', encoding="utf-8")
     code, _, err = run(capsys, "mask", unused, "--out", tmp_path / "o.csv")
     assert code == 0 and not [e for e in err if "same name" in e or "is an error" in e]
+
+
+@pytest.mark.parametrize("command", [
+    ["train", "--text", "motivo", "--labels", "driver", "--out"], ["sample", "--out"], ["classify", "--out"],
+    ["mask", "--out"], ["discover", "--out"], ["analyze", "--json"], ["analyze", "--html"]])
+def test_an_output_that_is_the_input_file_is_refused_in_one_line(command, tmp_path, capsys):
+    # The atomic write replaced the input with the output: the survey was gone.
+    path = write(tmp_path / "s.csv", "nps,motivo,driver\n9,personale gentile,cortesia\n3,attesa lunga,attesa\n")
+    before = path.read_bytes()
+    same = os.path.join(str(tmp_path), ".", "s.csv")  # the same file under another spelling
+    code, _, err = run(capsys, command[0], path, *command[1:], same)
+    assert code == 2 and path.read_bytes() == before
+    assert err == [f"perche: {command[-1]} {same} is the input file: writing it would replace the data being read; "
+                   "name another file"]

@@ -232,10 +232,11 @@ def test_cli_discover_writes_a_codebook_that_analyze_reads(tmp_path, capsys):
 def test_cli_discover_errors_are_one_line(tmp_path, capsys):
     data = tmp_path / "reviews.csv"
     _write(data, [["commento", "voto"], ["personale gentile", "x"], ["colazione", "9"]])
+    # A score the survey's rule cannot read is left out, as analyze leaves its row out: one line.
     assert cli.main(["discover", str(data), "--text", "commento", "--score", "voto",
-                     "--out", str(tmp_path / "c.txt")]) == 2
+                     "--out", str(tmp_path / "c.txt")]) == 0
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "line 2" in err[0] and "'x' is not a number" in err[0]
+    assert len(err) == 2 and "line 2 ('x')" in err[0] and "not an integer score" in err[0]
     assert cli.main(["discover", str(data), "--text", "commento", "--themes", "many",
                      "--out", str(tmp_path / "c.txt")]) == 2
     assert "--themes" in capsys.readouterr().err
@@ -259,3 +260,30 @@ def test_cli_discover_keeps_personal_data_out_of_the_codebook_unless_told(tmp_pa
     assert perche.discover(texts, mask=False).codebook() == out.read_text(encoding="utf-8")
     with pytest.raises(ValueError, match="mask"):
         perche.discover(texts, mask="no")
+
+
+def test_cli_discover_reads_scores_with_the_survey_rule_and_skips_blank_comments(tmp_path, capsys):
+    # Red-team 11/04: float(cell) was discover's own rule. One typo 100 among NPS answers switched
+    # every theme's score and impact to mean points without a word; one "n/d" aborted the command,
+    # where analyze leaves the row out. Blank comments were counted as comments.
+    texts, scores = corpus()
+    rows = [[t, str(s)] for t, s in zip(texts, scores)]
+    clean, typo = tmp_path / "clean.csv", tmp_path / "typo.csv"
+    _write(clean, [["commento", "voto"]] + rows)
+    rows[3][1], rows[7][1] = "100", "n/d"
+    _write(typo, [["commento", "voto"]] + rows + [["   ", "9"], ["", "0"]])
+    assert cli.main(["discover", str(clean), "--text", "commento", "--score", "voto", "--out",
+                     str(tmp_path / "a.txt")]) == 0
+    want = [line for line in capsys.readouterr().out.splitlines() if "impact" in line]
+    assert cli.main(["discover", str(typo), "--text", "commento", "--score", "voto", "--out",
+                     str(tmp_path / "b.txt")]) == 0
+    out, err = capsys.readouterr()
+    got = [line for line in out.splitlines() if "impact" in line]
+    # Two scored rows fewer: the figures move a little, but stay NPS points (tens, not tenths).
+    assert [line.split()[0] for line in got] == [line.split()[0] for line in want]
+    for a, b in zip(want, got):
+        assert abs(float(a.rsplit(" ", 1)[1]) - float(b.rsplit(" ", 1)[1])) < 5
+    assert err.splitlines()[:2] == [
+        "perche: --score voto: 1 cell(s) are not an integer score and are left out: line 9 ('n/d')",
+        "perche: --score voto: 1 score(s) outside the NPS scale [0, 10] are left out: line 5 ('100')"]
+    assert f"of {len(texts)} comments with no theme (2 empty skipped)" in out

@@ -138,3 +138,66 @@ def test_a_codebooks_display_names_survive_the_taxonomy(tmp_path):
     assert doc["model"]["labels"] == {"prezzo": "Prezzo", "qualita": "Qualità prodotto"}
     default = perche.analyze(codebook=True, bootstrap_samples=20, lang="en").data
     assert default["model"]["labels"]["prezzo"] == "Price and costs"
+
+
+def test_evaluate_and_train_read_label_spellings_as_the_readme_says(tmp_path, capsys):
+    # Red-team 11/07: evaluate (and train --positive/--negative) matched the label names to the
+    # model's drivers byte for byte: "Tempi attesa" for tempi_attesa was refused, where every other
+    # label reader folds spellings (split_labels' key: ASCII case, '_' for a space).
+    df = pd.read_csv(SAMPLE, keep_default_na=False).head(600)
+    plain, spelled = tmp_path / "plain.csv", tmp_path / "spelled.csv"
+    df.to_csv(plain, index=False)
+    respell = {"tempi_attesa": "Tempi attesa", "prezzo": "PREZZO"}
+    for col in ("driver", "positivi", "negativi"):
+        df[col] = df[col].replace(respell, regex=True)
+    df.to_csv(spelled, index=False)
+    assert cli.main(["evaluate", str(plain), "--model", str(DEFAULT_MODEL), "--labels", "driver"]) == 0
+    want = capsys.readouterr().out
+    assert cli.main(["evaluate", str(spelled), "--model", str(DEFAULT_MODEL), "--labels", "driver"]) == 0
+    assert capsys.readouterr().out.replace("spelled.csv", "plain.csv") == want
+    a, b = tmp_path / "a.model", tmp_path / "b.model"
+    args = ["--text", "motivo", "--positive", "positivi", "--negative", "negativi", "--cv-folds", "0", "--eval-folds",
+            "0"]
+    assert cli.main(["train", str(plain), "--labels", "driver", "--out", str(a)] + args) == 0
+    df["driver"] = pd.read_csv(plain, keep_default_na=False).driver  # the drivers as --labels writes them
+    df.to_csv(spelled, index=False)
+    assert cli.main(["train", str(spelled), "--labels", "driver", "--out", str(b)] + args) == 0, capsys.readouterr().err
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_train_names_the_files_line_of_a_praised_driver_that_labels_do_not_name(tmp_path, capsys):
+    # Red-team 11/03: the row index + 2 was named, not the line: a comment over three lines (quoted
+    # line breaks) above put the bad row on line 8, reported as line 5.
+    path = tmp_path / "pos.csv"
+    path.write_text('motivo,driver,positivi,negativi\n"attesa lunga\ndavvero\nlunghissima",attesa,,attesa\n'
+                    'prezzo alto,prezzo,,prezzo\n"personale\ngentile",cortesia,cortesia,\n'
+                    'prezzo giusto,prezzo,cortesia,\n', "utf-8")
+    assert cli.main(["train", str(path), "--text", "motivo", "--labels", "driver", "--positive", "positivi",
+                     "--negative", "negativi", "--out", str(tmp_path / "m.model"), "--eval-folds", "0"]) == 2
+    assert capsys.readouterr().err.strip() == "perche: line 8: --positive names driver cortesia but --labels does not"
+
+
+@pytest.mark.parametrize("option", ["--eval-folds", "--cv-folds"])
+def test_one_fold_is_refused_by_the_argument_parser_before_any_work(option, tmp_path, capsys):
+    # Red-team 11/09: --eval-folds 1 trained and wrote the model, then failed "folds 1 is below 2".
+    model = tmp_path / "m.model"
+    with pytest.raises(SystemExit) as e:
+        cli.main(["train", str(SAMPLE), "--text", "motivo", "--labels", "driver", "--out", str(model), option, "1"])
+    assert e.value.code == 2 and not model.exists()
+    assert f"argument {option}: 1 fold is no cross-validation (0: none, or 2 to 1000)" in capsys.readouterr().err
+
+
+def test_sample_writes_a_decimal_comma_in_a_semicolon_table(tmp_path, capsys):
+    # Red-team 11/11: a ';' table (with the BOM for Italian Excel) had uncertainty "0.969", which
+    # Italian Excel reads as 969; classify writes "0,969" there.
+    df = pd.read_csv(SAMPLE, keep_default_na=False).head(100)[["id", "motivo"]]
+    semi, comma = tmp_path / "semi.csv", tmp_path / "comma.csv"
+    df.to_csv(semi, sep=";", index=False)
+    df.to_csv(comma, index=False)
+    for path, delimiter in ((semi, ";"), (comma, ",")):
+        out = tmp_path / ("out" + path.name)
+        assert cli.main(["sample", str(path), "--n", "3", "--model", str(DEFAULT_MODEL), "--out", str(out)]) == 0
+        rows = list(csv.reader(io.StringIO(out.read_text("utf-8-sig")), delimiter=delimiter))
+        assert rows[0][-1] == "uncertainty" and all(len(r[-1]) == 5 for r in rows[1:])
+        assert all(r[-1][1] == ("," if delimiter == ";" else ".") for r in rows[1:])
+    capsys.readouterr()

@@ -144,3 +144,14 @@ def test_set_threads_changes_threads_not_results(default):
     np.testing.assert_array_equal(clf.predict_proba(texts), want)
     with pytest.raises(ValueError, match="threads 5000 is more than the limit"):
         clf.set_threads(5000)
+
+
+def test_a_one_column_dataframe_of_texts_is_its_column(default):
+    # Red-team 13/04: df[["motivo"]] was read as the list of its column names (one prediction).
+    import pandas as pd
+
+    texts = ["Operatore gentilissimo, problema risolto!", "Non mi hanno mai richiamato.", "ok"]
+    df = pd.DataFrame({"motivo": texts, "canale": ["app", "web", "app"]})
+    assert list(default.predict(df[["motivo"]])) == list(default.predict(texts))
+    with pytest.raises(TypeError, match=r"SentimentClassifier.predict: expected texts, got a DataFrame of 2 columns"):
+        default.predict(df)
