@@ -552,3 +552,65 @@ TEST_CASE("parse_seeds: name: word word lines, comments skipped, errors name the
   CHECK_THROWS_WITH_AS(perche::parse_seeds("\n\nstaff:  \n"), "seeds line 3: theme 'staff' has no words after ':'",
                        perche::FormatError);
 }
+
+// Red-team findings of stop 40.
+TEST_CASE("discover: a codebook of long accented comments and odd names reads back whole") {
+  Corpus c = planted(300, 5);
+  // Long comments of accented letters: a cut at 200 bytes fell inside "è".
+  for (std::size_t i = 0; i < c.texts.size(); i += 3) {
+    std::string tail;
+    while (tail.size() < 260) tail += " è così però";
+    c.texts[i] += " personale gentile" + tail;
+  }
+  const std::vector<perche::ThemeSeed> seeds{{"Prezzo #1 [colazione]", {"colazione"}},
+                                             {std::string("a") + std::string(150, ' ') + "è", {"personale"}}};
+  const perche::Themes th = perche::discover(c.views(), c.scores, seeds);
+  const std::string book = th.codebook();
+  const perche::Codebook cb = perche::Codebook::parse(book);  // valid UTF-8: FormatError before
+  CHECK(cb.labels()[0] == "Prezzo #1 [colazione]");
+  CHECK(cb.labels().size() == th.names().size());
+  CHECK(book.find('\0') == std::string::npos);
+}
+
+TEST_CASE("discover: seeds that cannot anchor a theme are refused in one line") {
+  const Corpus c = planted(200, 6);
+  auto refused = [&](const std::vector<perche::ThemeSeed>& seeds, const std::string& start) {
+    try {
+      (void)perche::discover(c.views(), {}, seeds);
+      FAIL("expected std::invalid_argument");
+    } catch (const std::invalid_argument& e) {
+      CHECK(std::string(e.what()).starts_with(start));
+    }
+  };
+  // A word in two seeds: the second lost it and was a codebook section with no pattern.
+  refused({{"staff", {"personale"}}, {"cortesia", {"personale", "gentile"}}},
+          "discover: the word 'personale' is in seeds 'staff' and 'cortesia'");
+  // A seed no comment holds took over whatever comments the sampler gave it.
+  refused({{"staff", {"personale"}}, {"prezzo", {"costoso"}}},
+          "discover: no comment holds a word of seed 'prezzo' (costoso)");
+  std::vector<perche::ThemeSeed> many;
+  for (std::size_t s = 0; s <= perche::DiscoverOptions::kMaxThemes; ++s)
+    many.push_back({"t" + std::to_string(s), {"w" + std::to_string(s)}});
+  refused(many, "discover: 1001 seeds is more than 1000 themes");
+}
+
+TEST_CASE("discover: identical comments with different scores give the same bits in any order") {
+  std::vector<std::string> texts;
+  std::vector<double> scores;
+  for (int i = 0; i < 120; ++i) {
+    texts.push_back(i % 3 ? "colazione abbondante e varia" : "personale gentile alla reception");
+    scores.push_back(0.1 * i + 0.37);  // not integers: the mean, summed in the texts' order
+  }
+  perche::DiscoverOptions o;
+  o.metric = perche::ScoreMetric::mean;
+  const std::vector<std::string_view> v(texts.begin(), texts.end());
+  const perche::Themes a = perche::discover(v, scores, {}, o);
+  std::vector<std::string_view> rv(v.rbegin(), v.rend());
+  const std::vector<double> rs(scores.rbegin(), scores.rend());
+  const perche::Themes b = perche::discover(rv, rs, {}, o);
+  REQUIRE(a.themes().size() == b.themes().size());
+  for (std::size_t t = 0; t < a.themes().size(); ++t) {
+    CHECK(a.themes()[t].score == b.themes()[t].score);  // bit for bit
+    CHECK(a.themes()[t].impact == b.themes()[t].impact);
+  }
+}

@@ -206,6 +206,14 @@ TEST_CASE("nps: custom breaks and confidence") {
   CHECK(r->se == Approx(se));
   CHECK(r->ci_high == Approx(20.0 + 1.6448536269514722 * se));
   CHECK_THROWS_AS(perche::NpsCounts(perche::NpsBreaks{7, 7}), std::invalid_argument);
+  // Two samples counted with other breaks are not compared (the same scores differed by 18.7 points).
+  perche::NpsCounts a(perche::NpsBreaks{6, 9}), b(perche::NpsBreaks{5, 8});
+  for (const int x : s) a.add(x), b.add(x);
+  CHECK_THROWS_WITH_AS(perche::nps_compare(a, b),
+                       "nps_compare: the samples were counted with different breaks (detractor_max 6, promoter_min 9 "
+                       "against 5, 8)",
+                       std::invalid_argument);
+  CHECK(perche::nps_compare(a, a));
 }
 
 TEST_CASE("nps: bad input names the index, the value and the range") {

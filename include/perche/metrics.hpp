@@ -447,7 +447,8 @@ inline Comparison compare(const NpsResult& a, const NpsResult& b, double confide
 /// Compares the NPS of two independent samples a − b (see compare()). With method bootstrap, both
 /// samples are resampled independently from their shares with pseudo-counts (see nps()): the
 /// interval is the percentile interval of the replicated differences; the test stays the pooled
-/// score test. Returns std::nullopt when either sample is empty.
+/// score test. Returns std::nullopt when either sample is empty. Throws std::invalid_argument when
+/// the two were counted with different breaks.
 inline std::optional<Comparison> nps_compare(const NpsCounts& a, const NpsCounts& b, const NpsOptions& options = {});
 
 /// Margin of error (CI half-width, NPS points) of a simple random sample of n responses with the

@@ -1052,6 +1052,13 @@ inline Comparison compare(const NpsResult& a, const NpsResult& b, double confide
 }
 
 inline std::optional<Comparison> nps_compare(const NpsCounts& a, const NpsCounts& b, const NpsOptions& options) {
+  // Two samples read with other categories are not one measure (a 7 a promoter in one of them).
+  if (!(a.breaks() == b.breaks()))
+    detail::fail("nps_compare", "the samples were counted with different breaks (detractor_max " +
+                                    std::to_string(a.breaks().detractor_max) + ", promoter_min " +
+                                    std::to_string(a.breaks().promoter_min) + " against " +
+                                    std::to_string(b.breaks().detractor_max) + ", " +
+                                    std::to_string(b.breaks().promoter_min) + ")");
   const auto ra = nps(a, options);
   const auto rb = nps(b, options);
   if (!ra || !rb) return std::nullopt;
