@@ -239,7 +239,7 @@ def train_command(args) -> int:
         cv_options.sentiment = False  # the figures are the drivers' presence
         scores = _core.cross_validate([texts[i] for i in keep], Y, names, cv_options, folds)
         print(f"cross-validated ({folds} folds, each predicted by a model trained on the others):")
-    _print_scores(names, Y, scores, thresholds=clf.thresholds)
+    _print_scores(names, Y, scores, thresholds=clf.thresholds, shown=clf.labels if args.codebook is not None else None)
     if flags:
         print(f"  sentiment: {int(flags[0].sum())} positive and {int(flags[1].sum())} negative mentions; "
               f"polarity threshold {clf.polarity_threshold:.3f}")
@@ -270,16 +270,18 @@ def _polarity_labels(table, args, names, keep) -> tuple:
     return tuple(out)
 
 
-def _print_scores(names, Y, scores, thresholds=None) -> None:
+def _print_scores(names, Y, scores, thresholds=None, shown=None) -> None:
     """Per driver: examples (and threshold), precision, recall and F1 when scored; then micro and
-    macro F1; a warning on stderr for each driver with fewer than MIN_DRIVER_EXAMPLES examples."""
-    width = max(len(_t(n)) for n in names + ["driver"])
+    macro F1; a warning on stderr for each driver with fewer than MIN_DRIVER_EXAMPLES examples.
+    `shown`: the drivers' display names (a codebook's labels), else their names."""
+    shown = list(shown) if shown is not None else list(names)
+    width = max(len(_t(n)) for n in shown + ["driver"])
     head = f"  {'driver':<{width}}  {'examples':>8}" + (f"  {'threshold':>9}" if thresholds is not None else "")
     if scores is not None:
         head += f"  {'precision':>9}  {'recall':>6}  {'F1':>5}"
     print(head)
     for j, n in enumerate(names):
-        line = f"  {_t(n):<{width}}  {int(Y[:, j].sum()):>8}"
+        line = f"  {_t(shown[j]):<{width}}  {int(Y[:, j].sum()):>8}"
         if thresholds is not None:
             line += f"  {thresholds[j]:>9.3f}"
         if scores is not None:
@@ -290,7 +292,7 @@ def _print_scores(names, Y, scores, thresholds=None) -> None:
         print(f"  micro F1 {scores['micro_f1']:.3f} (P {scores['micro_precision']:.3f}, R {scores['micro_recall']:.3f})"
               f"  macro F1 {scores['macro_f1']:.3f} (P {scores['macro_precision']:.3f}, "
               f"R {scores['macro_recall']:.3f})")
-    few = [(n, int(Y[:, j].sum())) for j, n in enumerate(names) if Y[:, j].sum() < _core.MIN_DRIVER_EXAMPLES]
+    few = [(shown[j], int(Y[:, j].sum())) for j in range(len(names)) if Y[:, j].sum() < _core.MIN_DRIVER_EXAMPLES]
     if len(few) > _LIMIT:  # 1,000 labels printed 1,000 warnings
         _say(f"{len(few)} drivers have fewer than {_core.MIN_DRIVER_EXAMPLES} examples: their figures are unreliable "
              f"(the first {_LIMIT} below); label more of their comments (perche sample --model MODEL picks the "

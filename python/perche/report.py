@@ -80,9 +80,10 @@ _L = {
                   "oppure etichettane un campione (`perche sample`) e addestra un modello (`perche train`)."),
         "guard_what": {"default": "modello predefinito (addestrato su commenti di contact center)",
                        "model": "modello", "codebook": "codebook"},
-        "guard_known": "solo {a}{p} ha abbastanza parole note al modello (soglia {t})",
-        "guard_overlap": "{a}{p} delle loro parole è nel suo vocabolario (soglia {t})",
-        "guard_low": "{a}{p} è meno sicuro dei suoi driver del 90% dei commenti di addestramento (soglia {t})",
+        "guard_known": "{only}{a}{p} ha abbastanza parole note al modello (soglia {t})",
+        "guard_overlap": "{only}{a}{p} delle loro parole è nel suo vocabolario (soglia {t})",
+        "guard_low": "{a}{p} è meno sicuro dei suoi driver del 90% dei commenti di addestramento (soglia {t}{over})",
+        "guard_only": "solo ", "guard_over": ", superata",
         "guard_driver": "{a}{p} ha ricevuto almeno un driver",
         "guard_codebook": "solo {a}{p} corrisponde ad almeno un tema (soglia {t})",
         "defs": {"nps": "NPS = % di promotori (voti 9–10) − % di detrattori (voti 0–6), da −100 a +100",
@@ -188,9 +189,10 @@ _L = {
                   "sample (`perche sample`) and train a model (`perche train`)."),
         "guard_what": {"default": "default model (trained on contact-centre comments)", "model": "model",
                        "codebook": "codebook"},
-        "guard_known": "only {p} of them have enough words the model knows (threshold {t})",
-        "guard_overlap": "{p} of their words are in its vocabulary (threshold {t})",
-        "guard_low": "{p} are less sure of their drivers than 90% of its training comments (threshold {t})",
+        "guard_known": "{only}{p} of them have enough words the model knows (threshold {t})",
+        "guard_overlap": "{only}{p} of their words are in its vocabulary (threshold {t})",
+        "guard_low": "{p} are less sure of their drivers than 90% of its training comments (threshold {t}{over})",
+        "guard_only": "only ", "guard_over": ", exceeded",
         "guard_driver": "{p} were given a driver",
         "guard_codebook": "only {p} match any of its themes (threshold {t})",
         "defs": {"nps": "NPS = % promoters (scores 9–10) − % detractors (scores 0–6), from −100 to +100",
@@ -606,20 +608,35 @@ def _guard(data: dict, L: dict) -> Optional[str]:
         x = _f(v)
         return "—" if x is None or not math.isfinite(100 * x) else f"{_num(100 * x)}%"
 
-    def art(v):  # Italian article of a percentage: l'11%, l'8%, l'80%, il 20% (English: none)
+    def art(v):  # Italian article of a percentage: l'11%, l'8%, l'80%, lo 0%, il 20% (English: none)
         p = pct(v)
-        return "" if L is _L["en"] else "l'" if p in ("1%", "11%") or p.startswith("8") else "il "
+        if L is _L["en"]:
+            return ""
+        return "l'" if p in ("1%", "11%") or p.startswith("8") else "lo " if p.startswith("0") else "il "
 
+    def below(v, t):  # whether a share is under its threshold (the guard's "only")
+        x, y = _f(v), _f(t)
+        return x is not None and y is not None and x < y
+
+    # The labeller's own wording: a model's figures (each the guard read; "only" where one is under
+    # its threshold, "exceeded" where the low-confidence share is over it), or the codebook's.
     kind = model.get("kind")
     figures = []
-    if _f(c.get("known_share")) is not None:
-        figures.append(L["guard_known"].format(a=art(c.get("known_share")), p=pct(c.get("known_share")),
-                                               t=pct(th.get("known_share"))))
-        figures.append(L["guard_overlap"].format(a=art(c.get("vocabulary_overlap")), p=pct(c.get("vocabulary_overlap")),
-                                                 t=pct(th.get("vocabulary_overlap"))))
+    if kind != "codebook":
+        known, overlap = c.get("known_share"), c.get("vocabulary_overlap")
+        if _f(known) is not None:
+            figures.append(L["guard_known"].format(
+                only=L["guard_only"] if below(known, th.get("known_share")) else "", a=art(known), p=pct(known),
+                t=pct(th.get("known_share"))))
+        if _f(overlap) is not None:
+            figures.append(L["guard_overlap"].format(
+                only=L["guard_only"] if below(overlap, th.get("vocabulary_overlap")) else "", a=art(overlap),
+                p=pct(overlap), t=pct(th.get("vocabulary_overlap"))))
         low = _d(c.get("top_probability")).get("below_training_p10")
         if _f(low) is not None:
-            figures.append(L["guard_low"].format(a=art(low), p=pct(low), t=pct(th.get("below_training_p10"))))
+            over = below(th.get("below_training_p10"), low)
+            figures.append(L["guard_low"].format(a=art(low), p=pct(low), t=pct(th.get("below_training_p10")),
+                                                 over=L["guard_over"] if over else ""))
         figures.append(L["guard_driver"].format(a=art(c.get("driver_share")), p=pct(c.get("driver_share"))))
     else:
         figures.append(L["guard_codebook"].format(a=art(c.get("driver_share")), p=pct(c.get("driver_share")),

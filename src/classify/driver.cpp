@@ -7,6 +7,7 @@
 #include <perche/sentiment.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <bit>
 #include <cmath>
@@ -25,6 +26,7 @@
 #include "../common/thread_scratch.hpp"
 #include "../sentiment/scorer.hpp"
 #include "../text/term_reader.hpp"
+#include "display.hpp"
 #include "logit.hpp"
 
 namespace perche {
@@ -215,12 +217,14 @@ void each_word(std::string_view feature, Fn&& fn) {
   }
 }
 
+}  // namespace
+
 /// A feature as a person reads it. A character n-gram: its text without the marker. A word or a
 /// phrase: its words with the tokenizer's NEG_ marks turned back into the negation the customer
 /// wrote — "non" before the phrase unless a negator already precedes its first negated word
 /// ("NEG_funziona" → "non funziona", "non NEG_funziona" → "non funziona", "mai NEG_risposto" stays
 /// "mai risposto").
-std::string display(std::string_view feature) {
+std::string detail::display_feature(std::string_view feature) {
   if (!feature.empty() && feature[0] == '\x01') return std::string(feature.substr(1));
   static constexpr std::string_view kNeg = "NEG_";
   if (feature.find(kNeg) == std::string_view::npos) return std::string(feature);
@@ -239,8 +243,6 @@ std::string display(std::string_view feature) {
   });
   return negated && !negator_before ? "non " + words : words;
 }
-
-}  // namespace
 
 TfidfOptions DriverOptions::default_features() {
   // Chosen by 5-fold CV on ABSITA 2018 (benchmarks/eval_absita.py; grid in the issue #4 note):
@@ -1039,9 +1041,23 @@ std::vector<Explanation> DriverClassifier::explain(std::string_view text, std::s
   std::vector<std::string> shown(keys.size());
   std::unordered_map<std::string, std::uint32_t> first_shown;
   std::vector<std::uint32_t> by_text;  // the keys that occur, in text order (a std::map's)
+  // A stemming model's keys are stems ("richiam"): it shows a key as its first occurrence was
+  // written ("richiamato"; "non richiamato" in a negation scope).
+  const bool stems = options_.features.tokenizer.stem;
   for (std::uint32_t k = 0; k < keys.size(); ++k) {
     if (ranges[k].empty()) continue;
-    shown[k] = display(keys[k]);
+    shown[k] = detail::display_feature(keys[k]);
+    if (stems) {
+      const auto [first, last] = *std::min_element(ranges[k].begin(), ranges[k].end());
+      std::string written(text.substr(spans[first].first, spans[last].second - spans[first].first));
+      // Negated unless the words as written open with their negator ("senza problemi").
+      static const std::vector<std::string> negators = text::negators();
+      std::string opening = written.substr(0, written.find(' '));
+      for (char& ch : opening) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      const bool negated =
+          keys[k].find("NEG_") != std::string_view::npos && std::ranges::find(negators, opening) == negators.end();
+      shown[k] = negated ? "non " + written : std::move(written);
+    }
     const auto [it, added] = first_shown.try_emplace(shown[k], k);
     if (added) {
       by_text.push_back(k);
@@ -1111,7 +1127,7 @@ std::vector<std::pair<std::string, double>> DriverClassifier::top_terms(std::siz
       for (const auto& [column, value] : row)
         z += value * weights_[static_cast<std::size_t>(column) * drivers + driver];
     }
-    scored.emplace_back(display(feature), z);
+    scored.emplace_back(detail::display_feature(feature), z);
   }
   // One entry per text a person reads ("non funziona" can be NEG_funziona and non NEG_funziona):
   // the highest.

@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "../classify/binary.hpp"
+#include "../classify/display.hpp"
 #include "../common/parallel.hpp"
 #include "../io/file.hpp"
 #include "../text/term_reader.hpp"
@@ -278,7 +279,9 @@ SentimentExplanation SentimentClassifier::explain(std::string_view text, std::si
     vectorizer_.for_each_occurrence(terms, [&](const TfidfVectorizer::Occurrence& o) {
       const std::string& feature = features[static_cast<std::size_t>(o.column)];
       const bool is_char = char_only || (!feature.empty() && feature[0] == '\x01');
-      const std::string& key = is_char || o.first_term == o.last_term ? terms[o.first_term] : feature;
+      // As the driver model shows it: "non richiamato", not the feature "NEG_richiamato".
+      const std::string key =
+          detail::display_feature(is_char || o.first_term == o.last_term ? terms[o.first_term] : feature);
       const std::size_t r = entry_of.at(o.column);
       const double* c = coef_.data() + static_cast<std::size_t>(o.column) * kClassCount;
       const double w = row[r].second * (c[kPositive] - c[kNegative]) / static_cast<double>(times[r]);

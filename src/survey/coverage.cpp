@@ -70,10 +70,13 @@ std::optional<SurveyCoverage> measure_coverage(std::span<const std::string_view>
         threshold ? *threshold : std::accumulate(t.begin(), t.end(), 0.0) / static_cast<double>(t.size());
 
     // Known words: the comment's terms as the model reads them (its tokenizer: folded, stopwords
-    // removed, negation-scoped "NEG_funziona"), looked up as word features. A model of character
-    // n-grams alone has no words to know (any text shares n-grams with any other): no figure.
+    // removed, negation-scoped "NEG_funziona"), looked up as word features. No figure where a word
+    // of the training comments need not be a feature: a model of character n-grams alone (any
+    // text shares n-grams with any other), of word pairs without single words (ngram_range (2, 2)
+    // read its own training comments as 0% known), or with a vocabulary cut to max_features (4%).
     const auto& vectorizer = model->vectorizer();
-    if (vectorizer.options().analyzer != Analyzer::char_wb) {
+    const auto& vo = vectorizer.options();
+    if (vo.analyzer != Analyzer::char_wb && vo.ngram_min == 1 && vo.max_features == 0) {
       const text::Tokenizer tokenizer(vectorizer.options().tokenizer);
       std::vector<std::string> terms;
       std::size_t judged = 0, enough = 0, all_terms = 0, known_terms = 0;
@@ -116,7 +119,7 @@ std::string out_of_domain_message(const SurveyCoverage& c, std::string_view kind
     out += percent(*c.low_top_share) + " of them are less sure of their drivers than 90% of its training comments (" +
            "threshold " + percent(kMaxLowTopShare) + "), ";
   out += percent(c.driver_share) + " were given a driver";
-  if (!c.known_share) out += " (threshold " + percent(kMinCodebookShare) + ")";
+  if (kind == "codebook") out += " (threshold " + percent(kMinCodebookShare) + ")";
   out +=
       "; its drivers are unreliable here: find the themes of these comments with perche discover, or label some "
       "(perche sample) and train a model (perche train)";

@@ -1054,3 +1054,16 @@ def test_nullable_na_and_sparse_labels_get_one_value_error_or_are_read(train):
     dense = perche.DriverClassifier(list(DRIVERS), **fixed).fit(texts, Y)
     sparse = perche.DriverClassifier(list(DRIVERS), **fixed).fit(texts, sp.csr_matrix(Y))
     np.testing.assert_array_equal(sparse.predict_proba(texts), dense.predict_proba(texts))
+
+
+def test_a_stemming_models_explanation_shows_the_words_as_written():
+    """Red-team finding of stop 40: with tokenizer={'stem': True}, explain() showed the stems
+    'richiam', 'pessim', 'serviz'; it shows each term as its first occurrence was written."""
+    texts = ["attesa infinita, non mi hanno richiamato", "pessimo servizio clienti", "operatore gentile",
+             "attese lunghe e nessuno risponde", "servizio pessimo", "gentilissima operatrice"] * 5
+    Y = [["attesa"], ["servizio"], ["cortesia"], ["attesa"], ["servizio"], ["cortesia"]] * 5
+    clf = perche.DriverClassifier(None, tokenizer={"stem": True}, min_df=1).fit(texts, Y)
+    ex = clf.explain("Pessimo servizio, attesa infinita e non mi hanno richiamato")
+    terms = [t["term"] for e in ex for t in e["terms"]]
+    assert terms and all(t not in ("pessim", "serviz", "attes", "richiam") for t in terms), terms
+    assert any(t in ("Pessimo", "servizio", "attesa", "non richiamato") for t in terms), terms

@@ -155,3 +155,16 @@ def test_a_one_column_dataframe_of_texts_is_its_column(default):
     assert list(default.predict(df[["motivo"]])) == list(default.predict(texts))
     with pytest.raises(TypeError, match=r"SentimentClassifier.predict: expected texts, got a DataFrame of 2 columns"):
         default.predict(df)
+
+
+def test_explain_shows_negated_words_as_the_customer_reads_them():
+    """Red-team finding of stop 40: the word list showed the feature names 'NEG_richiamato' and
+    'mai NEG_richiamato'; the driver model shows the same feature as 'non richiamato'."""
+    import csv
+    with open(perche.survey.SAMPLE.parent / "sentiment.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))[:1500]
+    s = perche.SentimentClassifier(words=True).fit([r["text"] for r in rows], [r["label"] for r in rows])
+    e = s.explain("non mi hanno mai richiamato, pessimo servizio clienti", 20)
+    terms = [t["term"] for t in e["words"]]
+    assert terms and not [t for t in terms if "NEG_" in t or "\x01" in t]
+    assert "non richiamato" in terms or "mai richiamato" in terms

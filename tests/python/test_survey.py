@@ -374,3 +374,38 @@ def test_a_customer_code_as_segment_column_is_merged_into_at_most_100_segments_a
         " ".join(text.split())
     assert "Altri 75 segmenti" in text and text.count("C0000") <= 25  # the terminal lists 25, as the HTML
     assert "the segment column “cliente” has 3,000 values" in " ".join(result.summary(lang="en").split())
+
+
+def test_the_domain_guard_reads_no_word_figures_where_training_words_need_not_be_features(tmp_path):
+    """Red-team finding of stop 40: a model of word pairs alone, or one whose vocabulary was cut to
+    max_features, read its own training comments as 0% and 4% known words, and the guard fired on
+    them. Those figures are now none, and the warning of such a model words the figure that fired."""
+    df = pd.read_csv(SAMPLE)
+    rows = df[df["motivo"].fillna("").str.strip() != ""].head(600)
+    texts = rows["motivo"].tolist()
+    Y = [d.split("|") if isinstance(d, str) and d else [] for d in rows["driver"]]
+    for kw in (dict(ngram_range=(2, 2)), dict(max_features=1000)):
+        path = tmp_path / "m.model"
+        perche.DriverClassifier(None, **kw).fit(texts, Y).save(str(path))
+        c = perche.analyze(rows[["nps", "motivo"]], model=str(path), progress=False, sentiment=False).data["model"]["coverage"]
+        assert c["known_share"] is None and c["vocabulary_overlap"] is None, kw
+        assert c["out_of_domain"] is False, kw
+
+
+def test_the_domain_guard_says_only_of_the_figures_under_their_threshold():
+    from perche import report
+    doc = {"model": {"kind": "model", "coverage": {
+        "out_of_domain": True, "known_share": 0.0, "vocabulary_overlap": 0.56, "driver_share": 0.3,
+        "top_probability": {"below_training_p10": 0.45},
+        "thresholds": {"known_share": 0.5, "vocabulary_overlap": 0.5, "below_training_p10": 0.4,
+                       "codebook_driver_share": 0.4}}}}
+    it = report._guard(doc, report._L["it"])
+    assert "solo lo 0% ha abbastanza parole" in it  # "lo 0%", not "il 0%"
+    assert "il 56% delle loro parole" in it and "solo il 56%" not in it
+    assert "(soglia 40%, superata)" in it
+    en = report._guard(doc, report._L["en"])
+    assert "only 0% of them" in en and "only 56%" not in en and "(threshold 40%, exceeded)" in en
+    # A model without word figures (char n-grams): the model's wording, never the codebook's.
+    doc["model"]["coverage"].update(known_share=None, vocabulary_overlap=None)
+    it = report._guard(doc, report._L["it"])
+    assert "corrisponde ad almeno un tema" not in it and "meno sicuro dei suoi driver" in it
