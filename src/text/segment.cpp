@@ -558,12 +558,15 @@ class Scanner {
   std::size_t host(std::size_t j, bool require_known_tld) const {
     const std::size_t start = j;
     std::size_t last = j;
+    std::uint8_t tld = 0;
     // From a word character inside a run scanned before, the walk ends at the run's end and its
     // last label (as in email(): "personale.personale." tried as a domain at every word was
-    // quadratic); there are two labels or more when the start is before the last.
+    // quadratic); there are two labels or more when the start is before the last. The last
+    // label is judged once a run too ("abcd." repeated, then 500 KB of letters, was quadratic).
     if (j >= runs_.host_from && j < runs_.host_end && is_word(cls_at(j))) {
       j = runs_.host_end;
       last = runs_.host_last;
+      tld = runs_.host_tld;
     } else {
       while (true) {
         const std::size_t label = j;
@@ -575,23 +578,36 @@ class Scanner {
         else
           break;
       }
+      tld = judge_tld(last, j);
       if (j > start) {
         runs_.host_from = start;
         runs_.host_end = j;
         runs_.host_last = last;
+        runs_.host_tld = tld;
       }
     }
     if (last <= start) return start;  // fewer than two labels
+    if (!(tld & kTldAlpha) || (require_known_tld && !(tld & kTldKnown))) return start;
+    return j;
+  }
+
+  // What the label [last, j) is as a host's last label: alphabetic with two letters or more, one
+  // of kTlds, capitalised (an upper-case ASCII letter, then lower-case ones: a sentence's first word).
+  static constexpr std::uint8_t kTldAlpha = 1, kTldKnown = 2, kTldCapitalised = 4;
+  std::uint8_t judge_tld(std::size_t last, std::size_t j) const {
     const std::string_view tld = text_.substr(last, j - last);
-    if (tld.size() < 2 ||
-        !std::all_of(tld.begin(), tld.end(), [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); }))
-      return start;
-    if (require_known_tld) {
+    std::uint8_t out = 0;
+    if (tld.size() >= 2 &&
+        std::all_of(tld.begin(), tld.end(), [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); })) {
+      out |= kTldAlpha;
       std::string lower;
       for (char ch : tld) lower.push_back(lower_ascii(static_cast<unsigned char>(ch)));
-      if (std::find(std::begin(kTlds), std::end(kTlds), lower) == std::end(kTlds)) return start;
+      if (std::find(std::begin(kTlds), std::end(kTlds), lower) != std::end(kTlds)) out |= kTldKnown;
     }
-    return j;
+    if (!tld.empty() && tld[0] >= 'A' && tld[0] <= 'Z' &&
+        std::all_of(tld.begin() + 1, tld.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+      out |= kTldCapitalised;
+    return out;
   }
 
   // A bare domain such as tim.it or Panorama.it, with an optional /path.
@@ -602,10 +618,10 @@ class Scanner {
       // Two words and a missing space, not a domain: a capitalised last label is the next
       // sentence's first word ("pessimo.Me ne vado", "richiamato.Io ho pagato"); one letter, then
       // a label and a period, is an abbreviation ("p.es.", per esempio).
-      std::size_t last = j;
-      while (last > i && b_[last - 1] != '.') --last;
-      const bool capitalised = b_[last] >= 'A' && b_[last] <= 'Z' &&
-                               std::all_of(b_ + last + 1, b_ + j, [](unsigned char c) { return c >= 'a' && c <= 'z'; });
+      // host() left its run's last label and its judgement in runs_ (walking back to the label's
+      // start and reading it again was quadratic in a run of many words).
+      const std::size_t last = runs_.host_last;
+      const bool capitalised = runs_.host_tld & kTldCapitalised;
       if (capitalised && last - 1 > i && b_[last - 2] >= 'a' && b_[last - 2] <= 'z') return i;
       if (last == i + 2 && j < n_ && b_[j] == '.') return i;
     }
