@@ -27,7 +27,7 @@ std::size_t without_final_ellipsis(std::string_view word);
 struct RunMemo {
   std::size_t email_from = 0, email_end = 0;
   std::size_t host_from = 0, host_end = 0, host_last = 0;
-  std::uint8_t host_tld = 0;  // the run's last label: Segmenter::kTld* flags, judged once a run
+  std::uint8_t host_tld = 0;                   // the run's last label: Segmenter::kTld* flags, judged once a run
   std::size_t after_at = 0, after_at_end = 0;  // host(after_at, false) of an e-mail's @; 0: none
 };
 
