@@ -845,3 +845,29 @@ TEST_CASE("a thread's kept tokenizer workers never serve another tokenizer, also
     std::thread([&] { CHECK(tok.normalize("Attesa lunghissima per gli operatori") == terms); }).join();
   }
 }
+
+// Red-team findings of stop 40.
+TEST_CASE("a vowel before an apostrophe is an accent or an apocope, also when the next word is glued to it") {
+  // An elision drops a final vowel: a consonant comes before its apostrophe (l'uomo, quest'anno).
+  const Tokenizer tok;
+  auto norms = [&](std::string_view s) {
+    std::vector<std::string> out;
+    for (const auto& t : tok.tokenize(s)) out.push_back(t.norm);
+    return out;
+  };
+  CHECK(norms("perche'non") == norms("perche' non"));
+  CHECK(norms("piu'veloce")[0] == "più");
+  CHECK(norms("citta'bella")[0] == "città");
+  CHECK(norms("po'di")[0] == "po'");
+  CHECK(norms("l'uomo")[0].empty());  // "l", a stopword once its apostrophe goes
+  CHECK(norms("quest'anno")[0] == "quest");
+}
+
+TEST_CASE("stem() reads bytes that are not UTF-8 by the utf8 option") {
+  const Tokenizer replace;
+  CHECK(replace.stem("caff\xC3") == replace.stem("caff\xEF\xBF\xBD"));
+  perche::text::TokenizerOptions o;
+  o.utf8 = perche::text::Utf8Policy::strict;
+  const Tokenizer strict(o);
+  CHECK_THROWS_WITH_AS(strict.stem("citt\xE0"), "Tokenizer.stem: invalid UTF-8 at byte 4", std::invalid_argument);
+}

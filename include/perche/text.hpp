@@ -133,7 +133,8 @@ class Tokenizer {
   bool is_term(const Token& token) const;
 
   /// Snowball Italian stem of one word as given (libstemmer expects lower-case UTF-8), through
-  /// this tokenizer's cache, whatever the `stem` option says: "richiamato" → "richiam".
+  /// this tokenizer's cache, whatever the `stem` option says: "richiamato" → "richiam". Bytes that
+  /// are not UTF-8 follow the utf8 option: U+FFFD (replace) or std::invalid_argument (strict).
   std::string stem(std::string_view word) const;
 
   /// tokenize()/normalize() of many texts on `threads` threads (0: hardware concurrency). Results

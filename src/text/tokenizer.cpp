@@ -627,15 +627,16 @@ struct Tokenizer::Impl {
 
   // Fills the norms of tokens of text.
   // The Term of a word or hashtag token (the slow path behind Worker::terms).
-  Term make_term(const Token& t, bool next_letter, Worker& worker) const {
+  Term make_term(const Token& t, Worker& worker) const {
     const TokenizerOptions& o = options;
     const std::string_view body = t.kind == TokenKind::hashtag ? t.text.substr(1) : without_ellipsis(t.text);
     std::string key = fold(body, true);
     // An elided article or preposition (dell'ordine) loses its apostrophe, so that it matches the
-    // stopword list (dell) and every elided form of a word is one term. Elided: followed by a
-    // letter (l'uomo), or a consonant before the apostrophe (l' uomo in pre-tokenized text); a
-    // vowel before it is an apocope or an accent (po', piu').
-    const bool elided = key.ends_with('\'') && key.size() >= 2 && (!is_vowel(key[key.size() - 2]) || next_letter);
+    // stopword list (dell) and every elided form of a word is one term. Elided: a consonant before
+    // the apostrophe (l'uomo, quest'anno, l' uomo in pre-tokenized text): an elision drops a final
+    // vowel. A vowel before it is an apocope or an accent (po', piu'), also when the next word is
+    // glued to it: "perche'non" read "perche" (a term) where "perche' non" read the stopword perché.
+    const bool elided = key.ends_with('\'') && key.size() >= 2 && !is_vowel(key[key.size() - 2]);
     auto finish = [&](std::string& w) {
       if (elided && w.ends_with('\''))
         w.pop_back();
@@ -757,7 +758,7 @@ struct Tokenizer::Impl {
               negator = kept->negator;
               norm = kept->norm;
             } else if (!(slot.flags & Worker::kUsed)) {
-              Term term = make_term(t, elided, worker);
+              Term term = make_term(t, worker);
               stop = term.stop;
               negator = term.negator;
               tmp.assign(term.norm);
@@ -780,7 +781,7 @@ struct Tokenizer::Impl {
             auto it = map.find(sv);
             if (it == map.end()) {
               if (map.size() >= 100000) map.clear();  // bounded memory on endless streams
-              it = map.emplace(std::string(sv), make_term(t, elided, worker)).first;
+              it = map.emplace(std::string(sv), make_term(t, worker)).first;
             }
             stop = it->second.stop;
             negator = it->second.negator;
@@ -1073,6 +1074,23 @@ bool Tokenizer::is_term(const Token& token) const { return impl().kept(token.kin
 
 std::string Tokenizer::stem(std::string_view word) const {
   Impl::Borrowed w(impl());
+  // Bytes that are not UTF-8 as tokenize() reads them: each maximal invalid subsequence a U+FFFD
+  // (replace), or an error naming the byte (strict); they went through and came back invalid.
+  if (const std::size_t bad = detail::first_invalid_utf8(word); bad < word.size()) {
+    if (impl().options.utf8 == Utf8Policy::strict)
+      throw std::invalid_argument("Tokenizer.stem: invalid UTF-8 at byte " + std::to_string(bad));
+    std::string valid;
+    const auto* b = reinterpret_cast<const unsigned char*>(word.data());
+    for (std::size_t i = 0; i < word.size();) {
+      const Decoded d = detail::decode(b + i, b + word.size());
+      if (d.valid)
+        valid.append(word.substr(i, d.len));
+      else
+        detail::append_utf8(valid, detail::kReplacement);
+      i += d.len;
+    }
+    return w.worker->stem(valid);
+  }
   return w.worker->stem(word);
 }
 
