@@ -236,6 +236,32 @@ void bind_text(py::module_& m) {
           },
           py::arg("text"))
       .def(
+          "segment",
+          [](const Tokenizer& t, const perche_py::Text& text) {
+            bool cp = true;
+            std::size_t surrogates = 0;
+            std::string storage;
+            const std::string_view s = text_for(t, text, cp, surrogates, storage);
+            Tokens toks;
+            if (s.size() < kReleaseGil) {
+              toks = t.segment(s);
+            } else {
+              py::gil_scoped_release release;
+              toks = t.segment(s);
+            }
+            return py::make_tuple(to_python(text, s, toks, cp), toks.replaced + surrogates);
+          },
+          py::arg("text"))
+      .def(
+          "is_term",
+          [](const Tokenizer& t, const PyToken& token) {
+            perche::text::Token c;
+            c.kind = token.kind;
+            c.norm = token.norm;
+            return t.is_term(c);
+          },
+          py::arg("token"))
+      .def(
           "normalize",
           [](const Tokenizer& t, const perche_py::Text& text) {
             bool cp = true;

@@ -41,6 +41,12 @@ class Tokenizer(_core.Tokenizer):
         tokens, replaced = super().tokenize(text)
         return Tokens(tokens, replaced)
 
+    def segment(self, text: str | bytes) -> Tokens:  # type: ignore[override]  # a Tokens, not (tokens, replaced)
+        """The tokens of text with their kinds and offsets and no norms: tokenize()'s first step
+        (C++ Tokenizer::segment)."""
+        tokens, replaced = super().segment(text)
+        return Tokens(tokens, replaced)
+
     def tokenize_batch(self, texts: Iterable[str | bytes],  # type: ignore[override]  # Tokens as in tokenize
                        threads: Optional[int] = None) -> list[Tokens]:
         """tokenize() of each text, on C++ threads without the GIL (threads=0: all cores; None: the

@@ -690,3 +690,13 @@ def test_normalize_reentered_from_a_finalizer_keeps_both_results():
         gc.set_threshold(*threshold)
         if was_enabled:
             gc.enable()
+
+
+def test_segment_and_is_term_as_in_cpp():
+    """Red-team finding of stop 40: C++ Tokenizer has segment() and is_term(), Python had neither."""
+    from perche.text import Tokenizer
+    tok = Tokenizer()
+    seg = tok.segment("L'assistenza è lenta!!")
+    assert [t.text for t in seg] == [t.text for t in tok.tokenize("L'assistenza è lenta!!")]
+    assert all(t.norm == "" for t in seg) and seg.replaced == 0
+    assert [tok.is_term(t) for t in tok.tokenize("L'assistenza è lenta!!")] == [False, True, False, True, False]
