@@ -242,3 +242,18 @@ TEST_CASE("hostile API: messages name the right argument and position") {
     CHECK(std::string(e.what()).starts_with("LogisticRegression.fit: "));
   }
 }
+
+TEST_CASE("hostile API: names that cannot be told apart are refused") {
+  // analyze_drivers as DriverClassifier: one name per column.
+  const std::vector<double> scores{9, 3, 10};
+  perche::LabelMatrix m(3, 2);
+  m(0, 0) = m(1, 1) = 1;
+  const std::vector<std::string> names{"attesa", "attesa"};
+  CHECK_THROWS_WITH_AS(perche::analyze_drivers(scores, m, names),
+                       "analyze_drivers: driver 'attesa' is named twice (columns 0 and 1)", std::invalid_argument);
+  // An encoding name with a NUL inside: ICU read the part before it ("utf-8").
+  perche::CsvOptions o;
+  o.encoding = std::string("utf-8\0x", 7);
+  CHECK_THROWS_WITH_AS(perche::read_csv("a,b\n1,2\n", o), "read_csv: encoding name holds a NUL byte (at byte 5)",
+                       std::invalid_argument);
+}

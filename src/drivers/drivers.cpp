@@ -807,6 +807,12 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
   const std::size_t n = scores.size(), k = mentions.cols();
   check_mentions(kWhere, mentions, "scores", n, has_text);
   detail::check_lengths(kWhere, "mentions columns", k, "drivers", drivers.size());
+  // As DriverClassifier: two columns of one name were two rows of the result no reader can tell apart.
+  for (std::size_t j = 1; j < drivers.size(); ++j)
+    for (std::size_t i = 0; i < j; ++i)
+      if (drivers[i] == drivers[j])
+        detail::fail(kWhere, "driver '" + drivers[j] + "' is named twice (columns " + std::to_string(i) + " and " +
+                                 std::to_string(j) + ")");
   detail::check_weights(kWhere, weights, n);
   if (o.share_threshold && !(*o.share_threshold >= 0.0 && *o.share_threshold <= 1.0))
     detail::fail(kWhere, "share_threshold " + detail::fmt(*o.share_threshold) + " is outside [0, 1]");

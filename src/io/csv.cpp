@@ -448,6 +448,10 @@ struct CsvReader {
       const std::size_t base = starts(big ? "\xFE\xFF" : "\xFF\xFE") ? 2 : 0;
       return utf16(bytes.substr(base), base, big);
     }
+    // A NUL inside the name ends it for ICU ("utf-8\0x" was read as utf-8): refused whole.
+    if (forced.find('\0') != std::string::npos)
+      throw std::invalid_argument("read_csv: encoding name holds a NUL byte (at byte " +
+                                  std::to_string(forced.find('\0')) + ")");
     t.text_ = f == "windows-1252" || f == "cp1252" ? decode_cp1252(bytes) : convert(bytes, forced.c_str());
     return 0;
   }
