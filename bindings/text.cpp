@@ -152,6 +152,23 @@ std::string_view text_for(const Tokenizer& t, const py::handle& obj, bool& code_
   return s;
 }
 
+// (tokens, replaced) of a str or bytes read by tokenize or segment (`read`), the GIL released for
+// a long text.
+py::tuple tokens_tuple(const Tokenizer& t, const py::handle& text, Tokens (Tokenizer::*read)(std::string_view) const) {
+  bool cp = true;
+  std::size_t surrogates = 0;
+  std::string storage;
+  const std::string_view s = text_for(t, text, cp, surrogates, storage);
+  Tokens toks;
+  if (s.size() < kReleaseGil) {
+    toks = (t.*read)(s);
+  } else {
+    py::gil_scoped_release release;
+    toks = (t.*read)(s);
+  }
+  return py::make_tuple(to_python(text, s, toks, cp), toks.replaced + surrogates);
+}
+
 std::vector<std::string> texts_of(const Tokenizer& t, const py::iterable& texts, std::vector<bool>& code_points,
                                   std::vector<std::size_t>& replaced) {
   std::vector<std::string> out;
@@ -220,37 +237,11 @@ void bind_text(py::module_& m) {
       .def_property_readonly("options", [](const Tokenizer& t) { return options_dict(t.options()); })
       .def(
           "tokenize",
-          [](const Tokenizer& t, const perche_py::Text& text) {
-            bool cp = true;
-            std::size_t surrogates = 0;
-            std::string storage;
-            const std::string_view s = text_for(t, text, cp, surrogates, storage);
-            Tokens toks;
-            if (s.size() < kReleaseGil) {
-              toks = t.tokenize(s);
-            } else {
-              py::gil_scoped_release release;
-              toks = t.tokenize(s);
-            }
-            return py::make_tuple(to_python(text, s, toks, cp), toks.replaced + surrogates);
-          },
+          [](const Tokenizer& t, const perche_py::Text& text) { return tokens_tuple(t, text, &Tokenizer::tokenize); },
           py::arg("text"))
       .def(
           "segment",
-          [](const Tokenizer& t, const perche_py::Text& text) {
-            bool cp = true;
-            std::size_t surrogates = 0;
-            std::string storage;
-            const std::string_view s = text_for(t, text, cp, surrogates, storage);
-            Tokens toks;
-            if (s.size() < kReleaseGil) {
-              toks = t.segment(s);
-            } else {
-              py::gil_scoped_release release;
-              toks = t.segment(s);
-            }
-            return py::make_tuple(to_python(text, s, toks, cp), toks.replaced + surrogates);
-          },
+          [](const Tokenizer& t, const perche_py::Text& text) { return tokens_tuple(t, text, &Tokenizer::segment); },
           py::arg("text"))
       .def(
           "is_term",
