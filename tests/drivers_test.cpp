@@ -617,6 +617,12 @@ TEST_CASE("analyze_drivers: no Shapley importance interval without a fitted mode
   }
   o.importance_bootstrap_samples = 1;
   CHECK_THROWS_AS(perche::analyze_drivers(t.scores, t.mentions, kAB, {}, {}, o), std::invalid_argument);
+  o.importance_bootstrap_samples = 0;
+  o.bootstrap_samples = perche::kMaxBootstrapSamples + 1;  // refused before any replicate is drawn
+  CHECK_THROWS_WITH_AS(perche::analyze_drivers(t.scores, t.mentions, kAB, {}, {}, o),
+                       doctest::Contains("bootstrap_samples 1000001 is too large (expected at most 1000000)"),
+                       std::invalid_argument);
+  o.bootstrap_samples = 2000;
   // No detractor: the negative model is not fitted, the positive one has its intervals.
   o.importance_bootstrap_samples = 20;
   std::vector<double> high(t.scores.size());

@@ -327,6 +327,18 @@ TEST_CASE("nps: bootstrap interval is reproducible and close to Wald for a large
   const double half = 1.959963984540054 * std::sqrt(0.0061 + 0.0069) * 100.0 / std::sqrt(10.0);
   CHECK(cmp->ci_low == Approx(20.0 - half).epsilon(0.08));
   CHECK(cmp->ci_high == Approx(20.0 + half).epsilon(0.08));
+  // int's range would be 16 GB of replicates: refused in one line, for every metric.
+  o.bootstrap_samples = perche::kMaxBootstrapSamples + 1;
+  CHECK_THROWS_WITH_AS(perche::nps(c, o), "nps: bootstrap_samples 1000001 is too large (expected at most 1000000)",
+                       std::invalid_argument);
+  perche::RatingOptions r;
+  r.method = CiMethod::bootstrap;
+  r.bootstrap_samples = std::numeric_limits<int>::max();
+  const std::vector<double> five{1, 2, 3, 4, 5};
+  CHECK_THROWS_WITH_AS(perche::csat(five, {}, r), doctest::Contains("is too large (expected at most 1000000)"),
+                       std::invalid_argument);
+  o.bootstrap_samples = perche::kMaxBootstrapSamples;  // the bound itself is allowed
+  CHECK(perche::nps(perche::NpsCounts::from_counts(1, 1, 1), o));
 }
 
 TEST_CASE("nps: sample size and margin of error") {

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -428,6 +429,10 @@ TEST_CASE("bad options are refused in one line naming the value") {
   o = metrics_only();
   o.lang = "de";
   CHECK_THROWS_WITH_AS(analyze_survey(t, o), "SurveyOptions: lang 'de' is not 'it' or 'en'", std::invalid_argument);
+  o = metrics_only();
+  o.bootstrap_samples = std::numeric_limits<int>::max();  // 16 GB of replicates: refused, not allocated
+  CHECK_THROWS_WITH_AS(analyze_survey(t, o), "SurveyOptions: bootstrap_samples 2147483647 is outside [2, 1000000]",
+                       std::invalid_argument);
   o = SurveyOptions();
   CHECK_THROWS_WITH_AS(analyze_survey(t, o), doctest::Contains("no text column"), AnalysisError);
 }

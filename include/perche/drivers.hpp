@@ -64,7 +64,7 @@ struct DriverAnalysisOptions {
   NpsOptions nps{};                         ///< NPS breaks and the CI method of the per-driver scores
   std::optional<RatingOptions> rating{};    ///< CSAT/CES scale and aggregation; none: CsatOptions / CesOptions
   double confidence = 0.95;                 ///< of every interval, in (0, 1)
-  int bootstrap_samples = 2000;             ///< impact replicates, >= 2
+  int bootstrap_samples = 2000;             ///< impact replicates, in [2, kMaxBootstrapSamples]
   std::uint64_t seed = 12345;               ///< bootstrap seed: results repeat for a given seed
   std::optional<double> share_threshold{};  ///< priority-matrix share split; none: the mean share of the drivers
   /// Mentions below which a driver's impact gets no interval and no quadrant but not_significant

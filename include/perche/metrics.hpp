@@ -44,6 +44,10 @@ namespace perche {
 /// Confidence level of every interval when none is given: the option structs' `confidence` and the
 /// `confidence` argument of compare(), churn_rate(), response_times() and the sample-size functions.
 inline constexpr double kDefaultConfidence = 0.95;
+/// Most bootstrap replicates an option may ask for: a percentile interval is stable to the
+/// third decimal long before (Efron & Tibshirani 1993, ch. 19: ~1,000-2,000 for a percentile
+/// interval), and int's range would hold 16 GB of replicates.
+inline constexpr int kMaxBootstrapSamples = 1'000'000;
 
 /// Expected promoter and detractor shares of nps_margin_of_error() and nps_sample_size() when none
 /// are given: P = D = 0.5 maximizes σ² = P + D − (P − D)² at 1, the worst case.
@@ -96,7 +100,7 @@ struct NpsOptions {
   CiMethod method = CiMethod::adjusted_wald;  ///< wald, adjusted_wald or bootstrap
   double confidence = kDefaultConfidence;     ///< in (0, 1)
   NpsBreaks breaks{};                         ///< used when scores are given (counts carry their own)
-  int bootstrap_samples = 2000;               ///< replicates for CiMethod::bootstrap, >= 2
+  int bootstrap_samples = 2000;               ///< replicates for CiMethod::bootstrap, in [2, kMaxBootstrapSamples]
   std::uint64_t seed = 12345;                 ///< bootstrap seed: results repeat for a given seed
 };
 
@@ -109,7 +113,7 @@ struct RatingOptions {
   Aggregation aggregation = Aggregation::top_box;
   std::optional<CiMethod> method{};  ///< none: Wilson (top_box), adjusted t (mean), adjusted Wald (net)
   double confidence = kDefaultConfidence;
-  int bootstrap_samples = 2000;
+  int bootstrap_samples = 2000;  ///< in [2, kMaxBootstrapSamples]
   std::uint64_t seed = 12345;
 };
 

@@ -114,7 +114,7 @@ struct SurveyOptions {
 
   double confidence = kDefaultConfidence;  ///< of every interval, in (0, 1)
   double alpha = 0.05;                     ///< significance of tests (Holm/BH-adjusted where several), in (0, 1)
-  int bootstrap_samples = 2000;            ///< replicates of the impact intervals, >= 2
+  int bootstrap_samples = 2000;            ///< replicates of the impact intervals, in [2, kMaxBootstrapSamples]
   std::uint64_t seed = 12345;              ///< bootstrap seed: results repeat for a given seed
   std::size_t verbatims = 3;               ///< quoted comments per driver
   std::string lang = "it";                 ///< driver labels of the default taxonomy: "it" or "en"

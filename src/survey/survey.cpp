@@ -225,9 +225,9 @@ void validate(const SurveyOptions& o) {
   };
   unit(o.confidence, "confidence");
   unit(o.alpha, "alpha");
-  if (o.bootstrap_samples < 2)
+  if (o.bootstrap_samples < 2 || o.bootstrap_samples > kMaxBootstrapSamples)
     throw std::invalid_argument("SurveyOptions: bootstrap_samples " + std::to_string(o.bootstrap_samples) +
-                                " is below 2");
+                                " is outside [2, " + std::to_string(kMaxBootstrapSamples) + "]");
   if (o.lang != "it" && o.lang != "en")
     throw std::invalid_argument("SurveyOptions: lang " + quote_value(o.lang) + " is not 'it' or 'en'");
   // An enum option cast from an out-of-range integer (a binding, a stored config) is named here,

@@ -278,6 +278,7 @@ def test_mismatched_lengths_of_scores_and_weights_raise():
     (dict(confidence=1.0), "confidence 1 is outside (0, 1)"),
     (dict(confidence=0.0), "outside (0, 1)"),
     (dict(method="bootstrap", bootstrap_samples=1), "bootstrap_samples 1 is too small"),
+    (dict(method="bootstrap", bootstrap_samples=2**31 - 1), "is too large (expected at most 1000000)"),
 ])
 def test_bad_options_raise_value_error(kwargs, fragment):
     with pytest.raises(ValueError) as e:

@@ -482,6 +482,9 @@ inline void interval_warnings(std::string& warning, double score, double low, do
 
 inline void check_bootstrap(std::string_view where, int samples) {
   if (samples < 2) fail(where, "bootstrap_samples " + std::to_string(samples) + " is too small (expected >= 2)");
+  if (samples > kMaxBootstrapSamples)
+    fail(where, "bootstrap_samples " + std::to_string(samples) + " is too large (expected at most " +
+                    std::to_string(kMaxBootstrapSamples) + ")");
 }
 
 /// Trinomial net score 100·(a − b) with SE 100·√((a + b − (a − b)²)/n): the variance of a
