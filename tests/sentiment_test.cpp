@@ -133,6 +133,41 @@ TEST_CASE("each sentiment rule gives its hand-computed weight") {
   CHECK(matches(clf, "non ho mai avuto un problema") == V{"problema:0.90"});
 }
 
+TEST_CASE("degree words after a negator, troppo after praise, and ratings written with digits") {
+  // Found by a red-team pass (stop 41) on customer Italian the team wrote.
+  const auto clf = fitted_lexicon_only();
+  // "mai" (or "potrei") and a degree word (così, tanto, più): a superlative, not a negation.
+  CHECK(matches(clf, "non ho mai visto un operatore così gentile") == V{"gentile:4.50"});  // 2 × 1.5 × 1.5
+  CHECK(matches(clf, "mai visto un servizio più lento") == V{"lento:-2.25"});              // −1.5 × 1.5
+  CHECK(matches(clf, "non potrei essere più gentile") == V{"gentile:3.00"});
+  CHECK(matches(clf, "non è così gentile") == V{"gentile:-2.40"});  // 2 × 1.5 × −0.8: a negation
+  CHECK(matches(clf, "non è più gentile") == V{"gentile:-1.60"});
+  CHECK(matches(clf, "non ho mai visto un operatore gentile") == V{"gentile:-1.60"});
+  // "troppo" right after a positive word is the chat "very"; after a negative one it counts alone.
+  CHECK(matches(clf, "gentile troppo") == V{"gentile:3.00"});
+  CHECK(matches(clf, "lento troppo") == V{"lento:-1.50", "troppo:-1.00"});
+  // "meno" lessens as "poco" does.
+  CHECK(matches(clf, "meno gentile") == V{"gentile:-1.40"});
+  // Ratings: share of the scale >= 0.8: +2, > 0.6: +1, <= 0.2: −2, <= 0.4: −1.5, else nothing.
+  CHECK(matches(clf, "10/10") == V{"10/10:2.00"});
+  CHECK(matches(clf, "4,5/5 consigliato") == V{"4,5/5:2.00"});
+  CHECK(matches(clf, "voto 2 su 10.") == V{"2 su 10:-2.00"});
+  CHECK(matches(clf, "voto: 7") == V{"7:1.00"});
+  CHECK(matches(clf, "5 stelle!") == V{"5 stelle:2.20"});
+  CHECK(matches(clf, "gli do 2 stelle") == V{"2 stelle:-1.50"});
+  CHECK(matches(clf, "3 stelle").empty());
+  CHECK(matches(clf, "il 3/10 ho chiamato").empty());              // a date
+  CHECK(matches(clf, "per un 4 stelle").empty());                  // a hotel's class
+  CHECK(matches(clf, "9 su 10 volte lento") == V{"lento:-1.50"});  // a frequency
+  CHECK(matches(clf, "ho 10 anni").empty());
+  // "!" and "?" strengthen what the words say; alone they are no feature.
+  std::vector<std::string_view> texts{"ok!", "gentile!", "ok?"};
+  const auto F = clf.lexicon_features(texts);
+  CHECK(F(0, 7) == 0.0);
+  CHECK(F(1, 7) == 1.0);
+  CHECK(F(2, 8) == 0.0);
+}
+
 TEST_CASE("of the phrases a word starts, the longest that the next words continue wins, then the first entry") {
   // Phrases are found by their second word (binary search in the phrases of the first): the rule
   // is the one of a scan of all of them, longest first and, among equal lengths, the first entry.
@@ -280,8 +315,10 @@ TEST_CASE("the shipped default model needs no training data and reads obvious co
   std::vector<std::string_view> texts{"Operatore gentilissimo, problema risolto subito. Grazie!",
                                       "Servizio pessimo, non mi hanno mai richiamato. Vergogna!",
                                       "Ho chiamato per cambiare il piano tariffario.",
-                                      "L'operatore è stato gentile ma il problema non è stato risolto."};
-  CHECK(clf.predict(texts) == V{"positive", "negative", "neutral", "mixed"});
+                                      "L'operatore è stato gentile ma il problema non è stato risolto.",
+                                      // "discreto" matched nothing while "discretamente" was a downtoner
+                                      "Discreto hotel.", "Consegnato!"};
+  CHECK(clf.predict(texts) == V{"positive", "negative", "neutral", "mixed", "positive", "neutral"});
   // Deterministic: the same bytes every time.
   CHECK(perche::SentimentClassifier::default_model().to_bytes() == clf.to_bytes());
 }

@@ -22,7 +22,15 @@
 //     sentence closed by "!" 1.1 and by "!!" or more 1.2; superlatives in -issimo/-a/-i/-e are
 //     found from their base (comodissima → comodo) and weigh 1.5;
 //   - emoticons by their mouth (":-)))", ":'D", "xD", "^^", "*-*" positive; ":(", ":'(", ":/"
-//     negative; more mouths, stronger), emoji and runs of one emoji through the lexicon.
+//     negative; more mouths, stronger), emoji and runs of one emoji through the lexicon;
+//   - "!" and "?" are features only beside a lexicon match (VADER's use: they amplify);
+//   - a negation that holds "mai" or "potrei" before a degree word (più, così, tanto) is the
+//     negated comparison, a superlative ("mai visto un servizio così lento"): × 1.5, not turned;
+//     "troppo" right after a positive word intensifies it ("mi piace troppo"); "meno" acts as
+//     "poco";
+//   - ratings written with digits: "8/10", "4,5/5", "voto 7", "2 su 10" closing its clause,
+//     "5 stelle" (not after another word: "un 4 stelle" is a hotel's class, "il 3/10" a date), by
+//     their share of the scale: >= 0.8 +2, > 0.6 +1, <= 0.2 -2, <= 0.4 -1.5, else nothing.
 #include <perche/error.hpp>
 #include <perche/sentiment.hpp>
 
@@ -30,6 +38,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "../io/file.hpp"
 #include "../text/segment.hpp"
@@ -184,6 +193,32 @@ double emoticon_polarity(std::string_view e) {
   return 0.0;
 }
 
+// A number as customers write a rating: digits with at most one decimal comma or point ("4",
+// "4,5", "3.5"); NaN otherwise.
+double rating_number(std::string_view s) {
+  if (s.empty() || s.size() > 6) return std::numeric_limits<double>::quiet_NaN();
+  double v = 0, scale = 0;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') {
+      v = v * 10 + (c - '0');
+      scale *= 10;
+    } else if ((c == ',' || c == '.') && scale == 0) {
+      scale = 1;
+    } else {
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+  }
+  return scale > 1 ? v / scale : v;
+}
+
+// The polarity of a rating `value` out of `best` (its share of the scale: 4/5 and 8/10 praise,
+// 1/5 and 2/10 condemn, 3/5 and 6/10 say little); 0 when it is none.
+double rating_polarity(double value, double best) {
+  if (!(value >= 0 && value <= best)) return 0.0;
+  const double r = value / best;
+  return r >= 0.8 ? 2.0 : r > 0.6 ? 1.0 : r <= 0.2 ? -2.0 : r <= 0.4 ? -1.5 : 0.0;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -293,10 +328,15 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
                         "decisamente", "particolarmente", "totalmente", "completamente", "così", "incredibilmente",
                         "parecchio", "tremendamente", "altamente", "profondamente"})
     set(w, Role::intensifier);
-  for (const char* w : {"abbastanza", "piuttosto", "leggermente", "quasi", "relativamente", "discretamente", "po'",
-                        "po", "alquanto", "moderatamente"})
+  // Not "discretamente": its stem is discreto's, a word of praise ("discreto hotel"), and a stem
+  // with a role has no entry (discreto never matched).
+  for (const char* w :
+       {"abbastanza", "piuttosto", "leggermente", "quasi", "relativamente", "po'", "po", "alquanto", "moderatamente"})
     set(w, Role::downtoner);
+  // "meno" before a word lessens it as "poco" does: "meno pulito del previsto", "meno caro" ("meno
+  // male" is a phrase of the lexicon, which wins).
   set("poco", Role::poco);
+  set("meno", Role::poco);
   set("troppo", Role::troppo);
   for (const char* w : {"ma", "però", "tuttavia", "invece", "eppure", "comunque"}) set(w, Role::contrast);
   // Words that start another clause, where a negation's scope ends ("non ho avuto problemi e sono
@@ -305,6 +345,14 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
   // "non ho dovuto aspettare" lost its negation at "dovuto". xché, xké: chat spellings of perché.
   for (const std::string_view w : kClauseWords) set(w, Role::clause);
   only_ = {key("solo"), key("soltanto")};
+  // "più" marks a degree ("mai visto un servizio più lento"); so do "così" and "tanto", which
+  // intensify too.
+  set("più", Role::degree);
+  never_ = key("mai");
+  so_ = {key("così"), key("tanto")};
+  could_ = {key("potrei"), key("potremmo"), key("potevo"), key("potevamo")};
+  star_ = {key("stella"), key("stelle")};
+  rate_ = {key("voto"), key("do"), key("su")};
 
   terms.reserve(lexicon.size());
   for (std::uint32_t i = 0; i < lexicon.size(); ++i) {
@@ -343,6 +391,37 @@ const SentimentClassifier::Scorer::Word* SentimentClassifier::Scorer::word(std::
   return k && k->word.entry != kNoEntry ? &k->word : nullptr;
 }
 
+std::pair<double, std::size_t> SentimentClassifier::Scorer::rating(const std::vector<text::Token>& tok,
+                                                                   std::size_t i) const {
+  using text::TokenKind;
+  auto is = [&](std::size_t k, const std::string& stem) {
+    return tok[k].kind == TokenKind::word && tok[k].norm == stem;
+  };
+  // After "voto" ("voto 8", "voto: 8"), or "do" before a fraction ("gli do 8/10").
+  const bool after_voto = (i > 0 && is(i - 1, rate_[0])) || (i > 1 && tok[i - 1].text == ":" && is(i - 2, rate_[0]));
+  const std::string_view s = tok[i].text;
+  auto out_of = [](double best) { return best == 5 || best == 10 || best == 100; };
+  if (const auto slash = s.find('/'); slash != std::string_view::npos) {
+    // "10/10", "4,5/5"; after another word it is a date ("il 3/10", "dal 10/10").
+    if (i > 0 && tok[i - 1].kind == TokenKind::word && !after_voto && !is(i - 1, rate_[1])) return {0.0, i};
+    const double best = rating_number(s.substr(slash + 1));
+    return {out_of(best) ? rating_polarity(rating_number(s.substr(0, slash)), best) : 0.0, i};
+  }
+  const double value = rating_number(s);
+  if (std::isnan(value)) return {0.0, i};
+  // "2 su 10" closing its clause ("9 su 10 volte" is a frequency).
+  if (i + 2 < tok.size() && is(i + 1, rate_[2]) && tok[i + 2].kind == TokenKind::number) {
+    const double best = rating_number(tok[i + 2].text);
+    const bool closes = i + 3 == tok.size() || tok[i + 3].kind != TokenKind::word;
+    return closes && out_of(best) ? std::pair{rating_polarity(value, best), i + 2} : std::pair{0.0, i};
+  }
+  // "5 stelle!", "do 2 stelle"; after another word it is a hotel's class ("un 4 stelle", "hotel a 3 stelle").
+  const bool alone = i == 0 || tok[i - 1].kind != TokenKind::word || after_voto || is(i - 1, rate_[1]);
+  if (alone && i + 1 < tok.size() && (is(i + 1, star_[0]) || is(i + 1, star_[1])))
+    return {rating_polarity(value, 5), i + 1};
+  return {after_voto ? rating_polarity(value, 10) : 0.0, i};
+}
+
 bool SentimentClassifier::Scorer::shares_segmentation(const text::Tokenizer& other) const {
   return other.options().split_elisions == tokenizer.options().split_elisions &&
          other.options().utf8 == tokenizer.options().utf8;
@@ -373,14 +452,21 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   int mod_left = 0;  // words left for a pending intensifier/downtoner
   double mod = 1.0;
   int poco_left = 0;
+  int degree_left = 0;          // words left after "più", "così", "tanto"
+  bool counterfactual = false;  // the open negation scope holds "mai" or "potrei"
+  bool troppo_after = false;    // "troppo" right after a positive word ("mi piace troppo")
   int troppo_left = 0;
   std::size_t troppo_start = 0, troppo_end = 0;
 
   auto finish_troppo = [&] {
     // "troppo" that reached no polar word: it says "too much" by itself.
     if (troppo_left > 0 && scope == 0) {
-      hits.push_back({troppo_start, troppo_end, kTroppoAlone, kNoEntry});
-      contrasts_before.push_back(contrasts);
+      if (troppo_after) {
+        hits.back().weight *= kIntensify;  // "mi piace troppo": the chat "very" of the word before
+      } else {
+        hits.push_back({troppo_start, troppo_end, kTroppoAlone, kNoEntry});
+        contrasts_before.push_back(contrasts);
+      }
     }
     troppo_left = 0;
   };
@@ -402,7 +488,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     }
     sentence_begin = hits.size();
     contrasts = 0;
-    scope = mod_left = poco_left = 0;
+    scope = mod_left = poco_left = degree_left = 0;
   };
   auto add = [&](std::size_t start, std::size_t end, double polarity, std::uint32_t entry, std::string_view surface) {
     double w = polarity;
@@ -412,14 +498,20 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     if (poco_left > 0) {
       w *= polarity > 0 ? kPoco : kPocoNegative;
     } else if (scope > 0) {
-      w *= polarity > 0 ? kNegatePositive : kNegateNegative;
+      // "Mai visto un servizio così scadente", "non potrei essere più soddisfatto": a negator
+      // before a degree word says no other was as much, a superlative (Serianni, Grammatica
+      // italiana XII.68: the negated comparison of "mai" and "più"); the word is intensified.
+      if (counterfactual && degree_left > 0)
+        w *= kIntensify;
+      else
+        w *= polarity > 0 ? kNegatePositive : kNegateNegative;
       // The negation ends at the first polar word it turns, the predicate it negates: "non hanno
       // risolto il problema" turned the object "problema" positive too, and a plain complaint read
       // mixed. Negative concord ("non ho mai ...", "nessun") opens a scope again. Measured on the
       // untrained default: ABSITA sentences 0.8092 -> 0.8114, SENTIPOLC tweets 0.6736 -> 0.6757.
       if (polarity != 0.0) scope = 0;
     }
-    mod_left = poco_left = 0;
+    mod_left = poco_left = degree_left = 0;
     troppo_left = 0;       // "troppo" intensified this word
     if (w == 0.0) return;  // a neutral phrase ("gentile cliente"): its words count for nothing
     hits.push_back({start, end, w, entry});
@@ -428,6 +520,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   auto step = [&] {  // a word that is not a modifier passed
     if (scope > 0) --scope;
     if (mod_left > 0) --mod_left;
+    if (degree_left > 0) --degree_left;
     if (poco_left > 0) --poco_left;
     if (troppo_left == 1)
       finish_troppo();  // its reach ends on this word
@@ -448,7 +541,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
           end_sentence(bangs >= 2 || (bangs && s.size() >= 2) ? kExclaimRun : bangs ? kExclaim : 1.0);
         } else {  // a comma, a dash, a bracket: the negation scope and pending modifiers end
           finish_troppo();
-          scope = mod_left = poco_left = 0;
+          scope = mod_left = poco_left = degree_left = 0;
         }
         continue;
       }
@@ -480,8 +573,16 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       case text::TokenKind::word:
       case text::TokenKind::hashtag:
         break;
+      case text::TokenKind::number: {
+        const auto [polarity, last] = rating(tok, i);
+        if (polarity != 0.0) {
+          add(t.start, tok[last].end, polarity, kNoEntry, text.substr(t.start, tok[last].end - t.start));
+          i = last;
+        }
+        continue;
+      }
       default:
-        continue;  // numbers, URLs, e-mails, mentions, symbols
+        continue;  // URLs, e-mails, mentions, symbols
     }
     std::string_view norm = t.norm;  // the word's stem; a hashtag's without its '#' (#delusione: delusion)
     if (t.kind == text::TokenKind::hashtag && norm.starts_with('#') && norm.size() > 1) {
@@ -490,6 +591,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     }
     if (norm.empty()) continue;
 
+    if (scope > 0 && !counterfactual && std::ranges::find(could_, norm) != could_.end()) counterfactual = true;
     const Key* entry = find(norm);
     const Role role = entry ? entry->role : Role::none;
     // The longest phrase that starts here.
@@ -513,7 +615,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       }
       if (found) {
         // An idiom that starts with a negator ("non vedo l'ora") carries its own meaning.
-        if (role == Role::negator) scope = mod_left = poco_left = 0;
+        if (role == Role::negator) scope = mod_left = poco_left = degree_left = 0;
         add(t.start, tok[last].end, found->polarity, found->entry, text.substr(t.start, tok[last].end - t.start));
         i = last;
         step();
@@ -526,16 +628,22 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         // "non solo ... ma anche" is not a negation.
         if (norm == "non" && i + 1 < tok.size() && (tok[i + 1].norm == only_[0] || tok[i + 1].norm == only_[1]))
           continue;
+        // Concord keeps a "mai" of the scope ("non ho mai visto"); a new negation starts afresh.
+        counterfactual = (scope > 0 && counterfactual) || norm == never_;
         scope = kNegationScope;
         continue;
       case Role::contrast:
         finish_troppo();
         ++contrasts;
-        scope = mod_left = poco_left = 0;
+        scope = mod_left = poco_left = degree_left = 0;
         continue;
       case Role::intensifier:
         mod = kIntensify;
         mod_left = kModifierReach;
+        if (norm == so_[0] || norm == so_[1]) degree_left = kModifierReach;
+        continue;
+      case Role::degree:
+        degree_left = kModifierReach;
         continue;
       case Role::downtoner:
         mod = kDowntone;
@@ -545,6 +653,8 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         poco_left = kModifierReach;
         continue;
       case Role::troppo:
+        troppo_after = !hits.empty() && hits.back().weight > 0 && i > 0 && hits.back().end == tok[i - 1].end &&
+                       hits.size() > sentence_begin;
         mod = kIntensify;
         mod_left = kModifierReach;
         troppo_left = kModifierReach;
@@ -554,7 +664,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       case Role::clause:
         if (!clause_word(t.text)) break;  // "dovuto" (stem dov, as dove's): a word like any other
         finish_troppo();
-        scope = mod_left = poco_left = 0;
+        scope = mod_left = poco_left = degree_left = 0;
         continue;
       case Role::none:
         break;
@@ -587,8 +697,10 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   features[6] = std::log1p(n_hits);
   // No feature of the text's length: on the calibration set (comments composed of clauses) the
   // length told mixed from positive, which made a short "gentile ma lento" positive.
-  features[7] = exclaim ? 1.0 : 0.0;
-  features[8] = question ? 1.0 : 0.0;
+  // "!" and "?" strengthen what the words say (Hutto & Gilbert 2014): alone they say nothing
+  // ("Consegnato!" read negative when they counted by themselves).
+  features[7] = exclaim && n_hits > 0 ? 1.0 : 0.0;
+  features[8] = question && n_hits > 0 ? 1.0 : 0.0;
 }
 
 std::vector<std::string> SentimentClassifier::lexicon_feature_names() {

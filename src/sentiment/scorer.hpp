@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "../common/string_map.hpp"
@@ -52,7 +53,7 @@ struct SentimentClassifier::Scorer {
     double polarity;
     std::uint32_t entry;
   };
-  enum class Role : std::uint8_t { none, negator, intensifier, downtoner, poco, troppo, contrast, clause };
+  enum class Role : std::uint8_t { none, negator, intensifier, downtoner, poco, troppo, contrast, clause, degree };
 
   // What a stem is to the rules: its single-word entry, its role, the phrases it starts. One
   // lookup of a word's stem answers the three (three maps cost a quarter of the scorer's time).
@@ -62,10 +63,18 @@ struct SentimentClassifier::Scorer {
     std::vector<Phrase> phrases;  // longest first
   };
   const Key* find(std::string_view stem) const;
+  // A rating written with digits at tok[i] ("8/10", "voto 8", "2 su 10.", "5 stelle"): its polarity
+  // (0 when it is none) and its last token.
+  std::pair<double, std::size_t> rating(const std::vector<text::Token>& tok, std::size_t i) const;
   const Word* word(std::string_view stem) const;
 
   detail::StringMap<Key> keys_;  // by stem; the first single-word entry with a stem wins; a word with a role has none
-  std::array<std::string, 2> only_;  // "solo", "soltanto": "non solo" is no negation
+  std::array<std::string, 2> only_;   // "solo", "soltanto": "non solo" is no negation
+  std::string never_;                 // "mai": with a degree word, a superlative ("mai visto così sporco")
+  std::array<std::string, 2> so_;     // "così", "tanto": intensifiers that are degree words too
+  std::array<std::string, 4> could_;  // "potrei", "potremmo", "potevo", "potevamo": "non potrei essere più contento"
+  std::array<std::string, 2> star_;   // "stella", "stelle": "5 stelle" is a rating
+  std::array<std::string, 3> rate_;   // "voto", "do", "su": the words around a rating
 };
 
 }  // namespace perche
