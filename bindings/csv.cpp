@@ -192,10 +192,14 @@ void bind_csv(py::module_& m) {
                                for (std::size_t r = 0; r < t.rows(); ++r) p[r] = static_cast<std::int64_t>(t.line(r));
                                return a;
                              })
-      .def_property_readonly("problems", [](const CsvTable& t) {
-        py::list out;
-        for (const auto& p : t.problems()) out.append(py::make_tuple(p.line, p.message));
-        return out;
+      .def_property_readonly("problems",
+                             [](const CsvTable& t) {
+                               py::list out;
+                               for (const auto& p : t.problems()) out.append(py::make_tuple(p.line, p.message));
+                               return out;
+                             })
+      .def_property_readonly("records_skipped", [](const CsvTable& t) {
+        return std::ranges::count_if(t.problems(), [](const CsvProblem& p) { return p.record_skipped; });
       });
 
   m.attr("MAX_CSV_BYTES") = kMaxCsvBytes;

@@ -58,8 +58,30 @@ def _one_line(text: str) -> str:
     and the bidirectional controls and lone surrogates that report._t also keeps off the terminal
     \\uNNNN (a column name with U+202E reversed the rest of the line)."""
     text = " ".join(str(text).splitlines())
-    return re.sub("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]",
+    return re.sub("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                  "\ud800-\udfff]",
                   lambda c: f"\\x{ord(c.group()):02x}" if ord(c.group()) < 0x100 else f"\\u{ord(c.group()):04x}", text)
+
+
+class _Screen:
+    """sys.stdout for a table written to a terminal: every character report._t keeps off the
+    terminal becomes U+FFFD, line ends and tabs stay (a comment's escape sequence retitled the
+    window, U+202E reversed the lines after it). A pipe or a file gets the bytes as read."""
+
+    _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                          "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+    def __init__(self, out):
+        self.out = out
+
+    def write(self, text: str) -> int:
+        return self.out.write(self._CONTROL.sub("\ufffd", text))
+
+
+def _stdout():
+    """sys.stdout, through _Screen when it is a terminal."""
+    isatty = getattr(sys.stdout, "isatty", None)
+    return _Screen(sys.stdout) if isatty and isatty() else sys.stdout
 
 
 def _say(text: str) -> None:
@@ -103,6 +125,18 @@ def _read(file):
     problems = [p for p in problems if not p["message"].startswith("duplicate column name:")]
     _print_problems(problems, len(problems))
     return table
+
+
+def _all_rows(table, file, args) -> None:
+    """CliError when records of file were skipped (listed above by _read) and --skip-bad-rows was
+    not given: a file written back (mask, classify) would be shorter than its input, and a masked
+    export that silently lost rows is data lost."""
+    skipped = table.records_skipped
+    if skipped and not args.skip_bad_rows:
+        raise CliError(f"{file}: {skipped} record{'s' if skipped > 1 else ''} could not be read (listed above) "
+                       f"and would be missing from the output; nothing written: fix "
+                       f"{'them' if skipped > 1 else 'it'}, or pass --skip-bad-rows to write the {len(table)} "
+                       f"rows read")
 
 
 def _not_the_input(file, target, option: str) -> None:
@@ -335,7 +369,10 @@ def sample_command(args) -> int:
     added = [args.label_column] + ([free("suggested"), free("uncertainty")] if args.model else [])
     model = _core.DriverClassifier.load(args.model) if args.model else None
     _step(f"choosing comments in {args.file}")
-    picks = _core.select_for_labelling(table.column(text_i), args.n, model)
+    texts = table.column(text_i)
+    if not any(t.strip() for t in texts):  # as train, evaluate and discover say
+        raise CliError(f"no comment to label: column {header[text_i]!r} is empty in every row")
+    picks = _core.select_for_labelling(texts, args.n, model)
     columns = [table.column(i) for i in range(len(header))]
     lines = table.lines
     delim = table.delimiter or ","
@@ -357,7 +394,7 @@ def sample_command(args) -> int:
               f"drivers in {args.label_column!r} (names joined by |), then perche train {_t(args.out)} --text "
               f"{_t(header[text_i])} --labels {args.label_column} --out MODEL", file=sys.stderr)
     else:
-        write(sys.stdout)
+        write(_stdout())
     return 0
 
 
@@ -465,6 +502,7 @@ def classify_command(args) -> int:
         check_writable(args.out)
     _step(f"reading {args.file}")
     table = _read(args.file)
+    _all_rows(table, args.file, args)
     text_i = _column(table, args.text, _core.SurveyOptions.TEXT_COLUMNS, "text column", "text")
     _step(f"classifying {args.file}")
     labelled = _core.label_comments(table.column(text_i), options(model=args.model, codebook=args.codebook,
@@ -479,7 +517,7 @@ def classify_command(args) -> int:
             write_classified(f, header, columns, names, Y, P, excel)
         print(f"perche classify: {len(table)} rows, {len(names)} drivers → {_t(args.out)}", file=sys.stderr)
     else:
-        write_classified(sys.stdout, header, columns, names, Y, P, excel)
+        write_classified(_stdout(), header, columns, names, Y, P, excel)
     return 0
 
 
@@ -512,6 +550,7 @@ def mask_command(args) -> int:
     key = _read_key(args.key_file) if args.key_file else None
     _step(f"reading {args.file}")
     table = _read(args.file)
+    _all_rows(table, args.file, args)
     header = list(table.header)
     texts = args.text or [None]
     targets = sorted({_column(table, t, _core.SurveyOptions.TEXT_COLUMNS, "text column", "text") for t in texts})
@@ -537,7 +576,7 @@ def mask_command(args) -> int:
         print(f"perche mask: {len(table)} rows, {changed} cells masked in "
               f"{', '.join(_t(header[i]) for i in targets)} → {_t(args.out)}", file=sys.stderr)
     else:
-        write(sys.stdout)
+        write(_stdout())
     return 0
 
 
@@ -551,6 +590,7 @@ def tokenize_command(args) -> int:
     tok = Tokenizer(stem=args.stem, negation=args.negation)
     raw = getattr(sys.stdin, "buffer", None)  # bytes, so that bad UTF-8 is a note, not a crash
     bad_lines = 0
+    out = _stdout()
     for n, line in enumerate(raw if raw is not None else sys.stdin, 1):
         if isinstance(line, bytes):
             text = line.decode("utf-8", errors="replace")
@@ -563,10 +603,10 @@ def tokenize_command(args) -> int:
         line = line.rstrip("\r\n")
         if args.tokens:
             for t in tok.tokenize(line):
-                print(f"{t.text}\t{t.norm}\t{t.kind}\t{t.start}\t{t.end}")
-            print()
+                print(f"{t.text}\t{t.norm}\t{t.kind}\t{t.start}\t{t.end}", file=out)
+            print(file=out)
         else:
-            print(" ".join(tok.normalize(line)))
+            print(" ".join(tok.normalize(line)), file=out)
     if bad_lines > _LIMIT:
         _say(f"… and {bad_lines - _LIMIT} more lines with invalid UTF-8")
     return 0
@@ -773,6 +813,8 @@ def _parser() -> argparse.ArgumentParser:
     cl.add_argument("--threshold", type=_fraction, help="one decision threshold for every driver "
                     "(default: each driver's own)")
     cl.add_argument("--out", help="output CSV (default: stdout)")
+    cl.add_argument("--skip-bad-rows", action="store_true",
+                    help="write the rows read when some records cannot be read (default: write nothing)")
     cl.add_argument("--excel", action="store_true",
                     help="write for Excel in Italian: ';', decimal comma, UTF-8 BOM (the default when the input uses ';')")
 
@@ -789,6 +831,8 @@ def _parser() -> argparse.ArgumentParser:
     mk.add_argument("--kinds", help="comma-separated kinds to mask (default all: " + ", ".join(_core.PII_KINDS) + ")")
     mk.add_argument("--key-file", help="file holding a secret key: stable pseudonyms [TEL_3f9a2c] instead of tags [TEL]")
     mk.add_argument("--out", help="output CSV (default: stdout)")
+    mk.add_argument("--skip-bad-rows", action="store_true",
+                    help="write the rows read when some records cannot be read (default: write nothing)")
 
     rep = sub.add_parser("report", help="metrics report of a survey export (CSV), without drivers "
                                         "(= analyze --no-drivers)")

@@ -29,7 +29,7 @@ from typing import Any, Iterator, NamedTuple, Optional
 
 _L = {
     "it": {
-        "title": "Perché? Analisi dei driver", "title_metrics": "Perché? Metriche", "rows": "righe usate", "of": "su", "bad": "righe scartate", "missing": "mancanti o non validi",
+        "title": "Perché? Analisi dei driver", "title_metrics": "Perché? Metriche", "rows": "righe usate", "row": "riga usata", "of": "su", "bad": "righe scartate", "bad_one": "riga scartata", "missing": "mancanti o non validi",
         "score_of": "{m}", "ci": "IC {c:.0%}", "trend": "Andamento per periodo", "period": "periodo",
         "drop": "calo significativo", "untested": "n < 5: non testato", "mk": "Mann–Kendall: pendenza di Sen {s} per periodo, p {p} → {v}",
         "declining": "calo significativo", "increasing": "crescita significativa", "flat": "nessun trend significativo",
@@ -139,7 +139,7 @@ _L = {
         },
     },
     "en": {
-        "title": "Why? Driver analysis", "title_metrics": "Why? Metrics", "rows": "rows used", "of": "of", "bad": "bad rows", "missing": "missing or invalid",
+        "title": "Why? Driver analysis", "title_metrics": "Why? Metrics", "rows": "rows used", "row": "row used", "of": "of", "bad": "bad rows", "bad_one": "bad row", "missing": "missing or invalid",
         "score_of": "{m}", "ci": "{c:.0%} CI", "trend": "Trend by period", "period": "period",
         "drop": "significant drop", "untested": "n < 5: not tested", "mk": "Mann–Kendall: Sen slope {s} per period, p {p} → {v}",
         "declining": "significant decline", "increasing": "significant increase", "flat": "no significant trend",
@@ -695,7 +695,9 @@ def _outcomes(data: dict, L: dict) -> tuple:
 
 # C0 and C1 controls (terminal escape sequences, carriage returns that overwrite a line), bidi
 # embeddings, overrides and isolates, and lone surrogates (not encodable): never printed as they are.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Controls, line and paragraph separators, the bidirectional marks and overrides, lone surrogates.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                          "\ud800-\udfff]")
 
 
 def _t(v: Any) -> str:
@@ -795,8 +797,9 @@ def _render_text(data: dict, lang: str, L: dict, metric: str) -> str:
     src = _d(data.get("source"))
     lines = []
     name = _t(_s(src.get("file")) or "DataFrame").rsplit("/", 1)[-1]
-    lines.append(f"perche analyze — {name}: {_n(src.get('rows_used'))} {L['rows']} {L['of']} {_n(src.get('rows'))}"
-                 + (f", {_n(src.get('bad_rows'))} {L['bad']}" if _i(src.get("bad_rows")) else ""))
+    used, bad = _i(src.get("rows_used")), _i(src.get("bad_rows"))  # `perche report` and `analyze` alike
+    lines.append(f"perche — {name}: {_n(used)} {L['row'] if used == 1 else L['rows']} {L['of']} {_n(src.get('rows'))}"
+                 + (f", {_n(bad)} {L['bad_one'] if bad == 1 else L['bad']}" if bad else ""))
     lines += _summary_text(data, lang)
     o = data.get("overall")
     if not isinstance(o, dict):

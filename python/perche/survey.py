@@ -209,7 +209,8 @@ def atomic_write(path, mode: str = "w", *, encoding: Optional[str] = "utf-8", ne
 def read_csv(source, delimiter: Optional[str] = None, encoding: Optional[str] = None):
     """A CSV export as a perche.CsvTable: `,` `;` or tab detected, UTF-8 (BOM or not), UTF-16 with
     BOM or Windows-1252 detected, RFC 4180 quoting. Records with the wrong number of fields are not
-    rows: table.problems lists them as (line, message). source: a path or bytes."""
+    rows: table.problems lists them as (line, message) and table.records_skipped counts them.
+    source: a path or bytes."""
     d = "\0" if delimiter is None else delimiter
     if len(d) != 1:
         raise ValueError(f"read_csv: delimiter {delimiter!r} is not one character")

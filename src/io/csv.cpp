@@ -630,7 +630,17 @@ struct CsvReader {
         rows_from = r;
         continue;
       }
-      if (cells != t.header_.size()) {
+      // Empty fields past the header's last (a spreadsheet's trailing separators: "7;ok;;;") hold
+      // nothing to lose: the record is kept without them. Any other count is a record skipped.
+      if (cells > t.header_.size()) {
+        bool empty_tail = true;
+        for (std::size_t c = first + t.header_.size(); c < off.size() && empty_tail; ++c) empty_tail = len[c] == 0;
+        if (empty_tail) {
+          off.resize(first + t.header_.size());
+          len.resize(first + t.header_.size());
+        }
+      }
+      if (off.size() - first != t.header_.size()) {
         t.problems_.push_back(
             {record_line,
              "expected " + std::to_string(t.header_.size()) + " fields, found " + std::to_string(cells) +

@@ -63,7 +63,8 @@ def test_a_semicolon_csv_with_bom_and_a_bad_row_skips_it_and_names_its_line(tmp_
     assert "line 4" in captured.err and "'11'" in captured.err
     assert len(captured.err.strip().splitlines()) == 1
     assert "5 righe usate su 6" in captured.out
-    assert "1 righe scartate" in captured.out
+    assert "1 riga scartata" in captured.out  # singular (it said "1 righe scartate")
+    assert captured.out.startswith("perche — export.csv")  # not "perche analyze": this is perche report
     assert "Segmenti: canale" in captured.out and "Andamento per periodo" in captured.out
 
 

@@ -281,6 +281,26 @@ def test_a_one_megabyte_field_is_read_by_report(tmp_path, capsys):
     assert code == 0 and err == [] and "3 righe usate su 3" in out
 
 
+@pytest.mark.parametrize("command", ["classify", "mask"])
+def test_a_file_written_back_refuses_to_lose_records_unless_told(command, tmp_path, capsys):
+    # Red-team 18 (stop 41): mask and classify wrote 1 of 4 rows, said "1 rows" and exited 0.
+    path = _short_rows_file(tmp_path, bad=3)
+    code, out, err = run(capsys, command, path, "--out", tmp_path / "o.csv")
+    assert code == 2 and not (tmp_path / "o.csv").exists()
+    assert len([line for line in err if "expected 5 fields, found 1" in line]) == 3
+    assert err[-1] == (f"perche: {path}: 3 records could not be read (listed above) and would be missing from the "
+                       "output; nothing written: fix them, or pass --skip-bad-rows to write the 30 rows read")
+    # Trailing empty fields (a spreadsheet's separators) lose nothing: the record is a row.
+    ok = write(tmp_path / "t.csv", "id;nps;motivo\n1;10;ok;;\n2;3;lento\n")
+    code, out, err = run(capsys, command, ok)
+    assert code == 0 and len(out.strip().splitlines()) == 3, (out, err)
+
+
+def test_sample_of_a_file_without_comments_says_so(tmp_path, capsys):
+    path = write(tmp_path / "e.csv", "id,nps,motivo\n1,10,\n2,3,  \n")
+    one_error(run(capsys, "sample", path), "no comment to label: column 'motivo' is empty in every row")
+
+
 @pytest.mark.parametrize("argv", [
     ["analyze", "{f}", "--no-progress"], ["report", "{f}"], ["classify", "{f}"],
     ["train", "{f}", "--text", "motivo", "--labels", "driver", "--out", "{d}/m.model"],
@@ -589,7 +609,8 @@ def _short_rows_file(tmp_path, bad=25):
 
 
 @pytest.mark.parametrize("argv", [
-    ["classify", "{f}", "--out", "{d}/c.csv"],
+    ["classify", "{f}", "--out", "{d}/c.csv", "--skip-bad-rows"],
+    ["mask", "{f}", "--out", "{d}/m.csv", "--skip-bad-rows"],
     ["train", "{f}", "--text", "motivo", "--labels", "canale", "--cv-folds", "0", "--out", "{d}/m.model"],
     ["report", "{f}"],
     ["analyze", "{f}", "--no-progress", "--bootstrap", "50"],
@@ -836,3 +857,30 @@ def test_an_output_that_is_the_input_file_is_refused_in_one_line(command, tmp_pa
     assert code == 2 and path.read_bytes() == before
     assert err == [f"perche: {command[-1]} {same} is the input file: writing it would replace the data being read; "
                    "name another file"]
+
+
+@pytest.mark.parametrize("command", ["classify", "mask", "sample"])
+def test_a_table_written_to_a_terminal_carries_no_control_character(command, tmp_path, capsys, monkeypatch):
+    # Red-team 18 (stop 41): a comment's OSC sequence retitled the terminal, U+202E reversed the
+    # lines after it. On a terminal they become U+FFFD; a pipe gets the cells as read.
+    payload = "attesa \x1b]0;pwned\x07 lunga \u202e fine\u2028 e \u200f"
+    path = write(tmp_path / "p.csv", f'id,nps,motivo\n1,10,"{payload}"\n2,3,ok\n')
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    code, out, _ = run(capsys, command, path)
+    assert code == 0 and "attesa \ufffd]0;pwned\ufffd lunga \ufffd fine\ufffd e \ufffd" in out, out
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False, raising=False)
+    code, out, _ = run(capsys, command, path)
+    assert code == 0 and payload in out
+
+
+def test_tokens_written_to_a_terminal_carry_no_control_character(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("ciao \x1b[31mrosso\n".encode())))
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    code, out, _ = run(capsys, "tokenize", "--tokens")
+    assert code == 0 and "\x1b" not in out and "\ufffd" in out
+
+
+def test_terminal_text_keeps_off_line_separators_and_bidirectional_marks():
+    from perche.report import _t
+    assert _t("a\u2028b\u2029c\u200ed\u200fe\u061cf") == "a\ufffdb\ufffdc\ufffdd\ufffde\ufffdf"
+    assert cli._one_line("x\u2028y\u200f") == "x y\\u200f"  # a line separator is a line break
