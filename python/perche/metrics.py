@@ -229,16 +229,34 @@ def _dates(x: Any) -> bool:
     return a.dtype.kind == "O" and any(isinstance(v, (_dt.date, _dt.time)) for v in a.ravel())
 
 
+def _no_text(a: np.ndarray, what: str) -> None:
+    """ValueError naming the first str or bytes in a (object or text array): "10" in an object
+    array or a Categorical was read as the number 10, while a list of it was refused."""
+    flat = a.ravel()
+    if a.dtype.kind in "US":
+        at: Optional[int] = 0 if flat.size else None
+    else:
+        at = next((i for i, v in enumerate(flat) if isinstance(v, (str, bytes))), None)
+    if at is not None:
+        raise ValueError(f"{what} must be numbers, got text {_label(flat[at])!r} at index {at}")
+
+
 def _numbers(x: Any, what: str = "scores") -> np.ndarray:
     """A 1-D contiguous numeric array; numeric numpy arrays pass through without a copy."""
     if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):  # pandas: NA becomes NaN, then an error
         dtype = getattr(x, "dtype", None)
-        if getattr(dtype, "kind", "O") == "b":  # as a numpy bool array (True was read as the score 1)
+        kind = getattr(dtype, "kind", "O")
+        if kind == "b":  # as a numpy bool array (True was read as the score 1)
             raise ValueError(f"{what} must be numbers, got dtype {dtype}")
-        x = x.to_numpy(dtype="float64", na_value=np.nan) if getattr(dtype, "kind", "O") not in "iuf" else x.to_numpy()
+        categories = getattr(dtype, "categories", None)
+        if kind == "O" and (categories is None or categories.dtype.kind not in "iuf"):  # object, string, Categorical
+            _no_text(x.to_numpy(dtype=object), what)
+        x = x.to_numpy(dtype="float64", na_value=np.nan) if kind not in "iuf" else x.to_numpy()
     a = np.asarray(x)
     if a.dtype.kind == "f" and a.dtype.itemsize not in (4, 8):  # float16, long double: read as float64
         a = a.astype("float64")
+    if a.dtype.kind in "OUS":
+        _no_text(a, what)
     if a.dtype.kind == "O":
         try:
             a = np.array([np.nan if _missing(v) else v for v in a.ravel()], dtype="float64").reshape(a.shape)
@@ -255,11 +273,23 @@ def _weights(w: Any) -> Optional[np.ndarray]:
     return None if w is None else _numbers(w, "weights").astype("float64", copy=False)
 
 
+# What times hold, as _timed and _scalar_unit name it: (plural, with an article).
+_UNITS = {"date": ("dates", "a date"), "duration": ("durations", "a duration"), "number": ("numbers", "a number")}
+
+
 def _seconds(x: Any, what: str, missing: float = np.nan, clock: str = "wall") -> np.ndarray:
     """Times or durations as float seconds: datetime64/timedelta64 (NaT → `missing`), Python
     datetimes, or plain numbers (None/NaN → `missing`). Aware datetimes are read on their own
     wall clock or as instants (see _naive)."""
+    return _timed(x, what, missing, clock)[0]
+
+
+def _timed(x: Any, what: str, missing: float, clock: str) -> Tuple[np.ndarray, Optional[str]]:
+    """_seconds(x), and what x held: "date" (datetimes, ISO text), "duration" (timedeltas),
+    "number", or None when no value tells (empty, or every value missing in a float or object
+    array, as pandas gives for a column with no end yet)."""
     a = _naive(x, what, clock)
+    unit: Optional[str] = "number"
     if a.dtype.kind == "O":
         items = list(a.ravel())
         sample = next((v for v in items if not _missing(v)), None)
@@ -269,14 +299,17 @@ def _seconds(x: Any, what: str, missing: float = np.nan, clock: str = "wall") ->
             a = np.array([np.timedelta64("NaT") if _missing(v) else v for v in items], dtype="timedelta64[ns]")
         else:
             a = _numbers(a, what)
+            unit = None if sample is None else "number"
+    elif a.dtype.kind == "f" and np.isnan(a).all():
+        unit = None
     if a.dtype.kind in "US":  # ISO dates as text
         try:
             a = a.astype("datetime64[ns]")
         except ValueError:
             raise ValueError(f"{what} must be numbers or dates, got text that is not an ISO date") from None
     if a.dtype.kind in "Mm":
-        unit = "datetime64[ns]" if a.dtype.kind == "M" else "timedelta64[ns]"
-        a = a.astype(unit)
+        unit = "date" if a.dtype.kind == "M" else "duration"
+        a = a.astype("datetime64[ns]" if a.dtype.kind == "M" else "timedelta64[ns]")
         nat = np.isnat(a)
         out = a.astype("int64").astype("float64") / 1e9
         out[nat] = np.nan
@@ -284,7 +317,7 @@ def _seconds(x: Any, what: str, missing: float = np.nan, clock: str = "wall") ->
     a = _numbers(a, what).astype("float64", copy=False)
     if not np.isnan(missing):
         a = np.where(np.isnan(a), missing, a)
-    return a
+    return a, (unit if a.size else None)
 
 
 def _scalar_seconds(x: Any, what: str, clock: str = "wall") -> float:
@@ -302,6 +335,31 @@ def _scalar_seconds(x: Any, what: str, clock: str = "wall") -> float:
     else:
         a = np.array([x], dtype="float64")
     return float(_seconds(a, what)[0])
+
+
+def _scalar_unit(x: Any) -> str:
+    """What a scalar time holds, as _scalar_seconds reads it: "date" (ISO text too), "duration" or "number"."""
+    if isinstance(x, (_dt.date, np.datetime64, str)):
+        return "date"
+    if isinstance(x, (_dt.timedelta, np.timedelta64)):
+        return "duration"
+    return "number"
+
+
+def _same_unit(what: str, inputs: Sequence[Tuple[str, Optional[str], Any]]) -> None:
+    """ValueError naming the first two inputs, (name, unit, value), whose units differ: numbers
+    were read as seconds since 1970 against dates, or as seconds against a timedelta. An array
+    input has value None; a unit None (no value to tell) goes with any."""
+    known = [(name, unit, value) for name, unit, value in inputs if unit is not None]
+    for name, unit, value in known[1:]:
+        name0, unit0, value0 = known[0]
+        if unit != unit0:
+            raise ValueError(f"{what}: {_holds(name0, unit0, value0)} but {_holds(name, unit, value)}; "
+                             f"give both as {_UNITS[unit][0]} or both as {_UNITS[unit0][0]}")
+
+
+def _holds(name: str, unit: str, value: Any) -> str:
+    return f"{name} holds {_UNITS[unit][0]}" if value is None else f"{name} {value!r} is {_UNITS[unit][1]}"
 
 
 def _codes(labels: Any, what: str) -> Tuple[Optional[np.ndarray], np.ndarray]:
@@ -467,7 +525,7 @@ def _trend_options(test: Optional[str] = None, alpha: Optional[float] = None) ->
     if test is not None:
         t.test = _choice(_TESTS, test, "test")
     if alpha is not None:
-        t.alpha = float(alpha)
+        t.alpha = _real(alpha, "alpha")  # its range is checked by the C++ options
     return t
 
 
@@ -600,6 +658,8 @@ def csat(scores: Union[Values, RatingCounts], weights: Optional[Values] = None, 
                         bootstrap_samples, seed)
     x, omitted, _ = _omit(nan_policy, "csat", {"scores": scores, "weights": weights})
     if isinstance(scores, RatingCounts):
+        if weights is not None:
+            raise ValueError("csat: weights cannot be given with RatingCounts (they are already in the counts)")
         return _omitted(_core.rating(scores, o), 0)
     return _omitted(_core.csat(_numbers(x["scores"]), _weights(x["weights"]), o), omitted)
 
@@ -621,6 +681,8 @@ def ces(scores: Union[Values, RatingCounts], weights: Optional[Values] = None, s
                         bootstrap_samples, seed)
     x, omitted, _ = _omit(nan_policy, "ces", {"scores": scores, "weights": weights})
     if isinstance(scores, RatingCounts):
+        if weights is not None:
+            raise ValueError("ces: weights cannot be given with RatingCounts (they are already in the counts)")
         return _omitted(_core.rating(scores, o), 0)
     return _omitted(_core.ces(_numbers(x["scores"]), _weights(x["weights"]), o), omitted)
 
@@ -631,14 +693,18 @@ def churn_rate(start: Values, end: Values, period_start: Any, period_end: Any, c
     """Churn over [period_start, period_end) from customer start/end times (numbers, datetimes,
     datetime64). A missing end (None, NaN, NaT) means the customer is still active; a missing
     start is an error, or with nan_policy="omit" a row left out (counted in n_omitted). Aware
-    datetimes, and aware bounds, are read on their own wall clock (see the module's notes).
-    confidence None: perche's C++ default ({level})."""
+    datetimes, and aware bounds, are read on their own wall clock (see the module's notes). start,
+    end and the bounds are all dates (ISO text too), all timedeltas or all numbers: a ValueError
+    names the two that differ. confidence None: perche's C++ default ({level})."""
     x, omitted, _ = _omit(nan_policy, "churn_rate", {"start": start, "end": end}, optional=("end",))
-    s = _seconds(x["start"], "start")
-    e = _seconds(x["end"], "end", missing=np.inf)
-    return _omitted(_core.churn_rate(s, e, _scalar_seconds(period_start, "period_start"),
-                                     _scalar_seconds(period_end, "period_end"), **_given(confidence=confidence)),
-                    omitted)
+    s, s_unit = _timed(x["start"], "start", np.nan, "wall")
+    e, e_unit = _timed(x["end"], "end", np.inf, "wall")
+    p0 = _scalar_seconds(period_start, "period_start")
+    p1 = _scalar_seconds(period_end, "period_end")
+    _same_unit("churn_rate", [("start", s_unit, None), ("end", e_unit, None),
+                              ("period_start", _scalar_unit(period_start), period_start),
+                              ("period_end", _scalar_unit(period_end), period_end)])
+    return _omitted(_core.churn_rate(s, e, p0, p1, **_given(confidence=confidence)), omitted)
 
 
 @_doc(level=_LEVEL)
@@ -647,11 +713,13 @@ def response_times(durations: Optional[Values] = None, *, start: Optional[Values
                    nan_policy: str = "raise") -> Optional[_core.ResponseTimeResult]:
     """Response-time KPIs (n, mean, median, p90, p95, share within the SLA) from durations or from
     start/end timestamp pairs. timedelta64/datetime64 inputs are converted to seconds (and so is a
-    timedelta sla); plain numbers keep their unit. Aware start/end timestamps are taken as instants
+    timedelta sla); plain numbers keep their unit, and so take a number sla in that unit (a
+    ValueError names the mix of either with the other). Aware start/end timestamps are taken as instants
     (a reply across a DST change lasts what it lasted); start and end must both be aware or both
     naive. nan_policy="omit" leaves out the rows whose duration, start or end is missing.
     confidence None: perche's C++ default ({level})."""
     sla_s = None if sla is None else _scalar_seconds(sla, "sla")
+    sla_unit = None if sla is None else _scalar_unit(sla)
     level = _given(confidence=confidence)
     if durations is not None:
         if start is not None or end is not None:
@@ -659,8 +727,11 @@ def response_times(durations: Optional[Values] = None, *, start: Optional[Values
         if _dates(durations):  # read as seconds since 1970 they gave a mean of 1.7e9 s
             raise ValueError("response_times: durations are dates or times of day, not durations "
                              "(give start= and end= timestamps, or timedeltas or numbers)")
+        _sla_not_a_date(sla, sla_unit)
         x, omitted, _ = _omit(nan_policy, "response_times", {"durations": durations})
-        return _omitted(_core.response_times(_seconds(x["durations"], "durations"), sla_s, **level), omitted)
+        d, d_unit = _timed(x["durations"], "durations", np.nan, "wall")
+        _same_unit("response_times", [("durations", d_unit, None), ("sla", sla_unit, sla)])
+        return _omitted(_core.response_times(d, sla_s, **level), omitted)
     if start is None or end is None:
         raise ValueError("response_times: give durations, or both start and end")
     if _zoned(start) != _zoned(end):
@@ -668,9 +739,24 @@ def response_times(durations: Optional[Values] = None, *, start: Optional[Values
         other = "end" if which == "start" else "start"
         raise ValueError(f"response_times: {which} has a time zone and {other} has none "
                          "(expected both aware or both naive: the durations would be off by the zone's offset)")
+    _sla_not_a_date(sla, sla_unit)
     x, omitted, _ = _omit(nan_policy, "response_times", {"start": start, "end": end})
-    return _omitted(_core.response_times(_seconds(x["start"], "start", clock="instant"),
-                                         _seconds(x["end"], "end", clock="instant"), sla_s, **level), omitted)
+    s, s_unit = _timed(x["start"], "start", np.nan, "instant")
+    e, e_unit = _timed(x["end"], "end", np.nan, "instant")
+    _same_unit("response_times", [("start", s_unit, None), ("end", e_unit, None)])
+    unit = s_unit or e_unit
+    gap = "number" if unit == "number" else "duration"  # end − start of dates: a duration
+    if sla_unit is not None and unit is not None and sla_unit != gap:
+        other = "as dates or timedeltas" if gap == "number" else "as numbers"
+        raise ValueError(f"response_times: start and end hold {_UNITS[unit][0]} but {_holds('sla', sla_unit, sla)}; "
+                         f"give sla as {_UNITS[gap][1]} or start and end {other}")
+    return _omitted(_core.response_times(s, e, sla_s, **level), omitted)
+
+
+def _sla_not_a_date(sla: Any, unit: Optional[str]) -> None:
+    if unit == "date":  # read as seconds since 1970
+        raise ValueError(f"response_times: sla {sla!r} is a date, not a duration (give a timedelta, or a number "
+                         "in the unit of the durations)")
 
 
 def bayesian_average(mean: float, n: float, prior_mean: float, prior_n: float) -> float:
@@ -684,8 +770,9 @@ def nps_sample_size(margin: float, promoter_share: Optional[float] = None, detra
     """Responses needed for an NPS margin of error of `margin` points. Left None: perche's C++
     defaults, the worst case promoter_share = detractor_share = {share} and confidence {level};
     population None: an infinite population."""
-    return _core.nps_sample_size(margin, **_given(promoter_share=promoter_share, detractor_share=detractor_share,
-                                                  confidence=confidence, population=population))
+    given = {k: _real(v, k) for k, v in (("promoter_share", promoter_share), ("detractor_share", detractor_share),
+                                         ("confidence", confidence), ("population", population)) if v is not None}
+    return _core.nps_sample_size(_real(margin, "margin"), **given)
 
 
 @_doc(level=_LEVEL, share=_SHARE)

@@ -100,6 +100,36 @@ def test_bad_churn_input_raises_value_error_naming_the_problem(start, end, p0, p
     assert str(e.value).startswith("churn_rate: ") and fragment in str(e.value)
 
 
+@pytest.mark.parametrize("start, end, p0, p1, fragment", [
+    ([0, 1], [None, None], "2024-01-01", "2024-02-01",
+     "start holds numbers but period_start '2024-01-01' is a date; give both as dates or both as numbers"),
+    (pd.to_datetime(["2024-01-01"]), [None], 0, 10,
+     "start holds dates but period_start 0 is a number; give both as numbers or both as dates"),
+    ([0, 1], pd.to_datetime(["2024-01-05", None]), 0, 10, "start holds numbers but end holds dates"),
+    (pd.to_datetime(["2024-01-01"]), [None], "2023-12-01", 10, "period_end 10 is a number"),
+    (pd.to_timedelta([0, 5], unit="D"), [None, None], "2024-01-01", "2024-02-01",
+     "start holds durations but period_start '2024-01-01' is a date"),
+    ([0.0, 1.0], [None, None], np.datetime64("2024-01-01"), pd.Timestamp("2024-02-01"), "is a date"),
+])
+def test_churn_refuses_numbers_mixed_with_dates_or_durations(start, end, p0, p1, fragment):
+    # Numbers were read as seconds since 1970 against the dates (or dates against plain numbers).
+    with pytest.raises(ValueError) as e:
+        perche.churn_rate(start, end, p0, p1)
+    assert str(e.value).startswith("churn_rate: ") and fragment in str(e.value)
+
+
+def test_churn_of_one_unit_throughout_still_works_and_an_all_missing_end_has_no_unit():
+    dates = pd.to_datetime(["2024-01-01", "2024-01-05"])
+    by_strings = perche.churn_rate(dates, np.array([np.nan, np.nan]), "2024-01-02", "2024-02-01")
+    by_timestamps = perche.churn_rate(dates, [None, None], pd.Timestamp("2024-01-02"), dt.date(2024, 2, 1))
+    assert by_strings.to_dict() == by_timestamps.to_dict() and by_strings.active_start == 1
+    days = perche.churn_rate(pd.to_timedelta([0, 5], unit="D"), [None, None], pd.Timedelta(days=1),
+                             dt.timedelta(days=10))
+    assert (days.active_start, days.joined) == (1, 1)
+    assert perche.churn_rate([0.0, 5.0], [np.nan, np.nan], 1, 10.0).to_dict() == days.to_dict()
+    assert perche.churn_rate([], [], "2024-01-01", "2024-02-01") is None
+
+
 # --- response times --------------------------------------------------------------------------------
 
 
@@ -196,6 +226,37 @@ def test_bad_response_times_raise_value_error(call, fragment):
     with pytest.raises(ValueError) as e:
         call()
     assert fragment in str(e.value)
+
+
+@pytest.mark.parametrize("call, fragment", [
+    (lambda: perche.response_times([1, 2], sla=pd.Timedelta(minutes=1)),
+     "response_times: durations holds numbers but sla Timedelta('0 days 00:01:00') is a duration; "
+     "give both as durations or both as numbers"),
+    (lambda: perche.response_times(pd.to_timedelta([60, 120], unit="s"), sla=60),
+     "response_times: durations holds durations but sla 60 is a number; give both as numbers or both as durations"),
+    (lambda: perche.response_times(start=pd.to_datetime(["2024-01-01 10:00"]),
+                                   end=pd.to_datetime(["2024-01-01 10:05"]), sla=60),
+     "response_times: start and end hold dates but sla 60 is a number"),
+    (lambda: perche.response_times(start=[0.0], end=[5.0], sla=dt.timedelta(minutes=1)),
+     "response_times: start and end hold numbers but sla datetime.timedelta(seconds=60) is a duration"),
+    (lambda: perche.response_times(start=pd.to_datetime(["2024-01-01 10:00"]), end=[5.0]),
+     "response_times: start holds dates but end holds numbers"),
+    (lambda: perche.response_times([1.0, 2.0], sla="2024-01-01"), "response_times: sla '2024-01-01' is a date"),
+])
+def test_response_times_refuse_an_sla_in_another_unit_than_the_durations(call, fragment):
+    # A timedelta sla against plain numbers (of an unknown unit) was read as seconds.
+    with pytest.raises(ValueError) as e:
+        call()
+    assert fragment in str(e.value)
+
+
+def test_response_times_of_one_unit_throughout_still_work():
+    assert perche.response_times([30.0, 90.0], sla=60).within_sla == 0.5
+    assert perche.response_times(pd.to_timedelta([30, 90], unit="s"), sla=pd.Timedelta(minutes=1)).within_sla == 0.5
+    r = perche.response_times(start=pd.to_datetime(["2024-01-01 10:00"]), end=pd.to_datetime(["2024-01-01 10:05"]),
+                              sla=np.timedelta64(5, "m"))
+    assert r.within_sla == 1.0
+    assert perche.response_times(start=[0.0, 1.0], end=[30.0, 91.0], sla=60.0).within_sla == 0.5
 
 
 # --- repr, to_dict ---------------------------------------------------------------------------------

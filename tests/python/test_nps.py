@@ -297,6 +297,26 @@ def test_text_scores_raise_value_error():
         perche.nps(["10", "nove"])
 
 
+@pytest.mark.parametrize("bad", [
+    ["10", "0"],
+    np.array(["10", "0"], dtype=object),
+    pd.Series(["10", "0"], dtype="string"),
+    pd.Series(pd.Categorical(["10", "0"])),
+], ids=["list", "object array", "string Series", "Categorical of text"])
+def test_numeric_text_is_refused_as_scores_whatever_holds_it(bad):
+    # An object array or a Categorical of "10" was read as the number 10; a list of it was refused.
+    with pytest.raises(ValueError) as e:
+        perche.nps(bad)
+    assert str(e.value) == "scores must be numbers, got text '10' at index 0"
+    with pytest.raises(ValueError, match="got text '10' at index 0"):
+        perche.NpsCounts().add(bad)
+
+
+def test_weights_cannot_be_given_with_nps_counts():
+    with pytest.raises(ValueError, match="^nps: weights cannot be given with NpsCounts"):
+        perche.nps(perche.NpsCounts.from_counts(1, 2, 3), weights=[1, 2])
+
+
 def test_a_bad_batch_adds_nothing_to_counts():
     c = perche.NpsCounts.from_counts(1, 2, 3)
     before = pickle.dumps(c)
@@ -406,6 +426,21 @@ def test_margin_of_error_follows_cochran(n, p, d, conf, pop):
     fpc = 1.0 if pop is None else (pop - n) / (pop - 1)
     expected = z * 100 * math.sqrt((p + d - (p - d) ** 2) / n * fpc)
     assert perche.nps_margin_of_error(n, p, d, conf, pop) == pytest.approx(expected, **TIGHT)
+
+
+@pytest.mark.parametrize("fn, kwargs, message", [
+    ("nps_sample_size", dict(margin="5"), "margin '5' is not a number"),
+    ("nps_sample_size", dict(margin=5, promoter_share="0.5"), "promoter_share '0.5' is not a number"),
+    ("nps_sample_size", dict(margin=5, confidence=True), "confidence True is not a number"),
+    ("nps_sample_size", dict(margin=5, population="100"), "population '100' is not a number"),
+    ("nps_margin_of_error", dict(n="5"), "n '5' is not a number"),
+])
+def test_sample_size_options_that_are_not_numbers_raise_value_error(fn, kwargs, message):
+    # nps_sample_size gave pybind11's TypeError "incompatible function arguments" (nps_margin_of_error
+    # a ValueError naming the argument).
+    with pytest.raises(ValueError) as e:
+        getattr(perche, fn)(**kwargs)
+    assert str(e.value) == message
 
 
 @pytest.mark.parametrize("margin, p, d, pop", [(5.0, 0.5, 0.5, None), (3.0, 0.45, 0.25, None),

@@ -305,6 +305,36 @@ def test_bad_csat_options_raise_value_error(kwargs, fragment):
     assert fragment in str(e.value)
 
 
+@pytest.mark.parametrize("fn, scale", [(perche.csat, (1, 5)), (perche.ces, (1, 7))])
+def test_weights_cannot_be_given_with_rating_counts(fn, scale):
+    # They were ignored without a word (nps refuses them with NpsCounts).
+    with pytest.raises(ValueError) as e:
+        fn(perche.RatingCounts(*scale), weights=[1, 2])
+    assert str(e.value) == f"{fn.__name__}: weights cannot be given with RatingCounts (they are already in the counts)"
+
+
+@pytest.mark.parametrize("bad", [
+    ["5", "4", "1"],
+    np.array(["5", "4", "1"], dtype=object),
+    pd.Series(["5", "4", "1"], dtype=object),
+    pd.Series(["5", "4", "1"], dtype="string"),
+    pd.Series(pd.Categorical(["5", "4", "1"])),
+], ids=["list", "object array", "object Series", "string Series", "Categorical of text"])
+@pytest.mark.parametrize("fn", [perche.csat, perche.ces])
+def test_text_ratings_are_refused_whatever_holds_them(fn, bad):
+    # An object array or a Categorical of "5" was read as the number 5; a list of it was refused.
+    with pytest.raises(ValueError) as e:
+        fn(bad)
+    assert str(e.value) == "scores must be numbers, got text '5' at index 0"
+
+
+def test_numeric_categoricals_and_object_arrays_of_numbers_are_ratings():
+    ref = perche.csat([5, 4, 1]).to_dict()
+    assert perche.csat(pd.Series(pd.Categorical([5, 4, 1]))).to_dict() == ref
+    assert perche.csat(np.array([5, 4, 1], dtype=object)).to_dict() == ref
+    assert perche.csat(pd.Series([5, None, 4, 1], dtype=object), nan_policy="omit").n == 3
+
+
 def test_negative_weights_and_mismatched_lengths_raise():
     with pytest.raises(ValueError, match=r"^csat: weight -1 at index 1 is negative"):
         perche.csat([1, 2], weights=[1, -1])

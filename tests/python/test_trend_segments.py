@@ -129,6 +129,8 @@ def test_fewer_than_3_values_give_no_test():
     (dict(values=[1.0, np.nan, 3.0]), "value nan at index 1 is not finite"),
     (dict(values=[1.0, 2.0, 3.0], alpha=0.0), "alpha 0 is outside (0, 1)"),
     (dict(values=[1.0, 2.0, 3.0], test="spearman"), "test 'spearman' is not one of"),
+    (dict(values=[1.0, 2.0, 3.0], alpha="0.1"), "alpha '0.1' is not a number"),  # was read by float()
+    (dict(values=[1.0, 2.0, 3.0], alpha=True), "alpha True is not a number"),
 ])
 def test_bad_trend_test_input_raises_value_error(kwargs, fragment):
     with pytest.raises(ValueError) as e:
