@@ -352,6 +352,11 @@ TEST_CASE("nps: sample size and margin of error") {
   CHECK(perche::nps_sample_size(5.0, 0.5, 0.5, 0.95, 2000.0) == 870);
   CHECK(perche::nps_margin_of_error(2000, 0.5, 0.5, 0.95, 2000.0) == Approx(0.0));
   CHECK_THROWS_AS(perche::nps_sample_size(0.0), std::invalid_argument);
+  // A population is a whole number (10.5 asked for 11 responses of it).
+  CHECK_THROWS_WITH_AS(perche::nps_sample_size(5.0, 0.5, 0.5, 0.95, 10.5),
+                       "nps_sample_size: population 10.5 is invalid (expected a whole number >= 1)",
+                       std::invalid_argument);
+  CHECK(perche::nps_sample_size(5.0, 0.5, 0.5, 0.95, 10.0) == 10);
   CHECK_THROWS_AS(perche::nps_margin_of_error(100, 0.7, 0.5), std::invalid_argument);
   // Red-team: margins whose n₀ is 2^64 or more (or +inf, margin² underflowing) gave 0, a cast
   // with no defined result. (1.959964·100)²/1e-7² = 3.84e18 still fits.
@@ -604,6 +609,19 @@ TEST_CASE("counts keep Σw⁴ for the degrees of freedom; a state without it tak
   const std::vector<double> too_big{17.0, 1.0, 200.0};
   CHECK_THROWS_AS(perche::NpsCounts(c.breaks(), c.counts(), c.weights(), c.squared_weights(), too_big),
                   std::invalid_argument);
+  // Σw² must fit Σw and the count too (red-team, stop 41: one response of weight 5 with Σw² 1 gave
+  // n_eff 25 and an interval 25 wide): (Σw)²/n <= Σw² <= (Σw)², no weight without a response.
+  CHECK_THROWS_WITH_AS(perche::NpsCounts(perche::NpsBreaks{}, {1, 0, 0}, {5.0, 0, 0}, {1.0, 0, 0}),
+                       "nps: state of category 0: squared_weights 1 does not fit weights 5 and count 1 (expected "
+                       "(Σw)²/n <= Σw² <= (Σw)², and no weight without a response)",
+                       std::invalid_argument);
+  CHECK_THROWS_AS(perche::NpsCounts(perche::NpsBreaks{}, {0, 0, 3}, {5.0, 0, 3.0}, {25.0, 0, 3.0}),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(perche::NpsCounts(perche::NpsBreaks{}, {0, 0, 2}, {0, 0, 2.0}, {0, 0, 5.0}),
+                  std::invalid_argument);  // Σw² 5 > (Σw)² 4
+  CHECK_THROWS_AS(perche::RatingCounts(1, 5, {0, 0, 0, 0, 1}, {0, 0, 0, 0, 5.0}, {0, 0, 0, 0, 1.0}),
+                  std::invalid_argument);
+  CHECK(perche::NpsCounts(perche::NpsBreaks{}, {2, 0, 0}, {3.0, 0, 0}, {4.5, 0, 0}).n_eff() == Approx(2.0));
   perche::RatingCounts r(1, 5);
   r.add(std::vector<int>{1, 1, 5}, std::vector<double>{1, 3, 2});
   CHECK(r.fourth_power_weights() == std::vector<double>{82.0, 0.0, 0.0, 0.0, 16.0});
@@ -903,4 +921,32 @@ TEST_CASE("defaults: every interval is 95% and sample sizes assume the worst cas
   CHECK(perche::compare(*a, *b).confidence == 0.95);
   const std::vector<double> d = {1, 2, 3};
   CHECK(perche::response_times(d)->confidence == 0.95);
+}
+
+TEST_CASE("a comparison's interval stays within what the difference can be, and a number") {
+  // Red-team (stop 41). One promoter against a promoter and a detractor, Wald: 100 ± 1.96·70.71
+  // (SE_a 0, SE_b 100·√(1/2)) = [−38.59, 238.59], and an NPS difference is at most 200.
+  perche::NpsOptions wald;
+  wald.method = CiMethod::wald;
+  const auto c =
+      perche::nps_compare(perche::NpsCounts::from_counts(0, 0, 1), perche::NpsCounts::from_counts(1, 0, 1), wald);
+  REQUIRE(c);
+  CHECK(c->diff == Approx(100.0));
+  CHECK(c->ci_low == Approx(100.0 - 1.959963984540054 * 100.0 * std::sqrt(0.5)));
+  CHECK(c->ci_high == 200.0);
+  // A mean of one response has no finite SE: the difference of the two intervals' ends, on 1–5.
+  perche::RatingOptions mean = perche::CsatOptions{};
+  mean.aggregation = perche::Aggregation::mean;
+  const auto one = perche::csat(std::vector<int>{5}, {}, mean);
+  const auto three = perche::csat(std::vector<int>{1, 2, 3}, {}, mean);
+  REQUIRE(one);
+  REQUIRE(three);
+  const auto m = perche::compare(*one, *three);
+  CHECK(std::isfinite(m.ci_low));
+  CHECK(std::isfinite(m.ci_high));
+  CHECK(m.ci_low == Approx(one->ci_low - three->ci_high));
+  CHECK(m.ci_high == Approx(one->ci_high - three->ci_low));
+  CHECK(m.ci_low >= -4.0);
+  CHECK(m.ci_high <= 4.0);
+  CHECK(m.warning.find("no finite width") != std::string::npos);
 }

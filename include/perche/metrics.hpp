@@ -111,7 +111,8 @@ struct RatingOptions {
   int top = 2;            ///< boxes counted as top (and bottom); 0 = half the levels
   bool reversed = false;  ///< true when scale_min is the best answer
   Aggregation aggregation = Aggregation::top_box;
-  std::optional<CiMethod> method{};  ///< none: Wilson (top_box), adjusted t (mean), adjusted Wald (net)
+  std::optional<CiMethod>
+      method{};  ///< none: Wilson with continuity correction (top_box), adjusted t (mean), adjusted Wald (net)
   double confidence = kDefaultConfidence;
   int bootstrap_samples = 2000;  ///< in [2, kMaxBootstrapSamples]
   std::uint64_t seed = 12345;
@@ -509,7 +510,7 @@ inline std::optional<RatingResult> rating(const RatingCounts& counts_in, const R
 /// the groups' `df` (Welch–Satterthwaite). The `warning` says when the interval leaves out `diff`.
 inline Comparison compare(const RatingResult& a, const RatingResult& b, double confidence = kDefaultConfidence);
 
-/// CSAT of integer ratings (default 1–5, top-2-box share with Wilson interval; see rating()).
+/// CSAT of integer ratings (default 1–5, top-2-box share with the continuity-corrected Wilson interval; see rating()).
 /// Throws std::invalid_argument naming the first off-scale, NaN or non-integral score, or a bad weight.
 template <class R>
 requires std::ranges::contiguous_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>>
