@@ -107,6 +107,9 @@ _L = {
                        "e-mail, codici fiscali, IBAN, carte, nomi…); --no-mask li cita come scritti"),
             "problems": "{problems} problemi nell'input; sono elencati i primi {listed}",
             "other_metric": "più colonne potrebbero essere il {metric}: non è riportato (indica quale con --score)",
+            "off_scale": ("{off_scale} dei {scores} punteggi interi della colonna «{column}» sono fuori da {range} "
+                          "(da {lowest} a {highest}) e sono stati esclusi: controlla la metrica e la sua scala "
+                          "(--metric, --scale)"),
             "dates_month_first": ("le date della colonna «{column}» sono scritte col mese prima del giorno ({month_first} "
                                   "hanno un mese oltre 12 al secondo posto, nessuna al primo): lette come MM/GG/AAAA"),
             "segments_merged": ("la colonna di segmento «{column}» ha {values} valori: i {shown} più frequenti sono "
@@ -216,6 +219,9 @@ _L = {
                        "e-mails, codici fiscali, IBANs, cards, names...); --no-mask quotes them as written"),
             "problems": "{problems} problems in the input; the first {listed} are listed",
             "other_metric": "several columns could be the {metric}: it is not reported (name one with --score)",
+            "off_scale": ("{off_scale} of the {scores} whole-number scores of column “{column}” are outside {range} "
+                          "(from {lowest} to {highest}) and were left out: check the metric and its scale (--metric, "
+                          "--scale)"),
             "dates_month_first": ("the dates of column “{column}” are written month first ({month_first} have a month "
                                   "over 12 in second place, none in first): read as MM/DD/YYYY"),
             "segments_merged": ("the segment column “{column}” has {values} values: the {shown} most frequent are "

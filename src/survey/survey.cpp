@@ -674,11 +674,21 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     return std::nullopt;
   };
   const std::string range = "[" + std::to_string(scorer.lo) + ", " + std::to_string(scorer.hi) + "]";
+  std::uint64_t off_scale = 0;  // whole numbers outside the scale: a wrong metric or scale drops them all
+  std::int64_t off_lo = 0, off_hi = 0;
   for (std::size_t r = 0; r < in.rows(); ++r) {
     const auto v = score_of(*score_i, r);
     if (v && *v >= scorer.lo && *v <= scorer.hi) {
       keep.push_back(r);
       scores.push_back(static_cast<int>(*v));
+    } else if (v) {
+      off_lo = off_scale ? std::min(off_lo, *v) : *v;
+      off_hi = off_scale ? std::max(off_hi, *v) : *v;
+      ++off_scale;
+      problem(r, [&] {
+        return score_name + " " + quote_value(in.display(*score_i, r)) + " is not an integer in " + range +
+               "; row left out";
+      });
     } else if (in.missing(*score_i, r)) {
       problem(r, [&] { return score_name + " is empty; row left out"; });
     } else {
@@ -689,6 +699,21 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     }
   }
   const std::uint64_t bad_scores = row_problems_total;
+  // Three or more whole-number scores off the scale, one in 20 or more, are no typo: the metric or
+  // its scale is likely wrong (a 1-7 CES read on 1-5 left 44% of the rows out, and the report
+  // looked as sure as ever).
+  if (off_scale >= 3 && off_scale * 20 >= off_scale + keep.size())
+    a.notes.push_back({"off_scale",
+                       std::to_string(off_scale) + " of the " + std::to_string(off_scale + keep.size()) +
+                           " whole-number scores are outside " + range + " (from " + std::to_string(off_lo) + " to " +
+                           std::to_string(off_hi) + ") and were left out: check the metric and its scale",
+                       "",
+                       "",
+                       {{"column", score_name},
+                        {"range", range},
+                        {"lowest", std::to_string(off_lo)},
+                        {"highest", std::to_string(off_hi)}},
+                       {{"off_scale", off_scale}, {"scores", off_scale + keep.size()}}});
   kept_of_kind = 0;
   if (keep.empty()) {
     std::vector<SurveyProblem> first;

@@ -128,3 +128,21 @@ def test_an_unknown_subcommand_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as e:
         cli.main(["rapporto"])
     assert e.value.code == 2
+
+
+def test_scores_off_the_scale_in_numbers_say_the_metric_or_scale_may_be_wrong(tmp_path, capsys):
+    # Red-team 18 (stop 41): a 1-7 CES read on 1-5 left 60 of 200 rows out with no word but the
+    # row count; now a note says so, in the report's language and in the JSON.
+    rows = [["ces", "motivo"]] + [[str(1 + i % 7), "ok"] for i in range(200)]
+    path = write_csv(tmp_path / "ces.csv", rows)
+    out = tmp_path / "r.json"
+    assert cli.main(["report", str(path), "--metric", "ces", "--scale", "1", "5", "--json", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "56 dei 200 punteggi interi della colonna «ces» sono fuori da [1, 5] (da 6 a 7)" in text
+    note = [n for n in strict_json(out.read_text(encoding="utf-8"))["notes"] if n["code"] == "off_scale"]
+    assert note and note[0]["values"] == {"column": "ces", "range": "[1, 5]", "lowest": "6", "highest": "7",
+                                          "off_scale": 56, "scores": 200}
+    # One typo in a small file is a problem of its row, not a note.
+    assert cli.main(["report", str(write_csv(tmp_path / "s.csv", SMALL)), "--json", str(out)]) == 0
+    capsys.readouterr()
+    assert not [n for n in strict_json(out.read_text(encoding="utf-8"))["notes"] if n["code"] == "off_scale"]
