@@ -42,6 +42,10 @@ TEST_CASE("a score is ASCII digits with an optional minus and zero decimal part,
   CHECK(parse_score(" 10 ") == 10);
   CHECK(parse_score("9.0") == 9);
   CHECK(parse_score("9,00") == 9);
+  // Three digits after the separator are thousands as often: "1.000" is a thousand in Italian.
+  CHECK_FALSE(parse_score("1.000"));
+  CHECK_FALSE(parse_score("1,000"));
+  CHECK(parse_score("9,0000") == 9);
   CHECK(parse_score("\xC2\xA0"
                     "7\xE2\x80\xAF") == 7);  // NBSP and NNBSP around it (Excel)
   CHECK(parse_score("123456789012345678") == 123456789012345678);

@@ -467,9 +467,10 @@ def _text_cell(value) -> str:
 
 
 def _excel_bom(f, delim: str) -> None:
-    """A UTF-8 BOM before a `;`-separated table written back (mask, sample), as classify writes:
-    without it Italian Excel reads the UTF-8 as Windows-1252 ("perchÃ©")."""
-    if delim == ";":
+    """A UTF-8 BOM before a `;`- or tab-separated table written back (mask, sample), as classify
+    writes: without it Excel reads the UTF-8 as Windows-1252 ("perchÃ©"). Tabs are what Excel's
+    "Unicode text" export (UTF-16) writes, and the copy written back is UTF-8."""
+    if delim in (";", "\t"):
         f.write("\ufeff")
 
 

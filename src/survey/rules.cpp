@@ -417,6 +417,9 @@ std::optional<std::int64_t> parse_score(std::string_view cell) {
     if (!detail::scale_point_label(s.substr(i), value, negative)) return std::nullopt;
   } else if (i < s.size()) {  // a zero decimal part: "9.0", "9,00"
     if (s[i] != '.' && s[i] != ',') return std::nullopt;
+    // Three digits after it are a thousands separator as often ("1.000" is a thousand in Italian,
+    // "1,000" in English): not a score, rather than a 1.
+    if (s.size() - i == 4) return std::nullopt;
     if (++i == s.size()) return std::nullopt;
     for (; i < s.size(); ++i)
       if (s[i] != '0') return std::nullopt;

@@ -236,6 +236,12 @@ def test_mask_and_sample_write_a_semicolon_input_back_with_the_excel_bom(tmp_pat
     src.write_bytes("nps;motivo\r\n9;\"perché è così caro, 333 1234567\"\r\n4;\"attesa lunga\"\r\n".encode())
     assert cli.main([command, str(src), "--out", str(tmp_path / "out.csv")]) == 0
     assert (tmp_path / "out.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    # Excel's "Unicode text" export (UTF-16, tabs) is written back as UTF-8 with tabs: with a BOM
+    # too, else Excel shows "perchÃ©" (red-team 18, stop 41).
+    src.write_bytes("nps\tmotivo\r\n9\tperché è così caro\r\n4\tattesa lunga\r\n".encode("utf-16"))
+    assert cli.main([command, str(src), "--out", str(tmp_path / "out.txt")]) == 0
+    out = (tmp_path / "out.txt").read_bytes()
+    assert out.startswith(b"\xef\xbb\xbf") and "perché è così caro".encode() in out
 
 
 def test_a_codebook_and_a_seeds_file_with_a_bom_read_as_without(tmp_path):
