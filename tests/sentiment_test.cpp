@@ -146,6 +146,9 @@ TEST_CASE("degree words after a negator, troppo after praise, and ratings writte
   // "troppo" right after a positive word is the chat "very"; after a negative one it counts alone.
   CHECK(matches(clf, "gentile troppo") == V{"gentile:3.00"});
   CHECK(matches(clf, "lento troppo") == V{"lento:-1.50", "troppo:-1.00"});
+  // An intensifier or downtoner after an idiom's first word modifies the idiom.
+  CHECK(matches(clf, "mi fa davvero schifo") == V{"fa schifo:-4.50"});
+  CHECK(matches(clf, "fa abbastanza schifo") == V{"fa schifo:-1.80"});
   // "meno" lessens as "poco" does.
   CHECK(matches(clf, "meno gentile") == V{"gentile:-1.40"});
   // Ratings: share of the scale >= 0.8: +2, > 0.6: +1, <= 0.2: −2, <= 0.4: −1.5, else nothing.

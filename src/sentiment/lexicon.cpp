@@ -27,7 +27,8 @@
 //   - a negation that holds "mai" or "potrei" before a degree word (più, così, tanto) is the
 //     negated comparison, a superlative ("mai visto un servizio così lento"): × 1.5, not turned;
 //     "troppo" right after a positive word intensifies it ("mi piace troppo"); "meno" acts as
-//     "poco";
+//     "poco"; an intensifier or downtoner after an idiom's first word modifies the idiom ("lascia
+//     davvero a desiderare");
 //   - ratings written with digits: "8/10", "4,5/5", "voto 7", "2 su 10" closing its clause,
 //     "5 stelle" (not after another word: "un 4 stelle" is a hotel's class, "il 3/10" a date), by
 //     their share of the scale: >= 0.8 +2, > 0.6 +1, <= 0.2 -2, <= 0.4 -1.5, else nothing.
@@ -596,27 +597,40 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     const Role role = entry ? entry->role : Role::none;
     // The longest phrase that starts here.
     if (entry && !entry->phrases.empty() && i + 1 < tok.size() && content(tok[i + 1])) {
-      const Phrase* found = nullptr;
+      // The longest of the word's phrases that tok[first] and the tokens after it continue.
+      const auto longest = [&](std::size_t first, std::size_t& last) -> const Phrase* {
+        const std::string_view next = tok[first].norm;
+        const auto from = std::lower_bound(entry->phrases.begin(), entry->phrases.end(), next,
+                                           [](const Phrase& p, std::string_view n) { return p.stems[0] < n; });
+        for (auto p = from; p != entry->phrases.end() && p->stems[0] == next; ++p) {
+          std::size_t j = first, k = 1;
+          for (; k < p->stems.size(); ++k) {
+            ++j;
+            if (j >= tok.size() || !content(tok[j]) || tok[j].norm != p->stems[k]) break;
+          }
+          if (k == p->stems.size()) {
+            last = j;
+            return &*p;
+          }
+        }
+        return nullptr;
+      };
       std::size_t last = i;
-      const std::string_view next = tok[i + 1].norm;
-      const auto from = std::lower_bound(entry->phrases.begin(), entry->phrases.end(), next,
-                                         [](const Phrase& p, std::string_view n) { return p.stems[0] < n; });
-      for (auto p = from; p != entry->phrases.end() && p->stems[0] == next; ++p) {
-        std::size_t j = i + 1, k = 1;
-        for (; k < p->stems.size(); ++k) {
-          ++j;
-          if (j >= tok.size() || !content(tok[j]) || tok[j].norm != p->stems[k]) break;
-        }
-        if (k == p->stems.size()) {
-          found = &*p;
-          last = j;
-          break;
-        }
+      const Phrase* found = longest(i + 1, last);
+      double adverb = 1.0;
+      // An intensifier or a downtoner after the idiom's first word modifies the idiom, which stays
+      // one ("lascia davvero a desiderare", "ne è valsa assolutamente la pena": the words alone
+      // read "pena" as a complaint).
+      if (!found && i + 2 < tok.size() && content(tok[i + 2])) {
+        const Key* m = find(tok[i + 1].norm);
+        if (m && (m->role == Role::intensifier || m->role == Role::downtoner) && (found = longest(i + 2, last)))
+          adverb = m->role == Role::intensifier ? kIntensify : kDowntone;
       }
       if (found) {
         // An idiom that starts with a negator ("non vedo l'ora") carries its own meaning.
         if (role == Role::negator) scope = mod_left = poco_left = degree_left = 0;
-        add(t.start, tok[last].end, found->polarity, found->entry, text.substr(t.start, tok[last].end - t.start));
+        add(t.start, tok[last].end, found->polarity * adverb, found->entry,
+            text.substr(t.start, tok[last].end - t.start));
         i = last;
         step();
         continue;
