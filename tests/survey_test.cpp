@@ -223,6 +223,13 @@ TEST_CASE("columns match ignoring case and spaces, and an ambiguous match is an 
   CHECK(analyze_survey(t, o).overall->score == doctest::Approx(100.0));
   o.score = "Nps";
   CHECK_THROWS_WITH_AS(analyze_survey(t, o), doctest::Contains("is ambiguous"), AnalysisError);
+  CHECK_THROWS_WITH_AS(analyze_survey(t, o), doctest::Contains("; name it exactly as written, or rename one of them"),
+                       AnalysisError);
+  // Names written alike: writing one exactly cannot pick it (red-team, stop 41), only a rename can.
+  auto same = metrics_only();
+  same.score = "nps";
+  CHECK_THROWS_WITH_AS(analyze_survey(csv("nps ,nps ,motivo\n10,0,ok\n"), same),
+                       doctest::Contains("(case and surrounding spaces ignored); rename one of them"), AnalysisError);
   o.score = "voto";
   CHECK_THROWS_WITH_AS(analyze_survey(t, o),
                        doctest::Contains("score column 'voto' not found; columns are: NPS, nps, motivo"),

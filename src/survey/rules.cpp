@@ -345,9 +345,13 @@ std::optional<std::size_t> ColumnFinder::find(std::string_view name, std::span<c
     for (const auto i : hits)
       if (names_[i] == name) exact.push_back(i);
     if (exact.size() == 1) return exact.front();
-    throw AnalysisError(std::string(what) + " " + quote_value(name) + " is ambiguous: " + describe(hits) +
-                        " match it (case and surrounding spaces ignored); " +
-                        (exact.empty() ? "name it exactly as written, or rename one of them" : "rename one of them"));
+    // Names written alike ("Motivo ", "Motivo ") cannot be told apart by writing one exactly.
+    bool alike = true;
+    for (const auto i : hits) alike = alike && names_[i] == names_[hits.front()];
+    throw AnalysisError(
+        std::string(what) + " " + quote_value(name) + " is ambiguous: " + describe(hits) +
+        " match it (case and surrounding spaces ignored); " +
+        (exact.empty() && !alike ? "name it exactly as written, or rename one of them" : "rename one of them"));
   }
   for (const auto candidate : defaults) {
     const auto hits = matching(candidate);
