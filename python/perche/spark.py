@@ -283,6 +283,26 @@ class _PartitionCounts:
     def __init__(self, score, segment, weight, nan_policy, shape):
         self.score, self.segment, self.weight, self.nan_policy, self.shape = score, segment, weight, nan_policy, shape
 
+    def _batch(self, pdf, seg):
+        """One Arrow batch's counts by segment: (keys, counts, labels, omitted, dropped)."""
+        import pandas as pd
+
+        x, omitted, dropped = _omit(self.nan_policy, "perche.spark", {
+            "scores": pdf[self.score], "segments": seg,
+            "weights": pdf[self.weight] if self.weight is not None else None})
+        codes, labels = pd.factorize(np.asarray(x["segments"]), use_na_sentinel=True)
+        if (codes < 0).any():  # nan_policy "raise": a null segment
+            raise ValueError(f"perche.spark: missing segment in column {self.segment!r} "
+                             "(expected a value for every row, or nan_policy='omit')")
+        scores = _numbers(x["scores"], "scores")
+        w = _weights(x["weights"])
+        codes = np.ascontiguousarray(codes, dtype=np.int64)
+        if self.shape[0] == "nps":
+            keys, counts = _core.nps_counts_by(scores, codes, w, _core.NpsBreaks(self.shape[1], self.shape[2]))
+        else:
+            keys, counts = _core.rating_counts_by(scores, codes, w, self.shape[1], self.shape[2])
+        return keys, counts, labels, omitted, dropped
+
     def __call__(self, batches):
         import collections
 
@@ -293,23 +313,18 @@ class _PartitionCounts:
         omitted_all = 0
         for pdf in batches:
             seg = pdf[self.segment] if self.segment is not None else pd.Series(np.zeros(len(pdf), dtype=np.int64))
-            x, omitted, dropped = _omit(self.nan_policy, "perche.spark", {
-                "scores": pdf[self.score], "segments": seg,
-                "weights": pdf[self.weight] if self.weight is not None else None})
+            try:
+                keys, counts, labels, omitted, dropped = self._batch(pdf, seg)
+            except ValueError as e:  # "index 3" counts rows of one Arrow batch: no row a user can find
+                if " index " not in str(e):
+                    raise
+                raise ValueError(f"{e} (the index is a row's place in one Spark batch, not in the DataFrame, whose "
+                                 f"rows have no order: df.filter() on column {self.score!r}"
+                                 f"{'' if self.weight is None else f' or {self.weight!r}'} finds it; "
+                                 "nan_policy='omit' leaves out rows without a value)") from None
             omitted_all += omitted
             if self.segment is not None:
                 lost_all.update(_lost_by_label(seg, dropped, lambda k: k))
-            codes, labels = pd.factorize(np.asarray(x["segments"]), use_na_sentinel=True)
-            if (codes < 0).any():  # nan_policy "raise": a null segment
-                raise ValueError(f"perche.spark: missing segment in column {self.segment!r} "
-                                 "(expected a value for every row, or nan_policy='omit')")
-            scores = _numbers(x["scores"], "scores")
-            w = _weights(x["weights"])
-            codes = np.ascontiguousarray(codes, dtype=np.int64)
-            if self.shape[0] == "nps":
-                keys, counts = _core.nps_counts_by(scores, codes, w, _core.NpsBreaks(self.shape[1], self.shape[2]))
-            else:
-                keys, counts = _core.rating_counts_by(scores, codes, w, self.shape[1], self.shape[2])
             for k, c in zip(keys, counts):
                 label = _label(labels[k]) if self.segment is not None else None
                 if label in acc:

@@ -140,6 +140,11 @@ def test_by_segment_with_weights_and_omitted_rows(spark, frame):
     assert got.n_omitted > 0 and any(s.result.n_omitted > 0 for s in got)
     with pytest.raises(Exception, match="missing"):
         ps.by_segment(df, "nps", "region")
+    # A null score: its "index" is a place in one Arrow batch; the message says so and how to find
+    # the row (red-team, stop 40).
+    with pytest.raises(Exception, match=r"index is a row's place in one Spark batch.*df.filter\(\) on column 'nps'"):
+        ps.nps(spark.createDataFrame(f[["nps"]].dropna().head(20).assign(nps=lambda d: d["nps"].where(
+            d.index % 2 == 0, np.nan))), "nps")
     # Weighted: the sums of weights depend on the order of summation, so equal to rounding.
     w = ps.by_segment(spark.createDataFrame(frame).repartition(4), "nps", "region", weight="weight")
     ref = perche.by_segment(frame["nps"], frame["region"], weights=frame["weight"])
