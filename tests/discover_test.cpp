@@ -553,6 +553,17 @@ TEST_CASE("parse_seeds: name: word word lines, comments skipped, errors name the
                        perche::FormatError);
 }
 
+TEST_CASE("discover: seed names that differ only in blanks around them are one name, refused twice") {
+  // Left from stop 40's red-team: "a" and "a " were two themes and one codebook label.
+  Corpus c = planted(100, 5);
+  const std::vector<perche::ThemeSeed> twice{{"a", {"colazione"}}, {"a ", {"personale"}}};
+  CHECK_THROWS_WITH_AS(perche::discover(c.views(), c.scores, twice),
+                       "discover: seed 'a ' is given twice (blanks around a name do not count)", std::invalid_argument);
+  const std::vector<perche::ThemeSeed> blank{{" \t", {"colazione"}}};
+  CHECK_THROWS_WITH_AS(perche::discover(c.views(), c.scores, blank), "discover: seed 0 has no name",
+                       std::invalid_argument);
+}
+
 // Red-team findings of stop 40.
 TEST_CASE("discover: a codebook of long accented comments and odd names reads back whole") {
   Corpus c = planted(300, 5);

@@ -750,12 +750,20 @@ Themes discover(std::span<const std::string_view> given, std::span<const double>
   if (seeds.size() > DiscoverOptions::kMaxThemes)
     throw std::invalid_argument("discover: " + std::to_string(seeds.size()) + " seeds is more than " +
                                 std::to_string(DiscoverOptions::kMaxThemes) + " themes (a list a person reads)");
+  // Names as the codebook writes them, blanks around them dropped: "a" and "a " were two themes
+  // and one label.
+  const auto bare = [](std::string_view n) {
+    const auto b = n.find_first_not_of(" \t\r\n"), e = n.find_last_not_of(" \t\r\n");
+    return b == std::string_view::npos ? std::string_view() : n.substr(b, e - b + 1);
+  };
   for (std::size_t s = 0; s < seeds.size(); ++s) {
-    if (seeds[s].name.empty()) throw std::invalid_argument("discover: seed " + std::to_string(s) + " has no name");
+    if (bare(seeds[s].name).empty())
+      throw std::invalid_argument("discover: seed " + std::to_string(s) + " has no name");
     if (seeds[s].words.empty()) throw std::invalid_argument("discover: seed '" + seeds[s].name + "' has no words");
     for (std::size_t r = 0; r < s; ++r)
-      if (seeds[r].name == seeds[s].name)
-        throw std::invalid_argument("discover: seed '" + seeds[s].name + "' is given twice");
+      if (bare(seeds[r].name) == bare(seeds[s].name))
+        throw std::invalid_argument("discover: seed '" + seeds[s].name + "' is given twice" +
+                                    (seeds[r].name == seeds[s].name ? "" : " (blanks around a name do not count)"));
   }
   bool nps = false;
   std::size_t scored = 0;
