@@ -289,6 +289,8 @@ void bind_metrics(py::module_& m) {
       .def_readonly("df", &RatingResult::df)
       .def_readonly("warning", &RatingResult::warning)
       .def_readonly("confidence", &RatingResult::confidence)
+      .def_readonly("scale_min", &RatingResult::scale_min)
+      .def_readonly("scale_max", &RatingResult::scale_max)
       .def_property_readonly("aggregation", [](const RatingResult& r) { return enum_name(r.aggregation); })
       .def_property_readonly("method", [](const RatingResult& r) { return enum_name(r.method); });
 
@@ -344,7 +346,8 @@ void bind_metrics(py::module_& m) {
                 &RatingResult::mean_center_se, &RatingResult::t_ci_low, &RatingResult::t_ci_high, &RatingResult::sd,
                 &RatingResult::top_share, &RatingResult::bottom_share, &RatingResult::top, &RatingResult::n,
                 &RatingResult::n_eff, &RatingResult::n_design, &RatingResult::df, &RatingResult::confidence,
-                &RatingResult::aggregation, &RatingResult::method, &RatingResult::warning);
+                &RatingResult::aggregation, &RatingResult::method, &RatingResult::warning, &RatingResult::scale_min,
+                &RatingResult::scale_max);
   pickle_fields(comparison, "Comparison", &Comparison::diff, &Comparison::se, &Comparison::z, &Comparison::p_value,
                 &Comparison::ci_low, &Comparison::ci_high, &Comparison::confidence, &Comparison::warning);
   pickle_fields(churn, "ChurnResult", &ChurnResult::active_start, &ChurnResult::churned, &ChurnResult::retained,

@@ -949,4 +949,31 @@ TEST_CASE("a comparison's interval stays within what the difference can be, and 
   CHECK(m.ci_low >= -4.0);
   CHECK(m.ci_high <= 4.0);
   CHECK(m.warning.find("no finite width") != std::string::npos);
+  // Two means on 1-5 differ by at most 4 (review of stop 41: a Wald interval reached 5.4), and a
+  // 1-5 mean is not compared with a 1-10 one.
+  mean.method = CiMethod::wald;
+  const auto high = perche::csat(std::vector<int>{5, 5, 4}, {}, mean),
+             low = perche::csat(std::vector<int>{1, 1, 2}, {}, mean);
+  REQUIRE(high);
+  REQUIRE(low);
+  const auto w = perche::compare(*high, *low);
+  CHECK(w.ci_high == 4.0);
+  CHECK(w.ci_low >= -4.0);
+  perche::RatingOptions ten = mean;
+  ten.scale_max = 10;
+  const auto other = perche::csat(std::vector<int>{8, 9, 10}, {}, ten);
+  REQUIRE(other);
+  CHECK_THROWS_WITH_AS(perche::compare(*high, *other),
+                       doctest::Contains("the ratings were read on different scales ([1, 5]"), std::invalid_argument);
+}
+
+TEST_CASE("a counts state summed from many equal weights is accepted back") {
+  // Review of stop 41: 1e8 weights of 0.3 drift 4.5e-9 from the bounds a fixed 1e-9 allowed, and
+  // the state perche built could not be rebuilt (pickled, merged from Spark). Hand-made here with
+  // the same drift: Σw² = (Σw)²/n · (1 − 5e-9).
+  const std::uint64_t n = 100000000;
+  const double w = 0.3 * static_cast<double>(n), w2 = w * w / static_cast<double>(n) * (1.0 - 5e-9);
+  CHECK_NOTHROW(perche::NpsCounts(perche::NpsBreaks{}, {0, 0, n}, {0, 0, w}, {0, 0, w2}));
+  CHECK_THROWS_AS(perche::NpsCounts(perche::NpsBreaks{}, {0, 0, 2}, {0, 0, 2.0}, {0, 0, 2.0 * (1.0 - 5e-9)}),
+                  std::invalid_argument);  // two responses: no such drift
 }

@@ -146,6 +146,15 @@ TEST_CASE("degree words after a negator, troppo after praise, and ratings writte
   // "troppo" right after a positive word is the chat "very"; after a negative one it counts alone.
   CHECK(matches(clf, "gentile troppo") == V{"gentile:3.00"});
   CHECK(matches(clf, "lento troppo") == V{"lento:-1.50", "troppo:-1.00"});
+  // Review of stop 41: "più" right after "potrei" is "no longer", a negation; a skipped "così"
+  // inside a phrase is still the degree word; "troppo" intensifies the hit before it, not an
+  // emoticon after it; a rating follows "voto" as written, not votato (its stem).
+  CHECK(matches(clf, "non potrei più consigliarlo gentile") == V{"gentile:-1.60"});
+  CHECK(matches(fitted_lexicon_only("servizio lento\t-1.5\n"), "mai visto un servizio così lento") ==
+        V{"servizio lento:-3.38"});  // −1.5 × 1.5 (the phrase's adverb) × 1.5 (the superlative)
+  CHECK(matches(clf, "gentile troppo :(") == V{"gentile:3.00", ":(:-1.50"});
+  CHECK(matches(clf, "ho votato 2 volte").empty());
+  CHECK(matches(clf, "Voto 2") == V{"2:-2.00"});
   // An intensifier or downtoner after an idiom's first word modifies the idiom.
   CHECK(matches(clf, "mi fa davvero schifo") == V{"fa schifo:-4.50"});
   CHECK(matches(clf, "fa abbastanza schifo") == V{"fa schifo:-1.80"});

@@ -311,6 +311,8 @@ struct RatingResult {
   Aggregation aggregation;
   CiMethod method;
   std::string warning;  ///< empty, or why the interval may not mean what it says
+  int scale_min = 0;    ///< the scale the ratings were read on (compare() refuses two scales)
+  int scale_max = 0;
 };
 
 /// Difference of two independent estimates a − b.

@@ -68,8 +68,9 @@ class _Screen:
     terminal becomes U+FFFD, line ends and tabs stay (a comment's escape sequence retitled the
     window, U+202E reversed the lines after it). A pipe or a file gets the bytes as read."""
 
+    # A CR not before a LF sends the cursor back over the line: "innocuo\rFALSO" showed FALSO.
     _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
-                          "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+                          "\u202a-\u202e\u2066-\u2069\ud800-\udfff]|\r(?!\n)")
 
     def __init__(self, out):
         self.out = out

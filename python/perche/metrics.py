@@ -311,6 +311,8 @@ def _timed(x: Any, what: str, missing: float, clock: str) -> Tuple[np.ndarray, O
         unit = "date" if a.dtype.kind == "M" else "duration"
         a = a.astype("datetime64[ns]" if a.dtype.kind == "M" else "timedelta64[ns]")
         nat = np.isnat(a)
+        if nat.all():  # no value tells the unit: an end column of NaT only, as pandas gives one
+            unit = None
         out = a.astype("int64").astype("float64") / 1e9
         out[nat] = np.nan
         a = out

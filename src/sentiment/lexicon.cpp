@@ -25,7 +25,8 @@
 //     negative; more mouths, stronger), emoji and runs of one emoji through the lexicon;
 //   - "!" and "?" are features only beside a lexicon match (VADER's use: they amplify);
 //   - a negation that holds "mai" or "potrei" before a degree word (più, così, tanto) is the
-//     negated comparison, a superlative ("mai visto un servizio così lento"): × 1.5, not turned;
+//     negated comparison, a superlative ("mai visto un servizio così lento"): × 1.5, not turned
+//     ("più" right after "potrei" is "no longer": "non potrei più consigliarlo" stays negated);
 //     "troppo" right after a positive word intensifies it ("mi piace troppo"); "meno" acts as
 //     "poco"; an intensifier or downtoner after an idiom's first word modifies the idiom ("lascia
 //     davvero a desiderare");
@@ -55,6 +56,7 @@ constexpr int kModifierReach = 2;  // words an intensifier, downtoner or "poco" 
 constexpr double kNegatePositive = -0.8, kNegateNegative = -0.6, kPoco = -0.7, kPocoNegative = -0.5;
 constexpr double kIntensify = 1.5, kDowntone = 0.6, kTroppoAlone = -1.0;
 constexpr double kBeforeContrast = 0.6, kAfterContrast = 1.3;
+constexpr std::size_t kNoHit = static_cast<std::size_t>(-1);
 constexpr double kCaps = 1.2, kElongated = 1.3, kExclaim = 1.1, kExclaimRun = 1.2, kSuperlative = 1.5;
 
 std::string_view trim(std::string_view s) {
@@ -62,6 +64,8 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   return s;
 }
+
+constexpr std::string_view kRateWords[] = {"voto", "do", "su"};  // before and inside a rating, as written
 
 constexpr std::string_view kClauseWords[] = {"e",  "ed",     "che",    "perché", "poiché", "quindi", "o",   "oppure",
                                              "se", "quando", "mentre", "dove",   "anche",  "xché",   "xké", "perké"};
@@ -353,7 +357,6 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
   so_ = {key("così"), key("tanto")};
   could_ = {key("potrei"), key("potremmo"), key("potevo"), key("potevamo")};
   star_ = {key("stella"), key("stelle")};
-  rate_ = {key("voto"), key("do"), key("su")};
 
   terms.reserve(lexicon.size());
   for (std::uint32_t i = 0; i < lexicon.size(); ++i) {
@@ -398,26 +401,30 @@ std::pair<double, std::size_t> SentimentClassifier::Scorer::rating(const std::ve
   auto is = [&](std::size_t k, const std::string& stem) {
     return tok[k].kind == TokenKind::word && tok[k].norm == stem;
   };
+  // The rating words as written ("voto", "do", "su"): their stems are votato's, voti's.
+  auto written = [&](std::size_t k, std::size_t w) {
+    return tok[k].kind == TokenKind::word && clause_form(tok[k].text) == kRateWords[w];
+  };
   // After "voto" ("voto 8", "voto: 8"), or "do" before a fraction ("gli do 8/10").
-  const bool after_voto = (i > 0 && is(i - 1, rate_[0])) || (i > 1 && tok[i - 1].text == ":" && is(i - 2, rate_[0]));
+  const bool after_voto = (i > 0 && written(i - 1, 0)) || (i > 1 && tok[i - 1].text == ":" && written(i - 2, 0));
   const std::string_view s = tok[i].text;
   auto out_of = [](double best) { return best == 5 || best == 10 || best == 100; };
   if (const auto slash = s.find('/'); slash != std::string_view::npos) {
     // "10/10", "4,5/5"; after another word it is a date ("il 3/10", "dal 10/10").
-    if (i > 0 && tok[i - 1].kind == TokenKind::word && !after_voto && !is(i - 1, rate_[1])) return {0.0, i};
+    if (i > 0 && tok[i - 1].kind == TokenKind::word && !after_voto && !written(i - 1, 1)) return {0.0, i};
     const double best = rating_number(s.substr(slash + 1));
     return {out_of(best) ? rating_polarity(rating_number(s.substr(0, slash)), best) : 0.0, i};
   }
   const double value = rating_number(s);
   if (std::isnan(value)) return {0.0, i};
   // "2 su 10" closing its clause ("9 su 10 volte" is a frequency).
-  if (i + 2 < tok.size() && is(i + 1, rate_[2]) && tok[i + 2].kind == TokenKind::number) {
+  if (i + 2 < tok.size() && written(i + 1, 2) && tok[i + 2].kind == TokenKind::number) {
     const double best = rating_number(tok[i + 2].text);
     const bool closes = i + 3 == tok.size() || tok[i + 3].kind != TokenKind::word;
     return closes && out_of(best) ? std::pair{rating_polarity(value, best), i + 2} : std::pair{0.0, i};
   }
   // "5 stelle!", "do 2 stelle"; after another word it is a hotel's class ("un 4 stelle", "hotel a 3 stelle").
-  const bool alone = i == 0 || tok[i - 1].kind != TokenKind::word || after_voto || is(i - 1, rate_[1]);
+  const bool alone = i == 0 || tok[i - 1].kind != TokenKind::word || after_voto || written(i - 1, 1);
   if (alone && i + 1 < tok.size() && (is(i + 1, star_[0]) || is(i + 1, star_[1])))
     return {rating_polarity(value, 5), i + 1};
   return {after_voto ? rating_polarity(value, 10) : 0.0, i};
@@ -453,17 +460,17 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   int mod_left = 0;  // words left for a pending intensifier/downtoner
   double mod = 1.0;
   int poco_left = 0;
-  int degree_left = 0;          // words left after "più", "così", "tanto"
-  bool counterfactual = false;  // the open negation scope holds "mai" or "potrei"
-  bool troppo_after = false;    // "troppo" right after a positive word ("mi piace troppo")
+  int degree_left = 0;                // words left after "più", "così", "tanto"
+  bool counterfactual = false;        // the open negation scope holds "mai" or "potrei"
+  std::size_t troppo_after = kNoHit;  // the positive hit right before "troppo" ("mi piace troppo")
   int troppo_left = 0;
   std::size_t troppo_start = 0, troppo_end = 0;
 
   auto finish_troppo = [&] {
     // "troppo" that reached no polar word: it says "too much" by itself.
     if (troppo_left > 0 && scope == 0) {
-      if (troppo_after) {
-        hits.back().weight *= kIntensify;  // "mi piace troppo": the chat "very" of the word before
+      if (troppo_after != kNoHit) {
+        hits[troppo_after].weight *= kIntensify;  // "mi piace troppo": the chat "very" of the word before
       } else {
         hits.push_back({troppo_start, troppo_end, kTroppoAlone, kNoEntry});
         contrasts_before.push_back(contrasts);
@@ -623,8 +630,11 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       // read "pena" as a complaint).
       if (!found && i + 2 < tok.size() && content(tok[i + 2])) {
         const Key* m = find(tok[i + 1].norm);
-        if (m && (m->role == Role::intensifier || m->role == Role::downtoner) && (found = longest(i + 2, last)))
+        if (m && (m->role == Role::intensifier || m->role == Role::downtoner) && (found = longest(i + 2, last))) {
           adverb = m->role == Role::intensifier ? kIntensify : kDowntone;
+          // "mai visto un servizio così lento": the skipped "così" is still the degree word.
+          if (tok[i + 1].norm == so_[0] || tok[i + 1].norm == so_[1]) degree_left = kModifierReach;
+        }
       }
       if (found) {
         // An idiom that starts with a negator ("non vedo l'ora") carries its own meaning.
@@ -657,7 +667,8 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         if (norm == so_[0] || norm == so_[1]) degree_left = kModifierReach;
         continue;
       case Role::degree:
-        degree_left = kModifierReach;
+        // "non potrei più consigliarlo": "più" right after "potrei" is "no longer", a negation.
+        if (i == 0 || std::ranges::find(could_, tok[i - 1].norm) == could_.end()) degree_left = kModifierReach;
         continue;
       case Role::downtoner:
         mod = kDowntone;
@@ -668,7 +679,9 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         continue;
       case Role::troppo:
         troppo_after = !hits.empty() && hits.back().weight > 0 && i > 0 && hits.back().end == tok[i - 1].end &&
-                       hits.size() > sentence_begin;
+                               hits.size() > sentence_begin
+                           ? hits.size() - 1
+                           : kNoHit;
         mod = kIntensify;
         mod_left = kModifierReach;
         troppo_left = kModifierReach;

@@ -74,7 +74,6 @@ struct SentimentClassifier::Scorer {
   std::array<std::string, 2> so_;     // "così", "tanto": intensifiers that are degree words too
   std::array<std::string, 4> could_;  // "potrei", "potremmo", "potevo", "potevamo": "non potrei essere più contento"
   std::array<std::string, 2> star_;   // "stella", "stelle": "5 stelle" is a rating
-  std::array<std::string, 3> rate_;   // "voto", "do", "su": the words around a rating
 };
 
 }  // namespace perche

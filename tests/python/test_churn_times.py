@@ -128,6 +128,9 @@ def test_churn_of_one_unit_throughout_still_works_and_an_all_missing_end_has_no_
     assert (days.active_start, days.joined) == (1, 1)
     assert perche.churn_rate([0.0, 5.0], [np.nan, np.nan], 1, 10.0).to_dict() == days.to_dict()
     assert perche.churn_rate([], [], "2024-01-01", "2024-02-01") is None
+    # An end column of NaT only tells no unit either (review of stop 41: numbers against it were refused).
+    nat = pd.Series(pd.to_datetime([None, None]))
+    assert perche.churn_rate([0.0, 5.0], nat, 1, 10.0).to_dict() == days.to_dict()
 
 
 # --- response times --------------------------------------------------------------------------------

@@ -884,3 +884,10 @@ def test_terminal_text_keeps_off_line_separators_and_bidirectional_marks():
     from perche.report import _t
     assert _t("a\u2028b\u2029c\u200ed\u200fe\u061cf") == "a\ufffdb\ufffdc\ufffdd\ufffde\ufffdf"
     assert cli._one_line("x\u2028y\u200f") == "x y\\u200f"  # a line separator is a line break
+
+
+def test_a_carriage_return_inside_a_cell_does_not_reach_the_terminal():
+    # Review of stop 41: "innocuo\rFALSO" showed FALSO over the start of the line; CRLF ends stay.
+    out = io.StringIO()
+    cli._Screen(out).write('1;"innocuo\rFALSO"\r\n')
+    assert out.getvalue() == '1;"innocuo\ufffdFALSO"\r\n'

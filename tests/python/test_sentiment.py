@@ -43,6 +43,25 @@ def test_default_reads_obvious_comments(default):
     assert isinstance(default.predict(texts), np.ndarray)
 
 
+def test_default_reads_the_patterns_of_stop_41(default):
+    # A red-team pass on customer Italian the team wrote, and the review of its rules.
+    cases = {
+        "Mai visto un servizio così lento.": "negative",        # the negated comparison: a superlative
+        "Non ho mai visto un personale così gentile.": "positive",
+        "Non potrei essere più soddisfatto.": "positive",
+        "Non potrei più consigliarlo a nessuno.": "negative",   # "più" after "potrei": no longer
+        "Speravo meglio.": "negative",
+        "Il check-in lascia davvero a desiderare.": "negative",  # an adverb inside an idiom
+        "mi piace troppo": "positive",
+        "Voto 2 su 10.": "negative",
+        "10/10": "positive",
+        "Consegnato!": "neutral",                                # "!" alone says nothing
+        "Ho votato due volte.": "neutral",
+    }
+    assert dict(zip(cases, default.predict(list(cases)))) == cases
+    assert default.predict("Più o meno soddisfatto.") != "negative"  # "più o meno" is no "poco"
+
+
 def test_default_is_deterministic(default):
     assert perche.SentimentClassifier.default().to_bytes() == default.to_bytes()
 

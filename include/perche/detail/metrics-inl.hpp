@@ -721,11 +721,17 @@ inline double equal_fourth_power(double squared, std::uint64_t n) {
   return n > 0 ? squared * squared / static_cast<double>(n) : 0.0;
 }
 
+/// The relative error a plain sum of n terms may carry, and more (Higham 2002, §4.2: n·u): a
+/// state of 1e8 equal weights of 0.3 drifted 4.5e-9 from its bounds and a fixed 1e-9 refused it.
+inline double sum_tolerance(std::uint64_t n) {
+  return 1e-9 + 4.0 * static_cast<double>(n) * std::numeric_limits<double>::epsilon();
+}
+
 /// A state's Σw⁴ of category k against its Σw² and count: (Σw²)²/n <= Σw⁴ <= (Σw²)² (Cauchy–Schwarz
 /// and the sum of squares of non-negative terms), both finite.
 inline void check_fourth_power(std::string_view where, std::uint64_t n, double squared, double fourth, std::size_t k) {
-  const double hi = squared * squared, lo = equal_fourth_power(squared, n);
-  if (!std::isfinite(hi) || !std::isfinite(fourth) || fourth < lo * (1.0 - 1e-9) || fourth > hi * (1.0 + 1e-9))
+  const double hi = squared * squared, lo = equal_fourth_power(squared, n), tol = sum_tolerance(n);
+  if (!std::isfinite(hi) || !std::isfinite(fourth) || fourth < lo * (1.0 - tol) || fourth > hi * (1.0 + tol))
     fail(where, "state of category " + std::to_string(k) + ": fourth_power_weights " + fmt(fourth) +
                     " does not fit squared_weights " + fmt(squared) + " and count " + std::to_string(n) +
                     " (expected finite sums with (Σw²)²/n <= Σw⁴ <= (Σw²)²)");
@@ -736,7 +742,8 @@ inline void check_fourth_power(std::string_view where, std::uint64_t n, double s
 /// sums gave intervals from data that cannot exist (one response with n_eff 25).
 inline void check_squared(std::string_view where, std::uint64_t n, double weight, double squared, std::size_t k) {
   const double hi = weight * weight, lo = n > 0 ? hi / static_cast<double>(n) : 0.0;
-  if (n == 0 ? weight != 0.0 || squared != 0.0 : squared < lo * (1.0 - 1e-9) || squared > hi * (1.0 + 1e-9))
+  const double tol = sum_tolerance(n);
+  if (n == 0 ? weight != 0.0 || squared != 0.0 : squared < lo * (1.0 - tol) || squared > hi * (1.0 + tol))
     fail(where, "state of category " + std::to_string(k) + ": squared_weights " + fmt(squared) +
                     " does not fit weights " + fmt(weight) + " and count " + std::to_string(n) +
                     " (expected (Σw)²/n <= Σw² <= (Σw)², and no weight without a response)");
@@ -1204,6 +1211,8 @@ inline std::optional<RatingResult> rating(const RatingCounts& counts_in, const R
   r.n_eff = counts.n_eff();
   r.confidence = o.confidence;
   r.aggregation = o.aggregation;
+  r.scale_min = o.scale_min;
+  r.scale_max = o.scale_max;
   r.method = method;
   r.top = top;
   std::vector<double> shares(w.size());
@@ -1366,6 +1375,13 @@ inline std::optional<RatingResult> rating(const RatingCounts& counts_in, const R
 inline Comparison compare(const RatingResult& a, const RatingResult& b, double confidence) {
   if (a.aggregation != b.aggregation)
     detail::fail("compare", "aggregations differ (a mean, a top-box share and a net score are not comparable)");
+  // A 1-5 mean against a 1-10 one is no difference of one measure (red-team, stop 41).
+  if (a.scale_min != b.scale_min || a.scale_max != b.scale_max ||
+      (a.aggregation != Aggregation::mean && a.top != b.top))
+    detail::fail("compare", "the ratings were read on different scales ([" + std::to_string(a.scale_min) + ", " +
+                                std::to_string(a.scale_max) + "], top " + std::to_string(a.top) + " against [" +
+                                std::to_string(b.scale_min) + ", " + std::to_string(b.scale_max) + "], top " +
+                                std::to_string(b.top) + ")");
   Comparison c = detail::wald_compare(a, b, confidence);  // the interval of the other methods
   const double na = a.n_design, nb = b.n_design;
   double var_pool = 0.0;
@@ -1439,9 +1455,11 @@ inline Comparison compare(const RatingResult& a, const RatingResult& b, double c
       c.ci_high = d + half;
     }
   }
+  // A difference of two means on one scale stays within ±(max − min).
   const double range = a.aggregation == Aggregation::top_box ? 100.0
                        : a.aggregation == Aggregation::net   ? 200.0
-                                                             : detail::kInf;
+                                                             : static_cast<double>(a.scale_max - a.scale_min);
+
   detail::bound_interval(c, a, b, -range, range);
   detail::compare_warnings(c, a, b);
   return c;
