@@ -193,6 +193,12 @@ TEST_CASE("privacy: Italian phone numbers in their written forms, and numbers th
       {"costo 3.450.000,00", PiiKind::phone, nullptr},
       {"3000000000 euro", PiiKind::phone, nullptr},
       {"34712345678901", PiiKind::phone, nullptr},
+      // Red-team of stop 41: a cue is a word of its own ("attiva" holds "iva"), and a phone's own
+      // cue wins over "n." ("Tel. n. ...").
+      {"la SIM attiva 3481234567", PiiKind::phone, "3481234567"},
+      {"Tel. n. 3471234567", PiiKind::phone, "3471234567"},
+      {"cellulare nr. 347 123 4567", PiiKind::phone, "347 123 4567"},
+      {"codice cliente 3471234567", PiiKind::phone, nullptr},
   });
 }
 

@@ -735,3 +735,22 @@ TEST_CASE("a codebook's own display names win over the built-in taxonomy's") {
   const auto b = analyze_survey(csv("nps,motivo\n3,camera sporca\n9,prezzo caro\n"), with_own);
   CHECK(b.model.labels == std::vector<std::string>{"camera", "qualità prezzo", "Pulizia camere", "Prezzo e costi"});
 }
+
+TEST_CASE("a problem quotes its cell with personal data masked when the analysis masks") {
+  // Red-team of stop 41: a comment pasted into the score or date column reached the JSON and
+  // stderr as written ("nps 'richiamatemi al 3471239876' is not an integer").
+  const auto t =
+      csv("nps,data,motivo\nrichiamatemi al 3471239876,2026-01-05,ok\n10,sig. Rossi 3289871234,bene\n9,2026-01-07,"
+          "si\n");
+  auto o = metrics_only();
+  o.date = "data";
+  const auto a = analyze_survey(t, o);
+  CHECK(has_problem(a, 2, "nps 'richiamatemi al [TEL]' is not an integer"));
+  CHECK(has_problem(a, 3, "[TEL]' is not a date"));
+  for (const auto& p : a.source.problems) {
+    CHECK(p.message.find("3471239876") == std::string::npos);
+    CHECK(p.message.find("3289871234") == std::string::npos);
+  }
+  o.mask = false;  // --no-mask: as written
+  CHECK(has_problem(analyze_survey(t, o), 2, "nps 'richiamatemi al 3471239876'"));
+}

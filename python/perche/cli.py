@@ -223,6 +223,10 @@ def train_command(args) -> int:
     header = list(table.header)
     text_i = _column(table, args.text, (), "text column", "text")
     texts = list(table.column(text_i))
+    if args.mask:  # a model file keeps its vocabulary: no phone, e-mail or name of a customer in it
+        from .privacy import mask_batch
+
+        texts = list(mask_batch(texts))
     keep = [i for i, t in enumerate(texts) if t.strip()]
     if not keep:
         raise CliError(f"no comment to learn from: column {header[text_i]!r} is empty in every row")
@@ -630,7 +634,7 @@ def discover_command(args) -> int:
     keep = [r for r, t in enumerate(texts) if t.strip()]  # a blank cell is no comment, as train and evaluate say
     if not keep:
         raise CliError(f"no comment to discover themes in: column {table.header[ti]!r} is empty in every row")
-    scores = _discover_scores(table, args.score, keep) if args.score else None
+    scores = _discover_scores(table, args.score, keep, args.mask) if args.score else None
     texts = [texts[r] for r in keep]
     n_themes = None
     if args.themes and args.themes != "auto":
@@ -661,19 +665,21 @@ def _listed(cells: list) -> str:
     return shown + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
 
 
-def _discover_scores(table, name: str, rows: list) -> list:
+def _discover_scores(table, name: str, rows: list, masked: bool) -> list:
     """The scores of `rows` (None: no score) under the survey's score rule (perche/survey.hpp
     parse_score, as analyze reads them): a cell it cannot read is left out, and so is a score
     outside [0, 10] in a column that is NPS but for a few such typos (100 for 10 switched every
     theme's figures from NPS to mean points); each kind named in one warning line."""
+    from .privacy import mask
+
     si = _column(table, name, (), "score column", "score")  # found as every column option finds one
     column, lines = table.column(si), table.lines
     scores, unread = [], []
     for r in rows:
         cell = column[r]
         value = _core.parse_score(cell) if cell.strip() else None  # an empty cell: no score
-        if value is None and cell.strip():
-            unread.append((int(lines[r]), cell))
+        if value is None and cell.strip():  # quoted masked, as analyze quotes it (a phone pasted there)
+            unread.append((int(lines[r]), mask(cell) if masked else cell))
         scores.append(value)
     given = [v for v in scores if v is not None]
     outside = [i for i, v in enumerate(scores) if v is not None and not 0 <= v <= 10]
@@ -787,6 +793,9 @@ def _parser() -> argparse.ArgumentParser:
                                        "with --negative: a driver + sentiment model")
     tr.add_argument("--negative", help="column of the drivers each comment blames (with --positive)")
     tr.add_argument("--out", required=True, help="model file to write")
+    tr.add_argument("--no-mask", dest="mask", action="store_false",
+                    help="learn from the comments as written (default: personal data masked first, so that the "
+                         "model's vocabulary holds no phone, e-mail or name)")
     tr.add_argument("--cv-folds", type=_folds, help="folds for the cross-validated thresholds (default 5; 0 = fixed 0.5)")
     tr.add_argument("--eval-folds", type=_folds,
                     help="folds of the cross-validated precision, recall and F1 printed (default 5; 0 = none)")

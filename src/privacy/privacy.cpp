@@ -502,8 +502,20 @@ struct Scanner {
     const std::size_t len = i - from;
     for (std::size_t k = 0; k < len; ++k) buf[k] = low(t[from + k]);
     const std::string_view before(buf, len);
+    // A cue is a word of its own ("la SIM attiva 348...": "iva" inside "attiva" made the phone an
+    // amount), and a phone's own cue wins ("Tel. n. 3471234567", "cellulare nr. 347 ...").
+    const auto word_at = [&](std::string_view w) {
+      for (auto p = before.rfind(w); p != std::string_view::npos;
+           p = p ? before.rfind(w, p - 1) : std::string_view::npos)
+        if (p == 0 ? from == 0 || !is_alpha(t[from - 1]) : !is_alpha(before[p - 1])) return p;
+      return std::string_view::npos;
+    };
+    static constexpr std::string_view kPhoneCues[] = {"tel",      "cell",       "telefono", "recapito",
+                                                      "whatsapp", "chiamatemi", "chiamami", "contattatemi"};
+    for (auto cue : kPhoneCues)
+      if (word_at(cue) != std::string_view::npos) return false;
     for (auto cue : kCues) {
-      const auto p = before.rfind(cue);
+      const auto p = word_at(cue);
       if (p == std::string_view::npos) continue;
       // The cue must introduce this number: only spaces, ':', '#', '°', '.' and the word numero
       // (or n, nr, num) in between ("ordine n. 0212345678", "pratica numero 3471234567"), never

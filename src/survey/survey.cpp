@@ -660,6 +660,14 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
       ++kept_of_kind;
     }
   };
+  // A cell a problem quotes, its personal data masked when the analysis masks: a comment pasted
+  // into the score column ("richiamatemi al 3471239876") reached the JSON and stderr as written.
+  MaskOptions cell_mask;
+  cell_mask.data_dir = o.data_dir;
+  auto shown = [&](std::size_t col, std::size_t r) {
+    std::string cell = in.display(col, r);
+    return o.mask ? mask(cell, cell_mask) : cell;
+  };
   std::vector<std::size_t> keep;
   std::vector<int> scores;
   keep.reserve(in.rows());
@@ -686,15 +694,13 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
       off_hi = off_scale ? std::max(off_hi, *v) : *v;
       ++off_scale;
       problem(r, [&] {
-        return score_name + " " + quote_value(in.display(*score_i, r)) + " is not an integer in " + range +
-               "; row left out";
+        return score_name + " " + quote_value(shown(*score_i, r)) + " is not an integer in " + range + "; row left out";
       });
     } else if (in.missing(*score_i, r)) {
       problem(r, [&] { return score_name + " is empty; row left out"; });
     } else {
       problem(r, [&] {
-        return score_name + " " + quote_value(in.display(*score_i, r)) + " is not an integer in " + range +
-               "; row left out";
+        return score_name + " " + quote_value(shown(*score_i, r)) + " is not an integer in " + range + "; row left out";
       });
     }
   }
@@ -774,13 +780,13 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
         problem(r, [&] { return date_name + " is empty; row left out of the trend"; });
       } else if (dated) {
         problem(r, [&] {
-          return date_name + " " + quote_value(in.display(*date_i, r)) +
+          return date_name + " " + quote_value(shown(*date_i, r)) +
                  " is before 1900: no response date (30/12/1899 is how spreadsheets write an empty one); row left "
                  "out of the trend";
         });
       } else {
         problem(r, [&] {
-          return date_name + " " + quote_value(in.display(*date_i, r)) + " is not a date (" + std::string(kDateForms) +
+          return date_name + " " + quote_value(shown(*date_i, r)) + " is not a date (" + std::string(kDateForms) +
                  "); row left out of the trend";
         });
       }

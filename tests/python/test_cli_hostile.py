@@ -891,3 +891,20 @@ def test_a_carriage_return_inside_a_cell_does_not_reach_the_terminal():
     out = io.StringIO()
     cli._Screen(out).write('1;"innocuo\rFALSO"\r\n')
     assert out.getvalue() == '1;"innocuo\ufffdFALSO"\r\n'
+
+
+def test_train_masks_personal_data_before_the_model_keeps_its_vocabulary(tmp_path, capsys):
+    # Red-team 19 (stop 41): the model file held customers' e-mails and phones as features.
+    rows = ["id,nps,motivo,driver"]
+    for i in range(40):
+        rows.append(f"{i},{i % 11},attesa lunga chiamatemi al 3471239876 o scrivete a mario.rossi@example.it,"
+                    f"{'tempi_attesa' if i % 2 else 'prezzo'}")
+        rows.append(f"{i},{i % 11},prezzo troppo alto per il servizio,prezzo")
+    path = write(tmp_path / "t.csv", "\n".join(rows) + "\n")
+    for flags, holds in (([], False), (["--no-mask"], True)):
+        out = tmp_path / f"m{len(flags)}.model"
+        code, _, err = run(capsys, "train", path, "--text", "motivo", "--labels", "driver", "--cv-folds", "0",
+                           "--eval-folds", "0", "--out", out, *flags)
+        assert code == 0, err
+        data = out.read_bytes()
+        assert (b"3471239876" in data or b"rossi@example" in data) == holds
