@@ -247,6 +247,13 @@ TEST_CASE("privacy: names after cues, from the list or after a title") {
       {"sono Deluso", PiiKind::person, nullptr},
       {"l'operatore è stato scortese", PiiKind::person, nullptr},
       {"sono mario", PiiKind::person, nullptr},  // after "sono" a name needs its capital
+      // A role or a signature before a name of the list (red-team, stop 41)
+      {"L'addetta Sara mi ha aiutato", PiiKind::person, "Sara"},
+      {"il consulente Marco Bianchi", PiiKind::person, "Marco Bianchi"},
+      {"Cordiali saluti, Roberta Gallo", PiiKind::person, "Roberta Gallo"},
+      {"Firmato: Anna Neri", PiiKind::person, "Anna Neri"},
+      {"il tecnico è arrivato tardi", PiiKind::person, nullptr},
+      {"supporto tecnico Inesistente", PiiKind::person, nullptr},  // not a name of the list
   });
 }
 
