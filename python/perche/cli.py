@@ -38,7 +38,7 @@ import numpy as np
 
 from . import _core
 from .survey import SAMPLE, atomic_write, check_writable, chromium_path
-from .report import _t  # data as terminal text: no escape sequence or bidi override reaches the terminal
+from .report import _INVISIBLE, _t  # data as terminal text: no escape sequence or bidi override reaches it
 
 _LIMIT = 20  # problems listed on stderr before "… and N more"
 _doing = "starting"  # what the command is doing, for "out of memory while …"
@@ -58,8 +58,7 @@ def _one_line(text: str) -> str:
     and the bidirectional controls and lone surrogates that report._t also keeps off the terminal
     \\uNNNN (a column name with U+202E reversed the rest of the line)."""
     text = " ".join(str(text).splitlines())
-    return re.sub("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-                  "\ud800-\udfff]",
+    return re.sub(f"[\x00-\x08\x0b-\x1f{_INVISIBLE}]",
                   lambda c: f"\\x{ord(c.group()):02x}" if ord(c.group()) < 0x100 else f"\\u{ord(c.group()):04x}", text)
 
 
@@ -69,8 +68,7 @@ class _Screen:
     window, U+202E reversed the lines after it). A pipe or a file gets the bytes as read."""
 
     # A CR not before a LF sends the cursor back over the line: "innocuo\rFALSO" showed FALSO.
-    _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
-                          "\u202a-\u202e\u2066-\u2069\ud800-\udfff]|\r(?!\n)")
+    _CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_INVISIBLE}]|\r(?!\n)")
 
     def __init__(self, out):
         self.out = out

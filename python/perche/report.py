@@ -700,10 +700,11 @@ def _outcomes(data: dict, L: dict) -> tuple:
 # --- terminal -------------------------------------------------------------------------------------
 
 # C0 and C1 controls (terminal escape sequences, carriage returns that overwrite a line), bidi
-# embeddings, overrides and isolates, and lone surrogates (not encodable): never printed as they are.
-# Controls, line and paragraph separators, the bidirectional marks and overrides, lone surrogates.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-                          "\ud800-\udfff]")
+# marks, embeddings, overrides and isolates, line and paragraph separators, and lone surrogates (not
+# encodable): never printed as they are. _INVISIBLE is the part beyond the ASCII controls, which the
+# CLI's one-line messages and its tables on a terminal (cli._one_line, cli._Screen) use as well.
+_INVISIBLE = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_UNPRINTABLE = re.compile(f"[\x00-\x1f{_INVISIBLE}]")
 
 
 def _t(v: Any) -> str:

@@ -605,19 +605,22 @@ Themes Themes::load(const std::string& path, std::uint64_t max_bytes) {
 // Seeds
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+// s without the blanks around it (spaces, tabs, CR, LF): a seeds line, a seed's name.
+std::string_view blanks_trimmed(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+  return b == std::string_view::npos ? std::string_view() : s.substr(b, e - b + 1);
+}
+}  // namespace
+
 std::vector<ThemeSeed> parse_seeds(std::string_view text) {
   text = text::detail::without_bom(text);  // a BOM was kept in the first theme's name
   std::vector<ThemeSeed> out;
   std::size_t line_no = 0;
-  const auto trim = [](std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
-  };
   while (!text.empty()) {
     ++line_no;
     const std::size_t nl = text.find('\n');
-    std::string_view line = trim(text.substr(0, nl));
+    std::string_view line = blanks_trimmed(text.substr(0, nl));
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
     if (line.empty() || line.front() == '#') continue;
     const std::size_t colon = line.find(':');
@@ -625,7 +628,7 @@ std::vector<ThemeSeed> parse_seeds(std::string_view text) {
       throw FormatError("seeds line " + std::to_string(line_no) + ": " + what);
     };
     if (colon == std::string_view::npos) fail("expected 'name: word word ...', got '" + one_line(line, 80) + "'");
-    ThemeSeed seed{std::string(trim(line.substr(0, colon))), {}};
+    ThemeSeed seed{std::string(blanks_trimmed(line.substr(0, colon))), {}};
     if (seed.name.empty()) fail("empty theme name before ':'");
     for (const auto& s : out)
       if (s.name == seed.name) fail("theme '" + seed.name + "' is given twice");
@@ -752,16 +755,12 @@ Themes discover(std::span<const std::string_view> given, std::span<const double>
                                 std::to_string(DiscoverOptions::kMaxThemes) + " themes (a list a person reads)");
   // Names as the codebook writes them, blanks around them dropped: "a" and "a " were two themes
   // and one label.
-  const auto bare = [](std::string_view n) {
-    const auto b = n.find_first_not_of(" \t\r\n"), e = n.find_last_not_of(" \t\r\n");
-    return b == std::string_view::npos ? std::string_view() : n.substr(b, e - b + 1);
-  };
   for (std::size_t s = 0; s < seeds.size(); ++s) {
-    if (bare(seeds[s].name).empty())
+    if (blanks_trimmed(seeds[s].name).empty())
       throw std::invalid_argument("discover: seed " + std::to_string(s) + " has no name");
     if (seeds[s].words.empty()) throw std::invalid_argument("discover: seed '" + seeds[s].name + "' has no words");
     for (std::size_t r = 0; r < s; ++r)
-      if (bare(seeds[r].name) == bare(seeds[s].name))
+      if (blanks_trimmed(seeds[r].name) == blanks_trimmed(seeds[s].name))
         throw std::invalid_argument("discover: seed '" + seeds[s].name + "' is given twice" +
                                     (seeds[r].name == seeds[s].name ? "" : " (blanks around a name do not count)"));
   }

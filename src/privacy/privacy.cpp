@@ -422,17 +422,23 @@ const NameList& names(const std::string& data_dir) {
 // only when its first three letters and its length are those of a cue: one table lookup for
 // almost every word of a text, so that the scan runs at the speed of the byte loop.
 constexpr std::string_view kCueWords[] = {
-    "chiamo", "sono", "operatore", "operatrice", "parlato", "sig", "signor", "signora", "dott", "dottor", "dottore",
-    "dottoressa", "ing", "avv", "via", "viale", "vicolo", "piazza", "piazzale", "corso", "largo", "strada", "contrada",
-    "nato", "nata",
-    // People who serve a customer, named by their role, and a signature (red-team, stop 41)
-    "addetta", "addetto", "consulente", "tecnico", "commessa", "commesso", "collega", "firmato", "saluti"};
+    "chiamo",   "sono",    "operatore",  "operatrice", "parlato",  "sig",  "signor", "signora", "dott",
+    "dottor",   "dottore", "dottoressa", "ing",        "avv",      "via",  "viale",  "vicolo",  "piazza",
+    "piazzale", "corso",   "largo",      "strada",     "contrada", "nato", "nata"};
+// People who serve a customer, named by their role, and a signature (red-team, stop 41): a name of
+// the list may follow, as after "operatore". Cues too.
+constexpr std::string_view kRoleWords[] = {"addetta",  "addetto", "consulente", "tecnico", "commessa",
+                                           "commesso", "collega", "firmato",    "saluti"};
 
 struct CueTable {
   // One bit per three-letter prefix (2.2 KB: stays in L1 beside the text); the length is checked by cue().
   std::array<std::uint64_t, (26 * 26 * 26 + 63) / 64> prefixes{};
   CueTable() {
-    for (auto w : kCueWords) prefixes[key(w.data()) / 64] |= std::uint64_t{1} << (key(w.data()) % 64);
+    const auto add = [&](std::string_view w) {
+      prefixes[key(w.data()) / 64] |= std::uint64_t{1} << (key(w.data()) % 64);
+    };
+    std::ranges::for_each(kCueWords, add);
+    std::ranges::for_each(kRoleWords, add);
   }
   // Letters only (the caller's word is ASCII letters): | 0x20 is the lower case.
   static std::size_t key(const char* w) {
@@ -1098,9 +1104,7 @@ struct Scanner {
     };
     // "L'addetta Sara", "il consulente Marco Bianchi", "Firmato: Anna Neri", "Cordiali saluti, Anna
     // Neri": a name of the list (or after a title) may follow, as after "operatore".
-    const auto role = [&](std::string_view r) { return len == r.size() && eq_ci(w, r); };
-    if (role("addetta") || role("addetto") || role("consulente") || role("tecnico") || role("commessa") ||
-        role("commesso") || role("collega") || role("firmato") || role("saluti"))
+    if (std::ranges::any_of(kRoleWords, [&](std::string_view r) { return len == r.size() && eq_ci(w, r); }))
       return person_here(at(t, e, ':') || at(t, e, ',') ? e + 1 : e, false, false);
     switch (f) {
       case 'a':

@@ -662,11 +662,11 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   };
   // A cell a problem quotes, its personal data masked when the analysis masks: a comment pasted
   // into the score column ("richiamatemi al 3471239876") reached the JSON and stderr as written.
-  MaskOptions cell_mask;
-  cell_mask.data_dir = o.data_dir;
+  MaskOptions mask_options;
+  mask_options.data_dir = o.data_dir;
   auto shown = [&](std::size_t col, std::size_t r) {
     std::string cell = in.display(col, r);
-    return o.mask ? mask(cell, cell_mask) : cell;
+    return o.mask ? mask(cell, mask_options) : cell;
   };
   std::vector<std::size_t> keep;
   std::vector<int> scores;
@@ -689,16 +689,14 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     if (v && *v >= scorer.lo && *v <= scorer.hi) {
       keep.push_back(r);
       scores.push_back(static_cast<int>(*v));
-    } else if (v) {
-      off_lo = off_scale ? std::min(off_lo, *v) : *v;
-      off_hi = off_scale ? std::max(off_hi, *v) : *v;
-      ++off_scale;
-      problem(r, [&] {
-        return score_name + " " + quote_value(shown(*score_i, r)) + " is not an integer in " + range + "; row left out";
-      });
-    } else if (in.missing(*score_i, r)) {
+    } else if (!v && in.missing(*score_i, r)) {
       problem(r, [&] { return score_name + " is empty; row left out"; });
     } else {
+      if (v) {
+        off_lo = off_scale ? std::min(off_lo, *v) : *v;
+        off_hi = off_scale ? std::max(off_hi, *v) : *v;
+        ++off_scale;
+      }
       problem(r, [&] {
         return score_name + " " + quote_value(shown(*score_i, r)) + " is not an integer in " + range + "; row left out";
       });
@@ -1182,8 +1180,6 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     for (std::size_t j = 0; j < k; ++j)
       for (const auto& list : lists) picks[j].insert(picks[j].end(), list[j].begin(), list[j].end());
     std::unordered_map<std::string_view, std::vector<Explanation>> explained;
-    MaskOptions mask_options;
-    mask_options.data_dir = o.data_dir;
     std::uint64_t masked_spans = 0, masked_comments = 0;
     for (std::size_t j = 0; j < picks.size(); ++j)
       for (const std::size_t i : picks[j]) {
