@@ -65,7 +65,36 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-constexpr std::string_view kRateWords[] = {"voto", "do", "su"};  // before and inside a rating, as written
+std::string clause_form(std::string_view w);
+
+constexpr std::string_view kRateWords[] = {"voto", "su"};  // before and inside a rating, as written
+
+// Words after which "N/M" is a date, not a rating ("il 3/10", "dal 10/10 al 15/10", "entro il
+// 3/10"), as written: the articles and the prepositions, simple and articulated (Serianni,
+// Grammatica italiana IV.1 and VIII.81), and words of the calendar. After any other word a
+// fraction out of 5, 10 or 100 is a rating ("ottimo 10/10", "consegna 10/10").
+constexpr std::string_view kDateWords[] = {
+    "il",      "lo",      "la",     "l",        "i",      "gli",     "le",        "un",      "uno",     "una",
+    "di",      "a",       "da",     "in",       "con",    "su",      "per",       "tra",     "fra",     "del",
+    "dello",   "della",   "dell",   "dei",      "degli",  "delle",   "al",        "allo",    "alla",    "all",
+    "ai",      "agli",    "alle",   "dal",      "dallo",  "dalla",   "dall",      "dai",     "dagli",   "dalle",
+    "nel",     "nello",   "nella",  "nell",     "nei",    "negli",   "nelle",     "sul",     "sullo",   "sulla",
+    "sull",    "sui",     "sugli",  "sulle",    "entro",  "fino",    "dopo",      "prima",   "ore",     "giorno",
+    "giorni",  "data",    "date",   "scadenza", "oggi",   "ieri",    "domani",    "lunedi",  "martedi", "mercoledi",
+    "giovedi", "venerdi", "sabato", "domenica", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì"};
+// Verbs that give a rating, as written, and the words that may stand between them and it ("ho
+// dato 1 stella", "do solo 2 stelle", "non merita neanche 1 stella"): after any other word
+// "N stelle" is a hotel's class ("un 4 stelle", "albergo 3 stelle").
+constexpr std::string_view kGiveWords[] = {"do",     "dò",       "dato",     "darei",    "diamo",    "daremmo",
+                                           "metto",  "messo",    "metterei", "merita",   "meritano", "meriterebbe",
+                                           "merito", "meritava", "valuto",   "valutato", "valuterei"};
+constexpr std::string_view kBetweenWords[] = {"solo", "soltanto", "appena", "neanche", "nemmeno", "neppure", "almeno"};
+
+template <std::size_t N>
+bool written_in(std::string_view written, const std::string_view (&words)[N]) {
+  if (written.size() > 12) return false;
+  return std::ranges::find(words, clause_form(written)) != std::end(words);
+}
 
 constexpr std::string_view kClauseWords[] = {"e",  "ed",     "che",    "perché", "poiché", "quindi", "o",   "oppure",
                                              "se", "quando", "mentre", "dove",   "anche",  "xché",   "xké", "perké"};
@@ -401,30 +430,36 @@ std::pair<double, std::size_t> SentimentClassifier::Scorer::rating(const std::ve
   auto is = [&](std::size_t k, const std::string& stem) {
     return tok[k].kind == TokenKind::word && tok[k].norm == stem;
   };
-  // The rating words as written ("voto", "do", "su"): their stems are votato's, voti's.
+  // The rating words as written ("voto", "su"): their stems are votato's, voti's.
   auto written = [&](std::size_t k, std::size_t w) {
     return tok[k].kind == TokenKind::word && clause_form(tok[k].text) == kRateWords[w];
   };
-  // After "voto" ("voto 8", "voto: 8"), or "do" before a fraction ("gli do 8/10").
+  auto word_in = [&](std::size_t k, const auto& words) {
+    return tok[k].kind == TokenKind::word && written_in(tok[k].text, words);
+  };
+  // After "voto" ("voto 8", "voto: 8").
   const bool after_voto = (i > 0 && written(i - 1, 0)) || (i > 1 && tok[i - 1].text == ":" && written(i - 2, 0));
   const std::string_view s = tok[i].text;
   auto out_of = [](double best) { return best == 5 || best == 10 || best == 100; };
   if (const auto slash = s.find('/'); slash != std::string_view::npos) {
-    // "10/10", "4,5/5"; after another word it is a date ("il 3/10", "dal 10/10").
-    if (i > 0 && tok[i - 1].kind == TokenKind::word && !after_voto && !written(i - 1, 1)) return {0.0, i};
+    // "10/10", "ottimo 4,5/5"; after an article, a preposition or a day it is a date ("il 3/10").
+    if (i > 0 && word_in(i - 1, kDateWords)) return {0.0, i};
     const double best = rating_number(s.substr(slash + 1));
     return {out_of(best) ? rating_polarity(rating_number(s.substr(0, slash)), best) : 0.0, i};
   }
   const double value = rating_number(s);
   if (std::isnan(value)) return {0.0, i};
   // "2 su 10" closing its clause ("9 su 10 volte" is a frequency).
-  if (i + 2 < tok.size() && written(i + 1, 2) && tok[i + 2].kind == TokenKind::number) {
+  if (i + 2 < tok.size() && written(i + 1, 1) && tok[i + 2].kind == TokenKind::number) {
     const double best = rating_number(tok[i + 2].text);
     const bool closes = i + 3 == tok.size() || tok[i + 3].kind != TokenKind::word;
     return closes && out_of(best) ? std::pair{rating_polarity(value, best), i + 2} : std::pair{0.0, i};
   }
-  // "5 stelle!", "do 2 stelle"; after another word it is a hotel's class ("un 4 stelle", "hotel a 3 stelle").
-  const bool alone = i == 0 || tok[i - 1].kind != TokenKind::word || after_voto || written(i - 1, 1);
+  // "5 stelle!", "do 2 stelle", "ho dato solo 1 stella"; after another word it is a hotel's class
+  // ("un 4 stelle", "hotel a 3 stelle").
+  const bool given =
+      i > 0 && (word_in(i - 1, kGiveWords) || (i > 1 && word_in(i - 1, kBetweenWords) && word_in(i - 2, kGiveWords)));
+  const bool alone = i == 0 || tok[i - 1].kind != TokenKind::word || after_voto || given;
   if (alone && i + 1 < tok.size() && (is(i + 1, star_[0]) || is(i + 1, star_[1])))
     return {rating_polarity(value, 5), i + 1};
   return {after_voto ? rating_polarity(value, 10) : 0.0, i};
@@ -584,6 +619,8 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       case text::TokenKind::number: {
         const auto [polarity, last] = rating(tok, i);
         if (polarity != 0.0) {
+          // A low rating under a negation is still a complaint: "non merita neanche 1 stella".
+          if (polarity < 0) scope = 0;
           add(t.start, tok[last].end, polarity, kNoEntry, text.substr(t.start, tok[last].end - t.start));
           i = last;
         }
