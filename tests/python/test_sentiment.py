@@ -43,7 +43,7 @@ def test_default_reads_obvious_comments(default):
     assert isinstance(default.predict(texts), np.ndarray)
 
 
-def test_default_reads_the_patterns_of_stop_41(default):
+def test_default_reads_the_patterns_of_stops_41_and_42(default):
     # A red-team pass on customer Italian the team wrote, and the review of its rules.
     cases = {
         "Mai visto un servizio così lento.": "negative",        # the negated comparison: a superlative
@@ -57,6 +57,12 @@ def test_default_reads_the_patterns_of_stop_41(default):
         "10/10": "positive",
         "Consegnato!": "neutral",                                # "!" alone says nothing
         "Ho votato due volte.": "neutral",
+        # Stop 42: a fraction after a word, a star rating after the verb that gives it.
+        "Consegna 10/10, imballaggio 10/10": "positive",
+        "Ho dato 1 stella.": "negative",
+        "Non darei neanche 1 stella.": "negative",
+        "Prenotato dal 10/10 al 15/10.": "neutral",              # dates
+        "Albergo 4 stelle in centro.": "neutral",                # a hotel's class
     }
     assert dict(zip(cases, default.predict(list(cases)))) == cases
     assert default.predict("Più o meno soddisfatto.") != "negative"  # "più o meno" is no "poco"
