@@ -346,6 +346,15 @@ TEST_CASE("privacy: written forms a red-team pass found unmasked") {
       {"abito in via 4 Novembre 12", PiiKind::address, "via 4 Novembre 12"},
       {"abito in via 25 Aprile 8", PiiKind::address, "via 25 Aprile 8"},
       {"abito in via Roma civico 12", PiiKind::address, "via Roma civico 12"},
+      // Stop 42: the abbreviated street types, "Str.", and "lungomare".
+      {"abito in P.zza Garibaldi 5, Milano", PiiKind::address, "P.zza Garibaldi 5"},
+      {"spedite in c.so Italia 12/A", PiiKind::address, "c.so Italia 12/A"},
+      {"V.le Mazzini n. 3", PiiKind::address, "V.le Mazzini n. 3"},
+      {"in L.go Augusto 1", PiiKind::address, "L.go Augusto 1"},
+      {"Str. del Portone 4", PiiKind::address, "Str. del Portone 4"},
+      {"sul lungomare Caracciolo 10", PiiKind::address, "lungomare Caracciolo 10"},
+      {"la P.zza era bella", PiiKind::address, nullptr},  // no name and number: no address
+      {"il lungomare 2 volte", PiiKind::address, nullptr},
       {"fisso (02) 1234567", PiiKind::phone, "(02) 1234567"},
       {"cell (347) 1234567.", PiiKind::phone, "(347) 1234567"},
       {"tel +39 (0)2 1234567", PiiKind::phone, "+39 (0)2 1234567"},
