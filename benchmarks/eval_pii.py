@@ -41,7 +41,7 @@ SURNAMES = ["Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colom
 STREETS = ["Roma", "Garibaldi", "Giuseppe Verdi", "dei Mille", "Vittorio Emanuele II", "Mazzini", "Cavour",
            "Dante Alighieri", "XX Settembre", "della Repubblica", "Monte Napoleone", "San Francesco", "Manzoni",
            "Buenos Aires", "Marconi", "del Corso", "Indipendenza"]
-STREET_CUES = ["via", "Via", "viale", "piazza", "Piazza", "corso", "largo", "vicolo"]
+STREET_CUES = ["via", "Via", "viale", "piazza", "Piazza", "corso", "largo", "vicolo", "P.zza", "C.so", "V.le", "lungomare"]
 MONTHS = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
           "ottobre", "novembre", "dicembre"]
 DOMAINS = ["gmail.com", "libero.it", "alice.it", "hotmail.it", "example.it", "azienda-srl.it", "posta.tim.it",
