@@ -354,6 +354,18 @@ struct Worker {
     return std::unique_ptr<Slot[], Free>(static_cast<Slot*>(p));
   }
   std::unordered_map<std::string, Term, StringHash, std::equal_to<>> long_terms[2];  // [elided]
+  // long_terms keeps surfaces of up to kLongestKept bytes, at most kMaxLong of them: its memory is
+  // bounded per worker (each 1 MB word of a hostile stream was kept, with its norm, until 100,000
+  // of them: a server grew by 2 MB a comment, red-team stop 42). A longer surface, which no
+  // customer repeats, is normalized each time it comes (linear in its length, as its reading is).
+  static constexpr std::size_t kLongestKept = 128, kMaxLong = 100000;
+  // Keeps term for surface (absent); the kept term, or nullptr when the surface is too long to keep.
+  const Term* keep_long(bool elided, std::string_view surface, Term term) {
+    if (surface.size() > kLongestKept) return nullptr;
+    auto& map = long_terms[elided];
+    if (map.size() >= kMaxLong) map.clear();  // bounded memory on endless streams
+    return &map.emplace(std::string(surface), std::move(term)).first->second;
+  }
   std::vector<std::uint64_t> hashes;  // normalize_tokens' scratch: one hash per token (0: none)
   std::vector<Token> tokens;          // normalize's scratch
   std::string scratch;                // normalize_tokens' scratch: a norm computed for one token
@@ -435,8 +447,14 @@ struct Worker {
 
   const std::string& stem(std::string_view w) { return stem_entry(w).first; }
 
-  // The cached stem of w with its number of lookups.
+  // The cached stem of w with its number of lookups; a word over kLongestKept bytes is stemmed
+  // each time (into `uncached`, valid until the next call), as long_terms does.
+  std::pair<std::string, std::uint32_t> uncached;
   std::pair<std::string, std::uint32_t>& stem_entry(std::string_view w) {
+    if (w.size() > kLongestKept) {
+      uncached = {stem_uncached(w), 1};
+      return uncached;
+    }
     auto it = cache.find(w);
     if (it == cache.end()) {
       if (cache.size() >= 200000) cache.clear();  // bounded memory on endless streams
@@ -766,9 +784,7 @@ struct Tokenizer::Impl {
               if (term.norm.size() <= sizeof slot.norm) {
                 worker.insert(h, sv, elided, term);
               } else {
-                auto& map = worker.long_terms[elided];
-                if (map.size() >= 100000) map.clear();  // bounded memory on endless streams
-                map.emplace(std::string(sv), std::move(term));
+                worker.keep_long(elided, sv, std::move(term));
               }
             } else {
               stop = slot.flags & Worker::kStop;
@@ -777,15 +793,23 @@ struct Tokenizer::Impl {
             }
           } else {
             const bool elided = elided_at(text, t);
-            auto& map = worker.long_terms[elided];
-            auto it = map.find(sv);
-            if (it == map.end()) {
-              if (map.size() >= 100000) map.clear();  // bounded memory on endless streams
-              it = map.emplace(std::string(sv), make_term(t, worker)).first;
+            const auto& map = worker.long_terms[elided];
+            const auto it = map.find(sv);
+            const Term* kept = it != map.end() ? &it->second : nullptr;
+            if (!kept) {
+              Term term = make_term(t, worker);
+              stop = term.stop;
+              negator = term.negator;
+              tmp.assign(term.norm);
+              kept = worker.keep_long(elided, sv, std::move(term));
             }
-            stop = it->second.stop;
-            negator = it->second.negator;
-            norm = it->second.norm;
+            if (kept) {
+              stop = kept->stop;
+              negator = kept->negator;
+              norm = kept->norm;
+            } else {
+              norm = tmp;  // a surface too long to keep: normalized again when it comes back
+            }
           }
           // An ellipsis the word keeps (nessu…, guida......) ends the negation scope as the punctuation
           // token it was before did.

@@ -107,3 +107,22 @@ def test_a_thread_count_no_machine_has_is_refused_at_construction_as_at_load():
 
     with pytest.raises(ValueError, match="threads 5000 is absurd"):  # at fit since #22: arguments are stored as given
         perche.DriverClassifier(["a", "b"], threads=5000).fit(["x", "y"], [[0, 0], [0, 0]])
+
+
+def test_distinct_long_words_do_not_pile_up_in_the_tokenizer_caches():
+    # Red-team, stop 42: each distinct long word (a 1 MB "comment" of one word) stayed in the
+    # tokenizer's per-thread caches with its norm and stem, so a server that read 150 of them held
+    # 300 MB more. Words over 128 bytes are normalized each time instead; under a 120 MB cap the
+    # stream of 150 such comments runs through.
+    r = _run("""
+        clf = perche.SentimentClassifier.default()
+        tok = perche.Tokenizer(stem=True)
+        cap(120)
+        for i in range(150):
+            word = "a" * 1_000_000 + str(i)
+            clf.predict_proba([word])
+            tok.normalize(word)
+        print("ok")
+    """)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == "ok"
