@@ -77,6 +77,14 @@ TEST_CASE("the lexicon text format parses terms, phrases and emoji and names the
                        "lexicon line 1: 'a b c d e f g' has 7 words, at most 6", perche::FormatError);
   CHECK_THROWS_AS(perche::SentimentLexicon({{"a", std::nan("")}}), std::invalid_argument);
   CHECK_THROWS_AS(perche::SentimentLexicon({{"a", 1}, {"a", 2}}), std::invalid_argument);
+  // Terms the file format cannot hold (red-team, stop 42): to_text() then parse() lost or refused them.
+  CHECK_THROWS_WITH_AS(perche::SentimentLexicon({{"ciao\nbello", -1}}),
+                       "lexicon entry 0 ('ciao\\x0Abello'): a control character (tab, line break): a lexicon line "
+                       "is 'term<TAB>polarity'",
+                       std::invalid_argument);
+  CHECK_THROWS_AS(perche::SentimentLexicon({{"a\tb", -1}}), std::invalid_argument);
+  CHECK_THROWS_AS(perche::SentimentLexicon({{"#fail", -1}}), std::invalid_argument);
+  CHECK_THROWS_AS(perche::SentimentLexicon({{"molto  bello", 1}}), std::invalid_argument);
 }
 
 TEST_CASE("each sentiment rule gives its hand-computed weight") {

@@ -37,6 +37,7 @@
 #include <perche/sentiment.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -263,9 +264,32 @@ SentimentLexicon::SentimentLexicon(std::vector<LexiconEntry> entries) : entries_
   std::unordered_map<std::string_view, std::size_t> seen;
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     const auto& e = entries_[i];
-    const std::string where = "lexicon entry " + std::to_string(i) + " ('" + e.term + "')";
+    // The term as one line of an error message: control bytes as \xNN.
+    std::string shown;
+    for (const char c : e.term) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        shown += buf;
+      } else {
+        shown += c;
+      }
+    }
+    const std::string where = "lexicon entry " + std::to_string(i) + " ('" + shown + "')";
     if (trim(e.term).empty()) throw std::invalid_argument("lexicon entry " + std::to_string(i) + ": empty term");
     if (trim(e.term).size() != e.term.size()) throw std::invalid_argument(where + ": leading or trailing blanks");
+    // What to_text() writes, parse() must read back as this entry (red-team, stop 42: a term with
+    // a tab or a line break saved a model that could not be loaded, one starting with '#' was read
+    // back as a comment and lost).
+    if (shown.size() != e.term.size())
+      throw std::invalid_argument(where +
+                                  ": a control character (tab, line break): a lexicon line is 'term<TAB>polarity'");
+    if (e.term.find("  ") != std::string::npos)
+      throw std::invalid_argument(where + ": two blanks in a row: the words of a phrase are separated by one space");
+    if (e.term.front() == '#')
+      throw std::invalid_argument(where +
+                                  ": starts with '#', which a lexicon file reads as a comment; write the word "
+                                  "without it (a hashtag #fail is looked up as fail)");
     const auto words = 1 + static_cast<std::size_t>(std::count(e.term.begin(), e.term.end(), ' '));
     if (words > kMaxPhraseWords)
       throw std::invalid_argument(where + ": " + std::to_string(words) + " words, at most " +

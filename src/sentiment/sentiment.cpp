@@ -360,15 +360,22 @@ SentimentClassifier SentimentClassifier::from_bytes(std::string_view bytes) {
                  std::to_string(clf.n_word_features() + kLexiconFeatures),
              r.offset());
     clf.coef_.resize(cols * kClassCount);
+    // Within ±1e100, as LogisticRegression::from_parts bounds its parts: no L2-penalized fit comes
+    // near it, and a sum of such terms cannot overflow to a NaN probability (red-team, stop 42: a
+    // file with coefficients of 1.7e308 loaded and predicted NaN).
+    constexpr double kMaxMagnitude = 1e100;
     for (double& v : clf.coef_) {
       v = r.f64("coefficient");
-      if (!std::isfinite(v)) r.fail("a coefficient is not finite", r.offset() - 8);
+      if (!(std::abs(v) <= kMaxMagnitude))
+        r.fail("coefficient " + std::to_string(v) + ", expected a finite value within ±1e100", r.offset() - 8);
     }
     bool any = false;
     for (double& v : clf.intercept_) {
       v = r.f64("intercept");
-      if (std::isnan(v) || v == std::numeric_limits<double>::infinity())
-        r.fail("an intercept is NaN or +inf", r.offset() - 8);
+      if (std::isnan(v) || v == std::numeric_limits<double>::infinity() ||
+          (std::isfinite(v) && std::abs(v) > kMaxMagnitude))
+        r.fail("intercept " + std::to_string(v) + ", expected −inf (a class never seen) or a value within ±1e100",
+               r.offset() - 8);
       any = any || std::isfinite(v);
     }
     if (!any) r.fail("no class has a finite intercept", r.offset());
