@@ -131,6 +131,34 @@ def test_pickle_save_load_and_bytes(default, tmp_path):
         perche.SentimentClassifier.from_bytes(bytes(bad))
 
 
+def test_a_model_file_with_huge_coefficients_is_refused_not_read_as_nan(default):
+    # Red-team, stop 42: coefficients of 1.7e308 (a valid checksum) loaded and predicted NaN. The
+    # last coefficient sits before the four intercepts, at the payload's end (before the CRC).
+    import struct
+    import zlib
+
+    data = default.to_bytes()
+    assert data[:8] == b"PERCHESC"
+    version = struct.unpack_from("<I", data, 8)[0]
+    payload = bytearray(data[20:-4])
+    for where, name in ((-40, "coefficient"), (-8, "intercept")):
+        bad = bytearray(payload)
+        struct.pack_into("<d", bad, len(bad) + where, 1.7e308)
+        sealed = b"PERCHESC" + struct.pack("<IQ", version, len(bad)) + bytes(bad) + struct.pack("<I", zlib.crc32(bad))
+        with pytest.raises(perche.FormatError, match=name + r" .*within ±1e100"):
+            perche.SentimentClassifier.from_bytes(sealed)
+
+
+def test_lexicon_terms_its_file_cannot_hold_are_refused():
+    # Red-team, stop 42: to_text() wrote them and parse() lost or refused them (a model saved with
+    # such a lexicon could not be loaded, or lost the entry).
+    for term, why in (("#fail", "starts with '#'"), ("ciao\nbello", "control character"),
+                      ("a\tb", "control character"), ("molto  bello", "two blanks")):
+        with pytest.raises(ValueError, match=why):
+            perche.SentimentLexicon([(term, -1.0)])
+    assert perche.SentimentLexicon([("fail", -1.0)]).to_text() == "fail\t-1\n"
+
+
 def test_params_and_repr():
     clf = perche.SentimentClassifier(C=3.0)
     assert clf.get_params() == {"words": None, "C": 3.0, "lexicon": None, "threads": None}
