@@ -754,3 +754,21 @@ TEST_CASE("a problem quotes its cell with personal data masked when the analysis
   o.mask = false;  // --no-mask: as written
   CHECK(has_problem(analyze_survey(t, o), 2, "nps 'richiamatemi al 3471239876'"));
 }
+
+TEST_CASE("metrics only (no driver labeller) still reads the comments' sentiment, unless sentiment is off") {
+  // Red-team, stop 42: with Labeller::none the default text column was not looked for, and the
+  // sentiment was dropped without a note although the header promises it whenever comments exist.
+  const auto table =
+      csv("nps;motivo\n10;operatore gentilissimo, tutto perfetto\n2;servizio pessimo, mai più\n"
+          "9;\n7;nessun problema\n");
+  SurveyOptions o = metrics_only();
+  o.data_dir = PERCHE_TEST_SOURCE_DIR "/examples/data";
+  const auto a = analyze_survey(table, o);
+  REQUIRE(a.sentiment);
+  CHECK(a.sentiment->comments == 3);
+  CHECK(a.sentiment->counts[3] >= 1);  // positive
+  CHECK(a.sentiment->counts[1] >= 1);  // negative
+  CHECK(a.drivers.empty());
+  o.sentiment = false;
+  CHECK_FALSE(analyze_survey(table, o).sentiment);
+}

@@ -608,7 +608,9 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
                         " column; name the score column with score= (--score); columns are: " + finder.list());
   std::optional<std::size_t> text_i, date_i;
   std::vector<std::size_t> labels_i;
-  if (o.labeller != Labeller::none || !o.text.empty())
+  // Comments are read for the drivers and for their sentiment: metrics only (Labeller::none) with
+  // sentiment on reads them too (red-team, stop 42: the sentiment was dropped without a word).
+  if (o.labeller != Labeller::none || !o.text.empty() || o.sentiment)
     text_i = finder.find(o.text, SurveyOptions::kTextColumns, "text column", "text");
   if (o.labeller == Labeller::labels) {
     if (o.labels.empty()) throw AnalysisError("labels: name the column(s) of gold driver labels (labels= or --labels)");
