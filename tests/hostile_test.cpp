@@ -9,7 +9,9 @@
 #include <perche/discover.hpp>
 #include <perche/drivers.hpp>
 #include <perche/metrics.hpp>
+#include <perche/privacy.hpp>
 #include <perche/sentiment.hpp>
+#include <perche/survey.hpp>
 #include <perche/text.hpp>
 
 #include <cmath>
@@ -256,4 +258,41 @@ TEST_CASE("hostile API: names that cannot be told apart are refused") {
   o.encoding = std::string("utf-8\0x", 7);
   CHECK_THROWS_WITH_AS(perche::read_csv("a,b\n1,2\n", o), "read_csv: encoding name holds a NUL byte (at byte 5)",
                        std::invalid_argument);
+}
+
+TEST_CASE("hostile API: an option outside its enum's list is refused by name, not computed as another") {
+  // Red-team, stop 42 (a number cast to an enum, a stale binary): CiMethod(99) gave a Wald interval
+  // that called itself method 99, TrendTestKind(9) an OLS test, MaskStyle(7) a tag.
+  perche::NpsCounts counts;
+  for (const int s : {0, 5, 7, 9, 10, 10}) counts.add(s);
+  perche::NpsOptions nps_options;
+  nps_options.method = static_cast<perche::CiMethod>(99);
+  CHECK_THROWS_WITH_AS(perche::nps(counts, nps_options),
+                       "nps: method 99 is not a CiMethod (wald, adjusted_wald, wilson, wilson_cc, t, adjusted_t, "
+                       "bootstrap)",
+                       std::invalid_argument);
+  perche::RatingCounts ratings(1, 5);
+  for (const int s : {1, 3, 5, 5}) ratings.add(s);
+  perche::RatingOptions rating_options;
+  rating_options.scale_min = 1;
+  rating_options.scale_max = 5;
+  rating_options.aggregation = static_cast<perche::Aggregation>(9);
+  CHECK_THROWS_WITH_AS(perche::rating(ratings, rating_options),
+                       "rating: aggregation 9 is not an Aggregation (mean, top_box, net)", std::invalid_argument);
+  perche::TrendOptions trend_options;
+  trend_options.test = static_cast<perche::TrendTestKind>(9);
+  const std::vector<double> series{1, 2, 3, 4};
+  CHECK_THROWS_WITH_AS(perche::trend_test(series, trend_options),
+                       "trend_test: test 9 is not a TrendTestKind (mann_kendall, ols)", std::invalid_argument);
+  perche::DiscoverOptions discover_options;
+  discover_options.metric = static_cast<perche::ScoreMetric>(9);
+  const std::vector<std::string_view> texts{"camera pulita", "personale gentile", "colazione scarsa"};
+  const std::vector<double> scores{9, 10, 3};
+  CHECK_THROWS_AS(perche::discover(texts, scores, {}, discover_options), std::invalid_argument);
+  CHECK_THROWS_AS(perche::text::kind_name(static_cast<perche::text::TokenKind>(99)), std::invalid_argument);
+  perche::MaskOptions mask_options;
+  mask_options.style = static_cast<perche::MaskStyle>(7);
+  CHECK_THROWS_WITH_AS(perche::mask("tel 347 123 4567", mask_options),
+                       "mask: style 7 is not a MaskStyle (tag, pseudonym)", std::invalid_argument);
+  CHECK_THROWS_AS(perche::period_label(perche::Day{19787}, static_cast<perche::Freq>(9)), std::invalid_argument);
 }

@@ -750,6 +750,9 @@ Themes discover(std::span<const std::string_view> given, std::span<const double>
                                 " is outside [0, 1)");
   if (!(options.seed_weight > 0 && options.seed_weight <= 1))
     throw std::invalid_argument("discover: seed_weight " + std::to_string(options.seed_weight) + " is outside (0, 1]");
+  if (static_cast<unsigned>(options.metric) > static_cast<unsigned>(ScoreMetric::mean))
+    throw std::invalid_argument("discover: metric " + std::to_string(static_cast<int>(options.metric)) +
+                                " is not a ScoreMetric (automatic, nps, mean)");
   if (seeds.size() > DiscoverOptions::kMaxThemes)
     throw std::invalid_argument("discover: " + std::to_string(seeds.size()) + " seeds is more than " +
                                 std::to_string(DiscoverOptions::kMaxThemes) + " themes (a list a person reads)");

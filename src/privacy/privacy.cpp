@@ -1457,6 +1457,9 @@ std::string pii_pseudonym(PiiKind kind, std::string_view surface, std::string_vi
 }
 
 std::string mask(std::string_view text, const MaskOptions& options, std::vector<PiiSpan>& spans) {
+  if (options.style != MaskStyle::tag && options.style != MaskStyle::pseudonym)
+    throw std::invalid_argument("mask: style " + std::to_string(static_cast<int>(options.style)) +
+                                " is not a MaskStyle (tag, pseudonym)");
   if (options.style == MaskStyle::pseudonym && options.key.empty())
     throw std::invalid_argument("mask: style pseudonym needs a key (MaskOptions::key is empty)");
   spans.clear();
@@ -1498,6 +1501,9 @@ std::vector<std::vector<PiiSpan>> find_pii_batch(std::span<const std::string_vie
 
 std::vector<std::string> mask_batch(std::span<const std::string_view> texts, const MaskOptions& options,
                                     unsigned threads) {
+  if (options.style != MaskStyle::tag && options.style != MaskStyle::pseudonym)
+    throw std::invalid_argument("mask_batch: style " + std::to_string(static_cast<int>(options.style)) +
+                                " is not a MaskStyle (tag, pseudonym)");
   if (options.style == MaskStyle::pseudonym && options.key.empty())
     throw std::invalid_argument("mask_batch: style pseudonym needs a key (MaskOptions::key is empty)");
   names_for(mask_of(options.kinds), options.data_dir);  // read (or fail) once, before the threads

@@ -470,6 +470,9 @@ std::optional<Day> detail::parse_date_as(std::string_view cell, bool month_first
 
 std::string period_label(Day day, Freq freq) {
   if (day == kNoDay) throw std::invalid_argument("period_label: kNoDay is a missing date, not a day");
+  if (static_cast<unsigned>(freq) > static_cast<unsigned>(Freq::year))
+    throw std::invalid_argument("period_label: freq " + std::to_string(static_cast<int>(freq)) +
+                                " is not a Freq (day, week, month, quarter, year)");
   return detail::period_key_label(detail::period_key(day, freq), freq);
 }
 

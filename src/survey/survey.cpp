@@ -53,6 +53,10 @@ class Input {
   explicit Input(std::span<const SurveyColumn> columns) : columns_(columns) {
     for (std::size_t c = 0; c < columns.size(); ++c) {
       const auto& col = columns[c];
+      if (static_cast<unsigned>(col.kind) > static_cast<unsigned>(SurveyColumn::Kind::day))
+        throw std::invalid_argument("analyze_survey: column " + std::to_string(c + 1) + " " + quote_value(col.name) +
+                                    " has kind " + std::to_string(static_cast<int>(col.kind)) +
+                                    ", not a SurveyColumn::Kind (text, number, day)");
       const std::size_t n = col.kind == SurveyColumn::Kind::text     ? col.texts.size()
                             : col.kind == SurveyColumn::Kind::number ? col.numbers.size()
                                                                      : col.days.size();

@@ -56,7 +56,7 @@ std::string_view kind_name(TokenKind kind) {
     case TokenKind::hashtag:
       return "hashtag";
   }
-  return "?";
+  throw std::invalid_argument("kind_name: " + std::to_string(static_cast<int>(kind)) + " is not a TokenKind");
 }
 
 namespace {

@@ -507,6 +507,19 @@ inline void adjusted_net(double a, double b, double n, double& center, double& s
   se = net_se(a2, b2, n2);
 }
 
+// An option outside its enum's list (a number cast to it, a stale binary) is refused by name, not
+// computed as whichever case a comparison falls to (red-team, stop 42: CiMethod(99) gave a Wald
+// interval that called itself method 99, TrendTestKind(9) an OLS test).
+inline void check_method(std::string_view where, CiMethod m) {
+  if (static_cast<unsigned>(m) > static_cast<unsigned>(CiMethod::bootstrap))
+    fail(where, "method " + std::to_string(static_cast<int>(m)) +
+                    " is not a CiMethod (wald, adjusted_wald, wilson, wilson_cc, t, adjusted_t, bootstrap)");
+}
+inline void check_aggregation(std::string_view where, Aggregation a) {
+  if (static_cast<unsigned>(a) > static_cast<unsigned>(Aggregation::net))
+    fail(where, "aggregation " + std::to_string(static_cast<int>(a)) + " is not an Aggregation (mean, top_box, net)");
+}
+
 inline std::string_view method_name(CiMethod m) {
   switch (m) {
     case CiMethod::wald:
@@ -910,6 +923,7 @@ inline std::size_t RatingCounts::index(int level) const {
 
 inline std::optional<NpsResult> nps(const NpsCounts& counts, const NpsOptions& options) {
   detail::check_confidence("nps", options.confidence);
+  detail::check_method("nps", options.method);
   if (options.method == CiMethod::wilson || options.method == CiMethod::wilson_cc || options.method == CiMethod::t ||
       options.method == CiMethod::adjusted_t)
     detail::fail("nps", "method " + std::string(detail::method_name(options.method)) +
@@ -1176,6 +1190,8 @@ inline std::uint64_t nps_sample_size(double margin, double promoter_share, doubl
 inline std::optional<RatingResult> rating(const RatingCounts& counts_in, const RatingOptions& o) {
   constexpr std::string_view where = "rating";
   detail::check_confidence(where, o.confidence);
+  detail::check_aggregation(where, o.aggregation);
+  if (o.method) detail::check_method(where, *o.method);
   if (o.scale_min != counts_in.scale_min() || o.scale_max != counts_in.scale_max())
     detail::fail(where, "options scale [" + std::to_string(o.scale_min) + ", " + std::to_string(o.scale_max) +
                             "] differs from the counts' scale [" + std::to_string(counts_in.scale_min()) + ", " +
@@ -1653,6 +1669,9 @@ inline std::vector<double> p_adjust_bh(std::span<const double> p) {
 inline std::optional<TrendTestResult> trend_test(std::span<const double> values, const TrendOptions& options) {
   if (!(options.alpha > 0.0 && options.alpha < 1.0))
     detail::fail("trend_test", "alpha " + detail::fmt(options.alpha) + " is outside (0, 1)");
+  if (static_cast<unsigned>(options.test) > static_cast<unsigned>(TrendTestKind::ols))
+    detail::fail("trend_test", "test " + std::to_string(static_cast<int>(options.test)) +
+                                   " is not a TrendTestKind (mann_kendall, ols)");
   for (std::size_t i = 0; i < values.size(); ++i)
     if (!std::isfinite(values[i]))
       detail::fail("trend_test",
