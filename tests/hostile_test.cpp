@@ -243,6 +243,13 @@ TEST_CASE("hostile API: messages name the right argument and position") {
   } catch (const std::invalid_argument& e) {
     CHECK(std::string(e.what()).starts_with("LogisticRegression.fit: "));
   }
+  // Prediction refuses what fit() refuses (red-team, stop 42: NaN probabilities and class 0).
+  const perche::SparseMatrix train(4, 2, {0, 1, 2, 3, 4}, {0, 1, 0, 1}, {1.0, 1.0, 2.0, 0.5});
+  const auto fitted = perche::LogisticRegression().fit(train, y);
+  const perche::SparseMatrix bad(2, 2, {0, 1, 2}, {0, 1}, {0.5, std::nan("")});
+  CHECK_THROWS_WITH_AS(fitted.predict_proba(bad),
+                       "LogisticRegression: X holds a non-finite value (nan) at row 1, column 1",
+                       std::invalid_argument);
 }
 
 TEST_CASE("hostile API: names that cannot be told apart are refused") {

@@ -677,7 +677,7 @@ TEST_CASE("response times: quantiles, SLA share and mean interval match numpy/sc
   CHECK(p->mean == Approx(45.0));
   CHECK_FALSE(p->within_sla);
   CHECK_THROWS_WITH_AS(perche::response_times(std::vector<double>{1, -2}),
-                       "response_times: duration -2 at index 1 is invalid (expected a finite duration >= 0)",
+                       "response_times: duration -2 at index 1 is invalid (expected a finite duration in [0, 1e100])",
                        std::invalid_argument);
   CHECK_FALSE(perche::response_times(std::vector<double>{}));
 }
@@ -707,6 +707,21 @@ TEST_CASE("trend: Mann-Kendall on 40 38 39 33 30 31 gives S -11, Z -1.879, Sen s
   CHECK(b->p_value == Approx(0.009225290000055595).epsilon(1e-9));
   CHECK(b->declining);
   CHECK(perche::trend_test(std::vector<double>{1e200, 2e200, 3e200, 4e200, 5e200}, ols)->increasing);
+  // Near DBL_MAX the differences overflowed (red-team, stop 42: slope NaN, statistic −inf, p 0):
+  // values within ±1e307 give finite figures, beyond are refused.
+  for (const auto kind : {perche::TrendTestKind::ols, perche::TrendTestKind::mann_kendall}) {
+    perche::TrendOptions o;
+    o.test = kind;
+    const auto edge = perche::trend_test(std::vector<double>{1e307, -1e307, 1e307, -1e307}, o);
+    CHECK(std::isfinite(edge->slope));
+    CHECK(std::isfinite(edge->statistic));
+    CHECK(edge->p_value >= 0.0);
+    CHECK(edge->p_value <= 1.0);
+    CHECK_THROWS_AS(perche::trend_test(std::vector<double>{1e308, -1e308, 1e308}, o), std::invalid_argument);
+  }
+  CHECK(perche::bayesian_average(3, 1e308, 4, 1e308) == Approx(3.5));
+  CHECK(perche::bayesian_average(4.2, 0, 3.5, 10) == 3.5);
+  CHECK_THROWS_AS(perche::response_times(std::vector<double>{1e308, 1e308}), std::invalid_argument);
 }
 
 TEST_CASE("trend: Mann-Kendall S and Sen's slope of long series, in memory linear in the series") {

@@ -341,6 +341,15 @@ Matrix LogisticRegression::decision_function(const SparseMatrix& X) const {
   if (X.cols() != coef_.cols())
     throw std::invalid_argument("LogisticRegression: X has " + std::to_string(X.cols()) + " features, the model " +
                                 std::to_string(coef_.cols()));
+  // As fit() refuses them: a NaN or an infinity made every probability of its row NaN (and
+  // predict() class 0) without a word (red-team, stop 42).
+  for (std::size_t r = 0; r < X.rows(); ++r) {
+    const auto row = X.row(r);
+    for (std::size_t e = 0; e < row.values.size(); ++e)
+      if (!std::isfinite(row.values[e]))
+        throw std::invalid_argument("LogisticRegression: X holds a non-finite value (" + std::to_string(row.values[e]) +
+                                    ") at row " + std::to_string(r) + ", column " + std::to_string(row.indices[e]));
+  }
   Matrix Z(X.rows(), coef_.rows());
   auto z = detail::eigen_view(Z);
   z.noalias() = detail::eigen_view(X) * detail::eigen_view(coef_).transpose();

@@ -1509,7 +1509,12 @@ inline double bayesian_average(double mean, double n, double prior_mean, double 
     detail::fail("bayesian_average", "mean " + detail::fmt(mean) + ", n " + detail::fmt(n) + ", prior_mean " +
                                          detail::fmt(prior_mean) + ", prior_n " + detail::fmt(prior_n) +
                                          " are invalid (expected finite values, n >= 0, prior_n > 0)");
-  return (mean * n + prior_mean * prior_n) / (n + prior_n);
+  // A convex combination with weights n / (n + prior_n) and prior_n / (n + prior_n), each computed
+  // from the ratio of the counts: (mean·n + prior_mean·prior_n) / (n + prior_n) overflowed to NaN
+  // for finite inputs near DBL_MAX (red-team, stop 42).
+  if (n == 0.0) return prior_mean;
+  const double w = 1.0 / (1.0 + prior_n / n), w_prior = 1.0 / (1.0 + n / prior_n);
+  return mean * w + prior_mean * w_prior;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1567,9 +1572,11 @@ inline std::optional<ResponseTimeResult> response_times(std::span<const double> 
     detail::fail(where, "sla " + detail::fmt(*sla) + " is invalid (expected a finite duration >= 0)");
   for (std::size_t i = 0; i < durations.size(); ++i) {
     const double d = durations[i];
-    if (!std::isfinite(d) || d < 0.0)
+    // Up to 1e100 (of any unit, beyond any clock): a sum of such durations cannot overflow, where
+    // two of 1e308 made the mean infinite (red-team, stop 42).
+    if (!(d >= 0.0 && d <= 1e100))
       detail::fail(where, "duration " + detail::fmt(d) + " at index " + std::to_string(i) +
-                              " is invalid (expected a finite duration >= 0)");
+                              " is invalid (expected a finite duration in [0, 1e100])");
   }
   if (durations.empty()) return std::nullopt;
   std::vector<double> v(durations.begin(), durations.end());
@@ -1672,10 +1679,16 @@ inline std::optional<TrendTestResult> trend_test(std::span<const double> values,
   if (static_cast<unsigned>(options.test) > static_cast<unsigned>(TrendTestKind::ols))
     detail::fail("trend_test", "test " + std::to_string(static_cast<int>(options.test)) +
                                    " is not a TrendTestKind (mann_kendall, ols)");
-  for (std::size_t i = 0; i < values.size(); ++i)
+  for (std::size_t i = 0; i < values.size(); ++i) {
     if (!std::isfinite(values[i]))
       detail::fail("trend_test",
                    "value " + detail::fmt(values[i]) + " at index " + std::to_string(i) + " is not finite");
+    // The tests scale the series by its largest value; a difference of two values within ±1e307
+    // stays finite, where the OLS slope of {1e308, −1e308, 1e308} was NaN (red-team, stop 42).
+    if (std::abs(values[i]) > 1e307)
+      detail::fail("trend_test",
+                   "value " + detail::fmt(values[i]) + " at index " + std::to_string(i) + " is beyond ±1e307");
+  }
   if (values.size() < 3) return std::nullopt;
   return detail::trend_test_impl(values, options);
 }
