@@ -46,6 +46,7 @@ void bind_drivers(py::module_& m) {
       .def_readwrite("confidence", &DriverAnalysisOptions::confidence)
       .def_readwrite("bootstrap_samples", &DriverAnalysisOptions::bootstrap_samples)
       .def_readwrite("seed", &DriverAnalysisOptions::seed)
+      .def_readwrite("threads", &DriverAnalysisOptions::threads)
       .def_readwrite("share_threshold", &DriverAnalysisOptions::share_threshold)
       .def_readwrite("min_mentions", &DriverAnalysisOptions::min_mentions)
       .def_readwrite("firth", &DriverAnalysisOptions::firth)

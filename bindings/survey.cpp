@@ -83,6 +83,7 @@ void bind_survey(py::module_& m) {
       .def_readwrite("sentiment", &SurveyOptions::sentiment)
       .def_readwrite("sentiment_model_path", &SurveyOptions::sentiment_model_path)
       .def_readwrite("mask", &SurveyOptions::mask)
+      .def_readwrite("threads", &SurveyOptions::threads)
       // A copy of the model (taken under its object's lock): the analysis never sees a model
       // that another thread retrains meanwhile.
       .def(

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <limits>
 #include <memory>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -771,4 +772,20 @@ TEST_CASE("metrics only (no driver labeller) still reads the comments' sentiment
   CHECK(a.drivers.empty());
   o.sentiment = false;
   CHECK_FALSE(analyze_survey(table, o).sentiment);
+}
+
+TEST_CASE("analyze_survey's threads option bounds its own work and changes no figure") {
+  // Red-team, stop 42 (C++ embedding): a server could not cap the threads of the analysis; the
+  // default model, codebook, sentiment model and bootstrap ran on every core.
+  std::ifstream file(PERCHE_TEST_SOURCE_DIR "/examples/data/survey.csv", std::ios::binary);
+  std::string text, line;
+  for (int i = 0; i < 601 && std::getline(file, line); ++i) text += line + '\n';  // the header and 600 rows
+  const auto table = csv(text);
+  SurveyOptions o;
+  o.data_dir = PERCHE_TEST_SOURCE_DIR "/examples/data";
+  o.bootstrap_samples = 100;
+  o.threads = 1;
+  const std::string one = to_json(analyze_survey(table, o));
+  o.threads = 2;
+  CHECK(to_json(analyze_survey(table, o)) == one);
 }

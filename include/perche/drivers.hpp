@@ -82,6 +82,8 @@ struct DriverAnalysisOptions {
   /// "importance_bootstrap_reduced" says so). 100 replicates give percentile bounds with a Monte
   /// Carlo error of about a tenth of the interval's width: enough to read, not to split hairs.
   int importance_bootstrap_samples = kImportanceBootstrapSamples;
+  /// Threads of the importance bootstrap; 0: every core. The results do not depend on it.
+  unsigned threads = 0;
 };
 
 /// An odds ratio from a logistic regression: exp(β) with a Wald interval exp(β ± z·SE).

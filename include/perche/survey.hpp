@@ -123,6 +123,10 @@ struct SurveyOptions {
   /// (Verbatim::text); highlights over a masked span are dropped, the others follow the new text.
   /// A note of the result says so. false: comments are quoted as written.
   bool mask = true;
+  /// Threads of the work analyze_survey does itself: the model, codebook and sentiment model it
+  /// loads (or the codebook given), the driver analyses and their bootstrap; 0: every core. A
+  /// model or sentiment model passed in keeps its own set_threads(). The results do not depend on it.
+  unsigned threads = 0;
 
   static constexpr std::string_view kTextColumns[] = {"motivo", "testo", "commento", "text", "comment", "verbatim"};
   static constexpr std::string_view kDateColumns[] = {"data", "date"};

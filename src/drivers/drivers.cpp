@@ -479,7 +479,7 @@ struct Resample {
 ///         of undefined replicates.
 std::pair<std::vector<std::vector<double>>, std::size_t> bootstrap_shapley(
     const Eigen::MatrixXd& X, const Eigen::VectorXd& e, const Eigen::VectorXd& t, bool firth,
-    const std::vector<Eigen::VectorXd>& betas, const Resample& rs, int samples, std::uint64_t seed) {
+    const std::vector<Eigen::VectorXd>& betas, const Resample& rs, int samples, std::uint64_t seed, unsigned threads) {
   const auto u = static_cast<std::size_t>(X.cols() - 1);
   const auto G = static_cast<std::size_t>(X.rows());
   const std::size_t subsets = std::size_t{1} << u, B = static_cast<std::size_t>(samples);
@@ -510,7 +510,7 @@ std::pair<std::vector<std::vector<double>>, std::size_t> bootstrap_shapley(
   std::vector<double> phis(B * u, 0.0);
   std::vector<std::uint8_t> defined(B, 0);
   detail::parallel_for(
-      B, 0, "analyze_drivers", "importance replicate",
+      B, threads, "analyze_drivers", "importance replicate",
       [&](std::size_t r) {
         std::vector<double> er(G, 0.0), tr(G, 0.0);
         if (rs.row_weight.empty()) {
@@ -763,8 +763,9 @@ KeyDriverModel key_driver(const std::vector<int>& levels, const LabelMatrix& m, 
                        std::to_string(used.size()) + " drivers: " + std::to_string(fits) + " fits a replicate)"});
       if (samples > 0) {
         betas.back() = f.beta;
-        auto [reps, undefined] = bootstrap_shapley(X, e, t, firth, betas, rs, samples,
-                                                   o.seed ^ (negative ? 0x5851F42D4C957F2Dull : 0x14057B7EF767814Full));
+        auto [reps, undefined] =
+            bootstrap_shapley(X, e, t, firth, betas, rs, samples,
+                              o.seed ^ (negative ? 0x5851F42D4C957F2Dull : 0x14057B7EF767814Full), o.threads);
         for (std::size_t u = 0; u < used.size() && reps[u].size() >= 2; ++u) {
           double lo = 0.0, hi = 0.0, sd = 0.0;
           detail::percentile_interval(std::move(reps[u]), o.confidence, lo, hi, sd);

@@ -320,7 +320,7 @@ Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o, 
     }
     out.drivers = out.codebook->drivers();
     out.codebook_labels = out.codebook->labels();
-    out.mentions = out.codebook->predict(texts);
+    out.mentions = out.codebook->predict(texts, static_cast<int>(std::min<unsigned>(o.threads, 1u << 30)));
     out.probabilities.assign(out.mentions.data(), out.mentions.data() + out.mentions.size());
     return out;
   }
@@ -331,7 +331,9 @@ Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o, 
   } else {
     out.kind = o.model_path.empty() ? "default" : "model";
     out.path = o.model_path.empty() ? data_file(o, "drivers.model", default_model_path) : o.model_path;
-    out.owned_model = std::make_unique<const DriverClassifier>(DriverClassifier::load(*out.path));
+    auto loaded = DriverClassifier::load(*out.path);
+    loaded.set_threads(o.threads);
+    out.owned_model = std::make_unique<const DriverClassifier>(std::move(loaded));
     out.model = out.owned_model.get();
   }
   if (!out.model->fitted()) throw std::invalid_argument("analyze_survey: the model is not trained (fit it first)");
@@ -829,11 +831,13 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
       sentiment_kind = "model";
     } else if (!o.sentiment_model_path.empty()) {
       loaded_sentiment = SentimentClassifier::load(o.sentiment_model_path);
+      loaded_sentiment->set_threads(o.threads);
       sentiment_model = &*loaded_sentiment;
       sentiment_kind = "model";
       sentiment_path = o.sentiment_model_path;
     } else {
       loaded_sentiment = SentimentClassifier::default_model(o.data_dir);
+      loaded_sentiment->set_threads(o.threads);
       sentiment_model = &*loaded_sentiment;
     }
     if (!sentiment_model->fitted())
@@ -949,6 +953,7 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     d.confidence = o.confidence;
     d.bootstrap_samples = o.bootstrap_samples;
     d.seed = o.seed;
+    d.threads = o.threads;
     d.nps = scorer.nps;
     if (o.metric != Metric::nps) d.rating = scorer.rating;
     std::vector<double> score_values(scores.begin(), scores.end());
@@ -965,7 +970,7 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
     }
     DriverAnalysisOptions d_split = d;
     d_split.importance_bootstrap_samples = 0;
-    detail::parallel_jobs(a.sentiment ? 3 : 1, 0, [&](std::size_t job) {
+    detail::parallel_jobs(a.sentiment ? 3 : 1, o.threads, [&](std::size_t job) {
       if (job == 0)
         result = analyze_drivers(score_values, Y, labelled.drivers, has_text, {}, d);
       else
