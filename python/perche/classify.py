@@ -17,7 +17,7 @@ from typing import Any, Callable, Type, TypeVar, Union
 import numpy as np
 
 from . import _core
-from .metrics import _INT32, _flag, _integer, _isna, _real
+from .metrics import _INT32, _flag, _integer, _isna, _label, _missing, _real
 from ._core import FormatError
 from ._estimator import Estimator, NotFittedError, column_vector_warning, not_fitted
 from .text import Tokenizer
@@ -398,6 +398,9 @@ class LogisticRegression(Estimator, _core.LogisticRegression):
                                  "integer or string class labels)")
         elif y.dtype.kind not in "iubUSO":
             raise ValueError(f"{what}: Unknown label type: {y.dtype} (expected integer or string class labels)")
+        if y.dtype.kind == "O" and _isna(y).any():  # np.unique: "'<' not supported between 'NoneType' and 'str'"
+            i = int(np.flatnonzero(_isna(y))[0])
+            raise ValueError(f"{what}: y[{i}] is missing ({y[i]!r}); expected a class label for every row")
         try:
             classes, codes = np.unique(y, return_inverse=True)
         except TypeError as e:
@@ -798,7 +801,14 @@ class DriverClassifier(Estimator, _core.DriverClassifier):
         elif not _names_per_text(Y):
             arr = np.asarray(Y)
         else:
-            rows = [list(r) for r in Y]
+            rows = list(Y)
+            at = next((i for i, r in enumerate(rows) if _missing(r)), None)
+            if at is not None:  # str.split of a missing cell: 'float' object is not iterable
+                label = f" (index {_label(Y.index[at])!r})" if hasattr(Y, "iloc") else ""
+                raise ValueError(f"DriverClassifier.fit: {what}[{at}]{label} is missing ({rows[at]!r}); expected "
+                                 f"its list of driver names, [] for none ({what}.apply(lambda r: r if "
+                                 "isinstance(r, list) else [])), or leave the row out")
+            rows = [list(r) for r in rows]
             names = list(drivers)
             if not names:
                 names = sorted({d for r in rows for d in r})
@@ -936,6 +946,8 @@ def _names_per_text(Y) -> bool:
     if isinstance(Y, np.ndarray) or not hasattr(Y, "__len__"):
         return False
     for row in Y:
+        if _missing(row):  # a row without its list (str.split of a missing cell): refused by _labels
+            continue
         if isinstance(row, (str, bytes)):
             return False
         if not hasattr(row, "__iter__"):

@@ -232,13 +232,17 @@ def _dates(x: Any) -> bool:
 def _no_text(a: np.ndarray, what: str) -> None:
     """ValueError naming the first str or bytes in a (object or text array): "10" in an object
     array or a Categorical was read as the number 10, while a list of it was refused."""
+    at = _first_text(a)
+    if at is not None:
+        raise ValueError(f"{what} must be numbers, got text {_label(a.ravel()[at])!r} at index {at}")
+
+
+def _first_text(a: np.ndarray) -> Optional[int]:
+    """The flat index of the first str or bytes in a, None when there is none."""
     flat = a.ravel()
     if a.dtype.kind in "US":
-        at: Optional[int] = 0 if flat.size else None
-    else:
-        at = next((i for i, v in enumerate(flat) if isinstance(v, (str, bytes))), None)
-    if at is not None:
-        raise ValueError(f"{what} must be numbers, got text {_label(flat[at])!r} at index {at}")
+        return 0 if flat.size else None
+    return next((i for i, v in enumerate(flat) if isinstance(v, (str, bytes))), None) if a.dtype.kind == "O" else None
 
 
 def _numbers(x: Any, what: str = "scores") -> np.ndarray:
@@ -294,7 +298,7 @@ def _timed(x: Any, what: str, missing: float, clock: str) -> Tuple[np.ndarray, O
         items = list(a.ravel())
         sample = next((v for v in items if not _missing(v)), None)
         if isinstance(sample, (_dt.datetime, _dt.date, np.datetime64, str)):
-            a = np.array([np.datetime64("NaT") if _missing(v) else v for v in items], dtype="datetime64[ns]")
+            a = _iso_dates(a, what)
         elif isinstance(sample, (_dt.timedelta, np.timedelta64)):
             a = np.array([np.timedelta64("NaT") if _missing(v) else v for v in items], dtype="timedelta64[ns]")
         else:
@@ -303,10 +307,7 @@ def _timed(x: Any, what: str, missing: float, clock: str) -> Tuple[np.ndarray, O
     elif a.dtype.kind == "f" and np.isnan(a).all():
         unit = None
     if a.dtype.kind in "US":  # ISO dates as text
-        try:
-            a = a.astype("datetime64[ns]")
-        except ValueError:
-            raise ValueError(f"{what} must be numbers or dates, got text that is not an ISO date") from None
+        a = _iso_dates(a, what)
     if a.dtype.kind in "Mm":
         unit = "date" if a.dtype.kind == "M" else "duration"
         a = a.astype("datetime64[ns]" if a.dtype.kind == "M" else "timedelta64[ns]")
@@ -322,6 +323,44 @@ def _timed(x: Any, what: str, missing: float, clock: str) -> Tuple[np.ndarray, O
     return a, (unit if a.size else None)
 
 
+# The form _iso_dates reads, as its errors say it.
+_ISO_FORM = ("YYYY-MM-DD, optionally with a time: '2024-03-01 09:30'; "
+             "pd.to_datetime(x, dayfirst=True) reads DD/MM/YYYY")
+
+
+def _text(a: np.ndarray) -> bool:
+    """Whether a 1-D array holds text only (missing values aside)."""
+    if a.dtype.kind in "US":
+        return True
+    import pandas as pd
+
+    return a.dtype.kind == "O" and pd.api.types.infer_dtype(a, skipna=True) == "string"
+
+
+def _iso_dates(a: np.ndarray, what: str) -> np.ndarray:
+    """The reader of dates as text (churn_rate, response_times, trend): a 1-D text or object array
+    of ISO 8601 dates ("2024-03-01", "2024-03-01 09:30:00"; datetimes and dates too; None, NaN,
+    NaT, pd.NA → NaT) as datetime64 in the coarsest unit that holds them all. ValueError naming the
+    first value that is not one, its index and the form expected (numpy's own message said "at
+    position 2", a count of characters that read like a row)."""
+    try:
+        return np.array(a, dtype="datetime64")
+    except (TypeError, ValueError):
+        pass
+    items = [np.datetime64("NaT") if _missing(v) else v for v in a] if a.dtype.kind == "O" else list(a)
+    try:
+        return np.array(items, dtype="datetime64")
+    except (TypeError, ValueError) as e:
+        error = e
+    for i, v in enumerate(items):
+        try:
+            np.datetime64(v)
+        except (TypeError, ValueError):
+            raise ValueError(f"{what}: {_label(v)!r} at index {i} is not an ISO date "
+                             f"(expected {_ISO_FORM})") from None
+    raise ValueError(f"{what}: {error}")
+
+
 def _scalar_seconds(x: Any, what: str, clock: str = "wall") -> float:
     if getattr(x, "tzinfo", None) is not None:
         x = (x.astimezone(_dt.timezone.utc) if clock == "instant" else x).replace(tzinfo=None)
@@ -333,7 +372,7 @@ def _scalar_seconds(x: Any, what: str, clock: str = "wall") -> float:
         try:
             a = np.array([x], dtype="datetime64[ns]")
         except ValueError:
-            raise ValueError(f"{what} {x!r} is not a number or an ISO date") from None
+            raise ValueError(f"{what} {x!r} is not a number or an ISO date (expected {_ISO_FORM})") from None
     else:
         a = np.array([x], dtype="float64")
     return float(_seconds(a, what)[0])
@@ -364,8 +403,23 @@ def _holds(name: str, unit: str, value: Any) -> str:
     return f"{name} holds {_UNITS[unit][0]}" if value is None else f"{name} {value!r} is {_UNITS[unit][1]}"
 
 
+def _categorical(x: Any) -> Any:
+    """x's pandas Categorical (x a Categorical, or a Series or Index of one), else None."""
+    if getattr(getattr(x, "dtype", None), "name", None) != "category":
+        return None
+    return getattr(x, "array", x)
+
+
 def _codes(labels: Any, what: str) -> Tuple[Optional[np.ndarray], np.ndarray]:
-    """Sorted distinct labels and each row's code (int64) into them."""
+    """Sorted distinct labels and each row's code (int64) into them; a pandas Categorical's labels
+    are its categories in their own order (months declared "gen", "feb", ... sorted to "apr", "feb")."""
+    cat = _categorical(labels)
+    if cat is not None:
+        codes = np.ascontiguousarray(cat.codes, dtype="int64")
+        if (codes < 0).any():
+            raise ValueError(f"{what}: missing label at index {int(np.flatnonzero(codes < 0)[0])} "
+                             "(expected a value for every row)")
+        return np.asarray(cat.categories), codes
     if hasattr(labels, "to_numpy") and not isinstance(labels, np.ndarray):
         labels = labels.to_numpy()
     a = np.asarray(labels)
@@ -395,9 +449,19 @@ def _codes(labels: Any, what: str) -> Tuple[Optional[np.ndarray], np.ndarray]:
 
 
 def _label(v: Any) -> Any:
+    """A label of a segment (or a value in a message) as a Python value: a datetime64 as a pandas
+    Timestamp, which joins back to its frame (str gave '2024-01-01T00:00:00.000000'; .item() of
+    nanoseconds an int)."""
     if isinstance(v, np.datetime64):
-        return str(v)
+        import pandas as pd
+
+        return pd.Timestamp(v)
     return v.item() if isinstance(v, np.generic) else v
+
+
+def _period_name(v: Any) -> Any:
+    """A trend period's label: a date bucket as its text ("2026-03", "2026-03-01"), else _label(v)."""
+    return str(v) if isinstance(v, np.datetime64) else _label(v)
 
 
 # --- options -----------------------------------------------------------------------------------
@@ -731,7 +795,12 @@ def response_times(durations: Optional[Values] = None, *, start: Optional[Values
                              "(give start= and end= timestamps, or timedeltas or numbers)")
         _sla_not_a_date(sla, sla_unit)
         x, omitted, _ = _omit(nan_policy, "response_times", {"durations": durations})
-        d, d_unit = _timed(x["durations"], "durations", np.nan, "wall")
+        a = _naive(x["durations"], "durations")
+        at = _first_text(a)
+        if at is not None:  # was read as an ISO date: numpy's 'Error parsing "00:05:00" at position 2'
+            raise ValueError(f"response_times: durations {_label(a.ravel()[at])!r} at index {at} is text (expected "
+                             "numbers or timedeltas: pd.to_timedelta(durations) reads 'HH:MM:SS')")
+        d, d_unit = _timed(a, "durations", np.nan, "wall")
         _same_unit("response_times", [("durations", d_unit, None), ("sla", sla_unit, sla)])
         return _omitted(_core.response_times(d, sla_s, **level), omitted)
     if start is None or end is None:
@@ -879,10 +948,24 @@ class SegmentList(List[Segment]):
         return pd.DataFrame(self.to_dict())
 
 
-def _period_labels(periods: Any, freq: Optional[str]) -> np.ndarray:
+def _period_labels(periods: Any, freq: Optional[str]) -> Any:
+    """Each row's period: dates (ISO date text too) bucketed by freq, other labels as given (a
+    pandas Categorical of them kept, for its categories' order)."""
+    cat = _categorical(periods)
+    if cat is not None and cat.categories.dtype.kind != "M":
+        if freq is not None:
+            raise ValueError("freq applies to dates only")
+        return periods
     a = _naive(periods, "periods")  # dates on their own wall clock: a period is a local calendar day, month...
     if a.dtype.kind == "O" and len(a) and isinstance(a[0], (_dt.date, np.datetime64)):
         a = a.astype("datetime64[ns]")
+    elif _text(a):  # ISO dates as pandas.read_csv gives them: dates, as churn_rate reads them
+        try:
+            d = _iso_dates(a, "periods")
+        except ValueError:  # labels
+            d = None
+        if d is not None and np.datetime_data(d.dtype)[0] not in ("generic", "Y", "M", "W"):  # "2026-03": a label
+            a = d
     if a.dtype.kind == "M":
         f = freq or "M"
         if f not in ("D", "W", "M", "Q", "Y"):
@@ -906,16 +989,16 @@ def _period_labels(periods: Any, freq: Optional[str]) -> np.ndarray:
     return a
 
 
-def _lost_by_label(keys: Any, dropped: Optional[np.ndarray],
-                   to_labels: Callable[[Any], Any]) -> "collections.Counter[Any]":
+def _lost_by_label(keys: Any, dropped: Optional[np.ndarray], to_labels: Callable[[Any], Any],
+                   name: Callable[[Any], Any]) -> "collections.Counter[Any]":
     """How many omitted rows each label (of a period or segment) lost: rows left out for a missing
-    score or weight whose own label is known."""
+    score or weight whose own label is known, counted under name(label) (_period_name or _label)."""
     if dropped is None:
         return collections.Counter()
     lost = dropped & ~_isna(keys)
     if not lost.any():
         return collections.Counter()
-    return collections.Counter(_label(v) for v in np.asarray(to_labels(_take(keys, lost))))
+    return collections.Counter(name(v) for v in np.asarray(to_labels(_take(keys, lost))))
 
 
 @_doc(t=_TREND)
@@ -924,9 +1007,13 @@ def trend(scores: Values, periods: Values, metric: str = "nps", weights: Optiona
           nan_policy: str = "raise", **options: Any) -> Trend:
     """The metric per period and a trend test that flags a significant decline.
 
-    periods: labels that sort in time order (numbers, "2026-03", dates). Dates are bucketed by
-    freq ("D", "W", "M" — default —, "Q", "Y") on their own wall clock: a tz-aware Series or
-    datetimes are cut in the zone they carry, each value in its own (see the module's notes).
+    periods: labels that sort in time order (numbers, "2026-03", dates), or a pandas Categorical,
+    whose categories' order is the periods' order (months "gen", "feb", ... as declared). Dates
+    are bucketed by freq ("D", "W", "M" — default —, "Q", "Y") on their own wall clock: a tz-aware
+    Series or datetimes are cut in the zone they carry, each value in its own (see the module's
+    notes). Text that is entirely ISO dates ("2025-01-31", optionally with a time; a date column
+    as pandas.read_csv gives it) is read as dates, as churn_rate reads it, and so bucketed by
+    month unless freq says otherwise; other text ("2026-03", "Q1") stays labels.
     nan_policy="omit" leaves out the rows whose score, period or weight is missing; n_omitted of
     the Trend counts them, and each period's result those of its own. test and alpha as in
     trend_test() (None: perche's C++ defaults, "{t.test.name}" and {t.alpha}). options: those of
@@ -937,10 +1024,10 @@ def trend(scores: Values, periods: Values, metric: str = "nps", weights: Optiona
     o = _metric_options(metric, options)
     fn = _core.nps_trend if metric == "nps" else _core.rating_trend
     res = fn(_numbers(x["scores"]), codes, _weights(x["weights"]), o, t)
-    lost = _lost_by_label(periods, dropped, lambda p: _period_labels(p, freq))
+    lost = _lost_by_label(periods, dropped, lambda p: _period_labels(p, freq), _period_name)
     out = []
     for p in res.periods:
-        label = _label(p.period if labels is None else labels[p.period])
+        label = _period_name(p.period if labels is None else labels[p.period])
         out.append(Period(label, _omitted(p.result, lost[label])))
     return Trend(metric, out, res.test, omitted)
 
@@ -956,7 +1043,7 @@ def by_segment(scores: Values, segments: Values, metric: str = "nps", weights: O
     o = _metric_options(metric, options)
     fn = _core.nps_by_segment if metric == "nps" else _core.rating_by_segment
     res = fn(_numbers(x["scores"]), codes, _weights(x["weights"]), o)
-    lost = _lost_by_label(segments, dropped, lambda k: k)
+    lost = _lost_by_label(segments, dropped, lambda k: k, _label)
     out = SegmentList()
     for s in res:
         key = _label(s.key if labels is None else labels[s.key])

@@ -22,6 +22,7 @@ rounding of the order of summation). Needs pyspark (pip install "perche[spark]")
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import sys
@@ -324,7 +325,7 @@ class _PartitionCounts:
                                  "nan_policy='omit' leaves out rows without a value)") from None
             omitted_all += omitted
             if self.segment is not None:
-                lost_all.update(_lost_by_label(seg, dropped, lambda k: k))
+                lost_all.update(_lost_by_label(seg, dropped, lambda k: k, _label))
             for k, c in zip(keys, counts):
                 label = _label(labels[k]) if self.segment is not None else None
                 if label in acc:
@@ -373,9 +374,13 @@ def by_segment(df: DataFrame, score: str, segment: str, metric: str = "nps", wei
 
 def _label_array(labels: List[Any]) -> np.ndarray:
     """Labels as the array perche.by_segment would see for that column: integers as int64 (their
-    own keys), anything else as objects (sorted distinct values)."""
+    own keys), timestamps (TimestampType, collected as datetime) as datetime64 (keys that are
+    pandas Timestamps, as perche.by_segment gives them), anything else as objects (sorted distinct
+    values)."""
     if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in labels):
         return np.asarray(labels, dtype=np.int64)
+    if all(isinstance(v, datetime.datetime) and v.tzinfo is None for v in labels):
+        return np.asarray(labels, dtype="datetime64[ns]")
     a = np.empty(len(labels), dtype=object)
     a[:] = labels
     return a

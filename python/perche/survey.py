@@ -229,7 +229,8 @@ def split_labels(values, drivers: Optional[list] = None) -> tuple:
 
 def _text_cell(v: Any) -> str:
     """A DataFrame cell of an object column as the text the C++ rules read: missing values (None,
-    NaN, NA, NaT) empty, a datetime or date its wall-clock date (YYYY-MM-DD), anything else str()."""
+    NaN, NA, NaT) empty, a datetime or date its wall-clock date (YYYY-MM-DD), a pandas Period its
+    first day, anything else str()."""
     import pandas as pd
 
     if isinstance(v, str):
@@ -242,6 +243,8 @@ def _text_cell(v: Any) -> str:
         return ""
     if isinstance(v, datetime.datetime):  # pandas Timestamp too: the date in its own zone
         return v.date().isoformat()
+    if isinstance(v, pd.Period):  # its first day, as _frame_columns reads a Period column
+        return v.start_time.date().isoformat()
     if isinstance(v, datetime.date):
         return v.isoformat()
     if isinstance(v, np.datetime64):
@@ -262,13 +265,16 @@ def _frame_columns(df) -> tuple:
     """(names, kinds, data) of a DataFrame for _core.analyze_survey_columns: numbers as float64
     (NaN missing; booleans and complex numbers are text, so that True is not read as 1 nor 3+4j
     as 3), dates as days since
-    1970-01-01 on their own wall clock, everything else as text."""
+    1970-01-01 on their own wall clock (a pandas Period, such as a month, as its first day),
+    everything else as text."""
     import pandas as pd
 
     names, kinds, data = [], [], []
     for i in range(df.shape[1]):
         col = df.iloc[:, i]
         names.append(str(df.columns[i]))
+        if isinstance(col.dtype, pd.PeriodDtype):  # months as dt.to_period("M") holds them: their first day
+            col = col.dt.start_time  # (as text, '2025-12' was no date: every row a problem, no trend)
         dtype = col.dtype
         if pd.api.types.is_datetime64_any_dtype(dtype):
             if getattr(dtype, "tz", None) is not None:

@@ -82,6 +82,31 @@ def test_churn_accepts_python_datetimes_iso_strings_and_pandas_series():
     assert a.to_dict() == b.to_dict()
 
 
+@pytest.mark.parametrize("call, message", [
+    (lambda: perche.churn_rate(pd.Series(["2023-01-01", "01/02/2023"]), pd.Series([None, "15/03/2024"]),
+                               "2024-01-01", "2024-07-01"),
+     "start: '01/02/2023' at index 1 is not an ISO date (expected YYYY-MM-DD, optionally with a time: "
+     "'2024-03-01 09:30'; pd.to_datetime(x, dayfirst=True) reads DD/MM/YYYY)"),
+    (lambda: perche.churn_rate(np.array(["2023-01-01"]), np.array(["31/12/2024"]), "2024-01-01", "2024-07-01"),
+     "end: '31/12/2024' at index 0 is not an ISO date (expected YYYY-MM-DD"),
+    (lambda: perche.churn_rate(["2023-01-01"], [None], "01/01/2024", "2024-07-01"),
+     "period_start '01/01/2024' is not a number or an ISO date (expected YYYY-MM-DD"),
+    (lambda: perche.response_times(start=["2024-01-01 10:00", "ieri"], end=["2024-01-01 10:05", "oggi"]),
+     "start: 'ieri' at index 1 is not an ISO date (expected YYYY-MM-DD"),
+    (lambda: perche.response_times(pd.Series(["00:05:00", "00:10:00"])),
+     "response_times: durations '00:05:00' at index 0 is text (expected numbers or timedeltas: "
+     "pd.to_timedelta(durations) reads 'HH:MM:SS')"),
+    (lambda: perche.response_times(pd.Series(["2024-01-01", "2024-01-02"])),
+     "response_times: durations '2024-01-01' at index 0 is text"),  # were read as dates: 1.7e9 s
+])
+def test_time_text_that_cannot_be_read_is_named_with_its_row_and_the_form_expected(call, message):
+    # Red-team 21: numpy's 'Error parsing datetime string "00:05:00" at position 2', whose position
+    # counts characters and reads like a row.
+    with pytest.raises(ValueError) as e:
+        call()
+    assert message in str(e.value) and "position" not in str(e.value)
+
+
 def test_churn_with_nobody_active_at_the_start_gives_none():
     assert perche.churn_rate([5, 6], [7, 8], 0, 10) is None
     assert perche.churn_rate([], [], 0, 10) is None

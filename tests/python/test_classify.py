@@ -457,6 +457,22 @@ def test_matrices_come_back_as_c_ordered_arrays_that_own_their_memory(lr_data, c
     assert clf.vectorizer.idf.shape == (len(clf.vectorizer.features),) and clf.vectorizer.idf.dtype == np.float64
 
 
+@pytest.mark.parametrize("missing", [None, np.nan, "pd.NA"])
+def test_a_missing_class_label_raises_value_error_naming_its_index(missing):
+    # Red-team 21: "y mixes labels that cannot be sorted together ('<' not supported ...)".
+    import pandas as pd
+
+    X = np.random.default_rng(0).normal(size=(6, 2))
+    y = np.array(["a", "b", "a", "a", "b", "a"], dtype=object)
+    y[2] = pd.NA if missing == "pd.NA" else missing
+    shown = {None: "None", "pd.NA": "<NA>"}.get(missing, "nan")
+    with pytest.raises(ValueError, match=fr"^LogisticRegression.fit: y\[2\] is missing \({shown}\); expected a "
+                                         "class label for every row$"):
+        perche.LogisticRegression().fit(X, y)
+    with pytest.raises(ValueError, match=r"y\[2\] is missing"):
+        perche.LogisticRegression().fit(X, pd.Series(y, dtype="string"))
+
+
 def test_predicting_before_fit_or_with_other_features_raises(lr_data):
     with pytest.raises(RuntimeError, match="before fit"):
         perche.LogisticRegression().predict_proba(lr_data["X"])
@@ -809,6 +825,27 @@ def test_label_shape_mismatches_raise_value_error(train, clf):
         clf.evaluate(texts, Y[:, :2])
     with pytest.raises(ValueError, match="'rimborso'"):
         perche.DriverClassifier(list(DRIVERS)).fit(texts[:2], [["attesa"], ["rimborso"]])
+
+
+def test_a_missing_row_of_driver_names_raises_value_error_naming_it(train):
+    # Red-team 21: y = df.driver.str.split("|") with a missing cell gave "'float' object is not
+    # iterable" (the NaN in row 5), or "Y has shape (n,)" (the NaN in row 0).
+    import pandas as pd
+
+    texts, Y = train
+    names = pd.Series([[DRIVERS[j] for j in np.flatnonzero(row)] for row in Y], index=np.arange(300) + 1000)
+    for at in (5, 0):
+        y = names.copy()
+        y.iloc[at] = np.nan
+        with pytest.raises(ValueError, match=fr"^DriverClassifier.fit: Y\[{at}\] \(index {1000 + at}\) is missing "
+                                             r"\(nan\); expected its list of driver names, \[\] for none"):
+            perche.DriverClassifier(list(DRIVERS)).fit(texts, y)
+    y = list(names)
+    y[7] = None
+    with pytest.raises(ValueError, match=r"Y\[7\] is missing \(None\)"):
+        perche.DriverClassifier().fit(texts, y)
+    y[7] = []  # the fix the message gives
+    assert perche.DriverClassifier(list(DRIVERS), cv_folds=0).fit(texts, y).fitted
 
 
 def test_a_one_dimensional_label_array_raises_value_error_naming_its_shape(train):

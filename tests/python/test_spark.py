@@ -154,6 +154,21 @@ def test_by_segment_with_weights_and_omitted_rows(spark, frame):
         assert a.p_bh == pytest.approx(b.p_bh, rel=1e-9)
 
 
+def test_by_segment_on_a_timestamp_column_gives_the_timestamp_keys_of_one_process(spark, frame):
+    # Red-team 21: the workers turned each timestamp label into a str, which Arrow refused in the
+    # TimestampType column ("perche.by_segment on the same column works").
+    days = np.array(["2024-01-01", "2024-02-01 09:30", "2024-03-01"])[frame.index % 3]
+    f = frame[["nps"]].astype("float64").assign(giorno=pd.to_datetime(days, format="ISO8601"))
+    f.loc[f.index % 13 == 2, "nps"] = np.nan
+    df = spark.createDataFrame(f).repartition(3)
+    got = ps.by_segment(df, "nps", "giorno", nan_policy="omit")
+    want = perche.by_segment(f["nps"], f["giorno"], nan_policy="omit")
+    same_segments(got, want)
+    assert [s.key for s in got] == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-02-01 09:30"),
+                                    pd.Timestamp("2024-03-01")]
+    assert all(type(s.key) is pd.Timestamp for s in got) and any(s.result.n_omitted for s in got)
+
+
 def test_overall_metrics_equal_one_process(spark, frame):
     df = spark.createDataFrame(frame).repartition(4)
     for got, want in ((ps.nps(df, "nps"), perche.nps(frame["nps"])),

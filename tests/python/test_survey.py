@@ -318,6 +318,19 @@ def test_dataframe_columns_of_every_dtype_are_read_as_their_csv_would_be():
     json.loads(r.to_json())
 
 
+def test_a_pandas_period_date_column_is_read_as_the_first_day_of_each_period():
+    # Red-team 21: df.data.dt.to_period("M") was read as text: every row a problem "'2025-12' is
+    # not a date", and no trend.
+    df = pd.read_csv(SAMPLE)
+    kw = dict(score="nps", text="motivo", date="data", by=["canale"], sentiment=False, drivers=False)
+    ref = perche.analyze(df.assign(data=pd.to_datetime(df.data).dt.to_period("M").dt.start_time), **kw).data
+    periods = pd.to_datetime(df.data).dt.to_period("M")
+    for months in (periods, periods.astype(object)):  # a Period column, and Periods in an object column
+        got = perche.analyze(df.assign(data=months), **kw).data
+        assert got["source"]["problems"] == [] and got["trend"] == ref["trend"]
+        assert len(got["trend"]["periods"]) == 12
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"verbatims": -1}, "verbatims -1 is not an integer"),
     ({"seed": 1.5}, "seed 1.5 is not an integer"),

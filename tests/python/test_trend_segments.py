@@ -234,6 +234,50 @@ def test_dates_as_pandas_series_or_python_dates_give_the_same_trend(rng):
     assert perche.trend(list(s), list(d.astype(object))).to_dict() == t
 
 
+def test_a_categorical_of_periods_keeps_its_categories_order():
+    # Red-team 21: Italian months declared in time order were sorted "apr", "feb", "gen", ... and a
+    # steady decline came out flat (Mann-Kendall p = 1).
+    months = ["gen", "feb", "mar", "apr", "mag", "giu"]
+    s = np.concatenate([np.repeat([10, 0], [50 - 8 * i, 8 * i]) for i in range(6)])
+    for ordered in (True, False):
+        periods = pd.Series(pd.Categorical(np.repeat(months, 50), categories=months, ordered=ordered))
+        t = perche.trend(s, periods)
+        assert [p.period for p in t.periods] == months
+        y = [perche.nps(s[(periods == m).to_numpy()]).score for m in months]
+        assert [p.result.score for p in t.periods] == pytest.approx(y, **TIGHT)
+        _, z, pv, slope = mann_kendall(y)
+        assert (t.test.statistic, t.test.p_value, t.test.slope) == pytest.approx((z, pv, slope), **TIGHT)
+        assert t.test.declining
+    # Unused categories make no period; a missing one is named, or left out (and counted) under "omit".
+    cat = pd.Categorical(["feb", "gen", None, "feb"], categories=["dic", "gen", "feb"])
+    with pytest.raises(ValueError, match="periods: missing label at index 2"):
+        perche.trend([10, 0, 9, 7], cat)
+    t = perche.trend([10, 0, 9, np.nan], cat, nan_policy="omit")
+    assert [(p.period, p.result.n, p.result.n_omitted) for p in t.periods] == [("gen", 1, 0), ("feb", 1, 1)]
+    segments = pd.Categorical(["b", "a", "c", "a"], categories=["c", "b", "a"])
+    assert [g.key for g in perche.by_segment([10, 0, 9, 7], segments)] == ["c", "b", "a"]
+
+
+def test_iso_date_text_is_bucketed_as_dates():
+    # Red-team 21: a date column as pandas.read_csv gives it made one period per day, and freq="M"
+    # on it was refused ("freq applies to dates only").
+    text = pd.Series(["2025-01-31", "2025-02-01", "2025-02-27", "2025-03-02 09:30:00", "2025-03-31"])
+    s = [10, 0, 9, 7, 3]
+    dates = pd.to_datetime(text, format="ISO8601")
+    assert perche.trend(s, text).to_dict() == perche.trend(s, dates).to_dict()
+    assert [p.period for p in perche.trend(s, text).periods] == ["2025-01", "2025-02", "2025-03"]
+    assert perche.trend(s, text.to_numpy(dtype=str), freq="Q").to_dict() == perche.trend(s, dates, freq="Q").to_dict()
+    assert perche.trend(s, list(text), freq="D").to_dict() == perche.trend(s, dates, freq="D").to_dict()
+    gap = pd.Series(["2025-01-31", None, "2025-03-01"])
+    assert [p.period for p in perche.trend([10, 0, 9], gap, nan_policy="omit").periods] == ["2025-01", "2025-03"]
+    # Text that is not dates throughout stays labels, as given and sorted.
+    for labels in (["2026-03", "2026-01", "2026-02", "2026-01"], ["Q2", "Q1", "Q3", "Q1"],
+                   ["2026-01-05", "2026-01-06", "dopo", "2026-01-05"]):
+        assert [p.period for p in perche.trend([10, 0, 9, 7], labels).periods] == sorted(set(labels))
+    with pytest.raises(ValueError, match="freq applies to dates only"):
+        perche.trend([10, 0], ["Q1", "Q2"], freq="M")
+
+
 def test_fewer_than_3_periods_give_no_trend_test():
     t = perche.trend([10, 0, 9], ["2026-01", "2026-01", "2026-02"])
     assert len(t.periods) == 2 and t.test is None
@@ -354,6 +398,26 @@ def test_integer_and_pandas_segments_work_like_strings(rng):
     assert all(type(g.key) is int for g in by_int)
     by_str = perche.by_segment(pd.Series(s), pd.Series(seg))
     assert by_int[0].result.to_dict() == by_str[1].result.to_dict()  # chat
+
+
+def test_datetime_segment_keys_stay_timestamps_that_join_back_to_the_frame():
+    # Red-team 21: keys were str ('2024-01-01T00:00:00.000000'), which match no row of the frame.
+    df = pd.DataFrame({"nps": np.tile([10, 3, 9, 7], 5),
+                       "giorno": pd.to_datetime(["2024-01-01", "2024-02-01"] * 10)})
+    out = perche.by_segment(df.nps, df.giorno)
+    assert [s.key for s in out] == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-02-01")]
+    assert all(type(s.key) is pd.Timestamp for s in out)
+    joined = df.merge(out.to_frame()[["key", "score"]], left_on="giorno", right_on="key")
+    assert len(joined) == len(df)
+    assert out[0].result.to_dict() == perche.nps(df.nps[df.giorno == out[0].key]).to_dict()
+    # Under "omit", the rows a date lost count under its Timestamp key.
+    omitted = perche.by_segment(df.nps.where(df.index != 2), df.giorno, nan_policy="omit")
+    assert [(s.key, s.result.n_omitted) for s in omitted] == [(pd.Timestamp("2024-01-01"), 1),
+                                                              (pd.Timestamp("2024-02-01"), 0)]
+    rome = perche.by_segment(df.nps, df.giorno.dt.tz_localize("Europe/Rome"))
+    assert rome[0].key == pd.Timestamp("2024-01-01", tz="Europe/Rome")
+    # A trend's periods of dates keep their text labels.
+    assert [p.period for p in perche.trend(df.nps, df.giorno).periods] == ["2024-01", "2024-02"]
 
 
 def test_weighted_segments_equal_weighted_nps_of_their_rows(rng):
