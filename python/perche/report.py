@@ -30,6 +30,9 @@ from typing import Any, Iterator, NamedTuple, Optional
 _L = {
     "it": {
         "title": "Perché? Analisi dei driver", "title_metrics": "Perché? Metriche", "rows": "righe usate", "row": "riga usata", "of": "su", "bad": "righe scartate", "bad_one": "riga scartata", "missing": "mancanti o non validi",
+        "column": "colonna",
+        "problems": "Problemi dell'input: {total}", "problems_listed": "Problemi dell'input: {total}, elencati i primi {listed}",
+        "at_line": "riga {n}", "at_row": "riga {n} del DataFrame", "at_input": "tutto l'input",
         "score_of": "{m}", "ci": "IC {c:.0%}", "trend": "Andamento per periodo", "period": "periodo",
         "drop": "calo significativo", "untested": "n < 5: non testato", "mk": "Mann–Kendall: pendenza di Sen {s} per periodo, p {p} → {v}",
         "declining": "calo significativo", "increasing": "crescita significativa", "flat": "nessun trend significativo",
@@ -58,6 +61,7 @@ _L = {
                         "non sul punteggio osservato, che può cadere fuori dall'intervallo: in quel caso è "
                         "indicato il centro dell'intervallo."),
         "ns_note": "In grigio i driver il cui impatto ha un intervallo che include lo zero (non significativo).",
+        "few_note": "In grigio i driver con poche menzioni: troppo poche per un intervallo e un test.",
         "sentiment": "Sentiment dei commenti", "sent_model": {"default": "lessico predefinito", "model": "modello"},
         "classes": {"positive": "positivi", "negative": "negativi", "mixed": "misti", "neutral": "neutri"},
         "class1": {"positive": "positivo", "negative": "negativo", "mixed": "misto", "neutral": "neutro"},
@@ -94,6 +98,7 @@ _L = {
         "vscore": "voto {s}/{hi}", "axis_impact": "impatto sul punteggio ({m}, punti)",
         "ns_short": "n.s.", "ns_legend": "n.s. = non significativo (l'intervallo include lo zero)",
         "trend_alt": "{m} per periodo, {n} periodi da {a} ({sa}) a {b} ({sb}); minimo {lo}, massimo {hi}",
+        "trend_alt_one": "{m} per periodo, 1 periodo, {a}: {sa}, intervallo {iv}",
         "impact_alt": "Impatto di ogni driver sul {m}, dal più negativo: {items}",
         "matrix_alt": "Matrice delle priorità, quota dei commenti × impatto: {items}",
         "axis_share": "quota dei commenti (%)", "latest": " (ultimi {n})",
@@ -143,6 +148,9 @@ _L = {
     },
     "en": {
         "title": "Why? Driver analysis", "title_metrics": "Why? Metrics", "rows": "rows used", "row": "row used", "of": "of", "bad": "bad rows", "bad_one": "bad row", "missing": "missing or invalid",
+        "column": "column",
+        "problems": "Input problems: {total}", "problems_listed": "Input problems: {total}, the first {listed} listed",
+        "at_line": "line {n}", "at_row": "DataFrame row {n}", "at_input": "the whole input",
         "score_of": "{m}", "ci": "{c:.0%} CI", "trend": "Trend by period", "period": "period",
         "drop": "significant drop", "untested": "n < 5: not tested", "mk": "Mann–Kendall: Sen slope {s} per period, p {p} → {v}",
         "declining": "significant decline", "increasing": "significant increase", "flat": "no significant trend",
@@ -170,6 +178,7 @@ _L = {
         "centre_note": ("With few responses the interval is centred on a small-sample estimate, not on the "
                         "observed score, which can fall outside it: then the interval centre is shown."),
         "ns_note": "Grey: drivers whose impact interval includes zero (not significant).",
+        "few_note": "Grey: drivers with few mentions, too few for an interval and a test.",
         "sentiment": "Sentiment of the comments", "sent_model": {"default": "default lexicon", "model": "model"},
         "classes": {"positive": "positive", "negative": "negative", "mixed": "mixed", "neutral": "neutral"},
         "class1": {"positive": "positive", "negative": "negative", "mixed": "mixed", "neutral": "neutral"},
@@ -206,6 +215,7 @@ _L = {
         "vscore": "score {s}/{hi}", "axis_impact": "impact on the score ({m}, points)",
         "ns_short": "n.s.", "ns_legend": "n.s. = not significant (the interval includes zero)",
         "trend_alt": "{m} by period, {n} periods from {a} ({sa}) to {b} ({sb}); lowest {lo}, highest {hi}",
+        "trend_alt_one": "{m} by period, 1 period, {a}: {sa}, interval {iv}",
         "impact_alt": "Impact of each driver on the {m}, most negative first: {items}",
         "matrix_alt": "Priority matrix, share of comments × impact: {items}",
         "axis_share": "share of comments (%)", "latest": " (latest {n})",
@@ -261,6 +271,7 @@ _QUOTE_CHARS = 400  # a quoted comment's code points shown (the JSON keeps up to
 _QUOTES = 120  # quotes in the page: each driver shows max(2, _QUOTES / drivers), pain points and delights alike
 _SEGMENT_ROWS = 25  # segments shown per column: the significant ones, then the largest
 _MATRIX_POINTS = 40  # drivers in the priority matrix: the largest impacts
+_MATRIX_LABEL = 32  # characters of a driver's label in the priority matrix (a longer one is shortened)
 _PERIOD_POINTS = 60  # beyond this many periods the trend draws its line without a point per period
 _PERIOD_ROWS = 24  # periods of the negative-sentiment table: the latest
 # Schema 3 made each note an object {code, message} and added model.coverage; schema 4 added the
@@ -362,10 +373,20 @@ def _numbers(lang: str) -> Iterator[None]:
 _TO_ITALIAN = str.maketrans(",.", ".,")
 
 
-def _num(x: float, decimals: Optional[int] = None, sign: Optional[bool] = None, lang: Optional[str] = None) -> str:
-    """x with `decimals` decimals (None: 0), thousands grouped, a sign when asked, in `lang`'s
-    number format (None: the report being rendered's)."""
-    text = f"{x:{'+' if sign else ''},}" if isinstance(x, int) else f"{x:{'+' if sign else ''},.{decimals or 0}f}"
+_MINUS = "\u2212"  # the minus sign of every figure the reports print, as the summary in words (C++ format_number)
+
+
+def _num(x: float, decimals: Optional[int] = None, sign: Optional[bool] = None, lang: Optional[str] = None,
+         zero_sign: Optional[bool] = None) -> str:
+    """x with `decimals` decimals (None: 0), thousands grouped, in `lang`'s number format (None: the
+    report being rendered's), as the summary in words writes numbers (C++ format_number): a
+    negative number starts with the minus sign U+2212, a positive one with "+" when `sign` is asked,
+    and a number that rounds to zero has no sign ("0,0", never "-0,0" or "+0,0"), unless
+    `zero_sign`: then a non-zero number keeps the side of zero it is on (an interval's bound when
+    the interval excludes zero)."""
+    text = f"{abs(x):,}" if isinstance(x, int) else f"{abs(x):,.{decimals or 0}f}"
+    zero = not any(c in "123456789" for c in text) and not (zero_sign and x != 0)
+    text = (_MINUS if x < 0 and not zero else "+" if sign and not zero else "") + text
     return text.translate(_TO_ITALIAN) if (lang or _NUMBERS.get()) == "it" else text
 
 
@@ -382,11 +403,20 @@ def format_score(value: Optional[float], metric: str, lang: Optional[str] = None
     return _num(v, 1, False, lang)
 
 
-def _impact(v: Any, metric: str) -> str:
+def _impact(v: Any, metric: str, zero_sign: Optional[bool] = None) -> str:
     x = _f(v)
     if x is None:
         return "—"
-    return _num(x, 2 if metric == "ces" else 1, True)
+    return _num(x, 2 if metric == "ces" else 1, True, zero_sign=zero_sign)
+
+
+def _impact_iv(low: Any, high: Any, metric: str) -> str:
+    """"[low, high]" of an impact's interval. A bound that rounds to zero prints "0,0", except in an
+    interval that excludes zero, whose bounds keep their side of it ("[+0,0, +3,2]": the star beside
+    it says the interval is above zero, and "0,0" would read as touching it)."""
+    lo, hi = _f(low), _f(high)
+    side = lo is not None and hi is not None and (lo > 0 or hi < 0)
+    return f"[{_impact(lo, metric, side)}, {_impact(hi, metric, side)}]"
 
 
 def _or(v: Any) -> str:
@@ -753,7 +783,7 @@ def _sentiment_rows(data: dict) -> list:
 def _impact_ci(st: dict, key: str, metric: str) -> str:
     v = _impact(st.get(f"{key}_impact"), metric)
     if _f(st.get(f"{key}_impact")) is not None and _f(st.get(f"{key}_ci_low")) is not None:
-        v += f" [{_impact(st.get(f'{key}_ci_low'), metric)}, {_impact(st.get(f'{key}_ci_high'), metric)}]"
+        v += " " + _impact_iv(st.get(f"{key}_ci_low"), st.get(f"{key}_ci_high"), metric)
     return v
 
 
@@ -799,14 +829,25 @@ def render_text(data: dict, lang: Optional[str] = None) -> str:
         return _render_text(data, lang, L, metric)
 
 
+def _rows_used(src: dict, L: dict) -> str:
+    """"2.399 righe usate su 2.400" / "1 riga usata su 2": the rows of the source that count."""
+    used = _i(src.get("rows_used"))
+    return f"{_n(used)} {L['row'] if used == 1 else L['rows']} {L['of']} {_n(src.get('rows'))}"
+
+
+def _bad_rows(src: dict, L: dict) -> str:
+    """"3 righe scartate" / "1 riga scartata", or "" when no row was left out."""
+    bad = _i(src.get("bad_rows"))
+    return f"{_n(bad)} {L['bad_one'] if bad == 1 else L['bad']}" if bad else ""
+
+
 def _render_text(data: dict, lang: str, L: dict, metric: str) -> str:
     M = _METRIC[metric]
     src = _d(data.get("source"))
     lines = []
     name = _t(_s(src.get("file")) or "DataFrame").rsplit("/", 1)[-1]
-    used, bad = _i(src.get("rows_used")), _i(src.get("bad_rows"))  # `perche report` and `analyze` alike
-    lines.append(f"perche — {name}: {_n(used)} {L['row'] if used == 1 else L['rows']} {L['of']} {_n(src.get('rows'))}"
-                 + (f", {_n(bad)} {L['bad_one'] if bad == 1 else L['bad']}" if bad else ""))
+    bad = _bad_rows(src, L)  # `perche report` and `analyze` alike
+    lines.append(f"perche — {name}: {_rows_used(src, L)}" + (f", {bad}" if bad else ""))
     lines += _summary_text(data, lang)
     o = data.get("overall")
     if not isinstance(o, dict):
@@ -858,12 +899,13 @@ def _render_text(data: dict, lang: str, L: dict, metric: str) -> str:
     if kind != "none":  # `perche report`: metrics only
         neg, pos = _outcomes(data, L)
         lines += ["", L["drivers"] + f" — {L['model']} {L['kinds'].get(kind, '') if isinstance(kind, str) else ''}:"]
-        rows = []
+        rows, starred = [], False
         for d in _l(data.get("drivers")):
             imp = _impact(d.get("impact"), metric)
             if _f(d.get("impact")) is not None and _f(d.get("impact_ci_low")) is not None:
-                imp += f" [{_impact(d.get('impact_ci_low'), metric)}, {_impact(d.get('impact_ci_high'), metric)}]"
+                imp += " " + _impact_iv(d.get("impact_ci_low"), d.get("impact_ci_high"), metric)
                 imp += " *" if _b(d.get("impact_significant")) else "  "
+                starred |= _b(d.get("impact_significant"))
             elif _b(d.get("few_mentions")):
                 imp += f" ({L['few_mentions']})"
             orn = _or(d.get("or_negative"))
@@ -871,17 +913,20 @@ def _render_text(data: dict, lang: str, L: dict, metric: str) -> str:
                 orn += f" [{_or(d.get('or_negative_ci_low'))}, {_or(d.get('or_negative_ci_high'))}]"
             q = _quadrant(d)
             rows.append([_s(d.get("label")), _n(d.get("mentions")), _pct(d.get("share")),
-                         format_score(d.get("score"), metric), imp, orn, L[q] if q else "—"])
+                         format_score(d.get("score"), metric), imp, orn, _quadrant_word(d, L) if q else "—"])
         lines += _table([L["driver"], L["mentions"], L["share"], M, L["impact"], L["or_neg"].format(neg=neg),
                          L["quadrant"]], rows, "<>>>>><", {0: 18})
-        lines.append("  " + L["sig"])
+        if starred:  # a footnote only for a mark the table shows
+            lines.append("  " + L["sig"])
     lines += _sentiment_text(data, metric, L)
     segments = _l(data.get("segments"))
+    starred = False
     for s in segments:
         lines += ["", f"{L['segments']}: {_t(s.get('column'))}"]
         rows = []
         groups, hidden = _shown_segments(_l(s.get("groups")))
         for g in groups:
+            starred |= _b(g.get("significant")) and _f(g.get("p_holm")) is not None
             iv, centre = _interval(g, metric, L)
             centred |= bool(centre)
             ph = _f(g.get("p_holm"))
@@ -892,7 +937,7 @@ def _render_text(data: dict, lang: str, L: dict, metric: str) -> str:
         lines += _table([L["segment"], L["n"], M, ci, L["vs_rest"], L["p_holm"]], rows, "<>>>>>", {0: 24})
         if hidden:
             lines.append("  " + L["more_segments"].format(n=_n(hidden)))
-    if segments:
+    if starred:
         lines.append("  " + L["sig_holm"])
     if centred:
         lines += [""] + textwrap.wrap(L["centre_note"], 106, initial_indent="  ", subsequent_indent="  ")
@@ -951,7 +996,13 @@ font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-ser
 & table{border-collapse:collapse;width:100%;font-size:13.5px;margin:0}
 & th,& td{padding:4px 8px;border:0;border-bottom:1px solid var(--line);text-align:right;vertical-align:top;background:none}
 & th:first-child,& td:first-child{text-align:left}& th{color:var(--muted);font-weight:600}
-& td,& th,& h3,& .meta,& li{overflow-wrap:anywhere}
+& td,& th,& h3,& .meta,& li,& p,& summary,& blockquote,& .vgroup{overflow-wrap:anywhere}& td.num,& td.iv{white-space:nowrap}
+& th.num{overflow-wrap:break-word}@media (max-width:760px){& td.iv{white-space:normal;overflow-wrap:normal}}
+& .others{display:flex;flex-direction:column;gap:2px;color:var(--muted);font-size:13px}
+& .other-metric{font-weight:600;color:var(--ink)}& .other-score{font-size:22px;font-weight:700}
+& .other-metric small{font-weight:400;color:var(--muted)}
+& ol.legend{columns:2;column-gap:56px;margin:8px 0 0;padding-left:28px;font-size:13px}
+& details{margin-top:10px}& details summary{cursor:pointer;font-weight:600;color:var(--accent)}
 & .sig{font-weight:700}& .neg{color:var(--neg)}& .pos{color:var(--pos)}& .ns{color:var(--muted)}
 & svg{max-width:100%;height:auto;display:block}
 & svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;fill:var(--ink)}
@@ -966,7 +1017,7 @@ font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-ser
 @media print{&{background:#fff;max-width:none;padding:0;font-size:10.5px;line-height:1.35}
 & section{break-inside:avoid;page-break-inside:avoid;border:none;border-radius:0;padding:4px 0;margin-top:6px}
 & h2,& h3{break-after:avoid;page-break-after:avoid}& h2{font-size:14px;margin:6px 0 4px}& h3{font-size:12px;margin:8px 0 2px}
-& .kpi{font-size:30px}& table{font-size:9.5px}& th,& td{padding:1px 6px}& .note,& .meta,& .def{font-size:9.5px}
+& .kpi{font-size:30px}& table{font-size:9.5px}& th,& td{padding:1px 6px}& td.iv{white-space:nowrap}& .note,& .meta,& .def{font-size:9.5px}
 & svg text{font-size:12px}& #verbatims{break-inside:auto;column-count:2;column-gap:18px}& #verbatims h2{column-span:all}
 & blockquote{margin:4px 0;padding:3px 8px;font-size:9.5px}& blockquote .who{font-size:8.5px}
 & #sentiment{break-inside:auto}}
@@ -991,7 +1042,7 @@ def _e(s: Any) -> str:
     return html.escape(_NOT_TEXT.sub("\ufffd", _s(s)), quote=True)
 
 
-_CLASSES = frozenset({"sig", "neg", "pos", "ns"})
+_CLASSES = frozenset({"sig", "neg", "pos", "ns", "num", "iv"})
 _SCOPE = "perche-report"
 
 
@@ -1013,11 +1064,21 @@ class _Td(NamedTuple):
         return f"<td{cls}>{_e(self.text)}</td>"
 
 
-def _html_table(head: list, rows: list) -> str:
-    """head and cells are text (escaped), or _Td for a cell with classes; never markup."""
-    h = "".join(f"<th>{_e(c)}</th>" for c in head)
-    body = "".join("<tr>" + "".join(c.html() if isinstance(c, _Td) else f"<td>{_e(c)}</td>" for c in r) + "</tr>"
-                   for r in rows)
+def _html_table(head: list, rows: list, names: Optional[tuple] = None, spaced: Optional[tuple] = None) -> str:
+    """head and cells are text (escaped), or _Td for a cell with classes; never markup. The columns
+    `names` (default: the first) hold names, which wrap anywhere to fit; the others hold figures
+    and never wrap (class "num": a number, a p-value, a quadrant's name), except that on a narrow
+    screen the columns `spaced`, a figure and its interval (class "iv"), wrap at their spaces. A
+    number is never broken: "0,002" was laid out as "0,0" over "02" beside long driver names."""
+    names, spaced = (0,) if names is None else names, spaced or ()
+
+    def kind(j: int) -> tuple:
+        return () if j in names else ("iv",) if j in spaced else ("num",)
+
+    h = "".join(f"<th>{_e(c)}</th>" if j in names else f'<th class="num">{_e(c)}</th>' for j, c in enumerate(head))
+    body = "".join("<tr>" + "".join(
+        (c._replace(classes=c.classes + kind(j)) if isinstance(c, _Td) else _Td(c, kind(j))).html()
+        for j, c in enumerate(r)) + "</tr>" for r in rows)
     return f"<table><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -1077,10 +1138,16 @@ def _trend_svg(periods: list, metric: str, L: dict) -> str:
     band += " " + " ".join(f"{x(i):.1f},{y(q[2]):.1f}" for i, q in reversed(list(enumerate(ps))))
     line = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(q[1]):.1f}" for i, q in enumerate(ps))
     first, last = ps[0][0], ps[-1][0]
-    summary = L["trend_alt"].format(m=_METRIC[metric], n=_n(n), a=_s(first.get("period")), b=_s(last.get("period")),
-                                    sa=format_score(ps[0][1], metric), sb=format_score(ps[-1][1], metric),
-                                    lo=format_score(min(q[1] for q in ps), metric),
-                                    hi=format_score(max(q[1] for q in ps), metric))
+    if n == 1:
+        iv, centre = _interval(first, metric, L)
+        summary = L["trend_alt_one"].format(m=_METRIC[metric], a=_s(first.get("period")),
+                                            sa=format_score(ps[0][1], metric), iv=iv + (f" {centre}" if centre else ""))
+    else:
+        summary = L["trend_alt"].format(m=_METRIC[metric], n=_n(n), a=_s(first.get("period")),
+                                        b=_s(last.get("period")), sa=format_score(ps[0][1], metric),
+                                        sb=format_score(ps[-1][1], metric),
+                                        lo=format_score(min(q[1] for q in ps), metric),
+                                        hi=format_score(max(q[1] for q in ps), metric))
     parts = [f'<svg id="trend" viewBox="0 0 {W} {H}" role="img" aria-label="{_e(summary)}">'
              f'<title>{_e(L["trend"])}</title><desc>{_e(summary)}</desc>']
     decimals = _step_decimals(ticks)
@@ -1091,7 +1158,13 @@ def _trend_svg(periods: list, metric: str, L: dict) -> str:
     parts.append(f'<text class="axis" x="14" y="{(top + H - bottom) / 2:.1f}" '
                  f'transform="rotate(-90 14 {(top + H - bottom) / 2:.1f})" text-anchor="middle">'
                  f'{_e(_METRIC[metric])}</text>')
-    parts.append(f'<path class="ci-band" d="M{band.replace(" ", " L")} Z" fill="{_ACCENT}" fill-opacity="0.15" stroke="none"/>')
+    if n > 1:
+        parts.append(f'<path class="ci-band" d="M{band.replace(" ", " L")} Z" fill="{_ACCENT}" fill-opacity="0.15" '
+                     f'stroke="none"/>')
+    elif ps[0][2] < ps[0][3]:  # one period: a band of no width would hide the interval; an error bar shows it
+        cx, a, b = x(0), y(ps[0][3]), y(ps[0][2])
+        parts.append(f'<path class="ci-band" d="M{cx:.1f},{a:.1f} V{b:.1f} M{cx - 8:.1f},{a:.1f} H{cx + 8:.1f} '
+                     f'M{cx - 8:.1f},{b:.1f} H{cx + 8:.1f}" fill="none" stroke="{_ACCENT}" stroke-width="1.5"/>')
     parts.append(f'<path class="score-line" d="{line}" fill="none" stroke="{_ACCENT}" stroke-width="2"/>')
     step = max(1, n // 12)
     for i, (p, s, _, _) in enumerate(ps):
@@ -1128,7 +1201,13 @@ def _impact_svg(drivers: list, metric: str, L: dict) -> str:
         if v is not None:
             lo, hi = _plot(_f(d.get("impact_ci_low"))), _plot(_f(d.get("impact_ci_high")))
             ds.append((d, v, lo, hi) if lo is not None and hi is not None else (d, v, None, None))
-    W, row, left, right, top, bottom = 900, 30, 250, 70, 16, 46
+    # The value in words beside each bar: its sign, and "n.s." when its interval includes zero (so
+    # that neither rests on the colour alone), or "few mentions" when it was never tested.
+    values = [_impact(v, metric) + ("" if _b(d.get("impact_significant")) and _quadrant(d) != "not_significant"
+                                    else " " + _ns_word(d, L, True)) for d, v, _, _ in ds]
+    # The right margin holds the longest value, so that none runs out of the chart.
+    W, row, left, top, bottom = 900, 30, 250, 16, 46
+    right = max(70.0, max((_CHAR_W * len(t) + 14 for t in values), default=0.0))
     H = top + row * len(ds) + bottom
     vals = [v for q in ds for v in q[1:] if v is not None] + [0.0]
     lo, hi, ticks = _ticks(min(vals), max(vals), 6)
@@ -1138,7 +1217,8 @@ def _impact_svg(drivers: list, metric: str, L: dict) -> str:
 
     M = _METRIC[metric]
     items = "; ".join(f"{_s(d.get('label'))} {_impact(v, metric)}"
-                      + (f" ({L['ns_short']})" if not _b(d.get("impact_significant")) else "") for d, v, _, _ in ds)
+                      + (f" ({_ns_word(d, L, True)})" if not _b(d.get("impact_significant")) else "")
+                      for d, v, _, _ in ds)
     alt = L["impact_alt"].format(m=M, items=items)
     parts = [f'<svg id="driver-impact" viewBox="0 0 {W} {H}" role="img" aria-label="{_e(alt)}">'
              f'<title>{_e(L["impact_title"].format(m=M))}</title><desc>{_e(alt)}</desc>']
@@ -1151,18 +1231,20 @@ def _impact_svg(drivers: list, metric: str, L: dict) -> str:
     parts.append(f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="{top - 4}" y2="{base + 4}" stroke="#52606d"/>'
                  f'<text class="axis" x="{(left + W - right) / 2:.1f}" y="{H - 6}" text-anchor="middle">'
                  f'{_e(L["axis_impact"].format(m=M))}</text>')
+    shown_labels = _shorten([_s(d.get("label")) for d, _, _, _ in ds], int((left - 14) / _CHAR_W))
     for i, (d, v, cl, ch) in enumerate(ds):
         yc = top + row * i + row / 2
         a, b = sorted((x(0), x(v)))
         ns = _quadrant(d) == "not_significant" or not _b(d.get("impact_significant"))
         color = _NS if ns else _NEG if v < 0 else _POS
         label = _s(d.get("label"))
-        tip = f"{label}: {_impact(v, metric)} [{_impact(cl, metric)}, {_impact(ch, metric)}]" \
-              + (f" — {L['not_significant']}" if ns else "")
+        tip = f"{label}: {_impact(v, metric)}" + (f" {_impact_iv(cl, ch, metric)}" if cl is not None else "") \
+              + (f" — {_ns_word(d, L)}" if ns else "")
         muted = ' class="ns"' if ns else ""
         # A name longer than the margin ends in "…", whole in its tooltip (and in the chart's
-        # description): a 52-letter codebook label started 63 units left of the chart.
-        shown = _fit(label, left - 12)
+        # description): a 52-letter codebook label started 63 units left of the chart. Two names
+        # that start alike are cut so that they still read apart (_shorten).
+        shown = shown_labels[i]
         full = f"<title>{_e(label)}</title>" if shown != label else ""
         parts.append(f'<text x="{left - 8}" y="{yc + 4:.1f}" text-anchor="end"{muted}>{_e(shown)}{full}</text>')
         parts.append(f'<rect class="impact-bar{" ns" if ns else ""}" data-driver="{_e(d.get("driver"))}" x="{a:.1f}" '
@@ -1173,10 +1255,8 @@ def _impact_svg(drivers: list, metric: str, L: dict) -> str:
             l, h = x(cl), x(ch)
             parts.append(f'<path class="whisker" d="M{l:.1f},{yc:.1f} H{h:.1f} M{l:.1f},{yc - 5:.1f} V{yc + 5:.1f} '
                          f'M{h:.1f},{yc - 5:.1f} V{yc + 5:.1f}" stroke="#1f2933" stroke-width="1.2" fill="none"/>')
-        # The value in words beside the bar: the sign, and "n.s." when its interval includes zero,
-        # so that neither rests on the colour alone.
         parts.append(f'<text class="value{" ns" if ns else ""}" x="{end + 6:.1f}" y="{yc + 4:.1f}">'
-                     f'{_e(_impact(v, metric) + (" " + L["ns_short"] if ns else ""))}</text>')
+                     f'{_e(values[i])}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -1187,10 +1267,79 @@ def _impact_svg(drivers: list, metric: str, L: dict) -> str:
 _CHAR_W, _TEXT_H = 7.5, 15.0
 
 
-def _fit(text: str, width: float) -> str:
-    """text, or its start and "…", in at most `width` units at the estimate _text_box uses."""
-    n = int((width - 2) / _CHAR_W)
-    return text if len(text) <= n else text[:max(1, n - 1)].rstrip() + "…"
+def _shorten(names: list, limit: int) -> list:
+    """The names as a chart shows them, in at most `limit` characters each: whole when they fit,
+    else their start and "…". Different names never show the same text: those whose starts read
+    alike ("Problemi con la consegna del p…" twice) keep their start and their end instead
+    ("Problemi con la…danneggiato"), failing that the part where they differ, failing that a
+    number ("(2)") after their start. The whole name goes in the chart's <title> and tables."""
+    limit = max(int(limit), 8)
+
+    def end(t: str, n: int) -> str:
+        return t if len(t) <= n else t[:n - 1].rstrip() + "…"
+
+    def ends(t: str, _: int) -> str:
+        if len(t) <= limit:
+            return t
+        head = (limit - 1) // 2
+        tail = t[len(t) - (limit - 1 - head):]
+        cut = tail.find(" ")  # the tail from the start of a word, when one starts in its first half
+        tail = tail[cut + 1:] if 0 <= cut < len(tail) // 2 else tail
+        return t[:head].rstrip() + "…" + tail.lstrip()
+
+    def middle(t: str, at: int) -> str:  # the window of t around `at`, where it differs from its twins
+        if len(t) <= limit:
+            return t
+        start = max(0, min(at - (limit - 2) // 2, len(t) - (limit - 1)))
+        if start == 0:
+            return t[:limit - 1] + "…"
+        if start >= len(t) - (limit - 1):
+            return "…" + t[len(t) - (limit - 1):]
+        return "…" + t[start:start + limit - 2] + "…"
+
+    def differs(a: str, b: str) -> int:
+        return next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+
+    def twins() -> list:  # groups of indices of different names shown alike
+        by: dict = {}
+        for i, t in enumerate(shown):
+            by.setdefault(t, []).append(i)
+        return [g for g in by.values() if len({names[i] for i in g}) > 1]
+
+    shown = [end(t, limit) for t in names]
+    for cut in (ends, middle):
+        for group in twins():
+            for i in group:
+                at = min(differs(names[i], names[j]) for j in group if names[j] != names[i])
+                shown[i] = cut(names[i], at)
+    for group in twins():  # names alike wherever a chart's width can show them: numbered
+        seen: dict = {}
+        for i in group:
+            k = seen.setdefault(names[i], len(seen) + 1)
+            if k > 1:
+                suffix = f" ({k})"
+                shown[i] = end(names[i], limit - len(suffix)) + suffix
+    return shown
+
+
+def _quadrant_word(d: dict, L: dict) -> str:
+    """The driver's quadrant in words; "poche menzioni" for one too rarely mentioned to be tested
+    (the core files it under not_significant)."""
+    q = _quadrant(d) or "not_significant"
+    return _ns_word(d, L) if q == "not_significant" else L[q]
+
+
+def _untested(d: dict) -> bool:
+    """Whether the driver has too few mentions for its impact to have an interval and a test."""
+    return _b(d.get("few_mentions")) and _f(d.get("impact_ci_low")) is None
+
+
+def _ns_word(d: dict, L: dict, short: Optional[bool] = None) -> str:
+    """What a chart says of a driver whose impact is not significant: "n.s." (short) or "non
+    significativo"; "poche menzioni" for one with too few mentions to be tested at all."""
+    if _untested(d):
+        return L["few_mentions"]
+    return L["ns_short"] if short else L["not_significant"]
 
 
 def _text_box(x: float, y: float, anchor: str, text: str) -> tuple:
@@ -1235,8 +1384,9 @@ def _place_labels(points: list, fixed: list, area: tuple) -> list:
     """Greedy label placement: points are (cx, cy, r, text) in priority order; each label takes the
     first candidate position (rings of growing distance around its point: right, left, above,
     below, then the diagonals) whose box overlaps no label placed before, no point and no fixed box,
-    inside `area`; failing that, the candidate of least overlap. Returns (x, y, anchor, box, far)
-    per point, far when the label sits away from its point (a leader line then joins them)."""
+    inside `area`; failing that, the candidate of least overlap. Returns (x, y, anchor, box, far,
+    clear) per point, far when the label sits away from its point (a leader line then joins them),
+    clear when its box overlaps nothing and lies inside `area`."""
     obstacles = list(fixed) + [(cx - r - 2, cy - r - 2, cx + r + 2, cy + r + 2) for cx, cy, r, _ in points]
     placed: list = []
     leaders: list = []  # a leader line crossing a label, or a label over a leader line, costs as an overlap
@@ -1256,16 +1406,17 @@ def _place_labels(points: list, fixed: list, area: tuple) -> list:
                 # An overlap costs most (labels must stay readable), then leaving the plot, then a
                 # leader line through a label, then the distance.
                 areas = [a for a in (_overlap(box, o) for o in obstacles + placed) if a > 0]
+                clear = not areas and outside == 0.0
                 cost = 10_000.0 * len(areas) + sum(areas) + 1000.0 * outside
                 cost += 200.0 * sum(_crosses(seg, box) for seg in leaders)
                 if k > 0:
                     seg = _leader(cx, cy, r, box)
                     cost += 200.0 * sum(_crosses(seg, o) for o in placed + list(fixed))
                 if cost == 0.0:
-                    best, best_cost = (lx, ly, anchor, box, k > 0), 0.0
+                    best, best_cost = (lx, ly, anchor, box, k > 0, True), 0.0
                     break
                 if cost + k < best_cost:
-                    best, best_cost = (lx, ly, anchor, box, k > 0), cost + k
+                    best, best_cost = (lx, ly, anchor, box, k > 0, clear), cost + k
             if best_cost == 0.0:
                 break
         placed.append(best[3])
@@ -1302,7 +1453,7 @@ def _matrix_svg(drivers: list, threshold: Optional[float], metric: str, L: dict)
 
     M = _METRIC[metric]
     items = "; ".join(f"{_s(d.get('label'))}: {_pct(sh)}, {_impact(v, metric)}, "
-                      f"{L[_quadrant(d) or 'not_significant']}" for d, sh, v in ds)
+                      f"{_quadrant_word(d, L)}" for d, sh, v in ds)
     alt = L["matrix_alt"].format(items=items)
     parts = [f'<svg id="priority-matrix" viewBox="0 0 {W} {H}" role="img" aria-label="{_e(alt)}">'
              f'<title>{_e(L["matrix"])}</title><desc>{_e(alt)}</desc>',
@@ -1332,17 +1483,28 @@ def _matrix_svg(drivers: list, threshold: Optional[float], metric: str, L: dict)
     for cx, cy, anchor, text in corners:
         parts.append(f'<text x="{cx}" y="{cy}" text-anchor="{anchor}" class="q">{_e(text)}</text>')
         fixed.append(_text_box(cx, cy, anchor, text))
-    # Labels are placed by importance (the largest impact first gets the nearest free spot).
+    # Labels are placed by importance (the largest impact first gets the nearest free spot), each at
+    # most _MATRIX_LABEL characters (a longer name is shortened, whole in its <title>, the table and
+    # the description). When a label cannot be placed clear of every other label, point and corner
+    # name, and inside the plot, the points are numbered instead and a legend names them.
     order = sorted(range(len(ds)), key=lambda i: -abs(ds[i][2]))
-    pts = [(x(ds[i][1]), y(ds[i][2]), 7.0, _s(ds[i][0].get("label"))) for i in order]
-    spots = dict(zip(order, _place_labels(pts, fixed, (left, top, W - right, H - bottom))))
+    names = [_s(d.get("label")) for d, _, _ in ds]
+    area = (left, top, W - right, H - bottom)
+    shown = _shorten(names, _MATRIX_LABEL)
+    placed = _place_labels([(x(ds[i][1]), y(ds[i][2]), 7.0, shown[i]) for i in order], fixed, area)
+    numbered = not all(p[5] for p in placed)
+    if numbered:
+        shown = [str(k + 1) for k in range(len(ds))]
+        placed = _place_labels([(x(ds[i][1]), y(ds[i][2]), 7.0, shown[i]) for i in order], fixed, area)
+    spots = dict(zip(order, placed))
     for i, (d, share, impact) in enumerate(ds):
         ns = _quadrant(d) == "not_significant" or not _b(d.get("impact_significant"))
         color = _NS if ns else _NEG if impact < 0 else _POS
         cx, cy = x(share), y(impact)
-        lx, ly, anchor, box, far = spots[i]
-        label = _s(d.get("label"))
-        tip = f"{label}: {_pct(share)}, {_impact(impact, metric)}" + (f" — {L['not_significant']}" if ns else "")
+        lx, ly, anchor, box, far, _ = spots[i]
+        label = names[i]
+        full = f"<title>{_e(label)}</title>" if shown[i] != label else ""
+        tip = f"{label}: {_pct(share)}, {_impact(impact, metric)}" + (f" — {_ns_word(d, L)}" if ns else "")
         if far:  # a leader line from the point's edge to the nearest point of its label's box
             ax, ay, bx, by = _leader(cx, cy, 7.0, box)
             parts.append(f'<line class="leader" data-driver="{_e(d.get("driver"))}" x1="{ax:.1f}" y1="{ay:.1f}" '
@@ -1350,11 +1512,38 @@ def _matrix_svg(drivers: list, threshold: Optional[float], metric: str, L: dict)
         parts.append(f'<circle class="{"point ns" if ns else "point"}" data-driver="{_e(d.get("driver"))}" '
                      f'cx="{cx:.1f}" cy="{cy:.1f}" r="7" fill="{color}"><title>{_e(tip)}</title></circle>'
                      f'<text class="{"mlabel ns" if ns else "mlabel"}" data-driver="{_e(d.get("driver"))}" '
-                     f'x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{_e(label)}</text>')
+                     f'x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{_e(shown[i])}{full}</text>')
     parts.append("</svg>")
+    if numbered:
+        parts.append('<ol class="legend">' + "".join(f"<li>{_e(t)}</li>" for t in names) + "</ol>")
     if hidden:
         parts.append(f"<p class=\"note\">{_e(L['more_points'].format(n=_n(hidden)))}</p>")
     return "".join(parts)
+
+
+_PROBLEMS = 100  # input problems listed in the page (the JSON's source.problems: 100 by default)
+
+
+def _problems_html(src: dict, L: dict) -> str:
+    """The input's problems (source.problems, as the JSON has them: personal data masked) that the
+    summary and the notes refer to ("i dettagli sono tra i problemi dell'input"), the first
+    _PROBLEMS of them, each where it was (line, DataFrame row) and its message; collapsed."""
+    problems = _l(src.get("problems"))
+    if not problems:
+        return ""
+    total = max(_i(src.get("problems_total")) or 0, len(problems))
+    shown = problems[:_PROBLEMS]
+    head = L["problems"].format(total=_n(total)) if len(shown) == total else \
+        L["problems_listed"].format(total=_n(total), listed=_n(len(shown)))
+    items = []
+    for p in shown:
+        line, row = _i(p.get("line")), _i(p.get("row"))
+        where = L["at_line"].format(n=_n(line)) if line is not None and line > 0 else \
+            L["at_input"] if line == 0 else L["at_row"].format(n=_n(row)) if row is not None else ""
+        message = _s(p.get("message"))
+        message = message if len(message) <= _QUOTE_CHARS else message[:_QUOTE_CHARS - 1] + "…"
+        items.append(f"<li>{_e(where + ': ' if where else '')}{_e(message)}</li>")
+    return f'<details id="problems"><summary>{_e(head)}</summary><ul class="note">{"".join(items)}</ul></details>'
 
 
 def render_html(data: dict, lang: Optional[str] = None) -> str:
@@ -1402,14 +1591,29 @@ def _html_body(data: dict, L: dict, metric: str, lang: str) -> tuple:
     if not isinstance(o, dict):
         out.append(f"<header><h1>{_e(title)}</h1><p>{_e(L['no_data'])}</p></header>")
     else:
-        meta = f"{name}{span} · {_n(src.get('rows_used'))} {L['rows']} {L['of']} {_n(src.get('rows'))}" \
-            + (f" · {_n(src.get('bad_rows'))} {L['bad']}" if _i(src.get("bad_rows")) else "")
+        bad = _bad_rows(src, L)
+        meta = f"{name}{span} · {_rows_used(src, L)}" + (f" · {bad}" if bad else "")
         iv, centre = _interval(o, metric, L)
         centred |= bool(centre)
+        # The CSAT and CES found beside the score (other_metrics), as the terminal shows them.
+        others = []
+        for other in _l(data.get("other_metrics")):
+            om = _s(other.get("metric"))
+            if om not in _METRIC:
+                continue
+            oiv, ocentre = _interval(other, om, L)
+            centred |= bool(ocentre)
+            missing = _i(other.get("missing"))
+            others.append(f'<div class="other-metric">{_e(_METRIC[om])} <span class="other-score">'
+                          f'{_e(format_score(other.get("score"), om))}</span> <small>{_e(ci)} {_e(oiv)}'
+                          f"{_e(', ' + ocentre if ocentre else '')}, n = {_e(_n(other.get('n')))}"
+                          + (f", {_e(_n(missing))} {_e(L['missing'])}" if missing else "")
+                          + f" · {_e(L['column'])} «{_e(other.get('column'))}»</small></div>")
         out.append(f'<header><div><h1>{_e(title)}</h1><div class="meta">{_e(meta)}</div></div>'
                    f'<div class="kpi">{_e(M)} <span id="score-value">{_e(format_score(o.get("score"), metric))}</span> '
                    f"<small>{_e(ci)} {_e(iv)}{_e(', ' + centre if centre else '')}, n = {_e(_n(o.get('n')))}</small>"
-                   f'<div class="def">{_e(_definition(data, metric, L))}</div></div></header>')
+                   f'<div class="def">{_e(_definition(data, metric, L))}</div></div>'
+                   + (f'<div class="others">{"".join(others)}</div>' if others else "") + "</header>")
     out.append(_summary_html(data, lang))
     guard = _guard(data, L)
     if guard:
@@ -1429,26 +1633,30 @@ def _html_body(data: dict, L: dict, metric: str, lang: str) -> tuple:
         drivers = _l(data.get("drivers"))
         out.append(f"<section><h2>{_e(L['impact_title'].format(m=M))}</h2>{_impact_svg(drivers, metric, L)}")
         rows = []
-        any_ns = False
+        any_ns = few = starred = False
         for d in drivers:
             imp = _f(d.get("impact"))
-            # Red and green only for an impact whose interval excludes zero; the others grey, as in the charts.
-            classes = (("sig", "neg") if (imp or 0) < 0 else ("sig", "pos")) if _b(d.get("impact_significant")) \
-                else ("ns",)
+            # Red and green only for an impact whose interval excludes zero; the others grey, as in the
+            # charts; and a star, as in the terminal, so that the colour is not the only cue.
+            sig = _b(d.get("impact_significant"))
+            classes = (("sig", "neg") if (imp or 0) < 0 else ("sig", "pos")) if sig else ("ns",)
             ci_txt = (f" ({L['few_mentions']})" if _b(d.get("few_mentions")) else "") \
-                if _f(d.get("impact_ci_low")) is None else \
-                f" [{_impact(d.get('impact_ci_low'), metric)}, {_impact(d.get('impact_ci_high'), metric)}]"
+                if _f(d.get("impact_ci_low")) is None or imp is None else \
+                " " + _impact_iv(d.get("impact_ci_low"), d.get("impact_ci_high"), metric) + ("\u00a0*" if sig else "")
+            starred |= sig and "*" in ci_txt
             q = _quadrant(d)
-            any_ns |= q == "not_significant"
+            few |= q == "not_significant" and _untested(d)
+            any_ns |= q == "not_significant" and not _untested(d)  # "n.s." in the chart
             rows.append([d.get("label"), _n(d.get("mentions")), _pct(d.get("share")), format_score(d.get("score"), metric),
                          _Td(_impact(imp, metric) + ci_txt, classes),
-                         _Td(L[q], ("ns",)) if q == "not_significant" else L[q] if q else "—"])
+                         _Td(_ns_word(d, L), ("ns",)) if q == "not_significant" else L[q] if q else "—"])
         out.append(_html_table([L["driver"], L["mentions"], L["share"], f"{M} ({L['score_m']})", L["impact"], L["quadrant"]],
-                               rows) + f"<p class=\"note\">{_e(L['sig'])}</p>"
+                               rows, spaced=(4,)) + (f"<p class=\"note\">{_e(L['sig'])}</p>" if starred else "")
                    + (f"<p class=\"note\">{_e(L['ns_legend'])}</p>" if any_ns else "") + "</section>")
         out.append(f"<section><h2>{_e(L['matrix'])}</h2>"
                    f"{_matrix_svg(drivers, _f(_d(data.get('priority')).get('share_threshold')), metric, L)}"
-                   + (f"<p class=\"note\">{_e(L['ns_note'])}</p>" if any_ns else "") + "</section>")
+                   + (f"<p class=\"note\">{_e(L['ns_note'])}</p>" if any_ns else "")
+                   + (f"<p class=\"note\">{_e(L['few_note'])}</p>" if few else "") + "</section>")
         rows = []
         for d in drivers:
             def orc(prefix):
@@ -1474,12 +1682,13 @@ def _html_body(data: dict, L: dict, metric: str, lang: str) -> tuple:
             fits.append(f"{_s(word)}: n={_n(v.get('n'))}, pseudo-R² {'—' if _f(v.get('pseudo_r2')) is None else _num(_f(v.get('pseudo_r2')), 3)}")
         out.append(f"<section><h2>{_e(L['keydriver'])}</h2>" + _html_table(
             [L["driver"], L["or_neg"].format(neg=neg), "p", L["imp"].format(o=neg), L["or_pos"].format(pos=pos), "p",
-             L["imp"].format(o=pos)], rows)
+             L["imp"].format(o=pos)], rows, spaced=(1, 3, 4, 6))
             + f"<p class=\"note\">{_e(' · '.join(fits))}</p><p class=\"note\">{_e(L['imp_note'])}</p></section>")
     labels = _d(_d(data.get("model")).get("labels"))
     segments = _l(data.get("segments"))
     if segments:
         out.append(f"<section><h2>{_e(L['segments'])}</h2>")
+        starred = False
         for s in segments:
             rows = []
             groups, hidden = _shown_segments(_l(s.get("groups")))
@@ -1487,15 +1696,17 @@ def _html_body(data: dict, L: dict, metric: str, lang: str) -> tuple:
                 sig = _b(g.get("significant"))
                 ph = _f(g.get("p_holm"))
                 p = "—" if ph is None else _pv(ph) + (" *" if sig else "")
+                starred |= sig and ph is not None
                 iv, centre = _interval(g, metric, L)
                 centred |= bool(centre)
                 rows.append([g.get("segment"), _n(g.get("n")), format_score(g.get("score"), metric),
                              iv + (f" {centre}" if centre else ""), _impact(g.get("diff_vs_rest"), metric),
                              _Td(p, ("sig",) if sig else ())])
             out.append(f"<h3>{_e(s.get('column'))}</h3>"
-                       + _html_table([L["segment"], L["n"], M, ci, L["vs_rest"], L["p_holm"]], rows)
+                       + _html_table([L["segment"], L["n"], M, ci, L["vs_rest"], L["p_holm"]], rows, spaced=(3,))
                        + (f"<p class=\"note\">{_e(L['more_segments'].format(n=_n(hidden)))}</p>" if hidden else ""))
-        out.append(f"<p class=\"note\">{_e(L['sig_holm'])}</p>")
+        if starred:  # a footnote only for a mark a cell shows
+            out.append(f"<p class=\"note\">{_e(L['sig_holm'])}</p>")
         cells = [c for c in _l(data.get("driver_segments")) if _b(c.get("significant"))]
         if cells:
             cells.sort(key=lambda c: -abs(_f(c.get("diff")) or 0.0))
@@ -1507,7 +1718,7 @@ def _html_body(data: dict, L: dict, metric: str, lang: str) -> tuple:
                              _Td("—" if diff is None else _num(100 * diff, 1, True), ("neg",) if (diff or 0) > 0 else ("pos",)),
                              _pv(c.get("p_bh"))])
             out.append(f"<h3>{_e(L['over'])}</h3>" + _html_table(
-                [L["segment"], L["driver"], L["share"], L["vs_rest"], "Δ pp", "p BH"], rows))
+                [L["segment"], L["driver"], L["share"], L["vs_rest"], "Δ pp", "p BH"], rows, (0, 1)))
         out.append("</section>")
     rank = {d.get("driver"): k for k, d in reversed(list(enumerate(_l(data.get("drivers")))))
             if isinstance(d.get("driver"), str)}
@@ -1542,7 +1753,7 @@ def _html_body(data: dict, L: dict, metric: str, lang: str) -> tuple:
         if rows:
             body += f"<h3>{_e(L['sent_drivers'])}</h3>" + _html_table(
                 [L["driver"], L["mentions"], L["neg_share"], L["pos_share"], L["net"], L["neg_impact"],
-                 L["pos_impact"]], rows)
+                 L["pos_impact"]], rows, spaced=(5, 6))
         tr = _l(st.get("trend"))
         if tr:
             latest = L["latest"].format(n=_n(_PERIOD_ROWS)) if len(tr) > _PERIOD_ROWS else ""
@@ -1586,5 +1797,6 @@ def _html_body(data: dict, L: dict, metric: str, lang: str) -> tuple:
     out.append(f"<section><h2>{_e(L['method'])}</h2><p class=\"note\">{_e(L['method_text'])}</p>"
                + (f"<p class=\"note\">{_e(L['centre_note'])}</p>" if centred else "")
                + (f"<h3>{_e(L['notes'])}</h3><ul class=\"note\">{notes}</ul>" if notes else "")
+               + _problems_html(src, L)
                + f"<p class=\"note\">perche {_e(data.get('perche_version', ''))}</p></section>")
     return title, "".join(out)

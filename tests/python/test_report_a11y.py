@@ -11,6 +11,7 @@ parts of graphics needed to understand them), independently of the renderer's co
 import json
 import re
 
+import pandas as pd
 import pytest
 
 import perche
@@ -101,23 +102,49 @@ def test_every_chart_has_a_text_alternative_with_its_figures(page):
     for svg_id, label, title, desc in charts:
         assert label == desc and title
     alt = dict((c[0], c[1]) for c in charts)
-    assert "Tempi di attesa -25," in alt["driver-impact"] and "n.s." in alt["driver-impact"]
+    assert "Tempi di attesa \u221225," in alt["driver-impact"] and "n.s." in alt["driver-impact"]
     assert "Priorità" in alt["priority-matrix"] and "NPS per periodo, 12 periodi" in alt["trend"]
     # Each point and bar has its own tooltip title too.
     assert len(re.findall(r'<circle class="point[^"]*"[^>]*><title>', page)) >= 12 + 10
 
 
 def test_colour_is_never_the_only_cue(page):
-    # Every impact bar is followed by its value with a sign, and "n.s." when grey.
+    # Every impact bar is followed by its value with a sign (the minus sign U+2212; none for a value
+    # that rounds to zero), and "n.s." when grey.
     svg = page[page.index('<svg id="driver-impact"'):]
     svg = svg[:svg.index("</svg>")]
     bars = re.findall(r'<rect class="impact-bar( ns)?"', svg)
     values = re.findall(r'<text class="value( ns)?"[^>]*>([^<]+)</text>', svg)
     assert len(bars) == len(values) == 10
     for (bar_ns,), (value_ns, text) in zip([(b,) for b in bars], values):
-        assert re.match(r"[+-]\d", text) and (bar_ns == value_ns) and (("n.s." in text) == bool(bar_ns))
+        assert re.match(r"[+\u2212]\d|0,0 ", text) and (bar_ns == value_ns) and (("n.s." in text) == bool(bar_ns))
     # Pain points and delights: words and a sign, not only the red and green borders.
     assert '<p class="note neg">− Punti dolenti</p>' in page and '<p class="note pos">+ Cosa piace</p>' in page
     # The matrix names its quadrants in words, the table says "non significativo".
     for word in ("Priorità", "Punti di forza", "Da monitorare", "Secondari", "non significativo"):
         assert word in page
+
+
+@pytest.mark.parametrize("lang,alt", [("it", "NPS per periodo, 1 periodo, 2026-01: +100,0, intervallo [\u221248,5, +98,5]"),
+                                      ("en", "NPS by period, 1 period, 2026-01: +100.0, interval [\u221248.5, +98.5]")])
+def test_a_lone_period_shows_its_interval_as_an_error_bar_and_says_one_period(lang, alt):
+    # Red-team (stop 42): one period drew its confidence band with no width, so the interval of the
+    # one chart of the score was invisible, and its text alternative read "1 periodi".
+    df = pd.DataFrame({"nps": [10], "motivo": ["attesa infinita"], "data": ["2026-01-05"]})
+    page = perche.analyze(df, bootstrap_samples=20, progress=False, drivers=False).to_html(lang=lang)
+    svg = page[page.index('<svg id="trend"'):]
+    svg = svg[:svg.index("</svg>")]
+    label = re.search(r'aria-label="([^"]*)"', svg)[1].replace("&#x27;", "'")
+    assert label.startswith(alt) and "1 periodi" not in label and "1 periods" not in label
+    (bar,) = re.findall(r'<path class="ci-band" d="([^"]+)"([^>]*)/>', svg)
+    assert 'stroke="none"' not in bar[1] and 'stroke="#' in bar[1]  # a drawn line, not an empty area
+    ys = [float(y) for y in re.findall(r"[MV][\d.]+,([\d.]+)|V([\d.]+)", bar[0]) for y in y if y]
+    # A vertical line from the interval's high to its low (−48.5 to +98.5 on a −100..+100 axis: 3/4
+    # of the plot's height) with a cap at each end.
+    assert max(ys) - min(ys) > 100 and len(re.findall(r"H[\d.]+", bar[0])) == 2
+    # Two periods or more keep the band.
+    df = pd.DataFrame({"nps": [10, 0, 9, 7], "motivo": ["ok"] * 4,
+                       "data": ["2026-01-05", "2026-01-06", "2026-02-05", "2026-02-06"]})
+    page = perche.analyze(df, bootstrap_samples=20, progress=False, drivers=False).to_html()
+    assert re.search(r'<path class="ci-band" d="M[^"]+ Z" fill="#24527a" fill-opacity="0.15" stroke="none"/>', page)
+    assert "NPS per periodo, 2 periodi da 2026-01" in page

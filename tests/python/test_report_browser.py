@@ -282,14 +282,59 @@ def _crowded(data: dict) -> dict:
     return doc
 
 
-@pytest.mark.parametrize("case", ["sample", "crowded"])
+_LONG = " con un nome davvero molto molto lungo per vedere come si comporta il layout del report"
+
+
+def _long_names(data: dict) -> dict:
+    """The sample's drivers with names of about 110 letters (red-team, stop 42: 17 of 30 such labels
+    ran out of the 900-unit chart and 5 pairs overlapped)."""
+    doc = json.loads(json.dumps(data))
+    for d in doc["drivers"]:
+        d["label"] += _LONG
+    return doc
+
+
+def _forty_in_a_corner(data: dict) -> dict:
+    """Forty drivers with long names within half a point of share and impact: no placement of their
+    names can keep them apart, so the points are numbered and a legend names them."""
+    doc = json.loads(json.dumps(data))
+    base = doc["drivers"]
+    doc["drivers"] = []
+    for k in range(40):
+        d = dict(base[k % len(base)], driver=f"d{k}", label=f"Driver {k} {base[k % len(base)]['label']}{_LONG}")
+        d.update(share=0.14 + 0.0001 * k, impact=-2.0 + 0.01 * k)
+        doc["drivers"].append(d)
+    return doc
+
+
+@pytest.mark.parametrize("case", ["sample", "crowded", "long_names", "numbered"])
 def test_the_matrix_labels_overlap_neither_each_other_nor_the_points_after_layout(report, tmp_path, case):
     _, data = report
-    page = render_html(data if case == "sample" else _crowded(data))
+    data = {"sample": data, "crowded": _crowded(data), "long_names": _long_names(data),
+            "numbered": _forty_in_a_corner(data)}[case]
+    page = render_html(data)
     boxes, console = probe(tmp_path, page, _BOXES)
     assert console == []
     labels, points = boxes["labels"], boxes["points"]
     assert sorted(d for d, _ in labels) == sorted(d["driver"] for d in data["drivers"])
+    matrix = page[page.index('<svg id="priority-matrix"'):page.index("</svg>", page.index('<svg id="priority-matrix"'))]
+    shown = re.findall(r'<text class="mlabel[^"]*" data-driver="([^"]*)"[^>]*>([^<]*)(?:<title>([^<]*)</title>)?', matrix)
+    names = {d["driver"]: d["label"] for d in data["drivers"]}
+    legend = re.search(r'<ol class="legend">(.*?)</ol>', page)
+    if case == "numbered":
+        # Numbers in the order of the drivers' table, and a legend naming each whole.
+        order = [d["driver"] for d in data["drivers"]]
+        assert sorted((order.index(d), int(t)) for d, t, _ in shown) == [(k, k + 1) for k in range(40)]
+        assert legend and re.findall(r"<li>([^<]*)</li>", legend[1]) == [html.escape(names[d]) for d in order]
+        assert all(html.unescape(title) == names[d] for d, _, title in shown)
+    else:
+        # Each label is the name, or its start (at most 32 letters, ending in "…") with the whole
+        # name in its <title>; no two drivers read alike; no legend.
+        assert legend is None
+        for d, text, title in shown:
+            text = html.unescape(text)
+            assert text == names[d] or (len(text) <= 32 and text.endswith("…") and html.unescape(title) == names[d])
+        assert len({t for _, t, _ in shown}) == len(shown)
     for i, (a, ba) in enumerate(labels):
         for b, bb in labels[i + 1:]:
             assert not _intersect(ba, bb), (a, b, ba, bb)
@@ -307,6 +352,9 @@ def test_the_matrix_labels_overlap_neither_each_other_nor_the_points_after_layou
                 assert not report_module._crosses(tuple(seg), tuple(bb)), (driver, other, seg, bb)
     if case == "crowded":
         assert len(boxes["leaders"]) >= 5  # the placement did move labels away from their points
+    # Inside the chart's own 900 units too (the SVG scales down in a narrower window).
+    for _, b in boxes["user_labels"]:
+        assert 0 <= b[0] and b[2] <= 900, b
 
 
 def test_verbatim_sections_are_laid_out_in_the_order_of_impact(report, tmp_path):
@@ -435,3 +483,47 @@ def test_a_long_driver_name_ends_in_an_ellipsis_inside_the_impact_chart(tmp_path
     shown = [t for t in re.findall(r"<text[^>]*>([^<]*)", chart) if t.startswith("Qualità")]
     assert shown and shown[0].endswith("…") and len(shown[0]) < len(name)
     assert f"<title>{name}</title>" in chart  # whole in its tooltip
+
+
+# --- red-team, stop 42: what long names and long words do to the layout ------------------------------------
+
+
+_NUMBER_CELLS = r"""
+// Every number of a table cell on one line: "0,002" was laid out as "0,0" over "02" beside long names.
+const split = [];
+for (const td of document.querySelectorAll('td')) {
+  for (const node of td.childNodes) {
+    if (node.nodeType !== 3) continue;
+    const re = /[<+\-\u2212]?\s?\d[\d.,]*%?/g;
+    let m;
+    while ((m = re.exec(node.textContent))) {
+      const r = document.createRange(); r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
+      if (new Set([...r.getClientRects()].map(x => Math.round(x.top))).size > 1) split.push(m[0]);
+    }
+  }
+}
+const wide = [...document.querySelectorAll('table, blockquote')].filter(e => e.scrollWidth > e.clientWidth + 1)
+  .map(e => [e.tagName, e.scrollWidth, e.clientWidth]);
+return {split: split, wide: wide, page: document.documentElement.scrollWidth, window: window.innerWidth};
+"""
+
+
+def test_no_number_of_a_table_is_broken_across_lines_beside_long_names(report, tmp_path):
+    _, data = report
+    doc = _long_names(data)
+    for s in doc["segments"]:
+        for g in s["groups"]:
+            g["segment"] += " — punto vendita del centro commerciale di Roma Est, ingresso principale"
+    found, console = probe(tmp_path, render_html(doc), _NUMBER_CELLS)
+    assert console == [] and found["split"] == [], found["split"][:10]
+    assert found["wide"] == [] and found["page"] <= found["window"], found
+
+
+def test_a_quoted_comment_with_a_long_url_wraps_inside_its_box(report, tmp_path):
+    # Red-team: a 3,329-pixel quote in a 1,280-pixel window, the page scrolling sideways.
+    _, data = report
+    doc = json.loads(json.dumps(data))
+    v = doc["verbatims"][0]
+    v.update(text="attesa infinita, vedi https://assistenza.example.it/ticket/" + "abcdef0123" * 30, highlights=[])
+    found, console = probe(tmp_path, render_html(doc), _NUMBER_CELLS)
+    assert console == [] and found["wide"] == [] and found["page"] <= found["window"], found

@@ -56,15 +56,16 @@ PRINTABLE = [p for p in PAYLOADS if not _CONTROL.search(p)]
 # What the renderer itself writes: anything else in the page came from the data.
 TAGS = {"html", "head", "meta", "title", "style", "body", "main", "header", "div", "h1", "h2", "h3", "p", "span",
         "small", "section", "table", "thead", "tbody", "tr", "th", "td", "svg", "line", "text", "path", "circle",
-        "rect", "blockquote", "mark", "ul", "li", "desc"}
+        "rect", "blockquote", "mark", "ul", "ol", "li", "desc", "details", "summary"}
 ATTRS = {"lang", "http-equiv", "content", "charset", "name", "class", "id", "viewbox", "role", "aria-label", "x",
          "y", "x1", "x2", "y1", "y2", "stroke", "stroke-width", "stroke-dasharray", "text-anchor", "d", "fill",
          "fill-opacity", "cx", "cy", "r", "width", "height", "data-driver", "transform"}
 CLASSES = {"meta", "kpi", "note", "who", "sig", "neg", "pos", "ns", "q", "ci-band", "score-line", "point", "drop",
            "impact-bar", "whisker", "warn", "perche-report", "def", "axis", "drop-mark", "value", "mlabel", "leader",
-           "vgroup", "pain", "delight", "plain", "score", "flag"}
+           "vgroup", "pain", "delight", "plain", "score", "flag", "num", "iv", "others", "other-metric", "other-score",
+           "legend"}
 IDS = {"score-value", "trend", "driver-impact", "priority-matrix", "sentiment", "verbatims", "domain-warning",
-       "summary"}
+       "summary", "problems"}
 FREE_ATTRS = {"content", "aria-label", "data-driver"}  # the only attributes whose value may carry data
 
 
@@ -412,7 +413,7 @@ def test_a_driver_whose_impact_interval_includes_zero_is_not_significant(sample,
     assert "ns" in point["class"].split() and point["fill"] == report._NS
     (bar,) = [a for t, a, svg in p.elements if t == "rect" and "impact-bar" in (a.get("class") or "")]
     assert bar["fill"] == report._NS
-    assert '<td class="ns">not significant</td>' in render_html(data, lang="en")
+    assert '<td class="ns num">not significant</td>' in render_html(data, lang="en")
 
 
 def test_a_significant_driver_keeps_its_quadrant_and_colour(sample):
@@ -442,7 +443,8 @@ def test_a_score_outside_its_interval_is_printed_with_the_centre(lang, word):
                        "data": ["2026-01-05", "2026-02-05", "2026-02-06", "2026-02-07"]})
     r = perche.analyze(df, bootstrap_samples=50, progress=False, lang=lang)
     text = r.summary(lang=lang)
-    interval = "[-48,5, +98,5]" if lang == "it" else "[-48.5, +98.5]"
+    # Negative figures print with the minus sign U+2212, as the summary in words writes them.
+    interval = "[\u221248,5, +98,5]" if lang == "it" else "[\u221248.5, +98.5]"
     segment = next(line for line in text.splitlines() if line.lstrip().startswith("app "))
     assert interval in segment and word in segment
     period = next(line for line in text.splitlines() if line.lstrip().startswith("2026-01 "))
@@ -452,8 +454,9 @@ def test_a_score_outside_its_interval_is_printed_with_the_centre(lang, word):
     assert page.count(word.replace("'", "&#x27;")) == 2  # the segment's row and the period's tooltip
     # Every printed pair of a score and its interval: the centre whenever the score lies outside.
     for line in text.splitlines():
-        m = re.search(r"([+-]\d+[.,]\d)\s+\[([+-]\d+[.,]\d), ([+-]\d+[.,]\d)\]", line)
-        if m and not float(m[2].replace(",", ".")) <= float(m[1].replace(",", ".")) <= float(m[3].replace(",", ".")):
+        m = re.search(r"([+\u2212]?\d+[.,]\d)\s+\[([+\u2212]?\d+[.,]\d), ([+\u2212]?\d+[.,]\d)\]", line)
+        x = [float(m[k].replace(",", ".").replace("\u2212", "-")) for k in (1, 2, 3)] if m else None
+        if m and not x[1] <= x[0] <= x[2]:
             assert word in line, line
 
 
@@ -461,11 +464,11 @@ def test_the_overall_score_outside_its_interval_is_printed_with_the_centre(sampl
     data = json.loads(sample.to_json())
     data["overall"].update(score=100.0, ci_low=-48.5, ci_high=98.5, center=25.0, n=1)
     text = render_text(data)
-    assert "NPS: +100,0  [-48,5, +98,5] centro dell'intervallo +25,0  (IC 95%, n=1)" in text
+    assert "NPS: +100,0  [\u221248,5, +98,5] centro dell'intervallo +25,0  (IC 95%, n=1)" in text
     page = render_html(data)
-    assert "IC 95% [-48,5, +98,5], centro dell&#x27;intervallo +25,0, n = 1" in page
+    assert "IC 95% [\u221248,5, +98,5], centro dell&#x27;intervallo +25,0, n = 1" in page
     del data["overall"]["center"]  # a JSON written before the result had it: the interval's midpoint
-    assert "[-48,5, +98,5] centro dell'intervallo +25,0" in render_text(data)
+    assert "[\u221248,5, +98,5] centro dell'intervallo +25,0" in render_text(data)
     data["overall"].update(score=50.0)
     assert "centro" not in render_text(data).split("\n\n")[1]
 

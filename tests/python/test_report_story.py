@@ -8,6 +8,7 @@ Chromium; and a report that stays small for a million responses. test_report_bro
 the same pages after layout in headless Chromium."""
 
 import copy
+import html
 import json
 import re
 
@@ -44,7 +45,8 @@ def test_numbers_use_a_decimal_comma_and_a_thousands_point_in_italian():
     with report._numbers("it"):
         assert report._pct(0.2834) == "28,3%" and report._n(1234) == "1.234" and report._n(1234567) == "1.234.567"
         assert report._pv(1.9e-112) == "< 0,001" and report._pv(0.0123) == "0,012" and report._p_is(0.5) == "= 0,500"
-        assert report._impact(-3.04, "nps") == "-3,0" and report._or(12.64) == "12,64"
+        # The minus sign U+2212, as the summary in words writes it (C++ format_number).
+        assert report._impact(-3.04, "nps") == "\u22123,0" and report._or(12.64) == "12,64"
     with report._numbers("en"):
         assert report._pct(0.2834) == "28.3%" and report._n(1234) == "1,234" and report._pv(1e-9) == "< 0.001"
 
@@ -82,7 +84,7 @@ def test_axis_ticks_are_round_one_two_five_steps(data):
     page = Page(render_html(data))
     for svg in ("trend", "driver-impact", "priority-matrix"):
         labels = _axis_labels(render_html(data), svg)
-        values = sorted(float(x.rstrip("%").replace(".", "").replace(",", ".")) for x in labels)
+        values = sorted(_value(x) for x in labels)
         steps = {round(b - a, 6) for a, b in zip(values, values[1:])}
         assert len(values) >= 3 and len(steps) == 1, (svg, labels)
         step = steps.pop()
@@ -97,8 +99,13 @@ def test_the_nps_trend_axis_stays_within_minus_and_plus_100(data):
         doc = json.loads(json.dumps(data))
         for p in doc["trend"]["periods"]:
             p.update(score=score, ci_low=low, ci_high=high)
-        values = [float(x.replace(".", "").replace(",", ".")) for x in _axis_labels(render_html(doc), "trend")]
+        values = [_value(x) for x in _axis_labels(render_html(doc), "trend")]
         assert values and all(-100 <= v <= 100 for v in values), values
+
+
+def _value(label: str) -> float:
+    """An Italian axis label as a number: "−1.250,5%" is -1250.5 (the minus sign is U+2212)."""
+    return float(label.rstrip("%").replace(".", "").replace(",", ".").replace("\u2212", "-"))
 
 
 def _axis_labels(page: str, svg_id: str) -> list:
@@ -107,7 +114,7 @@ def _axis_labels(page: str, svg_id: str) -> list:
     svg = page[page.index(f'<svg id="{svg_id}"'):]
     svg = svg[:svg.index("</svg>")]
     texts = re.findall(r'<text class="axis" x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>', svg)
-    numeric = [(float(x), float(y), t) for x, y, t in texts if re.fullmatch(r"[+-]?[\d.,]+%?", t)]
+    numeric = [(float(x), float(y), t) for x, y, t in texts if re.fullmatch(r"[+\u2212]?[\d.,]+%?", t)]
     if svg_id == "driver-impact":
         return [t for _, _, t in numeric]
     xs = {}
@@ -328,3 +335,130 @@ def test_the_report_of_a_million_responses_stays_under_300_kb(data):
     assert len(frag.encode("utf-8")) < 300_000
     # What was left out of the page is said, not hidden.
     assert "Altri 275 segmenti" in render_html(doc) and "(ultimi 24)" in render_html(doc)
+
+
+# --- what the page says it shows, it shows (red-team, stop 42) -------------------------------------------
+
+
+@pytest.mark.parametrize("lang,used,bad", [("it", "1 riga usata su 2", "1 riga scartata"),
+                                           ("en", "1 row used of 2", "1 bad row")])
+def test_one_row_is_singular_in_the_page_header_as_in_the_terminal(data, lang, used, bad):
+    doc = copy.deepcopy(data)
+    doc["source"].update(rows=2, rows_used=1, bad_rows=1)
+    meta = re.search(r'<div class="meta">(.*?)</div>', render_html(doc, lang=lang))[1]
+    assert meta.endswith(f" · {used} · {bad}"), meta
+    assert render_text(doc, lang=lang).splitlines()[0].endswith(f": {used}, {bad}")
+    doc["source"].update(rows=5, rows_used=2, bad_rows=3)
+    meta = re.search(r'<div class="meta">(.*?)</div>', render_html(doc, lang=lang))[1]
+    assert meta.endswith(" · 2 righe usate su 5 · 3 righe scartate" if lang == "it" else " · 2 rows used of 5 · 3 bad rows")
+
+
+def test_the_csat_and_ces_found_beside_the_nps_are_in_the_page_header_as_in_the_terminal(data):
+    others = data["other_metrics"]
+    assert [m["metric"] for m in others] == ["csat", "ces"]  # the sample has both columns
+    doc = copy.deepcopy(data)
+    doc["other_metrics"][1]["column"] = "<b onclick=\"document.title='pwned'\">ces</b>"
+    doc["other_metrics"][1]["missing"] = 12
+    page = render_html(doc)
+    assert_inert(page, report_title("survey.csv"), [doc["other_metrics"][1]["column"]])
+    header = " ".join("".join(Page(re.search(r"<header>.*?</header>", page, re.S)[0]).text).split())
+    text = render_text(data)
+    for m, name in zip(others, ("CSAT %", "CES")):
+        score = format_score(m["score"], m["metric"], "it")
+        interval = f"[{format_score(m['ci_low'], m['metric'], 'it')}, {format_score(m['ci_high'], m['metric'], 'it')}]"
+        assert f"{name} {score} IC 95% {interval}, n = 2.400" in header, header
+        assert f"{name} ({m['column']}): {score}  {interval}" in text
+    assert "12 mancanti o non validi · colonna «<b onclick" in header
+    assert "CSAT" not in render_html(dict(doc, other_metrics=[]))
+
+
+def test_the_input_problems_the_summary_points_to_are_listed_in_the_page(data):
+    # "i dettagli sono tra i problemi dell'input", "sono elencati i primi 100": and they were not.
+    doc = copy.deepcopy(data)
+    problems = [{"line": 2 + k, "message": f"nps 'n/d' is not an integer in [0, 10]; row left out ({k})"}
+                for k in range(130)]
+    problems[0]["message"] = "nps '<img src=x onerror=\"document.title='pwned'\">' [telefono] is not a number"
+    problems[1] = {"line": 0, "message": "the input ends inside a quoted field"}
+    problems[2] = {"row": 7, "message": "nps is missing; row left out"}
+    doc["source"].update(problems=problems, problems_total=215)
+    page = render_html(doc)
+    assert_inert(page, report_title("survey.csv"), [problems[0]["message"]])
+    found = re.search(r'<details id="problems"><summary>([^<]*)</summary><ul class="note">(.*?)</ul></details>', page)
+    assert found and found[1] == "Problemi dell&#x27;input: 215, elencati i primi 100"
+    items = [html.unescape(x) for x in re.findall(r"<li>(.*?)</li>", found[2])]
+    assert len(items) == 100 and items[-1] == "riga 101: nps 'n/d' is not an integer in [0, 10]; row left out (99)"
+    assert items[:3] == ["riga 2: " + problems[0]["message"], "tutto l'input: the input ends inside a quoted field",
+                         "riga 7 del DataFrame: nps is missing; row left out"]
+    english = render_html(doc, lang="en")
+    assert "<summary>Input problems: 215, the first 100 listed</summary>" in english and "<li>line 5: nps" in english
+    doc["source"].update(problems=problems[3:5], problems_total=2)
+    assert "<summary>Problemi dell&#x27;input: 2</summary>" in render_html(doc)
+    assert "<details" not in render_html(data)  # the sample has no problem
+
+
+def _impact_chart(page: str) -> str:
+    start = page.index('<svg id="driver-impact"')
+    return page[start:page.index("</svg>", start)]
+
+
+def test_two_long_driver_names_that_start_alike_read_apart_in_the_impact_chart(data):
+    # Red-team: "Problemi con la consegna del p…" twice, two drivers under one name.
+    doc = copy.deepcopy(data)
+    names = ["Problemi con la consegna del pacco: ritardo", "Problemi con la consegna del pacco: danneggiato",
+             "Tempi di attesa al telefono con il servizio clienti", "Tempi di attesa in chat con il servizio clienti"]
+    for d, name in zip(doc["drivers"], names):
+        d["label"] = name
+    chart = _impact_chart(render_html(doc))
+    shown = re.findall(r'<text x="[\d.]+" y="[\d.]+" text-anchor="end"[^>]*>([^<]*)', chart)
+    assert len(shown) == len(doc["drivers"]) and len(set(shown)) == len(shown), shown
+    for name, label in zip(names, shown):
+        assert label != name and label.count("…") >= 1 and f"<title>{html.escape(name)}</title>" in chart
+    # However the names differ: by their end, in their middle only, by one letter, by their length.
+    cases = [[f"Driver numero {k} con un nome davvero molto molto lungo per il report" for k in range(30)],
+             ["A" * 40 + c + "B" * 40 for c in "xyz"] + ["A" * 40 + "y" + "B" * 41],
+             ["x" * 50 + "1", "x" * 50 + "1 ", "x" * 50, "x" * 49]]
+    for names in cases:
+        shown = report._shorten(names, 31)
+        assert len(set(shown)) == len(set(names)) and all(len(s) <= 31 for s in shown), shown
+
+
+def test_a_footnote_is_printed_only_for_a_mark_the_report_shows(data):
+    # Red-team: "* l'intervallo esclude lo zero" under a table without a star.
+    sig, holm = report._L["it"]["sig"], report._L["it"]["sig_holm"]
+    doc = copy.deepcopy(data)
+    doc["segments"][0]["groups"][0].update(significant=True, p_holm=0.004)
+    page, text = render_html(doc), render_text(doc)
+    table = page[page.index("<table>"):page.index("</table>")]
+    starred = [d for d in doc["drivers"] if d["impact_significant"]]
+    assert starred and table.count("\u00a0*</td>") == len(starred)  # a star beside each significant impact
+    assert report._e(sig) in page and report._e(holm) in page and "0,004 *" in page
+    assert f"  {sig}" in text and f"  {holm}" in text
+    for d in doc["drivers"]:
+        d.update(impact_significant=False, quadrant="not_significant")
+    for s in doc["segments"]:
+        for g in s["groups"]:
+            g["significant"] = False
+    page, text = render_html(doc), render_text(doc)
+    assert not [c for c in re.findall(r"<td[^>]*>([^<]*)</td>", page) if c.endswith("*")]
+    assert report._e(sig) not in page and report._e(holm) not in page
+    assert sig not in text and holm not in text and " *" not in text
+
+
+@pytest.mark.parametrize("lang,word", [("it", "poche menzioni"), ("en", "few mentions")])
+def test_a_driver_too_rarely_mentioned_to_be_tested_is_not_called_not_significant(data, lang, word):
+    doc = copy.deepcopy(data)
+    d = doc["drivers"][1]
+    d.update(mentions=12, few_mentions=True, impact_ci_low=None, impact_ci_high=None, impact_significant=False,
+             quadrant="not_significant")
+    page = render_html(doc, lang=lang)
+    chart = _impact_chart(page)
+    values = re.findall(r'<text class="value[^"]*"[^>]*>([^<]+)</text>', chart)
+    assert values[1] == f"{format_score(d['impact'], 'nps', lang)} {word}" and "n.s." in values[3]
+    assert f"{d['label']} {format_score(d['impact'], 'nps', lang)} ({word})" in chart  # the text alternative
+    assert re.search(f"<title>{re.escape(d['label'])}: [^<]* — {word}</title>", page)  # the tooltips
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", page[page.index("<table>"):page.index("</table>")])
+    assert word in cells  # the quadrant column: never tested, not "not significant"
+    # The chart's right margin holds the longest value (a wide one ran out of the chart).
+    width = float(re.search(r'viewBox="0 0 (\d+)', chart)[1])
+    for x, text in re.findall(r'<text class="value[^"]*" x="([\d.]+)"[^>]*>([^<]+)</text>', chart):
+        assert float(x) + report._CHAR_W * len(text) <= width, (x, text)

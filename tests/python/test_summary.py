@@ -17,6 +17,7 @@ import pytest
 import perche
 from perche import cli
 from perche.report import render_html, render_text
+from test_report_security import Page
 
 
 def resolve(doc, pointer: str):
@@ -276,3 +277,31 @@ def test_warnings_and_other_metrics_hold_the_same_checks(case, tmp_path):
         assert texts["definition"] == f"Il CSAT è la quota di risposte {hi - 1}–{hi} sulla scala {lo}–{hi}, in percentuale."
     if case == "ces":
         assert texts["definition"].startswith("Il CES è il voto medio sulla scala 1–7")
+
+
+def test_the_tables_charts_and_terminal_write_a_figure_as_the_summary_does(sample):
+    # Red-team (stop 42): the summary wrote "−25,2" (U+2212, C++ format_number), the tables, the
+    # charts, the headline and the terminal "-25,2", and a zero "-0,0". One convention everywhere:
+    # the minus sign U+2212, "+" when a sign is asked, none on a figure that rounds to zero.
+    doc, text, page, _, text_en = sample
+    drag = next(s for s in doc["summary"] if s["code"] == "drag")
+    impact = next(f["value"] for f in drag["figures"] if f["name"] == "impact")
+    written = f"{impact:+.1f}".replace("-", "\u2212")
+    assert written.startswith("\u2212") and written.replace(".", ",") in drag["text"]["it"]
+    shown = " ".join(" ".join(Page(page[page.index("</style>"):]).text).split())
+    for out, decimal in ((shown, ","), (text, ","), (text_en, ".")):
+        assert written.replace(".", decimal) + " [" in out  # the drivers table: the impact and its interval
+        # No hyphen-minus before a figure, in tables, chart axes and values, tooltips, the headline (dates
+        # like 2025-12 and options like --no-mask are not figures).
+        assert not re.search(r"(?<![\w-])-\d", out), re.search(r".{30}(?<![\w-])-\d.{30}", out)[0]
+    # A figure that rounds to zero has no sign; a bound of an interval that excludes zero keeps its side.
+    edited = json.loads(json.dumps(doc))
+    edited["drivers"][6].update(impact=-0.04, impact_ci_low=-1.2, impact_ci_high=1.1, impact_significant=False)
+    edited["drivers"][8].update(impact=1.5, impact_ci_low=0.02, impact_ci_high=2.9, impact_significant=True)
+    for out in (render_text(edited), render_html(edited)):
+        assert not re.search(r"[\u2212-]0,0(?!\d)", out)
+        assert "0,0 [\u22121,2, +1,1]" in out and "+1,5 [+0,0, +2,9]" in out
+        assert [m.start() for m in re.finditer(r"\+0,0(?!\d)", out)] == \
+            [m.start() + 1 for m in re.finditer(r"\[\+0,0(?!\d)", out)]
+    # The JSON stays plain numbers.
+    assert "\u2212" not in json.dumps(doc["drivers"]) and isinstance(doc["drivers"][0]["impact"], float)
