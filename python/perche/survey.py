@@ -325,7 +325,8 @@ def options(score: Optional[str] = None, text: Optional[str] = None, metric: Opt
             confidence: Optional[float] = None, alpha: Optional[float] = None,
             bootstrap_samples: Optional[int] = None, seed: Optional[int] = None, verbatims: Optional[int] = None,
             lang: Optional[str] = None, threshold: Optional[float] = None,
-            scale: Any = None, sentiment: Any = None, mask: Optional[bool] = None) -> "_core.SurveyOptions":
+            scale: Any = None, sentiment: Any = None, mask: Optional[bool] = None,
+            threads: Optional[int] = None) -> "_core.SurveyOptions":
     """The C++ SurveyOptions of these arguments: those left None keep the C++ defaults."""
     o = _core.SurveyOptions()
     o.data_dir = os.fsencode(DATA)
@@ -349,7 +350,7 @@ def options(score: Optional[str] = None, text: Optional[str] = None, metric: Opt
     if by is not None:
         o.by = [by] if isinstance(by, str) else [str(b) for b in by]
     for name, value, lo, hi in (("bootstrap_samples", bootstrap_samples, 2, 2**31 - 1), ("seed", seed, 0, 2**64 - 1),
-                                ("verbatims", verbatims, 0, 2**63 - 1)):
+                                ("verbatims", verbatims, 0, 2**63 - 1), ("threads", threads, 0, 2**32 - 1)):
         if value is not None:
             setattr(o, name, _integer(value, name, lo, hi, AnalysisError))
     for name, value in (("confidence", confidence), ("alpha", alpha), ("threshold", threshold)):
@@ -528,7 +529,8 @@ def analyze(data=None, score: Optional[str] = None, text: Optional[str] = None, 
             confidence: Optional[float] = None, alpha: Optional[float] = None,
             bootstrap_samples: Optional[int] = None, seed: Optional[int] = None, verbatims: Optional[int] = None,
             lang: Optional[str] = None, threshold: Optional[float] = None, scale: Any = None,
-            sentiment: Any = None, progress: Optional[bool] = None, mask: Optional[bool] = None) -> Analysis:
+            sentiment: Any = None, progress: Optional[bool] = None, mask: Optional[bool] = None,
+            threads: Optional[int] = None) -> Analysis:
     """Analyse a survey: the score with its CI, its trend, segments, and the drivers behind it.
 
     data: a pandas DataFrame, a CSV path (`,` `;` or tab; UTF-8, UTF-16 or Windows-1252), or None
@@ -552,12 +554,15 @@ def analyze(data=None, score: Optional[str] = None, text: Optional[str] = None, 
     progress: a status line on stderr while it runs (default: when stderr is a terminal).
     mask: personal data in the quoted comments (phones, e-mails, codici fiscali, IBANs, names...)
     is replaced by tags such as [TEL] (default True; perche.mask); False quotes them as written.
+    threads: of the analysis's own work (the shipped or named model, codebook and sentiment model
+    it loads, the driver analyses); None/0: every core; a model object passed keeps its own.
     """
     pd = sys.modules.get("pandas")  # a DataFrame exists only once pandas is imported: a path needs no pandas
 
     o = options(score, text, metric, date, by, model, codebook=codebook, labels=labels, drivers=drivers, freq=freq,
                 confidence=confidence, alpha=alpha, bootstrap_samples=bootstrap_samples, seed=seed,
-                verbatims=verbatims, lang=lang, threshold=threshold, scale=scale, sentiment=sentiment, mask=mask)
+                verbatims=verbatims, lang=lang, threshold=threshold, scale=scale, sentiment=sentiment, mask=mask,
+                threads=threads)
     if pd is not None and isinstance(data, pd.DataFrame):
         names, kinds, columns = _frame_columns(data)
         with _Status("analysing the DataFrame", progress):

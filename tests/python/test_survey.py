@@ -422,3 +422,13 @@ def test_the_domain_guard_says_only_of_the_figures_under_their_threshold():
     doc["model"]["coverage"].update(known_share=None, vocabulary_overlap=None)
     it = report._guard(doc, report._L["it"])
     assert "corrisponde ad almeno un tema" not in it and "meno sicuro dei suoi driver" in it
+
+
+def test_analyze_takes_a_thread_count_and_gives_the_same_figures():
+    # Stop 42: SurveyOptions::threads (a server caps the analysis's threads); the figures do not
+    # depend on it.
+    one = perche.analyze(bootstrap_samples=100, threads=1).data
+    two = perche.analyze(bootstrap_samples=100, threads=2).data
+    assert one["drivers"] == two["drivers"] and one["overall"] == two["overall"]
+    with pytest.raises(perche.AnalysisError, match="threads"):
+        perche.analyze(threads=-1)
