@@ -70,6 +70,8 @@ void bind_drivers(py::module_& m) {
       .def_readonly("impact", &DriverImpact::impact)
       .def_readonly("impact_ci_low", &DriverImpact::impact_ci_low)
       .def_readonly("impact_ci_high", &DriverImpact::impact_ci_high)
+      .def_readonly("impact_p_value", &DriverImpact::impact_p_value)
+      .def_readonly("impact_p_holm", &DriverImpact::impact_p_holm)
       .def_readonly("impact_significant", &DriverImpact::impact_significant)
       .def_readonly("few_mentions", &DriverImpact::few_mentions)
       .def_readonly("negative", &DriverImpact::negative)
@@ -124,6 +126,7 @@ void bind_drivers(py::module_& m) {
   py::class_<DriverTrend>(m, "DriverTrend")
       .def_readonly("driver", &DriverTrend::driver)
       .def_readonly("periods", &DriverTrend::periods)
+      .def_readonly("p_holm", &DriverTrend::p_holm)
       .def_readonly("test", &DriverTrend::test);
 
   m.def(

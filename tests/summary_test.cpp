@@ -136,7 +136,9 @@ TEST_CASE("summary: a driver whose interval includes 0, or with few mentions, is
   CHECK_FALSE(any_text_contains(s, "App e sito"));
   const auto none = with_code(s, "no_drag");
   REQUIRE(none.size() == 1);
-  CHECK(none[0]->text_it == "Nessun driver abbassa l'NPS con un intervallo dell'impatto che esclude lo zero.");
+  CHECK(none[0]->text_it ==
+        "Nessun driver abbassa l'NPS al di là dell'incertezza (un intervallo dell'impatto che esclude lo zero, con "
+        "la correzione di Holm sui driver).");
 }
 
 TEST_CASE("summary: at most three drags, the most negative first; the fourth is left out") {

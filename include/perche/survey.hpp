@@ -219,7 +219,8 @@ struct SurveyDriverTrend {
     double share = 0;
   };
   std::vector<Share> periods;
-  std::optional<TrendTestResult> test;
+  std::optional<TrendTestResult> test;  ///< increasing/declining after Holm over the drivers (DriverTrend)
+  double p_holm = 1.0;                  ///< test->p_value adjusted by Holm over the drivers
 };
 
 /// Where a comment says what made a driver fire: offsets in Unicode code points of the text.

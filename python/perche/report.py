@@ -55,7 +55,7 @@ _L = {
         "kinds": {"default": "modello predefinito", "model": "modello", "file": "modello", "codebook": "codebook", "labels": "etichette"},
         "neg": {"detractor": "detrattori", "bottom_box": "insoddisfatti"},
         "pos": {"promoter": "promotori", "top_box": "soddisfatti"},
-        "sig": "* l'intervallo esclude lo zero", "sig_holm": "* significativo dopo la correzione di Holm",
+        "sig": "* significativo: l'intervallo esclude lo zero, anche dopo la correzione di Holm sui driver", "sig_holm": "* significativo dopo la correzione di Holm",
         "not_significant": "non significativo", "few_mentions": "poche menzioni", "ci_bare": "IC", "centre": "centro dell'intervallo {c}",
         "centre_note": ("Con poche risposte l'intervallo è centrato su una stima corretta per i piccoli campioni, "
                         "non sul punteggio osservato, che può cadere fuori dall'intervallo: in quel caso è "
@@ -173,7 +173,7 @@ _L = {
         "kinds": {"default": "default model", "model": "model", "file": "model", "codebook": "codebook", "labels": "labels"},
         "neg": {"detractor": "detractors", "bottom_box": "dissatisfied"},
         "pos": {"promoter": "promoters", "top_box": "satisfied"},
-        "sig": "* the interval excludes zero", "sig_holm": "* significant after Holm adjustment",
+        "sig": "* significant: the interval excludes zero, also after Holm adjustment over the drivers", "sig_holm": "* significant after Holm adjustment",
         "not_significant": "not significant", "few_mentions": "few mentions", "ci_bare": "CI", "centre": "interval centre {c}",
         "centre_note": ("With few responses the interval is centred on a small-sample estimate, not on the "
                         "observed score, which can fall outside it: then the interval centre is shown."),

@@ -916,7 +916,10 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
       detail::percentile_interval(std::move(reps), o.confidence, lo, hi, sd);
       d.impact_ci_low = lo;
       d.impact_ci_high = hi;
-      d.impact_significant = lo > 0.0 || hi < 0.0;
+      // The bootstrap z-test: 2·Φ(−|impact| / bootstrap SE), the inversion of the standard
+      // bootstrap interval (Efron & Tibshirani 1993, §13.2). A count of replicates beyond zero would
+      // floor p at 2 / (R + 1), which Holm's factor then lifts past any α for many drivers.
+      d.impact_p_value = sd > 0.0 ? detail::normal_two_sided_p(*d.impact / sd) : (*d.impact != 0.0 ? 0.0 : 1.0);
     }
     if (undefined > 0)
       note(out, {"bootstrap_undefined",
@@ -925,6 +928,24 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
                  {{"replicates", undefined}},
                  "driver " + d.driver + ": " + std::to_string(undefined) +
                      " bootstrap replicates had no response without it and were left out"});
+  }
+
+  // The drivers are tested together: an impact is significant when its interval excludes 0 and its
+  // Holm-adjusted p-value is below 1 − confidence.
+  {
+    std::vector<double> p;
+    std::vector<std::size_t> tested;
+    for (std::size_t j = 0; j < out.drivers.size(); ++j)
+      if (out.drivers[j].impact_p_value) {
+        p.push_back(*out.drivers[j].impact_p_value);
+        tested.push_back(j);
+      }
+    const auto holm = p_adjust_holm(p);
+    for (std::size_t t = 0; t < tested.size(); ++t) {
+      DriverImpact& d = out.drivers[tested[t]];
+      d.impact_p_holm = holm[t];
+      d.impact_significant = (*d.impact_ci_low > 0.0 || *d.impact_ci_high < 0.0) && holm[t] < 1.0 - o.confidence;
+    }
   }
 
   // Priority matrix.
@@ -1041,6 +1062,22 @@ std::vector<DriverTrend> driver_trends(const LabelMatrix& mentions, std::span<co
       series.push_back(share);
     }
     out[j].test = trend_test(series, options);
+  }
+  // Holm over the drivers' tests: a rising share is claimed for the drivers together.
+  std::vector<double> p;
+  std::vector<std::size_t> tested;
+  for (std::size_t j = 0; j < k; ++j)
+    if (out[j].test) {
+      p.push_back(out[j].test->p_value);
+      tested.push_back(j);
+    }
+  const auto holm = p_adjust_holm(p);
+  for (std::size_t t = 0; t < tested.size(); ++t) {
+    auto& test = *out[tested[t]].test;
+    out[tested[t]].p_holm = holm[t];
+    const bool significant = holm[t] < options.alpha;
+    test.increasing = test.increasing && significant;
+    test.declining = test.declining && significant;
   }
   return out;
 }

@@ -473,6 +473,8 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
     w.field("impact", d.impact);
     w.field("impact_ci_low", d.impact_ci_low);
     w.field("impact_ci_high", d.impact_ci_high);
+    w.field("impact_p_value", d.impact_p_value);
+    w.field("impact_p_holm", d.impact_p_holm);
     w.field("impact_significant", d.impact_significant);
     w.field("few_mentions", d.few_mentions);
     odds(w, d.negative, "negative");
@@ -581,6 +583,7 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
     }
     w.end_array();
     test(w, t.test);
+    w.field("p_holm", t.p_holm);
     w.end_object();
   }
   w.end_array();

@@ -368,7 +368,8 @@ class Summary {
       const auto& d = a_.drivers[i];
       if (!d.impact) continue;
       any_impact = true;
-      // A driver is named only when its impact's interval excludes 0 (impact_significant).
+      // A driver is named only when its impact is significant (impact_significant: its interval
+      // excludes 0 and the Holm-adjusted p-value over the drivers is below 1 − confidence).
       if (!d.impact_significant || d.few_mentions || !d.impact_ci_low || !d.impact_ci_high) continue;
       if (*d.impact < 0 && *d.impact_ci_high < 0) drags.push_back(i);
       if (*d.impact > 0 && *d.impact_ci_low > 0) lifts.push_back(i);
@@ -408,8 +409,12 @@ class Summary {
     }
     if (drags.empty() && any_impact)
       add("no_drag", {},
-          {"Nessun driver abbassa " + the("it") + " con un intervallo dell'impatto che esclude lo zero.",
-           "No driver lowers " + name() + " with an impact interval that excludes zero."});
+          {"Nessun driver abbassa " + the("it") +
+               " al di là dell'incertezza (un intervallo dell'impatto che esclude lo zero, con la correzione di "
+               "Holm sui driver).",
+           "No driver lowers " + name() +
+               " beyond the uncertainty (an impact interval that excludes zero, with Holm's adjustment over the "
+               "drivers)."});
     if (!lifts.empty()) {
       std::vector<SummaryFigure> f;
       std::vector<std::string> it, en;
@@ -527,7 +532,7 @@ class Summary {
         moving.push_back(i);
     }
     std::stable_sort(moving.begin(), moving.end(), [&](std::size_t x, std::size_t y) {
-      return a_.driver_trend[x].test->p_value < a_.driver_trend[y].test->p_value;
+      return a_.driver_trend[x].p_holm < a_.driver_trend[y].p_holm;
     });
     if (moving.size() > 3) moving.resize(3);
     for (const std::size_t i : moving) {
@@ -543,14 +548,16 @@ class Summary {
            fig("first_period", base + "/periods/0/period", first.period),
            fig("last_share", at(base + "/periods", last) + "/share", end.share),
            fig("last_period", at(base + "/periods", last) + "/period", end.period),
-           fig("p_value", base + "/test/p_value", t.test->p_value)},
+           fig("p_value", base + "/p_holm", t.p_holm)},
           {std::string(up ? "Cresce" : "Cala") + " nel tempo la quota di commenti su " + label(t.driver) + ": " +
                article("da", share(first.share, "it")) + share(first.share, "it") + " (" + first.period + ") " +
                article("a", share(end.share, "it")) + share(end.share, "it") + " (" + end.period +
-               "); trend significativo (Mann–Kendall, " + p_text(t.test->p_value, "it") + ").",
+               "); trend significativo (Mann–Kendall, " + p_text(t.p_holm, "it") +
+               " dopo la correzione di Holm sui driver).",
            std::string(up ? "Rising" : "Falling") + " over time: the share of comments on " + label(t.driver) +
                ", from " + share(first.share, "en") + " (" + first.period + ") to " + share(end.share, "en") + " (" +
-               end.period + "); a significant trend (Mann–Kendall, " + p_text(t.test->p_value, "en") + ")."});
+               end.period + "); a significant trend (Mann–Kendall, " + p_text(t.p_holm, "en") +
+               ", Holm-adjusted over the drivers)."});
     }
   }
 

@@ -1106,6 +1106,7 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
           for (const auto& p : dt.periods)
             out.periods.push_back({detail::period_key_label(p.period, o.freq), p.n, p.mentions, p.share});
           out.test = dt.test;
+          out.p_holm = dt.p_holm;
           a.driver_trend.push_back(std::move(out));
         }
       }

@@ -28,7 +28,7 @@ TOP = {"schema", "perche_version", "lang", "summary", "rating", "source", "colum
 SOURCE = {"file", "rows", "encoding", "delimiter", "replaced", "rows_used", "bad_rows", "problems", "problems_total"}
 SCORE = {"score", "se", "ci_low", "ci_high", "center", "n", "method"}
 DRIVER = {"driver", "label", "mentions", "share", "score", "score_ci_low", "score_ci_high", "impact", "impact_ci_low",
-          "impact_ci_high", "impact_significant", "few_mentions", "or_negative", "or_negative_ci_low",
+          "impact_ci_high", "impact_p_value", "impact_p_holm", "impact_significant", "few_mentions", "or_negative", "or_negative_ci_low",
           "or_negative_ci_high", "p_negative", "or_positive", "or_positive_ci_low", "or_positive_ci_high", "p_positive",
           "quadrant", "importance_negative", "importance_positive", "importance_negative_ci_low",
           "importance_negative_ci_high", "importance_positive_ci_low", "importance_positive_ci_high", "sentiment"}
