@@ -429,8 +429,10 @@ class Summary {
                      interval(*d.impact_ci_low, *d.impact_ci_high, "en", true, r == 0) + ")");
       }
       add("strengths", std::move(f),
-          {"Punti di forza, che alzano " + the("it") + ": " + join(it, "it", "; ") + ".",
-           "Strengths, which raise " + name() + ": " + join(en, "en", "; ") + "."});
+          // Not "Punti di forza": the priority matrix names so the frequent ones alone (red-team,
+          // stop 42: a rare driver listed here sat among the matrix's "Secondari").
+          {std::string(it.size() == 1 ? "Alza " : "Alzano ") + the("it") + ": " + join(it, "it", "; ") + ".",
+           "Raising " + name() + ": " + join(en, "en", "; ") + "."});
     }
     pain_points(drags);
   }
