@@ -789,3 +789,22 @@ TEST_CASE("analyze_survey's threads option bounds its own work and changes no fi
   o.threads = 2;
   CHECK(to_json(analyze_survey(table, o)) == one);
 }
+
+TEST_CASE("a comment repeated word for word is quoted once per driver") {
+  // Red-team, stop 42: one comment, sent by several customers, filled up to 3 of a driver's quotes.
+  std::string text = "nps,motivo,driver\n";
+  for (int i = 0; i < 5; ++i) text += "2,attesa infinita,attesa\n";
+  text += "3, attesa infinita ,attesa\n4,ho atteso un'ora,attesa\n1,mai più una tale attesa,attesa\n9,bravi,\n";
+  auto o = metrics_only();
+  o.labeller = Labeller::labels;
+  o.labels = {"driver"};
+  o.sentiment = false;
+  o.bootstrap_samples = 50;
+  o.verbatims = 3;
+  const auto a = analyze_survey(csv(text), o);
+  std::vector<std::string> quoted;
+  for (const auto& v : a.verbatims) quoted.push_back(v.text);
+  std::sort(quoted.begin(), quoted.end());
+  CHECK(quoted == std::vector<std::string>{"attesa infinita", "ho atteso un'ora", "mai più una tale attesa"});
+  CHECK(a.verbatims.front().line == 2);  // the first copy
+}

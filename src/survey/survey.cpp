@@ -1179,14 +1179,30 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   // With sentiment: per driver its pain points (negative or mixed comments), then its delights
   // (positive ones), each the most probable first.
   if (k > 0 && o.verbatims > 0) {
+    // A comment repeated word for word (a template answer, a copy sent twice) is quoted once per
+    // driver: only its first row may be picked, and it has the same probability as its copies
+    // (red-team, stop 42: one comment filled up to 3 of a driver's quotes).
+    std::vector<std::uint8_t> repeated(n, 0);
+    {
+      std::unordered_set<std::string_view> seen;
+      for (const std::size_t i : commented)
+        if (!seen.insert(trim_space(texts[i])).second) repeated[i] = 1;
+    }
+    auto first_copies = [&](LabelMatrix M) {
+      for (std::size_t i = 0; i < n; ++i)
+        if (repeated[i])
+          for (std::size_t j = 0; j < k; ++j) M(i, j) = 0;
+      return M;
+    };
     std::vector<std::vector<std::vector<std::size_t>>> lists;
     if (a.sentiment) {
-      lists.push_back(select_verbatims(mentions_where([](int c) { return c == kNegative || c == kMixed; }), P,
-                                       first_codes, o.verbatims));
       lists.push_back(
-          select_verbatims(mentions_where([](int c) { return c == kPositive; }), P, first_codes, o.verbatims));
+          select_verbatims(first_copies(mentions_where([](int c) { return c == kNegative || c == kMixed; })), P,
+                           first_codes, o.verbatims));
+      lists.push_back(select_verbatims(first_copies(mentions_where([](int c) { return c == kPositive; })), P,
+                                       first_codes, o.verbatims));
     } else {
-      lists.push_back(select_verbatims(Y, P, first_codes, o.verbatims));
+      lists.push_back(select_verbatims(first_copies(Y), P, first_codes, o.verbatims));
     }
     std::vector<std::vector<std::size_t>> picks(k);
     for (std::size_t j = 0; j < k; ++j)
