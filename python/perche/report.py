@@ -72,13 +72,13 @@ _L = {
         "pain": "Punti dolenti", "delight": "Cosa piace", "neg_trend": "Quota di commenti negativi o misti per periodo",
         "sent_note_driver": ("Sentiment per driver: il modello legge la polarità di ogni driver nel commento (in "
                              "«gentili, ma ho atteso un'ora» la cortesia è positiva, l'attesa negativa); una menzione "
-                             "negativa o mista è un punto dolente, una positiva un punto di forza. Impatto delle "
+                             "negativa o mista è un punto dolente, una positiva ciò che piace. Impatto delle "
                              "menzioni negative = punteggio di tutti − punteggio senza chi ne parla in negativo (così "
-                             "per le positive), con intervallo bootstrap."),
+                             "per le positive; una menzione mista conta in entrambe), con intervallo bootstrap."),
         "sent_note": ("Sentiment per commento: un commento negativo o misto che cita un driver ne è un punto "
-                      "dolente, uno positivo un punto di forza. Impatto delle menzioni negative = punteggio di "
+                      "dolente, uno positivo ciò che piace. Impatto delle menzioni negative = punteggio di "
                       "tutti − punteggio senza chi cita il driver in un commento negativo o misto (così per le "
-                      "positive), con intervallo bootstrap."),
+                      "positive, misti compresi: un commento misto conta in entrambe), con intervallo bootstrap."),
         "guard": ("Attenzione: questi commenti sembrano fuori dal dominio del {what}: {figures}. I driver di "
                   "questo report sono poco affidabili: trova i temi di questi commenti con `perche discover`, "
                   "oppure etichettane un campione (`perche sample`) e addestra un modello (`perche train`)."),
@@ -191,11 +191,11 @@ _L = {
                              "\"kind, but I waited an hour\" courtesy is positive, waiting negative); a negative or "
                              "mixed mention is a pain point, a positive one a delight. Impact of negative mentions = "
                              "score of all − score without those who speak of the driver negatively (likewise for "
-                             "positive ones), with a bootstrap interval."),
+                             "positive ones; a mixed mention counts in both), with a bootstrap interval."),
         "sent_note": ("Sentiment per comment: a negative or mixed comment that mentions a driver is one of its "
                       "pain points, a positive one a delight. Impact of negative mentions = score of all − score "
                       "without those who mention the driver in a negative or mixed comment (likewise for "
-                      "positive ones), with a bootstrap interval."),
+                      "positive ones, mixed included: a mixed comment counts in both), with a bootstrap interval."),
         "guard": ("Warning: these comments look out of the domain of the {what}: {figures}. The drivers of this "
                   "report are unreliable: find the themes of these comments with `perche discover`, or label a "
                   "sample (`perche sample`) and train a model (`perche train`)."),
