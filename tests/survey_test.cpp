@@ -808,3 +808,25 @@ TEST_CASE("a comment repeated word for word is quoted once per driver") {
   CHECK(quoted == std::vector<std::string>{"attesa infinita", "ho atteso un'ora", "mai più una tale attesa"});
   CHECK(a.verbatims.front().line == 2);  // the first copy
 }
+
+TEST_CASE("no comment at all: one note and one sentence say it, not a note a driver") {
+  // Red-team, stop 42: ten "never mentioned" notes buried the one that said no response had a
+  // comment, and the summary did not say it.
+  SurveyOptions o;
+  o.data_dir = PERCHE_TEST_SOURCE_DIR "/examples/data";
+  o.sentiment = false;
+  o.bootstrap_samples = 50;
+  const auto a = analyze_survey(csv("nps;motivo\n10;\n9;\n3;\n7;\n"), o);
+  CHECK(a.comments == 0);
+  CHECK_FALSE(a.drivers.empty());
+  std::size_t no_text = 0, no_mentions = 0;
+  for (const auto& n : a.notes) {
+    no_text += n.reason == "no_text";
+    no_mentions += n.reason == "no_mentions";
+  }
+  CHECK(no_text == 1);
+  CHECK(no_mentions == 0);
+  bool said = false;
+  for (const auto& s : summarize(a)) said = said || s.code == "no_comments";
+  CHECK(said);
+}

@@ -1631,7 +1631,11 @@ def _html_body(data: dict, L: dict, metric: str, lang: str) -> tuple:
     if with_drivers:  # `perche report` (metrics only) has no driver sections
         neg, pos = _outcomes(data, L)
         drivers = _l(data.get("drivers"))
-        out.append(f"<section><h2>{_e(L['impact_title'].format(m=M))}</h2>{_impact_svg(drivers, metric, L)}")
+        # No driver with an impact (no comment at all): the charts would be empty frames (red-team,
+        # stop 42); the table and the summary say why.
+        charted = any(_f(d.get("impact")) is not None for d in drivers)
+        out.append(f"<section><h2>{_e(L['impact_title'].format(m=M))}</h2>"
+                   + (_impact_svg(drivers, metric, L) if charted else ""))
         rows = []
         any_ns = few = starred = False
         for d in drivers:
@@ -1653,10 +1657,11 @@ def _html_body(data: dict, L: dict, metric: str, lang: str) -> tuple:
         out.append(_html_table([L["driver"], L["mentions"], L["share"], f"{M} ({L['score_m']})", L["impact"], L["quadrant"]],
                                rows, spaced=(4,)) + (f"<p class=\"note\">{_e(L['sig'])}</p>" if starred else "")
                    + (f"<p class=\"note\">{_e(L['ns_legend'])}</p>" if any_ns else "") + "</section>")
-        out.append(f"<section><h2>{_e(L['matrix'])}</h2>"
-                   f"{_matrix_svg(drivers, _f(_d(data.get('priority')).get('share_threshold')), metric, L)}"
-                   + (f"<p class=\"note\">{_e(L['ns_note'])}</p>" if any_ns else "")
-                   + (f"<p class=\"note\">{_e(L['few_note'])}</p>" if few else "") + "</section>")
+        if charted:
+            out.append(f"<section><h2>{_e(L['matrix'])}</h2>"
+                       f"{_matrix_svg(drivers, _f(_d(data.get('priority')).get('share_threshold')), metric, L)}"
+                       + (f"<p class=\"note\">{_e(L['ns_note'])}</p>" if any_ns else "")
+                       + (f"<p class=\"note\">{_e(L['few_note'])}</p>" if few else "") + "</section>")
         rows = []
         for d in drivers:
             def orc(prefix):

@@ -862,7 +862,10 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
     }
     const double Wm = h.total(), Wrest = W - Wm;
     if (d.mentions == 0 || !(Wm > 0.0)) {
-      note(out, {"no_mentions", d.driver, "", {}, "driver " + d.driver + " has no mentions: no score or impact"});
+      // Without any comment the one no_text note says it for every driver (red-team, stop 42: ten
+      // notes, one a driver, buried it).
+      if (out.n_text > 0)
+        note(out, {"no_mentions", d.driver, "", {}, "driver " + d.driver + " has no mentions: no score or impact"});
       continue;
     }
     if (!(Wrest > 1e-12 * W)) {

@@ -362,6 +362,12 @@ class Summary {
   }
 
   void drivers() {
+    // Drivers to read and no comment to read them in: said where a manager looks (red-team, stop
+    // 42: only a note at the page's foot said so, above empty charts).
+    if (!a_.drivers.empty() && a_.comments == 0)
+      add("no_comments", {fig("comments", "/comments", a_.comments)},
+          {"Nessuna risposta ha un commento: i driver non si possono stimare.",
+           "No response has a comment: the drivers cannot be estimated."});
     std::vector<std::size_t> drags, lifts;
     bool any_impact = false;
     for (std::size_t i = 0; i < a_.drivers.size(); ++i) {

@@ -462,3 +462,14 @@ def test_a_driver_too_rarely_mentioned_to_be_tested_is_not_called_not_significan
     width = float(re.search(r'viewBox="0 0 (\d+)', chart)[1])
     for x, text in re.findall(r'<text class="value[^"]*" x="([\d.]+)"[^>]*>([^<]+)</text>', chart):
         assert float(x) + report._CHAR_W * len(text) <= width, (x, text)
+
+
+def test_no_comment_at_all_draws_no_empty_chart_and_the_summary_says_why():
+    # Red-team, stop 42: empty impact chart and matrix frames, ten "never mentioned" notes, and no
+    # word in the summary.
+    frame = pd.DataFrame({"nps": [10, 9, 3, 7], "motivo": ["", "", None, ""]})
+    result = perche.analyze(frame, bootstrap_samples=50, sentiment=False)
+    page = result.to_html()
+    assert "<svg" not in page
+    assert "Nessuna risposta ha un commento" in result.summary()
+    assert [n["reason"] for n in result.data["notes"]].count("no_mentions") == 0

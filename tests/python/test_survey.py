@@ -46,7 +46,8 @@ THRESHOLDS = {"known_terms", "known_share", "vocabulary_overlap", "below_trainin
 NOTE = {"code", "message", "reason", "driver", "label", "values"}
 SUMMARY = {"code", "figures", "text"}
 SUMMARY_FIGURE = {"name", "value", "source"}
-SUMMARY_CODES = {"score", "definition", "few_responses", "trend_last", "trend_test", "out_of_domain", "drag", "no_drag",
+SUMMARY_CODES = {"score", "definition", "few_responses", "trend_last", "trend_test", "out_of_domain", "no_comments",
+                 "drag", "no_drag",
                  "strengths", "pain_points", "segment_gap", "no_segment_gap", "driver_trend", "rejected_rows"}
 RATING = {"aggregation", "top", "reversed"}
 # Hotel and product reviews written for the domain guard's tests (not from any data set).
