@@ -277,6 +277,13 @@ struct DriverSentiment {
   double net = 0;                         ///< (positive − negative) / mentions × 100; 0 without mentions
   std::optional<double> negative_impact, negative_ci_low, negative_ci_high;
   std::optional<double> positive_impact, positive_ci_low, positive_ci_high;
+  /// Every negative comment lowers the score: the driver's negative (or mixed) mentioners' score −
+  /// that of the other responses whose comment is negative or mixed (a two-group comparison as a
+  /// segment's against the rest), with its p-value adjusted by Holm over the drivers. None when a
+  /// group is too small to test.
+  std::optional<double> negative_excess, negative_excess_p_holm;
+  /// negative_excess < 0 and negative_excess_p_holm < alpha: the summary's pain points.
+  bool pain_point = false;
 };
 
 /// The share of negative or mixed comments in one period of the trend.

@@ -505,6 +505,9 @@ std::string to_json(const SurveyAnalysis& a, int indent) {
       w.field("positive_impact", ds->positive_impact);
       w.field("positive_ci_low", ds->positive_ci_low);
       w.field("positive_ci_high", ds->positive_ci_high);
+      w.field("negative_excess", ds->negative_excess);
+      w.field("negative_excess_p_holm", ds->negative_excess_p_holm);
+      w.field("pain_point", ds->pain_point);
       w.end_object();
     } else {
       w.null();

@@ -450,8 +450,8 @@ class Summary {
     for (std::size_t i = 0; i < a_.drivers.size(); ++i) {
       if (std::find(drags.begin(), drags.end(), i) != drags.end()) continue;
       for (const auto& s : a_.driver_sentiment)
-        if (s.driver == a_.drivers[i].driver && s.negative_impact && s.negative_ci_low && s.negative_ci_high &&
-            *s.negative_impact < 0 && *s.negative_ci_high < 0)
+        if (s.driver == a_.drivers[i].driver && s.pain_point && s.negative_impact && s.negative_ci_low &&
+            s.negative_ci_high && *s.negative_impact < 0 && *s.negative_ci_high < 0)
           pains.emplace_back(i, &s);
     }
     if (pains.empty()) return;
@@ -477,9 +477,9 @@ class Summary {
     const bool others = !drags.empty();
     add("pain_points", std::move(f),
         {std::string(others ? "Altri punti dolenti" : "Punti dolenti") + " (menzioni negative o miste che abbassano " +
-             the("it") + "): " + join(it, "it", "; ") + ".",
+             the("it") + " più degli altri commenti negativi): " + join(it, "it", "; ") + ".",
          std::string(others ? "Other pain points" : "Pain points") + " (negative or mixed mentions that lower " +
-             name() + "): " + join(en, "en", "; ") + "."});
+             name() + " more than the other negative comments do): " + join(en, "en", "; ") + "."});
   }
 
   void segments() {

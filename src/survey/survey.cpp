@@ -1023,6 +1023,39 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
         }
         a.driver_sentiment.push_back(std::move(ds));
       }
+      // Pain points beyond the sentiment: a driver's negative mentioners against the other
+      // responses whose comment is negative or mixed; Holm over the drivers (review, stop 42: the
+      // negative mentions of 30 random labels each "lowered" NPS, as any negative comments do).
+      std::vector<double> p;
+      std::vector<std::size_t> tested;
+      for (std::size_t d = 0; d < a.driver_sentiment.size(); ++d) {
+        auto& ds = a.driver_sentiment[d];
+        const std::size_t j = column.at(ds.driver);
+        std::vector<int> group_scores;
+        std::vector<std::int64_t> group;
+        for (std::size_t i = 0; i < n; ++i) {
+          const int c = class_of(i, j);
+          const bool own = Y(static_cast<Index>(i), static_cast<Index>(j)) && (c == kNegative || c == kMixed);
+          if (own || feeling[i] == kNegative || feeling[i] == kMixed) {
+            group_scores.push_back(scores[i]);
+            group.push_back(own ? 1 : 0);
+          }
+        }
+        scorer.by_segment(group_scores, group, [&](const auto& segments) {
+          for (const auto& s : segments)
+            if (s.key == 1 && s.vs_rest) {
+              ds.negative_excess = s.vs_rest->diff;
+              p.push_back(s.vs_rest->p_value);
+              tested.push_back(d);
+            }
+        });
+      }
+      const auto holm = p_adjust_holm(p);
+      for (std::size_t t = 0; t < tested.size(); ++t) {
+        auto& ds = a.driver_sentiment[tested[t]];
+        ds.negative_excess_p_holm = holm[t];
+        ds.pain_point = *ds.negative_excess < 0 && holm[t] < o.alpha;
+      }
     }
   } else if (o.labeller != Labeller::none) {
     a.notes.push_back({"no_drivers",

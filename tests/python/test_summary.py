@@ -305,3 +305,24 @@ def test_the_tables_charts_and_terminal_write_a_figure_as_the_summary_does(sampl
             [m.start() + 1 for m in re.finditer(r"\[\+0,0(?!\d)", out)]
     # The JSON stays plain numbers.
     assert "\u2212" not in json.dumps(doc["drivers"]) and isinstance(doc["drivers"][0]["impact"], float)
+
+
+def test_random_driver_labels_make_no_drag_strength_or_pain_point():
+    # Red-team and review, stop 42: 30 labels drawn at random, unrelated to the score, were named
+    # drags and strengths (each driver tested alone) and pain points (any negative comments lower
+    # the score). The drivers are now tested together (Holm), and a pain point's negative mentions
+    # must lower the score more than the other negative comments do.
+    import numpy as np
+    import pandas as pd
+
+    from perche.survey import SAMPLE
+
+    frame = pd.read_csv(SAMPLE)
+    rng = np.random.default_rng(1)
+    names = [f"r{i:02d}" for i in range(30)]
+    frame["rand"] = [";".join(n for n in names if rng.random() < 0.08) for _ in range(len(frame))]
+    doc = perche.analyze(frame, score="nps", text="motivo", labels="rand", date="data", bootstrap_samples=500).data
+    codes = {s["code"] for s in doc["summary"]}
+    assert not codes & {"drag", "strengths", "pain_points"}, codes
+    assert not any(d["impact_significant"] for d in doc["drivers"])
+    assert not any(d["sentiment"]["pain_point"] for d in doc["drivers"] if d["sentiment"])

@@ -36,7 +36,8 @@ VERBATIM = {"driver", "text", "probability", "score", "sentiment", "segment", "d
 SENTIMENT = {"model", "path", "comments", "counts", "net", "promoters", "promoters_negative", "detractors",
              "detractors_positive", "drivers_from", "trend"}
 DRIVER_SENTIMENT = {"mentions", "counts", "net", "negative_impact", "negative_ci_low", "negative_ci_high",
-                    "positive_impact", "positive_ci_low", "positive_ci_high"}
+                    "positive_impact", "positive_ci_low", "positive_ci_high", "negative_excess",
+                    "negative_excess_p_holm", "pain_point"}
 MODEL = {"kind", "path", "drivers", "labels", "coverage"}
 COVERAGE = {"comments", "known_share", "vocabulary_overlap", "driver_share", "top_probability", "thresholds",
             "out_of_domain"}
