@@ -32,14 +32,16 @@ enum class Metric {
 };
 
 /// Where a driver falls in the priority matrix (share of comments × impact on the score). A label
-/// that implies importance needs evidence: only a driver whose impact interval excludes zero gets
-/// one of the four quadrants; the others are not_significant whatever their share.
+/// that implies importance needs evidence: only a driver whose impact is significant
+/// (DriverImpact::impact_significant: its interval excludes zero and its Holm-adjusted p-value over
+/// the drivers is below 1 − confidence) gets one of the four quadrants; the others are
+/// not_significant whatever their share.
 enum class Quadrant {
   fix,              ///< share >= threshold, impact < 0: frequent and drags the score down — act first
   monitor,          ///< share < threshold, impact < 0: drags the score down but is rarer
   strength,         ///< share >= threshold, impact > 0: frequent and lifts the score — protect it
   minor,            ///< share < threshold, impact > 0
-  not_significant,  ///< the impact's interval includes zero (or has none): no claim either way
+  not_significant,  ///< the impact is not significant (or has no interval): no claim either way
 };
 
 /// Most drivers a key-driver model decomposes into Shapley importance (2^k model fits).

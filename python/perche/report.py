@@ -60,7 +60,8 @@ _L = {
         "centre_note": ("Con poche risposte l'intervallo è centrato su una stima corretta per i piccoli campioni, "
                         "non sul punteggio osservato, che può cadere fuori dall'intervallo: in quel caso è "
                         "indicato il centro dell'intervallo."),
-        "ns_note": "In grigio i driver il cui impatto ha un intervallo che include lo zero (non significativo).",
+        "ns_note": ("In grigio i driver il cui impatto non è significativo: l'intervallo include lo zero, o non resta "
+                    "significativo dopo la correzione di Holm sui driver."),
         "few_note": "In grigio i driver con poche menzioni: troppo poche per un intervallo e un test.",
         "sentiment": "Sentiment dei commenti", "sent_model": {"default": "lessico predefinito", "model": "modello"},
         "classes": {"positive": "positivi", "negative": "negativi", "mixed": "misti", "neutral": "neutri"},
@@ -96,7 +97,7 @@ _L = {
         "from_top": {"nps": "lamentela di un promotore", "csat": "lamentela di un cliente soddisfatto"},
         "from_bottom": {"nps": "apprezzamento di un detrattore", "csat": "apprezzamento di un cliente insoddisfatto"},
         "vscore": "voto {s}/{hi}", "axis_impact": "impatto sul punteggio ({m}, punti)",
-        "ns_short": "n.s.", "ns_legend": "n.s. = non significativo (l'intervallo include lo zero)",
+        "ns_short": "n.s.", "ns_legend": "n.s. = non significativo (l'intervallo include lo zero, o non dopo la correzione di Holm sui driver)",
         "trend_alt": "{m} per periodo, {n} periodi da {a} ({sa}) a {b} ({sb}); minimo {lo}, massimo {hi}",
         "trend_alt_one": "{m} per periodo, 1 periodo, {a}: {sa}, intervallo {iv}",
         "impact_alt": "Impatto di ogni driver sul {m}, dal più negativo: {items}",
@@ -177,7 +178,8 @@ _L = {
         "not_significant": "not significant", "few_mentions": "few mentions", "ci_bare": "CI", "centre": "interval centre {c}",
         "centre_note": ("With few responses the interval is centred on a small-sample estimate, not on the "
                         "observed score, which can fall outside it: then the interval centre is shown."),
-        "ns_note": "Grey: drivers whose impact interval includes zero (not significant).",
+        "ns_note": ("Grey: drivers whose impact is not significant: its interval includes zero, or it does not stay "
+                    "significant after Holm's adjustment over the drivers."),
         "few_note": "Grey: drivers with few mentions, too few for an interval and a test.",
         "sentiment": "Sentiment of the comments", "sent_model": {"default": "default lexicon", "model": "model"},
         "classes": {"positive": "positive", "negative": "negative", "mixed": "mixed", "neutral": "neutral"},
@@ -213,7 +215,7 @@ _L = {
         "from_top": {"nps": "complaint from a promoter", "csat": "complaint from a satisfied customer"},
         "from_bottom": {"nps": "praise from a detractor", "csat": "praise from a dissatisfied customer"},
         "vscore": "score {s}/{hi}", "axis_impact": "impact on the score ({m}, points)",
-        "ns_short": "n.s.", "ns_legend": "n.s. = not significant (the interval includes zero)",
+        "ns_short": "n.s.", "ns_legend": "n.s. = not significant (the interval includes zero, or not after Holm's adjustment over the drivers)",
         "trend_alt": "{m} by period, {n} periods from {a} ({sa}) to {b} ({sb}); lowest {lo}, highest {hi}",
         "trend_alt_one": "{m} by period, 1 period, {a}: {sa}, interval {iv}",
         "impact_alt": "Impact of each driver on the {m}, most negative first: {items}",
@@ -1742,11 +1744,12 @@ def _html_body(data: dict, L: dict, metric: str, lang: str) -> tuple:
                                       L["falling"] if _b(tt.get("declining")) else "")
             classes = ("neg", "sig") if flag == L["rising"] else ("pos", "sig") if flag else ()
             rows.append([_label(labels, d.get("driver")), _pct(ps[0].get("share")), _pct(ps[-1].get("share")),
-                         _Td(flag or "—", classes), "—" if not tt else _pv(tt.get("p_value"))])
+                         _Td(flag or "—", classes),
+                         "—" if not tt else _pv(d.get("p_holm") if d.get("p_holm") is not None else tt.get("p_value"))])
         first = _l(driver_trend[0].get("periods"))
         if len(first) >= 2:  # one period is no trend (its header named the period twice)
             out.append(f"<section><h2>{_e(L['share_trend'])}</h2>" + _html_table(
-                [L["driver"], first[0].get("period"), first[-1].get("period"), "Mann–Kendall", "p"], rows)
+                [L["driver"], first[0].get("period"), first[-1].get("period"), "Mann–Kendall", L["p_holm"]], rows)
                 + "</section>")
     st = data.get("sentiment")
     if isinstance(st, dict):

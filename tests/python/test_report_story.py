@@ -473,3 +473,16 @@ def test_no_comment_at_all_draws_no_empty_chart_and_the_summary_says_why():
     assert "<svg" not in page
     assert "Nessuna risposta ha un commento" in result.summary()
     assert [n["reason"] for n in result.data["notes"]].count("no_mentions") == 0
+
+
+def test_the_driver_share_trend_table_shows_the_holm_p_its_flags_follow(data):
+    # Review, stop 42: the flags followed the Holm-adjusted p, the column printed the raw one
+    # ("—" beside p = 0,039).
+    doc = copy.deepcopy(data)
+    row = doc["driver_trend"][0]
+    row["test"].update(p_value=0.039, increasing=False, declining=False)
+    row["p_holm"] = 0.78
+    page = render_html(doc)
+    section = page[page.index("Quota dei driver nel tempo"):]
+    section = section[:section.index("</section>")]
+    assert "p Holm" in section and "0,78" in section and "0,039" not in section
