@@ -180,13 +180,17 @@ TEST_CASE("degree words after a negator, troppo after praise, and ratings writte
   CHECK(matches(clf, "per un 4 stelle").empty());                  // a hotel's class
   CHECK(matches(clf, "9 su 10 volte lento") == V{"lento:-1.50"});  // a frequency
   CHECK(matches(clf, "ho 10 anni").empty());
-  // Stop 42: a fraction after a word other than an article, a preposition or a day is a rating; a
-  // star rating follows the verbs that give one; a low rating under a negation stays a complaint.
+  // Stop 42: a fraction after a polar word, a rating noun or a verb that gives a rating is a
+  // rating, after any other word a date; a star rating follows the verbs that give one; a low
+  // rating under a negation stays a complaint.
   CHECK(matches(clf, "gentile 10/10") == V{"gentile:2.00", "10/10:2.00"});
-  CHECK(matches(clf, "consegna 10/10, imballaggio 1/10") == V{"10/10:2.00", "1/10:-2.00"});
+  CHECK(matches(clf, "esperienza 10/10, imballaggio: 1/10") == V{"10/10:2.00", "1/10:-2.00"});
   CHECK(matches(clf, "dal 10/10 al 15/10").empty());
   CHECK(matches(clf, "entro il 3/10").empty());
   CHECK(matches(clf, "lunedì 3/10").empty());
+  CHECK(matches(clf, "consegna prevista 4/10").empty());
+  CHECK(matches(clf, "ordine effettuato 3/10, consegnato 15/10").empty());
+  CHECK(matches(clf, "appuntamento fissato 1/10 alle 9").empty());
   CHECK(matches(clf, "ho dato 1 stella") == V{"1 stella:-2.00"});
   CHECK(matches(clf, "do solo 2 stelle") == V{"2 stelle:-1.50"});
   CHECK(matches(clf, "Dò 5 stelle") == V{"5 stelle:2.00"});

@@ -70,19 +70,8 @@ std::string clause_form(std::string_view w);
 
 constexpr std::string_view kRateWords[] = {"voto", "su"};  // before and inside a rating, as written
 
-// Words after which "N/M" is a date, not a rating ("il 3/10", "dal 10/10 al 15/10", "entro il
-// 3/10"), as written: the articles and the prepositions, simple and articulated (Serianni,
-// Grammatica italiana IV.1 and VIII.81), and words of the calendar. After any other word a
-// fraction out of 5, 10 or 100 is a rating ("ottimo 10/10", "consegna 10/10").
-constexpr std::string_view kDateWords[] = {
-    "il",      "lo",      "la",     "l",        "i",      "gli",     "le",        "un",      "uno",     "una",
-    "di",      "a",       "da",     "in",       "con",    "su",      "per",       "tra",     "fra",     "del",
-    "dello",   "della",   "dell",   "dei",      "degli",  "delle",   "al",        "allo",    "alla",    "all",
-    "ai",      "agli",    "alle",   "dal",      "dallo",  "dalla",   "dall",      "dai",     "dagli",   "dalle",
-    "nel",     "nello",   "nella",  "nell",     "nei",    "negli",   "nelle",     "sul",     "sullo",   "sulla",
-    "sull",    "sui",     "sugli",  "sulle",    "entro",  "fino",    "dopo",      "prima",   "ore",     "giorno",
-    "giorni",  "data",    "date",   "scadenza", "oggi",   "ieri",    "domani",    "lunedi",  "martedi", "mercoledi",
-    "giovedi", "venerdi", "sabato", "domenica", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì"};
+// Nouns a rating follows, as written ("esperienza 10/10", "giudizio: 8/10").
+constexpr std::string_view kRatingNouns[] = {"voto", "giudizio", "valutazione", "punteggio", "esperienza"};
 // Verbs that give a rating, as written, and the words that may stand between them and it ("ho
 // dato 1 stella", "do solo 2 stelle", "non merita neanche 1 stella"): after any other word
 // "N stelle" is a hotel's class ("un 4 stelle", "albergo 3 stelle").
@@ -466,8 +455,14 @@ std::pair<double, std::size_t> SentimentClassifier::Scorer::rating(const std::ve
   const std::string_view s = tok[i].text;
   auto out_of = [](double best) { return best == 5 || best == 10 || best == 100; };
   if (const auto slash = s.find('/'); slash != std::string_view::npos) {
-    // "10/10", "ottimo 4,5/5"; after an article, a preposition or a day it is a date ("il 3/10").
-    if (i > 0 && word_in(i - 1, kDateWords)) return {0.0, i};
+    // "10/10", "ottimo 4,5/5", "esperienza 10/10", "gli do 8/10"; after another word it is a date
+    // ("il 3/10", "consegna prevista 4/10", "ordine effettuato 3/10": review of stop 42, where
+    // any word but an article or a preposition made the date a rating).
+    if (i > 0 && tok[i - 1].kind == TokenKind::word) {
+      const Word* before = word(tok[i - 1].norm);
+      const bool polar = before && before->polarity != 0.0;
+      if (!polar && !after_voto && !word_in(i - 1, kGiveWords) && !word_in(i - 1, kRatingNouns)) return {0.0, i};
+    }
     const double best = rating_number(s.substr(slash + 1));
     return {out_of(best) ? rating_polarity(rating_number(s.substr(0, slash)), best) : 0.0, i};
   }

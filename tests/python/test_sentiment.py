@@ -58,7 +58,8 @@ def test_default_reads_the_patterns_of_stops_41_and_42(default):
         "Consegnato!": "neutral",                                # "!" alone says nothing
         "Ho votato due volte.": "neutral",
         # Stop 42: a fraction after a word, a star rating after the verb that gives it.
-        "Consegna 10/10, imballaggio 10/10": "positive",
+        "Esperienza 10/10, imballaggio: 10/10": "positive",
+        "Consegna prevista 4/10.": "neutral",                    # a date (review of stop 42)
         "Ho dato 1 stella.": "negative",
         "Non darei neanche 1 stella.": "negative",
         "Prenotato dal 10/10 al 15/10.": "neutral",              # dates
