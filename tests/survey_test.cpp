@@ -830,3 +830,16 @@ TEST_CASE("no comment at all: one note and one sentence say it, not a note a dri
   for (const auto& s : summarize(a)) said = said || s.code == "no_comments";
   CHECK(said);
 }
+
+TEST_CASE("copies of a comment with gold labels of other drivers each keep their driver's quote") {
+  // Review of stop 42: de-duplicated over all drivers, driver b lost its only quote.
+  auto o = metrics_only();
+  o.labeller = Labeller::labels;
+  o.labels = {"driver"};
+  o.sentiment = false;
+  o.bootstrap_samples = 50;
+  const auto a = analyze_survey(csv("nps,motivo,driver\n2,tutto male,a\n3,tutto male,b\n4,altro,a\n9,bene,\n"), o);
+  std::size_t b_quotes = 0;
+  for (const auto& v : a.verbatims) b_quotes += v.driver == "b";
+  CHECK(b_quotes == 1);
+}

@@ -1213,18 +1213,16 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   // (positive ones), each the most probable first.
   if (k > 0 && o.verbatims > 0) {
     // A comment repeated word for word (a template answer, a copy sent twice) is quoted once per
-    // driver: only its first row may be picked, and it has the same probability as its copies
-    // (red-team, stop 42: one comment filled up to 3 of a driver's quotes).
-    std::vector<std::uint8_t> repeated(n, 0);
-    {
-      std::unordered_set<std::string_view> seen;
-      for (const std::size_t i : commented)
-        if (!seen.insert(trim_space(texts[i])).second) repeated[i] = 1;
-    }
+    // driver: of the rows that mention the driver with that text, only the first may be picked; its
+    // copies have its probability (red-team, stop 42: one comment filled up to 3 of a driver's
+    // quotes). Per driver: with gold labels copies of one text may name other drivers.
     auto first_copies = [&](LabelMatrix M) {
-      for (std::size_t i = 0; i < n; ++i)
-        if (repeated[i])
-          for (std::size_t j = 0; j < k; ++j) M(i, j) = 0;
+      std::unordered_set<std::string_view> seen;
+      for (std::size_t j = 0; j < k; ++j) {
+        seen.clear();
+        for (const std::size_t i : commented)
+          if (M(i, j) && !seen.insert(trim_space(texts[i])).second) M(i, j) = 0;
+      }
       return M;
     };
     std::vector<std::vector<std::vector<std::size_t>>> lists;
