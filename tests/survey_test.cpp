@@ -843,3 +843,21 @@ TEST_CASE("copies of a comment with gold labels of other drivers each keep their
   for (const auto& v : a.verbatims) b_quotes += v.driver == "b";
   CHECK(b_quotes == 1);
 }
+
+TEST_CASE("SurveyOptions::threads has one bound whatever the labeller") {
+  auto o = metrics_only();
+  o.threads = DriverOptions::kMaxThreads + 1;
+  CHECK_THROWS_WITH_AS(analyze_survey(csv("nps\n9\n"), o),
+                       "SurveyOptions: threads 4097 is more than 4096 (0: every core)", std::invalid_argument);
+}
+
+TEST_CASE("metrics only: two columns that could be the text leave the sentiment out with a note") {
+  // Review of stop 42: looking for the text column for the sentiment alone failed the whole run.
+  auto o = metrics_only();
+  o.data_dir = PERCHE_TEST_SOURCE_DIR "/examples/data";
+  const auto a = analyze_survey(csv("nps,Comment,comment \n9,bene,ok\n3,male,no\n"), o);
+  CHECK_FALSE(a.sentiment);
+  bool noted = false;
+  for (const auto& n : a.notes) noted = noted || n.code == "no_sentiment";
+  CHECK(noted);
+}

@@ -113,6 +113,8 @@ _L = {
                        "e-mail, codici fiscali, IBAN, carte, nomi…); --no-mask li cita come scritti"),
             "problems": "{problems} problemi nell'input; sono elencati i primi {listed}",
             "other_metric": "più colonne potrebbero essere il {metric}: non è riportato (indica quale con --score)",
+            "no_sentiment": ("sentiment dei commenti non calcolato: più colonne potrebbero essere quella del testo "
+                             "(indicala con --text)"),
             "off_scale": ("{off_scale} dei {scores} punteggi interi della colonna «{column}» sono fuori da {range} "
                           "(da {lowest} a {highest}) e sono stati esclusi: controlla la metrica e la sua scala "
                           "(--metric, --scale)"),
@@ -231,6 +233,7 @@ _L = {
                        "e-mails, codici fiscali, IBANs, cards, names...); --no-mask quotes them as written"),
             "problems": "{problems} problems in the input; the first {listed} are listed",
             "other_metric": "several columns could be the {metric}: it is not reported (name one with --score)",
+            "no_sentiment": "no sentiment of the comments: several columns could be the text column (name it with --text)",
             "off_scale": ("{off_scale} of the {scores} whole-number scores of column “{column}” are outside {range} "
                           "(from {lowest} to {highest}) and were left out: check the metric and its scale (--metric, "
                           "--scale)"),

@@ -350,7 +350,7 @@ def options(score: Optional[str] = None, text: Optional[str] = None, metric: Opt
     if by is not None:
         o.by = [by] if isinstance(by, str) else [str(b) for b in by]
     for name, value, lo, hi in (("bootstrap_samples", bootstrap_samples, 2, 2**31 - 1), ("seed", seed, 0, 2**64 - 1),
-                                ("verbatims", verbatims, 0, 2**63 - 1), ("threads", threads, 0, 2**32 - 1)):
+                                ("verbatims", verbatims, 0, 2**63 - 1), ("threads", threads, 0, 4096)):
         if value is not None:
             setattr(o, name, _integer(value, name, lo, hi, AnalysisError))
     for name, value in (("confidence", confidence), ("alpha", alpha), ("threshold", threshold)):

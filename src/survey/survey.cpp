@@ -234,6 +234,11 @@ void validate(const SurveyOptions& o) {
                                 " is outside [2, " + std::to_string(kMaxBootstrapSamples) + "]");
   if (o.lang != "it" && o.lang != "en")
     throw std::invalid_argument("SurveyOptions: lang " + quote_value(o.lang) + " is not 'it' or 'en'");
+  // One bound, whatever the labeller (review of stop 42: 5000 was refused by the model it loads,
+  // in its words, and accepted with a codebook or metrics only).
+  if (o.threads > DriverOptions::kMaxThreads)
+    throw std::invalid_argument("SurveyOptions: threads " + std::to_string(o.threads) + " is more than " +
+                                std::to_string(DriverOptions::kMaxThreads) + " (0: every core)");
   // An enum option cast from an out-of-range integer (a binding, a stored config) is named here,
   // not found later as a logic error or a trend of unlabelled periods.
   auto one_of = [](int v, int n, const char* name, const char* names) {
@@ -616,8 +621,22 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
   std::vector<std::size_t> labels_i;
   // Comments are read for the drivers and for their sentiment: metrics only (Labeller::none) with
   // sentiment on reads them too (red-team, stop 42: the sentiment was dropped without a word).
-  if (o.labeller != Labeller::none || !o.text.empty() || o.sentiment)
+  if (o.labeller != Labeller::none || !o.text.empty()) {
     text_i = finder.find(o.text, SurveyOptions::kTextColumns, "text column", "text");
+  } else if (o.sentiment) {
+    // Looked for only for the sentiment of a metrics-only run: two columns that could both be it
+    // leave the sentiment out with a note, not the run failed (review of stop 42).
+    try {
+      text_i = finder.find(o.text, SurveyOptions::kTextColumns, "text column", "text");
+    } catch (const AnalysisError& e) {
+      a.notes.push_back({"no_sentiment",
+                         std::string(e.what()) + "; no sentiment (name it with text=, --text)",
+                         "text_column",
+                         "",
+                         {},
+                         {}});
+    }
+  }
   if (o.labeller == Labeller::labels) {
     if (o.labels.empty()) throw AnalysisError("labels: name the column(s) of gold driver labels (labels= or --labels)");
     for (const auto& l : o.labels) {

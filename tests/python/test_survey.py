@@ -434,3 +434,5 @@ def test_analyze_takes_a_thread_count_and_gives_the_same_figures():
     assert one["drivers"] == two["drivers"] and one["overall"] == two["overall"]
     with pytest.raises(perche.AnalysisError, match="threads"):
         perche.analyze(threads=-1)
+    with pytest.raises(perche.AnalysisError, match="threads"):
+        perche.analyze(drivers=False, threads=5000)
