@@ -721,6 +721,8 @@ TEST_CASE("trend: Mann-Kendall on 40 38 39 33 30 31 gives S -11, Z -1.879, Sen s
   }
   CHECK(perche::bayesian_average(3, 1e308, 4, 1e308) == Approx(3.5));
   CHECK(perche::bayesian_average(4.2, 0, 3.5, 10) == 3.5);
+  CHECK(perche::bayesian_average(10, 59, 10, 43) == 10.0);  // not 10.000000000000002 (review, stop 42)
+  CHECK(perche::bayesian_average(1.7e308, 1, -1.7e308, 1) == Approx(0.0).epsilon(1e-300));
   CHECK_THROWS_AS(perche::response_times(std::vector<double>{1e308, 1e308}), std::invalid_argument);
 }
 

@@ -242,7 +242,7 @@ struct DriverTrend {
   /// The share's trend test; its increasing/declining flags hold after the Holm adjustment of the
   /// p-values over the drivers (p_holm < alpha), as the drivers are tested together.
   std::optional<TrendTestResult> test;
-  double p_holm = 1.0;  ///< test->p_value adjusted by Holm (1979) over the drivers with a test
+  std::optional<double> p_holm;  ///< test->p_value adjusted by Holm (1979) over the drivers with a test; none without
 };
 
 /// Per-driver share trends over periods (e.g. months as yyyymm), one entry per driver column.

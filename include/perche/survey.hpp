@@ -220,7 +220,7 @@ struct SurveyDriverTrend {
   };
   std::vector<Share> periods;
   std::optional<TrendTestResult> test;  ///< increasing/declining after Holm over the drivers (DriverTrend)
-  double p_holm = 1.0;                  ///< test->p_value adjusted by Holm over the drivers
+  std::optional<double> p_holm;         ///< test->p_value adjusted by Holm over the drivers; none without a test
 };
 
 /// Where a comment says what made a driver fire: offsets in Unicode code points of the text.

@@ -9,6 +9,7 @@
 //   (column-major: the four classes' weights of a column are contiguous), 4 intercepts (−inf for a
 //   class the training labels did not have).
 #include <perche/csv.hpp>
+#include <perche/detail/stats.hpp>
 #include <perche/error.hpp>
 #include <perche/sentiment.hpp>
 
@@ -367,14 +368,14 @@ SentimentClassifier SentimentClassifier::from_bytes(std::string_view bytes) {
     for (double& v : clf.coef_) {
       v = r.f64("coefficient");
       if (!(std::abs(v) <= kMaxMagnitude))
-        r.fail("coefficient " + std::to_string(v) + ", expected a finite value within ±1e100", r.offset() - 8);
+        r.fail("coefficient " + detail::fmt(v) + ", expected a finite value within ±1e100", r.offset() - 8);
     }
     bool any = false;
     for (double& v : clf.intercept_) {
       v = r.f64("intercept");
       if (std::isnan(v) || v == std::numeric_limits<double>::infinity() ||
           (std::isfinite(v) && std::abs(v) > kMaxMagnitude))
-        r.fail("intercept " + std::to_string(v) + ", expected −inf (a class never seen) or a value within ±1e100",
+        r.fail("intercept " + detail::fmt(v) + ", expected −inf (a class never seen) or a value within ±1e100",
                r.offset() - 8);
       any = any || std::isfinite(v);
     }

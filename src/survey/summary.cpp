@@ -540,7 +540,7 @@ class Summary {
         moving.push_back(i);
     }
     std::stable_sort(moving.begin(), moving.end(), [&](std::size_t x, std::size_t y) {
-      return a_.driver_trend[x].p_holm < a_.driver_trend[y].p_holm;
+      return a_.driver_trend[x].p_holm.value_or(1.0) < a_.driver_trend[y].p_holm.value_or(1.0);
     });
     if (moving.size() > 3) moving.resize(3);
     for (const std::size_t i : moving) {
@@ -556,15 +556,15 @@ class Summary {
            fig("first_period", base + "/periods/0/period", first.period),
            fig("last_share", at(base + "/periods", last) + "/share", end.share),
            fig("last_period", at(base + "/periods", last) + "/period", end.period),
-           fig("p_value", base + "/p_holm", t.p_holm)},
+           fig("p_holm", base + "/p_holm", t.p_holm.value_or(1.0))},
           {std::string(up ? "Cresce" : "Cala") + " nel tempo la quota di commenti su " + label(t.driver) + ": " +
                article("da", share(first.share, "it")) + share(first.share, "it") + " (" + first.period + ") " +
                article("a", share(end.share, "it")) + share(end.share, "it") + " (" + end.period +
-               "); trend significativo (Mann–Kendall, " + p_text(t.p_holm, "it") +
+               "); trend significativo (Mann–Kendall, " + p_text(t.p_holm.value_or(1.0), "it") +
                " dopo la correzione di Holm sui driver).",
            std::string(up ? "Rising" : "Falling") + " over time: the share of comments on " + label(t.driver) +
                ", from " + share(first.share, "en") + " (" + first.period + ") to " + share(end.share, "en") + " (" +
-               end.period + "); a significant trend (Mann–Kendall, " + p_text(t.p_holm, "en") +
+               end.period + "); a significant trend (Mann–Kendall, " + p_text(t.p_holm.value_or(1.0), "en") +
                ", Holm-adjusted over the drivers)."});
     }
   }

@@ -1513,8 +1513,13 @@ inline double bayesian_average(double mean, double n, double prior_mean, double 
   // from the ratio of the counts: (mean·n + prior_mean·prior_n) / (n + prior_n) overflowed to NaN
   // for finite inputs near DBL_MAX (red-team, stop 42).
   if (n == 0.0) return prior_mean;
-  const double w = 1.0 / (1.0 + prior_n / n), w_prior = 1.0 / (1.0 + n / prior_n);
-  return mean * w + prior_mean * w_prior;
+  const double w = 1.0 / (1.0 + prior_n / n);
+  // prior_mean + w·(mean − prior_mean) stays between the two means (review of stop 42: two weights
+  // rounded apart gave 10.000000000000002 for two means of 10); the difference of two means of
+  // opposite signs near DBL_MAX overflows, and then the two weighted terms are summed instead.
+  const double diff = mean - prior_mean;
+  const double r = std::isfinite(diff) ? prior_mean + w * diff : mean * w + prior_mean * (1.0 / (1.0 + n / prior_n));
+  return std::clamp(r, std::min(mean, prior_mean), std::max(mean, prior_mean));
 }
 
 // ---------------------------------------------------------------------------------------------
