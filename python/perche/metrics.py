@@ -1001,6 +1001,21 @@ def _lost_by_label(keys: Any, dropped: Optional[np.ndarray], to_labels: Callable
     return collections.Counter(name(v) for v in np.asarray(to_labels(_take(keys, lost))))
 
 
+def _blank_as_missing(periods: Any) -> Any:
+    """Periods given as text with blank cells ("" or spaces, as read_csv keeps them with
+    keep_default_na=False): those cells are missing periods, which nan_policy="omit" leaves out
+    (the date reader read "" as a missing date that omit did not know; review of stop 42)."""
+    a = periods.to_numpy() if hasattr(periods, "to_numpy") and _categorical(periods) is None else periods
+    if not isinstance(a, np.ndarray) or a.dtype.kind not in "OU" or a.ndim != 1:
+        return periods
+    blank = np.array([isinstance(v, str) and not v.strip() for v in a], dtype=bool)
+    if not blank.any():
+        return periods
+    out = a.astype(object)
+    out[blank] = None
+    return out
+
+
 @_doc(t=_TREND)
 def trend(scores: Values, periods: Values, metric: str = "nps", weights: Optional[Values] = None,
           freq: Optional[str] = None, test: Optional[str] = None, alpha: Optional[float] = None,
@@ -1018,6 +1033,7 @@ def trend(scores: Values, periods: Values, metric: str = "nps", weights: Optiona
     the Trend counts them, and each period's result those of its own. test and alpha as in
     trend_test() (None: perche's C++ defaults, "{t.test.name}" and {t.alpha}). options: those of
     nps(), csat() or ces(), left out: the metric's C++ defaults."""
+    periods = _blank_as_missing(periods)
     x, omitted, dropped = _omit(nan_policy, "trend", {"scores": scores, "periods": periods, "weights": weights})
     labels, codes = _codes(_period_labels(x["periods"], freq), "periods")
     t = _trend_options(test, alpha)

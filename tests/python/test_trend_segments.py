@@ -479,3 +479,14 @@ def test_periods_under_5_responses_show_their_change_untested():
     assert feb["too_few"] and feb["diff_prev"] == -200 and feb["p_prev"] is None and not feb["significant_drop"]
     text = render_text(doc)
     assert "n < 5: non testato" in text and "calo significativo" not in text
+
+
+def test_blank_period_cells_are_missing_periods_that_omit_leaves_out():
+    # Review of stop 42: ISO date text read as dates made a blank cell a missing date that
+    # nan_policy="omit" did not leave out ("periods: missing date at index 30").
+    periods = np.array(["2025-01-10"] * 30 + [""] * 5 + ["2025-02-10"] * 30 + [" "] * 2 + ["2025-03-10"] * 30,
+                       dtype=object)
+    scores = np.tile([0, 5, 9, 10, 7], 20)[:len(periods)].astype(float)
+    t = perche.trend(scores, periods, nan_policy="omit")
+    assert [p.period for p in t.periods] == ["2025-01", "2025-02", "2025-03"]
+    assert t.n_omitted == 7
