@@ -676,7 +676,7 @@ def test_normalize_reentered_from_a_finalizer_keeps_both_results():
         # another thread's allocations (a Spark gateway, a finished test's pool) can move the count
         # (stop 42: a full CI run saw no sweep land inside the call).
         for extra in [e for _ in range(40) for e in range(12)]:
-            if reentered >= 3:
+            if reentered >= 1:
                 break
             gc.collect()
             gc.disable()
