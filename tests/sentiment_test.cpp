@@ -79,7 +79,7 @@ TEST_CASE("the lexicon text format parses terms, phrases and emoji and names the
   CHECK_THROWS_AS(perche::SentimentLexicon({{"a", 1}, {"a", 2}}), std::invalid_argument);
   // Terms the file format cannot hold (red-team, stop 42): to_text() then parse() lost or refused them.
   CHECK_THROWS_WITH_AS(perche::SentimentLexicon({{"ciao\nbello", -1}}),
-                       "lexicon entry 0 ('ciao\\x0Abello'): a control character (tab, line break): a lexicon line "
+                       "lexicon entry 0 ('ciao\\x0abello'): a control character (tab, line break): a lexicon line "
                        "is 'term<TAB>polarity'",
                        std::invalid_argument);
   CHECK_THROWS_AS(perche::SentimentLexicon({{"a\tb", -1}}), std::invalid_argument);

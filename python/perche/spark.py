@@ -544,6 +544,7 @@ def _sampled_drivers(df, frame, score, labels, weight, names, metric, o, n, samp
         return None if r is None else getattr(r, what)
 
     for col, get in (("impact_ci_low", lambda d: d.impact_ci_low), ("impact_ci_high", lambda d: d.impact_ci_high),
+                     ("impact_p_value", lambda d: d.impact_p_value), ("impact_p_holm", lambda d: d.impact_p_holm),
                      ("impact_significant", lambda d: d.impact_significant),
                      ("few_mentions", lambda d: d.few_mentions),
                      ("or_negative", lambda d: odds(d, "negative", "odds_ratio")),

@@ -112,6 +112,21 @@ void require_utf8(std::string_view text, std::string_view shown, std::string_vie
                     " is not UTF-8 (a " + std::string(kind) + " is UTF-8 text)");
 }
 
+std::string escaped_controls(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string display_path(std::string_view path) {
   std::string out;
   out.reserve(path.size());

@@ -33,6 +33,10 @@ void write_file(const std::string& path, std::string_view bytes, std::string_vie
 /// otherwise).
 std::string display_path(std::string_view path);
 
+/// s with its control bytes (below 0x20, and 0x7F) as \xNN: a name or a term on one line of a
+/// message (a NUL ended Python's exception text there, a line break split the line).
+std::string escaped_controls(std::string_view s);
+
 /// Throws FormatError "<shown>line 3: byte 57 is not UTF-8 (a <kind> is UTF-8 text)" at the first
 /// byte of text that is not well-formed UTF-8 (a Latin-1 file): kept, it would become U+FFFD in a
 /// name shown in every report, or fail in Python with a codec error naming no file.

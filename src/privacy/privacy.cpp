@@ -1456,12 +1456,19 @@ std::string pii_pseudonym(PiiKind kind, std::string_view surface, std::string_vi
   return out;
 }
 
-std::string mask(std::string_view text, const MaskOptions& options, std::vector<PiiSpan>& spans) {
+namespace {
+// The style is one of MaskStyle's, and a pseudonym has its key.
+void check_mask_options(std::string_view where, const MaskOptions& options) {
   if (options.style != MaskStyle::tag && options.style != MaskStyle::pseudonym)
-    throw std::invalid_argument("mask: style " + std::to_string(static_cast<int>(options.style)) +
+    throw std::invalid_argument(std::string(where) + ": style " + std::to_string(static_cast<int>(options.style)) +
                                 " is not a MaskStyle (tag, pseudonym)");
   if (options.style == MaskStyle::pseudonym && options.key.empty())
-    throw std::invalid_argument("mask: style pseudonym needs a key (MaskOptions::key is empty)");
+    throw std::invalid_argument(std::string(where) + ": style pseudonym needs a key (MaskOptions::key is empty)");
+}
+}  // namespace
+
+std::string mask(std::string_view text, const MaskOptions& options, std::vector<PiiSpan>& spans) {
+  check_mask_options("mask", options);
   spans.clear();
   const Mask m = mask_of(options.kinds);
   scan(text, m, names_for(m, options.data_dir), spans);
@@ -1501,11 +1508,7 @@ std::vector<std::vector<PiiSpan>> find_pii_batch(std::span<const std::string_vie
 
 std::vector<std::string> mask_batch(std::span<const std::string_view> texts, const MaskOptions& options,
                                     unsigned threads) {
-  if (options.style != MaskStyle::tag && options.style != MaskStyle::pseudonym)
-    throw std::invalid_argument("mask_batch: style " + std::to_string(static_cast<int>(options.style)) +
-                                " is not a MaskStyle (tag, pseudonym)");
-  if (options.style == MaskStyle::pseudonym && options.key.empty())
-    throw std::invalid_argument("mask_batch: style pseudonym needs a key (MaskOptions::key is empty)");
+  check_mask_options("mask_batch", options);
   names_for(mask_of(options.kinds), options.data_dir);  // read (or fail) once, before the threads
   std::vector<std::string> out(texts.size());
   detail::parallel_for(

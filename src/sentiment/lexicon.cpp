@@ -253,17 +253,7 @@ SentimentLexicon::SentimentLexicon(std::vector<LexiconEntry> entries) : entries_
   std::unordered_map<std::string_view, std::size_t> seen;
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     const auto& e = entries_[i];
-    // The term as one line of an error message: control bytes as \xNN.
-    std::string shown;
-    for (const char c : e.term) {
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(static_cast<unsigned char>(c)));
-        shown += buf;
-      } else {
-        shown += c;
-      }
-    }
+    const std::string shown = detail::escaped_controls(e.term);  // on one line of a message
     const std::string where = "lexicon entry " + std::to_string(i) + " ('" + shown + "')";
     if (trim(e.term).empty()) throw std::invalid_argument("lexicon entry " + std::to_string(i) + ": empty term");
     if (trim(e.term).size() != e.term.size()) throw std::invalid_argument(where + ": leading or trailing blanks");

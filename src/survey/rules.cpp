@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "../io/file.hpp"
 #include "../text/unicode.hpp"
 
 namespace perche {
@@ -321,15 +322,7 @@ std::string ColumnFinder::list() const {
     if (!out.empty()) out += ", ";
     // Names as written, control bytes escaped: a NUL in a header name ended the message there
     // (Python's exception text is a C string), and the columns after it were not listed.
-    for (const char c : n) {
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-        out += buf;
-      } else {
-        out += c;
-      }
-    }
+    out += detail::escaped_controls(n);
   }
   return out;
 }

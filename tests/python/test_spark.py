@@ -206,8 +206,10 @@ def test_driver_counts_equal_the_single_process_analysis(spark, model, frame):
         assert (g.score, g.score_ci_low, g.score_ci_high) == (w.score, w.score_ci_low, w.score_ci_high)
         assert g.impact == pytest.approx(w.impact, abs=1e-9)
         # Fewer rows than the sample: the bootstrap and the regressions run on every row, as here.
-        assert (g.impact_ci_low, g.impact_ci_high, g.impact_significant, g.few_mentions) == \
-            (w.impact_ci_low, w.impact_ci_high, w.impact_significant, w.few_mentions)
+        assert (g.impact_ci_low, g.impact_ci_high, g.impact_p_value, g.impact_p_holm, g.impact_significant,
+                g.few_mentions) == \
+            (w.impact_ci_low, w.impact_ci_high, w.impact_p_value, w.impact_p_holm, w.impact_significant,
+             w.few_mentions)
         assert (g.or_negative, g.or_negative_ci_low, g.or_positive_ci_high) == \
             (w.negative.odds_ratio, w.negative.ci_low, w.positive.ci_high)
         assert (g.importance_negative, g.importance_positive) == (w.importance_negative, w.importance_positive)
