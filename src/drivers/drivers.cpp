@@ -936,18 +936,14 @@ DriverAnalysis analyze_drivers(std::span<const double> scores, const LabelMatrix
   // The drivers are tested together: an impact is significant when its interval excludes 0 and its
   // Holm-adjusted p-value is below 1 − confidence.
   {
-    std::vector<double> p;
-    std::vector<std::size_t> tested;
-    for (std::size_t j = 0; j < out.drivers.size(); ++j)
-      if (out.drivers[j].impact_p_value) {
-        p.push_back(*out.drivers[j].impact_p_value);
-        tested.push_back(j);
-      }
-    const auto holm = p_adjust_holm(p);
-    for (std::size_t t = 0; t < tested.size(); ++t) {
-      DriverImpact& d = out.drivers[tested[t]];
-      d.impact_p_holm = holm[t];
-      d.impact_significant = (*d.impact_ci_low > 0.0 || *d.impact_ci_high < 0.0) && holm[t] < 1.0 - o.confidence;
+    std::vector<std::optional<double>> p;
+    for (const auto& d : out.drivers) p.push_back(d.impact_p_value);
+    const auto holm = detail::p_adjust_holm_given(p);
+    for (std::size_t j = 0; j < out.drivers.size(); ++j) {
+      DriverImpact& d = out.drivers[j];
+      d.impact_p_holm = holm[j];
+      d.impact_significant =
+          holm[j] && (*d.impact_ci_low > 0.0 || *d.impact_ci_high < 0.0) && *holm[j] < 1.0 - o.confidence;
     }
   }
 
@@ -1067,20 +1063,15 @@ std::vector<DriverTrend> driver_trends(const LabelMatrix& mentions, std::span<co
     out[j].test = trend_test(series, options);
   }
   // Holm over the drivers' tests: a rising share is claimed for the drivers together.
-  std::vector<double> p;
-  std::vector<std::size_t> tested;
-  for (std::size_t j = 0; j < k; ++j)
-    if (out[j].test) {
-      p.push_back(out[j].test->p_value);
-      tested.push_back(j);
-    }
-  const auto holm = p_adjust_holm(p);
-  for (std::size_t t = 0; t < tested.size(); ++t) {
-    auto& test = *out[tested[t]].test;
-    out[tested[t]].p_holm = holm[t];
-    const bool significant = holm[t] < options.alpha;
-    test.increasing = test.increasing && significant;
-    test.declining = test.declining && significant;
+  std::vector<std::optional<double>> p;
+  for (const auto& t : out) p.push_back(t.test ? std::optional(t.test->p_value) : std::nullopt);
+  const auto holm = detail::p_adjust_holm_given(p);
+  for (std::size_t j = 0; j < k; ++j) {
+    if (!out[j].test) continue;
+    out[j].p_holm = holm[j];
+    const bool significant = *holm[j] < options.alpha;
+    out[j].test->increasing = out[j].test->increasing && significant;
+    out[j].test->declining = out[j].test->declining && significant;
   }
   return out;
 }

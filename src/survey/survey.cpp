@@ -325,7 +325,7 @@ Labelled label(std::span<const std::string_view> texts, const SurveyOptions& o, 
     }
     out.drivers = out.codebook->drivers();
     out.codebook_labels = out.codebook->labels();
-    out.mentions = out.codebook->predict(texts, static_cast<int>(std::min<unsigned>(o.threads, 1u << 30)));
+    out.mentions = out.codebook->predict(texts, static_cast<int>(o.threads));  // at most kMaxThreads (validate)
     out.probabilities.assign(out.mentions.data(), out.mentions.data() + out.mentions.size());
     return out;
   }
@@ -1045,8 +1045,7 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
       // Pain points beyond the sentiment: a driver's negative mentioners against the other
       // responses whose comment is negative or mixed; Holm over the drivers (review, stop 42: the
       // negative mentions of 30 random labels each "lowered" NPS, as any negative comments do).
-      std::vector<double> p;
-      std::vector<std::size_t> tested;
+      std::vector<std::optional<double>> p(a.driver_sentiment.size());
       for (std::size_t d = 0; d < a.driver_sentiment.size(); ++d) {
         auto& ds = a.driver_sentiment[d];
         const std::size_t j = column.at(ds.driver);
@@ -1064,16 +1063,15 @@ SurveyAnalysis run(const Input& in, const SurveyOptions& o, SurveyAnalysis::Sour
           for (const auto& s : segments)
             if (s.key == 1 && s.vs_rest) {
               ds.negative_excess = s.vs_rest->diff;
-              p.push_back(s.vs_rest->p_value);
-              tested.push_back(d);
+              p[d] = s.vs_rest->p_value;
             }
         });
       }
-      const auto holm = p_adjust_holm(p);
-      for (std::size_t t = 0; t < tested.size(); ++t) {
-        auto& ds = a.driver_sentiment[tested[t]];
-        ds.negative_excess_p_holm = holm[t];
-        ds.pain_point = *ds.negative_excess < 0 && holm[t] < o.alpha;
+      const auto holm = detail::p_adjust_holm_given(p);
+      for (std::size_t d = 0; d < a.driver_sentiment.size(); ++d) {
+        auto& ds = a.driver_sentiment[d];
+        ds.negative_excess_p_holm = holm[d];
+        ds.pain_point = holm[d] && *ds.negative_excess < 0 && *holm[d] < o.alpha;
       }
     }
   } else if (o.labeller != Labeller::none) {

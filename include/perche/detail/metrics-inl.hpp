@@ -1660,6 +1660,21 @@ inline std::vector<double> p_adjust_holm(std::span<const double> p) {
   return out;
 }
 
+namespace detail {
+// Holm's adjustment over the p-values given alone, in place: none stays none (a driver without a
+// test). The drivers' impacts, their share trends and their pain points are adjusted this way.
+inline std::vector<std::optional<double>> p_adjust_holm_given(std::span<const std::optional<double>> p) {
+  std::vector<double> given;
+  for (const auto& x : p)
+    if (x) given.push_back(*x);
+  const auto holm = p_adjust_holm(given);
+  std::vector<std::optional<double>> out(p.size());
+  for (std::size_t i = 0, t = 0; i < p.size(); ++i)
+    if (p[i]) out[i] = holm[t++];
+  return out;
+}
+}  // namespace detail
+
 inline std::vector<double> p_adjust_bh(std::span<const double> p) {
   const std::size_t m = p.size();
   for (std::size_t i = 0; i < m; ++i)
