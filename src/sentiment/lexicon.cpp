@@ -66,26 +66,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string clause_form(std::string_view w);
-
-constexpr std::string_view kRateWords[] = {"voto", "su"};  // before and inside a rating, as written
-
-// Nouns a rating follows, as written ("esperienza 10/10", "giudizio: 8/10").
-constexpr std::string_view kRatingNouns[] = {"voto", "giudizio", "valutazione", "punteggio", "esperienza"};
-// Verbs that give a rating, as written, and the words that may stand between them and it ("ho
-// dato 1 stella", "do solo 2 stelle", "non merita neanche 1 stella"): after any other word
-// "N stelle" is a hotel's class ("un 4 stelle", "albergo 3 stelle").
-constexpr std::string_view kGiveWords[] = {"do",     "dò",       "dato",     "darei",    "diamo",    "daremmo",
-                                           "metto",  "messo",    "metterei", "merita",   "meritano", "meriterebbe",
-                                           "merito", "meritava", "valuto",   "valutato", "valuterei"};
-constexpr std::string_view kBetweenWords[] = {"solo", "soltanto", "appena", "neanche", "nemmeno", "neppure", "almeno"};
-
-template <std::size_t N>
-bool written_in(std::string_view written, const std::string_view (&words)[N]) {
-  if (written.size() > 12) return false;
-  return std::ranges::find(words, clause_form(written)) != std::end(words);
-}
-
 constexpr std::string_view kClauseWords[] = {"e",  "ed",     "che",    "perché", "poiché", "quindi", "o",   "oppure",
                                              "se", "quando", "mentre", "dove",   "anche",  "xché",   "xké", "perké"};
 
@@ -119,6 +99,26 @@ bool clause_word(std::string_view written) {
   }();
   if (written.size() > 12) return false;
   return std::ranges::find(kForms, clause_form(written)) != kForms.end();
+}
+
+// The rating words as written ("voto 8", "2 su 10"): their stems are votato's, voti's.
+constexpr std::string_view kVotoWord[] = {"voto"};
+constexpr std::string_view kOutOfWord[] = {"su"};
+
+// Nouns a rating follows, as written ("esperienza 10/10", "giudizio: 8/10").
+constexpr std::string_view kRatingNouns[] = {"voto", "giudizio", "valutazione", "punteggio", "esperienza"};
+// Verbs that give a rating, as written, and the words that may stand between them and it ("ho
+// dato 1 stella", "do solo 2 stelle", "non merita neanche 1 stella"): after any other word
+// "N stelle" is a hotel's class ("un 4 stelle", "albergo 3 stelle").
+constexpr std::string_view kGiveWords[] = {"do",     "dò",       "dato",     "darei",    "diamo",    "daremmo",
+                                           "metto",  "messo",    "metterei", "merita",   "meritano", "meriterebbe",
+                                           "merito", "meritava", "valuto",   "valutato", "valuterei"};
+constexpr std::string_view kBetweenWords[] = {"solo", "soltanto", "appena", "neanche", "nemmeno", "neppure", "almeno"};
+
+template <std::size_t N>
+bool written_in(std::string_view written, const std::string_view (&words)[N]) {
+  if (written.size() > 12) return false;
+  return std::ranges::find(words, clause_form(written)) != std::end(words);
 }
 
 std::string format_polarity(double p) {
@@ -433,15 +433,12 @@ std::pair<double, std::size_t> SentimentClassifier::Scorer::rating(const std::ve
   auto is = [&](std::size_t k, const std::string& stem) {
     return tok[k].kind == TokenKind::word && tok[k].norm == stem;
   };
-  // The rating words as written ("voto", "su"): their stems are votato's, voti's.
-  auto written = [&](std::size_t k, std::size_t w) {
-    return tok[k].kind == TokenKind::word && clause_form(tok[k].text) == kRateWords[w];
-  };
   auto word_in = [&](std::size_t k, const auto& words) {
     return tok[k].kind == TokenKind::word && written_in(tok[k].text, words);
   };
   // After "voto" ("voto 8", "voto: 8").
-  const bool after_voto = (i > 0 && written(i - 1, 0)) || (i > 1 && tok[i - 1].text == ":" && written(i - 2, 0));
+  const bool after_voto =
+      (i > 0 && word_in(i - 1, kVotoWord)) || (i > 1 && tok[i - 1].text == ":" && word_in(i - 2, kVotoWord));
   const std::string_view s = tok[i].text;
   auto out_of = [](double best) { return best == 5 || best == 10 || best == 100; };
   if (const auto slash = s.find('/'); slash != std::string_view::npos) {
@@ -459,7 +456,7 @@ std::pair<double, std::size_t> SentimentClassifier::Scorer::rating(const std::ve
   const double value = rating_number(s);
   if (std::isnan(value)) return {0.0, i};
   // "2 su 10" closing its clause ("9 su 10 volte" is a frequency).
-  if (i + 2 < tok.size() && written(i + 1, 1) && tok[i + 2].kind == TokenKind::number) {
+  if (i + 2 < tok.size() && word_in(i + 1, kOutOfWord) && tok[i + 2].kind == TokenKind::number) {
     const double best = rating_number(tok[i + 2].text);
     const bool closes = i + 3 == tok.size() || tok[i + 3].kind != TokenKind::word;
     return closes && out_of(best) ? std::pair{rating_polarity(value, best), i + 2} : std::pair{0.0, i};
