@@ -373,6 +373,47 @@ TEST_CASE("privacy: written forms a red-team pass found unmasked") {
   CHECK(perche::mask("(02) 1234567 (02) 7654321") == "[TEL] [TEL]");
 }
 
+TEST_CASE("privacy: written forms the stop-43 red-team pass found unmasked") {
+  run_table({
+      // A mobile number after the bare markers of a number: a phone; a code's own name still wins.
+      {"richiamatemi al nr 3471234567", PiiKind::phone, "3471234567"},
+      {"potete chiamarmi al n. 333 1234567?", PiiKind::phone, "333 1234567"},
+      {"mio n\xC2\xB0 3471234567", PiiKind::phone, "3471234567"},
+      {"ordine n. 3471234567", PiiKind::phone, nullptr},
+      {"pratica nr 3471234567", PiiKind::phone, nullptr},
+      {"ordine n. 0212345678", PiiKind::phone, nullptr},  // a landline-shaped code: as before
+      // A surname's particle after a title, both capitalised.
+      {"ho parlato con il sig. Di Stefano", PiiKind::person, "Di Stefano"},
+      {"la sig.ra Del Vecchio \xC3\xA8 gentile", PiiKind::person, "Del Vecchio"},
+      {"sig. La Rosa, grazie", PiiKind::person, "La Rosa"},
+      {"il dott. Lo Bianco", PiiKind::person, "Lo Bianco"},
+      {"una signora di Molinella", PiiKind::person, nullptr},  // a lady from a town
+      {"il Dottore della Guerra", PiiKind::person, nullptr},
+      // Streets named with an initial.
+      {"abito in Via G. Verdi 7", PiiKind::address, "Via G. Verdi 7"},
+      {"spedito in Corso G. Matteotti 15, Torino", PiiKind::address, "Corso G. Matteotti 15"},
+      {"via A. Moro 12", PiiKind::address, "via A. Moro 12"},
+      {"in via G. 7", PiiKind::address, nullptr},  // an initial and no name
+      // Dates of birth as the forms write them.
+      {"sono nato a Roma il 15/07/1968", PiiKind::birth_date, "15/07/1968"},
+      {"nata a Napoli il 3 marzo 1980", PiiKind::birth_date, "3 marzo 1980"},
+      {"nato a San Don\xC3\xA0 di Piave (VE) il 1/2/1970", PiiKind::birth_date, "1/2/1970"},
+      {"nato ad Asti il 25.11.1950", PiiKind::birth_date, "25.11.1950"},
+      {"data di nascita 12/03/1980", PiiKind::birth_date, "12/03/1980"},
+      {"data di nascita: 3 marzo 1980", PiiKind::birth_date, "3 marzo 1980"},
+      {"nato a Roma e cresciuto il 15/07/1968", PiiKind::birth_date, nullptr},  // "e": no place
+      {"la nascita del sito", PiiKind::birth_date, nullptr},
+  });
+  // The same number with its area code in brackets, or its trunk 0 after +39: one pseudonym.
+  perche::MaskOptions o;
+  o.style = perche::MaskStyle::pseudonym;
+  o.key = "chiave";
+  const auto plain = perche::mask("tel 06 1234567", o);
+  CHECK(perche::mask("tel (06) 1234567", o) == plain);
+  CHECK(perche::mask("tel +39 (0)6 1234567", o) == plain);
+  CHECK(perche::mask("tel +39 (347) 1234567", o) == perche::mask("tel 347 1234567", o));
+}
+
 // Unicode's other ways of writing the same digits and spaces (UCD: General_Category Nd,
 // White_Space, Default_Ignorable_Code_Point; U+FF01–FF5E decompose <wide> to ASCII). Each was left
 // unmasked before: the scanner read ASCII bytes only.

@@ -422,9 +422,9 @@ const NameList& names(const std::string& data_dir) {
 // only when its first three letters and its length are those of a cue: one table lookup for
 // almost every word of a text, so that the scan runs at the speed of the byte loop.
 constexpr std::string_view kCueWords[] = {
-    "chiamo",   "sono",    "operatore",  "operatrice", "parlato",  "sig",  "signor", "signora",  "dott",
-    "dottor",   "dottore", "dottoressa", "ing",        "avv",      "via",  "viale",  "vicolo",   "piazza",
-    "piazzale", "corso",   "largo",      "strada",     "contrada", "nato", "nata",   "lungomare"};
+    "chiamo",   "sono",    "operatore",  "operatrice", "parlato",  "sig",  "signor", "signora",   "dott",
+    "dottor",   "dottore", "dottoressa", "ing",        "avv",      "via",  "viale",  "vicolo",    "piazza",
+    "piazzale", "corso",   "largo",      "strada",     "contrada", "nato", "nata",   "lungomare", "nascita"};
 // People who serve a customer, named by their role, and a signature (red-team, stop 41): a name of
 // the list may follow, as after "operatore". Cues too.
 constexpr std::string_view kRoleWords[] = {"addetta",  "addetto", "consulente", "tecnico", "commessa",
@@ -500,7 +500,10 @@ struct Scanner {
 
   // An order, ticket, invoice or practice number, or an amount, is introduced as such: the 24
   // bytes before the number name it.
-  bool introduced_as_code(std::size_t i) const {
+  // `mobile`: the number is a mobile phone's (3xx): the bare markers of a number ("n.", "nr",
+  // "n°", "#") then do not make it a code ("richiamatemi al nr 3471234567"); a code's own name
+  // ("ordine n. 3471234567") still does.
+  bool introduced_as_code(std::size_t i, bool mobile = false) const {
     static constexpr std::string_view kCues[] = {
         "ordine",     "pratica",  "ticket",  "fattura",    "protocollo", "contratto", "codice",  "cliente",
         "n.",         "nr",       "n°",      "#",          "€",          "euro",      "importo", "matricola",
@@ -523,6 +526,7 @@ struct Scanner {
     for (auto cue : kPhoneCues)
       if (word_at(cue) != std::string_view::npos) return false;
     for (auto cue : kCues) {
+      if (mobile && (cue == "n." || cue == "nr" || cue == "n°" || cue == "#")) continue;
       const auto p = word_at(cue);
       if (p == std::string_view::npos) continue;
       // The cue must introduce this number: only spaces, ':', '#', '°', '.' and the word numero
@@ -645,7 +649,7 @@ struct Scanner {
         continue;
       if (g > 1 && dots && thousands && groups[0] <= 3) continue;  // "345.000.000"
       // Checked last, on a candidate only: the look-behind costs more than the digits.
-      if (!international && (followed_by_euro(e) || introduced_as_code(i))) return 0;
+      if (!international && (followed_by_euro(e) || introduced_as_code(i, mobile))) return 0;
       if (!international && i > 0) {
         // An amount after a currency sign.
         std::size_t k = i;
@@ -859,6 +863,13 @@ struct Scanner {
     return false;
   }
 
+  // The particles of Italian surnames: De, Di, Del, Della, Dal, Da, Lo, La (De Luca, Lo Bianco).
+  static bool surname_particle(std::string_view w) {
+    for (const std::string_view x : {"de", "di", "del", "della", "dal", "da", "lo", "la"})
+      if (eq_ci(w, x)) return true;
+    return false;
+  }
+
   // A person from p (after a cue and its space): an optional article and title, a first name on
   // the list (capitalised unless `any_case`), then up to two capitalised words (second name,
   // surname, with De/Di/Del/Della/Lo/La particles). After a title any capitalised word is a name.
@@ -868,7 +879,9 @@ struct Scanner {
       const std::size_t e = name_word(p);
       const std::string_view w = t.substr(p, e - p);
       std::size_t after = e;
-      if (eq_ci(w, "il") || eq_ci(w, "la") || eq_ci(w, "lo")) {
+      // An article before the title ("la sig.ra Bianchi"); after it a capitalised La or Lo is
+      // the particle of a surname ("sig. La Rosa").
+      if ((eq_ci(w, "il") || eq_ci(w, "la") || eq_ci(w, "lo")) && !(titled && is_upper(w[0]))) {
         p = skip_spaces(e);
         continue;
       }
@@ -884,6 +897,16 @@ struct Scanner {
     if (e == p || e - p < 2) return;
     const std::string_view first = t.substr(p, e - p);
     const bool capital = is_upper(first[0]);
+    // After a title, a surname with its particle, both capitalised: "sig. Di Stefano", "dott. Dal
+    // Maso" ("la signora di Molinella", "il Dottore della Guerra" are no one's name).
+    if (titled && capital && surname_particle(first) && at(t, e, ' ')) {
+      const std::size_t r = e + 1, re = name_word(r);
+      const std::string_view name = t.substr(r, re - r);
+      if (name.size() >= 2 && is_upper(name[0]) && !stop_word(name) && !role_word(name)) {
+        if (p >= last_end) push(p, re, PiiKind::person);
+        return;
+      }
+    }
     if (titled) {
       if (!capital || stop_word(first) || role_word(first)) return;
     } else {
@@ -918,9 +941,7 @@ struct Scanner {
       std::string_view w = t.substr(q, qe - q);
       if (w.empty() || !is_upper(w[0])) break;
       // Particles written with a capital: De, Di, Del, Della, Lo, La, Dal, Da.
-      if ((eq_ci(w, "de") || eq_ci(w, "di") || eq_ci(w, "del") || eq_ci(w, "della") || eq_ci(w, "lo") ||
-           eq_ci(w, "la") || eq_ci(w, "dal") || eq_ci(w, "da")) &&
-          at(t, qe, ' ')) {
+      if (surname_particle(w) && at(t, qe, ' ')) {
         const std::size_t r = qe + 1, re = name_word(r);
         if (re > r && is_upper(t[r])) {
           end = re;
@@ -1000,6 +1021,13 @@ struct Scanner {
           ++particles;
           break;
         }
+      // An initial of the person a street is named after: "Via G. Verdi 7", "Corso G. Matteotti".
+      if (we == p + 1 && is_upper(w[0]) && at(t, we, '.') && at(t, we + 1, ' ')) {
+        if (++particles > 3) return 0;
+        last_particle = true;  // a name must follow
+        p = we + 1;
+        continue;
+      }
       bool particle = false;
       for (auto x : kParticles) particle = particle || w == x;
       if (particle) {
@@ -1039,14 +1067,40 @@ struct Scanner {
     return p;
   }
 
-  // A date of birth after "nato il" / "nata il": d/m/y, d.m.y, d-m-y or "3 marzo 1980".
+  // A date of birth after "nato" / "nata" [e: the cue's end]: "nato il 15/07/1968", or the
+  // bureaucratic "nata a Napoli il 3 marzo 1980", "nato a San Donà di Piave (VE) il ..." (the
+  // place: up to five capitalised words, their particles, a province in brackets, between "a" and
+  // "il").
   void birth_date(std::size_t e) {
     std::size_t p = skip_spaces(e);
     if (p == e) return;
-    const std::size_t il_end = name_word(p);
-    if (!eq_ci(t.substr(p, il_end - p), "il")) return;
-    p = skip_spaces(il_end);
-    const std::size_t s = p;
+    std::size_t we = name_word(p);
+    if (eq_ci(t.substr(p, we - p), "a") || eq_ci(t.substr(p, we - p), "ad")) {
+      p = skip_spaces(we);
+      for (int words = 0;; ++words) {
+        if (words == 6 || p >= t.size()) return;
+        const std::size_t qe = name_word(p);
+        const std::string_view w = t.substr(p, qe - p);
+        if (eq_ci(w, "il")) break;
+        if (w.empty()) {
+          if (!at(t, p, '(')) return;
+          const std::size_t close = t.find(')', p);
+          if (close == std::string_view::npos || close - p > 4) return;  // "(VE)"
+          p = skip_spaces(close + 1);
+          continue;
+        }
+        if (!is_upper(w[0]) && !eq_ci(w, "di") && !eq_ci(w, "del") && !eq_ci(w, "sul") && !eq_ci(w, "in")) return;
+        p = skip_spaces(qe);
+      }
+      we = name_word(p);
+    }
+    if (!eq_ci(t.substr(p, we - p), "il")) return;
+    date_of_birth(skip_spaces(we));
+  }
+
+  // The date of birth at s, when one is written there: d/m/y, d.m.y, d-m-y or "3 marzo 1980".
+  void date_of_birth(std::size_t s) {
+    std::size_t p = s;
     auto number = [&](std::size_t& q, std::size_t min, std::size_t max) -> int {
       const std::size_t from = q;
       int v = 0;
@@ -1135,6 +1189,12 @@ struct Scanner {
         if (len == 4 && (eq_ci(w, "nato") || eq_ci(w, "nata")) && want(PiiKind::birth_date)) {
           const std::size_t before = out.size();
           birth_date(e);
+          return out.size() > before ? last_end : e;
+        }
+        if (len == 7 && eq_ci(w, "nascita") && want(PiiKind::birth_date)) {  // "data di nascita: 12/03/1980"
+          const std::size_t before = out.size();
+          const std::size_t p = skip_spaces(e);
+          date_of_birth(at(t, p, ':') ? skip_spaces(p + 1) : p);
           return out.size() > before ? last_end : e;
         }
         return e;
@@ -1387,7 +1447,7 @@ std::string canonical(PiiKind kind, std::string_view written) {
     } else if (kind == PiiKind::person || kind == PiiKind::address) {
       if (ch == ' ' && (c.empty() || c.back() == ' ')) continue;
       c.push_back(up(ch));
-    } else if (ch != ' ' && ch != '.' && ch != '-' && ch != '/' && ch != '+') {
+    } else if (ch != ' ' && ch != '.' && ch != '-' && ch != '/' && ch != '+' && ch != '(' && ch != ')') {
       c.push_back(up(ch));
     }
   }
