@@ -206,6 +206,42 @@ TEST_CASE("degree words after a negator, troppo after praise, and ratings writte
   CHECK(F(2, 8) == 0.0);
 }
 
+TEST_CASE("modals, wishes, hashtags and possessives give their hand-computed weights") {
+  // Found by a red-team pass (stop 43) on product, app and social comments the team wrote.
+  const auto clf = fitted_lexicon_only(
+      "gentile\t2\nmeglio\t1\nmigliore\t1\nutile\t1\nfunziona\t1\nproblema\t-1.5\nvergogna\t-2\n"
+      "bloccato\t-1\nrispetto\t1\nsmesso di funzionare\t-2.5\nnon smette di\t0\nrispetto al\t0\n");
+  // A conditional or past modal turns the first positive word after it (× −0.8), as a negation.
+  CHECK(matches(clf, "potrebbe essere migliore") == V{"migliore:-0.80"});
+  CHECK(matches(clf, "potrebbe essere più gentile") == V{"gentile:-1.60"});
+  CHECK(matches(clf, "potrebbe essere utile") == V{"utile:1.00"});  // "potrebbe" turns a comparison alone
+  CHECK(matches(clf, "poteva essere gentile") == V{"gentile:-1.60"});
+  CHECK(matches(clf, "dovevano essere gentili") == V{"gentile:-1.60"});  // "doveva": dove's stem, as written
+  CHECK(matches(clf, "avrebbero dovuto essere gentili") == V{"gentile:-1.60"});
+  CHECK(matches(clf, "sarebbe stato meglio") == V{"meglio:-0.80"});
+  CHECK(matches(clf, "ho potuto parlare con un operatore gentile") == V{"gentile:2.00"});  // potuto: no modal
+  CHECK(matches(clf, "dove sono gentili") == V{"gentile:2.00"});
+  CHECK(matches(clf, "poteva essere gentile, meglio così") == V{"gentile:-1.60", "meglio:1.00"});  // a comma ends it
+  // Inside a negation a modal is the negated comparison: the comparative is intensified (× 1.5).
+  CHECK(matches(clf, "non poteva andare meglio") == V{"meglio:1.50"});
+  CHECK(matches(clf, "non potrebbe essere migliore") == V{"migliore:1.50"});
+  CHECK(matches(clf, "non poteva essere gentile") == V{"gentile:-1.60"});  // no comparison: a negation
+  // "magari" with an imperfect subjunctive within two words: a wish for what is missing.
+  CHECK(matches(clf, "magari funzionasse") == V{"funziona:-0.80"});
+  CHECK(matches(clf, "magari fosse gentile") == V{"gentile:-1.60"});
+  CHECK(matches(clf, "magari un operatore gentile") == V{"gentile:2.00"});
+  // "migliorabile" (migliore's stem): not good yet.
+  CHECK(matches(clf, "servizio migliorabile") == V{"migliore:-1.00"});
+  // A hashtag is out of any negation's reach; a possessive marks the negated verb's object.
+  CHECK(matches(clf, "non vi rispondono mai #vergogna") == V{"vergogna:-2.00"});
+  CHECK(matches(clf, "non hanno capito il mio problema") == V{"problema:-1.50"});
+  CHECK(matches(clf, "non ho avuto problemi") == V{"problema:0.90"});  // −1.5 × −0.6
+  // Idioms of the stop: "ha smesso di" a complaint, "non smette di" no negation, "rispetto al" no praise.
+  CHECK(matches(clf, "ha smesso di funzionare") == V{"smesso di funzionare:-2.50"});
+  CHECK(matches(clf, "non smette di bloccarsi") == V{"bloccato:-1.00"});
+  CHECK(matches(clf, "rispetto al mese scorso").empty());
+}
+
 TEST_CASE("of the phrases a word starts, the longest that the next words continue wins, then the first entry") {
   // Phrases are found by their second word (binary search in the phrases of the first): the rule
   // is the one of a scan of all of them, longest first and, among equal lengths, the first entry.

@@ -30,6 +30,14 @@
 //     "troppo" right after a positive word intensifies it ("mi piace troppo"); "meno" acts as
 //     "poco"; an intensifier or downtoner after an idiom's first word modifies the idiom ("lascia
 //     davvero a desiderare");
+//   - a conditional or past modal (potrebbe, avrebbero, dovrebbe, sarebbe, poteva, doveva) turns
+//     the first positive word of its clause as a negation does ("poteva essere più gentile",
+//     "avrebbero potuto fare meglio": what could have been is what was missing); "potrebbe" only a
+//     comparison ("potrebbe essere utile" is a guess); inside a negation it is the negated
+//     comparison ("non poteva andare meglio": × 1.5); "magari" before an imperfect subjunctive is
+//     such a wish ("magari funzionasse"); a hashtag is out of any scope ("non rispondono #vergogna");
+//     a negative word after a possessive is the negated verb's object ("non hanno capito il mio
+//     problema"), not turned;
 //   - ratings written with digits: "8/10", "4,5/5", "voto 7", "2 su 10" closing its clause,
 //     "5 stelle" (not after another word: "un 4 stelle" is a hotel's class, "il 3/10" a date), by
 //     their share of the scale: >= 0.8 +2, > 0.6 +1, <= 0.2 -2, <= 0.4 -1.5, else nothing.
@@ -114,6 +122,15 @@ constexpr std::string_view kGiveWords[] = {"do",     "dò",       "dato",     "d
                                            "metto",  "messo",    "metterei", "merita",   "meritano", "meriterebbe",
                                            "merito", "meritava", "valuto",   "valutato", "valuterei"};
 constexpr std::string_view kBetweenWords[] = {"solo", "soltanto", "appena", "neanche", "nemmeno", "neppure", "almeno"};
+
+// The past modals as written ("poteva essere più gentile", "dovevano avvisare"): their stems are
+// potere's and dove's.
+constexpr std::string_view kPastModals[] = {"poteva", "potevano", "potevate", "potevi",
+                                            "doveva", "dovevano", "dovevate", "dovevi"};
+// Possessives: "non hanno capito il mio problema" negates the verb, not its object.
+constexpr std::string_view kPossessives[] = {"mio",    "mia",    "miei",   "mie",    "tuo",    "tua",    "tuoi",
+                                             "tue",    "suo",    "sua",    "suoi",   "sue",    "nostro", "nostra",
+                                             "nostri", "nostre", "vostro", "vostra", "vostri", "vostre", "loro"};
 
 template <std::size_t N>
 bool written_in(std::string_view written, const std::string_view (&words)[N]) {
@@ -388,6 +405,20 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
   never_ = key("mai");
   so_ = {key("così"), key("tanto")};
   could_ = {key("potrei"), key("potremmo"), key("potevo"), key("potevamo")};
+  // Conditional and past modals: what they say could, should or would have been is what was
+  // missing ("potrebbe essere migliore", "avrebbero potuto fare meglio", "dovrebbero migliorare",
+  // "poteva essere più gentile", "sarebbe stato meglio", "avrei preferito"). The conditionals have
+  // stems of their own; "poteva" shares potere's (potuto, potere) and "doveva" dove's, so those
+  // two are matched as written (kPastModals).
+  for (const char* w : {"potrebbe", "potrebbero", "potreste", "avrebbe", "avrebbero", "avreste", "avrei", "avremmo",
+                        "dovrebbe", "dovrebbero", "dovreste", "sarebbe", "sarebbero", "poteva"})
+    set(w, Role::modal);
+  set("magari", Role::magari);
+  pot_ = key("poteva");
+  better_ = {key("meglio"), key("migliore")};
+  // "potrebbe essere utile" is a guess, not a complaint: "potrebbe" turns a comparison alone
+  // ("potrebbe essere migliore", "potreste rispondere più velocemente").
+  might_ = {key("potrebbe"), key("potrebbero"), key("potreste")};
   star_ = {key("stella"), key("stelle")};
 
   terms.reserve(lexicon.size());
@@ -497,8 +528,11 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   // Sentence state.
   std::size_t sentence_begin = 0;  // first hit of the sentence
   std::uint32_t contrasts = 0;
-  int scope = 0;     // words left in a negation scope
-  int mod_left = 0;  // words left for a pending intensifier/downtoner
+  int scope = 0;             // words left in a negation scope
+  int modal_left = 0;        // words left in a conditional or past modal's scope ("potrebbe essere ...")
+  bool might = false;        // the modal is "potrebbe": it turns a comparison alone
+  bool comparative = false;  // the word being added is "meglio" or "migliore"
+  int mod_left = 0;          // words left for a pending intensifier/downtoner
   double mod = 1.0;
   int poco_left = 0;
   int degree_left = 0;                // words left after "più", "così", "tanto"
@@ -537,7 +571,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     }
     sentence_begin = hits.size();
     contrasts = 0;
-    scope = mod_left = poco_left = degree_left = 0;
+    scope = modal_left = mod_left = poco_left = degree_left = 0;
   };
   auto add = [&](std::size_t start, std::size_t end, double polarity, std::uint32_t entry, std::string_view surface) {
     double w = polarity;
@@ -550,7 +584,9 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       // "Mai visto un servizio così scadente", "non potrei essere più soddisfatto": a negator
       // before a degree word says no other was as much, a superlative (Serianni, Grammatica
       // italiana XII.68: the negated comparison of "mai" and "più"); the word is intensified.
-      if (counterfactual && degree_left > 0)
+      // "non poteva andare meglio", "non potrebbe essere migliore": the comparatives are degree
+      // words of their own.
+      if (counterfactual && (degree_left > 0 || comparative))
         w *= kIntensify;
       else
         w *= polarity > 0 ? kNegatePositive : kNegateNegative;
@@ -559,6 +595,11 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       // mixed. Negative concord ("non ho mai ...", "nessun") opens a scope again. Measured on the
       // untrained default: ABSITA sentences 0.8092 -> 0.8114, SENTIPOLC tweets 0.6736 -> 0.6757.
       if (polarity != 0.0) scope = 0;
+    } else if (modal_left > 0 && polarity > 0 && (!might || degree_left > 0 || comparative)) {
+      // What a conditional or past modal says could have been is what was missing: the first
+      // positive word after it turns as under a negation ("poteva essere più gentile").
+      w *= kNegatePositive;
+      modal_left = 0;
     }
     mod_left = poco_left = degree_left = 0;
     troppo_left = 0;       // "troppo" intensified this word
@@ -568,6 +609,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   };
   auto step = [&] {  // a word that is not a modifier passed
     if (scope > 0) --scope;
+    if (modal_left > 0) --modal_left;
     if (mod_left > 0) --mod_left;
     if (degree_left > 0) --degree_left;
     if (poco_left > 0) --poco_left;
@@ -575,6 +617,16 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       finish_troppo();  // its reach ends on this word
     else if (troppo_left > 1)
       --troppo_left;
+  };
+  // A modal inside a negation is the negated comparison ("non poteva andare meglio": nothing could
+  // be better); outside one it opens its own scope.
+  auto modal = [&](std::string_view stem) {
+    if (scope > 0) {
+      counterfactual = true;
+    } else {
+      modal_left = kNegationScope;
+      might = std::ranges::find(might_, stem) != might_.end();
+    }
   };
 
   std::string stem;
@@ -590,7 +642,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
           end_sentence(bangs >= 2 || (bangs && s.size() >= 2) ? kExclaimRun : bangs ? kExclaim : 1.0);
         } else {  // a comma, a dash, a bracket: the negation scope and pending modifiers end
           finish_troppo();
-          scope = mod_left = poco_left = degree_left = 0;
+          scope = modal_left = mod_left = poco_left = degree_left = 0;
         }
         continue;
       }
@@ -640,6 +692,9 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       stem = tokenizer.stem(norm.substr(1));
       norm = stem;
     }
+    // A hashtag is a verdict of its own: no negation or modal reaches it ("non rispondono mai
+    // #vergogna").
+    if (t.kind == text::TokenKind::hashtag) scope = modal_left = 0;
     if (norm.empty()) continue;
 
     if (scope > 0 && !counterfactual && std::ranges::find(could_, norm) != could_.end()) counterfactual = true;
@@ -681,11 +736,13 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       }
       if (found) {
         // An idiom that starts with a negator ("non vedo l'ora") carries its own meaning.
-        if (role == Role::negator) scope = mod_left = poco_left = degree_left = 0;
+        if (role == Role::negator) scope = modal_left = mod_left = poco_left = degree_left = 0;
         add(t.start, tok[last].end, found->polarity * adverb, found->entry,
             text.substr(t.start, tok[last].end - t.start));
         i = last;
         step();
+        // One that starts with a modal still reaches on: "avrebbero dovuto essere più gentili".
+        if (role == Role::modal && (norm != pot_ || written_in(t.text, kPastModals))) modal(norm);
         continue;
       }
     }
@@ -702,7 +759,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       case Role::contrast:
         finish_troppo();
         ++contrasts;
-        scope = mod_left = poco_left = degree_left = 0;
+        scope = modal_left = mod_left = poco_left = degree_left = 0;
         continue;
       case Role::intensifier:
         mod = kIntensify;
@@ -731,10 +788,31 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         troppo_start = t.start;
         troppo_end = t.end;
         continue;
+      case Role::modal:
+        if (norm == pot_ && !written_in(t.text, kPastModals)) break;  // potuto, potere: a word like any other
+        modal(norm);
+        continue;
+      case Role::magari:
+        // "magari funzionasse", "magari fosse veloce": "magari" and an imperfect subjunctive (-sse,
+        // -ssero, -ssi) within two words is a wish for what is missing; alone it is "perhaps".
+        for (std::size_t k = i + 1; k < tok.size() && k <= i + 2 && content(tok[k]); ++k) {
+          const std::string_view v = tok[k].text;
+          if (v.size() >= 5 && (v.ends_with("sse") || v.ends_with("ssero") || v.ends_with("ssi"))) {
+            modal(norm);
+            break;
+          }
+        }
+        continue;
       case Role::clause:
-        if (!clause_word(t.text)) break;  // "dovuto" (stem dov, as dove's): a word like any other
+        if (!clause_word(t.text)) {
+          if (written_in(t.text, kPastModals)) {  // "doveva": dove's stem, a modal
+            modal(norm);
+            continue;
+          }
+          break;  // "dovuto" (stem dov, as dove's): a word like any other
+        }
         finish_troppo();
-        scope = mod_left = poco_left = degree_left = 0;
+        scope = modal_left = mod_left = poco_left = degree_left = 0;
         continue;
       case Role::none:
         break;
@@ -750,7 +828,15 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       boost = kSuperlative;
     }
     if (w) {
-      add(t.start, t.end, w->polarity * boost, w->entry, t.text);
+      // "non hanno capito il mio problema": the negation is the verb's, not its object's.
+      if (scope > 0 && w->polarity < 0 && i > 0 && written_in(tok[i - 1].text, kPossessives)) scope = 0;
+      comparative = norm == better_[0] || norm == better_[1];
+      double polarity = w->polarity * boost;
+      // "migliorabile", "migliorabili": what can still be improved is not good yet (the stem is
+      // migliore's).
+      if (norm == better_[1] && (t.text.ends_with("abile") || t.text.ends_with("abili"))) polarity = -polarity;
+      add(t.start, t.end, polarity, w->entry, t.text);
+      comparative = false;
     } else {
       step();
     }

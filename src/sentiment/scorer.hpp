@@ -53,7 +53,19 @@ struct SentimentClassifier::Scorer {
     double polarity;
     std::uint32_t entry;
   };
-  enum class Role : std::uint8_t { none, negator, intensifier, downtoner, poco, troppo, contrast, clause, degree };
+  enum class Role : std::uint8_t {
+    none,
+    negator,
+    intensifier,
+    downtoner,
+    poco,
+    troppo,
+    contrast,
+    clause,
+    degree,
+    modal,   // a conditional or past modal: "potrebbe", "avrebbero", "dovrebbe", "poteva"
+    magari,  // "magari": with a subjunctive after it, a wish for what is missing
+  };
 
   // What a stem is to the rules: its single-word entry, its role, the phrases it starts. One
   // lookup of a word's stem answers the three (three maps cost a quarter of the scorer's time).
@@ -69,11 +81,14 @@ struct SentimentClassifier::Scorer {
   const Word* word(std::string_view stem) const;
 
   detail::StringMap<Key> keys_;  // by stem; the first single-word entry with a stem wins; a word with a role has none
-  std::array<std::string, 2> only_;   // "solo", "soltanto": "non solo" is no negation
-  std::string never_;                 // "mai": with a degree word, a superlative ("mai visto così sporco")
-  std::array<std::string, 2> so_;     // "così", "tanto": intensifiers that are degree words too
-  std::array<std::string, 4> could_;  // "potrei", "potremmo", "potevo", "potevamo": "non potrei essere più contento"
-  std::array<std::string, 2> star_;   // "stella", "stelle": "5 stelle" is a rating
+  std::array<std::string, 2> only_;    // "solo", "soltanto": "non solo" is no negation
+  std::string never_;                  // "mai": with a degree word, a superlative ("mai visto così sporco")
+  std::array<std::string, 2> so_;      // "così", "tanto": intensifiers that are degree words too
+  std::array<std::string, 4> could_;   // "potrei", "potremmo", "potevo", "potevamo": "non potrei essere più contento"
+  std::array<std::string, 2> star_;    // "stella", "stelle": "5 stelle" is a rating
+  std::string pot_;                    // potere's stem ("poteva", "potuto", "potere"): a modal only as "poteva"...
+  std::array<std::string, 2> better_;  // "meglio", "migliore": comparatives without "più"
+  std::array<std::string, 3> might_;   // "potrebbe", "potrebbero", "potreste": a modal only before a comparison
 };
 
 }  // namespace perche

@@ -69,6 +69,30 @@ def test_default_reads_the_patterns_of_stops_41_and_42(default):
     assert default.predict("Più o meno soddisfatto.") != "negative"  # "più o meno" is no "poco"
 
 
+def test_default_reads_the_patterns_of_stop_43(default):
+    # A red-team pass on product, app-store and social comments the team wrote.
+    cases = {
+        "Potrebbe essere migliore.": "negative",                 # a conditional modal and a comparison
+        "Servizio migliorabile.": "negative",
+        "Avrebbero potuto imballarlo meglio, la scatola era tutta ammaccata.": "negative",
+        "L'operatore poteva essere più gentile.": "negative",
+        "Non potrebbe essere migliore!": "positive",             # the negated comparison
+        "Non poteva andare meglio.": "positive",
+        "Il telefono ha smesso di funzionare.": "negative",
+        "Non smette di bloccarsi.": "negative",                  # it keeps on: no negation
+        "Magari funzionasse.": "negative",                       # a wish for what is missing
+        "La bolletta è più cara rispetto al mese scorso.": "negative",  # "rispetto a" is no respect
+        "La batteria dura poco.": "negative",
+        "Tessuto di qualità scadente.": "negative",
+        "Prima era meglio.": "negative",
+        "Non vi rispondono mai #vergogna": "negative",           # no negation reaches a hashtag
+        "Non hanno capito il mio problema.": "negative",         # the verb's object is not negated
+        "Un po' bruttino.": "negative",
+    }
+    assert dict(zip(cases, default.predict(list(cases)))) == cases
+    assert default.predict("Potrebbe essere utile per chi viaggia.") != "negative"  # a guess
+
+
 def test_default_is_deterministic(default):
     assert perche.SentimentClassifier.default().to_bytes() == default.to_bytes()
 
