@@ -241,6 +241,37 @@ TEST_CASE("discover: a seed anchors inflections, not every word of its stem; typ
   CHECK(A(3, staff) == 1);
 }
 
+TEST_CASE("discover: a seeded theme's codebook section holds every seed word, rare ones too") {
+  // "caro" is in 2 comments: below the price theme's 12 top words (14 words each said 8 times),
+  // but the analyst typed it; the codebook read back with --codebook must label what the seed
+  // labelled (red-team, stop 43).
+  std::vector<std::string> texts;
+  for (const char* w : {"alto", "eccessivo", "assurdo", "elevato", "esagerato", "folle", "ingiusto", "salato",
+                        "gonfiato", "scandaloso", "spropositato", "inaccettabile", "triplicato", "raddoppiato"})
+    for (int i = 0; i < 8; ++i) {
+      texts.push_back(std::string("prezzo ") + w);
+      texts.push_back("personale gentile e disponibile");
+    }
+  texts.push_back("davvero caro");
+  texts.push_back("troppo caro");
+  const std::vector<std::string_view> v(texts.begin(), texts.end());
+  const std::vector<perche::ThemeSeed> seeds{{"prezzo", {"prezzo", "caro"}}, {"staff", {"personale"}}};
+  const perche::Themes th = perche::discover(v, {}, seeds);
+  const std::size_t price = column_of(th, "prezzo");
+  REQUIRE(price < th.names().size());
+  const auto& words = th.themes()[price].words;
+  CHECK(words.size() > 12);  // "caro" came after the top words
+  CHECK(std::find(words.begin(), words.end(), "caro") != words.end());
+  const perche::Codebook cb = perche::Codebook::parse(th.codebook());
+  const std::vector<std::string_view> probe{"davvero caro", "molto cara"};
+  const auto A = cb.predict(probe);
+  const auto names = cb.drivers();
+  const auto at = static_cast<std::size_t>(std::find(names.begin(), names.end(), "prezzo") - names.begin());
+  REQUIRE(at < names.size());
+  CHECK(A(0, at) == 1);
+  CHECK(th.assign(probe)(0, price) == 1);
+}
+
 TEST_CASE("discover: the forms of a word are one word to the mixture, a different word is not") {
   // camera and camere, pulita and pulite: one word each (letters then an inflectional ending);
   // cameriere shares camera's Snowball stem but is another word.

@@ -108,11 +108,13 @@ struct DiscoverOptions {
 
 /// One discovered (or seeded) theme.
 struct Theme {
-  std::string name;                  ///< its seed's name, or its most telling word or phrase ("wi fi")
-  bool seeded = false;               ///< from a ThemeSeed
-  double share = 0;                  ///< share of the comments assign() gives this theme, in [0, 1]
-  std::size_t count = 0;             ///< number of those comments
-  std::vector<std::string> words;    ///< top words, most telling first (whole words customers wrote)
+  std::string name;       ///< its seed's name, or its most telling word or phrase ("wi fi")
+  bool seeded = false;    ///< from a ThemeSeed
+  double share = 0;       ///< share of the comments assign() gives this theme, in [0, 1]
+  std::size_t count = 0;  ///< number of those comments
+  /// top words, most telling first (whole words customers wrote); a seeded theme's then every
+  /// word its seed gave that is not among them
+  std::vector<std::string> words;
   std::vector<std::string> phrases;  ///< top 2-3-word phrases ("tempi di attesa"), most frequent first
   /// Mean score (or NPS) of the comments that mention the theme; nullopt without scores.
   std::optional<double> score;
