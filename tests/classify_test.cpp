@@ -363,6 +363,26 @@ TEST_CASE("driver classifier: bad labels and drivers without examples are named"
   CHECK_THROWS_AS(perche::DriverClassifier({"a"}).predict_proba("x"), std::logic_error);
 }
 
+TEST_CASE("driver classifier: one example a driver gives no threshold that takes every comment") {
+  // A fold without the driver's example predicts its prior 0: the best cut by F1 then took every
+  // text, and the model gave every driver to every comment (red-team, stop 43).
+  const std::vector<std::string> texts{"ho aspettato un'ora al telefono", "prezzo troppo alto per quello che offre",
+                                       "tutto bene grazie", "nulla da segnalare"};
+  perche::LabelMatrix Y(4, 2);
+  Y(0, 0) = 1;
+  Y(1, 1) = 1;
+  perche::DriverOptions o;
+  o.features.min_df = DocFreq::count(1);
+  for (const auto policy : {perche::ThresholdPolicy::per_driver, perche::ThresholdPolicy::global}) {
+    o.threshold_policy = policy;
+    perche::DriverClassifier clf({"attesa", "prezzo"}, o);
+    clf.fit(views(texts), Y);
+    for (const double t : clf.thresholds()) CHECK(t == 0.5);
+    const auto P = clf.predict(views(texts));
+    CHECK(P(2, 0) + P(2, 1) + P(3, 0) + P(3, 1) == 0);
+  }
+}
+
 TEST_CASE("driver classifier: set_threads changes the threads of predictions, not the predictions") {
   auto clf = fitted_sample();
   const std::vector<std::string_view> texts{"attesa infinita al telefono", "operatore scortese", "", "prezzo"};

@@ -96,7 +96,10 @@ LogisticRegression fit_presence(const LogisticOptions& options, bool nb, const S
 }
 
 // The threshold maximizing F1 of (p ≥ t) against truth: sweep the distinct probabilities from the
-// top; the cut lies halfway to the next lower probability.
+// top; the cut lies halfway to the next lower probability. When the best cut takes every text (a
+// driver with one or two examples, whose folds without one predict their prior 0), it is no
+// classifier: every comment would get the driver (red-team, stop 43: `perche train` on a handful of
+// labels wrote such a model); the 0.5 of a probability is kept instead.
 // `missed`: positives outside p that no threshold can find (they count in the recall).
 double best_threshold(const std::vector<double>& p, const std::vector<std::uint8_t>& truth, std::size_t missed = 0) {
   std::vector<std::size_t> order(p.size());
@@ -111,7 +114,7 @@ double best_threshold(const std::vector<double>& p, const std::vector<std::uint8
     const double f1 = 2 * tp / (predicted + positives);
     if (f1 > best_f1) {
       best_f1 = f1;
-      best_t = j < order.size() ? (p[order[i]] + p[order[j]]) / 2 : p[order[i]];
+      best_t = j < order.size() ? (p[order[i]] + p[order[j]]) / 2 : 0.5;
     }
     i = j;
   }
