@@ -403,6 +403,12 @@ TEST_CASE("privacy: written forms the stop-43 red-team pass found unmasked") {
       {"data di nascita: 3 marzo 1980", PiiKind::birth_date, "3 marzo 1980"},
       {"nato a Roma e cresciuto il 15/07/1968", PiiKind::birth_date, nullptr},  // "e": no place
       {"la nascita del sito", PiiKind::birth_date, nullptr},
+      {"il problema è nato a Natale il 24/12/2023", PiiKind::birth_date, nullptr},  // a feast, no place
+      {"nato a Ottobre il 3/10", PiiKind::birth_date, nullptr},
+      // Review of stop 43: a reference number has its own name before the bare marker.
+      {"reclamo n. 3471234567", PiiKind::phone, nullptr},
+      {"prenotazione nr 3401234567", PiiKind::phone, nullptr},
+      {"segnalazione n\xC2\xB0 3331234567", PiiKind::phone, nullptr},
   });
   // The same number with its area code in brackets, or its trunk 0 after +39: one pseudonym.
   perche::MaskOptions o;
@@ -496,4 +502,12 @@ TEST_CASE("privacy: 10 MB of digits and of digit groups is scanned in linear tim
   CAPTURE(r2);
   CHECK(r1 < 30);
   CHECK(r2 < 30);
+  // A birthplace's province in brackets is looked for within its few bytes (review of stop 43:
+  // "nato a (" repeated with no ')' searched to the end of the text each time).
+  std::string open_small, open_big;
+  while (open_small.size() < 400'000) open_small += "nato a (";
+  while (open_big.size() < 4'000'000) open_big += "nato a (";
+  const double r3 = best(open_big) / std::max(best(open_small), 1e-6);
+  CAPTURE(r3);
+  CHECK(r3 < 30);
 }

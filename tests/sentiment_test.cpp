@@ -210,11 +210,13 @@ TEST_CASE("modals, wishes, hashtags and possessives give their hand-computed wei
   // Found by a red-team pass (stop 43) on product, app and social comments the team wrote.
   const auto clf = fitted_lexicon_only(
       "gentile\t2\nmeglio\t1\nmigliore\t1\nutile\t1\nfunziona\t1\nproblema\t-1.5\nvergogna\t-2\n"
-      "bloccato\t-1\nrispetto\t1\nsmesso di funzionare\t-2.5\nnon smette di\t0\nrispetto al\t0\n");
+      "bloccato\t-1\nrispetto\t1\nsmesso di funzionare\t-2.5\nnon smette di\t0\nrispetto al\t0\n"
+      "difficile\t-1\npuntuale\t1\nritardo\t-1.5\ndifficile fare meglio\t2\nrispondere\t0.5\n");
   // A conditional or past modal turns the first positive word after it (× −0.8), as a negation.
   CHECK(matches(clf, "potrebbe essere migliore") == V{"migliore:-0.80"});
   CHECK(matches(clf, "potrebbe essere più gentile") == V{"gentile:-1.60"});
   CHECK(matches(clf, "potrebbe essere utile") == V{"utile:1.00"});  // "potrebbe" turns a comparison alone
+  CHECK(matches(clf, "potreste rispondere più gentilmente") == V{"rispondere:0.50", "gentile:-1.60"});
   CHECK(matches(clf, "poteva essere gentile") == V{"gentile:-1.60"});
   CHECK(matches(clf, "dovevano essere gentili") == V{"gentile:-1.60"});  // "doveva": dove's stem, as written
   CHECK(matches(clf, "avrebbero dovuto essere gentili") == V{"gentile:-1.60"});
@@ -226,6 +228,16 @@ TEST_CASE("modals, wishes, hashtags and possessives give their hand-computed wei
   CHECK(matches(clf, "non poteva andare meglio") == V{"meglio:1.50"});
   CHECK(matches(clf, "non potrebbe essere migliore") == V{"migliore:1.50"});
   CHECK(matches(clf, "non poteva essere gentile") == V{"gentile:-1.60"});  // no comparison: a negation
+  // Review of stop 43: a modal after "come" or before "così" compares with what the customer has
+  // (praise); a negative word ends its scope; a hashtag is spared but the scope goes on; a
+  // possessive spares a noun only from a verb's negation ("non"), not from "mai un ...".
+  CHECK(matches(clf, "un'assistenza come dovrebbe essere gentile") == V{"gentile:2.00"});
+  CHECK(matches(clf, "magari fossero tutti così gentili") == V{"gentile:3.00"});  // 2 × 1.5 (così)
+  CHECK(matches(clf, "sarebbe difficile trovare di meglio") == V{"difficile:-1.00", "meglio:1.00"});
+  CHECK(matches(clf, "sarebbe difficile fare meglio") == V{"difficile fare meglio:2.00"});  // an idiom: not turned
+  CHECK(matches(clf, "non ho mai visto un treno #puntuale puntuale") == V{"puntuale:1.00", "puntuale:-0.80"});
+  CHECK(matches(clf, "mai un loro ritardo") == V{"ritardo:0.90"});
+  CHECK(matches(clf, "non c'è mai stato un loro ritardo") == V{"ritardo:0.90"});  // no verb but the existential
   // "magari" with an imperfect subjunctive within two words: a wish for what is missing.
   CHECK(matches(clf, "magari funzionasse") == V{"funziona:-0.80"});
   CHECK(matches(clf, "magari fosse gentile") == V{"gentile:-1.60"});
@@ -233,7 +245,7 @@ TEST_CASE("modals, wishes, hashtags and possessives give their hand-computed wei
   // "migliorabile" (migliore's stem): not good yet.
   CHECK(matches(clf, "servizio migliorabile") == V{"migliore:-1.00"});
   // A hashtag is out of any negation's reach; a possessive marks the negated verb's object.
-  CHECK(matches(clf, "non vi rispondono mai #vergogna") == V{"vergogna:-2.00"});
+  CHECK(matches(clf, "non vi rispondono mai #vergogna") == V{"rispondere:-0.40", "vergogna:-2.00"});
   CHECK(matches(clf, "non hanno capito il mio problema") == V{"problema:-1.50"});
   CHECK(matches(clf, "non ho avuto problemi") == V{"problema:0.90"});  // −1.5 × −0.6
   // Idioms of the stop: "ha smesso di" a complaint, "non smette di" no negation, "rispetto al" no praise.

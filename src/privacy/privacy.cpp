@@ -505,9 +505,13 @@ struct Scanner {
   // ("ordine n. 3471234567") still does.
   bool introduced_as_code(std::size_t i, bool mobile = false) const {
     static constexpr std::string_view kCues[] = {
-        "ordine",     "pratica",  "ticket",  "fattura",    "protocollo", "contratto", "codice",  "cliente",
-        "n.",         "nr",       "n°",      "#",          "€",          "euro",      "importo", "matricola",
-        "spedizione", "tracking", "seriale", "ordinativo", "pp.",        "pag",       "iva",     "partita"};
+        "ordine",     "pratica",      "ticket",       "fattura",   "protocollo",  "contratto",
+        "codice",     "cliente",      "n.",           "nr",        "n°",          "#",
+        "€",          "euro",         "importo",      "matricola", "spedizione",  "tracking",
+        "seriale",    "ordinativo",   "pp.",          "pag",       "iva",         "partita",
+        "reclamo",    "prenotazione", "segnalazione", "richiesta", "riferimento", "rif",
+        "intervento", "sinistro",     "polizza",      "utenza",    "bolletta",    "caso",
+        "id"};
     const std::size_t from = i > 24 ? i - 24 : 0;
     char buf[24];
     const std::size_t len = i - from;
@@ -863,11 +867,26 @@ struct Scanner {
     return false;
   }
 
+  // The particles of place names, as in streets and birthplaces ("via della Spiga", "San Donà di
+  // Piave").
+  static constexpr std::string_view kParticles[] = {"di", "del", "della", "dei",   "degli", "delle", "dello", "de",
+                                                    "da", "in",  "sul",   "sulla", "al",    "alla",  "dell'", "d'"};
+  static bool place_particle(std::string_view w) { return std::ranges::find(kParticles, w) != std::end(kParticles); }
+
   // The particles of Italian surnames: De, Di, Del, Della, Dal, Da, Lo, La (De Luca, Lo Bianco).
   static bool surname_particle(std::string_view w) {
     for (const std::string_view x : {"de", "di", "del", "della", "dal", "da", "lo", "la"})
       if (eq_ci(w, x)) return true;
     return false;
+  }
+
+  // A surname's particle at [p, e) and the capitalised name after it ("Di Stefano", "Lo Bianco"):
+  // the end of the name, or 0.
+  std::size_t particle_surname(std::size_t p, std::size_t e) const {
+    if (!surname_particle(t.substr(p, e - p)) || !at(t, e, ' ')) return 0;
+    const std::size_t r = e + 1, re = name_word(r);
+    const std::string_view name = t.substr(r, re - r);
+    return name.size() >= 2 && is_upper(name[0]) && !stop_word(name) && !role_word(name) ? re : 0;
   }
 
   // A person from p (after a cue and its space): an optional article and title, a first name on
@@ -899,10 +918,8 @@ struct Scanner {
     const bool capital = is_upper(first[0]);
     // After a title, a surname with its particle, both capitalised: "sig. Di Stefano", "dott. Dal
     // Maso" ("la signora di Molinella", "il Dottore della Guerra" are no one's name).
-    if (titled && capital && surname_particle(first) && at(t, e, ' ')) {
-      const std::size_t r = e + 1, re = name_word(r);
-      const std::string_view name = t.substr(r, re - r);
-      if (name.size() >= 2 && is_upper(name[0]) && !stop_word(name) && !role_word(name)) {
+    if (titled && capital) {
+      if (const std::size_t re = particle_surname(p, e)) {
         if (p >= last_end) push(p, re, PiiKind::person);
         return;
       }
@@ -941,12 +958,8 @@ struct Scanner {
       std::string_view w = t.substr(q, qe - q);
       if (w.empty() || !is_upper(w[0])) break;
       // Particles written with a capital: De, Di, Del, Della, Lo, La, Dal, Da.
-      if (surname_particle(w) && at(t, qe, ' ')) {
-        const std::size_t r = qe + 1, re = name_word(r);
-        if (re > r && is_upper(t[r])) {
-          end = re;
-          break;
-        }
+      if (surname_particle(w)) {
+        if (const std::size_t re = particle_surname(q, qe)) end = re;
         break;
       }
       if (w.size() < 2 || stop_word(w)) break;
@@ -959,8 +972,6 @@ struct Scanner {
   // Street names after a cue word [s, e): capitalised words (particles between them), then an
   // optional comma and "n." and the house number (digits, an optional letter or /part).
   std::size_t address(std::size_t s, std::size_t e) {
-    static constexpr std::string_view kParticles[] = {"di", "del", "della", "dei",   "degli", "delle", "dello", "de",
-                                                      "da", "in",  "sul",   "sulla", "al",    "alla",  "dell'", "d'"};
     std::size_t p = e;
     if (!at(t, p, ' ')) return 0;
     std::size_t words = 0, particles = 0;
@@ -1069,27 +1080,31 @@ struct Scanner {
 
   // A date of birth after "nato" / "nata" [e: the cue's end]: "nato il 15/07/1968", or the
   // bureaucratic "nata a Napoli il 3 marzo 1980", "nato a San Donà di Piave (VE) il ..." (the
-  // place: up to five capitalised words, their particles, a province in brackets, between "a" and
-  // "il").
+  // place between "a" and "il": at most six items, capitalised words, their particles and a
+  // province in brackets).
   void birth_date(std::size_t e) {
     std::size_t p = skip_spaces(e);
     if (p == e) return;
     std::size_t we = name_word(p);
     if (eq_ci(t.substr(p, we - p), "a") || eq_ci(t.substr(p, we - p), "ad")) {
       p = skip_spaces(we);
-      for (int words = 0;; ++words) {
-        if (words == 6 || p >= t.size()) return;
+      for (int items = 0;; ++items) {
+        if (items == 6 || p >= t.size()) return;
         const std::size_t qe = name_word(p);
         const std::string_view w = t.substr(p, qe - p);
         if (eq_ci(w, "il")) break;
         if (w.empty()) {
           if (!at(t, p, '(')) return;
-          const std::size_t close = t.find(')', p);
-          if (close == std::string_view::npos || close - p > 4) return;  // "(VE)"
-          p = skip_spaces(close + 1);
+          const std::size_t close = t.substr(p, 5).find(')');  // "(VE)": never a search to the end
+          if (close == std::string_view::npos) return;
+          p = skip_spaces(p + close + 1);
           continue;
         }
-        if (!is_upper(w[0]) && !eq_ci(w, "di") && !eq_ci(w, "del") && !eq_ci(w, "sul") && !eq_ci(w, "in")) return;
+        // A place is capitalised, and no month or feast ("il problema è nato a Natale il 24/12").
+        if (!is_upper(w[0]) && !place_particle(w)) return;
+        if (items == 0 && (italian_month(w) || eq_ci(w, "natale") || eq_ci(w, "pasqua") || eq_ci(w, "capodanno") ||
+                           eq_ci(w, "ferragosto")))
+          return;
         p = skip_spaces(qe);
       }
       we = name_word(p);

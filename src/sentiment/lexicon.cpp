@@ -35,7 +35,10 @@
 //     "avrebbero potuto fare meglio": what could have been is what was missing); "potrebbe" only a
 //     comparison ("potrebbe essere utile" is a guess); inside a negation it is the negated
 //     comparison ("non poteva andare meglio": × 1.5); "magari" before an imperfect subjunctive is
-//     such a wish ("magari funzionasse"); a hashtag is out of any scope ("non rispondono #vergogna");
+//     such a wish ("magari funzionasse"); a modal after "come" or before "così" compares with what
+//     the customer has ("come dovrebbe essere", "magari fossero tutti così gentili": praise), and
+//     its scope ends at its clause's first polar word; no negation or modal reaches a hashtag
+//     ("non rispondono #vergogna"), whose scope goes on past it;
 //     a negative word after a possessive is the negated verb's object ("non hanno capito il mio
 //     problema"), not turned;
 //   - ratings written with digits: "8/10", "4,5/5", "voto 7", "2 su 10" closing its clause,
@@ -128,6 +131,16 @@ constexpr std::string_view kBetweenWords[] = {"solo", "soltanto", "appena", "nea
 constexpr std::string_view kPastModals[] = {"poteva", "potevano", "potevate", "potevi",
                                             "doveva", "dovevano", "dovevate", "dovevi"};
 // Possessives: "non hanno capito il mio problema" negates the verb, not its object.
+constexpr std::string_view kCome[] = {"come"};
+// Words that leave a negation without a verb of its own: the auxiliaries and the existential "c'è"
+// ("non c'è mai stato un loro ritardo" negates the noun), articles and possessives (as written,
+// their apostrophe dropped: c', l').
+constexpr std::string_view kNoVerb[] = {
+    "è",      "e",      "sono",   "sei",    "siamo",  "siete",  "stato",  "stata",   "stati", "state",
+    "era",    "erano",  "c",      "ci",     "ho",     "hai",    "ha",     "abbiamo", "avete", "hanno",
+    "avuto",  "il",     "lo",     "la",     "i",      "gli",    "le",     "un",      "uno",   "una",
+    "l",      "mio",    "mia",    "miei",   "mie",    "tuo",    "tua",    "suo",     "sua",   "nostro",
+    "nostra", "nostri", "nostre", "vostro", "vostra", "vostri", "vostre", "loro",    "mai",   "più"};
 constexpr std::string_view kPossessives[] = {"mio",    "mia",    "miei",   "mie",    "tuo",    "tua",    "tuoi",
                                              "tue",    "suo",    "sua",    "suoi",   "sue",    "nostro", "nostra",
                                              "nostri", "nostre", "vostro", "vostra", "vostri", "vostre", "loro"};
@@ -531,6 +544,10 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   int scope = 0;             // words left in a negation scope
   int modal_left = 0;        // words left in a conditional or past modal's scope ("potrebbe essere ...")
   bool might = false;        // the modal is "potrebbe": it turns a comparison alone
+  bool verbal = false;       // the open negation is a verb's ("non", "nn"), not a noun's ("mai un ...")
+  bool verb_seen = false;    // a word of the negation's scope that is no auxiliary, article or possessive
+  bool verdict = false;      // the word being added is a hashtag: no scope reaches it
+  bool idiom = false;        // the words being added are a phrase of the lexicon: no modal turns them
   bool comparative = false;  // the word being added is "meglio" or "migliore"
   int mod_left = 0;          // words left for a pending intensifier/downtoner
   double mod = 1.0;
@@ -578,7 +595,9 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     if (shouted(surface)) w *= kCaps;
     if (elongated(surface)) w *= kElongated;
     if (mod_left > 0) w *= mod;
-    if (poco_left > 0) {
+    if (verdict) {
+      // "non rispondono mai #vergogna": a hashtag is a verdict of its own; the scopes go on past it.
+    } else if (poco_left > 0) {
       w *= polarity > 0 ? kPoco : kPocoNegative;
     } else if (scope > 0) {
       // "Mai visto un servizio così scadente", "non potrei essere più soddisfatto": a negator
@@ -595,10 +614,13 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       // mixed. Negative concord ("non ho mai ...", "nessun") opens a scope again. Measured on the
       // untrained default: ABSITA sentences 0.8092 -> 0.8114, SENTIPOLC tweets 0.6736 -> 0.6757.
       if (polarity != 0.0) scope = 0;
-    } else if (modal_left > 0 && polarity > 0 && (!might || degree_left > 0 || comparative)) {
-      // What a conditional or past modal says could have been is what was missing: the first
-      // positive word after it turns as under a negation ("poteva essere più gentile").
-      w *= kNegatePositive;
+    } else if (modal_left > 0 && polarity != 0.0 && !(might && polarity > 0 && degree_left == 0 && !comparative)) {
+      // What a conditional or past modal says could have been is what was missing: its clause's
+      // first polar word, when positive, turns as under a negation ("poteva essere più gentile");
+      // a negative one ends it ("sarebbe difficile trovare di meglio"), and so does an idiom, which
+      // keeps its meaning ("sarebbe difficile fare meglio" is praise). "potrebbe" passes over a
+      // plain positive word to the comparison ("potreste rispondere più velocemente").
+      if (polarity > 0 && !idiom) w *= kNegatePositive;
       modal_left = 0;
     }
     mod_left = poco_left = degree_left = 0;
@@ -620,18 +642,29 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   };
   // A modal inside a negation is the negated comparison ("non poteva andare meglio": nothing could
   // be better); outside one it opens its own scope.
-  auto modal = [&](std::string_view stem) {
+  // After "come" within three words it compares with what the customer has: "un'assistenza come
+  // dovrebbe essere", "se tutti fossero come voi sarebbe bellissimo".
+  auto modal = [&](std::string_view stem, std::size_t at) {
     if (scope > 0) {
       counterfactual = true;
-    } else {
-      modal_left = kNegationScope;
-      might = std::ranges::find(might_, stem) != might_.end();
+      return;
     }
+    for (std::size_t k = at; k > 0 && k + 3 > at; --k)
+      if (written_in(tok[k - 1].text, kCome)) return;
+    modal_left = kNegationScope;
+    might = std::ranges::find(might_, stem) != might_.end();
+  };
+  // Whether a word of this role and stem is a modal as written: "poteva" is, "potuto" (the same
+  // stem) is not; "doveva" has dove's stem, a clause word's.
+  auto is_modal = [&](Role role, std::string_view stem, std::string_view written) {
+    if (role == Role::modal) return stem != pot_ || written_in(written, kPastModals);
+    return role == Role::clause && !clause_word(written) && written_in(written, kPastModals);
   };
 
   std::string stem;
   for (std::size_t i = 0; i < tok.size(); ++i) {
     const auto& t = tok[i];
+    verdict = false;
     switch (t.kind) {
       case text::TokenKind::punct: {
         const std::string_view s = t.text;
@@ -692,9 +725,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       stem = tokenizer.stem(norm.substr(1));
       norm = stem;
     }
-    // A hashtag is a verdict of its own: no negation or modal reaches it ("non rispondono mai
-    // #vergogna").
-    if (t.kind == text::TokenKind::hashtag) scope = modal_left = 0;
+    verdict = t.kind == text::TokenKind::hashtag;
     if (norm.empty()) continue;
 
     if (scope > 0 && !counterfactual && std::ranges::find(could_, norm) != could_.end()) counterfactual = true;
@@ -737,12 +768,14 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       if (found) {
         // An idiom that starts with a negator ("non vedo l'ora") carries its own meaning.
         if (role == Role::negator) scope = modal_left = mod_left = poco_left = degree_left = 0;
+        idiom = true;
         add(t.start, tok[last].end, found->polarity * adverb, found->entry,
             text.substr(t.start, tok[last].end - t.start));
+        idiom = false;
         i = last;
         step();
         // One that starts with a modal still reaches on: "avrebbero dovuto essere più gentili".
-        if (role == Role::modal && (norm != pot_ || written_in(t.text, kPastModals))) modal(norm);
+        if (is_modal(role, norm, t.text)) modal(norm, i);
         continue;
       }
     }
@@ -754,6 +787,8 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
           continue;
         // Concord keeps a "mai" of the scope ("non ho mai visto"); a new negation starts afresh.
         counterfactual = (scope > 0 && counterfactual) || norm == never_;
+        verbal = (scope > 0 && verbal) || norm == "non" || norm == "nn";
+        if (scope == 0) verb_seen = false;
         scope = kNegationScope;
         continue;
       case Role::contrast:
@@ -764,6 +799,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       case Role::intensifier:
         mod = kIntensify;
         mod_left = kModifierReach;
+        if (norm == so_[0]) modal_left = 0;  // "magari fossero tutti così gentili": compared with this one
         if (norm == so_[0] || norm == so_[1]) degree_left = kModifierReach;
         continue;
       case Role::degree:
@@ -789,8 +825,8 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         troppo_end = t.end;
         continue;
       case Role::modal:
-        if (norm == pot_ && !written_in(t.text, kPastModals)) break;  // potuto, potere: a word like any other
-        modal(norm);
+        if (!is_modal(role, norm, t.text)) break;  // potuto, potere: a word like any other
+        modal(norm, i);
         continue;
       case Role::magari:
         // "magari funzionasse", "magari fosse veloce": "magari" and an imperfect subjunctive (-sse,
@@ -798,15 +834,15 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         for (std::size_t k = i + 1; k < tok.size() && k <= i + 2 && content(tok[k]); ++k) {
           const std::string_view v = tok[k].text;
           if (v.size() >= 5 && (v.ends_with("sse") || v.ends_with("ssero") || v.ends_with("ssi"))) {
-            modal(norm);
+            modal(norm, i);
             break;
           }
         }
         continue;
       case Role::clause:
         if (!clause_word(t.text)) {
-          if (written_in(t.text, kPastModals)) {  // "doveva": dove's stem, a modal
-            modal(norm);
+          if (is_modal(role, norm, t.text)) {
+            modal(norm, i);
             continue;
           }
           break;  // "dovuto" (stem dov, as dove's): a word like any other
@@ -828,8 +864,11 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       boost = kSuperlative;
     }
     if (w) {
-      // "non hanno capito il mio problema": the negation is the verb's, not its object's.
-      if (scope > 0 && w->polarity < 0 && i > 0 && written_in(tok[i - 1].text, kPossessives)) scope = 0;
+      // "non hanno capito il mio problema": the negation is the verb's, not its object's ("mai un
+      // loro ritardo" is a noun's, "non c'è mai stato un loro ritardo" has no verb but the
+      // existential: still turned).
+      if (scope > 0 && verbal && verb_seen && w->polarity < 0 && i > 0 && written_in(tok[i - 1].text, kPossessives))
+        scope = 0;
       comparative = norm == better_[0] || norm == better_[1];
       double polarity = w->polarity * boost;
       // "migliorabile", "migliorabili": what can still be improved is not good yet (the stem is
@@ -838,6 +877,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       add(t.start, t.end, polarity, w->entry, t.text);
       comparative = false;
     } else {
+      if (scope > 0 && !written_in(t.text, kNoVerb)) verb_seen = true;
       step();
     }
   }
