@@ -6,9 +6,9 @@
                    [--pdf OUT] [--lang it|en]
     perche report [FILE] ...          (= analyze --no-drivers: metrics only)
     perche train FILE --text COL (--labels COL... | --codebook [PATH]) [--positive COL --negative COL] --out MODEL
-                 [--eval-folds N]
+                 [--eval-folds N] [--empty-means-no-driver]
     perche sample FILE [--text COL] [--n 200] [--model MODEL] [--out OUT.csv]
-    perche evaluate FILE --model MODEL --labels COL... [--text COL]
+    perche evaluate FILE --model MODEL --labels COL... [--text COL] [--empty-means-no-driver]
     perche classify FILE [--model MODEL | --codebook [PATH]] [--text COL] [--out OUT.csv] [--excel]
     perche tokenize [--tokens] [--stem] [--negation] < text
     perche mask FILE [--text COL]... [--kinds K,K] [--key-file F] [--out OUT.csv]
@@ -31,6 +31,7 @@ import csv
 import json
 import os
 import re
+import shlex
 import sys
 from pathlib import Path
 
@@ -138,17 +139,27 @@ def _all_rows(table, file, args) -> None:
                        f"rows read")
 
 
-def _not_the_input(file, target, option: str) -> None:
-    """An output that is the input file itself: the atomic write would replace the data being read."""
-    if not file or not target:
-        return
+def _same_file(a, b) -> bool:
+    """a and b name one file: one resolved path, or one file under two names (a hard link)."""
     try:
-        same = os.path.samefile(file, target)
-    except (OSError, ValueError):  # the output does not exist yet (or cannot be compared): another file
+        return os.path.realpath(a) == os.path.realpath(b) or os.path.samefile(a, b)
+    except (OSError, ValueError):  # one does not exist yet (or cannot be compared): another file
+        return False
+
+
+def _not_the_input(file, target, option: str, *inputs) -> None:
+    """An output that is an input of the command: the atomic write would replace the data being
+    read, or the model, codebook, seeds or pseudonym key it was given (--out KEY lost the key, and
+    with it every pseudonym). inputs: (option, path) pairs; a path None or True (the shipped
+    codebook) is no file of the user's."""
+    if not target:
         return
-    if same:
+    if file and _same_file(file, target):
         raise CliError(f"{option} {_t(target)} is the input file: writing it would replace the data being read; "
                        "name another file")
+    for name, path in inputs:
+        if isinstance(path, (str, os.PathLike)) and _same_file(path, target):
+            raise CliError(f"{option} {_t(target)} is the {name} file: writing it would replace it; name another file")
 
 
 def _column(table, name, defaults, what: str, arg: str) -> int:
@@ -167,9 +178,11 @@ def analyze_command(args) -> int:
     from .survey import analyze
 
     drivers = args.command == "analyze" and not args.no_drivers
+    inputs = [("--model", getattr(args, "model", None)), ("--codebook", getattr(args, "codebook", None)),
+              ("--sentiment-model", args.sentiment_model)]
     for option, target in (("--json", args.json), ("--html", args.html), ("--pdf", args.pdf)):
         if target:
-            _not_the_input(args.file, target, option)
+            _not_the_input(args.file or SAMPLE, target, option, *inputs)
             check_writable(target)
     if args.pdf:
         chromium_path()  # before the analysis: a missing browser is one line, not minutes of work lost
@@ -212,7 +225,7 @@ def train_command(args) -> int:
 
     from .classify import DriverClassifier
 
-    _not_the_input(args.file, args.out, "--out")
+    _not_the_input(args.file, args.out, "--out", ("--codebook", args.codebook))
     check_writable(args.out)  # before the training, not after it
     if os.path.exists(args.out) and not os.path.isfile(args.out):  # the library writes only regular files
         raise CliError(f"model {_t(args.out)} is not a regular file")
@@ -228,6 +241,7 @@ def train_command(args) -> int:
     keep = [i for i, t in enumerate(texts) if t.strip()]
     if not keep:
         raise CliError(f"no comment to learn from: column {header[text_i]!r} is empty in every row")
+    skipped, unlabelled = len(texts) - len(keep), 0
     if args.codebook is not None:
         from . import Codebook
 
@@ -236,11 +250,16 @@ def train_command(args) -> int:
         Y = np.asarray(cb.predict([texts[i] for i in keep]), dtype=np.uint8)
         source = "codebook " + ("(default)" if args.codebook is True else args.codebook)
     else:
+        cols = _label_columns(table, args.labels, "--labels")
+        source = "labels " + ", ".join(header[c] for c in cols)
+        if args.mask:  # a label cell's names become drivers, which the model file keeps
+            _no_personal_data(table, cols, keep, "--labels")
+        commented = len(keep)
+        keep, unlabelled = _labelled(table, cols, keep, args.empty_means_no_driver, source)
         names, Y = _core.gold_labels(table, args.labels, keep)  # perche/survey.hpp: one rule for every command
-        source = "labels " + ", ".join(header[_column(table, c, (), "labels column", "labels")] for c in args.labels)
         if not names:
             raise CliError(f"no driver label in {source}: every commented row is empty there")
-    skipped = len(texts) - len(keep)
+        _say_unlabelled(unlabelled, commented, source)
     empty = [names[j] for j in range(len(names)) if Y[:, j].sum() == 0]
     if empty:
         raise CliError(f"no comment is labelled with driver(s) {', '.join(empty)}; "
@@ -255,6 +274,12 @@ def train_command(args) -> int:
                 i, j = bad[0]
                 raise CliError(f"line {int(table.lines[keep[i]])}: --{q} names driver {_t(names[j])} but --labels "
                                "does not")
+    # One example (or one comment without the driver) is no model: trained on it, the driver's
+    # probability of an unseen comment is its prior, 1/2, and every comment got every driver.
+    lone = [names[j] for j in range(len(names)) if min(Y[:, j].sum(), len(Y) - Y[:, j].sum()) < 2]
+    if lone:
+        raise CliError(f"driver(s) {', '.join(map(_t, lone))} have fewer than 2 comments with them or without them; "
+                       "label more comments (perche sample picks them): a model needs two of each to learn a driver")
     _step(f"training on {args.file}")
     t0 = time.perf_counter()
     clf = DriverClassifier(names, **opts).fit([texts[i] for i in keep], Y, *flags)
@@ -264,8 +289,8 @@ def train_command(args) -> int:
     _step(f"writing {args.out}")
     with atomic_write(args.out, "wb") as f:  # whole or not at all, as every file the CLI writes
         f.write(clf.to_bytes())
-    print(f"perche train — {_t(Path(args.file).name)}: {len(keep)} comments ({skipped} empty skipped), "
-          f"{len(names)} drivers from {source}, {secs:.1f} s")
+    print(f"perche train — {_t(Path(args.file).name)}: {len(keep)} comments ({_skipped(skipped, unlabelled)}), "
+          f"{len(names)} drivers from {_t(source)}, {secs:.1f} s")
     scores = None
     folds = 5 if args.eval_folds is None else args.eval_folds
     if folds and folds > len(keep):
@@ -284,6 +309,58 @@ def train_command(args) -> int:
     return 0
 
 
+def _label_columns(table, columns, option: str) -> list:
+    """The positions of the label columns named by `option` (--labels, --positive, --negative)."""
+    if any(not c for c in columns):
+        raise CliError(f"{option}: an empty column name")
+    return [_column(table, c, (), "labels column", option[2:]) for c in columns]
+
+
+def _labelled(table, cols, keep: list, empty_is_none: bool, source: str) -> tuple:
+    """(the rows of `keep` with a label, how many had none): a row whose label cells are all empty
+    is a comment not labelled yet (perche sample writes the label column empty, and a first
+    sitting fills part of it), not one that names no driver, unless --empty-means-no-driver.
+    CliError when no row has a label."""
+    if empty_is_none:
+        return keep, 0
+    columns = [table.column(c) for c in cols]
+    labelled = [r for r in keep if any(col[r].strip() for col in columns)]
+    if not labelled:
+        raise CliError(f"no driver label in {source}: every commented row is empty there")
+    return labelled, len(keep) - len(labelled)
+
+
+def _say_unlabelled(unlabelled: int, commented: int, source: str) -> None:
+    """The rows _labelled left out, on stderr, with the option that would read them."""
+    if unlabelled:
+        _say(f"{unlabelled} of the {commented} comments have no label in {source} and are left out as not labelled "
+             "yet; pass --empty-means-no-driver if an empty cell means the comment names no driver")
+
+
+def _skipped(empty: int, unlabelled: int) -> str:
+    """"3 empty skipped, 140 without a label skipped": the rows a command did not use, and why."""
+    return f"{empty} empty skipped" + (f", {unlabelled} without a label skipped" if unlabelled else "")
+
+
+def _no_personal_data(table, cols, rows: list, option: str) -> None:
+    """CliError when a label cell of `rows` holds personal data: a comment pasted into a label
+    column (a shifted row) became driver names, which a model file keeps and every table prints.
+    Checked before the labels are read: the error of a cell that is not 0 or 1 quotes it as
+    written; this one quotes it masked (perche/privacy.hpp)."""
+    from .privacy import find_pii_batch, mask
+
+    for c in cols:
+        column = table.column(c)
+        cells = [column[r] for r in rows]
+        found = [(k, spans) for k, spans in enumerate(find_pii_batch(cells)) if spans]
+        if found:
+            k, spans = found[0]
+            more = f" (and {len(found) - 1} more cells)" if len(found) > 1 else ""
+            raise CliError(f"{option} column {_t(table.header[c])!r}, line {int(table.lines[rows[k]])}: "
+                           f"{_t(mask(cells[k]))!r} holds personal data ({', '.join(sorted({s.kind for s in spans}))})"
+                           f"{more}; a label cell holds driver names: fix the row")
+
+
 def _polarity_labels(table, args, names, keep) -> tuple:
     """(positive, negative) n × k 0/1 from the --positive/--negative columns, in `names` order;
     () when they are not given."""
@@ -296,7 +373,9 @@ def _polarity_labels(table, args, names, keep) -> tuple:
     from .classify import driver_positions
 
     out = []
-    for col in (args.positive, args.negative):
+    for option, col in (("--positive", args.positive), ("--negative", args.negative)):
+        if args.mask:
+            _no_personal_data(table, _label_columns(table, [col], option), keep, option)
         got, F = _core.gold_labels(table, [col], keep)
         M = np.zeros((len(keep), len(names)), dtype=np.uint8)
         for name, at, flags in zip(got, driver_positions(got, names), F.T):  # "Tempi attesa" is tempi_attesa
@@ -346,8 +425,10 @@ def _print_scores(names, Y, scores, thresholds=None, shown=None) -> None:
 def sample_command(args) -> int:
     """Comments to label (perche/labelling.hpp: select_for_labelling): diverse, and the most
     doubtful under the model when one is given; the input's columns, then an empty label column."""
+    if not args.label_column.strip():
+        raise CliError(f"--label-column {args.label_column!r} is empty: name the column to fill in (default driver)")
     if args.out:
-        _not_the_input(args.file, args.out, "--out")
+        _not_the_input(args.file, args.out, "--out", ("--model", args.model))
         check_writable(args.out)
     _step(f"reading {args.file}")
     table = _read(args.file)
@@ -393,9 +474,12 @@ def sample_command(args) -> int:
         _step(f"writing {args.out}")
         with atomic_write(args.out, newline="") as f:
             write(f)
+        # The next command quoted for a shell: "Motivo del voto" unquoted named three columns.
+        command = " ".join(shlex.quote(a) for a in ("perche", "train", args.out, "--text", header[text_i],
+                                                     "--labels", args.label_column, "--out", "MODEL"))
         print(f"perche sample: {len(picks)} of {len(table)} comments to label → {_t(args.out)}; write each one's "
-              f"drivers in {args.label_column!r} (names joined by |), then perche train {_t(args.out)} --text "
-              f"{_t(header[text_i])} --labels {args.label_column} --out MODEL", file=sys.stderr)
+              f"drivers in {_t(args.label_column)!r} (names joined by |; a row left empty is not labelled yet), then "
+              f"{_t(command)}", file=sys.stderr)
     else:
         write(_stdout())
     return 0
@@ -415,6 +499,11 @@ def evaluate_command(args) -> int:
 
     model = _core.DriverClassifier.load(args.model)
     drivers = list(model.drivers)
+    label_cols = _label_columns(table, args.labels, "--labels")
+    source = "labels " + ", ".join(header[c] for c in label_cols)
+    _no_personal_data(table, label_cols, keep, "--labels")  # the errors below quote label cells
+    commented = len(keep)
+    keep, unlabelled = _labelled(table, label_cols, keep, args.empty_means_no_driver, source)
     names, gold = _core.gold_labels(table, args.labels, keep)
     at = driver_positions(names, drivers)  # the spelling key of the README: "Tempi attesa" is tempi_attesa
     unknown = [n for n, j in zip(names, at) if j is None]
@@ -425,6 +514,7 @@ def evaluate_command(args) -> int:
     if twins:  # two 0/1 columns of one driver ("Prezzo" and "prezzo"): which is the truth?
         raise CliError(f"labels columns {', '.join(map(repr, twins))} are one driver, "
                        f"{drivers[at[names.index(twins[0])]]!r}: keep one")
+    _say_unlabelled(unlabelled, commented, source)
     Y = np.zeros((len(keep), len(drivers)), dtype=np.uint8)  # a driver never named is never the truth
     for j, k in enumerate(at):
         Y[:, k] = gold[:, j]
@@ -439,7 +529,7 @@ def evaluate_command(args) -> int:
     scores = _core.evaluate(np.ascontiguousarray(Y[:, cols]), np.ascontiguousarray(np.asarray(predicted)[:, cols]),
                             scored)
     print(f"perche evaluate — {_t(Path(args.model).name)} on {_t(Path(args.file).name)}: {len(keep)} comments "
-          f"({len(texts) - len(keep)} empty skipped), {len(scored)} drivers")
+          f"({_skipped(len(texts) - commented, unlabelled)}), {len(scored)} drivers")
     if len(scored) < len(drivers):
         _say(f"{len(drivers) - len(scored)} of the model's drivers have no labels column and are not scored: "
              f"{', '.join(_t(d) for d in drivers if d not in scored)}")
@@ -502,7 +592,7 @@ def classify_command(args) -> int:
     from .survey import options
 
     if args.out:
-        _not_the_input(args.file, args.out, "--out")
+        _not_the_input(args.file, args.out, "--out", ("--model", args.model), ("--codebook", args.codebook))
         check_writable(args.out)
     _step(f"reading {args.file}")
     table = _read(args.file)
@@ -543,7 +633,7 @@ def mask_command(args) -> int:
     from .privacy import KINDS, mask_batch
 
     if args.out:
-        _not_the_input(args.file, args.out, "--out")
+        _not_the_input(args.file, args.out, "--out", ("--key-file", args.key_file))
         check_writable(args.out)
     kinds = None
     if args.kinds:
@@ -556,8 +646,14 @@ def mask_command(args) -> int:
     table = _read(args.file)
     _all_rows(table, args.file, args)
     header = list(table.header)
-    texts = args.text or [None]
-    targets = sorted({_column(table, t, _core.SurveyOptions.TEXT_COLUMNS, "text column", "text") for t in texts})
+    defaults = _core.SurveyOptions.TEXT_COLUMNS
+    if args.text:
+        targets = sorted({_column(table, t, defaults, "text column", "text") for t in args.text})
+    else:  # every default text column present: one left in clear (motivo masked, commento not) is data leaked
+        found = (_core.find_column(header, "", [d], "text column", "text") for d in defaults)
+        targets = sorted({i for i in found if i is not None})
+        if not targets:
+            raise CliError(f"no text column ({', '.join(defaults)}); name it with --text")
     columns = [table.column(i) for i in range(len(header))]
     _step(f"masking {args.file}")
     changed = 0
@@ -577,10 +673,11 @@ def mask_command(args) -> int:
         _step(f"writing {args.out}")
         with atomic_write(args.out, newline="") as f:
             write(f)
-        print(f"perche mask: {len(table)} rows, {changed} cells masked in "
-              f"{', '.join(_t(header[i]) for i in targets)} → {_t(args.out)}", file=sys.stderr)
     else:
         write(_stdout())
+    # On stderr also when the table went to stdout: which columns were masked, and so which were not.
+    print(f"perche mask: {len(table)} rows, {changed} cells masked in {', '.join(_t(header[i]) for i in targets)}"
+          + (f" → {_t(args.out)}" if args.out else ""), file=sys.stderr)
     return 0
 
 
@@ -623,7 +720,7 @@ def discover_command(args) -> int:
     """Themes of an unlabelled text column (perche/discover.hpp) → a commented codebook to edit."""
     from .discover import discover
 
-    _not_the_input(args.file, args.out, "--out")
+    _not_the_input(args.file, args.out, "--out", ("--seeds", args.seeds))
     check_writable(args.out)
     _step(f"reading {args.file}")
     table = _read(args.file)
@@ -699,10 +796,23 @@ def _discover_scores(table, name: str, rows: list, masked: bool) -> list:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with one-line usage errors (exit status 2)."""
+    """argparse with one-line usage errors (exit status 2), and the FILE of train and evaluate
+    also after --labels."""
 
     def error(self, message):
         self.exit(2, f"{self.prog}: {_one_line(message)} (see {self.prog} --help)\n")
+
+    def parse_known_args(self, args=None, namespace=None):
+        ns, extra = super().parse_known_args(args, namespace)
+        if getattr(ns, "file_after_labels", False):
+            del ns.file_after_labels
+            # --labels takes one or more columns, so in `perche evaluate --model M --labels driver
+            # FILE` it took FILE too: with no FILE before it, the last of them is the FILE.
+            if ns.file is None and ns.labels and len(ns.labels) > 1:
+                ns.file = ns.labels.pop()
+            if ns.file is None:
+                self.error("the following arguments are required: file")
+        return ns, extra
 
 
 def _count(lo: int, hi: int):
@@ -781,8 +891,15 @@ def _parser() -> argparse.ArgumentParser:
     an = sub.add_parser("analyze", help="the drivers that move the score: survey CSV → summary, JSON, HTML report")
     survey_args(an, drivers=True)
 
+    def labelled_file(p) -> None:  # train, evaluate: FILE before the options or after --labels COL...
+        p.add_argument("file", nargs="?", help="CSV file (required; also after --labels COL...)")
+        p.set_defaults(file_after_labels=True)
+
+    EMPTY_LABEL = ("read a comment whose label cells are all empty as naming no driver (default: not labelled yet, "
+                   "left out and counted)")
+
     tr = sub.add_parser("train", help="train a driver model on labelled comments")
-    tr.add_argument("file", help="CSV file")
+    labelled_file(tr)
     tr.add_argument("--text", required=True, help="open-answer column")
     lab = tr.add_mutually_exclusive_group(required=True)
     lab.add_argument("--labels", nargs="+", help="one column of driver names joined by | ; or , — or one 0/1 column per driver")
@@ -797,6 +914,7 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--cv-folds", type=_folds, help="folds for the cross-validated thresholds (default 5; 0 = fixed 0.5)")
     tr.add_argument("--eval-folds", type=_folds,
                     help="folds of the cross-validated precision, recall and F1 printed (default 5; 0 = none)")
+    tr.add_argument("--empty-means-no-driver", action="store_true", help=EMPTY_LABEL)
 
     sa = sub.add_parser("sample", help="comments to label next: diverse, and the most doubtful under --model")
     sa.add_argument("file", help="CSV file")
@@ -807,11 +925,12 @@ def _parser() -> argparse.ArgumentParser:
     sa.add_argument("--out", help="output CSV (default: stdout)")
 
     ev = sub.add_parser("evaluate", help="precision, recall and F1 of a model on a labelled file")
-    ev.add_argument("file", help="CSV file")
+    labelled_file(ev)
     ev.add_argument("--model", required=True, help="driver model from `perche train`")
     ev.add_argument("--labels", nargs="+", required=True,
                     help="one column of driver names joined by | ; or , — or one 0/1 column per driver")
     ev.add_argument("--text", help="open-answer column (default: motivo, testo, commento, text, comment, verbatim)")
+    ev.add_argument("--empty-means-no-driver", action="store_true", help=EMPTY_LABEL)
 
     cl = sub.add_parser("classify", help="label each comment: CSV out with a 0/1 and a probability column per driver")
     cl.add_argument("file", help="CSV file")
@@ -836,7 +955,8 @@ def _parser() -> argparse.ArgumentParser:
                                      "in the text column(s) of a CSV")
     mk.add_argument("file", help="CSV file")
     mk.add_argument("--text", action="append",
-                    help="text column to mask (repeatable; default: motivo, testo, commento, text, comment, verbatim)")
+                    help="text column to mask (repeatable; default: every one of motivo, testo, commento, text, "
+                         "comment, verbatim present)")
     mk.add_argument("--kinds", help="comma-separated kinds to mask (default all: " + ", ".join(_core.PII_KINDS) + ")")
     mk.add_argument("--key-file", help="file holding a secret key: stable pseudonyms [TEL_3f9a2c] instead of tags [TEL]")
     mk.add_argument("--out", help="output CSV (default: stdout)")

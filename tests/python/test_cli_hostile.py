@@ -908,3 +908,185 @@ def test_train_masks_personal_data_before_the_model_keeps_its_vocabulary(tmp_pat
         assert code == 0, err
         data = out.read_bytes()
         assert (b"3471239876" in data or b"rossi@example" in data) == holds
+
+
+# --- red-team 23: the command line and the labelling loop as a new CX analyst uses them ------------
+
+
+def test_mask_without_text_masks_every_default_text_column_and_names_them(tmp_path, capsys):
+    # Only motivo was masked: commento, also a default text column, kept its e-mail and phone.
+    path = write(tmp_path / "export.csv", "id;nps;motivo;commento;nota\r\n"
+                 "1;9;chiamatemi al 347 123 4567;scrivete a mario.rossi@gmail.com;x\r\n"
+                 "2;3;servizio lento;il mio cellulare è 347 765 4321;y\r\n")
+    out = tmp_path / "masked.csv"
+    code, _, err = run(capsys, "mask", path, "--out", out)
+    assert code == 0 and err == [f"perche mask: 2 rows, 3 cells masked in motivo, commento → {out}"]
+    text = out.read_text(encoding="utf-8-sig")
+    assert "mario.rossi@gmail.com" not in text and "347 765 4321" not in text and "347 123 4567" not in text
+    code, stdout, err = run(capsys, "mask", path)  # to stdout: the columns are named on stderr all the same
+    assert code == 0 and "347 765 4321" not in stdout
+    assert err == ["perche mask: 2 rows, 3 cells masked in motivo, commento"]
+    code, stdout, err = run(capsys, "mask", path, "--text", "commento")  # named: that column only
+    assert code == 0 and "347 123 4567" in stdout and err == ["perche mask: 2 rows, 2 cells masked in commento"]
+    one_error(run(capsys, "mask", write(tmp_path / "n.csv", "id,nota\n1,x\n")), "no text column", "--text")
+
+
+@pytest.mark.parametrize("argv, option", [
+    (["discover", "{f}", "--seeds", "{x}", "--out", "{x}"], "--seeds"),
+    (["mask", "{f}", "--key-file", "{x}", "--out", "{x}"], "--key-file"),
+    (["analyze", "{f}", "--no-progress", "--model", "{x}", "--json", "{x}"], "--model"),
+    (["analyze", "{f}", "--no-progress", "--codebook", "{x}", "--html", "{x}"], "--codebook"),
+    (["report", "{f}", "--sentiment-model", "{x}", "--json", "{x}"], "--sentiment-model"),
+    (["classify", "{f}", "--model", "{x}", "--out", "{x}"], "--model"),
+    (["classify", "{f}", "--codebook", "{x}", "--out", "{x}"], "--codebook"),
+    (["sample", "{f}", "--model", "{x}", "--out", "{x}"], "--model"),
+    (["train", "{f}", "--text", "motivo", "--codebook", "{x}", "--out", "{x}"], "--codebook"),
+])
+def test_an_output_that_is_another_input_is_refused_in_one_line(argv, option, tmp_path, capsys):
+    # discover --out SEEDS replaced the seeds with a codebook, mask --out KEY the secret key with the
+    # masked CSV (every pseudonym lost), analyze --json MODEL the model with JSON; all with exit 0.
+    path = write(tmp_path / "s.csv", "nps,motivo\n9,personale gentile\n3,attesa lunga\n")
+    x = tmp_path / "input"
+    x.write_bytes(b"Prezzo: caro prezzo\n")
+    before = x.read_bytes()
+    same = os.path.join(str(tmp_path), ".", "input")  # the same file under another spelling
+    code, _, err = run(capsys, *[a.format(f=path, x=same) for a in argv])
+    assert code == 2 and x.read_bytes() == before
+    out_option = argv[-2]
+    assert err == [f"perche: {out_option} {same} is the {option} file: writing it would replace it; name another file"]
+    os.link(x, tmp_path / "hard")  # one file under two names
+    code, _, err = run(capsys, *[a.format(f=path, x=x if a == "{x}" and i < len(argv) - 1 else tmp_path / "hard")
+                                 for i, a in enumerate(argv)])
+    assert code == 2 and x.read_bytes() == before and "writing it would replace it" in err[0], err
+
+
+def _labelled_survey(tmp_path, rows=120, blank=(), **cells):
+    """The first commented rows of the sample survey (motivo, driver), driver blanked in rows
+    `blank`, cells[i] in the driver cell of row i."""
+    df = pd.read_csv(SAMPLE, keep_default_na=False, dtype=str)
+    df = df[df.motivo.str.strip() != ""].head(rows)[["motivo", "driver"]].reset_index(drop=True)
+    for i in blank:
+        df.loc[i, "driver"] = ""
+    for i, v in cells.items():
+        df.loc[int(i[1:]), "driver"] = v
+    path = tmp_path / "labelled.csv"
+    df.to_csv(path, index=False)
+    return path, df
+
+
+FAST_TRAIN = ["--cv-folds", "0", "--eval-folds", "0"]
+
+
+@pytest.mark.parametrize("cell, personal, kind", [
+    ("richiamatemi al 347 123 4567, Mario Rossi", "347 123 4567", "[TEL]"),
+    ("mario.rossi@gmail.com", "mario.rossi", "[EMAIL]")])
+def test_train_and_evaluate_refuse_a_label_cell_with_personal_data_quoting_it_masked(cell, personal, kind, tmp_path,
+                                                                                     capsys):
+    # A comment pasted into the label column became the drivers "richiamatemi al 347 123 4567" and
+    # "Mario Rossi": in the model file and on the terminal, with masking on.
+    path, _ = _labelled_survey(tmp_path, r7=cell, r8=cell)  # twice: a driver of one example is refused
+    model = tmp_path / "m.model"
+    line = one_error(run(capsys, "train", path, "--text", "motivo", "--labels", "driver", *FAST_TRAIN, "--out", model),
+                     "--labels column 'driver', line 9:", kind, "holds personal data", "fix the row")
+    assert personal not in line and not model.exists()
+    line = one_error(run(capsys, "evaluate", path, "--model", perche.survey.DEFAULT_MODEL, "--labels", "driver"),
+                     "line 9:", kind)
+    assert personal not in line
+    code, _, _ = run(capsys, "train", path, "--text", "motivo", "--labels", "driver", *FAST_TRAIN, "--out", model,
+                     "--no-mask")  # as written, when told
+    assert code == 0 and cell.split(",")[0].encode() in model.read_bytes()
+
+
+def test_a_0_1_label_column_with_personal_data_is_quoted_masked(tmp_path, capsys):
+    # "labels column 'prezzo', line 3: 'mario.rossi@gmail.com' is not 0 or 1" quoted it as written.
+    path = write(tmp_path / "f.csv", "motivo,prezzo,cortesia\nprezzo alto,1,0\nok,mario.rossi@gmail.com,0\n"
+                 "gentili,0,1\n")
+    for argv in (["train", path, "--text", "motivo", "--out", tmp_path / "m.model", *FAST_TRAIN],
+                 ["evaluate", path, "--model", perche.survey.DEFAULT_MODEL]):
+        line = one_error(run(capsys, *argv, "--labels", "prezzo", "cortesia"), "'prezzo', line 3: '[EMAIL]'")
+        assert "rossi" not in line
+    write(tmp_path / "p.csv", "motivo,driver,positivi,negativi\nprezzo alto,prezzo,,prezzo\n"
+          "gentili,cortesia,sono Mario Rossi,\n")
+    line = one_error(run(capsys, "train", tmp_path / "p.csv", "--text", "motivo", "--labels", "driver", "--positive",
+                         "positivi", "--negative", "negativi", "--out", tmp_path / "m.model", *FAST_TRAIN),
+                     "--positive column 'positivi', line 3:", "[NOME]")
+    assert "Mario" not in line
+
+
+def test_train_and_evaluate_leave_out_rows_without_a_label_and_count_them(tmp_path, capsys):
+    # The labelling loop: 60 of 200 sampled rows filled in; the 140 left empty were trained on as
+    # comments naming no driver, and the summary said "200 comments (0 empty skipped)".
+    blank = range(60, 120)
+    path, df = _labelled_survey(tmp_path, blank=blank)
+    done = tmp_path / "done.csv"
+    df.drop(index=list(blank)).to_csv(done, index=False)
+    a, b = tmp_path / "a.model", tmp_path / "b.model"
+    code, out, err = run(capsys, "train", path, "--text", "motivo", "--labels", "driver", *FAST_TRAIN, "--out", a)
+    assert code == 0 and "60 comments (0 empty skipped, 60 without a label skipped)" in out
+    assert ("perche: 60 of the 120 comments have no label in labels driver and are left out as not labelled yet; "
+            "pass --empty-means-no-driver if an empty cell means the comment names no driver") in err
+    assert run(capsys, "train", done, "--text", "motivo", "--labels", "driver", *FAST_TRAIN, "--out", b)[0] == 0
+    assert a.read_bytes() == b.read_bytes()  # trained on the labelled rows alone
+    code, out, err = run(capsys, "train", path, "--text", "motivo", "--labels", "driver", *FAST_TRAIN, "--out", a,
+                         "--empty-means-no-driver")
+    assert code == 0 and "120 comments (0 empty skipped)," in out and not [e for e in err if "no label" in e]
+    assert a.read_bytes() != b.read_bytes()
+    model = perche.survey.DEFAULT_MODEL
+    code, out, err = run(capsys, "evaluate", path, "--model", model, "--labels", "driver")
+    assert code == 0 and "60 comments (0 empty skipped, 60 without a label skipped)" in out
+    alone = run(capsys, "evaluate", done, "--model", model, "--labels", "driver")[1]
+    assert out.splitlines()[1:] == alone.splitlines()[1:]  # scored on the labelled rows alone
+    code, out, _ = run(capsys, "evaluate", path, "--model", model, "--labels", "driver", "--empty-means-no-driver")
+    assert code == 0 and "120 comments (0 empty skipped)," in out
+
+
+def test_the_file_may_follow_labels(survey, tmp_path, capsys):
+    # --labels takes one or more columns and took FILE too: "the following arguments are required: file".
+    model = perche.survey.DEFAULT_MODEL
+    code, out, err = run(capsys, "evaluate", "--model", model, "--labels", "driver", survey)
+    assert code == 0 and out == run(capsys, "evaluate", survey, "--model", model, "--labels", "driver")[1]
+    code, out, _ = run(capsys, "evaluate", "--model", model, "--labels", "tempi_attesa", "prezzo", survey)
+    assert code == 0 and "2 drivers" in out
+    m = tmp_path / "m.model"
+    code, out, _ = run(capsys, "train", "--text", "motivo", "--labels", "driver", survey, "--out", m, *FAST_TRAIN)
+    assert code == 0 and f"model: {m}" in out
+    code, out, _ = run(capsys, "train", "--labels", "tempi_attesa", "prezzo", survey, "--text", "motivo", "--out", m,
+                       *FAST_TRAIN)
+    assert code == 0 and "2 drivers from labels tempi_attesa, prezzo" in out
+    for argv in (["evaluate", "--model", model, "--labels", "driver"],
+                 ["train", "--text", "motivo", "--labels", "driver", "--out", m]):
+        one_error(run(capsys, *argv), f"perche {argv[0]}: the following arguments are required: file")
+
+
+def test_sample_advice_is_a_command_a_shell_runs(tmp_path, capsys):
+    # "then perche train da etichettare.csv --text Motivo del voto --labels etichetta finale" named
+    # other files and columns when pasted into a shell.
+    import shlex
+
+    path = write(tmp_path / "export.csv", "id;Motivo del voto\r\n1;attesa lunga al telefono\r\n2;prezzo alto\r\n")
+    out = tmp_path / "da etichettare.csv"
+    code, _, err = run(capsys, "sample", path, "--text", "Motivo del voto", "--label-column", "etichetta finale",
+                       "--out", out)
+    assert code == 0 and len(err) == 1
+    assert shlex.split(err[0].split("then ", 1)[1]) == ["perche", "train", str(out), "--text", "Motivo del voto",
+                                                        "--labels", "etichetta finale", "--out", "MODEL"]
+    for empty in ("", "  "):
+        one_error(run(capsys, "sample", path, "--label-column", empty, "--out", out),
+                  f"--label-column {empty!r} is empty")
+
+
+def test_train_refuses_a_driver_with_one_example(tmp_path, capsys):
+    # Red-team, stop 43: four comments, one per driver, gave a model whose every driver stood on
+    # one example; an unseen comment got each driver's prior, 1/2, and so every driver.
+    path = tmp_path / "few.csv"
+    path.write_text("motivo,driver\nho aspettato un'ora al telefono,attesa\n"
+                    "prezzo troppo alto per quello che offre,prezzo\ntutto bene grazie,\nnulla da segnalare,\n",
+                    encoding="utf-8")
+    m = tmp_path / "m.model"
+    refused = ("perche: driver(s) attesa, prezzo have fewer than 2 comments with them or without them; label more "
+               "comments (perche sample picks them): a model needs two of each to learn a driver")
+    one_error(run(capsys, "train", path, "--text", "motivo", "--labels", "driver", "--out", m,
+                  "--empty-means-no-driver"), refused)
+    code, _, err = run(capsys, "train", path, "--text", "motivo", "--labels", "driver", "--out", m)
+    assert code == 2 and err[-1] == refused and "2 of the 4 comments have no label" in err[0]  # and why there are 2
+    assert not m.exists()
