@@ -1039,9 +1039,7 @@ struct Scanner {
         p = we + 1;
         continue;
       }
-      bool particle = false;
-      for (auto x : kParticles) particle = particle || w == x;
-      if (particle) {
+      if (place_particle(w)) {
         if (++particles > 3) return 0;
         last_particle = true;
         p = we;

@@ -130,25 +130,26 @@ constexpr std::string_view kBetweenWords[] = {"solo", "soltanto", "appena", "nea
 // potere's and dove's.
 constexpr std::string_view kPastModals[] = {"poteva", "potevano", "potevate", "potevi",
                                             "doveva", "dovevano", "dovevate", "dovevi"};
-// Possessives: "non hanno capito il mio problema" negates the verb, not its object.
+// "come" before a modal: it compares with what the customer has ("come dovrebbe essere").
 constexpr std::string_view kCome[] = {"come"};
-// Words that leave a negation without a verb of its own: the auxiliaries and the existential "c'è"
-// ("non c'è mai stato un loro ritardo" negates the noun), articles and possessives (as written,
-// their apostrophe dropped: c', l').
-constexpr std::string_view kNoVerb[] = {
-    "è",      "e",      "sono",   "sei",    "siamo",  "siete",  "stato",  "stata",   "stati", "state",
-    "era",    "erano",  "c",      "ci",     "ho",     "hai",    "ha",     "abbiamo", "avete", "hanno",
-    "avuto",  "il",     "lo",     "la",     "i",      "gli",    "le",     "un",      "uno",   "una",
-    "l",      "mio",    "mia",    "miei",   "mie",    "tuo",    "tua",    "suo",     "sua",   "nostro",
-    "nostra", "nostri", "nostre", "vostro", "vostra", "vostri", "vostre", "loro",    "mai",   "più"};
+// Possessives: "non hanno capito il mio problema" negates the verb, not its object.
 constexpr std::string_view kPossessives[] = {"mio",    "mia",    "miei",   "mie",    "tuo",    "tua",    "tuoi",
                                              "tue",    "suo",    "sua",    "suoi",   "sue",    "nostro", "nostra",
                                              "nostri", "nostre", "vostro", "vostra", "vostri", "vostre", "loro"};
+// Words that, with the possessives, leave a negation without a verb of its own: the auxiliaries
+// and the existential "c'è" ("non c'è mai stato un loro ritardo" negates the noun) and the
+// articles (as written, their apostrophe dropped: c', l').
+constexpr std::string_view kNoVerb[] = {"è",     "e",     "sono",  "sei", "siamo", "siete", "stato", "stata", "stati",
+                                        "state", "era",   "erano", "c",   "ci",    "ho",    "hai",   "ha",    "abbiamo",
+                                        "avete", "hanno", "avuto", "il",  "lo",    "la",    "i",     "gli",   "le",
+                                        "un",    "uno",   "una",   "l",   "mai",   "più"};
 
-template <std::size_t N>
-bool written_in(std::string_view written, const std::string_view (&words)[N]) {
+// The word as written is in one of the lists (its form folded once).
+template <std::size_t... N>
+bool written_in(std::string_view written, const std::string_view (&... words)[N]) {
   if (written.size() > 12) return false;
-  return std::ranges::find(words, clause_form(written)) != std::end(words);
+  const std::string form = clause_form(written);
+  return ((std::ranges::find(words, form) != std::end(words)) || ...);
 }
 
 std::string format_polarity(double p) {
@@ -877,7 +878,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       add(t.start, t.end, polarity, w->entry, t.text);
       comparative = false;
     } else {
-      if (scope > 0 && !written_in(t.text, kNoVerb)) verb_seen = true;
+      if (scope > 0 && !written_in(t.text, kNoVerb, kPossessives)) verb_seen = true;
       step();
     }
   }
