@@ -47,6 +47,7 @@ void bind_discover(py::module_& m) {
       .def_readwrite("min_theme_share", &DiscoverOptions::min_theme_share)
       .def_readwrite("min_confidence", &DiscoverOptions::min_confidence)
       .def_readwrite("seeded_confidence", &DiscoverOptions::seeded_confidence)
+      .def_readwrite("seeded_lift", &DiscoverOptions::seeded_lift)
       .def_readwrite("iterations", &DiscoverOptions::iterations)
       .def_readwrite("alpha", &DiscoverOptions::alpha)
       .def_readwrite("beta", &DiscoverOptions::beta)

@@ -7,10 +7,13 @@
 #include <perche/discover.hpp>
 #include <perche/error.hpp>
 
+#include "../src/classify/binary.hpp"  // seal(): a version 1 file
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <string>
 #include <string_view>
@@ -337,6 +340,7 @@ TEST_CASE("discover: a clause without a seed word joins a seeded theme only when
   perche::DiscoverOptions loose;
   loose.seeded_confidence = 0;
   loose.min_confidence = 0;
+  loose.seeded_lift = 0;
   const perche::Themes sure = perche::discover(v, {}, seeds), any = perche::discover(v, {}, seeds, loose);
   REQUIRE(column_of(sure, "pulizia") == 0);
   const std::vector<std::string_view> probe{"camera", "camera pulita", "camere pulite"};
@@ -363,6 +367,62 @@ TEST_CASE("discover: a clause without a seed word joins a seeded theme only when
   bad.seeded_confidence = 1;
   CHECK_THROWS_WITH_AS(perche::discover(v, {}, seeds, bad), doctest::Contains("seeded_confidence 1"),
                        std::invalid_argument);
+}
+
+TEST_CASE("discover: a seeded theme grows by the words of its seed's clauses, not by their company") {
+  // "profumato" comes with pulito/pulita (the seed's words) in the customers' clauses; "datato"
+  // shares "camera" with them and never comes with them.
+  std::vector<std::string> texts;
+  for (int i = 0; i < 30; ++i)
+    for (const char* t : {"camera pulita", "bagno pulito e profumato", "pavimento pulito e profumato",
+                          "camera pulita, lenzuola profumate", "camera datata", "arredamento datato",
+                          "mobili datati e vecchi", "camera datata e arredamento vecchio"})
+      texts.emplace_back(t);
+  const std::vector<std::string_view> v(texts.begin(), texts.end());
+  const std::vector<perche::ThemeSeed> seeds{{"pulizia", {"pulito"}}};
+  const std::vector<std::string_view> probe{"bagno profumato", "arredamento datato", "mobili vecchi"};
+  // One theme, the seeded one: every clause is the sampler's; the learned-word test decides.
+  perche::DiscoverOptions one;
+  one.n_themes = 1;
+  one.min_confidence = 0;
+  one.seeded_confidence = 0;
+  const perche::Themes gated = perche::discover(v, {}, seeds, one);
+  perche::DiscoverOptions ungated = one;
+  ungated.seeded_lift = 0;  // the rule before it (files of version 1)
+  const perche::Themes all = perche::discover(v, {}, seeds, ungated);
+  REQUIRE(gated.names() == std::vector<std::string>{"pulizia"});
+  const auto g = gated.assign(probe), a = all.assign(probe);
+  CHECK(g(0, 0) == 1);  // learned: profumato comes with pulito in 90 of its 90 clauses
+  CHECK(g(1, 0) == 0);  // the clauses of worn furniture are not cleanliness
+  CHECK(g(2, 0) == 0);
+  CHECK(a(1, 0) == 1);  // without the test they were
+  CHECK(a(2, 0) == 1);
+  // With the default options the worn furniture goes to a theme of its own, not to none.
+  const perche::Themes th = perche::discover(v, {}, seeds);
+  const auto d = th.assign(probe);
+  REQUIRE(column_of(th, "pulizia") == 0);
+  CHECK(d(1, 0) == 0);
+  std::size_t other = 0;
+  for (std::size_t t = 1; t < d.cols(); ++t) other += d(1, t);
+  CHECK(other == 1);
+  CHECK(th.unassigned_share() == 0.0);
+  for (const double bad : {-1.0, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+    perche::DiscoverOptions o;
+    o.seeded_lift = bad;
+    CHECK_THROWS_WITH_AS(perche::discover(v, {}, seeds, o), doctest::Contains("seeded_lift"), std::invalid_argument);
+  }
+  // A file of version 1 (no learned words) loads with the rule it was saved with.
+  const std::string bytes = all.to_bytes();
+  const std::size_t header = 8 + 4 + 8;
+  std::string payload = bytes.substr(header, bytes.size() - header - 4);
+  REQUIRE(payload.substr(payload.size() - 8) == std::string(8, '\0'));  // no learned words: a count of 0
+  payload.resize(payload.size() - 8);
+  const perche::Themes v1 = perche::Themes::from_bytes(perche::detail::seal("PERCHETH", 1, payload));
+  CHECK(v1.assign(probe) == a);
+  CHECK_THROWS_WITH_AS(perche::Themes::from_bytes(perche::detail::seal("PERCHETH", 1, payload + std::string(8, '\0'))),
+                       doctest::Contains("unexpected bytes after the seed marks"), perche::FormatError);
+  CHECK_THROWS_WITH_AS(perche::Themes::from_bytes(perche::detail::seal("PERCHETH", 3, payload)),
+                       doctest::Contains("format version 3 is newer"), perche::FormatError);
 }
 
 TEST_CASE("discover: scores give each theme its NPS among mentioners and its impact") {

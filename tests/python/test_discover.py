@@ -61,24 +61,30 @@ def test_python_defaults_are_the_cpp_options():
     assert a.codebook() == b.codebook()
 
 
-def test_seeded_confidence_is_the_cpp_option_and_is_checked():
-    # "camera" alone is most likely the seeded theme's but not sure to be (breakfast clauses say it
-    # too): no theme at the default 0.95, the seeded theme when any confidence will do.
+def test_seeded_confidence_and_lift_are_the_cpp_options_and_are_checked():
+    # "camera" alone is most likely the seeded theme's but neither sure to be (breakfast clauses say
+    # it too) nor a word of the seed's clauses (it comes with pulita in 60 of its 90 clauses, 1.8
+    # times the share of all clauses: under 3): no seeded theme with the defaults, the seeded theme
+    # when any confidence and any word will do.
     texts = ["camera pulita"] * 60 + ["colazione abbondante in camera"] * 30 + ["colazione varia"] * 30 + \
         ["personale gentile"] * 40
     seeds = [_core.ThemeSeed("pulizia", ["pulita"])]
     sure = _core.discover(texts, np.array([]), seeds, _core.DiscoverOptions())
     loose = _core.DiscoverOptions()
-    loose.seeded_confidence, loose.min_confidence = 0.0, 0.0
+    loose.seeded_confidence, loose.min_confidence, loose.seeded_lift = 0.0, 0.0, 0.0
     anyway = _core.discover(texts, np.array([]), seeds, loose)
-    assert _core.DiscoverOptions().seeded_confidence == 0.95
+    assert _core.DiscoverOptions().seeded_confidence == 0.8
+    assert _core.DiscoverOptions().seeded_lift == 3.0
     assert np.asarray(sure.assign(["camera"]))[0, 0] == 0
     assert np.asarray(anyway.assign(["camera"]))[0, 0] == 1
     assert perche.discover(texts, seeds={"pulizia": ["pulita"]}).codebook() == sure.codebook()
-    bad = _core.DiscoverOptions()
-    bad.seeded_confidence = 1.0
-    with pytest.raises(ValueError, match="seeded_confidence 1"):
-        _core.discover(texts, np.array([]), seeds, bad)
+    for name, value, message in (("seeded_confidence", 1.0, "seeded_confidence 1"),
+                                 ("seeded_lift", -1.0, "seeded_lift -1"),
+                                 ("seeded_lift", float("nan"), "seeded_lift nan")):
+        bad = _core.DiscoverOptions()
+        setattr(bad, name, value)
+        with pytest.raises(ValueError, match=message):
+            _core.discover(texts, np.array([]), seeds, bad)
 
 
 def test_identical_for_runs_threads_and_shuffled_input():
