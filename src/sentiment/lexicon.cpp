@@ -70,6 +70,16 @@ constexpr double kIntensify = 1.5, kDowntone = 0.6, kTroppoAlone = -1.0;
 constexpr double kBeforeContrast = 0.6, kAfterContrast = 1.3;
 constexpr std::size_t kNoHit = static_cast<std::size_t>(-1);
 constexpr double kCaps = 1.2, kElongated = 1.3, kExclaim = 1.1, kExclaimRun = 1.2, kSuperlative = 1.5;
+// A weak positive (at most kWeakPositive: arrivato, risposto, sufficiente, semplice, grande) in a
+// complaining sentence is part of the complaint, not praise (end_sentence). And a verb's negation
+// of a minimum or an expected event (kMinimums) says what had to be was not: a complaint of at
+// least kMissedMinimum ("non è sufficiente", "non è arrivato", "la camera non era pronta"; turned
+// as any positive they weighed -0.4 and read neutral). Not every weak positive is a minimum: "non
+// ci sono state sorprese", "la camera non era grande ma pulitissima".
+constexpr double kWeakPositive = 0.5, kMissedMinimum = -1.0;
+constexpr std::string_view kMinimums[] = {"sufficiente", "accettabile", "decente",    "pronto",     "giusto",
+                                          "arrivato",    "risposto",    "rispondere", "rimborsato", "restituito",
+                                          "riattivato",  "garantito",   "presentato", "ricevuto"};
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
@@ -132,6 +142,13 @@ constexpr std::string_view kPastModals[] = {"poteva", "potevano", "potevate", "p
                                             "doveva", "dovevano", "dovevate", "dovevi"};
 // "come" before a modal: it compares with what the customer has ("come dovrebbe essere").
 constexpr std::string_view kCome[] = {"come"};
+// "ancora" with a negation is "not yet", still waiting: "non è ancora arrivato", "ancora non
+// hanno risolto" (the turned word is intensified).
+constexpr std::string_view kStill[] = {"ancora"};
+// "nessuno" before a clitic is a verb's subject: "nessuno si è presentato", "nessuno mi ha
+// richiamato" negate the verb as "non" does (a verb's negation: kMissedMinimum applies).
+constexpr std::string_view kNobody[] = {"nessuno"};
+constexpr std::string_view kClitics[] = {"mi", "ti", "ci", "vi", "si", "ne", "lo", "la", "li", "le", "gli"};
 // Possessives: "non hanno capito il mio problema" negates the verb, not its object.
 constexpr std::string_view kPossessives[] = {"mio",    "mia",    "miei",   "mie",    "tuo",    "tua",    "tuoi",
                                              "tue",    "suo",    "sua",    "suoi",   "sue",    "nostro", "nostra",
@@ -452,6 +469,8 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
     Phrase p{{norms.begin() + 1, norms.end()}, e.polarity, i};
     keys_[norms[0]].phrases.push_back(std::move(p));
   }
+  for (const std::string_view w : kMinimums)
+    if (keys_.find(key(w))) keys_[key(w)].word.minimum = true;  // a minimum with no entry counts for nothing
   // By second word, then longest first (stable: among phrases of one length the first entry wins):
   // a word finds the phrases its next word can continue by binary search ("non" starts 62 of the
   // shipped lexicon's phrases, "da" 23, "in" 16; a scan of all of them per occurrence was a fifth
@@ -535,6 +554,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   std::vector<Hit>& hits = hits_out ? *hits_out : local;
   hits.clear();
   std::vector<std::uint32_t> contrasts_before;  // per hit: contrast words before it in its sentence
+  std::vector<std::size_t> weak;                // the sentence's weak positive hits (kWeakPositive)
 
   double P = 0, N = 0, P_last = 0, N_last = 0;
   bool exclaim = false, question = false;
@@ -547,9 +567,11 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   bool might = false;        // the modal is "potrebbe": it turns a comparison alone
   bool verbal = false;       // the open negation is a verb's ("non", "nn"), not a noun's ("mai un ...")
   bool verb_seen = false;    // a word of the negation's scope that is no auxiliary, article or possessive
+  bool still = false;        // "ancora" before the negator or in its scope: "not yet"
   bool verdict = false;      // the word being added is a hashtag: no scope reaches it
   bool idiom = false;        // the words being added are a phrase of the lexicon: no modal turns them
   bool comparative = false;  // the word being added is "meglio" or "migliore"
+  bool minimum = false;      // the word being added is a minimum or an expected event (kMinimums)
   int mod_left = 0;          // words left for a pending intensifier/downtoner
   double mod = 1.0;
   int poco_left = 0;
@@ -573,6 +595,23 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   };
   auto end_sentence = [&](double boost) {
     finish_troppo();
+    // A weak positive in a complaining sentence is part of the complaint's story, not praise: "il
+    // pacco è arrivato aperto e mancava un pezzo", "mi hanno risposto dopo tre giorni, assurdo"
+    // read mixed. A contrast keeps both sides ("arrivato in ritardo ma funziona").
+    if (!weak.empty() && contrasts == 0 &&
+        std::any_of(hits.begin() + static_cast<std::ptrdiff_t>(sentence_begin), hits.end(),
+                    [](const Hit& h) { return h.weight <= kMissedMinimum; })) {
+      std::size_t out = sentence_begin, next = 0;
+      for (std::size_t h = sentence_begin; h < hits.size(); ++h) {
+        while (next < weak.size() && weak[next] < h) ++next;
+        if (next < weak.size() && weak[next] == h && hits[h].weight > 0) continue;
+        hits[out] = hits[h];
+        contrasts_before[out++] = contrasts_before[h];
+      }
+      hits.resize(out);
+      contrasts_before.resize(out);
+    }
+    weak.clear();
     double p = 0, n = 0;
     for (std::size_t h = sentence_begin; h < hits.size(); ++h) {
       double w = hits[h].weight * boost;
@@ -606,10 +645,13 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       // italiana XII.68: the negated comparison of "mai" and "più"); the word is intensified.
       // "non poteva andare meglio", "non potrebbe essere migliore": the comparatives are degree
       // words of their own.
-      if (counterfactual && (degree_left > 0 || comparative))
+      if (counterfactual && (degree_left > 0 || comparative)) {
         w *= kIntensify;
-      else
+      } else {
         w *= polarity > 0 ? kNegatePositive : kNegateNegative;
+        if (verbal && minimum) w = std::min(w, kMissedMinimum);
+        if (still && polarity > 0) w *= kIntensify;
+      }
       // The negation ends at the first polar word it turns, the predicate it negates: "non hanno
       // risolto il problema" turned the object "problema" positive too, and a plain complaint read
       // mixed. Negative concord ("non ho mai ...", "nessun") opens a scope again. Measured on the
@@ -627,6 +669,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     mod_left = poco_left = degree_left = 0;
     troppo_left = 0;       // "troppo" intensified this word
     if (w == 0.0) return;  // a neutral phrase ("gentile cliente"): its words count for nothing
+    if (w > 0 && polarity <= kWeakPositive) weak.push_back(hits.size());
     hits.push_back({start, end, w, entry});
     contrasts_before.push_back(contrasts);
   };
@@ -788,8 +831,12 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
           continue;
         // Concord keeps a "mai" of the scope ("non ho mai visto"); a new negation starts afresh.
         counterfactual = (scope > 0 && counterfactual) || norm == never_;
-        verbal = (scope > 0 && verbal) || norm == "non" || norm == "nn";
+        verbal = (scope > 0 && verbal) || norm == "non" || norm == "nn" ||
+                 (written_in(t.text, kNobody) && i + 1 < tok.size() && tok[i + 1].kind == text::TokenKind::word &&
+                  written_in(tok[i + 1].text, kClitics));
         if (scope == 0) verb_seen = false;
+        still = (scope > 0 && still) ||
+                (i > 0 && tok[i - 1].kind == text::TokenKind::word && written_in(tok[i - 1].text, kStill));
         scope = kNegationScope;
         continue;
       case Role::contrast:
@@ -875,10 +922,14 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       // "migliorabile", "migliorabili": what can still be improved is not good yet (the stem is
       // migliore's).
       if (norm == better_[1] && (t.text.ends_with("abile") || t.text.ends_with("abili"))) polarity = -polarity;
+      minimum = w->minimum;
       add(t.start, t.end, polarity, w->entry, t.text);
-      comparative = false;
+      comparative = minimum = false;
     } else {
-      if (scope > 0 && !written_in(t.text, kNoVerb, kPossessives)) verb_seen = true;
+      if (scope > 0 && written_in(t.text, kStill))
+        still = true;
+      else if (scope > 0 && !written_in(t.text, kNoVerb, kPossessives))
+        verb_seen = true;
       step();
     }
   }

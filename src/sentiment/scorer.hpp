@@ -52,6 +52,7 @@ struct SentimentClassifier::Scorer {
   struct Word {
     double polarity;
     std::uint32_t entry;
+    bool minimum = false;  // a minimum or an expected event: its verb's negation is a complaint
   };
   enum class Role : std::uint8_t {
     none,

@@ -93,6 +93,26 @@ def test_default_reads_the_patterns_of_stop_43(default):
     assert default.predict("Potrebbe essere utile per chi viaggia.") != "negative"  # a guess
 
 
+def test_default_reads_the_complaints_written_as_facts_of_stop_44(default):
+    # Written by the team before a blind set of such comments was read (README).
+    cases = {
+        "Dopo tre settimane il pacco non è ancora arrivato.": "negative",  # "ancora" with a negation
+        "Il tecnico doveva venire martedì, nessuno si è presentato.": "negative",  # "nessuno" + clitic
+        "All'arrivo la camera non era pronta.": "negative",          # a missed minimum
+        "Il rimborso non è sufficiente.": "negative",
+        "Il pacco è arrivato aperto e mancava un pezzo.": "negative",  # "arrivato" is no praise here
+        "La consegna è arrivata con una settimana di ritardo.": "negative",
+        "Il maglione si è infeltrito al primo lavaggio.": "negative",
+        "L'app si chiude appena la apro.": "negative",
+        "Ogni volta che chiamo mi dicono una cosa diversa.": "negative",
+        "È arrivato in ritardo ma funziona benissimo.": "mixed",         # a contrast keeps both sides
+    }
+    assert dict(zip(cases, default.predict(list(cases)))) == cases
+    # Not every weak positive is a minimum: no surprises is no complaint.
+    assert default.predict("Non ci sono state sorprese sul prezzo.") != "negative"
+    assert default.predict("Non ho ancora provato tutto, ma per ora funziona bene.") == "positive"
+
+
 def test_default_is_deterministic(default):
     assert perche.SentimentClassifier.default().to_bytes() == default.to_bytes()
 
