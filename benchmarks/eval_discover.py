@@ -155,7 +155,7 @@ def sampler_seeds(texts, Y, n):
         for key, seeds in (("seeded micro-F1 (set A)", SEEDS), ("seeded micro-F1 (set B)", SEEDS_B)):
             th = _core.discover(texts, np.array([]), [_core.ThemeSeed(k, v) for k, v in seeds.items()], o)
             rows[key].append(micro_f1(Y[:, :7], seeded_aspects(th, texts)))
-    print(f"over {n} sampler seeds (the default {default} and 1..{n - 1}):")
+    print(f"over {n} sampler seeds (the default {default}" + (f" and 1..{n - 1}):" if n > 1 else "):"))
     for key, v in rows.items():
         v = np.array(v)
         print(f"  {key:<26} mean {v.mean():.3f}, median {np.median(v):.3f}, min {v.min():.3f}, max {v.max():.3f}")
@@ -245,7 +245,7 @@ def main() -> int:
     for th in themes.themes:
         print(f"  {th.name:<28} {th.share:6.1%}  {', '.join(th.words[:6])} | {'; '.join(th.phrases[:3])}")
 
-    if a.sampler_seeds > 1:
+    if a.sampler_seeds >= 1:
         sampler_seeds(texts, Y, a.sampler_seeds)
 
     for label, seeds in (("", SEEDS), (" (set B, not blind)", SEEDS_B)):

@@ -370,17 +370,19 @@ TEST_CASE("discover: a clause without a seed word joins a seeded theme only when
 }
 
 TEST_CASE("discover: a seeded theme grows by the words of its seed's clauses, not by their company") {
-  // "profumato" comes with pulito/pulita (the seed's words) in the customers' clauses; "datato"
-  // shares "camera" with them and never comes with them.
+  // "profumato" comes with pulito/pulita (the seed's words) in the customers' own clauses; "datato"
+  // shares "camera" with them and never comes with them ("e" and "," end a clause). The seed's
+  // words are in 90 of the 450 clauses (a word can be learned when they are in fewer than a third).
   std::vector<std::string> texts;
   for (int i = 0; i < 30; ++i)
-    for (const char* t : {"camera pulita", "bagno pulito e profumato", "pavimento pulito e profumato",
-                          "camera pulita, lenzuola profumate", "camera datata", "arredamento datato",
-                          "mobili datati e vecchi", "camera datata e arredamento vecchio"})
+    for (const char* t :
+         {"camera pulita", "bagno pulito profumato", "pavimento pulito profumato", "camera datata",
+          "arredamento datato", "mobili datati e vecchi", "camera datata e arredamento vecchio", "personale gentile",
+          "reception cortese", "posizione centrale", "vicino alla stazione", "parcheggio comodo", "wifi veloce"})
       texts.emplace_back(t);
   const std::vector<std::string_view> v(texts.begin(), texts.end());
   const std::vector<perche::ThemeSeed> seeds{{"pulizia", {"pulito"}}};
-  const std::vector<std::string_view> probe{"bagno profumato", "arredamento datato", "mobili vecchi"};
+  const std::vector<std::string_view> probe{"profumato", "arredamento datato", "mobili vecchi"};
   // One theme, the seeded one: every clause is the sampler's; the learned-word test decides.
   perche::DiscoverOptions one;
   one.n_themes = 1;
@@ -392,11 +394,13 @@ TEST_CASE("discover: a seeded theme grows by the words of its seed's clauses, no
   const perche::Themes all = perche::discover(v, {}, seeds, ungated);
   REQUIRE(gated.names() == std::vector<std::string>{"pulizia"});
   const auto g = gated.assign(probe), a = all.assign(probe);
-  CHECK(g(0, 0) == 1);  // learned: profumato comes with pulito in 90 of its 90 clauses
+  CHECK(g(0, 0) == 1);  // learned: profumato comes with pulito in 60 of its 60 clauses (1 against 0.2)
   CHECK(g(1, 0) == 0);  // the clauses of worn furniture are not cleanliness
   CHECK(g(2, 0) == 0);
   CHECK(a(1, 0) == 1);  // without the test they were
   CHECK(a(2, 0) == 1);
+  // A version-2 file keeps the learned words.
+  CHECK(perche::Themes::from_bytes(gated.to_bytes()).assign(probe) == g);
   // With the default options the worn furniture goes to a theme of its own, not to none.
   const perche::Themes th = perche::discover(v, {}, seeds);
   const auto d = th.assign(probe);
@@ -419,10 +423,39 @@ TEST_CASE("discover: a seeded theme grows by the words of its seed's clauses, no
   payload.resize(payload.size() - 8);
   const perche::Themes v1 = perche::Themes::from_bytes(perche::detail::seal("PERCHETH", 1, payload));
   CHECK(v1.assign(probe) == a);
+  // The byte named is the file's: the header's 20 bytes and the payload (it was 20 past, review of stop 44).
+  const std::string extra =
+      "unexpected bytes after the seed marks (byte " + std::to_string(header + payload.size()) + ")";
   CHECK_THROWS_WITH_AS(perche::Themes::from_bytes(perche::detail::seal("PERCHETH", 1, payload + std::string(8, '\0'))),
-                       doctest::Contains("unexpected bytes after the seed marks"), perche::FormatError);
+                       doctest::Contains(extra.c_str()), perche::FormatError);
   CHECK_THROWS_WITH_AS(perche::Themes::from_bytes(perche::detail::seal("PERCHETH", 3, payload)),
                        doctest::Contains("format version 3 is newer"), perche::FormatError);
+}
+
+TEST_CASE("discover: learned words belong to their own seed's theme, in its column") {
+  // Two seeds: "profumato" is learned from pulito's clauses, "cornetti" from colazione's; each
+  // brings its own theme, in the seed's column, not the other's.
+  std::vector<std::string> texts;
+  for (int i = 0; i < 30; ++i)
+    for (const char* t : {"bagno pulito profumato", "camera pulita profumata", "colazione cornetti caldi",
+                          "cornetti freschi a colazione", "personale gentile", "reception gentile",
+                          "posizione centrale", "vicino alla stazione", "parcheggio comodo", "wifi veloce"})
+      texts.emplace_back(t);
+  const std::vector<std::string_view> v(texts.begin(), texts.end());
+  const std::vector<perche::ThemeSeed> seeds{{"pulizia", {"pulito"}}, {"colazione", {"colazione"}}};
+  perche::DiscoverOptions o;
+  o.min_confidence = 0;
+  o.seeded_confidence = 0;
+  const perche::Themes th = perche::discover(v, {}, seeds, o);
+  REQUIRE(column_of(th, "pulizia") == 0);
+  REQUIRE(column_of(th, "colazione") == 1);
+  const std::vector<std::string_view> probe{"profumato", "cornetti"};
+  const auto m = th.assign(probe);
+  CHECK(m(0, 0) == 1);
+  CHECK(m(0, 1) == 0);
+  CHECK(m(1, 0) == 0);
+  CHECK(m(1, 1) == 1);
+  CHECK(perche::Themes::from_bytes(th.to_bytes()).assign(probe) == m);
 }
 
 TEST_CASE("discover: scores give each theme its NPS among mentioners and its impact") {

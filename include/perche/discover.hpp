@@ -86,7 +86,8 @@ struct DiscoverOptions {
   /// move seed words freely, small values hold each seed word to its theme.
   double seed_weight = 0.01;
   /// A clause gets its most likely theme only when that theme's posterior probability is at least
-  /// this, in [0, 1) (0: always); a seed word always gives its seed's theme.
+  /// this, in [0, 1) (0: always; among the candidate themes, Themes::assign); a seed word always
+  /// gives its seed's theme.
   double min_confidence = 0.5;
   /// ... and a seeded theme, when the clause holds none of its seed words, only when its posterior
   /// probability is at least this (and min_confidence), in [0, 1), and the clause holds a word
@@ -97,10 +98,13 @@ struct DiscoverOptions {
   /// the other, for two seed sets (`eval_discover.py --select`, README).
   double seeded_confidence = 0.8;
   /// A word is learned from a seed's clauses when it comes with the seed's words in at least 4
-  /// clauses and in a share of its clauses at least seeded_lift times the share of all clauses
-  /// that hold them (≥ 0; 0: no such test, the rule of files saved before it). A seeded theme
-  /// grows by these words ("muffa" with "sporco"), not by the clauses the sampler gave it for
-  /// the company they keep ("arredamento datato" in the cleanliness theme).
+  /// clauses and in a share of its clauses at least seeded_lift times the share of the clauses
+  /// (those with a word the model keeps) that hold them (≥ 0; 0: no such test, the rule of files
+  /// saved before it). A word is learned for one seed at most (the highest ratio) and a seed word
+  /// is never learned. A seeded theme grows by these words ("muffa" with "sporco"), not by the
+  /// clauses the sampler gave it for the company they keep ("arredamento datato" in the
+  /// cleanliness theme). So a seed whose words are in more than 1/seeded_lift of the clauses, or
+  /// a survey too small for 4 clauses, learns no word: its theme is its seed words' clauses.
   double seeded_lift = 3;
   std::uint64_t seed = 20140824;  ///< the sampler's seed (the same seed gives the same themes)
   unsigned threads = 0;           ///< tokenization and assignment threads (0: all cores); never changes the result
@@ -153,9 +157,11 @@ class Themes {
   std::size_t n_texts() const;  ///< number of comments discovered from
 
   /// n × T 0/1: comment i mentions theme j: one of its clauses is most likely theme j (with
-  /// DiscoverOptions::min_confidence, and for a seeded theme seeded_confidence and a word learned
-  /// from its seed's clauses, seeded_lift; else the clause's most likely other theme), or holds a
-  /// seed word of theme j or one of its forms (ThemeSeed). A word is read by its key, so a form the
+  /// DiscoverOptions::min_confidence, and for a seeded theme seeded_confidence), or holds a seed
+  /// word of theme j or one of its forms (ThemeSeed). A seeded theme most likely for a clause that
+  /// holds neither its seed words nor a word learned from them (seeded_lift) is no candidate: the
+  /// clause's theme is then the most likely of the unseeded themes and of the seeded ones whose
+  /// seed words it holds, its probability (min_confidence) taken among those. A word is read by its key, so a form the
   /// comments discovered from never wrote (personali) counts as its word. Thread-safe;
   /// `threads` as in DiscoverOptions.
   LabelMatrix assign(std::span<const std::string_view> texts, unsigned threads = 0) const;

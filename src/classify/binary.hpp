@@ -95,7 +95,7 @@ class Reader {
   std::uint8_t u8(const char* what) { return raw<std::uint8_t>(what); }
   bool flag(const char* what) {
     const auto v = u8(what);
-    if (v > 1) fail(std::string(what) + " is " + std::to_string(v) + ", expected 0 or 1", pos_ - 1);
+    if (v > 1) fail(std::string(what) + " is " + std::to_string(v) + ", expected 0 or 1", offset() - 1);
     return v == 1;
   }
   std::uint32_t u32(const char* what) { return raw<std::uint32_t>(what); }
@@ -105,7 +105,7 @@ class Reader {
   int i32(const char* what) { return static_cast<int>(static_cast<std::int32_t>(u32(what))); }
   // A count of items of at least `min_item` bytes each, checked against what is left.
   std::size_t count(const char* what, std::size_t min_item) {
-    const std::size_t at = pos_;
+    const std::size_t at = offset();
     const auto n = u64(what);
     if (min_item && n > (data_.size() - pos_) / min_item)
       fail(std::string(what) + " claims " + std::to_string(n) + " items but only " +
@@ -128,8 +128,10 @@ class Reader {
   }
   bool done() const { return pos_ == data_.size(); }
   std::size_t offset() const { return base_ + pos_; }
+  // `at`: a byte of the file, as offset() gives it (callers passed offset() and the base was added
+  // a second time: every such message named a byte 20 past the right one, review of stop 44).
   [[noreturn]] void fail(const std::string& msg, std::size_t at) const {
-    throw FormatError(std::string(model_) + ": " + msg + " (byte " + std::to_string(base_ + at) + ")");
+    throw FormatError(std::string(model_) + ": " + msg + " (byte " + std::to_string(at) + ")");
   }
 
  private:
@@ -137,7 +139,7 @@ class Reader {
     if (data_.size() - pos_ < n)
       fail(std::string("truncated: ") + what + " needs " + std::to_string(n) + " bytes, " +
                std::to_string(data_.size() - pos_) + " left",
-           pos_);
+           offset());
   }
   std::string_view data_;
   std::size_t base_;

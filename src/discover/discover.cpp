@@ -283,9 +283,12 @@ struct Themes::Impl {
     // A seeded theme needs one of the words learned from its seed's clauses (learned_of) unless the
     // clause holds one of its seed words. When the most likely theme is a seeded one without
     // either, the clause goes to the most likely theme of the others that do not need them: the
-    // unseeded themes and the seeded ones whose seed words it holds (their scores out of the
-    // posterior's sum too).
+    // unseeded themes and the seeded ones whose seed words it holds (the seeded themes without
+    // their seed words, learned words or not, are out of the posterior's sum too: a learned word
+    // counts for the theme the mixture found most likely, not for a second choice; letting it
+    // took seeded micro-F1 from 0.752 to 0.746, set B 0.793 to 0.786).
     std::size_t best = static_cast<std::size_t>(std::max_element(score.begin(), score.end()) - score.begin());
+    if (std::isinf(score[best])) return -1;  // no theme can hold a word (a forged file's −inf row)
     if (!learned_of.empty() && best < n_seeded && !holds(seed_of, best) && !holds(learned_of, best)) {
       for (std::size_t t = 0; t < n_seeded; ++t)
         if (!holds(seed_of, t)) score[t] = -std::numeric_limits<double>::infinity();

@@ -73,10 +73,14 @@ def test_seeded_confidence_and_lift_are_the_cpp_options_and_are_checked():
     loose = _core.DiscoverOptions()
     loose.seeded_confidence, loose.min_confidence, loose.seeded_lift = 0.0, 0.0, 0.0
     anyway = _core.discover(texts, np.array([]), seeds, loose)
+    only_lift = _core.DiscoverOptions()
+    only_lift.seeded_confidence, only_lift.min_confidence = 0.0, 0.0
+    gated = _core.discover(texts, np.array([]), seeds, only_lift)
     assert _core.DiscoverOptions().seeded_confidence == 0.8
     assert _core.DiscoverOptions().seeded_lift == 3.0
     assert np.asarray(sure.assign(["camera"]))[0, 0] == 0
     assert np.asarray(anyway.assign(["camera"]))[0, 0] == 1
+    assert np.asarray(gated.assign(["camera"]))[0, 0] == 0  # the learned-word test alone keeps it out
     assert perche.discover(texts, seeds={"pulizia": ["pulita"]}).codebook() == sure.codebook()
     for name, value, message in (("seeded_confidence", 1.0, "seeded_confidence 1"),
                                  ("seeded_lift", -1.0, "seeded_lift -1"),
