@@ -233,6 +233,51 @@ TEST_CASE(
   CHECK(matches(clf, "è arrivato in ritardo ma funziona") == V{"arrivato:0.30", "ritardo:-0.90", "funziona:1.30"});
 }
 
+TEST_CASE("a change asked for is a complaint of -1, turned under a negation") {
+  // Stop 45: requests and advice read neutral or even positive ("la camera andrebbe rinnovata",
+  // "camere da sistemare", "migliorerei la colazione": migliorare has migliore's stem, a word of
+  // praise); "datato" has the stem of dato and data.
+  const auto clf = fitted_lexicon_only("migliore\t1\npulito\t1.5\nconsigliare\t1.5\n");
+  // "andare", "dovere", "bisognare" and a change, fillers between them.
+  CHECK(matches(clf, "la camera andrebbe rinnovata") == V{"andrebbe rinnovata:-1.00"});
+  CHECK(matches(clf, "il bagno va assolutamente rinnovato") == V{"va assolutamente rinnovato:-1.00"});
+  CHECK(matches(clf, "la moquette deve essere sostituita") == V{"deve essere sostituita:-1.00"});
+  CHECK(matches(clf, "bisognerebbe migliorare la colazione") == V{"bisognerebbe migliorare:-1.00"});
+  // "da" and the infinitive of a change, with or without a clitic.
+  CHECK(matches(clf, "camere da sistemare") == V{"da sistemare:-1.00"});
+  CHECK(matches(clf, "tutto da ristrutturare") == V{"da ristrutturare:-1.00"});
+  // The customer's conditional and advice.
+  CHECK(matches(clf, "migliorerei la colazione") == V{"migliorerei:-1.00"});
+  CHECK(matches(clf, "consiglio di rivedere i prezzi") == V{"consiglio di rivedere:-1.00"});
+  CHECK(matches(clf, "avrei preferito una doccia") == V{"avrei preferito:-1.00"});
+  CHECK(matches(clf, "un phon non guasterebbe") == V{"non guasterebbe:-1.00"});  // guastare has guasto's stem
+  // An infinitive of change opening a sentence: advice, unless it is the subject of "essere".
+  CHECK(matches(clf, "Migliorare i tempi di attesa.") == V{"Migliorare:-1.00"});
+  CHECK(matches(clf, "ottimo. - rivedere i prezzi") == V{"rivedere:-1.00"});
+  CHECK(matches(clf, "Cambiare i materassi è stato utile").empty());
+  CHECK(matches(clf, "ho dovuto migliorare il profilo") == V{"migliore:1.00"});  // not advice
+  CHECK(matches(clf, "arredamento un po datato") == V{"datato:-0.60"});          // a downtoner: × 0.6
+  // Under a negation the request is turned (−1 × −0.6): praise.
+  CHECK(matches(clf, "non cambierei nulla") == V{"cambierei:0.60"});
+  CHECK(matches(clf, "niente da migliorare") == V{"da migliorare:0.60"});
+  // No change asked for: the words read as any other.
+  CHECK(matches(clf, "il servizio va migliorando") == V{"migliore:1.00"});  // a progressive
+  CHECK(matches(clf, "la camera è migliorata") == V{"migliore:1.00"});
+  CHECK(matches(clf, "va detto che era pulito") == V{"pulito:1.50"});
+  CHECK(matches(clf, "consiglio di prenotare") == V{"consigliare:1.50"});
+  CHECK(matches(clf, "il tecnico va a sistemare il guasto").empty());   // "a": a motion, not a filler
+  CHECK(matches(clf, "la data e il dato").empty());                     // "datato" as written only
+  CHECK(matches(clf, "devo cambiare il metodo di pagamento").empty());  // the customer's own errand
+  CHECK(matches(clf, "niente da aggiungere").empty());
+}
+
+TEST_CASE("a phrase takes 'un po'' after its first word as a downtoner") {
+  const auto clf = fitted_lexicon_only("prezzo alto\t-1.5\n");
+  CHECK(matches(clf, "prezzo alto") == V{"prezzo alto:-1.50"});
+  CHECK(matches(clf, "prezzo un po' alto") == V{"prezzo alto:-0.90"});  // × 0.6
+  CHECK(matches(clf, "prezzo un tempo alto").empty());
+}
+
 TEST_CASE("modals, wishes, hashtags and possessives give their hand-computed weights") {
   // Found by a red-team pass (stop 43) on product, app and social comments the team wrote.
   const auto clf = fitted_lexicon_only(

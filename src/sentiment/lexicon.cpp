@@ -50,10 +50,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <charconv>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <limits>
 
+#include "../common/thread_scratch.hpp"
 #include "../io/file.hpp"
 #include "../text/segment.hpp"
 #include "../text/term_reader.hpp"
@@ -81,6 +83,57 @@ constexpr std::string_view kMinimums[] = {"sufficiente", "accettabile", "decente
                                           "arrivato",    "risposto",    "rispondere", "rimborsato", "restituito",
                                           "riattivato",  "garantito",   "presentato", "ricevuto"};
 
+// A change asked for says that what should change is not as it should be: a complaint of
+// kSuggestion. Italian says what has to be done with "andare" and a past participle ("la camera va
+// rinnovata": deve essere rinnovata, the passive of necessity), with "da" and an infinitive of
+// necessity ("camere da sistemare", "tutto da rifare"), and the customer's advice with a first-person conditional
+// ("cambierei i materassi") or a verb of advice ("consiglio di rivedere i prezzi"); "avrei preferito", "avrei voluto"
+// wish for what was not. Only verbs of change or repair count: "va detto", "da vedere", "consiglio di visitare" ask for
+// nothing, and "rifare" is left to the lexicon ("lo rifarei", "esperienza da rifare" are praise). Under a negation the
+// request is turned: "non cambierei nulla", "niente da migliorare" are praise.
+constexpr double kSuggestion = -1.0;
+constexpr std::string_view kChangeVerbs[] = {
+    "migliorare",   "rinnovare",  "ristrutturare", "sistemare",     "rivedere",      "rivisto",       "rivedrei",
+    "sostituire",   "cambiare",   "aggiornare",    "riparare",      "rimodernare",   "ammodernare",   "riammodernare",
+    "svecchiare",   "potenziare", "ampliare",      "insonorizzare", "rinfrescare",   "ritinteggiare", "imbiancare",
+    "pulire",       "curare",     "controllare",   "ripensare",     "riorganizzare", "aggiungere",    "aggiunto",
+    "togliere",     "tolto",      "eliminare",     "aumentare",     "velocizzare",   "semplificare",  "snellire",
+    "ottimizzare",  "correggere", "corretto",      "risolvere",     "risolto",       "sanificare",    "igienizzare",
+    "modernizzare", "aggiustare"};
+// What has to be done, as written: "va" and "vanno" (andare), their conditionals and futures,
+// dovere's third persons (not "devo", "dobbiamo": the customer's own errand), "bisogna",
+// "occorre", "serve" and their conditionals.
+constexpr std::string_view kDeonticWords[] = {"va",           "vanno",    "andrebbe",     "andrebbero", "andava",
+                                              "andavano",     "andrà",    "andranno",     "deve",       "devono",
+                                              "dovrà",        "dovranno", "dovrebbe",     "dovrebbero", "bisogna",
+                                              "bisognerebbe", "occorre",  "occorrerebbe", "servirebbe", "servirebbero"};
+constexpr std::string_view kAdviseWords[] = {"consiglierei", "consiglieremmo", "consiglio",  "consigliamo",
+                                             "suggerirei",   "suggeriremmo",   "suggerisco", "suggeriamo",
+                                             "proporrei",    "propongo"};
+constexpr std::string_view kWouldHaveWords[] = {"avrei", "avremmo"};
+// After "avrei": the wishes, as written ("avrei preferito una camera più grande").
+constexpr std::string_view kWished[] = {"preferito", "preferita", "preferiti",  "preferite", "voluto",
+                                        "gradito",   "gradita",   "apprezzato", "apprezzata"};
+// Words a request may hold between its verb and the change, as written: "va assolutamente
+// rinnovata", "andrebbe un po' rivista", "deve essere sistemato", "da rivedere".
+constexpr std::string_view kRequestFill[] = {
+    "essere",        "stato",       "stata",        "stati",      "state",
+    "assolutamente", "decisamente", "sicuramente",  "certamente", "leggermente",
+    "completamente", "totalmente",  "urgentemente", "proprio",    "davvero",
+    "veramente",     "un",          "po'",          "po",         "pò",
+    "ancora",        "subito",      "almeno",       "anche"};
+constexpr std::string_view kDi[] = {"di"};
+constexpr std::string_view kDa[] = {"da"};
+constexpr std::string_view kUn[] = {"un"};
+constexpr std::string_view kNon[] = {"non"};
+// After "non": what would not hurt is what is missing ("una tenda per la doccia non guasterebbe";
+// guastare has guasto's stem, and the negation turned it into praise).
+constexpr std::string_view kWouldNotHurt[] = {"guasterebbe", "guasterebbero", "dispiacerebbe", "dispiacerebbero"};
+constexpr std::string_view kNothingAsked[] = {"aggiungere"};
+// "datato" (outdated) has the stem of dato and data: matched as written.
+constexpr std::string_view kDatedForms[] = {"datato", "datata", "datati", "datate"};
+constexpr double kDatedPolarity = -1.0;
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
@@ -92,22 +145,26 @@ constexpr std::string_view kClauseWords[] = {"e",  "ed",     "che",    "perché"
 
 // A word as the clause words are compared: ASCII lower case, é/è/É/È as e, a final apostrophe
 // dropped ("Perchè", "perche'" and "perché" alike).
-std::string clause_form(std::string_view w) {
-  std::string out;
-  for (std::size_t i = 0; i < w.size(); ++i) {
+// A word as the lists below are written: ASCII lower case, è/é/È/É as e, a final apostrophe
+// dropped. Into `buf` (a word of up to kWrittenMax bytes: folding never lengthens it).
+constexpr std::size_t kWrittenMax = 16;  // the longest word of the lists below, "assolutamente", has 13
+std::string_view clause_form(std::string_view w, char (&buf)[kWrittenMax]) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < w.size() && n < kWrittenMax; ++i) {
     const auto c = static_cast<unsigned char>(w[i]);
     if (c == 0xC3 && i + 1 < w.size()) {
       const auto d = static_cast<unsigned char>(w[i + 1]);
       if (d == 0xA8 || d == 0xA9 || d == 0x88 || d == 0x89) {
-        out.push_back('e');
+        buf[n++] = 'e';
         ++i;
         continue;
       }
     }
-    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c));
+    buf[n++] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
   }
-  if (out.ends_with('\'')) out.pop_back();
-  if (out.ends_with("\xE2\x80\x99")) out.resize(out.size() - 3);
+  std::string_view out(buf, n);
+  if (out.ends_with('\'')) out.remove_suffix(1);
+  if (out.ends_with("\xE2\x80\x99")) out.remove_suffix(3);
   return out;
 }
 
@@ -115,11 +172,13 @@ std::string clause_form(std::string_view w) {
 bool clause_word(std::string_view written) {
   static const auto kForms = [] {  // the clause words' own forms, folded once
     std::array<std::string, std::size(kClauseWords)> forms;
-    for (std::size_t k = 0; k < forms.size(); ++k) forms[k] = clause_form(kClauseWords[k]);
+    char buf[kWrittenMax];
+    for (std::size_t k = 0; k < forms.size(); ++k) forms[k] = clause_form(kClauseWords[k], buf);
     return forms;
   }();
-  if (written.size() > 12) return false;
-  return std::ranges::find(kForms, clause_form(written)) != kForms.end();
+  if (written.size() > kWrittenMax) return false;
+  char buf[kWrittenMax];
+  return std::ranges::find(kForms, clause_form(written, buf)) != kForms.end();
 }
 
 // The rating words as written ("voto 8", "2 su 10"): their stems are votato's, voti's.
@@ -164,8 +223,9 @@ constexpr std::string_view kNoVerb[] = {"è",     "e",     "sono",  "sei", "siam
 // The word as written is in one of the lists (its form folded once).
 template <std::size_t... N>
 bool written_in(std::string_view written, const std::string_view (&... words)[N]) {
-  if (written.size() > 12) return false;
-  const std::string form = clause_form(written);
+  if (written.size() > kWrittenMax) return false;
+  char buf[kWrittenMax];
+  const std::string_view form = clause_form(written, buf);
   return ((std::ranges::find(words, form) != std::end(words)) || ...);
 }
 
@@ -471,6 +531,16 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
   }
   for (const std::string_view w : kMinimums)
     if (keys_.find(key(w))) keys_[key(w)].word.minimum = true;  // a minimum with no entry counts for nothing
+  auto mark = [&](const auto& words, Mark m) {
+    for (const std::string_view w : words) keys_[key(w)].marks |= m;
+  };
+  mark(kChangeVerbs, kChange);
+  mark(kDeonticWords, kDeontic);
+  mark(kDa, kTodo);
+  mark(kAdviseWords, kAdvise);
+  mark(kWouldHaveWords, kWouldHave);
+  mark(kDatedForms, kDated);
+  mark(kNon, kNotHurt);
   // By second word, then longest first (stable: among phrases of one length the first entry wins):
   // a word finds the phrases its next word can continue by binary search ("non" starts 62 of the
   // shipped lexicon's phrases, "da" 23, "in" 16; a scan of all of them per occurrence was a fifth
@@ -484,6 +554,95 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
 
 const SentimentClassifier::Scorer::Key* SentimentClassifier::Scorer::find(std::string_view stem) const {
   return keys_.find(stem);
+}
+
+namespace {
+// A finite form of "essere", as written (lower case; "e'" for "è"): not written_in(), which reads
+// "è" as the conjunction "e".
+bool is_essere(std::string_view w) {
+  static constexpr std::string_view kForms[] = {"è",    "e'",      "é",       "sono",      "era", "erano",
+                                                "sarà", "saranno", "sarebbe", "sarebbero", "fu",  "furono"};
+  if (w.size() > 10) return false;
+  char buf[10];
+  for (std::size_t k = 0; k < w.size(); ++k) {
+    const auto c = static_cast<unsigned char>(w[k]);
+    buf[k] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+  }
+  const std::string_view lower(buf, w.size());
+  if (lower == "\xC3\x88") return true;  // È
+  return std::ranges::find(kForms, lower) != std::end(kForms);
+}
+}  // namespace
+
+std::size_t SentimentClassifier::Scorer::suggestion(const std::vector<text::Token>& tok, std::size_t i,
+                                                    const Key& key) const {
+  using text::TokenKind;
+  const std::size_t none = tok.size();
+  const std::string_view written = tok[i].text;
+  auto marked = [&](std::size_t j, Mark m) {
+    if (j >= tok.size() || tok[j].kind != TokenKind::word) return false;
+    const Key* k = find(tok[j].norm);
+    return k && (k->marks & m);
+  };
+  // The change after the request's verb: the first word past at most three fillers.
+  auto change_after = [&](std::size_t j) {
+    for (std::size_t filled = 0; j < tok.size() && tok[j].kind == TokenKind::word; ++j, ++filled) {
+      if (marked(j, kChange)) return j;
+      if (filled == 3 || !written_in(tok[j].text, kRequestFill)) break;
+    }
+    return none;
+  };
+  auto lower_ends = [](std::string_view w, std::string_view end) {
+    if (w.size() < end.size()) return false;
+    for (std::size_t k = 0; k < end.size(); ++k)
+      if (static_cast<char>(std::tolower(static_cast<unsigned char>(w[w.size() - end.size() + k]))) != end[k])
+        return false;
+    return true;
+  };
+  auto infinitive = [&](std::string_view w) {  // with or without a clitic: sistemare, sistemarla
+    for (const std::string_view end : {"are", "ere", "ire", "rre", "arla", "arlo", "arle", "arli", "erla", "erlo",
+                                       "irla", "irlo", "arne", "erne", "irne"})
+      if (lower_ends(w, end)) return true;
+    return false;
+  };
+  // The customer's conditional: "cambierei", "sostituiremmo".
+  if ((key.marks & kChange) && (lower_ends(written, "rei") || lower_ends(written, "remmo"))) return i;
+  // As written: "devo cambiare il metodo di pagamento" (dovere's stem) is the customer's own errand.
+  if ((key.marks & kDeontic) && written_in(written, kDeonticWords)) {
+    const std::size_t j = change_after(i + 1);
+    if (j != none && !lower_ends(tok[j].text, "ndo")) return j;  // "va migliorando" is praise
+  }
+  if ((key.marks & kTodo) && written_in(written, kDa)) {
+    const std::size_t j = change_after(i + 1);
+    // "niente da aggiungere" closes a comment: nothing is asked.
+    if (j != none && infinitive(tok[j].text) && !written_in(tok[j].text, kNothingAsked)) return j;
+  }
+  if ((key.marks & kAdvise) && i + 1 < tok.size() && written_in(tok[i + 1].text, kDi)) {
+    const std::size_t j = change_after(i + 2);
+    if (j != none && infinitive(tok[j].text)) return j;
+  }
+  if ((key.marks & kNotHurt) && written_in(written, kNon) && i + 1 < tok.size() && tok[i + 1].kind == TokenKind::word &&
+      written_in(tok[i + 1].text, kWouldNotHurt))
+    return i + 1;
+  // An infinitive of change opening a sentence is advice: "Migliorare la colazione.", "Rivedere i
+  // prezzi" (the answer to "what should we improve?").
+  auto ends_sentence = [](const text::Token& p) {  // or a list's item: "- ", "* ", "• "
+    return p.kind == TokenKind::punct &&
+           (p.text.find_first_of(".!?;:-*") != std::string_view::npos ||
+            p.text.find("\xE2\x80\xA6") != std::string_view::npos || p.text == "\xE2\x80\xA2");
+  };
+  // Not the subject of "essere": "Cambiare operatore è stata la scelta migliore".
+  auto subject = [&] {
+    for (std::size_t k = i + 1; k < tok.size() && !ends_sentence(tok[k]); ++k)
+      if (tok[k].kind == TokenKind::word && is_essere(tok[k].text)) return true;
+    return false;
+  };
+  if ((key.marks & kChange) && infinitive(written) && (i == 0 || ends_sentence(tok[i - 1])) && !subject()) return i;
+  if (key.marks & kWouldHave) {
+    for (std::size_t j = i + 1; j < tok.size() && j <= i + 2 && tok[j].kind == TokenKind::word; ++j)
+      if (written_in(tok[j].text, kWished)) return j;
+  }
+  return none;
 }
 
 const SentimentClassifier::Scorer::Word* SentimentClassifier::Scorer::word(std::string_view stem) const {
@@ -553,8 +712,15 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   std::vector<Hit> local;
   std::vector<Hit>& hits = hits_out ? *hits_out : local;
   hits.clear();
-  std::vector<std::uint32_t> contrasts_before;  // per hit: contrast words before it in its sentence
-  std::vector<std::size_t> weak;                // the sentence's weak positive hits (kWeakPositive)
+  struct Scratch {  // the thread's (thread_scratch.hpp): a call allocated both, growing them hit by hit
+    std::vector<std::uint32_t> contrasts_before;
+    std::vector<std::size_t> weak;
+  };
+  Scratch& scratch = detail::thread_scratch<Scratch>();
+  auto& contrasts_before = scratch.contrasts_before;  // per hit: contrast words before it in its sentence
+  auto& weak = scratch.weak;                          // the sentence's weak positive hits (kWeakPositive)
+  contrasts_before.clear();
+  weak.clear();
 
   double P = 0, N = 0, P_last = 0, N_last = 0;
   bool exclaim = false, question = false;
@@ -808,6 +974,11 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
           // "mai visto un servizio così lento": the skipped "così" is still the degree word.
           if (tok[i + 1].norm == so_[0] || tok[i + 1].norm == so_[1]) degree_left = kModifierReach;
         }
+        // "un po'", the downtoner of two words: "prezzo un po' alto".
+        if (!found && i + 3 < tok.size() && content(tok[i + 3]) && written_in(tok[i + 1].text, kUn)) {
+          const Key* po = find(tok[i + 2].norm);
+          if (po && po->role == Role::downtoner && (found = longest(i + 3, last))) adverb = kDowntone;
+        }
       }
       if (found) {
         // An idiom that starts with a negator ("non vedo l'ora") carries its own meaning.
@@ -820,6 +991,15 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         step();
         // One that starts with a modal still reaches on: "avrebbero dovuto essere più gentili".
         if (is_modal(role, norm, t.text)) modal(norm, i);
+        continue;
+      }
+    }
+
+    // A change asked for, unless a phrase of the lexicon holds it ("da rifare").
+    if (entry && entry->marks && t.kind == text::TokenKind::word) {
+      if (const std::size_t last = suggestion(tok, i, *entry); last < tok.size()) {
+        add(t.start, tok[last].end, kSuggestion, kNoEntry, text.substr(t.start, tok[last].end - t.start));
+        i = last;
         continue;
       }
     }
@@ -903,6 +1083,10 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     }
 
     const Word* w = entry && entry->word.entry != kNoEntry ? &entry->word : nullptr;
+    if (!w && entry && (entry->marks & kDated) && written_in(t.text, kDatedForms)) {
+      add(t.start, t.end, kDatedPolarity, kNoEntry, t.text);
+      continue;
+    }
     double boost = 1.0;
     if (!w && norm.size() > 7 && norm.ends_with("issim")) {  // superlative: comodissima → comod(o)
       const std::string base(norm.substr(0, norm.size() - 5));

@@ -113,6 +113,29 @@ def test_default_reads_the_complaints_written_as_facts_of_stop_44(default):
     assert default.predict("Non ho ancora provato tutto, ma per ora funziona bene.") == "positive"
 
 
+def test_default_reads_a_change_asked_for_as_a_complaint_stop_45(default):
+    # Requests and advice read neutral or positive before (migliorare has migliore's stem).
+    cases = {
+        "La moquette andrebbe sostituita.": "negative",
+        "L'app va assolutamente aggiornata.": "negative",
+        "Bagno da ristrutturare.": "negative",
+        "Migliorare i tempi di attesa.": "negative",
+        "Cambierei i materassi.": "negative",
+        "Consiglio di rivedere i prezzi del minibar.": "negative",
+        "Avrei preferito essere avvisato prima.": "negative",
+        "Arredamento un po' datato.": "negative",
+        "Un phon in camera non guasterebbe.": "negative",
+        "Per quel prezzo mi aspettavo di più.": "negative",
+        "Prezzo un po' alto.": "negative",
+        "Non cambierei nulla, tutto perfetto.": "positive",  # turned by the negation
+        "Il servizio va migliorando.": "positive",            # a progressive asks for nothing
+    }
+    assert dict(zip(cases, default.predict(list(cases)))) == cases
+    # The customer's own errand and a closing formula are no complaint.
+    for text in ("Devo cambiare il metodo di pagamento.", "Niente da aggiungere."):
+        assert default.predict(text) == "neutral", text
+
+
 def test_default_is_deterministic(default):
     assert perche.SentimentClassifier.default().to_bytes() == default.to_bytes()
 
