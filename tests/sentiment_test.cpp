@@ -133,7 +133,9 @@ TEST_CASE("each sentiment rule gives its hand-computed weight") {
   CHECK(matches(clf, "zero problemi") == V{"problema:0.90"});
   CHECK(matches(clf, "#lento") == V{"lento:-1.50"});
   CHECK(matches(clf, "non ho dovuto aspettare, operatore lento") == V{"lento:-1.50"});
-  CHECK(matches(clf, "non ho dovuto chiamare gentile") == V{"gentile:-1.60"});
+  // (stop 45: "ho dovuto chiamare" is an effort the customer had to make, turned by the negation;
+  // the scope reached it past "dovuto")
+  CHECK(matches(clf, "non ho dovuto chiamare gentile") == V{"dovuto chiamare:0.60", "gentile:2.00"});
   CHECK(matches(clf, "non ho chiamato xché gentile") == V{"gentile:2.00"});
   CHECK(matches(clf, "non ho chiamato Perchè gentile") == V{"gentile:2.00"});
   // The negation ends at the first polar word it turns: the problem stays a problem.
@@ -255,8 +257,8 @@ TEST_CASE("a change asked for is a complaint of -1, turned under a negation") {
   CHECK(matches(clf, "Migliorare i tempi di attesa.") == V{"Migliorare:-1.00"});
   CHECK(matches(clf, "ottimo. - rivedere i prezzi") == V{"rivedere:-1.00"});
   CHECK(matches(clf, "Cambiare i materassi è stato utile").empty());
-  CHECK(matches(clf, "ho dovuto migliorare il profilo") == V{"migliore:1.00"});  // not advice
-  CHECK(matches(clf, "arredamento un po datato") == V{"datato:-0.60"});          // a downtoner: × 0.6
+  CHECK(matches(clf, "ho migliorato il profilo") == V{"migliore:1.00"});  // not advice
+  CHECK(matches(clf, "arredamento un po datato") == V{"datato:-0.60"});   // a downtoner: × 0.6
   // Under a negation the request is turned (−1 × −0.6): praise.
   CHECK(matches(clf, "non cambierei nulla") == V{"cambierei:0.60"});
   CHECK(matches(clf, "niente da migliorare") == V{"da migliorare:0.60"});
@@ -269,6 +271,24 @@ TEST_CASE("a change asked for is a complaint of -1, turned under a negation") {
   CHECK(matches(clf, "la data e il dato").empty());                     // "datato" as written only
   CHECK(matches(clf, "devo cambiare il metodo di pagamento").empty());  // the customer's own errand
   CHECK(matches(clf, "niente da aggiungere").empty());
+}
+
+TEST_CASE("what was due and did not come is a complaint of -1") {
+  // Stop 45: complaints written as facts that read neutral ("il tecnico doveva venire martedì").
+  const auto clf = fitted_lexicon_only("richiamato\t1\nlinea\t0\n");
+  CHECK(matches(clf, "il tecnico doveva venire martedì") == V{"doveva venire:-1.00"});
+  CHECK(matches(clf, "dovevano richiamarmi") == V{"dovevano richiamarmi:-1.00"});  // not the positive event
+  CHECK(matches(clf, "doveva essere sistemato") == V{"doveva essere sistemato:-1.00"});
+  CHECK(matches(clf, "ho dovuto richiamare") == V{"dovuto richiamare:-1.00"});
+  CHECK(matches(clf, "non ho dovuto aspettare") == V{"dovuto aspettare:0.60"});  // turned: praise
+  CHECK(matches(clf, "non ho la linea da 8 giorni") == V{"da 8 giorni:-1.00"});  // no negation turns a wait
+  CHECK(matches(clf, "aspetto da due settimane") == V{"da due settimane:-1.00"});
+  // No wait, nothing due.
+  CHECK(matches(clf, "cliente da 10 anni").empty());
+  CHECK(matches(clf, "consegna da 3 a 5 giorni").empty());
+  CHECK(matches(clf, "ho dovuto solo firmare").empty());
+  CHECK(matches(clf, "come doveva essere").empty());
+  CHECK(matches(clf, "dovuto a un guasto").empty());
 }
 
 TEST_CASE("a phrase takes 'un po'' after its first word as a downtoner") {

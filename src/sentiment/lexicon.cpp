@@ -122,6 +122,23 @@ constexpr std::string_view kRequestFill[] = {
     "completamente", "totalmente",  "urgentemente", "proprio",    "davvero",
     "veramente",     "un",          "po'",          "po",         "pò",
     "ancora",        "subito",      "almeno",       "anche"};
+// What was due and did not come is a complaint of kSuggestion as well: "il tecnico doveva venire
+// martedì", "dovevano richiamarmi" (a past of dovere before an expected event or a change), "ho
+// dovuto chiamare tre volte" (the effort the customer had to make: an auxiliary, "dovuto" and an
+// infinitive; "non ho dovuto fare nulla" is turned), "senza linea da 8 giorni" ("da" and a count
+// of hours, days, weeks or months: the lexicon has "da mesi"; "cliente da 10 anni" is no wait).
+constexpr std::string_view kExpectedVerbs[] = {"arrivare",   "venire",       "venuto",     "passare",    "chiamare",
+                                               "richiamare", "ricontattare", "contattare", "consegnare", "rispondere",
+                                               "risposto",   "intervenire",  "attivare",   "riattivare", "rimborsare",
+                                               "restituire", "mandare",      "inviare",    "spedire",    "partire",
+                                               "funzionare", "avvisare",     "tornare",    "uscire",     "uscito"};
+constexpr std::string_view kShouldHave[] = {"doveva", "dovevano", "dovevate", "dovevi"};
+constexpr std::string_view kHadTo[] = {"dovuto", "dovuta", "dovuti", "dovute"};
+constexpr std::string_view kAuxiliaries[] = {"ho", "hai", "ha", "abbiamo", "avete", "hanno", "sono", "siamo", "siete"};
+constexpr std::string_view kCounts[] = {"un",       "una",       "due",   "tre",   "quattro", "cinque", "sei",
+                                        "sette",    "otto",      "nove",  "dieci", "venti",   "trenta", "qualche",
+                                        "parecchi", "parecchie", "molti", "molte", "tanti",   "tante"};
+constexpr std::string_view kWaitUnits[] = {"ora", "ore", "giorno", "giorni", "settimana", "settimane", "mese", "mesi"};
 constexpr std::string_view kDi[] = {"di"};
 constexpr std::string_view kDa[] = {"da"};
 constexpr std::string_view kUn[] = {"un"};
@@ -541,6 +558,9 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
   mark(kWouldHaveWords, kWouldHave);
   mark(kDatedForms, kDated);
   mark(kNon, kNotHurt);
+  mark(kShouldHave, kDuty);
+  mark(kHadTo, kDuty);
+  mark(kExpectedVerbs, kExpected);
   // By second word, then longest first (stable: among phrases of one length the first entry wins):
   // a word finds the phrases its next word can continue by binary search ("non" starts 62 of the
   // shipped lexicon's phrases, "da" 23, "in" 16; a scan of all of them per occurrence was a fifth
@@ -574,8 +594,9 @@ bool is_essere(std::string_view w) {
 }
 }  // namespace
 
-std::size_t SentimentClassifier::Scorer::suggestion(const std::vector<text::Token>& tok, std::size_t i,
-                                                    const Key& key) const {
+std::size_t SentimentClassifier::Scorer::suggestion(const std::vector<text::Token>& tok, std::size_t i, const Key& key,
+                                                    bool& unturned) const {
+  unturned = false;
   using text::TokenKind;
   const std::size_t none = tok.size();
   const std::string_view written = tok[i].text;
@@ -584,10 +605,11 @@ std::size_t SentimentClassifier::Scorer::suggestion(const std::vector<text::Toke
     const Key* k = find(tok[j].norm);
     return k && (k->marks & m);
   };
-  // The change after the request's verb: the first word past at most three fillers.
-  auto change_after = [&](std::size_t j) {
+  // The change (or, with `also`, the event) after the request's verb: the first word past at
+  // most three fillers.
+  auto change_after = [&](std::size_t j, Mark also = kChange) {
     for (std::size_t filled = 0; j < tok.size() && tok[j].kind == TokenKind::word; ++j, ++filled) {
-      if (marked(j, kChange)) return j;
+      if (marked(j, kChange) || marked(j, also)) return j;
       if (filled == 3 || !written_in(tok[j].text, kRequestFill)) break;
     }
     return none;
@@ -613,6 +635,12 @@ std::size_t SentimentClassifier::Scorer::suggestion(const std::vector<text::Toke
     if (j != none && !lower_ends(tok[j].text, "ndo")) return j;  // "va migliorando" is praise
   }
   if ((key.marks & kTodo) && written_in(written, kDa)) {
+    // "da 8 giorni", "da due settimane", "da un mese".
+    if (i + 2 < tok.size() && (tok[i + 1].kind == TokenKind::number || written_in(tok[i + 1].text, kCounts)) &&
+        tok[i + 2].kind == TokenKind::word && written_in(tok[i + 2].text, kWaitUnits)) {
+      unturned = true;
+      return i + 2;
+    }
     const std::size_t j = change_after(i + 1);
     // "niente da aggiungere" closes a comment: nothing is asked.
     if (j != none && infinitive(tok[j].text) && !written_in(tok[j].text, kNothingAsked)) return j;
@@ -621,6 +649,13 @@ std::size_t SentimentClassifier::Scorer::suggestion(const std::vector<text::Toke
     const std::size_t j = change_after(i + 2);
     if (j != none && infinitive(tok[j].text)) return j;
   }
+  if ((key.marks & kDuty) && written_in(written, kShouldHave)) {
+    const std::size_t j = change_after(i + 1, kExpected);
+    if (j != none && !lower_ends(tok[j].text, "ndo")) return j;
+  }
+  if ((key.marks & kDuty) && written_in(written, kHadTo) && i > 0 && written_in(tok[i - 1].text, kAuxiliaries) &&
+      i + 1 < tok.size() && tok[i + 1].kind == TokenKind::word && infinitive(tok[i + 1].text))
+    return i + 1;
   if ((key.marks & kNotHurt) && written_in(written, kNon) && i + 1 < tok.size() && tok[i + 1].kind == TokenKind::word &&
       written_in(tok[i + 1].text, kWouldNotHurt))
     return i + 1;
@@ -997,7 +1032,9 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
 
     // A change asked for, unless a phrase of the lexicon holds it ("da rifare").
     if (entry && entry->marks && t.kind == text::TokenKind::word) {
-      if (const std::size_t last = suggestion(tok, i, *entry); last < tok.size()) {
+      bool unturned = false;
+      if (const std::size_t last = suggestion(tok, i, *entry, unturned); last < tok.size()) {
+        if (unturned) scope = 0;
         add(t.start, tok[last].end, kSuggestion, kNoEntry, text.substr(t.start, tok[last].end - t.start));
         i = last;
         continue;

@@ -71,26 +71,30 @@ struct SentimentClassifier::Scorer {
   // What a stem is to the rules: its single-word entry, its role, the phrases it starts. One
   // lookup of a word's stem answers the three (three maps cost a quarter of the scorer's time).
   // What a stem is to the rules of a change asked for (suggestion()), a bit each.
-  enum Mark : std::uint8_t {
+  enum Mark : std::uint16_t {
     kChange = 1,      // a verb of change or repair: migliorare, sistemare, rivedere, cambiare
     kDeontic = 2,     // what has to be done: va, andrebbe, deve, bisognerebbe
     kTodo = 4,        // "da" before an infinitive: "da sistemare"
     kAdvise = 8,      // consiglierei, suggerisco: "consiglierei di rivedere"
     kWouldHave = 16,  // avrei, avremmo: "avrei preferito"
     kDated = 32,      // "datato" as written: its stem is dato's and data's
-    kNotHurt = 64     // "non" before "guasterebbe": "non guasterebbe un phon"
+    kNotHurt = 64,    // "non" before "guasterebbe": "non guasterebbe un phon"
+    kDuty = 128,      // "doveva", "dovuto" (dovere's stem, dove's too): "doveva venire", "ho dovuto chiamare"
+    kExpected = 256   // an event the customer waits for: arrivare, venire, richiamare, rimborsare
   };
   struct Key {
     Word word{0.0, kNoEntry};  // entry kNoEntry: no single-word entry
     Role role = Role::none;
-    std::uint8_t marks = 0;       // Mark bits
+    std::uint16_t marks = 0;      // Mark bits
     std::vector<Phrase> phrases;  // longest first
   };
   const Key* find(std::string_view stem) const;
   // A change asked for that starts at tok[i], whose key is `key` ("va migliorata", "andrebbe
   // rinnovato", "da sistemare", "cambierei i materassi", "consiglio di rivedere", "avrei
-  // preferito"): its last token, or tok.size() when there is none.
-  std::size_t suggestion(const std::vector<text::Token>& tok, std::size_t i, const Key& key) const;
+  // preferito"), or what was due and did not come ("doveva venire", "da 8 giorni"): its last token,
+  // or tok.size() when there is none; `unturned` tells that no negation turns it ("non ho la linea
+  // da 8 giorni").
+  std::size_t suggestion(const std::vector<text::Token>& tok, std::size_t i, const Key& key, bool& unturned) const;
   // A rating written with digits at tok[i] ("8/10", "voto 8", "2 su 10.", "5 stelle"): its polarity
   // (0 when it is none) and its last token.
   std::pair<double, std::size_t> rating(const std::vector<text::Token>& tok, std::size_t i) const;

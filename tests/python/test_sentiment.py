@@ -131,6 +131,15 @@ def test_default_reads_a_change_asked_for_as_a_complaint_stop_45(default):
         "Il servizio va migliorando.": "positive",            # a progressive asks for nothing
     }
     assert dict(zip(cases, default.predict(list(cases)))) == cases
+    # What was due and did not come.
+    due = {
+        "Il tecnico doveva venire martedì.": "negative",
+        "Il pacco doveva arrivare ieri.": "negative",
+        "Ho dovuto chiamare tre volte.": "negative",
+        "Il modem non funziona da una settimana.": "negative",
+        "Cliente da 10 anni.": "neutral",
+    }
+    assert dict(zip(due, default.predict(list(due)))) == due
     # The customer's own errand and a closing formula are no complaint.
     for text in ("Devo cambiare il metodo di pagamento.", "Niente da aggiungere."):
         assert default.predict(text) == "neutral", text
