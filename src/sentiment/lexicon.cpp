@@ -102,7 +102,7 @@ constexpr std::string_view kChangeVerbs[] = {
     "modernizzare", "aggiustare"};
 // What has to be done, as written: "va" and "vanno" (andare), their conditionals and futures,
 // dovere's third persons (not "devo", "dobbiamo": the customer's own errand), "bisogna",
-// "occorre", "serve" and their conditionals.
+// "occorre" and the conditionals of bisognare, occorrere and servire.
 constexpr std::string_view kDeonticWords[] = {"va",           "vanno",    "andrebbe",     "andrebbero", "andava",
                                               "andavano",     "andrà",    "andranno",     "deve",       "devono",
                                               "dovrà",        "dovranno", "dovrebbe",     "dovrebbero", "bisogna",
@@ -141,6 +141,21 @@ constexpr std::string_view kCounts[] = {"un",       "una",       "due",   "tre",
 constexpr std::string_view kWaitUnits[] = {"ora", "ore", "giorno", "giorni", "settimana", "settimane", "mese", "mesi"};
 constexpr std::string_view kDi[] = {"di"};
 constexpr std::string_view kDa[] = {"da"};
+constexpr std::string_view kChe[] = {"che"};
+constexpr std::string_view kWhen[] = {"quando"};
+constexpr std::string_view kBeen[] = {"stato", "stata", "stati", "state"};
+constexpr std::string_view kArticles[] = {"il",  "un",   "uno",    "lo",  "del", "dello", "al",     "dal",  "nel",
+                                          "sul", "quel", "questo", "mio", "tuo", "suo",   "vostro", "loro", "ogni"};
+// After "avrei voluto": staying longer is praise ("avrei voluto restare di più").
+constexpr std::string_view kStayLonger[] = {"restare",  "rimanere", "tornare",  "stare",
+                                            "fermarmi", "fermarci", "restarci", "rimanerci"};
+// What the customer had to do, after an auxiliary and "dovuto": "ho dovuto chiamare tre volte".
+constexpr std::string_view kEffortVerbs[] = {
+    "chiamare",   "richiamare",   "telefonare", "ritelefonare", "aspettare",   "attendere",    "pagare",
+    "ripetere",   "spiegare",     "rispiegare", "insistere",    "sollecitare", "scrivere",     "riscrivere",
+    "reinviare",  "ricominciare", "rifare",     "cambiare",     "contattare",  "ricontattare", "chiedere",
+    "richiedere", "reclamare",    "litigare",   "arrangiarmi",  "annullare",   "disdire",      "rinunciare",
+    "comprare",   "ricomprare",   "sostituire", "riparare",     "andare",      "tornare"};
 constexpr std::string_view kUn[] = {"un"};
 constexpr std::string_view kNon[] = {"non"};
 // After "non": what would not hurt is what is missing ("una tenda per la doccia non guasterebbe";
@@ -160,11 +175,10 @@ std::string_view trim(std::string_view s) {
 constexpr std::string_view kClauseWords[] = {"e",  "ed",     "che",    "perché", "poiché", "quindi", "o",   "oppure",
                                              "se", "quando", "mentre", "dove",   "anche",  "xché",   "xké", "perké"};
 
-// A word as the clause words are compared: ASCII lower case, é/è/É/È as e, a final apostrophe
-// dropped ("Perchè", "perche'" and "perché" alike).
-// A word as the lists below are written: ASCII lower case, è/é/È/É as e, a final apostrophe
+// A word as the lists below are written: ASCII lower case, è/é/È/É as e, other capital Latin-1
+// vowels lower-cased (À → à), a final apostrophe
 // dropped. Into `buf` (a word of up to kWrittenMax bytes: folding never lengthens it).
-constexpr std::size_t kWrittenMax = 16;  // the longest word of the lists below, "assolutamente", has 13
+constexpr std::size_t kWrittenMax = 16;  // the longest word of the lists below, "dispiacerebbero", has 15
 std::string_view clause_form(std::string_view w, char (&buf)[kWrittenMax]) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < w.size() && n < kWrittenMax; ++i) {
@@ -173,6 +187,12 @@ std::string_view clause_form(std::string_view w, char (&buf)[kWrittenMax]) {
       const auto d = static_cast<unsigned char>(w[i + 1]);
       if (d == 0xA8 || d == 0xA9 || d == 0x88 || d == 0x89) {
         buf[n++] = 'e';
+        ++i;
+        continue;
+      }
+      if (d >= 0x80 && d <= 0x9E && d != 0x97 && n + 2 <= kWrittenMax) {  // À → à ("ANDRÀ SISTEMATA")
+        buf[n++] = static_cast<char>(c);
+        buf[n++] = static_cast<char>(d + 0x20);
         ++i;
         continue;
       }
@@ -561,6 +581,7 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
   mark(kShouldHave, kDuty);
   mark(kHadTo, kDuty);
   mark(kExpectedVerbs, kExpected);
+  mark(kEffortVerbs, kEffort);
   // By second word, then longest first (stable: among phrases of one length the first entry wins):
   // a word finds the phrases its next word can continue by binary search ("non" starts 62 of the
   // shipped lexicon's phrases, "da" 23, "in" 16; a scan of all of them per occurrence was a fifth
@@ -580,8 +601,9 @@ namespace {
 // A finite form of "essere", as written (lower case; "e'" for "è"): not written_in(), which reads
 // "è" as the conjunction "e".
 bool is_essere(std::string_view w) {
-  static constexpr std::string_view kForms[] = {"è",    "e'",      "é",       "sono",      "era", "erano",
-                                                "sarà", "saranno", "sarebbe", "sarebbero", "fu",  "furono"};
+  static constexpr std::string_view kForms[] = {"è",         "e'",    "e\xE2\x80\x99", "é",       "sono",
+                                                "era",       "erano", "sarà",          "saranno", "sarebbe",
+                                                "sarebbero", "fu",    "furono"};  // e’: a typographic apostrophe
   if (w.size() > 10) return false;
   char buf[10];
   for (std::size_t k = 0; k < w.size(); ++k) {
@@ -600,17 +622,22 @@ std::size_t SentimentClassifier::Scorer::suggestion(const std::vector<text::Toke
   using text::TokenKind;
   const std::size_t none = tok.size();
   const std::string_view written = tok[i].text;
+  auto is_word = [&](std::size_t j) { return j < tok.size() && tok[j].kind == TokenKind::word; };
   auto marked = [&](std::size_t j, Mark m) {
-    if (j >= tok.size() || tok[j].kind != TokenKind::word) return false;
+    if (!is_word(j)) return false;
     const Key* k = find(tok[j].norm);
     return k && (k->marks & m);
   };
   // The change (or, with `also`, the event) after the request's verb: the first word past at
-  // most three fillers.
+  // most three fillers; `past` tells whether "stato", "stata"... was one ("deve essere stata
+  // rinnovata" guesses at the past, it asks nothing).
+  bool past = false;
   auto change_after = [&](std::size_t j, Mark also = kChange) {
-    for (std::size_t filled = 0; j < tok.size() && tok[j].kind == TokenKind::word; ++j, ++filled) {
+    past = false;
+    for (std::size_t filled = 0; is_word(j); ++j, ++filled) {
       if (marked(j, kChange) || marked(j, also)) return j;
       if (filled == 3 || !written_in(tok[j].text, kRequestFill)) break;
+      past = past || written_in(tok[j].text, kBeen);
     }
     return none;
   };
@@ -621,23 +648,45 @@ std::size_t SentimentClassifier::Scorer::suggestion(const std::vector<text::Toke
         return false;
     return true;
   };
-  auto infinitive = [&](std::string_view w) {  // with or without a clitic: sistemare, sistemarla
-    for (const std::string_view end : {"are", "ere", "ire", "rre", "arla", "arlo", "arle", "arli", "erla", "erlo",
-                                       "irla", "irlo", "arne", "erne", "irne"})
+  auto infinitive = [&](std::string_view w) {  // with or without a clitic: sistemare, sistemarla, richiamarmi
+    for (const std::string_view end : {"are", "ere", "ire", "rre"})
       if (lower_ends(w, end)) return true;
+    for (const std::string_view clitic : {"mi", "ti", "ci", "vi", "si", "lo", "la", "li", "le", "ne"})
+      if (lower_ends(w, clitic)) {
+        const std::string_view stem = w.substr(0, w.size() - 2);
+        if (lower_ends(stem, "ar") || lower_ends(stem, "er") || lower_ends(stem, "ir")) return true;
+      }
     return false;
   };
+  // A past participle (rinnovata, rivisto, tolto) or an infinitive; not an adverb of the verb's
+  // stem ("va correttamente") nor a gerund ("va migliorando" is praise).
+  auto verb_form = [&](std::string_view w) {
+    if (lower_ends(w, "mente")) return false;
+    if (infinitive(w)) return true;
+    if (w.size() < 3) return false;
+    const char t = static_cast<char>(std::tolower(static_cast<unsigned char>(w[w.size() - 2])));
+    const char v = static_cast<char>(std::tolower(static_cast<unsigned char>(w.back())));
+    return (t == 't' || t == 's') && (v == 'o' || v == 'a' || v == 'i' || v == 'e');
+  };
+  // "come doveva essere", "è arrivato quando doveva arrivare": a comparison with what was due.
+  auto compared = [&] {
+    for (std::size_t k = i; k > 0 && k + 3 > i; --k)
+      if (written_in(tok[k - 1].text, kCome) || written_in(tok[k - 1].text, kWhen)) return true;
+    return false;
+  };
+  // "va aggiunto che", "bisogna ricordare che": a formula of discourse.
+  auto formula = [&](std::size_t j) { return is_word(j + 1) && written_in(tok[j + 1].text, kChe); };
   // The customer's conditional: "cambierei", "sostituiremmo".
   if ((key.marks & kChange) && (lower_ends(written, "rei") || lower_ends(written, "remmo"))) return i;
   // As written: "devo cambiare il metodo di pagamento" (dovere's stem) is the customer's own errand.
-  if ((key.marks & kDeontic) && written_in(written, kDeonticWords)) {
+  if ((key.marks & kDeontic) && written_in(written, kDeonticWords) && !compared()) {
     const std::size_t j = change_after(i + 1);
-    if (j != none && !lower_ends(tok[j].text, "ndo")) return j;  // "va migliorando" is praise
+    if (j != none && verb_form(tok[j].text) && !formula(j) && !past) return j;
   }
   if ((key.marks & kTodo) && written_in(written, kDa)) {
-    // "da 8 giorni", "da due settimane", "da un mese".
+    // "da 8 giorni", "da due settimane", "da un mese" (the caller keeps it for a complaint).
     if (i + 2 < tok.size() && (tok[i + 1].kind == TokenKind::number || written_in(tok[i + 1].text, kCounts)) &&
-        tok[i + 2].kind == TokenKind::word && written_in(tok[i + 2].text, kWaitUnits)) {
+        is_word(i + 2) && written_in(tok[i + 2].text, kWaitUnits)) {
       unturned = true;
       return i + 2;
     }
@@ -645,37 +694,54 @@ std::size_t SentimentClassifier::Scorer::suggestion(const std::vector<text::Toke
     // "niente da aggiungere" closes a comment: nothing is asked.
     if (j != none && infinitive(tok[j].text) && !written_in(tok[j].text, kNothingAsked)) return j;
   }
-  if ((key.marks & kAdvise) && i + 1 < tok.size() && written_in(tok[i + 1].text, kDi)) {
+  // "consiglio di rivedere": the verb as written, not after an article ("il consiglio di", the noun).
+  if ((key.marks & kAdvise) && written_in(written, kAdviseWords) &&
+      !(i > 0 && written_in(tok[i - 1].text, kArticles)) && is_word(i + 1) && written_in(tok[i + 1].text, kDi)) {
     const std::size_t j = change_after(i + 2);
-    if (j != none && infinitive(tok[j].text)) return j;
+    if (j != none && infinitive(tok[j].text) && !formula(j)) return j;
   }
-  if ((key.marks & kDuty) && written_in(written, kShouldHave)) {
+  if ((key.marks & kDuty) && written_in(written, kShouldHave) && !compared()) {
     const std::size_t j = change_after(i + 1, kExpected);
-    if (j != none && !lower_ends(tok[j].text, "ndo")) return j;
+    if (j != none && verb_form(tok[j].text)) return j;
   }
+  // "ho dovuto chiamare tre volte": an effort (kEffortVerbs), not "ho dovuto ammettere che".
   if ((key.marks & kDuty) && written_in(written, kHadTo) && i > 0 && written_in(tok[i - 1].text, kAuxiliaries) &&
-      i + 1 < tok.size() && tok[i + 1].kind == TokenKind::word && infinitive(tok[i + 1].text))
+      marked(i + 1, kEffort) && infinitive(tok[i + 1].text))
     return i + 1;
-  if ((key.marks & kNotHurt) && written_in(written, kNon) && i + 1 < tok.size() && tok[i + 1].kind == TokenKind::word &&
+  if ((key.marks & kNotHurt) && written_in(written, kNon) && is_word(i + 1) &&
       written_in(tok[i + 1].text, kWouldNotHurt))
     return i + 1;
-  // An infinitive of change opening a sentence is advice: "Migliorare la colazione.", "Rivedere i
-  // prezzi" (the answer to "what should we improve?").
-  auto ends_sentence = [](const text::Token& p) {  // or a list's item: "- ", "* ", "• "
+  // An infinitive of change opening a sentence (or a list's item) is advice: "Migliorare la
+  // colazione.", "1) rivedere i prezzi" (the answer to "what should we improve?").
+  auto opens = [](const text::Token& p) {
     return p.kind == TokenKind::punct &&
-           (p.text.find_first_of(".!?;:-*") != std::string_view::npos ||
+           (p.text.find_first_of(".!?;:-*)") != std::string_view::npos ||
             p.text.find("\xE2\x80\xA6") != std::string_view::npos || p.text == "\xE2\x80\xA2");
   };
-  // Not the subject of "essere": "Cambiare operatore è stata la scelta migliore".
+  // Not when its clause (to a comma, "che" or the sentence's end) says what doing it was: it is
+  // the subject of "essere" ("Cambiare operatore è stata la scelta migliore") or of praise
+  // ("Aggiornare l'app ha risolto tutto"); nor a question ("Migliorare? Impossibile").
   auto subject = [&] {
-    for (std::size_t k = i + 1; k < tok.size() && !ends_sentence(tok[k]); ++k)
-      if (tok[k].kind == TokenKind::word && is_essere(tok[k].text)) return true;
+    if (i + 1 < tok.size() && tok[i + 1].kind == TokenKind::punct &&
+        tok[i + 1].text.find('?') != std::string_view::npos)
+      return true;
+    for (std::size_t k = i + 1; k < tok.size() && !opens(tok[k]) && tok[k].text != ","; ++k) {
+      if (tok[k].kind != TokenKind::word) continue;
+      if (written_in(tok[k].text, kChe)) break;
+      if (is_essere(tok[k].text)) return true;
+      const Word* w = word(tok[k].norm);
+      if (w && w->polarity > 0) return true;
+    }
     return false;
   };
-  if ((key.marks & kChange) && infinitive(written) && (i == 0 || ends_sentence(tok[i - 1])) && !subject()) return i;
+  if ((key.marks & kChange) && infinitive(written) && (i == 0 || opens(tok[i - 1])) && !subject()) return i;
+  // "avrei preferito", "avrei voluto"; not "avrei voluto restare di più" (praise).
   if (key.marks & kWouldHave) {
-    for (std::size_t j = i + 1; j < tok.size() && j <= i + 2 && tok[j].kind == TokenKind::word; ++j)
-      if (written_in(tok[j].text, kWished)) return j;
+    for (std::size_t j = i + 1; is_word(j) && j <= i + 2; ++j)
+      if (written_in(tok[j].text, kWished)) {
+        if (is_word(j + 1) && written_in(tok[j + 1].text, kStayLonger)) return none;
+        return j;
+      }
   }
   return none;
 }
@@ -1033,9 +1099,17 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     // A change asked for, unless a phrase of the lexicon holds it ("da rifare").
     if (entry && entry->marks && t.kind == text::TokenKind::word) {
       bool unturned = false;
-      if (const std::size_t last = suggestion(tok, i, *entry, unturned); last < tok.size()) {
+      const std::size_t last = suggestion(tok, i, *entry, unturned);
+      // A wait ("da 8 giorni") extends a complaint: the sentence's last match so far is one ("la
+      // pratica è ferma da 20 giorni"; "uso l'app da 2 mesi, perfetta" and "nessun problema da 3
+      // mesi" wait for nothing).
+      const bool wait_ok = hits.size() > sentence_begin && hits.back().weight < 0;
+      if (last < tok.size() && (!unturned || wait_ok)) {
         if (unturned) scope = 0;
         add(t.start, tok[last].end, kSuggestion, kNoEntry, text.substr(t.start, tok[last].end - t.start));
+        // A modal's scope goes on past its request: "avrei preferito un servizio più veloce"
+        // still turns "veloce".
+        if (is_modal(role, norm, t.text)) modal(norm, last);
         i = last;
         continue;
       }

@@ -80,7 +80,8 @@ struct SentimentClassifier::Scorer {
     kDated = 32,      // "datato" as written: its stem is dato's and data's
     kNotHurt = 64,    // "non" before "guasterebbe": "non guasterebbe un phon"
     kDuty = 128,      // "doveva", "dovuto" (dovere's stem, dove's too): "doveva venire", "ho dovuto chiamare"
-    kExpected = 256   // an event the customer waits for: arrivare, venire, richiamare, rimborsare
+    kExpected = 256,  // an event the customer waits for: arrivare, venire, richiamare, rimborsare
+    kEffort = 512     // an effort the customer had to make: chiamare, aspettare, pagare
   };
   struct Key {
     Word word{0.0, kNoEntry};  // entry kNoEntry: no single-word entry
