@@ -176,8 +176,8 @@ constexpr std::string_view kClauseWords[] = {"e",  "ed",     "che",    "perché"
                                              "se", "quando", "mentre", "dove",   "anche",  "xché",   "xké", "perké"};
 
 // A word as the lists below are written: ASCII lower case, è/é/È/É as e, other capital Latin-1
-// vowels lower-cased (À → à), a final apostrophe
-// dropped. Into `buf` (a word of up to kWrittenMax bytes: folding never lengthens it).
+// vowels lower-cased (À → à), a final apostrophe dropped. Into `buf` (a word of up to kWrittenMax
+// bytes: folding never lengthens it).
 constexpr std::size_t kWrittenMax = 16;  // the longest word of the lists below, "dispiacerebbero", has 15
 std::string_view clause_form(std::string_view w, char (&buf)[kWrittenMax]) {
   std::size_t n = 0;
@@ -566,8 +566,10 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
     Phrase p{{norms.begin() + 1, norms.end()}, e.polarity, i};
     keys_[norms[0]].phrases.push_back(std::move(p));
   }
-  for (const std::string_view w : kMinimums)
-    if (keys_.find(key(w))) keys_[key(w)].word.minimum = true;  // a minimum with no entry counts for nothing
+  for (const std::string_view w : kMinimums) {
+    const std::string k = key(w);
+    if (keys_.find(k)) keys_[k].word.minimum = true;  // a minimum with no entry counts for nothing
+  }
   auto mark = [&](const auto& words, Mark m) {
     for (const std::string_view w : words) keys_[key(w)].marks |= m;
   };
@@ -623,10 +625,10 @@ std::size_t SentimentClassifier::Scorer::suggestion(const std::vector<text::Toke
   const std::size_t none = tok.size();
   const std::string_view written = tok[i].text;
   auto is_word = [&](std::size_t j) { return j < tok.size() && tok[j].kind == TokenKind::word; };
-  auto marked = [&](std::size_t j, Mark m) {
+  auto marked = [&](std::size_t j, std::uint16_t marks) {  // one lookup for any of `marks`
     if (!is_word(j)) return false;
     const Key* k = find(tok[j].norm);
-    return k && (k->marks & m);
+    return k && (k->marks & marks);
   };
   // The change (or, with `also`, the event) after the request's verb: the first word past at
   // most three fillers; `past` tells whether "stato", "stata"... was one ("deve essere stata
@@ -635,7 +637,7 @@ std::size_t SentimentClassifier::Scorer::suggestion(const std::vector<text::Toke
   auto change_after = [&](std::size_t j, Mark also = kChange) {
     past = false;
     for (std::size_t filled = 0; is_word(j); ++j, ++filled) {
-      if (marked(j, kChange) || marked(j, also)) return j;
+      if (marked(j, kChange | also)) return j;
       if (filled == 3 || !written_in(tok[j].text, kRequestFill)) break;
       past = past || written_in(tok[j].text, kBeen);
     }
@@ -671,7 +673,7 @@ std::size_t SentimentClassifier::Scorer::suggestion(const std::vector<text::Toke
   // "come doveva essere", "è arrivato quando doveva arrivare": a comparison with what was due.
   auto compared = [&] {
     for (std::size_t k = i; k > 0 && k + 3 > i; --k)
-      if (written_in(tok[k - 1].text, kCome) || written_in(tok[k - 1].text, kWhen)) return true;
+      if (written_in(tok[k - 1].text, kCome, kWhen)) return true;
     return false;
   };
   // "va aggiunto che", "bisogna ricordare che": a formula of discourse.

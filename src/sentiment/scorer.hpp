@@ -68,9 +68,7 @@ struct SentimentClassifier::Scorer {
     magari,  // "magari": with a subjunctive after it, a wish for what is missing
   };
 
-  // What a stem is to the rules: its single-word entry, its role, the phrases it starts. One
-  // lookup of a word's stem answers the three (three maps cost a quarter of the scorer's time).
-  // What a stem is to the rules of a change asked for (suggestion()), a bit each.
+  // What a stem is to the rules of a change asked for and of what was due (suggestion()), a bit each.
   enum Mark : std::uint16_t {
     kChange = 1,      // a verb of change or repair: migliorare, sistemare, rivedere, cambiare
     kDeontic = 2,     // what has to be done: va, andrebbe, deve, bisognerebbe
@@ -83,6 +81,8 @@ struct SentimentClassifier::Scorer {
     kExpected = 256,  // an event the customer waits for: arrivare, venire, richiamare, rimborsare
     kEffort = 512     // an effort the customer had to make: chiamare, aspettare, pagare
   };
+  // What a stem is to the rules: its single-word entry, its role, its marks, the phrases it starts.
+  // One lookup of a word's stem answers them all (three maps cost a quarter of the scorer's time).
   struct Key {
     Word word{0.0, kNoEntry};  // entry kNoEntry: no single-word entry
     Role role = Role::none;
@@ -93,8 +93,8 @@ struct SentimentClassifier::Scorer {
   // A change asked for that starts at tok[i], whose key is `key` ("va migliorata", "andrebbe
   // rinnovato", "da sistemare", "cambierei i materassi", "consiglio di rivedere", "avrei
   // preferito"), or what was due and did not come ("doveva venire", "da 8 giorni"): its last token,
-  // or tok.size() when there is none; `unturned` tells that no negation turns it ("non ho la linea
-  // da 8 giorni").
+  // or tok.size() when there is none; `unturned` tells that it is a wait, which no negation turns
+  // and which counts only after a complaint in its sentence ("non funziona da una settimana").
   std::size_t suggestion(const std::vector<text::Token>& tok, std::size_t i, const Key& key, bool& unturned) const;
   // A rating written with digits at tok[i] ("8/10", "voto 8", "2 su 10.", "5 stelle"): its polarity
   // (0 when it is none) and its last token.
