@@ -131,6 +131,8 @@ TEST_CASE("each sentiment rule gives its hand-computed weight") {
   // stem is dove's, ends no negation scope; the chat spellings of "perché" end it.
   CHECK(matches(clf, "nn gentile") == V{"gentile:-1.60"});
   CHECK(matches(clf, "zero problemi") == V{"problema:0.90"});
+  CHECK(matches(clf, "zero problemi, gentile") == V{"problema:0.90", "gentile:2.00"});
+  CHECK(matches(clf, "zero spese gentile") == V{"gentile:2.00"});  // stop 46: "zero" denies one word
   CHECK(matches(clf, "#lento") == V{"lento:-1.50"});
   CHECK(matches(clf, "non ho dovuto aspettare, operatore lento") == V{"lento:-1.50"});
   // (stop 45: "ho dovuto chiamare" is an effort the customer had to make, turned by the negation;
@@ -310,6 +312,65 @@ TEST_CASE("what was due and did not come is a complaint of -1") {
   CHECK(matches(clf, "ho dovuto ammettere che era perfetto") == V{"perfetto:2.00"});  // no effort
   CHECK(matches(clf, "è arrivato quando doveva arrivare").empty());                   // compared with what was due
   CHECK(matches(clf, "tutto come doveva funzionare").empty());
+}
+
+TEST_CASE("a repair ends the fault it names; a negated one or a question ends none") {
+  // Stop 46: "problema della carta bloccata risolto subito" read mixed (the fault and its repair).
+  const auto clf = fitted_lexicon_only(
+      "problema\t-1.5\nerrore\t-1.5\ndifettoso\t-2\nrisolto\t1.5\nritardo\t-1.5\ncarta bloccata\t-2\n"
+      "problema risolto\t2\nlento\t-1\n");
+  CHECK(matches(clf, "problema della carta bloccata risolto subito") == V{"risolto:1.50"});
+  CHECK(matches(clf, "ha corretto l'errore") == V{"corretto:1.00"});  // a repair with no entry: kRepaired
+  CHECK(matches(clf, "mi hanno sostituito il pezzo difettoso") == V{"sostituito:1.00"});
+  CHECK(matches(clf, "un errore, problema risolto") == V{"problema risolto:2.00"});  // a repair inside a phrase
+  // Only faults: "lento" is no fault a repair ends.
+  CHECK(matches(clf, "risolto ma lento") == V{"risolto:0.90", "lento:-1.30"});
+  CHECK(matches(clf, "risolto, lento") == V{"risolto:1.50", "lento:-1.00"});
+  // Negated, infinitive, asked or across a contrast: nothing ended.
+  CHECK(matches(clf, "il problema non è stato risolto") == V{"problema:-1.50", "risolto:-1.20"});
+  CHECK(matches(clf, "il pezzo difettoso non è stato sostituito") == V{"difettoso:-2.00"});
+  CHECK(matches(clf, "per risolvere il problema ho chiamato") == V{"problema:-1.50"});
+  CHECK(matches(clf, "il problema è stato risolto?") == V{"problema:-1.50", "risolto:1.50"});
+  CHECK(matches(clf, "hanno risolto tutto ma c'è un errore") == V{"risolto:0.90", "errore:-1.95"});
+  // Out of reach (more than 10 tokens away) or in another sentence.
+  CHECK(matches(clf, "un problema con la linea di casa che ci accompagnava da anni e che alla fine hanno risolto") ==
+        V{"problema:-1.50", "risolto:1.50"});
+  CHECK(matches(clf, "un errore. Risolto") == V{"errore:-1.50", "risolto:1.50"});
+}
+
+TEST_CASE("a verdict beside a complaint is irony, turned as a negation turns praise") {
+  // Stop 46: "il panino era freddo, bravi eh 😒", "Ogni aggiornamento peggiora qualcosa.
+  // Complimenti." read mixed.
+  const auto clf = fitted_lexicon_only(
+      "complimenti\t2.5\nbravo\t2\ngrazie\t1\ngeniale\t2\nfreddo\t-1\nritardo\t-1.5\n👏\t2\n🙃\t-1\n"
+      "😒\t-1.5\nottimo\t2.5\nsporco\t-2\nrotto\t-2\npazienza\t0.5\ngentile\t2\n");
+  // "eh" after the verdict, "beh" before it, in a sentence with a complaint.
+  CHECK(matches(clf, "panino freddo, bravi eh") == V{"freddo:-1.00", "bravo:-1.60"});
+  CHECK(matches(clf, "ah beh, ottimo, un'ora di ritardo") == V{"ottimo:-2.00", "ritardo:-1.50"});
+  CHECK(matches(clf, "bravi eh") == V{"bravo:2.00"});  // no complaint: praise
+  // An ironic emoji in the verdict's clause; applause with a complaint there.
+  CHECK(matches(clf, "ritardo di un'ora, grazie 🙃") == V{"ritardo:-1.50", "grazie:-0.80", "🙃:-1.00"});
+  CHECK(matches(clf, "ottimo servizio 🙃") == V{"ottimo:-2.00", "🙃:-1.00"});
+  CHECK(matches(clf, "tutto rotto 👏") == V{"rotto:-2.00", "👏:-1.60"});
+  CHECK(matches(clf, "bravissimi 👏") == V{"bravo:3.00", "👏:2.00"});
+  // The complaint after a contrast leaves the praise before it alone: mixed.
+  CHECK(matches(clf, "ottimo il personale, ma la camera era sporca 😒") == V{"ottimo:1.50", "sporco:-2.60", "😒:-1.95"});
+  // A closing verdict after complaints only, alone in its sentence.
+  CHECK(matches(clf, "Arrivato rotto. Geniale.") == V{"rotto:-2.00", "geniale:-1.60"});
+  CHECK(matches(clf, "Due ore di ritardo. Complimenti davvero 👏👏") ==
+        V{"ritardo:-1.50", "complimenti:-2.00", "👏:-1.60"});
+  CHECK(matches(clf, "Arrivato rotto. Geniale il tecnico.") == V{"rotto:-2.00", "geniale:2.00"});
+  CHECK(matches(clf, "Arrivato rotto. Operatore gentile. Grazie.") == V{"rotto:-2.00", "gentile:2.00", "grazie:1.00"});
+  // Thanks are not turned ("grazie per la pazienza"), unless another rule turns them.
+  CHECK(matches(clf, "grazie per il ritardo") == V{"grazie:1.00", "ritardo:-1.50"});
+  CHECK(matches(clf, "ritardo di un'ora. Grazie.") == V{"ritardo:-1.50", "grazie:1.00"});  // politeness
+}
+
+TEST_CASE("'per' is no contrast word, though it has però's stem") {
+  const auto clf = fitted_lexicon_only("ottimo\t2.5\ncaro\t-1\n");
+  CHECK(matches(clf, "ottimo per il prezzo") == V{"ottimo:2.50"});            // 1.50 before
+  CHECK(matches(clf, "ottimo però caro") == V{"ottimo:1.50", "caro:-1.30"});  // × 0.6, × 1.3
+  CHECK(matches(clf, "ottimo pero caro") == V{"ottimo:1.50", "caro:-1.30"});  // as often written
 }
 
 TEST_CASE("a phrase takes 'un po'' after its first word as a downtoner") {

@@ -166,6 +166,53 @@ constexpr std::string_view kNothingAsked[] = {"aggiungere"};
 constexpr std::string_view kDatedForms[] = {"datato", "datata", "datati", "datate"};
 constexpr double kDatedPolarity = -1.0;
 
+// A repair ends the fault it names: "problema della carta bloccata risolto subito", "ha corretto
+// l'errore", "mi hanno sostituito il pezzo difettoso" are praise, not a complaint beside praise
+// (they read mixed). A fault (a negative entry with a word of kFaults) within kRepairReach tokens
+// of an unnegated repair (kRepairs, as written: participles and presents, not "per risolvere il
+// problema ho chiamato tre volte") in its sentence, with no contrast word between them, counts for
+// nothing; a repair with no entry of its own that ended a fault counts kRepaired. Negated, the repair
+// ends nothing: "il problema non è stato risolto", "nessuno ha riparato il guasto".
+constexpr std::string_view kFaults[] = {
+    "problema",  "problemi",         "problematica", "errore",        "errori",   "guasto",    "guasti",      "difetto",
+    "difettoso", "malfunzionamento", "disguido",     "inconveniente", "anomalia", "intoppo",   "disservizio", "disagio",
+    "bug",       "bloccata",         "bloccato",     "rotto",         "rotta",    "sbagliato", "sbagliata",   "errato",
+    "errata",    "danneggiato",      "rottura"};
+constexpr std::string_view kRepairs[] = {
+    "risolto",    "risolta",    "risolti",    "risolte",      "risolve",      "risolvono",  "corretto",
+    "corretta",   "corretti",   "corrette",   "sistemato",    "sistemata",    "sistemati",  "sistemate",
+    "riparato",   "riparata",   "riparati",   "riparate",     "sostituito",   "sostituita", "sostituiti",
+    "sostituite", "sbloccato",  "sbloccata",  "ripristinato", "ripristinata", "rimediato",  "aggiustato",
+    "aggiustata", "rimborsato", "rimborsata", "risistemato",  "chiarito"};
+constexpr std::size_t kRepairReach = 10;
+constexpr double kRepaired = 1.0;
+
+// Irony: praise said as a verdict (kVerdicts) beside a complaint is meant the other way (SENTIPOLC
+// 2016 annotates such tweets by what they mean: Barbieri et al. 2016, §3). It is turned, as a
+// negation turns praise, when its clause (sentence and contrast) holds an ironic emoji (🙃 🙄 😒 🤡
+// 🤦 😑) or applause and a complaint ("ennesimo treno cancellato, grazie di tutto 🙃", "ora non
+// funziona niente 👏"); when "eh" follows it or "beh" comes before it in a sentence with a complaint
+// ("mancava metà ordine, bravi eh", "ah beh, servizio eccellente, tre ore di ritardo"); when it
+// closes a comment that only complained before it, in a sentence of nothing but the verdict
+// ("Ogni aggiornamento peggiora qualcosa. Complimenti.", "Pacco lasciato sotto la pioggia.
+// Geniale."). Without a complaint it is praise ("bravissimi 👏", "Complimenti!"). Thanks for a
+// complaint are not turned: "grazie per il ritardo" is irony, "grazie per la pazienza", "grazie per
+// la preoccupazione" (SENTIPOLC) are not, and the words do not tell them apart.
+constexpr std::string_view kVerdicts[] = {
+    "complimenti", "grazie",       "grazie mille", "grazie tante", "bravo",           "geniale",
+    "bello",       "eccellente",   "ottimo",       "fantastico",   "perfetto",        "magnifico",
+    "splendido",   "meraviglioso", "stupendo",     "top",          "sempre sul pezzo"};
+constexpr std::string_view kIronicEmojis[] = {"🙃", "🙄", "😒", "🤡", "🤦", "😑"};
+constexpr std::string_view kClaps[] = {"👏"};
+// Words a closing verdict may hold beside it, as written: "Complimenti davvero 👏", "bravi ragazzi".
+constexpr std::string_view kVerdictFill[] = {"davvero", "proprio", "veramente", "sempre", "ancora", "eh",
+                                             "ah",      "beh",     "ragazzi",   "raga",   "vi",     "a",
+                                             "tutti",   "voi",     "ma",        "che",    "e",      "ok"};
+constexpr std::string_view kEh[] = {"eh"};
+constexpr std::string_view kPer[] = {"per"};
+constexpr std::string_view kZero[] = {"zero"};
+constexpr std::string_view kBeh[] = {"beh", "bhe", "bè"};
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
@@ -550,6 +597,9 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
   star_ = {key("stella"), key("stelle")};
 
   terms.reserve(lexicon.size());
+  kind_.assign(lexicon.size(), 0);
+  std::vector<std::string> faults;
+  for (const std::string_view w : kFaults) faults.push_back(key(w));
   for (std::uint32_t i = 0; i < lexicon.size(); ++i) {
     const auto& e = lexicon.entries()[i];
     terms.push_back(e.term);
@@ -557,6 +607,12 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
     for (const auto& t : tokenizer.tokenize(e.term))
       if (content(t)) norms.push_back(t.norm);
     if (norms.empty()) continue;  // punctuation alone: nothing to match
+    if (e.polarity < 0 &&
+        std::ranges::any_of(norms, [&](const std::string& n) { return std::ranges::find(faults, n) != faults.end(); }))
+      kind_[i] |= kFault;
+    if (e.polarity > 0 && std::ranges::find(kVerdicts, e.term) != std::end(kVerdicts)) kind_[i] |= kVerdict;
+    if (std::ranges::find(kIronicEmojis, e.term) != std::end(kIronicEmojis)) kind_[i] |= kIronicEmoji;
+    if (std::ranges::find(kClaps, e.term) != std::end(kClaps)) kind_[i] |= kClap;
     if (norms.size() == 1) {
       Key& k = keys_[norms[0]];
       // The rules own modifier words; the first entry of a stem wins.
@@ -584,6 +640,7 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
   mark(kHadTo, kDuty);
   mark(kExpectedVerbs, kExpected);
   mark(kEffortVerbs, kEffort);
+  mark(kRepairs, kRepair);
   // By second word, then longest first (stable: among phrases of one length the first entry wins):
   // a word finds the phrases its next word can continue by binary search ("non" starts 62 of the
   // shipped lexicon's phrases, "da" 23, "in" 16; a scan of all of them per occurrence was a fifth
@@ -815,15 +872,33 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   std::vector<Hit> local;
   std::vector<Hit>& hits = hits_out ? *hits_out : local;
   hits.clear();
-  struct Scratch {  // the thread's (thread_scratch.hpp): a call allocated both, growing them hit by hit
-    std::vector<std::uint32_t> contrasts_before;
+  // Where a hit is: the contrast words before it in its sentence, the token it was found at.
+  struct Place {
+    std::uint32_t contrasts;
+    std::size_t token;
+  };
+  // A repair of the sentence (kRepairs): its token, its bytes, the contrast words before it.
+  struct Repair {
+    std::size_t token, start, end;
+    std::uint32_t contrasts;
+    bool own = false;    // a match of its own (risolto is one, sostituito is none)
+    bool ended = false;  // it ended a fault
+  };
+  struct Scratch {  // the thread's (thread_scratch.hpp): a call allocated them, growing them hit by hit
+    std::vector<Place> place;
     std::vector<std::size_t> weak;
+    std::vector<Repair> repairs;
+    std::vector<Hit> kept;
+    std::vector<Place> kept_place;
   };
   Scratch& scratch = detail::thread_scratch<Scratch>();
-  auto& contrasts_before = scratch.contrasts_before;  // per hit: contrast words before it in its sentence
-  auto& weak = scratch.weak;                          // the sentence's weak positive hits (kWeakPositive)
-  contrasts_before.clear();
+  auto& place = scratch.place;      // per hit
+  auto& weak = scratch.weak;        // the sentence's weak positive hits (kWeakPositive)
+  auto& repairs = scratch.repairs;  // the sentence's
+  place.clear();
   weak.clear();
+  repairs.clear();
+  std::size_t at = 0;  // the token being read
 
   double P = 0, N = 0, P_last = 0, N_last = 0;
   bool exclaim = false, question = false;
@@ -857,35 +932,142 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         hits[troppo_after].weight *= kIntensify;  // "mi piace troppo": the chat "very" of the word before
       } else {
         hits.push_back({troppo_start, troppo_end, kTroppoAlone, kNoEntry});
-        contrasts_before.push_back(contrasts);
+        place.push_back({contrasts, at});
       }
     }
     troppo_left = 0;
   };
+  bool asked = false;  // the sentence being ended ends with a question mark
+  // The sentence's faults that a repair near them ended count for nothing (kRepairs): their weight
+  // is set to 0 (compact() drops them). Whether one was.
+  auto end_faults = [&] {
+    bool ended = false;
+    for (Repair& r : repairs) {
+      const std::size_t first = r.token >= kRepairReach ? r.token - kRepairReach : 0;
+      auto h =
+          static_cast<std::size_t>(std::partition_point(place.begin() + static_cast<std::ptrdiff_t>(sentence_begin),
+                                                        place.end(), [&](const Place& p) { return p.token < first; }) -
+                                   place.begin());
+      for (; h < hits.size() && place[h].token <= r.token + kRepairReach; ++h) {
+        Hit& f = hits[h];
+        r.own = r.own || (place[h].token == r.token && f.weight > 0);
+        if (f.weight < 0 && f.entry != kNoEntry && (kind_[f.entry] & kFault) && place[h].contrasts == r.contrasts) {
+          f.weight = 0.0;
+          r.ended = ended = true;
+        }
+      }
+    }
+    return ended;
+  };
+  // The sentence's hits again in token order: those of weight 0 out, the repairs without a match of
+  // their own that ended a fault in (kRepaired).
+  auto compact = [&] {
+    auto& kept = scratch.kept;
+    auto& kept_place = scratch.kept_place;
+    kept.clear();
+    kept_place.clear();
+    std::size_t r = 0;
+    for (std::size_t h = sentence_begin; h <= hits.size(); ++h) {
+      for (; r < repairs.size() && (h == hits.size() || repairs[r].token < place[h].token); ++r) {
+        const Repair& rep = repairs[r];
+        if (rep.ended && !rep.own) {
+          kept.push_back({rep.start, rep.end, kRepaired, kNoEntry});
+          kept_place.push_back({rep.contrasts, rep.token});
+        }
+      }
+      if (h < hits.size() && hits[h].weight != 0.0) {
+        kept.push_back(hits[h]);
+        kept_place.push_back(place[h]);
+      }
+    }
+    hits.resize(sentence_begin);
+    place.resize(sentence_begin);
+    hits.insert(hits.end(), kept.begin(), kept.end());
+    place.insert(place.end(), kept_place.begin(), kept_place.end());
+  };
+  std::size_t sentence_token = 0;  // the sentence's first token
+  // Irony (kVerdicts): the sentence's verdicts that its complaints, an ironic emoji or "eh" turn.
+  auto end_irony = [&] {
+    const std::size_t end = hits.size();
+    auto kind = [&](std::size_t h) -> std::uint8_t { return hits[h].entry == kNoEntry ? 0 : kind_[hits[h].entry]; };
+    auto complaint = [&](std::size_t h) { return hits[h].weight < 0 && !(kind(h) & kIronicEmoji); };
+    bool verdicts = false, complained = false;
+    for (std::size_t h = sentence_begin; h < end; ++h) {
+      verdicts = verdicts || ((kind(h) & (kVerdict | kClap)) && hits[h].weight > 0);
+      complained = complained || complaint(h);
+    }
+    if (!verdicts) return;
+    auto turn = [&](std::size_t h) {
+      if ((kind(h) & (kVerdict | kClap)) && hits[h].weight > 0) hits[h].weight *= kNegatePositive;
+    };
+    // The token after a hit's last one, or tok.size().
+    auto after = [&](std::size_t h) {
+      std::size_t t = place[h].token + 1;
+      while (t < tok.size() && tok[t].start < hits[h].end) ++t;
+      return t;
+    };
+    auto word_in = [&](std::size_t t, const auto& words) {
+      return t < tok.size() && tok[t].kind == text::TokenKind::word && written_in(tok[t].text, words);
+    };
+    // A closing verdict: only complaints before this sentence, and nothing in it but verdicts and
+    // their fillers.
+    // Thanks closing a complaint are politeness, and close errands too ("Vorrei disdire il
+    // contratto. Grazie."): not turned.
+    bool closing = P == 0 && N > 0;
+    for (std::size_t h = sentence_begin; h < end && closing; ++h)
+      closing = hits[h].weight == 0.0 || ((kind(h) & (kVerdict | kClap)) != 0 &&
+                                          (hits[h].entry == kNoEntry || !terms[hits[h].entry].starts_with("grazie")));
+    std::size_t h = sentence_begin;
+    for (std::size_t t = sentence_token; t < tok.size() && t <= at && closing; ++t) {
+      while (h < end && hits[h].end <= tok[t].start) ++h;
+      const bool covered = h < end && hits[h].start <= tok[t].start;
+      if (tok[t].kind == text::TokenKind::word && !covered && !written_in(tok[t].text, kVerdictFill)) closing = false;
+    }
+    // Clause by clause (the hits of one contrast count).
+    for (std::size_t a = sentence_begin; a < end;) {
+      std::size_t b = a;
+      bool ironic = false, clap = false, complaint_here = false;
+      for (; b < end && place[b].contrasts == place[a].contrasts; ++b) {
+        ironic = ironic || (kind(b) & kIronicEmoji);
+        clap = clap || (kind(b) & kClap);
+        complaint_here = complaint_here || complaint(b);
+      }
+      for (std::size_t v = a; v < b; ++v) {
+        if (!(kind(v) & (kVerdict | kClap)) || hits[v].weight <= 0) continue;
+        bool ironic_here = closing || ironic || (clap && complaint_here);
+        if (!ironic_here && complained && (kind(v) & kVerdict)) {
+          const std::size_t t = place[v].token;
+          ironic_here = word_in(after(v), kEh) || (t > sentence_token && word_in(t - 1, kBeh)) ||
+                        (t > sentence_token + 1 && word_in(t - 2, kBeh));
+        }
+        if (ironic_here) turn(v);
+      }
+      a = b;
+    }
+  };
   auto end_sentence = [&](double boost) {
     finish_troppo();
+    bool dropped = !asked && end_faults();
+    end_irony();
     // A weak positive in a complaining sentence is part of the complaint's story, not praise: "il
     // pacco è arrivato aperto e mancava un pezzo", "mi hanno risposto dopo tre giorni, assurdo"
     // read mixed. A contrast keeps both sides ("arrivato in ritardo ma funziona").
     if (!weak.empty() && contrasts == 0 &&
         std::any_of(hits.begin() + static_cast<std::ptrdiff_t>(sentence_begin), hits.end(),
                     [](const Hit& h) { return h.weight <= kMissedMinimum; })) {
-      std::size_t out = sentence_begin, next = 0;
-      for (std::size_t h = sentence_begin; h < hits.size(); ++h) {
-        while (next < weak.size() && weak[next] < h) ++next;
-        if (next < weak.size() && weak[next] == h && hits[h].weight > 0) continue;
-        hits[out] = hits[h];
-        contrasts_before[out++] = contrasts_before[h];
-      }
-      hits.resize(out);
-      contrasts_before.resize(out);
+      for (const std::size_t h : weak)
+        if (hits[h].weight > 0) hits[h].weight = 0.0;
+      dropped = true;
     }
+    if (dropped) compact();
     weak.clear();
+    repairs.clear();
+    asked = false;
     double p = 0, n = 0;
     for (std::size_t h = sentence_begin; h < hits.size(); ++h) {
       double w = hits[h].weight * boost;
-      if (contrasts_before[h] < contrasts) w *= kBeforeContrast;
-      if (contrasts_before[h] > 0) w *= kAfterContrast;
+      if (place[h].contrasts < contrasts) w *= kBeforeContrast;
+      if (place[h].contrasts > 0) w *= kAfterContrast;
       hits[h].weight = w;
       (w > 0 ? p : n) += std::abs(w);
     }
@@ -896,6 +1078,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       N += n;
     }
     sentence_begin = hits.size();
+    sentence_token = at + 1;
     contrasts = 0;
     scope = modal_left = mod_left = poco_left = degree_left = 0;
   };
@@ -940,7 +1123,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     if (w == 0.0) return;  // a neutral phrase ("gentile cliente"): its words count for nothing
     if (w > 0 && polarity <= kWeakPositive) weak.push_back(hits.size());
     hits.push_back({start, end, w, entry});
-    contrasts_before.push_back(contrasts);
+    place.push_back({contrasts, at});
   };
   auto step = [&] {  // a word that is not a modifier passed
     if (scope > 0) --scope;
@@ -977,6 +1160,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   std::string stem;
   for (std::size_t i = 0; i < tok.size(); ++i) {
     const auto& t = tok[i];
+    at = i;
     verdict = false;
     switch (t.kind) {
       case text::TokenKind::punct: {
@@ -985,6 +1169,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         if (bangs) exclaim = true;
         if (s.find('?') != std::string_view::npos) question = true;
         if (s.find_first_of(".!?;:") != std::string_view::npos || s.find("\xE2\x80\xA6") != std::string_view::npos) {
+          asked = s.find('?') != std::string_view::npos;
           end_sentence(bangs >= 2 || (bangs && s.size() >= 2) ? kExclaimRun : bangs ? kExclaim : 1.0);
         } else {  // a comma, a dash, a bracket: the negation scope and pending modifiers end
           finish_troppo();
@@ -996,7 +1181,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         const double p = emoticon_polarity(t.text);
         if (p != 0.0) {
           hits.push_back({t.start, t.end, p, kNoEntry});
-          contrasts_before.push_back(contrasts);
+          place.push_back({contrasts, at});
         }
         continue;
       }
@@ -1013,7 +1198,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         }
         if (w) {
           hits.push_back({t.start, t.end, w->polarity, w->entry});
-          contrasts_before.push_back(contrasts);
+          place.push_back({contrasts, at});
         }
         continue;
       }
@@ -1044,6 +1229,12 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     if (scope > 0 && !counterfactual && std::ranges::find(could_, norm) != could_.end()) counterfactual = true;
     const Key* entry = find(norm);
     const Role role = entry ? entry->role : Role::none;
+    // A repair outside a negation's or a modal's scope (kRepairs), kept for the sentence's end.
+    auto repair = [&](std::size_t j) {
+      if (scope == 0 && modal_left == 0 && tok[j].kind == text::TokenKind::word && written_in(tok[j].text, kRepairs))
+        repairs.push_back({i, tok[j].start, tok[j].end, contrasts});
+    };
+    if (entry && (entry->marks & kRepair)) repair(i);
     // The longest phrase that starts here.
     if (entry && !entry->phrases.empty() && i + 1 < tok.size() && content(tok[i + 1])) {
       // The longest of the word's phrases that tok[first] and the tokens after it continue.
@@ -1086,6 +1277,8 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       if (found) {
         // An idiom that starts with a negator ("non vedo l'ora") carries its own meaning.
         if (role == Role::negator) scope = modal_left = mod_left = poco_left = degree_left = 0;
+        if (found->polarity > 0)  // "problema risolto", "tutto sistemato": a repair inside the idiom
+          for (std::size_t j = i + 1; j <= last; ++j) repair(j);
         idiom = true;
         add(t.start, tok[last].end, found->polarity * adverb, found->entry,
             text.substr(t.start, tok[last].end - t.start));
@@ -1130,9 +1323,11 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         if (scope == 0) verb_seen = false;
         still = (scope > 0 && still) ||
                 (i > 0 && tok[i - 1].kind == text::TokenKind::word && written_in(tok[i - 1].text, kStill));
-        scope = kNegationScope;
+        // "zero" denies the noun after it alone: "zero spese come promesso" is praise.
+        scope = written_in(t.text, kZero) ? 1 : kNegationScope;
         continue;
       case Role::contrast:
+        if (written_in(t.text, kPer)) break;  // "per" has però's stem: a word like any other
         finish_troppo();
         ++contrasts;
         scope = modal_left = mod_left = poco_left = degree_left = 0;

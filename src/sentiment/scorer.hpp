@@ -79,7 +79,8 @@ struct SentimentClassifier::Scorer {
     kNotHurt = 64,    // "non" before "guasterebbe": "non guasterebbe un phon"
     kDuty = 128,      // "doveva", "dovuto" (dovere's stem, dove's too): "doveva venire", "ho dovuto chiamare"
     kExpected = 256,  // an event the customer waits for: arrivare, venire, richiamare, rimborsare
-    kEffort = 512     // an effort the customer had to make: chiamare, aspettare, pagare
+    kEffort = 512,    // an effort the customer had to make: chiamare, aspettare, pagare
+    kRepair = 1024    // a repair, as written: risolto, corretto, sostituito (kRepairs)
   };
   // What a stem is to the rules: its single-word entry, its role, its marks, the phrases it starts.
   // One lookup of a word's stem answers them all (three maps cost a quarter of the scorer's time).
@@ -101,6 +102,14 @@ struct SentimentClassifier::Scorer {
   std::pair<double, std::size_t> rating(const std::vector<text::Token>& tok, std::size_t i) const;
   const Word* word(std::string_view stem) const;
 
+  // What an entry is to the rules of repairs and irony, a bit each.
+  enum Kind : std::uint8_t {
+    kFault = 1,        // a negative entry that names a fault (kFaults): "problema", "carta bloccata"
+    kVerdict = 2,      // praise said as a verdict (kVerdicts): "complimenti", "bravi", "geniale"
+    kIronicEmoji = 4,  // an emoji that says the praise beside it is meant the other way: 🙃 🙄 😒
+    kClap = 8          // 👏: applause, ironic beside a complaint
+  };
+  std::vector<std::uint8_t> kind_;  // Kind bits, by entry
   detail::StringMap<Key> keys_;  // by stem; the first single-word entry with a stem wins; a word with a role has none
   std::array<std::string, 2> only_;    // "solo", "soltanto": "non solo" is no negation
   std::string never_;                  // "mai": with a degree word, a superlative ("mai visto così sporco")

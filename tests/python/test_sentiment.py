@@ -145,6 +145,24 @@ def test_default_reads_a_change_asked_for_as_a_complaint_stop_45(default):
         assert default.predict(text) == "neutral", text
 
 
+def test_default_reads_repairs_and_marked_irony_stop_46(default):
+    # A repaired fault read mixed; praise beside a complaint with an ironic marker read mixed.
+    cases = {
+        "Il guasto al modem è stato riparato in giornata.": "positive",
+        "Mi hanno corretto subito l'errore in bolletta, gentilissimi.": "positive",
+        "L'errore in fattura non è mai stato corretto.": "negative",
+        "Consegna in ritardo di tre giorni, bravi eh.": "negative",
+        "Ennesimo disservizio, grazie di tutto 🙃": "negative",
+        "La linea cade ogni sera. Complimenti.": "negative",
+        "Bravissimi ragazzi 👏👏": "positive",
+        "Personale gentilissimo, ma la camera era sporca 😒": "mixed",
+        "Il tecnico è stato ottimo per la velocità.": "positive",  # "per" is no "però"
+    }
+    assert dict(zip(cases, default.predict(list(cases)))) == cases
+    # An errand closed with thanks stays neutral.
+    assert default.predict("Vorrei disdire il contratto entro fine mese. Grazie.") != "negative"
+
+
 def test_default_is_deterministic(default):
     assert perche.SentimentClassifier.default().to_bytes() == default.to_bytes()
 
