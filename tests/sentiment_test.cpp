@@ -366,6 +366,20 @@ TEST_CASE("a verdict beside a complaint is irony, turned as a negation turns pra
   CHECK(matches(clf, "ritardo di un'ora. Grazie.") == V{"ritardo:-1.50", "grazie:1.00"});  // politeness
 }
 
+TEST_CASE("what the customer expected was missing; the noun 'aspetto' is no wait") {
+  // Stop 46: "da un albergo a 4 stelle mi aspetto una ristorazione migliore" read praise, "ogni
+  // aspetto del soggiorno" a wait (aspettare's stem).
+  const auto clf = fitted_lexicon_only("aspettato\t-0.5\nmigliore\t1\neccellente\t3\nottimo\t2.5\ncortesia\t2\n");
+  CHECK(matches(clf, "mi aspetto un servizio migliore") == V{"migliore:-0.80"});  // × −0.8, as a modal's
+  CHECK(matches(clf, "ti aspetti un servizio eccellente") == V{"eccellente:-2.40"});
+  CHECK(matches(clf, "non mi aspettavo tanta cortesia") ==
+        V{"cortesia:4.50"});  // "tanta" × 1.5, the negated comparison × 1.5
+  CHECK(matches(clf, "ottimo sotto ogni aspetto") == V{"ottimo:2.50"});
+  CHECK(matches(clf, "l'aspetto delle camere").empty());
+  CHECK(matches(clf, "aspetto il rimborso") == V{"aspettato:-0.50"});  // the verb
+  CHECK(matches(clf, "ho aspettato, ottimo") == V{"aspettato:-0.50", "ottimo:2.50"});
+}
+
 TEST_CASE("'per' is no contrast word, though it has però's stem") {
   const auto clf = fitted_lexicon_only("ottimo\t2.5\ncaro\t-1\n");
   CHECK(matches(clf, "ottimo per il prezzo") == V{"ottimo:2.50"});            // 1.50 before

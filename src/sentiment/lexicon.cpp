@@ -208,6 +208,25 @@ constexpr std::string_view kClaps[] = {"👏"};
 constexpr std::string_view kVerdictFill[] = {"davvero", "proprio", "veramente", "sempre", "ancora", "eh",
                                              "ah",      "beh",     "ragazzi",   "raga",   "vi",     "a",
                                              "tutti",   "voi",     "ma",        "che",    "e",      "ok"};
+// What the customer expected is what was missing: "da un albergo a 4 stelle mi aspetto una
+// ristorazione migliore", "ti aspetti un servizio eccellente" (a reflexive pronoun and a form of
+// aspettare as written) open a modal's scope, which turns the praise after them; "non mi aspettavo
+// tanta cortesia" is the negated comparison, praise. The noun "aspetto" (an aspect, a look: "l'aspetto
+// delle camere", "ogni aspetto del soggiorno") has the verb's stem and read as a wait: after an
+// article, a determiner or a preposition it is no match.
+constexpr std::string_view kExpectForms[] = {
+    "aspetto",    "aspetti",      "aspetta",      "aspettiamo",   "aspettate",     "aspettano",
+    "aspettavo",  "aspettavi",    "aspettava",    "aspettavamo",  "aspettavate",   "aspettavano",
+    "aspetterei", "aspetteresti", "aspetterebbe", "aspetteremmo", "aspetterebbero"};
+constexpr std::string_view kReflexives[] = {"mi", "ti", "si", "ci", "vi"};
+constexpr std::string_view kAspectNouns[] = {"aspetto", "aspetti"};
+constexpr std::string_view kDeterminers[] = {
+    "l",      "lo",    "il",     "un",     "uno",    "gli",    "i",      "dell",    "nell",  "all",   "dall",
+    "sull",   "dello", "nello",  "allo",   "del",    "nel",    "al",     "dal",     "sul",   "degli", "negli",
+    "agli",   "dagli", "sugli",  "dei",    "nei",    "ai",     "dai",    "sui",     "d",     "ogni",  "quest",
+    "questo", "quell", "quello", "questi", "quegli", "unico",  "altro",  "altri",   "primo", "bell",  "buon",
+    "brutto", "con",   "sotto",  "per",    "tutti",  "alcuni", "molti",  "diversi", "vari",  "due",   "tre",
+    "suo",    "loro",  "mio",    "nostro", "vostro", "cui",    "qualche"};
 constexpr std::string_view kEh[] = {"eh"};
 constexpr std::string_view kPer[] = {"per"};
 constexpr std::string_view kZero[] = {"zero"};
@@ -641,6 +660,7 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
   mark(kExpectedVerbs, kExpected);
   mark(kEffortVerbs, kEffort);
   mark(kRepairs, kRepair);
+  mark(kExpectForms, kExpect);
   // By second word, then longest first (stable: among phrases of one length the first entry wins):
   // a word finds the phrases its next word can continue by binary search ("non" starts 62 of the
   // shipped lexicon's phrases, "da" 23, "in" 16; a scan of all of them per occurrence was a fifth
@@ -1390,7 +1410,15 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         break;
     }
 
+    if (entry && (entry->marks & kExpect) && t.kind == text::TokenKind::word && i > 0 &&
+        written_in(tok[i - 1].text, kReflexives) && written_in(t.text, kExpectForms)) {
+      modal(norm, i);  // "mi aspetto un servizio migliore"
+      continue;
+    }
     const Word* w = entry && entry->word.entry != kNoEntry ? &entry->word : nullptr;
+    if (w && (entry->marks & kExpect) && i > 0 && written_in(t.text, kAspectNouns) &&
+        written_in(tok[i - 1].text, kDeterminers))
+      w = nullptr;  // "l'aspetto delle camere"
     if (!w && entry && (entry->marks & kDated) && written_in(t.text, kDatedForms)) {
       add(t.start, t.end, kDatedPolarity, kNoEntry, t.text);
       continue;

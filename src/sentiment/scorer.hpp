@@ -80,7 +80,8 @@ struct SentimentClassifier::Scorer {
     kDuty = 128,      // "doveva", "dovuto" (dovere's stem, dove's too): "doveva venire", "ho dovuto chiamare"
     kExpected = 256,  // an event the customer waits for: arrivare, venire, richiamare, rimborsare
     kEffort = 512,    // an effort the customer had to make: chiamare, aspettare, pagare
-    kRepair = 1024    // a repair, as written: risolto, corretto, sostituito (kRepairs)
+    kRepair = 1024,   // a repair, as written: risolto, corretto, sostituito (kRepairs)
+    kExpect = 2048    // aspettare's forms: "mi aspetto" (kExpectForms), "l'aspetto" (kAspectNouns)
   };
   // What a stem is to the rules: its single-word entry, its role, its marks, the phrases it starts.
   // One lookup of a word's stem answers them all (three maps cost a quarter of the scorer's time).

@@ -157,6 +157,8 @@ def test_default_reads_repairs_and_marked_irony_stop_46(default):
         "Bravissimi ragazzi 👏👏": "positive",
         "Personale gentilissimo, ma la camera era sporca 😒": "mixed",
         "Il tecnico è stato ottimo per la velocità.": "positive",  # "per" is no "però"
+        "Da un hotel a 4 stelle mi aspetto un servizio migliore.": "negative",  # what was missing
+        "Hotel ottimo sotto ogni aspetto.": "positive",  # the noun, not a wait
     }
     assert dict(zip(cases, default.predict(list(cases)))) == cases
     # An errand closed with thanks stays neutral.
