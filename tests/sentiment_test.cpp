@@ -318,14 +318,33 @@ TEST_CASE("a repair ends the fault it names; a negated one or a question ends no
   // Stop 46: "problema della carta bloccata risolto subito" read mixed (the fault and its repair).
   const auto clf = fitted_lexicon_only(
       "problema\t-1.5\nerrore\t-1.5\ndifettoso\t-2\nrisolto\t1.5\nritardo\t-1.5\ncarta bloccata\t-2\n"
-      "problema risolto\t2\nlento\t-1\n");
+      "problema risolto\t2\nlento\t-1\nguasto\t-2\nsempre lo stesso problema\t-2\n");
   CHECK(matches(clf, "problema della carta bloccata risolto subito") == V{"risolto:1.50"});
   CHECK(matches(clf, "ha corretto l'errore") == V{"corretto:1.00"});  // a repair with no entry: kRepaired
   CHECK(matches(clf, "mi hanno sostituito il pezzo difettoso") == V{"sostituito:1.00"});
-  CHECK(matches(clf, "un errore, problema risolto") == V{"problema risolto:2.00"});  // a repair inside a phrase
+  CHECK(matches(clf, "errore, problema risolto") == V{"errore:-1.50", "problema risolto:2.00"});  // a comma between
+  CHECK(matches(clf, "l'errore e il problema risolto") == V{"errore:-1.50", "problema risolto:2.00"});
   // Only faults: "lento" is no fault a repair ends.
-  CHECK(matches(clf, "risolto ma lento") == V{"risolto:0.90", "lento:-1.30"});
-  CHECK(matches(clf, "risolto, lento") == V{"risolto:1.50", "lento:-1.00"});
+  CHECK(matches(clf, "risolto lento") == V{"risolto:1.50", "lento:-1.00"});
+  // Found by a review (stop 46): one repair ends one fault (with the words joined to it by "di",
+  // "della", "con"), in its own segment, not a fault still there, not after a hope, a chat negation
+  // or before "niente", "da solo"; "corretto" after an auxiliary or a clitic only.
+  CHECK(matches(clf, "hanno sostituito il pezzo difettoso con un altro difettoso") ==
+        V{"sostituito:1.00", "difettoso:-2.00"});
+  CHECK(matches(clf, "hanno sostituito il tecnico, il guasto resta") == V{"guasto:-2.00"});
+  CHECK(matches(clf, "sostituito il modem il problema rimane") == V{"problema:-1.50"});
+  CHECK(matches(clf, "il guasto riparato ieri è di nuovo lì") == V{"guasto:-2.00"});
+  CHECK(matches(clf, "sostituito il modem sempre lo stesso problema") == V{"sempre lo stesso problema:-2.00"});
+  CHECK(matches(clf, "hanno sostituito il guasto con uno nuovo") == V{"sostituito:1.00"});  // "di nuovo" only
+  CHECK(matches(clf, "prezzo corretto prodotto difettoso") == V{"difettoso:-2.00"});
+  CHECK(matches(clf, "l'hanno corretto, l'errore") == V{"errore:-1.50"});  // another segment
+  CHECK(matches(clf, "hanno corretto l'errore") == V{"corretto:1.00"});
+  CHECK(matches(clf, "il problema nn e stato risolto") == V{"problema:-1.50", "risolto:1.50"});
+  CHECK(matches(clf, "speravo che il problema fosse risolto") == V{"problema:-1.50", "risolto:1.50"});
+  CHECK(matches(clf, "se risolvono il problema torno") == V{"problema:-1.50"});
+  CHECK(matches(clf, "l'errore risolto un bel niente") == V{"errore:-1.50", "risolto:1.50"});
+  CHECK(matches(clf, "il problema si è risolto da solo") == V{"problema:-1.50", "risolto:1.50"});
+  CHECK(matches(clf, "guasto parzialmente risolto") == V{"guasto:-2.00", "risolto:1.50"});
   // Negated, infinitive, asked or across a contrast: nothing ended.
   CHECK(matches(clf, "il problema non è stato risolto") == V{"problema:-1.50", "risolto:-1.20"});
   CHECK(matches(clf, "il pezzo difettoso non è stato sostituito") == V{"difettoso:-2.00"});
@@ -361,6 +380,14 @@ TEST_CASE("a verdict beside a complaint is irony, turned as a negation turns pra
         V{"ritardo:-1.50", "complimenti:-2.00", "👏:-1.60"});
   CHECK(matches(clf, "Arrivato rotto. Geniale il tecnico.") == V{"rotto:-2.00", "geniale:2.00"});
   CHECK(matches(clf, "Arrivato rotto. Operatore gentile. Grazie.") == V{"rotto:-2.00", "gentile:2.00", "grazie:1.00"});
+  // Found by a review (stop 46): a closing verdict is the comment's last sentence, after a sentence
+  // with a complaint, and a verdict on what the company did; "eh" turns after a complaint only, of
+  // at least −1; "ma" is no filler.
+  CHECK(matches(clf, "Arrivato rotto. Bravi! Il tecnico gentile.") == V{"rotto:-2.00", "bravo:2.20", "gentile:2.00"});
+  CHECK(matches(clf, "Arrivato rotto. Il tecnico è venuto. Bravi.") == V{"rotto:-2.00", "bravo:2.00"});
+  CHECK(matches(clf, "Arrivato rotto. Ottimo.") == V{"rotto:-2.00", "ottimo:2.50"});   // a quality
+  CHECK(matches(clf, "Arrivato rotto. Ma bravi.") == V{"rotto:-2.00", "bravo:2.60"});  // after a contrast × 1.3
+  CHECK(matches(clf, "bravi eh, panino freddo") == V{"bravo:2.00", "freddo:-1.00"});
   // Thanks are not turned ("grazie per la pazienza"), unless another rule turns them.
   CHECK(matches(clf, "grazie per il ritardo") == V{"grazie:1.00", "ritardo:-1.50"});
   CHECK(matches(clf, "ritardo di un'ora. Grazie.") == V{"ritardo:-1.50", "grazie:1.00"});  // politeness
@@ -380,11 +407,31 @@ TEST_CASE("what the customer expected was missing; the noun 'aspetto' is no wait
   CHECK(matches(clf, "ho aspettato, ottimo") == V{"aspettato:-0.50", "ottimo:2.50"});
 }
 
+TEST_CASE("a later single-word entry of a stem is matched as written and wins over the stem's first") {
+  // Stop 46: "lasciato davanti al cancello" read a cancellation (cancello has cancellato's stem).
+  const auto clf = fitted_lexicon_only("cancellato\t-1\ncancello\t0\ncancelli\t0\nordine\t0\nordinato\t1.5\n");
+  CHECK(matches(clf, "volo cancellato") == V{"cancellato:-1.00"});
+  CHECK(matches(clf, "corsa cancellata") == V{"cancellato:-1.00"});  // the stem's other forms: the first entry's
+  CHECK(matches(clf, "lasciato davanti al cancello").empty());
+  CHECK(matches(clf, "i CANCELLI erano chiusi").empty());  // folded as written
+  CHECK(matches(clf, "un negozio ordinato") == V{"ordinato:1.50"});
+  CHECK(matches(clf, "il mio ordine").empty());  // a neutral first entry: the stem counts for nothing
+}
+
 TEST_CASE("'per' is no contrast word, though it has però's stem") {
   const auto clf = fitted_lexicon_only("ottimo\t2.5\ncaro\t-1\n");
   CHECK(matches(clf, "ottimo per il prezzo") == V{"ottimo:2.50"});            // 1.50 before
   CHECK(matches(clf, "ottimo però caro") == V{"ottimo:1.50", "caro:-1.30"});  // × 0.6, × 1.3
   CHECK(matches(clf, "ottimo pero caro") == V{"ottimo:1.50", "caro:-1.30"});  // as often written
+}
+
+TEST_CASE("'zero' denies the word after it or a wish; 'per niente' after a negation intensifies it") {
+  const auto clf = fitted_lexicon_only("ottimo\t2.5\naiutare\t1\nsoddisfatto\t2\n");
+  CHECK(matches(clf, "zero voglia di aiutare") == V{"aiutare:-0.80"});
+  CHECK(matches(clf, "prodotti a chilometro zero ottimi") == V{"ottimo:2.50"});  // a number
+  CHECK(matches(clf, "tasso zero ottimo") == V{"ottimo:2.50"});
+  CHECK(matches(clf, "non sono per niente soddisfatto") == V{"soddisfatto:-2.40"});  // −0.8 × 1.5
+  CHECK(matches(clf, "non sono soddisfatto") == V{"soddisfatto:-1.60"});
 }
 
 TEST_CASE("a phrase takes 'un po'' after its first word as a downtoner") {

@@ -168,23 +168,46 @@ constexpr double kDatedPolarity = -1.0;
 
 // A repair ends the fault it names: "problema della carta bloccata risolto subito", "ha corretto
 // l'errore", "mi hanno sostituito il pezzo difettoso" are praise, not a complaint beside praise
-// (they read mixed). A fault (a negative entry with a word of kFaults) within kRepairReach tokens
-// of an unnegated repair (kRepairs, as written: participles and presents, not "per risolvere il
-// problema ho chiamato tre volte") in its sentence, with no contrast word between them, counts for
-// nothing; a repair with no entry of its own that ended a fault counts kRepaired. Negated, the repair
-// ends nothing: "il problema non è stato risolto", "nessuno ha riparato il guasto".
+// (they read mixed). The nearest fault (a negative entry with a word of kFaults by stem, and none
+// of kRecurrence: "sempre lo stesso problema" is no fault that ended) within kRepairReach tokens of
+// a repair (kRepairs, as written: participles and presents, not "per risolvere il problema ho
+// chiamato tre volte") in its segment (no comma, clause word or contrast word between them)
+// counts for nothing; a repair with no entry of its own that ended a fault counts kRepaired. A
+// repair ends nothing when negated ("il problema non è stato risolto", "nn e stato risolto",
+// "risolto un bel niente"), hoped for ("se risolvono il problema", "speravo fosse risolto"), partial
+// ("risolto in parte"), done by itself ("si è risolto da solo"), or in a segment that says the
+// fault is still there ("sostituito il modem il problema rimane", "di nuovo guasto"). "corretto"
+// is a repair after an auxiliary or a clitic only ("prezzo corretto" is fair). Found by a review of
+// stop 46, each tested.
 constexpr std::string_view kFaults[] = {
-    "problema",  "problemi",         "problematica", "errore",        "errori",   "guasto",    "guasti",      "difetto",
-    "difettoso", "malfunzionamento", "disguido",     "inconveniente", "anomalia", "intoppo",   "disservizio", "disagio",
-    "bug",       "bloccata",         "bloccato",     "rotto",         "rotta",    "sbagliato", "sbagliata",   "errato",
-    "errata",    "danneggiato",      "rottura"};
+    "problema",    "problemi",  "problematica",     "errore",      "errori",        "guasto",   "guasti",
+    "difetto",     "difettoso", "malfunzionamento", "disguido",    "inconveniente", "anomalia", "intoppo",
+    "disservizio", "bug",       "bloccata",         "bloccato",    "rotto",         "rotta",    "sbagliato",
+    "sbagliata",   "errato",    "errata",           "danneggiato", "rottura"};
+constexpr std::string_view kRecurrence[] = {"sempre", "solito", "stesso", "stessa", "ancora", "nuovo", "continua"};
 constexpr std::string_view kRepairs[] = {
-    "risolto",    "risolta",    "risolti",    "risolte",      "risolve",      "risolvono",  "corretto",
-    "corretta",   "corretti",   "corrette",   "sistemato",    "sistemata",    "sistemati",  "sistemate",
-    "riparato",   "riparata",   "riparati",   "riparate",     "sostituito",   "sostituita", "sostituiti",
-    "sostituite", "sbloccato",  "sbloccata",  "ripristinato", "ripristinata", "rimediato",  "aggiustato",
-    "aggiustata", "rimborsato", "rimborsata", "risistemato",  "chiarito"};
+    "risolto",      "risolta",      "risolti",    "risolte",    "risolve",    "risolvono",  "corretto",  "corretta",
+    "corretti",     "corrette",     "sistemato",  "sistemata",  "sistemati",  "sistemate",  "riparato",  "riparata",
+    "riparati",     "riparate",     "sostituito", "sostituita", "sostituiti", "sostituite", "sbloccato", "sbloccata",
+    "ripristinato", "ripristinata", "rimediato",  "aggiustato", "aggiustata", "risistemato"};
+constexpr std::string_view kCorrected[] = {"corretto", "corretta", "corretti", "corrette"};
+// Before "corretto" as a repair: an auxiliary or a clitic ("hanno corretto", "è stato corretto").
+constexpr std::string_view kBeforeCorrected[] = {"ho",    "hai",   "ha",    "abbiamo", "avete", "hanno", "stato",
+                                                 "stata", "stati", "state", "è",       "l",     "lo",    "la",
+                                                 "li",    "le",    "mi",    "ci",      "gli",   "subito"};
+constexpr std::string_view kNotRepaired[] = {"non", "nn", "mai"};             // up to 4 tokens before
+constexpr std::string_view kNothingRepaired[] = {"niente", "nulla", "zero"};  // up to 3 after
+constexpr std::string_view kHoped[] = {"se",       "quando", "qualora", "speravo", "speriamo", "spero",
+                                       "sperando", "fosse",  "fossero", "sia",     "siano"};
+constexpr std::string_view kPartly[] = {"parzialmente", "parte", "solo", "sola"};  // "in parte", "da solo"
+constexpr std::string_view kStaying[] = {"resta",      "restano",      "rimane",       "rimangono", "persiste",
+                                         "persistono", "continua",     "continuano",   "ancora",    "nuovo",
+                                         "ripresenta", "ripresentano", "ripresentato", "ricomparso"};
+constexpr std::string_view kNew[] = {"nuovo"};  // "di nuovo" only: "sostituito con uno nuovo" is a repair
 constexpr std::size_t kRepairReach = 10;
+// Between the words of one fault: "problema della carta bloccata", "errore nella fattura".
+constexpr std::string_view kOf[] = {"di",  "del", "della", "dello", "dei",   "degli", "delle", "dell", "d",
+                                    "con", "col", "alla",  "al",    "nella", "nel",   "sulla", "sul",  "in"};
 constexpr double kRepaired = 1.0;
 
 // Irony: praise said as a verdict (kVerdicts) beside a complaint is meant the other way (SENTIPOLC
@@ -202,12 +225,16 @@ constexpr std::string_view kVerdicts[] = {
     "complimenti", "grazie",       "grazie mille", "grazie tante", "bravo",           "geniale",
     "bello",       "eccellente",   "ottimo",       "fantastico",   "perfetto",        "magnifico",
     "splendido",   "meraviglioso", "stupendo",     "top",          "sempre sul pezzo"};
-constexpr std::string_view kIronicEmojis[] = {"🙃", "🙄", "😒", "🤡", "🤦", "😑"};
+// The verdicts on what the company did, which alone close a complaint ironically ("Pacco lasciato
+// sotto la pioggia. Geniale."); a quality ("Piccante da morire. Ottimo!") closes none.
+constexpr std::string_view kAddressedVerdicts[] = {"complimenti", "bravo", "geniale", "sempre sul pezzo", "👏"};
+constexpr std::string_view kIronicEmojis[] = {"🙃", "🙄", "😒", "🤡", "😑"};  // not 🤦: self-blame too
 constexpr std::string_view kClaps[] = {"👏"};
 // Words a closing verdict may hold beside it, as written: "Complimenti davvero 👏", "bravi ragazzi".
+// Not "ma": "Un po' caro. Ma ottimo!" is a concession.
 constexpr std::string_view kVerdictFill[] = {"davvero", "proprio", "veramente", "sempre", "ancora", "eh",
                                              "ah",      "beh",     "ragazzi",   "raga",   "vi",     "a",
-                                             "tutti",   "voi",     "ma",        "che",    "e",      "ok"};
+                                             "tutti",   "voi",     "che",       "e",      "ok"};
 // What the customer expected is what was missing: "da un albergo a 4 stelle mi aspetto una
 // ristorazione migliore", "ti aspetti un servizio eccellente" (a reflexive pronoun and a form of
 // aspettare as written) open a modal's scope, which turns the praise after them; "non mi aspettavo
@@ -230,6 +257,10 @@ constexpr std::string_view kDeterminers[] = {
 constexpr std::string_view kEh[] = {"eh"};
 constexpr std::string_view kPer[] = {"per"};
 constexpr std::string_view kZero[] = {"zero"};
+constexpr std::string_view kZeroNumber[] = {"a",     "chilometro", "chilometri", "km",    "tasso", "costo",
+                                            "costi", "interessi",  "rischio",    "sotto", "da"};  // "a chilometro zero"
+constexpr std::string_view kWish[] = {"voglia"};              // "zero voglia di aiutare": the denial reaches on
+constexpr std::string_view kNothing[] = {"niente", "nulla"};  // "non ... per niente": emphatic
 constexpr std::string_view kBeh[] = {"beh", "bhe", "bè"};
 
 std::string_view trim(std::string_view s) {
@@ -242,12 +273,14 @@ constexpr std::string_view kClauseWords[] = {"e",  "ed",     "che",    "perché"
                                              "se", "quando", "mentre", "dove",   "anche",  "xché",   "xké", "perké"};
 
 // A word as the lists below are written: ASCII lower case, è/é/È/É as e, other capital Latin-1
-// vowels lower-cased (À → à), a final apostrophe dropped. Into `buf` (a word of up to kWrittenMax
-// bytes: folding never lengthens it).
+// vowels lower-cased (À → à), a final apostrophe dropped. Into `buf` (a word of up to Max bytes:
+// folding never lengthens it).
 constexpr std::size_t kWrittenMax = 16;  // the longest word of the lists below, "dispiacerebbero", has 15
-std::string_view clause_form(std::string_view w, char (&buf)[kWrittenMax]) {
+constexpr std::size_t kFormMax = 48;     // the longest lexicon word matched as written (Key::forms)
+template <std::size_t Max>
+std::string_view clause_form(std::string_view w, char (&buf)[Max]) {
   std::size_t n = 0;
-  for (std::size_t i = 0; i < w.size() && n < kWrittenMax; ++i) {
+  for (std::size_t i = 0; i < w.size() && n < Max; ++i) {
     const auto c = static_cast<unsigned char>(w[i]);
     if (c == 0xC3 && i + 1 < w.size()) {
       const auto d = static_cast<unsigned char>(w[i + 1]);
@@ -256,7 +289,7 @@ std::string_view clause_form(std::string_view w, char (&buf)[kWrittenMax]) {
         ++i;
         continue;
       }
-      if (d >= 0x80 && d <= 0x9E && d != 0x97 && n + 2 <= kWrittenMax) {  // À → à ("ANDRÀ SISTEMATA")
+      if (d >= 0x80 && d <= 0x9E && d != 0x97 && n + 2 <= Max) {  // À → à ("ANDRÀ SISTEMATA")
         buf[n++] = static_cast<char>(c);
         buf[n++] = static_cast<char>(d + 0x20);
         ++i;
@@ -617,8 +650,9 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
 
   terms.reserve(lexicon.size());
   kind_.assign(lexicon.size(), 0);
-  std::vector<std::string> faults;
+  std::vector<std::string> faults, recurrence;
   for (const std::string_view w : kFaults) faults.push_back(key(w));
+  for (const std::string_view w : kRecurrence) recurrence.push_back(key(w));
   for (std::uint32_t i = 0; i < lexicon.size(); ++i) {
     const auto& e = lexicon.entries()[i];
     terms.push_back(e.term);
@@ -626,16 +660,24 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
     for (const auto& t : tokenizer.tokenize(e.term))
       if (content(t)) norms.push_back(t.norm);
     if (norms.empty()) continue;  // punctuation alone: nothing to match
-    if (e.polarity < 0 &&
-        std::ranges::any_of(norms, [&](const std::string& n) { return std::ranges::find(faults, n) != faults.end(); }))
-      kind_[i] |= kFault;
+    auto any_in = [&](const std::vector<std::string>& keys) {
+      return std::ranges::any_of(norms, [&](const std::string& n) { return std::ranges::find(keys, n) != keys.end(); });
+    };
+    if (e.polarity < 0 && any_in(faults) && !any_in(recurrence)) kind_[i] |= kFault;
     if (e.polarity > 0 && std::ranges::find(kVerdicts, e.term) != std::end(kVerdicts)) kind_[i] |= kVerdict;
+    if (e.polarity > 0 && std::ranges::find(kAddressedVerdicts, e.term) != std::end(kAddressedVerdicts))
+      kind_[i] |= kAddressed;
     if (std::ranges::find(kIronicEmojis, e.term) != std::end(kIronicEmojis)) kind_[i] |= kIronicEmoji;
     if (std::ranges::find(kClaps, e.term) != std::end(kClaps)) kind_[i] |= kClap;
     if (norms.size() == 1) {
       Key& k = keys_[norms[0]];
-      // The rules own modifier words; the first entry of a stem wins.
-      if (k.role == Role::none && k.word.entry == kNoEntry) k.word = Word{e.polarity, i};
+      // The rules own modifier words; the first entry of a stem has it, a later one its own form.
+      if (k.role == Role::none && k.word.entry == kNoEntry) {
+        k.word = Word{e.polarity, i};
+      } else if (k.role == Role::none && e.term.size() <= kFormMax) {
+        char buf[kFormMax];
+        k.forms.emplace_back(std::string(clause_form(e.term, buf)), Word{e.polarity, i});
+      }
       continue;
     }
     Phrase p{{norms.begin() + 1, norms.end()}, e.polarity, i};
@@ -661,6 +703,8 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
   mark(kEffortVerbs, kEffort);
   mark(kRepairs, kRepair);
   mark(kExpectForms, kExpect);
+  mark(kHoped, kHope);
+  mark(kStaying, kStillThere);
   // By second word, then longest first (stable: among phrases of one length the first entry wins):
   // a word finds the phrases its next word can continue by binary search ("non" starts 62 of the
   // shipped lexicon's phrases, "da" 23, "in" 16; a scan of all of them per occurrence was a fifth
@@ -892,15 +936,17 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   std::vector<Hit> local;
   std::vector<Hit>& hits = hits_out ? *hits_out : local;
   hits.clear();
-  // Where a hit is: the contrast words before it in its sentence, the token it was found at.
+  // Where a hit is: the contrast words before it in its sentence, the token it was found at,
+  // and its segment (commas, clause words and contrast words end one).
   struct Place {
     std::uint32_t contrasts;
     std::size_t token;
+    std::uint32_t segment;
   };
-  // A repair of the sentence (kRepairs): its token, its bytes, the contrast words before it.
+  // A repair of the sentence (kRepairs): its token, its bytes, the contrast words before it, its segment.
   struct Repair {
     std::size_t token, start, end;
-    std::uint32_t contrasts;
+    std::uint32_t contrasts, segment;
     bool own = false;    // a match of its own (risolto is one, sostituito is none)
     bool ended = false;  // it ended a fault
   };
@@ -910,6 +956,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     std::vector<Repair> repairs;
     std::vector<Hit> kept;
     std::vector<Place> kept_place;
+    std::vector<std::uint32_t> still_there;  // segments that say a fault is still there
   };
   Scratch& scratch = detail::thread_scratch<Scratch>();
   auto& place = scratch.place;      // per hit
@@ -919,6 +966,18 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   weak.clear();
   repairs.clear();
   std::size_t at = 0;  // the token being read
+  std::uint32_t segment = 0;
+  auto& still_there = scratch.still_there;
+  still_there.clear();
+  std::uint32_t hoped = std::numeric_limits<std::uint32_t>::max();  // the segment a hope opened
+  // The last token that says anything: a closing verdict is in the comment's last sentence.
+  std::size_t last_content = 0;
+  for (std::size_t k = tok.size(); k > 0; --k)
+    if (tok[k - 1].kind != text::TokenKind::punct && tok[k - 1].kind != text::TokenKind::symbol) {
+      last_content = k - 1;
+      break;
+    }
+  bool complained_before = false;  // the sentence before this one holds a complaint
 
   double P = 0, N = 0, P_last = 0, N_last = 0;
   bool exclaim = false, question = false;
@@ -952,29 +1011,59 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         hits[troppo_after].weight *= kIntensify;  // "mi piace troppo": the chat "very" of the word before
       } else {
         hits.push_back({troppo_start, troppo_end, kTroppoAlone, kNoEntry});
-        place.push_back({contrasts, at});
+        place.push_back({contrasts, at, segment});
       }
     }
     troppo_left = 0;
   };
   bool asked = false;  // the sentence being ended ends with a question mark
+  // The token after hit h's last one, or tok.size().
+  auto next_token = [&](std::size_t h) {
+    std::size_t t = place[h].token + 1;
+    while (t < tok.size() && tok[t].start < hits[h].end) ++t;
+    return t;
+  };
   // The sentence's faults that a repair near them ended count for nothing (kRepairs): their weight
   // is set to 0 (compact() drops them). Whether one was.
   auto end_faults = [&] {
     bool ended = false;
     for (Repair& r : repairs) {
+      if (std::binary_search(still_there.begin(), still_there.end(), r.segment)) continue;
       const std::size_t first = r.token >= kRepairReach ? r.token - kRepairReach : 0;
       auto h =
           static_cast<std::size_t>(std::partition_point(place.begin() + static_cast<std::ptrdiff_t>(sentence_begin),
                                                         place.end(), [&](const Place& p) { return p.token < first; }) -
                                    place.begin());
+      std::size_t nearest = kNoHit, distance = 0;  // the nearest fault: one repair ends one
       for (; h < hits.size() && place[h].token <= r.token + kRepairReach; ++h) {
-        Hit& f = hits[h];
+        const Hit& f = hits[h];
         r.own = r.own || (place[h].token == r.token && f.weight > 0);
-        if (f.weight < 0 && f.entry != kNoEntry && (kind_[f.entry] & kFault) && place[h].contrasts == r.contrasts) {
-          f.weight = 0.0;
-          r.ended = ended = true;
+        if (f.weight < 0 && f.entry != kNoEntry && (kind_[f.entry] & kFault) && place[h].segment == r.segment) {
+          const std::size_t d = place[h].token > r.token ? place[h].token - r.token : r.token - place[h].token;
+          if (nearest == kNoHit || d < distance) {
+            nearest = h;
+            distance = d;
+          }
         }
+      }
+      if (nearest != kNoHit) {
+        // The fault's own words: faults joined to it by "di", "della", "con" ("problema della carta
+        // bloccata" is one fault; "il pezzo difettoso con un altro difettoso" is two).
+        auto fault = [&](std::size_t g) {
+          return hits[g].weight < 0 && hits[g].entry != kNoEntry && (kind_[hits[g].entry] & kFault) &&
+                 place[g].segment == r.segment;
+        };
+        auto joined = [&](std::size_t g) {  // hits g and g + 1 are one noun phrase
+          std::size_t t = next_token(g), n = 0;
+          for (; t < place[g + 1].token; ++t, ++n)
+            if (n == 2 || tok[t].kind != text::TokenKind::word || !written_in(tok[t].text, kOf)) return false;
+          return true;
+        };
+        std::size_t lo = nearest, hi = nearest;
+        while (lo > sentence_begin && fault(lo - 1) && joined(lo - 1)) --lo;
+        while (hi + 1 < hits.size() && fault(hi + 1) && joined(hi)) ++hi;
+        for (std::size_t g = lo; g <= hi; ++g) hits[g].weight = 0.0;
+        r.ended = ended = true;
       }
     }
     return ended;
@@ -992,7 +1081,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         const Repair& rep = repairs[r];
         if (rep.ended && !rep.own) {
           kept.push_back({rep.start, rep.end, kRepaired, kNoEntry});
-          kept_place.push_back({rep.contrasts, rep.token});
+          kept_place.push_back({rep.contrasts, rep.token, rep.segment});
         }
       }
       if (h < hits.size() && hits[h].weight != 0.0) {
@@ -1006,37 +1095,30 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     place.insert(place.end(), kept_place.begin(), kept_place.end());
   };
   std::size_t sentence_token = 0;  // the sentence's first token
-  // Irony (kVerdicts): the sentence's verdicts that its complaints, an ironic emoji or "eh" turn.
-  auto end_irony = [&] {
+  // Irony (kVerdicts): the sentence's verdicts that its complaints, an ironic emoji or "eh" turn;
+  // none in a sentence where a repair ended a fault ("Complimenti eh, avete risolto un problema che
+  // avevo da mesi").
+  auto end_irony = [&](bool repaired) {
     const std::size_t end = hits.size();
     auto kind = [&](std::size_t h) -> std::uint8_t { return hits[h].entry == kNoEntry ? 0 : kind_[hits[h].entry]; };
     auto complaint = [&](std::size_t h) { return hits[h].weight < 0 && !(kind(h) & kIronicEmoji); };
-    bool verdicts = false, complained = false;
-    for (std::size_t h = sentence_begin; h < end; ++h) {
+    bool verdicts = false;
+    for (std::size_t h = sentence_begin; h < end; ++h)
       verdicts = verdicts || ((kind(h) & (kVerdict | kClap)) && hits[h].weight > 0);
-      complained = complained || complaint(h);
-    }
-    if (!verdicts) return;
+    if (!verdicts || repaired) return;
     auto turn = [&](std::size_t h) {
       if ((kind(h) & (kVerdict | kClap)) && hits[h].weight > 0) hits[h].weight *= kNegatePositive;
-    };
-    // The token after a hit's last one, or tok.size().
-    auto after = [&](std::size_t h) {
-      std::size_t t = place[h].token + 1;
-      while (t < tok.size() && tok[t].start < hits[h].end) ++t;
-      return t;
     };
     auto word_in = [&](std::size_t t, const auto& words) {
       return t < tok.size() && tok[t].kind == text::TokenKind::word && written_in(tok[t].text, words);
     };
-    // A closing verdict: only complaints before this sentence, and nothing in it but verdicts and
-    // their fillers.
-    // Thanks closing a complaint are politeness, and close errands too ("Vorrei disdire il
-    // contratto. Grazie."): not turned.
-    bool closing = P == 0 && N > 0;
-    for (std::size_t h = sentence_begin; h < end && closing; ++h)
-      closing = hits[h].weight == 0.0 || ((kind(h) & (kVerdict | kClap)) != 0 &&
-                                          (hits[h].entry == kNoEntry || !terms[hits[h].entry].starts_with("grazie")));
+    // A closing verdict: the comment's last sentence, only complaints before it and one in the
+    // sentence right before it ("Ho perso il volo. Mi hanno trovato un altro biglietto. Fantastici!"
+    // is praise), and nothing in it but verdicts on what the company did (kAddressedVerdicts) and
+    // their fillers. Thanks closing a complaint are politeness, and close errands too ("Vorrei
+    // disdire il contratto. Grazie."): not turned.
+    bool closing = P == 0 && N > 0 && complained_before && last_content <= at;
+    for (std::size_t h = sentence_begin; h < end && closing; ++h) closing = (kind(h) & kAddressed) != 0;
     std::size_t h = sentence_begin;
     for (std::size_t t = sentence_token; t < tok.size() && t <= at && closing; ++t) {
       while (h < end && hits[h].end <= tok[t].start) ++h;
@@ -1047,17 +1129,22 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     for (std::size_t a = sentence_begin; a < end;) {
       std::size_t b = a;
       bool ironic = false, clap = false, complaint_here = false;
+      std::size_t strong = kNoHit;  // the clause's first complaint of at least kMissedMinimum
       for (; b < end && place[b].contrasts == place[a].contrasts; ++b) {
         ironic = ironic || (kind(b) & kIronicEmoji);
         clap = clap || (kind(b) & kClap);
         complaint_here = complaint_here || complaint(b);
+        if (strong == kNoHit && complaint(b) && hits[b].weight <= kMissedMinimum) strong = b;
       }
       for (std::size_t v = a; v < b; ++v) {
         if (!(kind(v) & (kVerdict | kClap)) || hits[v].weight <= 0) continue;
         bool ironic_here = closing || ironic || (clap && complaint_here);
-        if (!ironic_here && complained && (kind(v) & kVerdict)) {
+        // "eh" after the verdict of a complaint before it in its clause, "beh" before the verdict of
+        // one anywhere in it, of at least kMissedMinimum: "Ottimo eh, anche se un po' caro", "Bello
+        // eh, peccato per il prezzo" and "Bello eh, ma costa troppo" are no irony.
+        if (!ironic_here && strong != kNoHit && (kind(v) & kVerdict)) {
           const std::size_t t = place[v].token;
-          ironic_here = word_in(after(v), kEh) || (t > sentence_token && word_in(t - 1, kBeh)) ||
+          ironic_here = (strong < v && word_in(next_token(v), kEh)) || (t > sentence_token && word_in(t - 1, kBeh)) ||
                         (t > sentence_token + 1 && word_in(t - 2, kBeh));
         }
         if (ironic_here) turn(v);
@@ -1068,7 +1155,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   auto end_sentence = [&](double boost) {
     finish_troppo();
     bool dropped = !asked && end_faults();
-    end_irony();
+    end_irony(dropped);
     // A weak positive in a complaining sentence is part of the complaint's story, not praise: "il
     // pacco è arrivato aperto e mancava un pezzo", "mi hanno risposto dopo tre giorni, assurdo"
     // read mixed. A contrast keeps both sides ("arrivato in ritardo ma funziona").
@@ -1097,8 +1184,10 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       P += p;
       N += n;
     }
+    complained_before = n > 0;
     sentence_begin = hits.size();
     sentence_token = at + 1;
+    ++segment;
     contrasts = 0;
     scope = modal_left = mod_left = poco_left = degree_left = 0;
   };
@@ -1143,7 +1232,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     if (w == 0.0) return;  // a neutral phrase ("gentile cliente"): its words count for nothing
     if (w > 0 && polarity <= kWeakPositive) weak.push_back(hits.size());
     hits.push_back({start, end, w, entry});
-    place.push_back({contrasts, at});
+    place.push_back({contrasts, at, segment});
   };
   auto step = [&] {  // a word that is not a modifier passed
     if (scope > 0) --scope;
@@ -1194,6 +1283,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         } else {  // a comma, a dash, a bracket: the negation scope and pending modifiers end
           finish_troppo();
           scope = modal_left = mod_left = poco_left = degree_left = 0;
+          ++segment;
         }
         continue;
       }
@@ -1201,7 +1291,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         const double p = emoticon_polarity(t.text);
         if (p != 0.0) {
           hits.push_back({t.start, t.end, p, kNoEntry});
-          place.push_back({contrasts, at});
+          place.push_back({contrasts, at, segment});
         }
         continue;
       }
@@ -1218,7 +1308,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         }
         if (w) {
           hits.push_back({t.start, t.end, w->polarity, w->entry});
-          place.push_back({contrasts, at});
+          place.push_back({contrasts, at, segment});
         }
         continue;
       }
@@ -1249,10 +1339,28 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     if (scope > 0 && !counterfactual && std::ranges::find(could_, norm) != could_.end()) counterfactual = true;
     const Key* entry = find(norm);
     const Role role = entry ? entry->role : Role::none;
+    if (entry && (entry->marks & (kHope | kStillThere)) && t.kind == text::TokenKind::word && !clause_word(t.text)) {
+      if ((entry->marks & kHope) && written_in(t.text, kHoped)) hoped = segment;  // "speravo fosse risolto"
+      if ((entry->marks & kStillThere) && written_in(t.text, kStaying) &&
+          (!written_in(t.text, kNew) || (i > 0 && written_in(tok[i - 1].text, kDi))) &&
+          (still_there.empty() || still_there.back() != segment))
+        still_there.push_back(segment);  // "il problema rimane", "di nuovo guasto"
+    }
     // A repair outside a negation's or a modal's scope (kRepairs), kept for the sentence's end.
     auto repair = [&](std::size_t j) {
-      if (scope == 0 && modal_left == 0 && tok[j].kind == text::TokenKind::word && written_in(tok[j].text, kRepairs))
-        repairs.push_back({i, tok[j].start, tok[j].end, contrasts});
+      if (scope > 0 || modal_left > 0 || hoped == segment || tok[j].kind != text::TokenKind::word ||
+          !written_in(tok[j].text, kRepairs))
+        return;
+      auto word_at = [&](std::size_t k, const auto& words) {
+        return k < tok.size() && tok[k].kind == text::TokenKind::word && written_in(tok[k].text, words);
+      };
+      if (written_in(tok[j].text, kCorrected) && !(j > 0 && word_at(j - 1, kBeforeCorrected))) return;
+      for (std::size_t k = j; k > 0 && k + 4 > j; --k)  // "non e stato risolto": "e" is no "è" to the scope
+        if (word_at(k - 1, kNotRepaired)) return;
+      if (j > 0 && word_at(j - 1, kPartly)) return;  // "parzialmente risolto"
+      for (std::size_t k = j + 1; k < tok.size() && k <= j + 3; ++k)
+        if (word_at(k, kNothingRepaired) || (k <= j + 2 && word_at(k, kPartly))) return;
+      repairs.push_back({i, tok[j].start, tok[j].end, contrasts, segment});
     };
     if (entry && (entry->marks & kRepair)) repair(i);
     // The longest phrase that starts here.
@@ -1332,6 +1440,10 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
 
     switch (role) {
       case Role::negator:
+        // A number is no denial: "prodotti a chilometro zero", "tasso zero".
+        if (i > 0 && tok[i - 1].kind == text::TokenKind::word && written_in(tok[i - 1].text, kZeroNumber) &&
+            written_in(t.text, kZero))
+          break;
         // "non solo ... ma anche" is not a negation.
         if (norm == "non" && i + 1 < tok.size() && (tok[i + 1].norm == only_[0] || tok[i + 1].norm == only_[1]))
           continue;
@@ -1343,13 +1455,26 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         if (scope == 0) verb_seen = false;
         still = (scope > 0 && still) ||
                 (i > 0 && tok[i - 1].kind == text::TokenKind::word && written_in(tok[i - 1].text, kStill));
-        // "zero" denies the noun after it alone: "zero spese come promesso" is praise.
-        scope = written_in(t.text, kZero) ? 1 : kNegationScope;
+        if (written_in(t.text, kZero)) {
+          // "zero" denies the noun after it alone ("zero spese come promesso" is praise), and a
+          // wish with what it wishes ("zero voglia di aiutare").
+          const bool wish =
+              i + 1 < tok.size() && tok[i + 1].kind == text::TokenKind::word && written_in(tok[i + 1].text, kWish);
+          scope = wish ? kNegationScope : 1;
+          continue;
+        }
+        // "non ... per niente", "per nulla": not at all, an intensified negation.
+        if (scope > 0 && i > 0 && written_in(t.text, kNothing) && written_in(tok[i - 1].text, kPer)) {
+          mod = kIntensify;
+          mod_left = kModifierReach;
+        }
+        scope = kNegationScope;
         continue;
       case Role::contrast:
         if (written_in(t.text, kPer)) break;  // "per" has però's stem: a word like any other
         finish_troppo();
         ++contrasts;
+        ++segment;
         scope = modal_left = mod_left = poco_left = degree_left = 0;
         continue;
       case Role::intensifier:
@@ -1405,6 +1530,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         }
         finish_troppo();
         scope = modal_left = mod_left = poco_left = degree_left = 0;
+        if (++segment, entry->marks & kHope) hoped = segment;  // "se", "quando" open a hope
         continue;
       case Role::none:
         break;
@@ -1416,6 +1542,12 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       continue;
     }
     const Word* w = entry && entry->word.entry != kNoEntry ? &entry->word : nullptr;
+    if (entry && !entry->forms.empty() && t.text.size() <= kFormMax) {  // a form as written wins
+      char buf[kFormMax];
+      const std::string_view form = clause_form(t.text, buf);
+      for (const auto& [written, word] : entry->forms)
+        if (written == form) w = &word;
+    }
     if (w && (entry->marks & kExpect) && i > 0 && written_in(t.text, kAspectNouns) &&
         written_in(tok[i - 1].text, kDeterminers))
       w = nullptr;  // "l'aspetto delle camere"

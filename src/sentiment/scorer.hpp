@@ -70,18 +70,20 @@ struct SentimentClassifier::Scorer {
 
   // What a stem is to the rules of a change asked for and of what was due (suggestion()), a bit each.
   enum Mark : std::uint16_t {
-    kChange = 1,      // a verb of change or repair: migliorare, sistemare, rivedere, cambiare
-    kDeontic = 2,     // what has to be done: va, andrebbe, deve, bisognerebbe
-    kTodo = 4,        // "da" before an infinitive: "da sistemare"
-    kAdvise = 8,      // consiglierei, suggerisco: "consiglierei di rivedere"
-    kWouldHave = 16,  // avrei, avremmo: "avrei preferito"
-    kDated = 32,      // "datato" as written: its stem is dato's and data's
-    kNotHurt = 64,    // "non" before "guasterebbe": "non guasterebbe un phon"
-    kDuty = 128,      // "doveva", "dovuto" (dovere's stem, dove's too): "doveva venire", "ho dovuto chiamare"
-    kExpected = 256,  // an event the customer waits for: arrivare, venire, richiamare, rimborsare
-    kEffort = 512,    // an effort the customer had to make: chiamare, aspettare, pagare
-    kRepair = 1024,   // a repair, as written: risolto, corretto, sostituito (kRepairs)
-    kExpect = 2048    // aspettare's forms: "mi aspetto" (kExpectForms), "l'aspetto" (kAspectNouns)
+    kChange = 1,        // a verb of change or repair: migliorare, sistemare, rivedere, cambiare
+    kDeontic = 2,       // what has to be done: va, andrebbe, deve, bisognerebbe
+    kTodo = 4,          // "da" before an infinitive: "da sistemare"
+    kAdvise = 8,        // consiglierei, suggerisco: "consiglierei di rivedere"
+    kWouldHave = 16,    // avrei, avremmo: "avrei preferito"
+    kDated = 32,        // "datato" as written: its stem is dato's and data's
+    kNotHurt = 64,      // "non" before "guasterebbe": "non guasterebbe un phon"
+    kDuty = 128,        // "doveva", "dovuto" (dovere's stem, dove's too): "doveva venire", "ho dovuto chiamare"
+    kExpected = 256,    // an event the customer waits for: arrivare, venire, richiamare, rimborsare
+    kEffort = 512,      // an effort the customer had to make: chiamare, aspettare, pagare
+    kRepair = 1024,     // a repair, as written: risolto, corretto, sostituito (kRepairs)
+    kExpect = 2048,     // aspettare's forms: "mi aspetto" (kExpectForms), "l'aspetto" (kAspectNouns)
+    kHope = 4096,       // a repair hoped for, not done: se, quando, speravo, fosse (kHoped)
+    kStillThere = 8192  // the fault is still there: resta, rimane, ancora, di nuovo (kStaying)
   };
   // What a stem is to the rules: its single-word entry, its role, its marks, the phrases it starts.
   // One lookup of a word's stem answers them all (three maps cost a quarter of the scorer's time).
@@ -90,6 +92,9 @@ struct SentimentClassifier::Scorer {
     Role role = Role::none;
     std::uint16_t marks = 0;      // Mark bits
     std::vector<Phrase> phrases;  // longest first
+    // Later single-word entries of the stem, each matched as written (folded as clause_form()
+    // folds): "cancello" (a gate) beside "cancellato", whose stem it has.
+    std::vector<std::pair<std::string, Word>> forms;
   };
   const Key* find(std::string_view stem) const;
   // A change asked for that starts at tok[i], whose key is `key` ("va migliorata", "andrebbe
@@ -108,7 +113,8 @@ struct SentimentClassifier::Scorer {
     kFault = 1,        // a negative entry that names a fault (kFaults): "problema", "carta bloccata"
     kVerdict = 2,      // praise said as a verdict (kVerdicts): "complimenti", "bravi", "geniale"
     kIronicEmoji = 4,  // an emoji that says the praise beside it is meant the other way: 🙃 🙄 😒
-    kClap = 8          // 👏: applause, ironic beside a complaint
+    kClap = 8,         // 👏: applause, ironic beside a complaint
+    kAddressed = 16    // a verdict on what the company did (kAddressed): complimenti, bravi, geniale
   };
   std::vector<std::uint8_t> kind_;  // Kind bits, by entry
   detail::StringMap<Key> keys_;  // by stem; the first single-word entry with a stem wins; a word with a role has none

@@ -156,7 +156,10 @@ def test_default_reads_repairs_and_marked_irony_stop_46(default):
         "La linea cade ogni sera. Complimenti.": "negative",
         "Bravissimi ragazzi 👏👏": "positive",
         "Personale gentilissimo, ma la camera era sporca 😒": "mixed",
-        "Il tecnico è stato ottimo per la velocità.": "positive",  # "per" is no "però"
+        # Words with a lexicon word's stem but not its meaning (matched as written).
+        "Mi sono rivolto al servizio clienti per un rimborso.": "neutral",  # not "rivoltante"
+        "Successivamente mi hanno chiamato per fissare l'appuntamento.": "neutral",  # not "successo"
+        "Ho lasciato la bici davanti al cancello.": "neutral",  # not "cancellato"
         "Da un hotel a 4 stelle mi aspetto un servizio migliore.": "negative",  # what was missing
         "Hotel ottimo sotto ogni aspetto.": "positive",  # the noun, not a wait
     }

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The default sentiment model's data (examples/data/README.md): the lexicon follows its format,
-has one entry per Snowball stem and no modifier word, and sentiment.csv is what its generator
-makes, with the documented labels and class shares."""
+has one entry per Snowball stem (or a form as written beside it) and no modifier word, and
+sentiment.csv is what its generator makes, with the documented labels and class shares."""
 
 import collections
 import csv
@@ -44,21 +44,30 @@ def key(term):
 def test_every_lexicon_line_is_a_lowercase_term_and_a_polarity_in_range():
     rows = entries(LEXICON)
     assert 1500 <= len(rows) <= 2500
+    stems = collections.Counter(key(term) for _, term, _ in rows if " " not in term)
     for n, term, pol in rows:
         assert -3 <= pol <= 3, f"line {n}: polarity {pol} of {term!r} is outside [-3, 3]"
-        assert pol != 0 or " " in term, f"line {n}: {term!r} has polarity 0, which only a phrase may have"
+        assert pol != 0 or " " in term or stems[key(term)] > 1, (
+            f"line {n}: {term!r} has polarity 0, which only a phrase or a word sharing its stem with another "
+            "entry may have")
         assert pol * 2 == int(pol * 2), f"line {n}: polarity {pol} of {term!r} is not a multiple of 0.5"
         assert term == term.strip() and "  " not in term and term == term.lower(), f"line {n}: {term!r}"
         assert 1 <= len(term.split(" ")) <= 4, f"line {n}: {term!r} has more than 4 words"
 
 
 def test_the_lexicon_has_one_entry_per_stem_and_no_modifier_word():
-    seen = {}
+    # A later single word with an earlier one's stem is that form as written ("cancello" beside
+    # "cancellato"): it must be a word of at most 48 bytes, and no two entries may be the same.
+    seen, terms = {}, {}
     modifier_keys = {key(m) for m in MODIFIERS}
     for n, term, _ in entries(LEXICON):
         k = key(term)
-        assert k not in seen, f"line {n}: {term!r} has the same stems as line {seen[k]}"
-        seen[k] = n
+        assert term not in terms, f"line {n}: {term!r} is line {terms.get(term)} again"
+        terms[term] = n
+        if k in seen:
+            assert " " not in term, f"line {n}: the phrase {term!r} has the same stems as line {seen[k]}"
+            assert len(term.encode()) <= 48, f"line {n}: the form {term!r} is longer than 48 bytes"
+        seen.setdefault(k, n)
         assert k not in modifier_keys, f"line {n}: {term!r} is a modifier word, handled by the rules"
 
 
