@@ -39,8 +39,10 @@ struct LexiconEntry {
 
 /// The words a SentimentClassifier knows. Terms are matched after the tokenizer's normalization
 /// (case folding, accent fixing, elisions split) by their Snowball stem, so "pulito" also matches
-/// "pulite" (the first entry with a stem decides); a phrase matches its words' stems in a row, and
-/// the longest phrase starting at a word wins.
+/// "pulite" (the first entry with a stem decides); a later single word with the same stem is
+/// matched as written and wins for that spelling ("cancello 0" after "cancellato -1": the gate is
+/// no cancellation); a phrase matches its words' stems in a row, and the longest phrase starting
+/// at a word wins.
 class SentimentLexicon {
  public:
   static constexpr std::size_t kMaxPhraseWords = 6;
