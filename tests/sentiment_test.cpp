@@ -318,7 +318,7 @@ TEST_CASE("a repair ends the fault it names; a negated one or a question ends no
   // Stop 46: "problema della carta bloccata risolto subito" read mixed (the fault and its repair).
   const auto clf = fitted_lexicon_only(
       "problema\t-1.5\nerrore\t-1.5\ndifettoso\t-2\nrisolto\t1.5\nritardo\t-1.5\ncarta bloccata\t-2\n"
-      "problema risolto\t2\nlento\t-1\nguasto\t-2\nsempre lo stesso problema\t-2\n");
+      "problema risolto\t2\nlento\t-1\nguasto\t-2\nsempre lo stesso problema\t-2\nerrato\t-1.5\n");
   CHECK(matches(clf, "problema della carta bloccata risolto subito") == V{"risolto:1.50"});
   CHECK(matches(clf, "ha corretto l'errore") == V{"corretto:1.00"});  // a repair with no entry: kRepaired
   CHECK(matches(clf, "mi hanno sostituito il pezzo difettoso") == V{"sostituito:1.00"});
@@ -333,7 +333,16 @@ TEST_CASE("a repair ends the fault it names; a negated one or a question ends no
         V{"sostituito:1.00", "difettoso:-2.00"});
   CHECK(matches(clf, "hanno sostituito il tecnico, il guasto resta") == V{"guasto:-2.00"});
   CHECK(matches(clf, "sostituito il modem il problema rimane") == V{"problema:-1.50"});
-  CHECK(matches(clf, "il guasto riparato ieri è di nuovo lì") == V{"guasto:-2.00"});
+  CHECK(matches(clf, "sostituito il modem il guasto continua") == V{"guasto:-2.00"});
+  // A second review (stop 46): "ancora", "di nuovo" and "quando" tell of thanks and of what
+  // happened; "non solo", "in solo mezz'ora" deny nothing; "riparato male" repaired nothing;
+  // "corretto" after a fault is a repair.
+  CHECK(matches(clf, "ancora una volta hanno risolto il problema") == V{"risolto:1.50"});
+  CHECK(matches(clf, "quando ho chiamato il problema è stato risolto") == V{"risolto:1.50"});
+  CHECK(matches(clf, "non solo hanno risolto il problema") == V{"risolto:1.50"});
+  CHECK(matches(clf, "guasto risolto in solo mezz'ora") == V{"risolto:1.50"});
+  CHECK(matches(clf, "il guasto è stato riparato male") == V{"guasto:-2.00"});
+  CHECK(matches(clf, "bolletta errata corretta subito") == V{"corretta:1.00"});
   CHECK(matches(clf, "sostituito il modem sempre lo stesso problema") == V{"sempre lo stesso problema:-2.00"});
   CHECK(matches(clf, "hanno sostituito il guasto con uno nuovo") == V{"sostituito:1.00"});  // "di nuovo" only
   CHECK(matches(clf, "prezzo corretto prodotto difettoso") == V{"difettoso:-2.00"});
@@ -388,6 +397,7 @@ TEST_CASE("a verdict beside a complaint is irony, turned as a negation turns pra
   CHECK(matches(clf, "Arrivato rotto. Ottimo.") == V{"rotto:-2.00", "ottimo:2.50"});   // a quality
   CHECK(matches(clf, "Arrivato rotto. Ma bravi.") == V{"rotto:-2.00", "bravo:2.60"});  // after a contrast × 1.3
   CHECK(matches(clf, "bravi eh, panino freddo") == V{"bravo:2.00", "freddo:-1.00"});
+  CHECK(matches(clf, "Arrivato rotto. Bravi!") == V{"rotto:-2.00", "bravo:2.20"});  // "!": sincere
   // Thanks are not turned ("grazie per la pazienza"), unless another rule turns them.
   CHECK(matches(clf, "grazie per il ritardo") == V{"grazie:1.00", "ritardo:-1.50"});
   CHECK(matches(clf, "ritardo di un'ora. Grazie.") == V{"ritardo:-1.50", "grazie:1.00"});  // politeness
@@ -399,12 +409,16 @@ TEST_CASE("what the customer expected was missing; the noun 'aspetto' is no wait
   const auto clf = fitted_lexicon_only("aspettato\t-0.5\nmigliore\t1\neccellente\t3\nottimo\t2.5\ncortesia\t2\n");
   CHECK(matches(clf, "mi aspetto un servizio migliore") == V{"migliore:-0.80"});  // × −0.8, as a modal's
   CHECK(matches(clf, "ti aspetti un servizio eccellente") == V{"eccellente:-2.40"});
-  CHECK(matches(clf, "non mi aspettavo tanta cortesia") ==
-        V{"cortesia:4.50"});  // "tanta" × 1.5, the negated comparison × 1.5
+  // The past is a wait as before: turned by the negation, which it ends; "tanta" × 1.5.
+  CHECK(matches(clf, "non mi aspettavo tanta cortesia") == V{"aspettato:0.30", "cortesia:3.00"});
   CHECK(matches(clf, "ottimo sotto ogni aspetto") == V{"ottimo:2.50"});
   CHECK(matches(clf, "l'aspetto delle camere").empty());
   CHECK(matches(clf, "aspetto il rimborso") == V{"aspettato:-0.50"});  // the verb
   CHECK(matches(clf, "ho aspettato, ottimo") == V{"aspettato:-0.50", "ottimo:2.50"});
+  // Not the past, an object or the same again (a second review, stop 46).
+  CHECK(matches(clf, "mi aspettavo un servizio eccellente") == V{"aspettato:-0.50", "eccellente:3.00"});
+  CHECK(matches(clf, "ci aspettava con una torta ottima") == V{"aspettato:-0.50", "ottimo:2.50"});
+  CHECK(matches(clf, "mi aspetto lo stesso servizio eccellente") == V{"aspettato:-0.50", "eccellente:3.00"});
 }
 
 TEST_CASE("a later single-word entry of a stem is matched as written and wins over the stem's first") {
@@ -415,7 +429,8 @@ TEST_CASE("a later single-word entry of a stem is matched as written and wins ov
   CHECK(matches(clf, "lasciato davanti al cancello").empty());
   CHECK(matches(clf, "i CANCELLI erano chiusi").empty());  // folded as written
   CHECK(matches(clf, "un negozio ordinato") == V{"ordinato:1.50"});
-  CHECK(matches(clf, "il mio ordine").empty());  // a neutral first entry: the stem counts for nothing
+  CHECK(matches(clf, "il mio ordine").empty());                 // a neutral first entry: the stem counts for nothing
+  CHECK(matches(clf, "troppi cancelli") == V{"troppi:-1.00"});  // a neutral form is no match: "troppo" goes on
 }
 
 TEST_CASE("'per' is no contrast word, though it has però's stem") {
@@ -432,6 +447,7 @@ TEST_CASE("'zero' denies the word after it or a wish; 'per niente' after a negat
   CHECK(matches(clf, "tasso zero ottimo") == V{"ottimo:2.50"});
   CHECK(matches(clf, "non sono per niente soddisfatto") == V{"soddisfatto:-2.40"});  // −0.8 × 1.5
   CHECK(matches(clf, "non sono soddisfatto") == V{"soddisfatto:-1.60"});
+  CHECK(matches(clf, "per niente soddisfatto") == V{"soddisfatto:-2.40"});
 }
 
 TEST_CASE("a phrase takes 'un po'' after its first word as a downtoner") {

@@ -195,15 +195,19 @@ constexpr std::string_view kCorrected[] = {"corretto", "corretta", "corretti", "
 constexpr std::string_view kBeforeCorrected[] = {"ho",    "hai",   "ha",    "abbiamo", "avete", "hanno", "stato",
                                                  "stata", "stati", "state", "è",       "l",     "lo",    "la",
                                                  "li",    "le",    "mi",    "ci",      "gli",   "subito"};
-constexpr std::string_view kNotRepaired[] = {"non", "nn", "mai"};             // up to 4 tokens before
-constexpr std::string_view kNothingRepaired[] = {"niente", "nulla", "zero"};  // up to 3 after
-constexpr std::string_view kHoped[] = {"se",       "quando", "qualora", "speravo", "speriamo", "spero",
-                                       "sperando", "fosse",  "fossero", "sia",     "siano"};
-constexpr std::string_view kPartly[] = {"parzialmente", "parte", "solo", "sola"};  // "in parte", "da solo"
-constexpr std::string_view kStaying[] = {"resta",      "restano",      "rimane",       "rimangono", "persiste",
-                                         "persistono", "continua",     "continuano",   "ancora",    "nuovo",
+constexpr std::string_view kNotRepaired[] = {"non", "nn", "mai"};  // up to 4 tokens before
+constexpr std::string_view kOnlyWords[] = {"solo", "soltanto"};    // "non solo hanno risolto" is no negation
+// Up to 3 after: "risolto un bel niente", "riparato male".
+constexpr std::string_view kNothingRepaired[] = {"niente", "nulla", "zero", "male", "malissimo"};
+// Not "quando": "quando ho chiamato il problema è stato risolto" tells what happened.
+constexpr std::string_view kHoped[] = {"se",       "qualora", "speravo", "speriamo", "spero",
+                                       "sperando", "fosse",   "fossero", "sia",      "siano"};
+constexpr std::string_view kPartly[] = {"parzialmente", "parte"};  // "parzialmente risolto", "risolto in parte"
+constexpr std::string_view kAlone[] = {"solo", "sola"};            // after "da": "si è risolto da solo"
+// Verbs only: "ancora una volta hanno risolto", "grazie di nuovo" are no fault still there.
+constexpr std::string_view kStaying[] = {"resta",      "restano",      "rimane",       "rimangono",
+                                         "persiste",   "persistono",   "continua",     "continuano",
                                          "ripresenta", "ripresentano", "ripresentato", "ricomparso"};
-constexpr std::string_view kNew[] = {"nuovo"};  // "di nuovo" only: "sostituito con uno nuovo" is a repair
 constexpr std::size_t kRepairReach = 10;
 // Between the words of one fault: "problema della carta bloccata", "errore nella fattura".
 constexpr std::string_view kOf[] = {"di",  "del", "della", "dello", "dei",   "degli", "delle", "dell", "d",
@@ -236,16 +240,23 @@ constexpr std::string_view kVerdictFill[] = {"davvero", "proprio", "veramente", 
                                              "ah",      "beh",     "ragazzi",   "raga",   "vi",     "a",
                                              "tutti",   "voi",     "che",       "e",      "ok"};
 // What the customer expected is what was missing: "da un albergo a 4 stelle mi aspetto una
-// ristorazione migliore", "ti aspetti un servizio eccellente" (a reflexive pronoun and a form of
-// aspettare as written) open a modal's scope, which turns the praise after them; "non mi aspettavo
-// tanta cortesia" is the negated comparison, praise. The noun "aspetto" (an aspect, a look: "l'aspetto
-// delle camere", "ogni aspetto del soggiorno") has the verb's stem and read as a wait: after an
-// article, a determiner or a preposition it is no match.
+// ristorazione migliore", "ti aspetti un servizio eccellente" (the expectation's own person, present
+// or conditional, kIExpect...) open a modal's scope, which turns the praise after them; the past is
+// left a wait ("mi aspettavo un servizio eccellente e così è stato"). The noun "aspetto" (an aspect,
+// a look: "l'aspetto delle camere", "ogni aspetto del soggiorno") has the verb's stem and read as a
+// wait: after an article, a determiner or a preposition it is no match. kExpectForms mark the stem.
 constexpr std::string_view kExpectForms[] = {
     "aspetto",    "aspetti",      "aspetta",      "aspettiamo",   "aspettate",     "aspettano",
     "aspettavo",  "aspettavi",    "aspettava",    "aspettavamo",  "aspettavate",   "aspettavano",
     "aspetterei", "aspetteresti", "aspetterebbe", "aspetteremmo", "aspetterebbero"};
-constexpr std::string_view kReflexives[] = {"mi", "ti", "si", "ci", "vi"};
+// The expectation's own person, present or conditional: "mi aspetto", "ti aspetti", "ci si
+// aspetta" (not "mi aspettavo un servizio eccellente e così è stato", "ci aspettava con una torta",
+// "vi aspettiamo").
+constexpr std::string_view kMi[] = {"mi"}, kTi[] = {"ti"}, kSi[] = {"si"};
+constexpr std::string_view kIExpect[] = {"aspetto", "aspetterei"};
+constexpr std::string_view kYouExpect[] = {"aspetti", "aspetteresti"};
+constexpr std::string_view kOneExpects[] = {"aspetta", "aspetterebbe", "aspettano"};
+constexpr std::string_view kSame[] = {"stesso", "stessa", "stessi", "stesse"};  // "mi aspetto la stessa gentilezza"
 constexpr std::string_view kAspectNouns[] = {"aspetto", "aspetti"};
 constexpr std::string_view kDeterminers[] = {
     "l",      "lo",    "il",     "un",     "uno",    "gli",    "i",      "dell",    "nell",  "all",   "dall",
@@ -257,8 +268,9 @@ constexpr std::string_view kDeterminers[] = {
 constexpr std::string_view kEh[] = {"eh"};
 constexpr std::string_view kPer[] = {"per"};
 constexpr std::string_view kZero[] = {"zero"};
-constexpr std::string_view kZeroNumber[] = {"a",     "chilometro", "chilometri", "km",    "tasso", "costo",
-                                            "costi", "interessi",  "rischio",    "sotto", "da"};  // "a chilometro zero"
+// Before "zero" as a number: "a chilometro zero", "tasso zero" ("a zero commissioni" denies them).
+constexpr std::string_view kZeroNumber[] = {"chilometro", "chilometri", "km",      "tasso", "costo",
+                                            "costi",      "interessi",  "rischio", "sotto"};
 constexpr std::string_view kWish[] = {"voglia"};              // "zero voglia di aiutare": the denial reaches on
 constexpr std::string_view kNothing[] = {"niente", "nulla"};  // "non ... per niente": emphatic
 constexpr std::string_view kBeh[] = {"beh", "bhe", "bè"};
@@ -1098,7 +1110,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   // Irony (kVerdicts): the sentence's verdicts that its complaints, an ironic emoji or "eh" turn;
   // none in a sentence where a repair ended a fault ("Complimenti eh, avete risolto un problema che
   // avevo da mesi").
-  auto end_irony = [&](bool repaired) {
+  auto end_irony = [&](bool repaired, bool plain) {
     const std::size_t end = hits.size();
     auto kind = [&](std::size_t h) -> std::uint8_t { return hits[h].entry == kNoEntry ? 0 : kind_[hits[h].entry]; };
     auto complaint = [&](std::size_t h) { return hits[h].weight < 0 && !(kind(h) & kIronicEmoji); };
@@ -1117,7 +1129,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     // is praise), and nothing in it but verdicts on what the company did (kAddressedVerdicts) and
     // their fillers. Thanks closing a complaint are politeness, and close errands too ("Vorrei
     // disdire il contratto. Grazie."): not turned.
-    bool closing = P == 0 && N > 0 && complained_before && last_content <= at;
+    bool closing = plain && P == 0 && N > 0 && complained_before && last_content <= at;
     for (std::size_t h = sentence_begin; h < end && closing; ++h) closing = (kind(h) & kAddressed) != 0;
     std::size_t h = sentence_begin;
     for (std::size_t t = sentence_token; t < tok.size() && t <= at && closing; ++t) {
@@ -1154,8 +1166,9 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   };
   auto end_sentence = [&](double boost) {
     finish_troppo();
+    const bool had_repair = !repairs.empty();
     bool dropped = !asked && end_faults();
-    end_irony(dropped);
+    end_irony(dropped, boost == 1.0);
     // A weak positive in a complaining sentence is part of the complaint's story, not praise: "il
     // pacco è arrivato aperto e mancava un pezzo", "mi hanno risposto dopo tre giorni, assurdo"
     // read mixed. A contrast keeps both sides ("arrivato in ritardo ma funziona").
@@ -1184,7 +1197,9 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       P += p;
       N += n;
     }
-    complained_before = n > 0;
+    // A complaint with no contrast and no repair in its sentence ("Il volo è stato cancellato ma ci
+    // hanno trovato un altro volo. Bravi!" is praise).
+    complained_before = n > 0 && contrasts == 0 && !had_repair;
     sentence_begin = hits.size();
     sentence_token = at + 1;
     ++segment;
@@ -1342,9 +1357,8 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     if (entry && (entry->marks & (kHope | kStillThere)) && t.kind == text::TokenKind::word && !clause_word(t.text)) {
       if ((entry->marks & kHope) && written_in(t.text, kHoped)) hoped = segment;  // "speravo fosse risolto"
       if ((entry->marks & kStillThere) && written_in(t.text, kStaying) &&
-          (!written_in(t.text, kNew) || (i > 0 && written_in(tok[i - 1].text, kDi))) &&
           (still_there.empty() || still_there.back() != segment))
-        still_there.push_back(segment);  // "il problema rimane", "di nuovo guasto"
+        still_there.push_back(segment);  // "il problema rimane"
     }
     // A repair outside a negation's or a modal's scope (kRepairs), kept for the sentence's end.
     auto repair = [&](std::size_t j) {
@@ -1354,12 +1368,17 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       auto word_at = [&](std::size_t k, const auto& words) {
         return k < tok.size() && tok[k].kind == text::TokenKind::word && written_in(tok[k].text, words);
       };
-      if (written_in(tok[j].text, kCorrected) && !(j > 0 && word_at(j - 1, kBeforeCorrected))) return;
+      // "corretto" after an auxiliary, a clitic or a fault ("bolletta errata corretta subito").
+      if (written_in(tok[j].text, kCorrected) &&
+          !(j > 0 && (word_at(j - 1, kBeforeCorrected) || word_at(j - 1, kFaults))))
+        return;
       for (std::size_t k = j; k > 0 && k + 4 > j; --k)  // "non e stato risolto": "e" is no "è" to the scope
-        if (word_at(k - 1, kNotRepaired)) return;
+        if (word_at(k - 1, kNotRepaired) && !word_at(k, kOnlyWords)) return;
       if (j > 0 && word_at(j - 1, kPartly)) return;  // "parzialmente risolto"
       for (std::size_t k = j + 1; k < tok.size() && k <= j + 3; ++k)
-        if (word_at(k, kNothingRepaired) || (k <= j + 2 && word_at(k, kPartly))) return;
+        if (word_at(k, kNothingRepaired) || (k <= j + 2 && word_at(k, kPartly)) ||
+            (word_at(k, kAlone) && word_at(k - 1, kDa)))
+          return;
       repairs.push_back({i, tok[j].start, tok[j].end, contrasts, segment});
     };
     if (entry && (entry->marks & kRepair)) repair(i);
@@ -1463,8 +1482,8 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
           scope = wish ? kNegationScope : 1;
           continue;
         }
-        // "non ... per niente", "per nulla": not at all, an intensified negation.
-        if (scope > 0 && i > 0 && written_in(t.text, kNothing) && written_in(tok[i - 1].text, kPer)) {
+        // "(non ...) per niente", "per nulla": not at all, an intensified negation.
+        if (i > 0 && written_in(t.text, kNothing) && written_in(tok[i - 1].text, kPer)) {
           mod = kIntensify;
           mod_left = kModifierReach;
         }
@@ -1537,9 +1556,16 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     }
 
     if (entry && (entry->marks & kExpect) && t.kind == text::TokenKind::word && i > 0 &&
-        written_in(tok[i - 1].text, kReflexives) && written_in(t.text, kExpectForms)) {
-      modal(norm, i);  // "mi aspetto un servizio migliore"
-      continue;
+        ((written_in(tok[i - 1].text, kMi) && written_in(t.text, kIExpect)) ||
+         (written_in(tok[i - 1].text, kTi) && written_in(t.text, kYouExpect)) ||
+         (written_in(tok[i - 1].text, kSi) && written_in(t.text, kOneExpects)))) {
+      bool same = false;
+      for (std::size_t k = i + 1; k < tok.size() && k <= i + 3; ++k)
+        same = same || (tok[k].kind == text::TokenKind::word && written_in(tok[k].text, kSame));
+      if (!same) {
+        modal(norm, i);  // "mi aspetto un servizio migliore"
+        continue;
+      }
     }
     const Word* w = entry && entry->word.entry != kNoEntry ? &entry->word : nullptr;
     if (entry && !entry->forms.empty() && t.text.size() <= kFormMax) {  // a form as written wins
@@ -1548,6 +1574,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       for (const auto& [written, word] : entry->forms)
         if (written == form) w = &word;
     }
+    if (w && w->polarity == 0.0) w = nullptr;  // a neutral word ("cancello"): no match, a word like any other
     if (w && (entry->marks & kExpect) && i > 0 && written_in(t.text, kAspectNouns) &&
         written_in(tok[i - 1].text, kDeterminers))
       w = nullptr;  // "l'aspetto delle camere"
