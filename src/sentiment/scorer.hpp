@@ -82,8 +82,8 @@ struct SentimentClassifier::Scorer {
     kEffort = 512,      // an effort the customer had to make: chiamare, aspettare, pagare
     kRepair = 1024,     // a repair, as written: risolto, corretto, sostituito (kRepairs)
     kExpect = 2048,     // aspettare's forms: "mi aspetto" (kExpectForms), "l'aspetto" (kAspectNouns)
-    kHope = 4096,       // a repair hoped for, not done: se, quando, speravo, fosse (kHoped)
-    kStillThere = 8192  // the fault is still there: resta, rimane, ancora, di nuovo (kStaying)
+    kHope = 4096,       // a repair hoped for, not done: se, speravo, fosse (kHoped)
+    kStillThere = 8192  // the fault is still there: resta, rimane, persiste (kStaying)
   };
   // What a stem is to the rules: its single-word entry, its role, its marks, the phrases it starts.
   // One lookup of a word's stem answers them all (three maps cost a quarter of the scorer's time).
