@@ -314,6 +314,29 @@ TEST_CASE("what was due and did not come is a complaint of -1") {
   CHECK(matches(clf, "tutto come doveva funzionare").empty());
 }
 
+TEST_CASE("a negative question asks to agree; a past contrasted with now counts for nothing") {
+  // Stop 47: "ma nn vi vergognate??" read praise (the negation turned "vergognoso"), and "prima
+  // funzionava benissimo, adesso è inutilizzabile" read mixed.
+  const auto clf = fitted_lexicon_only(
+      "vergognoso\t-3\nassurdo\t-2\nbenissimo\t2.5\ninutilizzabile\t-2.5\nlento\t-1\nveloce\t2\n"
+      "ottimo\t2.5\nperfetto\t2\ncomodo\t1.5\ncaro\t-1.5\n");
+  CHECK(matches(clf, "ma nn vi vergognate??") == V{"vergognoso:-3.90"});  // after "ma": × 1.3
+  CHECK(matches(clf, "non vi sembra assurdo?") == V{"assurdo:-2.00"});
+  CHECK(matches(clf, "non è assurdo.") == V{"assurdo:1.20"});        // a statement: turned
+  CHECK(matches(clf, "non è caro?!") == V{"caro:1.08"});             // "?!" after a statement (× 1.2)
+  CHECK(matches(clf, "perché non è veloce?") == V{"veloce:-1.60"});  // a negated praise stays turned
+  CHECK(matches(clf, "Prima funzionava benissimo, adesso è inutilizzabile") == V{"inutilizzabile:-3.25"});
+  CHECK(matches(clf, "prima era lento, ora è veloce") == V{"veloce:2.60"});
+  CHECK(matches(clf, "una volta eravate perfetti ora lenti") == V{"lento:-1.30"});
+  CHECK(matches(clf, "prima non c'era, ora è comodo") == V{"comodo:1.95"});
+  CHECK(matches(clf, "all'inizio funzionava benissimo, oggi è lento") == V{"lento:-1.30"});
+  // No past marker before a verb in the imperfect, or no "now": as said.
+  CHECK(matches(clf, "Prima colazione ottima, ora di arrivo comoda") == V{"ottimo:2.50", "comodo:1.50"});
+  CHECK(matches(clf, "la prima volta era perfetto") == V{"perfetto:2.00"});
+  CHECK(matches(clf, "prima funzionava benissimo") == V{"benissimo:2.50"});
+  CHECK(matches(clf, "prima era lento. Ora è veloce") == V{"lento:-1.00", "veloce:2.00"});  // another sentence
+}
+
 TEST_CASE("a repair ends the fault it names; a negated one or a question ends none") {
   // Stop 46: "problema della carta bloccata risolto subito" read mixed (the fault and its repair).
   const auto clf = fitted_lexicon_only(

@@ -208,6 +208,21 @@ constexpr std::string_view kAlone[] = {"solo", "sola"};            // after "da"
 constexpr std::string_view kStaying[] = {"resta",      "restano",      "rimane",       "rimangono",
                                          "persiste",   "persistono",   "continua",     "continuano",
                                          "ripresenta", "ripresentano", "ripresentato", "ricomparso"};
+// What a thing was, said to tell what it is now: "prima funzionava benissimo, adesso è
+// inutilizzabile", "un tempo era il mio ristorante preferito, ora la qualità è crollata", "prima
+// era lentissima, ora è velocissima". From a past marker (kThen: "prima", "una volta", "un tempo",
+// "all'inizio", "inizialmente" right before a verb in the imperfect) to "ora", "adesso", "oggi",
+// "ormai" or "invece" (kNow) in the same sentence, the words describe the past: they count for
+// nothing, and the present after them weighs as after a contrast. Without a kNow word the past
+// stays as said ("prima colazione ottima", "la prima volta era tutto perfetto").
+constexpr std::string_view kThen[] = {"prima", "volta", "tempo", "inizio", "inizialmente"};
+constexpr std::string_view kOnce[] = {"una", "un", "all"};  // before "volta", "tempo", "inizio"
+constexpr std::string_view kFirst[] = {"prima"};
+constexpr std::string_view kAtFirst[] = {"inizialmente"};
+constexpr std::string_view kNow[] = {"ora", "adesso", "oggi", "ormai", "invece"};
+constexpr std::string_view kImperfect[] = {"ava",   "avi",   "avamo", "avate", "avano", "eva",   "evi",  "evamo",
+                                           "evate", "evano", "iva",   "ivi",   "ivamo", "ivate", "ivano"};
+constexpr std::string_view kWas[] = {"era", "erano", "eri", "eravate", "eravamo", "ero", "c"};
 constexpr std::size_t kRepairReach = 10;
 // Between the words of one fault: "problema della carta bloccata", "errore nella fattura".
 constexpr std::string_view kOf[] = {"di",  "del", "della", "dello", "dei",   "degli", "delle", "dell", "d",
@@ -724,6 +739,8 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
   mark(kExpectForms, kExpect);
   mark(kHoped, kHope);
   mark(kStaying, kStillThere);
+  mark(kThen, kThenNow);
+  mark(kNow, kThenNow);
   // By second word, then longest first (stable: among phrases of one length the first entry wins):
   // a word finds the phrases its next word can continue by binary search ("non" starts 62 of the
   // shipped lexicon's phrases, "da" 23, "in" 16; a scan of all of them per occurrence was a fifth
@@ -968,6 +985,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   struct Scratch {  // the thread's (thread_scratch.hpp): a call allocated them, growing them hit by hit
     std::vector<Place> place;
     std::vector<std::size_t> weak;
+    std::vector<std::size_t> unsaid;  // negatives a verb's negation turned
     std::vector<Repair> repairs;
     std::vector<Hit> kept;
     std::vector<Place> kept_place;
@@ -976,15 +994,37 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   Scratch& scratch = detail::thread_scratch<Scratch>();
   auto& place = scratch.place;      // per hit
   auto& weak = scratch.weak;        // the sentence's weak positive hits (kWeakPositive)
+  auto& unsaid = scratch.unsaid;    // the sentence's negatives that "non" turned
   auto& repairs = scratch.repairs;  // the sentence's
   place.clear();
   weak.clear();
+  unsaid.clear();
   repairs.clear();
   std::size_t at = 0;  // the token being read
   std::uint32_t segment = 0;
   auto& still_there = scratch.still_there;
   still_there.clear();
   std::uint32_t hoped = std::numeric_limits<std::uint32_t>::max();  // the segment a hope opened
+  constexpr std::size_t kNoToken = std::numeric_limits<std::size_t>::max();
+  std::size_t then_at = kNoToken;  // the sentence's past marker (kThen), until a kNow word
+  bool past_told = false;          // the sentence's words of a past contrasted with now were set to 0
+  // tok[k] is a past marker: "prima", "una volta", "un tempo", "all'inizio", "inizialmente" right
+  // before a verb in the imperfect ("prima funzionava", "una volta eravate", "prima c'era"), a
+  // clitic or "non" between them allowed ("prima mi rispondevano", "prima non c'era").
+  auto past_marker = [&](std::size_t k) {
+    if (!word_in(tok, k, kThen)) return false;
+    if (!written_in(tok[k].text, kFirst) && !written_in(tok[k].text, kAtFirst) &&
+        !(k > 0 && word_in(tok, k - 1, kOnce)))
+      return false;
+    std::size_t v = k + 1;
+    if (word_in(tok, v, kClitics, kNon)) ++v;
+    if (v >= tok.size() || tok[v].kind != text::TokenKind::word || tok[v].text.size() > kWrittenMax) return false;
+    if (written_in(tok[v].text, kWas)) return true;
+    char buf[kWrittenMax];
+    const std::string_view form = clause_form(tok[v].text, buf);
+    return std::ranges::any_of(kImperfect,
+                               [&](std::string_view e) { return form.size() >= e.size() + 2 && form.ends_with(e); });
+  };
   // The last token that says anything: a closing verdict is in the comment's last sentence.
   std::size_t last_content = 0;
   for (std::size_t k = tok.size(); k > 0; --k)
@@ -1168,6 +1208,12 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   auto end_sentence = [&](double boost) {
     finish_troppo();
     const bool had_repair = !repairs.empty();
+    // A negative question asks to agree, it does not deny (Serianni, Grammatica italiana XIII.9:
+    // the rhetorical question): "ma non vi vergognate??", "non vi sembra assurdo?" are complaints,
+    // and the negation that turned their negatives is undone.
+    if (asked && boost == 1.0)  // not "?!": the customers' generator writes it after statements
+      for (const std::size_t h : unsaid) hits[h].weight /= kNegateNegative;
+    unsaid.clear();
     bool dropped = !asked && end_faults();
     end_irony(dropped, boost == 1.0);
     // A weak positive in a complaining sentence is part of the complaint's story, not praise: "il
@@ -1180,7 +1226,9 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         if (hits[h].weight > 0) hits[h].weight = 0.0;
       dropped = true;
     }
-    if (dropped) compact();
+    if (dropped || past_told) compact();
+    past_told = false;
+    then_at = kNoToken;
     weak.clear();
     repairs.clear();
     asked = false;
@@ -1226,6 +1274,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         w *= kIntensify;
       } else {
         w *= polarity > 0 ? kNegatePositive : kNegateNegative;
+        if (verbal && polarity < 0) unsaid.push_back(hits.size());
         if (verbal && minimum) w = std::min(w, kMissedMinimum);
         if (still && polarity > 0) w *= kIntensify;
       }
@@ -1360,6 +1409,24 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       if ((entry->marks & kStillThere) && written_in(t.text, kStaying) &&
           (still_there.empty() || still_there.back() != segment))
         still_there.push_back(segment);  // "il problema rimane"
+    }
+    // A past contrasted with now (kThen ... kNow): the past's words count for nothing.
+    if (entry && (entry->marks & kThenNow) && t.kind == text::TokenKind::word) {
+      if (then_at == kNoToken) {
+        if (past_marker(i)) then_at = i;
+      } else if (written_in(t.text, kNow)) {
+        for (std::size_t h = sentence_begin; h < hits.size(); ++h)
+          if (place[h].token >= then_at) hits[h].weight = 0.0;
+        past_told = true;
+        then_at = kNoToken;
+        if (role != Role::contrast) {  // "invece" is one already
+          finish_troppo();
+          ++contrasts;
+          ++segment;
+          scope = modal_left = mod_left = poco_left = degree_left = 0;
+          continue;
+        }
+      }
     }
     // A repair outside a negation's or a modal's scope (kRepairs), kept for the sentence's end.
     auto repair = [&](std::size_t j) {

@@ -70,20 +70,21 @@ struct SentimentClassifier::Scorer {
 
   // What a stem is to the rules of a change asked for and of what was due (suggestion()), a bit each.
   enum Mark : std::uint16_t {
-    kChange = 1,        // a verb of change or repair: migliorare, sistemare, rivedere, cambiare
-    kDeontic = 2,       // what has to be done: va, andrebbe, deve, bisognerebbe
-    kTodo = 4,          // "da" before an infinitive: "da sistemare"
-    kAdvise = 8,        // consiglierei, suggerisco: "consiglierei di rivedere"
-    kWouldHave = 16,    // avrei, avremmo: "avrei preferito"
-    kDated = 32,        // "datato" as written: its stem is dato's and data's
-    kNotHurt = 64,      // "non" before "guasterebbe": "non guasterebbe un phon"
-    kDuty = 128,        // "doveva", "dovuto" (dovere's stem, dove's too): "doveva venire", "ho dovuto chiamare"
-    kExpected = 256,    // an event the customer waits for: arrivare, venire, richiamare, rimborsare
-    kEffort = 512,      // an effort the customer had to make: chiamare, aspettare, pagare
-    kRepair = 1024,     // a repair, as written: risolto, corretto, sostituito (kRepairs)
-    kExpect = 2048,     // aspettare's forms: "mi aspetto" (kExpectForms), "l'aspetto" (kAspectNouns)
-    kHope = 4096,       // a repair hoped for, not done: se, speravo, fosse (kHoped)
-    kStillThere = 8192  // the fault is still there: resta, rimane, persiste (kStaying)
+    kChange = 1,         // a verb of change or repair: migliorare, sistemare, rivedere, cambiare
+    kDeontic = 2,        // what has to be done: va, andrebbe, deve, bisognerebbe
+    kTodo = 4,           // "da" before an infinitive: "da sistemare"
+    kAdvise = 8,         // consiglierei, suggerisco: "consiglierei di rivedere"
+    kWouldHave = 16,     // avrei, avremmo: "avrei preferito"
+    kDated = 32,         // "datato" as written: its stem is dato's and data's
+    kNotHurt = 64,       // "non" before "guasterebbe": "non guasterebbe un phon"
+    kDuty = 128,         // "doveva", "dovuto" (dovere's stem, dove's too): "doveva venire", "ho dovuto chiamare"
+    kExpected = 256,     // an event the customer waits for: arrivare, venire, richiamare, rimborsare
+    kEffort = 512,       // an effort the customer had to make: chiamare, aspettare, pagare
+    kRepair = 1024,      // a repair, as written: risolto, corretto, sostituito (kRepairs)
+    kExpect = 2048,      // aspettare's forms: "mi aspetto" (kExpectForms), "l'aspetto" (kAspectNouns)
+    kHope = 4096,        // a repair hoped for, not done: se, speravo, fosse (kHoped)
+    kStillThere = 8192,  // the fault is still there: resta, rimane, persiste (kStaying)
+    kThenNow = 16384     // a past told to contrast it with now: prima, una volta (kThen); ora, adesso (kNow)
   };
   // What a stem is to the rules: its single-word entry, its role, its marks, the phrases it starts.
   // One lookup of a word's stem answers them all (three maps cost a quarter of the scorer's time).
