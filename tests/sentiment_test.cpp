@@ -337,6 +337,24 @@ TEST_CASE("a negative question asks to agree; a past contrasted with now counts 
   CHECK(matches(clf, "prima era lento. Ora è veloce") == V{"lento:-1.00", "veloce:2.00"});  // another sentence
 }
 
+TEST_CASE("an errand done again and again is a complaint of -1.5") {
+  // Stop 47: "ho spiegato il problema 4 volte" read neutral.
+  const auto clf = fitted_lexicon_only("perfetto\t2\napprezzare\t1.5\n");
+  CHECK(matches(clf, "ho chiamato 5 volte") == V{"5 volte:-1.50"});
+  CHECK(matches(clf, "ho spiegato la cosa quattro volte") == V{"quattro volte:-1.50"});
+  CHECK(matches(clf, "devi scrivere operatore 6 volte") == V{"6 volte:-1.50"});
+  CHECK(matches(clf, "ho sollecitato più volte") == V{"più volte:-1.50"});
+  // Not once, not across a comma, not a service used, not a stay.
+  CHECK(matches(clf, "ho chiamato 1 volta").empty());
+  CHECK(matches(clf, "ho chiamato, 3 volte al giorno").empty());
+  CHECK(matches(clf, "ho cambiato il biglietto 3 volte senza penali").empty());
+  CHECK(matches(clf, "ci sono tornato tre volte ed è perfetto") == V{"perfetto:2.00"});
+  CHECK(matches(clf, "3 volte").empty());
+  // "cosa" has così's stem and intensified the next word.
+  CHECK(matches(clf, "la cosa perfetta") == V{"perfetto:2.00"});
+  CHECK(matches(clf, "così perfetta") == V{"perfetto:3.00"});
+}
+
 TEST_CASE("a repair ends the fault it names; a negated one or a question ends none") {
   // Stop 46: "problema della carta bloccata risolto subito" read mixed (the fault and its repair).
   const auto clf = fitted_lexicon_only(

@@ -126,6 +126,7 @@ struct SentimentClassifier::Scorer {
   std::array<std::string, 2> star_;    // "stella", "stelle": "5 stelle" is a rating
   std::string pot_;                    // potere's stem ("poteva", "potuto", "potere"): a modal only as "poteva"...
   std::array<std::string, 2> better_;  // "meglio", "migliore": comparatives without "più"
+  std::vector<std::string> errands_;   // the stems of kErrands: "ho chiamato 5 volte"
   std::array<std::string, 3> might_;   // "potrebbe", "potrebbero", "potreste": a modal only before a comparison
 };
 
