@@ -258,10 +258,27 @@ constexpr std::string_view kCountWords[] = {
 // complaint it is praise ("bravissimi 👏", "Complimenti!"). Thanks for a complaint are not turned:
 // "grazie per il ritardo" is irony, "grazie per la pazienza", "grazie per la preoccupazione"
 // (SENTIPOLC) are not, and the words do not tell them apart.
-constexpr std::string_view kVerdicts[] = {
-    "complimenti", "grazie",       "grazie mille", "grazie tante", "bravo",           "geniale",
-    "bello",       "eccellente",   "ottimo",       "fantastico",   "perfetto",        "magnifico",
-    "splendido",   "meraviglioso", "stupendo",     "top",          "sempre sul pezzo"};
+constexpr std::string_view kVerdicts[] = {"complimenti",
+                                          "grazie",
+                                          "grazie mille",
+                                          "grazie tante",
+                                          "bravo",
+                                          "geniale",
+                                          "bello",
+                                          "eccellente",
+                                          "ottimo",
+                                          "fantastico",
+                                          "perfetto",
+                                          "magnifico",
+                                          "splendido",
+                                          "meraviglioso",
+                                          "stupendo",
+                                          "top",
+                                          "sempre sul pezzo",
+                                          "grazie di tutto",
+                                          "grazie infinitamente",
+                                          "ancora grazie",
+                                          "da applausi"};
 // The verdicts on what the company did, which alone close a complaint ironically ("Pacco lasciato
 // sotto la pioggia. Geniale."); a quality ("Piccante da morire. Ottimo!") closes none.
 constexpr std::string_view kAddressedVerdicts[] = {"complimenti", "bravo", "geniale", "sempre sul pezzo", "👏"};
