@@ -337,6 +337,24 @@ TEST_CASE("a negative question asks to agree; a past contrasted with now counts 
   CHECK(matches(clf, "prima era lento. Ora è veloce") == V{"lento:-1.00", "veloce:2.00"});  // another sentence
 }
 
+TEST_CASE("a reservation after praise counts even when its words are plain") {
+  // Stop 47: "il prodotto è bello ma la consegna ci ha messo due settimane" read positive.
+  const auto clf = fitted_lexicon_only("bello\t1.5\nlento\t-1\nsilenzioso\t1.5\nveloce\t2\nottimo\t2.5\n");
+  CHECK(matches(clf, "il prodotto è bello ma la consegna ci ha messo due settimane") ==
+        V{"bello:0.90", "ma:-1.30"});  // before the contrast × 0.6, after it × 1.3
+  CHECK(matches(clf, "frigorifero silenzioso, però il freezer forma ghiaccio") == V{"silenzioso:0.90", "però:-1.30"});
+  CHECK(matches(clf, "consegna veloce, il kebab invece era asciutto") == V{"veloce:1.20", "invece:-1.30"});
+  // The clause says something: as said.
+  CHECK(matches(clf, "bello ma lento") == V{"bello:0.90", "lento:-1.30"});
+  CHECK(matches(clf, "bello ma veloce") == V{"bello:0.90", "veloce:2.60"});
+  // Not after a complaint, not "ma anche", not "comunque", not without praise before it.
+  CHECK(matches(clf, "lento ma non è colpa loro") == V{"lento:-0.60"});
+  CHECK(matches(clf, "non solo bello ma anche comodo") == V{"bello:0.90"});
+  CHECK(matches(clf, "ottimo, comunque ci sentiamo") == V{"ottimo:1.50"});
+  CHECK(matches(clf, "ma che dite").empty());
+  CHECK(matches(clf, "bello. Ma che dite") == V{"bello:1.50"});  // another sentence
+}
+
 TEST_CASE("an errand done again and again is a complaint of -1.5") {
   // Stop 47: "ho spiegato il problema 4 volte" read neutral.
   const auto clf = fitted_lexicon_only("perfetto\t2\napprezzare\t1.5\n");
