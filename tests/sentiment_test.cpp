@@ -355,6 +355,18 @@ TEST_CASE("a reservation after praise counts even when its words are plain") {
   CHECK(matches(clf, "bello. Ma che dite") == V{"bello:1.50"});  // another sentence
 }
 
+TEST_CASE("an expected event not come yet is a complaint") {
+  // Stop 47: "il rimborso non è ancora stato accreditato" read neutral (no entry of its own).
+  // Turned to the missed minimum (-1), × 1.5 for "ancora".
+  const auto clf = fitted_lexicon_only("arrivato\t0.5\nbene\t1.5\n");
+  CHECK(matches(clf, "il rimborso non è ancora stato accreditato") == V{"accreditato:-1.50"});
+  CHECK(matches(clf, "ancora non è partito") == V{"partito:-1.50"});
+  CHECK(matches(clf, "non è ancora arrivato") == V{"arrivato:-1.50"});  // its entry, turned
+  // Without "ancora", or not negated: nothing said.
+  CHECK(matches(clf, "il rimborso non è stato accreditato").empty());
+  CHECK(matches(clf, "è ancora partito").empty());
+}
+
 TEST_CASE("an errand done again and again is a complaint of -1.5") {
   // Stop 47: "ho spiegato il problema 4 volte" read neutral.
   const auto clf = fitted_lexicon_only("perfetto\t2\napprezzare\t1.5\n");
@@ -368,6 +380,8 @@ TEST_CASE("an errand done again and again is a complaint of -1.5") {
   CHECK(matches(clf, "ho cambiato il biglietto 3 volte senza penali").empty());
   CHECK(matches(clf, "ci sono tornato tre volte ed è perfetto") == V{"perfetto:2.00"});
   CHECK(matches(clf, "3 volte").empty());
+  CHECK(matches(clf, "mi hanno chiesto i documenti quattro volte") == V{"quattro volte:-1.50"});  // chiesto's stem
+  CHECK(matches(clf, "devi scrivere \"operatore\" 6 volte") == V{"6 volte:-1.50"});               // quotes pass
   // "cosa" has così's stem and intensified the next word.
   CHECK(matches(clf, "la cosa perfetta") == V{"perfetto:2.00"});
   CHECK(matches(clf, "così perfetta") == V{"perfetto:3.00"});

@@ -127,11 +127,11 @@ constexpr std::string_view kRequestFill[] = {
 // dovuto chiamare tre volte" (the effort the customer had to make: an auxiliary, "dovuto" and an
 // infinitive; "non ho dovuto fare nulla" is turned), "senza linea da 8 giorni" ("da" and a count
 // of hours, days, weeks or months: the lexicon has "da mesi"; "cliente da 10 anni" is no wait).
-constexpr std::string_view kExpectedVerbs[] = {"arrivare",   "venire",       "venuto",     "passare",    "chiamare",
-                                               "richiamare", "ricontattare", "contattare", "consegnare", "rispondere",
-                                               "risposto",   "intervenire",  "attivare",   "riattivare", "rimborsare",
-                                               "restituire", "mandare",      "inviare",    "spedire",    "partire",
-                                               "funzionare", "avvisare",     "tornare",    "uscire",     "uscito"};
+constexpr std::string_view kExpectedVerbs[] = {
+    "arrivare",   "venire",      "venuto",      "passare",     "chiamare",   "richiamare", "ricontattare", "contattare",
+    "consegnare", "rispondere",  "risposto",    "intervenire", "attivare",   "riattivare", "rimborsare",   "restituire",
+    "mandare",    "inviare",     "spedire",     "partire",     "funzionare", "avvisare",   "tornare",      "uscire",
+    "uscito",     "accreditare", "accreditato", "evadere",     "evaso",      "evasa"};
 constexpr std::string_view kShouldHave[] = {"doveva", "dovevano", "dovevate", "dovevi"};
 constexpr std::string_view kHadTo[] = {"dovuto", "dovuta", "dovuti", "dovute"};
 constexpr std::string_view kAuxiliaries[] = {"ho", "hai", "ha", "abbiamo", "avete", "hanno", "sono", "siamo", "siete"};
@@ -234,6 +234,10 @@ constexpr double kRepaired = 1.0;
 // the other efforts: "ho cambiato il biglietto 3 volte senza penali", "ci sono tornato tre
 // volte" tell of a service used. Stop 47: such complaints read neutral.
 constexpr double kRepeatedEffort = -1.5;
+// An expected event (kExpectedVerbs) with no entry of its own, negated with "ancora": "not yet"
+// (Stop 47: "il rimborso non è ancora stato accreditato" read neutral). Its polarity before the
+// negation, which turns it to kMissedMinimum.
+constexpr double kNotYet = 1.0;
 // A contrast after praise whose clause says nothing the lexicon knows is still a reservation:
 // "il prodotto è bello ma la consegna ci ha messo due settimane", "frigorifero silenzioso, ma il
 // freezer forma ghiaccio": "ma", "però", "invece"... (kReservations) right after a positive match,
@@ -252,10 +256,10 @@ constexpr std::size_t kRepeatReach = 5;
 constexpr std::string_view kTimes[] = {"volte"};
 // "cosa", "cose" have così's stem, an intensifier's: "la cosa più bella", "ho spiegato la cosa".
 constexpr std::string_view kThings[] = {"cosa", "cose"};
-constexpr std::string_view kErrands[] = {"chiamare",   "richiamare",   "telefonare", "ritelefonare", "sollecitare",
-                                         "scrivere",   "riscrivere",   "spiegare",   "rispiegare",   "ripetere",
-                                         "contattare", "ricontattare", "chiedere",   "richiedere",   "reclamare",
-                                         "insistere",  "inviare",      "reinviare",  "mandare",      "segnalare"};
+constexpr std::string_view kErrands[] = {
+    "chiamare",   "richiamare", "telefonare", "ritelefonare", "sollecitare", "scrivere",   "riscrivere", "spiegare",
+    "rispiegare", "ripetere",   "contattare", "ricontattare", "chiedere",    "richiedere", "reclamare",  "insistere",
+    "inviare",    "reinviare",  "mandare",    "segnalare",    "chiesto",     "richiesto",  "scritto",    "riscritto"};
 constexpr std::string_view kCountWords[] = {
     "due",   "tre",   "quattro", "cinque",  "sei",   "sette", "otto",  "nove",      "dieci",        "venti",
     "cento", "mille", "più",     "diverse", "varie", "tante", "molte", "parecchie", "innumerevoli", "n"};
@@ -1072,8 +1076,8 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     }
     for (std::size_t j = k - 1; j > 0 && j + kRepeatReach >= k; --j) {
       const auto& w = tok[j - 1];
-      if (w.kind == text::TokenKind::punct) return false;
-      if (w.kind != text::TokenKind::word) continue;
+      if (w.kind == text::TokenKind::punct && w.text.find_first_of(",.;:!?") != std::string_view::npos) return false;
+      if (w.kind != text::TokenKind::word) continue;  // quotes pass: devi scrivere "operatore" 6 volte
       if (std::ranges::find(errands_, w.norm) != errands_.end()) return true;
     }
     return false;
@@ -1738,6 +1742,14 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       for (const char* ending : {"o", "e"})
         if (!w) w = word(tokenizer.stem(base + ending));
       boost = kSuperlative;
+    }
+    if (!w && scope > 0 && verbal && still && entry && (entry->marks & kExpected) && t.kind == text::TokenKind::word) {
+      // "il rimborso non è ancora stato accreditato", "ancora non è partito": an expected event
+      // not come yet is a complaint as its negated minimum is (kNotYet).
+      minimum = true;
+      add(t.start, t.end, kNotYet, kNoEntry, t.text);
+      minimum = false;
+      continue;
     }
     if (w) {
       // "non hanno capito il mio problema": the negation is the verb's, not its object's ("mai un
