@@ -355,6 +355,22 @@ TEST_CASE("a reservation after praise counts even when its words are plain") {
   CHECK(matches(clf, "bello. Ma che dite") == V{"bello:1.50"});  // another sentence
 }
 
+TEST_CASE("a misfortune put right is the occasion of praise, not a complaint") {
+  // Stop 47: "Ho avuto un incidente e il consulente mi ha seguito con grande umanità" read mixed.
+  const auto clf = fitted_lexicon_only(
+      "incidente\t-1.5\nfurto\t-2.5\neccellente\t3\numanità\t1.5\nrotto\t-1.5\ngentile\t2\nlento\t-1\n");
+  CHECK(matches(clf, "Ho avuto un incidente e il consulente mi ha seguito con grande umanità") ==
+        V{"incidente:-0.38", "umanità:1.50"});
+  CHECK(matches(clf, "Dopo il furto mi hanno richiamato subito. Servizio eccellente.") ==
+        V{"furto:-0.62", "eccellente:3.00"});
+  // Not with a fault of what was sold, another complaint, a contrast, or praise before it.
+  CHECK(matches(clf, "bagno rotto, personale gentile") == V{"rotto:-1.50", "gentile:2.00"});
+  CHECK(matches(clf, "incidente, assistenza lenta, personale gentile") ==
+        V{"incidente:-1.50", "lento:-1.00", "gentile:2.00"});
+  CHECK(matches(clf, "incidente ma personale gentile") == V{"incidente:-0.90", "gentile:2.60"});
+  CHECK(matches(clf, "personale gentile, poi l'incidente") == V{"gentile:2.00", "incidente:-1.50"});
+}
+
 TEST_CASE("an expected event not come yet is a complaint") {
   // Stop 47: "il rimborso non è ancora stato accreditato" read neutral (no entry of its own).
   // Turned to the missed minimum (-1), × 1.5 for "ancora".
@@ -380,6 +396,8 @@ TEST_CASE("an errand done again and again is a complaint of -1.5") {
   CHECK(matches(clf, "ho cambiato il biglietto 3 volte senza penali").empty());
   CHECK(matches(clf, "ci sono tornato tre volte ed è perfetto") == V{"perfetto:2.00"});
   CHECK(matches(clf, "3 volte").empty());
+  CHECK(matches(clf, "non ho dovuto ripetere la cosa due volte") == V{"dovuto ripetere:0.60"});  // denied
+  CHECK(matches(clf, "senza dover chiamare tre volte").empty());
   CHECK(matches(clf, "mi hanno chiesto i documenti quattro volte") == V{"quattro volte:-1.50"});  // chiesto's stem
   CHECK(matches(clf, "devi scrivere \"operatore\" 6 volte") == V{"6 volte:-1.50"});               // quotes pass
   // "cosa" has così's stem and intensified the next word.

@@ -254,6 +254,7 @@ constexpr std::string_view kAlso[] = {"anche", "pure"};
 constexpr std::string_view kReservations[] = {"ma", "però", "pero", "tuttavia", "eppure", "invece"};
 constexpr std::size_t kRepeatReach = 5;
 constexpr std::string_view kTimes[] = {"volte"};
+constexpr std::string_view kErrandDenied[] = {"non", "nn", "senza", "mai"};
 // "cosa", "cose" have così's stem, an intensifier's: "la cosa più bella", "ho spiegato la cosa".
 constexpr std::string_view kThings[] = {"cosa", "cose"};
 constexpr std::string_view kErrands[] = {
@@ -302,6 +303,16 @@ constexpr std::string_view kVerdicts[] = {"complimenti",
 constexpr std::string_view kAddressedVerdicts[] = {"complimenti", "bravo", "geniale", "sempre sul pezzo", "👏"};
 constexpr std::string_view kIronicEmojis[] = {"🙃", "🙄", "😒", "🤡", "😑"};  // not 🤦: self-blame too
 constexpr std::string_view kClaps[] = {"👏"};
+// What befell the customer, told as the occasion of a service: "Ho avuto un incidente e il
+// consulente mi ha seguito con grande umanità, lo ringrazio", "Dopo l'allagamento della cantina
+// hanno mandato subito una ditta. Servizio eccellente." In a comment whose complaints are all of these,
+// with no contrast word and praise last, they count kMisfortuneTold of their weight: the
+// customer praises how it was put right. Not the faults of what was sold (kFaults: "bagno rotto,
+// personale gentile" is mixed), nor "perso", "perdita", "cancellato", which are as often what the
+// company did or a missed chance ("ha perso una buona occasione": SENTIPOLC read it praise).
+// Stop 47: such stories read mixed.
+constexpr std::string_view kMisfortunes[] = {"incidente", "furto", "rubato", "smarrito", "allagato", "volo cancellato"};
+constexpr double kMisfortuneTold = 0.25;
 // Words a closing verdict may hold beside it, as written: "Complimenti davvero 👏", "bravi ragazzi".
 // Not "ma": "Un po' caro. Ma ottimo!" is a concession.
 constexpr std::string_view kVerdictFill[] = {"davvero", "proprio", "veramente", "sempre", "ancora", "eh",
@@ -755,6 +766,7 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
       kind_[i] |= kAddressed;
     if (std::ranges::find(kIronicEmojis, e.term) != std::end(kIronicEmojis)) kind_[i] |= kIronicEmoji;
     if (std::ranges::find(kClaps, e.term) != std::end(kClaps)) kind_[i] |= kClap;
+    if (e.polarity < 0 && std::ranges::find(kMisfortunes, e.term) != std::end(kMisfortunes)) kind_[i] |= kMisfortune;
     if (norms.size() == 1) {
       Key& k = keys_[norms[0]];
       // The rules own modifier words; the first entry of a stem has it, a later one its own form.
@@ -1078,7 +1090,12 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       const auto& w = tok[j - 1];
       if (w.kind == text::TokenKind::punct && w.text.find_first_of(",.;:!?") != std::string_view::npos) return false;
       if (w.kind != text::TokenKind::word) continue;  // quotes pass: devi scrivere "operatore" 6 volte
-      if (std::ranges::find(errands_, w.norm) != errands_.end()) return true;
+      if (std::ranges::find(errands_, w.norm) != errands_.end()) {
+        // "non ho dovuto ripetere il problema due volte", "senza dover chiamare tre volte": praise.
+        for (std::size_t b = j - 1; b > 0 && b + 4 > j; --b)
+          if (word_in(tok, b - 1, kErrandDenied)) return false;
+        return true;
+      }
     }
     return false;
   };
@@ -1106,6 +1123,8 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   bool complained_before = false;  // the sentence before this one holds a complaint
 
   double P = 0, N = 0, P_last = 0, N_last = 0;
+  std::size_t last_begin = 0;  // the first hit of the last sentence with any
+  bool contrasted = false;     // a contrast word anywhere in the comment
   bool exclaim = false, question = false;
 
   // Sentence state.
@@ -1327,6 +1346,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       (w > 0 ? p : n) += std::abs(w);
     }
     if (hits.size() > sentence_begin) {
+      last_begin = sentence_begin;
       P_last = p;
       N_last = n;
       P += p;
@@ -1642,6 +1662,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         if (written_in(t.text, kPer)) break;  // "per" has però's stem: a word like any other
         finish_troppo();
         close_implied();
+        contrasted = true;
         ++contrasts;
         ++segment;
         if (hits.size() > sentence_begin && hits.back().weight > 0.0 && !word_in(tok, i + 1, kAlso) &&
@@ -1774,6 +1795,18 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     }
   }
   end_sentence(1.0);
+  // A misfortune put right (kMisfortunes): its complaints weigh kMisfortuneTold.
+  if (!contrasted && !hits.empty() && hits.back().weight > 0 && std::ranges::all_of(hits, [&](const Hit& h) {
+        return h.weight >= 0 || (h.entry != kNoEntry && (kind_[h.entry] & kMisfortune));
+      })) {
+    for (std::size_t h = 0; h < hits.size(); ++h) {
+      if (hits[h].weight >= 0) continue;
+      const double cut = -hits[h].weight * (1.0 - kMisfortuneTold);
+      hits[h].weight *= kMisfortuneTold;
+      N -= cut;
+      if (h >= last_begin) N_last -= cut;
+    }
+  }
 
   const double n_hits = static_cast<double>(hits.size());
   features[0] = std::log1p(P);

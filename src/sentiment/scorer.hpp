@@ -115,7 +115,8 @@ struct SentimentClassifier::Scorer {
     kVerdict = 2,      // praise said as a verdict (kVerdicts): "complimenti", "bravi", "geniale"
     kIronicEmoji = 4,  // an emoji that says the praise beside it is meant the other way: 🙃 🙄 😒
     kClap = 8,         // 👏: applause, ironic beside a complaint
-    kAddressed = 16    // a verdict on what the company did (kAddressed): complimenti, bravi, geniale
+    kAddressed = 16,   // a verdict on what the company did (kAddressed): complimenti, bravi, geniale
+    kMisfortune = 32   // what befell the customer (kMisfortunes): incidente, furto, perso, volo cancellato
   };
   std::vector<std::uint8_t> kind_;  // Kind bits, by entry
   detail::StringMap<Key> keys_;  // by stem; the first single-word entry with a stem wins; a word with a role has none
