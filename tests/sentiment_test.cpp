@@ -371,6 +371,15 @@ TEST_CASE("a misfortune put right is the occasion of praise, not a complaint") {
   CHECK(matches(clf, "personale gentile, poi l'incidente") == V{"gentile:2.00", "incidente:-1.50"});
 }
 
+TEST_CASE("bello right before a complaint intensifies it") {
+  // Stop 47: "bell'inganno", "una bella fregatura" read mixed.
+  const auto clf = fitted_lexicon_only("bello\t1.5\ninganno\t-2.5\nfregatura\t-2.5\nrumoroso\t-1.5\n");
+  CHECK(matches(clf, "bell'inganno") == V{"inganno:-3.75"});
+  CHECK(matches(clf, "una bella fregatura") == V{"fregatura:-3.75"});
+  CHECK(matches(clf, "bella camera, rumorosa") == V{"bello:1.50", "rumoroso:-1.50"});  // not right before
+  CHECK(matches(clf, "bella e rumorosa") == V{"bello:1.50", "rumoroso:-1.50"});
+}
+
 TEST_CASE("an expected event not come yet is a complaint") {
   // Stop 47: "il rimborso non è ancora stato accreditato" read neutral (no entry of its own).
   // Turned to the missed minimum (-1), × 1.5 for "ancora".

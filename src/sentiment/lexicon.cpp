@@ -313,6 +313,11 @@ constexpr std::string_view kClaps[] = {"👏"};
 // Stop 47: such stories read mixed.
 constexpr std::string_view kMisfortunes[] = {"incidente", "furto", "rubato", "smarrito", "allagato", "volo cancellato"};
 constexpr double kMisfortuneTold = 0.25;
+// "bello" right before a complaint is its "fine", not praise: "un bel disastro", "una bella
+// fregatura", "bell'inganno", "un bel problema" (Serianni, Grammatica italiana V.63: bello as an
+// intensifier). The praise counts for nothing and the complaint is intensified. Stop 47: they
+// read mixed.
+constexpr std::string_view kFineWords[] = {"bello"};
 // Words a closing verdict may hold beside it, as written: "Complimenti davvero 👏", "bravi ragazzi".
 // Not "ma": "Un po' caro. Ma ottimo!" is a concession.
 constexpr std::string_view kVerdictFill[] = {"davvero", "proprio", "veramente", "sempre", "ancora", "eh",
@@ -767,6 +772,7 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
     if (std::ranges::find(kIronicEmojis, e.term) != std::end(kIronicEmojis)) kind_[i] |= kIronicEmoji;
     if (std::ranges::find(kClaps, e.term) != std::end(kClaps)) kind_[i] |= kClap;
     if (e.polarity < 0 && std::ranges::find(kMisfortunes, e.term) != std::end(kMisfortunes)) kind_[i] |= kMisfortune;
+    if (e.polarity > 0 && std::ranges::find(kFineWords, e.term) != std::end(kFineWords)) kind_[i] |= kFine;
     if (norms.size() == 1) {
       Key& k = keys_[norms[0]];
       // The rules own modifier words; the first entry of a stem has it, a later one its own form.
@@ -1073,6 +1079,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   constexpr std::size_t kNoToken = std::numeric_limits<std::size_t>::max();
   std::size_t then_at = kNoToken;  // the sentence's past marker (kThen), until a kNow word
   bool past_told = false;          // the sentence's words of a past contrasted with now were set to 0
+  bool fine_dropped = false;       // a "bello" before a complaint was set to 0 (kFineWords)
   // tok[k] is a past marker: "prima", "una volta", "un tempo", "all'inizio", "inizialmente" right
   // before a verb in the imperfect ("prima funzionava", "una volta eravate", "prima c'era"), a
   // clitic or "non" between them allowed ("prima mi rispondevano", "prima non c'era").
@@ -1331,8 +1338,8 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         if (hits[h].weight > 0) hits[h].weight = 0.0;
       dropped = true;
     }
-    if (dropped || past_told) compact();
-    past_told = false;
+    if (dropped || past_told || fine_dropped) compact();
+    past_told = fine_dropped = false;
     then_at = kNoToken;
     weak.clear();
     repairs.clear();
@@ -1401,6 +1408,12 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     mod_left = poco_left = degree_left = 0;
     troppo_left = 0;       // "troppo" intensified this word
     if (w == 0.0) return;  // a neutral phrase ("gentile cliente"): its words count for nothing
+    if (w < 0 && at > 0 && hits.size() > sentence_begin && place.back().token + 1 == at && hits.back().weight > 0 &&
+        hits.back().entry != kNoEntry && (kind_[hits.back().entry] & kFine)) {
+      hits.back().weight = 0.0;  // "un bel disastro" (kFineWords)
+      fine_dropped = true;
+      w *= kIntensify;
+    }
     if (w > 0 && polarity <= kWeakPositive) weak.push_back(hits.size());
     hits.push_back({start, end, w, entry});
     place.push_back({contrasts, at, segment});

@@ -168,6 +168,26 @@ def test_default_reads_repairs_and_marked_irony_stop_46(default):
     assert default.predict("Vorrei disdire il contratto entro fine mese. Grazie.") != "negative"
 
 
+def test_default_reads_stop_47_rules_and_entries(default):
+    # Each read otherwise before stop 47 (the rules in sentiment_test.cpp; entries and words
+    # matched as written in sentiment_it.tsv).
+    cases = {
+        "ma nn vi vergognate?? 3 settimane per un rimborso": "negative",  # a negative question
+        "Prima funzionava benissimo, adesso è inutilizzabile": "negative",  # a past contrasted with now
+        "Ho spiegato il problema della bolletta quattro volte.": "negative",  # an errand again and again
+        "Il rimborso non è ancora stato accreditato.": "negative",  # not come yet
+        "Il prodotto è bello ma la consegna ci ha messo due settimane.": "mixed",  # a plain reservation
+        "Ho avuto un incidente e il consulente mi ha seguito con grande umanità, lo ringrazio.": "positive",
+        "Il canone era zero, ora sono 7 euro al mese. Bell'inganno.": "negative",  # bello before a complaint
+        "Patatine mosce e hamburger crudo dentro.": "negative",
+        "Il lavoro del tecnico è tutto da rifare.": "negative",  # "da rifare" alone is no praise
+        "Il supporto non risponde da giorni.": "negative",  # supporto, the noun: no praise turned
+        "Gentilmente, potreste inviarmi la fattura di marzo?": "neutral",  # the customer's politeness
+        "Velocità ridicola, peggio della linea di prima.": "negative",  # velocità as written
+    }
+    assert dict(zip(cases, default.predict(list(cases)))) == cases
+
+
 def test_default_is_deterministic(default):
     assert perche.SentimentClassifier.default().to_bytes() == default.to_bytes()
 
