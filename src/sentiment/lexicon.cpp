@@ -1540,8 +1540,10 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       if (then_at == kNoToken) {
         if (past_marker(i)) then_at = i;
       } else if (written_in(t.text, kNow)) {
-        for (std::size_t h = sentence_begin; h < hits.size(); ++h)
-          if (place[h].token >= then_at) hits[h].weight = 0.0;
+        // From the marker on (hits are in token order): each hit is passed once, the marker moves on.
+        const auto from = std::partition_point(place.begin() + static_cast<std::ptrdiff_t>(sentence_begin), place.end(),
+                                               [&](const Place& p) { return p.token < then_at; });
+        for (auto h = static_cast<std::size_t>(from - place.begin()); h < hits.size(); ++h) hits[h].weight = 0.0;
         past_told = true;
         then_at = kNoToken;
         if (role != Role::contrast) {  // "invece" is one already
