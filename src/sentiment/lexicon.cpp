@@ -219,7 +219,7 @@ constexpr std::string_view kThen[] = {"prima", "volta", "tempo", "inizio", "iniz
 constexpr std::string_view kOnce[] = {"una", "un", "all"};  // before "volta", "tempo", "inizio"
 constexpr std::string_view kFirst[] = {"prima"};
 constexpr std::string_view kAtFirst[] = {"inizialmente"};
-constexpr std::string_view kNow[] = {"ora", "adesso", "oggi", "ormai", "invece"};
+constexpr std::string_view kNow[] = {"ora", "adesso", "oggi", "ormai", "invece", "poi"};
 constexpr std::string_view kImperfect[] = {"ava",   "avi",   "avamo", "avate", "avano", "eva",   "evi",  "evamo",
                                            "evate", "evano", "iva",   "ivi",   "ivamo", "ivate", "ivano"};
 constexpr std::string_view kWas[] = {"era", "erano", "eri", "eravate", "eravamo", "ero", "c"};
@@ -230,14 +230,20 @@ constexpr std::string_view kOf[] = {"di",  "del", "della", "dello", "dei",   "de
 constexpr double kRepaired = 1.0;
 // An errand the customer did again and again is a complaint of -1.5: "ho chiamato 5 volte", "ho
 // spiegato il problema quattro volte", "devi scrivere operatore 6 volte" (a verb of kErrands by
-// stem, then a count of at least 2 and "volte" within kRepeatReach words of its segment). Not
-// the other efforts: "ho cambiato il biglietto 3 volte senza penali", "ci sono tornato tre
-// volte" tell of a service used. Stop 47: such complaints read neutral.
+// stem after an auxiliary of the customer's, then a count of at least 2 and "volte" within
+// kRepeatReach words of its segment). Not the other efforts: "ho cambiato il biglietto 3 volte
+// senza penali", "ci sono tornato tre volte", "ho inviato pacchi con loro 5 volte" tell of a
+// service used. Stop 47: such complaints read neutral.
 constexpr double kRepeatedEffort = -1.5;
-// An expected event (kExpectedVerbs) with no entry of its own, negated with "ancora": "not yet"
+// An expected event (kExpectedVerbs) with no entry of its own, negated with "ancora" or "mai": "not yet"
 // (Stop 47: "il rimborso non è ancora stato accreditato" read neutral). Its polarity before the
 // negation, which turns it to kMissedMinimum.
 constexpr double kNotYet = 1.0;
+// Not time passing ("non è ancora passata una settimana e il pacco è già arrivato"), nor the
+// customer's own action ("non ho ancora chiamato", "non sono ancora tornato": kOwnAction between
+// the negator and the verb). "mai" counts as "ancora" does ("non è mai stato accreditato").
+constexpr std::string_view kTimePassed[] = {"passato", "passata", "passati", "passate", "passa", "passano"};
+constexpr std::string_view kOwnAction[] = {"ho", "abbiamo", "sono", "siamo"};
 // A contrast after praise whose clause says nothing the lexicon knows is still a reservation:
 // "il prodotto è bello ma la consegna ci ha messo due settimane", "frigorifero silenzioso, ma il
 // freezer forma ghiaccio": "ma", "però", "invece"... (kReservations) right after a positive match,
@@ -249,6 +255,9 @@ constexpr double kNotYet = 1.0;
 // plain-worded reservation read positive.
 constexpr double kImpliedContrast = 1.0;
 constexpr std::string_view kAlso[] = {"anche", "pure"};
+constexpr std::string_view kMa[] = {"ma"};
+constexpr std::string_view kInstead[] = {"invece"};
+constexpr std::string_view kThanks = "grazie";
 // The contrast words that announce a reservation; not "comunque" ("grazie, comunque sempre in
 // contatto": anyway).
 constexpr std::string_view kReservations[] = {"ma", "però", "pero", "tuttavia", "eppure", "invece"};
@@ -258,9 +267,14 @@ constexpr std::string_view kErrandDenied[] = {"non", "nn", "senza", "mai"};
 // "cosa", "cose" have così's stem, an intensifier's: "la cosa più bella", "ho spiegato la cosa".
 constexpr std::string_view kThings[] = {"cosa", "cose"};
 constexpr std::string_view kErrands[] = {
-    "chiamare",   "richiamare", "telefonare", "ritelefonare", "sollecitare", "scrivere",   "riscrivere", "spiegare",
-    "rispiegare", "ripetere",   "contattare", "ricontattare", "chiedere",    "richiedere", "reclamare",  "insistere",
-    "inviare",    "reinviare",  "mandare",    "segnalare",    "chiesto",     "richiesto",  "scritto",    "riscritto"};
+    "chiamare",  "richiamare", "telefonare", "ritelefonare", "sollecitare",  "scrivere", "riscrivere",
+    "spiegare",  "rispiegare", "ripetere",   "contattare",   "ricontattare", "chiedere", "richiedere",
+    "reclamare", "insistere",  "segnalare",  "chiesto",      "richiesto",    "scritto",  "riscritto"};
+// The customer's own errand: its verb right after one of these ("ho chiamato", "abbiamo
+// scritto", "ho dovuto spiegare", "devi scrivere"); "mi hanno contattato due volte" is the
+// company's care (a review of stop 47).
+constexpr std::string_view kOwnErrand[] = {"ho",     "abbiamo", "devo",    "dobbiamo", "devi",   "dovuto",
+                                           "dovuta", "tocca",   "toccato", "bisogna",  "dovete", "dovrei"};
 constexpr std::string_view kCountWords[] = {
     "due",   "tre",   "quattro", "cinque",  "sei",   "sette", "otto",  "nove",      "dieci",        "venti",
     "cento", "mille", "più",     "diverse", "varie", "tante", "molte", "parecchie", "innumerevoli", "n"};
@@ -308,16 +322,25 @@ constexpr std::string_view kClaps[] = {"👏"};
 // hanno mandato subito una ditta. Servizio eccellente." In a comment whose complaints are all of these,
 // with no contrast word and praise last, they count kMisfortuneTold of their weight: the
 // customer praises how it was put right. Not the faults of what was sold (kFaults: "bagno rotto,
-// personale gentile" is mixed), nor "perso", "perdita", "cancellato", which are as often what the
-// company did or a missed chance ("ha perso una buona occasione": SENTIPOLC read it praise).
+// personale gentile" is mixed), nor what the company lost or cancelled ("mi avete smarrito il
+// pacco", "il mio volo cancellato, bravissimi!"), a theft in its rooms ("furto in camera"), "perso",
+// "perdita", which are as often a missed chance ("ha perso una buona occasione": SENTIPOLC read it
+// praise); and the praise last is more than thanks ("incidente con l'auto a noleggio, franchigia
+// da 800 euro. Grazie Hertz.": a review of stop 47).
 // Stop 47: such stories read mixed.
-constexpr std::string_view kMisfortunes[] = {"incidente", "furto", "rubato", "smarrito", "allagato", "volo cancellato"};
+constexpr std::string_view kMisfortunes[] = {"incidente", "rubato", "allagato"};
 constexpr double kMisfortuneTold = 0.25;
+constexpr double kPraise = 1.5;  // the praise that closes a misfortune put right, at least
 // "bello" right before a complaint is its "fine", not praise: "un bel disastro", "una bella
 // fregatura", "bell'inganno", "un bel problema" (Serianni, Grammatica italiana V.63: bello as an
 // intensifier). The praise counts for nothing and the complaint is intensified. Stop 47: they
 // read mixed.
 constexpr std::string_view kFineWords[] = {"bello"};
+// Its forms before a noun: "bel", "bell'" (as written, the apostrophe dropped), or any form after
+// an article or "che" ("una bella fregatura", "che bel casino"); "la coperta è bella pesante" and
+// "bella vecchia osteria" are praise (a review of stop 47).
+constexpr std::string_view kFineBefore[] = {"bel", "bell"};
+constexpr std::string_view kFineArticles[] = {"un", "una", "uno", "che"};
 // Words a closing verdict may hold beside it, as written: "Complimenti davvero 👏", "bravi ragazzi".
 // Not "ma": "Un po' caro. Ma ottimo!" is a concession.
 constexpr std::string_view kVerdictFill[] = {"davvero", "proprio", "veramente", "sempre", "ancora", "eh",
@@ -1101,8 +1124,17 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         // "non ho dovuto ripetere il problema due volte", "senza dover chiamare tre volte": praise.
         for (std::size_t b = j - 1; b > 0 && b + 4 > j; --b)
           if (word_in(tok, b - 1, kErrandDenied)) return false;
-        return true;
+        // Its auxiliary right before it, or one word before ("ho già chiamato", "li ho chiamati").
+        return (j >= 2 && word_in(tok, j - 2, kOwnErrand)) || (j >= 3 && word_in(tok, j - 3, kOwnErrand));
       }
+    }
+    return false;
+  };
+  // Between a negator and tok[k], the customer's own auxiliary (kOwnAction).
+  auto own_action = [&](std::size_t k) {
+    for (std::size_t b = k; b > 0 && b + static_cast<std::size_t>(kNegationScope) + 1 > k; --b) {
+      if (word_in(tok, b - 1, kOwnAction)) return true;
+      if (word_in(tok, b - 1, kErrandDenied)) return false;
     }
     return false;
   };
@@ -1168,7 +1200,8 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     }
     troppo_left = 0;
   };
-  bool asked = false;  // the sentence being ended ends with a question mark
+  bool asked = false;      // the sentence being ended ends with a question mark
+  bool indignant = false;  // ... with "??" and no "!"
   // The token after hit h's last one, or tok.size().
   auto next_token = [&](std::size_t h) {
     std::size_t t = place[h].token + 1;
@@ -1309,22 +1342,39 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     std::size_t hits = 0, token = 0, start = 0, end = 0;
     std::uint32_t contrasts = 0, segment = 0;
   } implied;
-  auto close_implied = [&] {
-    if (implied.open && hits.size() == implied.hits) {
+  auto close_implied = [&](bool keep = true) {
+    if (keep && implied.open && hits.size() == implied.hits) {
       hits.push_back({implied.start, implied.end, implied.weight, kNoEntry});
       place.push_back({implied.contrasts, implied.token, implied.segment});
     }
     implied.open = false;
   };
+  // tok[k], a contrast word, announces a reservation after praise (kImpliedContrast): praise,
+  // not thanks ("grazie, però volevo sapere..."), right before it in its sentence or, when it
+  // opens the sentence, the one before ("Prodotto bello. Però la consegna..."); not "ma anche",
+  // "ma non solo", "invece di". An event is praise here: "il rimborso è arrivato, ma di 30 euro
+  // invece dei 45".
+  auto reservation = [&](std::size_t k) {
+    if (hits.empty() || (hits.size() == sentence_begin && k != sentence_token)) return false;
+    const Hit& before = hits.back();
+    if (before.weight <= 0.0 || (before.entry != kNoEntry && terms[before.entry].starts_with(kThanks))) return false;
+    if (!written_in(tok[k].text, kReservations) || word_in(tok, k + 1, kAlso)) return false;
+    if (word_in(tok, k + 1, kNon) && word_in(tok, k + 2, kOnlyWords)) return false;
+    return !(written_in(tok[k].text, kInstead) && word_in(tok, k + 1, kOf, kChe));
+  };
   auto end_sentence = [&](double boost) {
-    close_implied();
+    close_implied(!asked);  // "Perfetto, ma allora posso passare domani?" asks
     finish_troppo();
     const bool had_repair = !repairs.empty();
     // A negative question asks to agree, it does not deny (Serianni, Grammatica italiana XIII.9:
-    // the rhetorical question): "ma non vi vergognate??", "non vi sembra assurdo?" are complaints,
-    // and the negation that turned their negatives is undone.
-    if (asked && boost == 1.0)  // not "?!": the customers' generator writes it after statements
+    // the rhetorical question): "ma non vi vergognate??", "Ma non è una vergogna?!" are
+    // complaints, and the negation that turned their negatives is undone. Only when it opens with
+    // "ma" or closes with "??" (not "?!?!", which the customers' generator writes after
+    // statements): "non è un problema se pago alla consegna?", "non ci sono costi nascosti,
+    // vero?" ask (a review of stop 47).
+    if (asked && (word_in(tok, sentence_token, kMa) || indignant))
       for (const std::size_t h : unsaid) hits[h].weight /= kNegateNegative;
+    indignant = false;
     unsaid.clear();
     bool dropped = !asked && end_faults();
     end_irony(dropped, boost == 1.0);
@@ -1409,7 +1459,8 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     troppo_left = 0;       // "troppo" intensified this word
     if (w == 0.0) return;  // a neutral phrase ("gentile cliente"): its words count for nothing
     if (w < 0 && at > 0 && hits.size() > sentence_begin && place.back().token + 1 == at && hits.back().weight > 0 &&
-        hits.back().entry != kNoEntry && (kind_[hits.back().entry] & kFine)) {
+        hits.back().entry != kNoEntry && (kind_[hits.back().entry] & kFine) &&
+        (written_in(tok[at - 1].text, kFineBefore) || (at > 1 && word_in(tok, at - 2, kFineArticles)))) {
       hits.back().weight = 0.0;  // "un bel disastro" (kFineWords)
       fine_dropped = true;
       w *= kIntensify;
@@ -1463,6 +1514,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         if (s.find('?') != std::string_view::npos) question = true;
         if (s.find_first_of(".!?;:") != std::string_view::npos || s.find("\xE2\x80\xA6") != std::string_view::npos) {
           asked = s.find('?') != std::string_view::npos;
+          indignant = std::count(s.begin(), s.end(), '?') >= 2 && bangs == 0;
           end_sentence(bangs >= 2 || (bangs && s.size() >= 2) ? kExclaimRun : bangs ? kExclaim : 1.0);
         } else {  // a comma, a dash, a bracket: the negation scope and pending modifiers end
           finish_troppo();
@@ -1539,20 +1591,33 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
       }
       if (then_at == kNoToken) {
         if (past_marker(i)) then_at = i;
-      } else if (written_in(t.text, kNow)) {
-        // From the marker on (hits are in token order): each hit is passed once, the marker moves on.
+      } else if (written_in(t.text, kNow) && !word_in(tok, i + 1, kAlso)) {  // "ora anche": it goes on
+        // After the marker (hits are in token order): each hit is passed once, the marker moves on.
+        // An idiom that starts at the marker says the change itself ("prima funzionava", "prima
+        // era meglio") and stays.
         const auto from = std::partition_point(place.begin() + static_cast<std::ptrdiff_t>(sentence_begin), place.end(),
-                                               [&](const Place& p) { return p.token < then_at; });
-        for (auto h = static_cast<std::size_t>(from - place.begin()); h < hits.size(); ++h) hits[h].weight = 0.0;
+                                               [&](const Place& p) { return p.token <= then_at; });
+        double past = 0;
+        for (auto h = static_cast<std::size_t>(from - place.begin()); h < hits.size(); ++h) {
+          past += hits[h].weight;
+          hits[h].weight = 0.0;
+        }
         past_told = true;
         then_at = kNoToken;
-        if (role != Role::contrast) {  // "invece" is one already
-          finish_troppo();
-          ++contrasts;
-          ++segment;
-          scope = modal_left = mod_left = poco_left = degree_left = 0;
-          continue;
-        }
+        finish_troppo();
+        close_implied();
+        contrasted = true;
+        ++contrasts;
+        ++segment;
+        scope = modal_left = mod_left = poco_left = degree_left = 0;
+        // A present that says nothing the lexicon knows is the past's opposite ("prima era veloce,
+        // ora ci mette ore"), unless it says "more of it" ("ora lo è ancora di più").
+        bool more = false;
+        for (std::size_t k = i + 1; k < tok.size() && k <= i + 3; ++k) more = more || word_in(tok, k, kAlso, kStill);
+        if (past != 0.0 && !more)
+          implied = {true,   past > 0 ? -kImpliedContrast : kImpliedContrast, hits.size(), i, t.start, t.end, contrasts,
+                     segment};
+        continue;
       }
     }
     // A repair outside a negation's or a modal's scope (kRepairs), kept for the sentence's end.
@@ -1680,9 +1745,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         contrasted = true;
         ++contrasts;
         ++segment;
-        if (hits.size() > sentence_begin && hits.back().weight > 0.0 && !word_in(tok, i + 1, kAlso) &&
-            written_in(t.text, kReservations))
-          implied = {true, -kImpliedContrast, hits.size(), i, t.start, t.end, contrasts, segment};
+        if (reservation(i)) implied = {true, -kImpliedContrast, hits.size(), i, t.start, t.end, contrasts, segment};
         scope = modal_left = mod_left = poco_left = degree_left = 0;
         continue;
       case Role::intensifier:
@@ -1779,7 +1842,8 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         if (!w) w = word(tokenizer.stem(base + ending));
       boost = kSuperlative;
     }
-    if (!w && scope > 0 && verbal && still && entry && (entry->marks & kExpected) && t.kind == text::TokenKind::word) {
+    if (!w && scope > 0 && verbal && (still || counterfactual) && entry && (entry->marks & kExpected) &&
+        t.kind == text::TokenKind::word && !written_in(t.text, kTimePassed) && !own_action(i)) {
       // "il rimborso non è ancora stato accreditato", "ancora non è partito": an expected event
       // not come yet is a complaint as its negated minimum is (kNotYet).
       minimum = true;
@@ -1811,7 +1875,9 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   }
   end_sentence(1.0);
   // A misfortune put right (kMisfortunes): its complaints weigh kMisfortuneTold.
-  if (!contrasted && !hits.empty() && hits.back().weight > 0 && std::ranges::all_of(hits, [&](const Hit& h) {
+  if (!contrasted && !hits.empty() && hits.back().weight >= kPraise &&
+      !(hits.back().entry != kNoEntry && terms[hits.back().entry].starts_with(kThanks)) &&
+      std::ranges::all_of(hits, [&](const Hit& h) {
         return h.weight >= 0 || (h.entry != kNoEntry && (kind_[h.entry] & kMisfortune));
       })) {
     for (std::size_t h = 0; h < hits.size(); ++h) {
