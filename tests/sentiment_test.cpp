@@ -390,6 +390,23 @@ TEST_CASE("a misfortune put right is the occasion of praise, not a complaint") {
   CHECK(matches(clf, "personale gentile, poi l'incidente") == V{"gentile:2.00", "incidente:-1.50"});
 }
 
+TEST_CASE("the fault a contact was for is no complaint when praise follows") {
+  // Stop 47: "ho chiamato il numero verde per un problema col modem, l'operatore è preparatissimo"
+  // read mixed on the sample survey.
+  const auto clf = fitted_lexicon_only(
+      "problema\t-1.5\nguasto\t-2\npreparato\t1.5\ndeluso\t-3\nfunziona\t1\n"
+      "gentile\t2\nnon andava\t-1.5\n");
+  CHECK(matches(clf, "ho chiamato il numero verde per un problema col modem, l'operatore è preparato") ==
+        V{"preparato:1.50"});
+  CHECK(matches(clf, "ho telefonato perché internet non andava e il tecnico è stato gentile") == V{"gentile:2.00"});
+  CHECK(matches(clf, "ho scritto perché non funzionava, gentili") == V{"gentile:2.00"});
+  // No praise after it, what the customer feels, another segment, far from the contact: as said.
+  CHECK(matches(clf, "ho chiamato per un guasto e nessuno è venuto") == V{"guasto:-2.00"});
+  CHECK(matches(clf, "vi scrivo perché sono deluso, siete gentili") == V{"deluso:-3.00", "gentile:2.00"});
+  CHECK(matches(clf, "gentili, ma ho chiamato per un guasto") == V{"gentile:1.20", "guasto:-2.60"});
+  CHECK(matches(clf, "ho chiamato, un problema per tre giorni, gentili") == V{"problema:-1.50", "gentile:2.00"});
+}
+
 TEST_CASE("bello right before a complaint intensifies it") {
   // Stop 47: "bell'inganno", "una bella fregatura" read mixed.
   const auto clf = fitted_lexicon_only("bello\t1.5\ninganno\t-2.5\nfregatura\t-2.5\nrumoroso\t-1.5\n");

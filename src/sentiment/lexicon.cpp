@@ -331,6 +331,20 @@ constexpr std::string_view kClaps[] = {"👏"};
 constexpr std::string_view kMisfortunes[] = {"incidente", "rubato", "allagato"};
 constexpr double kMisfortuneTold = 0.25;
 constexpr double kPraise = 1.5;  // the praise that closes a misfortune put right, at least
+// The reason a customer contacted the company is what the contact was for, not a complaint about
+// it: "ho chiamato il numero verde per un problema col modem, l'operatore è preparatissimo", "ho
+// telefonato perché internet non andava e mi hanno guidato passo passo" (a contact verb, kContactVerbs
+// by stem, then "per" or "perché" within kContactReach words of its segment: in the kReasonReach
+// words after it, a fault (kFaults), a negated event or an idiom with "non" counts for nothing).
+// Not what the customer feels ("vi scrivo perché sono deluso"), and what happened next says how
+// it went ("ho chiamato per un guasto e nessuno è venuto"). Stop 47: on the sample survey such
+// comments read mixed (praise of the call and the problem it was for).
+constexpr std::string_view kContactVerbs[] = {"chiamare",   "chiamato", "telefonare", "telefonato", "contattare",
+                                              "contattato", "scrivere", "scritto",    "rivolto",    "rivolta"};
+constexpr std::string_view kReasons[] = {"per", "perché", "perchè", "perche", "xché", "xke", "xké"};
+constexpr std::size_t kContactReach = 4;
+constexpr int kReasonReach = 8;
+constexpr std::string_view kNotPrefix = "non ";
 // "bello" right before a complaint is its "fine", not praise: "un bel disastro", "una bella
 // fregatura", "bell'inganno", "un bel problema" (Serianni, Grammatica italiana V.63: bello as an
 // intensifier). The praise counts for nothing and the complaint is intensified. Stop 47: they
@@ -833,6 +847,7 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
   mark(kHoped, kHope);
   mark(kStaying, kStillThere);
   for (const std::string_view w : kErrands) errands_.push_back(key(w));
+  mark(kContactVerbs, kContact);
   mark(kThen, kThenNow);
   mark(kNow, kThenNow);
   // By second word, then longest first (stable: among phrases of one length the first entry wins):
@@ -1068,6 +1083,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     std::uint32_t contrasts;
     std::size_t token;
     std::uint32_t segment;
+    bool reason = false;  // the fault a contact was for (kContactVerbs)
   };
   // A repair of the sentence (kRepairs): its token, its bytes, the contrast words before it, its segment.
   struct Repair {
@@ -1100,9 +1116,12 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   still_there.clear();
   std::uint32_t hoped = std::numeric_limits<std::uint32_t>::max();  // the segment a hope opened
   constexpr std::size_t kNoToken = std::numeric_limits<std::size_t>::max();
-  std::size_t then_at = kNoToken;  // the sentence's past marker (kThen), until a kNow word
-  bool past_told = false;          // the sentence's words of a past contrasted with now were set to 0
-  bool fine_dropped = false;       // a "bello" before a complaint was set to 0 (kFineWords)
+  std::size_t then_at = kNoToken;     // the sentence's past marker (kThen), until a kNow word
+  bool past_told = false;             // the sentence's words of a past contrasted with now were set to 0
+  bool fine_dropped = false;          // a "bello" before a complaint was set to 0 (kFineWords)
+  std::size_t contact_at = kNoToken;  // the last contact verb (kContactVerbs)
+  std::uint32_t contact_segment = 0;
+  int reason_left = 0;  // words left of a contact's reason (kReasonReach)
   // tok[k] is a past marker: "prima", "una volta", "un tempo", "all'inizio", "inizialmente" right
   // before a verb in the imperfect ("prima funzionava", "una volta eravate", "prima c'era"), a
   // clitic or "non" between them allowed ("prima mi rispondevano", "prima non c'era").
@@ -1416,7 +1435,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     sentence_token = at + 1;
     ++segment;
     contrasts = 0;
-    scope = modal_left = mod_left = poco_left = degree_left = 0;
+    scope = modal_left = mod_left = poco_left = degree_left = reason_left = 0;
   };
   auto add = [&](std::size_t start, std::size_t end, double polarity, std::uint32_t entry, std::string_view surface) {
     double w = polarity;
@@ -1458,6 +1477,10 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     mod_left = poco_left = degree_left = 0;
     troppo_left = 0;       // "troppo" intensified this word
     if (w == 0.0) return;  // a neutral phrase ("gentile cliente"): its words count for nothing
+    // The fault a contact was for (kContactVerbs), kept for the comment's end.
+    const bool reason =
+        w < 0 && reason_left > 0 &&
+        (polarity > 0 || (entry != kNoEntry && ((kind_[entry] & kFault) || terms[entry].starts_with(kNotPrefix))));
     if (w < 0 && at > 0 && hits.size() > sentence_begin && place.back().token + 1 == at && hits.back().weight > 0 &&
         hits.back().entry != kNoEntry && (kind_[hits.back().entry] & kFine) &&
         (written_in(tok[at - 1].text, kFineBefore) || (at > 1 && word_in(tok, at - 2, kFineArticles)))) {
@@ -1467,7 +1490,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     }
     if (w > 0 && polarity <= kWeakPositive) weak.push_back(hits.size());
     hits.push_back({start, end, w, entry});
-    place.push_back({contrasts, at, segment});
+    place.push_back({contrasts, at, segment, reason});
   };
   auto step = [&] {  // a word that is not a modifier passed
     if (scope > 0) --scope;
@@ -1518,7 +1541,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
           end_sentence(bangs >= 2 || (bangs && s.size() >= 2) ? kExclaimRun : bangs ? kExclaim : 1.0);
         } else {  // a comma, a dash, a bracket: the negation scope and pending modifiers end
           finish_troppo();
-          scope = modal_left = mod_left = poco_left = degree_left = 0;
+          scope = modal_left = mod_left = poco_left = degree_left = reason_left = 0;
           ++segment;
         }
         continue;
@@ -1575,6 +1598,15 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     if (scope > 0 && !counterfactual && std::ranges::find(could_, norm) != could_.end()) counterfactual = true;
     const Key* entry = find(norm);
     const Role role = entry ? entry->role : Role::none;
+    if (reason_left > 0) --reason_left;
+    if (entry && (entry->marks & kContact) && t.kind == text::TokenKind::word) {
+      contact_at = i;
+      contact_segment = segment;
+    } else if (contact_at != kNoToken && i <= contact_at + kContactReach && segment == contact_segment &&
+               t.kind == text::TokenKind::word && written_in(t.text, kReasons)) {
+      reason_left = kReasonReach;  // "ho chiamato per un problema", "perché internet non andava"
+      contact_at = kNoToken;
+    }
     if (entry && (entry->marks & (kHope | kStillThere)) && t.kind == text::TokenKind::word && !clause_word(t.text)) {
       if ((entry->marks & kHope) && written_in(t.text, kHoped)) hoped = segment;  // "speravo fosse risolto"
       if ((entry->marks & kStillThere) && written_in(t.text, kStaying) &&
@@ -1874,6 +1906,24 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     }
   }
   end_sentence(1.0);
+  // The faults contacts were for (kContactVerbs), when praise comes after them, count for nothing.
+  if (const auto praise = std::find_if(hits.rbegin(), hits.rend(), [](const Hit& h) { return h.weight > 0; });
+      praise != hits.rend()) {
+    const auto last_praise = static_cast<std::size_t>(hits.rend() - praise) - 1;
+    std::size_t out = 0;
+    for (std::size_t h = 0; h < hits.size(); ++h) {
+      if (place[h].reason && h < last_praise) {
+        N += hits[h].weight;  // its weight is negative
+        if (h >= last_begin) N_last += hits[h].weight;
+        if (h < last_begin) --last_begin;
+        continue;
+      }
+      hits[out] = hits[h];
+      place[out++] = place[h];
+    }
+    hits.resize(out);
+    place.resize(out);
+  }
   // A misfortune put right (kMisfortunes): its complaints weigh kMisfortuneTold.
   if (!contrasted && !hits.empty() && hits.back().weight >= kPraise &&
       !(hits.back().entry != kNoEntry && terms[hits.back().entry].starts_with(kThanks)) &&

@@ -84,7 +84,8 @@ struct SentimentClassifier::Scorer {
     kExpect = 2048,      // aspettare's forms: "mi aspetto" (kExpectForms), "l'aspetto" (kAspectNouns)
     kHope = 4096,        // a repair hoped for, not done: se, speravo, fosse (kHoped)
     kStillThere = 8192,  // the fault is still there: resta, rimane, persiste (kStaying)
-    kThenNow = 16384     // a past told to contrast it with now: prima, una volta (kThen); ora, adesso (kNow)
+    kThenNow = 16384,    // a past told to contrast it with now: prima, una volta (kThen); ora, adesso (kNow)
+    kContact = 32768     // a contact with the company, whose reason is told next: ho chiamato (kContactVerbs)
   };
   // What a stem is to the rules: its single-word entry, its role, its marks, the phrases it starts.
   // One lookup of a word's stem answers them all (three maps cost a quarter of the scorer's time).
