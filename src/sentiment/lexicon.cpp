@@ -212,9 +212,13 @@ constexpr std::string_view kStaying[] = {"resta",      "restano",      "rimane",
 // inutilizzabile", "un tempo era il mio ristorante preferito, ora la qualità è crollata", "prima
 // era lentissima, ora è velocissima". From a past marker (kThen: "prima", "una volta", "un tempo",
 // "all'inizio", "inizialmente" right before a verb in the imperfect) to "ora", "adesso", "oggi",
-// "ormai" or "invece" (kNow) in the same sentence, the words describe the past: they count for
-// nothing, and the present after them weighs as after a contrast. Without a kNow word the past
-// stays as said ("prima colazione ottima", "la prima volta era tutto perfetto").
+// "ormai", "poi" or "invece" (kNow) in the same sentence, the words describe the past: they count
+// for nothing, and the present after them weighs as after a contrast; a present that matches
+// nothing is the past's opposite (kImpliedContrast: "prima era veloce, ora ci mette ore"), unless
+// it says "more of it" ("ora lo è ancora di più"). An idiom that starts at the marker says the
+// change itself and stays ("prima funzionava", "prima era meglio"); "ora anche" goes on. Without
+// a kNow word the past stays as said ("prima colazione ottima", "la prima volta era tutto
+// perfetto").
 constexpr std::string_view kThen[] = {"prima", "volta", "tempo", "inizio", "inizialmente"};
 constexpr std::string_view kOnce[] = {"una", "un", "all"};  // before "volta", "tempo", "inizio"
 constexpr std::string_view kFirst[] = {"prima"};
@@ -248,10 +252,10 @@ constexpr std::string_view kOwnAction[] = {"ho", "abbiamo", "sono", "siamo"};
 // "il prodotto è bello ma la consegna ci ha messo due settimane", "frigorifero silenzioso, ma il
 // freezer forma ghiaccio": "ma", "però", "invece"... (kReservations) right after a positive match,
 // with no match after it before the next contrast or the sentence's end, counts
-// -kImpliedContrast (× the after-contrast weight). Not "ma anche" ("non solo ... ma anche"). Not
-// after a complaint: what follows it is as often an excuse ("ma non è colpa della struttura",
-// "ma per una notta è ok") as praise, and ABSITA's annotators read those sentences negative
-// (an implied praise there took its score from 0.8498 to 0.8490). Stop 47: praise with a
+// -kImpliedContrast (× the after-contrast weight); reservation() says when. Not after a
+// complaint: what follows it is as often an excuse ("ma non è colpa della struttura", "ma per una
+// notta è ok") as praise, and ABSITA's annotators read those sentences negative (an implied
+// praise there took its score from 0.8498 to 0.8490). Stop 47: praise with a
 // plain-worded reservation read positive.
 constexpr double kImpliedContrast = 1.0;
 constexpr std::string_view kAlso[] = {"anche", "pure"};
@@ -346,9 +350,8 @@ constexpr std::size_t kContactReach = 4;
 constexpr int kReasonReach = 8;
 constexpr std::string_view kNotPrefix = "non ";
 // "bello" right before a complaint is its "fine", not praise: "un bel disastro", "una bella
-// fregatura", "bell'inganno", "un bel problema" (Serianni, Grammatica italiana V.63: bello as an
-// intensifier). The praise counts for nothing and the complaint is intensified. Stop 47: they
-// read mixed.
+// fregatura", "bell'inganno", "un bel problema" (bello as an intensifier before a noun). The
+// praise counts for nothing and the complaint is intensified. Stop 47: they read mixed.
 constexpr std::string_view kFineWords[] = {"bello"};
 // Its forms before a noun: "bel", "bell'" (as written, the apostrophe dropped), or any form after
 // an article or "che" ("una bella fregatura", "che bel casino"); "la coperta è bella pesante" and
@@ -1385,12 +1388,11 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     close_implied(!asked);  // "Perfetto, ma allora posso passare domani?" asks
     finish_troppo();
     const bool had_repair = !repairs.empty();
-    // A negative question asks to agree, it does not deny (Serianni, Grammatica italiana XIII.9:
-    // the rhetorical question): "ma non vi vergognate??", "Ma non è una vergogna?!" are
-    // complaints, and the negation that turned their negatives is undone. Only when it opens with
-    // "ma" or closes with "??" (not "?!?!", which the customers' generator writes after
-    // statements): "non è un problema se pago alla consegna?", "non ci sono costi nascosti,
-    // vero?" ask (a review of stop 47).
+    // A negative question asks to agree, it does not deny (the rhetorical question): "ma non vi
+    // vergognate??", "Ma non è una vergogna?!" are complaints, and the negation that turned their
+    // negatives is undone. Only when it opens with "ma" or closes with "??" (not "?!?!", which the
+    // customers' generator writes after statements): "non è un problema se pago alla
+    // consegna?", "non ci sono costi nascosti, vero?" ask (a review of stop 47).
     if (asked && (word_in(tok, sentence_token, kMa) || indignant))
       for (const std::size_t h : unsaid) hits[h].weight /= kNegateNegative;
     indignant = false;
