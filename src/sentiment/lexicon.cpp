@@ -813,6 +813,7 @@ SentimentClassifier::Scorer::Scorer(const SentimentLexicon& lexicon) : tokenizer
     if (std::ranges::find(kClaps, e.term) != std::end(kClaps)) kind_[i] |= kClap;
     if (e.polarity < 0 && std::ranges::find(kMisfortunes, e.term) != std::end(kMisfortunes)) kind_[i] |= kMisfortune;
     if (e.polarity > 0 && std::ranges::find(kFineWords, e.term) != std::end(kFineWords)) kind_[i] |= kFine;
+    if (e.term.starts_with(kThanks)) kind_[i] |= kThank;
     if (norms.size() == 1) {
       Key& k = keys_[norms[0]];
       // The rules own modifier words; the first entry of a stem has it, a later one its own form.
@@ -1119,9 +1120,8 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   still_there.clear();
   std::uint32_t hoped = std::numeric_limits<std::uint32_t>::max();  // the segment a hope opened
   constexpr std::size_t kNoToken = std::numeric_limits<std::size_t>::max();
-  std::size_t then_at = kNoToken;     // the sentence's past marker (kThen), until a kNow word
-  bool past_told = false;             // the sentence's words of a past contrasted with now were set to 0
-  bool fine_dropped = false;          // a "bello" before a complaint was set to 0 (kFineWords)
+  std::size_t then_at = kNoToken;  // the sentence's past marker (kThen), until a kNow word
+  bool zeroed = false;  // a hit of the sentence was set to 0 (a past contrasted with now, "bello" before a complaint)
   std::size_t contact_at = kNoToken;  // the last contact verb (kContactVerbs)
   std::uint32_t contact_segment = 0;
   int reason_left = 0;  // words left of a contact's reason (kReasonReach)
@@ -1371,6 +1371,20 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     }
     implied.open = false;
   };
+  // A contrast word at tok[k]: the clause before it ends, another begins. implied_by(), asked once
+  // that clause is closed, is kImpliedContrast's weight when the new clause may say the other side
+  // in words the lexicon does not know, else 0.
+  auto open_contrast = [&](std::size_t k, auto implied_by) {
+    finish_troppo();
+    close_implied();
+    const double implied_weight = implied_by();
+    contrasted = true;
+    ++contrasts;
+    ++segment;
+    scope = modal_left = mod_left = poco_left = degree_left = 0;
+    if (implied_weight != 0.0)
+      implied = {true, implied_weight, hits.size(), k, tok[k].start, tok[k].end, contrasts, segment};
+  };
   // tok[k], a contrast word, announces a reservation after praise (kImpliedContrast): praise,
   // not thanks ("grazie, però volevo sapere..."), right before it in its sentence or, when it
   // opens the sentence, the one before ("Prodotto bello. Però la consegna..."); not "ma anche",
@@ -1378,8 +1392,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   // invece dei 45".
   auto reservation = [&](std::size_t k) {
     if (hits.empty() || (hits.size() == sentence_begin && k != sentence_token)) return false;
-    const Hit& before = hits.back();
-    if (before.weight <= 0.0 || (before.entry != kNoEntry && terms[before.entry].starts_with(kThanks))) return false;
+    if (hits.back().weight <= 0.0 || (kind_of(hits.size() - 1) & kThank)) return false;
     if (!written_in(tok[k].text, kReservations) || word_in(tok, k + 1, kAlso)) return false;
     if (word_in(tok, k + 1, kNon) && word_in(tok, k + 2, kOnlyWords)) return false;
     return !(written_in(tok[k].text, kInstead) && word_in(tok, k + 1, kOf, kChe));
@@ -1409,8 +1422,8 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         if (hits[h].weight > 0) hits[h].weight = 0.0;
       dropped = true;
     }
-    if (dropped || past_told || fine_dropped) compact();
-    past_told = fine_dropped = false;
+    if (dropped || zeroed) compact();
+    zeroed = false;
     then_at = kNoToken;
     weak.clear();
     repairs.clear();
@@ -1484,10 +1497,10 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         w < 0 && reason_left > 0 &&
         (polarity > 0 || (entry != kNoEntry && ((kind_[entry] & kFault) || terms[entry].starts_with(kNotPrefix))));
     if (w < 0 && at > 0 && hits.size() > sentence_begin && place.back().token + 1 == at && hits.back().weight > 0 &&
-        hits.back().entry != kNoEntry && (kind_[hits.back().entry] & kFine) &&
+        (kind_of(hits.size() - 1) & kFine) &&
         (written_in(tok[at - 1].text, kFineBefore) || (at > 1 && word_in(tok, at - 2, kFineArticles)))) {
       hits.back().weight = 0.0;  // "un bel disastro" (kFineWords)
-      fine_dropped = true;
+      zeroed = true;
       w *= kIntensify;
     }
     if (w > 0 && polarity <= kWeakPositive) weak.push_back(hits.size());
@@ -1636,21 +1649,13 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
           past += hits[h].weight;
           hits[h].weight = 0.0;
         }
-        past_told = true;
+        zeroed = true;
         then_at = kNoToken;
-        finish_troppo();
-        close_implied();
-        contrasted = true;
-        ++contrasts;
-        ++segment;
-        scope = modal_left = mod_left = poco_left = degree_left = 0;
         // A present that says nothing the lexicon knows is the past's opposite ("prima era veloce,
         // ora ci mette ore"), unless it says "more of it" ("ora lo è ancora di più").
         bool more = false;
         for (std::size_t k = i + 1; k < tok.size() && k <= i + 3; ++k) more = more || word_in(tok, k, kAlso, kStill);
-        if (past != 0.0 && !more)
-          implied = {true,   past > 0 ? -kImpliedContrast : kImpliedContrast, hits.size(), i, t.start, t.end, contrasts,
-                     segment};
+        open_contrast(i, [&] { return past == 0.0 || more ? 0.0 : past > 0 ? -kImpliedContrast : kImpliedContrast; });
         continue;
       }
     }
@@ -1774,13 +1779,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         continue;
       case Role::contrast:
         if (written_in(t.text, kPer)) break;  // "per" has però's stem: a word like any other
-        finish_troppo();
-        close_implied();
-        contrasted = true;
-        ++contrasts;
-        ++segment;
-        if (reservation(i)) implied = {true, -kImpliedContrast, hits.size(), i, t.start, t.end, contrasts, segment};
-        scope = modal_left = mod_left = poco_left = degree_left = 0;
+        open_contrast(i, [&] { return reservation(i) ? -kImpliedContrast : 0.0; });
         continue;
       case Role::intensifier:
         if (norm == so_[0] && written_in(t.text, kThings)) break;  // "la cosa": a word like any other
@@ -1927,8 +1926,7 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     place.resize(out);
   }
   // A misfortune put right (kMisfortunes): its complaints weigh kMisfortuneTold.
-  if (!contrasted && !hits.empty() && hits.back().weight >= kPraise &&
-      !(hits.back().entry != kNoEntry && terms[hits.back().entry].starts_with(kThanks)) &&
+  if (!contrasted && !hits.empty() && hits.back().weight >= kPraise && !(kind_of(hits.size() - 1) & kThank) &&
       std::ranges::all_of(hits, [&](const Hit& h) {
         return h.weight >= 0 || (h.entry != kNoEntry && (kind_[h.entry] & kMisfortune));
       })) {

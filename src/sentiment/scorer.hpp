@@ -118,7 +118,8 @@ struct SentimentClassifier::Scorer {
     kClap = 8,         // 👏: applause, ironic beside a complaint
     kAddressed = 16,   // a verdict on what the company did (kAddressed): complimenti, bravi, geniale
     kMisfortune = 32,  // what befell the customer (kMisfortunes): incidente, furto, volo cancellato
-    kFine = 64         // "bello" right before a complaint intensifies it: "un bel disastro" (kFineWords)
+    kFine = 64,        // "bello" right before a complaint intensifies it: "un bel disastro" (kFineWords)
+    kThank = 128  // thanks ("grazie", "grazie mille"...): politeness, no praise a reservation or a misfortune needs
   };
   std::vector<std::uint8_t> kind_;  // Kind bits, by entry
   detail::StringMap<Key> keys_;  // by stem; the first single-word entry with a stem wins; a word with a role has none
