@@ -390,6 +390,20 @@ TEST_CASE("a misfortune put right is the occasion of praise, not a complaint") {
   CHECK(matches(clf, "personale gentile, poi l'incidente") == V{"gentile:2.00", "incidente:-1.50"});
 }
 
+TEST_CASE("a story told from its start: what went wrong before is the occasion of praise") {
+  // Stop 48: "avevo un problema col badge, risolto in 2 minuti alla reception" and "Mi avevano
+  // addebitato due volte la spesa, alla cassa centrale hanno stornato subito. Gentilissimi" read mixed.
+  const auto clf = fitted_lexicon_only("problema\t-1.5\nrisolto\t1.5\nrotto\t-1.5\ngentile\t2\ngrazie\t1\n");
+  CHECK(matches(clf, "avevo un problema col badge, risolto in 2 minuti") == V{"problema:-0.38", "risolto:1.50"});
+  CHECK(matches(clf, "Mi avevano mandato un pacco rotto, l'hanno cambiato subito. Gentili") ==
+        V{"rotto:-0.38", "gentile:2.00"});
+  // Only the first clause, of a comment that opens with the story; praise last, not thanks.
+  CHECK(matches(clf, "Avevo un problema, ancora rotto. Gentili") == V{"problema:-1.50", "rotto:-1.50", "gentile:2.00"});
+  CHECK(matches(clf, "Gentili, avevo un problema, risolto") == V{"gentile:2.00", "problema:-1.50", "risolto:1.50"});
+  CHECK(matches(clf, "avevo un problema, grazie") == V{"problema:-1.50", "grazie:1.00"});
+  CHECK(matches(clf, "avevo un pacco rotto gentili") == V{"rotto:-1.50", "gentile:2.00"});  // no clause told
+}
+
 TEST_CASE("the fault a contact was for is no complaint when praise follows") {
   // Stop 47: "ho chiamato il numero verde per un problema col modem, l'operatore è preparatissimo"
   // read mixed on the sample survey.

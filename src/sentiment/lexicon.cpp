@@ -333,6 +333,15 @@ constexpr std::string_view kClaps[] = {"👏"};
 // da 800 euro. Grazie Hertz.": a review of stop 47).
 // Stop 47: such stories read mixed.
 constexpr std::string_view kMisfortunes[] = {"incidente", "rubato", "allagato"};
+// A story told from its start: a comment that opens with avere's imperfect ("avevo", "mi
+// avevano") tells in its first clause what went wrong before the service it goes on to judge
+// ("avevo un problema col badge, risolto in 2 minuti alla reception"; "Mi avevano addebitato due
+// volte la spesa, alla cassa centrale hanno stornato subito. Gentilissimi"). The complaints of
+// that clause count as misfortunes: put right when praise closes the comment, with no contrast
+// word and no other complaint ("Avevo prenotato una doppia, ci hanno dato una singola. Pessimi"
+// and "avevo un problema col badge, nessuno lo ha risolto" stay complaints).
+constexpr std::string_view kBackstory[] = {"avevo", "avevamo", "aveva", "avevano"};
+constexpr std::string_view kBackstoryClitics[] = {"mi", "ci", "gli", "le", "ti", "vi"};
 constexpr double kMisfortuneTold = 0.25;
 constexpr double kPraise = 1.5;  // the praise that closes a misfortune put right, at least
 // The reason a customer contacted the company is what the contact was for, not a complaint about
@@ -1925,10 +1934,20 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     hits.resize(out);
     place.resize(out);
   }
-  // A misfortune put right (kMisfortunes): its complaints weigh kMisfortuneTold.
+  // A misfortune put right (kMisfortunes, or the first clause of a story told from its start,
+  // kBackstory): its complaints weigh kMisfortuneTold.
+  std::size_t backstory = 0;  // the end (bytes) of such a story's first clause
+  {
+    std::size_t t = 0;
+    if (word_in(tok, t, kBackstoryClitics)) ++t;
+    if (word_in(tok, t, kBackstory)) {
+      while (t < tok.size() && tok[t].kind != text::TokenKind::punct) ++t;
+      if (t < tok.size()) backstory = tok[t].start;
+    }
+  }
   if (!contrasted && !hits.empty() && hits.back().weight >= kPraise && !(kind_of(hits.size() - 1) & kThank) &&
       std::ranges::all_of(hits, [&](const Hit& h) {
-        return h.weight >= 0 || (h.entry != kNoEntry && (kind_[h.entry] & kMisfortune));
+        return h.weight >= 0 || h.end <= backstory || (h.entry != kNoEntry && (kind_[h.entry] & kMisfortune));
       })) {
     for (std::size_t h = 0; h < hits.size(); ++h) {
       if (hits[h].weight >= 0) continue;

@@ -188,6 +188,16 @@ def test_default_reads_stop_47_rules_and_entries(default):
     assert dict(zip(cases, default.predict(list(cases)))) == cases
 
 
+def test_default_reads_stop_48_rules_and_entries(default):
+    # Each read mixed before stop 48 (the rule in sentiment_test.cpp; "si degna" matched "degnamente").
+    cases = {
+        "avevo un problema col badge, risolto in 2 minuti alla reception": "positive",  # a story told
+        "Mi avevano addebitato due volte la spesa, alla cassa hanno stornato subito. Gentilissimi": "positive",
+        "Complimenti davvero, tre giorni senza internet e nessuno che si degna di avvisare 👏👏": "negative",
+    }
+    assert dict(zip(cases, default.predict(list(cases)))) == cases
+
+
 def test_default_is_deterministic(default):
     assert perche.SentimentClassifier.default().to_bytes() == default.to_bytes()
 
