@@ -395,6 +395,12 @@ TEST_CASE("a story told from its start: what went wrong before is the occasion o
   // addebitato due volte la spesa, alla cassa centrale hanno stornato subito. Gentilissimi" read mixed.
   const auto clf = fitted_lexicon_only("problema\t-1.5\nrisolto\t1.5\nrotto\t-1.5\ngentile\t2\ngrazie\t1\n");
   CHECK(matches(clf, "avevo un problema col badge, risolto in 2 minuti") == V{"problema:-0.38", "risolto:1.50"});
+  CHECK(matches(clf, "Ho avuto un problema, risolto subito") == V{"problema:-0.38", "risolto:1.50"});
+  CHECK(matches(clf, "Buongiorno, avevo un problema, risolto subito") == V{"problema:-0.38", "risolto:1.50"});
+  // Only when a later word says it was put right (a review of stop 48), and not denied.
+  CHECK(matches(clf, "Avevo il bagno rotto, personale gentile") == V{"rotto:-1.50", "gentile:2.00"});
+  CHECK(matches(clf, "Avevo il bagno rotto, nessuno l'ha riparato, personale gentile") ==
+        V{"rotto:-1.50", "gentile:2.00"});
   CHECK(matches(clf, "Mi avevano mandato un pacco rotto, l'hanno cambiato subito. Gentili") ==
         V{"rotto:-0.38", "gentile:2.00"});
   // Only the first clause, of a comment that opens with the story; praise last, not thanks.
@@ -402,6 +408,18 @@ TEST_CASE("a story told from its start: what went wrong before is the occasion o
   CHECK(matches(clf, "Gentili, avevo un problema, risolto") == V{"gentile:2.00", "problema:-1.50", "risolto:1.50"});
   CHECK(matches(clf, "avevo un problema, grazie") == V{"problema:-1.50", "grazie:1.00"});
   CHECK(matches(clf, "avevo un pacco rotto gentili") == V{"rotto:-1.50", "gentile:2.00"});  // no clause told
+}
+
+TEST_CASE("a question opened by 'ma' or closed by two question marks that matches nothing is a complaint") {
+  // Stop 48: "ma i pacchi li lanciate dal furgone?", "hanno tolto la modalità scura, perché???"
+  // read neutral.
+  const auto clf = fitted_lexicon_only("gentile\t2\nlento\t-1\n");
+  CHECK(matches(clf, "ma i pacchi li lanciate dal furgone?") == V{"ma:-2.60"});
+  CHECK(matches(clf, "hanno tolto la modalità scura, perché???") == V{"???:-2.00"});
+  // Not a plain question, nor one whose words say something, nor a statement.
+  CHECK(matches(clf, "a che ora chiudete domenica?").empty());
+  CHECK(matches(clf, "ma il personale è gentile?") == V{"gentile:2.60"});
+  CHECK(matches(clf, "ma i pacchi arrivano domani.").empty());
 }
 
 TEST_CASE("the fault a contact was for is no complaint when praise follows") {

@@ -334,16 +334,31 @@ constexpr std::string_view kClaps[] = {"👏"};
 // Stop 47: such stories read mixed.
 constexpr std::string_view kMisfortunes[] = {"incidente", "rubato", "allagato"};
 // A story told from its start: a comment that opens with avere's imperfect ("avevo", "mi
-// avevano") tells in its first clause what went wrong before the service it goes on to judge
-// ("avevo un problema col badge, risolto in 2 minuti alla reception"; "Mi avevano addebitato due
-// volte la spesa, alla cassa centrale hanno stornato subito. Gentilissimi"). The complaints of
-// that clause count as misfortunes: put right when praise closes the comment, with no contrast
-// word and no other complaint ("Avevo prenotato una doppia, ci hanno dato una singola. Pessimi"
-// and "avevo un problema col badge, nessuno lo ha risolto" stay complaints).
-constexpr std::string_view kBackstory[] = {"avevo", "avevamo", "aveva", "avevano"};
+// avevano") tells in its first clause (up to a punctuation mark or an emoji, at most
+// kBackstoryWords words) what went wrong before the service it goes on to judge; when a later
+// word says it was put right (kPutRight) the clause's complaints count as misfortunes ("avevo un
+// problema col badge, risolto in 2 minuti alla reception"; "Mi avevano addebitato due volte la
+// spesa, alla cassa centrale hanno stornato subito. Gentilissimi"). Not without the repair (a
+// review of stop 48): "Mi avevano smarrito la valigia, bravissimi!" is irony, "Avevo il bagno
+// rotto, personale gentilissimo" and "Avevo grandi aspettative e sono rimasto deluso, solo la
+// vista è stupenda" are mixed; nor with a contrast or another complaint.
+constexpr std::string_view kBackstory[] = {"avevo", "avevamo", "aveva", "avevate", "avevano"};
+constexpr std::string_view kBackstoryAux[] = {"ho", "abbiamo"};  // "ho avuto un problema"
+constexpr std::string_view kHad[] = {"avuto"};
+constexpr std::string_view kGreetings[] = {"buongiorno", "buonasera", "salve", "ciao"};
 constexpr std::string_view kBackstoryClitics[] = {"mi", "ci", "gli", "le", "ti", "vi"};
+constexpr std::size_t kBackstoryWords = 20;
+constexpr std::size_t kBackstoryNot[] = {1, 2, 3, 4};  // a repair denied up to 4 tokens before: "non l'hanno risolto"
+constexpr std::string_view kPutRight[] = {
+    "risolto",    "risolta",    "risolti",    "risolte",    "corretto",     "corretta",     "sistemato",
+    "sistemata",  "sistemati",  "sistemate",  "riparato",   "riparata",     "riparati",     "sostituito",
+    "sostituita", "sostituiti", "sbloccato",  "sbloccata",  "ripristinato", "ripristinata", "rimediato",
+    "aggiustato", "aggiustata", "stornato",   "stornata",   "stornati",     "rimborsato",   "rimborsata",
+    "rimborsati", "cambiato",   "cambiata",   "cambiati",   "recuperato",   "recuperata",   "recuperati",
+    "ritrovato",  "ritrovata",  "restituito", "restituita", "rispedito",    "rispedita",    "rimborso"};
 constexpr double kMisfortuneTold = 0.25;
-constexpr double kPraise = 1.5;  // the praise that closes a misfortune put right, at least
+constexpr double kIndignantQuestion = -2.0;  // a question opened by "ma" or closed by "??" that matched nothing
+constexpr double kPraise = 1.5;              // the praise that closes a misfortune put right, at least
 // The reason a customer contacted the company is what the contact was for, not a complaint about
 // it: "ho chiamato il numero verde per un problema col modem, l'operatore è preparatissimo", "ho
 // telefonato perché internet non andava e mi hanno guidato passo passo" (a contact verb, kContactVerbs
@@ -1417,6 +1432,16 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     // consegna?", "non ci sono costi nascosti, vero?" ask (a review of stop 47).
     if (asked && (word_in(tok, sentence_token, kMa) || indignant))
       for (const std::size_t h : unsaid) hits[h].weight /= kNegateNegative;
+    // A question so asked whose words say nothing is a complaint all the same: "ma i pacchi li
+    // lanciate dal furgone?", "perché devo rifare il riconoscimento ogni volta??".
+    if (asked && hits.size() == sentence_begin && sentence_token < at) {
+      const bool opens_ma = word_in(tok, sentence_token, kMa);
+      if (opens_ma || indignant) {
+        const text::Token& mark = opens_ma ? tok[sentence_token] : tok[at];
+        hits.push_back({mark.start, mark.end, kIndignantQuestion, kNoEntry});
+        place.push_back({contrasts, opens_ma ? sentence_token : at, segment});
+      }
+    }
     indignant = false;
     unsaid.clear();
     bool dropped = !asked && end_faults();
@@ -1936,13 +1961,24 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   }
   // A misfortune put right (kMisfortunes, or the first clause of a story told from its start,
   // kBackstory): its complaints weigh kMisfortuneTold.
-  std::size_t backstory = 0;  // the end (bytes) of such a story's first clause
-  {
+  std::size_t backstory = 0;  // the end (bytes) of such a story's first clause, when put right after it
+  if (!contrasted) {
     std::size_t t = 0;
+    if (word_in(tok, t, kGreetings)) t += t + 1 < tok.size() && tok[t + 1].kind == text::TokenKind::punct ? 2 : 1;
     if (word_in(tok, t, kBackstoryClitics)) ++t;
-    if (word_in(tok, t, kBackstory)) {
-      while (t < tok.size() && tok[t].kind != text::TokenKind::punct) ++t;
-      if (t < tok.size()) backstory = tok[t].start;
+    const bool had = word_in(tok, t, kBackstoryAux) && word_in(tok, t + 1, kHad);
+    if (had || word_in(tok, t, kBackstory)) {
+      const std::size_t first = t;
+      while (t < tok.size() && t - first <= kBackstoryWords && tok[t].kind != text::TokenKind::punct &&
+             tok[t].kind != text::TokenKind::emoji && tok[t].kind != text::TokenKind::emoticon)
+        ++t;
+      const std::size_t end = t;
+      bool put_right = false;  // in the clause or after it
+      for (t = first + 1; t < tok.size() && !put_right && end - first <= kBackstoryWords; ++t)
+        put_right = word_in(tok, t, kPutRight) && !std::ranges::any_of(kBackstoryNot, [&](std::size_t back) {
+                      return t >= back && word_in(tok, t - back, kNotRepaired, kNobody);
+                    });
+      if (put_right) backstory = end < tok.size() ? tok[end].start : text.size();
     }
   }
   if (!contrasted && !hits.empty() && hits.back().weight >= kPraise && !(kind_of(hits.size() - 1) & kThank) &&

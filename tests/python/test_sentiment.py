@@ -189,11 +189,16 @@ def test_default_reads_stop_47_rules_and_entries(default):
 
 
 def test_default_reads_stop_48_rules_and_entries(default):
-    # Each read mixed before stop 48 (the rule in sentiment_test.cpp; "si degna" matched "degnamente").
+    # Each read otherwise before stop 48 but the last two (the rules in sentiment_test.cpp; "si degna"
+    # matched "degnamente").
     cases = {
         "avevo un problema col badge, risolto in 2 minuti alla reception": "positive",  # a story told
         "Mi avevano addebitato due volte la spesa, alla cassa hanno stornato subito. Gentilissimi": "positive",
         "Complimenti davvero, tre giorni senza internet e nessuno che si degna di avvisare 👏👏": "negative",
+        "ma i pacchi li lanciate dal furgone? scatola completamente schiacciata": "negative",  # indignant question
+        "hanno tolto la modalità scura, perché???": "negative",
+        "a che ora chiudete domenica?": "neutral",
+        "Avevo il bagno rotto, personale gentilissimo": "mixed",  # nothing put right
     }
     assert dict(zip(cases, default.predict(list(cases)))) == cases
 
