@@ -441,8 +441,11 @@ TEST_CASE("the fault a contact was for is no complaint when praise follows") {
 
 TEST_CASE("bello right before a complaint intensifies it") {
   // Stop 47: "bell'inganno", "una bella fregatura" read mixed.
-  const auto clf = fitted_lexicon_only("bello\t1.5\ninganno\t-2.5\nfregatura\t-2.5\nrumoroso\t-1.5\n");
+  const auto clf = fitted_lexicon_only("bello\t1.5\nbel\t1.5\ninganno\t-2.5\nfregatura\t-2.5\nrumoroso\t-1.5\n");
   CHECK(matches(clf, "bell'inganno") == V{"inganno:-3.75"});
+  // Stop 48: "bel" has a stem of its own (bel, bello's bell) and its own entry; a fine word too.
+  CHECK(matches(clf, "un bel inganno") == V{"inganno:-3.75"});
+  CHECK(matches(clf, "bel negozio") == V{"bel:1.50"});
   CHECK(matches(clf, "una bella fregatura") == V{"fregatura:-3.75"});
   CHECK(matches(clf, "bella camera, rumorosa") == V{"bello:1.50", "rumoroso:-1.50"});  // not right before
   CHECK(matches(clf, "bella e rumorosa") == V{"bello:1.50", "rumoroso:-1.50"});

@@ -376,7 +376,7 @@ constexpr std::string_view kNotPrefix = "non ";
 // "bello" right before a complaint is its "fine", not praise: "un bel disastro", "una bella
 // fregatura", "bell'inganno", "un bel problema" (bello as an intensifier before a noun). The
 // praise counts for nothing and the complaint is intensified. Stop 47: they read mixed.
-constexpr std::string_view kFineWords[] = {"bello"};
+constexpr std::string_view kFineWords[] = {"bello", "bel"};
 // Its forms before a noun: "bel", "bell'" (as written, the apostrophe dropped), or any form after
 // an article or "che" ("una bella fregatura", "che bel casino"); "la coperta è bella pesante" and
 // "bella vecchia osteria" are praise (a review of stop 47).
