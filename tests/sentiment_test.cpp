@@ -420,6 +420,10 @@ TEST_CASE("a question opened by 'ma' or closed by two question marks that matche
   CHECK(matches(clf, "a che ora chiudete domenica?").empty());
   CHECK(matches(clf, "ma il personale è gentile?") == V{"gentile:2.60"});
   CHECK(matches(clf, "ma i pacchi arrivano domani.").empty());
+  // A review of stop 48: nor a question that asks for information.
+  CHECK(matches(clf, "Ma fate anche consegne a domicilio?").empty());
+  CHECK(matches(clf, "Ma è possibile pagare con Satispay?").empty());
+  CHECK(matches(clf, "Come faccio a scaricare la fattura dall'app??").empty());
 }
 
 TEST_CASE("the fault a contact was for is no complaint when praise follows") {

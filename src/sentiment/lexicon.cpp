@@ -357,8 +357,16 @@ constexpr std::string_view kPutRight[] = {
     "rimborsati", "cambiato",   "cambiata",   "cambiati",   "recuperato",   "recuperata",   "recuperati",
     "ritrovato",  "ritrovata",  "restituito", "restituita", "rispedito",    "rispedita",    "rimborso"};
 constexpr double kMisfortuneTold = 0.25;
-constexpr double kIndignantQuestion = -2.0;  // a question opened by "ma" or closed by "??" that matched nothing
-constexpr double kPraise = 1.5;              // the praise that closes a misfortune put right, at least
+constexpr double kIndignantQuestion = -2.0;
+// Words of a question that asks for information, which no "ma" or "??" makes a complaint: "Ma è
+// possibile pagare con Satispay?", "ma i saldi qnd iniziano?", "Come faccio a scaricare la
+// fattura dall'app??", "Ma fate anche consegne a domicilio?" (a review of stop 48).
+constexpr std::string_view kEnquiry[] = {"possibile",   "posso",        "possiamo", "quando", "qnd",   "qnt",
+                                         "faccio",      "vorrei",       "sapere",   "orario", "orari", "consigli",
+                                         "consigliate", "informazioni", "info",     "anche"};  // a question opened by
+                                                                                               // "ma" or closed by "??"
+                                                                                               // that matched nothing
+constexpr double kPraise = 1.5;  // the praise that closes a misfortune put right, at least
 // The reason a customer contacted the company is what the contact was for, not a complaint about
 // it: "ho chiamato il numero verde per un problema col modem, l'operatore è preparatissimo", "ho
 // telefonato perché internet non andava e mi hanno guidato passo passo" (a contact verb, kContactVerbs
@@ -1436,7 +1444,10 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     // lanciate dal furgone?", "perché devo rifare il riconoscimento ogni volta??".
     if (asked && hits.size() == sentence_begin && sentence_token < at) {
       const bool opens_ma = word_in(tok, sentence_token, kMa);
-      if (opens_ma || indignant) {
+      bool enquiry = false;  // "ma fate consegne a domicilio? quando?", "come faccio a scaricare la fattura??"
+      for (std::size_t t = sentence_token; t < at && !enquiry && (opens_ma || indignant); ++t)
+        enquiry = word_in(tok, t, kEnquiry);
+      if ((opens_ma || indignant) && !enquiry) {
         const text::Token& mark = opens_ma ? tok[sentence_token] : tok[at];
         hits.push_back({mark.start, mark.end, kIndignantQuestion, kNoEntry});
         place.push_back({contrasts, opens_ma ? sentence_token : at, segment});

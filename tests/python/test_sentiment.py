@@ -189,7 +189,7 @@ def test_default_reads_stop_47_rules_and_entries(default):
 
 
 def test_default_reads_stop_48_rules_and_entries(default):
-    # Each read otherwise before stop 48 but the neutral question and the bathroom (the rules in sentiment_test.cpp; "si degna"
+    # Each read otherwise before stop 48 but the neutral questions and the bathroom (the rules in sentiment_test.cpp; "si degna"
     # matched "degnamente").
     cases = {
         "avevo un problema col badge, risolto in 2 minuti alla reception": "positive",  # a story told
@@ -198,6 +198,8 @@ def test_default_reads_stop_48_rules_and_entries(default):
         "ma i pacchi li lanciate dal furgone? scatola completamente schiacciata": "negative",  # indignant question
         "hanno tolto la modalità scura, perché???": "negative",
         "a che ora chiudete domenica?": "neutral",
+        "Ma fate anche consegne a domicilio?": "neutral",  # asks for information
+        "Bel modo di trattare i clienti!": "negative",
         "Avevo il bagno rotto, personale gentilissimo": "mixed",  # nothing put right
         "bel negozio, tanta scelta di prodotti bio": "positive",  # "bel", its own stem
     }
