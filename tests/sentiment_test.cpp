@@ -426,6 +426,19 @@ TEST_CASE("a question opened by 'ma' or closed by two question marks that matche
   CHECK(matches(clf, "Come faccio a scaricare la fattura dall'app??").empty());
 }
 
+TEST_CASE("'meno' with nothing to lessen after praise is the comparison left unsaid") {
+  // Stop 48: "il negozio è stupendo, il personale un po meno" and "Comodo l'orario continuato, un
+  // po' meno la pulizia dei bagni" read positive.
+  const auto clf = fitted_lexicon_only("stupendo\t2.5\ncomodo\t1.5\nmeno male\t1\npulito\t1.5\n");
+  CHECK(matches(clf, "il negozio è stupendo, il personale un po meno") == V{"stupendo:2.50", "meno:-1.00"});
+  CHECK(matches(clf, "comodo, meno le macchinette") == V{"comodo:1.50", "meno:-1.00"});
+  // Not before what it lessens, not without praise before it, not in "meno di" or "meno male".
+  CHECK(matches(clf, "comodo, meno pulito") == V{"comodo:1.50", "pulito:-1.05"});
+  CHECK(matches(clf, "arrivato in meno di un giorno, stupendo") == V{"stupendo:2.50"});
+  CHECK(matches(clf, "il personale un po meno").empty());
+  CHECK(matches(clf, "stupendo, meno male") == V{"stupendo:2.50", "meno male:1.00"});
+}
+
 TEST_CASE("the fault a contact was for is no complaint when praise follows") {
   // Stop 47: "ho chiamato il numero verde per un problema col modem, l'operatore è preparatissimo"
   // read mixed on the sample survey.

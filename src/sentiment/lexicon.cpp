@@ -358,6 +358,9 @@ constexpr std::string_view kPutRight[] = {
     "ritrovato",  "ritrovata",  "restituito", "restituita", "rispedito",    "rispedita",    "rimborso"};
 constexpr double kMisfortuneTold = 0.25;
 constexpr double kIndignantQuestion = -2.0;
+constexpr std::string_view kMeno[] = {"meno"};
+constexpr std::string_view kDefinite[] = {"il", "lo", "la", "i", "gli", "le", "l", "l'"};
+constexpr double kLessSo = -1.0;  // "il personale un po' meno": the praise before it, less so
 // Words of a question that asks for information, which no "ma" or "??" makes a complaint: "Ma è
 // possibile pagare con Satispay?", "ma i saldi qnd iniziano?", "Come faccio a scaricare la
 // fattura dall'app??", "Ma fate anche consegne a domicilio?" (a review of stop 48).
@@ -1842,7 +1845,16 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
         mod_left = kModifierReach;
         continue;
       case Role::poco:
-        poco_left = kModifierReach;
+        // "meno" with nothing to lessen after praise: the comparison left unsaid ("il negozio è
+        // stupendo, il personale un po' meno", "Comodo l'orario continuato, meno la pulizia dei
+        // bagni") is a complaint.
+        if (written_in(t.text, kMeno) && hits.size() > sentence_begin && hits.back().weight > 0 &&
+            (i + 1 == tok.size() || !content(tok[i + 1]) || tok[i + 1].kind == text::TokenKind::emoji ||
+             tok[i + 1].kind == text::TokenKind::emoticon || word_in(tok, i + 1, kDefinite))) {
+          hits.push_back({t.start, t.end, kLessSo, kNoEntry});
+          place.push_back({contrasts, i, segment});
+        }
+        poco_left = kModifierReach;  // and it lessens what it names: "meno la pulizia"
         continue;
       case Role::troppo:
         troppo_after = !hits.empty() && hits.back().weight > 0 && i > 0 && hits.back().end == tok[i - 1].end &&

@@ -200,6 +200,7 @@ def test_default_reads_stop_48_rules_and_entries(default):
         "a che ora chiudete domenica?": "neutral",
         "Ma fate anche consegne a domicilio?": "neutral",  # asks for information
         "Bel modo di trattare i clienti!": "negative",
+        "il negozio è stupendo, il personale un po meno": "mixed",  # the comparison left unsaid
         "Avevo il bagno rotto, personale gentilissimo": "mixed",  # nothing put right
         "bel negozio, tanta scelta di prodotti bio": "positive",  # "bel", its own stem
     }
