@@ -1103,6 +1103,30 @@ bool SentimentClassifier::Scorer::shares_segmentation(const text::Tokenizer& oth
          other.options().utf8 == tokenizer.options().utf8;
 }
 
+namespace {
+// The end (bytes) of the first clause of a story told from its start (kBackstory) when a later word
+// says it was put right, else 0.
+std::size_t story_told(const std::vector<text::Token>& tok, std::size_t text_size) {
+  std::size_t t = 0;
+  if (word_in(tok, t, kGreetings)) t += t + 1 < tok.size() && tok[t + 1].kind == text::TokenKind::punct ? 2 : 1;
+  if (word_in(tok, t, kBackstoryClitics)) ++t;
+  const bool had = word_in(tok, t, kBackstoryAux) && word_in(tok, t + 1, kHad);
+  if (!had && !word_in(tok, t, kBackstory)) return 0;
+  const std::size_t first = t;
+  while (t < tok.size() && t - first <= kBackstoryWords && tok[t].kind != text::TokenKind::punct &&
+         tok[t].kind != text::TokenKind::emoji && tok[t].kind != text::TokenKind::emoticon)
+    ++t;
+  const std::size_t end = t;
+  if (end - first > kBackstoryWords) return 0;
+  for (t = first + 1; t < tok.size(); ++t)  // in the clause or after it, not denied
+    if (word_in(tok, t, kPutRight) && !std::ranges::any_of(kBackstoryNot, [&](std::size_t back) {
+          return t >= back && word_in(tok, t - back, kNotRepaired, kNobody);
+        }))
+      return end < tok.size() ? tok[end].start : text_size;
+  return 0;
+}
+}  // namespace
+
 void SentimentClassifier::Scorer::score(std::string_view text, std::span<double> features, std::vector<Hit>* hits_out,
                                         std::vector<text::Token>* tokens_out, bool segmented) const {
   std::vector<text::Token> own;
@@ -1984,37 +2008,19 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
   }
   // A misfortune put right (kMisfortunes, or the first clause of a story told from its start,
   // kBackstory): its complaints weigh kMisfortuneTold.
-  std::size_t backstory = 0;  // the end (bytes) of such a story's first clause, when put right after it
-  if (!contrasted) {
-    std::size_t t = 0;
-    if (word_in(tok, t, kGreetings)) t += t + 1 < tok.size() && tok[t + 1].kind == text::TokenKind::punct ? 2 : 1;
-    if (word_in(tok, t, kBackstoryClitics)) ++t;
-    const bool had = word_in(tok, t, kBackstoryAux) && word_in(tok, t + 1, kHad);
-    if (had || word_in(tok, t, kBackstory)) {
-      const std::size_t first = t;
-      while (t < tok.size() && t - first <= kBackstoryWords && tok[t].kind != text::TokenKind::punct &&
-             tok[t].kind != text::TokenKind::emoji && tok[t].kind != text::TokenKind::emoticon)
-        ++t;
-      const std::size_t end = t;
-      bool put_right = false;  // in the clause or after it
-      for (t = first + 1; t < tok.size() && !put_right && end - first <= kBackstoryWords; ++t)
-        put_right = word_in(tok, t, kPutRight) && !std::ranges::any_of(kBackstoryNot, [&](std::size_t back) {
-                      return t >= back && word_in(tok, t - back, kNotRepaired, kNobody);
-                    });
-      if (put_right) backstory = end < tok.size() ? tok[end].start : text.size();
-    }
-  }
   if (!contrasted && !hits.empty() && hits.back().weight >= kPraise && !(kind_of(hits.size() - 1) & kThank) &&
-      std::ranges::all_of(hits, [&](const Hit& h) {
-        return h.weight >= 0 || h.end <= backstory || (h.entry != kNoEntry && (kind_[h.entry] & kMisfortune));
-      })) {
-    for (std::size_t h = 0; h < hits.size(); ++h) {
-      if (hits[h].weight >= 0) continue;
-      const double cut = -hits[h].weight * (1.0 - kMisfortuneTold);
-      hits[h].weight *= kMisfortuneTold;
-      N -= cut;
-      if (h >= last_begin) N_last -= cut;
-    }
+      std::ranges::any_of(hits, [](const Hit& h) { return h.weight < 0; })) {
+    const std::size_t backstory = story_told(tok, text.size());
+    if (std::ranges::all_of(hits, [&](const Hit& h) {
+          return h.weight >= 0 || h.end <= backstory || (h.entry != kNoEntry && (kind_[h.entry] & kMisfortune));
+        }))
+      for (std::size_t h = 0; h < hits.size(); ++h) {
+        if (hits[h].weight >= 0) continue;
+        const double cut = -hits[h].weight * (1.0 - kMisfortuneTold);
+        hits[h].weight *= kMisfortuneTold;
+        N -= cut;
+        if (h >= last_begin) N_last -= cut;
+      }
   }
 
   const double n_hits = static_cast<double>(hits.size());
