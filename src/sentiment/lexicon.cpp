@@ -348,7 +348,6 @@ constexpr std::string_view kHad[] = {"avuto"};
 constexpr std::string_view kGreetings[] = {"buongiorno", "buonasera", "salve", "ciao"};
 constexpr std::string_view kBackstoryClitics[] = {"mi", "ci", "gli", "le", "ti", "vi"};
 constexpr std::size_t kBackstoryWords = 20;
-constexpr std::size_t kBackstoryNot[] = {1, 2, 3, 4};  // a repair denied up to 4 tokens before: "non l'hanno risolto"
 constexpr std::string_view kPutRight[] = {
     "risolto",    "risolta",    "risolti",    "risolte",    "corretto",     "corretta",     "sistemato",
     "sistemata",  "sistemati",  "sistemate",  "riparato",   "riparata",     "riparati",     "sostituito",
@@ -357,7 +356,7 @@ constexpr std::string_view kPutRight[] = {
     "rimborsati", "cambiato",   "cambiata",   "cambiati",   "recuperato",   "recuperata",   "recuperati",
     "ritrovato",  "ritrovata",  "restituito", "restituita", "rispedito",    "rispedita",    "rimborso"};
 constexpr double kMisfortuneTold = 0.25;
-constexpr double kIndignantQuestion = -2.0;
+constexpr double kIndignantQuestion = -2.0;  // a question opened by "ma" or closed by "??" that matched nothing
 constexpr std::string_view kMeno[] = {"meno"};
 constexpr std::string_view kDefinite[] = {"il", "lo", "la", "i", "gli", "le", "l", "l'"};
 constexpr double kLessSo = -1.0;  // "il personale un po' meno": the praise before it, less so
@@ -366,9 +365,7 @@ constexpr double kLessSo = -1.0;  // "il personale un po' meno": the praise befo
 // fattura dall'app??", "Ma fate anche consegne a domicilio?" (a review of stop 48).
 constexpr std::string_view kEnquiry[] = {"possibile",   "posso",        "possiamo", "quando", "qnd",   "qnt",
                                          "faccio",      "vorrei",       "sapere",   "orario", "orari", "consigli",
-                                         "consigliate", "informazioni", "info",     "anche"};  // a question opened by
-                                                                                               // "ma" or closed by "??"
-                                                                                               // that matched nothing
+                                         "consigliate", "informazioni", "info",     "anche"};
 constexpr double kPraise = 1.5;  // the praise that closes a misfortune put right, at least
 // The reason a customer contacted the company is what the contact was for, not a complaint about
 // it: "ho chiamato il numero verde per un problema col modem, l'operatore è preparatissimo", "ho
@@ -1119,10 +1116,11 @@ std::size_t story_told(const std::vector<text::Token>& tok, std::size_t text_siz
   const std::size_t end = t;
   if (end - first > kBackstoryWords) return 0;
   for (t = first + 1; t < tok.size(); ++t)  // in the clause or after it, not denied
-    if (word_in(tok, t, kPutRight) && !std::ranges::any_of(kBackstoryNot, [&](std::size_t back) {
-          return t >= back && word_in(tok, t - back, kNotRepaired, kNobody);
-        }))
-      return end < tok.size() ? tok[end].start : text_size;
+    if (word_in(tok, t, kPutRight)) {
+      bool denied = false;  // up to 4 tokens before, as a repair's: "non l'hanno risolto"
+      for (std::size_t k = t; k > 0 && k + 4 > t && !denied; --k) denied = word_in(tok, k - 1, kNotRepaired, kNobody);
+      if (!denied) return end < tok.size() ? tok[end].start : text_size;
+    }
   return 0;
 }
 }  // namespace
@@ -1465,19 +1463,19 @@ void SentimentClassifier::Scorer::score(std::string_view text, std::span<double>
     // negatives is undone. Only when it opens with "ma" or closes with "??" (not "?!?!", which the
     // customers' generator writes after statements): "non è un problema se pago alla
     // consegna?", "non ci sono costi nascosti, vero?" ask (a review of stop 47).
-    if (asked && (word_in(tok, sentence_token, kMa) || indignant))
+    const bool opens_ma = asked && word_in(tok, sentence_token, kMa);
+    if (opens_ma || (asked && indignant))
       for (const std::size_t h : unsaid) hits[h].weight /= kNegateNegative;
     // A question so asked whose words say nothing is a complaint all the same: "ma i pacchi li
-    // lanciate dal furgone?", "perché devo rifare il riconoscimento ogni volta??".
-    if (asked && hits.size() == sentence_begin && sentence_token < at) {
-      const bool opens_ma = word_in(tok, sentence_token, kMa);
-      bool enquiry = false;  // "ma fate consegne a domicilio? quando?", "come faccio a scaricare la fattura??"
-      for (std::size_t t = sentence_token; t < at && !enquiry && (opens_ma || indignant); ++t)
-        enquiry = word_in(tok, t, kEnquiry);
-      if ((opens_ma || indignant) && !enquiry) {
-        const text::Token& mark = opens_ma ? tok[sentence_token] : tok[at];
-        hits.push_back({mark.start, mark.end, kIndignantQuestion, kNoEntry});
-        place.push_back({contrasts, opens_ma ? sentence_token : at, segment});
+    // lanciate dal furgone?", "perché devo rifare il riconoscimento ogni volta??"; not one that
+    // asks for information (kEnquiry).
+    if ((opens_ma || (asked && indignant)) && hits.size() == sentence_begin && sentence_token < at) {
+      bool enquiry = false;
+      for (std::size_t t = sentence_token; t < at && !enquiry; ++t) enquiry = word_in(tok, t, kEnquiry);
+      if (!enquiry) {
+        const std::size_t mark = opens_ma ? sentence_token : at;
+        hits.push_back({tok[mark].start, tok[mark].end, kIndignantQuestion, kNoEntry});
+        place.push_back({contrasts, mark, segment});
       }
     }
     indignant = false;
